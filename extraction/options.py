@@ -1,0 +1,37 @@
+"""Engine options: one validated object, defaults in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.strip().isdigit() else default
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the engine reads documents.
+
+    ``dpi`` is the resolution PDFs are rendered at and the one tesseract is told; images keep
+    their own pixels. Limits guard memory and time against hostile or accidental huge inputs.
+    """
+
+    dpi: int = 300
+    max_pages: int = _env_int("MEDEXTRACT_MAX_PAGES", 50)
+    max_page_pixels: int = _env_int("MEDEXTRACT_MAX_PAGE_PIXELS", 60_000_000)
+    tesseract_timeout: float = 60.0
+    poppler_timeout: float = 60.0
+    review_confidence: float = 0.80
+    """A field whose OCR confidence is below this is flagged for review."""
+
+    def __post_init__(self) -> None:
+        if not 72 <= self.dpi <= 600:
+            raise ValueError(f"dpi must be between 72 and 600, got {self.dpi}")
+        if self.max_pages < 1 or self.max_page_pixels < 1:
+            raise ValueError("page and pixel limits must be positive")
+
+
+DEFAULT_OPTIONS = Options()

@@ -1,0 +1,159 @@
+"""Typed results of the engine: OCR words and lines, field evidence, the document result.
+
+Every object here is plain data; ``to_dict()`` gives the JSON shape the CLI prints and the
+review app stores. Boxes are ``(x0, y0, x1, y1)`` in pixels of the page image the engine OCR'd
+(``ExtractionResult.page_images[page]``), so a box can be drawn on that image unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+
+Box = tuple[int, int, int, int]
+
+UNKNOWN_TYPE = "unknown"
+
+
+def union_box(boxes: list[Box]) -> Box | None:
+    """The smallest box holding every box given, or None for an empty list."""
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word as tesseract read it: text, confidence in 0..1 and its box on the page."""
+
+    text: str
+    confidence: float
+    box: Box
+
+    @property
+    def x0(self) -> int:
+        return self.box[0]
+
+    @property
+    def x1(self) -> int:
+        return self.box[2]
+
+    @property
+    def y_mid(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
+
+    @property
+    def height(self) -> int:
+        return self.box[3] - self.box[1]
+
+
+@dataclass(frozen=True)
+class Line:
+    """Words that sit on one visual line and belong together (one column's segment of a row)."""
+
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def box(self) -> Box:
+        box = union_box([w.box for w in self.words])
+        assert box is not None, "a Line always holds at least one word"
+        return box
+
+    @property
+    def confidence(self) -> float:
+        """The weakest word's confidence: one misread word makes the line doubtful."""
+        return min(w.confidence for w in self.words)
+
+    @property
+    def height(self) -> int:
+        return max(w.height for w in self.words)
+
+
+@dataclass(frozen=True)
+class PageText:
+    """The OCR of one page: its lines in reading order and the size of the image OCR'd."""
+
+    index: int
+    lines: tuple[Line, ...]
+    width: int
+    height: int
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass
+class FieldResult:
+    """One field's value with the evidence a clerk needs to trust or check it.
+
+    ``value`` is "" when the document leaves the field blank or the engine found nothing;
+    ``needs_review`` is True whenever the engine is not sure, and ``reason`` says why.
+    """
+
+    value: str
+    confidence: float
+    needs_review: bool
+    reason: str | None = None
+    page: int = 0
+    box: Box | None = None
+
+    def flag(self, reason: str) -> None:
+        """Mark the field for review, keeping the first reason and adding later ones."""
+        self.needs_review = True
+        self.reason = reason if not self.reason else f"{self.reason}; {reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "confidence": round(self.confidence, 3),
+            "needs_review": self.needs_review,
+            "reason": self.reason,
+            "page": self.page,
+            "box": list(self.box) if self.box else None,
+        }
+
+
+@dataclass
+class ExtractionResult:
+    """What the engine returns for one document.
+
+    ``page_images`` are the grayscale pages in the frame the boxes refer to (after orientation
+    and deskew); they are not part of ``to_dict()``.
+    """
+
+    document_type: str
+    type_confidence: float
+    pages: int
+    dpi: int
+    fields: dict[str, FieldResult]
+    seconds: float = 0.0
+    page_images: list[Image.Image] = field(default_factory=list, repr=False)
+    page_texts: list[PageText] = field(default_factory=list, repr=False)
+    stage_seconds: dict[str, float] = field(default_factory=dict, repr=False)
+
+    @property
+    def text(self) -> str:
+        """All pages' OCR text, pages separated by a form feed."""
+        return "\f".join(p.text for p in self.page_texts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document_type": self.document_type,
+            "type_confidence": round(self.type_confidence, 3),
+            "pages": self.pages,
+            "dpi": self.dpi,
+            "fields": {name: f.to_dict() for name, f in self.fields.items()},
+            "seconds": round(self.seconds, 3),
+        }

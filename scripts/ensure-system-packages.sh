@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Make sure the programs MedExtract calls are installed.
+#   ensure-system-packages.sh run   -> what the app needs (tesseract, poppler)
+#   ensure-system-packages.sh test  -> also fonts for generated test documents, Chromium, PostgreSQL
+# As root on Debian/Ubuntu it installs what is missing with apt-get; otherwise it prints exactly
+# what to install and fails, so nobody runs the app half set up.
+set -euo pipefail
+mode="${1:-run}"
+
+# command-or-file to check  ->  Debian package that provides it
+declare -A needs=(
+  [tesseract]=tesseract-ocr
+  [/usr/share/tesseract-ocr/5/tessdata/eng.traineddata]=tesseract-ocr-eng
+  [/usr/share/tesseract-ocr/5/tessdata/osd.traineddata]=tesseract-ocr-osd
+  [pdfinfo]=poppler-utils
+  [pdftoppm]=poppler-utils
+)
+if [ "$mode" = test ]; then
+  needs+=(
+    [/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf]=fonts-dejavu-core
+    [/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf]=fonts-liberation
+    [/usr/share/fonts/truetype/freefont/FreeSans.ttf]=fonts-freefont-ttf
+    [/usr/share/fonts/opentype/comic-neue/ComicNeue-Regular.otf]=fonts-comic-neue
+    [/usr/bin/chromium]=chromium
+    [/usr/lib/postgresql]=postgresql
+  )
+fi
+
+missing=()
+for thing in "${!needs[@]}"; do
+  if [[ "$thing" == /* ]]; then [ -e "$thing" ] && continue
+  else command -v "$thing" >/dev/null 2>&1 && continue; fi
+  missing+=("${needs[$thing]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  exit 0
+fi
+
+cat >&2 <<MSG
+MedExtract needs these system packages, which are missing: ${missing[*]}
+  Debian/Ubuntu:  sudo apt-get install ${missing[*]}
+  macOS:          brew install tesseract poppler   (tests also need chromium and postgresql)
+Then run the make command again.
+MSG
+exit 1
