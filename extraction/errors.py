@@ -24,7 +24,9 @@ class MissingDependencyError(ExtractionError):
     def __init__(self, program: str, detail: str = "") -> None:
         self.program = program
         hint = INSTALL_HINTS.get(program, "")
-        message = f"{program} is not installed or not on PATH, so documents cannot be read. Install it: {hint}"
+        message = (
+            f"{program} is not installed or not on PATH, so documents cannot be read. Install it: {hint}"
+        )
         if detail:
             message += f" ({detail})"
         super().__init__(message)

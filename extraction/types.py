@@ -31,11 +31,13 @@ def union_box(boxes: list[Box]) -> Box | None:
 
 @dataclass(frozen=True)
 class Word:
-    """One word as tesseract read it: text, confidence in 0..1 and its box on the page."""
+    """One word as tesseract read it: text, confidence in 0..1, its box on the page, and the
+    number of the text line tesseract put it in (lines follow skew and warp better than rows)."""
 
     text: str
     confidence: float
     box: Box
+    line: int = 0
 
     @property
     def x0(self) -> int:

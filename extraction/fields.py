@@ -1,0 +1,344 @@
+"""Read each field of a document type from the page lines, with the evidence for it.
+
+A field's printed label (or the field it follows, or a regex in a region) gives an anchor; the
+value is the rest of the anchor's line (``right``) or the lines under it in the same column
+(``below``), stopping at the next label, a wide vertical gap or ``max_lines``. Every result says
+how sure it is and, when it is not, why.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from extraction.doctypes import DocumentType, FieldSpec
+from extraction.layout import LabelMatch, match_label
+from extraction.normalize import normalize
+from extraction.types import Box, FieldResult, Line, PageText, Word, union_box
+
+# Reads the words inside a box of a page again (a small crop, one line). Injected so this module
+# never calls tesseract itself; None in tests that run without OCR.
+RegionReader = Callable[[int, Box], list[Word]]
+
+LABEL_MIN_SCORE = 0.8
+# A line this much taller than the page's text and at most 2 characters long is a glyph (the Rx
+# mark, a logo), never a value.
+GLYPH_HEIGHT_RATIO = 1.6
+# A label found with less similarity than this is itself a reason to check the value.
+LABEL_SURE_SCORE = 0.9
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a field's value starts: a page, the column it sits in, and words already read."""
+
+    page: int
+    box: Box
+    line: Line | None
+    words_after: tuple[Word, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class Found:
+    """The raw material of a value: its lines' texts and words, and the anchor's sureness."""
+
+    page: int
+    texts: list[str]
+    words: list[Word]
+    anchor_score: float
+    reread: bool = False
+
+
+def extract_fields(
+    doc_type: DocumentType,
+    pages: list[PageText],
+    review_confidence: float,
+    reread: RegionReader | None = None,
+) -> dict[str, FieldResult]:
+    """Every field of ``doc_type`` read from ``pages``, in the type's order, each with evidence.
+
+    When a label is found but the page's OCR has nothing readable where its value belongs
+    (small or faint print, a digit on an underline), ``reread`` reads just that spot again.
+    """
+    results: dict[str, FieldResult] = {}
+    found_lines: dict[str, tuple[int, Line | None, Box | None]] = {}
+    for spec in doc_type.fields:
+        found, reason = _find(spec, doc_type, pages, found_lines, reread)
+        result = _to_result(spec, found, reason, review_confidence)
+        results[spec.name] = result
+        found_lines[spec.name] = (result.page, _last_line_of(found, pages), result.box)
+    return results
+
+
+def _find(
+    spec: FieldSpec,
+    doc_type: DocumentType,
+    pages: list[PageText],
+    found_lines: dict[str, tuple[int, Line | None, Box | None]],
+    reread: RegionReader | None,
+) -> tuple[Found, str | None]:
+    if spec.find:
+        return _find_by_regex(spec, pages)
+    anchor = _anchor_for(spec, pages, found_lines)
+    if anchor is None:
+        missing = f"the value of {spec.after} it follows" if spec.after else f"the label {spec.labels[0]!r}"
+        return Found(0, [], [], 0.0), f"{missing} was not found"
+    found = _read_value(spec, doc_type, pages[anchor.page], anchor)
+    if reread and spec.labels and not _has_expected_value(spec, found):
+        found = _reread_value(spec, pages[anchor.page], anchor, reread) or found
+    return found, None
+
+
+def _anchor_for(
+    spec: FieldSpec, pages: list[PageText], found_lines: dict[str, tuple[int, Line | None, Box | None]]
+) -> Anchor | None:
+    if spec.after:
+        page, line, box = found_lines.get(spec.after, (0, None, None))
+        if line is None or box is None:
+            return None
+        return Anchor(page, line.box, line, (), 1.0)
+    best: tuple[int, LabelMatch] | None = None
+    for page in _pages_for(spec, pages):
+        for line in page.lines:
+            for phrase in spec.labels:
+                match = match_label(line, phrase, LABEL_MIN_SCORE)
+                if match and (best is None or match.score > best[1].score + 1e-9):
+                    best = (page.index, match)
+    if best is None:
+        return None
+    page_index, match = best
+    return Anchor(page_index, match.box, match.line, match.after, match.score)
+
+
+def _pages_for(spec: FieldSpec, pages: list[PageText]) -> list[PageText]:
+    if spec.page is None:
+        return pages
+    return [p for p in pages if p.index == spec.page]
+
+
+def _find_by_regex(spec: FieldSpec, pages: list[PageText]) -> tuple[Found, str | None]:
+    assert spec.find is not None
+    pattern = re.compile(spec.find)
+    for page in _pages_for(spec, pages):
+        for line in _lines_in_region(page, spec.region):
+            match = pattern.search(line.text)
+            if match:
+                words = _words_of_span(line, match.start(), match.end())
+                return Found(page.index, [match.group(0)], words, 1.0), None
+        if spec.fallback == "first_line" and page.lines:
+            line = page.lines[0]
+            return Found(page.index, [line.text], list(line.words), 0.5), "taken from the first line"
+    return Found(0, [], [], 0.0), "not found where expected"
+
+
+def _lines_in_region(page: PageText, region: tuple[float, float, float, float]) -> list[Line]:
+    x0, y0, x1, y1 = (
+        region[0] * page.width,
+        region[1] * page.height,
+        region[2] * page.width,
+        region[3] * page.height,
+    )
+    inside = []
+    for line in page.lines:
+        lx0, ly0, lx1, ly1 = line.box
+        if lx1 >= x0 and lx0 <= x1 and ly0 >= y0 - 1 and ly1 <= y1 + 1:
+            inside.append(line)
+    return inside
+
+
+def _words_of_span(line: Line, start: int, end: int) -> list[Word]:
+    """The words of ``line`` overlapping characters [start, end) of ``line.text``."""
+    words, offset = [], 0
+    for word in line.words:
+        w_start, w_end = offset, offset + len(word.text)
+        if w_end > start and w_start < end:
+            words.append(word)
+        offset = w_end + 1
+    return words
+
+
+def _read_value(spec: FieldSpec, doc_type: DocumentType, page: PageText, anchor: Anchor) -> Found:
+    right = list(anchor.words_after) if spec.position != "below" else []
+    texts: list[str] = []
+    words: list[Word] = []
+    if right and _has_value_text(right):
+        texts.append(" ".join(w.text for w in right))
+        words.extend(right)
+        if spec.max_lines > 1:
+            column = union_box([w.box for w in right])
+            assert column is not None
+            more = _lines_below(
+                page, column, doc_type, spec, start_gap=spec.max_gap, limit=spec.max_lines - 1
+            )
+            texts += [line.text for line in more]
+            words += [w for line in more for w in line.words]
+    elif spec.position != "right":
+        below = _lines_below(
+            page, anchor.box, doc_type, spec, start_gap=spec.max_first_gap, limit=spec.max_lines
+        )
+        texts = [line.text for line in below]
+        words = [w for line in below for w in line.words]
+    return Found(page.index, texts, words, anchor.score)
+
+
+def _has_expected_value(spec: FieldSpec, found: Found) -> bool:
+    text = " ".join(found.texts)
+    if spec.pattern:
+        return re.search(spec.pattern, text) is not None
+    return _has_value_text(found.words)
+
+
+def _reread_value(spec: FieldSpec, page: PageText, anchor: Anchor, reread: RegionReader) -> Found | None:
+    """Read the spot where the value should be once more; None when that finds nothing either."""
+    h = _typical_height(page)
+    x0, y0, x1, y1 = anchor.box
+    if spec.position != "below":
+        region = (x1, int(y0 - 0.4 * h), _right_limit(page, anchor), int(y1 + 0.4 * h))
+        words = _keep_text(reread(page.index, region))
+        if words and (not spec.pattern or re.search(spec.pattern, " ".join(w.text for w in words))):
+            return Found(page.index, [" ".join(w.text for w in words)], words, anchor.score, reread=True)
+    if spec.position != "right":
+        bottom = min(
+            (ln.box[1] for ln in page.lines if ln.box[1] > y1 and _overlaps(ln.box, anchor.box)),
+            default=int(y1 + 3 * h),
+        )
+        region = (int(x0 - 0.5 * h), y1, int(max(x1, x0 + 6 * h)), min(bottom, int(y1 + 3 * h)))
+        words = _keep_text(reread(page.index, region))
+        if words:
+            return Found(page.index, [" ".join(w.text for w in words)], words, anchor.score, reread=True)
+    return None
+
+
+def _right_limit(page: PageText, anchor: Anchor) -> int:
+    """Where the value right of a label must end: the next column on that row, or the page edge."""
+    x1 = anchor.box[2]
+    row = [ln for ln in page.lines if ln.box[0] > x1 and _overlaps_vertically(ln.box, anchor.box)]
+    return min((ln.box[0] for ln in row), default=page.width)
+
+
+def _overlaps_vertically(a: Box, b: Box) -> bool:
+    return min(a[3], b[3]) - max(a[1], b[1]) > 0
+
+
+def _keep_text(words: list[Word]) -> list[Word]:
+    return [w for w in words if any(ch.isalnum() for ch in w.text)]
+
+
+def _has_value_text(words: list[Word]) -> bool:
+    return any(any(ch.isalnum() for ch in w.text) for w in words)
+
+
+def _lines_below(
+    page: PageText, column: Box, doc_type: DocumentType, spec: FieldSpec, start_gap: float, limit: int
+) -> list[Line]:
+    """Value lines under ``column``: overlapping it horizontally, in order, until a stop."""
+    line_height = _typical_height(page)
+    candidates = [
+        line
+        for line in page.lines
+        if line.box[1] >= column[3] - line_height * 0.3 and _overlaps(line.box, column)
+    ]
+    candidates.sort(key=lambda line: line.box[1])
+    taken: list[Line] = []
+    bottom = column[3]
+    searched = 0
+    for line in candidates:
+        allowed_gap = start_gap if not taken else spec.max_gap
+        if line.box[1] - bottom > allowed_gap * line_height or _is_label_line(line, doc_type):
+            break
+        if _is_glyph(line, line_height):
+            continue
+        if not taken and spec.pattern and not re.search(spec.pattern, line.text):
+            searched += 1
+            if searched >= spec.search_lines:
+                break
+            bottom = line.box[3]
+            continue
+        taken.append(line)
+        bottom = line.box[3]
+        if len(taken) >= limit:
+            break
+    return taken
+
+
+def _is_glyph(line: Line, line_height: float) -> bool:
+    return len(line.text.replace(" ", "")) <= 2 and line.height > GLYPH_HEIGHT_RATIO * line_height
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0
+
+
+def _typical_height(page: PageText) -> float:
+    heights = [line.height for line in page.lines]
+    return float(statistics.median(heights)) if heights else 20.0
+
+
+def _is_label_line(line: Line, doc_type: DocumentType) -> bool:
+    """True when the line starts with a printed label: it opens another field, never a value.
+
+    The label must cover most of the line or end in ':' / '?' so a value such as "Weight loss"
+    under "List any Medical Problems" is not mistaken for the "Weight" label.
+    """
+    for phrase in doc_type.all_labels:
+        match = match_label(line, phrase, 0.85)
+        if match is None or match.start != 0:
+            continue
+        label_chars = sum(len(w.text) for w in match.words)
+        line_chars = sum(len(w.text) for w in line.words)
+        ends_like_label = match.words[-1].text.endswith((":", "?")) or phrase.endswith("?")
+        if label_chars / line_chars >= 0.7 or ends_like_label:
+            return True
+    return False
+
+
+def _last_line_of(found: Found, pages: list[PageText]) -> Line | None:
+    """The page line holding the value's last word: the anchor for a field that follows it."""
+    if not found.words:
+        return None
+    last = found.words[-1]
+    for line in pages[found.page].lines:
+        if last in line.words:
+            return line
+    return None
+
+
+def _to_result(spec: FieldSpec, found: Found, reason: str | None, review_confidence: float) -> FieldResult:
+    value, problem = normalize(spec, found.texts)
+    confidence = min((w.confidence for w in found.words), default=0.0) * min(found.anchor_score, 1.0)
+    box = union_box([w.box for w in found.words])
+    result = FieldResult(value, confidence, needs_review=False, reason=None, page=found.page, box=box)
+    for why in _doubts(spec, found, value, problem, confidence, review_confidence):
+        result.flag(why)
+    if reason:
+        result.flag(reason)
+    if not value:
+        result.confidence = 0.0
+    return result
+
+
+def _doubts(
+    spec: FieldSpec,
+    found: Found,
+    value: str,
+    problem: str | None,
+    confidence: float,
+    review_confidence: float,
+) -> list[str]:
+    doubts = []
+    if found.words and not value:
+        doubts.append("nothing readable where the value should be")
+    elif not found.words and found.anchor_score > 0:
+        doubts.append("blank on the document? please confirm")
+    if problem:
+        doubts.append(problem)
+    if value and confidence < review_confidence:
+        doubts.append(f"OCR confidence {confidence:.0%}")
+    if found.reread:
+        doubts.append("read again from a small crop: check it")
+    if found.words and found.anchor_score < LABEL_SURE_SCORE:
+        doubts.append("label only partly readable")
+    return doubts

@@ -1,0 +1,116 @@
+"""From OCR words to lines, and finding label phrases in them.
+
+Forms put labels and values in columns, so a visual row is split wherever the gap between two
+words is far wider than a space: "Name: Maria Sharapova        Date: 5/11/2022" becomes two lines.
+Labels are matched fuzzily because OCR turns "Measles:" into "Meas!es" and "Weight:" into "Weigh'".
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from extraction.types import Line, Word
+
+# A gap wider than this many word-heights separates two columns on one text line.
+COLUMN_GAP_HEIGHTS = 1.8
+# Characters a drawn rule, underline or dust speck becomes; a word of only these is not text.
+_RULE_CHARS = set("_|—–~=-.,:;'`\"^*#<>()[]{}/\\")
+
+
+def group_lines(words: list[Word]) -> list[Line]:
+    """Group words into lines in reading order (top to bottom, then left to right).
+
+    Tesseract's own text lines are the base (they follow skewed and warped print better than
+    any row-by-y rule); each is split where a gap is far wider than a space, because on a form
+    that gap separates two columns. Lines with no letter or digit (dust, rules, an Rx glyph read
+    as punctuation) are dropped: they are never a value and would hide the line below a label.
+    """
+    by_line: dict[int, list[Word]] = {}
+    for word in words:
+        if not _is_noise_word(word):
+            by_line.setdefault(word.line, []).append(word)
+    lines = [
+        segment
+        for line_words in by_line.values()
+        for segment in _split_columns(sorted(line_words, key=lambda w: w.x0))
+        if _has_content(segment)
+    ]
+    return sorted(lines, key=lambda line: (line.box[1] + line.box[3], line.box[0]))
+
+
+def _is_noise_word(word: Word) -> bool:
+    """Punctuation-only words survive only when read confidently (the "-" in "Lialda - take")."""
+    if all(ch in _RULE_CHARS for ch in word.text):
+        return word.confidence < 0.5 or any(ch in "_|—~=" for ch in word.text)
+    return len(word.text) <= 2 and word.confidence < 0.3
+
+
+def _has_content(line: Line) -> bool:
+    return any(ch.isalnum() for ch in line.text)
+
+
+def _split_columns(row: list[Word]) -> list[Line]:
+    height = statistics.median(w.height for w in row)
+    segments: list[list[Word]] = [[row[0]]]
+    for previous, word in zip(row, row[1:], strict=False):
+        if word.x0 - previous.x1 > COLUMN_GAP_HEIGHTS * height:
+            segments.append([word])
+        else:
+            segments[-1].append(word)
+    return [Line(tuple(segment)) for segment in segments]
+
+
+def normalize_token(text: str) -> str:
+    """Lower-case letters and digits only: the form OCR variants of a word are compared in."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    """Where a label phrase was found: the line, the words it covers [start, end), how well."""
+
+    line: Line
+    start: int
+    end: int
+    score: float
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        return self.line.words[self.start : self.end]
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        xs0, ys0, xs1, ys1 = zip(*(w.box for w in self.words), strict=True)
+        return (min(xs0), min(ys0), max(xs1), max(ys1))
+
+    @property
+    def after(self) -> tuple[Word, ...]:
+        """The words on the same line after the label."""
+        return self.line.words[self.end :]
+
+
+def match_label(line: Line, phrase: str, min_score: float) -> LabelMatch | None:
+    """The best fuzzy occurrence of ``phrase`` in ``line`` scoring at least ``min_score`` (0..1).
+
+    Word runs of the phrase's length give or take one are compared as letter strings, so OCR
+    that splits or joins words still matches.
+    """
+    target = normalize_token(phrase)
+    if not target:
+        return None
+    tokens = [normalize_token(w.text) for w in line.words]
+    size = len(phrase.split())
+    best: LabelMatch | None = None
+    for start in range(len(tokens)):
+        for length in range(max(1, size - 1), size + 2):
+            end = start + length
+            if end > len(tokens):
+                break
+            candidate = "".join(tokens[start:end])
+            score = SequenceMatcher(None, target, candidate, autojunk=False).ratio()
+            if score >= min_score and (best is None or score > best.score):
+                best = LabelMatch(line, start, end, score)
+    return best

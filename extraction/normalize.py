@@ -1,0 +1,103 @@
+"""Turn the words OCR read for a field into the value a clerk would type.
+
+Values stay as printed; only what the page's ink adds (underlines, stray bars, the colon after a
+label) is removed, and answers from a closed vocabulary are spelled one way (Yes/No, IMMUNE).
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from extraction.doctypes import FieldSpec
+from extraction.layout import normalize_token
+from extraction.validate import IMMUNITY, YES_NO
+
+# Characters a drawn underline or a table rule becomes in OCR, around or inside a value.
+_RULE_CHARS = "_|—–~=\u2014"
+_DIGIT_LOOKALIKES = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
+)
+
+
+def clean_line(text: str) -> str:
+    """Collapse whitespace and strip rule characters and label punctuation at the ends."""
+    text = re.sub(f"[{_RULE_CHARS}]{{2,}}", " ", text)
+    text = " ".join(text.split())
+    text = text.strip(_RULE_CHARS + " ")
+    return text.lstrip(":;.,").strip()
+
+
+def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:
+    """The field's value from its cleaned lines, and a problem to flag or None.
+
+    Multi-line values keep their lines joined by newlines; a single-line field joins with spaces.
+    """
+    cleaned = [clean_line(line) for line in lines]
+    cleaned = [line for line in cleaned if line]
+    joined = ("\n" if spec.multiline else " ").join(cleaned)
+    if not joined:
+        return "", None
+    normalizer = _NORMALIZERS.get(spec.kind)
+    return normalizer(joined, spec) if normalizer else (joined, None)
+
+
+def _person(text: str, spec: FieldSpec) -> tuple[str, str | None]:
+    return text.rstrip(",;:"), None
+
+
+def _integer(text: str, spec: FieldSpec) -> tuple[str, str | None]:
+    pattern = spec.pattern or r"\d+"
+    found = re.search(pattern, text)
+    if found:
+        return found.group(0), None
+    # OCR sometimes reads a lone digit as a look-alike letter ("O" for 0, "l" for 1).
+    token = text.split()[0] if text.split() else ""
+    guessed = token.translate(_DIGIT_LOOKALIKES)
+    if guessed.isdigit():
+        return guessed, f"read {token!r}, taken as {guessed}"
+    return text, "no number found"
+
+
+def _closest(text: str, vocabulary: tuple[str, ...]) -> tuple[str, float]:
+    token = normalize_token(text)
+    scored = [(SequenceMatcher(None, token, normalize_token(v)).ratio(), v) for v in vocabulary]
+    score, best = max(scored)
+    return best, score
+
+
+def _yes_no(text: str, spec: FieldSpec) -> tuple[str, str | None]:
+    best, score = _closest(text.split()[0], YES_NO)
+    if score == 1.0:
+        return best, None
+    if score >= 0.6:
+        return best, f"read {text!r}, taken as {best}"
+    return text, "not a yes/no answer"
+
+
+def _immunity(text: str, spec: FieldSpec) -> tuple[str, str | None]:
+    best, score = _closest(text, IMMUNITY)
+    if score == 1.0:
+        return best, None
+    if score >= 0.75:
+        return best, f"read {text!r}, taken as {best}"
+    return text, "not IMMUNE / NOT IMMUNE"
+
+
+def _pattern_match(text: str, spec: FieldSpec) -> tuple[str, str | None]:
+    if not spec.pattern:
+        return text, None
+    found = re.search(spec.pattern, text)
+    if not found:
+        return text, "does not look like the expected value"
+    extra = text.replace(found.group(0), "").strip(" ,.;:")
+    return found.group(0), (f"extra text {extra!r} left out" if extra else None)
+
+
+_NORMALIZERS = {
+    "person": _person,
+    "integer": _integer,
+    "yesno": _yes_no,
+    "immunity": _immunity,
+    "phone": _pattern_match,
+}

@@ -1,0 +1,91 @@
+"""OCR one page: one tesseract pass, words grouped into lines; a turned page is turned back.
+
+The usual page costs one tesseract call. Only when that pass reads little (few words, or low
+confidence — what an upside-down or sideways page gives) does the engine ask tesseract's
+orientation detection and read the page again, keeping whichever reading is better.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+import cv2
+import numpy as np
+
+from extraction import tesseract
+from extraction.layout import group_lines
+from extraction.options import Options
+from extraction.preprocess import rotate_quarter
+from extraction.types import PageText, Word
+
+# Below these the page probably is not upright (measured on rotated generated pages).
+MIN_WORDS = 8
+MIN_MEAN_CONFIDENCE = 0.70
+MIN_OSD_CONFIDENCE = 1.5
+
+
+def reading_quality(words: list[Word]) -> float:
+    """A score to compare two readings of one page: confident words of 3+ letters count most."""
+    return sum(w.confidence for w in words if sum(ch.isalnum() for ch in w.text) >= 3)
+
+
+def looks_upright(words: list[Word]) -> bool:
+    """True when a reading looks like a page read the right way up."""
+    if len(words) < MIN_WORDS:
+        return False
+    return statistics.fmean(w.confidence for w in words) >= MIN_MEAN_CONFIDENCE
+
+
+def ocr_page(image: np.ndarray, index: int, dpi: int, options: Options) -> tuple[np.ndarray, PageText]:
+    """Read a page; returns the image as finally read (maybe turned) and its text in that frame."""
+    words = tesseract.read_words(image, dpi=dpi, timeout=options.tesseract_timeout)
+    if not looks_upright(words):
+        image, words = _try_orientation(image, words, dpi, options)
+    height, width = image.shape[:2]
+    return image, PageText(index=index, lines=tuple(group_lines(words)), width=width, height=height)
+
+
+def _try_orientation(
+    image: np.ndarray, words: list[Word], dpi: int, options: Options
+) -> tuple[np.ndarray, list[Word]]:
+    verdict = tesseract.detect_orientation(image, dpi=dpi, timeout=options.tesseract_timeout)
+    if verdict.rotate == 0 or verdict.confidence < MIN_OSD_CONFIDENCE:
+        return image, words
+    turned = rotate_quarter(image, verdict.rotate)
+    turned_words = tesseract.read_words(turned, dpi=dpi, timeout=options.tesseract_timeout)
+    if reading_quality(turned_words) > reading_quality(words):
+        return turned, turned_words
+    return image, words
+
+
+def read_region(
+    image: np.ndarray, region: tuple[int, int, int, int], dpi: int, options: Options
+) -> list[Word]:
+    """Read one small box of a page as a single line of text; boxes come back in page pixels.
+
+    The crop gets a white margin and, when its text is small, a 2x enlargement: tesseract
+    reads an isolated number far better that way than inside a whole page.
+    """
+    height, width = image.shape[:2]
+    x0, y0, x1, y1 = max(0, region[0]), max(0, region[1]), min(width, region[2]), min(height, region[3])
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return []
+    crop = image[y0:y1, x0:x1]
+    scale = 2 if (y1 - y0) < 120 else 1
+    if scale > 1:
+        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    margin = 20
+    crop = cv2.copyMakeBorder(crop, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
+    words = tesseract.read_words(crop, dpi=dpi * scale, timeout=options.tesseract_timeout, psm=7)
+    return [_to_page_frame(w, margin, scale, x0, y0) for w in words]
+
+
+def _to_page_frame(word: Word, margin: int, scale: int, x0: int, y0: int) -> Word:
+    bx0, by0, bx1, by1 = word.box
+    box = (
+        x0 + (bx0 - margin) // scale,
+        y0 + (by0 - margin) // scale,
+        x0 + (bx1 - margin) // scale,
+        y0 + (by1 - margin) // scale,
+    )
+    return Word(word.text, word.confidence, box, word.line)

@@ -1,0 +1,114 @@
+"""The one place the engine calls poppler (through pdf2image): page count, page sizes, rendering.
+
+Each call has a timeout; poppler's failures become our typed errors. Encrypted, truncated and
+zero-page PDFs are told apart so the clerk knows what to ask the sender for.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pdf2image
+from pdf2image import exceptions as pdf_errors
+
+from extraction.errors import (
+    MissingDependencyError,
+    ToolFailedError,
+    ToolTimeoutError,
+    UnreadableDocumentError,
+)
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """What pdfinfo says about a PDF before anything is rendered."""
+
+    pages: int
+    page_sizes_pt: tuple[tuple[float, float], ...]
+    encrypted: bool
+
+
+def require_poppler() -> None:
+    """Raise MissingDependencyError unless pdfinfo and pdftoppm are on PATH."""
+    for program in ("pdfinfo", "pdftoppm"):
+        if shutil.which(program) is None:
+            raise MissingDependencyError("poppler", f"{program} not found")
+
+
+def read_pdf_info(path: Path, *, timeout: float) -> PdfInfo:
+    """Page count and each page's size in points, without rendering anything."""
+    require_poppler()
+    try:
+        result = subprocess.run(
+            ["pdfinfo", "-f", "1", "-l", "-1", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            errors="replace",
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ToolTimeoutError("pdfinfo", timeout) from exc
+    if result.returncode != 0:
+        raise _pdf_error(result.stderr)
+    return _parse_pdf_info(result.stdout)
+
+
+def _parse_pdf_info(report: str) -> PdfInfo:
+    pages = 0
+    sizes: dict[int, tuple[float, float]] = {}
+    encrypted = False
+    for line in report.splitlines():
+        key, _, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        if key == "Pages" and value.isdigit():
+            pages = int(value)
+        elif key == "Encrypted":
+            encrypted = value.startswith("yes")
+        elif key.startswith("Page") and key.endswith("size"):
+            number = key.split()[1]
+            parts = value.split()
+            if number.isdigit() and len(parts) >= 3:
+                sizes[int(number)] = (float(parts[0]), float(parts[2]))
+    ordered = tuple(sizes.get(i, (612.0, 792.0)) for i in range(1, pages + 1))
+    return PdfInfo(pages=pages, page_sizes_pt=ordered, encrypted=encrypted)
+
+
+def _pdf_error(stderr: str) -> Exception:
+    lowered = stderr.lower()
+    if "incorrect password" in lowered or "encrypted" in lowered:
+        return UnreadableDocumentError(
+            "This PDF is password-protected. Ask the sender for a copy without a password."
+        )
+    if any(word in lowered for word in ("syntax error", "couldn't", "may not be a pdf", "damaged", "xref")):
+        return UnreadableDocumentError(
+            "This PDF is damaged or incomplete and cannot be opened. Ask the sender to send it again."
+        )
+    return ToolFailedError("poppler", stderr or "unknown error")
+
+
+def render_page(path: Path, page_number: int, *, dpi: int, grayscale: bool, timeout: float) -> np.ndarray:
+    """Render one page (1-based) to an array: HxW uint8 when grayscale, else HxWx3 RGB."""
+    require_poppler()
+    try:
+        images = pdf2image.convert_from_path(
+            str(path),
+            dpi=dpi,
+            first_page=page_number,
+            last_page=page_number,
+            grayscale=grayscale,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ToolTimeoutError("pdftoppm", timeout) from exc
+    except pdf_errors.PDFPageCountError as exc:
+        raise _pdf_error(str(exc)) from exc
+    except (pdf_errors.PDFSyntaxError, pdf_errors.PDFPopplerTimeoutError) as exc:
+        raise _pdf_error(str(exc)) from exc
+    if not images:
+        raise UnreadableDocumentError(f"Page {page_number} of this PDF could not be rendered.")
+    image = images[0]
+    return np.asarray(image.convert("L" if grayscale else "RGB"))

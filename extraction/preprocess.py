@@ -1,0 +1,138 @@
+"""Page preprocessing: pure functions on uint8 arrays, and the per-page plan that picks them.
+
+Each step is measured on the page before it is applied, so a clean scan is not put through
+photo repairs it does not need:
+- illumination flattening only when the paper's brightness varies (shadows, phone photos);
+- deskew only when the text lines are measurably tilted;
+- binarization is left to tesseract (its Otsu on a flattened page beat adaptive thresholding
+  61/20 in benchmarks/accuracy.py; see README), but ``adaptive_threshold`` stays for the
+  reference pipeline and for comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+# The paper's brightness may vary by this much (0..255) across a page before we flatten it.
+UNEVEN_LIGHT_THRESHOLD = 40.0
+# Skew below this many degrees is left alone: rotating costs sharpness and tesseract copes.
+MIN_DESKEW_DEGREES = 0.4
+MAX_DESKEW_DEGREES = 12.0
+
+
+@dataclass
+class PreprocessReport:
+    """What was measured on a page and which steps ran, for the benchmark and debugging."""
+
+    light_spread: float = 0.0
+    skew_degrees: float = 0.0
+    steps: list[str] = field(default_factory=list)
+
+
+def to_grayscale(image: np.ndarray) -> np.ndarray:
+    """HxW uint8 from HxW, HxWx3 (RGB) or HxWx4 arrays."""
+    if image.ndim == 2:
+        return image
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_RGBA2GRAY)
+    return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+
+
+def estimate_background(gray: np.ndarray) -> np.ndarray:
+    """The paper's brightness at every pixel: text removed by a large median on a small copy."""
+    scale = 0.125
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    # Dilation first wipes out dark strokes so the median sees paper, not text.
+    small = cv2.dilate(small, np.ones((5, 5), np.uint8))
+    small = cv2.medianBlur(small, 21)
+    return cv2.resize(small, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+
+
+def light_spread(background: np.ndarray) -> float:
+    """How unevenly lit the paper is: the 95th minus the 5th percentile of its brightness."""
+    low, high = np.percentile(background, [5, 95])
+    return float(high - low)
+
+
+def flatten_illumination(gray: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """Divide out the background so shadowed and bright paper both become white."""
+    flat = gray.astype(np.float32) / np.maximum(background.astype(np.float32), 1.0) * 255.0
+    return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+def estimate_skew(gray: np.ndarray) -> float:
+    """The text's tilt in degrees (positive = counter-clockwise), 0.0 when it cannot tell.
+
+    Projection profiles: at the right angle, rows of text and rows of white alternate most
+    sharply, so the variance of the row sums peaks. Coarse then fine search on a small copy.
+    """
+    scale = min(1.0, 1000.0 / max(gray.shape))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1].astype(np.float32)
+    if ink.mean() < 0.002:
+        return 0.0
+    best = _best_angle(ink, np.arange(-MAX_DESKEW_DEGREES, MAX_DESKEW_DEGREES + 0.01, 1.0))
+    return _best_angle(ink, np.arange(best - 1.0, best + 1.01, 0.1))
+
+
+def _best_angle(ink: np.ndarray, angles: np.ndarray) -> float:
+    h, w = ink.shape
+    centre = (w / 2, h / 2)
+    scores = []
+    for angle in angles:
+        matrix = cv2.getRotationMatrix2D(centre, float(angle), 1.0)
+        rotated = cv2.warpAffine(ink, matrix, (w, h), flags=cv2.INTER_NEAREST)
+        scores.append(float(np.var(rotated.sum(axis=1))))
+    return round(float(angles[int(np.argmax(scores))]), 2)
+
+
+def rotate(gray: np.ndarray, degrees: float) -> np.ndarray:
+    """Rotate counter-clockwise by ``degrees`` about the centre, growing the canvas, white fill."""
+    h, w = gray.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = int(h * sin + w * cos), int(h * cos + w * sin)
+    matrix[0, 2] += new_w / 2 - w / 2
+    matrix[1, 2] += new_h / 2 - h / 2
+    return cv2.warpAffine(
+        gray, matrix, (new_w, new_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT, borderValue=255
+    )
+
+
+def rotate_quarter(gray: np.ndarray, clockwise_degrees: int) -> np.ndarray:
+    """Exact 90/180/270 degree clockwise rotation (no resampling)."""
+    turns = {0: None, 90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    code = turns[clockwise_degrees % 360]
+    return gray if code is None else cv2.rotate(gray, code)
+
+
+def adaptive_threshold(gray: np.ndarray, block: int = 61, c: int = 20) -> np.ndarray:
+    """Mean adaptive threshold: the old pipeline's binarization, kept for comparison."""
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, c)
+
+
+def remove_specks(gray: np.ndarray) -> np.ndarray:
+    """Drop isolated dark dots (scanner dust) smaller than a full stop, keep strokes intact."""
+    return cv2.medianBlur(gray, 3)
+
+
+def preprocess(image: np.ndarray) -> tuple[np.ndarray, PreprocessReport]:
+    """Grayscale, flatten uneven light when measured, deskew when measured.
+
+    Returns the page tesseract should read; its pixel frame is the one field boxes refer to.
+    """
+    report = PreprocessReport()
+    gray = to_grayscale(image)
+    background = estimate_background(gray)
+    report.light_spread = light_spread(background)
+    if report.light_spread > UNEVEN_LIGHT_THRESHOLD:
+        gray = flatten_illumination(gray, background)
+        report.steps.append("flatten")
+    report.skew_degrees = estimate_skew(gray)
+    if abs(report.skew_degrees) >= MIN_DESKEW_DEGREES:
+        gray = rotate(gray, report.skew_degrees)
+        report.steps.append(f"deskew {report.skew_degrees:+.1f}")
+    return gray, report

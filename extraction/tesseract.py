@@ -1,0 +1,108 @@
+"""The one place the engine calls tesseract.
+
+Every call runs with ``OMP_THREAD_LIMIT=1`` (Debian's tesseract is built with OpenMP, whose
+threads fight each other when pages run concurrently and make them 4-8x slower), an explicit
+``--dpi`` and a timeout, and turns tesseract's failures into our typed errors.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pytesseract
+from PIL import Image
+
+from extraction.errors import MissingDependencyError, ToolFailedError, ToolTimeoutError
+from extraction.types import Word
+
+# Why these settings:
+# - tessedit_do_invert=0: skip the inverted-text pass; our pages are dark text on light paper and
+#   the pass costs time on every line.
+# - preserve_interword_spaces: keeps columns apart in the rebuilt text.
+_OCR_CONFIG = "--oem 1 --psm {psm} -c tessedit_do_invert=0 -c preserve_interword_spaces=1"
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+@cache
+def tesseract_version() -> str:
+    """The installed tesseract's version, or MissingDependencyError when it is absent."""
+    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
+        raise MissingDependencyError("tesseract")
+    return str(pytesseract.get_tesseract_version())
+
+
+def _run(call, *args, timeout: float, **kwargs):  # type: ignore[no-untyped-def]
+    """Run one pytesseract call, mapping its exceptions onto ours."""
+    tesseract_version()
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        return call(*args, timeout=timeout, **kwargs)
+    except RuntimeError as exc:  # pytesseract raises RuntimeError on its own timeout
+        if "timeout" in str(exc).lower():
+            raise ToolTimeoutError("tesseract", timeout) from exc
+        raise ToolFailedError("tesseract", str(exc)) from exc
+    except pytesseract.TesseractNotFoundError as exc:
+        raise MissingDependencyError("tesseract") from exc
+    except pytesseract.TesseractError as exc:
+        raise ToolFailedError("tesseract", str(exc.message)) from exc
+
+
+def read_words(image: np.ndarray, *, dpi: int, timeout: float, psm: int = 3) -> list[Word]:
+    """OCR one page image once and return its words with confidence (0..1) and box.
+
+    Empty and whitespace-only detections are dropped; tesseract's -1 confidences (block or
+    line rows, not words) never reach the caller.
+    """
+    data = _run(
+        pytesseract.image_to_data,
+        Image.fromarray(image),
+        lang="eng",
+        config=f"--dpi {dpi} " + _OCR_CONFIG.format(psm=psm),
+        output_type=pytesseract.Output.DICT,
+        timeout=timeout,
+    )
+    words: list[Word] = []
+    line_numbers: dict[tuple[int, int, int], int] = {}
+    columns = ("text", "conf", "left", "top", "width", "height", "block_num", "par_num", "line_num")
+    for text, conf, left, top, width, height, *line_key in zip(*(data[c] for c in columns), strict=True):
+        text = text.strip()
+        confidence = float(conf)
+        if not text or confidence < 0:
+            continue
+        line = line_numbers.setdefault(tuple(line_key), len(line_numbers))
+        words.append(Word(text, confidence / 100.0, (left, top, left + width, top + height), line))
+    return words
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """Tesseract's orientation guess: rotate the page clockwise by ``rotate`` degrees."""
+
+    rotate: int
+    confidence: float
+
+
+_OSD_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_OSD_CONFIDENCE = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+def detect_orientation(image: np.ndarray, *, dpi: int, timeout: float) -> Orientation:
+    """Tesseract's OSD verdict for a page; a page with too little text gives rotate 0, confidence 0."""
+    try:
+        report = _run(
+            pytesseract.image_to_osd, Image.fromarray(image), config=f"--dpi {dpi} --psm 0", timeout=timeout
+        )
+    except ToolFailedError:
+        # OSD fails on pages with too few characters; that is an answer ("don't know"), not an error.
+        return Orientation(0, 0.0)
+    rotate = _OSD_ROTATE.search(report)
+    confidence = _OSD_CONFIDENCE.search(report)
+    if not rotate or not confidence:
+        return Orientation(0, 0.0)
+    return Orientation(int(rotate.group(1)) % 360, float(confidence.group(1)))

@@ -1,0 +1,118 @@
+"""Checks on field values: dates that parse, phone numbers, numbers in range, vocabularies.
+
+``check_value`` is pure and used by the engine (to set needs_review) and by the review app (to
+refuse a bad value on save). A blank value is always valid: the document may leave it blank.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from extraction.doctypes import DocumentType, FieldSpec, get_document_type
+from extraction.types import FieldResult
+
+YES_NO = ("Yes", "No")
+IMMUNITY = ("IMMUNE", "NOT IMMUNE")
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+
+DATE_FORMATS = (
+    "%d/%m/%Y", "%m/%d/%Y", "%d/%m/%y", "%m/%d/%y", "%d-%m-%Y", "%m-%d-%Y", "%Y-%m-%d", "%d.%m.%Y",
+    "%B %d %Y", "%b %d %Y", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%b. %d %Y",
+    "%d %B %Y", "%d %b %Y", "%d %B, %Y", "%d %b, %Y",
+)  # fmt: skip
+
+_PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
+_PERSON = re.compile(r"^[A-Za-z][A-Za-z .,'-]*$")
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /-]*$")
+
+
+def parse_date(text: str) -> date | None:
+    """The date ``text`` denotes in any accepted format, or None. Day-first wins when ambiguous."""
+    cleaned = " ".join(text.replace(",", ", ").split()).replace(" ,", ",")
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _check_date(value: str, spec: FieldSpec) -> str | None:
+    parsed = parse_date(value)
+    if parsed is None:
+        return f"{value!r} is not a date (e.g. 17/12/2020, 2020-12-17 or May 6 1972)"
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        return f"the year {parsed.year} is implausible"
+    return None
+
+
+def _check_phone(value: str, spec: FieldSpec) -> str | None:
+    digits = sum(ch.isdigit() for ch in value)
+    if not _PHONE_CHARS.match(value) or not 7 <= digits <= 15:
+        return f"{value!r} is not a phone number (7 to 15 digits, e.g. (737) 988-0851)"
+    return None
+
+
+def _check_integer(value: str, spec: FieldSpec) -> str | None:
+    if not value.isdigit():
+        return f"{value!r} is not a whole number"
+    if spec.range and not spec.range[0] <= int(value) <= spec.range[1]:
+        low, high = (int(x) for x in spec.range)
+        return f"{value} is outside the plausible range {low}–{high}"
+    return None
+
+
+def _check_vocabulary(allowed: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    def check(value: str, spec: FieldSpec) -> str | None:
+        if value not in allowed:
+            return f"must be one of: {', '.join(allowed)}"
+        return None
+
+    return check
+
+
+def _check_person(value: str, spec: FieldSpec) -> str | None:
+    if not _PERSON.match(value) or len(value) < 2:
+        return f"{value!r} does not look like a name (letters, spaces, . , ' - only)"
+    return None
+
+
+def _check_identifier(value: str, spec: FieldSpec) -> str | None:
+    if not _IDENTIFIER.match(value) or len(value) < 4:
+        return f"{value!r} does not look like a policy number (letters and digits, at least 4)"
+    return None
+
+
+CHECKS = {
+    "date": _check_date,
+    "phone": _check_phone,
+    "integer": _check_integer,
+    "yesno": _check_vocabulary(YES_NO),
+    "immunity": _check_vocabulary(IMMUNITY),
+    "person": _check_person,
+    "identifier": _check_identifier,
+}
+
+
+def check_value(spec: FieldSpec, value: str) -> str | None:
+    """A message saying why ``value`` is invalid for ``spec``, or None when it is fine or blank."""
+    if not value.strip():
+        return None
+    check = CHECKS.get(spec.kind)
+    return check(value.strip(), spec) if check else None
+
+
+def validate_field(doc_type: str, field: str, value: str) -> str | None:
+    """``check_value`` by names: the review app's entry point for validation on save."""
+    return check_value(get_document_type(doc_type).field(field), value)
+
+
+def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> dict[str, FieldResult]:
+    """Flag every field whose value fails its kind's check; returns the same dict for chaining."""
+    for spec in doc_type.fields:
+        problem = check_value(spec, fields[spec.name].value)
+        if problem:
+            fields[spec.name].flag(problem)
+    return fields
