@@ -7,6 +7,7 @@ Labels are matched fuzzily because OCR turns "Measles:" into "Meas!es" and "Weig
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ def _has_content(line: Line) -> bool:
 def _split_columns(row: list[Word]) -> list[Line]:
     height = statistics.median(w.height for w in row)
     segments: list[list[Word]] = [[row[0]]]
-    for previous, word in zip(row, row[1:], strict=False):
+    for previous, word in itertools.pairwise(row):
         if word.x0 - previous.x1 > COLUMN_GAP_HEIGHTS * height:
             segments.append([word])
         else:

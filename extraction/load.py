@@ -113,7 +113,8 @@ def _image_pages(data: bytes, options: Options) -> Iterator[SourcePage]:
                 yield _frame_to_page(frame)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UnreadableDocumentError(
-            f"This image is damaged or incomplete and cannot be opened ({exc}). Ask the sender to send it again."
+            f"This image is damaged or incomplete and cannot be opened ({exc}). "
+            "Ask the sender to send it again."
         ) from exc
     except Image.DecompressionBombError as exc:
         raise DocumentTooLargeError(
