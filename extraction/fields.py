@@ -100,16 +100,18 @@ def _anchor_for(
         if line is None or box is None:
             return None
         return Anchor(page, line.box, line, (), 1.0)
-    best: tuple[int, LabelMatch] | None = None
+    # Rank: set like a label first, then similarity; on a tie the first in reading order wins.
+    best: tuple[tuple[bool, float], int, LabelMatch] | None = None
     for page in _pages_for(spec, pages):
         for line in page.lines:
             for phrase in spec.labels:
                 match = match_label(line, phrase, LABEL_MIN_SCORE)
-                if match and (best is None or match.score > best[1].score + 1e-9):
-                    best = (page.index, match)
+                rank = (match.looks_like_label, round(match.score, 6)) if match else None
+                if match and rank and (best is None or rank > best[0]):
+                    best = (rank, page.index, match)
     if best is None:
         return None
-    page_index, match = best
+    _, page_index, match = best
     return Anchor(page_index, match.box, match.line, match.after, match.score)
 
 
@@ -278,19 +280,10 @@ def _typical_height(page: PageText) -> float:
 
 
 def _is_label_line(line: Line, doc_type: DocumentType) -> bool:
-    """True when the line starts with a printed label: it opens another field, never a value.
-
-    The label must cover most of the line or end in ':' / '?' so a value such as "Weight loss"
-    under "List any Medical Problems" is not mistaken for the "Weight" label.
-    """
+    """True when the line starts with a printed label: it opens another field, never a value."""
     for phrase in doc_type.all_labels:
         match = match_label(line, phrase, 0.85)
-        if match is None or match.start != 0:
-            continue
-        label_chars = sum(len(w.text) for w in match.words)
-        line_chars = sum(len(w.text) for w in line.words)
-        ends_like_label = match.words[-1].text.endswith((":", "?")) or phrase.endswith("?")
-        if label_chars / line_chars >= 0.7 or ends_like_label:
+        if match is not None and match.looks_like_label:
             return True
     return False
 

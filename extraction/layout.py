@@ -92,6 +92,17 @@ class LabelMatch:
         """The words on the same line after the label."""
         return self.line.words[self.end :]
 
+    @property
+    def looks_like_label(self) -> bool:
+        """True when the match starts its line and is set like a label: ending in ':' or '?', or
+        covering most of the line. "Weight loss" under a question is a value; "Weight:" is not."""
+        if self.start != 0:
+            return False
+        if self.words[-1].text.endswith((":", "?", ";")):
+            return True
+        label_chars = sum(len(w.text) for w in self.words)
+        return label_chars / sum(len(w.text) for w in self.line.words) >= 0.7
+
 
 def match_label(line: Line, phrase: str, min_score: float) -> LabelMatch | None:
     """The best fuzzy occurrence of ``phrase`` in ``line`` scoring at least ``min_score`` (0..1).

@@ -47,16 +47,19 @@ def _person(text: str, spec: FieldSpec) -> tuple[str, str | None]:
 
 
 def _integer(text: str, spec: FieldSpec) -> tuple[str, str | None]:
-    pattern = spec.pattern or r"\d+"
-    found = re.search(pattern, text)
+    """The number printed; a token mixing digits and look-alike letters ("17S") is repaired and
+    flagged, never cut short to the digits it starts with."""
+    for token in text.split():
+        core = token.strip(".,;:()[]_|")
+        if core.isdigit():
+            return core, None
+        guessed = core.translate(_DIGIT_LOOKALIKES)
+        if guessed.isdigit() and any(ch.isdigit() for ch in core):
+            return guessed, f"read {core!r}, taken as {guessed}"
+    found = re.search(spec.pattern or r"\d+", text)
     if found:
-        return found.group(0), None
-    # OCR sometimes reads a lone digit as a look-alike letter ("O" for 0, "l" for 1).
-    token = text.split()[0] if text.split() else ""
-    guessed = token.translate(_DIGIT_LOOKALIKES)
-    if guessed.isdigit():
-        return guessed, f"read {token!r}, taken as {guessed}"
-    return text, "no number found"
+        return found.group(0), f"number taken out of {text!r}"
+    return "", "no number found where the value should be"
 
 
 def _closest(text: str, vocabulary: tuple[str, ...]) -> tuple[str, float]:

@@ -24,7 +24,8 @@ DATE_FORMATS = (
 )  # fmt: skip
 
 _PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
-_PERSON = re.compile(r"^[A-Za-z][A-Za-z .,'-]*$")
+# Letters of any alphabet (Tomás, Zoë), spaces and the punctuation names carry.
+_PERSON = re.compile(r"^[^\W\d_][^\W\d_ .,'-]*(?:[ .,'-]+[^\W\d_]*)*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /-]*$")
 
 
