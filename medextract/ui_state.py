@@ -1,0 +1,309 @@
+"""The review app's page logic as small pure functions: the pages only lay out widgets.
+
+Nothing here imports Streamlit, so every rule (which boxes to draw, what a status line says, how
+form widgets become a record) is unit-tested without a browser or an AppTest run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from extraction.doctypes import document_types
+
+STATUSES: tuple[str, ...] = (
+    "queued",
+    "extracting",
+    "extracted",
+    "in_review",
+    "verified",
+    "rejected",
+    "failed",
+)
+STATUS_LABELS: dict[str, str] = {
+    "queued": "Queued",
+    "extracting": "Extracting",
+    "extracted": "Waiting for review",
+    "in_review": "In review",
+    "verified": "Verified",
+    "rejected": "Rejected",
+    "failed": "Failed",
+}
+# Statuses in which the engine has finished with a document (successfully or not).
+EXTRACTION_DONE = frozenset({"extracted", "in_review", "verified", "rejected", "failed"})
+REVIEWABLE = frozenset({"extracted", "in_review"})
+AUTO_TYPE = "auto"
+DEFAULT_USER = "clerk"
+UNKNOWN_TYPE = "unknown"
+
+Box = tuple[int, int, int, int]
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all also
+# defuses Streamlit's own syntax (:red[...], :material/icon:, $latex$) in OCR text.
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+_WHITESPACE = re.compile(r"\s+")
+
+
+class FieldLike(Protocol):
+    """What the pages read from a ``FieldView``."""
+
+    name: str
+    label: str
+    value: str
+    needs_review: bool
+    reason: str | None
+    page: int
+    box: Sequence[int] | None
+
+
+class DocumentLike(Protocol):
+    """What the pages read from a ``DocumentView`` or ``DocumentSummary``."""
+
+    id: int
+    filename: str
+    status: str
+    doc_type: str | None
+    error: str | None
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+
+def escape_markdown(text: object) -> str:
+    """Text that Streamlit's markdown shows literally: no links, styles, HTML, icons or layout.
+
+    Whitespace runs (newlines, indentation) become one space, so OCR text cannot start a list,
+    a heading or a code block either.
+    """
+    flat = _WHITESPACE.sub(" ", str(text)).strip()
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+
+
+def status_label(status: str) -> str:
+    """A clerk's word for a status; unknown statuses are shown as they are."""
+    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+def doc_type_label(doc_type: str | None) -> str:
+    """The title of a document type ("Prescription"), "Unknown" when none was recognised."""
+    if not doc_type or doc_type == UNKNOWN_TYPE:
+        return "Unknown"
+    spec = document_types().get(doc_type)
+    return spec.title if spec else doc_type
+
+
+def doc_type_names() -> list[str]:
+    """Every document type the engine knows, in a stable order."""
+    return sorted(document_types())
+
+
+def type_choices() -> list[str]:
+    """Options of the upload page's type selectbox: "auto" first, then every known type."""
+    return [AUTO_TYPE, *doc_type_names()]
+
+
+def type_choice_label(choice: str) -> str:
+    """How a type option is shown: "Detect automatically" for auto, else the type's title."""
+    return "Detect automatically" if choice == AUTO_TYPE else doc_type_label(choice)
+
+
+def forced_type(choice: str) -> str | None:
+    """The ``forced_type`` argument of ``Store.add_upload`` for a selectbox choice."""
+    return None if choice == AUTO_TYPE else choice
+
+
+def current_user_from(state: Mapping[str, Any]) -> str:
+    """The signed-in user's name from session state; "clerk" until login exists."""
+    user = state.get("user")
+    return user.strip() if isinstance(user, str) and user.strip() else DEFAULT_USER
+
+
+# --- upload -------------------------------------------------------------------------------------
+
+
+def upload_key(name: str, size: int, file_id: str | None) -> str:
+    """Identifies one file in the uploader across reruns, so it is sent to the store once."""
+    return file_id or f"{name}:{size}"
+
+
+def extraction_finished(status: str) -> bool:
+    """True once the engine is done with a document, so the upload page can stop polling it."""
+    return status in EXTRACTION_DONE
+
+
+def upload_status_line(doc: DocumentLike) -> tuple[str, str]:
+    """The upload page's line for one document: (kind, markdown-safe text).
+
+    kind is "info" while waiting, "success" when fields are ready, "error" when extraction failed.
+    """
+    name = escape_markdown(doc.filename)
+    if doc.status == "failed":
+        return "error", f"{name}: extraction failed: {escape_markdown(doc.error or 'no reason given')}"
+    if doc.status in ("queued", "extracting"):
+        return "info", f"{name}: {status_label(doc.status).lower()}…"
+    return "success", f"{name}: {status_label(doc.status).lower()} ({doc_type_label(doc.doc_type)})"
+
+
+def all_finished(docs: Iterable[DocumentLike]) -> bool:
+    """True when no document of the list is still waiting for the engine."""
+    return all(extraction_finished(d.status) for d in docs)
+
+
+# --- queue --------------------------------------------------------------------------------------
+
+
+def filter_documents(docs: Iterable[Any], *, statuses: Sequence[str], doc_type: str | None) -> list[Any]:
+    """Documents whose status is one of ``statuses`` (all when empty) and of ``doc_type`` (any if None)."""
+    return [
+        d
+        for d in docs
+        if (not statuses or d.status in statuses)
+        and (doc_type is None or (d.doc_type or UNKNOWN_TYPE) == doc_type)
+    ]
+
+
+def queue_rows(docs: Iterable[Any]) -> list[dict[str, Any]]:
+    """Rows of the queue table, oldest first as the store gives them."""
+    return [
+        {
+            "id": d.id,
+            "file": d.filename,
+            "status": status_label(d.status),
+            "type": doc_type_label(d.doc_type),
+            "pages": d.pages,
+            "flagged fields": d.flagged_fields,
+            "uploaded": d.uploaded_at,
+            "uploader": d.uploader,
+            "claimed by": d.claimed_by or "",
+            "error": d.error or "",
+        }
+        for d in docs
+    ]
+
+
+# --- review -------------------------------------------------------------------------------------
+
+
+def field_key(doc_id: int, name: str) -> str:
+    """Session-state key of a field's widget. No version in it: edits survive a stale save."""
+    return f"field_{doc_id}_{name}"
+
+
+def is_multiline(doc_type: str | None, name: str, value: str) -> bool:
+    """Whether a field gets a text_area: the type says so, or the value already has line breaks."""
+    spec = document_types().get(doc_type or "")
+    if spec is not None and name in spec.field_names and spec.field(name).multiline:
+        return True
+    return "\n" in value
+
+
+def form_values(doc_id: int, names: Iterable[str], state: Mapping[str, Any]) -> dict[str, str]:
+    """The values typed in the review form, one string per field (missing widgets count as "")."""
+    values = {}
+    for name in names:
+        value = state.get(field_key(doc_id, name), "")
+        values[name] = "" if value is None else str(value)
+    return values
+
+
+def changed_fields(fields: Mapping[str, FieldLike], values: Mapping[str, str]) -> list[str]:
+    """Names of the fields whose typed value differs from the stored one."""
+    return [name for name, f in fields.items() if values.get(name, f.value) != f.value]
+
+
+def field_label(f: FieldLike) -> str:
+    """The widget label: a warning sign before a field the engine is not sure about."""
+    return f"⚠️ {f.label}" if f.needs_review else f.label
+
+
+def review_caption(f: FieldLike) -> str | None:
+    """The markdown-safe reason shown under a flagged field, or None for a field that is fine."""
+    if not f.needs_review:
+        return None
+    return f"Check this field: {escape_markdown(f.reason or 'the engine is not sure')}"
+
+
+def box_style(f: FieldLike, selected: str | None) -> str:
+    """The style of a field's box: selected beats flagged beats normal."""
+    if f.name == selected:
+        return "selected"
+    return "flagged" if f.needs_review else "normal"
+
+
+def page_boxes(fields: Iterable[FieldLike], page: int, selected: str | None) -> tuple[tuple[Box, str], ...]:
+    """The ``(box, style)`` pairs to draw on one page (hashable, so the drawn page can be cached)."""
+    boxes = []
+    for f in fields:
+        if f.box is not None and f.page == page:
+            box = tuple(int(v) for v in f.box)
+            boxes.append(((box[0], box[1], box[2], box[3]), box_style(f, selected)))
+    return tuple(boxes)
+
+
+def page_of_field(fields: Mapping[str, FieldLike], name: str | None, default: int) -> int:
+    """The page a field was read from, so selecting a field shows its page."""
+    f = fields.get(name or "")
+    return f.page if f is not None and f.box is not None else default
+
+
+def flagged_count(fields: Iterable[FieldLike]) -> int:
+    """How many fields the engine wants a human to check."""
+    return sum(1 for f in fields if f.needs_review)
+
+
+def can_review(status: str) -> bool:
+    """Only extracted and in-review documents can be edited and verified."""
+    return status in REVIEWABLE
+
+
+# --- records and dashboard ----------------------------------------------------------------------
+
+
+def date_bounds(selection: Any) -> tuple[date | None, date | None]:
+    """(from, to) out of a ``st.date_input`` range value, which has 0, 1 or 2 dates while picking."""
+    if isinstance(selection, date):
+        return selection, selection
+    picked = [d for d in (selection or ()) if isinstance(d, date)]
+    if not picked:
+        return None, None
+    return picked[0], picked[-1]
+
+
+def export_file_name(doc_type: str, today: date) -> str:
+    """The CSV's file name: the type and the day, so repeated exports don't overwrite each other."""
+    return f"medextract-{doc_type}-{today.isoformat()}.csv"
+
+
+def format_seconds(seconds: float | None) -> str:
+    """A review time for people: "—", "45 s", "3 min 20 s" or "1 h 5 min"."""
+    if seconds is None:
+        return "—"
+    total = round(seconds)
+    if total < 60:
+        return f"{total} s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
+def correction_rows(rates: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Rows of the per-field correction table from ``DashboardStats.field_correction_rate``."""
+    return [
+        {
+            "type": doc_type_label(doc_type),
+            "field": field,
+            "corrected": corrected,
+            "verified": total,
+            "correction rate": rate,
+        }
+        for doc_type, field, corrected, total, rate in rates
+    ]
+
+
+def per_day_rows(per_day: Iterable[tuple[date | datetime | str, int]]) -> list[dict[str, Any]]:
+    """Rows of the verified-per-day chart."""
+    return [{"day": day, "verified": count} for day, count in per_day]

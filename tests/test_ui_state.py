@@ -1,0 +1,225 @@
+"""The review app's page logic, without Streamlit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from medextract import ui_state
+
+
+@dataclass
+class Field:
+    name: str
+    label: str
+    value: str = ""
+    needs_review: bool = False
+    reason: str | None = None
+    page: int = 0
+    box: tuple[int, int, int, int] | None = None
+
+
+@dataclass
+class Doc:
+    id: int
+    filename: str
+    status: str
+    doc_type: str | None = "prescription"
+    error: str | None = None
+    pages: int = 1
+    flagged_fields: int = 0
+    uploaded_at: str = "2026-01-01"
+    uploader: str = "clerk"
+    claimed_by: str | None = None
+
+
+HOSTILE = "**bold** [link](http://evil) <b>x</b> :red[big] $x$ # head\n- item `code` \\ _em_"
+
+
+def test_escape_markdown_leaves_no_markup() -> None:
+    escaped = ui_state.escape_markdown(HOSTILE)
+    for raw in ("**", "](", "<b>", ":red[", "$x$", "`code`"):
+        assert raw not in escaped
+    assert "\n" not in escaped
+    # Every special character is escaped, so removing the escapes gives the flattened text back.
+    assert re.sub(r"\\(.)", r"\1", escaped) == " ".join(HOSTILE.split())
+
+
+def test_escape_markdown_keeps_plain_text() -> None:
+    assert ui_state.escape_markdown("John Smith 42") == "John Smith 42"
+    assert ui_state.escape_markdown(None) == "None"
+
+
+def test_status_labels_cover_every_status() -> None:
+    assert set(ui_state.STATUS_LABELS) == set(ui_state.STATUSES)
+    assert ui_state.status_label("extracted") == "Waiting for review"
+    assert ui_state.status_label("on_hold") == "On hold"
+
+
+def test_doc_type_labels_and_choices() -> None:
+    assert ui_state.doc_type_label("prescription") == "Prescription"
+    assert ui_state.doc_type_label(None) == "Unknown"
+    assert ui_state.doc_type_label("unknown") == "Unknown"
+    choices = ui_state.type_choices()
+    assert choices[0] == "auto"
+    assert {"prescription", "patient_details"} <= set(choices)
+    assert ui_state.type_choice_label("auto") == "Detect automatically"
+    assert ui_state.forced_type("auto") is None
+    assert ui_state.forced_type("prescription") == "prescription"
+
+
+def test_current_user_defaults_to_clerk() -> None:
+    assert ui_state.current_user_from({}) == "clerk"
+    assert ui_state.current_user_from({"user": "  "}) == "clerk"
+    assert ui_state.current_user_from({"user": "ana"}) == "ana"
+
+
+def test_upload_key_prefers_the_uploader_file_id() -> None:
+    assert ui_state.upload_key("a.pdf", 10, "abc") == "abc"
+    assert ui_state.upload_key("a.pdf", 10, None) == "a.pdf:10"
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "finished"),
+    [
+        ("queued", "info", False),
+        ("extracting", "info", False),
+        ("extracted", "success", True),
+        ("in_review", "success", True),
+        ("verified", "success", True),
+        ("failed", "error", True),
+    ],
+)
+def test_upload_status_line(status: str, kind: str, finished: bool) -> None:
+    doc = Doc(1, "scan_*1*.pdf", status, error="tesseract timed out")
+    got_kind, text = ui_state.upload_status_line(doc)
+    assert got_kind == kind
+    assert text.startswith(r"scan\_\*1\*\.pdf")
+    assert ui_state.extraction_finished(status) is finished
+    if status == "failed":
+        assert "tesseract timed out" in text
+
+
+def test_all_finished() -> None:
+    assert ui_state.all_finished([])
+    assert ui_state.all_finished([Doc(1, "a", "extracted"), Doc(2, "b", "failed")])
+    assert not ui_state.all_finished([Doc(1, "a", "extracted"), Doc(2, "b", "queued")])
+
+
+def test_filter_documents_by_status_and_type() -> None:
+    docs = [
+        Doc(1, "a", "extracted"),
+        Doc(2, "b", "failed", doc_type=None),
+        Doc(3, "c", "verified", doc_type="patient_details"),
+    ]
+    assert [d.id for d in ui_state.filter_documents(docs, statuses=[], doc_type=None)] == [1, 2, 3]
+    assert [d.id for d in ui_state.filter_documents(docs, statuses=["failed"], doc_type=None)] == [2]
+    assert [d.id for d in ui_state.filter_documents(docs, statuses=[], doc_type="unknown")] == [2]
+    assert [
+        d.id for d in ui_state.filter_documents(docs, statuses=["extracted"], doc_type="prescription")
+    ] == [1]
+
+
+def test_queue_rows() -> None:
+    rows = ui_state.queue_rows([Doc(7, "x.pdf", "in_review", claimed_by="ana", flagged_fields=2)])
+    assert rows[0]["id"] == 7
+    assert rows[0]["status"] == "In review"
+    assert rows[0]["type"] == "Prescription"
+    assert rows[0]["claimed by"] == "ana"
+    assert rows[0]["flagged fields"] == 2
+
+
+def test_form_values_and_changed_fields() -> None:
+    fields = {"a": Field("a", "A", "old"), "b": Field("b", "B", "same")}
+    state = {ui_state.field_key(3, "a"): "new", ui_state.field_key(3, "b"): "same"}
+    values = ui_state.form_values(3, fields, state)
+    assert values == {"a": "new", "b": "same"}
+    assert ui_state.changed_fields(fields, values) == ["a"]
+    assert ui_state.form_values(3, ["c"], {ui_state.field_key(3, "c"): None}) == {"c": ""}
+
+
+def test_field_keys_do_not_depend_on_version_and_differ_per_document() -> None:
+    assert ui_state.field_key(1, "a") != ui_state.field_key(2, "a")
+
+
+def test_multiline_from_type_or_value() -> None:
+    assert ui_state.is_multiline("prescription", "medicines", "")
+    assert not ui_state.is_multiline("prescription", "patient_name", "")
+    assert ui_state.is_multiline("unknown", "x", "two\nlines")
+    assert not ui_state.is_multiline(None, "x", "one line")
+
+
+def test_flagged_field_label_caption_and_style() -> None:
+    flagged = Field("a", "Refills", needs_review=True, reason="low confidence <script>", box=(1, 2, 3, 4))
+    fine = Field("b", "Name", box=(5, 6, 7, 8))
+    assert ui_state.field_label(flagged).startswith("⚠️")
+    assert ui_state.field_label(fine) == "Name"
+    caption = ui_state.review_caption(flagged)
+    assert caption is not None
+    assert "<script>" not in caption
+    assert r"\<script\>" in caption
+    assert ui_state.review_caption(fine) is None
+    assert ui_state.box_style(flagged, None) == "flagged"
+    assert ui_state.box_style(fine, None) == "normal"
+    assert ui_state.box_style(flagged, "a") == "selected"
+
+
+def test_page_boxes_only_for_the_page_and_fields_with_boxes() -> None:
+    fields = [
+        Field("a", "A", box=(1, 2, 3, 4)),
+        Field("b", "B", needs_review=True, box=[5, 6, 7, 8]),  # type: ignore[arg-type]
+        Field("c", "C", page=1, box=(9, 9, 9, 9)),
+        Field("d", "D"),
+    ]
+    boxes = ui_state.page_boxes(fields, 0, "a")
+    assert boxes == (((1, 2, 3, 4), "selected"), ((5, 6, 7, 8), "flagged"))
+    hash(boxes)  # cached by st.cache_data, so it must be hashable
+    assert ui_state.page_boxes(fields, 1, None) == (((9, 9, 9, 9), "normal"),)
+
+
+def test_page_of_field() -> None:
+    fields = {"a": Field("a", "A", page=2, box=(1, 1, 2, 2)), "b": Field("b", "B", page=3)}
+    assert ui_state.page_of_field(fields, "a", 0) == 2
+    assert ui_state.page_of_field(fields, "b", 0) == 0
+    assert ui_state.page_of_field(fields, None, 1) == 1
+
+
+def test_flagged_count_and_can_review() -> None:
+    assert ui_state.flagged_count([Field("a", "A", needs_review=True), Field("b", "B")]) == 1
+    assert ui_state.can_review("extracted")
+    assert ui_state.can_review("in_review")
+    assert not ui_state.can_review("verified")
+
+
+def test_date_bounds_from_date_input() -> None:
+    d1, d2 = date(2026, 1, 1), date(2026, 2, 1)
+    assert ui_state.date_bounds(()) == (None, None)
+    assert ui_state.date_bounds(None) == (None, None)
+    assert ui_state.date_bounds((d1,)) == (d1, d1)
+    assert ui_state.date_bounds((d1, d2)) == (d1, d2)
+    assert ui_state.date_bounds(d1) == (d1, d1)
+
+
+def test_export_file_name() -> None:
+    assert (
+        ui_state.export_file_name("prescription", date(2026, 3, 4))
+        == "medextract-prescription-2026-03-04.csv"
+    )
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(None, "—"), (4.4, "4 s"), (200, "3 min 20 s"), (3900, "1 h 5 min")]
+)
+def test_format_seconds(seconds: float | None, text: str) -> None:
+    assert ui_state.format_seconds(seconds) == text
+
+
+def test_dashboard_rows() -> None:
+    rows = ui_state.correction_rows([("prescription", "refills", 1, 4, 0.25)])
+    assert rows == [
+        {"type": "Prescription", "field": "refills", "corrected": 1, "verified": 4, "correction rate": 0.25}
+    ]
+    assert ui_state.per_day_rows([(date(2026, 1, 1), 3)]) == [{"day": date(2026, 1, 1), "verified": 3}]
