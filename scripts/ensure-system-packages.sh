@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure the programs MedExtract calls are installed.
 #   ensure-system-packages.sh run   -> what the app needs (tesseract, poppler)
-#   ensure-system-packages.sh test  -> also fonts for generated test documents, Chromium, PostgreSQL
+#   ensure-system-packages.sh test  -> also fonts for generated test documents, Chromium, PostgreSQL,
+#                                      qpdf (makes the password-protected PDF in tests/test_load.py)
 # As root on Debian/Ubuntu it installs what is missing with apt-get; otherwise it prints exactly
 # what to install and fails, so nobody runs the app half set up.
 set -euo pipefail
@@ -23,6 +24,7 @@ if [ "$mode" = test ]; then
     [/usr/share/fonts/opentype/comic-neue/ComicNeue-Regular.otf]=fonts-comic-neue
     [/usr/bin/chromium]=chromium
     [/usr/lib/postgresql]=postgresql
+    [qpdf]=qpdf
   )
 fi
 
