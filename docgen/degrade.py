@@ -1,0 +1,218 @@
+"""Scan, fax and phone-photo degradations, and the named profiles that combine them.
+
+Every degradation is a pure function `(image, seed, dpi) -> new image`: the same input and seed always give
+the same pixels, the input is never modified, and the result keeps the input's size unless it is a
+90/270-degree rotation. Images are PIL "L" or "RGB"; `photo` always returns "RGB".
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Callable
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+Degradation = Callable[[Image.Image, int, int], Image.Image]
+
+
+def _rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def _white(image: Image.Image) -> int | tuple[int, int, int]:
+    return 255 if image.mode == "L" else (255, 255, 255)
+
+
+def _to_image(arr: np.ndarray, mode: str) -> Image.Image:
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), mode)
+
+
+def clean(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """No change (a copy)."""
+    return image.copy()
+
+
+def noise(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """Gaussian sensor noise (sigma 5-14) plus 0.05-0.3 % salt-and-pepper specks."""
+    rng = _rng(seed)
+    arr = np.asarray(image, dtype=np.float32)
+    arr = arr + rng.standard_normal(arr.shape, dtype=np.float32) * rng.uniform(5, 14)
+    specks = rng.random(arr.shape[:2], dtype=np.float32)
+    rate = rng.uniform(0.0005, 0.003)
+    arr[specks < rate / 2] = 0
+    arr[specks > 1 - rate / 2] = 255
+    return _to_image(arr, image.mode)
+
+
+def blur(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """Gaussian defocus of 0.6-1.3 px at 200 dpi (scaled with dpi)."""
+    radius = _rng(seed).uniform(0.6, 1.3) * dpi / 200
+    return image.filter(ImageFilter.GaussianBlur(radius))
+
+
+def _rotate(image: Image.Image, low: float, high: float, seed: int) -> Image.Image:
+    rng = _rng(seed)
+    angle = rng.uniform(low, high) * rng.choice((-1, 1))
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=_white(image))
+
+
+def skew(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """Rotate by 1-7 degrees either way, white fill, same size (corners may be cut, as on a skewed scan)."""
+    return _rotate(image, 1.0, 7.0, seed)
+
+
+def slight_skew(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """Rotate by 0.3-2 degrees either way: a page laid a little crooked on a flatbed."""
+    return _rotate(image, 0.3, 2.0, seed)
+
+
+def _soft_mask(size: tuple[int, int], seed: int) -> np.ndarray:
+    """A float mask in [0, 1]: a random dark blob (a hand or phone shadow) with a wide soft edge."""
+    rng = _rng(seed)
+    small = (max(8, size[0] // 8), max(8, size[1] // 8))
+    mask = Image.new("L", small, 0)
+    w, h = small
+    # A polygon entering from one edge, like the shadow in the real phone photo.
+    x0, x1 = sorted(rng.uniform(-0.2, 1.0, 2) * w)
+    y0 = rng.uniform(0.3, 0.7) * h
+    pts = [(x0, y0), (x1 + 0.2 * w, y0 + rng.uniform(-0.1, 0.1) * h), (x1 + 0.3 * w, h * 1.1), (x0, h * 1.1)]
+    ImageDraw.Draw(mask).polygon([(float(x), float(y)) for x, y in pts], fill=255)
+    mask = mask.filter(ImageFilter.GaussianBlur(max(w, h) * rng.uniform(0.02, 0.06)))
+    if rng.random() < 0.5:
+        mask = mask.transpose(Image.Transpose.ROTATE_180)
+    return np.asarray(mask.resize(size, Image.Resampling.BILINEAR), dtype=np.float32) / 255
+
+
+def shadow(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """Darken a soft-edged region to 35-65 % of its brightness, plus a faint page-wide gradient."""
+    rng = _rng(seed)
+    mask = _soft_mask(image.size, seed + 1)
+    w = mask.shape[1]
+    gradient = np.linspace(1.0, rng.uniform(0.8, 1.0), w, dtype=np.float32)[None, :]
+    factor = (1 - mask * rng.uniform(0.35, 0.65)) * gradient
+    arr = np.asarray(image, dtype=np.float32)
+    if arr.ndim == 3:
+        factor = factor[..., None]
+    return _to_image(arr * factor, image.mode)
+
+
+def _jpeg_roundtrip(image: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=quality)
+    buf.seek(0)
+    out = Image.open(buf)
+    out.load()
+    return out.convert(image.mode)
+
+
+def jpeg(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """Re-encode as JPEG at quality 15-40 (blocky artefacts around letters)."""
+    return _jpeg_roundtrip(image, int(_rng(seed).integers(15, 41)))
+
+
+def fax(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """A standard-mode fax: ~200 dpi across, ~100 dpi down, hard threshold, scaled back to the page size."""
+    rng = _rng(seed)
+    w, h = image.size
+    fax_w = round(w * min(1.0, 204 / dpi))
+    fax_h = round(h * min(1.0, rng.uniform(96, 120) / dpi))
+    gray = image.convert("L").resize((fax_w, fax_h), Image.Resampling.BOX)
+    threshold = int(rng.integers(120, 170))
+    binary = gray.point(lambda v: 255 if v > threshold else 0)
+    return binary.resize((w, h), Image.Resampling.NEAREST)
+
+
+def lowres(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """Downsample to 75-110 dpi and back: a low-resolution scan enlarged to the page size."""
+    target = _rng(seed).uniform(75, 110)
+    scale = min(1.0, target / dpi)
+    w, h = image.size
+    small = image.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX)
+    return small.resize((w, h), Image.Resampling.BILINEAR)
+
+
+def rotate90(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """Turn the page 90 degrees counter-clockwise (landscape scan)."""
+    return image.transpose(Image.Transpose.ROTATE_90)
+
+
+def rotate180(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """Turn the page upside down."""
+    return image.transpose(Image.Transpose.ROTATE_180)
+
+
+def rotate270(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """Turn the page 90 degrees clockwise."""
+    return image.transpose(Image.Transpose.ROTATE_270)
+
+
+def rotate_any(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """One of rotate90 / rotate180 / rotate270, chosen by the seed."""
+    return (rotate90, rotate180, rotate270)[int(_rng(seed).integers(0, 3))](image, seed, dpi)
+
+
+def _perspective_coeffs(src: list[tuple[float, float]], dst: list[tuple[float, float]]) -> list[float]:
+    """PIL PERSPECTIVE coefficients mapping output points `dst` back to input points `src`."""
+    rows, rhs = [], []
+    for (x, y), (u, v) in zip(dst, src, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+        rhs.extend((u, v))
+    return list(np.linalg.solve(np.array(rows, dtype=np.float64), np.array(rhs, dtype=np.float64)))
+
+
+def photo(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """A phone photo: slight perspective (page corners move 0.5-3 %), a table showing at the edges,
+    uneven warm illumination, mild blur and JPEG at quality 45-80. Returns RGB."""
+    rng = _rng(seed)
+    rgb = image.convert("RGB")
+    w, h = rgb.size
+    corners = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)]
+    moved = [(x + rng.uniform(-0.03, 0.03) * w, y + rng.uniform(-0.03, 0.03) * h) for x, y in corners]
+    table = tuple(int(c) for c in rng.integers(60, 140, 3))
+    warped = rgb.transform((w, h), Image.Transform.PERSPECTIVE, _perspective_coeffs(corners, moved),
+                           Image.Resampling.BILINEAR, fillcolor=table)
+    yy, xx = np.mgrid[0:h:8, 0:w:8].astype(np.float32)
+    cx, cy = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h
+    dist = np.hypot(xx - cx, yy - cy) / np.hypot(w, h)
+    light = Image.fromarray((np.clip(1.05 - dist * rng.uniform(0.4, 0.9), 0.5, 1.0) * 255).astype(np.uint8))
+    light_arr = np.asarray(light.resize((w, h), Image.Resampling.BILINEAR), dtype=np.float32)[..., None] / 255
+    tint = np.array([1.0, rng.uniform(0.95, 0.99), rng.uniform(0.85, 0.95)], dtype=np.float32)
+    lit = _to_image(np.asarray(warped, dtype=np.float32) * light_arr * tint, "RGB")
+    lit = lit.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 0.9) * dpi / 200))
+    return _jpeg_roundtrip(lit, int(rng.integers(45, 81)))
+
+
+DEGRADATIONS: dict[str, Degradation] = {
+    "clean": clean, "noise": noise, "blur": blur, "skew": skew, "slight_skew": slight_skew,
+    "shadow": shadow, "jpeg": jpeg, "fax": fax, "lowres": lowres, "rotate90": rotate90,
+    "rotate180": rotate180, "rotate270": rotate270, "rotate_any": rotate_any, "photo": photo,
+}
+
+# Profile name -> degradations applied in order.
+DEGRADATION_PROFILES: dict[str, tuple[str, ...]] = {
+    "clean": (),
+    "scan": ("slight_skew", "noise"),
+    "skewed": ("skew",),
+    "noisy": ("noise", "blur"),
+    "jpeg": ("jpeg",),
+    "shadow": ("shadow",),
+    "photo": ("photo",),
+    "shadow_photo": ("shadow", "photo"),
+    "fax": ("slight_skew", "fax"),
+    "rotated": ("rotate_any",),
+    "lowres": ("lowres", "jpeg"),
+    "heavy": ("skew", "shadow", "noise", "blur", "jpeg"),
+}
+
+
+def apply_profile(image: Image.Image, profile: str, seed: int, dpi: int) -> Image.Image:
+    """Apply every degradation of `profile` in order; step seeds derive from (seed, profile, step index)."""
+    if profile not in DEGRADATION_PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose from {sorted(DEGRADATION_PROFILES)}")
+    for index, name in enumerate(DEGRADATION_PROFILES[profile]):
+        step_seed = zlib.crc32(f"{seed}:{profile}:{index}:{name}".encode())
+        image = DEGRADATIONS[name](image, step_seed, dpi)
+    return image

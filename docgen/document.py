@@ -1,0 +1,112 @@
+"""Synthetic documents: generation from a seed, balanced sets, and writing to PDF/PNG/JPEG/TIFF."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from docgen import patient_details, prescription
+from docgen.degrade import DEGRADATION_PROFILES, apply_profile
+
+_LAYOUTS = {"prescription": prescription, "patient_details": patient_details}
+DOC_TYPES: tuple[str, ...] = tuple(_LAYOUTS)
+FIELDS: dict[str, tuple[str, ...]] = {name: mod.FIELDS for name, mod in _LAYOUTS.items()}
+
+# Fields that may be printed empty (truth ""): the "List any ..." answers a patient may leave empty.
+# Everything else - refills included - is always filled in.
+BLANKABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "prescription": ("patient_address",),
+    "patient_details": ("allergies", "medical_problems", "regular_medications"),
+}
+BLANK_RATE = 1 / 8
+
+FORMATS = ("pdf", "png", "jpeg", "tiff")
+_SINGLE_PAGE_FORMATS = ("png", "jpeg")
+
+
+@dataclass
+class SyntheticDocument:
+    """A generated document: its pages and the exact text of every field printed on them."""
+
+    doc_type: str
+    pages: list[Image.Image]
+    truth: dict[str, str]
+    profile: str
+    dpi: int
+    seed: int
+    blank_fields: list[str] = field(default_factory=list)
+
+
+def generate(seed: int, doc_type: str, profile: str = "clean", dpi: int = 200) -> SyntheticDocument:
+    """Draw one document of `doc_type` and degrade it with `profile`.
+
+    Deterministic: the same arguments give identical pixels and truth. The content (values, fonts,
+    layout jitter) depends only on (seed, doc_type, dpi), so one seed under several profiles is the same
+    document degraded differently. Pages are US letter at `dpi`, mode "L" or "RGB".
+    """
+    if doc_type not in _LAYOUTS:
+        raise ValueError(f"unknown doc_type {doc_type!r}; choose from {DOC_TYPES}")
+    if profile not in DEGRADATION_PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose from {sorted(DEGRADATION_PROFILES)}")
+    if not 50 <= dpi <= 600:
+        raise ValueError(f"dpi must be between 50 and 600, got {dpi}")
+    layout = _LAYOUTS[doc_type]
+    rng = random.Random(f"docgen:{doc_type}:{seed}")
+    truth, lines = layout.make_truth(rng)
+    blanks: list[str] = []
+    if rng.random() < BLANK_RATE:
+        blanks.append(rng.choice(BLANKABLE_FIELDS[doc_type]))
+        for name in blanks:
+            truth[name], lines[name] = "", []
+    pages = layout.render(rng, dpi, lines)
+    pages = [apply_profile(page, profile, seed * 7919 + index, dpi) for index, page in enumerate(pages)]
+    return SyntheticDocument(doc_type, pages, truth, profile, dpi, seed, blanks)
+
+
+def generate_set(n: int, seed: int = 0, profiles: list[str] | None = None) -> list[SyntheticDocument]:
+    """`n` documents alternating between the two types and cycling through `profiles` (default: all).
+
+    Document i has seed `seed * 100_003 + i`, type DOC_TYPES[i % 2] and profile
+    profiles[(i // 2) % len(profiles)], so every type meets every profile once n >= 2 * len(profiles).
+    """
+    chosen = list(profiles) if profiles else list(DEGRADATION_PROFILES)
+    return [
+        generate(seed * 100_003 + i, DOC_TYPES[i % 2], chosen[(i // 2) % len(chosen)])
+        for i in range(n)
+    ]
+
+
+def _for_saving(page: Image.Image) -> Image.Image:
+    """Pure black-and-white pages (fax) become mode "1" so PDF/TIFF store them losslessly (CCITT G4)."""
+    if page.mode == "L":
+        lo, hi = page.getextrema()
+        if set(np.unique(np.asarray(page))) <= {0, 255} and (lo, hi) != (255, 255):
+            return page.convert("1", dither=Image.Dither.NONE)
+    return page
+
+
+def write_document(doc: SyntheticDocument, path: Path, fmt: str) -> Path:
+    """Write `doc` to `path` as "pdf" or "tiff" (all pages) or "png"/"jpeg" (one-page documents only;
+    ValueError for more pages). The file records `doc.dpi` as its resolution. Returns `path`."""
+    path = Path(path)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose from {FORMATS}")
+    if fmt in _SINGLE_PAGE_FORMATS and len(doc.pages) > 1:
+        raise ValueError(f"{fmt} holds one page but this {doc.doc_type} has {len(doc.pages)}: use pdf/tiff")
+    pages = [_for_saving(p) for p in doc.pages]
+    dpi = (doc.dpi, doc.dpi)
+    if fmt == "pdf":
+        pages[0].save(path, "PDF", resolution=float(doc.dpi), save_all=True, append_images=pages[1:],
+                      quality=92)
+    elif fmt == "tiff":
+        compression = "group4" if all(p.mode == "1" for p in pages) else "tiff_deflate"
+        pages[0].save(path, "TIFF", dpi=dpi, save_all=True, append_images=pages[1:], compression=compression)
+    elif fmt == "png":
+        pages[0].save(path, "PNG", dpi=dpi)
+    else:
+        doc.pages[0].save(path, "JPEG", dpi=dpi, quality=92)
+    return path
