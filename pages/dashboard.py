@@ -1,0 +1,39 @@
+"""Dashboard: how much is waiting, how much gets verified, and which fields clerks correct most."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from medextract import ui_runtime, ui_state
+
+store = ui_runtime.get_store()
+stats = store.dashboard()
+
+st.title("Dashboard")
+
+for column, status in zip(st.columns(len(ui_state.STATUSES)), ui_state.STATUSES, strict=True):
+    column.metric(ui_state.status_label(status), stats.status_counts.get(status, 0))
+st.metric("Median review time", ui_state.format_seconds(stats.median_review_seconds))
+
+st.subheader("Verified per day")
+per_day = ui_state.per_day_rows(stats.verified_per_day)
+if per_day:
+    st.bar_chart(pd.DataFrame(per_day), x="day", y="verified")
+else:
+    st.info("Nothing verified yet.")
+
+st.subheader("Corrections per field")
+st.caption("How often clerks changed the engine's value, among verified documents.")
+corrections = ui_state.correction_rows(stats.field_correction_rate)
+if corrections:
+    frame = pd.DataFrame(corrections)
+    st.bar_chart(frame.assign(label=frame["type"] + " · " + frame["field"]), x="label", y="correction rate")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        key="dashboard_corrections",
+        column_config={"correction rate": st.column_config.NumberColumn(format="percent")},
+    )
+else:
+    st.info("No verified documents yet.")

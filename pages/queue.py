@@ -1,0 +1,59 @@
+"""Queue: every document by status and type, oldest first, and the button that starts a review."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from medextract import ui_runtime, ui_state
+
+store = ui_runtime.get_store()
+user = ui_runtime.current_user()
+
+st.title("Review queue")
+
+counts = store.status_counts()
+for column, status in zip(st.columns(len(ui_state.STATUSES)), ui_state.STATUSES, strict=True):
+    column.metric(ui_state.status_label(status), counts.get(status, 0))
+
+if st.button("Review next", key="queue_review_next", type="primary", icon=":material/play_arrow:"):
+    next_id = store.next_for_review(user)
+    if next_id is None:
+        st.info("Nothing is waiting for review.")
+    else:
+        ui_runtime.open_review(next_id)
+
+status_filter, type_filter = st.columns(2)
+statuses = status_filter.multiselect(
+    "Status",
+    list(ui_state.STATUSES),
+    default=["extracted", "in_review", "failed"],
+    format_func=ui_state.status_label,
+    key="queue_statuses",
+)
+type_options = [None, *ui_state.doc_type_names(), ui_state.UNKNOWN_TYPE]
+doc_type = type_filter.selectbox(
+    "Type",
+    type_options,
+    format_func=lambda t: "All types" if t is None else ui_state.doc_type_label(t),
+    key="queue_type",
+)
+
+docs = ui_state.filter_documents(store.documents(), statuses=statuses, doc_type=doc_type)
+if not docs:
+    st.info("No documents match these filters.")
+else:
+    st.dataframe(ui_state.queue_rows(docs), hide_index=True, key="queue_table")
+    pick, open_button, retry_button = st.columns([3, 1, 1], vertical_alignment="bottom")
+    chosen = pick.selectbox(
+        "Document",
+        [d.id for d in docs],
+        format_func={d.id: f"#{d.id} {d.filename} ({ui_state.status_label(d.status)})" for d in docs}.get,
+        key="queue_pick",
+    )
+    chosen_doc = next(d for d in docs if d.id == chosen)
+    if open_button.button("Open", key="queue_open", disabled=chosen is None):
+        ui_runtime.open_review(chosen)
+    # A failed document keeps its bytes: queueing it again is how a clerk retries after a fix.
+    if retry_button.button("Extract again", key="queue_retry", disabled=chosen_doc.status != "failed"):
+        store.reextract(chosen, doc_type=None, user=user)
+        st.rerun()

@@ -1,0 +1,295 @@
+"""Review: the page image beside every field, prefilled by the engine; save, verify or reject.
+
+Actions run as button callbacks: they finish before the script draws the form, so a callback may
+reset widget state (reload) or move on to the next document without a second rerun.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from medextract import ui_runtime, ui_state
+
+VERSIONS = "review_versions"  # doc id -> the version the form's values were loaded from
+ERRORS = "review_errors"  # doc id -> {field: validation message} from the last save
+NOTICE = "review_notice"  # (kind, markdown-safe text) shown once after an action
+STALE = "review_stale"  # doc ids whose last save lost a race with someone else's save
+
+for key, default in ((VERSIONS, {}), (ERRORS, {}), (NOTICE, None), (STALE, set())):
+    if key not in st.session_state:
+        st.session_state[key] = default
+if ui_runtime.REVIEW_DOC not in st.session_state:
+    st.session_state[ui_runtime.REVIEW_DOC] = None
+
+store = ui_runtime.get_store()
+user = ui_runtime.current_user()
+
+
+# --- actions (button callbacks) -----------------------------------------------------------------
+
+
+def _values(doc_id: int) -> dict[str, str]:
+    """The form's current values for the open document."""
+    return ui_state.form_values(doc_id, store.document(doc_id).fields, st.session_state)
+
+
+def _after_save(doc_id: int, result: Any) -> None:
+    """Remember the new version and the field errors; flag a stale save (edits stay in the form)."""
+    st.session_state[ERRORS][doc_id] = dict(result.errors)
+    if result.ok:
+        st.session_state[VERSIONS][doc_id] = result.version
+        st.session_state[STALE].discard(doc_id)
+    elif store.document(doc_id).version != st.session_state[VERSIONS].get(doc_id):
+        st.session_state[STALE].add(doc_id)
+
+
+def _open_next(done: str) -> None:
+    """Move on to the oldest waiting document, or back to the picker when the queue is empty."""
+    next_id = store.next_for_review(user)
+    st.session_state[ui_runtime.REVIEW_DOC] = next_id
+    tail = f" Opened document #{next_id}." if next_id is not None else " Nothing else is waiting."
+    st.session_state[NOTICE] = ("success", done + tail)
+
+
+def save_draft(doc_id: int) -> None:
+    """Store the form as a draft; the document stays claimed by this user."""
+    result = store.save_draft(
+        doc_id, _values(doc_id), user=user, expected_version=st.session_state[VERSIONS][doc_id]
+    )
+    _after_save(doc_id, result)
+    if result.ok:
+        problems = " Some fields need fixing before it can be verified." if result.errors else ""
+        st.session_state[NOTICE] = ("success", "Draft saved." + problems)
+    else:
+        st.session_state[NOTICE] = ("error", ui_state.escape_markdown(result.message))
+
+
+def verify_and_next(doc_id: int) -> None:
+    """Verify the form's values, then open the next waiting document."""
+    result = store.verify(
+        doc_id, _values(doc_id), user=user, expected_version=st.session_state[VERSIONS][doc_id]
+    )
+    _after_save(doc_id, result)
+    if result.ok:
+        _open_next(f"Verified document #{doc_id}.")
+    else:
+        st.session_state[NOTICE] = ("error", ui_state.escape_markdown(result.message))
+
+
+def reject(doc_id: int) -> None:
+    """Reject the document with the typed reason, then open the next waiting document."""
+    reason = st.session_state.get(f"review_reject_reason_{doc_id}", "").strip()
+    if not reason:
+        st.session_state[NOTICE] = ("error", "Type the reason for rejecting the document.")
+        return
+    result = store.reject(doc_id, reason, user=user, expected_version=st.session_state[VERSIONS][doc_id])
+    _after_save(doc_id, result)
+    if result.ok:
+        _open_next(f"Rejected document #{doc_id}.")
+    else:
+        st.session_state[NOTICE] = ("error", ui_state.escape_markdown(result.message))
+
+
+def reload_latest(doc_id: int) -> None:
+    """Throw away this user's edits and load what is stored now."""
+    for name in store.document(doc_id).fields:
+        st.session_state.pop(ui_state.field_key(doc_id, name), None)
+    st.session_state[VERSIONS].pop(doc_id, None)
+    st.session_state[ERRORS].pop(doc_id, None)
+    st.session_state[STALE].discard(doc_id)
+
+
+def keep_mine(doc_id: int) -> None:
+    """Keep this user's edits and save them over the newer version on the next save."""
+    st.session_state[VERSIONS][doc_id] = store.document(doc_id).version
+    st.session_state[STALE].discard(doc_id)
+
+
+def show_field_page(doc_id: int) -> None:
+    """Selecting a field turns the page selector to the page the field was read from."""
+    doc = store.document(doc_id)
+    page = ui_state.page_of_field(doc.fields, st.session_state.get(f"review_focus_{doc_id}"), -1)
+    if page >= 0 and doc.pages > 1:
+        st.session_state[f"review_page_{doc_id}"] = page
+
+
+def open_doc(doc_id: int | None) -> None:
+    """Open a document picked on this page."""
+    st.session_state[ui_runtime.REVIEW_DOC] = doc_id
+
+
+# --- no document open: pick one -----------------------------------------------------------------
+
+
+def picker() -> None:
+    """Shown when no document is open: the next waiting one, or any reviewable one."""
+    st.title("Review")
+    waiting = [d for d in store.documents() if ui_state.can_review(d.status)]
+    if not waiting:
+        st.info("Nothing is waiting for review. Upload documents on the Upload page.")
+        return
+    next_id = store.next_for_review(user)
+    st.button(
+        "Review next",
+        key="review_next",
+        type="primary",
+        on_click=open_doc,
+        args=(next_id,),
+        disabled=next_id is None,
+    )
+    labels = {d.id: f"#{d.id} {d.filename} ({ui_state.status_label(d.status)})" for d in waiting}
+    chosen = st.selectbox("Or open", list(labels), format_func=labels.get, key="review_pick")
+    st.button("Open", key="review_open", on_click=open_doc, args=(chosen,))
+
+
+# --- the review screen --------------------------------------------------------------------------
+
+
+def claim(doc_id: int) -> Any:
+    """The document, claimed for this user when it is waiting; None when it does not exist."""
+    try:
+        doc = store.document(doc_id)
+    except LookupError:
+        return None
+    if doc.status == "extracted" or (doc.status == "in_review" and doc.claimed_by is None):
+        doc = store.start_review(doc_id, user=user)
+    # Fill the widgets once per visit; a stale save keeps them, a reload or a new visit refills them.
+    keys = [ui_state.field_key(doc_id, name) for name in doc.fields]
+    if not any(key in st.session_state for key in keys):
+        for key, f in zip(keys, doc.fields.values(), strict=True):
+            st.session_state[key] = f.value
+        st.session_state[VERSIONS][doc_id] = doc.version
+    st.session_state[VERSIONS].setdefault(doc_id, doc.version)
+    return doc
+
+
+def header(doc: Any) -> None:
+    """Title, facts about the document, and the notice left by the last action."""
+    st.title(f"Review #{doc.id}: {ui_state.escape_markdown(doc.filename)}")
+    facts = [
+        ui_state.doc_type_label(doc.doc_type),
+        ui_state.status_label(doc.status),
+        f"{doc.pages} page(s)",
+        f"{ui_state.flagged_count(doc.fields.values())} field(s) to check",
+    ]
+    if doc.claimed_by and doc.claimed_by != user:
+        facts.append(f"claimed by {doc.claimed_by}")
+    st.caption(ui_state.escape_markdown(" · ".join(facts)))
+    notice = st.session_state[NOTICE]
+    if notice is not None:
+        kind, text = notice
+        (st.success if kind == "success" else st.error)(text)
+        st.session_state[NOTICE] = None
+    if doc.claimed_by and doc.claimed_by != user and doc.status == "in_review":
+        st.warning(f"{ui_state.escape_markdown(doc.claimed_by)} is reviewing this document too.")
+    if doc.status == "rejected":
+        st.error(f"Rejected: {ui_state.escape_markdown(doc.reject_reason or '')}")
+    if doc.status == "failed":
+        st.error(f"Extraction failed: {ui_state.escape_markdown(doc.error or '')}")
+
+
+def page_view(doc: Any) -> None:
+    """The page image with every field's box; flagged fields and the selected field stand out."""
+    names = list(doc.fields)
+    focus = st.selectbox(
+        "Highlight field",
+        [None, *names],
+        format_func=lambda n: "None" if n is None else doc.fields[n].label,
+        key=f"review_focus_{doc.id}",
+        on_change=show_field_page,
+        args=(doc.id,),
+    )
+    page = 0
+    if doc.pages > 1:
+        page = st.selectbox(
+            "Page",
+            list(range(doc.pages)),
+            format_func=lambda p: f"Page {p + 1} of {doc.pages}",
+            key=f"review_page_{doc.id}",
+        )
+    focus_field = doc.fields.get(focus) if focus else None
+    zoomable = focus_field is not None and focus_field.box is not None and focus_field.page == page
+    zoom = st.toggle("Zoom to field", key=f"review_zoom_{doc.id}", disabled=not zoomable)
+    boxes = ui_state.page_boxes(doc.fields.values(), page, focus)
+    zoom_box = tuple(focus_field.box) if zoom and zoomable else None
+    image = ui_runtime.review_image(doc.id, page, doc.version, boxes, zoom_box)
+    st.image(image, width="stretch")
+    st.caption("Blue: field read · orange: check this field · purple: highlighted field")
+
+
+def form(doc: Any) -> None:
+    """One widget per field, prefilled; the engine's doubts and the validation errors beside them."""
+    editable = ui_state.can_review(doc.status)
+    errors = st.session_state[ERRORS].get(doc.id, {})
+    for name, f in doc.fields.items():
+        key = ui_state.field_key(doc.id, name)
+        help_text = ui_state.escape_markdown(f"Engine read “{f.engine_value}” ({f.confidence:.0%} sure)")
+        if ui_state.is_multiline(doc.doc_type, name, st.session_state.get(key, f.value)):
+            st.text_area(ui_state.field_label(f), key=key, disabled=not editable, help=help_text, height=100)
+        else:
+            st.text_input(ui_state.field_label(f), key=key, disabled=not editable, help=help_text)
+        caption = ui_state.review_caption(f)
+        if caption:
+            st.caption(caption)
+        if name in errors:
+            st.error(ui_state.escape_markdown(errors[name]), icon=":material/error:")
+    if not doc.fields:
+        st.info("The engine did not recognise this document's type, so it has no fields.")
+    if editable:
+        actions(doc)
+
+
+def actions(doc: Any) -> None:
+    """Save, verify & next, reject; after a stale save, the choice between theirs and mine."""
+    if doc.id in st.session_state[STALE]:
+        st.warning("Someone saved this document after you opened it. Your edits are still in the form.")
+        mine, theirs = st.columns(2)
+        mine.button("Keep my edits", key=f"review_keep_{doc.id}", on_click=keep_mine, args=(doc.id,))
+        theirs.button(
+            "Load their version", key=f"review_reload_{doc.id}", on_click=reload_latest, args=(doc.id,)
+        )
+    save, verify = st.columns(2)
+    save.button(
+        "Save draft", key=f"review_save_{doc.id}", on_click=save_draft, args=(doc.id,), width="stretch"
+    )
+    verify.button(
+        "Verify & next",
+        key=f"review_verify_{doc.id}",
+        on_click=verify_and_next,
+        args=(doc.id,),
+        type="primary",
+        width="stretch",
+    )
+    with st.expander("Reject document"):
+        st.text_input(
+            "Reason", key=f"review_reject_reason_{doc.id}", placeholder="e.g. not a medical document"
+        )
+        st.button("Reject", key=f"review_reject_{doc.id}", on_click=reject, args=(doc.id,))
+
+
+def review(doc_id: int) -> None:
+    """The review screen of one document."""
+    doc = claim(doc_id)
+    if doc is None:
+        st.session_state[ui_runtime.REVIEW_DOC] = None
+        st.error(f"Document #{doc_id} does not exist.")
+        return
+    header(doc)
+    st.button("Close", key="review_close", on_click=open_doc, args=(None,))
+    image_column, form_column = st.columns([3, 2], gap="large")
+    with image_column:
+        page_view(doc)
+    with form_column:
+        form(doc)
+
+
+if st.session_state[ui_runtime.REVIEW_DOC] is None:
+    notice = st.session_state[NOTICE]
+    if notice is not None:
+        (st.success if notice[0] == "success" else st.error)(notice[1])
+        st.session_state[NOTICE] = None
+    picker()
+else:
+    review(st.session_state[ui_runtime.REVIEW_DOC])

@@ -1,0 +1,88 @@
+"""Upload: many documents at once; each is queued for the engine and its progress shown here."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from medextract import ui_runtime, ui_state
+
+UPLOADED = "upload_sent"  # upload_key -> (document id or None, message): files already sent
+POLL_SECONDS = 1.0
+
+if UPLOADED not in st.session_state:
+    st.session_state[UPLOADED] = {}
+
+store = ui_runtime.get_store()
+user = ui_runtime.current_user()
+
+st.title("Upload documents")
+st.caption("Prescriptions and patient records: PDF, PNG, JPEG or TIFF, scans or phone photos.")
+
+choice = st.selectbox(
+    "Document type",
+    ui_state.type_choices(),
+    format_func=ui_state.type_choice_label,
+    key="upload_type",
+    help="Leave on automatic unless the engine keeps guessing the type wrong.",
+)
+files = st.file_uploader(
+    "Documents",
+    type=["pdf", "png", "jpg", "jpeg", "tif", "tiff"],
+    accept_multiple_files=True,
+    key="upload_files",
+)
+
+# The uploader keeps its files across reruns: send each one to the store only once. Storing the
+# bytes is quick; extraction happens in the background worker, never in this script.
+for file in files or []:
+    key = ui_state.upload_key(file.name, file.size, getattr(file, "file_id", None))
+    if key in st.session_state[UPLOADED]:
+        continue
+    outcome = store.add_upload(
+        file.name, file.getvalue(), uploader=user, forced_type=ui_state.forced_type(choice)
+    )
+    st.session_state[UPLOADED][key] = (outcome.document_id if outcome.accepted else None, outcome.message)
+
+
+def _sent_documents() -> list[int]:
+    """Ids of the documents this session uploaded, in upload order."""
+    return [doc_id for doc_id, _ in st.session_state[UPLOADED].values() if doc_id is not None]
+
+
+def _refused_messages() -> list[str]:
+    """The store's messages for files it did not queue (duplicates, unreadable files)."""
+    return [message for doc_id, message in st.session_state[UPLOADED].values() if doc_id is None]
+
+
+def progress(polling: bool) -> None:
+    """One status line per uploaded document, refreshed every second until all are done."""
+    for message in _refused_messages():
+        st.warning(ui_state.escape_markdown(message), icon=":material/content_copy:")
+    docs = [store.document(doc_id) for doc_id in _sent_documents()]
+    for doc in docs:
+        kind, text = ui_state.upload_status_line(doc)
+        line, action = st.columns([5, 1], vertical_alignment="center")
+        with line:
+            if kind == "error":
+                st.error(text, icon=":material/error:")
+            elif kind == "success":
+                st.success(text, icon=":material/check_circle:")
+            else:
+                st.info(text, icon=":material/hourglass_top:")
+        with action:
+            if ui_state.can_review(doc.status) and st.button("Review now", key=f"upload_review_{doc.id}"):
+                ui_runtime.open_review(doc.id)
+    if not ui_state.all_finished(docs):
+        st.caption("The engine keeps working if you close this tab.")
+    elif polling:
+        # A full rerun re-creates the fragment without run_every: an idle page stops polling.
+        st.rerun(scope="app")
+
+
+def _pending() -> bool:
+    """Whether any document of this session is still waiting for the engine."""
+    return not ui_state.all_finished(store.document(doc_id) for doc_id in _sent_documents())
+
+
+polling = _pending()
+st.fragment(progress, run_every=POLL_SECONDS if polling else None)(polling)

@@ -1,0 +1,139 @@
+"""Helpers for the review app's AppTest tests: a temporary database seeded through the Store API.
+
+Documents are extracted by ``worker.process_pending`` with a fake engine, so these tests need no
+tesseract and never wait on OCR; the background worker is switched off for the app under test.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageDraw
+from streamlit.testing.v1 import AppTest
+
+from extraction import ExtractionResult, FieldResult, UnreadableDocumentError
+from extraction.doctypes import document_types
+
+REPO = Path(__file__).resolve().parent.parent
+APP = REPO / "streamlit_app.py"
+
+# Values that pass extraction.validate_field, so a seeded prescription can be verified as is.
+PRESCRIPTION = {
+    "prescriber": "Dr. Ann Lee",
+    "patient_name": "John Smith",
+    "prescription_date": "03/14/2026",
+    "patient_address": "12 Oak St\nSpringfield",
+    "medicines": "Amoxicillin 500 mg",
+    "directions": "Take 1 tablet three times a day",
+    "refills": "2",
+}
+FIELD_HEIGHT = 80
+
+
+def open_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A Store on a fresh SQLite database in tmp_path, the same one the app under test opens."""
+    store_module = pytest.importorskip("medextract.store", reason="the storage layer is not there yet")
+    monkeypatch.setenv("MEDEXTRACT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("MEDEXTRACT_BACKGROUND_WORKER", "0")
+    return store_module.Store.open()
+
+
+def page_png(pages: int = 1) -> list[Image.Image]:
+    """Blank grayscale pages with a little text, as the engine hands them to the store."""
+    images = []
+    for index in range(pages):
+        image = Image.new("L", (1200, 1600), 255)
+        ImageDraw.Draw(image).text((60, 30), f"page {index + 1}", fill=0)
+        images.append(image)
+    return images
+
+
+def fake_extract(
+    values: Mapping[str, str] | None = None,
+    *,
+    doc_type: str = "prescription",
+    flagged: Mapping[str, str] | None = None,
+    pages: int = 1,
+    fail: str | None = None,
+) -> Callable[..., ExtractionResult]:
+    """An ``extract_fn`` for ``process_pending``: every document gets these fields, or fails."""
+    values = dict(PRESCRIPTION if values is None else values)
+    flagged = dict(flagged or {})
+
+    default_type = doc_type
+
+    def extract(source: Any, *, doc_type: str = "auto", **_: Any) -> ExtractionResult:
+        if fail:
+            raise UnreadableDocumentError(fail)
+        doc_type = default_type if doc_type in ("auto", None) else doc_type
+        spec = document_types()[doc_type]
+        fields = {}
+        for index, field in enumerate(spec.fields):
+            top = 120 + index * FIELD_HEIGHT
+            fields[field.name] = FieldResult(
+                value=values.get(field.name, ""),
+                confidence=0.4 if field.name in flagged else 0.95,
+                needs_review=field.name in flagged,
+                reason=flagged.get(field.name),
+                page=index % pages,
+                box=(60, top, 700, top + 50),
+            )
+        return ExtractionResult(
+            document_type=doc_type,
+            type_confidence=0.9,
+            pages=pages,
+            dpi=200,
+            fields=fields,
+            page_images=page_png(pages),
+        )
+
+    return extract
+
+
+def seed(
+    store: Any, count: int = 1, *, name: str = "rx", extract_fn: Callable[..., Any] | None = None
+) -> list[int]:
+    """Upload ``count`` distinct documents and extract them with a fake engine; their ids."""
+    from medextract import worker
+
+    ids = []
+    for index in range(count):
+        outcome = store.add_upload(f"{name}_{index}.png", _unique_png(name, index), uploader="seed")
+        assert outcome.accepted, outcome.message
+        ids.append(outcome.document_id)
+    worker.process_pending(store, extract_fn=extract_fn or fake_extract())
+    return ids
+
+
+def _unique_png(name: str, index: int) -> bytes:
+    """A small PNG whose bytes differ per document, so the store does not see duplicates."""
+    image = Image.new("L", (64, 64), 255)
+    ImageDraw.Draw(image).text((2, 2), f"{name}{index}", fill=0)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def app(page: str | None = None, **state: Any) -> AppTest:
+    """The app, run once (optionally on ``page``), with session state set beforehand."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page says in markdown-ish elements, for loose assertions."""
+    parts = []
+    for kind in ("title", "caption", "markdown", "info", "success", "warning", "error", "text"):
+        parts.extend(str(element.value) for element in getattr(at, kind))
+    return "\n".join(parts)

@@ -1,0 +1,196 @@
+"""The Review page in AppTest: prefilled fields, flags, save, verify & next, reject, stale saves."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from medextract import ui_state
+from tests.app_support import PRESCRIPTION, app, fake_extract, open_store, seed, texts
+
+REVIEW = "pages/review.py"
+HOSTILE_REASON = "low confidence **[click me](http://evil.example)** <img src=x> :red[ALERT]"
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    return open_store(tmp_path, monkeypatch)
+
+
+def open_review(doc_id: int) -> Any:
+    return app(REVIEW, review_doc_id=doc_id)
+
+
+def field(at: Any, doc_id: int, name: str) -> Any:
+    """The text_input or text_area of a field."""
+    key = ui_state.field_key(doc_id, name)
+    widgets = [w for w in (*at.text_input, *at.text_area) if w.key == key]
+    assert widgets, f"no widget for {name}"
+    return widgets[0]
+
+
+def test_fields_are_prefilled_and_the_document_is_claimed(store: Any) -> None:
+    [doc_id] = seed(store)
+    at = open_review(doc_id)
+    for name, value in PRESCRIPTION.items():
+        assert field(at, doc_id, name).value == value
+    # Multi-line fields get a text_area, the others a text_input.
+    assert {w.key for w in at.text_area} >= {
+        ui_state.field_key(doc_id, n) for n in ("medicines", "directions")
+    }
+    assert ui_state.field_key(doc_id, "refills") in {w.key for w in at.text_input}
+    doc = store.document(doc_id)
+    assert doc.status == "in_review"
+    assert doc.claimed_by == "clerk"
+    assert at.get("image"), "the page image is shown"
+
+
+def test_flagged_field_shows_a_marker_and_its_reason_as_plain_text(store: Any) -> None:
+    [doc_id] = seed(store, extract_fn=fake_extract(flagged={"refills": HOSTILE_REASON}))
+    at = open_review(doc_id)
+    assert field(at, doc_id, "refills").label.startswith("⚠️")
+    assert not field(at, doc_id, "patient_name").label.startswith("⚠️")
+    captions = [c.value for c in at.caption if "Check this field" in c.value]
+    assert captions == [f"Check this field: {ui_state.escape_markdown(HOSTILE_REASON)}"]
+    assert "](" not in captions[0]
+    assert r"\<img" in captions[0]
+
+
+def test_save_draft_stores_the_edit_and_keeps_the_document_open(store: Any) -> None:
+    [doc_id] = seed(store)
+    at = open_review(doc_id)
+    field(at, doc_id, "patient_name").input("Jane Smith").run()
+    at.button(key=f"review_save_{doc_id}").click().run()
+    assert not at.exception
+    assert "Draft saved." in texts(at)
+    doc = store.document(doc_id)
+    assert doc.fields["patient_name"].value == "Jane Smith"
+    assert doc.fields["patient_name"].engine_value == "John Smith"
+    assert doc.status == "in_review"
+    assert field(at, doc_id, "patient_name").value == "Jane Smith"
+
+
+def test_validation_errors_are_shown_beside_the_field_and_block_verify(store: Any) -> None:
+    [doc_id] = seed(store)
+    at = open_review(doc_id)
+    field(at, doc_id, "refills").input("lots").run()
+    at.button(key=f"review_verify_{doc_id}").click().run()
+    assert store.document(doc_id).status == "in_review"
+    assert any("whole number" in e.value for e in at.error), [e.value for e in at.error]
+    assert field(at, doc_id, "refills").value == "lots"
+
+
+def test_verify_and_next_opens_the_next_waiting_document(store: Any) -> None:
+    first, second = seed(store, 2)
+    at = open_review(first)
+    field(at, first, "refills").input("3").run()
+    at.button(key=f"review_verify_{first}").click().run()
+    assert not at.exception
+    doc = store.document(first)
+    assert doc.status == "verified"
+    assert doc.verified_by == "clerk"
+    assert doc.fields["refills"].value == "3"
+    assert at.session_state["review_doc_id"] == second
+    assert field(at, second, "patient_name").value == "John Smith"
+    assert store.document(second).status == "in_review"
+    assert f"Verified document #{first}." in texts(at)
+
+
+def test_verify_the_last_document_returns_to_the_empty_picker(store: Any) -> None:
+    [doc_id] = seed(store)
+    at = open_review(doc_id)
+    at.button(key=f"review_verify_{doc_id}").click().run()
+    assert store.document(doc_id).status == "verified"
+    assert at.session_state["review_doc_id"] is None
+    assert "Nothing else is waiting" in texts(at)
+
+
+def test_reject_needs_a_reason_and_stores_it(store: Any) -> None:
+    [doc_id] = seed(store)
+    at = open_review(doc_id)
+    at.button(key=f"review_reject_{doc_id}").click().run()
+    assert store.document(doc_id).status == "in_review"
+    assert "Type the reason" in texts(at)
+    at.text_input(key=f"review_reject_reason_{doc_id}").input("Not a prescription").run()
+    at.button(key=f"review_reject_{doc_id}").click().run()
+    doc = store.document(doc_id)
+    assert doc.status == "rejected"
+    assert doc.reject_reason == "Not a prescription"
+
+
+def test_a_stale_save_keeps_the_users_edits_and_writes_nothing(store: Any) -> None:
+    [doc_id] = seed(store)
+    at = open_review(doc_id)
+    # Someone else saves the document after this clerk opened it.
+    other = store.document(doc_id)
+    values = {name: f.value for name, f in other.fields.items()} | {"refills": "5"}
+    assert store.save_draft(doc_id, values, user="ana", expected_version=other.version).ok
+
+    field(at, doc_id, "patient_name").input("Jane Smith").run()
+    at.button(key=f"review_save_{doc_id}").click().run()
+    assert not at.exception
+    assert field(at, doc_id, "patient_name").value == "Jane Smith"
+    assert store.document(doc_id).fields["patient_name"].value == "John Smith"
+    assert "Someone saved this document after you opened it" in texts(at)
+
+    # Keeping the edits saves them over the newer version on the next save.
+    at.button(key=f"review_keep_{doc_id}").click().run()
+    at.button(key=f"review_save_{doc_id}").click().run()
+    assert store.document(doc_id).fields["patient_name"].value == "Jane Smith"
+
+
+def test_load_their_version_discards_the_users_edits(store: Any) -> None:
+    [doc_id] = seed(store)
+    at = open_review(doc_id)
+    other = store.document(doc_id)
+    values = {name: f.value for name, f in other.fields.items()} | {"refills": "5"}
+    assert store.save_draft(doc_id, values, user="ana", expected_version=other.version).ok
+    field(at, doc_id, "refills").input("7").run()
+    at.button(key=f"review_save_{doc_id}").click().run()
+    at.button(key=f"review_reload_{doc_id}").click().run()
+    assert field(at, doc_id, "refills").value == "5"
+
+
+def test_multi_page_documents_get_a_page_selector_and_field_focus(store: Any) -> None:
+    [doc_id] = seed(store, extract_fn=fake_extract(pages=2))
+    at = open_review(doc_id)
+    pages = at.selectbox(key=f"review_page_{doc_id}")
+    assert pages.options == ["Page 1 of 2", "Page 2 of 2"]
+    # patient_name is field 1, read from the second page: selecting it turns to that page.
+    at.selectbox(key=f"review_focus_{doc_id}").select("patient_name").run()
+    assert at.selectbox(key=f"review_page_{doc_id}").value == 1
+    at.toggle(key=f"review_zoom_{doc_id}").set_value(True).run()
+    assert not at.exception
+
+
+def test_picker_when_no_document_is_open(store: Any) -> None:
+    first, _ = seed(store, 2)
+    at = app(REVIEW)
+    at.button(key="review_next").click().run()
+    assert at.session_state["review_doc_id"] == first
+    assert field(at, first, "patient_name").value == "John Smith"
+
+
+def test_verified_documents_are_read_only(store: Any) -> None:
+    [doc_id] = seed(store)
+    doc = store.start_review(doc_id, user="ana")
+    values = {name: f.value for name, f in doc.fields.items()}
+    assert store.verify(doc_id, values, user="ana", expected_version=doc.version).ok
+    at = open_review(doc_id)
+    assert field(at, doc_id, "patient_name").disabled
+    assert not [b for b in at.button if b.key == f"review_verify_{doc_id}"]
+
+
+def test_a_rerun_after_an_edit_is_fast(store: Any) -> None:
+    [doc_id] = seed(store)
+    at = open_review(doc_id)
+    timings = []
+    for value in ("Jane", "Jane S", "Jane Smith"):
+        started = time.perf_counter()
+        field(at, doc_id, "patient_name").input(value).run()
+        timings.append(time.perf_counter() - started)
+    # Generous bound for a shared CI core; benchmarks/ui.py reports the real number (< 0.2 s).
+    assert min(timings) < 1.0, timings
