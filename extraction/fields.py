@@ -163,7 +163,7 @@ def _words_of_span(line: Line, start: int, end: int) -> list[Word]:
 
 
 def _read_value(spec: FieldSpec, doc_type: DocumentType, page: PageText, anchor: Anchor) -> Found:
-    right = list(anchor.words_after) if spec.position != "below" else []
+    right = _until_next_label(list(anchor.words_after), doc_type) if spec.position != "below" else []
     texts: list[str] = []
     words: list[Word] = []
     if right and _has_value_text(right):
@@ -184,6 +184,18 @@ def _read_value(spec: FieldSpec, doc_type: DocumentType, page: PageText, anchor:
         texts = [line.text for line in below]
         words = [w for line in below for w in line.words]
     return Found(page.index, texts, words, anchor.score)
+
+
+def _until_next_label(words: list[Word], doc_type: DocumentType) -> list[Word]:
+    """The words before the next label on the same line ("Maria Sharapova Date: 5/11/2022" when
+    the column gap was too narrow to split the line)."""
+    for index in range(1, len(words)):
+        rest = Line(tuple(words[index:]))
+        for phrase in doc_type.all_labels:
+            match = match_label(rest, phrase, 0.85)
+            if match and match.start == 0 and match.words[-1].text.endswith(":"):
+                return words[:index]
+    return words
 
 
 def _has_expected_value(spec: FieldSpec, found: Found) -> bool:

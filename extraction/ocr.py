@@ -38,7 +38,7 @@ def looks_upright(words: list[Word]) -> bool:
 
 def ocr_page(image: np.ndarray, index: int, dpi: int, options: Options) -> tuple[np.ndarray, PageText]:
     """Read a page; returns the image as finally read (maybe turned) and its text in that frame."""
-    words = tesseract.read_words(image, dpi=dpi, timeout=options.tesseract_timeout)
+    words = tesseract.read_words(image, dpi=dpi, timeout=options.tesseract_timeout, psm=options.psm)
     if not looks_upright(words):
         image, words = _try_orientation(image, words, dpi, options)
     height, width = image.shape[:2]
@@ -52,7 +52,7 @@ def _try_orientation(
     if verdict.rotate == 0 or verdict.confidence < MIN_OSD_CONFIDENCE:
         return image, words
     turned = rotate_quarter(image, verdict.rotate)
-    turned_words = tesseract.read_words(turned, dpi=dpi, timeout=options.tesseract_timeout)
+    turned_words = tesseract.read_words(turned, dpi=dpi, timeout=options.tesseract_timeout, psm=options.psm)
     if reading_quality(turned_words) > reading_quality(words):
         return turned, turned_words
     return image, words

@@ -20,6 +20,8 @@ class Options:
     """
 
     dpi: int = 300
+    psm: int = 3
+    """Tesseract page segmentation mode for the page pass (3 = automatic, 11 = sparse text)."""
     max_pages: int = _env_int("MEDEXTRACT_MAX_PAGES", 50)
     max_page_pixels: int = _env_int("MEDEXTRACT_MAX_PAGE_PIXELS", 60_000_000)
     tesseract_timeout: float = 60.0

@@ -1,0 +1,142 @@
+"""Field-level accuracy of the engine on the real samples and a generated set.
+
+Prints exact-match rates per field and per degradation profile, the share of documents that
+need zero edits, the share of fields flagged for review (the clerk's checking load) and the
+share of fields that are wrong without a flag (the honesty figure: target <= 1 %).
+Usage: ``python benchmarks/accuracy.py [--generated N] [--seed S] [--dpi D] [--psm P]``.
+Per-document details go to benchmarks/out/accuracy.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.corpus import BenchDocument, generated_documents, sample_documents
+from extraction import ExtractionError, Options, extract
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+@dataclass
+class Tally:
+    """Counts for one group of fields (a field name, a profile, or everything)."""
+
+    fields: int = 0
+    exact: int = 0
+    flagged: int = 0
+    wrong_unflagged: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, exact: bool, flagged: bool, example: str) -> None:
+        self.fields += 1
+        self.exact += exact
+        self.flagged += flagged
+        if not exact and not flagged:
+            self.wrong_unflagged += 1
+            if len(self.examples) < 3:
+                self.examples.append(example)
+
+    def row(self, name: str) -> str:
+        return (
+            f"{name:<26}{self.fields:>7}{pct(self.exact, self.fields):>9}{pct(self.flagged, self.fields):>9}"
+            f"{pct(self.wrong_unflagged, self.fields):>11}"
+        )
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "-"
+
+
+def run_one(doc: BenchDocument, options: Options) -> dict:
+    """One document's outcome as plain data (runs in a worker process)."""
+    try:
+        result = extract(doc.path, options=options)
+    except ExtractionError as exc:
+        return {"file": doc.path.name, "source": doc.source, "error": str(exc)}
+    return {
+        "file": doc.path.name,
+        "source": doc.source,
+        "truth_type": doc.doc_type,
+        "type": result.document_type,
+        "seconds": result.seconds,
+        "fields": {
+            name: {
+                "truth": truth,
+                "value": result.fields[name].value if name in result.fields else None,
+                "flagged": result.fields[name].needs_review if name in result.fields else True,
+                "reason": result.fields[name].reason if name in result.fields else "type not detected",
+            }
+            for name, truth in doc.truth.items()
+        },
+    }
+
+
+def report(outcomes: list[dict]) -> None:
+    overall, by_field, by_source = Tally(), defaultdict(Tally), defaultdict(Tally)
+    docs = zero_edit = type_ok = errors = 0
+    for outcome in outcomes:
+        docs += 1
+        if "error" in outcome:
+            errors += 1
+            print(f"  ERROR {outcome['file']}: {outcome['error']}")
+            continue
+        type_ok += outcome["type"] == outcome["truth_type"]
+        all_exact = True
+        for name, f in outcome["fields"].items():
+            exact = f["value"] == f["truth"]
+            all_exact &= exact
+            example = f"{outcome['file']}:{name} got {f['value']!r} want {f['truth']!r}"
+            for tally in (overall, by_field[f"{outcome['truth_type']}.{name}"], by_source[outcome["source"]]):
+                tally.add(exact, f["flagged"], example)
+        zero_edit += all_exact
+    header = f"{'':<26}{'fields':>7}{'exact':>9}{'flagged':>9}{'wrong+ok':>11}"
+    print("\nper field (wrong+ok = wrong and not flagged)\n" + header)
+    for name in sorted(by_field):
+        print(by_field[name].row(name))
+    print("\nper degradation profile\n" + header)
+    for name in sorted(by_source):
+        print(by_source[name].row(name))
+    print("\n" + header + "\n" + overall.row("ALL"))
+    print(
+        f"\ndocuments: {docs}, failed: {errors}, document type correct: {pct(type_ok, docs)}, "
+        f"needing zero edits: {pct(zero_edit, docs)}"
+    )
+    print(
+        f"fields exact: {pct(overall.exact, overall.fields)} (target >= 97%), "
+        f"wrong without a flag: {pct(overall.wrong_unflagged, overall.fields)} (target <= 1%)"
+    )
+    for _tally_name, tally in sorted(by_field.items()):
+        for example in tally.examples:
+            print(f"  unflagged miss: {example}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--generated", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--dpi", type=int, default=Options().dpi)
+    parser.add_argument("--psm", type=int, default=Options().psm)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    documents = sample_documents() + (
+        generated_documents(args.generated, args.seed) if args.generated else []
+    )
+    options = Options(dpi=args.dpi, psm=args.psm)
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        outcomes = list(pool.map(run_one, documents, [options] * len(documents)))
+    OUT.mkdir(exist_ok=True)
+    (OUT / "accuracy.json").write_text(json.dumps(outcomes, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"dpi {args.dpi}, psm {args.psm}, {len(documents)} documents")
+    report(outcomes)
+
+
+if __name__ == "__main__":
+    main()
