@@ -79,7 +79,8 @@ def _page_one(page: Page, rng: random.Random, t: dict[str, list[str]]) -> None:
     """Record date, identity, emergency contact and medical history."""
     f = _Form(page, rng)
     w = page.image.width
-    page.text(w - page.px(0.9), page.px(0.7), t["record_date"][0], page.font(bold=True, scale=0.85), "right")
+    date_font = page.font(bold=True, scale=0.85)
+    page.text(w - page.px(0.9), page.px(0.7), " ".join(t["record_date"]), date_font, "right")
     title = page.font(bold=True, scale=rng.uniform(1.6, 2.0))
     page.text(f.left, page.px(1.2), "Patient Medical Record", title)
     top = page.px(1.2) + round(f.step * 1.6)

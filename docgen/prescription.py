@@ -42,6 +42,11 @@ def _header(page: Page, rng: random.Random, prescriber: str) -> int:
     return y
 
 
+def _one(lines: dict[str, list[str]], name: str) -> str:
+    """The single printed line of a one-line field ("" when the field is left blank)."""
+    return lines[name][0] if lines[name] else ""
+
+
 def _underlined(page: Page, x: int, y: int, x_end: int, text: str) -> None:
     """A value written on an underline that runs from x to x_end."""
     font = page.fit(text, page.font(bold=False), x_end - x - page.px(0.1))
@@ -53,17 +58,17 @@ def _patient_rows(page: Page, y: int, lines: dict[str, list[str]]) -> int:
     """'Name: ____ Date: ____' and 'Address: ____'; returns the baseline below them."""
     label = page.font(bold=True)
     left, right = page.px(1.0), page.image.width - page.px(1.0)
-    date_text = lines["prescription_date"][0]
+    date_text = _one(lines, "prescription_date")
     date_w = max(page.px(1.3), page.width(date_text, page.font(bold=False)) + page.px(0.25))
     date_x = right - date_w
     date_label_x = date_x - page.width("Date: ", label)
     name_x = left + page.text(left, y, "Name: ", label)
-    _underlined(page, name_x, y, date_label_x - page.px(0.3), lines["patient_name"][0])
+    _underlined(page, name_x, y, date_label_x - page.px(0.3), _one(lines, "patient_name"))
     page.text(date_label_x, y, "Date: ", label)
     _underlined(page, date_x, y, right, date_text)
     y += page.px(0.55)
     addr_x = left + page.text(left, y, "Address: ", label)
-    _underlined(page, addr_x, y, right, lines["patient_address"][0])
+    _underlined(page, addr_x, y, right, _one(lines, "patient_address"))
     return y + page.px(0.5)
 
 
@@ -95,7 +100,7 @@ def _refill(page: Page, y: int, refills: str) -> None:
 def render(rng: random.Random, dpi: int, truth_lines: dict[str, list[str]]) -> list[Image.Image]:
     """Draw the prescription whose printed lines are `truth_lines`; returns its one page."""
     page = Page(dpi, pick_style(rng, prefer="Comic Neue", prefer_weight=0.4))
-    y = _header(page, rng, truth_lines["prescriber"][0]) + page.px(rng.uniform(0.5, 0.9))
+    y = _header(page, rng, _one(truth_lines, "prescriber")) + page.px(rng.uniform(0.5, 0.9))
     y = _patient_rows(page, y, truth_lines)
     y = _rx(page, page.px(rng.uniform(0.9, 1.2)), y, rng)
     indent = page.px(rng.uniform(1.5, 1.9))
@@ -105,5 +110,5 @@ def render(rng: random.Random, dpi: int, truth_lines: dict[str, list[str]]) -> l
     page.text(indent, y, "Directions:", page.font(bold=rng.random() < 0.5))
     y = page.lines(indent, y + page.px(0.45), truth_lines["directions"], body, width)
     bottom = page.image.height - page.px(rng.uniform(1.0, 1.6))
-    _refill(page, max(bottom, y + page.px(0.6)), truth_lines["refills"][0])
+    _refill(page, max(bottom, y + page.px(0.6)), _one(truth_lines, "refills"))
     return [page.image]
