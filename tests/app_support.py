@@ -95,18 +95,23 @@ def fake_extract(
     return extract
 
 
+def process(store: Any, extract_fn: Callable[..., Any]) -> int:
+    """Run the worker once over every queued document, with a fake engine."""
+    from medextract import worker
+
+    return worker.process_pending(store, extract_fn=extract_fn)
+
+
 def seed(
     store: Any, count: int = 1, *, name: str = "rx", extract_fn: Callable[..., Any] | None = None
 ) -> list[int]:
     """Upload ``count`` distinct documents and extract them with a fake engine; their ids."""
-    from medextract import worker
-
     ids = []
     for index in range(count):
         outcome = store.add_upload(f"{name}_{index}.png", _unique_png(name, index), uploader="seed")
         assert outcome.accepted, outcome.message
         ids.append(outcome.document_id)
-    worker.process_pending(store, extract_fn=extract_fn or fake_extract())
+    process(store, extract_fn or fake_extract())
     return ids
 
 

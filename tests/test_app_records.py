@@ -1,0 +1,100 @@
+"""The Records & export page in AppTest: the table, its filters, and the CSV it hands out.
+
+AppTest cannot read a download button's bytes, so the page's call of export.records_to_csv is
+recorded and checked; the CSV format itself is the storage layer's tests' business.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.app_support import app, open_store, seed, texts
+
+RECORDS = "pages/records.py"
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    return open_store(tmp_path, monkeypatch)
+
+
+def verify(store: Any, doc_id: int, user: str, **changes: str) -> None:
+    doc = store.start_review(doc_id, user=user)
+    values = {name: f.value for name, f in doc.fields.items()} | changes
+    result = store.verify(doc_id, values, user=user, expected_version=doc.version)
+    assert result.ok, (result.message, result.errors)
+
+
+@pytest.fixture
+def verified(store: Any) -> list[int]:
+    first, second, _waiting = seed(store, 3)
+    verify(store, first, "ana", patient_name="Ann Other")
+    verify(store, second, "bob")
+    return [first, second]
+
+
+@pytest.fixture
+def csv_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Records every call of export.records_to_csv the page makes, passing it through."""
+    from medextract import export
+
+    calls: list[dict[str, Any]] = []
+    real = export.records_to_csv
+
+    def spy(records: Any, doc_type: str, *, provenance: bool) -> bytes:
+        calls.append(
+            {"ids": [r.document_id for r in records], "doc_type": doc_type, "provenance": provenance}
+        )
+        return real(records, doc_type, provenance=provenance)
+
+    monkeypatch.setattr(export, "records_to_csv", spy)
+    return calls
+
+
+def test_verified_records_are_listed_and_offered_as_csv(
+    store: Any, verified: list[int], csv_calls: list[dict[str, Any]]
+) -> None:
+    at = app(RECORDS)
+    at.selectbox(key="records_type").select("prescription").run()
+    table = at.dataframe[0].value
+    assert list(table["document_id"]) == verified
+    assert "Ann Other" in set(table["patient_name"])
+    assert not any(column.endswith("__engine_value") for column in table.columns)
+    button = at.get("download_button")[0]
+    assert "Download CSV" in str(button.proto.label)
+    assert csv_calls[-1] == {"ids": verified, "doc_type": "prescription", "provenance": False}
+
+
+def test_provenance_checkbox_adds_the_columns_to_table_and_csv(
+    store: Any, verified: list[int], csv_calls: list[dict[str, Any]]
+) -> None:
+    at = app(RECORDS)
+    at.selectbox(key="records_type").select("prescription").run()
+    at.checkbox(key="records_provenance").check().run()
+    assert "patient_name__engine_value" in at.dataframe[0].value.columns
+    assert csv_calls[-1]["provenance"] is True
+
+
+def test_reviewer_and_date_filters(store: Any, verified: list[int], csv_calls: list[dict[str, Any]]) -> None:
+    at = app(RECORDS)
+    at.selectbox(key="records_type").select("prescription").run()
+    assert at.selectbox(key="records_reviewer").options == ["Anyone", "ana", "bob"]
+    at.selectbox(key="records_reviewer").select("bob").run()
+    assert list(at.dataframe[0].value["document_id"]) == [verified[1]]
+    assert csv_calls[-1]["ids"] == [verified[1]]
+    at.selectbox(key="records_reviewer").select("Anyone").run()
+    past = date.today() - timedelta(days=30)
+    at.date_input(key="records_dates").set_value((past, past + timedelta(days=1))).run()
+    assert "No verified records match" in texts(at)
+    assert csv_calls[-1]["ids"] == []
+
+
+def test_no_records_of_a_type(store: Any, verified: list[int]) -> None:
+    at = app(RECORDS)
+    at.selectbox(key="records_type").select("patient_details").run()
+    assert "No verified records match" in texts(at)
+    assert at.get("download_button")[0].proto.disabled

@@ -1,0 +1,87 @@
+"""The Upload page in AppTest: many files, forced type, duplicates, progress lines, Review now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from medextract import ui_state
+from tests.app_support import app, fake_extract, open_store, process, texts
+
+PNG = "image/png"
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    return open_store(tmp_path, monkeypatch)
+
+
+def files(*names: str) -> list[tuple[str, bytes, str]]:
+    """Uploader entries with distinct content per name."""
+    return [(name, f"fake image {name}".encode(), PNG) for name in names]
+
+
+def upload(at: Any, entries: list[tuple[str, bytes, str]]) -> Any:
+    at.file_uploader(key="upload_files").set_value(entries).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_uploader_takes_many_files_of_the_supported_types(store: Any) -> None:
+    uploader = app().file_uploader(key="upload_files")
+    assert uploader.accept_multiple_files
+    assert {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"} <= set(uploader.allowed_type)
+
+
+def test_each_file_is_queued_once_and_shown_while_waiting(store: Any) -> None:
+    at = upload(app(), files("a.png", "b.png"))
+    docs = store.documents()
+    assert [d.filename for d in docs] == ["a.png", "b.png"]
+    assert all(d.status == "queued" and d.uploader == "clerk" for d in docs)
+    assert [i.value for i in at.info] == ["a\\.png: queued…", "b\\.png: queued…"]
+    # Reruns (the polling fragment, any widget) never send the same file again.
+    at.run()
+    assert len(store.documents()) == 2
+
+
+def test_finished_documents_get_review_now_and_failures_their_message(store: Any) -> None:
+    at = upload(app(), files("good.png"))
+    process(store, fake_extract())
+    upload(at, files("good.png", "bad.png"))
+    process(store, fake_extract(fail="the file is not a PDF or an image"))
+    at.run()
+    good, bad = store.documents()
+    assert [s.value for s in at.success] == ["good\\.png: waiting for review (Prescription)"]
+    assert [e.value for e in at.error] == ["bad\\.png: extraction failed: the file is not a PDF or an image"]
+    assert not [b for b in at.button if b.key == f"upload_review_{bad.id}"]
+    at.button(key=f"upload_review_{good.id}").click().run()
+    assert at.session_state["review_doc_id"] == good.id
+    assert f"Review #{good.id}" in texts(at)
+
+
+def test_duplicates_are_reported_not_queued_again(store: Any) -> None:
+    upload(app(), files("a.png"))
+    outcome = store.add_upload("copy-of-a.png", b"fake image a.png", uploader="clerk")
+    assert not outcome.accepted
+    at = upload(app(), [("copy-of-a.png", b"fake image a.png", PNG)])
+    assert len(store.documents()) == 1
+    assert len(at.warning) == 1
+    assert at.warning[0].value == ui_state.escape_markdown(outcome.message)
+
+
+def test_a_forced_type_reaches_the_engine(store: Any) -> None:
+    at = app()
+    at.selectbox(key="upload_type").select("patient_details").run()
+    upload(at, files("record.png"))
+    seen: list[str] = []
+    engine = fake_extract(doc_type="patient_details", values={})
+
+    def spy(source: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("doc_type", "auto"))
+        return engine(source, **kwargs)
+
+    process(store, spy)
+    assert seen == ["patient_details"]
+    assert store.documents()[0].doc_type == "patient_details"
