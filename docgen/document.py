@@ -100,8 +100,10 @@ def write_document(doc: SyntheticDocument, path: Path, fmt: str) -> Path:
     pages = [_for_saving(p) for p in doc.pages]
     dpi = (doc.dpi, doc.dpi)
     if fmt == "pdf":
-        pages[0].save(path, "PDF", resolution=float(doc.dpi), save_all=True, append_images=pages[1:],
-                      quality=92)
+        # Grey/colour pages go in as JPEG: ask for high quality so the file adds no artefacts of its own.
+        # Bilevel pages go in as CCITT G4, which refuses a quality setting.
+        extra = {} if any(p.mode == "1" for p in pages) else {"quality": 92}
+        pages[0].save(path, "PDF", resolution=float(doc.dpi), save_all=True, append_images=pages[1:], **extra)
     elif fmt == "tiff":
         compression = "group4" if all(p.mode == "1" for p in pages) else "tiff_deflate"
         pages[0].save(path, "TIFF", dpi=dpi, save_all=True, append_images=pages[1:], compression=compression)

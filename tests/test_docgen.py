@@ -1,0 +1,190 @@
+"""The synthetic document generator: determinism, exact truth, file formats, profiles, legibility."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import string
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from docgen import (
+    BLANKABLE_FIELDS,
+    DEGRADATION_PROFILES,
+    DEGRADATIONS,
+    DOC_TYPES,
+    SyntheticDocument,
+    generate,
+    generate_set,
+    write_document,
+)
+from docgen.__main__ import main
+from tests.conftest import require
+
+EXPECTED_FIELDS = {
+    "prescription": {"prescriber", "patient_name", "prescription_date", "patient_address", "medicines",
+                     "directions", "refills"},
+    "patient_details": {"record_date", "patient_name", "birth_date", "phone_number", "address", "weight",
+                        "height", "emergency_contact_name", "emergency_contact_phone", "chickenpox",
+                        "measles", "hepatitis_b_vaccination", "medical_problems", "insurance_company",
+                        "policy_number", "insurance_expiry", "has_medical_insurance", "allergies",
+                        "regular_medications"},
+}
+MULTILINE = {"medicines", "directions", "address"}
+PRINTABLE = set(string.ascii_letters + string.digits + string.punctuation + " \n")
+
+
+def _pixels(doc: SyntheticDocument) -> list[bytes]:
+    return [page.tobytes() for page in doc.pages]
+
+
+@pytest.mark.parametrize("doc_type", DOC_TYPES)
+def test_same_seed_same_pixels_and_truth(doc_type: str) -> None:
+    first, second = generate(11, doc_type, "heavy"), generate(11, doc_type, "heavy")
+    assert first.truth == second.truth
+    assert _pixels(first) == _pixels(second)
+    assert generate(12, doc_type, "heavy").truth != first.truth
+
+
+def test_content_depends_on_seed_not_profile() -> None:
+    clean, fax = generate(4, "prescription", "clean", dpi=100), generate(4, "prescription", "fax", dpi=100)
+    assert clean.truth == fax.truth
+
+
+@pytest.mark.parametrize("doc_type", DOC_TYPES)
+def test_truth_has_exactly_the_fields_in_printable_ascii(doc_type: str) -> None:
+    for seed in range(40):
+        doc = generate(seed, doc_type, dpi=50)
+        assert (doc.doc_type, doc.seed, doc.profile, doc.dpi) == (doc_type, seed, "clean", 50)
+        assert set(doc.truth) == EXPECTED_FIELDS[doc_type]
+        for name, value in doc.truth.items():
+            assert set(value) <= PRINTABLE, (name, value)
+            assert value == value.strip(), (name, value)
+            assert "\n" not in value or name in MULTILINE, (name, value)
+
+
+def test_values_look_like_the_samples() -> None:
+    docs = [generate(seed, "patient_details", dpi=50) for seed in range(30)]
+    for doc in docs:
+        t = doc.truth
+        assert 40 <= int(t["weight"]) <= 150 and 140 <= int(t["height"]) <= 205
+        assert t["policy_number"].isdigit() and 8 <= len(t["policy_number"]) <= 12
+        assert {t["chickenpox"], t["measles"]} <= {"IMMUNE", "NOT IMMUNE"}
+        assert {t["hepatitis_b_vaccination"], t["has_medical_insurance"]} <= {"Yes", "No"}
+        assert 2 <= len(t["address"].split("\n")) <= 3
+    for seed in range(30):
+        t = generate(seed, "prescription", dpi=50).truth
+        assert t["prescriber"].startswith("Dr") and t["refills"].isdigit()
+        assert 1 <= len(t["medicines"].split("\n")) <= 3 and 1 <= len(t["directions"].split("\n")) <= 4
+
+
+def test_blanks_only_in_allowed_fields_and_about_one_in_eight() -> None:
+    blanks: Counter[str] = Counter()
+    n = 160
+    for seed in range(n):
+        for doc_type in DOC_TYPES:
+            doc = generate(seed, doc_type, dpi=50)
+            empty = [name for name, value in doc.truth.items() if value == ""]
+            assert empty == doc.blank_fields
+            assert set(empty) <= set(BLANKABLE_FIELDS[doc_type]), (doc_type, seed, empty)
+            blanks[doc_type] += len(empty)
+    for doc_type in DOC_TYPES:
+        assert 0.04 * n <= blanks[doc_type] <= 0.25 * n, blanks
+    assert "refills" not in BLANKABLE_FIELDS["prescription"]
+
+
+@pytest.mark.parametrize("profile", sorted(DEGRADATION_PROFILES))
+def test_every_profile_gives_sane_pages(profile: str) -> None:
+    for doc_type, pages in (("prescription", 1), ("patient_details", 2)):
+        doc = generate(3, doc_type, profile, dpi=100)
+        assert len(doc.pages) == pages
+        for page in doc.pages:
+            assert page.mode in ("L", "RGB")
+            assert sorted(page.size) == [850, 1100]
+            gray = np.asarray(page.convert("L"))
+            # Text is still there (dark pixels) and the paper still dominates (mostly light pixels).
+            assert (gray < 100).mean() > 0.002, profile
+            assert np.median(gray) > 100, profile
+
+
+def test_degradations_are_pure_and_keep_the_size() -> None:
+    page = generate(2, "prescription", dpi=100).pages[0]
+    before = page.tobytes()
+    for name, degrade in DEGRADATIONS.items():
+        out = degrade(page, 5, 100)
+        assert page.tobytes() == before, name
+        assert out.tobytes() == degrade(page, 5, 100).tobytes(), name
+        expected = (page.height, page.width) if name in ("rotate90", "rotate270") else page.size
+        assert out.size == expected or name == "rotate_any", name
+
+
+def test_unknown_arguments_are_refused() -> None:
+    with pytest.raises(ValueError, match="doc_type"):
+        generate(1, "invoice")
+    with pytest.raises(ValueError, match="profile"):
+        generate(1, "prescription", "smudged")
+
+
+def test_generate_set_is_balanced_and_deterministic() -> None:
+    profiles = ["clean", "rotated"]
+    docs = generate_set(8, seed=3, profiles=profiles)
+    combos = Counter((d.doc_type, d.profile) for d in docs)
+    assert combos == {(t, p): 2 for t in DOC_TYPES for p in profiles}
+    assert [d.truth for d in docs] == [d.truth for d in generate_set(8, seed=3, profiles=profiles)]
+    assert len({d.seed for d in docs}) == 8
+
+
+def _pdfinfo(path: Path) -> str:
+    require(shutil.which("pdfinfo") is not None, "poppler-utils (pdfinfo) is not installed")
+    return subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def test_pdf_has_every_page_at_letter_size(tmp_path: Path) -> None:
+    doc = generate(1, "patient_details", "scan", dpi=150)
+    info = _pdfinfo(write_document(doc, tmp_path / "pd.pdf", "pdf"))
+    assert "Pages:           2" in info
+    assert "612 x 792 pts" in info  # US letter: the dpi metadata matches the pixel size
+    fax = generate(1, "prescription", "fax", dpi=150)
+    assert "Pages:           1" in _pdfinfo(write_document(fax, tmp_path / "fax.pdf", "pdf"))
+
+
+def test_tiff_png_and_jpeg(tmp_path: Path) -> None:
+    record = generate(1, "patient_details", "fax", dpi=100)
+    with Image.open(write_document(record, tmp_path / "pd.tif", "tiff")) as tif:
+        assert tif.n_frames == 2
+        assert round(tif.info["dpi"][0]) == 100
+    rx = generate(1, "prescription", "photo", dpi=100)
+    for fmt in ("png", "jpeg"):
+        with Image.open(write_document(rx, tmp_path / f"rx.{fmt}", fmt)) as im:
+            assert im.size == rx.pages[0].size
+            assert round(im.info["dpi"][0]) == 100
+    with pytest.raises(ValueError, match="one page"):
+        write_document(record, tmp_path / "pd.png", "png")
+
+
+def test_cli_writes_files_and_truth_json(tmp_path: Path) -> None:
+    assert main([str(tmp_path), "--n", "4", "--seed", "1", "--profiles", "clean", "jpeg"]) == 0
+    truth = json.loads((tmp_path / "truth.json").read_text())
+    assert len(truth) == 4
+    for name, entry in truth.items():
+        assert (tmp_path / name).is_file()
+        assert set(entry) == {"document_type", "fields"}
+        assert set(entry["fields"]) == EXPECTED_FIELDS[entry["document_type"]]
+
+
+@pytest.mark.ocr
+def test_tesseract_reads_the_printed_values(needs_ocr: None) -> None:
+    pytesseract = pytest.importorskip("pytesseract")
+    for doc_type, fields in (
+        ("prescription", ["prescriber", "patient_name", "prescription_date", "refills"]),
+        ("patient_details", ["patient_name", "phone_number", "birth_date", "policy_number", "allergies"]),
+    ):
+        doc = generate(1, doc_type)
+        text = " ".join(" ".join(pytesseract.image_to_string(page) for page in doc.pages).split())
+        found = [name for name in fields if doc.truth[name] and doc.truth[name] in text]
+        assert len(found) >= len(fields) - 1, (doc_type, found, text)
