@@ -1,0 +1,206 @@
+"""The database schema as SQLAlchemy 2 typed models.
+
+Alembic's ``versions/`` must describe exactly these tables (a test compares them). Timestamps
+are stored in UTC and always come back timezone-aware, whatever the database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+STATUSES = ("queued", "extracting", "extracted", "in_review", "verified", "rejected", "failed")
+ROLES = ("clerk", "supervisor", "admin")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is stored as UTC and read back as an aware UTC datetime.
+
+    SQLite keeps no zone, so naive values read from it are UTC by construction; PostgreSQL's
+    ``timestamptz`` returns aware values, which are converted to UTC for uniform comparisons.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware (UTC) datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Named constraints: later migrations can drop or alter them by name (SQLite batch mode needs it).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+class User(Base):
+    """A person who uses the app. Authentication arrives with a later issue; the table is ready."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # one of ROLES
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class Document(Base):
+    """One uploaded file and where it is in its life (``status``, one of STATUSES).
+
+    ``version`` is bumped by every change a person or the worker makes, so a write based on an
+    older read can be refused (optimistic locking). ``extracted_as`` records which type was
+    asked of the engine ("auto" or a forced type) for the extraction stored now: re-queuing with
+    the same request reuses it instead of OCR-ing the same bytes again.
+    """
+
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_status_uploaded", "status", "uploaded_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    size: Mapped[int]
+    pages: Mapped[int | None]
+    uploader: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[datetime]
+    forced_type: Mapped[str | None] = mapped_column(String(40))
+    doc_type: Mapped[str | None] = mapped_column(String(40))
+    type_confidence: Mapped[float | None] = mapped_column(Float)
+    extracted_as: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_at: Mapped[datetime | None]
+    review_started_at: Mapped[datetime | None]
+    verified_by: Mapped[str | None] = mapped_column(String(80))
+    verified_at: Mapped[datetime | None]
+
+
+class PageImage(Base):
+    """A page as the engine saw it (PNG), so the review page never runs OCR again."""
+
+    __tablename__ = "page_images"
+    __table_args__ = (UniqueConstraint("document_id", "page_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    page_index: Mapped[int]
+    width: Mapped[int]
+    height: Mapped[int]
+    media_type: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class FieldExtraction(Base):
+    """The engine's value for one field with its evidence; never changed by a review."""
+
+    __tablename__ = "field_extractions"
+    __table_args__ = (UniqueConstraint("document_id", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]  # the engine's order, used for types the catalog does not know
+    value: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float)
+    needs_review: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
+    page: Mapped[int]
+    box_x0: Mapped[int | None]
+    box_y0: Mapped[int | None]
+    box_x1: Mapped[int | None]
+    box_y1: Mapped[int | None]
+
+
+class DraftValue(Base):
+    """A clerk's current value for a field, where it differs from or confirms the engine's."""
+
+    __tablename__ = "draft_values"
+    __table_args__ = (UniqueConstraint("document_id", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(80))
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Edit(Base):
+    """One change of one field by one person: the correction history."""
+
+    __tablename__ = "edits"
+    __table_args__ = (Index("ix_edits_document", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(80))
+    old: Mapped[str] = mapped_column(Text)
+    new: Mapped[str] = mapped_column(Text)
+    user: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime]
+
+
+class VerifiedValue(Base):
+    """The verified value of one field: one row per field keeps export a plain join."""
+
+    __tablename__ = "verified_values"
+    __table_args__ = (UniqueConstraint("document_id", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(80))
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """Who did what, when: upload, edit, verify, reject, re-extract, export."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]

@@ -1,0 +1,145 @@
+"""What the store hands to the pages: frozen, plain data, safe to cache and to pass around.
+
+Timestamps are timezone-aware UTC datetimes. Page numbers and ``FieldView.page`` are 0-based
+indexes into the document's page images; boxes are ``(x0, y0, x1, y1)`` pixels on that image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import NamedTuple
+
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """The result of an upload: ``accepted`` with the new id, or refused (``duplicate_of`` set)."""
+
+    document_id: int | None
+    duplicate_of: int | None
+    accepted: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """One row of the document list."""
+
+    id: int
+    filename: str
+    status: str
+    doc_type: str | None
+    uploaded_at: datetime
+    uploader: str
+    pages: int | None
+    error: str | None
+    flagged_fields: int
+    claimed_by: str | None
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One field on the review screen.
+
+    ``value`` is the latest draft or verified value, else the engine's; ``engine_value`` is what
+    the engine read (``""`` when it read nothing).
+    """
+
+    name: str
+    label: str
+    value: str
+    engine_value: str
+    confidence: float
+    needs_review: bool
+    reason: str | None
+    page: int
+    box: Box | None
+    multiline: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """Everything the review screen shows for one document; ``fields`` in the type's order."""
+
+    id: int
+    filename: str
+    status: str
+    doc_type: str | None
+    type_confidence: float | None
+    pages: int | None
+    version: int
+    error: str | None
+    reject_reason: str | None
+    uploaded_at: datetime
+    uploader: str
+    verified_by: str | None
+    verified_at: datetime | None
+    claimed_by: str | None
+    fields: dict[str, FieldView] = field(default_factory=dict)
+    forced_type: str | None = None
+    review_started_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """The outcome of save_draft / verify / reject.
+
+    ``ok`` False means nothing was written: ``message`` says why, ``errors`` holds per-field
+    validation messages. ``version`` is the document's version after the call (pass it next time).
+    """
+
+    ok: bool
+    version: int
+    errors: dict[str, str]
+    message: str
+
+
+@dataclass(frozen=True)
+class VerifiedRecord:
+    """A verified document's values, with what the engine read, for export and the records page."""
+
+    document_id: int
+    filename: str
+    doc_type: str
+    verified_by: str
+    verified_at: datetime
+    values: dict[str, str]
+    engine_values: dict[str, str]
+    confidences: dict[str, float]
+
+
+class FieldCorrectionRate(NamedTuple):
+    """How often clerks changed the engine's value of one field of one type (verified docs).
+
+    A tuple ``(doc_type, field, corrected, total, rate)`` that also has those attribute names.
+    """
+
+    doc_type: str
+    field: str
+    corrected: int
+    total: int
+    rate: float
+
+
+@dataclass(frozen=True)
+class DashboardStats:
+    """The supervisor's dashboard numbers."""
+
+    status_counts: dict[str, int]
+    verified_per_day: list[tuple[date, int]]
+    field_correction_rate: list[FieldCorrectionRate]
+    median_review_seconds: float | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit log."""
+
+    id: int
+    user: str
+    action: str
+    document_id: int | None
+    detail: str
+    at: datetime
