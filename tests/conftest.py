@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO.parent / "shared" / "samples"
 REQUIRE_ALL = os.environ.get("MEDEXTRACT_REQUIRE_ALL") == "1"
+# Test helper modules (pg.py, test_store_support.py) import by name whatever pytest's import mode.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def require(condition: bool, why: str) -> None:
@@ -32,3 +38,49 @@ def samples_dir() -> Path:
 def needs_ocr() -> None:
     require(shutil.which("tesseract") is not None, "tesseract is not installed")
     require(shutil.which("pdftoppm") is not None, "poppler-utils is not installed")
+
+
+# ---- databases for the store tests (SQLite always, PostgreSQL via a throwaway server) ----
+
+
+@pytest.fixture(scope="session")
+def postgres_base_url() -> Iterator[str]:
+    """A PostgreSQL server for this test session; URL without a database name."""
+    from pg import find_bindir, postgres_server
+
+    bindir = find_bindir()
+    require(bindir is not None, "PostgreSQL is not installed (Debian: apt-get install postgresql)")
+    assert bindir is not None
+    with postgres_server(bindir) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty database for one test, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'medextract.db'}"
+    from pg import create_database
+
+    base = request.getfixturevalue("postgres_base_url")
+    return create_database(base, f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def clock():  # type: ignore[no-untyped-def]
+    """A hand-moved clock for the store (see tests/test_store_support.py)."""
+    from test_store_support import FakeClock
+
+    return FakeClock()
+
+
+@pytest.fixture
+def store(database_url: str, clock):  # type: ignore[no-untyped-def]
+    """A migrated Store on a new database, with the fake catalog and clock."""
+    from test_store_support import CATALOG
+
+    from medextract.store import Store
+
+    opened = Store.open(database_url, catalog=CATALOG, clock=clock)
+    yield opened
+    opened.close()

@@ -1,0 +1,85 @@
+"""Verified records as a table and as CSV for Excel. Pure: no database, no Streamlit.
+
+Cells a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return)
+get a leading single quote, per OWASP's CSV injection advice: a record typed by a clerk or read
+off a scan must never execute on a supervisor's machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from medextract.views import VerifiedRecord
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: Any) -> Any:
+    """``value`` with a leading ``'`` when it is text a spreadsheet would treat as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _field_order(records: Sequence[VerifiedRecord], doc_type: str, fields: Sequence[str] | None) -> list[str]:
+    if fields is not None:
+        return list(fields)
+    if records:
+        return list(records[0].values)  # the store builds values in the type's field order
+    from medextract.catalog import default_catalog
+
+    return default_catalog().field_names(doc_type)
+
+
+def records_frame(
+    records: Iterable[VerifiedRecord],
+    doc_type: str,
+    *,
+    provenance: bool = False,
+    fields: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per record of ``doc_type``: document_id, file_name, each field, verified_by, verified_at.
+
+    ``provenance`` adds after each field: ``<field>__engine_value``, ``<field>__corrected``
+    (yes/no) and ``<field>__confidence``. verified_at is ISO 8601 UTC. Values are as stored;
+    formula neutralising happens in :func:`records_to_csv`.
+    """
+    chosen = [r for r in records if r.doc_type == doc_type]
+    names = _field_order(chosen, doc_type, fields)
+    columns = ["document_id", "file_name"]
+    for name in names:
+        columns.append(name)
+        if provenance:
+            columns += [f"{name}__engine_value", f"{name}__corrected", f"{name}__confidence"]
+    columns += ["verified_by", "verified_at"]
+    rows = []
+    for record in chosen:
+        row: dict[str, Any] = {"document_id": record.document_id, "file_name": record.filename}
+        for name in names:
+            value = record.values.get(name, "")
+            row[name] = value
+            if provenance:
+                engine_value = record.engine_values.get(name, "")
+                row[f"{name}__engine_value"] = engine_value
+                row[f"{name}__corrected"] = "yes" if value != engine_value else "no"
+                row[f"{name}__confidence"] = round(float(record.confidences.get(name, 0.0)), 3)
+        row["verified_by"] = record.verified_by
+        row["verified_at"] = record.verified_at.isoformat()
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def records_to_csv(
+    records: Iterable[VerifiedRecord],
+    doc_type: str,
+    *,
+    provenance: bool = False,
+    fields: Sequence[str] | None = None,
+) -> bytes:
+    """:func:`records_frame` as CSV bytes: UTF-8 with BOM (Excel), formula cells neutralised."""
+    frame = records_frame(records, doc_type, provenance=provenance, fields=fields)
+    safe = frame.apply(lambda column: column.map(neutralize)) if len(frame) else frame
+    return safe.to_csv(index=False).encode("utf-8-sig")

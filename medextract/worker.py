@@ -1,0 +1,162 @@
+"""The extraction worker: takes queued documents, runs the engine, stores what it found.
+
+The engine runs outside any database transaction (OCR takes seconds; a transaction held that
+long would block every clerk on SQLite). Whatever the engine raises, the document ends "failed"
+with a message and the loop goes on.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from medextract.store import EngineField, EngineOutput, EnginePage, Job, Store
+
+log = logging.getLogger(__name__)
+
+ExtractFn = Callable[..., Any]
+POLL_SECONDS = 0.5
+ERROR_BACKOFF_SECONDS = 5.0
+
+_workers: dict[str, tuple[threading.Thread, threading.Event]] = {}
+_workers_lock = threading.Lock()
+
+
+def _default_extract() -> ExtractFn:
+    from extraction import extract  # lazily: medextract imports without the engine
+
+    return extract
+
+
+def _default_engine_errors() -> tuple[type[BaseException], ...]:
+    try:
+        from extraction import ExtractionError
+    except ImportError:
+        return ()
+    return (ExtractionError,)
+
+
+def encode_page(image: Any) -> EnginePage:
+    """A PIL page image as PNG (lossless: boxes and small print stay exact)."""
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return EnginePage(
+        width=int(image.width), height=int(image.height), media_type="image/png", data=out.getvalue()
+    )
+
+
+def to_output(result: Any) -> EngineOutput:
+    """The parts of an engine result the store keeps (any object with the result's attributes)."""
+    fields = [
+        EngineField(
+            name=name,
+            value=str(f.value or ""),
+            confidence=float(f.confidence),
+            needs_review=bool(f.needs_review),
+            reason=f.reason,
+            page=int(f.page or 0),
+            box=tuple(int(v) for v in f.box) if f.box else None,  # type: ignore[arg-type]
+        )
+        for name, f in result.fields.items()
+    ]
+    return EngineOutput(
+        doc_type=str(result.document_type),
+        type_confidence=float(result.type_confidence),
+        pages=int(result.pages),
+        fields=fields,
+        page_images=[encode_page(image) for image in result.page_images],
+    )
+
+
+def process_job(
+    store: Store, job: Job, extract_fn: ExtractFn, engine_errors: tuple[type[BaseException], ...]
+) -> bool:
+    """Extract one claimed document and store the outcome; True when it ended "extracted"."""
+    if job.cached:
+        return True  # claim_next already re-used the stored extraction of these bytes
+    try:
+        result = extract_fn(job.content, doc_type=job.requested, filename=job.filename)
+        output = to_output(result)  # PNG encoding too stays outside the transaction
+    except engine_errors as exc:
+        store.fail_extraction(job, str(exc) or type(exc).__name__)
+        return False
+    except Exception as exc:  # a bug or a broken file must not stop the queue
+        log.exception("extraction of document %s failed unexpectedly", job.document_id)
+        store.fail_extraction(job, f"Unexpected error: {type(exc).__name__}: {exc}")
+        return False
+    return store.save_extraction(job, output)
+
+
+def process_pending(
+    store: Store,
+    *,
+    extract_fn: ExtractFn | None = None,
+    limit: int | None = None,
+    engine_errors: tuple[type[BaseException], ...] | None = None,
+) -> int:
+    """Extract queued documents one at a time until none is left (or ``limit``); how many were done.
+
+    ``extract_fn`` defaults to ``extraction.extract``; ``engine_errors`` (default
+    ``extraction.ExtractionError``) are the exceptions whose message is meant for a clerk.
+    """
+    extract_fn = extract_fn or _default_extract()
+    errors = _default_engine_errors() if engine_errors is None else engine_errors
+    done = 0
+    while limit is None or done < limit:
+        job = store.claim_next()
+        if job is None:
+            break
+        process_job(store, job, extract_fn, errors)
+        done += 1
+    return done
+
+
+def _loop(store: Store, stop: threading.Event, extract_fn: ExtractFn | None) -> None:
+    try:
+        requeued = store.requeue_stuck()
+        if requeued:
+            log.warning("re-queued %d document(s) left in 'extracting' by a stopped worker", requeued)
+    except Exception:
+        log.exception("could not re-queue stuck documents")
+    while not stop.is_set():
+        try:
+            busy = process_pending(store, extract_fn=extract_fn, limit=1)
+        except Exception:  # e.g. the database is briefly unreachable: wait and try again
+            log.exception("worker iteration failed")
+            stop.wait(ERROR_BACKOFF_SECONDS)
+            continue
+        if not busy:
+            stop.wait(POLL_SECONDS)
+
+
+def ensure_background_worker(store: Store, *, extract_fn: ExtractFn | None = None) -> None:
+    """Start the daemon thread that extracts queued documents, once per database per process.
+
+    Safe to call on every page run and from several threads. On start the thread re-queues
+    documents stuck in "extracting" (a worker killed mid-document).
+    """
+    with _workers_lock:
+        running = _workers.get(store.url)
+        if running is not None and running[0].is_alive():
+            return
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=_loop, args=(store, stop, extract_fn), name="medextract-worker", daemon=True
+        )
+        _workers[store.url] = (thread, stop)
+        thread.start()
+
+
+def stop_background_worker(store: Store, timeout: float = 10.0) -> bool:
+    """Stop this database's worker thread after its current document; True when it has ended."""
+    with _workers_lock:
+        running = _workers.pop(store.url, None)
+    if running is None:
+        return True
+    thread, stop = running
+    stop.set()
+    thread.join(timeout)
+    return not thread.is_alive()

@@ -1,0 +1,359 @@
+"""The store's contract on SQLite and PostgreSQL: uploads, review, verify, reject, records, dashboard."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from datetime import date, timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+from test_store_support import GOOD_PRESCRIPTION, PRESCRIPTION, FakeClock, FakeEngine, make_result
+
+from medextract.models import Edit, VerifiedValue
+from medextract.store import DocumentNotFound, Store, StoreError
+from medextract.worker import process_pending
+
+
+def extracted_doc(store: Store, name: str = "rx.pdf", data: bytes = b"%PDF rx", **result_kw: object) -> int:
+    """Upload ``data`` and run the fake engine on it: the document ends "extracted"."""
+    outcome = store.add_upload(name, data, uploader="uma")
+    assert outcome.accepted and outcome.document_id is not None
+    assert process_pending(store, extract_fn=FakeEngine(make_result(**result_kw))) == 1  # type: ignore[arg-type]
+    return outcome.document_id
+
+
+def count(store: Store, query) -> int:  # type: ignore[no-untyped-def]
+    with store.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def test_upload_then_duplicate_is_refused_and_nothing_stored(store: Store) -> None:
+    first = store.add_upload("C:\\scans\\rx.pdf", b"same bytes", uploader="uma")
+    again = store.add_upload("other-name.pdf", b"same bytes", uploader="vic")
+
+    assert first.accepted and first.document_id is not None and first.duplicate_of is None
+    assert not again.accepted and again.document_id is None
+    assert again.duplicate_of == first.document_id
+    assert str(first.document_id) in again.message and "rx.pdf" in again.message
+    docs = store.documents()
+    assert [(d.id, d.filename, d.status, d.uploader) for d in docs] == [
+        (first.document_id, "rx.pdf", "queued", "uma")
+    ]
+
+
+def test_upload_refuses_empty_files_and_unknown_types(store: Store) -> None:
+    assert not store.add_upload("empty.pdf", b"", uploader="uma").accepted
+    unknown = store.add_upload("x.pdf", b"x", uploader="uma", forced_type="invoice")
+    assert not unknown.accepted and "invoice" in unknown.message
+    assert store.documents() == []
+    forced = store.add_upload("x.pdf", b"x", uploader="uma", forced_type="patient_details")
+    assert forced.accepted and store.document(forced.document_id).forced_type == "patient_details"  # type: ignore[arg-type]
+
+
+def test_status_flow_from_upload_to_verified(store: Store, clock: FakeClock) -> None:
+    doc_id = store.add_upload("rx.pdf", b"%PDF", uploader="uma").document_id
+    assert doc_id is not None
+    assert store.document(doc_id).status == "queued" and store.document(doc_id).fields == {}
+    engine = FakeEngine(make_result(flagged=["refills", "medicines"], pages=2))
+    assert process_pending(store, extract_fn=engine) == 1
+    assert engine.calls == [(b"%PDF", "auto", "rx.pdf")]
+
+    view = store.document(doc_id)
+    assert (view.status, view.doc_type, view.pages, view.type_confidence) == (
+        "extracted",
+        "prescription",
+        2,
+        0.88,
+    )
+    assert list(view.fields) == PRESCRIPTION
+    name = view.fields["patient_name"]
+    assert (name.label, name.value, name.engine_value, name.needs_review) == (
+        "Patient name",
+        "John Smith",
+        "John Smith",
+        False,
+    )
+    assert name.box == (10, 21, 110, 41) and name.page == 0
+    assert view.fields["refills"].box is None and view.fields["refills"].needs_review
+    assert view.fields["medicines"].multiline and not name.multiline
+    assert store.documents(status="extracted")[0].flagged_fields == 2
+    with Image.open(io.BytesIO(store.page_image(doc_id, 1))) as page:
+        assert (page.format, page.size) == ("PNG", (301, 200))
+
+    clock.advance(minutes=1)
+    started = store.start_review(doc_id, user="uma")
+    assert (started.status, started.claimed_by, started.review_started_at) == ("in_review", "uma", clock.now)
+    assert store.start_review(doc_id, user="uma").version == started.version  # idempotent
+    assert store.start_review(doc_id, user="vic").claimed_by == "uma"  # nobody steals a claim
+    assert store.next_for_review("uma") == doc_id and store.next_for_review("vic") is None
+
+    clock.advance(minutes=2)
+    result = store.verify(doc_id, {"refills": "3"}, user="uma", expected_version=started.version)
+    assert result.ok and result.version == started.version + 1, result
+    done = store.document(doc_id)
+    assert (done.status, done.verified_by, done.verified_at, done.claimed_by) == (
+        "verified",
+        "uma",
+        clock.now,
+        None,
+    )
+    assert done.fields["refills"].value == "3" and done.fields["refills"].engine_value == "2"
+    counts = store.status_counts()
+    assert (
+        counts["verified"] == 1
+        and sum(counts.values()) == 1
+        and set(counts) >= {"queued", "failed", "rejected"}
+    )
+
+
+def test_save_draft_writes_edits_only_for_changed_fields(store: Store) -> None:
+    doc_id = extracted_doc(store)
+    version = store.document(doc_id).version
+    values = {**GOOD_PRESCRIPTION, "patient_name": "  Jon Smith ", "refills": "two"}
+
+    saved = store.save_draft(doc_id, values, user="uma", expected_version=version)
+
+    assert saved.ok and saved.version == version + 1
+    assert saved.errors == {"refills": "'two' is not a whole number"}  # saved anyway: it is a draft
+    with store.engine.connect() as conn:
+        edits = conn.execute(select(Edit.field, Edit.old, Edit.new, Edit.user).order_by(Edit.field)).all()
+    assert [tuple(e) for e in edits] == [
+        ("patient_name", "John Smith", "Jon Smith", "uma"),
+        ("refills", "2", "two", "uma"),
+    ]
+    view = store.document(doc_id)
+    assert (view.status, view.claimed_by, view.fields["patient_name"].value) == (
+        "in_review",
+        "uma",
+        "Jon Smith",
+    )
+
+    unchanged = store.save_draft(doc_id, values, user="uma", expected_version=saved.version)
+    assert (
+        unchanged.ok and unchanged.version == saved.version and count(store, select(func.count(Edit.id))) == 2
+    )
+
+    stale = store.save_draft(doc_id, {"refills": "1"}, user="vic", expected_version=version)
+    assert not stale.ok and stale.version == saved.version and "Someone else" in stale.message
+    assert (
+        store.document(doc_id).fields["refills"].value == "two"
+        and count(store, select(func.count(Edit.id))) == 2
+    )
+
+    unknown = store.save_draft(doc_id, {"colour": "red"}, user="uma", expected_version=saved.version)
+    assert not unknown.ok and "colour" in unknown.errors
+
+
+def test_verify_refuses_invalid_values_and_writes_nothing(store: Store) -> None:
+    doc_id = extracted_doc(store, values={**GOOD_PRESCRIPTION, "prescription_date": "31/02/26"})
+    version = store.document(doc_id).version
+
+    refused = store.verify(doc_id, {"refills": "many"}, user="uma", expected_version=version)
+
+    assert not refused.ok and refused.version == version
+    assert set(refused.errors) == {"refills", "prescription_date"}  # an untouched bad engine value counts too
+    view = store.document(doc_id)
+    assert (view.status, view.version, view.fields["refills"].value) == ("extracted", version, "2")
+    assert (
+        count(store, select(func.count(Edit.id))) == 0
+        and count(store, select(func.count(VerifiedValue.id))) == 0
+    )
+
+    fixed = store.verify(
+        doc_id, {"refills": "1", "prescription_date": "2026-02-28"}, user="uma", expected_version=version
+    )
+    assert fixed.ok
+    assert count(store, select(func.count(VerifiedValue.id))) == len(PRESCRIPTION)
+    assert count(store, select(func.count(Edit.id))) == 2
+    again = store.verify(doc_id, {}, user="uma", expected_version=fixed.version)
+    assert not again.ok and "verified" in again.message
+
+
+def test_two_sessions_verifying_one_document_exactly_one_wins(store: Store) -> None:
+    doc_id = extracted_doc(store)
+    version = store.document(doc_id).version
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def verify_as(user: str, refills: str) -> None:
+        barrier.wait()
+        results[user] = store.verify(doc_id, {"refills": refills}, user=user, expected_version=version)
+
+    threads = [threading.Thread(target=verify_as, args=(u, r)) for u, r in (("uma", "1"), ("vic", "5"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    winners = [user for user, result in results.items() if result.ok]
+    assert len(results) == 2 and len(winners) == 1, results
+    loser = next(r for r in results.values() if not r.ok)
+    assert "Someone else" in loser.message and loser.version == version + 1
+    view = store.document(doc_id)
+    assert (
+        view.verified_by == winners[0]
+        and view.fields["refills"].value == {"uma": "1", "vic": "5"}[winners[0]]
+    )
+    assert count(store, select(func.count(VerifiedValue.id))) == len(PRESCRIPTION)
+    assert count(store, select(func.count(Edit.id))) == 1
+
+
+def test_reject_needs_a_reason_and_ends_the_review(store: Store) -> None:
+    doc_id = extracted_doc(store)
+    version = store.document(doc_id).version
+    assert not store.reject(doc_id, "  ", user="uma", expected_version=version).ok
+
+    rejected = store.reject(doc_id, "Illegible scan", user="uma", expected_version=version)
+
+    assert rejected.ok
+    view = store.document(doc_id)
+    assert (view.status, view.reject_reason) == ("rejected", "Illegible scan")
+    assert not store.verify(doc_id, {}, user="uma", expected_version=rejected.version).ok
+    assert not store.save_draft(doc_id, {"refills": "1"}, user="uma", expected_version=rejected.version).ok
+    assert not store.reject(doc_id, "again", user="uma", expected_version=version).ok  # stale
+
+
+def test_reextract_requeues_with_a_forced_type_and_drops_drafts(store: Store) -> None:
+    doc_id = extracted_doc(store)
+    saved = store.save_draft(
+        doc_id, {"refills": "9"}, user="uma", expected_version=store.document(doc_id).version
+    )
+    with pytest.raises(StoreError):
+        store.reextract(doc_id, doc_type="invoice", user="uma")
+
+    store.reextract(doc_id, doc_type="patient_details", user="uma")
+
+    view = store.document(doc_id)
+    assert (view.status, view.forced_type, view.claimed_by, view.fields) == (
+        "queued",
+        "patient_details",
+        None,
+        {},
+    )
+    assert view.version > saved.version
+    engine = FakeEngine(lambda doc_type: make_result(doc_type, {"patient_name": "Jane Roe"}))
+    assert process_pending(store, extract_fn=engine) == 1
+    assert engine.calls[0][1] == "patient_details"
+    view = store.document(doc_id)
+    assert view.doc_type == "patient_details" and view.fields["patient_name"].value == "Jane Roe"
+    assert "refills" not in view.fields
+
+
+def test_unknown_documents_and_pages_raise(store: Store) -> None:
+    with pytest.raises(DocumentNotFound):
+        store.document(999)
+    with pytest.raises(DocumentNotFound):
+        store.page_image(999, 0)
+    doc_id = extracted_doc(store)
+    with pytest.raises(StoreError, match="page 6"):
+        store.page_image(doc_id, 5)
+
+
+def test_next_for_review_prefers_own_claim_then_oldest(store: Store, clock: FakeClock) -> None:
+    first = extracted_doc(store, "a.pdf", b"a")
+    clock.advance(minutes=1)
+    second = extracted_doc(store, "b.pdf", b"b")
+    clock.advance(minutes=1)
+    third = extracted_doc(store, "c.pdf", b"c")
+    store.start_review(second, user="vic")
+    store.start_review(third, user="uma")
+
+    assert store.next_for_review("uma") == third
+    assert store.next_for_review("vic") == second
+    assert store.next_for_review("wes") == first
+    assert [d.id for d in store.documents(status=["extracted", "in_review"])] == [first, second, third]
+    assert [d.claimed_by for d in store.documents(status="in_review")] == ["vic", "uma"]
+
+
+def verify_doc(
+    store: Store, clock: FakeClock, data: bytes, user: str, changes: dict[str, str], minutes: float
+) -> int:
+    """A verified prescription: reviewed for ``minutes`` with ``changes`` to the engine's values."""
+    doc_id = extracted_doc(store, f"{data.decode()}.pdf", data)
+    view = store.start_review(doc_id, user=user)
+    clock.advance(minutes=minutes)
+    result = store.verify(doc_id, changes, user=user, expected_version=view.version)
+    assert result.ok, result
+    return doc_id
+
+
+def seed_verified(store: Store, clock: FakeClock) -> list[int]:
+    """Three verified prescriptions over two days by two reviewers, plus one rejected, one queued."""
+    ids = [verify_doc(store, clock, b"d1", "uma", {"refills": "1"}, 2)]
+    ids.append(verify_doc(store, clock, b"d2", "vic", {"refills": "3", "patient_name": "Jon Smith"}, 4))
+    clock.advance(days=1)
+    ids.append(verify_doc(store, clock, b"d3", "uma", {}, 10))
+    other = extracted_doc(store, "r.pdf", b"r")
+    assert store.reject(
+        other, "duplicate paper", user="uma", expected_version=store.document(other).version
+    ).ok
+    store.add_upload("q.pdf", b"q", uploader="uma")
+    return ids
+
+
+def test_verified_records_filters(store: Store, clock: FakeClock) -> None:
+    ids = seed_verified(store, clock)
+    day1 = date(2026, 3, 2)
+
+    every = store.verified_records("prescription")
+    assert [r.document_id for r in every] == ids
+    first = every[0]
+    assert list(first.values) == PRESCRIPTION and first.values["refills"] == "1"
+    assert first.engine_values["refills"] == "2" and first.confidences["refills"] == pytest.approx(0.95)
+    assert (first.filename, first.doc_type, first.verified_by) == ("d1.pdf", "prescription", "uma")
+
+    assert [r.document_id for r in store.verified_records("prescription", reviewer="uma")] == [ids[0], ids[2]]
+    assert [r.document_id for r in store.verified_records("prescription", date_to=day1)] == ids[:2]
+    assert [r.document_id for r in store.verified_records("prescription", date_from=day1 + timedelta(1))] == [
+        ids[2]
+    ]
+    assert (
+        store.verified_records("prescription", date_from=day1, date_to=day1, reviewer="vic")[0].document_id
+        == ids[1]
+    )
+    assert store.verified_records("patient_details") == []
+    assert store.reviewers() == ["uma", "vic"]
+
+
+def test_dashboard_numbers(store: Store, clock: FakeClock) -> None:
+    seed_verified(store, clock)
+
+    stats = store.dashboard()
+
+    assert stats.status_counts["verified"] == 3 and stats.status_counts["rejected"] == 1
+    assert stats.status_counts["queued"] == 1 and stats.status_counts["failed"] == 0
+    assert stats.verified_per_day == [(date(2026, 3, 2), 2), (date(2026, 3, 3), 1)]
+    assert stats.median_review_seconds == 240.0
+    rates = {(r.doc_type, r.field): r for r in stats.field_correction_rate}
+    assert [r.field for r in stats.field_correction_rate] == PRESCRIPTION  # the type's order
+    assert rates[("prescription", "refills")][2:] == (2, 3, pytest.approx(2 / 3))
+    assert rates[("prescription", "patient_name")][2:] == (1, 3, pytest.approx(1 / 3))
+    assert rates[("prescription", "prescriber")].corrected == 0
+
+
+def test_empty_dashboard(store: Store) -> None:
+    stats = store.dashboard()
+    assert stats.verified_per_day == [] and stats.field_correction_rate == []
+    assert stats.median_review_seconds is None and set(stats.status_counts.values()) == {0}
+
+
+def test_audit_log_records_upload_edit_verify_reject_export(store: Store, clock: FakeClock) -> None:
+    doc_id = extracted_doc(store, "e.pdf", b"e")
+    seed_verified(store, clock)
+    store.save_draft(doc_id, {"refills": "4"}, user="vic", expected_version=store.document(doc_id).version)
+
+    csv = store.export_csv("prescription", user="sue", provenance=True, reviewer="uma")
+
+    assert csv.startswith(b"\xef\xbb\xbf") and csv.count(b"\n") == 3  # header and uma's two records
+    log = store.audit_log()
+    actions = {e.action for e in log}
+    assert {"upload", "edit", "verify", "reject", "export"} <= actions
+    export = log[0]
+    assert (export.action, export.user, export.document_id) == ("export", "sue", None)
+    assert json.loads(export.detail)["records"] == 2
+    edit = next(e for e in log if e.action == "edit")
+    assert (edit.user, edit.document_id, json.loads(edit.detail)) == ("vic", doc_id, {"fields": ["refills"]})
+    assert all(e.document_id == doc_id for e in store.audit_log(document_id=doc_id))
