@@ -1,0 +1,179 @@
+"""End to end in a real browser: upload the real prescription, correct a field, verify, export.
+
+Runs `streamlit run` on a free port with a temporary data folder and drives it with Debian's
+headless Chromium through Playwright (never `playwright install`: no downloads here). Real OCR.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO, require
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOT = REPO / "docs" / "review-page.png"
+START_TIMEOUT = 60.0
+OCR_TIMEOUT_MS = 90_000  # one page of real OCR on a busy shared core, with room to spare
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = START_TIMEOUT) -> None:
+    """Wait until Streamlit answers its health check (or fail with its output)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{output}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise TimeoutError(f"streamlit did not become healthy within {timeout:.0f} s")
+
+
+def start_app(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`streamlit run streamlit_app.py` on a free port, its database in ``data_dir``."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(MEDEXTRACT_DATA_DIR=str(data_dir), MEDEXTRACT_BACKGROUND_WORKER="1")
+    streamlit = Path(sys.executable).parent / "streamlit"
+    command = [
+        str(streamlit),
+        "run",
+        "streamlit_app.py",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+    ]
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process)
+    except BaseException:
+        stop_app(process)
+        raise
+    return process, url
+
+
+def stop_app(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def app_url(tmp_path: Path) -> Iterator[str]:
+    process, url = start_app(tmp_path / "data")
+    try:
+        yield url
+    finally:
+        stop_app(process)
+
+
+@pytest.fixture
+def browser_page(needs_ocr: None) -> Iterator[Any]:
+    require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
+    require(shutil.which("pdftoppm") is not None, "poppler-utils is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("extraction.pipeline", reason="the OCR engine is not there yet")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def field_input(page: Any, doc_id: int, name: str) -> Any:
+    """The input or textarea of a review field, found by its widget key's CSS class."""
+    return page.locator(f".st-key-field_{doc_id}_{name}").locator("input, textarea").first
+
+
+def wait_for_rerun(page: Any) -> None:
+    """Wait until the app is idle again (the running-man indicator is gone)."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=30_000)
+
+
+def test_upload_review_verify_export(app_url: str, browser_page: Any, samples_dir: Path) -> None:
+    page = browser_page
+    page.goto(app_url)
+    page.get_by_text("Upload documents").wait_for()
+
+    # Upload the phone photo of a prescription; the worker thread OCRs it while the page polls.
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(samples_dir / "pre_1.pdf")
+    )
+    page.get_by_role("button", name="Review now").click(timeout=OCR_TIMEOUT_MS)
+
+    # The Review page shows the engine's values; the flagged ones carry their reason.
+    name = field_input(page, 1, "patient_name")
+    name.wait_for()
+    assert name.input_value().strip() != ""
+    assert page.get_by_text("Check this field").count() >= 1
+    page.get_by_text("Review #1").wait_for()
+
+    # Correct one field; Enter commits it (a rerun that must not re-run OCR).
+    refills = field_input(page, 1, "refills")
+    refills.fill("3")
+    refills.press("Enter")
+    wait_for_rerun(page)
+    page.locator('[data-testid="stImage"] img').first.wait_for()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=False)
+
+    # Verify: values must pass validation (fix what the engine got wrong if any error shows).
+    page.get_by_role("button", name="Verify & next").click()
+    page.get_by_text("Verified document #1.").wait_for()
+
+    # Export: the CSV holds the verified record with the clerk's correction.
+    page.get_by_role("link", name="Records & export").click()
+    page.get_by_text("Verified records", exact=True).wait_for()
+    page.locator(".st-key-records_type").click()
+    page.get_by_role("option", name="Prescription").click()
+    wait_for_rerun(page)
+    page.get_by_text("1 verified record(s)").wait_for()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download CSV").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("medextract-prescription-")
+    text = Path(download.path()).read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["document_id"] == "1"
+    assert row["file_name"] == "pre_1.pdf"
+    assert row["refills"] == "3"
+    assert row["verified_by"] == "clerk"
+    assert row["patient_name"].strip() != ""
