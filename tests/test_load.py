@@ -218,6 +218,7 @@ def test_password_protected_pdf_asks_for_a_copy_without_password(
 
 @pytest.mark.xfail(
     strict=True,
+    raises=UnreadableDocumentError,
     reason="BUG: a PDF with only an owner password (print/copy restrictions, no password to open "
     "it) is refused as 'password-protected'; poppler renders it without any password. "
     "load._pdf_pages refuses whenever pdfinfo says 'Encrypted: yes', which pdfinfo only reports "
@@ -231,6 +232,7 @@ def test_pdf_with_owner_password_only_opens_like_any_pdf(tmp_path: Path, needs_p
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="BUG: a PDF with no pages is reported 'damaged or incomplete ... send it again' "
     "(pdfinfo exits 99 with 'Invalid page count 0', which poppler._pdf_error maps to damaged); "
     "load._check_page_count's 'This document has no pages.' is never reached for PDFs.",
@@ -362,6 +364,7 @@ def test_colour_image_is_loaded_as_8_bit_gray() -> None:
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="BUG: a PNG with a transparent background (black text on alpha=0 pixels, as many "
     "export tools write) loads as an all-black page: load._frame_to_page converts RGBA/LA to "
     "'L' by dropping alpha instead of compositing on white paper, so the text disappears.",
@@ -376,6 +379,7 @@ def test_transparent_png_is_put_on_white_paper() -> None:
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="BUG: a 16-bit grayscale scan (PNG or TIFF mode I;16) loses its text: Pillow's "
     "convert('L') in load._frame_to_page clips values above 255 instead of scaling 0..65535, "
     "so ink at 8000/65535 (dark gray) becomes white 255 like the paper.",
