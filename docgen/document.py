@@ -30,7 +30,11 @@ _SINGLE_PAGE_FORMATS = ("png", "jpeg")
 
 @dataclass
 class SyntheticDocument:
-    """A generated document: its pages and the exact text of every field printed on them."""
+    """A generated document: its pages and the exact text of every field printed on them.
+
+    `truth` maps every field of `doc_type` to its printed text (lines joined by newline, "" if left
+    blank); `blank_fields` names the fields left blank (a subset of BLANKABLE_FIELDS[doc_type]).
+    """
 
     doc_type: str
     pages: list[Image.Image]
