@@ -1,0 +1,93 @@
+"""Migrations: an old database upgrades in place, models and migrations agree, defaults need no setup."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from test_store_support import CATALOG
+
+from medextract import db
+from medextract.models import Base
+from medextract.store import Store
+
+
+def test_a_database_at_0001_upgrades_in_place_and_keeps_its_data(database_url: str) -> None:
+    engine = db.create_db_engine(database_url)
+    db.upgrade(engine, "0001")
+    with db.writer(engine).begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO documents"
+                " (filename, sha256, content, size, uploader, uploaded_at, status, version)"
+                " VALUES ('old.pdf', :sha, :content, 3, 'uma', :at, 'queued', 1)"
+            ),
+            {"sha": "a" * 64, "content": b"old", "at": datetime(2026, 1, 5, tzinfo=UTC)},
+        )
+    engine.dispose()
+
+    store = Store.open(database_url, catalog=CATALOG)
+    try:
+        [doc] = store.documents()
+        assert (doc.filename, doc.status, doc.uploaded_at) == (
+            "old.pdf",
+            "queued",
+            datetime(2026, 1, 5, tzinfo=UTC),
+        )
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    finally:
+        store.close()
+    Store.open(database_url, catalog=CATALOG).close()  # opening a database at head is a no-op
+
+
+def test_models_and_migrations_agree(database_url: str) -> None:
+    engine = db.create_db_engine(database_url)
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+    engine.dispose()
+
+
+def test_downgrade_to_base_and_up_again(database_url: str) -> None:
+    engine = db.create_db_engine(database_url)
+    db.upgrade(engine)
+    with db.writer(engine).begin() as conn:
+        command.downgrade(db.alembic_config(conn), "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    db.upgrade(engine)
+    assert "documents" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_default_database_is_sqlite_in_the_data_dir_with_wal_and_foreign_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("MEDEXTRACT_DATA_DIR", str(tmp_path / "new" / "data"))
+
+    store = Store.open(catalog=CATALOG)
+    try:
+        assert (tmp_path / "new" / "data" / "medextract.db").is_file()
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == db.SQLITE_BUSY_TIMEOUT_MS
+    finally:
+        store.close()
+
+
+def test_url_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example/medextract")
+    assert db.resolve_url() == "postgresql+psycopg://u:p@db.example/medextract"
+    assert db.resolve_url("postgresql://h/x") == "postgresql+psycopg://h/x"  # an explicit url wins
+    assert db.resolve_url("postgresql+psycopg://h/x") == "postgresql+psycopg://h/x"
+    monkeypatch.setenv("DATABASE_URL", "")
+    monkeypatch.setenv("MEDEXTRACT_DATA_DIR", str(tmp_path))
+    assert db.resolve_url() == f"sqlite:///{tmp_path / 'medextract.db'}"

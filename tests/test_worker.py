@@ -1,0 +1,128 @@
+"""The worker: claims atomically, survives every engine failure, resumes after a crash, caches by hash."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from test_store_support import FakeEngine, FakeExtractionError, make_result
+
+from medextract.store import Store
+from medextract.worker import ensure_background_worker, process_pending, stop_background_worker
+
+
+def upload(store: Store, data: bytes, name: str = "doc.pdf") -> int:
+    outcome = store.add_upload(name, data, uploader="uma")
+    assert outcome.document_id is not None
+    return outcome.document_id
+
+
+def test_engine_errors_fail_the_document_with_the_engines_message(store: Store) -> None:
+    doc_id = upload(store, b"broken")
+    engine = FakeEngine(
+        FakeExtractionError("This PDF is encrypted; remove the password and upload it again.")
+    )
+
+    assert process_pending(store, extract_fn=engine, engine_errors=(FakeExtractionError,)) == 1
+
+    view = store.document(doc_id)
+    assert view.status == "failed"
+    assert view.error == "This PDF is encrypted; remove the password and upload it again."
+    # The bytes are kept: the same document can be queued again and succeed.
+    store.reextract(doc_id, doc_type=None, user="uma")
+    retry = FakeEngine(make_result())
+    assert process_pending(store, extract_fn=retry) == 1
+    assert retry.calls[0][0] == b"broken" and store.document(doc_id).status == "extracted"
+
+
+def test_unexpected_exceptions_fail_one_document_and_the_loop_goes_on(store: Store) -> None:
+    first = upload(store, b"one", "one.pdf")
+    second = upload(store, b"two", "two.pdf")
+    engine = FakeEngine(ZeroDivisionError("division by zero"), make_result())
+
+    assert process_pending(store, extract_fn=engine, engine_errors=(FakeExtractionError,)) == 2
+
+    failed = store.document(first)
+    assert (
+        failed.status == "failed" and failed.error == "Unexpected error: ZeroDivisionError: division by zero"
+    )
+    assert store.document(second).status == "extracted"
+    assert [call[2] for call in engine.calls] == ["one.pdf", "two.pdf"]
+
+
+def test_limit_and_an_empty_queue(store: Store) -> None:
+    assert process_pending(store, extract_fn=FakeEngine(make_result())) == 0
+    for n in range(3):
+        upload(store, bytes([n]))
+    assert process_pending(store, extract_fn=FakeEngine(make_result()), limit=2) == 2
+    assert store.status_counts()["queued"] == 1
+
+
+def test_a_claimed_document_is_not_claimed_twice_and_stuck_ones_are_requeued(store: Store) -> None:
+    doc_id = upload(store, b"x")
+    job = store.claim_next()
+    assert job is not None and job.document_id == doc_id and job.content == b"x" and not job.cached
+    assert store.claim_next() is None
+    assert store.document(doc_id).status == "extracting"
+
+    assert store.requeue_stuck() == 1  # the worker that claimed it died
+
+    assert store.document(doc_id).status == "queued"
+    # The dead worker's late result is not stored over the re-queued document.
+    assert not store.save_extraction(job, _output())
+    assert not store.fail_extraction(job, "late")
+    assert store.document(doc_id).status == "queued"
+
+
+def _output():  # type: ignore[no-untyped-def]
+    from medextract.worker import to_output
+
+    return to_output(make_result())
+
+
+def test_the_same_request_is_never_ocrd_twice(store: Store) -> None:
+    doc_id = upload(store, b"bytes")
+    engine = FakeEngine(lambda doc_type: make_result("prescription"))
+    process_pending(store, extract_fn=engine)
+    draft = store.save_draft(
+        doc_id, {"refills": "7"}, user="uma", expected_version=store.document(doc_id).version
+    )
+    assert draft.ok
+
+    store.reextract(doc_id, doc_type="auto", user="uma")  # same request: the stored result answers it
+    assert process_pending(store, extract_fn=engine) == 1
+    assert len(engine.calls) == 1
+    view = store.document(doc_id)
+    assert view.status == "extracted" and view.fields["refills"].value == "2"  # drafts were dropped
+
+    store.reextract(doc_id, doc_type="prescription", user="uma")  # a forced type: the engine runs again
+    process_pending(store, extract_fn=engine)
+    assert [call[1] for call in engine.calls] == ["auto", "prescription"]
+
+
+def test_background_worker_requeues_stuck_documents_and_extracts_them(store: Store) -> None:
+    doc_id = upload(store, b"bg")
+    assert store.claim_next() is not None  # a killed worker left it "extracting"
+    engine = FakeEngine(make_result())
+    try:
+        callers = [
+            threading.Thread(target=ensure_background_worker, args=(store,), kwargs={"extract_fn": engine})
+            for _ in range(4)
+        ]
+        for caller in callers:
+            caller.start()
+        for caller in callers:
+            caller.join()
+        ensure_background_worker(store, extract_fn=engine)  # idempotent and thread-safe: one thread
+        assert sum(t.name == "medextract-worker" for t in threading.enumerate()) == 1
+        deadline = time.monotonic() + 10
+        while store.document(doc_id).status != "extracted" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert store.document(doc_id).status == "extracted"
+        assert len(engine.calls) == 1
+        later = upload(store, b"later")  # picked up by polling
+        while store.document(later).status != "extracted" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert store.document(later).status == "extracted"
+    finally:
+        assert stop_background_worker(store)
