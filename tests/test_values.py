@@ -1,0 +1,398 @@
+"""Field values: normalize turns OCR'd lines into what a clerk would type, validate says what is
+wrong with a value. Table tests for each kind, and hypothesis properties: on any text the
+functions never raise, and a closed-vocabulary answer is either in the vocabulary or flagged."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from extraction import UnknownDocumentTypeError, validate_field
+from extraction.doctypes import FieldSpec, document_types, get_document_type
+from extraction.layout import group_lines
+from extraction.normalize import clean_line, normalize
+from extraction.types import Word
+from extraction.validate import (
+    EARLIEST_YEAR,
+    IMMUNITY,
+    LATEST_YEAR,
+    YES_NO,
+    check_value,
+    parse_date,
+)
+
+PATIENT = get_document_type("patient_details")
+PRESCRIPTION = get_document_type("prescription")
+ALL_SPECS = [spec for doc_type in document_types().values() for spec in doc_type.fields]
+VOCABULARIES = {"yesno": YES_NO, "immunity": IMMUNITY}
+PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def problem(field: str, value: str, doc_type: str = "patient_details") -> str | None:
+    return validate_field(doc_type, field, value)
+
+
+# ---------------------------------------------------------------- clean_line
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Kathy Crawford", "Kathy Crawford"),
+        ("  Kathy    Crawford \t", "Kathy Crawford"),
+        (": Kathy Crawford", "Kathy Crawford"),
+        ("____ Kathy Crawford ______", "Kathy Crawford"),
+        ("| Migraine |", "Migraine"),
+        ("Peanuts —— and —— shellfish", "Peanuts and shellfish"),
+        ("~~ 95 ==", "95"),
+        ("9264 Ash Dr.", "9264 Ash Dr."),
+        ("Mary-Jane O'Neil", "Mary-Jane O'Neil"),
+        ("__________", ""),
+        ("", ""),
+    ],
+)
+def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str) -> None:
+    assert clean_line(raw) == clean
+
+
+# ---------------------------------------------------------------- normalize by kind
+
+
+@pytest.mark.parametrize(
+    ("lines", "value", "flagged"),
+    [
+        (["Yes"], "Yes", False),
+        (["No"], "No", False),
+        (["yes"], "Yes", False),
+        (["Yes."], "Yes", False),
+        (["Yas"], "Yes", True),
+        (["nope"], "No", True),
+        (["maybe"], "maybe", True),
+        (["____"], "", False),
+    ],
+)
+def test_yes_no_answers_are_spelled_one_way_and_guesses_flagged(
+    lines: list[str], value: str, flagged: bool
+) -> None:
+    got, reason = normalize(PATIENT.field("has_medical_insurance"), lines)
+    assert got == value
+    assert (reason is not None) == flagged
+
+
+@pytest.mark.parametrize(
+    ("lines", "value", "flagged"),
+    [
+        (["IMMUNE"], "IMMUNE", False),
+        (["NOT IMMUNE"], "NOT IMMUNE", False),
+        (["immune"], "IMMUNE", False),
+        (["IMMUNF"], "IMMUNE", True),
+        (["NOT IMMUNF"], "NOT IMMUNE", True),
+        (["N0T IMMUNE"], "NOT IMMUNE", True),
+        (["unknown"], "unknown", True),
+    ],
+)
+def test_immunity_answers_are_spelled_one_way_and_guesses_flagged(
+    lines: list[str], value: str, flagged: bool
+) -> None:
+    got, reason = normalize(PATIENT.field("measles"), lines)
+    assert got == value
+    assert (reason is not None) == flagged
+
+
+@pytest.mark.parametrize(
+    ("lines", "value", "flagged"),
+    [
+        (["95"], "95", False),
+        (["95 kg"], "95", False),
+        (["—95—"], "95", False),
+        (["17S"], "175", True),  # a look-alike letter is repaired, never cut to "17"
+        (["9O"], "90", True),
+        (["95.5"], "95", True),
+        (["about ninety"], "", True),
+    ],
+)
+def test_integers_are_read_whole_and_repairs_flagged(lines: list[str], value: str, flagged: bool) -> None:
+    got, reason = normalize(PATIENT.field("weight"), lines)
+    assert got == value
+    assert (reason is not None) == flagged
+
+
+@pytest.mark.parametrize(
+    ("lines", "value", "flagged"),
+    [
+        (["(737) 988-0851"], "(737) 988-0851", False),
+        (["Phone: (737) 988-0851 home"], "(737) 988-0851", True),
+        (["no phone"], "no phone", True),
+    ],
+)
+def test_phone_is_cut_to_the_number_and_extra_text_flagged(
+    lines: list[str], value: str, flagged: bool
+) -> None:
+    got, reason = normalize(PATIENT.field("phone_number"), lines)
+    assert got == value
+    assert (reason is not None) == flagged
+
+
+def test_multiline_value_keeps_its_lines_and_drops_empty_ones() -> None:
+    lines = ["9264 Ash Dr", "  ", "New York City, 10005 ____", "United States"]
+    assert normalize(PATIENT.field("address"), lines) == (
+        "9264 Ash Dr\nNew York City, 10005\nUnited States",
+        None,
+    )
+
+
+def test_single_line_value_joins_its_lines_with_spaces() -> None:
+    assert normalize(PATIENT.field("medical_problems"), ["Migraine,", "asthma"]) == ("Migraine, asthma", None)
+
+
+def test_person_loses_trailing_punctuation() -> None:
+    assert normalize(PATIENT.field("patient_name"), ["Kathy Crawford,"]) == ("Kathy Crawford", None)
+
+
+def test_nothing_read_is_blank_and_not_a_problem() -> None:
+    assert all(normalize(spec, []) == ("", None) for spec in ALL_SPECS)
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("17/12/2020", date(2020, 12, 17)),
+        ("12/17/2020", date(2020, 12, 17)),  # month first when day first is impossible
+        ("5/11/2022", date(2022, 11, 5)),  # day first when ambiguous
+        ("17/12/20", date(2020, 12, 17)),
+        ("12/17/20", date(2020, 12, 17)),
+        ("17-12-2020", date(2020, 12, 17)),
+        ("12-17-2020", date(2020, 12, 17)),
+        ("2020-12-17", date(2020, 12, 17)),
+        ("17.12.2020", date(2020, 12, 17)),
+        ("May 6 1972", date(1972, 5, 6)),
+        ("Dec 30 2020", date(2020, 12, 30)),
+        ("May 6, 1972", date(1972, 5, 6)),
+        ("May 6,1972", date(1972, 5, 6)),
+        ("Dec 30, 2020", date(2020, 12, 30)),
+        ("Dec. 30, 2020", date(2020, 12, 30)),
+        ("Dec. 30 2020", date(2020, 12, 30)),
+        ("30 December 2020", date(2020, 12, 30)),
+        ("30 Dec 2020", date(2020, 12, 30)),
+        ("30 December, 2020", date(2020, 12, 30)),
+        ("30 Dec, 2020", date(2020, 12, 30)),
+        ("  30   December 2020 ", date(2020, 12, 30)),
+        ("29/02/2020", date(2020, 2, 29)),
+    ],
+)
+def test_every_accepted_date_format_parses(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+    assert problem("birth_date", text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["31/02/2020", "47/12/2020", "29/02/2021", "13/13/2020", "2020/12/17", "17/12", "May 2020", "yesterday"],
+)
+def test_impossible_or_unknown_dates_are_refused(text: str) -> None:
+    assert parse_date(text) is None
+    message = problem("birth_date", text)
+    assert message is not None
+    assert "is not a date" in message
+    assert "17/12/2020" in message  # the message shows an accepted form
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [("17/12/1850", 1850), ("17/12/2150", 2150), ("1899-12-31", 1899), ("2101-01-01", 2101)],
+)
+def test_dates_with_implausible_years_are_refused(text: str, year: int) -> None:
+    assert problem("insurance_expiry", text) == f"the year {year} is implausible"
+
+
+@pytest.mark.parametrize("text", [f"01/01/{EARLIEST_YEAR}", f"31/12/{LATEST_YEAR}"])
+def test_dates_at_the_year_limits_are_accepted(text: str) -> None:
+    assert problem("record_date", text) is None
+
+
+# ---------------------------------------------------------------- phones, numbers, vocabularies, names
+
+
+@pytest.mark.parametrize(
+    "text", ["(737) 988-0851", "737-988-0851", "+1 737 988 0851", "737.988.0851", "+44 20 7946 0958"]
+)
+def test_phone_numbers_in_usual_forms_are_accepted(text: str) -> None:
+    assert problem("phone_number", text) is None
+    assert problem("emergency_contact_phone", text) is None
+
+
+@pytest.mark.parametrize("text", ["988-085", "123456", "1234567890123456", "737-988-08S1", "call me", "n/a"])
+def test_short_long_or_lettered_phone_numbers_are_refused(text: str) -> None:
+    message = problem("phone_number", text)
+    assert message is not None
+    assert "is not a phone number" in message
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "ok"),
+    [
+        ("weight", "95", True),
+        ("weight", "2", True),
+        ("weight", "350", True),
+        ("weight", "0", False),
+        ("weight", "1", False),
+        ("weight", "351", False),
+        ("weight", "999", False),
+        ("height", "190", True),
+        ("height", "39", False),
+        ("height", "251", False),
+    ],
+)
+def test_integers_outside_their_plausible_range_are_refused(field: str, text: str, ok: bool) -> None:
+    message = problem(field, text)
+    assert (message is None) == ok
+    if not ok:
+        assert message is not None
+        assert "outside the plausible range" in message
+
+
+@pytest.mark.parametrize(("text", "ok"), [("0", True), ("2", True), ("12", True), ("13", False)])
+def test_refills_range_is_zero_to_twelve(text: str, ok: bool) -> None:
+    assert (problem("refills", text, "prescription") is None) == ok
+
+
+@pytest.mark.parametrize("text", ["95kg", "9.5", "-5", "ninety", "9 5"])
+def test_non_integers_are_refused(text: str) -> None:
+    assert problem("weight", text) == f"{text!r} is not a whole number"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason="BUG: validate._check_integer tests value.isdigit(), which is True for superscript and "
+    "circled digits ('95²', '①'), then int(value) raises ValueError: check_value/validate_field "
+    "crash (the review app on save, validate_fields inside extract(), which then lets a "
+    "non-ExtractionError escape). str.isdecimal() is the test int() agrees with.",
+)
+@pytest.mark.parametrize("text", ["95²", "①"])
+def test_integer_check_refuses_digit_lookalikes_without_crashing(text: str) -> None:
+    assert problem("weight", text) == f"{text!r} is not a whole number"
+
+
+@pytest.mark.parametrize(("text", "ok"), [("Yes", True), ("No", True), ("yes", False), ("Y", False)])
+def test_yes_no_fields_accept_exactly_yes_or_no(text: str, ok: bool) -> None:
+    assert (problem("hepatitis_b_vaccination", text) is None) == ok
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"), [("IMMUNE", True), ("NOT IMMUNE", True), ("immune", False), ("IMMUNF", False)]
+)
+def test_immunity_fields_accept_exactly_the_vocabulary(text: str, ok: bool) -> None:
+    message = problem("chickenpox", text)
+    assert (message is None) == ok
+    if not ok:
+        assert message == "must be one of: IMMUNE, NOT IMMUNE"
+
+
+@pytest.mark.parametrize(
+    "text", ["Kathy Crawford", "Tomás", "O'Neil", "Mary-Jane", "Zoë Ångström", "Dr John Smith, M.D"]
+)
+def test_names_in_any_alphabet_with_name_punctuation_are_accepted(text: str) -> None:
+    assert problem("patient_name", text) is None
+    assert problem("prescriber", text, "prescription") is None
+
+
+@pytest.mark.parametrize("text", ["R2D2", "Kathy 2", "A", "#Kathy", "Kathy_Crawford"])
+def test_names_with_digits_or_symbols_are_refused(text: str) -> None:
+    message = problem("emergency_contact_name", text)
+    assert message is not None
+    assert "does not look like a name" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"), [("7115207313", True), ("AB-1234", True), ("abc", False), ("#1234", False)]
+)
+def test_policy_numbers_need_four_letters_or_digits(text: str, ok: bool) -> None:
+    assert (problem("policy_number", text) is None) == ok
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\n", "\t \n"])
+def test_blank_is_valid_for_every_field(blank: str) -> None:
+    assert [check_value(spec, blank) for spec in ALL_SPECS] == [None] * len(ALL_SPECS)
+
+
+def test_free_text_fields_accept_anything() -> None:
+    assert problem("allergies", "Peanuts; penicillin (rash) — 2019!") is None
+
+
+def test_value_is_checked_without_its_surrounding_spaces() -> None:
+    assert problem("weight", "  95 ") is None
+
+
+def test_unknown_document_type_lists_the_known_ones() -> None:
+    with pytest.raises(UnknownDocumentTypeError, match="patient_details, prescription"):
+        validate_field("invoice", "total", "5")
+
+
+def test_unknown_field_is_a_key_error_naming_it() -> None:
+    with pytest.raises(KeyError, match="no field 'shoe_size'"):
+        validate_field("prescription", "shoe_size", "42")
+
+
+def test_unknown_field_kind_is_refused_when_a_spec_is_made() -> None:
+    with pytest.raises(ValueError, match="unknown kind 'colour'"):
+        FieldSpec(name="eyes", label="Eyes", kind="colour", labels=("Eyes",))
+
+
+# ---------------------------------------------------------------- properties
+
+specs = st.sampled_from(ALL_SPECS)
+ocr_lines = st.lists(st.text(max_size=40), max_size=4)
+
+
+@PROPERTY_SETTINGS
+@given(spec=specs, lines=ocr_lines)
+def test_normalize_never_raises_and_returns_a_trimmed_string(spec: FieldSpec, lines: list[str]) -> None:
+    value, reason = normalize(spec, lines)
+    assert isinstance(value, str)
+    assert value == value.strip()
+    assert reason is None or isinstance(reason, str)
+
+
+@PROPERTY_SETTINGS
+@given(spec=st.sampled_from([s for s in ALL_SPECS if s.kind in VOCABULARIES]), lines=ocr_lines)
+def test_closed_vocabulary_value_is_in_it_or_flagged(spec: FieldSpec, lines: list[str]) -> None:
+    value, reason = normalize(spec, lines)
+    assert value == "" or value in VOCABULARIES[spec.kind] or reason is not None
+
+
+@PROPERTY_SETTINGS
+@given(spec=specs, text=st.text(max_size=40))
+def test_check_value_never_raises(spec: FieldSpec, text: str) -> None:
+    # Digits int() refuses ('²', '①') are the known bug shown by the xfail test above.
+    assume(not any(ch.isdigit() and not ch.isdecimal() for ch in text))
+    message = check_value(spec, text)
+    assert message is None or isinstance(message, str)
+
+
+coordinates = st.integers(min_value=0, max_value=3000)
+words = st.builds(
+    Word,
+    text=st.text(max_size=10),
+    confidence=st.floats(min_value=0.0, max_value=1.0),
+    box=st.tuples(coordinates, coordinates, coordinates, coordinates),
+    line=st.integers(min_value=0, max_value=6),
+)
+
+
+@PROPERTY_SETTINGS
+@given(page=st.lists(words, max_size=30))
+def test_group_lines_never_loses_a_confident_word_with_a_letter_or_digit(page: list[Word]) -> None:
+    lines = group_lines(page)
+    kept = Counter(word for line in lines for word in line.words)
+    must_keep = Counter(w for w in page if w.confidence >= 0.3 and any(ch.isalnum() for ch in w.text))
+    assert not must_keep - kept, "words with text were dropped"
+    assert not kept - Counter(page), "words were invented or duplicated"
+    assert all(any(ch.isalnum() for ch in line.text) for line in lines)
