@@ -36,9 +36,13 @@ STYLES: dict[str, BoxStyle] = {
 _DRAW_ORDER = {"normal": 0, "flagged": 1, "selected": 2}
 
 
-def load_page(png_bytes: bytes) -> Image.Image:
-    """Decode a page image to RGB, whatever mode (grayscale, palette) it was stored in."""
+def load_page(png_bytes: bytes, *, max_width: int | None = None) -> Image.Image:
+    """Decode a page image to RGB, shrunk to ``max_width`` first when given (much less to draw)."""
     with Image.open(io.BytesIO(png_bytes)) as image:
+        image.load()
+        if max_width is not None and image.width > max_width:
+            # Shrinking the grayscale page before converting it is ~3x cheaper than the other way.
+            image = fit_width(image.convert("L") if image.mode in ("1", "P") else image, max_width)
         return image.convert("RGB")
 
 
@@ -53,13 +57,25 @@ def clamp_box(box: Sequence[int], size: tuple[int, int]) -> Box | None:
     return (x0, y0, x1, y1)
 
 
-def draw_boxes(png_bytes: bytes, boxes: Sequence[tuple[Sequence[int], str]]) -> Image.Image:
+def scale_box(box: Sequence[int], factor: float) -> Box:
+    """A box in the frame of the page resized by ``factor``."""
+    x0, y0, x1, y1 = (round(int(v) * factor) for v in box)
+    return (x0, y0, x1, y1)
+
+
+def draw_boxes(
+    png_bytes: bytes, boxes: Sequence[tuple[Sequence[int], str]], *, max_width: int | None = None
+) -> Image.Image:
     """The page with each ``(box, style)`` drawn on it; style is "normal", "flagged" or "selected".
 
-    Boxes partly off the page are clipped, boxes wholly off it are skipped: an engine box is
-    evidence, never a reason for the review screen to fail.
+    Boxes are in the stored page's pixels; with ``max_width`` the page is shrunk first and the
+    boxes with it. Boxes partly off the page are clipped, boxes wholly off it are skipped: an
+    engine box is evidence, never a reason for the review screen to fail.
     """
-    page = load_page(png_bytes)
+    with Image.open(io.BytesIO(png_bytes)) as original:
+        full_width = original.width
+    page = load_page(png_bytes, max_width=max_width)
+    factor = page.width / full_width
     overlay = Image.new("RGBA", page.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
     scale = max(1, round(max(page.size) / 1500))  # lines stay visible on a 300 dpi page shrunk to fit
@@ -67,7 +83,7 @@ def draw_boxes(png_bytes: bytes, boxes: Sequence[tuple[Sequence[int], str]]) -> 
         style = STYLES.get(style_name)
         if style is None:
             raise ValueError(f"unknown box style {style_name!r}; use one of {sorted(STYLES)}")
-        clamped = clamp_box(box, page.size)
+        clamped = clamp_box(scale_box(box, factor), page.size)
         if clamped is None:
             continue
         pad = style.width * scale  # the outline sits just outside the words, not across them
@@ -95,7 +111,8 @@ def fit_width(image: Image.Image, max_width: int) -> Image.Image:
     if image.width <= max_width:
         return image
     height = max(1, round(image.height * max_width / image.width))
-    return image.resize((max_width, height), Image.Resampling.LANCZOS)
+    # reducing_gap: a fast integer reduce first, then Lanczos on the rest (same look, ~4x faster).
+    return image.resize((max_width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def to_jpeg(image: Image.Image, *, quality: int = 85) -> bytes:

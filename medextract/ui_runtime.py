@@ -84,10 +84,13 @@ def _drawn_page(
     zoom_box: ui_state.Box | None,
 ) -> bytes:
     """The page with its field boxes as JPEG, cached so a rerun after an edit costs nothing."""
-    image = imaging.draw_boxes(_page_png(identity, doc_id, page, version), list(boxes))
-    if zoom_box is not None:
-        image = imaging.crop_around(image, zoom_box)
-    return imaging.to_jpeg(imaging.fit_width(image, DISPLAY_WIDTH))
+    png = _page_png(identity, doc_id, page, version)
+    if zoom_box is None:
+        # Shrink before drawing: a whole 300 dpi page is drawn and encoded in a fraction of the time.
+        return imaging.to_jpeg(imaging.draw_boxes(png, list(boxes), max_width=DISPLAY_WIDTH))
+    # A zoom keeps the full resolution around the field: that is what zooming is for.
+    zoomed = imaging.crop_around(imaging.draw_boxes(png, list(boxes)), zoom_box)
+    return imaging.to_jpeg(imaging.fit_width(zoomed, DISPLAY_WIDTH))
 
 
 def review_image(

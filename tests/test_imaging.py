@@ -103,3 +103,21 @@ def test_to_jpeg_round_trips() -> None:
     data = imaging.to_jpeg(Image.new("RGB", (100, 50), "white"))
     assert data[:2] == b"\xff\xd8"
     assert Image.open(io.BytesIO(data)).size == (100, 50)
+
+
+def test_max_width_shrinks_the_page_and_its_boxes_together() -> None:
+    image = imaging.draw_boxes(page_png((1200, 1600)), [((200, 200, 600, 300), "flagged")], max_width=600)
+    assert image.size == (600, 800)
+    expected = imaging.STYLES["flagged"].outline
+    # The box (200..600 x 200..300 at full size) is drawn at half scale: its outline left of x=100.
+    assert image.getpixel((99, 125)) == expected
+    assert image.getpixel((150, 125)) != (255, 255, 255)  # filled inside
+    assert image.getpixel((400, 400)) == (255, 255, 255)
+
+
+def test_max_width_leaves_narrow_pages_alone() -> None:
+    assert imaging.draw_boxes(page_png((300, 400)), [], max_width=600).size == (300, 400)
+
+
+def test_scale_box() -> None:
+    assert imaging.scale_box((10, 20, 30, 40), 0.5) == (5, 10, 15, 20)
