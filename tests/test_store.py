@@ -357,3 +357,36 @@ def test_audit_log_records_upload_edit_verify_reject_export(store: Store, clock:
     edit = next(e for e in log if e.action == "edit")
     assert (edit.user, edit.document_id, json.loads(edit.detail)) == ("vic", doc_id, {"fields": ["refills"]})
     assert all(e.document_id == doc_id for e in store.audit_log(document_id=doc_id))
+
+
+def test_the_same_file_uploaded_twice_at_once_is_stored_once(store: Store) -> None:
+    barrier = threading.Barrier(3)
+    outcomes = []
+
+    def send(user: str) -> None:
+        barrier.wait()
+        outcomes.append(store.add_upload(f"{user}.pdf", b"simultaneous", uploader=user))
+
+    threads = [threading.Thread(target=send, args=(u,)) for u in ("uma", "vic", "wes")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    accepted = [o for o in outcomes if o.accepted]
+    assert len(outcomes) == 3 and len(accepted) == 1
+    assert all(o.duplicate_of == accepted[0].document_id for o in outcomes if not o.accepted)
+    assert len(store.documents()) == 1
+
+
+def test_the_engines_catalog_gives_labels_order_and_validation() -> None:
+    pytest.importorskip("extraction")
+    from medextract.catalog import KNOWN_FIELDS, EngineCatalog
+
+    catalog = EngineCatalog()
+    assert set(catalog.type_names()) >= {"prescription", "patient_details"}
+    for doc_type, names in KNOWN_FIELDS.items():
+        assert catalog.field_names(doc_type) == list(names)
+    assert catalog.label("prescription", "patient_name") != "" and catalog.field_names("unknown") == []
+    assert catalog.validate("prescription", "refills", "lots") is not None
+    assert catalog.validate("prescription", "refills", "2") is None
+    assert catalog.validate("prescription", "no_such_field", "x") is None

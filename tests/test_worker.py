@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from test_store_support import FakeEngine, FakeExtractionError, make_result
 
 from medextract.store import Store
@@ -126,3 +127,50 @@ def test_background_worker_requeues_stuck_documents_and_extracts_them(store: Sto
         assert store.document(later).status == "extracted"
     finally:
         assert stop_background_worker(store)
+
+
+def test_two_workers_never_claim_the_same_document(store: Store) -> None:
+    upload(store, b"only one")
+    barrier = threading.Barrier(4)
+    jobs = []
+
+    def claim() -> None:
+        barrier.wait()
+        jobs.append(store.claim_next())
+
+    threads = [threading.Thread(target=claim) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(jobs) == 4 and sum(job is not None for job in jobs) == 1
+
+
+def test_the_real_engines_result_and_errors_are_understood(store: Store) -> None:
+    """The engine's own types (no OCR): attribute names and the default error class match."""
+    extraction = pytest.importorskip("extraction")
+    from PIL import Image
+
+    fields = {
+        "patient_name": extraction.FieldResult("John Smith", 0.93, False, None, 0, (5, 6, 50, 20)),
+        "refills": extraction.FieldResult("", 0.0, True, "not found", 0, None),
+    }
+    result = extraction.ExtractionResult(
+        document_type="prescription",
+        type_confidence=0.8,
+        pages=1,
+        dpi=300,
+        fields=fields,
+        page_images=[Image.new("L", (40, 30), 255)],
+    )
+    doc_id = upload(store, b"real")
+    assert process_pending(store, extract_fn=FakeEngine(result)) == 1
+    view = store.document(doc_id)
+    assert view.fields["patient_name"].box == (5, 6, 50, 20) and view.fields["refills"].reason == "not found"
+
+    failing = upload(store, b"unreadable")
+    message = "This file is not a PDF, PNG, JPEG or TIFF."
+    assert process_pending(store, extract_fn=FakeEngine(extraction.UnreadableDocumentError(message))) == 1
+    assert (
+        store.document(failing).error == message
+    )  # no "Unexpected error" prefix for the engine's own errors
