@@ -279,10 +279,12 @@ def review(doc_id: int) -> None:
     header(doc)
     st.button("Close", key="review_close", on_click=open_doc, args=(None,))
     image_column, form_column = st.columns([3, 2], gap="large")
-    with image_column:
-        page_view(doc)
+    # The form first: Streamlit sends elements as they are made, so the fields are on screen while
+    # a page image not yet cached is decoded and drawn.
     with form_column:
         form(doc)
+    with image_column:
+        page_view(doc)
 
 
 if st.session_state[ui_runtime.REVIEW_DOC] is None:
