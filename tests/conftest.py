@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +13,6 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO.parent / "shared" / "samples"
 REQUIRE_ALL = os.environ.get("MEDEXTRACT_REQUIRE_ALL") == "1"
-# Test helper modules (pg.py, test_store_support.py) import by name whatever pytest's import mode.
-if str(Path(__file__).resolve().parent) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def require(condition: bool, why: str) -> None:
@@ -46,7 +42,7 @@ def needs_ocr() -> None:
 @pytest.fixture(scope="session")
 def postgres_base_url() -> Iterator[str]:
     """A PostgreSQL server for this test session; URL without a database name."""
-    from pg import find_bindir, postgres_server
+    from tests.pg import find_bindir, postgres_server
 
     bindir = find_bindir()
     require(bindir is not None, "PostgreSQL is not installed (Debian: apt-get install postgresql)")
@@ -60,7 +56,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A new, empty database for one test, on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'medextract.db'}"
-    from pg import create_database
+    from tests.pg import create_database
 
     base = request.getfixturevalue("postgres_base_url")
     return create_database(base, f"t_{uuid.uuid4().hex[:12]}")
@@ -69,7 +65,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def clock():  # type: ignore[no-untyped-def]
     """A hand-moved clock for the store (see tests/test_store_support.py)."""
-    from test_store_support import FakeClock
+    from tests.test_store_support import FakeClock
 
     return FakeClock()
 
@@ -77,9 +73,8 @@ def clock():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def store(database_url: str, clock):  # type: ignore[no-untyped-def]
     """A migrated Store on a new database, with the fake catalog and clock."""
-    from test_store_support import CATALOG
-
     from medextract.store import Store
+    from tests.test_store_support import CATALOG
 
     opened = Store.open(database_url, catalog=CATALOG, clock=clock)
     yield opened

@@ -10,11 +10,11 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
-from test_store_support import CATALOG
 
 from medextract import db
 from medextract.models import Base
 from medextract.store import Store
+from tests.test_store_support import CATALOG
 
 
 def test_a_database_at_0001_upgrades_in_place_and_keeps_its_data(database_url: str) -> None:

@@ -10,11 +10,11 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
-from test_store_support import GOOD_PRESCRIPTION, PRESCRIPTION, FakeClock, FakeEngine, make_result
 
 from medextract.models import Edit, VerifiedValue
 from medextract.store import DocumentNotFound, Store, StoreError
 from medextract.worker import process_pending
+from tests.test_store_support import GOOD_PRESCRIPTION, PRESCRIPTION, FakeClock, FakeEngine, make_result
 
 
 def extracted_doc(store: Store, name: str = "rx.pdf", data: bytes = b"%PDF rx", **result_kw: object) -> int:

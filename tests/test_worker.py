@@ -6,10 +6,10 @@ import threading
 import time
 
 import pytest
-from test_store_support import FakeEngine, FakeExtractionError, make_result
 
 from medextract.store import Store
 from medextract.worker import ensure_background_worker, process_pending, stop_background_worker
+from tests.test_store_support import FakeEngine, FakeExtractionError, make_result
 
 
 def upload(store: Store, data: bytes, name: str = "doc.pdf") -> int:
