@@ -129,7 +129,7 @@ def _clean(value: Any) -> str:
 
 def _safe_filename(name: str) -> str:
     """Only the file's own name (browsers may send a path), cut to what the column holds."""
-    base = PureWindowsPath(PurePosixPath(name or "").name).name.strip()
+    base = PureWindowsPath(PurePosixPath((name or "").replace("\x00", "")).name).name.strip()
     return (base or "unnamed")[:MAX_FILENAME]
 
 
@@ -355,9 +355,7 @@ class Store:
                 )
                 .execution_options(synchronize_session=False)
             )
-            doc = self._get(session, doc_id)
-            session.refresh(doc)
-            return self._view(session, doc)
+            return self._view(session, self._get(session, doc_id))
 
     def save_draft(
         self, doc_id: int, values: Mapping[str, str], *, user: str, expected_version: int

@@ -48,22 +48,27 @@ def encode_page(image: Any) -> EnginePage:
     )
 
 
+def _text(value: Any) -> str:
+    """Text as the database takes it: PostgreSQL refuses NUL characters, which OCR can produce."""
+    return str(value or "").replace("\x00", "")
+
+
 def to_output(result: Any) -> EngineOutput:
     """The parts of an engine result the store keeps (any object with the result's attributes)."""
     fields = [
         EngineField(
             name=name,
-            value=str(f.value or ""),
+            value=_text(f.value),
             confidence=float(f.confidence),
             needs_review=bool(f.needs_review),
-            reason=f.reason,
+            reason=_text(f.reason) or None,
             page=int(f.page or 0),
             box=tuple(int(v) for v in f.box) if f.box else None,  # type: ignore[arg-type]
         )
         for name, f in result.fields.items()
     ]
     return EngineOutput(
-        doc_type=str(result.document_type),
+        doc_type=_text(result.document_type),
         type_confidence=float(result.type_confidence),
         pages=int(result.pages),
         fields=fields,
@@ -87,7 +92,15 @@ def process_job(
         log.exception("extraction of document %s failed unexpectedly", job.document_id)
         store.fail_extraction(job, f"Unexpected error: {type(exc).__name__}: {exc}")
         return False
-    return store.save_extraction(job, output)
+    try:
+        return store.save_extraction(job, output)
+    except Exception as exc:
+        # A result the database refuses would otherwise leave the document "extracting" and, after
+        # a restart, be OCR'd and refused again forever. If the database itself is down, this
+        # raises too and the loop backs off; the document is re-queued on the next start.
+        log.exception("could not store the extraction of document %s", job.document_id)
+        store.fail_extraction(job, f"Unexpected error while storing the result: {type(exc).__name__}: {exc}")
+        return False
 
 
 def process_pending(

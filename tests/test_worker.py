@@ -174,3 +174,24 @@ def test_the_real_engines_result_and_errors_are_understood(store: Store) -> None
     assert (
         store.document(failing).error == message
     )  # no "Unexpected error" prefix for the engine's own errors
+
+
+def test_a_result_the_database_refuses_fails_the_document(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc_id = upload(store, b"odd")
+
+    def refuse(job: object, output: object) -> bool:
+        raise ValueError("value too long")
+
+    monkeypatch.setattr(store, "save_extraction", refuse)
+    assert process_pending(store, extract_fn=FakeEngine(make_result())) == 1
+    view = store.document(doc_id)
+    assert view.status == "failed" and view.error is not None and "value too long" in view.error
+
+
+def test_nul_characters_from_ocr_are_dropped(store: Store) -> None:
+    doc_id = upload(store, b"nul")
+    result = make_result(values={"patient_name": "Jo\x00hn"})
+    assert process_pending(store, extract_fn=FakeEngine(result)) == 1
+    assert store.document(doc_id).fields["patient_name"].value == "John"
