@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.layout import LabelMatch, match_label
@@ -50,6 +50,7 @@ class Found:
     words: list[Word]
     anchor_score: float
     reread: bool = False
+    anchor_line: Line | None = None
 
 
 def extract_fields(
@@ -64,12 +65,13 @@ def extract_fields(
     (small or faint print, a digit on an underline), ``reread`` reads just that spot again.
     """
     results: dict[str, FieldResult] = {}
-    found_lines: dict[str, tuple[int, Line | None, Box | None]] = {}
+    # Per field, the line a following field anchors on: its value's last line, or where the
+    # value should have been (its label's line) when the document leaves it blank.
+    found_lines: dict[str, tuple[int, Line | None]] = {}
     for spec in doc_type.fields:
         found, reason = _find(spec, doc_type, pages, found_lines, reread)
-        result = _to_result(spec, found, reason, review_confidence)
-        results[spec.name] = result
-        found_lines[spec.name] = (result.page, _last_line_of(found, pages), result.box)
+        results[spec.name] = _to_result(spec, found, reason, review_confidence)
+        found_lines[spec.name] = (found.page, _last_line_of(found, pages) or found.anchor_line)
     return results
 
 
@@ -77,27 +79,31 @@ def _find(
     spec: FieldSpec,
     doc_type: DocumentType,
     pages: list[PageText],
-    found_lines: dict[str, tuple[int, Line | None, Box | None]],
+    found_lines: dict[str, tuple[int, Line | None]],
     reread: RegionReader | None,
 ) -> tuple[Found, str | None]:
     if spec.find:
         return _find_by_regex(spec, pages)
-    anchor = _anchor_for(spec, pages, found_lines)
+    anchor = _anchor_for(spec, doc_type, pages, found_lines)
     if anchor is None:
         missing = f"the value of {spec.after} it follows" if spec.after else f"the label {spec.labels[0]!r}"
         return Found(0, [], [], 0.0), f"{missing} was not found"
-    found = _read_value(spec, doc_type, pages[anchor.page], anchor)
+    found = replace(_read_value(spec, doc_type, pages[anchor.page], anchor), anchor_line=anchor.line)
     if reread and spec.labels and not _has_expected_value(spec, found):
-        found = _reread_value(spec, pages[anchor.page], anchor, reread) or found
+        again = _reread_value(spec, pages[anchor.page], anchor, reread)
+        found = replace(again, anchor_line=anchor.line) if again else found
     return found, None
 
 
 def _anchor_for(
-    spec: FieldSpec, pages: list[PageText], found_lines: dict[str, tuple[int, Line | None, Box | None]]
+    spec: FieldSpec,
+    doc_type: DocumentType,
+    pages: list[PageText],
+    found_lines: dict[str, tuple[int, Line | None]],
 ) -> Anchor | None:
     if spec.after:
-        page, line, box = found_lines.get(spec.after, (0, None, None))
-        if line is None or box is None:
+        page, line = found_lines.get(spec.after, (0, None))
+        if line is None:
             return None
         return Anchor(page, line.box, line, (), 1.0)
     # Rank: set like a label first, then similarity; on a tie the first in reading order wins.
@@ -106,13 +112,28 @@ def _anchor_for(
         for line in page.lines:
             for phrase in spec.labels:
                 match = match_label(line, phrase, LABEL_MIN_SCORE)
-                rank = (match.looks_like_label, round(match.score, 6)) if match else None
-                if match and rank and (best is None or rank > best[0]):
+                if match is None or _better_label_elsewhere(match, spec, doc_type):
+                    continue
+                rank = (match.looks_like_label, round(match.score, 6))
+                if best is None or rank > best[0]:
                     best = (rank, page.index, match)
     if best is None:
         return None
     _, page_index, match = best
     return Anchor(page_index, match.box, match.line, match.after, match.score)
+
+
+def _better_label_elsewhere(match: LabelMatch, spec: FieldSpec, doc_type: DocumentType) -> bool:
+    """True when another field's label fits the same words better: "Weight" read where
+    "Height" was expected belongs to the weight field, even if the Height label is missing."""
+    for other in doc_type.fields:
+        if other.name == spec.name:
+            continue
+        for phrase in other.labels:
+            rival = match_label(match.line, phrase, match.score + 0.01)
+            if rival and rival.start <= match.start < rival.end:
+                return True
+    return False
 
 
 def _pages_for(spec: FieldSpec, pages: list[PageText]) -> list[PageText]:
@@ -163,7 +184,7 @@ def _words_of_span(line: Line, start: int, end: int) -> list[Word]:
 
 
 def _read_value(spec: FieldSpec, doc_type: DocumentType, page: PageText, anchor: Anchor) -> Found:
-    right = _until_next_label(list(anchor.words_after), doc_type) if spec.position != "below" else []
+    right = _words_right_of(anchor, page, doc_type) if spec.position != "below" else []
     texts: list[str] = []
     words: list[Word] = []
     if right and _has_value_text(right):
@@ -184,6 +205,29 @@ def _read_value(spec: FieldSpec, doc_type: DocumentType, page: PageText, anchor:
         texts = [line.text for line in below]
         words = [w for line in below for w in line.words]
     return Found(page.index, texts, words, anchor.score)
+
+
+def _words_right_of(anchor: Anchor, page: PageText, doc_type: DocumentType) -> list[Word]:
+    """The value words right of a label: the rest of its line, else the nearest line beside it on
+    the same row (OCR often puts a number on an underline in a line of its own), up to the next
+    label. Lines that are themselves labels are never taken."""
+    words = _until_next_label(list(anchor.words_after), doc_type)
+    if _has_value_text(words):
+        return words
+    reach = anchor.box[2] + 0.3 * page.width
+    beside = [
+        line
+        for line in page.lines
+        if line.box[0] >= anchor.box[2] - 2
+        and line.box[0] <= reach
+        and line is not anchor.line
+        and _overlaps_vertically(line.box, anchor.box)
+        and not _is_label_line(line, doc_type)
+    ]
+    if not beside:
+        return words
+    nearest = min(beside, key=lambda line: line.box[0])
+    return _until_next_label(list(nearest.words), doc_type)
 
 
 def _until_next_label(words: list[Word], doc_type: DocumentType) -> list[Word]:

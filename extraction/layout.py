@@ -93,10 +93,16 @@ class LabelMatch:
         return self.line.words[self.end :]
 
     @property
+    def _starts_line(self) -> bool:
+        """Nothing but a stray mark before the match (margin marks merge into OCR'd lines)."""
+        before = self.line.words[: self.start]
+        return sum(sum(ch.isalnum() for ch in w.text) for w in before) <= 1
+
+    @property
     def looks_like_label(self) -> bool:
         """True when the match starts its line and is set like a label: ending in ':' or '?', or
         covering most of the line. "Weight loss" under a question is a value; "Weight:" is not."""
-        if self.start != 0:
+        if not self._starts_line:
             return False
         if self.words[-1].text.endswith((":", "?", ";")):
             return True

@@ -32,6 +32,8 @@ _SIGNATURES = {
 _PAGE_INCHES = 11.0
 # Phone photos come at 400+ dpi; tesseract reads body text as well at this and runs faster.
 MAX_IMAGE_DPI = 300
+# A fax-quality scan is rendered at least this fine: below it, letters lose their strokes.
+MIN_SCAN_DPI = 150
 
 
 @dataclass(frozen=True)
@@ -96,11 +98,20 @@ def _pdf_pages(data: bytes, options: Options) -> Iterator[SourcePage]:
         _check_page_count(info.pages, options)
         for width_pt, height_pt in info.page_sizes_pt:
             _check_pixels(round(width_pt / 72 * options.dpi), round(height_pt / 72 * options.dpi), options)
+        scans = poppler.read_scan_resolutions(path, info.page_sizes_pt, timeout=options.poppler_timeout)
         for number in range(1, info.pages + 1):
+            dpi = _render_dpi(scans.get(number), options)
             image = poppler.render_page(
-                path, number, dpi=options.dpi, grayscale=True, timeout=options.poppler_timeout
+                path, number, dpi=dpi, grayscale=True, timeout=options.poppler_timeout
             )
-            yield SourcePage(image, options.dpi)
+            yield SourcePage(image, dpi)
+
+
+def _render_dpi(scan_ppi: int | None, options: Options) -> int:
+    """A scanned page at its own resolution (within MIN_SCAN_DPI..options.dpi), others at options.dpi."""
+    if scan_ppi is None:
+        return options.dpi
+    return max(MIN_SCAN_DPI, min(scan_ppi, options.dpi))
 
 
 def _image_pages(data: bytes, options: Options) -> Iterator[SourcePage]:

@@ -114,6 +114,6 @@ def _read_page(
     page: SourcePage, index: int, options: Options, timer: StageTimer
 ) -> tuple[np.ndarray, PageText]:
     with timer("preprocess"):
-        image, _report = preprocess(page.image)
+        image, _report = preprocess(page.image, page.dpi)
     with timer("ocr_page"):
         return ocr_page(image, index, page.dpi, options)

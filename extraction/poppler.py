@@ -90,6 +90,49 @@ def _pdf_error(stderr: str) -> Exception:
     return ToolFailedError("poppler", stderr or "unknown error")
 
 
+def read_scan_resolutions(
+    path: Path, page_sizes_pt: tuple[tuple[float, float], ...], *, timeout: float
+) -> dict[int, int]:
+    """For pages that are one scanned image, that image's resolution (ppi), by page number.
+
+    Rendering a scan above its own resolution only enlarges its noise into blobs that OCR reads
+    as letters, so the loader renders such pages at this resolution instead of a fixed dpi.
+    Pages drawn as text and vectors are absent from the answer.
+    """
+    require_poppler()
+    try:
+        result = subprocess.run(
+            ["pdfimages", "-list", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            errors="replace",
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ToolTimeoutError("pdfimages", timeout) from exc
+    if result.returncode != 0:
+        return {}
+    return _parse_scan_resolutions(result.stdout, page_sizes_pt)
+
+
+def _parse_scan_resolutions(report: str, page_sizes_pt: tuple[tuple[float, float], ...]) -> dict[int, int]:
+    best: dict[int, tuple[int, int]] = {}  # page -> (pixel area, ppi) of its largest image
+    for row in report.splitlines()[2:]:
+        cols = row.split()
+        if len(cols) < 14 or not cols[0].isdigit() or cols[2] != "image":
+            continue
+        page, width, height, ppi = int(cols[0]), int(cols[3]), int(cols[4]), cols[12]
+        if not ppi.isdigit() or not 1 <= page <= len(page_sizes_pt):
+            continue
+        page_width_pt = page_sizes_pt[page - 1][0]
+        # Only an image spanning most of the page width is the page's scan, not a logo.
+        if width / int(ppi) * 72 < 0.8 * page_width_pt:
+            continue
+        if width * height > best.get(page, (0, 0))[0]:
+            best[page] = (width * height, int(ppi))
+    return {page: ppi for page, (_, ppi) in best.items()}
+
+
 def render_page(path: Path, page_number: int, *, dpi: int, grayscale: bool, timeout: float) -> np.ndarray:
     """Render one page (1-based) to an array: HxW uint8 when grayscale, else HxWx3 RGB."""
     require_poppler()

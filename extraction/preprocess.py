@@ -3,6 +3,7 @@
 Each step is measured on the page before it is applied, so a clean scan is not put through
 photo repairs it does not need:
 - illumination flattening only when the paper's brightness varies (shadows, phone photos);
+- despeckling only when isolated dots make up a measurable share of the ink;
 - deskew only when the text lines are measurably tilted;
 - binarization is left to tesseract (its Otsu on a flattened page beat adaptive thresholding
   61/20 in benchmarks/accuracy.py; see README), but ``adaptive_threshold`` stays for the
@@ -18,6 +19,8 @@ import numpy as np
 
 # The paper's brightness may vary by this much (0..255) across a page before we flatten it.
 UNEVEN_LIGHT_THRESHOLD = 40.0
+# Share of ink pixels in specks above which the page counts as speckled.
+SPECKLE_THRESHOLD = 0.04
 # Skew below this many degrees is left alone: rotating costs sharpness and tesseract copes.
 MIN_DESKEW_DEGREES = 0.4
 MAX_DESKEW_DEGREES = 12.0
@@ -28,6 +31,7 @@ class PreprocessReport:
     """What was measured on a page and which steps ran, for the benchmark and debugging."""
 
     light_spread: float = 0.0
+    speckle: float = 0.0
     skew_degrees: float = 0.0
     steps: list[str] = field(default_factory=list)
 
@@ -109,17 +113,59 @@ def rotate_quarter(gray: np.ndarray, clockwise_degrees: int) -> np.ndarray:
     return gray if code is None else cv2.rotate(gray, code)
 
 
+def find_rules(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """A mask of long, thin horizontal lines (underlines, table rules): at least 0.4 inch long
+    and at most ~1/40 inch thick. Text strokes are never that long and thin."""
+    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+    length = max(20, int(0.4 * dpi))
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    thickness = max(2, dpi // 40)
+    # Keep only thin runs: a solid block (a filled box, a shadow edge) is not a rule.
+    thick = cv2.morphologyEx(
+        lines, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, thickness + 1))
+    )
+    return cv2.subtract(lines, thick)
+
+
+def erase_rules(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Paint the masked rules white, one pixel wider, so a digit written on an underline stands alone."""
+    grown = cv2.dilate(mask, np.ones((3, 1), np.uint8))
+    cleaned = gray.copy()
+    cleaned[grown > 0] = 255
+    return cleaned
+
+
 def adaptive_threshold(gray: np.ndarray, block: int = 61, c: int = 20) -> np.ndarray:
     """Mean adaptive threshold: the old pipeline's binarization, kept for comparison."""
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, c)
 
 
-def remove_specks(gray: np.ndarray) -> np.ndarray:
-    """Drop isolated dark dots (scanner dust) smaller than a full stop, keep strokes intact."""
-    return cv2.medianBlur(gray, 3)
+def _speck_mask(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
+    """Ink specks too small to be part of any letter (a 10 pt full stop is far larger), and the
+    page's total ink pixel count."""
+    ink = (gray < 128).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    max_area = max(2, round(2.5 * (dpi / 150) ** 2))
+    tiny = np.zeros(count, dtype=bool)
+    tiny[1:] = stats[1:, cv2.CC_STAT_AREA] <= max_area
+    return tiny[labels], int(ink.sum())
 
 
-def preprocess(image: np.ndarray) -> tuple[np.ndarray, PreprocessReport]:
+def speckle_ratio(gray: np.ndarray, dpi: int) -> float:
+    """The share of ink pixels that are isolated specks (dust, scanner noise)."""
+    specks, ink = _speck_mask(gray, dpi)
+    return float(specks.sum()) / ink if ink else 0.0
+
+
+def remove_specks(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Paint isolated specks white; every stroke of a letter, however thin, is left untouched."""
+    specks, _ = _speck_mask(gray, dpi)
+    cleaned = gray.copy()
+    cleaned[specks] = 255
+    return cleaned
+
+
+def preprocess(image: np.ndarray, dpi: int) -> tuple[np.ndarray, PreprocessReport]:
     """Grayscale, flatten uneven light when measured, deskew when measured.
 
     Returns the page tesseract should read; its pixel frame is the one field boxes refer to.
@@ -131,6 +177,10 @@ def preprocess(image: np.ndarray) -> tuple[np.ndarray, PreprocessReport]:
     if report.light_spread > UNEVEN_LIGHT_THRESHOLD:
         gray = flatten_illumination(gray, background)
         report.steps.append("flatten")
+    report.speckle = speckle_ratio(gray, dpi)
+    if report.speckle > SPECKLE_THRESHOLD:
+        gray = remove_specks(gray, dpi)
+        report.steps.append("despeckle")
     report.skew_degrees = estimate_skew(gray)
     if abs(report.skew_degrees) >= MIN_DESKEW_DEGREES:
         gray = rotate(gray, report.skew_degrees)
