@@ -113,7 +113,7 @@ def test_flagged_fields_say_why(needs_ocr: None, extracted: Extracted, name: str
 def test_pages_and_page_images_agree(needs_ocr: None, extracted: Extracted, name: str) -> None:
     result = extracted(name)
     assert result.pages == len(result.page_images) == len(result.page_texts) >= 1
-    assert result.dpi == 300
+    assert 72 <= result.dpi <= 600  # within Options.dpi bounds; scans may render at their own resolution
 
 
 @pytest.mark.parametrize("name", FILES)
