@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from medextract import ui_runtime
+from medextract import ui_runtime, ui_state
 
 st.set_page_config(page_title="MedExtract", page_icon="🩺", layout="wide")
 
@@ -26,5 +26,5 @@ page = st.navigation(
     ]
 )
 with st.sidebar:
-    st.caption(f"Signed in as {ui_runtime.current_user()}")
+    st.caption(f"Signed in as {ui_state.escape_markdown(ui_runtime.current_user())}")
 page.run()

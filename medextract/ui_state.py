@@ -199,6 +199,12 @@ def is_multiline(doc_type: str | None, name: str, value: str) -> bool:
     return "\n" in value
 
 
+def text_area_height(value: str, *, line_px: int = 26, max_px: int = 320) -> int:
+    """A text_area tall enough for every line of ``value`` (Streamlit's minimum is 68 px)."""
+    lines = value.count("\n") + 1
+    return max(68, min(max_px, line_px * lines + 34))
+
+
 def form_values(doc_id: int, names: Iterable[str], state: Mapping[str, Any]) -> dict[str, str]:
     """The values typed in the review form, one string per field (missing widgets count as "")."""
     values = {}

@@ -27,8 +27,13 @@ st.subheader("Corrections per field")
 st.caption("How often clerks changed the engine's value, among verified documents.")
 corrections = ui_state.correction_rows(stats.field_correction_rate)
 if corrections:
-    frame = pd.DataFrame(corrections)
-    st.bar_chart(frame.assign(label=frame["type"] + " · " + frame["field"]), x="label", y="correction rate")
+    frame = pd.DataFrame(corrections).sort_values("correction rate", ascending=False, kind="stable")
+    corrected = frame[frame["corrected"] > 0]
+    if corrected.empty:
+        st.caption("Clerks have not had to correct any field yet.")
+    else:
+        labelled = corrected.assign(field=corrected["type"] + " · " + corrected["field"])
+        st.bar_chart(labelled, x="field", y="correction rate", horizontal=True, sort="-correction rate")
     st.dataframe(
         frame,
         hide_index=True,

@@ -227,7 +227,10 @@ def form(doc: Any) -> None:
         key = ui_state.field_key(doc.id, name)
         help_text = ui_state.escape_markdown(f"Engine read “{f.engine_value}” ({f.confidence:.0%} sure)")
         if ui_state.is_multiline(doc.doc_type, name, st.session_state.get(key, f.value)):
-            st.text_area(ui_state.field_label(f), key=key, disabled=not editable, help=help_text, height=100)
+            height = ui_state.text_area_height(f.value)  # the stored value: no jumping while typing
+            st.text_area(
+                ui_state.field_label(f), key=key, disabled=not editable, help=help_text, height=height
+            )
         else:
             st.text_input(ui_state.field_label(f), key=key, disabled=not editable, help=help_text)
         caption = ui_state.review_caption(f)

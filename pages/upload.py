@@ -7,10 +7,13 @@ import streamlit as st
 from medextract import ui_runtime, ui_state
 
 UPLOADED = "upload_sent"  # upload_key -> (document id or None, message): files already sent
+HIDDEN = "upload_hidden"  # upload keys whose lines the clerk cleared (still sent, never again)
 POLL_SECONDS = 0.5  # the worker polls every 0.5 s too: fields show soon after OCR ends
 
 if UPLOADED not in st.session_state:
     st.session_state[UPLOADED] = {}
+if HIDDEN not in st.session_state:
+    st.session_state[HIDDEN] = set()
 
 store = ui_runtime.get_store()
 user = ui_runtime.current_user()
@@ -44,14 +47,20 @@ for file in files or []:
     st.session_state[UPLOADED][key] = (outcome.document_id if outcome.accepted else None, outcome.message)
 
 
+def _shown() -> list[tuple[int | None, str]]:
+    """(document id or None, message) of this session's uploads the clerk has not cleared."""
+    hidden = st.session_state[HIDDEN]
+    return [outcome for key, outcome in st.session_state[UPLOADED].items() if key not in hidden]
+
+
 def _sent_documents() -> list[int]:
     """Ids of the documents this session uploaded, in upload order."""
-    return [doc_id for doc_id, _ in st.session_state[UPLOADED].values() if doc_id is not None]
+    return [doc_id for doc_id, _ in _shown() if doc_id is not None]
 
 
 def _refused_messages() -> list[str]:
     """The store's messages for files it did not queue (duplicates, unreadable files)."""
-    return [message for doc_id, message in st.session_state[UPLOADED].values() if doc_id is None]
+    return [message for doc_id, message in _shown() if doc_id is None]
 
 
 def progress(polling: bool) -> None:
@@ -83,6 +92,16 @@ def _pending() -> bool:
     """Whether any document of this session is still waiting for the engine."""
     return not ui_state.all_finished(store.document(doc_id) for doc_id in _sent_documents())
 
+
+def clear_list() -> None:
+    """Hide this session's upload lines; the documents stay queued and are not sent again."""
+    st.session_state[HIDDEN] = set(st.session_state[UPLOADED])
+
+
+if _shown():
+    st.button(
+        "Clear this list", key="upload_clear", on_click=clear_list, help="The documents stay in the queue."
+    )
 
 polling = _pending()
 st.fragment(progress, run_every=POLL_SECONDS if polling else None)(polling)

@@ -85,3 +85,11 @@ def test_a_forced_type_reaches_the_engine(store: Any) -> None:
     process(store, spy)
     assert seen == ["patient_details"]
     assert store.documents()[0].doc_type == "patient_details"
+
+
+def test_clear_list_hides_the_lines_without_sending_files_again(store: Any) -> None:
+    at = upload(app(), files("a.png"))
+    at.button(key="upload_clear").click().run()
+    assert not at.info
+    assert not at.warning
+    assert len(store.documents()) == 1

@@ -223,3 +223,9 @@ def test_dashboard_rows() -> None:
         {"type": "Prescription", "field": "refills", "corrected": 1, "verified": 4, "correction rate": 0.25}
     ]
     assert ui_state.per_day_rows([(date(2026, 1, 1), 3)]) == [{"day": date(2026, 1, 1), "verified": 3}]
+
+
+def test_text_area_height_grows_with_lines_within_bounds() -> None:
+    assert ui_state.text_area_height("") == 68
+    assert ui_state.text_area_height("a\nb\nc") > ui_state.text_area_height("a\nb")
+    assert ui_state.text_area_height("x\n" * 100) == 320
