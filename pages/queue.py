@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from medextract import ui_runtime, ui_state
+from medextract.store import StoreError
 
 store = ui_runtime.get_store()
 user = ui_runtime.current_user()
@@ -55,5 +56,9 @@ else:
         ui_runtime.open_review(chosen)
     # A failed document keeps its bytes: queueing it again is how a clerk retries after a fix.
     if retry_button.button("Extract again", key="queue_retry", disabled=chosen_doc.status != "failed"):
-        store.reextract(chosen, doc_type=None, user=user)
-        st.rerun()
+        try:
+            store.reextract(chosen, doc_type=None, user=user)
+        except StoreError as exc:
+            st.error(ui_state.escape_markdown(str(exc)))
+        else:
+            st.rerun()

@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 from medextract import ui_runtime, ui_state
+from medextract.store import StoreError
 
 VERSIONS = "review_versions"  # doc id -> the version the form's values were loaded from
 ERRORS = "review_errors"  # doc id -> {field: validation message} from the last save
@@ -115,6 +116,20 @@ def show_field_page(doc_id: int) -> None:
         st.session_state[f"review_page_{doc_id}"] = page
 
 
+def extract_again(doc_id: int) -> None:
+    """Queue the document again as the type the clerk chose (the engine guessed wrong)."""
+    choice = st.session_state.get(f"review_retype_{doc_id}", ui_state.AUTO_TYPE)
+    try:
+        store.reextract(doc_id, doc_type=ui_state.forced_type(choice), user=user)
+    except StoreError as exc:
+        st.session_state[NOTICE] = ("error", ui_state.escape_markdown(str(exc)))
+        return
+    reload_latest(doc_id)
+    st.session_state[ui_runtime.REVIEW_DOC] = None
+    label = ui_state.type_choice_label(choice).lower()
+    st.session_state[NOTICE] = ("success", f"Document #{doc_id} is queued again ({label}).")
+
+
 def open_doc(doc_id: int | None) -> None:
     """Open a document picked on this page."""
     st.session_state[ui_runtime.REVIEW_DOC] = doc_id
@@ -171,7 +186,7 @@ def header(doc: Any) -> None:
     facts = [
         ui_state.doc_type_label(doc.doc_type),
         ui_state.status_label(doc.status),
-        f"{doc.pages} page(s)",
+        f"{doc.pages or 0} page(s)",
         f"{ui_state.flagged_count(doc.fields.values())} field(s) to check",
     ]
     if doc.claimed_by and doc.claimed_by != user:
@@ -192,6 +207,9 @@ def header(doc: Any) -> None:
 
 def page_view(doc: Any) -> None:
     """The page image with every field's box; flagged fields and the selected field stand out."""
+    if not doc.pages or doc.status in ("queued", "extracting"):
+        st.info("The page image appears once the engine has read the document.")
+        return
     names = list(doc.fields)
     focus = st.selectbox(
         "Highlight field",
@@ -214,7 +232,11 @@ def page_view(doc: Any) -> None:
     zoom = st.toggle("Zoom to field", key=f"review_zoom_{doc.id}", disabled=not zoomable)
     boxes = ui_state.page_boxes(doc.fields.values(), page, focus)
     zoom_box = tuple(focus_field.box) if zoom and zoomable else None
-    image = ui_runtime.review_image(doc.id, page, doc.version, boxes, zoom_box)
+    try:
+        image = ui_runtime.review_image(doc.id, page, doc.version, boxes, zoom_box)
+    except StoreError as exc:
+        st.warning(ui_state.escape_markdown(str(exc)))
+        return
     st.image(image, width="stretch")
     st.caption("Blue: field read · orange: check this field · purple: highlighted field")
 
@@ -242,6 +264,8 @@ def form(doc: Any) -> None:
         st.info("The engine did not recognise this document's type, so it has no fields.")
     if editable:
         actions(doc)
+    if editable or doc.status == "failed":
+        retype(doc)
 
 
 def actions(doc: Any) -> None:
@@ -270,6 +294,21 @@ def actions(doc: Any) -> None:
             "Reason", key=f"review_reject_reason_{doc.id}", placeholder="e.g. not a medical document"
         )
         st.button("Reject", key=f"review_reject_{doc.id}", on_click=reject, args=(doc.id,))
+
+
+def retype(doc: Any) -> None:
+    """Extract the document again, as a chosen type, when the engine got the type wrong."""
+    with st.expander("Wrong document type? Extract again"):
+        st.selectbox(
+            "Type",
+            ui_state.type_choices(),
+            format_func=ui_state.type_choice_label,
+            key=f"review_retype_{doc.id}",
+        )
+        st.caption("Edits not yet verified are dropped; the engine reads the document again.")
+        st.button(
+            "Extract again", key=f"review_extract_again_{doc.id}", on_click=extract_again, args=(doc.id,)
+        )
 
 
 def review(doc_id: int) -> None:

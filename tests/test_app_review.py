@@ -194,3 +194,22 @@ def test_a_rerun_after_an_edit_is_fast(store: Any) -> None:
         timings.append(time.perf_counter() - started)
     # Generous bound for a shared CI core; benchmarks/ui.py reports the real number (< 0.2 s).
     assert min(timings) < 1.0, timings
+
+
+def test_a_failed_document_shows_its_error_and_can_be_extracted_again_as_a_type(store: Any) -> None:
+    [doc_id] = seed(store, extract_fn=fake_extract(fail="the page is blank"))
+    at = open_review(doc_id)
+    assert "Extraction failed: the page is blank" in texts(at)
+    at.selectbox(key=f"review_retype_{doc_id}").select("prescription").run()
+    at.button(key=f"review_extract_again_{doc_id}").click().run()
+    assert not at.exception
+    assert store.document(doc_id).status == "queued"
+    assert at.session_state["review_doc_id"] is None
+    assert f"Document #{doc_id} is queued again (prescription)." in texts(at)
+
+
+def test_a_queued_document_opens_without_an_image(store: Any) -> None:
+    outcome = store.add_upload("later.png", b"not yet read", uploader="clerk")
+    at = open_review(outcome.document_id)
+    assert "The page image appears once the engine has read the document." in texts(at)
+    assert not at.get("image")
