@@ -126,7 +126,20 @@ def wait_for_rerun(page: Any) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=30_000)
 
 
-def test_upload_review_verify_export(app_url: str, browser_page: Any, samples_dir: Path) -> None:
+def screenshot_path(tmp_path: Path) -> Path:
+    """docs/review-page.png when it is missing or MEDEXTRACT_UPDATE_SCREENSHOT=1, else a temp file.
+
+    The committed screenshot changes only on purpose, not on every test run.
+    """
+    if os.environ.get("MEDEXTRACT_UPDATE_SCREENSHOT") == "1" or not SCREENSHOT.exists():
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        return SCREENSHOT
+    return tmp_path / "review-page.png"
+
+
+def test_upload_review_verify_export(
+    app_url: str, browser_page: Any, samples_dir: Path, tmp_path: Path
+) -> None:
     page = browser_page
     page.goto(app_url)
     page.get_by_text("Upload documents").wait_for()
@@ -150,8 +163,7 @@ def test_upload_review_verify_export(app_url: str, browser_page: Any, samples_di
     refills.press("Enter")
     wait_for_rerun(page)
     page.locator('[data-testid="stImage"] img').first.wait_for()
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=False)
+    page.screenshot(path=str(screenshot_path(tmp_path)), full_page=False)
 
     # Verify: values must pass validation (fix what the engine got wrong if any error shows).
     page.get_by_role("button", name="Verify & next").click()
