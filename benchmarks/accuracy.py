@@ -124,6 +124,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--dpi", type=int, default=Options().dpi)
     parser.add_argument("--psm", type=int, default=Options().psm)
+    parser.add_argument("--min-ocr-dpi", type=int, default=Options().min_ocr_dpi)
+    parser.add_argument("--profiles", nargs="*", help="only these docgen profiles (default: all)")
+    parser.add_argument("--no-samples", action="store_true", help="leave the real samples out")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     documents = sample_documents() + (
@@ -134,7 +137,7 @@ def main() -> None:
         outcomes = list(pool.map(run_one, documents, [options] * len(documents)))
     OUT.mkdir(exist_ok=True)
     (OUT / "accuracy.json").write_text(json.dumps(outcomes, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(f"dpi {args.dpi}, psm {args.psm}, {len(documents)} documents")
+    print(f"dpi {args.dpi}, psm {args.psm}, min OCR dpi {args.min_ocr_dpi}, {len(documents)} documents")
     report(outcomes)
 
 

@@ -37,13 +37,15 @@ def sample_documents() -> list[BenchDocument]:
     ]
 
 
-def generated_documents(count: int, seed: int, folder: Path | None = None) -> list[BenchDocument]:
+def generated_documents(
+    count: int, seed: int, folder: Path | None = None, profiles: list[str] | None = None
+) -> list[BenchDocument]:
     """``count`` generated documents balanced over types and degradation profiles."""
     from docgen import generate_set, write_document
 
     folder = folder or Path(tempfile.mkdtemp(prefix="medextract-bench-"))
     documents = []
-    for number, doc in enumerate(generate_set(count, seed=seed)):
+    for number, doc in enumerate(generate_set(count, seed=seed, profiles=profiles)):
         path = folder / f"{number:03d}_{doc.doc_type}_{doc.profile}.pdf"
         write_document(doc, path, "pdf")
         documents.append(BenchDocument(path, doc.profile, doc.doc_type, dict(doc.truth)))

@@ -22,6 +22,7 @@ from extraction.types import PageText, Word
 MIN_WORDS = 8
 MIN_MEAN_CONFIDENCE = 0.70
 MIN_OSD_CONFIDENCE = 1.5
+MAX_SIDEWAYS_SHARE = 0.3
 
 
 def reading_quality(words: list[Word]) -> float:
@@ -29,9 +30,21 @@ def reading_quality(words: list[Word]) -> float:
     return sum(w.confidence for w in words if sum(ch.isalnum() for ch in w.text) >= 3)
 
 
+def sideways_share(words: list[Word]) -> float:
+    """The share of words of 4+ characters whose box is taller than wide.
+
+    Tesseract reads a page turned by 90 degrees as vertical lines, often confidently; the tall
+    boxes give it away (measured: 40 of 41 words on a sideways generated page, 0 upright).
+    """
+    long_words = [w for w in words if len(w.text) >= 4]
+    if not long_words:
+        return 0.0
+    return sum(w.height > (w.box[2] - w.box[0]) for w in long_words) / len(long_words)
+
+
 def looks_upright(words: list[Word]) -> bool:
     """True when a reading looks like a page read the right way up."""
-    if len(words) < MIN_WORDS:
+    if len(words) < MIN_WORDS or sideways_share(words) > MAX_SIDEWAYS_SHARE:
         return False
     return statistics.fmean(w.confidence for w in words) >= MIN_MEAN_CONFIDENCE
 
@@ -48,14 +61,30 @@ def ocr_page(image: np.ndarray, index: int, dpi: int, options: Options) -> tuple
 def _try_orientation(
     image: np.ndarray, words: list[Word], dpi: int, options: Options
 ) -> tuple[np.ndarray, list[Word]]:
+    """Turn the page as tesseract's orientation detection says; if it cannot tell and the words
+    stand sideways, try both quarter turns. Keep whichever reading is best."""
     verdict = tesseract.detect_orientation(image, dpi=dpi, timeout=options.tesseract_timeout)
-    if verdict.rotate == 0 or verdict.confidence < MIN_OSD_CONFIDENCE:
+    if verdict.rotate != 0 and verdict.confidence >= MIN_OSD_CONFIDENCE:
+        turns = [verdict.rotate]
+    elif sideways_share(words) > MAX_SIDEWAYS_SHARE:
+        turns = [90, 270]
+    else:
         return image, words
-    turned = rotate_quarter(image, verdict.rotate)
-    turned_words = tesseract.read_words(turned, dpi=dpi, timeout=options.tesseract_timeout, psm=options.psm)
-    if reading_quality(turned_words) > reading_quality(words):
-        return turned, turned_words
-    return image, words
+    best_image, best_words = image, words
+    for turn in turns:
+        turned = rotate_quarter(image, turn)
+        turned_words = tesseract.read_words(
+            turned, dpi=dpi, timeout=options.tesseract_timeout, psm=options.psm
+        )
+        if _better(turned_words, best_words):
+            best_image, best_words = turned, turned_words
+    return best_image, best_words
+
+
+def _better(candidate: list[Word], current: list[Word]) -> bool:
+    """Upright beats sideways; otherwise more confident text wins."""
+    candidate_key = (looks_upright(candidate), reading_quality(candidate))
+    return candidate_key > (looks_upright(current), reading_quality(current))
 
 
 def read_region(

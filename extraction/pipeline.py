@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -17,13 +18,22 @@ from extraction.fields import extract_fields
 from extraction.load import Source, SourcePage, load_pages, read_source
 from extraction.ocr import ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
-from extraction.preprocess import preprocess
+from extraction.preprocess import enlarge_to, preprocess
 from extraction.types import UNKNOWN_TYPE, ExtractionResult, PageText
 from extraction.validate import validate_fields
 
 # Two pages at a time: tesseract runs single-threaded (OMP_THREAD_LIMIT=1), so a second page
 # uses the second core instead of OpenMP threads contending on one page.
 PAGE_WORKERS = 2
+
+
+@dataclass(frozen=True)
+class ReadPage:
+    """A page after preprocessing and OCR: the image read, its text, its resolution."""
+
+    image: np.ndarray
+    text: PageText
+    dpi: int
 
 
 class StageTimer:
@@ -54,8 +64,8 @@ def extract(
     forced = None if doc_type == "auto" else get_document_type(doc_type)
     started = time.perf_counter()
     timer = StageTimer()
-    data = read_source(source)
-    pages, images, dpi = _read_pages(data, options, timer)
+    read = _read_pages(read_source(source), options, timer)
+    pages, images, dpis = [r.text for r in read], [r.image for r in read], [r.dpi for r in read]
     with timer("classify"):
         type_name, type_confidence = (forced.name, 1.0) if forced else classify(pages, document_types())
     fields = {}
@@ -63,7 +73,7 @@ def extract(
         spec = get_document_type(type_name)
         with timer("extract_fields"):
             fields = extract_fields(
-                spec, pages, options.review_confidence, _region_reader(images, dpi, options)
+                spec, pages, options.review_confidence, _region_reader(images, dpis, options)
             )
         with timer("validate"):
             fields = validate_fields(spec, fields)
@@ -71,7 +81,7 @@ def extract(
         document_type=type_name,
         type_confidence=type_confidence,
         pages=len(pages),
-        dpi=dpi,
+        dpi=dpis[0],
         fields=fields,
         seconds=time.perf_counter() - started,
         page_images=[Image.fromarray(image) for image in images],
@@ -80,40 +90,33 @@ def extract(
     )
 
 
-def _region_reader(images: list[np.ndarray], dpi: int, options: Options):  # type: ignore[no-untyped-def]
+def _region_reader(images: list[np.ndarray], dpis: list[int], options: Options):  # type: ignore[no-untyped-def]
     """A RegionReader over this document's page images (see extraction.fields)."""
 
     def reread(page: int, region: tuple[int, int, int, int]) -> list:  # type: ignore[type-arg]
-        return read_region(images[page], region, dpi, options)
+        return read_region(images[page], region, dpis[page], options)
 
     return reread
 
 
-def _read_pages(
-    data: bytes, options: Options, timer: StageTimer
-) -> tuple[list[PageText], list[np.ndarray], int]:
+def _read_pages(data: bytes, options: Options, timer: StageTimer) -> list[ReadPage]:
     """Load, preprocess and OCR every page; pages are OCR'd two at a time while the next loads."""
-    futures: list[Future[tuple[np.ndarray, PageText]]] = []
-    dpi = options.dpi
+    futures: list[Future[ReadPage]] = []
     with ThreadPoolExecutor(max_workers=PAGE_WORKERS) as pool:
         page_iter = load_pages(data, options)
-        index = 0
         while True:
             with timer("load_pages"):
                 page = next(page_iter, None)
             if page is None:
                 break
-            dpi = page.dpi if index == 0 else dpi
-            futures.append(pool.submit(_read_page, page, index, options, timer))
-            index += 1
-        results = [future.result() for future in futures]
-    return [text for _, text in results], [image for image, _ in results], dpi
+            futures.append(pool.submit(_read_page, page, len(futures), options, timer))
+        return [future.result() for future in futures]
 
 
-def _read_page(
-    page: SourcePage, index: int, options: Options, timer: StageTimer
-) -> tuple[np.ndarray, PageText]:
+def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer) -> ReadPage:
     with timer("preprocess"):
         image, _report = preprocess(page.image, page.dpi)
+        image, dpi = enlarge_to(image, page.dpi, options.min_ocr_dpi)
     with timer("ocr_page"):
-        return ocr_page(image, index, page.dpi, options)
+        image, text = ocr_page(image, index, dpi, options)
+    return ReadPage(image, text, dpi)

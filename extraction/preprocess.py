@@ -165,6 +165,14 @@ def remove_specks(gray: np.ndarray, dpi: int) -> np.ndarray:
     return cleaned
 
 
+def enlarge_to(gray: np.ndarray, dpi: int, min_dpi: int) -> tuple[np.ndarray, int]:
+    """The page enlarged (cubic) to ``min_dpi`` when it is coarser, with its new resolution."""
+    if not min_dpi or dpi >= min_dpi:
+        return gray, dpi
+    scale = min_dpi / dpi
+    return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC), min_dpi
+
+
 def preprocess(image: np.ndarray, dpi: int) -> tuple[np.ndarray, PreprocessReport]:
     """Grayscale, flatten uneven light when measured, deskew when measured.
 
