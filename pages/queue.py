@@ -27,7 +27,7 @@ status_filter, type_filter = st.columns(2)
 statuses = status_filter.multiselect(
     "Status",
     list(ui_state.STATUSES),
-    default=["extracted", "in_review", "failed"],
+    default=["queued", "extracting", "extracted", "in_review", "failed"],  # all still open
     format_func=ui_state.status_label,
     key="queue_statuses",
 )
