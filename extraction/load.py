@@ -90,11 +90,9 @@ def _pdf_pages(data: bytes, options: Options) -> Iterator[SourcePage]:
     with tempfile.TemporaryDirectory(prefix="medextract-") as folder:
         path = Path(folder) / "document.pdf"
         path.write_bytes(data)
+        # A PDF that needs a password to open fails in pdfinfo ("Incorrect password"); one that
+        # only restricts printing or copying says "Encrypted: yes" but renders like any other.
         info = poppler.read_pdf_info(path, timeout=options.poppler_timeout)
-        if info.encrypted:
-            raise UnreadableDocumentError(
-                "This PDF is password-protected. Ask the sender for a copy without a password."
-            )
         _check_page_count(info.pages, options)
         for width_pt, height_pt in info.page_sizes_pt:
             _check_pixels(round(width_pt / 72 * options.dpi), round(height_pt / 72 * options.dpi), options)
@@ -108,10 +106,11 @@ def _pdf_pages(data: bytes, options: Options) -> Iterator[SourcePage]:
 
 
 def _render_dpi(scan_ppi: int | None, options: Options) -> int:
-    """A scanned page at its own resolution (within MIN_SCAN_DPI..options.dpi), others at options.dpi."""
+    """A scanned page at its own resolution, raised to MIN_SCAN_DPI, never above options.dpi (the
+    resolution the pixel limit was checked at); other pages at options.dpi."""
     if scan_ppi is None:
         return options.dpi
-    return max(MIN_SCAN_DPI, min(scan_ppi, options.dpi))
+    return min(options.dpi, max(MIN_SCAN_DPI, scan_ppi))
 
 
 def _image_pages(data: bytes, options: Options) -> Iterator[SourcePage]:
@@ -136,7 +135,7 @@ def _image_pages(data: bytes, options: Options) -> Iterator[SourcePage]:
 def _frame_to_page(frame: Image.Image) -> SourcePage:
     upright = ImageOps.exif_transpose(frame) or frame
     dpi = _image_dpi(upright)
-    gray = upright.convert("L")
+    gray = to_gray_on_white(upright)
     if dpi > MAX_IMAGE_DPI:
         scale = MAX_IMAGE_DPI / dpi
         gray = gray.resize((round(gray.width * scale), round(gray.height * scale)), Image.Resampling.LANCZOS)
@@ -144,10 +143,28 @@ def _frame_to_page(frame: Image.Image) -> SourcePage:
     return SourcePage(np.asarray(gray), dpi)
 
 
+def to_gray_on_white(image: Image.Image) -> Image.Image:
+    """8-bit grayscale as printed on white paper: transparency becomes paper, 16-bit levels are
+    scaled (Pillow's own conversion clips them, turning dark-gray ink white)."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        levels = np.asarray(image, dtype=np.float64)
+        top = 65535.0 if image.mode.startswith("I;16") or levels.max() > 255 else 255.0
+        return Image.fromarray(np.clip(levels / top * 255.0, 0, 255).astype(np.uint8))
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(paper, rgba).convert("L")
+    return image.convert("L")
+
+
 def _image_dpi(image: Image.Image) -> int:
-    """The image's recorded dpi when plausible, else the dpi of a letter page filling it."""
+    """The image's recorded dpi when it fits a real page, else the dpi of a letter page filling it.
+
+    Phone cameras record 72 dpi whatever they shot; taken at its word, a 4032-pixel photo would be
+    a 56-inch page, so a recorded value that makes the page longer than 17 inches is ignored.
+    """
     recorded = image.info.get("dpi")
-    if recorded and 70 <= float(recorded[0]) <= 1200:
+    if recorded and 70 <= float(recorded[0]) <= 1200 and max(image.size) / float(recorded[0]) <= 17:
         return round(float(recorded[0]))
     return max(70, round(max(image.size) / _PAGE_INCHES))
 

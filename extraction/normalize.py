@@ -51,15 +51,20 @@ def _integer(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     flagged, never cut short to the digits it starts with."""
     for token in text.split():
         core = token.strip(".,;:()[]_|")
-        if core.isdigit():
+        if _is_number(core):
             return core, None
         guessed = core.translate(_DIGIT_LOOKALIKES)
-        if guessed.isdigit() and any(ch.isdigit() for ch in core):
+        if _is_number(guessed) and any(ch.isdecimal() for ch in core):
             return guessed, f"read {core!r}, taken as {guessed}"
     found = re.search(spec.pattern or r"\d+", text)
     if found:
         return found.group(0), f"number taken out of {text!r}"
     return "", "no number found where the value should be"
+
+
+def _is_number(text: str) -> bool:
+    """ASCII digits only: '²' and '①' pass str.isdigit() but int() refuses them."""
+    return text.isascii() and text.isdecimal()
 
 
 def _closest(text: str, vocabulary: tuple[str, ...]) -> tuple[str, float]:

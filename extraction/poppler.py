@@ -79,6 +79,8 @@ def _parse_pdf_info(report: str) -> PdfInfo:
 
 def _pdf_error(stderr: str) -> Exception:
     lowered = stderr.lower()
+    if "invalid page count 0" in lowered:
+        return UnreadableDocumentError("This PDF has no pages. Ask the sender for the complete document.")
     if "incorrect password" in lowered or "encrypted" in lowered:
         return UnreadableDocumentError(
             "This PDF is password-protected. Ask the sender for a copy without a password."
@@ -149,7 +151,10 @@ def render_page(path: Path, page_number: int, *, dpi: int, grayscale: bool, time
         raise ToolTimeoutError("pdftoppm", timeout) from exc
     except pdf_errors.PDFPageCountError as exc:
         raise _pdf_error(str(exc)) from exc
-    except (pdf_errors.PDFSyntaxError, pdf_errors.PDFPopplerTimeoutError) as exc:
+    except pdf_errors.PDFPopplerTimeoutError as exc:
+        # pdf2image catches the subprocess timeout itself and raises this instead.
+        raise ToolTimeoutError("pdftoppm", timeout) from exc
+    except pdf_errors.PDFSyntaxError as exc:
         raise _pdf_error(str(exc)) from exc
     if not images:
         raise UnreadableDocumentError(f"Page {page_number} of this PDF could not be rendered.")

@@ -43,14 +43,18 @@ def _run(call, *args, timeout: float, **kwargs):  # type: ignore[no-untyped-def]
     os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
         return call(*args, timeout=timeout, **kwargs)
-    except RuntimeError as exc:  # pytesseract raises RuntimeError on its own timeout
+    except pytesseract.TesseractNotFoundError as exc:
+        raise MissingDependencyError("tesseract") from exc
+    except pytesseract.TesseractError as exc:  # a RuntimeError subclass: must come first
+        if "failed loading language" in str(exc.message).lower():
+            raise MissingDependencyError(
+                "tesseract", "its English language data is missing: install tesseract-ocr-eng"
+            ) from exc
+        raise ToolFailedError("tesseract", str(exc.message)) from exc
+    except RuntimeError as exc:  # pytesseract raises a bare RuntimeError on its own timeout
         if "timeout" in str(exc).lower():
             raise ToolTimeoutError("tesseract", timeout) from exc
         raise ToolFailedError("tesseract", str(exc)) from exc
-    except pytesseract.TesseractNotFoundError as exc:
-        raise MissingDependencyError("tesseract") from exc
-    except pytesseract.TesseractError as exc:
-        raise ToolFailedError("tesseract", str(exc.message)) from exc
 
 
 def read_words(image: np.ndarray, *, dpi: int, timeout: float, psm: int = 3) -> list[Word]:

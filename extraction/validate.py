@@ -46,6 +46,8 @@ def _check_date(value: str, spec: FieldSpec) -> str | None:
         return f"{value!r} is not a date (e.g. 17/12/2020, 2020-12-17 or May 6 1972)"
     if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
         return f"the year {parsed.year} is implausible"
+    if spec.past_only and parsed > date.today():
+        return f"{value!r} would be in the future ({parsed.isoformat()})"
     return None
 
 
@@ -57,7 +59,7 @@ def _check_phone(value: str, spec: FieldSpec) -> str | None:
 
 
 def _check_integer(value: str, spec: FieldSpec) -> str | None:
-    if not value.isdigit():
+    if not (value.isascii() and value.isdecimal()):
         return f"{value!r} is not a whole number"
     if spec.range and not spec.range[0] <= int(value) <= spec.range[1]:
         low, high = (int(x) for x in spec.range)

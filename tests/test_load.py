@@ -216,27 +216,12 @@ def test_password_protected_pdf_asks_for_a_copy_without_password(
         extract(locked)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnreadableDocumentError,
-    reason="BUG: a PDF with only an owner password (print/copy restrictions, no password to open "
-    "it) is refused as 'password-protected'; poppler renders it without any password. "
-    "load._pdf_pages refuses whenever pdfinfo says 'Encrypted: yes', which pdfinfo only reports "
-    "for PDFs it could open (a real open password makes pdfinfo fail with 'Incorrect password').",
-)
 def test_pdf_with_owner_password_only_opens_like_any_pdf(tmp_path: Path, needs_poppler: None) -> None:
     restricted = encrypt_pdf(tmp_path, user_password="")
     pages = load_all(restricted, Options(dpi=72))
     assert len(pages) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a PDF with no pages is reported 'damaged or incomplete ... send it again' "
-    "(pdfinfo exits 99 with 'Invalid page count 0', which poppler._pdf_error maps to damaged); "
-    "load._check_page_count's 'This document has no pages.' is never reached for PDFs.",
-)
 def test_zero_page_pdf_is_reported_as_having_no_pages(needs_poppler: None) -> None:
     with pytest.raises(UnreadableDocumentError, match="no pages"):
         load_all(zero_page_pdf())
@@ -274,14 +259,6 @@ def test_pdf_pages_are_rendered_at_the_dpi_they_report(needs_poppler: None) -> N
         assert page.image.shape == (3 * page.dpi, 2 * page.dpi)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: load._render_dpi clamps a scan's resolution to max(MIN_SCAN_DPI, min(ppi, "
-    "options.dpi)), so with Options(dpi=100) a scanned page is rendered at 150 dpi: above the dpi "
-    "asked for, and above the dpi the page-pixel limit was checked at (here 2.1 M pixels rendered "
-    "against a 1 M limit). The docstring promises 'within MIN_SCAN_DPI..options.dpi'.",
-)
 def test_scanned_pdf_is_never_rendered_above_the_asked_dpi_or_pixel_limit(needs_poppler: None) -> None:
     options = Options(dpi=100, max_page_pixels=1_000_000)
     (page,) = load_all(pdf_bytes(size=(612, 792)), options)  # a letter page scanned at 72 ppi
@@ -380,13 +357,6 @@ def test_colour_image_is_loaded_as_8_bit_gray() -> None:
     assert page.image.min() == 255
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a PNG with a transparent background (black text on alpha=0 pixels, as many "
-    "export tools write) loads as an all-black page: load._frame_to_page converts RGBA/LA to "
-    "'L' by dropping alpha instead of compositing on white paper, so the text disappears.",
-)
 def test_transparent_png_is_put_on_white_paper() -> None:
     image = Image.new("RGBA", (200, 100), (0, 0, 0, 0))
     ImageDraw.Draw(image).rectangle((20, 20, 60, 60), fill=(0, 0, 0, 255))
@@ -395,13 +365,6 @@ def test_transparent_png_is_put_on_white_paper() -> None:
     assert page.image[40, 40] < 50  # ink
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a 16-bit grayscale scan (PNG or TIFF mode I;16) loses its text: Pillow's "
-    "convert('L') in load._frame_to_page clips values above 255 instead of scaling 0..65535, "
-    "so ink at 8000/65535 (dark gray) becomes white 255 like the paper.",
-)
 @pytest.mark.parametrize("fmt", ["PNG", "TIFF"])
 def test_16_bit_grayscale_scan_keeps_its_ink(fmt: str) -> None:
     pixels = np.full((100, 200), 60_000, np.uint16)

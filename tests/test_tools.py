@@ -118,15 +118,6 @@ def test_extract_of_an_image_without_tesseract_raises_missing_dependency(
         extract(out.getvalue())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ToolFailedError,
-    reason="BUG: when tesseract is installed without its English data (tesseract-ocr-eng), every "
-    "document fails with 'tesseract could not process this file: ... Failed loading language' "
-    "(ToolFailedError), which blames the file; it is a missing install. tesseract._run also "
-    "catches TesseractError (a RuntimeError subclass) in its RuntimeError branch, so its "
-    "'except pytesseract.TesseractError' clause is dead code.",
-)
 def test_missing_english_language_data_is_a_missing_dependency(
     monkeypatch: pytest.MonkeyPatch, fake_tesseract_installed: None
 ) -> None:
@@ -337,14 +328,6 @@ def test_poppler_error_detail_is_cut_to_a_readable_length() -> None:
     assert len(str(error)) < 400
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ToolFailedError,
-    reason="BUG: a pdftoppm timeout is reported as ToolFailedError('poppler could not process this "
-    "file: Run poppler timeout.'), not ToolTimeoutError: pdf2image catches TimeoutExpired itself "
-    "and raises PDFPopplerTimeoutError, which poppler.render_page sends through _pdf_error; its "
-    "'except subprocess.TimeoutExpired' is never reached.",
-)
 def test_pdftoppm_timeout_becomes_tool_timeout_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, needs_poppler: None
 ) -> None:

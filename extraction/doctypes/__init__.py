@@ -42,6 +42,8 @@ class FieldSpec:
     max_first_gap: float = 3.5
     max_gap: float = 1.6
     range: tuple[float, float] | None = None
+    past_only: bool = False
+    """A date that cannot lie in the future (a birth date read "5/6/50" is 1950, not 2050)."""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
