@@ -129,10 +129,10 @@ def main() -> None:
     parser.add_argument("--no-samples", action="store_true", help="leave the real samples out")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    documents = sample_documents() + (
-        generated_documents(args.generated, args.seed) if args.generated else []
-    )
-    options = Options(dpi=args.dpi, psm=args.psm)
+    documents = [] if args.no_samples else sample_documents()
+    if args.generated:
+        documents += generated_documents(args.generated, args.seed, profiles=args.profiles)
+    options = Options(dpi=args.dpi, psm=args.psm, min_ocr_dpi=args.min_ocr_dpi)
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         outcomes = list(pool.map(run_one, documents, [options] * len(documents)))
     OUT.mkdir(exist_ok=True)
