@@ -12,6 +12,7 @@ import streamlit as st
 
 from medextract import imaging, ui_state
 from medextract.store import Store
+from medextract.worker import ensure_background_worker
 
 UPLOAD_PAGE = "pages/upload.py"
 QUEUE_PAGE = "pages/queue.py"
@@ -44,23 +45,22 @@ def background_worker_enabled() -> bool:
 
 @st.cache_resource(show_spinner=False)
 def _open_store(url: str, data_dir: str) -> Store:
-    """One Store (one connection pool, one worker thread) per database per process.
+    """One Store (one connection pool) per database per process.
 
     ``data_dir`` is only part of the cache key: Store.open reads it from the environment.
     """
-    from medextract.worker import ensure_background_worker
-
-    store = Store.open(url or None)
-    if background_worker_enabled():
-        # Extraction runs in a daemon thread, off the request path: it goes on after a tab closes.
-        ensure_background_worker(store)
-    return store
+    return Store.open(url or None)
 
 
 def get_store() -> Store:
-    """The process's Store for the configured database."""
+    """The process's Store for the configured database, its background worker running."""
     url, data_dir = store_identity()
-    return _open_store(url, data_dir)
+    store = _open_store(url, data_dir)
+    if background_worker_enabled():
+        # Extraction runs in a daemon thread, off the request path: it goes on after a tab closes.
+        # Checked on every run (a lock and a dict lookup), so a worker that died is started again.
+        ensure_background_worker(store)
+    return store
 
 
 def current_user() -> str:
