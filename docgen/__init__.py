@@ -1,8 +1,8 @@
 """Synthetic prescriptions and patient records with exact truth, degraded like real scans and photos.
 
-    from docgen import generate, write_document
-    doc = generate(seed=3, doc_type="prescription", profile="photo")
-    write_document(doc, Path("rx.pdf"), "pdf")
+from docgen import generate, write_document
+doc = generate(seed=3, doc_type="prescription", profile="photo")
+write_document(doc, Path("rx.pdf"), "pdf")
 """
 
 from docgen.degrade import DEGRADATION_PROFILES, DEGRADATIONS, apply_profile

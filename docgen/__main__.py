@@ -18,10 +18,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--n", type=int, default=40, help="number of documents (default 40)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--profiles", nargs="+", choices=sorted(DEGRADATION_PROFILES), default=None,
-                        help="profiles to cycle through (default: all)")
-    parser.add_argument("--format", dest="fmt", choices=FORMATS, default="pdf",
-                        help="file format; png/jpeg hold one page, so two-page records are written as pdf")
+    parser.add_argument(
+        "--profiles",
+        nargs="+",
+        choices=sorted(DEGRADATION_PROFILES),
+        default=None,
+        help="profiles to cycle through (default: all)",
+    )
+    parser.add_argument(
+        "--format",
+        dest="fmt",
+        choices=FORMATS,
+        default="pdf",
+        help="file format; png/jpeg hold one page, so two-page records are written as pdf",
+    )
     args = parser.parse_args(argv)
     args.outdir.mkdir(parents=True, exist_ok=True)
     truth: dict[str, dict[str, object]] = {}

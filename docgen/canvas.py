@@ -33,8 +33,11 @@ def pick_style(rng: random.Random, prefer: str | None = None, prefer_weight: flo
     # Labels in the real forms are a bold sans/serif, never the comic face of the handwritten-like values.
     label_choices = [f for f in families if f.name != "Comic Neue"] or list(families)
     return Style(
-        label=rng.choice(label_choices), value=value, body_pt=rng.uniform(10.0, 12.0),
-        ink=rng.randint(0, 45), paper=rng.randint(246, 255),
+        label=rng.choice(label_choices),
+        value=value,
+        body_pt=rng.uniform(10.0, 12.0),
+        ink=rng.randint(0, 45),
+        paper=rng.randint(246, 255),
     )
 
 
@@ -52,8 +55,9 @@ class Page:
         """Inches -> pixels."""
         return round(inches * self.dpi)
 
-    def font(self, bold: bool, scale: float = 1.0, family: fonts.FontFamily | None = None
-             ) -> ImageFont.FreeTypeFont:
+    def font(
+        self, bold: bool, scale: float = 1.0, family: fonts.FontFamily | None = None
+    ) -> ImageFont.FreeTypeFont:
         """A font `scale` times the body size; labels default to the label family, values to the value one."""
         fam = family or (self.style.label if bold else self.style.value)
         size_px = round(self.style.body_pt * scale * self.dpi / 72)

@@ -182,8 +182,13 @@ def photo(image: Image.Image, seed: int, dpi: int) -> Image.Image:
     w, h = gray.size
     corners = [(0.0, 0.0), (float(w), 0.0), (float(w), float(h)), (0.0, float(h))]
     moved = [(x + rng.uniform(-0.03, 0.03) * w, y + rng.uniform(-0.03, 0.03) * h) for x, y in corners]
-    warped = gray.transform((w, h), Image.Transform.PERSPECTIVE, _perspective_coeffs(corners, moved),
-                            Image.Resampling.BILINEAR, fillcolor=int(rng.integers(60, 140)))
+    warped = gray.transform(
+        (w, h),
+        Image.Transform.PERSPECTIVE,
+        _perspective_coeffs(corners, moved),
+        Image.Resampling.BILINEAR,
+        fillcolor=int(rng.integers(60, 140)),
+    )
     gw, gh = _low_res_grid((w, h))
     yy, xx = np.mgrid[0:gh, 0:gw].astype(np.float32)
     dist = np.hypot(xx - rng.uniform(0.2, 0.8) * gw, yy - rng.uniform(0.2, 0.8) * gh) / np.hypot(gw, gh)
@@ -195,9 +200,20 @@ def photo(image: Image.Image, seed: int, dpi: int) -> Image.Image:
 
 
 DEGRADATIONS: dict[str, Degradation] = {
-    "clean": clean, "noise": noise, "blur": blur, "skew": skew, "slight_skew": slight_skew,
-    "shadow": shadow, "jpeg": jpeg, "fax": fax, "lowres": lowres, "rotate90": rotate90,
-    "rotate180": rotate180, "rotate270": rotate270, "rotate_any": rotate_any, "photo": photo,
+    "clean": clean,
+    "noise": noise,
+    "blur": blur,
+    "skew": skew,
+    "slight_skew": slight_skew,
+    "shadow": shadow,
+    "jpeg": jpeg,
+    "fax": fax,
+    "lowres": lowres,
+    "rotate90": rotate90,
+    "rotate180": rotate180,
+    "rotate270": rotate270,
+    "rotate_any": rotate_any,
+    "photo": photo,
 }
 
 # Profile name -> degradations applied in order.

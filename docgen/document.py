@@ -78,10 +78,7 @@ def generate_set(n: int, seed: int = 0, profiles: list[str] | None = None) -> li
     profiles[(i // 2) % len(profiles)], so every type meets every profile once n >= 2 * len(profiles).
     """
     chosen = list(profiles) if profiles else list(DEGRADATION_PROFILES)
-    return [
-        generate(seed * 100_003 + i, DOC_TYPES[i % 2], chosen[(i // 2) % len(chosen)])
-        for i in range(n)
-    ]
+    return [generate(seed * 100_003 + i, DOC_TYPES[i % 2], chosen[(i // 2) % len(chosen)]) for i in range(n)]
 
 
 def _for_saving(page: Image.Image) -> Image.Image:

@@ -9,10 +9,27 @@ from PIL import Image
 from docgen import values
 from docgen.canvas import Page, pick_style
 
-FIELDS = ("record_date", "patient_name", "birth_date", "phone_number", "address", "weight", "height",
-          "emergency_contact_name", "emergency_contact_phone", "chickenpox", "measles",
-          "hepatitis_b_vaccination", "medical_problems", "insurance_company", "policy_number",
-          "insurance_expiry", "has_medical_insurance", "allergies", "regular_medications")
+FIELDS = (
+    "record_date",
+    "patient_name",
+    "birth_date",
+    "phone_number",
+    "address",
+    "weight",
+    "height",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "chickenpox",
+    "measles",
+    "hepatitis_b_vaccination",
+    "medical_problems",
+    "insurance_company",
+    "policy_number",
+    "insurance_expiry",
+    "has_medical_insurance",
+    "allergies",
+    "regular_medications",
+)
 
 
 def make_truth(rng: random.Random) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -30,8 +47,10 @@ def make_truth(rng: random.Random) -> tuple[dict[str, str], dict[str, list[str]]
         "weight": [str(rng.randint(40, 150))],
         "height": [str(rng.randint(140, 205))],
         # Emergency contacts are often family: share the surname half of the time.
-        "emergency_contact_name": [f"{rng.choice(values.FIRST_NAMES)} "
-                                   f"{last if rng.random() < 0.5 else rng.choice(values.LAST_NAMES)}"],
+        "emergency_contact_name": [
+            f"{rng.choice(values.FIRST_NAMES)} "
+            f"{last if rng.random() < 0.5 else rng.choice(values.LAST_NAMES)}"
+        ],
         "emergency_contact_phone": [values.phone(rng)],
         "chickenpox": [rng.choice(immune)],
         "measles": [rng.choice(immune)],
@@ -98,8 +117,13 @@ def _page_one(page: Page, rng: random.Random, t: dict[str, list[str]]) -> None:
     y = f.heading(max(y_left, y_right) + f.step, "General Medical History", 1.2)
     y_left = f.field(f.left, y, "Chicken Pox (Varicella):", t["chickenpox"], indent=0.1)
     y_right = f.field(f.right, y, "Measles:", t["measles"], indent=0.1)
-    y = f.field(f.left, max(y_left, y_right), "Have you had the Hepatitis B vaccination?",
-                t["hepatitis_b_vaccination"], indent=0.1)
+    y = f.field(
+        f.left,
+        max(y_left, y_right),
+        "Have you had the Hepatitis B vaccination?",
+        t["hepatitis_b_vaccination"],
+        indent=0.1,
+    )
     f.field(f.left, y, "List any Medical Problems (asthma, seizures, headaches):", t["medical_problems"])
 
 
@@ -112,8 +136,9 @@ def _page_two(page: Page, rng: random.Random, t: dict[str, list[str]]) -> None:
     y_left = f.field(f.left, y, "Policy Number:", t["policy_number"])
     y = f.field(f.right, top + f.step, "", values.postal_address(rng)[:2])
     y_right = f.field(f.right, y, "Expiry Date:", t["insurance_expiry"])
-    y = f.field(f.left, max(y_left, y_right), "Do you have medical insurance?", t["has_medical_insurance"],
-                indent=0.1)
+    y = f.field(
+        f.left, max(y_left, y_right), "Do you have medical insurance?", t["has_medical_insurance"], indent=0.1
+    )
     page.text(f.left, y + f.step // 2, "Medical Insurance Details", page.font(bold=True, scale=1.3))
     y += round(f.step * 2.2)
     y = f.field(f.left, y, "List any allergies:", t["allergies"])

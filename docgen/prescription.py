@@ -9,8 +9,15 @@ from PIL import Image
 from docgen import fonts, values
 from docgen.canvas import Page, pick_style
 
-FIELDS = ("prescriber", "patient_name", "prescription_date", "patient_address", "medicines", "directions",
-          "refills")
+FIELDS = (
+    "prescriber",
+    "patient_name",
+    "prescription_date",
+    "patient_address",
+    "medicines",
+    "directions",
+    "refills",
+)
 
 
 def make_truth(rng: random.Random) -> tuple[dict[str, str], dict[str, list[str]]]:

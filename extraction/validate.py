@@ -104,7 +104,17 @@ def check_value(spec: FieldSpec, value: str) -> str | None:
     if not value.strip():
         return None
     check = CHECKS.get(spec.kind)
-    return check(value.strip(), spec) if check else None
+    problem = check(value.strip(), spec) if check else None
+    return problem or _check_lines(spec, value)
+
+
+def _check_lines(spec: FieldSpec, value: str) -> str | None:
+    if not spec.line_pattern:
+        return None
+    for line in value.splitlines():
+        if not re.match(spec.line_pattern, line.strip()):
+            return f"{line.strip()!r} is not in the usual form ({spec.line_hint or spec.line_pattern})"
+    return None
 
 
 def validate_field(doc_type: str, field: str, value: str) -> str | None:

@@ -27,13 +27,36 @@ from docgen.__main__ import main
 from tests.conftest import require
 
 EXPECTED_FIELDS = {
-    "prescription": {"prescriber", "patient_name", "prescription_date", "patient_address", "medicines",
-                     "directions", "refills"},
-    "patient_details": {"record_date", "patient_name", "birth_date", "phone_number", "address", "weight",
-                        "height", "emergency_contact_name", "emergency_contact_phone", "chickenpox",
-                        "measles", "hepatitis_b_vaccination", "medical_problems", "insurance_company",
-                        "policy_number", "insurance_expiry", "has_medical_insurance", "allergies",
-                        "regular_medications"},
+    "prescription": {
+        "prescriber",
+        "patient_name",
+        "prescription_date",
+        "patient_address",
+        "medicines",
+        "directions",
+        "refills",
+    },
+    "patient_details": {
+        "record_date",
+        "patient_name",
+        "birth_date",
+        "phone_number",
+        "address",
+        "weight",
+        "height",
+        "emergency_contact_name",
+        "emergency_contact_phone",
+        "chickenpox",
+        "measles",
+        "hepatitis_b_vaccination",
+        "medical_problems",
+        "insurance_company",
+        "policy_number",
+        "insurance_expiry",
+        "has_medical_insurance",
+        "allergies",
+        "regular_medications",
+    },
 }
 MULTILINE = {"medicines", "directions", "address"}
 PRINTABLE = set(string.ascii_letters + string.digits + string.punctuation + " \n")

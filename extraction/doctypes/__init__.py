@@ -42,6 +42,10 @@ class FieldSpec:
     max_first_gap: float = 3.5
     max_gap: float = 1.6
     range: tuple[float, float] | None = None
+    line_pattern: str | None = None
+    """A regex every line of the value should match; a line that does not is flagged."""
+    line_hint: str = ""
+    """How a well-formed line looks, for the flag's reason."""
     past_only: bool = False
     """A date that cannot lie in the future (a birth date read "5/6/50" is 1950, not 2050)."""
 
@@ -52,7 +56,7 @@ class FieldSpec:
             raise ValueError(f"field {self.name}: unknown position {self.position!r}")
         if sum(bool(x) for x in (self.labels, self.after, self.find)) != 1:
             raise ValueError(f"field {self.name}: give exactly one of labels, after, find")
-        for regex in (self.find, self.pattern):
+        for regex in (self.find, self.pattern, self.line_pattern):
             if regex:
                 re.compile(regex)
 
