@@ -23,6 +23,8 @@ from extraction.types import Box, FieldResult, Line, PageText, Word, union_box
 RegionReader = Callable[[int, Box], list[Word]]
 
 LABEL_MIN_SCORE = 0.8
+# A crop re-read below this mean word confidence is noise, not a value.
+REREAD_MIN_CONFIDENCE = 0.6
 # A line this much taller than the page's text and at most 2 characters long is a glyph (the Rx
 # mark, a logo), never a value.
 GLYPH_HEIGHT_RATIO = 1.6
@@ -211,7 +213,7 @@ def _words_right_of(anchor: Anchor, page: PageText, doc_type: DocumentType) -> l
     """The value words right of a label: the rest of its line, else the nearest line beside it on
     the same row (OCR often puts a number on an underline in a line of its own), up to the next
     label. Lines that are themselves labels are never taken."""
-    words = _until_next_label(list(anchor.words_after), doc_type)
+    words = _until_next_label(_after_label_tail(list(anchor.words_after), anchor), doc_type)
     if _has_value_text(words):
         return words
     reach = anchor.box[2] + 0.3 * page.width
@@ -228,6 +230,22 @@ def _words_right_of(anchor: Anchor, page: PageText, doc_type: DocumentType) -> l
         return words
     nearest = min(beside, key=lambda line: line.box[0])
     return _until_next_label(list(nearest.words), doc_type)
+
+
+def _after_label_tail(words: list[Word], anchor: Anchor) -> list[Word]:
+    """Drop the rest of a label printed after the phrase matched: "Weight (kg): 95" -> "95".
+
+    When the matched label has no colon yet and one of the next few words ends with one, the
+    words up to it are a unit or a qualifier of the label, not the value.
+    """
+    label_words = anchor.line.words if anchor.line else ()
+    matched_end = len(label_words) - len(words)
+    if matched_end > 0 and label_words[matched_end - 1].text.endswith((":", "?")):
+        return words
+    for index, word in enumerate(words[:4]):
+        if word.text.endswith((":", "?")):
+            return words[index + 1 :]
+    return words
 
 
 def _until_next_label(words: list[Word], doc_type: DocumentType) -> list[Word]:
@@ -250,23 +268,28 @@ def _has_expected_value(spec: FieldSpec, found: Found) -> bool:
 
 
 def _reread_value(spec: FieldSpec, page: PageText, anchor: Anchor, reread: RegionReader) -> Found | None:
-    """Read the spot where the value should be once more; None when that finds nothing either."""
+    """Read the spot where the value should be once more; None when that finds nothing usable.
+
+    A re-read must be confident and fit the field's pattern: dust read as "ee" under an empty
+    answer must stay a flagged blank, not become a value.
+    """
     h = _typical_height(page)
     x0, y0, x1, y1 = anchor.box
+    regions = []
     if spec.position != "below":
-        region = (x1, int(y0 - 0.4 * h), _right_limit(page, anchor), int(y1 + 0.4 * h))
-        words = _keep_text(reread(page.index, region))
-        if words and (not spec.pattern or re.search(spec.pattern, " ".join(w.text for w in words))):
-            return Found(page.index, [" ".join(w.text for w in words)], words, anchor.score, reread=True)
+        regions.append((x1, int(y0 - 0.4 * h), _right_limit(page, anchor), int(y1 + 0.4 * h)))
     if spec.position != "right":
-        bottom = min(
-            (ln.box[1] for ln in page.lines if ln.box[1] > y1 and _overlaps(ln.box, anchor.box)),
-            default=int(y1 + 3 * h),
-        )
-        region = (int(x0 - 0.5 * h), y1, int(max(x1, x0 + 6 * h)), min(bottom, int(y1 + 3 * h)))
+        below = [ln.box[1] for ln in page.lines if ln.box[1] > y1 and _overlaps(ln.box, anchor.box)]
+        bottom = min(min(below, default=int(y1 + 3 * h)), int(y1 + 3 * h))
+        regions.append((int(x0 - 0.5 * h), y1, int(max(x1, x0 + 6 * h)), bottom))
+    for region in regions:
         words = _keep_text(reread(page.index, region))
-        if words:
-            return Found(page.index, [" ".join(w.text for w in words)], words, anchor.score, reread=True)
+        text = " ".join(w.text for w in words)
+        if not words or statistics.fmean(w.confidence for w in words) < REREAD_MIN_CONFIDENCE:
+            continue
+        if spec.pattern and not re.search(spec.pattern, text):
+            continue
+        return Found(page.index, [text], words, anchor.score, reread=True)
     return None
 
 

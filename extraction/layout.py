@@ -43,9 +43,15 @@ def group_lines(words: list[Word]) -> list[Line]:
 
 
 def _is_noise_word(word: Word) -> bool:
-    """Punctuation-only words survive only when read confidently (the "-" in "Lialda - take")."""
+    """Punctuation-only words survive only when read confidently (the "-" in "Lialda - take").
+
+    A word with a digit always survives: dropping a doubtful "9" beside a sure "8" would turn
+    a weight of 89 into a confident 8; kept, its low confidence flags the field instead.
+    """
     if all(ch in _RULE_CHARS for ch in word.text):
         return word.confidence < 0.5 or any(ch in "_|—~=" for ch in word.text)
+    if any(ch.isdecimal() for ch in word.text):
+        return False
     return len(word.text) <= 2 and word.confidence < 0.3
 
 

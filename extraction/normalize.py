@@ -48,18 +48,37 @@ def _person(text: str, spec: FieldSpec) -> tuple[str, str | None]:
 
 def _integer(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     """The number printed; a token mixing digits and look-alike letters ("17S") is repaired and
-    flagged, never cut short to the digits it starts with."""
-    for token in text.split():
-        core = token.strip(".,;:()[]_|")
+    flagged, never cut short to the digits it starts with; digits split by a space ("8 9") are
+    joined and flagged."""
+    tokens = [token.strip(".,;:()[]_|") for token in text.split()]
+    numbers = []
+    for core in tokens:
         if _is_number(core):
-            return core, None
+            numbers.append((core, None))
+            continue
         guessed = core.translate(_DIGIT_LOOKALIKES)
         if _is_number(guessed) and any(ch.isdecimal() for ch in core):
-            return guessed, f"read {core!r}, taken as {guessed}"
+            numbers.append((guessed, f"read {core!r}, taken as {guessed}"))
+    if len(numbers) > 1 and all(tokens[i] for i in range(len(numbers))) and _adjacent(tokens, numbers):
+        joined = "".join(number for number, _ in numbers)
+        return joined, f"digits read apart ({text!r}), joined as {joined}"
+    if numbers:
+        return numbers[0]
     found = re.search(spec.pattern or r"\d+", text)
     if found:
         return found.group(0), f"number taken out of {text!r}"
     return "", "no number found where the value should be"
+
+
+def _adjacent(tokens: list[str], numbers: list[tuple[str, str | None]]) -> bool:
+    """True when the numbers are the first tokens, one after the other ("8 9 times")."""
+    return [t.translate(_DIGIT_LOOKALIKES) for t in tokens[: len(numbers)]] == [n for n, _ in numbers]
+
+
+def _identifier(text: str, spec: FieldSpec) -> tuple[str, str | None]:
+    if re.fullmatch(r"\d+(?: \d+)+", text):
+        return text, "a space inside the number: OCR may have split it"
+    return text, None
 
 
 def _is_number(text: str) -> bool:
@@ -108,4 +127,5 @@ _NORMALIZERS = {
     "yesno": _yes_no,
     "immunity": _immunity,
     "phone": _pattern_match,
+    "identifier": _identifier,
 }
