@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import statistics
 import threading
 from collections import Counter
@@ -41,6 +42,7 @@ from medextract.views import (
     DocumentView,
     FieldCorrectionRate,
     FieldView,
+    HistoryEntry,
     SaveResult,
     UploadOutcome,
     VerifiedRecord,
@@ -52,6 +54,10 @@ HAS_RESULTS = ("extracted", "in_review", "verified", "rejected")
 REJECTABLE = ("queued", "extracted", "in_review", "failed")
 NOT_REEXTRACTABLE = ("verified", "extracting")
 MAX_FILENAME = 255
+CLAIM_MINUTES_ENV = "MEDEXTRACT_CLAIM_MINUTES"
+DEFAULT_CLAIM_MINUTES = 30.0
+CLAIM_TOUCH_SECONDS = 60  # an open by the claimant refreshes the claim at most this often (one write)
+WORKER_USER = "worker"  # the audit log's user for what the extraction worker does
 IN_CHUNK = 500  # ids per IN (...) list: stays under SQLite's and psycopg's parameter limits
 
 Clock = Callable[[], datetime]
@@ -133,6 +139,22 @@ def _safe_filename(name: str) -> str:
     return (base or "unnamed")[:MAX_FILENAME]
 
 
+def claim_minutes() -> float:
+    """How long a review claim lasts without a save or open by its holder: env, default 30."""
+    raw = os.environ.get(CLAIM_MINUTES_ENV, "").strip()
+    try:
+        minutes = float(raw) if raw else DEFAULT_CLAIM_MINUTES
+    except ValueError:
+        return DEFAULT_CLAIM_MINUTES
+    return minutes if minutes > 0 else DEFAULT_CLAIM_MINUTES
+
+
+def claim_notice(claimed_by: str, claimed_at: datetime | None) -> str:
+    """ "being reviewed by X since HH:MM" (UTC), as the queue and the review page say it."""
+    since = f" since {claimed_at:%H:%M} UTC" if claimed_at is not None else ""
+    return f"being reviewed by {claimed_by}{since}"
+
+
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), IN_CHUNK):
         yield ids[start : start + IN_CHUNK]
@@ -153,9 +175,20 @@ def _stale(version: int) -> SaveResult:
 class Store:
     """The app's storage API. Thread-safe: each call uses its own session and transaction."""
 
-    def __init__(self, engine: Engine, *, catalog: Catalog | None = None, clock: Clock | None = None) -> None:
-        """Use ``engine`` as is (its schema must be at head: prefer :meth:`open`)."""
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        catalog: Catalog | None = None,
+        clock: Clock | None = None,
+        claim_timeout: timedelta | None = None,
+    ) -> None:
+        """Use ``engine`` as is (its schema must be at head: prefer :meth:`open`).
+
+        ``claim_timeout``: how long an idle review claim lasts (default env MEDEXTRACT_CLAIM_MINUTES).
+        """
         self.engine = engine
+        self.claim_timeout = claim_timeout or timedelta(minutes=claim_minutes())
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(writer(engine), expire_on_commit=False)
         self._catalog = catalog
@@ -164,12 +197,17 @@ class Store:
 
     @classmethod
     def open(
-        cls, url: str | None = None, *, catalog: Catalog | None = None, clock: Clock | None = None
+        cls,
+        url: str | None = None,
+        *,
+        catalog: Catalog | None = None,
+        clock: Clock | None = None,
+        claim_timeout: timedelta | None = None,
     ) -> Store:
         """Connect (``url``, else env DATABASE_URL, else SQLite in the data dir) and migrate to head."""
         engine = create_db_engine(resolve_url(url))
         upgrade(engine)
-        return cls(engine, catalog=catalog, clock=clock)
+        return cls(engine, catalog=catalog, clock=clock, claim_timeout=claim_timeout)
 
     @property
     def url(self) -> str:
@@ -274,7 +312,8 @@ class Store:
                 pages=doc.pages,
                 error=doc.error,
                 flagged_fields=int(n) if doc.status in HAS_RESULTS else 0,
-                claimed_by=doc.claimed_by,
+                claimed_by=self._live_claim(doc),
+                claimed_at=doc.claimed_at if self._live_claim(doc) else None,
             )
             for doc, n in rows
         ]
@@ -294,16 +333,11 @@ class Store:
         """The document ``user`` should review next, without claiming it.
 
         The user's own unfinished review comes first; else the oldest "extracted" document or
-        "in_review" one nobody holds.
+        "in_review" one nobody holds (an expired claim holds nothing).
         """
         order = (Document.uploaded_at, Document.id)
         own = select(Document.id).where(Document.status == "in_review", Document.claimed_by == user)
-        free = select(Document.id).where(
-            or_(
-                Document.status == "extracted",
-                and_(Document.status == "in_review", Document.claimed_by.is_(None)),
-            )
-        )
+        free = select(Document.id).where(self._claimable())
         with self._read() as session:
             for query in (own, free):
                 found = session.execute(query.order_by(*order).limit(1)).scalar()
@@ -333,19 +367,16 @@ class Store:
     def start_review(self, doc_id: int, *, user: str) -> DocumentView:
         """Claim an "extracted" (or unclaimed "in_review") document for ``user`` and return it.
 
-        Idempotent; a document someone else holds is returned unchanged (see ``claimed_by``).
+        A claim whose holder has not saved or opened the document for ``claim_timeout`` has expired
+        and is taken over. Opening one's own claim again refreshes it (without a version bump, so
+        the form's version stays valid). A document someone else holds is returned unchanged:
+        check ``claimed_by`` / ``claimed_at``.
         """
         now = self._now()
         with self._write.begin() as session:
-            session.execute(
+            taken = session.execute(
                 update(Document)
-                .where(
-                    Document.id == doc_id,
-                    or_(
-                        Document.status == "extracted",
-                        and_(Document.status == "in_review", Document.claimed_by.is_(None)),
-                    ),
-                )
+                .where(Document.id == doc_id, self._claimable())
                 .values(
                     status="in_review",
                     claimed_by=user,
@@ -355,7 +386,58 @@ class Store:
                 )
                 .execution_options(synchronize_session=False)
             )
+            if taken.rowcount == 1:
+                self._audit(session, user, "claim", doc_id, "")
+            else:
+                # The holder's own open counts as activity; written at most once a minute.
+                session.execute(
+                    update(Document)
+                    .where(
+                        Document.id == doc_id,
+                        Document.status == "in_review",
+                        Document.claimed_by == user,
+                        or_(
+                            Document.claimed_at.is_(None),
+                            Document.claimed_at < now - timedelta(seconds=CLAIM_TOUCH_SECONDS),
+                        ),
+                    )
+                    .values(claimed_at=now)
+                    .execution_options(synchronize_session=False)
+                )
             return self._view(session, self._get(session, doc_id))
+
+    def _claimable(self) -> Any:
+        """SQL condition: the document waits for review and nobody holds a live claim on it."""
+        return or_(
+            Document.status == "extracted",
+            and_(
+                Document.status == "in_review",
+                or_(
+                    Document.claimed_by.is_(None),
+                    Document.claimed_at.is_(None),
+                    Document.claimed_at < self._now() - self.claim_timeout,
+                ),
+            ),
+        )
+
+    def _live_claim(self, doc: Document) -> str | None:
+        """Who holds a live (unexpired) review claim on ``doc``, or None."""
+        if doc.status != "in_review" or doc.claimed_by is None or doc.claimed_at is None:
+            return None
+        return doc.claimed_by if doc.claimed_at >= self._now() - self.claim_timeout else None
+
+    def _claim_refusal(self, doc: Document, user: str) -> SaveResult | None:
+        """A refusal when someone other than ``user`` holds a live claim on ``doc``."""
+        holder = self._live_claim(doc)
+        if holder is None or holder == user:
+            return None
+        return SaveResult(
+            False,
+            doc.version,
+            {},
+            f"This document is {claim_notice(holder, doc.claimed_at)}, so nothing was saved. "
+            "Your edits are still in the form; wait until they finish or their claim expires.",
+        )
 
     def save_draft(
         self, doc_id: int, values: Mapping[str, str], *, user: str, expected_version: int
@@ -367,7 +449,7 @@ class Store:
         """
         with self._write.begin() as session:
             doc = self._get(session, doc_id)
-            refusal = self._check_editable(session, doc, values, expected_version)
+            refusal = self._check_editable(session, doc, values, expected_version, user)
             if refusal is not None:
                 return refusal
             current = self._current_values(session, doc)
@@ -382,8 +464,8 @@ class Store:
                 doc,
                 expected_version,
                 status="in_review",
-                claimed_by=doc.claimed_by or user,
-                claimed_at=doc.claimed_at or now,
+                claimed_by=user,  # a live claim by someone else was refused above
+                claimed_at=now,  # a save is activity: the claim's idle time starts again
                 review_started_at=doc.review_started_at or now,
             ):
                 return _stale(self._version(session, doc_id))
@@ -400,7 +482,7 @@ class Store:
         """
         with self._write.begin() as session:
             doc = self._get(session, doc_id)
-            refusal = self._check_editable(session, doc, values, expected_version)
+            refusal = self._check_editable(session, doc, values, expected_version, user)
             if refusal is not None:
                 return refusal
             names = self.catalog.field_names(doc.doc_type or "")
@@ -452,6 +534,9 @@ class Store:
                 return SaveResult(
                     False, doc.version, {}, f"A document that is {doc.status} cannot be rejected."
                 )
+            claimed = self._claim_refusal(doc, user)
+            if claimed is not None:
+                return claimed
             ok = self._bump(
                 session,
                 doc,
@@ -465,6 +550,51 @@ class Store:
                 return _stale(self._version(session, doc_id))
             self._audit(session, user, "reject", doc_id, {"reason": reason})
         return SaveResult(True, expected_version + 1, {}, "Rejected.")
+
+    def reopen(
+        self, doc_id: int, *, user: str, reason: str, expected_version: int | None = None
+    ) -> SaveResult:
+        """Send a verified document back to "in_review" (a supervisor's correction), unclaimed.
+
+        ``reason`` is required and audited. The verified values are withdrawn from export; the
+        clerk's values stay as drafts, so the next review starts from them. ``expected_version``
+        (optional) refuses a stale request like any save. Role checks are the caller's.
+        """
+        reason = _clean(reason)
+        with self._write.begin() as session:
+            doc = self._get(session, doc_id)
+            version = doc.version if expected_version is None else expected_version
+            if doc.version != version:
+                return _stale(doc.version)
+            if not reason:
+                return SaveResult(False, doc.version, {}, "Say why the document is reopened.")
+            if doc.status != "verified":
+                refused = f"Only verified documents can be reopened; this one is {doc.status}."
+                return SaveResult(False, doc.version, {}, refused)
+            # The verified values become the drafts: reopening must not undo the clerk's corrections.
+            final = {
+                v.field: v.value
+                for v in session.execute(
+                    select(VerifiedValue).where(VerifiedValue.document_id == doc_id)
+                ).scalars()
+            }
+            if not self._bump(
+                session,
+                doc,
+                version,
+                status="in_review",
+                verified_by=None,
+                verified_at=None,
+                claimed_by=None,
+                claimed_at=None,
+            ):
+                return _stale(self._version(session, doc_id))
+            session.execute(delete(DraftValue).where(DraftValue.document_id == doc_id))
+            session.execute(delete(VerifiedValue).where(VerifiedValue.document_id == doc_id))
+            session.add_all(DraftValue(document_id=doc_id, field=k, value=v) for k, v in final.items())
+            detail = {"reason": reason, "was_verified_by": doc.verified_by}
+            self._audit(session, user, "reopen", doc_id, detail)
+        return SaveResult(True, version + 1, {}, "Reopened: the document is back in review.")
 
     def reextract(self, doc_id: int, *, doc_type: str | None, user: str) -> None:
         """Queue the document again, as ``doc_type`` (None or "auto": detect). Drafts are dropped.
@@ -598,6 +728,8 @@ class Store:
                 )
                 for index, page in enumerate(output.page_images)
             )
+            detail = {"doc_type": output.doc_type, "pages": output.pages, "fields": len(output.fields)}
+            self._audit(session, WORKER_USER, "extracted", job.document_id, detail)
         return True
 
     def fail_extraction(self, job: Job, message: str) -> bool:
@@ -609,7 +741,10 @@ class Store:
                 .values(status="failed", error=message, version=Document.version + 1)
                 .execution_options(synchronize_session=False)
             )
-            return result.rowcount == 1
+            if result.rowcount != 1:
+                return False
+            self._audit(session, WORKER_USER, "extraction_failed", job.document_id, {"error": message})
+            return True
 
     # ---- records, export, dashboard ---------------------------------------------------------
 
@@ -696,12 +831,57 @@ class Store:
             "date_to": str(date_to or ""),
             "reviewer": reviewer or "",
         }
-        self.audit(
-            user,
-            "export",
-            detail={"doc_type": doc_type, "records": len(records), "provenance": provenance, **filters},
-        )
+        self.log_export(user, records, doc_type=doc_type, provenance=provenance, filters=filters)
         return data
+
+    def log_export(
+        self,
+        user: str,
+        records: Sequence[VerifiedRecord],
+        *,
+        doc_type: str,
+        provenance: bool = False,
+        filters: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Audit an export of ``records`` (their ids are kept, so each document's history shows it).
+
+        For a page that builds the CSV itself: call it from the download button's ``on_click``.
+        """
+        detail = {
+            "doc_type": doc_type,
+            "records": len(records),
+            "provenance": provenance,
+            "document_ids": [r.document_id for r in records],
+            **{k: str(v) for k, v in (filters or {}).items()},
+        }
+        self.audit(user, "export", detail=detail)
+
+    def history(self, doc_id: int) -> list[HistoryEntry]:
+        """Everything that happened to one document, oldest first: upload, extraction, claims, each
+        edit with old -> new, verify, reject, reopen, re-extract and every export that included it.
+
+        Text is plain (the caller escapes it for display). Raises DocumentNotFound.
+        """
+        with self._read() as session:
+            self._get(session, doc_id)
+            events = list(
+                session.execute(select(AuditEvent).where(AuditEvent.document_id == doc_id)).scalars()
+            )
+            edits = list(session.execute(select(Edit).where(Edit.document_id == doc_id)).scalars())
+            exports = [
+                e
+                for e in session.execute(select(AuditEvent).where(AuditEvent.action == "export")).scalars()
+                if doc_id in _detail(e.detail).get("document_ids", [])
+            ]
+        entries = [
+            HistoryEntry(e.at, e.user, e.action, _describe(e.action, _detail(e.detail)), e.id)
+            for e in [*events, *exports]
+            if e.action != "edit"  # the Edit rows below say more: old -> new per field
+        ]
+        entries += [
+            HistoryEntry(e.at, e.user, "edit", f"{e.field}: {e.old!r} -> {e.new!r}", e.id) for e in edits
+        ]
+        return sorted(entries, key=lambda h: (h.at, h.action != "edit", h.order))
 
     def dashboard(self) -> DashboardStats:
         """Status counts, verifications per UTC day, per-field correction rates, median review time."""
@@ -802,15 +982,18 @@ class Store:
         return result.rowcount == 1
 
     def _check_editable(
-        self, session: Session, doc: Document, values: Mapping[str, str], expected_version: int
+        self, session: Session, doc: Document, values: Mapping[str, str], expected_version: int, user: str
     ) -> SaveResult | None:
-        """Why this edit must be refused (stale, wrong status, unknown fields), or None."""
+        """Why this edit must be refused (stale, wrong status, another's claim, unknown fields), or None."""
         if doc.version != expected_version:
             return _stale(doc.version)
         if doc.status not in REVIEWABLE:
             return SaveResult(
                 False, doc.version, {}, f"This document is {doc.status}; it cannot be edited now."
             )
+        claimed = self._claim_refusal(doc, user)
+        if claimed is not None:
+            return claimed
         known = set(self._field_order(session, doc))
         unknown = {name: "not a field of this document type" for name in values if name not in known}
         if unknown:
@@ -889,10 +1072,11 @@ class Store:
             uploader=doc.uploader,
             verified_by=doc.verified_by,
             verified_at=doc.verified_at,
-            claimed_by=doc.claimed_by,
+            claimed_by=self._live_claim(doc),
             fields=self._field_views(session, doc) if doc.status in HAS_RESULTS else {},
             forced_type=doc.forced_type,
             review_started_at=doc.review_started_at,
+            claimed_at=doc.claimed_at if self._live_claim(doc) else None,
         )
 
     def _field_views(self, session: Session, doc: Document) -> dict[str, FieldView]:
@@ -926,6 +1110,30 @@ class Store:
                 multiline=self.catalog.multiline(doc_type, name),
             )
         return views
+
+
+def _detail(text: str) -> dict[str, Any]:
+    """An audit event's JSON detail as a dict ({} for plain text)."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _describe(action: str, detail: Mapping[str, Any]) -> str:
+    """One plain-text line for a history entry."""
+    keys = {
+        "upload": ("filename", "size"),
+        "extracted": ("doc_type", "pages", "fields"),
+        "extraction_failed": ("error",),
+        "verify": ("changed",),
+        "reject": ("reason",),
+        "reopen": ("reason", "was_verified_by"),
+        "reextract": ("doc_type",),
+        "export": ("doc_type", "records", "provenance"),
+    }.get(action, tuple(detail))
+    return ", ".join(f"{k}: {detail[k]}" for k in keys if k in detail)
 
 
 def _bound(day: date) -> datetime:

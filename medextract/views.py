@@ -36,7 +36,8 @@ class DocumentSummary:
     pages: int | None
     error: str | None
     flagged_fields: int
-    claimed_by: str | None
+    claimed_by: str | None  # the holder of a live review claim; an expired claim shows None
+    claimed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class DocumentView:
     fields: dict[str, FieldView] = field(default_factory=dict)
     forced_type: str | None = None
     review_started_at: datetime | None = None
+    claimed_at: datetime | None = None  # when the live claim was last taken or refreshed
 
 
 @dataclass(frozen=True)
@@ -143,3 +145,18 @@ class AuditEntry:
     document_id: int | None
     detail: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a document's history (``Store.history``): plain text, to be escaped for display.
+
+    ``action`` is upload, claim, extracted, extraction_failed, edit, verify, reject, reopen,
+    reextract or export; ``text`` the detail (for an edit: ``field: 'old' -> 'new'``).
+    """
+
+    at: datetime
+    user: str
+    action: str
+    text: str
+    order: int = 0
