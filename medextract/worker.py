@@ -7,10 +7,14 @@ with a message and the loop goes on.
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import io
 import logging
+import signal
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from medextract.store import EngineField, EngineOutput, EnginePage, Job, Store
@@ -128,6 +132,7 @@ def process_pending(
 
 
 def _loop(store: Store, stop: threading.Event, extract_fn: ExtractFn | None) -> None:
+    """Re-queue what a dead worker left "extracting", then extract until ``stop`` is set."""
     try:
         requeued = store.requeue_stuck()
         if requeued:
@@ -173,3 +178,70 @@ def stop_background_worker(store: Store, timeout: float = 10.0) -> bool:
     stop.set()
     thread.join(timeout)
     return not thread.is_alive()
+
+
+# ---- the standalone worker process: python -m medextract.worker ---------------------------------
+
+
+def load_engine(spec: str) -> ExtractFn:
+    """``module:function`` -> that callable (the engine to run; tests pass a fake, slow one)."""
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise ValueError(f"--engine must look like module:function, got {spec!r}")
+    function = getattr(importlib.import_module(module_name), attribute)
+    if not callable(function):
+        raise ValueError(f"{spec} is not callable")
+    return function  # type: ignore[no-any-return]
+
+
+def run(store: Store, *, extract_fn: ExtractFn | None = None, once: bool = False) -> int:
+    """The worker process's main loop; returns how many documents it processed.
+
+    Re-queues documents a killed worker left "extracting" (each document's result is stored in one
+    transaction, so a kill loses at most the OCR in progress, never a document or half a record),
+    then extracts until SIGTERM/SIGINT, or until the queue is empty with ``once``.
+    """
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+    requeued = store.requeue_stuck()
+    if requeued:
+        log.warning("re-queued %d document(s) left in 'extracting' by a stopped worker", requeued)
+    done = 0
+    while not stop.is_set():
+        try:
+            busy = process_pending(store, extract_fn=extract_fn, limit=1)
+        except Exception:  # the database is briefly unreachable: wait and try again
+            log.exception("worker iteration failed")
+            stop.wait(ERROR_BACKOFF_SECONDS)
+            continue
+        done += busy
+        if not busy:
+            if once:
+                break
+            stop.wait(POLL_SECONDS)
+    return done
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m medextract.worker [--database URL] [--engine module:function] [--once]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m medextract.worker", description="Extract queued documents until stopped."
+    )
+    parser.add_argument("--database", help="database URL (default: DATABASE_URL, else the data dir)")
+    parser.add_argument("--engine", help="module:function to call instead of extraction.extract")
+    parser.add_argument("--once", action="store_true", help="stop when the queue is empty")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    store = Store.open(args.database)
+    try:
+        done = run(store, extract_fn=load_engine(args.engine) if args.engine else None, once=args.once)
+    finally:
+        store.close()
+    log.info("worker stopped after %d document(s)", done)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

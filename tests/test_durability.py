@@ -1,0 +1,151 @@
+"""Durability: SIGKILL the standalone worker mid-batch; no document or record is lost or half-written.
+
+The worker runs as ``python -m medextract.worker --engine tests.test_durability:slow_extract`` on a
+SQLite file: a fake engine that sleeps, so the kill lands while a document is being extracted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from medextract.models import Document, FieldExtraction, PageImage, VerifiedValue
+from medextract.store import Store
+from tests.app_support import _unique_png, fake_extract, seed
+from tests.conftest import REPO
+
+DOCS = 8
+SLOW_ENV = "MEDEXTRACT_TEST_ENGINE_SECONDS"
+
+
+def slow_extract(source: Any, **kwargs: Any) -> Any:
+    """The fake engine the worker subprocess loads: sleeps, then reads every document the same way."""
+    time.sleep(float(os.environ.get(SLOW_ENV, "0.4")))
+    return fake_extract()(source, **kwargs)
+
+
+def start_worker(url: str, *extra: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, SLOW_ENV: "0.4"}
+    command = [sys.executable, "-m", "medextract.worker", "--database", url]
+    command += ["--engine", "tests.test_durability:slow_extract", *extra]
+    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def wait_for(condition: Any, timeout: float, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if process.poll() is not None:
+            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+            raise AssertionError(f"worker exited early ({process.returncode}):\n{output}")
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for the worker")
+
+
+def rows(store: Store, query: Any) -> list[Any]:
+    with store.engine.connect() as conn:
+        return list(conn.execute(query).all())
+
+
+def test_sigkill_mid_batch_loses_nothing_and_a_restart_finishes_the_queue(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'medextract.db'}"
+    store = Store.open(url)
+    uploads = {f"doc_{i}.png": _unique_png("durable", i) for i in range(DOCS)}
+    for name, data in uploads.items():
+        assert store.add_upload(name, data, uploader="uma").accepted
+    worker = start_worker(url)
+    try:
+        # Kill it while a document is being extracted, after at least two are done.
+        wait_for(
+            lambda: store.status_counts()["extracted"] >= 2 and store.status_counts()["extracting"] == 1,
+            30,
+            worker,
+        )
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(10)
+
+    counts = store.status_counts()
+    assert counts["extracted"] < DOCS and counts["extracting"] <= 1, counts
+    # Every document is there with its exact bytes.
+    stored = {r.filename: r.sha256 for r in rows(store, select(Document.filename, Document.sha256))}
+    assert stored == {name: hashlib.sha256(data).hexdigest() for name, data in uploads.items()}
+    for doc in rows(store, select(Document.id, Document.sha256, Document.content)):
+        assert hashlib.sha256(doc.content).hexdigest() == doc.sha256
+    # No partial records: fields and page images only for documents that finished.
+    assert_no_half_records(store)
+
+    restart = start_worker(url, "--once")
+    try:
+        assert restart.wait(60) == 0, restart.stdout.read().decode(errors="replace") if restart.stdout else ""
+    finally:
+        if restart.poll() is None:
+            restart.kill()
+    counts = store.status_counts()
+    assert counts["extracted"] == DOCS and counts["extracting"] == 0 and counts["queued"] == 0, counts
+    assert_no_half_records(store)
+    store.close()
+
+
+def assert_no_half_records(store: Store) -> None:
+    """Field rows and page images exist exactly for documents that have results."""
+    done = {r.id for r in rows(store, select(Document.id).where(Document.status == "extracted"))}
+    with_fields = {r.document_id for r in rows(store, select(FieldExtraction.document_id).distinct())}
+    with_pages = {r.document_id for r in rows(store, select(PageImage.document_id).distinct())}
+    assert with_fields == done and with_pages == done
+    per_doc = rows(
+        store, select(FieldExtraction.document_id, func.count()).group_by(FieldExtraction.document_id)
+    )
+    assert len({n for _, n in per_doc}) <= 1  # every finished document has all its fields
+
+
+def test_requeue_after_a_crash_leaves_nothing_extracting(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'medextract.db'}")
+    store.add_upload("a.png", _unique_png("crash", 1), uploader="uma")
+    assert store.claim_next() is not None  # a worker took it and died
+    assert store.status_counts()["extracting"] == 1
+    from medextract.worker import run
+
+    assert run(store, extract_fn=fake_extract(), once=True) == 1
+    assert store.status_counts()["extracting"] == 0 and store.status_counts()["extracted"] == 1
+    store.close()
+
+
+def test_each_verify_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure inside verify (after the status changed) rolls everything back: no half verify."""
+    store = Store.open(f"sqlite:///{tmp_path / 'medextract.db'}")
+    [doc_id] = seed(store, 1)
+    version = store.document(doc_id).version
+
+    def boom(*_: Any, **__: Any) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(store, "_audit", boom)  # the last write of verify
+    with pytest.raises(RuntimeError):
+        store.verify(doc_id, {"refills": "3"}, user="uma", expected_version=version)
+    view = store.document(doc_id)
+    assert (view.status, view.version, view.verified_by) == ("extracted", version, None)
+    assert rows(store, select(VerifiedValue.id)) == []
+    assert view.fields["refills"].value == "2"
+    store.close()
+
+
+def test_worker_engine_argument_must_name_a_function() -> None:
+    from medextract.worker import load_engine
+
+    assert load_engine("tests.test_durability:slow_extract") is slow_extract
+    with pytest.raises(ValueError, match="module:function"):
+        load_engine("tests.test_durability")
