@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from medextract import ui_runtime, ui_state
-from medextract.store import StoreError
+from medextract.store import StoreError, claim_notice
 
 store = ui_runtime.get_store()
 user = ui_runtime.current_user()
@@ -43,7 +43,11 @@ docs = ui_state.filter_documents(store.documents(), statuses=statuses, doc_type=
 if not docs:
     st.info("No documents match these filters.")
 else:
-    st.dataframe(ui_state.queue_rows(docs), hide_index=True, key="queue_table")
+    rows = ui_state.queue_rows(docs)
+    for row, d in zip(rows, docs, strict=True):
+        # A live claim reads "being reviewed by X since HH:MM UTC"; an expired one is no claim.
+        row["claimed by"] = claim_notice(d.claimed_by, d.claimed_at) if d.claimed_by else ""
+    st.dataframe(rows, hide_index=True, key="queue_table")
     pick, open_button, retry_button = st.columns([3, 1, 1], vertical_alignment="bottom")
     chosen = pick.selectbox(
         "Document",

@@ -11,14 +11,16 @@ from typing import Any
 import streamlit as st
 
 from medextract import ui_runtime, ui_state
-from medextract.store import StoreError
+from medextract.store import StoreError, claim_notice
 
 VERSIONS = "review_versions"  # doc id -> the version the form's values were loaded from
 ERRORS = "review_errors"  # doc id -> {field: validation message} from the last save
 NOTICE = "review_notice"  # (kind, markdown-safe text) shown once after an action
 STALE = "review_stale"  # doc ids whose last save lost a race with someone else's save
+READ_ONLY = "review_read_only"  # doc ids this session saw while someone else held the claim
+SUPERVISOR_ROLES = ("supervisor", "admin")
 
-for key, default in ((VERSIONS, {}), (ERRORS, {}), (NOTICE, None), (STALE, set())):
+for key, default in ((VERSIONS, {}), (ERRORS, {}), (NOTICE, None), (STALE, set()), (READ_ONLY, set())):
     if key not in st.session_state:
         st.session_state[key] = default
 if ui_runtime.REVIEW_DOC not in st.session_state:
@@ -26,6 +28,18 @@ if ui_runtime.REVIEW_DOC not in st.session_state:
 
 store = ui_runtime.get_store()
 user = ui_runtime.current_user()
+
+
+def _is_supervisor() -> bool:
+    """Supervisors and admins may reopen verified documents and read a document's history."""
+    role_of = getattr(ui_runtime, "current_role", None)  # the login work may provide it
+    role = role_of() if callable(role_of) else st.session_state.get("role")
+    return role in SUPERVISOR_ROLES
+
+
+def _held_by_other(doc: Any) -> bool:
+    """Someone else holds a live claim: this user sees the document read-only."""
+    return doc.status == "in_review" and doc.claimed_by is not None and doc.claimed_by != user
 
 
 # --- actions (button callbacks) -----------------------------------------------------------------
@@ -130,6 +144,23 @@ def extract_again(doc_id: int) -> None:
     st.session_state[NOTICE] = ("success", f"Document #{doc_id} is queued again ({label}).")
 
 
+def reopen(doc_id: int) -> None:
+    """Supervisor: send a verified document back to "in_review" with the typed reason."""
+    reason = st.session_state.get(f"review_reopen_reason_{doc_id}", "").strip()
+    if not _is_supervisor():
+        st.session_state[NOTICE] = ("error", "Only a supervisor can reopen a verified document.")
+        return
+    if not reason:
+        st.session_state[NOTICE] = ("error", "Type the reason for reopening the document.")
+        return
+    result = store.reopen(doc_id, user=user, reason=reason)
+    if result.ok:
+        reload_latest(doc_id)
+        st.session_state[NOTICE] = ("success", f"Document #{doc_id} is back in review.")
+    else:
+        st.session_state[NOTICE] = ("error", ui_state.escape_markdown(result.message))
+
+
 def open_doc(doc_id: int | None) -> None:
     """Open a document picked on this page."""
     st.session_state[ui_runtime.REVIEW_DOC] = doc_id
@@ -168,10 +199,20 @@ def claim(doc_id: int) -> Any:
         doc = store.document(doc_id)
     except LookupError:
         return None
-    if doc.status == "extracted" or (doc.status == "in_review" and doc.claimed_by is None):
+    if doc.status in ui_state.REVIEWABLE:
+        # Claims (or refreshes this user's claim, or takes over an expired one); another's live
+        # claim comes back unchanged and the page shows the document read-only.
         doc = store.start_review(doc_id, user=user)
-    # Fill the widgets once per visit; a stale save keeps them, a reload or a new visit refills them.
     keys = [ui_state.field_key(doc_id, name) for name in doc.fields]
+    if _held_by_other(doc):
+        st.session_state[READ_ONLY].add(doc_id)
+    elif doc_id in st.session_state[READ_ONLY]:
+        # Just taken over: what was on screen was someone else's, load what is stored now.
+        st.session_state[READ_ONLY].discard(doc_id)
+        for key in keys:
+            st.session_state.pop(key, None)
+        st.session_state[VERSIONS].pop(doc_id, None)
+    # Fill the widgets once per visit; a stale save keeps them, a reload or a new visit refills them.
     if not any(key in st.session_state for key in keys):
         for key, f in zip(keys, doc.fields.values(), strict=True):
             st.session_state[key] = f.value
@@ -189,16 +230,21 @@ def header(doc: Any) -> None:
         f"{doc.pages or 0} page(s)",
         f"{ui_state.flagged_count(doc.fields.values())} field(s) to check",
     ]
-    if doc.claimed_by and doc.claimed_by != user:
-        facts.append(f"claimed by {doc.claimed_by}")
     st.caption(ui_state.escape_markdown(" · ".join(facts)))
     notice = st.session_state[NOTICE]
     if notice is not None:
         kind, text = notice
         (st.success if kind == "success" else st.error)(text)
         st.session_state[NOTICE] = None
-    if doc.claimed_by and doc.claimed_by != user and doc.status == "in_review":
-        st.warning(f"{ui_state.escape_markdown(doc.claimed_by)} is reviewing this document too.")
+    if _held_by_other(doc):
+        minutes = round(store.claim_timeout.total_seconds() / 60)
+        st.warning(
+            ui_state.escape_markdown(
+                f"Read only: this document is {claim_notice(doc.claimed_by, doc.claimed_at)}. "
+                f"You can edit it when they finish, or once they have been idle for {minutes} minutes."
+            ),
+            icon=":material/lock:",
+        )
     if doc.status == "rejected":
         st.error(f"Rejected: {ui_state.escape_markdown(doc.reject_reason or '')}")
     if doc.status == "failed":
@@ -243,7 +289,7 @@ def page_view(doc: Any) -> None:
 
 def form(doc: Any) -> None:
     """One widget per field, prefilled; the engine's doubts and the validation errors beside them."""
-    editable = ui_state.can_review(doc.status)
+    editable = ui_state.can_review(doc.status) and not _held_by_other(doc)
     errors = st.session_state[ERRORS].get(doc.id, {})
     for name, f in doc.fields.items():
         key = ui_state.field_key(doc.id, name)
@@ -266,6 +312,25 @@ def form(doc: Any) -> None:
         actions(doc)
     if editable or doc.status == "failed":
         retype(doc)
+    if doc.status == "verified" and _is_supervisor():
+        reopen_box(doc)
+    if _is_supervisor():
+        history(doc)
+
+
+def reopen_box(doc: Any) -> None:
+    """A supervisor sends a verified document back to review, with a reason."""
+    with st.expander("Reopen for review"):
+        st.text_input("Reason", key=f"review_reopen_reason_{doc.id}", placeholder="e.g. wrong dose")
+        st.button("Reopen", key=f"review_reopen_{doc.id}", on_click=reopen, args=(doc.id,))
+
+
+def history(doc: Any) -> None:
+    """Everything that happened to the document, oldest first, as plain text (never markdown)."""
+    with st.expander("History"):
+        entries = store.history(doc.id)
+        lines = [f"{e.at:%Y-%m-%d %H:%M:%S} UTC  {e.user}  {e.action}  {e.text}" for e in entries]
+        st.text("\n".join(lines) if lines else "No history yet.")
 
 
 def actions(doc: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from medextract import ui_runtime, ui_state
+from medextract import intake, ui_runtime, ui_state
 
 UPLOADED = "upload_sent"  # upload_key -> (document id or None, message): files already sent
 HIDDEN = "upload_hidden"  # upload keys whose lines the clerk cleared (still sent, never again)
@@ -41,8 +41,9 @@ for file in files or []:
     key = ui_state.upload_key(file.name, file.size, getattr(file, "file_id", None))
     if key in st.session_state[UPLOADED]:
         continue
-    outcome = store.add_upload(
-        file.name, file.getvalue(), uploader=user, forced_type=ui_state.forced_type(choice)
+    # intake refuses empty, oversized and non-document files before storing (same path as the tests).
+    outcome = intake.intake(
+        store, file.name, file.getvalue(), uploader=user, forced_type=ui_state.forced_type(choice)
     )
     st.session_state[UPLOADED][key] = (outcome.document_id if outcome.accepted else None, outcome.message)
 

@@ -124,10 +124,11 @@ def test_reject_needs_a_reason_and_stores_it(store: Any) -> None:
 def test_a_stale_save_keeps_the_users_edits_and_writes_nothing(store: Any) -> None:
     [doc_id] = seed(store)
     at = open_review(doc_id)
-    # Someone else saves the document after this clerk opened it.
+    # The document is saved from another tab after this one opened it (another user would be
+    # refused outright while this clerk's claim is live: see tests/test_claims.py).
     other = store.document(doc_id)
     values = {name: f.value for name, f in other.fields.items()} | {"refills": "5"}
-    assert store.save_draft(doc_id, values, user="ana", expected_version=other.version).ok
+    assert store.save_draft(doc_id, values, user="clerk", expected_version=other.version).ok
 
     field(at, doc_id, "patient_name").input("Jane Smith").run()
     at.button(key=f"review_save_{doc_id}").click().run()
@@ -147,7 +148,7 @@ def test_load_their_version_discards_the_users_edits(store: Any) -> None:
     at = open_review(doc_id)
     other = store.document(doc_id)
     values = {name: f.value for name, f in other.fields.items()} | {"refills": "5"}
-    assert store.save_draft(doc_id, values, user="ana", expected_version=other.version).ok
+    assert store.save_draft(doc_id, values, user="clerk", expected_version=other.version).ok
     field(at, doc_id, "refills").input("7").run()
     at.button(key=f"review_save_{doc_id}").click().run()
     at.button(key=f"review_reload_{doc_id}").click().run()

@@ -19,8 +19,8 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def files(*names: str) -> list[tuple[str, bytes, str]]:
-    """Uploader entries with distinct content per name."""
-    return [(name, f"fake image {name}".encode(), PNG) for name in names]
+    """Uploader entries with distinct content per name (PNG's signature first: intake checks it)."""
+    return [(name, b"\x89PNG\r\n\x1a\n" + f"fake image {name}".encode(), PNG) for name in names]
 
 
 def upload(at: Any, entries: list[tuple[str, bytes, str]]) -> Any:

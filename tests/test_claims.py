@@ -1,0 +1,168 @@
+"""Two reviewers, one document: claims bind saves, expire after idle time, show who holds them.
+
+Store tests run on SQLite and PostgreSQL; the page tests run pages/review.py itself in AppTest (the
+login shell in streamlit_app.py is tested elsewhere), with the signed-in user in session state.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from medextract import ui_runtime, ui_state
+from medextract.store import DEFAULT_CLAIM_MINUTES, Store, claim_minutes, claim_notice
+from medextract.worker import process_pending
+from tests.app_support import REPO, open_store, seed, texts
+from tests.test_store_support import FakeClock, FakeEngine, make_result
+
+REVIEW_PAGE = str(REPO / "pages" / "review.py")
+
+
+def extracted(store: Store, data: bytes = b"%PDF claim") -> int:
+    outcome = store.add_upload("rx.pdf", data, uploader="uma")
+    assert outcome.document_id is not None
+    process_pending(store, extract_fn=FakeEngine(make_result()))  # type: ignore[arg-type]
+    return outcome.document_id
+
+
+# ---- the store -------------------------------------------------------------------------------
+
+
+def test_opening_claims_and_others_cannot_save_while_it_is_live(store: Store, clock: FakeClock) -> None:
+    doc_id = extracted(store)
+    mine = store.start_review(doc_id, user="uma")
+    assert (mine.claimed_by, mine.claimed_at) == ("uma", clock.now)
+    theirs = store.start_review(doc_id, user="vic")
+    assert (theirs.claimed_by, theirs.version) == ("uma", mine.version)  # read-only for vic
+    assert store.documents()[0].claimed_by == "uma"
+    assert store.next_for_review("vic") is None
+
+    refused = store.save_draft(doc_id, {"refills": "9"}, user="vic", expected_version=theirs.version)
+    assert not refused.ok and "being reviewed by uma since" in refused.message
+    assert not store.verify(doc_id, {}, user="vic", expected_version=theirs.version).ok
+    assert not store.reject(doc_id, "no", user="vic", expected_version=theirs.version).ok
+    assert store.document(doc_id).fields["refills"].value == "2"
+    assert store.save_draft(doc_id, {"refills": "4"}, user="uma", expected_version=mine.version).ok
+
+
+def test_a_claim_expires_after_idle_time_and_can_be_taken_over(store: Store, clock: FakeClock) -> None:
+    doc_id = extracted(store)
+    first = store.start_review(doc_id, user="uma")
+    clock.advance(minutes=DEFAULT_CLAIM_MINUTES - 1)
+    assert store.start_review(doc_id, user="vic").claimed_by == "uma"
+    saved = store.save_draft(doc_id, {"refills": "4"}, user="uma", expected_version=first.version)
+    assert saved.ok  # a save is activity: the idle time starts again
+    clock.advance(minutes=DEFAULT_CLAIM_MINUTES - 1)
+    assert store.start_review(doc_id, user="vic").claimed_by == "uma"
+
+    clock.advance(minutes=2)  # uma idle for 31 minutes: the claim has expired
+    assert store.document(doc_id).claimed_by is None and store.documents()[0].claimed_by is None
+    assert store.next_for_review("vic") == doc_id
+    taken = store.start_review(doc_id, user="vic")
+    assert (taken.claimed_by, taken.claimed_at) == ("vic", clock.now)
+    # uma's form is now stale: her save is refused, nothing is overwritten.
+    late = store.save_draft(doc_id, {"refills": "7"}, user="uma", expected_version=saved.version)
+    assert not late.ok and "Someone else changed this document" in late.message
+    assert store.document(doc_id).fields["refills"].value == "4"
+    assert any(e.action == "claim" and e.user == "vic" for e in store.audit_log(document_id=doc_id))
+
+
+def test_opening_ones_own_claim_refreshes_it_without_a_new_version(store: Store, clock: FakeClock) -> None:
+    doc_id = extracted(store)
+    first = store.start_review(doc_id, user="uma")
+    clock.advance(minutes=DEFAULT_CLAIM_MINUTES - 1)
+    again = store.start_review(doc_id, user="uma")
+    assert again.version == first.version and again.claimed_at == clock.now
+    clock.advance(minutes=DEFAULT_CLAIM_MINUTES - 1)
+    assert store.start_review(doc_id, user="vic").claimed_by == "uma"
+
+
+def test_claim_minutes_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEDEXTRACT_CLAIM_MINUTES", "5")
+    assert claim_minutes() == 5
+    for bad in ("", "soon", "-3", "0"):
+        monkeypatch.setenv("MEDEXTRACT_CLAIM_MINUTES", bad)
+        assert claim_minutes() == DEFAULT_CLAIM_MINUTES
+
+
+def test_a_store_can_be_opened_with_a_short_claim(database_url: str, clock: FakeClock) -> None:
+    store = Store.open(database_url, clock=clock, claim_timeout=timedelta(minutes=2))
+    try:
+        doc_id = extracted(store)
+        store.start_review(doc_id, user="uma")
+        clock.advance(minutes=3)
+        assert store.start_review(doc_id, user="vic").claimed_by == "vic"
+    finally:
+        store.close()
+
+
+def test_claim_notice_names_the_holder_and_the_time(clock: FakeClock) -> None:
+    assert claim_notice("uma", clock.now) == f"being reviewed by uma since {clock.now:%H:%M} UTC"
+
+
+# ---- the review page -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    store = open_store(tmp_path, monkeypatch)
+    yield store
+    store.close()
+
+
+def review_as(user: str, doc_id: int, role: str = "clerk", at: AppTest | None = None) -> AppTest:
+    """pages/review.py for ``user`` with ``doc_id`` open (a new session unless ``at`` is given)."""
+    if at is None:
+        at = AppTest.from_file(REVIEW_PAGE, default_timeout=30)
+        at.session_state["user"] = user
+        at.session_state["role"] = role
+        at.session_state[ui_runtime.REVIEW_DOC] = doc_id
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(autouse=True)
+def _role_from_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page asks ui_runtime.current_role() when login provides it; here the session's "role"."""
+    import streamlit as st
+
+    monkeypatch.setattr(ui_runtime, "current_role", lambda: st.session_state.get("role"), raising=False)
+    monkeypatch.setattr(ui_runtime, "current_user", lambda: st.session_state.get("user", "clerk"))
+
+
+def test_a_second_reviewer_sees_the_document_read_only_with_who_holds_it(app_store: Any) -> None:
+    [doc_id] = seed(app_store)
+    review_as("uma", doc_id)
+    assert app_store.document(doc_id).claimed_by == "uma"
+
+    vic = review_as("vic", doc_id)
+    shown = texts(vic).replace("\\", "")  # the page escapes markdown; read it as a person would
+    assert "Read only: this document is being reviewed by uma since" in shown
+    widgets = [w for w in (*vic.text_input, *vic.text_area) if w.key.startswith(f"field_{doc_id}_")]
+    assert widgets and all(w.disabled for w in widgets)
+    assert not [b for b in vic.button if b.key in (f"review_save_{doc_id}", f"review_verify_{doc_id}")]
+    assert app_store.document(doc_id).claimed_by == "uma"
+
+
+def test_the_second_reviewer_takes_over_an_expired_claim_with_the_stored_values(
+    app_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    [doc_id] = seed(app_store)
+    uma = review_as("uma", doc_id)
+    uma.text_input(key=ui_state.field_key(doc_id, "refills")).input("4").run()
+    uma.button(key=f"review_save_{doc_id}").click().run()
+    vic = review_as("vic", doc_id)
+    assert "Read only" in texts(vic)
+
+    monkeypatch.setenv("MEDEXTRACT_CLAIM_MINUTES", "0.0001")  # every claim is expired at once
+    monkeypatch.setattr(ui_runtime, "get_store", lambda: Store.open(claim_timeout=timedelta(0)))
+    vic = review_as("vic", doc_id, at=vic)
+    assert "Read only" not in texts(vic)
+    assert app_store.document(doc_id).claimed_by == "vic"
+    refills = vic.text_input(key=ui_state.field_key(doc_id, "refills"))
+    assert refills.value == "4" and not refills.disabled
