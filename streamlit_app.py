@@ -1,14 +1,16 @@
-"""MedExtract's review app: upload, review queue, review screen, records export, dashboard.
+"""MedExtract's review app: upload, review queue, review screen, records export, dashboard, users.
 
 Run with `make run` (or `streamlit run streamlit_app.py`). The pages in pages/ only lay out
 widgets; they talk to the database through medextract.store.Store, opened once per process.
+Nobody sees a page before signing in; each role sees only its pages (medextract.auth.PAGE_ROLE),
+and the restricted pages check the role again themselves.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from medextract import ui_runtime, ui_state
+from medextract import auth, ui_runtime, ui_state
 
 st.set_page_config(page_title="MedExtract", page_icon="🩺", layout="wide")
 
@@ -16,15 +18,35 @@ st.set_page_config(page_title="MedExtract", page_icon="🩺", layout="wide")
 # the app, so documents uploaded earlier are extracted even before the Upload page is visited.
 ui_runtime.get_store()
 
-page = st.navigation(
-    [
-        st.Page(ui_runtime.UPLOAD_PAGE, title="Upload", icon=":material/upload_file:", default=True),
-        st.Page(ui_runtime.QUEUE_PAGE, title="Queue", icon=":material/inbox:"),
-        st.Page(ui_runtime.REVIEW_PAGE, title="Review", icon=":material/fact_check:"),
-        st.Page(ui_runtime.RECORDS_PAGE, title="Records & export", icon=":material/table_view:"),
-        st.Page(ui_runtime.DASHBOARD_PAGE, title="Dashboard", icon=":material/monitoring:"),
-    ]
-)
-with st.sidebar:
-    st.caption(f"Signed in as {ui_state.escape_markdown(ui_runtime.current_user())}")
+PAGES = [  # (path, title, icon), in menu order
+    (ui_runtime.UPLOAD_PAGE, "Upload", ":material/upload_file:"),
+    (ui_runtime.QUEUE_PAGE, "Queue", ":material/inbox:"),
+    (ui_runtime.REVIEW_PAGE, "Review", ":material/fact_check:"),
+    (ui_runtime.RECORDS_PAGE, "Records & export", ":material/table_view:"),
+    (ui_runtime.DASHBOARD_PAGE, "Dashboard", ":material/monitoring:"),
+    (ui_runtime.USERS_PAGE, "Users", ":material/manage_accounts:"),
+]
+
+identity = ui_runtime.signed_in()
+if identity is None or identity.role is None:
+    # Only the login page exists: any other URL lands there too.
+    page = st.navigation(
+        [st.Page(ui_runtime.LOGIN_PAGE, title="Log in", icon=":material/login:", default=True)]
+    )
+else:
+    allowed = [(path, title, icon) for path, title, icon in PAGES if auth.may_open(identity.role, path)]
+    page = st.navigation(
+        [
+            st.Page(path, title=title, icon=icon, default=index == 0)
+            for index, (path, title, icon) in enumerate(allowed)
+        ]
+    )
+    with st.sidebar:
+        shown = identity.display_name
+        if shown != identity.username:
+            shown = f"{shown} ({identity.username})"
+        st.caption(f"Signed in as {ui_state.escape_markdown(shown)}")
+        st.caption(f"Role: {auth.role_label(identity.role)}")
+        if st.button("Log out", key="logout", icon=":material/logout:"):
+            ui_runtime.log_out()
 page.run()

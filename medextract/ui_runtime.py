@@ -1,16 +1,24 @@
 """What every page of the review app shares: the one Store per process, the user, cached images.
 
 This is the only module besides the pages that imports Streamlit; the logic it calls lives in
-``ui_state`` and ``imaging``.
+``ui_state``, ``imaging``, ``auth`` and ``accounts``.
+
+Signing in: a password sign-in puts the username in session state (``USER``, with ``METHOD`` =
+"password"); single sign-on is Streamlit's own cookie, read through ``st.user``. Either way the
+account is looked up again on every run (``signed_in``), so a deactivation or a role change
+applies at the next click, and session state never decides a role by itself.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
-from medextract import imaging, ui_state
+from medextract import auth, imaging, ui_state
+from medextract.accounts import Accounts
 from medextract.store import Store
 from medextract.worker import ensure_background_worker
 
@@ -19,6 +27,12 @@ QUEUE_PAGE = "pages/queue.py"
 REVIEW_PAGE = "pages/review.py"
 RECORDS_PAGE = "pages/records.py"
 DASHBOARD_PAGE = "pages/dashboard.py"
+USERS_PAGE = "pages/admin_users.py"
+LOGIN_PAGE = "pages/login.py"
+
+USER = "user"  # session key: the signed-in username (ui_state.current_user_from reads it)
+METHOD = "auth_method"  # session key: "password" once a password sign-in succeeded
+SSO_SEEN = "auth_sso_seen"  # session key: the SSO username whose sign-in this session audited
 
 REVIEW_DOC = "review_doc_id"  # session key: the document open on the Review page
 DISPLAY_WIDTH = 1400  # pixels; wide enough to read handwriting at full column width
@@ -63,9 +77,114 @@ def get_store() -> Store:
     return store
 
 
+@st.cache_resource(show_spinner=False)
+def _open_accounts(url: str, data_dir: str) -> Accounts:
+    """One Accounts per database per process, over the same Store (and connection pool)."""
+    return Accounts(_open_store(url, data_dir))
+
+
+def get_accounts() -> Accounts:
+    """User management for the configured database."""
+    return _open_accounts(*store_identity())
+
+
 def current_user() -> str:
-    """The person using the app; the one place a later login will plug into."""
+    """The signed-in username (every page but the login page runs only for a signed-in person)."""
     return ui_state.current_user_from(st.session_state)
+
+
+def current_role() -> str | None:
+    """The signed-in person's role ("clerk", "supervisor", "admin"), None when signed out or none."""
+    identity = signed_in()
+    return identity.role if identity is not None else None
+
+
+def _secrets_section(name: str) -> Mapping[str, Any] | None:
+    try:
+        section = st.secrets.get(name)
+    except (FileNotFoundError, KeyError):  # no secrets file: no SSO, default settings
+        return None
+    return section if isinstance(section, Mapping) else None
+
+
+def sso_enabled() -> bool:
+    """Single sign-on is offered when secrets.toml has an ``[auth]`` section (st.login's config)."""
+    return _secrets_section("auth") is not None
+
+
+def _sso_claims() -> dict[str, Any] | None:
+    """The ID-token claims of the SSO user of this session, or None when nobody signed in by SSO."""
+    info = st.user.to_dict()
+    return info if info.get("is_logged_in") is True else None
+
+
+def signed_in() -> auth.Identity | None:
+    """Who uses this session, looked up afresh; None when nobody has signed in (or no longer may).
+
+    An SSO identity may have ``role`` None (signed in at the provider, no access here). The first
+    time a session sees an SSO identity, its sign-in is audited ("login", or "login_failed" with
+    the reason).
+    """
+    if st.session_state.get(METHOD) == "password":
+        account = get_accounts().get(str(st.session_state.get(USER, "")))
+        if account is not None and account.active and account.has_password:
+            return auth.Identity(account.username, account.display_name, account.role, "password")
+        return None
+    claims = _sso_claims()
+    if claims is None:
+        return None
+    identity = auth.sso_identity(
+        claims, get_accounts().get, auth.role_claim_name(_secrets_section("medextract"))
+    )
+    if identity is None:
+        return None
+    if st.session_state.get(SSO_SEEN) != identity.username:
+        st.session_state[SSO_SEEN] = identity.username
+        if identity.role is None:
+            get_store().audit(
+                identity.username, "login_failed", detail={"method": "oidc", "reason": identity.problem}
+            )
+        else:
+            get_store().audit(identity.username, "login", detail={"method": "oidc", "role": identity.role})
+    if identity.role is not None:
+        st.session_state[USER] = identity.username
+    return identity
+
+
+def log_in(username: str, password: str) -> str | None:
+    """Check a password sign-in (audited, with lockout); None on success, else the message to show."""
+    result = get_accounts().authenticate(username, password)
+    if not result.ok or result.account is None:
+        return result.message
+    st.session_state.clear()  # nothing from before the sign-in carries over into the new session
+    st.session_state[USER] = result.account.username
+    st.session_state[METHOD] = "password"
+    return None
+
+
+def log_out() -> None:
+    """End the session: audit it, forget session state, and drop the SSO cookie when there is one."""
+    identity = signed_in()
+    if identity is not None:
+        get_store().audit(identity.username, "logout", detail={"method": identity.method})
+    st.session_state.clear()
+    if _sso_claims() is not None:
+        st.logout()  # clears Streamlit's identity cookie and starts a new session
+    else:
+        st.rerun()
+
+
+def require_page_role(page: str) -> auth.Identity:
+    """The guard at the top of a restricted page: stop with an error unless the role may use it."""
+    identity = signed_in()
+    if identity is None or identity.role is None:
+        st.error("Please log in first.")
+        st.stop()
+    needed = auth.PAGE_ROLE.get(page, "clerk")
+    if not auth.has_role(identity.role, needed):
+        st.error(auth.needed_role_message(needed))
+        st.stop()
+    return identity
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -7,6 +7,9 @@ import streamlit as st
 
 from medextract import ui_runtime, ui_state
 
+# Supervisors and admins only: refuse before reading anything, also when opened by URL.
+ui_runtime.require_page_role(ui_runtime.DASHBOARD_PAGE)
+
 store = ui_runtime.get_store()
 stats = store.dashboard()
 

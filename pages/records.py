@@ -10,6 +10,9 @@ from medextract import export, ui_runtime, ui_state
 
 ANYONE = "Anyone"
 
+# Supervisors and admins only: refuse before reading anything, also when opened by URL.
+ui_runtime.require_page_role(ui_runtime.RECORDS_PAGE)
+
 store = ui_runtime.get_store()
 
 st.title("Verified records")

@@ -124,9 +124,37 @@ def _unique_png(name: str, index: int) -> bytes:
     return out.getvalue()
 
 
-def app(page: str | None = None, **state: Any) -> AppTest:
-    """The app, run once (optionally on ``page``), with session state set beforehand."""
+def login_state(user: str = "clerk", role: str = "admin", *, url: str | None = None) -> dict[str, Any]:
+    """Session state of a signed-in password user; the one way AppTest tests get past the login.
+
+    Creates the account (or sets its role) in the database the app under test opens (``url``,
+    default as ``open_store`` set it up): the app looks the account up on every run and never
+    trusts session state alone.
+    """
+    from medextract.accounts import Accounts
+    from medextract.store import Store
+
+    store = Store.open(url)
+    try:
+        accounts = Accounts(store)
+        if accounts.get(user) is None:
+            accounts.create(user, role=role, by="test", password="test password 123")
+        else:
+            accounts.set_role(user, role, by="test")
+    finally:
+        store.close()
+    return {"user": user, "auth_method": "password"}
+
+
+def app(page: str | None = None, *, role: str | None = "admin", **state: Any) -> AppTest:
+    """The app, run once (optionally on ``page``), with session state set beforehand.
+
+    Signed in as ``state["user"]`` (default "clerk") with ``role`` (default admin: every page);
+    ``role=None`` runs it signed out.
+    """
     at = AppTest.from_file(str(APP), default_timeout=30)
+    if role is not None:
+        state = {**login_state(state.get("user", "clerk"), role), **state}
     for key, value in state.items():
         at.session_state[key] = value
     at.run()

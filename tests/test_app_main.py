@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from medextract import ui_runtime
-from tests.app_support import APP, app, open_store, seed
+from tests.app_support import APP, app, login_state, open_store, seed
 
 PAGES = [
     ui_runtime.UPLOAD_PAGE,
@@ -60,12 +60,16 @@ def test_secrets_database_url_wins_over_the_environment(
     monkeypatch.setenv("DATABASE_URL", env_url)
 
     at = AppTest.from_file(str(APP), default_timeout=30)
+    for key, value in login_state().items():
+        at.session_state[key] = value
     at.run()
     at.switch_page(ui_runtime.QUEUE_PAGE).run()
     assert waiting_count(at) == "1"
 
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.secrets["DATABASE_URL"] = secret_url
+    for key, value in login_state(url=secret_url).items():
+        at.session_state[key] = value
     at.run()
     at.switch_page(ui_runtime.QUEUE_PAGE).run()
     assert waiting_count(at) == "2"
