@@ -23,6 +23,8 @@ from extraction.types import Box, FieldResult, Line, PageText, Word, union_box
 RegionReader = Callable[[int, Box], list[Word]]
 
 LABEL_MIN_SCORE = 0.8
+# A value printed beside its label sits within this many line heights of it.
+BESIDE_MAX_GAP = 8.0
 # A crop re-read below this mean word confidence is noise, not a value.
 REREAD_MIN_CONFIDENCE = 0.6
 # A line this much taller than the page's text and at most 2 characters long is a glyph (the Rx
@@ -92,7 +94,7 @@ def _find(
         return Found(0, [], [], 0.0), f"{missing} was not found"
     found = replace(_read_value(spec, doc_type, pages[anchor.page], anchor), anchor_line=anchor.line)
     if reread and spec.labels and not _has_expected_value(spec, found):
-        again = _reread_value(spec, pages[anchor.page], anchor, reread)
+        again = _reread_value(spec, doc_type, pages[anchor.page], anchor, reread)
         found = replace(again, anchor_line=anchor.line) if again else found
     return found, None
 
@@ -186,7 +188,7 @@ def _words_of_span(line: Line, start: int, end: int) -> list[Word]:
 
 
 def _read_value(spec: FieldSpec, doc_type: DocumentType, page: PageText, anchor: Anchor) -> Found:
-    right = _words_right_of(anchor, page, doc_type) if spec.position != "below" else []
+    right = _words_right_of(anchor, page, doc_type, spec) if spec.position != "below" else []
     texts: list[str] = []
     words: list[Word] = []
     if right and _has_value_text(right):
@@ -201,30 +203,29 @@ def _read_value(spec: FieldSpec, doc_type: DocumentType, page: PageText, anchor:
             texts += [line.text for line in more]
             words += [w for line in more for w in line.words]
     elif spec.position != "right":
-        below = _lines_below(
-            page, anchor.box, doc_type, spec, start_gap=spec.max_first_gap, limit=spec.max_lines
-        )
+        column = (anchor.box[0], anchor.box[1], page.width, anchor.box[3]) if spec.wide else anchor.box
+        below = _lines_below(page, column, doc_type, spec, start_gap=spec.max_first_gap, limit=spec.max_lines)
         texts = [line.text for line in below]
         words = [w for line in below for w in line.words]
     return Found(page.index, texts, words, anchor.score)
 
 
-def _words_right_of(anchor: Anchor, page: PageText, doc_type: DocumentType) -> list[Word]:
-    """The value words right of a label: the rest of its line, else the nearest line beside it on
+def _words_right_of(anchor: Anchor, page: PageText, doc_type: DocumentType, spec: FieldSpec) -> list[Word]:
+    """The value words right of a label: the rest of its line, else a line just beside it on
     the same row (OCR often puts a number on an underline in a line of its own), up to the next
-    label. Lines that are themselves labels are never taken."""
+    label. A line beyond BESIDE_MAX_GAP line heights is the next column, never this value."""
     words = _until_next_label(_after_label_tail(list(anchor.words_after), anchor), doc_type)
     if _has_value_text(words):
         return words
-    reach = anchor.box[2] + 0.3 * page.width
+    reach = anchor.box[2] + BESIDE_MAX_GAP * _typical_height(page)
     beside = [
         line
         for line in page.lines
-        if line.box[0] >= anchor.box[2] - 2
-        and line.box[0] <= reach
+        if anchor.box[2] - 2 <= line.box[0] <= reach
         and line is not anchor.line
         and _overlaps_vertically(line.box, anchor.box)
         and not _is_label_line(line, doc_type)
+        and (not spec.pattern or re.search(spec.pattern, line.text))
     ]
     if not beside:
         return words
@@ -267,7 +268,9 @@ def _has_expected_value(spec: FieldSpec, found: Found) -> bool:
     return _has_value_text(found.words)
 
 
-def _reread_value(spec: FieldSpec, page: PageText, anchor: Anchor, reread: RegionReader) -> Found | None:
+def _reread_value(
+    spec: FieldSpec, doc_type: DocumentType, page: PageText, anchor: Anchor, reread: RegionReader
+) -> Found | None:
     """Read the spot where the value should be once more; None when that finds nothing usable.
 
     A re-read must be confident and fit the field's pattern: dust read as "ee" under an empty
@@ -279,8 +282,13 @@ def _reread_value(spec: FieldSpec, page: PageText, anchor: Anchor, reread: Regio
     if spec.position != "below":
         regions.append((x1, int(y0 - 0.4 * h), _right_limit(page, anchor), int(y1 + 0.4 * h)))
     if spec.position != "right":
-        below = [ln.box[1] for ln in page.lines if ln.box[1] > y1 and _overlaps(ln.box, anchor.box)]
-        bottom = min(min(below, default=int(y1 + 3 * h)), int(y1 + 3 * h))
+        # Down to the next label in the column: the misread value line itself lies in between.
+        labels_below = [
+            ln.box[1]
+            for ln in page.lines
+            if ln.box[1] > y1 and _overlaps(ln.box, anchor.box) and _is_label_line(ln, doc_type)
+        ]
+        bottom = min(min(labels_below, default=int(y1 + 3 * h)), int(y1 + 3 * h))
         regions.append((int(x0 - 0.5 * h), y1, int(max(x1, x0 + 6 * h)), bottom))
     for region in regions:
         words = _keep_text(reread(page.index, region))

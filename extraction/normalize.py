@@ -42,8 +42,24 @@ def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:
     return normalizer(joined, spec) if normalizer else (joined, None)
 
 
+_NAME_LOOKALIKES = str.maketrans({"!": "l", "|": "l", "1": "l", "0": "o"})
+
+
 def _person(text: str, spec: FieldSpec) -> tuple[str, str | None]:
-    return text.rstrip(",;:"), None
+    """Trailing punctuation dropped; letters OCR turns into '!', '|', '1' or '0' inside a word
+    are repaired and flagged ("Chery! Turner"); a leading "Or"/"Br" before a name becomes "Dr"."""
+    value = text.rstrip(",;:")
+    repaired = " ".join(_repair_name_word(word) for word in value.split(" "))
+    repaired = re.sub(r"^(Or|Br)(\.?) ", r"Dr\2 ", repaired)
+    if repaired != value:
+        return repaired, f"read {value!r}, taken as {repaired!r}"
+    return value, None
+
+
+def _repair_name_word(word: str) -> str:
+    letters = sum(ch.isalpha() for ch in word)
+    odd = sum(ch in "!|10" for ch in word)
+    return word.translate(_NAME_LOOKALIKES) if odd and letters >= 2 and odd < letters else word
 
 
 def _integer(text: str, spec: FieldSpec) -> tuple[str, str | None]:
@@ -57,7 +73,10 @@ def _integer(text: str, spec: FieldSpec) -> tuple[str, str | None]:
             numbers.append((core, None))
             continue
         guessed = core.translate(_DIGIT_LOOKALIKES)
-        if _is_number(guessed) and any(ch.isdecimal() for ch in core):
+        # A look-alike needs a real digit beside it ("1O"), or to stand alone as the first,
+        # short token ("O" on a refill line): "Dose" must not become a number.
+        alone = not numbers and len(core) <= 2 and core is tokens[0]
+        if _is_number(guessed) and (alone or any(ch.isdecimal() for ch in core)):
             numbers.append((guessed, f"read {core!r}, taken as {guessed}"))
     if len(numbers) > 1 and all(tokens[i] for i in range(len(numbers))) and _adjacent(tokens, numbers):
         joined = "".join(number for number, _ in numbers)
@@ -121,7 +140,16 @@ def _pattern_match(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     return found.group(0), (f"extra text {extra!r} left out" if extra else None)
 
 
+def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
+    """'May 21. 2020' (comma read as a full stop) is repaired and flagged."""
+    repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})\. (\d{4})$", r"\1, \2", text)
+    if repaired != text:
+        return repaired, f"read {text!r}, taken as {repaired!r}"
+    return text, None
+
+
 _NORMALIZERS = {
+    "date": _date,
     "person": _person,
     "integer": _integer,
     "yesno": _yes_no,

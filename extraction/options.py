@@ -20,8 +20,8 @@ class Options:
     """
 
     dpi: int = 300
-    min_ocr_dpi: int = 0
-    """Pages below this resolution are enlarged to it after cleaning, before OCR (0 = never)."""
+    text_height: int = 24
+    """Pages are scaled so their glyphs are about this many pixels high before OCR (0 = never)."""
     psm: int = 3
     """Tesseract page segmentation mode for the page pass (3 = automatic, 11 = sparse text)."""
     max_pages: int = _env_int("MEDEXTRACT_MAX_PAGES", 50)

@@ -42,6 +42,9 @@ class FieldSpec:
     max_first_gap: float = 3.5
     max_gap: float = 1.6
     range: tuple[float, float] | None = None
+    wide: bool = False
+    """Value lines may sit anywhere right of the anchor's left edge, not only under it (the
+    medicines under a short 'Address:' label when the address is blank)."""
     line_pattern: str | None = None
     """A regex every line of the value should match; a line that does not is flagged."""
     line_hint: str = ""
