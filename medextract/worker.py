@@ -11,6 +11,7 @@ import argparse
 import importlib
 import io
 import logging
+import os
 import signal
 import sys
 import threading
@@ -29,10 +30,35 @@ _workers: dict[str, tuple[threading.Thread, threading.Event]] = {}
 _workers_lock = threading.Lock()
 
 
+def _env_limit(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else default
+
+
+def engine_options() -> Any:
+    """The engine's Options with the limits read from the environment now, not at import time.
+
+    MEDEXTRACT_MAX_PAGES and MEDEXTRACT_MAX_PAGE_PIXELS apply to the next document without a
+    restart (the engine's own defaults are fixed when it is first imported).
+    """
+    from dataclasses import replace
+
+    from extraction import DEFAULT_OPTIONS
+
+    return replace(
+        DEFAULT_OPTIONS,
+        max_pages=_env_limit("MEDEXTRACT_MAX_PAGES", DEFAULT_OPTIONS.max_pages),
+        max_page_pixels=_env_limit("MEDEXTRACT_MAX_PAGE_PIXELS", DEFAULT_OPTIONS.max_page_pixels),
+    )
+
+
 def _default_extract() -> ExtractFn:
     from extraction import extract  # lazily: medextract imports without the engine
 
-    return extract
+    def extract_with_limits(source: Any, **kwargs: Any) -> Any:
+        return extract(source, options=kwargs.pop("options", None) or engine_options(), **kwargs)
+
+    return extract_with_limits
 
 
 def _default_engine_errors() -> tuple[type[BaseException], ...]:

@@ -1,0 +1,263 @@
+"""Bad input through the path the Upload page uses: ``intake.intake`` then the worker (real engine).
+
+Each case: a clear message naming the file and the problem, the rest of the batch goes on, nothing
+half-stored. Cheap checks refuse at upload (no row at all); expensive ones end "failed" with the
+engine's message, bytes kept, re-queueable. The last test prints the tally: inputs, crashes, lost.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import shutil
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from extraction import Options, extract
+from medextract import intake, worker
+from medextract.models import Document, FieldExtraction, PageImage
+from medextract.store import Store
+from tests.app_support import _unique_png
+from tests.conftest import REPO, require
+from tests.test_load import encrypt_pdf, huge_blank_png, pdf_bytes, zero_page_pdf
+
+TALLY = {"inputs": 0, "crashes": 0, "lost": 0}
+GOOD_PNG = _unique_png("good", 0)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input: its name and bytes (built lazily), and what must happen to it."""
+
+    filename: str
+    make: Callable[[Path], bytes]
+    outcome: str  # "refused" (at upload) or "failed" (in the worker)
+    message: str  # a regex the message must match (the file's name is checked separately)
+
+
+def _truncated_pdf(_: Path) -> bytes:
+    data = pdf_bytes(2)
+    return data[: len(data) // 2]
+
+
+def _truncated_png(_: Path) -> bytes:
+    return GOOD_PNG[: len(GOOD_PNG) // 2]
+
+
+CASES = {
+    "empty": Case("empty.pdf", lambda _: b"", "refused", r"is empty \(0 bytes\)"),
+    "text named .pdf": Case("notes.pdf", lambda _: b"just some text\n" * 20, "refused", "not a PDF, PNG"),
+    "exe named .png": Case("photo.png", lambda _: b"MZ\x90\x00" + bytes(300), "refused", "not a PDF, PNG"),
+    "html named .jpg": Case(
+        "scan.jpg", lambda _: b"<html><script>alert(1)</script></html>", "refused", "not a PDF, PNG"
+    ),
+    "over the byte limit": Case(
+        "big scan.pdf",
+        lambda _: b"%PDF-1.4\n" + bytes(3 * 1024 * 1024),
+        "refused",
+        r"3\.0 MB; the limit is 2\.0 MB",
+    ),
+    "truncated pdf": Case("cut.pdf", _truncated_pdf, "failed", "damaged or incomplete"),
+    "garbage after %PDF": Case("junk.pdf", lambda _: b"%PDF-1.7\n" + os.urandom(2000), "failed", "damaged"),
+    "password-protected pdf": Case(
+        "locked.pdf", lambda tmp: encrypt_pdf(tmp, "user-secret"), "failed", "password-protected"
+    ),
+    "zero-page pdf": Case("nothing.pdf", lambda _: zero_page_pdf(), "failed", "no pages"),
+    "hundreds of pages": Case(
+        "book.pdf", lambda _: pdf_bytes(300, (60, 80)), "failed", "300 pages; the limit is 50"
+    ),
+    "decompression bomb": Case(
+        "bomb.png", lambda _: huge_blank_png(20_000, 20_000), "failed", r"20000x20000 pixels|too large"
+    ),
+    "truncated png": Case("half.png", _truncated_png, "failed", "damaged or incomplete"),
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv(intake.MAX_UPLOAD_MB_ENV, "2")
+    opened = Store.open(f"sqlite:///{tmp_path / 'medextract.db'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def tools() -> None:
+    require(shutil.which("pdfinfo") is not None, "poppler-utils is not installed")
+
+
+def run_batch(store: Store, batch: list[tuple[str, bytes]], extract_fn: Any = None) -> list[Any]:
+    """Upload every file as the Upload page does, then run the worker; counts crashes and losses."""
+    outcomes = []
+    for name, data in batch:
+        TALLY["inputs"] += 1
+        try:
+            outcomes.append(intake.intake(store, name, data, uploader="uma"))
+        except Exception:  # the page would show a traceback: a crash
+            TALLY["crashes"] += 1
+            raise
+    try:
+        worker.process_pending(store, extract_fn=extract_fn)
+    except Exception:
+        TALLY["crashes"] += 1
+        raise
+    for (_, data), outcome in zip(batch, outcomes, strict=True):
+        if outcome.accepted and not stored_intact(store, outcome.document_id, data):
+            TALLY["lost"] += 1
+    crashed = [d for d in store.documents() if "Unexpected error" in (d.error or "")]
+    TALLY["crashes"] += len(crashed)
+    assert not crashed, [d.error for d in crashed]
+    return outcomes
+
+
+def stored_intact(store: Store, doc_id: int, data: bytes) -> bool:
+    with store.engine.connect() as conn:
+        sha = conn.execute(select(Document.sha256).where(Document.id == doc_id)).scalar()
+    return sha == hashlib.sha256(data).hexdigest()
+
+
+def results_of(store: Store, doc_id: int) -> tuple[int, int]:
+    """(field rows, page images) stored for one document."""
+    with store.engine.connect() as conn:
+        fields = conn.execute(select(FieldExtraction.id).where(FieldExtraction.document_id == doc_id)).all()
+        pages = conn.execute(select(PageImage.id).where(PageImage.document_id == doc_id)).all()
+    return len(fields), len(pages)
+
+
+@pytest.mark.parametrize("case_id", list(CASES))
+def test_bad_input_is_refused_or_failed_with_its_message_and_the_batch_goes_on(
+    case_id: str, store: Store, tools: None, tmp_path: Path
+) -> None:
+    case = CASES[case_id]
+    good_fn = "good.png"
+    outcomes = run_batch(store, [(case.filename, case.make(tmp_path)), (good_fn, GOOD_PNG)], fake_then_real())
+    bad, good = outcomes
+    assert good.accepted and store.document(good.document_id).status == "extracted"
+    if case.outcome == "refused":
+        assert not bad.accepted and bad.document_id is None
+        assert bad.message.startswith(case.filename) and re.search(case.message, bad.message), bad.message
+        assert [d.filename for d in store.documents()] == [good_fn]  # nothing half-stored
+    else:
+        assert bad.accepted
+        doc = store.document(bad.document_id)
+        assert doc.status == "failed" and re.search(case.message, doc.error or ""), doc.error
+        assert results_of(store, doc.id) == (0, 0)  # no partial record
+        summary = next(d for d in store.documents() if d.id == doc.id)
+        assert summary.filename == case.filename and summary.error == doc.error  # shown together
+
+
+def fake_then_real() -> Callable[..., Any]:
+    """The real engine, except for the good file, which a fake reads (no OCR: fast, no tesseract)."""
+    from tests.app_support import fake_extract
+
+    real = worker._default_extract()
+    fake = fake_extract()
+
+    def extract_fn(data: bytes, **kwargs: Any) -> Any:
+        return fake(data, **kwargs) if data == GOOD_PNG else real(data, **kwargs)
+
+    return extract_fn
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("Rezept für Müller 処方箋.png", "Rezept für Müller 処方箋.png"),
+        ("../../etc/passwd.png", "passwd.png"),
+        ("C:\\Users\\ann\\scans\\rx 1.png", "rx 1.png"),
+        ("<img src=x onerror=alert(1)> :red[x] $$.png", "<img src=x onerror=alert(1)> :red[x] $$.png"),
+        ("bad\x00name\n.png", "badname.png"),
+        ("..", "unnamed"),
+        ("", "unnamed"),
+    ],
+)
+def test_file_names_are_kept_as_text_without_directories(store: Store, sent: str, stored: str) -> None:
+    TALLY["inputs"] += 1
+    outcome = intake.intake(store, sent, _unique_png(sent, 7), uploader="uma")
+    assert outcome.accepted, outcome.message
+    name = store.document(outcome.document_id).filename
+    assert name == stored and "/" not in name and "\\" not in name
+    assert stored_intact(store, outcome.document_id, _unique_png(sent, 7))
+
+
+def test_the_same_document_twice_is_reported_as_a_duplicate_not_queued_again(store: Store) -> None:
+    data = _unique_png("twice", 1)
+    first, second = run_batch(store, [("a.png", data), ("copy of a.png", data)], fake_then_real())
+    assert first.accepted and not second.accepted and second.duplicate_of == first.document_id
+    assert second.message.startswith("copy of a.png: duplicate") and "already uploaded" in second.message
+    assert len(store.documents()) == 1
+
+
+def test_the_byte_limit_defaults_to_the_uploaders_and_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    monkeypatch.delenv(intake.MAX_UPLOAD_MB_ENV, raising=False)
+    assert intake.max_upload_bytes() == config["server"]["maxUploadSize"] * 1024 * 1024
+    monkeypatch.setenv(intake.MAX_UPLOAD_MB_ENV, "0.5")
+    assert intake.max_upload_bytes() == 512 * 1024
+    for bad in ("lots", "-1", "0"):
+        monkeypatch.setenv(intake.MAX_UPLOAD_MB_ENV, bad)
+        assert intake.max_upload_bytes() == 50 * 1024 * 1024
+
+
+def test_the_page_limit_comes_from_the_environment_at_extraction_time(
+    store: Store, tools: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEDEXTRACT_MAX_PAGES", "2")
+    [outcome] = run_batch(store, [("three.pdf", pdf_bytes(3, (60, 80)))])
+    assert "3 pages; the limit is 2" in (store.document(outcome.document_id).error or "")
+    monkeypatch.setenv("MEDEXTRACT_MAX_PAGE_PIXELS", "1000")
+    [outcome] = run_batch(store, [("wide.png", _unique_png("wide", 3))])
+    assert "limit of 1,000" in (store.document(outcome.document_id).error or "")
+
+
+@pytest.mark.parametrize("tool", ["tesseract", "poppler"])
+def test_a_missing_tool_fails_the_document_with_what_to_install_and_it_can_be_requeued(
+    tool: str, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    data = pdf_bytes(1) if tool == "poppler" else _unique_png("needs-ocr", 1)
+    with monkeypatch.context() as patched:
+        patched.setenv("PATH", str(empty))
+        [outcome] = run_batch(store, [(f"scan by {tool}", data)])
+    doc = store.document(outcome.document_id)
+    hint = "poppler-utils" if tool == "poppler" else "tesseract-ocr"
+    assert doc.status == "failed" and f"{tool} is not installed" in (doc.error or "") and hint in doc.error
+    store.reextract(doc.id, doc_type=None, user="uma")
+    assert store.document(doc.id).status == "queued"  # back in the queue once the tool is installed
+
+
+def test_a_tool_that_hangs_fails_the_document_with_a_timeout(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for program in ("pdfinfo", "pdftoppm", "pdfimages"):
+        script = bin_dir / program
+        script.write_text("#!/bin/sh\nexec sleep 30\n")
+        script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    slow_tools = functools.partial(extract, options=Options(poppler_timeout=0.3))
+    [outcome] = run_batch(store, [("slow.pdf", pdf_bytes(1))], slow_tools)
+    doc = store.document(outcome.document_id)
+    assert doc.status == "failed" and "pdfinfo did not finish within 0.3 seconds" in (doc.error or "")
+
+
+def test_zz_summary_no_crashes_and_no_records_lost(capsys: pytest.CaptureFixture[str]) -> None:
+    """Runs last (file order): the tally of every input the suite tried."""
+    with capsys.disabled():
+        print(
+            f"\nbad-input suite: {TALLY['inputs']} inputs tried, "
+            f"{TALLY['crashes']} crashes, {TALLY['lost']} records lost"
+        )
+    assert TALLY["crashes"] == 0 and TALLY["lost"] == 0
