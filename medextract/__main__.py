@@ -1,0 +1,153 @@
+"""``python -m medextract``: manage user accounts from the server's shell.
+
+    python -m medextract create-user --role admin ana [--name "Ana Lee"] [--password-stdin | --sso]
+    python -m medextract list-users
+    python -m medextract set-role ana supervisor
+    python -m medextract set-password ana [--password-stdin]
+    python -m medextract deactivate ana
+    python -m medextract activate ana
+
+The database is the app's: ``--database-url``, else DATABASE_URL in ./.streamlit/secrets.toml,
+else the DATABASE_URL environment variable, else SQLite in $MEDEXTRACT_DATA_DIR (or ./data).
+Passwords are asked twice without echo, or read as one line from stdin (``--password-stdin``);
+there is never a default password. Exit codes: 0 done, 1 refused (the reason on stderr),
+2 bad command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+
+from medextract.accounts import MIN_PASSWORD_LENGTH, AccountError, Accounts, check_password, check_username
+from medextract.models import ROLES
+
+ACTOR = "cli"  # who the audit log names for changes made here
+SECRETS = Path(".streamlit") / "secrets.toml"
+
+
+class Refused(Exception):
+    """The command cannot be done; the message says why (exit code 1)."""
+
+
+def database_url(explicit: str | None) -> str | None:
+    """The database the app would use, from this directory (the app's precedence: secrets first)."""
+    if explicit:
+        return explicit
+    try:
+        secrets = tomllib.loads(SECRETS.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        secrets = {}
+    except tomllib.TOMLDecodeError as exc:
+        raise Refused(f"{SECRETS} is not valid TOML: {exc}") from exc
+    url = secrets.get("DATABASE_URL")
+    return url if isinstance(url, str) and url else os.environ.get("DATABASE_URL") or None
+
+
+def read_password(from_stdin: bool) -> str:
+    """A new password: one stdin line (without its line break), or typed twice at a prompt."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        password = line[:-1] if line.endswith("\n") else line
+        password = password[:-1] if password.endswith("\r") else password
+    else:
+        password = getpass.getpass(f"Password (at least {MIN_PASSWORD_LENGTH} characters): ")
+        if getpass.getpass("Password again: ") != password:
+            raise Refused("The two passwords differ.")
+    try:
+        check_password(password)
+    except AccountError as exc:
+        raise Refused(str(exc)) from exc
+    return password
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line: one subcommand per account operation."""
+    top = argparse.ArgumentParser(prog="python -m medextract", description="Manage MedExtract user accounts.")
+    top.add_argument("--database-url", help="the database (default: as the app finds it)")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    create = commands.add_parser("create-user", help="add an account")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--name", help="the name shown in the app (default: the username)")
+    how = create.add_mutually_exclusive_group()
+    how.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    how.add_argument("--sso", action="store_true", help="no password: signs in by single sign-on only")
+
+    commands.add_parser("list-users", help="show every account")
+
+    role = commands.add_parser("set-role", help="change an account's role")
+    role.add_argument("username")
+    role.add_argument("role", choices=ROLES)
+
+    password = commands.add_parser("set-password", help="set or reset an account's password")
+    password.add_argument("username")
+    password.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+
+    for name, text in (("deactivate", "block an account from signing in"), ("activate", "undo deactivate")):
+        commands.add_parser(name, help=text).add_argument("username")
+    return top
+
+
+def run(args: argparse.Namespace, accounts: Accounts) -> str:
+    """Carry out one command; the text to print. AccountError/Refused when refused."""
+    if args.command == "create-user":
+        name = check_username(args.username)  # refuse a bad or taken name before asking for a password
+        if accounts.get(name) is not None:
+            raise Refused(f"The username {name} is already taken.")
+        password = None if args.sso else read_password(args.password_stdin)
+        account = accounts.create(
+            args.username, role=args.role, display_name=args.name, password=password, by=ACTOR
+        )
+        how = "single sign-on" if password is None else "password"
+        return f"Created {account.username} ({account.role}, {how})."
+    if args.command == "list-users":
+        rows = [
+            f"{a.username}\t{a.role}\t{'active' if a.active else 'inactive'}\t"
+            f"{'password' if a.has_password else 'sso'}\t{a.display_name}"
+            for a in accounts.list()
+        ]
+        return "\n".join(["username\trole\tstatus\tsign-in\tname", *rows])
+    if args.command == "set-role":
+        account = accounts.set_role(args.username, args.role, by=ACTOR)
+        return f"{account.username} is now {account.role}."
+    if args.command == "set-password":
+        if accounts.get(args.username) is None:  # before asking for a password nobody can use
+            raise Refused(f"There is no user {args.username.strip().lower()}.")
+        account = accounts.set_password(args.username, read_password(args.password_stdin), by=ACTOR)
+        return f"New password set for {account.username}."
+    account = accounts.set_active(args.username, args.command == "activate", by=ACTOR)
+    return f"{account.username} is {'active' if account.active else 'deactivated'}."
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse, run, print; the exit code (argparse itself exits with 2 on a bad command line)."""
+    args = parser().parse_args(argv)
+    from medextract.store import Store  # after parsing: --help needs no database
+
+    try:
+        store = Store.open(database_url(args.database_url))
+    except Refused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        print(run(args, Accounts(store)))
+    except (AccountError, Refused) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (EOFError, KeyboardInterrupt):
+        print("\nerror: cancelled", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
