@@ -79,7 +79,9 @@ def records_to_csv(
     provenance: bool = False,
     fields: Sequence[str] | None = None,
 ) -> bytes:
-    """:func:`records_frame` as CSV bytes: UTF-8 with BOM (Excel), formula cells neutralised."""
+    """:func:`records_frame` as CSV bytes: UTF-8 with BOM (Excel), CRLF rows, formula cells neutralised."""
     frame = records_frame(records, doc_type, provenance=provenance, fields=fields)
     safe = frame.apply(lambda column: column.map(neutralize)) if len(frame) else frame
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows (RFC 4180): the csv writer then also quotes cells holding a bare "\r", which with
+    # "\n" rows would be left unquoted and split the row in a reader.
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -57,6 +57,7 @@ MAX_FILENAME = 255
 CLAIM_MINUTES_ENV = "MEDEXTRACT_CLAIM_MINUTES"
 DEFAULT_CLAIM_MINUTES = 30.0
 CLAIM_TOUCH_SECONDS = 60  # an open by the claimant refreshes the claim at most this often (one write)
+SAVES = ("edit", "verify")  # audit actions whose transaction also writes Edit rows
 WORKER_USER = "worker"  # the audit log's user for what the extraction worker does
 IN_CHUNK = 500  # ids per IN (...) list: stays under SQLite's and psycopg's parameter limits
 
@@ -878,10 +879,16 @@ class Store:
             for e in [*events, *exports]
             if e.action != "edit"  # the Edit rows below say more: old -> new per field
         ]
+        # An Edit row goes with the save or verify that wrote it: same user and time, in one
+        # transaction (the audit event is written after the Edit rows).
+        anchors = {(e.user, e.at): e.id for e in sorted(events, key=lambda e: -e.id) if e.action in SAVES}
         entries += [
-            HistoryEntry(e.at, e.user, "edit", f"{e.field}: {e.old!r} -> {e.new!r}", e.id) for e in edits
+            HistoryEntry(
+                e.at, e.user, "edit", f"{e.field}: {e.old!r} -> {e.new!r}", anchors.get((e.user, e.at), 0)
+            )
+            for e in sorted(edits, key=lambda e: e.id)
         ]
-        return sorted(entries, key=lambda h: (h.at, h.action != "edit", h.order))
+        return sorted(entries, key=lambda h: (h.at, h.order, h.action != "edit"))
 
     def dashboard(self) -> DashboardStats:
         """Status counts, verifications per UTC day, per-field correction rates, median review time."""
