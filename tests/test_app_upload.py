@@ -62,13 +62,14 @@ def test_finished_documents_get_review_now_and_failures_their_message(store: Any
 
 
 def test_duplicates_are_reported_not_queued_again(store: Any) -> None:
+    [(_, data, _)] = files("a.png")
     upload(app(), files("a.png"))
-    outcome = store.add_upload("copy-of-a.png", b"fake image a.png", uploader="clerk")
+    outcome = store.add_upload("copy-of-a.png", data, uploader="clerk")
     assert not outcome.accepted
-    at = upload(app(), [("copy-of-a.png", b"fake image a.png", PNG)])
+    at = upload(app(), [("copy-of-a.png", data, PNG)])
     assert len(store.documents()) == 1
     assert len(at.warning) == 1
-    assert at.warning[0].value == ui_state.escape_markdown(outcome.message)
+    assert at.warning[0].value == ui_state.escape_markdown(f"copy-of-a.png: duplicate. {outcome.message}")
 
 
 def test_a_forced_type_reaches_the_engine(store: Any) -> None:
