@@ -45,6 +45,14 @@ st.download_button(
     file_name=ui_state.export_file_name(doc_type, date.today()),
     mime="text/csv",
     key="records_download",
+    # Audited when clicked (this button renders on every rerun); the ids go into each doc's history.
+    on_click=store.log_export,
+    args=(ui_runtime.current_user(), records),
+    kwargs={
+        "doc_type": doc_type,
+        "provenance": provenance,
+        "filters": {"date_from": date_from or "", "date_to": date_to or "", "reviewer": reviewer},
+    },
     type="primary",
     icon=":material/download:",
     disabled=not records,

@@ -262,3 +262,22 @@ def test_supervisors_see_the_history_and_can_reopen_clerks_cannot(app_store: Any
     sue.button(key=f"review_reopen_{doc_id}").click().run()
     assert app_store.document(doc_id).status == "in_review"
     assert "reopen" in sue.text[0].value and "dose looks wrong" in sue.text[0].value
+
+
+def test_the_records_pages_download_button_audits_the_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.app_support import app
+
+    store = open_store(tmp_path, monkeypatch)
+    [doc_id] = seed(store)
+    view = store.start_review(doc_id, user="uma")
+    assert store.verify(doc_id, {}, user="uma", expected_version=view.version).ok
+    at = app("pages/records.py", user="sue", role="supervisor")
+    at.selectbox(key="records_type").select("prescription").run()
+    assert not [e for e in store.audit_log() if e.action == "export"]  # rendering is not exporting
+    at.get("download_button")[0].click().run()
+    [export] = [e for e in store.audit_log() if e.action == "export"]
+    assert export.user == "sue" and json.loads(export.detail)["document_ids"] == [doc_id]
+    assert "export" in [h.action for h in store.history(doc_id)]
+    store.close()
