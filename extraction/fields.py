@@ -18,9 +18,9 @@ from extraction.layout import LabelMatch, match_label
 from extraction.normalize import normalize
 from extraction.types import Box, FieldResult, Line, PageText, Word, union_box
 
-# Reads the words inside a box of a page again (a small crop, one line). Injected so this module
-# never calls tesseract itself; None in tests that run without OCR.
-RegionReader = Callable[[int, Box], list[Word]]
+# Reads the words inside a box of a page again (a small crop, one line; digits only when the
+# flag is set). Injected so this module never calls tesseract itself; None in tests without OCR.
+RegionReader = Callable[[int, Box, bool], list[Word]]
 
 LABEL_MIN_SCORE = 0.8
 # A value printed beside its label sits within this many line heights of it.
@@ -225,12 +225,20 @@ def _words_right_of(anchor: Anchor, page: PageText, doc_type: DocumentType, spec
         and line is not anchor.line
         and _overlaps_vertically(line.box, anchor.box)
         and not _is_label_line(line, doc_type)
-        and (not spec.pattern or re.search(spec.pattern, line.text))
+        and _fits_pattern(spec, line.text)
     ]
     if not beside:
         return words
     nearest = min(beside, key=lambda line: line.box[0])
     return _until_next_label(list(nearest.words), doc_type)
+
+
+def _fits_pattern(spec: FieldSpec, text: str) -> bool:
+    """True when ``text``, read as this field's value ("O" as a refill count is 0), fits its pattern."""
+    if not spec.pattern:
+        return True
+    value, _ = normalize(spec, [text])
+    return bool(value) and re.search(spec.pattern, value) is not None
 
 
 def _after_label_tail(words: list[Word], anchor: Anchor) -> list[Word]:
@@ -291,11 +299,11 @@ def _reread_value(
         bottom = min(min(labels_below, default=int(y1 + 3 * h)), int(y1 + 3 * h))
         regions.append((int(x0 - 0.5 * h), y1, int(max(x1, x0 + 6 * h)), bottom))
     for region in regions:
-        words = _keep_text(reread(page.index, region))
+        words = _keep_text(reread(page.index, region, spec.kind == "integer"))
         text = " ".join(w.text for w in words)
         if not words or statistics.fmean(w.confidence for w in words) < REREAD_MIN_CONFIDENCE:
             continue
-        if spec.pattern and not re.search(spec.pattern, text):
+        if not _fits_pattern(spec, text):  # judged as a value: "O" read for 0 still counts
             continue
         return Found(page.index, [text], words, anchor.score, reread=True)
     return None

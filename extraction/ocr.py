@@ -15,7 +15,7 @@ import numpy as np
 from extraction import tesseract
 from extraction.layout import group_lines
 from extraction.options import Options
-from extraction.preprocess import rotate_quarter
+from extraction.preprocess import erase_long_rules, rotate_quarter
 from extraction.types import PageText, Word
 
 # Below these the page probably is not upright (measured on rotated generated pages).
@@ -88,24 +88,31 @@ def _better(candidate: list[Word], current: list[Word]) -> bool:
 
 
 def read_region(
-    image: np.ndarray, region: tuple[int, int, int, int], dpi: int, options: Options
+    image: np.ndarray, region: tuple[int, int, int, int], dpi: int, options: Options, digits: bool = False
 ) -> list[Word]:
     """Read one small box of a page as a single line of text; boxes come back in page pixels.
 
-    The crop gets a white margin and, when its text is small, a 2x enlargement: tesseract
-    reads an isolated number far better that way than inside a whole page.
+    The crop loses its long horizontal rules (a value written on an underline), gets a white
+    margin and, when its text is small, a 2x enlargement: tesseract reads an isolated number far
+    better that way than inside a whole page. ``digits`` reads digits only.
     """
     height, width = image.shape[:2]
     x0, y0, x1, y1 = max(0, region[0]), max(0, region[1]), min(width, region[2]), min(height, region[3])
     if x1 - x0 < 4 or y1 - y0 < 4:
         return []
-    crop = image[y0:y1, x0:x1]
+    crop = erase_long_rules(image[y0:y1, x0:x1])
     scale = 2 if (y1 - y0) < 120 else 1
     if scale > 1:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     margin = 20
     crop = cv2.copyMakeBorder(crop, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
-    words = tesseract.read_words(crop, dpi=dpi * scale, timeout=options.tesseract_timeout, psm=7)
+    words = tesseract.read_words(
+        crop,
+        dpi=dpi * scale,
+        timeout=options.tesseract_timeout,
+        psm=7,
+        whitelist="0123456789" if digits else None,
+    )
     return [_to_page_frame(w, margin, scale, x0, y0) for w in words]
 
 

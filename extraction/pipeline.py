@@ -93,8 +93,8 @@ def extract(
 def _region_reader(images: list[np.ndarray], dpis: list[int], options: Options):  # type: ignore[no-untyped-def]
     """A RegionReader over this document's page images (see extraction.fields)."""
 
-    def reread(page: int, region: tuple[int, int, int, int]) -> list:  # type: ignore[type-arg]
-        return read_region(images[page], region, dpis[page], options)
+    def reread(page: int, region: tuple[int, int, int, int], digits: bool) -> list:  # type: ignore[type-arg]
+        return read_region(images[page], region, dpis[page], options, digits)
 
     return reread
 

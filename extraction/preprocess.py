@@ -116,25 +116,18 @@ def rotate_quarter(gray: np.ndarray, clockwise_degrees: int) -> np.ndarray:
     return gray if code is None else cv2.rotate(gray, code)
 
 
-def find_rules(gray: np.ndarray, dpi: int) -> np.ndarray:
-    """A mask of long, thin horizontal lines (underlines, table rules): at least 0.4 inch long
-    and at most ~1/40 inch thick. Text strokes are never that long and thin."""
-    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
-    length = max(20, int(0.4 * dpi))
-    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-    thickness = max(2, dpi // 40)
-    # Keep only thin runs: a solid block (a filled box, a shadow edge) is not a rule.
-    thick = cv2.morphologyEx(
-        lines, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, thickness + 1))
-    )
-    return cv2.subtract(lines, thick)
+def erase_long_rules(crop: np.ndarray) -> np.ndarray:
+    """A crop with every horizontal rule spanning a quarter of its width painted white.
 
-
-def erase_rules(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Paint the masked rules white, one pixel wider, so a digit written on an underline stands alone."""
-    grown = cv2.dilate(mask, np.ones((3, 1), np.uint8))
-    cleaned = gray.copy()
-    cleaned[grown > 0] = 255
+    Used on small re-read crops, where an underline touching a handwritten-size digit turns
+    "0" into "_O"; a letter's stroke is never that long and flat.
+    """
+    ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+    length = max(15, crop.shape[1] // 4)
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
+    cleaned = crop.copy()
+    cleaned[rules > 0] = 255
     return cleaned
 
 

@@ -57,17 +57,23 @@ def _run(call, *args, timeout: float, **kwargs):  # type: ignore[no-untyped-def]
         raise ToolFailedError("tesseract", str(exc)) from exc
 
 
-def read_words(image: np.ndarray, *, dpi: int, timeout: float, psm: int = 3) -> list[Word]:
+def read_words(
+    image: np.ndarray, *, dpi: int, timeout: float, psm: int = 3, whitelist: str | None = None
+) -> list[Word]:
     """OCR one page image once and return its words with confidence (0..1) and box.
 
     Empty and whitespace-only detections are dropped; tesseract's -1 confidences (block or
-    line rows, not words) never reach the caller.
+    line rows, not words) never reach the caller. ``whitelist`` limits the characters read
+    (digits for a number field), which stops a "0" from coming back as "O".
     """
+    config = f"--dpi {dpi} " + _OCR_CONFIG.format(psm=psm)
+    if whitelist:
+        config += f" -c tessedit_char_whitelist={whitelist}"
     data = _run(
         pytesseract.image_to_data,
         Image.fromarray(image),
         lang="eng",
-        config=f"--dpi {dpi} " + _OCR_CONFIG.format(psm=psm),
+        config=config,
         output_type=pytesseract.Output.DICT,
         timeout=timeout,
     )
