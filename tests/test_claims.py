@@ -166,3 +166,14 @@ def test_the_second_reviewer_takes_over_an_expired_claim_with_the_stored_values(
     assert app_store.document(doc_id).claimed_by == "vic"
     refills = vic.text_input(key=ui_state.field_key(doc_id, "refills"))
     assert refills.value == "4" and not refills.disabled
+
+
+def test_the_queue_shows_who_is_reviewing_and_since_when(app_store: Any) -> None:
+    [doc_id] = seed(app_store)
+    view = app_store.start_review(doc_id, user="uma")
+    at = AppTest.from_file(str(REPO / "pages" / "queue.py"), default_timeout=30)
+    at.session_state["user"] = "vic"
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["claimed by"]) == [f"being reviewed by uma since {view.claimed_at:%H:%M} UTC"]
