@@ -6,6 +6,7 @@ login shell in streamlit_app.py is tested elsewhere), with the signed-in user in
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,26 @@ def test_opening_ones_own_claim_refreshes_it_without_a_new_version(store: Store,
     assert again.version == first.version and again.claimed_at == clock.now
     clock.advance(minutes=DEFAULT_CLAIM_MINUTES - 1)
     assert store.start_review(doc_id, user="vic").claimed_by == "uma"
+
+
+def test_two_reviewers_opening_at_once_get_one_claim(store: Store) -> None:
+    doc_id = extracted(store)
+    barrier = threading.Barrier(2)
+    seen: dict[str, Any] = {}
+
+    def open_as(user: str) -> None:
+        barrier.wait()
+        seen[user] = store.start_review(doc_id, user=user)
+
+    threads = [threading.Thread(target=open_as, args=(u,)) for u in ("uma", "vic")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    holder = store.document(doc_id).claimed_by
+    assert holder in ("uma", "vic") and {v.claimed_by for v in seen.values()} == {holder}
+    claims = [e for e in store.audit_log(document_id=doc_id) if e.action == "claim"]
+    assert [e.user for e in claims] == [holder]
 
 
 def test_claim_minutes_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
