@@ -37,8 +37,13 @@ else:
     allowed = [(path, title, icon) for path, title, icon in PAGES if auth.may_open(identity.role, path)]
     page = st.navigation(
         [
-            st.Page(path, title=title, icon=icon, default=index == 0)
-            for index, (path, title, icon) in enumerate(allowed)
+            *(
+                st.Page(path, title=title, icon=icon, default=index == 0)
+                for index, (path, title, icon) in enumerate(allowed)
+            ),
+            # Hidden, but registered: the sign-in's rerun and log_out() land on it, and it moves
+            # a signed-in person on to the first page (no "page not found" in between).
+            st.Page(ui_runtime.LOGIN_PAGE, title="Log in", visibility="hidden"),
         ]
     )
     with st.sidebar:

@@ -162,16 +162,23 @@ def log_in(username: str, password: str) -> str | None:
     return None
 
 
-def log_out() -> None:
-    """End the session: audit it, forget session state, and drop the SSO cookie when there is one."""
+def end_session() -> bool:
+    """Audit the logout and forget this session's state; True when an SSO cookie must go too."""
     identity = signed_in()
     if identity is not None:
         get_store().audit(identity.username, "logout", detail={"method": identity.method})
     st.session_state.clear()
-    if _sso_claims() is not None:
+    return _sso_claims() is not None
+
+
+def log_out() -> None:
+    """The Log out button: end the session, then leave for the login page (or the SSO logout)."""
+    if end_session():
         st.logout()  # clears Streamlit's identity cookie and starts a new session
     else:
-        st.rerun()
+        # The login page is registered (hidden) while signed in and is the only page afterwards:
+        # switching to it, not rerunning, spares the browser a "page not found" on the way out.
+        st.switch_page(LOGIN_PAGE)
 
 
 def require_page_role(page: str) -> auth.Identity:

@@ -12,6 +12,8 @@ from medextract import ui_runtime, ui_state
 st.title("Log in to MedExtract")
 
 identity = ui_runtime.signed_in()
+if identity is not None and identity.role is not None:
+    st.switch_page(ui_runtime.UPLOAD_PAGE)  # signed in already (e.g. the rerun after signing in)
 if identity is not None and identity.role is None:
     st.warning(ui_state.escape_markdown(identity.problem or "You have no role in MedExtract yet."))
     st.info(
