@@ -6,6 +6,7 @@ reset widget state (reload) or move on to the next document without a second rer
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import streamlit as st
@@ -19,6 +20,7 @@ NOTICE = "review_notice"  # (kind, markdown-safe text) shown once after an actio
 STALE = "review_stale"  # doc ids whose last save lost a race with someone else's save
 READ_ONLY = "review_read_only"  # doc ids this session saw while someone else held the claim
 SUPERVISOR_ROLES = ("supervisor", "admin")
+REFRESH_SECONDS = 300  # the holder's open refreshes a claim older than this (or a quarter of its life)
 
 for key, default in ((VERSIONS, {}), (ERRORS, {}), (NOTICE, None), (STALE, set()), (READ_ONLY, set())):
     if key not in st.session_state:
@@ -32,9 +34,7 @@ user = ui_runtime.current_user()
 
 def _is_supervisor() -> bool:
     """Supervisors and admins may reopen verified documents and read a document's history."""
-    role_of = getattr(ui_runtime, "current_role", None)  # the login work may provide it
-    role = role_of() if callable(role_of) else st.session_state.get("role")
-    return role in SUPERVISOR_ROLES
+    return ui_runtime.current_role() in SUPERVISOR_ROLES
 
 
 def _held_by_other(doc: Any) -> bool:
@@ -193,13 +193,26 @@ def picker() -> None:
 # --- the review screen --------------------------------------------------------------------------
 
 
+def _needs_claim(doc: Any) -> bool:
+    """Whether opening ``doc`` must write: to claim it, or to refresh this user's ageing claim.
+
+    Reruns happen on every keystroke; skipping the write when nothing would change keeps them cheap.
+    """
+    if doc.status == "extracted" or (doc.status == "in_review" and doc.claimed_by is None):
+        return True
+    if doc.status != "in_review" or doc.claimed_by != user or doc.claimed_at is None:
+        return False
+    refresh_after = min(timedelta(seconds=REFRESH_SECONDS), store.claim_timeout / 4)
+    return datetime.now(UTC) - doc.claimed_at > refresh_after
+
+
 def claim(doc_id: int) -> Any:
     """The document, claimed for this user when it is waiting; None when it does not exist."""
     try:
         doc = store.document(doc_id)
     except LookupError:
         return None
-    if doc.status in ui_state.REVIEWABLE:
+    if _needs_claim(doc):
         # Claims (or refreshes this user's claim, or takes over an expired one); another's live
         # claim comes back unchanged and the page shows the document read-only.
         doc = store.start_review(doc_id, user=user)

@@ -181,7 +181,7 @@ def test_the_pages_never_render_raw_html() -> None:
 def app_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     import streamlit as st
 
-    monkeypatch.setattr(ui_runtime, "current_role", lambda: st.session_state.get("role"), raising=False)
+    monkeypatch.setattr(ui_runtime, "current_role", lambda: st.session_state.get("role"))
     monkeypatch.setattr(ui_runtime, "current_user", lambda: st.session_state.get("user", "clerk"))
     store = open_store(tmp_path, monkeypatch)
     yield store

@@ -152,7 +152,7 @@ def _role_from_session(monkeypatch: pytest.MonkeyPatch) -> None:
     """The page asks ui_runtime.current_role() when login provides it; here the session's "role"."""
     import streamlit as st
 
-    monkeypatch.setattr(ui_runtime, "current_role", lambda: st.session_state.get("role"), raising=False)
+    monkeypatch.setattr(ui_runtime, "current_role", lambda: st.session_state.get("role"))
     monkeypatch.setattr(ui_runtime, "current_user", lambda: st.session_state.get("user", "clerk"))
 
 
