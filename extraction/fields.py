@@ -55,6 +55,8 @@ class Found:
     anchor_score: float
     reread: bool = False
     anchor_line: Line | None = None
+    note: str | None = None
+    """A doubt found while reading (two readings that disagree), added to the field's reason."""
 
 
 def extract_fields(
@@ -96,6 +98,8 @@ def _find(
     if reread and spec.labels and not _has_expected_value(spec, found):
         again = _reread_value(spec, doc_type, pages[anchor.page], anchor, reread)
         found = replace(again, anchor_line=anchor.line) if again else found
+    elif reread and spec.kind == "integer" and found.words:
+        found = _verify_number(spec, pages[anchor.page], anchor, found, reread)
     return found, None
 
 
@@ -138,6 +142,15 @@ def _better_label_elsewhere(match: LabelMatch, spec: FieldSpec, doc_type: Docume
             if rival and rival.start <= match.start < rival.end:
                 return True
     return False
+
+
+def missing_labels(doc_type: DocumentType, pages: list[PageText]) -> list[str]:
+    """The fields whose printed label appears nowhere on the pages."""
+    return [
+        spec.name
+        for spec in doc_type.fields
+        if spec.labels and _anchor_for(spec, doc_type, pages, {}) is None
+    ]
 
 
 def _pages_for(spec: FieldSpec, pages: list[PageText]) -> list[PageText]:
@@ -309,6 +322,39 @@ def _reread_value(
     return None
 
 
+def _verify_number(
+    spec: FieldSpec, page: PageText, anchor: Anchor, found: Found, reread: RegionReader
+) -> Found:
+    """Read a number's spot again, digits only, and settle disagreements.
+
+    On sparse forms the page pass loses digits of short numbers ("142" read as a sure "1");
+    a one-line, digits-only read of the same spot does not. When the two disagree, the
+    targeted reading wins and the field is flagged with both.
+    """
+    h = _typical_height(page)
+    box = union_box([w.box for w in found.words])
+    assert box is not None
+    x0 = min(box[0], anchor.box[0]) - 0.5 * h
+    x1 = min(
+        max(box[2], anchor.box[0] + 6 * h), _right_limit(page, anchor) if box[1] < anchor.box[3] else 1e9
+    )
+    region = (int(x0), int(box[1] - 0.3 * h), int(max(x1, box[2] + h)), int(box[3] + 0.3 * h))
+    words = _keep_text(reread(page.index, region, True))
+    page_value, _ = normalize(spec, found.texts)
+    crop_value, _ = normalize(spec, [" ".join(w.text for w in words)])
+    if not words or not crop_value or crop_value == page_value:
+        return found
+    if statistics.fmean(w.confidence for w in words) < REREAD_MIN_CONFIDENCE:
+        return replace(found, note=f"a second reading gave {crop_value!r}")
+    return replace(
+        found,
+        texts=[" ".join(w.text for w in words)],
+        words=words,
+        reread=True,
+        note=f"readings disagree: {page_value!r} on the page pass, {crop_value!r} read again",
+    )
+
+
 def _right_limit(page: PageText, anchor: Anchor) -> int:
     """Where the value right of a label must end: the next column on that row, or the page edge."""
     x1 = anchor.box[2]
@@ -425,7 +471,9 @@ def _doubts(
         doubts.append(problem)
     if value and confidence < review_confidence:
         doubts.append(f"OCR confidence {confidence:.0%}")
-    if found.reread:
+    if found.note:
+        doubts.append(found.note)
+    elif found.reread:
         doubts.append("read again from a small crop: check it")
     if found.words and found.anchor_score < LABEL_SURE_SCORE:
         doubts.append("label only partly readable")

@@ -125,3 +125,39 @@ def _to_page_frame(word: Word, margin: int, scale: int, x0: int, y0: int) -> Wor
         y0 + (by1 - margin) // scale,
     )
     return Word(word.text, word.confidence, box, word.line)
+
+
+def add_sparse_reading(image: np.ndarray, page: PageText, dpi: int, options: Options) -> PageText:
+    """The page's text merged with a sparse-text pass (psm 11).
+
+    Automatic page segmentation sometimes drops a short, isolated line ("Home phone") or misreads
+    it ("Height:" as "Retain"); sparse mode looks at every piece of text on its own. A word the
+    first pass missed is added; a word both passes read at the same spot is kept from the more
+    confident pass (by a margin), so a sure first reading is never overwritten.
+    """
+    known = [w for line in page.lines for w in line.words]
+    extra = tesseract.read_words(image, dpi=dpi, timeout=options.tesseract_timeout, psm=11)
+    offset = 1 + max((w.line for w in known), default=0)
+    replaced: set[Word] = set()
+    added: list[Word] = []
+    for word in extra:
+        overlapped = [k for k in known if _overlap_share(word, k) > 0.3]
+        if not overlapped:
+            added.append(Word(word.text, word.confidence, word.box, word.line + offset))
+        elif len(overlapped) == 1 and word.confidence > overlapped[0].confidence + 0.1:
+            old = overlapped[0]
+            if _overlap_share(old, word) > 0.6:
+                replaced.add(old)
+                added.append(Word(word.text, word.confidence, word.box, old.line))
+    if not added:
+        return page
+    merged = [w for w in known if w not in replaced] + added
+    return PageText(page.index, tuple(group_lines(merged)), page.width, page.height)
+
+
+def _overlap_share(word: Word, other: Word) -> float:
+    """The share of ``word``'s box that ``other``'s box covers."""
+    x0, y0, x1, y1 = word.box
+    ox0, oy0, ox1, oy1 = other.box
+    overlap = max(0, min(x1, ox1) - max(x0, ox0)) * max(0, min(y1, oy1) - max(y0, oy0))
+    return overlap / max(1, (x1 - x0) * (y1 - y0))

@@ -16,7 +16,7 @@ from extraction.classify import classify
 from extraction.doctypes import document_types, get_document_type
 from extraction.fields import extract_fields
 from extraction.load import Source, SourcePage, load_pages, read_source
-from extraction.ocr import ocr_page, read_region
+from extraction.ocr import add_sparse_reading, ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.preprocess import preprocess, scale_to_text_height
 from extraction.types import UNKNOWN_TYPE, ExtractionResult, PageText
@@ -71,10 +71,17 @@ def extract(
     fields = {}
     if type_name != UNKNOWN_TYPE:
         spec = get_document_type(type_name)
+        reread = _region_reader(images, dpis, options)
         with timer("extract_fields"):
-            fields = extract_fields(
-                spec, pages, options.review_confidence, _region_reader(images, dpis, options)
-            )
+            fields = extract_fields(spec, pages, options.review_confidence, reread)
+        blanks = [name for name, field in fields.items() if not field.value]
+        if blanks:
+            # Something may have been lost by page segmentation: a sparse pass, for those only.
+            with timer("ocr_page"):
+                pages = _add_sparse_readings(images, pages, dpis, options)
+            with timer("extract_fields"):
+                second = extract_fields(spec, pages, options.review_confidence, reread)
+            fields.update({name: second[name] for name in blanks if second[name].value})
         with timer("validate"):
             fields = validate_fields(spec, fields)
     return ExtractionResult(
@@ -88,6 +95,14 @@ def extract(
         page_texts=pages,
         stage_seconds=dict(timer.seconds),
     )
+
+
+def _add_sparse_readings(
+    images: list[np.ndarray], pages: list[PageText], dpis: list[int], options: Options
+) -> list[PageText]:
+    """Every page with a sparse-text pass merged in, two pages at a time."""
+    with ThreadPoolExecutor(max_workers=PAGE_WORKERS) as pool:
+        return list(pool.map(add_sparse_reading, images, pages, dpis, [options] * len(pages)))
 
 
 def _region_reader(images: list[np.ndarray], dpis: list[int], options: Options):  # type: ignore[no-untyped-def]
