@@ -89,8 +89,30 @@ def stop_app(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
+USER, PASSWORD = "sam", "correct horse battery"  # a supervisor: reviews and exports
+
+
+def create_user(data_dir: Path) -> None:
+    """The account the test signs in with, made before the server starts (as an admin would)."""
+    from medextract.accounts import Accounts
+    from medextract.store import Store
+
+    store = Store.open(f"sqlite:///{data_dir / 'medextract.db'}")
+    try:
+        Accounts(store).create(USER, role="supervisor", password=PASSWORD, by="test")
+    finally:
+        store.close()
+
+
+def log_in(page: Any) -> None:
+    page.get_by_label("Username", exact=True).fill(USER)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+
+
 @pytest.fixture
 def app_url(tmp_path: Path) -> Iterator[str]:
+    create_user(tmp_path / "data")
     process, url = start_app(tmp_path / "data")
     try:
         yield url
@@ -142,6 +164,7 @@ def test_upload_review_verify_export(
 ) -> None:
     page = browser_page
     page.goto(app_url)
+    log_in(page)
     page.get_by_text("Upload documents").wait_for()
 
     # Upload the phone photo of a prescription; the worker thread OCRs it while the page polls.
@@ -187,5 +210,5 @@ def test_upload_review_verify_export(
     assert row["document_id"] == "1"
     assert row["file_name"] == "pre_1.pdf"
     assert row["refills"] == "3"
-    assert row["verified_by"] == "clerk"
+    assert row["verified_by"] == USER
     assert row["patient_name"].strip() != ""
