@@ -108,3 +108,13 @@ def test_set_password_and_the_database_url_option(cli, tmp_path: Path) -> None: 
         assert Accounts(store).verify_password("ana", "another long one") is not None
     finally:
         store.close()
+
+
+def test_the_database_url_in_the_apps_secrets_file_is_used(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    secret_db = tmp_path / "from-secrets.db"
+    (tmp_path / "cwd" / ".streamlit").mkdir()
+    (tmp_path / "cwd" / ".streamlit" / "secrets.toml").write_text(f'DATABASE_URL = "sqlite:///{secret_db}"\n')
+    made = cli("create-user", "--role", "admin", "root", "--password-stdin", stdin=PASSWORD)
+    assert made.returncode == 0, made.stderr
+    assert secret_db.exists()
+    assert not (tmp_path / "data" / "medextract.db").exists()
