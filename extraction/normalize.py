@@ -39,7 +39,18 @@ def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:
     if not joined:
         return "", None
     normalizer = _NORMALIZERS.get(spec.kind)
-    return normalizer(joined, spec) if normalizer else (joined, None)
+    value, problem = normalizer(joined, spec) if normalizer else (joined, None)
+    repaired = _apply_repairs(value, spec)
+    if repaired != value:
+        note = f"read {value!r}, taken as {repaired!r}"
+        return repaired, f"{problem}; {note}" if problem else note
+    return value, problem
+
+
+def _apply_repairs(value: str, spec: FieldSpec) -> str:
+    for pattern, replacement in spec.repairs:
+        value = re.sub(pattern, replacement, value)
+    return value
 
 
 _NAME_LOOKALIKES = str.maketrans({"!": "l", "|": "l", "1": "l", "0": "o"})

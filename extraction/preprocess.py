@@ -76,13 +76,46 @@ def estimate_skew(gray: np.ndarray) -> float:
     Projection profiles: at the right angle, rows of text and rows of white alternate most
     sharply, so the variance of the row sums peaks. Coarse then fine search on a small copy.
     """
+    ink = _small_ink(gray)
+    if ink is None:
+        return 0.0
+    best = _best_angle(ink, np.arange(-MAX_DESKEW_DEGREES, MAX_DESKEW_DEGREES + 0.01, 1.0))
+    if abs(best) >= MAX_DESKEW_DEGREES:
+        return 0.0  # the best angle at the search's edge is no peak: no tilt can be told
+    return _best_angle(ink, np.arange(best - 1.0, best + 1.01, 0.1))
+
+
+def looks_sideways(gray: np.ndarray) -> bool:
+    """True when the text runs vertically (the page was scanned turned by 90 degrees).
+
+    Horizontal text lines make the row-by-row ink profile alternate sharply while the column
+    profile stays flat; on a turned page it is the other way round.
+    """
+    ink = _small_ink(gray)
+    if ink is None:
+        return False
+    letters = _letter_sized(ink)
+    return float(np.var(letters.sum(axis=0))) > 1.5 * float(np.var(letters.sum(axis=1)))
+
+
+def _letter_sized(ink: np.ndarray) -> np.ndarray:
+    """Only the ink blobs small enough to be letters: page borders, table edges and shadows in a
+    phone photo are large blobs and would swamp the text's profile."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    height, width = ink.shape
+    small = np.zeros(count, dtype=bool)
+    small[1:] = (stats[1:, cv2.CC_STAT_HEIGHT] <= 0.04 * height) & (
+        stats[1:, cv2.CC_STAT_WIDTH] <= 0.04 * width
+    )
+    return small[labels].astype(np.float32)
+
+
+def _small_ink(gray: np.ndarray) -> np.ndarray | None:
+    """The page's ink (1.0) on paper (0.0), at most 1000 pixels on its long side; None if blank."""
     scale = min(1.0, 1000.0 / max(gray.shape))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1].astype(np.float32)
-    if ink.mean() < 0.002:
-        return 0.0
-    best = _best_angle(ink, np.arange(-MAX_DESKEW_DEGREES, MAX_DESKEW_DEGREES + 0.01, 1.0))
-    return _best_angle(ink, np.arange(best - 1.0, best + 1.01, 0.1))
+    return None if ink.mean() < 0.002 else ink
 
 
 def _best_angle(ink: np.ndarray, angles: np.ndarray) -> float:
@@ -207,6 +240,10 @@ def preprocess(image: np.ndarray, dpi: int) -> tuple[np.ndarray, PreprocessRepor
     if report.speckle > SPECKLE_THRESHOLD:
         gray = remove_specks(gray, dpi)
         report.steps.append("despeckle")
+    if looks_sideways(gray):
+        # Turn first so deskew measures text lines; OCR's orientation check fixes 180 after.
+        gray = rotate_quarter(gray, 90)
+        report.steps.append("turn 90")
     report.skew_degrees = estimate_skew(gray)
     if abs(report.skew_degrees) >= MIN_DESKEW_DEGREES:
         gray = rotate(gray, report.skew_degrees)

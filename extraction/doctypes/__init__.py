@@ -49,6 +49,9 @@ class FieldSpec:
     """A regex every line of the value should match; a line that does not is flagged."""
     line_hint: str = ""
     """How a well-formed line looks, for the flag's reason."""
+    repairs: tuple[tuple[str, str], ...] = ()
+    """Known OCR misreadings as (regex, replacement): applied to the value and always flagged,
+    so the clerk sees "read '2 mi', taken as '2 ml'" instead of a silent change."""
     past_only: bool = False
     """A date that cannot lie in the future (a birth date read "5/6/50" is 1950, not 2050)."""
 
@@ -59,7 +62,7 @@ class FieldSpec:
             raise ValueError(f"field {self.name}: unknown position {self.position!r}")
         if sum(bool(x) for x in (self.labels, self.after, self.find)) != 1:
             raise ValueError(f"field {self.name}: give exactly one of labels, after, find")
-        for regex in (self.find, self.pattern, self.line_pattern):
+        for regex in (self.find, self.pattern, self.line_pattern, *(old for old, _ in self.repairs)):
             if regex:
                 re.compile(regex)
 
@@ -98,6 +101,8 @@ def _load(path: Path) -> DocumentType:
         for key in ("labels", "region", "range"):
             if key in raw:
                 raw[key] = tuple(raw[key])
+        if "repairs" in raw:
+            raw["repairs"] = tuple(tuple(pair) for pair in raw["repairs"])
         fields.append(FieldSpec(**raw))
     names = [f.name for f in fields]
     for spec in fields:
