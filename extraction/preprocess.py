@@ -99,15 +99,15 @@ def looks_sideways(gray: np.ndarray) -> bool:
 
 
 def _letter_sized(ink: np.ndarray) -> np.ndarray:
-    """Only the ink blobs small enough to be letters: page borders, table edges and shadows in a
-    phone photo are large blobs and would swamp the text's profile."""
+    """Only the ink blobs shaped like letters or words: page borders, table edges and shadows in
+    a phone photo are long or fat blobs and would swamp the text's profile."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
-    height, width = ink.shape
-    small = np.zeros(count, dtype=bool)
-    small[1:] = (stats[1:, cv2.CC_STAT_HEIGHT] <= 0.04 * height) & (
-        stats[1:, cv2.CC_STAT_WIDTH] <= 0.04 * width
-    )
-    return small[labels].astype(np.float32)
+    size = max(ink.shape)
+    h, w = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    wordlike = np.zeros(count, dtype=bool)
+    # Thin across (a text line's height at most) and not too long along.
+    wordlike[1:] = (np.minimum(h, w) <= 0.03 * size) & (np.maximum(h, w) <= 0.15 * size)
+    return wordlike[labels].astype(np.float32)
 
 
 def _small_ink(gray: np.ndarray) -> np.ndarray | None:

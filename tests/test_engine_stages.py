@@ -1,0 +1,229 @@
+"""The engine's measuring stages and second readings, each on its own, mostly without OCR.
+
+Preprocessing decisions are checked on pages drawn here (text lines of black bars), the field
+stage's re-reads with a fake region reader, so every assertion is about our code, not about
+what tesseract happens to read.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from extraction import Options
+from extraction.doctypes import get_document_type
+from extraction.fields import extract_fields
+from extraction.layout import group_lines
+from extraction.normalize import normalize
+from extraction.ocr import add_sparse_reading, looks_upright, sideways_share
+from extraction.preprocess import (
+    looks_sideways,
+    preprocess,
+    rotate_quarter,
+    scale_to_text_height,
+    text_height,
+)
+from extraction.types import Box, PageText, Word
+from tests.layout_text import parse_layout
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+WORDS = [
+    "patient",
+    "name",
+    "date",
+    "address",
+    "weight",
+    "height",
+    "95",
+    "190",
+    "Prednisone",
+    "20",
+    "mg",
+    "phone",
+    "(737)",
+    "988-0851",
+    "IMMUNE",
+]
+
+
+def text_page(size_pt: int = 11, dpi: int = 200, lines: int = 25) -> np.ndarray:
+    """A letter page of real text lines at ``size_pt`` points, as a grayscale array."""
+    width, height = int(8.5 * dpi), int(11 * dpi)
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(FONT, round(size_pt * dpi / 72))
+    rng = random.Random(size_pt)
+    for row in range(lines):
+        y = int(dpi * 0.8) + row * round(size_pt * dpi / 72 * 1.8)
+        # Varied lines as on a real form: repeating one line would pattern the columns too.
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 9)))
+        draw.text((dpi + rng.randint(0, dpi), y), text, font=font, fill=0)
+    return np.asarray(page)
+
+
+# ---------------------------------------------------------------- preprocessing by measurement
+
+
+def test_text_height_grows_with_font_size() -> None:
+    small, large = text_height(text_page(9)), text_height(text_page(18))
+    assert 8 < small < large
+    assert large / small == pytest.approx(2.0, rel=0.25)
+
+
+def test_large_print_is_shrunk_and_small_print_enlarged_toward_the_target() -> None:
+    large, dpi, scale = scale_to_text_height(text_page(24), 200, target=24)
+    assert scale < 1 and dpi < 200 and large.shape[0] < 2200
+    small, dpi, scale = scale_to_text_height(text_page(6), 200, target=24)
+    assert scale > 1 and dpi > 200
+    assert text_height(small) == pytest.approx(24, rel=0.3)
+
+
+def test_text_near_the_target_height_is_left_alone() -> None:
+    page = text_page(11)
+    target = round(text_height(page))
+    same, dpi, scale = scale_to_text_height(page, 200, target=target)
+    assert same is page and dpi == 200 and scale == 1.0
+
+
+def test_blank_page_is_never_scaled() -> None:
+    blank = np.full((2200, 1700), 255, np.uint8)
+    assert scale_to_text_height(blank, 200, target=24)[2] == 1.0
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_a_page_turned_sideways_is_recognised_and_turned_before_deskew(turn: int) -> None:
+    upright = text_page()
+    assert not looks_sideways(upright)
+    turned = rotate_quarter(upright, turn)
+    assert looks_sideways(turned)
+    result, report = preprocess(turned, 200)
+    assert "turn 90" in report.steps
+    assert result.shape[0] > result.shape[1]  # portrait again
+    assert abs(report.skew_degrees) < 1.0  # no spurious deskew at the search's edge
+
+
+def test_dark_border_of_a_phone_photo_does_not_look_sideways() -> None:
+    page = text_page().copy()
+    page[:, :120] = 20  # a table edge down the side of the photo
+    page[:, -90:] = 40
+    assert not looks_sideways(page)
+
+
+def test_speckled_page_is_despeckled_and_letters_survive() -> None:
+    rng = np.random.default_rng(1)
+    page = text_page().copy()
+    ys, xs = rng.integers(0, page.shape[0], 8000), rng.integers(0, page.shape[1], 8000)
+    page[ys, xs] = 0
+    cleaned, report = preprocess(page, 200)
+    assert "despeckle" in report.steps
+    ink_before, ink_after = (text_page() < 128).sum(), (cleaned < 128).sum()
+    assert ink_after == pytest.approx(ink_before, rel=0.1)
+
+
+# ---------------------------------------------------------------- orientation signals
+
+
+def words_with_shape(count: int, tall: bool) -> list[Word]:
+    box: Box = (0, 0, 20, 80) if tall else (0, 0, 80, 20)
+    return [Word("word", 0.95, box, line=i) for i in range(count)]
+
+
+def test_confident_words_standing_on_end_do_not_look_upright() -> None:
+    assert sideways_share(words_with_shape(20, tall=True)) == 1.0
+    assert not looks_upright(words_with_shape(20, tall=True))
+    assert looks_upright(words_with_shape(20, tall=False))
+
+
+# ---------------------------------------------------------------- second readings in the field stage
+
+PRESCRIPTION = """
+700 180 Dr Rosa Mendes
+80 680 Name: Lena Fischer
+1650 680 Date: 03/04/2024
+80 940 Address: 5 Bay Road, Tampa, FL
+440 1530 Lisinopril 10 mg
+440 1880 Directions:
+440 2070 One tablet every morning
+1790 3010 Refill:
+"""
+
+
+class FakeReader:
+    """A RegionReader that answers every request with the same words and remembers the calls."""
+
+    def __init__(self, text: str, confidence: float = 0.95) -> None:
+        self.text, self.confidence = text, confidence
+        self.calls: list[tuple[int, Box, bool]] = []
+
+    def __call__(self, page: int, region: Box, digits: bool) -> list[Word]:
+        self.calls.append((page, region, digits))
+        x0, y0, _, _ = region
+        return [Word(t, self.confidence, (x0 + 5, y0 + 5, x0 + 40, y0 + 40)) for t in self.text.split()]
+
+
+def fields_with(reader: FakeReader, layout: str = PRESCRIPTION) -> dict:
+    return extract_fields(get_document_type("prescription"), parse_layout(layout), 0.8, reader)
+
+
+def test_a_missing_number_is_read_again_digits_only_and_flagged() -> None:
+    reader = FakeReader("3")
+    refills = fields_with(reader)["refills"]
+    assert (refills.value, refills.needs_review) == ("3", True)
+    assert reader.calls and all(digits for _, _, digits in reader.calls)
+
+
+def test_an_unconfident_re_read_stays_a_flagged_blank() -> None:
+    refills = fields_with(FakeReader("3", confidence=0.3))["refills"]
+    assert (refills.value, refills.needs_review) == ("", True)
+
+
+def test_a_re_read_that_does_not_fit_the_pattern_is_ignored() -> None:
+    refills = fields_with(FakeReader("ee"))["refills"]
+    assert refills.value == ""
+
+
+def test_a_number_whose_readings_disagree_takes_the_targeted_one_and_is_flagged() -> None:
+    layout = PRESCRIPTION.replace("1790 3010 Refill:", "1790 3010 Refill: 1 times")
+    refills = fields_with(FakeReader("4"), layout)["refills"]
+    assert refills.value == "4"
+    assert refills.needs_review and "disagree" in (refills.reason or "")
+
+
+def test_a_number_whose_readings_agree_is_not_flagged() -> None:
+    layout = PRESCRIPTION.replace("1790 3010 Refill:", "1790 3010 Refill: 1 times")
+    refills = fields_with(FakeReader("1"), layout)["refills"]
+    assert (refills.value, refills.needs_review) == ("1", False)
+
+
+# ---------------------------------------------------------------- repairs and merges
+
+
+def test_known_misreadings_are_repaired_and_always_flagged() -> None:
+    directions = get_document_type("prescription").field("directions")
+    value, problem = normalize(directions, ["Cough syrup - take 2 mi at bedtime"])
+    assert value == "Cough syrup - take 2 ml at bedtime"
+    assert problem and "2 mi" in problem
+    assert normalize(directions, ["Take 2 ml at bedtime"]) == ("Take 2 ml at bedtime", None)
+
+
+def test_sparse_reading_adds_missed_words_and_replaces_only_clearly_better_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = [
+        Word("Weight:", 0.95, (100, 100, 240, 130), 0),
+        Word("Retain", 0.40, (100, 200, 240, 230), 1),
+        Word("95", 0.96, (100, 150, 140, 180), 2),
+    ]
+    sparse = [
+        Word("Height:", 0.93, (100, 200, 240, 230), 0),  # same spot, far more confident: replaces
+        Word("190", 0.96, (100, 250, 160, 280), 1),  # missed by the first pass: added
+        Word("96", 0.97, (100, 150, 140, 180), 2),  # same spot, barely more confident: kept out
+    ]
+    monkeypatch.setattr("extraction.tesseract.read_words", lambda *a, **k: sparse)
+    page = PageText(0, tuple(group_lines(first)), 1000, 1000)
+    merged = add_sparse_reading(np.zeros((10, 10), np.uint8), page, 200, Options())
+    texts = sorted(line.text for line in merged.lines)
+    assert texts == ["190", "95", "Height:", "Weight:"]
