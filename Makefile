@@ -7,6 +7,7 @@ PORT ?= 8501
 .PHONY: run test setup setup-test system system-test lint bench clean
 
 run: setup
+	-$(BIN)/python -m medextract ensure-admin
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
 
 test: setup-test

@@ -15,6 +15,7 @@ from extraction.validate import IMMUNITY, YES_NO
 
 # Characters a drawn underline or a table rule becomes in OCR, around or inside a value.
 _RULE_CHARS = "_|—–~=\u2014"
+_STRAY_MARK_KINDS = {"date", "person", "phone", "identifier", "integer"}
 _DIGIT_LOOKALIKES = str.maketrans(
     {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
 )
@@ -36,6 +37,9 @@ def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:
     cleaned = [clean_line(line) for line in lines]
     cleaned = [line for line in cleaned if line]
     joined = ("\n" if spec.multiline else " ").join(cleaned)
+    if spec.kind in _STRAY_MARK_KINDS:
+        # Dust read as a dash or quote before a name, a colon after a date: never the value's.
+        joined = joined.lstrip("-‘’'`\"~ ").rstrip(":;‘’'`\" ")
     if not joined:
         return "", None
     normalizer = _NORMALIZERS.get(spec.kind)

@@ -6,6 +6,7 @@
     python -m medextract set-password ana [--password-stdin]
     python -m medextract deactivate ana
     python -m medextract activate ana
+    python -m medextract ensure-admin      # make run: asks for the first admin when there is none
 
 The database is the app's: ``--database-url``, else DATABASE_URL in ./.streamlit/secrets.toml,
 else the DATABASE_URL environment variable, else SQLite in $MEDEXTRACT_DATA_DIR (or ./data).
@@ -90,13 +91,37 @@ def parser() -> argparse.ArgumentParser:
     password.add_argument("username")
     password.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
 
+    commands.add_parser(
+        "ensure-admin", help="if no administrator exists: create one at a terminal, else say how"
+    )
+
     for name, text in (("deactivate", "block an account from signing in"), ("activate", "undo deactivate")):
         commands.add_parser(name, help=text).add_argument("username")
     return top
 
 
+def ensure_admin(accounts: Accounts, interactive: bool) -> str:
+    """Nothing to do when an active administrator exists. Otherwise, at a terminal, ask for the
+    first one (the app is useless without); elsewhere say how, without blocking the app."""
+    if accounts.active_admins() > 0:
+        return ""
+    how = "python -m medextract create-user --role admin USERNAME"
+    if not interactive:
+        return f"No administrator exists yet. Create the first one with: .venv/bin/{how}"
+    print("No administrator exists yet: create the first one now (Ctrl-C to skip).")
+    username = check_username(input("Username: "))
+    if accounts.get(username) is not None:
+        raise Refused(f"The username {username} is already taken.")
+    account = accounts.create(
+        username, role="admin", display_name=None, password=read_password(False), by=ACTOR
+    )
+    return f"Created {account.username} (admin). Sign in with it in the browser."
+
+
 def run(args: argparse.Namespace, accounts: Accounts) -> str:
     """Carry out one command; the text to print. AccountError/Refused when refused."""
+    if args.command == "ensure-admin":
+        return ensure_admin(accounts, sys.stdin.isatty())
     if args.command == "create-user":
         name = check_username(args.username)  # refuse a bad or taken name before asking for a password
         if accounts.get(name) is not None:
@@ -137,7 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
-        print(run(args, Accounts(store)))
+        message = run(args, Accounts(store))
+        if message:
+            print(message)
     except (AccountError, Refused) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

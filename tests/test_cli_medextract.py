@@ -118,3 +118,20 @@ def test_the_database_url_in_the_apps_secrets_file_is_used(cli, tmp_path: Path) 
     assert made.returncode == 0, made.stderr
     assert secret_db.exists()
     assert not (tmp_path / "data" / "medextract.db").exists()
+
+
+def test_ensure_admin_without_a_terminal_says_how_and_never_blocks(cli) -> None:  # type: ignore[no-untyped-def]
+    # `make run` calls this before starting the app; with no terminal it must not wait for input.
+    first = cli("ensure-admin")
+    assert first.returncode == 0
+    assert "create-user --role admin" in first.stdout
+    assert "boss" not in cli("list-users").stdout
+
+
+def test_ensure_admin_is_silent_once_an_admin_exists(cli) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        cli("create-user", "--role", "admin", "boss", "--password-stdin", stdin=PASSWORD + "\n").returncode
+        == 0
+    )
+    again = cli("ensure-admin")
+    assert (again.returncode, again.stdout) == (0, "")
