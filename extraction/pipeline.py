@@ -68,6 +68,13 @@ def extract(
     pages, images, dpis = [r.text for r in read], [r.image for r in read], [r.dpi for r in read]
     with timer("classify"):
         type_name, type_confidence = (forced.name, 1.0) if forced else classify(pages, document_types())
+    sparse_done = False
+    if type_name == UNKNOWN_TYPE:
+        # Page segmentation may have dropped the lines that tell the type: look once more.
+        with timer("ocr_page"):
+            pages, sparse_done = _add_sparse_readings(images, pages, dpis, options), True
+        with timer("classify"):
+            type_name, type_confidence = classify(pages, document_types())
     fields = {}
     if type_name != UNKNOWN_TYPE:
         spec = get_document_type(type_name)
@@ -75,7 +82,7 @@ def extract(
         with timer("extract_fields"):
             fields = extract_fields(spec, pages, options.review_confidence, reread)
         blanks = [name for name, field in fields.items() if not field.value]
-        if blanks:
+        if blanks and not sparse_done:
             # Something may have been lost by page segmentation: a sparse pass, for those only.
             with timer("ocr_page"):
                 pages = _add_sparse_readings(images, pages, dpis, options)
