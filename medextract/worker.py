@@ -70,9 +70,13 @@ def _default_engine_errors() -> tuple[type[BaseException], ...]:
 
 
 def encode_page(image: Any) -> EnginePage:
-    """A PIL page image as PNG (lossless: boxes and small print stay exact)."""
+    """A PIL page image as PNG (lossless: boxes and small print stay exact).
+
+    Compression level 1: 4x faster than the default on a phone photo's page (0.08 s vs 0.35 s)
+    for 15 % more bytes, and this runs between OCR and the clerk seeing the fields.
+    """
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False)
+    image.save(out, format="PNG", compress_level=1)
     return EnginePage(
         width=int(image.width), height=int(image.height), media_type="image/png", data=out.getvalue()
     )
