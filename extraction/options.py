@@ -19,7 +19,7 @@ class Options:
     their own pixels. Limits guard memory and time against hostile or accidental huge inputs.
     """
 
-    dpi: int = 300
+    dpi: int = 250
     text_height: int = 24
     """Pages are scaled so their glyphs are about this many pixels high before OCR (0 = never)."""
     psm: int = 3

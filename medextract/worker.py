@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,7 +27,8 @@ ExtractFn = Callable[..., Any]
 POLL_SECONDS = 0.5
 ERROR_BACKOFF_SECONDS = 5.0
 
-_workers: dict[str, tuple[threading.Thread, threading.Event]] = {}
+# Per database: the worker thread, its stop flag, and the event that wakes it for a new upload.
+_workers: dict[str, tuple[threading.Thread, threading.Event, threading.Event]] = {}
 _workers_lock = threading.Lock()
 
 
@@ -116,9 +118,12 @@ def process_job(
     """Extract one claimed document and store the outcome; True when it ended "extracted"."""
     if job.cached:
         return True  # claim_next already re-used the stored extraction of these bytes
+    started = time.perf_counter()
     try:
         result = extract_fn(job.content, doc_type=job.requested, filename=job.filename)
+        engine_done = time.perf_counter()
         output = to_output(result)  # PNG encoding too stays outside the transaction
+        encoded = time.perf_counter()
     except engine_errors as exc:
         store.fail_extraction(job, str(exc) or type(exc).__name__)
         return False
@@ -127,7 +132,15 @@ def process_job(
         store.fail_extraction(job, f"Unexpected error: {type(exc).__name__}: {exc}")
         return False
     try:
-        return store.save_extraction(job, output)
+        saved = store.save_extraction(job, output)
+        log.info(
+            "document %s: engine %.2f s, encode %.2f s, store %.2f s",
+            job.document_id,
+            engine_done - started,
+            encoded - engine_done,
+            time.perf_counter() - encoded,
+        )
+        return saved
     except Exception as exc:
         # A result the database refuses would otherwise leave the document "extracting" and, after
         # a restart, be OCR'd and refused again forever. If the database itself is down, this
@@ -161,7 +174,7 @@ def process_pending(
     return done
 
 
-def _loop(store: Store, stop: threading.Event, extract_fn: ExtractFn | None) -> None:
+def _loop(store: Store, stop: threading.Event, wake: threading.Event, extract_fn: ExtractFn | None) -> None:
     """Re-queue what a dead worker left "extracting", then extract until ``stop`` is set."""
     try:
         requeued = store.requeue_stuck()
@@ -177,7 +190,17 @@ def _loop(store: Store, stop: threading.Event, extract_fn: ExtractFn | None) -> 
             stop.wait(ERROR_BACKOFF_SECONDS)
             continue
         if not busy:
-            stop.wait(POLL_SECONDS)
+            # Poll, but start at once when an upload in this process says there is work.
+            wake.wait(POLL_SECONDS)
+            wake.clear()
+
+
+def wake_background_worker(store: Store) -> None:
+    """Tell this process's worker a document was just queued, so it starts without waiting for
+    its next poll (the clerk watches the clock between upload and fields). No-op without one."""
+    running = _workers.get(store.url)
+    if running is not None:
+        running[2].set()
 
 
 def ensure_background_worker(store: Store, *, extract_fn: ExtractFn | None = None) -> None:
@@ -190,11 +213,11 @@ def ensure_background_worker(store: Store, *, extract_fn: ExtractFn | None = Non
         running = _workers.get(store.url)
         if running is not None and running[0].is_alive():
             return
-        stop = threading.Event()
+        stop, wake = threading.Event(), threading.Event()
         thread = threading.Thread(
-            target=_loop, args=(store, stop, extract_fn), name="medextract-worker", daemon=True
+            target=_loop, args=(store, stop, wake, extract_fn), name="medextract-worker", daemon=True
         )
-        _workers[store.url] = (thread, stop)
+        _workers[store.url] = (thread, stop, wake)
         thread.start()
 
 
@@ -204,8 +227,9 @@ def stop_background_worker(store: Store, timeout: float = 10.0) -> bool:
         running = _workers.pop(store.url, None)
     if running is None:
         return True
-    thread, stop = running
+    thread, stop, wake = running
     stop.set()
+    wake.set()
     thread.join(timeout)
     return not thread.is_alive()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from medextract import intake, ui_runtime, ui_state
+from medextract import intake, ui_runtime, ui_state, worker
 
 UPLOADED = "upload_sent"  # upload_key -> (document id or None, message): files already sent
 HIDDEN = "upload_hidden"  # upload keys whose lines the clerk cleared (still sent, never again)
-POLL_SECONDS = 0.5  # the worker polls every 0.5 s too: fields show soon after OCR ends
+POLL_SECONDS = 0.25  # status refresh: the worker starts at once on upload, fields show soon after
 
 if UPLOADED not in st.session_state:
     st.session_state[UPLOADED] = {}
@@ -46,6 +46,8 @@ for file in files or []:
         store, file.name, file.getvalue(), uploader=user, forced_type=ui_state.forced_type(choice)
     )
     st.session_state[UPLOADED][key] = (outcome.document_id if outcome.accepted else None, outcome.message)
+    if outcome.accepted:
+        worker.wake_background_worker(store)
 
 
 def _shown() -> list[tuple[int | None, str]]:

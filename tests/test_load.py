@@ -246,7 +246,7 @@ def test_pdf_page_too_large_at_render_dpi_is_refused_before_rendering(
     # 1000 x 1000 pt at 300 dpi is 4167 x 4167 pixels, more than 10 million.
     data = pdf_bytes(size=(1000, 1000))
     with pytest.raises(DocumentTooLargeError, match=r"4167x4167 pixels.*lower resolution"):
-        load_all(data, Options(max_page_pixels=10_000_000))
+        load_all(data, Options(dpi=300, max_page_pixels=10_000_000))
 
 
 def test_pdf_pages_are_rendered_at_the_dpi_they_report(needs_poppler: None) -> None:
