@@ -89,7 +89,7 @@ def _find(
     reread: RegionReader | None,
 ) -> tuple[Found, str | None]:
     if spec.find:
-        return _find_by_regex(spec, pages)
+        return _find_by_regex(spec, doc_type, pages)
     anchor = _anchor_for(spec, doc_type, pages, found_lines)
     if anchor is None:
         missing = f"the value of {spec.after} it follows" if spec.after else f"the label {spec.labels[0]!r}"
@@ -159,11 +159,24 @@ def _pages_for(spec: FieldSpec, pages: list[PageText]) -> list[PageText]:
     return [p for p in pages if p.index == spec.page]
 
 
-def _find_by_regex(spec: FieldSpec, pages: list[PageText]) -> tuple[Found, str | None]:
+def _under_a_label(line: Line, page: PageText, doc_type: DocumentType) -> bool:
+    """True when the nearest line above ``line`` in its column is a printed label."""
+    above = [ln for ln in page.lines if ln.box[3] <= line.box[1] + 2 and _overlaps(ln.box, line.box)]
+    if not above:
+        return False
+    nearest = max(above, key=lambda ln: ln.box[3])
+    return _is_label_line(nearest, doc_type)
+
+
+def _find_by_regex(
+    spec: FieldSpec, doc_type: DocumentType, pages: list[PageText]
+) -> tuple[Found, str | None]:
     assert spec.find is not None
     pattern = re.compile(spec.find)
     for page in _pages_for(spec, pages):
         for line in _lines_in_region(page, spec.region):
+            if _under_a_label(line, page, doc_type):
+                continue  # that is another field's value (the birth date), not an unlabelled one
             match = pattern.search(line.text)
             if match:
                 words = _words_of_span(line, match.start(), match.end())
@@ -392,7 +405,7 @@ def _lines_below(
         allowed_gap = start_gap if not taken else spec.max_gap
         if line.box[1] - bottom > allowed_gap * line_height or _is_label_line(line, doc_type):
             break
-        if _is_glyph(line, line_height):
+        if _is_glyph(line, line_height) or (spec.exclude and re.match(spec.exclude, line.text.strip())):
             continue
         if not taken and spec.pattern and not re.search(spec.pattern, line.text):
             searched += 1

@@ -7,7 +7,7 @@ refuse a bad value on save). A blank value is always valid: the document may lea
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from extraction.doctypes import DocumentType, FieldSpec, get_document_type
 from extraction.types import FieldResult
@@ -46,7 +46,7 @@ def _check_date(value: str, spec: FieldSpec) -> str | None:
         return f"{value!r} is not a date (e.g. 17/12/2020, 2020-12-17 or May 6 1972)"
     if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
         return f"the year {parsed.year} is implausible"
-    if spec.past_only and parsed > date.today():
+    if spec.past_only and parsed > date.today() + timedelta(days=31):
         return f"{value!r} would be in the future ({parsed.isoformat()})"
     return None
 

@@ -214,7 +214,14 @@ def test_dates_with_implausible_years_are_refused(text: str, year: int) -> None:
 
 @pytest.mark.parametrize("text", [f"01/01/{EARLIEST_YEAR}", f"31/12/{LATEST_YEAR}"])
 def test_dates_at_the_year_limits_are_accepted(text: str) -> None:
-    assert problem("record_date", text) is None
+    # insurance_expiry may lie in the future; record and prescription dates may not.
+    assert problem("insurance_expiry", text) is None
+
+
+@pytest.mark.parametrize("field", ["record_date", "birth_date"])
+def test_record_and_birth_dates_in_the_future_are_refused(field: str) -> None:
+    assert "future" in (problem(field, "25/11/2074") or "")
+    assert problem(field, "25/11/2024") is None
 
 
 # ---------------------------------------------------------------- phones, numbers, vocabularies, names

@@ -42,6 +42,8 @@ class FieldSpec:
     max_first_gap: float = 3.5
     max_gap: float = 1.6
     range: tuple[float, float] | None = None
+    exclude: str | None = None
+    """Lines matching this regex are never part of the value (a phone line above an address)."""
     wide: bool = False
     """Value lines may sit anywhere right of the anchor's left edge, not only under it (the
     medicines under a short 'Address:' label when the address is blank)."""
@@ -53,7 +55,8 @@ class FieldSpec:
     """Known OCR misreadings as (regex, replacement): applied to the value and always flagged,
     so the clerk sees "read '2 mi', taken as '2 ml'" instead of a silent change."""
     past_only: bool = False
-    """A date that cannot lie in the future (a birth date read "5/6/50" is 1950, not 2050)."""
+    """A date that cannot lie in the future (a birth date read "5/6/50" is 1950, not 2050; a
+    prescription dated 2074 is a misread 2024). A month's grace covers post-dated paper."""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -62,7 +65,13 @@ class FieldSpec:
             raise ValueError(f"field {self.name}: unknown position {self.position!r}")
         if sum(bool(x) for x in (self.labels, self.after, self.find)) != 1:
             raise ValueError(f"field {self.name}: give exactly one of labels, after, find")
-        for regex in (self.find, self.pattern, self.line_pattern, *(old for old, _ in self.repairs)):
+        for regex in (
+            self.find,
+            self.pattern,
+            self.line_pattern,
+            self.exclude,
+            *(old for old, _ in self.repairs),
+        ):
             if regex:
                 re.compile(regex)
 
