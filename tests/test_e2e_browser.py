@@ -186,6 +186,11 @@ def test_upload_review_verify_export(
     refills.press("Enter")
     wait_for_rerun(page)
     page.locator('[data-testid="stImage"] img').first.wait_for()
+    # The text areas are redrawn after a rerun: capture once they show their values again.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('textarea')].every(t => t.value && t.offsetHeight > 0)"
+    )
+    page.wait_for_timeout(500)
     page.screenshot(path=str(screenshot_path(tmp_path)), full_page=False)
 
     # Verify: values must pass validation (fix what the engine got wrong if any error shows).
