@@ -127,22 +127,25 @@ def _closest(text: str, vocabulary: tuple[str, ...]) -> tuple[str, float]:
     return best, score
 
 
-def _yes_no(text: str, spec: FieldSpec) -> tuple[str, str | None]:
-    best, score = _closest(text.split()[0], YES_NO)
+def _answer(text: str, vocabulary: tuple[str, ...], min_score: float, refusal: str) -> tuple[str, str | None]:
+    """The vocabulary word ``text`` spells: exact is silent, close is taken and flagged, else refused."""
+    best, score = _closest(text, vocabulary)
     if score == 1.0:
         return best, None
-    if score >= 0.6:
+    if score >= min_score:
         return best, f"read {text!r}, taken as {best}"
-    return text, "not a yes/no answer"
+    return text, refusal
+
+
+def _yes_no(text: str, spec: FieldSpec) -> tuple[str, str | None]:
+    # Only the first word: "Yes (2019)" still answers the question.
+    first = text.split()[0]
+    best, problem = _answer(first, YES_NO, 0.6, "not a yes/no answer")
+    return (best, problem) if best in YES_NO else (text, problem)
 
 
 def _immunity(text: str, spec: FieldSpec) -> tuple[str, str | None]:
-    best, score = _closest(text, IMMUNITY)
-    if score == 1.0:
-        return best, None
-    if score >= 0.75:
-        return best, f"read {text!r}, taken as {best}"
-    return text, "not IMMUNE / NOT IMMUNE"
+    return _answer(text, IMMUNITY, 0.75, "not IMMUNE / NOT IMMUNE")
 
 
 def _pattern_match(text: str, spec: FieldSpec) -> tuple[str, str | None]:

@@ -41,20 +41,19 @@ def require_poppler() -> None:
 
 def read_pdf_info(path: Path, *, timeout: float) -> PdfInfo:
     """Page count and each page's size in points, without rendering anything."""
-    require_poppler()
-    try:
-        result = subprocess.run(
-            ["pdfinfo", "-f", "1", "-l", "-1", str(path)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            errors="replace",
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise ToolTimeoutError("pdfinfo", timeout) from exc
+    result = _run_tool(["pdfinfo", "-f", "1", "-l", "-1", str(path)], timeout)
     if result.returncode != 0:
         raise _pdf_error(result.stderr)
     return _parse_pdf_info(result.stdout)
+
+
+def _run_tool(command: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run one poppler command-line tool with a timeout; its output as text."""
+    require_poppler()
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, errors="replace")
+    except subprocess.TimeoutExpired as exc:
+        raise ToolTimeoutError(command[0], timeout) from exc
 
 
 def _parse_pdf_info(report: str) -> PdfInfo:
@@ -101,17 +100,7 @@ def read_scan_resolutions(
     as letters, so the loader renders such pages at this resolution instead of a fixed dpi.
     Pages drawn as text and vectors are absent from the answer.
     """
-    require_poppler()
-    try:
-        result = subprocess.run(
-            ["pdfimages", "-list", str(path)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            errors="replace",
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise ToolTimeoutError("pdfimages", timeout) from exc
+    result = _run_tool(["pdfimages", "-list", str(path)], timeout)
     if result.returncode != 0:
         return {}
     return _parse_scan_resolutions(result.stdout, page_sizes_pt)
