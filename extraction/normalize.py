@@ -159,8 +159,10 @@ def _pattern_match(text: str, spec: FieldSpec) -> tuple[str, str | None]:
 
 
 def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
-    """'May 21. 2020' (comma read as a full stop) is repaired and flagged."""
+    """'May 21. 2020' (comma read as a full stop) and 'Jan 10,2018' (space lost) are repaired
+    and flagged."""
     repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})\. (\d{4})$", r"\1, \2", text)
+    repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2}),(\d{4})$", r"\1, \2", repaired)  # "Jan 10,2018"
     if repaired != text:
         return repaired, f"read {text!r}, taken as {repaired!r}"
     return text, None
