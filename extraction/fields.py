@@ -144,15 +144,6 @@ def _better_label_elsewhere(match: LabelMatch, spec: FieldSpec, doc_type: Docume
     return False
 
 
-def missing_labels(doc_type: DocumentType, pages: list[PageText]) -> list[str]:
-    """The fields whose printed label appears nowhere on the pages."""
-    return [
-        spec.name
-        for spec in doc_type.fields
-        if spec.labels and _anchor_for(spec, doc_type, pages, {}) is None
-    ]
-
-
 def _pages_for(spec: FieldSpec, pages: list[PageText]) -> list[PageText]:
     if spec.page is None:
         return pages
