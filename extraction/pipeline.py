@@ -18,7 +18,7 @@ from extraction.fields import extract_fields
 from extraction.load import Source, SourcePage, load_pages, read_source
 from extraction.ocr import add_sparse_reading, ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
-from extraction.preprocess import preprocess, scale_to_text_height
+from extraction.preprocess import adaptive_threshold, preprocess, scale_to_text_height
 from extraction.types import UNKNOWN_TYPE, ExtractionResult, PageText
 from extraction.validate import validate_fields
 
@@ -139,6 +139,8 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
     with timer("preprocess"):
         image, _report = preprocess(page.image, page.dpi)
         image, dpi, _scale = scale_to_text_height(image, page.dpi, options.text_height)
+        if options.binarize == "adaptive":
+            image = adaptive_threshold(image)
     with timer("ocr_page"):
         image, text = ocr_page(image, index, dpi, options)
     return ReadPage(image, text, dpi)
