@@ -14,12 +14,12 @@ from PIL import Image
 
 from extraction.classify import classify
 from extraction.doctypes import document_types, get_document_type
-from extraction.fields import extract_fields
+from extraction.fields import RegionReader, extract_fields
 from extraction.load import Source, SourcePage, load_pages, read_source
 from extraction.ocr import add_sparse_reading, ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.preprocess import adaptive_threshold, preprocess, scale_to_text_height
-from extraction.types import UNKNOWN_TYPE, ExtractionResult, PageText
+from extraction.types import UNKNOWN_TYPE, ExtractionResult, PageText, Word
 from extraction.validate import validate_fields
 
 # Two pages at a time: tesseract runs single-threaded (OMP_THREAD_LIMIT=1), so a second page
@@ -112,10 +112,10 @@ def _add_sparse_readings(
         return list(pool.map(add_sparse_reading, images, pages, dpis, [options] * len(pages)))
 
 
-def _region_reader(images: list[np.ndarray], dpis: list[int], options: Options):  # type: ignore[no-untyped-def]
+def _region_reader(images: list[np.ndarray], dpis: list[int], options: Options) -> RegionReader:
     """A RegionReader over this document's page images (see extraction.fields)."""
 
-    def reread(page: int, region: tuple[int, int, int, int], digits: bool) -> list:  # type: ignore[type-arg]
+    def reread(page: int, region: tuple[int, int, int, int], digits: bool) -> list[Word]:
         return read_region(images[page], region, dpis[page], options, digits)
 
     return reread

@@ -7,6 +7,7 @@ refuse a bad value on save). A blank value is always valid: the document may lea
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from extraction.doctypes import DocumentType, FieldSpec, get_document_type
@@ -67,7 +68,10 @@ def _check_integer(value: str, spec: FieldSpec) -> str | None:
     return None
 
 
-def _check_vocabulary(allowed: tuple[str, ...]):  # type: ignore[no-untyped-def]
+Check = Callable[[str, FieldSpec], str | None]
+
+
+def _check_vocabulary(allowed: tuple[str, ...]) -> Check:
     def check(value: str, spec: FieldSpec) -> str | None:
         if value not in allowed:
             return f"must be one of: {', '.join(allowed)}"
