@@ -126,6 +126,9 @@ def main() -> None:
     parser.add_argument("--psm", type=int, default=Options().psm)
     parser.add_argument("--text-height", type=int, default=Options().text_height)
     parser.add_argument("--binarize", choices=["tesseract", "adaptive"], default=Options().binarize)
+    parser.add_argument(
+        "--whole-pages", action="store_true", help="read a one-page document whole, not in two bands"
+    )
     parser.add_argument("--profiles", nargs="*", help="only these docgen profiles (default: all)")
     parser.add_argument("--no-samples", action="store_true", help="leave the real samples out")
     parser.add_argument("--workers", type=int, default=2)
@@ -133,7 +136,13 @@ def main() -> None:
     documents = [] if args.no_samples else sample_documents()
     if args.generated:
         documents += generated_documents(args.generated, args.seed, profiles=args.profiles)
-    options = Options(dpi=args.dpi, psm=args.psm, text_height=args.text_height, binarize=args.binarize)
+    options = Options(
+        dpi=args.dpi,
+        psm=args.psm,
+        text_height=args.text_height,
+        binarize=args.binarize,
+        split_lone_page=not args.whole_pages,
+    )
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         outcomes = list(pool.map(run_one, documents, [options] * len(documents)))
     OUT.mkdir(exist_ok=True)

@@ -38,10 +38,12 @@ MIN_SCAN_DPI = 150
 
 @dataclass(frozen=True)
 class SourcePage:
-    """One page as loaded: pixels (HxW gray or HxWx3 RGB) and its resolution in dpi."""
+    """One page as loaded: pixels (HxW gray or HxWx3 RGB), its resolution in dpi, and how many
+    pages the document has (a lone page may use both cores for its OCR)."""
 
     image: np.ndarray
     dpi: int
+    page_count: int = 1
 
 
 def sniff_format(head: bytes) -> str | None:
@@ -102,7 +104,7 @@ def _pdf_pages(data: bytes, options: Options) -> Iterator[SourcePage]:
             image = poppler.render_page(
                 path, number, dpi=dpi, grayscale=True, timeout=options.poppler_timeout
             )
-            yield SourcePage(image, dpi)
+            yield SourcePage(image, dpi, info.pages)
 
 
 def _render_dpi(scan_ppi: int | None, options: Options) -> int:
@@ -120,7 +122,7 @@ def _image_pages(data: bytes, options: Options) -> Iterator[SourcePage]:
             _check_page_count(frames, options)
             for frame in ImageSequence.Iterator(image):
                 _check_pixels(frame.width, frame.height, options)
-                yield _frame_to_page(frame)
+                yield _frame_to_page(frame, frames)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UnreadableDocumentError(
             f"This image is damaged or incomplete and cannot be opened ({exc}). "
@@ -132,7 +134,7 @@ def _image_pages(data: bytes, options: Options) -> Iterator[SourcePage]:
         ) from exc
 
 
-def _frame_to_page(frame: Image.Image) -> SourcePage:
+def _frame_to_page(frame: Image.Image, page_count: int) -> SourcePage:
     upright = ImageOps.exif_transpose(frame) or frame
     dpi = _image_dpi(upright)
     gray = to_gray_on_white(upright)
@@ -140,7 +142,7 @@ def _frame_to_page(frame: Image.Image) -> SourcePage:
         scale = MAX_IMAGE_DPI / dpi
         gray = gray.resize((round(gray.width * scale), round(gray.height * scale)), Image.Resampling.LANCZOS)
         dpi = MAX_IMAGE_DPI
-    return SourcePage(np.asarray(gray), dpi)
+    return SourcePage(np.asarray(gray), dpi, page_count)
 
 
 def to_gray_on_white(image: Image.Image) -> Image.Image:

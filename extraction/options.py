@@ -28,6 +28,9 @@ class Options:
     """Pages are scaled so their glyphs are about this many pixels high before OCR (0 = never)."""
     psm: int = 3
     """Tesseract page segmentation mode for the page pass (3 = automatic, 11 = sparse text)."""
+    split_lone_page: bool = True
+    """A one-page document is read as two bands (cut at a blank row) on two cores at once:
+    the second core is otherwise idle while a lone page is read. False reads it whole."""
     max_pages: int = _env_int("MEDEXTRACT_MAX_PAGES", 50)
     max_page_pixels: int = _env_int("MEDEXTRACT_MAX_PAGE_PIXELS", 60_000_000)
     tesseract_timeout: float = 60.0

@@ -142,5 +142,6 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
         if options.binarize == "adaptive":
             image = adaptive_threshold(image)
     with timer("ocr_page"):
-        image, text = ocr_page(image, index, dpi, options)
+        bands = 2 if page.page_count == 1 and options.split_lone_page else 1
+        image, text = ocr_page(image, index, dpi, options, bands=bands)
     return ReadPage(image, text, dpi)

@@ -1,0 +1,60 @@
+"""A lone page read as two bands at once: where it is cut, and that the cut changes nothing read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from extraction import Options, tesseract
+from extraction.ocr import blank_cut_row, read_in_bands
+from extraction.preprocess import scale_to_text_height
+from tests.test_engine_stages import text_page
+
+
+def test_the_cut_is_a_blank_row_near_the_middle() -> None:
+    page = text_page(lines=25)
+    cut = blank_cut_row(page)
+    assert cut is not None
+    height = page.shape[0]
+    assert height / 3 <= cut <= 2 * height / 3
+    assert abs(cut - height / 2) < 0.1 * height  # the nearest gap between lines, not any gap
+    assert np.count_nonzero(page[cut] < 128) <= 1  # crosses no letter
+
+
+def test_a_page_without_a_blank_row_in_its_middle_is_not_cut() -> None:
+    page = np.full((900, 600), 255, np.uint8)
+    page[250:650, 100:500] = 0  # one block of ink across the whole middle third
+    assert blank_cut_row(page) is None
+
+
+def test_a_lone_dark_speck_does_not_stop_a_cut() -> None:
+    page = text_page(lines=25).copy()
+    cut = blank_cut_row(page)
+    assert cut is not None
+    page[cut, 10] = 0  # one pixel of dust on the chosen row
+    assert blank_cut_row(page) is not None
+
+
+@pytest.mark.ocr
+def test_bands_read_the_same_words_in_page_coordinates_as_the_whole_page() -> None:
+    options = Options()
+    page, dpi, _ = scale_to_text_height(text_page(size_pt=12, lines=30), 200, options.text_height)
+    whole = tesseract.read_words(page, dpi=dpi, timeout=options.tesseract_timeout, psm=options.psm)
+    banded = read_in_bands(page, dpi, options)
+    whole_words = [(w.text, w.box) for w in whole]
+    banded_words = [(w.text, w.box) for w in banded]
+    assert len(whole_words) > 100
+    assert abs(len(banded_words) - len(whole_words)) <= 0.02 * len(whole_words)
+    matched = sum(
+        any(
+            text == t and max(abs(a - b) for a, b in zip(box, b_box, strict=True)) <= 3
+            for t, b_box in banded_words
+        )
+        for text, box in whole_words
+    )
+    assert matched >= 0.98 * len(whole_words)
+    # Lines of the two bands never share a line number, so no line spans the cut.
+    cut = blank_cut_row(page)
+    top_lines = {w.line for w in banded if w.box[3] <= cut}
+    bottom_lines = {w.line for w in banded if w.box[1] >= cut}
+    assert top_lines and bottom_lines and not top_lines & bottom_lines
