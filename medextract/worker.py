@@ -133,10 +133,12 @@ def process_job(
         return False
     try:
         saved = store.save_extraction(job, output)
+        stages = getattr(result, "stage_seconds", None) or {}
         log.info(
-            "document %s: engine %.2f s, encode %.2f s, store %.2f s",
+            "document %s: engine %.2f s (%s), encode %.2f s, store %.2f s",
             job.document_id,
             engine_done - started,
+            ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in stages.items()),
             encoded - engine_done,
             time.perf_counter() - encoded,
         )
