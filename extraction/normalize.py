@@ -22,11 +22,12 @@ _DIGIT_LOOKALIKES = str.maketrans(
 
 
 def clean_line(text: str) -> str:
-    """Collapse whitespace and strip rule characters and label punctuation at the ends."""
+    """Collapse whitespace and strip rule characters, label punctuation and dust read as an
+    opening quote or backtick ("‘Acid reflux") at the ends."""
     text = re.sub(f"[{_RULE_CHARS}]{{2,}}", " ", text)
     text = " ".join(text.split())
     text = text.strip(_RULE_CHARS + " ")
-    return text.lstrip(":;.,").strip()
+    return text.lstrip(":;.,‘`").strip()
 
 
 def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:
@@ -158,6 +159,15 @@ def _pattern_match(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     return found.group(0), (f"extra text {extra!r} left out" if extra else None)
 
 
+def _phone(text: str, spec: FieldSpec) -> tuple[str, str | None]:
+    """The number as printed; its last four digits read apart ("889-43 12") are joined and flagged."""
+    value, problem = _pattern_match(text, spec)
+    joined = re.sub(r"\d(?: ?\d){3}$", lambda last: last.group(0).replace(" ", ""), value)
+    if joined != value and problem is None:
+        return joined, f"digits read apart ({value!r}), joined as {joined}"
+    return value, problem
+
+
 def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     """'May 21. 2020' (comma read as a full stop) and 'Jan 10,2018' (space lost) are repaired
     and flagged."""
@@ -174,6 +184,6 @@ _NORMALIZERS = {
     "integer": _integer,
     "yesno": _yes_no,
     "immunity": _immunity,
-    "phone": _pattern_match,
+    "phone": _phone,
     "identifier": _identifier,
 }

@@ -51,6 +51,8 @@ def problem(field: str, value: str, doc_type: str = "patient_details") -> str | 
         ("~~ 95 ==", "95"),
         ("9264 Ash Dr.", "9264 Ash Dr."),
         ("Mary-Jane O'Neil", "Mary-Jane O'Neil"),
+        ("‘Acid reflux", "Acid reflux"),
+        ("`Migraine", "Migraine"),
         ("__________", ""),
         ("", ""),
     ],
@@ -60,6 +62,42 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
 
 
 # ---------------------------------------------------------------- normalize by kind
+
+
+@pytest.mark.parametrize(
+    ("field", "lines", "value"),
+    [
+        ("medicines", ["Atorvastatin 40. mg"], "Atorvastatin 40 mg"),
+        ("medicines", ["Cetirizine 10: mg"], "Cetirizine 10 mg"),
+        ("medicines", ["Sumatriptan 100 -mg"], "Sumatriptan 100 mg"),
+        ("medicines", ["Methotrexate 12.5.mg"], "Methotrexate 12.5 mg"),
+        ("directions", ["Amoxicillin, take 1/2? tablet as needed"], "Amoxicillin, take 1/2 tablet as needed"),
+        (
+            "directions",
+            ["Omeprazole; take 1 tablet", "Avoid alcohol"],
+            "Omeprazole: take 1 tablet\nAvoid alcohol",
+        ),
+    ],
+)
+def test_marks_misread_between_words_are_repaired_and_flagged(
+    field: str, lines: list[str], value: str
+) -> None:
+    got, reason = normalize(PRESCRIPTION.field(field), lines)
+    assert got == value
+    assert reason is not None and "taken as" in reason
+
+
+@pytest.mark.parametrize(
+    ("field", "line"),
+    [
+        ("medicines", "Methotrexate 2.5 mg"),
+        ("medicines", "Amoxicillin 250 mg"),
+        ("directions", "Take 1/2 tablet; then 1 tablet"),
+        ("directions", "Is it safe? Ask the pharmacist"),
+    ],
+)
+def test_well_printed_lines_are_not_repaired(field: str, line: str) -> None:
+    assert normalize(PRESCRIPTION.field(field), [line]) == (line, None)
 
 
 @pytest.mark.parametrize(
@@ -127,6 +165,9 @@ def test_integers_are_read_whole_and_repairs_flagged(lines: list[str], value: st
         (["(737) 988-0851"], "(737) 988-0851", False),
         (["Phone: (737) 988-0851 home"], "(737) 988-0851", True),
         (["no phone"], "no phone", True),
+        (["737 988 0851"], "737 988 0851", False),
+        (["(459)-889-43 12"], "(459)-889-4312", True),
+        (["(737) 988 085 1"], "(737) 988 0851", True),
     ],
 )
 def test_phone_is_cut_to_the_number_and_extra_text_flagged(
