@@ -91,6 +91,8 @@ def _find(
     if spec.find:
         return _find_by_regex(spec, doc_type, pages)
     anchor = _anchor_for(spec, doc_type, pages, found_lines)
+    if anchor is None and spec.or_after:
+        return _find_after_instead(spec, doc_type, pages, found_lines)
     if anchor is None:
         missing = f"the value of {spec.after} it follows" if spec.after else f"the label {spec.labels[0]!r}"
         return Found(0, [], [], 0.0), f"{missing} was not found"
@@ -101,6 +103,28 @@ def _find(
     elif reread and spec.kind == "integer" and found.words:
         found = _verify_number(spec, pages[anchor.page], anchor, found, reread)
     return found, None
+
+
+def _find_after_instead(
+    spec: FieldSpec,
+    doc_type: DocumentType,
+    pages: list[PageText],
+    found_lines: dict[str, tuple[int, Line | None]],
+) -> tuple[Found, str]:
+    """A labelled field whose label was not read, looked for below ``spec.or_after``'s value.
+
+    Only a value that fits the field's pattern is taken (the garbled label line is skipped),
+    and it is always flagged: the label that would confirm it was not read.
+    """
+    missing = f"the label {spec.labels[0]!r} was not found"
+    unlabelled = replace(spec, labels=(), after=spec.or_after, position="below")
+    anchor = _anchor_for(unlabelled, doc_type, pages, found_lines)
+    if anchor is None:
+        return Found(0, [], [], 0.0), missing
+    found = _read_value(unlabelled, doc_type, pages[anchor.page], anchor)
+    if not found.words:
+        return Found(0, [], [], 0.0), missing
+    return replace(found, anchor_line=anchor.line), f"{missing}; taken from below {spec.or_after}"
 
 
 def _anchor_for(
@@ -132,8 +156,8 @@ def _anchor_for(
 
 
 def _better_label_elsewhere(match: LabelMatch, spec: FieldSpec, doc_type: DocumentType) -> bool:
-    """True when another field's label fits the same words better: "Weight" read where
-    "Height" was expected belongs to the weight field, even if the Height label is missing."""
+    """True when another label fits the same words better: "Weight" read where "Height" was
+    expected belongs to the weight field, even if the Height label is missing."""
     for other in doc_type.fields:
         if other.name == spec.name:
             continue
@@ -141,6 +165,15 @@ def _better_label_elsewhere(match: LabelMatch, spec: FieldSpec, doc_type: Docume
             rival = match_label(match.line, phrase, match.score + 0.01)
             if rival and rival.start <= match.start < rival.end:
                 return True
+    # A longer printed label that is no field's holds the words just as well: "Phone" inside
+    # "Work phone" is the work phone's label, not the home phone's.
+    for phrase in doc_type.stop_labels:
+        if phrase in spec.labels:
+            continue
+        rival = match_label(match.line, phrase, match.score)
+        longer = rival is not None and rival.end - rival.start > match.end - match.start
+        if rival and longer and rival.start <= match.start < rival.end:
+            return True
     return False
 
 

@@ -227,3 +227,37 @@ def test_sparse_reading_adds_missed_words_and_replaces_only_clearly_better_ones(
     merged = add_sparse_reading(np.zeros((10, 10), np.uint8), page, 200, Options())
     texts = sorted(line.text for line in merged.lines)
     assert texts == ["190", "95", "Height:", "Weight:"]
+
+
+# ---------------------------------------------------------------- a label OCR did not read
+
+EMERGENCY = """
+300 900 In Case of Emergency
+1300 900 Address
+300 980 Hannah Cook
+1300 980 4688 Bollinger Pl
+1300 1040 Hartford, Connecticut, 06119
+300 1060 {home_label}
+1300 1100 United States
+300 1120 (711)-718-9904
+1300 1180 Work phone
+300 1400 General Medical History
+"""
+
+
+def emergency_fields(home_label: str) -> dict:
+    pages = parse_layout(EMERGENCY.format(home_label=home_label))
+    return extract_fields(get_document_type("patient_details"), pages, 0.8)
+
+
+def test_the_home_phone_is_read_under_its_label_without_a_flag() -> None:
+    phone = emergency_fields("Home phone")["emergency_contact_phone"]
+    assert (phone.value, phone.needs_review) == ("(711)-718-9904", False)
+
+
+def test_a_lost_home_phone_label_falls_back_to_the_line_under_the_name_flagged() -> None:
+    # "Home phone" read as low-confidence "atone"; the bare "Phone" alternative must not
+    # anchor on "Work phone", whose value is blank.
+    phone = emergency_fields("atone@0.23")["emergency_contact_phone"]
+    assert phone.value == "(711)-718-9904"
+    assert phone.needs_review and "Home phone" in (phone.reason or "")

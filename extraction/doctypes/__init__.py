@@ -36,6 +36,9 @@ class FieldSpec:
     region: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
     page: int | None = None
     fallback: str | None = None
+    or_after: str | None = None
+    """For a labelled field: when no label is read, look below this other field's value instead
+    (a "Home phone" label read as "atone"); the value found that way is flagged."""
     pattern: str | None = None
     search_lines: int = 1
     max_lines: int = 1
@@ -115,8 +118,9 @@ def _load(path: Path) -> DocumentType:
         fields.append(FieldSpec(**raw))
     names = [f.name for f in fields]
     for spec in fields:
-        if spec.after and spec.after not in names[: names.index(spec.name)]:
-            raise ValueError(f"{path.name}: {spec.name} comes after {spec.after}, which must be listed first")
+        for before in (spec.after, spec.or_after):
+            if before and before not in names[: names.index(spec.name)]:
+                raise ValueError(f"{path.name}: {spec.name} comes after {before}, which must be listed first")
     return DocumentType(
         name=data["name"],
         title=data["title"],
