@@ -1,8 +1,8 @@
 """How fast the review app feels: upload to fields shown, and a field edit to rerun finished.
 
 1. Upload -> fields: a real `streamlit run` with the background worker, driven by headless Chromium;
-   the time from handing pre_1.pdf (one page, real OCR) to the uploader until the Review page shows
-   the prefilled fields (the clerk's one "Review now" click included). Target < 3 s.
+   the time from the browser holding pre_1.pdf (one page, real OCR) in the uploader until the Review
+   page shows the prefilled fields (the clerk's one "Review now" click included). Target < 3 s.
 2. Edit -> rerun: AppTest on the Review page of the same document (its real 300 dpi page image);
    the time from typing a new value to the script run finished. Target < 0.2 s.
 
@@ -47,8 +47,8 @@ def ocr_seconds() -> float:
     return time.perf_counter() - started
 
 
-def upload_to_fields(runs: int) -> list[tuple[str, float, float]]:
-    """(label, seconds to "Review now", seconds to fields shown) per upload.
+def upload_to_fields(runs: int) -> list[tuple[str, float, float, float]]:
+    """(label, seconds to "Review now", to fields shown, Playwright's hand-over) per upload.
 
     Each run starts a fresh app: its first upload pays the engine's imports in the worker thread
     ("cold"); a second upload of the same page (a byte changed, so it is not a duplicate) shows
@@ -65,10 +65,10 @@ def upload_to_fields(runs: int) -> list[tuple[str, float, float]]:
                     create_user(Path(data_dir))
                     process, url = start_app(Path(data_dir))
                     try:
-                        cold = SAMPLE.read_bytes()
-                        timings.append(("cold", *_one_upload(browser, url, 1, SAMPLE.name, cold)))
-                        warm = cold + f"\n% benchmark copy {run}\n".encode()
-                        timings.append(("warm", *_one_upload(browser, url, 2, "pre_1_copy.pdf", warm)))
+                        timings.append(("cold", *_one_upload(browser, url, 1, SAMPLE)))
+                        warm = Path(data_dir) / "pre_1_copy.pdf"
+                        warm.write_bytes(SAMPLE.read_bytes() + f"\n% benchmark copy {run}\n".encode())
+                        timings.append(("warm", *_one_upload(browser, url, 2, warm)))
                     finally:
                         stop_app(process)
         finally:
@@ -76,19 +76,31 @@ def upload_to_fields(runs: int) -> list[tuple[str, float, float]]:
     return timings
 
 
-def _one_upload(browser: object, url: str, doc_id: int, name: str, data: bytes) -> tuple[float, float]:
+def _one_upload(browser: object, url: str, doc_id: int, path: Path) -> tuple[float, float, float]:
+    """(seconds to "Review now", to fields shown, Playwright's hand-over) for one upload.
+
+    The clock starts when the browser holds the file (the file input's "change" event: the
+    moment a clerk's file dialog or drop completes). What Playwright spends before that, handing
+    the file to the browser, is no cost a clerk pays; it is measured and reported apart.
+    """
     page = browser.new_page(viewport={"width": 1500, "height": 1100})  # type: ignore[attr-defined]
     try:
         page.goto(url)
         log_in(page)  # before the clock starts: signing in is not part of upload -> fields
         uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
         uploader.wait_for(state="attached", timeout=30_000)
-        started = time.perf_counter()
-        uploader.set_input_files({"name": name, "mimeType": "application/pdf", "buffer": data})
+        uploader.evaluate(
+            "input => input.addEventListener('change', () => { window.fileChosenAt = Date.now(); },"
+            " {capture: true, once: true})"
+        )
+        handed_at = time.time()
+        uploader.set_input_files(path)
         page.get_by_role("button", name="Review now").click(timeout=90_000)
-        ready = time.perf_counter() - started
+        ready_at = time.time()
         field_input(page, doc_id, "patient_name").wait_for(timeout=30_000)
-        return ready, time.perf_counter() - started
+        shown_at = time.time()
+        chosen_at = page.evaluate("window.fileChosenAt") / 1000
+        return ready_at - chosen_at, shown_at - chosen_at, chosen_at - handed_at
     finally:
         page.close()
 
@@ -151,10 +163,11 @@ def main() -> None:
     if not CHROMIUM.exists():
         print(f"upload -> fields: skipped, no Chromium at {CHROMIUM}")
         return
-    for label, ready, shown in upload_to_fields(args.runs):
+    for label, ready, shown, handover in upload_to_fields(args.runs):
         print(
-            f"upload -> fields shown ({label}): {shown:.2f} s, extraction done on the page at {ready:.2f} s "
-            f"(target < {UPLOAD_TARGET} s: {verdict(shown, UPLOAD_TARGET)})"
+            f'upload -> fields shown ({label}): {shown:.2f} s, "Review now" clicked at {ready:.2f} s '
+            f"(target < {UPLOAD_TARGET} s: {verdict(shown, UPLOAD_TARGET)}); "
+            f"before the clock, Playwright took {handover:.2f} s to hand the file to the browser"
         )
 
 
