@@ -77,12 +77,17 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
             ["Omeprazole; take 1 tablet", "Avoid alcohol"],
             "Omeprazole: take 1 tablet\nAvoid alcohol",
         ),
+        ("medicines", ["Valacyclovir: 1000 mg"], "Valacyclovir 1000 mg"),
+        ("patient_address", ["60 Madison Pl, Hartford, CT."], "60 Madison Pl, Hartford, CT"),
+        ("patient_address", ["17 MapleAve, Boston, MA"], "17 Maple Ave, Boston, MA"),
+        ("patient_details.address", ["19 RidgeDr", "Baltimore, 21203"], "19 Ridge Dr\nBaltimore, 21203"),
+        ("patient_details.regular_medications", ["Birth contro! pill"], "Birth control pill"),
     ],
 )
 def test_marks_misread_between_words_are_repaired_and_flagged(
     field: str, lines: list[str], value: str
 ) -> None:
-    got, reason = normalize(PRESCRIPTION.field(field), lines)
+    got, reason = normalize(spec_named(field), lines)
     assert got == value
     assert reason is not None and "taken as" in reason
 
@@ -94,10 +99,20 @@ def test_marks_misread_between_words_are_repaired_and_flagged(
         ("medicines", "Amoxicillin 250 mg"),
         ("directions", "Take 1/2 tablet; then 1 tablet"),
         ("directions", "Is it safe? Ask the pharmacist"),
+        ("patient_address", "17 Maple Ave, Boston, MA"),
+        ("patient_address", "12 Main St., Springfield"),
+        ("patient_details.allergies", "Peanuts!"),
+        ("patient_details.medical_problems", "Asthma, migraine"),
     ],
 )
 def test_well_printed_lines_are_not_repaired(field: str, line: str) -> None:
-    assert normalize(PRESCRIPTION.field(field), [line]) == (line, None)
+    assert normalize(spec_named(field), [line]) == (line, None)
+
+
+def spec_named(field: str) -> FieldSpec:
+    """A field by name: "medicines" is the prescription's, "patient_details.address" qualified."""
+    doc_type, _, name = field.rpartition(".")
+    return get_document_type(doc_type or "prescription").field(name)
 
 
 @pytest.mark.parametrize(
