@@ -63,13 +63,25 @@ _NAME_LOOKALIKES = str.maketrans({"!": "l", "|": "l", "1": "l", "0": "o"})
 
 def _person(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     """Trailing punctuation dropped; letters OCR turns into '!', '|', '1' or '0' inside a word
-    are repaired and flagged ("Chery! Turner"); a leading "Or"/"Br" before a name becomes "Dr"."""
+    are repaired and flagged ("Chery! Turner"), as are two names run together ("RuthAdams");
+    a leading "Or"/"Br" before a name becomes "Dr"."""
     value = text.rstrip(",;:")
     repaired = " ".join(_repair_name_word(word) for word in value.split(" "))
+    repaired = _NAMES_RUN_TOGETHER.sub(_split_run_together, repaired)
     repaired = re.sub(r"^(Or|Br)(\.?) ", r"Dr\2 ", repaired)
     if repaired != value:
         return repaired, f"read {value!r}, taken as {repaired!r}"
     return value, None
+
+
+# "RuthAdams": two capitalised names whose space OCR lost; "McDonald", "DeVito" are one name.
+_NAMES_RUN_TOGETHER = re.compile(r"\b([A-Z][a-z]{2,})([A-Z][a-z]{2,})\b")
+_NAME_PREFIXES = {"Mac", "Van", "Von", "Del", "Della", "Dal", "Des", "Les", "San", "Santa"}
+
+
+def _split_run_together(match: re.Match[str]) -> str:
+    first, second = match.groups()
+    return match.group(0) if first in _NAME_PREFIXES else f"{first} {second}"
 
 
 def _repair_name_word(word: str) -> str:
@@ -169,10 +181,11 @@ def _phone(text: str, spec: FieldSpec) -> tuple[str, str | None]:
 
 
 def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
-    """'May 21. 2020' (comma read as a full stop) and 'Jan 10,2018' (space lost) are repaired
-    and flagged."""
+    """'May 21. 2020' (comma read as a full stop), 'Jan 10,2018' (space lost) and 'jul 21, 2018'
+    (capital lost) are repaired and flagged."""
     repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})\. (\d{4})$", r"\1, \2", text)
     repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2}),(\d{4})$", r"\1, \2", repaired)  # "Jan 10,2018"
+    repaired = re.sub(r"^[a-z]{3}(?=[a-z]*\.? \d)", lambda m: m.group(0).capitalize(), repaired)  # "jul 21"
     if repaired != text:
         return repaired, f"read {text!r}, taken as {repaired!r}"
     return text, None

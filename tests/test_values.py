@@ -82,6 +82,10 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
         ("patient_address", ["17 MapleAve, Boston, MA"], "17 Maple Ave, Boston, MA"),
         ("patient_details.address", ["19 RidgeDr", "Baltimore, 21203"], "19 Ridge Dr\nBaltimore, 21203"),
         ("patient_details.regular_medications", ["Birth contro! pill"], "Birth control pill"),
+        ("directions", ["take 1/2 tab every.8 hours"], "take 1/2 tab every 8 hours"),
+        ("patient_address", ["9425 Valley Bivd, Jersey City, NJ"], "9425 Valley Blvd, Jersey City, NJ"),
+        ("patient_name", ["RuthAdams"], "Ruth Adams"),
+        ("prescription_date", ["jul 21, 2018"], "Jul 21, 2018"),
     ],
 )
 def test_marks_misread_between_words_are_repaired_and_flagged(
@@ -103,6 +107,11 @@ def test_marks_misread_between_words_are_repaired_and_flagged(
         ("patient_address", "12 Main St., Springfield"),
         ("patient_details.allergies", "Peanuts!"),
         ("patient_details.medical_problems", "Asthma, migraine"),
+        ("directions", "take 1.5 tab every 8 hours"),
+        ("patient_name", "Ruth McDonald"),
+        ("patient_name", "Ronald MacArthur"),
+        ("patient_name", "Ann DeVito"),
+        ("prescription_date", "Jul 21, 2018"),
     ],
 )
 def test_well_printed_lines_are_not_repaired(field: str, line: str) -> None:
