@@ -400,7 +400,10 @@ def _right_limit(page: PageText, anchor: Anchor) -> int:
 
 
 def _overlaps_vertically(a: Box, b: Box) -> bool:
-    return min(a[3], b[3]) - max(a[1], b[1]) > 0
+    """True when the boxes share at least a third of the shorter one's height: on the same row,
+    not a line of the next row whose top touches a tall label's bottom (measured: 1 px)."""
+    shared = min(a[3], b[3]) - max(a[1], b[1])
+    return shared > min(a[3] - a[1], b[3] - b[1]) / 3
 
 
 def _keep_text(words: list[Word]) -> list[Word]:

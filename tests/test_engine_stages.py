@@ -261,3 +261,20 @@ def test_a_lost_home_phone_label_falls_back_to_the_line_under_the_name_flagged()
     phone = emergency_fields("atone@0.23")["emergency_contact_phone"]
     assert phone.value == "(711)-718-9904"
     assert phone.needs_review and "Home phone" in (phone.reason or "")
+
+
+HEPATITIS = """
+300 1000 Chicken Pox (Varicella):
+1300 1000 Measles:
+330 1080 IMMUNE
+1330 1150 h=48 IMMUNE
+300 1197 h=50 Have you had the Hepatitis B vaccination?
+330 1260 Yes
+"""
+
+
+def test_a_value_of_the_row_above_touching_a_tall_label_is_not_read_beside_it() -> None:
+    # Measured on a shadowed photo: the measles answer's box ended 1 px inside the taller
+    # hepatitis question's box and was taken as its answer ("IMMUNE" for a yes/no question).
+    fields = extract_fields(get_document_type("patient_details"), parse_layout(HEPATITIS), 0.8)
+    assert fields["hepatitis_b_vaccination"].value == "Yes"
