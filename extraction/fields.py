@@ -414,6 +414,12 @@ def _has_value_text(words: list[Word]) -> bool:
     return any(any(ch.isalnum() for ch in w.text) for w in words)
 
 
+def _starts_below(box: Box, bottom: int, line_height: float) -> bool:
+    """True when a line lies under ``bottom``: its top within 0.3 line heights above it, or its
+    middle below it (a label's box made tall by a "?" reaches into the answer under it)."""
+    return box[1] >= bottom - line_height * 0.3 or (box[1] + box[3]) / 2 >= bottom
+
+
 def _lines_below(
     page: PageText, column: Box, doc_type: DocumentType, spec: FieldSpec, start_gap: float, limit: int
 ) -> list[Line]:
@@ -422,7 +428,7 @@ def _lines_below(
     candidates = [
         line
         for line in page.lines
-        if line.box[1] >= column[3] - line_height * 0.3 and _overlaps(line.box, column)
+        if _starts_below(line.box, column[3], line_height) and _overlaps(line.box, column)
     ]
     candidates.sort(key=lambda line: line.box[1])
     taken: list[Line] = []

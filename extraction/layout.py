@@ -106,11 +106,12 @@ class LabelMatch:
 
     @property
     def looks_like_label(self) -> bool:
-        """True when the match starts its line and is set like a label: ending in ':' or '?', or
-        covering most of the line. "Weight loss" under a question is a value; "Weight:" is not."""
+        """True when the match starts its line and is set like a label: it or its line ending in
+        ':' or '?' ("List any Medical Problems (asthma, seizures):"), or covering most of the
+        line. "Weight loss" under a question is a value; "Weight:" is not."""
         if not self._starts_line:
             return False
-        if self.words[-1].text.endswith((":", "?", ";")):
+        if self.words[-1].text.endswith((":", "?", ";")) or self.line.words[-1].text.endswith((":", "?")):
             return True
         label_chars = sum(len(w.text) for w in self.words)
         return label_chars / sum(len(w.text) for w in self.line.words) >= 0.7

@@ -278,3 +278,26 @@ def test_a_value_of_the_row_above_touching_a_tall_label_is_not_read_beside_it() 
     # hepatitis question's box and was taken as its answer ("IMMUNE" for a yes/no question).
     fields = extract_fields(get_document_type("patient_details"), parse_layout(HEPATITIS), 0.8)
     assert fields["hepatitis_b_vaccination"].value == "Yes"
+
+
+TALL_QUESTION = """
+300 1230 h=54 Have you had the Hepatitis B vaccination?
+330 1270 h=30 No
+300 1340 List any Medical Problems (asthma, seizures, headaches):
+330 1420 Migraine
+"""
+
+
+def test_an_answer_reaching_into_a_tall_question_box_is_still_its_answer() -> None:
+    # Measured on a shadowed photo: "No" began 11 px inside the question's box (made tall by
+    # the "?"), and the next question, whose label ends in a parenthesis, was taken instead.
+    fields = extract_fields(get_document_type("patient_details"), parse_layout(TALL_QUESTION), 0.8)
+    assert fields["hepatitis_b_vaccination"].value == "No"
+    assert fields["medical_problems"].value == "Migraine"
+
+
+def test_a_label_line_ending_in_a_colon_after_a_parenthesis_is_never_a_value() -> None:
+    blank_answer = "\n".join(line for line in TALL_QUESTION.splitlines() if not line.endswith(" No"))
+    fields = extract_fields(get_document_type("patient_details"), parse_layout(blank_answer), 0.8)
+    assert fields["hepatitis_b_vaccination"].value == ""
+    assert fields["medical_problems"].value == "Migraine"
