@@ -181,11 +181,15 @@ def _phone(text: str, spec: FieldSpec) -> tuple[str, str | None]:
 
 
 def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
-    """'May 21. 2020' (comma read as a full stop), 'Jan 10,2018' (space lost) and 'jul 21, 2018'
-    (capital lost) are repaired and flagged."""
+    """'May 21. 2020' (comma read as a full stop), 'Jan 10,2018' and 'Jan.12, 2026' (space lost),
+    'jul 21, 2018' (capital lost) and '199 1-03-30' (digits read apart) are repaired and flagged."""
     repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})\. (\d{4})$", r"\1, \2", text)
     repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2}),(\d{4})$", r"\1, \2", repaired)  # "Jan 10,2018"
     repaired = re.sub(r"^[a-z]{3}(?=[a-z]*\.? \d)", lambda m: m.group(0).capitalize(), repaired)  # "jul 21"
+    repaired = re.sub(r"^([A-Z][a-z]{2,8})\.(?=\d)", r"\1 ", repaired)  # "Jan.12, 2026"
+    unspaced = re.sub(r"(?<=\d) (?=\d)", "", repaired)  # "199 1-03-30"
+    if re.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", unspaced):
+        repaired = unspaced
     if repaired != text:
         return repaired, f"read {text!r}, taken as {repaired!r}"
     return text, None
