@@ -86,6 +86,11 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
         ("patient_address", ["9425 Valley Bivd, Jersey City, NJ"], "9425 Valley Blvd, Jersey City, NJ"),
         ("patient_name", ["RuthAdams"], "Ruth Adams"),
         ("prescription_date", ["jul 21, 2018"], "Jul 21, 2018"),
+        ("medicines", ["Fluticasone 110 meg"], "Fluticasone 110 mcg"),
+        ("medicines", ["Sumatriptan. 100 mg"], "Sumatriptan 100 mg"),
+        ("patient_address", ["8278 Union Lane. Jersey City, NJ"], "8278 Union Lane, Jersey City, NJ"),
+        ("patient_details.insurance_expiry", ["Jan.12, 2026"], "Jan 12, 2026"),
+        ("patient_details.birth_date", ["199 1-03-30"], "1991-03-30"),
     ],
 )
 def test_marks_misread_between_words_are_repaired_and_flagged(
@@ -112,6 +117,8 @@ def test_marks_misread_between_words_are_repaired_and_flagged(
         ("patient_name", "Ronald MacArthur"),
         ("patient_name", "Ann DeVito"),
         ("prescription_date", "Jul 21, 2018"),
+        ("patient_address", "12 Main St. Louis, MO"),
+        ("patient_details.birth_date", "12 October 1988"),
     ],
 )
 def test_well_printed_lines_are_not_repaired(field: str, line: str) -> None:
