@@ -141,20 +141,24 @@ def _better(candidate: list[Word], current: list[Word]) -> bool:
 
 
 def read_region(
-    image: np.ndarray, region: tuple[int, int, int, int], dpi: int, options: Options, digits: bool = False
+    image: np.ndarray, region: tuple[int, int, int, int], dpi: int, options: Options, mode: str = "line"
 ) -> list[Word]:
-    """Read one small box of a page as a single line of text; boxes come back in page pixels.
+    """Read one box of a page again on its own; boxes come back in page pixels.
 
     The crop loses its long horizontal rules (a value written on an underline), gets a white
     margin and, when its text is small, a 2x enlargement: tesseract reads an isolated number far
-    better that way than inside a whole page. ``digits`` reads digits only.
+    better that way than inside a whole page. ``mode`` "line" reads one line, "digits" one line
+    of digits only, "block" a whole area as sparse text, always enlarged (small print in a
+    corner that the page pass did not see at all).
     """
+    if mode not in ("line", "digits", "block"):
+        raise ValueError(f"unknown region reading mode {mode!r}")
     height, width = image.shape[:2]
     x0, y0, x1, y1 = max(0, region[0]), max(0, region[1]), min(width, region[2]), min(height, region[3])
     if x1 - x0 < 4 or y1 - y0 < 4:
         return []
     crop = erase_long_rules(image[y0:y1, x0:x1])
-    scale = 2 if (y1 - y0) < 120 else 1
+    scale = 2 if mode == "block" or (y1 - y0) < 120 else 1
     if scale > 1:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     margin = 20
@@ -163,8 +167,8 @@ def read_region(
         crop,
         dpi=dpi * scale,
         timeout=options.tesseract_timeout,
-        psm=7,
-        whitelist="0123456789" if digits else None,
+        psm=11 if mode == "block" else 7,
+        whitelist="0123456789" if mode == "digits" else None,
     )
     return [_to_page_frame(w, margin, scale, x0, y0) for w in words]
 

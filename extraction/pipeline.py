@@ -115,8 +115,8 @@ def _add_sparse_readings(
 def _region_reader(images: list[np.ndarray], dpis: list[int], options: Options) -> RegionReader:
     """A RegionReader over this document's page images (see extraction.fields)."""
 
-    def reread(page: int, region: tuple[int, int, int, int], digits: bool) -> list[Word]:
-        return read_region(images[page], region, dpis[page], options, digits)
+    def reread(page: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
+        return read_region(images[page], region, dpis[page], options, mode)
 
     return reread
 

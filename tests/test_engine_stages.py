@@ -156,10 +156,10 @@ class FakeReader:
 
     def __init__(self, text: str, confidence: float = 0.95) -> None:
         self.text, self.confidence = text, confidence
-        self.calls: list[tuple[int, Box, bool]] = []
+        self.calls: list[tuple[int, Box, str]] = []
 
-    def __call__(self, page: int, region: Box, digits: bool) -> list[Word]:
-        self.calls.append((page, region, digits))
+    def __call__(self, page: int, region: Box, mode: str) -> list[Word]:
+        self.calls.append((page, region, mode))
         x0, y0, _, _ = region
         return [Word(t, self.confidence, (x0 + 5, y0 + 5, x0 + 40, y0 + 40)) for t in self.text.split()]
 
@@ -172,7 +172,7 @@ def test_a_missing_number_is_read_again_digits_only_and_flagged() -> None:
     reader = FakeReader("3")
     refills = fields_with(reader)["refills"]
     assert (refills.value, refills.needs_review) == ("3", True)
-    assert reader.calls and all(digits for _, _, digits in reader.calls)
+    assert reader.calls and all(mode == "digits" for _, _, mode in reader.calls)
 
 
 def test_an_unconfident_re_read_stays_a_flagged_blank() -> None:
@@ -301,3 +301,27 @@ def test_a_label_line_ending_in_a_colon_after_a_parenthesis_is_never_a_value() -
     fields = extract_fields(get_document_type("patient_details"), parse_layout(blank_answer), 0.8)
     assert fields["hepatitis_b_vaccination"].value == ""
     assert fields["medical_problems"].value == "Migraine"
+
+
+NO_RECORD_DATE = """
+300 290 Patient Medical Record
+300 420 Patient Information
+1300 420 Birth Date
+300 480 Kathy Crawford
+1300 480 6/5/1972
+"""
+
+
+def test_a_corner_value_the_page_pass_missed_is_read_again_enlarged_and_flagged() -> None:
+    reader = FakeReader("26/02/2020")
+    fields = extract_fields(get_document_type("patient_details"), parse_layout(NO_RECORD_DATE), 0.8, reader)
+    record_date = fields["record_date"]
+    assert (record_date.value, record_date.needs_review) == ("26/02/2020", True)
+    assert ("block" in {mode for _, _, mode in reader.calls}) and record_date.box is not None
+
+
+def test_a_corner_re_read_that_finds_no_date_leaves_the_field_blank() -> None:
+    fields = extract_fields(
+        get_document_type("patient_details"), parse_layout(NO_RECORD_DATE), 0.8, FakeReader("Patient")
+    )
+    assert fields["record_date"].value == ""
