@@ -91,6 +91,9 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
         ("patient_address", ["8278 Union Lane. Jersey City, NJ"], "8278 Union Lane, Jersey City, NJ"),
         ("patient_details.insurance_expiry", ["Jan.12, 2026"], "Jan 12, 2026"),
         ("patient_details.birth_date", ["199 1-03-30"], "1991-03-30"),
+        ("patient_address", ["3195 birch road, detroit, Ml"], "3195 birch road, detroit, MI"),
+        ("patient_address", ["43 Center Court, Pittsburgh; PA"], "43 Center Court, Pittsburgh, PA"),
+        ("patient_address", ["68-Willow Way, Detroit, MI"], "68 Willow Way, Detroit, MI"),
     ],
 )
 def test_marks_misread_between_words_are_repaired_and_flagged(
@@ -118,6 +121,7 @@ def test_marks_misread_between_words_are_repaired_and_flagged(
         ("patient_name", "Ann DeVito"),
         ("prescription_date", "Jul 21, 2018"),
         ("patient_address", "12 Main St. Louis, MO"),
+        ("patient_address", "12-14 Willow Way, Detroit, MI"),
         ("patient_details.birth_date", "12 October 1988"),
     ],
 )
