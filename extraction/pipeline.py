@@ -14,6 +14,7 @@ from PIL import Image
 
 from extraction.classify import classify
 from extraction.doctypes import document_types, get_document_type
+from extraction.errors import ToolFailedError
 from extraction.fields import RegionReader, extract_fields
 from extraction.load import Source, SourcePage, load_pages, read_source
 from extraction.ocr import add_sparse_reading, ocr_page, read_region
@@ -116,7 +117,12 @@ def _region_reader(images: list[np.ndarray], dpis: list[int], options: Options) 
     """A RegionReader over this document's page images (see extraction.fields)."""
 
     def reread(page: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
-        return read_region(images[page], region, dpis[page], options, mode)
+        try:
+            return read_region(images[page], region, dpis[page], options, mode)
+        except ToolFailedError:
+            # A second reading that could not be made is no reading: the page pass stands and
+            # the field keeps its flag, rather than the whole document failing.
+            return []
 
     return reread
 

@@ -19,6 +19,7 @@ from PIL import Image
 
 from extraction import (
     MissingDependencyError,
+    Options,
     ToolFailedError,
     ToolTimeoutError,
     UnreadableDocumentError,
@@ -145,9 +146,48 @@ def test_tesseract_timeout_becomes_tool_timeout_error(
 def test_tesseract_error_becomes_tool_failed_error(
     monkeypatch: pytest.MonkeyPatch, fake_tesseract_installed: None
 ) -> None:
-    fake_image_to_data(monkeypatch, pytesseract.TesseractError(1, "Image too small to scale"))
+    calls = fake_image_to_data(monkeypatch, pytesseract.TesseractError(1, "Image too small to scale"))
     with pytest.raises(ToolFailedError, match=r"tesseract could not process this file.*too small"):
         read_words(BLANK, dpi=300, timeout=5)
+    assert len(calls) == 1  # a failure that says why is the page's, not run again
+
+
+def test_a_second_reading_tesseract_cannot_make_is_no_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extraction import pipeline
+
+    def failing_read_region(*args: Any) -> Any:
+        raise ToolFailedError("tesseract", "it stopped on signal 11 without a message (twice)")
+
+    monkeypatch.setattr(pipeline, "read_region", failing_read_region)
+    reread = pipeline._region_reader([BLANK], [300], Options())
+    assert reread(0, (0, 0, 10, 10), "line") == []
+
+
+def test_tesseract_dying_silently_is_run_once_more(
+    monkeypatch: pytest.MonkeyPatch, fake_tesseract_installed: None
+) -> None:
+    outcomes: list[Any] = [pytesseract.TesseractError(-11, ""), {key: [] for key in WORD_COLUMNS}]
+    calls = []
+
+    def image_to_data(image: Image.Image, **kwargs: Any) -> Any:
+        calls.append(kwargs)
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(pytesseract, "image_to_data", image_to_data)
+    assert read_words(BLANK, dpi=300, timeout=5) == []
+    assert len(calls) == 2
+
+
+def test_tesseract_dying_silently_twice_names_the_signal(
+    monkeypatch: pytest.MonkeyPatch, fake_tesseract_installed: None
+) -> None:
+    calls = fake_image_to_data(monkeypatch, pytesseract.TesseractError(-11, ""))
+    with pytest.raises(ToolFailedError, match=r"stopped on signal 11"):
+        read_words(BLANK, dpi=300, timeout=5)
+    assert len(calls) == 2
 
 
 def test_osd_timeout_is_not_mistaken_for_dont_know(monkeypatch: pytest.MonkeyPatch) -> None:
