@@ -30,6 +30,10 @@ ERROR_BACKOFF_SECONDS = 5.0
 # Per database: the worker thread, its stop flag, and the event that wakes it for a new upload.
 _workers: dict[str, tuple[threading.Thread, threading.Event, threading.Event]] = {}
 _workers_lock = threading.Lock()
+# Documents finished in this process (any database), and the condition pages wait on for the
+# next one: a page watching an upload wakes the moment its document is done instead of polling.
+_finished = 0
+_progress = threading.Condition()
 
 
 def _env_limit(name: str, default: int) -> int:
@@ -116,6 +120,39 @@ def process_job(
     store: Store, job: Job, extract_fn: ExtractFn, engine_errors: tuple[type[BaseException], ...]
 ) -> bool:
     """Extract one claimed document and store the outcome; True when it ended "extracted"."""
+    try:
+        return _process_job(store, job, extract_fn, engine_errors)
+    finally:
+        _announce_progress()
+
+
+def finished_count() -> int:
+    """How many documents this process's workers have finished: read before looking at the
+    statuses, then pass to ``wait_for_progress`` so a document done in between is not missed."""
+    return _finished
+
+
+def wait_for_progress(store: Store, since: int, timeout: float) -> bool:
+    """Block until a document finishes after ``since`` (a ``finished_count``) or ``timeout``;
+    True when one did. Returns False at once when no worker thread of this process serves
+    ``store`` (a separate worker process cannot wake us: the caller polls instead)."""
+    running = _workers.get(store.url)
+    if running is None or not running[0].is_alive():
+        return False
+    with _progress:
+        return _progress.wait_for(lambda: _finished != since, timeout)
+
+
+def _announce_progress() -> None:
+    global _finished
+    with _progress:
+        _finished += 1
+        _progress.notify_all()
+
+
+def _process_job(
+    store: Store, job: Job, extract_fn: ExtractFn, engine_errors: tuple[type[BaseException], ...]
+) -> bool:
     if job.cached:
         return True  # claim_next already re-used the stored extraction of these bytes
     started = time.perf_counter()

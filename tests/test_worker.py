@@ -8,7 +8,14 @@ import time
 import pytest
 
 from medextract.store import Store
-from medextract.worker import ensure_background_worker, process_pending, stop_background_worker
+from medextract.worker import (
+    ensure_background_worker,
+    finished_count,
+    process_pending,
+    stop_background_worker,
+    wait_for_progress,
+    wake_background_worker,
+)
 from tests.test_store_support import FakeEngine, FakeExtractionError, make_result
 
 
@@ -195,3 +202,28 @@ def test_nul_characters_from_ocr_are_dropped(store: Store) -> None:
     result = make_result(values={"patient_name": "Jo\x00hn"})
     assert process_pending(store, extract_fn=FakeEngine(result)) == 1
     assert store.document(doc_id).fields["patient_name"].value == "John"
+
+
+def test_a_page_waiting_for_progress_wakes_when_the_worker_finishes_a_document(store: Store) -> None:
+    class SlowEngine(FakeEngine):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            time.sleep(0.3)
+            return super().__call__(*args, **kwargs)
+
+    # No worker thread of this process serves the store yet: nothing could wake a waiter.
+    started = time.monotonic()
+    assert not wait_for_progress(store, finished_count(), 5.0)
+    assert time.monotonic() - started < 1.0
+    try:
+        ensure_background_worker(store, extract_fn=SlowEngine(make_result()))
+        since = finished_count()
+        doc_id = upload(store, b"watched")
+        wake_background_worker(store)
+        started = time.monotonic()
+        assert wait_for_progress(store, since, 10.0)
+        assert time.monotonic() - started < 5.0  # woken by the document, not by the timeout
+        assert store.document(doc_id).status == "extracted"
+        # Nothing more to do: a wait for the next document times out and says so.
+        assert not wait_for_progress(store, finished_count(), 0.2)
+    finally:
+        assert stop_background_worker(store)
