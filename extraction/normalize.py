@@ -63,12 +63,14 @@ _NAME_LOOKALIKES = str.maketrans({"!": "l", "|": "l", "1": "l", "0": "o"})
 
 def _person(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     """Trailing punctuation dropped; letters OCR turns into '!', '|', '1' or '0' inside a word
-    are repaired and flagged ("Chery! Turner"), as are two names run together ("RuthAdams");
-    a leading "Or"/"Br" before a name becomes "Dr"."""
+    are repaired and flagged ("Chery! Turner"), as are two names run together ("RuthAdams" or
+    "Jacob:Coleman"); a leading "Or"/"Br" before a name becomes "Dr", "Dr," becomes "Dr."."""
     value = text.rstrip(",;:")
     repaired = " ".join(_repair_name_word(word) for word in value.split(" "))
     repaired = _NAMES_RUN_TOGETHER.sub(_split_run_together, repaired)
     repaired = re.sub(r"^(Or|Br)(\.?) ", r"Dr\2 ", repaired)
+    repaired = re.sub(r"^Dr, ", "Dr. ", repaired)
+    repaired = re.sub(r"(?<=[a-z])[:;](?=[A-Z][a-z])", " ", repaired)  # "Jacob:Coleman"
     if repaired != value:
         return repaired, f"read {value!r}, taken as {repaired!r}"
     return value, None
@@ -110,7 +112,10 @@ def _integer(text: str, spec: FieldSpec) -> tuple[str, str | None]:
         joined = "".join(number for number, _ in numbers)
         return joined, f"digits read apart ({text!r}), joined as {joined}"
     if numbers:
-        return numbers[0]
+        number, note = numbers[0]
+        if len(number) > 1 and number.startswith("0"):  # "00" for a printed 0: a digit doubled
+            return str(int(number)), note or f"read {number!r}, taken as {int(number)}"
+        return number, note
     found = re.search(spec.pattern or r"\d+", text)
     if found:
         return found.group(0), f"number taken out of {text!r}"
@@ -180,13 +185,28 @@ def _phone(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     return value, problem
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _nearest_month(match: re.Match[str]) -> str:
+    """A three-letter month one letter off ("Mor") as the only month that close ("Mar")."""
+    word = match.group(0)
+    if word in _MONTHS:
+        return word
+    close = [m for m in _MONTHS if sum(a != b for a, b in zip(word, m, strict=True)) == 1]
+    return close[0] if len(close) == 1 else word
+
+
 def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     """'May 21. 2020' (comma read as a full stop), 'Jan 10,2018' and 'Jan.12, 2026' (space lost),
-    'jul 21, 2018' (capital lost) and '199 1-03-30' (digits read apart) are repaired and flagged."""
+    'jul 21, 2018' (capital lost), '199 1-03-30' (digits read apart), 'Jun 4,.2018' and 'Mor 15'
+    (a month one letter off) are repaired and flagged."""
     repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})\. (\d{4})$", r"\1, \2", text)
     repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2}),(\d{4})$", r"\1, \2", repaired)  # "Jan 10,2018"
     repaired = re.sub(r"^[a-z]{3}(?=[a-z]*\.? \d)", lambda m: m.group(0).capitalize(), repaired)  # "jul 21"
     repaired = re.sub(r"^([A-Z][a-z]{2,8})\.(?=\d)", r"\1 ", repaired)  # "Jan.12, 2026"
+    repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})[,.]{2} ?(\d{4})$", r"\1, \2", repaired)  # "Jun 4,.2018"
+    repaired = re.sub(r"^[A-Z][a-z]{2}(?= \d)", _nearest_month, repaired)  # "Mor 15, 2021"
     unspaced = re.sub(r"(?<=\d) (?=\d)", "", repaired)  # "199 1-03-30"
     if re.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", unspaced):
         repaired = unspaced

@@ -94,6 +94,15 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
         ("patient_address", ["3195 birch road, detroit, Ml"], "3195 birch road, detroit, MI"),
         ("patient_address", ["43 Center Court, Pittsburgh; PA"], "43 Center Court, Pittsburgh, PA"),
         ("patient_address", ["68-Willow Way, Detroit, MI"], "68 Willow Way, Detroit, MI"),
+        ("patient_address", ["4442.Chestnut Lane, Houston, TX"], "4442 Chestnut Lane, Houston, TX"),
+        ("patient_address", ["9801 Elm Drive, Hartford, CT:"], "9801 Elm Drive, Hartford, CT"),
+        ("directions", ["Albuterol, Take 1-pill every:12 hours"], "Albuterol, Take 1 pill every 12 hours"),
+        ("directions", ["Sertraline: Take tab with meals"], "Sertraline: Take 1 tab with meals"),
+        ("patient_name", ["Jacob:Coleman"], "Jacob Coleman"),
+        ("prescriber", ["Dr, Dennis Thomas, MBBS"], "Dr. Dennis Thomas, MBBS"),
+        ("prescription_date", ["Mor 15, 2021"], "Mar 15, 2021"),
+        ("prescription_date", ["Jun 4,.2018"], "Jun 4, 2018"),
+        ("refills", ["00"], "0"),
     ],
 )
 def test_marks_misread_between_words_are_repaired_and_flagged(
@@ -122,6 +131,11 @@ def test_marks_misread_between_words_are_repaired_and_flagged(
         ("prescription_date", "Jul 21, 2018"),
         ("patient_address", "12 Main St. Louis, MO"),
         ("patient_address", "12-14 Willow Way, Detroit, MI"),
+        ("directions", "Take 2 tablets at bedtime"),
+        ("directions", "Take one tablet at bedtime"),
+        ("prescriber", "Dr. Dennis Thomas, MBBS"),
+        ("prescription_date", "May 15, 2021"),
+        ("refills", "10"),
         ("patient_details.birth_date", "12 October 1988"),
     ],
 )
