@@ -298,7 +298,9 @@ def _read_value(spec: FieldSpec, doc_type: DocumentType, page: PageText, anchor:
 def _words_right_of(anchor: Anchor, page: PageText, doc_type: DocumentType, spec: FieldSpec) -> list[Word]:
     """The value words right of a label: the rest of its line, else a line just beside it on
     the same row (OCR often puts a number on an underline in a line of its own), up to the next
-    label. A line beyond BESIDE_MAX_GAP line heights is the next column, never this value."""
+    label. A line beyond BESIDE_MAX_GAP line heights, or starting at the left edge of other
+    labels (an unlabelled address in the next column, level with a tall label), is the next
+    column, never this value."""
     words = _until_next_label(_after_label_tail(list(anchor.words_after), anchor), doc_type)
     if _has_value_text(words):
         return words
@@ -312,6 +314,10 @@ def _words_right_of(anchor: Anchor, page: PageText, doc_type: DocumentType, spec
         and not _is_label_line(line, doc_type)
         and _fits_pattern(spec, line.text)
     ]
+    # A line that starts where another column's labels start belongs to that column.
+    label_edges = [ln.box[0] for ln in page.lines if ln is not anchor.line and _is_label_line(ln, doc_type)]
+    height = _typical_height(page)
+    beside = [ln for ln in beside if all(abs(ln.box[0] - edge) > height for edge in label_edges)]
     if not beside:
         return words
     nearest = min(beside, key=lambda line: line.box[0])

@@ -325,3 +325,23 @@ def test_a_corner_re_read_that_finds_no_date_leaves_the_field_blank() -> None:
         get_document_type("patient_details"), parse_layout(NO_RECORD_DATE), 0.8, FakeReader("Patient")
     )
     assert fields["record_date"].value == ""
+
+
+INSURANCE = """
+290 350 h=67 Name of Insurance Company:
+1100 380 25 Walnut Way
+300 430 Prairie Life and Health
+1100 440 Miami, 33104
+295 555 Policy Number:
+1105 555 Expiry Date:
+300 615 535685315467
+1105 615 9 December 2019
+"""
+
+
+def test_a_line_level_with_a_label_but_in_the_next_column_of_labels_is_not_its_value() -> None:
+    # Measured on a shadowed photo: the insurer's unlabelled address in the right column stood
+    # level with the tall "Name of Insurance Company:" label and was read as the company.
+    fields = extract_fields(get_document_type("patient_details"), parse_layout(INSURANCE), 0.8)
+    assert fields["insurance_company"].value == "Prairie Life and Health"
+    assert fields["insurance_expiry"].value == "9 December 2019"
