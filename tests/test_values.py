@@ -103,6 +103,9 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
         ("prescription_date", ["Mor 15, 2021"], "Mar 15, 2021"),
         ("prescription_date", ["Jun 4,.2018"], "Jun 4, 2018"),
         ("refills", ["00"], "0"),
+        ("patient_details.birth_date", ["Oct 10.2005"], "Oct 10 2005"),
+        ("patient_details.birth_date", ["27 June. 1933"], "27 June 1933"),
+        ("patient_address", ["432 Willow C1, Atlanta, GA"], "432 Willow Ct, Atlanta, GA"),
     ],
 )
 def test_marks_misread_between_words_are_repaired_and_flagged(
