@@ -26,6 +26,8 @@ RegionReader = Callable[[int, Box, str], list[Word]]
 LABEL_MIN_SCORE = 0.8
 # A value printed beside its label sits within this many line heights of it.
 BESIDE_MAX_GAP = 8.0
+# Labels within this many line heights above or below a label make up the columns around it.
+LABEL_COLUMN_REACH = 8.0
 # A crop re-read below this mean word confidence is noise, not a value.
 REREAD_MIN_CONFIDENCE = 0.6
 # A line this much taller than the page's text and at most 2 characters long is a glyph (the Rx
@@ -314,9 +316,15 @@ def _words_right_of(anchor: Anchor, page: PageText, doc_type: DocumentType, spec
         and not _is_label_line(line, doc_type)
         and _fits_pattern(spec, line.text)
     ]
-    # A line that starts where another column's labels start belongs to that column.
-    label_edges = [ln.box[0] for ln in page.lines if ln is not anchor.line and _is_label_line(ln, doc_type)]
+    # A line that starts where the labels of a nearby column start belongs to that column.
     height = _typical_height(page)
+    label_edges = [
+        ln.box[0]
+        for ln in page.lines
+        if ln is not anchor.line
+        and abs(ln.box[1] - anchor.box[1]) <= LABEL_COLUMN_REACH * height
+        and _is_label_line(ln, doc_type)
+    ]
     beside = [ln for ln in beside if all(abs(ln.box[0] - edge) > height for edge in label_edges)]
     if not beside:
         return words

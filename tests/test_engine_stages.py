@@ -345,3 +345,18 @@ def test_a_line_level_with_a_label_but_in_the_next_column_of_labels_is_not_its_v
     fields = extract_fields(get_document_type("patient_details"), parse_layout(INSURANCE), 0.8)
     assert fields["insurance_company"].value == "Prairie Life and Health"
     assert fields["insurance_expiry"].value == "9 December 2019"
+
+
+DATE_BESIDE = """
+300 680 Name: Keith Medina
+1750 684 Date:
+1887 681 3/8/2025
+300 850 Address:
+1900 2814 Refill: 2 times
+"""
+
+
+def test_a_value_beside_its_label_is_kept_when_a_far_label_starts_at_the_same_edge() -> None:
+    # The "Refill:" label 53 lines further down starts where the date does: no column there.
+    fields = extract_fields(get_document_type("prescription"), parse_layout(DATE_BESIDE), 0.8)
+    assert fields["prescription_date"].value == "3/8/2025"
