@@ -40,7 +40,7 @@ def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:
     joined = ("\n" if spec.multiline else " ").join(cleaned)
     if spec.kind in _STRAY_MARK_KINDS:
         # Dust read as a dash or quote before a name, a colon after a date: never the value's.
-        joined = joined.lstrip("-‘’'`\"~ ").rstrip(":;‘’'`\" ")
+        joined = joined.lstrip("-‘’'`\"~§•*° ").rstrip(":;‘’'`\" ")
     if not joined:
         return "", None
     normalizer = _NORMALIZERS.get(spec.kind)

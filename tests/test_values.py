@@ -106,6 +106,10 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
         ("patient_details.birth_date", ["Oct 10.2005"], "Oct 10 2005"),
         ("patient_details.birth_date", ["27 June. 1933"], "27 June 1933"),
         ("patient_address", ["432 Willow C1, Atlanta, GA"], "432 Willow Ct, Atlanta, GA"),
+        ("patient_address", ["35. Madison Court, Miami, FL"], "35 Madison Court, Miami, FL"),
+        ("patient_address", ["51 Magnolia Ln, Columbus,.OH"], "51 Magnolia Ln, Columbus, OH"),
+        ("medicines", ["Cough syrup:5 ml"], "Cough syrup 5 ml"),
+        ("directions", ["take 1 pill every. morning"], "take 1 pill every morning"),
     ],
 )
 def test_marks_misread_between_words_are_repaired_and_flagged(
