@@ -66,6 +66,8 @@ def _person(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     are repaired and flagged ("Chery! Turner"), as are two names run together ("RuthAdams" or
     "Jacob:Coleman"); a leading "Or"/"Br" before a name becomes "Dr", "Dr," becomes "Dr."."""
     value = text.rstrip(",;:")
+    if re.search(r"[a-z]{3}\.$", value):  # "Evelyn Morgan." : a speck, not an abbreviation's point
+        value = value[:-1]
     repaired = " ".join(_repair_name_word(word) for word in value.split(" "))
     repaired = _NAMES_RUN_TOGETHER.sub(_split_run_together, repaired)
     repaired = re.sub(r"^(Or|Br)(\.?) ", r"Dr\2 ", repaired)

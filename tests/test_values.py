@@ -110,6 +110,8 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
         ("patient_address", ["51 Magnolia Ln, Columbus,.OH"], "51 Magnolia Ln, Columbus, OH"),
         ("medicines", ["Cough syrup:5 ml"], "Cough syrup 5 ml"),
         ("directions", ["take 1 pill every. morning"], "take 1 pill every morning"),
+        ("directions", ["take 2 tab once daily for month"], "take 2 tab once daily for 1 month"),
+        ("directions", ["take 2 tab three times a dav"], "take 2 tab three times a day"),
     ],
 )
 def test_marks_misread_between_words_are_repaired_and_flagged(
@@ -141,6 +143,8 @@ def test_marks_misread_between_words_are_repaired_and_flagged(
         ("directions", "Take 2 tablets at bedtime"),
         ("directions", "Take one tablet at bedtime"),
         ("prescriber", "Dr. Dennis Thomas, MBBS"),
+        ("directions", "take 2 tab once daily for 2 months"),
+        ("prescriber", "Dr. John Smith Jr."),
         ("prescription_date", "May 15, 2021"),
         ("refills", "10"),
         ("patient_details.birth_date", "12 October 1988"),
