@@ -53,14 +53,14 @@ def looks_upright(words: list[Word]) -> bool:
 
 
 def ocr_page(
-    image: np.ndarray, index: int, dpi: int, options: Options, *, bands: int = 1
+    image: np.ndarray, index: int, dpi: int, options: Options, *, split: bool = False
 ) -> tuple[np.ndarray, PageText]:
     """Read a page; returns the image as finally read (maybe turned) and its text in that frame.
 
-    ``bands`` 2 reads the top and bottom of the page at once (see ``read_in_bands``): for a
+    ``split`` reads the top and bottom of the page at once (see ``read_in_bands``): for a
     document's only page, when the second core would otherwise idle.
     """
-    words = read_in_bands(image, dpi, options) if bands == 2 else _read_whole(image, dpi, options)
+    words = read_in_bands(image, dpi, options) if split else _read_whole(image, dpi, options)
     if not looks_upright(words):
         image, words = _try_orientation(image, words, dpi, options)
     height, width = image.shape[:2]

@@ -148,6 +148,6 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
         if options.binarize == "adaptive":
             image = adaptive_threshold(image)
     with timer("ocr_page"):
-        bands = 2 if page.page_count == 1 and options.split_lone_page else 1
-        image, text = ocr_page(image, index, dpi, options, bands=bands)
+        split = page.page_count == 1 and options.split_lone_page
+        image, text = ocr_page(image, index, dpi, options, split=split)
     return ReadPage(image, text, dpi)
