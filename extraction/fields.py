@@ -231,8 +231,8 @@ def _reread_find_region(
     assert spec.find is not None
     pattern = re.compile(spec.find)
     for page in _pages_for(spec, pages):
-        x0, y0, x1, y1 = spec.region
-        box = (int(x0 * page.width), int(y0 * page.height), int(x1 * page.width), int(y1 * page.height))
+        x0, y0, x1, y1 = (int(edge) for edge in _region_pixels(page, spec.region))
+        box = (x0, y0, x1, y1)
         taken = [ln.box for ln in page.lines if _under_a_label(ln, page, doc_type)]
         for line in group_lines(reread(page.index, box, "block")):
             match = pattern.search(line.text)
@@ -248,13 +248,13 @@ def _same_spot(a: Box, b: Box) -> bool:
     return _overlaps(a, b) and _overlaps_vertically(a, b)
 
 
+def _region_pixels(page: PageText, region: tuple[float, float, float, float]) -> tuple[float, ...]:
+    """A region given in page fractions (x0, y0, x1, y1), in the page's pixels."""
+    return (region[0] * page.width, region[1] * page.height, region[2] * page.width, region[3] * page.height)
+
+
 def _lines_in_region(page: PageText, region: tuple[float, float, float, float]) -> list[Line]:
-    x0, y0, x1, y1 = (
-        region[0] * page.width,
-        region[1] * page.height,
-        region[2] * page.width,
-        region[3] * page.height,
-    )
+    x0, y0, x1, y1 = _region_pixels(page, region)
     inside = []
     for line in page.lines:
         lx0, ly0, lx1, ly1 = line.box
@@ -316,6 +316,8 @@ def _words_right_of(anchor: Anchor, page: PageText, doc_type: DocumentType, spec
         and not _is_label_line(line, doc_type)
         and _fits_pattern(spec, line.text)
     ]
+    if not beside:
+        return words
     # A line that starts where the labels of a nearby column start belongs to that column.
     height = _typical_height(page)
     label_edges = [
