@@ -199,17 +199,24 @@ def _nearest_month(match: re.Match[str]) -> str:
     return close[0] if len(close) == 1 else word
 
 
+def _day_year_glue(match: re.Match[str]) -> str:
+    """'Month D<marks>YYYY' with the marks OCR put between day and year set right: a full stop
+    with a space was a comma ("May 21. 2020"), one without was dust in the space ("Oct 10.2005"),
+    a bare comma lost its space ("Jan 10,2018"), two marks are a comma and a speck ("Jun 4,.2018")."""
+    day, marks, year = match.groups()
+    if marks == ", ":
+        return match.group(0)
+    return f"{day} {year}" if marks == "." else f"{day}, {year}"
+
+
 def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     """'May 21. 2020' (comma read as a full stop), 'Jan 10,2018' and 'Jan.12, 2026' (space lost),
     'jul 21, 2018' (capital lost), '199 1-03-30' (digits read apart), 'Jun 4,.2018', 'Oct 10.2005',
     '27 June. 1933' (dust for a space) and 'Mor 15' (a month one letter off) are repaired and
     flagged."""
-    repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})\. (\d{4})$", r"\1, \2", text)
-    repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2}),(\d{4})$", r"\1, \2", repaired)  # "Jan 10,2018"
+    repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})([.,]{1,2} ?)(\d{4})$", _day_year_glue, text)
     repaired = re.sub(r"^[a-z]{3}(?=[a-z]*\.? \d)", lambda m: m.group(0).capitalize(), repaired)  # "jul 21"
     repaired = re.sub(r"^([A-Z][a-z]{2,8})\.(?=\d)", r"\1 ", repaired)  # "Jan.12, 2026"
-    repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})[,.]{2} ?(\d{4})$", r"\1, \2", repaired)  # "Jun 4,.2018"
-    repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})\.(\d{4})$", r"\1 \2", repaired)  # "Oct 10.2005"
     repaired = re.sub(r"^(\d{1,2} [A-Za-z]{3,9})\. (\d{4})$", r"\1 \2", repaired)  # "27 June. 1933"
     repaired = re.sub(r"^[A-Z][a-z]{2}(?= \d)", _nearest_month, repaired)  # "Mor 15, 2021"
     unspaced = re.sub(r"(?<=\d) (?=\d)", "", repaired)  # "199 1-03-30"
