@@ -50,14 +50,18 @@ def _values(doc_id: int) -> dict[str, str]:
     return ui_state.form_values(doc_id, store.document(doc_id).fields, st.session_state)
 
 
-def _after_save(doc_id: int, result: Any) -> None:
-    """Remember the new version and the field errors; flag a stale save (edits stay in the form)."""
+def _after_save(doc_id: int, result: Any) -> bool:
+    """Remember the new version and the field errors; on a refused save show the store's message
+    and flag a stale one (edits stay in the form). True when the save went through."""
     st.session_state[ERRORS][doc_id] = dict(result.errors)
     if result.ok:
         st.session_state[VERSIONS][doc_id] = result.version
         st.session_state[STALE].discard(doc_id)
-    elif store.document(doc_id).version != st.session_state[VERSIONS].get(doc_id):
+        return True
+    st.session_state[NOTICE] = ("error", ui_state.escape_markdown(result.message))
+    if store.document(doc_id).version != st.session_state[VERSIONS].get(doc_id):
         st.session_state[STALE].add(doc_id)
+    return False
 
 
 def _open_next(done: str) -> None:
@@ -73,12 +77,9 @@ def save_draft(doc_id: int) -> None:
     result = store.save_draft(
         doc_id, _values(doc_id), user=user, expected_version=st.session_state[VERSIONS][doc_id]
     )
-    _after_save(doc_id, result)
-    if result.ok:
+    if _after_save(doc_id, result):
         problems = " Some fields need fixing before it can be verified." if result.errors else ""
         st.session_state[NOTICE] = ("success", "Draft saved." + problems)
-    else:
-        st.session_state[NOTICE] = ("error", ui_state.escape_markdown(result.message))
 
 
 def verify_and_next(doc_id: int) -> None:
@@ -86,11 +87,8 @@ def verify_and_next(doc_id: int) -> None:
     result = store.verify(
         doc_id, _values(doc_id), user=user, expected_version=st.session_state[VERSIONS][doc_id]
     )
-    _after_save(doc_id, result)
-    if result.ok:
+    if _after_save(doc_id, result):
         _open_next(f"Verified document #{doc_id}.")
-    else:
-        st.session_state[NOTICE] = ("error", ui_state.escape_markdown(result.message))
 
 
 def reject(doc_id: int) -> None:
@@ -100,11 +98,8 @@ def reject(doc_id: int) -> None:
         st.session_state[NOTICE] = ("error", "Type the reason for rejecting the document.")
         return
     result = store.reject(doc_id, reason, user=user, expected_version=st.session_state[VERSIONS][doc_id])
-    _after_save(doc_id, result)
-    if result.ok:
+    if _after_save(doc_id, result):
         _open_next(f"Rejected document #{doc_id}.")
-    else:
-        st.session_state[NOTICE] = ("error", ui_state.escape_markdown(result.message))
 
 
 def reload_latest(doc_id: int) -> None:
