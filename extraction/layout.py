@@ -17,6 +17,9 @@ from extraction.types import Line, Word
 
 # A gap wider than this many word-heights separates two columns on one text line.
 COLUMN_GAP_HEIGHTS = 1.8
+# A letter or digit is never under this share of the page's typical word height: a "word" that
+# small is a speck of dust tesseract read as "3" (seen at 3x4 pixels among 30-pixel words).
+SPECK_HEIGHT_SHARE = 0.3
 # Characters a drawn rule, underline or dust speck becomes; a word of only these is not text.
 _RULE_CHARS = set("_|—–~=-.,:;'`\"^*#<>()[]{}/\\")
 
@@ -28,10 +31,12 @@ def group_lines(words: list[Word]) -> list[Line]:
     any row-by-y rule); each is split where a gap is far wider than a space, because on a form
     that gap separates two columns. Lines with no letter or digit (dust, rules, an Rx glyph read
     as punctuation) are dropped: they are never a value and would hide the line below a label.
+    So are specks far smaller than the page's words, whatever they were read as.
     """
+    speck_height = SPECK_HEIGHT_SHARE * _word_height(words)
     by_line: dict[int, list[Word]] = {}
     for word in words:
-        if not _is_noise_word(word):
+        if not _is_noise_word(word) and not _is_speck(word, speck_height):
             by_line.setdefault(word.line, []).append(word)
     lines = [
         segment
@@ -53,6 +58,18 @@ def _is_noise_word(word: Word) -> bool:
     if any(ch.isdecimal() for ch in word.text):
         return False
     return len(word.text) <= 2 and word.confidence < 0.3
+
+
+def _is_speck(word: Word, speck_height: float) -> bool:
+    """A letter or digit far smaller than any letter; a dash or full stop is that flat anyway."""
+    return word.height < speck_height and any(ch.isalnum() for ch in word.text)
+
+
+def _word_height(words: list[Word]) -> float:
+    """The median height of words of three or more letters or digits; 0.0 when there are too
+    few to tell (a region read again holds a word or two)."""
+    heights = [w.height for w in words if sum(ch.isalnum() for ch in w.text) >= 3]
+    return float(statistics.median(heights)) if len(heights) >= 5 else 0.0
 
 
 def _has_content(line: Line) -> bool:

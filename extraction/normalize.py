@@ -179,11 +179,14 @@ def _pattern_match(text: str, spec: FieldSpec) -> tuple[str, str | None]:
 
 
 def _phone(text: str, spec: FieldSpec) -> tuple[str, str | None]:
-    """The number as printed; its last four digits read apart ("889-43 12") are joined and flagged."""
+    """The number as printed; its last four digits read apart ("889-43 12") are joined, and a
+    dash read as a space ("969 885-7765": numbers are printed with one separator) is put back,
+    both flagged."""
     value, problem = _pattern_match(text, spec)
     joined = re.sub(r"\d(?: ?\d){3}$", lambda last: last.group(0).replace(" ", ""), value)
+    joined = re.sub(r"^(\d{3}) (?=\d{3}-\d{4}$)", r"\1-", joined)
     if joined != value and problem is None:
-        return joined, f"digits read apart ({value!r}), joined as {joined}"
+        return joined, f"read {value!r}, taken as {joined}"
     return value, problem
 
 
@@ -212,9 +215,10 @@ def _day_year_glue(match: re.Match[str]) -> str:
 def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     """'May 21. 2020' (comma read as a full stop), 'Jan 10,2018' and 'Jan.12, 2026' (space lost),
     'jul 21, 2018' (capital lost), '199 1-03-30' (digits read apart), 'Jun 4,.2018', 'Oct 10.2005',
-    '27 June. 1933' (dust for a space) and 'Mor 15' (a month one letter off) are repaired and
-    flagged."""
+    '27 June. 1933' (dust for a space), 'Aug 11970' (the space between day and year lost) and
+    'Mor 15' (a month one letter off) are repaired and flagged."""
     repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})([.,]{1,2} ?)(\d{4})$", _day_year_glue, text)
+    repaired = re.sub(r"^([A-Za-z]{3,9}\.? [1-9]\d?)((?:19|20)\d\d)$", r"\1 \2", repaired)  # "Aug 11970"
     repaired = re.sub(r"^[a-z]{3}(?=[a-z]*\.? \d)", lambda m: m.group(0).capitalize(), repaired)  # "jul 21"
     repaired = re.sub(r"^([A-Z][a-z]{2,8})\.(?=\d)", r"\1 ", repaired)  # "Jan.12, 2026"
     repaired = re.sub(r"^(\d{1,2} [A-Za-z]{3,9})\. (\d{4})$", r"\1 \2", repaired)  # "27 June. 1933"

@@ -13,14 +13,14 @@ import numpy as np
 from PIL import Image
 
 from extraction.classify import classify
-from extraction.doctypes import document_types, get_document_type
+from extraction.doctypes import DocumentType, document_types, get_document_type
 from extraction.errors import ToolFailedError
 from extraction.fields import RegionReader, extract_fields
 from extraction.load import Source, SourcePage, load_pages, read_source
 from extraction.ocr import add_sparse_reading, ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.preprocess import adaptive_threshold, preprocess, scale_to_text_height
-from extraction.types import UNKNOWN_TYPE, ExtractionResult, PageText, Word
+from extraction.types import UNKNOWN_TYPE, ExtractionResult, FieldResult, PageText, Word
 from extraction.validate import validate_fields
 
 # Two pages at a time: tesseract runs single-threaded (OMP_THREAD_LIMIT=1), so a second page
@@ -84,12 +84,13 @@ def extract(
             fields = extract_fields(spec, pages, options.review_confidence, reread)
         blanks = [name for name, field in fields.items() if not field.value]
         if blanks and not sparse_done:
-            # Something may have been lost by page segmentation: a sparse pass, for those only.
+            # Something may have been lost by page segmentation: a sparse pass, for those and
+            # for multi-line values that may have lost a line the same way.
             with timer("ocr_page"):
                 pages = _add_sparse_readings(images, pages, dpis, options)
             with timer("extract_fields"):
                 second = extract_fields(spec, pages, options.review_confidence, reread)
-            fields.update({name: second[name] for name in blanks if second[name].value})
+            fields.update(_better_second_readings(spec, fields, second))
         with timer("validate"):
             fields = validate_fields(spec, fields)
     return ExtractionResult(
@@ -103,6 +104,27 @@ def extract(
         page_texts=pages,
         stage_seconds=dict(timer.seconds),
     )
+
+
+def _better_second_readings(
+    spec: DocumentType, first: dict[str, FieldResult], second: dict[str, FieldResult]
+) -> dict[str, FieldResult]:
+    """The fields the sparse pass read better: blanks it filled, and multi-line values it
+    extended, its first lines the same, with lines the page pass dropped (automatic page
+    segmentation loses a short last line of directions, "Take with food", now and then)."""
+    better = {}
+    for field_spec in spec.fields:
+        name = field_spec.name
+        old, new = first[name].value, second[name].value
+        if not new:
+            continue
+        if not old or (field_spec.multiline and _extends(new.split("\n"), old.split("\n"))):
+            better[name] = second[name]
+    return better
+
+
+def _extends(longer: list[str], shorter: list[str]) -> bool:
+    return len(longer) > len(shorter) and longer[: len(shorter)] == shorter
 
 
 def _add_sparse_readings(

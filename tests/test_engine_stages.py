@@ -19,6 +19,7 @@ from extraction.fields import extract_fields
 from extraction.layout import group_lines
 from extraction.normalize import normalize
 from extraction.ocr import add_sparse_reading, looks_upright, sideways_share
+from extraction.pipeline import _better_second_readings
 from extraction.preprocess import (
     looks_sideways,
     preprocess,
@@ -26,7 +27,7 @@ from extraction.preprocess import (
     scale_to_text_height,
     text_height,
 )
-from extraction.types import Box, PageText, Word
+from extraction.types import Box, FieldResult, PageText, Word
 from tests.layout_text import parse_layout
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -360,3 +361,29 @@ def test_a_value_beside_its_label_is_kept_when_a_far_label_starts_at_the_same_ed
     # The "Refill:" label 53 lines further down starts where the date does: no column there.
     fields = extract_fields(get_document_type("prescription"), parse_layout(DATE_BESIDE), 0.8)
     assert fields["prescription_date"].value == "3/8/2025"
+
+
+def test_the_sparse_pass_extends_a_value_only_with_lines_the_page_pass_dropped() -> None:
+    """Seen on an unseen seed: page segmentation dropped "Take with food", the last line of the
+    directions; the sparse pass, run for another field, read it."""
+    spec = get_document_type("prescription")
+
+    def results(values: dict[str, str]) -> dict[str, FieldResult]:
+        return {f.name: FieldResult(values.get(f.name, ""), 0.9, False, None, 0, None) for f in spec.fields}
+
+    first = results({"directions": "Take 1 tablet once daily\nDo not crush or chew", "prescriber": "Dr A B"})
+    second = results(
+        {
+            "directions": "Take 1 tablet once daily\nDo not crush or chew\nTake with food",
+            "prescriber": "Dr A B\nC",  # not a multi-line field: the first reading stands
+            "refills": "0",  # blank before: filled
+            "patient_name": "",  # blank both times: nothing to take
+        }
+    )
+    better = _better_second_readings(spec, first, second)
+    assert {name: result.value for name, result in better.items()} == {
+        "directions": "Take 1 tablet once daily\nDo not crush or chew\nTake with food",
+        "refills": "0",
+    }
+    changed = results({"directions": "Take 2 tablets once daily\nDo not crush or chew\nTake with food"})
+    assert "directions" not in _better_second_readings(spec, first, changed)
