@@ -17,6 +17,7 @@ from extraction.doctypes import DocumentType, FieldSpec
 from extraction.layout import LabelMatch, group_lines, match_label
 from extraction.normalize import normalize
 from extraction.types import Box, FieldResult, Line, PageText, Word, union_box
+from extraction.validate import check_value
 
 # Reads the words inside a box of a page again: (page index, box, mode) -> words in page pixels,
 # mode "line" (one line), "digits" (one line, digits only) or "block" (an area, enlarged).
@@ -28,6 +29,8 @@ LABEL_MIN_SCORE = 0.8
 BESIDE_MAX_GAP = 8.0
 # Labels within this many line heights above or below a label make up the columns around it.
 LABEL_COLUMN_REACH = 8.0
+# Kinds whose value is read again when it fails its check (integers have their own re-read).
+REREAD_WHEN_INVALID = ("date", "phone")
 # A crop re-read below this mean word confidence is noise, not a value.
 REREAD_MIN_CONFIDENCE = 0.6
 # A line this much taller than the page's text and at most 2 characters long is a glyph (the Rx
@@ -96,6 +99,8 @@ def _find(
         if reread and not found.words:
             again = _reread_find_region(spec, doc_type, pages, reread)
             return (again, None) if again else (found, reason)
+        if reread:
+            found = _reread_if_invalid(spec, pages[found.page], found, reread)
         return found, reason
     anchor = _anchor_for(spec, doc_type, pages, found_lines)
     if anchor is None and spec.or_after:
@@ -109,6 +114,8 @@ def _find(
         found = replace(again, anchor_line=anchor.line) if again else found
     elif reread and spec.kind == "integer" and found.words:
         found = _verify_number(spec, pages[anchor.page], anchor, found, reread)
+    elif reread:
+        found = _reread_if_invalid(spec, pages[anchor.page], found, reread)
     return found, None
 
 
@@ -406,6 +413,8 @@ def _reread_value(
             continue
         if not _fits_pattern(spec, text):  # judged as a value: "O" read for 0 still counts
             continue
+        if not spec.pattern and sum(ch.isalnum() for ch in text) < 2:
+            continue  # a lone "I": a speck on a blank answer, never an address or a name
         return Found(page.index, [text], words, anchor.score, reread=True)
     return None
 
@@ -417,7 +426,8 @@ def _verify_number(
 
     On sparse forms the page pass loses digits of short numbers ("142" read as a sure "1");
     a one-line, digits-only read of the same spot does not. When the two disagree, the
-    targeted reading wins and the field is flagged with both.
+    targeted reading wins, unless it is doubtful and less sure than the page pass, and the
+    field is flagged with both.
     """
     h = _typical_height(page)
     box = union_box([w.box for w in found.words])
@@ -432,7 +442,8 @@ def _verify_number(
     crop_value, _ = normalize(spec, [" ".join(w.text for w in words)])
     if not words or not crop_value or crop_value == page_value:
         return found
-    if statistics.fmean(w.confidence for w in words) < REREAD_MIN_CONFIDENCE:
+    crop_confidence = statistics.fmean(w.confidence for w in words)
+    if crop_confidence < min(REREAD_MIN_CONFIDENCE, statistics.fmean(w.confidence for w in found.words)):
         return replace(found, note=f"a second reading gave {crop_value!r}")
     return replace(
         found,
@@ -443,10 +454,45 @@ def _verify_number(
     )
 
 
+def _reread_if_invalid(spec: FieldSpec, page: PageText, found: Found, reread: RegionReader) -> Found:
+    """A one-line date or phone number that fails its check, read once more from its own box.
+
+    The crop is read on its own, enlarged and binarised, which often sets right what the page
+    pass got wrong ("70/08/2016" for 20/08/2016 on a fax). The second reading is taken only
+    when it passes the check; the field stays flagged either way.
+    """
+    if spec.kind not in REREAD_WHEN_INVALID or len(found.texts) != 1 or not found.words:
+        return found
+    value, _ = normalize(spec, found.texts)
+    if not value or check_value(spec, value) is None:
+        return found
+    h = _typical_height(page)
+    box = union_box([w.box for w in found.words])
+    assert box is not None
+    region = (int(box[0] - 0.5 * h), int(box[1] - 0.3 * h), int(box[2] + 0.5 * h), int(box[3] + 0.3 * h))
+    words = _keep_text(reread(page.index, region, "line"))
+    text = " ".join(w.text for w in words)
+    again, _ = normalize(spec, [text])
+    if not again or check_value(spec, again) is not None:
+        return found
+    note = f"read {value!r} first, {again!r} again"
+    return replace(found, texts=[text], words=words, reread=True, note=note)
+
+
 def _right_limit(page: PageText, anchor: Anchor) -> int:
-    """Where the value right of a label must end: the next column on that row, or the page edge."""
+    """Where the value right of a label must end: the next column on that row, or the page edge.
+
+    A line of one or two characters is no column: it is the value itself misread ("1" on an
+    underline read as "i"), and the region read again must take it in.
+    """
     x1 = anchor.box[2]
-    row = [ln for ln in page.lines if ln.box[0] > x1 and _overlaps_vertically(ln.box, anchor.box)]
+    row = [
+        ln
+        for ln in page.lines
+        if ln.box[0] > x1
+        and _overlaps_vertically(ln.box, anchor.box)
+        and sum(ch.isalnum() for ch in ln.text) > 2
+    ]
     return min((ln.box[0] for ln in row), default=page.width)
 
 

@@ -11,7 +11,7 @@ from difflib import SequenceMatcher
 
 from extraction.doctypes import FieldSpec
 from extraction.layout import normalize_token
-from extraction.validate import IMMUNITY, YES_NO
+from extraction.validate import IMMUNITY, YES_NO, parse_date
 
 # Characters a drawn underline or a table rule becomes in OCR, around or inside a value.
 _RULE_CHARS = "_|—–~=\u2014"
@@ -212,17 +212,43 @@ def _day_year_glue(match: re.Match[str]) -> str:
     return f"{day} {year}" if marks == "." else f"{day}, {year}"
 
 
+_SLASH_LOOKALIKES = "1lI|"
+
+
+def _slashes_read_as_ones(text: str) -> str:
+    """'271412020' as '27/4/2020': the slashes of a condensed date read as "1" (or l, I, |).
+
+    Only when exactly one way of taking two of those characters for slashes gives a real date;
+    "111112020" could be 1/11/2020 or 11/1/2020 and stays as read.
+    """
+    if not re.fullmatch(r"\d[\d1lI|]{6,9}", text):
+        return text
+    head, year = text[:-4], text[-4:]
+    dates = {
+        f"{head[:first]}/{head[first + 1 : second]}/{year}"
+        for first in (1, 2)
+        for second in (first + 2, first + 3)
+        if second == len(head) - 1
+        and head[first] in _SLASH_LOOKALIKES
+        and head[second] in _SLASH_LOOKALIKES
+        and parse_date(f"{head[:first]}/{head[first + 1 : second]}/{year}") is not None
+    }
+    return dates.pop() if len(dates) == 1 else text
+
+
 def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     """'May 21. 2020' (comma read as a full stop), 'Jan 10,2018' and 'Jan.12, 2026' (space lost),
     'jul 21, 2018' (capital lost), '199 1-03-30' (digits read apart), 'Jun 4,.2018', 'Oct 10.2005',
     '27 June. 1933' (dust for a space), 'Aug 11970' (the space between day and year lost) and
-    'Mor 15' (a month one letter off) are repaired and flagged."""
+    'Mor 15' (a month one letter off) and '271412020' (slashes read as ones) are repaired and
+    flagged."""
     repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})([.,]{1,2} ?)(\d{4})$", _day_year_glue, text)
     repaired = re.sub(r"^([A-Za-z]{3,9}\.? [1-9]\d?)((?:19|20)\d\d)$", r"\1 \2", repaired)  # "Aug 11970"
     repaired = re.sub(r"^[a-z]{3}(?=[a-z]*\.? \d)", lambda m: m.group(0).capitalize(), repaired)  # "jul 21"
     repaired = re.sub(r"^([A-Z][a-z]{2,8})\.(?=\d)", r"\1 ", repaired)  # "Jan.12, 2026"
     repaired = re.sub(r"^(\d{1,2} [A-Za-z]{3,9})\. (\d{4})$", r"\1 \2", repaired)  # "27 June. 1933"
     repaired = re.sub(r"^[A-Z][a-z]{2}(?= \d)", _nearest_month, repaired)  # "Mor 15, 2021"
+    repaired = _slashes_read_as_ones(repaired)
     unspaced = re.sub(r"(?<=\d) (?=\d)", "", repaired)  # "199 1-03-30"
     if re.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", unspaced):
         repaired = unspaced

@@ -26,6 +26,8 @@ MIN_OSD_CONFIDENCE = 1.5
 MAX_SIDEWAYS_SHARE = 0.3
 # A cut between bands needs this many blank rows: the gap between two lines of print.
 MIN_CUT_ROWS = 4
+# A crop whose darkest and lightest pixels differ less than this holds no print to binarise.
+MIN_CROP_CONTRAST = 60
 
 
 def reading_quality(words: list[Word]) -> float:
@@ -145,11 +147,13 @@ def read_region(
 ) -> list[Word]:
     """Read one box of a page again on its own; boxes come back in page pixels.
 
-    The crop loses its long horizontal rules (a value written on an underline), gets a white
-    margin and, when its text is small, a 2x enlargement: tesseract reads an isolated number far
-    better that way than inside a whole page. ``mode`` "line" reads one line, "digits" one line
-    of digits only, "block" a whole area as sparse text, always enlarged (small print in a
-    corner that the page pass did not see at all).
+    The crop loses its long horizontal rules (a value written on an underline), is binarised by
+    its own threshold and gets a white margin: tesseract reads an isolated number far better
+    that way than inside a whole page. ``mode`` "line" reads one line, "digits" one line of
+    digits only, "block" a whole area as sparse text, enlarged 2x (small print in a corner that
+    the page pass did not see at all). Line crops are no longer enlarged: once binarised, 1x
+    read a scanned "71" (0.80) and a "150" that 2x read as "2" and "560" (seeds 8765, 4321:
+    zero-edit documents 82.3 -> 83.9 % and 88.7 -> 90.3 %).
     """
     if mode not in ("line", "digits", "block"):
         raise ValueError(f"unknown region reading mode {mode!r}")
@@ -158,9 +162,10 @@ def read_region(
     if x1 - x0 < 4 or y1 - y0 < 4:
         return []
     crop = erase_long_rules(image[y0:y1, x0:x1])
-    scale = 2 if mode == "block" or (y1 - y0) < 120 else 1
+    scale = 2 if mode == "block" else 1
     if scale > 1:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    crop = _binarize_crop(crop)
     margin = 20
     crop = cv2.copyMakeBorder(crop, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
     words = tesseract.read_words(
@@ -171,6 +176,19 @@ def read_region(
         whitelist="0123456789" if mode == "digits" else None,
     )
     return [_to_page_frame(w, margin, scale, x0, y0) for w in words]
+
+
+def _binarize_crop(crop: np.ndarray) -> np.ndarray:
+    """The crop in black and white by its own Otsu threshold, when it holds ink at all.
+
+    Tesseract's own thresholding misreads small crops of grey, JPEG-marked print: a clean "119"
+    came back as "ate" (0.47) and, digits only, as nothing; the same crop binarised first reads
+    "119" at 0.96. A crop of bare paper is left grey, so its texture never turns into glyphs.
+    """
+    low, high = np.percentile(crop, (1, 99))
+    if high - low < MIN_CROP_CONTRAST:
+        return crop
+    return cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]
 
 
 def _to_page_frame(word: Word, margin: int, scale: int, x0: int, y0: int) -> Word:

@@ -181,6 +181,13 @@ def test_an_unconfident_re_read_stays_a_flagged_blank() -> None:
     assert (refills.value, refills.needs_review) == ("", True)
 
 
+def test_a_lone_letter_read_again_on_a_blank_address_stays_a_flagged_blank() -> None:
+    layout = PRESCRIPTION.replace("Address: 5 Bay Road, Tampa, FL", "Address:")
+    address = fields_with(FakeReader("I"), layout)["patient_address"]
+    assert (address.value, address.needs_review) == ("", True)
+    assert fields_with(FakeReader("5 Bay Road"), layout)["patient_address"].value == "5 Bay Road"
+
+
 def test_a_re_read_that_does_not_fit_the_pattern_is_ignored() -> None:
     refills = fields_with(FakeReader("ee"))["refills"]
     assert refills.value == ""
@@ -197,6 +204,31 @@ def test_a_number_whose_readings_agree_is_not_flagged() -> None:
     layout = PRESCRIPTION.replace("1790 3010 Refill:", "1790 3010 Refill: 1 times")
     refills = fields_with(FakeReader("1"), layout)["refills"]
     assert (refills.value, refills.needs_review) == ("1", False)
+
+
+def test_a_number_misread_as_a_letter_is_read_again_up_to_the_next_column_past_it() -> None:
+    # Seen on a photo: "Refill: _1_ times" with the "1" read as "i"; the re-read stopped at the
+    # "i", as if it were the next column, and found nothing.
+    layout = PRESCRIPTION.replace("1790 3010 Refill:", "1790 3010 Refill:\n2000 3010 i@0.5\n2200 3010 times")
+    reader = FakeReader("1")
+    refills = fields_with(reader, layout)["refills"]
+    assert (refills.value, refills.needs_review) == ("1", True)
+    assert reader.calls[0][1][2] == 2200
+
+
+def test_a_date_that_fails_its_check_is_read_again_and_the_reading_that_passes_taken() -> None:
+    layout = PRESCRIPTION.replace("Date: 03/04/2024", "Date: 70/08/2016")
+    date = fields_with(FakeReader("20/08/2016"), layout)["prescription_date"]
+    assert (date.value, date.needs_review) == ("20/08/2016", True)
+    assert "'70/08/2016' first" in (date.reason or "")
+    kept = fields_with(FakeReader("71/08/2016"), layout)["prescription_date"]
+    assert kept.value == "70/08/2016"  # validation flags it later in the pipeline
+
+
+def test_a_date_that_passes_its_check_is_not_read_again() -> None:
+    reader = FakeReader("20/08/2016")
+    assert fields_with(reader)["prescription_date"].value == "03/04/2024"
+    assert all(mode != "line" for _, _, mode in reader.calls)
 
 
 # ---------------------------------------------------------------- repairs and merges

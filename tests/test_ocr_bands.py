@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from extraction import Options, tesseract
-from extraction.ocr import blank_cut_row, read_in_bands
+from extraction.ocr import _binarize_crop, blank_cut_row, read_in_bands
 from extraction.preprocess import scale_to_text_height
 from tests.test_engine_stages import text_page
 
@@ -58,3 +58,15 @@ def test_bands_read_the_same_words_in_page_coordinates_as_the_whole_page() -> No
     top_lines = {w.line for w in banded if w.box[3] <= cut}
     bottom_lines = {w.line for w in banded if w.box[1] >= cut}
     assert top_lines and bottom_lines and not top_lines & bottom_lines
+
+
+def test_a_region_crop_with_print_is_binarised_and_bare_paper_left_grey() -> None:
+    paper = np.full((40, 120), 248, np.uint8)
+    paper[::7, ::11] = 236  # texture, far below print's contrast
+    assert np.array_equal(_binarize_crop(paper), paper)
+    printed = paper.copy()
+    printed[10:30, 20:26] = 40  # a stroke of grey, JPEG-softened print
+    printed[10:30, 26:28] = 140
+    binary = _binarize_crop(printed)
+    assert set(np.unique(binary)) == {0, 255}
+    assert binary[20, 22] == 0 and binary[5, 5] == 255

@@ -126,6 +126,21 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
         ("patient_address", ["175 cedar ave, seattle, WA’ ."], "175 cedar ave, seattle, WA"),
         ("patient_address", ["84 Hickory Ave. Houston, TX"], "84 Hickory Ave, Houston, TX"),
         ("patient_address", ["3477 meadow dr baltimore, MD"], "3477 meadow dr, baltimore, MD"),
+        (
+            "directions",
+            ["Methotrexate - take 1/2 capsule’ at bedtime for 1: month"],
+            "Methotrexate - take 1/2 capsule at bedtime for 1 month",
+        ),
+        ("directions", ["Meloxicam, Take 1/2. pill with: meals"], "Meloxicam, Take 1/2 pill with meals"),
+        ("directions", ["Montelukast: Take 2.capsule at bedtime"], "Montelukast: Take 2 capsule at bedtime"),
+        (
+            "directions",
+            ["take 2 pill three times day for 5 days"],
+            "take 2 pill three times a day for 5 days",
+        ),
+        ("medicines", ["Prednisone 5'mg"], "Prednisone 5 mg"),
+        ("patient_details.record_date", ["271412020"], "27/4/2020"),
+        ("patient_details.record_date", ["27l4l2020"], "27/4/2020"),
     ],
 )
 def test_marks_misread_between_words_are_repaired_and_flagged(
@@ -165,6 +180,10 @@ def test_marks_misread_between_words_are_repaired_and_flagged(
         ("medicines", "Aspirin 1,000 mg"),
         ("patient_address", "9 tennis court, new Russia, DC"),
         ("patient_details.birth_date", "Aug 1 1970"),
+        ("directions", "Cough syrup: take 5 ml at bedtime"),
+        ("directions", "Don't take with milk"),
+        ("directions", "Take 1, 2 or 3 tablets"),
+        ("patient_details.record_date", "111112020"),  # 1/11/2020 or 11/1/2020: left as read
     ],
 )
 def test_well_printed_lines_are_not_repaired(field: str, line: str) -> None:
