@@ -72,7 +72,7 @@ def _person(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     repaired = _NAMES_RUN_TOGETHER.sub(_split_run_together, repaired)
     repaired = re.sub(r"^(Or|Br)(\.?) ", r"Dr\2 ", repaired)
     repaired = re.sub(r"^Dr, ", "Dr. ", repaired)
-    repaired = re.sub(r"(?<=[a-z])[:;](?=[A-Z][a-z])", " ", repaired)  # "Jacob:Coleman"
+    repaired = re.sub(r"(?<=[a-z])[:;] ?(?=[A-Z][a-z])", " ", repaired)  # "Jacob:Coleman", "Anthony: Cox"
     if repaired != value:
         return repaired, f"read {value!r}, taken as {repaired!r}"
     return value, None

@@ -127,9 +127,14 @@ def validate_field(doc_type: str, field: str, value: str) -> str | None:
 
 
 def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> dict[str, FieldResult]:
-    """Flag every field whose value fails its kind's check; returns the same dict for chaining."""
+    """Flag every field whose value fails its kind's check or matches one of its doubts;
+    returns the same dict for chaining."""
     for spec in doc_type.fields:
-        problem = check_value(spec, fields[spec.name].value)
+        value = fields[spec.name].value
+        problem = check_value(spec, value)
         if problem:
             fields[spec.name].flag(problem)
+        for pattern, reason in spec.doubts:
+            if re.search(pattern, value):
+                fields[spec.name].flag(reason)
     return fields

@@ -15,7 +15,7 @@ from extraction import UnknownDocumentTypeError, validate_field
 from extraction.doctypes import FieldSpec, document_types, get_document_type
 from extraction.layout import SPECK_HEIGHT_SHARE, group_lines
 from extraction.normalize import clean_line, normalize
-from extraction.types import Word
+from extraction.types import FieldResult, Word
 from extraction.validate import (
     EARLIEST_YEAR,
     IMMUNITY,
@@ -23,6 +23,7 @@ from extraction.validate import (
     YES_NO,
     check_value,
     parse_date,
+    validate_fields,
 )
 
 PATIENT = get_document_type("patient_details")
@@ -139,6 +140,27 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
             "take 2 pill three times a day for 5 days",
         ),
         ("medicines", ["Prednisone 5'mg"], "Prednisone 5 mg"),
+        (
+            "directions",
+            [
+                "Omeprazole - take 1 tab every 8 hours.for: 1 month",
+                "Ciprofloxacin, Take 1 capsule: every. 8 hours",
+            ],
+            "Omeprazole - take 1 tab every 8 hours for 1 month\nCiprofloxacin, Take 1 capsule every 8 hours",
+        ),
+        (
+            "directions",
+            ["Doxycycline: take 1/2 pill-once daily for 3:months"],
+            "Doxycycline: take 1/2 pill once daily for 3 months",
+        ),
+        (
+            "directions",
+            ["Propranolol, Take 1 capsule for 7.days", '"Duloxetine, take 2 pill with meals for 3 months:'],
+            "Propranolol, Take 1 capsule for 7 days\nDuloxetine, take 2 pill with meals for 3 months",
+        ),
+        ("directions", ["Lialda; Take 1/2 tab twice daily"], "Lialda: Take 1/2 tab twice daily"),
+        ("prescriber", ["Dr Anthony: Cox, M.D."], "Dr Anthony Cox, M.D."),
+        ("patient_address", ["5208 Center Pl, Atlanta, .GA"], "5208 Center Pl, Atlanta, GA"),
         ("patient_details.record_date", ["271412020"], "27/4/2020"),
         ("patient_details.record_date", ["27l4l2020"], "27/4/2020"),
     ],
@@ -183,6 +205,7 @@ def test_marks_misread_between_words_are_repaired_and_flagged(
         ("directions", "Cough syrup: take 5 ml at bedtime"),
         ("directions", "Don't take with milk"),
         ("directions", "Take 1, 2 or 3 tablets"),
+        ("directions", "Take 1 tab at 8 a.m. daily"),
         ("patient_details.record_date", "111112020"),  # 1/11/2020 or 11/1/2020: left as read
     ],
 )
@@ -555,3 +578,14 @@ def test_group_lines_never_loses_a_confident_word_with_a_letter_or_digit(page: l
     assert not must_keep - kept, "words with text were dropped"
     assert not kept - Counter(page), "words were invented or duplicated"
     assert all(any(ch.isalnum() for ch in line.text) for line in lines)
+
+
+@pytest.mark.parametrize(("value", "doubted"), [("Lialda 12 gram", True), ("Lialda 1.2 gram", False)])
+def test_a_dose_of_ten_grams_or_more_is_flagged_but_never_refused(value: str, doubted: bool) -> None:
+    spec = get_document_type("prescription")
+    fields = {f.name: FieldResult("", 0.0, False, None, 0, None) for f in spec.fields}
+    fields["medicines"] = FieldResult(f"Ondansetron 4 mg\n{value}", 0.95, False, None, 0, None)
+    flagged = validate_fields(spec, fields)["medicines"]
+    assert flagged.needs_review == doubted
+    assert ("decimal point" in (flagged.reason or "")) == doubted
+    assert validate_field("prescription", "medicines", value) is None  # a clerk may verify it as is

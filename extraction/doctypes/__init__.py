@@ -57,6 +57,9 @@ class FieldSpec:
     repairs: tuple[tuple[str, str], ...] = ()
     """Known OCR misreadings as (regex, replacement): applied to the value and always flagged,
     so the clerk sees "read '2 mi', taken as '2 ml'" instead of a silent change."""
+    doubts: tuple[tuple[str, str], ...] = ()
+    """Unusual but possible values as (regex, reason): flagged by the engine for a look, never
+    refused on save ("Lialda 12 gram" may be 1.2 gram with its point lost, or really 12)."""
     past_only: bool = False
     """A date that cannot lie in the future (a birth date read "5/6/50" is 1950, not 2050; a
     prescription dated 2074 is a misread 2024). A month's grace covers post-dated paper."""
@@ -74,6 +77,7 @@ class FieldSpec:
             self.line_pattern,
             self.exclude,
             *(old for old, _ in self.repairs),
+            *(doubt for doubt, _ in self.doubts),
         ):
             if regex:
                 re.compile(regex)
@@ -113,8 +117,9 @@ def _load(path: Path) -> DocumentType:
         for key in ("labels", "region", "range"):
             if key in raw:
                 raw[key] = tuple(raw[key])
-        if "repairs" in raw:
-            raw["repairs"] = tuple(tuple(pair) for pair in raw["repairs"])
+        for key in ("repairs", "doubts"):
+            if key in raw:
+                raw[key] = tuple(tuple(pair) for pair in raw[key])
         fields.append(FieldSpec(**raw))
     names = [f.name for f in fields]
     for spec in fields:
