@@ -44,7 +44,32 @@ def group_lines(words: list[Word]) -> list[Line]:
         for segment in _split_columns(sorted(line_words, key=lambda w: w.x0))
         if _has_content(segment)
     ]
-    return sorted(lines, key=lambda line: (line.box[1] + line.box[3], line.box[0]))
+    return sorted(_join_row_neighbours(lines), key=lambda line: (line.box[1] + line.box[3], line.box[0]))
+
+
+def _join_row_neighbours(lines: list[Line]) -> list[Line]:
+    """Lines tesseract numbered apart but printed as one: level with each other and closer than
+    a column gap ("Atorvastatin -" and "take 1 tab once daily" on a heavy scan)."""
+    lines = sorted(lines, key=lambda line: line.box[0])
+    joined = True
+    while joined:
+        joined = False
+        for left, right in itertools.permutations(lines, 2):
+            if _continues(left, right):
+                lines.remove(left)
+                lines.remove(right)
+                lines.append(Line(left.words + right.words))
+                joined = True
+                break
+    return lines
+
+
+def _continues(left: Line, right: Line) -> bool:
+    """True when ``right`` starts just after ``left`` ends, on the same row."""
+    height = min(left.height, right.height)
+    gap = right.box[0] - left.box[2]
+    shared = min(left.box[3], right.box[3]) - max(left.box[1], right.box[1])
+    return -0.5 * height <= gap <= COLUMN_GAP_HEIGHTS * height and shared >= 0.5 * height
 
 
 def _is_noise_word(word: Word) -> bool:
@@ -66,9 +91,9 @@ def _is_speck(word: Word, speck_height: float) -> bool:
 
 
 def _word_height(words: list[Word]) -> float:
-    """The median height of words of three or more letters or digits; 0.0 when there are too
-    few to tell (a region read again holds a word or two)."""
-    heights = [w.height for w in words if sum(ch.isalnum() for ch in w.text) >= 3]
+    """The median height of confidently read words of three or more letters or digits (noise
+    read as "eet" is small); 0.0 when there are too few to tell (a region read again)."""
+    heights = [w.height for w in words if w.confidence >= 0.6 and sum(ch.isalnum() for ch in w.text) >= 3]
     return float(statistics.median(heights)) if len(heights) >= 5 else 0.0
 
 

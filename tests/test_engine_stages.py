@@ -231,6 +231,28 @@ def test_a_date_that_passes_its_check_is_not_read_again() -> None:
     assert all(mode != "line" for _, _, mode in reader.calls)
 
 
+def test_noise_read_as_small_unsure_words_changes_no_gap_and_joins_no_value() -> None:
+    # Seen on a heavy scan: forty specks read as "eet", "Sua" (16 px, unsure) made the page's
+    # line height 15 px instead of 35, so the medicines 380 px under the address were out of
+    # reach and both medicines and directions came out blank.
+    noise = "\n".join(f"{300 + 40 * (n % 9)} {2200 + 30 * n} h=16 eet@0.3" for n in range(40))
+    layout = PRESCRIPTION + noise + "\n440 2140 h=16 eit@0.25\n"
+    fields = fields_with(FakeReader(""), layout)
+    assert fields["medicines"].value == "Lisinopril 10 mg"
+    assert fields["directions"].value == "One tablet every morning"
+
+
+def test_two_lines_tesseract_numbered_apart_on_one_row_are_one_line() -> None:
+    words = [
+        Word("Atorvastatin", 0.93, (540, 1524, 700, 1553), 7),
+        Word("-", 0.9, (720, 1535, 735, 1540), 7),
+        Word("take", 0.7, (780, 1520, 840, 1556), 8),
+        Word("daily", 0.7, (850, 1520, 920, 1556), 8),
+        Word("Date:", 0.96, (1600, 1524, 1680, 1553), 9),  # far off: the next column
+    ]
+    assert [line.text for line in group_lines(words)] == ["Atorvastatin - take daily", "Date:"]
+
+
 # ---------------------------------------------------------------- repairs and merges
 
 

@@ -161,6 +161,27 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
         ("directions", ["Lialda; Take 1/2 tab twice daily"], "Lialda: Take 1/2 tab twice daily"),
         ("prescriber", ["Dr Anthony: Cox, M.D."], "Dr Anthony Cox, M.D."),
         ("patient_address", ["5208 Center Pl, Atlanta, .GA"], "5208 Center Pl, Atlanta, GA"),
+        ("directions", ["Cough syrup, Take ml at bedtime"], "Cough syrup, Take 1 ml at bedtime"),
+        ("directions", ["Duloxetine - Take .2 capsule at bedtime"], "Duloxetine - Take 2 capsule at bedtime"),
+        ("directions", ["Tramadol: take 1/2 pill'as needed"], "Tramadol: take 1/2 pill as needed"),
+        ("directions", ["Allopurino} - Take 1 tablet"], "Allopurinol - Take 1 tablet"),
+        ("medicines", ["Mesalamine’1.2 gram"], "Mesalamine 1.2 gram"),
+        (
+            "patient_details.address",
+            ["81 Sycamore Drive", "Madison, W1 53784"],
+            "81 Sycamore Drive\nMadison, WI 53784",
+        ),
+        (
+            "patient_details.address",
+            ["12 Sunset Court", "Minneapolis, Minnesota, 55410."],
+            "12 Sunset Court\nMinneapolis, Minnesota, 55410",
+        ),
+        (
+            "patient_details.address",
+            ["2125 Spruce Drive", "Pittsburgh,. Pennsylvania, 15283"],
+            "2125 Spruce Drive\nPittsburgh, Pennsylvania, 15283",
+        ),
+        ("patient_details.insurance_company", ["Pioneer. Assurance"], "Pioneer Assurance"),
         ("patient_details.record_date", ["271412020"], "27/4/2020"),
         ("patient_details.record_date", ["27l4l2020"], "27/4/2020"),
     ],
@@ -206,6 +227,8 @@ def test_marks_misread_between_words_are_repaired_and_flagged(
         ("directions", "Don't take with milk"),
         ("directions", "Take 1, 2 or 3 tablets"),
         ("directions", "Take 1 tab at 8 a.m. daily"),
+        ("directions", "Don't take with milk; it's fine with water"),
+        ("patient_details.insurance_company", "Acme Inc. Health"),
         ("patient_details.record_date", "111112020"),  # 1/11/2020 or 11/1/2020: left as read
     ],
 )
