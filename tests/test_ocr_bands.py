@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from extraction import Options, tesseract
-from extraction.ocr import _binarize_crop, blank_cut_row, read_in_bands
+from extraction.ocr import _binarize_crop, blank_cut_row, read_in_bands, read_region
 from extraction.preprocess import scale_to_text_height
+from extraction.types import Word
 from tests.test_engine_stages import text_page
 
 
@@ -70,3 +71,28 @@ def test_a_region_crop_with_print_is_binarised_and_bare_paper_left_grey() -> Non
     binary = _binarize_crop(printed)
     assert set(np.unique(binary)) == {0, 255}
     assert binary[20, 22] == 0 and binary[5, 5] == 255
+
+
+def test_a_region_is_read_binarised_at_1x_and_grey_at_2x_and_the_surer_reading_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Neither way always wins: binarised 1x read a scanned "71" that grey 2x read as "2", and
+    # grey 2x a blurred "134" that binarised 1x read as "34".
+    image = np.full((200, 400), 250, np.uint8)
+    for x in (100, 120, 140):  # three glyph-like strokes, not a rule (rules are erased first)
+        image[80:110, x : x + 6] = 30
+    calls: list[tuple[tuple[int, ...], bool]] = []
+
+    def fake_read(crop: np.ndarray, **kwargs: object) -> list[Word]:
+        binary = set(np.unique(crop)) <= {0, 255}
+        calls.append((crop.shape, binary))
+        text, confidence = ("34", 0.79) if binary else ("134", 0.95)
+        return [Word(text, confidence, (20, 20, 60, 50), 0)]
+
+    monkeypatch.setattr(tesseract, "read_words", fake_read)
+    words = read_region(image, (90, 70, 200, 120), 250, Options(), "digits")
+    assert [w.text for w in words] == ["134"]
+    assert [binary for _, binary in calls] == [True, False]
+    assert calls[1][0][0] > calls[0][0][0]  # the grey reading is of the crop enlarged
+    # Boxes come back in page pixels whichever reading won: (20 - margin) / 2 + 90 = 90.
+    assert words[0].box[0] == 90
