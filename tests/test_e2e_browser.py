@@ -186,10 +186,14 @@ def test_upload_review_verify_export(
     refills.press("Enter")
     wait_for_rerun(page)
     page.locator('[data-testid="stImage"] img').first.wait_for()
-    # The text areas are redrawn after a rerun: capture once they show their values again.
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('textarea')].every(t => t.value && t.offsetHeight > 0)"
-    )
+    # The text areas are redrawn after a rerun: capture once each field's shows its value again.
+    # (Each is looked up afresh until it does; waiting on every textarea of the page instead
+    # once timed out in CI, on one that no field owns.)
+    expect = pytest.importorskip("playwright.sync_api").expect
+    for multiline in ("patient_address", "medicines", "directions"):
+        area = field_input(page, 1, multiline)
+        area.wait_for(state="visible")
+        expect(area).not_to_have_value("", timeout=30_000)
     page.wait_for_timeout(500)
     page.screenshot(path=str(screenshot_path(tmp_path)), full_page=False)
 
