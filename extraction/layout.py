@@ -47,24 +47,37 @@ def group_lines(words: list[Word]) -> list[Line]:
     return sorted(_join_row_neighbours(lines), key=lambda line: (line.box[1] + line.box[3], line.box[0]))
 
 
+@dataclass(frozen=True)
+class _Placed:
+    """A line with its box and height worked out once (``Line`` derives them from its words)."""
+
+    line: Line
+    box: tuple[int, int, int, int]
+    height: int
+
+    @classmethod
+    def of(cls, line: Line) -> _Placed:
+        return cls(line, line.box, line.height)
+
+
 def _join_row_neighbours(lines: list[Line]) -> list[Line]:
     """Lines tesseract numbered apart but printed as one: level with each other and closer than
     a column gap ("Atorvastatin -" and "take 1 tab once daily" on a heavy scan)."""
-    lines = sorted(lines, key=lambda line: line.box[0])
+    placed = [_Placed.of(line) for line in sorted(lines, key=lambda line: line.box[0])]
     joined = True
     while joined:
         joined = False
-        for left, right in itertools.permutations(lines, 2):
+        for left, right in itertools.permutations(placed, 2):
             if _continues(left, right):
-                lines.remove(left)
-                lines.remove(right)
-                lines.append(Line(left.words + right.words))
+                placed.remove(left)
+                placed.remove(right)
+                placed.append(_Placed.of(Line(left.line.words + right.line.words)))
                 joined = True
                 break
-    return lines
+    return [p.line for p in placed]
 
 
-def _continues(left: Line, right: Line) -> bool:
+def _continues(left: _Placed, right: _Placed) -> bool:
     """True when ``right`` starts just after ``left`` ends, on the same row."""
     height = min(left.height, right.height)
     gap = right.box[0] - left.box[2]
