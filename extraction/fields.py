@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.layout import LabelMatch, group_lines, match_label
+from extraction.layout import SURE_CONFIDENCE, LabelMatch, group_lines, is_sure_text, match_label
 from extraction.normalize import normalize
 from extraction.types import Box, FieldResult, Line, PageText, Word, union_box
 from extraction.validate import check_value
@@ -31,8 +31,6 @@ BESIDE_MAX_GAP = 8.0
 LABEL_COLUMN_REACH = 8.0
 # Kinds whose value is read again when it fails its check (integers have their own re-read).
 REREAD_WHEN_INVALID = ("date", "phone")
-# Lines read at least this confidently are print, not noise, when measuring the page's lines.
-SURE_LINE_CONFIDENCE = 0.6
 # An unsure line under this share of the typical line height is noise, never a value's line.
 NOISE_HEIGHT_SHARE = 0.6
 # A crop re-read below this mean word confidence is noise, not a value.
@@ -560,7 +558,7 @@ def _lines_below(
 
 def _is_noise_line(line: Line, line_height: float) -> bool:
     """Noise read as text ("eit" at 0.25): far smaller than the print and unsure."""
-    return line.height < NOISE_HEIGHT_SHARE * line_height and line.confidence < SURE_LINE_CONFIDENCE
+    return line.height < NOISE_HEIGHT_SHARE * line_height and line.confidence < SURE_CONFIDENCE
 
 
 def _is_glyph(line: Line, line_height: float) -> bool:
@@ -578,13 +576,9 @@ def _typical_height(page: PageText) -> float:
     the print, made a heavy scan's unit 15 px instead of 35, and its medicines too far below
     the address to be read at all.
     """
-    heights = [line.height for line in page.lines if _is_sure_text(line)]
+    heights = [line.height for line in page.lines if is_sure_text(line.text, line.confidence)]
     heights = heights or [line.height for line in page.lines]
     return float(statistics.median(heights)) if heights else 20.0
-
-
-def _is_sure_text(line: Line) -> bool:
-    return line.confidence >= SURE_LINE_CONFIDENCE and sum(ch.isalnum() for ch in line.text) >= 3
 
 
 def _is_label_line(line: Line, doc_type: DocumentType) -> bool:

@@ -20,6 +20,9 @@ COLUMN_GAP_HEIGHTS = 1.8
 # A letter or digit is never under this share of the page's typical word height: a "word" that
 # small is a speck of dust tesseract read as "3" (seen at 3x4 pixels among 30-pixel words).
 SPECK_HEIGHT_SHARE = 0.3
+# Text read at least this confidently, with three or more letters or digits, is print rather
+# than noise read as text ("eet" at 0.3) when a page's text height is measured.
+SURE_CONFIDENCE = 0.6
 # Characters a drawn rule, underline or dust speck becomes; a word of only these is not text.
 _RULE_CHARS = set("_|—–~=-.,:;'`\"^*#<>()[]{}/\\")
 
@@ -103,10 +106,15 @@ def _is_speck(word: Word, speck_height: float) -> bool:
     return word.height < speck_height and any(ch.isalnum() for ch in word.text)
 
 
+def is_sure_text(text: str, confidence: float) -> bool:
+    """True for a word or line that is print, not noise read as text: the ones to measure by."""
+    return confidence >= SURE_CONFIDENCE and sum(ch.isalnum() for ch in text) >= 3
+
+
 def _word_height(words: list[Word]) -> float:
-    """The median height of confidently read words of three or more letters or digits (noise
-    read as "eet" is small); 0.0 when there are too few to tell (a region read again)."""
-    heights = [w.height for w in words if w.confidence >= 0.6 and sum(ch.isalnum() for ch in w.text) >= 3]
+    """The median height of surely read words (noise read as "eet" is small); 0.0 when there
+    are too few to tell (a region read again)."""
+    heights = [w.height for w in words if is_sure_text(w.text, w.confidence)]
     return float(statistics.median(heights)) if len(heights) >= 5 else 0.0
 
 
