@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extraction import UnknownDocumentTypeError, validate_field
-from extraction.doctypes import FieldSpec, document_types, get_document_type
+from extraction.doctypes import FieldSpec, _load, document_types, get_document_type
 from extraction.layout import SPECK_HEIGHT_SHARE, group_lines
 from extraction.normalize import clean_line, normalize
 from extraction.types import FieldResult, Word
@@ -628,3 +629,19 @@ def test_a_dose_of_ten_grams_or_more_is_flagged_but_never_refused(value: str, do
     assert flagged.needs_review == doubted
     assert ("decimal point" in (flagged.reason or "")) == doubted
     assert validate_field("prescription", "medicines", value) is None  # a clerk may verify it as is
+
+
+def test_fields_of_both_types_share_one_address_repair_set() -> None:
+    assert PRESCRIPTION.field("patient_address").repairs == PATIENT.field("address").repairs
+    assert len(PATIENT.field("address").repairs) > 10
+
+
+def test_an_unknown_repair_set_is_refused_naming_the_file_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'name = "bad"\ntitle = "Bad"\n[[fields]]\nname = "x"\nlabel = "X"\nlabels = ["X"]\n'
+        'repair_sets = ["adress"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"bad.toml: x names unknown repair sets \['adress'\]"):
+        _load(bad)

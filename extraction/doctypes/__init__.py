@@ -17,6 +17,8 @@ from pathlib import Path
 from extraction.errors import UnknownDocumentTypeError
 
 FOLDER = Path(__file__).resolve().parent
+# Repair rules several fields share (an address is an address on any document), by set name.
+SHARED_REPAIRS = FOLDER / "shared" / "repairs.toml"
 KINDS = {"text", "person", "date", "phone", "integer", "yesno", "immunity", "identifier"}
 POSITIONS = {"right", "below", "right_or_below"}
 
@@ -56,7 +58,8 @@ class FieldSpec:
     """How a well-formed line looks, for the flag's reason."""
     repairs: tuple[tuple[str, str], ...] = ()
     """Known OCR misreadings as (regex, replacement): applied to the value and always flagged,
-    so the clerk sees "read '2 mi', taken as '2 ml'" instead of a silent change."""
+    so the clerk sees "read '2 mi', taken as '2 ml'" instead of a silent change. In the TOML,
+    ``repair_sets`` names shared sets (shared/repairs.toml) whose rules come first."""
     doubts: tuple[tuple[str, str], ...] = ()
     """Unusual but possible values as (regex, reason): flagged by the engine for a look, never
     refused on save ("Lialda 12 gram" may be 1.2 gram with its point lost, or really 12)."""
@@ -117,9 +120,9 @@ def _load(path: Path) -> DocumentType:
         for key in ("labels", "region", "range"):
             if key in raw:
                 raw[key] = tuple(raw[key])
-        for key in ("repairs", "doubts"):
-            if key in raw:
-                raw[key] = tuple(tuple(pair) for pair in raw[key])
+        raw["repairs"] = _repairs(raw.pop("repair_sets", []), raw.get("repairs", []), path, raw["name"])
+        if "doubts" in raw:
+            raw["doubts"] = tuple(tuple(pair) for pair in raw["doubts"])
         fields.append(FieldSpec(**raw))
     names = [f.name for f in fields]
     for spec in fields:
@@ -133,6 +136,23 @@ def _load(path: Path) -> DocumentType:
         keywords=dict(data.get("keywords", {})),
         stop_labels=tuple(data.get("stop_labels", ())),
     )
+
+
+def _repairs(
+    set_names: list[str], own: list[list[str]], path: Path, field: str
+) -> tuple[tuple[str, str], ...]:
+    """A field's repair rules: those of its shared sets, in the order listed, then its own."""
+    sets = _repair_sets()
+    unknown = [name for name in set_names if name not in sets]
+    if unknown:
+        raise ValueError(f"{path.name}: {field} names unknown repair sets {unknown}; known: {sorted(sets)}")
+    return tuple(rule for name in set_names for rule in sets[name]) + tuple(tuple(pair) for pair in own)
+
+
+@cache
+def _repair_sets() -> dict[str, tuple[tuple[str, str], ...]]:
+    data = tomllib.loads(SHARED_REPAIRS.read_text(encoding="utf-8"))
+    return {name: tuple(tuple(pair) for pair in rules) for name, rules in data.items()}
 
 
 @cache
