@@ -224,22 +224,20 @@ def _slashes_read_as_ones(text: str) -> str:
     if not re.fullmatch(r"\d[\d1lI|]{6,9}", text):
         return text
     head, year = text[:-4], text[-4:]
-    dates = {
+    candidates = (
         f"{head[:first]}/{head[first + 1 : second]}/{year}"
         for first in (1, 2)
         for second in (first + 2, first + 3)
-        if second == len(head) - 1
-        and head[first] in _SLASH_LOOKALIKES
-        and head[second] in _SLASH_LOOKALIKES
-        and parse_date(f"{head[:first]}/{head[first + 1 : second]}/{year}") is not None
-    }
+        if second == len(head) - 1 and head[first] in _SLASH_LOOKALIKES and head[second] in _SLASH_LOOKALIKES
+    )
+    dates = {candidate for candidate in candidates if parse_date(candidate) is not None}
     return dates.pop() if len(dates) == 1 else text
 
 
 def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     """'May 21. 2020' (comma read as a full stop), 'Jan 10,2018' and 'Jan.12, 2026' (space lost),
     'jul 21, 2018' (capital lost), '199 1-03-30' (digits read apart), 'Jun 4,.2018', 'Oct 10.2005',
-    '27 June. 1933' (dust for a space), 'Aug 11970' (the space between day and year lost) and
+    '27 June. 1933' (dust for a space), 'Aug 11970' (the space between day and year lost),
     'Mor 15' (a month one letter off) and '271412020' (slashes read as ones) are repaired and
     flagged."""
     repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})([.,]{1,2} ?)(\d{4})$", _day_year_glue, text)
