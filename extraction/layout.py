@@ -12,6 +12,7 @@ import re
 import statistics
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from extraction.types import Line, Word
 
@@ -20,6 +21,8 @@ COLUMN_GAP_HEIGHTS = 1.8
 # A letter or digit is never under this share of the page's typical word height: a "word" that
 # small is a speck of dust tesseract read as "3" (seen at 3x4 pixels among 30-pixel words).
 SPECK_HEIGHT_SHARE = 0.3
+# (line, label phrase) pairs whose best fuzzy match is remembered: a few documents' worth.
+MATCH_CACHE_SIZE = 20_000
 # Text read at least this confidently, with three or more letters or digits, is print rather
 # than noise read as text ("eet" at 0.3) when a page's text height is measured.
 SURE_CONFIDENCE = 0.6
@@ -186,6 +189,17 @@ def match_label(line: Line, phrase: str, min_score: float) -> LabelMatch | None:
     Word runs of the phrase's length give or take one are compared as letter strings, so OCR
     that splits or joins words still matches.
     """
+    best = _best_match(line, phrase)
+    return best if best is not None and best.score >= min_score else None
+
+
+@lru_cache(maxsize=MATCH_CACHE_SIZE)
+def _best_match(line: Line, phrase: str) -> LabelMatch | None:
+    """The first best-scoring occurrence of ``phrase`` in ``line``, whatever its score.
+
+    Remembered: every field asks of the same lines whether they hold its label or another's,
+    and the fuzzy comparison is most of the field stage's time.
+    """
     target = normalize_token(phrase)
     if not target:
         return None
@@ -199,6 +213,6 @@ def match_label(line: Line, phrase: str, min_score: float) -> LabelMatch | None:
                 break
             candidate = "".join(tokens[start:end])
             score = SequenceMatcher(None, target, candidate, autojunk=False).ratio()
-            if score >= min_score and (best is None or score > best.score):
+            if best is None or score > best.score:
                 best = LabelMatch(line, start, end, score)
     return best
