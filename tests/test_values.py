@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from extraction import UnknownDocumentTypeError, validate_field
 from extraction.doctypes import FieldSpec, _load, document_types, get_document_type
-from extraction.layout import SPECK_HEIGHT_SHARE, group_lines
+from extraction.layout import SPECK_HEIGHT_SHARE, group_lines, match_label
 from extraction.normalize import clean_line, normalize
 from extraction.types import FieldResult, Word
 from extraction.validate import (
@@ -645,3 +645,13 @@ def test_an_unknown_repair_set_is_refused_naming_the_file_and_field(tmp_path: Pa
     )
     with pytest.raises(ValueError, match=r"bad.toml: x names unknown repair sets \['adress'\]"):
         _load(bad)
+
+
+def test_a_label_match_remembered_at_one_threshold_is_judged_afresh_at_another() -> None:
+    line = group_lines([Word("Weigh'", 0.9, (10, 10, 80, 30), 0), Word("(kg):", 0.9, (90, 10, 140, 30), 0)])[
+        0
+    ]
+    strict, loose = match_label(line, "Weight", 0.99), match_label(line, "Weight", 0.8)
+    assert strict is None
+    assert loose is not None and loose.start == 0 and 0.8 <= loose.score < 0.99
+    assert match_label(line, "Weight", 0.99) is None  # asked again after the loose match
