@@ -12,9 +12,11 @@ from PIL import Image
 from docgen import patient_details, prescription
 from docgen.degrade import DEGRADATION_PROFILES, apply_profile
 
-_LAYOUTS = {"prescription": prescription, "patient_details": patient_details}
-DOC_TYPES: tuple[str, ...] = tuple(_LAYOUTS)
-FIELDS: dict[str, tuple[str, ...]] = {name: mod.FIELDS for name, mod in _LAYOUTS.items()}
+DOC_TYPES: tuple[str, ...] = ("prescription", "patient_details")
+FIELDS: dict[str, tuple[str, ...]] = {
+    "prescription": prescription.FIELDS,
+    "patient_details": patient_details.FIELDS,
+}
 
 # Fields that may be printed empty (truth ""): the "List any ..." answers a patient may leave empty.
 # Everything else - refills included - is always filled in.
@@ -43,42 +45,71 @@ class SyntheticDocument:
     dpi: int
     seed: int
     blank_fields: list[str] = field(default_factory=list)
+    family: str = ""
 
 
-def generate(seed: int, doc_type: str, profile: str = "clean", dpi: int = 200) -> SyntheticDocument:
-    """Draw one document of `doc_type` and degrade it with `profile`.
+def with_blanks(
+    rng: random.Random, doc_type: str, truth: dict[str, str], lines: dict[str, list[str]]
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Leave one blankable field empty now and then (BLANK_RATE), in truth and in print."""
+    if rng.random() < BLANK_RATE:
+        name = rng.choice(BLANKABLE_FIELDS[doc_type])
+        truth[name], lines[name] = "", []
+    return truth, lines
 
-    Deterministic: the same arguments give identical pixels and truth. The content (values, fonts,
-    layout jitter) depends only on (seed, doc_type, dpi), so one seed under several profiles is the same
-    document degraded differently. Pages are US letter at `dpi`, mode "L" or "RGB".
+
+CLASSIC_FAMILIES = {"prescription": "rx_classic", "patient_details": "pd_classic"}
+
+
+def generate(
+    seed: int, doc_type: str, profile: str = "clean", dpi: int = 200, family: str | None = None
+) -> SyntheticDocument:
+    """Draw one document and degrade it with `profile`.
+
+    `family` names a layout family (docgen.families.FAMILIES); without one, the familiar layout of
+    `doc_type` is drawn. `doc_type` must be the family's type. Deterministic: the same arguments
+    give identical pixels and truth. The content (values, fonts, layout choices) depends only on
+    (seed, family, dpi), so one seed under several profiles is the same document degraded
+    differently. Pages are US letter at `dpi`, mode "L" or "RGB".
     """
-    if doc_type not in _LAYOUTS:
-        raise ValueError(f"unknown doc_type {doc_type!r}; choose from {DOC_TYPES}")
+    from docgen.families import FAMILIES
+
+    family = family or CLASSIC_FAMILIES.get(doc_type)
+    if family not in FAMILIES:
+        raise ValueError(f"unknown family {family!r} for {doc_type!r}; choose from {sorted(FAMILIES)}")
+    module = FAMILIES[family]
+    if doc_type != module.DOC_TYPE:
+        raise ValueError(f"family {family} draws {module.DOC_TYPE}, not {doc_type}")
     if profile not in DEGRADATION_PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose from {sorted(DEGRADATION_PROFILES)}")
     if not 50 <= dpi <= 600:
         raise ValueError(f"dpi must be between 50 and 600, got {dpi}")
-    layout = _LAYOUTS[doc_type]
-    rng = random.Random(f"docgen:{doc_type}:{seed}")
-    truth, lines = layout.make_truth(rng)
-    blanks: list[str] = []
-    if rng.random() < BLANK_RATE:
-        blanks.append(rng.choice(BLANKABLE_FIELDS[doc_type]))
-        for name in blanks:
-            truth[name], lines[name] = "", []
-    pages = layout.render(rng, dpi, lines)
+    rng = random.Random(f"docgen:{family}:{seed}")
+    truth, pages = module.draw(rng, dpi)
+    blanks = [name for name in BLANKABLE_FIELDS.get(doc_type, ()) if truth.get(name) == ""]
     pages = [apply_profile(page, profile, seed * 7919 + index, dpi) for index, page in enumerate(pages)]
-    return SyntheticDocument(doc_type, pages, truth, profile, dpi, seed, blanks)
+    return SyntheticDocument(doc_type, pages, truth, profile, dpi, seed, blanks, family)
 
 
-def generate_set(n: int, seed: int = 0, profiles: list[str] | None = None) -> list[SyntheticDocument]:
-    """`n` documents alternating between the two types and cycling through `profiles` (default: all).
+def generate_set(
+    n: int, seed: int = 0, profiles: list[str] | None = None, families: list[str] | None = None
+) -> list[SyntheticDocument]:
+    """`n` documents cycling through `families` (default: the two familiar ones) and `profiles`.
 
-    Document i has seed `seed * 100_003 + i`, type DOC_TYPES[i % 2] and profile
-    profiles[(i // 2) % len(profiles)], so every type meets every profile once n >= 2 * len(profiles).
+    Document i has seed `seed * 100_003 + i`, family families[i % len(families)] and profile
+    profiles[(i // len(families)) % len(profiles)], so every family meets every profile once
+    n >= len(families) * len(profiles).
     """
+    from docgen.families import FAMILIES
+
     chosen = list(profiles) if profiles else list(DEGRADATION_PROFILES)
-    return [generate(seed * 100_003 + i, DOC_TYPES[i % 2], chosen[(i // 2) % len(chosen)]) for i in range(n)]
+    names = list(families) if families else list(CLASSIC_FAMILIES.values())
+    documents = []
+    for i in range(n):
+        family = names[i % len(names)]
+        profile = chosen[(i // len(names)) % len(chosen)]
+        documents.append(generate(seed * 100_003 + i, FAMILIES[family].DOC_TYPE, profile, family=family))
+    return documents
 
 
 def _for_saving(page: Image.Image) -> Image.Image:
