@@ -292,3 +292,34 @@ def footer(page: Page, rng: random.Random) -> None:
     page.text(
         page.image.width // 2, y, text, page.fit(text, font, page.image.width - page.px(1.5)), align="center"
     )
+
+
+def grey_text(page: Page, x: int, y: int, text: str, font: ImageFont.FreeTypeFont, grey: int) -> int:
+    """Text in a lighter ink than the page's (printed form matter: small labels); returns its width."""
+    if text:
+        page.draw.text((x, y), text, font=font, fill=max(page.style.ink, grey), anchor="ls")
+    return page.width(text, font)
+
+
+def labelled_box(
+    page: Page,
+    x0: int,
+    y0: int,
+    x1: int,
+    y1: int,
+    label: str,
+    lines: list[str],
+    label_font: ImageFont.FreeTypeFont,
+    value_font: ImageFont.FreeTypeFont,
+    grey: int = 0,
+    thickness_pt: float = 0.8,
+) -> None:
+    """A ruled box with a small label in its top-left corner and the value lines below the label."""
+    box(page, x0, y0, x1, y1, thickness_pt)
+    pad = page.px(0.07)
+    y = y0 + pad + label_font.size
+    grey_text(page, x0 + pad, y, label, label_font, grey)
+    y += round(value_font.size * 1.35)
+    for line in lines:
+        page.text(x0 + 2 * pad, y, line, page.fit(line, value_font, x1 - x0 - 4 * pad))
+        y += page.line_step(value_font)
