@@ -84,7 +84,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
             edges[i] + page.px(0.06),
             y + row_h - row_h // 3,
             header,
-            page.fit(header, label, edges[i + 1] - edges[i]),
+            page.fit(header, label, edges[i + 1] - edges[i] - page.px(0.12)),
         )
     y += row_h
     page.rule(x0, x1, y, 0.8)
