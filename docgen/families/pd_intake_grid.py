@@ -110,7 +110,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
             else:
                 p.lines(x0 + pad * 2, base, c.lines, value_font, inner - pad)
             x = x1
-        flow.y = y1
+        flow.y = y1 - pd.thickness(p, rule_pt) + 1  # rows share their ruled edge
 
     def rows(items: list[Cell]) -> None:
         current: list[Cell] = []

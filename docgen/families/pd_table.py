@@ -73,7 +73,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
         text = title.upper() if upper_sections else title
         x = (left + right) // 2 if section_align == "center" else left + pad_x
         p.text(x, y0 + pad_y + asc, text, section_font, section_align)
-        flow.y = y1
+        flow.y = y1 - pd.thickness(p, rule_pt) + 1  # rows share their ruled edge
 
     def row(text: str, lines: list[str]) -> None:
         height = asc + desc + (max(1, len(lines)) - 1) * step + 2 * pad_y
@@ -86,7 +86,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
         pd.vrule(p, split, y0, y1, rule_pt)
         p.text(left + pad_x, y0 + pad_y + asc, text, p.fit(text, label_font, split - left - 2 * pad_x))
         p.lines(split + pad_x, y0 + pad_y + asc, lines, value_font, right - split - 2 * pad_x)
-        flow.y = y1
+        flow.y = y1 - pd.thickness(p, rule_pt) + 1  # rows share their ruled edge
 
     def field(name: str) -> None:
         if not record.shown(name):

@@ -1,0 +1,106 @@
+"""The patient-record layout families: determinism, truth conventions and legibility."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from docgen import FIELDS, generate
+from docgen.families import FAMILIES, families_of
+from docgen.families import _pd_common as pd
+
+PD_FAMILIES = ("pd_single_column", "pd_checkbox", "pd_table", "pd_sectioned", "pd_intake_grid")
+ANSWERS = {
+    "chickenpox": {"IMMUNE", "NOT IMMUNE"},
+    "measles": {"IMMUNE", "NOT IMMUNE"},
+    "hepatitis_b_vaccination": {"Yes", "No"},
+    "has_medical_insurance": {"Yes", "No"},
+}
+SEEDS = range(10)
+
+
+@pytest.mark.parametrize("family", PD_FAMILIES)
+def test_family_is_registered_as_a_patient_record(family: str) -> None:
+    assert family in FAMILIES
+    assert family in families_of("patient_details")
+    assert FAMILIES[family].DESCRIPTION
+
+
+@pytest.mark.parametrize("family", PD_FAMILIES)
+def test_same_seed_same_document(family: str) -> None:
+    a = generate(11, "patient_details", "clean", dpi=80, family=family)
+    b = generate(11, "patient_details", "clean", dpi=80, family=family)
+    assert a.truth == b.truth
+    assert len(a.pages) == len(b.pages)
+    for pa, pb in zip(a.pages, b.pages, strict=True):
+        assert np.array_equal(np.asarray(pa), np.asarray(pb))
+    c = generate(12, "patient_details", "clean", dpi=80, family=family)
+    assert c.truth != a.truth
+
+
+@pytest.mark.parametrize("family", PD_FAMILIES)
+def test_truth_follows_the_conventions(family: str) -> None:
+    for seed in SEEDS:
+        truth = generate(seed, "patient_details", "clean", dpi=60, family=family).truth
+        assert tuple(truth) == FIELDS["patient_details"]
+        for name, value in truth.items():
+            assert value == value.strip(), (name, value)
+            assert all(line and line == line.strip() for line in value.split("\n") if value), (name, value)
+        for name, canonical in ANSWERS.items():
+            assert truth[name] in canonical | {""}, (seed, name, truth[name])
+        assert truth["has_medical_insurance"] and truth["chickenpox"] and truth["hepatitis_b_vaccination"]
+        for name in ("weight", "height"):
+            assert truth[name] == "" or truth[name].isdigit(), (name, truth[name])
+        texts = [v for k, v in truth.items() if v and k not in ANSWERS]
+        assert len(texts) == len(set(texts)), truth
+        assert truth["patient_name"] and truth["birth_date"] and truth["address"]
+
+
+def test_families_vary_their_wording_and_omit_fields_sometimes() -> None:
+    omitted = set()
+    for family in PD_FAMILIES:
+        for seed in SEEDS:
+            truth = generate(seed, "patient_details", "clean", dpi=50, family=family).truth
+            omitted |= {name for name in pd.OMITTABLE if truth[name] == ""}
+    assert len(omitted) >= 3
+    assert all(len(set(variants)) >= 4 for variants in pd.LABELS.values())
+
+
+def _without_rules(page: Image.Image) -> Image.Image:
+    """The page with its long horizontal and vertical rules whitened (runs of ink over half an inch).
+
+    Tesseract's default page layout analysis takes some ruled grids for a picture and reads none of
+    their cells; this test is about whether the values are legible, not about that analysis.
+    """
+    grey = np.asarray(page.convert("L"))
+    length = max(8, page.width // 17)
+    rules = np.zeros(grey.shape, bool)
+    for axis in (0, 1):
+        dark = np.moveaxis(grey < 128, axis, -1)
+        n, zero = dark.shape[-1], np.zeros((*dark.shape[:-1], 1), np.int32)
+        ink = np.concatenate([zero, dark.cumsum(-1, dtype=np.int32)], axis=-1)  # ink[k]: dark in [0, k)
+        starts = np.zeros(dark.shape, bool)  # starts[x]: `length` dark pixels in a row from x
+        starts[..., : n - length + 1] = ink[..., length:] - ink[..., : n - length + 1] == length
+        lead = np.zeros((*dark.shape[:-1], length), np.int32)
+        begun = np.concatenate([lead, zero, starts.cumsum(-1, dtype=np.int32)], axis=-1)
+        covered = begun[..., length + 1 :] - begun[..., 1 : n + 1] > 0  # some run spans x
+        rules |= np.moveaxis(covered, -1, axis)
+    return Image.fromarray(np.where(rules, 255, grey).astype(np.uint8))
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("family", PD_FAMILIES)
+def test_tesseract_reads_most_values(family: str, needs_ocr: None) -> None:
+    pytesseract = pytest.importorskip("pytesseract")
+    doc = generate(3, "patient_details", "clean", family=family)
+    text = " ".join(pytesseract.image_to_string(_without_rules(page)) for page in doc.pages)
+    read = {word.strip(",.;:").lower() for word in text.split()}
+    words = [
+        word.strip(",.;:").lower()
+        for name, value in doc.truth.items()
+        if value and name not in ANSWERS
+        for word in value.split()
+    ]
+    found = [word for word in words if word in read]
+    assert len(found) >= 0.85 * len(words), (sorted(set(words) - read), text)
