@@ -74,6 +74,11 @@ def generate(
     """
     from docgen.families import FAMILIES
 
+    if family is None and doc_type not in CLASSIC_FAMILIES:
+        raise ValueError(
+            f"no default layout for doc_type {doc_type!r}; choose from {sorted(CLASSIC_FAMILIES)} "
+            "or name a family of docgen.families"
+        )
     family = family or CLASSIC_FAMILIES.get(doc_type)
     if family not in FAMILIES:
         raise ValueError(f"unknown family {family!r} for {doc_type!r}; choose from {sorted(FAMILIES)}")

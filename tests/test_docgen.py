@@ -24,6 +24,8 @@ from docgen import (
     write_document,
 )
 from docgen.__main__ import main
+from docgen.document import FIELDS
+from docgen.families import FAMILIES, HELD_OUT_FAMILIES, TUNING_FAMILIES
 from tests.conftest import require
 
 EXPECTED_FIELDS = {
@@ -151,6 +153,10 @@ def test_unknown_arguments_are_refused() -> None:
         generate(1, "invoice")
     with pytest.raises(ValueError, match="profile"):
         generate(1, "prescription", "smudged")
+    with pytest.raises(ValueError, match="family"):
+        generate(1, "prescription", family="rx_nonexistent")
+    with pytest.raises(ValueError, match="draws"):
+        generate(1, "patient_details", family="rx_letterhead")
 
 
 def test_generate_set_is_balanced_and_deterministic() -> None:
@@ -211,3 +217,79 @@ def test_tesseract_reads_the_printed_values(needs_ocr: None) -> None:
         text = " ".join(" ".join(pytesseract.image_to_string(page) for page in doc.pages).split())
         found = [name for name in fields if doc.truth[name] and doc.truth[name] in text]
         assert len(found) >= len(fields) - 1, (doc_type, found, text)
+
+
+# ---- layout families ----
+
+FAMILY_NAMES = sorted(FAMILIES)
+# Fields a family may print on several lines: addresses and lists.
+FAMILY_MULTILINE = MULTILINE | {"patient_address", "allergies", "medical_problems", "regular_medications"}
+
+
+def _family_doc(name: str, seed: int, dpi: int = 100, profile: str = "clean") -> SyntheticDocument:
+    return generate(seed, FAMILIES[name].DOC_TYPE, profile, dpi=dpi, family=name)
+
+
+def test_families_are_split_into_tuning_and_held_out() -> None:
+    assert set(TUNING_FAMILIES) | set(HELD_OUT_FAMILIES) == set(FAMILIES)
+    assert not set(TUNING_FAMILIES) & set(HELD_OUT_FAMILIES)
+    for name, module in FAMILIES.items():
+        assert name == module.FAMILY and module.DESCRIPTION
+        assert module.DOC_TYPE in (*DOC_TYPES, "unknown"), name
+
+
+@pytest.mark.parametrize("name", FAMILY_NAMES)
+def test_family_same_seed_same_pixels_and_truth(name: str) -> None:
+    first, second = _family_doc(name, 5, profile="scan"), _family_doc(name, 5, profile="scan")
+    assert (first.family, first.doc_type) == (name, FAMILIES[name].DOC_TYPE)
+    assert first.truth == second.truth
+    assert _pixels(first) == _pixels(second)
+    other = _family_doc(name, 6, profile="scan")
+    assert other.truth != first.truth or FAMILIES[name].DOC_TYPE == "unknown"
+    assert _pixels(other) != _pixels(first)
+
+
+@pytest.mark.parametrize("name", FAMILY_NAMES)
+def test_family_truth_has_exactly_the_fields_of_its_type(name: str) -> None:
+    doc_type = FAMILIES[name].DOC_TYPE
+    expected = set(FIELDS[doc_type]) if doc_type != "unknown" else set()
+    for seed in range(12):
+        doc = _family_doc(name, seed, dpi=60)
+        assert set(doc.truth) == expected, (name, seed)
+        assert len(doc.pages) >= 1
+        for field_name, value in doc.truth.items():
+            assert set(value) <= PRINTABLE, (name, seed, field_name, value)
+            assert value == value.strip(), (name, seed, field_name, value)
+            assert "\n" not in value or field_name in FAMILY_MULTILINE, (name, seed, field_name, value)
+        if doc_type == "prescription":
+            t = doc.truth
+            assert t["refills"].isdigit() and t["prescriber"].startswith("Dr"), (name, seed, t)
+            assert t["medicines"] and t["directions"] and t["patient_name"] and t["prescription_date"]
+            assert not t["medicines"][0].isdigit(), "medicines are truth without their numbering"
+
+
+@pytest.mark.parametrize("name", FAMILY_NAMES)
+def test_family_layout_varies(name: str) -> None:
+    """One family's documents do not all look alike: where the ink lies changes from seed to seed."""
+    extents = set()
+    for seed in range(6):
+        ink = np.asarray(_family_doc(name, seed, dpi=50).pages[0].convert("L")) < 128
+        rows, cols = np.nonzero(ink)
+        extents.add((rows.min() // 3, rows.max() // 3, cols.min() // 3, cols.max() // 3))
+    assert len(extents) > 2, (name, extents)
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,:;()#*'\"").lower() for w in text.split() if w.strip(".,:;()#*'\"")]
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("name", [n for n in FAMILY_NAMES if FAMILIES[n].DOC_TYPE != "unknown"])
+def test_family_values_are_printed_legibly(name: str, needs_ocr: None) -> None:
+    """Tesseract finds (nearly) every word of every non-empty truth value on the clean page."""
+    pytesseract = pytest.importorskip("pytesseract")
+    doc = _family_doc(name, 3, dpi=200)
+    read = set(_words(" ".join(pytesseract.image_to_string(page, config="--psm 11") for page in doc.pages)))
+    wanted = [(field_name, w) for field_name, value in doc.truth.items() for w in _words(value)]
+    missing = [(field_name, w) for field_name, w in wanted if w not in read]
+    assert len(missing) <= max(1, len(wanted) // 20), (name, missing, sorted(read))
