@@ -1,9 +1,12 @@
 """Field-level accuracy of the engine on the real samples and a generated set.
 
-Prints exact-match rates per field and per degradation profile, the share of documents that
-need zero edits, the share of fields flagged for review (the clerk's checking load) and the
-share of fields that are wrong without a flag (the honesty figure: target <= 1 %).
-Usage: ``python benchmarks/accuracy.py [--generated N] [--seed S] [--dpi D] [--psm P]``.
+Prints exact-match rates per field, per degradation profile and per layout family, the share of
+documents that need zero edits, the share of fields flagged for review (the clerk's checking load)
+and the share of fields that are wrong without a flag (the honesty figure: target <= 1 %).
+Generated documents cycle through docgen layout families: ``--families all`` (default),
+``tuning`` (the families the engine may be tuned on), ``held_out`` (the others) or ``NAME,NAME``.
+A document of an "unknown" family has no fields; its type is right when the engine says "unknown".
+Usage: ``python benchmarks/accuracy.py [--generated N] [--seed S] [--families F] [--dpi D] [--psm P]``.
 Per-document details go to benchmarks/out/accuracy.json.
 """
 
@@ -19,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpus import BenchDocument, generated_documents, sample_documents
+from benchmarks.corpus import BenchDocument, family_names, generated_documents, sample_documents
 from extraction import ExtractionError, Options, extract
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -51,6 +54,17 @@ class Tally:
         )
 
 
+@dataclass
+class FamilyTally(Tally):
+    """A family's field counts plus how many of its documents got the right type."""
+
+    documents: int = 0
+    type_right: int = 0
+
+    def row(self, name: str) -> str:
+        return super().row(name) + f"{pct(self.type_right, self.documents):>9}{self.documents:>6}"
+
+
 def pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "-"
 
@@ -60,10 +74,14 @@ def run_one(doc: BenchDocument, options: Options) -> dict:
     try:
         result = extract(doc.path, options=options)
     except ExtractionError as exc:
-        return {"file": doc.path.name, "source": doc.source, "error": str(exc)}
+        return {"file": doc.path.name, "source": doc.source, "family": doc.family, "error": str(exc)}
+    except Exception as exc:  # an engine crash is one failed document, not the end of the run
+        error = f"engine crashed: {type(exc).__name__}: {exc}"
+        return {"file": doc.path.name, "source": doc.source, "family": doc.family, "error": error}
     return {
         "file": doc.path.name,
         "source": doc.source,
+        "family": doc.family,
         "truth_type": doc.doc_type,
         "type": result.document_type,
         "seconds": result.seconds,
@@ -81,20 +99,31 @@ def run_one(doc: BenchDocument, options: Options) -> dict:
 
 def report(outcomes: list[dict]) -> None:
     overall, by_field, by_source = Tally(), defaultdict(Tally), defaultdict(Tally)
+    by_family: defaultdict[str, FamilyTally] = defaultdict(FamilyTally)
     docs = zero_edit = type_ok = errors = 0
     for outcome in outcomes:
         docs += 1
+        family = by_family[outcome.get("family", "sample")]
+        family.documents += 1
         if "error" in outcome:
             errors += 1
             print(f"  ERROR {outcome['file']}: {outcome['error']}")
             continue
-        type_ok += outcome["type"] == outcome["truth_type"]
-        all_exact = True
+        right_type = outcome["type"] == outcome["truth_type"]
+        type_ok += right_type
+        family.type_right += right_type
+        all_exact = right_type
+        # An "unknown" document has no fields: only its type counts.
         for name, f in outcome["fields"].items():
             exact = f["value"] == f["truth"]
             all_exact &= exact
             example = f"{outcome['file']}:{name} got {f['value']!r} want {f['truth']!r}"
-            for tally in (overall, by_field[f"{outcome['truth_type']}.{name}"], by_source[outcome["source"]]):
+            for tally in (
+                overall,
+                by_field[f"{outcome['truth_type']}.{name}"],
+                by_source[outcome["source"]],
+                family,
+            ):
                 tally.add(exact, f["flagged"], example)
         zero_edit += all_exact
     header = f"{'':<26}{'fields':>7}{'exact':>9}{'flagged':>9}{'wrong+ok':>11}"
@@ -104,6 +133,10 @@ def report(outcomes: list[dict]) -> None:
     print("\nper degradation profile\n" + header)
     for name in sorted(by_source):
         print(by_source[name].row(name))
+    print("\nper layout family (type = document type right; for unknown families: answered unknown)")
+    print(header + f"{'type':>9}{'docs':>6}")
+    for name in sorted(by_family):
+        print(by_family[name].row(name))
     print("\n" + header + "\n" + overall.row("ALL"))
     print(
         f"\ndocuments: {docs}, failed: {errors}, document type correct: {pct(type_ok, docs)}, "
@@ -130,12 +163,21 @@ def main() -> None:
         "--whole-pages", action="store_true", help="read a one-page document whole, not in two bands"
     )
     parser.add_argument("--profiles", nargs="*", help="only these docgen profiles (default: all)")
+    parser.add_argument(
+        "--families",
+        default="all",
+        help="docgen layout families: all (default), tuning, held_out, or NAME,NAME (see docgen.families)",
+    )
     parser.add_argument("--no-samples", action="store_true", help="leave the real samples out")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    try:
+        families = family_names(args.families)
+    except ValueError as exc:
+        parser.error(str(exc))
     documents = [] if args.no_samples else sample_documents()
     if args.generated:
-        documents += generated_documents(args.generated, args.seed, profiles=args.profiles)
+        documents += generated_documents(args.generated, args.seed, profiles=args.profiles, families=families)
     options = Options(
         dpi=args.dpi,
         psm=args.psm,
@@ -149,7 +191,7 @@ def main() -> None:
     (OUT / "accuracy.json").write_text(json.dumps(outcomes, indent=1, ensure_ascii=False), encoding="utf-8")
     print(
         f"dpi {args.dpi}, psm {args.psm}, text height {args.text_height}, binarize {args.binarize}, "
-        f"{len(documents)} documents"
+        f"{len(documents)} documents, families {args.families}"
     )
     report(outcomes)
 

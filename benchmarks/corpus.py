@@ -1,7 +1,8 @@
 """The documents the benchmarks run on: the real samples plus a generated set, as files.
 
 Generated documents come from ``docgen`` with fixed seeds, so every run measures the same
-pages; they are written to a temporary folder as PDFs (multi-page where the layout is).
+pages; they are written to a temporary folder as PDFs (multi-page where the layout is). They cycle
+through layout families (``docgen.families``), named one by one or as a group: see `family_names`.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ class BenchDocument:
 
     path: Path
     source: str  # "sample" or the docgen profile name
-    doc_type: str
-    truth: dict[str, str]
+    doc_type: str  # "unknown" for a generated document that is neither type
+    truth: dict[str, str]  # {} for an "unknown" document
+    family: str = "sample"  # the docgen layout family, "sample" for a real document
 
 
 def sample_documents() -> list[BenchDocument]:
@@ -37,16 +39,39 @@ def sample_documents() -> list[BenchDocument]:
     ]
 
 
+FAMILY_GROUPS = ("all", "tuning", "held_out")
+
+
+def family_names(spec: str = "all") -> list[str]:
+    """The docgen families named by `spec`: "all", "tuning", "held_out" or "NAME,NAME,..."."""
+    from docgen.families import FAMILIES, HELD_OUT_FAMILIES, TUNING_FAMILIES
+
+    groups = {"all": list(FAMILIES), "tuning": list(TUNING_FAMILIES), "held_out": list(HELD_OUT_FAMILIES)}
+    if spec in groups:
+        return groups[spec]
+    names = [name.strip() for name in spec.split(",") if name.strip()]
+    unknown = [name for name in names if name not in FAMILIES]
+    if unknown or not names:
+        groups = ", ".join(FAMILY_GROUPS)
+        raise ValueError(f"unknown families {unknown or spec!r}; choose from {groups} or {sorted(FAMILIES)}")
+    return names
+
+
 def generated_documents(
-    count: int, seed: int, folder: Path | None = None, profiles: list[str] | None = None
+    count: int,
+    seed: int,
+    folder: Path | None = None,
+    profiles: list[str] | None = None,
+    families: list[str] | None = None,
 ) -> list[BenchDocument]:
-    """``count`` generated documents balanced over types and degradation profiles."""
+    """``count`` generated documents cycling through `families` (default: the two familiar layouts)
+    and degradation profiles."""
     from docgen import generate_set, write_document
 
     folder = folder or Path(tempfile.mkdtemp(prefix="medextract-bench-"))
     documents = []
-    for number, doc in enumerate(generate_set(count, seed=seed, profiles=profiles)):
-        path = folder / f"{number:03d}_{doc.doc_type}_{doc.profile}.pdf"
+    for number, doc in enumerate(generate_set(count, seed=seed, profiles=profiles, families=families)):
+        path = folder / f"{number:03d}_{doc.family}_{doc.profile}.pdf"
         write_document(doc, path, "pdf")
-        documents.append(BenchDocument(path, doc.profile, doc.doc_type, dict(doc.truth)))
+        documents.append(BenchDocument(path, doc.profile, doc.doc_type, dict(doc.truth), doc.family))
     return documents
