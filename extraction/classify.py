@@ -1,32 +1,43 @@
-"""Tell which document type a set of pages is, from the words printed on them.
+"""Tell which document type a set of pages is, from the whole vocabulary of each type.
 
-Each type's evidence is its field labels (weight 1 each) and its keywords (their own weights);
-a type's score is the share of its evidence found on the pages. The best type wins only if it
-is clearly found and clearly ahead; otherwise the answer is "unknown", never a guess.
+A type's evidence is its fields (one point each when any wording of the field's label is
+printed as a label on the pages) and its keywords (their own weights); words of other documents
+that mention the same things (a receipt's "Total", a visit note's "Assessment") count against
+it. The best type wins only if it is clearly found and clearly ahead; otherwise the answer is
+"unknown", never a guess.
 """
 
 from __future__ import annotations
 
 from extraction.doctypes import DocumentType
+from extraction.keys import best_phrase, find_keys
 from extraction.layout import match_label
 from extraction.types import UNKNOWN_TYPE, PageText
 
-MIN_SCORE = 0.3
-MIN_LEAD = 0.15
+MIN_SCORE = 0.25
+MIN_LEAD = 0.1
 PHRASE_MIN_SCORE = 0.85
 
 
 def type_score(doc_type: DocumentType, pages: list[PageText]) -> float:
-    """The weighted share (0..1) of the type's labels and keywords present on the pages."""
-    evidence = {label: 1.0 for spec in doc_type.fields for label in spec.labels[:1]}
-    evidence.update(doc_type.keywords)
-    lines = [line for page in pages for line in page.lines]
-    found = sum(
-        weight
-        for phrase, weight in evidence.items()
-        if any(match_label(line, phrase, PHRASE_MIN_SCORE) for line in lines)
+    """The weighted share (0..1) of the type's fields and keywords present on the pages, less
+    the share of other documents' words found."""
+    vocabulary = doc_type.all_labels + tuple(w for words in doc_type.table_columns.values() for w in words)
+    keys = [key.text for page in pages for key in find_keys(page, vocabulary)]
+    fields_found = sum(
+        1.0
+        for spec in doc_type.fields
+        if any(best_phrase(key, spec.all_labels)[1] >= PHRASE_MIN_SCORE for key in keys)
     )
-    return found / sum(evidence.values())
+    lines = [line for page in pages for line in page.lines]
+    keywords = sum(w for phrase, w in doc_type.keywords.items() if _printed(phrase, lines))
+    against = sum(w for phrase, w in doc_type.not_keywords.items() if _printed(phrase, lines))
+    total = len(doc_type.fields) + sum(doc_type.keywords.values())
+    return max(0.0, (fields_found + keywords - against) / total)
+
+
+def _printed(phrase: str, lines: list) -> bool:
+    return any(match_label(line, phrase, PHRASE_MIN_SCORE) for line in lines)
 
 
 def classify(pages: list[PageText], types: dict[str, DocumentType]) -> tuple[str, float]:

@@ -11,6 +11,7 @@ from difflib import SequenceMatcher
 
 from extraction.doctypes import FieldSpec
 from extraction.layout import normalize_token
+from extraction.lexicon import correct_text
 from extraction.validate import IMMUNITY, YES_NO, parse_date
 
 # Characters a drawn underline or a table rule becomes in OCR, around or inside a value.
@@ -45,17 +46,12 @@ def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:
         return "", None
     normalizer = _NORMALIZERS.get(spec.kind)
     value, problem = normalizer(joined, spec) if normalizer else (joined, None)
-    repaired = _apply_repairs(value, spec)
-    if repaired != value:
-        note = f"read {value!r}, taken as {repaired!r}"
-        return repaired, f"{problem}; {note}" if problem else note
+    if spec.lexicons:
+        corrected, corrections = correct_text(value, spec.lexicons)
+        if corrections:
+            note = "; ".join(f"read {c.read!r}, taken as {c.taken!r} ({c.lexicon})" for c in corrections)
+            return corrected, f"{problem}; {note}" if problem else note
     return value, problem
-
-
-def _apply_repairs(value: str, spec: FieldSpec) -> str:
-    for pattern, replacement in spec.repairs:
-        value = re.sub(pattern, replacement, value)
-    return value
 
 
 _NAME_LOOKALIKES = str.maketrans({"!": "l", "|": "l", "1": "l", "0": "o"})

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
@@ -20,7 +20,8 @@ from extraction.load import Source, SourcePage, load_pages, read_source
 from extraction.ocr import add_sparse_reading, ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.preprocess import adaptive_threshold, preprocess, scale_to_text_height
-from extraction.types import UNKNOWN_TYPE, ExtractionResult, FieldResult, PageText, Word
+from extraction.structure import PageStructure, find_structure, split_at_rules, words_outside_marks
+from extraction.types import UNKNOWN_TYPE, ExtractionResult, FieldResult, Line, PageText, Word
 from extraction.validate import validate_fields
 
 # Two pages at a time: tesseract runs single-threaded (OMP_THREAD_LIMIT=1), so a second page
@@ -35,6 +36,7 @@ class ReadPage:
     image: np.ndarray
     text: PageText
     dpi: int
+    structure: PageStructure
 
 
 class StageTimer:
@@ -66,14 +68,15 @@ def extract(
     started = time.perf_counter()
     timer = StageTimer()
     read = _read_pages(read_source(source), options, timer)
-    pages, images, dpis = [r.text for r in read], [r.image for r in read], [r.dpi for r in read]
+    images, dpis, structures = [r.image for r in read], [r.dpi for r in read], [r.structure for r in read]
+    pages = [_apply_structure(r.text, r.structure) for r in read]
     with timer("classify"):
         type_name, type_confidence = (forced.name, 1.0) if forced else classify(pages, document_types())
     sparse_done = False
     if type_name == UNKNOWN_TYPE:
         # Page segmentation may have dropped the lines that tell the type: look once more.
         with timer("ocr_page"):
-            pages, sparse_done = _add_sparse_readings(images, pages, dpis, options), True
+            pages, sparse_done = _add_sparse_readings(images, pages, dpis, structures, options), True
         with timer("classify"):
             type_name, type_confidence = classify(pages, document_types())
     fields = {}
@@ -81,15 +84,15 @@ def extract(
         spec = get_document_type(type_name)
         reread = _region_reader(images, dpis, options)
         with timer("extract_fields"):
-            fields = extract_fields(spec, pages, options.review_confidence, reread)
+            fields = extract_fields(spec, pages, options.review_confidence, reread, structures)
         blanks = [name for name, field in fields.items() if not field.value]
         if blanks and not sparse_done:
             # Something may have been lost by page segmentation: a sparse pass, for those and
             # for multi-line values that may have lost a line the same way.
             with timer("ocr_page"):
-                pages = _add_sparse_readings(images, pages, dpis, options)
+                pages = _add_sparse_readings(images, pages, dpis, structures, options)
             with timer("extract_fields"):
-                second = extract_fields(spec, pages, options.review_confidence, reread)
+                second = extract_fields(spec, pages, options.review_confidence, reread, structures)
             fields.update(_better_second_readings(spec, fields, second))
         with timer("validate"):
             fields = validate_fields(spec, fields)
@@ -128,11 +131,31 @@ def _extends(longer: list[str], shorter: list[str]) -> bool:
 
 
 def _add_sparse_readings(
-    images: list[np.ndarray], pages: list[PageText], dpis: list[int], options: Options
+    images: list[np.ndarray],
+    pages: list[PageText],
+    dpis: list[int],
+    structures: list[PageStructure],
+    options: Options,
 ) -> list[PageText]:
     """Every page with a sparse-text pass merged in, two pages at a time."""
     with ThreadPoolExecutor(max_workers=PAGE_WORKERS) as pool:
-        return list(pool.map(add_sparse_reading, images, pages, dpis, [options] * len(pages)))
+        merged = list(pool.map(add_sparse_reading, images, pages, dpis, [options] * len(pages)))
+    return [_apply_structure(page, structure) for page, structure in zip(merged, structures, strict=True)]
+
+
+def _apply_structure(page: PageText, structure: PageStructure) -> PageText:
+    """The page's lines without the checkboxes OCR read as text ("[]", "O"), each cut where a
+    cell's border passes, so boxed cells never bleed into each other."""
+    words = [w for line in page.lines for w in line.words]
+    kept = set(words_outside_marks(words, structure))
+    lines = [
+        Line(tuple(run))
+        for line in page.lines
+        for run in split_at_rules([w for w in line.words if w in kept], structure)
+        if run
+    ]
+    lines.sort(key=lambda line: (line.box[1] + line.box[3], line.box[0]))
+    return replace(page, lines=tuple(lines))
 
 
 def _region_reader(images: list[np.ndarray], dpis: list[int], options: Options) -> RegionReader:
@@ -172,4 +195,6 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
     with timer("ocr_page"):
         split = page.page_count == 1 and options.split_lone_page
         image, text = ocr_page(image, index, dpi, options, split=split)
-    return ReadPage(image, text, dpi)
+    with timer("structure"):
+        structure = find_structure(image, [w for line in text.lines for w in line.words])
+    return ReadPage(image, text, dpi, structure)

@@ -1,26 +1,31 @@
 """Document types as data: one TOML file per type in this folder, loaded into typed specs.
 
-Adding a layout means adding a file here, not code. A field is found one of three ways:
-- ``labels``: a printed label anchors it; the value sits to its ``right`` or ``below`` it;
-- ``after``: it follows another field's value (a phone printed under the name, unlabelled);
-- ``find``: a regex in a region of a page (a date alone in the top-right corner).
+Adding a document type or a clinic's wording means adding data here, not code. A field is found
+by what any form prints, in this order of trust:
+- ``labels``: the wordings clinics print for it; the value sits beside the label, under it, in
+  the label's cell, or is the ticked option of a checkbox group after it;
+- ``section_labels``: headings whose first line(s) are the value (a name under "Patient
+  Information");
+- ``table_columns``: the columns of a table whose cells make up the value (Medicine | Dose);
+- ``in_section``: an unlabelled line of the field's kind among the lines under such a heading;
+- ``find`` / ``find_lines``: a value recognised by its shape alone (a doctor's name with a
+  title, a date alone at the top of a form, medicine lines).
+All fields of a page are assigned together; no field is found by walking from another.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from extraction.errors import UnknownDocumentTypeError
 
 FOLDER = Path(__file__).resolve().parent
-# Repair rules several fields share (an address is an address on any document), by set name.
-SHARED_REPAIRS = FOLDER / "shared" / "repairs.toml"
 KINDS = {"text", "person", "date", "phone", "integer", "yesno", "immunity", "identifier"}
-POSITIONS = {"right", "below", "right_or_below"}
+LEXICONS = {"drugs", "places", "names", "directions"}
 
 
 @dataclass(frozen=True)
@@ -32,34 +37,29 @@ class FieldSpec:
     kind: str = "text"
     multiline: bool = False
     labels: tuple[str, ...] = ()
-    position: str = "right_or_below"
-    after: str | None = None
+    section_labels: tuple[str, ...] = ()
+    in_section: tuple[str, ...] = ()
+    table_columns: tuple[str, ...] = ()
     find: str | None = None
+    """A regex that recognises an unlabelled value line by its shape alone."""
+    find_lines: bool = False
+    """For a multi-line field: unlabelled lines that all match ``line_pattern`` are the value."""
+    find_trusted: bool = False
+    """A value found by ``find`` alone is not flagged for that (a "Dr ... M.D" line is the
+    prescriber on any pad); otherwise it is, since no label confirms it."""
     region: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
     page: int | None = None
-    fallback: str | None = None
-    or_after: str | None = None
-    """For a labelled field: when no label is read, look below this other field's value instead
-    (a "Home phone" label read as "atone"); the value found that way is flagged."""
     pattern: str | None = None
-    search_lines: int = 1
     max_lines: int = 1
     max_first_gap: float = 3.5
     max_gap: float = 1.6
     range: tuple[float, float] | None = None
-    exclude: str | None = None
-    """Lines matching this regex are never part of the value (a phone line above an address)."""
-    wide: bool = False
-    """Value lines may sit anywhere right of the anchor's left edge, not only under it (the
-    medicines under a short 'Address:' label when the address is blank)."""
     line_pattern: str | None = None
     """A regex every line of the value should match; a line that does not is flagged."""
     line_hint: str = ""
     """How a well-formed line looks, for the flag's reason."""
-    repairs: tuple[tuple[str, str], ...] = ()
-    """Known OCR misreadings as (regex, replacement): applied to the value and always flagged,
-    so the clerk sees "read '2 mi', taken as '2 ml'" instead of a silent change. In the TOML,
-    ``repair_sets`` names shared sets (shared/repairs.toml) whose rules come first."""
+    lexicons: tuple[str, ...] = ()
+    """Vocabularies misread words of the value are corrected against (always flagged)."""
     doubts: tuple[tuple[str, str], ...] = ()
     """Unusual but possible values as (regex, reason): flagged by the engine for a look, never
     refused on save ("Lialda 12 gram" may be 1.2 gram with its point lost, or really 12)."""
@@ -70,20 +70,20 @@ class FieldSpec:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"field {self.name}: unknown kind {self.kind!r}")
-        if self.position not in POSITIONS:
-            raise ValueError(f"field {self.name}: unknown position {self.position!r}")
-        if sum(bool(x) for x in (self.labels, self.after, self.find)) != 1:
-            raise ValueError(f"field {self.name}: give exactly one of labels, after, find")
-        for regex in (
-            self.find,
-            self.pattern,
-            self.line_pattern,
-            self.exclude,
-            *(old for old, _ in self.repairs),
-            *(doubt for doubt, _ in self.doubts),
-        ):
+        unknown = set(self.lexicons) - LEXICONS
+        if unknown:
+            raise ValueError(
+                f"field {self.name}: unknown lexicons {sorted(unknown)}; known: {sorted(LEXICONS)}"
+            )
+        if not (self.labels or self.find or self.find_lines or self.in_section or self.section_labels):
+            raise ValueError(f"field {self.name}: give labels or a way to find it unlabelled")
+        for regex in (self.find, self.pattern, self.line_pattern, *(doubt for doubt, _ in self.doubts)):
             if regex:
                 re.compile(regex)
+
+    @property
+    def all_labels(self) -> tuple[str, ...]:
+        return self.labels + self.section_labels
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,10 @@ class DocumentType:
     fields: tuple[FieldSpec, ...]
     keywords: dict[str, float]
     stop_labels: tuple[str, ...] = ()
+    not_keywords: dict[str, float] = field(default_factory=dict)
+    """Words of other documents that mention the same things (a receipt, a visit note)."""
+    table_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Column names by the words printed over them (medicine: Medicine / Drug / ...)."""
 
     @property
     def field_names(self) -> list[str]:
@@ -103,7 +107,7 @@ class DocumentType:
     @property
     def all_labels(self) -> tuple[str, ...]:
         """Every printed label of the type: a line starting with one is never a value."""
-        return tuple(label for f in self.fields for label in f.labels) + self.stop_labels
+        return tuple(label for f in self.fields for label in f.all_labels) + self.stop_labels
 
     def field(self, name: str) -> FieldSpec:
         for spec in self.fields:
@@ -114,45 +118,29 @@ class DocumentType:
 
 def _load(path: Path) -> DocumentType:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    columns = {name: tuple(words) for name, words in data.get("table_columns", {}).items()}
     fields = []
     for raw in data["fields"]:
         raw = dict(raw)
-        for key in ("labels", "region", "range"):
+        for key in ("labels", "section_labels", "in_section", "table_columns", "lexicons", "region", "range"):
             if key in raw:
                 raw[key] = tuple(raw[key])
-        raw["repairs"] = _repairs(raw.pop("repair_sets", []), raw.get("repairs", []), path, raw["name"])
         if "doubts" in raw:
             raw["doubts"] = tuple(tuple(pair) for pair in raw["doubts"])
-        fields.append(FieldSpec(**raw))
-    names = [f.name for f in fields]
-    for spec in fields:
-        for before in (spec.after, spec.or_after):
-            if before and before not in names[: names.index(spec.name)]:
-                raise ValueError(f"{path.name}: {spec.name} comes after {before}, which must be listed first")
+        spec = FieldSpec(**raw)
+        missing = set(spec.table_columns) - set(columns)
+        if missing:
+            raise ValueError(f"{path.name}: {spec.name} names unknown table columns {sorted(missing)}")
+        fields.append(spec)
     return DocumentType(
         name=data["name"],
         title=data["title"],
         fields=tuple(fields),
         keywords=dict(data.get("keywords", {})),
         stop_labels=tuple(data.get("stop_labels", ())),
+        not_keywords=dict(data.get("not_keywords", {})),
+        table_columns=columns,
     )
-
-
-def _repairs(
-    set_names: list[str], own: list[list[str]], path: Path, field: str
-) -> tuple[tuple[str, str], ...]:
-    """A field's repair rules: those of its shared sets, in the order listed, then its own."""
-    sets = _repair_sets()
-    unknown = [name for name in set_names if name not in sets]
-    if unknown:
-        raise ValueError(f"{path.name}: {field} names unknown repair sets {unknown}; known: {sorted(sets)}")
-    return tuple(rule for name in set_names for rule in sets[name]) + tuple(tuple(pair) for pair in own)
-
-
-@cache
-def _repair_sets() -> dict[str, tuple[tuple[str, str], ...]]:
-    data = tomllib.loads(SHARED_REPAIRS.read_text(encoding="utf-8"))
-    return {name: tuple(tuple(pair) for pair in rules) for name, rules in data.items()}
 
 
 @cache

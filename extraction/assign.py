@@ -1,0 +1,169 @@
+"""All fields of a document assigned together, each candidate and each printed word used once.
+
+Every candidate (see ``extraction.candidates``) is scored by how well its label reads as the
+field's, how plausible its value is for the field's kind, and where it sits. The best-scoring
+candidates are taken first; a candidate whose key or words another field already took is
+passed over. Values with no label are looked for only among the words left, and only then.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from extraction.candidates import (
+    Candidate,
+    PageView,
+    find_candidates,
+    labelled_candidates,
+    repeated_candidates,
+    section_lines,
+    table_candidates,
+)
+from extraction.doctypes import DocumentType, FieldSpec
+from extraction.keys import whole_phrase_score
+from extraction.normalize import normalize
+from extraction.types import Box
+from extraction.validate import check_value
+
+# What a value adds to its label's score: how plausible it is for the field's kind.
+PLAUSIBLE_WEIGHT = 0.35
+# Where it sits: beside a "Label:" is how forms print most values; a whole table is sure.
+# A section heading is a weaker label: it is not printed for the one value under it.
+HOW_BONUS = {"beside": 0.06, "below": 0.0, "option": 0.12, "table": 0.2, "repeated": 0.15, "section": -0.08}
+# A label read this well or better is sure; below it the value is flagged.
+LABEL_SURE_SCORE = 0.9
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """The candidate a field took (None: nothing found) and whether its label was found at all."""
+
+    candidate: Candidate | None
+    label_found: bool
+
+
+def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, Assigned]:
+    """For every field of ``doc_type``, the candidate it takes from ``views`` (all pages)."""
+    pool: list[Candidate] = []
+    for view in views:
+        pool += table_candidates(doc_type, view)
+        for spec in doc_type.fields:
+            pool += labelled_candidates(spec, view, doc_type)
+            pool += repeated_candidates(spec, view, doc_type)
+    scored = sorted(
+        ((score_candidate(doc_type.field(c.field), c, doc_type), index, c) for index, c in enumerate(pool)),
+        key=lambda item: (-item[0], item[1]),
+    )
+    chosen: dict[str, Candidate] = {}
+    used_keys: set[int] = set()
+    used_words: set[tuple[int, Box]] = set()
+    for _score, _index, candidate in scored:
+        if candidate.field in chosen or _clashes(candidate, used_keys, used_words):
+            continue
+        chosen[candidate.field] = candidate
+        used_keys.update(id(k) for k in candidate.keys)
+        used_words.update(_word_ids(candidate))
+    labelled = {c.field for c in pool}
+    for spec in doc_type.fields:
+        if spec.name in chosen and chosen[spec.name].words:
+            continue
+        unlabelled = _unlabelled(spec, views, used_words)
+        if unlabelled is not None:
+            chosen[spec.name] = unlabelled
+            used_words.update(_word_ids(unlabelled))
+    return {spec.name: Assigned(chosen.get(spec.name), spec.name in labelled) for spec in doc_type.fields}
+
+
+def score_candidate(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) -> float:
+    """Label similarity, plus how plausible the value is for the field, plus where it sits."""
+    return (
+        candidate.label_score
+        + PLAUSIBLE_WEIGHT * plausibility(spec, candidate, doc_type)
+        + HOW_BONUS.get(candidate.how, 0.0)
+    )
+
+
+def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) -> float:
+    """1 for a value that passes the field's checks, less for one that does not, 0 for none.
+
+    A value that reads as a label or heading, or is shaped like another field's lines (a
+    medicine under a blank address), is implausible whatever its kind.
+    """
+    texts = [t for t in candidate.texts if t.strip()]
+    if not texts:
+        return -0.5 if candidate.note else 0.0
+    if any(whole_phrase_score(t, doc_type.all_labels) >= 0.9 for t in texts):
+        return -1.0
+    for other in doc_type.fields:
+        shaped = other is not spec and other.line_pattern and spec.line_pattern != other.line_pattern
+        if shaped and all(re.match(other.line_pattern, t) for t in texts):
+            return -1.0
+    value, problem = normalize(spec, texts)
+    if not value:
+        return 0.0
+    if check_value(spec, value) is not None:
+        return 0.3
+    return 0.8 if problem else 1.0
+
+
+def _clashes(candidate: Candidate, used_keys: set[int], used_words: set[tuple[int, Box]]) -> bool:
+    return any(id(k) in used_keys for k in candidate.keys) or any(
+        ident in used_words for ident in _word_ids(candidate)
+    )
+
+
+def _word_ids(candidate: Candidate) -> set[tuple[int, Box]]:
+    return {(candidate.page, w.box) for w in candidate.words}
+
+
+def _unlabelled(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box]]) -> Candidate | None:
+    """A value with no label: by its shape, else by its kind among a section's unlabelled lines."""
+    for view in views:
+        free = {(view.page.index, w.box) for line in view.page.lines for w in line.words} - used
+        found = find_candidates(spec, view, free)
+        if found:
+            best = found[0]
+            distinct = {tuple(best_text for best_text in c.texts) for c in found}
+            trusted = best.trusted or (spec.find_trusted and len(distinct) == 1)
+            note = None if len(distinct) == 1 else f"{len(distinct)} lines could be it"
+            return Candidate(best.field, best.page, best.lines, best.how, trusted=trusted, note=note)
+    if spec.in_section:
+        return _in_section(spec, views, used)
+    return None
+
+
+def _in_section(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box]]) -> Candidate | None:
+    """The first unlabelled lines of the field's kind under one of its section headings: a
+    phone number line for a phone, the lines left (not a phone, not taken) for an address."""
+    for view in views:
+        lines = [
+            ln
+            for ln in section_lines(view, spec.in_section)
+            if not any((view.page.index, w.box) in used for w in ln.words)
+        ]
+        if spec.kind == "phone":
+            for line in lines:
+                value, _ = normalize(spec, [line.text])
+                if value and check_value(spec, value) is None:
+                    return Candidate(spec.name, view.page.index, (line.words,), "in_section", trusted=True)
+            continue
+        free = [ln for ln in lines if not _reads_as_phone(ln.text)][: spec.max_lines]
+        if free:
+            lines_words = tuple(ln.words for ln in free)
+            return Candidate(
+                spec.name, view.page.index, lines_words, "in_section", trusted=_looks_like_address(free)
+            )
+    return None
+
+
+def _reads_as_phone(text: str) -> bool:
+    digits = sum(ch.isdigit() for ch in text)
+    return 7 <= digits <= 15 and re.fullmatch(r"[\d\s().+-]+", text.strip()) is not None
+
+
+def _looks_like_address(lines: Iterable) -> bool:
+    """A street line starts with a house number: the unlabelled lines are an address."""
+    first = next(iter(lines), None)
+    return first is not None and re.match(r"^\d{1,6}\s+[A-Za-z]", first.text) is not None

@@ -1,0 +1,531 @@
+"""Where a value may be, whatever the layout: candidates for each field, from keys and shapes.
+
+For a key (see ``extraction.keys``) a value may sit beside it on its line or row, under it in
+its column (down to the next key), inside the key's cell, or be the ticked option of the
+checkboxes after it. A table whose header row names medicine columns gives its cells. A value
+with no label may be recognised by its shape (a doctor's name, medicine lines) or by its kind
+among the unlabelled lines of a section. Each candidate carries what supports it; which one a
+field takes is decided for all fields at once in ``extraction.assign``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from extraction.doctypes import DocumentType, FieldSpec
+from extraction.keys import Key, best_phrase, phrase_score, section_of
+from extraction.types import Box, Line, PageText, Word, union_box
+
+if TYPE_CHECKING:
+    from extraction.structure import PageStructure, SelectionMark
+
+# A key's words are this similar to one of a field's labels for the key to count as the field's.
+LABEL_MIN_SCORE = 0.8
+# A value printed beside its label sits within this many line heights of it.
+BESIDE_MAX_GAP = 8.0
+# Options of a checkbox group lie on the key's row or on the row just under it.
+OPTIONS_BELOW = 1.8
+# A table's rows follow each other within this many line heights.
+TABLE_ROW_GAP = 2.6
+# An unsure line under this share of the typical line height is noise, never a value's line.
+NOISE_HEIGHT_SHARE = 0.6
+# A line this much taller than the page's text and at most 2 characters long is a glyph (the Rx
+# mark, a logo), never a value.
+GLYPH_HEIGHT_RATIO = 1.6
+# List numbering and bullets are layout, not part of a medicine or a direction.
+LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])\s+")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible value of ``field``: its lines of words, and what supports it."""
+
+    field: str
+    page: int
+    lines: tuple[tuple[Word, ...], ...]
+    how: str
+    """beside, below, cell, option, table, repeated, section, find, find_lines, in_section."""
+    label_score: float = 0.0
+    keys: tuple[Key, ...] = ()
+    trusted: bool = False
+    """Unlabelled, but recognised by a shape that is trusted on any form."""
+    note: str | None = None
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for line in self.lines for w in line]
+
+    @property
+    def texts(self) -> list[str]:
+        return [strip_list_mark(" ".join(w.text for w in line)) for line in self.lines]
+
+    @property
+    def labelled(self) -> bool:
+        return bool(self.keys) and self.how not in ("find", "find_lines", "in_section")
+
+
+def strip_list_mark(text: str) -> str:
+    return LIST_MARK.sub("", text.strip())
+
+
+@dataclass
+class PageView:
+    """One page as the candidate finders see it: lines, structure, keys and the line height."""
+
+    page: PageText
+    structure: PageStructure | None
+    height: float
+    keys: list[Key]
+    headings: list[Key] = field(default_factory=list)
+    """Keys that open a section: known wordings on a line of their own, no colon."""
+
+    def __post_init__(self) -> None:
+        self._key_lines = {id(k.line) for k in self.keys}
+
+    def is_key_line(self, line: Line) -> bool:
+        return id(line) in self._key_lines
+
+    def key_on(self, line: Line) -> Key | None:
+        return next((k for k in self.keys if k.line is line), None)
+
+
+def labelled_candidates(spec: FieldSpec, view: PageView, doc_type: DocumentType) -> list[Candidate]:
+    """The candidates of ``spec`` from every key on the page that reads as one of its labels."""
+    found = []
+    for key in view.keys:
+        score = _label_score(spec, key, view, doc_type)
+        if score >= LABEL_MIN_SCORE:
+            found += _values_of_key(spec, key, view, doc_type, score, "beside", "below")
+        section = (
+            phrase_score(key.text, best_phrase(key.text, spec.section_labels)[0])
+            if spec.section_labels
+            else 0
+        )
+        if section >= LABEL_MIN_SCORE and not key.colon:
+            found += _values_of_key(spec, key, view, doc_type, section, "section")
+    return found
+
+
+def _label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:
+    """How well ``key`` reads as one of the field's labels, in its section.
+
+    Under a heading that belongs to another field of the same kind ("Home phone" under "In Case
+    of Emergency" is the contact's phone) the key is that field's rather than this one's; under
+    this field's own heading, a plain label of its kind reads as its own.
+    """
+    score = best_phrase(key.text, spec.labels)[1] if spec.labels else 0.0
+    heading = section_of(key.box, view.headings)
+    if heading is None:
+        return score
+    for other in doc_type.fields:
+        if other is spec or other.kind != spec.kind or not other.section_labels:
+            continue
+        if best_phrase(heading.text, other.section_labels)[1] >= LABEL_MIN_SCORE:
+            return score - 0.2
+    if spec.section_labels and best_phrase(heading.text, spec.section_labels)[1] >= LABEL_MIN_SCORE:
+        kin = [o for o in doc_type.fields if o.kind == spec.kind and o is not spec]
+        same_kind = max((best_phrase(key.text, o.labels)[1] for o in kin), default=0.0)
+        score = max(score, min(1.0, same_kind + 0.02))
+    return score
+
+
+def _values_of_key(
+    spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType, score: float, *hows: str
+) -> list[Candidate]:
+    marks = _option_marks(key, view)
+    if marks:
+        return [_option_candidate(spec, key, view, marks, score)]
+    found = []
+    if "beside" in hows:
+        beside = _beside(spec, key, view, doc_type)
+        if beside:
+            found.append(Candidate(spec.name, key.page, beside, "beside", score, (key,)))
+    below = _below(spec, key.box, view, spec.max_first_gap, spec.max_lines, _cell_of(key.box, view))
+    if below or not found:
+        how = "section" if "section" in hows else "below"
+        found.append(Candidate(spec.name, key.page, tuple(ln.words for ln in below), how, score, (key,)))
+    return found
+
+
+def _cell_of(box: Box, view: PageView) -> Box | None:
+    if view.structure is None:
+        return None
+    cell = view.structure.cell_at(box)
+    return cell.box if cell else None
+
+
+def _beside(
+    spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType
+) -> tuple[tuple[Word, ...], ...]:
+    """The value on the key's own line, else on a line level with it just to its right; for a
+    multi-line field, with the lines under that first one."""
+    words = _until_next_key(list(key.rest), doc_type)
+    if not _has_text(words):
+        words = _line_beside(key, view)
+    if not _has_text(words):
+        return ()
+    lines: list[tuple[Word, ...]] = [tuple(words)]
+    if spec.max_lines > 1:
+        first = union_box([w.box for w in words])
+        assert first is not None
+        column = (min(first[0], key.box[0]) if key.colon and not key.rest else first[0], *first[1:])
+        more = _below(spec, column, view, spec.max_gap, spec.max_lines - 1, _cell_of(key.box, view))
+        lines += [ln.words for ln in more]
+    return tuple(lines)
+
+
+def _line_beside(key: Key, view: PageView) -> list[Word]:
+    """A line level with the key and just right of it (a value on an underline is often read as
+    a line of its own); a line starting where nearby keys start belongs to their column."""
+    if not key.whole_line:
+        return []
+    reach = key.box[2] + BESIDE_MAX_GAP * view.height
+    level = [
+        line
+        for line in view.page.lines
+        if key.box[2] - 2 <= line.box[0] <= reach
+        and line is not key.line
+        and _level(line.box, key.box)
+        and not view.is_key_line(line)
+    ]
+    key_edges = [
+        k.box[0] for k in view.keys if k is not key and abs(k.box[1] - key.box[1]) <= 8 * view.height
+    ]
+    level = [ln for ln in level if all(abs(ln.box[0] - edge) > view.height for edge in key_edges)]
+    if not level:
+        return []
+    return list(min(level, key=lambda ln: ln.box[0]).words)
+
+
+def _until_next_key(words: list[Word], doc_type: DocumentType) -> list[Word]:
+    """The words before the next label on the same line ("Maria Sharapova Date: 5/11/2022"
+    when the gap between the two columns was too narrow to split the line)."""
+    for index in range(1, len(words)):
+        if not words[index].text.endswith(":"):
+            continue
+        for start in range(max(1, index - 3), index + 1):
+            head = " ".join(w.text for w in words[start : index + 1])
+            if best_phrase(head, doc_type.all_labels)[1] >= 0.9:
+                return words[:start]
+    return words
+
+
+def _below(
+    spec: FieldSpec, column: Box, view: PageView, first_gap: float, limit: int, cell: Box | None
+) -> list[Line]:
+    """Value lines under ``column``: overlapping it, in order, until a key, a wide gap, the
+    edge of the cell the key is in, or ``limit`` lines."""
+    height = view.height
+    below = sorted(
+        (
+            line
+            for line in view.page.lines
+            if _starts_below(line.box, column[3], height) and _overlaps(line.box, column)
+        ),
+        key=lambda line: line.box[1],
+    )
+    taken: list[Line] = []
+    bottom = column[3]
+    for line in below:
+        allowed = first_gap if not taken else spec.max_gap
+        if line.box[1] - bottom > allowed * height or view.is_key_line(line):
+            break
+        if cell is not None and not _inside(line.box, cell):
+            break
+        if _is_glyph(line, height) or _is_noise(line, height):
+            continue
+        taken.append(line)
+        bottom = line.box[3]
+        if len(taken) >= limit:
+            break
+    return taken
+
+
+def _option_marks(key: Key, view: PageView) -> list[SelectionMark]:
+    """The checkboxes answering ``key``: on its row right of it, else on the row just under it."""
+    if view.structure is None or not view.structure.marks:
+        return []
+    marks = view.structure.marks
+    row = [m for m in marks if m.box[0] >= key.box[2] - 2 and _level(m.box, key.line.box)]
+    if row:
+        return sorted(row, key=lambda m: m.box[0])
+    top = key.box[3]
+    under = [
+        m
+        for m in marks
+        if top - 2 <= m.box[1] <= top + OPTIONS_BELOW * view.height and m.box[0] >= key.box[0] - view.height
+    ]
+    if not under:
+        return []
+    first = min(under, key=lambda m: m.box[1])
+    return sorted((m for m in under if _level(m.box, first.box)), key=lambda m: m.box[0])
+
+
+def _option_candidate(
+    spec: FieldSpec, key: Key, view: PageView, marks: list[SelectionMark], score: float
+) -> Candidate:
+    ticked = [m for m in marks if m.selected]
+    note = None
+    if len(ticked) > 1:
+        note = f"{len(ticked)} boxes ticked: " + ", ".join(repr(m.option) for m in ticked)
+    elif not ticked:
+        note = "no box ticked: " + ", ".join(repr(m.option) for m in marks)
+    elif min(m.confidence for m in marks) < 0.7:
+        note = "a box is faint: check which one is ticked"
+    words = _option_words(ticked[0], view) if len(ticked) == 1 else ()
+    return Candidate(spec.name, key.page, (words,) if words else (), "option", score, (key,), note=note)
+
+
+def _option_words(mark: SelectionMark, view: PageView) -> tuple[Word, ...]:
+    if mark.option_box is None:
+        return ()
+    return tuple(
+        w for line in view.page.lines for w in line.words if _inside(w.box, _grow(mark.option_box, 2))
+    )
+
+
+def table_candidates(doc_type: DocumentType, view: PageView) -> list[Candidate]:
+    """Candidates from a table whose header row names the document's table columns: each field
+    with ``table_columns`` gets, per row, the text of its columns joined (Medicine + Dose)."""
+    if not doc_type.table_columns:
+        return []
+    header = _table_header(doc_type, view)
+    if len(header) < 2:
+        return []
+    rows = _table_rows(header, view)
+    found = []
+    for spec in doc_type.fields:
+        if not spec.table_columns or not any(name in header for name in spec.table_columns):
+            continue
+        lines = []
+        for row in rows:
+            words = [w for name in spec.table_columns for w in row.get(name, ())]
+            if _has_text(words):
+                lines.append(tuple(words))
+        keys = tuple(header[name][0] for name in spec.table_columns if name in header)
+        score = min(header[name][1] for name in spec.table_columns if name in header)
+        found.append(Candidate(spec.name, view.page.index, tuple(lines), "table", score, keys))
+    return found
+
+
+def _table_header(doc_type: DocumentType, view: PageView) -> dict[str, tuple[Key, float]]:
+    """The first row of keys naming two or more table columns: column name -> (key, score)."""
+    for key in view.keys:
+        if not key.whole_line:
+            continue
+        row = [k for k in view.keys if k.whole_line and _level(k.box, key.box)]
+        named: dict[str, tuple[Key, float]] = {}
+        for k in row:
+            column, score = max(
+                ((name, best_phrase(k.text, words)[1]) for name, words in doc_type.table_columns.items()),
+                key=lambda pair: pair[1],
+            )
+            if score >= LABEL_MIN_SCORE and score > named.get(column, (k, 0.0))[1]:
+                named[column] = (k, score)
+        if len(named) >= 2:
+            return named
+    return {}
+
+
+def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[dict[str, list[Word]]]:
+    """The table's rows under its header: each word goes to the column whose header it sits
+    under; a row with nothing in the first column continues the row above (a wrapped cell)."""
+    columns = sorted(((k.box[0], name) for name, (k, _) in header.items()))
+    starts = [x - view.height for x, _ in columns]
+    top = max(k.box[3] for k, _ in header.values())
+    lines = sorted(
+        (ln for ln in view.page.lines if ln.box[1] >= top - 2 and ln.box[2] > starts[0]),
+        key=lambda ln: ln.box[1],
+    )
+    rows: list[dict[str, list[Word]]] = []
+    row_box: Box | None = None
+    bottom = top
+    for line in lines:
+        if view.is_key_line(line) or line.box[1] - bottom > TABLE_ROW_GAP * view.height:
+            break
+        if row_box is None or not _level(line.box, row_box):
+            if rows and not any(rows[-1].values()):
+                rows.pop()
+            rows.append({})
+            row_box = line.box
+        for word in line.words:
+            centre = (word.box[0] + word.box[2]) / 2
+            index = max((i for i, start in enumerate(starts) if centre >= start), default=0)
+            rows[-1].setdefault(columns[index][1], []).append(word)
+        bottom = max(bottom, line.box[3])
+    first = columns[0][1]
+    merged: list[dict[str, list[Word]]] = []
+    for row in rows:
+        if merged and first not in row:
+            for name, words in row.items():
+                merged[-1].setdefault(name, []).extend(words)
+        else:
+            merged.append(row)
+    return merged
+
+
+def repeated_candidates(spec: FieldSpec, view: PageView, doc_type: DocumentType) -> list[Candidate]:
+    """A label printed once per item ("Sig:" under each medicine): every occurrence's value,
+    in reading order, as the lines of one multi-line value."""
+    if spec.max_lines < 2:
+        return []
+    keys = [k for k in view.keys if k.colon and best_phrase(k.text, spec.labels)[1] >= 0.9]
+    if len(keys) < 2:
+        return []
+    lines = [tuple(_until_next_key(list(k.rest), doc_type)) for k in keys]
+    lines = [line for line in lines if _has_text(line)]
+    score = min(best_phrase(k.text, spec.labels)[1] for k in keys)
+    return [Candidate(spec.name, view.page.index, tuple(lines), "repeated", score, tuple(keys))]
+
+
+def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]]) -> list[Candidate]:
+    """Unlabelled values recognised by their shape, among lines no other field took."""
+    if spec.page is not None and spec.page != view.page.index:
+        return []
+    lines = [ln for ln in _lines_in_region(view.page, spec.region) if not view.is_key_line(ln)]
+    lines = [ln for ln in lines if all((view.page.index, w.box) in free for w in ln.words)]
+    found = []
+    if spec.find:
+        pattern = re.compile(spec.find)
+        for line in lines:
+            if _under_a_key(line, view):
+                continue
+            match = pattern.search(strip_list_mark(line.text))
+            if match:
+                words = _words_of_span(line, strip_list_mark(line.text), match.start(), match.end())
+                found.append(Candidate(spec.name, view.page.index, (tuple(words),), "find"))
+    if spec.find_lines and spec.line_pattern:
+        pattern = re.compile(spec.line_pattern)
+        shaped = [ln for ln in lines if pattern.match(strip_list_mark(ln.text))][: spec.max_lines]
+        if shaped:
+            trusted = not _shaped_run_broken(shaped, lines, view)
+            words = tuple(ln.words for ln in shaped)
+            found.append(Candidate(spec.name, view.page.index, words, "find_lines", trusted=trusted))
+    return found
+
+
+def _shaped_run_broken(shaped: list[Line], free: list[Line], view: PageView) -> bool:
+    """True when a free line among or just after the shaped lines is not shaped like them: a
+    line OCR misread ("Lialda 24 . gram") may belong to the value, and the clerk must look."""
+    top, bottom = shaped[0].box[1], shaped[-1].box[3]
+    for line in free:
+        if line in shaped or _is_glyph(line, view.height) or _is_noise(line, view.height):
+            continue
+        between = top < line.box[1] < bottom
+        just_after = 0 <= line.box[1] - bottom <= 1.5 * view.height and any(ch.isdigit() for ch in line.text)
+        if between or just_after:
+            return True
+    return False
+
+
+def section_lines(view: PageView, headings: Iterable[str]) -> list[Line]:
+    """The unlabelled lines under a heading reading as one of ``headings``, in its column, down
+    to the next key."""
+    heads = [k for k in view.keys if not k.colon and best_phrase(k.text, headings)[1] >= LABEL_MIN_SCORE]
+    lines = []
+    for head in heads:
+        column = (head.box[0], head.box[1], head.box[2], head.box[3])
+        lines += _below_any(column, view)
+    return lines
+
+
+def _below_any(column: Box, view: PageView) -> list[Line]:
+    height = view.height
+    below = sorted(
+        (
+            ln
+            for ln in view.page.lines
+            if _starts_below(ln.box, column[3], height) and _overlaps(ln.box, column)
+        ),
+        key=lambda ln: ln.box[1],
+    )
+    taken: list[Line] = []
+    bottom = column[3]
+    for line in below:
+        if line.box[1] - bottom > 2.2 * height or view.is_key_line(line):
+            break
+        if not (_is_glyph(line, height) or _is_noise(line, height)):
+            taken.append(line)
+            bottom = line.box[3]
+    return taken
+
+
+def _under_a_key(line: Line, view: PageView) -> bool:
+    """True when the nearest line above ``line`` in its column is a key: another field's value."""
+    above = [ln for ln in view.page.lines if ln.box[3] <= line.box[1] + 2 and _overlaps(ln.box, line.box)]
+    if not above:
+        return False
+    nearest = max(above, key=lambda ln: ln.box[3])
+    key = view.key_on(nearest)
+    return key is not None and key.whole_line and line.box[1] - nearest.box[3] < 2 * view.height
+
+
+def _lines_in_region(page: PageText, region: tuple[float, float, float, float]) -> list[Line]:
+    x0, y0, x1, y1 = (
+        region[0] * page.width,
+        region[1] * page.height,
+        region[2] * page.width,
+        region[3] * page.height,
+    )
+    return [
+        ln
+        for ln in page.lines
+        if ln.box[2] >= x0 and ln.box[0] <= x1 and ln.box[1] >= y0 - 1 and ln.box[3] <= y1 + 1
+    ]
+
+
+def _words_of_span(line: Line, text: str, start: int, end: int) -> list[Word]:
+    """The words of ``line`` overlapping characters [start, end) of ``text`` (the line's text,
+    perhaps without its list mark, which only ever drops whole leading words)."""
+    dropped = len(line.text) - len(text)
+    words, offset = [], 0
+    for word in line.words:
+        w_start, w_end = offset - dropped, offset - dropped + len(word.text)
+        if w_end > start and w_start < end:
+            words.append(word)
+        offset += len(word.text) + 1
+    return words
+
+
+def _has_text(words: Iterable[Word]) -> bool:
+    return any(any(ch.isalnum() for ch in w.text) for w in words)
+
+
+def _level(a: Box, b: Box) -> bool:
+    """True when the boxes share at least a third of the shorter one's height: on one row."""
+    shared = min(a[3], b[3]) - max(a[1], b[1])
+    return shared > min(a[3] - a[1], b[3] - b[1]) / 3
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0
+
+
+def _inside(box: Box, outer: Box) -> bool:
+    """True when most of ``box`` lies inside ``outer``."""
+    w = max(0, min(box[2], outer[2]) - max(box[0], outer[0]))
+    h = max(0, min(box[3], outer[3]) - max(box[1], outer[1]))
+    area = max(1, (box[2] - box[0]) * (box[3] - box[1]))
+    return w * h >= 0.6 * area
+
+
+def _grow(box: Box, by: int) -> Box:
+    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
+
+
+def _starts_below(box: Box, bottom: int, line_height: float) -> bool:
+    """True when a line lies under ``bottom``: its top within 0.3 line heights above it, or its
+    middle below it (a label's box made tall by a "?" reaches into the answer under it)."""
+    return box[1] >= bottom - line_height * 0.3 or (box[1] + box[3]) / 2 >= bottom
+
+
+def _is_noise(line: Line, height: float) -> bool:
+    """Noise read as text ("eit" at 0.25): far smaller than the print and unsure."""
+    return line.height < NOISE_HEIGHT_SHARE * height and line.confidence < 0.6
+
+
+def _is_glyph(line: Line, height: float) -> bool:
+    return len(line.text.replace(" ", "")) <= 2 and line.height > GLYPH_HEIGHT_RATIO * height

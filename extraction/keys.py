@@ -1,0 +1,209 @@
+"""Keys on a page: the printed labels and headings that values hang off, whatever the layout.
+
+A key is found by how it is set, not by where one remembered form puts it:
+- a run of words at the start of a line ending in ':' or '?' ("Date of birth:", "Insured?");
+- a whole line (or cell) that reads as a known label or heading ("Birth Date" over its value,
+  "PATIENT NAME" in a box's corner, "In Case of Emergency").
+Which field a key belongs to is decided later, by its words (see ``extraction.assign``); here a
+key only knows its text, where it is, and which section heading it stands under.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from extraction.layout import SURE_CONFIDENCE, normalize_token
+from extraction.types import Box, Line, PageText, Word, union_box
+
+# A known label or heading is read with at least this similarity to count as a key.
+KEY_MIN_SCORE = 0.84
+# At most this many words before a colon make a label; more is a sentence with a colon in it.
+MAX_KEY_WORDS = 10
+# A colon key of no known wording is a label only when it is this short.
+MAX_UNKNOWN_KEY_WORDS = 4
+LABEL_CACHE_SIZE = 50_000
+
+
+@dataclass(frozen=True)
+class Key:
+    """A printed label or heading: the first ``end`` words of ``line`` on page ``page``."""
+
+    page: int
+    line: Line
+    end: int
+    colon: bool
+    known: bool
+    """True when its words read as one of the document's label or heading wordings."""
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        return self.line.words[: self.end]
+
+    @property
+    def rest(self) -> tuple[Word, ...]:
+        """The words after the key on its line: a value printed beside it, if any."""
+        return self.line.words[self.end :]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words).rstrip(":?; ").strip()
+
+    @property
+    def box(self) -> Box:
+        box = union_box([w.box for w in self.words])
+        assert box is not None, "a key holds at least one word"
+        return box
+
+    @property
+    def whole_line(self) -> bool:
+        return self.end == len(self.line.words)
+
+
+def phrase_score(text: str, phrase: str) -> float:
+    """How well a key's text reads as ``phrase`` (0..1), letters and digits compared.
+
+    Extra words after the phrase ("Weight (kg)", "List any Medical Problems (asthma, ...)")
+    cost a little; words before it cost much more: "Emergency contact name" is not "Name".
+    """
+    return _phrase_score(normalize_token(text), tuple(normalize_token(w) for w in text.split()), phrase)
+
+
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
+def _phrase_score(whole: str, tokens: tuple[str, ...], phrase: str) -> float:
+    target = normalize_token(phrase)
+    if not target or not whole:
+        return 0.0
+    best = SequenceMatcher(None, target, whole, autojunk=False).ratio()
+    # The phrase matched against the key's first words only, the rest a qualifier.
+    for end in range(1, len(tokens)):
+        head = "".join(tokens[:end])
+        covered = len(head) / len(whole)
+        score = SequenceMatcher(None, target, head, autojunk=False).ratio() * (0.85 + 0.15 * covered)
+        best = max(best, score)
+    return best
+
+
+def best_phrase(text: str, phrases: Iterable[str]) -> tuple[str, float]:
+    """The phrase ``text`` reads as best, with its score ("", 0.0 when there is none)."""
+    scored = [(phrase_score(text, phrase), phrase) for phrase in phrases]
+    if not scored:
+        return "", 0.0
+    score, phrase = max(scored)
+    return phrase, score
+
+
+def whole_phrase_score(text: str, phrases: Iterable[str]) -> float:
+    """How well ``text`` as a whole reads as one of ``phrases``: with no colon to end a label,
+    a line is a label only when it is all label ("Weight loss" under a question is a value)."""
+    token = normalize_token(text)
+    return max((_ratio(token, normalize_token(p)) for p in phrases), default=0.0)
+
+
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
+def _ratio(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+
+
+def split_at_inline_keys(page: PageText, vocabulary: tuple[str, ...]) -> PageText:
+    """The page with each line cut before a known label that follows a value on the same line
+    ("Name: Lena Fischer Date: 03/04/2024", two columns too close to be told apart by the gap)."""
+    lines: list[Line] = []
+    for line in page.lines:
+        lines += _cut_at_keys(line, vocabulary)
+    return replace(page, lines=tuple(lines))
+
+
+def _cut_at_keys(line: Line, vocabulary: tuple[str, ...]) -> list[Line]:
+    words = line.words
+    for index in range(2, len(words)):
+        if not words[index].text.endswith(":"):
+            continue
+        for start in range(max(1, index - 3), index + 1):
+            head = " ".join(w.text for w in words[start : index + 1])
+            before = words[:start]
+            if (
+                best_phrase(head, vocabulary)[1] >= 0.9
+                and _colon_index(before) is not None
+                and len(before) > 1
+            ):
+                return [Line(words[:start]), *_cut_at_keys(Line(words[start:]), vocabulary)]
+    return [line]
+
+
+def find_keys(page: PageText, vocabulary: tuple[str, ...]) -> list[Key]:
+    """Every key on ``page``, in reading order. ``vocabulary`` holds every label and heading
+    wording of the document type (field labels, section headings, labels of no field)."""
+    keys = []
+    for line in page.lines:
+        key = _key_of(page.index, line, vocabulary)
+        if key is not None:
+            keys.append(key)
+    return keys
+
+
+def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
+    words = line.words
+    colon_at = _colon_index(words)
+    if colon_at is not None:
+        text = " ".join(w.text for w in words[: colon_at + 1])
+        known = best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
+        if known or _reads_as_unknown_label(words, colon_at):
+            return Key(page, line, colon_at + 1, colon=True, known=known)
+    # A line that is a label or heading as a whole: the value is under it, or it opens a section.
+    if any(ch.isdigit() for ch in line.text) or len(words) > MAX_KEY_WORDS:
+        return None
+    if whole_phrase_score(line.text, vocabulary) >= KEY_MIN_SCORE:
+        return Key(page, line, len(words), colon=False, known=True)
+    return None
+
+
+def _colon_index(words: tuple[Word, ...]) -> int | None:
+    """The index of the word that ends a label with ':' or '?', among a line's first words."""
+    for index, word in enumerate(words[:MAX_KEY_WORDS]):
+        text = word.text
+        if text.endswith((":", "?", ";")) and any(ch.isalpha() for ch in text):
+            if re.search(r"\d:\d", text):  # a time, "10:30", is a value
+                return None
+            return index
+    return None
+
+
+def _reads_as_unknown_label(words: tuple[Word, ...], colon_at: int) -> bool:
+    """A colon key of no known wording is a label when it is short, has no digits, starts
+    with a capital, and what follows is not the rest of a sentence ("Duloxetine: take 1
+    tablet" is a direction, not a label and its value)."""
+    head = words[: colon_at + 1]
+    if (
+        not head[-1].text.endswith((":", "?"))
+        or len(head) > MAX_UNKNOWN_KEY_WORDS
+        or any(ch.isdigit() for w in head for ch in w.text)
+    ):
+        return False
+    if not head[0].text[:1].isupper():
+        return False
+    rest = words[colon_at + 1 :]
+    return not (len(rest) >= 2 and rest[0].text[:1].islower())
+
+
+def typical_height(page: PageText) -> float:
+    """The median height of the page's confidently read lines: the unit every gap is measured
+    in (noise read as text is small and unsure, and left out)."""
+    heights = [
+        line.height
+        for line in page.lines
+        if line.confidence >= SURE_CONFIDENCE and sum(ch.isalnum() for ch in line.text) >= 3
+    ]
+    heights = heights or [line.height for line in page.lines]
+    return float(statistics.median(heights)) if heights else 20.0
+
+
+def section_of(key_box: Box, headings: list[Key]) -> Key | None:
+    """The heading a box stands under: the nearest heading above it that starts left of its end
+    (a heading spans the columns under it)."""
+    above = [h for h in headings if h.box[3] <= key_box[1] + 2 and h.box[0] <= key_box[2]]
+    return max(above, key=lambda h: h.box[3], default=None)
