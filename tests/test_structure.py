@@ -1,0 +1,277 @@
+"""Page structure found in drawn pages: rules, cells and tables, checkboxes and radio circles.
+
+Pages are drawn with PIL in DejaVu Sans at the engine's text height, so every expected rule,
+cell and mark is where the test put it; words are built by hand from the drawn text's boxes
+except in the one test that runs tesseract.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pytest
+
+from extraction.structure import (
+    PageStructure,
+    SelectionMark,
+    find_structure,
+    split_at_rules,
+    words_outside_marks,
+)
+from extraction.types import Word
+from tests.drawn_pages import FONT_PATH, DrawnPage, jpeg_round_trip, noisy, rotated
+
+pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
+
+
+def _table_page() -> DrawnPage:
+    page = DrawnPage()
+    page.table(100, 100, [220, 180, 180, 200], [60, 60, 60])
+    page.text(115, 115, "Drug")
+    page.text(335, 115, "Dose")
+    return page
+
+
+def _checkbox_page() -> tuple[DrawnPage, dict[str, tuple[int, int, int, int]]]:
+    page = DrawnPage()
+    boxes = {}
+    for i, state in enumerate(["empty", "tick", "cross", "filled"]):
+        x = 100 + 300 * i
+        boxes[state] = page.checkbox(x, 100, state)
+        page.text(x + 40, 100, f"Opt{state}")
+    boxes["radio_on"] = page.radio(100, 200, filled=True)
+    page.text(140, 200, "Male")
+    boxes["radio_off"] = page.radio(400, 200, filled=False)
+    page.text(440, 200, "Female")
+    return page, boxes
+
+
+def _mark_at(structure: PageStructure, box: tuple[int, int, int, int]) -> SelectionMark:
+    near = [m for m in structure.marks if max(abs(a - b) for a, b in zip(m.box, box, strict=True)) <= 3]
+    assert len(near) == 1, f"expected one mark at {box}, found {structure.marks}"
+    return near[0]
+
+
+# ---- rules, cells, tables -------------------------------------------------------------------
+
+
+def test_an_underline_under_a_value_is_one_horizontal_rule() -> None:
+    page = DrawnPage()
+    page.text(100, 100, "Patient: Maria Sharapova")
+    page.line(240, 132, 620, 132)
+    structure = find_structure(page.array(), page.words)
+    assert [r.orientation for r in structure.rules] == ["horizontal"]
+    x0, y0, x1, y1 = structure.rules[0].box
+    assert abs(x0 - 240) <= 4 and abs(x1 - 620) <= 4 and y0 <= 132 <= y1
+    assert structure.cells == () and structure.marks == ()
+
+
+def test_a_ruled_table_gives_its_cells_with_rows_and_columns() -> None:
+    page = _table_page()
+    structure = find_structure(page.array(), page.words)
+    assert len(structure.tables) == 1
+    assert (structure.tables[0].rows, structure.tables[0].cols) == (3, 4)
+    assert len(structure.cells) == 12
+    assert sorted((c.row, c.col) for c in structure.cells) == [(r, c) for r in range(3) for c in range(4)]
+    assert {c.table for c in structure.cells} == {0}
+    drug = structure.cell_at(page.words[0].box)
+    assert drug is not None and (drug.row, drug.col) == (0, 0)
+    dose = structure.cell_at(page.words[1].box)
+    assert dose is not None and (dose.row, dose.col) == (0, 1)
+
+
+def test_a_lone_box_is_one_cell() -> None:
+    page = DrawnPage()
+    page.box(200, 200, 700, 280)
+    structure = find_structure(page.array(), [])
+    assert len(structure.cells) == 1 and len(structure.tables) == 1
+    cell = structure.cells[0]
+    assert (cell.row, cell.col, cell.table) == (0, 0, 0)
+    x0, y0, x1, y1 = cell.box
+    assert 200 < x0 < 210 and 200 < y0 < 210 and 690 < x1 < 700 and 270 < y1 < 280
+
+
+def test_two_tables_are_two_tables() -> None:
+    page = DrawnPage()
+    page.table(100, 100, [200, 200], [60, 60])
+    page.table(100, 450, [150, 150, 150], [50])
+    structure = find_structure(page.array(), [])
+    assert [(t.rows, t.cols) for t in structure.tables] == [(2, 2), (1, 3)]
+    assert [sum(c.table == i for c in structure.cells) for i in range(2)] == [4, 3]
+
+
+def test_underscores_in_text_give_a_rule_not_cells() -> None:
+    page = DrawnPage()
+    page.text(100, 100, "Name: ________")
+    structure = find_structure(page.array(), page.words)
+    assert [r.orientation for r in structure.rules] == ["horizontal"]
+    assert structure.cells == () and structure.tables == () and structure.marks == ()
+
+
+def test_text_alone_gives_no_structure() -> None:
+    page = DrawnPage()
+    for row, text in enumerate(
+        ["Sig: take 1 tab by mouth daily", "Lisinopril 10 mg | refills: 2", "WWW MMM"]
+    ):
+        page.text(100, 100 + 50 * row, text)
+    assert find_structure(page.array(), page.words) == PageStructure()
+
+
+# ---- selection marks ------------------------------------------------------------------------
+
+
+def test_checkboxes_and_radios_read_selected_with_their_options() -> None:
+    page, boxes = _checkbox_page()
+    structure = find_structure(page.array(), page.words)
+    assert len(structure.marks) == 6
+    expected = {
+        "empty": ("square", False, "Optempty"),
+        "tick": ("square", True, "Opttick"),
+        "cross": ("square", True, "Optcross"),
+        "filled": ("square", True, "Optfilled"),
+        "radio_on": ("circle", True, "Male"),
+        "radio_off": ("circle", False, "Female"),
+    }
+    for name, (shape, selected, option) in expected.items():
+        mark = _mark_at(structure, boxes[name])
+        assert (mark.shape, mark.selected, mark.option) == (shape, selected, option), name
+        assert mark.confidence >= 0.7
+        option_word = next(w for w in page.words if w.text == option)
+        assert mark.option_box == option_word.box
+
+
+def test_option_text_runs_to_the_next_mark_or_a_wide_gap() -> None:
+    page = DrawnPage()
+    yes = page.checkbox(100, 100, "cross")
+    page.text(140, 100, "Yes, daily")
+    page.checkbox(400, 100, "empty")
+    page.text(440, 100, "No")
+    page.text(900, 100, "Comments")
+    structure = find_structure(page.array(), page.words)
+    assert [m.option for m in structure.marks] == ["Yes, daily", "No"]
+    assert _mark_at(structure, yes).selected
+
+
+@pytest.mark.parametrize("text", ["O 0 D o", "Blood group O, code 0D, Do go", "OD oo Oo DD"])
+def test_letters_are_not_marks(text: str) -> None:
+    page = DrawnPage()
+    page.text(100, 100, text)
+    assert find_structure(page.array(), page.words).marks == ()
+    assert find_structure(page.array(), []).marks == ()
+
+
+def test_a_word_read_on_a_mark_is_dropped_and_the_option_kept() -> None:
+    page = DrawnPage()
+    box = page.checkbox(100, 100, "empty")
+    page.text(140, 100, "Yes")
+    misread = Word("[]", 0.4, (box[0] + 1, box[1], box[2] - 1, box[3]))
+    words = [misread, *page.words]
+    structure = find_structure(page.array(), words)
+    assert words_outside_marks(words, structure) == page.words
+    assert structure.marks[0].option == "Yes"
+
+
+# ---- splitting rows at cell borders ----------------------------------------------------------
+
+
+def test_split_at_rules_splits_words_either_side_of_a_vertical_border() -> None:
+    page = DrawnPage()
+    page.table(100, 100, [300, 300], [60])
+    left = page.text(115, 115, "Lisinopril 10")
+    right = page.text(415, 115, "mg daily")
+    structure = find_structure(page.array(), page.words)
+    assert split_at_rules(page.words, structure) == [left, right]
+    assert split_at_rules(left, structure) == [left]
+    assert split_at_rules([], structure) == []
+
+
+# ---- robustness -----------------------------------------------------------------------------
+
+
+def test_a_table_turned_by_under_a_degree_keeps_its_cells() -> None:
+    page = _table_page()
+    for degrees in (0.7, -0.7):
+        structure = find_structure(rotated(page.array(), degrees), page.words)
+        assert len(structure.cells) == 12, degrees
+        assert [(t.rows, t.cols) for t in structure.tables] == [(3, 4)]
+
+
+@pytest.mark.parametrize("spoil", ["noise", "jpeg", "rotated"])
+def test_rules_and_marks_survive_noise_jpeg_and_skew(spoil: str) -> None:
+    page, _ = _checkbox_page()
+    page.line(100, 300, 800, 300)
+    page.table(100, 400, [200, 200, 200], [60, 60])
+    image = page.array()
+    spoiled = {
+        "noise": lambda: noisy(image, 20),
+        "jpeg": lambda: jpeg_round_trip(image, 40),
+        "rotated": lambda: rotated(image, 0.5),
+    }[spoil]()
+    clean = find_structure(image, page.words)
+    structure = find_structure(spoiled, page.words)
+    assert len(structure.rules) == len(clean.rules)
+    assert len(structure.cells) == 6
+    assert [(m.shape, m.selected) for m in structure.marks] == [(m.shape, m.selected) for m in clean.marks]
+    assert len(structure.marks) == 6
+
+
+def test_a_blank_or_empty_page_gives_an_empty_structure() -> None:
+    assert find_structure(np.full((600, 800), 255, np.uint8), []) == PageStructure()
+    assert find_structure(noisy(np.full((600, 800), 230, np.uint8), 8), []) == PageStructure()
+    assert find_structure(np.zeros((0, 0), np.uint8), []) == PageStructure()
+    assert find_structure(np.zeros((600, 800), np.uint8), []) == PageStructure()
+
+
+def test_a_full_page_is_read_quickly() -> None:
+    page = DrawnPage(2000, 2600)
+    for i in range(10):
+        y = 80 + 250 * i
+        page.text(100, y, "Patient name: Maria Sharapova  Date of birth 12/04/1987")
+        page.line(340, y + 34, 1200, y + 34)
+        page.table(100, y + 60, [300, 300, 300, 300], [50, 50])
+        for k in range(4):
+            page.checkbox(1500 + 120 * (k % 2), y + 60 + 50 * (k // 2), "tick" if k % 3 else "empty")
+    image = page.array()
+    find_structure(image, page.words)
+    start = time.perf_counter()
+    for _ in range(5):
+        structure = find_structure(image, page.words)
+    per_page = (time.perf_counter() - start) / 5
+    assert len(structure.cells) == 80 and len(structure.marks) == 40
+    # 30-45 ms here; generous for a loaded CI machine.
+    assert per_page < 0.25
+
+
+# ---- serialising ----------------------------------------------------------------------------
+
+
+def test_to_dict_round_trips() -> None:
+    page, _ = _checkbox_page()
+    page.table(100, 400, [200, 200], [60, 60])
+    page.line(100, 600, 700, 600)
+    structure = find_structure(page.array(), page.words)
+    assert structure.rules and structure.cells and structure.marks
+    assert PageStructure.from_dict(structure.to_dict()) == structure
+    assert PageStructure.from_dict(json.loads(json.dumps(structure.to_dict()))) == structure
+
+
+# ---- real tesseract ---------------------------------------------------------------------------
+
+
+@pytest.mark.ocr
+def test_tesseract_words_give_the_selected_option(needs_ocr: None) -> None:
+    from extraction.tesseract import read_words
+
+    page = DrawnPage(1000, 200)
+    page.text(40, 60, "Insured?")
+    page.checkbox(200, 60, "cross")
+    page.text(240, 60, "Yes")
+    page.checkbox(340, 60, "empty")
+    page.text(380, 60, "No")
+    image = page.array()
+    words = read_words(image, dpi=300, timeout=60)
+    structure = find_structure(image, words)
+    assert [m.selected for m in structure.marks] == [True, False]
+    assert [m.option for m in structure.marks if m.selected] == ["Yes"]
