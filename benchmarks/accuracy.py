@@ -49,7 +49,7 @@ class Tally:
 
     def row(self, name: str) -> str:
         return (
-            f"{name:<26}{self.fields:>7}{pct(self.exact, self.fields):>9}{pct(self.flagged, self.fields):>9}"
+            f"{name:<32}{self.fields:>7}{pct(self.exact, self.fields):>9}{pct(self.flagged, self.fields):>9}"
             f"{pct(self.wrong_unflagged, self.fields):>11}"
         )
 
@@ -126,7 +126,7 @@ def report(outcomes: list[dict]) -> None:
             ):
                 tally.add(exact, f["flagged"], example)
         zero_edit += all_exact
-    header = f"{'':<26}{'fields':>7}{'exact':>9}{'flagged':>9}{'wrong+ok':>11}"
+    header = f"{'':<32}{'fields':>7}{'exact':>9}{'flagged':>9}{'wrong+ok':>11}"
     print("\nper field (wrong+ok = wrong and not flagged)\n" + header)
     for name in sorted(by_field):
         print(by_field[name].row(name))
