@@ -52,7 +52,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     value_font = page.font(bold=False, scale=rng.uniform(1.0, 1.12))
     step = page.line_step(value_font)
     pad = page.px(rng.uniform(0.05, 0.09))
-    rule_pt = rng.uniform(0.6, 1.1)
+    rule_pt = rng.uniform(0.5, 0.9)
     row_units = rng.choice((4.0, 5.0, 6.0))
     dark_bars = rng.random() < 0.4
     option_kind = rng.choice(("circle", "box"))

@@ -29,7 +29,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     step = page.line_step(value_font)
     pad_y = round(step * rng.uniform(0.3, 0.55))
     pad_x = page.px(rng.uniform(0.06, 0.12))
-    rule_pt = rng.uniform(0.6, 1.2)
+    rule_pt = rng.uniform(0.5, 0.9)
     shade_sections = rng.random() < 0.6
     shade_labels = rng.random() < 0.3
     section_align = rng.choice(("left", "left", "center"))
