@@ -1,0 +1,231 @@
+"""OCR word correction against real vocabularies (extraction/lexicon.py).
+
+Misreadings of several kinds are corrected and reported; real words, words close to other real words,
+ambiguous misreadings, words with digits and short words are left as they are. A property: no word of a
+lexicon is ever changed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extraction import lexicon as lexicon_module
+from extraction.lexicon import LEXICONS, Correction, correct_text, is_known, known_share, lexicon
+
+ALL = list(LEXICONS)
+
+# (text read, lexicons, text expected, [(read, taken, lexicon)] expected)
+MISREADINGS = [
+    # "rn" read for "m"
+    ("Arnoxicillin", ["drugs"], "Amoxicillin", [("Arnoxicillin", "Amoxicillin", "drugs")]),
+    ("Metforrnin", ["drugs"], "Metformin", [("Metforrnin", "Metformin", "drugs")]),
+    ("Rnetforrnin", ["drugs"], "Metformin", [("Rnetforrnin", "Metformin", "drugs")]),  # first letter too
+    ("Sacrarnento", ["places"], "Sacramento", [("Sacrarnento", "Sacramento", "places")]),
+    ("Ternecula, CA", ["places"], "Temecula, CA", [("Ternecula", "Temecula", "places")]),
+    ("at bedtirne", ["directions"], "at bedtime", [("bedtirne", "bedtime", "directions")]),
+    # and "m" read for "rn"
+    ("Amold", ["names"], "Arnold", [("Amold", "Arnold", "names")]),
+    # "l" read as "!", "}", "i", "I"
+    ("Allopurino!", ["drugs"], "Allopurinol", [("Allopurino!", "Allopurinol", "drugs")]),
+    ("Allopurino}", ["drugs"], "Allopurinol", [("Allopurino}", "Allopurinol", "drugs")]),
+    ("Portiand, OR", ["places"], "Portland, OR", [("Portiand", "Portland", "places")]),
+    ("Seattie", ["places"], "Seattle", [("Seattie", "Seattle", "places")]),
+    ("Atorvastatln 20 mg", ["drugs"], "Atorvastatin 20 mg", [("Atorvastatln", "Atorvastatin", "drugs")]),
+    ("Lisinoprii", ["drugs"], "Lisinopril", [("Lisinoprii", "Lisinopril", "drugs")]),
+    ("Ciozapine", ["drugs"], "Clozapine", [("Ciozapine", "Clozapine", "drugs")]),
+    # "y" read as "v", "e" as "c", "g" as "q"
+    ("once dailv", ["directions"], "once daily", [("dailv", "daily", "directions")]),
+    ("Mctformin", ["drugs"], "Metformin", [("Mctformin", "Metformin", "drugs")]),
+    ("Ibuprofcn", ["drugs"], "Ibuprofen", [("Ibuprofcn", "Ibuprofen", "drugs")]),
+    ("Chicaqo", ["places"], "Chicago", [("Chicaqo", "Chicago", "places")]),
+    # a letter lost, or read twice
+    ("Amoxicilin", ["drugs"], "Amoxicillin", [("Amoxicilin", "Amoxicillin", "drugs")]),
+    ("Metoprololl", ["drugs"], "Metoprolol", [("Metoprololl", "Metoprolol", "drugs")]),
+    ("Valsartam", ["drugs"], "Valsartan", [("Valsartam", "Valsartan", "drugs")]),
+    # capitalisation kept, punctuation around kept, a real "!" left as punctuation
+    ("ARNOXICILLIN", ["drugs"], "AMOXICILLIN", [("ARNOXICILLIN", "AMOXICILLIN", "drugs")]),
+    ("arnoxicillin", ["drugs"], "amoxicillin", [("arnoxicillin", "amoxicillin", "drugs")]),
+    ("(Arnoxicillin)", ["drugs"], "(Amoxicillin)", [("Arnoxicillin", "Amoxicillin", "drugs")]),
+    ("Amoxicilin!", ["drugs"], "Amoxicillin!", [("Amoxicilin", "Amoxicillin", "drugs")]),
+    # a whole line, several words corrected, the rest untouched
+    (
+        "Take 1 tablet by rnouth twice dailv with food",
+        ["directions", "drugs"],
+        "Take 1 tablet by mouth twice daily with food",
+        [("rnouth", "mouth", "directions"), ("dailv", "daily", "directions")],
+    ),
+    (
+        "Arnoxicillin 500 mg capsuie three tirnes a day",
+        ["drugs", "directions"],
+        "Amoxicillin 500 mg capsule three times a day",
+        [
+            ("Arnoxicillin", "Amoxicillin", "drugs"),
+            ("capsuie", "capsule", "directions"),
+            ("tirnes", "times", "directions"),
+        ],
+    ),
+]
+
+UNCHANGED = [
+    # real drugs close to other real drugs
+    "Zantac",
+    "Xanax",
+    "Celebrex",
+    "Cerebyx",
+    "hydroxyzine",
+    "hydralazine",
+    "Lamictal",
+    "Lamisil",
+    "Zyrtec",
+    "Zocor",
+    "Clonidine",
+    "Klonopin",
+    # names and places
+    "Rossi",
+    "Smith",
+    "Jonathon",
+    "Jonathan",
+    "Spokane",
+    # ordinary English words, a few close to drugs or to each other
+    "Patient",
+    "modern",
+    "corner",
+    "clear",
+    "burn",
+    "turn",
+    "pharmacy",
+    "Signature",
+    "Refills",
+    # ambiguous: as close to "Ativan" as to "Azovan", "Abigan"
+    "Atovan",
+    "Abivan",
+    # a first letter that is no OCR confusion is never changed ("Moxicillin" is not "Amoxicillin")
+    "Moxicillin",
+    "Bortland",
+    # words with digits, numbers, short words, unknown words
+    "20mg",
+    "Amoxici11in",
+    "Metoprolo1",
+    "500",
+    "tab",
+    "bid",
+    "Qwertyuiop",
+    "Xyzzyq",
+    "",
+]
+
+
+@pytest.mark.parametrize(("text", "names", "expected", "corrections"), MISREADINGS)
+def test_misreadings_are_corrected_and_reported(
+    text: str, names: list[str], expected: str, corrections: list[tuple[str, str, str]]
+) -> None:
+    corrected, made = correct_text(text, names)
+    assert corrected == expected
+    assert [(c.read, c.taken, c.lexicon) for c in made] == corrections
+
+
+@pytest.mark.parametrize("text", UNCHANGED)
+def test_real_ambiguous_and_unreadable_words_are_left_alone(text: str) -> None:
+    assert correct_text(text, ALL) == (text, [])
+
+
+def test_a_correction_says_what_was_read() -> None:
+    _, made = correct_text("Arnoxicillin", ["drugs"])
+    assert made == [Correction(read="Arnoxicillin", taken="Amoxicillin", lexicon="drugs")]
+    assert str(made[0]) == "read 'Arnoxicillin', taken as 'Amoxicillin'"
+
+
+def test_a_word_real_in_another_lexicon_is_not_corrected() -> None:
+    # "Rossi" is a surname: asked to correct against drugs only, it still stays.
+    assert correct_text("Rossi", ["drugs"]) == ("Rossi", [])
+    # and a misreading is only taken as a word of the lexicons asked for
+    assert correct_text("Portiand", ["drugs"]) == ("Portiand", [])
+
+
+def test_short_words_only_for_the_directions_list() -> None:
+    assert correct_text("tirne", ["directions"])[0] == "time"  # 5 letters
+    assert correct_text("rneal", ["directions"])[0] == "meal"
+    assert correct_text("dosc", ["directions"])[0] == "dose"  # 4 letters, a confusion only
+    assert correct_text("dosc", ["drugs", "places", "names"])[0] == "dosc"
+
+
+def test_whitespace_and_everything_but_the_words_is_kept() -> None:
+    text = "  Arnoxicillin\t500mg,\n(Portiand)  --  "
+    corrected, made = correct_text(text, ["drugs", "places"])
+    assert corrected == "  Amoxicillin\t500mg,\n(Portland)  --  "
+    assert len(made) == 2
+
+
+def test_unknown_lexicon_names_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown lexicon"):
+        correct_text("Arnoxicillin", ["drugz"])
+    with pytest.raises(TypeError):
+        correct_text("Arnoxicillin", "drugs")
+
+
+def test_is_known() -> None:
+    assert is_known("AMOXICILLIN", ["drugs"])
+    assert is_known("portland", ["drugs", "places"])
+    assert not is_known("Portland", ["drugs"])
+    assert not is_known("Arnoxicillin", ALL)
+    assert is_known("Rossi", ["names"])
+    assert is_known("tablets", ["directions"])
+    assert is_known("window", ["english"])
+
+
+def test_known_share() -> None:
+    assert known_share("Take one tablet by mouth daily", ["directions"]) == 1.0
+    assert known_share("Take Arnoxicillin", ["directions", "drugs"]) == 0.5
+    assert known_share("Amoxicillin 500 mg", ["drugs"]) == 0.5  # "mg" is no drug; "500" is no word
+    assert known_share("Amoxicillin 500 mg", ["drugs", "directions"]) == 1.0
+    assert known_share("zxq vbn", ALL) == 0.0
+    assert known_share("", ALL) == 0.0
+    assert known_share("12/03/2024", ALL) == 0.0
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_lexicon_loads_quickly(name: str) -> None:
+    """A generous bound: each lexicon loads in well under a second (about 10-100 ms measured)."""
+    lexicon.cache_clear()
+    start = time.perf_counter()
+    loaded = lexicon(name)
+    assert loaded.buckets  # the candidate index is built too
+    assert time.perf_counter() - start < 1.0
+    assert len(loaded.words) > (100 if name == "directions" else 5000)
+
+
+def _words(name: str) -> list[str]:
+    return sorted(lexicon(name).words)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_word_of_a_lexicon_is_left_alone(name: str) -> None:
+    """The whole list at once, as one text, in lower case and in capitals."""
+    text = " ".join(_words(name))
+    assert correct_text(text, ALL) == (text, [])
+    assert correct_text(text.title(), [name]) == (text.title(), [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_property_no_lexicon_word_is_changed(data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from(ALL))
+    word = data.draw(st.sampled_from(_words(name)))
+    style = data.draw(st.sampled_from([str.lower, str.upper, str.title]))
+    punct = data.draw(st.sampled_from(["", ",", ".", ":", ")"]))
+    text = style(word) + punct
+    assert correct_text(text, [name]) == (text, [])
+    assert correct_text(text, ALL) == (text, [])
+
+
+def test_fold_and_distance() -> None:
+    distance = lexicon_module.ocr_distance
+    assert distance("arnoxicillin", "amoxicillin") == 0.5
+    assert distance("allopurino!", "allopurinol") == 0.5
+    assert distance("amoxicilin", "amoxicillin") == 0.5  # a doubled letter read once
+    assert distance("portiand", "portland") == 0.5
+    assert distance("zantac", "xanax") >= 2
+    assert distance("celebrex", "cerebyx") >= 2
