@@ -7,10 +7,12 @@ so that they hold on documents never seen:
 
 * a word is only corrected if it has at least 5 letters (4 when the directions list is asked for), has no
   digit, and is in no lexicon (named or not) nor in a general English word list;
-* the candidate must be within a weighted edit distance of 1 (words of 5-7 letters) or 2 (8 or more), where
-  the OCR slips - a confusion ("rn"/"m", "l"/"1"/"!"/"}", "e"/"c", "v"/"y", "cl"/"d", ...), a doubled letter
-  read once, a letter read twice - cost half an edit; at most one edit may be other than a slip, and words
-  of 4 letters may only differ by slips;
+* every difference must be an OCR slip - a confusion ("rn"/"m", "l"/"1"/"!"/"}", "e"/"c", "v"/"y",
+  "cl"/"d", ...), a doubled letter read once, a letter read twice (for names: confusions only) - and
+  the slips, at half an edit each, must add up to at most 1 (words of 5-7 letters; 0.5 for 4 letters)
+  or 2 (8 letters or more). Of 400 real words of each list, each left out of it in turn, this takes 1
+  drug, 4 places and 17 names (mostly "rn"/"m", "i"/"l" pairs: "Carnero", "Camero") as a neighbour;
+  allowing one arbitrary edit besides took 80 to 150 of each;
 * the best candidate must be unique: a tie with another candidate, or with an English word at least as
   close, leaves the word alone;
 * the first letter may only change through an OCR confusion ("rnetformin" -> "metformin", never
@@ -44,7 +46,7 @@ ENGLISH_COMMON = 100  # English words seen this often make a correction near the
 HALF = 0.5  # the cost of an OCR slip; any other edit costs 1
 # Single characters OCR takes for one another (either way round). Symbols stand for the thin letters.
 _SINGLE_PAIRS = ("l1", "li", "l!", "l|", "l}", "l{", "l]", "l[", "l(", "i1", "i!", "i|", "i]", "ij")
-_SINGLE_PAIRS += ("o0", "oc", "ec", "vy", "uv", "gq", "s5", "b8", "g9", "z2", "tf")
+_SINGLE_PAIRS += ("o0", "oc", "ec", "vy", "uv", "gq", "hb", "s5", "b8", "g9", "z2", "tf")
 # Pairs of a short sequence and the sequence it is misread as (either way round).
 _MULTI_PAIRS = (("rn", "m"), ("cl", "d"), ("li", "h"), ("vv", "w"), ("ii", "u"), ("ri", "n"))
 _SYMBOLS = "!|}][{("  # characters that are letters misread when they touch a word
@@ -93,6 +95,11 @@ def _fold(word: str) -> str:
     return _RUNS.sub(r"\1", word.translate(_FOLD_CHARS))
 
 
+def _fold_all(words: list[str]) -> list[str]:
+    """_fold of each word, done on all at once (four times faster on a list of 100,000)."""
+    return _RUNS.sub(r"\1", "\n".join(words).translate(_FOLD_CHARS)).split("\n")
+
+
 def _queries(read: str) -> set[str]:
     """Folded spellings of the word read, as it is and with each two-for-one confusion undone."""
     return {_fold(read)} | {_fold(read.replace(src, dst)) for src, dst in _QUERY_RULES if src in read}
@@ -115,12 +122,11 @@ class _Lexicon:
     def buckets(self) -> dict[tuple[str, int], tuple[list[str], list[str]]]:
         if self._buckets is None:
             buckets: dict[tuple[str, int], tuple[list[str], list[str]]] = {}
-            for w in sorted(self._candidates):
-                if len(w) >= self.min_candidate and w.isalpha():
-                    f = _fold(w)
-                    folded, words = buckets.setdefault((f[0], len(f)), ([], []))
-                    folded.append(f)
-                    words.append(w)
+            chosen = [w for w in self._candidates if len(w) >= self.min_candidate and w.isalpha()]
+            for w, f in zip(chosen, _fold_all(chosen), strict=True):
+                folded, words = buckets.setdefault((f[0], len(f)), ([], []))
+                folded.append(f)
+                words.append(w)
             self._buckets = buckets
         return self._buckets
 
@@ -159,11 +165,16 @@ def _lexicons(names: Sequence[str]) -> tuple[_Lexicon, ...]:
 # Distance
 
 
-def ocr_distance(read: str, true: str, limit: float = float("inf"), slip: float = HALF) -> float:
-    """Edit distance from the lower-case word read to the true one, OCR slips (a confusion, a doubled
-    letter read once or a letter read twice) costing slip, other edits 1.
+def ocr_distance(
+    read: str, true: str, limit: float = float("inf"), slip: float = HALF, gap: float | None = None
+) -> float:
+    """Edit distance from the lower-case word read to the true one, where OCR slips cost less than 1:
+    a confusion ("rn" for "m", "!" for "l") costs slip; a doubled letter read once, or a letter read
+    twice, costs gap (by default slip). Any other edit costs 1.
 
     Returns infinity once the distance is known to exceed limit."""
+    if gap is None:
+        gap = slip
     n, m = len(read), len(true)
     inf = float("inf")
     rows = [[0.0] * (m + 1) for _ in range(n + 1)]
@@ -177,8 +188,8 @@ def ocr_distance(read: str, true: str, limit: float = float("inf"), slip: float 
             t = true[j - 1]
             best = up[j - 1] + (0.0 if r == t else slip if (r, t) in _SINGLE else 1.0)
             # A doubled letter read once, or a letter read twice, is OCR-typical too.
-            lost = slip if j >= 2 and t == true[j - 2] else 1.0
-            extra = slip if i >= 2 and r == read[i - 2] else 1.0
+            lost = gap if j >= 2 and t == true[j - 2] else 1.0
+            extra = gap if i >= 2 and r == read[i - 2] else 1.0
             best = min(best, up[j] + extra, row[j - 1] + lost)
             if r != t:
                 for src, dst in _MULTI_BY_END.get((r, t), ()):
@@ -211,6 +222,7 @@ def _first_ok(read: str, true: str) -> bool:
 def _candidates(read: str, lex: _Lexicon) -> dict[str, float]:
     """Words of lex that read may be a misreading of, with their distances."""
     cutoff = 2 if len(read) >= 8 else 1
+    gaps = 1.0 if lex.name == "names" else 0.0
     found: dict[str, float] = {}
     seen: set[str] = set()
     for query in _queries(read):
@@ -231,8 +243,10 @@ def _candidates(read: str, lex: _Lexicon) -> dict[str, float]:
                     continue
                 allowed = _budget(read, word)
                 d = ocr_distance(read, word, allowed)
-                # At most one edit that is no OCR slip ("moxicillin" is not "meticillin").
-                if d <= allowed and (d <= 1.0 or ocr_distance(read, word, 1.0, slip=0.0) <= 1.0):
+                # Every edit must be an OCR slip: a real word missing from the list is then rarely taken
+                # as a neighbour ("Rainier" is no misreading of "Ranier"). Names, an open set whose
+                # spellings differ by a doubled letter ("Hilley", "Hiley"), allow confusions only.
+                if d <= allowed and ocr_distance(read, word, 0.0, slip=0.0, gap=gaps) == 0.0:
                     found[word] = d
     return found
 

@@ -28,6 +28,13 @@ MISREADINGS = [
     ("at bedtirne", ["directions"], "at bedtime", [("bedtirne", "bedtime", "directions")]),
     # and "m" read for "rn"
     ("Amold", ["names"], "Arnold", [("Amold", "Arnold", "names")]),
+    (
+        "Thornas Jobnson",
+        ["names"],
+        "Thomas Johnson",
+        [("Thornas", "Thomas", "names"), ("Jobnson", "Johnson", "names")],
+    ),
+    ("Brovvn", ["names"], "Brown", [("Brovvn", "Brown", "names")]),
     # "l" read as "!", "}", "i", "I"
     ("Allopurino!", ["drugs"], "Allopurinol", [("Allopurino!", "Allopurinol", "drugs")]),
     ("Allopurino}", ["drugs"], "Allopurinol", [("Allopurino}", "Allopurinol", "drugs")]),
@@ -44,7 +51,6 @@ MISREADINGS = [
     # a letter lost, or read twice
     ("Amoxicilin", ["drugs"], "Amoxicillin", [("Amoxicilin", "Amoxicillin", "drugs")]),
     ("Metoprololl", ["drugs"], "Metoprolol", [("Metoprololl", "Metoprolol", "drugs")]),
-    ("Valsartam", ["drugs"], "Valsartan", [("Valsartam", "Valsartan", "drugs")]),
     # capitalisation kept, punctuation around kept, a real "!" left as punctuation
     ("ARNOXICILLIN", ["drugs"], "AMOXICILLIN", [("ARNOXICILLIN", "AMOXICILLIN", "drugs")]),
     ("arnoxicillin", ["drugs"], "amoxicillin", [("arnoxicillin", "amoxicillin", "drugs")]),
@@ -102,6 +108,9 @@ UNCHANGED = [
     # ambiguous: as close to "Ativan" as to "Azovan", "Abigan"
     "Atovan",
     "Abivan",
+    # a difference that is no OCR slip: "m" for "n", a letter lost that was not doubled
+    "Valsartam",
+    "Arnoxcillin",
     # a first letter that is no OCR confusion is never changed ("Moxicillin" is not "Amoxicillin")
     "Moxicillin",
     "Bortland",
@@ -143,6 +152,12 @@ def test_a_word_real_in_another_lexicon_is_not_corrected() -> None:
     assert correct_text("Rossi", ["drugs"]) == ("Rossi", [])
     # and a misreading is only taken as a word of the lexicons asked for
     assert correct_text("Portiand", ["drugs"]) == ("Portiand", [])
+
+
+def test_names_take_confusions_only() -> None:
+    # Surnames differ by a doubled letter ("Hilley", "Hiley"), so a doubled letter is no slip for names.
+    assert correct_text("Smiith", ["names"]) == ("Smiith", [])
+    assert correct_text("Wiiliams", ["names"])[0] == "Williams"  # "ii" read for "il"
 
 
 def test_short_words_only_for_the_directions_list() -> None:
