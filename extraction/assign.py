@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extraction.candidates import (
     Candidate,
@@ -25,13 +25,15 @@ from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import whole_phrase_score
 from extraction.normalize import normalize
 from extraction.types import Box
-from extraction.validate import check_value
+from extraction.validate import check_value, parse_date
 
 # What a value adds to its label's score: how plausible it is for the field's kind.
 PLAUSIBLE_WEIGHT = 0.35
 # Where it sits: beside a "Label:" is how forms print most values; a whole table is sure.
 # A section heading is a weaker label: it is not printed for the one value under it.
-HOW_BONUS = {"beside": 0.06, "below": 0.0, "option": 0.12, "table": 0.2, "repeated": 0.15, "section": -0.08}
+HOW_BONUS = {"above": 0.0, "beside": 0.06, "below": 0.0, "option": 0.12, "table": 0.2, "repeated": 0.15, "section": -0.08}
+# A name has a few words; a sentence under a name's label is instructions, not the name.
+MAX_NAME_WORDS = 5
 # A label read this well or better is sure; below it the value is flagged.
 LABEL_SURE_SCORE = 0.9
 
@@ -67,6 +69,10 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
         used_words.update(_word_ids(candidate))
     labelled = {c.field for c in pool}
     for spec in doc_type.fields:
+        if spec.name in chosen and spec.find_lines and chosen[spec.name].labelled:
+            chosen[spec.name] = _with_shaped_lines(spec, chosen[spec.name], views, used_words)
+            used_words.update(_word_ids(chosen[spec.name]))
+    for spec in doc_type.fields:
         if spec.name in chosen and chosen[spec.name].words:
             continue
         unlabelled = _unlabelled(spec, views, used_words)
@@ -88,8 +94,10 @@ def score_candidate(spec: FieldSpec, candidate: Candidate, doc_type: DocumentTyp
 def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) -> float:
     """1 for a value that passes the field's checks, less for one that does not, 0 for none.
 
-    A value that reads as a label or heading, or is shaped like another field's lines (a
-    medicine under a blank address), is implausible whatever its kind.
+    A value that reads as a label or heading, is shaped like another field's lines (a medicine
+    under a blank address), or is wholly a value of another kind (a date, a phone number, a
+    yes/no answer, a number with a unit for a name or a company), is implausible whatever its
+    kind.
     """
     texts = [t for t in candidate.texts if t.strip()]
     if not texts:
@@ -100,12 +108,30 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
         shaped = other is not spec and other.line_pattern and spec.line_pattern != other.line_pattern
         if shaped and all(re.match(other.line_pattern, t) for t in texts):
             return -1.0
+    if spec.kind in ("text", "person", "identifier") and value_kind(" ".join(texts)) not in ("", spec.kind):
+        return -1.0
     value, problem = normalize(spec, texts)
     if not value:
         return 0.0
     if check_value(spec, value) is not None:
         return 0.3
+    if spec.kind == "person" and len(value.split()) > MAX_NAME_WORDS:
+        return 0.3
     return 0.8 if problem else 1.0
+
+
+def value_kind(text: str) -> str:
+    """The kind a text is wholly a value of: "date", "phone", "yesno", "measure" or ""."""
+    text = text.strip()
+    if parse_date(text) is not None or re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text):
+        return "date"
+    if re.fullmatch(r"\+?[\d\s().-]{7,}", text) and 7 <= sum(ch.isdigit() for ch in text) <= 15:
+        return "phone"
+    if text.lower() in ("yes", "no", "y", "n"):
+        return "yesno"
+    if re.fullmatch(r"\d+(\.\d+)?\s*(kg|lbs?|cm|in|ft|m|%)?", text, re.IGNORECASE):
+        return "measure"
+    return ""
 
 
 def _clashes(candidate: Candidate, used_keys: set[int], used_words: set[tuple[int, Box]]) -> bool:
@@ -132,6 +158,22 @@ def _unlabelled(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box
     if spec.in_section:
         return _in_section(spec, views, used)
     return None
+
+
+def _with_shaped_lines(
+    spec: FieldSpec, candidate: Candidate, views: list[PageView], used: set[tuple[int, Box]]
+) -> Candidate:
+    """A labelled list ("Rx:") with the lines shaped like its items further down the page,
+    which the items' own labels ("Sig:", "Disp:") cut off from the first one."""
+    view = next(v for v in views if v.page.index == candidate.page)
+    free = {(view.page.index, w.box) for line in view.page.lines for w in line.words} - used
+    found = find_candidates(replace(spec, find=None, region=(0.0, 0.0, 1.0, 1.0), page=None), view, free)
+    bottom = max((w.box[3] for w in candidate.words), default=0)
+    more = [line for c in found for line in c.lines if line and line[0].box[1] >= bottom]
+    if not more:
+        return candidate
+    lines = (candidate.lines + tuple(more))[: spec.max_lines]
+    return replace(candidate, lines=lines)
 
 
 def _in_section(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box]]) -> Candidate | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from extraction.doctypes import DocumentType, FieldSpec
@@ -28,6 +28,8 @@ LABEL_MIN_SCORE = 0.8
 BESIDE_MAX_GAP = 8.0
 # Options of a checkbox group lie on the key's row or on the row just under it.
 OPTIONS_BELOW = 1.8
+# Kinds of field a checkbox group answers: a choice among a few printed options.
+OPTION_KINDS = ("yesno", "immunity", "integer")
 # A table's rows follow each other within this many line heights.
 TABLE_ROW_GAP = 2.6
 # An unsure line under this share of the typical line height is noise, never a value's line.
@@ -81,6 +83,8 @@ class PageView:
     keys: list[Key]
     headings: list[Key] = field(default_factory=list)
     """Keys that open a section: known wordings on a line of their own, no colon."""
+    labels_under_values: bool = False
+    """The form prints each label under its value (a caption under the line written on)."""
 
     def __post_init__(self) -> None:
         self._key_lines = {id(k.line) for k in self.keys}
@@ -135,19 +139,49 @@ def _label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentTy
 def _values_of_key(
     spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType, score: float, *hows: str
 ) -> list[Candidate]:
-    marks = _option_marks(key, view)
-    if marks:
+    marks = _option_marks(key, view) if spec.kind in OPTION_KINDS else []
+    if len(marks) >= 2:
         return [_option_candidate(spec, key, view, marks, score)]
     found = []
     if "beside" in hows:
         beside = _beside(spec, key, view, doc_type)
         if beside:
             found.append(Candidate(spec.name, key.page, beside, "beside", score, (key,)))
+    if view.labels_under_values and key.whole_line and not found and "section" not in hows:
+        above = line_above(key, view)
+        lines = (above.words,) if above is not None else ()
+        return [Candidate(spec.name, key.page, lines, "above", score, (key,))]
     below = _below(spec, key.box, view, spec.max_first_gap, spec.max_lines, _cell_of(key.box, view))
     if below or not found:
         how = "section" if "section" in hows else "below"
         found.append(Candidate(spec.name, key.page, tuple(ln.words for ln in below), how, score, (key,)))
     return found
+
+
+def line_above(key: Key, view: PageView) -> Line | None:
+    """The line just above ``key`` in its column (within a line height), if it is no key."""
+    above = [
+        ln
+        for ln in view.page.lines
+        if ln.box[3] <= key.box[1] + 0.3 * view.height
+        and key.box[1] - ln.box[3] <= 1.0 * view.height
+        and _overlaps(ln.box, key.box)
+    ]
+    nearest = max(above, key=lambda ln: ln.box[3], default=None)
+    return None if nearest is None or view.is_key_line(nearest) else nearest
+
+
+def line_below(key: Key, view: PageView) -> Line | None:
+    """The line just under ``key`` in its column (within a line height), if it is no key."""
+    below = [
+        ln
+        for ln in view.page.lines
+        if ln.box[1] >= key.box[3] - 0.3 * view.height
+        and ln.box[1] - key.box[3] <= 1.0 * view.height
+        and _overlaps(ln.box, key.box)
+    ]
+    nearest = min(below, key=lambda ln: ln.box[1], default=None)
+    return None if nearest is None or view.is_key_line(nearest) else nearest
 
 
 def _cell_of(box: Box, view: PageView) -> Box | None:
@@ -267,24 +301,53 @@ def _option_marks(key: Key, view: PageView) -> list[SelectionMark]:
 def _option_candidate(
     spec: FieldSpec, key: Key, view: PageView, marks: list[SelectionMark], score: float
 ) -> Candidate:
-    ticked = [m for m in marks if m.selected]
+    options = [_option_words(mark, marks, view) for mark in marks]
+    ticked = [i for i, mark in enumerate(marks) if mark.selected]
+    said = [repr(" ".join(w.text for w in options[i])) for i in range(len(marks))]
     note = None
     if len(ticked) > 1:
-        note = f"{len(ticked)} boxes ticked: " + ", ".join(repr(m.option) for m in ticked)
+        note = f"{len(ticked)} boxes ticked: " + ", ".join(said[i] for i in ticked)
     elif not ticked:
-        note = "no box ticked: " + ", ".join(repr(m.option) for m in marks)
+        note = "no box ticked: " + ", ".join(said)
+    elif not options[ticked[0]]:
+        note = "a box is ticked but its option was not read"
     elif min(m.confidence for m in marks) < 0.7:
         note = "a box is faint: check which one is ticked"
-    words = _option_words(ticked[0], view) if len(ticked) == 1 else ()
+    words = options[ticked[0]] if len(ticked) == 1 else ()
     return Candidate(spec.name, key.page, (words,) if words else (), "option", score, (key,), note=note)
 
 
-def _option_words(mark: SelectionMark, view: PageView) -> tuple[Word, ...]:
-    if mark.option_box is None:
-        return ()
-    return tuple(
-        w for line in view.page.lines for w in line.words if _inside(w.box, _grow(mark.option_box, 2))
+def _option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) -> tuple[Word, ...]:
+    """The words printed right of ``mark``, up to the next mark of its row or a wide gap. A
+    word OCR ran into the box ("L1Yes") loses the characters that lie over the box."""
+    right = min((m.box[0] for m in row if m.box[0] > mark.box[2]), default=view.page.width)
+    level = sorted(
+        (
+            w
+            for line in view.page.lines
+            for w in line.words
+            if w.box[2] > mark.box[2] and w.box[0] < right and _level(w.box, mark.box)
+        ),
+        key=lambda w: w.box[0],
     )
+    taken: list[Word] = []
+    edge = mark.box[2]
+    for word in level:
+        if word.box[0] - edge > 2 * view.height:
+            break
+        taken.append(_trim_over(word, mark.box))
+        edge = word.box[2]
+    return tuple(w for w in taken if w.text)
+
+
+def _trim_over(word: Word, box: Box) -> Word:
+    """``word`` without the characters read from the part of it that lies over ``box``."""
+    over = min(word.box[2], box[2]) - word.box[0]
+    if over <= 0:
+        return word
+    width = max(1, word.box[2] - word.box[0])
+    cut = round(len(word.text) * over / width)
+    return replace(word, text=word.text[cut:], box=(box[2], word.box[1], word.box[2], word.box[3]))
 
 
 def table_candidates(doc_type: DocumentType, view: PageView) -> list[Candidate]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from extraction.assign import LABEL_SURE_SCORE, Assigned, assign_fields
-from extraction.candidates import Candidate, PageView
+from extraction.candidates import Candidate, PageView, line_above, line_below
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import best_phrase, find_keys, split_at_inline_keys, typical_height
 from extraction.normalize import normalize
@@ -68,7 +68,18 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     vocabulary = vocabulary_of(doc_type)
     keys = find_keys(page, vocabulary)
     headings = [k for k in keys if not k.colon and k.whole_line and _is_heading(k.text, doc_type)]
-    return PageView(page, structure, typical_height(page), keys, headings)
+    view = PageView(page, structure, typical_height(page), keys, headings)
+    view.labels_under_values = _labels_under_values(view)
+    return view
+
+
+def _labels_under_values(view: PageView) -> bool:
+    """True when the page prints its labels under the values (captions under the lines filled
+    in): most labels alone on their line have a line just above them and none just below."""
+    lone = [k for k in view.keys if k.whole_line and k not in view.headings]
+    above = sum(1 for k in lone if line_above(k, view) is not None and line_below(k, view) is None)
+    below = sum(1 for k in lone if line_below(k, view) is not None)
+    return above >= 2 and above > 2 * below
 
 
 def vocabulary_of(doc_type: DocumentType) -> tuple[str, ...]:

@@ -157,9 +157,23 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
     # A line that is a label or heading as a whole: the value is under it, or it opens a section.
     if any(ch.isdigit() for ch in line.text) or len(words) > MAX_KEY_WORDS:
         return None
-    if whole_phrase_score(line.text, vocabulary) >= KEY_MIN_SCORE:
+    if whole_phrase_score(line.text, vocabulary) >= KEY_MIN_SCORE or _all_label_words(line, vocabulary):
         return Key(page, line, len(words), colon=False, known=True)
     return None
+
+
+def _all_label_words(line: Line, vocabulary: tuple[str, ...]) -> bool:
+    """True for a line made only of the words labels and headings are made of ("INSURANCE
+    INFORMATION", "Patient Details"): a heading of this form's own wording, never a value.
+    Words of three letters or fewer ("No", "of") tell nothing either way."""
+    tokens = [normalize_token(w.text) for w in line.words]
+    long = [t for t in tokens if len(t) >= 4]
+    return bool(long) and all(t in _label_words(vocabulary) for t in long)
+
+
+@lru_cache(maxsize=16)
+def _label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalize_token(w) for phrase in vocabulary for w in phrase.split())
 
 
 def _colon_index(words: tuple[Word, ...]) -> int | None:
