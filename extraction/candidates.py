@@ -148,9 +148,8 @@ def _values_of_key(
         if beside:
             found.append(Candidate(spec.name, key.page, beside, "beside", score, (key,)))
     if view.labels_under_values and key.whole_line and not found and "section" not in hows:
-        above = line_above(key, view)
-        lines = (above.words,) if above is not None else ()
-        return [Candidate(spec.name, key.page, lines, "above", score, (key,))]
+        above = lines_above(key, view, spec.max_lines)
+        return [Candidate(spec.name, key.page, tuple(ln.words for ln in above), "above", score, (key,))]
     below = _below(spec, key.box, view, spec.max_first_gap, spec.max_lines, _cell_of(key.box, view))
     if below or not found:
         how = "section" if "section" in hows else "below"
@@ -158,21 +157,35 @@ def _values_of_key(
     return found
 
 
-def line_above(key: Key, view: PageView) -> Line | None:
-    """The line just above ``key`` in its column (within a line height), if it is no key."""
-    above = [
-        ln
-        for ln in view.page.lines
-        if ln.box[3] <= key.box[1] + 0.3 * view.height
-        and key.box[1] - ln.box[3] <= 1.0 * view.height
-        and _overlaps(ln.box, key.box)
-    ]
-    nearest = max(above, key=lambda ln: ln.box[3], default=None)
-    return None if nearest is None or view.is_key_line(nearest) else nearest
+def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
+    """The lines just above ``key`` in its column, nearest last, up to a key or a gap."""
+    taken: list[Line] = []
+    top = key.box[1]
+    while len(taken) < limit:
+        above = [
+            ln
+            for ln in view.page.lines
+            if ln.box[3] <= top + 0.3 * view.height
+            and top - ln.box[3] <= 1.0 * view.height
+            and _overlaps(ln.box, key.box)
+            and ln not in taken
+        ]
+        nearest = max(above, key=lambda ln: ln.box[3], default=None)
+        if nearest is None or view.is_key_line(nearest):
+            break
+        taken.append(nearest)
+        top = nearest.box[1]
+    return taken[::-1]
 
 
-def line_below(key: Key, view: PageView) -> Line | None:
-    """The line just under ``key`` in its column (within a line height), if it is no key."""
+def gap_above(key: Key, view: PageView) -> float | None:
+    """How far the nearest non-key line above ``key`` in its column is (None: none within a line)."""
+    above = lines_above(key, view)
+    return key.box[1] - above[0].box[3] if above else None
+
+
+def gap_below(key: Key, view: PageView) -> float | None:
+    """How far the nearest non-key line under ``key`` in its column is (None: none within a line)."""
     below = [
         ln
         for ln in view.page.lines
@@ -181,7 +194,7 @@ def line_below(key: Key, view: PageView) -> Line | None:
         and _overlaps(ln.box, key.box)
     ]
     nearest = min(below, key=lambda ln: ln.box[1], default=None)
-    return None if nearest is None or view.is_key_line(nearest) else nearest
+    return None if nearest is None or view.is_key_line(nearest) else nearest.box[1] - key.box[3]
 
 
 def _cell_of(box: Box, view: PageView) -> Box | None:

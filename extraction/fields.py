@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from extraction.assign import LABEL_SURE_SCORE, Assigned, assign_fields
-from extraction.candidates import Candidate, PageView, line_above, line_below
+from extraction.candidates import Candidate, PageView, gap_above, gap_below
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import best_phrase, find_keys, split_at_inline_keys, typical_height
 from extraction.normalize import normalize
@@ -75,10 +75,14 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
 
 def _labels_under_values(view: PageView) -> bool:
     """True when the page prints its labels under the values (captions under the lines filled
-    in): most labels alone on their line have a line just above them and none just below."""
-    lone = [k for k in view.keys if k.whole_line and k not in view.headings]
-    above = sum(1 for k in lone if line_above(k, view) is not None and line_below(k, view) is None)
-    below = sum(1 for k in lone if line_below(k, view) is not None)
+    in): most labels alone on their line sit nearer the line above them than the one below."""
+    above = below = 0
+    for key in (k for k in view.keys if k.whole_line and k not in view.headings):
+        up, down = gap_above(key, view), gap_below(key, view)
+        if up is not None and (down is None or up < 0.8 * down):
+            above += 1
+        elif down is not None:
+            below += 1
     return above >= 2 and above > 2 * below
 
 

@@ -168,7 +168,13 @@ def _all_label_words(line: Line, vocabulary: tuple[str, ...]) -> bool:
     Words of three letters or fewer ("No", "of") tell nothing either way."""
     tokens = [normalize_token(w.text) for w in line.words]
     long = [t for t in tokens if len(t) >= 4]
-    return bool(long) and all(t in _label_words(vocabulary) for t in long)
+    if not long or len(tokens) > MAX_UNKNOWN_KEY_WORDS + 1:
+        return False
+    known = sum(t in _label_words(vocabulary) for t in long)
+    letters = [ch for ch in line.text if ch.isalpha()]
+    # Set in capitals like the form's labels, half its words a label's: a label of its own.
+    capitals = all(ch.isupper() for ch in letters) and 2 * known >= len(long)
+    return known == len(long) or capitals
 
 
 @lru_cache(maxsize=16)
