@@ -31,7 +31,15 @@ from extraction.validate import check_value, parse_date
 PLAUSIBLE_WEIGHT = 0.35
 # Where it sits: beside a "Label:" is how forms print most values; a whole table is sure.
 # A section heading is a weaker label: it is not printed for the one value under it.
-HOW_BONUS = {"above": 0.0, "beside": 0.06, "below": 0.0, "option": 0.12, "table": 0.2, "repeated": 0.15, "section": -0.08}
+HOW_BONUS = {
+    "above": 0.0,
+    "beside": 0.06,
+    "below": 0.0,
+    "option": 0.12,
+    "table": 0.2,
+    "repeated": 0.15,
+    "section": -0.08,
+}
 # A name has a few words; a sentence under a name's label is instructions, not the name.
 MAX_NAME_WORDS = 5
 # A label read this well or better is sure; below it the value is flagged.
@@ -186,10 +194,12 @@ def _in_section(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box
             if not any((view.page.index, w.box) in used for w in ln.words)
         ]
         if spec.kind == "phone":
-            for line in lines:
+            for index, line in enumerate(lines):
                 value, _ = normalize(spec, [line.text])
                 if value and check_value(spec, value) is None:
-                    return Candidate(spec.name, view.page.index, (line.words,), "in_section", trusted=True)
+                    # A free line before it may be its label, misread: then the clerk must look.
+                    trusted = index == 0
+                    return Candidate(spec.name, view.page.index, (line.words,), "in_section", trusted=trusted)
             continue
         free = [ln for ln in lines if not _reads_as_phone(ln.text)][: spec.max_lines]
         if free:

@@ -9,6 +9,7 @@ it passes its checks, and OCR was sure of it: a clerk can trust every unflagged 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,9 @@ from extraction.assign import LABEL_SURE_SCORE, Assigned, assign_fields
 from extraction.candidates import Candidate, PageView, gap_above, gap_below
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import best_phrase, find_keys, split_at_inline_keys, typical_height
+from extraction.lexicon import is_known
 from extraction.normalize import normalize
-from extraction.reread import reread_invalid
+from extraction.reread import reread_blank, reread_invalid, reread_region
 from extraction.types import Box, FieldResult, PageText, Word, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
@@ -53,10 +55,20 @@ def extract_fields(
     views = [
         page_view(doc_type, page, (structures or [None] * len(pages))[i]) for i, page in enumerate(pages)
     ]
+    # A form prints its labels one way on every page: the pages vote together.
+    votes = [_votes_for_labels_under(view) for view in views]
+    for view in views:
+        view.labels_under_values = _under(sum(v[0] for v in votes), sum(v[1] for v in votes))
     assigned = assign_fields(doc_type, views)
     results = {}
     for spec in doc_type.fields:
+        chosen = assigned[spec.name].candidate
         result = to_result(spec, assigned[spec.name], review_confidence)
+        if reread is not None and chosen is not None and chosen.labelled and not result.value:
+            view = views[chosen.page]
+            result = reread_blank(spec, result, chosen.keys[0].box, view.height, reread)
+        elif reread is not None and chosen is None and spec.find:
+            result = next(filter(None, (reread_region(spec, p, reread) for p in pages)), result)
         if reread is not None:
             result = reread_invalid(spec, result, pages, reread)
         results[spec.name] = result
@@ -69,13 +81,17 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     keys = find_keys(page, vocabulary)
     headings = [k for k in keys if not k.colon and k.whole_line and _is_heading(k.text, doc_type)]
     view = PageView(page, structure, typical_height(page), keys, headings)
-    view.labels_under_values = _labels_under_values(view)
+    view.labels_under_values = _under(*_votes_for_labels_under(view))
     return view
 
 
-def _labels_under_values(view: PageView) -> bool:
-    """True when the page prints its labels under the values (captions under the lines filled
-    in): most labels alone on their line sit nearer the line above them than the one below."""
+def _under(above: int, below: int) -> bool:
+    return above >= 2 and above > 2 * below
+
+
+def _votes_for_labels_under(view: PageView) -> tuple[int, int]:
+    """How many labels alone on their line sit nearer the line above them than the one below
+    (a caption under the line filled in), and how many the other way."""
     above = below = 0
     for key in (k for k in view.keys if k.whole_line and k not in view.headings):
         up, down = gap_above(key, view), gap_below(key, view)
@@ -83,7 +99,7 @@ def _labels_under_values(view: PageView) -> bool:
             above += 1
         elif down is not None:
             below += 1
-    return above >= 2 and above > 2 * below
+    return above, below
 
 
 def vocabulary_of(doc_type: DocumentType) -> tuple[str, ...]:
@@ -153,6 +169,14 @@ def _doubts(
         doubts.append(f"OCR confidence {min(w.confidence for w in candidate.words):.0%}")
     if candidate.how == "section" and candidate.labelled and len(candidate.lines) > 1:
         doubts.append("several lines under the heading")
+    if value and "directions" in spec.lexicons:
+        unknown = [
+            w for w in re.findall(r"[A-Za-z]{2,}", value) if not is_known(w, (*spec.lexicons, "english"))
+        ]
+        # A word after a number is a unit or a count's noun ("2 ml", "3 days"): only those fit.
+        unknown += [w for w in re.findall(r"\d\s*([A-Za-z]+)\b", value) if not is_known(w, ("directions",))]
+        if unknown:
+            doubts.append("words in no vocabulary: " + ", ".join(repr(w) for w in unknown[:3]))
     answers = YES_NO if spec.kind == "yesno" else IMMUNITY if spec.kind == "immunity" else ()
     if answers and candidate.how != "option":
         said = " ".join(candidate.texts).lower().split()

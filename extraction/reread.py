@@ -8,11 +8,13 @@ check, and the field stays flagged either way, with both readings in its reason.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Callable
 from dataclasses import replace
 
 from extraction.doctypes import FieldSpec
+from extraction.layout import group_lines
 from extraction.normalize import normalize
 from extraction.types import Box, FieldResult, PageText, Word
 from extraction.validate import check_value
@@ -49,6 +51,54 @@ def reread_invalid(
     else:
         flagged.flag(f"readings disagree: {result.value!r} on the page, {again!r} read again")
     return flagged
+
+
+def reread_blank(
+    spec: FieldSpec, result: FieldResult, key_box: Box, height: float, reread: RegionReader
+) -> FieldResult:
+    """A labelled number, date or phone whose value the page pass did not read (a digit on an
+    underline, faint print): the spot beside its label, then under it, read again alone. Only
+    a confident reading that passes the field's check is taken; it stays flagged."""
+    if spec.kind not in REREAD_KINDS or result.value:
+        return result
+    x0, y0, x1, y1 = key_box
+    beside = (x1, int(y0 - 0.4 * height), int(x1 + 10 * height), int(y1 + 0.4 * height))
+    below = (int(x0 - 0.5 * height), y1, int(max(x1, x0 + 6 * height)), int(y1 + 2.5 * height))
+    for region in (beside, below):
+        words = [w for w in reread(result.page, region, _mode(spec)) if any(c.isalnum() for c in w.text)]
+        if not words or statistics.fmean(w.confidence for w in words) < REREAD_MIN_CONFIDENCE:
+            continue
+        value, _ = normalize(spec, [" ".join(w.text for w in words)])
+        if (
+            value
+            and check_value(spec, value) is None
+            and (spec.pattern is None or re.search(spec.pattern, value))
+        ):
+            found = replace(result, value=value, confidence=min(w.confidence for w in words))
+            found.box = (min(w.box[0] for w in words), min(w.box[1] for w in words),
+                         max(w.box[2] for w in words), max(w.box[3] for w in words))  # fmt: skip
+            found.flag("read again from a small crop: check it")
+            return found
+    return result
+
+
+def reread_region(spec: FieldSpec, page: PageText, reread: RegionReader) -> FieldResult | None:
+    """An unlabelled value the page pass missed in its region (small print alone in a corner),
+    read again enlarged: the first match of the field's ``find`` pattern, always flagged."""
+    if not spec.find or spec.page not in (None, page.index):
+        return None
+    x0, y0, x1, y1 = spec.region
+    box = (int(x0 * page.width), int(y0 * page.height), int(x1 * page.width), int(y1 * page.height))
+    words = reread(page.index, box, "block")
+    for line in group_lines(words):
+        match = re.search(spec.find, line.text)
+        if match and line.confidence >= REREAD_MIN_CONFIDENCE:
+            value, _ = normalize(spec, [match.group(0)])
+            if value and check_value(spec, value) is None:
+                found = FieldResult(value, line.confidence, needs_review=False, page=page.index, box=line.box)
+                found.flag("read again from a small crop: check it")
+                return found
+    return None
 
 
 def _mode(spec: FieldSpec) -> str:

@@ -185,7 +185,6 @@ def test_a_lone_letter_read_again_on_a_blank_address_stays_a_flagged_blank() -> 
     layout = PRESCRIPTION.replace("Address: 5 Bay Road, Tampa, FL", "Address:")
     address = fields_with(FakeReader("I"), layout)["patient_address"]
     assert (address.value, address.needs_review) == ("", True)
-    assert fields_with(FakeReader("5 Bay Road"), layout)["patient_address"].value == "5 Bay Road"
 
 
 def test_a_re_read_that_does_not_fit_the_pattern_is_ignored() -> None:
@@ -213,7 +212,8 @@ def test_a_number_misread_as_a_letter_is_read_again_up_to_the_next_column_past_i
     reader = FakeReader("1")
     refills = fields_with(reader, layout)["refills"]
     assert (refills.value, refills.needs_review) == ("1", True)
-    assert reader.calls[0][1][2] == 2200
+    x0, _, x1, _ = reader.calls[0][1]
+    assert x0 <= 2000 < x1  # the region read again takes in the misread "i"
 
 
 def test_a_date_that_fails_its_check_is_read_again_and_the_reading_that_passes_taken() -> None:
@@ -256,12 +256,13 @@ def test_two_lines_tesseract_numbered_apart_on_one_row_are_one_line() -> None:
 # ---------------------------------------------------------------- repairs and merges
 
 
-def test_known_misreadings_are_repaired_and_always_flagged() -> None:
-    directions = get_document_type("prescription").field("directions")
-    value, problem = normalize(directions, ["Cough syrup - take 2 mi at bedtime"])
-    assert value == "Cough syrup - take 2 ml at bedtime"
-    assert problem and "2 mi" in problem
-    assert normalize(directions, ["Take 2 ml at bedtime"]) == ("Take 2 ml at bedtime", None)
+def test_a_word_in_no_vocabulary_in_directions_is_left_as_read_and_flagged() -> None:
+    layout = PRESCRIPTION.replace("One tablet every morning", "Cough syrup - take 2 mi at bedtime")
+    directions = fields_with(FakeReader(""), layout)["directions"]
+    assert directions.value == "Cough syrup - take 2 mi at bedtime"
+    assert directions.needs_review and "'mi'" in (directions.reason or "")
+    clean = fields_with(FakeReader(""))["directions"]
+    assert (clean.value, clean.needs_review) == ("One tablet every morning", False)
 
 
 def test_sparse_reading_adds_missed_words_and_replaces_only_clearly_better_ones(
@@ -310,12 +311,13 @@ def test_the_home_phone_is_read_under_its_label_without_a_flag() -> None:
     assert (phone.value, phone.needs_review) == ("(711)-718-9904", False)
 
 
-def test_a_lost_home_phone_label_falls_back_to_the_line_under_the_name_flagged() -> None:
+def test_a_lost_home_phone_label_falls_back_to_the_section_s_phone_line_flagged() -> None:
     # "Home phone" read as low-confidence "atone"; the bare "Phone" alternative must not
-    # anchor on "Work phone", whose value is blank.
+    # anchor on "Work phone", whose value is blank. The unread line before the number may be
+    # its label: the number is taken, flagged.
     phone = emergency_fields("atone@0.23")["emergency_contact_phone"]
     assert phone.value == "(711)-718-9904"
-    assert phone.needs_review and "Home phone" in (phone.reason or "")
+    assert phone.needs_review and "no label" in (phone.reason or "")
 
 
 HEPATITIS = """

@@ -69,144 +69,38 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
 @pytest.mark.parametrize(
     ("field", "lines", "value"),
     [
-        ("medicines", ["Atorvastatin 40. mg"], "Atorvastatin 40 mg"),
-        ("medicines", ["Cetirizine 10: mg"], "Cetirizine 10 mg"),
-        ("medicines", ["Sumatriptan 100 -mg"], "Sumatriptan 100 mg"),
-        ("medicines", ["Methotrexate 12.5.mg"], "Methotrexate 12.5 mg"),
-        ("directions", ["Amoxicillin, take 1/2? tablet as needed"], "Amoxicillin, take 1/2 tablet as needed"),
-        (
-            "directions",
-            ["Omeprazole; take 1 tablet", "Avoid alcohol"],
-            "Omeprazole: take 1 tablet\nAvoid alcohol",
-        ),
-        ("medicines", ["Valacyclovir: 1000 mg"], "Valacyclovir 1000 mg"),
-        ("patient_address", ["60 Madison Pl, Hartford, CT."], "60 Madison Pl, Hartford, CT"),
-        ("patient_address", ["17 MapleAve, Boston, MA"], "17 Maple Ave, Boston, MA"),
-        ("patient_details.address", ["19 RidgeDr", "Baltimore, 21203"], "19 Ridge Dr\nBaltimore, 21203"),
-        ("patient_details.regular_medications", ["Birth contro! pill"], "Birth control pill"),
-        ("directions", ["take 1/2 tab every.8 hours"], "take 1/2 tab every 8 hours"),
-        ("patient_address", ["9425 Valley Bivd, Jersey City, NJ"], "9425 Valley Blvd, Jersey City, NJ"),
-        ("patient_name", ["RuthAdams"], "Ruth Adams"),
-        ("prescription_date", ["jul 21, 2018"], "Jul 21, 2018"),
-        ("medicines", ["Fluticasone 110 meg"], "Fluticasone 110 mcg"),
-        ("medicines", ["Sumatriptan. 100 mg"], "Sumatriptan 100 mg"),
-        ("patient_address", ["8278 Union Lane. Jersey City, NJ"], "8278 Union Lane, Jersey City, NJ"),
-        ("patient_details.insurance_expiry", ["Jan.12, 2026"], "Jan 12, 2026"),
-        ("patient_details.birth_date", ["199 1-03-30"], "1991-03-30"),
-        ("patient_address", ["3195 birch road, detroit, Ml"], "3195 birch road, detroit, MI"),
-        ("patient_address", ["43 Center Court, Pittsburgh; PA"], "43 Center Court, Pittsburgh, PA"),
-        ("patient_address", ["68-Willow Way, Detroit, MI"], "68 Willow Way, Detroit, MI"),
-        ("patient_address", ["4442.Chestnut Lane, Houston, TX"], "4442 Chestnut Lane, Houston, TX"),
-        ("patient_address", ["9801 Elm Drive, Hartford, CT:"], "9801 Elm Drive, Hartford, CT"),
-        ("directions", ["Albuterol, Take 1-pill every:12 hours"], "Albuterol, Take 1 pill every 12 hours"),
-        ("directions", ["Sertraline: Take tab with meals"], "Sertraline: Take 1 tab with meals"),
-        ("patient_name", ["Jacob:Coleman"], "Jacob Coleman"),
-        ("prescriber", ["Dr, Dennis Thomas, MBBS"], "Dr. Dennis Thomas, MBBS"),
-        ("prescription_date", ["Mor 15, 2021"], "Mar 15, 2021"),
-        ("prescription_date", ["Jun 4,.2018"], "Jun 4, 2018"),
-        ("refills", ["00"], "0"),
-        ("patient_details.birth_date", ["Oct 10.2005"], "Oct 10 2005"),
-        ("patient_details.birth_date", ["27 June. 1933"], "27 June 1933"),
-        ("patient_address", ["432 Willow C1, Atlanta, GA"], "432 Willow Ct, Atlanta, GA"),
-        ("patient_address", ["35. Madison Court, Miami, FL"], "35 Madison Court, Miami, FL"),
-        ("patient_address", ["51 Magnolia Ln, Columbus,.OH"], "51 Magnolia Ln, Columbus, OH"),
-        ("medicines", ["Cough syrup:5 ml"], "Cough syrup 5 ml"),
-        ("directions", ["take 1 pill every. morning"], "take 1 pill every morning"),
-        ("directions", ["take 2 tab once daily for month"], "take 2 tab once daily for 1 month"),
-        ("directions", ["take 2 tab three times a dav"], "take 2 tab three times a day"),
-        ("directions", ["take 1 tab at bedtime for 5 davs"], "take 1 tab at bedtime for 5 days"),
-        (
-            "directions",
-            ["Cetirizine - Take 1 pill", "Bo not crush or chew"],
-            "Cetirizine - Take 1 pill\nDo not crush or chew",
-        ),
-        ("directions", ["Warfarin. - Take 1 tab with meals"], "Warfarin - Take 1 tab with meals"),
-        ("medicines", ["Mesalamine 0,8 gram"], "Mesalamine 0.8 gram"),
-        ("medicines", ["Ondansetron 8:mg"], "Ondansetron 8 mg"),
-        ("patient_details.birth_date", ["Aug 11970"], "Aug 1 1970"),
-        ("patient_details.insurance_expiry", ["July 122025"], "July 12 2025"),
-        ("patient_address", ["175 cedar ave, seattle, WA’ ."], "175 cedar ave, seattle, WA"),
-        ("patient_address", ["84 Hickory Ave. Houston, TX"], "84 Hickory Ave, Houston, TX"),
-        ("patient_address", ["3477 meadow dr baltimore, MD"], "3477 meadow dr, baltimore, MD"),
-        (
-            "directions",
-            ["Methotrexate - take 1/2 capsule’ at bedtime for 1: month"],
-            "Methotrexate - take 1/2 capsule at bedtime for 1 month",
-        ),
-        ("directions", ["Meloxicam, Take 1/2. pill with: meals"], "Meloxicam, Take 1/2 pill with meals"),
-        ("directions", ["Montelukast: Take 2.capsule at bedtime"], "Montelukast: Take 2 capsule at bedtime"),
-        (
-            "directions",
-            ["take 2 pill three times day for 5 days"],
-            "take 2 pill three times a day for 5 days",
-        ),
-        ("medicines", ["Prednisone 5'mg"], "Prednisone 5 mg"),
-        (
-            "directions",
-            [
-                "Omeprazole - take 1 tab every 8 hours.for: 1 month",
-                "Ciprofloxacin, Take 1 capsule: every. 8 hours",
-            ],
-            "Omeprazole - take 1 tab every 8 hours for 1 month\nCiprofloxacin, Take 1 capsule every 8 hours",
-        ),
-        (
-            "directions",
-            ["Doxycycline: take 1/2 pill-once daily for 3:months"],
-            "Doxycycline: take 1/2 pill once daily for 3 months",
-        ),
-        (
-            "directions",
-            ["Propranolol, Take 1 capsule for 7.days", '"Duloxetine, take 2 pill with meals for 3 months:'],
-            "Propranolol, Take 1 capsule for 7 days\nDuloxetine, take 2 pill with meals for 3 months",
-        ),
-        ("directions", ["Lialda; Take 1/2 tab twice daily"], "Lialda: Take 1/2 tab twice daily"),
-        ("prescriber", ["Dr Anthony: Cox, M.D."], "Dr Anthony Cox, M.D."),
-        ("patient_address", ["5208 Center Pl, Atlanta, .GA"], "5208 Center Pl, Atlanta, GA"),
-        ("directions", ["Cough syrup, Take ml at bedtime"], "Cough syrup, Take 1 ml at bedtime"),
-        ("directions", ["Duloxetine - Take .2 capsule at bedtime"], "Duloxetine - Take 2 capsule at bedtime"),
-        ("directions", ["Tramadol: take 1/2 pill'as needed"], "Tramadol: take 1/2 pill as needed"),
-        ("directions", ["Allopurino} - Take 1 tablet"], "Allopurinol - Take 1 tablet"),
-        ("medicines", ["Mesalamine’1.2 gram"], "Mesalamine 1.2 gram"),
-        (
-            "patient_details.address",
-            ["81 Sycamore Drive", "Madison, W1 53784"],
-            "81 Sycamore Drive\nMadison, WI 53784",
-        ),
-        (
-            "patient_details.address",
-            ["12 Sunset Court", "Minneapolis, Minnesota, 55410."],
-            "12 Sunset Court\nMinneapolis, Minnesota, 55410",
-        ),
-        (
-            "patient_details.address",
-            ["2125 Spruce Drive", "Pittsburgh,. Pennsylvania, 15283"],
-            "2125 Spruce Drive\nPittsburgh, Pennsylvania, 15283",
-        ),
-        ("patient_details.insurance_company", ["Pioneer. Assurance"], "Pioneer Assurance"),
-        ("directions", ["take 2 tab once dailv for 3 months"], "take 2 tab once daily for 3 months"),
-        ("directions", ["take 2 pill every 8 hours-for 10 days"], "take 2 pill every 8 hours for 10 days"),
-        ("directions", ["Metformin - Take. 2 tablet at bedtime"], "Metformin - Take 2 tablet at bedtime"),
-        ("directions", ["Azithromycin.- Take 1/2 tablet"], "Azithromycin - Take 1/2 tablet"),
-        ("directions", ["Finish in 3weeks"], "Finish in 3 weeks"),
-        ("directions", ["Follow up in weeks"], "Follow up in 1 weeks"),
-        ("medicines", ["Cough syrup. 10 ml"], "Cough syrup 10 ml"),
-        ("medicines", ["Hydrochlorothiazide 50° mg"], "Hydrochlorothiazide 50 mg"),
+        # A word in no vocabulary, an OCR slip away from one word of the field's lexicon.
         ("medicines", ["Allopurino! 300 mg"], "Allopurinol 300 mg"),
-        (
-            "patient_details.address",
-            ["1653 Valley Court", "Sacramento, 958 14"],
-            "1653 Valley Court\nSacramento, 95814",
-        ),
+        ("directions", ["Allopurino} - Take 1 tablet"], "Allopurinol - Take 1 tablet"),
+        ("directions", ["take 2 tab once dailv for 3 months"], "take 2 tab once daily for 3 months"),
+        ("medicines", ["Arnoxicillin 500 mg"], "Amoxicillin 500 mg"),
+        ("patient_address", ["12 Elm St, Portiand, OR"], "12 Elm St, Portland, OR"),
+        # Dates whose marks OCR misread, by the general date rules.
+        ("patient_details.birth_date", ["Aug 11970"], "Aug 1 1970"),
         ("patient_details.record_date", ["271412020"], "27/4/2020"),
         ("patient_details.record_date", ["27l4l2020"], "27/4/2020"),
+        # A name's letters read as marks, by the general name rules.
+        ("prescriber", ["Dr Anthony: Cox, M.D."], "Dr Anthony Cox, M.D."),
     ],
 )
-def test_marks_misread_between_words_are_repaired_and_flagged(
-    field: str, lines: list[str], value: str
-) -> None:
+def test_general_corrections_are_made_and_flagged(field: str, lines: list[str], value: str) -> None:
     got, reason = normalize(spec_named(field), lines)
     assert got == value
     assert reason is not None and "taken as" in reason
+
+
+@pytest.mark.parametrize(
+    ("field", "lines"),
+    [
+        # Misreadings only a rule for one string could undo: left as read, never guessed.
+        ("directions", ["Follow up in weeks"]),
+        ("directions", ["Cough syrup, Take ml at bedtime"]),
+        ("medicines", ["Zantac 150 mg"]),
+    ],
+)
+def test_nothing_is_inserted_into_directions_or_doses(field: str, lines: list[str]) -> None:
+    got, _reason = normalize(spec_named(field), lines)
+    assert got == lines[0]
 
 
 @pytest.mark.parametrize(
@@ -347,7 +241,7 @@ def test_multiline_value_keeps_its_lines_and_drops_empty_ones() -> None:
 
 
 def test_single_line_value_joins_its_lines_with_spaces() -> None:
-    assert normalize(PATIENT.field("medical_problems"), ["Migraine,", "asthma"]) == ("Migraine, asthma", None)
+    assert normalize(PATIENT.field("insurance_company"), ["Blue Cross", "Shield"]) == ("Blue Cross Shield", None)
 
 
 def test_person_loses_trailing_punctuation() -> None:
@@ -629,22 +523,6 @@ def test_a_dose_of_ten_grams_or_more_is_flagged_but_never_refused(value: str, do
     assert flagged.needs_review == doubted
     assert ("decimal point" in (flagged.reason or "")) == doubted
     assert validate_field("prescription", "medicines", value) is None  # a clerk may verify it as is
-
-
-def test_fields_of_both_types_share_one_address_repair_set() -> None:
-    assert PRESCRIPTION.field("patient_address").repairs == PATIENT.field("address").repairs
-    assert len(PATIENT.field("address").repairs) > 10
-
-
-def test_an_unknown_repair_set_is_refused_naming_the_file_and_field(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.toml"
-    bad.write_text(
-        'name = "bad"\ntitle = "Bad"\n[[fields]]\nname = "x"\nlabel = "X"\nlabels = ["X"]\n'
-        'repair_sets = ["adress"]\n',
-        encoding="utf-8",
-    )
-    with pytest.raises(ValueError, match=r"bad.toml: x names unknown repair sets \['adress'\]"):
-        _load(bad)
 
 
 def test_a_label_match_remembered_at_one_threshold_is_judged_afresh_at_another() -> None:
