@@ -266,17 +266,9 @@ def _below(
     """Value lines under ``column``: overlapping it, in order, until a key, a wide gap, the
     edge of the cell the key is in, or ``limit`` lines."""
     height = view.height
-    below = sorted(
-        (
-            line
-            for line in view.page.lines
-            if _starts_below(line.box, column[3], height) and _overlaps(line.box, column)
-        ),
-        key=lambda line: line.box[1],
-    )
     taken: list[Line] = []
     bottom = column[3]
-    for line in below:
+    for line in _lines_under(column, view):
         allowed = first_gap if not taken else spec.max_gap
         if line.box[1] - bottom > allowed * height or view.is_key_line(line):
             break
@@ -508,19 +500,17 @@ def section_lines(view: PageView, headings: Iterable[str]) -> list[Line]:
     return lines
 
 
+def _lines_under(column: Box, view: PageView) -> list[Line]:
+    """The page's lines under ``column`` and overlapping it, top first."""
+    under = (ln for ln in view.page.lines if _starts_below(ln.box, column[3], view.height))
+    return sorted((ln for ln in under if _overlaps(ln.box, column)), key=lambda ln: ln.box[1])
+
+
 def _below_any(column: Box, view: PageView) -> list[Line]:
     height = view.height
-    below = sorted(
-        (
-            ln
-            for ln in view.page.lines
-            if _starts_below(ln.box, column[3], height) and _overlaps(ln.box, column)
-        ),
-        key=lambda ln: ln.box[1],
-    )
     taken: list[Line] = []
     bottom = column[3]
-    for line in below:
+    for line in _lines_under(column, view):
         if line.box[1] - bottom > 2.2 * height or view.is_key_line(line):
             break
         if not (_is_glyph(line, height) or _is_noise(line, height)):
