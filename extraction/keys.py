@@ -18,6 +18,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from extraction.layout import SURE_CONFIDENCE, normalize_token
+from extraction.lexicon import is_known
 from extraction.types import Box, Line, PageText, Word, union_box
 
 # A known label or heading is read with at least this similarity to count as a key.
@@ -206,6 +207,8 @@ def _reads_as_unknown_label(words: tuple[Word, ...], colon_at: int) -> bool:
         return False
     if not head[0].text[:1].isupper():
         return False
+    if len(head) == 1 and is_known(head[0].text.rstrip(":?;"), ("drugs",)):
+        return False  # "Furosemide: Take 2 tablets": a medicine naming its direction
     rest = words[colon_at + 1 :]
     return not (len(rest) >= 2 and rest[0].text[:1].islower())
 
