@@ -17,7 +17,6 @@ from extraction import Options
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.layout import group_lines
-from extraction.normalize import normalize
 from extraction.ocr import add_sparse_reading, looks_upright, sideways_share
 from extraction.pipeline import _better_second_readings
 from extraction.preprocess import (

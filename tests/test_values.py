@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extraction import UnknownDocumentTypeError, validate_field
-from extraction.doctypes import FieldSpec, _load, document_types, get_document_type
+from extraction.doctypes import FieldSpec, document_types, get_document_type
 from extraction.layout import SPECK_HEIGHT_SHARE, group_lines, match_label
 from extraction.normalize import clean_line, normalize
 from extraction.types import FieldResult, Word
@@ -241,7 +240,10 @@ def test_multiline_value_keeps_its_lines_and_drops_empty_ones() -> None:
 
 
 def test_single_line_value_joins_its_lines_with_spaces() -> None:
-    assert normalize(PATIENT.field("insurance_company"), ["Blue Cross", "Shield"]) == ("Blue Cross Shield", None)
+    assert normalize(PATIENT.field("insurance_company"), ["Blue Cross", "Shield"]) == (
+        "Blue Cross Shield",
+        None,
+    )
 
 
 def test_person_loses_trailing_punctuation() -> None:
