@@ -61,7 +61,7 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
         pool += table_candidates(doc_type, view)
         for spec in doc_type.fields:
             pool += labelled_candidates(spec, view, doc_type)
-            pool += repeated_candidates(spec, view, doc_type)
+            pool += repeated_candidates(spec, view)
     scored = sorted(
         ((score_candidate(doc_type.field(c.field), c, doc_type), index, c) for index, c in enumerate(pool)),
         key=lambda item: (-item[0], item[1]),
@@ -148,6 +148,11 @@ def _clashes(candidate: Candidate, used_keys: set[int], used_words: set[tuple[in
     )
 
 
+def _free_words(view: PageView, used: set[tuple[int, Box]]) -> set[tuple[int, Box]]:
+    """The words of the page no field has taken yet."""
+    return {(view.page.index, w.box) for line in view.page.lines for w in line.words} - used
+
+
 def _word_ids(candidate: Candidate) -> set[tuple[int, Box]]:
     return {(candidate.page, w.box) for w in candidate.words}
 
@@ -155,11 +160,11 @@ def _word_ids(candidate: Candidate) -> set[tuple[int, Box]]:
 def _unlabelled(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box]]) -> Candidate | None:
     """A value with no label: by its shape, else by its kind among a section's unlabelled lines."""
     for view in views:
-        free = {(view.page.index, w.box) for line in view.page.lines for w in line.words} - used
+        free = _free_words(view, used)
         found = find_candidates(spec, view, free)
         if found:
             best = found[0]
-            distinct = {tuple(best_text for best_text in c.texts) for c in found}
+            distinct = {tuple(c.texts) for c in found}
             trusted = best.trusted or (spec.find_trusted and len(distinct) == 1)
             note = None if len(distinct) == 1 else f"{len(distinct)} lines could be it"
             return Candidate(best.field, best.page, best.lines, best.how, trusted=trusted, note=note)
@@ -174,7 +179,7 @@ def _with_shaped_lines(
     """A labelled list ("Rx:") with the lines shaped like its items further down the page,
     which the items' own labels ("Sig:", "Disp:") cut off from the first one."""
     view = next(v for v in views if v.page.index == candidate.page)
-    free = {(view.page.index, w.box) for line in view.page.lines for w in line.words} - used
+    free = _free_words(view, used)
     found = find_candidates(replace(spec, find=None, region=(0.0, 0.0, 1.0, 1.0), page=None), view, free)
     bottom = max((w.box[3] for w in candidate.words), default=0)
     more = [line for c in found for line in c.lines if line and line[0].box[1] >= bottom]

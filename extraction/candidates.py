@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key, best_phrase, phrase_score, section_of
+from extraction.layout import SURE_CONFIDENCE
 from extraction.types import Box, Line, PageText, Word, union_box
 
 if TYPE_CHECKING:
@@ -102,14 +103,14 @@ def labelled_candidates(spec: FieldSpec, view: PageView, doc_type: DocumentType)
     for key in view.keys:
         score = _label_score(spec, key, view, doc_type)
         if score >= LABEL_MIN_SCORE:
-            found += _values_of_key(spec, key, view, doc_type, score, "beside", "below")
+            found += _values_of_key(spec, key, view, score, "beside", "below")
         section = (
             phrase_score(key.text, best_phrase(key.text, spec.section_labels)[0])
             if spec.section_labels
             else 0
         )
         if section >= LABEL_MIN_SCORE and not key.colon:
-            found += _values_of_key(spec, key, view, doc_type, section, "section")
+            found += _values_of_key(spec, key, view, section, "section")
     return found
 
 
@@ -136,15 +137,13 @@ def _label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentTy
     return score
 
 
-def _values_of_key(
-    spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType, score: float, *hows: str
-) -> list[Candidate]:
+def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *hows: str) -> list[Candidate]:
     marks = _option_marks(key, view) if spec.kind in OPTION_KINDS else []
     if len(marks) >= 2:
         return [_option_candidate(spec, key, view, marks, score)]
     found = []
     if "beside" in hows:
-        beside = _beside(spec, key, view, doc_type)
+        beside = _beside(spec, key, view)
         if beside:
             found.append(Candidate(spec.name, key.page, beside, "beside", score, (key,)))
     if view.labels_under_values and key.whole_line and not found and "section" not in hows:
@@ -204,12 +203,10 @@ def _cell_of(box: Box, view: PageView) -> Box | None:
     return cell.box if cell else None
 
 
-def _beside(
-    spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType
-) -> tuple[tuple[Word, ...], ...]:
+def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...], ...]:
     """The value on the key's own line, else on a line level with it just to its right; for a
     multi-line field, with the lines under that first one."""
-    words = _until_next_key(list(key.rest), doc_type)
+    words = list(key.rest)
     if not _has_text(words):
         words = _line_beside(key, view)
     if not _has_text(words):
@@ -245,19 +242,6 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
     if not level:
         return []
     return list(min(level, key=lambda ln: ln.box[0]).words)
-
-
-def _until_next_key(words: list[Word], doc_type: DocumentType) -> list[Word]:
-    """The words before the next label on the same line ("Maria Sharapova Date: 5/11/2022"
-    when the gap between the two columns was too narrow to split the line)."""
-    for index in range(1, len(words)):
-        if not words[index].text.endswith(":"):
-            continue
-        for start in range(max(1, index - 3), index + 1):
-            head = " ".join(w.text for w in words[start : index + 1])
-            if best_phrase(head, doc_type.all_labels)[1] >= 0.9:
-                return words[:start]
-    return words
 
 
 def _below(
@@ -435,7 +419,7 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
     return merged
 
 
-def repeated_candidates(spec: FieldSpec, view: PageView, doc_type: DocumentType) -> list[Candidate]:
+def repeated_candidates(spec: FieldSpec, view: PageView) -> list[Candidate]:
     """A label printed once per item ("Sig:" under each medicine): every occurrence's value,
     in reading order, as the lines of one multi-line value."""
     if spec.max_lines < 2:
@@ -443,8 +427,7 @@ def repeated_candidates(spec: FieldSpec, view: PageView, doc_type: DocumentType)
     keys = [k for k in view.keys if k.colon and best_phrase(k.text, spec.labels)[1] >= 0.9]
     if len(keys) < 2:
         return []
-    lines = [tuple(_until_next_key(list(k.rest), doc_type)) for k in keys]
-    lines = [line for line in lines if _has_text(line)]
+    lines = [k.rest for k in keys if _has_text(k.rest)]
     score = min(best_phrase(k.text, spec.labels)[1] for k in keys)
     return [Candidate(spec.name, view.page.index, tuple(lines), "repeated", score, tuple(keys))]
 
@@ -529,13 +512,13 @@ def _under_a_key(line: Line, view: PageView) -> bool:
     return key is not None and key.whole_line and line.box[1] - nearest.box[3] < 2 * view.height
 
 
+def region_pixels(page: PageText, region: tuple[float, float, float, float]) -> tuple[float, ...]:
+    """A region given in page fractions (x0, y0, x1, y1), in the page's pixels."""
+    return (region[0] * page.width, region[1] * page.height, region[2] * page.width, region[3] * page.height)
+
+
 def _lines_in_region(page: PageText, region: tuple[float, float, float, float]) -> list[Line]:
-    x0, y0, x1, y1 = (
-        region[0] * page.width,
-        region[1] * page.height,
-        region[2] * page.width,
-        region[3] * page.height,
-    )
+    x0, y0, x1, y1 = region_pixels(page, region)
     return [
         ln
         for ln in page.lines
@@ -590,7 +573,7 @@ def _starts_below(box: Box, bottom: int, line_height: float) -> bool:
 
 def _is_noise(line: Line, height: float) -> bool:
     """Noise read as text ("eit" at 0.25): far smaller than the print and unsure."""
-    return line.height < NOISE_HEIGHT_SHARE * height and line.confidence < 0.6
+    return line.height < NOISE_HEIGHT_SHARE * height and line.confidence < SURE_CONFIDENCE
 
 
 def _is_glyph(line: Line, height: float) -> bool:

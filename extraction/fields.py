@@ -76,13 +76,12 @@ def extract_fields(
 
 
 def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure | None = None) -> PageView:
-    """A page with its keys, the headings that open its sections, and its line height."""
+    """A page with its keys, the headings that open its sections, and its line height; whether
+    its labels stand under their values is decided for the whole document (extract_fields)."""
     vocabulary = vocabulary_of(doc_type)
     keys = find_keys(page, vocabulary)
     headings = [k for k in keys if not k.colon and k.whole_line and _is_heading(k.text, doc_type)]
-    view = PageView(page, structure, typical_height(page), keys, headings)
-    view.labels_under_values = _under(*_votes_for_labels_under(view))
-    return view
+    return PageView(page, structure, typical_height(page), keys, headings)
 
 
 def _under(above: int, below: int) -> bool:

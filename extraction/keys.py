@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from extraction.layout import SURE_CONFIDENCE, normalize_token
+from extraction.layout import is_sure_text, normalize_token
 from extraction.lexicon import is_known
 from extraction.types import Box, Line, PageText, Word, union_box
 
@@ -216,11 +216,7 @@ def _reads_as_unknown_label(words: tuple[Word, ...], colon_at: int) -> bool:
 def typical_height(page: PageText) -> float:
     """The median height of the page's confidently read lines: the unit every gap is measured
     in (noise read as text is small and unsure, and left out)."""
-    heights = [
-        line.height
-        for line in page.lines
-        if line.confidence >= SURE_CONFIDENCE and sum(ch.isalnum() for ch in line.text) >= 3
-    ]
+    heights = [line.height for line in page.lines if is_sure_text(line.text, line.confidence)]
     heights = heights or [line.height for line in page.lines]
     return float(statistics.median(heights)) if heights else 20.0
 

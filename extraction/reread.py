@@ -13,6 +13,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import replace
 
+from extraction.candidates import region_pixels
 from extraction.doctypes import FieldSpec
 from extraction.layout import group_lines
 from extraction.normalize import normalize
@@ -87,8 +88,8 @@ def reread_region(spec: FieldSpec, page: PageText, reread: RegionReader) -> Fiel
     read again enlarged: the first match of the field's ``find`` pattern, always flagged."""
     if not spec.find or spec.page not in (None, page.index):
         return None
-    x0, y0, x1, y1 = spec.region
-    box = (int(x0 * page.width), int(y0 * page.height), int(x1 * page.width), int(y1 * page.height))
+    x0, y0, x1, y1 = region_pixels(page, spec.region)
+    box = (int(x0), int(y0), int(x1), int(y1))
     words = reread(page.index, box, "block")
     for line in group_lines(words):
         match = re.search(spec.find, line.text)
