@@ -177,6 +177,9 @@ def test_upload_review_verify_export(
     name = field_input(page, 1, "patient_name")
     name.wait_for()
     assert name.input_value().strip() != ""
+    # The page renders field by field: wait for a flag (the photo's only one may be the last
+    # field, refills) instead of counting before it is drawn.
+    page.get_by_text("Check this field").first.wait_for()
     assert page.get_by_text("Check this field").count() >= 1
     page.get_by_text("Review #1").wait_for()
 
