@@ -7,7 +7,7 @@ Generated documents cycle through docgen layout families: ``--families all`` (de
 ``tuning`` (the families the engine may be tuned on), ``held_out`` (the others) or ``NAME,NAME``.
 A document of an "unknown" family has no fields; its type is right when the engine says "unknown".
 Usage: ``python benchmarks/accuracy.py [--generated N] [--seed S] [--families F] [--dpi D] [--psm P]``.
-Per-document details go to benchmarks/out/accuracy.json.
+Per-document details go to benchmarks/out/accuracy.json (or ``--out FILE``).
 """
 
 from __future__ import annotations
@@ -170,6 +170,9 @@ def main() -> None:
     )
     parser.add_argument("--no-samples", action="store_true", help="leave the real samples out")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--out", type=Path, default=OUT / "accuracy.json", help="where the per-document details go"
+    )
     args = parser.parse_args()
     try:
         families = family_names(args.families)
@@ -187,8 +190,8 @@ def main() -> None:
     )
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         outcomes = list(pool.map(run_one, documents, [options] * len(documents)))
-    OUT.mkdir(exist_ok=True)
-    (OUT / "accuracy.json").write_text(json.dumps(outcomes, indent=1, ensure_ascii=False), encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(outcomes, indent=1, ensure_ascii=False), encoding="utf-8")
     print(
         f"dpi {args.dpi}, psm {args.psm}, text height {args.text_height}, binarize {args.binarize}, "
         f"{len(documents)} documents, families {args.families}"
