@@ -14,7 +14,7 @@ test: setup-test
 	$(BIN)/python -m pytest
 
 setup: system $(VENV)/.installed
-setup-test: system-test $(VENV)/.installed
+setup-test: system-test $(VENV)/.installed-dev
 
 system:
 	@bash scripts/ensure-system-packages.sh run
@@ -22,14 +22,22 @@ system:
 system-test:
 	@bash scripts/ensure-system-packages.sh test
 
-# Re-install only when requirements.txt changes.
-$(VENV)/.installed: requirements.txt
+# Re-install only when a requirements file or pyproject.toml changes. The project's own packages
+# (extraction, medextract, docgen, app) are installed in editable mode, so scripts import them
+# from any directory and edits take effect without reinstalling.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-lint: setup
+# Test and lint tools (pytest, hypothesis, playwright, ruff) on top of the above.
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+lint: system $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
