@@ -14,10 +14,9 @@ import re
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from functools import lru_cache
 
-from extraction.layout import is_sure_text, normalize_token
+from extraction.layout import is_sure_text, normalize_token, similarity, similarity_bound
 from extraction.lexicon import is_known
 from extraction.types import Box, Line, PageText, Word, union_box
 
@@ -79,35 +78,83 @@ def _phrase_score(whole: str, tokens: tuple[str, ...], phrase: str) -> float:
     target = normalize_token(phrase)
     if not target or not whole:
         return 0.0
-    best = SequenceMatcher(None, target, whole, autojunk=False).ratio()
-    # The phrase matched against the key's first words only, the rest a qualifier.
+    # The phrase matched against the whole key, and against its first words only, the rest a
+    # qualifier; a reading is compared by difflib only if its bound can beat the best so far.
+    bounded = sorted(
+        (
+            (similarity_bound(target, text) * factor, text, factor)
+            for text, factor in _readings(whole, tokens)
+        ),
+        key=lambda item: -item[0],
+    )
+    best = 0.0
+    for bound, text, factor in bounded:
+        if bound < best:
+            break
+        best = max(best, similarity(target, text) * factor)
+    return best
+
+
+def _readings(whole: str, tokens: tuple[str, ...]) -> list[tuple[str, float]]:
+    """The key's text as a whole, then each run of its first words, with the factor that run's
+    score is weighed by: extra words after the phrase cost a little."""
+    readings = [(whole, 1.0)]
     for end in range(1, len(tokens)):
         head = "".join(tokens[:end])
-        covered = len(head) / len(whole)
-        score = SequenceMatcher(None, target, head, autojunk=False).ratio() * (0.85 + 0.15 * covered)
-        best = max(best, score)
-    return best
+        readings.append((head, 0.85 + 0.15 * len(head) / len(whole)))
+    return readings
 
 
 def best_phrase(text: str, phrases: Iterable[str]) -> tuple[str, float]:
     """The phrase ``text`` reads as best, with its score ("", 0.0 when there is none)."""
-    scored = [(phrase_score(text, phrase), phrase) for phrase in phrases]
-    if not scored:
+    return _best_phrase(text, tuple(phrases))
+
+
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
+def _best_phrase(text: str, phrases: tuple[str, ...]) -> tuple[str, float]:
+    if not phrases:
         return "", 0.0
-    score, phrase = max(scored)
-    return phrase, score
+    whole = normalize_token(text)
+    tokens = tuple(normalize_token(w) for w in text.split())
+    readings = _readings(whole, tokens) if whole else []
+    bounds = [_phrase_bound(readings, phrase) for phrase in phrases]
+    best: tuple[float, str] | None = None
+    # Phrases in order of their bound: one that cannot reach the best score is never scored.
+    # Among equal scores the greatest phrase wins, as in max() over (score, phrase).
+    for index in sorted(range(len(phrases)), key=lambda i: -bounds[i]):
+        if best is not None and bounds[index] < best[0]:
+            break
+        scored = (_phrase_score(whole, tokens, phrases[index]), phrases[index])
+        if best is None or scored > best:
+            best = scored
+    assert best is not None
+    return best[1], best[0]
+
+
+def _phrase_bound(readings: list[tuple[str, float]], phrase: str) -> float:
+    """An upper bound of ``_phrase_score`` (see ``similarity_bound``); 0.0 for an empty key."""
+    target = normalize_token(phrase)
+    if not target:
+        return 0.0
+    return max((similarity_bound(target, text) * factor for text, factor in readings), default=0.0)
 
 
 def whole_phrase_score(text: str, phrases: Iterable[str]) -> float:
     """How well ``text`` as a whole reads as one of ``phrases``: with no colon to end a label,
     a line is a label only when it is all label ("Weight loss" under a question is a value)."""
-    token = normalize_token(text)
-    return max((_ratio(token, normalize_token(p)) for p in phrases), default=0.0)
+    return _whole_phrase_score(normalize_token(text), tuple(phrases))
 
 
 @lru_cache(maxsize=LABEL_CACHE_SIZE)
-def _ratio(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+def _whole_phrase_score(token: str, phrases: tuple[str, ...]) -> float:
+    targets = [normalize_token(p) for p in phrases]
+    bounded = sorted(((similarity_bound(token, t), t) for t in targets), key=lambda item: -item[0])
+    best = 0.0
+    for bound, target in bounded:
+        if bound < best:
+            break
+        best = max(best, similarity(token, target))
+    return best
 
 
 def split_at_inline_keys(page: PageText, vocabulary: tuple[str, ...]) -> PageText:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from rapidfuzz.distance import Indel
+
 from extraction.types import Line, Word
 
 # A gap wider than this many word-heights separates two columns on one text line.
@@ -23,6 +25,11 @@ COLUMN_GAP_HEIGHTS = 1.8
 SPECK_HEIGHT_SHARE = 0.3
 # (line, label phrase) pairs whose best fuzzy match is remembered: a few documents' worth.
 MATCH_CACHE_SIZE = 20_000
+# Words and string pairs whose normal form and similarity are remembered.
+TOKEN_CACHE_SIZE = 100_000
+# Added to a rapidfuzz bound before it is compared with a difflib score: the two are computed
+# differently, so a bound equal to the score may come out a rounding error below it.
+BOUND_SLACK = 1e-6
 # Text read at least this confidently, with three or more letters or digits, is print rather
 # than noise read as text ("eet" at 0.3) when a page's text height is measured.
 SURE_CONFIDENCE = 0.6
@@ -136,9 +143,30 @@ def _split_columns(row: list[Word]) -> list[Line]:
     return [Line(tuple(segment)) for segment in segments]
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
 def normalize_token(text: str) -> str:
     """Lower-case letters and digits only: the form OCR variants of a word are compared in."""
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    return _NOT_ALNUM.sub("", text.lower())
+
+
+@lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def similarity(a: str, b: str) -> float:
+    """difflib's similarity ratio of two normalised strings (0..1), 0.0 when either is empty."""
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+
+
+def similarity_bound(a: str, b: str) -> float:
+    """An upper bound of ``similarity(a, b)``, some 80 times cheaper to compute.
+
+    rapidfuzz's Indel similarity is 2 * LCS / (len(a) + len(b)); difflib's ratio counts the
+    characters of the blocks its longest-block-first search matches, which never exceed the
+    longest common subsequence. A candidate whose bound cannot beat the best score found so far
+    needs no difflib comparison, and every score the engine uses is still difflib's.
+    """
+    return Indel.normalized_similarity(a, b) + BOUND_SLACK
 
 
 @dataclass(frozen=True)
@@ -189,30 +217,41 @@ def match_label(line: Line, phrase: str, min_score: float) -> LabelMatch | None:
     Word runs of the phrase's length give or take one are compared as letter strings, so OCR
     that splits or joins words still matches.
     """
-    best = _best_match(line, phrase)
-    return best if best is not None and best.score >= min_score else None
+    return _best_match(line, phrase, min_score)
 
 
 @lru_cache(maxsize=MATCH_CACHE_SIZE)
-def _best_match(line: Line, phrase: str) -> LabelMatch | None:
-    """The first best-scoring occurrence of ``phrase`` in ``line``, whatever its score.
+def _best_match(line: Line, phrase: str, min_score: float) -> LabelMatch | None:
+    """The first best-scoring occurrence of ``phrase`` in ``line``, if it scores ``min_score``.
 
-    Remembered: every field asks of the same lines whether they hold its label or another's,
-    and the fuzzy comparison is most of the field stage's time.
+    Remembered: every field asks of the same lines whether they hold its label or another's.
+    Runs are compared by difflib in order of their bound (see ``similarity_bound``), best first,
+    until no run left can beat or tie the best score: most lines are ruled out by bounds alone.
     """
     target = normalize_token(phrase)
     if not target:
         return None
     tokens = [normalize_token(w.text) for w in line.words]
     size = len(phrase.split())
-    best: LabelMatch | None = None
+    runs: list[tuple[int, int]] = []
     for start in range(len(tokens)):
         for length in range(max(1, size - 1), size + 2):
             end = start + length
             if end > len(tokens):
                 break
-            candidate = "".join(tokens[start:end])
-            score = SequenceMatcher(None, target, candidate, autojunk=False).ratio()
-            if best is None or score > best.score:
-                best = LabelMatch(line, start, end, score)
-    return best
+            runs.append((start, end))
+    texts = ["".join(tokens[start:end]) for start, end in runs]
+    bounds = [similarity_bound(target, text) for text in texts]
+    if not runs or max(bounds) < min_score:
+        return None
+    best, best_score = -1, -1.0
+    # Ties go to the earliest run, as a left-to-right scan keeping the first best would.
+    for index in sorted(range(len(runs)), key=lambda i: -bounds[i]):
+        if bounds[index] < best_score:
+            break
+        score = similarity(target, texts[index])
+        if score > best_score or (score == best_score and index < best):
+            best, best_score = index, score
+    if best_score < min_score:
+        return None
+    return LabelMatch(line, runs[best][0], runs[best][1], best_score)
