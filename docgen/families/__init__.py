@@ -54,6 +54,8 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "pd_single_column",
         "pd_checkbox",
         "other_visit_note",
+        "rx_grid_form",
+        "pd_ruled_register",
     )
     if name in FAMILIES
 )
