@@ -14,7 +14,7 @@ import re
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from extraction.layout import is_sure_text, normalize_token, similarity, similarity_bound
 from extraction.lexicon import is_known
@@ -40,7 +40,7 @@ class Key:
     known: bool
     """True when its words read as one of the document's label or heading wordings."""
 
-    @property
+    @cached_property
     def words(self) -> tuple[Word, ...]:
         return self.line.words[: self.end]
 
@@ -49,11 +49,11 @@ class Key:
         """The words after the key on its line: a value printed beside it, if any."""
         return self.line.words[self.end :]
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(w.text for w in self.words).rstrip(":?; ").strip()
 
-    @property
+    @cached_property
     def box(self) -> Box:
         box = union_box([w.box for w in self.words])
         assert box is not None, "a key holds at least one word"

@@ -8,6 +8,7 @@ review app stores. Boxes are ``(x0, y0, x1, y1)`` in pixels of the page image th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from PIL import Image
@@ -62,22 +63,24 @@ class Line:
 
     words: tuple[Word, ...]
 
-    @property
+    # Worked out once: the field finders ask every line for these again and again. (A frozen
+    # dataclass's fields never change, and cached values are no fields: equality is unchanged.)
+    @cached_property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
-    @property
+    @cached_property
     def box(self) -> Box:
         box = union_box([w.box for w in self.words])
         assert box is not None, "a Line always holds at least one word"
         return box
 
-    @property
+    @cached_property
     def confidence(self) -> float:
         """The weakest word's confidence: one misread word makes the line doubtful."""
         return min(w.confidence for w in self.words)
 
-    @property
+    @cached_property
     def height(self) -> int:
         return max(w.height for w in self.words)
 
