@@ -159,15 +159,20 @@ def _apply_structure(page: PageText, structure: PageStructure) -> PageText:
 
 
 def _region_reader(images: list[np.ndarray], dpis: list[int], options: Options) -> RegionReader:
-    """A RegionReader over this document's page images (see extraction.fields)."""
+    """A RegionReader over this document's page images (see extraction.fields). A spot is read
+    once: the fields are read again after the sparse pass and ask for the same spots."""
+    readings: dict[tuple[int, tuple[int, int, int, int], str], list[Word]] = {}
 
     def reread(page: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
-        try:
-            return read_region(images[page], region, dpis[page], options, mode)
-        except ToolFailedError:
-            # A second reading that could not be made is no reading: the page pass stands and
-            # the field keeps its flag, rather than the whole document failing.
-            return []
+        key = (page, tuple(region), mode)
+        if key not in readings:
+            try:
+                readings[key] = read_region(images[page], region, dpis[page], options, mode)
+            except ToolFailedError:
+                # A second reading that could not be made is no reading: the page pass stands and
+                # the field keeps its flag, rather than the whole document failing.
+                return []
+        return list(readings[key])
 
     return reread
 
