@@ -1,22 +1,26 @@
 """MedExtract's review app: upload, review queue, review screen, records export, dashboard, users.
 
 Run with `make run` (or `streamlit run streamlit_app.py`). The pages in pages/ only lay out
-widgets; they talk to the database through medextract.store.Store, opened once per process.
-Nobody sees a page before signing in; each role sees only its pages (medextract.auth.PAGE_ROLE),
-and the restricted pages check the role again themselves.
+widgets and call medextract.services with the signed-in person, through one Context per process
+(app.ui_runtime). Nobody sees a page before signing in; each role sees only its pages
+(medextract.auth.PAGE_ROLE), the restricted pages check the role again themselves, and every
+service operation checks the account and its role once more. A refusal from the services
+(medextract.errors.StoreError) that a page does not handle itself is shown here as a message.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from medextract import auth, ui_runtime, ui_state
+from app import ui_runtime, ui_state
+from medextract import auth, lifecycle
+from medextract.errors import StoreError
 
 st.set_page_config(page_title="MedExtract", page_icon="🩺", layout="wide")
 
-# Opening the store here (not in each page) starts the background worker as soon as anyone opens
+# Opening the services here (not in each page) starts the background worker as soon as anyone opens
 # the app, so documents uploaded earlier are extracted even before the Upload page is visited.
-ui_runtime.get_store()
+ui_runtime.get_context()
 
 PAGES = [  # (path, title, icon), in menu order
     (ui_runtime.UPLOAD_PAGE, "Upload", ":material/upload_file:"),
@@ -51,7 +55,10 @@ else:
         if shown != identity.username:
             shown = f"{shown} ({identity.username})"
         st.caption(f"Signed in as {ui_state.escape_markdown(shown)}")
-        st.caption(f"Role: {auth.role_label(identity.role)}")
+        st.caption(f"Role: {lifecycle.role_label(identity.role)}")
         if st.button("Log out", key="logout", icon=":material/logout:"):
             ui_runtime.log_out()
-page.run()
+try:
+    page.run()
+except StoreError as exc:  # e.g. PermissionDenied: the account was deactivated since the last click
+    st.error(ui_state.escape_markdown(str(exc)))

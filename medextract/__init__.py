@@ -1,5 +1,7 @@
-"""MedExtract's storage and service layer: documents, reviews, verified records, exports.
+"""MedExtract's storage and service layer: documents, reviews, verified records, exports, accounts.
 
-The Streamlit pages call :class:`medextract.store.Store` and the pure modules here; nothing in
-this package imports streamlit, and the OCR engine (``extraction``) is imported lazily.
+Front ends (the Streamlit app in ``app/`` and ``pages/``, the worker, the CLI) call the services
+in :mod:`medextract.services`; the document lifecycle and the roles are
+:mod:`medextract.lifecycle`'s. Nothing in this package imports streamlit, and the OCR engine
+(``extraction``) is imported lazily.
 """

@@ -25,10 +25,11 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
-from medextract.accounts import MIN_PASSWORD_LENGTH, AccountError, Accounts, check_password, check_username
-from medextract.models import ROLES
+from medextract.accounts import MIN_PASSWORD_LENGTH, AccountError, check_password, check_username
+from medextract.lifecycle import ROLES
+from medextract.services import accounts
+from medextract.services.context import CLI, Context
 
-ACTOR = "cli"  # who the audit log names for changes made here
 SECRETS = Path(".streamlit") / "secrets.toml"
 
 
@@ -100,35 +101,35 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def ensure_admin(accounts: Accounts, interactive: bool) -> str:
+def ensure_admin(ctx: Context, interactive: bool) -> str:
     """Nothing to do when an active administrator exists. Otherwise, at a terminal, ask for the
     first one (the app is useless without); elsewhere say how, without blocking the app."""
-    if accounts.active_admins() > 0:
+    if accounts.active_admins(ctx) > 0:
         return ""
     how = "python -m medextract create-user --role admin USERNAME"
     if not interactive:
         return f"No administrator exists yet. Create the first one with: .venv/bin/{how}"
     print("No administrator exists yet: create the first one now (Ctrl-C to skip).")
     username = check_username(input("Username: "))
-    if accounts.get(username) is not None:
+    if accounts.get_account(ctx, username) is not None:
         raise Refused(f"The username {username} is already taken.")
-    account = accounts.create(
-        username, role="admin", display_name=None, password=read_password(False), by=ACTOR
+    account = accounts.create_account(
+        ctx, username, role="admin", display_name=None, password=read_password(False), by=CLI
     )
     return f"Created {account.username} (admin). Sign in with it in the browser."
 
 
-def run(args: argparse.Namespace, accounts: Accounts) -> str:
+def run(args: argparse.Namespace, ctx: Context) -> str:
     """Carry out one command; the text to print. AccountError/Refused when refused."""
     if args.command == "ensure-admin":
-        return ensure_admin(accounts, sys.stdin.isatty())
+        return ensure_admin(ctx, sys.stdin.isatty())
     if args.command == "create-user":
         name = check_username(args.username)  # refuse a bad or taken name before asking for a password
-        if accounts.get(name) is not None:
+        if accounts.get_account(ctx, name) is not None:
             raise Refused(f"The username {name} is already taken.")
         password = None if args.sso else read_password(args.password_stdin)
-        account = accounts.create(
-            args.username, role=args.role, display_name=args.name, password=password, by=ACTOR
+        account = accounts.create_account(
+            ctx, args.username, role=args.role, display_name=args.name, password=password, by=CLI
         )
         how = "single sign-on" if password is None else "password"
         return f"Created {account.username} ({account.role}, {how})."
@@ -136,33 +137,31 @@ def run(args: argparse.Namespace, accounts: Accounts) -> str:
         rows = [
             f"{a.username}\t{a.role}\t{'active' if a.active else 'inactive'}\t"
             f"{'password' if a.has_password else 'sso'}\t{a.display_name}"
-            for a in accounts.list()
+            for a in accounts.list_accounts(ctx, by=CLI)
         ]
         return "\n".join(["username\trole\tstatus\tsign-in\tname", *rows])
     if args.command == "set-role":
-        account = accounts.set_role(args.username, args.role, by=ACTOR)
+        account = accounts.set_role(ctx, args.username, args.role, by=CLI)
         return f"{account.username} is now {account.role}."
     if args.command == "set-password":
-        if accounts.get(args.username) is None:  # before asking for a password nobody can use
+        if accounts.get_account(ctx, args.username) is None:  # before asking for a password nobody can use
             raise Refused(f"There is no user {args.username.strip().lower()}.")
-        account = accounts.set_password(args.username, read_password(args.password_stdin), by=ACTOR)
+        account = accounts.set_password(ctx, args.username, read_password(args.password_stdin), by=CLI)
         return f"New password set for {account.username}."
-    account = accounts.set_active(args.username, args.command == "activate", by=ACTOR)
+    account = accounts.set_active(ctx, args.username, args.command == "activate", by=CLI)
     return f"{account.username} is {'active' if account.active else 'deactivated'}."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, run, print; the exit code (argparse itself exits with 2 on a bad command line)."""
     args = parser().parse_args(argv)
-    from medextract.store import Store  # after parsing: --help needs no database
-
     try:
-        store = Store.open(database_url(args.database_url))
+        ctx = Context.open(database_url(args.database_url))
     except Refused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
-        message = run(args, Accounts(store))
+        message = run(args, ctx)
         if message:
             print(message)
     except (AccountError, Refused) as exc:
@@ -172,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nerror: cancelled", file=sys.stderr)
         return 1
     finally:
-        store.close()
+        ctx.close()
     return 0
 
 

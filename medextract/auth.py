@@ -1,8 +1,9 @@
 """Who may do what, and who a signed-in person is: pure rules, no Streamlit, unit-tested.
 
-Roles are ordered: a clerk uploads and reviews; a supervisor also sees records, the export and
-the dashboard and may reopen a verified record; an admin also manages users. A page not listed
-in ``PAGE_ROLE`` is for every role.
+Roles and what each may do are ``medextract.lifecycle``'s (a clerk uploads and reviews; a
+supervisor also sees records, the export and the dashboard and may reopen a verified record; an
+admin also manages users). A page needs the role of the action it is for (``PAGE_ACTION``); a page
+not listed there is for every role. The services check the role again in every operation.
 
 Single sign-on (OIDC) identities come from the ID token's claims. The role is the claim named
 by ``role_claim`` when present, else the role of the account an admin pre-created with the
@@ -16,16 +17,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from medextract import lifecycle
 from medextract.accounts import USERNAME_MAX, Account, normalize_username
-from medextract.models import ROLES
 
-RANK = {role: rank for rank, role in enumerate(ROLES)}  # clerk < supervisor < admin
-PAGE_ROLE: dict[str, str] = {
-    "pages/records.py": "supervisor",
-    "pages/dashboard.py": "supervisor",
-    "pages/admin_users.py": "admin",
+PAGE_ACTION: dict[str, str] = {
+    "pages/records.py": lifecycle.RECORDS,
+    "pages/dashboard.py": lifecycle.DASHBOARD,
+    "pages/admin_users.py": lifecycle.MANAGE_ACCOUNTS,
 }
-ROLE_LABELS = {"clerk": "Clerk", "supervisor": "Supervisor", "admin": "Administrator"}
+PAGE_ROLE: dict[str, str] = {page: lifecycle.ACTION_ROLE[action] for page, action in PAGE_ACTION.items()}
 DEFAULT_ROLE_CLAIM = "medextract_role"
 
 Method = Literal["password", "oidc"]
@@ -44,30 +44,15 @@ class Identity:
     problem: str | None = None
 
 
-def has_role(role: str | None, needed: str) -> bool:
-    """Whether ``role`` includes ``needed`` (admin ⊇ supervisor ⊇ clerk); None has nothing."""
-    return role in RANK and RANK[role] >= RANK[needed]
-
-
 def may_open(role: str | None, page: str) -> bool:
     """Whether ``role`` may use the page at path ``page`` (e.g. "pages/records.py")."""
-    return has_role(role, PAGE_ROLE.get(page, "clerk"))
-
-
-def can_reopen_verified(role: str | None) -> bool:
-    """Reopening a verified record is a supervisor's decision."""
-    return has_role(role, "supervisor")
-
-
-def role_label(role: str | None) -> str:
-    """A role as people call it ("Administrator"); "No role" for None."""
-    return ROLE_LABELS.get(role or "", "No role")
+    return lifecycle.has_role(role, PAGE_ROLE.get(page, lifecycle.CLERK))
 
 
 def needed_role_message(page_role: str) -> str:
     """What a person without the right role is told on a page they may not use."""
-    article = "an" if page_role == "admin" else "a"
-    who = f"{article} {role_label(page_role).lower()}"
+    article = "an" if page_role == lifecycle.ADMIN else "a"
+    who = f"{article} {lifecycle.role_label(page_role).lower()}"
     return f"This page is only for {who}. Ask an administrator if you need it."
 
 
@@ -113,7 +98,7 @@ def sso_identity(
     claimed = claims.get(role_claim)
     if isinstance(claimed, str) and claimed.strip():
         role = claimed.strip().lower()
-        if role in RANK:
+        if role in lifecycle.ROLES:
             return Identity(username, display, role, "oidc")
         return Identity(username, display, None, "oidc", "Your sign-in names a role this app does not know.")
     if account is not None:

@@ -1,4 +1,4 @@
-"""What the store needs to know about document types: field order, labels, validation.
+"""What the services need to know about document types: field order, labels, validation.
 
 The real answers come from the engine (``extraction``), imported lazily so this package imports
 and its tests run without it; tests inject a :class:`StaticCatalog` instead.
@@ -17,7 +17,7 @@ Validator = Callable[[str, str, str], "str | None"]
 
 
 class Catalog(Protocol):
-    """Document types as the store sees them."""
+    """Document types as the services see them."""
 
     def type_names(self) -> list[str]:
         """Every known document type, e.g. ["prescription", "patient_details"]."""
@@ -74,7 +74,7 @@ class EngineCatalog:
     """The catalog the engine defines (``extraction.document_types`` and ``validate_field``)."""
 
     def __init__(self) -> None:
-        import extraction  # lazily: the store must import and run its tests without the engine
+        import extraction  # lazily: medextract must import and run its tests without the engine
 
         self._types = extraction.document_types()
         self._validate = extraction.validate_field

@@ -28,7 +28,7 @@ def _field_order(records: Sequence[VerifiedRecord], doc_type: str, fields: Seque
     if fields is not None:
         return list(fields)
     if records:
-        return list(records[0].values)  # the store builds values in the type's field order
+        return list(records[0].values)  # verified_records builds values in the type's field order
     from medextract.catalog import default_catalog
 
     return default_catalog().field_names(doc_type)

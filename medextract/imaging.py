@@ -1,7 +1,7 @@
 """Page images for the review screen: field boxes drawn on the page, a zoom on one field.
 
 Pure functions on bytes and PIL images (no Streamlit), so they are unit-tested and cached by the
-pages. Boxes are ``(x0, y0, x1, y1)`` in pixels of the page image ``Store.page_image`` returns.
+pages. Boxes are ``(x0, y0, x1, y1)`` in pixels of the page image ``documents.page_image`` returns.
 """
 
 from __future__ import annotations

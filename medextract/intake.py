@@ -1,4 +1,4 @@
-"""Intake: the one path every uploaded file takes before it is stored (the Upload page calls it).
+"""Intake checks: what every uploaded file must pass before it is stored (``services.upload.intake``).
 
 Design: checks that cost nothing run here, at upload time, and refuse the file before anything is
 stored — an empty file, a file over the byte limit, a file that is not a PDF/PNG/JPEG/TIFF by its
@@ -17,9 +17,6 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-
-from medextract.store import Store
-from medextract.views import UploadOutcome
 
 MAX_UPLOAD_MB_ENV = "MEDEXTRACT_MAX_UPLOAD_MB"
 DEFAULT_MAX_UPLOAD_MB = 50  # the same as .streamlit/config.toml server.maxUploadSize
@@ -88,31 +85,6 @@ def check_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> Ref
             "Scan or save the document in one of those formats.",
         )
     return None
-
-
-def intake(
-    store: Store,
-    filename: str | None,
-    data: bytes,
-    *,
-    uploader: str,
-    forced_type: str | None = None,
-    max_bytes: int | None = None,
-) -> UploadOutcome:
-    """Check one uploaded file and store it as "queued", or refuse it with a message naming it.
-
-    Never raises for bad input: every refusal is an ``UploadOutcome`` with ``accepted`` False (and
-    ``duplicate_of`` set for a duplicate). Nothing is stored for a refused file.
-    """
-    name = display_name(filename)
-    refusal = check_upload(name, data, max_bytes=max_bytes)
-    if refusal is not None:
-        return UploadOutcome(None, None, False, refusal.message)
-    outcome = store.add_upload(name, data, uploader=uploader, forced_type=forced_type)
-    if outcome.duplicate_of is not None:
-        # The store's message names the earlier upload; say which of this batch's files it was.
-        return UploadOutcome(None, outcome.duplicate_of, False, f"{name}: duplicate. {outcome.message}")
-    return outcome
 
 
 def _megabytes(size: int) -> str:

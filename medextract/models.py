@@ -26,9 +26,6 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-STATUSES = ("queued", "extracting", "extracted", "in_review", "verified", "rejected", "failed")
-ROLES = ("clerk", "supervisor", "admin")
-
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp that is stored as UTC and read back as an aware UTC datetime.
@@ -76,14 +73,14 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))  # one of ROLES
+    role: Mapped[str] = mapped_column(String(16))  # one of lifecycle.ROLES
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
 
 
 class Document(Base):
-    """One uploaded file and where it is in its life (``status``, one of STATUSES).
+    """One uploaded file and where it is in its life (``status``, one of ``lifecycle.STATUSES``).
 
     ``version`` is bumped by every change a person or the worker makes, so a write based on an
     older read can be refused (optimistic locking). ``extracted_as`` records which type was

@@ -1,4 +1,4 @@
-"""What the store hands to the pages: frozen, plain data, safe to cache and to pass around.
+"""What the services hand to the front ends: frozen, plain data, safe to cache and to pass around.
 
 Timestamps are timezone-aware UTC datetimes. Page numbers and ``FieldView.page`` are 0-based
 indexes into the document's page images; boxes are ``(x0, y0, x1, y1)`` pixels on that image.
@@ -149,7 +149,7 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One line of a document's history (``Store.history``): plain text, to be escaped for display.
+    """One line of a document's history (``audit.history``): plain text, to be escaped for display.
 
     ``action`` is upload, claim, extracted, extraction_failed, edit, verify, reject, reopen,
     reextract or export; ``text`` the detail (for an edit: ``field: 'old' -> 'new'``).

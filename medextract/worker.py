@@ -19,7 +19,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from medextract.store import EngineField, EngineOutput, EnginePage, Job, Store
+from medextract.services import jobs
+from medextract.services.context import Context
+from medextract.services.jobs import EngineField, EngineOutput, EnginePage, Job
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +96,7 @@ def _text(value: Any) -> str:
 
 
 def to_output(result: Any) -> EngineOutput:
-    """The parts of an engine result the store keeps (any object with the result's attributes)."""
+    """The parts of an engine result that are stored (any object with the result's attributes)."""
     fields = [
         EngineField(
             name=name,
@@ -117,11 +119,11 @@ def to_output(result: Any) -> EngineOutput:
 
 
 def process_job(
-    store: Store, job: Job, extract_fn: ExtractFn, engine_errors: tuple[type[BaseException], ...]
+    ctx: Context, job: Job, extract_fn: ExtractFn, engine_errors: tuple[type[BaseException], ...]
 ) -> bool:
     """Extract one claimed document and store the outcome; True when it ended "extracted"."""
     try:
-        return _process_job(store, job, extract_fn, engine_errors)
+        return _process_job(ctx, job, extract_fn, engine_errors)
     finally:
         _announce_progress()
 
@@ -132,11 +134,11 @@ def finished_count() -> int:
     return _finished
 
 
-def wait_for_progress(store: Store, since: int, timeout: float) -> bool:
+def wait_for_progress(ctx: Context, since: int, timeout: float) -> bool:
     """Block until a document finishes after ``since`` (a ``finished_count``) or ``timeout``;
     True when one did. Returns False at once when no worker thread of this process serves
-    ``store`` (a separate worker process cannot wake us: the caller polls instead)."""
-    running = _workers.get(store.url)
+    ``ctx``'s database (a separate worker process cannot wake us: the caller polls instead)."""
+    running = _workers.get(ctx.url)
     if running is None or not running[0].is_alive():
         return False
     with _progress:
@@ -151,7 +153,7 @@ def _announce_progress() -> None:
 
 
 def _process_job(
-    store: Store, job: Job, extract_fn: ExtractFn, engine_errors: tuple[type[BaseException], ...]
+    ctx: Context, job: Job, extract_fn: ExtractFn, engine_errors: tuple[type[BaseException], ...]
 ) -> bool:
     if job.cached:
         return True  # claim_next already re-used the stored extraction of these bytes
@@ -162,14 +164,14 @@ def _process_job(
         output = to_output(result)  # PNG encoding too stays outside the transaction
         encoded = time.perf_counter()
     except engine_errors as exc:
-        store.fail_extraction(job, str(exc) or type(exc).__name__)
+        jobs.fail_extraction(ctx, job, str(exc) or type(exc).__name__)
         return False
     except Exception as exc:  # a bug or a broken file must not stop the queue
         log.exception("extraction of document %s failed unexpectedly", job.document_id)
-        store.fail_extraction(job, f"Unexpected error: {type(exc).__name__}: {exc}")
+        jobs.fail_extraction(ctx, job, f"Unexpected error: {type(exc).__name__}: {exc}")
         return False
     try:
-        saved = store.save_extraction(job, output)
+        saved = jobs.save_extraction(ctx, job, output)
         stages = getattr(result, "stage_seconds", None) or {}
         log.info(
             "document %s: engine %.2f s (%s), encode %.2f s, store %.2f s",
@@ -185,12 +187,14 @@ def _process_job(
         # a restart, be OCR'd and refused again forever. If the database itself is down, this
         # raises too and the loop backs off; the document is re-queued on the next start.
         log.exception("could not store the extraction of document %s", job.document_id)
-        store.fail_extraction(job, f"Unexpected error while storing the result: {type(exc).__name__}: {exc}")
+        jobs.fail_extraction(
+            ctx, job, f"Unexpected error while storing the result: {type(exc).__name__}: {exc}"
+        )
         return False
 
 
 def process_pending(
-    store: Store,
+    ctx: Context,
     *,
     extract_fn: ExtractFn | None = None,
     limit: int | None = None,
@@ -205,18 +209,18 @@ def process_pending(
     errors = _default_engine_errors() if engine_errors is None else engine_errors
     done = 0
     while limit is None or done < limit:
-        job = store.claim_next()
+        job = jobs.claim_next(ctx)
         if job is None:
             break
-        process_job(store, job, extract_fn, errors)
+        process_job(ctx, job, extract_fn, errors)
         done += 1
     return done
 
 
-def _loop(store: Store, stop: threading.Event, wake: threading.Event, extract_fn: ExtractFn | None) -> None:
+def _loop(ctx: Context, stop: threading.Event, wake: threading.Event, extract_fn: ExtractFn | None) -> None:
     """Re-queue what a dead worker left "extracting", then extract until ``stop`` is set."""
     try:
-        requeued = store.requeue_stuck()
+        requeued = jobs.requeue_stuck(ctx)
         if requeued:
             log.warning("re-queued %d document(s) left in 'extracting' by a stopped worker", requeued)
     except Exception:
@@ -230,7 +234,7 @@ def _loop(store: Store, stop: threading.Event, wake: threading.Event, extract_fn
             log.exception("the extraction engine cannot be imported")
     while not stop.is_set():
         try:
-            busy = process_pending(store, extract_fn=extract_fn, limit=1)
+            busy = process_pending(ctx, extract_fn=extract_fn, limit=1)
         except Exception:  # e.g. the database is briefly unreachable: wait and try again
             log.exception("worker iteration failed")
             stop.wait(ERROR_BACKOFF_SECONDS)
@@ -241,36 +245,36 @@ def _loop(store: Store, stop: threading.Event, wake: threading.Event, extract_fn
             wake.clear()
 
 
-def wake_background_worker(store: Store) -> None:
+def wake_background_worker(ctx: Context) -> None:
     """Tell this process's worker a document was just queued, so it starts without waiting for
     its next poll (the clerk watches the clock between upload and fields). No-op without one."""
-    running = _workers.get(store.url)
+    running = _workers.get(ctx.url)
     if running is not None:
         running[2].set()
 
 
-def ensure_background_worker(store: Store, *, extract_fn: ExtractFn | None = None) -> None:
+def ensure_background_worker(ctx: Context, *, extract_fn: ExtractFn | None = None) -> None:
     """Start the daemon thread that extracts queued documents, once per database per process.
 
     Safe to call on every page run and from several threads. On start the thread re-queues
     documents stuck in "extracting" (a worker killed mid-document).
     """
     with _workers_lock:
-        running = _workers.get(store.url)
+        running = _workers.get(ctx.url)
         if running is not None and running[0].is_alive():
             return
         stop, wake = threading.Event(), threading.Event()
         thread = threading.Thread(
-            target=_loop, args=(store, stop, wake, extract_fn), name="medextract-worker", daemon=True
+            target=_loop, args=(ctx, stop, wake, extract_fn), name="medextract-worker", daemon=True
         )
-        _workers[store.url] = (thread, stop, wake)
+        _workers[ctx.url] = (thread, stop, wake)
         thread.start()
 
 
-def stop_background_worker(store: Store, timeout: float = 10.0) -> bool:
+def stop_background_worker(ctx: Context, timeout: float = 10.0) -> bool:
     """Stop this database's worker thread after its current document; True when it has ended."""
     with _workers_lock:
-        running = _workers.pop(store.url, None)
+        running = _workers.pop(ctx.url, None)
     if running is None:
         return True
     thread, stop, wake = running
@@ -294,7 +298,7 @@ def load_engine(spec: str) -> ExtractFn:
     return function  # type: ignore[no-any-return]
 
 
-def run(store: Store, *, extract_fn: ExtractFn | None = None, once: bool = False) -> int:
+def run(ctx: Context, *, extract_fn: ExtractFn | None = None, once: bool = False) -> int:
     """The worker process's main loop; returns how many documents it processed.
 
     Re-queues documents a killed worker left "extracting" (each document's result is stored in one
@@ -305,13 +309,13 @@ def run(store: Store, *, extract_fn: ExtractFn | None = None, once: bool = False
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
-    requeued = store.requeue_stuck()
+    requeued = jobs.requeue_stuck(ctx)
     if requeued:
         log.warning("re-queued %d document(s) left in 'extracting' by a stopped worker", requeued)
     done = 0
     while not stop.is_set():
         try:
-            busy = process_pending(store, extract_fn=extract_fn, limit=1)
+            busy = process_pending(ctx, extract_fn=extract_fn, limit=1)
         except Exception:  # the database is briefly unreachable: wait and try again
             log.exception("worker iteration failed")
             stop.wait(ERROR_BACKOFF_SECONDS)
@@ -334,11 +338,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--once", action="store_true", help="stop when the queue is empty")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    store = Store.open(args.database)
+    ctx = Context.open(args.database)
     try:
-        done = run(store, extract_fn=load_engine(args.engine) if args.engine else None, once=args.once)
+        done = run(ctx, extract_fn=load_engine(args.engine) if args.engine else None, once=args.once)
     finally:
-        store.close()
+        ctx.close()
     log.info("worker stopped after %d document(s)", done)
     return 0
 

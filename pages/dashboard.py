@@ -5,18 +5,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from medextract import ui_runtime, ui_state
+from app import ui_runtime, ui_state
+from medextract import lifecycle
+from medextract.services import records
 
 # Supervisors and admins only: refuse before reading anything, also when opened by URL.
-ui_runtime.require_page_role(ui_runtime.DASHBOARD_PAGE)
+me = ui_runtime.require_page_role(ui_runtime.DASHBOARD_PAGE)
 
-store = ui_runtime.get_store()
-stats = store.dashboard()
+stats = records.dashboard(ui_runtime.get_context(), user=me.username)
 
 st.title("Dashboard")
 
-for column, status in zip(st.columns(len(ui_state.STATUSES)), ui_state.STATUSES, strict=True):
-    column.metric(ui_state.status_label(status), stats.status_counts.get(status, 0))
+for column, status in zip(st.columns(len(lifecycle.STATUSES)), lifecycle.STATUSES, strict=True):
+    column.metric(lifecycle.status_label(status), stats.status_counts.get(status, 0))
 st.metric("Median review time", ui_state.format_seconds(stats.median_review_seconds))
 
 st.subheader("Verified per day")

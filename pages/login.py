@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from medextract import ui_runtime, ui_state
+from app import ui_runtime, ui_state
+from medextract.services import accounts
 
 st.title("Log in to MedExtract")
 
@@ -42,7 +43,7 @@ if submitted:
         st.rerun()
     st.error(problem)
 
-if ui_runtime.get_accounts().active_admins() == 0:
+if accounts.active_admins(ui_runtime.get_context()) == 0:
     st.info(
         "No administrator exists yet. Create the first one on the server with "
         "`python -m medextract create-user --role admin USERNAME`."

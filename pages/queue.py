@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from medextract import ui_runtime, ui_state
-from medextract.store import StoreError, claim_notice
+from app import ui_runtime, ui_state
+from medextract import lifecycle
+from medextract.errors import StoreError
+from medextract.services import queue, review
+from medextract.services.claims import claim_notice
 
-store = ui_runtime.get_store()
+ctx = ui_runtime.get_context()
 user = ui_runtime.current_user()
 
 st.title("Review queue")
 
-counts = store.status_counts()
-for column, status in zip(st.columns(len(ui_state.STATUSES)), ui_state.STATUSES, strict=True):
-    column.metric(ui_state.status_label(status), counts.get(status, 0))
+counts = queue.status_counts(ctx, user=user)
+for column, status in zip(st.columns(len(lifecycle.STATUSES)), lifecycle.STATUSES, strict=True):
+    column.metric(lifecycle.status_label(status), counts.get(status, 0))
 
 if st.button("Review next", key="queue_review_next", type="primary", icon=":material/play_arrow:"):
-    next_id = store.next_for_review(user)
+    next_id = queue.next_for_review(ctx, user=user)
     if next_id is None:
         st.info("Nothing is waiting for review.")
     else:
@@ -26,9 +29,9 @@ if st.button("Review next", key="queue_review_next", type="primary", icon=":mate
 status_filter, type_filter = st.columns(2)
 statuses = status_filter.multiselect(
     "Status",
-    list(ui_state.STATUSES),
-    default=["queued", "extracting", "extracted", "in_review", "failed"],  # all still open
-    format_func=ui_state.status_label,
+    list(lifecycle.STATUSES),
+    default=list(lifecycle.OPEN),  # all still open
+    format_func=lifecycle.status_label,
     key="queue_statuses",
 )
 type_options = [None, *ui_state.doc_type_names(), ui_state.UNKNOWN_TYPE]
@@ -39,7 +42,7 @@ doc_type = type_filter.selectbox(
     key="queue_type",
 )
 
-docs = ui_state.filter_documents(store.documents(), statuses=statuses, doc_type=doc_type)
+docs = ui_state.filter_documents(queue.documents(ctx, user=user), statuses=statuses, doc_type=doc_type)
 if not docs:
     st.info("No documents match these filters.")
 else:
@@ -52,16 +55,18 @@ else:
     chosen = pick.selectbox(
         "Document",
         [d.id for d in docs],
-        format_func={d.id: f"#{d.id} {d.filename} ({ui_state.status_label(d.status)})" for d in docs}.get,
+        format_func={d.id: f"#{d.id} {d.filename} ({lifecycle.status_label(d.status)})" for d in docs}.get,
         key="queue_pick",
     )
     chosen_doc = next(d for d in docs if d.id == chosen)
     if open_button.button("Open", key="queue_open", disabled=chosen is None):
         ui_runtime.open_review(chosen)
     # A failed document keeps its bytes: queueing it again is how a clerk retries after a fix.
-    if retry_button.button("Extract again", key="queue_retry", disabled=chosen_doc.status != "failed"):
+    if retry_button.button(
+        "Extract again", key="queue_retry", disabled=chosen_doc.status != lifecycle.FAILED
+    ):
         try:
-            store.reextract(chosen, doc_type=None, user=user)
+            review.reextract(ctx, chosen, doc_type=None, user=user)
         except StoreError as exc:
             st.error(ui_state.escape_markdown(str(exc)))
         else:

@@ -6,14 +6,15 @@ from datetime import date
 
 import streamlit as st
 
-from medextract import export, ui_runtime, ui_state
+from app import ui_runtime, ui_state
+from medextract import export
+from medextract.services import records as service
 
 ANYONE = "Anyone"
 
 # Supervisors and admins only: refuse before reading anything, also when opened by URL.
-ui_runtime.require_page_role(ui_runtime.RECORDS_PAGE)
-
-store = ui_runtime.get_store()
+me = ui_runtime.require_page_role(ui_runtime.RECORDS_PAGE)
+ctx = ui_runtime.get_context()
 
 st.title("Verified records")
 
@@ -22,14 +23,21 @@ doc_type = type_column.selectbox(
     "Type", ui_state.doc_type_names(), format_func=ui_state.doc_type_label, key="records_type"
 )
 picked_dates = dates_column.date_input("Verified between", value=(), key="records_dates")
-reviewer = reviewer_column.selectbox("Reviewer", [ANYONE, *store.reviewers()], key="records_reviewer")
+reviewer = reviewer_column.selectbox(
+    "Reviewer", [ANYONE, *service.reviewers(ctx, user=me.username)], key="records_reviewer"
+)
 provenance = st.checkbox(
     "Include provenance columns (engine value, corrected, confidence)", key="records_provenance"
 )
 
 date_from, date_to = ui_state.date_bounds(picked_dates)
-records = store.verified_records(
-    doc_type, date_from=date_from, date_to=date_to, reviewer=None if reviewer == ANYONE else reviewer
+records = service.verified_records(
+    ctx,
+    doc_type,
+    user=me.username,
+    date_from=date_from,
+    date_to=date_to,
+    reviewer=None if reviewer == ANYONE else reviewer,
 )
 
 st.caption(f"{len(records)} verified record(s)")
@@ -46,9 +54,10 @@ st.download_button(
     mime="text/csv",
     key="records_download",
     # Audited when clicked (this button renders on every rerun); the ids go into each doc's history.
-    on_click=store.log_export,
-    args=(ui_runtime.current_user(), records),
+    on_click=service.log_export,
+    args=(ctx, records),
     kwargs={
+        "user": me.username,
         "doc_type": doc_type,
         "provenance": provenance,
         "filters": {"date_from": date_from or "", "date_to": date_to or "", "reviewer": reviewer},

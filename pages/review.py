@@ -11,15 +11,17 @@ from typing import Any
 
 import streamlit as st
 
-from medextract import ui_runtime, ui_state
-from medextract.store import StoreError, claim_notice
+from app import ui_runtime, ui_state
+from medextract import lifecycle
+from medextract.errors import StoreError
+from medextract.services import audit, documents, queue, review
+from medextract.services.claims import claim_notice
 
 VERSIONS = "review_versions"  # doc id -> the version the form's values were loaded from
 ERRORS = "review_errors"  # doc id -> {field: validation message} from the last save
 NOTICE = "review_notice"  # (kind, markdown-safe text) shown once after an action
 STALE = "review_stale"  # doc ids whose last save lost a race with someone else's save
 READ_ONLY = "review_read_only"  # doc ids this session saw while someone else held the claim
-SUPERVISOR_ROLES = ("supervisor", "admin")
 REFRESH_SECONDS = 300  # the holder's open refreshes a claim older than this (or a quarter of its life)
 
 for key, default in ((VERSIONS, {}), (ERRORS, {}), (NOTICE, None), (STALE, set()), (READ_ONLY, set())):
@@ -28,18 +30,23 @@ for key, default in ((VERSIONS, {}), (ERRORS, {}), (NOTICE, None), (STALE, set()
 if ui_runtime.REVIEW_DOC not in st.session_state:
     st.session_state[ui_runtime.REVIEW_DOC] = None
 
-store = ui_runtime.get_store()
+ctx = ui_runtime.get_context()
 user = ui_runtime.current_user()
 
 
-def _is_supervisor() -> bool:
-    """Supervisors and admins may reopen verified documents and read a document's history."""
-    return ui_runtime.current_role() in SUPERVISOR_ROLES
+def _may(action: str) -> bool:
+    """Whether to offer ``action`` (reopen, history, take over): the services check it again."""
+    return lifecycle.may(ui_runtime.current_role(), action)
 
 
 def _held_by_other(doc: Any) -> bool:
     """Someone else holds a live claim: this user sees the document read-only."""
-    return doc.status == "in_review" and doc.claimed_by is not None and doc.claimed_by != user
+    return doc.status == lifecycle.IN_REVIEW and doc.claimed_by is not None and doc.claimed_by != user
+
+
+def _refused(exc: StoreError) -> None:
+    """Show a refusal from the services (e.g. PermissionDenied) after the action."""
+    st.session_state[NOTICE] = ("error", ui_state.escape_markdown(str(exc)))
 
 
 # --- actions (button callbacks) -----------------------------------------------------------------
@@ -47,11 +54,11 @@ def _held_by_other(doc: Any) -> bool:
 
 def _values(doc_id: int) -> dict[str, str]:
     """The form's current values for the open document."""
-    return ui_state.form_values(doc_id, store.document(doc_id).fields, st.session_state)
+    return ui_state.form_values(doc_id, documents.get(ctx, doc_id, user=user).fields, st.session_state)
 
 
 def _after_save(doc_id: int, result: Any) -> bool:
-    """Remember the new version and the field errors; on a refused save show the store's message
+    """Remember the new version and the field errors; on a refused save show the service's message
     and flag a stale one (edits stay in the form). True when the save went through."""
     st.session_state[ERRORS][doc_id] = dict(result.errors)
     if result.ok:
@@ -59,14 +66,14 @@ def _after_save(doc_id: int, result: Any) -> bool:
         st.session_state[STALE].discard(doc_id)
         return True
     st.session_state[NOTICE] = ("error", ui_state.escape_markdown(result.message))
-    if store.document(doc_id).version != st.session_state[VERSIONS].get(doc_id):
+    if documents.get(ctx, doc_id, user=user).version != st.session_state[VERSIONS].get(doc_id):
         st.session_state[STALE].add(doc_id)
     return False
 
 
 def _open_next(done: str) -> None:
     """Move on to the oldest waiting document, or back to the picker when the queue is empty."""
-    next_id = store.next_for_review(user)
+    next_id = queue.next_for_review(ctx, user=user)
     st.session_state[ui_runtime.REVIEW_DOC] = next_id
     tail = f" Opened document #{next_id}." if next_id is not None else " Nothing else is waiting."
     st.session_state[NOTICE] = ("success", done + tail)
@@ -74,9 +81,13 @@ def _open_next(done: str) -> None:
 
 def save_draft(doc_id: int) -> None:
     """Store the form as a draft; the document stays claimed by this user."""
-    result = store.save_draft(
-        doc_id, _values(doc_id), user=user, expected_version=st.session_state[VERSIONS][doc_id]
-    )
+    try:
+        result = review.save_draft(
+            ctx, doc_id, _values(doc_id), user=user, expected_version=st.session_state[VERSIONS][doc_id]
+        )
+    except StoreError as exc:
+        _refused(exc)
+        return
     if _after_save(doc_id, result):
         problems = " Some fields need fixing before it can be verified." if result.errors else ""
         st.session_state[NOTICE] = ("success", "Draft saved." + problems)
@@ -84,9 +95,13 @@ def save_draft(doc_id: int) -> None:
 
 def verify_and_next(doc_id: int) -> None:
     """Verify the form's values, then open the next waiting document."""
-    result = store.verify(
-        doc_id, _values(doc_id), user=user, expected_version=st.session_state[VERSIONS][doc_id]
-    )
+    try:
+        result = review.verify(
+            ctx, doc_id, _values(doc_id), user=user, expected_version=st.session_state[VERSIONS][doc_id]
+        )
+    except StoreError as exc:
+        _refused(exc)
+        return
     if _after_save(doc_id, result):
         _open_next(f"Verified document #{doc_id}.")
 
@@ -97,14 +112,20 @@ def reject(doc_id: int) -> None:
     if not reason:
         st.session_state[NOTICE] = ("error", "Type the reason for rejecting the document.")
         return
-    result = store.reject(doc_id, reason, user=user, expected_version=st.session_state[VERSIONS][doc_id])
+    try:
+        result = review.reject(
+            ctx, doc_id, reason, user=user, expected_version=st.session_state[VERSIONS][doc_id]
+        )
+    except StoreError as exc:
+        _refused(exc)
+        return
     if _after_save(doc_id, result):
         _open_next(f"Rejected document #{doc_id}.")
 
 
 def reload_latest(doc_id: int) -> None:
     """Throw away this user's edits and load what is stored now."""
-    for name in store.document(doc_id).fields:
+    for name in documents.get(ctx, doc_id, user=user).fields:
         st.session_state.pop(ui_state.field_key(doc_id, name), None)
     st.session_state[VERSIONS].pop(doc_id, None)
     st.session_state[ERRORS].pop(doc_id, None)
@@ -113,13 +134,13 @@ def reload_latest(doc_id: int) -> None:
 
 def keep_mine(doc_id: int) -> None:
     """Keep this user's edits and save them over the newer version on the next save."""
-    st.session_state[VERSIONS][doc_id] = store.document(doc_id).version
+    st.session_state[VERSIONS][doc_id] = documents.get(ctx, doc_id, user=user).version
     st.session_state[STALE].discard(doc_id)
 
 
 def show_field_page(doc_id: int) -> None:
     """Selecting a field turns the page selector to the page the field was read from."""
-    doc = store.document(doc_id)
+    doc = documents.get(ctx, doc_id, user=user)
     page = ui_state.page_of_field(doc.fields, st.session_state.get(f"review_focus_{doc_id}"), -1)
     if page >= 0 and doc.pages > 1:
         st.session_state[f"review_page_{doc_id}"] = page
@@ -129,9 +150,9 @@ def extract_again(doc_id: int) -> None:
     """Queue the document again as the type the clerk chose (the engine guessed wrong)."""
     choice = st.session_state.get(f"review_retype_{doc_id}", ui_state.AUTO_TYPE)
     try:
-        store.reextract(doc_id, doc_type=ui_state.forced_type(choice), user=user)
+        review.reextract(ctx, doc_id, doc_type=ui_state.forced_type(choice), user=user)
     except StoreError as exc:
-        st.session_state[NOTICE] = ("error", ui_state.escape_markdown(str(exc)))
+        _refused(exc)
         return
     reload_latest(doc_id)
     st.session_state[ui_runtime.REVIEW_DOC] = None
@@ -142,18 +163,29 @@ def extract_again(doc_id: int) -> None:
 def reopen(doc_id: int) -> None:
     """Supervisor: send a verified document back to "in_review" with the typed reason."""
     reason = st.session_state.get(f"review_reopen_reason_{doc_id}", "").strip()
-    if not _is_supervisor():
-        st.session_state[NOTICE] = ("error", "Only a supervisor can reopen a verified document.")
-        return
     if not reason:
         st.session_state[NOTICE] = ("error", "Type the reason for reopening the document.")
         return
-    result = store.reopen(doc_id, user=user, reason=reason)
+    try:  # only a supervisor may: the service refuses anyone else
+        result = review.reopen(ctx, doc_id, user=user, reason=reason)
+    except StoreError as exc:
+        _refused(exc)
+        return
     if result.ok:
         reload_latest(doc_id)
         st.session_state[NOTICE] = ("success", f"Document #{doc_id} is back in review.")
     else:
         st.session_state[NOTICE] = ("error", ui_state.escape_markdown(result.message))
+
+
+def take_over(doc_id: int) -> None:
+    """Supervisor: take the document from the reviewer holding it, with what is stored now."""
+    try:
+        review.take_over(ctx, doc_id, user=user)
+    except StoreError as exc:
+        _refused(exc)
+        return
+    st.session_state[NOTICE] = ("success", f"You now hold document #{doc_id}.")
 
 
 def open_doc(doc_id: int | None) -> None:
@@ -167,11 +199,11 @@ def open_doc(doc_id: int | None) -> None:
 def picker() -> None:
     """Shown when no document is open: the next waiting one, or any reviewable one."""
     st.title("Review")
-    waiting = [d for d in store.documents() if ui_state.can_review(d.status)]
+    waiting = queue.documents(ctx, user=user, status=lifecycle.REVIEWABLE)
     if not waiting:
         st.info("Nothing is waiting for review. Upload documents on the Upload page.")
         return
-    next_id = store.next_for_review(user)
+    next_id = queue.next_for_review(ctx, user=user)
     st.button(
         "Review next",
         key="review_next",
@@ -180,7 +212,7 @@ def picker() -> None:
         args=(next_id,),
         disabled=next_id is None,
     )
-    labels = {d.id: f"#{d.id} {d.filename} ({ui_state.status_label(d.status)})" for d in waiting}
+    labels = {d.id: f"#{d.id} {d.filename} ({lifecycle.status_label(d.status)})" for d in waiting}
     chosen = st.selectbox("Or open", list(labels), format_func=labels.get, key="review_pick")
     st.button("Open", key="review_open", on_click=open_doc, args=(chosen,))
 
@@ -193,24 +225,24 @@ def _needs_claim(doc: Any) -> bool:
 
     Reruns happen on every keystroke; skipping the write when nothing would change keeps them cheap.
     """
-    if doc.status == "extracted" or (doc.status == "in_review" and doc.claimed_by is None):
+    if doc.status == lifecycle.EXTRACTED or (doc.status == lifecycle.IN_REVIEW and doc.claimed_by is None):
         return True
-    if doc.status != "in_review" or doc.claimed_by != user or doc.claimed_at is None:
+    if doc.status != lifecycle.IN_REVIEW or doc.claimed_by != user or doc.claimed_at is None:
         return False
-    refresh_after = min(timedelta(seconds=REFRESH_SECONDS), store.claim_timeout / 4)
+    refresh_after = min(timedelta(seconds=REFRESH_SECONDS), ctx.claim_timeout / 4)
     return datetime.now(UTC) - doc.claimed_at > refresh_after
 
 
 def claim(doc_id: int) -> Any:
     """The document, claimed for this user when it is waiting; None when it does not exist."""
     try:
-        doc = store.document(doc_id)
+        doc = documents.get(ctx, doc_id, user=user)
     except LookupError:
         return None
     if _needs_claim(doc):
         # Claims (or refreshes this user's claim, or takes over an expired one); another's live
         # claim comes back unchanged and the page shows the document read-only.
-        doc = store.start_review(doc_id, user=user)
+        doc = review.start_review(ctx, doc_id, user=user)
     keys = [ui_state.field_key(doc_id, name) for name in doc.fields]
     if _held_by_other(doc):
         st.session_state[READ_ONLY].add(doc_id)
@@ -234,7 +266,7 @@ def header(doc: Any) -> None:
     st.title(f"Review #{doc.id}: {ui_state.escape_markdown(doc.filename)}")
     facts = [
         ui_state.doc_type_label(doc.doc_type),
-        ui_state.status_label(doc.status),
+        lifecycle.status_label(doc.status),
         f"{doc.pages or 0} page(s)",
         f"{ui_state.flagged_count(doc.fields.values())} field(s) to check",
     ]
@@ -245,7 +277,7 @@ def header(doc: Any) -> None:
         (st.success if kind == "success" else st.error)(text)
         st.session_state[NOTICE] = None
     if _held_by_other(doc):
-        minutes = round(store.claim_timeout.total_seconds() / 60)
+        minutes = round(ctx.claim_timeout.total_seconds() / 60)
         st.warning(
             ui_state.escape_markdown(
                 f"Read only: this document is {claim_notice(doc.claimed_by, doc.claimed_at)}. "
@@ -253,15 +285,17 @@ def header(doc: Any) -> None:
             ),
             icon=":material/lock:",
         )
-    if doc.status == "rejected":
+        if _may(lifecycle.TAKE_OVER):
+            st.button("Take over", key=f"review_take_over_{doc.id}", on_click=take_over, args=(doc.id,))
+    if doc.status == lifecycle.REJECTED:
         st.error(f"Rejected: {ui_state.escape_markdown(doc.reject_reason or '')}")
-    if doc.status == "failed":
+    if doc.status == lifecycle.FAILED:
         st.error(f"Extraction failed: {ui_state.escape_markdown(doc.error or '')}")
 
 
 def page_view(doc: Any) -> None:
     """The page image with every field's box; flagged fields and the selected field stand out."""
-    if not doc.pages or doc.status in ("queued", "extracting"):
+    if not doc.pages or not lifecycle.extraction_finished(doc.status):
         st.info("The page image appears once the engine has read the document.")
         return
     names = list(doc.fields)
@@ -297,7 +331,7 @@ def page_view(doc: Any) -> None:
 
 def form(doc: Any) -> None:
     """One widget per field, prefilled; the engine's doubts and the validation errors beside them."""
-    editable = ui_state.can_review(doc.status) and not _held_by_other(doc)
+    editable = lifecycle.can(lifecycle.SAVE, doc.status) and not _held_by_other(doc)
     errors = st.session_state[ERRORS].get(doc.id, {})
     for name, f in doc.fields.items():
         key = ui_state.field_key(doc.id, name)
@@ -318,11 +352,11 @@ def form(doc: Any) -> None:
         st.info("The engine did not recognise this document's type, so it has no fields.")
     if editable:
         actions(doc)
-    if editable or doc.status == "failed":
+    if editable or doc.status == lifecycle.FAILED:
         retype(doc)
-    if doc.status == "verified" and _is_supervisor():
+    if lifecycle.can(lifecycle.REOPEN, doc.status) and _may(lifecycle.REOPEN):
         reopen_box(doc)
-    if _is_supervisor():
+    if _may(lifecycle.HISTORY):
         history(doc)
 
 
@@ -336,7 +370,7 @@ def reopen_box(doc: Any) -> None:
 def history(doc: Any) -> None:
     """Everything that happened to the document, oldest first, as plain text (never markdown)."""
     with st.expander("History"):
-        entries = store.history(doc.id)
+        entries = audit.history(ctx, doc.id, user=user)
         lines = [f"{e.at:%Y-%m-%d %H:%M:%S} UTC  {e.user}  {e.action}  {e.text}" for e in entries]
         st.text("\n".join(lines) if lines else "No history yet.")
 
@@ -384,7 +418,7 @@ def retype(doc: Any) -> None:
         )
 
 
-def review(doc_id: int) -> None:
+def show_review(doc_id: int) -> None:
     """The review screen of one document."""
     doc = claim(doc_id)
     if doc is None:
@@ -409,4 +443,4 @@ if st.session_state[ui_runtime.REVIEW_DOC] is None:
         st.session_state[NOTICE] = None
     picker()
 else:
-    review(st.session_state[ui_runtime.REVIEW_DOC])
+    show_review(st.session_state[ui_runtime.REVIEW_DOC])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from medextract import intake, ui_runtime, ui_state, worker
+from app import ui_runtime, ui_state
+from medextract import lifecycle, worker
+from medextract.services import documents, upload
 
 UPLOADED = "upload_sent"  # upload_key -> (document id or None, message): files already sent
 HIDDEN = "upload_hidden"  # upload keys whose lines the clerk cleared (still sent, never again)
@@ -19,7 +21,7 @@ if UPLOADED not in st.session_state:
 if HIDDEN not in st.session_state:
     st.session_state[HIDDEN] = set()
 
-store = ui_runtime.get_store()
+ctx = ui_runtime.get_context()
 user = ui_runtime.current_user()
 
 st.title("Upload documents")
@@ -39,19 +41,19 @@ files = st.file_uploader(
     key="upload_files",
 )
 
-# The uploader keeps its files across reruns: send each one to the store only once. Storing the
+# The uploader keeps its files across reruns: upload each one only once. Storing the
 # bytes is quick; extraction happens in the background worker, never in this script.
 for file in files or []:
     key = ui_state.upload_key(file.name, file.size, getattr(file, "file_id", None))
     if key in st.session_state[UPLOADED]:
         continue
     # intake refuses empty, oversized and non-document files before storing (same path as the tests).
-    outcome = intake.intake(
-        store, file.name, file.getvalue(), uploader=user, forced_type=ui_state.forced_type(choice)
+    outcome = upload.intake(
+        ctx, file.name, file.getvalue(), uploader=user, forced_type=ui_state.forced_type(choice)
     )
     st.session_state[UPLOADED][key] = (outcome.document_id if outcome.accepted else None, outcome.message)
     if outcome.accepted:
-        worker.wake_background_worker(store)
+        worker.wake_background_worker(ctx)
 
 
 def _shown() -> list[tuple[int | None, str]]:
@@ -66,7 +68,7 @@ def _sent_documents() -> list[int]:
 
 
 def _refused_messages() -> list[str]:
-    """The store's messages for files it did not queue (duplicates, unreadable files)."""
+    """The messages for files that were not queued (duplicates, unreadable files)."""
     return [message for doc_id, message in _shown() if doc_id is None]
 
 
@@ -75,7 +77,7 @@ def progress(polling: bool) -> None:
     finished_before = worker.finished_count()
     for message in _refused_messages():
         st.warning(ui_state.escape_markdown(message), icon=":material/content_copy:")
-    docs = [store.document(doc_id) for doc_id in _sent_documents()]
+    docs = [documents.get(ctx, doc_id, user=user) for doc_id in _sent_documents()]
     for doc in docs:
         kind, text = ui_state.upload_status_line(doc)
         line, action = st.columns([5, 1], vertical_alignment="center")
@@ -87,11 +89,13 @@ def progress(polling: bool) -> None:
             else:
                 st.info(text, icon=":material/hourglass_top:")
         with action:
-            if ui_state.can_review(doc.status) and st.button("Review now", key=f"upload_review_{doc.id}"):
+            if lifecycle.can(lifecycle.CLAIM, doc.status) and st.button(
+                "Review now", key=f"upload_review_{doc.id}"
+            ):
                 ui_runtime.open_review(doc.id)
     if not ui_state.all_finished(docs):
         st.caption("The engine keeps working if you close this tab.")
-        if polling and worker.wait_for_progress(store, finished_before, WAIT_SECONDS):
+        if polling and worker.wait_for_progress(ctx, finished_before, WAIT_SECONDS):
             st.rerun(scope="app")  # a document finished: show it (and its Review button) now
     elif polling:
         # A full rerun re-creates the fragment without run_every: an idle page stops polling.
@@ -100,7 +104,7 @@ def progress(polling: bool) -> None:
 
 def _pending() -> bool:
     """Whether any document of this session is still waiting for the engine."""
-    return not ui_state.all_finished(store.document(doc_id) for doc_id in _sent_documents())
+    return not ui_state.all_finished(documents.get(ctx, doc_id, user=user) for doc_id in _sent_documents())
 
 
 def clear_list() -> None:

@@ -1,4 +1,4 @@
-"""Helpers for the review app's AppTest tests: a temporary database seeded through the Store API.
+"""Helpers for the review app's AppTest tests: a temporary database seeded through the services.
 
 Documents are extracted by ``worker.process_pending`` with a fake engine, so these tests need no
 tesseract and never wait on OCR; the background worker is switched off for the app under test.
@@ -17,6 +17,9 @@ from streamlit.testing.v1 import AppTest
 
 from extraction import ExtractionResult, FieldResult, UnreadableDocumentError
 from extraction.doctypes import document_types
+from medextract.services import accounts, upload
+from medextract.services.context import Context
+from tests.test_store_support import FAST_HASHER, SYSTEM, TEAM, add_people
 
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "streamlit_app.py"
@@ -34,13 +37,13 @@ PRESCRIPTION = {
 FIELD_HEIGHT = 80
 
 
-def open_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A Store on a fresh SQLite database in tmp_path, the same one the app under test opens."""
-    store_module = pytest.importorskip("medextract.store", reason="the storage layer is not there yet")
+def open_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Context:
+    """A service Context on a fresh SQLite database in tmp_path, the same one the app under test
+    opens. It has no accounts yet: ``seed`` adds the team, ``login_state`` the signed-in person."""
     monkeypatch.setenv("MEDEXTRACT_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("MEDEXTRACT_BACKGROUND_WORKER", "0")
-    return store_module.Store.open()
+    return Context.open()
 
 
 def page_png(pages: int = 1) -> list[Image.Image]:
@@ -95,23 +98,28 @@ def fake_extract(
     return extract
 
 
-def process(store: Any, extract_fn: Callable[..., Any]) -> int:
+def process(ctx: Any, extract_fn: Callable[..., Any]) -> int:
     """Run the worker once over every queued document, with a fake engine."""
     from medextract import worker
 
-    return worker.process_pending(store, extract_fn=extract_fn)
+    return worker.process_pending(ctx, extract_fn=extract_fn)
 
 
 def seed(
-    store: Any, count: int = 1, *, name: str = "rx", extract_fn: Callable[..., Any] | None = None
+    ctx: Any, count: int = 1, *, name: str = "rx", extract_fn: Callable[..., Any] | None = None
 ) -> list[int]:
-    """Upload ``count`` distinct documents and extract them with a fake engine; their ids."""
+    """Upload ``count`` distinct documents and extract them with a fake engine; their ids.
+
+    Makes the accounts of TEAM first (clerks seed, clerk, uma, vic, ana, bob; sue the supervisor)
+    where missing: the services act only for people who have one.
+    """
+    add_people(ctx, TEAM)
     ids = []
     for index in range(count):
-        outcome = store.add_upload(f"{name}_{index}.png", _unique_png(name, index), uploader="seed")
+        outcome = upload.add_upload(ctx, f"{name}_{index}.png", _unique_png(name, index), uploader="seed")
         assert outcome.accepted, outcome.message
         ids.append(outcome.document_id)
-    process(store, extract_fn or fake_extract())
+    process(ctx, extract_fn or fake_extract())
     return ids
 
 
@@ -131,18 +139,17 @@ def login_state(user: str = "clerk", role: str = "admin", *, url: str | None = N
     default as ``open_store`` set it up): the app looks the account up on every run and never
     trusts session state alone.
     """
-    from medextract.accounts import Accounts
-    from medextract.store import Store
-
-    store = Store.open(url)
+    ctx = Context.open(url, hasher=FAST_HASHER)
     try:
-        accounts = Accounts(store)
-        if accounts.get(user) is None:
-            accounts.create(user, role=role, by="test", password="test password 123")
+        account = accounts.get_account(ctx, user)
+        if account is None:
+            accounts.create_account(ctx, user, role=role, by=SYSTEM, password="test password 123")
         else:
-            accounts.set_role(user, role, by="test")
+            accounts.set_role(ctx, user, role, by=SYSTEM)
+            if not account.has_password:  # one of seed()'s team: a password sign-in needs one
+                accounts.set_password(ctx, user, "test password 123", by=SYSTEM)
     finally:
-        store.close()
+        ctx.close()
     return {"user": user, "auth_method": "password"}
 
 

@@ -64,18 +64,27 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def clock():  # type: ignore[no-untyped-def]
-    """A hand-moved clock for the store (see tests/test_store_support.py)."""
+    """A hand-moved clock for the services (see tests/test_store_support.py)."""
     from tests.test_store_support import FakeClock
 
     return FakeClock()
 
 
 @pytest.fixture
-def store(database_url: str, clock):  # type: ignore[no-untyped-def]
-    """A migrated Store on a new database, with the fake catalog and clock."""
-    from medextract.store import Store
-    from tests.test_store_support import CATALOG
+def bare_ctx(database_url: str, clock):  # type: ignore[no-untyped-def]
+    """A service Context on a new, migrated database with the fake catalog and clock; no accounts."""
+    from medextract.services.context import Context
+    from tests.test_store_support import CATALOG, FAST_HASHER
 
-    opened = Store.open(database_url, catalog=CATALOG, clock=clock)
+    opened = Context.open(database_url, catalog=CATALOG, clock=clock, hasher=FAST_HASHER)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def ctx(bare_ctx):  # type: ignore[no-untyped-def]
+    """``bare_ctx`` with the tests' people: clerks uma, vic, wes, sue the supervisor, ada the admin."""
+    from tests.test_store_support import CAST, add_people
+
+    add_people(bare_ctx, CAST)
+    return bare_ctx

@@ -7,17 +7,18 @@ from typing import Any
 
 import pytest
 
-from tests.app_support import app, fake_extract, open_store, seed, texts
+from medextract.services import review
+from tests.app_support import app, fake_extract, open_context, seed, texts
 
 DASHBOARD = "pages/dashboard.py"
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    return open_store(tmp_path, monkeypatch)
+def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    return open_context(tmp_path, monkeypatch)
 
 
-def test_empty_dashboard(store: Any) -> None:
+def test_empty_dashboard(ctx: Any) -> None:
     at = app(DASHBOARD)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Verified"] == "0"
@@ -25,12 +26,12 @@ def test_empty_dashboard(store: Any) -> None:
     assert "Nothing verified yet." in texts(at)
 
 
-def test_dashboard_counts_and_corrections(store: Any) -> None:
-    first, _ = seed(store, 2)
-    seed(store, 1, name="bad", extract_fn=fake_extract(fail="unreadable"))
-    doc = store.start_review(first, user="ana")
+def test_dashboard_counts_and_corrections(ctx: Any) -> None:
+    first, _ = seed(ctx, 2)
+    seed(ctx, 1, name="bad", extract_fn=fake_extract(fail="unreadable"))
+    doc = review.start_review(ctx, first, user="ana")
     values = {name: f.value for name, f in doc.fields.items()} | {"refills": "4"}
-    assert store.verify(first, values, user="ana", expected_version=doc.version).ok
+    assert review.verify(ctx, first, values, user="ana", expected_version=doc.version).ok
     at = app(DASHBOARD)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Verified"] == "1"

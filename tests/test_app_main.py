@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from medextract import ui_runtime
-from tests.app_support import APP, app, login_state, open_store, seed
+from app import ui_runtime
+from medextract.services import review, upload
+from tests.app_support import APP, app, login_state, open_context, seed
 
 PAGES = [
     ui_runtime.UPLOAD_PAGE,
@@ -21,25 +22,25 @@ PAGES = [
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    return open_store(tmp_path, monkeypatch)
+def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    return open_context(tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_an_empty_database(store: Any, page: str) -> None:
+def test_every_page_runs_on_an_empty_database(ctx: Any, page: str) -> None:
     at = app(page)
     assert at.title, f"{page} shows no title"
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_with_documents_in_every_state(store: Any, page: str) -> None:
-    first, second, third = seed(store, 3)
-    doc = store.start_review(first, user="ana")
-    assert store.verify(first, {}, user="ana", expected_version=doc.version).ok
-    doc = store.start_review(second, user="ana")
-    assert store.reject(second, "blurred", user="ana", expected_version=doc.version).ok
-    store.start_review(third, user="bob")
-    store.add_upload("queued.png", b"waiting", uploader="clerk")
+def test_every_page_runs_with_documents_in_every_state(ctx: Any, page: str) -> None:
+    first, second, third = seed(ctx, 3)
+    doc = review.start_review(ctx, first, user="ana")
+    assert review.verify(ctx, first, {}, user="ana", expected_version=doc.version).ok
+    doc = review.start_review(ctx, second, user="ana")
+    assert review.reject(ctx, second, "blurred", user="ana", expected_version=doc.version).ok
+    review.start_review(ctx, third, user="bob")
+    upload.add_upload(ctx, "queued.png", b"waiting", uploader="clerk")
     app(page)
 
 
@@ -50,13 +51,13 @@ def waiting_count(at: AppTest) -> str:
 def test_secrets_database_url_wins_over_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from medextract.store import Store
+    from medextract.services.context import Context
 
     env_url = f"sqlite:///{tmp_path / 'env.db'}"
     secret_url = f"sqlite:///{tmp_path / 'secret.db'}"
-    open_store(tmp_path, monkeypatch)
-    seed(Store.open(env_url), 1)
-    seed(Store.open(secret_url), 2)
+    open_context(tmp_path, monkeypatch)
+    seed(Context.open(env_url), 1)
+    seed(Context.open(secret_url), 2)
     monkeypatch.setenv("DATABASE_URL", env_url)
 
     at = AppTest.from_file(str(APP), default_timeout=30)
@@ -75,6 +76,6 @@ def test_secrets_database_url_wins_over_the_environment(
     assert waiting_count(at) == "2"
 
 
-def test_the_sidebar_names_the_current_user(store: Any) -> None:
+def test_the_sidebar_names_the_current_user(ctx: Any) -> None:
     assert "Signed in as clerk" in [c.value for c in app().sidebar.caption]
     assert "Signed in as ana" in [c.value for c in app(user="ana").sidebar.caption]

@@ -7,23 +7,24 @@ from typing import Any
 
 import pytest
 
-from tests.app_support import app, fake_extract, open_store, seed, texts
+from medextract.services import documents
+from tests.app_support import app, fake_extract, open_context, seed, texts
 
 QUEUE = "pages/queue.py"
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    return open_store(tmp_path, monkeypatch)
+def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    return open_context(tmp_path, monkeypatch)
 
 
 def metrics(at: Any) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_counts_per_status_and_the_table_oldest_first(store: Any) -> None:
-    first, second = seed(store, 2)
-    seed(store, 1, name="broken", extract_fn=fake_extract(fail="unreadable scan"))
+def test_counts_per_status_and_the_table_oldest_first(ctx: Any) -> None:
+    first, second = seed(ctx, 2)
+    seed(ctx, 1, name="broken", extract_fn=fake_extract(fail="unreadable scan"))
     at = app(QUEUE)
     counts = metrics(at)
     assert counts["Waiting for review"] == "2"
@@ -35,9 +36,9 @@ def test_counts_per_status_and_the_table_oldest_first(store: Any) -> None:
     assert table["error"].iloc[2] == "unreadable scan"
 
 
-def test_filters_by_status_and_type(store: Any) -> None:
-    seed(store, 2)
-    seed(store, 1, name="rec", extract_fn=fake_extract(doc_type="patient_details", values={}))
+def test_filters_by_status_and_type(ctx: Any) -> None:
+    seed(ctx, 2)
+    seed(ctx, 1, name="rec", extract_fn=fake_extract(doc_type="patient_details", values={}))
     at = app(QUEUE)
     at.selectbox(key="queue_type").select("patient_details").run()
     assert list(at.dataframe[0].value["type"]) == ["Patient medical record"]
@@ -46,8 +47,8 @@ def test_filters_by_status_and_type(store: Any) -> None:
     assert "No documents match" in texts(at)
 
 
-def test_review_next_opens_the_oldest_waiting_document(store: Any) -> None:
-    first, _ = seed(store, 2)
+def test_review_next_opens_the_oldest_waiting_document(ctx: Any) -> None:
+    first, _ = seed(ctx, 2)
     at = app(QUEUE)
     at.button(key="queue_review_next").click().run()
     assert not at.exception
@@ -55,23 +56,23 @@ def test_review_next_opens_the_oldest_waiting_document(store: Any) -> None:
     assert f"Review #{first}" in texts(at)
 
 
-def test_review_next_with_an_empty_queue_says_so(store: Any) -> None:
+def test_review_next_with_an_empty_queue_says_so(ctx: Any) -> None:
     at = app(QUEUE)
     at.button(key="queue_review_next").click().run()
     assert "Nothing is waiting for review." in texts(at)
 
 
-def test_a_failed_document_can_be_extracted_again(store: Any) -> None:
-    [doc_id] = seed(store, 1, extract_fn=fake_extract(fail="tesseract timed out"))
+def test_a_failed_document_can_be_extracted_again(ctx: Any) -> None:
+    [doc_id] = seed(ctx, 1, extract_fn=fake_extract(fail="tesseract timed out"))
     at = app(QUEUE)
     at.selectbox(key="queue_pick").select(doc_id).run()
     at.button(key="queue_retry").click().run()
     assert not at.exception
-    assert store.document(doc_id).status == "queued"
+    assert documents.get(ctx, doc_id, user="uma").status == "queued"
 
 
-def test_open_a_chosen_document(store: Any) -> None:
-    _, second = seed(store, 2)
+def test_open_a_chosen_document(ctx: Any) -> None:
+    _, second = seed(ctx, 2)
     at = app(QUEUE)
     at.selectbox(key="queue_pick").select(second).run()
     at.button(key="queue_open").click().run()

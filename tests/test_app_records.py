@@ -12,28 +12,29 @@ from typing import Any
 
 import pytest
 
-from tests.app_support import app, open_store, seed, texts
+from medextract.services import review
+from tests.app_support import app, open_context, seed, texts
 
 RECORDS = "pages/records.py"
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    return open_store(tmp_path, monkeypatch)
+def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    return open_context(tmp_path, monkeypatch)
 
 
-def verify(store: Any, doc_id: int, user: str, **changes: str) -> None:
-    doc = store.start_review(doc_id, user=user)
+def verify(ctx: Any, doc_id: int, user: str, **changes: str) -> None:
+    doc = review.start_review(ctx, doc_id, user=user)
     values = {name: f.value for name, f in doc.fields.items()} | changes
-    result = store.verify(doc_id, values, user=user, expected_version=doc.version)
+    result = review.verify(ctx, doc_id, values, user=user, expected_version=doc.version)
     assert result.ok, (result.message, result.errors)
 
 
 @pytest.fixture
-def verified(store: Any) -> list[int]:
-    first, second, _waiting = seed(store, 3)
-    verify(store, first, "ana", patient_name="Ann Other")
-    verify(store, second, "bob")
+def verified(ctx: Any) -> list[int]:
+    first, second, _waiting = seed(ctx, 3)
+    verify(ctx, first, "ana", patient_name="Ann Other")
+    verify(ctx, second, "bob")
     return [first, second]
 
 
@@ -56,7 +57,7 @@ def csv_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 
 def test_verified_records_are_listed_and_offered_as_csv(
-    store: Any, verified: list[int], csv_calls: list[dict[str, Any]]
+    ctx: Any, verified: list[int], csv_calls: list[dict[str, Any]]
 ) -> None:
     at = app(RECORDS)
     at.selectbox(key="records_type").select("prescription").run()
@@ -70,7 +71,7 @@ def test_verified_records_are_listed_and_offered_as_csv(
 
 
 def test_provenance_checkbox_adds_the_columns_to_table_and_csv(
-    store: Any, verified: list[int], csv_calls: list[dict[str, Any]]
+    ctx: Any, verified: list[int], csv_calls: list[dict[str, Any]]
 ) -> None:
     at = app(RECORDS)
     at.selectbox(key="records_type").select("prescription").run()
@@ -79,7 +80,7 @@ def test_provenance_checkbox_adds_the_columns_to_table_and_csv(
     assert csv_calls[-1]["provenance"] is True
 
 
-def test_reviewer_and_date_filters(store: Any, verified: list[int], csv_calls: list[dict[str, Any]]) -> None:
+def test_reviewer_and_date_filters(ctx: Any, verified: list[int], csv_calls: list[dict[str, Any]]) -> None:
     at = app(RECORDS)
     at.selectbox(key="records_type").select("prescription").run()
     assert at.selectbox(key="records_reviewer").options == ["Anyone", "ana", "bob"]
@@ -93,7 +94,7 @@ def test_reviewer_and_date_filters(store: Any, verified: list[int], csv_calls: l
     assert csv_calls[-1]["ids"] == []
 
 
-def test_no_records_of_a_type(store: Any, verified: list[int]) -> None:
+def test_no_records_of_a_type(ctx: Any, verified: list[int]) -> None:
     at = app(RECORDS)
     at.selectbox(key="records_type").select("patient_details").run()
     assert "No verified records match" in texts(at)

@@ -8,16 +8,18 @@ from typing import Any
 
 import pytest
 
-from medextract import ui_state
-from tests.app_support import PRESCRIPTION, app, fake_extract, open_store, seed, texts
+from app import ui_state
+from medextract.services import documents, review, upload
+from tests.app_support import PRESCRIPTION, app, fake_extract, open_context, seed, texts
+from tests.test_store_support import TEAM, add_people
 
 REVIEW = "pages/review.py"
 HOSTILE_REASON = "low confidence **[click me](http://evil.example)** <img src=x> :red[ALERT]"
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    return open_store(tmp_path, monkeypatch)
+def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    return open_context(tmp_path, monkeypatch)
 
 
 def open_review(doc_id: int) -> Any:
@@ -32,8 +34,8 @@ def field(at: Any, doc_id: int, name: str) -> Any:
     return widgets[0]
 
 
-def test_fields_are_prefilled_and_the_document_is_claimed(store: Any) -> None:
-    [doc_id] = seed(store)
+def test_fields_are_prefilled_and_the_document_is_claimed(ctx: Any) -> None:
+    [doc_id] = seed(ctx)
     at = open_review(doc_id)
     for name, value in PRESCRIPTION.items():
         assert field(at, doc_id, name).value == value
@@ -42,14 +44,14 @@ def test_fields_are_prefilled_and_the_document_is_claimed(store: Any) -> None:
         ui_state.field_key(doc_id, n) for n in ("medicines", "directions")
     }
     assert ui_state.field_key(doc_id, "refills") in {w.key for w in at.text_input}
-    doc = store.document(doc_id)
+    doc = documents.get(ctx, doc_id, user="uma")
     assert doc.status == "in_review"
     assert doc.claimed_by == "clerk"
     assert at.get("image"), "the page image is shown"
 
 
-def test_flagged_field_shows_a_marker_and_its_reason_as_plain_text(store: Any) -> None:
-    [doc_id] = seed(store, extract_fn=fake_extract(flagged={"refills": HOSTILE_REASON}))
+def test_flagged_field_shows_a_marker_and_its_reason_as_plain_text(ctx: Any) -> None:
+    [doc_id] = seed(ctx, extract_fn=fake_extract(flagged={"refills": HOSTILE_REASON}))
     at = open_review(doc_id)
     assert field(at, doc_id, "refills").label.startswith("⚠️")
     assert not field(at, doc_id, "patient_name").label.startswith("⚠️")
@@ -59,104 +61,104 @@ def test_flagged_field_shows_a_marker_and_its_reason_as_plain_text(store: Any) -
     assert r"\<img" in captions[0]
 
 
-def test_save_draft_stores_the_edit_and_keeps_the_document_open(store: Any) -> None:
-    [doc_id] = seed(store)
+def test_save_draft_stores_the_edit_and_keeps_the_document_open(ctx: Any) -> None:
+    [doc_id] = seed(ctx)
     at = open_review(doc_id)
     field(at, doc_id, "patient_name").input("Jane Smith").run()
     at.button(key=f"review_save_{doc_id}").click().run()
     assert not at.exception
     assert "Draft saved." in texts(at)
-    doc = store.document(doc_id)
+    doc = documents.get(ctx, doc_id, user="uma")
     assert doc.fields["patient_name"].value == "Jane Smith"
     assert doc.fields["patient_name"].engine_value == "John Smith"
     assert doc.status == "in_review"
     assert field(at, doc_id, "patient_name").value == "Jane Smith"
 
 
-def test_validation_errors_are_shown_beside_the_field_and_block_verify(store: Any) -> None:
-    [doc_id] = seed(store)
+def test_validation_errors_are_shown_beside_the_field_and_block_verify(ctx: Any) -> None:
+    [doc_id] = seed(ctx)
     at = open_review(doc_id)
     field(at, doc_id, "refills").input("lots").run()
     at.button(key=f"review_verify_{doc_id}").click().run()
-    assert store.document(doc_id).status == "in_review"
+    assert documents.get(ctx, doc_id, user="uma").status == "in_review"
     assert any("whole number" in e.value for e in at.error), [e.value for e in at.error]
     assert field(at, doc_id, "refills").value == "lots"
 
 
-def test_verify_and_next_opens_the_next_waiting_document(store: Any) -> None:
-    first, second = seed(store, 2)
+def test_verify_and_next_opens_the_next_waiting_document(ctx: Any) -> None:
+    first, second = seed(ctx, 2)
     at = open_review(first)
     field(at, first, "refills").input("3").run()
     at.button(key=f"review_verify_{first}").click().run()
     assert not at.exception
-    doc = store.document(first)
+    doc = documents.get(ctx, first, user="uma")
     assert doc.status == "verified"
     assert doc.verified_by == "clerk"
     assert doc.fields["refills"].value == "3"
     assert at.session_state["review_doc_id"] == second
     assert field(at, second, "patient_name").value == "John Smith"
-    assert store.document(second).status == "in_review"
+    assert documents.get(ctx, second, user="uma").status == "in_review"
     assert f"Verified document #{first}." in texts(at)
 
 
-def test_verify_the_last_document_returns_to_the_empty_picker(store: Any) -> None:
-    [doc_id] = seed(store)
+def test_verify_the_last_document_returns_to_the_empty_picker(ctx: Any) -> None:
+    [doc_id] = seed(ctx)
     at = open_review(doc_id)
     at.button(key=f"review_verify_{doc_id}").click().run()
-    assert store.document(doc_id).status == "verified"
+    assert documents.get(ctx, doc_id, user="uma").status == "verified"
     assert at.session_state["review_doc_id"] is None
     assert "Nothing else is waiting" in texts(at)
 
 
-def test_reject_needs_a_reason_and_stores_it(store: Any) -> None:
-    [doc_id] = seed(store)
+def test_reject_needs_a_reason_and_stores_it(ctx: Any) -> None:
+    [doc_id] = seed(ctx)
     at = open_review(doc_id)
     at.button(key=f"review_reject_{doc_id}").click().run()
-    assert store.document(doc_id).status == "in_review"
+    assert documents.get(ctx, doc_id, user="uma").status == "in_review"
     assert "Type the reason" in texts(at)
     at.text_input(key=f"review_reject_reason_{doc_id}").input("Not a prescription").run()
     at.button(key=f"review_reject_{doc_id}").click().run()
-    doc = store.document(doc_id)
+    doc = documents.get(ctx, doc_id, user="uma")
     assert doc.status == "rejected"
     assert doc.reject_reason == "Not a prescription"
 
 
-def test_a_stale_save_keeps_the_users_edits_and_writes_nothing(store: Any) -> None:
-    [doc_id] = seed(store)
+def test_a_stale_save_keeps_the_users_edits_and_writes_nothing(ctx: Any) -> None:
+    [doc_id] = seed(ctx)
     at = open_review(doc_id)
     # The document is saved from another tab after this one opened it (another user would be
     # refused outright while this clerk's claim is live: see tests/test_claims.py).
-    other = store.document(doc_id)
+    other = documents.get(ctx, doc_id, user="uma")
     values = {name: f.value for name, f in other.fields.items()} | {"refills": "5"}
-    assert store.save_draft(doc_id, values, user="clerk", expected_version=other.version).ok
+    assert review.save_draft(ctx, doc_id, values, user="clerk", expected_version=other.version).ok
 
     field(at, doc_id, "patient_name").input("Jane Smith").run()
     at.button(key=f"review_save_{doc_id}").click().run()
     assert not at.exception
     assert field(at, doc_id, "patient_name").value == "Jane Smith"
-    assert store.document(doc_id).fields["patient_name"].value == "John Smith"
+    assert documents.get(ctx, doc_id, user="uma").fields["patient_name"].value == "John Smith"
     assert "Someone saved this document after you opened it" in texts(at)
 
     # Keeping the edits saves them over the newer version on the next save.
     at.button(key=f"review_keep_{doc_id}").click().run()
     at.button(key=f"review_save_{doc_id}").click().run()
-    assert store.document(doc_id).fields["patient_name"].value == "Jane Smith"
+    assert documents.get(ctx, doc_id, user="uma").fields["patient_name"].value == "Jane Smith"
 
 
-def test_load_their_version_discards_the_users_edits(store: Any) -> None:
-    [doc_id] = seed(store)
+def test_load_their_version_discards_the_users_edits(ctx: Any) -> None:
+    [doc_id] = seed(ctx)
     at = open_review(doc_id)
-    other = store.document(doc_id)
+    other = documents.get(ctx, doc_id, user="uma")
     values = {name: f.value for name, f in other.fields.items()} | {"refills": "5"}
-    assert store.save_draft(doc_id, values, user="clerk", expected_version=other.version).ok
+    assert review.save_draft(ctx, doc_id, values, user="clerk", expected_version=other.version).ok
     field(at, doc_id, "refills").input("7").run()
     at.button(key=f"review_save_{doc_id}").click().run()
     at.button(key=f"review_reload_{doc_id}").click().run()
     assert field(at, doc_id, "refills").value == "5"
 
 
-def test_multi_page_documents_get_a_page_selector_and_field_focus(store: Any) -> None:
-    [doc_id] = seed(store, extract_fn=fake_extract(pages=2))
+def test_multi_page_documents_get_a_page_selector_and_field_focus(ctx: Any) -> None:
+    [doc_id] = seed(ctx, extract_fn=fake_extract(pages=2))
     at = open_review(doc_id)
     pages = at.selectbox(key=f"review_page_{doc_id}")
     assert pages.options == ["Page 1 of 2", "Page 2 of 2"]
@@ -167,26 +169,26 @@ def test_multi_page_documents_get_a_page_selector_and_field_focus(store: Any) ->
     assert not at.exception
 
 
-def test_picker_when_no_document_is_open(store: Any) -> None:
-    first, _ = seed(store, 2)
+def test_picker_when_no_document_is_open(ctx: Any) -> None:
+    first, _ = seed(ctx, 2)
     at = app(REVIEW)
     at.button(key="review_next").click().run()
     assert at.session_state["review_doc_id"] == first
     assert field(at, first, "patient_name").value == "John Smith"
 
 
-def test_verified_documents_are_read_only(store: Any) -> None:
-    [doc_id] = seed(store)
-    doc = store.start_review(doc_id, user="ana")
+def test_verified_documents_are_read_only(ctx: Any) -> None:
+    [doc_id] = seed(ctx)
+    doc = review.start_review(ctx, doc_id, user="ana")
     values = {name: f.value for name, f in doc.fields.items()}
-    assert store.verify(doc_id, values, user="ana", expected_version=doc.version).ok
+    assert review.verify(ctx, doc_id, values, user="ana", expected_version=doc.version).ok
     at = open_review(doc_id)
     assert field(at, doc_id, "patient_name").disabled
     assert not [b for b in at.button if b.key == f"review_verify_{doc_id}"]
 
 
-def test_a_rerun_after_an_edit_is_fast(store: Any) -> None:
-    [doc_id] = seed(store)
+def test_a_rerun_after_an_edit_is_fast(ctx: Any) -> None:
+    [doc_id] = seed(ctx)
     at = open_review(doc_id)
     timings = []
     for value in ("Jane", "Jane S", "Jane Smith"):
@@ -197,20 +199,21 @@ def test_a_rerun_after_an_edit_is_fast(store: Any) -> None:
     assert min(timings) < 1.0, timings
 
 
-def test_a_failed_document_shows_its_error_and_can_be_extracted_again_as_a_type(store: Any) -> None:
-    [doc_id] = seed(store, extract_fn=fake_extract(fail="the page is blank"))
+def test_a_failed_document_shows_its_error_and_can_be_extracted_again_as_a_type(ctx: Any) -> None:
+    [doc_id] = seed(ctx, extract_fn=fake_extract(fail="the page is blank"))
     at = open_review(doc_id)
     assert "Extraction failed: the page is blank" in texts(at)
     at.selectbox(key=f"review_retype_{doc_id}").select("prescription").run()
     at.button(key=f"review_extract_again_{doc_id}").click().run()
     assert not at.exception
-    assert store.document(doc_id).status == "queued"
+    assert documents.get(ctx, doc_id, user="uma").status == "queued"
     assert at.session_state["review_doc_id"] is None
     assert f"Document #{doc_id} is queued again (prescription)." in texts(at)
 
 
-def test_a_queued_document_opens_without_an_image(store: Any) -> None:
-    outcome = store.add_upload("later.png", b"not yet read", uploader="clerk")
+def test_a_queued_document_opens_without_an_image(ctx: Any) -> None:
+    add_people(ctx, TEAM)
+    outcome = upload.add_upload(ctx, "later.png", b"not yet read", uploader="clerk")
     at = open_review(outcome.document_id)
     assert "The page image appears once the engine has read the document." in texts(at)
     assert not at.get("image")

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from medextract import ui_runtime
-from medextract.accounts import Accounts
-from tests.app_support import REPO, app, login_state, open_store, seed, texts
+from app import ui_runtime
+from medextract.services import accounts, audit, review
+from medextract.services.context import CLI
+from tests.app_support import REPO, app, login_state, open_context, seed, texts
+from tests.test_store_support import SYSTEM
 
 PASSWORD = "correct horse battery"
 ALL_PAGES = [
@@ -26,13 +28,8 @@ SUPERVISOR_PAGES = ALL_PAGES[:5]
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    return open_store(tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def accounts(store: Any) -> Accounts:
-    return Accounts(store)
+def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    return open_context(tmp_path, monkeypatch)
 
 
 def reachable(at: AppTest) -> list[str]:
@@ -71,8 +68,8 @@ def sidebar(at: AppTest) -> list[str]:
     return [c.value for c in at.sidebar.caption]
 
 
-def actions(store: Any) -> list[tuple[str, str]]:
-    return [(e.user, e.action) for e in reversed(store.audit_log())]
+def actions(ctx: Any) -> list[tuple[str, str]]:
+    return [(e.user, e.action) for e in reversed(audit.audit_log(ctx, user=SYSTEM))]
 
 
 def sign_in(at: AppTest, username: str, password: str) -> AppTest:
@@ -81,7 +78,7 @@ def sign_in(at: AppTest, username: str, password: str) -> AppTest:
     return at.button(key="login_submit").click().run()
 
 
-def test_signed_out_only_the_login_page_exists(store: Any) -> None:
+def test_signed_out_only_the_login_page_exists(ctx: Any) -> None:
     at = app(role=None)
     assert signed_out(at)
     assert at.title[0].value == "Log in to MedExtract"
@@ -98,7 +95,7 @@ def test_signed_out_only_the_login_page_exists(store: Any) -> None:
     ],
 )
 def test_each_role_sees_its_pages_and_its_name_in_the_sidebar(
-    store: Any, role: str, pages: list[str], label: str
+    ctx: Any, role: str, pages: list[str], label: str
 ) -> None:
     at = app(role=role, user="ana")
     assert reachable(at) == pages
@@ -107,12 +104,10 @@ def test_each_role_sees_its_pages_and_its_name_in_the_sidebar(
 
 
 @pytest.mark.parametrize("page", [ui_runtime.RECORDS_PAGE, ui_runtime.DASHBOARD_PAGE, ui_runtime.USERS_PAGE])
-def test_a_clerk_opening_a_restricted_page_directly_is_refused_and_sees_no_data(
-    store: Any, page: str
-) -> None:
-    [doc_id] = seed(store, 1)
-    doc = store.start_review(doc_id, user="ana")
-    assert store.verify(doc_id, {}, user="ana", expected_version=doc.version).ok
+def test_a_clerk_opening_a_restricted_page_directly_is_refused_and_sees_no_data(ctx: Any, page: str) -> None:
+    [doc_id] = seed(ctx, 1)
+    doc = review.start_review(ctx, doc_id, user="ana")
+    assert review.verify(ctx, doc_id, {}, user="ana", expected_version=doc.version).ok
     at = AppTest.from_file(str(REPO / page), default_timeout=30)
     for key, value in login_state("ana", "clerk").items():
         at.session_state[key] = value
@@ -123,7 +118,7 @@ def test_a_clerk_opening_a_restricted_page_directly_is_refused_and_sees_no_data(
     assert "John Smith" not in texts(at)
 
 
-def test_a_supervisor_opening_the_users_page_directly_is_refused(store: Any) -> None:
+def test_a_supervisor_opening_the_users_page_directly_is_refused(ctx: Any) -> None:
     at = AppTest.from_file(str(REPO / ui_runtime.USERS_PAGE), default_timeout=30)
     for key, value in login_state("sam", "supervisor").items():
         at.session_state[key] = value
@@ -131,7 +126,7 @@ def test_a_supervisor_opening_the_users_page_directly_is_refused(store: Any) -> 
     assert "only for an administrator" in at.error[0].value and not at.dataframe
 
 
-def test_restricted_pages_refuse_a_session_that_only_claims_to_be_signed_in(store: Any) -> None:
+def test_restricted_pages_refuse_a_session_that_only_claims_to_be_signed_in(ctx: Any) -> None:
     at = AppTest.from_file(str(REPO / ui_runtime.RECORDS_PAGE), default_timeout=30)
     at.session_state["user"] = "ghost"  # no such account: session state alone proves nothing
     at.session_state["auth_method"] = "password"
@@ -139,8 +134,8 @@ def test_restricted_pages_refuse_a_session_that_only_claims_to_be_signed_in(stor
     assert at.error[0].value == "Please log in first." and not at.title
 
 
-def test_sign_in_with_the_right_password(store: Any, accounts: Accounts) -> None:
-    accounts.create("ana", role="supervisor", display_name="Ana Lee", password=PASSWORD, by="cli")
+def test_sign_in_with_the_right_password(ctx: Any) -> None:
+    accounts.create_account(ctx, "ana", role="supervisor", display_name="Ana Lee", password=PASSWORD, by=CLI)
     at = sign_in(app(role=None), " Ana ", PASSWORD)
     assert not at.exception
     assert at.title[0].value == "Upload documents"  # moved on from the login page
@@ -149,12 +144,12 @@ def test_sign_in_with_the_right_password(store: Any, accounts: Accounts) -> None
     at = next_run(at)
     assert sidebar(at) == ["Signed in as Ana Lee \\(ana\\)", "Role: Supervisor"]
     assert reachable(at) == SUPERVISOR_PAGES
-    assert actions(store)[-1] == ("ana", "login")
+    assert actions(ctx)[-1] == ("ana", "login")
 
 
 LOGOUT_SCRIPT = """
 import streamlit as st
-from medextract import ui_runtime
+from app import ui_runtime
 
 if st.button("Log out", key="logout"):
     st.session_state["sso"] = ui_runtime.end_session()
@@ -162,7 +157,7 @@ st.write(repr(ui_runtime.signed_in()))
 """
 
 
-def test_log_out_audits_and_forgets_the_session(store: Any) -> None:
+def test_log_out_audits_and_forgets_the_session(ctx: Any) -> None:
     at = AppTest.from_string(LOGOUT_SCRIPT, default_timeout=30)
     for key, value in login_state("ana", "clerk").items():
         at.session_state[key] = value
@@ -171,22 +166,22 @@ def test_log_out_audits_and_forgets_the_session(store: Any) -> None:
     at.button(key="logout").click().run()
     assert at.markdown[0].value == "None"
     assert "user" not in at.session_state and at.session_state["sso"] is False
-    assert actions(store)[-1] == ("ana", "logout")
+    assert actions(ctx)[-1] == ("ana", "logout")
     assert signed_out(next_run(at))
 
 
-def test_a_wrong_password_shows_a_generic_message_and_is_audited(store: Any, accounts: Accounts) -> None:
-    accounts.create("ana", role="clerk", password=PASSWORD, by="cli")
+def test_a_wrong_password_shows_a_generic_message_and_is_audited(ctx: Any) -> None:
+    accounts.create_account(ctx, "ana", role="clerk", password=PASSWORD, by=CLI)
     at = sign_in(app(role=None), "ana", "not my password")
     assert at.error[0].value == "Wrong username or password."
     assert "user" not in at.session_state and signed_out(next_run(at))
     unknown = sign_in(app(role=None), "nobody", PASSWORD)
     assert unknown.error[0].value == "Wrong username or password."
-    assert actions(store)[-2:] == [("ana", "login_failed"), ("nobody", "login_failed")]
+    assert actions(ctx)[-2:] == [("ana", "login_failed"), ("nobody", "login_failed")]
 
 
-def test_repeated_failures_lock_the_username(store: Any, accounts: Accounts) -> None:
-    accounts.create("ana", role="clerk", password=PASSWORD, by="cli")
+def test_repeated_failures_lock_the_username(ctx: Any) -> None:
+    accounts.create_account(ctx, "ana", role="clerk", password=PASSWORD, by=CLI)
     at = app(role=None)
     for _ in range(5):
         sign_in(at, "ana", "guess guess guess")
@@ -195,10 +190,10 @@ def test_repeated_failures_lock_the_username(store: Any, accounts: Accounts) -> 
     assert "user" not in at.session_state
 
 
-def test_a_deactivated_user_is_signed_out_at_the_next_click(store: Any, accounts: Accounts) -> None:
+def test_a_deactivated_user_is_signed_out_at_the_next_click(ctx: Any) -> None:
     at = app(role="clerk", user="ana")
-    accounts.create("root", role="admin", password=PASSWORD, by="cli")
-    accounts.deactivate("ana", by="root")
+    accounts.create_account(ctx, "root", role="admin", password=PASSWORD, by=CLI)
+    accounts.deactivate(ctx, "ana", by="root")
     assert signed_out(next_run(at))
 
 
@@ -212,36 +207,34 @@ def sso_app(claims: dict[str, Any], **secrets: Any) -> AppTest:
     return at
 
 
-def test_sso_role_from_the_id_token_claim(store: Any) -> None:
+def test_sso_role_from_the_id_token_claim(ctx: Any) -> None:
     at = sso_app({"email": "Ana@Example.org", "name": "Ana Lee", "medextract_role": "supervisor"})
     assert reachable(at) == SUPERVISOR_PAGES
     assert sidebar(at) == ["Signed in as Ana Lee \\(ana\\@example\\.org\\)", "Role: Supervisor"]
     assert at.session_state["user"] == "ana@example.org"
-    assert actions(store)[-1] == ("ana@example.org", "login")
+    assert actions(ctx)[-1] == ("ana@example.org", "login")
 
 
-def test_sso_claim_name_is_configurable_and_the_database_maps_the_rest(
-    store: Any, accounts: Accounts
-) -> None:
+def test_sso_claim_name_is_configurable_and_the_database_maps_the_rest(ctx: Any) -> None:
     settings = {"medextract": {"role_claim": "app_role"}}
     at = sso_app({"email": "ana@example.org", "app_role": "admin", "medextract_role": "clerk"}, **settings)
     assert reachable(at) == ALL_PAGES
-    accounts.create("bob@example.org", role="clerk", by="root")  # pre-created, no password
+    accounts.create_account(ctx, "bob@example.org", role="clerk", by=CLI)  # pre-created, no password
     at = sso_app({"email": "bob@example.org", "name": "Bob"}, **settings)
     assert reachable(at) == CLERK_PAGES
 
 
-def test_sso_user_without_a_role_is_told_to_ask_an_administrator(store: Any) -> None:
+def test_sso_user_without_a_role_is_told_to_ask_an_administrator(ctx: Any) -> None:
     at = sso_app({"email": "eve@example.org", "name": "Eve"})
     assert signed_out(at)
     assert "no role" in at.warning[0].value and "Ask an administrator" in at.info[0].value
     assert not at.text_input  # no password form: this person is signed in, just without access
-    assert actions(store)[-1] == ("eve@example.org", "login_failed")
+    assert actions(ctx)[-1] == ("eve@example.org", "login_failed")
     at.button(key="logout_no_role").click().run()
-    assert actions(store)[-1] == ("eve@example.org", "logout")
+    assert actions(ctx)[-1] == ("eve@example.org", "logout")
 
 
-def test_the_sso_button_shows_only_when_auth_is_configured(store: Any) -> None:
+def test_the_sso_button_shows_only_when_auth_is_configured(ctx: Any) -> None:
     plain = app(role=None)
     assert [b.key for b in plain.button if b.key == "login_sso"] == []
     at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=30)
@@ -250,9 +243,7 @@ def test_the_sso_button_shows_only_when_auth_is_configured(store: Any) -> None:
     assert at.button(key="login_sso").label == "Log in with single sign-on"
 
 
-def test_an_admin_creates_a_user_and_changes_its_role_on_the_users_page(
-    store: Any, accounts: Accounts
-) -> None:
+def test_an_admin_creates_a_user_and_changes_its_role_on_the_users_page(ctx: Any) -> None:
     at = app(ui_runtime.USERS_PAGE, role="admin", user="root")
     at.text_input(key="users_new_username").input("Bob")
     at.text_input(key="users_new_display").input("*Bob* [x](http://evil)")
@@ -260,20 +251,20 @@ def test_an_admin_creates_a_user_and_changes_its_role_on_the_users_page(
     at.text_input(key="users_new_password").input("short")
     at.text_input(key="users_new_password2").input("short")
     at.button(key="users_create").click().run()
-    assert "12 characters" in at.error[0].value and accounts.get("bob") is None
+    assert "12 characters" in at.error[0].value and accounts.get_account(ctx, "bob") is None
 
     at.text_input(key="users_new_password").input(PASSWORD)
     at.text_input(key="users_new_password2").input(PASSWORD)
     at.button(key="users_create").click().run()
     assert at.success[0].value == "Created bob \\(Supervisor\\)\\."
-    bob = accounts.get("bob")
+    bob = accounts.get_account(ctx, "bob")
     assert bob is not None and bob.role == "supervisor" and bob.display_name == "*Bob* [x](http://evil)"
-    assert accounts.verify_password("bob", PASSWORD) is not None
+    assert accounts.verify_password(ctx, "bob", PASSWORD) is not None
 
     at.selectbox(key="users_pick").set_value("bob").run()
     at.selectbox(key="users_role_bob").set_value("clerk")
     at.button(key="users_save_role").click().run()
     at.button(key="users_toggle_active").click().run()
-    bob = accounts.get("bob")
+    bob = accounts.get_account(ctx, "bob")
     assert bob is not None and (bob.role, bob.active) == ("clerk", False)
-    assert ("root", "user_create") in actions(store) and ("root", "user_active") in actions(store)
+    assert ("root", "user_create") in actions(ctx) and ("root", "user_active") in actions(ctx)

@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from medextract import ui_runtime, ui_state
+from app import ui_runtime, ui_state
 from medextract.export import FORMULA_PREFIXES, neutralize, records_to_csv
-from medextract.store import Store
+from medextract.services import audit, documents, records, review, upload
+from medextract.services.context import Context
 from medextract.views import VerifiedRecord
 from medextract.worker import process_pending
-from tests.app_support import PRESCRIPTION, REPO, fake_extract, open_store, seed, texts
-from tests.test_store_support import FakeClock, FakeEngine, make_result
+from tests.app_support import PRESCRIPTION, REPO, fake_extract, open_context, seed, texts
+from tests.test_store_support import SYSTEM, FakeClock, FakeEngine, make_result
 
 HOSTILE = {
     "script": "<script>alert(1)</script>",
@@ -36,23 +37,25 @@ PAGES = ("upload.py", "review.py", "queue.py")
 # ---- the store's audit log and history (SQLite and PostgreSQL) -------------------------------
 
 
-def verified_doc(store: Store, data: bytes = b"%PDF audit") -> int:
-    doc_id = store.add_upload("a.pdf", data, uploader="uma").document_id
+def verified_doc(ctx: Context, data: bytes = b"%PDF audit") -> int:
+    doc_id = upload.add_upload(ctx, "a.pdf", data, uploader="uma").document_id
     assert doc_id is not None
-    process_pending(store, extract_fn=FakeEngine(make_result()))  # type: ignore[arg-type]
-    view = store.start_review(doc_id, user="uma")
-    saved = store.save_draft(doc_id, {"refills": "4"}, user="uma", expected_version=view.version)
-    assert store.verify(doc_id, {}, user="uma", expected_version=saved.version).ok
+    process_pending(ctx, extract_fn=FakeEngine(make_result()))  # type: ignore[arg-type]
+    view = review.start_review(ctx, doc_id, user="uma")
+    saved = review.save_draft(ctx, doc_id, {"refills": "4"}, user="uma", expected_version=view.version)
+    assert review.verify(ctx, doc_id, {}, user="uma", expected_version=saved.version).ok
     return doc_id
 
 
-def test_every_action_is_recorded_with_user_and_time(store: Store, clock: FakeClock) -> None:
-    doc_id = verified_doc(store)
-    store.export_csv("prescription", user="sue")
-    assert store.reopen(doc_id, user="sue", reason="dose looks wrong").ok
-    other = store.add_upload("b.pdf", b"%PDF other", uploader="uma").document_id
-    assert store.reject(other, "not ours", user="vic", expected_version=store.document(other).version).ok
-    log = store.audit_log()
+def test_every_action_is_recorded_with_user_and_time(ctx: Context, clock: FakeClock) -> None:
+    doc_id = verified_doc(ctx)
+    records.export_csv(ctx, "prescription", user="sue")
+    assert review.reopen(ctx, doc_id, user="sue", reason="dose looks wrong").ok
+    other = upload.add_upload(ctx, "b.pdf", b"%PDF other", uploader="uma").document_id
+    assert review.reject(
+        ctx, other, "not ours", user="vic", expected_version=documents.get(ctx, other, user="uma").version
+    ).ok
+    log = audit.audit_log(ctx, user=SYSTEM)
     seen = {(e.action, e.user) for e in log}
     assert {
         ("upload", "uma"),
@@ -67,17 +70,17 @@ def test_every_action_is_recorded_with_user_and_time(store: Store, clock: FakeCl
     assert all(e.at == clock.now and e.at.tzinfo is not None for e in log)
 
 
-def test_reopen_sends_a_verified_document_back_to_review_keeping_its_values(store: Store) -> None:
-    doc_id = verified_doc(store)
-    assert len(store.verified_records("prescription")) == 1
-    refused = store.reopen(doc_id, user="sue", reason="  ")
+def test_reopen_sends_a_verified_document_back_to_review_keeping_its_values(ctx: Context) -> None:
+    doc_id = verified_doc(ctx)
+    assert len(records.verified_records(ctx, "prescription", user="sue")) == 1
+    refused = review.reopen(ctx, doc_id, user="sue", reason="  ")
     assert not refused.ok and "why" in refused.message
-    stale = store.reopen(doc_id, user="sue", reason="check", expected_version=1)
+    stale = review.reopen(ctx, doc_id, user="sue", reason="check", expected_version=1)
     assert not stale.ok and "Someone else" in stale.message
 
-    result = store.reopen(doc_id, user="sue", reason="dose looks wrong")
+    result = review.reopen(ctx, doc_id, user="sue", reason="dose looks wrong")
     assert result.ok
-    view = store.document(doc_id)
+    view = documents.get(ctx, doc_id, user="uma")
     assert (view.status, view.verified_by, view.claimed_by, view.version) == (
         "in_review",
         None,
@@ -85,19 +88,19 @@ def test_reopen_sends_a_verified_document_back_to_review_keeping_its_values(stor
         result.version,
     )
     assert view.fields["refills"].value == "4"  # the clerk's correction survives the reopen
-    assert store.verified_records("prescription") == []  # no longer exported
-    assert not store.reopen(doc_id, user="sue", reason="again").ok  # only verified documents
+    assert records.verified_records(ctx, "prescription", user="sue") == []  # no longer exported
+    assert not review.reopen(ctx, doc_id, user="sue", reason="again").ok  # only verified documents
     # It can be reviewed and verified again.
-    again = store.start_review(doc_id, user="vic")
-    assert store.verify(doc_id, {"refills": "5"}, user="vic", expected_version=again.version).ok
+    again = review.start_review(ctx, doc_id, user="vic")
+    assert review.verify(ctx, doc_id, {"refills": "5"}, user="vic", expected_version=again.version).ok
 
 
-def test_history_lists_upload_extraction_edits_verify_reopen_and_exports_including_it(store: Store) -> None:
-    doc_id = verified_doc(store)
-    store.export_csv("prescription", user="sue")
-    store.export_csv("patient_details", user="sue")  # does not include this document
-    store.reopen(doc_id, user="sue", reason="dose looks wrong")
-    history = store.history(doc_id)
+def test_history_lists_upload_extraction_edits_verify_reopen_and_exports_including_it(ctx: Context) -> None:
+    doc_id = verified_doc(ctx)
+    records.export_csv(ctx, "prescription", user="sue")
+    records.export_csv(ctx, "patient_details", user="sue")  # does not include this document
+    review.reopen(ctx, doc_id, user="sue", reason="dose looks wrong")
+    history = audit.history(ctx, doc_id, user="sue")
     actions = [h.action for h in history]
     assert actions[:2] == ["upload", "extracted"]
     assert actions.count("export") == 1
@@ -109,19 +112,19 @@ def test_history_lists_upload_extraction_edits_verify_reopen_and_exports_includi
     assert [h.at for h in history] == sorted(h.at for h in history)
 
 
-def test_a_failed_extraction_is_in_the_history(store: Store) -> None:
-    doc_id = store.add_upload("x.pdf", b"%PDF broken", uploader="uma").document_id
+def test_a_failed_extraction_is_in_the_history(ctx: Context) -> None:
+    doc_id = upload.add_upload(ctx, "x.pdf", b"%PDF broken", uploader="uma").document_id
     assert doc_id is not None
-    process_pending(store, extract_fn=fake_extract(fail="This PDF is damaged."))
-    failed = [h for h in store.history(doc_id) if h.action == "extraction_failed"]
+    process_pending(ctx, extract_fn=fake_extract(fail="This PDF is damaged."))
+    failed = [h for h in audit.history(ctx, doc_id, user="sue") if h.action == "extraction_failed"]
     assert len(failed) == 1 and "This PDF is damaged." in failed[0].text
 
 
-def test_log_export_keeps_the_exported_document_ids(store: Store) -> None:
-    doc_id = verified_doc(store)
-    records = store.verified_records("prescription")
-    store.log_export("sue", records, doc_type="prescription", filters={"reviewer": "uma"})
-    detail = json.loads(store.audit_log(limit=1)[0].detail)
+def test_log_export_keeps_the_exported_document_ids(ctx: Context) -> None:
+    doc_id = verified_doc(ctx)
+    verified = records.verified_records(ctx, "prescription", user="sue")
+    records.log_export(ctx, verified, user="sue", doc_type="prescription", filters={"reviewer": "uma"})
+    detail = json.loads(audit.audit_log(ctx, limit=1, user=SYSTEM)[0].detail)
     assert detail["document_ids"] == [doc_id] and detail["reviewer"] == "uma"
 
 
@@ -178,14 +181,14 @@ def test_the_pages_never_render_raw_html() -> None:
 
 
 @pytest.fixture
-def app_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def app_ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     import streamlit as st
 
     monkeypatch.setattr(ui_runtime, "current_role", lambda: st.session_state.get("role"))
     monkeypatch.setattr(ui_runtime, "current_user", lambda: st.session_state.get("user", "clerk"))
-    store = open_store(tmp_path, monkeypatch)
-    yield store
-    store.close()
+    ctx = open_context(tmp_path, monkeypatch)
+    yield ctx
+    ctx.close()
 
 
 def run_page(page: str, **state: Any) -> AppTest:
@@ -210,15 +213,13 @@ def assert_inert(rendered: list[str]) -> None:
         assert "](" not in text.replace("\\]\\(", ""), text
 
 
-def test_hostile_file_names_and_ocr_values_are_shown_as_text(app_store: Any) -> None:
+def test_hostile_file_names_and_ocr_values_are_shown_as_text(app_ctx: Any) -> None:
     name = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) :red[big] $$.png"
     values = {**PRESCRIPTION, "patient_name": HOSTILE["script"], "prescriber": HOSTILE["link"]}
     values |= {"directions": HOSTILE["colour"], "refills": HOSTILE["latex"], "medicines": HOSTILE["img"]}
     flagged = {"refills": HOSTILE["img"] + HOSTILE["link"]}
-    [doc_id] = seed(app_store, name=name, extract_fn=fake_extract(values, flagged=flagged))
-    [failed] = seed(
-        app_store, name="2" + name, extract_fn=fake_extract(fail=HOSTILE["link"] + HOSTILE["img"])
-    )
+    [doc_id] = seed(app_ctx, name=name, extract_fn=fake_extract(values, flagged=flagged))
+    [failed] = seed(app_ctx, name="2" + name, extract_fn=fake_extract(fail=HOSTILE["link"] + HOSTILE["img"]))
 
     review = run_page("review.py", user="sue", role="supervisor", review_doc_id=doc_id)
     assert_inert(markup_elements(review))
@@ -242,12 +243,12 @@ def test_hostile_file_names_and_ocr_values_are_shown_as_text(app_store: Any) -> 
     assert_inert(shown)
 
 
-def test_supervisors_see_the_history_and_can_reopen_clerks_cannot(app_store: Any) -> None:
-    [doc_id] = seed(app_store)
+def test_supervisors_see_the_history_and_can_reopen_clerks_cannot(app_ctx: Any) -> None:
+    [doc_id] = seed(app_ctx)
     clerk = run_page("review.py", user="uma", review_doc_id=doc_id)
     clerk.text_input(key=ui_state.field_key(doc_id, "refills")).input("4").run()
     clerk.button(key=f"review_verify_{doc_id}").click().run()
-    assert app_store.document(doc_id).status == "verified"
+    assert documents.get(app_ctx, doc_id, user="uma").status == "verified"
     clerk = run_page("review.py", user="uma", role="clerk", review_doc_id=doc_id)
     assert "History" not in [e.label for e in clerk.expander]
     assert not [b for b in clerk.button if b.key == f"review_reopen_{doc_id}"]
@@ -260,7 +261,7 @@ def test_supervisors_see_the_history_and_can_reopen_clerks_cannot(app_store: Any
     assert "Type the reason for reopening" in texts(sue)
     sue.text_input(key=f"review_reopen_reason_{doc_id}").input("dose looks wrong").run()
     sue.button(key=f"review_reopen_{doc_id}").click().run()
-    assert app_store.document(doc_id).status == "in_review"
+    assert documents.get(app_ctx, doc_id, user="uma").status == "in_review"
     assert "reopen" in sue.text[0].value and "dose looks wrong" in sue.text[0].value
 
 
@@ -269,15 +270,17 @@ def test_the_records_pages_download_button_audits_the_export(
 ) -> None:
     from tests.app_support import app
 
-    store = open_store(tmp_path, monkeypatch)
-    [doc_id] = seed(store)
-    view = store.start_review(doc_id, user="uma")
-    assert store.verify(doc_id, {}, user="uma", expected_version=view.version).ok
+    ctx = open_context(tmp_path, monkeypatch)
+    [doc_id] = seed(ctx)
+    view = review.start_review(ctx, doc_id, user="uma")
+    assert review.verify(ctx, doc_id, {}, user="uma", expected_version=view.version).ok
     at = app("pages/records.py", user="sue", role="supervisor")
     at.selectbox(key="records_type").select("prescription").run()
-    assert not [e for e in store.audit_log() if e.action == "export"]  # rendering is not exporting
+    assert not [
+        e for e in audit.audit_log(ctx, user=SYSTEM) if e.action == "export"
+    ]  # rendering is not exporting
     at.get("download_button")[0].click().run()
-    [export] = [e for e in store.audit_log() if e.action == "export"]
+    [export] = [e for e in audit.audit_log(ctx, user=SYSTEM) if e.action == "export"]
     assert export.user == "sue" and json.loads(export.detail)["document_ids"] == [doc_id]
-    assert "export" in [h.action for h in store.history(doc_id)]
-    store.close()
+    assert "export" in [h.action for h in audit.history(ctx, doc_id, user="sue")]
+    ctx.close()

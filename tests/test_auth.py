@@ -28,13 +28,6 @@ def test_pages_per_role(role: str | None, allowed: list[str]) -> None:
     assert [p for p in EVERYONE + SUPERVISORS + ADMINS if auth.may_open(role, p)] == allowed
 
 
-def test_reopening_a_verified_record_needs_a_supervisor() -> None:
-    assert [r for r in ("clerk", "supervisor", "admin") if auth.can_reopen_verified(r)] == [
-        "supervisor",
-        "admin",
-    ]
-
-
 def test_refusal_messages_name_the_role_needed() -> None:
     assert "only for a supervisor" in auth.needed_role_message("supervisor")
     assert "only for an administrator" in auth.needed_role_message("admin")

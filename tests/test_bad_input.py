@@ -1,4 +1,4 @@
-"""Bad input through the path the Upload page uses: ``intake.intake`` then the worker (real engine).
+"""Bad input through the path the Upload page uses: ``upload.intake`` then the worker (real engine).
 
 Each case: a clear message naming the file and the problem, the rest of the batch goes on, nothing
 half-stored. Cheap checks refuse at upload (no row at all); expensive ones end "failed" with the
@@ -26,10 +26,12 @@ from sqlalchemy import select
 from extraction import Options, extract
 from medextract import intake, worker
 from medextract.models import Document, FieldExtraction, PageImage
-from medextract.store import Store
+from medextract.services import documents, queue, review, upload
+from medextract.services.context import Context
 from tests.app_support import _unique_png
 from tests.conftest import REPO, require
 from tests.test_load import encrypt_pdf, huge_blank_png, pdf_bytes, zero_page_pdf
+from tests.test_store_support import CAST, add_people
 
 TALLY = {"inputs": 0, "generated": 0, "crashes": 0, "lost": 0}
 GOOD_PNG = _unique_png("good", 0)
@@ -84,9 +86,10 @@ CASES = {
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv(intake.MAX_UPLOAD_MB_ENV, "2")
-    opened = Store.open(f"sqlite:///{tmp_path / 'medextract.db'}")
+    opened = Context.open(f"sqlite:///{tmp_path / 'medextract.db'}")
+    add_people(opened, CAST)
     yield opened
     opened.close()
 
@@ -96,39 +99,39 @@ def tools() -> None:
     require(shutil.which("pdfinfo") is not None, "poppler-utils is not installed")
 
 
-def run_batch(store: Store, batch: list[tuple[str, bytes]], extract_fn: Any = None) -> list[Any]:
+def run_batch(ctx: Context, batch: list[tuple[str, bytes]], extract_fn: Any = None) -> list[Any]:
     """Upload every file as the Upload page does, then run the worker; counts crashes and losses."""
     outcomes = []
     for name, data in batch:
         TALLY["inputs"] += 1
         try:
-            outcomes.append(intake.intake(store, name, data, uploader="uma"))
+            outcomes.append(upload.intake(ctx, name, data, uploader="uma"))
         except Exception:  # the page would show a traceback: a crash
             TALLY["crashes"] += 1
             raise
     try:
-        worker.process_pending(store, extract_fn=extract_fn)
+        worker.process_pending(ctx, extract_fn=extract_fn)
     except Exception:
         TALLY["crashes"] += 1
         raise
     for (_, data), outcome in zip(batch, outcomes, strict=True):
-        if outcome.accepted and not stored_intact(store, outcome.document_id, data):
+        if outcome.accepted and not stored_intact(ctx, outcome.document_id, data):
             TALLY["lost"] += 1
-    crashed = [d for d in store.documents() if "Unexpected error" in (d.error or "")]
+    crashed = [d for d in queue.documents(ctx, user="uma") if "Unexpected error" in (d.error or "")]
     TALLY["crashes"] += len(crashed)
     assert not crashed, [d.error for d in crashed]
     return outcomes
 
 
-def stored_intact(store: Store, doc_id: int, data: bytes) -> bool:
-    with store.engine.connect() as conn:
+def stored_intact(ctx: Context, doc_id: int, data: bytes) -> bool:
+    with ctx.engine.connect() as conn:
         sha = conn.execute(select(Document.sha256).where(Document.id == doc_id)).scalar()
     return sha == hashlib.sha256(data).hexdigest()
 
 
-def results_of(store: Store, doc_id: int) -> tuple[int, int]:
+def results_of(ctx: Context, doc_id: int) -> tuple[int, int]:
     """(field rows, page images) stored for one document."""
-    with store.engine.connect() as conn:
+    with ctx.engine.connect() as conn:
         fields = conn.execute(select(FieldExtraction.id).where(FieldExtraction.document_id == doc_id)).all()
         pages = conn.execute(select(PageImage.id).where(PageImage.document_id == doc_id)).all()
     return len(fields), len(pages)
@@ -136,23 +139,23 @@ def results_of(store: Store, doc_id: int) -> tuple[int, int]:
 
 @pytest.mark.parametrize("case_id", list(CASES))
 def test_bad_input_is_refused_or_failed_with_its_message_and_the_batch_goes_on(
-    case_id: str, store: Store, tools: None, tmp_path: Path
+    case_id: str, ctx: Context, tools: None, tmp_path: Path
 ) -> None:
     case = CASES[case_id]
     good_fn = "good.png"
-    outcomes = run_batch(store, [(case.filename, case.make(tmp_path)), (good_fn, GOOD_PNG)], fake_then_real())
+    outcomes = run_batch(ctx, [(case.filename, case.make(tmp_path)), (good_fn, GOOD_PNG)], fake_then_real())
     bad, good = outcomes
-    assert good.accepted and store.document(good.document_id).status == "extracted"
+    assert good.accepted and documents.get(ctx, good.document_id, user="uma").status == "extracted"
     if case.outcome == "refused":
         assert not bad.accepted and bad.document_id is None
         assert bad.message.startswith(case.filename) and re.search(case.message, bad.message), bad.message
-        assert [d.filename for d in store.documents()] == [good_fn]  # nothing half-stored
+        assert [d.filename for d in queue.documents(ctx, user="uma")] == [good_fn]  # nothing half-stored
     else:
         assert bad.accepted
-        doc = store.document(bad.document_id)
+        doc = documents.get(ctx, bad.document_id, user="uma")
         assert doc.status == "failed" and re.search(case.message, doc.error or ""), doc.error
-        assert results_of(store, doc.id) == (0, 0)  # no partial record
-        summary = next(d for d in store.documents() if d.id == doc.id)
+        assert results_of(ctx, doc.id) == (0, 0)  # no partial record
+        summary = next(d for d in queue.documents(ctx, user="uma") if d.id == doc.id)
         assert summary.filename == case.filename and summary.error == doc.error  # shown together
 
 
@@ -181,21 +184,21 @@ def fake_then_real() -> Callable[..., Any]:
         ("", "unnamed"),
     ],
 )
-def test_file_names_are_kept_as_text_without_directories(store: Store, sent: str, stored: str) -> None:
+def test_file_names_are_kept_as_text_without_directories(ctx: Context, sent: str, stored: str) -> None:
     TALLY["inputs"] += 1
-    outcome = intake.intake(store, sent, _unique_png(sent, 7), uploader="uma")
+    outcome = upload.intake(ctx, sent, _unique_png(sent, 7), uploader="uma")
     assert outcome.accepted, outcome.message
-    name = store.document(outcome.document_id).filename
+    name = documents.get(ctx, outcome.document_id, user="uma").filename
     assert name == stored and "/" not in name and "\\" not in name
-    assert stored_intact(store, outcome.document_id, _unique_png(sent, 7))
+    assert stored_intact(ctx, outcome.document_id, _unique_png(sent, 7))
 
 
-def test_the_same_document_twice_is_reported_as_a_duplicate_not_queued_again(store: Store) -> None:
+def test_the_same_document_twice_is_reported_as_a_duplicate_not_queued_again(ctx: Context) -> None:
     data = _unique_png("twice", 1)
-    first, second = run_batch(store, [("a.png", data), ("copy of a.png", data)], fake_then_real())
+    first, second = run_batch(ctx, [("a.png", data), ("copy of a.png", data)], fake_then_real())
     assert first.accepted and not second.accepted and second.duplicate_of == first.document_id
     assert second.message.startswith("copy of a.png: duplicate") and "already uploaded" in second.message
-    assert len(store.documents()) == 1
+    assert len(queue.documents(ctx, user="uma")) == 1
 
 
 def test_the_byte_limit_defaults_to_the_uploaders_and_comes_from_the_environment(
@@ -212,35 +215,37 @@ def test_the_byte_limit_defaults_to_the_uploaders_and_comes_from_the_environment
 
 
 def test_the_page_limit_comes_from_the_environment_at_extraction_time(
-    store: Store, tools: None, monkeypatch: pytest.MonkeyPatch
+    ctx: Context, tools: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MEDEXTRACT_MAX_PAGES", "2")
-    [outcome] = run_batch(store, [("three.pdf", pdf_bytes(3, (60, 80)))])
-    assert "3 pages; the limit is 2" in (store.document(outcome.document_id).error or "")
+    [outcome] = run_batch(ctx, [("three.pdf", pdf_bytes(3, (60, 80)))])
+    assert "3 pages; the limit is 2" in (documents.get(ctx, outcome.document_id, user="uma").error or "")
     monkeypatch.setenv("MEDEXTRACT_MAX_PAGE_PIXELS", "1000")
-    [outcome] = run_batch(store, [("wide.png", _unique_png("wide", 3))])
-    assert "limit of 1,000" in (store.document(outcome.document_id).error or "")
+    [outcome] = run_batch(ctx, [("wide.png", _unique_png("wide", 3))])
+    assert "limit of 1,000" in (documents.get(ctx, outcome.document_id, user="uma").error or "")
 
 
 @pytest.mark.parametrize("tool", ["tesseract", "poppler"])
 def test_a_missing_tool_fails_the_document_with_what_to_install_and_it_can_be_requeued(
-    tool: str, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tool: str, ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()
     data = pdf_bytes(1) if tool == "poppler" else _unique_png("needs-ocr", 1)
     with monkeypatch.context() as patched:
         patched.setenv("PATH", str(empty))
-        [outcome] = run_batch(store, [(f"scan by {tool}", data)])
-    doc = store.document(outcome.document_id)
+        [outcome] = run_batch(ctx, [(f"scan by {tool}", data)])
+    doc = documents.get(ctx, outcome.document_id, user="uma")
     hint = "poppler-utils" if tool == "poppler" else "tesseract-ocr"
     assert doc.status == "failed" and f"{tool} is not installed" in (doc.error or "") and hint in doc.error
-    store.reextract(doc.id, doc_type=None, user="uma")
-    assert store.document(doc.id).status == "queued"  # back in the queue once the tool is installed
+    review.reextract(ctx, doc.id, doc_type=None, user="uma")
+    assert (
+        documents.get(ctx, doc.id, user="uma").status == "queued"
+    )  # back in the queue once the tool is installed
 
 
 def test_a_tool_that_hangs_fails_the_document_with_a_timeout(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -250,8 +255,8 @@ def test_a_tool_that_hangs_fails_the_document_with_a_timeout(
         script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
     slow_tools = functools.partial(extract, options=Options(poppler_timeout=0.3))
-    [outcome] = run_batch(store, [("slow.pdf", pdf_bytes(1))], slow_tools)
-    doc = store.document(outcome.document_id)
+    [outcome] = run_batch(ctx, [("slow.pdf", pdf_bytes(1))], slow_tools)
+    doc = documents.get(ctx, outcome.document_id, user="uma")
     assert doc.status == "failed" and "pdfinfo did not finish within 0.3 seconds" in (doc.error or "")
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from medextract.services import audit
 from tests.conftest import REPO
+from tests.test_store_support import SYSTEM
 
 PASSWORD = "correct horse battery"
 
@@ -53,15 +55,19 @@ def test_create_user_from_stdin_then_list_change_and_deactivate(cli, tmp_path: P
     assert "sso@example.org\tsupervisor\tinactive" in cli("list-users").stdout
 
     # The password really is the account's: the app's own check accepts it.
-    from medextract.accounts import Accounts
-    from medextract.store import Store
+    from medextract.services import accounts
+    from medextract.services.context import Context
 
-    store = Store.open(f"sqlite:///{tmp_path / 'data' / 'medextract.db'}")
+    ctx = Context.open(f"sqlite:///{tmp_path / 'data' / 'medextract.db'}")
     try:
-        assert Accounts(store).verify_password("root", PASSWORD) is not None
-        assert {e.action for e in store.audit_log()} >= {"user_create", "user_role", "user_active"}
+        assert accounts.verify_password(ctx, "root", PASSWORD) is not None
+        assert {e.action for e in audit.audit_log(ctx, user=SYSTEM)} >= {
+            "user_create",
+            "user_role",
+            "user_active",
+        }
     finally:
-        store.close()
+        ctx.close()
 
 
 def test_short_passwords_duplicates_and_unknown_users_are_refused_with_exit_1(cli) -> None:  # type: ignore[no-untyped-def]
@@ -100,14 +106,14 @@ def test_set_password_and_the_database_url_option(cli, tmp_path: Path) -> None: 
     )
     assert changed.returncode == 0, changed.stderr
 
-    from medextract.accounts import Accounts
-    from medextract.store import Store
+    from medextract.services import accounts
+    from medextract.services.context import Context
 
-    store = Store.open(other)
+    ctx = Context.open(other)
     try:
-        assert Accounts(store).verify_password("ana", "another long one") is not None
+        assert accounts.verify_password(ctx, "ana", "another long one") is not None
     finally:
-        store.close()
+        ctx.close()
 
 
 def test_the_database_url_in_the_apps_secrets_file_is_used(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -19,9 +19,11 @@ import pytest
 from sqlalchemy import func, select
 
 from medextract.models import Document, FieldExtraction, PageImage, VerifiedValue
-from medextract.store import Store
+from medextract.services import documents, jobs, queue, review, upload
+from medextract.services.context import Context
 from tests.app_support import _unique_png, fake_extract, seed
 from tests.conftest import REPO
+from tests.test_store_support import CAST, add_people
 
 DOCS = 8
 SLOW_ENV = "MEDEXTRACT_TEST_ENGINE_SECONDS"
@@ -52,22 +54,26 @@ def wait_for(condition: Any, timeout: float, process: subprocess.Popen[bytes]) -
     raise AssertionError("timed out waiting for the worker")
 
 
-def rows(store: Store, query: Any) -> list[Any]:
-    with store.engine.connect() as conn:
+def rows(ctx: Context, query: Any) -> list[Any]:
+    with ctx.engine.connect() as conn:
         return list(conn.execute(query).all())
 
 
 def test_sigkill_mid_batch_loses_nothing_and_a_restart_finishes_the_queue(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'medextract.db'}"
-    store = Store.open(url)
+    ctx = Context.open(url)
+    add_people(ctx, CAST)
     uploads = {f"doc_{i}.png": _unique_png("durable", i) for i in range(DOCS)}
     for name, data in uploads.items():
-        assert store.add_upload(name, data, uploader="uma").accepted
+        assert upload.add_upload(ctx, name, data, uploader="uma").accepted
     worker = start_worker(url)
     try:
         # Kill it while a document is being extracted, after at least two are done.
         wait_for(
-            lambda: store.status_counts()["extracted"] >= 2 and store.status_counts()["extracting"] == 1,
+            lambda: (
+                queue.status_counts(ctx, user="uma")["extracted"] >= 2
+                and queue.status_counts(ctx, user="uma")["extracting"] == 1
+            ),
             30,
             worker,
         )
@@ -78,15 +84,15 @@ def test_sigkill_mid_batch_loses_nothing_and_a_restart_finishes_the_queue(tmp_pa
             worker.kill()
             worker.wait(10)
 
-    counts = store.status_counts()
+    counts = queue.status_counts(ctx, user="uma")
     assert counts["extracted"] < DOCS and counts["extracting"] <= 1, counts
     # Every document is there with its exact bytes.
-    stored = {r.filename: r.sha256 for r in rows(store, select(Document.filename, Document.sha256))}
+    stored = {r.filename: r.sha256 for r in rows(ctx, select(Document.filename, Document.sha256))}
     assert stored == {name: hashlib.sha256(data).hexdigest() for name, data in uploads.items()}
-    for doc in rows(store, select(Document.id, Document.sha256, Document.content)):
+    for doc in rows(ctx, select(Document.id, Document.sha256, Document.content)):
         assert hashlib.sha256(doc.content).hexdigest() == doc.sha256
     # No partial records: fields and page images only for documents that finished.
-    assert_no_half_records(store)
+    assert_no_half_records(ctx)
 
     restart = start_worker(url, "--once")
     try:
@@ -94,53 +100,57 @@ def test_sigkill_mid_batch_loses_nothing_and_a_restart_finishes_the_queue(tmp_pa
     finally:
         if restart.poll() is None:
             restart.kill()
-    counts = store.status_counts()
+    counts = queue.status_counts(ctx, user="uma")
     assert counts["extracted"] == DOCS and counts["extracting"] == 0 and counts["queued"] == 0, counts
-    assert_no_half_records(store)
-    store.close()
+    assert_no_half_records(ctx)
+    ctx.close()
 
 
-def assert_no_half_records(store: Store) -> None:
+def assert_no_half_records(ctx: Context) -> None:
     """Field rows and page images exist exactly for documents that have results."""
-    done = {r.id for r in rows(store, select(Document.id).where(Document.status == "extracted"))}
-    with_fields = {r.document_id for r in rows(store, select(FieldExtraction.document_id).distinct())}
-    with_pages = {r.document_id for r in rows(store, select(PageImage.document_id).distinct())}
+    done = {r.id for r in rows(ctx, select(Document.id).where(Document.status == "extracted"))}
+    with_fields = {r.document_id for r in rows(ctx, select(FieldExtraction.document_id).distinct())}
+    with_pages = {r.document_id for r in rows(ctx, select(PageImage.document_id).distinct())}
     assert with_fields == done and with_pages == done
     per_doc = rows(
-        store, select(FieldExtraction.document_id, func.count()).group_by(FieldExtraction.document_id)
+        ctx, select(FieldExtraction.document_id, func.count()).group_by(FieldExtraction.document_id)
     )
     assert len({n for _, n in per_doc}) <= 1  # every finished document has all its fields
 
 
 def test_requeue_after_a_crash_leaves_nothing_extracting(tmp_path: Path) -> None:
-    store = Store.open(f"sqlite:///{tmp_path / 'medextract.db'}")
-    store.add_upload("a.png", _unique_png("crash", 1), uploader="uma")
-    assert store.claim_next() is not None  # a worker took it and died
-    assert store.status_counts()["extracting"] == 1
+    ctx = Context.open(f"sqlite:///{tmp_path / 'medextract.db'}")
+    add_people(ctx, CAST)
+    upload.add_upload(ctx, "a.png", _unique_png("crash", 1), uploader="uma")
+    assert jobs.claim_next(ctx) is not None  # a worker took it and died
+    assert queue.status_counts(ctx, user="uma")["extracting"] == 1
     from medextract.worker import run
 
-    assert run(store, extract_fn=fake_extract(), once=True) == 1
-    assert store.status_counts()["extracting"] == 0 and store.status_counts()["extracted"] == 1
-    store.close()
+    assert run(ctx, extract_fn=fake_extract(), once=True) == 1
+    assert (
+        queue.status_counts(ctx, user="uma")["extracting"] == 0
+        and queue.status_counts(ctx, user="uma")["extracted"] == 1
+    )
+    ctx.close()
 
 
 def test_each_verify_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure inside verify (after the status changed) rolls everything back: no half verify."""
-    store = Store.open(f"sqlite:///{tmp_path / 'medextract.db'}")
-    [doc_id] = seed(store, 1)
-    version = store.document(doc_id).version
+    ctx = Context.open(f"sqlite:///{tmp_path / 'medextract.db'}")
+    [doc_id] = seed(ctx, 1)
+    version = documents.get(ctx, doc_id, user="uma").version
 
     def boom(*_: Any, **__: Any) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(store, "_audit", boom)  # the last write of verify
+    monkeypatch.setattr(review, "write_event", boom)  # the last write of verify
     with pytest.raises(RuntimeError):
-        store.verify(doc_id, {"refills": "3"}, user="uma", expected_version=version)
-    view = store.document(doc_id)
+        review.verify(ctx, doc_id, {"refills": "3"}, user="uma", expected_version=version)
+    view = documents.get(ctx, doc_id, user="uma")
     assert (view.status, view.version, view.verified_by) == ("extracted", version, None)
-    assert rows(store, select(VerifiedValue.id)) == []
+    assert rows(ctx, select(VerifiedValue.id)) == []
     assert view.fields["refills"].value == "2"
-    store.close()
+    ctx.close()
 
 
 def test_worker_engine_argument_must_name_a_function() -> None:

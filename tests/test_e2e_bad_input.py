@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw
 
-from medextract.accounts import Accounts
-from medextract.store import Store
+from medextract.services import accounts, queue
+from medextract.services.context import Context
 from tests.test_e2e_browser import OCR_TIMEOUT_MS, browser_page, start_app, stop_app  # noqa: F401
+from tests.test_store_support import SYSTEM
 
 pytestmark = pytest.mark.browser
 
@@ -43,8 +44,8 @@ def test_a_batch_with_bad_files_reports_them_and_processes_the_good_one(
 ) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    store = Store.open(f"sqlite:///{data_dir / 'medextract.db'}")
-    Accounts(store).create("clerk", role="clerk", by="test", password=PASSWORD)
+    ctx = Context.open(f"sqlite:///{data_dir / 'medextract.db'}")
+    accounts.create_account(ctx, "clerk", role="clerk", by=SYSTEM, password=PASSWORD)
     process, url = start_app(data_dir)
     try:
         page = browser_page
@@ -62,11 +63,11 @@ def test_a_batch_with_bad_files_reports_them_and_processes_the_good_one(
         page.get_by_text("fake.pdf is not a PDF, PNG, JPEG or TIFF").wait_for()
         page.get_by_text("good.png: waiting for review").wait_for(timeout=OCR_TIMEOUT_MS)
         assert page.get_by_role("button", name="Review now").count() == 1
-        docs = store.documents()
+        docs = queue.documents(ctx, user="clerk")
         assert [(d.filename, d.status) for d in docs] == [("good.png", "extracted")]
         # The app is still up: another page opens.
         page.get_by_role("link", name="Queue").click()
         page.get_by_text("Review queue").wait_for()
     finally:
         stop_app(process)
-        store.close()
+        ctx.close()

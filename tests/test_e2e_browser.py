@@ -94,14 +94,15 @@ USER, PASSWORD = "sam", "correct horse battery"  # a supervisor: reviews and exp
 
 def create_user(data_dir: Path) -> None:
     """The account the test signs in with, made before the server starts (as an admin would)."""
-    from medextract.accounts import Accounts
-    from medextract.store import Store
+    from medextract.services import accounts
+    from medextract.services.context import Context
+    from tests.test_store_support import SYSTEM
 
-    store = Store.open(f"sqlite:///{data_dir / 'medextract.db'}")
+    ctx = Context.open(f"sqlite:///{data_dir / 'medextract.db'}")
     try:
-        Accounts(store).create(USER, role="supervisor", password=PASSWORD, by="test")
+        accounts.create_account(ctx, USER, role="supervisor", password=PASSWORD, by=SYSTEM)
     finally:
-        store.close()
+        ctx.close()
 
 
 def log_in(page: Any) -> None:

@@ -23,6 +23,7 @@ import pytest
 from tests.conftest import REPO, require
 from tests.oidc_mock import OidcMock, oidc_provider
 from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, free_port, stop_app, wait_healthy
+from tests.test_store_support import SYSTEM
 
 pytestmark = pytest.mark.browser
 
@@ -54,17 +55,17 @@ def provider() -> Iterator[OidcMock]:
 @pytest.fixture
 def app(tmp_path: Path, provider: OidcMock) -> Iterator[tuple[str, Path]]:
     """`streamlit run` with SSO configured; a password clerk exists. Yields (URL, data folder)."""
-    from medextract.accounts import Accounts
-    from medextract.store import Store
+    from medextract.services import accounts
+    from medextract.services.context import Context
 
     data = tmp_path / "data"
-    store = Store.open(f"sqlite:///{data / 'medextract.db'}")
+    ctx = Context.open(f"sqlite:///{data / 'medextract.db'}")
     try:
-        Accounts(store).create(
-            "clara", role="clerk", display_name="Clara Clerk", password=PASSWORD, by="test"
+        accounts.create_account(
+            ctx, "clara", role="clerk", display_name="Clara Clerk", password=PASSWORD, by=SYSTEM
         )
     finally:
-        store.close()
+        ctx.close()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     secrets_file = tmp_path / "secrets.toml"
@@ -115,13 +116,14 @@ def nav_links(page: Any) -> list[str]:
 
 
 def audit(data: Path) -> list[tuple[str, str, str]]:
-    from medextract.store import Store
+    from medextract.services import audit as service
+    from medextract.services.context import Context
 
-    store = Store.open(f"sqlite:///{data / 'medextract.db'}")
+    ctx = Context.open(f"sqlite:///{data / 'medextract.db'}")
     try:
-        return [(e.user, e.action, e.detail) for e in reversed(store.audit_log())]
+        return [(e.user, e.action, e.detail) for e in reversed(service.audit_log(ctx, user=SYSTEM))]
     finally:
-        store.close()
+        ctx.close()
 
 
 def test_single_sign_on_then_password_login_and_logout(

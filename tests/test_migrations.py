@@ -13,8 +13,9 @@ from sqlalchemy import inspect, text
 
 from medextract import db
 from medextract.models import Base
-from medextract.store import Store
-from tests.test_store_support import CATALOG
+from medextract.services import queue
+from medextract.services.context import Context
+from tests.test_store_support import CATALOG, SYSTEM
 
 
 def test_a_database_at_0001_upgrades_in_place_and_keeps_its_data(database_url: str) -> None:
@@ -31,19 +32,19 @@ def test_a_database_at_0001_upgrades_in_place_and_keeps_its_data(database_url: s
         )
     engine.dispose()
 
-    store = Store.open(database_url, catalog=CATALOG)
+    ctx = Context.open(database_url, catalog=CATALOG)
     try:
-        [doc] = store.documents()
+        [doc] = queue.documents(ctx, user=SYSTEM)
         assert (doc.filename, doc.status, doc.uploaded_at) == (
             "old.pdf",
             "queued",
             datetime(2026, 1, 5, tzinfo=UTC),
         )
-        with store.engine.connect() as conn:
+        with ctx.engine.connect() as conn:
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
     finally:
-        store.close()
-    Store.open(database_url, catalog=CATALOG).close()  # opening a database at head is a no-op
+        ctx.close()
+    Context.open(database_url, catalog=CATALOG).close()  # opening a database at head is a no-op
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:
@@ -72,15 +73,15 @@ def test_default_database_is_sqlite_in_the_data_dir_with_wal_and_foreign_keys(
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("MEDEXTRACT_DATA_DIR", str(tmp_path / "new" / "data"))
 
-    store = Store.open(catalog=CATALOG)
+    ctx = Context.open(catalog=CATALOG)
     try:
         assert (tmp_path / "new" / "data" / "medextract.db").is_file()
-        with store.engine.connect() as conn:
+        with ctx.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == db.SQLITE_BUSY_TIMEOUT_MS
     finally:
-        store.close()
+        ctx.close()
 
 
 def test_url_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,5 @@
-"""Fakes for the store tests: a catalog, an engine and a clock, so no OCR runs and time is exact."""
+"""Fakes for the service tests: a catalog, an engine, a clock and people, so no OCR runs and time
+is exact."""
 
 from __future__ import annotations
 
@@ -8,13 +9,38 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from argon2 import PasswordHasher
 from PIL import Image
+from sqlalchemy import select
 
 from medextract.catalog import KNOWN_FIELDS, StaticCatalog
+from medextract.models import User
+from medextract.services.context import Context, System
 
 PRESCRIPTION = list(KNOWN_FIELDS["prescription"])
 PATIENT = list(KNOWN_FIELDS["patient_details"])
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+SYSTEM = System("test")  # the tests' own trusted actor: setting up, reading the audit log
+# Cheap argon2 parameters: the same code paths, a fraction of the CPU on a shared machine.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+# The people of the service tests (username: role); the app tests' seed() adds TEAM.
+CAST = {"uma": "clerk", "vic": "clerk", "wes": "clerk", "sue": "supervisor", "ada": "admin"}
+TEAM = {"seed": "clerk", "clerk": "clerk", "uma": "clerk", "vic": "clerk", "ana": "clerk", "bob": "clerk"}
+TEAM |= {"sue": "supervisor"}
+
+
+def add_people(ctx: Context, people: Mapping[str, str], *, active: bool = True) -> None:
+    """Active password-less accounts for ``people`` (username: role) that do not exist yet.
+
+    Written directly, not through the services: the audit log stays as the test left it.
+    """
+    with ctx.write.begin() as session:
+        known = set(session.execute(select(User.username).where(User.username.in_(list(people)))).scalars())
+        session.add_all(
+            User(username=name, display_name=name, role=role, active=active, created_at=T0)
+            for name, role in people.items()
+            if name not in known
+        )
 
 
 def fake_validate(doc_type: str, name: str, value: str) -> str | None:

@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from medextract import ui_state
+from app import ui_state
+from medextract import lifecycle
 
 
 @dataclass
@@ -53,12 +54,6 @@ def test_escape_markdown_keeps_plain_text() -> None:
     assert ui_state.escape_markdown(None) == "None"
 
 
-def test_status_labels_cover_every_status() -> None:
-    assert set(ui_state.STATUS_LABELS) == set(ui_state.STATUSES)
-    assert ui_state.status_label("extracted") == "Waiting for review"
-    assert ui_state.status_label("on_hold") == "On hold"
-
-
 def test_doc_type_labels_and_choices() -> None:
     assert ui_state.doc_type_label("prescription") == "Prescription"
     assert ui_state.doc_type_label(None) == "Unknown"
@@ -98,7 +93,7 @@ def test_upload_status_line(status: str, kind: str, finished: bool) -> None:
     got_kind, text = ui_state.upload_status_line(doc)
     assert got_kind == kind
     assert text.startswith(r"scan\_\*1\*\.pdf")
-    assert ui_state.extraction_finished(status) is finished
+    assert lifecycle.extraction_finished(status) is finished
     if status == "failed":
         assert "tesseract timed out" in text
 
@@ -187,11 +182,8 @@ def test_page_of_field() -> None:
     assert ui_state.page_of_field(fields, None, 1) == 1
 
 
-def test_flagged_count_and_can_review() -> None:
+def test_flagged_count() -> None:
     assert ui_state.flagged_count([Field("a", "A", needs_review=True), Field("b", "B")]) == 1
-    assert ui_state.can_review("extracted")
-    assert ui_state.can_review("in_review")
-    assert not ui_state.can_review("verified")
 
 
 def test_date_bounds_from_date_input() -> None:

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from medextract.store import Store
+from medextract.services import documents, jobs, queue, review, upload
+from medextract.services.context import Context
 from medextract.worker import (
     ensure_background_worker,
     finished_count,
@@ -19,67 +20,67 @@ from medextract.worker import (
 from tests.test_store_support import FakeEngine, FakeExtractionError, make_result
 
 
-def upload(store: Store, data: bytes, name: str = "doc.pdf") -> int:
-    outcome = store.add_upload(name, data, uploader="uma")
+def queue_file(ctx: Context, data: bytes, name: str = "doc.pdf") -> int:
+    outcome = upload.add_upload(ctx, name, data, uploader="uma")
     assert outcome.document_id is not None
     return outcome.document_id
 
 
-def test_engine_errors_fail_the_document_with_the_engines_message(store: Store) -> None:
-    doc_id = upload(store, b"broken")
+def test_engine_errors_fail_the_document_with_the_engines_message(ctx: Context) -> None:
+    doc_id = queue_file(ctx, b"broken")
     engine = FakeEngine(
         FakeExtractionError("This PDF is encrypted; remove the password and upload it again.")
     )
 
-    assert process_pending(store, extract_fn=engine, engine_errors=(FakeExtractionError,)) == 1
+    assert process_pending(ctx, extract_fn=engine, engine_errors=(FakeExtractionError,)) == 1
 
-    view = store.document(doc_id)
+    view = documents.get(ctx, doc_id, user="uma")
     assert view.status == "failed"
     assert view.error == "This PDF is encrypted; remove the password and upload it again."
     # The bytes are kept: the same document can be queued again and succeed.
-    store.reextract(doc_id, doc_type=None, user="uma")
+    review.reextract(ctx, doc_id, doc_type=None, user="uma")
     retry = FakeEngine(make_result())
-    assert process_pending(store, extract_fn=retry) == 1
-    assert retry.calls[0][0] == b"broken" and store.document(doc_id).status == "extracted"
+    assert process_pending(ctx, extract_fn=retry) == 1
+    assert retry.calls[0][0] == b"broken" and documents.get(ctx, doc_id, user="uma").status == "extracted"
 
 
-def test_unexpected_exceptions_fail_one_document_and_the_loop_goes_on(store: Store) -> None:
-    first = upload(store, b"one", "one.pdf")
-    second = upload(store, b"two", "two.pdf")
+def test_unexpected_exceptions_fail_one_document_and_the_loop_goes_on(ctx: Context) -> None:
+    first = queue_file(ctx, b"one", "one.pdf")
+    second = queue_file(ctx, b"two", "two.pdf")
     engine = FakeEngine(ZeroDivisionError("division by zero"), make_result())
 
-    assert process_pending(store, extract_fn=engine, engine_errors=(FakeExtractionError,)) == 2
+    assert process_pending(ctx, extract_fn=engine, engine_errors=(FakeExtractionError,)) == 2
 
-    failed = store.document(first)
+    failed = documents.get(ctx, first, user="uma")
     assert (
         failed.status == "failed" and failed.error == "Unexpected error: ZeroDivisionError: division by zero"
     )
-    assert store.document(second).status == "extracted"
+    assert documents.get(ctx, second, user="uma").status == "extracted"
     assert [call[2] for call in engine.calls] == ["one.pdf", "two.pdf"]
 
 
-def test_limit_and_an_empty_queue(store: Store) -> None:
-    assert process_pending(store, extract_fn=FakeEngine(make_result())) == 0
+def test_limit_and_an_empty_queue(ctx: Context) -> None:
+    assert process_pending(ctx, extract_fn=FakeEngine(make_result())) == 0
     for n in range(3):
-        upload(store, bytes([n]))
-    assert process_pending(store, extract_fn=FakeEngine(make_result()), limit=2) == 2
-    assert store.status_counts()["queued"] == 1
+        queue_file(ctx, bytes([n]))
+    assert process_pending(ctx, extract_fn=FakeEngine(make_result()), limit=2) == 2
+    assert queue.status_counts(ctx, user="uma")["queued"] == 1
 
 
-def test_a_claimed_document_is_not_claimed_twice_and_stuck_ones_are_requeued(store: Store) -> None:
-    doc_id = upload(store, b"x")
-    job = store.claim_next()
+def test_a_claimed_document_is_not_claimed_twice_and_stuck_ones_are_requeued(ctx: Context) -> None:
+    doc_id = queue_file(ctx, b"x")
+    job = jobs.claim_next(ctx)
     assert job is not None and job.document_id == doc_id and job.content == b"x" and not job.cached
-    assert store.claim_next() is None
-    assert store.document(doc_id).status == "extracting"
+    assert jobs.claim_next(ctx) is None
+    assert documents.get(ctx, doc_id, user="uma").status == "extracting"
 
-    assert store.requeue_stuck() == 1  # the worker that claimed it died
+    assert jobs.requeue_stuck(ctx) == 1  # the worker that claimed it died
 
-    assert store.document(doc_id).status == "queued"
+    assert documents.get(ctx, doc_id, user="uma").status == "queued"
     # The dead worker's late result is not stored over the re-queued document.
-    assert not store.save_extraction(job, _output())
-    assert not store.fail_extraction(job, "late")
-    assert store.document(doc_id).status == "queued"
+    assert not jobs.save_extraction(ctx, job, _output())
+    assert not jobs.fail_extraction(ctx, job, "late")
+    assert documents.get(ctx, doc_id, user="uma").status == "queued"
 
 
 def _output():  # type: ignore[no-untyped-def]
@@ -88,72 +89,76 @@ def _output():  # type: ignore[no-untyped-def]
     return to_output(make_result())
 
 
-def test_the_same_request_is_never_ocrd_twice(store: Store) -> None:
-    doc_id = upload(store, b"bytes")
+def test_the_same_request_is_never_ocrd_twice(ctx: Context) -> None:
+    doc_id = queue_file(ctx, b"bytes")
     engine = FakeEngine(lambda doc_type: make_result("prescription"))
-    process_pending(store, extract_fn=engine)
-    draft = store.save_draft(
-        doc_id, {"refills": "7"}, user="uma", expected_version=store.document(doc_id).version
+    process_pending(ctx, extract_fn=engine)
+    draft = review.save_draft(
+        ctx,
+        doc_id,
+        {"refills": "7"},
+        user="uma",
+        expected_version=documents.get(ctx, doc_id, user="uma").version,
     )
     assert draft.ok
 
-    store.reextract(doc_id, doc_type="auto", user="uma")  # same request: the stored result answers it
-    assert process_pending(store, extract_fn=engine) == 1
+    review.reextract(ctx, doc_id, doc_type="auto", user="uma")  # same request: the stored result answers it
+    assert process_pending(ctx, extract_fn=engine) == 1
     assert len(engine.calls) == 1
-    view = store.document(doc_id)
+    view = documents.get(ctx, doc_id, user="uma")
     assert view.status == "extracted" and view.fields["refills"].value == "2"  # drafts were dropped
 
-    store.reextract(doc_id, doc_type="prescription", user="uma")  # a forced type: the engine runs again
-    process_pending(store, extract_fn=engine)
+    review.reextract(ctx, doc_id, doc_type="prescription", user="uma")  # a forced type: the engine runs again
+    process_pending(ctx, extract_fn=engine)
     assert [call[1] for call in engine.calls] == ["auto", "prescription"]
 
 
-def test_background_worker_requeues_stuck_documents_and_extracts_them(store: Store) -> None:
-    doc_id = upload(store, b"bg")
-    assert store.claim_next() is not None  # a killed worker left it "extracting"
+def test_background_worker_requeues_stuck_documents_and_extracts_them(ctx: Context) -> None:
+    doc_id = queue_file(ctx, b"bg")
+    assert jobs.claim_next(ctx) is not None  # a killed worker left it "extracting"
     engine = FakeEngine(make_result())
     try:
         callers = [
-            threading.Thread(target=ensure_background_worker, args=(store,), kwargs={"extract_fn": engine})
+            threading.Thread(target=ensure_background_worker, args=(ctx,), kwargs={"extract_fn": engine})
             for _ in range(4)
         ]
         for caller in callers:
             caller.start()
         for caller in callers:
             caller.join()
-        ensure_background_worker(store, extract_fn=engine)  # idempotent and thread-safe: one thread
+        ensure_background_worker(ctx, extract_fn=engine)  # idempotent and thread-safe: one thread
         assert sum(t.name == "medextract-worker" for t in threading.enumerate()) == 1
         deadline = time.monotonic() + 10
-        while store.document(doc_id).status != "extracted" and time.monotonic() < deadline:
+        while documents.get(ctx, doc_id, user="uma").status != "extracted" and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert store.document(doc_id).status == "extracted"
+        assert documents.get(ctx, doc_id, user="uma").status == "extracted"
         assert len(engine.calls) == 1
-        later = upload(store, b"later")  # picked up by polling
-        while store.document(later).status != "extracted" and time.monotonic() < deadline:
+        later = queue_file(ctx, b"later")  # picked up by polling
+        while documents.get(ctx, later, user="uma").status != "extracted" and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert store.document(later).status == "extracted"
+        assert documents.get(ctx, later, user="uma").status == "extracted"
     finally:
-        assert stop_background_worker(store)
+        assert stop_background_worker(ctx)
 
 
-def test_two_workers_never_claim_the_same_document(store: Store) -> None:
-    upload(store, b"only one")
+def test_two_workers_never_claim_the_same_document(ctx: Context) -> None:
+    queue_file(ctx, b"only one")
     barrier = threading.Barrier(4)
-    jobs = []
+    taken = []
 
     def claim() -> None:
         barrier.wait()
-        jobs.append(store.claim_next())
+        taken.append(jobs.claim_next(ctx))
 
     threads = [threading.Thread(target=claim) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert len(jobs) == 4 and sum(job is not None for job in jobs) == 1
+    assert len(taken) == 4 and sum(job is not None for job in taken) == 1
 
 
-def test_the_real_engines_result_and_errors_are_understood(store: Store) -> None:
+def test_the_real_engines_result_and_errors_are_understood(ctx: Context) -> None:
     """The engine's own types (no OCR): attribute names and the default error class match."""
     extraction = pytest.importorskip("extraction")
     from PIL import Image
@@ -170,41 +175,41 @@ def test_the_real_engines_result_and_errors_are_understood(store: Store) -> None
         fields=fields,
         page_images=[Image.new("L", (40, 30), 255)],
     )
-    doc_id = upload(store, b"real")
-    assert process_pending(store, extract_fn=FakeEngine(result)) == 1
-    view = store.document(doc_id)
+    doc_id = queue_file(ctx, b"real")
+    assert process_pending(ctx, extract_fn=FakeEngine(result)) == 1
+    view = documents.get(ctx, doc_id, user="uma")
     assert view.fields["patient_name"].box == (5, 6, 50, 20) and view.fields["refills"].reason == "not found"
 
-    failing = upload(store, b"unreadable")
+    failing = queue_file(ctx, b"unreadable")
     message = "This file is not a PDF, PNG, JPEG or TIFF."
-    assert process_pending(store, extract_fn=FakeEngine(extraction.UnreadableDocumentError(message))) == 1
+    assert process_pending(ctx, extract_fn=FakeEngine(extraction.UnreadableDocumentError(message))) == 1
     assert (
-        store.document(failing).error == message
+        documents.get(ctx, failing, user="uma").error == message
     )  # no "Unexpected error" prefix for the engine's own errors
 
 
 def test_a_result_the_database_refuses_fails_the_document(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    doc_id = upload(store, b"odd")
+    doc_id = queue_file(ctx, b"odd")
 
-    def refuse(job: object, output: object) -> bool:
+    def refuse(ctx: object, job: object, output: object) -> bool:
         raise ValueError("value too long")
 
-    monkeypatch.setattr(store, "save_extraction", refuse)
-    assert process_pending(store, extract_fn=FakeEngine(make_result())) == 1
-    view = store.document(doc_id)
+    monkeypatch.setattr(jobs, "save_extraction", refuse)
+    assert process_pending(ctx, extract_fn=FakeEngine(make_result())) == 1
+    view = documents.get(ctx, doc_id, user="uma")
     assert view.status == "failed" and view.error is not None and "value too long" in view.error
 
 
-def test_nul_characters_from_ocr_are_dropped(store: Store) -> None:
-    doc_id = upload(store, b"nul")
+def test_nul_characters_from_ocr_are_dropped(ctx: Context) -> None:
+    doc_id = queue_file(ctx, b"nul")
     result = make_result(values={"patient_name": "Jo\x00hn"})
-    assert process_pending(store, extract_fn=FakeEngine(result)) == 1
-    assert store.document(doc_id).fields["patient_name"].value == "John"
+    assert process_pending(ctx, extract_fn=FakeEngine(result)) == 1
+    assert documents.get(ctx, doc_id, user="uma").fields["patient_name"].value == "John"
 
 
-def test_a_page_waiting_for_progress_wakes_when_the_worker_finishes_a_document(store: Store) -> None:
+def test_a_page_waiting_for_progress_wakes_when_the_worker_finishes_a_document(ctx: Context) -> None:
     class SlowEngine(FakeEngine):
         def __call__(self, *args: object, **kwargs: object) -> object:
             time.sleep(0.3)
@@ -212,18 +217,18 @@ def test_a_page_waiting_for_progress_wakes_when_the_worker_finishes_a_document(s
 
     # No worker thread of this process serves the store yet: nothing could wake a waiter.
     started = time.monotonic()
-    assert not wait_for_progress(store, finished_count(), 5.0)
+    assert not wait_for_progress(ctx, finished_count(), 5.0)
     assert time.monotonic() - started < 1.0
     try:
-        ensure_background_worker(store, extract_fn=SlowEngine(make_result()))
+        ensure_background_worker(ctx, extract_fn=SlowEngine(make_result()))
         since = finished_count()
-        doc_id = upload(store, b"watched")
-        wake_background_worker(store)
+        doc_id = queue_file(ctx, b"watched")
+        wake_background_worker(ctx)
         started = time.monotonic()
-        assert wait_for_progress(store, since, 10.0)
+        assert wait_for_progress(ctx, since, 10.0)
         assert time.monotonic() - started < 5.0  # woken by the document, not by the timeout
-        assert store.document(doc_id).status == "extracted"
+        assert documents.get(ctx, doc_id, user="uma").status == "extracted"
         # Nothing more to do: a wait for the next document times out and says so.
-        assert not wait_for_progress(store, finished_count(), 0.2)
+        assert not wait_for_progress(ctx, finished_count(), 0.2)
     finally:
-        assert stop_background_worker(store)
+        assert stop_background_worker(ctx)

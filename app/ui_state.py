@@ -12,28 +12,8 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from extraction.doctypes import document_types
+from medextract import lifecycle
 
-STATUSES: tuple[str, ...] = (
-    "queued",
-    "extracting",
-    "extracted",
-    "in_review",
-    "verified",
-    "rejected",
-    "failed",
-)
-STATUS_LABELS: dict[str, str] = {
-    "queued": "Queued",
-    "extracting": "Extracting",
-    "extracted": "Waiting for review",
-    "in_review": "In review",
-    "verified": "Verified",
-    "rejected": "Rejected",
-    "failed": "Failed",
-}
-# Statuses in which the engine has finished with a document (successfully or not).
-EXTRACTION_DONE = frozenset({"extracted", "in_review", "verified", "rejected", "failed"})
-REVIEWABLE = frozenset({"extracted", "in_review"})
 AUTO_TYPE = "auto"
 DEFAULT_USER = "clerk"
 UNKNOWN_TYPE = "unknown"
@@ -81,11 +61,6 @@ def escape_markdown(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
-def status_label(status: str) -> str:
-    """A clerk's word for a status; unknown statuses are shown as they are."""
-    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
-
-
 def doc_type_label(doc_type: str | None) -> str:
     """The title of a document type ("Prescription"), "Unknown" when none was recognised."""
     if not doc_type or doc_type == UNKNOWN_TYPE:
@@ -110,12 +85,12 @@ def type_choice_label(choice: str) -> str:
 
 
 def forced_type(choice: str) -> str | None:
-    """The ``forced_type`` argument of ``Store.add_upload`` for a selectbox choice."""
+    """The ``forced_type`` argument of ``upload.intake`` for a selectbox choice."""
     return None if choice == AUTO_TYPE else choice
 
 
 def current_user_from(state: Mapping[str, Any]) -> str:
-    """The signed-in user's name from session state; "clerk" until login exists."""
+    """The signed-in user's name from session state ("clerk" when none is there)."""
     user = state.get("user")
     return user.strip() if isinstance(user, str) and user.strip() else DEFAULT_USER
 
@@ -124,13 +99,8 @@ def current_user_from(state: Mapping[str, Any]) -> str:
 
 
 def upload_key(name: str, size: int, file_id: str | None) -> str:
-    """Identifies one file in the uploader across reruns, so it is sent to the store once."""
+    """Identifies one file in the uploader across reruns, so it is uploaded once."""
     return file_id or f"{name}:{size}"
-
-
-def extraction_finished(status: str) -> bool:
-    """True once the engine is done with a document, so the upload page can stop polling it."""
-    return status in EXTRACTION_DONE
 
 
 def upload_status_line(doc: DocumentLike) -> tuple[str, str]:
@@ -139,16 +109,17 @@ def upload_status_line(doc: DocumentLike) -> tuple[str, str]:
     kind is "info" while waiting, "success" when fields are ready, "error" when extraction failed.
     """
     name = escape_markdown(doc.filename)
-    if doc.status == "failed":
+    status = lifecycle.status_label(doc.status).lower()
+    if doc.status == lifecycle.FAILED:
         return "error", f"{name}: extraction failed: {escape_markdown(doc.error or 'no reason given')}"
-    if doc.status in ("queued", "extracting"):
-        return "info", f"{name}: {status_label(doc.status).lower()}…"
-    return "success", f"{name}: {status_label(doc.status).lower()} ({doc_type_label(doc.doc_type)})"
+    if not lifecycle.extraction_finished(doc.status):
+        return "info", f"{name}: {status}…"
+    return "success", f"{name}: {status} ({doc_type_label(doc.doc_type)})"
 
 
 def all_finished(docs: Iterable[DocumentLike]) -> bool:
     """True when no document of the list is still waiting for the engine."""
-    return all(extraction_finished(d.status) for d in docs)
+    return all(lifecycle.extraction_finished(d.status) for d in docs)
 
 
 # --- queue --------------------------------------------------------------------------------------
@@ -165,12 +136,12 @@ def filter_documents(docs: Iterable[Any], *, statuses: Sequence[str], doc_type: 
 
 
 def queue_rows(docs: Iterable[Any]) -> list[dict[str, Any]]:
-    """Rows of the queue table, oldest first as the store gives them."""
+    """Rows of the queue table, oldest first as ``queue.documents`` gives them."""
     return [
         {
             "id": d.id,
             "file": d.filename,
-            "status": status_label(d.status),
+            "status": lifecycle.status_label(d.status),
             "type": doc_type_label(d.doc_type),
             "pages": d.pages,
             "flagged fields": d.flagged_fields,
@@ -257,11 +228,6 @@ def page_of_field(fields: Mapping[str, FieldLike], name: str | None, default: in
 def flagged_count(fields: Iterable[FieldLike]) -> int:
     """How many fields the engine wants a human to check."""
     return sum(1 for f in fields if f.needs_review)
-
-
-def can_review(status: str) -> bool:
-    """Only extracted and in-review documents can be edited and verified."""
-    return status in REVIEWABLE
 
 
 # --- records and dashboard ----------------------------------------------------------------------

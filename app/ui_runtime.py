@@ -1,12 +1,13 @@
-"""What every page of the review app shares: the one Store per process, the user, cached images.
+"""What every page of the review app shares: the one service Context per process, the user, images.
 
 This is the only module besides the pages that imports Streamlit; the logic it calls lives in
-``ui_state``, ``imaging``, ``auth`` and ``accounts``.
+``ui_state``, ``medextract.imaging``, ``medextract.auth`` and ``medextract.services``.
 
 Signing in: a password sign-in puts the username in session state (``USER``, with ``METHOD`` =
 "password"); single sign-on is Streamlit's own cookie, read through ``st.user``. Either way the
 account is looked up again on every run (``signed_in``), so a deactivation or a role change
-applies at the next click, and session state never decides a role by itself.
+applies at the next click, and session state never decides a role by itself. The services check
+the account and its role once more in every operation the pages call.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from typing import Any
 
 import streamlit as st
 
-from medextract import auth, imaging, ui_state
-from medextract.accounts import Accounts
-from medextract.store import Store
+from app import ui_state
+from medextract import auth, imaging, lifecycle
+from medextract.services import accounts, audit, documents
+from medextract.services.context import Context
 from medextract.worker import ensure_background_worker
 
 UPLOAD_PAGE = "pages/upload.py"
@@ -48,7 +50,7 @@ def database_url() -> str | None:
 
 
 def store_identity() -> tuple[str, str]:
-    """What decides which database ``Store.open`` reaches: the URL, else the data folder."""
+    """What decides which database ``Context.open`` reaches: the URL, else the data folder."""
     return database_url() or "", os.environ.get("MEDEXTRACT_DATA_DIR", "")
 
 
@@ -58,34 +60,23 @@ def background_worker_enabled() -> bool:
 
 
 @st.cache_resource(show_spinner=False)
-def _open_store(url: str, data_dir: str) -> Store:
-    """One Store (one connection pool) per database per process.
+def _open_context(url: str, data_dir: str) -> Context:
+    """One Context (one connection pool) per database per process.
 
-    ``data_dir`` is only part of the cache key: Store.open reads it from the environment.
+    ``data_dir`` is only part of the cache key: Context.open reads it from the environment.
     """
-    return Store.open(url or None)
+    return Context.open(url or None)
 
 
-def get_store() -> Store:
-    """The process's Store for the configured database, its background worker running."""
+def get_context() -> Context:
+    """The process's service Context for the configured database, its background worker running."""
     url, data_dir = store_identity()
-    store = _open_store(url, data_dir)
+    ctx = _open_context(url, data_dir)
     if background_worker_enabled():
         # Extraction runs in a daemon thread, off the request path: it goes on after a tab closes.
         # Checked on every run (a lock and a dict lookup), so a worker that died is started again.
-        ensure_background_worker(store)
-    return store
-
-
-@st.cache_resource(show_spinner=False)
-def _open_accounts(url: str, data_dir: str) -> Accounts:
-    """One Accounts per database per process, over the same Store (and connection pool)."""
-    return Accounts(_open_store(url, data_dir))
-
-
-def get_accounts() -> Accounts:
-    """User management for the configured database."""
-    return _open_accounts(*store_identity())
+        ensure_background_worker(ctx)
+    return ctx
 
 
 def current_user() -> str:
@@ -126,26 +117,29 @@ def signed_in() -> auth.Identity | None:
     the reason).
     """
     if st.session_state.get(METHOD) == "password":
-        account = get_accounts().get(str(st.session_state.get(USER, "")))
+        account = accounts.get_account(get_context(), str(st.session_state.get(USER, "")))
         if account is not None and account.active and account.has_password:
             return auth.Identity(account.username, account.display_name, account.role, "password")
         return None
     claims = _sso_claims()
     if claims is None:
         return None
+    ctx = get_context()
     identity = auth.sso_identity(
-        claims, get_accounts().get, auth.role_claim_name(_secrets_section("medextract"))
+        claims,
+        lambda name: accounts.get_account(ctx, name),
+        auth.role_claim_name(_secrets_section("medextract")),
     )
     if identity is None:
         return None
     if st.session_state.get(SSO_SEEN) != identity.username:
         st.session_state[SSO_SEEN] = identity.username
         if identity.role is None:
-            get_store().audit(
-                identity.username, "login_failed", detail={"method": "oidc", "reason": identity.problem}
+            audit.record(
+                ctx, identity.username, "login_failed", detail={"method": "oidc", "reason": identity.problem}
             )
         else:
-            get_store().audit(identity.username, "login", detail={"method": "oidc", "role": identity.role})
+            audit.record(ctx, identity.username, "login", detail={"method": "oidc", "role": identity.role})
     if identity.role is not None:
         st.session_state[USER] = identity.username
     return identity
@@ -153,7 +147,7 @@ def signed_in() -> auth.Identity | None:
 
 def log_in(username: str, password: str) -> str | None:
     """Check a password sign-in (audited, with lockout); None on success, else the message to show."""
-    result = get_accounts().authenticate(username, password)
+    result = accounts.authenticate(get_context(), username, password)
     if not result.ok or result.account is None:
         return result.message
     st.session_state.clear()  # nothing from before the sign-in carries over into the new session
@@ -166,7 +160,7 @@ def end_session() -> bool:
     """Audit the logout and forget this session's state; True when an SSO cookie must go too."""
     identity = signed_in()
     if identity is not None:
-        get_store().audit(identity.username, "logout", detail={"method": identity.method})
+        audit.record(get_context(), identity.username, "logout", detail={"method": identity.method})
     st.session_state.clear()
     return _sso_claims() is not None
 
@@ -187,22 +181,23 @@ def require_page_role(page: str) -> auth.Identity:
     if identity is None or identity.role is None:
         st.error("Please log in first.")
         st.stop()
-    needed = auth.PAGE_ROLE.get(page, "clerk")
-    if not auth.has_role(identity.role, needed):
+    needed = auth.PAGE_ROLE.get(page, lifecycle.CLERK)
+    if not lifecycle.has_role(identity.role, needed):
         st.error(auth.needed_role_message(needed))
         st.stop()
     return identity
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _page_png(identity: tuple[str, str], doc_id: int, page: int, version: int) -> bytes:
-    """A page image from the store, fetched once per document version (never re-OCR'd)."""
-    return get_store().page_image(doc_id, page)
+def _page_png(identity: tuple[str, str], user: str, doc_id: int, page: int, version: int) -> bytes:
+    """A page image from the database, fetched once per document version and user (never re-OCR'd)."""
+    return documents.page_image(get_context(), doc_id, page, user=user)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _drawn_page(
     identity: tuple[str, str],
+    user: str,
     doc_id: int,
     page: int,
     version: int,
@@ -210,7 +205,7 @@ def _drawn_page(
     zoom_box: ui_state.Box | None,
 ) -> bytes:
     """The page with its field boxes as JPEG, cached so a rerun after an edit costs nothing."""
-    png = _page_png(identity, doc_id, page, version)
+    png = _page_png(identity, user, doc_id, page, version)
     if zoom_box is None:
         # Shrink before drawing: a whole 300 dpi page is drawn and encoded in a fraction of the time.
         return imaging.to_jpeg(imaging.draw_boxes(png, list(boxes), max_width=DISPLAY_WIDTH))
@@ -227,7 +222,7 @@ def review_image(
     zoom_box: ui_state.Box | None = None,
 ) -> bytes:
     """The Review page's image of one page, boxes drawn, optionally zoomed on one field."""
-    return _drawn_page(store_identity(), doc_id, page, version, boxes, zoom_box)
+    return _drawn_page(store_identity(), current_user(), doc_id, page, version, boxes, zoom_box)
 
 
 def open_review(doc_id: int) -> None:

@@ -1,0 +1,27 @@
+"""What the services refuse, as typed errors whose message is meant for the person who asked.
+
+A front end catches :class:`StoreError` once and shows its message; the subclasses say why.
+"""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """A request the services refuse; the message is meant for the person who asked."""
+
+
+class DocumentNotFound(StoreError, LookupError):
+    """No document has this id."""
+
+    def __init__(self, doc_id: int) -> None:
+        super().__init__(f"Document {doc_id} does not exist.")
+        self.doc_id = doc_id
+
+
+class PermissionDenied(StoreError):
+    """The acting person may not do this: no such account, deactivated, or a role that is too low."""
+
+    def __init__(self, message: str, *, username: str, action: str) -> None:
+        super().__init__(message)
+        self.username = username
+        self.action = action

@@ -1,0 +1,33 @@
+"""The service layer every front end calls (the Streamlit pages, the worker, the CLI, the HTTP API).
+
+One module per use case, each a set of functions taking a :class:`Context` first and the acting
+person (``user=`` / ``by=`` / ``uploader=``) by name:
+
+- ``upload``: intake, add_upload
+- ``queue``: documents, status_counts, next_for_review
+- ``documents``: get, page_image
+- ``review``: start_review, take_over, save_draft, verify, reject, reopen, reextract
+- ``records``: verified_records, reviewers, export_csv, log_export, dashboard
+- ``audit``: record, audit_log, history
+- ``accounts``: get_account, list_accounts, active_admins, create_account, set_role, set_active,
+  deactivate, set_password, verify_password, is_locked, authenticate
+- ``jobs`` (the worker's side): claim_next, save_extraction, fail_extraction, requeue_stuck
+
+Every operation loads the acting account afresh and checks it is active and that its role may
+perform the action (``medextract.lifecycle``), raising ``PermissionDenied`` otherwise; the rules
+live here, never in a page or a route.
+"""
+
+from medextract.errors import DocumentNotFound, PermissionDenied, StoreError
+from medextract.services.context import CLI, WORKER, Actor, Context, System
+
+__all__ = [
+    "CLI",
+    "WORKER",
+    "Actor",
+    "Context",
+    "DocumentNotFound",
+    "PermissionDenied",
+    "StoreError",
+    "System",
+]

@@ -1,0 +1,386 @@
+"""Review: claim, take over, save a draft, verify, reject, reopen, extract again.
+
+Contract: writes that change a document check its ``version`` with ``UPDATE ... WHERE version =
+expected`` as their first write, so of two people saving the same version exactly one wins and
+the other is told, with nothing written. Every operation checks the acting person's account and
+role first (``authorize``), in the same transaction; refusals a person can fix (a stale form, an
+invalid value, someone else's claim) come back as a ``SaveResult`` with ``ok`` False.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from medextract import lifecycle
+from medextract.errors import StoreError
+from medextract.models import Document, DraftValue, Edit, VerifiedValue
+from medextract.services.audit import write_event
+from medextract.services.claims import claim_refusal, claimable, live_claim
+from medextract.services.context import Actor, Context, authorize
+from medextract.services.documents import current_values, field_order, load, view
+from medextract.views import DocumentView, SaveResult
+
+AUTO = "auto"
+CLAIM_TOUCH_SECONDS = 60  # an open by the claimant refreshes the claim at most this often (one write)
+
+
+def start_review(ctx: Context, doc_id: int, *, user: Actor) -> DocumentView:
+    """Claim an "extracted" (or unclaimed "in_review") document for ``user`` and return it.
+
+    A claim whose holder has not saved or opened the document for ``claim_timeout`` has expired
+    and is taken over. Opening one's own claim again refreshes it (without a version bump, so
+    the form's version stays valid). A document someone else holds is returned unchanged:
+    check ``claimed_by`` / ``claimed_at``.
+    """
+    now = ctx.now()
+    with ctx.write.begin() as session:
+        name = authorize(session, user, lifecycle.CLAIM)
+        taken = session.execute(
+            update(Document)
+            .where(Document.id == doc_id, claimable(ctx))
+            .values(
+                status=lifecycle.target(lifecycle.CLAIM),
+                claimed_by=name,
+                claimed_at=now,
+                review_started_at=func.coalesce(Document.review_started_at, now),
+                version=Document.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount == 1:
+            write_event(ctx, session, name, "claim", doc_id, "")
+        else:
+            # The holder's own open counts as activity; written at most once a minute.
+            session.execute(
+                update(Document)
+                .where(
+                    Document.id == doc_id,
+                    Document.status == lifecycle.IN_REVIEW,
+                    Document.claimed_by == name,
+                    or_(
+                        Document.claimed_at.is_(None),
+                        Document.claimed_at < now - timedelta(seconds=CLAIM_TOUCH_SECONDS),
+                    ),
+                )
+                .values(claimed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        return view(ctx, session, load(session, doc_id))
+
+
+def take_over(ctx: Context, doc_id: int, *, user: Actor) -> DocumentView:
+    """A supervisor takes a document under review from whoever holds it, live claim or not.
+
+    The claim passes to ``user`` (audited "take_over" with the former holder); the former holder's
+    next save is refused. Raises StoreError when the document is not waiting for or in review.
+    """
+    now = ctx.now()
+    with ctx.write.begin() as session:
+        name = authorize(session, user, lifecycle.TAKE_OVER)
+        doc = load(session, doc_id)
+        if not lifecycle.can(lifecycle.TAKE_OVER, doc.status):
+            raise StoreError(
+                f"Document {doc_id} is {lifecycle.status_label(doc.status).lower()}; only a document "
+                "waiting for or in review can be taken over."
+            )
+        holder = live_claim(ctx, doc)
+        if holder != name:
+            changed = _bump(
+                session,
+                doc,
+                doc.version,
+                status=lifecycle.target(lifecycle.TAKE_OVER),
+                claimed_by=name,
+                claimed_at=now,
+                review_started_at=doc.review_started_at or now,
+            )
+            if not changed:
+                raise StoreError(f"Document {doc_id} changed meanwhile; open it again and retry.")
+            write_event(ctx, session, name, "take_over", doc_id, {"from": holder})
+            session.refresh(doc)  # the UPDATE bypassed the loaded row
+        return view(ctx, session, doc)
+
+
+def save_draft(
+    ctx: Context, doc_id: int, values: Mapping[str, str], *, user: Actor, expected_version: int
+) -> SaveResult:
+    """Save the clerk's values; an Edit is written for each field whose value changed.
+
+    Saving is allowed with invalid values (``errors`` lists them); it claims an "extracted"
+    document for ``user``. Refused (ok False, nothing written) when stale or not reviewable.
+    """
+    with ctx.write.begin() as session:
+        name = authorize(session, user, lifecycle.SAVE)
+        doc = load(session, doc_id)
+        refusal = _check_editable(ctx, session, doc, values, expected_version, name)
+        if refusal is not None:
+            return refusal
+        current = current_values(session, doc)
+        submitted = {field: _clean(value) for field, value in values.items()}
+        changed = {field: v for field, v in submitted.items() if v != current.get(field, "")}
+        errors = _validate(ctx, doc.doc_type or "", {**current, **submitted})
+        if not changed:
+            return SaveResult(True, doc.version, errors, "No changes to save.")
+        now = ctx.now()
+        if not _bump(
+            session,
+            doc,
+            expected_version,
+            status=lifecycle.target(lifecycle.SAVE),
+            claimed_by=name,  # a live claim by someone else was refused above
+            claimed_at=now,  # a save is activity: the claim's idle time starts again
+            review_started_at=doc.review_started_at or now,
+        ):
+            return _stale(_version(session, doc_id))
+        _record_changes(session, doc_id, current, changed, name, now)
+        write_event(ctx, session, name, "edit", doc_id, {"fields": sorted(changed)})
+    return SaveResult(True, expected_version + 1, errors, f"Saved {len(changed)} change(s).")
+
+
+def verify(
+    ctx: Context, doc_id: int, values: Mapping[str, str], *, user: Actor, expected_version: int
+) -> SaveResult:
+    """Record the final values in one transaction; refused while any field is invalid.
+
+    ``values`` may hold only the fields the clerk changed: the rest keep their current value.
+    """
+    with ctx.write.begin() as session:
+        name = authorize(session, user, lifecycle.VERIFY)
+        doc = load(session, doc_id)
+        refusal = _check_editable(ctx, session, doc, values, expected_version, name)
+        if refusal is not None:
+            return refusal
+        names = ctx.catalog.field_names(doc.doc_type or "")
+        if not names:
+            return SaveResult(
+                False,
+                doc.version,
+                {},
+                f"The document type ({doc.doc_type or 'not detected'}) has no fields to verify. "
+                "Choose the right type and extract again.",
+            )
+        current = current_values(session, doc)
+        submitted = {field: _clean(value) for field, value in values.items()}
+        final = {field: submitted.get(field, current.get(field, "")) for field in names}
+        errors = _validate(ctx, doc.doc_type or "", final)
+        if errors:
+            return SaveResult(False, doc.version, errors, "Correct the marked fields before verifying.")
+        now = ctx.now()
+        if not _bump(
+            session,
+            doc,
+            expected_version,
+            status=lifecycle.target(lifecycle.VERIFY),
+            verified_by=name,
+            verified_at=now,
+            claimed_by=None,
+            claimed_at=None,
+        ):
+            return _stale(_version(session, doc_id))
+        changed = {field: v for field, v in final.items() if v != current.get(field, "")}
+        _record_changes(session, doc_id, current, changed, name, now)
+        session.execute(delete(VerifiedValue).where(VerifiedValue.document_id == doc_id))
+        session.add_all(VerifiedValue(document_id=doc_id, field=field, value=v) for field, v in final.items())
+        write_event(ctx, session, name, "verify", doc_id, {"changed": sorted(changed)})
+    return SaveResult(True, expected_version + 1, {}, "Verified.")
+
+
+def reject(ctx: Context, doc_id: int, reason: str, *, user: Actor, expected_version: int) -> SaveResult:
+    """Mark the document rejected with a reason (required); refused when stale or verified."""
+    reason = _clean(reason)
+    with ctx.write.begin() as session:
+        name = authorize(session, user, lifecycle.REJECT)
+        doc = load(session, doc_id)
+        if doc.version != expected_version:
+            return _stale(doc.version)
+        if not reason:
+            return SaveResult(False, doc.version, {}, "Say why the document is rejected.")
+        if not lifecycle.can(lifecycle.REJECT, doc.status):
+            said = lifecycle.status_label(doc.status).lower()
+            return SaveResult(False, doc.version, {}, f"A document that is {said} cannot be rejected.")
+        claimed = claim_refusal(ctx, doc, name)
+        if claimed is not None:
+            return claimed
+        target = lifecycle.target(lifecycle.REJECT)
+        changes: dict[str, Any] = {"reject_reason": reason, "claimed_by": None, "claimed_at": None}
+        if not _bump(session, doc, expected_version, status=target, **changes):
+            return _stale(_version(session, doc_id))
+        write_event(ctx, session, name, "reject", doc_id, {"reason": reason})
+    return SaveResult(True, expected_version + 1, {}, "Rejected.")
+
+
+def reopen(
+    ctx: Context, doc_id: int, *, user: Actor, reason: str, expected_version: int | None = None
+) -> SaveResult:
+    """Send a verified document back to "in_review" (a supervisor's correction), unclaimed.
+
+    ``reason`` is required and audited. The verified values are withdrawn from export; the
+    clerk's values stay as drafts, so the next review starts from them. ``expected_version``
+    (optional) refuses a stale request like any save.
+    """
+    reason = _clean(reason)
+    with ctx.write.begin() as session:
+        name = authorize(session, user, lifecycle.REOPEN)
+        doc = load(session, doc_id)
+        version = doc.version if expected_version is None else expected_version
+        if doc.version != version:
+            return _stale(doc.version)
+        if not reason:
+            return SaveResult(False, doc.version, {}, "Say why the document is reopened.")
+        if not lifecycle.can(lifecycle.REOPEN, doc.status):
+            said = lifecycle.status_label(doc.status).lower()
+            refused = f"Only verified documents can be reopened; this one is {said}."
+            return SaveResult(False, doc.version, {}, refused)
+        # The verified values become the drafts: reopening must not undo the clerk's corrections.
+        query = select(VerifiedValue).where(VerifiedValue.document_id == doc_id)
+        final = {v.field: v.value for v in session.execute(query).scalars()}
+        if not _bump(
+            session,
+            doc,
+            version,
+            status=lifecycle.target(lifecycle.REOPEN),
+            verified_by=None,
+            verified_at=None,
+            claimed_by=None,
+            claimed_at=None,
+        ):
+            return _stale(_version(session, doc_id))
+        session.execute(delete(DraftValue).where(DraftValue.document_id == doc_id))
+        session.execute(delete(VerifiedValue).where(VerifiedValue.document_id == doc_id))
+        session.add_all(DraftValue(document_id=doc_id, field=k, value=v) for k, v in final.items())
+        write_event(
+            ctx, session, name, "reopen", doc_id, {"reason": reason, "was_verified_by": doc.verified_by}
+        )
+    return SaveResult(True, version + 1, {}, "Reopened: the document is back in review.")
+
+
+def reextract(ctx: Context, doc_id: int, *, doc_type: str | None, user: Actor) -> None:
+    """Queue the document again, as ``doc_type`` (None or "auto": detect). Drafts are dropped.
+
+    Raises StoreError for an unknown type, a verified document, or one being read right now.
+    """
+    forced = None if doc_type in (None, AUTO) else doc_type
+    if forced is not None and forced not in ctx.catalog.type_names():
+        raise StoreError(
+            f"Unknown document type {forced!r}; use one of: {', '.join(ctx.catalog.type_names())}."
+        )
+    with ctx.write.begin() as session:
+        name = authorize(session, user, lifecycle.REEXTRACT)
+        doc = load(session, doc_id)
+        result = session.execute(
+            update(Document)
+            .where(Document.id == doc_id, Document.status.in_(lifecycle.sources(lifecycle.REEXTRACT)))
+            .values(
+                status=lifecycle.target(lifecycle.REEXTRACT),
+                forced_type=forced,
+                error=None,
+                reject_reason=None,
+                claimed_by=None,
+                claimed_at=None,
+                review_started_at=None,
+                version=Document.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            said = lifecycle.status_label(doc.status).lower()
+            raise StoreError(f"Document {doc_id} is {said} and cannot be extracted again now.")
+        session.execute(delete(DraftValue).where(DraftValue.document_id == doc_id))
+        write_event(ctx, session, name, "reextract", doc_id, {"doc_type": forced or AUTO})
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> str:
+    """A submitted value as stored: text, Windows line ends unified, outer whitespace dropped."""
+    return "" if value is None else str(value).replace("\r\n", "\n").strip()
+
+
+def _stale(version: int) -> SaveResult:
+    return SaveResult(
+        ok=False,
+        version=version,
+        errors={},
+        message=(
+            "Someone else changed this document since you opened it, so nothing was saved. "
+            "Reload it to see the current values, then make your change again."
+        ),
+    )
+
+
+def _version(session: Session, doc_id: int) -> int:
+    return int(session.execute(select(Document.version).where(Document.id == doc_id)).scalar_one())
+
+
+def _bump(session: Session, doc: Document, expected_version: int, **changes: Any) -> bool:
+    """The optimistic lock: apply ``changes`` only if the row is still at ``expected_version``.
+
+    This must be the transaction's first write: on PostgreSQL a concurrent winner makes this
+    UPDATE wait, then match no row; on SQLite the writers are already serialised.
+    """
+    result = session.execute(
+        update(Document)
+        .where(Document.id == doc.id, Document.version == expected_version)
+        .values(version=Document.version + 1, **changes)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _check_editable(
+    ctx: Context, session: Session, doc: Document, values: Mapping[str, str], expected_version: int, user: str
+) -> SaveResult | None:
+    """Why this edit must be refused (stale, wrong status, another's claim, unknown fields), or None."""
+    if doc.version != expected_version:
+        return _stale(doc.version)
+    if not lifecycle.can(lifecycle.SAVE, doc.status):
+        said = lifecycle.status_label(doc.status).lower()
+        return SaveResult(False, doc.version, {}, f"This document is {said}; it cannot be edited now.")
+    claimed = claim_refusal(ctx, doc, user)
+    if claimed is not None:
+        return claimed
+    known = set(field_order(ctx, session, doc))
+    unknown = {field: "not a field of this document type" for field in values if field not in known}
+    if unknown:
+        return SaveResult(
+            False, doc.version, unknown, "Some values are for fields this document does not have."
+        )
+    return None
+
+
+def _validate(ctx: Context, doc_type: str, values: Mapping[str, str]) -> dict[str, str]:
+    errors = {}
+    for field, value in values.items():
+        message = ctx.catalog.validate(doc_type, field, value) if value else None
+        if message:
+            errors[field] = message
+    return errors
+
+
+def _record_changes(
+    session: Session,
+    doc_id: int,
+    current: Mapping[str, str],
+    changed: Mapping[str, str],
+    user: str,
+    now: datetime,
+) -> None:
+    """Write the drafts and one Edit per changed field."""
+    drafts = {
+        d.field: d
+        for d in session.execute(select(DraftValue).where(DraftValue.document_id == doc_id)).scalars()
+    }
+    for field, new in changed.items():
+        session.add(
+            Edit(document_id=doc_id, field=field, old=current.get(field, ""), new=new, user=user, at=now)
+        )
+        if field in drafts:
+            drafts[field].value = new
+        else:
+            session.add(DraftValue(document_id=doc_id, field=field, value=new))

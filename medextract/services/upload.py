@@ -1,0 +1,112 @@
+"""Upload: the one path every file takes into the queue (the Upload page, later the API).
+
+:func:`intake` runs the cheap checks of ``medextract.intake`` (empty, too large, not a document)
+and then :func:`add_upload`, which stores the bytes as "queued" or refuses a duplicate. A refused
+file leaves no row; extraction happens later, in the worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import PurePosixPath, PureWindowsPath
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from medextract import lifecycle
+from medextract.intake import check_upload, display_name
+from medextract.models import Document
+from medextract.services.audit import write_event
+from medextract.services.context import Actor, Context, authorize
+from medextract.views import UploadOutcome
+
+AUTO = "auto"
+MAX_FILENAME = 255
+
+
+def intake(
+    ctx: Context,
+    filename: str | None,
+    data: bytes,
+    *,
+    uploader: Actor,
+    forced_type: str | None = None,
+    max_bytes: int | None = None,
+) -> UploadOutcome:
+    """Check one uploaded file and store it as "queued", or refuse it with a message naming it.
+
+    Never raises for bad input: every refusal is an ``UploadOutcome`` with ``accepted`` False (and
+    ``duplicate_of`` set for a duplicate). Nothing is stored for a refused file. Raises
+    PermissionDenied when ``uploader`` may not upload.
+    """
+    name = display_name(filename)
+    refusal = check_upload(name, data, max_bytes=max_bytes)
+    if refusal is not None:
+        return UploadOutcome(None, None, False, refusal.message)
+    outcome = add_upload(ctx, name, data, uploader=uploader, forced_type=forced_type)
+    if outcome.duplicate_of is not None:
+        # The stored message names the earlier upload; say which of this batch's files it was.
+        return UploadOutcome(None, outcome.duplicate_of, False, f"{name}: duplicate. {outcome.message}")
+    return outcome
+
+
+def add_upload(
+    ctx: Context, filename: str, data: bytes, *, uploader: Actor, forced_type: str | None = None
+) -> UploadOutcome:
+    """Store the file as "queued"; refuse empty files, unknown types and duplicate content."""
+    if not data:
+        return UploadOutcome(None, None, False, f"{filename or 'The file'} is empty; nothing was stored.")
+    if forced_type == AUTO:
+        forced_type = None
+    if forced_type is not None and forced_type not in ctx.catalog.type_names():
+        known = ", ".join(ctx.catalog.type_names())
+        return UploadOutcome(
+            None, None, False, f"Unknown document type {forced_type!r}; use one of: {known}."
+        )
+    name = _safe_filename(filename)
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        with ctx.write.begin() as session:
+            user = authorize(session, uploader, lifecycle.UPLOAD)
+            duplicate = _duplicate(session, sha)
+            if duplicate is not None:
+                return duplicate
+            doc = Document(
+                filename=name,
+                sha256=sha,
+                content=data,
+                size=len(data),
+                uploader=user,
+                uploaded_at=ctx.now(),
+                forced_type=forced_type,
+                status=lifecycle.target(lifecycle.UPLOAD),
+                version=1,
+            )
+            session.add(doc)
+            session.flush()
+            write_event(ctx, session, user, "upload", doc.id, {"filename": name, "size": len(data)})
+            doc_id = doc.id
+    except IntegrityError:
+        # Another session stored the same bytes between our check and our insert.
+        with ctx.read() as session:
+            duplicate = _duplicate(session, sha)
+        if duplicate is None:
+            raise
+        return duplicate
+    return UploadOutcome(doc_id, None, True, f"{name} was added to the queue (document {doc_id}).")
+
+
+def _duplicate(session: Session, sha: str) -> UploadOutcome | None:
+    row = session.execute(select(Document.id, Document.filename).where(Document.sha256 == sha)).first()
+    if row is None:
+        return None
+    return UploadOutcome(
+        None, row.id, False, f"This file was already uploaded as document {row.id} ({row.filename})."
+    )
+
+
+def _safe_filename(name: str) -> str:
+    """Only the file's own name (browsers may send a path), cut to what the column holds."""
+    base = PureWindowsPath(PurePosixPath((name or "").replace("\x00", "")).name).name.strip()
+    return (base or "unnamed")[:MAX_FILENAME]
