@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from medextract.accounts import MIN_PASSWORD_LENGTH, AccountError, check_password, check_username
+from medextract.errors import StoreError
 from medextract.lifecycle import ROLES
 from medextract.services import accounts
 from medextract.services.context import CLI, Context
@@ -164,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = run(args, ctx)
         if message:
             print(message)
-    except (AccountError, Refused) as exc:
+    except (StoreError, Refused) as exc:  # AccountError among them
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (EOFError, KeyboardInterrupt):
