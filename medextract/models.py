@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -83,13 +84,17 @@ class Document(Base):
     """One uploaded file and where it is in its life (``status``, one of ``lifecycle.STATUSES``).
 
     ``version`` is bumped by every change a person or the worker makes, so a write based on an
-    older read can be refused (optimistic locking). ``extracted_as`` records which type was
+    older read can be refused (optimistic locking), and sets ``updated_at`` to when it happened
+    (the API's ``updated_since``). ``extracted_as`` records which type was
     asked of the engine ("auto" or a forced type) for the extraction stored now: re-queuing with
     the same request reuses it instead of OCR-ing the same bytes again.
     """
 
     __tablename__ = "documents"
-    __table_args__ = (Index("ix_documents_status_uploaded", "status", "uploaded_at"),)
+    __table_args__ = (
+        Index("ix_documents_status_uploaded", "status", "uploaded_at"),
+        Index("ix_documents_updated_at", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))
@@ -112,6 +117,8 @@ class Document(Base):
     review_started_at: Mapped[datetime | None]
     verified_by: Mapped[str | None] = mapped_column(String(80))
     verified_at: Mapped[datetime | None]
+    # The default only ever served rows that predate the column (migration 0002 backfills them).
+    updated_at: Mapped[datetime] = mapped_column(server_default=text("'1970-01-01 00:00:00'"))
 
 
 class PageImage(Base):
@@ -201,3 +208,26 @@ class AuditEvent(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A bearer token an administrator made for one account, for the HTTP API.
+
+    The token is ``mxt_<key_id>_<secret>``: ``key_id`` finds the row, and only the SHA-256 of the
+    secret is kept (the secret is random, 256 bits: a slow hash adds nothing). The token acts with
+    its account's role, looked up afresh on every call, until ``expires_at`` or until revoked.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_by: Mapped[str | None] = mapped_column(String(80))
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]

@@ -15,12 +15,17 @@ Box = tuple[int, int, int, int]
 
 @dataclass(frozen=True)
 class UploadOutcome:
-    """The result of an upload: ``accepted`` with the new id, or refused (``duplicate_of`` set)."""
+    """The result of an upload: ``accepted`` with the new id, or refused (``duplicate_of`` set).
+
+    ``reason`` says why a file was refused, for software: "empty", "too_large", "not_a_document"
+    (``medextract.intake``), "duplicate" or "unknown_type"; "" when accepted.
+    """
 
     document_id: int | None
     duplicate_of: int | None
     accepted: bool
     message: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class DocumentSummary:
     flagged_fields: int
     claimed_by: str | None  # the holder of a live review claim; an expired claim shows None
     claimed_at: datetime | None = None
+    updated_at: datetime | None = None  # the last change a person or the worker made
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ class DocumentView:
     forced_type: str | None = None
     review_started_at: datetime | None = None
     claimed_at: datetime | None = None  # when the live claim was last taken or refreshed
+    updated_at: datetime | None = None  # the last change a person or the worker made
 
 
 @dataclass(frozen=True)
@@ -160,3 +167,32 @@ class HistoryEntry:
     action: str
     text: str
     order: int = 0
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """An API token as administrators see it: never its secret."""
+
+    key_id: str  # public: names the token in listings and in the audit log
+    username: str
+    name: str
+    created_by: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    revoked_by: str | None
+    last_used_at: datetime | None
+
+    def state(self, now: datetime) -> str:
+        """ "revoked", "expired" or "active" at ``now``."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= now else "active"
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token just made: ``token`` is the only copy of its secret, shown to the administrator once."""
+
+    token: str
+    info: TokenInfo

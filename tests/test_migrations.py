@@ -17,31 +17,50 @@ from medextract.services import queue
 from medextract.services.context import Context
 from tests.test_store_support import CATALOG, SYSTEM
 
+HEAD = "0002"
+UPLOADED = datetime(2026, 1, 5, tzinfo=UTC)
+TOUCHED = datetime(2026, 1, 6, 8, 30, tzinfo=UTC)
+
 
 def test_a_database_at_0001_upgrades_in_place_and_keeps_its_data(database_url: str) -> None:
     engine = db.create_db_engine(database_url)
     db.upgrade(engine, "0001")
     with db.writer(engine).begin() as conn:
+        for doc_id, name in ((1, "old.pdf"), (2, "touched.pdf")):
+            conn.execute(
+                text(
+                    "INSERT INTO documents"
+                    " (id, filename, sha256, content, size, uploader, uploaded_at, status, version)"
+                    " VALUES (:id, :name, :sha, :content, 3, 'uma', :at, 'queued', 1)"
+                ),
+                {"id": doc_id, "name": name, "sha": str(doc_id) * 64, "content": b"old", "at": UPLOADED},
+            )
+        conn.execute(  # a child row: no table rebuild may delete it through ON DELETE CASCADE
+            text(
+                "INSERT INTO page_images (document_id, page_index, width, height, media_type, data)"
+                " VALUES (1, 0, 10, 10, 'image/png', :data)"
+            ),
+            {"data": b"png"},
+        )
         conn.execute(
             text(
-                "INSERT INTO documents"
-                " (filename, sha256, content, size, uploader, uploaded_at, status, version)"
-                " VALUES ('old.pdf', :sha, :content, 3, 'uma', :at, 'queued', 1)"
+                'INSERT INTO audit_events ("user", action, document_id, detail, at)'
+                " VALUES ('uma', 'claim', 2, '', :at)"
             ),
-            {"sha": "a" * 64, "content": b"old", "at": datetime(2026, 1, 5, tzinfo=UTC)},
+            {"at": TOUCHED},
         )
     engine.dispose()
 
     ctx = Context.open(database_url, catalog=CATALOG)
     try:
-        [doc] = queue.documents(ctx, user=SYSTEM)
-        assert (doc.filename, doc.status, doc.uploaded_at) == (
-            "old.pdf",
-            "queued",
-            datetime(2026, 1, 5, tzinfo=UTC),
-        )
+        docs = queue.documents(ctx, user=SYSTEM)
+        assert [(d.filename, d.status, d.uploaded_at, d.updated_at) for d in docs] == [
+            ("old.pdf", "queued", UPLOADED, UPLOADED),  # never changed: its upload time
+            ("touched.pdf", "queued", UPLOADED, TOUCHED),  # its latest audited change
+        ]
         with ctx.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
+            assert conn.execute(text("SELECT count(*) FROM page_images")).scalar() == 1
     finally:
         ctx.close()
     Context.open(database_url, catalog=CATALOG).close()  # opening a database at head is a no-op

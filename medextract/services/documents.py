@@ -1,10 +1,12 @@
 """Reading one document: everything the review screen shows, and its page images.
 
-The helpers here (``load``, ``view``, ``field_order``, ``current_values``) are shared with the
-services that change documents, which call them inside their own transactions.
+The helpers here (``load``, ``view``, ``field_order``, ``current_values``, ``change_marks``) are shared
+with the services that change documents, which call them inside their own transactions.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,6 +45,11 @@ def load(session: Session, doc_id: int) -> Document:
     if doc is None:
         raise DocumentNotFound(doc_id)
     return doc
+
+
+def change_marks(ctx: Context) -> dict[str, Any]:
+    """What every change to a document sets besides its own: the next version, and when."""
+    return {"version": Document.version + 1, "updated_at": ctx.now()}
 
 
 def field_order(ctx: Context, session: Session, doc: Document) -> list[str]:
@@ -93,6 +100,7 @@ def view(ctx: Context, session: Session, doc: Document) -> DocumentView:
         forced_type=doc.forced_type,
         review_started_at=doc.review_started_at,
         claimed_at=doc.claimed_at if holder else None,
+        updated_at=doc.updated_at,
     )
 
 

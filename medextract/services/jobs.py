@@ -17,6 +17,7 @@ from medextract import lifecycle
 from medextract.models import Document, DraftValue, FieldExtraction, PageImage
 from medextract.services.audit import write_event
 from medextract.services.context import WORKER, Context
+from medextract.services.documents import change_marks
 
 AUTO = "auto"
 
@@ -76,7 +77,7 @@ def requeue_stuck(ctx: Context) -> int:
         result = session.execute(
             update(Document)
             .where(Document.status.in_(lifecycle.sources(lifecycle.REQUEUE)))
-            .values(status=lifecycle.target(lifecycle.REQUEUE), version=Document.version + 1)
+            .values(status=lifecycle.target(lifecycle.REQUEUE), **change_marks(ctx))
             .execution_options(synchronize_session=False)
         )
         return int(result.rowcount)
@@ -103,7 +104,7 @@ def claim_next(ctx: Context) -> Job | None:
             claimed = session.execute(
                 update(Document)
                 .where(Document.id == doc_id, Document.status.in_(lifecycle.sources(action)))
-                .values(status=lifecycle.target(action), version=Document.version + 1)
+                .values(status=lifecycle.target(action), **change_marks(ctx))
                 .execution_options(synchronize_session=False)
             )
             if claimed.rowcount != 1:
@@ -134,7 +135,7 @@ def save_extraction(ctx: Context, job: Job, output: EngineOutput) -> bool:
                 pages=output.pages,
                 extracted_as=job.requested,
                 error=None,
-                version=Document.version + 1,
+                **change_marks(ctx),
             )
             .execution_options(synchronize_session=False)
         )
@@ -181,7 +182,7 @@ def fail_extraction(ctx: Context, job: Job, message: str) -> bool:
         result = session.execute(
             update(Document)
             .where(Document.id == job.document_id, Document.status.in_(lifecycle.sources(lifecycle.FAIL)))
-            .values(status=lifecycle.target(lifecycle.FAIL), error=message, version=Document.version + 1)
+            .values(status=lifecycle.target(lifecycle.FAIL), error=message, **change_marks(ctx))
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:

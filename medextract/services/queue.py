@@ -1,10 +1,12 @@
-"""The queue: documents by status and type, oldest first, counts, and what to review next."""
+"""The queue: documents by status and type, oldest first or a page at a time, counts, and what to
+review next."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
@@ -18,43 +20,79 @@ def documents(
     ctx: Context, *, user: Actor, status: str | Sequence[str] | None = None, doc_type: str | None = None
 ) -> list[DocumentSummary]:
     """Documents oldest first, optionally of some status(es) and one detected type."""
+    query = _filtered(_summaries(), status, doc_type).order_by(Document.uploaded_at, Document.id)
+    with ctx.read() as session:
+        authorize(session, user, lifecycle.VIEW)
+        rows = session.execute(query).all()
+    return [_summary(ctx, doc, n) for doc, n in rows]
+
+
+def page(
+    ctx: Context,
+    *,
+    user: Actor,
+    status: str | Sequence[str] | None = None,
+    doc_type: str | None = None,
+    updated_since: datetime | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> list[DocumentSummary]:
+    """At most ``limit`` documents in id (upload) order after ``after_id``: one page of a listing.
+
+    A listing paged by the last id it showed never repeats or skips a document, whatever changes
+    meanwhile. ``updated_since`` keeps documents changed at or after that moment.
+    """
+    query = _filtered(_summaries(), status, doc_type)
+    if updated_since is not None:
+        query = query.where(Document.updated_at >= updated_since)
+    if after_id is not None:
+        query = query.where(Document.id > after_id)
+    query = query.order_by(Document.id).limit(max(1, limit))
+    with ctx.read() as session:
+        authorize(session, user, lifecycle.VIEW)
+        rows = session.execute(query).all()
+    return [_summary(ctx, doc, n) for doc, n in rows]
+
+
+def _summaries() -> Select[tuple[Document, int]]:
+    """Each document with its number of flagged fields."""
     flagged = (
         select(FieldExtraction.document_id, func.count().label("n"))
         .where(FieldExtraction.needs_review.is_(True))
         .group_by(FieldExtraction.document_id)
         .subquery()
     )
-    query = (
-        select(Document, func.coalesce(flagged.c.n, 0))
-        .outerjoin(flagged, flagged.c.document_id == Document.id)
-        .order_by(Document.uploaded_at, Document.id)
+    return select(Document, func.coalesce(flagged.c.n, 0)).outerjoin(
+        flagged, flagged.c.document_id == Document.id
     )
+
+
+def _filtered(
+    query: Select[tuple[Document, int]], status: str | Sequence[str] | None, doc_type: str | None
+) -> Select[tuple[Document, int]]:
     if status is not None:
         query = query.where(Document.status.in_([status] if isinstance(status, str) else list(status)))
     if doc_type is not None:
         query = query.where(Document.doc_type == doc_type)
-    with ctx.read() as session:
-        authorize(session, user, lifecycle.VIEW)
-        rows = session.execute(query).all()
-    summaries = []
-    for doc, n in rows:
-        holder = live_claim(ctx, doc)
-        summaries.append(
-            DocumentSummary(
-                id=doc.id,
-                filename=doc.filename,
-                status=doc.status,
-                doc_type=doc.doc_type,
-                uploaded_at=doc.uploaded_at,
-                uploader=doc.uploader,
-                pages=doc.pages,
-                error=doc.error,
-                flagged_fields=int(n) if doc.status in lifecycle.HAS_RESULTS else 0,
-                claimed_by=holder,
-                claimed_at=doc.claimed_at if holder else None,
-            )
-        )
-    return summaries
+    return query
+
+
+def _summary(ctx: Context, doc: Document, flagged: int) -> DocumentSummary:
+    holder = live_claim(ctx, doc)
+    return DocumentSummary(
+        id=doc.id,
+        filename=doc.filename,
+        status=doc.status,
+        doc_type=doc.doc_type,
+        uploaded_at=doc.uploaded_at,
+        uploader=doc.uploader,
+        pages=doc.pages,
+        error=doc.error,
+        flagged_fields=int(flagged) if doc.status in lifecycle.HAS_RESULTS else 0,
+        claimed_by=holder,
+        claimed_at=doc.claimed_at if holder else None,
+        updated_at=doc.updated_at,
+    )
 
 
 def status_counts(ctx: Context, *, user: Actor) -> dict[str, int]:

@@ -22,7 +22,7 @@ from medextract.models import Document, DraftValue, Edit, VerifiedValue
 from medextract.services.audit import write_event
 from medextract.services.claims import claim_refusal, claimable, live_claim
 from medextract.services.context import Actor, Context, authorize
-from medextract.services.documents import current_values, field_order, load, view
+from medextract.services.documents import change_marks, current_values, field_order, load, view
 from medextract.views import DocumentView, SaveResult
 
 AUTO = "auto"
@@ -48,7 +48,7 @@ def start_review(ctx: Context, doc_id: int, *, user: Actor) -> DocumentView:
                 claimed_by=name,
                 claimed_at=now,
                 review_started_at=func.coalesce(Document.review_started_at, now),
-                version=Document.version + 1,
+                **change_marks(ctx),
             )
             .execution_options(synchronize_session=False)
         )
@@ -91,6 +91,7 @@ def take_over(ctx: Context, doc_id: int, *, user: Actor) -> DocumentView:
         holder = live_claim(ctx, doc)
         if holder != name:
             changed = _bump(
+                ctx,
                 session,
                 doc,
                 doc.version,
@@ -128,6 +129,7 @@ def save_draft(
             return SaveResult(True, doc.version, errors, "No changes to save.")
         now = ctx.now()
         if not _bump(
+            ctx,
             session,
             doc,
             expected_version,
@@ -172,6 +174,7 @@ def verify(
             return SaveResult(False, doc.version, errors, "Correct the marked fields before verifying.")
         now = ctx.now()
         if not _bump(
+            ctx,
             session,
             doc,
             expected_version,
@@ -208,7 +211,7 @@ def reject(ctx: Context, doc_id: int, reason: str, *, user: Actor, expected_vers
             return claimed
         target = lifecycle.target(lifecycle.REJECT)
         changes: dict[str, Any] = {"reject_reason": reason, "claimed_by": None, "claimed_at": None}
-        if not _bump(session, doc, expected_version, status=target, **changes):
+        if not _bump(ctx, session, doc, expected_version, status=target, **changes):
             return _stale(_version(session, doc_id))
         write_event(ctx, session, name, "reject", doc_id, {"reason": reason})
     return SaveResult(True, expected_version + 1, {}, "Rejected.")
@@ -240,6 +243,7 @@ def reopen(
         query = select(VerifiedValue).where(VerifiedValue.document_id == doc_id)
         final = {v.field: v.value for v in session.execute(query).scalars()}
         if not _bump(
+            ctx,
             session,
             doc,
             version,
@@ -283,7 +287,7 @@ def reextract(ctx: Context, doc_id: int, *, doc_type: str | None, user: Actor) -
                 claimed_by=None,
                 claimed_at=None,
                 review_started_at=None,
-                version=Document.version + 1,
+                **change_marks(ctx),
             )
             .execution_options(synchronize_session=False)
         )
@@ -318,7 +322,7 @@ def _version(session: Session, doc_id: int) -> int:
     return int(session.execute(select(Document.version).where(Document.id == doc_id)).scalar_one())
 
 
-def _bump(session: Session, doc: Document, expected_version: int, **changes: Any) -> bool:
+def _bump(ctx: Context, session: Session, doc: Document, expected_version: int, **changes: Any) -> bool:
     """The optimistic lock: apply ``changes`` only if the row is still at ``expected_version``.
 
     This must be the transaction's first write: on PostgreSQL a concurrent winner makes this
@@ -327,7 +331,7 @@ def _bump(session: Session, doc: Document, expected_version: int, **changes: Any
     result = session.execute(
         update(Document)
         .where(Document.id == doc.id, Document.version == expected_version)
-        .values(version=Document.version + 1, **changes)
+        .values(**change_marks(ctx), **changes)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
