@@ -7,6 +7,11 @@
     python -m medextract deactivate ana
     python -m medextract activate ana
     python -m medextract ensure-admin      # make run: asks for the first admin when there is none
+    python -m medextract create-token --user ana --expires-days 90 [--name "claims system"]
+    python -m medextract list-tokens [--user ana]
+    python -m medextract revoke-token KEY_ID
+
+create-token prints the new API token once, alone on stdout (the audit log names the CLI).
 
 The database is the app's: ``--database-url``, else DATABASE_URL in ./.streamlit/secrets.toml,
 else the DATABASE_URL environment variable, else SQLite in $MEDEXTRACT_DATA_DIR (or ./data).
@@ -19,19 +24,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
-import tomllib
 from collections.abc import Sequence
-from pathlib import Path
 
+from medextract import config
 from medextract.accounts import MIN_PASSWORD_LENGTH, AccountError, check_password, check_username
 from medextract.errors import StoreError
 from medextract.lifecycle import ROLES
-from medextract.services import accounts
+from medextract.services import accounts, tokens
 from medextract.services.context import CLI, Context
-
-SECRETS = Path(".streamlit") / "secrets.toml"
 
 
 class Refused(Exception):
@@ -39,17 +40,11 @@ class Refused(Exception):
 
 
 def database_url(explicit: str | None) -> str | None:
-    """The database the app would use, from this directory (the app's precedence: secrets first)."""
-    if explicit:
-        return explicit
+    """The database the app would use, from this directory (see medextract.config)."""
     try:
-        secrets = tomllib.loads(SECRETS.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        secrets = {}
-    except tomllib.TOMLDecodeError as exc:
-        raise Refused(f"{SECRETS} is not valid TOML: {exc}") from exc
-    url = secrets.get("DATABASE_URL")
-    return url if isinstance(url, str) and url else os.environ.get("DATABASE_URL") or None
+        return config.database_url(explicit)
+    except config.ConfigError as exc:
+        raise Refused(str(exc)) from exc
 
 
 def read_password(from_stdin: bool) -> str:
@@ -96,6 +91,14 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "ensure-admin", help="if no administrator exists: create one at a terminal, else say how"
     )
+
+    token = commands.add_parser("create-token", help="make an API token for an account (shown once)")
+    token.add_argument("--user", required=True, help="the account the token acts for")
+    token.add_argument("--expires-days", type=int, required=True, help=f"1 to {tokens.MAX_DAYS}")
+    token.add_argument("--name", help="what the token is for, e.g. the system that will use it")
+    listing = commands.add_parser("list-tokens", help="show API tokens (never their secrets)")
+    listing.add_argument("--user", help="only this account's")
+    commands.add_parser("revoke-token", help="revoke an API token for good").add_argument("key_id")
 
     for name, text in (("deactivate", "block an account from signing in"), ("activate", "undo deactivate")):
         commands.add_parser(name, help=text).add_argument("username")
@@ -149,8 +152,30 @@ def run(args: argparse.Namespace, ctx: Context) -> str:
             raise Refused(f"There is no user {args.username.strip().lower()}.")
         account = accounts.set_password(ctx, args.username, read_password(args.password_stdin), by=CLI)
         return f"New password set for {account.username}."
+    if args.command in ("create-token", "list-tokens", "revoke-token"):
+        return run_tokens(args, ctx)
     account = accounts.set_active(ctx, args.username, args.command == "activate", by=CLI)
     return f"{account.username} is {'active' if account.active else 'deactivated'}."
+
+
+def run_tokens(args: argparse.Namespace, ctx: Context) -> str:
+    """The API token commands; the text to print."""
+    if args.command == "create-token":
+        made = tokens.create_token(ctx, args.user, by=CLI, expires_days=args.expires_days, name=args.name)
+        expires = f"{made.info.expires_at:%Y-%m-%d %H:%M} UTC"
+        print(f"Token {made.info.key_id} for {made.info.username}, valid until {expires}.", file=sys.stderr)
+        print("It is shown only this once: store it now.", file=sys.stderr)
+        return made.token
+    if args.command == "revoke-token":
+        info = tokens.revoke_token(ctx, args.key_id, by=CLI)
+        return f"Token {info.key_id} of {info.username} is revoked."
+    now = ctx.now()
+    rows = [
+        f"{t.key_id}\t{t.username}\t{t.state(now)}\t{t.expires_at:%Y-%m-%d %H:%M}\t"
+        f"{f'{t.last_used_at:%Y-%m-%d %H:%M}' if t.last_used_at else '-'}\t{t.name}"
+        for t in tokens.list_tokens(ctx, by=CLI, username=args.user)
+    ]
+    return "\n".join(["key_id\tuser\tstate\texpires (UTC)\tlast used (UTC)\tname", *rows])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

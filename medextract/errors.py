@@ -25,3 +25,14 @@ class PermissionDenied(StoreError):
         super().__init__(message)
         self.username = username
         self.action = action
+
+
+class TokenRefused(StoreError):
+    """An API call whose bearer token is missing, malformed, unknown, expired or revoked.
+
+    ``reason`` is one of those words, for software; the message says what to do.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -34,18 +34,19 @@ def _field_order(records: Sequence[VerifiedRecord], doc_type: str, fields: Seque
     return default_catalog().field_names(doc_type)
 
 
-def records_frame(
+def records_table(
     records: Iterable[VerifiedRecord],
     doc_type: str,
     *,
     provenance: bool = False,
     fields: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """One row per record of ``doc_type``: document_id, file_name, each field, verified_by, verified_at.
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns and one row (column: value) per record of ``doc_type``: document_id, file_name,
+    each field, verified_by, verified_at.
 
     ``provenance`` adds after each field: ``<field>__engine_value``, ``<field>__corrected``
     (yes/no) and ``<field>__confidence``. verified_at is ISO 8601 UTC. Values are as stored;
-    formula neutralising happens in :func:`records_to_csv`.
+    formula neutralising happens in :func:`records_to_csv`. The API's JSON records are these rows.
     """
     chosen = [r for r in records if r.doc_type == doc_type]
     names = _field_order(chosen, doc_type, fields)
@@ -69,6 +70,18 @@ def records_frame(
         row["verified_by"] = record.verified_by
         row["verified_at"] = record.verified_at.isoformat()
         rows.append(row)
+    return columns, rows
+
+
+def records_frame(
+    records: Iterable[VerifiedRecord],
+    doc_type: str,
+    *,
+    provenance: bool = False,
+    fields: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """:func:`records_table` as a DataFrame (the records page's table, the CSV)."""
+    columns, rows = records_table(records, doc_type, provenance=provenance, fields=fields)
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -69,20 +69,29 @@ def looks_like_document(data: bytes) -> bool:
 
 def check_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> Refusal | None:
     """The cheap refusals, in order: empty, over the byte limit, not a PDF/image; None when fine."""
-    limit = max_upload_bytes() if max_bytes is None else max_bytes
-    if not data:
-        return Refusal("empty", f"{name} is empty (0 bytes); nothing was stored. Ask for the file again.")
-    if len(data) > limit:
-        return Refusal(
-            "too_large",
-            f"{name} is {_megabytes(len(data))}; the limit is {_megabytes(limit)}. "
-            "Nothing was stored: split the document or scan it at a lower resolution.",
-        )
+    refusal = size_refusal(name, len(data), max_bytes=max_bytes)
+    if refusal is not None:
+        return refusal
     if not looks_like_document(data):
         return Refusal(
             "not_a_document",
             f"{name} is not a PDF, PNG, JPEG or TIFF (whatever its name says); nothing was stored. "
             "Scan or save the document in one of those formats.",
+        )
+    return None
+
+
+def size_refusal(name: str, size: int, *, max_bytes: int | None = None) -> Refusal | None:
+    """The refusal of a file of ``size`` bytes (empty, or over the limit), or None: a caller that
+    knows the size before reading the bytes (an HTTP upload spooled to disk) asks this first."""
+    limit = max_upload_bytes() if max_bytes is None else max_bytes
+    if size <= 0:
+        return Refusal("empty", f"{name} is empty (0 bytes); nothing was stored. Ask for the file again.")
+    if size > limit:
+        return Refusal(
+            "too_large",
+            f"{name} is {_megabytes(size)}; the limit is {_megabytes(limit)}. "
+            "Nothing was stored: split the document or scan it at a lower resolution.",
         )
     return None
 

@@ -62,6 +62,7 @@ SAVE = "save"
 VERIFY = "verify"
 REJECT = "reject"
 REEXTRACT = "reextract"
+PREVIEW = "preview"  # have a file read by the engine without storing it (the API's /v1/extract)
 TAKE_OVER = "take_over"  # take a document someone else holds a live claim on
 REOPEN = "reopen"
 HISTORY = "history"
@@ -104,6 +105,7 @@ ACTION_ROLE = MappingProxyType(
         VERIFY: CLERK,
         REJECT: CLERK,
         REEXTRACT: CLERK,
+        PREVIEW: CLERK,
         TAKE_OVER: SUPERVISOR,
         REOPEN: SUPERVISOR,
         HISTORY: SUPERVISOR,
@@ -123,6 +125,7 @@ ACTION_TEXT = MappingProxyType(
         VERIFY: "verify documents",
         REJECT: "reject documents",
         REEXTRACT: "have documents extracted again",
+        PREVIEW: "have documents read",
         TAKE_OVER: "take over a document someone else is reviewing",
         REOPEN: "reopen a verified record",
         HISTORY: "see a document's history",

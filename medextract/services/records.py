@@ -99,13 +99,38 @@ def export_csv(
     """The CSV of :func:`verified_records` (see medextract.export), with the export audited."""
     from medextract.export import records_to_csv  # pandas is only needed when exporting
 
+    records = export_records(
+        ctx,
+        doc_type,
+        user=user,
+        provenance=provenance,
+        date_from=date_from,
+        date_to=date_to,
+        reviewer=reviewer,
+    )
+    return records_to_csv(records, doc_type, provenance=provenance, fields=ctx.catalog.field_names(doc_type))
+
+
+def export_records(
+    ctx: Context,
+    doc_type: str,
+    *,
+    user: Actor,
+    provenance: bool = False,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    reviewer: str | None = None,
+    channel: str = "csv",
+) -> list[VerifiedRecord]:
+    """:func:`verified_records` as they leave the system (a CSV, the API's JSON): audited "export"."""
     records = verified_records(
         ctx, doc_type, user=user, date_from=date_from, date_to=date_to, reviewer=reviewer
     )
-    data = records_to_csv(records, doc_type, provenance=provenance, fields=ctx.catalog.field_names(doc_type))
     filters = {"date_from": str(date_from or ""), "date_to": str(date_to or ""), "reviewer": reviewer or ""}
+    if channel != "csv":
+        filters["format"] = channel
     log_export(ctx, records, user=user, doc_type=doc_type, provenance=provenance, filters=filters)
-    return data
+    return records
 
 
 def log_export(

@@ -23,6 +23,8 @@ from medextract.views import UploadOutcome
 
 AUTO = "auto"
 MAX_FILENAME = 255
+DUPLICATE = "duplicate"  # UploadOutcome.reason of a file whose bytes were uploaded before
+UNKNOWN_TYPE = "unknown_type"  # UploadOutcome.reason when the forced type does not exist
 
 
 def intake(
@@ -43,11 +45,12 @@ def intake(
     name = display_name(filename)
     refusal = check_upload(name, data, max_bytes=max_bytes)
     if refusal is not None:
-        return UploadOutcome(None, None, False, refusal.message)
+        return UploadOutcome(None, None, False, refusal.message, refusal.reason)
     outcome = add_upload(ctx, name, data, uploader=uploader, forced_type=forced_type)
     if outcome.duplicate_of is not None:
         # The stored message names the earlier upload; say which of this batch's files it was.
-        return UploadOutcome(None, outcome.duplicate_of, False, f"{name}: duplicate. {outcome.message}")
+        message = f"{name}: duplicate. {outcome.message}"
+        return UploadOutcome(None, outcome.duplicate_of, False, message, DUPLICATE)
     return outcome
 
 
@@ -56,16 +59,16 @@ def add_upload(
 ) -> UploadOutcome:
     """Store the file as "queued"; refuse empty files, unknown types and duplicate content."""
     if not data:
-        return UploadOutcome(None, None, False, f"{filename or 'The file'} is empty; nothing was stored.")
+        message = f"{filename or 'The file'} is empty; nothing was stored."
+        return UploadOutcome(None, None, False, message, "empty")
+    unknown = unknown_type(ctx, forced_type)
+    if unknown is not None:
+        return UploadOutcome(None, None, False, unknown, UNKNOWN_TYPE)
     if forced_type == AUTO:
         forced_type = None
-    if forced_type is not None and forced_type not in ctx.catalog.type_names():
-        known = ", ".join(ctx.catalog.type_names())
-        return UploadOutcome(
-            None, None, False, f"Unknown document type {forced_type!r}; use one of: {known}."
-        )
     name = _safe_filename(filename)
     sha = hashlib.sha256(data).hexdigest()
+    now = ctx.now()
     try:
         with ctx.write.begin() as session:
             user = authorize(session, uploader, lifecycle.UPLOAD)
@@ -78,10 +81,11 @@ def add_upload(
                 content=data,
                 size=len(data),
                 uploader=user,
-                uploaded_at=ctx.now(),
+                uploaded_at=now,
                 forced_type=forced_type,
                 status=lifecycle.target(lifecycle.UPLOAD),
                 version=1,
+                updated_at=now,
             )
             session.add(doc)
             session.flush()
@@ -97,13 +101,19 @@ def add_upload(
     return UploadOutcome(doc_id, None, True, f"{name} was added to the queue (document {doc_id}).")
 
 
+def unknown_type(ctx: Context, forced_type: str | None) -> str | None:
+    """Why ``forced_type`` cannot be asked for (not "auto", None nor a known type), else None."""
+    if forced_type in (None, AUTO) or forced_type in ctx.catalog.type_names():
+        return None
+    return f"Unknown document type {forced_type!r}; use one of: {', '.join(ctx.catalog.type_names())}."
+
+
 def _duplicate(session: Session, sha: str) -> UploadOutcome | None:
     row = session.execute(select(Document.id, Document.filename).where(Document.sha256 == sha)).first()
     if row is None:
         return None
-    return UploadOutcome(
-        None, row.id, False, f"This file was already uploaded as document {row.id} ({row.filename})."
-    )
+    message = f"This file was already uploaded as document {row.id} ({row.filename})."
+    return UploadOutcome(None, row.id, False, message, DUPLICATE)
 
 
 def _safe_filename(name: str) -> str:

@@ -1,0 +1,84 @@
+"""Reading a file without storing it (the HTTP API's ``POST /v1/extract``): the first product's job.
+
+The file passes the same cheap intake checks as an upload (empty, too large, not a PDF/image) and
+the engine runs with the worker's page and pixel limits, read from the environment now. Nothing
+about the document is stored; the read is audited ("preview": who, the file's name and size, the
+type found) like every other way a document's content leaves the system.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from medextract import lifecycle
+from medextract.intake import check_upload, display_name
+from medextract.services.audit import write_event
+from medextract.services.context import Actor, Context, authorize
+from medextract.services.upload import AUTO, unknown_type
+from medextract.views import UploadOutcome
+
+ExtractFn = Callable[..., Any]
+
+
+class Refused(Exception):
+    """The file was refused before the engine saw it; ``outcome`` says why (its ``reason``)."""
+
+    def __init__(self, outcome: UploadOutcome) -> None:
+        super().__init__(outcome.message)
+        self.outcome = outcome
+
+
+def check(ctx: Context, filename: str | None, data: bytes, *, user: Actor, doc_type: str = AUTO) -> str:
+    """The file's display name once ``user`` may have it read and it passes intake; else Refused
+    (or PermissionDenied). Call before spending the engine's time."""
+    name = display_name(filename)
+    with ctx.read() as session:
+        authorize(session, user, lifecycle.PREVIEW)
+    unknown = unknown_type(ctx, doc_type)
+    if unknown is not None:
+        raise Refused(UploadOutcome(None, None, False, unknown, "unknown_type"))
+    refusal = check_upload(name, data)
+    if refusal is not None:
+        raise Refused(UploadOutcome(None, None, False, refusal.message, refusal.reason))
+    return name
+
+
+def read(
+    ctx: Context,
+    filename: str | None,
+    data: bytes,
+    *,
+    user: Actor,
+    doc_type: str = AUTO,
+    extract_fn: ExtractFn | None = None,
+) -> Any:
+    """The engine's result for the file (``extraction.ExtractionResult``), stored nowhere.
+
+    Refused before the engine runs (see :func:`check`); the engine's own errors
+    (``extraction.ExtractionError``: unreadable, too many pages or pixels, tools missing) propagate.
+    """
+    name = check(ctx, filename, data, user=user, doc_type=doc_type)
+    engine = extract_fn or default_extract()
+    result = engine(data, doc_type=doc_type or AUTO, filename=name)
+    with ctx.write.begin() as session:
+        actor = authorize(session, user, lifecycle.PREVIEW)
+        detail = {
+            "filename": name,
+            "size": len(data),
+            "doc_type": getattr(result, "document_type", ""),
+            "pages": getattr(result, "pages", 0),
+        }
+        write_event(ctx, session, actor, "preview", None, detail)
+    return result
+
+
+def default_extract() -> ExtractFn:
+    """``extraction.extract`` with the worker's limits (MEDEXTRACT_MAX_PAGES / _PIXELS, read now)."""
+    from extraction import extract
+    from medextract.worker import engine_options
+
+    def extract_with_limits(source: Any, **kwargs: Any) -> Any:
+        return extract(source, options=engine_options(), **kwargs)
+
+    return extract_with_limits
