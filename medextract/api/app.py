@@ -1,0 +1,97 @@
+"""The HTTP API's application: ``create_app(ctx)`` wires the routes to one service Context.
+
+Routes only translate: a request becomes a service call with the token's account as the actor,
+and the result (or the refusal) becomes JSON. Every rule (roles, statuses, limits, auditing) is
+the services'. The engine runs in the threadpool, at most ``engine_slots`` documents at once, so
+a burst of extractions leaves threads (and cores) for everyone else.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from medextract import config, worker
+from medextract.api import errors
+from medextract.api.middleware import RequestContext
+from medextract.api.routes import documents, extract, health, records
+from medextract.intake import max_upload_bytes
+from medextract.services import preview
+from medextract.services.context import Context
+
+MAX_REQUEST_MB_ENV = "MEDEXTRACT_API_MAX_REQUEST_MB"
+DESCRIPTION = """Documents in, verified records out, for the systems around the clerks.
+
+Every `/v1` call needs `Authorization: Bearer <token>`: an administrator makes tokens with
+`python -m medextract create-token --user NAME --expires-days N` or on the Users page. A token acts
+as its account, with that account's role at the time of the call. Errors are problem details
+(RFC 9457) with a stable `code`; every response carries `X-Request-ID`.
+"""
+
+
+def max_request_bytes() -> int:
+    """The largest request body: env MEDEXTRACT_API_MAX_REQUEST_MB, else four files at the limit."""
+    raw = os.environ.get(MAX_REQUEST_MB_ENV, "").strip()
+    try:
+        megabytes = float(raw) if raw else 0.0
+    except ValueError:
+        megabytes = 0.0
+    return int(megabytes * 1024 * 1024) if megabytes > 0 else 4 * max_upload_bytes()
+
+
+def create_app(
+    ctx: Context,
+    *,
+    extract_fn: Callable[..., Any] | None = None,
+    background_worker: bool = False,
+    engine_slots: int = 2,
+) -> FastAPI:
+    """The API on ``ctx``; ``extract_fn`` replaces the engine (tests), ``background_worker`` runs
+    the extraction worker in this process while it serves (as the review app does)."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if background_worker:
+            worker.ensure_background_worker(ctx)
+        yield
+        if background_worker:
+            await run_in_threadpool(worker.stop_background_worker, ctx)
+
+    app = FastAPI(
+        title="MedExtract API",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.ctx = ctx
+    app.state.extract_fn = _limited(
+        extract_fn or preview.default_extract(), threading.BoundedSemaphore(engine_slots)
+    )
+    errors.install(app)
+    for module in (health, extract, documents, records):
+        app.include_router(module.router)
+    app.add_middleware(RequestContext, max_body_bytes=max_request_bytes())
+    return app
+
+
+def from_environment() -> FastAPI:
+    """For ``uvicorn --factory medextract.api.app:from_environment``: the app's database
+    (``medextract.config``), with the worker unless MEDEXTRACT_BACKGROUND_WORKER=0."""
+    ctx = Context.open(config.database_url())
+    return create_app(ctx, background_worker=os.environ.get("MEDEXTRACT_BACKGROUND_WORKER", "1") != "0")
+
+
+def _limited(extract_fn: Callable[..., Any], slots: threading.BoundedSemaphore) -> Callable[..., Any]:
+    def extract_in_turn(*args: Any, **kwargs: Any) -> Any:
+        with slots:
+            return extract_fn(*args, **kwargs)
+
+    return extract_in_turn

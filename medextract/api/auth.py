@@ -1,0 +1,46 @@
+"""Who calls: the bearer token of every /v1 request, checked by ``services.tokens`` (audited).
+
+The token only says which account acts. What that account may do is decided by each service the
+route calls, which loads the account afresh: a route never checks a role itself.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from medextract.services import tokens
+from medextract.services.context import Context
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="API token",
+    description="A token an administrator made: `python -m medextract create-token --user NAME ...`.",
+)
+
+
+def context(request: Request) -> Context:
+    """The app's service Context (one per process and database)."""
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+Ctx = Annotated[Context, Depends(context)]
+
+
+def current_user(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)], ctx: Ctx
+) -> str:
+    """The username the request's token acts for; TokenRefused (a 401 problem) otherwise.
+
+    A header with another scheme ("Basic ...") is checked as it is, and so refused as malformed.
+    """
+    token = credentials.credentials if credentials else request.headers.get("authorization")
+    username = tokens.authenticate(ctx, token)
+    request.state.user = username  # for the access log line
+    return username
+
+
+User = Annotated[str, Depends(current_user)]  # a route's first parameter: the token is checked first

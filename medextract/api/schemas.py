@@ -1,0 +1,209 @@
+"""The API's request and response bodies (Pydantic), built from the services' views.
+
+Timestamps are ISO 8601 in UTC. Page numbers are 0-based and boxes ``[x0, y0, x1, y1]`` pixels on
+that page's image, as in the engine's own JSON.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from medextract import lifecycle
+from medextract.api.errors import Problem
+from medextract.views import DocumentSummary, DocumentView, FieldView, HistoryEntry
+
+# ---- POST /v1/extract: the engine's JSON, exactly as `python -m extraction --json` prints it ----
+
+
+class FieldEvidence(BaseModel):
+    value: str
+    confidence: float
+    needs_review: bool
+    reason: str | None
+    page: int
+    box: list[int] | None
+
+
+class ExtractResult(BaseModel):
+    file: str
+    document_type: str
+    type_confidence: float
+    pages: int
+    dpi: int
+    fields: dict[str, FieldEvidence]
+    seconds: float
+
+
+# ---- POST /v1/documents ----------------------------------------------------------------------
+
+
+class UploadItem(BaseModel):
+    """One file of a batch: accepted (queued for extraction as a new document), a duplicate (the id
+    of the document with the same bytes) or refused (with its own problem)."""
+
+    filename: str
+    status: Literal["accepted", "duplicate", "refused"]
+    document_id: int | None = Field(description="The new document, or for a duplicate the existing one.")
+    message: str
+    error: Problem | None = None
+
+
+class UploadBatch(BaseModel):
+    results: list[UploadItem]
+
+
+# ---- documents -------------------------------------------------------------------------------
+
+
+class DocumentField(BaseModel):
+    """A field: its current value (verified, else the latest draft, else the engine's) and the
+    engine's reading with its evidence."""
+
+    label: str
+    value: str
+    engine_value: str
+    confidence: float
+    needs_review: bool
+    reason: str | None
+    page: int
+    box: list[int] | None
+
+    @classmethod
+    def of(cls, field: FieldView) -> DocumentField:
+        return cls(
+            label=field.label,
+            value=field.value,
+            engine_value=field.engine_value,
+            confidence=round(field.confidence, 3),
+            needs_review=field.needs_review,
+            reason=field.reason,
+            page=field.page,
+            box=list(field.box) if field.box else None,
+        )
+
+
+class HistoryItem(BaseModel):
+    at: datetime
+    user: str
+    action: str
+    text: str
+
+    @classmethod
+    def of(cls, entry: HistoryEntry) -> HistoryItem:
+        return cls(at=entry.at, user=entry.user, action=entry.action, text=entry.text)
+
+
+class DocumentSummaryOut(BaseModel):
+    id: int
+    filename: str
+    status: str
+    status_label: str
+    doc_type: str | None
+    pages: int | None
+    uploader: str
+    uploaded_at: datetime
+    updated_at: datetime | None
+    flagged_fields: int
+    claimed_by: str | None
+    error: str | None
+
+    @classmethod
+    def of(cls, doc: DocumentSummary) -> DocumentSummaryOut:
+        return cls(
+            id=doc.id,
+            filename=doc.filename,
+            status=doc.status,
+            status_label=lifecycle.status_label(doc.status),
+            doc_type=doc.doc_type,
+            pages=doc.pages,
+            uploader=doc.uploader,
+            uploaded_at=doc.uploaded_at,
+            updated_at=doc.updated_at,
+            flagged_fields=doc.flagged_fields,
+            claimed_by=doc.claimed_by,
+            error=doc.error,
+        )
+
+
+class DocumentOut(BaseModel):
+    """One document: where it is in its life, its fields with evidence, what was verified."""
+
+    id: int
+    filename: str
+    status: str
+    status_label: str
+    doc_type: str | None
+    type_confidence: float | None
+    pages: int | None
+    version: int
+    uploader: str
+    uploaded_at: datetime
+    updated_at: datetime | None
+    claimed_by: str | None
+    claimed_at: datetime | None
+    verified_by: str | None
+    verified_at: datetime | None
+    error: str | None
+    reject_reason: str | None
+    fields: dict[str, DocumentField] = Field(description="In the type's order; empty until extracted.")
+    verified_values: dict[str, str] | None = Field(description="The record as verified; null until then.")
+    history: list[HistoryItem] | None = Field(
+        description="Every event of the document, oldest first: for supervisors and administrators only."
+    )
+
+    @classmethod
+    def of(cls, doc: DocumentView, history: list[HistoryEntry] | None) -> DocumentOut:
+        verified = doc.status == lifecycle.VERIFIED
+        return cls(
+            id=doc.id,
+            filename=doc.filename,
+            status=doc.status,
+            status_label=lifecycle.status_label(doc.status),
+            doc_type=doc.doc_type,
+            type_confidence=doc.type_confidence,
+            pages=doc.pages,
+            version=doc.version,
+            uploader=doc.uploader,
+            uploaded_at=doc.uploaded_at,
+            updated_at=doc.updated_at,
+            claimed_by=doc.claimed_by,
+            claimed_at=doc.claimed_at,
+            verified_by=doc.verified_by,
+            verified_at=doc.verified_at,
+            error=doc.error,
+            reject_reason=doc.reject_reason,
+            fields={name: DocumentField.of(field) for name, field in doc.fields.items()},
+            verified_values={name: f.value for name, f in doc.fields.items()} if verified else None,
+            history=[HistoryItem.of(h) for h in history] if history is not None else None,
+        )
+
+
+class DocumentList(BaseModel):
+    items: list[DocumentSummaryOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page.")
+    as_of: datetime = Field(
+        description="The server's time before this page was read: the next poll's updated_since."
+    )
+
+
+# ---- records ---------------------------------------------------------------------------------
+
+
+class RecordList(BaseModel):
+    """Verified records with the CSV export's columns (and provenance columns when asked)."""
+
+    doc_type: str
+    provenance: bool
+    columns: list[str]
+    records: list[dict[str, Any]]
+
+
+# ---- health ----------------------------------------------------------------------------------
+
+
+class Health(BaseModel):
+    status: Literal["ok", "ready", "not_ready"]
+    checks: dict[str, str] = Field(default_factory=dict)

@@ -1,0 +1,140 @@
+"""POST /v1/extract: the engine's JSON for one file, nothing stored; refusals and engine errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from extraction import (
+    DocumentTooLargeError,
+    MissingDependencyError,
+    ToolTimeoutError,
+    UnreadableDocumentError,
+)
+from extraction.cli import run_file
+from medextract.models import Document
+from medextract.services import audit
+from medextract.services.context import Context
+from tests.api_support import Api, engine_result, fake_extract, png, serve
+from tests.drawn_pages import DrawnPage
+from tests.test_store_support import SYSTEM
+
+PNG_HEAD = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def api(ctx: Context) -> Iterator[Api]:
+    with serve(ctx, extract_fn=fake_extract()) as client:
+        yield client
+
+
+def documents(ctx: Context) -> int:
+    with ctx.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(Document)).scalar_one())
+
+
+def post(api: Api, name: str, data: bytes, who: str = "uma", **form: str):  # type: ignore[no-untyped-def]
+    return api.post("/v1/extract", files={"file": (name, data, "image/png")}, data=form, headers=api.as_(who))
+
+
+def test_the_engines_json_comes_back_and_nothing_is_stored(ctx: Context) -> None:
+    engine = fake_extract()
+    with serve(ctx, extract_fn=engine) as api:
+        answer = post(api, "scans/rx.png", png("rx"), doc_type="prescription")
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"file": "rx.png", **engine_result().to_dict()}
+    assert list(answer.json()) == [
+        "file",
+        "document_type",
+        "type_confidence",
+        "pages",
+        "dpi",
+        "fields",
+        "seconds",
+    ]
+    assert engine.calls == [(png("rx"), "prescription", "rx.png")]  # type: ignore[attr-defined]
+    assert documents(ctx) == 0
+    [read] = [e for e in audit.audit_log(ctx, user=SYSTEM) if e.action == "preview"]
+    assert read.user == "uma" and json.loads(read.detail)["filename"] == "rx.png"
+
+
+def test_files_the_upload_checks_refuse_never_reach_the_engine(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEDEXTRACT_MAX_UPLOAD_MB", "0.01")
+    engine = fake_extract()
+    with serve(ctx, extract_fn=engine) as api:
+        for name, data, form, status, code in [
+            ("empty.png", b"", {}, 422, "empty_file"),
+            ("notes.txt", b"plain text", {}, 415, "not_a_document"),
+            ("huge.png", PNG_HEAD + b"0" * 20_000, {}, 413, "file_too_large"),
+            ("rx.png", png("rx"), {"doc_type": "invoice"}, 422, "unknown_document_type"),
+        ]:
+            answer = post(api, name, data, **form)
+            assert (answer.status_code, answer.json()["code"]) == (status, code), answer.text
+    assert engine.calls == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        (UnreadableDocumentError("This PDF is encrypted; remove the password."), 422, "unreadable_document"),
+        (DocumentTooLargeError("The document has 80 pages; the limit is 50."), 413, "document_too_large"),
+        (MissingDependencyError("tesseract"), 503, "engine_unavailable"),
+        (ToolTimeoutError("tesseract", 60), 422, "engine_timeout"),
+    ],
+)
+def test_engine_errors_are_problems_with_the_engines_message(
+    ctx: Context, error: Exception, status: int, code: str
+) -> None:
+    with serve(ctx, extract_fn=fake_extract(error)) as api:
+        answer = post(api, "rx.png", png("rx"))
+    assert (answer.status_code, answer.json()["code"], answer.json()["detail"]) == (status, code, str(error))
+
+
+def test_an_unexpected_failure_is_a_500_problem_without_its_message_or_trace(
+    ctx: Context, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "John Smith DOB 1970-01-01"
+    with serve(ctx, extract_fn=fake_extract(RuntimeError(secret))) as api, caplog.at_level(logging.INFO):
+        answer = post(api, "rx.png", png("rx"))
+    assert answer.status_code == 500
+    body = answer.json()
+    assert body["code"] == "internal_error" and body["request_id"] in body["detail"]
+    assert secret not in answer.text and "Traceback" not in answer.text
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "unhandled RuntimeError" in logged and secret not in logged
+
+
+@pytest.mark.ocr
+def test_a_drawn_prescription_reads_as_the_cli_reads_it(ctx: Context, needs_ocr: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page = DrawnPage(1400, 700)
+    for row, line in enumerate(
+        [
+            "Prescriber: Dr. Ann Lee",
+            "Patient Name: John Smith",
+            "Date: 03/14/2026",
+            "Rx: Amoxicillin 500 mg",
+            "Sig: Take 1 tablet three times a day",
+            "Refills: 2",
+        ]
+    ):
+        page.text(80, 60 + 90 * row, line)
+    out = io.BytesIO()
+    page.image.save(out, format="PNG")
+    path = tmp_path / "drawn.png"
+    path.write_bytes(out.getvalue())
+
+    with serve(ctx) as api:  # the real engine
+        answer = post(api, "drawn.png", out.getvalue(), doc_type="prescription")
+    assert answer.status_code == 200, answer.text
+    body, cli = answer.json(), run_file(str(path), "prescription")
+    assert body.pop("seconds") > 0 and cli.pop("seconds") > 0
+    assert body == {**cli, "file": "drawn.png"}
+    assert body["fields"]["patient_name"]["value"] == "John Smith"
+    assert documents(ctx) == 0

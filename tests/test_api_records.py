@@ -1,0 +1,98 @@
+"""Verified records over HTTP: the CSV export's columns and provenance as JSON, the CSV itself."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from medextract.services import audit, records
+from medextract.services.context import Context
+from tests.api_support import Api, fake_extract, serve, verified
+from tests.test_store_support import SYSTEM, FakeClock
+
+
+@pytest.fixture
+def api(ctx: Context) -> Iterator[Api]:
+    with serve(ctx, extract_fn=fake_extract()) as client:
+        yield client
+
+
+def exports(ctx: Context) -> list[dict[str, object]]:
+    return [json.loads(e.detail) for e in reversed(audit.audit_log(ctx, user=SYSTEM)) if e.action == "export"]
+
+
+def test_records_as_json_have_the_csvs_columns_and_values(api: Api, ctx: Context) -> None:
+    first, second = verified(ctx, "a.png", "b.png", values={"medicines": "=1+1", "refills": "3"})
+    for provenance in (False, True):
+        params = {"type": "prescription", "provenance": str(provenance).lower()}
+        body = api.get("/v1/records", params=params, headers=api.as_("sue")).json()
+        csv_rows = list(
+            csv.reader(
+                io.StringIO(
+                    records.export_csv(ctx, "prescription", user="sue", provenance=provenance).decode(
+                        "utf-8-sig"
+                    )
+                )
+            )
+        )
+        assert body["columns"] == csv_rows[0]
+        assert [list(row) for row in body["records"]] == [body["columns"]] * 2
+        assert [r["document_id"] for r in body["records"]] == [first, second]
+        row = body["records"][0]
+        assert row["medicines"] == "=1+1"  # JSON is no spreadsheet: values as verified
+        assert csv_rows[1][csv_rows[0].index("medicines")] == "'=1+1"  # the CSV neutralises formulas
+        assert row["verified_by"] == "uma" and row["file_name"] == "a.png"
+        if provenance:
+            assert (row["refills__engine_value"], row["refills__corrected"]) == ("2", "yes")
+            assert row["patient_name__corrected"] == "no" and row["patient_name__confidence"] == 0.95
+    assert [(e["format"], e["records"], e["document_ids"]) for e in exports(ctx) if "format" in e] == [
+        ("json", 2, [first, second]),
+        ("json", 2, [first, second]),
+    ]
+
+
+def test_records_csv_is_the_records_pages_export(api: Api, ctx: Context) -> None:
+    verified(ctx, "a.png")
+    answer = api.get(
+        "/v1/records.csv", params={"type": "prescription", "provenance": "true"}, headers=api.as_("ada")
+    )
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert answer.headers["content-disposition"] == 'attachment; filename="prescription_records.csv"'
+    assert answer.content == records.export_csv(ctx, "prescription", user="ada", provenance=True)
+    assert answer.content.startswith(b"\xef\xbb\xbf") and b"\r\n" in answer.content
+    assert [e["records"] for e in exports(ctx)] == [1, 1]  # both exports audited
+
+
+def test_records_filter_by_verification_time_and_reviewer(api: Api, ctx: Context, clock: FakeClock) -> None:
+    [early] = verified(ctx, "a.png")
+    clock.advance(days=2)
+    [late] = verified(ctx, "b.png", by="vic")
+
+    def ids(**params: str) -> list[int]:
+        answer = api.get("/v1/records", params={"type": "prescription", **params}, headers=api.as_("sue"))
+        assert answer.status_code == 200, answer.text
+        return [r["document_id"] for r in answer.json()["records"]]
+
+    assert ids() == [early, late]
+    assert ids(verified_since=clock().date().isoformat()) == [late]
+    assert ids(verified_since=clock().isoformat()) == [late]
+    assert ids(verified_until=(clock().date().replace(day=clock().day - 1)).isoformat()) == [early]
+    assert ids(verified_since=clock().replace(tzinfo=None).isoformat() + "Z") == [late]
+    assert ids(reviewer="VIC") == [late]
+    assert (
+        api.get("/v1/records", params={"type": "patient_details"}, headers=api.as_("sue")).json()["records"]
+        == []
+    )
+
+    for params, code in [
+        ({"type": "invoice"}, "unknown_document_type"),
+        ({"type": "prescription", "verified_since": "last week"}, "validation_error"),
+        ({}, "validation_error"),
+    ]:
+        answer = api.get("/v1/records", params=params, headers=api.as_("sue"))
+        assert (answer.status_code, answer.json()["code"]) == (422, code), params
