@@ -3,12 +3,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+API_HOST ?= 127.0.0.1
+API_PORT ?= 8000
 
-.PHONY: run test setup setup-test system system-test lint bench clean
+.PHONY: run api test setup setup-test system system-test lint bench clean
 
 run: setup
 	-$(BIN)/python -m medextract ensure-admin
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
+
+# The HTTP API on the same database as `make run` (./data/medextract.db unless DATABASE_URL says
+# otherwise); OpenAPI docs at http://localhost:8000/docs. Tokens: python -m medextract create-token.
+api: setup
+	$(BIN)/python -m medextract.api --host $(API_HOST) --port $(API_PORT)
 
 test: setup-test
 	$(BIN)/python -m pytest

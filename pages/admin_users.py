@@ -1,4 +1,5 @@
-"""Users (administrators only): create accounts, change roles, deactivate, reset passwords.
+"""Users (administrators only): create accounts, change roles, deactivate, reset passwords, and
+make, list and revoke the HTTP API's tokens (a new token is shown once).
 
 The rules (password length, the last administrator, who may manage accounts, auditing) live in
 medextract.services.accounts; this page only lays out widgets and shows the refusals as they come.
@@ -11,9 +12,10 @@ import streamlit as st
 from app import ui_runtime, ui_state
 from medextract.errors import StoreError
 from medextract.lifecycle import ROLES, role_label
-from medextract.services import accounts
+from medextract.services import accounts, tokens
 
 NOTICE = "users_notice"  # (kind, markdown-safe text) shown once after an action
+NEW_TOKEN = "users_new_token"  # (username, token) of the token just made: shown once, then dropped
 
 me = ui_runtime.require_page_role(ui_runtime.USERS_PAGE)
 ctx = ui_runtime.get_context()
@@ -81,6 +83,32 @@ def reset_password(username: str) -> None:
     _done(f"New password set for {account.username}.")
 
 
+def create_token() -> None:
+    """Make an API token for the chosen account; the page shows it once."""
+    try:
+        made = tokens.create_token(
+            ctx,
+            st.session_state.get("users_token_user", ""),
+            by=me.username,
+            expires_days=int(st.session_state.get("users_token_days", 90)),
+            name=st.session_state.get("users_token_name", ""),
+        )
+    except StoreError as exc:
+        _refused(exc)
+        return
+    st.session_state["users_token_name"] = ""
+    st.session_state[NEW_TOKEN] = (made.info.username, made.token)
+
+
+def revoke_token() -> None:
+    try:
+        info = tokens.revoke_token(ctx, st.session_state.get("users_token_revoke", ""), by=me.username)
+    except StoreError as exc:
+        _refused(exc)
+        return
+    _done(f"Token {info.key_id} of {info.username} is revoked.")
+
+
 notice = st.session_state.pop(NOTICE, None)
 if notice is not None:
     kind, text = notice
@@ -139,3 +167,46 @@ if people:
         )
     st.text_input("New password (at least 12 characters)", type="password", key="users_reset_password")
     st.button("Set password", key="users_set_password", on_click=reset_password, args=(account.username,))
+
+st.subheader("API tokens")
+st.caption(
+    "For systems that call the HTTP API. A token acts as its account, with that account's role at "
+    "the time of each call, until it expires or is revoked."
+)
+fresh = st.session_state.pop(NEW_TOKEN, None)  # popped: the next run of the page no longer has it
+if fresh is not None:
+    owner, secret = fresh
+    st.success(ui_state.escape_markdown(f"New token for {owner}. Copy it now: it is shown only this once."))
+    st.code(secret, language=None)
+now = ctx.now()
+issued = tokens.list_tokens(ctx, by=me.username)
+if issued:
+    st.dataframe(
+        [
+            {
+                "key id": t.key_id,
+                "user": t.username,
+                "name": t.name,
+                "state": t.state(now),
+                "expires": t.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+                "last used": t.last_used_at.strftime("%Y-%m-%d %H:%M UTC") if t.last_used_at else "never",
+                "made by": t.created_by,
+            }
+            for t in issued
+        ],
+        hide_index=True,
+        key="users_tokens_table",
+    )
+active_people = [a.username for a in people if a.active]
+with st.expander("Make a token", expanded=False):
+    st.selectbox("For user", active_people, key="users_token_user")
+    st.number_input(
+        "Valid for (days)", min_value=1, max_value=tokens.MAX_DAYS, value=90, key="users_token_days"
+    )
+    st.text_input("What it is for (e.g. the system that will use it)", key="users_token_name")
+    st.button("Make token", key="users_token_create", on_click=create_token, disabled=not active_people)
+revocable = [t.key_id for t in issued if t.state(now) == "active"]
+if revocable:
+    labels = {t.key_id: f"{t.key_id} ({t.username}, {t.name})" for t in issued}
+    st.selectbox("Token", revocable, format_func=labels.__getitem__, key="users_token_revoke")
+    st.button("Revoke token", key="users_token_revoke_button", on_click=revoke_token)
