@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 from collections.abc import Iterator
@@ -20,8 +19,7 @@ from extraction.cli import run_file
 from medextract.models import Document
 from medextract.services import audit
 from medextract.services.context import Context
-from tests.api_support import Api, engine_result, fake_extract, png, serve
-from tests.drawn_pages import DrawnPage
+from tests.api_support import Api, drawn_prescription, engine_result, fake_extract, png, serve
 from tests.test_store_support import SYSTEM
 
 PNG_HEAD = b"\x89PNG\r\n\x1a\n"
@@ -113,25 +111,12 @@ def test_an_unexpected_failure_is_a_500_problem_without_its_message_or_trace(
 
 @pytest.mark.ocr
 def test_a_drawn_prescription_reads_as_the_cli_reads_it(ctx: Context, needs_ocr: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    page = DrawnPage(1400, 700)
-    for row, line in enumerate(
-        [
-            "Prescriber: Dr. Ann Lee",
-            "Patient Name: John Smith",
-            "Date: 03/14/2026",
-            "Rx: Amoxicillin 500 mg",
-            "Sig: Take 1 tablet three times a day",
-            "Refills: 2",
-        ]
-    ):
-        page.text(80, 60 + 90 * row, line)
-    out = io.BytesIO()
-    page.image.save(out, format="PNG")
+    data = drawn_prescription()
     path = tmp_path / "drawn.png"
-    path.write_bytes(out.getvalue())
+    path.write_bytes(data)
 
     with serve(ctx) as api:  # the real engine
-        answer = post(api, "drawn.png", out.getvalue(), doc_type="prescription")
+        answer = post(api, "drawn.png", data, doc_type="prescription")
     assert answer.status_code == 200, answer.text
     body, cli = answer.json(), run_file(str(path), "prescription")
     assert body.pop("seconds") > 0 and cli.pop("seconds") > 0
