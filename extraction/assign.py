@@ -133,6 +133,8 @@ def value_kind(text: str) -> str:
     text = text.strip()
     if parse_date(text) is not None or re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text):
         return "date"
+    if re.fullmatch(r"\d{4,}", text):
+        return ""  # a bare run of digits: a member number as much as a phone
     if re.fullmatch(r"\+?[\d\s().-]{7,}", text) and 7 <= sum(ch.isdigit() for ch in text) <= 15:
         return "phone"
     if text.lower() in ("yes", "no", "y", "n"):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from extraction.columns import ALIGN_HEIGHTS, LabelColumn
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key, best_phrase, phrase_score, section_of
 from extraction.layout import SURE_CONFIDENCE
@@ -86,6 +87,8 @@ class PageView:
     """Keys that open a section: known wordings on a line of their own, no colon."""
     labels_under_values: bool = False
     """The form prints each label under its value (a caption under the line written on)."""
+    label_columns: list[LabelColumn] = field(default_factory=list)
+    """Columns of labels whose values stand in a column of their own (see extraction.columns)."""
 
     def __post_init__(self) -> None:
         self._key_lines = {id(k.line) for k in self.keys}
@@ -227,6 +230,9 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
     if not key.whole_line:
         return []
     reach = key.box[2] + BESIDE_MAX_GAP * view.height
+    column = next((c for c in view.label_columns if c.holds(key.box, view.height)), None)
+    if column is not None:
+        reach = max(reach, column.value_x + ALIGN_HEIGHTS * view.height)
     level = [
         line
         for line in view.page.lines
@@ -254,7 +260,7 @@ def _below(
     bottom = column[3]
     for line in _lines_under(column, view):
         allowed = first_gap if not taken else spec.max_gap
-        if line.box[1] - bottom > allowed * height or view.is_key_line(line):
+        if line.box[1] - bottom > allowed * height or view.is_key_line(line) or _beside_a_key(line, view):
             break
         if cell is not None and not _inside(line.box, cell):
             break
@@ -265,6 +271,11 @@ def _below(
         if len(taken) >= limit:
             break
     return taken
+
+
+def _beside_a_key(line: Line, view: PageView) -> bool:
+    """True for a line level with a label alone on its line to its left: that label's value."""
+    return any(k.whole_line and k.box[2] <= line.box[0] and _level(k.box, line.box) for k in view.keys)
 
 
 def _option_marks(key: Key, view: PageView) -> list[SelectionMark]:
@@ -385,7 +396,16 @@ def _table_header(doc_type: DocumentType, view: PageView) -> dict[str, tuple[Key
 def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[dict[str, list[Word]]]:
     """The table's rows under its header: each word goes to the column whose header it sits
     under; a row with nothing in the first column continues the row above (a wrapped cell)."""
-    columns = sorted(((k.box[0], name) for name, (k, _) in header.items()))
+    named = sorted(((k.box[0], name) for name, (k, _) in header.items()))
+    # Header cells of no known column ("Days", "Qty") still end the column before them; their
+    # own cells are left out.
+    others = [
+        (line.box[0], "")
+        for line in view.page.lines
+        if any(_level(line.box, k.box) for k, _ in header.values())
+        and all(abs(line.box[0] - x) > view.height for x, _ in named)
+    ]
+    columns = sorted(named + others)
     starts = [x - view.height for x, _ in columns]
     top = max(k.box[3] for k, _ in header.values())
     lines = sorted(
@@ -406,9 +426,10 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
         for word in line.words:
             centre = (word.box[0] + word.box[2]) / 2
             index = max((i for i, start in enumerate(starts) if centre >= start), default=0)
-            rows[-1].setdefault(columns[index][1], []).append(word)
+            if columns[index][1]:
+                rows[-1].setdefault(columns[index][1], []).append(word)
         bottom = max(bottom, line.box[3])
-    first = columns[0][1]
+    first = named[0][1]
     merged: list[dict[str, list[Word]]] = []
     for row in rows:
         if merged and first not in row:
@@ -459,15 +480,16 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
 
 
 def _shaped_run_broken(shaped: list[Line], free: list[Line], view: PageView) -> bool:
-    """True when a free line among or just after the shaped lines is not shaped like them: a
-    line OCR misread ("Lialda 24 . gram") may belong to the value, and the clerk must look."""
+    """True when a free line among, just before or just after the shaped lines is not shaped
+    like them: a line OCR misread ("Lialda 24 . gram") may belong to the value, and the clerk
+    must look."""
     top, bottom = shaped[0].box[1], shaped[-1].box[3]
     for line in free:
         if line in shaped or _is_glyph(line, view.height) or _is_noise(line, view.height):
             continue
         between = top < line.box[1] < bottom
-        just_after = 0 <= line.box[1] - bottom <= 1.5 * view.height and any(ch.isdigit() for ch in line.text)
-        if between or just_after:
+        near = 0 <= line.box[1] - bottom <= 1.5 * view.height or 0 <= top - line.box[3] <= 1.5 * view.height
+        if between or (near and any(ch.isdigit() for ch in line.text)):
             return True
     return False
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from extraction.assign import LABEL_SURE_SCORE, Assigned, assign_fields
 from extraction.candidates import Candidate, PageView, gap_above, gap_below
+from extraction.columns import column_keys, find_label_columns, split_at_value_edges
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import best_phrase, find_keys, split_at_inline_keys, typical_height
 from extraction.lexicon import is_known
@@ -80,8 +81,16 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     its labels stand under their values is decided for the whole document (extract_fields)."""
     vocabulary = vocabulary_of(doc_type)
     keys = find_keys(page, vocabulary)
+    height = typical_height(page)
+    columns = find_label_columns(page, keys, height)
+    split = split_at_value_edges(page, columns, height)
+    if split is not page:
+        page, keys = split, find_keys(split, vocabulary)
+        columns = find_label_columns(page, keys, height)
+    order = {id(line): index for index, line in enumerate(page.lines)}
+    keys = sorted([*keys, *column_keys(page, keys, columns, height)], key=lambda k: order[id(k.line)])
     headings = [k for k in keys if not k.colon and k.whole_line and _is_heading(k.text, doc_type)]
-    return PageView(page, structure, typical_height(page), keys, headings)
+    return PageView(page, structure, height, keys, headings, label_columns=columns)
 
 
 def _under(above: int, below: int) -> bool:

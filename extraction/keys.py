@@ -10,6 +10,7 @@ key only knows its text, where it is, and which section heading it stands under.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Iterable
@@ -27,6 +28,12 @@ MAX_KEY_WORDS = 10
 # A colon key of no known wording is a label only when it is this short.
 MAX_UNKNOWN_KEY_WORDS = 4
 LABEL_CACHE_SIZE = 50_000
+# A gap this many line heights wide, and this many times the line's usual space, sets a label
+# apart from its value.
+WIDE_GAP_HEIGHTS = 0.6
+WIDE_GAP_SPACES = 1.8
+# Marks a speck beside a label's colon is read as (":." ":,"): not part of what is printed.
+SPECKS = ".,'`"
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,7 @@ class Key:
 
     @cached_property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words).rstrip(":?; ").strip()
+        return " ".join(w.text for w in self.words).rstrip(":?; " + SPECKS).strip()
 
     @cached_property
     def box(self) -> Box:
@@ -202,12 +209,35 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
         known = best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
         if known or _reads_as_unknown_label(words, colon_at):
             return Key(page, line, colon_at + 1, colon=True, known=known)
+    gap_at = _wide_gap_index(words)
+    if gap_at is not None and whole_phrase_score(_text(words[:gap_at]), vocabulary) >= KEY_MIN_SCORE:
+        # A known label, then a wide gap, then its value: OCR joined the two into one line.
+        return Key(page, line, gap_at, colon=False, known=True)
     # A line that is a label or heading as a whole: the value is under it, or it opens a section.
     if any(ch.isdigit() for ch in line.text) or len(words) > MAX_KEY_WORDS:
         return None
     if whole_phrase_score(line.text, vocabulary) >= KEY_MIN_SCORE or _all_label_words(line, vocabulary):
         return Key(page, line, len(words), colon=False, known=True)
     return None
+
+
+def _wide_gap_index(words: tuple[Word, ...]) -> int | None:
+    """The index of the first word after a gap far wider than the line's spaces between words
+    (a label and its value set apart), among the first MAX_KEY_WORDS words."""
+    if len(words) < 2:
+        return None
+    gaps = [b.box[0] - a.box[2] for a, b in itertools.pairwise(words)]
+    height = max(w.height for w in words)
+    for index, gap in enumerate(gaps[:MAX_KEY_WORDS], start=1):
+        others = gaps[: index - 1] + gaps[index:]
+        usual = statistics.median(others) if others else 0.0
+        if gap >= WIDE_GAP_HEIGHTS * height and gap >= WIDE_GAP_SPACES * max(usual, 1.0):
+            return index
+    return None
+
+
+def _text(words: Iterable[Word]) -> str:
+    return " ".join(w.text for w in words)
 
 
 def _all_label_words(line: Line, vocabulary: tuple[str, ...]) -> bool:
@@ -233,7 +263,7 @@ def _label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
 def _colon_index(words: tuple[Word, ...]) -> int | None:
     """The index of the word that ends a label with ':' or '?', among a line's first words."""
     for index, word in enumerate(words[:MAX_KEY_WORDS]):
-        text = word.text
+        text = word.text.rstrip(SPECKS)
         if text.endswith((":", "?", ";")) and any(ch.isalpha() for ch in text):
             if re.search(r"\d:\d", text):  # a time, "10:30", is a value
                 return None
@@ -247,7 +277,7 @@ def _reads_as_unknown_label(words: tuple[Word, ...], colon_at: int) -> bool:
     tablet" is a direction, not a label and its value)."""
     head = words[: colon_at + 1]
     if (
-        not head[-1].text.endswith((":", "?"))
+        not head[-1].text.rstrip(SPECKS).endswith((":", "?"))
         or len(head) > MAX_UNKNOWN_KEY_WORDS
         or any(ch.isdigit() for w in head for ch in w.text)
     ):

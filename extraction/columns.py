@@ -1,0 +1,150 @@
+"""Label columns: forms that print their labels down the left and the values in a column of
+their own, far to the right ("PATIENT ........ Megan Gray").
+
+Such a form shows itself by its keys: two or more labels alone on their line, their left edges
+aligned, each with a line level with it to its right, those lines' left edges aligned too. The
+value column's edge tells how far a value may sit from its label, however wide the gap; and a
+line in the label column whose row reaches the same value edge is a label too, even one of no
+wording we know ("HOSPITAL NO"), so it is never read as the value of the label above it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from extraction.keys import MAX_UNKNOWN_KEY_WORDS, Key
+from extraction.types import Box, Line, PageText
+
+# Left edges this many line heights apart are one column's.
+ALIGN_HEIGHTS = 0.6
+# A label column runs this many line heights past its first and last label.
+REACH_HEIGHTS = 1.5
+# A column needs this many labels with a value at its value edge to count.
+MIN_ROWS = 2
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class LabelColumn:
+    """A column of labels at ``label_x`` whose values start at ``value_x``, rows ``top``..``bottom``."""
+
+    label_x: int
+    value_x: int
+    top: int
+    bottom: int
+
+    def holds(self, box: Box, height: float) -> bool:
+        """True when ``box`` starts in this column's label edge and within its rows."""
+        return (
+            abs(box[0] - self.label_x) <= ALIGN_HEIGHTS * height
+            and self.top - REACH_HEIGHTS * height <= box[1] <= self.bottom + REACH_HEIGHTS * height
+        )
+
+    def starts_value(self, box: Box, height: float) -> bool:
+        return abs(box[0] - self.value_x) <= ALIGN_HEIGHTS * height
+
+
+def find_label_columns(page: PageText, keys: Sequence[Key], height: float) -> list[LabelColumn]:
+    """The page's label columns (see the module's docstring), left to right."""
+    key_lines = {id(k.line) for k in keys}
+    pairs = []
+    for key in keys:
+        if key.whole_line:
+            neighbour = row_neighbour(key.line, page, key_lines)
+            if neighbour is not None:
+                pairs.append((key.box, neighbour.box))
+    columns = []
+    for group in _aligned(pairs, height, lambda pair: pair[0][0]):
+        for rows in _aligned(group, height, lambda pair: pair[1][0]):
+            if len(rows) >= MIN_ROWS:
+                columns.append(
+                    LabelColumn(
+                        label_x=round(statistics.median(p[0][0] for p in rows)),
+                        value_x=round(statistics.median(p[1][0] for p in rows)),
+                        top=min(p[0][1] for p in rows),
+                        bottom=max(p[0][3] for p in rows),
+                    )
+                )
+    return sorted(columns, key=lambda c: c.label_x)
+
+
+def column_keys(
+    page: PageText, keys: Sequence[Key], columns: Sequence[LabelColumn], height: float
+) -> list[Key]:
+    """Lines of no known wording that stand in a label column with a value at its value edge:
+    short, without digits, set where the column's labels are."""
+    key_lines = {id(k.line) for k in keys}
+    found = []
+    for line in page.lines:
+        if id(line) in key_lines or not _label_shaped(line):
+            continue
+        column = next((c for c in columns if c.holds(line.box, height)), None)
+        if column is None:
+            continue
+        neighbour = row_neighbour(line, page, key_lines)
+        if neighbour is not None and column.starts_value(neighbour.box, height):
+            found.append(Key(page.index, line, len(line.words), colon=False, known=False))
+    return found
+
+
+def row_neighbour(line: Line, page: PageText, skip: set[int]) -> Line | None:
+    """The nearest line level with ``line`` to its right, unless it is one of ``skip``."""
+    right = [
+        other
+        for other in page.lines
+        if other is not line and other.box[0] >= line.box[2] - 2 and _level(other.box, line.box)
+    ]
+    nearest = min(right, key=lambda other: other.box[0], default=None)
+    return None if nearest is None or id(nearest) in skip else nearest
+
+
+def _label_shaped(line: Line) -> bool:
+    text = line.text
+    return (
+        len(line.words) <= MAX_UNKNOWN_KEY_WORDS
+        and not any(ch.isdigit() for ch in text)
+        and text[:1].isupper()
+    )
+
+
+def _aligned(items: list[T], height: float, edge: Callable[[T], int]) -> list[list[T]]:
+    """``items`` in runs whose ``edge`` values lie within ALIGN_HEIGHTS of the run's first."""
+    runs: list[list[T]] = []
+    for item in sorted(items, key=edge):
+        if runs and edge(item) - edge(runs[-1][0]) <= ALIGN_HEIGHTS * height:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
+def _level(a: Box, b: Box) -> bool:
+    shared = min(a[3], b[3]) - max(a[1], b[1])
+    return shared > min(a[3] - a[1], b[3] - b[1]) / 3
+
+
+def split_at_value_edges(page: PageText, columns: Sequence[LabelColumn], height: float) -> PageText:
+    """``page`` with every line that starts in a label column and runs on into its value column
+    cut in two there: OCR joins a label and its value across a wide gap into one line."""
+    lines: list[Line] = []
+    for line in page.lines:
+        column = next((c for c in columns if c.holds(line.box, height)), None)
+        cut = _value_start(line, column, height) if column is not None else None
+        lines += [Line(line.words[:cut]), Line(line.words[cut:])] if cut else [line]
+    if len(lines) == len(page.lines):
+        return page
+    return replace(page, lines=tuple(lines))
+
+
+def _value_start(line: Line, column: LabelColumn, height: float) -> int | None:
+    """The index of the word of ``line`` that starts at the column's value edge after a gap."""
+    words = line.words
+    for index in range(1, len(words)):
+        gap = words[index].box[0] - words[index - 1].box[2]
+        if gap >= height and column.starts_value(words[index].box, height):
+            return index
+    return None

@@ -1,0 +1,148 @@
+"""How the engine reads a form's layout from its words alone: label columns, labels set apart
+from their values by a gap, table columns of no known name, specks beside a colon.
+
+Pages are written by hand in the plain-text layout of ``tests.layout_text`` (no tesseract).
+"""
+
+from __future__ import annotations
+
+from extraction.assign import value_kind
+from extraction.columns import find_label_columns
+from extraction.doctypes import get_document_type
+from extraction.fields import extract_fields, page_view
+from extraction.keys import find_keys
+from tests.layout_text import parse_layout
+
+PRESCRIPTION = get_document_type("prescription")
+PATIENT = get_document_type("patient_details")
+
+LABEL_COLUMN = """
+200 200 Summit County Hospital
+200 500 PATIENT
+800 500 Megan Gray
+200 560 HOSPITAL NO
+800 560 35808328
+200 620 RX DATE
+800 620 08/11/2024
+200 680 ADDRESS
+800 680 79 Franklin Avenue, Detroit, MI
+200 740 PRESCRIBING CLINICIAN
+800 740 Dr Steven Henderson, MD
+200 900 Medicine
+900 900 Directions
+200 960 Amoxicillin 500 mg
+900 960 1 tablet twice daily
+"""
+
+
+def test_values_far_right_of_a_column_of_labels_are_read_beside_them() -> None:
+    fields = extract_fields(PRESCRIPTION, parse_layout(LABEL_COLUMN), 0.8)
+    assert fields["patient_name"].value == "Megan Gray"
+    assert fields["prescription_date"].value == "08/11/2024"
+    # The next row's value is that row's label's, never a second line of the address.
+    assert fields["patient_address"].value == "79 Franklin Avenue, Detroit, MI"
+
+
+def test_a_label_of_no_known_wording_in_a_label_column_is_never_a_value() -> None:
+    view = page_view(PRESCRIPTION, parse_layout(LABEL_COLUMN)[0])
+    assert "HOSPITAL NO" in [k.text for k in view.keys]
+    fields = extract_fields(PRESCRIPTION, parse_layout(LABEL_COLUMN), 0.8)
+    assert "HOSPITAL" not in fields["patient_name"].value
+
+
+def test_labels_above_their_values_make_no_label_column() -> None:
+    page = parse_layout(
+        """
+        200 500 Patient name
+        200 560 Megan Gray
+        200 680 Date of birth
+        200 740 08/11/1970
+        """
+    )[0]
+    keys = find_keys(page, ("Patient name", "Date of birth"))
+    assert find_label_columns(page, keys, 40.0) == []
+
+
+JOINED_BY_OCR = """
+200 200 Patient Information Form
+200 500 Patient name
+650 500 Christopher Hill
+200 560 Date of birth
+650 560 19/4/1944
+200 620 List any medical problems   Type 2 diabetes
+200 680 List any allergies
+650 680 Shellfish
+200 740 Medications taken regularly   Birth control pill
+"""
+
+
+def test_a_label_joined_to_its_value_across_a_wide_gap_is_cut_from_it() -> None:
+    fields = extract_fields(PATIENT, parse_layout(JOINED_BY_OCR), 0.8)
+    assert fields["medical_problems"].value == "Type 2 diabetes"
+    assert fields["allergies"].value == "Shellfish"
+    assert fields["regular_medications"].value == "Birth control pill"
+
+
+def test_an_ordinary_space_after_a_label_s_words_cuts_nothing() -> None:
+    # "Allergies to penicillin": one space, so a sentence, not a label and its value.
+    view = page_view(PATIENT, parse_layout("200 500 Allergies to penicillin and dust")[0])
+    assert all(not k.rest for k in view.keys)
+
+
+def test_a_speck_beside_a_label_s_colon_keeps_it_a_label() -> None:
+    page = parse_layout(
+        """
+        200 500 Past medical history:. Anxiety
+        200 560 Drug allergies: Aspirin
+        200 620 Medications:, Lisinopril
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["medical_problems"].value == "Anxiety"
+    assert fields["regular_medications"].value == "Lisinopril"
+
+
+def test_a_bare_run_of_digits_may_be_a_member_number() -> None:
+    assert value_kind("666109486") == ""
+    assert value_kind("(400) 296-7488") == "phone"
+    assert value_kind("70") == "measure"
+    fields = extract_fields(PATIENT, parse_layout("200 500 Member ID: 666109486"), 0.8)
+    assert fields["policy_number"].value == "666109486"
+
+
+TABLE_WITH_AN_UNNAMED_COLUMN = """
+200 800 Medicine
+620 800 Dose
+820 800 Directions
+1470 800 Days
+200 860 Azithromycin
+620 860 500 mg
+820 860 2 tablet twice daily
+1470 860 14
+200 920 Trazodone
+620 920 150 mg
+820 920 1/2 cap at bedtime
+1470 920 5
+"""
+
+
+def test_a_table_column_of_no_known_name_is_left_out_of_its_neighbour() -> None:
+    fields = extract_fields(PRESCRIPTION, parse_layout(TABLE_WITH_AN_UNNAMED_COLUMN), 0.8)
+    assert fields["medicines"].value == "Azithromycin 500 mg\nTrazodone 150 mg"
+    assert fields["directions"].value == "2 tablet twice daily\n1/2 cap at bedtime"
+
+
+def test_an_unshaped_line_just_above_unlabelled_medicines_flags_them() -> None:
+    # "500." misread from "500 mg": the line may be the list's first medicine.
+    page = parse_layout(
+        """
+        300 600 Name: Matthew Flores
+        300 750 Address: 1071 Spruce Way, Albany, NY
+        486 1175 Azithromycin 500. mg
+        486 1236 Ondansetron 8 mg
+        486 1391 Directions:
+        486 1511 Ondansetron, Take 2 tab twice daily
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].needs_review
