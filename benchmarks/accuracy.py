@@ -162,6 +162,7 @@ def main() -> None:
     parser.add_argument(
         "--whole-pages", action="store_true", help="read a one-page document whole, not in two bands"
     )
+    parser.add_argument("--keep-rules", action="store_true", help="OCR pages with their ruled lines")
     parser.add_argument("--profiles", nargs="*", help="only these docgen profiles (default: all)")
     parser.add_argument(
         "--families",
@@ -187,6 +188,7 @@ def main() -> None:
         text_height=args.text_height,
         binarize=args.binarize,
         split_lone_page=not args.whole_pages,
+        erase_rules=not args.keep_rules,
     )
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         outcomes = list(pool.map(run_one, documents, [options] * len(documents)))

@@ -156,6 +156,10 @@ def _free_words(view: PageView, used: set[tuple[int, Box]]) -> set[tuple[int, Bo
 
 
 def _word_ids(candidate: Candidate) -> set[tuple[int, Box]]:
+    """The words a candidate takes for itself. A ticked option's words are printed once for
+    every row of an answer grid (its column's "Yes"), so they stay free for the other rows."""
+    if candidate.how == "option":
+        return set()
     return {(candidate.page, w.box) for w in candidate.words}
 
 

@@ -30,6 +30,8 @@ LABEL_MIN_SCORE = 0.8
 BESIDE_MAX_GAP = 8.0
 # Options of a checkbox group lie on the key's row or on the row just under it.
 OPTIONS_BELOW = 1.8
+# A grid of boxes has its column's header (Yes | No) at most this many line heights above.
+COLUMN_HEADER_HEIGHTS = 6.0
 # Kinds of field a checkbox group answers: a choice among a few printed options.
 OPTION_KINDS = ("yesno", "immunity", "integer")
 # A table's rows follow each other within this many line heights.
@@ -152,7 +154,7 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
     if view.labels_under_values and key.whole_line and not found and "section" not in hows:
         above = lines_above(key, view, spec.max_lines)
         return [Candidate(spec.name, key.page, tuple(ln.words for ln in above), "above", score, (key,))]
-    below = _below(spec, key.box, view, spec.max_first_gap, spec.max_lines, _cell_of(key.box, view))
+    below = _below(spec, key.box, view, spec.max_first_gap, spec.max_lines, _value_cell(key, view))
     if below or not found:
         how = "section" if "section" in hows else "below"
         found.append(Candidate(spec.name, key.page, tuple(ln.words for ln in below), how, score, (key,)))
@@ -199,6 +201,16 @@ def gap_below(key: Key, view: PageView) -> float | None:
     return None if nearest is None or view.is_key_line(nearest) else nearest.box[1] - key.box[3]
 
 
+def _value_cell(key: Key, view: PageView) -> Box | None:
+    """The key's cell when its value may be inside it (a label in a cell's corner); None when
+    the key fills its cell alone, so the value is in the cell under it."""
+    cell = _cell_of(key.box, view)
+    if cell is None:
+        return None
+    others = [ln for ln in view.page.lines if ln is not key.line and _inside(ln.box, cell)]
+    return cell if others else None
+
+
 def _cell_of(box: Box, view: PageView) -> Box | None:
     if view.structure is None:
         return None
@@ -219,7 +231,8 @@ def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...]
         first = union_box([w.box for w in words])
         assert first is not None
         column = (min(first[0], key.box[0]) if key.colon and not key.rest else first[0], *first[1:])
-        more = _below(spec, column, view, spec.max_gap, spec.max_lines - 1, _cell_of(key.box, view))
+        cell = _cell_of(first, view) or _cell_of(key.box, view)
+        more = _below(spec, column, view, spec.max_gap, spec.max_lines - 1, cell)
         lines += [ln.words for ln in more]
     return tuple(lines)
 
@@ -244,7 +257,12 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
     key_edges = [
         k.box[0] for k in view.keys if k is not key and abs(k.box[1] - key.box[1]) <= 8 * view.height
     ]
-    level = [ln for ln in level if all(abs(ln.box[0] - edge) > view.height for edge in key_edges)]
+    level = [
+        ln
+        for ln in level
+        if all(abs(ln.box[0] - edge) > view.height for edge in key_edges)
+        or (column is not None and column.starts_value(ln.box, view.height))
+    ]
     if not level:
         return []
     return list(min(level, key=lambda ln: ln.box[0]).words)
@@ -259,6 +277,8 @@ def _below(
     taken: list[Line] = []
     bottom = column[3]
     for line in _lines_under(column, view):
+        if line.box[1] < column[1]:
+            continue  # starts above the value: a label beside it, wrapped over two lines
         allowed = first_gap if not taken else spec.max_gap
         if line.box[1] - bottom > allowed * height or view.is_key_line(line) or _beside_a_key(line, view):
             break
@@ -274,8 +294,12 @@ def _below(
 
 
 def _beside_a_key(line: Line, view: PageView) -> bool:
-    """True for a line level with a label alone on its line to its left: that label's value."""
-    return any(k.whole_line and k.box[2] <= line.box[0] and _level(k.box, line.box) for k in view.keys)
+    """True for a line that starts a row with a label alone on its line to its left: that
+    label's value."""
+    return any(
+        k.whole_line and k.box[2] <= line.box[0] and abs(k.box[1] - line.box[1]) <= 0.5 * view.height
+        for k in view.keys
+    )
 
 
 def _option_marks(key: Key, view: PageView) -> list[SelectionMark]:
@@ -319,7 +343,10 @@ def _option_candidate(
 
 def _option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) -> tuple[Word, ...]:
     """The words printed right of ``mark``, up to the next mark of its row or a wide gap. A
-    word OCR ran into the box ("L1Yes") loses the characters that lie over the box."""
+    word OCR ran into the box ("L1Yes") loses the characters that lie over the box. A cell of
+    an answer grid answers its column's header."""
+    if mark.shape == "cell":
+        return _column_header(mark, view)
     right = min((m.box[0] for m in row if m.box[0] > mark.box[2]), default=view.page.width)
     level = sorted(
         (
@@ -337,7 +364,25 @@ def _option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView)
             break
         taken.append(_trim_over(word, mark.box))
         edge = word.box[2]
-    return tuple(w for w in taken if w.text)
+    found = tuple(w for w in taken if w.text)
+    return found or _column_header(mark, view)
+
+
+def _column_header(mark: SelectionMark, view: PageView) -> tuple[Word, ...]:
+    """A mark with no words beside it answers the column it stands in ("Yes" | "No" over a
+    grid of boxes): the nearest short line above it, across its middle."""
+    middle = (mark.box[0] + mark.box[2]) / 2
+    above = [
+        line
+        for line in view.page.lines
+        if line.box[3] <= mark.box[1] + 2
+        and line.box[0] - 0.5 * view.height <= middle <= line.box[2] + 0.5 * view.height
+        and mark.box[1] - line.box[3] <= COLUMN_HEADER_HEIGHTS * view.height
+    ]
+    nearest = max(above, key=lambda line: line.box[3], default=None)
+    if nearest is None or len(nearest.words) > 3 or any(ch.isdigit() for ch in nearest.text):
+        return ()
+    return nearest.words
 
 
 def _trim_over(word: Word, box: Box) -> Word:
@@ -370,7 +415,9 @@ def table_candidates(doc_type: DocumentType, view: PageView) -> list[Candidate]:
                 lines.append(tuple(words))
         keys = tuple(header[name][0] for name in spec.table_columns if name in header)
         score = min(header[name][1] for name in spec.table_columns if name in header)
-        found.append(Candidate(spec.name, view.page.index, tuple(lines), "table", score, keys))
+        ragged = any(_ragged(rows, name, view.height) for name in spec.table_columns)
+        note = "a line starts right of its column's edge: its first word may be unread" if ragged else None
+        found.append(Candidate(spec.name, view.page.index, tuple(lines), "table", score, keys, note=note))
     return found
 
 
@@ -396,17 +443,17 @@ def _table_header(doc_type: DocumentType, view: PageView) -> dict[str, tuple[Key
 def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[dict[str, list[Word]]]:
     """The table's rows under its header: each word goes to the column whose header it sits
     under; a row with nothing in the first column continues the row above (a wrapped cell)."""
-    named = sorted(((k.box[0], name) for name, (k, _) in header.items()))
+    named = sorted(((_column_start(k.box, view), name) for name, (k, _) in header.items()))
     # Header cells of no known column ("Days", "Qty") still end the column before them; their
     # own cells are left out.
     others = [
-        (line.box[0], "")
+        (start, "")
         for line in view.page.lines
         if any(_level(line.box, k.box) for k, _ in header.values())
-        and all(abs(line.box[0] - x) > view.height for x, _ in named)
+        and all(abs((start := _column_start(line.box, view)) - x) > view.height for x, _ in named)
     ]
     columns = sorted(named + others)
-    starts = [x - view.height for x, _ in columns]
+    starts = [x for x, _ in columns]
     top = max(k.box[3] for k, _ in header.values())
     lines = sorted(
         (ln for ln in view.page.lines if ln.box[1] >= top - 2 and ln.box[2] > starts[0]),
@@ -438,6 +485,24 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
         else:
             merged.append(row)
     return merged
+
+
+def _ragged(rows: list[dict[str, list[Word]]], column: str, height: float) -> bool:
+    """True when most of the column's cells start at one edge and one starts well right of it:
+    OCR lost its first word (a lone "1" beside a cell's border)."""
+    starts = [row[column][0].box[0] for row in rows if row.get(column)]
+    if len(starts) < 2:
+        return False
+    edge = min(starts)
+    aligned = sum(start - edge <= 0.3 * height for start in starts)
+    return 2 * aligned >= len(starts) and aligned >= 2 and max(starts) - edge > 0.8 * height
+
+
+def _column_start(header: Box, view: PageView) -> float:
+    """Where the column under a header starts: its cell's left border in a ruled table (a header
+    may be centred over its column), else a line height left of the header."""
+    cell = _cell_of(header, view)
+    return cell[0] if cell is not None else header[0] - view.height
 
 
 def repeated_candidates(spec: FieldSpec, view: PageView) -> list[Candidate]:

@@ -13,8 +13,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from extraction.assign import LABEL_SURE_SCORE, Assigned, assign_fields
+from extraction.assign import LABEL_SURE_SCORE, Assigned, assign_fields, plausibility
 from extraction.candidates import Candidate, PageView, gap_above, gap_below
+from extraction.cells import join_wrapped_labels
 from extraction.columns import column_keys, find_label_columns, split_at_value_edges
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import best_phrase, find_keys, split_at_inline_keys, typical_height
@@ -64,7 +65,7 @@ def extract_fields(
     results = {}
     for spec in doc_type.fields:
         chosen = assigned[spec.name].candidate
-        result = to_result(spec, assigned[spec.name], review_confidence)
+        result = to_result(spec, assigned[spec.name], review_confidence, doc_type)
         if reread is not None and chosen is not None and chosen.labelled and not result.value:
             view = views[chosen.page]
             result = reread_blank(spec, result, chosen.keys[0].box, view.height, reread)
@@ -80,8 +81,9 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     """A page with its keys, the headings that open its sections, and its line height; whether
     its labels stand under their values is decided for the whole document (extract_fields)."""
     vocabulary = vocabulary_of(doc_type)
-    keys = find_keys(page, vocabulary)
     height = typical_height(page)
+    page = join_wrapped_labels(page, structure, vocabulary, height)
+    keys = find_keys(page, vocabulary)
     columns = find_label_columns(page, keys, height)
     split = split_at_value_edges(page, columns, height)
     if split is not page:
@@ -125,7 +127,9 @@ def _is_heading(text: str, doc_type: DocumentType) -> bool:
     )
 
 
-def to_result(spec: FieldSpec, assigned: Assigned, review_confidence: float) -> FieldResult:
+def to_result(
+    spec: FieldSpec, assigned: Assigned, review_confidence: float, doc_type: DocumentType
+) -> FieldResult:
     """The value a clerk would type for the chosen candidate, flagged with every doubt."""
     candidate = assigned.candidate
     if candidate is None:
@@ -147,6 +151,9 @@ def to_result(spec: FieldSpec, assigned: Assigned, review_confidence: float) -> 
     )
     for doubt in _doubts(spec, candidate, value, problem, confidence, review_confidence):
         result.flag(doubt)
+    if value and plausibility(spec, candidate, doc_type) < 0:
+        # The best there was reads as a printed label or as a value of another kind.
+        result.flag("does not read as this field's value")
     return result
 
 

@@ -30,7 +30,7 @@ MAX_UNKNOWN_KEY_WORDS = 4
 LABEL_CACHE_SIZE = 50_000
 # A gap this many line heights wide, and this many times the line's usual space, sets a label
 # apart from its value.
-WIDE_GAP_HEIGHTS = 0.6
+WIDE_GAP_HEIGHTS = 0.9
 WIDE_GAP_SPACES = 1.8
 # Marks a speck beside a label's colon is read as (":." ":,"): not part of what is printed.
 SPECKS = ".,'`"
@@ -227,11 +227,11 @@ def _wide_gap_index(words: tuple[Word, ...]) -> int | None:
     if len(words) < 2:
         return None
     gaps = [b.box[0] - a.box[2] for a, b in itertools.pairwise(words)]
-    height = max(w.height for w in words)
+    height = statistics.median(w.height for w in words)
     for index, gap in enumerate(gaps[:MAX_KEY_WORDS], start=1):
         others = gaps[: index - 1] + gaps[index:]
         usual = statistics.median(others) if others else 0.0
-        if gap >= WIDE_GAP_HEIGHTS * height and gap >= WIDE_GAP_SPACES * max(usual, 1.0):
+        if gap >= WIDE_GAP_HEIGHTS * height and gap >= WIDE_GAP_SPACES * usual:
             return index
     return None
 

@@ -46,12 +46,20 @@ def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:
         return "", None
     normalizer = _NORMALIZERS.get(spec.kind)
     value, problem = normalizer(joined, spec) if normalizer else (joined, None)
+    if spec.units:
+        value = space_units(value, spec.units)
     if spec.lexicons:
         corrected, corrections = correct_text(value, spec.lexicons)
         if corrections:
             note = "; ".join(f"read {c.read!r}, taken as {c.taken!r} ({c.lexicon})" for c in corrections)
             return corrected, f"{problem}; {note}" if problem else note
     return value, problem
+
+
+def space_units(text: str, units: tuple[str, ...]) -> str:
+    """``text`` with one space between a number and a unit written onto it ("7.5mg")."""
+    alternatives = "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True))
+    return re.sub(rf"(?<=\d)(?:{alternatives})\b", lambda m: " " + m.group(0), text)
 
 
 _NAME_LOOKALIKES = str.maketrans({"!": "l", "|": "l", "1": "l", "0": "o"})

@@ -31,6 +31,10 @@ class Options:
     split_lone_page: bool = True
     """A one-page document is read as two bands (cut at a blank row) on two cores at once:
     the second core is otherwise idle while a lone page is read. False reads it whole."""
+    erase_rules: bool = True
+    """Long ruled lines (table and cell borders, underlines) are painted out before OCR, so a
+    border beside a value is not read as "[", "|" or "1"; structure is still found on the page
+    as printed. False reads the page with its rules."""
     max_pages: int = _env_int("MEDEXTRACT_MAX_PAGES", 50)
     max_page_pixels: int = _env_int("MEDEXTRACT_MAX_PAGE_PIXELS", 60_000_000)
     tesseract_timeout: float = 60.0

@@ -19,8 +19,14 @@ from extraction.fields import RegionReader, extract_fields
 from extraction.load import Source, SourcePage, load_pages, read_source
 from extraction.ocr import add_sparse_reading, ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
-from extraction.preprocess import adaptive_threshold, preprocess, scale_to_text_height
-from extraction.structure import PageStructure, find_structure, split_at_rules, words_outside_marks
+from extraction.preprocess import adaptive_threshold, preprocess, rotate_quarter, scale_to_text_height
+from extraction.structure import (
+    PageStructure,
+    find_structure,
+    split_at_rules,
+    without_rules,
+    words_outside_marks,
+)
 from extraction.types import UNKNOWN_TYPE, ExtractionResult, FieldResult, Line, PageText, Word
 from extraction.validate import validate_fields
 
@@ -197,9 +203,22 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
         image, dpi, _scale = scale_to_text_height(image, page.dpi, options.text_height)
         if options.binarize == "adaptive":
             image = adaptive_threshold(image)
+    with timer("structure"):
+        unruled = without_rules(image, options.text_height) if options.erase_rules else image
     with timer("ocr_page"):
         split = page.page_count == 1 and options.split_lone_page
-        image, text = ocr_page(image, index, dpi, options, split=split)
+        read, text = ocr_page(unruled, index, dpi, options, split=split)
+        if read is not unruled:
+            image = _turned_like(image, unruled, read)
     with timer("structure"):
         structure = find_structure(image, [w for line in text.lines for w in line.words])
     return ReadPage(image, text, dpi, structure)
+
+
+def _turned_like(image: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """``image`` turned as OCR turned ``before`` into ``after`` (a page scanned sideways), so
+    structure is found, with its rules, on the page as read."""
+    for turn in (90, 180, 270):
+        if np.array_equal(rotate_quarter(before, turn), after):
+            return rotate_quarter(image, turn)
+    return after

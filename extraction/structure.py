@@ -37,6 +37,9 @@ RULE_SCALE = 0.5
 # A horizontal rule is at least this many text heights long: no letter stroke, dash or pair of
 # touching serifs is, while the shortest underline under a value is.
 HORIZONTAL_RULE_HEIGHTS = 2.5
+# A run of ink this many text heights long is a rule to erase before OCR: far longer than any
+# letter, even one of a heading twice the text's size.
+ERASE_RULE_HEIGHTS = 4.0
 # Vertical strokes of this many text heights are rule fragments; taller than "l" or "|" in most
 # fonts, shorter than a table row. A vertical fragment is kept when it is long or closes a cell.
 VERTICAL_KERNEL_HEIGHTS = 1.2
@@ -55,8 +58,12 @@ MAX_CELL_PAGE_SHARE = 0.6
 # A closed area filling less of its bounding box than this is not a rectangle (a frame holding
 # other tables, or an area leaking through a gap).
 MIN_CELL_FILL = 0.85
+# A cell of an answer grid is at most this many text heights wide; the X or tick drawn in it
+# is a stroke at least this many text heights high (specks are far smaller).
+MAX_ANSWER_CELL_HEIGHTS = 8.0
+MIN_CELL_MARK_HEIGHTS = 0.5
 # Checkbox and radio circle sides, in text heights.
-MIN_MARK_HEIGHTS = 0.6
+MIN_MARK_HEIGHTS = 0.45
 MAX_MARK_HEIGHTS = 1.6
 # Shape of the mark's outline: its enclosed area over its bounding box (corrected for the
 # outline running through pixel centres). A drawn square fills it; a circle fills pi/4 = 0.785;
@@ -79,6 +86,8 @@ SELECTED_INK_SHARE = 0.06
 SOLID_INK_SHARE = 0.9
 # A word read this surely, with two or more letters, is text: a mark's box never coincides with one.
 SURE_WORD_CONFIDENCE = 0.6
+# A word this many text heights tall or more is not a line of the page's print.
+MAX_LETTER_HEIGHTS = 1.6
 # Option text continues right of a mark while the gap to the next word is under this many text heights.
 OPTION_GAP_HEIGHTS = 2.0
 
@@ -123,7 +132,8 @@ class SelectionMark:
     """
 
     box: Box
-    shape: Literal["square", "circle"]
+    shape: Literal["square", "circle", "cell"]
+    """"cell": a table cell of an answer grid, marked with an X or a tick drawn in it."""
     selected: bool
     option: str
     option_box: Box | None
@@ -199,7 +209,59 @@ def find_structure(image: np.ndarray, words: Sequence[Word]) -> PageStructure:
     rules, grid = _find_rules(image, threshold, height)
     cells, tables = _find_cells(grid, height, image.shape, _median_thickness(rules))
     marks = _find_marks(image, threshold, height, words, rules)
+    marks += _answer_cells(image, threshold, height, cells, marks, words)
     return PageStructure(rules, cells, tables, marks)
+
+
+def without_rules(image: np.ndarray, height: float = DEFAULT_TEXT_HEIGHT) -> np.ndarray:
+    """A copy of the page with the long rules of its tables and boxes painted out, for OCR: a
+    cell's border beside a value is otherwise read as part of it ("[Oct 29", "1126" for "126").
+
+    Only runs of ink far longer than any letter (``ERASE_RULE_HEIGHTS`` text heights) and thin
+    go, pixel by pixel, so a letter standing on a line keeps its strokes and a shaded band or a
+    black bar is left alone. A page with no such rules comes back unchanged (the same array).
+    """
+    if image.ndim != 2 or image.size == 0 or min(image.shape) < 8:
+        return image
+    threshold = _ink_threshold(image)
+    if threshold is None:
+        return image
+    rules, grid = _find_rules(image, threshold, height)
+    _, tables = _find_cells(grid, height, image.shape, _median_thickness(rules))
+    if not tables:
+        return image
+    ink = _binary(image, threshold)
+    # Only the borders of tables and boxes go: a lone underline or separator is read well as it
+    # is, and a faint one would be left in broken pieces.
+    in_tables = np.zeros_like(ink)
+    for table in tables:
+        x0, y0, x1, y1 = _grow(table.box, 3, image.shape)
+        in_tables[y0:y1, x0:x1] = 255
+    ink &= in_tables
+    length = max(20, round(ERASE_RULE_HEIGHTS * height))
+    mask = np.zeros_like(ink)
+    for along, across in (((length, 1), (1, 3)), ((1, length), (3, 1))):
+        # Thickening across first keeps a line left tilted by deskewing long in one row.
+        thick = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+        runs = cv2.morphologyEx(thick, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+        horizontal = along[0] > 1
+        long_side = stats[:, cv2.CC_STAT_WIDTH if horizontal else cv2.CC_STAT_HEIGHT]
+        short_side = stats[:, cv2.CC_STAT_HEIGHT if horizontal else cv2.CC_STAT_WIDTH]
+        thin = short_side <= RULE_THICKNESS_HEIGHTS * height + SKEW_DRIFT * long_side + 2
+        thin[0] = False  # the background
+        if thin[1:].any():
+            mask |= np.where(thin[labels], 255, 0).astype(np.uint8)
+    if not mask.any():
+        return image
+    # One pixel round the run takes the rule's antialiased edge. Each pixel takes the lightest
+    # grey near it, so a shaded cell stays shaded up to where its border was.
+    mask = cv2.dilate(mask, np.ones((3, 3), np.uint8)) > 0
+    side = 2 * round(RULE_THICKNESS_HEIGHTS * height) + 3
+    lightest = cv2.dilate(image, np.ones((side, side), np.uint8))
+    cleaned = image.copy()
+    cleaned[mask] = lightest[mask]
+    return cleaned
 
 
 def text_height(words: Sequence[Word]) -> float:
@@ -498,7 +560,10 @@ def _find_marks(
     found: list[tuple[Box, Literal["square", "circle"], bool, float]] = []
     clearance = max(2, round(CLEARANCE_HEIGHTS * height))
     word_boxes = _word_boxes(words)
-    sure_text = np.array([_is_sure_word(w) for w in words], dtype=bool)
+    # Text of the page's own size: a box read as "Oo", twice as tall as the print, is no letter.
+    sure_text = np.array(
+        [_is_sure_word(w) and w.height <= MAX_LETTER_HEIGHTS * height for w in words], dtype=bool
+    )
     for candidate in _mark_candidates(ink, height):
         if not _stands_apart(ink, candidate.box, clearance):
             continue
@@ -526,6 +591,52 @@ def _find_marks(
             )
         )
     return tuple(_reading_order(marks, height))
+
+
+def _answer_cells(
+    gray: np.ndarray,
+    threshold: int,
+    height: float,
+    cells: Sequence[Cell],
+    marks: Sequence[SelectionMark],
+    words: Sequence[Word],
+) -> tuple[SelectionMark, ...]:
+    """The cells of answer grids: two or more small cells of a table row holding no text and no
+    checkbox, with the row's question written left of them; marked when an X or a tick is
+    drawn in one (a stroke at least ``MIN_CELL_MARK_HEIGHTS`` high). Which option a cell
+    answers is read from its column's header."""
+    ink = _binary(gray, threshold)
+    sure = [w.box for w in words if _is_sure_word(w)]
+    found: list[tuple[Cell, SelectionMark]] = []
+    for cell in cells:
+        x0, y0, x1, y1 = cell.box
+        if x1 - x0 > MAX_ANSWER_CELL_HEIGHTS * height or y1 - y0 > 3 * height:
+            continue
+        if any(_overlap_area(cell.box, m.box) > 0 for m in marks) or any(
+            _overlap_area(cell.box, box) >= 0.5 * _area(box) for box in sure
+        ):
+            continue
+        # Inside the border, clear of the rule's own pixels.
+        inset = max(2, round(RULE_THICKNESS_HEIGHTS * height))
+        crop = ink[y0 + inset : y1 - inset, x0 + inset : x1 - inset]
+        if crop.size == 0:
+            continue
+        count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+        tallest = int(stats[1:, cv2.CC_STAT_HEIGHT].max()) if count > 1 else 0
+        selected = tallest >= MIN_CELL_MARK_HEIGHTS * height
+        found.append((cell, SelectionMark(cell.box, "cell", selected, "", None, 1.0)))
+    # An answer grid's row: two or more such cells, with its question written left of them.
+    rows: dict[tuple[int, int], list[SelectionMark]] = {}
+    for cell, mark in found:
+        rows.setdefault((cell.table, cell.row), []).append(mark)
+    answers: list[SelectionMark] = []
+    for row in rows.values():
+        left = min(m.box[0] for m in row)
+        middle = sum((m.box[1] + m.box[3]) / 2 for m in row) / len(row)
+        asked = any(box[2] <= left and box[1] <= middle <= box[3] for box in sure)
+        if len(row) >= 2 and asked:
+            answers += row
+    return tuple(answers)
 
 
 def _mark_candidates(ink: np.ndarray, height: float) -> list[_Candidate]:

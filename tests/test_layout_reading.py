@@ -146,3 +146,13 @@ def test_an_unshaped_line_just_above_unlabelled_medicines_flags_them() -> None:
     )
     fields = extract_fields(PRESCRIPTION, page, 0.8)
     assert fields["medicines"].needs_review
+
+
+def test_a_unit_written_onto_its_number_is_spaced_once() -> None:
+    from extraction.normalize import space_units
+
+    units = ("mg", "mcg", "g", "ml")
+    assert space_units("Meloxicam 7.5mg", units) == "Meloxicam 7.5 mg"
+    assert space_units("Lialda 2.4 gram\nFamotidine 20mg", units) == "Lialda 2.4 gram\nFamotidine 20 mg"
+    # Letters that merely start like a unit are no unit: "5 mgs" stays, "3 glasses" stays.
+    assert space_units("take 3glasses, 20mcg", units) == "take 3glasses, 20 mcg"

@@ -60,6 +60,9 @@ class FieldSpec:
     """How a well-formed line looks, for the flag's reason."""
     lexicons: tuple[str, ...] = ()
     """Vocabularies misread words of the value are corrected against (always flagged)."""
+    units: tuple[str, ...] = ()
+    """Units a number in the value may carry, written one way: "20mg" (a space tight print
+    loses) is "20 mg"."""
     doubts: tuple[tuple[str, str], ...] = ()
     """Unusual but possible values as (regex, reason): flagged by the engine for a look, never
     refused on save ("Lialda 12 gram" may be 1.2 gram with its point lost, or really 12)."""
@@ -119,14 +122,26 @@ class DocumentType:
 def _load(path: Path) -> DocumentType:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     columns = {name: tuple(words) for name, words in data.get("table_columns", {}).items()}
+    synonyms = {word.lower(): tuple(alts) for word, alts in data.get("label_synonyms", {}).items()}
     fields = []
     for raw in data["fields"]:
         raw = dict(raw)
-        for key in ("labels", "section_labels", "in_section", "table_columns", "lexicons", "region", "range"):
+        for key in (
+            "labels",
+            "section_labels",
+            "in_section",
+            "table_columns",
+            "lexicons",
+            "units",
+            "region",
+            "range",
+        ):
             if key in raw:
                 raw[key] = tuple(raw[key])
         if "doubts" in raw:
             raw["doubts"] = tuple(tuple(pair) for pair in raw["doubts"])
+        if "labels" in raw:
+            raw["labels"] = with_synonyms(raw["labels"], synonyms)
         spec = FieldSpec(**raw)
         missing = set(spec.table_columns) - set(columns)
         if missing:
@@ -141,6 +156,20 @@ def _load(path: Path) -> DocumentType:
         not_keywords=dict(data.get("not_keywords", {})),
         table_columns=columns,
     )
+
+
+def with_synonyms(labels: tuple[str, ...], synonyms: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """``labels`` and, after them, each label with one of its words swapped for a synonym
+    ("Emergency phone" -> "Emergency tel"), without repeats."""
+    found = list(labels)
+    for label in labels:
+        words = label.split()
+        for index, word in enumerate(words):
+            for alternative in synonyms.get(word.lower(), ()):
+                variant = " ".join([*words[:index], alternative, *words[index + 1 :]])
+                if variant.lower() not in {f.lower() for f in found}:
+                    found.append(variant)
+    return tuple(found)
 
 
 @cache

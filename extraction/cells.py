@@ -1,0 +1,72 @@
+"""Labels of ruled forms that OCR reads as several lines: a narrow label cell wraps its label
+("Residential" over "address:"), and each line alone reads as no label, or as the wrong one.
+
+A cell holding only a few left-aligned lines without digits that together read as a label
+(ending in a colon, or matching a known wording) is one label: its lines become one line.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+from extraction.keys import KEY_MIN_SCORE, MAX_UNKNOWN_KEY_WORDS, whole_phrase_score
+from extraction.structure import PageStructure
+from extraction.types import Box, Line, PageText
+
+# A wrapped label runs over at most this many lines of its cell.
+MAX_LABEL_LINES = 3
+# Its lines start this many line heights apart at most, and follow each other this closely.
+ALIGN_HEIGHTS = 0.6
+MAX_LINE_GAP_HEIGHTS = 0.8
+
+
+def join_wrapped_labels(
+    page: PageText, structure: PageStructure | None, vocabulary: tuple[str, ...], height: float
+) -> PageText:
+    """``page`` with the lines of each wrapped label cell joined into one line, in reading order."""
+    if structure is None or not structure.cells:
+        return page
+    joined: dict[int, Line] = {}
+    dropped: set[int] = set()
+    for cell in structure.cells:
+        inside = [line for line in page.lines if _inside(line.box, cell.box)]
+        if 2 <= len(inside) <= MAX_LABEL_LINES and _wrapped_label(inside, vocabulary, height):
+            ordered = sorted(inside, key=lambda line: line.box[1])
+            joined[id(ordered[0])] = Line(tuple(w for line in ordered for w in line.words))
+            dropped.update(id(line) for line in ordered[1:])
+    if not joined:
+        return page
+    lines = tuple(joined.get(id(line), line) for line in page.lines if id(line) not in dropped)
+    return replace(page, lines=lines)
+
+
+def _wrapped_label(lines: list[Line], vocabulary: tuple[str, ...], height: float) -> bool:
+    ordered = sorted(lines, key=lambda line: line.box[1])
+    text = " ".join(line.text for line in ordered)
+    words = text.split()
+    if any(ch.isdigit() for ch in text) or len(words) > MAX_UNKNOWN_KEY_WORDS + 1:
+        return False
+    left = min(line.box[0] for line in ordered)
+    if any(line.box[0] - left > ALIGN_HEIGHTS * height for line in ordered):
+        return False
+    for upper, lower in itertools.pairwise(ordered):
+        if lower.box[1] - upper.box[3] > MAX_LINE_GAP_HEIGHTS * height:
+            return False
+    # A label's colon comes at its end only.
+    if any(line.text.rstrip().endswith((":", "?")) for line in ordered[:-1]):
+        return False
+    if text.rstrip().endswith((":", "?")):
+        return True
+    # With no colon, the lines together must read as a label, and no earlier line alone does:
+    # "PATIENT NAME" over its value in a corner cell is a label and a value.
+    return whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE and all(
+        whole_phrase_score(line.text, vocabulary) < KEY_MIN_SCORE for line in ordered[:-1]
+    )
+
+
+def _inside(box: Box, outer: Box) -> bool:
+    w = max(0, min(box[2], outer[2]) - max(box[0], outer[0]))
+    h = max(0, min(box[3], outer[3]) - max(box[1], outer[1]))
+    area = max(1, (box[2] - box[0]) * (box[3] - box[1]))
+    return w * h >= 0.6 * area

@@ -1,0 +1,168 @@
+"""Ruled forms: rules painted out before OCR, answer grids marked with an X, labels wrapped in
+their cell, and marks no taller text can veto.
+
+Pages are drawn with PIL (see ``tests.drawn_pages``); words are written by hand from the drawn
+text's boxes, except where a test says it runs tesseract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from extraction.cells import join_wrapped_labels
+from extraction.doctypes import get_document_type, with_synonyms
+from extraction.fields import extract_fields
+from extraction.layout import group_lines
+from extraction.structure import find_structure, without_rules
+from extraction.types import PageText, Word
+from tests.drawn_pages import FONT_PATH, DrawnPage, noisy
+
+pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
+
+PATIENT = get_document_type("patient_details")
+
+
+def _page_text(words: list[Word], size: tuple[int, int] = (1400, 900)) -> PageText:
+    """The words as OCR would give them: each drawn text its own line (by its top)."""
+    tops = sorted({w.box[1] // 10 for w in words})
+    numbered = [replace(w, line=tops.index(w.box[1] // 10)) for w in words]
+    return PageText(index=0, lines=tuple(group_lines(numbered)), width=size[0], height=size[1])
+
+
+# ---- rules painted out ----------------------------------------------------------------------
+
+
+def test_a_table_s_rules_are_painted_out_and_its_text_kept() -> None:
+    page = DrawnPage()
+    page.table(100, 100, [300, 500], [60, 60, 60], width=3)
+    page.text(106, 112, "Policy")
+    page.text(406, 112, "126 Orchard")
+    gray = page.array()
+    cleaned = without_rules(gray)
+    ink_before, ink_after = gray < 128, cleaned < 128
+    # The grid's ink is gone: no dark pixel on the rules' rows outside the text.
+    assert not ink_after[100:103, 700:900].any()
+    assert not ink_after[200:260, 99:103].any()
+    # Every letter's ink stays, even the "1" three pixels from the border.
+    text = np.zeros_like(ink_before)
+    for word in page.words:
+        x0, y0, x1, y1 = word.box
+        text[y0 + 3 : y1 - 3, x0 + 3 : x1 - 3] = True
+    assert (ink_after & text).sum() >= 0.97 * (ink_before & text).sum()
+
+
+def test_a_page_without_rules_is_returned_as_it_is() -> None:
+    page = DrawnPage()
+    page.text(100, 100, "Name: Jane Doe")
+    gray = page.array()
+    assert without_rules(gray) is gray
+
+
+def test_a_shaded_cell_stays_shaded_where_its_border_was() -> None:
+    page = DrawnPage()
+    page.draw.rectangle((100, 100, 400, 280), fill=200)
+    page.table(100, 100, [300], [60, 60, 60], width=3)
+    cleaned = without_rules(page.array())
+    assert 190 <= int(cleaned[160, 250]) <= 210  # a border between two shaded rows
+    assert int(cleaned[130, 300]) == 200
+
+
+@pytest.mark.usefixtures("needs_ocr")
+def test_a_border_beside_a_value_is_not_read_into_it() -> None:
+    from extraction.tesseract import read_words
+
+    page = DrawnPage()
+    page.table(100, 100, [260, 420], [56, 56], width=3)
+    page.text(108, 110, "Policy")
+    page.text(366, 110, "126 Orchard Way")
+    page.text(108, 166, "Member")
+    page.text(366, 166, "3263111918")
+    read = " ".join(w.text for w in read_words(without_rules(page.array()), dpi=300, timeout=60))
+    assert "126 Orchard Way" in read
+    assert "3263111918" in read
+    assert not any(ch in read for ch in "[]{}|")
+
+
+# ---- answer grids ---------------------------------------------------------------------------
+
+
+def _answer_grid(spoil: bool = False) -> tuple[np.ndarray, list[Word]]:
+    """A question grid: Yes | No columns, each answer an X drawn in its cell."""
+    page = DrawnPage(1400, 500)
+    page.table(100, 100, [560, 140, 140], [56, 56, 56], width=2)
+    words = page.text(110, 112, "Question")
+    words += page.text(676, 112, "Yes")
+    words += page.text(816, 112, "No")
+    words += page.text(110, 168, "Hepatitis B vaccination")
+    words += page.text(110, 224, "Smoker?")
+    for x, y in ((730 - 20, 166), (870 - 20, 222)):  # Yes for the vaccine, No for smoking
+        page.line(x, y + 10, x + 36, y + 42, width=3)
+        page.line(x, y + 42, x + 36, y + 10, width=3)
+    gray = page.array()
+    return (noisy(gray, 12) if spoil else gray), words
+
+
+@pytest.mark.parametrize("spoil", [False, True])
+def test_cells_of_an_answer_grid_are_marks_ticked_by_their_x(spoil: bool) -> None:
+    gray, words = _answer_grid(spoil)
+    cells = [m for m in find_structure(gray, words).marks if m.shape == "cell"]
+    yes_column, no_column = sorted({m.box[0] for m in cells})
+    ticked = sorted((m.box[1], m.box[0]) for m in cells if m.selected)
+    assert len(cells) == 4
+    assert [x for _, x in ticked] == [yes_column, no_column]
+
+
+def test_an_answer_grid_gives_each_question_its_column_s_header() -> None:
+    gray, words = _answer_grid()
+    structure = find_structure(gray, words)
+    fields = extract_fields(PATIENT, [_page_text(words, (1400, 500))], 0.8, structures=[structure])
+    assert fields["hepatitis_b_vaccination"].value == "Yes"
+
+
+def test_a_box_read_as_a_tall_word_is_still_a_mark() -> None:
+    page = DrawnPage()
+    words = page.text(100, 100, "Insured?")
+    words += page.text(400, 100, "Yes")
+    words += page.text(560, 100, "No")
+    yes = page.checkbox(360, 100, "cross")
+    no = page.checkbox(520, 100, "empty")
+    # OCR read the empty box as "Oo", a word twice the print's height.
+    words.append(Word("Oo", 0.69, (no[0] - 2, no[1] - 14, no[2] + 2, no[3] + 14)))
+    marks = find_structure(page.array(), words).marks
+    assert sorted(m.box[0] for m in marks) == [yes[0], no[0]]
+
+
+# ---- labels wrapped in their cell -----------------------------------------------------------
+
+
+def test_a_label_wrapped_over_two_lines_of_its_cell_is_one_label() -> None:
+    page = DrawnPage()
+    page.table(100, 100, [240, 600], [110], width=2)
+    words = page.text(108, 108, "Residential")
+    words += page.text(108, 150, "address:")
+    words += page.text(348, 108, "1077 Center Ct")
+    words += page.text(348, 150, "Phoenix, 85010")
+    structure = find_structure(page.array(), words)
+    text = join_wrapped_labels(_page_text(words), structure, ("Address",), 40.0)
+    assert "Residential address:" in [line.text for line in text.lines]
+    fields = extract_fields(PATIENT, [_page_text(words)], 0.8, structures=[structure])
+    assert fields["address"].value == "1077 Center Ct\nPhoenix, 85010"
+
+
+def test_a_corner_label_over_its_value_is_not_joined_to_it() -> None:
+    page = DrawnPage()
+    page.table(100, 100, [500], [110], width=2)
+    words = page.text(108, 108, "Patient name")
+    words += page.text(108, 150, "Megan Gray")
+    structure = find_structure(page.array(), words)
+    text = join_wrapped_labels(_page_text(words), structure, ("Patient name",), 40.0)
+    assert [line.text for line in text.lines] == ["Patient name", "Megan Gray"]
+
+
+def test_labels_are_known_with_their_words_synonyms() -> None:
+    labels = with_synonyms(("Emergency phone", "Policy number"), {"phone": ("Tel",), "number": ("No",)})
+    assert labels == ("Emergency phone", "Policy number", "Emergency Tel", "Policy No")
+    assert "Emergency Tel" in PATIENT.field("emergency_contact_phone").labels
