@@ -34,6 +34,8 @@ OPTIONS_BELOW = 1.8
 COLUMN_HEADER_HEIGHTS = 6.0
 # Kinds of field a checkbox group answers: a choice among a few printed options.
 OPTION_KINDS = ("yesno", "immunity", "integer")
+# Lines of one value inside its cell may stand this many line heights apart.
+IN_CELL_GAP = 2.5
 # A table's rows follow each other within this many line heights.
 TABLE_ROW_GAP = 2.6
 # An unsure line under this share of the typical line height is noise, never a value's line.
@@ -155,6 +157,8 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
         above = lines_above(key, view, spec.max_lines)
         return [Candidate(spec.name, key.page, tuple(ln.words for ln in above), "above", score, (key,))]
     below = _below(spec, key.box, view, spec.max_first_gap, spec.max_lines, _value_cell(key, view))
+    if found and below and below[0].words in found[0].lines:
+        below = []  # the lines under the key go on the value beside it: no second reading
     if below or not found:
         how = "section" if "section" in hows else "below"
         found.append(Candidate(spec.name, key.page, tuple(ln.words for ln in below), how, score, (key,)))
@@ -201,6 +205,20 @@ def gap_below(key: Key, view: PageView) -> float | None:
     return None if nearest is None or view.is_key_line(nearest) else nearest.box[1] - key.box[3]
 
 
+def _cell_under(cell: Box, line: Box, view: PageView) -> Box | None:
+    """The cell holding ``line`` when it lies right under ``cell`` with the same sides."""
+    below = _cell_of(line, view)
+    height = view.height
+    if (
+        below is None
+        or abs(below[0] - cell[0]) > height
+        or abs(below[2] - cell[2]) > height
+        or not 0 <= below[1] - cell[3] <= height
+    ):
+        return None
+    return below
+
+
 def _value_cell(key: Key, view: PageView) -> Box | None:
     """The key's cell when its value may be inside it (a label in a cell's corner); None when
     the key fills its cell alone, so the value is in the cell under it."""
@@ -231,7 +249,8 @@ def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...]
         first = union_box([w.box for w in words])
         assert first is not None
         column = (min(first[0], key.box[0]) if key.colon and not key.rest else first[0], *first[1:])
-        cell = _cell_of(first, view) or _cell_of(key.box, view)
+        key_cell = _cell_of(key.box, view)
+        cell = _cell_of(first, view) or (key_cell if key_cell and _inside(first, key_cell) else None)
         more = _below(spec, column, view, spec.max_gap, spec.max_lines - 1, cell)
         lines += [ln.words for ln in more]
     return tuple(lines)
@@ -280,10 +299,15 @@ def _below(
         if line.box[1] < column[1]:
             continue  # starts above the value: a label beside it, wrapped over two lines
         allowed = first_gap if not taken else spec.max_gap
+        if cell is not None and _inside(line.box, cell):
+            allowed = max(allowed, IN_CELL_GAP)  # a cell holds its value, however spaced
         if line.box[1] - bottom > allowed * height or view.is_key_line(line) or _beside_a_key(line, view):
             break
         if cell is not None and not _inside(line.box, cell):
-            break
+            # A list written in a ruled area goes on in the cell under this one, as wide.
+            cell = _cell_under(cell, line.box, view)
+            if cell is None:
+                break
         if _is_glyph(line, height) or _is_noise(line, height):
             continue
         taken.append(line)

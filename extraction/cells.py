@@ -19,6 +19,8 @@ MAX_LABEL_LINES = 3
 # Its lines start this many line heights apart at most, and follow each other this closely.
 ALIGN_HEIGHTS = 0.6
 MAX_LINE_GAP_HEIGHTS = 0.8
+# An answer grid's header stands at most this many line heights above its first row of cells.
+HEADER_REACH_HEIGHTS = 6.0
 
 
 def join_wrapped_labels(
@@ -70,3 +72,34 @@ def _inside(box: Box, outer: Box) -> bool:
     h = max(0, min(box[3], outer[3]) - max(box[1], outer[1]))
     area = max(1, (box[2] - box[0]) * (box[3] - box[1]))
     return w * h >= 0.6 * area
+
+
+def answer_grid_headers(page: PageText, structure: PageStructure | None, height: float) -> list[Line]:
+    """The lines of the header rows of answer grids ("Question | Yes | No"): the short line
+    right above a column of answer cells, and every line level with it. Printed words of the
+    form, never a value."""
+    if structure is None:
+        return []
+    cells = [m for m in structure.marks if m.shape == "cell"]
+    heads: list[Line] = []
+    for mark in cells:
+        middle = (mark.box[0] + mark.box[2]) / 2
+        above = [
+            line
+            for line in page.lines
+            if line.box[3] <= mark.box[1] + 2
+            and line.box[0] - 0.5 * height <= middle <= line.box[2] + 0.5 * height
+            and mark.box[1] - line.box[3] <= HEADER_REACH_HEIGHTS * height
+        ]
+        nearest = max(above, key=lambda line: line.box[3], default=None)
+        if nearest is not None and nearest not in heads:
+            heads.append(nearest)
+    level = [
+        line for line in page.lines if line not in heads and any(_level(line.box, head.box) for head in heads)
+    ]
+    return heads + level
+
+
+def _level(a: Box, b: Box) -> bool:
+    shared = min(a[3], b[3]) - max(a[1], b[1])
+    return shared > min(a[3] - a[1], b[3] - b[1]) / 2

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from extraction.assign import LABEL_SURE_SCORE, Assigned, assign_fields, plausibility
 from extraction.candidates import Candidate, PageView, gap_above, gap_below
-from extraction.cells import join_wrapped_labels
+from extraction.cells import answer_grid_headers, join_wrapped_labels
 from extraction.columns import column_keys, find_label_columns, split_at_value_edges
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import best_phrase, find_keys, split_at_inline_keys, typical_height
+from extraction.keys import Key, best_phrase, find_keys, split_at_inline_keys, typical_height
 from extraction.lexicon import is_known
 from extraction.normalize import normalize
 from extraction.reread import reread_blank, reread_invalid, reread_region
@@ -90,7 +90,14 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
         page, keys = split, find_keys(split, vocabulary)
         columns = find_label_columns(page, keys, height)
     order = {id(line): index for index, line in enumerate(page.lines)}
-    keys = sorted([*keys, *column_keys(page, keys, columns, height)], key=lambda k: order[id(k.line)])
+    keys += column_keys(page, keys, columns, height)
+    keyed = {id(k.line) for k in keys}
+    keys += [
+        Key(page.index, line, len(line.words), colon=False, known=False)
+        for line in answer_grid_headers(page, structure, height)
+        if id(line) not in keyed
+    ]
+    keys.sort(key=lambda k: order[id(k.line)])
     headings = [k for k in keys if not k.colon and k.whole_line and _is_heading(k.text, doc_type)]
     return PageView(page, structure, height, keys, headings, label_columns=columns)
 

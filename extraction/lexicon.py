@@ -346,7 +346,7 @@ def correct_text(text: str, lexicons: Sequence[str]) -> tuple[str, list[Correcti
     names = tuple(dict.fromkeys(lexicons))
     if ENGLISH in names:
         names = tuple(n for n in names if n != ENGLISH)
-    corrections: list[Correction] = []
+    text, corrections = _join_split_words(text, names)
 
     def fix(match: re.Match[str]) -> str:
         result = _correct_match(match, names)
@@ -356,6 +356,26 @@ def correct_text(text: str, lexicons: Sequence[str]) -> tuple[str, list[Correcti
         return result[0]
 
     return _WORD.sub(fix, text), corrections
+
+
+_PAIR = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,}) ([A-Za-z]{1,4})(?![A-Za-z0-9])")
+
+
+def _join_split_words(text: str, names: tuple[str, ...]) -> tuple[str, list[Correction]]:
+    """``text`` with a word OCR split in two joined again ("Metform in" -> "Metformin"): two
+    words that together are a word of a named lexicon while the first alone is no word at all."""
+    corrections: list[Correction] = []
+
+    def join(match: re.Match[str]) -> str:
+        head, tail = match.group(1), match.group(2)
+        whole = head + tail
+        for name in names:
+            if whole.lower() in lexicon(name).words and not _known_anywhere(head.lower()):
+                corrections.append(Correction(match.group(0), whole, name))
+                return whole
+        return match.group(0)
+
+    return _PAIR.sub(join, text), corrections
 
 
 def is_known(word: str, lexicons: Sequence[str]) -> bool:

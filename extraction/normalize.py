@@ -168,7 +168,15 @@ def _yes_no(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     return (best, problem) if best in YES_NO else (text, problem)
 
 
+# A form may ask about immunity as a question ("Chickenpox (varicella)?  Yes | No"): its yes is
+# IMMUNE. Taken, and said so in the flag, since the question may have been another one.
+_IMMUNITY_ANSWERS = {"yes": "IMMUNE", "y": "IMMUNE", "no": "NOT IMMUNE", "n": "NOT IMMUNE"}
+
+
 def _immunity(text: str, spec: FieldSpec) -> tuple[str, str | None]:
+    answer = _IMMUNITY_ANSWERS.get(text.strip().lower())
+    if answer is not None:
+        return answer, f"answered {text.strip()!r}, taken as {answer}"
     return _answer(text, IMMUNITY, 0.75, "not IMMUNE / NOT IMMUNE")
 
 

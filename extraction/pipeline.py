@@ -24,6 +24,7 @@ from extraction.structure import (
     PageStructure,
     find_structure,
     split_at_rules,
+    trim_borders,
     without_rules,
     words_outside_marks,
 )
@@ -157,7 +158,7 @@ def _apply_structure(page: PageText, structure: PageStructure) -> PageText:
     lines = [
         Line(tuple(run))
         for line in page.lines
-        for run in split_at_rules([w for w in line.words if w in kept], structure)
+        for run in split_at_rules(trim_borders([w for w in line.words if w in kept], structure), structure)
         if run
     ]
     lines.sort(key=lambda line: (line.box[1] + line.box[3], line.box[0]))

@@ -62,6 +62,7 @@ MIN_CELL_FILL = 0.85
 # is a stroke at least this many text heights high (specks are far smaller).
 MAX_ANSWER_CELL_HEIGHTS = 8.0
 MIN_CELL_MARK_HEIGHTS = 0.5
+MARK_GLYPHS = "xXvV✓✔✗✘/\\|"
 # Checkbox and radio circle sides, in text heights.
 MIN_MARK_HEIGHTS = 0.45
 MAX_MARK_HEIGHTS = 1.6
@@ -86,6 +87,10 @@ SELECTED_INK_SHARE = 0.06
 SOLID_INK_SHARE = 0.9
 # A word read this surely, with two or more letters, is text: a mark's box never coincides with one.
 SURE_WORD_CONFIDENCE = 0.6
+# Glyphs OCR makes of a vertical rule beside a word, and the confidence left to a word that
+# lost one (under the review threshold: the clerk looks at it).
+BORDER_GLYPHS = "[{|]})(1lI!"
+BORDER_GLYPH_CONFIDENCE = 0.7
 # A word this many text heights tall or more is not a line of the page's print.
 MAX_LETTER_HEIGHTS = 1.6
 # Option text continues right of a mark while the gap to the next word is under this many text heights.
@@ -296,6 +301,35 @@ def split_at_rules(line_words: Sequence[Word], structure: PageStructure) -> list
         else:
             runs[-1].append(word)
     return runs
+
+
+def trim_borders(words: Sequence[Word], structure: PageStructure) -> list[Word]:
+    """The words without a first or last character that is a vertical rule read as a glyph:
+    a cell's border read into the value beside it ("[3263111918", "1126" for 126). Only a
+    rule-like glyph ([ { | ] } ( ) 1 l I !) lying over the rule goes; the word keeps at most
+    ``BORDER_GLYPH_CONFIDENCE``, so its field is looked at."""
+    verticals = [r.box for r in structure.rules if r.orientation == "vertical"]
+    if not verticals:
+        return list(words)
+    return [_trim_border(word, verticals) for word in words]
+
+
+def _trim_border(word: Word, verticals: Sequence[Box]) -> Word:
+    x0, y0, x1, y1 = word.box
+    if len(word.text) < 2:
+        return word
+    glyph = (x1 - x0) / len(word.text)
+    middle = (y0 + y1) / 2
+    crossing = [r for r in verticals if r[1] <= middle <= r[3] and r[0] < x1 and r[2] > x0]
+    text, left, right = word.text, x0, x1
+    if text[0] in BORDER_GLYPHS and any(r[0] <= x0 + glyph / 2 for r in crossing):
+        text, left = text[1:], round(x0 + glyph)
+    if len(text) > 1 and text[-1] in BORDER_GLYPHS and any(r[2] >= x1 - glyph / 2 for r in crossing):
+        text, right = text[:-1], round(x1 - glyph)
+    if text == word.text:
+        return word
+    confidence = min(word.confidence, BORDER_GLYPH_CONFIDENCE)
+    return Word(text, confidence, (left, y0, right, y1), word.line)
 
 
 # ---- ink ------------------------------------------------------------------------------------
@@ -606,7 +640,8 @@ def _answer_cells(
     drawn in one (a stroke at least ``MIN_CELL_MARK_HEIGHTS`` high). Which option a cell
     answers is read from its column's header."""
     ink = _binary(gray, threshold)
-    sure = [w.box for w in words if _is_sure_word(w)]
+    # An X or a tick read as letters ("Xx", "v") is the mark itself, not text in the cell.
+    sure = [w.box for w in words if _is_sure_word(w) and w.text.strip(MARK_GLYPHS)]
     found: list[tuple[Cell, SelectionMark]] = []
     for cell in cells:
         x0, y0, x1, y1 = cell.box
@@ -616,8 +651,8 @@ def _answer_cells(
             _overlap_area(cell.box, box) >= 0.5 * _area(box) for box in sure
         ):
             continue
-        # Inside the border, clear of the rule's own pixels.
-        inset = max(2, round(RULE_THICKNESS_HEIGHTS * height))
+        # The cell's box is its interior already: a few pixels in clears the border's blur.
+        inset = 3
         crop = ink[y0 + inset : y1 - inset, x0 + inset : x1 - inset]
         if crop.size == 0:
             continue

@@ -244,3 +244,13 @@ def test_fold_and_distance() -> None:
     assert distance("portiand", "portland") == 0.5
     assert distance("zantac", "xanax") >= 2
     assert distance("celebrex", "cerebyx") >= 2
+
+
+def test_a_word_ocr_split_in_two_is_joined_and_reported() -> None:
+    text, corrections = correct_text("Metform in\nVentolin inhaler", ["drugs"])
+    assert text == "Metformin\nVentolin inhaler"
+    assert [(c.read, c.taken) for c in corrections] == [("Metform in", "Metformin")]
+    # Two real words are never joined, whatever they would make.
+    assert correct_text("take one tab in the morning", ["drugs", "directions"])[0] == (
+        "take one tab in the morning"
+    )

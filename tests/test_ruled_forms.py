@@ -166,3 +166,12 @@ def test_labels_are_known_with_their_words_synonyms() -> None:
     labels = with_synonyms(("Emergency phone", "Policy number"), {"phone": ("Tel",), "number": ("No",)})
     assert labels == ("Emergency phone", "Policy number", "Emergency Tel", "Policy No")
     assert "Emergency Tel" in PATIENT.field("emergency_contact_phone").labels
+
+
+def test_an_immunity_asked_as_a_yes_no_question_is_taken_and_flagged() -> None:
+    from extraction.normalize import normalize
+
+    spec = PATIENT.field("chickenpox")
+    assert normalize(spec, ["Yes"]) == ("IMMUNE", "answered 'Yes', taken as IMMUNE")
+    assert normalize(spec, ["N"])[0] == "NOT IMMUNE"
+    assert normalize(spec, ["IMMUNE"]) == ("IMMUNE", None)
