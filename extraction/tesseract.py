@@ -81,7 +81,7 @@ def read_words(
         config += f" -c tessedit_char_whitelist={whitelist}"
     data = _run(
         pytesseract.image_to_data,
-        Image.fromarray(image),
+        _as_pnm(image),
         lang="eng",
         config=config,
         output_type=pytesseract.Output.DICT,
@@ -98,6 +98,19 @@ def read_words(
         line = line_numbers.setdefault(tuple(line_key), len(line_numbers))
         words.append(Word(text, confidence / 100.0, (left, top, left + width, top + height), line))
     return words
+
+
+def _as_pnm(image: np.ndarray) -> Image.Image:
+    """The image as pytesseract should hand it to tesseract: an uncompressed PGM/PPM file.
+
+    pytesseract writes a PNG unless told the image's format, and zlib on a scanned page's
+    noise takes far longer than writing it raw (0.8 s against 3 ms for a 2833x2219 scan); the
+    pixels tesseract reads are the same either way.
+    """
+    picture = Image.fromarray(image)
+    if picture.mode in ("1", "L", "RGB", "RGBA"):  # what PNM holds (pytesseract drops alpha)
+        picture.format = "PPM"
+    return picture
 
 
 def _exit_detail(status: int) -> str:
@@ -123,7 +136,7 @@ def detect_orientation(image: np.ndarray, *, dpi: int, timeout: float) -> Orient
     """Tesseract's OSD verdict for a page; a page with too little text gives rotate 0, confidence 0."""
     try:
         report = _run(
-            pytesseract.image_to_osd, Image.fromarray(image), config=f"--dpi {dpi} --psm 0", timeout=timeout
+            pytesseract.image_to_osd, _as_pnm(image), config=f"--dpi {dpi} --psm 0", timeout=timeout
         )
     except ToolFailedError:
         # OSD fails on pages with too few characters; that is an answer ("don't know"), not an error.
