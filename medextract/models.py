@@ -210,6 +210,18 @@ class AuditEvent(Base):
     at: Mapped[datetime]
 
 
+class AuditEventDocument(Base):
+    """A document an event concerns besides its own ``document_id``: each document an export
+    included. A document's history finds its exports through this index instead of reading every
+    export's detail (an API client that polls records exports many times a day)."""
+
+    __tablename__ = "audit_event_documents"
+    __table_args__ = (Index("ix_audit_event_documents_document_id", "document_id"),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id", ondelete="CASCADE"), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+
+
 class ApiToken(Base):
     """A bearer token an administrator made for one account, for the HTTP API.
 

@@ -13,11 +13,11 @@ from sqlalchemy import inspect, text
 
 from medextract import db
 from medextract.models import Base
-from medextract.services import queue
+from medextract.services import audit, queue
 from medextract.services.context import Context
 from tests.test_store_support import CATALOG, SYSTEM
 
-HEAD = "0002"
+HEAD = "0003"
 UPLOADED = datetime(2026, 1, 5, tzinfo=UTC)
 TOUCHED = datetime(2026, 1, 6, 8, 30, tzinfo=UTC)
 
@@ -45,9 +45,9 @@ def test_a_database_at_0001_upgrades_in_place_and_keeps_its_data(database_url: s
         conn.execute(
             text(
                 'INSERT INTO audit_events ("user", action, document_id, detail, at)'
-                " VALUES ('uma', 'claim', 2, '', :at)"
+                " VALUES ('uma', 'claim', 2, '', :at), ('sue', 'export', NULL, :export, :at)"
             ),
-            {"at": TOUCHED},
+            {"at": TOUCHED, "export": '{"doc_type": "prescription", "document_ids": [2, 99], "records": 2}'},
         )
     engine.dispose()
 
@@ -61,6 +61,9 @@ def test_a_database_at_0001_upgrades_in_place_and_keeps_its_data(database_url: s
         with ctx.engine.connect() as conn:
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
             assert conn.execute(text("SELECT count(*) FROM page_images")).scalar() == 1
+        # The export made before the index existed is in the history of the document it included.
+        assert [h.action for h in audit.history(ctx, 2, user=SYSTEM)] == ["claim", "export"]
+        assert [h.action for h in audit.history(ctx, 1, user=SYSTEM)] == []
     finally:
         ctx.close()
     Context.open(database_url, catalog=CATALOG).close()  # opening a database at head is a no-op

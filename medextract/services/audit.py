@@ -8,14 +8,14 @@ belong to no operation and may name a person without an account (a refused sign-
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
-from medextract.models import AuditEvent, Edit
+from medextract.models import AuditEvent, AuditEventDocument, Edit
 from medextract.services.context import Actor, Context, authorize
 from medextract.services.documents import load
 from medextract.views import AuditEntry, HistoryEntry
@@ -36,10 +36,20 @@ DESCRIBED = {  # the detail keys a history line shows per action, in order
 
 def write_event(
     ctx: Context, session: Session, user: str, action: str, document_id: int | None, detail: Any
-) -> None:
+) -> AuditEvent:
     """Add an event to ``session``'s transaction (``detail``: text, or anything JSON-able)."""
     text = detail if isinstance(detail, str) else json.dumps(detail, sort_keys=True, default=str)
-    session.add(AuditEvent(user=user, action=action, document_id=document_id, detail=text, at=ctx.now()))
+    event = AuditEvent(user=user, action=action, document_id=document_id, detail=text, at=ctx.now())
+    session.add(event)
+    return event
+
+
+def link_documents(session: Session, event: AuditEvent, document_ids: Iterable[int]) -> None:
+    """Index ``event`` under each of ``document_ids`` (an export's), for their histories."""
+    ids = sorted(set(document_ids))
+    if ids:
+        session.flush()  # gives the event its id
+        session.execute(insert(AuditEventDocument), [{"event_id": event.id, "document_id": i} for i in ids])
 
 
 def record(ctx: Context, user: str, action: str, *, document_id: int | None = None, detail: Any = "") -> None:
@@ -75,11 +85,13 @@ def history(ctx: Context, doc_id: int, *, user: Actor) -> list[HistoryEntry]:
         load(session, doc_id)
         events = list(session.execute(select(AuditEvent).where(AuditEvent.document_id == doc_id)).scalars())
         edits = list(session.execute(select(Edit).where(Edit.document_id == doc_id)).scalars())
-        exports = [
-            e
-            for e in session.execute(select(AuditEvent).where(AuditEvent.action == "export")).scalars()
-            if doc_id in _detail(e.detail).get("document_ids", [])
-        ]
+        exports = list(
+            session.execute(
+                select(AuditEvent)
+                .join(AuditEventDocument, AuditEventDocument.event_id == AuditEvent.id)
+                .where(AuditEventDocument.document_id == doc_id)
+            ).scalars()
+        )
     entries = [
         HistoryEntry(e.at, e.user, e.action, _describe(e.action, _detail(e.detail)), e.id)
         for e in [*events, *exports]
