@@ -1,0 +1,258 @@
+"""How fast the HTTP API answers, against uvicorn started as a real process on a fresh SQLite file.
+
+1. GET /v1/documents/{id} and GET /v1/records: requests per second with 10 concurrent clients,
+   and latency percentiles. Targets: >= 200 requests/s, p95 < 100 ms (this 2-core machine, the
+   clients on the same cores as the server).
+2. POST /v1/extract: seconds per page against the engine's own time in the same request (what the
+   API adds: target < 50 ms) and against ``python -m extraction --json`` on the same files (the
+   CLI's wall time includes starting Python and importing the engine, paid once per run).
+
+Usage, from the repository's root: ``python -m benchmarks.api [--seconds S] [--requests N] [--repeat R]``.
+Every load loop stops at N requests or S seconds, whichever comes first; traffic goes to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = [REPO.parent / "shared" / "samples" / name for name in ("pre_1.pdf", "pd_1.pdf")]
+CLIENTS = 10
+RPS_TARGET, P95_TARGET_MS, OVERHEAD_TARGET_MS = 200.0, 100.0, 50.0
+
+
+def seed(url: str, documents: int, verified: int) -> tuple[int, str]:
+    """Accounts, tokens and ``documents`` extracted prescriptions (``verified`` of them verified).
+
+    A fake engine stands in for OCR here: these figures are about the API, not the engine.
+    Returns (a document id, a supervisor's token).
+    """
+    from PIL import Image
+
+    from extraction import ExtractionResult, FieldResult, field_names
+    from medextract import worker
+    from medextract.services import accounts, review, tokens, upload
+    from medextract.services.context import CLI, Context
+
+    values = {
+        "prescriber": "Dr. Ann Lee",
+        "patient_name": "John Smith",
+        "prescription_date": "03/14/2026",
+        "patient_address": "12 Oak St\nSpringfield",
+        "medicines": "Amoxicillin 500 mg",
+        "directions": "Take 1 tablet three times a day",
+        "refills": "2",
+    }
+
+    def engine(_: bytes, **__: Any) -> ExtractionResult:
+        fields = {
+            name: FieldResult(
+                values.get(name, ""), 0.93, name == "refills", None, 0, (60, 100 + 60 * i, 700, 140 + 60 * i)
+            )
+            for i, name in enumerate(field_names("prescription"))
+        }
+        return ExtractionResult(
+            "prescription", 0.9, 1, 200, fields, page_images=[Image.new("L", (1200, 1600), 255)]
+        )
+
+    ctx = Context.open(url)
+    try:
+        accounts.create_account(ctx, "bench-clerk", role="clerk", by=CLI)
+        accounts.create_account(ctx, "bench-sup", role="supervisor", by=CLI)
+        for index in range(documents):
+            upload.add_upload(
+                ctx, f"rx_{index}.png", f"\x89PNG\r\n\x1a\n{index}".encode(), uploader="bench-clerk"
+            )
+        worker.process_pending(ctx, extract_fn=engine)
+        for doc_id in range(1, verified + 1):
+            view = review.start_review(ctx, doc_id, user="bench-clerk")
+            assert review.verify(ctx, doc_id, {}, user="bench-clerk", expected_version=view.version).ok
+        token = tokens.create_token(ctx, "bench-sup", by=CLI, expires_days=1).token
+    finally:
+        ctx.close()
+    return documents // 2, token
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def api_server(url: str, log: Path) -> Iterator[str]:
+    """``python -m medextract.api`` on a free port (no worker); its base URL once it answers."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "medextract.api",
+                "--port",
+                str(port),
+                "--database-url",
+                url,
+                "--no-worker",
+            ],
+            stdout=out,
+            stderr=out,
+            env=env,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if process.poll() is not None:
+                    sys.exit(f"the API did not start; see {log}")
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.2)
+            yield base
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+async def load(
+    base: str, path: str, params: dict[str, str], token: str, requests: int, seconds: float
+) -> dict[str, float]:
+    """CLIENTS concurrent clients, each with its own connection, until ``requests`` or ``seconds``."""
+    headers = {"Authorization": f"Bearer {token}"}
+    latencies: list[float] = []
+    errors = 0
+    stop_at = time.perf_counter() + seconds
+
+    async def client() -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
+            while len(latencies) + errors < requests and time.perf_counter() < stop_at:
+                started = time.perf_counter()
+                answer = await http.get(path, params=params)
+                if answer.status_code == 200:
+                    latencies.append(time.perf_counter() - started)
+                else:
+                    errors += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(CLIENTS)))
+    elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": 1000 * ordered[len(ordered) // 2],
+        "p95_ms": 1000 * ordered[int(len(ordered) * 0.95)],
+    }
+
+
+def extract_over_http(base: str, token: str, path: Path, repeat: int) -> tuple[float, float, float, int]:
+    """Medians over ``repeat`` requests: (wall seconds, engine seconds, wall minus engine of each
+    request, i.e. what the API adds), and the pages."""
+    walls, engines, added, pages = [], [], [], 0
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=300) as http:
+        for _ in range(repeat):
+            upload = {"file": (path.name, path.read_bytes(), "application/pdf")}
+            started = time.perf_counter()
+            answer = http.post("/v1/extract", files=upload)
+            wall = time.perf_counter() - started
+            answer.raise_for_status()
+            body = answer.json()
+            walls.append(wall)
+            engines.append(body["seconds"])
+            added.append(wall - body["seconds"])
+            pages = body["pages"]
+    return statistics.median(walls), statistics.median(engines), statistics.median(added), pages
+
+
+def extract_with_cli(path: Path, repeat: int) -> tuple[float, float]:
+    """(median wall seconds of ``python -m extraction --json FILE``, median engine seconds it reports)."""
+    walls, engines = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "extraction", "--json", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        walls.append(time.perf_counter() - started)
+        engines.append(json.loads(done.stdout)["seconds"])
+    return statistics.median(walls), statistics.median(engines)
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "OVER TARGET"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="longest load run per route (default 10)")
+    parser.add_argument("--requests", type=int, default=3000, help="most requests per route (default 3000)")
+    parser.add_argument("--documents", type=int, default=200, help="documents in the database (default 200)")
+    parser.add_argument("--repeat", type=int, default=3, help="extractions per file (default 3)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        doc_id, token = seed(url, args.documents, verified=50)
+        with api_server(url, Path(folder) / "api.log") as base:
+            print(
+                f"{CLIENTS} clients, uvicorn on 127.0.0.1, SQLite, {args.documents} documents (50 verified)"
+            )
+            for label, path, params in [
+                ("GET /v1/documents/{id}", f"/v1/documents/{doc_id}", {}),
+                ("GET /v1/records", "/v1/records", {"type": "prescription"}),
+            ]:
+                asyncio.run(load(base, path, params, token, 50, 5.0))  # warm-up: connections, caches
+                result = asyncio.run(load(base, path, params, token, args.requests, args.seconds))
+                good = result["rps"] >= RPS_TARGET and result["p95_ms"] < P95_TARGET_MS
+                print(
+                    f"{label}: {result['rps']:.0f} requests/s, p50 {result['p50_ms']:.1f} ms, "
+                    f"p95 {result['p95_ms']:.1f} ms over {result['requests']:.0f} requests "
+                    f"({result['errors']:.0f} errors; target >= {RPS_TARGET:.0f}/s, "
+                    f"p95 < {P95_TARGET_MS:.0f} ms: {verdict(good)})"
+                )
+            samples = [p for p in SAMPLES if p.exists()]
+            if not samples:
+                print("POST /v1/extract: skipped, no samples in ../shared/samples")
+                return
+            extract_over_http(base, token, samples[0], 1)  # warm-up: the engine's first run
+            for path in samples:
+                wall, engine, added, pages = extract_over_http(base, token, path, args.repeat)
+                cli_wall, cli_engine = extract_with_cli(path, args.repeat)
+                added_ms = 1000 * added
+                print(
+                    f"POST /v1/extract {path.name} ({pages} page(s)): {wall / pages:.2f} s/page, of which "
+                    f"the engine {engine / pages:.2f} s; the API adds {added_ms:.0f} ms "
+                    f"(target < {OVERHEAD_TARGET_MS:.0f} ms: {verdict(added_ms < OVERHEAD_TARGET_MS)}) | "
+                    f"CLI: {cli_wall / pages:.2f} s/page wall, "
+                    f"engine {cli_engine / pages:.2f} s/page"
+                )
+
+
+if __name__ == "__main__":
+    main()
