@@ -57,6 +57,9 @@ def test_every_response_carries_a_request_id_and_the_log_names_it(
         given = api.get("/v1/documents", headers={"X-Request-ID": "claims-42", **api.as_("uma")})
         made = api.get("/v1/documents", params={"type": "John Smith"}, headers=api.as_("uma"))
         refused = api.get("/v1/documents", headers={"X-Request-ID": "bad id\xe9".encode("latin-1") * 20})
+        api.get("/v1/documents/John Smith", headers=api.as_("uma"))
+        api.get("/v1/documents/7/pages/0", headers=api.as_("uma"))
+        api.get("/patients/John Smith")
     assert given.headers["x-request-id"] == "claims-42"
     assert (
         len(made.headers["x-request-id"]) == 32 and made.json()["request_id"] == made.headers["x-request-id"]
@@ -68,7 +71,10 @@ def test_every_response_carries_a_request_id_and_the_log_names_it(
     lines = [r.getMessage() for r in caplog.records if r.name == "medextract.api"]
     assert any(line.startswith("GET /v1/documents 200") and line.endswith("user=uma") for line in lines)
     assert any("401" in line and "user=-" in line for line in lines)
-    assert not any("John" in line for line in lines)  # no query string, no patient data
+    assert not any("John" in line for line in lines)  # no query string, no text from the path
+    assert any(line.startswith("GET /v1/documents/{doc_id} 422") for line in lines)
+    assert any(line.startswith("GET /v1/documents/7/pages/0 404") for line in lines)
+    assert any(line.startswith("GET (no route) 404") for line in lines)
 
 
 def test_unknown_routes_and_methods_are_problems_too(api: Api) -> None:

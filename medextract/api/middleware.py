@@ -3,9 +3,10 @@
 The request id is the caller's ``X-Request-ID`` when it is a plain token (letters, digits,
 ``._:-``, at most 128), else a new one; it is sent back on every response, set in a context
 variable that :class:`RequestIdFilter` puts on every log record, and named in every problem. The
-log line says who, what route, which status and how long: never a body, a query string or a file
-name, which may carry patient data. An unexpected exception is logged by its type and traceback
-(the frames, not its message) and answered as a 500 problem.
+log line says who, what route, which status and how long: never a body, a query string, a file
+name or other text from the path, any of which may carry patient data (the path is logged as its
+route with the numeric ids filled in). An unexpected exception is logged by its type and
+traceback (the frames, not its message) and answered as a 500 problem.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class RequestContext:
                 "unhandled %s in %s %s\n%s",
                 type(exc).__name__,
                 scope.get("method"),
-                scope.get("path"),
+                loggable_path(scope),
                 "".join(traceback.format_tb(exc.__traceback__)),
             )
             if not response["started"]:
@@ -101,7 +102,7 @@ class RequestContext:
             log.info(
                 "%s %s %d %.1f ms user=%s",
                 scope.get("method"),
-                scope.get("path"),
+                loggable_path(scope),
                 response["status"],
                 (time.perf_counter() - started) * 1000,
                 state.get("user", "-"),
@@ -122,6 +123,20 @@ class RequestContext:
             return message
 
         return receive_limited
+
+
+def loggable_path(scope: Scope) -> str:
+    """The route's template with its numeric parameters filled in ("/v1/documents/17"); any other
+    text a caller put in the path (which could be anything, a name too) is never logged."""
+    template = getattr(scope.get("route"), "path", None)
+    if not isinstance(template, str):
+        return "(no route)"
+    params = scope.get("path_params") or {}
+    shown = {k: v if str(v).isdigit() else "{" + k + "}" for k, v in params.items()}
+    try:
+        return template.format(**shown)
+    except (KeyError, IndexError, ValueError):
+        return template
 
 
 async def _answer(send: Send, scope: Scope, request_id: str, status: int, code: str, detail: str) -> None:
