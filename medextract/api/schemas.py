@@ -12,8 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from medextract import lifecycle
-from medextract.api.errors import Problem
-from medextract.views import DocumentSummary, DocumentView, FieldView, HistoryEntry
+from medextract.api.errors import Problem, refusal_problem
+from medextract.views import DocumentSummary, DocumentView, FieldView, HistoryEntry, UploadOutcome
 
 # ---- POST /v1/extract: the engine's JSON, exactly as `python -m extraction --json` prints it ----
 
@@ -49,6 +49,24 @@ class UploadItem(BaseModel):
     document_id: int | None = Field(description="The new document, or for a duplicate the existing one.")
     message: str
     error: Problem | None = None
+
+    @classmethod
+    def of(cls, filename: str, outcome: UploadOutcome) -> UploadItem:
+        if outcome.accepted:
+            return cls(
+                filename=filename, status="accepted", document_id=outcome.document_id, message=outcome.message
+            )
+        if outcome.duplicate_of is not None:
+            return cls(
+                filename=filename,
+                status="duplicate",
+                document_id=outcome.duplicate_of,
+                message=outcome.message,
+            )
+        error = refusal_problem(outcome.reason, outcome.message)
+        return cls(
+            filename=filename, status="refused", document_id=None, message=outcome.message, error=error
+        )
 
 
 class UploadBatch(BaseModel):

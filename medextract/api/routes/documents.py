@@ -9,12 +9,13 @@ from fastapi.responses import Response
 
 from medextract import lifecycle, worker
 from medextract.api.auth import Ctx, User
-from medextract.api.errors import ApiError, Problem, refusal_problem
+from medextract.api.errors import ApiError, Problem
 from medextract.api.files import read_upload
 from medextract.api.params import decode_cursor, document_type, encode_cursor, moment, start_of
 from medextract.api.schemas import DocumentList, DocumentOut, DocumentSummaryOut, UploadBatch, UploadItem
 from medextract.errors import PermissionDenied, StoreError
 from medextract.services import audit, documents, queue, upload
+from medextract.views import UploadOutcome
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 MAX_FILES = 100
@@ -49,39 +50,13 @@ def upload_documents(
     if unknown is not None:
         raise ApiError(422, "unknown_document_type", unknown)
     results = []
-    for file in files:
-        name, data, refusal = read_upload(file)
-        if refusal is not None:
-            error = refusal_problem(refusal.reason, refusal.message)
-            results.append(
-                UploadItem(
-                    filename=name, status="refused", document_id=None, message=refusal.message, error=error
-                )
-            )
-            continue
-        outcome = upload.intake(ctx, name, data, uploader=user, forced_type=doc_type)
-        if outcome.accepted:
-            results.append(
-                UploadItem(
-                    filename=name, status="accepted", document_id=outcome.document_id, message=outcome.message
-                )
-            )
-        elif outcome.duplicate_of is not None:
-            results.append(
-                UploadItem(
-                    filename=name,
-                    status="duplicate",
-                    document_id=outcome.duplicate_of,
-                    message=outcome.message,
-                )
-            )
+    for file in files:  # one file's refusal is its own answer; the batch goes on
+        name, data, too_large = read_upload(file)
+        if too_large is not None:
+            outcome = UploadOutcome(None, None, False, too_large.message, too_large.reason)
         else:
-            error = refusal_problem(outcome.reason, outcome.message)
-            results.append(
-                UploadItem(
-                    filename=name, status="refused", document_id=None, message=outcome.message, error=error
-                )
-            )
+            outcome = upload.intake(ctx, name, data, uploader=user, forced_type=doc_type)
+        results.append(UploadItem.of(name, outcome))
     if any(r.status == "accepted" for r in results):
         worker.wake_background_worker(ctx)
     return UploadBatch(results=results)
