@@ -209,6 +209,11 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
         known = best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
         if known or _reads_as_unknown_label(words, colon_at):
             return Key(page, line, colon_at + 1, colon=True, known=known)
+    dot_at = _abbreviation_index(words, vocabulary)
+    if dot_at is not None:
+        # "Sig. Take 1 tablet": a known label abbreviated with a full stop (or its colon read
+        # as one) opens its value like a colon.
+        return Key(page, line, dot_at + 1, colon=True, known=True)
     gap_at = _wide_gap_index(words)
     if gap_at is not None and whole_phrase_score(_text(words[:gap_at]), vocabulary) >= KEY_MIN_SCORE:
         # A known label, then a wide gap, then its value: OCR joined the two into one line.
@@ -218,6 +223,18 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
         return None
     if whole_phrase_score(line.text, vocabulary) >= KEY_MIN_SCORE or _all_label_words(line, vocabulary):
         return Key(page, line, len(words), colon=False, known=True)
+    return None
+
+
+def _abbreviation_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
+    """The index of a word ending in a full stop that closes a known label of three letters or
+    more, among a line's first three words, with words after it."""
+    for index, word in enumerate(words[: min(3, len(words) - 1)]):
+        if word.text.endswith(".") and not word.text.endswith(".."):
+            head = _text(words[: index + 1]).rstrip(".")
+            if sum(ch.isalpha() for ch in head) >= 3 and whole_phrase_score(head, vocabulary) >= 0.95:
+                return index
+            return None
     return None
 
 

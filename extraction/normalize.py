@@ -191,11 +191,12 @@ def _pattern_match(text: str, spec: FieldSpec) -> tuple[str, str | None]:
 
 
 def _phone(text: str, spec: FieldSpec) -> tuple[str, str | None]:
-    """The number as printed; its last four digits read apart ("889-43 12") are joined, and a
-    dash read as a space ("969 885-7765": numbers are printed with one separator) is put back,
-    both flagged."""
+    """The number as printed; its last four digits read apart ("889-43 12") are joined, a space
+    read beside a dash ("683- 1128") goes, and a dash read as a space ("969 885-7765": numbers
+    are printed with one separator) is put back, all flagged."""
     value, problem = _pattern_match(text, spec)
-    joined = re.sub(r"\d(?: ?\d){3}$", lambda last: last.group(0).replace(" ", ""), value)
+    joined = re.sub(r"(?<=\d) ?- ?(?=\d)", "-", value)  # a dash never has a space beside it
+    joined = re.sub(r"\d(?: ?\d){3}$", lambda last: last.group(0).replace(" ", ""), joined)
     joined = re.sub(r"^(\d{3}) (?=\d{3}-\d{4}$)", r"\1-", joined)
     if joined != value and problem is None:
         return joined, f"read {value!r}, taken as {joined}"

@@ -156,3 +156,20 @@ def test_a_unit_written_onto_its_number_is_spaced_once() -> None:
     assert space_units("Lialda 2.4 gram\nFamotidine 20mg", units) == "Lialda 2.4 gram\nFamotidine 20 mg"
     # Letters that merely start like a unit are no unit: "5 mgs" stays, "3 glasses" stays.
     assert space_units("take 3glasses, 20mcg", units) == "take 3glasses, 20 mcg"
+
+
+def test_a_known_label_closed_by_a_full_stop_opens_its_value() -> None:
+    page = parse_layout(
+        """
+        240 800 1. Citalopram 40 mg
+        400 860 Sig. Use 1 pill every morning
+        400 920 Disp: #20
+        240 980 2. Metformin 500 mg
+        400 1040 Sig. Take 2 pill three times a day
+        400 1100 Disp: 28
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["directions"].value == "Use 1 pill every morning\nTake 2 pill three times a day"
+    # A name after a title's full stop is no label and its value.
+    assert not page_view(PRESCRIPTION, parse_layout("200 200 Dr. Jordan Patterson")[0]).keys

@@ -221,6 +221,7 @@ def test_integers_are_read_whole_and_repairs_flagged(lines: list[str], value: st
         (["(459)-889-43 12"], "(459)-889-4312", True),
         (["(737) 988 085 1"], "(737) 988 0851", True),
         (["969 885-7765"], "969-885-7765", True),
+        (["(248)-683- 1128"], "(248)-683-1128", True),
     ],
 )
 def test_phone_is_cut_to_the_number_and_extra_text_flagged(
