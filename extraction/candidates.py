@@ -76,7 +76,9 @@ class Candidate:
 
 
 def strip_list_mark(text: str) -> str:
-    return LIST_MARK.sub("", text.strip())
+    """A value line without its list numbering or bullet, and without a colon or semicolon at
+    its end (a value never ends in one: a speck after "100 mg" is read as one)."""
+    return LIST_MARK.sub("", text.strip()).rstrip(":;").rstrip()
 
 
 @dataclass
@@ -156,7 +158,9 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
     if view.labels_under_values and key.whole_line and not found and "section" not in hows:
         above = lines_above(key, view, spec.max_lines)
         return [Candidate(spec.name, key.page, tuple(ln.words for ln in above), "above", score, (key,))]
-    below = _below(spec, key.box, view, spec.max_first_gap, spec.max_lines, _value_cell(key, view))
+    below = _below(
+        spec, key.box, view, spec.max_first_gap, spec.max_lines, _value_cell(key, view), after_colon=key.colon
+    )
     if found and below and below[0].words in found[0].lines:
         below = []  # the lines under the key go on the value beside it: no second reading
     if below or not found:
@@ -288,10 +292,18 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
 
 
 def _below(
-    spec: FieldSpec, column: Box, view: PageView, first_gap: float, limit: int, cell: Box | None
+    spec: FieldSpec,
+    column: Box,
+    view: PageView,
+    first_gap: float,
+    limit: int,
+    cell: Box | None,
+    after_colon: bool = False,
 ) -> list[Line]:
     """Value lines under ``column``: overlapping it, in order, until a key, a wide gap, the
-    edge of the cell the key is in, or ``limit`` lines."""
+    edge of the cell the key is in, or ``limit`` lines. Right under a label that ends in a
+    colon (``after_colon``), a first line that only reads like a label without one ("Harbor
+    Insurance Company" under "Name of Insurance Company:") is its value."""
     height = view.height
     taken: list[Line] = []
     bottom = column[3]
@@ -301,7 +313,13 @@ def _below(
         allowed = first_gap if not taken else spec.max_gap
         if cell is not None and _inside(line.box, cell):
             allowed = max(allowed, IN_CELL_GAP)  # a cell holds its value, however spaced
-        if line.box[1] - bottom > allowed * height or view.is_key_line(line) or _beside_a_key(line, view):
+        key = view.key_on(line) if view.is_key_line(line) else None
+        answers_colon = after_colon and not taken and key is not None and not key.colon
+        if (
+            line.box[1] - bottom > allowed * height
+            or (key and not answers_colon)
+            or _beside_a_key(line, view)
+        ):
             break
         if cell is not None and not _inside(line.box, cell):
             # A list written in a ruled area goes on in the cell under this one, as wide.

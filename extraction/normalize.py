@@ -24,11 +24,12 @@ _DIGIT_LOOKALIKES = str.maketrans(
 
 def clean_line(text: str) -> str:
     """Collapse whitespace and strip rule characters, label punctuation and dust read as an
-    opening quote or backtick ("‘Acid reflux") at the ends."""
+    opening quote or backtick ("‘Acid reflux") at the ends, and a colon or semicolon at the end
+    (a value never ends in one; a speck after "100 mg" is read as one)."""
     text = re.sub(f"[{_RULE_CHARS}]{{2,}}", " ", text)
     text = " ".join(text.split())
     text = text.strip(_RULE_CHARS + " ")
-    return text.lstrip(":;.,‘`").strip()
+    return text.lstrip(":;.,‘`").rstrip(":;").strip()
 
 
 def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:

@@ -173,3 +173,18 @@ def test_a_known_label_closed_by_a_full_stop_opens_its_value() -> None:
     assert fields["directions"].value == "Use 1 pill every morning\nTake 2 pill three times a day"
     # A name after a title's full stop is no label and its value.
     assert not page_view(PRESCRIPTION, parse_layout("200 200 Dr. Jordan Patterson")[0]).keys
+
+
+def test_a_speck_read_as_a_colon_after_a_medicine_keeps_it_in_the_list() -> None:
+    page = parse_layout(
+        """
+        300 600 Name: Joyce Gibson
+        300 760 Address: 89 pine rd, baltimore, MD
+        570 1320 Gabapentin 100 mg:
+        570 1400 Metformin 500 mg
+        570 1630 Directions:
+        570 1750 Gabapentin: Take 2 tab twice daily
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value == "Gabapentin 100 mg\nMetformin 500 mg"
