@@ -243,3 +243,24 @@ class ApiToken(Base):
     revoked_by: Mapped[str | None] = mapped_column(String(80))
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser of the review app: survives a reload, ends at logout or expiry.
+
+    The browser holds a random 256-bit token in an HttpOnly cookie; only its SHA-256 is kept here.
+    The cookie is set by an HTTP response answering a one-time hand-off code (also random, also
+    kept only as a hash, valid for seconds) that the signed-in page posts back to the server, so
+    the token itself never passes through the page's scripts. ``revoked_at`` ends it at once.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    handoff_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    handoff_expires_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
