@@ -34,6 +34,11 @@ OPTIONS_BELOW = 1.8
 COLUMN_HEADER_HEIGHTS = 6.0
 # Kinds of field a checkbox group answers: a choice among a few printed options.
 OPTION_KINDS = ("yesno", "immunity", "integer")
+# Lines of one value written over its caption may stand this many line heights apart (the first
+# sits within one line of the caption).
+ABOVE_GAP = 1.6
+# A value's next line set flush under its last may stand this many line heights below it.
+ALIGNED_GAP = 1.3
 # Lines of one value inside its cell may stand this many line heights apart.
 IN_CELL_GAP = 2.5
 # A table's rows follow each other within this many line heights.
@@ -178,7 +183,7 @@ def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
             ln
             for ln in view.page.lines
             if ln.box[3] <= top + 0.3 * view.height
-            and top - ln.box[3] <= 1.0 * view.height
+            and top - ln.box[3] <= (1.0 if not taken else ABOVE_GAP) * view.height
             and _overlaps(ln.box, key.box)
             and ln not in taken
         ]
@@ -311,6 +316,8 @@ def _below(
         if line.box[1] < column[1]:
             continue  # starts above the value: a label beside it, wrapped over two lines
         allowed = first_gap if not taken else spec.max_gap
+        if abs(line.box[0] - (taken[-1].box[0] if taken else column[0])) <= 0.6 * height:
+            allowed = max(allowed, ALIGNED_GAP)  # set flush under the value's line: its next line
         if cell is not None and _inside(line.box, cell):
             allowed = max(allowed, IN_CELL_GAP)  # a cell holds its value, however spaced
         key = view.key_on(line) if view.is_key_line(line) else None

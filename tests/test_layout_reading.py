@@ -188,3 +188,38 @@ def test_a_speck_read_as_a_colon_after_a_medicine_keeps_it_in_the_list() -> None
     )
     fields = extract_fields(PRESCRIPTION, page, 0.8)
     assert fields["medicines"].value == "Gabapentin 100 mg\nMetformin 500 mg"
+
+
+def test_an_address_s_next_line_set_flush_under_it_is_kept_across_a_wider_gap() -> None:
+    page = parse_layout(
+        """
+        244 511 Rx date: 14/08/2017
+        244 575 Name: Robert Ortiz
+        244 645 Patient address: 1274 Park Drive
+        618 730 Madison, WI 53721
+        245 800 Prescription:
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["patient_address"].value == "1274 Park Drive\nMadison, WI 53721"
+
+
+def test_every_line_over_a_caption_is_its_value_up_to_the_caption_above() -> None:
+    # Captions printed under the lines written on; the value's lines stand a line apart.
+    page = parse_layout(
+        """
+        240 700 Pamela Adams
+        226 745 Pt. name:
+        242 820 635-996-9911
+        226 865 Phone:
+        243 940 72 Oak St
+        242 1030 Phoenix, 85009
+        242 1120 United States
+        224 1175 Address:
+        245 1250 158
+        226 1295 Ht:
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["address"].value == "72 Oak St\nPhoenix, 85009\nUnited States"
+    assert fields["phone_number"].value == "635-996-9911"
