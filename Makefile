@@ -10,7 +10,7 @@ API_PORT ?= 8000
 
 run: setup
 	-$(BIN)/python -m medextract ensure-admin
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
+	$(BIN)/streamlit run serve.py --server.port $(PORT)
 
 # The HTTP API on the same database as `make run` (./data/medextract.db unless DATABASE_URL says
 # otherwise); OpenAPI docs at http://localhost:8000/docs. Tokens: python -m medextract create-token.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import ui_runtime, ui_state
+from app import ui_runtime, ui_session, ui_state
 from medextract import auth, lifecycle
 from medextract.errors import StoreError
 
@@ -58,6 +58,7 @@ else:
         st.caption(f"Role: {lifecycle.role_label(identity.role)}")
         if st.button("Log out", key="logout", icon=":material/logout:"):
             ui_runtime.log_out()
+ui_session.sync_cookie(identity is not None and identity.role is not None)
 try:
     page.run()
 except StoreError as exc:  # e.g. PermissionDenied: the account was deactivated since the last click

@@ -4,7 +4,10 @@ This is the only module besides the pages that imports Streamlit; the logic it c
 ``ui_state``, ``medextract.imaging``, ``medextract.auth`` and ``medextract.services``.
 
 Signing in: a password sign-in puts the username in session state (``USER``, with ``METHOD`` =
-"password"); single sign-on is Streamlit's own cookie, read through ``st.user``. Either way the
+"password") and starts a browser session (``medextract.services.sessions``): the page posts its
+one-time code to ``app.web_routes``, whose answer sets an HttpOnly cookie; after a reload the
+cookie (read on the server, ``st.context.cookies``) signs the same person in again until logout
+revokes it. Single sign-on is Streamlit's own cookie, read through ``st.user``. Either way the
 account is looked up again on every run (``signed_in``), so a deactivation or a role change
 applies at the next click, and session state never decides a role by itself. The services check
 the account and its role once more in every operation the pages call.
@@ -20,7 +23,7 @@ import streamlit as st
 
 from app import ui_state
 from medextract import auth, imaging, lifecycle
-from medextract.services import accounts, audit, documents
+from medextract.services import accounts, audit, documents, sessions
 from medextract.services.context import Context
 from medextract.worker import ensure_background_worker
 
@@ -35,6 +38,8 @@ LOGIN_PAGE = "pages/login.py"
 USER = "user"  # session key: the signed-in username (ui_state.current_user_from reads it)
 METHOD = "auth_method"  # session key: "password" once a password sign-in succeeded
 SSO_SEEN = "auth_sso_seen"  # session key: the SSO username whose sign-in this session audited
+SESSION_ID = "auth_session_id"  # session key: this sign-in's browser session (sessions.revoke)
+HANDOFF = "auth_handoff"  # session key: the code the page still has to swap for the cookie
 
 REVIEW_DOC = "review_doc_id"  # session key: the document open on the Review page
 DISPLAY_WIDTH = 1400  # pixels; wide enough to read handwriting at full column width
@@ -60,7 +65,7 @@ def background_worker_enabled() -> bool:
 
 
 @st.cache_resource(show_spinner=False)
-def _open_context(url: str, data_dir: str) -> Context:
+def open_context(url: str, data_dir: str) -> Context:
     """One Context (one connection pool) per database per process.
 
     ``data_dir`` is only part of the cache key: Context.open reads it from the environment.
@@ -71,7 +76,7 @@ def _open_context(url: str, data_dir: str) -> Context:
 def get_context() -> Context:
     """The process's service Context for the configured database, its background worker running."""
     url, data_dir = store_identity()
-    ctx = _open_context(url, data_dir)
+    ctx = open_context(url, data_dir)
     if background_worker_enabled():
         # Extraction runs in a daemon thread, off the request path: it goes on after a tab closes.
         # Checked on every run (a lock and a dict lookup), so a worker that died is started again.
@@ -116,6 +121,8 @@ def signed_in() -> auth.Identity | None:
     time a session sees an SSO identity, its sign-in is audited ("login", or "login_failed" with
     the reason).
     """
+    if st.session_state.get(METHOD) != "password":
+        _resume_session()  # a reload (or a link) in a browser whose session cookie is still live
     if st.session_state.get(METHOD) == "password":
         account = accounts.get_account(get_context(), str(st.session_state.get(USER, "")))
         if account is not None and account.active and account.has_password:
@@ -145,22 +152,58 @@ def signed_in() -> auth.Identity | None:
     return identity
 
 
+def session_cookie() -> str | None:
+    """The browser's session cookie as this run's websocket request brought it, if any."""
+    try:
+        value = st.context.cookies.get(sessions.COOKIE)
+    except (AttributeError, RuntimeError):  # no browser behind this run (AppTest)
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _resume_session() -> bool:
+    """Sign in the person whose live session cookie the browser sent; True when there was one."""
+    token = session_cookie()
+    if token is None or _sso_claims() is not None:
+        return False
+    live = sessions.resolve(get_context(), token)
+    if live is None:
+        return False
+    st.session_state[USER] = live.username
+    st.session_state[METHOD] = "password"
+    st.session_state[SESSION_ID] = live.id
+    return True
+
+
 def log_in(username: str, password: str) -> str | None:
-    """Check a password sign-in (audited, with lockout); None on success, else the message to show."""
-    result = accounts.authenticate(get_context(), username, password)
+    """Check a password sign-in (audited, with lockout); None on success, else the message to show.
+
+    On success a browser session is begun: the frame hands its code to the browser
+    (``session_handoff``), which swaps it for the HttpOnly cookie.
+    """
+    ctx = get_context()
+    result = accounts.authenticate(ctx, username, password)
     if not result.ok or result.account is None:
         return result.message
     st.session_state.clear()  # nothing from before the sign-in carries over into the new session
     st.session_state[USER] = result.account.username
     st.session_state[METHOD] = "password"
+    session_id, code = sessions.begin(ctx, user=result.account.username)
+    st.session_state[SESSION_ID] = session_id
+    st.session_state[HANDOFF] = code
     return None
 
 
 def end_session() -> bool:
-    """Audit the logout and forget this session's state; True when an SSO cookie must go too."""
+    """Audit the logout, revoke the browser session and forget this session's state; True when an
+    SSO cookie must go too."""
     identity = signed_in()
+    ctx = get_context()
     if identity is not None:
-        audit.record(get_context(), identity.username, "logout", detail={"method": identity.method})
+        audit.record(ctx, identity.username, "logout", detail={"method": identity.method})
+    session_id = st.session_state.get(SESSION_ID)
+    if isinstance(session_id, int):
+        sessions.revoke(ctx, session_id)
     st.session_state.clear()
     return _sso_claims() is not None
 
@@ -228,4 +271,4 @@ def review_image(
 def open_review(doc_id: int) -> None:
     """Show a document on the Review page (from any page, also inside a fragment)."""
     st.session_state[REVIEW_DOC] = doc_id
-    st.switch_page(REVIEW_PAGE)
+    st.switch_page(REVIEW_PAGE, query_params={"doc": str(doc_id)})

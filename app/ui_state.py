@@ -135,6 +135,32 @@ def filter_documents(docs: Iterable[Any], *, statuses: Sequence[str], doc_type: 
     ]
 
 
+ALL_TYPES = "all"
+ALL_STATUSES = "all"
+
+
+def queue_query(status: object, doc_type: object) -> tuple[str, str]:
+    """The queue's filters as the URL holds them: ("extracted,in_review", "prescription" or "all")."""
+    status_text = status if isinstance(status, str) else ""
+    type_text = doc_type if isinstance(doc_type, str) and doc_type else ALL_TYPES
+    return status_text, type_text
+
+
+def queue_filters(query: tuple[str, str]) -> tuple[list[str] | None, str | None]:
+    """The widgets' values for a URL's filters: (statuses, type), each unknown value dropped.
+
+    statuses is None when the URL names none (the page's default applies), [] for "all" (every
+    status); type None is every type.
+    """
+    status_text, type_text = query
+    if status_text == ALL_STATUSES:
+        statuses: list[str] | None = []
+    else:
+        statuses = [s for s in status_text.split(",") if s in lifecycle.STATUSES] or None
+    known = {*doc_type_names(), UNKNOWN_TYPE}
+    return statuses, type_text if type_text in known else None
+
+
 def queue_rows(docs: Iterable[Any]) -> list[dict[str, Any]]:
     """Rows of the queue table, oldest first as ``queue.documents`` gives them."""
     return [
@@ -155,6 +181,14 @@ def queue_rows(docs: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 # --- review -------------------------------------------------------------------------------------
+
+
+def parse_doc_id(text: object) -> int | None:
+    """A document id from a URL's ``?doc=`` (digits only, at most 12), else None."""
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{1,12}", text):
+        return None
+    value = int(text)
+    return value if value > 0 else None
 
 
 def field_key(doc_id: int, name: str) -> str:

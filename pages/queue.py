@@ -10,6 +10,8 @@ from medextract.errors import StoreError
 from medextract.services import queue, review
 from medextract.services.claims import claim_notice
 
+URL_FILTERS = "queue_url_filters"  # the (status, type) query this session last wrote into the URL
+
 ctx = ui_runtime.get_context()
 user = ui_runtime.current_user()
 
@@ -26,11 +28,18 @@ if st.button("Review next", key="queue_review_next", type="primary", icon=":mate
     else:
         ui_runtime.open_review(next_id)
 
+# The filters live in the URL (?status=extracted,in_review&type=prescription): a link or a reload
+# shows the same view. A URL this session did not write (a link, back, reload) sets the widgets.
+query = ui_state.queue_query(st.query_params.get("status"), st.query_params.get("type"))
+if query != st.session_state.get(URL_FILTERS):
+    statuses_wanted, type_wanted = ui_state.queue_filters(query)
+    st.session_state["queue_statuses"] = list(lifecycle.OPEN) if statuses_wanted is None else statuses_wanted
+    st.session_state["queue_type"] = type_wanted
+
 status_filter, type_filter = st.columns(2)
 statuses = status_filter.multiselect(
     "Status",
-    list(lifecycle.STATUSES),
-    default=list(lifecycle.OPEN),  # all still open
+    list(lifecycle.STATUSES),  # by default all still open (lifecycle.OPEN)
     format_func=lifecycle.status_label,
     key="queue_statuses",
 )
@@ -41,6 +50,10 @@ doc_type = type_filter.selectbox(
     format_func=lambda t: "All types" if t is None else ui_state.doc_type_label(t),
     key="queue_type",
 )
+
+written = ui_state.queue_query(",".join(statuses) or ui_state.ALL_STATUSES, doc_type)
+st.query_params["status"], st.query_params["type"] = written
+st.session_state[URL_FILTERS] = written
 
 docs = ui_state.filter_documents(queue.documents(ctx, user=user), statuses=statuses, doc_type=doc_type)
 if not docs:

@@ -77,3 +77,19 @@ def test_open_a_chosen_document(ctx: Any) -> None:
     at.selectbox(key="queue_pick").select(second).run()
     at.button(key="queue_open").click().run()
     assert at.session_state["review_doc_id"] == second
+
+
+def test_the_filters_live_in_the_url(ctx: Any) -> None:
+    seed(ctx, 1)
+    seed(ctx, 1, name="rec", extract_fn=fake_extract(doc_type="patient_details", values={}))
+    at = app(QUEUE)
+    at.selectbox(key="queue_type").select("patient_details").run()
+    assert at.query_params["type"] == "patient_details"
+    # A link with filters opens the queue filtered that way.
+    linked = app(QUEUE, role="admin")
+    linked.query_params["status"] = "verified"
+    linked.query_params["type"] = "prescription"
+    linked.run()
+    assert linked.multiselect(key="queue_statuses").value == ["verified"]
+    assert linked.selectbox(key="queue_type").value == "prescription"
+    assert "No documents match" in texts(linked)

@@ -217,3 +217,26 @@ def test_a_queued_document_opens_without_an_image(ctx: Any) -> None:
     at = open_review(outcome.document_id)
     assert "The page image appears once the engine has read the document." in texts(at)
     assert not at.get("image")
+
+
+def test_a_link_opens_its_document_and_the_url_follows_the_open_document(ctx: Any) -> None:
+    first, second = seed(ctx, 2)
+    at = app(REVIEW)
+    at.query_params["doc"] = str(second)
+    at.run()
+    assert at.session_state["review_doc_id"] == second
+    assert field(at, second, "patient_name").value == "John Smith"
+    at.button(key=f"review_verify_{second}").click().run()
+    assert at.session_state["review_doc_id"] == first
+    assert at.query_params["doc"] == str(first)
+    at.button(key="review_close").click().run()
+    assert "doc" not in at.query_params
+
+
+def test_a_link_to_a_missing_document_says_so(ctx: Any) -> None:
+    seed(ctx, 1)
+    at = app(REVIEW)
+    at.query_params["doc"] = "999"
+    at.run()
+    assert "Document #999 does not exist." in texts(at)
+    assert "doc" not in at.query_params

@@ -55,16 +55,16 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = ST
     raise TimeoutError(f"streamlit did not become healthy within {timeout:.0f} s")
 
 
-def start_app(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """`streamlit run streamlit_app.py` on a free port, its database in ``data_dir``."""
+def start_app(data_dir: Path, *, worker: bool = True) -> tuple[subprocess.Popen[bytes], str]:
+    """`streamlit run serve.py` (as `make run`) on a free port, its database in ``data_dir``."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(MEDEXTRACT_DATA_DIR=str(data_dir), MEDEXTRACT_BACKGROUND_WORKER="1")
+    env.update(MEDEXTRACT_DATA_DIR=str(data_dir), MEDEXTRACT_BACKGROUND_WORKER="1" if worker else "0")
     streamlit = Path(sys.executable).parent / "streamlit"
     command = [
         str(streamlit),
         "run",
-        "streamlit_app.py",
+        "serve.py",
         "--server.port",
         str(port),
         "--server.headless",

@@ -75,7 +75,7 @@ def app(tmp_path: Path, provider: OidcMock) -> Iterator[tuple[str, Path]]:
     command = [
         str(Path(sys.executable).parent / "streamlit"),
         "run",
-        "streamlit_app.py",
+        "serve.py",
         "--server.port",
         str(port),
         "--server.address",

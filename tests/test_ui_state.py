@@ -221,3 +221,18 @@ def test_text_area_height_grows_with_lines_within_bounds() -> None:
     assert ui_state.text_area_height("") == 68
     assert ui_state.text_area_height("a\nb\nc") > ui_state.text_area_height("a\nb")
     assert ui_state.text_area_height("x\n" * 100) == 320
+
+
+def test_a_document_id_in_a_url_is_digits_only() -> None:
+    assert ui_state.parse_doc_id("17") == 17
+    for bad in (None, "", "0", "-3", "1e3", "²", "12 ", "1" * 13, 17):
+        assert ui_state.parse_doc_id(bad) is None
+
+
+def test_the_queue_filters_round_trip_through_the_url() -> None:
+    query = ui_state.queue_query("extracted,in_review", "prescription")
+    assert query == ("extracted,in_review", "prescription")
+    assert ui_state.queue_filters(query) == (["extracted", "in_review"], "prescription")
+    assert ui_state.queue_filters(ui_state.queue_query(None, None)) == (None, None)  # page defaults
+    assert ui_state.queue_filters(("all", "all")) == ([], None)  # every status, every type
+    assert ui_state.queue_filters(("bogus,verified", "<script>")) == (["verified"], None)

@@ -1,0 +1,292 @@
+"""The Review page's state and actions: which document is open, and the buttons' callbacks.
+
+Actions run as button callbacks: they finish before the script draws the form, so a callback may
+reset widget state (reload) or move on to the next document without a second rerun. Every rule
+(claims, versions, what may be verified) is the services'; this module only keeps the form's
+state in ``st.session_state`` and says what happened.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import streamlit as st
+
+from app import ui_runtime, ui_state
+from medextract import lifecycle
+from medextract.errors import StoreError
+from medextract.services import documents, queue, review
+from medextract.services.context import Context
+
+VERSIONS = "review_versions"  # doc id -> the version the form's values were loaded from
+ERRORS = "review_errors"  # doc id -> {field: validation message} from the last save
+NOTICE = "review_notice"  # (kind, markdown-safe text) shown once after an action
+STALE = "review_stale"  # doc ids whose last save lost a race with someone else's save
+READ_ONLY = "review_read_only"  # doc ids this session saw while someone else held the claim
+CONFIRMED = "review_confirmed"  # doc id -> names of flagged fields the clerk confirmed as read
+URL_DOC = "review_url_doc"  # the document id this session last wrote into the URL (?doc=)
+REFRESH_SECONDS = 300  # the holder's open refreshes a claim older than this (or a quarter of its life)
+
+
+def init_state() -> None:
+    """Session state the Review page needs, created once per session."""
+    defaults: dict[str, Any] = {
+        VERSIONS: {},
+        ERRORS: {},
+        NOTICE: None,
+        STALE: set(),
+        READ_ONLY: set(),
+        CONFIRMED: {},
+        URL_DOC: None,
+        ui_runtime.REVIEW_DOC: None,
+    }
+    for key, default in defaults.items():
+        if key not in st.session_state:
+            st.session_state[key] = default
+
+
+def ctx() -> Context:
+    return ui_runtime.get_context()
+
+
+def user() -> str:
+    return ui_runtime.current_user()
+
+
+def may(action: str) -> bool:
+    """Whether to offer ``action`` (reopen, history, take over): the services check it again."""
+    return lifecycle.may(ui_runtime.current_role(), action)
+
+
+def held_by_other(doc: Any) -> bool:
+    """Someone else holds a live claim: this user sees the document read-only."""
+    return doc.status == lifecycle.IN_REVIEW and doc.claimed_by is not None and doc.claimed_by != user()
+
+
+def notify(kind: str, text: str) -> None:
+    """Leave a notice ("success" or "error", markdown-safe text) for the next run to show."""
+    st.session_state[NOTICE] = (kind, text)
+
+
+def _refused(exc: StoreError) -> None:
+    """Show a refusal from the services (e.g. PermissionDenied) after the action."""
+    notify("error", ui_state.escape_markdown(str(exc)))
+
+
+def confirmed(doc_id: int) -> set[str]:
+    """The flagged fields of ``doc_id`` the clerk confirmed in this session."""
+    return st.session_state[CONFIRMED].setdefault(doc_id, set())
+
+
+# --- which document is open ---------------------------------------------------------------------
+
+
+def open_doc(doc_id: int | None) -> None:
+    """Open another document (None: the picker)."""
+    st.session_state[ui_runtime.REVIEW_DOC] = doc_id
+
+
+def sync_url() -> None:
+    """The open document and the URL's ``?doc=`` agree: a link or a reload opens its document;
+    a document opened here (Verify & next, the picker) is written into the URL."""
+    requested = ui_state.parse_doc_id(st.query_params.get("doc"))
+    if requested is not None and requested != st.session_state[URL_DOC]:
+        open_doc(requested)  # a link, a reload or the browser's back button
+    current = st.session_state[ui_runtime.REVIEW_DOC]
+    if current is None:
+        if "doc" in st.query_params:
+            del st.query_params["doc"]
+    elif st.query_params.get("doc") != str(current):
+        st.query_params["doc"] = str(current)
+    st.session_state[URL_DOC] = current
+
+
+def _open_next(done: str) -> None:
+    """Move on to the oldest waiting document, or back to the picker when the queue is empty."""
+    next_id = queue.next_for_review(ctx(), user=user())
+    open_doc(next_id)
+    tail = f" Opened document #{next_id}." if next_id is not None else " Nothing else is waiting."
+    notify("success", done + tail)
+
+
+# --- saving -------------------------------------------------------------------------------------
+
+
+def _values(doc_id: int) -> dict[str, str]:
+    """The form's current values for the open document."""
+    fields = documents.get(ctx(), doc_id, user=user()).fields
+    return ui_state.form_values(doc_id, fields, st.session_state)
+
+
+def _after_save(doc_id: int, result: Any) -> bool:
+    """Remember the new version and the field errors; on a refused save show the service's message
+    and flag a stale one (edits stay in the form). True when the save went through."""
+    st.session_state[ERRORS][doc_id] = dict(result.errors)
+    if result.ok:
+        st.session_state[VERSIONS][doc_id] = result.version
+        st.session_state[STALE].discard(doc_id)
+        return True
+    notify("error", ui_state.escape_markdown(result.message))
+    if documents.get(ctx(), doc_id, user=user()).version != st.session_state[VERSIONS].get(doc_id):
+        st.session_state[STALE].add(doc_id)
+    return False
+
+
+def save_draft(doc_id: int) -> None:
+    """Store the form as a draft; the document stays claimed by this user."""
+    try:
+        result = review.save_draft(
+            ctx(), doc_id, _values(doc_id), user=user(), expected_version=st.session_state[VERSIONS][doc_id]
+        )
+    except StoreError as exc:
+        _refused(exc)
+        return
+    if _after_save(doc_id, result):
+        problems = " Some fields need fixing before it can be verified." if result.errors else ""
+        notify("success", "Draft saved." + problems)
+
+
+def verify_and_next(doc_id: int) -> None:
+    """Verify the form's values, then open the next waiting document."""
+    try:
+        result = review.verify(
+            ctx(),
+            doc_id,
+            _values(doc_id),
+            user=user(),
+            expected_version=st.session_state[VERSIONS][doc_id],
+        )
+    except StoreError as exc:
+        _refused(exc)
+        return
+    if _after_save(doc_id, result):
+        st.session_state[CONFIRMED].pop(doc_id, None)
+        _open_next(f"Verified document #{doc_id}.")
+
+
+def reject(doc_id: int) -> None:
+    """Reject the document with the typed reason, then open the next waiting document."""
+    reason = st.session_state.get(f"review_reject_reason_{doc_id}", "").strip()
+    if not reason:
+        notify("error", "Type the reason for rejecting the document.")
+        return
+    try:
+        result = review.reject(
+            ctx(), doc_id, reason, user=user(), expected_version=st.session_state[VERSIONS][doc_id]
+        )
+    except StoreError as exc:
+        _refused(exc)
+        return
+    if _after_save(doc_id, result):
+        _open_next(f"Rejected document #{doc_id}.")
+
+
+def confirm_field(doc_id: int, name: str) -> None:
+    """The clerk checked a flagged field against the page: its value is right as it is."""
+    confirmed(doc_id).add(name)
+
+
+def unconfirm_field(doc_id: int, name: str) -> None:
+    confirmed(doc_id).discard(name)
+
+
+def reload_latest(doc_id: int) -> None:
+    """Throw away this user's edits and load what is stored now."""
+    for name in documents.get(ctx(), doc_id, user=user()).fields:
+        st.session_state.pop(ui_state.field_key(doc_id, name), None)
+    st.session_state[VERSIONS].pop(doc_id, None)
+    st.session_state[ERRORS].pop(doc_id, None)
+    st.session_state[STALE].discard(doc_id)
+
+
+def keep_mine(doc_id: int) -> None:
+    """Keep this user's edits and save them over the newer version on the next save."""
+    st.session_state[VERSIONS][doc_id] = documents.get(ctx(), doc_id, user=user()).version
+    st.session_state[STALE].discard(doc_id)
+
+
+def extract_again(doc_id: int) -> None:
+    """Queue the document again as the type the clerk chose (the engine guessed wrong)."""
+    choice = st.session_state.get(f"review_retype_{doc_id}", ui_state.AUTO_TYPE)
+    try:
+        review.reextract(ctx(), doc_id, doc_type=ui_state.forced_type(choice), user=user())
+    except StoreError as exc:
+        _refused(exc)
+        return
+    reload_latest(doc_id)
+    open_doc(None)
+    label = ui_state.type_choice_label(choice).lower()
+    notify("success", f"Document #{doc_id} is queued again ({label}).")
+
+
+def reopen(doc_id: int) -> None:
+    """Supervisor: send a verified document back to "in_review" with the typed reason."""
+    reason = st.session_state.get(f"review_reopen_reason_{doc_id}", "").strip()
+    if not reason:
+        notify("error", "Type the reason for reopening the document.")
+        return
+    try:  # only a supervisor may: the service refuses anyone else
+        result = review.reopen(ctx(), doc_id, user=user(), reason=reason)
+    except StoreError as exc:
+        _refused(exc)
+        return
+    if result.ok:
+        reload_latest(doc_id)
+        notify("success", f"Document #{doc_id} is back in review.")
+    else:
+        notify("error", ui_state.escape_markdown(result.message))
+
+
+def take_over(doc_id: int) -> None:
+    """Supervisor: take the document from the reviewer holding it, with what is stored now."""
+    try:
+        review.take_over(ctx(), doc_id, user=user())
+    except StoreError as exc:
+        _refused(exc)
+        return
+    notify("success", f"You now hold document #{doc_id}.")
+
+
+# --- opening a document -------------------------------------------------------------------------
+
+
+def _needs_claim(doc: Any) -> bool:
+    """Whether opening ``doc`` must write: to claim it, or to refresh this user's ageing claim.
+
+    Reruns happen on every keystroke; skipping the write when nothing would change keeps them cheap.
+    """
+    if doc.status == lifecycle.EXTRACTED or (doc.status == lifecycle.IN_REVIEW and doc.claimed_by is None):
+        return True
+    if doc.status != lifecycle.IN_REVIEW or doc.claimed_by != user() or doc.claimed_at is None:
+        return False
+    refresh_after = min(timedelta(seconds=REFRESH_SECONDS), ctx().claim_timeout / 4)
+    return datetime.now(UTC) - doc.claimed_at > refresh_after
+
+
+def claim(doc_id: int) -> Any:
+    """The document, claimed for this user when it is waiting; None when it does not exist."""
+    try:
+        doc = documents.get(ctx(), doc_id, user=user())
+    except LookupError:
+        return None
+    if _needs_claim(doc):
+        # Claims (or refreshes this user's claim, or takes over an expired one); another's live
+        # claim comes back unchanged and the page shows the document read-only.
+        doc = review.start_review(ctx(), doc_id, user=user())
+    keys = [ui_state.field_key(doc_id, name) for name in doc.fields]
+    if held_by_other(doc):
+        st.session_state[READ_ONLY].add(doc_id)
+    elif doc_id in st.session_state[READ_ONLY]:
+        # Just taken over: what was on screen was someone else's, load what is stored now.
+        st.session_state[READ_ONLY].discard(doc_id)
+        for key in keys:
+            st.session_state.pop(key, None)
+        st.session_state[VERSIONS].pop(doc_id, None)
+    # Fill the widgets once per visit; a stale save keeps them, a reload or a new visit refills them.
+    if not any(key in st.session_state for key in keys):
+        for key, f in zip(keys, doc.fields.values(), strict=True):
+            st.session_state[key] = f.value
+        st.session_state[VERSIONS][doc_id] = doc.version
+    st.session_state[VERSIONS].setdefault(doc_id, doc.version)
+    return doc

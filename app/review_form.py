@@ -1,0 +1,158 @@
+"""The Review page's widgets: the header, the form of fields, the actions and the expanders.
+
+The callbacks are ``app.review_actions``'; the rules behind them are the services'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app import review_actions as actions
+from app import ui_state
+from medextract import lifecycle
+from medextract.services import audit
+from medextract.services.claims import claim_notice
+
+
+def header(doc: Any) -> None:
+    """Title, facts about the document, and the notice left by the last action."""
+    st.title(f"Review #{doc.id}: {ui_state.escape_markdown(doc.filename)}")
+    facts = [
+        ui_state.doc_type_label(doc.doc_type),
+        lifecycle.status_label(doc.status),
+        f"{doc.pages or 0} page(s)",
+        f"{ui_state.flagged_count(doc.fields.values())} field(s) to check",
+    ]
+    st.caption(ui_state.escape_markdown(" · ".join(facts)))
+    show_notice()
+    if actions.held_by_other(doc):
+        minutes = round(actions.ctx().claim_timeout.total_seconds() / 60)
+        st.warning(
+            ui_state.escape_markdown(
+                f"Read only: this document is {claim_notice(doc.claimed_by, doc.claimed_at)}. "
+                f"You can edit it when they finish, or once they have been idle for {minutes} minutes."
+            ),
+            icon=":material/lock:",
+        )
+        if actions.may(lifecycle.TAKE_OVER):
+            st.button(
+                "Take over", key=f"review_take_over_{doc.id}", on_click=actions.take_over, args=(doc.id,)
+            )
+    if doc.status == lifecycle.REJECTED:
+        st.error(f"Rejected: {ui_state.escape_markdown(doc.reject_reason or '')}")
+    if doc.status == lifecycle.FAILED:
+        st.error(f"Extraction failed: {ui_state.escape_markdown(doc.error or '')}")
+
+
+def show_notice() -> None:
+    """The notice the last action left, once."""
+    notice = st.session_state[actions.NOTICE]
+    if notice is not None:
+        kind, text = notice
+        (st.success if kind == "success" else st.error)(text)
+        st.session_state[actions.NOTICE] = None
+
+
+def editable(doc: Any) -> bool:
+    return lifecycle.can(lifecycle.SAVE, doc.status) and not actions.held_by_other(doc)
+
+
+def form(doc: Any) -> None:
+    """One widget per field, prefilled; the engine's doubts and the validation errors beside them."""
+    can_edit = editable(doc)
+    errors = st.session_state[actions.ERRORS].get(doc.id, {})
+    for name, f in doc.fields.items():
+        key = ui_state.field_key(doc.id, name)
+        help_text = ui_state.escape_markdown(f"Engine read “{f.engine_value}” ({f.confidence:.0%} sure)")
+        if ui_state.is_multiline(doc.doc_type, name, st.session_state.get(key, f.value)):
+            height = ui_state.text_area_height(f.value)  # the stored value: no jumping while typing
+            st.text_area(
+                ui_state.field_label(f), key=key, disabled=not can_edit, help=help_text, height=height
+            )
+        else:
+            st.text_input(ui_state.field_label(f), key=key, disabled=not can_edit, help=help_text)
+        caption = ui_state.review_caption(f)
+        if caption:
+            st.caption(caption)
+        if name in errors:
+            st.error(ui_state.escape_markdown(errors[name]), icon=":material/error:")
+    if not doc.fields:
+        st.info("The engine did not recognise this document's type, so it has no fields.")
+    if can_edit:
+        buttons(doc)
+    if can_edit or doc.status == lifecycle.FAILED:
+        retype(doc)
+    if lifecycle.can(lifecycle.REOPEN, doc.status) and actions.may(lifecycle.REOPEN):
+        reopen_box(doc)
+    if actions.may(lifecycle.HISTORY):
+        history(doc)
+
+
+def reopen_box(doc: Any) -> None:
+    """A supervisor sends a verified document back to review, with a reason."""
+    with st.expander("Reopen for review"):
+        st.text_input("Reason", key=f"review_reopen_reason_{doc.id}", placeholder="e.g. wrong dose")
+        st.button("Reopen", key=f"review_reopen_{doc.id}", on_click=actions.reopen, args=(doc.id,))
+
+
+def history(doc: Any) -> None:
+    """Everything that happened to the document, oldest first, as plain text (never markdown)."""
+    with st.expander("History"):
+        entries = audit.history(actions.ctx(), doc.id, user=actions.user())
+        lines = [f"{e.at:%Y-%m-%d %H:%M:%S} UTC  {e.user}  {e.action}  {e.text}" for e in entries]
+        st.text("\n".join(lines) if lines else "No history yet.")
+
+
+def buttons(doc: Any) -> None:
+    """Save, verify & next, reject; after a stale save, the choice between theirs and mine."""
+    if doc.id in st.session_state[actions.STALE]:
+        st.warning("Someone saved this document after you opened it. Your edits are still in the form.")
+        mine, theirs = st.columns(2)
+        mine.button("Keep my edits", key=f"review_keep_{doc.id}", on_click=actions.keep_mine, args=(doc.id,))
+        theirs.button(
+            "Load their version",
+            key=f"review_reload_{doc.id}",
+            on_click=actions.reload_latest,
+            args=(doc.id,),
+        )
+    save, verify = st.columns(2)
+    save.button(
+        "Save draft",
+        key=f"review_save_{doc.id}",
+        on_click=actions.save_draft,
+        args=(doc.id,),
+        width="stretch",
+    )
+    verify.button(
+        "Verify & next",
+        key=f"review_verify_{doc.id}",
+        on_click=actions.verify_and_next,
+        args=(doc.id,),
+        type="primary",
+        width="stretch",
+    )
+    with st.expander("Reject document"):
+        st.text_input(
+            "Reason", key=f"review_reject_reason_{doc.id}", placeholder="e.g. not a medical document"
+        )
+        st.button("Reject", key=f"review_reject_{doc.id}", on_click=actions.reject, args=(doc.id,))
+
+
+def retype(doc: Any) -> None:
+    """Extract the document again, as a chosen type, when the engine got the type wrong."""
+    with st.expander("Wrong document type? Extract again"):
+        st.selectbox(
+            "Type",
+            ui_state.type_choices(),
+            format_func=ui_state.type_choice_label,
+            key=f"review_retype_{doc.id}",
+        )
+        st.caption("Edits not yet verified are dropped; the engine reads the document again.")
+        st.button(
+            "Extract again",
+            key=f"review_extract_again_{doc.id}",
+            on_click=actions.extract_again,
+            args=(doc.id,),
+        )

@@ -1,0 +1,12 @@
+"""The review app with its session routes: `streamlit run serve.py` (what `make run` does).
+
+Streamlit's ASGI server (``st.App``) runs ``streamlit_app.py`` as usual and adds the app's own
+HTTP routes (``app.web_routes``): the ones that set and clear the HttpOnly session cookie, so that
+a reload keeps a person signed in. ``streamlit run streamlit_app.py`` still works, without that.
+"""
+
+import streamlit as st
+
+from app.web_routes import ROUTES
+
+app = st.App("streamlit_app.py", routes=ROUTES)
