@@ -94,6 +94,7 @@ class Document(Base):
     __table_args__ = (
         Index("ix_documents_status_uploaded", "status", "uploaded_at"),
         Index("ix_documents_updated_at", "updated_at"),
+        Index("ix_documents_status_priority", "status", "priority"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +120,12 @@ class Document(Base):
     verified_at: Mapped[datetime | None]
     # The default only ever served rows that predate the column (migration 0002 backfills them).
     updated_at: Mapped[datetime] = mapped_column(server_default=text("'1970-01-01 00:00:00'"))
+    # The extraction queue (migration 0005): higher priority first; the lease of the worker
+    # extracting it, renewed by that worker's heartbeat; how many times a worker took it.
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None]
 
 
 class PageImage(Base):
