@@ -321,12 +321,16 @@ def _below(
         if cell is not None and _inside(line.box, cell):
             allowed = max(allowed, IN_CELL_GAP)  # a cell holds its value, however spaced
         key = view.key_on(line) if view.is_key_line(line) else None
-        answers_colon = after_colon and not taken and key is not None and not key.colon
-        if (
-            line.box[1] - bottom > allowed * height
-            or (key and not answers_colon)
-            or _beside_a_key(line, view)
-        ):
+        # Right under a label, a line that only reads like a label is its value when the label
+        # above ends in a colon, or when it reads like this same field's label: one field's
+        # labels do not stack ("Blue Insurance Company" under "Insurance company").
+        is_value = (
+            not taken
+            and key is not None
+            and not key.colon
+            and (after_colon or best_phrase(key.text, spec.labels)[1] >= LABEL_MIN_SCORE)
+        )
+        if line.box[1] - bottom > allowed * height or (key and not is_value) or _beside_a_key(line, view):
             break
         if cell is not None and not _inside(line.box, cell):
             # A list written in a ruled area goes on in the cell under this one, as wide.
@@ -344,9 +348,13 @@ def _below(
 
 def _beside_a_key(line: Line, view: PageView) -> bool:
     """True for a line that starts a row with a label alone on its line to its left: that
-    label's value."""
+    label's value. The label ends in a colon or stands in a column of labels; a line that only
+    reads like a label ("Blue Insurance Company") may be a value of its own row."""
     return any(
-        k.whole_line and k.box[2] <= line.box[0] and abs(k.box[1] - line.box[1]) <= 0.5 * view.height
+        k.whole_line
+        and k.box[2] <= line.box[0]
+        and abs(k.box[1] - line.box[1]) <= 0.5 * view.height
+        and (k.colon or any(c.holds(k.box, view.height) for c in view.label_columns))
         for k in view.keys
     )
 

@@ -223,3 +223,36 @@ def test_every_line_over_a_caption_is_its_value_up_to_the_caption_above() -> Non
     fields = extract_fields(PATIENT, page, 0.8)
     assert fields["address"].value == "72 Oak St\nPhoenix, 85009\nUnited States"
     assert fields["phone_number"].value == "635-996-9911"
+
+
+def test_a_value_reading_like_its_own_label_is_the_value_and_not_a_label() -> None:
+    page = parse_layout(
+        """
+        227 500 INSURANCE
+        227 676 Insurance company
+        1530 676 Member ID
+        245 737 Blue Insurance Company
+        1548 737 57685216
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["insurance_company"].value == "Blue Insurance Company"
+    assert fields["policy_number"].value == "57685216"
+
+
+def test_a_name_under_next_of_kin_is_the_emergency_contact() -> None:
+    page = parse_layout(
+        """
+        227 100 Patient name
+        245 160 Noah Okafor
+        227 235 NEXT OF KIN
+        228 325 Full name
+        880 325 Emergency phone
+        245 386 Frank Okafor
+        896 386 (227) 793-2419
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["patient_name"].value == "Noah Okafor"
+    assert fields["emergency_contact_name"].value == "Frank Okafor"
+    assert fields["emergency_contact_phone"].value == "(227) 793-2419"
