@@ -80,6 +80,20 @@ class User(Base):
     created_at: Mapped[datetime]
 
 
+class LoginAttempt(Base):
+    """Password sign-in attempts per typed username since its last success (the lockout).
+
+    Counted with one atomic upsert per attempt, before the password is checked; a username that
+    has no account is counted too, so the lockout tells nothing about which names exist.
+    """
+
+    __tablename__ = "login_attempts"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime]
+
+
 class Document(Base):
     """One uploaded file and where it is in its life (``status``, one of ``lifecycle.STATUSES``).
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -12,7 +15,7 @@ from medextract.accounts import LOCKED_OUT, LOCKOUT_FAILURES, WRONG_CREDENTIALS,
 from medextract.models import User
 from medextract.services import accounts, audit
 from medextract.services.context import CLI, Context
-from tests.test_store_support import SYSTEM
+from tests.test_store_support import CATALOG, SYSTEM
 
 PASSWORD = "correct horse battery"
 
@@ -182,3 +185,70 @@ def test_inactive_and_password_less_accounts_cannot_sign_in_with_a_password(ctx:
     assert (
         accounts.authenticate(ctx, "x" * 500, "y" * 5000).message == WRONG_CREDENTIALS
     )  # long input is fine
+
+
+class CountingHasher(PasswordHasher):
+    """The tests' cheap hasher, counting password checks. Each check also waits until every
+    attempt has started (or a moment has passed), as a real argon2 check takes ~50 ms: attempts
+    that read the failure count before checking would all read the same old count."""
+
+    def __init__(self, attempts: int) -> None:
+        super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
+        self.checks = 0
+        self._lock = threading.Lock()
+        self.started = threading.Barrier(attempts)
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+        with self._lock:
+            self.checks += 1
+        with contextlib.suppress(threading.BrokenBarrierError):
+            self.started.wait(timeout=0.5)  # in the fixed code only a few arrive: don't wait long
+        return super().verify(hash, password)
+
+
+def test_parallel_wrong_passwords_past_the_limit_are_refused_without_being_checked(
+    database_url: str, clock: Any
+) -> None:
+    attempts = 40
+    hasher = CountingHasher(attempts)
+    ctx = Context.open(database_url, catalog=CATALOG, clock=clock, hasher=hasher)
+    try:
+        accounts.create_account(ctx, "ana", role="clerk", password=PASSWORD, by=CLI)
+        go = threading.Barrier(attempts)
+
+        def guess(index: int) -> str:
+            go.wait(timeout=30)
+            return accounts.authenticate(ctx, "ana", f"guess number {index}").message
+
+        with ThreadPoolExecutor(max_workers=attempts) as pool:
+            answers = list(pool.map(guess, range(attempts)))
+        assert answers.count(WRONG_CREDENTIALS) == LOCKOUT_FAILURES
+        assert answers.count(LOCKED_OUT) == attempts - LOCKOUT_FAILURES
+        assert hasher.checks == LOCKOUT_FAILURES  # the others were refused before any check
+        assert accounts.authenticate(ctx, "ana", PASSWORD).message == LOCKED_OUT
+        assert accounts.is_locked(ctx, "ana")
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "why"),
+    [
+        ("ana", "aaaaaaaaaaaa", "Repeats"),
+        ("ana", "password1234", "very common password"),
+        ("ana.lee.2026", "ana.lee.2026", "must not be the user name"),
+        ("ana.lee.2026", "Ana.Lee.2026 ", "must not be the user name"),
+        ("annabelle", "annabelle1234", "too easy to guess"),
+        ("ana", "qwertyuiop12", "too easy to guess"),
+    ],
+)
+def test_common_and_trivial_passwords_are_refused_with_the_reason(
+    ctx: Context, username: str, password: str, why: str
+) -> None:
+    with pytest.raises(AccountError, match=why):
+        accounts.create_account(ctx, username, role="clerk", password=password, by=CLI)
+    assert accounts.get_account(ctx, username) is None
+    accounts.create_account(ctx, username, role="clerk", password=PASSWORD, by=CLI)
+    with pytest.raises(AccountError, match=why):
+        accounts.set_password(ctx, username, password, by=CLI)
+    assert accounts.verify_password(ctx, username, PASSWORD) is not None  # unchanged

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,7 +36,7 @@ from medextract.accounts import (
     check_username,
     normalize_username,
 )
-from medextract.models import AuditEvent, User
+from medextract.models import LoginAttempt, User, UTCDateTime
 from medextract.services.audit import record, write_event
 from medextract.services.context import Actor, Context, authorize
 
@@ -84,9 +86,9 @@ def create_account(
     """
     name = check_username(username)
     check_role(role)
-    if password is not None:
-        check_password(password)
     label = (display_name or "").strip() or name
+    if password is not None:
+        check_password(password, username=name, display_name=label)
     password_hash = ctx.hasher.hash(password) if password is not None else None
     try:
         with ctx.write.begin() as session:
@@ -148,7 +150,12 @@ def deactivate(ctx: Context, username: str, *, by: Actor) -> Account:
 def set_password(ctx: Context, username: str, password: str | None, *, by: Actor) -> Account:
     """Set or reset the password; None removes it (the account then signs in by SSO only)."""
     if password is not None:
-        check_password(password)
+        known = get_account(ctx, username)
+        check_password(
+            password,
+            username=normalize_username(username),
+            display_name=known.display_name if known is not None else None,
+        )
     new_hash = ctx.hasher.hash(password) if password is not None else None
     with ctx.write.begin() as session:
         actor = authorize(session, by, lifecycle.MANAGE_ACCOUNTS)
@@ -185,38 +192,71 @@ def verify_password(ctx: Context, username: str, password: str) -> Account | Non
 
 
 def is_locked(ctx: Context, username: str) -> bool:
-    """Whether ``username`` has LOCKOUT_FAILURES failures within the window since its last login."""
+    """Whether ``username`` has LOCKOUT_FAILURES failures in its current window (since its last
+    successful sign-in, at most LOCKOUT_WINDOW old)."""
     name = normalize_username(username)[:USERNAME_MAX]
-    now = ctx.now()
     with ctx.read() as session:
-        last_ok = session.execute(
-            select(func.max(AuditEvent.at)).where(AuditEvent.user == name, AuditEvent.action == "login")
-        ).scalar_one()
-        since = now - LOCKOUT_WINDOW
-        if last_ok is not None and last_ok > since:
-            since = last_ok
-        failures = session.execute(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.user == name, AuditEvent.action == "login_failed", AuditEvent.at > since)
-        ).scalar_one()
-    return int(failures) >= LOCKOUT_FAILURES
+        row = session.get(LoginAttempt, name)
+        if row is None or row.window_start <= ctx.now() - LOCKOUT_WINDOW:
+            return False
+        return row.failures >= LOCKOUT_FAILURES
 
 
 def authenticate(ctx: Context, username: str, password: str) -> LoginResult:
-    """Check a password sign-in, audit it and apply the lockout (see ``medextract.accounts``)."""
+    """Check a password sign-in, audit it and apply the lockout (see ``medextract.accounts``).
+
+    The attempt is counted first, in one atomic write that returns the new count: of any number of
+    simultaneous attempts, only the first LOCKOUT_FAILURES get their password checked. A success
+    sets the count back to zero.
+    """
     name = normalize_username(username)[:USERNAME_MAX] or "(blank)"
-    if is_locked(ctx, name):
+    if count_attempt(ctx, name) > LOCKOUT_FAILURES:
         # Refused before checking the password, so guessing on during a lockout learns nothing.
-        # Not counted as a failure: the lock ends LOCKOUT_WINDOW after the failures that set it.
+        # The window does not move: the lock ends LOCKOUT_WINDOW after the first failure.
         record(ctx, name, "login_locked", detail={"method": "password"})
         return LoginResult(False, None, LOCKED_OUT)
     account = verify_password(ctx, name, password)
     if account is None:
         record(ctx, name, "login_failed", detail={"method": "password"})
         return LoginResult(False, None, WRONG_CREDENTIALS)
-    record(ctx, account.username, "login", detail={"method": "password"})
+    with ctx.write.begin() as session:
+        session.execute(update(LoginAttempt).where(LoginAttempt.username == name).values(failures=0))
+        write_event(ctx, session, account.username, "login", None, {"method": "password"})
     return LoginResult(True, account, "")
+
+
+def count_attempt(ctx: Context, name: str) -> int:
+    """Count one sign-in attempt for ``name`` and return the count in its window, atomically.
+
+    One ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` (SQLite and PostgreSQL alike): the row
+    lock (PostgreSQL) or the single writer (SQLite) orders concurrent attempts, and each gets its
+    own number. A window older than LOCKOUT_WINDOW starts again at 1.
+    """
+    now = ctx.now()
+    table = LoginAttempt.__table__
+    expired = table.c.window_start <= now - LOCKOUT_WINDOW
+    started = bindparam("now", now, type_=UTCDateTime())
+    insert = _dialect_insert(ctx.engine.dialect.name)(table).values(
+        username=name, failures=1, window_start=now
+    )
+    upsert = insert.on_conflict_do_update(
+        index_elements=[table.c.username],
+        set_={
+            "failures": case((expired, 1), else_=table.c.failures + 1),
+            "window_start": case((expired, started), else_=table.c.window_start),
+        },
+    ).returning(table.c.failures)
+    with ctx.write.begin() as session:
+        return int(session.execute(upsert).scalar_one())
+
+
+def _dialect_insert(dialect: str) -> Any:
+    """The INSERT construct with ``on_conflict_do_update`` for the database in use."""
+    if dialect == "postgresql":
+        return postgresql.insert
+    if dialect == "sqlite":
+        return sqlite.insert
+    raise NotImplementedError(f"the sign-in lockout needs SQLite or PostgreSQL, not {dialect}")
 
 
 # ---- helpers ------------------------------------------------------------------------------------
