@@ -23,7 +23,7 @@ import streamlit as st
 
 from app import ui_state
 from medextract import auth, imaging, lifecycle
-from medextract.services import accounts, audit, documents, sessions
+from medextract.services import accounts, audit, documents, sessions, sso
 from medextract.services.context import Context
 from medextract.worker import ensure_background_worker
 
@@ -132,11 +132,8 @@ def signed_in() -> auth.Identity | None:
     if claims is None:
         return None
     ctx = get_context()
-    identity = auth.sso_identity(
-        claims,
-        lambda name: accounts.get_account(ctx, name),
-        auth.role_claim_name(_secrets_section("medextract")),
-    )
+    # Bound by the provider's issuer and subject; never by a name the person chose there.
+    identity = sso.sign_in(ctx, claims, role_claim=auth.role_claim_name(_secrets_section("medextract")))
     if identity is None:
         return None
     if st.session_state.get(SSO_SEEN) != identity.username:

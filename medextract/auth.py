@@ -5,20 +5,19 @@ supervisor also sees records, the export and the dashboard and may reopen a veri
 admin also manages users). A page needs the role of the action it is for (``PAGE_ACTION``); a page
 not listed there is for every role. The services check the role again in every operation.
 
-Single sign-on (OIDC) identities come from the ID token's claims. The role is the claim named
-by ``role_claim`` when present, else the role of the account an admin pre-created with the
-person's e-mail address or username. A deactivated account blocks SSO too. Without a valid role
-the person is signed in at the provider but gets no access here.
+Single sign-on (OIDC): the claims are read here (the role claim, a *verified* e-mail address);
+which account an identity is, by its issuer and subject, is ``medextract.services.sso``'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from medextract import lifecycle
-from medextract.accounts import USERNAME_MAX, Account, normalize_username
+from medextract.accounts import USERNAME_MAX, normalize_username
 
 PAGE_ACTION: dict[str, str] = {
     "pages/records.py": lifecycle.RECORDS,
@@ -27,6 +26,9 @@ PAGE_ACTION: dict[str, str] = {
 }
 PAGE_ROLE: dict[str, str] = {page: lifecycle.ACTION_ROLE[action] for page, action in PAGE_ACTION.items()}
 DEFAULT_ROLE_CLAIM = "medextract_role"
+UNKNOWN_ROLE = "Your sign-in names a role this app does not know."
+NO_ROLE = "You have no role in MedExtract yet."
+DEACTIVATED = "Your account here has been deactivated."
 
 Method = Literal["password", "oidc"]
 
@@ -62,45 +64,42 @@ def role_claim_name(settings: Mapping[str, Any] | None) -> str:
     return value.strip() if isinstance(value, str) and value.strip() else DEFAULT_ROLE_CLAIM
 
 
-def sso_username(claims: Mapping[str, Any]) -> str | None:
-    """The username an SSO person is known by here: e-mail, else preferred_username, else sub."""
-    for key in ("email", "preferred_username", "sub"):
-        value = claims.get(key)
-        if isinstance(value, str) and value.strip():
-            return normalize_username(value)[:USERNAME_MAX]  # the width of every user column
-    return None
-
-
-def sso_identity(
-    claims: Mapping[str, Any], find_account: Callable[[str], Account | None], role_claim: str
-) -> Identity | None:
-    """The identity for ID-token ``claims`` (None when they name nobody).
-
-    ``find_account`` looks an account up by username; it is tried with the e-mail address, then
-    preferred_username. The claim's role wins over the account's; an inactive account blocks.
-    """
-    username = sso_username(claims)
-    if username is None:
-        return None
-    account = None
-    for key in ("email", "preferred_username"):
-        value = claims.get(key)
-        if isinstance(value, str) and value.strip():
-            account = find_account(value)
-            if account is not None:
-                break
-    if account is not None:
-        username = account.username
-    name = claims.get("name")
-    display = name.strip() if isinstance(name, str) and name.strip() else username
-    if account is not None and not account.active:
-        return Identity(username, display, None, "oidc", "Your account here has been deactivated.")
+def claimed_role(claims: Mapping[str, Any], role_claim: str) -> tuple[str | None, str | None]:
+    """(role, problem) from the ID token's role claim: (None, None) when it names none, (None,
+    why) when it names a role this app does not know."""
     claimed = claims.get(role_claim)
-    if isinstance(claimed, str) and claimed.strip():
-        role = claimed.strip().lower()
-        if role in lifecycle.ROLES:
-            return Identity(username, display, role, "oidc")
-        return Identity(username, display, None, "oidc", "Your sign-in names a role this app does not know.")
-    if account is not None:
-        return Identity(username, display, account.role, "oidc")
-    return Identity(username, display, None, "oidc", "You have no role in MedExtract yet.")
+    if not isinstance(claimed, str) or not claimed.strip():
+        return None, None
+    role = claimed.strip().lower()
+    if role in lifecycle.ROLES:
+        return role, None
+    return None, UNKNOWN_ROLE
+
+
+def verified_email(claims: Mapping[str, Any]) -> str | None:
+    """The e-mail address as a username, only when the provider says it verified it.
+
+    ``email_verified`` must be true (some providers send the string "true"); an address a person
+    merely typed at the provider proves nothing.
+    """
+    email = claims.get("email")
+    verified = claims.get("email_verified")
+    if isinstance(verified, str):
+        verified = verified.strip().lower() == "true"
+    if verified is not True or not isinstance(email, str) or "@" not in email:
+        return None
+    name = normalize_username(email)
+    return name if len(name) <= USERNAME_MAX else None
+
+
+def display_name(claims: Mapping[str, Any], fallback: str) -> str:
+    """The person's name from the ``name`` claim, else ``fallback``."""
+    name = claims.get("name")
+    return name.strip()[:200] if isinstance(name, str) and name.strip() else fallback
+
+
+def subject_username(issuer: str, subject: str) -> str:
+    """A username for an SSO person without a verified e-mail: derived from issuer and subject,
+    never from a name the person chose ("sso-" and 16 hex digits)."""
+    digest = hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()
+    return f"sso-{digest[:16]}"

@@ -80,6 +80,26 @@ class User(Base):
     created_at: Mapped[datetime]
 
 
+class SsoIdentity(Base):
+    """The single-sign-on identity an account is bound to: the provider (``issuer``) and its
+    stable, never reassigned id for the person (``subject``), as the OIDC standard defines them.
+
+    Only this binding says which account an SSO sign-in is. It is made the first time: with an
+    account an administrator made for the person's e-mail address when the provider says the
+    address is verified, or with a new account when the ID token names a role. A name the person
+    can choose at the provider (``preferred_username``) never picks an account.
+    """
+
+    __tablename__ = "sso_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime]
+
+
 class LoginAttempt(Base):
     """Password sign-in attempts per typed username since its last success (the lockout).
 

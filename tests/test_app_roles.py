@@ -197,9 +197,13 @@ def test_a_deactivated_user_is_signed_out_at_the_next_click(ctx: Any) -> None:
     assert signed_out(next_run(at))
 
 
+IDP = "https://login.example.org"
+VERIFIED = {"email": "ana@example.org", "email_verified": True}
+
+
 def sso_app(claims: dict[str, Any], **secrets: Any) -> AppTest:
     at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=30)
-    at.user = {"is_logged_in": True, **claims}  # what st.user holds after st.login
+    at.user = {"is_logged_in": True, "iss": IDP, **claims}  # what st.user holds after st.login
     for key, value in secrets.items():
         at.secrets[key] = value
     at.run()
@@ -208,7 +212,15 @@ def sso_app(claims: dict[str, Any], **secrets: Any) -> AppTest:
 
 
 def test_sso_role_from_the_id_token_claim(ctx: Any) -> None:
-    at = sso_app({"email": "Ana@Example.org", "name": "Ana Lee", "medextract_role": "supervisor"})
+    at = sso_app(
+        {
+            "sub": "a-1",
+            **VERIFIED,
+            "email": "Ana@Example.org",
+            "name": "Ana Lee",
+            "medextract_role": "supervisor",
+        }
+    )
     assert reachable(at) == SUPERVISOR_PAGES
     assert sidebar(at) == ["Signed in as Ana Lee \\(ana\\@example\\.org\\)", "Role: Supervisor"]
     assert at.session_state["user"] == "ana@example.org"
@@ -217,15 +229,32 @@ def test_sso_role_from_the_id_token_claim(ctx: Any) -> None:
 
 def test_sso_claim_name_is_configurable_and_the_database_maps_the_rest(ctx: Any) -> None:
     settings = {"medextract": {"role_claim": "app_role"}}
-    at = sso_app({"email": "ana@example.org", "app_role": "admin", "medextract_role": "clerk"}, **settings)
+    at = sso_app({"sub": "a-1", **VERIFIED, "app_role": "admin", "medextract_role": "clerk"}, **settings)
     assert reachable(at) == ALL_PAGES
     accounts.create_account(ctx, "bob@example.org", role="clerk", by=CLI)  # pre-created, no password
-    at = sso_app({"email": "bob@example.org", "name": "Bob"}, **settings)
+    at = sso_app(
+        {"sub": "b-1", "email": "bob@example.org", "email_verified": True, "name": "Bob"}, **settings
+    )
     assert reachable(at) == CLERK_PAGES
 
 
+def test_sso_cannot_take_over_a_local_account_by_a_chosen_name_or_an_unverified_email(ctx: Any) -> None:
+    accounts.create_account(ctx, "admin", role="admin", password=PASSWORD, by=CLI)
+    accounts.create_account(ctx, "boss@example.org", role="admin", password=PASSWORD, by=CLI)
+    chosen = sso_app({"sub": "evil-1", "preferred_username": "admin", "name": "Admin"})
+    assert signed_out(chosen) and "no role" in chosen.warning[0].value
+    assert not ("user" in chosen.session_state and chosen.session_state["user"] == "admin")
+    unverified = sso_app({"sub": "evil-2", "email": "boss@example.org", "email_verified": False})
+    assert signed_out(unverified)
+    # With a role claim the identity gets its own account, never the local one of the same name.
+    clerk = sso_app({"sub": "evil-1", "preferred_username": "admin", "medextract_role": "clerk"})
+    assert reachable(clerk) == CLERK_PAGES
+    assert clerk.session_state["user"].startswith("sso-")
+    assert accounts.get_account(ctx, "admin").role == "admin"  # type: ignore[union-attr]
+
+
 def test_sso_user_without_a_role_is_told_to_ask_an_administrator(ctx: Any) -> None:
-    at = sso_app({"email": "eve@example.org", "name": "Eve"})
+    at = sso_app({"sub": "e-1", "email": "eve@example.org", "email_verified": True, "name": "Eve"})
     assert signed_out(at)
     assert "no role" in at.warning[0].value and "Ask an administrator" in at.info[0].value
     assert not at.text_input  # no password form: this person is signed in, just without access

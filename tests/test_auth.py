@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from medextract import auth
-from medextract.accounts import Account
 
 EVERYONE = ["pages/upload.py", "pages/queue.py", "pages/review.py"]
 SUPERVISORS = ["pages/records.py", "pages/dashboard.py"]
@@ -39,45 +36,30 @@ def test_role_claim_name_from_settings() -> None:
     assert auth.role_claim_name({"role_claim": ""}) == "medextract_role"
 
 
-def account(username: str, role: str = "clerk", *, active: bool = True) -> Account:
-    return Account(username, username, role, active, False, datetime(2026, 1, 1, tzinfo=UTC))
+def test_the_role_claim_is_read_and_checked() -> None:
+    assert auth.claimed_role({"medextract_role": " Supervisor "}, "medextract_role") == ("supervisor", None)
+    assert auth.claimed_role({}, "medextract_role") == (None, None)
+    role, problem = auth.claimed_role({"medextract_role": "root"}, "medextract_role")
+    assert role is None and "does not know" in (problem or "")
 
 
-def finder(*accounts: Account):  # type: ignore[no-untyped-def]
-    by_name = {a.username: a for a in accounts}
-    return lambda name: by_name.get(name.strip().lower())
+@pytest.mark.parametrize(
+    ("claims", "expected"),
+    [
+        ({"email": "Ana@Example.org", "email_verified": True}, "ana@example.org"),
+        ({"email": "ana@example.org", "email_verified": "true"}, "ana@example.org"),  # Cognito's form
+        ({"email": "ana@example.org", "email_verified": False}, None),
+        ({"email": "ana@example.org", "email_verified": "false"}, None),
+        ({"email": "ana@example.org"}, None),  # unverified unless the provider says so
+        ({"preferred_username": "admin", "email_verified": True}, None),
+        ({"email": "admin", "email_verified": True}, None),  # not an address
+    ],
+)
+def test_only_a_verified_email_address_counts(claims: dict[str, object], expected: str | None) -> None:
+    assert auth.verified_email(claims) == expected
 
 
-CLAIMS = {"sub": "123", "email": "Ana@Example.org", "name": "Ana Lee"}
-
-
-def test_the_role_claim_wins() -> None:
-    who = auth.sso_identity(CLAIMS | {"medextract_role": "Supervisor"}, finder(), "medextract_role")
-    assert who == auth.Identity("ana@example.org", "Ana Lee", "supervisor", "oidc")
-
-
-def test_without_the_claim_the_pre_created_account_decides() -> None:
-    who = auth.sso_identity(CLAIMS, finder(account("ana@example.org", "admin")), "medextract_role")
-    assert who is not None and who.role == "admin" and who.username == "ana@example.org"
-    by_login = {"sub": "9", "preferred_username": "bob", "name": "Bob"}
-    who = auth.sso_identity(by_login, finder(account("bob", "supervisor")), "medextract_role")
-    assert who is not None and (who.username, who.role) == ("bob", "supervisor")
-
-
-def test_no_role_anywhere_or_an_unknown_one_gives_no_access_with_a_reason() -> None:
-    nobody = auth.sso_identity(CLAIMS, finder(), "medextract_role")
-    assert nobody is not None and nobody.role is None and "no role" in (nobody.problem or "")
-    odd = auth.sso_identity(CLAIMS | {"medextract_role": "root"}, finder(), "medextract_role")
-    assert odd is not None and odd.role is None and "does not know" in (odd.problem or "")
-
-
-def test_a_deactivated_account_blocks_even_with_a_role_claim() -> None:
-    claims = CLAIMS | {"medextract_role": "admin"}
-    who = auth.sso_identity(claims, finder(account("ana@example.org", active=False)), "medextract_role")
-    assert who is not None and who.role is None and "deactivated" in (who.problem or "")
-
-
-def test_claims_naming_nobody() -> None:
-    assert auth.sso_identity({"name": "No One"}, finder(), "medextract_role") is None
-    who = auth.sso_identity({"sub": "abc", "medextract_role": "clerk"}, finder(), "medextract_role")
-    assert who is not None and (who.username, who.display_name, who.role) == ("abc", "abc", "clerk")
+def test_a_subject_username_comes_from_issuer_and_subject_only() -> None:
+    name = auth.subject_username("https://idp.example", "248289761001")
+    assert name.startswith("sso-") and len(name) == 20
+    assert name != auth.subject_username("https://other.example", "248289761001")

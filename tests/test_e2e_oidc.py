@@ -28,8 +28,14 @@ from tests.test_store_support import SYSTEM
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery"
-SUPERVISOR = {"sub": "u-1", "email": "Sam@Example.org", "name": "Sam Super", "medextract_role": "supervisor"}
-NO_ROLE = {"sub": "u-2", "email": "eve@example.org", "name": "Eve"}
+SUPERVISOR = {
+    "sub": "u-1",
+    "email": "Sam@Example.org",
+    "email_verified": True,
+    "name": "Sam Super",
+    "medextract_role": "supervisor",
+}
+NO_ROLE = {"sub": "u-2", "email": "eve@example.org", "email_verified": True, "name": "Eve"}
 
 
 def write_secrets(path: Path, app_url: str, provider: OidcMock) -> None:
