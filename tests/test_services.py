@@ -39,13 +39,26 @@ def count(ctx: Context, query) -> int:  # type: ignore[no-untyped-def]
         return int(conn.execute(query).scalar_one())
 
 
+def test_a_duplicate_names_another_users_file_only_to_a_supervisor(ctx: Context) -> None:
+    first = upload.intake(ctx, "smith-john-hiv-test.pdf", b"%PDF-1.4 same bytes", uploader="uma")
+    other = upload.intake(ctx, "mine.pdf", b"%PDF-1.4 same bytes", uploader="vic")
+    assert (other.accepted, other.reason, other.duplicate_of) == (False, "duplicate", None)
+    assert "smith" not in other.message and str(first.document_id) not in other.message
+    assert (
+        other.message
+        == "mine.pdf: duplicate. The same file was already uploaded by someone else; nothing was stored."
+    )
+    boss = upload.intake(ctx, "again.pdf", b"%PDF-1.4 same bytes", uploader="sue")
+    assert boss.duplicate_of == first.document_id and "smith-john-hiv-test.pdf" in boss.message
+
+
 def test_upload_then_duplicate_is_refused_and_nothing_stored(ctx: Context) -> None:
     first = upload.add_upload(ctx, "C:\\scans\\rx.pdf", b"same bytes", uploader="uma")
-    again = upload.add_upload(ctx, "other-name.pdf", b"same bytes", uploader="vic")
+    again = upload.add_upload(ctx, "other-name.pdf", b"same bytes", uploader="uma")
 
     assert first.accepted and first.document_id is not None and first.duplicate_of is None
     assert not again.accepted and again.document_id is None
-    assert again.duplicate_of == first.document_id
+    assert again.duplicate_of == first.document_id  # the uploader learns which document it was
     assert str(first.document_id) in again.message and "rx.pdf" in again.message
     docs = queue.documents(ctx, user="uma")
     assert [(d.id, d.filename, d.status, d.uploader) for d in docs] == [
@@ -415,7 +428,7 @@ def test_the_same_file_uploaded_twice_at_once_is_stored_once(ctx: Context) -> No
         thread.join(30)
     accepted = [o for o in outcomes if o.accepted]
     assert len(outcomes) == 3 and len(accepted) == 1
-    assert all(o.duplicate_of == accepted[0].document_id for o in outcomes if not o.accepted)
+    assert all(o.reason == "duplicate" and o.duplicate_of is None for o in outcomes if not o.accepted)
     assert len(queue.documents(ctx, user="uma")) == 1
 
 

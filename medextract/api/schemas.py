@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from medextract import lifecycle
 from medextract.api.errors import Problem, refusal_problem
+from medextract.services.upload import DUPLICATE
 from medextract.views import DocumentSummary, DocumentView, FieldView, HistoryEntry, UploadOutcome
 
 # ---- POST /v1/extract: the engine's JSON, exactly as `python -m extraction --json` prints it ----
@@ -56,7 +57,7 @@ class UploadItem(BaseModel):
             return cls(
                 filename=filename, status="accepted", document_id=outcome.document_id, message=outcome.message
             )
-        if outcome.duplicate_of is not None:
+        if outcome.reason == DUPLICATE:  # the earlier id only for its uploader or a supervisor
             return cls(
                 filename=filename,
                 status="duplicate",

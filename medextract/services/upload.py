@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from medextract import lifecycle
 from medextract.intake import check_upload, display_name
-from medextract.models import Document
+from medextract.models import Document, User
 from medextract.services.audit import write_event
-from medextract.services.context import Actor, Context, authorize
+from medextract.services.context import Actor, Context, System, authorize
 from medextract.views import UploadOutcome
 
 AUTO = "auto"
@@ -47,8 +47,9 @@ def intake(
     if refusal is not None:
         return UploadOutcome(None, None, False, refusal.message, refusal.reason)
     outcome = add_upload(ctx, name, data, uploader=uploader, forced_type=forced_type)
-    if outcome.duplicate_of is not None:
-        # The stored message names the earlier upload; say which of this batch's files it was.
+    if outcome.reason == DUPLICATE:
+        # Say which of this batch's files it was (the rest names the earlier upload only to its
+        # uploader or a supervisor).
         message = f"{name}: duplicate. {outcome.message}"
         return UploadOutcome(None, outcome.duplicate_of, False, message, DUPLICATE)
     return outcome
@@ -72,7 +73,7 @@ def add_upload(
     try:
         with ctx.write.begin() as session:
             user = authorize(session, uploader, lifecycle.UPLOAD)
-            duplicate = _duplicate(session, sha)
+            duplicate = _duplicate(session, sha, uploader, user)
             if duplicate is not None:
                 return duplicate
             doc = Document(
@@ -94,7 +95,7 @@ def add_upload(
     except IntegrityError:
         # Another session stored the same bytes between our check and our insert.
         with ctx.read() as session:
-            duplicate = _duplicate(session, sha)
+            duplicate = _duplicate(session, sha, uploader, authorize(session, uploader, lifecycle.UPLOAD))
         if duplicate is None:
             raise
         return duplicate
@@ -108,12 +109,28 @@ def unknown_type(ctx: Context, forced_type: str | None) -> str | None:
     return f"Unknown document type {forced_type!r}; use one of: {', '.join(ctx.catalog.type_names())}."
 
 
-def _duplicate(session: Session, sha: str) -> UploadOutcome | None:
-    row = session.execute(select(Document.id, Document.filename).where(Document.sha256 == sha)).first()
+def _duplicate(session: Session, sha: str, uploader: Actor, name: str) -> UploadOutcome | None:
+    """The refusal of bytes stored before, or None. Only the earlier file's uploader, a supervisor
+    or the server learns its document id and name: to anyone else they are another person's
+    patient's file, and the refusal says only that the same file is already here."""
+    row = session.execute(
+        select(Document.id, Document.filename, Document.uploader).where(Document.sha256 == sha)
+    ).first()
     if row is None:
         return None
-    message = f"This file was already uploaded as document {row.id} ({row.filename})."
-    return UploadOutcome(None, row.id, False, message, DUPLICATE)
+    if row.uploader == name or _sees_every_upload(session, uploader, name):
+        message = f"This file was already uploaded as document {row.id} ({row.filename})."
+        return UploadOutcome(None, row.id, False, message, DUPLICATE)
+    message = "The same file was already uploaded by someone else; nothing was stored."
+    return UploadOutcome(None, None, False, message, DUPLICATE)
+
+
+def _sees_every_upload(session: Session, uploader: Actor, name: str) -> bool:
+    """The server itself, or a person whose role may read every document's history (supervisors)."""
+    if isinstance(uploader, System):
+        return True
+    role = session.execute(select(User.role).where(User.username == name)).scalar()
+    return lifecycle.may(role, lifecycle.HISTORY)
 
 
 def _safe_filename(name: str) -> str:
