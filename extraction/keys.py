@@ -289,13 +289,16 @@ def _colon_index(words: tuple[Word, ...]) -> int | None:
 
 
 def _reads_as_unknown_label(words: tuple[Word, ...], colon_at: int) -> bool:
-    """A colon key of no known wording is a label when it is short, has no digits, starts
-    with a capital, and what follows is not the rest of a sentence ("Duloxetine: take 1
-    tablet" is a direction, not a label and its value)."""
+    """A colon key of no known wording is a label when it is short (a question may be long),
+    has no digits, starts with a capital, and what follows is not the rest of a sentence
+    ("Duloxetine: take 1 tablet" is a direction, not a label and its value)."""
     head = words[: colon_at + 1]
+    # A question is a label however long ("Have you been hospitalised in the last year?"):
+    # no value ends in a question mark.
+    question = head[-1].text.rstrip(SPECKS).endswith("?")
     if (
         not head[-1].text.rstrip(SPECKS).endswith((":", "?"))
-        or len(head) > MAX_UNKNOWN_KEY_WORDS
+        or len(head) > (MAX_KEY_WORDS if question else MAX_UNKNOWN_KEY_WORDS)
         or any(ch.isdigit() for w in head for ch in w.text)
     ):
         return False

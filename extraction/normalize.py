@@ -49,6 +49,12 @@ def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:
     value, problem = normalizer(joined, spec) if normalizer else (joined, None)
     if spec.units:
         value = space_units(value, spec.units)
+    if "places" in spec.lexicons:
+        # A state run into its ZIP code ("MA02111"): the space tight print loses.
+        spaced = re.sub(r"\b([A-Z]{2})(\d{5})\b", r"\1 \2", value)
+        if spaced != value:
+            note = f"read {value!r}, taken as {spaced!r}"
+            value, problem = spaced, f"{problem}; {note}" if problem else note
     if spec.lexicons:
         corrected, corrections = correct_text(value, spec.lexicons)
         if corrections:
@@ -78,6 +84,8 @@ def _person(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     repaired = re.sub(r"^(Or|Br)(\.?) ", r"Dr\2 ", repaired)
     repaired = re.sub(r"^Dr, ", "Dr. ", repaired)
     repaired = re.sub(r"(?<=[a-z])[:;] ?(?=[A-Z][a-z])", " ", repaired)  # "Jacob:Coleman", "Anthony: Cox"
+    # A speck read as a full stop after a whole name, not a title's ("Gabriel. Cole"; "Mrs. Cole" stays).
+    repaired = re.sub(r"\b(?!(?:Mrs|Prof|Rev)\.)([A-Z][a-z]{2,})\. (?=[A-Z][a-z])", r"\1 ", repaired)
     if repaired != value:
         return repaired, f"read {value!r}, taken as {repaired!r}"
     return value, None
@@ -165,6 +173,8 @@ def _answer(text: str, vocabulary: tuple[str, ...], min_score: float, refusal: s
 def _yes_no(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     # Only the first word: "Yes (2019)" still answers the question.
     first = text.split()[0]
+    if first in ("Y", "N"):  # printed options abbreviated to their initial
+        return YES_NO[first == "N"], None
     best, problem = _answer(first, YES_NO, 0.6, "not a yes/no answer")
     return (best, problem) if best in YES_NO else (text, problem)
 

@@ -256,3 +256,15 @@ def test_a_name_under_next_of_kin_is_the_emergency_contact() -> None:
     assert fields["patient_name"].value == "Noah Okafor"
     assert fields["emergency_contact_name"].value == "Frank Okafor"
     assert fields["emergency_contact_phone"].value == "(227) 793-2419"
+
+
+def test_a_long_question_is_a_label_and_never_part_of_an_answer() -> None:
+    page = parse_layout(
+        """
+        200 500 Medical problems:
+        200 560 Have you been hospitalised in the last year?
+        200 620 Anxiety
+        """
+    )
+    view = page_view(PATIENT, page[0])
+    assert "Have you been hospitalised in the last year" in [k.text for k in view.keys]

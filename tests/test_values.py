@@ -161,6 +161,8 @@ def spec_named(field: str) -> FieldSpec:
         (["Yes."], "Yes", False),
         (["Yas"], "Yes", True),
         (["nope"], "No", True),
+        (["Y"], "Yes", False),
+        (["N"], "No", False),
         (["maybe"], "maybe", True),
         (["____"], "", False),
     ],
@@ -536,3 +538,26 @@ def test_a_label_match_remembered_at_one_threshold_is_judged_afresh_at_another()
     assert strict is None
     assert loose is not None and loose.start == 0 and 0.8 <= loose.score < 0.99
     assert match_label(line, "Weight", 0.99) is None  # asked again after the loose match
+
+
+@pytest.mark.parametrize(
+    ("read", "value", "flagged"),
+    [
+        ("Gabriel. Cole", "Gabriel Cole", True),  # a speck after a whole name
+        ("Jacob:Coleman", "Jacob Coleman", True),
+        ("Mrs. Cole", "Mrs. Cole", False),  # a title's full stop stays
+        ("Dr. Frank Ramirez", "Dr. Frank Ramirez", False),
+        ("Smith, John", "Smith, John", False),
+    ],
+)
+def test_punctuation_inside_a_name_is_a_speck_unless_it_closes_a_title(
+    read: str, value: str, flagged: bool
+) -> None:
+    got, reason = normalize(PATIENT.field("patient_name"), [read])
+    assert (got, reason is not None) == (value, flagged)
+
+
+def test_a_state_run_into_its_zip_code_is_spaced_and_flagged() -> None:
+    got, reason = normalize(PATIENT.field("address"), ["1850 Grove Dr", "Boston, MA02111"])
+    assert got == "1850 Grove Dr\nBoston, MA 02111"
+    assert reason is not None and "MA02111" in reason
