@@ -33,10 +33,24 @@ PAGES = [  # (path, title, icon), in menu order
 
 identity = ui_runtime.signed_in()
 if identity is None or identity.role is None:
-    # Only the login page exists: any other URL lands there too.
+    # Only the login page exists. A link to another page (/review?doc=7) shows it too, without a
+    # "page not found", and leads on to the linked page once the person has signed in.
     page = st.navigation(
-        [st.Page(ui_runtime.LOGIN_PAGE, title="Log in", icon=":material/login:", default=True)]
+        [
+            st.Page(ui_runtime.LOGIN_PAGE, title="Log in", icon=":material/login:", default=True),
+            *(
+                st.Page(
+                    ui_runtime.LOGIN_PAGE,
+                    title=title,
+                    url_path=ui_runtime.url_path(path),
+                    visibility="hidden",
+                )
+                for path, title, _ in PAGES
+            ),
+        ]
     )
+    if page.url_path:
+        ui_runtime.remember_destination(page.url_path, st.query_params.to_dict())
 else:
     allowed = [(path, title, icon) for path, title, icon in PAGES if auth.may_open(identity.role, path)]
     page = st.navigation(

@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import ui_runtime, ui_state
+from app import ui_runtime, ui_state, viewer
 from medextract import lifecycle
 from medextract.errors import StoreError
 from medextract.services import documents, queue, review
@@ -24,7 +24,7 @@ ERRORS = "review_errors"  # doc id -> {field: validation message} from the last 
 NOTICE = "review_notice"  # (kind, markdown-safe text) shown once after an action
 STALE = "review_stale"  # doc ids whose last save lost a race with someone else's save
 READ_ONLY = "review_read_only"  # doc ids this session saw while someone else held the claim
-CONFIRMED = "review_confirmed"  # doc id -> names of flagged fields the clerk confirmed as read
+FOCUS = "review_focus"  # (doc id, field) the clerk last picked by clicking its box
 URL_DOC = "review_url_doc"  # the document id this session last wrote into the URL (?doc=)
 REFRESH_SECONDS = 300  # the holder's open refreshes a claim older than this (or a quarter of its life)
 
@@ -37,7 +37,7 @@ def init_state() -> None:
         NOTICE: None,
         STALE: set(),
         READ_ONLY: set(),
-        CONFIRMED: {},
+        FOCUS: None,
         URL_DOC: None,
         ui_runtime.REVIEW_DOC: None,
     }
@@ -74,9 +74,9 @@ def _refused(exc: StoreError) -> None:
     notify("error", ui_state.escape_markdown(str(exc)))
 
 
-def confirmed(doc_id: int) -> set[str]:
-    """The flagged fields of ``doc_id`` the clerk confirmed in this session."""
-    return st.session_state[CONFIRMED].setdefault(doc_id, set())
+def confirmed(doc_id: int, names: Any) -> list[str]:
+    """Which of the fields ``names`` the clerk ticked as checked ("the value is right")."""
+    return [name for name in names if st.session_state.get(ui_state.confirm_key(doc_id, name))]
 
 
 # --- which document is open ---------------------------------------------------------------------
@@ -161,7 +161,6 @@ def verify_and_next(doc_id: int) -> None:
         _refused(exc)
         return
     if _after_save(doc_id, result):
-        st.session_state[CONFIRMED].pop(doc_id, None)
         _open_next(f"Verified document #{doc_id}.")
 
 
@@ -182,13 +181,18 @@ def reject(doc_id: int) -> None:
         _open_next(f"Rejected document #{doc_id}.")
 
 
-def confirm_field(doc_id: int, name: str) -> None:
-    """The clerk checked a flagged field against the page: its value is right as it is."""
-    confirmed(doc_id).add(name)
+def viewer_confirmed(doc_id: int) -> None:
+    """The viewer's confirm key (Ctrl+Enter, Alt+C) ticks the field's "checked" box."""
+    name = viewer.event(doc_id, "confirm")
+    if isinstance(name, str) and name:
+        st.session_state[ui_state.confirm_key(doc_id, name)] = True
 
 
-def unconfirm_field(doc_id: int, name: str) -> None:
-    confirmed(doc_id).discard(name)
+def viewer_selected(doc_id: int) -> None:
+    """A click on a box: the viewer focused its input already; remember which field it was."""
+    name = viewer.event(doc_id, "selected")
+    if isinstance(name, str) and name:
+        st.session_state[FOCUS] = (doc_id, name)
 
 
 def reload_latest(doc_id: int) -> None:

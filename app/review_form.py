@@ -59,25 +59,39 @@ def editable(doc: Any) -> bool:
     return lifecycle.can(lifecycle.SAVE, doc.status) and not actions.held_by_other(doc)
 
 
-def form(doc: Any) -> None:
-    """One widget per field, prefilled; the engine's doubts and the validation errors beside them."""
+def field_states(doc: Any) -> dict[str, str]:
+    """Each field's state as the form holds it now (edited, flagged, confirmed or ok)."""
+    return {
+        name: ui_state.field_state(
+            f,
+            str(st.session_state.get(ui_state.field_key(doc.id, name)) or ""),
+            bool(st.session_state.get(ui_state.confirm_key(doc.id, name))),
+        )
+        for name, f in doc.fields.items()
+    }
+
+
+def form(doc: Any, states: dict[str, str]) -> None:
+    """One widget per field, prefilled; its state and the engine's confidence under it, the
+    validation error beside it. No help icons: Tab goes from field to field."""
     can_edit = editable(doc)
     errors = st.session_state[actions.ERRORS].get(doc.id, {})
     for name, f in doc.fields.items():
         key = ui_state.field_key(doc.id, name)
-        help_text = ui_state.escape_markdown(f"Engine read “{f.engine_value}” ({f.confidence:.0%} sure)")
         if ui_state.is_multiline(doc.doc_type, name, st.session_state.get(key, f.value)):
             height = ui_state.text_area_height(f.value)  # the stored value: no jumping while typing
-            st.text_area(
-                ui_state.field_label(f), key=key, disabled=not can_edit, help=help_text, height=height
-            )
+            st.text_area(ui_state.field_label(f), key=key, disabled=not can_edit, height=height)
         else:
-            st.text_input(ui_state.field_label(f), key=key, disabled=not can_edit, help=help_text)
-        caption = ui_state.review_caption(f)
-        if caption:
-            st.caption(caption)
+            st.text_input(ui_state.field_label(f), key=key, disabled=not can_edit)
+        state = states[name]
+        st.caption(ui_state.state_caption(f, state))
+        if can_edit and f.needs_review and state != ui_state.EDITED:
+            st.checkbox("Checked: the value is right", key=ui_state.confirm_key(doc.id, name))
         if name in errors:
             st.error(ui_state.escape_markdown(errors[name]), icon=":material/error:")
+    css = ui_state.state_css((ui_state.field_key(doc.id, n), s) for n, s in states.items())
+    if css:
+        st.html(css)
     if not doc.fields:
         st.info("The engine did not recognise this document's type, so it has no fields.")
     if can_edit:
@@ -133,7 +147,7 @@ def buttons(doc: Any) -> None:
         type="primary",
         width="stretch",
     )
-    with st.expander("Reject document"):
+    with st.expander("Reject document", key=f"review_reject_box_{doc.id}"):
         st.text_input(
             "Reason", key=f"review_reject_reason_{doc.id}", placeholder="e.g. not a medical document"
         )

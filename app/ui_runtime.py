@@ -15,11 +15,13 @@ the account and its role once more in every operation the pages call.
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import streamlit as st
+from streamlit import runtime
 
 from app import ui_state
 from medextract import auth, imaging, lifecycle
@@ -35,6 +37,7 @@ DASHBOARD_PAGE = "pages/dashboard.py"
 USERS_PAGE = "pages/admin_users.py"
 LOGIN_PAGE = "pages/login.py"
 
+DESTINATION = "auth_destination"  # session key: (page, query) a signed-out person was linked to
 USER = "user"  # session key: the signed-in username (ui_state.current_user_from reads it)
 METHOD = "auth_method"  # session key: "password" once a password sign-in succeeded
 SSO_SEEN = "auth_sso_seen"  # session key: the SSO username whose sign-in this session audited
@@ -42,7 +45,13 @@ SESSION_ID = "auth_session_id"  # session key: this sign-in's browser session (s
 HANDOFF = "auth_handoff"  # session key: the code the page still has to swap for the cookie
 
 REVIEW_DOC = "review_doc_id"  # session key: the document open on the Review page
-DISPLAY_WIDTH = 1400  # pixels; wide enough to read handwriting at full column width
+MEDIA_WIDTH = 2400  # pixels: the viewer zooms into small print, so pages keep most of their detail
+
+
+class PageJpeg(NamedTuple):
+    data: bytes
+    width: int  # of the stored page image: the boxes' frame
+    height: int
 
 
 def database_url() -> str | None:
@@ -172,6 +181,29 @@ def _resume_session() -> bool:
     return True
 
 
+def url_path(page: str) -> str:
+    """The URL path Streamlit gives a page file ("pages/review.py" -> "review")."""
+    return page.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def remember_destination(path: str, query: Mapping[str, str]) -> None:
+    """A signed-out person opened a link to ``path``: go there after signing in."""
+    pages = {
+        url_path(p): p
+        for p in (UPLOAD_PAGE, QUEUE_PAGE, REVIEW_PAGE, RECORDS_PAGE, DASHBOARD_PAGE, USERS_PAGE)
+    }
+    if path in pages:
+        st.session_state[DESTINATION] = (pages[path], {str(k): str(v) for k, v in query.items()})
+
+
+def go_on() -> None:
+    """After signing in: on to the page a link named (if this role may open it), else Upload."""
+    page, query = st.session_state.pop(DESTINATION, None) or (UPLOAD_PAGE, {})
+    if not auth.may_open(current_role(), page):
+        page, query = UPLOAD_PAGE, {}
+    st.switch_page(page, query_params=query or None)
+
+
 def log_in(username: str, password: str) -> str | None:
     """Check a password sign-in (audited, with lockout); None on success, else the message to show.
 
@@ -182,7 +214,10 @@ def log_in(username: str, password: str) -> str | None:
     result = accounts.authenticate(ctx, username, password)
     if not result.ok or result.account is None:
         return result.message
+    destination = st.session_state.get(DESTINATION)
     st.session_state.clear()  # nothing from before the sign-in carries over into the new session
+    if destination is not None:
+        st.session_state[DESTINATION] = destination
     st.session_state[USER] = result.account.username
     st.session_state[METHOD] = "password"
     session_id, code = sessions.begin(ctx, user=result.account.username)
@@ -234,35 +269,31 @@ def _page_png(identity: tuple[str, str], user: str, doc_id: int, page: int, vers
     return documents.page_image(get_context(), doc_id, page, user=user)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _drawn_page(
-    identity: tuple[str, str],
-    user: str,
-    doc_id: int,
-    page: int,
-    version: int,
-    boxes: tuple[tuple[ui_state.Box, str], ...],
-    zoom_box: ui_state.Box | None,
-) -> bytes:
-    """The page with its field boxes as JPEG, cached so a rerun after an edit costs nothing."""
+@st.cache_data(show_spinner=False, max_entries=32)
+def _page_jpeg(identity: tuple[str, str], user: str, doc_id: int, page: int, version: int) -> PageJpeg:
+    """A page as JPEG for the viewer (at most MEDIA_WIDTH wide) and its size in the boxes' pixels."""
     png = _page_png(identity, user, doc_id, page, version)
-    if zoom_box is None:
-        # Shrink before drawing: a whole 300 dpi page is drawn and encoded in a fraction of the time.
-        return imaging.to_jpeg(imaging.draw_boxes(png, list(boxes), max_width=DISPLAY_WIDTH))
-    # A zoom keeps the full resolution around the field: that is what zooming is for.
-    zoomed = imaging.crop_around(imaging.draw_boxes(png, list(boxes)), zoom_box)
-    return imaging.to_jpeg(imaging.fit_width(zoomed, DISPLAY_WIDTH))
+    width, height = imaging.image_size(png)
+    return PageJpeg(imaging.to_jpeg(imaging.load_page(png, max_width=MEDIA_WIDTH)), width, height)
 
 
-def review_image(
-    doc_id: int,
-    page: int,
-    version: int,
-    boxes: tuple[tuple[ui_state.Box, str], ...],
-    zoom_box: ui_state.Box | None = None,
-) -> bytes:
-    """The Review page's image of one page, boxes drawn, optionally zoomed on one field."""
-    return _drawn_page(store_identity(), current_user(), doc_id, page, version, boxes, zoom_box)
+def server_path(path: str) -> str:
+    """``path`` under the server's base URL path (``server.baseUrlPath``)."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}{path}" if base else path
+
+
+def page_for_viewer(doc_id: int, page: int, version: int) -> dict[str, Any]:
+    """{url, width, height} of a page for the viewer: served by Streamlit's media endpoint like
+    st.image's, so a rerun sends the URL, not the image, and the browser caches it."""
+    jpeg = _page_jpeg(store_identity(), current_user(), doc_id, page, version)
+    try:
+        url = server_path(
+            runtime.get_instance().media_file_mgr.add(jpeg.data, "image/jpeg", f"viewer.{doc_id}.{page}")
+        )
+    except RuntimeError:  # no Streamlit server (a bare script run): the bytes travel inline
+        url = "data:image/jpeg;base64," + base64.b64encode(jpeg.data).decode("ascii")
+    return {"url": url, "width": jpeg.width, "height": jpeg.height}
 
 
 def open_review(doc_id: int) -> None:

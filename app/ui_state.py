@@ -196,6 +196,11 @@ def field_key(doc_id: int, name: str) -> str:
     return f"field_{doc_id}_{name}"
 
 
+def confirm_key(doc_id: int, name: str) -> str:
+    """Session-state key of a flagged field's "checked, it is right" box."""
+    return f"review_confirm_{doc_id}_{name}"
+
+
 def is_multiline(doc_type: str | None, name: str, value: str) -> bool:
     """Whether a field gets a text_area: the type says so, or the value already has line breaks."""
     spec = document_types().get(doc_type or "")
@@ -229,6 +234,19 @@ def field_label(f: FieldLike) -> str:
     return f"⚠️ {f.label}" if f.needs_review else f.label
 
 
+FLAGGED, CONFIRMED, EDITED, READ = "flagged", "confirmed", "edited", "ok"
+
+
+def field_state(f: Any, value: str, confirmed: bool) -> str:
+    """Where a field stands: "edited" (differs from what the engine read), "flagged" (the engine
+    is unsure and nobody checked it), "confirmed" (checked as right) or "ok" (read, not flagged)."""
+    if (value or "").strip() != (f.engine_value or "").strip():
+        return EDITED
+    if f.needs_review:
+        return CONFIRMED if confirmed else FLAGGED
+    return READ
+
+
 def review_caption(f: FieldLike) -> str | None:
     """The markdown-safe reason shown under a flagged field, or None for a field that is fine."""
     if not f.needs_review:
@@ -236,27 +254,56 @@ def review_caption(f: FieldLike) -> str | None:
     return f"Check this field: {escape_markdown(f.reason or 'the engine is not sure')}"
 
 
-def box_style(f: FieldLike, selected: str | None) -> str:
-    """The style of a field's box: selected beats flagged beats normal."""
-    if f.name == selected:
-        return "selected"
-    return "flagged" if f.needs_review else "normal"
+def state_caption(f: Any, state: str) -> str:
+    """The markdown-safe line under a field: its state, and how sure the engine was."""
+    sure = f"{f.confidence:.0%} sure"
+    if state == FLAGGED:
+        return f"{review_caption(f)} · {sure}"
+    if state == CONFIRMED:
+        return f"✓ Confirmed as read · {sure}"
+    if state == EDITED:
+        read = escape_markdown(f.engine_value) if f.engine_value else "nothing"
+        return f"✎ Edited · the engine read “{read}” ({sure})"
+    return f"Read by the engine · {sure}"
 
 
-def page_boxes(fields: Iterable[FieldLike], page: int, selected: str | None) -> tuple[tuple[Box, str], ...]:
-    """The ``(box, style)`` pairs to draw on one page (hashable, so the drawn page can be cached)."""
-    boxes = []
-    for f in fields:
-        if f.box is not None and f.page == page:
-            box = tuple(int(v) for v in f.box)
-            boxes.append(((box[0], box[1], box[2], box[3]), box_style(f, selected)))
-    return tuple(boxes)
+STATE_COLOURS = {  # state: (accent, input background)
+    FLAGGED: ("#ea580c", "#fff7ed"),
+    CONFIRMED: ("#16a34a", "#f0fdf4"),
+    EDITED: ("#7c3aed", "#f5f3ff"),
+}
+_SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
-def page_of_field(fields: Mapping[str, FieldLike], name: str | None, default: int) -> int:
-    """The page a field was read from, so selecting a field shows its page."""
-    f = fields.get(name or "")
-    return f.page if f is not None and f.box is not None else default
+def state_css(keys_and_states: Iterable[tuple[str, str]]) -> str:
+    """A style sheet colouring each field by its state (a bar beside it, a tinted input)."""
+    rules = []
+    for key, state in keys_and_states:
+        if state not in STATE_COLOURS or not _SAFE_KEY.match(key):
+            continue
+        accent, background = STATE_COLOURS[state]
+        rules.append(
+            f".st-key-{key}{{border-left:4px solid {accent};padding-left:8px}}"
+            f".st-key-{key} [data-baseweb=input],.st-key-{key} [data-baseweb=textarea]"
+            f"{{background:{background};border-color:{accent}}}"
+            f".st-key-{key} input,.st-key-{key} textarea{{background:{background}}}"
+        )
+    return "<style>" + "".join(rules) + "</style>" if rules else ""
+
+
+def viewer_fields(doc_id: int, fields: Mapping[str, Any], states: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The viewer's fields in form order: name, label, widget key, page, box, state."""
+    return [
+        {
+            "name": name,
+            "label": f.label,
+            "key": field_key(doc_id, name),
+            "page": int(f.page or 0),
+            "box": [int(v) for v in f.box] if f.box is not None else None,
+            "state": states.get(name, READ),
+        }
+        for name, f in fields.items()
+    ]
 
 
 def flagged_count(fields: Iterable[FieldLike]) -> int:

@@ -46,6 +46,12 @@ def load_page(png_bytes: bytes, *, max_width: int | None = None) -> Image.Image:
         return image.convert("RGB")
 
 
+def image_size(png_bytes: bytes) -> tuple[int, int]:
+    """(width, height) of an encoded image, read from its header only."""
+    with Image.open(io.BytesIO(png_bytes)) as image:
+        return image.size
+
+
 def clamp_box(box: Sequence[int], size: tuple[int, int]) -> Box | None:
     """The box limited to an image of ``size``; None when nothing of it is left inside."""
     width, height = size

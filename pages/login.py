@@ -14,7 +14,7 @@ st.title("Log in to MedExtract")
 
 identity = ui_runtime.signed_in()
 if identity is not None and identity.role is not None:
-    st.switch_page(ui_runtime.UPLOAD_PAGE)  # signed in already (e.g. the rerun after signing in)
+    ui_runtime.go_on()  # signed in already (the rerun after signing in): on to the linked page
 if identity is not None and identity.role is None:
     st.warning(ui_state.escape_markdown(identity.problem or "You have no role in MedExtract yet."))
     st.info(

@@ -6,28 +6,21 @@ page only lays out: state and callbacks are ``app.review_actions``', the form ``
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import streamlit as st
 
 from app import review_actions as actions
-from app import review_form, ui_runtime, ui_state
+from app import review_form, ui_runtime, ui_state, viewer
 from medextract import lifecycle
 from medextract.errors import StoreError
-from medextract.services import documents, queue
+from medextract.services import queue
 
 actions.init_state()
 actions.sync_url()
 ctx = actions.ctx()
 user = actions.user()
-
-
-def show_field_page(doc_id: int) -> None:
-    """Selecting a field turns the page selector to the page the field was read from."""
-    doc = documents.get(ctx, doc_id, user=user)
-    page = ui_state.page_of_field(doc.fields, st.session_state.get(f"review_focus_{doc_id}"), -1)
-    if page >= 0 and doc.pages > 1:
-        st.session_state[f"review_page_{doc_id}"] = page
 
 
 def picker() -> None:
@@ -51,40 +44,23 @@ def picker() -> None:
     st.button("Open", key="review_open", on_click=actions.open_doc, args=(chosen,))
 
 
-def page_view(doc: Any) -> None:
-    """The page image with every field's box; flagged fields and the selected field stand out."""
+def page_view(doc: Any, states: dict[str, str]) -> None:
+    """The viewer: the pages with every field's box, coloured by the field's state."""
     if not doc.pages or not lifecycle.extraction_finished(doc.status):
         st.info("The page image appears once the engine has read the document.")
         return
-    names = list(doc.fields)
-    focus = st.selectbox(
-        "Highlight field",
-        [None, *names],
-        format_func=lambda n: "None" if n is None else doc.fields[n].label,
-        key=f"review_focus_{doc.id}",
-        on_change=show_field_page,
-        args=(doc.id,),
-    )
-    page = 0
-    if doc.pages > 1:
-        page = st.selectbox(
-            "Page",
-            list(range(doc.pages)),
-            format_func=lambda p: f"Page {p + 1} of {doc.pages}",
-            key=f"review_page_{doc.id}",
-        )
-    focus_field = doc.fields.get(focus) if focus else None
-    zoomable = focus_field is not None and focus_field.box is not None and focus_field.page == page
-    zoom = st.toggle("Zoom to field", key=f"review_zoom_{doc.id}", disabled=not zoomable)
-    boxes = ui_state.page_boxes(doc.fields.values(), page, focus)
-    zoom_box = tuple(focus_field.box) if zoom and zoomable else None
     try:
-        image = ui_runtime.review_image(doc.id, page, doc.version, boxes, zoom_box)
+        pages = [ui_runtime.page_for_viewer(doc.id, page, doc.version) for page in range(doc.pages)]
     except StoreError as exc:
         st.warning(ui_state.escape_markdown(str(exc)))
         return
-    st.image(image, width="stretch")
-    st.caption("Blue: field read · orange: check this field · purple: highlighted field")
+    viewer.viewer(
+        doc.id,
+        pages,
+        ui_state.viewer_fields(doc.id, doc.fields, states),
+        on_selected=functools.partial(actions.viewer_selected, doc.id),
+        on_confirm=functools.partial(actions.viewer_confirmed, doc.id),
+    )
 
 
 def show_review(doc_id: int) -> None:
@@ -99,11 +75,12 @@ def show_review(doc_id: int) -> None:
     st.button("Close", key="review_close", on_click=actions.open_doc, args=(None,))
     image_column, form_column = st.columns([3, 2], gap="large")
     # The form first: Streamlit sends elements as they are made, so the fields are on screen while
-    # a page image not yet cached is decoded and drawn.
+    # a page image not yet cached is decoded.
+    states = review_form.field_states(doc)
     with form_column:
-        review_form.form(doc)
+        review_form.form(doc, states)
     with image_column:
-        page_view(doc)
+        page_view(doc, states)
 
 
 if st.session_state[ui_runtime.REVIEW_DOC] is None:

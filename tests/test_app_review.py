@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,12 @@ def open_review(doc_id: int) -> Any:
     return app(REVIEW, review_doc_id=doc_id)
 
 
+def viewer_data(at: Any) -> dict[str, Any]:
+    """What the page gave the document viewer (pages, fields with boxes and states)."""
+    [mounted] = at.get("bidi_component")
+    return json.loads(mounted.proto.json)
+
+
 def field(at: Any, doc_id: int, name: str) -> Any:
     """The text_input or text_area of a field."""
     key = ui_state.field_key(doc_id, name)
@@ -47,7 +54,9 @@ def test_fields_are_prefilled_and_the_document_is_claimed(ctx: Any) -> None:
     doc = documents.get(ctx, doc_id, user="uma")
     assert doc.status == "in_review"
     assert doc.claimed_by == "clerk"
-    assert at.get("image"), "the page image is shown"
+    shown = viewer_data(at)
+    assert shown["doc"] == doc_id and len(shown["pages"]) == 1
+    assert [f["name"] for f in shown["fields"]] == list(PRESCRIPTION)
 
 
 def test_flagged_field_shows_a_marker_and_its_reason_as_plain_text(ctx: Any) -> None:
@@ -56,7 +65,7 @@ def test_flagged_field_shows_a_marker_and_its_reason_as_plain_text(ctx: Any) -> 
     assert field(at, doc_id, "refills").label.startswith("⚠️")
     assert not field(at, doc_id, "patient_name").label.startswith("⚠️")
     captions = [c.value for c in at.caption if "Check this field" in c.value]
-    assert captions == [f"Check this field: {ui_state.escape_markdown(HOSTILE_REASON)}"]
+    assert captions == [f"Check this field: {ui_state.escape_markdown(HOSTILE_REASON)} · 40% sure"]
     assert "](" not in captions[0]
     assert r"\<img" in captions[0]
 
@@ -157,16 +166,31 @@ def test_load_their_version_discards_the_users_edits(ctx: Any) -> None:
     assert field(at, doc_id, "refills").value == "5"
 
 
-def test_multi_page_documents_get_a_page_selector_and_field_focus(ctx: Any) -> None:
+def test_multi_page_documents_give_the_viewer_every_page_and_each_box_its_page(ctx: Any) -> None:
     [doc_id] = seed(ctx, extract_fn=fake_extract(pages=2))
     at = open_review(doc_id)
-    pages = at.selectbox(key=f"review_page_{doc_id}")
-    assert pages.options == ["Page 1 of 2", "Page 2 of 2"]
-    # patient_name is field 1, read from the second page: selecting it turns to that page.
-    at.selectbox(key=f"review_focus_{doc_id}").select("patient_name").run()
-    assert at.selectbox(key=f"review_page_{doc_id}").value == 1
-    at.toggle(key=f"review_zoom_{doc_id}").set_value(True).run()
-    assert not at.exception
+    shown = viewer_data(at)
+    assert [(p["width"], p["height"]) for p in shown["pages"]] == [(1200, 1600), (1200, 1600)]
+    assert len({p["url"] for p in shown["pages"]}) == 2
+    pages = {f["name"]: f["page"] for f in shown["fields"]}
+    assert pages["prescriber"] == 0 and pages["patient_name"] == 1  # fake_extract alternates
+
+
+def test_every_field_shows_its_state_and_confidence_and_no_help_icon(ctx: Any) -> None:
+    [doc_id] = seed(ctx, extract_fn=fake_extract(flagged={"refills": "low OCR confidence"}))
+    at = open_review(doc_id)
+    assert all(not w.help for w in (*at.text_input, *at.text_area))  # Tab stops on fields only
+    assert "Read by the engine · 95% sure" in [c.value for c in at.caption]
+    states = {f["name"]: f["state"] for f in viewer_data(at)["fields"]}
+    assert states["refills"] == "flagged" and states["patient_name"] == "ok"
+
+    at.checkbox(key=ui_state.confirm_key(doc_id, "refills")).check().run()
+    field(at, doc_id, "patient_name").input("Jane Smith").run()
+    states = {f["name"]: f["state"] for f in viewer_data(at)["fields"]}
+    assert states["refills"] == "confirmed" and states["patient_name"] == "edited"
+    captions = [c.value for c in at.caption]
+    assert "✓ Confirmed as read · 40% sure" in captions
+    assert "✎ Edited · the engine read “John Smith” (95% sure)" in captions
 
 
 def test_picker_when_no_document_is_open(ctx: Any) -> None:
@@ -216,7 +240,7 @@ def test_a_queued_document_opens_without_an_image(ctx: Any) -> None:
     outcome = upload.add_upload(ctx, "later.png", b"not yet read", uploader="clerk")
     at = open_review(outcome.document_id)
     assert "The page image appears once the engine has read the document." in texts(at)
-    assert not at.get("image")
+    assert not at.get("bidi_component")
 
 
 def test_a_link_opens_its_document_and_the_url_follows_the_open_document(ctx: Any) -> None:

@@ -6,6 +6,7 @@ on it (an HttpOnly cookie set by the app's own route), logout revokes the sessio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -71,11 +72,13 @@ def field_input(page: Any, doc_id: int, name: str) -> Any:
 
 
 def log_in(page: Any, url: str) -> None:
+    """Sign in on the login page and wait until the session cookie is set (a reload keeps it)."""
     page.goto(url)
     page.get_by_label("Username", exact=True).fill(USER)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in", exact=True).click()
     page.get_by_text("Upload documents").wait_for()
+    wait_for_cookie(page, "medextract_session")
 
 
 def wait_for_cookie(page: Any, name: str, *, present: bool = True) -> dict[str, Any] | None:
@@ -124,6 +127,14 @@ def test_a_reload_keeps_the_clerk_signed_in_on_the_linked_document_until_logout(
     page.goto(f"{app_url}/review?doc={second}")
     page.get_by_role("button", name="Log in", exact=True).wait_for()
     assert page.get_by_text(f"Review #{second}").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+
+    # Signing in from a link goes on to the linked document.
+    page.get_by_label("Username", exact=True).fill(USER)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.get_by_text(f"Review #{second}").wait_for()
+    assert f"doc={second}" in page.url
 
 
 def test_a_revoked_cookie_signs_nobody_in(app_url: str, page: Any, seeded: tuple[Path, list[int]]) -> None:
@@ -138,3 +149,78 @@ def test_a_revoked_cookie_signs_nobody_in(app_url: str, page: Any, seeded: tuple
     page.goto(f"{app_url}/review?doc={first}")
     page.get_by_role("button", name="Log in", exact=True).wait_for()
     assert page.get_by_text(f"Review #{first}").count() == 0
+
+
+def open_document(page: Any, url: str, doc_id: int) -> Any:
+    """Sign in, open the document by its link, and wait for the viewer's boxes; the viewer."""
+    log_in(page, url)
+    page.goto(f"{url}/review?doc={doc_id}")
+    page.locator(".mx-box").first.wait_for()
+    return page.locator(".mx-viewer")
+
+
+def box(page: Any, name: str) -> Any:
+    return page.locator(f'.mx-box[data-field="{name}"]')
+
+
+def inside(inner: dict[str, float], outer: dict[str, float]) -> bool:
+    return (
+        inner["x"] >= outer["x"] - 1
+        and inner["y"] >= outer["y"] - 1
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1
+        and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1
+    )
+
+
+def test_the_viewer_and_the_form_follow_each_other(
+    app_url: str, page: Any, seeded: tuple[Path, list[int]]
+) -> None:
+    _, (doc_id, _) = seeded
+    viewer = open_document(page, app_url, doc_id)
+    assert box(page, "prescriber").count() == 1 and page.locator(".mx-box").count() == 7
+    expect(box(page, "refills")).to_have_class(re.compile(r"\bmx-flagged\b"))
+    expect(box(page, "prescriber")).to_have_class(re.compile(r"\bmx-ok\b"))
+
+    # Focusing a field highlights its box and brings it into the viewer's view.
+    field_input(page, doc_id, "directions").focus()
+    expect(viewer).to_have_attribute("data-active", "directions")
+    expect(box(page, "directions")).to_have_class(re.compile(r"\bmx-active\b"))
+    stage = page.locator(".mx-stage").bounding_box()
+    assert inside(box(page, "directions").bounding_box(), stage)
+
+    # Clicking a box focuses its field.
+    box(page, "patient_name").click()
+    page.wait_for_function(
+        f"document.activeElement && document.activeElement.closest('.st-key-field_{doc_id}_patient_name')"
+    )
+    expect(viewer).to_have_attribute("data-active", "patient_name")
+
+    # Free zoom with the wheel, around the pointer; pan by dragging.
+    before = float(viewer.get_attribute("data-scale"))
+    stage = page.locator(".mx-stage").bounding_box()  # focusing an input may have scrolled the page
+    page.mouse.move(stage["x"] + stage["width"] / 2, stage["y"] + stage["height"] / 2)
+    page.mouse.wheel(0, -400)
+    expect(viewer).not_to_have_attribute("data-scale", f"{before:.4f}")
+    assert float(viewer.get_attribute("data-scale")) > before
+    canvas = page.locator(".mx-canvas")
+    moved_from = canvas.evaluate("el => el.style.transform")
+    page.mouse.move(stage["x"] + 200, stage["y"] + 200)
+    page.mouse.down()
+    page.mouse.move(stage["x"] + 120, stage["y"] + 90, steps=5)
+    page.mouse.up()
+    assert canvas.evaluate("el => el.style.transform") != moved_from
+    page.get_by_role("button", name="Fit width").click()
+
+
+def test_the_page_stays_pinned_beside_the_form_as_it_scrolls(
+    app_url: str, page: Any, seeded: tuple[Path, list[int]]
+) -> None:
+    _, (doc_id, _) = seeded
+    page.set_viewport_size({"width": 1280, "height": 720})
+    viewer = open_document(page, app_url, doc_id)
+    page.locator(f".st-key-review_verify_{doc_id}").scroll_into_view_if_needed()
+    title = page.get_by_text(f"Review #{doc_id}").bounding_box()
+    assert title is None or title["y"] + title["height"] < 0  # the form scrolled up past the title
+    shown = viewer.bounding_box()
+    assert shown is not None and 0 <= shown["y"] < 150, shown
+    assert shown["y"] + shown["height"] <= 720 + 1

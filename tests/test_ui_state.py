@@ -21,6 +21,8 @@ class Field:
     reason: str | None = None
     page: int = 0
     box: tuple[int, int, int, int] | None = None
+    engine_value: str = ""
+    confidence: float = 0.9
 
 
 @dataclass
@@ -157,29 +159,31 @@ def test_flagged_field_label_caption_and_style() -> None:
     assert "<script>" not in caption
     assert r"\<script\>" in caption
     assert ui_state.review_caption(fine) is None
-    assert ui_state.box_style(flagged, None) == "flagged"
-    assert ui_state.box_style(fine, None) == "normal"
-    assert ui_state.box_style(flagged, "a") == "selected"
 
 
-def test_page_boxes_only_for_the_page_and_fields_with_boxes() -> None:
-    fields = [
-        Field("a", "A", box=(1, 2, 3, 4)),
-        Field("b", "B", needs_review=True, box=[5, 6, 7, 8]),  # type: ignore[arg-type]
-        Field("c", "C", page=1, box=(9, 9, 9, 9)),
-        Field("d", "D"),
+def test_field_states_captions_and_colours() -> None:
+    flagged = Field("a", "Refills", "2", True, "blur", engine_value="2", confidence=0.4)
+    fine = Field("b", "Name", value="Ann", engine_value="Ann", box=(5, 6, 7, 8))
+    assert ui_state.field_state(flagged, "2", False) == "flagged"
+    assert ui_state.field_state(flagged, " 2 ", True) == "confirmed"
+    assert ui_state.field_state(flagged, "3", True) == "edited"  # a correction beats a tick
+    assert ui_state.field_state(fine, "Ann", False) == "ok"
+    assert ui_state.field_state(fine, "Anne", False) == "edited"
+    assert ui_state.state_caption(flagged, "flagged") == "Check this field: blur · 40% sure"
+    assert ui_state.state_caption(fine, "ok") == "Read by the engine · 90% sure"
+    hostile = Field("c", "C", engine_value=HOSTILE)
+    assert "](" not in ui_state.state_caption(hostile, "edited")
+    css = ui_state.state_css([("field_1_a", "flagged"), ("field_1_b", "ok"), ("bad key}", "edited")])
+    assert ".st-key-field_1_a" in css and "field_1_b" not in css and "bad key" not in css
+
+
+def test_viewer_fields_in_form_order_with_boxes_pages_and_states() -> None:
+    fields = {"a": Field("a", "A", page=1, box=(1, 2, 3, 4)), "b": Field("b", "B")}
+    shown = ui_state.viewer_fields(7, fields, {"a": "flagged"})
+    assert shown == [
+        {"name": "a", "label": "A", "key": "field_7_a", "page": 1, "box": [1, 2, 3, 4], "state": "flagged"},
+        {"name": "b", "label": "B", "key": "field_7_b", "page": 0, "box": None, "state": "ok"},
     ]
-    boxes = ui_state.page_boxes(fields, 0, "a")
-    assert boxes == (((1, 2, 3, 4), "selected"), ((5, 6, 7, 8), "flagged"))
-    hash(boxes)  # cached by st.cache_data, so it must be hashable
-    assert ui_state.page_boxes(fields, 1, None) == (((9, 9, 9, 9), "normal"),)
-
-
-def test_page_of_field() -> None:
-    fields = {"a": Field("a", "A", page=2, box=(1, 1, 2, 2)), "b": Field("b", "B", page=3)}
-    assert ui_state.page_of_field(fields, "a", 0) == 2
-    assert ui_state.page_of_field(fields, "b", 0) == 0
-    assert ui_state.page_of_field(fields, None, 1) == 1
 
 
 def test_flagged_count() -> None:

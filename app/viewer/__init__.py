@@ -1,0 +1,79 @@
+"""The document viewer: a Streamlit component kept in this folder (viewer.html, .css, .js).
+
+Mounted in the page itself (Streamlit's components v2, no iframe, no build step, nothing from a
+CDN): the page image with every field's box coloured by its state, free zoom (wheel, buttons) and
+pan (drag); focusing a field's input highlights its box and brings it into view; clicking a box
+focuses its input and reports the field ("selected"); the review shortcuts report a confirmed
+field ("confirm"). Page images are the services' (``documents.page_image``), served as JPEG by
+Streamlit's media endpoint like ``st.image``'s, so a rerun sends their URLs, not their bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+_HERE = Path(__file__).parent
+
+
+def _read(name: str) -> str:
+    return (_HERE / name).read_text(encoding="utf-8")
+
+
+_mount = st.components.v2.component(
+    "medextract_viewer",
+    html=_read("viewer.html"),
+    css=_read("viewer.css"),
+    js=_read("viewer.js"),
+    isolate_styles=True,
+)
+
+# The column holding the viewer stays in view while the form beside it scrolls.
+STICKY_CSS = """
+<style>
+[data-testid="stColumn"]:has(.st-key-review_viewer) {
+  position: sticky;
+  top: 3.75rem;
+  align-self: flex-start;
+}
+</style>
+"""
+
+
+def key(doc_id: int) -> str:
+    """The viewer's widget key for a document (its state: the last "selected"/"confirm" events)."""
+    return f"review_viewer_{doc_id}"
+
+
+def viewer(
+    doc_id: int,
+    pages: Sequence[Mapping[str, Any]],
+    fields: Sequence[Mapping[str, Any]],
+    *,
+    on_selected: Callable[[], None],
+    on_confirm: Callable[[], None],
+    height: str = "calc(100vh - 7rem)",
+) -> Any:
+    """Mount the viewer: ``pages`` [{url, width, height}], ``fields`` [{name, label, key, page,
+    box, state}] in form order. The callbacks run before the next script run; they read the event
+    with ``event(doc_id, name)``."""
+    st.html(STICKY_CSS)
+    data = {"doc": doc_id, "pages": list(pages), "fields": list(fields), "height": height}
+    with st.container(key="review_viewer"):
+        return _mount(
+            key=key(doc_id),
+            data=data,
+            on_selected_change=on_selected,
+            on_confirm_change=on_confirm,
+        )
+
+
+def event(doc_id: int, name: str) -> Any:
+    """The value of the viewer's last ``name`` event ("selected" or "confirm"), inside a callback."""
+    state = st.session_state.get(key(doc_id))
+    if isinstance(state, Mapping):
+        return state.get(name)
+    return getattr(state, name, None)
