@@ -76,7 +76,8 @@ EXTRACT = "extract"  # take a queued document to the engine
 REUSE = "reuse"  # answer a queued document with its stored extraction
 STORE_RESULT = "store_result"
 FAIL = "fail"
-REQUEUE = "requeue"  # put back what a dead worker left extracting
+RECLAIM = "reclaim"  # take a document whose worker's lease expired (the worker died)
+REQUEUE = "requeue"  # put back a document its worker stopped reading (a clean shutdown)
 
 TRANSITIONS = MappingProxyType(
     {  # action: (the statuses it applies to, the status it leaves)
@@ -85,6 +86,7 @@ TRANSITIONS = MappingProxyType(
         REUSE: ((QUEUED,), EXTRACTED),
         STORE_RESULT: ((EXTRACTING,), EXTRACTED),
         FAIL: ((EXTRACTING,), FAILED),
+        RECLAIM: ((EXTRACTING,), EXTRACTING),
         REQUEUE: ((EXTRACTING,), QUEUED),
         CLAIM: (REVIEWABLE, IN_REVIEW),
         TAKE_OVER: (REVIEWABLE, IN_REVIEW),

@@ -67,20 +67,67 @@ def test_limit_and_an_empty_queue(ctx: Context) -> None:
     assert queue.status_counts(ctx, user="uma")["queued"] == 1
 
 
-def test_a_claimed_document_is_not_claimed_twice_and_stuck_ones_are_requeued(ctx: Context) -> None:
+def test_a_claimed_document_is_taken_again_only_after_its_lease_expired(ctx: Context, clock) -> None:  # type: ignore[no-untyped-def]
     doc_id = queue_file(ctx, b"x")
-    job = jobs.claim_next(ctx)
+    job = jobs.claim_next(ctx, lease=30)
     assert job is not None and job.document_id == doc_id and job.content == b"x" and not job.cached
+    assert job.owner and job.attempt == 1
     assert jobs.claim_next(ctx) is None
     assert documents.get(ctx, doc_id, user="uma").status == "extracting"
 
-    assert jobs.requeue_stuck(ctx) == 1  # the worker that claimed it died
+    clock.advance(seconds=29)  # its worker is alive: the lease holds
+    assert jobs.claim_next(ctx) is None
+    assert jobs.renew_lease(ctx, job, 30)  # its heartbeat
+    clock.advance(seconds=29)
+    assert jobs.claim_next(ctx) is None and jobs.claim_document(ctx, doc_id) is None
 
-    assert documents.get(ctx, doc_id, user="uma").status == "queued"
-    # The dead worker's late result is not stored over the re-queued document.
+    clock.advance(seconds=2)  # no heartbeat for a whole lease: its worker died
+    again = jobs.claim_next(ctx, lease=30)
+    assert again is not None and again.document_id == doc_id and again.owner != job.owner
+    assert again.attempt == 2
+    # The first worker's late result, failure or heartbeat changes nothing: the lease is not its own.
+    assert not jobs.renew_lease(ctx, job)
     assert not jobs.save_extraction(ctx, job, _output())
     assert not jobs.fail_extraction(ctx, job, "late")
+    assert documents.get(ctx, doc_id, user="uma").status == "extracting"
+    assert jobs.save_extraction(ctx, again, _output())
+    assert documents.get(ctx, doc_id, user="uma").status == "extracted"
+
+
+def test_a_document_whose_every_worker_died_is_set_aside(ctx: Context, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv(jobs.MAX_ATTEMPTS_ENV, "2")
+    doc_id = queue_file(ctx, b"poison")
+    for attempt in (1, 2):
+        job = jobs.claim_next(ctx, lease=5)
+        assert job is not None and job.attempt == attempt
+        clock.advance(seconds=6)
+    assert jobs.claim_next(ctx) is None
+    view = documents.get(ctx, doc_id, user="uma")
+    assert view.status == "failed" and view.error is not None and "stopped 2 times" in view.error
+    review.reextract(ctx, doc_id, doc_type=None, user="uma")  # a person may try again: attempts start over
+    job = jobs.claim_next(ctx)
+    assert job is not None and job.attempt == 1
+
+
+def test_clerks_uploads_go_before_bulk_batches(ctx: Context) -> None:
+    bulk = [
+        upload.add_upload(ctx, f"bulk{n}.pdf", bytes([n]), uploader="uma", priority=jobs.PRIORITY_BULK)
+        for n in range(3)
+    ]
+    clerk = upload.add_upload(ctx, "clerk.pdf", b"clerk", uploader="uma")  # the app's default
+    order = []
+    while (job := jobs.claim_next(ctx)) is not None:
+        order.append(job.document_id)
+    assert order == [clerk.document_id] + [outcome.document_id for outcome in bulk]
+
+
+def test_a_stopping_worker_puts_its_document_back_at_once(ctx: Context) -> None:
+    doc_id = queue_file(ctx, b"stop")
+    job = jobs.claim_next(ctx)
+    assert job is not None and jobs.release(ctx, job)
     assert documents.get(ctx, doc_id, user="uma").status == "queued"
+    again = jobs.claim_next(ctx)
+    assert again is not None and again.attempt == 1  # a clean stop is not counted as an attempt
 
 
 def _output():  # type: ignore[no-untyped-def]
@@ -113,9 +160,10 @@ def test_the_same_request_is_never_ocrd_twice(ctx: Context) -> None:
     assert [call[1] for call in engine.calls] == ["auto", "prescription"]
 
 
-def test_background_worker_requeues_stuck_documents_and_extracts_them(ctx: Context) -> None:
+def test_background_worker_takes_expired_leases_and_extracts_them(ctx: Context, clock) -> None:  # type: ignore[no-untyped-def]
     doc_id = queue_file(ctx, b"bg")
-    assert jobs.claim_next(ctx) is not None  # a killed worker left it "extracting"
+    assert jobs.claim_next(ctx, lease=5) is not None  # a killed worker left it "extracting"
+    clock.advance(seconds=6)
     engine = FakeEngine(make_result())
     try:
         callers = [

@@ -19,6 +19,7 @@ from medextract.intake import check_upload, display_name
 from medextract.models import Document, User
 from medextract.services.audit import write_event
 from medextract.services.context import Actor, Context, System, authorize
+from medextract.services.jobs import PRIORITY_CLERK
 from medextract.views import UploadOutcome
 
 AUTO = "auto"
@@ -35,18 +36,20 @@ def intake(
     uploader: Actor,
     forced_type: str | None = None,
     max_bytes: int | None = None,
+    priority: int = PRIORITY_CLERK,
 ) -> UploadOutcome:
     """Check one uploaded file and store it as "queued", or refuse it with a message naming it.
 
     Never raises for bad input: every refusal is an ``UploadOutcome`` with ``accepted`` False (and
     ``duplicate_of`` set for a duplicate). Nothing is stored for a refused file. Raises
-    PermissionDenied when ``uploader`` may not upload.
+    PermissionDenied when ``uploader`` may not upload. ``priority`` orders the extraction queue
+    (a clerk waiting at the screen by default; the API's batches pass ``PRIORITY_BULK``).
     """
     name = display_name(filename)
     refusal = check_upload(name, data, max_bytes=max_bytes)
     if refusal is not None:
         return UploadOutcome(None, None, False, refusal.message, refusal.reason)
-    outcome = add_upload(ctx, name, data, uploader=uploader, forced_type=forced_type)
+    outcome = add_upload(ctx, name, data, uploader=uploader, forced_type=forced_type, priority=priority)
     if outcome.reason == DUPLICATE:
         # Say which of this batch's files it was (the rest names the earlier upload only to its
         # uploader or a supervisor).
@@ -56,7 +59,13 @@ def intake(
 
 
 def add_upload(
-    ctx: Context, filename: str, data: bytes, *, uploader: Actor, forced_type: str | None = None
+    ctx: Context,
+    filename: str,
+    data: bytes,
+    *,
+    uploader: Actor,
+    forced_type: str | None = None,
+    priority: int = PRIORITY_CLERK,
 ) -> UploadOutcome:
     """Store the file as "queued"; refuse empty files, unknown types and duplicate content."""
     if not data:
@@ -85,6 +94,7 @@ def add_upload(
                 uploaded_at=now,
                 forced_type=forced_type,
                 status=lifecycle.target(lifecycle.UPLOAD),
+                priority=priority,
                 version=1,
                 updated_at=now,
             )

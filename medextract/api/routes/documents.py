@@ -14,7 +14,7 @@ from medextract.api.files import read_upload
 from medextract.api.params import decode_cursor, document_type, encode_cursor, moment, start_of
 from medextract.api.schemas import DocumentList, DocumentOut, DocumentSummaryOut, UploadBatch, UploadItem
 from medextract.errors import PermissionDenied, StoreError
-from medextract.services import audit, documents, queue, upload
+from medextract.services import audit, documents, jobs, queue, upload
 from medextract.views import UploadOutcome
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
@@ -55,7 +55,10 @@ def upload_documents(
         if too_large is not None:
             outcome = UploadOutcome(None, None, False, too_large.message, too_large.reason)
         else:
-            outcome = upload.intake(ctx, name, data, uploader=user, forced_type=doc_type)
+            # A batch sent by machine waits behind what clerks upload in the app.
+            outcome = upload.intake(
+                ctx, name, data, uploader=user, forced_type=doc_type, priority=jobs.PRIORITY_BULK
+            )
         results.append(UploadItem.of(name, outcome))
     if any(r.status == "accepted" for r in results):
         worker.wake_background_worker(ctx)

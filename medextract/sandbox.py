@@ -1,0 +1,288 @@
+"""Run the engine on one document in a child process with a time and memory budget.
+
+A hostile or broken file must never hold a worker for minutes, fill the server's memory, or take
+the process that claimed it down with it (when that process is the web app, every clerk's
+session). So the engine never runs in the worker's own process: a :class:`Sandbox` keeps one
+child process (``python -m medextract.sandbox``) that reads documents one at a time. The child
+limits its own address space (``RLIMIT_AS``, inherited by tesseract and poppler), and the parent
+kills it when a document takes longer than its budget, or when it is asked to stop (its lease was
+lost, the worker is shutting down). A killed child is replaced for the next document. The child
+also dies with the thread that started it (``PR_SET_PDEATHSIG``), so a killed worker leaves no
+orphan reading on.
+
+The child encodes the page images too, so the parent receives exactly what is stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+DOC_TIMEOUT_ENV = "MEDEXTRACT_DOC_TIMEOUT"
+DEFAULT_DOC_TIMEOUT = 180.0
+DOC_MEMORY_ENV = "MEDEXTRACT_DOC_MEMORY_MB"
+DEFAULT_DOC_MEMORY_MB = 3072
+POLL_SECONDS = 0.1
+START_TIMEOUT = 60.0  # importing the engine (OpenCV, pandas) on a busy machine
+
+# Failure kinds (the metrics' label, the log's word)
+TIMEOUT = "timeout"
+MEMORY = "memory"
+CRASHED = "crashed"
+ENGINE = "engine"  # the engine's own error, with a message meant for a clerk
+UNEXPECTED = "unexpected"
+
+
+def _env_positive(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The most one document may take: seconds of wall time and megabytes of address space."""
+
+    seconds: float
+    memory_mb: int
+
+    @classmethod
+    def from_env(cls) -> Budget:
+        """MEDEXTRACT_DOC_TIMEOUT (default 180 s) and MEDEXTRACT_DOC_MEMORY_MB (default 3072)."""
+        return cls(
+            seconds=_env_positive(DOC_TIMEOUT_ENV, DEFAULT_DOC_TIMEOUT),
+            memory_mb=int(_env_positive(DOC_MEMORY_ENV, DEFAULT_DOC_MEMORY_MB)),
+        )
+
+
+class ExtractionFailed(Exception):
+    """The document could not be read; ``message`` is for a clerk, ``kind`` for the metrics."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+
+
+class Cancelled(Exception):
+    """The caller asked the sandbox to stop this document (lease lost, shutting down)."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the child returns for one document: the stored output and the engine's stage times."""
+
+    output: Any  # medextract.services.jobs.EngineOutput
+    stage_seconds: dict[str, float]
+
+
+class Sandbox:
+    """One child process that extracts documents one at a time; not thread-safe (one per slot).
+
+    ``engine`` is ``module:function`` (default: the engine with the limits from the environment).
+    """
+
+    def __init__(self, engine: str | None = None, budget: Budget | None = None) -> None:
+        self.engine = engine or ""
+        self.budget = budget or Budget.from_env()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._send: Connection | None = None
+        self._recv: Connection | None = None
+
+    def read(
+        self, content: bytes, *, doc_type: str, filename: str, cancel: threading.Event | None = None
+    ) -> Reading:
+        """Extract one document; ExtractionFailed when it cannot, Cancelled when ``cancel`` is set."""
+        self._start()
+        assert self._send is not None and self._recv is not None
+        try:
+            self._send.send((content, doc_type, filename))
+        except OSError:
+            return self._died()
+        deadline = time.monotonic() + self.budget.seconds
+        while True:
+            if cancel is not None and cancel.is_set():
+                self.close()
+                raise Cancelled
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.close()
+                raise ExtractionFailed(
+                    f"Reading this document took longer than {self.budget.seconds:g} s and was stopped"
+                    " (a very large or damaged file?). Check the file, then extract it again.",
+                    TIMEOUT,
+                )
+            try:
+                if not self._recv.poll(min(POLL_SECONDS, remaining)):
+                    continue
+                reply = self._recv.recv()
+            except (EOFError, OSError):
+                return self._died()
+            return self._answer(reply)
+
+    def _answer(self, reply: tuple[Any, ...]) -> Reading:
+        status = reply[0]
+        if status == "ok":
+            return Reading(reply[1], reply[2])
+        if status == MEMORY:
+            raise ExtractionFailed(self._memory_message(), MEMORY)
+        raise ExtractionFailed(reply[1], status)
+
+    def _died(self) -> Reading:
+        """The child ended mid-document: out of memory (killed by the kernel or an abort) or a crash."""
+        process = self._process
+        code = process.wait(5) if process is not None else None
+        self.close()
+        if code in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS):
+            raise ExtractionFailed(self._memory_message(), MEMORY)
+        raise ExtractionFailed(
+            f"The engine stopped unexpectedly while reading this document (exit {code}).", CRASHED
+        )
+
+    def _memory_message(self) -> str:
+        return (
+            f"Reading this document needed more than {self.budget.memory_mb} MB of memory and was"
+            " stopped (too many or too large pages?). Check the file, then extract it again."
+        )
+
+    def start(self) -> None:
+        """Start the child now (importing the engine takes a second or two), not at the first document."""
+        self._start()
+
+    def _start(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            return
+        self.close()
+        request_read, request_write = os.pipe()
+        reply_read, reply_write = os.pipe()
+        command = [
+            sys.executable,
+            "-m",
+            "medextract.sandbox",
+            str(request_read),
+            str(reply_write),
+            str(os.getpid()),
+            str(self.budget.memory_mb),
+            self.engine,
+        ]
+        try:
+            # Its own process group: a kill reaches the tesseract or poppler it is waiting for too.
+            self._process = subprocess.Popen(
+                command,
+                pass_fds=(request_read, reply_write),
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        finally:
+            os.close(request_read)
+            os.close(reply_write)
+        self._send = Connection(request_write, readable=False)
+        self._recv = Connection(reply_read, writable=False)
+        # The child says "ready" once the engine is imported: its start is not the document's time.
+        if not self._recv.poll(START_TIMEOUT):
+            self.close()
+            raise ExtractionFailed("The engine did not start in time; the worker will try again.", CRASHED)
+        try:
+            ready = self._recv.recv()
+        except (EOFError, OSError):
+            ready = ("error", "the engine could not start")
+        if ready[0] != "ready":
+            self.close()
+            raise ExtractionFailed(f"The engine could not start: {ready[1]}", CRASHED)
+
+    def close(self) -> None:
+        """Kill the child (if any); the next document starts a new one."""
+        for connection in (self._send, self._recv):
+            if connection is not None:
+                connection.close()
+        self._send = self._recv = None
+        if self._process is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+            self._process = None
+
+
+# ---- the child: python -m medextract.sandbox REQUEST_FD REPLY_FD PARENT_PID MEMORY_MB [ENGINE] ----
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: SIGKILL this process when the thread that started it ends (its worker was killed)."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name and sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(libc_name, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl: nobody waits for us
+        os._exit(1)
+
+
+def _limit_memory(megabytes: int) -> None:
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _load_engine(spec: str) -> tuple[Callable[..., Any], tuple[type[BaseException], ...]]:
+    from medextract import worker
+
+    if spec:
+        return worker.load_engine(spec), worker._default_engine_errors()
+    return worker._default_extract(), worker._default_engine_errors()
+
+
+def _serve(requests: Connection, replies: Connection, spec: str) -> None:
+    from medextract.worker import to_output
+
+    try:
+        extract_fn, engine_errors = _load_engine(spec)
+    except Exception as exc:
+        replies.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
+    replies.send(("ready",))
+    while True:
+        try:
+            content, doc_type, filename = requests.recv()
+        except (EOFError, OSError):
+            return  # the parent closed the pipe: done
+        try:
+            result = extract_fn(content, doc_type=doc_type, filename=filename)
+            output = to_output(result)
+            reply: tuple[Any, ...] = ("ok", output, dict(getattr(result, "stage_seconds", None) or {}))
+        except MemoryError:
+            reply = (MEMORY,)
+        except engine_errors as exc:
+            reply = (ENGINE, str(exc) or type(exc).__name__)
+        except Exception as exc:  # a bug or a broken file: one document fails, the child goes on
+            reply = (UNEXPECTED, f"Unexpected error: {type(exc).__name__}: {exc}")
+        del content
+        replies.send(reply)
+
+
+def main(argv: list[str]) -> int:
+    request_fd, reply_fd, parent, memory_mb = (int(value) for value in argv[:4])
+    spec = argv[4] if len(argv) > 4 else ""
+    _die_with_parent(parent)
+    # The engine's own output never reaches the protocol: stdout is the parent's log.
+    _limit_memory(memory_mb)
+    requests = Connection(request_fd, writable=False)
+    replies = Connection(reply_fd, readable=False)
+    _serve(requests, replies, spec)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
