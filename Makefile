@@ -6,7 +6,7 @@ PORT ?= 8501
 API_HOST ?= 127.0.0.1
 API_PORT ?= 8000
 
-.PHONY: run api test setup setup-test system system-test lint bench clean
+.PHONY: run api worker test setup setup-test system system-test lint bench clean
 
 run: setup
 	-$(BIN)/python -m medextract ensure-admin
@@ -16,6 +16,13 @@ run: setup
 # otherwise); OpenAPI docs at http://localhost:8000/docs. Tokens: python -m medextract create-token.
 api: setup
 	$(BIN)/python -m medextract.api --host $(API_HOST) --port $(API_PORT)
+
+# Extraction workers for a deployment, on the database `make run` uses (DATABASE_URL): on PostgreSQL
+# procrastinate workers (run it on as many machines as needed), on SQLite the documents table.
+# One document per core at a time (WORKERS=N to change), each read in its own sandboxed process.
+# `make run` and `make api` already run such a pool themselves unless MEDEXTRACT_BACKGROUND_WORKER=0.
+worker: setup
+	$(BIN)/python -m medextract.worker $(if $(WORKERS),--concurrency $(WORKERS))
 
 test: setup-test
 	$(BIN)/python -m pytest

@@ -33,7 +33,7 @@ from typing import Any
 DOC_TIMEOUT_ENV = "MEDEXTRACT_DOC_TIMEOUT"
 DEFAULT_DOC_TIMEOUT = 180.0
 DOC_MEMORY_ENV = "MEDEXTRACT_DOC_MEMORY_MB"
-DEFAULT_DOC_MEMORY_MB = 3072
+DEFAULT_DOC_MEMORY_MB = 2048
 POLL_SECONDS = 0.1
 START_TIMEOUT = 60.0  # importing the engine (OpenCV, pandas) on a busy machine
 
@@ -63,7 +63,7 @@ class Budget:
 
     @classmethod
     def from_env(cls) -> Budget:
-        """MEDEXTRACT_DOC_TIMEOUT (default 180 s) and MEDEXTRACT_DOC_MEMORY_MB (default 3072)."""
+        """MEDEXTRACT_DOC_TIMEOUT (default 180 s) and MEDEXTRACT_DOC_MEMORY_MB (default 2048)."""
         return cls(
             seconds=_env_positive(DOC_TIMEOUT_ENV, DEFAULT_DOC_TIMEOUT),
             memory_mb=int(_env_positive(DOC_MEMORY_ENV, DEFAULT_DOC_MEMORY_MB)),

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from medextract import lifecycle, metrics, sandbox
+from medextract import config, lifecycle, metrics, sandbox
 from medextract.sandbox import Cancelled, ExtractionFailed, Reading, Sandbox
 from medextract.services import jobs
 from medextract.services.context import Context
@@ -509,7 +509,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m medextract.worker", description="Extract queued documents until stopped."
     )
-    parser.add_argument("--database", help="database URL (default: DATABASE_URL, else the data dir)")
+    parser.add_argument(
+        "--database", help="database URL (default: as the app finds it: secrets, DATABASE_URL, the data dir)"
+    )
     parser.add_argument(
         "--concurrency",
         type=int,
@@ -528,7 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.engine:
         load_engine(args.engine)  # a wrong name fails here, not in every sandbox
-    ctx = Context.open(args.database)
+    ctx = Context.open(config.database_url(args.database))  # as the app and the API find it
     slots = args.concurrency if args.concurrency > 0 else default_slots()
     queue_kind = args.queue
     if queue_kind == "auto":
