@@ -102,9 +102,14 @@ def sync_url() -> None:
     st.session_state[URL_DOC] = current
 
 
+def review_next() -> None:
+    """The Review next button: the next document, chosen and claimed at the click."""
+    open_doc(queue.claim_next(ctx(), user=user()))
+
+
 def _open_next(done: str) -> None:
-    """Move on to the oldest waiting document, or back to the picker when the queue is empty."""
-    next_id = queue.next_for_review(ctx(), user=user())
+    """Move on to the oldest waiting document (claimed at once), or back to the picker."""
+    next_id = queue.claim_next(ctx(), user=user())
     open_doc(next_id)
     tail = f" Opened document #{next_id}." if next_id is not None else " Nothing else is waiting."
     notify("success", done + tail)

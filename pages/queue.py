@@ -22,7 +22,7 @@ for column, status in zip(st.columns(len(lifecycle.STATUSES)), lifecycle.STATUSE
     column.metric(lifecycle.status_label(status), counts.get(status, 0))
 
 if st.button("Review next", key="queue_review_next", type="primary", icon=":material/play_arrow:"):
-    next_id = queue.next_for_review(ctx, user=user)
+    next_id = queue.claim_next(ctx, user=user)  # chosen and claimed at the click, in one transaction
     if next_id is None:
         st.info("Nothing is waiting for review.")
     else:

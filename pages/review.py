@@ -35,8 +35,7 @@ def picker() -> None:
         "Review next",
         key="review_next",
         type="primary",
-        on_click=actions.open_doc,
-        args=(next_id,),
+        on_click=actions.review_next,  # chooses and claims at the click, not when drawn
         disabled=next_id is None,
     )
     labels = {d.id: f"#{d.id} {d.filename} ({lifecycle.status_label(d.status)})" for d in waiting}

@@ -6,14 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
 from medextract.models import Document, FieldExtraction
+from medextract.services.audit import write_event
 from medextract.services.claims import claimable, live_claim
 from medextract.services.context import Actor, Context, authorize
+from medextract.services.documents import change_marks
 from medextract.views import DocumentSummary
+
+CLAIM_ATTEMPTS = 20  # documents claim_next tries when others keep taking the oldest first
 
 
 def documents(
@@ -124,5 +128,49 @@ def next_for_review(ctx: Context, *, user: Actor) -> int | None:
         for query in (own, free):
             found = session.execute(query.order_by(*order).limit(1)).scalar()
             if found is not None:
+                return int(found)
+    return None
+
+
+def claim_next(ctx: Context, *, user: Actor) -> int | None:
+    """Pick the document ``user`` should review next and claim it, in one write transaction.
+
+    The "Review next" button's service: the choice is made at the click, not when the page was
+    drawn, and two reviewers clicking together never get the same document. The user's own
+    unfinished review comes first (its claim refreshed); else the oldest "extracted" document or
+    "in_review" one nobody holds. The claim is ``review.start_review``'s (audited "claim").
+    None when nothing is waiting.
+    """
+    order = (Document.uploaded_at, Document.id)
+    now = ctx.now()
+    with ctx.write.begin() as session:
+        name = authorize(session, user, lifecycle.CLAIM)
+        own = select(Document.id).where(Document.status == lifecycle.IN_REVIEW, Document.claimed_by == name)
+        found = session.execute(own.order_by(*order).limit(1)).scalar()
+        if found is not None:
+            session.execute(update(Document).where(Document.id == found).values(claimed_at=now))
+            return int(found)
+        for _ in range(CLAIM_ATTEMPTS):
+            found = session.execute(
+                select(Document.id).where(claimable(ctx)).order_by(*order).limit(1)
+            ).scalar()
+            if found is None:
+                return None
+            # On PostgreSQL a reviewer who claimed it first makes this UPDATE wait, then match no
+            # row (its WHERE is checked again); SQLite runs one writer at a time.
+            taken = session.execute(
+                update(Document)
+                .where(Document.id == found, claimable(ctx))
+                .values(
+                    status=lifecycle.target(lifecycle.CLAIM),
+                    claimed_by=name,
+                    claimed_at=now,
+                    review_started_at=func.coalesce(Document.review_started_at, now),
+                    **change_marks(ctx),
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if taken.rowcount == 1:
+                write_event(ctx, session, name, "claim", int(found), "")
                 return int(found)
     return None
