@@ -154,13 +154,15 @@ def save_draft(doc_id: int) -> None:
 
 def verify_and_next(doc_id: int) -> None:
     """Verify the form's values, then open the next waiting document."""
+    fields = documents.get(ctx(), doc_id, user=user()).fields
     try:
         result = review.verify(
             ctx(),
             doc_id,
-            _values(doc_id),
+            ui_state.form_values(doc_id, fields, st.session_state),
             user=user(),
             expected_version=st.session_state[VERSIONS][doc_id],
+            confirmed=confirmed(doc_id, [name for name, f in fields.items() if f.needs_review]),
         )
     except StoreError as exc:
         _refused(exc)

@@ -93,11 +93,14 @@ def form(doc: Any, states: dict[str, str]) -> None:
     if css:
         st.html(css)
     if not doc.fields:
-        st.info("The engine did not recognise this document's type, so it has no fields.")
+        st.info(
+            "The engine did not recognise this document's type, so it has no fields. Choose its "
+            "type below: it is read again as that type, then it can be checked and verified."
+        )
     if can_edit:
         buttons(doc)
     if can_edit or doc.status == lifecycle.FAILED:
-        retype(doc)
+        retype(doc, expanded=not doc.fields)
     if lifecycle.can(lifecycle.REOPEN, doc.status) and actions.may(lifecycle.REOPEN):
         reopen_box(doc)
     if actions.may(lifecycle.HISTORY):
@@ -131,6 +134,17 @@ def buttons(doc: Any) -> None:
             on_click=actions.reload_latest,
             args=(doc.id,),
         )
+    if doc.fields:  # a document of no known type has nothing to save or verify yet
+        save_and_verify(doc)
+    with st.expander("Reject document", key=f"review_reject_box_{doc.id}"):
+        st.text_input(
+            "Reason", key=f"review_reject_reason_{doc.id}", placeholder="e.g. not a medical document"
+        )
+        st.button("Reject", key=f"review_reject_{doc.id}", on_click=actions.reject, args=(doc.id,))
+
+
+def save_and_verify(doc: Any) -> None:
+    """Save draft and Verify & next, side by side."""
     save, verify = st.columns(2)
     save.button(
         "Save draft",
@@ -147,16 +161,13 @@ def buttons(doc: Any) -> None:
         type="primary",
         width="stretch",
     )
-    with st.expander("Reject document", key=f"review_reject_box_{doc.id}"):
-        st.text_input(
-            "Reason", key=f"review_reject_reason_{doc.id}", placeholder="e.g. not a medical document"
-        )
-        st.button("Reject", key=f"review_reject_{doc.id}", on_click=actions.reject, args=(doc.id,))
 
 
-def retype(doc: Any) -> None:
-    """Extract the document again, as a chosen type, when the engine got the type wrong."""
-    with st.expander("Wrong document type? Extract again"):
+def retype(doc: Any, *, expanded: bool = False) -> None:
+    """Extract the document again, as a chosen type, when the engine got the type wrong (open at
+    once for a document of no known type: choosing one is the only way on)."""
+    title = "Choose the document's type" if expanded else "Wrong document type? Extract again"
+    with st.expander(title, expanded=expanded):
         st.selectbox(
             "Type",
             ui_state.type_choices(),

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from app import ui_state
+from extraction import ExtractionResult
 from medextract.services import documents, review, upload
-from tests.app_support import PRESCRIPTION, app, fake_extract, open_context, seed, texts
+from tests.app_support import PRESCRIPTION, app, fake_extract, open_context, page_png, seed, texts
 from tests.test_store_support import TEAM, add_people
 
 REVIEW = "pages/review.py"
@@ -264,3 +265,32 @@ def test_a_link_to_a_missing_document_says_so(ctx: Any) -> None:
     at.run()
     assert "Document #999 does not exist." in texts(at)
     assert "doc" not in at.query_params
+
+
+def test_verify_waits_until_every_flagged_field_is_checked(ctx: Any) -> None:
+    [doc_id] = seed(ctx, extract_fn=fake_extract(flagged={"refills": "blurred", "medicines": "faint"}))
+    at = open_review(doc_id)
+    field(at, doc_id, "medicines").input("Amoxicillin 250 mg").run()  # corrected
+    at.button(key=f"review_verify_{doc_id}").click().run()
+    assert documents.get(ctx, doc_id, user="uma").status == "in_review"
+    beside_fields = [e.value for e in at.error if "check it against the page" in e.value]
+    assert beside_fields == [ui_state.escape_markdown(review.UNCHECKED)]  # under refills only
+    assert "confirm it or correct it" in texts(at)
+    at.checkbox(key=ui_state.confirm_key(doc_id, "refills")).check().run()
+    at.button(key=f"review_verify_{doc_id}").click().run()
+    doc = documents.get(ctx, doc_id, user="uma")
+    assert doc.status == "verified" and doc.fields["medicines"].value == "Amoxicillin 250 mg"
+
+
+def test_an_unknown_document_offers_its_type_instead_of_verify(ctx: Any) -> None:
+    def unknown(source: Any, **_: Any) -> ExtractionResult:
+        return ExtractionResult("unknown", 0.2, 1, 200, {}, page_png(1))
+
+    [doc_id] = seed(ctx, extract_fn=unknown)
+    at = open_review(doc_id)
+    assert not [b for b in at.button if b.key in (f"review_verify_{doc_id}", f"review_save_{doc_id}")]
+    assert [b for b in at.button if b.key == f"review_reject_{doc_id}"]
+    assert "Choose its type below" in texts(at)
+    at.selectbox(key=f"review_retype_{doc_id}").select("prescription").run()
+    at.button(key=f"review_extract_again_{doc_id}").click().run()
+    assert documents.get(ctx, doc_id, user="uma").status == "queued"

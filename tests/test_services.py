@@ -40,16 +40,16 @@ def count(ctx: Context, query) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_a_duplicate_names_another_users_file_only_to_a_supervisor(ctx: Context) -> None:
-    first = upload.intake(ctx, "smith-john-hiv-test.pdf", b"%PDF-1.4 same bytes", uploader="uma")
-    other = upload.intake(ctx, "mine.pdf", b"%PDF-1.4 same bytes", uploader="vic")
+    first = upload.intake(ctx, "smith-john-hiv-test.png", b"\x89PNG\r\n\x1a\n same bytes", uploader="uma")
+    other = upload.intake(ctx, "mine.png", b"\x89PNG\r\n\x1a\n same bytes", uploader="vic")
     assert (other.accepted, other.reason, other.duplicate_of) == (False, "duplicate", None)
     assert "smith" not in other.message and str(first.document_id) not in other.message
     assert (
         other.message
-        == "mine.pdf: duplicate. The same file was already uploaded by someone else; nothing was stored."
+        == "mine.png: duplicate. The same file was already uploaded by someone else; nothing was stored."
     )
-    boss = upload.intake(ctx, "again.pdf", b"%PDF-1.4 same bytes", uploader="sue")
-    assert boss.duplicate_of == first.document_id and "smith-john-hiv-test.pdf" in boss.message
+    boss = upload.intake(ctx, "again.pdf", b"\x89PNG\r\n\x1a\n same bytes", uploader="sue")
+    assert boss.duplicate_of == first.document_id and "smith-john-hiv-test.png" in boss.message
 
 
 def test_upload_then_duplicate_is_refused_and_nothing_stored(ctx: Context) -> None:
@@ -119,7 +119,12 @@ def test_status_flow_from_upload_to_verified(ctx: Context, clock: FakeClock) -> 
     assert queue.next_for_review(ctx, user="uma") == doc_id and queue.next_for_review(ctx, user="vic") is None
 
     clock.advance(minutes=2)
-    result = review.verify(ctx, doc_id, {"refills": "3"}, user="uma", expected_version=started.version)
+    # Both flagged fields must be checked: refills is corrected, medicines still as the engine read it.
+    refused = review.verify(ctx, doc_id, {"refills": "3"}, user="uma", expected_version=started.version)
+    assert not refused.ok and list(refused.errors) == ["medicines"]
+    result = review.verify(
+        ctx, doc_id, {"refills": "3"}, user="uma", expected_version=started.version, confirmed=["medicines"]
+    )
     assert result.ok and result.version == started.version + 1, result
     done = documents.get(ctx, doc_id, user="uma")
     assert (done.status, done.verified_by, done.verified_at, done.claimed_by) == (
@@ -197,6 +202,48 @@ def test_verify_refuses_invalid_values_and_writes_nothing(ctx: Context) -> None:
     assert count(ctx, select(func.count(Edit.id))) == 2
     again = review.verify(ctx, doc_id, {}, user="uma", expected_version=fixed.version)
     assert not again.ok and "verified" in again.message
+
+
+def test_every_flagged_field_is_confirmed_or_corrected_before_verify(ctx: Context) -> None:
+    doc_id = extracted_doc(ctx, flagged=["refills", "medicines", "patient_name"])
+    version = review.start_review(ctx, doc_id, user="uma").version
+    # A draft that corrects a flagged field counts as corrected at verify time.
+    saved = review.save_draft(
+        ctx, doc_id, {"patient_name": "Jane Smith"}, user="uma", expected_version=version
+    )
+
+    refused = review.verify(
+        ctx, doc_id, {}, user="uma", expected_version=saved.version, confirmed=["medicines"]
+    )
+    assert not refused.ok and set(refused.errors) == {"refills"}
+    assert "flagged" in refused.errors["refills"] and "confirm it or correct it" in refused.message
+    # Typing back exactly what the engine read is no correction; a confirmation of another field
+    # or of a field that is not flagged changes nothing either.
+    again = review.verify(
+        ctx,
+        doc_id,
+        {"refills": " 2 "},
+        user="uma",
+        expected_version=saved.version,
+        confirmed=["medicines", "prescriber"],
+    )
+    assert set(again.errors) == {"refills"} and documents.get(ctx, doc_id, user="uma").status == "in_review"
+
+    done = review.verify(
+        ctx, doc_id, {}, user="uma", expected_version=saved.version, confirmed=["medicines", "refills"]
+    )
+    assert done.ok, done
+    [event] = [e for e in audit.history(ctx, doc_id, user="sue") if e.action == "verify"]
+    assert "medicines" in event.text and "refills" in event.text
+
+
+def test_an_unknown_document_cannot_be_verified_until_its_type_is_chosen(ctx: Context) -> None:
+    doc_id = extracted_doc(ctx, doc_type="unknown", values={})
+    version = documents.get(ctx, doc_id, user="uma").version
+    refused = review.verify(ctx, doc_id, {}, user="uma", expected_version=version)
+    assert not refused.ok and "Choose the right type" in refused.message
+    review.reextract(ctx, doc_id, doc_type="prescription", user="uma")
+    assert documents.get(ctx, doc_id, user="uma").status == "queued"
 
 
 def test_two_sessions_verifying_one_document_exactly_one_wins(ctx: Context) -> None:

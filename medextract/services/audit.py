@@ -25,10 +25,11 @@ DESCRIBED = {  # the detail keys a history line shows per action, in order
     "upload": ("filename", "size"),
     lifecycle.EXTRACTED: ("doc_type", "pages", "fields"),  # the worker's event is named by its status
     "extraction_failed": ("error",),
-    "verify": ("changed",),
+    "verify": ("changed", "confirmed"),
     "reject": ("reason",),
     "reopen": ("reason", "was_verified_by"),
     "take_over": ("from",),
+    "release": ("by",),
     "reextract": ("doc_type",),
     "export": ("doc_type", "records", "provenance"),
 }

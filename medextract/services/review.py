@@ -9,7 +9,7 @@ invalid value, someone else's claim) come back as a ``SaveResult`` with ``ok`` F
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from medextract import lifecycle
 from medextract.errors import PermissionDenied, StoreError
-from medextract.models import Document, DraftValue, Edit, VerifiedValue
+from medextract.models import Document, DraftValue, Edit, FieldExtraction, VerifiedValue
 from medextract.services.audit import write_event
 from medextract.services.claims import claim_notice, claim_refusal, claimable, live_claim
 from medextract.services.context import Actor, Context, authorize
@@ -145,11 +145,22 @@ def save_draft(
 
 
 def verify(
-    ctx: Context, doc_id: int, values: Mapping[str, str], *, user: Actor, expected_version: int
+    ctx: Context,
+    doc_id: int,
+    values: Mapping[str, str],
+    *,
+    user: Actor,
+    expected_version: int,
+    confirmed: Collection[str] = (),
 ) -> SaveResult:
-    """Record the final values in one transaction; refused while any field is invalid.
+    """Record the final values in one transaction; refused while any field is invalid or any
+    field the engine flagged is unchecked.
 
     ``values`` may hold only the fields the clerk changed: the rest keep their current value.
+    ``confirmed`` names the flagged fields the person checked against the page and found right;
+    every other flagged field must have been corrected (its final value differs from what the
+    engine read). A document whose type has no fields ("unknown") is refused: choose its type
+    and extract it again first.
     """
     with ctx.write.begin() as session:
         name = authorize(session, user, lifecycle.VERIFY)
@@ -169,9 +180,13 @@ def verify(
         current = current_values(session, doc)
         submitted = {field: _clean(value) for field, value in values.items()}
         final = {field: submitted.get(field, current.get(field, "")) for field in names}
-        errors = _validate(ctx, doc.doc_type or "", final)
+        unchecked = _unchecked_flags(session, doc_id, final, confirmed)
+        errors = {**unchecked, **_validate(ctx, doc.doc_type or "", final)}
         if errors:
-            return SaveResult(False, doc.version, errors, "Correct the marked fields before verifying.")
+            message = "Correct the marked fields before verifying."
+            if set(errors) <= set(unchecked):
+                message = "Check every flagged field before verifying: confirm it or correct it."
+            return SaveResult(False, doc.version, errors, message)
         now = ctx.now()
         if not _bump(
             ctx,
@@ -189,7 +204,8 @@ def verify(
         _record_changes(session, doc_id, current, changed, name, now)
         session.execute(delete(VerifiedValue).where(VerifiedValue.document_id == doc_id))
         session.add_all(VerifiedValue(document_id=doc_id, field=field, value=v) for field, v in final.items())
-        write_event(ctx, session, name, "verify", doc_id, {"changed": sorted(changed)})
+        checked = sorted(set(confirmed) & set(names))
+        write_event(ctx, session, name, "verify", doc_id, {"changed": sorted(changed), "confirmed": checked})
     return SaveResult(True, expected_version + 1, {}, "Verified.")
 
 
@@ -373,6 +389,25 @@ def _check_editable(
             False, doc.version, unknown, "Some values are for fields this document does not have."
         )
     return None
+
+
+UNCHECKED = "The engine flagged this field: check it against the page, then confirm or correct it."
+
+
+def _unchecked_flags(
+    session: Session, doc_id: int, final: Mapping[str, str], confirmed: Collection[str]
+) -> dict[str, str]:
+    """The flagged fields that were neither confirmed nor corrected, each with why it refuses."""
+    flagged = session.execute(
+        select(FieldExtraction.field, FieldExtraction.value).where(
+            FieldExtraction.document_id == doc_id, FieldExtraction.needs_review.is_(True)
+        )
+    ).all()
+    return {
+        field: UNCHECKED
+        for field, engine_value in flagged
+        if field in final and field not in confirmed and final[field] == _clean(engine_value)
+    }
 
 
 def _validate(ctx: Context, doc_type: str, values: Mapping[str, str]) -> dict[str, str]:
