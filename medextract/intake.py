@@ -13,14 +13,24 @@ characters removed, and the name is never used as a filesystem path.
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import tempfile
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 MAX_UPLOAD_MB_ENV = "MEDEXTRACT_MAX_UPLOAD_MB"
 DEFAULT_MAX_UPLOAD_MB = 50  # the same as .streamlit/config.toml server.maxUploadSize
 MAX_NAME_CHARS = 255
+PDFINFO_SECONDS = 10.0  # pdfinfo reads a sound PDF's header in milliseconds
+DEFAULT_MAX_PAGES = 50  # the engine's defaults (extraction.options), read here without importing it
+DEFAULT_MAX_PAGE_PIXELS = 60_000_000
+# Images with 16- or 32-bit samples: the engine scales their levels in float64 (8 bytes a pixel,
+# twice over) where an 8-bit scan takes one byte; such an image gets 1/WIDE_COST of the pixel limit.
+WIDE_MODES = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I", "F"})
+WIDE_COST = 16
 
 # First bytes of the formats the engine reads; a PDF may have a little whitespace before "%PDF".
 SIGNATURES = (b"%PDF", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
@@ -31,7 +41,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 class Refusal:
     """Why a file is refused before it is stored; ``message`` names the file and the problem."""
 
-    reason: str  # "empty", "too_large", "not_a_document"
+    reason: str  # "empty", "too_large", "not_a_document", "unreadable"
     message: str
 
 
@@ -78,7 +88,96 @@ def check_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> Ref
             f"{name} is not a PDF, PNG, JPEG or TIFF (whatever its name says); nothing was stored. "
             "Scan or save the document in one of those formats.",
         )
+    return structure_refusal(name, data)
+
+
+def structure_refusal(name: str, data: bytes) -> Refusal | None:
+    """A PDF that does not parse, or an image whose header breaks a limit; None when fine.
+
+    Still cheap: a PDF is read by ``pdfinfo`` (poppler, no page rendered, a few milliseconds); an
+    image's header gives its size and sample depth without decoding a pixel. Random bytes behind a
+    "%PDF" header are refused here instead of being stored for ever; a decompression bomb or a
+    16-bit image too large to convert safely never reaches the worker's memory.
+    """
+    if data.lstrip()[:4] == b"%PDF":
+        return _pdf_refusal(name, data)
+    return _image_refusal(name, data)
+
+
+def _pdf_refusal(name: str, data: bytes) -> Refusal | None:
+    from extraction import poppler
+    from extraction.errors import ExtractionError, MissingDependencyError, ToolTimeoutError
+
+    with tempfile.TemporaryDirectory(prefix="medextract-intake-") as folder:
+        path = Path(folder) / "upload.pdf"
+        path.write_bytes(data)
+        try:
+            info = poppler.read_pdf_info(path, timeout=PDFINFO_SECONDS)
+        except ExtractionError as exc:
+            if isinstance(exc, MissingDependencyError | ToolTimeoutError):
+                return None  # the worker says so with the document kept; not the file's fault
+            return Refusal("unreadable", f"{name}: {exc} Nothing was stored.")
+    if info.pages < 1:
+        return Refusal("unreadable", f"{name}: this PDF has no pages. Nothing was stored.")
+    limit = max_pages()
+    if info.pages > limit:
+        return Refusal(
+            "too_large",
+            f"{name} has {info.pages} pages; the limit is {limit}. Nothing was stored: split it "
+            "into smaller files (one patient or prescription per file).",
+        )
     return None
+
+
+def _image_refusal(name: str, data: bytes) -> Refusal | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
+            width, height, mode = image.width, image.height, image.mode
+            frames = getattr(image, "n_frames", 1)
+    except Image.DecompressionBombError:
+        return Refusal("too_large", f"{name} is too large an image to open safely. Nothing was stored.")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None  # a damaged image costs nothing to keep: the worker fails it with its message
+    pixels, limit = width * height, max_page_pixels()
+    if frames > max_pages():
+        return Refusal(
+            "too_large", f"{name} has {frames} pages; the limit is {max_pages()}. Nothing was stored."
+        )
+    if pixels > limit:
+        return Refusal(
+            "too_large",
+            f"{name} is {width}x{height} pixels, more than the limit of {limit:,}. Nothing was stored: "
+            "scan it at a lower resolution (300 dpi is plenty).",
+        )
+    if mode in WIDE_MODES and pixels > limit // WIDE_COST:
+        return Refusal(
+            "too_large",
+            f"{name} is a {width}x{height} image with 16 or 32 bits per sample, which takes "
+            f"{WIDE_COST} times the memory of an ordinary scan. Nothing was stored: save it as an "
+            "8-bit image (any scanner or image program can), or at a lower resolution.",
+        )
+    return None
+
+
+def max_pages() -> int:
+    """The page limit the worker applies (env MEDEXTRACT_MAX_PAGES, default the engine's)."""
+    return _env_limit("MEDEXTRACT_MAX_PAGES", DEFAULT_MAX_PAGES)
+
+
+def max_page_pixels() -> int:
+    """The pixel limit per page the worker applies (env MEDEXTRACT_MAX_PAGE_PIXELS)."""
+    return _env_limit("MEDEXTRACT_MAX_PAGE_PIXELS", DEFAULT_MAX_PAGE_PIXELS)
+
+
+def _env_limit(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        return default
+    return value if value > 0 else default
 
 
 def size_refusal(name: str, size: int, *, max_bytes: int | None = None) -> Refusal | None:

@@ -52,6 +52,17 @@ def _truncated_pdf(_: Path) -> bytes:
     return data[: len(data) // 2]
 
 
+def deep_png(width: int, height: int) -> bytes:
+    """A 16-bit grayscale PNG (a few KB): the engine would scale it in float64, 17 bytes a pixel."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("I;16", (width, height), 40000).save(out, format="PNG")
+    return out.getvalue()
+
+
 def _truncated_png(_: Path) -> bytes:
     return GOOD_PNG[: len(GOOD_PNG) // 2]
 
@@ -69,18 +80,20 @@ CASES = {
         "refused",
         r"3\.0 MB; the limit is 2\.0 MB",
     ),
-    "truncated pdf": Case("cut.pdf", _truncated_pdf, "failed", "damaged or incomplete"),
-    "garbage after %PDF": Case("junk.pdf", lambda _: b"%PDF-1.7\n" + os.urandom(2000), "failed", "damaged"),
+    # A PDF must parse before it is stored (pdfinfo at upload): these never take a row or a worker.
+    "truncated pdf": Case("cut.pdf", _truncated_pdf, "refused", "damaged or incomplete"),
+    "garbage after %PDF": Case("junk.pdf", lambda _: b"%PDF-1.7\n" + os.urandom(2000), "refused", "damaged"),
     "password-protected pdf": Case(
-        "locked.pdf", lambda tmp: encrypt_pdf(tmp, "user-secret"), "failed", "password-protected"
+        "locked.pdf", lambda tmp: encrypt_pdf(tmp, "user-secret"), "refused", "password-protected"
     ),
-    "zero-page pdf": Case("nothing.pdf", lambda _: zero_page_pdf(), "failed", "no pages"),
+    "zero-page pdf": Case("nothing.pdf", lambda _: zero_page_pdf(), "refused", "no pages"),
     "hundreds of pages": Case(
-        "book.pdf", lambda _: pdf_bytes(300, (60, 80)), "failed", "300 pages; the limit is 50"
+        "book.pdf", lambda _: pdf_bytes(300, (60, 80)), "refused", "300 pages; the limit is 50"
     ),
     "decompression bomb": Case(
-        "bomb.png", lambda _: huge_blank_png(20_000, 20_000), "failed", r"20000x20000 pixels|too large"
+        "bomb.png", lambda _: huge_blank_png(20_000, 20_000), "refused", r"20000x20000 pixels|too large"
     ),
+    "16-bit image": Case("deep.png", lambda _: deep_png(3000, 2000), "refused", "16 or 32 bits per sample"),
     "truncated png": Case("half.png", _truncated_png, "failed", "damaged or incomplete"),
 }
 
@@ -219,10 +232,10 @@ def test_the_page_limit_comes_from_the_environment_at_extraction_time(
 ) -> None:
     monkeypatch.setenv("MEDEXTRACT_MAX_PAGES", "2")
     [outcome] = run_batch(ctx, [("three.pdf", pdf_bytes(3, (60, 80)))])
-    assert "3 pages; the limit is 2" in (documents.get(ctx, outcome.document_id, user="uma").error or "")
+    assert not outcome.accepted and "3 pages; the limit is 2" in outcome.message  # refused at upload
     monkeypatch.setenv("MEDEXTRACT_MAX_PAGE_PIXELS", "1000")
     [outcome] = run_batch(ctx, [("wide.png", _unique_png("wide", 3))])
-    assert "limit of 1,000" in (documents.get(ctx, outcome.document_id, user="uma").error or "")
+    assert not outcome.accepted and "limit of 1,000" in outcome.message
 
 
 @pytest.mark.parametrize("tool", ["tesseract", "poppler"])

@@ -62,6 +62,7 @@ REFUSALS = {
     "empty": (422, "empty_file"),
     "too_large": (413, "file_too_large"),
     "not_a_document": (415, "not_a_document"),
+    "unreadable": (422, "unreadable_document"),
     "unknown_type": (422, "unknown_document_type"),
 }
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "request_too_large"}
