@@ -32,6 +32,8 @@ LABEL_CACHE_SIZE = 50_000
 # apart from its value.
 WIDE_GAP_HEIGHTS = 0.9
 WIDE_GAP_SPACES = 1.8
+# Marks OCR makes of dust in such a gap: no separator a form prints ("/", "&" and "-" are).
+GAP_SPECKS = "§~`'‘’•°*^¨"
 # Marks a speck beside a label's colon is read as (":." ":,"): not part of what is printed.
 SPECKS = ".,'`"
 
@@ -227,12 +229,16 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
 
 
 def _abbreviation_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
-    """The index of a word ending in a full stop that closes a known label of three letters or
-    more, among a line's first three words, with words after it."""
+    """The index of a word ending in a full stop that closes a known label (of three letters
+    or more, or a two-letter abbreviation the vocabulary has as such: "Pt."), among a line's
+    first three words, with words after it."""
     for index, word in enumerate(words[: min(3, len(words) - 1)]):
         if word.text.endswith(".") and not word.text.endswith(".."):
             head = _text(words[: index + 1]).rstrip(".")
-            if sum(ch.isalpha() for ch in head) >= 3 and whole_phrase_score(head, vocabulary) >= 0.95:
+            letters = sum(ch.isalpha() for ch in head)
+            score = whole_phrase_score(head, vocabulary)
+            # Two letters ("Pt.") only when the form's vocabulary has the abbreviation itself.
+            if (letters >= 3 and score >= 0.95) or (letters == 2 and score == 1.0):
                 return index
             return None
     return None
@@ -241,15 +247,17 @@ def _abbreviation_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) ->
 def _wide_gap_index(words: tuple[Word, ...]) -> int | None:
     """The index of the first word after a gap far wider than the line's spaces between words
     (a label and its value set apart), among the first MAX_KEY_WORDS words."""
-    if len(words) < 2:
+    # A speck read in the gap ("FULL NAME § Jessica") is part of the gap, not a word.
+    solid = [(i, w) for i, w in enumerate(words) if w.text.strip(GAP_SPECKS)]
+    if len(solid) < 2:
         return None
-    gaps = [b.box[0] - a.box[2] for a, b in itertools.pairwise(words)]
-    height = statistics.median(w.height for w in words)
+    gaps = [b.box[0] - a.box[2] for (_, a), (_, b) in itertools.pairwise(solid)]
+    height = statistics.median(w.height for _, w in solid)
     for index, gap in enumerate(gaps[:MAX_KEY_WORDS], start=1):
         others = gaps[: index - 1] + gaps[index:]
         usual = statistics.median(others) if others else 0.0
         if gap >= WIDE_GAP_HEIGHTS * height and gap >= WIDE_GAP_SPACES * usual:
-            return index
+            return solid[index - 1][0] + 1
     return None
 
 

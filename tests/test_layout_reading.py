@@ -268,3 +268,24 @@ def test_a_long_question_is_a_label_and_never_part_of_an_answer() -> None:
     )
     view = page_view(PATIENT, page[0])
     assert "Have you been hospitalised in the last year" in [k.text for k in view.keys]
+
+
+def test_a_speck_in_the_gap_between_a_label_and_its_value_is_no_word() -> None:
+    page = parse_layout(
+        """
+        220 400 Demographics
+        220 688 FULL NAME  §   Jessica Medina
+        220 763 BIRTH DATE     June 23 1941
+        220 1567 Insurance / Billing
+        220 1753 INSURER     Lakeside Medical Group
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["patient_name"].value == "Jessica Medina"
+    assert fields["insurance_company"].value == "Lakeside Medical Group"
+
+
+def test_rx_pad_labels_pt_and_for_name_the_patient() -> None:
+    for label in ("Pt. Mary Jordan", "For: Mary Jordan"):
+        page = parse_layout(f"270 643 {label}\n268 712 Address: 12 Oak St, Albany, NY")
+        assert extract_fields(PRESCRIPTION, page, 0.8)["patient_name"].value == "Mary Jordan", label
