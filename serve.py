@@ -8,5 +8,10 @@ a reload keeps a person signed in. ``streamlit run streamlit_app.py`` still work
 import streamlit as st
 
 from app.web_routes import ROUTES
+from medextract.privacy import secure_process
+
+# Before anything is written: every file this server (and its extraction worker, and tesseract)
+# creates is private to its user, and temporary files go to a 0700 folder removed at exit.
+secure_process()
 
 app = st.App("streamlit_app.py", routes=ROUTES)

@@ -16,6 +16,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 
+from medextract.privacy import private_dir, private_file
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Execution option set on the engine used for writes; read by the SQLite "begin" hook below.
@@ -31,7 +33,7 @@ def resolve_url(url: str | None = None) -> str:
     url = url or os.environ.get("DATABASE_URL") or None
     if url is None:
         data_dir = Path(os.environ.get("MEDEXTRACT_DATA_DIR") or "data").expanduser().resolve()
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)  # 0700: patient data, readable by the service's user only
         return f"sqlite:///{data_dir / 'medextract.db'}"
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -46,6 +48,8 @@ def create_db_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # 0600 before SQLite opens it; its -wal and -shm files take the database file's mode.
+        private_file(Path(parsed.database))
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     _install_sqlite_hooks(engine)
     return engine

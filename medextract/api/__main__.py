@@ -19,6 +19,7 @@ import uvicorn
 from medextract import config
 from medextract.api.app import create_app
 from medextract.api.middleware import configure_logging
+from medextract.privacy import secure_process
 from medextract.services.context import Context
 
 
@@ -31,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--database-url", help="the database (default: as the app finds it)")
     parser.add_argument("--no-worker", action="store_true", help="leave extraction to a separate worker")
     args = parser.parse_args(argv)
+    secure_process()  # umask 077 and a private temporary folder: page images and OCR text stay ours
     configure_logging()
     try:
         url = config.database_url(args.database_url)
