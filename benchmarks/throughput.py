@@ -1,0 +1,159 @@
+"""Documents and pages per minute with 1 and 2 workers, side by side, on the same documents.
+
+Generates ``--documents`` documents of mixed damage (``docgen.generate_set``: the familiar
+layouts under every damage profile) once, then for each worker count queues all of them in a new
+SQLite database and lets a pool of that many slots extract them: each slot claims under a lease
+and reads in its own sandboxed engine process, exactly as ``make run`` and ``make worker`` do.
+The engines are started before the clock starts (their start is a worker's, not a document's).
+Prints a table, the seconds per page of each stage, and a paper model of the machines needed for
+100,000 pages a day.
+
+Usage: ``python -m benchmarks.throughput [--documents 60] [--seed 7] [--workers 1,2]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from benchmarks.corpus import generated_documents
+from medextract import lifecycle, metrics, worker
+from medextract.models import Document
+from medextract.sandbox import Sandbox
+from medextract.services import accounts, upload
+from medextract.services.context import CLI, Context
+from medextract.services.jobs import PRIORITY_BULK
+
+PAGES_PER_DAY = 100_000
+
+
+def stage_totals() -> dict[str, tuple[float, float]]:
+    """(sum, count) of the seconds-per-page histogram per stage, so far in this process."""
+    totals: dict[str, list[float]] = {}
+    for family in metrics.REGISTRY.collect():
+        if family.name != "medextract_stage_seconds_per_page":
+            continue
+        for sample in family.samples:
+            stage = sample.labels.get("stage", "")
+            if sample.name.endswith("_sum"):
+                totals.setdefault(stage, [0.0, 0.0])[0] = sample.value
+            elif sample.name.endswith("_count"):
+                totals.setdefault(stage, [0.0, 0.0])[1] = sample.value
+    return {stage: (values[0], values[1]) for stage, values in totals.items()}
+
+
+def run_pool(paths: Sequence[Path], workers: int, folder: Path) -> dict[str, float]:
+    """Queue every file in a new database, extract them with ``workers`` slots; the figures."""
+    ctx = Context.open(f"sqlite:///{folder / f'throughput_{workers}.db'}")
+    accounts.create_account(ctx, "bench", role="clerk", by=CLI)
+    for path in paths:
+        outcome = upload.add_upload(
+            ctx, path.name, path.read_bytes(), uploader="bench", priority=PRIORITY_BULK
+        )
+        assert outcome.accepted, outcome.message
+    sandboxes = [Sandbox() for _ in range(workers)]
+    for box in sandboxes:
+        box.start()
+    spare = list(sandboxes)
+    before = stage_totals()
+    started = time.perf_counter()
+    pool = worker.Pool(ctx, slots=workers, make=spare.pop).start()
+    while _waiting(ctx) > 0:
+        time.sleep(0.1)
+    seconds = time.perf_counter() - started
+    pool.shutdown(timeout=30)
+    with ctx.read() as session:
+        rows = dict(session.execute(select(Document.status, func.count()).group_by(Document.status)).all())
+        pages = session.execute(select(func.coalesce(func.sum(Document.pages), 0))).scalar_one()
+    after = stage_totals()
+    ctx.close()
+    stages = {
+        stage: (total - before.get(stage, (0.0, 0.0))[0]) / max(count - before.get(stage, (0.0, 0.0))[1], 1)
+        for stage, (total, count) in after.items()
+    }
+    done = rows.get(lifecycle.EXTRACTED, 0)
+    return {
+        "seconds": seconds,
+        "documents": float(len(paths)),
+        "extracted": float(done),
+        "failed": float(rows.get(lifecycle.FAILED, 0)),
+        "pages": float(pages),
+        "docs_per_minute": len(paths) * 60 / seconds,
+        "pages_per_minute": pages * 60 / seconds,
+        **{f"stage:{stage}": value for stage, value in stages.items()},
+    }
+
+
+def _waiting(ctx: Context) -> int:
+    with ctx.read() as session:
+        query = select(func.count()).where(Document.status.in_(lifecycle.WAITING_FOR_ENGINE))
+        return int(session.execute(query).scalar_one())
+
+
+def report(results: dict[int, dict[str, float]]) -> str:
+    counts = sorted(results)
+    lines = [
+        "| workers | documents | pages | failed | seconds | documents/min | pages/min | s/page | speed-up |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    base = results[counts[0]]["pages_per_minute"]
+    for n in counts:
+        r = results[n]
+        lines.append(
+            f"| {n} | {r['documents']:.0f} | {r['pages']:.0f} | {r['failed']:.0f} | {r['seconds']:.1f} |"
+            f" {r['docs_per_minute']:.1f} | {r['pages_per_minute']:.1f} | {60 / r['pages_per_minute']:.2f} |"
+            f" {r['pages_per_minute'] / base:.2f}x |"
+        )
+    stages = sorted({key for r in results.values() for key in r if key.startswith("stage:")})
+    lines += ["", "Seconds per page per stage (mean over documents):", ""]
+    lines.append("| stage | " + " | ".join(f"{n} worker(s)" for n in counts) + " |")
+    lines.append("|---|" + "---|" * len(counts))
+    for key in stages:
+        lines.append(f"| {key[6:]} | " + " | ".join(f"{results[n].get(key, 0.0):.3f}" for n in counts) + " |")
+    best = results[counts[-1]]
+    core_seconds = 60 / best["pages_per_minute"] * counts[-1]
+    per_machine_day = best["pages_per_minute"] * 60 * 24
+    per_machine_shift = best["pages_per_minute"] * 60 * 8
+    lines += [
+        "",
+        f"Paper model for {PAGES_PER_DAY:,} pages a day, at {best['pages_per_minute']:.1f} pages/min per"
+        f" {counts[-1]}-core machine ({core_seconds:.2f} core-seconds per page):",
+        f"- around the clock: {per_machine_day:,.0f} pages per machine per day ->"
+        f" {math.ceil(PAGES_PER_DAY / per_machine_day)} machine(s),"
+        f" {math.ceil(PAGES_PER_DAY / per_machine_day * 1.5)} with 50 % headroom for peaks",
+        f"- within an 8-hour working day: {per_machine_shift:,.0f} pages per machine ->"
+        f" {math.ceil(PAGES_PER_DAY / per_machine_shift)} machine(s),"
+        f" {math.ceil(PAGES_PER_DAY / per_machine_shift * 1.5)} with 50 % headroom",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.throughput", description=__doc__)
+    parser.add_argument("--documents", type=int, default=60, help="generated documents (default 60)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", default="1,2", help="worker counts to compare (default 1,2)")
+    args = parser.parse_args(argv)
+    folder = Path(tempfile.mkdtemp(prefix="medextract-throughput-"))
+    documents = generated_documents(args.documents, args.seed, folder)
+    paths = [doc.path for doc in documents]
+    print(
+        f"{len(paths)} generated documents ({', '.join(sorted({d.source for d in documents}))})", flush=True
+    )
+    results = {}
+    for workers in (int(n) for n in args.workers.split(",")):
+        results[workers] = run_pool(paths, workers, folder)
+        print(f"{workers} worker(s): {results[workers]['seconds']:.1f} s", flush=True)
+    print()
+    print(report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
