@@ -11,7 +11,8 @@ person (``user=`` / ``by=`` / ``uploader=``) by name:
 - ``audit``: record, audit_log, history
 - ``accounts``: get_account, list_accounts, active_admins, create_account, set_role, set_active,
   deactivate, set_password, verify_password, is_locked, authenticate
-- ``jobs`` (the worker's side): claim_next, save_extraction, fail_extraction, requeue_stuck
+- ``jobs`` (the worker's side): claim_next under a lease, renew_lease, save_extraction,
+  fail_extraction, release
 
 Every operation loads the acting account afresh and checks it is active and that its role may
 perform the action (``medextract.lifecycle``), raising ``PermissionDenied`` otherwise; the rules
