@@ -7,6 +7,7 @@ form widgets become a record) is unit-tested without a browser or an AppTest run
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -24,6 +25,7 @@ Box = tuple[int, int, int, int]
 # defuses Streamlit's own syntax (:red[...], :material/icon:, $latex$) in OCR text.
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 _WHITESPACE = re.compile(r"\s+")
+_HIDDEN = frozenset({"Cf", "Cc", "Co", "Cs", "Cn", "Zl", "Zp"})  # format, control, unassigned, separators
 
 
 class FieldLike(Protocol):
@@ -51,13 +53,24 @@ class DocumentLike(Protocol):
 # --- text ---------------------------------------------------------------------------------------
 
 
+def plain_text(text: object) -> str:
+    """Document text (a file name, an OCR value) as it may be shown anywhere, even where Streamlit
+    renders no markdown (select options, tables, plain text): invisible formatting characters are
+    dropped. Bidirectional controls (U+202E turns "scan_\u202egnp.fdp.png" into what reads as a
+    .png) and zero-width characters (Unicode category Cf), and control characters but line breaks
+    and tabs, never reach the screen.
+    """
+    return "".join(c for c in str(text) if c in "\n\t" or unicodedata.category(c) not in _HIDDEN)
+
+
 def escape_markdown(text: object) -> str:
     """Text that Streamlit's markdown shows literally: no links, styles, HTML, icons or layout.
 
-    Whitespace runs (newlines, indentation) become one space, so OCR text cannot start a list,
-    a heading or a code block either.
+    The one function every markdown element (titles, captions, notices, labels, help tooltips)
+    passes document text through. Whitespace runs (newlines, indentation) become one space, so
+    OCR text cannot start a list, a heading or a code block either; ``plain_text`` first.
     """
-    flat = _WHITESPACE.sub(" ", str(text)).strip()
+    flat = _WHITESPACE.sub(" ", plain_text(text)).strip()
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
@@ -166,7 +179,7 @@ def queue_rows(docs: Iterable[Any]) -> list[dict[str, Any]]:
     return [
         {
             "id": d.id,
-            "file": d.filename,
+            "file": plain_text(d.filename),
             "status": lifecycle.status_label(d.status),
             "type": doc_type_label(d.doc_type),
             "pages": d.pages,
@@ -174,7 +187,7 @@ def queue_rows(docs: Iterable[Any]) -> list[dict[str, Any]]:
             "uploaded": d.uploaded_at,
             "uploader": d.uploader,
             "claimed by": d.claimed_by or "",
-            "error": d.error or "",
+            "error": plain_text(d.error or ""),
         }
         for d in docs
     ]

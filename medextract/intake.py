@@ -65,7 +65,10 @@ def display_name(filename: str | None) -> str:
     """
     text = unicodedata.normalize("NFC", filename or "")
     base = re.split(r"[/\\]", text)[-1]
-    base = _CONTROL.sub("", base).strip()
+    # Control and invisible formatting characters go: a bidirectional override (U+202E) makes
+    # "scan_\u202egnp.fdp.png" read as a .png; zero-width ones make two names look alike.
+    base = "".join(c for c in _CONTROL.sub("", base) if unicodedata.category(c) not in ("Cf", "Zl", "Zp"))
+    base = base.strip()
     if base in ("", ".", ".."):
         base = "unnamed"
     return base[:MAX_NAME_CHARS]

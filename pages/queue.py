@@ -68,7 +68,10 @@ else:
     chosen = pick.selectbox(
         "Document",
         [d.id for d in docs],
-        format_func={d.id: f"#{d.id} {d.filename} ({lifecycle.status_label(d.status)})" for d in docs}.get,
+        format_func={
+            d.id: f"#{d.id} {ui_state.plain_text(d.filename)} ({lifecycle.status_label(d.status)})"
+            for d in docs
+        }.get,
         key="queue_pick",
     )
     chosen_doc = next(d for d in docs if d.id == chosen)

@@ -38,7 +38,10 @@ def picker() -> None:
         on_click=actions.review_next,  # chooses and claims at the click, not when drawn
         disabled=next_id is None,
     )
-    labels = {d.id: f"#{d.id} {d.filename} ({lifecycle.status_label(d.status)})" for d in waiting}
+    labels = {
+        d.id: f"#{d.id} {ui_state.plain_text(d.filename)} ({lifecycle.status_label(d.status)})"
+        for d in waiting
+    }
     chosen = st.selectbox("Or open", list(labels), format_func=labels.get, key="review_pick")
     st.button("Open", key="review_open", on_click=actions.open_doc, args=(chosen,))
 

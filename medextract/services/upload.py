@@ -8,7 +8,6 @@ file leaves no row; extraction happens later, in the worker.
 from __future__ import annotations
 
 import hashlib
-from pathlib import PurePosixPath, PureWindowsPath
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -145,5 +144,4 @@ def _sees_every_upload(session: Session, uploader: Actor, name: str) -> bool:
 
 def _safe_filename(name: str) -> str:
     """Only the file's own name (browsers may send a path), cut to what the column holds."""
-    base = PureWindowsPath(PurePosixPath((name or "").replace("\x00", "")).name).name.strip()
-    return (base or "unnamed")[:MAX_FILENAME]
+    return display_name(name)[:MAX_FILENAME]  # also no control or bidirectional characters
