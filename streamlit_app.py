@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import ui_runtime, ui_session, ui_state
+from app import review_actions, ui_runtime, ui_session, ui_state
 from medextract import auth, lifecycle
 from medextract.errors import StoreError
 
@@ -71,6 +71,7 @@ else:
         st.caption(f"Signed in as {ui_state.escape_markdown(shown)}")
         st.caption(f"Role: {lifecycle.role_label(identity.role)}")
         if st.button("Log out", key="logout", icon=":material/logout:"):
+            review_actions.leave_open_document()  # its claim is released, what was typed kept
             ui_runtime.log_out()
 ui_session.sync_cookie(identity is not None and identity.role is not None)
 try:

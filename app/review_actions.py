@@ -83,8 +83,50 @@ def confirmed(doc_id: int, names: Any) -> list[str]:
 
 
 def open_doc(doc_id: int | None) -> None:
-    """Open another document (None: the picker)."""
+    """Open another document (None: the picker), leaving the open one first."""
+    current = st.session_state.get(ui_runtime.REVIEW_DOC)
+    if current is not None and current != doc_id:
+        leave(current, "other_document" if doc_id is not None else "close")
     st.session_state[ui_runtime.REVIEW_DOC] = doc_id
+
+
+def leave(doc_id: int, reason: str) -> None:
+    """Leave a document: keep what was typed as a draft, give up this user's claim on it (so the
+    next clerk need not wait for it to expire), and forget its form."""
+    try:
+        doc = documents.get(ctx(), doc_id, user=user())
+    except LookupError:
+        return
+    if doc.status == lifecycle.IN_REVIEW and doc.claimed_by == user():
+        values = ui_state.form_values(doc_id, doc.fields, st.session_state)
+        changed = {name: values[name] for name in ui_state.changed_fields(doc.fields, values)}
+        version = st.session_state[VERSIONS].get(doc_id)
+        try:
+            if changed and version is not None:
+                review.save_draft(ctx(), doc_id, changed, user=user(), expected_version=version)
+            review.release(ctx(), doc_id, user=user(), reason=reason)
+        except StoreError as exc:
+            _refused(exc)
+    forget(doc_id, doc.fields)
+
+
+def forget(doc_id: int, names: Any) -> None:
+    """Drop a document's form from the session: the next visit loads what is stored then."""
+    for name in names:
+        st.session_state.pop(ui_state.field_key(doc_id, name), None)
+        st.session_state.pop(ui_state.confirm_key(doc_id, name), None)
+    for store in (VERSIONS, ERRORS):
+        st.session_state[store].pop(doc_id, None)
+    st.session_state[STALE].discard(doc_id)
+    st.session_state[READ_ONLY].discard(doc_id)
+
+
+def leave_open_document() -> None:
+    """Logging out: leave the document open on the Review page, if any."""
+    current = st.session_state.get(ui_runtime.REVIEW_DOC)
+    if current is not None:
+        init_state()
+        leave(current, "logout")
 
 
 def sync_url() -> None:

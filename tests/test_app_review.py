@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from app import ui_state
 from extraction import ExtractionResult
@@ -294,3 +295,44 @@ def test_an_unknown_document_offers_its_type_instead_of_verify(ctx: Any) -> None
     at.selectbox(key=f"review_retype_{doc_id}").select("prescription").run()
     at.button(key=f"review_extract_again_{doc_id}").click().run()
     assert documents.get(ctx, doc_id, user="uma").status == "queued"
+
+
+def test_close_keeps_what_was_typed_as_a_draft_and_releases_the_claim(ctx: Any) -> None:
+    first, second = seed(ctx, 2)
+    at = open_review(first)
+    field(at, first, "refills").input("4").run()
+    at.button(key="review_close").click().run()
+    doc = documents.get(ctx, first, user="uma")
+    assert (doc.status, doc.claimed_by, doc.fields["refills"].value) == ("in_review", None, "4")
+    # Review next no longer resumes it: the oldest waiting document is the first one again, for
+    # anyone; opening another document releases this one too.
+    at.query_params["doc"] = str(second)
+    at.run()
+    assert documents.get(ctx, second, user="uma").claimed_by == "clerk"
+    at.query_params["doc"] = str(first)
+    at.run()
+    assert documents.get(ctx, second, user="uma").claimed_by is None
+    assert documents.get(ctx, first, user="uma").claimed_by == "clerk"
+    assert field(at, first, "refills").value == "4"
+
+
+LEAVE_SCRIPT = """
+import streamlit as st
+from app import review_actions
+
+if st.button("Log out", key="logout"):
+    review_actions.leave_open_document()
+"""
+
+
+def test_logout_releases_the_open_document(ctx: Any) -> None:
+    [doc_id] = seed(ctx)
+    open_review(doc_id)
+    assert documents.get(ctx, doc_id, user="uma").claimed_by == "clerk"
+    at = AppTest.from_string(LEAVE_SCRIPT, default_timeout=30)  # the frame's Log out button does this
+    at.session_state["user"] = "clerk"
+    at.session_state["review_doc_id"] = doc_id
+    at.run()
+    at.button(key="logout").click().run()
+    assert not at.exception
+    assert documents.get(ctx, doc_id, user="uma").claimed_by is None

@@ -221,3 +221,18 @@ def test_a_supervisor_takes_over_a_document_a_clerk_holds_and_a_clerk_gets_no_bu
     assert documents.get(app_ctx, doc_id, user="sue").claimed_by == "sue"
     refills = sue.text_input(key=ui_state.field_key(doc_id, "refills"))
     assert not refills.disabled
+
+
+def test_release_gives_up_ones_own_claim_only_and_is_audited(ctx: Context) -> None:
+    doc_id = extracted(ctx)
+    held = review.start_review(ctx, doc_id, user="uma")
+    assert not review.release(ctx, doc_id, user="vic")  # not vic's to give up
+    assert documents.get(ctx, doc_id, user="uma").claimed_by == "uma"
+    assert review.release(ctx, doc_id, user="uma", reason="logout")
+    after = documents.get(ctx, doc_id, user="uma")
+    assert (after.status, after.claimed_by, after.version) == ("in_review", None, held.version + 1)
+    assert not review.release(ctx, doc_id, user="uma")  # nothing left to release
+    assert queue.next_for_review(ctx, user="vic") == doc_id  # anyone may open it at once
+    assert review.start_review(ctx, doc_id, user="vic").claimed_by == "vic"
+    [event] = [e for e in audit.history(ctx, doc_id, user="sue") if e.action == "release"]
+    assert (event.user, event.text) == ("uma", "reason: logout")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from medextract.services import accounts
+from medextract.services import accounts, documents
 from medextract.services.context import Context
 from tests.app_support import fake_extract, seed
 from tests.conftest import require
@@ -96,7 +96,7 @@ def wait_for_cookie(page: Any, name: str, *, present: bool = True) -> dict[str, 
 def test_a_reload_keeps_the_clerk_signed_in_on_the_linked_document_until_logout(
     app_url: str, page: Any, seeded: tuple[Path, list[int]]
 ) -> None:
-    _, (_, second) = seeded
+    data, (first, second) = seeded
     log_in(page, app_url)
     cookie = wait_for_cookie(page, "medextract_session")
     assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
@@ -112,18 +112,23 @@ def test_a_reload_keeps_the_clerk_signed_in_on_the_linked_document_until_logout(
     assert page.get_by_role("button", name="Log in", exact=True).count() == 0
     assert f"doc={second}" in page.url
 
-    # Close takes the document out of the URL; Review next writes the one it opens (this clerk's
-    # own claim first).
+    # Close releases the claim and takes the document out of the URL; Review next opens the
+    # oldest waiting document and writes it into the URL.
     page.get_by_role("button", name="Close", exact=True).click()
     page.get_by_role("button", name="Review next").wait_for()
     page.wait_for_function("!location.search.includes('doc=')")
     page.get_by_role("button", name="Review next").click()
-    page.get_by_text(f"Review #{second}").wait_for()
-    page.wait_for_function(f"location.search.includes('doc={second}')")
+    page.get_by_text(f"Review #{first}").wait_for()
+    page.wait_for_function(f"location.search.includes('doc={first}')")
 
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("button", name="Log in", exact=True).wait_for()
     wait_for_cookie(page, "medextract_session", present=False)
+    ctx = Context.open(f"sqlite:///{data / 'medextract.db'}")
+    try:  # logout released the clerk's claim on the document that was open
+        assert [documents.get(ctx, d, user=USER).claimed_by for d in (first, second)] == [None, None]
+    finally:
+        ctx.close()
     page.goto(f"{app_url}/review?doc={second}")
     page.get_by_role("button", name="Log in", exact=True).wait_for()
     assert page.get_by_text(f"Review #{second}").count() == 0

@@ -29,7 +29,7 @@ DESCRIBED = {  # the detail keys a history line shows per action, in order
     "reject": ("reason",),
     "reopen": ("reason", "was_verified_by"),
     "take_over": ("from",),
-    "release": ("by",),
+    "release": ("reason",),
     "reextract": ("doc_type",),
     "export": ("doc_type", "records", "provenance"),
 }

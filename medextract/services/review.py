@@ -107,6 +107,28 @@ def take_over(ctx: Context, doc_id: int, *, user: Actor) -> DocumentView:
         return view(ctx, session, doc)
 
 
+def release(ctx: Context, doc_id: int, *, user: Actor, reason: str = "close") -> bool:
+    """Give up ``user``'s own claim on a document in review (Close, another document, logout).
+
+    The document stays "in_review" with its drafts, unclaimed, so anyone may open it at once
+    instead of waiting for the claim to expire. Audited "release" {"reason": ...}; the version
+    moves on like any change of who holds it. False (nothing written) when ``user`` holds no
+    claim on it.
+    """
+    with ctx.write.begin() as session:
+        name = authorize(session, user, lifecycle.CLAIM)
+        released = session.execute(
+            update(Document)
+            .where(Document.id == doc_id, Document.status == lifecycle.IN_REVIEW, Document.claimed_by == name)
+            .values(claimed_by=None, claimed_at=None, **change_marks(ctx))
+            .execution_options(synchronize_session=False)
+        )
+        if released.rowcount != 1:
+            return False
+        write_event(ctx, session, name, "release", doc_id, {"reason": str(reason)[:40]})
+        return True
+
+
 def save_draft(
     ctx: Context, doc_id: int, values: Mapping[str, str], *, user: Actor, expected_version: int
 ) -> SaveResult:
