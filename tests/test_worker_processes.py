@@ -201,3 +201,55 @@ def test_a_killed_workers_document_is_taken_by_the_other_after_its_lease_and_not
     assert engine_calls(tmp_path)[hashlib.sha256(slow).hexdigest()] == 2  # begun by each worker
     assert_no_half_records(ctx)
     ctx.close()
+
+
+@pytest.mark.postgres
+def test_queuing_a_document_defers_one_job_at_its_priority_in_the_same_transaction(
+    postgres_base_url: str,
+) -> None:
+    from medextract.services import jobs, review
+    from tests.pg import create_database
+
+    ctx = Context.open(create_database(postgres_base_url, f"j_{uuid.uuid4().hex[:12]}"))
+    add_people(ctx, CAST)
+    clerk = upload.add_upload(ctx, "clerk.png", _unique_png("prio", 1), uploader="uma").document_id
+    bulk = upload.add_upload(
+        ctx, "bulk.png", _unique_png("prio", 2), uploader="uma", priority=jobs.PRIORITY_BULK
+    ).document_id
+
+    def waiting_jobs() -> list[tuple[Any, ...]]:
+        with ctx.engine.connect() as conn:
+            return list(
+                conn.exec_driver_sql(
+                    "SELECT args->>'document_id', priority, queueing_lock"
+                    " FROM procrastinate.procrastinate_jobs WHERE status = 'todo' ORDER BY priority DESC, id"
+                ).all()
+            )
+
+    assert waiting_jobs() == [
+        (str(clerk), jobs.PRIORITY_CLERK, f"document-{clerk}"),
+        (str(bulk), 0, f"document-{bulk}"),
+    ]
+    with ctx.engine.begin() as conn:  # a worker ran the bulk document's job
+        conn.exec_driver_sql(
+            "UPDATE procrastinate.procrastinate_jobs SET status = 'succeeded'"
+            f" WHERE queueing_lock = 'document-{bulk}'"
+        )
+    job = jobs.claim_document(ctx, bulk)
+    assert job is not None and jobs.fail_extraction(ctx, job, "broken")
+    review.reextract(ctx, bulk, doc_type=None, user="uma")  # queued again: a new job
+    review.reextract(ctx, clerk, doc_type=None, user="uma")  # still queued: its job is still waiting
+    assert [row[0] for row in waiting_jobs()] == [str(clerk), str(bulk)]
+
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned), ctx.engine.begin() as conn:  # a transaction rolled back defers nothing
+        conn.exec_driver_sql(
+            "UPDATE procrastinate.procrastinate_jobs SET status = 'failed'"
+            f" WHERE args->>'document_id' = '{bulk}'"
+        )
+        conn.exec_driver_sql(f"UPDATE documents SET status = 'queued' WHERE id = {bulk}")
+        raise Abandoned
+    assert [row[0] for row in waiting_jobs()] == [str(clerk), str(bulk)]
+    ctx.close()

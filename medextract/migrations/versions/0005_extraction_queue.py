@@ -55,6 +55,21 @@ $$
 """
 
 
+# procrastinate's functions and triggers name its tables unqualified: pin their search path, so they
+# work whoever calls them (our trigger, an operator's psql) and whatever that session's path is.
+PIN_SEARCH_PATH = f"""
+DO $$
+DECLARE f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = '{SCHEMA}' LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = {SCHEMA}, pg_catalog', f);
+    END LOOP;
+END
+$$
+"""
+
+
 def upgrade() -> None:
     op.add_column("documents", sa.Column("priority", sa.Integer(), nullable=False, server_default="0"))
     op.add_column("documents", sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
@@ -84,6 +99,7 @@ def _create_procrastinate() -> None:
         search_path = cursor.fetchone()[0]
         cursor.execute(f"SET LOCAL search_path TO {SCHEMA}")
         cursor.execute(SchemaManager.get_schema())  # no parameters: run as the release ships it
+        cursor.execute(PIN_SEARCH_PATH)
         cursor.execute("SELECT set_config('search_path', %s, true)", (search_path,))
         cursor.execute(ENQUEUE_FUNCTION)
         cursor.execute(
