@@ -7,6 +7,7 @@ a reload keeps a person signed in. ``streamlit run streamlit_app.py`` still work
 
 import streamlit as st
 
+from app import downloads
 from app.web_routes import ROUTES
 from medextract.privacy import secure_process
 
@@ -14,4 +15,6 @@ from medextract.privacy import secure_process
 # creates is private to its user, and temporary files go to a 0700 folder removed at exit.
 secure_process()
 
-app = st.App("streamlit_app.py", routes=ROUTES)
+# The export and page images are served only to the browser whose cookie signs someone in
+# (app.downloads), never from Streamlit's /media/ URLs that answer anyone holding them.
+app = st.App("streamlit_app.py", routes=[*ROUTES, *downloads.ROUTES])

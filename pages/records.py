@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
-from app import ui_runtime, ui_state
+from app import downloads, ui_runtime, ui_state
 from medextract import export
 from medextract.services import records as service
 
@@ -47,21 +45,18 @@ if records:
     )
 else:
     st.info("No verified records match these filters.")
-st.download_button(
+# A link to the app's own route, not st.download_button: Streamlit serves a download button's
+# data from a /media/ URL that works without the session's cookie. The route answers only the
+# browser signed in as a supervisor, builds the CSV then and audits it (app.downloads).
+st.link_button(
     "Download CSV",
-    data=export.records_to_csv(records, doc_type, provenance=provenance),
-    file_name=ui_state.export_file_name(doc_type, date.today()),
-    mime="text/csv",
-    key="records_download",
-    # Audited when clicked (this button renders on every rerun); the ids go into each doc's history.
-    on_click=service.log_export,
-    args=(ctx, records),
-    kwargs={
-        "user": me.username,
-        "doc_type": doc_type,
-        "provenance": provenance,
-        "filters": {"date_from": date_from or "", "date_to": date_to or "", "reviewer": reviewer},
-    },
+    downloads.export_url(
+        doc_type,
+        provenance=provenance,
+        date_from=date_from,
+        date_to=date_to,
+        reviewer=None if reviewer == ANYONE else reviewer,
+    ),
     type="primary",
     icon=":material/download:",
     disabled=not records,

@@ -65,9 +65,11 @@ def test_verified_records_are_listed_and_offered_as_csv(
     assert list(table["document_id"]) == verified
     assert "Ann Other" in set(table["patient_name"])
     assert not any(column.endswith("__engine_value") for column in table.columns)
-    button = at.get("download_button")[0]
-    assert "Download CSV" in str(button.proto.label)
-    assert csv_calls[-1] == {"ids": verified, "doc_type": "prescription", "provenance": False}
+    link = at.get("link_button")[0]
+    assert "Download CSV" in str(link.proto.label)
+    # The app's own route, bound to the signed-in browser (app.downloads): no /media/ URL, no data.
+    assert link.proto.url == "/_medextract/export.csv?type=prescription"
+    assert not at.get("download_button") and csv_calls == []
 
 
 def test_provenance_checkbox_adds_the_columns_to_table_and_csv(
@@ -77,7 +79,7 @@ def test_provenance_checkbox_adds_the_columns_to_table_and_csv(
     at.selectbox(key="records_type").select("prescription").run()
     at.checkbox(key="records_provenance").check().run()
     assert "patient_name__engine_value" in at.dataframe[0].value.columns
-    assert csv_calls[-1]["provenance"] is True
+    assert at.get("link_button")[0].proto.url == "/_medextract/export.csv?type=prescription&provenance=1"
 
 
 def test_reviewer_and_date_filters(ctx: Any, verified: list[int], csv_calls: list[dict[str, Any]]) -> None:
@@ -86,16 +88,19 @@ def test_reviewer_and_date_filters(ctx: Any, verified: list[int], csv_calls: lis
     assert at.selectbox(key="records_reviewer").options == ["Anyone", "ana", "bob"]
     at.selectbox(key="records_reviewer").select("bob").run()
     assert list(at.dataframe[0].value["document_id"]) == [verified[1]]
-    assert csv_calls[-1]["ids"] == [verified[1]]
+    assert at.get("link_button")[0].proto.url.endswith("&reviewer=bob")
     at.selectbox(key="records_reviewer").select("Anyone").run()
     past = date.today() - timedelta(days=30)
     at.date_input(key="records_dates").set_value((past, past + timedelta(days=1))).run()
     assert "No verified records match" in texts(at)
-    assert csv_calls[-1]["ids"] == []
+    assert (
+        f"&from={past.isoformat()}&to={(past + timedelta(days=1)).isoformat()}"
+        in at.get("link_button")[0].proto.url
+    )
 
 
 def test_no_records_of_a_type(ctx: Any, verified: list[int]) -> None:
     at = app(RECORDS)
     at.selectbox(key="records_type").select("patient_details").run()
     assert "No verified records match" in texts(at)
-    assert at.get("download_button")[0].proto.disabled
+    assert at.get("link_button")[0].proto.disabled

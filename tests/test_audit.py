@@ -265,9 +265,14 @@ def test_supervisors_see_the_history_and_can_reopen_clerks_cannot(app_ctx: Any) 
     assert "reopen" in sue.text[0].value and "dose looks wrong" in sue.text[0].value
 
 
-def test_the_records_pages_download_button_audits_the_export(
+def test_the_records_pages_download_link_audits_the_export_when_fetched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from app import downloads
+    from medextract.services import sessions
     from tests.app_support import app
 
     ctx = open_context(tmp_path, monkeypatch)
@@ -276,10 +281,12 @@ def test_the_records_pages_download_button_audits_the_export(
     assert review.verify(ctx, doc_id, {}, user="uma", expected_version=view.version).ok
     at = app("pages/records.py", user="sue", role="supervisor")
     at.selectbox(key="records_type").select("prescription").run()
-    assert not [
-        e for e in audit.audit_log(ctx, user=SYSTEM) if e.action == "export"
-    ]  # rendering is not exporting
-    at.get("download_button")[0].click().run()
+    assert not [e for e in audit.audit_log(ctx, user=SYSTEM) if e.action == "export"]  # shown, not exported
+    monkeypatch.setattr(downloads, "_context", lambda: ctx)
+    _, code = sessions.begin(ctx, user="sue")
+    token, _ = sessions.exchange(ctx, code)  # type: ignore[misc]
+    client = TestClient(Starlette(routes=downloads.ROUTES), cookies={sessions.COOKIE: token})
+    assert client.get(at.get("link_button")[0].proto.url).status_code == 200
     [export] = [e for e in audit.audit_log(ctx, user=SYSTEM) if e.action == "export"]
     assert export.user == "sue" and json.loads(export.detail)["document_ids"] == [doc_id]
     assert "export" in [h.action for h in audit.history(ctx, doc_id, user="sue")]

@@ -212,9 +212,11 @@ def test_upload_review_verify_export(
     page.get_by_role("option", name="Prescription").click()
     wait_for_rerun(page)
     page.get_by_text("1 verified record(s)").wait_for()
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download CSV").click()
-    download = download_info.value
+    # A link to the app's own route (app.downloads), answered only with this browser's session
+    # cookie; Streamlit's link button opens it in a new tab, which downloads the attachment.
+    with page.context.expect_page() as tab_info:
+        page.get_by_role("link", name="Download CSV").click()
+    download = tab_info.value.wait_for_event("download")
     assert download.suggested_filename.startswith("medextract-prescription-")
     text = Path(download.path()).read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
