@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from app import ui_runtime
-from medextract.services import documents, review
+from medextract.services import accounts, documents, review
+from medextract.services.context import CLI
 from tests.app_support import app, open_context, seed
 
 REVIEW = ui_runtime.REVIEW_PAGE
@@ -107,3 +108,45 @@ def test_names_stored_before_the_fix_are_shown_neutralised(ctx: Any) -> None:
     assert ui_state.plain_text(BIDI) == "scan_gnp.fdp.png"
     assert ui_state.escape_markdown(f"{BIDI}\u200b\u2066x\u2069") == "scan\\_gnp\\.fdp\\.pngx"
     assert ui_state.plain_text("line one\nline two\ttab") == "line one\nline two\ttab"
+
+
+PASSWORD = "correct horse battery"
+
+
+def demote(ctx: Any, username: str) -> None:
+    accounts.set_role(ctx, username, "clerk", by="boss")
+
+
+def deactivate(ctx: Any, username: str) -> None:
+    accounts.deactivate(ctx, username, by="boss")
+
+
+@pytest.mark.parametrize("change", [demote, deactivate])
+def test_an_admin_demoted_or_deactivated_with_the_users_page_open_cannot_promote_anyone(
+    ctx: Any, change: Any
+) -> None:
+    accounts.create_account(ctx, "boss", role="admin", password=PASSWORD, by=CLI)
+    accounts.create_account(ctx, "bob", role="clerk", password=PASSWORD, by=CLI)
+    at = app(ui_runtime.USERS_PAGE, role="admin", user="root")
+    at.selectbox(key="users_pick").set_value("bob").run()
+    change(ctx, "root")  # another administrator acts while root's page is still open
+    at.selectbox(key="users_role_bob").set_value("admin")
+    at.button(key="users_save_role").click().run()
+    assert accounts.get_account(ctx, "bob").role == "clerk"  # type: ignore[union-attr]
+    # The operation refused (its notice waits in the session); the page then stops at its guard.
+    notice = at.session_state["users_notice"]
+    assert notice[0] == "error" and ("Only an administrator" in notice[1] or "deactivated" in notice[1])
+    assert at.error and not at.get("dataframe")
+
+
+def test_a_supervisor_demoted_with_a_verified_record_open_cannot_reopen_it(ctx: Any) -> None:
+    [doc_id] = seed(ctx)
+    view = review.start_review(ctx, doc_id, user="uma")
+    assert review.verify(ctx, doc_id, {}, user="uma", expected_version=view.version).ok
+    accounts.create_account(ctx, "boss", role="admin", password=PASSWORD, by=CLI)
+    at = app(REVIEW, role="supervisor", user="sam", review_doc_id=doc_id)
+    at.text_input(key=f"review_reopen_reason_{doc_id}").input("dose looks wrong")
+    demote(ctx, "sam")  # the page still shows the supervisor's Reopen box
+    at.button(key=f"review_reopen_{doc_id}").click().run()
+    assert documents.get(ctx, doc_id, user="uma").status == "verified"
+    assert any("Only a supervisor or an administrator can reopen" in e.value for e in at.error)
