@@ -328,12 +328,28 @@ def _trim_border(word: Word, verticals: Sequence[Box]) -> Word:
     if len(word.text) < 2:
         return word
     glyph = (x1 - x0) / len(word.text)
-    middle = (y0 + y1) / 2
-    crossing = [r for r in verticals if r[1] <= middle <= r[3] and r[0] < x1 and r[2] > x0]
+    # A border runs past the word above and below; a letter's stroke read as a rule does not.
+    reach = 0.25 * (y1 - y0)
+    # A skewed line's box is wide and says little of where it passes by the word: upright only.
+    crossing = [
+        r
+        for r in verticals
+        if r[1] <= y0 - reach
+        and r[3] >= y1 + reach
+        and r[0] < x1
+        and r[2] > x0
+        and r[2] - r[0] <= 0.4 * (y1 - y0)
+    ]
     text, left, right = word.text, x0, x1
-    if text[0] in BORDER_GLYPHS and any(r[0] <= x0 + glyph / 2 for r in crossing):
+    # The glyph is the border's ink when the border covers a good part of its width.
+    covers = min(glyph / 3, 3)
+    if text[0] in BORDER_GLYPHS and any(r[0] <= x0 + glyph / 2 and r[2] - x0 >= covers for r in crossing):
         text, left = text[1:], round(x0 + glyph)
-    if len(text) > 1 and text[-1] in BORDER_GLYPHS and any(r[2] >= x1 - glyph / 2 for r in crossing):
+    if (
+        len(text) > 1
+        and text[-1] in BORDER_GLYPHS
+        and any(r[2] >= x1 - glyph / 2 and x1 - r[0] >= covers for r in crossing)
+    ):
         text, right = text[:-1], round(x1 - glyph)
     if text == word.text:
         return word

@@ -175,3 +175,21 @@ def test_an_immunity_asked_as_a_yes_no_question_is_taken_and_flagged() -> None:
     assert normalize(spec, ["Yes"]) == ("IMMUNE", "answered 'Yes', taken as IMMUNE")
     assert normalize(spec, ["N"])[0] == "NOT IMMUNE"
     assert normalize(spec, ["IMMUNE"]) == ("IMMUNE", None)
+
+
+# ---- border glyphs --------------------------------------------------------------------------
+
+
+def test_a_border_read_as_the_first_glyph_of_a_value_is_trimmed_and_the_value_doubted() -> None:
+    from extraction.structure import PageStructure, Rule, trim_borders
+
+    border = PageStructure(rules=(Rule((578, 600, 583, 720), "vertical"),))
+    # "[" read from the border: the border covers most of the first glyph's width.
+    trimmed = trim_borders([Word("[3263111918", 0.95, (577, 640, 797, 670))], border)
+    assert trimmed[0].text == "3263111918" and trimmed[0].confidence < 0.8
+    # A "1" standing one pixel clear of the border is the value's own.
+    kept = trim_borders([Word("12/10/2028", 0.95, (582, 640, 762, 670))], border)
+    assert kept[0].text == "12/10/2028" and kept[0].confidence == 0.95
+    # A letter's stroke read as a short rule, not running past the word, trims nothing.
+    stroke = PageStructure(rules=(Rule((580, 636, 584, 680), "vertical"),))
+    assert trim_borders([Word("13", 0.95, (580, 640, 614, 670))], stroke)[0].text == "13"
