@@ -26,24 +26,27 @@ def header(doc: Any) -> None:
         f"{ui_state.flagged_count(doc.fields.values())} field(s) to check",
     ]
     st.caption(ui_state.escape_markdown(" · ".join(facts)))
-    show_notice()
-    if actions.held_by_other(doc):
-        minutes = round(actions.ctx().claim_timeout.total_seconds() / 60)
-        st.warning(
-            ui_state.escape_markdown(
-                f"Read only: this document is {claim_notice(doc.claimed_by, doc.claimed_at)}. "
-                f"You can edit it when they finish, or once they have been idle for {minutes} minutes."
-            ),
-            icon=":material/lock:",
-        )
-        if actions.may(lifecycle.TAKE_OVER):
-            st.button(
-                "Take over", key=f"review_take_over_{doc.id}", on_click=actions.take_over, args=(doc.id,)
+    # Notices come and go inside a container that is always there: the elements after it keep
+    # their place, so Streamlit does not rebuild the form (which would lose the keyboard focus).
+    with st.container(key="review_notices"):
+        show_notice()
+        if actions.held_by_other(doc):
+            minutes = round(actions.ctx().claim_timeout.total_seconds() / 60)
+            st.warning(
+                ui_state.escape_markdown(
+                    f"Read only: this document is {claim_notice(doc.claimed_by, doc.claimed_at)}. "
+                    f"You can edit it when they finish, or once they have been idle for {minutes} minutes."
+                ),
+                icon=":material/lock:",
             )
-    if doc.status == lifecycle.REJECTED:
-        st.error(f"Rejected: {ui_state.escape_markdown(doc.reject_reason or '')}")
-    if doc.status == lifecycle.FAILED:
-        st.error(f"Extraction failed: {ui_state.escape_markdown(doc.error or '')}")
+            if actions.may(lifecycle.TAKE_OVER):
+                st.button(
+                    "Take over", key=f"review_take_over_{doc.id}", on_click=actions.take_over, args=(doc.id,)
+                )
+        if doc.status == lifecycle.REJECTED:
+            st.error(f"Rejected: {ui_state.escape_markdown(doc.reject_reason or '')}")
+        if doc.status == lifecycle.FAILED:
+            st.error(f"Extraction failed: {ui_state.escape_markdown(doc.error or '')}")
 
 
 def show_notice() -> None:
@@ -77,18 +80,10 @@ def form(doc: Any, states: dict[str, str]) -> None:
     can_edit = editable(doc)
     errors = st.session_state[actions.ERRORS].get(doc.id, {})
     for name, f in doc.fields.items():
-        key = ui_state.field_key(doc.id, name)
-        if ui_state.is_multiline(doc.doc_type, name, st.session_state.get(key, f.value)):
-            height = ui_state.text_area_height(f.value)  # the stored value: no jumping while typing
-            st.text_area(ui_state.field_label(f), key=key, disabled=not can_edit, height=height)
-        else:
-            st.text_input(ui_state.field_label(f), key=key, disabled=not can_edit)
-        state = states[name]
-        st.caption(ui_state.state_caption(f, state))
-        if can_edit and f.needs_review and state != ui_state.EDITED:
-            st.checkbox("Checked: the value is right", key=ui_state.confirm_key(doc.id, name))
-        if name in errors:
-            st.error(ui_state.escape_markdown(errors[name]), icon=":material/error:")
+        # One container per field: a message appearing under one field moves no other field's
+        # widgets to another place in the page, so none is rebuilt and the focus stays put.
+        with st.container(key=f"review_row_{doc.id}_{name}", gap="small"):
+            field_row(doc, f, states[name], errors.get(name), can_edit)
     css = ui_state.state_css((ui_state.field_key(doc.id, n), s) for n, s in states.items())
     if css:
         st.html(css)
@@ -105,6 +100,21 @@ def form(doc: Any, states: dict[str, str]) -> None:
         reopen_box(doc)
     if actions.may(lifecycle.HISTORY):
         history(doc)
+
+
+def field_row(doc: Any, f: Any, state: str, error: str | None, can_edit: bool) -> None:
+    """A field's input, its state and confidence, its "checked" box, its validation error."""
+    key = ui_state.field_key(doc.id, f.name)
+    if ui_state.is_multiline(doc.doc_type, f.name, st.session_state.get(key, f.value)):
+        height = ui_state.text_area_height(f.value)  # the stored value: no jumping while typing
+        st.text_area(ui_state.field_label(f), key=key, disabled=not can_edit, height=height)
+    else:
+        st.text_input(ui_state.field_label(f), key=key, disabled=not can_edit)
+    st.caption(ui_state.state_caption(f, state))
+    if can_edit and f.needs_review and state != ui_state.EDITED:
+        st.checkbox("Checked: the value is right", key=ui_state.confirm_key(doc.id, f.name))
+    if error:
+        st.error(ui_state.escape_markdown(error), icon=":material/error:")
 
 
 def reopen_box(doc: Any) -> None:

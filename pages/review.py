@@ -79,7 +79,7 @@ def show_review(doc_id: int) -> None:
     # The form first: Streamlit sends elements as they are made, so the fields are on screen while
     # a page image not yet cached is decoded.
     states = review_form.field_states(doc)
-    with form_column:
+    with form_column, st.container(key="review_form"):
         review_form.form(doc, states)
     with image_column:
         page_view(doc, states)

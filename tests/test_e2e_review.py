@@ -7,6 +7,7 @@ on it (an HttpOnly cookie set by the app's own route), logout revokes the sessio
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,11 +29,13 @@ WAIT_MS = 30_000  # a deadline for one step on a busy shared machine; steps end 
 
 @pytest.fixture
 def seeded(tmp_path: Path) -> Iterator[tuple[Path, list[int]]]:
-    """A data folder with two extracted prescriptions (one flagged field each) and the clerk uma."""
+    """A data folder with two extracted prescriptions (patient name and refills flagged) and the
+    clerk uma."""
     data = tmp_path / "data"
     ctx = Context.open(f"sqlite:///{data / 'medextract.db'}", hasher=FAST_HASHER)
     try:
-        ids = seed(ctx, 2, extract_fn=fake_extract(flagged={"refills": "low OCR confidence"}))
+        flagged = {"patient_name": "blurred", "refills": "low OCR confidence"}
+        ids = seed(ctx, 2, extract_fn=fake_extract(flagged=flagged))
         accounts.set_password(ctx, USER, PASSWORD, by=SYSTEM)
     finally:
         ctx.close()
@@ -224,8 +227,72 @@ def test_the_page_stays_pinned_beside_the_form_as_it_scrolls(
     page.set_viewport_size({"width": 1280, "height": 720})
     viewer = open_document(page, app_url, doc_id)
     page.locator(f".st-key-review_verify_{doc_id}").scroll_into_view_if_needed()
-    title = page.get_by_text(f"Review #{doc_id}").bounding_box()
-    assert title is None or title["y"] + title["height"] < 0  # the form scrolled up past the title
-    shown = viewer.bounding_box()
-    assert shown is not None and 0 <= shown["y"] < 150, shown
-    assert shown["y"] + shown["height"] <= 720 + 1
+    page.mouse.move(1000, 400)
+    page.mouse.wheel(0, 150)  # a little further down, as a clerk scrolling to the buttons would
+    title = page.get_by_text(f"Review #{doc_id}")
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:  # the title scrolled away; the viewer is whole on screen, near the top
+        heading, shown = title.bounding_box(), viewer.bounding_box()
+        pinned = shown is not None and 0 <= shown["y"] < 150 and shown["y"] + shown["height"] <= 721
+        if pinned and (heading is None or heading["y"] + heading["height"] < 0):
+            break
+        assert time.monotonic() < deadline, (heading, shown)
+        page.wait_for_timeout(100)
+
+
+def focused_in(page: Any, doc_id: int, name: str) -> None:
+    """Wait until the keyboard focus is in that field's input."""
+    page.wait_for_function(
+        f"document.activeElement && document.activeElement.closest('.st-key-field_{doc_id}_{name}')"
+    )
+
+
+def test_the_keyboard_confirms_corrects_and_verifies(
+    app_url: str, page: Any, seeded: tuple[Path, list[int]]
+) -> None:
+    data, (first, second) = seeded
+    viewer = open_document(page, app_url, first)
+    # The document opens with its first field to check focused.
+    focused_in(page, first, "patient_name")
+
+    # Tab goes from field to field: no help icons, and the "checked" box is skipped.
+    field_input(page, first, "prescriber").focus()
+    page.keyboard.press("Tab")
+    focused_in(page, first, "patient_name")
+    page.keyboard.press("Tab")
+    focused_in(page, first, "prescription_date")
+
+    # Verify is refused while a flagged field is unchecked; the reason is beside it.
+    page.keyboard.press("Alt+V")
+    page.get_by_text("confirm it or correct it").first.wait_for()
+
+    # Ctrl+Enter confirms the focused flagged field and jumps to the next one to check.
+    field_input(page, first, "patient_name").focus()
+    page.keyboard.press("Control+Enter")
+    focused_in(page, first, "refills")
+    expect(page.locator(f".st-key-review_confirm_{first}_patient_name input")).to_be_checked()
+    expect(box(page, "patient_name")).to_have_class(re.compile(r"\bmx-confirmed\b"))
+    expect(viewer).to_have_attribute("data-active", "refills")
+
+    # Correct refills by typing, then Alt+S saves a draft and Alt+V verifies and moves on.
+    page.keyboard.press("Control+A")
+    page.keyboard.type("3")
+    page.keyboard.press("Alt+S")
+    page.get_by_text("Draft saved.").wait_for()
+    page.keyboard.press("Alt+H")
+    expect(page.locator(".mx-help")).to_be_visible()
+    expect(page.locator(".mx-help")).to_contain_text("Verify & next")
+    page.keyboard.press("Escape")
+    expect(page.locator(".mx-help")).to_be_hidden()
+    field_input(page, first, "refills").focus()
+    page.keyboard.press("Alt+V")
+    page.get_by_text(f"Verified document #{first}.").wait_for()
+    page.get_by_text(f"Review #{second}").wait_for()
+    focused_in(page, second, "patient_name")
+    ctx = Context.open(f"sqlite:///{data / 'medextract.db'}")
+    try:
+        done = documents.get(ctx, first, user=USER)
+    finally:
+        ctx.close()
+    assert done.status == "verified" and done.fields["refills"].value == "3"
+    assert done.fields["patient_name"].value == "John Smith"  # confirmed as read

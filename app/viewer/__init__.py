@@ -31,13 +31,18 @@ _mount = st.components.v2.component(
     isolate_styles=True,
 )
 
-# The column holding the viewer stays in view while the form beside it scrolls.
+# The column holding the viewer stays in view while the form beside it scrolls. A sticky element
+# cannot outlive its row, so the form's column ends with room to scroll its last fields up while
+# the whole viewer stays on screen.
 STICKY_CSS = """
 <style>
 [data-testid="stColumn"]:has(.st-key-review_viewer) {
   position: sticky;
   top: 3.75rem;
   align-self: flex-start;
+}
+[data-testid="stColumn"]:has(.st-key-review_form) {
+  padding-bottom: 45vh;
 }
 </style>
 """
@@ -55,7 +60,7 @@ def viewer(
     *,
     on_selected: Callable[[], None],
     on_confirm: Callable[[], None],
-    height: str = "calc(100vh - 7rem)",
+    height: str = "calc(100vh - 8rem)",
 ) -> Any:
     """Mount the viewer: ``pages`` [{url, width, height}], ``fields`` [{name, label, key, page,
     box, state}] in form order. The callbacks run before the next script run; they read the event

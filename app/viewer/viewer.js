@@ -36,17 +36,26 @@ export default function (component) {
   }
   view.trigger = setTriggerValue;
   update(view, data || {});
-  const onFocus = (event) => focusFromForm(view, event.target);
-  const onKey = (event) => onKeyDown(view, event);
-  const onResize = () => refit(view);
-  document.addEventListener("focusin", onFocus);
-  document.addEventListener("keydown", onKey, true);
-  window.addEventListener("resize", onResize);
-  return () => {
-    document.removeEventListener("focusin", onFocus);
-    document.removeEventListener("keydown", onKey, true);
-    window.removeEventListener("resize", onResize);
-  };
+  listen(view);
+  return () => unlisten(view);
+}
+
+// Page-wide listeners, at most one set per viewer however often Streamlit calls the renderer.
+function listen(view) {
+  unlisten(view);
+  view.listeners = [
+    [document, "focusin", (event) => focusFromForm(view, event.target), false],
+    [document, "keydown", (event) => onKeyDown(view, event), true],
+    [window, "resize", () => refit(view), false],
+  ];
+  for (const [target, type, handler, capture] of view.listeners) target.addEventListener(type, handler, capture);
+}
+
+function unlisten(view) {
+  for (const [target, type, handler, capture] of view.listeners || []) {
+    target.removeEventListener(type, handler, capture);
+  }
+  view.listeners = [];
 }
 
 // ---- building and updating ---------------------------------------------------------------------
@@ -95,7 +104,7 @@ function update(view, data) {
   const sameDoc = view.doc === data.doc;
   view.pages = Array.isArray(data.pages) ? data.pages : [];
   view.fields = Array.isArray(data.fields) ? data.fields : [];
-  view.root.style.setProperty("--mx-height", data.height || "calc(100vh - 7rem)");
+  view.root.style.setProperty("--mx-height", data.height || "calc(100vh - 8rem)");
   if (!sameDoc) {
     view.doc = data.doc;
     view.active = null;
