@@ -166,6 +166,7 @@ def test_labels_are_known_with_their_words_synonyms() -> None:
     labels = with_synonyms(("Emergency phone", "Policy number"), {"phone": ("Tel",), "number": ("No",)})
     assert labels == ("Emergency phone", "Policy number", "Emergency Tel", "Policy No")
     assert "Emergency Tel" in PATIENT.field("emergency_contact_phone").labels
+    assert "Ht (cm)" in PATIENT.field("height").labels
 
 
 def test_an_immunity_asked_as_a_yes_no_question_is_taken_and_flagged() -> None:
