@@ -199,6 +199,10 @@ def _doubts(
         unknown += [w for w in re.findall(r"\d\s*([A-Za-z]+)\b", value) if not is_known(w, ("directions",))]
         if unknown:
             doubts.append("words in no vocabulary: " + ", ".join(repr(w) for w in unknown[:3]))
+        glued = re.findall(r"[A-Za-z]+[.,:;][0-9]+|[0-9]+[:;][A-Za-z]+", value)
+        if glued:
+            # "for.7 days", "1:month": a speck read as punctuation between a word and a number
+            doubts.append("punctuation between a word and a number: " + ", ".join(repr(g) for g in glued[:3]))
     answers = YES_NO if spec.kind == "yesno" else IMMUNITY if spec.kind == "immunity" else ()
     if answers and candidate.how != "option":
         said = " ".join(candidate.texts).lower().split()

@@ -289,3 +289,16 @@ def test_rx_pad_labels_pt_and_for_name_the_patient() -> None:
     for label in ("Pt. Mary Jordan", "For: Mary Jordan"):
         page = parse_layout(f"270 643 {label}\n268 712 Address: 12 Oak St, Albany, NY")
         assert extract_fields(PRESCRIPTION, page, 0.8)["patient_name"].value == "Mary Jordan", label
+
+
+def test_punctuation_glued_between_a_word_and_a_number_in_directions_is_doubted() -> None:
+    page = parse_layout(
+        """
+        300 600 Name: Matthew Flores
+        300 680 Medicine: Cephalexin 500 mg
+        300 760 Directions: take 1 capsule everyday for.7 days
+        """
+    )
+    field = extract_fields(PRESCRIPTION, page, 0.8)["directions"]
+    assert field.value == "take 1 capsule everyday for.7 days"
+    assert field.needs_review and "for.7" in (field.reason or "")
