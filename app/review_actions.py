@@ -25,6 +25,7 @@ NOTICE = "review_notice"  # (kind, markdown-safe text) shown once after an actio
 STALE = "review_stale"  # doc ids whose last save lost a race with someone else's save
 READ_ONLY = "review_read_only"  # doc ids this session saw while someone else held the claim
 FOCUS = "review_focus"  # (doc id, field) the clerk last picked by clicking its box
+SHOWN = "review_shown"  # doc ids whose form one complete run has drawn since it was filled
 URL_DOC = "review_url_doc"  # the document id this session last wrote into the URL (?doc=)
 REFRESH_SECONDS = 300  # the holder's open refreshes a claim older than this (or a quarter of its life)
 
@@ -38,6 +39,7 @@ def init_state() -> None:
         STALE: set(),
         READ_ONLY: set(),
         FOCUS: None,
+        SHOWN: set(),
         URL_DOC: None,
         ui_runtime.REVIEW_DOC: None,
     }
@@ -119,6 +121,7 @@ def forget(doc_id: int, names: Any) -> None:
         st.session_state[store].pop(doc_id, None)
     st.session_state[STALE].discard(doc_id)
     st.session_state[READ_ONLY].discard(doc_id)
+    st.session_state[SHOWN].discard(doc_id)
 
 
 def leave_open_document() -> None:
@@ -341,5 +344,18 @@ def claim(doc_id: int) -> Any:
         for key, f in zip(keys, doc.fields.values(), strict=True):
             st.session_state[key] = f.value
         st.session_state[VERSIONS][doc_id] = doc.version
+        st.session_state[SHOWN].discard(doc_id)
+    elif doc_id not in st.session_state[SHOWN]:
+        # The run that filled them was cut short by another (a click, a timer): the browser may
+        # never have been sent their values, and Streamlit sends a widget's value only in the run
+        # that sets it. Set them again until one run has drawn the whole form.
+        for key in keys:
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
     st.session_state[VERSIONS].setdefault(doc_id, doc.version)
     return doc
+
+
+def shown(doc_id: int) -> None:
+    """The review page drew the whole form of ``doc_id`` in this run (see ``claim``)."""
+    st.session_state[SHOWN].add(doc_id)

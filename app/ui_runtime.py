@@ -15,15 +15,13 @@ the account and its role once more in every operation the pages call.
 
 from __future__ import annotations
 
-import base64
 import os
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 import streamlit as st
-from streamlit import runtime
 
-from app import ui_state
+from app import downloads, ui_state
 from medextract import auth, imaging, lifecycle
 from medextract.services import accounts, audit, documents, sessions, sso
 from medextract.services.context import Context
@@ -45,13 +43,6 @@ SESSION_ID = "auth_session_id"  # session key: this sign-in's browser session (s
 HANDOFF = "auth_handoff"  # session key: the code the page still has to swap for the cookie
 
 REVIEW_DOC = "review_doc_id"  # session key: the document open on the Review page
-MEDIA_WIDTH = 2400  # pixels: the viewer zooms into small print, so pages keep most of their detail
-
-
-class PageJpeg(NamedTuple):
-    data: bytes
-    width: int  # of the stored page image: the boxes' frame
-    height: int
 
 
 def database_url() -> str | None:
@@ -269,31 +260,18 @@ def _page_png(identity: tuple[str, str], user: str, doc_id: int, page: int, vers
     return documents.page_image(get_context(), doc_id, page, user=user)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _page_jpeg(identity: tuple[str, str], user: str, doc_id: int, page: int, version: int) -> PageJpeg:
-    """A page as JPEG for the viewer (at most MEDIA_WIDTH wide) and its size in the boxes' pixels."""
-    png = _page_png(identity, user, doc_id, page, version)
-    width, height = imaging.image_size(png)
-    return PageJpeg(imaging.to_jpeg(imaging.load_page(png, max_width=MEDIA_WIDTH)), width, height)
-
-
-def server_path(path: str) -> str:
-    """``path`` under the server's base URL path (``server.baseUrlPath``)."""
-    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}{path}" if base else path
+@st.cache_data(show_spinner=False, max_entries=256)
+def _page_size(identity: tuple[str, str], user: str, doc_id: int, page: int, version: int) -> tuple[int, int]:
+    """(width, height) of a stored page image: the pixels its fields' boxes are measured in."""
+    return imaging.image_size(_page_png(identity, user, doc_id, page, version))
 
 
 def page_for_viewer(doc_id: int, page: int, version: int) -> dict[str, Any]:
-    """{url, width, height} of a page for the viewer: served by Streamlit's media endpoint like
-    st.image's, so a rerun sends the URL, not the image, and the browser caches it."""
-    jpeg = _page_jpeg(store_identity(), current_user(), doc_id, page, version)
-    try:
-        url = server_path(
-            runtime.get_instance().media_file_mgr.add(jpeg.data, "image/jpeg", f"viewer.{doc_id}.{page}")
-        )
-    except RuntimeError:  # no Streamlit server (a bare script run): the bytes travel inline
-        url = "data:image/jpeg;base64," + base64.b64encode(jpeg.data).decode("ascii")
-    return {"url": url, "width": jpeg.width, "height": jpeg.height}
+    """{url, width, height} of a page for the viewer. The image comes from the app's own route
+    (app.downloads), answered only to the browser whose cookie signs this person in; width and
+    height are the stored page's, the frame of the boxes, whatever size the route sends."""
+    width, height = _page_size(store_identity(), current_user(), doc_id, page, version)
+    return {"url": downloads.page_url(doc_id, page, version), "width": width, "height": height}
 
 
 def open_review(doc_id: int) -> None:

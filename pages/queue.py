@@ -34,7 +34,7 @@ query = ui_state.queue_query(st.query_params.get("status"), st.query_params.get(
 if query != st.session_state.get(URL_FILTERS):
     statuses_wanted, type_wanted = ui_state.queue_filters(query)
     st.session_state["queue_statuses"] = list(lifecycle.OPEN) if statuses_wanted is None else statuses_wanted
-    st.session_state["queue_type"] = type_wanted
+    st.session_state["queue_type"] = type_wanted or ui_state.ALL_TYPES
 
 status_filter, type_filter = st.columns(2)
 statuses = status_filter.multiselect(
@@ -43,13 +43,14 @@ statuses = status_filter.multiselect(
     format_func=lifecycle.status_label,
     key="queue_statuses",
 )
-type_options = [None, *ui_state.doc_type_names(), ui_state.UNKNOWN_TYPE]
-doc_type = type_filter.selectbox(
+type_options = [ui_state.ALL_TYPES, *ui_state.doc_type_names(), ui_state.UNKNOWN_TYPE]
+type_choice = type_filter.selectbox(
     "Type",
     type_options,
-    format_func=lambda t: "All types" if t is None else ui_state.doc_type_label(t),
+    format_func=lambda t: "All types" if t == ui_state.ALL_TYPES else ui_state.doc_type_label(t),
     key="queue_type",
 )
+doc_type = None if type_choice == ui_state.ALL_TYPES else type_choice
 
 written = ui_state.queue_query(",".join(statuses) or ui_state.ALL_STATUSES, doc_type)
 st.query_params["status"], st.query_params["type"] = written

@@ -10,6 +10,7 @@ from medextract.services import documents, upload
 
 UPLOADED = "upload_sent"  # upload_key -> (document id or None, message): files already sent
 HIDDEN = "upload_hidden"  # upload keys whose lines the clerk cleared (still sent, never again)
+GO_REVIEW = "upload_go_review"  # the document whose Review now was clicked (opened by a full run)
 POLL_SECONDS = 0.25  # status refresh when the worker runs in another process
 # With the worker in this process, each refresh waits up to this long for a document to finish
 # and shows it the moment it does. Polling every 0.25 s instead took CPU from the engine: the
@@ -23,6 +24,9 @@ if HIDDEN not in st.session_state:
 
 ctx = ui_runtime.get_context()
 user = ui_runtime.current_user()
+
+if st.session_state.get(GO_REVIEW) is not None:
+    ui_runtime.open_review(st.session_state.pop(GO_REVIEW))
 
 st.title("Upload documents")
 st.caption("Prescriptions and patient records: PDF, PNG, JPEG or TIFF, scans or phone photos.")
@@ -92,7 +96,10 @@ def progress(polling: bool) -> None:
             if lifecycle.can(lifecycle.CLAIM, doc.status) and st.button(
                 "Review now", key=f"upload_review_{doc.id}"
             ):
-                ui_runtime.open_review(doc.id)
+                # Switch pages from a full run, not from this fragment's run: a page switched to
+                # from a fragment could keep widget state of the fragment run (empty text areas).
+                st.session_state[GO_REVIEW] = doc.id
+                st.rerun(scope="app")
     if not ui_state.all_finished(docs):
         st.caption("The engine keeps working if you close this tab.")
         if polling and worker.wait_for_progress(ctx, finished_before, WAIT_SECONDS):

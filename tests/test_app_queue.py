@@ -42,7 +42,7 @@ def test_filters_by_status_and_type(ctx: Any) -> None:
     at = app(QUEUE)
     at.selectbox(key="queue_type").select("patient_details").run()
     assert list(at.dataframe[0].value["type"]) == ["Patient medical record"]
-    at.selectbox(key="queue_type").select(None).run()
+    at.selectbox(key="queue_type").select("all").run()
     at.multiselect(key="queue_statuses").set_value(["verified"]).run()
     assert "No documents match" in texts(at)
 

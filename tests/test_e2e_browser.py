@@ -189,7 +189,7 @@ def test_upload_review_verify_export(
     refills.fill("3")
     refills.press("Enter")
     wait_for_rerun(page)
-    page.locator('[data-testid="stImage"] img').first.wait_for()
+    page.locator(".mx-box").first.wait_for()  # the viewer drew the fields' boxes
     # The text areas are redrawn after a rerun: capture once each field's shows its value again.
     # (Each is looked up afresh until it does; waiting on every textarea of the page instead
     # once timed out in CI, on one that no field owns.)
@@ -201,7 +201,12 @@ def test_upload_review_verify_export(
     page.wait_for_timeout(500)
     page.screenshot(path=str(screenshot_path(tmp_path)), full_page=False)
 
-    # Verify: values must pass validation (fix what the engine got wrong if any error shows).
+    # Verify: every flagged field is checked first (confirmed as read: the test checks the
+    # export, not the engine), and values must pass validation.
+    boxes = page.locator('[class*="st-key-review_confirm_1_"] input')
+    for index in range(boxes.count()):
+        boxes.nth(index).check()
+        wait_for_rerun(page)
     page.get_by_role("button", name="Verify & next").click()
     page.get_by_text("Verified document #1.").wait_for()
 
@@ -214,9 +219,17 @@ def test_upload_review_verify_export(
     page.get_by_text("1 verified record(s)").wait_for()
     # A link to the app's own route (app.downloads), answered only with this browser's session
     # cookie; Streamlit's link button opens it in a new tab, which downloads the attachment.
-    with page.context.expect_page() as tab_info:
-        page.get_by_role("link", name="Download CSV").click()
-    download = tab_info.value.wait_for_event("download")
+    # The download may start (and its tab close) before a listener added after the click hears
+    # it, so listeners are on this page and on every new tab before the click; the test polls.
+    downloads: list[Any] = []
+    page.context.on("page", lambda tab: tab.on("download", lambda d: downloads.append(d)))
+    page.on("download", lambda d: downloads.append(d))
+    page.get_by_role("link", name="Download CSV").click()
+    deadline = time.monotonic() + 30
+    while not downloads:
+        assert time.monotonic() < deadline, "no download started"
+        page.wait_for_timeout(100)
+    download = downloads[0]
     assert download.suggested_filename.startswith("medextract-prescription-")
     text = Path(download.path()).read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))

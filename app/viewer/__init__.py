@@ -4,8 +4,9 @@ Mounted in the page itself (Streamlit's components v2, no iframe, no build step,
 CDN): the page image with every field's box coloured by its state, free zoom (wheel, buttons) and
 pan (drag); focusing a field's input highlights its box and brings it into view; clicking a box
 focuses its input and reports the field ("selected"); the review shortcuts report a confirmed
-field ("confirm"). Page images are the services' (``documents.page_image``), served as JPEG by
-Streamlit's media endpoint like ``st.image``'s, so a rerun sends their URLs, not their bytes.
+field ("confirm"). Page images are the services' (``documents.page_image``), fetched from the
+app's own route (``app.downloads``), which answers only the browser its cookie signs in; a rerun
+sends their URLs, not their bytes, and the browser caches them per document version.
 """
 
 from __future__ import annotations

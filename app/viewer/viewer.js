@@ -92,8 +92,20 @@ function build(parent) {
     button.addEventListener("click", () => act(view, button.dataset.act));
   });
   view.img.addEventListener("load", () => {
+    view.retries = 0;
     if (view.fit) applyFit(view, view.fit);
     else applyTransform(view);
+  });
+  // The page route answers only once the session cookie is there; right after signing in the
+  // image may be asked for first, so a refused one is asked again a few times.
+  view.img.addEventListener("error", () => {
+    const url = view.img.getAttribute("src");
+    if (!url || (view.retries = (view.retries || 0) + 1) > 5) return;
+    setTimeout(() => {
+      if (view.img.getAttribute("src") !== url) return;
+      view.img.removeAttribute("src");
+      view.img.setAttribute("src", url);
+    }, 400 * view.retries);
   });
   view.stage.addEventListener("wheel", (event) => onWheel(view, event), { passive: false });
   view.stage.addEventListener("pointerdown", (event) => onPointerDown(view, event));
