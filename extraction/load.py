@@ -149,9 +149,17 @@ def to_gray_on_white(image: Image.Image) -> Image.Image:
     """8-bit grayscale as printed on white paper: transparency becomes paper, 16-bit levels are
     scaled (Pillow's own conversion clips them, turning dark-gray ink white)."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        levels = np.asarray(image, dtype=np.float64)
-        top = 65535.0 if image.mode.startswith("I;16") or levels.max() > 255 else 255.0
-        return Image.fromarray(np.clip(levels / top * 255.0, 0, 255).astype(np.uint8))
+        # Integer arithmetic: float64 levels and their temporaries took ~17 bytes a pixel.
+        levels = np.asarray(image)
+        wide = image.mode.startswith("I;16") or int(levels.max()) > 255
+        if wide:
+            # The top byte of each 16-bit level (within one level of scaling by 255/65535).
+            if levels.dtype != np.uint16:
+                levels = np.clip(levels, 0, 65535)
+            eight = (levels >> 8).astype(np.uint8)
+        else:
+            eight = np.clip(levels, 0, 255).astype(np.uint8)
+        return Image.fromarray(eight)
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))

@@ -372,3 +372,20 @@ def test_16_bit_grayscale_scan_keeps_its_ink(fmt: str) -> None:
     (page,) = load_all(image_bytes(Image.fromarray(pixels), fmt))
     assert page.image[5, 5] > 200  # paper
     assert page.image[40, 40] < 60  # ink
+
+
+def test_a_16_bit_scan_is_made_8_bit_without_a_float_copy_of_its_pixels() -> None:
+    import tracemalloc
+
+    from extraction.load import to_gray_on_white
+
+    image = Image.fromarray(np.full((1000, 1500), 60_000, np.uint16))
+    tracemalloc.start()
+    try:
+        gray = to_gray_on_white(image)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert gray.mode == "L" and np.asarray(gray)[0, 0] == 60_000 >> 8
+    # float64 levels and their temporaries took about 17 bytes a pixel
+    assert peak < 8 * image.width * image.height
