@@ -109,13 +109,8 @@ def take_over(ctx: Context, doc_id: int, *, user: Actor) -> DocumentView:
 
 
 def release(ctx: Context, doc_id: int, *, user: Actor, reason: str = "close") -> bool:
-    """Give up ``user``'s own claim on a document in review (Close, another document, logout).
-
-    The document stays "in_review" with its drafts, unclaimed, so anyone may open it at once
-    instead of waiting for the claim to expire. Audited "release" {"reason": ...}; the version
-    moves on like any change of who holds it. False (nothing written) when ``user`` holds no
-    claim on it.
-    """
+    """Give up ``user``'s own claim (Close, another document, logout): the document stays in review
+    with its drafts, open to anyone at once. Audited "release"; False when ``user`` holds none."""
     with ctx.write.begin() as session:
         name = authorize(session, user, lifecycle.CLAIM)
         released = session.execute(
@@ -176,14 +171,11 @@ def verify(
     expected_version: int,
     confirmed: Collection[str] = (),
 ) -> SaveResult:
-    """Record the final values in one transaction; refused while any field is invalid or any
-    field the engine flagged is unchecked.
+    """Record the final values in one transaction; refused while any field is invalid, any flagged
+    field is unchecked, or the type has no fields ("unknown": choose it, extract again first).
 
-    ``values`` may hold only the fields the clerk changed: the rest keep their current value.
-    ``confirmed`` names the flagged fields the person checked against the page and found right;
-    every other flagged field must have been corrected (its final value differs from what the
-    engine read). A document whose type has no fields ("unknown") is refused: choose its type
-    and extract it again first.
+    ``values`` may hold only the fields the clerk changed. ``confirmed`` names the flagged fields
+    checked against the page and found right; every other flagged one must have been corrected.
     """
     with ctx.write.begin() as session:
         name = authorize(session, user, lifecycle.VERIFY)
@@ -193,23 +185,16 @@ def verify(
             return refusal
         names = ctx.catalog.field_names(doc.doc_type or "")
         if not names:
-            return SaveResult(
-                False,
-                doc.version,
-                {},
-                f"The document type ({doc.doc_type or 'not detected'}) has no fields to verify. "
-                "Choose the right type and extract again.",
-            )
+            said = f"The document type ({doc.doc_type or 'not detected'}) has no fields to verify. "
+            return SaveResult(False, doc.version, {}, said + "Choose the right type and extract again.")
         current = current_values(session, doc)
         submitted = {field: _clean(value) for field, value in values.items()}
         final = {field: submitted.get(field, current.get(field, "")) for field in names}
         unchecked = _unchecked_flags(session, doc_id, final, confirmed)
         errors = {**unchecked, **_validate(ctx, doc.doc_type or "", final)}
         if errors:
-            message = "Correct the marked fields before verifying."
-            if set(errors) <= set(unchecked):
-                message = "Check every flagged field before verifying: confirm it or correct it."
-            return SaveResult(False, doc.version, errors, message)
+            only_flags = set(errors) <= set(unchecked)
+            return SaveResult(False, doc.version, errors, CHECK_FLAGS if only_flags else CORRECT_FIELDS)
         now = ctx.now()
         if not _bump(
             ctx,
@@ -363,21 +348,21 @@ def _check_editable(
 
 
 UNCHECKED = "The engine flagged this field: check it against the page, then confirm or correct it."
+CHECK_FLAGS = "Check every flagged field before verifying: confirm it or correct it."
+CORRECT_FIELDS = "Correct the marked fields before verifying."
 
 
 def _unchecked_flags(
     session: Session, doc_id: int, final: Mapping[str, str], confirmed: Collection[str]
 ) -> dict[str, str]:
-    """The flagged fields that were neither confirmed nor corrected, each with why it refuses."""
-    flagged = session.execute(
-        select(FieldExtraction.field, FieldExtraction.value).where(
-            FieldExtraction.document_id == doc_id, FieldExtraction.needs_review.is_(True)
-        )
-    ).all()
+    """The flagged fields neither confirmed nor corrected (final value still the engine's)."""
+    flagged = select(FieldExtraction.field, FieldExtraction.value).where(
+        FieldExtraction.document_id == doc_id, FieldExtraction.needs_review.is_(True)
+    )
     return {
         field: UNCHECKED
-        for field, engine_value in flagged
-        if field in final and field not in confirmed and final[field] == _clean(engine_value)
+        for field, read in session.execute(flagged)
+        if field in final and field not in confirmed and final[field] == _clean(read)
     }
 
 
