@@ -25,6 +25,7 @@ NOTICE = "review_notice"  # (kind, markdown-safe text) shown once after an actio
 STALE = "review_stale"  # doc ids whose last save lost a race with someone else's save
 READ_ONLY = "review_read_only"  # doc ids this session saw while someone else held the claim
 FOCUS = "review_focus"  # (doc id, field) the clerk last picked by clicking its box
+LOADED = "review_loaded"  # doc id -> {field: stored value} when the form was filled (stale notice)
 SHOWN = "review_shown"  # doc ids whose form one complete run has drawn since it was filled
 URL_DOC = "review_url_doc"  # the document id this session last wrote into the URL (?doc=)
 REFRESH_SECONDS = 300  # the holder's open refreshes a claim older than this (or a quarter of its life)
@@ -40,6 +41,7 @@ def init_state() -> None:
         READ_ONLY: set(),
         FOCUS: None,
         SHOWN: set(),
+        LOADED: {},
         URL_DOC: None,
         ui_runtime.REVIEW_DOC: None,
     }
@@ -117,7 +119,7 @@ def forget(doc_id: int, names: Any) -> None:
     for name in names:
         st.session_state.pop(ui_state.field_key(doc_id, name), None)
         st.session_state.pop(ui_state.confirm_key(doc_id, name), None)
-    for store in (VERSIONS, ERRORS):
+    for store in (VERSIONS, ERRORS, LOADED):
         st.session_state[store].pop(doc_id, None)
     st.session_state[STALE].discard(doc_id)
     st.session_state[READ_ONLY].discard(doc_id)
@@ -258,8 +260,16 @@ def reload_latest(doc_id: int) -> None:
 
 def keep_mine(doc_id: int) -> None:
     """Keep this user's edits and save them over the newer version on the next save."""
-    st.session_state[VERSIONS][doc_id] = documents.get(ctx(), doc_id, user=user()).version
+    doc = documents.get(ctx(), doc_id, user=user())
+    st.session_state[VERSIONS][doc_id] = doc.version
+    st.session_state[LOADED][doc_id] = {name: f.value for name, f in doc.fields.items()}
     st.session_state[STALE].discard(doc_id)
+
+
+def changed_since_loaded(doc: Any) -> list[str]:
+    """Labels of the fields someone else changed since this form was filled (a stale save)."""
+    loaded = st.session_state[LOADED].get(doc.id, {})
+    return [f.label for name, f in doc.fields.items() if name in loaded and loaded[name] != f.value]
 
 
 def extract_again(doc_id: int) -> None:
@@ -344,6 +354,7 @@ def claim(doc_id: int) -> Any:
         for key, f in zip(keys, doc.fields.values(), strict=True):
             st.session_state[key] = f.value
         st.session_state[VERSIONS][doc_id] = doc.version
+        st.session_state[LOADED][doc_id] = {name: f.value for name, f in doc.fields.items()}
         st.session_state[SHOWN].discard(doc_id)
     elif doc_id not in st.session_state[SHOWN]:
         # The run that filled them was cut short by another (a click, a timer): the browser may
