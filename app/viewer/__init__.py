@@ -1,4 +1,5 @@
-"""The document viewer: a Streamlit component kept in this folder (viewer.html, .css, .js).
+"""The document viewer: a Streamlit component kept in this folder (viewer.html, .css, .js and
+keyboard.js, the review shortcuts).
 
 Mounted in the page itself (Streamlit's components v2, no iframe, no build step, nothing from a
 CDN): the page image with every field's box coloured by its state, free zoom (wheel, buttons) and
@@ -28,7 +29,7 @@ _mount = st.components.v2.component(
     "medextract_viewer",
     html=_read("viewer.html"),
     css=_read("viewer.css"),
-    js=_read("viewer.js"),
+    js=_read("viewer.js") + "\n" + _read("keyboard.js"),  # one module: the viewer, then its keys
     isolate_styles=True,
 )
 

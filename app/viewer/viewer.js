@@ -5,27 +5,13 @@
 // Streamlit mounts it in the page (no iframe), so it sees the form: focusing a field's input
 // highlights that field's box and brings it into view; clicking a box focuses its input and
 // tells Python which field it was ("selected"). The keyboard shortcuts live here too
-// ("confirm" tells Python a flagged field was checked as right).
+// ("confirm" tells Python a flagged field was checked as right); they are in keyboard.js.
 
 const VIEWS = new WeakMap();
 const MIN_SCALE = 0.05;
 const MAX_SCALE = 8;
 const READABLE_PX = 30; // a focused field's box is zoomed to at least this height on screen
 const DRAG_PX = 4; // a press that moves less than this is a click
-
-// [keys, what they do]: shown in the help overlay; handled in onKey below.
-const SHORTCUTS = [
-  ["Tab / Shift+Tab", "next / previous field"],
-  ["Ctrl+Enter or Alt+C", "confirm the field, go to the next one to check"],
-  ["Alt+N", "go to the next field to check"],
-  ["Alt+V", "Verify & next"],
-  ["Alt+S", "Save draft"],
-  ["Alt+R", "Reject (type the reason)"],
-  ["Alt+PageDown / Alt+PageUp", "next / previous page"],
-  ["Alt+= / Alt+- / Alt+0", "zoom in / out / fit the width"],
-  ["Alt+H", "show or hide these shortcuts"],
-  ["Esc", "close this help"],
-];
 
 export default function (component) {
   const { parentElement, data, setTriggerValue } = component;
@@ -364,95 +350,4 @@ function selectFromBox(view, name) {
   if (input && !input.disabled) input.focus();
   else showField(view, name);
   view.trigger("selected", name);
-}
-
-// ---- keyboard ----------------------------------------------------------------------------------
-
-function focusedField(view) {
-  return nameFromElement(view, document.activeElement);
-}
-
-function nextFlagged(view, after) {
-  const names = view.fields.map((field) => field.name);
-  const start = after ? names.indexOf(after) + 1 : 0;
-  const order = [...names.slice(start), ...names.slice(0, start)];
-  return order.find((name) => name !== after && fieldOf(view, name).state === "flagged") || null;
-}
-
-function goTo(view, name) {
-  const input = name ? fieldInput(view, name) : null;
-  if (input) input.focus();
-}
-
-function confirmFocused(view) {
-  const name = focusedField(view);
-  if (!name) return;
-  const field = fieldOf(view, name);
-  if (field.state === "flagged") {
-    field.state = "confirmed"; // shown at once; Python records it with the trigger below
-    drawBoxes(view);
-    view.trigger("confirm", name);
-  }
-  const next = nextFlagged(view, name);
-  if (next) goTo(view, next);
-  else if (document.activeElement) document.activeElement.blur(); // commits what was typed
-}
-
-function clickButton(view, prefix) {
-  const button = document.querySelector(`.st-key-${prefix}_${view.doc} button`);
-  if (!button || button.disabled) return;
-  if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
-  button.click();
-}
-
-function onKeyDown(view, event) {
-  if (!view.root.isConnected) return;
-  if (event.key === "Escape" && !view.help.hidden) {
-    view.help.hidden = true;
-    event.preventDefault();
-    return;
-  }
-  const ctrlEnter = event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.altKey;
-  if (ctrlEnter) {
-    if (!focusedField(view)) return;
-    event.preventDefault();
-    confirmFocused(view);
-    return;
-  }
-  if (!event.altKey || event.ctrlKey || event.metaKey) return;
-  const handlers = {
-    KeyC: () => confirmFocused(view),
-    KeyN: () => goTo(view, nextFlagged(view, focusedField(view))),
-    KeyV: () => clickButton(view, "review_verify"),
-    KeyS: () => clickButton(view, "review_save"),
-    KeyR: () => openReject(view),
-    KeyH: () => act(view, "help"),
-    PageDown: () => act(view, "next"),
-    PageUp: () => act(view, "prev"),
-    Equal: () => act(view, "zoom-in"),
-    NumpadAdd: () => act(view, "zoom-in"),
-    Minus: () => act(view, "zoom-out"),
-    NumpadSubtract: () => act(view, "zoom-out"),
-    Digit0: () => act(view, "fit-width"),
-  };
-  const handler = handlers[event.code];
-  if (!handler) return;
-  event.preventDefault();
-  event.stopPropagation();
-  handler();
-}
-
-function openReject(view) {
-  const holder = document.querySelector(`.st-key-review_reject_box_${view.doc}`);
-  if (!holder) return;
-  const summary = holder.querySelector("summary");
-  const details = holder.querySelector("details");
-  if (details && !details.open && summary) summary.click();
-  let tries = 60; // about a second of frames for the expander to open
-  const focusReason = () => {
-    const input = document.querySelector(`.st-key-review_reject_reason_${view.doc} input`);
-    if (input) input.focus();
-    else if (--tries > 0) requestAnimationFrame(focusReason);
-  };
-  requestAnimationFrame(focusReason);
 }
