@@ -86,7 +86,11 @@ def seed(url: str, documents: int, verified: int) -> tuple[int, str, str]:
             if doc_id == verified - 4:
                 since = ctx.now().isoformat()
             view = review.start_review(ctx, doc_id, user="bench-clerk")
-            assert review.verify(ctx, doc_id, {}, user="bench-clerk", expected_version=view.version).ok
+            flagged = [name for name, field in view.fields.items() if field.needs_review]  # checked as right
+            result = review.verify(
+                ctx, doc_id, {}, user="bench-clerk", expected_version=view.version, confirmed=flagged
+            )
+            assert result.ok, result.message
         token = tokens.create_token(ctx, "bench-sup", by=CLI, expires_days=1).token
     finally:
         ctx.close()
