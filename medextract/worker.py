@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from medextract import config, lifecycle, metrics, sandbox
+from medextract.privacy import secure_process
 from medextract.sandbox import Cancelled, ExtractionFailed, Reading, Sandbox
 from medextract.services import jobs
 from medextract.services.context import Context
@@ -528,6 +529,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--once", action="store_true", help="stop when nothing is waiting or being read")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    secure_process()  # umask 077 and a private temporary folder: page images and OCR text stay ours
     if args.engine:
         load_engine(args.engine)  # a wrong name fails here, not in every sandbox
     ctx = Context.open(config.database_url(args.database))  # as the app and the API find it

@@ -82,3 +82,27 @@ def test_temporary_files_are_private_and_removed_on_every_path(tmp_path: Path) -
     run(tmp_path, "exit")
     assert not Path(crashed).exists()  # ... the next one does
     assert list(tmp_path.iterdir()) == []
+
+
+WORKER = """
+import os, tempfile
+from medextract import worker
+worker.main(["--once", "--database", os.environ["DB_URL"], "--queue", "table"])
+mask = os.umask(0)
+print(tempfile.gettempdir() != os.environ["OUTER_TMP"], oct(mask), flush=True)
+"""
+
+
+def test_the_standalone_worker_keeps_its_temporary_files_private(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "TMPDIR": str(tmp_path),
+        "OUTER_TMP": str(tmp_path),
+        "PYTHONPATH": str(REPO),
+        "DB_URL": f"sqlite:///{tmp_path / 'worker.db'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True", "0o77"]
