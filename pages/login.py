@@ -30,7 +30,12 @@ if ui_runtime.sso_enabled():
         st.login()
     st.caption("Or with a MedExtract username and password:")
 
-with st.form("login_form", clear_on_submit=True, enter_to_submit=True):
+# A refused attempt keeps the username typed and empties only the password (set before the
+# widgets exist: Streamlit refuses a widget's value changed after it is drawn).
+if st.session_state.pop("login_clear_password", False):
+    st.session_state["login_password"] = ""
+
+with st.form("login_form", clear_on_submit=False, enter_to_submit=True):
     username = st.text_input("Username", key="login_username", autocomplete="username")
     password = st.text_input(
         "Password", type="password", key="login_password", autocomplete="current-password"
@@ -40,8 +45,12 @@ with st.form("login_form", clear_on_submit=True, enter_to_submit=True):
 if submitted:
     problem = ui_runtime.log_in(username, password)
     if problem is None:
-        st.rerun()
-    st.error(problem)
+        st.rerun()  # on to the app: the login widgets, not drawn there, leave the session state
+    st.session_state["login_error"] = problem
+    st.session_state["login_clear_password"] = True
+    st.rerun()
+if "login_error" in st.session_state:
+    st.error(st.session_state.pop("login_error"))
 
 if accounts.active_admins(ui_runtime.get_context()) == 0:
     st.info(

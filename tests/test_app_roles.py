@@ -180,6 +180,17 @@ def test_a_wrong_password_shows_a_generic_message_and_is_audited(ctx: Any) -> No
     assert actions(ctx)[-2:] == [("ana", "login_failed"), ("nobody", "login_failed")]
 
 
+def test_a_wrong_password_keeps_the_username_typed_and_empties_the_password(ctx: Any) -> None:
+    accounts.create_account(ctx, "ana", role="clerk", password=PASSWORD, by=CLI)
+    at = sign_in(app(role=None), "ana", "not my password")
+    assert at.error[0].value == "Wrong username or password."
+    assert at.text_input(key="login_username").value == "ana"
+    assert at.text_input(key="login_password").value == ""
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button(key="login_submit").click().run()
+    assert at.session_state["user"] == "ana"
+
+
 def test_repeated_failures_lock_the_username(ctx: Any) -> None:
     accounts.create_account(ctx, "ana", role="clerk", password=PASSWORD, by=CLI)
     at = app(role=None)
