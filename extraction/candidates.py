@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from extraction.cells import header_above
 from extraction.columns import ALIGN_HEIGHTS, LabelColumn
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key, best_phrase, phrase_score, section_of
 from extraction.layout import SURE_CONFIDENCE
-from extraction.types import Box, Line, PageText, Word, union_box
+from extraction.types import Box, Line, PageText, Word, mostly_inside, on_one_row, union_box
 
 if TYPE_CHECKING:
     from extraction.structure import PageStructure, SelectionMark
@@ -30,8 +31,6 @@ LABEL_MIN_SCORE = 0.8
 BESIDE_MAX_GAP = 8.0
 # Options of a checkbox group lie on the key's row or on the row just under it.
 OPTIONS_BELOW = 1.8
-# A grid of boxes has its column's header (Yes | No) at most this many line heights above.
-COLUMN_HEADER_HEIGHTS = 6.0
 # Kinds of field a checkbox group answers: a choice among a few printed options.
 OPTION_KINDS = ("yesno", "immunity", "integer")
 # Lines of one value written over its caption may stand this many line heights apart (the first
@@ -234,7 +233,7 @@ def _value_cell(key: Key, view: PageView) -> Box | None:
     cell = _cell_of(key.box, view)
     if cell is None:
         return None
-    others = [ln for ln in view.page.lines if ln is not key.line and _inside(ln.box, cell)]
+    others = [ln for ln in view.page.lines if ln is not key.line and mostly_inside(ln.box, cell)]
     return cell if others else None
 
 
@@ -259,7 +258,7 @@ def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...]
         assert first is not None
         column = (min(first[0], key.box[0]) if key.colon and not key.rest else first[0], *first[1:])
         key_cell = _cell_of(key.box, view)
-        cell = _cell_of(first, view) or (key_cell if key_cell and _inside(first, key_cell) else None)
+        cell = _cell_of(first, view) or (key_cell if key_cell and mostly_inside(first, key_cell) else None)
         more = _below(spec, column, view, spec.max_gap, spec.max_lines - 1, cell)
         lines += [ln.words for ln in more]
     return tuple(lines)
@@ -279,7 +278,7 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
         for line in view.page.lines
         if key.box[2] - 2 <= line.box[0] <= reach
         and line is not key.line
-        and _level(line.box, key.box)
+        and on_one_row(line.box, key.box)
         and not view.is_key_line(line)
     ]
     key_edges = [
@@ -318,7 +317,7 @@ def _below(
         allowed = first_gap if not taken else spec.max_gap
         if abs(line.box[0] - (taken[-1].box[0] if taken else column[0])) <= 0.6 * height:
             allowed = max(allowed, ALIGNED_GAP)  # set flush under the value's line: its next line
-        if cell is not None and _inside(line.box, cell):
+        if cell is not None and mostly_inside(line.box, cell):
             allowed = max(allowed, IN_CELL_GAP)  # a cell holds its value, however spaced
         key = view.key_on(line) if view.is_key_line(line) else None
         # Right under a label, a line that only reads like a label is its value when the label
@@ -332,7 +331,7 @@ def _below(
         )
         if line.box[1] - bottom > allowed * height or (key and not is_value) or _beside_a_key(line, view):
             break
-        if cell is not None and not _inside(line.box, cell):
+        if cell is not None and not mostly_inside(line.box, cell):
             # A list written in a ruled area goes on in the cell under this one, as wide.
             cell = _cell_under(cell, line.box, view)
             if cell is None:
@@ -364,7 +363,7 @@ def _option_marks(key: Key, view: PageView) -> list[SelectionMark]:
     if view.structure is None or not view.structure.marks:
         return []
     marks = view.structure.marks
-    row = [m for m in marks if m.box[0] >= key.box[2] - 2 and _level(m.box, key.line.box)]
+    row = [m for m in marks if m.box[0] >= key.box[2] - 2 and on_one_row(m.box, key.line.box)]
     if row:
         return sorted(row, key=lambda m: m.box[0])
     top = key.box[3]
@@ -376,7 +375,7 @@ def _option_marks(key: Key, view: PageView) -> list[SelectionMark]:
     if not under:
         return []
     first = min(under, key=lambda m: m.box[1])
-    return sorted((m for m in under if _level(m.box, first.box)), key=lambda m: m.box[0])
+    return sorted((m for m in under if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
 
 
 def _option_candidate(
@@ -410,7 +409,7 @@ def _option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView)
             w
             for line in view.page.lines
             for w in line.words
-            if w.box[2] > mark.box[2] and w.box[0] < right and _level(w.box, mark.box)
+            if w.box[2] > mark.box[2] and w.box[0] < right and on_one_row(w.box, mark.box)
         ),
         key=lambda w: w.box[0],
     )
@@ -428,15 +427,7 @@ def _option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView)
 def _column_header(mark: SelectionMark, view: PageView) -> tuple[Word, ...]:
     """A mark with no words beside it answers the column it stands in ("Yes" | "No" over a
     grid of boxes): the nearest short line above it, across its middle."""
-    middle = (mark.box[0] + mark.box[2]) / 2
-    above = [
-        line
-        for line in view.page.lines
-        if line.box[3] <= mark.box[1] + 2
-        and line.box[0] - 0.5 * view.height <= middle <= line.box[2] + 0.5 * view.height
-        and mark.box[1] - line.box[3] <= COLUMN_HEADER_HEIGHTS * view.height
-    ]
-    nearest = max(above, key=lambda line: line.box[3], default=None)
+    nearest = header_above(mark.box, view.page.lines, view.height)
     if nearest is None or len(nearest.words) > 3 or any(ch.isdigit() for ch in nearest.text):
         return ()
     return nearest.words
@@ -483,7 +474,7 @@ def _table_header(doc_type: DocumentType, view: PageView) -> dict[str, tuple[Key
     for key in view.keys:
         if not key.whole_line:
             continue
-        row = [k for k in view.keys if k.whole_line and _level(k.box, key.box)]
+        row = [k for k in view.keys if k.whole_line and on_one_row(k.box, key.box)]
         named: dict[str, tuple[Key, float]] = {}
         for k in row:
             column, score = max(
@@ -506,7 +497,7 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
     others = [
         (start, "")
         for line in view.page.lines
-        if any(_level(line.box, k.box) for k, _ in header.values())
+        if any(on_one_row(line.box, k.box) for k, _ in header.values())
         and all(abs((start := _column_start(line.box, view)) - x) > view.height for x, _ in named)
     ]
     columns = sorted(named + others)
@@ -522,7 +513,7 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
     for line in lines:
         if view.is_key_line(line) or line.box[1] - bottom > TABLE_ROW_GAP * view.height:
             break
-        if row_box is None or not _level(line.box, row_box):
+        if row_box is None or not on_one_row(line.box, row_box):
             if rows and not any(rows[-1].values()):
                 rows.pop()
             rows.append({})
@@ -687,22 +678,8 @@ def _has_text(words: Iterable[Word]) -> bool:
     return any(any(ch.isalnum() for ch in w.text) for w in words)
 
 
-def _level(a: Box, b: Box) -> bool:
-    """True when the boxes share at least a third of the shorter one's height: on one row."""
-    shared = min(a[3], b[3]) - max(a[1], b[1])
-    return shared > min(a[3] - a[1], b[3] - b[1]) / 3
-
-
 def _overlaps(a: Box, b: Box) -> bool:
     return min(a[2], b[2]) - max(a[0], b[0]) > 0
-
-
-def _inside(box: Box, outer: Box) -> bool:
-    """True when most of ``box`` lies inside ``outer``."""
-    w = max(0, min(box[2], outer[2]) - max(box[0], outer[0]))
-    h = max(0, min(box[3], outer[3]) - max(box[1], outer[1]))
-    area = max(1, (box[2] - box[0]) * (box[3] - box[1]))
-    return w * h >= 0.6 * area
 
 
 def _grow(box: Box, by: int) -> Box:

@@ -8,18 +8,19 @@ A cell holding only a few left-aligned lines without digits that together read a
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import replace
 
 from extraction.keys import KEY_MIN_SCORE, MAX_UNKNOWN_KEY_WORDS, whole_phrase_score
 from extraction.structure import PageStructure
-from extraction.types import Box, Line, PageText
+from extraction.types import Box, Line, PageText, mostly_inside, on_one_row
 
 # A wrapped label runs over at most this many lines of its cell.
 MAX_LABEL_LINES = 3
 # Its lines start this many line heights apart at most, and follow each other this closely.
 ALIGN_HEIGHTS = 0.6
 MAX_LINE_GAP_HEIGHTS = 0.8
-# An answer grid's header stands at most this many line heights above its first row of cells.
+# A grid column's header (Yes | No) stands at most this many line heights above its cells.
 HEADER_REACH_HEIGHTS = 6.0
 
 
@@ -32,7 +33,7 @@ def join_wrapped_labels(
     joined: dict[int, Line] = {}
     dropped: set[int] = set()
     for cell in structure.cells:
-        inside = [line for line in page.lines if _inside(line.box, cell.box)]
+        inside = [line for line in page.lines if mostly_inside(line.box, cell.box)]
         if 2 <= len(inside) <= MAX_LABEL_LINES and _wrapped_label(inside, vocabulary, height):
             ordered = sorted(inside, key=lambda line: line.box[1])
             joined[id(ordered[0])] = Line(tuple(w for line in ordered for w in line.words))
@@ -67,11 +68,18 @@ def _wrapped_label(lines: list[Line], vocabulary: tuple[str, ...], height: float
     )
 
 
-def _inside(box: Box, outer: Box) -> bool:
-    w = max(0, min(box[2], outer[2]) - max(box[0], outer[0]))
-    h = max(0, min(box[3], outer[3]) - max(box[1], outer[1]))
-    area = max(1, (box[2] - box[0]) * (box[3] - box[1]))
-    return w * h >= 0.6 * area
+def header_above(box: Box, lines: Sequence[Line], height: float) -> Line | None:
+    """The nearest line above ``box`` that spans its middle, within ``HEADER_REACH_HEIGHTS``
+    line heights: the header of the grid column the box stands in."""
+    middle = (box[0] + box[2]) / 2
+    above = [
+        line
+        for line in lines
+        if line.box[3] <= box[1] + 2
+        and line.box[0] - 0.5 * height <= middle <= line.box[2] + 0.5 * height
+        and box[1] - line.box[3] <= HEADER_REACH_HEIGHTS * height
+    ]
+    return max(above, key=lambda line: line.box[3], default=None)
 
 
 def answer_grid_headers(page: PageText, structure: PageStructure | None, height: float) -> list[Line]:
@@ -83,23 +91,12 @@ def answer_grid_headers(page: PageText, structure: PageStructure | None, height:
     cells = [m for m in structure.marks if m.shape == "cell"]
     heads: list[Line] = []
     for mark in cells:
-        middle = (mark.box[0] + mark.box[2]) / 2
-        above = [
-            line
-            for line in page.lines
-            if line.box[3] <= mark.box[1] + 2
-            and line.box[0] - 0.5 * height <= middle <= line.box[2] + 0.5 * height
-            and mark.box[1] - line.box[3] <= HEADER_REACH_HEIGHTS * height
-        ]
-        nearest = max(above, key=lambda line: line.box[3], default=None)
+        nearest = header_above(mark.box, page.lines, height)
         if nearest is not None and nearest not in heads:
             heads.append(nearest)
     level = [
-        line for line in page.lines if line not in heads and any(_level(line.box, head.box) for head in heads)
+        line
+        for line in page.lines
+        if line not in heads and any(on_one_row(line.box, head.box, share=1 / 2) for head in heads)
     ]
     return heads + level
-
-
-def _level(a: Box, b: Box) -> bool:
-    shared = min(a[3], b[3]) - max(a[1], b[1])
-    return shared > min(a[3] - a[1], b[3] - b[1]) / 2

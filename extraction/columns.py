@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from extraction.keys import MAX_UNKNOWN_KEY_WORDS, Key
-from extraction.types import Box, Line, PageText
+from extraction.types import Box, Line, PageText, on_one_row
 
 # Left edges this many line heights apart are one column's.
 ALIGN_HEIGHTS = 0.6
@@ -96,7 +96,7 @@ def row_neighbour(line: Line, page: PageText, skip: set[int]) -> Line | None:
     right = [
         other
         for other in page.lines
-        if other is not line and other.box[0] >= line.box[2] - 2 and _level(other.box, line.box)
+        if other is not line and other.box[0] >= line.box[2] - 2 and on_one_row(other.box, line.box)
     ]
     nearest = min(right, key=lambda other: other.box[0], default=None)
     return None if nearest is None or id(nearest) in skip else nearest
@@ -120,11 +120,6 @@ def _aligned(items: list[T], height: float, edge: Callable[[T], int]) -> list[li
         else:
             runs.append([item])
     return runs
-
-
-def _level(a: Box, b: Box) -> bool:
-    shared = min(a[3], b[3]) - max(a[1], b[1])
-    return shared > min(a[3] - a[1], b[3] - b[1]) / 3
 
 
 def split_at_value_edges(page: PageText, columns: Sequence[LabelColumn], height: float) -> PageText:

@@ -18,6 +18,20 @@ Box = tuple[int, int, int, int]
 UNKNOWN_TYPE = "unknown"
 
 
+def on_one_row(a: Box, b: Box, share: float = 1 / 3) -> bool:
+    """True when the boxes share more than ``share`` of the shorter one's height: one row."""
+    shared = min(a[3], b[3]) - max(a[1], b[1])
+    return shared > min(a[3] - a[1], b[3] - b[1]) * share
+
+
+def mostly_inside(box: Box, outer: Box) -> bool:
+    """True when most of ``box`` (six tenths of its area) lies inside ``outer``."""
+    w = max(0, min(box[2], outer[2]) - max(box[0], outer[0]))
+    h = max(0, min(box[3], outer[3]) - max(box[1], outer[1]))
+    area = max(1, (box[2] - box[0]) * (box[3] - box[1]))
+    return w * h >= 0.6 * area
+
+
 def union_box(boxes: list[Box]) -> Box | None:
     """The smallest box holding every box given, or None for an empty list."""
     if not boxes:
