@@ -7,10 +7,17 @@ child process (``python -m medextract.sandbox``) that reads documents one at a t
 limits its own address space (``RLIMIT_AS``, inherited by tesseract and poppler), and the parent
 kills it when a document takes longer than its budget, or when it is asked to stop (its lease was
 lost, the worker is shutting down). A killed child is replaced for the next document. The child
-also dies with the thread that started it (``PR_SET_PDEATHSIG``), so a killed worker leaves no
+also dies with the process that started it (``PR_SET_PDEATHSIG``), so a killed worker leaves no
 orphan reading on.
 
-The child encodes the page images too, so the parent receives exactly what is stored.
+The child encodes the page images too, so the parent receives exactly what is stored. For the
+HTTP API's ``POST /v1/extract`` (a file in, fields out, nothing stored) it returns the engine's
+result itself, without page images (:meth:`Sandbox.preview`); a :class:`SandboxPool` keeps a few
+sandboxes for the request threads to share.
+
+Every child is started by one long-lived thread of this process: ``PR_SET_PDEATHSIG`` fires when
+the *thread* that forked the child ends, and a request thread of a web server's pool may end while
+another thread is still using the child it started.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import os
+import queue
 import resource
 import signal
 import subprocess
@@ -26,9 +34,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, NoReturn
 
 DOC_TIMEOUT_ENV = "MEDEXTRACT_DOC_TIMEOUT"
 DEFAULT_DOC_TIMEOUT = 180.0
@@ -43,6 +52,10 @@ MEMORY = "memory"
 CRASHED = "crashed"
 ENGINE = "engine"  # the engine's own error, with a message meant for a clerk
 UNEXPECTED = "unexpected"
+
+# What the child sends back for a document: the stored output (page images encoded) or the result
+STORE = "store"
+PREVIEW = "preview"
 
 
 def _env_positive(name: str, default: float) -> float:
@@ -71,12 +84,17 @@ class Budget:
 
 
 class ExtractionFailed(Exception):
-    """The document could not be read; ``message`` is for a clerk, ``kind`` for the metrics."""
+    """The document could not be read; ``message`` is for a clerk, ``kind`` for the metrics.
 
-    def __init__(self, message: str, kind: str) -> None:
+    ``error`` names the engine's exception class when ``kind`` is ENGINE (``DocumentTooLargeError``),
+    so that a caller can tell the engine's cases apart as it would in-process.
+    """
+
+    def __init__(self, message: str, kind: str, error: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.kind = kind
+        self.error = error
 
 
 class Cancelled(Exception):
@@ -108,12 +126,21 @@ class Sandbox:
         self, content: bytes, *, doc_type: str, filename: str, cancel: threading.Event | None = None
     ) -> Reading:
         """Extract one document; ExtractionFailed when it cannot, Cancelled when ``cancel`` is set."""
+        return self._answer(self._exchange((content, doc_type, filename, STORE), cancel))
+
+    def preview(self, content: bytes, *, doc_type: str, filename: str) -> Any:
+        """The engine's result for one document (``extraction.ExtractionResult``) without its page
+        images: what ``POST /v1/extract`` answers. ExtractionFailed when it cannot be read."""
+        return self._answer(self._exchange((content, doc_type, filename, PREVIEW), None)).output
+
+    def _exchange(self, request: tuple[Any, ...], cancel: threading.Event | None) -> tuple[Any, ...]:
+        """Send one document to the child and wait for its reply within the time budget."""
         self._start()
         assert self._send is not None and self._recv is not None
         try:
-            self._send.send((content, doc_type, filename))
+            self._send.send(request)
         except OSError:
-            return self._died()
+            self._died()
         deadline = time.monotonic() + self.budget.seconds
         while True:
             if cancel is not None and cancel.is_set():
@@ -130,10 +157,9 @@ class Sandbox:
             try:
                 if not self._recv.poll(min(POLL_SECONDS, remaining)):
                     continue
-                reply = self._recv.recv()
+                return self._recv.recv()  # type: ignore[no-any-return]
             except (EOFError, OSError):
-                return self._died()
-            return self._answer(reply)
+                self._died()
 
     def _answer(self, reply: tuple[Any, ...]) -> Reading:
         status = reply[0]
@@ -141,9 +167,9 @@ class Sandbox:
             return Reading(reply[1], reply[2])
         if status == MEMORY:
             raise ExtractionFailed(self._memory_message(), MEMORY)
-        raise ExtractionFailed(reply[1], status)
+        raise ExtractionFailed(reply[1], status, reply[2] if len(reply) > 2 else "")
 
-    def _died(self) -> Reading:
+    def _died(self) -> NoReturn:
         """The child ended mid-document: out of memory (killed by the kernel or an abort) or a crash."""
         process = self._process
         code = process.wait(5) if process is not None else None
@@ -182,12 +208,14 @@ class Sandbox:
         ]
         try:
             # Its own process group: a kill reaches the tesseract or poppler it is waiting for too.
-            self._process = subprocess.Popen(
+            spawn = _spawner().submit(
+                subprocess.Popen,
                 command,
                 pass_fds=(request_read, reply_write),
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
+            self._process = spawn.result()
         finally:
             os.close(request_read)
             os.close(reply_write)
@@ -216,6 +244,48 @@ class Sandbox:
                 os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
             self._process = None
+
+
+class SandboxPool:
+    """``slots`` sandboxes shared by the threads of a server: a read waits for a free one.
+
+    Each child starts at its first document (importing the engine takes a second or two) and is
+    kept for the next; ``close`` stops them all.
+    """
+
+    def __init__(self, slots: int, *, engine: str | None = None, budget: Budget | None = None) -> None:
+        self.budget = budget or Budget.from_env()
+        self._all = [Sandbox(engine, self.budget) for _ in range(max(1, slots))]
+        self._free: queue.Queue[Sandbox] = queue.Queue()
+        for box in self._all:
+            self._free.put(box)
+
+    def preview(self, content: bytes, *, doc_type: str, filename: str) -> Any:
+        """:meth:`Sandbox.preview` in the next free sandbox."""
+        box = self._free.get()
+        try:
+            return box.preview(content, doc_type=doc_type, filename=filename)
+        finally:
+            self._free.put(box)
+
+    def close(self) -> None:
+        """Stop every child (a read in progress fails as crashed); a later read starts a new one."""
+        for box in self._all:
+            box.close()
+
+
+_SPAWNER: ThreadPoolExecutor | None = None
+_SPAWNER_LOCK = threading.Lock()
+
+
+def _spawner() -> ThreadPoolExecutor:
+    """The one thread that starts every child: it lives as long as this process, so a child dies
+    with the process (PR_SET_PDEATHSIG) and never with a short-lived thread that asked for it."""
+    global _SPAWNER
+    with _SPAWNER_LOCK:
+        if _SPAWNER is None:
+            _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="medextract-sandbox")
+        return _SPAWNER
 
 
 # ---- the child: python -m medextract.sandbox REQUEST_FD REPLY_FD PARENT_PID MEMORY_MB [ENGINE] ----
@@ -255,21 +325,29 @@ def _serve(requests: Connection, replies: Connection, spec: str) -> None:
     replies.send(("ready",))
     while True:
         try:
-            content, doc_type, filename = requests.recv()
+            content, doc_type, filename, mode = requests.recv()
         except (EOFError, OSError):
             return  # the parent closed the pipe: done
         try:
             result = extract_fn(content, doc_type=doc_type, filename=filename)
-            output = to_output(result)
-            reply: tuple[Any, ...] = ("ok", output, dict(getattr(result, "stage_seconds", None) or {}))
+            stages = dict(getattr(result, "stage_seconds", None) or {})
+            output = _without_pages(result) if mode == PREVIEW else to_output(result)
+            reply: tuple[Any, ...] = ("ok", output, stages)
         except MemoryError:
             reply = (MEMORY,)
         except engine_errors as exc:
-            reply = (ENGINE, str(exc) or type(exc).__name__)
+            reply = (ENGINE, str(exc) or type(exc).__name__, type(exc).__name__)
         except Exception as exc:  # a bug or a broken file: one document fails, the child goes on
             reply = (UNEXPECTED, f"Unexpected error: {type(exc).__name__}: {exc}")
         del content
         replies.send(reply)
+
+
+def _without_pages(result: Any) -> Any:
+    """The engine's result as the API answers it: its page images stay here."""
+    if hasattr(result, "page_images"):
+        result.page_images = []
+    return result
 
 
 def main(argv: list[str]) -> int:

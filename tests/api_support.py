@@ -65,6 +65,8 @@ def serve(ctx: Context, **app_options: Any) -> Iterator[Api]:
             yield Api(client, portal, ctx)
         finally:
             portal.call(client.aclose)
+            if app.state.sandboxes is not None:  # the lifespan's job, which ASGITransport skips
+                app.state.sandboxes.close()
 
 
 def png(text: str = "page", size: tuple[int, int] = (64, 64)) -> bytes:

@@ -83,6 +83,23 @@ def test_a_cancelled_read_stops_the_child_at_once(sandbox: Sandbox) -> None:
     assert time.monotonic() - started < 5
 
 
+def test_a_child_lives_on_when_the_thread_that_started_it_ends(sandbox: Sandbox) -> None:
+    """A web server's request thread may start a child and end while another thread uses it."""
+    started, release = threading.Event(), threading.Event()
+
+    def start_then_end() -> None:
+        sandbox.start()
+        started.set()
+        release.wait(10)
+
+    starter = threading.Thread(target=start_then_end)
+    starter.start()
+    assert started.wait(60)
+    threading.Timer(0.3, release.set).start()  # the starter ends while the document is read
+    assert read(sandbox, "sleep 1").output.pages == 1
+    starter.join()
+
+
 def test_a_worker_fails_the_slow_document_and_goes_on(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MEDEXTRACT_DOC_TIMEOUT", "1")
     slow = upload.add_upload(ctx, "slow.pdf", b"sleep 30", uploader="uma").document_id

@@ -2,8 +2,10 @@
 
 Routes only translate: a request becomes a service call with the token's account as the actor,
 and the result (or the refusal) becomes JSON. Every rule (roles, statuses, limits, auditing) is
-the services'. The engine runs in the threadpool, at most ``engine_slots`` documents at once, so
-a burst of extractions leaves threads (and cores) for everyone else.
+the services'. ``POST /v1/extract`` runs the engine as the worker does, never in this process: in
+one of ``engine_slots`` sandboxed child processes (``medextract.sandbox``) with the document's
+time and memory budget, so a hostile file fails alone and a burst of extractions leaves threads
+(and cores) for everyone else.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from medextract.api import errors
 from medextract.api.middleware import RequestContext
 from medextract.api.routes import documents, extract, health, records
 from medextract.intake import max_upload_bytes
-from medextract.services import preview
+from medextract.sandbox import Budget, SandboxPool
 from medextract.services.context import Context
 
 MAX_REQUEST_MB_ENV = "MEDEXTRACT_API_MAX_REQUEST_MB"
@@ -51,9 +53,22 @@ def create_app(
     extract_fn: Callable[..., Any] | None = None,
     background_worker: bool = False,
     engine_slots: int = 2,
+    engine: str | None = None,
+    budget: Budget | None = None,
 ) -> FastAPI:
-    """The API on ``ctx``; ``extract_fn`` replaces the engine (tests), ``background_worker`` runs
-    the extraction worker in this process while it serves (as the review app does)."""
+    """The API on ``ctx``; ``background_worker`` runs the extraction worker in this process while
+    it serves (as the review app does).
+
+    ``/v1/extract`` reads in ``engine_slots`` sandboxes with ``budget`` (default the worker's, from
+    the environment); ``engine`` (``module:function``) is what they run instead of the real engine,
+    and ``extract_fn`` (tests' fakes) runs in this process instead of any sandbox.
+    """
+    sandboxes = None
+    if extract_fn is None:
+        sandboxes = SandboxPool(engine_slots, engine=engine, budget=budget)
+        read_fn = sandboxes.preview  # waits for a free sandbox
+    else:
+        read_fn = _limited(extract_fn, threading.BoundedSemaphore(engine_slots))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -62,6 +77,8 @@ def create_app(
         yield
         if background_worker:
             await run_in_threadpool(worker.stop_background_worker, ctx)
+        if sandboxes is not None:
+            sandboxes.close()
 
     app = FastAPI(
         title="MedExtract API",
@@ -72,9 +89,8 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.ctx = ctx
-    app.state.extract_fn = _limited(
-        extract_fn or preview.default_extract(), threading.BoundedSemaphore(engine_slots)
-    )
+    app.state.sandboxes = sandboxes
+    app.state.extract_fn = read_fn
     errors.install(app)
     for module in (health, extract, documents, records):
         app.include_router(module.router)

@@ -16,7 +16,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from medextract import sandbox
 from medextract.errors import DocumentNotFound, PermissionDenied, StoreError, TokenRefused
+from medextract.sandbox import ExtractionFailed
 from medextract.services.preview import Refused
 
 log = logging.getLogger("medextract.api")
@@ -44,6 +46,7 @@ TITLES = {
     "unreadable_document": "The document cannot be read",
     "document_too_large": "The document has too many pages or pixels",
     "engine_timeout": "Reading the document took too long",
+    "engine_out_of_memory": "Reading the document needed too much memory",
     "engine_failed": "The engine could not read the document",
     "engine_unavailable": "The engine cannot run on this server",
     "not_ready": "The service is not ready",
@@ -133,19 +136,46 @@ def refusal_problem(reason: str, message: str) -> Problem:
 
 def engine_problem(exc: Exception) -> tuple[int, str]:
     """(status, code) for an ``extraction.ExtractionError``: the engine's message is the detail."""
+    return _engine_error_problem(type(exc))
+
+
+def _engine_error_problem(error: type[BaseException]) -> tuple[int, str]:
     from extraction import errors as engine
 
-    if isinstance(exc, engine.DocumentTooLargeError):
+    if issubclass(error, engine.DocumentTooLargeError):
         return 413, "document_too_large"
-    if isinstance(exc, engine.MissingDependencyError):
+    if issubclass(error, engine.MissingDependencyError):
         return 503, "engine_unavailable"
-    if isinstance(exc, engine.ToolTimeoutError):
+    if issubclass(error, engine.ToolTimeoutError):
         return 422, "engine_timeout"
-    if isinstance(exc, engine.ToolFailedError):
+    if issubclass(error, engine.ToolFailedError):
         return 422, "engine_failed"
-    if isinstance(exc, engine.UnknownDocumentTypeError):
+    if issubclass(error, engine.UnknownDocumentTypeError):
         return 422, "unknown_document_type"
     return 422, "unreadable_document"
+
+
+# A sandbox's failure kinds other than the engine's own error: (HTTP status, code)
+SANDBOX_FAILURES = {
+    sandbox.TIMEOUT: (422, "engine_timeout"),
+    sandbox.MEMORY: (422, "engine_out_of_memory"),
+    sandbox.CRASHED: (422, "engine_failed"),
+}
+
+
+def sandbox_problem(exc: ExtractionFailed) -> tuple[int, str] | None:
+    """(status, code) for a document the sandboxed engine could not read; None for an unexpected
+    error (a bug: answered as a 500 that names nothing of the document)."""
+    if exc.kind == sandbox.ENGINE:
+        try:
+            from extraction import errors as engine
+        except ImportError:
+            return 422, "unreadable_document"
+        error = getattr(engine, exc.error, None)
+        if isinstance(error, type) and issubclass(error, engine.ExtractionError):
+            return _engine_error_problem(error)
+        return 422, "unreadable_document"
+    return SANDBOX_FAILURES.get(exc.kind)
 
 
 def respond(request: Request, body: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -187,6 +217,17 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Refused)
     async def _intake(request: Request, exc: Refused) -> JSONResponse:
         return respond(request, refusal_problem(exc.outcome.reason, exc.outcome.message))
+
+    @app.exception_handler(ExtractionFailed)
+    async def _sandbox(request: Request, exc: ExtractionFailed) -> JSONResponse:
+        known = sandbox_problem(exc)
+        if known is not None:
+            return respond(request, problem(*known, exc.message))
+        # The child's message may quote the document: only its kind is logged, nothing answered.
+        request_id = getattr(request.state, "request_id", None)
+        log.error("the engine failed unexpectedly in its sandbox (%s)", exc.kind)
+        detail = f"Something went wrong on the server. Quote the request id {request_id} when asking."
+        return respond(request, problem(500, "internal_error", detail))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

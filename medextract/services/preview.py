@@ -1,7 +1,8 @@
 """Reading a file without storing it (the HTTP API's ``POST /v1/extract``): the first product's job.
 
 The file passes the same cheap intake checks as an upload (empty, too large, not a PDF/image) and
-the engine runs with the worker's page and pixel limits, read from the environment now. Nothing
+the engine runs as the worker runs it: in a sandboxed child process with the document's time and
+memory budget, and the worker's page and pixel limits, read from the environment now. Nothing
 about the document is stored; the read is audited ("preview": who, the file's name and size, the
 type found) like every other way a document's content leaves the system.
 """
@@ -13,6 +14,7 @@ from typing import Any
 
 from medextract import lifecycle
 from medextract.intake import check_upload, display_name
+from medextract.sandbox import Sandbox
 from medextract.services.audit import write_event
 from medextract.services.context import Actor, Context, authorize
 from medextract.services.upload import AUTO, unknown_type
@@ -55,11 +57,13 @@ def read(
 ) -> Any:
     """The engine's result for the file (``extraction.ExtractionResult``), stored nowhere.
 
-    Refused before the engine runs (see :func:`check`); the engine's own errors
-    (``extraction.ExtractionError``: unreadable, too many pages or pixels, tools missing) propagate.
+    Refused before the engine runs (see :func:`check`). ``extract_fn`` reads the file (the API's
+    pool of sandboxes; tests' fakes), by default a sandbox of its own; its errors propagate:
+    ``sandbox.ExtractionFailed`` (over the budget, the engine's own error by name) from a sandbox,
+    ``extraction.ExtractionError`` from an engine called in this process.
     """
     name = check(ctx, filename, data, user=user, doc_type=doc_type)
-    engine = extract_fn or default_extract()
+    engine = extract_fn or read_in_sandbox
     result = engine(data, doc_type=doc_type or AUTO, filename=name)
     with ctx.write.begin() as session:
         actor = authorize(session, user, lifecycle.PREVIEW)
@@ -73,12 +77,10 @@ def read(
     return result
 
 
-def default_extract() -> ExtractFn:
-    """``extraction.extract`` with the worker's limits (MEDEXTRACT_MAX_PAGES / _PIXELS, read now)."""
-    from extraction import extract
-    from medextract.worker import engine_options
-
-    def extract_with_limits(source: Any, **kwargs: Any) -> Any:
-        return extract(source, options=engine_options(), **kwargs)
-
-    return extract_with_limits
+def read_in_sandbox(data: bytes, *, doc_type: str, filename: str) -> Any:
+    """The engine's result in a sandboxed child process started for this one file."""
+    box = Sandbox()
+    try:
+        return box.preview(data, doc_type=doc_type, filename=filename)
+    finally:
+        box.close()

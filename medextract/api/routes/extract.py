@@ -26,7 +26,9 @@ PROBLEMS = {
     summary="Read one document and answer its fields; nothing is stored",
     description=(
         "The same JSON as `python -m extraction --json` prints per file. The file passes the upload "
-        "checks (size, PDF/PNG/JPEG/TIFF) and the engine's page and pixel limits."
+        "checks (size, PDF/PNG/JPEG/TIFF) and the engine's page and pixel limits; the engine reads it "
+        "in a separate process within a time and memory budget (`engine_timeout`, "
+        "`engine_out_of_memory` when over it)."
     ),
     responses=PROBLEMS,  # type: ignore[arg-type]
 )
@@ -40,7 +42,8 @@ def extract(
     name, data, refusal = read_upload(file)
     if refusal is not None:
         raise preview.Refused(UploadOutcome(None, None, False, refusal.message, refusal.reason))
-    # The engine runs here, in the threadpool (this is a plain function), a few at a time.
+    # A plain function: it waits in the threadpool for a free sandbox, where the engine runs with
+    # the document's time and memory budget (never in this process).
     result = preview.read(
         ctx, name, data, user=user, doc_type=doc_type, extract_fn=request.app.state.extract_fn
     )
