@@ -26,7 +26,6 @@ STALE = "review_stale"  # doc ids whose last save lost a race with someone else'
 READ_ONLY = "review_read_only"  # doc ids this session saw while someone else held the claim
 FOCUS = "review_focus"  # (doc id, field) the clerk last picked by clicking its box
 LOADED = "review_loaded"  # doc id -> {field: stored value} when the form was filled (stale notice)
-SHOWN = "review_shown"  # doc ids whose form one complete run has drawn since it was filled
 URL_DOC = "review_url_doc"  # the document id this session last wrote into the URL (?doc=)
 REFRESH_SECONDS = 300  # the holder's open refreshes a claim older than this (or a quarter of its life)
 
@@ -40,7 +39,6 @@ def init_state() -> None:
         STALE: set(),
         READ_ONLY: set(),
         FOCUS: None,
-        SHOWN: set(),
         LOADED: {},
         URL_DOC: None,
         ui_runtime.REVIEW_DOC: None,
@@ -123,7 +121,6 @@ def forget(doc_id: int, names: Any) -> None:
         st.session_state[store].pop(doc_id, None)
     st.session_state[STALE].discard(doc_id)
     st.session_state[READ_ONLY].discard(doc_id)
-    st.session_state[SHOWN].discard(doc_id)
 
 
 def leave_open_document() -> None:
@@ -350,23 +347,11 @@ def claim(doc_id: int) -> Any:
             st.session_state.pop(key, None)
         st.session_state[VERSIONS].pop(doc_id, None)
     # Fill the widgets once per visit; a stale save keeps them, a reload or a new visit refills them.
+    # (The form sends their values with every run: review_form.resend.)
     if not any(key in st.session_state for key in keys):
         for key, f in zip(keys, doc.fields.values(), strict=True):
             st.session_state[key] = f.value
         st.session_state[VERSIONS][doc_id] = doc.version
         st.session_state[LOADED][doc_id] = {name: f.value for name, f in doc.fields.items()}
-        st.session_state[SHOWN].discard(doc_id)
-    elif doc_id not in st.session_state[SHOWN]:
-        # The run that filled them was cut short by another (a click, a timer): the browser may
-        # never have been sent their values, and Streamlit sends a widget's value only in the run
-        # that sets it. Set them again until one run has drawn the whole form.
-        for key in keys:
-            if key in st.session_state:
-                st.session_state[key] = st.session_state[key]
     st.session_state[VERSIONS].setdefault(doc_id, doc.version)
     return doc
-
-
-def shown(doc_id: int) -> None:
-    """The review page drew the whole form of ``doc_id`` in this run (see ``claim``)."""
-    st.session_state[SHOWN].add(doc_id)

@@ -102,9 +102,25 @@ def form(doc: Any, states: dict[str, str]) -> None:
         history(doc)
 
 
+def resend(key: str) -> None:
+    """Send the widget's value with this run, not only with the run that set it.
+
+    Streamlit sends a keyed widget's session-state value to the browser only in the run that
+    writes it; later runs send the widget with its empty default. A browser that had not drawn the
+    widget by the next rerun never shows the value, and then sends the empty default back as what
+    was typed. That happens: the first text area of a session waits for its script to load, and
+    Enter in another field meanwhile starts the next run; a run's messages not yet sent when the
+    next one starts are dropped. Writing the current value again before each widget is drawn
+    sends it every run (the browser's own value when it reported one, so nothing typed is undone).
+    """
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
 def field_row(doc: Any, f: Any, state: str, error: str | None, can_edit: bool) -> None:
     """A field's input, its state and confidence, its "checked" box, its validation error."""
     key = ui_state.field_key(doc.id, f.name)
+    resend(key)
     if ui_state.is_multiline(doc.doc_type, f.name, st.session_state.get(key, f.value)):
         height = ui_state.text_area_height(f.value)  # the stored value: no jumping while typing
         st.text_area(ui_state.field_label(f), key=key, disabled=not can_edit, height=height)
@@ -112,6 +128,7 @@ def field_row(doc: Any, f: Any, state: str, error: str | None, can_edit: bool) -
         st.text_input(ui_state.field_label(f), key=key, disabled=not can_edit)
     st.caption(ui_state.state_caption(f, state))
     if can_edit and f.needs_review and state != ui_state.EDITED:
+        resend(ui_state.confirm_key(doc.id, f.name))
         st.checkbox("Checked: the value is right", key=ui_state.confirm_key(doc.id, f.name))
     if error:
         st.error(ui_state.escape_markdown(error), icon=":material/error:")

@@ -83,7 +83,6 @@ def show_review(doc_id: int) -> None:
         review_form.form(doc, states)
     with image_column:
         page_view(doc, states)
-    actions.shown(doc.id)
 
 
 if st.session_state[ui_runtime.REVIEW_DOC] is None:
