@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image
 
 from docgen import patient_details, prescription
+from docgen.content import content, filled_from
 from docgen.degrade import DEGRADATION_PROFILES, apply_profile
 
 DOC_TYPES: tuple[str, ...] = ("prescription", "patient_details")
@@ -46,12 +47,14 @@ class SyntheticDocument:
     seed: int
     blank_fields: list[str] = field(default_factory=list)
     family: str = ""
+    form: int | None = None
 
 
 def with_blanks(
     rng: random.Random, doc_type: str, truth: dict[str, str], lines: dict[str, list[str]]
 ) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Leave one blankable field empty now and then (BLANK_RATE), in truth and in print."""
+    rng = content(rng)
     if rng.random() < BLANK_RATE:
         name = rng.choice(BLANKABLE_FIELDS[doc_type])
         truth[name], lines[name] = "", []
@@ -62,7 +65,12 @@ CLASSIC_FAMILIES = {"prescription": "rx_classic", "patient_details": "pd_classic
 
 
 def generate(
-    seed: int, doc_type: str, profile: str = "clean", dpi: int = 200, family: str | None = None
+    seed: int,
+    doc_type: str,
+    profile: str = "clean",
+    dpi: int = 200,
+    family: str | None = None,
+    form: int | None = None,
 ) -> SyntheticDocument:
     """Draw one document and degrade it with `profile`.
 
@@ -71,6 +79,10 @@ def generate(
     give identical pixels and truth. The content (values, fonts, layout choices) depends only on
     (seed, family, dpi), so one seed under several profiles is the same document degraded
     differently. Pages are US letter at `dpi`, mode "L" or "RGB".
+
+    With `form`, the form (fonts, labels, positions, rules) depends only on (form, family, dpi) and
+    the filled-in values on `seed`: documents of one form number are one clinic's form filled in
+    for different patients, as a learned layout meets them.
     """
     from docgen.families import FAMILIES
 
@@ -89,11 +101,14 @@ def generate(
         raise ValueError(f"unknown profile {profile!r}; choose from {sorted(DEGRADATION_PROFILES)}")
     if not 50 <= dpi <= 600:
         raise ValueError(f"dpi must be between 50 and 600, got {dpi}")
-    rng = random.Random(f"docgen:{family}:{seed}")
-    truth, pages = module.draw(rng, dpi)
+    if form is None:
+        truth, pages = module.draw(random.Random(f"docgen:{family}:{seed}"), dpi)
+    else:
+        with filled_from(random.Random(f"docgen:{family}:{seed}")):
+            truth, pages = module.draw(random.Random(f"docgen:{family}:form:{form}"), dpi)
     blanks = [name for name in BLANKABLE_FIELDS.get(doc_type, ()) if truth.get(name) == ""]
     pages = [apply_profile(page, profile, seed * 7919 + index, dpi) for index, page in enumerate(pages)]
-    return SyntheticDocument(doc_type, pages, truth, profile, dpi, seed, blanks, family)
+    return SyntheticDocument(doc_type, pages, truth, profile, dpi, seed, blanks, family, form)
 
 
 def generate_set(

@@ -8,6 +8,7 @@ from PIL import Image
 
 from docgen import values
 from docgen.canvas import Page, pick_style
+from docgen.content import content
 
 FIELDS = (
     "record_date",
@@ -34,6 +35,7 @@ FIELDS = (
 
 def make_truth(rng: random.Random) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Random field values (truth, multi-line fields joined by newline) and the printed lines of each."""
+    rng = content(rng)
     record = values.random_date(rng, 2015, 2025)
     expiry = values.random_date(rng, record.year, record.year + 3)
     last = values.LAST_NAMES[rng.randrange(len(values.LAST_NAMES))]

@@ -8,6 +8,7 @@ from PIL import Image
 
 from docgen import fonts, values
 from docgen.canvas import Page, pick_style
+from docgen.content import content
 
 FIELDS = (
     "prescriber",
@@ -22,6 +23,7 @@ FIELDS = (
 
 def make_truth(rng: random.Random) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Random field values (truth, multi-line fields joined by newline) and the printed lines of each."""
+    rng = content(rng)
     meds = values.medicines(rng, rng.randint(1, 3))
     lines = {
         "prescriber": [values.prescriber(rng)],

@@ -12,6 +12,7 @@ from PIL import Image, ImageFont
 
 from docgen import values
 from docgen.canvas import Page, Style
+from docgen.content import content
 from docgen.document import FIELDS, with_blanks
 
 DOC_TYPE = "patient_details"
@@ -305,16 +306,17 @@ def _distinct(lines: dict[str, list[str]]) -> bool:
 def make_record(rng: random.Random, omit_rate: float = 0.5, max_omitted: int = 2) -> Record:
     """Random values for every field; one list field left blank now and then, and with probability
     `omit_rate` one to `max_omitted` fields the form does not print at all (truth "")."""
-    lines = _draw_lines(rng)
+    values_rng = content(rng)
+    lines = _draw_lines(values_rng)
     while not _distinct(lines):
-        lines = _draw_lines(rng)
+        lines = _draw_lines(values_rng)
     truth = {name: "\n".join(lines[name]) for name in FIELDS[DOC_TYPE]}
     truth, lines = with_blanks(rng, DOC_TYPE, truth, lines)
     omitted: set[str] = set()
     if rng.random() < omit_rate:
         omitted = set(rng.sample(OMITTABLE, rng.randint(1, max_omitted)))
     # No insurance: the insurer's details are often left empty.
-    if truth["has_medical_insurance"] == "No" and rng.random() < 0.5:
+    if truth["has_medical_insurance"] == "No" and values_rng.random() < 0.5:
         for name in ("insurance_company", "policy_number", "insurance_expiry"):
             truth[name], lines[name] = "", []
     for name in omitted:

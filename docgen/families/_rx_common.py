@@ -13,6 +13,7 @@ from PIL import ImageFont
 
 from docgen import values
 from docgen.canvas import Page
+from docgen.content import content
 from docgen.document import BLANK_RATE
 from docgen.prescription import FIELDS
 
@@ -159,6 +160,7 @@ def draw_rx(
     rng: random.Random, max_meds: int = 3, multiline_address: float = 0.0, sig_style: str = "sig"
 ) -> Rx:
     """Random values; one direction per medicine in `sig_style` ("sig", "short" or "full")."""
+    rng = content(rng)
     meds = values.medicines(rng, rng.randint(1, max_meds))
     if sig_style == "full":
         directions = values.directions(rng, meds, len(meds))
