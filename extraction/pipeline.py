@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -16,6 +16,7 @@ from extraction.classify import classify
 from extraction.doctypes import DocumentType, document_types, get_document_type
 from extraction.errors import ToolFailedError
 from extraction.fields import RegionReader, extract_fields
+from extraction.layouts import LayoutMatch, LayoutTemplate, cross_check, match_layout, read_fields
 from extraction.load import Source, SourcePage, load_pages, read_source
 from extraction.ocr import add_sparse_reading, ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
@@ -62,13 +63,21 @@ class StageTimer:
 
 
 def extract(
-    source: Source, *, doc_type: str = "auto", filename: str | None = None, options: Options | None = None
+    source: Source,
+    *,
+    doc_type: str = "auto",
+    filename: str | None = None,
+    options: Options | None = None,
+    layouts: Sequence[LayoutTemplate] | None = None,
 ) -> ExtractionResult:
     """Read a document and return its type and every field with evidence.
 
     ``source`` is a path or the file's bytes. ``doc_type`` "auto" detects the type; a type name
-    forces it. ``filename`` only improves error messages. Raises ``ExtractionError`` subclasses
-    with a message a clerk can act on; nothing else escapes for bad input.
+    forces it. ``filename`` only improves error messages. ``layouts`` are learned layouts (see
+    ``extraction.layouts``): one whose printed words fit the pages gives the type and reads each
+    field where it learned it, cross-checked against the generic reading. Raises
+    ``ExtractionError`` subclasses with a message a clerk can act on; nothing else escapes for
+    bad input.
     """
     options = options or DEFAULT_OPTIONS
     forced = None if doc_type == "auto" else get_document_type(doc_type)
@@ -77,8 +86,12 @@ def extract(
     read = _read_pages(read_source(source), options, timer)
     images, dpis, structures = [r.image for r in read], [r.dpi for r in read], [r.structure for r in read]
     pages = [_apply_structure(r.text, r.structure) for r in read]
+    with timer("layouts"):
+        layout = _matching_layout(layouts, pages, forced)
     with timer("classify"):
         type_name, type_confidence = (forced.name, 1.0) if forced else classify(pages, document_types())
+    if layout is not None and not forced:
+        type_name, type_confidence = layout.template.document_type, max(layout.score, type_confidence)
     sparse_done = False
     if type_name == UNKNOWN_TYPE:
         # Page segmentation may have dropped the lines that tell the type: look once more.
@@ -101,6 +114,9 @@ def extract(
             with timer("extract_fields"):
                 second = extract_fields(spec, pages, options.review_confidence, reread, structures)
             fields.update(_better_second_readings(spec, fields, second))
+        if layout is not None:
+            with timer("layouts"):
+                fields = cross_check(fields, read_fields(layout, spec, pages))
         with timer("validate"):
             fields = validate_fields(spec, fields)
     return ExtractionResult(
@@ -113,7 +129,21 @@ def extract(
         page_images=[Image.fromarray(image) for image in images],
         page_texts=pages,
         stage_seconds=dict(timer.seconds),
+        page_structures=structures,
+        layout=layout,
+        layouts_consulted=layouts is not None,
     )
+
+
+def _matching_layout(
+    layouts: Sequence[LayoutTemplate] | None, pages: list[PageText], forced: DocumentType | None
+) -> LayoutMatch | None:
+    """The learned layout that fits the pages (of the forced type, when a type is forced)."""
+    if not layouts:
+        return None
+    if forced is not None:
+        layouts = [layout for layout in layouts if layout.document_type == forced.name]
+    return match_layout(layouts, pages)
 
 
 def _better_second_readings(

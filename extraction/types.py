@@ -161,6 +161,12 @@ class ExtractionResult:
     page_images: list[Image.Image] = field(default_factory=list, repr=False)
     page_texts: list[PageText] = field(default_factory=list, repr=False)
     stage_seconds: dict[str, float] = field(default_factory=dict, repr=False)
+    page_structures: list[Any] = field(default_factory=list, repr=False)
+    """Each page's ``extraction.structure.PageStructure``: rules, cells and marks."""
+    layout: Any = None
+    """The ``extraction.layouts.LayoutMatch`` the document was read with, or None."""
+    layouts_consulted: bool = False
+    """True when learned layouts were offered: ``to_dict()`` then says which one was used."""
 
     @property
     def text(self) -> str:
@@ -175,4 +181,4 @@ class ExtractionResult:
             "dpi": self.dpi,
             "fields": {name: f.to_dict() for name, f in self.fields.items()},
             "seconds": round(self.seconds, 3),
-        }
+        } | ({"layout": self.layout.to_dict() if self.layout else None} if self.layouts_consulted else {})

@@ -1,0 +1,21 @@
+"""Learned layouts: a clinic's form learned from one verified document (see ``learn``), found
+again on new documents by its printed words (``match_layout``) and read where it puts each value
+(``read_fields``), cross-checked against the generic reading (``cross_check``)."""
+
+from extraction.layouts.learn import learn_layout, locate_value
+from extraction.layouts.read import MATCH_THRESHOLD, LayoutMatch, cross_check, match_layout, read_fields
+from extraction.layouts.template import FieldZone, LayoutTemplate, TemplateError, TemplateStore
+
+__all__ = [
+    "MATCH_THRESHOLD",
+    "FieldZone",
+    "LayoutMatch",
+    "LayoutTemplate",
+    "TemplateError",
+    "TemplateStore",
+    "cross_check",
+    "learn_layout",
+    "locate_value",
+    "match_layout",
+    "read_fields",
+]

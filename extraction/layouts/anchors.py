@@ -1,0 +1,79 @@
+"""A form's printed words (its anchors): what identifies a layout whatever was written on it.
+
+An anchor is a word the form itself prints (a label, a heading, a column name, the clinic's
+name), kept with its box. Anchors are what a learned layout stores of a page: never a value,
+never a digit. Text is compared in a normalised spelling (letters only, lower case), so "DOB:"
+on one copy and "dob" read through fax noise on another are one anchor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from extraction.types import Box, PageText, Word
+
+# Shorter words ("of", "Dr") are too common to tell one form from another.
+MIN_ANCHOR_LETTERS = 2
+# Two spellings of one printed word read through noise: "Patlent" for "Patient".
+SIMILAR_SPELLING = 0.8
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """One printed word of a form: its normalised text and its box on the page it was learned on."""
+
+    text: str
+    box: Box
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return ((self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2)
+
+
+def spelling(text: str) -> str:
+    """The letters of ``text`` in lower case: the spelling anchors are compared in."""
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+def same_word(a: str, b: str) -> bool:
+    """True when two normalised spellings are one printed word, allowing an OCR slip in a long one."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 2:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= SIMILAR_SPELLING
+
+
+def page_words(page: PageText) -> list[Word]:
+    """Every word of the page, in reading order."""
+    return [word for line in page.lines for word in line.words]
+
+
+def anchors_of(words: Iterable[Word], values: Sequence[str], value_boxes: Sequence[Box]) -> list[Anchor]:
+    """The page's printed words, without anything that is or may be a patient's value.
+
+    Dropped: words with a digit, words inside a value's box, words spelled like any word of
+    ``values`` (the verified values of the document: a name printed twice is still a name), and
+    words too short to tell forms apart.
+    """
+    value_words = {spelling(token) for value in values for token in value.split()}
+    value_words.discard("")
+    kept = []
+    for word in words:
+        text = spelling(word.text)
+        if len(text) < MIN_ANCHOR_LETTERS or any(ch.isdigit() for ch in word.text):
+            continue
+        if any(_centre_inside(word.box, box) for box in value_boxes):
+            continue
+        if any(same_word(text, value_word) for value_word in value_words):
+            continue
+        kept.append(Anchor(text, word.box))
+    return kept
+
+
+def _centre_inside(box: Box, outer: Box) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]

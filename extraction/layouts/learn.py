@@ -1,0 +1,201 @@
+"""Learning a form from one verified document: its printed words and where each value sat.
+
+The engine read the document; the clerk verified its values. Where the engine's value is the
+verified one, its box says where the value sat; where the engine had it wrong or missing, the
+verified value is looked for among the page's words (or a box the clerk drew is used). Around
+each value's box lies the area a longer value of the same field may fill: up to the next
+printed word on its row, and for a multi-line field down to the next printed word under it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from difflib import SequenceMatcher
+
+from extraction.doctypes import DocumentType
+from extraction.keys import typical_height
+from extraction.layouts.anchors import Anchor, anchors_of, page_words
+from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
+from extraction.structure import PageStructure
+from extraction.types import Box, ExtractionResult, PageText, on_one_row, union_box
+
+# A value found on the page by its spelling must be at least this close to the verified text.
+LOCATE_SIMILARITY = 0.75
+# Answers ticked in a box or circle move with the answer: the generic reading keeps them.
+ANSWER_KINDS = ("yesno", "immunity")
+# Lines a multi-line value may grow to when nothing printed stands under it.
+OPEN_LINES = 4
+# How many printed words near a value stand for it when it is looked for on a new page.
+FIELD_ANCHORS = 4
+
+
+def learn_layout(
+    result: ExtractionResult,
+    doc_type: DocumentType,
+    verified: Mapping[str, str],
+    drawn: Mapping[str, tuple[int, Box]] | None = None,
+    *,
+    taught_by: str = "",
+) -> LayoutTemplate:
+    """A layout learned from ``result`` (the engine's reading of the document) and the values a
+    clerk verified; ``drawn`` gives the (page, box) a clerk pointed at for some fields."""
+    structures = result.page_structures or [PageStructure()] * len(result.page_texts)
+    places = _value_places(result, doc_type, verified, drawn or {})
+    pages = []
+    for index, page in enumerate(result.page_texts):
+        boxes = [box for page_index, box in places.values() if page_index == index]
+        anchors = anchors_of(page_words(page), list(verified.values()), boxes)
+        pages.append(LearnedPage(page.width, page.height, typical_height(page), tuple(anchors)))
+    zones = {}
+    for name, (page_index, box) in places.items():
+        spec = doc_type.field(name)
+        others = [b for n, (p, b) in places.items() if n != name and p == page_index]
+        zone = _zone(box, pages[page_index], others, structures[page_index], spec.multiline)
+        lines = max(1, len(verified[name].splitlines()))
+        zones[name] = FieldZone(
+            page_index, box, zone, _nearest_anchors(box, pages[page_index].anchors), lines
+        )
+    return LayoutTemplate(
+        id=_layout_id(doc_type.name, pages),
+        name=_layout_name(doc_type, pages),
+        document_type=doc_type.name,
+        pages=pages,
+        fields=zones,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        taught_by=taught_by,
+        documents_seen=1,
+    )
+
+
+def _value_places(
+    result: ExtractionResult,
+    doc_type: DocumentType,
+    verified: Mapping[str, str],
+    drawn: Mapping[str, tuple[int, Box]],
+) -> dict[str, tuple[int, Box]]:
+    """Where each verified, non-blank value sits: the clerk's box, the engine's box when the
+    engine read it right, or the value found by its spelling."""
+    places = {}
+    for spec in doc_type.fields:
+        value = verified.get(spec.name, "")
+        if not value.strip() or spec.kind in ANSWER_KINDS:
+            continue
+        engine = result.fields.get(spec.name)
+        if spec.name in drawn:
+            places[spec.name] = drawn[spec.name]
+        elif engine is not None and engine.box and _same_value(engine.value, value):
+            places[spec.name] = (engine.page, engine.box)
+        else:
+            found = locate_value(value, result.page_texts)
+            if found is not None:
+                places[spec.name] = found
+    return places
+
+
+def _same_value(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def locate_value(value: str, pages: Sequence[PageText]) -> tuple[int, Box] | None:
+    """The page and box of the words spelling ``value`` (each of its lines), or None."""
+    boxes: list[Box] = []
+    page_found: int | None = None
+    for text in (line for line in value.splitlines() if line.strip()):
+        best = _best_window(text, pages if page_found is None else [pages[page_found]])
+        if best is None:
+            continue
+        page_found, box = best
+        boxes.append(box)
+    box = union_box(boxes)
+    return (page_found, box) if box is not None and page_found is not None else None
+
+
+def _best_window(text: str, pages: Sequence[PageText]) -> tuple[int, Box] | None:
+    target = spelling_with_digits(text)
+    size = len(text.split())
+    best: tuple[float, int, Box] | None = None
+    for page in pages:
+        for line in page.lines:
+            words = line.words
+            for length in range(max(1, size - 1), size + 2):
+                for start in range(0, max(0, len(words) - length) + 1):
+                    window = words[start : start + length]
+                    if not window:
+                        continue
+                    read = spelling_with_digits(" ".join(w.text for w in window))
+                    ratio = SequenceMatcher(None, target, read).ratio()
+                    if ratio >= LOCATE_SIMILARITY and (best is None or ratio > best[0]):
+                        best = (ratio, page.index, union_box([w.box for w in window]) or window[0].box)
+    return (best[1], best[2]) if best else None
+
+
+def spelling_with_digits(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _zone(
+    box: Box, page: LearnedPage, others: Sequence[Box], structure: PageStructure, multiline: bool
+) -> Box:
+    """The area a value of this field may fill on this form: from its box to the next printed
+    word (or another field's value) on its row, down to the next printed word under it for a
+    multi-line field, inside the ruled cell that holds it."""
+    height = page.text_height
+    printed = [a.box for a in page.anchors] + list(others)
+    row = [b for b in printed if on_one_row(b, box) and not _overlaps(b, box)]
+    right = [b[0] for b in row if b[0] >= box[2] - 0.2 * height]
+    left = [b[2] for b in row if b[2] <= box[0] + 0.2 * height]
+    x0 = max([box[0] - 0.6 * height] + [x + 0.2 * height for x in left])
+    x1 = min(right) - 0.3 * height if right else page.width
+    y0 = box[1] - 0.5 * height
+    if multiline:
+        under = [b[1] for b in printed if b[1] >= box[3] - 0.2 * height and b[0] < x1 and b[2] > x0]
+        y1 = min(under) - 0.2 * height if under else box[3] + OPEN_LINES * 1.6 * height
+    else:
+        y1 = box[3] + 0.5 * height
+    cell = structure.cell_at(box)
+    if cell is not None:
+        x0, x1 = max(x0, cell.box[0]), min(x1, cell.box[2])
+        if not multiline:
+            y0, y1 = max(y0, cell.box[1]), min(y1, cell.box[3])
+    zone = (round(x0), round(y0), round(max(x1, box[2])), round(max(y1, box[3])))
+    return (min(zone[0], box[0]), min(zone[1], box[1]), min(zone[2], page.width), min(zone[3], page.height))
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def _nearest_anchors(box: Box, anchors: Sequence[Anchor]) -> tuple[int, ...]:
+    """The printed words nearest the value, those on its row or just above it first: a label
+    moves with its value when a form flows."""
+
+    def distance(anchor: Anchor) -> float:
+        ax, ay = anchor.centre
+        bx, by = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        apart = abs(ax - bx) + 3 * abs(ay - by)
+        if on_one_row(anchor.box, box):
+            return apart
+        return apart * (3.0 if ay < by else 6.0)
+
+    order = sorted(range(len(anchors)), key=lambda i: distance(anchors[i]))
+    return tuple(order[:FIELD_ANCHORS])
+
+
+def _layout_id(doc_type: str, pages: Sequence[LearnedPage]) -> str:
+    digest = hashlib.sha256(doc_type.encode())
+    for page in pages:
+        for anchor in page.anchors:
+            digest.update(f"{anchor.text}:{anchor.box}".encode())
+    return f"{doc_type}-{digest.hexdigest()[:12]}"
+
+
+def _layout_name(doc_type: DocumentType, pages: Sequence[LearnedPage]) -> str:
+    """The form's first printed line (usually the clinic or the form's title), for people."""
+    if pages and pages[0].anchors:
+        top = min(pages[0].anchors, key=lambda a: (a.box[1], a.box[0]))
+        row = sorted((a for a in pages[0].anchors if on_one_row(a.box, top.box)), key=lambda a: a.box[0])
+        return f"{' '.join(a.text for a in row)[:60]} ({doc_type.title})"
+    return doc_type.title

@@ -1,0 +1,191 @@
+"""Finding a learned page's printed words on a new page, and how the page moved.
+
+``match_page`` pairs the anchors of a learned page with the words of a new page that spell the
+same, then finds the scale and shift that put most of them where they were (a scan at another
+size, a crop, a margin). Forms that flow (a three-line address pushes the rows below it down a
+line) move in steps, so an anchor also counts as found when its shift agrees with the shift of
+its neighbours on the form. The score is the share of the learned page's printed text found in
+place: copies of one form score high even through damage, other forms with the same labels low,
+because their labels stand elsewhere relative to each other.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extraction.layouts.anchors import Anchor, same_word, spelling
+from extraction.types import Box, Word
+
+# How far (in text heights) a found anchor may sit from where the page's movement puts it.
+PLACE_TOLERANCE = 1.2
+# How far (in text heights) a row of a flowing form may move against the rest of the page.
+MAX_FLOW = 12.0
+# A scan at another size: how far the page's scale may stand from what its text heights say.
+SCALE_SLACK = 0.25
+# Neighbours (in the form's reading order) whose shift an anchor of a flowing form must share.
+FLOW_NEIGHBOURS = 6
+FLOW_AGREEING = 2
+# Hypotheses tried when fitting the page's movement; a fixed seed keeps matching repeatable.
+TRIALS = 400
+
+
+@dataclass(frozen=True)
+class PageMatch:
+    """How a learned page lies on a new one.
+
+    A point ``(x, y)`` of the learned page is at ``(scale * x + dx, scale * y + dy)`` on the new
+    page, give or take the step of its own row (``shifts``). ``found`` maps anchor indices to the
+    new page's words that matched them in place; ``score`` (0..1) is the share of the learned
+    page's printed text found, each word weighted by its length.
+    """
+
+    score: float
+    scale: float = 1.0
+    dx: float = 0.0
+    dy: float = 0.0
+    found: dict[int, Word] = field(default_factory=dict)
+    shifts: dict[int, tuple[float, float]] = field(default_factory=dict)
+
+    def place(self, x: float, y: float) -> tuple[float, float]:
+        return self.scale * x + self.dx, self.scale * y + self.dy
+
+
+NO_MATCH = PageMatch(0.0)
+
+
+def weight(anchor: Anchor) -> float:
+    """Long words tell forms apart better than short ones."""
+    return float(min(len(anchor.text), 8))
+
+
+def match_page(
+    anchors: Sequence[Anchor], learned_height: float, words: Sequence[Word], text_height: float
+) -> PageMatch:
+    """How ``anchors`` (learned on a page whose text was ``learned_height`` pixels high) lie on
+    a page of ``words`` whose text is ``text_height`` high; NO_MATCH when too few are found."""
+    candidates = _candidates(anchors, words)
+    if len(candidates) < 3 or learned_height <= 0 or text_height <= 0:
+        return NO_MATCH
+    expected_scale = text_height / learned_height
+    model = _fit(anchors, candidates, expected_scale, text_height)
+    if model is None:
+        return NO_MATCH
+    scale, dx, dy = model
+    found, shifts = _found_in_place(anchors, candidates, (scale, dx, dy), text_height)
+    total = sum(weight(a) for a in anchors)
+    score = sum(weight(anchors[i]) for i in found) / total if total else 0.0
+    return PageMatch(score, scale, dx, dy, found, shifts)
+
+
+def _candidates(anchors: Sequence[Anchor], words: Sequence[Word]) -> dict[int, list[Word]]:
+    """For each anchor, the new page's words spelled the same."""
+    by_spelling: dict[str, list[Word]] = defaultdict(list)
+    for word in words:
+        text = spelling(word.text)
+        if len(text) >= 2:
+            by_spelling[text].append(word)
+    found: dict[int, list[Word]] = {}
+    for index, anchor in enumerate(anchors):
+        same = list(by_spelling.get(anchor.text, ()))
+        if len(anchor.text) >= 5:
+            same += [
+                w
+                for text, ws in by_spelling.items()
+                if text != anchor.text and same_word(anchor.text, text)
+                for w in ws
+            ]
+        if same:
+            found[index] = same
+    return found
+
+
+def _centre(box: Box) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def _fit(
+    anchors: Sequence[Anchor],
+    candidates: dict[int, list[Word]],
+    expected_scale: float,
+    height: float,
+) -> tuple[float, float, float] | None:
+    """The scale and shift that put the most anchors in place (a RANSAC over pairs of words
+    found once each on both pages), or None when no pair gives a plausible scale."""
+    unique = [(i, ws[0]) for i, ws in candidates.items() if len(ws) == 1 and len(anchors[i].text) >= 3]
+    if len(unique) < 2:
+        unique = [(i, ws[0]) for i, ws in candidates.items()]
+    pairs = list(itertools.combinations(unique, 2))
+    if len(pairs) > TRIALS:
+        pairs = random.Random(len(anchors)).sample(pairs, TRIALS)
+    best: tuple[float, tuple[float, float, float]] | None = None
+    tolerance = PLACE_TOLERANCE * height
+    for (i, wi), (j, wj) in pairs:
+        (ax, ay), (bx, by) = anchors[i].centre, anchors[j].centre
+        (px, py), (qx, qy) = _centre(wi.box), _centre(wj.box)
+        learned = math.hypot(bx - ax, by - ay)
+        if learned < 4 * height / expected_scale:
+            continue
+        scale = math.hypot(qx - px, qy - py) / learned
+        if abs(scale / expected_scale - 1) > SCALE_SLACK:
+            continue
+        dx, dy = (px + qx) / 2 - scale * (ax + bx) / 2, (py + qy) / 2 - scale * (ay + by) / 2
+        support = 0.0
+        for k, ws in candidates.items():
+            x, y = anchors[k].centre
+            x, y = scale * x + dx, scale * y + dy
+            if any(
+                abs(_centre(w.box)[0] - x) <= tolerance and abs(_centre(w.box)[1] - y) <= tolerance
+                for w in ws
+            ):
+                support += weight(anchors[k])
+        if best is None or support > best[0]:
+            best = (support, (scale, dx, dy))
+    return best[1] if best else None
+
+
+def _near(a: tuple[float, float], b: tuple[float, float], tolerance: float) -> bool:
+    return abs(a[0] - b[0]) <= tolerance and abs(a[1] - b[1]) <= tolerance
+
+
+def _found_in_place(
+    anchors: Sequence[Anchor],
+    candidates: dict[int, list[Word]],
+    model: tuple[float, float, float],
+    height: float,
+) -> tuple[dict[int, Word], dict[int, tuple[float, float]]]:
+    """The anchors found where the model puts them, or shifted down or up with their neighbours
+    (a flowing form); each with its residual shift."""
+    scale, dx, dy = model
+    tolerance = PLACE_TOLERANCE * height
+    near: dict[int, tuple[Word, float, float]] = {}
+    for index, words in candidates.items():
+        x, y = anchors[index].centre
+        x, y = scale * x + dx, scale * y + dy
+        options = [
+            (w, _centre(w.box)[0] - x, _centre(w.box)[1] - y)
+            for w in words
+            if abs(_centre(w.box)[0] - x) <= tolerance and abs(_centre(w.box)[1] - y) <= MAX_FLOW * height
+        ]
+        if options:
+            near[index] = min(options, key=lambda option: abs(option[2]))
+    order = sorted(near, key=lambda i: (anchors[i].box[1], anchors[i].box[0]))
+    found: dict[int, Word] = {}
+    shifts: dict[int, tuple[float, float]] = {}
+    for position, index in enumerate(order):
+        word, rx, ry = near[index]
+        if abs(ry) > tolerance:
+            neighbours = (
+                order[max(0, position - FLOW_NEIGHBOURS) : position]
+                + order[position + 1 : position + 1 + FLOW_NEIGHBOURS]
+            )
+            agreeing = sum(1 for other in neighbours if abs(near[other][2] - ry) <= tolerance)
+            if agreeing < FLOW_AGREEING:
+                continue
+        found[index] = word
+        shifts[index] = (rx, ry)
+    return found, shifts

@@ -1,0 +1,193 @@
+"""A learned layout: a form's printed words and where each field's value sits, as plain files.
+
+A template holds geometry and printed words only, never a patient's value (see
+``extraction.layouts.anchors``). It is stored as one JSON file per layout in a folder: the
+command line (``--templates DIR``) and the review app read and write the same files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extraction.errors import ExtractionError
+from extraction.layouts.anchors import Anchor
+from extraction.types import Box
+
+FORMAT_VERSION = 1
+
+
+class TemplateError(ExtractionError):
+    """A templates folder or file that cannot be read or written."""
+
+
+@dataclass(frozen=True)
+class LearnedPage:
+    """One page of a learned form: its size, its text height and its printed words."""
+
+    width: int
+    height: int
+    text_height: float
+    anchors: tuple[Anchor, ...]
+
+
+@dataclass(frozen=True)
+class FieldZone:
+    """Where a field's value sat on the learned form, and the area a longer value may fill.
+
+    ``box`` is the learned value's box, ``zone`` the area around it up to the next printed word
+    or ruled border; ``anchors`` index the page's anchors nearest the value (its label first),
+    whose movement on a new page tells where the value moved.
+    """
+
+    page: int
+    box: Box
+    zone: Box
+    anchors: tuple[int, ...]
+    lines: int = 1
+
+
+@dataclass
+class LayoutTemplate:
+    """A form learned from one verified document."""
+
+    id: str
+    name: str
+    document_type: str
+    pages: list[LearnedPage]
+    fields: dict[str, FieldZone]
+    created: str = ""
+    taught_by: str = ""
+    documents_seen: int = 0
+    fields_corrected: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT_VERSION,
+            "id": self.id,
+            "name": self.name,
+            "document_type": self.document_type,
+            "created": self.created,
+            "taught_by": self.taught_by,
+            "documents_seen": self.documents_seen,
+            "fields_corrected": self.fields_corrected,
+            "pages": [
+                {
+                    "width": p.width,
+                    "height": p.height,
+                    "text_height": round(p.text_height, 2),
+                    "anchors": [{"text": a.text, "box": list(a.box)} for a in p.anchors],
+                }
+                for p in self.pages
+            ],
+            "fields": {
+                name: {
+                    **asdict(zone),
+                    "box": list(zone.box),
+                    "zone": list(zone.zone),
+                    "anchors": list(zone.anchors),
+                }
+                for name, zone in self.fields.items()
+            },
+            "extra": self.extra,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LayoutTemplate:
+        if data.get("format") != FORMAT_VERSION:
+            raise TemplateError(
+                f"layout {data.get('id')!r} is in format {data.get('format')!r}, not {FORMAT_VERSION}"
+            )
+        return cls(
+            id=str(data["id"]),
+            name=str(data["name"]),
+            document_type=str(data["document_type"]),
+            created=str(data.get("created", "")),
+            taught_by=str(data.get("taught_by", "")),
+            documents_seen=int(data.get("documents_seen", 0)),
+            fields_corrected=int(data.get("fields_corrected", 0)),
+            pages=[
+                LearnedPage(
+                    int(p["width"]),
+                    int(p["height"]),
+                    float(p["text_height"]),
+                    tuple(Anchor(str(a["text"]), _box(a["box"])) for a in p["anchors"]),
+                )
+                for p in data["pages"]
+            ],
+            fields={
+                name: FieldZone(
+                    int(z["page"]),
+                    _box(z["box"]),
+                    _box(z["zone"]),
+                    tuple(int(i) for i in z["anchors"]),
+                    int(z["lines"]),
+                )
+                for name, z in data["fields"].items()
+            },
+            extra=dict(data.get("extra", {})),
+        )
+
+
+def _box(values: Any) -> Box:
+    x0, y0, x1, y1 = (int(v) for v in values)
+    return (x0, y0, x1, y1)
+
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class TemplateStore:
+    """The learned layouts in one folder, one ``<id>.json`` file each.
+
+    Reading skips nothing silently: a file that is not a layout raises ``TemplateError`` naming
+    it. Writes go through a temporary file, so a reader never sees half a layout.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+
+    def all(self) -> list[LayoutTemplate]:
+        if not self.folder.exists():
+            return []
+        if not self.folder.is_dir():
+            raise TemplateError(f"{self.folder} is not a folder of learned layouts")
+        return [self._read(path) for path in sorted(self.folder.glob("*.json"))]
+
+    def get(self, layout_id: str) -> LayoutTemplate | None:
+        path = self._path(layout_id)
+        return self._read(path) if path.exists() else None
+
+    def save(self, template: LayoutTemplate) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(template.id)
+        with tempfile.NamedTemporaryFile(
+            "w", dir=self.folder, suffix=".tmp", delete=False, encoding="utf-8"
+        ) as tmp:
+            json.dump(template.to_dict(), tmp, ensure_ascii=False, indent=1)
+        os.replace(tmp.name, path)
+        return path
+
+    def delete(self, layout_id: str) -> bool:
+        path = self._path(layout_id)
+        if not path.exists():
+            return False
+        path.unlink()
+        return True
+
+    def _path(self, layout_id: str) -> Path:
+        if not _ID.match(layout_id):
+            raise TemplateError(f"{layout_id!r} is not a layout id")
+        return self.folder / f"{layout_id}.json"
+
+    def _read(self, path: Path) -> LayoutTemplate:
+        try:
+            return LayoutTemplate.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise TemplateError(f"{path} is not a learned layout ({error})") from error
