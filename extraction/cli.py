@@ -1,4 +1,4 @@
-"""Command line: ``python -m extraction [--type auto|TYPE] [--json] [--jobs N] FILE|FOLDER|@LIST...``.
+"""Command line: ``python -m extraction [--type auto|TYPE] [--json] [--jobs N] [--templates DIR] FILE...``.
 
 A stable contract: with ``--json`` one JSON object per line per file, in input order; a file
 that fails prints ``{"file": ..., "error": ...}`` and the others still run; exit code 1 if any
@@ -11,6 +11,9 @@ the paths in a text file, one per line. ``--jobs N`` files are read at once, in 
 its file is read; ``--resume`` skips the files already in that file, so an interrupted run goes
 on where it stopped. A progress bar with an estimate of the time left goes to stderr when it is
 a terminal (``--progress`` forces it, ``--no-progress`` hides it).
+
+``--templates DIR`` reads with the layouts learned in DIR (``python -m extraction learn``, see
+``extraction.learn_cli``); each record then also has ``"layout": {"id", "match"}`` or null.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import Any, TextIO
 
 from extraction.doctypes import document_types
 from extraction.errors import ExtractionError
+from extraction.layouts import LayoutTemplate, TemplateError, TemplateStore
 from extraction.pipeline import extract
 from extraction.types import ExtractionResult
 
@@ -69,14 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--progress", action="store_true", default=None, help="always show the progress bar"
     )
     progress.add_argument("--no-progress", dest="progress", action="store_false", help="never show it")
+    parser.add_argument(
+        "--templates", metavar="DIR", help="read with the layouts learned in DIR (python -m extraction learn)"
+    )
     parser.add_argument("files", nargs="*", metavar="FILE", help="files, folders, or @LIST files of paths")
     return parser
 
 
-def run_file(path: str, doc_type: str) -> dict[str, Any]:
+def run_file(path: str, doc_type: str, layouts: Sequence[LayoutTemplate] | None = None) -> dict[str, Any]:
     """The CLI record for one file: the result's dict with its name, or the error message."""
     try:
-        result = extract(path, doc_type=doc_type, filename=path)
+        result = extract(path, doc_type=doc_type, filename=path, layouts=layouts)
     except ExtractionError as exc:
         return {"file": path, "error": str(exc)}
     except Exception as exc:  # one broken file must never stop the batch
@@ -206,7 +213,9 @@ class Sink:
             self.file.close()
 
 
-def read_all(paths: Sequence[str], doc_type: str, jobs: int) -> Iterator[dict[str, Any]]:
+def read_all(
+    paths: Sequence[str], doc_type: str, jobs: int, layouts: Sequence[LayoutTemplate] | None = None
+) -> Iterator[dict[str, Any]]:
     """Each file's record, in input order, reading ``jobs`` files at once in worker processes.
 
     The workers are forked from this process, which has imported the engine already. A worker
@@ -215,12 +224,14 @@ def read_all(paths: Sequence[str], doc_type: str, jobs: int) -> Iterator[dict[st
     """
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
-            yield run_file(path, doc_type)
+            yield run_file(path, doc_type, layouts)
         return
-    yield from _read_in_pool(paths, doc_type, jobs)
+    yield from _read_in_pool(paths, doc_type, jobs, layouts)
 
 
-def _read_in_pool(paths: Sequence[str], doc_type: str, jobs: int) -> Iterator[dict[str, Any]]:
+def _read_in_pool(
+    paths: Sequence[str], doc_type: str, jobs: int, layouts: Sequence[LayoutTemplate] | None
+) -> Iterator[dict[str, Any]]:
     results: dict[int, dict[str, Any]] = {}
     suspects: set[int] = set()
     emitted, submitted = 0, 0
@@ -228,7 +239,7 @@ def _read_in_pool(paths: Sequence[str], doc_type: str, jobs: int) -> Iterator[di
         running: dict[Future[dict[str, Any]], int] = {}
         while submitted < len(paths) or running:
             while submitted < len(paths) and len(running) < jobs * 2:  # in input order
-                running[pool.submit(run_file, paths[submitted], doc_type)] = submitted
+                running[pool.submit(run_file, paths[submitted], doc_type, layouts)] = submitted
                 submitted += 1
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -250,9 +261,9 @@ def _read_in_pool(paths: Sequence[str], doc_type: str, jobs: int) -> Iterator[di
         elif len(paths) == 1:
             yield {"file": paths[0], "error": "Unexpected error: the process reading this file died"}
         else:
-            yield from _read_in_pool([paths[index]], doc_type, 1)
+            yield from _read_in_pool([paths[index]], doc_type, 1, layouts)
     if submitted < len(paths):
-        yield from _read_in_pool(paths[submitted:], doc_type, jobs)
+        yield from _read_in_pool(paths[submitted:], doc_type, jobs, layouts)
 
 
 def progress_bar(total: int, show: bool | None) -> Callable[[dict[str, Any]], None]:
@@ -280,8 +291,17 @@ def progress_bar(total: int, show: bool | None) -> Callable[[dict[str, Any]], No
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["learn"]:
+        from extraction.learn_cli import main as learn
+
+        return learn(argv[1:], out)
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        layouts = TemplateStore(args.templates).all() if args.templates else None
+    except TemplateError as exc:
+        parser.error(str(exc))
     try:
         paths = expand_inputs(args.files, args.list)
     except OSError as exc:
@@ -299,7 +319,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     advance = progress_bar(len(paths), args.progress)
     failed = False
     try:
-        for record in read_all(paths, args.type, jobs):
+        for record in read_all(paths, args.type, jobs, layouts):
             failed = failed or "error" in record
             sink.write(record)
             advance(record)
