@@ -210,6 +210,26 @@ class DraftValue(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class FieldEvidence(Base):
+    """Where a reviewer showed a field's value: a box drawn on a page in the review viewer and
+    read into the field. Kept with the document's values (the verified record's evidence, beside
+    the engine's box in ``FieldExtraction``); a new extraction, with new page images, drops it."""
+
+    __tablename__ = "field_evidence"
+    __table_args__ = (UniqueConstraint("document_id", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(80))
+    page: Mapped[int]
+    box_x0: Mapped[int]
+    box_y0: Mapped[int]
+    box_x1: Mapped[int]
+    box_y1: Mapped[int]
+    drawn_by: Mapped[str] = mapped_column(String(80))
+    drawn_at: Mapped[datetime]
+
+
 class Edit(Base):
     """One change of one field by one person: the correction history."""
 

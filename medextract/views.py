@@ -51,7 +51,8 @@ class FieldView:
     """One field on the review screen.
 
     ``value`` is the latest draft or verified value, else the engine's; ``engine_value`` is what
-    the engine read (``""`` when it read nothing).
+    the engine read (``""`` when it read nothing). ``page`` and ``box`` are the field's evidence:
+    the box a reviewer drew and read into the field (``box_drawn``), else the engine's.
     """
 
     name: str
@@ -64,6 +65,7 @@ class FieldView:
     page: int
     box: Box | None
     multiline: bool = False
+    box_drawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,25 @@ class DocumentView:
     review_started_at: datetime | None = None
     claimed_at: datetime | None = None  # when the live claim was last taken or refreshed
     updated_at: datetime | None = None  # the last change a person or the worker made
+
+
+@dataclass(frozen=True)
+class RegionRead:
+    """The outcome of reading a drawn box into a field (``regions.read_region``).
+
+    ``ok`` False means nothing was written and ``message`` says why. When ok, ``value`` (what the
+    box holds) is the field's draft and ``page``/``box`` its evidence; ``version`` is the
+    document's version after the call.
+    """
+
+    ok: bool
+    version: int
+    field: str
+    value: str
+    confidence: float
+    page: int
+    box: Box | None
+    message: str
 
 
 @dataclass(frozen=True)

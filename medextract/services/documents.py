@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from medextract import lifecycle
 from medextract.errors import DocumentNotFound, StoreError
-from medextract.models import Document, DraftValue, FieldExtraction, PageImage, VerifiedValue
+from medextract.models import Document, DraftValue, FieldEvidence, FieldExtraction, PageImage, VerifiedValue
 from medextract.services.claims import live_claim
 from medextract.services.context import Actor, Context, authorize
 from medextract.views import DocumentView, FieldView
@@ -118,10 +118,19 @@ def _field_views(ctx: Context, session: Session, doc: Document) -> dict[str, Fie
         query = select(VerifiedValue).where(VerifiedValue.document_id == doc.id)
         current.update({v.field: v.value for v in session.execute(query).scalars()})
     doc_type = doc.doc_type or ""
+    drawn = {
+        e.field: e
+        for e in session.execute(select(FieldEvidence).where(FieldEvidence.document_id == doc.id)).scalars()
+    }
     views = {}
     for name in field_order(ctx, session, doc):
         fe = extractions.get(name)
         box = (fe.box_x0, fe.box_y0, fe.box_x1, fe.box_y1) if fe else None
+        page = fe.page if fe else 0
+        evidence = drawn.get(name)
+        if evidence is not None:
+            box = (evidence.box_x0, evidence.box_y0, evidence.box_x1, evidence.box_y1)
+            page = evidence.page
         views[name] = FieldView(
             name=name,
             label=ctx.catalog.label(doc_type, name),
@@ -130,8 +139,9 @@ def _field_views(ctx: Context, session: Session, doc: Document) -> dict[str, Fie
             confidence=fe.confidence if fe else 0.0,
             needs_review=fe.needs_review if fe else True,
             reason=fe.reason if fe else "The engine returned nothing for this field.",
-            page=fe.page if fe else 0,
+            page=page,
             box=box if box and None not in box else None,  # type: ignore[arg-type]
             multiline=ctx.catalog.multiline(doc_type, name),
+            box_drawn=evidence is not None,
         )
     return views

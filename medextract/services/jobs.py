@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
-from medextract.models import Document, DraftValue, FieldExtraction, PageImage
+from medextract.models import Document, DraftValue, FieldEvidence, FieldExtraction, PageImage
 from medextract.services.audit import write_event
 from medextract.services.context import WORKER, Context
 from medextract.services.documents import change_marks
@@ -297,7 +297,7 @@ def save_extraction(ctx: Context, job: Job, output: EngineOutput) -> bool:
         )
         if result.rowcount != 1:
             return False
-        for table in (FieldExtraction, PageImage, DraftValue):
+        for table in (FieldExtraction, PageImage, DraftValue, FieldEvidence):  # boxes drawn on old images
             session.execute(delete(table).where(table.document_id == job.document_id))
         session.add_all(
             FieldExtraction(

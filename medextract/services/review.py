@@ -91,7 +91,7 @@ def take_over(ctx: Context, doc_id: int, *, user: Actor) -> DocumentView:
             )
         holder = live_claim(ctx, doc)
         if holder != name:
-            changed = _bump(
+            changed = bump(
                 ctx,
                 session,
                 doc,
@@ -136,7 +136,7 @@ def save_draft(
     with ctx.write.begin() as session:
         name = authorize(session, user, lifecycle.SAVE)
         doc = load(session, doc_id)
-        refusal = _check_editable(ctx, session, doc, values, expected_version, name)
+        refusal = check_editable(ctx, session, doc, values, expected_version, name)
         if refusal is not None:
             return refusal
         current = current_values(session, doc)
@@ -146,7 +146,7 @@ def save_draft(
         if not changed:
             return SaveResult(True, doc.version, errors, "No changes to save.")
         now = ctx.now()
-        if not _bump(
+        if not bump(
             ctx,
             session,
             doc,
@@ -156,8 +156,8 @@ def save_draft(
             claimed_at=now,  # a save is activity: the claim's idle time starts again
             review_started_at=doc.review_started_at or now,
         ):
-            return _stale(_version(session, doc_id))
-        _record_changes(session, doc_id, current, changed, name, now)
+            return stale(current_version(session, doc_id))
+        record_changes(session, doc_id, current, changed, name, now)
         write_event(ctx, session, name, "edit", doc_id, {"fields": sorted(changed)})
     return SaveResult(True, expected_version + 1, errors, f"Saved {len(changed)} change(s).")
 
@@ -180,7 +180,7 @@ def verify(
     with ctx.write.begin() as session:
         name = authorize(session, user, lifecycle.VERIFY)
         doc = load(session, doc_id)
-        refusal = _check_editable(ctx, session, doc, values, expected_version, name)
+        refusal = check_editable(ctx, session, doc, values, expected_version, name)
         if refusal is not None:
             return refusal
         names = ctx.catalog.field_names(doc.doc_type or "")
@@ -196,7 +196,7 @@ def verify(
             only_flags = set(errors) <= set(unchecked)
             return SaveResult(False, doc.version, errors, CHECK_FLAGS if only_flags else CORRECT_FIELDS)
         now = ctx.now()
-        if not _bump(
+        if not bump(
             ctx,
             session,
             doc,
@@ -207,9 +207,9 @@ def verify(
             claimed_by=None,
             claimed_at=None,
         ):
-            return _stale(_version(session, doc_id))
+            return stale(current_version(session, doc_id))
         changed = {field: v for field, v in final.items() if v != current.get(field, "")}
-        _record_changes(session, doc_id, current, changed, name, now)
+        record_changes(session, doc_id, current, changed, name, now)
         session.execute(delete(VerifiedValue).where(VerifiedValue.document_id == doc_id))
         session.add_all(VerifiedValue(document_id=doc_id, field=field, value=v) for field, v in final.items())
         checked = sorted(set(confirmed) & set(names))
@@ -224,7 +224,7 @@ def reject(ctx: Context, doc_id: int, reason: str, *, user: Actor, expected_vers
         name = authorize(session, user, lifecycle.REJECT)
         doc = load(session, doc_id)
         if doc.version != expected_version:
-            return _stale(doc.version)
+            return stale(doc.version)
         if not reason:
             return SaveResult(False, doc.version, {}, "Say why the document is rejected.")
         if not lifecycle.can(lifecycle.REJECT, doc.status):
@@ -235,8 +235,8 @@ def reject(ctx: Context, doc_id: int, reason: str, *, user: Actor, expected_vers
             return claimed
         target = lifecycle.target(lifecycle.REJECT)
         changes: dict[str, Any] = {"reject_reason": reason, "claimed_by": None, "claimed_at": None}
-        if not _bump(ctx, session, doc, expected_version, status=target, **changes):
-            return _stale(_version(session, doc_id))
+        if not bump(ctx, session, doc, expected_version, status=target, **changes):
+            return stale(current_version(session, doc_id))
         write_event(ctx, session, name, "reject", doc_id, {"reason": reason})
     return SaveResult(True, expected_version + 1, {}, "Rejected.")
 
@@ -256,7 +256,7 @@ def reopen(
         doc = load(session, doc_id)
         version = doc.version if expected_version is None else expected_version
         if doc.version != version:
-            return _stale(doc.version)
+            return stale(doc.version)
         if not reason:
             return SaveResult(False, doc.version, {}, "Say why the document is reopened.")
         if not lifecycle.can(lifecycle.REOPEN, doc.status):
@@ -266,7 +266,7 @@ def reopen(
         # The verified values become the drafts: reopening must not undo the clerk's corrections.
         query = select(VerifiedValue).where(VerifiedValue.document_id == doc_id)
         final = {v.field: v.value for v in session.execute(query).scalars()}
-        if not _bump(
+        if not bump(
             ctx,
             session,
             doc,
@@ -277,7 +277,7 @@ def reopen(
             claimed_by=None,
             claimed_at=None,
         ):
-            return _stale(_version(session, doc_id))
+            return stale(current_version(session, doc_id))
         session.execute(delete(DraftValue).where(DraftValue.document_id == doc_id))
         session.execute(delete(VerifiedValue).where(VerifiedValue.document_id == doc_id))
         session.add_all(DraftValue(document_id=doc_id, field=k, value=v) for k, v in final.items())
@@ -287,7 +287,7 @@ def reopen(
     return SaveResult(True, version + 1, {}, "Reopened: the document is back in review.")
 
 
-# ---- helpers ------------------------------------------------------------------------------------
+# ---- helpers (bump, stale, check_editable, record_changes: shared with services.regions) -------
 
 
 def _clean(value: Any) -> str:
@@ -295,7 +295,7 @@ def _clean(value: Any) -> str:
     return "" if value is None else str(value).replace("\r\n", "\n").strip()
 
 
-def _stale(version: int) -> SaveResult:
+def stale(version: int) -> SaveResult:
     return SaveResult(
         ok=False,
         version=version,
@@ -307,11 +307,11 @@ def _stale(version: int) -> SaveResult:
     )
 
 
-def _version(session: Session, doc_id: int) -> int:
+def current_version(session: Session, doc_id: int) -> int:
     return int(session.execute(select(Document.version).where(Document.id == doc_id)).scalar_one())
 
 
-def _bump(ctx: Context, session: Session, doc: Document, expected_version: int, **changes: Any) -> bool:
+def bump(ctx: Context, session: Session, doc: Document, expected_version: int, **changes: Any) -> bool:
     """The optimistic lock: apply ``changes`` only if the row is still at ``expected_version``.
 
     This must be the transaction's first write: on PostgreSQL a concurrent winner makes this
@@ -326,12 +326,12 @@ def _bump(ctx: Context, session: Session, doc: Document, expected_version: int, 
     return result.rowcount == 1
 
 
-def _check_editable(
+def check_editable(
     ctx: Context, session: Session, doc: Document, values: Mapping[str, str], expected_version: int, user: str
 ) -> SaveResult | None:
     """Why this edit must be refused (stale, wrong status, another's claim, unknown fields), or None."""
     if doc.version != expected_version:
-        return _stale(doc.version)
+        return stale(doc.version)
     if not lifecycle.can(lifecycle.SAVE, doc.status):
         said = lifecycle.status_label(doc.status).lower()
         return SaveResult(False, doc.version, {}, f"This document is {said}; it cannot be edited now.")
@@ -375,7 +375,7 @@ def _validate(ctx: Context, doc_type: str, values: Mapping[str, str]) -> dict[st
     return errors
 
 
-def _record_changes(
+def record_changes(
     session: Session,
     doc_id: int,
     current: Mapping[str, str],
