@@ -8,6 +8,7 @@ state in ``st.session_state`` and says what happened.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ import streamlit as st
 from app import ui_runtime, ui_state, viewer
 from medextract import lifecycle
 from medextract.errors import StoreError
-from medextract.services import documents, queue, review
+from medextract.services import documents, queue, regions, review
 from medextract.services.context import Context
 
 VERSIONS = "review_versions"  # doc id -> the version the form's values were loaded from
@@ -244,6 +245,39 @@ def viewer_selected(doc_id: int) -> None:
     name = viewer.event(doc_id, "selected")
     if isinstance(name, str) and name:
         st.session_state[FOCUS] = (doc_id, name)
+
+
+def viewer_region(doc_id: int) -> None:
+    """A box drawn on the page: the services read it into the field (its draft and evidence), and
+    the form shows what was read; other edits in the form stay as they were."""
+    drawn = viewer.event(doc_id, "region")
+    if not isinstance(drawn, Mapping) or not isinstance(drawn.get("field"), str):
+        return
+    field, page, box = drawn["field"], drawn.get("page"), drawn.get("box")
+    if not isinstance(page, int) or not isinstance(box, list) or len(box) != 4:
+        return
+    if not all(isinstance(v, int) for v in box):
+        return
+    try:
+        result = regions.read_region(
+            ctx(), doc_id, field, page, box, user=user(), expected_version=st.session_state[VERSIONS][doc_id]
+        )
+    except StoreError as exc:
+        _refused(exc)
+        return
+    if not result.ok:
+        notify("error", ui_state.escape_markdown(result.message))
+        if documents.get(ctx(), doc_id, user=user()).version != st.session_state[VERSIONS].get(doc_id):
+            st.session_state[STALE].add(doc_id)
+        return
+    st.session_state[ui_state.field_key(doc_id, field)] = result.value
+    st.session_state[VERSIONS][doc_id] = result.version
+    st.session_state[LOADED].setdefault(doc_id, {})[field] = result.value
+    st.session_state[ERRORS].get(doc_id, {}).pop(field, None)
+    label = documents.get(ctx(), doc_id, user=user()).fields[field].label
+    value = ui_state.plain_text(result.value)
+    shown = value if len(value) <= 80 else value[:79] + "…"
+    notify("success", ui_state.escape_markdown(f"Read into {label}: “{shown}”"))
 
 
 def reload_latest(doc_id: int) -> None:

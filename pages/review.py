@@ -62,6 +62,7 @@ def page_view(doc: Any, states: dict[str, str]) -> None:
         ui_state.viewer_fields(doc.id, doc.fields, states),
         on_selected=functools.partial(actions.viewer_selected, doc.id),
         on_confirm=functools.partial(actions.viewer_confirmed, doc.id),
+        on_region=functools.partial(actions.viewer_region, doc.id),
     )
 
 

@@ -1,13 +1,15 @@
-"""The document viewer: a Streamlit component kept in this folder (viewer.html, .css, .js and
-keyboard.js, the review shortcuts).
+"""The document viewer: a Streamlit component kept in this folder (viewer.html, .css, .js,
+keyboard.js, the review shortcuts, and draw.js, reading a drawn region).
 
 Mounted in the page itself (Streamlit's components v2, no iframe, no build step, nothing from a
 CDN): the page image with every field's box coloured by its state, free zoom (wheel, buttons) and
 pan (drag); focusing a field's input highlights its box and brings it into view; clicking a box
 focuses its input and reports the field ("selected"); the review shortcuts report a confirmed
-field ("confirm"). Page images are the services' (``documents.page_image``), fetched from the
-app's own route (``app.downloads``), which answers only the browser its cookie signs in; a rerun
-sends their URLs, not their bytes, and the browser caches them per document version.
+field ("confirm"); a box drawn on the page (Shift+drag, or "Read a region" then a drag) reports
+the focused field with the box ("region"). Page images are the services'
+(``documents.page_image``), fetched from the app's own route (``app.downloads``), which answers
+only the browser its cookie signs in; a rerun sends their URLs, not their bytes, and the browser
+caches them per document version.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ _mount = st.components.v2.component(
     "medextract_viewer",
     html=_read("viewer.html"),
     css=_read("viewer.css"),
-    js=_read("viewer.js") + "\n" + _read("keyboard.js"),  # one module: the viewer, then its keys
+    # One module: the viewer, its keys, then reading a drawn region.
+    js="\n".join(_read(name) for name in ("viewer.js", "keyboard.js", "draw.js")),
     isolate_styles=True,
 )
 
@@ -62,11 +65,13 @@ def viewer(
     *,
     on_selected: Callable[[], None],
     on_confirm: Callable[[], None],
+    on_region: Callable[[], None],
     height: str = "calc(100vh - 8rem)",
 ) -> Any:
     """Mount the viewer: ``pages`` [{url, width, height}], ``fields`` [{name, label, key, page,
     box, state}] in form order. The callbacks run before the next script run; they read the event
-    with ``event(doc_id, name)``."""
+    with ``event(doc_id, name)``: "selected" and "confirm" name a field, "region" is {field, page,
+    box} (a box drawn to be read into the field, in pixels of the page image)."""
     st.html(STICKY_CSS)
     data = {"doc": doc_id, "pages": list(pages), "fields": list(fields), "height": height}
     with st.container(key="review_viewer"):
@@ -75,6 +80,7 @@ def viewer(
             data=data,
             on_selected_change=on_selected,
             on_confirm_change=on_confirm,
+            on_region_change=on_region,
         )
 
 

@@ -5,7 +5,8 @@
 // Streamlit mounts it in the page (no iframe), so it sees the form: focusing a field's input
 // highlights that field's box and brings it into view; clicking a box focuses its input and
 // tells Python which field it was ("selected"). The keyboard shortcuts live here too
-// ("confirm" tells Python a flagged field was checked as right); they are in keyboard.js.
+// ("confirm" tells Python a flagged field was checked as right); they are in keyboard.js. A box
+// drawn on the page is read into the focused field ("region"): draw.js.
 
 const VIEWS = new WeakMap();
 const MIN_SCALE = 0.05;
@@ -64,6 +65,7 @@ function build(parent) {
     ty: 0,
     fit: "width", // "width", "page", or null once the clerk zoomed or moved the page
     active: null,
+    drawMode: false, // "Read a region": the next drag draws a box (see draw.js)
     trigger: () => {},
   };
   const keys = root.querySelector(".mx-help-keys");
@@ -95,6 +97,9 @@ function build(parent) {
   });
   view.stage.addEventListener("wheel", (event) => onWheel(view, event), { passive: false });
   view.stage.addEventListener("pointerdown", (event) => onPointerDown(view, event));
+  // Drawing a box, or turning the draw mode on, leaves the keyboard focus in the field.
+  view.stage.addEventListener("mousedown", (event) => drawing(view, event) && event.preventDefault());
+  root.querySelector('[data-act="draw"]').addEventListener("mousedown", (event) => event.preventDefault());
   return view;
 }
 
@@ -242,6 +247,7 @@ function onWheel(view, event) {
 
 function onPointerDown(view, event) {
   if (event.button !== 0) return;
+  if (drawing(view, event)) return startDrawing(view, event); // draw.js
   const startX = event.clientX;
   const startY = event.clientY;
   const tx = view.tx;
@@ -278,6 +284,7 @@ function act(view, action) {
   else if (action === "fit-width") applyFit(view, "width");
   else if (action === "fit-page") applyFit(view, "page");
   else if (action === "help") view.help.hidden = !view.help.hidden;
+  else if (action === "draw") setDrawMode(view, !view.drawMode);
 }
 
 // ---- fields and boxes --------------------------------------------------------------------------
