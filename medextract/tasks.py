@@ -30,7 +30,7 @@ import procrastinate
 from procrastinate import JobContext, RetryStrategy
 from sqlalchemy.engine import make_url
 
-from medextract import worker
+from medextract import lifecycle, worker
 from medextract.sandbox import Sandbox
 from medextract.services import jobs
 from medextract.services.context import Context
@@ -84,9 +84,11 @@ def extract_document(context: JobContext, document_id: int) -> None:
     job = jobs.claim_document(state.ctx, document_id)
     if job is None:
         holder = jobs.lease_holder(state.ctx, document_id)
-        if holder is not None and holder[1] is not None:
-            raise LeaseHeld(f"document {document_id} is being read by a live worker")
-        return  # extracted already, or moved on (a re-extract deferred its own job)
+        # Still waiting to be read: its lease was alive when the claim was refused (it may have
+        # expired since; the retry takes it then). Only a document that moved on ends the job.
+        if holder is not None and holder[0] in (lifecycle.QUEUED, lifecycle.EXTRACTING):
+            raise LeaseHeld(f"document {document_id} is held by a worker's lease")
+        return  # extracted already, failed, or moved on (a re-extract deferred its own job)
     runner = state.runners.get()
     try:
         worker.process_job(state.ctx, job, runner, state.stop)
