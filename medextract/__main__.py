@@ -1,4 +1,4 @@
-"""``python -m medextract``: manage user accounts from the server's shell.
+"""``python -m medextract``: manage user accounts, API tokens and the data key from the server's shell.
 
     python -m medextract create-user --role admin ana [--name "Ana Lee"] [--password-stdin | --sso]
     python -m medextract list-users
@@ -10,8 +10,11 @@
     python -m medextract create-token --user ana --expires-days 90 [--name "claims system"]
     python -m medextract list-tokens [--user ana]
     python -m medextract revoke-token KEY_ID
+    python -m medextract new-data-key      # a key for MEDEXTRACT_DATA_KEY (encryption at rest)
+    python -m medextract reencrypt-data    # every stored file and page image under the first key
 
 create-token prints the new API token once, alone on stdout (the audit log names the CLI).
+new-data-key prints a new key alone on stdout and touches no database.
 
 The database is the app's: ``--database-url``, else DATABASE_URL in ./.streamlit/secrets.toml,
 else the DATABASE_URL environment variable, else SQLite in $MEDEXTRACT_DATA_DIR (or ./data).
@@ -27,7 +30,7 @@ import getpass
 import sys
 from collections.abc import Sequence
 
-from medextract import config
+from medextract import config, encryption
 from medextract.accounts import MIN_PASSWORD_LENGTH, AccountError, check_password, check_username
 from medextract.errors import StoreError
 from medextract.lifecycle import ROLES
@@ -102,6 +105,12 @@ def parser() -> argparse.ArgumentParser:
 
     for name, text in (("deactivate", "block an account from signing in"), ("activate", "undo deactivate")):
         commands.add_parser(name, help=text).add_argument("username")
+
+    commands.add_parser("new-data-key", help="print a new key for MEDEXTRACT_DATA_KEY")
+    commands.add_parser(
+        "reencrypt-data",
+        help="encrypt every stored file and page image with the first key of MEDEXTRACT_DATA_KEY",
+    )
     return top
 
 
@@ -154,6 +163,12 @@ def run(args: argparse.Namespace, ctx: Context) -> str:
         return f"New password set for {account.username}."
     if args.command in ("create-token", "list-tokens", "revoke-token"):
         return run_tokens(args, ctx)
+    if args.command == "reencrypt-data":
+        done = encryption.reencrypt(ctx)
+        return (
+            f"Encrypted with the first key: {done.documents} document(s), {done.page_images} page"
+            f" image(s); {done.unchanged} already were."
+        )
     account = accounts.set_active(ctx, args.username, args.command == "activate", by=CLI)
     return f"{account.username} is {'active' if account.active else 'deactivated'}."
 
@@ -181,6 +196,9 @@ def run_tokens(args: argparse.Namespace, ctx: Context) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, run, print; the exit code (argparse itself exits with 2 on a bad command line)."""
     args = parser().parse_args(argv)
+    if args.command == "new-data-key":
+        print(encryption.new_key())
+        return 0
     try:
         ctx = Context.open(database_url(args.database_url))
     except Refused as exc:
@@ -190,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = run(args, ctx)
         if message:
             print(message)
-    except (StoreError, Refused) as exc:  # AccountError among them
+    except (StoreError, Refused, encryption.DataKeyError) as exc:  # AccountError among them
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (EOFError, KeyboardInterrupt):

@@ -31,6 +31,7 @@ from procrastinate import JobContext, RetryStrategy
 from sqlalchemy.engine import make_url
 
 from medextract import lifecycle, worker
+from medextract.encryption import DataKeyError
 from medextract.sandbox import Sandbox
 from medextract.services import jobs
 from medextract.services.context import Context
@@ -73,7 +74,10 @@ def make_app(url: str) -> procrastinate.App:
         name=TASK,
         queue=QUEUE,
         pass_context=True,
-        retry=RetryStrategy(max_attempts=20, wait=max(1, int(lease)), retry_exceptions=[LeaseHeld]),
+        # DataKeyError: this worker lacks the key the document was stored with; another may have it
+        retry=RetryStrategy(
+            max_attempts=20, wait=max(1, int(lease)), retry_exceptions=[LeaseHeld, DataKeyError]
+        ),
     )(extract_document)
     return app
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
+from medextract.encryption import unseal
 from medextract.errors import DocumentNotFound, StoreError
 from medextract.models import Document, DraftValue, FieldEvidence, FieldExtraction, PageImage, VerifiedValue
 from medextract.services.claims import live_claim
@@ -36,7 +37,7 @@ def page_image(ctx: Context, doc_id: int, page: int, *, user: Actor) -> bytes:
         if data is None:
             load(session, doc_id)  # DocumentNotFound first, when that is the cause
             raise StoreError(f"Document {doc_id} has no image of page {page + 1}.")
-        return bytes(data)
+        return unseal(data)
 
 
 def load(session: Session, doc_id: int) -> Document:

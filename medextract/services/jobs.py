@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
+from medextract.encryption import seal, unseal
 from medextract.models import Document, DraftValue, FieldEvidence, FieldExtraction, PageImage
 from medextract.services.audit import write_event
 from medextract.services.context import WORKER, Context
@@ -202,7 +203,7 @@ def _take(ctx: Context, session: Session, doc_id: int, owner: str, lease: float 
     if claimed.rowcount != 1:
         return None  # another worker took it first
     found = session.execute(select(Document.filename, Document.content).where(Document.id == doc_id)).one()
-    content = b"" if cached else bytes(found.content)
+    content = b"" if cached else unseal(found.content)
     return Job(doc_id, found.filename, content, requested, cached, "" if cached else owner, row.attempts + 1)
 
 
@@ -323,7 +324,7 @@ def save_extraction(ctx: Context, job: Job, output: EngineOutput) -> bool:
                 width=page.width,
                 height=page.height,
                 media_type=page.media_type,
-                data=page.data,
+                data=seal(page.data),
             )
             for index, page in enumerate(output.page_images)
         )

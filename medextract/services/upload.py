@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
+from medextract.encryption import seal
 from medextract.intake import check_upload, display_name
 from medextract.models import Document, User
 from medextract.services.audit import write_event
@@ -77,6 +78,7 @@ def add_upload(
         forced_type = None
     name = _safe_filename(filename)
     sha = hashlib.sha256(data).hexdigest()
+    stored = seal(data)  # encrypted when MEDEXTRACT_DATA_KEY is set; outside the transaction
     now = ctx.now()
     try:
         with ctx.write.begin() as session:
@@ -87,7 +89,7 @@ def add_upload(
             doc = Document(
                 filename=name,
                 sha256=sha,
-                content=data,
+                content=stored,
                 size=len(data),
                 uploader=user,
                 uploaded_at=now,
