@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
 
@@ -46,17 +47,24 @@ def learn_layout(
     places = _value_places(result, doc_type, verified, drawn or {})
     pages = []
     for index, page in enumerate(result.page_texts):
-        boxes = [box for page_index, box in places.values() if page_index == index]
+        boxes = [box for place in places.values() if place.page == index for box in place.lines]
         anchors = anchors_of(page_words(page), list(verified.values()), boxes)
         pages.append(LearnedPage(page.width, page.height, typical_height(page), tuple(anchors)))
     zones = {}
-    for name, (page_index, box) in places.items():
+    for name, place in places.items():
         spec = doc_type.field(name)
-        others = [b for n, (p, b) in places.items() if n != name and p == page_index]
-        zone = _zone(box, pages[page_index], others, structures[page_index], spec.multiline)
-        lines = max(1, len(verified[name].splitlines()))
+        learned = pages[place.page]
+        others = [
+            b for n, other in places.items() if n != name and other.page == place.page for b in other.lines
+        ]
+        zone = _zone(place.box, learned, others, structures[place.page], spec.multiline)
         zones[name] = FieldZone(
-            page_index, box, zone, _nearest_anchors(box, pages[page_index].anchors), lines
+            place.page,
+            place.box,
+            zone,
+            _nearest_anchors(place.box, learned.anchors),
+            max(1, len(verified[name].splitlines())),
+            interleaved=_interleaved(place, learned),
         )
     return LayoutTemplate(
         id=_layout_id(doc_type.name, pages),
@@ -70,28 +78,45 @@ def learn_layout(
     )
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a verified value sits: its page, the box of each of its lines, and all of them."""
+
+    page: int
+    lines: tuple[Box, ...]
+
+    @property
+    def box(self) -> Box:
+        box = union_box(list(self.lines))
+        assert box is not None
+        return box
+
+
 def _value_places(
     result: ExtractionResult,
     doc_type: DocumentType,
     verified: Mapping[str, str],
     drawn: Mapping[str, tuple[int, Box]],
-) -> dict[str, tuple[int, Box]]:
-    """Where each verified, non-blank value sits: the clerk's box, the engine's box when the
-    engine read it right, or the value found by its spelling."""
+) -> dict[str, _Place]:
+    """Where each verified, non-blank value sits: the clerk's box, the value's lines found by
+    their spelling (inside the engine's box when the engine read it right), or the engine's box."""
     places = {}
     for spec in doc_type.fields:
         value = verified.get(spec.name, "")
         if not value.strip() or spec.kind in ANSWER_KINDS:
             continue
         engine = result.fields.get(spec.name)
+        right = engine is not None and engine.box is not None and _same_value(engine.value, value)
         if spec.name in drawn:
-            places[spec.name] = drawn[spec.name]
-        elif engine is not None and engine.box and _same_value(engine.value, value):
-            places[spec.name] = (engine.page, engine.box)
-        else:
-            found = locate_value(value, result.page_texts)
-            if found is not None:
-                places[spec.name] = found
+            page, box = drawn[spec.name]
+            places[spec.name] = _Place(page, (box,))
+            continue
+        within = (engine.page, engine.box) if right and engine is not None and engine.box else None
+        found = locate_lines(value, result.page_texts, within)
+        if found is not None:
+            places[spec.name] = _Place(found[0], tuple(found[1]))
+        elif within is not None:
+            places[spec.name] = _Place(within[0], (within[1],))
     return places
 
 
@@ -101,24 +126,38 @@ def _same_value(a: str, b: str) -> bool:
 
 def locate_value(value: str, pages: Sequence[PageText]) -> tuple[int, Box] | None:
     """The page and box of the words spelling ``value`` (each of its lines), or None."""
+    found = locate_lines(value, pages)
+    if found is None:
+        return None
+    box = union_box(found[1])
+    return (found[0], box) if box is not None else None
+
+
+def locate_lines(
+    value: str, pages: Sequence[PageText], within: tuple[int, Box] | None = None
+) -> tuple[int, list[Box]] | None:
+    """The page and the box of each line of ``value`` found by its spelling (inside ``within``
+    when given), or None when no line is found."""
     boxes: list[Box] = []
-    page_found: int | None = None
+    page_found: int | None = within[0] if within else None
     for text in (line for line in value.splitlines() if line.strip()):
-        best = _best_window(text, pages if page_found is None else [pages[page_found]])
+        search = pages if page_found is None else [pages[page_found]]
+        best = _best_window(text, search, within[1] if within else None)
         if best is None:
             continue
         page_found, box = best
         boxes.append(box)
-    box = union_box(boxes)
-    return (page_found, box) if box is not None and page_found is not None else None
+    return (page_found, boxes) if boxes and page_found is not None else None
 
 
-def _best_window(text: str, pages: Sequence[PageText]) -> tuple[int, Box] | None:
+def _best_window(text: str, pages: Sequence[PageText], within: Box | None = None) -> tuple[int, Box] | None:
     target = spelling_with_digits(text)
     size = len(text.split())
     best: tuple[float, int, Box] | None = None
     for page in pages:
         for line in page.lines:
+            if within is not None and not _overlaps(line.box, within):
+                continue
             words = line.words
             for length in range(max(1, size - 1), size + 2):
                 for start in range(0, max(0, len(words) - length) + 1):
@@ -130,6 +169,23 @@ def _best_window(text: str, pages: Sequence[PageText]) -> tuple[int, Box] | None
                     if ratio >= LOCATE_SIMILARITY and (best is None or ratio > best[0]):
                         best = (ratio, page.index, union_box([w.box for w in window]) or window[0].box)
     return (best[1], best[2]) if best else None
+
+
+def _interleaved(place: _Place, page: LearnedPage) -> tuple[str, ...]:
+    """Printed words between the lines of a value (a "Sig:" under each medicine): on a new copy
+    they are stepped over, where another printed word ends the value."""
+    if len(place.lines) < 2:
+        return ()
+    box = place.box
+    return tuple(
+        sorted(
+            {
+                a.text
+                for a in page.anchors
+                if _overlaps(a.box, box) and not any(_overlaps(a.box, line) for line in place.lines)
+            }
+        )
+    )
 
 
 def spelling_with_digits(text: str) -> str:

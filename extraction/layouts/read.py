@@ -19,10 +19,12 @@ from extraction.layouts.anchors import page_words, spelling
 from extraction.layouts.matching import NO_MATCH, PageMatch, match_page, weight
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
-from extraction.types import Box, FieldResult, PageText, Word, union_box
+from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union_box
 
 # A layout is used only when this share of its printed text is found in place.
 MATCH_THRESHOLD = 0.5
+# The most lines a multi-line value is read to, when no printed word stands under it sooner.
+MAX_LINES = 8
 
 
 @dataclass(frozen=True)
@@ -66,19 +68,29 @@ def read_fields(
 ) -> dict[str, FieldResult]:
     """Each learned field's value read from where the layout puts it on ``pages``."""
     results = {}
-    for name, zone in match.template.fields.items():
-        if zone.page >= len(pages) or name not in doc_type.field_names:
-            continue
+    placed = {
+        name: _placed_zone(match, zone)
+        for name, zone in match.template.fields.items()
+        if zone.page < len(pages) and name in doc_type.field_names
+    }
+    for name, (area, _learned_box) in placed.items():
+        zone = match.template.fields[name]
         page, page_match = pages[zone.page], match.pages[zone.page]
         learned = match.template.pages[zone.page]
         shift = _shift(zone, page_match, learned.anchors)
-        area = _placed(zone.zone, page_match, shift)
         spec = doc_type.field(name)
         printed = _printed_words(page, learned, page_match, shift)
-        lines = _words_inside(page, area)
+        height = learned.text_height * page_match.scale
         if spec.multiline:
-            lines = _one_block(lines, printed, learned.text_height * page_match.scale)
-        lines = lines if spec.multiline else lines[:1]
+            others = {
+                box: ""
+                for other, (_, box) in placed.items()
+                if other != name and match.template.fields[other].page == zone.page
+            }
+            area = _down_to_next_print(area, printed | others, zone.interleaved, height)
+            lines = _one_block(_words_inside(page, area), printed, zone.interleaved, height)
+        else:
+            lines = _words_inside(page, area)[:1]
         lines = [kept for line in lines if (kept := _unprinted(line, printed))]
         value, problem = normalize(spec, [" ".join(w.text for w in line) for line in lines])
         words = [w for line in lines for w in line]
@@ -93,10 +105,11 @@ def read_fields(
 
 def _printed_words(
     page: PageText, learned: LearnedPage, match: PageMatch, shift: tuple[float, float]
-) -> set[Box]:
-    """The boxes of the page's words that are the form's own print: an anchor's word found in
-    place, or a word spelled like an anchor standing about where that anchor should be."""
-    printed = {word.box for word in match.found.values()}
+) -> dict[Box, str]:
+    """The page's words that are the form's own print, by box, with their anchor's spelling:
+    an anchor's word found in place, or a word spelled like an anchor standing about where that
+    anchor should be."""
+    printed = {word.box: learned.anchors[index].text for index, word in match.found.items()}
     tolerance = 1.5 * learned.text_height * match.scale
     expected: dict[str, list[tuple[float, float]]] = {}
     for index, anchor in enumerate(learned.anchors):
@@ -110,24 +123,63 @@ def _printed_words(
                 continue
             cx, cy = (word.box[0] + word.box[2]) / 2, (word.box[1] + word.box[3]) / 2
             if any(abs(cx - x) <= 4 * tolerance and abs(cy - y) <= tolerance for x, y in expected[text]):
-                printed.add(word.box)
+                printed[word.box] = text
     return printed
 
 
-def _one_block(lines: list[list[Word]], printed: set[Box], text_height: float) -> list[list[Word]]:
-    """The first lines that follow each other without a blank line between and without a
-    printed label opening one: one value."""
-    block = lines[:1]
-    for line in lines[1:]:
-        above = max(w.box[3] for w in block[-1])
-        if min(w.box[1] for w in line) - above > 1.3 * text_height or line[0].box in printed:
+def _down_to_next_print(area: Box, printed: dict[Box, str], interleaved: Sequence[str], height: float) -> Box:
+    """A multi-line value's area reaching down to the first printed word under its top (other
+    than the words printed between its lines): a longer value on a flowing form pushes the
+    print under it down, so the learned bottom alone would cut it."""
+    under = [
+        box[1]
+        for box, text in printed.items()
+        if box[1] > area[1] + 0.5 * height
+        and box[0] < area[2]
+        and box[2] > area[0]
+        and text not in interleaved
+    ]
+    if not under:
+        return area
+    return (
+        area[0],
+        area[1],
+        area[2],
+        round(min(min(under) - 0.2 * height, area[1] + MAX_LINES * 1.6 * height)),
+    )
+
+
+def _one_block(
+    lines: list[list[Word]], printed: dict[Box, str], interleaved: Sequence[str], height: float
+) -> list[list[Word]]:
+    """The value's lines: from the first, the lines that follow without a blank line between,
+    stepping over lines opened by a word printed between the value's lines on the learned copy,
+    up to a line opened by any other printed word."""
+    block: list[list[Word]] = []
+    last_bottom: float | None = None
+    for line in lines:
+        top = min(w.box[1] for w in line)
+        if last_bottom is not None and top - last_bottom > 1.3 * height:
+            break
+        last_bottom = max(w.box[3] for w in line)
+        opener = printed.get(line[0].box)
+        if opener is not None and opener in interleaved:
+            continue
+        if opener is not None and block:
             break
         block.append(line)
     return block
 
 
-def _unprinted(line: list[Word], printed: set[Box]) -> list[Word]:
+def _unprinted(line: list[Word], printed: dict[Box, str]) -> list[Word]:
     return [w for w in line if w.box not in printed]
+
+
+def _placed_zone(match: LayoutMatch, zone: FieldZone) -> tuple[Box, Box]:
+    """Where the field's area and its learned value's box lie on the new page."""
+    page_match = match.pages[zone.page]
+    shift = _shift(zone, page_match, match.template.pages[zone.page].anchors)
+    return _placed(zone.zone, page_match, shift), _placed(zone.box, page_match, shift)
 
 
 def _shift(zone: FieldZone, match: PageMatch, anchors: Sequence) -> tuple[float, float]:
@@ -154,17 +206,27 @@ def _placed(box: Box, match: PageMatch, shift: tuple[float, float]) -> Box:
 
 
 def _words_inside(page: PageText, area: Box) -> list[list[Word]]:
-    """The page's words whose centre lies in ``area``, line by line."""
-    lines = []
-    for line in page.lines:
+    """The page's words whose centre lies in ``area``, row by row (the cells of one table row
+    are one line of the value), left to right."""
+    lines: list[list[Word]] = []
+    for line in sorted(page.lines, key=lambda line: line.box[1]):
         inside = [
             w
             for w in line.words
             if area[0] <= (w.box[0] + w.box[2]) / 2 <= area[2]
             and area[1] <= (w.box[1] + w.box[3]) / 2 <= area[3]
         ]
-        if inside:
+        if not inside:
+            continue
+        row = next(
+            (kept for kept in lines if on_one_row(union_box([w.box for w in kept]) or kept[0].box, line.box)),
+            None,
+        )
+        if row is None:
             lines.append(inside)
+        else:
+            row.extend(inside)
+            row.sort(key=lambda w: w.box[0])
     return lines
 
 

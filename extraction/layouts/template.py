@@ -50,6 +50,8 @@ class FieldZone:
     zone: Box
     anchors: tuple[int, ...]
     lines: int = 1
+    interleaved: tuple[str, ...] = ()
+    """Printed words learned between the value's lines (a "Sig:" under each medicine)."""
 
 
 @dataclass
@@ -92,6 +94,7 @@ class LayoutTemplate:
                     "box": list(zone.box),
                     "zone": list(zone.zone),
                     "anchors": list(zone.anchors),
+                    "interleaved": list(zone.interleaved),
                 }
                 for name, zone in self.fields.items()
             },
@@ -128,6 +131,7 @@ class LayoutTemplate:
                     _box(z["zone"]),
                     tuple(int(i) for i in z["anchors"]),
                     int(z["lines"]),
+                    tuple(str(t) for t in z.get("interleaved", ())),
                 )
                 for name, z in data["fields"].items()
             },
