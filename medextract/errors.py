@@ -18,6 +18,14 @@ class DocumentNotFound(StoreError, LookupError):
         self.doc_id = doc_id
 
 
+class LayoutNotFound(StoreError, LookupError):
+    """No learned layout has this id (it was deleted, or never learned)."""
+
+    def __init__(self, layout_id: str) -> None:
+        super().__init__(f"There is no learned layout {layout_id!r} (deleted?).")
+        self.layout_id = layout_id
+
+
 class PermissionDenied(StoreError):
     """The acting person may not do this: no such account, deactivated, or a role that is too low."""
 

@@ -70,6 +70,7 @@ HISTORY = "history"
 RECORDS = "records"  # verified records, their export, the reviewers
 DASHBOARD = "dashboard"
 MANAGE_ACCOUNTS = "manage_accounts"
+LAYOUTS = "layouts"  # see, rename, delete and retrain the learned layouts
 AUDIT_LOG = "audit_log"
 # The worker's
 EXTRACT = "extract"  # take a queued document to the engine
@@ -113,6 +114,7 @@ ACTION_ROLE = MappingProxyType(
         HISTORY: SUPERVISOR,
         RECORDS: SUPERVISOR,
         DASHBOARD: SUPERVISOR,
+        LAYOUTS: SUPERVISOR,
         MANAGE_ACCOUNTS: ADMIN,
         AUDIT_LOG: ADMIN,
     }
@@ -133,6 +135,7 @@ ACTION_TEXT = MappingProxyType(
         HISTORY: "see a document's history",
         RECORDS: "see or export verified records",
         DASHBOARD: "see the dashboard",
+        LAYOUTS: "manage the learned layouts",
         MANAGE_ACCOUNTS: "manage user accounts",
         AUDIT_LOG: "read the audit log",
     }

@@ -160,6 +160,35 @@ class Document(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_expires_at: Mapped[datetime | None]
+    # The learned layout the stored extraction was read with and its match (migration 0009); None:
+    # the generic reading. The layout itself is a file (medextract.layouts), so no foreign key.
+    layout_id: Mapped[str | None] = mapped_column(String(80))
+    layout_match: Mapped[float | None] = mapped_column(Float)
+
+
+class LayoutJob(Base):
+    """A learning task (``medextract.learning``): learn the layout of a verified document, or
+    count the document against the layout it was read with ("learn", on every verify), or
+    retrain a layout from it ("retrain", a supervisor's). ``status``: "waiting", "learning"
+    (taken under a lease, like a document), then "done", or "failed" with its ``error``."""
+
+    __tablename__ = "layout_jobs"
+    __table_args__ = (
+        Index("ix_layout_jobs_status_requested", "status", "requested_at"),
+        Index("ix_layout_jobs_document_id", "document_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    layout_id: Mapped[str | None] = mapped_column(String(80))  # retrain: the layout it replaces
+    requested_by: Mapped[str] = mapped_column(String(80))
+    requested_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class PageImage(Base):

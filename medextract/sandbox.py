@@ -13,7 +13,10 @@ orphan reading on.
 The child encodes the page images too, so the parent receives exactly what is stored. For the
 HTTP API's ``POST /v1/extract`` (a file in, fields out, nothing stored) it returns the engine's
 result itself, without page images (:meth:`Sandbox.preview`); a :class:`SandboxPool` keeps a few
-sandboxes for the request threads to share.
+sandboxes for the request threads to share. A worker also learns layouts in it: a verified
+document is read again and its form learned there (:meth:`Sandbox.learn`, ``medextract.learning``).
+The child reads with the learned layouts in the folder it is told (``medextract.layouts``, parsed
+once per file and kept).
 
 Every child is started by one long-lived thread of this process: ``PR_SET_PDEATHSIG`` fires when
 the *thread* that forked the child ends, and a request thread of a web server's pool may end while
@@ -56,6 +59,7 @@ UNEXPECTED = "unexpected"
 # What the child sends back for a document: the stored output (page images encoded) or the result
 STORE = "store"
 PREVIEW = "preview"
+LEARN = "learn"  # a layout learned from a verified document (medextract.learning)
 
 
 def _env_positive(name: str, default: float) -> float:
@@ -123,10 +127,26 @@ class Sandbox:
         self._recv: Connection | None = None
 
     def read(
-        self, content: bytes, *, doc_type: str, filename: str, cancel: threading.Event | None = None
+        self,
+        content: bytes,
+        *,
+        doc_type: str,
+        filename: str,
+        cancel: threading.Event | None = None,
+        layouts: str | None = None,
     ) -> Reading:
-        """Extract one document; ExtractionFailed when it cannot, Cancelled when ``cancel`` is set."""
-        return self._answer(self._exchange((content, doc_type, filename, STORE), cancel))
+        """Extract one document (with the learned layouts in the folder ``layouts``, if any);
+        ExtractionFailed when it cannot, Cancelled when ``cancel`` is set."""
+        return self._answer(
+            self._exchange((content, doc_type, filename, STORE, {"layouts": layouts}), cancel)
+        )
+
+    def learn(
+        self, content: bytes, *, doc_type: str, filename: str, request: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Read a verified document again and learn its form (``medextract.learning.read_and_learn``);
+        ExtractionFailed when it cannot be read."""
+        return self._answer(self._exchange((content, doc_type, filename, LEARN, request), None)).output  # type: ignore[no-any-return]
 
     def preview(self, content: bytes, *, doc_type: str, filename: str) -> Any:
         """The engine's result for one document (``extraction.ExtractionResult``) without its page
@@ -315,6 +335,8 @@ def _load_engine(spec: str) -> tuple[Callable[..., Any], tuple[type[BaseExceptio
 
 
 def _serve(requests: Connection, replies: Connection, spec: str) -> None:
+    from medextract.layouts import extract_kwargs
+    from medextract.learning import read_and_learn
     from medextract.worker import to_output
 
     try:
@@ -325,14 +347,22 @@ def _serve(requests: Connection, replies: Connection, spec: str) -> None:
     replies.send(("ready",))
     while True:
         try:
-            content, doc_type, filename, mode = requests.recv()
+            content, doc_type, filename, mode, *more = requests.recv()
         except (EOFError, OSError):
             return  # the parent closed the pipe: done
+        options = more[0] if more else {}
         try:
-            result = extract_fn(content, doc_type=doc_type, filename=filename)
-            stages = dict(getattr(result, "stage_seconds", None) or {})
-            output = _without_pages(result) if mode == PREVIEW else to_output(result)
-            reply: tuple[Any, ...] = ("ok", output, stages)
+            if mode == LEARN:
+                learned = read_and_learn(
+                    extract_fn, content, doc_type=doc_type, filename=filename, request=options
+                )
+                reply: tuple[Any, ...] = ("ok", learned, {})
+            else:
+                kwargs = extract_kwargs(options.get("layouts"))  # parsed once per file, kept here
+                result = extract_fn(content, doc_type=doc_type, filename=filename, **kwargs)
+                stages = dict(getattr(result, "stage_seconds", None) or {})
+                output = _without_pages(result) if mode == PREVIEW else to_output(result)
+                reply = ("ok", output, stages)
         except MemoryError:
             reply = (MEMORY,)
         except engine_errors as exc:

@@ -30,10 +30,11 @@ import procrastinate
 from procrastinate import JobContext, RetryStrategy
 from sqlalchemy.engine import make_url
 
-from medextract import lifecycle, worker
+from medextract import learning, lifecycle, worker
 from medextract.encryption import DataKeyError
 from medextract.sandbox import Sandbox
 from medextract.services import jobs
+from medextract.services import learning as learning_jobs
 from medextract.services.context import Context
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 SCHEMA = "procrastinate"  # migration 0005
 QUEUE = "extraction"
 TASK = "extract_document"
+LEARN_TASK = "learn_layout"  # deferred by migration 0009's trigger for every learning task
 STATE = "medextract"  # the key of the worker's state in the jobs' context
 
 
@@ -79,6 +81,12 @@ def make_app(url: str) -> procrastinate.App:
             max_attempts=20, wait=max(1, int(lease)), retry_exceptions=[LeaseHeld, DataKeyError]
         ),
     )(extract_document)
+    app.task(
+        name=LEARN_TASK,
+        queue=QUEUE,
+        pass_context=True,
+        retry=RetryStrategy(max_attempts=20, wait=max(1, int(lease)), retry_exceptions=[LeaseHeld]),
+    )(learn_layout)
     return app
 
 
@@ -96,6 +104,24 @@ def extract_document(context: JobContext, document_id: int) -> None:
     runner = state.runners.get()
     try:
         worker.process_job(state.ctx, job, runner, state.stop)
+    finally:
+        state.runners.put(runner)
+
+
+def learn_layout(context: JobContext, job_id: int) -> None:
+    """The learning task (issue 10): take it under a lease, read the verified document again in a
+    sandbox if need be, store the layout it teaches (``medextract.learning``)."""
+    state: WorkerState = (context.additional_context or {})[STATE]
+    job = learning_jobs.claim_job(state.ctx, job_id)
+    if job is None:
+        # Held under a lease when the claim was refused (it may have expired since: the retry
+        # takes it then). Only a task that is done, failed or dropped ends the job.
+        if learning_jobs.still_to_do(state.ctx, job_id):
+            raise LeaseHeld(f"learning task {job_id} is held by a worker's lease")
+        return
+    runner = state.runners.get()
+    try:
+        learning.process(state.ctx, job, runner)
     finally:
         state.runners.put(runner)
 

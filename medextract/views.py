@@ -217,3 +217,55 @@ class NewToken:
 
     token: str
     info: TokenInfo
+
+
+@dataclass(frozen=True)
+class LayoutView:
+    """A learned layout as supervisors see it (``services.layouts``): never a patient's value.
+
+    ``documents_seen`` counts the verified documents of this form since it was learned (the one it
+    was learned from included); ``fields_corrected`` the fields clerks changed on those read with
+    it. ``learned_from`` is the document it was (re)trained on, when known.
+    """
+
+    id: str
+    name: str
+    document_type: str
+    fields: int
+    documents_seen: int
+    fields_corrected: int
+    taught_by: str
+    created: datetime | None
+    learned_from: int | None
+
+
+@dataclass(frozen=True)
+class LayoutUse:
+    """Which learned layout a document's stored extraction was read with, and its match (0..1).
+
+    ``name`` is None when the layout was deleted since.
+    """
+
+    layout_id: str
+    name: str | None
+    match: float
+
+    def describe(self) -> str:
+        """What the review page says: "Read with learned layout <name> (match 0.87)"."""
+        if self.name is None:
+            return f"Read with a learned layout deleted since (match {self.match:.2f})"
+        return f"Read with learned layout {self.name} (match {self.match:.2f})"
+
+
+@dataclass(frozen=True)
+class LearningJobView:
+    """A learning task waiting, under way or failed (``services.layouts.learning_queue``)."""
+
+    id: int
+    document_id: int
+    kind: str  # "learn" (on verify) or "retrain" (a supervisor's)
+    layout_id: str | None
+    requested_by: str
+    requested_at: datetime
+    status: str  # "waiting", "learning" (a worker holds it) or "failed"
+    error: str | None

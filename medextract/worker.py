@@ -11,6 +11,10 @@ would block every clerk on SQLite). Whatever the engine does, the document ends 
 Here the documents table is the queue (SQLite: ``make run``'s zero-setup default). On PostgreSQL
 the deployment's workers are procrastinate workers (``medextract.tasks``), which call the same
 claim, heartbeat, sandbox and store for each task.
+
+Every document is read with the learned layouts (``medextract.layouts``; the result says which
+one fitted, stored with the document). A slot with no document waiting learns layouts from
+verified documents (``medextract.learning``).
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from medextract import config, lifecycle, metrics, sandbox
+from medextract import config, learning, lifecycle, metrics, sandbox
+from medextract import layouts as learned_layouts
 from medextract.privacy import secure_process
 from medextract.sandbox import Cancelled, ExtractionFailed, Reading, Sandbox
-from medextract.services import jobs
+from medextract.services import jobs, layouts
 from medextract.services.context import Context
 from medextract.services.jobs import EngineField, EngineOutput, EnginePage, Job
 
@@ -121,12 +126,15 @@ def to_output(result: Any) -> EngineOutput:
         )
         for name, f in result.fields.items()
     ]
+    layout = getattr(result, "layout", None)  # the learned layout it was read with (issue 10)
     return EngineOutput(
         doc_type=_text(result.document_type),
         type_confidence=float(result.type_confidence),
         pages=int(result.pages),
         fields=fields,
         page_images=[encode_page(image) for image in result.page_images],
+        layout_id=str(layout.template.id) if layout is not None else None,
+        layout_match=round(float(layout.score), 3) if layout is not None else None,
     )
 
 
@@ -141,10 +149,17 @@ class InProcess:
         """Nothing to start."""
 
     def read(
-        self, content: bytes, *, doc_type: str, filename: str, cancel: threading.Event | None = None
+        self,
+        content: bytes,
+        *,
+        doc_type: str,
+        filename: str,
+        cancel: threading.Event | None = None,
+        layouts: str | None = None,
     ) -> Reading:
         try:
-            result = self.extract_fn(content, doc_type=doc_type, filename=filename)
+            kwargs = learned_layouts.extract_kwargs(layouts)
+            result = self.extract_fn(content, doc_type=doc_type, filename=filename, **kwargs)
             output = to_output(result)  # PNG encoding too stays outside the transaction
         except self.engine_errors as exc:
             raise ExtractionFailed(str(exc) or type(exc).__name__, sandbox.ENGINE) from exc
@@ -152,6 +167,21 @@ class InProcess:
             message = f"Unexpected error: {type(exc).__name__}: {exc}"
             raise ExtractionFailed(message, sandbox.UNEXPECTED) from exc
         return Reading(output, dict(getattr(result, "stage_seconds", None) or {}))
+
+    def learn(
+        self, content: bytes, *, doc_type: str, filename: str, request: dict[str, Any]
+    ) -> dict[str, Any]:
+        from medextract.learning import read_and_learn
+
+        try:
+            return read_and_learn(
+                self.extract_fn, content, doc_type=doc_type, filename=filename, request=request
+            )
+        except self.engine_errors as exc:
+            raise ExtractionFailed(str(exc) or type(exc).__name__, sandbox.ENGINE) from exc
+        except Exception as exc:
+            message = f"Unexpected error: {type(exc).__name__}: {exc}"
+            raise ExtractionFailed(message, sandbox.UNEXPECTED) from exc
 
     def close(self) -> None:
         """Nothing to stop."""
@@ -247,7 +277,11 @@ def _process_job(ctx: Context, job: Job, runner: Runner, stop: threading.Event |
     try:
         with Heartbeat(ctx, job, stop) as heartbeat:
             reading = runner.read(
-                job.content, doc_type=job.requested, filename=job.filename, cancel=heartbeat.lost
+                job.content,
+                doc_type=job.requested,
+                filename=job.filename,
+                cancel=heartbeat.lost,
+                layouts=str(layouts.folder(ctx)),
             )
     except Cancelled:
         if stop is not None and stop.is_set() and jobs.release(ctx, job):
@@ -395,6 +429,8 @@ class Pool:
                         process_job(self.ctx, job, runner, self.stop)
                         with self._lock:
                             self.done += 1
+                        continue
+                    if learning.work_one(self.ctx, runner):  # no document waits: learn layouts
                         continue
                     if self.once and not _anything_extracting(self.ctx):
                         return

@@ -117,6 +117,8 @@ class EngineOutput:
     pages: int
     fields: list[EngineField]
     page_images: list[EnginePage]
+    layout_id: str | None = None  # the learned layout it was read with, and how sure the match was
+    layout_match: float | None = None
 
 
 def _claimable(now: Any) -> ColumnElement[bool]:
@@ -292,6 +294,8 @@ def save_extraction(ctx: Context, job: Job, output: EngineOutput) -> bool:
                 pages=output.pages,
                 extracted_as=job.requested,
                 error=None,
+                layout_id=output.layout_id,
+                layout_match=output.layout_match,
                 **change_marks(ctx),
             )
             .execution_options(synchronize_session=False)
@@ -329,6 +333,8 @@ def save_extraction(ctx: Context, job: Job, output: EngineOutput) -> bool:
             for index, page in enumerate(output.page_images)
         )
         detail = {"doc_type": output.doc_type, "pages": output.pages, "fields": len(output.fields)}
+        if output.layout_id is not None:
+            detail["layout"] = output.layout_id
         write_event(ctx, session, WORKER.name, lifecycle.EXTRACTED, job.document_id, detail)
     return True
 

@@ -23,6 +23,7 @@ from medextract.services.audit import write_event
 from medextract.services.claims import claim_refusal, claimable, live_claim
 from medextract.services.context import Actor, Context, authorize
 from medextract.services.documents import change_marks, current_values, field_order, load, view
+from medextract.services.layouts import queue_learning
 from medextract.services.reextract import reextract as reextract  # its own module, same name here
 from medextract.views import DocumentView, SaveResult
 
@@ -214,6 +215,7 @@ def verify(
         session.add_all(VerifiedValue(document_id=doc_id, field=field, value=v) for field, v in final.items())
         checked = sorted(set(confirmed) & set(names))
         write_event(ctx, session, name, "verify", doc_id, {"changed": sorted(changed), "confirmed": checked})
+        queue_learning(ctx, session, doc_id, name)  # a worker learns the form later: verify never waits
     return SaveResult(True, expected_version + 1, {}, "Verified.")
 
 
