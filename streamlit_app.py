@@ -28,6 +28,7 @@ PAGES = [  # (path, title, icon), in menu order
     (ui_runtime.REVIEW_PAGE, "Review", ":material/fact_check:"),
     (ui_runtime.RECORDS_PAGE, "Records & export", ":material/table_view:"),
     (ui_runtime.DASHBOARD_PAGE, "Dashboard", ":material/monitoring:"),
+    (ui_runtime.LAYOUTS_PAGE, "Learned layouts", ":material/dashboard_customize:"),
     (ui_runtime.USERS_PAGE, "Users", ":material/manage_accounts:"),
 ]
 

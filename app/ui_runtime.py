@@ -33,6 +33,7 @@ REVIEW_PAGE = "pages/review.py"
 RECORDS_PAGE = "pages/records.py"
 DASHBOARD_PAGE = "pages/dashboard.py"
 USERS_PAGE = "pages/admin_users.py"
+LAYOUTS_PAGE = "pages/layouts.py"
 LOGIN_PAGE = "pages/login.py"
 
 DESTINATION = "auth_destination"  # session key: (page, query) a signed-out person was linked to

@@ -22,6 +22,7 @@ from medextract.accounts import USERNAME_MAX, normalize_username
 PAGE_ACTION: dict[str, str] = {
     "pages/records.py": lifecycle.RECORDS,
     "pages/dashboard.py": lifecycle.DASHBOARD,
+    "pages/layouts.py": lifecycle.LAYOUTS,
     "pages/admin_users.py": lifecycle.MANAGE_ACCOUNTS,
 }
 PAGE_ROLE: dict[str, str] = {page: lifecycle.ACTION_ROLE[action] for page, action in PAGE_ACTION.items()}

@@ -11,8 +11,8 @@ from typing import Any
 
 import streamlit as st
 
+from app import layout_note, review_form, ui_runtime, ui_state, viewer
 from app import review_actions as actions
-from app import review_form, ui_runtime, ui_state, viewer
 from medextract import lifecycle
 from medextract.errors import StoreError
 from medextract.services import queue
@@ -75,6 +75,7 @@ def show_review(doc_id: int) -> None:
         st.error(f"Document #{doc_id} does not exist.")
         return
     review_form.header(doc)
+    layout_note.show(doc.id)  # "Read with learned layout <name> (match 0.87)", when one was used
     st.button("Close", key="review_close", on_click=actions.open_doc, args=(None,))
     image_column, form_column = st.columns([3, 2], gap="large")
     # The form first: Streamlit sends elements as they are made, so the fields are on screen while
