@@ -13,6 +13,9 @@ person (``user=`` / ``by=`` / ``uploader=``) by name:
   deactivate, set_password, verify_password, is_locked, authenticate
 - ``jobs`` (the worker's side): claim_next under a lease, renew_lease, save_extraction,
   fail_extraction, release
+- ``layouts``: list_layouts, rename_layout, delete_layout, retrain_layout, layout_used,
+  learning_queue, queue_learning (learned layouts, issue 10)
+- ``learning`` (the worker's side of learning layouts): claim_next, claim_job, finish, fail
 
 Every operation loads the acting account afresh and checks it is active and that its role may
 perform the action (``medextract.lifecycle``), raising ``PermissionDenied`` otherwise; the rules
