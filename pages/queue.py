@@ -12,6 +12,9 @@ from medextract.services.claims import claim_notice
 
 URL_FILTERS = "queue_url_filters"  # the (status, type) query this session last wrote into the URL
 
+# Checked here too: a freshly started server runs this file on its own (not through streamlit_app.py,
+# so with no sign-in in front of it) when its first visitor opens the page's link.
+ui_runtime.require_page_role(ui_runtime.QUEUE_PAGE)
 ctx = ui_runtime.get_context()
 user = ui_runtime.current_user()
 

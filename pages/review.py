@@ -17,6 +17,9 @@ from medextract import lifecycle
 from medextract.errors import StoreError
 from medextract.services import queue
 
+# Checked here too: a freshly started server runs this file on its own (not through streamlit_app.py,
+# so with no sign-in in front of it) when its first visitor opens the page's link.
+ui_runtime.require_page_role(ui_runtime.REVIEW_PAGE)
 actions.init_state()
 actions.sync_url()
 ctx = actions.ctx()

@@ -22,6 +22,9 @@ if UPLOADED not in st.session_state:
 if HIDDEN not in st.session_state:
     st.session_state[HIDDEN] = set()
 
+# Checked here too: a freshly started server runs this file on its own (not through streamlit_app.py,
+# so with no sign-in in front of it) when its first visitor opens the page's link.
+ui_runtime.require_page_role(ui_runtime.UPLOAD_PAGE)
 ctx = ui_runtime.get_context()
 user = ui_runtime.current_user()
 

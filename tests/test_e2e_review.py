@@ -333,3 +333,16 @@ def test_a_text_area_drawn_after_the_next_rerun_still_shows_its_value(
     finally:
         ctx.close()
     assert {name: f.value for name, f in saved.items()} == {**PRESCRIPTION, "refills": "3"}
+
+
+def test_the_first_visit_to_a_fresh_server_by_a_link_shows_no_document(
+    app_url: str, page: Any, seeded: tuple[Path, list[int]]
+) -> None:
+    """Before streamlit_app.py has run once, Streamlit runs a file of pages/ on its own for its
+    link (no sign-in in front of it): each page checks the sign-in itself."""
+    _, (doc_id, _) = seeded
+    for path in (f"review?doc={doc_id}", "queue", "upload"):
+        page.goto(f"{app_url}/{path}")
+        page.get_by_text("Please log in first.").wait_for()
+        assert page.get_by_text(f"Review #{doc_id}").count() == 0
+        assert page.get_by_text("rx_0.png").count() == 0
