@@ -403,3 +403,41 @@ def test_a_verify_defers_one_learning_job_on_postgresql_in_its_transaction(postg
         assert [tuple(row) for row in deferred] == [("learn_layout", str(job.id), -10, "extraction")]
     finally:
         ctx.close()
+
+
+@pytest.mark.usefixtures("needs_ocr")
+def test_the_real_engine_in_its_sandbox_learns_a_form_and_reads_the_next_copy_with_it(
+    tmp_path: Path, layouts_dir: Path
+) -> None:
+    """Through the sandboxes as deployed: extraction offers the folder's layouts, learning reads
+    the verified document again in the child process and stores only the form."""
+    from docgen import generate, write_document
+    from tests.test_store_support import CAST, FAST_HASHER, add_people
+
+    ctx = Context.open(f"sqlite:///{tmp_path / 'real.db'}", hasher=FAST_HASHER)  # the engine's catalog
+    try:
+        add_people(ctx, CAST)
+        truths = []
+        for seed in (1, 2):
+            doc = generate(seed, "prescription", "scan", family="rx_letterhead", form=5)
+            write_document(doc, tmp_path / f"rx{seed}.pdf", "pdf")
+            truths.append(doc.truth)
+        first = upload.add_upload(ctx, "rx1.pdf", (tmp_path / "rx1.pdf").read_bytes(), uploader="uma")
+        worker.process_pending(ctx)
+        view = review.start_review(ctx, first.document_id, user="uma")
+        flagged = [name for name, f in view.fields.items() if f.needs_review]
+        assert review.verify(
+            ctx, first.document_id, truths[0], user="uma", expected_version=view.version, confirmed=flagged
+        ).ok
+        assert learning.process_pending(ctx) == 1
+        (template,) = layout_files.load(layouts_dir)
+        assert template.taught_by == "uma" and len(template.fields) >= 5
+        assert truths[0]["patient_name"] not in (layouts_dir / f"{template.id}.json").read_text(
+            encoding="utf-8"
+        )
+        second = upload.add_upload(ctx, "rx2.pdf", (tmp_path / "rx2.pdf").read_bytes(), uploader="uma")
+        worker.process_pending(ctx)
+        used = layouts.layout_used(ctx, second.document_id, user="uma")
+        assert used is not None and used.layout_id == template.id and used.match >= 0.5
+    finally:
+        ctx.close()
