@@ -3,12 +3,12 @@
 Issue 13 asks that a worker killed mid-document has its document taken up by another once its
 heartbeat stops, and never while it is alive; that no document is extracted twice or lost over 20
 kills. This starts real worker processes (``python -m medextract.worker``: procrastinate on
-PostgreSQL, the documents table on SQLite), two at a time, on a queue that is kept topped up. Each
-trial waits until a worker is reading a document it has not read before, kills that worker with
-SIGKILL, starts a replacement, and waits until another worker takes the document up. At the end
-every document must be extracted, with one "extracted" event, one set of fields and one page
-image each; a document read a second time must have lost its first reader to a kill, and been
-taken up only after that reader's lease expired.
+PostgreSQL, the documents table on SQLite), two at a time, on a queue that is kept topped up.
+Each trial waits until a worker is reading a document (not one killed before, not a slow one),
+kills that worker with SIGKILL, starts a replacement, and waits until another worker takes the
+document up. At the end every document must be extracted, with one "extracted" event, one set of
+fields and one page image each; a document read a second time must have lost its first reader to
+a kill, and been taken up only after that reader's lease expired.
 
 The engine is a stand-in that sleeps ``--engine-seconds`` per document, and every fifth document
 three leases (so live workers hold documents well past a lease, which nobody may take from them),
@@ -309,11 +309,14 @@ class Queue:
 def choose_victim(
     queue: Queue, workers: Workers, reads: list[Read], done: set[int]
 ) -> tuple[int, int] | None:
-    """(document, worker) for a live worker whose engine has begun a document not killed before."""
+    """(document, worker) for a live worker whose engine has begun a document not killed before;
+    never a slow one: those are held by live workers for three leases, which nobody may take."""
     begun = {(r.worker, r.digest) for r in reads}
     by_id = {doc_id: digest for digest, doc_id in queue.digests.items()}
     for doc_id, (_, pid, _) in queue.held().items():
-        if pid in workers.live and doc_id not in done and (pid, by_id.get(doc_id)) in begun:
+        if doc_id in queue.slow or doc_id in done or pid not in workers.live:
+            continue
+        if (pid, by_id.get(doc_id)) in begun:
             return doc_id, pid
     return None
 
