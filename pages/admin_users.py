@@ -131,7 +131,8 @@ st.dataframe(  # a table shows text literally: names are never read as markdown
     key="users_table",
 )
 
-with st.expander("Add a user", expanded=not people):
+# Keyed: a refused new user (passwords that differ, a name taken) leaves the form open and filled in.
+with st.expander("Add a user", expanded=not people, key="users_add_box"):
     st.text_input("Username (an e-mail address for single sign-on users)", key="users_new_username")
     st.text_input("Name", key="users_new_display")
     st.selectbox("Role", ROLES, format_func=role_label, key="users_new_role")
