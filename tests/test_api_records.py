@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import event
 
 from medextract.services import audit, records
 from medextract.services.context import Context
@@ -96,3 +97,32 @@ def test_records_filter_by_verification_time_and_reviewer(api: Api, ctx: Context
     ]:
         answer = api.get("/v1/records", params=params, headers=api.as_("sue"))
         assert (answer.status_code, answer.json()["code"]) == (422, code), params
+
+
+def test_a_records_call_costs_the_same_statements_for_one_record_or_many(api: Api, ctx: Context) -> None:
+    """No statement per record (issue 12: a claims system polls this): the token, the account, the
+    documents, their values, and one audit event with its document links, whatever the count."""
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, sql: str, *_: object) -> None:
+        statements.append(sql.split()[0].upper())
+
+    def one_call() -> list[str]:
+        statements.clear()
+        answer = api.get("/v1/records", params={"type": "prescription"}, headers=api.as_("sue"))
+        assert answer.status_code == 200, answer.text
+        return [s for s in statements if s not in ("BEGIN", "COMMIT", "ROLLBACK")]
+
+    [first] = verified(ctx, "a.png")
+    event.listen(ctx.engine, "before_cursor_execute", count)
+    try:
+        api.get("/v1/records", params={"type": "prescription"}, headers=api.as_("sue"))  # token touched
+        few = one_call()
+        many = verified(ctx, *(f"{n}.png" for n in range(6)))
+        assert one_call() == few
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", count)
+    assert few.count("SELECT") == 4 and few.count("INSERT") == 2
+    for doc_id in (first, *many):  # each document's history still names the export
+        entries = audit.history(ctx, doc_id, user="sue")
+        assert [e.action for e in entries].count("export") >= 1

@@ -12,6 +12,7 @@ const SHORTCUTS = [
   ["Alt+R", "Reject (type the reason)"],
   ["Alt+PageDown / Alt+PageUp", "next / previous page"],
   ["Alt+= / Alt+- / Alt+0", "zoom in / out / fit the width"],
+  ["Shift+drag on the page", "read the box into the focused field"],
   ["Alt+H", "show or hide these shortcuts"],
   ["Esc", "close this help"],
 ];

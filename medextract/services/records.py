@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Row, and_, case, func, select
+from sqlalchemy.orm import Session
 
 from medextract import lifecycle
 from medextract.models import Document, FieldExtraction, VerifiedValue
-from medextract.services.audit import link_documents, write_event
+from medextract.services.audit import insert_event
 from medextract.services.context import Actor, Context, authorize
 from medextract.services.queue import count_statuses
 from medextract.views import DashboardStats, FieldCorrectionRate, VerifiedRecord
 
-IN_CHUNK = 500  # ids per IN (...) list: stays under SQLite's and psycopg's parameter limits
+# Tables, not ORM entities: the records' queries then skip the ORM's result layer.
+_DOCUMENTS, _VERIFIED, _EXTRACTED = Document.__table__, VerifiedValue.__table__, FieldExtraction.__table__
 
 
 def verified_records(
@@ -34,57 +36,80 @@ def verified_records(
     ``date_from``/``date_to`` are inclusive UTC days (an aware datetime is used as an exact
     bound); ``reviewer`` keeps one verifier's records.
     """
-    # Plain columns, not ORM objects: a claims system polls this, and building thousands of
-    # objects per call was most of its time.
-    query = select(
-        Document.id, Document.filename, Document.verified_by, Document.verified_at, Document.uploaded_at
-    ).where(Document.status == lifecycle.VERIFIED, Document.doc_type == doc_type)
-    if date_from is not None:
-        query = query.where(Document.verified_at >= _bound(date_from))
-    if isinstance(date_to, datetime):
-        query = query.where(Document.verified_at <= date_to)
-    elif date_to is not None:
-        query = query.where(Document.verified_at < _bound(date_to) + timedelta(days=1))
-    if reviewer is not None:
-        query = query.where(Document.verified_by == reviewer)
-    query = query.order_by(Document.verified_at, Document.id)
     with ctx.read() as session:
         authorize(session, user, lifecycle.RECORDS)
-        docs = session.execute(query).all()
-        ids = [d.id for d in docs]
-        verified: dict[int, dict[str, str]] = {i: {} for i in ids}
-        engine: dict[int, dict[str, tuple[str, float]]] = {i: {} for i in ids}
-        for chunk in _chunks(ids):
-            values = select(VerifiedValue.document_id, VerifiedValue.field, VerifiedValue.value)
-            for doc_id, field, value in session.execute(values.where(VerifiedValue.document_id.in_(chunk))):
-                verified[doc_id][field] = value
-            read = select(
-                FieldExtraction.document_id,
-                FieldExtraction.field,
-                FieldExtraction.value,
-                FieldExtraction.confidence,
-            )
-            for doc_id, field, value, confidence in session.execute(
-                read.where(FieldExtraction.document_id.in_(chunk))
-            ):
-                engine[doc_id][field] = (value, confidence)
+        return _read_records(ctx, session, doc_type, date_from, date_to, reviewer)
+
+
+def _read_records(
+    ctx: Context,
+    session: Session,
+    doc_type: str,
+    date_from: date | None,
+    date_to: date | None,
+    reviewer: str | None,
+) -> list[VerifiedRecord]:
+    """Two queries whatever the number of records: the documents, then every verified value with
+    the engine's value beside it. A claims system polls this, so it builds plain rows, never ORM
+    objects, and each record's dicts in one pass over its values."""
+    doc, val, ext = _DOCUMENTS.c, _VERIFIED.c, _EXTRACTED.c
+    chosen = doc.status == lifecycle.VERIFIED, doc.doc_type == doc_type
+    if date_from is not None:
+        chosen += (doc.verified_at >= _bound(date_from),)
+    if isinstance(date_to, datetime):
+        chosen += (doc.verified_at <= date_to,)
+    elif date_to is not None:
+        chosen += (doc.verified_at < _bound(date_to) + timedelta(days=1),)
+    if reviewer is not None:
+        chosen += (doc.verified_by == reviewer,)
+    docs = session.execute(
+        select(doc.id, doc.filename, doc.verified_by, func.coalesce(doc.verified_at, doc.uploaded_at))
+        .where(*chosen)
+        .order_by(doc.verified_at, doc.id)
+    ).all()
+    if not docs:
+        return []
+    # The same filter as a join (not an IN list of ids): one statement for any number of records.
+    values = session.execute(
+        select(val.document_id, val.field, val.value, ext.value, ext.confidence)
+        .join(_DOCUMENTS, doc.id == val.document_id)
+        .outerjoin(_EXTRACTED, and_(ext.document_id == val.document_id, ext.field == val.field))
+        .where(*chosen)
+        .order_by(val.document_id, val.id)
+    ).all()
     order = ctx.catalog.field_names(doc_type)
-    records = []
-    for doc in docs:
-        names = order + [n for n in verified[doc.id] if n not in order]
-        records.append(
-            VerifiedRecord(
-                document_id=doc.id,
-                filename=doc.filename,
-                doc_type=doc_type,
-                verified_by=doc.verified_by or "",
-                verified_at=doc.verified_at or doc.uploaded_at,
-                values={n: verified[doc.id].get(n, "") for n in names},
-                engine_values={n: engine[doc.id].get(n, ("", 0.0))[0] for n in names},
-                confidences={n: engine[doc.id].get(n, ("", 0.0))[1] for n in names},
-            )
+    fields: dict[int, _Fields] = {}
+    for doc_id, field, value, engine_value, confidence in values:
+        found = fields.get(doc_id) or fields.setdefault(doc_id, _Fields(order))
+        found.values[field] = value
+        found.engine[field] = engine_value or ""
+        found.confidences[field] = confidence or 0.0
+    return [(fields.get(row[0]) or _Fields(order)).record(row, doc_type) for row in docs]
+
+
+class _Fields:
+    """One record's values, engine values and confidences, in the type's field order (fields the
+    catalog no longer lists after them, in the order they were verified)."""
+
+    __slots__ = ("confidences", "engine", "values")
+
+    def __init__(self, order: list[str]) -> None:
+        self.values = dict.fromkeys(order, "")
+        self.engine = dict.fromkeys(order, "")
+        self.confidences = dict.fromkeys(order, 0.0)
+
+    def record(self, doc: Row[Any], doc_type: str) -> VerifiedRecord:
+        doc_id, filename, verified_by, verified_at = doc  # verified_at, else (older rows) uploaded_at
+        return VerifiedRecord(
+            document_id=doc_id,
+            filename=filename,
+            doc_type=doc_type,
+            verified_by=verified_by or "",
+            verified_at=verified_at,
+            values=self.values,
+            engine_values=self.engine,
+            confidences=self.confidences,
         )
-    return records
 
 
 def reviewers(ctx: Context, *, user: Actor) -> list[str]:
@@ -131,14 +156,19 @@ def export_records(
     reviewer: str | None = None,
     channel: str = "csv",
 ) -> list[VerifiedRecord]:
-    """:func:`verified_records` as they leave the system (a CSV, the API's JSON): audited "export"."""
-    records = verified_records(
-        ctx, doc_type, user=user, date_from=date_from, date_to=date_to, reviewer=reviewer
-    )
+    """:func:`verified_records` as they leave the system (a CSV, the API's JSON): audited "export".
+
+    The account is checked once, in the read; the audit event is then one short write of its own
+    (a read inside SQLite's write lock would hold every other writer back).
+    """
+    with ctx.read() as session:
+        name = authorize(session, user, lifecycle.RECORDS)
+        records = _read_records(ctx, session, doc_type, date_from, date_to, reviewer)
     filters = {"date_from": str(date_from or ""), "date_to": str(date_to or ""), "reviewer": reviewer or ""}
     if channel != "csv":
         filters["format"] = channel
-    log_export(ctx, records, user=user, doc_type=doc_type, provenance=provenance, filters=filters)
+    with ctx.write.begin() as session:
+        _write_export(ctx, session, name, records, doc_type, provenance, filters)
     return records
 
 
@@ -155,17 +185,29 @@ def log_export(
 
     For a page that builds the CSV itself: call it from the download button's ``on_click``.
     """
+    with ctx.write.begin() as session:
+        name = authorize(session, user, lifecycle.RECORDS)
+        _write_export(ctx, session, name, records, doc_type, provenance, filters or {})
+
+
+def _write_export(
+    ctx: Context,
+    session: Session,
+    name: str,
+    records: Sequence[VerifiedRecord],
+    doc_type: str,
+    provenance: bool,
+    filters: Mapping[str, Any],
+) -> None:
+    ids = [r.document_id for r in records]
     detail = {
         "doc_type": doc_type,
         "records": len(records),
         "provenance": provenance,
-        "document_ids": [r.document_id for r in records],
-        **{k: str(v) for k, v in (filters or {}).items()},
+        "document_ids": ids,
+        **{k: str(v) for k, v in filters.items()},
     }
-    with ctx.write.begin() as session:
-        name = authorize(session, user, lifecycle.RECORDS)
-        event = write_event(ctx, session, name, "export", None, detail)
-        link_documents(session, event, detail["document_ids"])
+    insert_event(ctx, session, name, "export", detail, documents=ids)
 
 
 def dashboard(ctx: Context, *, user: Actor) -> DashboardStats:
@@ -216,11 +258,6 @@ def _ordered_rates(ctx: Context, rows: Sequence[Any]) -> list[FieldCorrectionRat
         FieldCorrectionRate(str(t), str(f), int(c), int(n), int(c) / int(n) if n else 0.0)
         for t, f, c, n in sorted(rows, key=key)
     ]
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), IN_CHUNK):
-        yield ids[start : start + IN_CHUNK]
 
 
 def _bound(day: date) -> datetime:

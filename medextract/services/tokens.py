@@ -19,8 +19,9 @@ import hmac
 import re
 import secrets
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
@@ -129,10 +130,10 @@ def authenticate(ctx: Context, token: str | None) -> str:
     key_id, secret = match.groups()
     now = ctx.now()
     with ctx.read() as session:
-        found = _lookup(session, key_id)
-    if found is None or not hmac.compare_digest(_digest(secret), found[0].secret_hash):
+        row = _lookup(session, key_id)
+    if row is None or not hmac.compare_digest(_digest(secret), row.secret_hash):
         raise _refused(ctx, "unknown", INVALID, key_id=key_id)
-    row, username = found
+    username = row.username
     if row.revoked_at is not None:
         raise _refused(ctx, "revoked", REVOKED, key_id=key_id, username=username)
     if row.expires_at <= now:
@@ -152,13 +153,22 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
-def _lookup(session: Session, key_id: str) -> tuple[ApiToken, str] | None:
-    row = session.execute(
-        select(ApiToken, User.username)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.key_id == key_id)
-    ).first()
-    return (row[0], row[1]) if row is not None else None
+_LOOKUP = (  # built once: every API call runs it, and its columns are all authenticate reads
+    select(
+        ApiToken.id,
+        ApiToken.secret_hash,
+        ApiToken.revoked_at,
+        ApiToken.expires_at,
+        ApiToken.last_used_at,
+        User.username,
+    )
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.key_id == bindparam("key_id"))
+)
+
+
+def _lookup(session: Session, key_id: str) -> Row[Any] | None:
+    return session.execute(_LOOKUP, {"key_id": key_id}).first()
 
 
 def _refused(
