@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 
@@ -26,26 +27,40 @@ PROBLEMS = {
 }
 
 
+@dataclass(frozen=True)
 class Filters:
     """The query both routes take: a type (required), a verification window, a reviewer."""
 
-    def __init__(
-        self,
-        ctx: Ctx,
-        type: Annotated[str, Query(description="the document type")],
-        verified_since: Annotated[str | None, Query(description=SINCE)] = None,
-        verified_until: Annotated[str | None, Query(description=UNTIL)] = None,
-        reviewer: Annotated[str | None, Query(description="only this verifier's records")] = None,
-        provenance: Annotated[bool, Query(description=PROVENANCE)] = False,
-    ) -> None:
-        checked = document_type(ctx, type)
-        if checked is None:
-            raise ApiError(422, "validation_error", "type is required.")
-        self.doc_type = checked
-        self.date_from: date | datetime | None = moment(verified_since, "verified_since")
-        self.date_to: date | datetime | None = moment(verified_until, "verified_until")
-        self.reviewer = reviewer.strip().lower() if reviewer and reviewer.strip() else None
-        self.provenance = provenance
+    doc_type: str
+    date_from: date | datetime | None
+    date_to: date | datetime | None
+    reviewer: str | None
+    provenance: bool
+
+
+async def record_filters(
+    ctx: Ctx,
+    type: Annotated[str, Query(description="the document type")],
+    verified_since: Annotated[str | None, Query(description=SINCE)] = None,
+    verified_until: Annotated[str | None, Query(description=UNTIL)] = None,
+    reviewer: Annotated[str | None, Query(description="only this verifier's records")] = None,
+    provenance: Annotated[bool, Query(description=PROVENANCE)] = False,
+) -> Filters:
+    """The query checked (422 problems). ``async`` though it does no I/O: FastAPI would otherwise
+    run it in a worker thread, and the hop there and back costs more than the parsing."""
+    checked = document_type(ctx, type)
+    if checked is None:
+        raise ApiError(422, "validation_error", "type is required.")
+    return Filters(
+        doc_type=checked,
+        date_from=moment(verified_since, "verified_since"),
+        date_to=moment(verified_until, "verified_until"),
+        reviewer=reviewer.strip().lower() if reviewer and reviewer.strip() else None,
+        provenance=provenance,
+    )
+
+
+RecordFilters = Annotated[Filters, Depends(record_filters)]
 
 
 @router.get(
@@ -54,7 +69,7 @@ class Filters:
     summary="Verified records of one type, with the CSV export's columns",
     responses=PROBLEMS,  # type: ignore[arg-type]
 )
-def list_records(user: User, filters: Annotated[Filters, Depends()], ctx: Ctx) -> RecordList:
+def list_records(user: User, filters: RecordFilters, ctx: Ctx) -> RecordList:
     found = _export(ctx, filters, user, "json")
     fields = ctx.catalog.field_names(filters.doc_type)
     columns, rows = records_table(found, filters.doc_type, provenance=filters.provenance, fields=fields)
@@ -67,7 +82,7 @@ def list_records(user: User, filters: Annotated[Filters, Depends()], ctx: Ctx) -
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}, **PROBLEMS},  # type: ignore[dict-item]
 )
-def records_csv(user: User, filters: Annotated[Filters, Depends()], ctx: Ctx) -> Response:
+def records_csv(user: User, filters: RecordFilters, ctx: Ctx) -> Response:
     data = records.export_csv(
         ctx,
         filters.doc_type,
