@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SECRETS = Path(".streamlit") / "secrets.toml"
 
@@ -23,11 +25,58 @@ def database_url(explicit: str | None = None) -> str | None:
     """The database the app would use, from this directory (the app's precedence: secrets first)."""
     if explicit:
         return explicit
+    url = _secrets().get("DATABASE_URL")
+    return url if isinstance(url, str) and url else os.environ.get("DATABASE_URL") or None
+
+
+# ---- webhooks ------------------------------------------------------------------------------------
+
+WEBHOOK_URL_ENV = "MEDEXTRACT_WEBHOOK_URL"
+WEBHOOK_SECRET_ENV = "MEDEXTRACT_WEBHOOK_SECRET"
+MIN_WEBHOOK_SECRET = 32  # characters: the HMAC key is the receiver's only proof the POST is ours
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """Where verified and rejected documents are announced, and the key their POSTs are signed with."""
+
+    url: str
+    secret: str = field(repr=False)
+
+
+def webhook_config() -> WebhookConfig | None:
+    """The deployment's webhook, or None when it has none.
+
+    ``[webhook]`` ``url`` and ``secret`` in ./.streamlit/secrets.toml, else the environment's
+    MEDEXTRACT_WEBHOOK_URL and MEDEXTRACT_WEBHOOK_SECRET. Every process that verifies or rejects
+    (the app, the API) or delivers (their background worker, ``python -m medextract.worker``) must
+    see the same one. ConfigError for a URL without a secret, a short secret, or plain http to
+    anything but this machine.
+    """
+    section = _secrets().get("webhook")
+    section = section if isinstance(section, dict) else {}
+    url = str(section.get("url") or os.environ.get(WEBHOOK_URL_ENV) or "").strip()
+    secret = str(section.get("secret") or os.environ.get(WEBHOOK_SECRET_ENV) or "").strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError(f"The webhook URL must be an https:// address, not {url!r}.")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+        raise ConfigError("The webhook URL must use https:// (plain http only to this machine).")
+    if len(secret) < MIN_WEBHOOK_SECRET:
+        raise ConfigError(
+            f"The webhook needs a secret of at least {MIN_WEBHOOK_SECRET} characters "
+            f"({WEBHOOK_SECRET_ENV}, or secret in [webhook]): its POSTs are signed with it."
+        )
+    return WebhookConfig(url, secret)
+
+
+def _secrets() -> dict[str, object]:
     try:
-        secrets = tomllib.loads(SECRETS.read_text(encoding="utf-8"))
+        return tomllib.loads(SECRETS.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        secrets = {}
+        return {}
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{SECRETS} is not valid TOML: {exc}") from exc
-    url = secrets.get("DATABASE_URL")
-    return url if isinstance(url, str) and url else os.environ.get("DATABASE_URL") or None

@@ -354,3 +354,29 @@ class WebSession(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class WebhookDelivery(Base):
+    """One announcement to the deployment's webhook: a document was verified or rejected.
+
+    Written in the transaction of the verify or reject it announces (an outbox: no announcement of
+    a change that rolled back, none lost to a crash), then POSTed by a background dispatcher until
+    the receiver answers 2xx, retried with backoff (``next_attempt_at``) and given up on after a
+    number of attempts (``failed_at``). ``payload`` names the document, never its content: the
+    receiver fetches what it needs with its API token.
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_due", "delivered_at", "failed_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event: Mapped[str] = mapped_column(String(40))  # document.verified, document.rejected
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    last_status: Mapped[int | None]  # the receiver's HTTP status, None when it never answered
+    last_error: Mapped[str | None] = mapped_column(String(200))  # "HTTP 503", "ConnectTimeout", ...

@@ -35,7 +35,7 @@ from medextract import config, learning, lifecycle, metrics, sandbox
 from medextract import layouts as learned_layouts
 from medextract.privacy import secure_process
 from medextract.sandbox import Cancelled, ExtractionFailed, Reading, Sandbox
-from medextract.services import jobs, layouts
+from medextract.services import jobs, layouts, webhooks
 from medextract.services.context import Context
 from medextract.services.jobs import EngineField, EngineOutput, EnginePage, Job
 
@@ -471,6 +471,7 @@ def ensure_background_worker(
     processes, one per slot (default one slot per core, MEDEXTRACT_WORKERS), never in this
     process; ``extract_fn`` (tests) runs in this process in one slot.
     """
+    webhooks.ensure_dispatcher(ctx)  # the deployment's webhook, if any, is served beside it
     with _workers_lock:
         running = _workers.get(ctx.url)
         if running is not None and running.alive():
@@ -482,6 +483,7 @@ def ensure_background_worker(
 
 def stop_background_worker(ctx: Context, timeout: float = 10.0) -> bool:
     """Stop this database's pool; a document being read goes back to the queue. True when ended."""
+    webhooks.stop_dispatcher(ctx)
     with _workers_lock:
         running = _workers.pop(ctx.url, None)
     if running is None:
@@ -576,6 +578,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     port = metrics.metrics_port()
     if port is not None:
         log.info("metrics on port %d", metrics.serve(ctx, port))
+    webhooks.ensure_dispatcher(ctx)
     try:
         if queue_kind == "procrastinate":
             from medextract import tasks
@@ -593,6 +596,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.info("worker on the documents table, %d at once", slots)
             done = run(ctx, engine=args.engine, once=args.once, slots=slots)
     finally:
+        webhooks.stop_dispatcher(ctx)
         ctx.close()
     log.info("worker stopped" + (f" after {done} document(s)" if done >= 0 else ""))
     return 0

@@ -166,7 +166,10 @@ def routes(doc_id: int) -> dict[str, tuple[str, str, dict[str, Any]]]:
         "page": ("GET", f"/v1/documents/{doc_id}/pages/0", {}),
         "records": ("GET", "/v1/records", {"params": {"type": "prescription"}}),
         "records_csv": ("GET", "/v1/records.csv", {"params": {"type": "prescription"}}),
+        "layouts": ("GET", "/v1/layouts", {}),
+        "webhook_deliveries": ("GET", "/v1/webhooks/deliveries", {}),
     }
 
 
-SUPERVISOR_ROUTES = {"records", "records_csv"}
+SUPERVISOR_ROUTES = {"records", "records_csv", "layouts"}
+ADMIN_ROUTES = {"webhook_deliveries"}

@@ -17,7 +17,16 @@ from medextract.errors import PermissionDenied
 from medextract.models import AuditEvent, Document
 from medextract.services import accounts, audit, records, tokens
 from medextract.services.context import CLI, Context
-from tests.api_support import SUPERVISOR_ROUTES, Api, extracted, fake_extract, routes, serve, verified
+from tests.api_support import (
+    ADMIN_ROUTES,
+    SUPERVISOR_ROUTES,
+    Api,
+    extracted,
+    fake_extract,
+    routes,
+    serve,
+    verified,
+)
 from tests.test_store_support import SYSTEM, FakeClock
 
 ROUTE_NAMES = list(routes(1))
@@ -87,13 +96,16 @@ def test_each_role_reaches_what_its_role_allows_on_every_route(
     [doc_id] = extracted(ctx, "rx.png")
     for route in ROUTE_NAMES:
         answer = call(api, doc_id, route, api.as_(who))
-        if role == "clerk" and route in SUPERVISOR_ROUTES:
+        if role == "clerk" and route in {"records", "records_csv"}:
             assert answer.status_code == 403, (route, answer.text)
             assert answer.json()["code"] == "forbidden"
             assert (
                 answer.json()["detail"]
                 == "Only a supervisor or an administrator can see or export verified records."
             )
+        elif (role == "clerk" and route in SUPERVISOR_ROUTES) or (role != "admin" and route in ADMIN_ROUTES):
+            assert answer.status_code == 403, (route, answer.text)
+            assert answer.json()["code"] == "forbidden"
         else:
             assert answer.status_code == 200, (route, answer.text)
     history = api.get(f"/v1/documents/{doc_id}", headers=api.as_(who)).json()["history"]

@@ -100,6 +100,8 @@ def test_the_openapi_document_lists_every_route_and_the_docs_page_serves(api: Ap
         ("GET", "/v1/documents/{doc_id}/pages/{page}"),
         ("GET", "/v1/records"),
         ("GET", "/v1/records.csv"),
+        ("GET", "/v1/layouts"),
+        ("GET", "/v1/webhooks/deliveries"),
     }
     assert len(routes(1)) == len(paths) - 2  # the auth tests cover every /v1 route
     assert "API token" in spec["components"]["securitySchemes"]

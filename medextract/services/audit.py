@@ -1,8 +1,9 @@
 """The audit log: every event written with who and when, read back as a log or one document's history.
 
 The services write their own events inside the transaction of the change they describe
-(:func:`write_event`). :func:`record` is for the front ends' own events (sign-in, sign-out), which
-belong to no operation and may name a person without an account (a refused sign-in).
+(:func:`write_event`, which also queues the webhook that announces a verify or a reject).
+:func:`record` is for the front ends' own events (sign-in, sign-out), which belong to no
+operation and may name a person without an account (a refused sign-in).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from medextract import lifecycle
 from medextract.models import AuditEvent, AuditEventDocument, Edit
+from medextract.services import webhooks
 from medextract.services.context import Actor, Context, authorize
 from medextract.services.documents import load
 from medextract.views import AuditEntry, HistoryEntry
@@ -42,6 +44,7 @@ def write_event(
     text = detail if isinstance(detail, str) else json.dumps(detail, sort_keys=True, default=str)
     event = AuditEvent(user=user, action=action, document_id=document_id, detail=text, at=ctx.now())
     session.add(event)
+    webhooks.queue_event(ctx, session, action, document_id, user)  # a verify or reject is announced
     return event
 
 

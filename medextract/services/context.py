@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from medextract import lifecycle
 from medextract.accounts import normalize_username
 from medextract.catalog import Catalog, default_catalog
+from medextract.config import WebhookConfig, webhook_config
 from medextract.db import create_db_engine, resolve_url, upgrade, writer
 from medextract.errors import PermissionDenied
 from medextract.models import User
@@ -87,7 +88,8 @@ class Writes:
 
 
 class Context:
-    """The database's sessions, the clock, the catalog, the claim timeout and the password hasher.
+    """The database's sessions, the clock, the catalog, the claim timeout, the password hasher and
+    the webhook.
 
     Thread-safe: every operation opens its own session and transaction from ``read`` or ``write``.
     """
@@ -100,14 +102,20 @@ class Context:
         clock: Clock | None = None,
         claim_timeout: timedelta | None = None,
         hasher: PasswordHasher | None = None,
+        webhook: WebhookConfig | None = None,
     ) -> None:
-        """Use ``engine`` as is (its schema must be at head: prefer :meth:`open`)."""
+        """Use ``engine`` as is (its schema must be at head: prefer :meth:`open`).
+
+        ``webhook``: where verified and rejected documents are announced, by default the
+        deployment's (``config.webhook_config``); None there means no webhook.
+        """
         self.engine = engine
         self.read = sessionmaker(engine, expire_on_commit=False)
         self.write = Writes(sessionmaker(writer(engine), expire_on_commit=False), engine.dialect.name)
         self.now: Clock = clock or utcnow
         self.claim_timeout = claim_timeout or timedelta(minutes=claim_minutes())
         self.hasher = hasher or PasswordHasher()
+        self.webhook = webhook or webhook_config()
         self._catalog = catalog
         self._catalog_lock = threading.Lock()
 
