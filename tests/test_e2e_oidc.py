@@ -143,7 +143,14 @@ def test_single_sign_on_then_password_login_and_logout(
     page.get_by_role("button", name="Log in with single sign-on").click()
     page.get_by_text("Signed in as Sam Super (sam@example.org)").wait_for()
     page.get_by_text("Role: Supervisor").wait_for()
-    assert nav_links(page) == ["Upload", "Queue", "Review", "Records & export", "Dashboard", "Learned layouts"]
+    assert nav_links(page) == [
+        "Upload",
+        "Queue",
+        "Review",
+        "Records & export",
+        "Dashboard",
+        "Learned layouts",
+    ]
     assert provider.log.count("/token") == 1  # a real code exchange happened
     page.get_by_role("link", name="Records & export").click()
     page.get_by_text("Verified records", exact=True).wait_for()
