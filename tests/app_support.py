@@ -153,6 +153,17 @@ def login_state(user: str = "clerk", role: str = "admin", *, url: str | None = N
     return {"user": user, "auth_method": "password"}
 
 
+def signed_in_as(user: str, *, url: str | None = None) -> dict[str, Any]:
+    """``login_state`` for ``user`` in the role the account has (a clerk when it has none yet):
+    for tests that run one page file on its own, which checks the sign-in itself."""
+    ctx = Context.open(url, hasher=FAST_HASHER)
+    try:
+        account = accounts.get_account(ctx, user)
+    finally:
+        ctx.close()
+    return login_state(user, account.role if account is not None else "clerk", url=url)
+
+
 def app(page: str | None = None, *, role: str | None = "admin", **state: Any) -> AppTest:
     """The app, run once (optionally on ``page``), with session state set beforehand.
 

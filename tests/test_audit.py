@@ -21,7 +21,7 @@ from medextract.services import audit, documents, records, review, upload
 from medextract.services.context import Context
 from medextract.views import VerifiedRecord
 from medextract.worker import process_pending
-from tests.app_support import PRESCRIPTION, REPO, fake_extract, open_context, seed, texts
+from tests.app_support import PRESCRIPTION, REPO, fake_extract, open_context, seed, signed_in_as, texts
 from tests.test_store_support import SYSTEM, FakeClock, FakeEngine, make_result
 
 HOSTILE = {
@@ -193,7 +193,7 @@ def app_ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def run_page(page: str, **state: Any) -> AppTest:
     at = AppTest.from_file(str(REPO / "pages" / page), default_timeout=30)
-    for key, value in state.items():
+    for key, value in {**signed_in_as(state.get("user", "clerk")), **state}.items():
         at.session_state[key] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -232,7 +232,8 @@ def test_hostile_file_names_and_ocr_values_are_shown_as_text(app_ctx: Any) -> No
     assert_inert(markup_elements(run_page("queue.py", user="sue")))
     # The Upload page lines for this session's uploads, a refused hostile name included.
     upload = AppTest.from_file(str(REPO / "pages" / "upload.py"), default_timeout=30)
-    upload.session_state["user"] = "uma"
+    for key, value in signed_in_as("uma").items():
+        upload.session_state[key] = value
     upload.run()
     upload.file_uploader(key="upload_files").set_value(
         [(name + ".pdf", b"", "application/pdf"), ("ok" + name, b"\x89PNG\r\n\x1a\nxx", "image/png")]

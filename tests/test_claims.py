@@ -19,7 +19,7 @@ from medextract.services import audit, documents, queue, review, upload
 from medextract.services.claims import claim_notice
 from medextract.services.context import DEFAULT_CLAIM_MINUTES, Context, claim_minutes
 from medextract.worker import process_pending
-from tests.app_support import REPO, open_context, seed, texts
+from tests.app_support import REPO, open_context, seed, signed_in_as, texts
 from tests.test_store_support import CAST, SYSTEM, FakeClock, FakeEngine, add_people, make_result
 
 REVIEW_PAGE = str(REPO / "pages" / "review.py")
@@ -147,7 +147,8 @@ def review_as(user: str, doc_id: int, role: str = "clerk", at: AppTest | None = 
     """pages/review.py for ``user`` with ``doc_id`` open (a new session unless ``at`` is given)."""
     if at is None:
         at = AppTest.from_file(REVIEW_PAGE, default_timeout=30)
-        at.session_state["user"] = user
+        for key, value in signed_in_as(user).items():
+            at.session_state[key] = value
         at.session_state["role"] = role
         at.session_state[ui_runtime.REVIEW_DOC] = doc_id
     at.run()
@@ -201,7 +202,8 @@ def test_the_queue_shows_who_is_reviewing_and_since_when(app_ctx: Any) -> None:
     [doc_id] = seed(app_ctx)
     view = review.start_review(app_ctx, doc_id, user="uma")
     at = AppTest.from_file(str(REPO / "pages" / "queue.py"), default_timeout=30)
-    at.session_state["user"] = "vic"
+    for key, value in signed_in_as("vic").items():
+        at.session_state[key] = value
     at.run()
     assert not at.exception
     table = at.dataframe[0].value
