@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -30,7 +30,7 @@ from extraction.structure import (
     words_outside_marks,
 )
 from extraction.types import UNKNOWN_TYPE, ExtractionResult, FieldResult, Line, PageText, Word
-from extraction.validate import validate_fields
+from extraction.validate import check_value, validate_fields
 
 # Two pages at a time: tesseract runs single-threaded (OMP_THREAD_LIMIT=1), so a second page
 # uses the second core instead of OpenMP threads contending on one page.
@@ -116,7 +116,8 @@ def extract(
             fields.update(_better_second_readings(spec, fields, second))
         if layout is not None:
             with timer("layouts"):
-                fields = cross_check(fields, read_fields(layout, spec, pages))
+                learned = read_fields(layout, spec, pages, structures)
+                fields = cross_check(fields, learned, layout.printed, _passes_check(spec))
         with timer("validate"):
             fields = validate_fields(spec, fields)
     return ExtractionResult(
@@ -133,6 +134,15 @@ def extract(
         layout=layout,
         layouts_consulted=layouts is not None,
     )
+
+
+def _passes_check(spec: DocumentType) -> Callable[[str, str], bool]:
+    """Whether a value passes its field's check (a date reads as a date, a phone as a phone)."""
+
+    def passes(name: str, value: str) -> bool:
+        return check_value(spec.field(name), value) is None
+
+    return passes
 
 
 def _matching_layout(

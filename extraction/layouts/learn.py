@@ -15,18 +15,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
+from itertools import pairwise
 
-from extraction.doctypes import DocumentType
+from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import typical_height
 from extraction.layouts.anchors import Anchor, anchors_of, page_words
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
-from extraction.structure import PageStructure
+from extraction.normalize import normalize
+from extraction.structure import PageStructure, SelectionMark
 from extraction.types import Box, ExtractionResult, PageText, on_one_row, union_box
+from extraction.validate import IMMUNITY, YES_NO
 
 # A value found on the page by its spelling must be at least this close to the verified text.
 LOCATE_SIMILARITY = 0.75
-# Answers ticked in a box or circle move with the answer: the generic reading keeps them.
-ANSWER_KINDS = ("yesno", "immunity")
+# Answers given by ticking one of a few boxes: learned as the boxes of their row and the answer
+# each box stands for.
+ANSWERS = {"yesno": YES_NO, "immunity": IMMUNITY}
 # Lines a multi-line value may grow to when nothing printed stands under it.
 OPEN_LINES = 4
 # How many printed words near a value stand for it when it is looked for on a new page.
@@ -65,7 +69,22 @@ def learn_layout(
             _nearest_anchors(place.box, learned.anchors),
             max(1, len(verified[name].splitlines())),
             interleaved=_interleaved(place, learned),
+            line_gap=_line_gap(place),
         )
+    for spec in doc_type.fields:
+        answers = ANSWERS.get(spec.kind)
+        engine = result.fields.get(spec.name)
+        if answers and engine is not None and engine.box and verified.get(spec.name) in answers:
+            learned_marks = _answer_marks(
+                spec, verified[spec.name], engine.box, structures[engine.page], answers
+            )
+            if learned_marks:
+                box = union_box([b for b, _ in learned_marks])
+                assert box is not None
+                page = pages[engine.page]
+                zones[spec.name] = FieldZone(
+                    engine.page, box, box, _nearest_anchors(box, page.anchors), 1, marks=learned_marks
+                )
     return LayoutTemplate(
         id=_layout_id(doc_type.name, pages),
         name=_layout_name(doc_type, pages),
@@ -103,7 +122,7 @@ def _value_places(
     places = {}
     for spec in doc_type.fields:
         value = verified.get(spec.name, "")
-        if not value.strip() or spec.kind in ANSWER_KINDS:
+        if not value.strip() or spec.kind in ANSWERS:
             continue
         engine = result.fields.get(spec.name)
         right = engine is not None and engine.box is not None and _same_value(engine.value, value)
@@ -169,6 +188,48 @@ def _best_window(text: str, pages: Sequence[PageText], within: Box | None = None
                     if ratio >= LOCATE_SIMILARITY and (best is None or ratio > best[0]):
                         best = (ratio, page.index, union_box([w.box for w in window]) or window[0].box)
     return (best[1], best[2]) if best else None
+
+
+def _answer_marks(
+    spec: FieldSpec, answer: str, near: Box, structure: PageStructure, answers: Sequence[str]
+) -> tuple[tuple[Box, str], ...]:
+    """The boxes of the answer's row (the row of boxes nearest the engine's evidence, one of
+    them ticked) and the answer each stands for: the ticked one the verified answer, the others
+    their printed option, or the other answer when the row has just two boxes ("" if unknown)."""
+    rows: list[list[SelectionMark]] = []
+    for mark in sorted(structure.marks, key=lambda m: m.box[0]):
+        row = next((r for r in rows if on_one_row(r[0].box, mark.box)), None)
+        if row is None:
+            rows.append([mark])
+        else:
+            row.append(mark)
+    centre = (near[1] + near[3]) / 2
+    ticked_rows = [r for r in rows if sum(m.selected for m in r) == 1]
+    if not ticked_rows:
+        return ()
+    row = min(ticked_rows, key=lambda r: abs((r[0].box[1] + r[0].box[3]) / 2 - centre))
+    if abs((row[0].box[1] + row[0].box[3]) / 2 - centre) > 3 * max(1, near[3] - near[1]):
+        return ()
+    others = [a for a in answers if a != answer]
+    learned = []
+    for mark in row:
+        if mark.selected:
+            learned.append((mark.box, answer))
+            continue
+        option, _problem = normalize(spec, [mark.option]) if mark.option else ("", None)
+        if option in others:
+            learned.append((mark.box, option))
+        elif len(row) == len(answers) == 2:
+            learned.append((mark.box, others[0]))
+        else:
+            learned.append((mark.box, ""))
+    return tuple(learned)
+
+
+def _line_gap(place: _Place) -> float:
+    """The widest blank space between consecutive lines of the value (0 for one line)."""
+    tops = sorted(place.lines, key=lambda b: b[1])
+    return float(max((b[1] - a[3] for a, b in pairwise(tops)), default=0.0))
 
 
 def _interleaved(place: _Place, page: LearnedPage) -> tuple[str, ...]:

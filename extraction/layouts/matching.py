@@ -75,8 +75,16 @@ def match_page(
     model = _fit(anchors, candidates, expected_scale, text_height)
     if model is None:
         return NO_MATCH
+    found, shifts = _found_in_place(anchors, candidates, model, text_height)
+    for _ in range(2):
+        # The pair that gave the model fixes it only to within the tolerance: a fit over every
+        # anchor found in place (not moved with a flowing row) puts far corners right too.
+        refined = _least_squares(anchors, found, shifts, text_height)
+        if refined is None:
+            break
+        model = refined
+        found, shifts = _found_in_place(anchors, candidates, model, text_height)
     scale, dx, dy = model
-    found, shifts = _found_in_place(anchors, candidates, (scale, dx, dy), text_height)
     total = sum(weight(a) for a in anchors)
     score = sum(weight(anchors[i]) for i in found) / total if total else 0.0
     return PageMatch(score, scale, dx, dy, found, shifts)
@@ -146,6 +154,34 @@ def _fit(
         if best is None or support > best[0]:
             best = (support, (scale, dx, dy))
     return best[1] if best else None
+
+
+def _least_squares(
+    anchors: Sequence[Anchor],
+    found: dict[int, Word],
+    shifts: dict[int, tuple[float, float]],
+    height: float,
+) -> tuple[float, float, float] | None:
+    """The scale and shift that best put the anchors found in place onto their words."""
+    steady = [i for i in found if abs(shifts[i][1]) <= PLACE_TOLERANCE * height]
+    if len(steady) < 3:
+        return None
+    learned = [anchors[i].centre for i in steady]
+    seen = [_centre(found[i].box) for i in steady]
+    ax = sum(p[0] for p in learned) / len(learned)
+    ay = sum(p[1] for p in learned) / len(learned)
+    px = sum(p[0] for p in seen) / len(seen)
+    py = sum(p[1] for p in seen) / len(seen)
+    spread = sum((a[0] - ax) ** 2 + (a[1] - ay) ** 2 for a in learned)
+    if spread <= 0:
+        return None
+    scale = sum(
+        (a[0] - ax) * (p[0] - px) + (a[1] - ay) * (p[1] - py) for a, p in zip(learned, seen, strict=True)
+    )
+    scale /= spread
+    if scale <= 0:
+        return None
+    return scale, px - scale * ax, py - scale * ay
 
 
 def _near(a: tuple[float, float], b: tuple[float, float], tolerance: float) -> bool:

@@ -10,15 +10,16 @@ learned reading is given and the field is flagged for the clerk, with both value
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from extraction.doctypes import DocumentType
 from extraction.keys import typical_height
-from extraction.layouts.anchors import page_words, spelling
+from extraction.layouts.anchors import Anchor, page_words, same_word, spelling
 from extraction.layouts.matching import NO_MATCH, PageMatch, match_page, weight
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
+from extraction.structure import PageStructure, SelectionMark
 from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union_box
 
 # A layout is used only when this share of its printed text is found in place.
@@ -37,6 +38,11 @@ class LayoutMatch:
 
     def to_dict(self) -> dict[str, object]:
         return {"id": self.template.id, "match": round(self.score, 3)}
+
+    @property
+    def printed(self) -> frozenset[str]:
+        """Every word the form prints, in the anchors' spelling."""
+        return frozenset(anchor.text for page in self.template.pages for anchor in page.anchors)
 
 
 def match_layout(templates: Sequence[LayoutTemplate], pages: Sequence[PageText]) -> LayoutMatch | None:
@@ -64,9 +70,13 @@ def match_layout(templates: Sequence[LayoutTemplate], pages: Sequence[PageText])
 
 
 def read_fields(
-    match: LayoutMatch, doc_type: DocumentType, pages: Sequence[PageText]
+    match: LayoutMatch,
+    doc_type: DocumentType,
+    pages: Sequence[PageText],
+    structures: Sequence[PageStructure] | None = None,
 ) -> dict[str, FieldResult]:
-    """Each learned field's value read from where the layout puts it on ``pages``."""
+    """Each learned field's value read from where the layout puts it on ``pages`` (an answer
+    ticked in a box from the boxes in ``structures``, the pages' ruled structure)."""
     results = {}
     placed = {
         name: _placed_zone(match, zone)
@@ -79,6 +89,12 @@ def read_fields(
         learned = match.template.pages[zone.page]
         shift = _shift(zone, page_match, learned.anchors)
         spec = doc_type.field(name)
+        if zone.marks:
+            if structures is not None:
+                results[name] = _read_answer(
+                    zone, page_match, shift, structures[zone.page], learned.text_height
+                )
+            continue
         printed = _printed_words(page, learned, page_match, shift)
         height = learned.text_height * page_match.scale
         if spec.multiline:
@@ -88,7 +104,8 @@ def read_fields(
                 if other != name and match.template.fields[other].page == zone.page
             }
             area = _down_to_next_print(area, printed | others, zone.interleaved, height)
-            lines = _one_block(_words_inside(page, area), printed, zone.interleaved, height)
+            gap = max(1.3 * height, 1.3 * zone.line_gap * page_match.scale)
+            lines = _one_block(_words_inside(page, area), printed, zone.interleaved, gap)
         else:
             lines = _words_inside(page, area)[:1]
         lines = [kept for line in lines if (kept := _unprinted(line, printed))]
@@ -103,6 +120,39 @@ def read_fields(
     return results
 
 
+def _read_answer(
+    zone: FieldZone, match: PageMatch, shift: tuple[float, float], structure: PageStructure, height: float
+) -> FieldResult:
+    """The answer whose learned box is ticked on the new page."""
+    tolerance = 1.2 * height * match.scale
+    found: list[tuple[SelectionMark, str]] = []
+    for box, answer in zone.marks:
+        x0, y0, x1, y1 = _placed(box, match, shift)
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        near = [
+            m
+            for m in structure.marks
+            if abs((m.box[0] + m.box[2]) / 2 - cx) <= tolerance
+            and abs((m.box[1] + m.box[3]) / 2 - cy) <= tolerance
+        ]
+        if near:
+            found.append((min(near, key=lambda m: abs((m.box[1] + m.box[3]) / 2 - cy)), answer))
+    ticked = [(mark, answer) for mark, answer in found if mark.selected]
+    if len(ticked) == 1 and ticked[0][1]:
+        mark, answer = ticked[0]
+        result = FieldResult(answer, mark.confidence * match.score, False, page=zone.page, box=mark.box)
+        if len(found) < len(zone.marks):
+            result.flag("not every box of the learned layout was found")
+        return result
+    result = FieldResult("", 0.0, False, page=zone.page)
+    result.flag(
+        "no box ticked where the learned layout has them"
+        if not ticked
+        else "the ticked box is not one learned"
+    )
+    return result
+
+
 def _printed_words(
     page: PageText, learned: LearnedPage, match: PageMatch, shift: tuple[float, float]
 ) -> dict[Box, str]:
@@ -111,19 +161,25 @@ def _printed_words(
     anchor should be."""
     printed = {word.box: learned.anchors[index].text for index, word in match.found.items()}
     tolerance = 1.5 * learned.text_height * match.scale
-    expected: dict[str, list[tuple[float, float]]] = {}
-    for index, anchor in enumerate(learned.anchors):
-        if index not in match.found:
-            x, y = match.place(*anchor.centre)
-            expected.setdefault(anchor.text, []).append((x + shift[0], y + shift[1]))
+    expected = [
+        (anchor.text, _placed(anchor.box, match, shift))
+        for index, anchor in enumerate(learned.anchors)
+        if index not in match.found
+    ]
     for line in page.lines:
         for word in line.words:
-            text = spelling(word.text)
-            if text not in expected:
+            if word.box in printed:
                 continue
+            text = spelling(word.text)
             cx, cy = (word.box[0] + word.box[2]) / 2, (word.box[1] + word.box[3]) / 2
-            if any(abs(cx - x) <= 4 * tolerance and abs(cy - y) <= tolerance for x, y in expected[text]):
-                printed[word.box] = text
+            for anchor_text, box in expected:
+                # Where the form prints a word, whatever OCR made of it ("oate:" for "Date:"),
+                # or a word spelled like it about there.
+                ax, ay = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+                near = abs(cx - ax) <= 4 * tolerance and abs(cy - ay) <= tolerance
+                if _mostly_over(word.box, box) or (near and same_word(text, anchor_text)):
+                    printed[word.box] = anchor_text
+                    break
     return printed
 
 
@@ -149,8 +205,14 @@ def _down_to_next_print(area: Box, printed: dict[Box, str], interleaved: Sequenc
     )
 
 
+def _mostly_over(box: Box, printed: Box) -> bool:
+    w = min(box[2], printed[2]) - max(box[0], printed[0])
+    h = min(box[3], printed[3]) - max(box[1], printed[1])
+    return w > 0 and h > 0 and w * h >= 0.5 * (box[2] - box[0]) * (box[3] - box[1])
+
+
 def _one_block(
-    lines: list[list[Word]], printed: dict[Box, str], interleaved: Sequence[str], height: float
+    lines: list[list[Word]], printed: dict[Box, str], interleaved: Sequence[str], gap: float
 ) -> list[list[Word]]:
     """The value's lines: from the first, the lines that follow without a blank line between,
     stepping over lines opened by a word printed between the value's lines on the learned copy,
@@ -159,7 +221,7 @@ def _one_block(
     last_bottom: float | None = None
     for line in lines:
         top = min(w.box[1] for w in line)
-        if last_bottom is not None and top - last_bottom > 1.3 * height:
+        if last_bottom is not None and top - last_bottom > gap:
             break
         last_bottom = max(w.box[3] for w in line)
         opener = printed.get(line[0].box)
@@ -182,21 +244,27 @@ def _placed_zone(match: LayoutMatch, zone: FieldZone) -> tuple[Box, Box]:
     return _placed(zone.zone, page_match, shift), _placed(zone.box, page_match, shift)
 
 
-def _shift(zone: FieldZone, match: PageMatch, anchors: Sequence) -> tuple[float, float]:
-    """How far the value's row moved beyond the page's own movement: as its own printed words
-    moved, else as the nearest printed words found moved."""
-    own = [match.shifts[i] for i in zone.anchors if i in match.shifts][:1]
-    if not own and match.shifts:
-        cx, cy = (zone.box[0] + zone.box[2]) / 2, (zone.box[1] + zone.box[3]) / 2
+def _shift(zone: FieldZone, match: PageMatch, anchors: Sequence[Anchor]) -> tuple[float, float]:
+    """How far the value moved beyond the page's own movement. As its label moved, when the
+    printed word nearest it was found; else across as the printed words nearest its column
+    moved, and down as those nearest its row moved (a form may flow both ways: a wider answer
+    widens a column, a longer one pushes the rows under it down)."""
+    if not match.shifts:
+        return 0.0, 0.0
+    if zone.anchors and zone.anchors[0] in match.shifts:
+        return match.shifts[zone.anchors[0]]
+    cx, cy = (zone.box[0] + zone.box[2]) / 2, (zone.box[1] + zone.box[3]) / 2
 
+    def nearest(across: float, down: float) -> list[int]:
         def distance(i: int) -> float:
             ax, ay = anchors[i].centre
-            return abs(ax - cx) + 3 * abs(ay - cy)
+            return across * abs(ax - cx) + down * abs(ay - cy)
 
-        own = [match.shifts[i] for i in sorted(match.shifts, key=distance)[:1]]
-    if not own:
-        return 0.0, 0.0
-    return statistics.median(s[0] for s in own), statistics.median(s[1] for s in own)
+        return sorted(match.shifts, key=distance)[:2]
+
+    dx = statistics.median(match.shifts[i][0] for i in nearest(1.0, 0.5))
+    dy = statistics.median(match.shifts[i][1] for i in nearest(0.2, 1.0))
+    return dx, dy
 
 
 def _placed(box: Box, match: PageMatch, shift: tuple[float, float]) -> Box:
@@ -231,27 +299,44 @@ def _words_inside(page: PageText, area: Box) -> list[list[Word]]:
 
 
 def cross_check(
-    generic: Mapping[str, FieldResult], learned: Mapping[str, FieldResult]
+    generic: Mapping[str, FieldResult],
+    learned: Mapping[str, FieldResult],
+    printed: Set[str] = frozenset(),
+    valid: Callable[[str, str], bool] = lambda _name, _value: True,
 ) -> dict[str, FieldResult]:
     """The fields with both readings weighed. Agreement keeps the generic evidence. When they
-    differ the field is flagged, naming the other value, and the generic value stands only
-    where the generic reading was sure of it (its label found, its value checked); a learned
-    area found empty keeps the generic value, flagged."""
+    differ the field is flagged, naming the other value, and given as learned unless the
+    learned value fails its field's check (``valid(name, value)``) while the generic one
+    passes, or the generic reading was sure of its value (label found, value checked) and that
+    value is not words the form prints (``printed``: a label taken for a value). A learned area
+    found empty keeps the generic value, flagged."""
     merged = dict(generic)
     for name, mine in learned.items():
         theirs = generic.get(name)
-        if theirs is None:
+        if theirs is None or _same(mine.value, theirs.value):
             continue
-        if _same(mine.value, theirs.value):
+        if not mine.value:
+            theirs.flag(mine.reason or "nothing where the learned layout puts this field")
             continue
-        if mine.value and theirs.needs_review:
-            mine.flag(f"the learned layout reads this, the generic reading {theirs.value!r}")
-            merged[name] = mine
-        elif mine.value:
+        theirs_printed = _printed_text(theirs.value, printed)
+        generic_stands = (
+            (not valid(name, mine.value) and valid(name, theirs.value) and not theirs_printed)
+            or (mine.needs_review and not theirs.needs_review)
+            or (not theirs.needs_review and not theirs_printed)
+        )
+        if generic_stands:
             theirs.flag(f"the learned layout reads {mine.value!r} here")
         else:
-            theirs.flag("nothing where the learned layout puts this field")
+            mine.flag(f"the learned layout reads this, the generic reading {theirs.value!r}")
+            merged[name] = mine
     return merged
+
+
+def _printed_text(value: str, printed: Set[str]) -> bool:
+    """True when most words of ``value`` are words the form itself prints."""
+    words = [spelling(w) for w in value.split()]
+    words = [w for w in words if len(w) >= 2]
+    return bool(words) and sum(w in printed for w in words) * 2 >= len(words)
 
 
 def _same(a: str, b: str) -> bool:

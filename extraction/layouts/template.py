@@ -52,6 +52,11 @@ class FieldZone:
     lines: int = 1
     interleaved: tuple[str, ...] = ()
     """Printed words learned between the value's lines (a "Sig:" under each medicine)."""
+    line_gap: float = 0.0
+    """The blank space between the learned value's lines (0: it had one line)."""
+    marks: tuple[tuple[Box, str], ...] = ()
+    """For an answer ticked in a box: each box of the answer's row and the answer it stands for
+    ("" when the learned copy did not say)."""
 
 
 @dataclass
@@ -95,6 +100,7 @@ class LayoutTemplate:
                     "zone": list(zone.zone),
                     "anchors": list(zone.anchors),
                     "interleaved": list(zone.interleaved),
+                    "marks": [[list(box), answer] for box, answer in zone.marks],
                 }
                 for name, zone in self.fields.items()
             },
@@ -132,6 +138,8 @@ class LayoutTemplate:
                     tuple(int(i) for i in z["anchors"]),
                     int(z["lines"]),
                     tuple(str(t) for t in z.get("interleaved", ())),
+                    float(z.get("line_gap", 0.0)),
+                    tuple((_box(box), str(answer)) for box, answer in z.get("marks", ())),
                 )
                 for name, z in data["fields"].items()
             },
