@@ -19,6 +19,7 @@ from extraction.layouts import (
     match_layout,
     read_fields,
 )
+from extraction.structure import PageStructure, SelectionMark
 from extraction.types import ExtractionResult, FieldResult, PageText
 from tests.layout_text import parse_layout
 
@@ -213,3 +214,57 @@ def test_a_templates_folder_round_trips_and_names_a_bad_file(tmp_path: Path) -> 
         store.all()
     with pytest.raises(TemplateError):
         store.get("../../etc/passwd")
+
+
+def _marks(y: int, xs: tuple[int, int], ticked: int) -> PageStructure:
+    return PageStructure(
+        marks=tuple(
+            SelectionMark((x, y, x + 40, y + 40), "square", i == ticked, "", None, 0.95)
+            for i, x in enumerate(xs)
+        )
+    )
+
+
+RECORD = get_document_type("patient_details")
+CARD = """
+200 100 Hilltop Health Centre registration
+200 300 Patient name: {name}
+200 400 Hepatitis B vaccinated?
+1200 360 Yes
+1400 360 No
+200 500 Known allergies: none
+200 600 Signature of patient
+"""
+
+
+def test_an_answer_ticked_in_a_box_is_learned_by_its_boxes_order() -> None:
+    first = parse_layout(CARD.format(name="Maria Lopez"))
+    verified = {"patient_name": "Maria Lopez", "hepatitis_b_vaccination": "Yes"}
+    name_box = locate_value("Maria Lopez", first)
+    assert name_box is not None
+    fields = {
+        "patient_name": FieldResult("Maria Lopez", 0.9, False, page=0, box=name_box[1]),
+        "hepatitis_b_vaccination": FieldResult("Yes", 0.9, False, page=0, box=(1200, 360, 1266, 400)),
+    }
+    result = ExtractionResult(
+        "patient_details",
+        1.0,
+        1,
+        300,
+        fields,
+        page_texts=first,
+        page_structures=[_marks(400, (1210, 1410), 0)],
+    )
+    template = learn_layout(result, RECORD, verified)
+    assert [answer for _box, answer in template.fields["hepatitis_b_vaccination"].marks] == ["Yes", "No"]
+    second = parse_layout(CARD.format(name="Tom Baker"))
+    match = match_layout([template], second)
+    assert match is not None
+    # The column widened on this copy: the boxes moved right, their order did not.
+    read = read_fields(match, RECORD, second, [_marks(400, (1290, 1530), 1)])
+    assert read["hepatitis_b_vaccination"].value == "No"
+    assert read["patient_name"].value == "Tom Baker"
+    untouched = read_fields(match, RECORD, second, [_marks(400, (1290, 1530), -1)])
+    assert (
+        untouched["hepatitis_b_vaccination"].value == "" and untouched["hepatitis_b_vaccination"].needs_review
+    )

@@ -123,34 +123,68 @@ def read_fields(
 def _read_answer(
     zone: FieldZone, match: PageMatch, shift: tuple[float, float], structure: PageStructure, height: float
 ) -> FieldResult:
-    """The answer whose learned box is ticked on the new page."""
+    """The answer whose learned box is ticked on the new page: the boxes of the row where the
+    layout puts the answer, taken in order (a widened column moves them, not their order), else
+    each box where the layout has it."""
     tolerance = 1.2 * height * match.scale
+    area = _placed(zone.box, match, shift)
+    row = _row_of_marks(structure, area, len(zone.marks), tolerance)
     found: list[tuple[SelectionMark, str]] = []
-    for box, answer in zone.marks:
-        x0, y0, x1, y1 = _placed(box, match, shift)
-        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        near = [
-            m
-            for m in structure.marks
-            if abs((m.box[0] + m.box[2]) / 2 - cx) <= tolerance
-            and abs((m.box[1] + m.box[3]) / 2 - cy) <= tolerance
-        ]
-        if near:
-            found.append((min(near, key=lambda m: abs((m.box[1] + m.box[3]) / 2 - cy)), answer))
+    if row is not None:
+        found = [(mark, answer) for mark, (_box, answer) in zip(row, zone.marks, strict=True)]
+    else:
+        for box, answer in zone.marks:
+            x0, y0, x1, y1 = _placed(box, match, shift)
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            near = [
+                m
+                for m in structure.marks
+                if abs((m.box[0] + m.box[2]) / 2 - cx) <= tolerance
+                and abs((m.box[1] + m.box[3]) / 2 - cy) <= tolerance
+            ]
+            if near:
+                found.append((min(near, key=lambda m: abs((m.box[1] + m.box[3]) / 2 - cy)), answer))
     ticked = [(mark, answer) for mark, answer in found if mark.selected]
-    if len(ticked) == 1 and ticked[0][1]:
+    result = FieldResult("", 0.0, False, page=zone.page)
+    if len(found) < len(zone.marks):
+        # A row whose boxes moved (a widened column): which box is which is not known.
+        result.flag("the boxes are not where the learned layout has them")
+    elif len(ticked) == 1 and ticked[0][1]:
         mark, answer = ticked[0]
         result = FieldResult(answer, mark.confidence * match.score, False, page=zone.page, box=mark.box)
-        if len(found) < len(zone.marks):
-            result.flag("not every box of the learned layout was found")
-        return result
-    result = FieldResult("", 0.0, False, page=zone.page)
-    result.flag(
-        "no box ticked where the learned layout has them"
-        if not ticked
-        else "the ticked box is not one learned"
-    )
+    else:
+        result.flag(
+            "no box ticked where the learned layout has them"
+            if not ticked
+            else "the ticked box is not one learned"
+        )
     return result
+
+
+def _row_of_marks(
+    structure: PageStructure, area: Box, count: int, tolerance: float
+) -> list[SelectionMark] | None:
+    """The row of exactly ``count`` boxes nearest the learned row's place, left to right."""
+    centre = (area[1] + area[3]) / 2
+    width = area[2] - area[0]
+    level = [
+        m
+        for m in structure.marks
+        if abs((m.box[1] + m.box[3]) / 2 - centre) <= tolerance
+        and m.box[2] >= area[0] - width
+        and m.box[0] <= area[2] + width
+    ]
+    rows: list[list[SelectionMark]] = []
+    for mark in sorted(level, key=lambda m: m.box[0]):
+        row = next((r for r in rows if on_one_row(r[0].box, mark.box)), None)
+        if row is None:
+            rows.append([mark])
+        else:
+            row.append(mark)
+    fitting = [r for r in rows if len(r) == count]
+    if not fitting:
+        return None
+    return min(fitting, key=lambda r: abs((r[0].box[1] + r[0].box[3]) / 2 - centre))
 
 
 def _printed_words(
