@@ -9,8 +9,9 @@ Documents that are neither type are read with the layouts too: any match there i
     python -m benchmarks.learning --families held_out --per-form 6 --seed 31
 
 Prints, per family: fields exact and wrong-and-unflagged before and after learning, documents
-read with their own form's layout, documents matched to another form, and the time per page
-with layouts against without.
+read with their own form's layout, documents matched to another form, the time with layouts
+against without (two runs: noisy), and the share of the time spent matching and reading
+layouts (the stage itself).
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ def read_one(job: tuple[int, str, int, str, str, list[dict]]) -> dict:
         "truth_type": doc_type,
         "pages": after.pages,
         "seconds": [before.seconds, after.seconds],
+        "layout_seconds": after.stage_seconds.get("layouts", 0.0),
         "layout": after.layout.template.id if after.layout else None,
         "match": round(after.layout.score, 3) if after.layout else None,
         "types": [before.document_type, after.document_type],
@@ -102,6 +104,7 @@ def report(outcomes: list[dict], layout_family: dict[str, str]) -> None:
         row["false"] += matched is not None and matched != outcome["family"]
         row["seconds_before"] += outcome["seconds"][0]
         row["seconds_after"] += outcome["seconds"][1]
+        row["seconds_layouts"] += outcome["layout_seconds"]
         for when in ("before", "after"):
             for f in outcome["fields"].values():
                 exact = f[when]["value"] == f["truth"]
@@ -112,7 +115,7 @@ def report(outcomes: list[dict], layout_family: dict[str, str]) -> None:
     total: dict[str, float] = defaultdict(float)
     print(
         f"{'family':<22}{'docs':>5}{'exact before':>14}{'after':>8}{'hidden before':>15}{'after':>8}"
-        f"{'flag after':>11}{'own layout':>11}{'false':>6}{'time':>7}"
+        f"{'flag after':>11}{'own layout':>11}{'false':>6}{'time':>7}{'layouts':>9}"
     )
     for family, row in sorted(rows.items()):
         for key, value in row.items():
@@ -131,15 +134,20 @@ def _row(name: str, row: dict) -> str:
         f"{pct('exact_after', 'fields_after'):>8}{pct('hidden_before', 'fields_before'):>15}"
         f"{pct('hidden_after', 'fields_after'):>8}{pct('flagged_after', 'fields_after'):>11}"
         f"{pct('own', 'docs'):>11}{int(row['false']):>6}{ratio:>7.2f}"
+        f"{pct('seconds_layouts', 'seconds_after'):>9}"
     )
 
 
 def main() -> None:
     from docgen.degrade import DEGRADATION_PROFILES
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--families", default="all", help='"all", "tuning", "held_out" or NAME,NAME')
-    parser.add_argument("--per-form", type=int, default=6, help="documents per form, the learned one included")
+    parser.add_argument(
+        "--per-form", type=int, default=6, help="documents per form, the learned one included"
+    )
     parser.add_argument("--seed", type=int, default=31, help="picks the forms and their documents")
     parser.add_argument("--learn-profile", default="scan", help="the damage of the document learned from")
     parser.add_argument("--workers", type=int, default=2)
@@ -161,7 +169,9 @@ def main() -> None:
         ]
         outcomes = list(pool.map(read_one, read_jobs))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"layouts": layout_family, "outcomes": outcomes}, indent=1), encoding="utf-8")
+    args.out.write_text(
+        json.dumps({"layouts": layout_family, "outcomes": outcomes}, indent=1), encoding="utf-8"
+    )
     print(f"{len(learned)} layouts learned, {len(outcomes)} documents read; details in {args.out}")
     report(outcomes, layout_family)
 

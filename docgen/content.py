@@ -10,9 +10,11 @@ seed then gives the same form with other values each time.
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 _CONTENT: ContextVar[random.Random | None] = ContextVar("docgen_content", default=None)
 
@@ -30,3 +32,34 @@ def filled_from(content_rng: random.Random) -> Iterator[None]:
 def content(rng: random.Random) -> random.Random:
     """The stream to draw filled-in values from: the one ``filled_from`` set, else ``rng``."""
     return _CONTENT.get() or rng
+
+
+class FormRandom(random.Random):
+    """A random stream for a form's own choices that content cannot shift.
+
+    A family draws its layout from one stream, and a loop over the values (one row per
+    medicine) takes more or fewer draws from it, which would change every choice after it: the
+    same form would come out in another font. Here each line of code that draws gets a stream of
+    its own, seeded by the form and the line, so its n-th draw is the same on every copy of the
+    form whatever was drawn elsewhere.
+    """
+
+    def __init__(self, seed: str) -> None:
+        self._form_seed = seed
+        self._streams: dict[tuple[str, int], random.Random] = {}
+        super().__init__(seed)
+
+    def _stream(self) -> random.Random:
+        frame = sys._getframe(2)
+        while frame.f_code.co_filename in (random.__file__, __file__):
+            frame = frame.f_back  # type: ignore[assignment]
+        key = (Path(frame.f_code.co_filename).name, frame.f_lineno)
+        if key not in self._streams:
+            self._streams[key] = random.Random(f"{self._form_seed}:{key[0]}:{key[1]}")
+        return self._streams[key]
+
+    def random(self) -> float:
+        return self._stream().random()
+
+    def getrandbits(self, k: int) -> int:
+        return self._stream().getrandbits(k)

@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from docgen import patient_details, prescription
-from docgen.content import content, filled_from
+from docgen.content import FormRandom, content, filled_from
 from docgen.degrade import DEGRADATION_PROFILES, apply_profile
 
 DOC_TYPES: tuple[str, ...] = ("prescription", "patient_details")
@@ -105,7 +105,7 @@ def generate(
         truth, pages = module.draw(random.Random(f"docgen:{family}:{seed}"), dpi)
     else:
         with filled_from(random.Random(f"docgen:{family}:{seed}")):
-            truth, pages = module.draw(random.Random(f"docgen:{family}:form:{form}"), dpi)
+            truth, pages = module.draw(FormRandom(f"docgen:{family}:form:{form}"), dpi)
     blanks = [name for name in BLANKABLE_FIELDS.get(doc_type, ()) if truth.get(name) == ""]
     pages = [apply_profile(page, profile, seed * 7919 + index, dpi) for index, page in enumerate(pages)]
     return SyntheticDocument(doc_type, pages, truth, profile, dpi, seed, blanks, family, form)

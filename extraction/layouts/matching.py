@@ -24,9 +24,10 @@ from extraction.types import Box, Word
 # How far (in text heights) a found anchor may sit from where the page's movement puts it.
 PLACE_TOLERANCE = 1.2
 # How far (in text heights) a row of a flowing form may move against the rest of the page.
-MAX_FLOW = 12.0
-# A scan at another size: how far the page's scale may stand from what its text heights say.
-SCALE_SLACK = 0.25
+MAX_FLOW = 30.0
+# A scan at another size: the scales tried. Pages reach the engine scaled to one text height,
+# but a text height read on a damaged page can be far off, so it only bounds the search.
+SCALE_RANGE = (0.6, 1.6)
 # Neighbours (in the form's reading order) whose shift an anchor of a flowing form must share.
 FLOW_NEIGHBOURS = 6
 FLOW_AGREEING = 2
@@ -71,8 +72,7 @@ def match_page(
     candidates = _candidates(anchors, words)
     if len(candidates) < 3 or learned_height <= 0 or text_height <= 0:
         return NO_MATCH
-    expected_scale = text_height / learned_height
-    model = _fit(anchors, candidates, expected_scale, text_height)
+    model = _fit(anchors, candidates, text_height)
     if model is None:
         return NO_MATCH
     found, shifts = _found_in_place(anchors, candidates, model, text_height)
@@ -119,7 +119,6 @@ def _centre(box: Box) -> tuple[float, float]:
 def _fit(
     anchors: Sequence[Anchor],
     candidates: dict[int, list[Word]],
-    expected_scale: float,
     height: float,
 ) -> tuple[float, float, float] | None:
     """The scale and shift that put the most anchors in place (a RANSAC over pairs of words
@@ -136,10 +135,10 @@ def _fit(
         (ax, ay), (bx, by) = anchors[i].centre, anchors[j].centre
         (px, py), (qx, qy) = _centre(wi.box), _centre(wj.box)
         learned = math.hypot(bx - ax, by - ay)
-        if learned < 4 * height / expected_scale:
+        if learned < 4 * height:
             continue
         scale = math.hypot(qx - px, qy - py) / learned
-        if abs(scale / expected_scale - 1) > SCALE_SLACK:
+        if not SCALE_RANGE[0] <= scale <= SCALE_RANGE[1]:
             continue
         dx, dy = (px + qx) / 2 - scale * (ax + bx) / 2, (py + qy) / 2 - scale * (ay + by) / 2
         support = 0.0

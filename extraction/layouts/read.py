@@ -60,10 +60,8 @@ def match_layout(templates: Sequence[LayoutTemplate], pages: Sequence[PageText])
         weights = [sum(weight(a) for a in learned.anchors) for learned in template.pages]
         if not sum(weights):
             continue
+        # Pages past the layout's own (a long form running onto another page) neither help nor hurt.
         score = sum(m.score * w for m, w in zip(matches, weights, strict=True)) / sum(weights)
-        if len(pages) > len(template.pages):
-            # Pages the layout never saw: the document is not simply this form.
-            score *= len(template.pages) / len(pages)
         if score >= MATCH_THRESHOLD and (best is None or score > best.score):
             best = LayoutMatch(template, score, matches)
     return best
@@ -107,7 +105,7 @@ def read_fields(
             gap = max(1.3 * height, 1.3 * zone.line_gap * page_match.scale)
             lines = _one_block(_words_inside(page, area), printed, zone.interleaved, gap)
         else:
-            lines = _words_inside(page, area)[:1]
+            lines = [_extend_left(line, page, printed, height) for line in _words_inside(page, area)[:1]]
         lines = [kept for line in lines if (kept := _unprinted(line, printed))]
         value, problem = normalize(spec, [" ".join(w.text for w in line) for line in lines])
         words = [w for line in lines for w in line]
@@ -116,6 +114,8 @@ def read_fields(
         result = FieldResult(value, confidence if value else 0.0, False, page=zone.page, box=box)
         if problem:
             result.flag(problem)
+        if zone.anchors and zone.anchors[0] not in page_match.found:
+            result.flag("its label is not where the learned layout has it")
         results[name] = result
     return results
 
@@ -267,6 +267,27 @@ def _one_block(
     return block
 
 
+def _extend_left(line: list[Word], page: PageText, printed: dict[Box, str], height: float) -> list[Word]:
+    """The value's words with those printed just left of its area that run on from it (a
+    longer name centred or right-aligned starts further left: "Dr." before the learned start)."""
+    first = line[0]
+    row = sorted(
+        (
+            w
+            for other in page.lines
+            for w in other.words
+            if on_one_row(w.box, first.box) and w.box[2] <= first.box[0]
+        ),
+        key=lambda w: -w.box[2],
+    )
+    extended = list(line)
+    for word in row:
+        if extended[0].box[0] - word.box[2] > 0.8 * height or word.box in printed or word.text.endswith(":"):
+            break
+        extended.insert(0, word)
+    return extended
+
+
 def _unprinted(line: list[Word], printed: dict[Box, str]) -> list[Word]:
     return [w for w in line if w.box not in printed]
 
@@ -353,9 +374,10 @@ def cross_check(
             theirs.flag(mine.reason or "nothing where the learned layout puts this field")
             continue
         theirs_printed = _printed_text(theirs.value, printed)
+        theirs_sound = bool(theirs.value) and valid(name, theirs.value) and not theirs_printed
         generic_stands = (
-            (not valid(name, mine.value) and valid(name, theirs.value) and not theirs_printed)
-            or (mine.needs_review and not theirs.needs_review)
+            (not valid(name, mine.value) and theirs_sound)
+            or (mine.needs_review and (theirs_sound or not theirs.needs_review))
             or (not theirs.needs_review and not theirs_printed)
         )
         if generic_stands:
