@@ -316,3 +316,19 @@ def test_one_form_number_is_one_form_filled_in_again() -> None:
             return float((np.asarray(a.pages[0].convert("L")) != np.asarray(b.pages[0].convert("L"))).mean())
 
         assert differing(first, second) < differing(first, other_form)
+
+
+def test_a_forms_choices_do_not_shift_with_the_number_of_values() -> None:
+    """A loop over the values draws more or fewer times; the form's later choices stay."""
+    import random
+
+    from docgen.content import FormRandom
+
+    def draw(rng: random.Random, rows: int) -> tuple[float, str, int]:
+        for _ in range(rows):
+            rng.random()
+        return rng.uniform(0.6, 1.0), rng.choice("abcdefgh"), rng.randint(1, 10**9)
+
+    assert draw(FormRandom("form:3"), 1) == draw(FormRandom("form:3"), 5)
+    assert draw(FormRandom("form:3"), 1) != draw(FormRandom("form:4"), 1)
+    assert draw(random.Random("form:3"), 1) != draw(random.Random("form:3"), 5)
