@@ -9,7 +9,7 @@ Documents that are neither type are read with the layouts too: any match there i
     python -m benchmarks.learning --families held_out --per-form 6 --seed 31
 
 Prints, per family: fields exact and wrong-and-unflagged before and after learning, documents
-read with their own form's layout, documents matched to another form, the time with layouts
+of a learnable type read with their own form's layout, documents matched to another form, the time with layouts
 against without (two runs: noisy), and the share of the time spent matching and reading
 layouts (the stage itself).
 """
@@ -100,6 +100,7 @@ def report(outcomes: list[dict], layout_family: dict[str, str]) -> None:
             row["errors"] += 1
             continue
         matched = layout_family.get(outcome["layout"] or "")
+        row["learnable"] += outcome["truth_type"] != "unknown"
         row["own"] += matched == outcome["family"]
         row["false"] += matched is not None and matched != outcome["family"]
         row["seconds_before"] += outcome["seconds"][0]
@@ -133,7 +134,7 @@ def _row(name: str, row: dict) -> str:
         f"{name:<22}{int(row['docs']):>5}{pct('exact_before', 'fields_before'):>14}"
         f"{pct('exact_after', 'fields_after'):>8}{pct('hidden_before', 'fields_before'):>15}"
         f"{pct('hidden_after', 'fields_after'):>8}{pct('flagged_after', 'fields_after'):>11}"
-        f"{pct('own', 'docs'):>11}{int(row['false']):>6}{ratio:>7.2f}"
+        f"{pct('own', 'learnable'):>11}{int(row['false']):>6}{ratio:>7.2f}"
         f"{pct('seconds_layouts', 'seconds_after'):>9}"
     )
 

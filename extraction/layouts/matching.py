@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extraction.layouts.anchors import Anchor, same_word, spelling
-from extraction.types import Box, Word
+from extraction.types import Box, Word, on_one_row
 
 # How far (in text heights) a found anchor may sit from where the page's movement puts it.
 PLACE_TOLERANCE = 1.2
@@ -28,7 +28,8 @@ MAX_FLOW = 30.0
 # A scan at another size: the scales tried. Pages reach the engine scaled to one text height,
 # but a text height read on a damaged page can be far off, so it only bounds the search.
 SCALE_RANGE = (0.6, 1.6)
-# Neighbours (in the form's reading order) whose shift an anchor of a flowing form must share.
+# Neighbours (in the form's reading order) whose shift an anchor of a flowing form must share:
+# two, or one on another row (the words of one label move together whatever the form does).
 FLOW_NEIGHBOURS = 6
 FLOW_AGREEING = 2
 # Hypotheses tried when fitting the page's movement; a fixed seed keeps matching repeatable.
@@ -218,8 +219,9 @@ def _found_in_place(
                 order[max(0, position - FLOW_NEIGHBOURS) : position]
                 + order[position + 1 : position + 1 + FLOW_NEIGHBOURS]
             )
-            agreeing = sum(1 for other in neighbours if abs(near[other][2] - ry) <= tolerance)
-            if agreeing < FLOW_AGREEING:
+            agreeing = [other for other in neighbours if abs(near[other][2] - ry) <= tolerance]
+            other_rows = [o for o in agreeing if not on_one_row(anchors[o].box, anchors[index].box)]
+            if len(agreeing) < FLOW_AGREEING and not other_rows:
                 continue
         found[index] = word
         shifts[index] = (rx, ry)

@@ -156,7 +156,9 @@ def _read_answer(
         result.flag(
             "no box ticked where the learned layout has them"
             if not ticked
-            else "the ticked box is not one learned"
+            else f"{len(ticked)} boxes ticked"
+            if len(ticked) > 1
+            else "the ticked box stands for an answer the learned copy did not show"
         )
     return result
 
