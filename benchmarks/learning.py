@@ -8,10 +8,10 @@ Documents that are neither type are read with the layouts too: any match there i
 
     python -m benchmarks.learning --families held_out --per-form 6 --seed 31
 
-Prints, per family: fields exact and wrong-and-unflagged before and after learning, documents
-of a learnable type read with their own form's layout, documents matched to another form, the time with layouts
-against without (two runs: noisy), and the share of the time spent matching and reading
-layouts (the stage itself).
+Prints, per family: fields exact and wrong-and-unflagged before and after learning, the
+documents of a learnable type read with their own form's layout, documents matched to another
+form, the time with layouts against without (two runs: noisy), and the share of the time spent
+matching and reading layouts (the stage itself).
 """
 
 from __future__ import annotations
