@@ -23,7 +23,7 @@ from medextract.services import documents
 from medextract.services.audit import write_event
 from medextract.services.context import Actor, Context, authorize
 from medextract.services.documents import current_values, load
-from medextract.services.review import bump, check_editable, current_version, record_changes, stale
+from medextract.services.review import bump_for_edit, check_editable, current_version, record_changes, stale
 from medextract.views import Box, RegionRead
 
 MIN_SIDE = 4  # pixels: a smaller box is a click, not a region
@@ -118,16 +118,7 @@ def _store(
         if refusal is not None:
             return _refused(refusal.version, field, page, refusal.message)
         now = ctx.now()
-        if not bump(
-            ctx,
-            session,
-            doc,
-            expected_version,
-            status=lifecycle.target(lifecycle.SAVE),
-            claimed_by=name,  # a live claim by someone else was refused above
-            claimed_at=now,
-            review_started_at=doc.review_started_at or now,
-        ):
+        if not bump_for_edit(ctx, session, doc, expected_version, name, now):
             refused = stale(current_version(session, doc_id))
             return _refused(refused.version, field, page, refused.message)
         current = current_values(session, doc)

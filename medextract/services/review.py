@@ -147,16 +147,7 @@ def save_draft(
         if not changed:
             return SaveResult(True, doc.version, errors, "No changes to save.")
         now = ctx.now()
-        if not bump(
-            ctx,
-            session,
-            doc,
-            expected_version,
-            status=lifecycle.target(lifecycle.SAVE),
-            claimed_by=name,  # a live claim by someone else was refused above
-            claimed_at=now,  # a save is activity: the claim's idle time starts again
-            review_started_at=doc.review_started_at or now,
-        ):
+        if not bump_for_edit(ctx, session, doc, expected_version, name, now):
             return stale(current_version(session, doc_id))
         record_changes(session, doc_id, current, changed, name, now)
         write_event(ctx, session, name, "edit", doc_id, {"fields": sorted(changed)})
@@ -326,6 +317,24 @@ def bump(ctx: Context, session: Session, doc: Document, expected_version: int, *
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def bump_for_edit(
+    ctx: Context, session: Session, doc: Document, expected_version: int, name: str, now: datetime
+) -> bool:
+    """``bump`` for a change to the draft by ``name``: the document is in review, claimed by
+    them (a live claim by someone else was refused before) and the claim's idle time starts
+    again, since an edit is activity."""
+    return bump(
+        ctx,
+        session,
+        doc,
+        expected_version,
+        status=lifecycle.target(lifecycle.SAVE),
+        claimed_by=name,
+        claimed_at=now,
+        review_started_at=doc.review_started_at or now,
+    )
 
 
 def check_editable(
