@@ -268,3 +268,21 @@ def test_an_answer_ticked_in_a_box_is_learned_by_its_boxes_order() -> None:
     assert (
         untouched["hepatitis_b_vaccination"].value == "" and untouched["hepatitis_b_vaccination"].needs_review
     )
+
+
+def test_one_value_read_twice_keeps_the_generic_text() -> None:
+    """The learned area stopped short, or read a digit the generic re-read put right: the
+    generic text stands, flagged with the learned one."""
+    generic = {
+        "medicines": FieldResult("Tramadol 100 mg\nRosuvastatin 5 mg", 0.6, needs_review=True),
+        "refills": FieldResult("135", 0.6, needs_review=True),
+    }
+    learned = {
+        "medicines": FieldResult("Tramadol 100 mg", 0.9, needs_review=False),
+        "refills": FieldResult("138", 0.9, needs_review=False),
+    }
+    merged = cross_check(generic, learned)
+    assert (
+        merged["medicines"].value == "Tramadol 100 mg\nRosuvastatin 5 mg" and merged["medicines"].needs_review
+    )
+    assert merged["refills"].value == "135" and "'138'" in (merged["refills"].reason or "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from extraction.doctypes import DocumentType
 from extraction.keys import typical_height
@@ -24,6 +25,8 @@ from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union
 
 # A layout is used only when this share of its printed text is found in place.
 MATCH_THRESHOLD = 0.5
+# Two readings this alike are one value read twice, not two places.
+SAME_READING = 0.8
 # The most lines a multi-line value is read to, when no printed word stands under it sooner.
 MAX_LINES = 8
 
@@ -362,11 +365,15 @@ def cross_check(
     valid: Callable[[str, str], bool] = lambda _name, _value: True,
 ) -> dict[str, FieldResult]:
     """The fields with both readings weighed. Agreement keeps the generic evidence. When they
-    differ the field is flagged, naming the other value, and given as learned unless the
-    learned value fails its field's check (``valid(name, value)``) while the generic one
-    passes, or the generic reading was sure of its value (label found, value checked) and that
-    value is not words the form prints (``printed``: a label taken for a value). A learned area
-    found empty keeps the generic value, flagged."""
+    differ the field is flagged, naming the other value, and given as learned unless:
+    - the two are one value read twice (nearly the same text, or the learned lines all in the
+      generic value): the generic reading reads doubtful spots again and checks words against
+      its lexicons, so its text is the better one;
+    - the learned value fails its field's check (``valid(name, value)``) while the generic one
+      passes, or the learned value's label was not found in place;
+    - the generic reading was sure of its value (label found, value checked) and that value is
+      not words the form prints (``printed``: a label taken for a value).
+    A learned area found empty keeps the generic value, flagged."""
     merged = dict(generic)
     for name, mine in learned.items():
         theirs = generic.get(name)
@@ -378,7 +385,8 @@ def cross_check(
         theirs_printed = _printed_text(theirs.value, printed)
         theirs_sound = bool(theirs.value) and valid(name, theirs.value) and not theirs_printed
         generic_stands = (
-            (not valid(name, mine.value) and theirs_sound)
+            (theirs_sound and _same_reading(mine.value, theirs.value))
+            or (not valid(name, mine.value) and theirs_sound)
             or (mine.needs_review and (theirs_sound or not theirs.needs_review))
             or (not theirs.needs_review and not theirs_printed)
         )
@@ -388,6 +396,17 @@ def cross_check(
             mine.flag(f"the learned layout reads this, the generic reading {theirs.value!r}")
             merged[name] = mine
     return merged
+
+
+def _same_reading(learned: str, generic: str) -> bool:
+    """True when both readings took the same words from the same place: nearly the same text
+    (the generic reading reads doubtful spots again and corrects words against its lexicons,
+    so its text is the better one), or the learned lines all among the generic ones (the
+    learned area stopped short of a longer value)."""
+    if SequenceMatcher(None, learned.casefold(), generic.casefold()).ratio() >= SAME_READING:
+        return True
+    lines = {line.strip().casefold() for line in generic.splitlines()}
+    return all(line.strip().casefold() in lines for line in learned.splitlines() if line.strip())
 
 
 def _printed_text(value: str, printed: Set[str]) -> bool:
