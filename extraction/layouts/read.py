@@ -12,7 +12,8 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+
+from rapidfuzz.distance import Levenshtein
 
 from extraction.doctypes import DocumentType
 from extraction.keys import typical_height
@@ -25,7 +26,8 @@ from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union
 
 # A layout is used only when this share of its printed text is found in place.
 MATCH_THRESHOLD = 0.5
-# Two readings this alike are one value read twice, not two places.
+# Two readings this alike are one value read twice, not two places: at most one character in
+# five differs (one in three; a one-character value must read the same).
 SAME_READING = 0.8
 # The most lines a multi-line value is read to, when no printed word stands under it sooner.
 MAX_LINES = 8
@@ -403,7 +405,8 @@ def _same_reading(learned: str, generic: str) -> bool:
     (the generic reading reads doubtful spots again and corrects words against its lexicons,
     so its text is the better one), or the learned lines all among the generic ones (the
     learned area stopped short of a longer value)."""
-    if SequenceMatcher(None, learned.casefold(), generic.casefold()).ratio() >= SAME_READING:
+    a, b = learned.casefold(), generic.casefold()
+    if Levenshtein.distance(a, b) <= round((1 - SAME_READING) * max(len(a), len(b))):
         return True
     lines = {line.strip().casefold() for line in generic.splitlines()}
     return all(line.strip().casefold() in lines for line in learned.splitlines() if line.strip())
