@@ -148,10 +148,12 @@ class Sandbox:
         ExtractionFailed when it cannot be read."""
         return self._answer(self._exchange((content, doc_type, filename, LEARN, request), None)).output  # type: ignore[no-any-return]
 
-    def preview(self, content: bytes, *, doc_type: str, filename: str) -> Any:
-        """The engine's result for one document (``extraction.ExtractionResult``) without its page
-        images: what ``POST /v1/extract`` answers. ExtractionFailed when it cannot be read."""
-        return self._answer(self._exchange((content, doc_type, filename, PREVIEW), None)).output
+    def preview(self, content: bytes, *, doc_type: str, filename: str, layouts: str | None = None) -> Any:
+        """The engine's result for one document (``extraction.ExtractionResult``, read with the
+        learned layouts in the folder ``layouts``, if any) without its page images: what
+        ``POST /v1/extract`` answers. ExtractionFailed when it cannot be read."""
+        request = (content, doc_type, filename, PREVIEW, {"layouts": layouts})
+        return self._answer(self._exchange(request, None)).output
 
     def _exchange(self, request: tuple[Any, ...], cancel: threading.Event | None) -> tuple[Any, ...]:
         """Send one document to the child and wait for its reply within the time budget."""
@@ -280,11 +282,11 @@ class SandboxPool:
         for box in self._all:
             self._free.put(box)
 
-    def preview(self, content: bytes, *, doc_type: str, filename: str) -> Any:
+    def preview(self, content: bytes, *, doc_type: str, filename: str, layouts: str | None = None) -> Any:
         """:meth:`Sandbox.preview` in the next free sandbox."""
         box = self._free.get()
         try:
-            return box.preview(content, doc_type=doc_type, filename=filename)
+            return box.preview(content, doc_type=doc_type, filename=filename, layouts=layouts)
         finally:
             self._free.put(box)
 

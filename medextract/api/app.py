@@ -25,6 +25,7 @@ from medextract.api.middleware import RequestContext
 from medextract.api.routes import documents, extract, health, layouts, records, webhooks
 from medextract.intake import max_upload_bytes
 from medextract.sandbox import Budget, SandboxPool
+from medextract.services import preview
 from medextract.services.context import Context
 
 MAX_REQUEST_MB_ENV = "MEDEXTRACT_API_MAX_REQUEST_MB"
@@ -68,7 +69,7 @@ def create_app(
         sandboxes = SandboxPool(engine_slots, engine=engine, budget=budget)
         read_fn = sandboxes.preview  # waits for a free sandbox
     else:
-        read_fn = _limited(extract_fn, threading.BoundedSemaphore(engine_slots))
+        read_fn = _limited(preview.in_process(extract_fn), threading.BoundedSemaphore(engine_slots))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -28,6 +28,13 @@ class FieldEvidence(BaseModel):
     box: list[int] | None
 
 
+class LayoutMatch(BaseModel):
+    """The learned layout the document was read with (issue 10)."""
+
+    id: str = Field(description="the layout's id, as in GET /v1/layouts")
+    match: float = Field(description="how well the document fits the layout, 0 to 1")
+
+
 class ExtractResult(BaseModel):
     file: str
     document_type: str
@@ -36,6 +43,11 @@ class ExtractResult(BaseModel):
     dpi: int
     fields: dict[str, FieldEvidence]
     seconds: float
+    layout: LayoutMatch | None = Field(
+        default=None,
+        description="The learned layout it was read with (`--templates` in the command line's JSON),"
+        " or null: read the generic way (no learned layout fits it).",
+    )
 
 
 # ---- POST /v1/documents ----------------------------------------------------------------------

@@ -28,7 +28,8 @@ PROBLEMS = {
         "The same JSON as `python -m extraction --json` prints per file. The file passes the upload "
         "checks (size, PDF/PNG/JPEG/TIFF) and the engine's page and pixel limits; the engine reads it "
         "in a separate process within a time and memory budget (`engine_timeout`, "
-        "`engine_out_of_memory` when over it)."
+        "`engine_out_of_memory` when over it). It reads with the learned layouts, as the worker does "
+        "(`python -m extraction --json --templates DIR`): `layout` names the one that fitted, or is null."
     ),
     responses=PROBLEMS,  # type: ignore[arg-type]
 )
