@@ -95,6 +95,9 @@ def process(ctx: Context, job: LearningJob, runner: Any) -> bool:
         log.warning("learning from document %s: not stored, another worker holds the task", job.document_id)
         return False
     log.info("document %s: %s in %.2f s", job.document_id, action, time.perf_counter() - started)
+    pruned = layouts.prune_finished(ctx)  # no housekeeping loop: each learning run prunes, cheaply
+    if pruned:
+        log.info("pruned %d finished learning tasks", pruned)
     return True
 
 

@@ -164,6 +164,9 @@ class Document(Base):
     # the generic reading. The layout itself is a file (medextract.layouts), so no foreign key.
     layout_id: Mapped[str | None] = mapped_column(String(80))
     layout_match: Mapped[float | None] = mapped_column(Float)
+    # When the learning task this document's verify queued finished (migration 0011): a verify
+    # after a reopen queues none again, even once the task's row is pruned.
+    layout_learned_at: Mapped[datetime | None]
 
 
 class LayoutJob(Base):

@@ -1,5 +1,6 @@
 """Learned layouts (supervisors and administrators): the clinics' forms the engine learned from
-verified documents; rename, delete, or retrain one from another verified document.
+verified documents; rename, delete, or retrain one from another verified document; dismiss a
+learning task that failed.
 
 The rules (who may, what a retrain needs, auditing) live in medextract.services.layouts; this
 page only lays out widgets and shows the refusals as they come.
@@ -15,6 +16,7 @@ from medextract.services import layouts
 
 NOTICE = "layouts_notice"  # (kind, markdown-safe text) shown once after an action
 PICKED = "layouts_pick"
+FAILED_PICKED = "layouts_failed_pick"
 STATES = {layouts.WAITING: "waiting", layouts.LEARNING: "learning now", layouts.FAILED: "failed"}
 
 me = ui_runtime.require_page_role(ui_runtime.LAYOUTS_PAGE)
@@ -72,6 +74,16 @@ def retrain(layout_id: str) -> None:
         _refused(exc)
         return
     _done(said)
+
+
+def dismiss(job_id: int) -> None:
+    try:
+        layouts.dismiss_failed(ctx, job_id, user=me.username)
+    except StoreError as exc:
+        _refused(exc)
+        return
+    st.session_state.pop(FAILED_PICKED, None)
+    _done("Dismissed. Its reason stays in the audit log.")
 
 
 notice = st.session_state.pop(NOTICE, None)
@@ -139,3 +151,17 @@ if waiting:
         hide_index=True,
         key="layouts_queue",
     )
+    failed = {j.id: j for j in waiting if j.status == layouts.FAILED}
+    if failed:
+        with st.expander("Dismiss a failed task"):
+            st.caption(
+                "A failed task stays listed until it is dismissed; why it failed stays in the audit log."
+            )
+            task = st.selectbox(
+                "Failed task",
+                list(failed),
+                format_func=lambda i: f"document {failed[i].document_id}: {failed[i].error or 'failed'}",
+                key=FAILED_PICKED,
+            )
+            if task is not None:
+                st.button("Dismiss", key="layouts_dismiss", on_click=dismiss, args=(task,))

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from extraction.doctypes import get_document_type
 from extraction.layouts import LayoutTemplate, TemplateStore, learn_layout
-from medextract.models import Document
+from medextract.models import Document, LayoutJob
 from medextract.services import audit
 from tests.app_support import app, open_context, seed, texts
 from tests.test_layouts import FIRST, engine_reading, pad
@@ -96,6 +96,28 @@ def test_retrain_from_a_document_that_is_not_verified_is_refused_with_the_reason
     at.number_input(key="layouts_retrain_doc").set_value(9999)
     at.button(key="layouts_retrain").click().run()
     assert "Document 9999 does not exist." in shown(at)
+
+
+def test_a_failed_learning_task_is_dismissed_on_the_page(ctx: Any) -> None:
+    [doc_id] = seed(ctx)
+    with ctx.write.begin() as session:
+        session.add(
+            LayoutJob(
+                document_id=doc_id,
+                kind="learn",
+                requested_by="uma",
+                requested_at=ctx.now(),
+                status="failed",
+                error="the scanner ate it",
+            )
+        )
+    at = app(LAYOUTS, role="supervisor", user="sue")
+    assert "the scanner ate it" in at.dataframe[0].value["why it failed"].tolist()
+    at.button(key="layouts_dismiss").click().run()
+    assert "Dismissed." in shown(at)
+    assert [b for b in at.button if b.key == "layouts_dismiss"] == []  # nothing failed is left
+    [event] = [e for e in audit.audit_log(ctx, user=SYSTEM) if e.action == "layout_task_dismissed"]
+    assert (event.user, event.document_id) == ("sue", doc_id)
 
 
 def test_the_review_page_names_the_learned_layout_a_document_was_read_with(ctx: Any, tmp_path: Path) -> None:

@@ -231,6 +231,67 @@ def test_a_document_that_cannot_be_read_again_fails_its_task_with_the_reason(ctx
     assert _events(ctx, "layout_learning_failed")[0]["document_id"] == doc_id
 
 
+def test_a_supervisor_dismisses_a_failed_task_and_its_reason_stays_in_the_audit_log(ctx: Context) -> None:
+    engine = PadEngine({"ann.png": ANN})
+    (doc_id,) = _upload(ctx, engine, "ann.png")
+    _verify(ctx, doc_id, ANN)
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("the scanner ate it")
+
+    learning.process_pending(ctx, extract_fn=broken)
+    (job,) = layouts.learning_queue(ctx, user="sue")
+    with pytest.raises(PermissionDenied):
+        layouts.dismiss_failed(ctx, job.id, user="uma")
+    layouts.dismiss_failed(ctx, job.id, user="sue")
+    assert layouts.learning_queue(ctx, user="sue") == [] and _jobs(ctx) == []
+    (event,) = _events(ctx, "layout_task_dismissed")
+    assert (event["user"], event["document_id"], event["task"]) == ("sue", doc_id, job.id)
+    assert "the scanner ate it" in event["error"]
+    with pytest.raises(StoreError, match="no failed learning task"):
+        layouts.dismiss_failed(ctx, job.id, user="sue")
+
+
+def test_only_a_failed_task_is_dismissed(ctx: Context) -> None:
+    engine = PadEngine({"ann.png": ANN})
+    (doc_id,) = _upload(ctx, engine, "ann.png")
+    _verify(ctx, doc_id, ANN)
+    (waiting,) = _jobs(ctx)
+    with pytest.raises(StoreError):
+        layouts.dismiss_failed(ctx, waiting.id, user="sue")
+    learning.process_pending(ctx, extract_fn=engine)
+    with pytest.raises(StoreError):
+        layouts.dismiss_failed(ctx, waiting.id, user="sue")
+    assert [j.status for j in _jobs(ctx)] == ["done"]
+
+
+def test_finished_tasks_are_pruned_after_the_setting_and_a_pruned_document_still_counts_once(
+    ctx: Context, clock: FakeClock, layouts_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = PadEngine({"ann.png": ANN, "tom.png": TOM, "eve.png": EVE})
+    (ann,) = _upload(ctx, engine, "ann.png")
+    _verify(ctx, ann, ANN)
+    learning.process_pending(ctx, extract_fn=engine)
+    clock.advance(days=29)
+    (tom,) = _upload(ctx, engine, "tom.png")
+    _verify(ctx, tom, TOM)
+    learning.process_pending(ctx, extract_fn=engine)
+    assert [(j.document_id, j.status) for j in _jobs(ctx)] == [(ann, "done"), (tom, "done")]
+    clock.advance(days=2)  # ann's task is 31 days old, tom's 2
+    (eve,) = _upload(ctx, engine, "eve.png")
+    _verify(ctx, eve, EVE)
+    learning.process_pending(ctx, extract_fn=engine)  # a learning run prunes
+    assert [j.document_id for j in _jobs(ctx)] == [tom, eve]
+    monkeypatch.setenv(layouts.KEEP_DAYS_ENV, "1")
+    assert layouts.prune_finished(ctx) == 1  # tom's
+    assert [j.document_id for j in _jobs(ctx)] == [eve]
+    # ann's row is gone, the document still says it was learned from: no second count
+    assert review.reopen(ctx, ann, user="sue", reason="typo").ok
+    _verify(ctx, ann, ANN)
+    assert learning.process_pending(ctx, extract_fn=engine) == 0
+    assert [t.documents_seen for t in layout_files.load(layouts_dir)] == [3]
+
+
 def _learned(ctx: Context, engine: PadEngine, name: str, values: dict[str, str]) -> tuple[int, str]:
     (doc_id,) = _upload(ctx, engine, name)
     _verify(ctx, doc_id, values)

@@ -10,11 +10,12 @@ geometry only.
 
 from __future__ import annotations
 
-from datetime import datetime
+import os
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from medextract import layouts, lifecycle
@@ -36,6 +37,8 @@ LEARNING = "learning"  # a worker holds the task
 DONE = "done"
 FAILED = "failed"
 NAME_MAX = 120
+KEEP_DAYS_ENV = "MEDEXTRACT_LAYOUT_JOBS_KEEP_DAYS"
+DEFAULT_KEEP_DAYS = 30
 
 
 def folder(ctx: Context) -> Path:
@@ -165,10 +168,50 @@ def learning_queue(ctx: Context, *, user: Actor, limit: int = 50) -> list[Learni
         ]
 
 
+def dismiss_failed(ctx: Context, job_id: int, *, user: Actor) -> None:
+    """Take a failed learning task off the list (its reason is kept in the audit log); StoreError
+    when there is no failed task by this id (done, retried, or dismissed by someone else)."""
+    with ctx.write.begin() as session:
+        by = authorize(session, user, lifecycle.LAYOUTS)
+        job = session.get(LayoutJob, job_id)
+        if job is None or job.status != FAILED:
+            raise StoreError(f"There is no failed learning task {job_id} (dismissed already?).")
+        detail = {"task": job_id, "kind": job.kind, "layout": job.layout_id, "error": job.error}
+        write_event(ctx, session, by, "layout_task_dismissed", job.document_id, detail)
+        session.delete(job)
+
+
+def keep_days() -> int:
+    """Days a finished learning task is kept: MEDEXTRACT_LAYOUT_JOBS_KEEP_DAYS, default 30."""
+    raw = os.environ.get(KEEP_DAYS_ENV, "").strip()
+    try:
+        days = int(raw) if raw else DEFAULT_KEEP_DAYS
+    except ValueError:
+        return DEFAULT_KEEP_DAYS
+    return days if days > 0 else DEFAULT_KEEP_DAYS
+
+
+def prune_finished(ctx: Context) -> int:
+    """Delete the learning tasks done more than :func:`keep_days` ago (by when they were asked);
+    how many. One indexed DELETE (status, requested_at): cheap enough after every task. Failed
+    tasks stay until a supervisor dismisses them; the documents keep ``layout_learned_at``."""
+    cutoff = ctx.now() - timedelta(days=keep_days())
+    with ctx.write.begin() as session:
+        pruned = session.execute(
+            delete(LayoutJob)
+            .where(LayoutJob.status == DONE, LayoutJob.requested_at < cutoff)
+            .execution_options(synchronize_session=False)
+        )
+    return int(pruned.rowcount or 0)
+
+
 def queue_learning(ctx: Context, session: Session, doc_id: int, by: str) -> None:
     """In a verify's transaction: have a worker learn the document's form (or count the document
     against the layout it was read with). Once per document: verifying it again after a reopen
     does not count it twice (a supervisor retrains explicitly)."""
+    doc = session.get(Document, doc_id)
+    if doc is not None and doc.layout_learned_at is not None:
+        return  # its task finished (the row may be pruned since)
     earlier = session.execute(
         select(LayoutJob.id)
         .where(LayoutJob.document_id == doc_id, LayoutJob.kind == LEARN, LayoutJob.status != FAILED)

@@ -4,8 +4,8 @@ A task (``LayoutJob``, queued by a verify or by a supervisor's retrain, ``servic
 taken as a document is (``services.jobs``): ``UPDATE ... WHERE`` it is still claimable, with a
 lease token that only its holder may finish with. No heartbeat: the lease outlasts the sandbox's
 time budget, so a task is taken again only when its worker died. A task whose every worker died
-ends "failed"; a finished one stays "done", so a document verified again after a reopen is not
-counted twice.
+ends "failed"; a finished one stays "done" (pruned after ``layouts.keep_days``), and its document
+gets ``layout_learned_at``, so a document verified again after a reopen is not counted twice.
 
 :func:`finish` changes the layout files (``medextract.layouts``, under their lock) and writes the
 audit event in one transaction: the event is flushed before the file is written, so a refused
@@ -218,6 +218,13 @@ def finish(ctx: Context, job: LearningJob, outcome: Outcome) -> str | None:
         )
         if done.rowcount != 1:
             return None
+        if job.kind == layouts.LEARN:  # its verify taught the layouts: never counted again
+            session.execute(
+                update(Document)
+                .where(Document.id == job.document_id)
+                .values(layout_learned_at=ctx.now())
+                .execution_options(synchronize_session=False)
+            )
         with layout_files.changing(layouts.folder(ctx)) as store:
             action, detail, template = _apply(store, job, outcome)
             write_event(ctx, session, WORKER.name, action, job.document_id, detail)
