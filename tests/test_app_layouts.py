@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from extraction.doctypes import get_document_type
 from extraction.layouts import LayoutTemplate, TemplateStore, learn_layout
@@ -131,3 +131,36 @@ def test_the_review_page_names_the_learned_layout_a_document_was_read_with(ctx: 
     assert "Read with learned layout Riverside pad (match 0.87)" in shown(at)
     at = app(REVIEW, review_doc_id=second)
     assert "Read with learned layout" not in shown(at)
+
+
+def test_a_supervisor_retrains_the_layout_from_a_verified_document_on_the_review_page(
+    ctx: Any, tmp_path: Path
+) -> None:
+    template = learned(tmp_path)
+    verified, waiting = seed(ctx, 2)
+    with ctx.write.begin() as session:
+        session.execute(
+            update(Document)
+            .where(Document.id.in_((verified, waiting)))
+            .values(layout_id=template.id, layout_match=0.91)
+        )
+        session.execute(update(Document).where(Document.id == verified).values(status="verified"))
+    button = "review_layout_retrain"
+    at = app(REVIEW, role="clerk", review_doc_id=verified)
+    assert "Read with learned layout Riverside pad" in shown(at)
+    assert [b for b in at.button if b.key == button] == []  # clerks do not retrain
+    at = app(REVIEW, role="supervisor", user="sue", review_doc_id=waiting)
+    assert [b for b in at.button if b.key == button] == []  # not verified
+    at = app(REVIEW, role="supervisor", user="sue", review_doc_id=verified)
+    at.button(key=button).click().run()
+    assert f"Document {verified} is queued: the layout is retrained" in shown(at)
+    with ctx.read() as session:
+        [job] = session.execute(select(LayoutJob)).scalars()
+    assert (job.document_id, job.kind, job.layout_id, job.requested_by) == (
+        verified,
+        "retrain",
+        template.id,
+        "sue",
+    )
+    [event] = [e for e in audit.audit_log(ctx, user=SYSTEM) if e.action == "layout_retrain"]
+    assert (event.user, event.document_id) == ("sue", verified)

@@ -370,6 +370,44 @@ def test_a_supervisor_retrains_a_layout_from_another_verified_document(
     assert layouts.learning_queue(ctx, user="sue") == []
 
 
+def test_retraining_the_layout_a_verified_document_was_read_with_is_a_supervisors(
+    ctx: Context, layouts_dir: Path
+) -> None:
+    engine = PadEngine({"ann.png": ANN, "tom.png": TOM})
+    _, layout_id = _learned(ctx, engine, "ann.png", ANN)
+    (tom,) = _upload(ctx, engine, "tom.png")  # read with ann's layout
+    assert layouts.retrainable(ctx, tom, user="sue") is None  # not verified yet
+    with pytest.raises(StoreError, match="verified"):
+        layouts.retrain_from_document(ctx, tom, user="sue")
+    _verify(ctx, tom, TOM)
+    assert layouts.retrainable(ctx, tom, user="uma") is None
+    with pytest.raises(PermissionDenied):
+        layouts.retrain_from_document(ctx, tom, user="uma")
+    use = layouts.retrainable(ctx, tom, user="sue")
+    assert use is not None and use.layout_id == layout_id
+    said = layouts.retrain_from_document(ctx, tom, user="sue")
+    assert said.startswith(f"Document {tom} is queued: the layout is retrained")
+    assert [(j.kind, j.layout_id, j.requested_by) for j in _jobs(ctx) if j.document_id == tom][-1] == (
+        "retrain",
+        layout_id,
+        "sue",
+    )
+    assert _events(ctx, "layout_retrain")[-1] == {"user": "sue", "document_id": tom, "layout": layout_id}
+    layouts.delete_layout(ctx, layout_id, user="sue")
+    assert layouts.retrainable(ctx, tom, user="sue") is None
+    with pytest.raises(LayoutNotFound):
+        layouts.retrain_from_document(ctx, tom, user="sue")
+
+
+def test_a_document_read_the_generic_way_has_no_layout_to_retrain(ctx: Context, layouts_dir: Path) -> None:
+    engine = PadEngine({"ann.png": ANN})
+    (ann,) = _upload(ctx, engine, "ann.png")
+    _verify(ctx, ann, ANN)
+    assert layouts.retrainable(ctx, ann, user="sue") is None
+    with pytest.raises(StoreError, match="not read with a learned layout"):
+        layouts.retrain_from_document(ctx, ann, user="sue")
+
+
 def test_a_retrain_needs_a_document_of_the_layouts_type(ctx: Context) -> None:
     engine = PadEngine({"ann.png": ANN})
     _, layout_id = _learned(ctx, engine, "ann.png", ANN)

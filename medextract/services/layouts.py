@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from medextract import layouts, lifecycle
-from medextract.errors import DocumentNotFound, LayoutNotFound, StoreError
+from medextract.errors import DocumentNotFound, LayoutNotFound, PermissionDenied, StoreError
 from medextract.models import Document, LayoutJob
 from medextract.services.audit import write_event
 from medextract.services.context import Actor, Context, authorize
@@ -133,6 +133,39 @@ def retrain_layout(ctx: Context, document_id: int, *, layout_id: str | None, use
     _wake_worker(ctx)
     what = "the layout is retrained" if layout_id else "a new layout is learned"
     return f"Document {document_id} is queued: {what} from it once the worker has read it again."
+
+
+def retrainable(ctx: Context, doc_id: int, *, user: Actor) -> LayoutUse | None:
+    """The learned layout ``user`` may retrain from this document (:func:`retrain_from_document`):
+    the one its stored extraction was read with, when it still exists, the document is verified and
+    ``user`` manages layouts; else None. What the review page asks before offering the button."""
+    with ctx.read() as session:
+        try:
+            authorize(session, user, lifecycle.LAYOUTS)
+        except PermissionDenied:
+            return None
+        row = session.execute(
+            select(Document.status, Document.layout_id, Document.layout_match).where(Document.id == doc_id)
+        ).first()
+    if row is None or row.status != lifecycle.VERIFIED or row.layout_id is None:
+        return None
+    template = layouts.get(folder(ctx), row.layout_id)
+    if template is None:
+        return None
+    return LayoutUse(row.layout_id, template.name, float(row.layout_match or 0.0))
+
+
+def retrain_from_document(ctx: Context, doc_id: int, *, user: Actor) -> str:
+    """Queue a retraining of the learned layout this verified document was read with, from it (see
+    :func:`retrain_layout`: supervisors, verified documents only, audited "layout_retrain"). What to
+    tell the person; StoreError when it was read the generic way or its layout is deleted."""
+    with ctx.read() as session:
+        authorize(session, user, lifecycle.LAYOUTS)
+        doc = load(session, doc_id)
+        layout_id = doc.layout_id
+    if layout_id is None:
+        raise StoreError(f"Document {doc_id} was not read with a learned layout: there is none to retrain.")
+    return retrain_layout(ctx, doc_id, layout_id=layout_id, user=user)
 
 
 def layout_used(ctx: Context, doc_id: int, *, user: Actor) -> LayoutUse | None:
