@@ -2,8 +2,9 @@
 again on new documents by its printed words (``match_layout``) and read where it puts each value
 (``read_fields``), cross-checked against the generic reading (``cross_check``)."""
 
+from extraction.layouts.crosscheck import cross_check
 from extraction.layouts.learn import learn_layout, locate_value
-from extraction.layouts.read import MATCH_THRESHOLD, LayoutMatch, cross_check, match_layout, read_fields
+from extraction.layouts.read import MATCH_THRESHOLD, LayoutMatch, match_layout, read_fields
 from extraction.layouts.template import FieldZone, LayoutTemplate, TemplateError, TemplateStore
 
 __all__ = [

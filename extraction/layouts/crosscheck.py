@@ -1,0 +1,82 @@
+"""Weighing a learned layout's reading of each field against the generic reading.
+
+The learned layout knows where a form puts each value; the generic reading knows how to read
+a value (doubtful spots read again, words checked against lexicons, values checked by kind).
+``cross_check`` keeps what each is good at and flags every field where the two disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Set
+
+from rapidfuzz.distance import Levenshtein
+
+from extraction.layouts.anchors import spelling
+from extraction.types import FieldResult
+
+# Two readings this alike are one value read twice, not two places: at most one character in
+# five differs (one in three; a one-character value must read the same).
+SAME_READING = 0.8
+
+
+def cross_check(
+    generic: Mapping[str, FieldResult],
+    learned: Mapping[str, FieldResult],
+    printed: Set[str] = frozenset(),
+    valid: Callable[[str, str], bool] = lambda _name, _value: True,
+) -> dict[str, FieldResult]:
+    """The fields with both readings weighed. Agreement keeps the generic evidence. When they
+    differ the field is flagged, naming the other value, and given as learned unless:
+    - the two are one value read twice (nearly the same text, or the learned lines all in the
+      generic value): the generic reading reads doubtful spots again and checks words against
+      its lexicons, so its text is the better one;
+    - the learned value fails its field's check (``valid(name, value)``) while the generic one
+      passes, or the learned value's label was not found in place;
+    - the generic reading was sure of its value (label found, value checked) and that value is
+      not words the form prints (``printed``: a label taken for a value).
+    A learned area found empty keeps the generic value, flagged."""
+    merged = dict(generic)
+    for name, mine in learned.items():
+        theirs = generic.get(name)
+        if theirs is None or _same(mine.value, theirs.value):
+            continue
+        if not mine.value:
+            theirs.flag(mine.reason or "nothing where the learned layout puts this field")
+            continue
+        theirs_printed = _printed_text(theirs.value, printed)
+        theirs_sound = bool(theirs.value) and valid(name, theirs.value) and not theirs_printed
+        generic_stands = (
+            (theirs_sound and _same_reading(mine.value, theirs.value))
+            or (not valid(name, mine.value) and theirs_sound)
+            or (mine.needs_review and (theirs_sound or not theirs.needs_review))
+            or (not theirs.needs_review and not theirs_printed)
+        )
+        if generic_stands:
+            theirs.flag(f"the learned layout reads {mine.value!r} here")
+        else:
+            mine.flag(f"the learned layout reads this, the generic reading {theirs.value!r}")
+            merged[name] = mine
+    return merged
+
+
+def _same_reading(learned: str, generic: str) -> bool:
+    """True when both readings took the same words from the same place: nearly the same text
+    (the generic reading reads doubtful spots again and corrects words against its lexicons,
+    so its text is the better one), or the learned lines all among the generic ones (the
+    learned area stopped short of a longer value)."""
+    a, b = learned.casefold(), generic.casefold()
+    if Levenshtein.distance(a, b) <= round((1 - SAME_READING) * max(len(a), len(b))):
+        return True
+    lines = {line.strip().casefold() for line in generic.splitlines()}
+    return all(line.strip().casefold() in lines for line in learned.splitlines() if line.strip())
+
+
+def _printed_text(value: str, printed: Set[str]) -> bool:
+    """True when most words of ``value`` are words the form itself prints."""
+    words = [spelling(w) for w in value.split()]
+    words = [w for w in words if len(w) >= 2]
+    return bool(words) and sum(w in printed for w in words) * 2 >= len(words)
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
