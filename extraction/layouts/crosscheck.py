@@ -32,9 +32,11 @@ def cross_check(
       its lexicons, so its text is the better one;
     - the learned value fails its field's check (``valid(name, value)``) while the generic one
       passes, or the learned value's label was not found in place;
-    - the generic reading was sure of its value (label found, value checked) and that value is
-      not words the form prints (``printed``: a label taken for a value).
-    A learned area found empty keeps the generic value, flagged."""
+    - the generic reading was sure of its value (label found, value checked) and what it has
+      besides the learned value is not words the form prints (``printed``: a label read into
+      the value, or taken for it).
+    A learned area found empty, or holding another field's value, keeps the generic value,
+    flagged."""
     merged = dict(generic)
     for name, mine in learned.items():
         theirs = generic.get(name)
@@ -43,7 +45,12 @@ def cross_check(
         if not mine.value:
             theirs.flag(mine.reason or "nothing where the learned layout puts this field")
             continue
-        theirs_printed = _printed_text(theirs.value, printed)
+        if any(_same(mine.value, other.value) for n, other in generic.items() if n != name):
+            # Each value answers one field: the learned area holds another field's value (a
+            # blank row the form left out moved the next one up).
+            theirs.flag(f"the learned layout reads {mine.value!r} here, another field's value")
+            continue
+        theirs_printed = _printed_text(_added(theirs.value, mine.value), printed)
         theirs_sound = bool(theirs.value) and valid(name, theirs.value) and not theirs_printed
         generic_stands = (
             (theirs_sound and _same_reading(mine.value, theirs.value))
@@ -57,6 +64,14 @@ def cross_check(
             mine.flag(f"the learned layout reads this, the generic reading {theirs.value!r}")
             merged[name] = mine
     return merged
+
+
+def _added(generic: str, learned: str) -> str:
+    """The words of the generic value that the learned one does not have (all of them when the
+    two share none): what the generic reading took besides the learned value."""
+    mine = {w.casefold() for w in learned.split()}
+    extra = [w for w in generic.split() if w.casefold() not in mine]
+    return " ".join(extra) if len(extra) < len(generic.split()) else generic
 
 
 def _same_reading(learned: str, generic: str) -> bool:

@@ -23,7 +23,7 @@ from extraction.layouts.anchors import Anchor, anchors_of, page_words
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
 from extraction.structure import PageStructure, SelectionMark
-from extraction.types import Box, ExtractionResult, PageText, on_one_row, union_box
+from extraction.types import Box, ExtractionResult, PageText, Word, on_one_row, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
 # A value found on the page by its spelling must be at least this close to the verified text.
@@ -174,10 +174,11 @@ def _best_window(text: str, pages: Sequence[PageText], within: Box | None = None
     size = len(text.split())
     best: tuple[float, int, Box] | None = None
     for page in pages:
-        for line in page.lines:
-            if within is not None and not _overlaps(line.box, within):
+        for words in _rows(page):
+            if within is not None and not _overlaps(
+                union_box([w.box for w in words]) or words[0].box, within
+            ):
                 continue
-            words = line.words
             for length in range(max(1, size - 1), size + 2):
                 for start in range(0, max(0, len(words) - length) + 1):
                     window = words[start : start + length]
@@ -188,6 +189,20 @@ def _best_window(text: str, pages: Sequence[PageText], within: Box | None = None
                     if ratio >= LOCATE_SIMILARITY and (best is None or ratio > best[0]):
                         best = (ratio, page.index, union_box([w.box for w in window]) or window[0].box)
     return (best[1], best[2]) if best else None
+
+
+def _rows(page: PageText) -> list[list[Word]]:
+    """The page's words row by row, left to right: the cells of a table row are one row, so a
+    value printed across two columns (a medicine and its dose) is found whole."""
+    rows: list[list[Word]] = []
+    for line in sorted(page.lines, key=lambda line: line.box[1]):
+        row = next((r for r in rows if on_one_row(union_box([w.box for w in r]) or r[0].box, line.box)), None)
+        if row is None:
+            rows.append(list(line.words))
+        else:
+            row.extend(line.words)
+            row.sort(key=lambda w: w.box[0])
+    return rows
 
 
 def _answer_marks(
