@@ -23,7 +23,8 @@ from medextract.services import documents
 from medextract.services.audit import write_event
 from medextract.services.context import Actor, Context, authorize
 from medextract.services.documents import current_values, load
-from medextract.services.review import bump_for_edit, check_editable, current_version, record_changes, stale
+from medextract.services.review import check_editable, record_changes
+from medextract.services.versions import bump_for_edit, current_version, stale
 from medextract.views import Box, RegionRead
 
 MIN_SIDE = 4  # pixels: a smaller box is a click, not a region
