@@ -298,10 +298,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         return learn(argv[1:], out)
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        layouts = TemplateStore(args.templates).all() if args.templates else None
-    except TemplateError as exc:
-        parser.error(str(exc))
+    layouts = None
+    if args.templates:
+        try:
+            layouts, broken = TemplateStore(args.templates).readable()
+        except TemplateError as exc:
+            parser.error(str(exc))
+        for error in broken:  # one broken layout file leaves the others and the files to read
+            print(f"warning: {error}; read without it", file=sys.stderr)
     try:
         paths = expand_inputs(args.files, args.list)
     except OSError as exc:

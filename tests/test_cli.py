@@ -257,3 +257,13 @@ def test_real_cli_reads_a_generated_png(needs_ocr: None, tmp_path: Path) -> None
     assert record["document_type"] in {"unknown", *document_types()}
     assert record["pages"] == 1
     assert all(set(evidence) == FIELD_KEYS for evidence in record["fields"].values())
+
+
+def test_a_broken_layout_file_is_named_and_the_files_are_still_read(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    code, lines, fake = run_cli(monkeypatch, ["--json", "--jobs", "1", "--templates", str(tmp_path), "a.pdf"])
+    assert code == 0 and len(lines) == 1
+    assert fake.calls[0][1]["layouts"] == []
+    assert "broken.json" in capsys.readouterr().err

@@ -286,3 +286,12 @@ def test_one_value_read_twice_keeps_the_generic_text() -> None:
         merged["medicines"].value == "Tramadol 100 mg\nRosuvastatin 5 mg" and merged["medicines"].needs_review
     )
     assert merged["refills"].value == "135" and "'138'" in (merged["refills"].reason or "")
+
+
+def test_a_broken_layout_file_leaves_the_others_readable(tmp_path: Path) -> None:
+    store = TemplateStore(tmp_path)
+    store.save(learned_pad())
+    (tmp_path / "half-written.json").write_text('{"format": 1, "id": "x"', encoding="utf-8")
+    layouts, errors = store.readable()
+    assert [t.id for t in layouts] == [learned_pad().id]
+    assert len(errors) == 1 and "half-written.json" in str(errors[0])

@@ -166,11 +166,26 @@ class TemplateStore:
         self.folder = Path(folder)
 
     def all(self) -> list[LayoutTemplate]:
+        """Every layout in the folder; a file that is not one raises ``TemplateError``."""
+        return [self._read(path) for path in self._files()]
+
+    def readable(self) -> tuple[list[LayoutTemplate], list[TemplateError]]:
+        """Every layout that can be read, and the error of each file that cannot: one broken
+        file leaves the others usable."""
+        layouts, errors = [], []
+        for path in self._files():
+            try:
+                layouts.append(self._read(path))
+            except TemplateError as error:
+                errors.append(error)
+        return layouts, errors
+
+    def _files(self) -> list[Path]:
         if not self.folder.exists():
             return []
         if not self.folder.is_dir():
             raise TemplateError(f"{self.folder} is not a folder of learned layouts")
-        return [self._read(path) for path in sorted(self.folder.glob("*.json"))]
+        return sorted(self.folder.glob("*.json"))
 
     def get(self, layout_id: str) -> LayoutTemplate | None:
         path = self._path(layout_id)
