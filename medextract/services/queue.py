@@ -156,21 +156,31 @@ def claim_next(ctx: Context, *, user: Actor) -> int | None:
             ).scalar()
             if found is None:
                 return None
-            # On PostgreSQL a reviewer who claimed it first makes this UPDATE wait, then match no
-            # row (its WHERE is checked again); SQLite runs one writer at a time.
-            taken = session.execute(
-                update(Document)
-                .where(Document.id == found, claimable(ctx))
-                .values(
-                    status=lifecycle.target(lifecycle.CLAIM),
-                    claimed_by=name,
-                    claimed_at=now,
-                    review_started_at=func.coalesce(Document.review_started_at, now),
-                    **change_marks(ctx),
-                )
-                .execution_options(synchronize_session=False)
-            )
-            if taken.rowcount == 1:
-                write_event(ctx, session, name, "claim", int(found), "")
+            if take_claim(ctx, session, int(found), name, now):
                 return int(found)
     return None
+
+
+def take_claim(ctx: Context, session: Session, doc_id: int, name: str, now: datetime) -> bool:
+    """Claim ``doc_id`` for ``name`` if it is claimable, and audit the claim; False when someone
+    else holds it (or it is not waiting for review).
+
+    On PostgreSQL a reviewer who claimed it first makes this UPDATE wait, then match no row (its
+    WHERE is checked again); SQLite runs one writer at a time.
+    """
+    taken = session.execute(
+        update(Document)
+        .where(Document.id == doc_id, claimable(ctx))
+        .values(
+            status=lifecycle.target(lifecycle.CLAIM),
+            claimed_by=name,
+            claimed_at=now,
+            review_started_at=func.coalesce(Document.review_started_at, now),
+            **change_marks(ctx),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        return False
+    write_event(ctx, session, name, "claim", doc_id, "")
+    return True

@@ -13,17 +13,18 @@ from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
 from medextract.errors import StoreError
 from medextract.models import Document, DraftValue, Edit, FieldExtraction, VerifiedValue
 from medextract.services.audit import write_event
-from medextract.services.claims import claim_refusal, claimable, live_claim
+from medextract.services.claims import claim_refusal, live_claim
 from medextract.services.context import Actor, Context, authorize
 from medextract.services.documents import change_marks, current_values, field_order, load, view
 from medextract.services.layouts import queue_learning
+from medextract.services.queue import take_claim
 from medextract.services.reextract import reextract as reextract  # its own module, same name here
 from medextract.services.versions import bump, bump_for_edit, current_version, stale
 from medextract.views import DocumentView, SaveResult
@@ -43,21 +44,7 @@ def start_review(ctx: Context, doc_id: int, *, user: Actor) -> DocumentView:
     now = ctx.now()
     with ctx.write.begin() as session:
         name = authorize(session, user, lifecycle.CLAIM)
-        taken = session.execute(
-            update(Document)
-            .where(Document.id == doc_id, claimable(ctx))
-            .values(
-                status=lifecycle.target(lifecycle.CLAIM),
-                claimed_by=name,
-                claimed_at=now,
-                review_started_at=func.coalesce(Document.review_started_at, now),
-                **change_marks(ctx),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if taken.rowcount == 1:
-            write_event(ctx, session, name, "claim", doc_id, "")
-        else:
+        if not take_claim(ctx, session, doc_id, name, now):
             # The holder's own open counts as activity; written at most once a minute.
             session.execute(
                 update(Document)
