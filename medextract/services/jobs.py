@@ -215,22 +215,8 @@ def _set_aside(ctx: Context, session: Session, doc_id: int, attempts: int, now: 
         f"The worker reading this document stopped {attempts} times before it finished (killed or"
         " out of memory); it was set aside. Check the file, then extract it again."
     )
-    failed = session.execute(
-        update(Document)
-        .where(Document.id == doc_id, Document.status == lifecycle.EXTRACTING, _claimable(now))
-        .values(
-            status=lifecycle.target(lifecycle.FAIL),
-            error=message,
-            attempts=0,
-            lease_owner=None,
-            lease_expires_at=None,
-            **change_marks(ctx),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if failed.rowcount == 1:
-        write_event(ctx, session, WORKER.name, "extraction_failed", doc_id, {"error": message})
-    return None
+    where = (Document.id == doc_id, Document.status == lifecycle.EXTRACTING, _claimable(now))
+    _mark_failed(ctx, session, doc_id, where, message)
 
 
 def renew_lease(ctx: Context, job: Job, lease: float | None = None) -> bool:
@@ -343,23 +329,29 @@ def fail_extraction(ctx: Context, job: Job, message: str) -> bool:
     """Mark the document "failed" with ``message``, keeping its bytes; False if it moved on (or
     another worker holds it now)."""
     with ctx.write.begin() as session:
-        result = session.execute(
-            update(Document)
-            .where(_held(job))
-            .values(
-                status=lifecycle.target(lifecycle.FAIL),
-                error=message,
-                attempts=0,
-                lease_owner=None,
-                lease_expires_at=None,
-                **change_marks(ctx),
-            )
-            .execution_options(synchronize_session=False)
+        return _mark_failed(ctx, session, job.document_id, (_held(job),), message)
+
+
+def _mark_failed(ctx: Context, session: Session, doc_id: int, where: tuple[Any, ...], message: str) -> bool:
+    """Mark the document "failed" with ``message`` and its lease dropped, if it still matches
+    ``where``; audited. False when it no longer matched."""
+    result = session.execute(
+        update(Document)
+        .where(*where)
+        .values(
+            status=lifecycle.target(lifecycle.FAIL),
+            error=message,
+            attempts=0,
+            lease_owner=None,
+            lease_expires_at=None,
+            **change_marks(ctx),
         )
-        if result.rowcount != 1:
-            return False
-        write_event(ctx, session, WORKER.name, "extraction_failed", job.document_id, {"error": message})
-        return True
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    write_event(ctx, session, WORKER.name, "extraction_failed", doc_id, {"error": message})
+    return True
 
 
 def _has_extraction(session: Session, doc_id: int) -> bool:
