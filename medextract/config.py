@@ -21,6 +21,17 @@ class ConfigError(Exception):
     """The configuration cannot be read; the message says which file and why."""
 
 
+def positive_number(name: str, default: float) -> float:
+    """The environment variable ``name`` as a positive number; ``default`` when it is unset,
+    not a number, or not above zero."""
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 def database_url(explicit: str | None = None) -> str | None:
     """The database the app would use, from this directory (the app's precedence: secrets first)."""
     if explicit:

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
+from medextract.config import positive_number
+
 DOC_TIMEOUT_ENV = "MEDEXTRACT_DOC_TIMEOUT"
 DEFAULT_DOC_TIMEOUT = 180.0
 DOC_MEMORY_ENV = "MEDEXTRACT_DOC_MEMORY_MB"
@@ -62,15 +64,6 @@ PREVIEW = "preview"
 LEARN = "learn"  # a layout learned from a verified document (medextract.learning)
 
 
-def _env_positive(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = float(raw) if raw else default
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
 @dataclass(frozen=True)
 class Budget:
     """The most one document may take: seconds of wall time and megabytes of address space."""
@@ -82,8 +75,8 @@ class Budget:
     def from_env(cls) -> Budget:
         """MEDEXTRACT_DOC_TIMEOUT (default 180 s) and MEDEXTRACT_DOC_MEMORY_MB (default 2048)."""
         return cls(
-            seconds=_env_positive(DOC_TIMEOUT_ENV, DEFAULT_DOC_TIMEOUT),
-            memory_mb=int(_env_positive(DOC_MEMORY_ENV, DEFAULT_DOC_MEMORY_MB)),
+            seconds=positive_number(DOC_TIMEOUT_ENV, DEFAULT_DOC_TIMEOUT),
+            memory_mb=int(positive_number(DOC_MEMORY_ENV, DEFAULT_DOC_MEMORY_MB)),
         )
 
 

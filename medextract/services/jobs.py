@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
+from medextract.config import positive_number
 from medextract.encryption import seal, unseal
 from medextract.models import Document, DraftValue, FieldEvidence, FieldExtraction, PageImage
 from medextract.services.audit import write_event
@@ -44,23 +45,14 @@ PRIORITY_CLERK = 10
 PRIORITY_BULK = 0
 
 
-def _env_number(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = float(raw) if raw else default
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
 def lease_seconds() -> float:
     """How long a claim lasts without a heartbeat: MEDEXTRACT_LEASE_SECONDS, default 30."""
-    return _env_number(LEASE_SECONDS_ENV, DEFAULT_LEASE_SECONDS)
+    return positive_number(LEASE_SECONDS_ENV, DEFAULT_LEASE_SECONDS)
 
 
 def max_attempts() -> int:
     """How many workers may die reading one document before it fails: MEDEXTRACT_MAX_ATTEMPTS, 3."""
-    return int(_env_number(MAX_ATTEMPTS_ENV, DEFAULT_MAX_ATTEMPTS))
+    return int(positive_number(MAX_ATTEMPTS_ENV, DEFAULT_MAX_ATTEMPTS))
 
 
 def new_owner() -> str:
