@@ -47,6 +47,11 @@ def same_word(a: str, b: str) -> bool:
     return SequenceMatcher(None, a, b).ratio() >= SIMILAR_SPELLING
 
 
+def same_text(a: str, b: str) -> bool:
+    """True when two values read the same but for case and spacing."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def page_words(page: PageText) -> list[Word]:
     """Every word of the page, in reading order."""
     return [word for line in page.lines for word in line.words]

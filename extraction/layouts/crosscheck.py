@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Set
 
 from rapidfuzz.distance import Levenshtein
 
-from extraction.layouts.anchors import spelling
+from extraction.layouts.anchors import same_text, spelling
 from extraction.types import FieldResult
 
 # Two readings this alike are one value read twice, not two places: at most one character in
@@ -40,12 +40,12 @@ def cross_check(
     merged = dict(generic)
     for name, mine in learned.items():
         theirs = generic.get(name)
-        if theirs is None or _same(mine.value, theirs.value):
+        if theirs is None or same_text(mine.value, theirs.value):
             continue
         if not mine.value:
             theirs.flag(mine.reason or "nothing where the learned layout puts this field")
             continue
-        if any(_same(mine.value, other.value) for n, other in generic.items() if n != name):
+        if any(same_text(mine.value, other.value) for n, other in generic.items() if n != name):
             # Each value answers one field: the learned area holds another field's value (a
             # blank row the form left out moved the next one up).
             theirs.flag(f"the learned layout reads {mine.value!r} here, another field's value")
@@ -91,7 +91,3 @@ def _printed_text(value: str, printed: Set[str]) -> bool:
     words = [spelling(w) for w in value.split()]
     words = [w for w in words if len(w) >= 2]
     return bool(words) and sum(w in printed for w in words) * 2 >= len(words)
-
-
-def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()

@@ -19,11 +19,12 @@ from itertools import pairwise
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import typical_height
-from extraction.layouts.anchors import Anchor, anchors_of, page_words
+from extraction.layouts.anchors import Anchor, anchors_of, page_words, same_text
+from extraction.layouts.rows import rows_of_lines, rows_of_marks
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
-from extraction.structure import PageStructure, SelectionMark
-from extraction.types import Box, ExtractionResult, PageText, Word, on_one_row, union_box
+from extraction.structure import PageStructure
+from extraction.types import Box, ExtractionResult, PageText, on_one_row, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
 # A value found on the page by its spelling must be at least this close to the verified text.
@@ -125,7 +126,7 @@ def _value_places(
         if not value.strip() or spec.kind in ANSWERS:
             continue
         engine = result.fields.get(spec.name)
-        right = engine is not None and engine.box is not None and _same_value(engine.value, value)
+        right = engine is not None and engine.box is not None and same_text(engine.value, value)
         if spec.name in drawn:
             page, box = drawn[spec.name]
             places[spec.name] = _Place(page, (box,))
@@ -137,10 +138,6 @@ def _value_places(
         elif within is not None:
             places[spec.name] = _Place(within[0], (within[1],))
     return places
-
-
-def _same_value(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def locate_value(value: str, pages: Sequence[PageText]) -> tuple[int, Box] | None:
@@ -174,7 +171,8 @@ def _best_window(text: str, pages: Sequence[PageText], within: Box | None = None
     size = len(text.split())
     best: tuple[float, int, Box] | None = None
     for page in pages:
-        for words in _rows(page):
+        # The cells of a table row are one row: a medicine and its dose in two columns is found whole.
+        for words in rows_of_lines((line.words, line.box) for line in page.lines):
             if within is not None and not _overlaps(
                 union_box([w.box for w in words]) or words[0].box, within
             ):
@@ -191,33 +189,13 @@ def _best_window(text: str, pages: Sequence[PageText], within: Box | None = None
     return (best[1], best[2]) if best else None
 
 
-def _rows(page: PageText) -> list[list[Word]]:
-    """The page's words row by row, left to right: the cells of a table row are one row, so a
-    value printed across two columns (a medicine and its dose) is found whole."""
-    rows: list[list[Word]] = []
-    for line in sorted(page.lines, key=lambda line: line.box[1]):
-        row = next((r for r in rows if on_one_row(union_box([w.box for w in r]) or r[0].box, line.box)), None)
-        if row is None:
-            rows.append(list(line.words))
-        else:
-            row.extend(line.words)
-            row.sort(key=lambda w: w.box[0])
-    return rows
-
-
 def _answer_marks(
     spec: FieldSpec, answer: str, near: Box, structure: PageStructure, answers: Sequence[str]
 ) -> tuple[tuple[Box, str], ...]:
     """The boxes of the answer's row (the row of boxes nearest the engine's evidence, one of
     them ticked) and the answer each stands for: the ticked one the verified answer, the others
     their printed option, or the other answer when the row has just two boxes ("" if unknown)."""
-    rows: list[list[SelectionMark]] = []
-    for mark in sorted(structure.marks, key=lambda m: m.box[0]):
-        row = next((r for r in rows if on_one_row(r[0].box, mark.box)), None)
-        if row is None:
-            rows.append([mark])
-        else:
-            row.append(mark)
+    rows = rows_of_marks(structure.marks)
     centre = (near[1] + near[3]) / 2
     ticked_rows = [r for r in rows if sum(m.selected for m in r) == 1]
     if not ticked_rows:

@@ -16,6 +16,7 @@ from extraction.doctypes import DocumentType
 from extraction.keys import typical_height
 from extraction.layouts.anchors import Anchor, page_words, same_word, spelling
 from extraction.layouts.matching import NO_MATCH, PageMatch, match_page, weight
+from extraction.layouts.rows import rows_of_lines, rows_of_marks
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
 from extraction.structure import PageStructure, SelectionMark
@@ -80,11 +81,10 @@ def read_fields(
         for name, zone in match.template.fields.items()
         if zone.page < len(pages) and name in doc_type.field_names
     }
-    for name, (area, _learned_box) in placed.items():
+    for name, (shift, area, _learned_box) in placed.items():
         zone = match.template.fields[name]
         page, page_match = pages[zone.page], match.pages[zone.page]
         learned = match.template.pages[zone.page]
-        shift = _shift(zone, page_match, learned.anchors)
         spec = doc_type.field(name)
         if zone.marks:
             if structures is not None:
@@ -97,7 +97,7 @@ def read_fields(
         if spec.multiline:
             others = {
                 box: ""
-                for other, (_, box) in placed.items()
+                for other, (_, _, box) in placed.items()
                 if other != name and match.template.fields[other].page == zone.page
             }
             area = _down_to_next_print(area, printed | others, zone.interleaved, height)
@@ -175,14 +175,7 @@ def _row_of_marks(
         and m.box[2] >= area[0] - width
         and m.box[0] <= area[2] + width
     ]
-    rows: list[list[SelectionMark]] = []
-    for mark in sorted(level, key=lambda m: m.box[0]):
-        row = next((r for r in rows if on_one_row(r[0].box, mark.box)), None)
-        if row is None:
-            rows.append([mark])
-        else:
-            row.append(mark)
-    fitting = [r for r in rows if len(r) == count]
+    fitting = [r for r in rows_of_marks(level) if len(r) == count]
     if not fitting:
         return None
     return min(fitting, key=lambda r: abs((r[0].box[1] + r[0].box[3]) / 2 - centre))
@@ -293,11 +286,12 @@ def _unprinted(line: list[Word], printed: dict[Box, str]) -> list[Word]:
     return [w for w in line if w.box not in printed]
 
 
-def _placed_zone(match: LayoutMatch, zone: FieldZone) -> tuple[Box, Box]:
-    """Where the field's area and its learned value's box lie on the new page."""
+def _placed_zone(match: LayoutMatch, zone: FieldZone) -> tuple[tuple[float, float], Box, Box]:
+    """How far the field moved beyond the page's own movement (``_shift``), and where its area
+    and its learned value's box lie on the new page."""
     page_match = match.pages[zone.page]
     shift = _shift(zone, page_match, match.template.pages[zone.page].anchors)
-    return _placed(zone.zone, page_match, shift), _placed(zone.box, page_match, shift)
+    return shift, _placed(zone.zone, page_match, shift), _placed(zone.box, page_match, shift)
 
 
 def _shift(zone: FieldZone, match: PageMatch, anchors: Sequence[Anchor]) -> tuple[float, float]:
@@ -332,23 +326,16 @@ def _placed(box: Box, match: PageMatch, shift: tuple[float, float]) -> Box:
 def _words_inside(page: PageText, area: Box) -> list[list[Word]]:
     """The page's words whose centre lies in ``area``, row by row (the cells of one table row
     are one line of the value), left to right."""
-    lines: list[list[Word]] = []
-    for line in sorted(page.lines, key=lambda line: line.box[1]):
-        inside = [
-            w
-            for w in line.words
-            if area[0] <= (w.box[0] + w.box[2]) / 2 <= area[2]
-            and area[1] <= (w.box[1] + w.box[3]) / 2 <= area[3]
-        ]
-        if not inside:
-            continue
-        row = next(
-            (kept for kept in lines if on_one_row(union_box([w.box for w in kept]) or kept[0].box, line.box)),
-            None,
+    pieces = (
+        (inside, line.box)
+        for line in page.lines
+        if (
+            inside := [
+                w
+                for w in line.words
+                if area[0] <= (w.box[0] + w.box[2]) / 2 <= area[2]
+                and area[1] <= (w.box[1] + w.box[3]) / 2 <= area[3]
+            ]
         )
-        if row is None:
-            lines.append(inside)
-        else:
-            row.extend(inside)
-            row.sort(key=lambda w: w.box[0])
-    return lines
+    )
+    return rows_of_lines(pieces)

@@ -1,0 +1,39 @@
+"""Rows of a page: pieces that stand on one row, joined left to right.
+
+A ruled table's row reaches the engine as one line per cell, and a row of checkboxes as
+separate marks; learning and reading a layout both take a row as one thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from extraction.structure import SelectionMark
+from extraction.types import Box, Word, on_one_row, union_box
+
+
+def rows_of_lines(pieces: Iterable[tuple[Sequence[Word], Box]]) -> list[list[Word]]:
+    """The words of ``pieces`` (each some words of a line, and that line's box), top to bottom,
+    joined into rows: a piece on one row with the words gathered so far joins them, and each
+    row is kept left to right."""
+    rows: list[list[Word]] = []
+    for words, box in sorted(pieces, key=lambda piece: piece[1][1]):
+        row = next((r for r in rows if on_one_row(union_box([w.box for w in r]) or r[0].box, box)), None)
+        if row is None:
+            rows.append(list(words))
+        else:
+            row.extend(words)
+            row.sort(key=lambda w: w.box[0])
+    return rows
+
+
+def rows_of_marks(marks: Iterable[SelectionMark]) -> list[list[SelectionMark]]:
+    """The marks grouped into rows (on one row with a row's first mark), each left to right."""
+    rows: list[list[SelectionMark]] = []
+    for mark in sorted(marks, key=lambda m: m.box[0]):
+        row = next((r for r in rows if on_one_row(r[0].box, mark.box)), None)
+        if row is None:
+            rows.append([mark])
+        else:
+            row.append(mark)
+    return rows
