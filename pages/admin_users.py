@@ -14,7 +14,7 @@ from medextract.errors import StoreError
 from medextract.lifecycle import ROLES, role_label
 from medextract.services import accounts, tokens
 
-NOTICE = "users_notice"  # (kind, markdown-safe text) shown once after an action
+NOTICE = "users_notice"  # (kind, markdown-safe text) of the last action, shown until the next one
 NEW_TOKEN = "users_new_token"  # (username, token) of the token just made: shown once, then dropped
 
 me = ui_runtime.require_page_role(ui_runtime.USERS_PAGE)
@@ -109,7 +109,9 @@ def revoke_token() -> None:
     _done(f"Token {info.key_id} of {info.username} is revoked.")
 
 
-notice = st.session_state.pop(NOTICE, None)
+# Kept, not popped: a run that showed it may be cut short by the next rerun (a field left
+# on the way to the button), and a popped notice would then never reach the browser.
+notice = st.session_state.get(NOTICE)
 if notice is not None:
     kind, text = notice
     (st.success if kind == "success" else st.error)(text)
