@@ -39,6 +39,14 @@ class Catalog(Protocol):
         """A message when ``value`` is not acceptable for the field, else None."""
         ...
 
+    def kind(self, doc_type: str, field: str) -> str:
+        """What the field holds ("date", "phone", "text", ...): its ``kind`` in the document type."""
+        ...
+
+    def required(self, doc_type: str) -> list[str]:
+        """The type's fields a document cannot be verified without, in field order."""
+        ...
+
 
 def humanize(name: str) -> str:
     """A label made from a field name: "birth_date" -> "Birth date"."""
@@ -53,6 +61,10 @@ class StaticCatalog:
     labels: Mapping[str, str] = field(default_factory=dict)
     multiline_fields: frozenset[str] = frozenset()
     validator: Validator | None = None
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    """Field name: kind; a field not named is "text"."""
+    required_fields: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Document type: its required fields."""
 
     def type_names(self) -> list[str]:
         return list(self.fields)
@@ -68,6 +80,13 @@ class StaticCatalog:
 
     def validate(self, doc_type: str, field: str, value: str) -> str | None:
         return self.validator(doc_type, field, value) if self.validator else None
+
+    def kind(self, doc_type: str, field: str) -> str:
+        return self.kinds.get(field, "text")
+
+    def required(self, doc_type: str) -> list[str]:
+        wanted = set(self.required_fields.get(doc_type, ()))
+        return [name for name in self.field_names(doc_type) if name in wanted]
 
 
 class EngineCatalog:
@@ -103,6 +122,14 @@ class EngineCatalog:
             return None
         return self._validate(doc_type, field, value)
 
+    def kind(self, doc_type: str, field: str) -> str:
+        spec = self._spec(doc_type, field)
+        return spec.kind if spec else "text"
+
+    def required(self, doc_type: str) -> list[str]:
+        spec = self._types.get(doc_type)
+        return [f.name for f in spec.fields if f.required] if spec else []
+
 
 # The field lists of the issue, used only when the engine cannot be imported (no validation then).
 KNOWN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -117,6 +144,18 @@ KNOWN_FIELDS: dict[str, tuple[str, ...]] = {
         "insurance_expiry", "has_medical_insurance", "allergies", "regular_medications",
     ),
 }  # fmt: skip
+# Their kinds where the export reads them into one form (medextract.normalise): without the
+# engine the export keeps the same columns.
+KNOWN_KINDS: dict[str, str] = {
+    "prescription_date": "date", "record_date": "date", "birth_date": "date", "insurance_expiry": "date",
+    "phone_number": "phone", "emergency_contact_phone": "phone",
+}  # fmt: skip
+
+
+def field_kinds(catalog: Catalog, doc_type: str, fields: Sequence[str] | None = None) -> dict[str, str]:
+    """Each field's kind (``fields``, else the type's fields)."""
+    names = catalog.field_names(doc_type) if fields is None else fields
+    return {name: catalog.kind(doc_type, name) for name in names}
 
 
 def default_catalog() -> Catalog:
@@ -125,4 +164,4 @@ def default_catalog() -> Catalog:
         return EngineCatalog()
     except ImportError as exc:
         log.warning("extraction is not importable (%s): field values will not be validated", exc)
-        return StaticCatalog(fields=KNOWN_FIELDS)
+        return StaticCatalog(fields=KNOWN_FIELDS, kinds=KNOWN_KINDS)

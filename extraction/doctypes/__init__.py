@@ -69,6 +69,9 @@ class FieldSpec:
     past_only: bool = False
     """A date that cannot lie in the future (a birth date read "5/6/50" is 1950, not 2050; a
     prescription dated 2074 is a misread 2024). A month's grace covers post-dated paper."""
+    required: bool = False
+    """A document of the type cannot be verified while the field is empty (the review's Verify
+    refuses it): what the record is useless without. Left empty on the page, it is rejected."""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -152,7 +152,8 @@ def verify(
     confirmed: Collection[str] = (),
 ) -> SaveResult:
     """Record the final values in one transaction; refused while any field is invalid, any flagged
-    field is unchecked, or the type has no fields ("unknown": choose it, extract again first).
+    field is unchecked, any required field (``required`` in the document type) is empty, or the
+    type has no fields ("unknown": choose it, extract again first).
 
     ``values`` may hold only the fields the clerk changed. ``confirmed`` names the flagged fields
     checked against the page and found right; every other flagged one must have been corrected.
@@ -171,10 +172,10 @@ def verify(
         submitted = {field: _clean(value) for field, value in values.items()}
         final = {field: submitted.get(field, current.get(field, "")) for field in names}
         unchecked = _unchecked_flags(session, doc_id, final, confirmed)
-        errors = {**unchecked, **_validate(ctx, doc.doc_type or "", final)}
+        missing = _missing_required(ctx, doc.doc_type or "", final)
+        errors = {**unchecked, **missing, **_validate(ctx, doc.doc_type or "", final)}
         if errors:
-            only_flags = set(errors) <= set(unchecked)
-            return SaveResult(False, doc.version, errors, CHECK_FLAGS if only_flags else CORRECT_FIELDS)
+            return SaveResult(False, doc.version, errors, _refusal(errors, unchecked, missing))
         now = ctx.now()
         if not bump(
             ctx,
@@ -300,6 +301,21 @@ def check_editable(
 UNCHECKED = "The engine flagged this field: check it against the page, then confirm or correct it."
 CHECK_FLAGS = "Check every flagged field before verifying: confirm it or correct it."
 CORRECT_FIELDS = "Correct the marked fields before verifying."
+REQUIRED = "Required: fill it in from the page (reject the document if the page does not give it)."
+FILL_REQUIRED = "Fill in the required fields before verifying."
+
+
+def _missing_required(ctx: Context, doc_type: str, final: Mapping[str, str]) -> dict[str, str]:
+    """The type's required fields left empty (which are required: the document type's data)."""
+    return {field: REQUIRED for field in ctx.catalog.required(doc_type) if not final.get(field)}
+
+
+def _refusal(errors: Mapping[str, str], unchecked: Mapping[str, str], missing: Mapping[str, str]) -> str:
+    """What a refused Verify says: the one kind of problem the marked fields have, else correct them."""
+    if set(errors) <= set(missing):
+        return FILL_REQUIRED
+    only_flags = set(errors) <= set(unchecked) and not set(errors) & set(missing)
+    return CHECK_FLAGS if only_flags else CORRECT_FIELDS
 
 
 def _unchecked_flags(
