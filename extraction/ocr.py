@@ -165,8 +165,8 @@ def read_region(
         return []
     crop = erase_long_rules(image[y0:y1, x0:x1])
     ways = [(2, True)] if mode == "block" else [(1, True), (2, False)]
-    # The two readings at once: the page pass is over, and the second core is otherwise idle.
-    with ThreadPoolExecutor(max_workers=len(ways)) as pool:
+    # The two readings at once when the engine may use two threads: the page pass is over.
+    with ThreadPoolExecutor(max_workers=min(len(ways), options.page_workers)) as pool:
         readings = list(pool.map(lambda way: _read_crop(crop, *way, dpi, options, mode), ways))
     words = max(readings, key=_mean_confidence)
     return [_to_page_frame(w, CROP_MARGIN, scale, x0, y0) for w, scale in words]

@@ -28,9 +28,14 @@ class Options:
     """Pages are scaled so their glyphs are about this many pixels high before OCR (0 = never)."""
     psm: int = 3
     """Tesseract page segmentation mode for the page pass (3 = automatic, 11 = sparse text)."""
+    page_workers: int = 2
+    """How many tesseract readings of one document run at once: its pages, a lone page's two
+    bands, a spot's two readings. A worker whose sibling processes already keep every core busy
+    reads with 1; a second thread would only contend for a core."""
     split_lone_page: bool = True
     """A one-page document is read as two bands (cut at a blank row) on two cores at once:
-    the second core is otherwise idle while a lone page is read. False reads it whole."""
+    the second core is otherwise idle while a lone page is read. False, or one page worker,
+    reads it whole."""
     erase_rules: bool = True
     """Long ruled lines (table and cell borders, underlines) are painted out before OCR, so a
     border beside a value is not read as "[", "|" or "1"; structure is still found on the page
@@ -47,6 +52,8 @@ class Options:
             raise ValueError(f"dpi must be between 72 and 600, got {self.dpi}")
         if self.binarize not in ("tesseract", "adaptive"):
             raise ValueError(f"binarize must be 'tesseract' or 'adaptive', got {self.binarize!r}")
+        if self.page_workers < 1:
+            raise ValueError(f"page_workers must be at least 1, got {self.page_workers}")
         if self.max_pages < 1 or self.max_page_pixels < 1:
             raise ValueError("page and pixel limits must be positive")
 

@@ -32,10 +32,6 @@ from extraction.structure import (
 from extraction.types import UNKNOWN_TYPE, ExtractionResult, FieldResult, Line, PageText, Word
 from extraction.validate import check_value, validate_fields
 
-# Two pages at a time: tesseract runs single-threaded (OMP_THREAD_LIMIT=1), so a second page
-# uses the second core instead of OpenMP threads contending on one page.
-PAGE_WORKERS = 2
-
 
 @dataclass(frozen=True)
 class ReadPage:
@@ -184,8 +180,8 @@ def _add_sparse_readings(
     structures: list[PageStructure],
     options: Options,
 ) -> list[PageText]:
-    """Every page with a sparse-text pass merged in, two pages at a time."""
-    with ThreadPoolExecutor(max_workers=PAGE_WORKERS) as pool:
+    """Every page with a sparse-text pass merged in, ``options.page_workers`` pages at a time."""
+    with ThreadPoolExecutor(max_workers=options.page_workers) as pool:
         merged = list(pool.map(add_sparse_reading, images, pages, dpis, [options] * len(pages)))
     return [_apply_structure(page, structure) for page, structure in zip(merged, structures, strict=True)]
 
@@ -225,9 +221,10 @@ def _region_reader(images: list[np.ndarray], dpis: list[int], options: Options) 
 
 
 def _read_pages(data: bytes, options: Options, timer: StageTimer) -> list[ReadPage]:
-    """Load, preprocess and OCR every page; pages are OCR'd two at a time while the next loads."""
+    """Load, preprocess and OCR every page; pages are OCR'd ``options.page_workers`` at a time
+    (tesseract itself runs single-threaded, OMP_THREAD_LIMIT=1) while the next loads."""
     futures: list[Future[ReadPage]] = []
-    with ThreadPoolExecutor(max_workers=PAGE_WORKERS) as pool:
+    with ThreadPoolExecutor(max_workers=options.page_workers) as pool:
         page_iter = load_pages(data, options)
         while True:
             with timer("load_pages"):
@@ -247,7 +244,7 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
     with timer("structure"):
         unruled = without_rules(image, options.text_height) if options.erase_rules else image
     with timer("ocr_page"):
-        split = page.page_count == 1 and options.split_lone_page
+        split = page.page_count == 1 and options.split_lone_page and options.page_workers > 1
         read, text = ocr_page(unruled, index, dpi, options, split=split)
         if read is not unruled:
             image = _turned_like(image, unruled, read)

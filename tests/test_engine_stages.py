@@ -7,13 +7,16 @@ what tesseract happens to read.
 
 from __future__ import annotations
 
+import io
 import random
+import threading
+from typing import Any
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from extraction import Options
+from extraction import Options, ocr, pipeline
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.layout import group_lines
@@ -442,3 +445,62 @@ def test_the_sparse_pass_extends_a_value_only_with_lines_the_page_pass_dropped()
     }
     changed = results({"directions": "Take 2 tablets once daily\nDo not crush or chew\nTake with food"})
     assert "directions" not in _better_second_readings(spec, first, changed)
+
+
+# ---------------------------------------------------------------- engine threads
+
+
+def read_noting_threads(
+    monkeypatch: pytest.MonkeyPatch, pages: int, options: Options
+) -> dict[str, list[Any]]:
+    """Extract a TIFF of ``pages`` drawn pages; the thread of each page reading and sparse pass,
+    and whether the page reading was split in bands (OCR faked: only the threading is checked)."""
+    seen: dict[str, list[Any]] = {"page": [], "sparse": []}
+
+    def page_reading(image: np.ndarray, index: int, dpi: int, _: Options, *, split: bool = False) -> Any:
+        seen["page"].append((threading.get_ident(), split))
+        height, width = image.shape[:2]
+        return image, PageText(index=index, lines=(), width=width, height=height)
+
+    def sparse_reading(image: np.ndarray, page: PageText, dpi: int, _: Options) -> PageText:
+        seen["sparse"].append(threading.get_ident())
+        return page
+
+    monkeypatch.setattr(pipeline, "ocr_page", page_reading)
+    monkeypatch.setattr(pipeline, "add_sparse_reading", sparse_reading)
+    images = [Image.fromarray(text_page(lines=4)) for _ in range(pages)]
+    data = io.BytesIO()
+    images[0].save(data, "TIFF", save_all=True, append_images=images[1:], dpi=(200, 200))
+    pipeline.extract(data.getvalue(), options=options)
+    return seen
+
+
+def test_one_page_worker_reads_every_page_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = read_noting_threads(monkeypatch, 3, Options(page_workers=1))
+    assert len(seen["page"]) == 3 and len({thread for thread, _ in seen["page"]}) == 1
+    assert len(seen["sparse"]) == 3 and len(set(seen["sparse"])) == 1
+
+
+@pytest.mark.parametrize(("page_workers", "split"), [(1, False), (2, True)])
+def test_a_lone_page_is_read_in_two_bands_only_with_a_second_page_worker(
+    monkeypatch: pytest.MonkeyPatch, page_workers: int, split: bool
+) -> None:
+    seen = read_noting_threads(monkeypatch, 1, Options(page_workers=page_workers))
+    assert [band for _, band in seen["page"]] == [split]
+
+
+def test_one_page_worker_reads_a_spot_s_two_readings_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[int] = []
+
+    def crop_reading(*_: Any) -> list[tuple[Word, int]]:
+        threads.append(threading.get_ident())
+        return []
+
+    monkeypatch.setattr(ocr, "_read_crop", crop_reading)
+    ocr.read_region(text_page(lines=2), (100, 100, 900, 300), 200, Options(page_workers=1), "line")
+    assert len(threads) == 2 and len(set(threads)) == 1
+
+
+def test_page_workers_below_one_are_refused() -> None:
+    with pytest.raises(ValueError, match="page_workers"):
+        Options(page_workers=0)
