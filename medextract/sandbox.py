@@ -43,6 +43,7 @@ from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
 from medextract.config import positive_number
+from medextract.cores import CoreShare
 
 DOC_TIMEOUT_ENV = "MEDEXTRACT_DOC_TIMEOUT"
 DEFAULT_DOC_TIMEOUT = 180.0
@@ -127,12 +128,13 @@ class Sandbox:
         filename: str,
         cancel: threading.Event | None = None,
         layouts: str | None = None,
+        page_workers: int | None = None,
     ) -> Reading:
-        """Extract one document (with the learned layouts in the folder ``layouts``, if any);
-        ExtractionFailed when it cannot, Cancelled when ``cancel`` is set."""
-        return self._answer(
-            self._exchange((content, doc_type, filename, STORE, {"layouts": layouts}), cancel)
-        )
+        """Extract one document (with the learned layouts in the folder ``layouts``, if any, and
+        ``page_workers`` engine threads, default the engine's); ExtractionFailed when it cannot,
+        Cancelled when ``cancel`` is set."""
+        request = {"layouts": layouts, "page_workers": page_workers}
+        return self._answer(self._exchange((content, doc_type, filename, STORE, request), cancel))
 
     def learn(
         self, content: bytes, *, doc_type: str, filename: str, request: dict[str, Any]
@@ -141,12 +143,20 @@ class Sandbox:
         ExtractionFailed when it cannot be read."""
         return self._answer(self._exchange((content, doc_type, filename, LEARN, request), None)).output  # type: ignore[no-any-return]
 
-    def preview(self, content: bytes, *, doc_type: str, filename: str, layouts: str | None = None) -> Any:
-        """The engine's result for one document (``extraction.ExtractionResult``, read with the
-        learned layouts in the folder ``layouts``, if any) without its page images: what
-        ``POST /v1/extract`` answers. ExtractionFailed when it cannot be read."""
-        request = (content, doc_type, filename, PREVIEW, {"layouts": layouts})
-        return self._answer(self._exchange(request, None)).output
+    def preview(
+        self,
+        content: bytes,
+        *,
+        doc_type: str,
+        filename: str,
+        layouts: str | None = None,
+        page_workers: int | None = None,
+    ) -> Any:
+        """The engine's result for one document (``extraction.ExtractionResult``, read as
+        :meth:`read` reads) without its page images: what ``POST /v1/extract`` answers.
+        ExtractionFailed when it cannot be read."""
+        request = {"layouts": layouts, "page_workers": page_workers}
+        return self._answer(self._exchange((content, doc_type, filename, PREVIEW, request), None)).output
 
     def _exchange(self, request: tuple[Any, ...], cancel: threading.Event | None) -> tuple[Any, ...]:
         """Send one document to the child and wait for its reply within the time budget."""
@@ -271,6 +281,7 @@ class SandboxPool:
     def __init__(self, slots: int, *, engine: str | None = None, budget: Budget | None = None) -> None:
         self.budget = budget or Budget.from_env()
         self._all = [Sandbox(engine, self.budget) for _ in range(max(1, slots))]
+        self._cores = CoreShare()
         self._free: queue.Queue[Sandbox] = queue.Queue()
         for box in self._all:
             self._free.put(box)
@@ -279,7 +290,10 @@ class SandboxPool:
         """:meth:`Sandbox.preview` in the next free sandbox."""
         box = self._free.get()
         try:
-            return box.preview(content, doc_type=doc_type, filename=filename, layouts=layouts)
+            with self._cores.reading() as page_workers:
+                return box.preview(
+                    content, doc_type=doc_type, filename=filename, layouts=layouts, page_workers=page_workers
+                )
         finally:
             self._free.put(box)
 
@@ -354,6 +368,8 @@ def _serve(requests: Connection, replies: Connection, spec: str) -> None:
                 reply: tuple[Any, ...] = ("ok", learned, {})
             else:
                 kwargs = extract_kwargs(options.get("layouts"))  # parsed once per file, kept here
+                if options.get("page_workers"):  # else a stand-in engine is called as before
+                    kwargs["page_workers"] = options["page_workers"]
                 result = extract_fn(content, doc_type=doc_type, filename=filename, **kwargs)
                 stages = dict(getattr(result, "stage_seconds", None) or {})
                 output = _without_pages(result) if mode == PREVIEW else to_output(result)

@@ -31,6 +31,7 @@ from procrastinate import JobContext, RetryStrategy
 from sqlalchemy.engine import make_url
 
 from medextract import learning, lifecycle, worker
+from medextract.cores import CoreShare
 from medextract.encryption import DataKeyError
 from medextract.sandbox import Sandbox
 from medextract.services import jobs
@@ -52,11 +53,13 @@ class LeaseHeld(Exception):
 
 @dataclass
 class WorkerState:
-    """What the tasks of one worker process share: the database, its sandboxes, its stop flag."""
+    """What the tasks of one worker process share: the database, its sandboxes, its stop flag,
+    and the cores its documents' engines divide among them."""
 
     ctx: Context
     runners: queue_module.Queue[worker.Runner]
     stop: threading.Event = field(default_factory=threading.Event)
+    cores: CoreShare = field(default_factory=CoreShare)
 
 
 def conninfo(url: str) -> str:
@@ -103,7 +106,8 @@ def extract_document(context: JobContext, document_id: int) -> None:
         return  # extracted already, failed, or moved on (a re-extract deferred its own job)
     runner = state.runners.get()
     try:
-        worker.process_job(state.ctx, job, runner, state.stop)
+        with state.cores.reading() as page_workers:
+            worker.process_job(state.ctx, job, runner, state.stop, page_workers=page_workers)
     finally:
         state.runners.put(runner)
 

@@ -33,6 +33,7 @@ from typing import Any
 
 from medextract import config, learning, lifecycle, metrics, sandbox
 from medextract import layouts as learned_layouts
+from medextract.cores import CoreShare
 from medextract.privacy import secure_process
 from medextract.sandbox import Cancelled, ExtractionFailed, Reading, Sandbox
 from medextract.services import jobs, layouts, webhooks
@@ -60,8 +61,9 @@ def _env_limit(name: str, default: int) -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else default
 
 
-def engine_options() -> Any:
-    """The engine's Options with the limits read from the environment now, not at import time.
+def engine_options(page_workers: int | None = None) -> Any:
+    """The engine's Options with the limits read from the environment now, not at import time,
+    and ``page_workers`` engine threads (default the engine's).
 
     MEDEXTRACT_MAX_PAGES and MEDEXTRACT_MAX_PAGE_PIXELS apply to the next document without a
     restart (the engine's own defaults are fixed when it is first imported).
@@ -74,14 +76,16 @@ def engine_options() -> Any:
         DEFAULT_OPTIONS,
         max_pages=_env_limit("MEDEXTRACT_MAX_PAGES", DEFAULT_OPTIONS.max_pages),
         max_page_pixels=_env_limit("MEDEXTRACT_MAX_PAGE_PIXELS", DEFAULT_OPTIONS.max_page_pixels),
+        page_workers=page_workers or DEFAULT_OPTIONS.page_workers,
     )
 
 
 def _default_extract() -> ExtractFn:
     from extraction import extract  # lazily: medextract imports without the engine
 
-    def extract_with_limits(source: Any, **kwargs: Any) -> Any:
-        return extract(source, options=kwargs.pop("options", None) or engine_options(), **kwargs)
+    def extract_with_limits(source: Any, *, page_workers: int | None = None, **kwargs: Any) -> Any:
+        options = kwargs.pop("options", None) or engine_options(page_workers)
+        return extract(source, options=options, **kwargs)
 
     return extract_with_limits
 
@@ -156,6 +160,7 @@ class InProcess:
         filename: str,
         cancel: threading.Event | None = None,
         layouts: str | None = None,
+        page_workers: int | None = None,  # a fake in this process takes no engine threads
     ) -> Reading:
         try:
             kwargs = learned_layouts.extract_kwargs(layouts)
@@ -238,10 +243,18 @@ class Heartbeat:
                 log.warning("document %s: could not renew the lease", self.job.document_id, exc_info=True)
 
 
-def process_job(ctx: Context, job: Job, runner: Runner, stop: threading.Event | None = None) -> bool:
-    """Extract one claimed document and store the outcome; True when it ended "extracted"."""
+def process_job(
+    ctx: Context,
+    job: Job,
+    runner: Runner,
+    stop: threading.Event | None = None,
+    *,
+    page_workers: int | None = None,
+) -> bool:
+    """Extract one claimed document with ``page_workers`` engine threads (default the engine's)
+    and store the outcome; True when it ended "extracted"."""
     try:
-        return _process_job(ctx, job, runner, stop)
+        return _process_job(ctx, job, runner, stop, page_workers)
     finally:
         _announce_progress()
 
@@ -270,7 +283,9 @@ def _announce_progress() -> None:
         _progress.notify_all()
 
 
-def _process_job(ctx: Context, job: Job, runner: Runner, stop: threading.Event | None) -> bool:
+def _process_job(
+    ctx: Context, job: Job, runner: Runner, stop: threading.Event | None, page_workers: int | None
+) -> bool:
     if job.cached:
         return True  # claim_next already re-used the stored extraction of these bytes
     started = time.perf_counter()
@@ -282,6 +297,7 @@ def _process_job(ctx: Context, job: Job, runner: Runner, stop: threading.Event |
                 filename=job.filename,
                 cancel=heartbeat.lost,
                 layouts=str(layouts.folder(ctx)),
+                page_workers=page_workers,
             )
     except Cancelled:
         if stop is not None and stop.is_set() and jobs.release(ctx, job):
@@ -368,7 +384,8 @@ class Pool:
     child process by default) under a lease with a heartbeat, and store the outcome.
 
     Nothing is re-queued at start: a document another worker is reading keeps its live lease, and
-    one whose worker died is claimed again once its lease expired.
+    one whose worker died is claimed again once its lease expired. Each document's engine gets its
+    share of ``cores`` (default this machine's) among the documents being read.
     """
 
     def __init__(
@@ -378,8 +395,10 @@ class Pool:
         slots: int,
         make: Callable[[], Runner],
         once: bool = False,
+        cores: CoreShare | None = None,
     ) -> None:
         self.ctx = ctx
+        self.cores = cores or CoreShare()
         self.stop = threading.Event()
         self.wake = threading.Event()
         self.once = once
@@ -426,7 +445,8 @@ class Pool:
                 try:
                     job = jobs.claim_next(self.ctx)
                     if job is not None:
-                        process_job(self.ctx, job, runner, self.stop)
+                        with self.cores.reading() as page_workers:
+                            process_job(self.ctx, job, runner, self.stop, page_workers=page_workers)
                         with self._lock:
                             self.done += 1
                         continue

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from medextract import metrics, worker
+from medextract.cores import available_cores
 from medextract.sandbox import MEMORY, TIMEOUT, Budget, Cancelled, ExtractionFailed, Sandbox
 from medextract.services import documents, upload
 from medextract.services.context import Context
@@ -25,9 +26,12 @@ from tests.test_store_support import FakeEngine, make_result
 HERE = "tests.test_sandbox"
 
 
-def engine(source: bytes, **_: Any) -> Any:
-    """Reads ``sleep N``, ``hog N`` (MB), ``exit`` and ``bug``; anything else is read at once."""
+def engine(source: bytes, **kwargs: Any) -> Any:
+    """Reads ``sleep N``, ``hog N`` (MB), ``exit`` and ``bug``; anything else is read at once.
+    ``threads`` reads as many pages as the engine threads it was given (0: none were given)."""
     command, _, argument = source.decode(errors="replace").partition(" ")
+    if command == "threads":
+        return make_result("prescription", pages=kwargs.get("page_workers", 0))
     if command == "sleep":
         time.sleep(float(argument))
     elif command == "hog":
@@ -98,6 +102,18 @@ def test_a_child_lives_on_when_the_thread_that_started_it_ends(sandbox: Sandbox)
     threading.Timer(0.3, release.set).start()  # the starter ends while the document is read
     assert read(sandbox, "sleep 1").output.pages == 1
     starter.join()
+
+
+def test_the_engine_threads_asked_for_reach_the_engine_in_the_child(sandbox: Sandbox) -> None:
+    assert sandbox.read(b"threads", doc_type="auto", filename="f.png", page_workers=1).output.pages == 1
+    assert sandbox.preview(b"threads", doc_type="auto", filename="f.png", page_workers=3).pages == 3
+    assert read(sandbox, "threads").output.pages == 0  # none asked for: the engine's own default
+
+
+def test_a_worker_reading_one_document_gives_its_engine_every_core(ctx: Context) -> None:
+    doc_id = upload.add_upload(ctx, "threads.pdf", b"threads", uploader="uma").document_id
+    assert worker.run(ctx, engine=f"{HERE}:engine", once=True, slots=1) == 1
+    assert documents.get(ctx, doc_id, user="uma").pages == available_cores()
 
 
 def test_a_worker_fails_the_slow_document_and_goes_on(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
