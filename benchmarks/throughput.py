@@ -5,16 +5,19 @@ layouts under every damage profile) once, then for each worker count queues all 
 SQLite database and lets a pool of that many slots extract them: each slot claims under a lease
 and reads in its own sandboxed engine process, exactly as ``make run`` and ``make worker`` do.
 The engines are started before the clock starts (their start is a worker's, not a document's).
-Prints a table, the seconds per page of each stage, and a paper model of the machines needed for
-100,000 pages a day.
+Each document's engine gets its share of the cores among the documents being read (as in the
+app). ``--rounds`` repeats the comparison, the worker counts taking turns, so a machine whose load
+changes during the run weighs on each count alike; the table adds the rounds up. Prints a table,
+the seconds per page of each stage, and a paper model of the machines needed for 100,000 pages a day.
 
-Usage: ``python -m benchmarks.throughput [--documents 60] [--seed 7] [--workers 1,2]``
+Usage: ``python -m benchmarks.throughput [--documents 60] [--seed 7] [--workers 1,2] [--rounds 1]``
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import tempfile
 import time
 from collections.abc import Sequence
@@ -48,9 +51,9 @@ def stage_totals() -> dict[str, tuple[float, float]]:
     return {stage: (values[0], values[1]) for stage, values in totals.items()}
 
 
-def run_pool(paths: Sequence[Path], workers: int, folder: Path) -> dict[str, float]:
+def run_pool(paths: Sequence[Path], workers: int, folder: Path, name: str = "") -> dict[str, float]:
     """Queue every file in a new database, extract them with ``workers`` slots; the figures."""
-    ctx = Context.open(f"sqlite:///{folder / f'throughput_{workers}.db'}")
+    ctx = Context.open(f"sqlite:///{folder / f'throughput_{workers}{name}.db'}")
     accounts.create_account(ctx, "bench", role="clerk", by=CLI)
     for path in paths:
         outcome = upload.add_upload(
@@ -96,6 +99,20 @@ def _waiting(ctx: Context) -> int:
         return int(session.execute(query).scalar_one())
 
 
+def combined(runs: Sequence[dict[str, float]]) -> dict[str, float]:
+    """Several runs of one worker count as one: totals, rates over the total time, mean stages."""
+    total = {
+        key: sum(run[key] for run in runs) for key in ("seconds", "documents", "extracted", "failed", "pages")
+    }
+    stages = {key for run in runs for key in run if key.startswith("stage:")}
+    return {
+        **total,
+        "docs_per_minute": total["documents"] * 60 / total["seconds"],
+        "pages_per_minute": total["pages"] * 60 / total["seconds"],
+        **{key: sum(run.get(key, 0.0) for run in runs) / len(runs) for key in stages},
+    }
+
+
 def report(results: dict[int, dict[str, float]]) -> str:
     counts = sorted(results)
     lines = [
@@ -139,19 +156,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--documents", type=int, default=60, help="generated documents (default 60)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", default="1,2", help="worker counts to compare (default 1,2)")
+    parser.add_argument("--rounds", type=int, default=1, help="times each count runs, in turns (default 1)")
     args = parser.parse_args(argv)
+    counts = [int(n) for n in args.workers.split(",")]
     folder = Path(tempfile.mkdtemp(prefix="medextract-throughput-"))
     documents = generated_documents(args.documents, args.seed, folder)
     paths = [doc.path for doc in documents]
     print(
         f"{len(paths)} generated documents ({', '.join(sorted({d.source for d in documents}))})", flush=True
     )
-    results = {}
-    for workers in (int(n) for n in args.workers.split(",")):
-        results[workers] = run_pool(paths, workers, folder)
-        print(f"{workers} worker(s): {results[workers]['seconds']:.1f} s", flush=True)
+    runs: dict[int, list[dict[str, float]]] = {n: [] for n in counts}
+    for round_number in range(1, max(1, args.rounds) + 1):
+        for workers in counts:
+            load = os.getloadavg()[0]
+            run = run_pool(paths, workers, folder, f"_{round_number}")
+            runs[workers].append(run)
+            print(
+                f"round {round_number}, {workers} worker(s): {run['seconds']:.1f} s,"
+                f" {run['pages_per_minute']:.1f} pages/min (load average {load:.1f} at the start)",
+                flush=True,
+            )
     print()
-    print(report(results))
+    print(report({n: combined(runs[n]) for n in counts}))
     return 0
 
 
