@@ -8,6 +8,7 @@ uses SQLite in $MEDEXTRACT_DATA_DIR (default ./data). The CLI, the HTTP API and 
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 SECRETS = Path(".streamlit") / "secrets.toml"
+log = logging.getLogger(__name__)
 
 
 class ConfigError(Exception):
@@ -38,6 +40,42 @@ def database_url(explicit: str | None = None) -> str | None:
         return explicit
     url = _secrets().get("DATABASE_URL")
     return url if isinstance(url, str) and url else os.environ.get("DATABASE_URL") or None
+
+
+# ---- normalised values in the export (medextract.normalise) -------------------------------------
+
+DATE_ORDER_ENV = "MEDEXTRACT_DATE_ORDER"
+DATE_ORDERS = ("DMY", "MDY")
+PHONE_REGION_ENV = "MEDEXTRACT_PHONE_REGION"
+DEFAULT_PHONE_REGION = "US"
+
+
+def date_order() -> str | None:
+    """How this deployment's numeric dates are printed when day and month could be either way
+    round: "DMY" (5/11/2022 is 5 November), "MDY" (11 May), or None (unset: such a date gets no
+    normalised form). An unknown value counts as unset, with a warning: a wrong setting must not
+    decide 5/11 unasked."""
+    raw = os.environ.get(DATE_ORDER_ENV, "").strip().upper()
+    if raw and raw not in DATE_ORDERS:
+        log.warning(
+            "%s=%r is neither DMY nor MDY: either-way dates get no normalised form", DATE_ORDER_ENV, raw
+        )
+    return raw if raw in DATE_ORDERS else None
+
+
+def phone_region() -> str:
+    """The region (ISO 3166, default US) a phone number printed without +country code belongs
+    to; "" when set empty or to an unknown region (a warning): then only numbers with + are
+    normalised."""
+    import phonenumbers  # only the export needs it
+
+    raw = os.environ.get(PHONE_REGION_ENV, DEFAULT_PHONE_REGION).strip().upper()
+    if raw and raw not in phonenumbers.SUPPORTED_REGIONS:
+        log.warning(
+            "%s=%r is no known region: only numbers with +country code are normalised", PHONE_REGION_ENV, raw
+        )
+        return ""
+    return raw
 
 
 # ---- webhooks ------------------------------------------------------------------------------------

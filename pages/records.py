@@ -6,6 +6,7 @@ import streamlit as st
 
 from app import downloads, ui_runtime, ui_state
 from medextract import export
+from medextract.catalog import field_kinds
 from medextract.services import records as service
 
 ANYONE = "Anyone"
@@ -25,7 +26,9 @@ reviewer = reviewer_column.selectbox(
     "Reviewer", [ANYONE, *service.reviewers(ctx, user=me.username)], key="records_reviewer"
 )
 provenance = st.checkbox(
-    "Include provenance columns (engine value, corrected, confidence)", key="records_provenance"
+    "Include provenance columns (engine value, corrected, confidence; why a date or phone has no "
+    "normalised form)",
+    key="records_provenance",
 )
 
 date_from, date_to = ui_state.date_bounds(picked_dates)
@@ -41,7 +44,11 @@ records = service.verified_records(
 st.caption(f"{len(records)} verified record(s)")
 if records:
     st.dataframe(
-        export.records_frame(records, doc_type, provenance=provenance), hide_index=True, key="records_table"
+        export.records_frame(
+            records, doc_type, provenance=provenance, kinds=field_kinds(ctx.catalog, doc_type)
+        ),
+        hide_index=True,
+        key="records_table",
     )
 else:
     st.info("No verified records match these filters.")

@@ -8,8 +8,9 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, update
 
+from medextract.models import VerifiedValue
 from medextract.services import audit, records
 from medextract.services.context import Context
 from tests.api_support import Api, fake_extract, serve, verified
@@ -126,3 +127,52 @@ def test_a_records_call_costs_the_same_statements_for_one_record_or_many(api: Ap
     for doc_id in (first, *many):  # each document's history still names the export
         entries = audit.history(ctx, doc_id, user="sue")
         assert [e.action for e in entries].count("export") >= 1
+
+
+def verified_as(ctx: Context, doc_id: int, field: str, value: str) -> None:
+    """The verified value of ``field`` as a clerk typed it from the page (the fake catalog's own
+    validation only takes ISO dates, so a printed form is put in place directly)."""
+    with ctx.write.begin() as session:
+        session.execute(
+            update(VerifiedValue)
+            .where(VerifiedValue.document_id == doc_id, VerifiedValue.field == field)
+            .values(value=value)
+        )
+
+
+def test_records_have_normalised_dates_beside_the_verified_ones(
+    api: Api, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MEDEXTRACT_DATE_ORDER", raising=False)
+    printed, either_way = verified(ctx, "a.png", "b.png")
+    verified_as(ctx, printed, "prescription_date", "17/12/2020")
+    verified_as(ctx, either_way, "prescription_date", "5/11/2022")
+    params = {"type": "prescription", "provenance": "true"}
+
+    body = api.get("/v1/records", params=params, headers=api.as_("sue")).json()
+    at = body["columns"].index("prescription_date")
+    assert body["columns"][at : at + 3] == [
+        "prescription_date",
+        "prescription_date__normalised",
+        "prescription_date__normalised_note",
+    ]
+    first, second = body["records"]
+    assert (first["prescription_date"], first["prescription_date__normalised"]) == (
+        "17/12/2020",
+        "2020-12-17",
+    )
+    assert (second["prescription_date"], second["prescription_date__normalised"]) == ("5/11/2022", "")
+    assert "either way round" in second["prescription_date__normalised_note"]
+    assert "patient_name__normalised" not in body["columns"]  # only dates and phones
+
+    monkeypatch.setenv("MEDEXTRACT_DATE_ORDER", "DMY")  # the deployment's order decides
+    plain = api.get("/v1/records", params={"type": "prescription"}, headers=api.as_("sue")).json()
+    assert "prescription_date__normalised_note" not in plain["columns"]  # a provenance column
+    assert [r["prescription_date__normalised"] for r in plain["records"]] == ["2020-12-17", "2022-11-05"]
+    answer = api.get("/v1/records.csv", params={"type": "prescription"}, headers=api.as_("sue"))
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert [(r["prescription_date"], r["prescription_date__normalised"]) for r in rows] == [
+        ("17/12/2020", "2020-12-17"),
+        ("5/11/2022", "2022-11-05"),
+    ]
+    assert list(rows[0]) == plain["columns"]

@@ -7,6 +7,8 @@ account's role checked by the services at that moment.
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +67,14 @@ def test_the_export_is_served_only_with_a_supervisors_session_cookie(ctx: Contex
     assert answer.headers["cache-control"] == "no-store"
     assert answer.headers["content-disposition"].startswith('attachment; filename="medextract-prescription-')
     assert exports(ctx) == 1  # audited as sue's export; the refusals exported nothing
+
+
+def test_the_downloaded_csv_has_the_normalised_date_beside_the_printed_one(ctx: Context) -> None:
+    verified(ctx)
+    text = browser(ctx, "sue").get(EXPORT).content.decode("utf-8-sig")
+    [row] = csv.DictReader(io.StringIO(text))
+    # The engine's document type says the field is a date; 03/14 reads only month first.
+    assert (row["prescription_date"], row["prescription_date__normalised"]) == ("03/14/2026", "2026-03-14")
 
 
 def test_a_revoked_session_or_a_demotion_applies_at_once(ctx: Context) -> None:

@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from PIL import Image
 from sqlalchemy import select
 
-from medextract.catalog import KNOWN_FIELDS, StaticCatalog
+from medextract.catalog import KNOWN_FIELDS, KNOWN_KINDS, StaticCatalog
 from medextract.models import User
 from medextract.services.context import Context, System
 
@@ -57,6 +57,7 @@ CATALOG = StaticCatalog(
     labels={"patient_name": "Patient name", "prescriber": "Prescriber"},
     multiline_fields=frozenset({"medicines", "directions"}),
     validator=fake_validate,
+    kinds=KNOWN_KINDS,
 )
 
 GOOD_PRESCRIPTION = {

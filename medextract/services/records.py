@@ -12,6 +12,7 @@ from sqlalchemy import Row, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
+from medextract.catalog import field_kinds
 from medextract.models import Document, FieldExtraction, VerifiedValue
 from medextract.services.audit import insert_event
 from medextract.services.context import Actor, Context, authorize
@@ -142,7 +143,9 @@ def export_csv(
         date_to=date_to,
         reviewer=reviewer,
     )
-    return records_to_csv(records, doc_type, provenance=provenance, fields=ctx.catalog.field_names(doc_type))
+    fields = ctx.catalog.field_names(doc_type)
+    kinds = field_kinds(ctx.catalog, doc_type, fields)
+    return records_to_csv(records, doc_type, provenance=provenance, fields=fields, kinds=kinds)
 
 
 def export_records(

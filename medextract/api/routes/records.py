@@ -13,6 +13,7 @@ from medextract.api.auth import Ctx, User
 from medextract.api.errors import ApiError, Problem
 from medextract.api.params import document_type, moment
 from medextract.api.schemas import RecordList
+from medextract.catalog import field_kinds
 from medextract.export import records_table
 from medextract.services import records
 from medextract.services.context import Context
@@ -21,7 +22,10 @@ from medextract.views import VerifiedRecord
 router = APIRouter(prefix="/v1", tags=["records"])
 SINCE = "a date (from its start, UTC) or an ISO 8601 time"
 UNTIL = "a date (to its end, UTC) or an ISO 8601 time"
-PROVENANCE = "add each field's engine value, whether it was corrected, and its confidence"
+PROVENANCE = (
+    "add each field's engine value, whether it was corrected, and its confidence, and why a date "
+    "or phone has no normalised form"
+)
 PROBLEMS = {
     status: {"model": Problem, "content": {"application/problem+json": {}}} for status in (401, 403, 422)
 }
@@ -67,12 +71,20 @@ RecordFilters = Annotated[Filters, Depends(record_filters)]
     "/records",
     response_model=RecordList,
     summary="Verified records of one type, with the CSV export's columns",
+    description=(
+        "Values exactly as verified; each date and phone field also has `<field>__normalised` "
+        "(YYYY-MM-DD, E.164), empty when it has no sure reading: an either-way day and month "
+        "without MEDEXTRACT_DATE_ORDER, a two-digit year, a number without its area code."
+    ),
     responses=PROBLEMS,  # type: ignore[arg-type]
 )
 def list_records(user: User, filters: RecordFilters, ctx: Ctx) -> RecordList:
     found = _export(ctx, filters, user, "json")
     fields = ctx.catalog.field_names(filters.doc_type)
-    columns, rows = records_table(found, filters.doc_type, provenance=filters.provenance, fields=fields)
+    kinds = field_kinds(ctx.catalog, filters.doc_type, fields)
+    columns, rows = records_table(
+        found, filters.doc_type, provenance=filters.provenance, fields=fields, kinds=kinds
+    )
     return RecordList(doc_type=filters.doc_type, provenance=filters.provenance, columns=columns, records=rows)
 
 
