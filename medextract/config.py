@@ -122,6 +122,59 @@ def webhook_config() -> WebhookConfig | None:
     return WebhookConfig(url, secret)
 
 
+# ---- OIDC bearer tokens on the API ---------------------------------------------------------------
+
+OIDC_METADATA_ENV = "MEDEXTRACT_OIDC_METADATA_URL"
+OIDC_AUDIENCE_ENV = "MEDEXTRACT_OIDC_AUDIENCE"
+
+
+@dataclass(frozen=True)
+class OidcConfig:
+    """The provider whose JWTs the API accepts: its discovery document, and the audiences (``aud``)
+    a token must name (the app's client id, and any ``api_audience``)."""
+
+    metadata_url: str
+    audiences: tuple[str, ...]
+
+
+def oidc_config() -> OidcConfig | None:
+    """The single sign-on provider the app trusts, for the API's bearer JWTs; None without one.
+
+    The app's own ``[auth]`` section of ./.streamlit/secrets.toml (``server_metadata_url``,
+    ``client_id``: what st.login uses), else the environment's MEDEXTRACT_OIDC_METADATA_URL and
+    MEDEXTRACT_OIDC_AUDIENCE. ``api_audience`` in ``[medextract]`` (a string or a list) adds the
+    audience a provider puts in access tokens for this API. ConfigError for a discovery URL that is
+    not https (plain http only to this machine) or a provider without an audience.
+    """
+    secrets = _secrets()
+    section = secrets.get("auth")
+    section = section if isinstance(section, dict) else {}
+    url = str(section.get("server_metadata_url") or os.environ.get(OIDC_METADATA_ENV) or "").strip()
+    if not url:
+        return None
+    check_https(url, "The single sign-on discovery URL (server_metadata_url)")
+    audiences = [section.get("client_id") or os.environ.get(OIDC_AUDIENCE_ENV)]
+    extra = secrets.get("medextract")
+    extra = extra.get("api_audience") if isinstance(extra, dict) else None
+    audiences += extra if isinstance(extra, list) else [extra]
+    found = tuple(dict.fromkeys(str(a).strip() for a in audiences if isinstance(a, str) and a.strip()))
+    if not found:
+        raise ConfigError(
+            f"Single sign-on needs the app's client_id in [auth] (or {OIDC_AUDIENCE_ENV}): "
+            "a token's audience is checked against it."
+        )
+    return OidcConfig(url, found)
+
+
+def check_https(url: str, what: str) -> None:
+    """ConfigError unless ``url`` is https (or plain http to this machine)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError(f"{what} must be an https:// address, not {url!r}.")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+        raise ConfigError(f"{what} must use https:// (plain http only to this machine).")
+
+
 def _secrets() -> dict[str, object]:
     try:
         return tomllib.loads(SECRETS.read_text(encoding="utf-8"))

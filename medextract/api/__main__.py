@@ -21,6 +21,7 @@ from medextract.api.app import create_app
 from medextract.api.middleware import configure_logging
 from medextract.privacy import secure_process
 from medextract.services.context import Context
+from medextract.services.oidc_keys import OidcVerifier
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -36,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging()
     try:
         url = config.database_url(args.database_url)
+        oidc = config.oidc_config()  # checked before serving: a broken [auth] is named at once
     except config.ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -43,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     worker = not args.no_worker and os.environ.get("MEDEXTRACT_BACKGROUND_WORKER", "1") != "0"
     try:
         uvicorn.run(
-            create_app(ctx, background_worker=worker),
+            create_app(ctx, background_worker=worker, oidc=OidcVerifier(oidc) if oidc else None),
             host=args.host,
             port=args.port,
             log_config=None,  # keep configure_logging's format (with the request id)

@@ -14,7 +14,7 @@ import os
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -27,13 +27,16 @@ from medextract.intake import max_upload_bytes
 from medextract.sandbox import Budget, SandboxPool
 from medextract.services import preview
 from medextract.services.context import Context
+from medextract.services.oidc_keys import OidcVerifier
 
 MAX_REQUEST_MB_ENV = "MEDEXTRACT_API_MAX_REQUEST_MB"
 DESCRIPTION = """Documents in, verified records out, for the systems around the clerks.
 
 Every `/v1` call needs `Authorization: Bearer <token>`: an administrator makes tokens with
-`python -m medextract create-token --user NAME --expires-days N` or on the Users page. A token acts
-as its account, with that account's role at the time of the call. Errors are problem details
+`python -m medextract create-token --user NAME --expires-days N` or on the Users page. Where the
+app has single sign-on, a JWT from its provider (an ID or access token for the app's client id)
+also works, for an account bound to that identity by a sign-in to the app. A token acts as its
+account, with that account's role at the time of the call. Errors are problem details
 (RFC 9457) with a stable `code`; every response carries `X-Request-ID`.
 """
 
@@ -56,6 +59,7 @@ def create_app(
     engine_slots: int = 2,
     engine: str | None = None,
     budget: Budget | None = None,
+    oidc: OidcVerifier | Literal["config"] | None = "config",
 ) -> FastAPI:
     """The API on ``ctx``; ``background_worker`` runs the extraction worker in this process while
     it serves (as the review app does).
@@ -63,7 +67,13 @@ def create_app(
     ``/v1/extract`` reads in ``engine_slots`` sandboxes with ``budget`` (default the worker's, from
     the environment); ``engine`` (``module:function``) is what they run instead of the real engine,
     and ``extract_fn`` (tests' fakes) runs in this process instead of any sandbox.
+
+    ``oidc`` checks the single sign-on JWTs: by default the app's provider
+    (``config.oidc_config``), None to accept API tokens only.
     """
+    if oidc == "config":
+        found = config.oidc_config()
+        oidc = OidcVerifier(found) if found is not None else None
     sandboxes = None
     if extract_fn is None:
         sandboxes = SandboxPool(engine_slots, engine=engine, budget=budget)
@@ -90,6 +100,7 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.ctx = ctx
+    app.state.oidc = oidc
     app.state.sandboxes = sandboxes
     app.state.extract_fn = read_fn
     errors.install(app)

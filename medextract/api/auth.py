@@ -1,4 +1,5 @@
-"""Who calls: the bearer token of every /v1 request, checked by ``services.tokens`` (audited).
+"""Who calls: the bearer token of every /v1 request, checked by ``services.bearer`` (audited): an
+API token, or a JWT from the app's single sign-on provider (``app.state.oidc``, None without one).
 
 The token only says which account acts. What that account may do is decided by each service the
 route calls, which loads the account afresh: a route never checks a role itself.
@@ -11,13 +12,16 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from medextract.services import tokens
+from medextract.services import bearer as bearer_tokens
 from medextract.services.context import Context
 
 bearer = HTTPBearer(
     auto_error=False,
     scheme_name="API token",
-    description="A token an administrator made: `python -m medextract create-token --user NAME ...`.",
+    description=(
+        "A token an administrator made (`python -m medextract create-token --user NAME ...`), or a JWT "
+        "from the app's single sign-on provider for an account bound to it."
+    ),
 )
 
 
@@ -37,12 +41,13 @@ Ctx = Annotated[Context, Depends(context)]
 def current_user(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)], ctx: Ctx
 ) -> str:
-    """The username the request's token acts for; TokenRefused (a 401 problem) otherwise.
+    """The username the request's token acts for; TokenRefused (a 401 problem) otherwise, or
+    PermissionDenied (403) for a valid JWT of a deactivated account.
 
     A header with another scheme ("Basic ...") is checked as it is, and so refused as malformed.
     """
     token = credentials.credentials if credentials else request.headers.get("authorization")
-    username = tokens.authenticate(ctx, token)
+    username = bearer_tokens.authenticate(ctx, token, request.app.state.oidc)
     request.state.user = username  # for the access log line
     return username
 

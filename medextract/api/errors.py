@@ -30,6 +30,9 @@ TITLES = {
     "invalid_token": "The API token is not valid",
     "token_expired": "The API token has expired",
     "token_revoked": "The API token was revoked",
+    "oidc_not_configured": "Single sign-on tokens are not accepted here",
+    "unknown_identity": "The single sign-on identity has no account here",
+    "identity_provider_unavailable": "The single sign-on provider cannot be reached",
     "forbidden": "Not allowed for this account",
     "document_not_found": "No such document",
     "page_not_found": "No such page",
@@ -59,6 +62,9 @@ TOKEN_CODES = {
     "unknown": "invalid_token",
     "expired": "token_expired",
     "revoked": "token_revoked",
+    "oidc_disabled": "oidc_not_configured",
+    "unknown_subject": "unknown_identity",
+    "provider_unavailable": "identity_provider_unavailable",
 }
 # intake's and upload's refusal reasons: (HTTP status, code)
 REFUSALS = {
@@ -197,6 +203,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(TokenRefused)
     async def _token(request: Request, exc: TokenRefused) -> JSONResponse:
         code = TOKEN_CODES.get(exc.reason, "invalid_token")
+        if code == "identity_provider_unavailable":  # not the caller's fault: try again
+            return respond(request, problem(503, code, str(exc)), {"Retry-After": "30"})
         challenge = 'Bearer realm="medextract"' + (
             "" if exc.reason == "missing" else ', error="invalid_token"'
         )
