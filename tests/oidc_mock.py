@@ -37,6 +37,18 @@ def _uint(value: int) -> str:
     return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
 
 
+def _public_jwk(kid: str, key: rsa.RSAPrivateKey) -> dict[str, str]:
+    numbers = key.public_key().public_numbers()
+    return {
+        "kty": "RSA",
+        "kid": kid,
+        "use": "sig",
+        "alg": "RS256",
+        "n": _uint(numbers.n),
+        "e": _uint(numbers.e),
+    }
+
+
 @dataclass
 class Grant:
     """What /authorize remembered for a code, checked again at /token."""
@@ -56,6 +68,7 @@ class OidcMock:
     claims: dict[str, Any] = field(default_factory=dict)  # the next sign-in's user (sub, email, ...)
     base_url: str = ""
     key: rsa.RSAPrivateKey = field(default_factory=lambda: rsa.generate_private_key(65537, 2048))
+    more_keys: dict[str, rsa.RSAPrivateKey] = field(default_factory=dict)  # kid -> another key published
     grants: dict[str, Grant] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)  # request paths, in order
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -75,19 +88,9 @@ class OidcMock:
         }
 
     def jwks(self) -> dict[str, Any]:
-        numbers = self.key.public_key().public_numbers()
-        return {
-            "keys": [
-                {
-                    "kty": "RSA",
-                    "kid": KEY_ID,
-                    "use": "sig",
-                    "alg": "RS256",
-                    "n": _uint(numbers.n),
-                    "e": _uint(numbers.e),
-                }
-            ]
-        }
+        """The public half of the key, and of each key in ``more_keys`` (a rotation) by its kid."""
+        keys = {KEY_ID: self.key, **self.more_keys}
+        return {"keys": [_public_jwk(kid, key) for kid, key in keys.items()]}
 
     def id_token(self, grant: Grant) -> str:
         """header.payload.signature, RS256 over the first two parts."""
@@ -100,9 +103,24 @@ class OidcMock:
             **({"nonce": grant.nonce} if grant.nonce else {}),
             **grant.claims,
         }
-        header = {"alg": "RS256", "typ": "JWT", "kid": KEY_ID}
+        return self.sign(payload)
+
+    def sign(
+        self,
+        payload: dict[str, Any],
+        *,
+        key: rsa.RSAPrivateKey | None = None,
+        header: dict[str, Any] | None = None,
+    ) -> str:
+        """A compact JWS of ``payload``: RS256 with this provider's key (or ``key``) under its kid;
+        ``header`` replaces the header (its alg is then only what it claims: the signature stays
+        RS256, none for "none")."""
+        header = header or {"alg": "RS256", "typ": "JWT", "kid": KEY_ID}
         signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(payload).encode())}"
-        signature = self.key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
+        if header.get("alg") == "none":
+            return f"{signing_input}."
+        signer = key or self.key
+        signature = signer.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
         return f"{signing_input}.{b64url(signature)}"
 
     def authorize(self, query: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
