@@ -6,11 +6,12 @@ file failed, 2 for bad arguments.
 
 In bulk: a folder stands for every PDF, PNG, JPEG and TIFF under it, ``@LIST`` (or ``--list``) for
 the paths in a text file, one per line. ``--jobs N`` files are read at once, in N processes
-(default one per core). ``--output FILE`` writes the records to a file instead, as JSON Lines
-(the ``--json`` records) or CSV (``--format``, else the file's extension), each record as soon as
-its file is read; ``--resume`` skips the files already in that file, so an interrupted run goes
-on where it stopped. A progress bar with an estimate of the time left goes to stderr when it is
-a terminal (``--progress`` forces it, ``--no-progress`` hides it).
+(default one per core), each engine on its share of the cores. ``--output FILE`` writes the
+records to a file instead, as JSON Lines (the ``--json`` records) or CSV (``--format``, else the
+file's extension), each record as soon as its file is read; ``--resume`` skips the files already
+in that file, so an interrupted run goes on where it stopped. A progress bar with an estimate of
+the time left goes to stderr when it is a terminal (``--progress`` forces it, ``--no-progress``
+hides it).
 
 ``--templates DIR`` reads with the layouts learned in DIR (``python -m extraction learn``, see
 ``extraction.learn_cli``); each record then also has ``"layout": {"id", "match"}`` or null.
@@ -27,12 +28,14 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from extraction.doctypes import document_types
 from extraction.errors import ExtractionError
 from extraction.layouts import LayoutTemplate, TemplateError, TemplateStore
+from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.pipeline import extract
 from extraction.types import ExtractionResult
 
@@ -80,10 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_file(path: str, doc_type: str, layouts: Sequence[LayoutTemplate] | None = None) -> dict[str, Any]:
+def run_file(
+    path: str, doc_type: str, layouts: Sequence[LayoutTemplate] | None = None, options: Options | None = None
+) -> dict[str, Any]:
     """The CLI record for one file: the result's dict with its name, or the error message."""
     try:
-        result = extract(path, doc_type=doc_type, filename=path, layouts=layouts)
+        result = extract(path, doc_type=doc_type, filename=path, layouts=layouts, options=options)
     except ExtractionError as exc:
         return {"file": path, "error": str(exc)}
     except Exception as exc:  # one broken file must never stop the batch
@@ -214,7 +219,11 @@ class Sink:
 
 
 def read_all(
-    paths: Sequence[str], doc_type: str, jobs: int, layouts: Sequence[LayoutTemplate] | None = None
+    paths: Sequence[str],
+    doc_type: str,
+    jobs: int,
+    layouts: Sequence[LayoutTemplate] | None = None,
+    options: Options | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Each file's record, in input order, reading ``jobs`` files at once in worker processes.
 
@@ -224,13 +233,17 @@ def read_all(
     """
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
-            yield run_file(path, doc_type, layouts)
+            yield run_file(path, doc_type, layouts, options)
         return
-    yield from _read_in_pool(paths, doc_type, jobs, layouts)
+    yield from _read_in_pool(paths, doc_type, jobs, layouts, options)
 
 
 def _read_in_pool(
-    paths: Sequence[str], doc_type: str, jobs: int, layouts: Sequence[LayoutTemplate] | None
+    paths: Sequence[str],
+    doc_type: str,
+    jobs: int,
+    layouts: Sequence[LayoutTemplate] | None,
+    options: Options | None,
 ) -> Iterator[dict[str, Any]]:
     results: dict[int, dict[str, Any]] = {}
     suspects: set[int] = set()
@@ -239,7 +252,7 @@ def _read_in_pool(
         running: dict[Future[dict[str, Any]], int] = {}
         while submitted < len(paths) or running:
             while submitted < len(paths) and len(running) < jobs * 2:  # in input order
-                running[pool.submit(run_file, paths[submitted], doc_type, layouts)] = submitted
+                running[pool.submit(run_file, paths[submitted], doc_type, layouts, options)] = submitted
                 submitted += 1
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -261,9 +274,9 @@ def _read_in_pool(
         elif len(paths) == 1:
             yield {"file": paths[0], "error": "Unexpected error: the process reading this file died"}
         else:
-            yield from _read_in_pool([paths[index]], doc_type, 1, layouts)
+            yield from _read_in_pool([paths[index]], doc_type, 1, layouts, options)
     if submitted < len(paths):
-        yield from _read_in_pool(paths[submitted:], doc_type, jobs, layouts)
+        yield from _read_in_pool(paths[submitted:], doc_type, jobs, layouts, options)
 
 
 def progress_bar(total: int, show: bool | None) -> Callable[[dict[str, Any]], None]:
@@ -288,6 +301,13 @@ def progress_bar(total: int, show: bool | None) -> Callable[[dict[str, Any]], No
             bar.close()
 
     return advance
+
+
+def engine_threads(jobs: int) -> Options:
+    """The engine's options for ``jobs`` files read at once: each process its share of the cores,
+    since a second thread in a process whose siblings keep every core busy only contends."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return replace(DEFAULT_OPTIONS, page_workers=max(1, cores // max(1, jobs)))
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
@@ -323,7 +343,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     advance = progress_bar(len(paths), args.progress)
     failed = False
     try:
-        for record in read_all(paths, args.type, jobs, layouts):
+        for record in read_all(paths, args.type, jobs, layouts, engine_threads(min(jobs, len(paths)))):
             failed = failed or "error" in record
             sink.write(record)
             advance(record)

@@ -150,7 +150,10 @@ def test_exit_code_is_one_when_the_only_file_fails(monkeypatch: pytest.MonkeyPat
 
 def test_type_defaults_to_auto_and_path_is_passed_as_filename(monkeypatch: pytest.MonkeyPatch) -> None:
     _, _, fake = run_cli(monkeypatch, ["--json", "a.pdf"])
-    assert fake.calls == [("a.pdf", {"doc_type": "auto", "filename": "a.pdf", "layouts": None})]
+    options = cli.engine_threads(1)  # one file: every core
+    assert fake.calls == [
+        ("a.pdf", {"doc_type": "auto", "filename": "a.pdf", "layouts": None, "options": options})
+    ]
 
 
 @pytest.mark.parametrize("doc_type", sorted(document_types()))

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +151,21 @@ def test_real_cli_over_a_folder_writes_csv(tmp_path: Path) -> None:
     rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
     assert [Path(r["file"]).name for r in rows] == [f"broken_{n}.png" for n in range(3)]
     assert all(r["error"] for r in rows)
+
+
+class ThreadsExtract(FakeExtract):
+    """Reads as many pages as the engine threads it was given."""
+
+    def __call__(self, source: str, **kwargs: Any) -> Any:
+        return replace(super().__call__(source, **kwargs), pages=kwargs["options"].page_workers)
+
+
+@pytest.mark.parametrize(
+    ("jobs", "files", "threads"), [(1, 3, 4), (2, 3, 2), (3, 3, 1), (8, 3, 1), (8, 1, 4)]
+)
+def test_each_job_reads_with_its_share_of_the_cores(
+    monkeypatch: pytest.MonkeyPatch, jobs: int, files: int, threads: int
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
+    code, lines = run(monkeypatch, ["--json", "--jobs", str(jobs), *names(files)], ThreadsExtract())
+    assert code == 0 and [json.loads(line)["pages"] for line in lines] == [threads] * files
