@@ -12,7 +12,7 @@ import streamlit as st
 from app import review_actions as actions
 from app import ui_state
 from medextract import lifecycle
-from medextract.services import audit
+from medextract.services import audit, normalised
 from medextract.services.claims import claim_notice
 
 
@@ -126,7 +126,11 @@ def field_row(doc: Any, f: Any, state: str, error: str | None, can_edit: bool) -
         st.text_area(ui_state.field_label(f), key=key, disabled=not can_edit, height=height)
     else:
         st.text_input(ui_state.field_label(f), key=key, disabled=not can_edit)
-    st.caption(ui_state.state_caption(f, state))
+    # A date or phone also says how the export will read it (one caption: the layout stays put).
+    typed = str(st.session_state.get(key, f.value) or "")
+    hint = normalised.export_hint(actions.ctx(), doc.doc_type, f.name, typed)
+    caption = ui_state.state_caption(f, state)
+    st.caption(f"{caption} · {ui_state.escape_markdown(hint)}" if hint else caption)
     if can_edit and f.needs_review and state != ui_state.EDITED:
         resend(ui_state.confirm_key(doc.id, f.name))
         st.checkbox("Checked: the value is right", key=ui_state.confirm_key(doc.id, f.name))

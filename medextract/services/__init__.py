@@ -8,6 +8,7 @@ person (``user=`` / ``by=`` / ``uploader=``) by name:
 - ``documents``: get, page_image
 - ``review``: start_review, take_over, save_draft, verify, reject, reopen, reextract
 - ``records``: verified_records, reviewers, export_csv, log_export, dashboard
+- ``normalised``: export_hint (how a date or phone will read in the export's normalised column)
 - ``audit``: record, audit_log, history
 - ``accounts``: get_account, list_accounts, active_admins, create_account, set_role, set_active,
   deactivate, set_password, verify_password, is_locked, authenticate
