@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, case, func, select
+from sqlalchemy import Row, Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
@@ -49,43 +50,81 @@ def _read_records(
     date_from: date | None,
     date_to: date | None,
     reviewer: str | None,
+    *,
+    engine: bool = True,
 ) -> list[VerifiedRecord]:
-    """Two queries whatever the number of records: the documents, then every verified value with
-    the engine's value beside it. A claims system polls this, so it builds plain rows, never ORM
-    objects, and each record's dicts in one pass over its values."""
-    doc, val, ext = _DOCUMENTS.c, _VERIFIED.c, _EXTRACTED.c
-    chosen = doc.status == lifecycle.VERIFIED, doc.doc_type == doc_type
+    """Two queries whatever the number of records: the documents, then every verified value (with
+    the engine's value and confidence beside it when ``engine``; without, a record's
+    ``engine_values`` and ``confidences`` are empty). A claims system polls this, so it runs
+    statements built once per kind of filter, builds plain rows, never ORM objects, and each
+    record's dicts in one pass over its values."""
+    params: dict[str, Any] = {"doc_type": doc_type}
     if date_from is not None:
-        chosen += (doc.verified_at >= _bound(date_from),)
+        params["date_from"] = _bound(date_from)
     if isinstance(date_to, datetime):
-        chosen += (doc.verified_at <= date_to,)
+        params["date_to"] = date_to
     elif date_to is not None:
-        chosen += (doc.verified_at < _bound(date_to) + timedelta(days=1),)
+        params["date_to"] = _bound(date_to) + timedelta(days=1)
     if reviewer is not None:
-        chosen += (doc.verified_by == reviewer,)
-    docs = session.execute(
+        params["reviewer"] = reviewer
+    docs_query, values_query = _statements(
+        date_from is not None,
+        date_to is not None,
+        isinstance(date_to, datetime),
+        reviewer is not None,
+        engine,
+    )
+    docs = session.execute(docs_query, params).all()
+    if not docs:
+        return []
+    values = session.execute(values_query, params).all()
+    order = ctx.catalog.field_names(doc_type)
+    fields: dict[int, _Fields] = {}
+    if engine:
+        for doc_id, field, value, engine_value, confidence in values:
+            found = fields.get(doc_id) or fields.setdefault(doc_id, _Fields(order, engine=True))
+            found.values[field] = value
+            found.engine[field] = engine_value or ""
+            found.confidences[field] = confidence or 0.0
+    else:
+        for doc_id, field, value in values:
+            found = fields.get(doc_id) or fields.setdefault(doc_id, _Fields(order, engine=False))
+            found.values[field] = value
+    return [(fields.get(row[0]) or _Fields(order, engine=engine)).record(row, doc_type) for row in docs]
+
+
+@functools.cache
+def _statements(
+    since: bool, until: bool, until_exact: bool, reviewer: bool, engine: bool
+) -> tuple[Select[Any], Select[Any]]:
+    """The documents' and the values' statements for one kind of filter, built once (a poll's
+    statements are then only executed: building a select costs more than SQLite's reading of it).
+    Parameters: doc_type, and date_from, date_to, reviewer when filtered."""
+    doc, val, ext = _DOCUMENTS.c, _VERIFIED.c, _EXTRACTED.c
+    chosen = [doc.status == lifecycle.VERIFIED, doc.doc_type == bindparam("doc_type")]
+    if since:
+        chosen.append(doc.verified_at >= bindparam("date_from"))
+    if until:  # an exact time is inclusive; a day's end is the next day's start, exclusive
+        chosen.append(
+            doc.verified_at <= bindparam("date_to") if until_exact else doc.verified_at < bindparam("date_to")
+        )
+    if reviewer:
+        chosen.append(doc.verified_by == bindparam("reviewer"))
+    docs = (
         select(doc.id, doc.filename, doc.verified_by, func.coalesce(doc.verified_at, doc.uploaded_at))
         .where(*chosen)
         .order_by(doc.verified_at, doc.id)
-    ).all()
-    if not docs:
-        return []
+    )
     # The same filter as a join (not an IN list of ids): one statement for any number of records.
-    values = session.execute(
-        select(val.document_id, val.field, val.value, ext.value, ext.confidence)
-        .join(_DOCUMENTS, doc.id == val.document_id)
-        .outerjoin(_EXTRACTED, and_(ext.document_id == val.document_id, ext.field == val.field))
-        .where(*chosen)
-        .order_by(val.document_id, val.id)
-    ).all()
-    order = ctx.catalog.field_names(doc_type)
-    fields: dict[int, _Fields] = {}
-    for doc_id, field, value, engine_value, confidence in values:
-        found = fields.get(doc_id) or fields.setdefault(doc_id, _Fields(order))
-        found.values[field] = value
-        found.engine[field] = engine_value or ""
-        found.confidences[field] = confidence or 0.0
-    return [(fields.get(row[0]) or _Fields(order)).record(row, doc_type) for row in docs]
+    values = select(val.document_id, val.field, val.value).join(_DOCUMENTS, doc.id == val.document_id)
+    if engine:
+        values = values.add_columns(ext.value, ext.confidence).outerjoin(
+            _EXTRACTED, and_(ext.document_id == val.document_id, ext.field == val.field)
+        )
+    return docs, values.where(*chosen).order_by(val.document_id, val.id)
+
+
+_NO_ENGINE: dict[str, Any] = {}  # shared by the records read without the engine's values: never written
 
 
 class _Fields:
@@ -94,10 +133,10 @@ class _Fields:
 
     __slots__ = ("confidences", "engine", "values")
 
-    def __init__(self, order: list[str]) -> None:
+    def __init__(self, order: list[str], *, engine: bool) -> None:
         self.values = dict.fromkeys(order, "")
-        self.engine = dict.fromkeys(order, "")
-        self.confidences = dict.fromkeys(order, 0.0)
+        self.engine: dict[str, Any] = dict.fromkeys(order, "") if engine else _NO_ENGINE
+        self.confidences: dict[str, Any] = dict.fromkeys(order, 0.0) if engine else _NO_ENGINE
 
     def record(self, doc: Row[Any], doc_type: str) -> VerifiedRecord:
         doc_id, filename, verified_by, verified_at = doc  # verified_at, else (older rows) uploaded_at
@@ -160,13 +199,15 @@ def export_records(
     channel: str = "csv",
 ) -> list[VerifiedRecord]:
     """:func:`verified_records` as they leave the system (a CSV, the API's JSON): audited "export".
+    Without ``provenance`` (which alone shows them) the engine's values are not read: the records'
+    ``engine_values`` and ``confidences`` are then empty.
 
     The account is checked once, in the read; the audit event is then one short write of its own
     (a read inside SQLite's write lock would hold every other writer back).
     """
     with ctx.read() as session:
         name = authorize(session, user, lifecycle.RECORDS)
-        records = _read_records(ctx, session, doc_type, date_from, date_to, reviewer)
+        records = _read_records(ctx, session, doc_type, date_from, date_to, reviewer, engine=provenance)
     filters = {"date_from": str(date_from or ""), "date_to": str(date_to or ""), "reviewer": reviewer or ""}
     if channel != "csv":
         filters["format"] = channel
