@@ -15,6 +15,7 @@ it is left empty with a note.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,9 @@ from medextract.config import DATE_ORDER_ENV, DATE_ORDERS, DEFAULT_PHONE_REGION,
 
 NORMALISED_KINDS = frozenset({"date", "phone"})
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100  # as the engine's date check (extraction.validate)
+# Readings kept per (value, setting): pure functions of them, and a claims system polling the
+# records asks for the same values on every call
+CACHED = 4096
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ NOT_A_DATE = "not a date that can be read"
 TWO_DIGIT_YEAR = "two-digit year: the century is not printed"
 
 
+@functools.lru_cache(maxsize=CACHED)
 def normalise_date(value: str, order: str | None) -> Normalised:
     """``value`` as YYYY-MM-DD, or "" with a note (module docstring: the rules)."""
     text = " ".join(value.split()).strip(" ,;:.").lower()
@@ -153,6 +158,7 @@ def _spoken(day: date) -> str:
 # ---- phones -------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=CACHED)
 def normalise_phone(value: str, region: str) -> Normalised:
     """``value`` as E.164 (+17379880851), an extension after ";ext=" (as in a tel: URI), or ""
     with a note. A number without + is read as one of ``region``."""
