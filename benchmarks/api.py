@@ -7,6 +7,9 @@
    API adds: target < 50 ms) and against ``python -m extraction --json`` on the same files (the
    CLI's wall time includes starting Python and importing the engine, paid once per run).
 
+Each load run also prints the server process's own CPU time per request (from /proc): steadier
+than the rates when other work shares the machine.
+
 Usage, from the repository's root: ``python -m benchmarks.api [--seconds S] [--requests N] [--repeat R]``.
 Every load loop stops at N requests or S seconds, whichever comes first; traffic goes to 127.0.0.1.
 """
@@ -103,9 +106,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far (user + system, /proc; 0 where there is no /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def api_server(url: str, log: Path) -> Iterator[str]:
-    """``python -m medextract.api`` on a free port (no worker); its base URL once it answers."""
+def api_server(url: str, log: Path) -> Iterator[tuple[str, int]]:
+    """``python -m medextract.api`` on a free port (no worker); its base URL and pid once it answers."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     with log.open("wb") as out:
@@ -135,7 +147,7 @@ def api_server(url: str, log: Path) -> Iterator[str]:
                         break
                 except httpx.TransportError:
                     time.sleep(0.2)
-            yield base
+            yield base, process.pid
         finally:
             process.send_signal(signal.SIGTERM)
             try:
@@ -243,7 +255,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         doc_id, token, since = seed(url, args.documents, verified=50)
-        with api_server(url, Path(folder) / "api.log") as base:
+        with api_server(url, Path(folder) / "api.log") as (base, pid):
             print(
                 f"{CLIENTS} clients, uvicorn on 127.0.0.1, SQLite, {args.documents} documents (50 verified)"
             )
@@ -257,11 +269,15 @@ def main() -> None:
                 ),
             ]:
                 asyncio.run(load(base, path, params, token, 50, 5.0))  # warm-up: connections, caches
+                cpu_before = cpu_seconds(pid)
                 result = asyncio.run(load(base, path, params, token, args.requests, args.seconds))
+                served = result["requests"] + result["errors"]
+                cpu_ms = 1000 * (cpu_seconds(pid) - cpu_before) / served if served else 0.0
                 good = result["rps"] >= RPS_TARGET and result["p95_ms"] < P95_TARGET_MS
                 print(
                     f"{label}: {result['rps']:.0f} requests/s, p50 {result['p50_ms']:.1f} ms, "
-                    f"p95 {result['p95_ms']:.1f} ms over {result['requests']:.0f} requests "
+                    f"p95 {result['p95_ms']:.1f} ms, server CPU {cpu_ms:.2f} ms a request, "
+                    f"over {result['requests']:.0f} requests "
                     f"({result['errors']:.0f} errors; target >= {RPS_TARGET:.0f}/s, "
                     f"p95 < {P95_TARGET_MS:.0f} ms: {verdict(good)})"
                 )
