@@ -102,10 +102,6 @@ class OidcVerifier:
         self._provider: _Provider | None = None
         self._refetched = -REFETCH_SECONDS
 
-    @property
-    def issuer(self) -> str:
-        return self._current().issuer
-
     def verify(self, token: str, now: datetime) -> dict[str, Any]:
         """The claims of ``token`` once every check passed; InvalidJwt or ProviderUnavailable."""
         header = _header(token)
