@@ -328,6 +328,7 @@ def _below(
             and key is not None
             and not key.colon
             and (after_colon or best_phrase(key.text, spec.labels)[1] >= LABEL_MIN_SCORE)
+            and not _line_beside(key, view)  # a label with its own value beside it
         )
         if line.box[1] - bottom > allowed * height or (key and not is_value) or _beside_a_key(line, view):
             break

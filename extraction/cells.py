@@ -20,6 +20,30 @@ MAX_LABEL_LINES = 3
 # Its lines start this many line heights apart at most, and follow each other this closely.
 ALIGN_HEIGHTS = 0.6
 MAX_LINE_GAP_HEIGHTS = 0.8
+# Words a label never ends in: a line ending in one is the first part of a wrapped label, its
+# lines set this many line heights apart at most.
+CONNECTIVES = frozenset(
+    (
+        "of",
+        "for",
+        "to",
+        "the",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "a",
+        "an",
+        "your",
+        "if",
+        "&",
+    )
+)
+MAX_CUT_LINE_GAP_HEIGHTS = 1.6
 # A grid column's header (Yes | No) stands at most this many line heights above its cells.
 HEADER_REACH_HEIGHTS = 6.0
 
@@ -54,18 +78,29 @@ def _wrapped_label(lines: list[Line], vocabulary: tuple[str, ...], height: float
     if any(line.box[0] - left > ALIGN_HEIGHTS * height for line in ordered):
         return False
     for upper, lower in itertools.pairwise(ordered):
-        if lower.box[1] - upper.box[3] > MAX_LINE_GAP_HEIGHTS * height:
+        # A line ending in a word no label ends in ("Name of") goes on in the next, however
+        # widely the cell spaces its lines.
+        gap = MAX_CUT_LINE_GAP_HEIGHTS if _cut_short(upper.text) else MAX_LINE_GAP_HEIGHTS
+        if lower.box[1] - upper.box[3] > gap * height:
             return False
     # A label's colon comes at its end only.
     if any(line.text.rstrip().endswith((":", "?")) for line in ordered[:-1]):
         return False
     if text.rstrip().endswith((":", "?")):
         return True
+    if any(_cut_short(line.text) for line in ordered[:-1]):
+        return True
     # With no colon, the lines together must read as a label, and no earlier line alone does:
     # "PATIENT NAME" over its value in a corner cell is a label and a value.
     return whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE and all(
         whole_phrase_score(line.text, vocabulary) < KEY_MIN_SCORE for line in ordered[:-1]
     )
+
+
+def _cut_short(text: str) -> bool:
+    """True for a line whose last word is one a phrase never ends in ("In case of")."""
+    words = text.split()
+    return bool(words) and words[-1].lower().strip(".,") in CONNECTIVES
 
 
 def header_above(box: Box, lines: Sequence[Line], height: float) -> Line | None:

@@ -18,7 +18,14 @@ from extraction.candidates import Candidate, PageView, gap_above, gap_below
 from extraction.cells import answer_grid_headers, join_wrapped_labels
 from extraction.columns import column_keys, find_label_columns, split_at_value_edges
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import Key, best_phrase, find_keys, split_at_inline_keys, typical_height
+from extraction.keys import (
+    Key,
+    best_phrase,
+    find_keys,
+    split_at_inline_keys,
+    typical_height,
+    whole_phrase_score,
+)
 from extraction.lexicon import is_known
 from extraction.normalize import normalize
 from extraction.reread import reread_blank, reread_invalid, reread_region
@@ -58,7 +65,7 @@ def extract_fields(
         page_view(doc_type, page, (structures or [None] * len(pages))[i]) for i, page in enumerate(pages)
     ]
     # A form prints its labels one way on every page: the pages vote together.
-    votes = [_votes_for_labels_under(view) for view in views]
+    votes = [_votes_for_labels_under(view, doc_type) for view in views]
     for view in views:
         view.labels_under_values = _under(sum(v[0] for v in votes), sum(v[1] for v in votes))
     assigned = assign_fields(doc_type, views)
@@ -106,11 +113,18 @@ def _under(above: int, below: int) -> bool:
     return above >= 2 and above > 2 * below
 
 
-def _votes_for_labels_under(view: PageView) -> tuple[int, int]:
+def _votes_for_labels_under(view: PageView, doc_type: DocumentType) -> tuple[int, int]:
     """How many labels alone on their line sit nearer the line above them than the one below
-    (a caption under the line filled in), and how many the other way."""
+    (a caption under the line filled in), and how many the other way. A label set in capitals
+    like a heading ("STREET ADDRESS") votes when it reads as a field's label."""
+    labels = tuple(label for spec in doc_type.fields for label in spec.labels)
     above = below = 0
-    for key in (k for k in view.keys if k.whole_line and k not in view.headings):
+    voters = [
+        k
+        for k in view.keys
+        if k.whole_line and (k not in view.headings or whole_phrase_score(k.text, labels) >= LABEL_SURE_SCORE)
+    ]
+    for key in voters:
         up, down = gap_above(key, view), gap_below(key, view)
         if up is not None and (down is None or up < 0.8 * down):
             above += 1

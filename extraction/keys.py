@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
@@ -234,14 +234,23 @@ def _abbreviation_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) ->
     first three words, with words after it."""
     for index, word in enumerate(words[: min(3, len(words) - 1)]):
         if word.text.endswith(".") and not word.text.endswith(".."):
-            head = _text(words[: index + 1]).rstrip(".")
-            letters = sum(ch.isalpha() for ch in head)
-            score = whole_phrase_score(head, vocabulary)
-            # Two letters ("Pt.") only when the form's vocabulary has the abbreviation itself.
-            if (letters >= 3 and score >= 0.95) or (letters == 2 and score == 1.0):
-                return index
-            return None
+            if not _abbreviated_label(words[: index + 1], vocabulary):
+                return None
+            # "Tel. no. (520) 210-0039": the label goes on while it still reads as one ("Tel No").
+            end = index
+            while end + 1 < len(words) and _abbreviated_label(words[: end + 2], vocabulary):
+                end += 1
+            return end if end + 1 < len(words) else None
     return None
+
+
+def _abbreviated_label(words: Sequence[Word], vocabulary: tuple[str, ...]) -> bool:
+    """True when ``words`` read as a known label (of three letters or more, or a two-letter
+    abbreviation the vocabulary has as such: "Pt.")."""
+    head = _text(words).rstrip(".")
+    letters = sum(ch.isalpha() for ch in head)
+    score = whole_phrase_score(head, vocabulary)
+    return (letters >= 3 and score >= 0.95) or (letters == 2 and score == 1.0)
 
 
 def _wide_gap_index(words: tuple[Word, ...]) -> int | None:

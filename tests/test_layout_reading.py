@@ -302,3 +302,52 @@ def test_punctuation_glued_between_a_word_and_a_number_in_directions_is_doubted(
     field = extract_fields(PRESCRIPTION, page, 0.8)["directions"]
     assert field.value == "take 1 capsule everyday for.7 days"
     assert field.needs_review and "for.7" in (field.reason or "")
+
+
+def test_captions_in_capitals_under_their_values_are_read_upwards() -> None:
+    # Captions set in capitals like headings still tell which way the form reads: each value is
+    # the line over its caption, never the next caption's value under it.
+    page = parse_layout(
+        """
+        240 400 PATIENT INFORMATION
+        240 500 Alexander Meyer
+        226 545 NAME
+        240 620 (951) 336-4747
+        226 665 CELL PHONE
+        240 740 82 Main Way
+        240 800 Boston, MA 02198
+        226 845 STREET ADDRESS
+        240 920 Female
+        226 965 Sex
+        240 1040 Pollen
+        226 1085 LIST ANY ALLERGIES
+        240 1160 Ventolin inhaler
+        226 1205 CURRENT MEDS
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["address"].value == "82 Main Way\nBoston, MA 02198"
+    assert fields["allergies"].value == "Pollen"
+    assert fields["phone_number"].value == "(951) 336-4747"
+
+
+def test_a_label_with_its_own_value_beside_it_is_not_the_value_of_the_heading_above() -> None:
+    page = parse_layout(
+        """
+        200 300 In Case of Emergency
+        220 400 In case of emergency notify
+        1100 400 Sara Walker
+        1600 400 Emergency tel
+        2000 400 (356) 689-3811
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["emergency_contact_name"].value == "Sara Walker"
+
+
+def test_an_abbreviated_label_goes_on_over_the_words_that_still_read_as_a_label() -> None:
+    keys = find_keys(parse_layout("200 200 Tel. no. (520) 210-0039")[0], ("Tel", "Tel No"))
+    assert [k.text for k in keys] == ["Tel. no"]
+    # A label closed by its full stop still opens its value: "Sig. Take 2 pill".
+    keys = find_keys(parse_layout("200 200 Sig. Take 2 pill")[0], ("Sig", "Directions"))
+    assert [k.text for k in keys] == ["Sig"]

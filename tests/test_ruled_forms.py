@@ -162,9 +162,30 @@ def test_a_corner_label_over_its_value_is_not_joined_to_it() -> None:
     assert [line.text for line in text.lines] == ["Patient name", "Megan Gray"]
 
 
+def test_a_label_cut_short_after_a_connective_goes_on_in_its_cell_however_spaced() -> None:
+    page = DrawnPage()
+    page.table(100, 100, [240, 600], [130], width=2)
+    words = page.text(108, 108, "Name of")
+    words += page.text(108, 160, "insurer")
+    words += page.text(348, 108, "Atlas Health Inc")
+    structure = find_structure(page.array(), words)
+    text = join_wrapped_labels(_page_text(words), structure, ("Name of insurer",), 25.0)
+    assert "Name of insurer" in [line.text for line in text.lines]
+    # The same spacing with a first line that is a whole phrase is two lines.
+    page = DrawnPage()
+    page.table(100, 100, [240, 600], [130], width=2)
+    words = page.text(108, 108, "Insurer")
+    words += page.text(108, 160, "name")
+    structure = find_structure(page.array(), words)
+    text = join_wrapped_labels(_page_text(words), structure, ("Insurer name",), 25.0)
+    assert [line.text for line in text.lines] == ["Insurer", "name"]
+
+
 def test_labels_are_known_with_their_words_synonyms() -> None:
     labels = with_synonyms(("Emergency phone", "Policy number"), {"phone": ("Tel",), "number": ("No",)})
     assert labels == ("Emergency phone", "Policy number", "Emergency Tel", "Policy No")
+    # Every word may be swapped at once: "Phone number" is also printed "Tel No".
+    assert "Tel No" in with_synonyms(("Phone number",), {"phone": ("Tel",), "number": ("No",)})
     assert "Emergency Tel" in PATIENT.field("emergency_contact_phone").labels
     assert "Ht (cm)" in PATIENT.field("height").labels
 

@@ -15,6 +15,7 @@ All fields of a page are assigned together; no field is found by walking from an
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -162,16 +163,17 @@ def _load(path: Path) -> DocumentType:
 
 
 def with_synonyms(labels: tuple[str, ...], synonyms: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """``labels`` and, after them, each label with one of its words swapped for a synonym
-    ("Emergency phone" -> "Emergency tel"), without repeats."""
+    """``labels`` and, after them, each label with any of its words swapped for a synonym
+    ("Emergency phone" -> "Emergency tel", "Phone number" -> "Tel No"), without repeats."""
     found = list(labels)
+    seen = {label.lower() for label in labels}
     for label in labels:
-        words = label.split()
-        for index, word in enumerate(words):
-            for alternative in synonyms.get(word.lower(), ()):
-                variant = " ".join([*words[:index], alternative, *words[index + 1 :]])
-                if variant.lower() not in {f.lower() for f in found}:
-                    found.append(variant)
+        choices = [(word, *synonyms.get(word.lower(), ())) for word in label.split()]
+        for words in itertools.product(*choices):
+            variant = " ".join(words)
+            if variant.lower() not in seen:
+                seen.add(variant.lower())
+                found.append(variant)
     return tuple(found)
 
 
