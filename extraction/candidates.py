@@ -47,6 +47,7 @@ NOISE_HEIGHT_SHARE = 0.6
 # A line this much taller than the page's text and at most 2 characters long is a glyph (the Rx
 # mark, a logo), never a value.
 GLYPH_HEIGHT_RATIO = 1.6
+HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
 # List numbering and bullets are layout, not part of a medicine or a direction.
 LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])\s+")
 
@@ -169,7 +170,12 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
         below = []  # the lines under the key go on the value beside it: no second reading
     if below or not found:
         how = "section" if "section" in hows else "below"
-        found.append(Candidate(spec.name, key.page, tuple(ln.words for ln in below), how, score, (key,)))
+        # Under a heading that reads as the field's label ("MEDICAL HISTORY"), the first lines
+        # may be the section's own print (a grid's header row) rather than the value.
+        note = HEADING_VALUE_NOTE if how == "below" and below and key in view.headings else None
+        found.append(
+            Candidate(spec.name, key.page, tuple(ln.words for ln in below), how, score, (key,), note=note)
+        )
     return found
 
 

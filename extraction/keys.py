@@ -105,12 +105,17 @@ def _phrase_score(whole: str, tokens: tuple[str, ...], phrase: str) -> float:
 
 
 def _readings(whole: str, tokens: tuple[str, ...]) -> list[tuple[str, float]]:
-    """The key's text as a whole, then each run of its first words, with the factor that run's
-    score is weighed by: extra words after the phrase cost a little."""
+    """The key's text as a whole, then each run of its first words, then each run of its last,
+    with the factor that run's score is weighed by: extra words after the phrase cost a little;
+    words before it ("Chronic conditions", "Current meds") cost more, since a word in front may
+    make it another field's label ("Emergency phone"), so such a reading is never sure."""
     readings = [(whole, 1.0)]
     for end in range(1, len(tokens)):
         head = "".join(tokens[:end])
         readings.append((head, 0.85 + 0.15 * len(head) / len(whole)))
+    for start in range(1, len(tokens)):
+        tail = "".join(tokens[start:])
+        readings.append((tail, 0.8 + 0.05 * len(tail) / len(whole)))
     return readings
 
 

@@ -351,3 +351,28 @@ def test_an_abbreviated_label_goes_on_over_the_words_that_still_read_as_a_label(
     # A label closed by its full stop still opens its value: "Sig. Take 2 pill".
     keys = find_keys(parse_layout("200 200 Sig. Take 2 pill")[0], ("Sig", "Directions"))
     assert [k.text for k in keys] == ["Sig"]
+
+
+def test_a_label_with_a_word_in_front_of_a_known_wording_is_read_and_flagged() -> None:
+    page = parse_layout(
+        """
+        200 300 Chronic conditions:
+        200 360 Insomnia
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["medical_problems"].value == "Insomnia"
+    assert fields["medical_problems"].needs_review
+
+
+def test_a_value_read_under_a_heading_that_names_the_field_is_flagged() -> None:
+    # "MEDICAL HISTORY" heads a grid; its header row is the section's print, not the answer.
+    page = parse_layout(
+        """
+        200 300 MEDICAL HISTORY
+        200 360 Question
+        1200 360 Immune
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["medical_problems"].needs_review

@@ -215,3 +215,22 @@ def test_a_border_read_as_the_first_glyph_of_a_value_is_trimmed_and_the_value_do
     # A letter's stroke read as a short rule, not running past the word, trims nothing.
     stroke = PageStructure(rules=(Rule((580, 636, 584, 680), "vertical"),))
     assert trim_borders([Word("13", 0.95, (580, 640, 614, 670))], stroke)[0].text == "13"
+
+
+def test_captions_under_the_lines_their_values_stand_on_are_read_upwards() -> None:
+    # Rows set so tight that the caption is as near the next value as its own: only the line
+    # each value stands on tells which value a caption belongs to.
+    page = DrawnPage(1400, 700)
+    rows = [("Ada Baker", "PATIENT NAME"), ("42 kg", "BODY WEIGHT"), ("Peanuts", "DRUG ALLERGIES")]
+    rows += [("Levothyroxine", "CURRENT MEDICATIONS")]
+    words: list[Word] = []
+    for index, (value, caption) in enumerate(rows):
+        top = 100 + index * 80
+        words += page.text(110, top, value)
+        page.line(100, top + 34, 900, top + 34)
+        words += page.text(100, top + 40, caption)
+    structure = find_structure(page.array(), words)
+    fields = extract_fields(PATIENT, [_page_text(words, (1400, 700))], 0.8, structures=[structure])
+    assert fields["allergies"].value == "Peanuts"
+    assert fields["regular_medications"].value == "Levothyroxine"
+    assert fields["weight"].value.startswith("42")
