@@ -1,0 +1,34 @@
+"""``find_structure``: the rules, cells, tables and selection marks of one page, all at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from extraction.structure.ink import ink_threshold
+from extraction.structure.marks import answer_cells, find_marks
+from extraction.structure.rules import find_cells, find_rules, median_thickness
+from extraction.structure.types import PageStructure
+from extraction.structure.words import text_height
+from extraction.types import Word
+
+
+def find_structure(image: np.ndarray, words: Sequence[Word]) -> PageStructure:
+    """The rules, cells, tables and selection marks printed on a page.
+
+    ``image`` is the grayscale page (uint8, HxW, dark ink on light paper); ``words`` are
+    tesseract's words in the same pixel frame, used for the text height and to tell letters from
+    checkboxes (may be empty). A blank or empty page gives an empty structure, never an error.
+    """
+    if image.ndim != 2 or image.size == 0 or min(image.shape) < 8:
+        return PageStructure()
+    threshold = ink_threshold(image)
+    if threshold is None:
+        return PageStructure()
+    height = text_height(words)
+    rules, grid = find_rules(image, threshold, height)
+    cells, tables = find_cells(grid, height, image.shape, median_thickness(rules))
+    marks = find_marks(image, threshold, height, words, rules)
+    marks += answer_cells(image, threshold, height, cells, marks, words)
+    return PageStructure(rules, cells, tables, marks)

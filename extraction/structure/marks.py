@@ -1,0 +1,316 @@
+"""Selection marks: printed checkboxes and radio circles, whether each is selected and the option
+printed right of it; and the cells of answer grids, marked with an X or a tick drawn in them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from extraction.structure.geometry import (
+    area,
+    contains,
+    inside_any,
+    iou,
+    overlap_area,
+    passes_between,
+    word_boxes,
+)
+from extraction.structure.ink import binary
+from extraction.structure.types import Cell, Rule, SelectionMark
+from extraction.structure.words import is_sure_word
+from extraction.types import Box, Word, union_box
+
+# A cell of an answer grid is at most this many text heights wide; the X or tick drawn in it
+# is a stroke at least this many text heights high (specks are far smaller).
+MAX_ANSWER_CELL_HEIGHTS = 8.0
+MIN_CELL_MARK_HEIGHTS = 0.5
+MARK_GLYPHS = "xXvV✓✔✗✘/\\|"
+# Checkbox and radio circle sides, in text heights.
+MIN_MARK_HEIGHTS = 0.45
+MAX_MARK_HEIGHTS = 1.6
+# Shape of the mark's outline: its enclosed area over its bounding box (corrected for the
+# outline running through pixel centres). A drawn square fills it; a circle fills pi/4 = 0.785;
+# the letters "O" and "o" fill 0.81-0.85 in DejaVu Sans and Serif and "D" 0.76-0.91 (measured
+# clean, rotated, noisy and JPEG'd; drawn circles measured 0.74-0.79).
+MIN_SQUARE_FILL = 0.92
+CIRCLE_FILL = (0.70, 0.80)
+MIN_CIRCLE_ASPECT = 0.9
+# The mark's border: at most this share of its side thick, and its thickest side at most this
+# many times its thinnest (a letter's strokes vary more, a printed box's do not).
+MAX_BORDER_SHARE = 0.2
+MAX_BORDER_SPREAD = 1.6
+# A mark stands apart: no ink this many text heights left or right of it. A letter has its
+# word's next letter closer than that; a printed box has a space at least before its option.
+CLEARANCE_HEIGHTS = 0.2
+# A mark whose interior holds more ink than this share is selected; confidence grows with the
+# distance from it.
+SELECTED_INK_SHARE = 0.06
+# A solid blob this full is a filled-in mark.
+SOLID_INK_SHARE = 0.9
+# A word this many text heights tall or more is not a line of the page's print.
+MAX_LETTER_HEIGHTS = 1.6
+# Option text continues right of a mark while the gap to the next word is under this many text heights.
+OPTION_GAP_HEIGHTS = 2.0
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """An outline of mark size: its contour and bounding box (x1, y1 exclusive)."""
+
+    contour: np.ndarray
+    box: Box
+    hollow: bool
+
+
+def find_marks(
+    gray: np.ndarray, threshold: int, height: float, words: Sequence[Word], rules: Sequence[Rule]
+) -> tuple[SelectionMark, ...]:
+    """Checkboxes and radio circles with their state and option text, in reading order."""
+    ink = binary(gray, threshold)
+    found: list[tuple[Box, Literal["square", "circle"], bool, float]] = []
+    clearance = max(2, round(CLEARANCE_HEIGHTS * height))
+    text_boxes = word_boxes(words)
+    # Text of the page's own size: a box read as "Oo", twice as tall as the print, is no letter.
+    sure_text = np.array(
+        [is_sure_word(w) and w.height <= MAX_LETTER_HEIGHTS * height for w in words], dtype=bool
+    )
+    for candidate in _mark_candidates(ink, height):
+        if not _stands_apart(ink, candidate.box, clearance):
+            continue
+        read = _read_mark(ink, candidate)
+        # A surely read word of two or more letters where the outline is: a letter ("OD"), not a mark.
+        if read is not None and not (sure_text & (iou(candidate.box, text_boxes) >= 0.5)).any():
+            found.append((candidate.box, *read))
+    # A filled radio's dot is a blob of its own inside the ring: the ring is the mark.
+    outer = [f for f in found if not any(g is not f and contains(g[0], f[0]) for g in found)]
+    boxes = [box for box, *_ in outer]
+    inside_marks = inside_any(text_boxes, boxes)
+    free_words = [w for w, inside in zip(words, inside_marks, strict=True) if not inside]
+    verticals = [r.box for r in rules if r.orientation == "vertical"]
+    marks = []
+    for box, shape, selected, confidence in outer:
+        option = _option_words(box, boxes, free_words, verticals, height)
+        marks.append(
+            SelectionMark(
+                box,
+                shape,
+                selected,
+                " ".join(w.text for w in option),
+                union_box([w.box for w in option]),
+                round(confidence, 3),
+            )
+        )
+    return tuple(_reading_order(marks, height))
+
+
+def answer_cells(
+    gray: np.ndarray,
+    threshold: int,
+    height: float,
+    cells: Sequence[Cell],
+    marks: Sequence[SelectionMark],
+    words: Sequence[Word],
+) -> tuple[SelectionMark, ...]:
+    """The cells of answer grids: two or more small cells of a table row holding no text and no
+    checkbox, with the row's question written left of them; marked when an X or a tick is
+    drawn in one (a stroke at least ``MIN_CELL_MARK_HEIGHTS`` high). Which option a cell
+    answers is read from its column's header."""
+    ink = binary(gray, threshold)
+    # An X or a tick read as letters ("Xx", "v") is the mark itself, not text in the cell.
+    sure = [w.box for w in words if is_sure_word(w) and w.text.strip(MARK_GLYPHS)]
+    found: list[tuple[Cell, SelectionMark]] = []
+    for cell in cells:
+        x0, y0, x1, y1 = cell.box
+        if x1 - x0 > MAX_ANSWER_CELL_HEIGHTS * height or y1 - y0 > 3 * height:
+            continue
+        if any(overlap_area(cell.box, m.box) > 0 for m in marks) or any(
+            overlap_area(cell.box, box) >= 0.5 * area(box) for box in sure
+        ):
+            continue
+        # The cell's box is its interior already: a few pixels in clears the border's blur.
+        inset = 3
+        crop = ink[y0 + inset : y1 - inset, x0 + inset : x1 - inset]
+        if crop.size == 0:
+            continue
+        count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+        tallest = int(stats[1:, cv2.CC_STAT_HEIGHT].max()) if count > 1 else 0
+        selected = tallest >= MIN_CELL_MARK_HEIGHTS * height
+        found.append((cell, SelectionMark(cell.box, "cell", selected, "", None, 1.0)))
+    # An answer grid's row: two or more such cells, with its question written left of them.
+    rows: dict[tuple[int, int], list[SelectionMark]] = {}
+    for cell, mark in found:
+        rows.setdefault((cell.table, cell.row), []).append(mark)
+    answers: list[SelectionMark] = []
+    for row in rows.values():
+        left = min(m.box[0] for m in row)
+        middle = sum((m.box[1] + m.box[3]) / 2 for m in row) / len(row)
+        asked = any(box[2] <= left and box[1] <= middle <= box[3] for box in sure)
+        if len(row) >= 2 and asked:
+            answers += row
+    return tuple(answers)
+
+
+def _mark_candidates(ink: np.ndarray, height: float) -> list[_Candidate]:
+    """Outlines of a mark's size and squareness: hollow ones with a thin rim around their holes,
+    and hole-less ones dense enough to be a filled-in mark. Filtered on all outlines at once, so
+    the page's letters cost no Python work each."""
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return []
+    points = np.concatenate(contours)[:, 0, :]
+    starts = np.cumsum([0] + [len(c) for c in contours[:-1]])
+    x0, y0 = np.minimum.reduceat(points[:, 0], starts), np.minimum.reduceat(points[:, 1], starts)
+    x1, y1 = np.maximum.reduceat(points[:, 0], starts) + 1, np.maximum.reduceat(points[:, 1], starts) + 1
+    w, h = x1 - x0, y1 - y0
+    parent = hierarchy[0][:, 3]
+    lo, hi = MIN_MARK_HEIGHTS * height, MAX_MARK_HEIGHTS * height
+    sized = (parent < 0) & (w >= lo) & (w <= hi) & (h >= lo) & (h <= hi) & (w <= 1.25 * h) & (h <= 1.25 * w)
+    # The union of each outline's holes: a tick or cross splits a box's interior into several.
+    n = len(contours)
+    hx0, hy0 = np.full(n, np.iinfo(np.int32).max), np.full(n, np.iinfo(np.int32).max)
+    hx1, hy1 = np.full(n, -1), np.full(n, -1)
+    holes = np.flatnonzero(parent >= 0)
+    np.minimum.at(hx0, parent[holes], x0[holes])
+    np.minimum.at(hy0, parent[holes], y0[holes])
+    np.maximum.at(hx1, parent[holes], x1[holes])
+    np.maximum.at(hy1, parent[holes], y1[holes])
+    rim = MAX_BORDER_SHARE * np.minimum(w, h) + 2
+    hollow = (hx1 >= 0) & (hx0 - x0 <= rim) & (hy0 - y0 <= rim) & (x1 - hx1 <= rim) & (y1 - hy1 <= rim)
+    chosen = np.flatnonzero(sized & (hollow | (hx1 < 0)))
+    candidates = []
+    for i in chosen:
+        box = (int(x0[i]), int(y0[i]), int(x1[i]), int(y1[i]))
+        if hollow[i] or _ink_share(ink, box) >= 0.7:
+            candidates.append(_Candidate(contours[i], box, bool(hollow[i])))
+    return candidates
+
+
+def _read_mark(
+    ink: np.ndarray, candidate: _Candidate
+) -> tuple[Literal["square", "circle"], bool, float] | None:
+    """Shape, selected and confidence of a candidate outline, or None when it is no mark: not a
+    square or circle, or a rim too thick or uneven for a printed box (a letter's strokes)."""
+    x0, y0, x1, y1 = candidate.box
+    w, h = x1 - x0, y1 - y0
+    fill = cv2.contourArea(candidate.contour) / max(1, (w - 1) * (h - 1))
+    shape: Literal["square", "circle"]
+    if fill >= MIN_SQUARE_FILL:
+        shape = "square"
+    elif CIRCLE_FILL[0] <= fill <= CIRCLE_FILL[1] and min(w, h) >= MIN_CIRCLE_ASPECT * max(w, h):
+        shape = "circle"
+    else:
+        return None
+    crop = ink[y0:y1, x0:x1] > 0
+    if not candidate.hollow:
+        # Filled in: a solid blob fills its own outline completely.
+        solid = crop.mean() / (1.0 if shape == "square" else np.pi / 4)
+        return (shape, True, _confidence(solid, SOLID_INK_SHARE)) if solid >= SOLID_INK_SHARE else None
+    rims = _rim_thickness(crop)
+    if max(rims) > MAX_BORDER_SHARE * min(w, h) + 1 or max(rims) > MAX_BORDER_SPREAD * min(rims) + 1:
+        return None
+    share = _interior_ink(crop, max(rims), shape)
+    return shape, share >= SELECTED_INK_SHARE, _confidence(share, SELECTED_INK_SHARE)
+
+
+def _stands_apart(ink: np.ndarray, box: Box, clearance: int) -> bool:
+    """True when no ink lies within ``clearance`` pixels left or right of the box's middle half
+    (a letter's neighbour in its word would; rows above and below may hold an underline)."""
+    x0, y0, x1, y1 = box
+    top, bottom = y0 + (y1 - y0) // 4, y1 - (y1 - y0) // 4
+    left = ink[top:bottom, max(0, x0 - clearance) : x0]
+    right = ink[top:bottom, x1 : x1 + clearance]
+    return not (left.any() or right.any())
+
+
+def _rim_thickness(crop: np.ndarray) -> tuple[int, int, int, int]:
+    """How thick the outline is on the left, right, top and bottom, measured across the middle
+    third of the mark; the thinnest reading per side, as a tick may touch the rim in some rows."""
+    h, w = crop.shape
+    rows = crop[h // 3 : max(h // 3 + 1, 2 * h // 3)]
+    cols = crop[:, w // 3 : max(w // 3 + 1, 2 * w // 3)].T
+    return (
+        _first_gap(rows),
+        _first_gap(rows[:, ::-1]),
+        _first_gap(cols),
+        _first_gap(cols[:, ::-1]),
+    )
+
+
+def _first_gap(lines: np.ndarray) -> int:
+    """The thinnest first run of ink across ``lines`` (rows of a crop): a skewed box's edge may
+    start a pixel or two in from the crop's edge, so paper before the run is skipped."""
+    started = np.maximum.accumulate(lines, axis=1)
+    paper_after = started & ~lines
+    first_ink = lines.argmax(axis=1)
+    end = np.where(paper_after.any(axis=1), paper_after.argmax(axis=1), lines.shape[1])
+    runs = np.where(lines.any(axis=1), end - first_ink, lines.shape[1])
+    return int(runs.min())
+
+
+def _interior_ink(crop: np.ndarray, rim: int, shape: str) -> float:
+    """The share of ink inside the mark's rim: the inset box for a square, the square inscribed
+    in the inner circle for a circle (its corners would catch the ring)."""
+    h, w = crop.shape
+    if shape == "square":
+        inset_x = inset_y = rim + 1
+    else:
+        inner_radius = (min(w, h) - 2 * rim) / 2
+        half = max(1.0, inner_radius / np.sqrt(2) - 1)
+        inset_x, inset_y = round(w / 2 - half), round(h / 2 - half)
+    interior = crop[inset_y : h - inset_y, inset_x : w - inset_x]
+    return float(interior.mean()) if interior.size else 0.0
+
+
+def _confidence(share: float, threshold: float) -> float:
+    """0.5 at the threshold, rising to 1.0 once the share is a threshold's width away from it."""
+    return float(min(1.0, 0.5 + abs(share - threshold) / (2 * threshold)))
+
+
+def _ink_share(ink: np.ndarray, box: Box) -> float:
+    x0, y0, x1, y1 = box
+    return float(cv2.countNonZero(ink[y0:y1, x0:x1])) / max(1, (x1 - x0) * (y1 - y0))
+
+
+def _option_words(
+    box: Box, marks: Sequence[Box], words: Sequence[Word], verticals: Sequence[Box], height: float
+) -> list[Word]:
+    """The words right of a mark on its row, up to the next mark, a vertical rule, or a gap
+    wider than ``OPTION_GAP_HEIGHTS`` text heights."""
+    mark_height = box[3] - box[1]
+    row = [
+        w
+        for w in words
+        if (w.box[0] + w.box[2]) / 2 > box[2]
+        and min(w.box[3], box[3]) - max(w.box[1], box[1]) >= 0.4 * min(w.height, mark_height)
+    ]
+    next_marks = [m[0] for m in marks if m[0] >= box[2] and min(m[3], box[3]) - max(m[1], box[1]) > 0]
+    limit = min(next_marks, default=float("inf"))
+    option: list[Word] = []
+    right = box[2]
+    for word in sorted(row, key=lambda w: w.x0):
+        left_edge = Word("", 1.0, (right - 1, word.box[1], right, word.box[3]))
+        if (
+            word.x0 - right > OPTION_GAP_HEIGHTS * height
+            or (word.box[0] + word.box[2]) / 2 > limit
+            or any(passes_between(rule, left_edge, word) for rule in verticals)
+        ):
+            break
+        option.append(word)
+        right = max(right, word.x1)
+    return option
+
+
+def _reading_order(marks: list[SelectionMark], height: float) -> list[SelectionMark]:
+    """Marks by row (centres within half a text height of the row's first), left to right in a row."""
+    rows: list[list[SelectionMark]] = []
+    for mark in sorted(marks, key=lambda m: m.box[1] + m.box[3]):
+        centre = (mark.box[1] + mark.box[3]) / 2
+        if rows and centre - (rows[-1][0].box[1] + rows[-1][0].box[3]) / 2 <= 0.5 * height:
+            rows[-1].append(mark)
+        else:
+            rows.append([mark])
+    return [mark for row in rows for mark in sorted(row, key=lambda m: m.box[0])]

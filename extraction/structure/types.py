@@ -1,0 +1,117 @@
+"""What ``find_structure`` finds on a page: rules, cells, tables and selection marks, gathered in
+a ``PageStructure`` that turns into plain JSON data and back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from extraction.structure.geometry import area, overlap_area
+from extraction.types import Box
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A ruled line: an underline, a table or box border, a section rule."""
+
+    box: Box
+    orientation: Literal["horizontal", "vertical"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A rectangle enclosed by rules; ``box`` is its interior, inside the border.
+
+    ``row`` and ``col`` place it in its table (a cell spanning rows or columns takes those of its
+    top-left corner); ``table`` indexes ``PageStructure.tables``. A lone box is a 1x1 table.
+    """
+
+    box: Box
+    row: int
+    col: int
+    table: int
+
+
+@dataclass(frozen=True)
+class Table:
+    """A grid of cells sharing borders; ``box`` is its outline, borders included."""
+
+    box: Box
+    rows: int
+    cols: int
+
+
+@dataclass(frozen=True)
+class SelectionMark:
+    """A checkbox or radio circle, whether it is selected, and the option printed right of it.
+
+    ``confidence`` (0..1) says how sure the selected/unselected call is: 0.5 means the ink inside
+    sat right on the threshold.
+    """
+
+    box: Box
+    shape: Literal["square", "circle", "cell"]
+    """"cell": a table cell of an answer grid, marked with an X or a tick drawn in it."""
+    selected: bool
+    option: str
+    option_box: Box | None
+    confidence: float
+
+
+@dataclass(frozen=True)
+class PageStructure:
+    """Everything ruled or boxed on one page, in reading order."""
+
+    rules: tuple[Rule, ...] = ()
+    cells: tuple[Cell, ...] = ()
+    tables: tuple[Table, ...] = ()
+    marks: tuple[SelectionMark, ...] = ()
+
+    def cell_at(self, box: Box) -> Cell | None:
+        """The smallest cell holding at least half of ``box``, or None when no cell does."""
+        holding = [cell for cell in self.cells if overlap_area(cell.box, box) >= 0.5 * area(box)]
+        return min(holding, key=lambda cell: area(cell.box), default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data; ``from_dict`` rebuilds an equal structure."""
+        return {
+            "rules": [{"box": list(r.box), "orientation": r.orientation} for r in self.rules],
+            "cells": [{"box": list(c.box), "row": c.row, "col": c.col, "table": c.table} for c in self.cells],
+            "tables": [{"box": list(t.box), "rows": t.rows, "cols": t.cols} for t in self.tables],
+            "marks": [
+                {
+                    "box": list(m.box),
+                    "shape": m.shape,
+                    "selected": m.selected,
+                    "option": m.option,
+                    "option_box": list(m.option_box) if m.option_box else None,
+                    "confidence": m.confidence,
+                }
+                for m in self.marks
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PageStructure:
+        return cls(
+            rules=tuple(Rule(_box(r["box"]), r["orientation"]) for r in data.get("rules", [])),
+            cells=tuple(Cell(_box(c["box"]), c["row"], c["col"], c["table"]) for c in data.get("cells", [])),
+            tables=tuple(Table(_box(t["box"]), t["rows"], t["cols"]) for t in data.get("tables", [])),
+            marks=tuple(
+                SelectionMark(
+                    _box(m["box"]),
+                    m["shape"],
+                    bool(m["selected"]),
+                    m["option"],
+                    _box(m["option_box"]) if m["option_box"] else None,
+                    float(m["confidence"]),
+                )
+                for m in data.get("marks", [])
+            ),
+        )
+
+
+def _box(values: Sequence[int]) -> Box:
+    x0, y0, x1, y1 = (int(v) for v in values)
+    return (x0, y0, x1, y1)

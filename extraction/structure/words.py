@@ -1,0 +1,109 @@
+"""The page's words against its structure: the text height, words that are a mark read as text,
+runs of a line split at vertical rules, and a border read into a value trimmed off."""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections.abc import Sequence
+
+from extraction.structure.geometry import inside_any, passes_between, word_boxes
+from extraction.structure.types import PageStructure
+from extraction.types import Box, Word
+
+# Text height assumed when the words cannot tell (preprocess scales pages to about this).
+DEFAULT_TEXT_HEIGHT = 24.0
+# A word read this surely, with two or more letters, is text: a mark's box never coincides with one.
+SURE_WORD_CONFIDENCE = 0.6
+# Glyphs OCR makes of a vertical rule beside a word, and the confidence left to a word that
+# lost one (under the review threshold: the clerk looks at it).
+BORDER_GLYPHS = "[{|]})(1lI!"
+BORDER_GLYPH_CONFIDENCE = 0.7
+
+
+def text_height(words: Sequence[Word]) -> float:
+    """The median height of surely read words (of all words with a letter or digit when few are
+    sure), or ``DEFAULT_TEXT_HEIGHT`` when no word tells; clamped to a sane range."""
+    sure = [w.height for w in words if _is_sure_text(w)]
+    any_text = [w.height for w in words if any(ch.isalnum() for ch in w.text)]
+    heights = sure if len(sure) >= 3 else any_text
+    if not heights:
+        return DEFAULT_TEXT_HEIGHT
+    return float(min(120.0, max(10.0, statistics.median(heights))))
+
+
+def words_outside_marks(words: Sequence[Word], structure: PageStructure) -> list[Word]:
+    """The words that are not a selection mark read as text ("O", "[]", "0", "D", "☐"...):
+    a word goes when at least half of its box lies inside a mark's box."""
+    inside = inside_any(word_boxes(words), [mark.box for mark in structure.marks])
+    return [word for word, is_mark in zip(words, inside, strict=True) if not is_mark]
+
+
+def split_at_rules(line_words: Sequence[Word], structure: PageStructure) -> list[list[Word]]:
+    """The words of one text line, in left-to-right runs split wherever a vertical rule passes
+    between two neighbours, so the text of two boxed cells never runs together. No words, no runs."""
+    ordered = sorted(line_words, key=lambda w: w.x0)
+    if not ordered:
+        return []
+    verticals = [r.box for r in structure.rules if r.orientation == "vertical"]
+    runs: list[list[Word]] = [[ordered[0]]]
+    for previous, word in itertools.pairwise(ordered):
+        if any(passes_between(rule, previous, word) for rule in verticals):
+            runs.append([word])
+        else:
+            runs[-1].append(word)
+    return runs
+
+
+def trim_borders(words: Sequence[Word], structure: PageStructure) -> list[Word]:
+    """The words without a first or last character that is a vertical rule read as a glyph:
+    a cell's border read into the value beside it ("[3263111918", "1126" for 126). Only a
+    rule-like glyph ([ { | ] } ( ) 1 l I !) lying over the rule goes; the word keeps at most
+    ``BORDER_GLYPH_CONFIDENCE``, so its field is looked at."""
+    verticals = [r.box for r in structure.rules if r.orientation == "vertical"]
+    if not verticals:
+        return list(words)
+    return [_trim_border(word, verticals) for word in words]
+
+
+def _trim_border(word: Word, verticals: Sequence[Box]) -> Word:
+    x0, y0, x1, y1 = word.box
+    if len(word.text) < 2:
+        return word
+    glyph = (x1 - x0) / len(word.text)
+    # A border runs past the word above and below; a letter's stroke read as a rule does not.
+    reach = 0.25 * (y1 - y0)
+    # A skewed line's box is wide and says little of where it passes by the word: upright only.
+    crossing = [
+        r
+        for r in verticals
+        if r[1] <= y0 - reach
+        and r[3] >= y1 + reach
+        and r[0] < x1
+        and r[2] > x0
+        and r[2] - r[0] <= 0.4 * (y1 - y0)
+    ]
+    text, left, right = word.text, x0, x1
+    # The glyph is the border's ink when the border covers a good part of its width.
+    covers = min(glyph / 3, 3)
+    if text[0] in BORDER_GLYPHS and any(r[0] <= x0 + glyph / 2 and r[2] - x0 >= covers for r in crossing):
+        text, left = text[1:], round(x0 + glyph)
+    if (
+        len(text) > 1
+        and text[-1] in BORDER_GLYPHS
+        and any(r[2] >= x1 - glyph / 2 and x1 - r[0] >= covers for r in crossing)
+    ):
+        text, right = text[:-1], round(x1 - glyph)
+    if text == word.text:
+        return word
+    confidence = min(word.confidence, BORDER_GLYPH_CONFIDENCE)
+    return Word(text, confidence, (left, y0, right, y1), word.line)
+
+
+def is_sure_word(word: Word) -> bool:
+    """Read surely, with two or more letters: text, not a mark read as text."""
+    return word.confidence >= SURE_WORD_CONFIDENCE and sum(ch.isalpha() for ch in word.text) >= 2
+
+
+def _is_sure_text(word: Word) -> bool:
+    return word.confidence >= SURE_WORD_CONFIDENCE and sum(ch.isalnum() for ch in word.text) >= 2
