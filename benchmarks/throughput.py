@@ -7,8 +7,10 @@ and reads in its own sandboxed engine process, exactly as ``make run`` and ``mak
 The engines are started before the clock starts (their start is a worker's, not a document's).
 Each document's engine gets its share of the cores among the documents being read (as in the
 app). ``--rounds`` repeats the comparison, the worker counts taking turns, so a machine whose load
-changes during the run weighs on each count alike; the table adds the rounds up. Prints a table,
-the seconds per page of each stage, and a paper model of the machines needed for 100,000 pages a day.
+changes during the run weighs on each count alike; the table adds the rounds up. Prints a table
+(with the engines' CPU seconds per page, tesseract's and poppler's included, and how many cores
+they kept busy), the seconds per page of each stage, and a paper model of the machines needed for 100,000
+pages a day.
 
 Usage: ``python -m benchmarks.throughput [--documents 60] [--seed 7] [--workers 1,2] [--rounds 1]``
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import resource
 import tempfile
 import time
 from collections.abc import Sequence
@@ -60,17 +63,20 @@ def run_pool(paths: Sequence[Path], workers: int, folder: Path, name: str = "") 
             ctx, path.name, path.read_bytes(), uploader="bench", priority=PRIORITY_BULK
         )
         assert outcome.accepted, outcome.message
+    used_before = _children_cpu_seconds()
     sandboxes = [Sandbox() for _ in range(workers)]
     for box in sandboxes:
         box.start()
     spare = list(sandboxes)
+    used_before += sum(_cpu_seconds_so_far(box) for box in sandboxes)  # their start is not the run's
     before = stage_totals()
     started = time.perf_counter()
     pool = worker.Pool(ctx, slots=workers, make=spare.pop).start()
     while _waiting(ctx) > 0:
         time.sleep(0.1)
     seconds = time.perf_counter() - started
-    pool.shutdown(timeout=30)
+    pool.shutdown(timeout=30)  # the engines are reaped: their CPU time is counted from here on
+    cpu_seconds = _children_cpu_seconds() - used_before
     with ctx.read() as session:
         rows = dict(session.execute(select(Document.status, func.count()).group_by(Document.status)).all())
         pages = session.execute(select(func.coalesce(func.sum(Document.pages), 0))).scalar_one()
@@ -89,8 +95,24 @@ def run_pool(paths: Sequence[Path], workers: int, folder: Path, name: str = "") 
         "pages": float(pages),
         "docs_per_minute": len(paths) * 60 / seconds,
         "pages_per_minute": pages * 60 / seconds,
+        "cpu_seconds": cpu_seconds,
         **{f"stage:{stage}": value for stage, value in stages.items()},
     }
+
+
+def _cpu_seconds_so_far(box: Sandbox) -> float:
+    """The CPU time a live engine process has used (Linux), 0 where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{box._process.pid}/stat").read_text().rpartition(")")[2].split()  # type: ignore[union-attr]
+    except (OSError, AttributeError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def _children_cpu_seconds() -> float:
+    """CPU time of this process's reaped children and theirs: the engines, tesseract, poppler."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _waiting(ctx: Context) -> int:
@@ -102,7 +124,8 @@ def _waiting(ctx: Context) -> int:
 def combined(runs: Sequence[dict[str, float]]) -> dict[str, float]:
     """Several runs of one worker count as one: totals, rates over the total time, mean stages."""
     total = {
-        key: sum(run[key] for run in runs) for key in ("seconds", "documents", "extracted", "failed", "pages")
+        key: sum(run[key] for run in runs)
+        for key in ("seconds", "documents", "extracted", "failed", "pages", "cpu_seconds")
     }
     stages = {key for run in runs for key in run if key.startswith("stage:")}
     return {
@@ -116,16 +139,19 @@ def combined(runs: Sequence[dict[str, float]]) -> dict[str, float]:
 def report(results: dict[int, dict[str, float]]) -> str:
     counts = sorted(results)
     lines = [
-        "| workers | documents | pages | failed | seconds | documents/min | pages/min | s/page | speed-up |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| workers | documents | pages | failed | seconds | documents/min | pages/min | s/page | speed-up"
+        " | CPU s/page | cores busy |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    cores = os.cpu_count() or 1
     base = results[counts[0]]["pages_per_minute"]
     for n in counts:
         r = results[n]
         lines.append(
             f"| {n} | {r['documents']:.0f} | {r['pages']:.0f} | {r['failed']:.0f} | {r['seconds']:.1f} |"
             f" {r['docs_per_minute']:.1f} | {r['pages_per_minute']:.1f} | {60 / r['pages_per_minute']:.2f} |"
-            f" {r['pages_per_minute'] / base:.2f}x |"
+            f" {r['pages_per_minute'] / base:.2f}x | {r['cpu_seconds'] / r['pages']:.2f} |"
+            f" {r['cpu_seconds'] / r['seconds']:.2f} of {cores} |"
         )
     stages = sorted({key for r in results.values() for key in r if key.startswith("stage:")})
     lines += ["", "Seconds per page per stage (mean over documents):", ""]
