@@ -5,14 +5,16 @@ layouts under every damage profile) once, then for each worker count queues all 
 SQLite database and lets a pool of that many slots extract them: each slot claims under a lease
 and reads in its own sandboxed engine process, exactly as ``make run`` and ``make worker`` do.
 The engines are started before the clock starts (their start is a worker's, not a document's).
-Each document's engine gets its share of the cores among the documents being read (as in the
-app). ``--rounds`` repeats the comparison, the worker counts taking turns, so a machine whose load
-changes during the run weighs on each count alike; the table adds the rounds up. Prints a table
-(with the engines' CPU seconds per page, tesseract's and poppler's included, and how many cores
-they kept busy), the seconds per page of each stage, and a paper model of the machines needed for 100,000
-pages a day.
+Each document's engine gets its share of the cores among the documents being read, as in the
+app (``--cores N`` divides N cores instead of this machine's: ``--cores 1`` reads every document
+on one thread). ``--rounds`` repeats the comparison, the worker counts taking turns, so a machine
+whose load changes during the run weighs on each count alike; the table adds the rounds up.
+Prints a table (with the engines' CPU seconds per page, tesseract's and poppler's included, and
+how many cores they kept busy), the seconds per page of each stage, and a paper model of the
+machines needed for 100,000 pages a day.
 
-Usage: ``python -m benchmarks.throughput [--documents 60] [--seed 7] [--workers 1,2] [--rounds 1]``
+Usage: ``python -m benchmarks.throughput [--documents 60] [--seed 7] [--workers 1,2] [--rounds 1]
+[--cores N]``
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from sqlalchemy import func, select
 
 from benchmarks.corpus import generated_documents
 from medextract import lifecycle, metrics, worker
+from medextract.cores import CoreShare
 from medextract.models import Document
 from medextract.sandbox import Sandbox
 from medextract.services import accounts, upload
@@ -54,7 +57,9 @@ def stage_totals() -> dict[str, tuple[float, float]]:
     return {stage: (values[0], values[1]) for stage, values in totals.items()}
 
 
-def run_pool(paths: Sequence[Path], workers: int, folder: Path, name: str = "") -> dict[str, float]:
+def run_pool(
+    paths: Sequence[Path], workers: int, folder: Path, name: str = "", cores: int | None = None
+) -> dict[str, float]:
     """Queue every file in a new database, extract them with ``workers`` slots; the figures."""
     ctx = Context.open(f"sqlite:///{folder / f'throughput_{workers}{name}.db'}")
     accounts.create_account(ctx, "bench", role="clerk", by=CLI)
@@ -71,7 +76,7 @@ def run_pool(paths: Sequence[Path], workers: int, folder: Path, name: str = "") 
     used_before += sum(_cpu_seconds_so_far(box) for box in sandboxes)  # their start is not the run's
     before = stage_totals()
     started = time.perf_counter()
-    pool = worker.Pool(ctx, slots=workers, make=spare.pop).start()
+    pool = worker.Pool(ctx, slots=workers, make=spare.pop, cores=CoreShare(cores)).start()
     while _waiting(ctx) > 0:
         time.sleep(0.1)
     seconds = time.perf_counter() - started
@@ -183,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", default="1,2", help="worker counts to compare (default 1,2)")
     parser.add_argument("--rounds", type=int, default=1, help="times each count runs, in turns (default 1)")
+    parser.add_argument("--cores", type=int, help="cores the engines divide (default: this machine's)")
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.workers.split(",")]
     folder = Path(tempfile.mkdtemp(prefix="medextract-throughput-"))
@@ -195,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for round_number in range(1, max(1, args.rounds) + 1):
         for workers in counts:
             load = os.getloadavg()[0]
-            run = run_pool(paths, workers, folder, f"_{round_number}")
+            run = run_pool(paths, workers, folder, f"_{round_number}", args.cores)
             runs[workers].append(run)
             print(
                 f"round {round_number}, {workers} worker(s): {run['seconds']:.1f} s,"
