@@ -47,6 +47,10 @@ NOISE_HEIGHT_SHARE = 0.6
 # A line this much taller than the page's text and at most 2 characters long is a glyph (the Rx
 # mark, a logo), never a value.
 GLYPH_HEIGHT_RATIO = 1.6
+# A grid column's header cell stands at most this many line heights above a cell of it.
+HEADER_CELL_REACH = 12.0
+# A header row with no rules between its columns is read in a band this many line heights high.
+HEADER_BAND = 1.4
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
 # List numbering and bullets are layout, not part of a medicine or a direction.
 LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])\s+")
@@ -66,6 +70,9 @@ class Candidate:
     trusted: bool = False
     """Unlabelled, but recognised by a shape that is trusted on any form."""
     note: str | None = None
+    header_box: Box | None = None
+    """For a ticked cell of an answer grid whose column header OCR did not read ("Y" | "N"):
+    the header's cell, to be read again on its own."""
 
     @property
     def words(self) -> list[Word]:
@@ -401,7 +408,41 @@ def _option_candidate(
     elif min(m.confidence for m in marks) < 0.7:
         note = "a box is faint: check which one is ticked"
     words = options[ticked[0]] if len(ticked) == 1 else ()
-    return Candidate(spec.name, key.page, (words,) if words else (), "option", score, (key,), note=note)
+    header = None
+    if len(ticked) == 1 and not words:
+        header = _header_cell(marks[ticked[0]], view)
+    return Candidate(
+        spec.name, key.page, (words,) if words else (), "option", score, (key,), note=note, header_box=header
+    )
+
+
+def _header_cell(mark: SelectionMark, view: PageView) -> Box | None:
+    """The cell heading the grid column ``mark`` stands in (the mark is a cell of the grid, or
+    a checkbox in one): the nearest cell above as wide and in line with it that holds no mark,
+    within ``HEADER_CELL_REACH`` line heights."""
+    structure = view.structure
+    if structure is None:
+        return None
+    own = mark if mark.shape == "cell" else structure.cell_at(mark.box)
+    if own is None:
+        return None
+    column, height = own.box, view.height
+    above = [
+        cell.box
+        for cell in structure.cells
+        if cell.box[3] <= column[1] + 2
+        and column[1] - cell.box[3] <= HEADER_CELL_REACH * height
+        and abs(cell.box[0] - column[0]) <= height
+        and abs(cell.box[2] - column[2]) <= height
+    ]
+    top = column[1]
+    for box in sorted(above, key=lambda box: -box[3]):
+        if not any(mostly_inside(m.box, box) or m.box == box for m in structure.marks):
+            return box
+        top = min(top, box[1])
+    # A header row with no rules between its columns: the band right over the column's first
+    # answer cell.
+    return (column[0], max(0, int(top - HEADER_BAND * height)), column[2], top - 1)
 
 
 def _option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) -> tuple[Word, ...]:

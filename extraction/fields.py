@@ -28,7 +28,7 @@ from extraction.keys import (
 )
 from extraction.lexicon import is_known
 from extraction.normalize import normalize
-from extraction.reread import reread_blank, reread_invalid, reread_region
+from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
 from extraction.types import Box, FieldResult, PageText, Word, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
@@ -78,6 +78,8 @@ def extract_fields(
             result = reread_blank(spec, result, chosen.keys[0].box, view.height, reread)
         elif reread is not None and chosen is None and spec.find:
             result = next(filter(None, (reread_region(spec, p, reread) for p in pages)), result)
+        if reread is not None and chosen is not None and chosen.header_box is not None:
+            result = reread_option_header(spec, result, chosen.page, chosen.header_box, reread)
         if reread is not None:
             result = reread_invalid(spec, result, pages, reread)
         results[spec.name] = result

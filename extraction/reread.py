@@ -114,3 +114,23 @@ def _around(box: Box) -> Box:
         int(box[2] + 1.0 * height),
         int(box[3] + 0.3 * height),
     )
+
+
+def reread_option_header(
+    spec: FieldSpec, result: FieldResult, page: int, header: Box, reread: RegionReader
+) -> FieldResult:
+    """A ticked cell of an answer grid whose column header the page pass did not read (a lone
+    "Y" or "N" is often dropped): the header's cell read again alone. Taken only when it reads
+    confidently as one of the field's answers; it stays flagged."""
+    words = [w for w in reread(page, header, "line") if any(c.isalnum() for c in w.text)]
+    if not words or statistics.fmean(w.confidence for w in words) < REREAD_MIN_CONFIDENCE:
+        return result
+    text = " ".join(w.text for w in words)
+    value, _ = normalize(spec, [text])
+    if not value or check_value(spec, value) is not None:
+        return result
+    found = replace(result, value=value, confidence=min(w.confidence for w in words), page=page, box=header)
+    found.reason = None
+    found.needs_review = False
+    found.flag(f"the ticked column's header read again on its own as {text!r}")
+    return found

@@ -122,6 +122,26 @@ def test_an_answer_grid_gives_each_question_its_column_s_header() -> None:
     assert fields["hepatitis_b_vaccination"].value == "Yes"
 
 
+@pytest.mark.usefixtures("needs_ocr")
+def test_a_column_header_ocr_dropped_is_read_again_from_its_cell() -> None:
+    from extraction.ocr import read_region
+    from extraction.options import Options
+
+    gray, words = _answer_grid()
+    # The page pass dropped the lone header words, as it often drops a lone "Y" or "N".
+    words = [w for w in words if w.text not in ("Yes", "No")]
+    structure = find_structure(gray, words)
+
+    def reread(page: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
+        return read_region(gray, region, 300, Options(), mode)
+
+    page = [_page_text(words, (1400, 500))]
+    assert not extract_fields(PATIENT, page, 0.8, structures=[structure])["hepatitis_b_vaccination"].value
+    field = extract_fields(PATIENT, page, 0.8, reread, structures=[structure])["hepatitis_b_vaccination"]
+    assert field.value == "Yes"
+    assert field.needs_review and "read again" in (field.reason or "")
+
+
 def test_a_box_read_as_a_tall_word_is_still_a_mark() -> None:
     page = DrawnPage()
     words = page.text(100, 100, "Insured?")

@@ -116,9 +116,9 @@ def answer_cells(
     words: Sequence[Word],
 ) -> tuple[SelectionMark, ...]:
     """The cells of answer grids: two or more small cells of a table row holding no text and no
-    checkbox, with the row's question written left of them; marked when an X or a tick is
-    drawn in one (a stroke at least ``MIN_CELL_MARK_HEIGHTS`` high). Which option a cell
-    answers is read from its column's header."""
+    checkbox, with the row's question written left of them, not all of them inked; marked when
+    an X or a tick is drawn in one (a stroke at least ``MIN_CELL_MARK_HEIGHTS`` high). Which
+    option a cell answers is read from its column's header."""
     ink = binary(gray, threshold)
     # An X or a tick read as letters ("Xx", "v") is the mark itself, not text in the cell.
     sure = [w.box for w in words if is_sure_word(w) and w.text.strip(MARK_GLYPHS)]
@@ -149,7 +149,9 @@ def answer_cells(
         left = min(m.box[0] for m in row)
         middle = sum((m.box[1] + m.box[3]) / 2 for m in row) / len(row)
         asked = any(box[2] <= left and box[1] <= middle <= box[3] for box in sure)
-        if len(row) >= 2 and asked:
+        # Ink in every cell of a row is print (a header row whose words OCR dropped), not
+        # answers: one question is answered in one of its cells.
+        if len(row) >= 2 and asked and not all(m.selected for m in row):
             answers += row
     return tuple(answers)
 
