@@ -3,7 +3,9 @@
 The reference is what the product replaced: pdf2image at 200 dpi, resize 1.5x, adaptive
 threshold (block 61, C 20), ``image_to_string`` with tesseract's defaults (OpenMP threads on).
 Both run on the same documents in one process, alternating document by document, so a noisy
-machine slows both alike. Usage: ``python benchmarks/speed.py [--generated N] [--seed S]``.
+machine slows both alike. Generated documents cycle through every damage profile, of the two
+familiar layouts or of other docgen families (``--families held_out``).
+Usage: ``python benchmarks/speed.py [--generated N] [--seed S] [--families F] [--no-samples]``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pdf2image import convert_from_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpus import BenchDocument, generated_documents, sample_documents
+from benchmarks.corpus import BenchDocument, family_names, generated_documents, sample_documents
 from extraction import extract
 
 
@@ -65,6 +67,18 @@ def medextract_pipeline(path: Path) -> tuple[int, dict[str, float], float]:
     return result.pages, result.stage_seconds, time.perf_counter() - started
 
 
+STAGES = (
+    "load_pages",
+    "preprocess",
+    "structure",
+    "ocr_page",
+    "classify",
+    "layouts",
+    "extract_fields",
+    "validate",
+)
+
+
 def run(documents: list[BenchDocument]) -> None:
     ours_wall, ref_wall, pages_total = 0.0, 0.0, 0
     ours_stage: dict[str, float] = defaultdict(float)
@@ -90,7 +104,7 @@ def run(documents: list[BenchDocument]) -> None:
         )
     print(f"\n{len(documents)} documents, {pages_total} pages")
     print(f"{'stage (s/page)':<18}{'reference':>12}{'medextract':>12}")
-    for stage in ("load_pages", "preprocess", "ocr_page", "classify", "extract_fields", "validate"):
+    for stage in STAGES:
         print(
             f"{stage:<18}{ref_stage.get(stage, 0) / pages_total:>12.3f}"
             f"{ours_stage.get(stage, 0) / pages_total:>12.3f}"
@@ -109,10 +123,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generated", type=int, default=8, help="generated documents to add (default 8)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--families",
+        default="familiar",
+        help='docgen families: "familiar" (default), "all", "tuning", "held_out"',
+    )
+    parser.add_argument("--no-samples", action="store_true", help="leave the real samples out")
     args = parser.parse_args()
-    documents = sample_documents()
+    documents = [] if args.no_samples else sample_documents()
     if args.generated:
-        documents += generated_documents(args.generated, args.seed)
+        families = None if args.families == "familiar" else family_names(args.families)
+        documents += generated_documents(args.generated, args.seed, families=families)
     run(documents)
 
 

@@ -24,6 +24,10 @@ MIN_WORDS = 8
 MIN_MEAN_CONFIDENCE = 0.70
 MIN_OSD_CONFIDENCE = 1.5
 MAX_SIDEWAYS_SHARE = 0.3
+# Read upside down, at most 8 % of a generated page's longer words were this sure; upright, even
+# a faint fax or scan kept 60 % or more. Above MIN_SURE_SHARE a page needs no orientation check.
+SURE_CONFIDENCE = 0.9
+MIN_SURE_SHARE = 0.3
 # A cut between bands needs this many blank rows: the gap between two lines of print.
 MIN_CUT_ROWS = 4
 # White border put around a crop: tesseract misses print that touches the image edge.
@@ -50,10 +54,22 @@ def sideways_share(words: list[Word]) -> float:
 
 
 def looks_upright(words: list[Word]) -> bool:
-    """True when a reading looks like a page read the right way up."""
+    """True when a reading looks like a page read the right way up: confident on the whole, or
+    sure of many of its longer words (a faint upright scan), which a page upside down never is."""
     if len(words) < MIN_WORDS or sideways_share(words) > MAX_SIDEWAYS_SHARE:
         return False
-    return statistics.fmean(w.confidence for w in words) >= MIN_MEAN_CONFIDENCE
+    return (
+        statistics.fmean(w.confidence for w in words) >= MIN_MEAN_CONFIDENCE
+        or sure_share(words) >= MIN_SURE_SHARE
+    )
+
+
+def sure_share(words: list[Word]) -> float:
+    """The share of words of 3+ letters or digits read with a confidence of SURE_CONFIDENCE."""
+    long_words = [w for w in words if sum(ch.isalnum() for ch in w.text) >= 3]
+    if not long_words:
+        return 0.0
+    return sum(w.confidence >= SURE_CONFIDENCE for w in long_words) / len(long_words)
 
 
 def ocr_page(

@@ -140,6 +140,15 @@ def test_confident_words_standing_on_end_do_not_look_upright() -> None:
     assert looks_upright(words_with_shape(20, tall=False))
 
 
+def test_a_faint_page_sure_of_many_words_is_upright_and_an_unsure_one_is_checked() -> None:
+    # A faint scan: mean confidence 0.66, but 40 % of its words read surely.
+    faint = [Word("word", 0.95 if i % 5 < 2 else 0.46, (0, 0, 80, 20), line=i) for i in range(20)]
+    assert looks_upright(faint)
+    # Upside down: hardly a word is sure, whatever the mean.
+    upside_down = [Word("pɹom", 0.95 if i == 0 else 0.5, (0, 0, 80, 20), line=i) for i in range(20)]
+    assert not looks_upright(upside_down)
+
+
 # ---------------------------------------------------------------- second readings in the field stage
 
 PRESCRIPTION = """
