@@ -101,10 +101,13 @@ def extract(
         reread = _region_reader(images, dpis, options)
         with timer("extract_fields"):
             fields = extract_fields(spec, pages, options.review_confidence, reread, structures)
-        blanks = [name for name, field in fields.items() if not field.value]
+        # A blank whose label was found (its box is the label's): page segmentation may have
+        # lost the value. A field whose label is nowhere is most often not on the form at all,
+        # and a second pass over the whole page for it bought nothing.
+        blanks = [name for name, field in fields.items() if not field.value and field.box is not None]
         if blanks and not sparse_done:
-            # Something may have been lost by page segmentation: a sparse pass, for those and
-            # for multi-line values that may have lost a line the same way.
+            # A sparse pass, for those and for multi-line values that may have lost a line the
+            # same way.
             with timer("ocr_page"):
                 pages = _add_sparse_readings(images, pages, dpis, structures, options)
             with timer("extract_fields"):

@@ -513,3 +513,32 @@ def test_one_page_worker_reads_a_spot_s_two_readings_on_one_thread(monkeypatch: 
 def test_page_workers_below_one_are_refused() -> None:
     with pytest.raises(ValueError, match="page_workers"):
         Options(page_workers=0)
+
+
+def sparse_passes(monkeypatch: pytest.MonkeyPatch, layout: str) -> int:
+    """How many sparse passes the pipeline runs on a page whose page pass reads ``layout``."""
+    calls: list[int] = []
+    page_text = parse_layout(layout)[0]
+
+    def page_reading(image: np.ndarray, index: int, dpi: int, _: Options, *, split: bool = False) -> Any:
+        return image, page_text
+
+    def sparse_reading(image: np.ndarray, page: PageText, dpi: int, _: Options) -> PageText:
+        calls.append(page.index)
+        return page
+
+    monkeypatch.setattr(pipeline, "ocr_page", page_reading)
+    monkeypatch.setattr(pipeline, "add_sparse_reading", sparse_reading)
+    monkeypatch.setattr(pipeline, "read_region", lambda *a, **k: [])
+    data = io.BytesIO()
+    Image.fromarray(text_page(lines=4)).save(data, "PNG", dpi=(200, 200))
+    pipeline.extract(data.getvalue(), doc_type="prescription")
+    return len(calls)
+
+
+def test_the_sparse_pass_runs_for_a_blank_whose_label_was_found_and_not_for_one_with_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    no_refills_on_the_form = PRESCRIPTION.replace("1790 3010 Refill:", "")
+    assert sparse_passes(monkeypatch, no_refills_on_the_form) == 0
+    assert sparse_passes(monkeypatch, PRESCRIPTION) == 1  # "Refill:" with nothing read after it
