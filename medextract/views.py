@@ -154,13 +154,61 @@ class FieldCorrectionRate(NamedTuple):
 
 
 @dataclass(frozen=True)
+class DateRange:
+    """Whole UTC days from ``first`` to ``last``, both included (the app shows times in UTC)."""
+
+    first: date
+    last: date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+@dataclass(frozen=True)
 class DashboardStats:
-    """The supervisor's dashboard numbers."""
+    """The supervisor's dashboard numbers, for the documents of ``period`` (None: all time).
+
+    ``status_counts``: documents uploaded in the period, by their status now. The rest counts the
+    documents verified in the period as they stand (a reopened one counts once it is verified
+    again). ``verified_per_reviewer_day``: (day, reviewer, documents). ``flagged_corrected`` and
+    ``unflagged_corrected``: (fields corrected, fields) among the engine's flagged and unflagged
+    fields; the second should stay near zero, or the engine is sure of values it gets wrong.
+    """
 
     status_counts: dict[str, int]
     verified_per_day: list[tuple[date, int]]
     field_correction_rate: list[FieldCorrectionRate]
     median_review_seconds: float | None
+    period: DateRange | None = None
+    verified_per_reviewer_day: list[tuple[date, str, int]] = field(default_factory=list)
+    flagged_corrected: tuple[int, int] = (0, 0)
+    unflagged_corrected: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True)
+class ReviewerFigures:
+    """One reviewer's work in a period (``dashboard.reviewer_figures``).
+
+    ``verified``: documents they verified in the period that are verified now; ``rejected``:
+    documents they rejected in the period; ``fields_corrected``: fields of their verified documents
+    whose value differs from the engine's; ``flagged`` and ``flagged_unchanged``: the engine's
+    flagged fields among those, and the ones they confirmed as the engine read them;
+    ``median_claim_to_verify_seconds``: from their last claim of a document to its verify.
+    """
+
+    reviewer: str
+    verified: int
+    rejected: int
+    fields_corrected: int
+    flagged: int
+    flagged_unchanged: int
+    median_claim_to_verify_seconds: float | None
+
+    @property
+    def flagged_unchanged_share(self) -> float | None:
+        """The share of flagged fields confirmed unchanged; None when none was flagged."""
+        return self.flagged_unchanged / self.flagged if self.flagged else None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ person (``user=`` / ``by=`` / ``uploader=``) by name:
 - ``documents``: get, page_image
 - ``review``: start_review, take_over, save_draft, verify, reject, reopen, reextract
 - ``records``: verified_records, reviewers, export_csv, log_export, dashboard
+- ``dashboard``: date_range, overview, reviewer_figures, reviewers_csv (a period's figures, per reviewer)
 - ``normalised``: export_hint (how a date or phone will read in the export's normalised column)
 - ``audit``: record, audit_log, history
 - ``accounts``: get_account, list_accounts, active_admins, create_account, set_role, set_active,

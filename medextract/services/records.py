@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import functools
-import statistics
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, bindparam, case, func, select
+from sqlalchemy import Row, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
@@ -17,8 +15,8 @@ from medextract.catalog import field_kinds
 from medextract.models import Document, FieldExtraction, VerifiedValue
 from medextract.services.audit import insert_event
 from medextract.services.context import Actor, Context, authorize
-from medextract.services.queue import count_statuses
-from medextract.views import DashboardStats, FieldCorrectionRate, VerifiedRecord
+from medextract.services.dashboard import overview
+from medextract.views import DashboardStats, DateRange, VerifiedRecord
 
 # Tables, not ORM entities: the records' queries then skip the ORM's result layer.
 _DOCUMENTS, _VERIFIED, _EXTRACTED = Document.__table__, VerifiedValue.__table__, FieldExtraction.__table__
@@ -254,54 +252,9 @@ def _write_export(
     insert_event(ctx, session, name, "export", detail, documents=ids)
 
 
-def dashboard(ctx: Context, *, user: Actor) -> DashboardStats:
-    """Status counts, verifications per UTC day, per-field correction rates, median review time."""
-    corrected = case((func.coalesce(FieldExtraction.value, "") != VerifiedValue.value, 1), else_=0)
-    rates_query = (
-        select(Document.doc_type, VerifiedValue.field, func.sum(corrected), func.count())
-        .join(VerifiedValue, VerifiedValue.document_id == Document.id)
-        .outerjoin(
-            FieldExtraction,
-            and_(FieldExtraction.document_id == Document.id, FieldExtraction.field == VerifiedValue.field),
-        )
-        .where(Document.status == lifecycle.VERIFIED)
-        .group_by(Document.doc_type, VerifiedValue.field)
-    )
-    times_query = select(Document.verified_at, Document.review_started_at).where(
-        Document.status == lifecycle.VERIFIED
-    )
-    with ctx.read() as session:
-        authorize(session, user, lifecycle.DASHBOARD)
-        counts = count_statuses(session)
-        rate_rows = session.execute(rates_query).all()
-        times = session.execute(times_query).all()
-    per_day = Counter(verified_at.date() for verified_at, _ in times if verified_at is not None)
-    durations = [
-        (end - start).total_seconds() for end, start in times if end is not None and start is not None
-    ]
-    return DashboardStats(
-        status_counts=counts,
-        verified_per_day=sorted(per_day.items()),
-        field_correction_rate=_ordered_rates(ctx, rate_rows),
-        median_review_seconds=statistics.median(durations) if durations else None,
-    )
-
-
-def _ordered_rates(ctx: Context, rows: Sequence[Any]) -> list[FieldCorrectionRate]:
-    """Rates in the catalog's type and field order (unknown ones after, alphabetically)."""
-    types = ctx.catalog.type_names()
-
-    def key(row: Any) -> tuple[int, str, int, str]:
-        doc_type, field = str(row[0]), str(row[1])
-        fields = ctx.catalog.field_names(doc_type)
-        type_rank = types.index(doc_type) if doc_type in types else len(types)
-        field_rank = fields.index(field) if field in fields else len(fields)
-        return (type_rank, doc_type, field_rank, field)
-
-    return [
-        FieldCorrectionRate(str(t), str(f), int(c), int(n), int(c) / int(n) if n else 0.0)
-        for t, f, c, n in sorted(rows, key=key)
-    ]
+def dashboard(ctx: Context, *, user: Actor, period: DateRange | None = None) -> DashboardStats:
+    """The dashboard's figures for ``period`` (None: all time): ``services.dashboard.overview``."""
+    return overview(ctx, user=user, period=period)
 
 
 def _bound(day: date) -> datetime:
