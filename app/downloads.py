@@ -7,6 +7,8 @@ images are served by the app's own routes (beside Streamlit's, through ``serve.p
 
 - ``GET /_medextract/export.csv?type=...&provenance=1&from=YYYY-MM-DD&to=...&reviewer=...``
 - ``GET /_medextract/page/{doc_id}/{page}.jpg?v={version}``
+- ``GET /_medextract/reviewers.csv?from=YYYY-MM-DD&to=YYYY-MM-DD``: the dashboard's per-reviewer
+  figures (people's work is not for a URL that answers anyone either)
 
 Each request is answered only for the person the browser's own cookie signs in: the HttpOnly
 password-session cookie (``services.sessions``), else Streamlit's signed single-sign-on cookie,
@@ -15,7 +17,7 @@ role at that moment (records for the export, view for a page) and audit the expo
 the pages' own calls would. A request a page of another site makes (``Sec-Fetch-Site:
 cross-site``) is refused. A URL copied elsewhere is worth nothing without the cookie.
 
-``export_url`` and ``page_url`` build the links for the pages and the document viewer.
+``export_url``, ``reviewers_url`` and ``page_url`` build the links for the pages and the document viewer.
 """
 
 from __future__ import annotations
@@ -32,11 +34,13 @@ from starlette.routing import Route
 
 from medextract import auth, imaging
 from medextract.errors import DocumentNotFound, PermissionDenied, StoreError
-from medextract.services import records, sessions, sso
+from medextract.services import dashboard, records, sessions, sso
 from medextract.services.context import Context
+from medextract.views import DateRange
 
 EXPORT_PATH = "/_medextract/export.csv"
 PAGE_PATH = "/_medextract/page/{doc_id:int}/{page:int}.jpg"
+REVIEWERS_PATH = "/_medextract/reviewers.csv"
 PAGE_WIDTH = 2400  # pixels: as the viewer shows a page (app.ui_runtime.MEDIA_WIDTH)
 
 
@@ -74,6 +78,12 @@ def export_url(
     if reviewer:
         query["reviewer"] = reviewer
     return base_path(EXPORT_PATH) + "?" + urlencode(query)
+
+
+def reviewers_url(period: DateRange) -> str:
+    """The link that downloads the dashboard's per-reviewer CSV for ``period``."""
+    query = {"from": period.first.isoformat(), "to": period.last.isoformat()}
+    return base_path(REVIEWERS_PATH) + "?" + urlencode(query)
 
 
 def page_url(doc_id: int, page: int, version: int) -> str:
@@ -175,6 +185,29 @@ async def export_csv(request: Request) -> Response:
     return Response(data, media_type="text/csv; charset=utf-8", headers=headers)
 
 
+async def reviewers_csv(request: Request) -> Response:
+    """The dashboard's per-reviewer CSV for the signed-in supervisor (``dashboard.reviewers_csv``)."""
+    if _cross_site(request):
+        return _refused(403, "Downloads start from MedExtract's own pages.")
+    ctx = _context()
+    user = await run_in_threadpool(signed_in_user, ctx, request)
+    if user is None:
+        return _refused(401, "Sign in to MedExtract first; this link works only in your signed-in browser.")
+    try:
+        period = DateRange(
+            date.fromisoformat(request.query_params["from"]), date.fromisoformat(request.query_params["to"])
+        )
+    except (KeyError, ValueError):
+        return _refused(400, "The download link is incomplete; use the button on the Dashboard.")
+    try:
+        data = await run_in_threadpool(lambda: dashboard.reviewers_csv(ctx, user=user, period=period))
+    except StoreError as exc:  # PermissionDenied among them: a clerk, or a deactivated account
+        return _refused(403, str(exc))
+    name = dashboard.csv_file_name(period)
+    headers = {**_PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(data, media_type="text/csv; charset=utf-8", headers=headers)
+
+
 async def page_image(request: Request) -> Response:
     """A page of a document as JPEG, for a signed-in person who may see documents."""
     if _cross_site(request):
@@ -208,4 +241,5 @@ def page_jpeg(ctx: Context, doc_id: int, page: int, user: str) -> bytes:
 ROUTES = [
     Route(EXPORT_PATH, export_csv, methods=["GET"]),
     Route(PAGE_PATH, page_image, methods=["GET"]),
+    Route(REVIEWERS_PATH, reviewers_csv, methods=["GET"]),
 ]
