@@ -24,17 +24,21 @@ PRESET_LABELS = {
     dashboard.MONTH: "Last 30 days",
     dashboard.CUSTOM: "Custom",
 }
+METRICS_PER_ROW = 4  # status counts a row: each label whole beside the sidebar at 1280 px
 ROW_PX = 26  # a horizontal bar's row: room for one line of label at the default font
 MAX_DAY_BANDS = 120  # a longer period lets the axis place its days itself
-REVIEWER_COLUMNS = (
-    "reviewer",
-    "verified",
-    "rejected",
-    "fields corrected",
-    "flagged fields",
-    "flagged confirmed unchanged",
-    "median claim to verify",
-)
+REVIEWER_COLUMNS = {  # the table's column: (its short heading, what it counts)
+    "reviewer": ("Reviewer", "Who verified or rejected documents in the period"),
+    "verified": ("Verified", "Documents they verified in the period (as they stand now)"),
+    "rejected": ("Rejected", "Documents they rejected in the period"),
+    "fields corrected": ("Corrected", "Fields they verified with a value other than the engine's"),
+    "flagged fields": ("Flagged", "Fields the engine flagged in the documents they verified"),
+    "flagged confirmed unchanged": (
+        "Flagged kept",
+        "Share of the flagged fields they confirmed as the engine read them",
+    ),
+    "median claim to verify": ("Median time", "From their last claim of a document to its verify"),
+}
 
 
 def period_text(period: DateRange) -> str:
@@ -132,7 +136,7 @@ def corrections_chart(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(corrected)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
+            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0, labelOverlap=False)),
             x=alt.X("correction rate:Q", title="Correction rate", axis=alt.Axis(format="%")),
             tooltip=[
                 alt.Tooltip("label:N", title="Field"),
@@ -141,5 +145,5 @@ def corrections_chart(frame: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("correction rate:Q", title="Rate", format=".0%"),
             ],
         )
-        .properties(height=ROW_PX * max(1, len(corrected)) + 40)
+        .properties(height=alt.Step(ROW_PX))  # a row per field, however many: no label dropped
     )

@@ -40,8 +40,11 @@ figures = dashboard.reviewer_figures(ctx, user=me.username, period=period)
 st.caption(charts.period_text(period))
 
 st.caption("Documents uploaded in the period, by where they are now")
-for column, status in zip(st.columns(len(lifecycle.STATUSES)), lifecycle.STATUSES, strict=True):
-    column.metric(lifecycle.status_label(status), stats.status_counts.get(status, 0))
+# Four a row: seven in one would cut "Waiting for review" at 1280 px.
+for row in range(0, len(lifecycle.STATUSES), charts.METRICS_PER_ROW):
+    statuses = lifecycle.STATUSES[row : row + charts.METRICS_PER_ROW]
+    for column, status in zip(st.columns(charts.METRICS_PER_ROW), statuses, strict=False):
+        column.metric(lifecycle.status_label(status), stats.status_counts.get(status, 0))
 review_column, flagged_column, unflagged_column = st.columns(3)
 review_column.metric(
     "Median review time",
@@ -71,13 +74,11 @@ if figures:
         charts.reviewer_frame(figures, ui_state.format_seconds),
         hide_index=True,
         key="dashboard_reviewers",
-        column_config={
-            "flagged confirmed unchanged": st.column_config.NumberColumn(
-                format="percent", help="Share of the flagged fields they verified as the engine read them"
-            ),
-            "fields corrected": st.column_config.NumberColumn(
-                help="Verified values that are not the engine's"
-            ),
+        column_config={  # short headings, each explained on hover: every column fits at 1280 px
+            name: st.column_config.NumberColumn(heading, help=about, format="percent")
+            if name == "flagged confirmed unchanged"
+            else st.column_config.Column(heading, help=about)
+            for name, (heading, about) in charts.REVIEWER_COLUMNS.items()
         },
     )
 else:
