@@ -15,6 +15,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import String
 
 from medextract.privacy import private_dir, private_file
 
@@ -66,11 +69,38 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; a power cut loses only the tail
         cursor.close()
+        # SQLite's own lower() folds only ASCII letters: "émile" would not find "Émile".
+        dbapi_connection.create_function(LOWER_SQLITE, 1, _lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         immediate = connection.get_execution_options().get(IMMEDIATE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+LOWER_SQLITE = "mx_lower"
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
+class lower(FunctionElement[str]):  # lower case: it reads like SQLAlchemy's func.lower
+    """``lower(text)`` folding every letter's case, also on SQLite (whose own folds only ASCII):
+    for case-insensitive search, compare it with a Python ``str.lower()``."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(lower)
+def _compile_lower(element: lower, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(lower, "sqlite")
+def _compile_lower_sqlite(element: lower, compiler: Any, **kw: Any) -> str:
+    return f"{LOWER_SQLITE}({compiler.process(element.clauses, **kw)})"
 
 
 def writer(engine: Engine) -> Engine:

@@ -66,6 +66,7 @@ PREVIEW = "preview"  # have a file read by the engine without storing it (the AP
 TAKE_OVER = "take_over"  # take a document someone else holds a live claim on
 REOPEN = "reopen"
 HISTORY = "history"
+BULK = "bulk"  # one action on many selected documents at once (the queue's bulk actions)
 # A person's other actions
 RECORDS = "records"  # verified records, their export, the reviewers
 DASHBOARD = "dashboard"
@@ -112,6 +113,7 @@ ACTION_ROLE = MappingProxyType(
         TAKE_OVER: SUPERVISOR,
         REOPEN: SUPERVISOR,
         HISTORY: SUPERVISOR,
+        BULK: SUPERVISOR,
         RECORDS: SUPERVISOR,
         DASHBOARD: SUPERVISOR,
         LAYOUTS: SUPERVISOR,
@@ -133,6 +135,7 @@ ACTION_TEXT = MappingProxyType(
         TAKE_OVER: "take over a document someone else is reviewing",
         REOPEN: "reopen a verified record",
         HISTORY: "see a document's history",
+        BULK: "act on many documents at once",
         RECORDS: "see or export verified records",
         DASHBOARD: "see the dashboard",
         LAYOUTS: "manage the learned layouts",

@@ -1,16 +1,18 @@
-"""The queue: documents by status and type, oldest first or a page at a time, counts, and what to
-review next."""
+"""The queue: documents by status and type, oldest first or a page at a time, counts, a search by
+patient, file or id, and what to review next."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from medextract import lifecycle
-from medextract.models import Document, FieldExtraction
+from medextract import db, lifecycle
+from medextract.models import Document, DraftValue, FieldExtraction, VerifiedValue
 from medextract.services.audit import write_event
 from medextract.services.claims import claimable, live_claim
 from medextract.services.context import Actor, Context, authorize
@@ -18,6 +20,18 @@ from medextract.services.documents import change_marks
 from medextract.views import DocumentSummary
 
 CLAIM_ATTEMPTS = 20  # documents claim_next tries when others keep taking the oldest first
+UNKNOWN_TYPE = "unknown"  # a document whose type the engine did not recognise
+PATIENT_FIELD = "patient_name"  # the field both document types name their patient in
+SEARCH_MAX = 200  # characters of a search that are used
+_DOC_ID = re.compile(r"#?\s*([0-9]{1,12})")
+
+
+class QueueItem(NamedTuple):
+    """One row of the review queue: the document and its patient's name as it stands now (the
+    verified value, else the reviewer's draft, else the engine's; "" when none was read)."""
+
+    doc: DocumentSummary
+    patient: str
 
 
 def documents(
@@ -29,6 +43,37 @@ def documents(
         authorize(session, user, lifecycle.VIEW)
         rows = session.execute(query).all()
     return [_summary(ctx, doc, n) for doc, n in rows]
+
+
+def search(
+    ctx: Context,
+    *,
+    user: Actor,
+    text: str = "",
+    status: str | Sequence[str] | None = None,
+    doc_type: str | None = None,
+) -> list[QueueItem]:
+    """The queue's documents oldest first, with their patient's name, optionally of some
+    status(es) (None or empty: any) and one type ("unknown": none recognised), matching ``text``.
+
+    ``text`` matches (case-insensitively, anywhere) the patient's name as it stands now, or the
+    file name; digits ("42", "#42") also match the document with that id. Done in the query, on
+    SQLite and PostgreSQL alike: field values and file names are stored in clear (only the files
+    and page images are encrypted at rest, medextract.encryption). An empty ``text`` matches all.
+    """
+    patient = _patient_now()
+    unknown = doc_type == UNKNOWN_TYPE
+    query = _filtered(_summaries(), status or None, None if unknown else doc_type).add_columns(patient)
+    if unknown:
+        query = query.where(or_(Document.doc_type.is_(None), Document.doc_type == UNKNOWN_TYPE))
+    wanted = " ".join(str(text or "").split())[:SEARCH_MAX]
+    if wanted:
+        query = query.where(_matches(wanted, patient))
+    query = query.order_by(Document.uploaded_at, Document.id)
+    with ctx.read() as session:
+        authorize(session, user, lifecycle.VIEW)
+        rows = session.execute(query).all()
+    return [QueueItem(_summary(ctx, doc, n), name or "") for doc, n, name in rows]
 
 
 def page(
@@ -69,6 +114,29 @@ def _summaries() -> Select[tuple[Document, int]]:
     return select(Document, func.coalesce(flagged.c.n, 0)).outerjoin(
         flagged, flagged.c.document_id == Document.id
     )
+
+
+def _patient_now() -> ColumnElement[str]:
+    """SQL: each document's patient name now: verified, else the draft, else the engine's."""
+    return func.coalesce(
+        *(
+            select(model.value)
+            .where(model.document_id == Document.id, model.field == PATIENT_FIELD)
+            .scalar_subquery()
+            for model in (VerifiedValue, DraftValue, FieldExtraction)
+        )
+    )
+
+
+def _matches(text: str, patient: ColumnElement[str]) -> ColumnElement[bool]:
+    """SQL: the patient name or the file name contains ``text`` (any case), or ``text`` is the id."""
+    folded = text.lower()
+    found = or_(
+        db.lower(patient).contains(folded, autoescape=True),
+        db.lower(Document.filename).contains(folded, autoescape=True),
+    )
+    number = _DOC_ID.fullmatch(text)
+    return or_(found, Document.id == int(number.group(1))) if number else found
 
 
 def _filtered(
