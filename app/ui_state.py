@@ -74,6 +74,12 @@ def escape_markdown(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
+def format_time(moment: datetime | None) -> str:
+    """A moment as every page shows it: "2026-03-14 09:05 UTC" ("" for None). The app keeps and
+    shows times in UTC; one format, so a table never mixes two."""
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment is not None else ""
+
+
 def doc_type_label(doc_type: str | None) -> str:
     """The title of a document type ("Prescription"), "Unknown" when none was recognised."""
     if not doc_type or doc_type == UNKNOWN_TYPE:
@@ -138,16 +144,6 @@ def all_finished(docs: Iterable[DocumentLike]) -> bool:
 # --- queue --------------------------------------------------------------------------------------
 
 
-def filter_documents(docs: Iterable[Any], *, statuses: Sequence[str], doc_type: str | None) -> list[Any]:
-    """Documents whose status is one of ``statuses`` (all when empty) and of ``doc_type`` (any if None)."""
-    return [
-        d
-        for d in docs
-        if (not statuses or d.status in statuses)
-        and (doc_type is None or (d.doc_type or UNKNOWN_TYPE) == doc_type)
-    ]
-
-
 ALL_TYPES = "all"
 ALL_STATUSES = "all"
 
@@ -172,25 +168,6 @@ def queue_filters(query: tuple[str, str]) -> tuple[list[str] | None, str | None]
         statuses = [s for s in status_text.split(",") if s in lifecycle.STATUSES] or None
     known = {*doc_type_names(), UNKNOWN_TYPE}
     return statuses, type_text if type_text in known else None
-
-
-def queue_rows(docs: Iterable[Any]) -> list[dict[str, Any]]:
-    """Rows of the queue table, oldest first as ``queue.documents`` gives them."""
-    return [
-        {
-            "id": d.id,
-            "file": plain_text(d.filename),
-            "status": lifecycle.status_label(d.status),
-            "type": doc_type_label(d.doc_type),
-            "pages": d.pages,
-            "flagged fields": d.flagged_fields,
-            "uploaded": d.uploaded_at,
-            "uploader": d.uploader,
-            "claimed by": d.claimed_by or "",
-            "error": plain_text(d.error or ""),
-        }
-        for d in docs
-    ]
 
 
 # --- review -------------------------------------------------------------------------------------

@@ -1,28 +1,33 @@
-"""Queue: every document by status and type, oldest first, and the button that starts a review."""
+"""Queue: every document by status and type, oldest first; search, click a row to review it, and a
+supervisor's bulk actions on the ticked rows."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app import ui_runtime, ui_state
+from app import queue_view, ui_runtime, ui_state
 from medextract import lifecycle
 from medextract.errors import StoreError
-from medextract.services import queue, review
-from medextract.services.claims import claim_notice
+from medextract.services import bulk, queue
 
 URL_FILTERS = "queue_url_filters"  # the (status, type) query this session last wrote into the URL
+SEARCH = "q"  # the search box's key, and so its name in the URL (?q=smith)
+BULK_REPORT = "queue_bulk_report"  # what the last bulk action said, shown after its rerun
+TABLE_ROUND = "queue_table_round"  # bumped by a bulk action: the table's ticks are cleared
 
 # Checked here too: a freshly started server runs this file on its own (not through streamlit_app.py,
 # so with no sign-in in front of it) when its first visitor opens the page's link.
-ui_runtime.require_page_role(ui_runtime.QUEUE_PAGE)
+identity = ui_runtime.require_page_role(ui_runtime.QUEUE_PAGE)
 ctx = ui_runtime.get_context()
 user = ui_runtime.current_user()
+supervising = lifecycle.may(identity.role, lifecycle.BULK)
 
 st.title("Review queue")
 
 counts = queue.status_counts(ctx, user=user)
-for column, status in zip(st.columns(len(lifecycle.STATUSES)), lifecycle.STATUSES, strict=True):
-    column.metric(lifecycle.status_label(status), counts.get(status, 0))
+with st.container(horizontal=True, gap="large", key="queue_counts"):  # wraps instead of cutting
+    for status in lifecycle.STATUSES:
+        st.metric(lifecycle.status_label(status), counts.get(status, 0), width="content")
 
 if st.button("Review next", key="queue_review_next", type="primary", icon=":material/play_arrow:"):
     next_id = queue.claim_next(ctx, user=user)  # chosen and claimed at the click, in one transaction
@@ -31,20 +36,32 @@ if st.button("Review next", key="queue_review_next", type="primary", icon=":mate
     else:
         ui_runtime.open_review(next_id)
 
-# The filters live in the URL (?status=extracted,in_review&type=prescription): a link or a reload
-# shows the same view. A URL this session did not write (a link, back, reload) sets the widgets.
+# The filters live in the URL (?status=extracted,in_review&type=prescription&q=smith): a link or a
+# reload shows the same view. A URL this session did not write (a link, back, reload) sets the
+# widgets; the search box is bound to ?q= by Streamlit itself.
 query = ui_state.queue_query(st.query_params.get("status"), st.query_params.get("type"))
 if query != st.session_state.get(URL_FILTERS):
     statuses_wanted, type_wanted = ui_state.queue_filters(query)
     st.session_state["queue_statuses"] = list(lifecycle.OPEN) if statuses_wanted is None else statuses_wanted
     st.session_state["queue_type"] = type_wanted or ui_state.ALL_TYPES
 
-status_filter, type_filter = st.columns(2)
-statuses = status_filter.multiselect(
+statuses = st.pills(
     "Status",
-    list(lifecycle.STATUSES),  # by default all still open (lifecycle.OPEN)
+    list(lifecycle.STATUSES),  # by default all still open (lifecycle.OPEN); none: every status
+    selection_mode="multi",
     format_func=lifecycle.status_label,
     key="queue_statuses",
+    wrap=True,
+)
+search_box, type_filter = st.columns([2, 1], vertical_alignment="bottom")
+text = search_box.text_input(
+    "Search",
+    key=SEARCH,
+    type="search",
+    placeholder="Patient name, file name or document id",
+    bind="query-params",
+    live=True,
+    icon=":material/search:",
 )
 type_options = [ui_state.ALL_TYPES, *ui_state.doc_type_names(), ui_state.UNKNOWN_TYPE]
 type_choice = type_filter.selectbox(
@@ -55,39 +72,70 @@ type_choice = type_filter.selectbox(
 )
 doc_type = None if type_choice == ui_state.ALL_TYPES else type_choice
 
-written = ui_state.queue_query(",".join(statuses) or ui_state.ALL_STATUSES, doc_type)
+written = ui_state.queue_query(",".join(statuses or []) or ui_state.ALL_STATUSES, doc_type)
 st.query_params["status"], st.query_params["type"] = written
 st.session_state[URL_FILTERS] = written
 
-docs = ui_state.filter_documents(queue.documents(ctx, user=user), statuses=statuses, doc_type=doc_type)
-if not docs:
-    st.info("No documents match these filters.")
-else:
-    rows = ui_state.queue_rows(docs)
-    for row, d in zip(rows, docs, strict=True):
-        # A live claim reads "being reviewed by X since HH:MM UTC"; an expired one is no claim.
-        row["claimed by"] = claim_notice(d.claimed_by, d.claimed_at) if d.claimed_by else ""
-    st.dataframe(rows, hide_index=True, key="queue_table")
-    pick, open_button, retry_button = st.columns([3, 1, 1], vertical_alignment="bottom")
-    chosen = pick.selectbox(
-        "Document",
-        [d.id for d in docs],
-        format_func={
-            d.id: f"#{d.id} {ui_state.plain_text(d.filename)} ({lifecycle.status_label(d.status)})"
-            for d in docs
-        }.get,
-        key="queue_pick",
-    )
-    chosen_doc = next(d for d in docs if d.id == chosen)
-    if open_button.button("Open", key="queue_open", disabled=chosen is None):
-        ui_runtime.open_review(chosen)
-    # A failed document keeps its bytes: queueing it again is how a clerk retries after a fix.
-    if retry_button.button(
-        "Extract again", key="queue_retry", disabled=chosen_doc.status != lifecycle.FAILED
-    ):
-        try:
-            review.reextract(ctx, chosen, doc_type=None, user=user)
-        except StoreError as exc:
-            st.error(ui_state.escape_markdown(str(exc)))
-        else:
-            st.rerun()
+items = queue.search(ctx, user=user, text=text or "", status=statuses or None, doc_type=doc_type)
+report = st.session_state.pop(BULK_REPORT, None)
+if report is not None:
+    summary, problems = report
+    (st.warning if problems else st.success)(summary)
+    for line in problems:
+        st.markdown(f"- {line}")
+
+if not items:
+    st.info("No documents match these filters." if not text else "No documents match this search.")
+    st.stop()
+
+ids = [item.doc.id for item in items]
+table_key = queue_view.table_key(ids, st.session_state.get(TABLE_ROUND, 0))
+st.caption(
+    "Click a row to review that document." + (" Tick rows to act on several at once." if supervising else "")
+)
+selected = st.dataframe(
+    queue_view.queue_rows(items),
+    hide_index=True,
+    key=table_key,
+    on_select="rerun",
+    # A click on any cell opens its row's document; a supervisor also ticks rows for bulk actions.
+    selection_mode=["multi-row", "single-cell"] if supervising else "single-cell",
+    column_order=queue_view.COLUMNS,
+    column_config=queue_view.column_config(),
+)
+rows, cells = queue_view.selection_of(selected)
+clicked = queue_view.clicked_document(cells, ids)
+if clicked is not None:
+    ui_runtime.open_review(clicked)
+
+if supervising:
+    ticked = queue_view.ticked_documents(rows, ids)
+    names = {item.doc.id: item.doc.filename for item in items}
+    with st.container(border=True, key="queue_bulk"):
+        st.markdown(f"**Bulk actions** · {queue_view.ticked_line(ticked, names)}")
+        action_box, detail_box, apply_box = st.columns([1, 2, 1], vertical_alignment="bottom")
+        action = action_box.selectbox(
+            "Action", bulk.ACTIONS, format_func=bulk.ACTION_LABELS.get, key="queue_bulk_action"
+        )
+        bulk_type = reason = None
+        if action == bulk.SET_TYPE:
+            bulk_type = detail_box.selectbox(
+                "Extract again as", ui_state.doc_type_names(), format_func=ui_state.doc_type_label,
+                key="queue_bulk_type",
+            )  # fmt: skip
+        elif action == bulk.REJECT:
+            reason = detail_box.text_input("Reason (for every selected document)", key="queue_bulk_reason")
+        if apply_box.button(
+            f"Apply to {len(ticked)} selected", key="queue_bulk_apply", disabled=not ticked, type="secondary"
+        ):
+            try:
+                result = bulk.apply(ctx, action, ticked, user=user, doc_type=bulk_type, reason=reason or "")
+            except StoreError as exc:  # nothing was done: a missing reason, no bulk right
+                st.error(ui_state.escape_markdown(str(exc)))
+            else:
+                st.session_state[BULK_REPORT] = (
+                    result.summary(),
+                    queue_view.bulk_lines(result.failed, names),
+                )
+                st.session_state[TABLE_ROUND] = st.session_state.get(TABLE_ROUND, 0) + 1
+                st.rerun()

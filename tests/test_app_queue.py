@@ -1,13 +1,16 @@
-"""The Queue page in AppTest: counts per status, filters, Review next, Extract again."""
+"""The Queue page in AppTest: counts per status, filters, search, a click on a row, Review next, and
+a supervisor's bulk actions."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from medextract.services import documents
+from app import queue_view
+from medextract.services import documents, review
 from tests.app_support import app, fake_extract, open_context, seed, texts
 
 QUEUE = "pages/queue.py"
@@ -43,7 +46,7 @@ def test_filters_by_status_and_type(ctx: Any) -> None:
     at.selectbox(key="queue_type").select("patient_details").run()
     assert list(at.dataframe[0].value["type"]) == ["Patient medical record"]
     at.selectbox(key="queue_type").select("all").run()
-    at.multiselect(key="queue_statuses").set_value(["verified"]).run()
+    at.pills(key="queue_statuses").set_value(["verified"]).run()
     assert "No documents match" in texts(at)
 
 
@@ -62,21 +65,106 @@ def test_review_next_with_an_empty_queue_says_so(ctx: Any) -> None:
     assert "Nothing is waiting for review." in texts(at)
 
 
-def test_a_failed_document_can_be_extracted_again(ctx: Any) -> None:
-    [doc_id] = seed(ctx, 1, extract_fn=fake_extract(fail="tesseract timed out"))
-    at = app(QUEUE)
-    at.selectbox(key="queue_pick").select(doc_id).run()
-    at.button(key="queue_retry").click().run()
+def click_row(at: Any, ids: list[int], row: int) -> None:
+    """What a click on a cell of row ``row`` sends: a one-cell selection of the table drawn for ``ids``."""
+    key = queue_view.table_key(ids, at.session_state.get("queue_table_round", 0))
+    at.session_state[key] = {"selection": {"rows": [], "columns": [], "cells": [[row, "file"]]}}
+    at.run()
+
+
+def tick_rows(at: Any, ids: list[int], rows: list[int]) -> None:
+    """What ticking rows sends: a row selection of the table drawn for ``ids``."""
+    key = queue_view.table_key(ids, at.session_state.get("queue_table_round", 0))
+    at.session_state[key] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+    at.run()
+
+
+def test_a_click_on_a_row_opens_its_document(ctx: Any) -> None:
+    first, second = seed(ctx, 2)
+    at = app(QUEUE, user="uma", role="clerk")
+    click_row(at, [first, second], 1)
     assert not at.exception
-    assert documents.get(ctx, doc_id, user="uma").status == "queued"
-
-
-def test_open_a_chosen_document(ctx: Any) -> None:
-    _, second = seed(ctx, 2)
-    at = app(QUEUE)
-    at.selectbox(key="queue_pick").select(second).run()
-    at.button(key="queue_open").click().run()
     assert at.session_state["review_doc_id"] == second
+    assert f"Review #{second}" in texts(at)
+
+
+def test_a_failed_document_opens_where_it_can_be_extracted_again(ctx: Any) -> None:
+    [doc_id] = seed(ctx, 1, extract_fn=fake_extract(fail="tesseract timed out"))
+    at = app(QUEUE, user="uma", role="clerk")
+    click_row(at, [doc_id], 0)
+    assert at.session_state["review_doc_id"] == doc_id
+    assert "Extraction failed: tesseract timed out" in texts(at)
+
+
+def test_the_search_box_filters_by_patient_file_or_id(ctx: Any) -> None:
+    first, second = seed(ctx, 2)
+    [record] = seed(
+        ctx,
+        1,
+        name="intake",
+        extract_fn=fake_extract({"patient_name": "Émile Zola"}, doc_type="patient_details"),
+    )
+    at = app(QUEUE)
+    at.text_input(key="q").input("émile").run()
+    assert list(at.dataframe[0].value["id"]) == [record]
+    assert list(at.dataframe[0].value["patient"]) == ["Émile Zola"]
+    at.text_input(key="q").input("RX_1").run()
+    assert list(at.dataframe[0].value["id"]) == [second]
+    at.text_input(key="q").input(f"#{first}").run()
+    assert list(at.dataframe[0].value["id"]) == [first]
+    at.text_input(key="q").input("nobody").run()
+    assert "No documents match this search." in texts(at)
+
+
+def test_every_time_in_the_table_has_one_format(ctx: Any) -> None:
+    first, _ = seed(ctx, 2)
+    claimed = review.start_review(ctx, first, user="uma").claimed_at
+    at = app(QUEUE)
+    table = at.dataframe[0].value
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", t) for t in table["uploaded"])
+    assert list(table["claimed by"]) == ["uma", ""]
+    assert list(table["claimed"]) == [f"{claimed:%Y-%m-%d %H:%M} UTC", ""]
+
+
+def test_a_clerk_gets_no_bulk_actions(ctx: Any) -> None:
+    seed(ctx, 2)
+    at = app(QUEUE, user="uma", role="clerk")
+    assert not [b for b in at.button if b.key == "queue_bulk_apply"]
+    assert "Tick rows" not in texts(at)
+
+
+def test_a_supervisor_rejects_ticked_rows_in_one_action_and_hears_of_each_refusal(ctx: Any) -> None:
+    first, held, third = seed(ctx, 3)
+    review.start_review(ctx, held, user="vic")
+    at = app(QUEUE, user="sue", role="supervisor")
+    tick_rows(at, [first, held, third], [0, 1])
+    assert "2 selected: #1 rx\\_0\\.png, #2 rx\\_1\\.png" in texts(at)
+    at.selectbox(key="queue_bulk_action").select("reject").run()
+    at.button(key="queue_bulk_apply").click().run()  # no reason yet: nothing done, nothing lost
+    assert "Say why the documents are rejected" in texts(at)
+    assert documents.get(ctx, first, user="sue").status == "extracted"
+    at.text_input(key="queue_bulk_reason").input("Duplicate scan").run()
+    at.button(key="queue_bulk_apply").click().run()
+    assert not at.exception
+    assert "Reject: 1 of 2 documents done." in [w.value for w in at.warning]
+    assert "vic is reviewing it" in texts(at)
+    assert documents.get(ctx, first, user="sue").status == "rejected"
+    assert documents.get(ctx, held, user="sue").status == "in_review"
+    # Rejected is not an open status: the table shows the two others, none of them ticked.
+    assert list(at.dataframe[0].value["id"]) == [held, third]
+    assert at.button(key="queue_bulk_apply").disabled
+
+
+def test_a_supervisor_extracts_ticked_rows_again_as_another_type(ctx: Any) -> None:
+    first, second = seed(ctx, 2)
+    at = app(QUEUE, user="sue", role="supervisor")
+    tick_rows(at, [first, second], [1])
+    at.selectbox(key="queue_bulk_action").select("set_type").run()
+    at.selectbox(key="queue_bulk_type").select("patient_details").run()
+    at.button(key="queue_bulk_apply").click().run()
+    assert "Set type and extract again: 1 of 1 documents done." in [s.value for s in at.success]
+    stored = documents.get(ctx, second, user="sue")
+    assert (stored.status, stored.forced_type) == ("queued", "patient_details")
 
 
 def test_the_filters_live_in_the_url(ctx: Any) -> None:
@@ -90,6 +178,6 @@ def test_the_filters_live_in_the_url(ctx: Any) -> None:
     linked.query_params["status"] = "verified"
     linked.query_params["type"] = "prescription"
     linked.run()
-    assert linked.multiselect(key="queue_statuses").value == ["verified"]
+    assert linked.pills(key="queue_statuses").value == ["verified"]
     assert linked.selectbox(key="queue_type").value == "prescription"
     assert "No documents match" in texts(linked)

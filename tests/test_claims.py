@@ -207,7 +207,9 @@ def test_the_queue_shows_who_is_reviewing_and_since_when(app_ctx: Any) -> None:
     at.run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table["claimed by"]) == [f"being reviewed by uma since {view.claimed_at:%H:%M} UTC"]
+    # Who, and since when in the format of every time on the page (their own narrow columns).
+    assert list(table["claimed by"]) == ["uma"]
+    assert list(table["claimed"]) == [f"{view.claimed_at:%Y-%m-%d %H:%M} UTC"]
 
 
 def test_a_supervisor_takes_over_a_document_a_clerk_holds_and_a_clerk_gets_no_button(app_ctx: Any) -> None:

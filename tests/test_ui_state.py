@@ -106,29 +106,6 @@ def test_all_finished() -> None:
     assert not ui_state.all_finished([Doc(1, "a", "extracted"), Doc(2, "b", "queued")])
 
 
-def test_filter_documents_by_status_and_type() -> None:
-    docs = [
-        Doc(1, "a", "extracted"),
-        Doc(2, "b", "failed", doc_type=None),
-        Doc(3, "c", "verified", doc_type="patient_details"),
-    ]
-    assert [d.id for d in ui_state.filter_documents(docs, statuses=[], doc_type=None)] == [1, 2, 3]
-    assert [d.id for d in ui_state.filter_documents(docs, statuses=["failed"], doc_type=None)] == [2]
-    assert [d.id for d in ui_state.filter_documents(docs, statuses=[], doc_type="unknown")] == [2]
-    assert [
-        d.id for d in ui_state.filter_documents(docs, statuses=["extracted"], doc_type="prescription")
-    ] == [1]
-
-
-def test_queue_rows() -> None:
-    rows = ui_state.queue_rows([Doc(7, "x.pdf", "in_review", claimed_by="ana", flagged_fields=2)])
-    assert rows[0]["id"] == 7
-    assert rows[0]["status"] == "In review"
-    assert rows[0]["type"] == "Prescription"
-    assert rows[0]["claimed by"] == "ana"
-    assert rows[0]["flagged fields"] == 2
-
-
 def test_form_values_and_changed_fields() -> None:
     fields = {"a": Field("a", "A", "old"), "b": Field("b", "B", "same")}
     state = {ui_state.field_key(3, "a"): "new", ui_state.field_key(3, "b"): "same"}
