@@ -54,6 +54,7 @@ HEADER_BAND = 1.4
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
 # List numbering and bullets are layout, not part of a medicine or a direction.
 LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])\s+")
+BARE_LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])$")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,12 @@ class Candidate:
 
     @property
     def texts(self) -> list[str]:
-        return [strip_list_mark(" ".join(w.text for w in line)) for line in self.lines]
+        """The value's lines, without list numbering; a line of a list that is its number
+        alone ("1)" read apart from its medicine) is no line of the value."""
+        texts = [" ".join(w.text for w in line) for line in self.lines]
+        if len(texts) > 1:
+            texts = [t for t in texts if not BARE_LIST_MARK.match(t.strip())]
+        return [strip_list_mark(t) for t in texts]
 
     @property
     def labelled(self) -> bool:
@@ -248,6 +254,19 @@ def _value_cell(key: Key, view: PageView) -> Box | None:
         return None
     others = [ln for ln in view.page.lines if ln is not key.line and mostly_inside(ln.box, cell)]
     return cell if others else None
+
+
+def cell_beside(box: Box, view: PageView) -> Box | None:
+    """The cell right of the one holding ``box`` on its row (a label's value cell), or None."""
+    own = _cell_of(box, view)
+    if own is None or view.structure is None:
+        return None
+    row = [
+        cell.box
+        for cell in view.structure.cells
+        if 0 <= cell.box[0] - own[2] <= view.height and on_one_row(cell.box, own)
+    ]
+    return min(row, key=lambda cell: cell[0], default=None)
 
 
 def _cell_of(box: Box, view: PageView) -> Box | None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from extraction.assign import LABEL_SURE_SCORE, Assigned, assign_fields, plausibility
-from extraction.candidates import Candidate, PageView, gap_above, gap_below, lines_above
+from extraction.candidates import Candidate, PageView, cell_beside, gap_above, gap_below, lines_above
 from extraction.cells import answer_grid_headers, join_wrapped_labels
 from extraction.columns import column_keys, find_label_columns, split_at_value_edges
 from extraction.doctypes import DocumentType, FieldSpec
@@ -75,7 +75,9 @@ def extract_fields(
         result = to_result(spec, assigned[spec.name], review_confidence, doc_type)
         if reread is not None and chosen is not None and chosen.labelled and not result.value:
             view = views[chosen.page]
-            result = reread_blank(spec, result, chosen.keys[0].box, view.height, reread)
+            key_box = chosen.keys[0].box
+            cell = cell_beside(key_box, view)
+            result = reread_blank(spec, result, key_box, view.height, reread, cell)
         elif reread is not None and chosen is None and spec.find:
             result = next(filter(None, (reread_region(spec, p, reread) for p in pages)), result)
         if reread is not None and chosen is not None and chosen.header_box is not None:

@@ -55,17 +55,23 @@ def reread_invalid(
 
 
 def reread_blank(
-    spec: FieldSpec, result: FieldResult, key_box: Box, height: float, reread: RegionReader
+    spec: FieldSpec,
+    result: FieldResult,
+    key_box: Box,
+    height: float,
+    reread: RegionReader,
+    value_cell: Box | None = None,
 ) -> FieldResult:
     """A labelled number, date or phone whose value the page pass did not read (a digit on an
-    underline, faint print): the spot beside its label, then under it, read again alone. Only
-    a confident reading that passes the field's check is taken; it stays flagged."""
+    underline, a lone digit in a cell, faint print): the cell beside the label's when it has
+    one (``value_cell``), the spot beside the label, then under it, read again alone. Only a
+    confident reading that passes the field's check is taken; it stays flagged."""
     if spec.kind not in REREAD_KINDS or result.value:
         return result
     x0, y0, x1, y1 = key_box
     beside = (x1, int(y0 - 0.4 * height), int(x1 + 10 * height), int(y1 + 0.4 * height))
     below = (int(x0 - 0.5 * height), y1, int(max(x1, x0 + 6 * height)), int(y1 + 2.5 * height))
-    for region in (beside, below):
+    for region in (value_cell, beside, below) if value_cell else (beside, below):
         words = [w for w in reread(result.page, region, _mode(spec)) if any(c.isalnum() for c in w.text)]
         if not words or statistics.fmean(w.confidence for w in words) < REREAD_MIN_CONFIDENCE:
             continue

@@ -376,3 +376,18 @@ def test_a_value_read_under_a_heading_that_names_the_field_is_flagged() -> None:
     )
     fields = extract_fields(PATIENT, page, 0.8)
     assert fields["medical_problems"].needs_review
+
+
+def test_a_list_number_read_apart_from_its_medicine_is_no_line_of_the_list() -> None:
+    # OCR read the bold "1)" as a line of its own, just over its medicine.
+    page = parse_layout(
+        """
+        200 300 Patient: Lena Fischer
+        200 400 Medications:
+        200 430 1)
+        300 470 Furosemide 20 mg
+        300 530 Carvedilol 12.5 mg
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value == "Furosemide 20 mg\nCarvedilol 12.5 mg"

@@ -142,6 +142,29 @@ def test_a_column_header_ocr_dropped_is_read_again_from_its_cell() -> None:
     assert field.needs_review and "read again" in (field.reason or "")
 
 
+@pytest.mark.usefixtures("needs_ocr")
+def test_a_lone_digit_ocr_dropped_from_the_cell_beside_its_label_is_read_from_that_cell() -> None:
+    from extraction.ocr import read_region
+    from extraction.options import Options
+
+    page = DrawnPage(1400, 400)
+    page.table(100, 100, [600, 500], [60, 60], width=2)
+    words = page.text(110, 115, "Patient: Lena Fischer")
+    words += page.text(110, 175, "REPEATS")
+    page.text(720, 175, "6")  # drawn, but the page pass did not read it
+    gray = page.array()
+    structure = find_structure(gray, words)
+
+    def reread(page_index: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
+        return read_region(gray, region, 300, Options(), mode)
+
+    prescription = get_document_type("prescription")
+    fields = extract_fields(prescription, [_page_text(words, (1400, 400))], 0.8, reread, [structure])
+    refills = fields["refills"]
+    assert refills.value == "6"
+    assert refills.needs_review
+
+
 def test_a_box_read_as_a_tall_word_is_still_a_mark() -> None:
     page = DrawnPage()
     words = page.text(100, 100, "Insured?")
