@@ -29,7 +29,7 @@ from extraction.keys import (
 from extraction.lexicon import is_known
 from extraction.normalize import normalize
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
-from extraction.types import Box, FieldResult, PageText, Word, union_box
+from extraction.types import Box, FieldResult, PageText, Word, mostly_inside, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
 if TYPE_CHECKING:
@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 # mode "line" (one line), "digits" (one line, digits only) or "block" (an area, enlarged).
 # Injected so this module never calls tesseract itself; None in tests without OCR.
 RegionReader = Callable[[int, Box, str], list[Word]]
+
+# A key alone in a cell at least this share of its table's width is a section bar.
+SECTION_BAR_SHARE = 0.8
 
 UNLABELLED_REASONS = {
     "find": "no label: recognised by its shape",
@@ -109,7 +112,13 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
         if id(line) not in keyed
     ]
     keys.sort(key=lambda k: order[id(k.line)])
-    headings = [k for k in keys if not k.colon and k.whole_line and _is_heading(k.text, doc_type)]
+    headings = [
+        k
+        for k in keys
+        if not k.colon
+        and k.whole_line
+        and (_is_heading(k.text, doc_type) or _is_section_bar(k, page, structure))
+    ]
     return PageView(page, structure, height, keys, headings, label_columns=columns)
 
 
@@ -160,6 +169,22 @@ def vocabulary_of(doc_type: DocumentType) -> tuple[str, ...]:
     """Every wording of a label or heading the type knows, table column names included."""
     columns = tuple(word for words in doc_type.table_columns.values() for word in words)
     return doc_type.all_labels + columns
+
+
+def _is_section_bar(key: Key, page: PageText, structure: PageStructure | None) -> bool:
+    """True for a key alone in a cell as wide as its table of several rows (a boxed form's
+    section bar, "Medical History" over the section's grid): a heading, however it is set."""
+    if structure is None:
+        return False
+    cell = structure.cell_at(key.box)
+    if cell is None or not structure.tables:
+        return False
+    table = structure.tables[cell.table]
+    if table.rows < 2:
+        return False  # a lone box is a field's, not a section's
+    wide = cell.box[2] - cell.box[0] >= SECTION_BAR_SHARE * (table.box[2] - table.box[0])
+    alone = not any(line is not key.line and mostly_inside(line.box, cell.box) for line in page.lines)
+    return wide and alone
 
 
 def _is_heading(text: str, doc_type: DocumentType) -> bool:

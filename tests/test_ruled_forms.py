@@ -277,3 +277,30 @@ def test_captions_under_the_lines_their_values_stand_on_are_read_upwards() -> No
     assert fields["allergies"].value == "Peanuts"
     assert fields["regular_medications"].value == "Levothyroxine"
     assert fields["weight"].value.startswith("42")
+
+
+def test_the_rules_around_a_grey_shaded_row_still_close_its_cells() -> None:
+    page = DrawnPage(1400, 600)
+    page.draw.rectangle((100, 100, 1000, 160), fill=185)  # the shaded header row
+    page.table(100, 100, [500, 200, 200], [60, 56, 56], width=2)
+    words = page.text(110, 115, "Please answer")
+    words += page.text(110, 175, "Chicken pox")
+    structure = find_structure(page.array(), words)
+    assert len(structure.cells) == 9
+    horizontal = [rule for rule in structure.rules if rule.orientation == "horizontal"]
+    assert all(rule.box[3] - rule.box[1] <= 10 for rule in horizontal)  # lines, not the shading
+
+
+def test_a_label_alone_in_a_table_s_full_width_bar_is_a_heading_whose_value_is_doubted() -> None:
+    page = DrawnPage(1400, 600)
+    page.table(100, 100, [500, 200, 200], [60, 56, 56], width=2)
+    page.draw.rectangle((103, 103, 997, 157), fill=255)  # the bar: one cell as wide as the table
+    page.line(100, 100, 1000, 100, width=2)
+    page.draw.line((600, 103, 600, 157), fill=255, width=6)
+    page.draw.line((800, 103, 800, 157), fill=255, width=6)
+    words = page.text(110, 115, "Medical History")
+    words += page.text(110, 175, "Question")
+    words += page.text(610, 175, "Immune")
+    structure = find_structure(page.array(), words)
+    fields = extract_fields(PATIENT, [_page_text(words, (1400, 600))], 0.8, structures=[structure])
+    assert fields["medical_problems"].needs_review

@@ -33,6 +33,8 @@ VERTICAL_KERNEL_HEIGHTS = 1.2
 VERTICAL_RULE_HEIGHTS = 2.0
 # Fragments of one rule separated by less than this many text heights are joined (faded scans).
 RULE_GAP_HEIGHTS = 0.75
+# Strokes thinner than this many (halved) line heights count as line ink; shading wider is fill.
+LINE_KERNEL_HEIGHTS = 0.5
 # A rule is thinner than this many text heights, plus the drift that a 1.5 degree skew adds.
 RULE_THICKNESS_HEIGHTS = 0.4
 SKEW_DRIFT = 0.026
@@ -128,9 +130,8 @@ def find_rules(gray: np.ndarray, threshold: int, height: float) -> tuple[tuple[R
     """The page's rules in reading order, and a mask (at ``RULE_SCALE``) of them for
     ``find_cells``."""
     small = cv2.resize(gray, None, fx=RULE_SCALE, fy=RULE_SCALE, interpolation=cv2.INTER_AREA)
-    # Halving averages a one-pixel line with paper: a threshold halfway to the paper keeps it.
-    ink = binary(small, min(254, (threshold + 255) // 2))
     small_height = height * RULE_SCALE
+    ink = _line_ink(small, threshold, small_height)
     horizontal = _rule_segments(ink, small_height, "horizontal")
     vertical = _rule_segments(ink, small_height, "vertical")
     keep_vertical = _keep_verticals(vertical, horizontal.boxes[horizontal.thin], small_height)
@@ -141,6 +142,20 @@ def find_rules(gray: np.ndarray, threshold: int, height: float) -> tuple[tuple[R
     rules += [Rule(_unscale(b), "vertical") for b in vertical.boxes[keep_vertical]]
     rules.sort(key=lambda r: (r.box[1], r.box[0], r.orientation))
     return tuple(rules), grid
+
+
+def _line_ink(small: np.ndarray, threshold: int, height: float) -> np.ndarray:
+    """The ink of the halved page as 255 on 0, without wide areas of even grey: a rule bordering
+    a grey-shaded row stays a thin line instead of joining the shading into a band (which no
+    rule is, so the row's rules were lost with it)."""
+    # Halving averages a one-pixel line with paper: a threshold halfway to the paper keeps it.
+    ink = binary(small, min(254, (threshold + 255) // 2))
+    size = max(5, round(LINE_KERNEL_HEIGHTS * height)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
+    # Darker than what surrounds it within a stroke's reach: a stroke, not a fill.
+    darker = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, kernel)
+    stroke = cv2.threshold(darker, max(1, (255 - threshold) // 4), 255, cv2.THRESH_BINARY)[1]
+    return cv2.bitwise_and(ink, stroke)
 
 
 def _rule_segments(
