@@ -269,6 +269,12 @@ def cell_beside(box: Box, view: PageView) -> Box | None:
     return min(row, key=lambda cell: cell[0], default=None)
 
 
+def _in_ruled_row_under(above: Line, line: Line, view: PageView) -> bool:
+    """True when ``line`` stands in the cell right under the cell of ``above``, as wide."""
+    cell = _cell_of(above.box, view)
+    return cell is not None and _cell_under(cell, line.box, view) is not None
+
+
 def _cell_of(box: Box, view: PageView) -> Box | None:
     if view.structure is None:
         return None
@@ -351,6 +357,8 @@ def _below(
             allowed = max(allowed, ALIGNED_GAP)  # set flush under the value's line: its next line
         if cell is not None and mostly_inside(line.box, cell):
             allowed = max(allowed, IN_CELL_GAP)  # a cell holds its value, however spaced
+        elif cell is None and taken and _in_ruled_row_under(taken[-1], line, view):
+            allowed = max(allowed, IN_CELL_GAP)  # a list goes on in the ruled row under its line
         key = view.key_on(line) if view.is_key_line(line) else None
         # Right under a label, a line that only reads like a label is its value when the label
         # above ends in a colon, or when it reads like this same field's label: one field's

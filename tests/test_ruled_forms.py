@@ -304,3 +304,15 @@ def test_a_label_alone_in_a_table_s_full_width_bar_is_a_heading_whose_value_is_d
     structure = find_structure(page.array(), words)
     fields = extract_fields(PATIENT, [_page_text(words, (1400, 600))], 0.8, structures=[structure])
     assert fields["medical_problems"].needs_review
+
+
+def test_a_list_goes_on_in_the_ruled_rows_under_its_label_however_tall() -> None:
+    page = DrawnPage(1400, 600)
+    page.table(100, 100, [900], [60, 70, 70, 60], width=2)
+    words = page.text(110, 115, "Current medications:")
+    words += page.text(110, 185, "Sertraline")
+    words += page.text(110, 255, "Melatonin")
+    words += page.text(110, 325, "Allergies: none")
+    structure = find_structure(page.array(), words)
+    fields = extract_fields(PATIENT, [_page_text(words, (1400, 600))], 0.8, structures=[structure])
+    assert fields["regular_medications"].value == "Sertraline\nMelatonin"
