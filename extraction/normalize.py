@@ -12,6 +12,7 @@ from difflib import SequenceMatcher
 from extraction.doctypes import FieldSpec
 from extraction.layout import normalize_token
 from extraction.lexicon import correct_text
+from extraction.streets import correct_street_suffixes
 from extraction.validate import IMMUNITY, YES_NO, parse_date
 
 # Characters a drawn underline or a table rule becomes in OCR, around or inside a value.
@@ -55,6 +56,10 @@ def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:
         if spaced != value:
             note = f"read {value!r}, taken as {spaced!r}"
             value, problem = spaced, f"{problem}; {note}" if problem else note
+        value, suffixes = correct_street_suffixes(value)
+        if suffixes:
+            note = "; ".join(f"{c} ({c.lexicon})" for c in suffixes)
+            problem = f"{problem}; {note}" if problem else note
     if spec.lexicons:
         corrected, corrections = correct_text(value, spec.lexicons)
         if corrections:

@@ -254,3 +254,50 @@ def test_a_word_ocr_split_in_two_is_joined_and_reported() -> None:
     assert correct_text("take one tab in the morning", ["drugs", "directions"])[0] == (
         "take one tab in the morning"
     )
+
+
+# ---- street suffixes ----------------------------------------------------------------------
+
+STREET_SUFFIX_EXAMPLES = [
+    ("3 Ash PI, Dallas, TX", "3 Ash Pl, Dallas, TX"),
+    ("46 church In, jersey city, NJ", "46 church ln, jersey city, NJ"),
+    ("66 Washington Bivd, Minneapolis, MN", "66 Washington Blvd, Minneapolis, MN"),
+    ("49 Sycamore PI\nSan Diego, CA 92118", "49 Sycamore Pl\nSan Diego, CA 92118"),
+    ("12 ELM BIVD", "12 ELM BLVD"),
+]
+
+
+@pytest.mark.parametrize(("read", "taken"), STREET_SUFFIX_EXAMPLES)
+def test_a_street_suffix_misread_by_a_confusable_glyph_is_set_right(read: str, taken: str) -> None:
+    from extraction.streets import correct_street_suffixes
+
+    corrected, corrections = correct_street_suffixes(read)
+    assert corrected == taken
+    assert len(corrections) == 1 and corrections[0].read in read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12 Main St, Boston",  # a suffix as read
+        "5 Bay Road, Tampa, FL",  # a suffix written out
+        "Apt 4 in the back",  # "in" where no suffix stands: no house number and street before it
+        "PO Box 12",
+        "82 Main Way\nUnited States",
+    ],
+)
+def test_words_that_are_suffixes_or_stand_where_none_does_are_left_alone(text: str) -> None:
+    from extraction.streets import correct_street_suffixes
+
+    assert correct_street_suffixes(text) == (text, [])
+
+
+def test_a_corrected_street_suffix_flags_the_address() -> None:
+    from extraction.doctypes import get_document_type
+    from extraction.normalize import normalize
+
+    value, problem = normalize(
+        get_document_type("patient_details").field("address"), ["3 Ash PI, Dallas, TX"]
+    )
+    assert value == "3 Ash Pl, Dallas, TX"
+    assert problem is not None and "'PI'" in problem

@@ -1,0 +1,84 @@
+"""Street suffixes OCR misread with a confusable glyph ("PI" for "Pl", "Bivd" for "Blvd").
+
+A street line of an address ends its street name with a suffix from a short, fixed list (the
+USPS standard abbreviations, ``lexicons/street_suffixes.txt``). Those abbreviations are mostly
+"l"s and capitals that OCR confuses with "I", "i" and "1", and too short for the general word
+correction of ``extraction.lexicon``. A word is taken as a suffix only where a suffix stands —
+after a house number and a street name, right before a comma or the end of its line — when it
+is no suffix as read and becomes exactly one by swapping confusable glyphs. Every correction
+is returned so that the field is flagged with what was read.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from extraction.lexicon import Correction
+
+SUFFIX_FILE = Path(__file__).resolve().parent / "lexicons" / "street_suffixes.txt"
+LEXICON_NAME = "street suffixes"
+# Glyphs OCR reads for one another in print; each group folds to its first member.
+CONFUSABLE = ("l1iI|!", "o0", "s5", "b6")
+# A house number, a street name, then the suffix at a comma or the end of the line.
+_STREET_END = re.compile(
+    r"(?P<before>\b\d+[A-Za-z]?\s+(?:[A-Za-z0-9.'-]+\s+)*(?P<name>[A-Za-z.'-]+)\s+)"
+    r"(?P<word>[A-Za-z0-9|!]{2,4})(?=\s*(?:,|$))"
+)
+
+
+@cache
+def suffixes() -> frozenset[str]:
+    """The standard abbreviations, lower case."""
+    lines = SUFFIX_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _fold(word: str) -> str:
+    folded = word.lower()
+    for group in CONFUSABLE:
+        folded = "".join(group[0] if ch in group else ch for ch in folded)
+    return folded
+
+
+@cache
+def _by_fold() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for suffix in suffixes():
+        found.setdefault(_fold(suffix), []).append(suffix)
+    return {key: tuple(words) for key, words in found.items()}
+
+
+def correct_street_suffixes(text: str) -> tuple[str, list[Correction]]:
+    """``text`` with each misread street suffix set right, and the corrections made."""
+    corrections: list[Correction] = []
+    lines = []
+    for line in text.split("\n"):
+        lines.append(_STREET_END.sub(lambda m: _corrected(m, corrections), line))
+    return "\n".join(lines), corrections
+
+
+def _corrected(match: re.Match[str], corrections: list[Correction]) -> str:
+    read = match.group("word")
+    if read.lower() in suffixes():
+        return match.group(0)
+    candidates = _by_fold().get(_fold(read), ())
+    if len(candidates) != 1:
+        return match.group(0)
+    taken = _in_case_of(read, candidates[0], match.group("name"))
+    corrections.append(Correction(read, taken, LEXICON_NAME))
+    return match.group("before") + taken
+
+
+def _in_case_of(read: str, suffix: str, name: str) -> str:
+    """``suffix`` in the case it was printed in: that of the letters read that cannot be a
+    confused glyph when there are two or more ("BIVD" -> "BLVD"), else that of the street name
+    before it ("Ash PI" -> "Pl", "church In" -> "ln", "OAK PI" -> "PL")."""
+    sure = [ch for ch in read if ch.isalpha() and not any(ch in group for group in CONFUSABLE)]
+    model = sure if len(sure) >= 2 else [ch for ch in name if ch.isalpha()]
+    if model and all(ch.isupper() for ch in model) and len(model) >= 2:
+        return suffix.upper()
+    if model and all(ch.islower() for ch in model):
+        return suffix
+    return suffix[:1].upper() + suffix[1:]
