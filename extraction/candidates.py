@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from extraction.cells import header_above
 from extraction.columns import ALIGN_HEIGHTS, LabelColumn
 from extraction.doctypes import DocumentType, FieldSpec
+from extraction.doses import repair_doses
 from extraction.keys import Key, best_phrase, phrase_score, section_of
 from extraction.layout import SURE_CONFIDENCE
 from extraction.types import Box, Line, PageText, Word, mostly_inside, on_one_row, union_box
@@ -659,7 +660,10 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
                 found.append(Candidate(spec.name, view.page.index, (tuple(words),), "find"))
     if spec.find_lines and spec.line_pattern:
         pattern = re.compile(spec.line_pattern)
-        shaped = [ln for ln in lines if pattern.match(strip_list_mark(ln.text))][: spec.max_lines]
+        # A dose misread by a confusable glyph ("75 mq") keeps its line's shape.
+        shaped = [ln for ln in lines if pattern.match(repair_doses(strip_list_mark(ln.text), spec.units)[0])][
+            : spec.max_lines
+        ]
         if shaped:
             trusted = not _shaped_run_broken(shaped, lines, view)
             words = tuple(ln.words for ln in shaped)

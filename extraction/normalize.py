@@ -10,6 +10,7 @@ import re
 from difflib import SequenceMatcher
 
 from extraction.doctypes import FieldSpec
+from extraction.doses import repair_doses
 from extraction.layout import normalize_token
 from extraction.lexicon import correct_text
 from extraction.streets import correct_street_suffixes
@@ -49,6 +50,10 @@ def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:
     normalizer = _NORMALIZERS.get(spec.kind)
     value, problem = normalizer(joined, spec) if normalizer else (joined, None)
     if spec.units:
+        value, repairs = repair_doses(value, spec.units)
+        if repairs:
+            note = "; ".join(f"read {read!r}, taken as {taken!r}" for read, taken in repairs)
+            problem = f"{problem}; {note}" if problem else note
         value = space_units(value, spec.units)
     if "places" in spec.lexicons:
         # A state run into its ZIP code ("MA02111"): the space tight print loses.

@@ -391,3 +391,19 @@ def test_a_list_number_read_apart_from_its_medicine_is_no_line_of_the_list() -> 
     )
     fields = extract_fields(PRESCRIPTION, page, 0.8)
     assert fields["medicines"].value == "Furosemide 20 mg\nCarvedilol 12.5 mg"
+
+
+def test_unlabelled_medicine_lines_with_a_misread_dose_are_all_found_and_flagged() -> None:
+    page = parse_layout(
+        """
+        300 600 Name: Donna Adams
+        400 900 Clopidogrel 75 mq
+        400 960 Albuterol 9O mcg
+        400 1020 Bupropion 150 mg
+        400 1200 Directions:
+        400 1300 Take 1 tablet daily
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value == "Clopidogrel 75 mg\nAlbuterol 90 mcg\nBupropion 150 mg"
+    assert fields["medicines"].needs_review and "'75 mq'" in (fields["medicines"].reason or "")

@@ -301,3 +301,43 @@ def test_a_corrected_street_suffix_flags_the_address() -> None:
     )
     assert value == "3 Ash Pl, Dallas, TX"
     assert problem is not None and "'PI'" in problem
+
+
+# ---- doses ----------------------------------------------------------------------------------
+
+DOSE_UNITS = ("mg", "mcg", "g", "ml", "mL", "IU", "units")
+
+
+@pytest.mark.parametrize(
+    ("read", "taken"),
+    [
+        ("Clopidogrel 75 mq", "Clopidogrel 75 mg"),
+        ("Albuterol 9O mcg", "Albuterol 90 mcg"),
+        ("Amlodipine 2.S mg", "Amlodipine 2.5 mg"),
+        ("Lisinopril 1O rng", "Lisinopril 10 mg"),
+        ("Losartan 25 mI", "Losartan 25 ml"),
+    ],
+)
+def test_a_dose_misread_by_a_confusable_glyph_is_set_right(read: str, taken: str) -> None:
+    from extraction.doses import repair_doses
+
+    repaired, repairs = repair_doses(read, DOSE_UNITS)
+    assert repaired == taken
+    assert len(repairs) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bupropion 150 mg",
+        "Metformin 500mg",
+        "Vitamin B12 1000 mcg",
+        "take 2 tablets",
+        "Zinc 5O",
+        "Item 12 go",
+    ],
+)
+def test_doses_as_read_and_numbers_with_no_unit_are_left_alone(text: str) -> None:
+    from extraction.doses import repair_doses
+
+    assert repair_doses(text, DOSE_UNITS) == (text, [])
