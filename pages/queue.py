@@ -10,8 +10,8 @@ from medextract import lifecycle
 from medextract.errors import StoreError
 from medextract.services import bulk, queue
 
-URL_FILTERS = "queue_url_filters"  # the (status, type) query this session last wrote into the URL
-SEARCH = "q"  # the search box's key, and so its name in the URL (?q=smith)
+URL_FILTERS = "queue_url_filters"  # the (status, type, search) this session last wrote into the URL
+SEARCH = "queue_search"
 BULK_REPORT = "queue_bulk_report"  # what the last bulk action said, shown after its rerun
 TABLE_ROUND = "queue_table_round"  # bumped by a bulk action: the table's ticks are cleared
 
@@ -38,12 +38,14 @@ if st.button("Review next", key="queue_review_next", type="primary", icon=":mate
 
 # The filters live in the URL (?status=extracted,in_review&type=prescription&q=smith): a link or a
 # reload shows the same view. A URL this session did not write (a link, back, reload) sets the
-# widgets; the search box is bound to ?q= by Streamlit itself.
+# widgets.
 query = ui_state.queue_query(st.query_params.get("status"), st.query_params.get("type"))
-if query != st.session_state.get(URL_FILTERS):
+searched = st.query_params.get("q", "")
+if (*query, searched) != st.session_state.get(URL_FILTERS):
     statuses_wanted, type_wanted = ui_state.queue_filters(query)
     st.session_state["queue_statuses"] = list(lifecycle.OPEN) if statuses_wanted is None else statuses_wanted
     st.session_state["queue_type"] = type_wanted or ui_state.ALL_TYPES
+    st.session_state[SEARCH] = searched
 
 statuses = st.pills(
     "Status",
@@ -59,7 +61,6 @@ text = search_box.text_input(
     key=SEARCH,
     type="search",
     placeholder="Patient name, file name or document id",
-    bind="query-params",
     live=True,
     icon=":material/search:",
 )
@@ -73,10 +74,16 @@ type_choice = type_filter.selectbox(
 doc_type = None if type_choice == ui_state.ALL_TYPES else type_choice
 
 written = ui_state.queue_query(",".join(statuses or []) or ui_state.ALL_STATUSES, doc_type)
-st.query_params["status"], st.query_params["type"] = written
-st.session_state[URL_FILTERS] = written
+text = (text or "").strip()
+if (*written, text) != (st.query_params.get("status"), st.query_params.get("type"), searched):
+    st.query_params["status"], st.query_params["type"] = written
+    if text:
+        st.query_params["q"] = text
+    elif "q" in st.query_params:
+        del st.query_params["q"]
+st.session_state[URL_FILTERS] = (*written, text)
 
-items = queue.search(ctx, user=user, text=text or "", status=statuses or None, doc_type=doc_type)
+items = queue.search(ctx, user=user, text=text, status=statuses or None, doc_type=doc_type)
 report = st.session_state.pop(BULK_REPORT, None)
 if report is not None:
     summary, problems = report

@@ -96,7 +96,7 @@ def test_a_failed_document_opens_where_it_can_be_extracted_again(ctx: Any) -> No
     assert "Extraction failed: tesseract timed out" in texts(at)
 
 
-def test_the_search_box_filters_by_patient_file_or_id(ctx: Any) -> None:
+def test_the_search_box_filters_by_patient_file_or_id_and_lives_in_the_url(ctx: Any) -> None:
     first, second = seed(ctx, 2)
     [record] = seed(
         ctx,
@@ -105,15 +105,22 @@ def test_the_search_box_filters_by_patient_file_or_id(ctx: Any) -> None:
         extract_fn=fake_extract({"patient_name": "Émile Zola"}, doc_type="patient_details"),
     )
     at = app(QUEUE)
-    at.text_input(key="q").input("émile").run()
+    at.text_input(key="queue_search").input("émile").run()
     assert list(at.dataframe[0].value["id"]) == [record]
     assert list(at.dataframe[0].value["patient"]) == ["Émile Zola"]
-    at.text_input(key="q").input("RX_1").run()
+    at.text_input(key="queue_search").input("RX_1").run()
     assert list(at.dataframe[0].value["id"]) == [second]
-    at.text_input(key="q").input(f"#{first}").run()
+    at.text_input(key="queue_search").input(f"#{first}").run()
     assert list(at.dataframe[0].value["id"]) == [first]
-    at.text_input(key="q").input("nobody").run()
+    at.text_input(key="queue_search").input("nobody").run()
     assert "No documents match this search." in texts(at)
+    assert at.query_params["q"] == "nobody"
+    # A link with a search opens the queue searched.
+    linked = app(QUEUE, role="admin")
+    linked.query_params["q"] = "smith"
+    linked.run()
+    assert linked.text_input(key="queue_search").value == "smith"
+    assert list(linked.dataframe[0].value["id"]) == [first, second]
 
 
 def test_every_time_in_the_table_has_one_format(ctx: Any) -> None:

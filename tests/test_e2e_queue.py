@@ -15,6 +15,7 @@ from medextract.services.context import Context
 from tests.app_support import seed
 from tests.conftest import require
 from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
+from tests.test_e2e_review import wait_for_cookie
 from tests.test_store_support import FAST_HASHER, SYSTEM
 
 pytestmark = pytest.mark.browser
@@ -71,6 +72,7 @@ def open_queue(page: Any, url: str, user: str) -> Any:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in", exact=True).click()
     page.get_by_text("Upload documents").wait_for()
+    wait_for_cookie(page, "medextract_session")  # else a page loaded now starts signed out
     page.goto(f"{url}/queue")
     table = page.locator(TABLE)
     table.locator(GRID).wait_for()
@@ -87,6 +89,26 @@ def click_row(page: Any, table: Any, row: int, *, x: float) -> None:
     table.locator(GRID).scroll_into_view_if_needed()
     box = table.bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + HEADER_PX + row * ROW_PX + ROW_PX / 2)
+
+
+def idle(page: Any) -> None:
+    """Wait until the app has finished its run (Streamlit's running indicator is gone)."""
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached")
+
+
+def choose(page: Any, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox ``label``. Its list opens on ArrowDown, but a rerun that
+    redraws the box meanwhile closes it again: then it is opened again, until the option shows."""
+    listed = page.get_by_role("option", name=option, exact=True)
+    for _ in range(5):
+        idle(page)
+        page.get_by_role("combobox", name=label).press("ArrowDown")
+        try:
+            listed.wait_for(timeout=WAIT_MS / 5)
+            break
+        except pytest.importorskip("playwright.sync_api").TimeoutError:
+            continue
+    listed.click()
 
 
 def test_a_clerk_searches_then_clicks_a_row_to_review_it(
@@ -121,14 +143,15 @@ def test_a_supervisor_ticks_rows_and_rejects_them_in_one_action(
     rows_shown(page, 3)
     click_row(page, table, 0, x=ROW_MARKER_PX / 2)  # the tick boxes: selected, not opened
     page.get_by_text("1 selected:").wait_for()
+    idle(page)
     click_row(page, table, 2, x=ROW_MARKER_PX / 2)
     page.get_by_text("2 selected:").wait_for()
     assert "/queue" in page.url
 
-    page.get_by_role("combobox", name="Action").press("ArrowDown")  # opens the list of actions
-    page.get_by_role("option", name="Reject", exact=True).click()
+    choose(page, "Action", "Reject")
     page.get_by_label("Reason (for every selected document)").fill("Duplicate scans")
     page.get_by_label("Reason (for every selected document)").press("Enter")
+    idle(page)
     page.get_by_role("button", name="Apply to 2 selected").click()
     page.get_by_text("Reject: 2 of 2 documents done.").wait_for()
 
