@@ -11,6 +11,7 @@ field takes is decided for all fields at once in ``extraction.assign``.
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -53,6 +54,8 @@ HEADER_CELL_REACH = 12.0
 # A header row with no rules between its columns is read in a band this many line heights high.
 HEADER_BAND = 1.4
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
+# A medicine line OCR misread beyond repair still reads as a name, a number and a short word.
+ROUGH_DOSE_LINE = re.compile(r"^[A-Za-z][A-Za-z .()/-]*[A-Za-z)] \S*\d\S* ?[A-Za-z]{1,4}\.?$")
 # List numbering and bullets are layout, not part of a medicine or a direction.
 LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])\s+")
 BARE_LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])$")
@@ -661,14 +664,46 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
     if spec.find_lines and spec.line_pattern:
         pattern = re.compile(spec.line_pattern)
         # A dose misread by a confusable glyph ("75 mq") keeps its line's shape.
-        shaped = [ln for ln in lines if pattern.match(repair_doses(strip_list_mark(ln.text), spec.units)[0])][
-            : spec.max_lines
-        ]
+        shaped = [ln for ln in lines if pattern.match(_as_dose_line(strip_list_mark(ln.text), spec))]
+        strict = shaped[: spec.max_lines]
+        if spec.dose_lines:
+            shaped = _with_rough_neighbours(shaped, lines, view)
+        shaped = shaped[: spec.max_lines]
         if shaped:
-            trusted = not _shaped_run_broken(shaped, lines, view)
+            trusted = shaped == strict and not _shaped_run_broken(shaped, lines, view)
             words = tuple(ln.words for ln in shaped)
             found.append(Candidate(spec.name, view.page.index, words, "find_lines", trusted=trusted))
     return found
+
+
+def _as_dose_line(text: str, spec: FieldSpec) -> str:
+    return repair_doses(text, spec.units)[0] if spec.dose_lines else text
+
+
+def _with_rough_neighbours(shaped: list[Line], lines: list[Line], view: PageView) -> list[Line]:
+    """The shaped lines with the lines of their list OCR misread too badly to keep the shape
+    ("Losartan 25 my" among "Cetirizine 5 mg" lines): set flush with the list, at its pitch,
+    and still a name, a number and a short word. A run grown so is never trusted, so the value
+    is flagged."""
+    if not shaped:
+        return shaped
+    run = sorted(shaped, key=lambda ln: ln.box[1])
+    left = statistics.median(ln.box[0] for ln in run)
+    pitch = 2.2 * view.height
+    grown = True
+    while grown:
+        grown = False
+        for line in lines:
+            if line in run or not ROUGH_DOSE_LINE.match(strip_list_mark(line.text)):
+                continue
+            if abs(line.box[0] - left) > 0.6 * view.height:
+                continue
+            above = 0 < run[0].box[1] - line.box[1] <= pitch
+            below = 0 < line.box[1] - run[-1].box[1] <= pitch
+            if above or below:
+                run = sorted([*run, line], key=lambda ln: ln.box[1])
+                grown = True
+    return run
 
 
 def _shaped_run_broken(shaped: list[Line], free: list[Line], view: PageView) -> bool:

@@ -18,7 +18,7 @@ DIGIT_LOOKALIKES = str.maketrans(
 )
 # Glyphs OCR reads for one another, folded to one spelling to compare a unit as read with the
 # known ones.
-UNIT_CONFUSIONS = (("rn", "m"), ("q", "g"), ("1", "l"), ("i", "l"), ("|", "l"), ("0", "o"))
+UNIT_CONFUSIONS = (("rn", "m"), ("q", "g"), ("y", "g"), ("1", "l"), ("i", "l"), ("|", "l"), ("0", "o"))
 
 _NUMBER = r"\d[\dOolI|SB]*(?:[.,][\dOolI|SB]+)?|[OolI|SB]\d[\dOolI|SB]*(?:[.,][\dOolI|SB]+)?"
 _DOSE = re.compile(rf"(?<![\w.])(?P<number>{_NUMBER})(?P<space> ?)(?P<unit>[A-Za-z|µ01]{{1,6}})\b")

@@ -49,11 +49,12 @@ def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:
         return "", None
     normalizer = _NORMALIZERS.get(spec.kind)
     value, problem = normalizer(joined, spec) if normalizer else (joined, None)
-    if spec.units:
+    if spec.dose_lines:
         value, repairs = repair_doses(value, spec.units)
         if repairs:
             note = "; ".join(f"read {read!r}, taken as {taken!r}" for read, taken in repairs)
             problem = f"{problem}; {note}" if problem else note
+    if spec.units:
         value = space_units(value, spec.units)
     if "places" in spec.lexicons:
         # A state run into its ZIP code ("MA02111"): the space tight print loses.

@@ -407,3 +407,20 @@ def test_unlabelled_medicine_lines_with_a_misread_dose_are_all_found_and_flagged
     fields = extract_fields(PRESCRIPTION, page, 0.8)
     assert fields["medicines"].value == "Clopidogrel 75 mg\nAlbuterol 90 mcg\nBupropion 150 mg"
     assert fields["medicines"].needs_review and "'75 mq'" in (fields["medicines"].reason or "")
+
+
+def test_a_medicine_line_misread_beyond_repair_stays_in_its_list_and_the_list_is_flagged() -> None:
+    page = parse_layout(
+        """
+        300 600 Name: Kenneth Stone
+        660 1490 Escitaloprans 1O tag
+        660 1560 Losartan 25 mg
+        660 1630 Cetirizine 5 up
+        660 1820 Directions:
+        660 1970 Take 1 tablet every morning
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    lines = fields["medicines"].value.split("\n")
+    assert lines == ["Escitaloprans 1O tag", "Losartan 25 mg", "Cetirizine 5 up"]
+    assert fields["medicines"].needs_review

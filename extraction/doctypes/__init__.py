@@ -70,6 +70,10 @@ class FieldSpec:
     past_only: bool = False
     """A date that cannot lie in the future (a birth date read "5/6/50" is 1950, not 2050; a
     prescription dated 2074 is a misread 2024). A month's grace covers post-dated paper."""
+    dose_lines: bool = False
+    """Each line is a medicine and its dose: a dose misread by a confusable glyph ("9O mcg",
+    "75 mq") is set right, and flagged (see ``extraction.doses``). Directions are left as read:
+    no rule changes a number or unit in them."""
     required: bool = False
     """A document of the type cannot be verified while the field is empty (the review's Verify
     refuses it): what the record is useless without. Left empty on the page, it is rejected."""
