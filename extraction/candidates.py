@@ -187,13 +187,31 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
         below = []  # the lines under the key go on the value beside it: no second reading
     if below or not found:
         how = "section" if "section" in hows else "below"
-        # Under a heading that reads as the field's label ("MEDICAL HISTORY"), the first lines
-        # may be the section's own print (a grid's header row) rather than the value.
-        note = HEADING_VALUE_NOTE if how == "below" and below and key in view.headings else None
+        # Under a heading that reads as the field's label ("MEDICAL HISTORY") and is ruled off
+        # from what follows (a section bar), the first lines may be the section's own print (a
+        # grid's header row) rather than the value.
+        ruled_off = (
+            how == "below" and below and key in view.headings and _rule_between(key.box, below[0].box, view)
+        )
+        note = HEADING_VALUE_NOTE if ruled_off else None
         found.append(
             Candidate(spec.name, key.page, tuple(ln.words for ln in below), how, score, (key,), note=note)
         )
     return found
+
+
+def _rule_between(upper: Box, lower: Box, view: PageView) -> bool:
+    """True when a horizontal rule runs between two boxes, across both."""
+    if view.structure is None:
+        return False
+    return any(
+        rule.orientation == "horizontal"
+        and upper[3] - 2 <= rule.box[1]
+        and rule.box[3] <= lower[1] + 2
+        and rule.box[0] <= min(upper[2], lower[2])
+        and rule.box[2] >= max(upper[0], lower[0])
+        for rule in view.structure.rules
+    )
 
 
 def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
