@@ -15,6 +15,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from medextract import lifecycle
 from medextract.services import dashboard
 from medextract.views import DateRange, FieldCorrectionRate, ReviewerFigures
 
@@ -30,7 +31,7 @@ MAX_DAY_BANDS = 120  # a longer period lets the axis place its days itself
 REVIEWER_COLUMNS = {  # the table's column: (its short heading, what it counts)
     "reviewer": ("Reviewer", "Who verified or rejected documents in the period"),
     "verified": ("Verified", "Documents they verified in the period (as they stand now)"),
-    "rejected": ("Rejected", "Documents they rejected in the period"),
+    lifecycle.REJECTED: ("Rejected", "Documents they rejected in the period"),
     "fields corrected": ("Corrected", "Fields they verified with a value other than the engine's"),
     "flagged fields": ("Flagged", "Fields the engine flagged in the documents they verified"),
     "flagged confirmed unchanged": (

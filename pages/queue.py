@@ -119,7 +119,9 @@ if supervising:
     ticked = queue_view.ticked_documents(rows, ids)
     names = {item.doc.id: item.doc.filename for item in items}
     with st.container(border=True, key="queue_bulk"):
-        st.markdown(f"**Bulk actions** · {queue_view.ticked_line(ticked, names)}")
+        # No markdown emphasis: every markdown element may carry document names, and none
+        # is allowed markup that a hostile file name could imitate.
+        st.markdown(f"Bulk actions · {queue_view.ticked_line(ticked, names)}")
         action_box, detail_box, apply_box = st.columns([1, 2, 1], vertical_alignment="bottom")
         action = action_box.selectbox(
             "Action", bulk.ACTIONS, format_func=bulk.ACTION_LABELS.get, key="queue_bulk_action"

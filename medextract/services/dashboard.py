@@ -51,7 +51,7 @@ CLAIMS = ("claim", "take_over")  # the audit events that give a reviewer a docum
 CSV_COLUMNS = (
     "reviewer",
     "verified",
-    "rejected",
+    lifecycle.REJECTED,
     "fields_corrected",
     "flagged_fields",
     "flagged_confirmed_unchanged",
