@@ -22,6 +22,8 @@ UNEVEN_LIGHT_THRESHOLD = 40.0
 # Share of ink pixels in specks above which the page counts as speckled.
 SPECKLE_THRESHOLD = 0.04
 # How far a page may be shrunk or enlarged to bring its text to the target height.
+# A glyph is at least this much darker (0..255) than the page's paper.
+GLYPH_CONTRAST = 60
 MIN_TEXT_SCALE = 0.5
 MAX_TEXT_SCALE = 2.0
 # Skew below this many degrees is left alone: rotating costs sharpness and tesseract copes.
@@ -200,7 +202,12 @@ def text_height(gray: np.ndarray) -> float:
     Rules, dots and blotches are left out by shape; what remains is mostly letters, so the
     median sits between the x-height and the capital height of the body text.
     """
-    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+    otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    # Print is darker than the paper by a clear margin: on a page of paper texture and little
+    # print, Otsu splits the texture, whose grains then pass for tiny letters.
+    paper = float(np.median(gray))
+    level = min(otsu, paper - GLYPH_CONTRAST)
+    ink = cv2.threshold(gray, level, 255, cv2.THRESH_BINARY_INV)[1]
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     heights, widths, areas = (stats[1:, k] for k in (cv2.CC_STAT_HEIGHT, cv2.CC_STAT_WIDTH, cv2.CC_STAT_AREA))
     letters = (heights >= 6) & (heights <= 300) & (widths >= 2) & (widths <= 3 * heights) & (areas >= 12)

@@ -12,6 +12,7 @@ import random
 import threading
 from typing import Any
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -89,6 +90,18 @@ def test_text_near_the_target_height_is_left_alone() -> None:
     target = round(text_height(page))
     same, dpi, scale = scale_to_text_height(page, 200, target=target)
     assert same is page and dpi == 200 and scale == 1.0
+
+
+def test_paper_grain_on_a_page_without_print_is_no_text_to_scale_by() -> None:
+    # A near-blank page of a noisy scan (a signature page): its grains passed for tiny letters
+    # and the page was doubled in size, which kept tesseract busy past its time limit.
+    rng = np.random.default_rng(3)
+    seeds = (rng.random((2200, 1700)) < 0.0005).astype(np.uint8)
+    grains = cv2.dilate(seeds, np.ones((7, 7), np.uint8)).astype(bool)  # grains 7 px high
+    page = np.full((2200, 1700), 238, np.uint8)
+    page[grains] = 195
+    assert text_height(page) == 0.0
+    assert scale_to_text_height(page, 200, target=24)[2] == 1.0
 
 
 def test_blank_page_is_never_scaled() -> None:
