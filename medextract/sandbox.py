@@ -336,17 +336,17 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def _load_engine(spec: str) -> tuple[Callable[..., Any], tuple[type[BaseException], ...]]:
-    from medextract import worker
+    from medextract import engine_runner
 
     if spec:
-        return worker.load_engine(spec), worker._default_engine_errors()
-    return worker._default_extract(), worker._default_engine_errors()
+        return engine_runner.load_engine(spec), engine_runner.default_engine_errors()
+    return engine_runner.default_extract(), engine_runner.default_engine_errors()
 
 
 def _serve(requests: Connection, replies: Connection, spec: str) -> None:
+    from medextract.engine_runner import to_output
     from medextract.layouts import extract_kwargs
     from medextract.learning import read_and_learn
-    from medextract.worker import to_output
 
     try:
         extract_fn, engine_errors = _load_engine(spec)

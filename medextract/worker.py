@@ -20,8 +20,6 @@ verified documents (``medextract.learning``).
 from __future__ import annotations
 
 import argparse
-import importlib
-import io
 import logging
 import os
 import signal
@@ -29,20 +27,26 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
-from medextract import config, learning, lifecycle, metrics, sandbox
-from medextract import layouts as learned_layouts
+from medextract import config, learning, lifecycle, metrics
 from medextract.cores import CoreShare
+from medextract.engine_runner import (
+    ExtractFn,
+    InProcess,
+    Runner,
+    default_engine_errors,
+    env_limit,
+    load_engine,
+    make_runner,
+)
 from medextract.privacy import secure_process
 from medextract.sandbox import Cancelled, ExtractionFailed, Reading, Sandbox
 from medextract.services import jobs, layouts, webhooks
 from medextract.services.context import Context
-from medextract.services.jobs import EngineField, EngineOutput, EnginePage, Job
+from medextract.services.jobs import Job
 
 log = logging.getLogger(__name__)
 
-ExtractFn = Callable[..., Any]
 POLL_SECONDS = 0.5
 ERROR_BACKOFF_SECONDS = 5.0
 WORKERS_ENV = "MEDEXTRACT_WORKERS"
@@ -54,154 +58,6 @@ _workers_lock = threading.Lock()
 # next one: a page watching an upload wakes the moment its document is done instead of polling.
 _finished = 0
 _progress = threading.Condition()
-
-
-def _env_limit(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else default
-
-
-def engine_options(page_workers: int | None = None) -> Any:
-    """The engine's Options with the limits read from the environment now, not at import time,
-    and ``page_workers`` engine threads (default the engine's).
-
-    MEDEXTRACT_MAX_PAGES and MEDEXTRACT_MAX_PAGE_PIXELS apply to the next document without a
-    restart (the engine's own defaults are fixed when it is first imported).
-    """
-    from dataclasses import replace
-
-    from extraction import DEFAULT_OPTIONS
-
-    return replace(
-        DEFAULT_OPTIONS,
-        max_pages=_env_limit("MEDEXTRACT_MAX_PAGES", DEFAULT_OPTIONS.max_pages),
-        max_page_pixels=_env_limit("MEDEXTRACT_MAX_PAGE_PIXELS", DEFAULT_OPTIONS.max_page_pixels),
-        page_workers=page_workers or DEFAULT_OPTIONS.page_workers,
-    )
-
-
-def _default_extract() -> ExtractFn:
-    from extraction import extract  # lazily: medextract imports without the engine
-
-    def extract_with_limits(source: Any, *, page_workers: int | None = None, **kwargs: Any) -> Any:
-        options = kwargs.pop("options", None) or engine_options(page_workers)
-        return extract(source, options=options, **kwargs)
-
-    return extract_with_limits
-
-
-def _default_engine_errors() -> tuple[type[BaseException], ...]:
-    try:
-        from extraction import ExtractionError
-    except ImportError:
-        return ()
-    return (ExtractionError,)
-
-
-def encode_page(image: Any) -> EnginePage:
-    """A PIL page image as PNG (lossless: boxes and small print stay exact).
-
-    Compression level 1: 4x faster than the default on a phone photo's page (0.08 s vs 0.35 s)
-    for 15 % more bytes, and this runs between OCR and the clerk seeing the fields.
-    """
-    out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=1)
-    return EnginePage(
-        width=int(image.width), height=int(image.height), media_type="image/png", data=out.getvalue()
-    )
-
-
-def _text(value: Any) -> str:
-    """Text as the database takes it: PostgreSQL refuses NUL characters, which OCR can produce."""
-    return str(value or "").replace("\x00", "")
-
-
-def to_output(result: Any) -> EngineOutput:
-    """The parts of an engine result that are stored (any object with the result's attributes)."""
-    fields = [
-        EngineField(
-            name=name,
-            value=_text(f.value),
-            confidence=float(f.confidence),
-            needs_review=bool(f.needs_review),
-            reason=_text(f.reason) or None,
-            page=int(f.page or 0),
-            box=tuple(int(v) for v in f.box) if f.box else None,  # type: ignore[arg-type]
-        )
-        for name, f in result.fields.items()
-    ]
-    layout = getattr(result, "layout", None)  # the learned layout it was read with (issue 10)
-    return EngineOutput(
-        doc_type=_text(result.document_type),
-        type_confidence=float(result.type_confidence),
-        pages=int(result.pages),
-        fields=fields,
-        page_images=[encode_page(image) for image in result.page_images],
-        layout_id=str(layout.template.id) if layout is not None else None,
-        layout_match=round(float(layout.score), 3) if layout is not None else None,
-    )
-
-
-class InProcess:
-    """Runs an engine callable in this process (tests' fakes; no budget): a Sandbox's interface."""
-
-    def __init__(self, extract_fn: ExtractFn, engine_errors: tuple[type[BaseException], ...]) -> None:
-        self.extract_fn = extract_fn
-        self.engine_errors = engine_errors
-
-    def start(self) -> None:
-        """Nothing to start."""
-
-    def read(
-        self,
-        content: bytes,
-        *,
-        doc_type: str,
-        filename: str,
-        cancel: threading.Event | None = None,
-        layouts: str | None = None,
-        page_workers: int | None = None,  # a fake in this process takes no engine threads
-    ) -> Reading:
-        try:
-            kwargs = learned_layouts.extract_kwargs(layouts)
-            result = self.extract_fn(content, doc_type=doc_type, filename=filename, **kwargs)
-            output = to_output(result)  # PNG encoding too stays outside the transaction
-        except self.engine_errors as exc:
-            raise ExtractionFailed(str(exc) or type(exc).__name__, sandbox.ENGINE) from exc
-        except Exception as exc:  # a bug or a broken file must not stop the queue
-            message = f"Unexpected error: {type(exc).__name__}: {exc}"
-            raise ExtractionFailed(message, sandbox.UNEXPECTED) from exc
-        return Reading(output, dict(getattr(result, "stage_seconds", None) or {}))
-
-    def learn(
-        self, content: bytes, *, doc_type: str, filename: str, request: dict[str, Any]
-    ) -> dict[str, Any]:
-        from medextract.learning import read_and_learn
-
-        try:
-            return read_and_learn(
-                self.extract_fn, content, doc_type=doc_type, filename=filename, request=request
-            )
-        except self.engine_errors as exc:
-            raise ExtractionFailed(str(exc) or type(exc).__name__, sandbox.ENGINE) from exc
-        except Exception as exc:
-            message = f"Unexpected error: {type(exc).__name__}: {exc}"
-            raise ExtractionFailed(message, sandbox.UNEXPECTED) from exc
-
-    def close(self) -> None:
-        """Nothing to stop."""
-
-
-Runner = InProcess | Sandbox
-
-
-def make_runner(
-    extract_fn: ExtractFn | None, engine_errors: tuple[type[BaseException], ...] | None
-) -> Runner:
-    """The engine callable in this process when one is given (tests), else the sandboxed engine."""
-    if extract_fn is None:
-        return Sandbox()
-    return InProcess(extract_fn, _default_engine_errors() if engine_errors is None else engine_errors)
 
 
 class Heartbeat:
@@ -376,7 +232,7 @@ def process_pending(
 
 def default_slots() -> int:
     """How many documents a worker reads at once: MEDEXTRACT_WORKERS, default one per core."""
-    return _env_limit(WORKERS_ENV, os.cpu_count() or 1)
+    return env_limit(WORKERS_ENV, os.cpu_count() or 1)
 
 
 class Pool:
@@ -514,17 +370,6 @@ def stop_background_worker(ctx: Context, timeout: float = 10.0) -> bool:
 # ---- the standalone worker process: python -m medextract.worker ---------------------------------
 
 
-def load_engine(spec: str) -> ExtractFn:
-    """``module:function`` -> that callable (the engine to run; tests pass a fake, slow one)."""
-    module_name, _, attribute = spec.partition(":")
-    if not module_name or not attribute:
-        raise ValueError(f"--engine must look like module:function, got {spec!r}")
-    function = getattr(importlib.import_module(module_name), attribute)
-    if not callable(function):
-        raise ValueError(f"{spec} is not callable")
-    return function  # type: ignore[no-any-return]
-
-
 def run(
     ctx: Context,
     *,
@@ -542,7 +387,7 @@ def run(
     leases expire, and each result is stored in one transaction, so no half record is ever visible.
     """
     if extract_fn is not None:
-        runner_errors = _default_engine_errors()
+        runner_errors = default_engine_errors()
 
         def make() -> Runner:
             return InProcess(extract_fn, runner_errors)

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from extraction import Options, extract
-from medextract import intake, worker
+from medextract import engine_runner, intake, worker
 from medextract.models import Document, FieldExtraction, PageImage
 from medextract.services import documents, queue, review, upload
 from medextract.services.context import Context
@@ -176,7 +176,7 @@ def fake_then_real() -> Callable[..., Any]:
     """The real engine, except for the good file, which a fake reads (no OCR: fast, no tesseract)."""
     from tests.app_support import fake_extract
 
-    real = worker._default_extract()
+    real = engine_runner.default_extract()
     fake = fake_extract()
 
     def extract_fn(data: bytes, **kwargs: Any) -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from medextract import tasks, worker
+from medextract import engine_runner, tasks, worker
 from medextract.cores import CoreShare
 from medextract.services import upload
 from medextract.services.context import Context
@@ -74,7 +74,7 @@ def test_the_default_engine_reads_with_the_threads_it_is_given(monkeypatch: pyte
     seen: list[Any] = []
     monkeypatch.setattr(extraction, "extract", lambda source, **kwargs: seen.append(kwargs["options"]))
     monkeypatch.setenv("MEDEXTRACT_MAX_PAGES", "7")
-    engine = worker._default_extract()
+    engine = engine_runner.default_extract()
     engine(b"x", doc_type="auto", filename="f.png", page_workers=1)
     engine(b"x", doc_type="auto", filename="f.png")
     assert [options.page_workers for options in seen] == [1, extraction.DEFAULT_OPTIONS.page_workers]

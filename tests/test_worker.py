@@ -131,7 +131,7 @@ def test_a_stopping_worker_puts_its_document_back_at_once(ctx: Context) -> None:
 
 
 def _output():  # type: ignore[no-untyped-def]
-    from medextract.worker import to_output
+    from medextract.engine_runner import to_output
 
     return to_output(make_result())
 
