@@ -62,6 +62,17 @@ def may(action: str) -> bool:
     return lifecycle.may(ui_runtime.current_role(), action)
 
 
+def queue_place(doc_id: int) -> tuple[int, int] | None:
+    """(this document's place, how many wait) for the header's "3 of 12 waiting"; None when it
+    is not among them or the user may not review."""
+    if not may(lifecycle.CLAIM):
+        return None
+    try:
+        return queue.progress(ctx(), user=user(), doc_id=doc_id)
+    except StoreError:
+        return None
+
+
 def held_by_other(doc: Any) -> bool:
     """Someone else holds a live claim: this user sees the document read-only."""
     return doc.status == lifecycle.IN_REVIEW and doc.claimed_by is not None and doc.claimed_by != user()

@@ -25,6 +25,9 @@ def header(doc: Any) -> None:
         f"{doc.pages or 0} page(s)",
         f"{ui_state.flagged_count(doc.fields.values())} field(s) to check",
     ]
+    place = actions.queue_place(doc.id)
+    if place is not None:
+        facts.append(f"{place[0]} of {place[1]} waiting")
     st.caption(ui_state.escape_markdown(" · ".join(facts)))
     # Notices come and go inside a container that is always there: the elements after it keep
     # their place, so Streamlit does not rebuild the form (which would lose the keyboard focus).

@@ -338,3 +338,9 @@ def test_logout_releases_the_open_document(ctx: Any) -> None:
     at.button(key="logout").click().run()
     assert not at.exception
     assert documents.get(ctx, doc_id, user="uma").claimed_by is None
+
+
+def test_the_header_says_where_the_document_stands_among_those_waiting(ctx: Any) -> None:
+    first, _second = seed(ctx, count=2)
+    at = open_review(first)
+    assert any("1 of 2 waiting" in c.value for c in at.caption)

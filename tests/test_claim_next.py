@@ -55,3 +55,14 @@ def test_the_choice_is_made_at_the_click_and_ones_own_review_comes_first(ctx: Co
     assert queue.claim_next(ctx, user="vic") == second
     assert queue.claim_next(ctx, user="vic") == second  # resumed, not a new one
     assert queue.claim_next(ctx, user="wes") is None
+
+
+def test_a_document_s_place_among_what_waits_for_the_reviewer(ctx: Context) -> None:
+    first, second, third = waiting(ctx, 3)
+    assert queue.progress(ctx, user="vic", doc_id=second) == (2, 3)
+    review.start_review(ctx, third, user="vic")  # one's own open review comes first
+    assert queue.progress(ctx, user="vic", doc_id=third) == (1, 3)
+    assert queue.progress(ctx, user="vic", doc_id=first) == (2, 3)
+    # Held by someone else: not among what waits for this reviewer.
+    assert queue.progress(ctx, user="uma", doc_id=third) is None
+    assert queue.progress(ctx, user="uma", doc_id=first) == (1, 2)

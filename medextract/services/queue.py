@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from medextract import db, lifecycle
@@ -198,6 +198,24 @@ def next_for_review(ctx: Context, *, user: Actor) -> int | None:
             if found is not None:
                 return int(found)
     return None
+
+
+def progress(ctx: Context, *, user: Actor, doc_id: int) -> tuple[int, int] | None:
+    """Where document ``doc_id`` stands among what ``user`` has to review, in the order "Review
+    next" takes them (the user's own open reviews, then the documents nobody holds, oldest
+    first): (its place from 1, how many in all), or None when it is not among them (verified,
+    rejected, or held by someone else)."""
+    order = (Document.uploaded_at, Document.id)
+    with ctx.read() as session:
+        name = authorize(session, user, lifecycle.CLAIM)
+        mine = and_(Document.status == lifecycle.IN_REVIEW, Document.claimed_by == name)
+        ids: list[int] = []
+        for condition in (mine, claimable(ctx)):
+            query = select(Document.id).where(condition).order_by(*order)
+            ids += [int(i) for i in session.execute(query).scalars() if int(i) not in ids]
+    if doc_id not in ids:
+        return None
+    return ids.index(doc_id) + 1, len(ids)
 
 
 def claim_next(ctx: Context, *, user: Actor) -> int | None:
