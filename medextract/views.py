@@ -14,11 +14,25 @@ Box = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
+class PhotoProblem:
+    """Something wrong with an uploaded photo's page, measured at upload before any OCR
+    (``extraction.quality``): ``code`` ("dark", "low_contrast", "blurred", "cut_off") for software,
+    ``message`` for the clerk with a hint to retake it, ``page`` 1-based. Advice only: the
+    document is stored and queued all the same."""
+
+    code: str
+    message: str
+    page: int = 1
+
+
+@dataclass(frozen=True)
 class UploadOutcome:
     """The result of an upload: ``accepted`` with the new id, or refused (``duplicate_of`` set).
 
     ``reason`` says why a file was refused, for software: "empty", "too_large", "not_a_document"
-    (``medextract.intake``), "duplicate" or "unknown_type"; "" when accepted.
+    (``medextract.intake``), "duplicate" or "unknown_type"; "" when accepted. ``photo`` lists what
+    is wrong with an accepted image's pages (too dark, blurred, cut off), empty for a PDF or a
+    good photo.
     """
 
     document_id: int | None
@@ -26,6 +40,7 @@ class UploadOutcome:
     accepted: bool
     message: str
     reason: str = ""
+    photo: tuple[PhotoProblem, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from medextract.views import AuditEntry, HistoryEntry
 
 SAVES = ("edit", "verify")  # audit actions whose transaction also writes Edit rows
 DESCRIBED = {  # the detail keys a history line shows per action, in order
-    "upload": ("filename", "size"),
+    "upload": ("filename", "size", "photo"),
     lifecycle.EXTRACTED: ("doc_type", "pages", "fields"),  # the worker's event is named by its status
     "extraction_failed": ("error",),
     "verify": ("changed", "confirmed"),

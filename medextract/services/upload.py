@@ -1,8 +1,11 @@
 """Upload: the one path every file takes into the queue (the Upload page, later the API).
 
-:func:`intake` runs the cheap checks of ``medextract.intake`` (empty, too large, not a document)
-and then :func:`add_upload`, which stores the bytes as "queued" or refuses a duplicate. A refused
-file leaves no row; extraction happens later, in the worker.
+:func:`intake` runs the cheap checks of ``medextract.intake`` (empty, too large, not a document),
+measures an image's pages for a photo too dark, blurred or cut off (:func:`photo_problems`, advice
+only) and then :func:`add_upload`, which stores the bytes as "queued" or refuses a duplicate. A
+refused file leaves no row; extraction happens later, in the worker. The photo's problems are
+returned with the outcome and written in the upload's audit event (the document's history); the
+uploader may keep the document anyway, or take it back with :func:`remove_retake`.
 """
 
 from __future__ import annotations
@@ -19,13 +22,16 @@ from medextract.intake import check_upload, display_name
 from medextract.models import Document, User
 from medextract.services.audit import write_event
 from medextract.services.context import Actor, Context, System, authorize
+from medextract.services.documents import get as get_document
 from medextract.services.jobs import PRIORITY_CLERK
-from medextract.views import UploadOutcome
+from medextract.services.review import reject
+from medextract.views import PhotoProblem, SaveResult, UploadOutcome
 
 AUTO = "auto"
 MAX_FILENAME = 255
 DUPLICATE = "duplicate"  # UploadOutcome.reason of a file whose bytes were uploaded before
 UNKNOWN_TYPE = "unknown_type"  # UploadOutcome.reason when the forced type does not exist
+RETAKE_REASON = "Removed at upload by the uploader: the photo is to be retaken."
 
 
 def intake(
@@ -49,7 +55,10 @@ def intake(
     refusal = check_upload(name, data, max_bytes=max_bytes)
     if refusal is not None:
         return UploadOutcome(None, None, False, refusal.message, refusal.reason)
-    outcome = add_upload(ctx, name, data, uploader=uploader, forced_type=forced_type, priority=priority)
+    photo = photo_problems(data)
+    outcome = add_upload(
+        ctx, name, data, uploader=uploader, forced_type=forced_type, priority=priority, photo=photo
+    )
     if outcome.reason == DUPLICATE:
         # Say which of this batch's files it was (the rest names the earlier upload only to its
         # uploader or a supervisor).
@@ -66,8 +75,13 @@ def add_upload(
     uploader: Actor,
     forced_type: str | None = None,
     priority: int = PRIORITY_CLERK,
+    photo: tuple[PhotoProblem, ...] = (),
 ) -> UploadOutcome:
-    """Store the file as "queued"; refuse empty files, unknown types and duplicate content."""
+    """Store the file as "queued"; refuse empty files, unknown types and duplicate content.
+
+    ``photo`` (what :func:`photo_problems` found) goes into the upload's audit event and back
+    with the outcome of a stored file; it never stops the upload.
+    """
     if not data:
         message = f"{filename or 'The file'} is empty; nothing was stored."
         return UploadOutcome(None, None, False, message, "empty")
@@ -101,7 +115,10 @@ def add_upload(
             )
             session.add(doc)
             session.flush()
-            write_event(ctx, session, user, "upload", doc.id, {"filename": name, "size": len(data)})
+            detail: dict[str, object] = {"filename": name, "size": len(data)}
+            if photo:
+                detail["photo"] = describe_photo(photo)
+            write_event(ctx, session, user, "upload", doc.id, detail)
             doc_id = doc.id
     except IntegrityError:
         # Another session stored the same bytes between our check and our insert.
@@ -110,7 +127,34 @@ def add_upload(
         if duplicate is None:
             raise
         return duplicate
-    return UploadOutcome(doc_id, None, True, f"{name} was added to the queue (document {doc_id}).")
+    message = f"{name} was added to the queue (document {doc_id})."
+    return UploadOutcome(doc_id, None, True, message, photo=photo)
+
+
+def photo_problems(data: bytes) -> tuple[PhotoProblem, ...]:
+    """What is wrong with an image file's pages as a photo (too dark, faint, blurred, cut off),
+    measured on a small copy before any OCR; () for a PDF, a good photo or bytes no image reader
+    opens (the worker says what it cannot read). Never raises."""
+    from extraction import quality  # lazily: medextract imports without the engine
+
+    return tuple(PhotoProblem(p.code, p.message, p.page) for p in quality.check_image_bytes(data))
+
+
+def describe_photo(photo: tuple[PhotoProblem, ...], *, pages: int | None = None) -> str:
+    """One line naming each problem, with its page when the file has several ("page 2: ...")."""
+    several = (pages or 0) > 1 or any(p.page > 1 for p in photo)
+    return " ".join(f"Page {p.page}: {p.message}" if several else p.message for p in photo)
+
+
+def remove_retake(ctx: Context, doc_id: int, *, user: Actor) -> SaveResult:
+    """Take back a just-uploaded document whose photo is to be retaken: it is rejected (so never
+    reviewed nor exported) with the reason "photo to be retaken", audited like any reject.
+
+    Refused, with the message to show, once it can no longer be rejected (a reviewer verified it)
+    or while the engine is reading it (try again in a moment).
+    """
+    doc = get_document(ctx, doc_id, user=user)
+    return reject(ctx, doc_id, RETAKE_REASON, user=user, expected_version=doc.version)
 
 
 def unknown_type(ctx: Context, forced_type: str | None) -> str | None:
