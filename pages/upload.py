@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from app import ui_runtime, ui_state
@@ -11,6 +13,8 @@ from medextract.services import documents, upload
 UPLOADED = "upload_sent"  # upload_key -> (document id or None, message): files already sent
 HIDDEN = "upload_hidden"  # upload keys whose lines the clerk cleared (still sent, never again)
 GO_REVIEW = "upload_go_review"  # the document whose Review now was clicked (opened by a full run)
+PHOTO = "upload_photo"  # document id -> what is wrong with its photo (upload.describe_photo)
+REMOVED = "upload_removed"  # messages for the photos the clerk removed to retake them
 POLL_SECONDS = 0.25  # status refresh when the worker runs in another process
 # With the worker in this process, each refresh waits up to this long for a document to finish
 # and shows it the moment it does. Polling every 0.25 s instead took CPU from the engine: the
@@ -21,6 +25,10 @@ if UPLOADED not in st.session_state:
     st.session_state[UPLOADED] = {}
 if HIDDEN not in st.session_state:
     st.session_state[HIDDEN] = set()
+if PHOTO not in st.session_state:
+    st.session_state[PHOTO] = {}
+if REMOVED not in st.session_state:
+    st.session_state[REMOVED] = []
 
 # Checked here too: a freshly started server runs this file on its own (not through streamlit_app.py,
 # so with no sign-in in front of it) when its first visitor opens the page's link.
@@ -59,6 +67,8 @@ for file in files or []:
         ctx, file.name, file.getvalue(), uploader=user, forced_type=ui_state.forced_type(choice)
     )
     st.session_state[UPLOADED][key] = (outcome.document_id if outcome.accepted else None, outcome.message)
+    if outcome.accepted and outcome.photo:
+        st.session_state[PHOTO][outcome.document_id] = upload.describe_photo(outcome.photo)
     if outcome.accepted:
         worker.wake_background_worker(ctx)
 
@@ -79,9 +89,46 @@ def _refused_messages() -> list[str]:
     return [message for doc_id, message in _shown() if doc_id is None]
 
 
+def remove_photo(doc_id: int, filename: str) -> None:
+    """Take back a document whose photo the clerk will retake; its line leaves the list."""
+    result = upload.remove_retake(ctx, doc_id, user=user)
+    if not result.ok:
+        st.session_state[PHOTO][doc_id] = f"{st.session_state[PHOTO].get(doc_id, '')} {result.message}"
+        return
+    st.session_state[HIDDEN] |= {
+        key for key, (sent, _) in st.session_state[UPLOADED].items() if sent == doc_id
+    }
+    st.session_state[PHOTO].pop(doc_id, None)
+    st.session_state[REMOVED].append(f"{filename} was removed from the queue: upload the retaken photo.")
+
+
+def photo_warning(doc: Any) -> None:
+    """What is wrong with the document's photo, with the hint to retake it and a Remove it button;
+    kept (and queued) unless the clerk removes it."""
+    problems = st.session_state[PHOTO].get(doc.id)
+    if not problems:
+        return
+    line, action = st.columns([5, 1], vertical_alignment="center")
+    with line:
+        kept = "It is kept in the queue; remove it to upload a retaken photo instead."
+        text = f"{doc.filename}: {problems} {kept}"
+        st.warning(ui_state.escape_markdown(text), icon=":material/photo_camera:")
+    with action:
+        if lifecycle.can(lifecycle.REJECT, doc.status):
+            st.button(
+                "Remove it",
+                key=f"upload_remove_{doc.id}",
+                on_click=remove_photo,
+                args=(doc.id, doc.filename),
+                help="Takes this document out of the queue (rejected: photo to be retaken).",
+            )
+
+
 def progress(polling: bool) -> None:
     """One status line per uploaded document, refreshed until all are done."""
     finished_before = worker.finished_count()
+    for message in st.session_state[REMOVED]:
+        st.success(ui_state.escape_markdown(message), icon=":material/delete:")
     for message in _refused_messages():
         st.warning(ui_state.escape_markdown(message), icon=":material/content_copy:")
     docs = [documents.get(ctx, doc_id, user=user) for doc_id in _sent_documents()]
@@ -103,6 +150,7 @@ def progress(polling: bool) -> None:
                 # from a fragment could keep widget state of the fragment run (empty text areas).
                 st.session_state[GO_REVIEW] = doc.id
                 st.rerun(scope="app")
+        photo_warning(doc)
     if not ui_state.all_finished(docs):
         st.caption("The engine keeps working if you close this tab.")
         if polling and worker.wait_for_progress(ctx, finished_before, WAIT_SECONDS):
@@ -120,6 +168,7 @@ def _pending() -> bool:
 def clear_list() -> None:
     """Hide this session's upload lines; the documents stay queued and are not sent again."""
     st.session_state[HIDDEN] = set(st.session_state[UPLOADED])
+    st.session_state[REMOVED] = []
 
 
 if _shown():

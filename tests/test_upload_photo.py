@@ -4,13 +4,17 @@ the upload service (SQLite and PostgreSQL) and the Upload page (AppTest)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
+from typing import Any
 
+import pytest
 from PIL import Image, ImageFilter
 
 from docgen import generate
 from medextract import lifecycle
-from medextract.services import audit, documents, upload
+from medextract.services import audit, documents, queue, upload
 from medextract.services.context import Context
+from tests.app_support import app, open_context
 
 JPEG = "image/jpeg"
 
@@ -69,3 +73,40 @@ def test_the_uploader_may_remove_a_photo_to_retake_it(ctx: Context) -> None:
     # The retaken photo is a new file: it is not refused as a duplicate.
     again = upload.intake(ctx, "rx-photo-2.png", encoded(page(), "PNG"), uploader="uma")
     assert again.accepted and again.photo == ()
+
+
+# --- the Upload page -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    return open_context(tmp_path, monkeypatch)
+
+
+def send(at: Any, entries: list[tuple[str, bytes, str]]) -> Any:
+    at.file_uploader(key="upload_files").set_value(entries).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_upload_page_names_a_bad_photo_and_keeps_it_queued(app_ctx: Any) -> None:
+    at = send(app(), [("dark.jpg", encoded(dark(page())), JPEG), ("good.jpg", encoded(page(7)), JPEG)])
+    dark_doc, good_doc = queue.documents(app_ctx, user="clerk")
+    assert (dark_doc.filename, dark_doc.status, good_doc.status) == ("dark.jpg", "queued", "queued")
+    warnings = [w.value.replace("\\", "") for w in at.warning]  # as read, markdown escapes aside
+    assert len(warnings) == 1 and warnings[0].startswith("dark.jpg: The photo is too dark")
+    assert "retake" in warnings[0] and "kept in the queue" in warnings[0]
+    assert [i.value for i in at.info] == ["dark\\.jpg: queued…", "good\\.jpg: queued…"]
+    assert not [b for b in at.button if b.key == f"upload_remove_{good_doc.id}"]
+    at.run()  # reruns keep the warning and never send the file again
+    assert len(at.warning) == 1 and len(queue.documents(app_ctx, user="clerk")) == 2
+
+
+def test_remove_it_takes_the_bad_photo_out_of_the_queue(app_ctx: Any) -> None:
+    at = send(app(), [("dark.jpg", encoded(dark(page())), JPEG)])
+    [doc] = queue.documents(app_ctx, user="clerk")
+    at.button(key=f"upload_remove_{doc.id}").click().run()
+    assert not at.exception
+    assert documents.get(app_ctx, doc.id, user="clerk").status == lifecycle.REJECTED
+    assert not at.warning and not at.info
+    assert any("dark.jpg was removed" in s.value.replace("\\", "") for s in at.success)
