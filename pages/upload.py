@@ -15,6 +15,7 @@ HIDDEN = "upload_hidden"  # upload keys whose lines the clerk cleared (still sen
 GO_REVIEW = "upload_go_review"  # the document whose Review now was clicked (opened by a full run)
 PHOTO = "upload_photo"  # document id -> what is wrong with its photo (upload.describe_photo)
 REMOVED = "upload_removed"  # messages for the photos the clerk removed to retake them
+REMOVE_REFUSED = "upload_remove_refused"  # document id -> why Remove it was refused
 POLL_SECONDS = 0.25  # status refresh when the worker runs in another process
 # With the worker in this process, each refresh waits up to this long for a document to finish
 # and shows it the moment it does. Polling every 0.25 s instead took CPU from the engine: the
@@ -29,6 +30,8 @@ if PHOTO not in st.session_state:
     st.session_state[PHOTO] = {}
 if REMOVED not in st.session_state:
     st.session_state[REMOVED] = []
+if REMOVE_REFUSED not in st.session_state:
+    st.session_state[REMOVE_REFUSED] = {}
 
 # Checked here too: a freshly started server runs this file on its own (not through streamlit_app.py,
 # so with no sign-in in front of it) when its first visitor opens the page's link.
@@ -92,8 +95,8 @@ def _refused_messages() -> list[str]:
 def remove_photo(doc_id: int, filename: str) -> None:
     """Take back a document whose photo the clerk will retake; its line leaves the list."""
     result = upload.remove_retake(ctx, doc_id, user=user)
-    if not result.ok:
-        st.session_state[PHOTO][doc_id] = f"{st.session_state[PHOTO].get(doc_id, '')} {result.message}"
+    if not result.ok:  # e.g. the engine is reading it right now: said beside the button
+        st.session_state[REMOVE_REFUSED][doc_id] = result.message
         return
     st.session_state[HIDDEN] |= {
         key for key, (sent, _) in st.session_state[UPLOADED].items() if sent == doc_id
@@ -122,6 +125,9 @@ def photo_warning(doc: Any) -> None:
                 args=(doc.id, doc.filename),
                 help="Takes this document out of the queue (rejected: photo to be retaken).",
             )
+        refused = st.session_state[REMOVE_REFUSED].get(doc.id)
+        if refused:
+            st.caption(ui_state.escape_markdown(refused))
 
 
 def progress(polling: bool) -> None:

@@ -110,3 +110,13 @@ def test_remove_it_takes_the_bad_photo_out_of_the_queue(app_ctx: Any) -> None:
     assert documents.get(app_ctx, doc.id, user="clerk").status == lifecycle.REJECTED
     assert not at.warning and not at.info
     assert any("dark.jpg was removed" in s.value.replace("\\", "") for s in at.success)
+
+
+def test_a_refused_removal_is_said_beside_the_button_and_the_line_stays(app_ctx: Any) -> None:
+    at = send(app(), [("dark.jpg", encoded(dark(page())), JPEG)])
+    [doc] = queue.documents(app_ctx, user="clerk")
+    assert upload.remove_retake(app_ctx, doc.id, user="clerk").ok  # someone else was quicker
+    at.button(key=f"upload_remove_{doc.id}").click().run()
+    assert not at.exception
+    assert any("cannot be rejected" in c.value for c in at.caption)
+    assert not any("was removed" in s.value for s in at.success)  # not taken for removed by this click

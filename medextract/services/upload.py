@@ -140,9 +140,9 @@ def photo_problems(data: bytes) -> tuple[PhotoProblem, ...]:
     return tuple(PhotoProblem(p.code, p.message, p.page) for p in quality.check_image_bytes(data))
 
 
-def describe_photo(photo: tuple[PhotoProblem, ...], *, pages: int | None = None) -> str:
-    """One line naming each problem, with its page when the file has several ("page 2: ...")."""
-    several = (pages or 0) > 1 or any(p.page > 1 for p in photo)
+def describe_photo(photo: tuple[PhotoProblem, ...]) -> str:
+    """One line naming each problem, with its page when any is past the first ("Page 2: ...")."""
+    several = any(p.page > 1 for p in photo)
     return " ".join(f"Page {p.page}: {p.message}" if several else p.message for p in photo)
 
 
