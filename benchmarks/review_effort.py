@@ -95,18 +95,25 @@ READ = {
 # Loaded by the app's Python at start (sitecustomize): logs each script run's end and duration, the
 # server's own time, read apart from the websocket figure (which adds transport and the browser).
 RUN_TIMER = """
-import os, time
+import cProfile, os, time
 from streamlit.runtime.scriptrunner import script_runner as _sr
 
 _log = os.environ["MX_RUN_LOG"]
+_profile_to = os.environ.get("MX_PROFILE")
+_profile = cProfile.Profile() if _profile_to else None
 _run = _sr.ScriptRunner._run_script
 
 
 def _timed(self, rerun_data):
     started = time.perf_counter()
+    if _profile:
+        _profile.enable()
     try:
         return _run(self, rerun_data)
     finally:
+        if _profile:
+            _profile.disable()
+            _profile.dump_stats(_profile_to)
         with open(_log, "a") as out:
             out.write(f"{time.time():.6f} {time.perf_counter() - started:.6f}\\n")
 
@@ -309,6 +316,7 @@ def run_viewport(
         order = [doc for docs in rounds for doc in docs]
         page.goto(f"{url}/review?doc={order[0][1]}")
         page.wait_for_function(shown_js(order[0][1]), timeout=WAIT_MS)
+        page.locator(".mx-box").first.wait_for()  # the viewer is up: its keys are listened for
         clerk = Clerk(page, run, run_log)
         clerk.settle(clerk.now())
         for index, (scenario, doc_id) in enumerate(order):
@@ -426,6 +434,7 @@ def report(runs: list[Run], rounds: int, problems: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="times the four documents, per viewport")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the app's script runs here")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -437,9 +446,11 @@ def main(argv: list[str] | None = None) -> int:
         timer.mkdir()
         (timer / "sitecustomize.py").write_text(RUN_TIMER)
         run_log = Path(tmp) / "runs.log"
-        saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "MX_RUN_LOG")}
+        saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "MX_RUN_LOG", "MX_PROFILE")}
         os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(timer), saved["PYTHONPATH"]]))
         os.environ["MX_RUN_LOG"] = str(run_log)
+        if args.profile:
+            os.environ["MX_PROFILE"] = str(args.profile.resolve())
         try:
             process, url = start_app(data, worker=False)
         finally:
