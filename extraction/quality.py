@@ -58,14 +58,19 @@ MAX_BLUR = 0.32
 BLUR_KERNEL = 9
 # Cut off: print running into the image's edge. The outer EDGE_DEPTH working pixels (1/50 inch) of
 # each edge are searched for print crossing them: brightness steps along the edge of at least
-# EDGE_STEP x contrast in every one of those rows. A page photographed whole has paper (or the
-# table) there, at most a paper edge running along it, which steps across the strip, not along it.
+# EDGE_STEP x contrast in every one of those rows, where the strip is paper (its mean over
+# EDGE_PAPER_WINDOW pixels along the edge within EDGE_PAPER_SHARE x contrast of the paper level).
+# A page photographed whole has paper, a table or a scanner lid there, at most a paper edge
+# running along it (which steps across the strip, not along it); a cropped one has letters cut.
 EDGE_DEPTH = 2
 EDGE_STEP = 0.35
+EDGE_PAPER_WINDOW = 25
+EDGE_PAPER_SHARE = 0.5
 # Share of the positions along an edge where print crosses: above it, that edge cuts the page.
-# Generated pages of every profile stay at 0.0036 and under (a photo's paper corners); the same
-# pages cropped through a line of print mostly measure 0.006..0.19 (a crop along a rule or between
-# two words' strokes may stay under: nothing is read there).
+# Generated pages of every profile stay at 0.0018 and under (a photo's paper corners); the real
+# scanned record of ../shared/samples, whose grainy scanner lid shows along its top, at 0.003 (0.006
+# before the on-paper condition); the generated pages cropped through a line of print mostly
+# measure 0.006..0.18 (a crop along a rule or between strokes may stay under: nothing is cut there).
 MAX_EDGE_PRINT = 0.006
 
 EDGE_NAMES = ("top", "bottom", "left", "right")
@@ -153,9 +158,10 @@ def blur_effect(gray: np.ndarray) -> float:
     return worst
 
 
-def edge_print(gray: np.ndarray, contrast: float) -> dict[str, float]:
+def edge_print(gray: np.ndarray, paper: float, contrast: float) -> dict[str, float]:
     """For each edge, the share of positions along it where print crosses the outer strip: steps
-    along the edge (across the strip's length) of at least EDGE_STEP x contrast."""
+    along the edge of at least EDGE_STEP x contrast through the strip's whole depth, where the
+    strip is mostly paper (``paper`` the page's paper level)."""
     if contrast <= 0:
         return dict.fromkeys(EDGE_NAMES, 0.0)
     depth = EDGE_DEPTH
@@ -171,8 +177,11 @@ def edge_print(gray: np.ndarray, contrast: float) -> dict[str, float]:
     for name, strip in strips.items():
         # Steps along the edge: a letter's stroke crossing the strip, not a paper edge beside it.
         along = np.abs(np.diff(strip, axis=1)) >= step
-        # A position counts when print crosses most of the strip's depth (a speck does not).
-        crossed = along.all(axis=0)
+        # A position counts when print crosses the whole strip's depth (a speck does not) on paper:
+        # a scanner lid's grainy grey or a table around the page is not print, however grainy.
+        local = cv2.blur(strip.astype(np.float32), (EDGE_PAPER_WINDOW, 1))[:, 1:]
+        on_paper = (local >= paper - EDGE_PAPER_SHARE * contrast).all(axis=0)
+        crossed = along.all(axis=0) & on_paper
         shares[name] = float(crossed.mean()) if crossed.size else 0.0
     return shares
 
@@ -181,7 +190,7 @@ def measure(gray: np.ndarray) -> Measures:
     """All measures of one page (HxW uint8 at any resolution)."""
     small = working_copy(gray)
     paper, contrast = levels(small)
-    return Measures(paper, contrast, blur_effect(small), edge_print(small, contrast))
+    return Measures(paper, contrast, blur_effect(small), edge_print(small, paper, contrast))
 
 
 def problems_of(measures: Measures, page: int = 1) -> list[Problem]:

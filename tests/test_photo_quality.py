@@ -76,6 +76,17 @@ def test_a_page_cropped_through_its_print_is_named_cut_off(pages: list[tuple[str
     assert "top edge" in problem.message and "retake" in problem.message
 
 
+def test_a_grainy_scanner_lid_along_an_edge_is_not_print_cut_off(
+    pages: list[tuple[str, Image.Image, int]],
+) -> None:
+    _, page, _ = pages[0]
+    gray = np.asarray(page.convert("L")).copy()
+    band = gray.shape[0] // 40
+    grain = np.random.default_rng(3).choice(np.array([40, 90, 230], np.uint8), (band, gray.shape[1]))
+    gray[:band] = grain  # like the real scanned record's lid showing above a crooked page
+    assert quality.check_page(gray) == []
+
+
 def test_every_problem_tells_the_clerk_how_to_retake_the_photo() -> None:
     measures = quality.Measures(paper=60, contrast=20, blur=0.9, edges={"left": 0.5, "top": 0.0})
     found = quality.problems_of(measures, page=3)
