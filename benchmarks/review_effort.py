@@ -11,12 +11,14 @@ extracted by the tests' fake engine (no OCR), so what each one holds is known:
 
 Actions are key presses and clicks, the characters typed into a correction not counted; each
 document's Verify & next is counted apart from its field's confirm or correction. Server time per
-action: from the first rerun request the browser sends after the action to the last "script
-finished" message it receives, both read off the app's websocket in the page; wall time: from the
-key press to the page settled. Next document: from Alt+V to the next document's title and fields
-shown. Checked at 1440x900 and 1280x720, ``--rounds`` times the four documents each.
+action: the seconds of the script runs it caused, timed in the app's process (a sitecustomize the
+benchmark loads into it only); beside it the round trip, from the first rerun request the browser
+sends after the action to the last "script finished" it receives (read off the app's websocket in
+the page), and the wall time from the key press to the page settled. Next document: from Alt+V to
+the next document's title and fields shown. Checked at 1440x900 and 1280x720, ``--rounds``
+times the four documents each.
 
-Usage, from the repository's root: ``python -m benchmarks.review_effort [--rounds N]``
+Usage, from the repository's root: ``python -m benchmarks.review_effort [--rounds N] [--profile F]``
 (``-m`` puts the root on the path, for the tests' helpers). Needs Chromium at /usr/bin/chromium.
 """
 
