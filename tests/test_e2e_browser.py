@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,58 @@ def stop_app(process: subprocess.Popen[bytes]) -> None:
 USER, PASSWORD = "sam", "correct horse battery"  # a supervisor: reviews and exports
 
 
+@contextmanager
+def served_app(data_dir: Path, *, worker: bool = True) -> Iterator[str]:
+    """The app serving ``data_dir`` for the block (``start_app``); its URL. Stopped after."""
+    process, url = start_app(data_dir, worker=worker)
+    try:
+        yield url
+    finally:
+        stop_app(process)
+
+
+@contextmanager
+def chromium_tab(viewport: tuple[int, int], timeout_ms: int, **context_options: Any) -> Iterator[Any]:
+    """A tab of a new headless Chromium at ``viewport`` whose steps wait ``timeout_ms`` at most;
+    the test is skipped (or fails, where everything is required) without Chromium or Playwright."""
+    require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            size = {"width": viewport[0], "height": viewport[1]}
+            tab = browser.new_context(viewport=size, **context_options).new_page()
+            tab.set_default_timeout(timeout_ms)
+            yield tab
+        finally:
+            browser.close()
+
+
+def wait_for_cookie(
+    page: Any, name: str, *, present: bool = True, timeout_ms: int = 30_000
+) -> dict[str, Any] | None:
+    """Poll the browser's cookie jar until the cookie is there (or gone)."""
+    deadline_ms = timeout_ms
+    while deadline_ms > 0:
+        found = [c for c in page.context.cookies() if c["name"] == name]
+        if bool(found) == present:
+            return found[0] if found else None
+        page.wait_for_timeout(100)
+        deadline_ms -= 100
+    raise AssertionError(f"cookie {name} {'never set' if present else 'never removed'}")
+
+
+def sign_in(page: Any, url: str, user: str, password: str) -> None:
+    """Sign in on the login page and wait until the session cookie is set (a page loaded after
+    that starts signed in)."""
+    page.goto(url)
+    page.get_by_label("Username", exact=True).fill(user)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.get_by_text("Upload documents").wait_for()
+    wait_for_cookie(page, "medextract_session")
+
+
 def create_user(data_dir: Path) -> None:
     """The account the test signs in with, made before the server starts (as an admin would)."""
     from medextract.services import accounts
@@ -123,19 +176,10 @@ def app_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def browser_page(needs_ocr: None) -> Iterator[Any]:
-    require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
     require(shutil.which("pdftoppm") is not None, "poppler-utils is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
     pytest.importorskip("extraction.pipeline", reason="the OCR engine is not there yet")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            yield page
-        finally:
-            browser.close()
+    with chromium_tab((1500, 1100), 30_000, accept_downloads=True) as page:
+        yield page
 
 
 def field_input(page: Any, doc_id: int, name: str) -> Any:

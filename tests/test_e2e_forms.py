@@ -11,10 +11,10 @@ import pytest
 
 from medextract.services import accounts
 from medextract.services.context import Context
-from tests import test_e2e_review
+from tests import test_e2e_browser, test_e2e_review
 from tests.app_support import fake_extract, seed
-from tests.test_e2e_browser import start_app, stop_app
-from tests.test_e2e_review import expect, field_input, wait_for_cookie
+from tests.test_e2e_browser import field_input, served_app
+from tests.test_e2e_review import expect
 from tests.test_store_support import FAST_HASHER, SYSTEM
 
 pytestmark = pytest.mark.browser
@@ -38,21 +38,13 @@ def seeded(tmp_path: Path) -> Iterator[tuple[Path, list[int]]]:
 
 @pytest.fixture
 def app_url(seeded: tuple[Path, list[int]]) -> Iterator[str]:
-    process, url = start_app(seeded[0], worker=False)
-    try:
+    with served_app(seeded[0], worker=False) as url:
         yield url
-    finally:
-        stop_app(process)
 
 
 def sign_in(tab: Any, url: str, path: str) -> None:
     """Sign in as the administrator (the session cookie keeps it across a load), then open ``path``."""
-    tab.goto(url)
-    tab.get_by_label("Username", exact=True).fill(ADMIN)
-    tab.get_by_label("Password", exact=True).fill(PASSWORD)
-    tab.get_by_role("button", name="Log in", exact=True).click()
-    tab.get_by_text("Upload documents").wait_for()
-    wait_for_cookie(tab, "medextract_session")
+    test_e2e_browser.sign_in(tab, url, ADMIN, PASSWORD)
     tab.goto(f"{url}/{path}")
 
 

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, require
+from tests.conftest import REPO
 from tests.oidc_mock import OidcMock, oidc_provider
-from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, free_port, stop_app, wait_healthy
+from tests.test_e2e_browser import chromium_tab, free_port, stop_app, wait_healthy
 from tests.test_store_support import SYSTEM
 
 pytestmark = pytest.mark.browser
@@ -101,16 +101,8 @@ def app(tmp_path: Path, provider: OidcMock) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture
 def page() -> Iterator[Any]:
-    require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            tab = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
-            tab.set_default_timeout(20_000)
-            yield tab
-        finally:
-            browser.close()
+    with chromium_tab((1300, 900), 20_000) as tab:
+        yield tab
 
 
 def nav_links(page: Any) -> list[str]:

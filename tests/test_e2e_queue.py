@@ -13,9 +13,7 @@ from app import queue_view
 from medextract.services import accounts, documents
 from medextract.services.context import Context
 from tests.app_support import seed
-from tests.conftest import require
-from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
-from tests.test_e2e_review import wait_for_cookie
+from tests.test_e2e_browser import chromium_tab, served_app, sign_in
 from tests.test_store_support import FAST_HASHER, SYSTEM
 
 pytestmark = pytest.mark.browser
@@ -44,35 +42,19 @@ def seeded(tmp_path: Path) -> Iterator[tuple[Path, list[int]]]:
 
 @pytest.fixture
 def app_url(seeded: tuple[Path, list[int]]) -> Iterator[str]:
-    process, url = start_app(seeded[0], worker=False)
-    try:
+    with served_app(seeded[0], worker=False) as url:
         yield url
-    finally:
-        stop_app(process)
 
 
 @pytest.fixture
 def page(app_url: str) -> Iterator[Any]:
-    require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            tab = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-            tab.set_default_timeout(WAIT_MS)
-            yield tab
-        finally:
-            browser.close()
+    with chromium_tab((1280, 720), WAIT_MS) as tab:
+        yield tab
 
 
 def open_queue(page: Any, url: str, user: str) -> Any:
     """Sign in as ``user`` and open the queue; its table, drawn."""
-    page.goto(url)
-    page.get_by_label("Username", exact=True).fill(user)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    page.get_by_text("Upload documents").wait_for()
-    wait_for_cookie(page, "medextract_session")  # else a page loaded now starts signed out
+    sign_in(page, url, user, PASSWORD)
     page.goto(f"{url}/queue")
     table = page.locator(TABLE)
     table.locator(GRID).wait_for()

@@ -20,7 +20,7 @@ from medextract.services.context import Context
 from tests import test_e2e_review
 from tests.app_support import fake_extract, seed
 from tests.drawn_pages import DrawnPage
-from tests.test_e2e_browser import start_app, stop_app
+from tests.test_e2e_browser import served_app
 from tests.test_e2e_review import PASSWORD, USER, box, expect, field_input, log_in
 from tests.test_store_support import FAST_HASHER, SYSTEM
 
@@ -63,11 +63,8 @@ def seeded(tmp_path: Path, needs_ocr: None) -> Iterator[tuple[Path, int]]:
 
 @pytest.fixture
 def app_url(seeded: tuple[Path, int]) -> Iterator[str]:
-    process, url = start_app(seeded[0], worker=False)
-    try:
+    with served_app(seeded[0], worker=False) as url:
         yield url
-    finally:
-        stop_app(process)
 
 
 def on_screen(tab: Any, x: float, y: float) -> tuple[float, float]:

@@ -17,8 +17,7 @@ import pytest
 from medextract.services import accounts, documents
 from medextract.services.context import Context
 from tests.app_support import PRESCRIPTION, fake_extract, seed
-from tests.conftest import require
-from tests.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app
+from tests.test_e2e_browser import chromium_tab, field_input, served_app, sign_in, wait_for_cookie
 from tests.test_store_support import FAST_HASHER, SYSTEM
 
 pytestmark = pytest.mark.browser
@@ -44,56 +43,23 @@ def seeded(tmp_path: Path) -> Iterator[tuple[Path, list[int]]]:
 
 @pytest.fixture
 def app_url(seeded: tuple[Path, list[int]]) -> Iterator[str]:
-    process, url = start_app(seeded[0], worker=False)
-    try:
+    with served_app(seeded[0], worker=False) as url:
         yield url
-    finally:
-        stop_app(process)
 
 
 @pytest.fixture
 def page(app_url: str) -> Iterator[Any]:
-    require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1440, "height": 900})
-            tab = context.new_page()
-            tab.set_default_timeout(WAIT_MS)
-            yield tab
-        finally:
-            browser.close()
+    with chromium_tab((1440, 900), WAIT_MS) as tab:
+        yield tab
 
 
 def expect(locator: Any) -> Any:
     return pytest.importorskip("playwright.sync_api").expect(locator)
 
 
-def field_input(page: Any, doc_id: int, name: str) -> Any:
-    return page.locator(f".st-key-field_{doc_id}_{name}").locator("input, textarea").first
-
-
 def log_in(page: Any, url: str) -> None:
-    """Sign in on the login page and wait until the session cookie is set (a reload keeps it)."""
-    page.goto(url)
-    page.get_by_label("Username", exact=True).fill(USER)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
-    page.get_by_text("Upload documents").wait_for()
-    wait_for_cookie(page, "medextract_session")
-
-
-def wait_for_cookie(page: Any, name: str, *, present: bool = True) -> dict[str, Any] | None:
-    """Poll the browser's cookie jar until the cookie is there (or gone)."""
-    deadline_ms = WAIT_MS
-    while deadline_ms > 0:
-        found = [c for c in page.context.cookies() if c["name"] == name]
-        if bool(found) == present:
-            return found[0] if found else None
-        page.wait_for_timeout(100)
-        deadline_ms -= 100
-    raise AssertionError(f"cookie {name} {'never set' if present else 'never removed'}")
+    """Sign in as the clerk and wait until the session cookie is set (a reload keeps it)."""
+    sign_in(page, url, USER, PASSWORD)
 
 
 def test_a_reload_keeps_the_clerk_signed_in_on_the_linked_document_until_logout(
