@@ -148,17 +148,36 @@ def _cross_site(request: Request) -> bool:
     return request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none")
 
 
+async def _requester(request: Request, *, cross_site: str, signed_out: str) -> tuple[Context, str] | Response:
+    """The context and the signed-in person making ``request``; or the refusal to answer with:
+    403 ``cross_site`` for a page of another site, 401 ``signed_out`` when nobody is signed in."""
+    if _cross_site(request):
+        return _refused(403, cross_site)
+    ctx = _context()
+    user = await run_in_threadpool(signed_in_user, ctx, request)
+    if user is None:
+        return _refused(401, signed_out)
+    return ctx, user
+
+
+def _csv_attachment(data: str | bytes, name: str) -> Response:
+    headers = {**_PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(data, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+_DOWNLOAD_ELSEWHERE = "Downloads start from MedExtract's own pages."
+_DOWNLOAD_SIGNED_OUT = "Sign in to MedExtract first; this link works only in your signed-in browser."
+
+
 # ---- the routes ---------------------------------------------------------------------------------
 
 
 async def export_csv(request: Request) -> Response:
     """The CSV export for the signed-in supervisor, audited by ``records.export_csv``."""
-    if _cross_site(request):
-        return _refused(403, "Downloads start from MedExtract's own pages.")
-    ctx = _context()
-    user = await run_in_threadpool(signed_in_user, ctx, request)
-    if user is None:
-        return _refused(401, "Sign in to MedExtract first; this link works only in your signed-in browser.")
+    found = await _requester(request, cross_site=_DOWNLOAD_ELSEWHERE, signed_out=_DOWNLOAD_SIGNED_OUT)
+    if isinstance(found, Response):
+        return found
+    ctx, user = found
     query = request.query_params
     try:
         doc_type = query["type"]
@@ -180,19 +199,15 @@ async def export_csv(request: Request) -> Response:
         )
     except StoreError as exc:  # PermissionDenied among them: a clerk, or a deactivated account
         return _refused(403, str(exc))
-    name = f"medextract-{doc_type}-{date.today().isoformat()}.csv".replace('"', "")
-    headers = {**_PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(data, media_type="text/csv; charset=utf-8", headers=headers)
+    return _csv_attachment(data, f"medextract-{doc_type}-{date.today().isoformat()}.csv".replace('"', ""))
 
 
 async def reviewers_csv(request: Request) -> Response:
     """The dashboard's per-reviewer CSV for the signed-in supervisor (``dashboard.reviewers_csv``)."""
-    if _cross_site(request):
-        return _refused(403, "Downloads start from MedExtract's own pages.")
-    ctx = _context()
-    user = await run_in_threadpool(signed_in_user, ctx, request)
-    if user is None:
-        return _refused(401, "Sign in to MedExtract first; this link works only in your signed-in browser.")
+    found = await _requester(request, cross_site=_DOWNLOAD_ELSEWHERE, signed_out=_DOWNLOAD_SIGNED_OUT)
+    if isinstance(found, Response):
+        return found
+    ctx, user = found
     try:
         period = DateRange(
             date.fromisoformat(request.query_params["from"]), date.fromisoformat(request.query_params["to"])
@@ -203,19 +218,19 @@ async def reviewers_csv(request: Request) -> Response:
         data = await run_in_threadpool(lambda: dashboard.reviewers_csv(ctx, user=user, period=period))
     except StoreError as exc:  # PermissionDenied among them: a clerk, or a deactivated account
         return _refused(403, str(exc))
-    name = dashboard.csv_file_name(period)
-    headers = {**_PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(data, media_type="text/csv; charset=utf-8", headers=headers)
+    return _csv_attachment(data, dashboard.csv_file_name(period))
 
 
 async def page_image(request: Request) -> Response:
     """A page of a document as JPEG, for a signed-in person who may see documents."""
-    if _cross_site(request):
-        return _refused(403, "Page images are shown on MedExtract's own pages.")
-    ctx = _context()
-    user = await run_in_threadpool(signed_in_user, ctx, request)
-    if user is None:
-        return _refused(401, "Sign in to MedExtract first.")
+    found = await _requester(
+        request,
+        cross_site="Page images are shown on MedExtract's own pages.",
+        signed_out="Sign in to MedExtract first.",
+    )
+    if isinstance(found, Response):
+        return found
+    ctx, user = found
     doc_id, page = request.path_params["doc_id"], request.path_params["page"]
     try:
         jpeg = await run_in_threadpool(page_jpeg, ctx, doc_id, page, user)
