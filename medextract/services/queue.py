@@ -204,18 +204,28 @@ def progress(ctx: Context, *, user: Actor, doc_id: int) -> tuple[int, int] | Non
     """Where document ``doc_id`` stands among what ``user`` has to review, in the order "Review
     next" takes them (the user's own open reviews, then the documents nobody holds, oldest
     first): (its place from 1, how many in all), or None when it is not among them (verified,
-    rejected, or held by someone else)."""
+    rejected, or held by someone else). Counted in the database: the review page asks on every
+    rerun, whatever the queue's length."""
     order = (Document.uploaded_at, Document.id)
     with ctx.read() as session:
         name = authorize(session, user, lifecycle.CLAIM)
-        mine = and_(Document.status == lifecycle.IN_REVIEW, Document.claimed_by == name)
-        ids: list[int] = []
-        for condition in (mine, claimable(ctx)):
-            query = select(Document.id).where(condition).order_by(*order)
-            ids += [int(i) for i in session.execute(query).scalars() if int(i) not in ids]
-    if doc_id not in ids:
-        return None
-    return ids.index(doc_id) + 1, len(ids)
+        mine_rows = select(Document.id).where(
+            Document.status == lifecycle.IN_REVIEW, Document.claimed_by == name
+        )
+        mine = [int(i) for i in session.execute(mine_rows.order_by(*order)).scalars()]
+        free = and_(claimable(ctx), Document.id.not_in(mine))
+        total = len(mine) + int(session.execute(select(func.count()).where(free)).scalar_one())
+        if doc_id in mine:
+            return mine.index(doc_id) + 1, total
+        doc = session.execute(select(Document.uploaded_at).where(Document.id == doc_id, free)).first()
+        if doc is None:
+            return None
+        earlier = or_(
+            Document.uploaded_at < doc.uploaded_at,
+            and_(Document.uploaded_at == doc.uploaded_at, Document.id < doc_id),
+        )
+        before = int(session.execute(select(func.count()).where(free, earlier)).scalar_one())
+    return len(mine) + before + 1, total
 
 
 def claim_next(ctx: Context, *, user: Actor) -> int | None:
