@@ -187,3 +187,26 @@ def test_the_listing_filters_by_status_type_and_last_change(api: Api, ctx: Conte
         answer = api.get("/v1/documents", params=params, headers=api.as_("uma"))
         assert answer.json()["code"] == code, (params, answer.text)
         assert answer.status_code == (400 if code == "invalid_cursor" else 422)
+
+
+def test_an_upload_names_a_bad_photos_problems_and_queues_it_anyway(api: Api, ctx: Context) -> None:
+    from tests.test_upload_photo import dark, encoded, page
+
+    files = [
+        ("files", ("dark.jpg", encoded(dark(page())), "image/jpeg")),
+        ("files", ("good.png", encoded(page(), "PNG"), "image/png")),
+        ("files", ("notes.txt", b"just text", "text/plain")),
+    ]
+    answer = api.post("/v1/documents", files=files, headers=api.as_("uma"))
+    assert answer.status_code == 200, answer.text
+    dim, good, refused = answer.json()["results"]
+    assert dim["status"] == "accepted"  # named, never refused
+    [problem] = dim["photo_problems"]
+    assert (problem["code"], problem["page"]) == ("dark", 1)
+    assert "retake" in problem["message"]
+    assert good["photo_problems"] == [] and refused["photo_problems"] == []
+    assert documents.get(ctx, dim["document_id"], user="uma").status == "queued"
+    # Documented in the schema, beside the other answers of the upload.
+    schema = api.get("/openapi.json").json()["components"]["schemas"]
+    assert "photo_problems" in schema["UploadItem"]["properties"]
+    assert set(schema["PhotoFinding"]["required"]) == {"code", "message", "page"}

@@ -53,6 +53,19 @@ class ExtractResult(BaseModel):
 # ---- POST /v1/documents ----------------------------------------------------------------------
 
 
+class PhotoFinding(BaseModel):
+    """Something wrong with an uploaded photo's page, measured on the image before any OCR (the
+    same findings the app's Upload page names). Advice only: the document is stored and queued."""
+
+    code: str = Field(
+        description='for software: "dark", "low_contrast" (too faint), "blurred" or "cut_off" (print '
+        "cut off at an edge)",
+        examples=["dark"],
+    )
+    message: str = Field(description="for people: what is wrong, with a hint to retake the photo")
+    page: int = Field(description="the page it was measured on, counted from 1")
+
+
 class UploadItem(BaseModel):
     """One file of a batch: accepted (queued for extraction as a new document), a duplicate (the id
     of the document with the same bytes) or refused (with its own problem)."""
@@ -62,12 +75,24 @@ class UploadItem(BaseModel):
     document_id: int | None = Field(description="The new document, or for a duplicate the existing one.")
     message: str
     error: Problem | None = None
+    photo_problems: list[PhotoFinding] = Field(
+        default_factory=list,
+        description="For an accepted image: what is wrong with it as a photo (too dark, faint, "
+        "blurred or cut off), measured before OCR. The document is queued all the same; "
+        "an empty list for a PDF, a good photo, or a file that was not accepted.",
+    )
 
     @classmethod
     def of(cls, filename: str, outcome: UploadOutcome) -> UploadItem:
         if outcome.accepted:
             return cls(
-                filename=filename, status="accepted", document_id=outcome.document_id, message=outcome.message
+                filename=filename,
+                status="accepted",
+                document_id=outcome.document_id,
+                message=outcome.message,
+                photo_problems=[
+                    PhotoFinding(code=p.code, message=p.message, page=p.page) for p in outcome.photo
+                ],
             )
         if outcome.reason == DUPLICATE:  # the earlier id only for its uploader or a supervisor
             return cls(
