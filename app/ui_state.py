@@ -38,6 +38,7 @@ class FieldLike(Protocol):
     reason: str | None
     page: int
     box: Sequence[int] | None
+    required: bool
 
 
 class DocumentLike(Protocol):
@@ -219,9 +220,15 @@ def changed_fields(fields: Mapping[str, FieldLike], values: Mapping[str, str]) -
     return [name for name, f in fields.items() if values.get(name, f.value) != f.value]
 
 
+REQUIRED_MARK = " *"  # after a required field's label: Verify refuses it empty
+REQUIRED_WORD = "Required"  # first in a required field's caption, for who does not know the "*"
+
+
 def field_label(f: FieldLike) -> str:
-    """The widget label: a warning sign before a field the engine is not sure about."""
-    return f"⚠️ {f.label}" if f.needs_review else f.label
+    """The widget label: a warning sign before a field the engine is not sure about, a "*" after
+    one the document type requires (so the clerk knows before pressing Verify)."""
+    label = f"⚠️ {f.label}" if f.needs_review else f.label
+    return label + REQUIRED_MARK if f.required else label
 
 
 FLAGGED, CONFIRMED, EDITED, READ = "flagged", "confirmed", "edited", "ok"
@@ -245,7 +252,13 @@ def review_caption(f: FieldLike) -> str | None:
 
 
 def state_caption(f: Any, state: str) -> str:
-    """The markdown-safe line under a field: its state, and how sure the engine was."""
+    """The markdown-safe line under a field: "Required" when the type requires it, its state, and
+    how sure the engine was. (In the caption, not a help icon: an icon is one more Tab stop.)"""
+    line = _state_line(f, state)
+    return f"{REQUIRED_WORD} · {line}" if f.required else line
+
+
+def _state_line(f: Any, state: str) -> str:
     sure = f"{f.confidence:.0%} sure"
     if state == FLAGGED:
         return f"{review_caption(f)} · {sure}"

@@ -68,6 +68,7 @@ class FieldView:
     ``value`` is the latest draft or verified value, else the engine's; ``engine_value`` is what
     the engine read (``""`` when it read nothing). ``page`` and ``box`` are the field's evidence:
     the box a reviewer drew and read into the field (``box_drawn``), else the engine's.
+    ``required``: the document type refuses Verify while it is empty (``required = true``).
     """
 
     name: str
@@ -81,6 +82,7 @@ class FieldView:
     box: Box | None
     multiline: bool = False
     box_drawn: bool = False
+    required: bool = False
 
 
 @dataclass(frozen=True)

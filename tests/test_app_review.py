@@ -72,6 +72,18 @@ def test_flagged_field_shows_a_marker_and_its_reason_as_plain_text(ctx: Any) -> 
     assert r"\<img" in captions[0]
 
 
+def test_required_fields_are_marked_before_verify_is_pressed(ctx: Any) -> None:
+    [doc_id] = seed(ctx, extract_fn=fake_extract(flagged={"medicines": "blur"}))
+    at = open_review(doc_id)
+    required = ("prescriber", "patient_name", "prescription_date", "medicines")  # prescription.toml
+    marked = {name for name in PRESCRIPTION if field(at, doc_id, name).label.endswith(" *")}
+    assert marked == set(required)
+    assert field(at, doc_id, "medicines").label.startswith("⚠️")  # flagged and required: both marks
+    required_captions = [c.value for c in at.caption if c.value.startswith("Required · ")]
+    assert len(required_captions) == len(required)
+    assert "Required · Check this field: blur · 40% sure" in required_captions
+
+
 def test_save_draft_stores_the_edit_and_keeps_the_document_open(ctx: Any) -> None:
     [doc_id] = seed(ctx)
     at = open_review(doc_id)
@@ -194,7 +206,7 @@ def test_every_field_shows_its_state_and_confidence_and_no_help_icon(ctx: Any) -
     assert states["refills"] == "confirmed" and states["patient_name"] == "edited"
     captions = [c.value for c in at.caption]
     assert "✓ Confirmed as read · 40% sure" in captions
-    assert "✎ Edited · the engine read “John Smith” (95% sure)" in captions
+    assert "Required · ✎ Edited · the engine read “John Smith” (95% sure)" in captions  # a required field
 
 
 def test_picker_when_no_document_is_open(ctx: Any) -> None:

@@ -31,13 +31,13 @@ def export_hints(at: Any) -> list[str]:
 def test_a_date_field_shows_the_date_it_exports_as(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     [doc_id] = seed(ctx)  # prescription_date printed 03/14/2026: month first is the only reading
     at = app(REVIEW, review_doc_id=doc_id)
-    assert export_hints(at) == ["Read by the engine · 95% sure · exports as 2026-03-14"]
+    assert export_hints(at) == ["Required · Read by the engine · 95% sure · exports as 2026-03-14"]
 
     # A date either way round: without the deployment's order the clerk sees it will not be guessed.
     key = ui_state.field_key(doc_id, "prescription_date")
     at.text_input(key=key).input("5/11/2022").run()
     [hint] = export_hints(at)
-    assert hint.startswith("✎ Edited") and "⚠ exports with no normalised date" in hint
+    assert hint.startswith("Required · ✎ Edited") and "⚠ exports with no normalised date" in hint
     assert "either way round (5 Nov 2022 or 11 May 2022)" in hint
 
     monkeypatch.setenv("MEDEXTRACT_DATE_ORDER", "DMY")

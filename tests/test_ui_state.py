@@ -23,6 +23,7 @@ class Field:
     box: tuple[int, int, int, int] | None = None
     engine_value: str = ""
     confidence: float = 0.9
+    required: bool = False
 
 
 @dataclass
@@ -136,6 +137,15 @@ def test_flagged_field_label_caption_and_style() -> None:
     assert "<script>" not in caption
     assert r"\<script\>" in caption
     assert ui_state.review_caption(fine) is None
+
+
+def test_a_required_field_is_marked_in_its_label_and_caption() -> None:
+    required = Field("p", "Patient name", required=True)
+    flagged = Field("m", "Medicines", needs_review=True, reason="blur", required=True, confidence=0.4)
+    assert ui_state.field_label(required) == "Patient name *"
+    assert ui_state.field_label(flagged) == "⚠️ Medicines *"
+    assert ui_state.state_caption(required, "ok") == "Required · Read by the engine · 90% sure"
+    assert ui_state.state_caption(flagged, "flagged") == "Required · Check this field: blur · 40% sure"
 
 
 def test_field_states_captions_and_colours() -> None:

@@ -123,6 +123,7 @@ def _field_views(ctx: Context, session: Session, doc: Document) -> dict[str, Fie
         e.field: e
         for e in session.execute(select(FieldEvidence).where(FieldEvidence.document_id == doc.id)).scalars()
     }
+    required = set(ctx.catalog.required(doc_type))
     views = {}
     for name in field_order(ctx, session, doc):
         fe = extractions.get(name)
@@ -144,5 +145,6 @@ def _field_views(ctx: Context, session: Session, doc: Document) -> dict[str, Fie
             box=box if box and None not in box else None,  # type: ignore[arg-type]
             multiline=ctx.catalog.multiline(doc_type, name),
             box_drawn=evidence is not None,
+            required=name in required,
         )
     return views
