@@ -33,6 +33,32 @@ HELP = {
     "flagged": "Fields the engine was not sure of.",
 }
 TICKED_SHOWN = 5  # documents the bulk panel names; more are counted
+PAGE_SIZES = (25, 50, 100, 200)  # the choices of rows per page; the service's PAGE_SIZE is the default
+DEFAULT_PAGE_SIZE = 50
+
+
+def paging_of(page: object, size: object) -> tuple[int, int]:
+    """(page, size) from the URL's ``page`` and ``size``: a page from 1 (past the last one is the
+    service's to clamp) and one of ``PAGE_SIZES``; anything else, the first page or the default."""
+    number = int(page) if isinstance(page, str) and page.isdigit() and int(page) >= 1 else 1
+    rows = int(size) if isinstance(size, str) and size.isdigit() else DEFAULT_PAGE_SIZE
+    return number, rows if rows in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+def paging_query(page: int, size: int) -> dict[str, str]:
+    """The URL parameters of a page: none for the first page at the default size (short links)."""
+    query = {}
+    if page != 1:
+        query["page"] = str(page)
+    if size != DEFAULT_PAGE_SIZE:
+        query["size"] = str(size)
+    return query
+
+
+def page_line(first: int, last: int, total: int) -> str:
+    """ "51–100 of 320 documents" under the table."""
+    noun = "document" if total == 1 else "documents"
+    return f"{first}–{last} of {total} {noun}"
 
 
 def queue_rows(items: Iterable[Any]) -> list[dict[str, Any]]:

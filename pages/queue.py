@@ -14,6 +14,49 @@ URL_FILTERS = "queue_url_filters"  # the (status, type, search) this session las
 SEARCH = "queue_search"
 BULK_REPORT = "queue_bulk_report"  # what the last bulk action said, shown after its rerun
 TABLE_ROUND = "queue_table_round"  # bumped by a bulk action: the table's ticks are cleared
+URL_PAGING = "queue_url_paging"  # the (page, size) parameters this session last wrote into the URL
+PAGE = "queue_page"  # the page shown, from 1 (its number input's key)
+PAGE_SIZE = "queue_page_size"  # rows per page (its selectbox's key)
+
+
+def first_page() -> None:
+    """A filter or the page size changed: show the first page of what now matches."""
+    st.session_state[PAGE] = 1
+
+
+def paging_from_url() -> tuple[int, int]:
+    """The (page, size) to show: the URL's when this session did not write it (a link, back, a
+    reload), else the widgets'. Kept alive across runs that stop before drawing them."""
+    wanted = (st.query_params.get("page"), st.query_params.get("size"))
+    if wanted != st.session_state.get(URL_PAGING):
+        st.session_state[PAGE], st.session_state[PAGE_SIZE] = queue_view.paging_of(*wanted)
+    for key in (PAGE, PAGE_SIZE):  # a widget not drawn in a run loses its state: keep it
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    return int(st.session_state.get(PAGE, 1)), int(
+        st.session_state.get(PAGE_SIZE, queue_view.DEFAULT_PAGE_SIZE)
+    )
+
+
+def paging_controls(found: queue.QueuePage) -> None:
+    """Under the table: where this page stands, the page number and the rows per page."""
+    st.session_state[PAGE] = found.page  # a page past the last was shown as the last
+    line, number, size = st.columns([2, 1, 1], vertical_alignment="bottom")
+    line.caption(queue_view.page_line(found.first, found.last, found.total))
+    number.number_input(f"Page (of {found.pages})", min_value=1, max_value=found.pages, step=1, key=PAGE)
+    size.selectbox("Rows per page", queue_view.PAGE_SIZES, key=PAGE_SIZE, on_change=first_page)
+
+
+def paging_to_url(page: int, size: int) -> None:
+    """Write the page and its size into the URL (nothing for the first page at the default size)."""
+    wanted = queue_view.paging_query(page, size)
+    for name in ("page", "size"):
+        if name in wanted and st.query_params.get(name) != wanted[name]:
+            st.query_params[name] = wanted[name]
+        elif name not in wanted and name in st.query_params:
+            del st.query_params[name]
+    st.session_state[URL_PAGING] = (wanted.get("page"), wanted.get("size"))
+
 
 # Checked here too: a freshly started server runs this file on its own (not through streamlit_app.py,
 # so with no sign-in in front of it) when its first visitor opens the page's link.
@@ -54,6 +97,7 @@ statuses = st.pills(
     format_func=lifecycle.status_label,
     key="queue_statuses",
     wrap=True,
+    on_change=first_page,
 )
 search_box, type_filter = st.columns([2, 1], vertical_alignment="bottom")
 text = search_box.text_input(
@@ -63,6 +107,7 @@ text = search_box.text_input(
     placeholder="Patient name, file name or document id",
     live=True,
     icon=":material/search:",
+    on_change=first_page,
 )
 type_options = [ui_state.ALL_TYPES, *ui_state.doc_type_names(), ui_state.UNKNOWN_TYPE]
 type_choice = type_filter.selectbox(
@@ -70,6 +115,7 @@ type_choice = type_filter.selectbox(
     type_options,
     format_func=lambda t: "All types" if t == ui_state.ALL_TYPES else ui_state.doc_type_label(t),
     key="queue_type",
+    on_change=first_page,
 )
 doc_type = None if type_choice == ui_state.ALL_TYPES else type_choice
 
@@ -83,7 +129,11 @@ if (*written, text) != (st.query_params.get("status"), st.query_params.get("type
         del st.query_params["q"]
 st.session_state[URL_FILTERS] = (*written, text)
 
-items = queue.search(ctx, user=user, text=text, status=statuses or None, doc_type=doc_type)
+page_number, page_size = paging_from_url()
+found = queue.search_page(
+    ctx, user=user, text=text, status=statuses or None, doc_type=doc_type, page=page_number, size=page_size
+)
+items = found.items
 report = st.session_state.pop(BULK_REPORT, None)
 if report is not None:
     summary, problems = report
@@ -92,6 +142,7 @@ if report is not None:
         st.markdown(f"- {line}")
 
 if not items:
+    paging_to_url(1, page_size)
     st.info("No documents match these filters." if not text else "No documents match this search.")
     st.stop()
 
@@ -110,6 +161,8 @@ selected = st.dataframe(
     column_order=queue_view.COLUMNS,
     column_config=queue_view.column_config(),
 )
+paging_controls(found)
+paging_to_url(found.page, found.size)
 rows, cells = queue_view.selection_of(selected)
 clicked = queue_view.clicked_document(cells, ids)
 if clicked is not None:

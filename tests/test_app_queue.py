@@ -188,3 +188,33 @@ def test_the_filters_live_in_the_url(ctx: Any) -> None:
     assert linked.pills(key="queue_statuses").value == ["verified"]
     assert linked.selectbox(key="queue_type").value == "prescription"
     assert "No documents match" in texts(linked)
+
+
+def test_the_queue_pages_and_the_page_lives_in_the_url(ctx: Any) -> None:
+    ids = seed(ctx, 27)
+    at = app(QUEUE)
+    assert list(at.dataframe[0].value["id"]) == ids  # 50 to a page by default
+    assert "1–27 of 27 documents" in texts(at)
+    at.selectbox(key="queue_page_size").select(25).run()
+    assert list(at.dataframe[0].value["id"]) == ids[:25]
+    assert at.query_params["size"] == "25" and "page" not in at.query_params
+    at.number_input(key="queue_page").set_value(2).run()
+    assert list(at.dataframe[0].value["id"]) == ids[25:]
+    assert "26–27 of 27 documents" in texts(at)
+    assert at.query_params["page"] == "2"
+    # A new search starts on its first page.
+    at.text_input(key="queue_search").input("rx_2").run()  # rx_2, rx_20 ... rx_26
+    assert list(at.dataframe[0].value["id"]) == [ids[2], *ids[20:27]]
+    assert at.number_input(key="queue_page").value == 1 and "page" not in at.query_params
+    # A link to a page opens that page, a page past the last shows the last.
+    linked = app(QUEUE, role="admin")
+    linked.query_params["page"] = "2"
+    linked.query_params["size"] = "25"
+    linked.run()
+    assert list(linked.dataframe[0].value["id"]) == ids[25:]
+    past = app(QUEUE, role="admin")
+    past.query_params["page"] = "9"
+    past.query_params["size"] = "25"
+    past.run()
+    assert list(past.dataframe[0].value["id"]) == ids[25:]
+    assert past.number_input(key="queue_page").value == 2

@@ -66,6 +66,27 @@ def test_search_combines_with_the_status_and_type_filters(ctx: Context) -> None:
     assert found(ctx, "", doc_type="unknown") == []
 
 
+def test_the_queue_pages_in_upload_order_with_the_total_counted(ctx: Context) -> None:
+    ids = [extracted(ctx, f"rx_{i}.pdf", "Ann Lee" if i % 2 else "John Smith") for i in range(7)]
+
+    def shown(**paging: object) -> tuple[list[int], int, int, int]:
+        found = queue.search_page(ctx, user="uma", **paging)  # type: ignore[arg-type]
+        return [item.doc.id for item in found.items], found.page, found.total, found.pages
+
+    assert shown(size=3) == (ids[:3], 1, 7, 3)
+    assert shown(size=3, page=2) == (ids[3:6], 2, 7, 3)
+    assert shown(size=3, page=3) == (ids[6:], 3, 7, 3)
+    assert shown(size=3, page=9) == (ids[6:], 3, 7, 3)  # past the last page: the last
+    assert shown(size=3, page=0) == (ids[:3], 1, 7, 3)
+    # The search and the filters are applied before paging, and counted.
+    assert shown(size=2, page=2, text="lee") == ([ids[5]], 2, 3, 2)
+    assert shown(size=2, text="nobody") == ([], 1, 0, 1)
+    assert shown(size=5, status=["verified"]) == ([], 1, 0, 1)
+    found = queue.search_page(ctx, user="uma", size=3, page=3)
+    assert (found.first, found.last) == (7, 7)
+    assert queue.search_page(ctx, user="uma", size=10_000).size == queue.MAX_PAGE_SIZE
+
+
 def test_searching_needs_an_account(ctx: Context) -> None:
     with pytest.raises(PermissionDenied):
         queue.search(ctx, user="nobody")

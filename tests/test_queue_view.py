@@ -78,3 +78,14 @@ def test_bulk_lines_name_each_refusal_safely() -> None:
     assert queue_view.ticked_line([], {}).startswith("tick rows")
     line = queue_view.ticked_line(list(range(1, 8)), {1: "a.pdf"})
     assert line.startswith("7 selected: #1 a\\.pdf, #2 ") and line.endswith("and 2 more")
+
+
+def test_paging_from_the_url_and_back() -> None:
+    assert queue_view.paging_of(None, None) == (1, queue_view.DEFAULT_PAGE_SIZE)
+    assert queue_view.paging_of("3", "100") == (3, 100)
+    assert queue_view.paging_of("0", "7") == (1, queue_view.DEFAULT_PAGE_SIZE)  # not a page, not a choice
+    assert queue_view.paging_of("-2", "x") == (1, queue_view.DEFAULT_PAGE_SIZE)
+    assert queue_view.paging_query(1, queue_view.DEFAULT_PAGE_SIZE) == {}
+    assert queue_view.paging_query(4, 25) == {"page": "4", "size": "25"}
+    assert queue_view.page_line(51, 100, 320) == "51–100 of 320 documents"
+    assert queue_view.page_line(1, 1, 1) == "1–1 of 1 document"

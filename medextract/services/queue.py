@@ -23,6 +23,8 @@ CLAIM_ATTEMPTS = 20  # documents claim_next tries when others keep taking the ol
 UNKNOWN_TYPE = "unknown"  # a document whose type the engine did not recognise
 PATIENT_FIELD = "patient_name"  # the field both document types name their patient in
 SEARCH_MAX = 200  # characters of a search that are used
+PAGE_SIZE = 50  # documents on a page of the queue unless asked otherwise
+MAX_PAGE_SIZE = 500  # the most one page may hold (as many as a bulk action may name)
 _DOC_ID = re.compile(r"#?\s*([0-9]{1,12})")
 
 
@@ -62,18 +64,91 @@ def search(
     and page images are encrypted at rest, medextract.encryption). An empty ``text`` matches all.
     """
     patient = _patient_now()
-    unknown = doc_type == UNKNOWN_TYPE
-    query = _filtered(_summaries(), status or None, None if unknown else doc_type).add_columns(patient)
-    if unknown:
-        query = query.where(or_(Document.doc_type.is_(None), Document.doc_type == UNKNOWN_TYPE))
-    wanted = " ".join(str(text or "").split())[:SEARCH_MAX]
-    if wanted:
-        query = query.where(_matches(wanted, patient))
-    query = query.order_by(Document.uploaded_at, Document.id)
+    chosen = _search_filter(text, status, doc_type, patient)
+    query = _summaries().add_columns(patient).where(*chosen).order_by(Document.uploaded_at, Document.id)
     with ctx.read() as session:
         authorize(session, user, lifecycle.VIEW)
         rows = session.execute(query).all()
     return [QueueItem(_summary(ctx, doc, n), name or "") for doc, n, name in rows]
+
+
+class QueuePage(NamedTuple):
+    """One page of the queue: its items, the page it is (from 1), the page size, and how many
+    documents match in all (counted in SQL)."""
+
+    items: list[QueueItem]
+    page: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the matching documents fill (1 when none match)."""
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        """The position (from 1) of this page's first item among all that match; 0 when none."""
+        return (self.page - 1) * self.size + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        """The position of this page's last item; 0 when none."""
+        return self.first + len(self.items) - 1 if self.items else 0
+
+
+def search_page(
+    ctx: Context,
+    *,
+    user: Actor,
+    text: str = "",
+    status: str | Sequence[str] | None = None,
+    doc_type: str | None = None,
+    page: int = 1,
+    size: int = PAGE_SIZE,
+) -> QueuePage:
+    """Page ``page`` (from 1) of :func:`search`'s documents, ``size`` to a page (1 to
+    ``MAX_PAGE_SIZE``), and how many match in all.
+
+    The count and the page are two SQL statements (COUNT, then LIMIT/OFFSET in upload order) in
+    one read, whatever the queue's length; a page past the last is the last page (a link kept
+    while documents left the queue still shows something).
+    """
+    size = min(max(1, int(size)), MAX_PAGE_SIZE)
+    patient = _patient_now()
+    chosen = _search_filter(text, status, doc_type, patient)
+    with ctx.read() as session:
+        authorize(session, user, lifecycle.VIEW)
+        total = int(session.execute(select(func.count()).select_from(Document).where(*chosen)).scalar_one())
+        page = min(max(1, int(page)), max(1, -(-total // size)))
+        query = (
+            _summaries()
+            .add_columns(patient)
+            .where(*chosen)
+            .order_by(Document.uploaded_at, Document.id)
+            .limit(size)
+            .offset((page - 1) * size)
+        )
+        rows = session.execute(query).all() if total else []
+    items = [QueueItem(_summary(ctx, doc, n), name or "") for doc, n, name in rows]
+    return QueuePage(items, page, size, total)
+
+
+def _search_filter(
+    text: str, status: str | Sequence[str] | None, doc_type: str | None, patient: ColumnElement[str]
+) -> list[ColumnElement[bool]]:
+    """SQL conditions of a queue search (see :func:`search`); ``patient``: :func:`_patient_now`."""
+    chosen: list[ColumnElement[bool]] = []
+    if status:
+        chosen.append(Document.status.in_([status] if isinstance(status, str) else list(status)))
+    if doc_type == UNKNOWN_TYPE:
+        chosen.append(or_(Document.doc_type.is_(None), Document.doc_type == UNKNOWN_TYPE))
+    elif doc_type is not None:
+        chosen.append(Document.doc_type == doc_type)
+    wanted = " ".join(str(text or "").split())[:SEARCH_MAX]
+    if wanted:
+        chosen.append(_matches(wanted, patient))
+    return chosen
 
 
 def page(
