@@ -64,6 +64,7 @@ REJECT = "reject"
 REEXTRACT = "reextract"
 PREVIEW = "preview"  # have a file read by the engine without storing it (the API's /v1/extract)
 TAKE_OVER = "take_over"  # take a document someone else holds a live claim on
+ASSIGN = "assign"  # give a waiting document to a chosen reviewer (claimed for them)
 REOPEN = "reopen"
 HISTORY = "history"
 BULK = "bulk"  # one action on many selected documents at once (the queue's bulk actions)
@@ -92,6 +93,7 @@ TRANSITIONS = MappingProxyType(
         REQUEUE: ((EXTRACTING,), QUEUED),
         CLAIM: (REVIEWABLE, IN_REVIEW),
         TAKE_OVER: (REVIEWABLE, IN_REVIEW),
+        ASSIGN: (REVIEWABLE, IN_REVIEW),
         SAVE: (REVIEWABLE, IN_REVIEW),
         VERIFY: (REVIEWABLE, VERIFIED),
         REJECT: ((QUEUED, EXTRACTED, IN_REVIEW, FAILED), REJECTED),
@@ -111,6 +113,7 @@ ACTION_ROLE = MappingProxyType(
         REEXTRACT: CLERK,
         PREVIEW: CLERK,
         TAKE_OVER: SUPERVISOR,
+        ASSIGN: SUPERVISOR,
         REOPEN: SUPERVISOR,
         HISTORY: SUPERVISOR,
         BULK: SUPERVISOR,
@@ -133,6 +136,7 @@ ACTION_TEXT = MappingProxyType(
         REEXTRACT: "have documents extracted again",
         PREVIEW: "have documents read",
         TAKE_OVER: "take over a document someone else is reviewing",
+        ASSIGN: "give documents to a reviewer",
         REOPEN: "reopen a verified record",
         HISTORY: "see a document's history",
         BULK: "act on many documents at once",

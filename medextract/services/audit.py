@@ -31,6 +31,7 @@ DESCRIBED = {  # the detail keys a history line shows per action, in order
     "reject": ("reason",),
     "reopen": ("reason", "was_verified_by"),
     "take_over": ("from",),
+    "assign": ("to", "from"),
     "release": ("reason",),
     "reextract": ("doc_type",),
     "export": ("doc_type", "records", "provenance"),

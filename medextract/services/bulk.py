@@ -2,7 +2,7 @@
 
 Each action is an existing single-document operation applied to every document in turn, each in
 its own transaction and audited by that operation as always (``reextract``, ``take_over``,
-``release``, ``reject``); a refusal of one document is reported with its reason and the others
+``release``, ``reject``, ``assign``); a refusal of one document is reported with its reason and the others
 go on. Only a supervisor (or an administrator) may act in bulk (``lifecycle.BULK``), checked
 before anything is done; the request itself is audited once too ("bulk": the action, the
 documents, which were done and why the others were not), indexed under every document it named.
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from medextract import lifecycle
 from medextract.errors import DocumentNotFound, StoreError
-from medextract.services import documents, review
+from medextract.services import assign, documents, review
 from medextract.services.audit import insert_event
 from medextract.services.context import Actor, Context, authorize
 
@@ -23,12 +23,14 @@ RELEASE = "release"  # free a live review claim, whoever holds it
 REEXTRACT = "reextract"  # extract again, the type detected
 SET_TYPE = "set_type"  # extract again as a chosen type
 REJECT = "reject"  # reject, with one reason for all
-ACTIONS = (RELEASE, REEXTRACT, SET_TYPE, REJECT)
+REASSIGN = "reassign"  # give to one reviewer (services.assign: claimed for them, theirs first)
+ACTIONS = (RELEASE, REEXTRACT, SET_TYPE, REJECT, REASSIGN)
 ACTION_LABELS = {
     RELEASE: "Release claims",
     REEXTRACT: "Extract again",
     SET_TYPE: "Set type and extract again",
     REJECT: "Reject",
+    REASSIGN: "Assign to a reviewer",
 }
 MAX_DOCUMENTS = 500  # documents one request may name
 
@@ -70,18 +72,20 @@ def apply(
     user: Actor,
     doc_type: str | None = None,
     reason: str = "",
+    assignee: str = "",
 ) -> BulkResult:
     """Apply ``action`` (one of ``ACTIONS``) to each of ``doc_ids``.
 
     ``doc_type`` is the type ``SET_TYPE`` extracts as, ``reason`` the one ``REJECT`` records for
-    every document. Raises StoreError (nothing done) when ``user`` may not act in bulk, the action
-    is unknown, its argument missing, or too many documents are named; a document's own refusal is
-    its ``Outcome``, never an exception.
+    every document, ``assignee`` the reviewer ``REASSIGN`` gives them to. Raises StoreError
+    (nothing done) when ``user`` may not act in bulk, the action is unknown, its argument missing
+    or wrong (a reviewer who may not review), or too many documents are named; a document's own
+    refusal is its ``Outcome``, never an exception.
     """
     ids = list(dict.fromkeys(int(i) for i in doc_ids))  # each once, in the order given
     with ctx.read() as session:
         name = authorize(session, user, lifecycle.BULK)
-    step = _step(ctx, action, name, doc_type, reason.strip())
+    step = _step(ctx, action, name, doc_type, reason.strip(), assignee.strip())
     if len(ids) > MAX_DOCUMENTS:
         raise StoreError(f"Select at most {MAX_DOCUMENTS} documents at once ({len(ids)} were selected).")
     outcomes = []
@@ -104,6 +108,7 @@ def apply(
         "failed": {str(o.doc_id): o.message for o in result.failed},
         **({"doc_type": doc_type} if action == SET_TYPE else {}),
         **({"reason": reason.strip()} if action == REJECT else {}),
+        **({"assignee": assignee.strip()} if action == REASSIGN else {}),
     }
     with ctx.write.begin() as session:
         insert_event(ctx, session, name, "bulk", detail, documents=[i for i in ids if i not in missing])
@@ -111,7 +116,7 @@ def apply(
 
 
 def _step(
-    ctx: Context, action: str, name: str, doc_type: str | None, reason: str
+    ctx: Context, action: str, name: str, doc_type: str | None, reason: str, assignee: str
 ) -> Callable[[int], str | None]:
     """The per-document operation of ``action``: None when done, else why not (or StoreError)."""
     if action == REEXTRACT:
@@ -126,6 +131,12 @@ def _step(
         return lambda doc_id: _reject(ctx, doc_id, reason, name)
     if action == RELEASE:
         return lambda doc_id: _release(ctx, doc_id, name)
+    if action == REASSIGN:
+        if not assignee:
+            raise StoreError("Choose the reviewer to give the documents to.")
+        with ctx.read() as session:
+            reviewer = assign.check_assignee(session, assignee)  # once, before any document
+        return lambda doc_id: _reassign(ctx, doc_id, reviewer, name)
     raise StoreError(f"Unknown bulk action {action!r}; use one of: {', '.join(ACTIONS)}.")
 
 
@@ -147,4 +158,10 @@ def _release(ctx: Context, doc_id: int, name: str) -> str | None:
         review.take_over(ctx, doc_id, user=name)
     if not review.release(ctx, doc_id, user=name, reason="bulk"):
         return "It changed meanwhile; nothing was released."
+    return None
+
+
+def _reassign(ctx: Context, doc_id: int, reviewer: str, name: str) -> str | None:
+    """Give ``doc_id`` to ``reviewer`` (``assign.assign``, audited "assign"), whoever held it."""
+    assign.assign(ctx, doc_id, to=reviewer, user=name)  # already theirs: done all the same
     return None

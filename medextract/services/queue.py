@@ -318,8 +318,11 @@ def claim_next(ctx: Context, *, user: Actor) -> int | None:
         name = authorize(session, user, lifecycle.CLAIM)
         own = select(Document.id).where(Document.status == lifecycle.IN_REVIEW, Document.claimed_by == name)
         found = session.execute(own.order_by(*order).limit(1)).scalar()
-        if found is not None:
-            session.execute(update(Document).where(Document.id == found).values(claimed_at=now))
+        if found is not None:  # perhaps assigned to them (services.assign): its review starts now
+            started = func.coalesce(Document.review_started_at, now)
+            session.execute(
+                update(Document).where(Document.id == found).values(claimed_at=now, review_started_at=started)
+            )
             return int(found)
         for _ in range(CLAIM_ATTEMPTS):
             found = session.execute(

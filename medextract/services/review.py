@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from medextract import lifecycle
@@ -45,7 +45,8 @@ def start_review(ctx: Context, doc_id: int, *, user: Actor) -> DocumentView:
     with ctx.write.begin() as session:
         name = authorize(session, user, lifecycle.CLAIM)
         if not take_claim(ctx, session, doc_id, name, now):
-            # The holder's own open counts as activity; written at most once a minute.
+            # The holder's own open counts as activity; written at most once a minute. A document
+            # assigned to them (services.assign) starts its review at their first open.
             session.execute(
                 update(Document)
                 .where(
@@ -55,9 +56,10 @@ def start_review(ctx: Context, doc_id: int, *, user: Actor) -> DocumentView:
                     or_(
                         Document.claimed_at.is_(None),
                         Document.claimed_at < now - timedelta(seconds=CLAIM_TOUCH_SECONDS),
+                        Document.review_started_at.is_(None),
                     ),
                 )
-                .values(claimed_at=now)
+                .values(claimed_at=now, review_started_at=func.coalesce(Document.review_started_at, now))
                 .execution_options(synchronize_session=False)
             )
         return view(ctx, session, load(session, doc_id))

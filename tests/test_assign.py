@@ -1,0 +1,109 @@
+"""A supervisor gives documents to a reviewer (services.assign, the queue's bulk "Assign to a
+reviewer"), on SQLite and PostgreSQL: claimed for them, audited, theirs first in "Review next"."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from medextract.errors import PermissionDenied, StoreError
+from medextract.models import AuditEvent
+from medextract.services import accounts, assign, bulk, documents, queue, review
+from medextract.services.context import Context
+from tests.test_queue_bulk import extracted
+from tests.test_store_support import SYSTEM, FakeClock, add_people
+
+
+def assign_events(ctx: Context, doc_id: int) -> list[tuple[str, dict[str, object]]]:
+    with ctx.read() as session:
+        rows = session.execute(
+            select(AuditEvent.user, AuditEvent.detail).where(
+                AuditEvent.document_id == doc_id, AuditEvent.action == "assign"
+            )
+        ).all()
+    return [(user, json.loads(detail)) for user, detail in rows]
+
+
+def test_assigned_documents_are_claimed_for_the_reviewer_and_come_first(ctx: Context) -> None:
+    older = extracted(ctx, "older.pdf", "A")  # waiting longest, given to nobody
+    held = extracted(ctx, "held.pdf", "B")
+    free = extracted(ctx, "free.pdf", "C")
+    opened = review.start_review(ctx, held, user="uma")  # uma is reviewing it
+
+    result = bulk.apply(ctx, bulk.REASSIGN, [held, free], user="sue", assignee="vic")
+
+    assert result.done == [held, free] and result.summary() == "Assign to a reviewer: 2 of 2 documents done."
+    for doc_id in (held, free):
+        doc = documents.get(ctx, doc_id, user="sue")
+        assert (doc.status, doc.claimed_by) == ("in_review", "vic")
+    assert assign_events(ctx, held) == [("sue", {"to": "vic", "from": "uma"})]
+    assert assign_events(ctx, free) == [("sue", {"to": "vic", "from": None})]
+    # uma's open form is stale now, and the document is no longer hers to save.
+    refused = review.save_draft(ctx, held, {"refills": "9"}, user="uma", expected_version=opened.version)
+    assert not refused.ok
+    # vic finds them first, before the older document nobody holds; uma gets that one.
+    assert queue.progress(ctx, user="vic", doc_id=held) == (1, 3)
+    assert queue.claim_next(ctx, user="vic") == held
+    assert queue.claim_next(ctx, user="uma") == older
+    # The bulk request is audited once too, with whom the documents went to.
+    with ctx.read() as session:
+        [detail] = session.execute(select(AuditEvent.detail).where(AuditEvent.action == "bulk")).scalars()
+    assert json.loads(detail)["assignee"] == "vic"
+
+
+def test_an_assignment_lasts_as_a_claim_does(ctx: Context, clock: FakeClock) -> None:
+    doc_id = extracted(ctx, "rx.pdf", "A")
+    assert assign.assign(ctx, doc_id, to="vic", user="sue")
+    assert not assign.assign(ctx, doc_id, to="vic", user="sue")  # already theirs: nothing written
+    assert len(assign_events(ctx, doc_id)) == 1
+    assert queue.claim_next(ctx, user="uma") is None  # vic's live claim: nobody else's to take
+    clock.advance(minutes=31)  # vic never opened it: the claim expired, the work does not stall
+    assert queue.claim_next(ctx, user="uma") == doc_id
+    assert documents.get(ctx, doc_id, user="sue").claimed_by == "uma"
+
+
+def test_the_review_of_an_assigned_document_starts_when_its_reviewer_opens_it(
+    ctx: Context, clock: FakeClock
+) -> None:
+    doc_id = extracted(ctx, "rx.pdf", "A")
+    assign.assign(ctx, doc_id, to="vic", user="sue")
+    assert documents.get(ctx, doc_id, user="sue").review_started_at is None
+    opened_at = clock.advance(minutes=10)
+    assert review.start_review(ctx, doc_id, user="vic").review_started_at == opened_at
+
+
+def test_only_a_supervisor_assigns_and_only_to_someone_who_may_review(ctx: Context) -> None:
+    doc_id = extracted(ctx, "rx.pdf", "A")
+    add_people(ctx, {"gone": "clerk"})
+    accounts.deactivate(ctx, "gone", by=SYSTEM)
+    with pytest.raises(PermissionDenied, match="supervisor"):
+        assign.assign(ctx, doc_id, to="vic", user="uma")
+    with pytest.raises(PermissionDenied):
+        bulk.apply(ctx, bulk.REASSIGN, [doc_id], user="uma", assignee="vic")
+    with pytest.raises(StoreError, match="Choose the reviewer"):
+        bulk.apply(ctx, bulk.REASSIGN, [doc_id], user="sue", assignee=" ")
+    with pytest.raises(StoreError, match="no account 'nobody'"):
+        bulk.apply(ctx, bulk.REASSIGN, [doc_id], user="sue", assignee="nobody")
+    with pytest.raises(StoreError, match="deactivated"):
+        assign.assign(ctx, doc_id, to="gone", user="sue")
+    assert documents.get(ctx, doc_id, user="sue").status == "extracted"  # nothing was done
+    assert assign.assignees(ctx, user="sue") == ["ada", "sue", "uma", "vic", "wes"]
+    with pytest.raises(PermissionDenied):
+        assign.assignees(ctx, user="uma")
+
+
+def test_a_document_past_review_is_reported_and_the_others_assigned(ctx: Context) -> None:
+    done = extracted(ctx, "done.pdf", "A")
+    waiting = extracted(ctx, "waiting.pdf", "B")
+    doc = review.start_review(ctx, done, user="uma")
+    assert review.verify(ctx, done, {}, user="uma", expected_version=doc.version).ok
+
+    result = bulk.apply(ctx, bulk.REASSIGN, [done, waiting], user="sue", assignee="wes")
+
+    assert result.done == [waiting]
+    assert [o.message for o in result.failed] == [
+        "It is verified; only a document waiting for or in review can be assigned."
+    ]
+    assert documents.get(ctx, done, user="sue").claimed_by is None
