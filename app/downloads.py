@@ -5,7 +5,8 @@ that answers anyone who holds it, without the session's cookie, for as long as t
 (even a deferred download button stores its file there once clicked). So the export and the page
 images are served by the app's own routes (beside Streamlit's, through ``serve.py``'s ``st.App``):
 
-- ``GET /_medextract/export.csv?type=...&provenance=1&from=YYYY-MM-DD&to=...&reviewer=...``
+- ``GET /_medextract/export.csv?type=...&provenance=1&from=YYYY-MM-DD&to=...&reviewer=...&ids=4,9``
+  (``ids``: only those documents, the queue's ticked rows)
 - ``GET /_medextract/page/{doc_id}/{page}.jpg?v={version}``
 - ``GET /_medextract/reviewers.csv?from=YYYY-MM-DD&to=YYYY-MM-DD``: the dashboard's per-reviewer
   figures (people's work is not for a URL that answers anyone either)
@@ -22,7 +23,7 @@ cross-site``) is refused. A URL copied elsewhere is worth nothing without the co
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -66,8 +67,10 @@ def export_url(
     date_from: date | None = None,
     date_to: date | None = None,
     reviewer: str | None = None,
+    document_ids: Sequence[int] | None = None,
 ) -> str:
-    """The link that downloads the CSV export with these filters (for the signed-in browser only)."""
+    """The link that downloads the CSV export with these filters (for the signed-in browser only);
+    ``document_ids`` keeps only those documents."""
     query: dict[str, str] = {"type": doc_type}
     if provenance:
         query["provenance"] = "1"
@@ -77,6 +80,8 @@ def export_url(
         query["to"] = date_to.isoformat()
     if reviewer:
         query["reviewer"] = reviewer
+    if document_ids is not None:
+        query["ids"] = ",".join(str(int(i)) for i in document_ids)
     return base_path(EXPORT_PATH) + "?" + urlencode(query)
 
 
@@ -183,6 +188,7 @@ async def export_csv(request: Request) -> Response:
         doc_type = query["type"]
         date_from = date.fromisoformat(query["from"]) if query.get("from") else None
         date_to = date.fromisoformat(query["to"]) if query.get("to") else None
+        ids = [int(i) for i in query["ids"].split(",") if i.strip()] if "ids" in query else None
     except (KeyError, ValueError):
         return _refused(400, "The export link is incomplete; use the button on the Records page.")
     try:
@@ -195,6 +201,7 @@ async def export_csv(request: Request) -> Response:
                 date_from=date_from,
                 date_to=date_to,
                 reviewer=query.get("reviewer") or None,
+                document_ids=ids,
             )
         )
     except StoreError as exc:  # PermissionDenied among them: a clerk, or a deactivated account

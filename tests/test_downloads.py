@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,21 @@ def test_links_carry_filters_not_data() -> None:
     url = downloads.export_url("prescription", provenance=True, date_from=date(2026, 3, 1), reviewer="bob")
     assert url == "/_medextract/export.csv?type=prescription&provenance=1&from=2026-03-01&reviewer=bob"
     assert downloads.page_url(7, 0, 12) == "/_medextract/page/7/0.jpg?v=12"
+
+
+def test_the_export_of_a_selection_has_only_the_selected_verified_records(ctx: Context) -> None:
+    first, second, waiting = seed(ctx, 3)
+    for doc_id in (first, second):
+        view = review.start_review(ctx, doc_id, user="uma")
+        assert review.verify(ctx, doc_id, {}, user="uma", expected_version=view.version).ok
+    url = downloads.export_url("prescription", document_ids=[second, waiting])
+    assert url == f"/_medextract/export.csv?type=prescription&ids={second}%2C{waiting}"
+    answer = browser(ctx, "sue").get(url)
+    assert answer.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert [int(r["document_id"]) for r in rows] == [second]  # the waiting one has no record yet
+    [event] = [e for e in audit.audit_log(ctx, user=SYSTEM) if e.action == "export"]
+    detail = json.loads(event.detail)
+    assert (detail["document_ids"], detail["selected"]) == ([second], "2")
+    refused = browser(ctx, "sue").get("/_medextract/export.csv?type=prescription&ids=1,x")
+    assert refused.status_code == 400

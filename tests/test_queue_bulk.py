@@ -178,3 +178,16 @@ def test_bulk_extract_again_and_set_type_queue_the_documents(ctx: Context) -> No
 def test_bulk_refuses_too_many_documents_at_once(ctx: Context) -> None:
     with pytest.raises(StoreError, match="at most"):
         bulk.apply(ctx, bulk.REEXTRACT, range(1, bulk.MAX_DOCUMENTS + 2), user="sue")
+
+
+def test_the_export_keeps_only_the_selected_documents(ctx: Context) -> None:
+    from medextract.services import records
+
+    ids = [extracted(ctx, f"rx_{i}.pdf", f"P{i}") for i in range(3)]
+    for doc_id in ids:
+        doc = review.start_review(ctx, doc_id, user="uma")
+        assert review.verify(ctx, doc_id, {}, user="uma", expected_version=doc.version).ok
+    chosen = records.export_records(ctx, "prescription", user="sue", document_ids=[ids[2], ids[0]])
+    assert [r.document_id for r in chosen] == [ids[0], ids[2]]  # in the order they were verified
+    assert records.export_records(ctx, "prescription", user="sue", document_ids=[]) == []
+    assert len(records.export_records(ctx, "prescription", user="sue")) == 3  # no selection: all

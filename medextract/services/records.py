@@ -50,13 +50,17 @@ def _read_records(
     reviewer: str | None,
     *,
     engine: bool = True,
+    document_ids: Sequence[int] | None = None,
 ) -> list[VerifiedRecord]:
     """Two queries whatever the number of records: the documents, then every verified value (with
     the engine's value and confidence beside it when ``engine``; without, a record's
     ``engine_values`` and ``confidences`` are empty). A claims system polls this, so it runs
     statements built once per kind of filter, builds plain rows, never ORM objects, and each
-    record's dicts in one pass over its values."""
+    record's dicts in one pass over its values. ``document_ids`` keeps only those documents (a
+    selection in the queue)."""
     params: dict[str, Any] = {"doc_type": doc_type}
+    if document_ids is not None:
+        params["ids"] = [int(i) for i in document_ids]
     if date_from is not None:
         params["date_from"] = _bound(date_from)
     if isinstance(date_to, datetime):
@@ -71,6 +75,7 @@ def _read_records(
         isinstance(date_to, datetime),
         reviewer is not None,
         engine,
+        document_ids is not None,
     )
     docs = session.execute(docs_query, params).all()
     if not docs:
@@ -93,11 +98,11 @@ def _read_records(
 
 @functools.cache
 def _statements(
-    since: bool, until: bool, until_exact: bool, reviewer: bool, engine: bool
+    since: bool, until: bool, until_exact: bool, reviewer: bool, engine: bool, chosen_ids: bool = False
 ) -> tuple[Select[Any], Select[Any]]:
     """The documents' and the values' statements for one kind of filter, built once (a poll's
     statements are then only executed: building a select costs more than SQLite's reading of it).
-    Parameters: doc_type, and date_from, date_to, reviewer when filtered."""
+    Parameters: doc_type, and date_from, date_to, reviewer, ids (a list) when filtered."""
     doc, val, ext = _DOCUMENTS.c, _VERIFIED.c, _EXTRACTED.c
     chosen = [doc.status == lifecycle.VERIFIED, doc.doc_type == bindparam("doc_type")]
     if since:
@@ -108,6 +113,8 @@ def _statements(
         )
     if reviewer:
         chosen.append(doc.verified_by == bindparam("reviewer"))
+    if chosen_ids:
+        chosen.append(doc.id.in_(bindparam("ids", expanding=True)))
     docs = (
         select(doc.id, doc.filename, doc.verified_by, func.coalesce(doc.verified_at, doc.uploaded_at))
         .where(*chosen)
@@ -167,8 +174,10 @@ def export_csv(
     date_from: date | None = None,
     date_to: date | None = None,
     reviewer: str | None = None,
+    document_ids: Sequence[int] | None = None,
 ) -> bytes:
-    """The CSV of :func:`verified_records` (see medextract.export), with the export audited."""
+    """The CSV of :func:`verified_records` (see medextract.export), with the export audited;
+    ``document_ids`` keeps only those documents (the queue's ticked rows)."""
     from medextract.export import records_to_csv  # pandas is only needed when exporting
 
     records = export_records(
@@ -179,6 +188,7 @@ def export_csv(
         date_from=date_from,
         date_to=date_to,
         reviewer=reviewer,
+        document_ids=document_ids,
     )
     fields = ctx.catalog.field_names(doc_type)
     kinds = field_kinds(ctx.catalog, doc_type, fields)
@@ -195,6 +205,7 @@ def export_records(
     date_to: date | None = None,
     reviewer: str | None = None,
     channel: str = "csv",
+    document_ids: Sequence[int] | None = None,
 ) -> list[VerifiedRecord]:
     """:func:`verified_records` as they leave the system (a CSV, the API's JSON): audited "export".
     Without ``provenance`` (which alone shows them) the engine's values are not read: the records'
@@ -205,8 +216,12 @@ def export_records(
     """
     with ctx.read() as session:
         name = authorize(session, user, lifecycle.RECORDS)
-        records = _read_records(ctx, session, doc_type, date_from, date_to, reviewer, engine=provenance)
+        records = _read_records(
+            ctx, session, doc_type, date_from, date_to, reviewer, engine=provenance, document_ids=document_ids
+        )
     filters = {"date_from": str(date_from or ""), "date_to": str(date_to or ""), "reviewer": reviewer or ""}
+    if document_ids is not None:
+        filters["selected"] = str(len(set(document_ids)))  # chosen in the queue, not by a filter
     if channel != "csv":
         filters["format"] = channel
     with ctx.write.begin() as session:
