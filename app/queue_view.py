@@ -9,6 +9,7 @@ from typing import Any
 
 from app import ui_state
 from medextract import lifecycle
+from medextract.services import bulk
 
 # The table's columns in order, with their widths in pixels: at 1280x720 (beside the sidebar) the
 # first six, up to who holds a claim, are in view without scrolling sideways.
@@ -33,6 +34,7 @@ HELP = {
     "flagged": "Fields the engine was not sure of.",
 }
 TICKED_SHOWN = 5  # documents the bulk panel names; more are counted
+EXPORT = "export"  # the bulk panel's download of the ticked rows' records (not a change: a link)
 PAGE_SIZES = (25, 50, 100, 200)  # the choices of rows per page; the service's PAGE_SIZE is the default
 DEFAULT_PAGE_SIZE = 50
 
@@ -144,3 +146,39 @@ def _get(value: Any, name: str) -> Any:
     if isinstance(value, Mapping):
         return value.get(name)
     return getattr(value, name, None)
+
+
+def bulk_choices() -> tuple[str, ...]:
+    """The bulk panel's actions: the services' (``bulk.ACTIONS``), then the export."""
+    return (*bulk.ACTIONS, EXPORT)
+
+
+def bulk_label(action: str) -> str:
+    """How the bulk panel names an action."""
+    return "Export records (CSV)" if action == EXPORT else bulk.ACTION_LABELS.get(action, action)
+
+
+def export_groups(ticked: Sequence[int], items: Iterable[Any]) -> tuple[dict[str, list[int]], list[Any]]:
+    """The ticked documents that have records, by document type (one CSV per type: each type has
+    its own columns), and the ticked ones that have none (not verified), in table order."""
+    chosen = set(ticked)
+    groups: dict[str, list[int]] = {}
+    others = []
+    for doc, _patient in items:
+        if doc.id not in chosen:
+            continue
+        if doc.status == lifecycle.VERIFIED and doc.doc_type:
+            groups.setdefault(doc.doc_type, []).append(doc.id)
+        else:
+            others.append(doc)
+    return groups, others
+
+
+def no_record_line(others: Sequence[Any]) -> str:
+    """The markdown-safe line naming the ticked documents that have no record to export."""
+    shown = "; ".join(
+        f"#{d.id} {ui_state.escape_markdown(d.filename)} ({lifecycle.status_label(d.status).lower()})"
+        for d in others[:TICKED_SHOWN]
+    )
+    more = f" and {len(others) - TICKED_SHOWN} more" if len(others) > TICKED_SHOWN else ""
+    return f"Not verified, so no record to export: {shown}{more}. Only verified documents have records."

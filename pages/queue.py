@@ -3,12 +3,14 @@ supervisor's bulk actions on the ticked rows."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
-from app import queue_view, ui_runtime, ui_state
+from app import downloads, queue_view, ui_runtime, ui_state
 from medextract import lifecycle
 from medextract.errors import StoreError
-from medextract.services import bulk, queue
+from medextract.services import assign, bulk, queue
 
 URL_FILTERS = "queue_url_filters"  # the (status, type, search) this session last wrote into the URL
 SEARCH = "queue_search"
@@ -47,6 +49,45 @@ def paging_controls(found: queue.QueuePage) -> None:
     size.selectbox("Rows per page", queue_view.PAGE_SIZES, key=PAGE_SIZE, on_change=first_page)
 
 
+def held_line() -> None:
+    """Under Review next: how many documents wait under the user's name (given to them by a
+    supervisor, or their unfinished reviews), which it opens first."""
+    held = queue.held_count(ctx, user=user)
+    if held:
+        noun = "document is" if held == 1 else "documents are"
+        st.caption(f"{held} {noun} waiting for you (assigned to you or begun): Review next opens them first.")
+
+
+def choose_reviewer(box: Any) -> str | None:
+    """The bulk panel's choice of whom to give the ticked documents to."""
+    return box.selectbox(
+        "Give to",
+        assign.assignees(ctx, user=user),
+        index=None,
+        placeholder="Choose a reviewer",
+        key="queue_bulk_assignee",
+    )
+
+
+def export_selected(ticked: list[int], shown: list[queue.QueueItem]) -> None:
+    """The bulk panel's export: one download per document type of the ticked rows that are
+    verified (served to this signed-in browser only and audited, app.downloads); the others named."""
+    groups, others = queue_view.export_groups(ticked, shown)
+    if not ticked:
+        st.caption("Tick verified documents to download their records.")
+    elif not groups:
+        st.info("None of the selected documents is verified: only verified documents have records.")
+    with st.container(horizontal=True, key="queue_bulk_exports"):
+        for doc_type, chosen in groups.items():
+            st.link_button(
+                f"Download {len(chosen)} {ui_state.doc_type_label(doc_type)} record(s)",
+                downloads.export_url(doc_type, document_ids=chosen),
+                icon=":material/download:",
+            )
+    if others and groups:
+        st.caption(queue_view.no_record_line(others))
+
+
 def paging_to_url(page: int, size: int) -> None:
     """Write the page and its size into the URL (nothing for the first page at the default size)."""
     wanted = queue_view.paging_query(page, size)
@@ -78,6 +119,7 @@ if st.button("Review next", key="queue_review_next", type="primary", icon=":mate
         st.info("Nothing is waiting for review.")
     else:
         ui_runtime.open_review(next_id)
+held_line()
 
 # The filters live in the URL (?status=extracted,in_review&type=prescription&q=smith): a link or a
 # reload shows the same view. A URL this session did not write (a link, back, reload) sets the
@@ -177,9 +219,9 @@ if supervising:
         st.markdown(f"Bulk actions · {queue_view.ticked_line(ticked, names)}")
         action_box, detail_box, apply_box = st.columns([1, 2, 1], vertical_alignment="bottom")
         action = action_box.selectbox(
-            "Action", bulk.ACTIONS, format_func=bulk.ACTION_LABELS.get, key="queue_bulk_action"
+            "Action", queue_view.bulk_choices(), format_func=queue_view.bulk_label, key="queue_bulk_action"
         )
-        bulk_type = reason = None
+        bulk_type = reason = assignee = None
         if action == bulk.SET_TYPE:
             bulk_type = detail_box.selectbox(
                 "Extract again as", ui_state.doc_type_names(), format_func=ui_state.doc_type_label,
@@ -187,11 +229,23 @@ if supervising:
             )  # fmt: skip
         elif action == bulk.REJECT:
             reason = detail_box.text_input("Reason (for every selected document)", key="queue_bulk_reason")
-        if apply_box.button(
+        elif action == bulk.REASSIGN:
+            assignee = choose_reviewer(detail_box)
+        if action == queue_view.EXPORT:
+            export_selected(ticked, items)
+        elif apply_box.button(
             f"Apply to {len(ticked)} selected", key="queue_bulk_apply", disabled=not ticked, type="secondary"
         ):
             try:
-                result = bulk.apply(ctx, action, ticked, user=user, doc_type=bulk_type, reason=reason or "")
+                result = bulk.apply(
+                    ctx,
+                    action,
+                    ticked,
+                    user=user,
+                    doc_type=bulk_type,
+                    reason=reason or "",
+                    assignee=assignee or "",
+                )
             except StoreError as exc:  # nothing was done: a missing reason, no bulk right
                 st.error(ui_state.escape_markdown(str(exc)))
             else:

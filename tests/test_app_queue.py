@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app import queue_view
+from app import downloads, queue_view
 from medextract.services import documents, review
 from tests.app_support import app, fake_extract, open_context, seed, texts
 
@@ -218,3 +218,44 @@ def test_the_queue_pages_and_the_page_lives_in_the_url(ctx: Any) -> None:
     past.run()
     assert list(past.dataframe[0].value["id"]) == ids[25:]
     assert past.number_input(key="queue_page").value == 2
+
+
+def test_a_supervisor_gives_ticked_rows_to_a_reviewer_who_finds_them_first(ctx: Any) -> None:
+    first, second, third = seed(ctx, 3)
+    at = app(QUEUE, user="sue", role="supervisor")
+    tick_rows(at, [first, second, third], [1, 2])
+    at.selectbox(key="queue_bulk_action").select("reassign").run()
+    at.button(key="queue_bulk_apply").click().run()  # nobody chosen: nothing done
+    assert "Choose the reviewer" in texts(at)
+    assert documents.get(ctx, second, user="sue").claimed_by is None
+    assert "vic" in at.selectbox(key="queue_bulk_assignee").options
+    at.selectbox(key="queue_bulk_assignee").select("vic").run()
+    at.button(key="queue_bulk_apply").click().run()
+    assert not at.exception
+    assert "Assign to a reviewer: 2 of 2 documents done." in [s.value for s in at.success]
+    assert list(at.dataframe[0].value["claimed by"]) == ["", "vic", "vic"]
+    # vic is told, and Review next opens them before the older document nobody holds.
+    theirs = app(QUEUE, user="vic", role="clerk")
+    assert "2 documents are waiting for you" in texts(theirs)
+    theirs.button(key="queue_review_next").click().run()
+    assert theirs.session_state["review_doc_id"] == second
+
+
+def test_a_supervisor_exports_the_ticked_rows_that_are_verified(ctx: Any) -> None:
+    first, second, third = seed(ctx, 3)
+    for doc_id in (first, third):
+        view = review.start_review(ctx, doc_id, user="uma")
+        assert review.verify(ctx, doc_id, {}, user="uma", expected_version=view.version).ok
+    at = app(QUEUE, user="sue", role="supervisor")
+    at.pills(key="queue_statuses").set_value([]).run()  # every status
+    at.selectbox(key="queue_bulk_action").select("export").run()
+    assert "Tick verified documents" in texts(at)
+    assert not [b for b in at.button if b.key == "queue_bulk_apply"]  # a download, not a change
+    tick_rows(at, [first, second, third], [0, 1, 2])
+    [link] = at.get("link_button")
+    assert link.proto.label == "Download 2 Prescription record(s)"
+    assert link.proto.url == downloads.export_url("prescription", document_ids=[first, third])
+    assert f"Not verified, so no record to export: #{second} rx\\_1\\.png (waiting for review)" in texts(at)
+    tick_rows(at, [first, second, third], [1])
+    assert "None of the selected documents is verified" in texts(at)
+    assert not at.get("link_button")

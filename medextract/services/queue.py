@@ -275,6 +275,15 @@ def next_for_review(ctx: Context, *, user: Actor) -> int | None:
     return None
 
 
+def held_count(ctx: Context, *, user: Actor) -> int:
+    """How many documents are in review under ``user``'s name: their unfinished reviews and those
+    a supervisor gave them (services.assign), which "Review next" opens before any other."""
+    with ctx.read() as session:
+        name = authorize(session, user, lifecycle.CLAIM)
+        mine = select(func.count()).where(Document.status == lifecycle.IN_REVIEW, Document.claimed_by == name)
+        return int(session.execute(mine).scalar_one())
+
+
 def progress(ctx: Context, *, user: Actor, doc_id: int) -> tuple[int, int] | None:
     """Where document ``doc_id`` stands among what ``user`` has to review, in the order "Review
     next" takes them (the user's own open reviews, then the documents nobody holds, oldest
