@@ -2,10 +2,11 @@
 
 Design: checks that cost nothing run here, at upload time, and refuse the file before anything is
 stored — an empty file, a file over the byte limit, a file that is not a PDF/PNG/JPEG/TIFF by its
-first bytes (whatever its name says), a duplicate. Checks that need the document opened (page count,
-pixel count, damaged or encrypted PDFs) run in the worker, which ends the document "failed" with the
-engine's message. Either way nothing is half-stored: a refused file leaves no row, and a failed one
-keeps its bytes and can be queued again.
+first bytes (whatever its name says), a duplicate; a PDF's pages are counted by pdfinfo and an
+image's size and frames read from its header (:func:`inspect_upload` also returns that page count,
+shown at upload). Checks that need the pages decoded (damaged or encrypted PDFs, damaged images) run
+in the worker, which ends the document "failed" with the engine's message. Either way nothing is
+half-stored: a refused file leaves no row, and a failed one keeps its bytes and can be queued again.
 
 File names are only ever text: the directories a browser or a caller may send are dropped, control
 characters removed, and the name is never used as a filesystem path.
@@ -45,6 +46,16 @@ class Refusal:
     message: str
 
 
+@dataclass(frozen=True)
+class Inspection:
+    """What the intake checks found: the refusal (None: the file may be stored) and its number of
+    pages, read from the PDF's or image's header on the way (None when not known: a file refused
+    before it was opened, pdfinfo missing, an image too damaged to read its header)."""
+
+    refusal: Refusal | None
+    pages: int | None = None
+
+
 def max_upload_bytes() -> int:
     """The byte limit for one file: env MEDEXTRACT_MAX_UPLOAD_MB (a positive number), else 50 MB."""
     raw = os.environ.get(MAX_UPLOAD_MB_ENV, "").strip()
@@ -82,16 +93,23 @@ def looks_like_document(data: bytes) -> bool:
 
 def check_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> Refusal | None:
     """The cheap refusals, in order: empty, over the byte limit, not a PDF/image; None when fine."""
+    return inspect_upload(name, data, max_bytes=max_bytes).refusal
+
+
+def inspect_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> Inspection:
+    """:func:`check_upload`'s refusal, with the file's page count when its header was read."""
     refusal = size_refusal(name, len(data), max_bytes=max_bytes)
     if refusal is not None:
-        return refusal
+        return Inspection(refusal)
     if not looks_like_document(data):
-        return Refusal(
-            "not_a_document",
-            f"{name} is not a PDF, PNG, JPEG or TIFF (whatever its name says); nothing was stored. "
-            "Scan or save the document in one of those formats.",
+        return Inspection(
+            Refusal(
+                "not_a_document",
+                f"{name} is not a PDF, PNG, JPEG or TIFF (whatever its name says); nothing was stored. "
+                "Scan or save the document in one of those formats.",
+            )
         )
-    return structure_refusal(name, data)
+    return _inspect_structure(name, data)
 
 
 def structure_refusal(name: str, data: bytes) -> Refusal | None:
@@ -102,12 +120,16 @@ def structure_refusal(name: str, data: bytes) -> Refusal | None:
     "%PDF" header are refused here instead of being stored for ever; a decompression bomb or a
     16-bit image too large to convert safely never reaches the worker's memory.
     """
+    return _inspect_structure(name, data).refusal
+
+
+def _inspect_structure(name: str, data: bytes) -> Inspection:
     if data.lstrip()[:4] == b"%PDF":
-        return _pdf_refusal(name, data)
-    return _image_refusal(name, data)
+        return _pdf_inspection(name, data)
+    return _image_inspection(name, data)
 
 
-def _pdf_refusal(name: str, data: bytes) -> Refusal | None:
+def _pdf_inspection(name: str, data: bytes) -> Inspection:
     from extraction import poppler
     from extraction.errors import ExtractionError, MissingDependencyError, ToolTimeoutError
 
@@ -118,21 +140,29 @@ def _pdf_refusal(name: str, data: bytes) -> Refusal | None:
             info = poppler.read_pdf_info(path, timeout=PDFINFO_SECONDS)
         except ExtractionError as exc:
             if isinstance(exc, MissingDependencyError | ToolTimeoutError):
-                return None  # the worker says so with the document kept; not the file's fault
-            return Refusal("unreadable", f"{name}: {exc} Nothing was stored.")
+                return Inspection(None)  # the worker says so with the document kept; not the file's fault
+            return Inspection(Refusal("unreadable", f"{name}: {exc} Nothing was stored."))
     if info.pages < 1:
-        return Refusal("unreadable", f"{name}: this PDF has no pages. Nothing was stored.")
+        return Inspection(Refusal("unreadable", f"{name}: this PDF has no pages. Nothing was stored."))
     limit = max_pages()
     if info.pages > limit:
-        return Refusal(
-            "too_large",
-            f"{name} has {info.pages} pages; the limit is {limit}. Nothing was stored: split it "
-            "into smaller files (one patient or prescription per file).",
+        return Inspection(
+            Refusal(
+                "too_large",
+                f"{name} has {info.pages} pages; the limit is {limit}. Nothing was stored: split it "
+                "into smaller files (one patient or prescription per file).",
+            ),
+            info.pages,
         )
-    return None
+    return Inspection(None, info.pages)
 
 
-def _image_refusal(name: str, data: bytes) -> Refusal | None:
+def _image_inspection(name: str, data: bytes) -> Inspection:
+    refusal, frames = _image_refusal(name, data)
+    return Inspection(refusal, frames)
+
+
+def _image_refusal(name: str, data: bytes) -> tuple[Refusal | None, int | None]:
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -140,28 +170,28 @@ def _image_refusal(name: str, data: bytes) -> Refusal | None:
             width, height, mode = image.width, image.height, image.mode
             frames = getattr(image, "n_frames", 1)
     except Image.DecompressionBombError:
-        return Refusal("too_large", f"{name} is too large an image to open safely. Nothing was stored.")
+        return Refusal("too_large", f"{name} is too large an image to open safely. Nothing was stored."), None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return None  # a damaged image costs nothing to keep: the worker fails it with its message
+        return None, None  # a damaged image costs nothing to keep: the worker fails it with its message
     pixels, limit = width * height, max_page_pixels()
     if frames > max_pages():
         return Refusal(
             "too_large", f"{name} has {frames} pages; the limit is {max_pages()}. Nothing was stored."
-        )
+        ), frames
     if pixels > limit:
         return Refusal(
             "too_large",
             f"{name} is {width}x{height} pixels, more than the limit of {limit:,}. Nothing was stored: "
             "scan it at a lower resolution (300 dpi is plenty).",
-        )
+        ), frames
     if mode in WIDE_MODES and pixels > limit // WIDE_COST:
         return Refusal(
             "too_large",
             f"{name} is a {width}x{height} image with 16 or 32 bits per sample, which takes "
             f"{WIDE_COST} times the memory of an ordinary scan. Nothing was stored: save it as an "
             "8-bit image (any scanner or image program can), or at a lower resolution.",
-        )
-    return None
+        ), frames
+    return None, frames
 
 
 def max_pages() -> int:

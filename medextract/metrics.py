@@ -35,6 +35,9 @@ METRICS_PORT_ENV = "MEDEXTRACT_METRICS_PORT"
 METRICS_ADDR_ENV = "MEDEXTRACT_METRICS_ADDR"
 WINDOW_SECONDS = 300.0
 QUEUE_STATUSES = (lifecycle.QUEUED, lifecycle.EXTRACTING)
+# The engine's time per page when this process has read nothing lately (the upload's estimate):
+# the README's measured 1.0 s a page for the two-page record and 1.5 s for a one-page photo.
+DEFAULT_SECONDS_PER_PAGE = 1.5
 
 REGISTRY = CollectorRegistry()
 DOCUMENTS = Counter("medextract_documents", "Documents this worker finished.", ["outcome"], registry=REGISTRY)
@@ -56,7 +59,8 @@ DOCUMENT_SECONDS = Histogram(
     registry=REGISTRY,
 )
 
-_recent: collections.deque[tuple[float, int]] = collections.deque()  # (when, pages) of each document
+# (when, pages, engine seconds) of each document finished here; a failed one has no pages
+_recent: collections.deque[tuple[float, int, float]] = collections.deque()
 _recent_lock = threading.Lock()
 
 
@@ -68,7 +72,7 @@ def document_done(pages: int, stage_seconds: dict[str, float], seconds: float) -
     for stage, spent in stage_seconds.items():
         STAGE_SECONDS.labels(stage).observe(spent / max(pages, 1))
     with _recent_lock:
-        _recent.append((time.monotonic(), pages))
+        _recent.append((time.monotonic(), pages, seconds))
 
 
 def document_failed(kind: str) -> None:
@@ -76,20 +80,36 @@ def document_failed(kind: str) -> None:
     DOCUMENTS.labels(lifecycle.FAILED).inc()
     FAILURES.labels(kind).inc()
     with _recent_lock:
-        _recent.append((time.monotonic(), 0))
+        _recent.append((time.monotonic(), 0, 0.0))
 
 
 def per_minute(now: float | None = None) -> tuple[float, float]:
     """(documents, pages) per minute over the last five minutes (or since the first document)."""
+    recent = _window(now)
+    if not recent:
+        return 0.0, 0.0
+    now = time.monotonic() if now is None else now
+    span = max(now - recent[0][0], 60.0)  # one document in the first second is not 60/min
+    documents, pages = len(recent), sum(p for _, p, _ in recent)
+    return documents * 60 / span, pages * 60 / span
+
+
+def seconds_per_page(now: float | None = None) -> float | None:
+    """The engine's seconds per page over the last five minutes: the time of the documents this
+    process extracted, over their pages (each document's own time, however many run at once).
+    None when it extracted none (a worker in another process: see ``DEFAULT_SECONDS_PER_PAGE``)."""
+    recent = [(p, s) for _, p, s in _window(now) if p > 0]
+    pages = sum(p for p, _ in recent)
+    return sum(s for _, s in recent) / pages if pages else None
+
+
+def _window(now: float | None) -> list[tuple[float, int, float]]:
+    """The documents finished in the last five minutes, oldest first (older ones are dropped)."""
     now = time.monotonic() if now is None else now
     with _recent_lock:
         while _recent and _recent[0][0] < now - WINDOW_SECONDS:
             _recent.popleft()
-        if not _recent:
-            return 0.0, 0.0
-        span = max(now - _recent[0][0], 60.0)  # one document in the first second is not 60/min
-        documents, pages = len(_recent), sum(p for _, p in _recent)
-    return documents * 60 / span, pages * 60 / span
+        return list(_recent)
 
 
 class _Live(Collector):

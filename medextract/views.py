@@ -32,7 +32,7 @@ class UploadOutcome:
     ``reason`` says why a file was refused, for software: "empty", "too_large", "not_a_document"
     (``medextract.intake``), "duplicate" or "unknown_type"; "" when accepted. ``photo`` lists what
     is wrong with an accepted image's pages (too dark, blurred, cut off), empty for a PDF or a
-    good photo.
+    good photo. ``pages``: the file's page count as read at upload (None when not known).
     """
 
     document_id: int | None
@@ -41,6 +41,7 @@ class UploadOutcome:
     message: str
     reason: str = ""
     photo: tuple[PhotoProblem, ...] = ()
+    pages: int | None = None
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from typing import Any
 
 import streamlit as st
 
-from app import ui_runtime, ui_state
-from medextract import lifecycle, worker
+from app import ui_runtime, ui_state, upload_view
+from medextract import lifecycle, metrics, worker
 from medextract.services import documents, upload
 
 UPLOADED = "upload_sent"  # upload_key -> (document id or None, message): files already sent
@@ -130,6 +130,20 @@ def photo_warning(doc: Any) -> None:
             st.caption(ui_state.escape_markdown(refused))
 
 
+def engine_pace() -> float:
+    """The engine's seconds per page lately in this process (its background worker), else the
+    measured default (a worker in another process)."""
+    return metrics.seconds_per_page() or metrics.DEFAULT_SECONDS_PER_PAGE
+
+
+def extraction_bar(doc: Any, now: Any, per_page: float) -> None:
+    """Under a document the engine has not finished: its page count, the time it should take or
+    has left, and a bar of how far it is."""
+    shown = upload_view.progress_of(doc, now, per_page)
+    if shown is not None:
+        st.progress(shown[0], text=shown[1])
+
+
 def progress(polling: bool) -> None:
     """One status line per uploaded document, refreshed until all are done."""
     finished_before = worker.finished_count()
@@ -138,6 +152,10 @@ def progress(polling: bool) -> None:
     for message in _refused_messages():
         st.warning(ui_state.escape_markdown(message), icon=":material/content_copy:")
     docs = [documents.get(ctx, doc_id, user=user) for doc_id in _sent_documents()]
+    now, per_page = ctx.now(), engine_pace()
+    overall = upload_view.overall_text(docs, now, per_page, worker.default_slots())
+    if overall is not None:
+        st.caption(overall)
     for doc in docs:
         kind, text = ui_state.upload_status_line(doc)
         line, action = st.columns([5, 1], vertical_alignment="center")
@@ -156,6 +174,7 @@ def progress(polling: bool) -> None:
                 # from a fragment could keep widget state of the fragment run (empty text areas).
                 st.session_state[GO_REVIEW] = doc.id
                 st.rerun(scope="app")
+        extraction_bar(doc, now, per_page)
         photo_warning(doc)
     if not ui_state.all_finished(docs):
         st.caption("The engine keeps working if you close this tab.")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from medextract import lifecycle
 from medextract.encryption import seal
-from medextract.intake import check_upload, display_name
+from medextract.intake import display_name, inspect_upload
 from medextract.models import Document, User
 from medextract.services.audit import write_event
 from medextract.services.context import Actor, Context, System, authorize
@@ -52,12 +52,19 @@ def intake(
     (a clerk waiting at the screen by default; the API's batches pass ``PRIORITY_BULK``).
     """
     name = display_name(filename)
-    refusal = check_upload(name, data, max_bytes=max_bytes)
-    if refusal is not None:
-        return UploadOutcome(None, None, False, refusal.message, refusal.reason)
+    inspected = inspect_upload(name, data, max_bytes=max_bytes)
+    if inspected.refusal is not None:
+        return UploadOutcome(None, None, False, inspected.refusal.message, inspected.refusal.reason)
     photo = photo_problems(data)
     outcome = add_upload(
-        ctx, name, data, uploader=uploader, forced_type=forced_type, priority=priority, photo=photo
+        ctx,
+        name,
+        data,
+        uploader=uploader,
+        forced_type=forced_type,
+        priority=priority,
+        photo=photo,
+        pages=inspected.pages,
     )
     if outcome.reason == DUPLICATE:
         # Say which of this batch's files it was (the rest names the earlier upload only to its
@@ -76,11 +83,14 @@ def add_upload(
     forced_type: str | None = None,
     priority: int = PRIORITY_CLERK,
     photo: tuple[PhotoProblem, ...] = (),
+    pages: int | None = None,
 ) -> UploadOutcome:
     """Store the file as "queued"; refuse empty files, unknown types and duplicate content.
 
     ``photo`` (what :func:`photo_problems` found) goes into the upload's audit event and back
-    with the outcome of a stored file; it never stops the upload.
+    with the outcome of a stored file; it never stops the upload. ``pages``, the page count read
+    at upload, is the document's until the engine counts them itself (the upload's progress
+    estimate is made from it).
     """
     if not data:
         message = f"{filename or 'The file'} is empty; nothing was stored."
@@ -105,6 +115,7 @@ def add_upload(
                 sha256=sha,
                 content=stored,
                 size=len(data),
+                pages=pages,
                 uploader=user,
                 uploaded_at=now,
                 forced_type=forced_type,
@@ -128,7 +139,7 @@ def add_upload(
             raise
         return duplicate
     message = f"{name} was added to the queue (document {doc_id})."
-    return UploadOutcome(doc_id, None, True, message, photo=photo)
+    return UploadOutcome(doc_id, None, True, message, photo=photo, pages=pages)
 
 
 def photo_problems(data: bytes) -> tuple[PhotoProblem, ...]:
