@@ -122,8 +122,7 @@ def search_page(
         total = int(session.execute(select(func.count()).select_from(Document).where(*chosen)).scalar_one())
         page = min(max(1, int(page)), max(1, -(-total // size)))
         query = (
-            _summaries()
-            .add_columns(patient)
+            select(Document, _flagged_count(), patient)  # counted for this page's rows only
             .where(*chosen)
             .order_by(Document.uploaded_at, Document.id)
             .limit(size)
@@ -132,6 +131,16 @@ def search_page(
         rows = session.execute(query).all() if total else []
     items = [QueueItem(_summary(ctx, doc, n), name or "") for doc, n, name in rows]
     return QueuePage(items, page, size, total)
+
+
+def _flagged_count() -> ColumnElement[int]:
+    """SQL: each document's number of flagged fields, counted row by row (for a page: LIMIT then
+    applies before the counting, where ``_summaries``' grouped join counts every document first)."""
+    return (
+        select(func.count())
+        .where(FieldExtraction.document_id == Document.id, FieldExtraction.needs_review.is_(True))
+        .scalar_subquery()
+    )
 
 
 def _search_filter(
