@@ -74,7 +74,7 @@ def export_selected(ticked: list[int], shown: list[queue.QueueItem]) -> None:
     verified (served to this signed-in browser only and audited, app.downloads); the others named."""
     groups, others = queue_view.export_groups(ticked, shown)
     if not ticked:
-        st.caption("Tick verified documents to download their records.")
+        st.caption("Tick verified documents to download their records (the Status filter shows them).")
     elif not groups:
         st.info("None of the selected documents is verified: only verified documents have records.")
     with st.container(horizontal=True, key="queue_bulk_exports"):
