@@ -42,12 +42,13 @@ def pick_style(rng: random.Random, prefer: str | None = None, prefer_weight: flo
 
 
 class Page:
-    """A white US-letter page at `dpi`, drawn in grayscale ("L") with y coordinates at text baselines."""
+    """A white page at `dpi` (US letter unless `inches` gives another (width, height), e.g. a
+    half-letter pad), drawn in grayscale ("L") with y coordinates at text baselines."""
 
-    def __init__(self, dpi: int, style: Style) -> None:
+    def __init__(self, dpi: int, style: Style, inches: tuple[float, float] = LETTER_INCHES) -> None:
         self.dpi = dpi
         self.style = style
-        size = (round(LETTER_INCHES[0] * dpi), round(LETTER_INCHES[1] * dpi))
+        size = (round(inches[0] * dpi), round(inches[1] * dpi))
         self.image = Image.new("L", size, style.paper)
         self.draw = ImageDraw.Draw(self.image)
 

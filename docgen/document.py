@@ -78,7 +78,7 @@ def generate(
     `doc_type` is drawn. `doc_type` must be the family's type. Deterministic: the same arguments
     give identical pixels and truth. The content (values, fonts, layout choices) depends only on
     (seed, family, dpi), so one seed under several profiles is the same document degraded
-    differently. Pages are US letter at `dpi`, mode "L" or "RGB".
+    differently. Pages are US letter at `dpi` (a pad family's may be smaller), mode "L" or "RGB".
 
     With `form`, the form (fonts, labels, positions, rules) depends only on (form, family, dpi) and
     the filled-in values on `seed`: documents of one form number are one clinic's form filled in
