@@ -56,6 +56,9 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "other_visit_note",
         "rx_grid_form",
         "pd_ruled_register",
+        "pd_split_fields",
+        "rx_pad_inline",
+        "other_referral_letter",
     )
     if name in FAMILIES
 )
