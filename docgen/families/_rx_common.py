@@ -6,6 +6,7 @@ Every value comes from ``docgen.values``; the lists here are the printed matter 
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
@@ -325,3 +326,16 @@ def labelled_box(
     for line in lines:
         page.text(x0 + 2 * pad, y, line, page.fit(line, value_font, x1 - x0 - 4 * pad))
         y += page.line_step(value_font)
+
+
+def scribble(page: Page, rng: random.Random, x0: int, x1: int, y: int) -> None:
+    """A hand-written signature: a wavering stroke from x0 to x1 just above baseline y."""
+    height = page.px(0.12)
+    waves = [(rng.uniform(3, 9), rng.uniform(0, math.tau), rng.uniform(0.3, 1.0)) for _ in range(3)]
+    slope = rng.uniform(-0.3, 0.3)  # the hand rises or falls along the line
+    points = []
+    for k in range(60):
+        t = k / 59
+        wobble = sum(a * math.sin(phase + t * f * math.pi) for f, phase, a in waves) / 2.3
+        points.append((x0 + round((x1 - x0) * t), y - height + round(height * (wobble + slope * t))))
+    page.draw.line(points, fill=page.style.ink, width=max(1, page.dpi // 70), joint="curve")

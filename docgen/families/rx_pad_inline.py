@@ -11,7 +11,6 @@ without their numbering, refills the ticked count, the address "" when the blank
 
 from __future__ import annotations
 
-import math
 import random
 
 from PIL import Image, ImageFont
@@ -233,19 +232,6 @@ def _substitution(page: PadPage, rng: random.Random, x: int, y: int, right: int,
     return y + (0 if stacked else page.line_step(font))
 
 
-def _scribble(page: PadPage, rng: random.Random, x0: int, x1: int, y: int) -> None:
-    """A signature-like stroke just above the line at y."""
-    height = page.px(0.12)
-    waves = [(rng.uniform(3, 9), rng.uniform(0, math.tau), rng.uniform(0.3, 1.0)) for _ in range(3)]
-    slope = rng.uniform(-0.3, 0.3)  # the hand rises or falls along the line
-    points = []
-    for k in range(60):
-        t = k / 59
-        wobble = sum(a * math.sin(phase + t * f * math.pi) for f, phase, a in waves) / 2.3
-        points.append((x0 + round((x1 - x0) * t), y - height + round(height * (wobble + slope * t))))
-    page.draw.line(points, fill=page.style.ink, width=max(1, page.dpi // 70), joint="curve")
-
-
 def _signature(
     page: PadPage,
     rng: random.Random,
@@ -265,7 +251,7 @@ def _signature(
     page.rule(x, x + width, line_y, 0.7)
     page.text(x, line_y + small.size + page.px(0.04), rng.choice(SIGNATURE_CAPTIONS), small)
     if rng.random() < 0.6:
-        _scribble(page, rng, x + page.px(0.2), x + width - page.px(0.5), line_y - page.px(0.04))
+        rx.scribble(page, rng, x + page.px(0.2), x + width - page.px(0.5), line_y - page.px(0.04))
     name_y = line_y - page.px(0.32)
     page.put("prescriber", x, name_y, data.prescriber, page.fit(data.prescriber, value, width))
     if date_here:
