@@ -20,6 +20,7 @@ Truth convention (tests/test_docgen_families_split.py rebuilds it from the drawn
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -147,8 +148,9 @@ def _birth_block(form: sd.Form, rng: random.Random, born: dt.date) -> str:
     return "/".join(digits[key] for key in order)
 
 
-def _phone_block(form: sd.Form, rng: random.Random, name: str, digits: tuple[str, str, str]) -> None:
-    """A phone as '( ___ ) ___-____' blanks or comb boxes, or an Area code cell beside a Number cell."""
+def _phone_block(form: sd.Form, rng: random.Random, name: str, digits: tuple[str, str, str]) -> str:
+    """A phone as '( ___ ) ___-____' blanks or comb boxes, or an Area code cell beside a Number
+    cell; returns its truth."""
     kind = rng.choice(("blanks", "comb", "cells"))
     label = rng.choice(pd.LABELS[name])
     area, exchange, line = digits
@@ -166,16 +168,19 @@ def _phone_block(form: sd.Form, rng: random.Random, name: str, digits: tuple[str
         )
     else:
         form.phone_blanks(label, name, digits)
+    return phone_truth(*digits)
 
 
-def _address_block(form: sd.Form, rng: random.Random, who: Person) -> None:
-    """Street on its own, then City / State / ZIP (and a Country) in cells or on labelled lines."""
+def _address_block(form: sd.Form, rng: random.Random, who: Person) -> str:
+    """Street on its own, then City / State / ZIP (and a Country) in cells or on labelled lines;
+    returns its truth."""
     street = sd.Part(rng.choice(STREET_LABELS), "address", "street", who.street, 4)
     city = sd.Part(rng.choice(CITY_LABELS), "address", "city", who.city, 3)
     state = sd.Part(rng.choice(STATE_LABELS), "address", "state", who.state, 2 if len(who.state) > 2 else 1)
     zipcode = sd.Part(rng.choice(ZIP_LABELS), "address", "zip", who.zipcode, 1.5)
     rest = [city, state, zipcode]
-    if rng.random() < 0.4:
+    asks_country = rng.random() < 0.4
+    if asks_country:
         rest.append(sd.Part("Country", "address", "country", who.country, 2))
     kind = rng.choice(("cells", "lines", "captions"))
     if kind == "cells":
@@ -188,6 +193,13 @@ def _address_block(form: sd.Form, rng: random.Random, who: Person) -> None:
     else:
         form.captions(rng.choice(pd.LABELS["address"]), [street])
         form.captions("", rest)
+    lines = [who.street, city_truth(who.city, who.state, who.zipcode)]
+    return "\n".join(lines + ([who.country] if asks_country and who.country else []))
+
+
+def _part(rng: random.Random, name: str, text: str, weight: float = 1, in_section: bool = False) -> sd.Part:
+    """Field `name` as one value under one of its usual labels."""
+    return sd.Part(pd.label(rng, name, in_section), name, "value", text, weight)
 
 
 def layout(rng: random.Random, dpi: int) -> tuple[dict[str, str], sd.Form]:
@@ -197,79 +209,49 @@ def layout(rng: random.Random, dpi: int) -> tuple[dict[str, str], sd.Form]:
     truth = record.truth
     truth["patient_name"] = name_truth(who.given, who.middle, who.family)
     if truth["patient_name"] == truth["emergency_contact_name"]:
-        who = Person(**{**who.__dict__, "middle": "A."})
+        who = dataclasses.replace(who, middle="A.")
         truth["patient_name"] = name_truth(who.given, who.middle, who.family)
     form = sd.Form(dpi, pick_style(rng, prefer="Comic Neue", prefer_weight=0.3), rng)
     form.header(pd.clinic_name(rng), pd.clinic_contact(rng), rng.choice(pd.FORM_TITLES), rng)
     if record.shown("record_date"):
-        form.lines_row(
-            [sd.Part(rng.choice(pd.LABELS["record_date"]), "record_date", "value", truth["record_date"], 1)],
-            width=0.45,
-        )
+        form.lines_row([_part(rng, "record_date", truth["record_date"])], width=0.45)
     form.heading(rng.choice(pd.SECTION_TITLES["patient"]))
     _name_block(form, rng, who)
     truth["birth_date"] = _birth_block(form, rng, who.born)
-    _phone_block(form, rng, "phone_number", who.phone)
-    truth["phone_number"] = phone_truth(*who.phone)
-    _address_block(form, rng, who)
-    shown_country = any(p.part == "country" and p.text for p in form.shown if p.field == "address")
-    lines = [who.street, city_truth(who.city, who.state, who.zipcode)] + (
-        [who.country] if shown_country else []
-    )
-    truth["address"] = "\n".join(lines)
+    truth["phone_number"] = _phone_block(form, rng, "phone_number", who.phone)
+    truth["address"] = _address_block(form, rng, who)
     small = [n for n in ("weight", "height") if record.shown(n)]
     extras = pd.extras(rng, pd.Record({"patient_name": f"{who.given} {who.family}"}, {}))
     # An email needs room: each item's share of the row grows with its text.
     row = [sd.Part(label, "", "extra", text, max(1.0, len(text) / 12)) for label, text in extras[:2]]
     for name in small:
-        label = rng.choice(pd.LABELS[name])
-        text = (pd.measure_lines(rng, name, label, record.lines[name]) or [""])[0]
-        row.append(sd.Part(label, name, "value", text, 1))
+        part = _part(rng, name, truth[name])
+        text = (pd.measure_lines(rng, name, part.label, record.lines[name]) or [""])[0]
+        row.append(dataclasses.replace(part, text=text))
     form.lines_row(row[:3])
     if len(row) > 3:
         form.lines_row(row[3:])
 
     def emergency() -> None:
         form.heading(rng.choice(pd.SECTION_TITLES["emergency"]))
-        name = sd.Part(
-            pd.label(rng, "emergency_contact_name", True),
-            "emergency_contact_name",
-            "value",
-            truth["emergency_contact_name"],
-            2,
-        )
-        form.lines_row([name])
-        if record.shown("emergency_contact_phone"):
-            if rng.random() < 0.5:
-                _phone_block(form, rng, "emergency_contact_phone", who.contact_phone)
-                truth["emergency_contact_phone"] = phone_truth(*who.contact_phone)
-            else:
-                form.lines_row(
-                    [
-                        sd.Part(
-                            pd.label(rng, "emergency_contact_phone", True),
-                            "emergency_contact_phone",
-                            "value",
-                            truth["emergency_contact_phone"],
-                            1,
-                        )
-                    ]
-                )
+        contact = truth["emergency_contact_name"]
+        form.lines_row([_part(rng, "emergency_contact_name", contact, 2, in_section=True)])
+        if not record.shown("emergency_contact_phone"):
+            return
+        if rng.random() < 0.5:  # split like the patient's own phone
+            truth["emergency_contact_phone"] = _phone_block(
+                form, rng, "emergency_contact_phone", who.contact_phone
+            )
+        else:
+            phone = truth["emergency_contact_phone"]
+            form.lines_row([_part(rng, "emergency_contact_phone", phone, in_section=True)])
 
     def insurance() -> None:
         form.heading(rng.choice(pd.SECTION_TITLES["insurance"]))
         form.answer(record, "has_medical_insurance", rng)
         names = [n for n in ("insurance_company", "policy_number", "insurance_expiry") if record.shown(n)]
-        form.lines_row(
-            [
-                sd.Part(pd.label(rng, n), n, "value", truth[n], 2 if n == "insurance_company" else 1)
-                for n in names[:2]
-            ]
-        )
-        if names[2:]:
-            form.lines_row(
-                [sd.Part(pd.label(rng, names[2]), names[2], "value", truth[names[2]], 1)], width=0.5
-            )
+        form.lines_row([_part(rng, n, truth[n], 2 if n == "insurance_company" else 1) for n in names[:2]])
+        form.lines_row([_part(rng, n, truth[n]) for n in names[2:]], width=0.5)
 
     def history() -> None:
         form.heading(rng.choice(pd.SECTION_TITLES["history"]))

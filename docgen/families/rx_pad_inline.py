@@ -29,6 +29,9 @@ DESCRIPTION = (
     "prescriber's name above 'Signature of prescriber'"
 )
 
+Font = ImageFont.FreeTypeFont
+Fonts = dict[str, Font]  # "label", "value" and "small": the pad's three sizes
+
 PAD_INCHES = {"half_letter": (5.5, 8.5), "a5": (5.83, 8.27), "landscape": (8.5, 5.5)}
 NAME_LABELS = ("Patient", "Name", "Patient's name", "For", "Pt. name", "Name of patient")
 DATE_LABELS = ("Date", "Date issued", "Rx date", "Date written")
@@ -101,7 +104,7 @@ def _inline(
     right: int,
     items: list[tuple[str, str, str, float]],
     under: bool,
-    fonts_: dict[str, ImageFont.FreeTypeFont],
+    fonts_: Fonts,
 ) -> int:
     """Blanks side by side on one line, (label, field, value, share) each; a label before its blank,
     or (`under`) printed small under it. Returns the baseline of the next line."""
@@ -134,7 +137,7 @@ def _patient_lines(
     left: int,
     right: int,
     data: rx.Rx,
-    fonts_: dict,
+    fonts_: Fonts,
     date_here: bool,
 ) -> int:
     """'Patient ____ Date ____', 'Age __ Sex __ Weight __', 'Address ____' (some blanks shared)."""
@@ -174,7 +177,9 @@ def _rx_mark(page: PadPage, rng: random.Random, x: int, y: int) -> int:
     return top
 
 
-def _medicines(page: PadPage, rng: random.Random, y: int, left: int, right: int, data: rx.Rx, font) -> int:
+def _medicines(
+    page: PadPage, rng: random.Random, y: int, left: int, right: int, data: rx.Rx, font: Font
+) -> int:
     """The numbered list after the Rx: a medicine, its direction indented under it, maybe a 'Disp'."""
     style = rng.choice(MARKERS)
     page.notes["marker"] = style
@@ -199,7 +204,7 @@ def _medicines(page: PadPage, rng: random.Random, y: int, left: int, right: int,
     return y
 
 
-def _refills(page: PadPage, rng: random.Random, x: int, y: int, refills: str, font) -> int:
+def _refills(page: PadPage, rng: random.Random, x: int, y: int, refills: str, font: Font) -> int:
     """'Refills: [ ]0 [x]1 [ ]2 [ ]3 [ ]PRN', the prescribed count ticked; returns the next baseline."""
     options = [0, 1, 2, 3] if rng.random() < 0.5 else [0, 1, 2, 3, 4, 5]
     if int(refills) not in options:
@@ -215,7 +220,7 @@ def _refills(page: PadPage, rng: random.Random, x: int, y: int, refills: str, fo
     return y + round(page.line_step(font) * 1.4)
 
 
-def _substitution(page: PadPage, rng: random.Random, x: int, y: int, right: int, font) -> int:
+def _substitution(page: PadPage, rng: random.Random, x: int, y: int, right: int, font: Font) -> int:
     """A 'Dispense as written' / 'Generic substitution permitted' tick-box pair, one ticked."""
     pair = rng.choice(SUBSTITUTION_PAIRS)
     ticked = rng.randrange(2)
@@ -239,7 +244,7 @@ def _signature(
     right: int,
     bottom: int,
     data: rx.Rx,
-    fonts_: dict,
+    fonts_: Fonts,
     date_here: bool,
 ) -> int:
     """The prescriber's printed name over the signature line, a caption under it (and the date
