@@ -156,6 +156,10 @@ def _patient_lines(
     if rng.random() < 0.35:  # age shares the name's line, sex and weight their own
         first.insert(1, second.pop(0))
     address = [(f"{rng.choice(ADDRESS_LABELS)}{colon}", "patient_address", "\n".join(data.address), 4.0)]
+    if rng.random() < 0.25:  # some pads print their labels in capitals
+        first, second, address = (
+            [(lbl.upper(), *rest) for lbl, *rest in row] for row in (first, second, address)
+        )
     under = rng.random() < 0.4
     page.notes["captions"] = "under" if under else "before"
     y = _inline(page, y, left, right, first, under, fonts_)
