@@ -158,7 +158,8 @@ def _patient_lines(
     address = [(f"{rng.choice(ADDRESS_LABELS)}{colon}", "patient_address", "\n".join(data.address), 4.0)]
     if rng.random() < 0.25:  # some pads print their labels in capitals
         first, second, address = (
-            [(lbl.upper(), *rest) for lbl, *rest in row] for row in (first, second, address)
+            [(lbl.upper(), field, text, share) for lbl, field, text, share in row]
+            for row in (first, second, address)
         )
     under = rng.random() < 0.4
     page.notes["captions"] = "under" if under else "before"
