@@ -128,10 +128,12 @@ class Reencrypted:
 
 
 def reencrypt(ctx: Context) -> Reencrypted:
-    """Bring every document's bytes and page image under the first key, one row at a time.
+    """Bring every document's bytes (and its upload, kept apart once a page was rotated) and page
+    image under the first key, one row at a time.
 
-    Safe while the app and the workers run: a document's bytes never change after upload, and a
-    page image is replaced by new rows (never updated), so a row rewritten here holds what it held.
+    Safe while the app and the workers run: a document's upload never changes, its ``content``
+    only by a rotation (a row is rewritten here only if it still holds what was read), and a page
+    image is replaced by new rows (never updated).
     Raises DataKeyError when no key is set or a value was stored with a key no longer listed.
     """
     from sqlalchemy import select, update
@@ -145,6 +147,7 @@ def reencrypt(ctx: Context) -> Reencrypted:
     counts = {"documents": 0, "page_images": 0, "unchanged": 0}
     for name, table, column in (
         ("documents", Document, Document.content),
+        ("documents", Document, Document.original_content),  # a rotated document's upload
         ("page_images", PageImage, PageImage.data),
     ):
         last = 0
@@ -161,13 +164,15 @@ def reencrypt(ctx: Context) -> Reencrypted:
             for row_id in ids:
                 with ctx.write.begin() as session:
                     stored = session.execute(select(column).where(table.id == row_id)).scalar()
-                    if stored is None or _current(bytes(stored), first):
+                    if stored is None:  # no upload kept apart: nothing stored to count
+                        continue
+                    if _current(bytes(stored), first):
                         counts["unchanged"] += 1
                         continue
                     value = PREFIX + first.encrypt(unseal(bytes(stored)))
                     session.execute(
                         update(table)
-                        .where(table.id == row_id)
+                        .where(table.id == row_id, column == stored)  # not if a rotation replaced it
                         .values({column.key: value})
                         .execution_options(synchronize_session=False)
                     )

@@ -1,11 +1,13 @@
 """A document's life and who may act on it: the one home of statuses, transitions, labels and roles.
 
 Statuses: ``queued -> extracting -> extracted -> in_review -> verified | rejected``, and ``failed``
-(the engine's error kept with the bytes, so it can be queued again). Every action that moves a
-document names the statuses it starts from and the one it leaves (``TRANSITIONS``); every action a
-person may take names the least role that may take it (``ACTION_ROLE``: clerk < supervisor <
-admin). The services check both inside each operation; the pages only ask them what to show.
-Actions of the worker have no role: only the server itself (a system actor) performs them.
+(the engine's error kept with the bytes, so it can be queued again); ``merged`` and ``split`` end a
+document whose pages went into new documents (``services.pages``: it stays, linked to them).
+Every action that moves a document names the statuses it starts from and the one it leaves
+(``TRANSITIONS``); every action a person may take names the least role that may take it
+(``ACTION_ROLE``: clerk < supervisor < admin). The services check both inside each operation; the
+pages only ask them what to show. Actions of the worker have no role: only the server itself (a
+system actor) performs them.
 
 Pure: no database, no Streamlit.
 """
@@ -23,7 +25,9 @@ IN_REVIEW = "in_review"
 VERIFIED = "verified"
 REJECTED = "rejected"
 FAILED = "failed"
-STATUSES = (QUEUED, EXTRACTING, EXTRACTED, IN_REVIEW, VERIFIED, REJECTED, FAILED)
+MERGED = "merged"  # its pages went, with another document's, into a new document
+SPLIT = "split"  # its pages went into several new documents
+STATUSES = (QUEUED, EXTRACTING, EXTRACTED, IN_REVIEW, VERIFIED, REJECTED, FAILED, MERGED, SPLIT)
 
 STATUS_LABELS = MappingProxyType(
     {
@@ -34,6 +38,8 @@ STATUS_LABELS = MappingProxyType(
         VERIFIED: "Verified",
         REJECTED: "Rejected",
         FAILED: "Failed",
+        MERGED: "Merged",
+        SPLIT: "Split",
     }
 )
 
@@ -68,6 +74,11 @@ ASSIGN = "assign"  # give a waiting document to a chosen reviewer (claimed for t
 REOPEN = "reopen"
 HISTORY = "history"
 BULK = "bulk"  # one action on many selected documents at once (the queue's bulk actions)
+MERGE = "merge"  # documents' pages, in a chosen order, into one new document
+SPLIT_DOCUMENT = "split"  # a document's pages into several new documents
+ROTATE = "rotate"  # turn one page of a document, then extract it again
+# Not verified and not being read by the engine: what merge, split and rotate may change.
+CHANGEABLE_PAGES = (QUEUED, EXTRACTED, IN_REVIEW, REJECTED, FAILED)
 # A person's other actions
 RECORDS = "records"  # verified records, their export, the reviewers
 DASHBOARD = "dashboard"
@@ -99,6 +110,9 @@ TRANSITIONS = MappingProxyType(
         REJECT: ((QUEUED, EXTRACTED, IN_REVIEW, FAILED), REJECTED),
         REOPEN: ((VERIFIED,), IN_REVIEW),
         REEXTRACT: ((QUEUED, EXTRACTED, IN_REVIEW, REJECTED, FAILED), QUEUED),
+        MERGE: (CHANGEABLE_PAGES, MERGED),
+        SPLIT_DOCUMENT: (CHANGEABLE_PAGES, SPLIT),
+        ROTATE: (CHANGEABLE_PAGES, QUEUED),
     }
 )
 
@@ -112,6 +126,9 @@ ACTION_ROLE = MappingProxyType(
         REJECT: CLERK,
         REEXTRACT: CLERK,
         PREVIEW: CLERK,
+        MERGE: CLERK,
+        SPLIT_DOCUMENT: CLERK,
+        ROTATE: CLERK,
         TAKE_OVER: SUPERVISOR,
         ASSIGN: SUPERVISOR,
         REOPEN: SUPERVISOR,
@@ -135,6 +152,9 @@ ACTION_TEXT = MappingProxyType(
         REJECT: "reject documents",
         REEXTRACT: "have documents extracted again",
         PREVIEW: "have documents read",
+        MERGE: "merge documents",
+        SPLIT_DOCUMENT: "split documents",
+        ROTATE: "rotate pages",
         TAKE_OVER: "take over a document someone else is reviewing",
         ASSIGN: "give documents to a reviewer",
         REOPEN: "reopen a verified record",

@@ -167,6 +167,33 @@ class Document(Base):
     # When the learning task this document's verify queued finished (migration 0011): a verify
     # after a reopen queues none again, even once the task's row is pruned.
     layout_learned_at: Mapped[datetime | None]
+    # The bytes as uploaded, once ``content`` holds a file derived from them (a page rotated:
+    # migration 0012); None while ``content`` is still the upload itself, and for a document
+    # made by merging or splitting others (it had no upload of its own).
+    original_content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+
+class DocumentLink(Base):
+    """Pages of one document that went into another (migration 0012): a merge links each source
+    to the one new document (``position``: its place in the page order), a split links the one
+    source to each new document (``position``: which part). ``first_page`` (0-based) and
+    ``page_count`` say which of the source's pages. The sources stay, "merged" or "split"."""
+
+    __tablename__ = "document_links"
+    __table_args__ = (
+        UniqueConstraint("source_id", "result_id"),
+        Index("ix_document_links_result_id", "result_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # lifecycle.MERGE or lifecycle.SPLIT_DOCUMENT
+    source_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    result_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    first_page: Mapped[int]
+    page_count: Mapped[int]
+    made_by: Mapped[str] = mapped_column(String(80))
+    made_at: Mapped[datetime]
 
 
 class LayoutJob(Base):

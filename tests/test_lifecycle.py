@@ -40,7 +40,7 @@ def test_which_status_each_action_starts_from(action: str, allowed: set[str]) ->
 
 def test_the_engine_is_done_with_everything_but_queued_and_extracting() -> None:
     done = [s for s in lifecycle.STATUSES if lifecycle.extraction_finished(s)]
-    assert done == ["extracted", "in_review", "verified", "rejected", "failed"]
+    assert done == ["extracted", "in_review", "verified", "rejected", "failed", "merged", "split"]
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from medextract.services import audit, queue
 from medextract.services.context import Context
 from tests.test_store_support import CATALOG, SYSTEM
 
-HEAD = "0011"
+HEAD = "0012"
 UPLOADED = datetime(2026, 1, 5, tzinfo=UTC)
 TOUCHED = datetime(2026, 1, 6, 8, 30, tzinfo=UTC)
 
