@@ -168,6 +168,12 @@ def routes(doc_id: int) -> dict[str, tuple[str, str, dict[str, Any]]]:
         "records_csv": ("GET", "/v1/records.csv", {"params": {"type": "prescription"}}),
         "layouts": ("GET", "/v1/layouts", {}),
         "webhook_deliveries": ("GET", "/v1/webhooks/deliveries", {}),
+        "links": ("GET", f"/v1/documents/{doc_id}/links", {}),
+        # These change documents, in this order: rotate the document, merge it with the one the
+        # upload above made (the next id), split what the merge made (the id after that).
+        "rotate": ("POST", f"/v1/documents/{doc_id}/pages/0/rotate", {"json": {"degrees": 180}}),
+        "merge": ("POST", "/v1/documents/merge", {"json": {"document_ids": [doc_id, doc_id + 1]}}),
+        "split": ("POST", f"/v1/documents/{doc_id + 2}/split", {"json": {"after_pages": [0]}}),
     }
 
 

@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from medextract import config, worker
 from medextract.api import errors
 from medextract.api.middleware import RequestContext
-from medextract.api.routes import documents, extract, health, layouts, records, webhooks
+from medextract.api.routes import documents, extract, health, layouts, pages, records, webhooks
 from medextract.intake import max_upload_bytes
 from medextract.sandbox import Budget, SandboxPool
 from medextract.services import preview
@@ -104,7 +104,7 @@ def create_app(
     app.state.sandboxes = sandboxes
     app.state.extract_fn = read_fn
     errors.install(app)
-    for module in (health, extract, documents, records, layouts, webhooks):
+    for module in (health, extract, documents, pages, records, layouts, webhooks):
         app.include_router(module.router)
     app.add_middleware(RequestContext, max_body_bytes=max_request_bytes())
     return app

@@ -263,3 +263,43 @@ class RecordList(BaseModel):
 class Health(BaseModel):
     status: Literal["ok", "ready", "not_ready"]
     checks: dict[str, str] = Field(default_factory=dict)
+
+
+# ---- merge, split, rotate (issue 11) -----------------------------------------------------------
+
+
+class MergeIn(BaseModel):
+    document_ids: list[int] = Field(
+        min_length=2, max_length=50, description="the documents, in the order their pages are to follow"
+    )
+
+
+class SplitIn(BaseModel):
+    after_pages: list[int] = Field(
+        min_length=1,
+        max_length=49,
+        description="cut after each of these pages (0-based: [0] parts page 1 from the rest)",
+    )
+
+
+class RotateIn(BaseModel):
+    degrees: Literal[90, 180, 270] = Field(description="clockwise")
+
+
+class PagesOut(BaseModel):
+    """What a merge, split or rotation did."""
+
+    action: str = Field(description="merge, split or rotate")
+    sources: list[int] = Field(description="the documents whose pages were used")
+    documents: list[int] = Field(
+        description="the new documents (merge, split), queued for extraction; a rotation: the document"
+    )
+    message: str
+
+
+class LinksOut(BaseModel):
+    """Where a document's pages came from (a merge or a split of other documents) and went."""
+
+    made_by: str | None = Field(description="merge or split; null: uploaded, not made of others")
+    made_from: list[int] = Field(description="the documents it was made of, in page order")
+    went_into: list[int] = Field(description="the documents made of its pages (it is merged or split)")
