@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import downloads, queue_view, ui_runtime, ui_state
+from app import downloads, page_tools, queue_view, ui_runtime, ui_state
 from medextract import lifecycle
 from medextract.errors import StoreError
 from medextract.services import assign, bulk, queue
@@ -198,8 +198,8 @@ selected = st.dataframe(
     hide_index=True,
     key=table_key,
     on_select="rerun",
-    # A click on any cell opens its row's document; a supervisor also ticks rows for bulk actions.
-    selection_mode=["multi-row", "single-cell"] if supervising else "single-cell",
+    # A click on any cell opens its row's document; ticked rows are merged, or a supervisor's bulk.
+    selection_mode=["multi-row", "single-cell"],
     column_order=queue_view.COLUMNS,
     column_config=queue_view.column_config(),
 )
@@ -255,3 +255,7 @@ if supervising:
                 )
                 st.session_state[TABLE_ROUND] = st.session_state.get(TABLE_ROUND, 0) + 1
                 st.rerun()
+
+page_tools.merge_panel(  # issue 11: the ticked documents' pages into one document
+    queue_view.ticked_documents(rows, ids), {item.doc.id: item.doc.filename for item in items}
+)

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import layout_note, review_form, ui_runtime, ui_state, viewer
+from app import layout_note, page_tools, review_form, ui_runtime, ui_state, viewer
 from app import review_actions as actions
 from medextract import lifecycle
 from medextract.errors import StoreError
@@ -79,6 +79,7 @@ def show_review(doc_id: int) -> None:
         return
     review_form.header(doc)
     layout_note.show(doc.id)  # "Read with learned layout <name> (match 0.87)", when one was used
+    page_tools.lineage_note(doc.id)  # "Made by merging #3, #4", "Its pages went into #12"
     st.button("Close", key="review_close", on_click=actions.open_doc, args=(None,))
     image_column, form_column = st.columns([3, 2], gap="large")
     # The form first: Streamlit sends elements as they are made, so the fields are on screen while
@@ -88,6 +89,7 @@ def show_review(doc_id: int) -> None:
         review_form.form(doc, states)
     with image_column:
         page_view(doc, states)
+        page_tools.page_tools(doc)  # rotate a page, split after it
 
 
 if st.session_state[ui_runtime.REVIEW_DOC] is None:
