@@ -90,7 +90,7 @@ def form(doc: Any, states: dict[str, str]) -> None:
     css = ui_state.state_css((ui_state.field_key(doc.id, n), s) for n, s in states.items())
     if css:
         st.html(css)
-    if not doc.fields:
+    if not doc.fields and doc.status in lifecycle.HAS_RESULTS:  # not while queued, merged or split
         st.info(
             "The engine did not recognise this document's type, so it has no fields. Choose its "
             "type below: it is read again as that type, then it can be checked and verified."

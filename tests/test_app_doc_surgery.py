@@ -68,6 +68,13 @@ def test_a_clerk_merges_two_ticked_rows_in_the_order_she_sets_and_sees_the_new_d
         f"#{second}",
         f"#{first}",
     ]
+    at.switch_page(REVIEW).run()  # AppTest's next run stays on the page it was told (the browser moved)
+    at.button(key=f"review_link_from_{new_id}_{second}").click().run()  # back to a source
+    shown = texts(at).replace("\\", "")
+    assert f"Review #{second}" in shown and "Merged" in shown and "Its pages went into" in shown
+    assert "did not recognise" not in shown and not [
+        b for b in at.button if b.key == f"review_reject_{second}"
+    ]
 
 
 def test_a_refused_merge_says_why_and_stays_on_the_queue(ctx: Any) -> None:

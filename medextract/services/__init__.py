@@ -7,6 +7,7 @@ person (``user=`` / ``by=`` / ``uploader=``) by name:
 - ``queue``: documents, status_counts, next_for_review
 - ``documents``: get, page_image
 - ``review``: start_review, take_over, save_draft, verify, reject, reopen, reextract
+- ``pages``: merge, split, rotate, lineage (a document's pages put right; issue 11)
 - ``records``: verified_records, reviewers, export_csv, log_export, dashboard
 - ``dashboard``: date_range, overview, reviewer_figures, reviewers_csv (a period's figures, per reviewer)
 - ``normalised``: export_hint (how a date or phone will read in the export's normalised column)
