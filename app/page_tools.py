@@ -49,7 +49,8 @@ def merge_panel(ticked: Sequence[int], names: Mapping[int, str]) -> None:
             disabled=len(order) < 2,
             icon=":material/merge:",
         ):
-            _run(lambda: pages.merge(ui_runtime.get_context(), order, user=ui_runtime.current_user()))
+            with st.spinner("Merging: reading every page…"):  # a few seconds for scanned PDFs
+                _run(lambda: pages.merge(ui_runtime.get_context(), order, user=ui_runtime.current_user()))
 
 
 # --- Review: rotate a page, split after it ------------------------------------------------------

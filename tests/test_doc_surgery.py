@@ -203,6 +203,18 @@ def test_missing_pages_unreadable_files_and_roles(ctx: Context) -> None:
     assert pages.merge(ctx, [one, two], user="sue").documents  # a supervisor may too
 
 
+def test_a_merge_past_the_engines_page_limit_is_refused(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEDEXTRACT_MAX_PAGES", "2")
+    form = [p.convert("L") for p in generate(13, "patient_details", "clean").pages]
+    both = uploaded(ctx, "both.pdf", pdf_of(form))
+    third = uploaded(ctx, "third.png", encoded(form[0], "PNG"))
+    with pytest.raises(StoreError, match="Together these documents have 3 pages; one document may have 2"):
+        pages.merge(ctx, [both, third], user="uma")
+    assert {d.status for d in queue.documents(ctx, user="uma")} == {lifecycle.QUEUED}
+
+
 def test_page_files_keep_each_pages_resolution_and_turn_exactly() -> None:
     a = page_files.Page(Image.new("L", (30, 40), 200), 150)
     b = page_files.Page(Image.new("L", (50, 20), 100), 300)
