@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from docgen import generate
-from medextract import lifecycle, page_files
+from medextract import config, encryption, lifecycle, page_files
 from medextract.errors import PermissionDenied, StoreError
 from medextract.models import AuditEvent, Document
 from medextract.services import audit, documents, pages, queue, review, upload
@@ -148,6 +149,21 @@ def test_a_page_scanned_sideways_is_turned_upright_and_read_again(ctx: Context) 
         pages.rotate(ctx, doc_id, 1, 90, user="uma")
     with pytest.raises(StoreError, match="90, 180 or 270"):
         pages.rotate(ctx, doc_id, 0, 45, user="uma")
+
+
+def test_with_a_data_key_the_turned_file_and_the_kept_upload_are_both_encrypted(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(config, "SECRETS", tmp_path / "secrets.toml")  # the key from the environment
+    monkeypatch.setenv(encryption.KEY_ENV, encryption.new_key())
+    page = encoded(generate(14, "prescription", "clean").pages[0].convert("L"), "PNG")
+    doc_id = uploaded(ctx, "rx.png", page)
+    pages.rotate(ctx, doc_id, 0, 180, user="uma")
+    doc = stored(ctx, doc_id)
+    assert doc.original_content is not None
+    assert encryption.is_encrypted(doc.content) and encryption.is_encrypted(doc.original_content)
+    assert encryption.unseal(doc.original_content) == page
+    assert encryption.unseal(doc.content)[:4] == b"II*\x00"  # the turned pages, a TIFF
 
 
 def test_a_verified_document_is_refused_and_left_as_it_was(ctx: Context) -> None:

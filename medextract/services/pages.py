@@ -83,6 +83,20 @@ class _Source:
     content: bytes
 
 
+@dataclass(frozen=True)
+class _File:
+    """A derived file as it is stored: its hash (duplicates), sealed bytes and plain size."""
+
+    sha256: str
+    stored: bytes
+    size: int
+
+    @classmethod
+    def of(cls, data: bytes) -> _File:
+        """Hashed and sealed (encrypted when a key is set) outside any transaction."""
+        return cls(hashlib.sha256(data).hexdigest(), seal(data), len(data))
+
+
 def merge(ctx: Context, doc_ids: Sequence[int], *, user: Actor) -> PagesResult:
     """One new document of the pages of ``doc_ids`` in that order, queued for extraction.
 
@@ -99,7 +113,7 @@ def merge(ctx: Context, doc_ids: Sequence[int], *, user: Actor) -> PagesResult:
     total = sum(len(p) for p in pages.values())
     if total > max_pages():
         raise StoreError(f"Together these documents have {total} pages; one document may have {max_pages()}.")
-    data = page_files.write_tiff([page for source in sources for page in pages[source.id]])
+    data = _File.of(page_files.write_tiff([page for source in sources for page in pages[source.id]]))
     types = {source.forced_type for source in sources}
     name = page_files.tiff_name(" + ".join(page_files.stem(s.filename) for s in sources), "")
     with ctx.write.begin() as session:
@@ -131,7 +145,7 @@ def split(ctx: Context, doc_id: int, after_pages: Sequence[int], *, user: Actor)
         ranges = page_files.parts(len(pages), [int(p) for p in after_pages])
     except ValueError as exc:
         raise StoreError(f"Document {doc_id} was not split. {exc}") from None
-    files = [page_files.write_tiff(pages[r.start : r.stop]) for r in ranges]
+    files = [_File.of(page_files.write_tiff(pages[r.start : r.stop])) for r in ranges]
     base = page_files.stem(source.filename)
     created = []
     with ctx.write.begin() as session:
@@ -180,7 +194,7 @@ def rotate(ctx: Context, doc_id: int, page: int, degrees: int, *, user: Actor) -
             f"Document {doc_id} has {len(pages)} page(s): there is no page {page + 1} to rotate."
         )
     pages[page] = page_files.turned(pages[page], degrees)
-    data = page_files.write_tiff(pages)
+    data = _File.of(page_files.write_tiff(pages))
     with ctx.write.begin() as session:
         actor = _recheck(ctx, session, [source], user, lifecycle.ROTATE)
         doc = load(session, doc_id)
@@ -189,9 +203,9 @@ def rotate(ctx: Context, doc_id: int, page: int, degrees: int, *, user: Actor) -
             update(Document)
             .where(Document.id == doc_id)
             .values(
-                content=seal(data),
+                content=data.stored,
                 original_content=kept,
-                size=len(data),
+                size=data.size,
                 status=lifecycle.target(lifecycle.ROTATE),
                 extracted_as=None,  # the stored reading is of the page as it was
                 error=None,
@@ -309,19 +323,18 @@ def _pages(source: _Source) -> list[page_files.Page]:
 
 
 def _add_document(
-    ctx: Context, session: Session, name: str, data: bytes, actor: str, forced: str | None
+    ctx: Context, session: Session, name: str, data: _File, actor: str, forced: str | None
 ) -> int:
     """A new queued document holding the derived file ``data``; its id."""
-    sha = hashlib.sha256(data).hexdigest()
-    same = session.execute(select(Document.id).where(Document.sha256 == sha)).scalar()
+    same = session.execute(select(Document.id).where(Document.sha256 == data.sha256)).scalar()
     if same is not None:
         raise StoreError(f"Document {same} already holds exactly these pages; nothing was done.")
     now = ctx.now()
     doc = Document(
         filename=name,
-        sha256=sha,
-        content=seal(data),
-        size=len(data),
+        sha256=data.sha256,
+        content=data.stored,
+        size=data.size,
         uploader=actor,
         uploaded_at=now,
         forced_type=forced,
