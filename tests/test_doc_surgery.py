@@ -244,3 +244,26 @@ def test_page_files_keep_each_pages_resolution_and_turn_exactly() -> None:
     marked.putpixel((0, 0), 0)  # top left
     assert page_files.turned(page_files.Page(marked, 1), 90).image.getpixel((1, 0)) == 0  # top right
     assert page_files.parts(5, [3, 0]) == [range(0, 1), range(1, 4), range(4, 5)]
+
+
+@pytest.mark.ocr
+def test_the_engine_reads_a_form_whole_only_once_its_photographed_pages_are_merged(needs_ocr: None) -> None:
+    from extraction import extract
+
+    form = generate(21, "patient_details", "photo")
+    photos = [encoded(page.convert("L"), "JPEG") for page in form.pages]
+    merged = page_files.write_tiff([page for photo in photos for page in page_files.read_pages(photo)])
+
+    def plain(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    def right(data: bytes) -> tuple[str, int]:
+        """The type the engine reads and how many printed fields it reads exactly."""
+        result = extract(data)
+        read = {name: plain(f.value) for name, f in result.fields.items()}
+        return result.document_type, sum(1 for n, v in form.truth.items() if v and read.get(n) == plain(v))
+
+    printed = sum(1 for value in form.truth.values() if value)
+    assert right(photos[1]) == ("unknown", 0)  # the second page alone: no type, no fields
+    doc_type, found = right(merged)
+    assert doc_type == "patient_details" and found >= printed - 1, (found, printed)
