@@ -76,6 +76,7 @@ def test_two_photographed_pages_merge_into_one_document_in_the_chosen_order(ctx:
     assert result.sources == (second, first) and f"#{new_id}" in result.message
     merged = stored(ctx, new_id)
     assert (merged.status, merged.uploader, merged.filename) == ("queued", "uma", "page2 + page1.tiff")
+    assert merged.pages == 2  # counted now, as an upload's pages are
     assert merged.original_content is None  # it had no upload of its own
     read = pixels(merged.content)
     assert len(read) == 2 and same(read[0], photos[second]) and same(read[1], photos[first])
@@ -113,7 +114,7 @@ def test_a_scanned_batch_of_two_forms_splits_into_two_documents(ctx: Context) ->
     assert len(result.documents) == 2
     parts = [stored(ctx, i) for i in result.documents]
     assert [p.filename for p in parts] == ["batch (pages 1).tiff", "batch (pages 2-3).tiff"]
-    assert all(p.status == lifecycle.QUEUED for p in parts)
+    assert [(p.status, p.pages) for p in parts] == [(lifecycle.QUEUED, 1), (lifecycle.QUEUED, 2)]
     first, second = (pixels(p.content) for p in parts)
     assert len(first) == 1 and same(first[0], before[0])
     assert len(second) == 2 and same(second[0], before[1]) and same(second[1], before[2])

@@ -90,11 +90,14 @@ class _File:
     sha256: str
     stored: bytes
     size: int
+    pages: int
 
     @classmethod
-    def of(cls, data: bytes) -> _File:
-        """Hashed and sealed (encrypted when a key is set) outside any transaction."""
-        return cls(hashlib.sha256(data).hexdigest(), seal(data), len(data))
+    def of(cls, pages: Sequence[page_files.Page]) -> _File:
+        """The TIFF of ``pages``, hashed and sealed (encrypted when a key is set) outside any
+        transaction."""
+        data = page_files.write_tiff(pages)
+        return cls(hashlib.sha256(data).hexdigest(), seal(data), len(data), len(pages))
 
 
 def merge(ctx: Context, doc_ids: Sequence[int], *, user: Actor) -> PagesResult:
@@ -113,7 +116,7 @@ def merge(ctx: Context, doc_ids: Sequence[int], *, user: Actor) -> PagesResult:
     total = sum(len(p) for p in pages.values())
     if total > max_pages():
         raise StoreError(f"Together these documents have {total} pages; one document may have {max_pages()}.")
-    data = _File.of(page_files.write_tiff([page for source in sources for page in pages[source.id]]))
+    data = _File.of([page for source in sources for page in pages[source.id]])
     types = {source.forced_type for source in sources}
     name = page_files.tiff_name(" + ".join(page_files.stem(s.filename) for s in sources), "")
     with ctx.write.begin() as session:
@@ -145,7 +148,7 @@ def split(ctx: Context, doc_id: int, after_pages: Sequence[int], *, user: Actor)
         ranges = page_files.parts(len(pages), [int(p) for p in after_pages])
     except ValueError as exc:
         raise StoreError(f"Document {doc_id} was not split. {exc}") from None
-    files = [_File.of(page_files.write_tiff(pages[r.start : r.stop])) for r in ranges]
+    files = [_File.of(pages[r.start : r.stop]) for r in ranges]
     base = page_files.stem(source.filename)
     created = []
     with ctx.write.begin() as session:
@@ -194,7 +197,7 @@ def rotate(ctx: Context, doc_id: int, page: int, degrees: int, *, user: Actor) -
             f"Document {doc_id} has {len(pages)} page(s): there is no page {page + 1} to rotate."
         )
     pages[page] = page_files.turned(pages[page], degrees)
-    data = _File.of(page_files.write_tiff(pages))
+    data = _File.of(pages)
     with ctx.write.begin() as session:
         actor = _recheck(ctx, session, [source], user, lifecycle.ROTATE)
         doc = load(session, doc_id)
@@ -335,6 +338,7 @@ def _add_document(
         sha256=data.sha256,
         content=data.stored,
         size=data.size,
+        pages=data.pages,  # known now, as an upload's is
         uploader=actor,
         uploaded_at=now,
         forced_type=forced,
