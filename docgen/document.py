@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 from PIL import Image
 
-from docgen import patient_details, prescription
+from docgen import canvas, patient_details, prescription
+from docgen import fonts as _fonts
 from docgen.content import FormRandom, content, filled_from
 from docgen.degrade import DEGRADATION_PROFILES, apply_profile
 
@@ -48,6 +50,8 @@ class SyntheticDocument:
     blank_fields: list[str] = field(default_factory=list)
     family: str = ""
     form: int | None = None
+    fonts: str = "all"  # the font set drawn from (docgen.fonts.FONT_SETS)
+    handwriting: str = ""  # the handwriting face of the filled-in values, "" if typed
 
 
 def with_blanks(
@@ -71,18 +75,26 @@ def generate(
     dpi: int = 200,
     family: str | None = None,
     form: int | None = None,
+    fonts: str = "all",
+    hand_rate: float = canvas.HANDWRITTEN_RATE,
 ) -> SyntheticDocument:
     """Draw one document and degrade it with `profile`.
 
     `family` names a layout family (docgen.families.FAMILIES); without one, the familiar layout of
     `doc_type` is drawn. `doc_type` must be the family's type. Deterministic: the same arguments
     give identical pixels and truth. The content (values, fonts, layout choices) depends only on
-    (seed, family, dpi), so one seed under several profiles is the same document degraded
-    differently. Pages are US letter at `dpi` (a pad family's may be smaller), mode "L" or "RGB".
+    (seed, family, dpi, fonts, hand_rate), so one seed under several profiles is the same document
+    degraded differently. Pages are US letter at `dpi` (a pad family's may be smaller), mode "L" or
+    "RGB".
 
     With `form`, the form (fonts, labels, positions, rules) depends only on (form, family, dpi) and
     the filled-in values on `seed`: documents of one form number are one clinic's form filled in
     for different patients, as a learned layout meets them.
+
+    `fonts` ("all", "tuning" or "held_out": docgen.fonts.FONT_SETS) is the set of printed and
+    handwriting faces drawn from. A share `hand_rate` of documents, chosen by (seed, family), has
+    its filled-in values written by hand (sometimes in blue, then the pages are RGB); pass
+    hand_rate=0 for typed values only. Neither choice shifts the form's other random choices.
     """
     from docgen.families import FAMILIES
 
@@ -101,20 +113,38 @@ def generate(
         raise ValueError(f"unknown profile {profile!r}; choose from {sorted(DEGRADATION_PROFILES)}")
     if not 50 <= dpi <= 600:
         raise ValueError(f"dpi must be between 50 and 600, got {dpi}")
-    if form is None:
-        truth, pages = module.draw(random.Random(f"docgen:{family}:{seed}"), dpi)
-    else:
-        with filled_from(random.Random(f"docgen:{family}:{seed}")):
-            truth, pages = module.draw(FormRandom(f"docgen:{family}:form:{form}"), dpi)
+    with _fonts.drawing_from(fonts):
+        hand = canvas.pick_handwriting(random.Random(f"docgen:hand:{family}:{seed}"), hand_rate)
+        with canvas.filled_in(hand) as drawn:
+            truth, pages = _draw(module, family, seed, dpi, form)
+    pages = [canvas.inked(page, drawn) for page in pages]
     blanks = [name for name in BLANKABLE_FIELDS.get(doc_type, ()) if truth.get(name) == ""]
     pages = [apply_profile(page, profile, seed * 7919 + index, dpi) for index, page in enumerate(pages)]
-    return SyntheticDocument(doc_type, pages, truth, profile, dpi, seed, blanks, family, form)
+    handwriting = hand.face.name if hand else ""
+    return SyntheticDocument(
+        doc_type, pages, truth, profile, dpi, seed, blanks, family, form, fonts, handwriting
+    )
+
+
+def _draw(
+    module: ModuleType, family: str, seed: int, dpi: int, form: int | None
+) -> tuple[dict[str, str], list[Image.Image]]:
+    """The family's clean pages: from the seed alone, or a form's layout filled with the seed's values."""
+    if form is None:
+        return module.draw(random.Random(f"docgen:{family}:{seed}"), dpi)
+    with filled_from(random.Random(f"docgen:{family}:{seed}")):
+        return module.draw(FormRandom(f"docgen:{family}:form:{form}"), dpi)
 
 
 def generate_set(
-    n: int, seed: int = 0, profiles: list[str] | None = None, families: list[str] | None = None
+    n: int,
+    seed: int = 0,
+    profiles: list[str] | None = None,
+    families: list[str] | None = None,
+    fonts: str = "all",
 ) -> list[SyntheticDocument]:
-    """`n` documents cycling through `families` (default: the two familiar ones) and `profiles`.
+    """`n` documents cycling through `families` (default: the two familiar ones) and `profiles`,
+    set in the faces of the font set `fonts` (see generate).
 
     Document i has seed `seed * 100_003 + i`, family families[i % len(families)] and profile
     profiles[(i // len(families)) % len(profiles)], so every family meets every profile once
@@ -128,7 +158,8 @@ def generate_set(
     for i in range(n):
         family = names[i % len(names)]
         profile = chosen[(i // len(names)) % len(chosen)]
-        documents.append(generate(seed * 100_003 + i, FAMILIES[family].DOC_TYPE, profile, family=family))
+        doc_type = FAMILIES[family].DOC_TYPE
+        documents.append(generate(seed * 100_003 + i, doc_type, profile, family=family, fonts=fonts))
     return documents
 
 

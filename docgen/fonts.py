@@ -1,35 +1,114 @@
-"""Discovery of the Debian font files the generator draws with.
+"""Discovery of the Debian font files the generator draws with, split into tuning and held-out sets.
 
 Fonts are found at runtime with a glob (no paths baked into layouts) so the generator works wherever
 the Debian font packages put them; a clear error is raised when none is installed.
+
+The printed faces and the handwriting faces are each split once: the engine may be tuned on
+documents in TUNING_FONTS / TUNING_HANDS, while HELD_OUT_FONTS / HELD_OUT_HANDS only ever appear in
+measurements, so a figure on them says how the engine reads type it was not fitted to. Which set a
+document draws from is chosen by ``drawing_from(font_set)`` around its drawing (docgen.generate).
 """
 
 from __future__ import annotations
 
 import glob
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from PIL import ImageFont
 
 FONT_ROOTS = ("/usr/share/fonts", "/usr/local/share/fonts")
+FONT_SETS: tuple[str, ...] = ("all", "tuning", "held_out")
 
-# (family, regular file, bold file). Mono faces are left out: real forms are not typed in them.
-_FAMILIES: tuple[tuple[str, str, str], ...] = (
-    ("DejaVu Sans", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
-    ("DejaVu Sans Condensed", "DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf"),
-    ("DejaVu Serif", "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf"),
-    ("Liberation Sans", "LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
-    ("Liberation Sans Narrow", "LiberationSansNarrow-Regular.ttf", "LiberationSansNarrow-Bold.ttf"),
-    ("Liberation Serif", "LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf"),
-    ("FreeSans", "FreeSans.ttf", "FreeSansBold.ttf"),
-    ("FreeSerif", "FreeSerif.ttf", "FreeSerifBold.ttf"),
-    ("Comic Neue", "ComicNeue-Regular.otf", "ComicNeue-Bold.otf"),
+
+class _Face(NamedTuple):
+    """A face as the Debian package installs it; `scale` multiplies the size it is set at."""
+
+    name: str
+    regular: str
+    bold: str
+    package: str
+    scale: float = 1.0
+
+
+# Mono faces are left out: real forms are not typed in them. The tuning faces are the generator's
+# first nine; never move a face between the sets (figures on the held-out ones would mean nothing).
+_TUNING: tuple[_Face, ...] = (
+    _Face("DejaVu Sans", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "fonts-dejavu-core"),
+    _Face(
+        "DejaVu Sans Condensed",
+        "DejaVuSansCondensed.ttf",
+        "DejaVuSansCondensed-Bold.ttf",
+        "fonts-dejavu-core",
+    ),
+    _Face("DejaVu Serif", "DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "fonts-dejavu-core"),
+    _Face("Liberation Sans", "LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf", "fonts-liberation"),
+    _Face(
+        "Liberation Sans Narrow",
+        "LiberationSansNarrow-Regular.ttf",
+        "LiberationSansNarrow-Bold.ttf",
+        "fonts-liberation",
+    ),
+    _Face("Liberation Serif", "LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "fonts-liberation"),
+    _Face("FreeSans", "FreeSans.ttf", "FreeSansBold.ttf", "fonts-freefont-ttf"),
+    _Face("FreeSerif", "FreeSerif.ttf", "FreeSerifBold.ttf", "fonts-freefont-ttf"),
+    _Face("Comic Neue", "ComicNeue-Regular.otf", "ComicNeue-Bold.otf", "fonts-comic-neue"),
 )
+# Faces real clinic forms are printed in that the tuning set lacks: Calibri/Cambria (metric twins),
+# Helvetica, Times, Century Schoolbook, Palatino, Bookman, Avant Garde (URW clones), Open Sans...
+_HELD_OUT: tuple[_Face, ...] = (
+    _Face("Carlito", "Carlito-Regular.ttf", "Carlito-Bold.ttf", "fonts-crosextra-carlito"),
+    _Face("Caladea", "Caladea-Regular.ttf", "Caladea-Bold.ttf", "fonts-crosextra-caladea"),
+    _Face("Open Sans", "OpenSans-Regular.ttf", "OpenSans-Bold.ttf", "fonts-open-sans"),
+    _Face("Roboto", "Roboto-Regular.ttf", "Roboto-Bold.ttf", "fonts-roboto-unhinted"),
+    _Face(
+        "Roboto Condensed", "RobotoCondensed-Regular.ttf", "RobotoCondensed-Bold.ttf", "fonts-roboto-unhinted"
+    ),
+    _Face("Lato", "Lato-Regular.ttf", "Lato-Bold.ttf", "fonts-lato"),
+    _Face("Cantarell", "Cantarell-Regular.otf", "Cantarell-Bold.otf", "fonts-cantarell"),
+    _Face("Oxygen Sans", "Oxygen-Sans.ttf", "Oxygen-Sans-Bold.ttf", "fonts-oxygen"),
+    _Face("Nimbus Sans", "NimbusSans-Regular.otf", "NimbusSans-Bold.otf", "fonts-urw-base35"),
+    _Face("Nimbus Roman", "NimbusRoman-Regular.otf", "NimbusRoman-Bold.otf", "fonts-urw-base35"),
+    _Face("C059", "C059-Roman.otf", "C059-Bold.otf", "fonts-urw-base35"),
+    _Face("P052", "P052-Roman.otf", "P052-Bold.otf", "fonts-urw-base35"),
+    _Face("URW Bookman", "URWBookman-Light.otf", "URWBookman-Demi.otf", "fonts-urw-base35"),
+    _Face("URW Gothic", "URWGothic-Book.otf", "URWGothic-Demi.otf", "fonts-urw-base35"),
+)
+# Handwriting faces for filled-in values. Only mixed-case hands a clerk reads without guessing:
+# all-capitals hands (Humor Sans, the bwht faces) would show text other than the truth, and the
+# hollow letters of Femke Klaver leave digits ambiguous at scan resolutions. The last
+# number brings the small x-heights of script faces near the printed ones.
+_TUNING_HAND: tuple[_Face, ...] = (
+    _Face("Breip", "Breip.ttf", "Breip.ttf", "fonts-breip", 1.25),
+    _Face("DKG Handwriting", "dkg.ttf", "dkgBd.ttf", "fonts-dkg-handwriting", 1.0),
+)
+_HELD_OUT_HAND: tuple[_Face, ...] = (
+    _Face(
+        "Dancing Script", "DancingScript-Regular.otf", "DancingScript-Bold.otf", "fonts-dancingscript", 1.3
+    ),
+    _Face("Kristi", "Kristi.ttf", "Kristi.ttf", "fonts-kristi", 1.45),
+)
+
+TUNING_FONTS: tuple[str, ...] = tuple(face.name for face in _TUNING)
+HELD_OUT_FONTS: tuple[str, ...] = tuple(face.name for face in _HELD_OUT)
+TUNING_HANDS: tuple[str, ...] = tuple(face.name for face in _TUNING_HAND)
+HELD_OUT_HANDS: tuple[str, ...] = tuple(face.name for face in _HELD_OUT_HAND)
+
+_FACES: dict[str, _Face] = {
+    face.name: face for face in (*_TUNING, *_HELD_OUT, *_TUNING_HAND, *_HELD_OUT_HAND)
+}
+# Debian package of every face, for messages (scripts/ensure-system-packages.sh installs them).
+PACKAGES: dict[str, str] = {name: face.package for name, face in _FACES.items()}
 
 # Bold serif faces for the big "Rx" mark, best first.
 _RX_FILES = ("DejaVuSerif-Bold.ttf", "LiberationSerif-Bold.ttf", "FreeSerifBold.ttf")
+
+_FONT_SET: ContextVar[str] = ContextVar("docgen_font_set", default="all")
 
 
 class FontsNotFoundError(RuntimeError):
@@ -38,11 +117,13 @@ class FontsNotFoundError(RuntimeError):
 
 @dataclass(frozen=True)
 class FontFamily:
-    """A regular and a bold face of one family (absolute paths)."""
+    """A regular and a bold face of one family (absolute paths); `scale` multiplies its size."""
 
     name: str
     regular: str
     bold: str
+    scale: float = 1.0
+    hand: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -56,26 +137,75 @@ def _installed_files() -> dict[str, str]:
     return found
 
 
-@lru_cache(maxsize=1)
-def font_families() -> tuple[FontFamily, ...]:
-    """Installed families that have both a regular and a bold face; raises FontsNotFoundError if none."""
+def _check_set(font_set: str) -> None:
+    if font_set not in FONT_SETS:
+        raise ValueError(f"unknown font set {font_set!r}; choose from {', '.join(FONT_SETS)}")
+
+
+def _installed(names: tuple[str, ...], what: str, hands: tuple[str, ...] = ()) -> tuple[FontFamily, ...]:
+    """The families called `names` whose files are installed; FontsNotFoundError if none is."""
     files = _installed_files()
     families = tuple(
-        FontFamily(name, files[regular], files[bold])
-        for name, regular, bold in _FAMILIES
-        if regular in files and bold in files
+        FontFamily(face.name, files[face.regular], files[face.bold], face.scale, face.name in hands)
+        for face in (_FACES[name] for name in names)
+        if face.regular in files and face.bold in files
     )
     if not families:
+        packages = " ".join(sorted({PACKAGES[name] for name in names}))
         raise FontsNotFoundError(
-            f"docgen found none of its fonts under {', '.join(FONT_ROOTS)}; install the Debian packages "
-            "fonts-dejavu-core, fonts-liberation, fonts-freefont-ttf or fonts-comic-neue"
+            f"docgen found none of its {what} under {', '.join(FONT_ROOTS)}; install the Debian "
+            f"packages {packages} (scripts/ensure-system-packages.sh test does)"
         )
     return families
 
 
+def _names(font_set: str, tuning: tuple[str, ...], held_out: tuple[str, ...]) -> tuple[str, ...]:
+    _check_set(font_set)
+    return {"all": tuning + held_out, "tuning": tuning, "held_out": held_out}[font_set]
+
+
+def font_families(font_set: str | None = None) -> tuple[FontFamily, ...]:
+    """Installed printed families of `font_set` ("all", "tuning", "held_out"; default: the set
+    ``drawing_from`` chose, else "all") that have a regular and a bold face; raises
+    FontsNotFoundError if none is installed."""
+    return _printed_families(font_set or _FONT_SET.get())
+
+
+@lru_cache(maxsize=8)
+def _printed_families(font_set: str) -> tuple[FontFamily, ...]:
+    return _installed(_names(font_set, TUNING_FONTS, HELD_OUT_FONTS), f"{font_set} printed fonts")
+
+
+def hand_families(font_set: str | None = None) -> tuple[FontFamily, ...]:
+    """Installed handwriting families of `font_set` (as font_families); FontsNotFoundError if none."""
+    font_set = font_set or _FONT_SET.get()
+    return _hand_families(font_set)
+
+
+@lru_cache(maxsize=8)
+def _hand_families(font_set: str) -> tuple[FontFamily, ...]:
+    names = _names(font_set, TUNING_HANDS, HELD_OUT_HANDS)
+    return _installed(names, f"{font_set} handwriting fonts", hands=names)
+
+
+@contextmanager
+def drawing_from(font_set: str) -> Iterator[None]:
+    """Inside this block, documents are set in the faces of `font_set` only (see FONT_SETS)."""
+    _check_set(font_set)
+    token = _FONT_SET.set(font_set)
+    try:
+        yield
+    finally:
+        _FONT_SET.reset(token)
+
+
 def family(name: str) -> FontFamily:
-    """The installed family called `name`; raises KeyError if it is not installed."""
-    for fam in font_families():
+    """The installed family (printed or handwriting) called `name`; KeyError if it is not installed."""
+    try:
+        hands = hand_families("all")
+    except FontsNotFoundError:
+        hands = ()
+    for fam in (*font_families("all"), *hands):
         if fam.name == name:
             return fam
     raise KeyError(f"font family {name!r} is not installed")

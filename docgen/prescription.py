@@ -116,7 +116,7 @@ def render(rng: random.Random, dpi: int, truth_lines: dict[str, list[str]]) -> l
     width = page.image.width - indent - page.px(0.8)
     body = page.font(bold=False)
     y = page.lines(indent, y + page.px(0.2), truth_lines["medicines"], body, width) + page.px(0.35)
-    page.text(indent, y, "Directions:", page.font(bold=rng.random() < 0.5))
+    page.text(indent, y, "Directions:", page.font(bold=rng.random() < 0.5, family=page.style.label))
     y = page.lines(indent, y + page.px(0.45), truth_lines["directions"], body, width)
     bottom = page.image.height - page.px(rng.uniform(1.0, 1.6))
     _refill(page, max(bottom, y + page.px(0.6)), _one(truth_lines, "refills"))

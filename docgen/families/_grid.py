@@ -190,7 +190,7 @@ class RuledPage(Page):
             else:
                 baseline = (iy0 + iy1 + ascent - descent) // 2
         fill = self.style.ink if ink is None else max(self.style.ink, ink)
-        self.draw.text((x, baseline), text, font=font, fill=fill, anchor="ls")
+        self.ink_text((x, baseline), text, font, "ls", fill)
         box = (x + left, baseline + top, x + right, baseline + bottom)
         placed = Placed(text, box, (ix0, iy0, ix1, iy1), field_name, group, kind)
         self.placed.append(placed)
@@ -234,7 +234,7 @@ class RuledPage(Page):
         if how == "X":
             font = shrink("X", font, ix1 - ix0 - 2)
             left, top, right, bottom = font.getbbox("X", anchor="mm")
-            self.draw.text((cx, cy), "X", font=font, fill=ink, anchor="mm")
+            self.ink_text((cx, cy), "X", font, "mm", ink)
             x0, y0, x1, y1 = cx + left, cy + top, cx + right, cy + bottom
         elif how == "tick":
             knee = (x0 + size // 3, y1)

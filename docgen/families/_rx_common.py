@@ -246,12 +246,14 @@ def labelled(
 
 def signature_block(page: Page, rng: random.Random, x: int, y: int, width: int, prescriber: str) -> int:
     """A signature rule with the prescriber printed under it (or beside its label); returns y below."""
-    label_font = page.font(bold=rng.random() < 0.5, scale=rng.uniform(0.85, 1.0))
+    label_font = page.font(bold=rng.random() < 0.5, scale=rng.uniform(0.85, 1.0), family=page.style.label)
     value_font = page.font(bold=False)
     style = rng.choice(("under", "label_under", "label_beside"))
     page.rule(x, x + width, y, 0.7)
     if rng.random() < 0.5:
-        page.text(x, y - page.px(0.08), rng.choice(("X", "Signature", "")), page.font(bold=False, scale=0.7))
+        page.text(
+            x, y - page.px(0.08), rng.choice(("X", "Signature", "")), page.font(False, 0.7, page.style.label)
+        )
     y += page.px(0.3)
     if style == "under":
         page.text(x, y, prescriber, page.fit(prescriber, value_font, width))

@@ -40,9 +40,9 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     page = flow.page
     left = page.px(rng.uniform(0.6, 1.0))
     right = page.image.width - page.px(rng.uniform(0.6, 0.9))
-    label_font = page.font(bold=rng.random() < 0.4, scale=rng.uniform(0.78, 0.92))
+    label_font = page.font(bold=rng.random() < 0.4, scale=rng.uniform(0.78, 0.92), family=style.label)
     value_font = page.font(bold=False, scale=rng.uniform(1.0, 1.1))
-    question_font = page.font(bold=rng.random() < 0.3)
+    question_font = page.font(bold=rng.random() < 0.3, family=style.label)
     step = page.line_step(value_font)
     caption_below = rng.random() < 0.25
     ncols = rng.choice((2, 3, 3))
@@ -56,7 +56,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     y = flow.y
     page.text(left, y, pd.clinic_name(rng), page.font(bold=True, scale=rng.uniform(1.4, 1.8)))
     y += round(step * 1.1)
-    page.text(left, y, pd.clinic_contact(rng), page.font(bold=False, scale=0.8))
+    page.text(left, y, pd.clinic_contact(rng), page.font(bold=False, scale=0.8, family=style.label))
     y += round(step * 1.4)
     title_font = page.font(bold=True, scale=1.2)
     page.text(right, y, rng.choice(pd.FORM_TITLES).upper(), title_font, "right")

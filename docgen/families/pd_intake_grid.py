@@ -48,8 +48,11 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     page = flow.page
     left = page.px(rng.uniform(0.5, 0.8))
     right = page.image.width - page.px(rng.uniform(0.5, 0.8))
-    label_font = page.font(bold=rng.random() < 0.5, scale=rng.uniform(0.62, 0.75))
-    value_font = page.font(bold=False, scale=rng.uniform(1.0, 1.12))
+    label_font = page.font(bold=rng.random() < 0.5, scale=rng.uniform(0.62, 0.75), family=page.style.label)
+    value_scale = rng.uniform(1.0, 1.12)
+    value_font = page.font(bold=False, scale=value_scale)
+    # Answer options are printed on the form: the label face, at the size of the values.
+    option_font = page.font(bold=False, scale=value_scale, family=page.style.label)
     step = page.line_step(value_font)
     pad = page.px(rng.uniform(0.05, 0.09))
     rule_pt = rng.uniform(0.5, 0.9)
@@ -105,7 +108,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
             p.text(x0 + pad, y0 + pad + label_asc, c.label, p.fit(c.label, label_font, inner))
             base = y0 + pad + label_asc + round(pad * 0.8) + value_asc
             if c.options:
-                font = p.fit("   ".join(c.options) + "      ", value_font, inner)
+                font = p.fit("   ".join(c.options) + "      ", option_font, inner)
                 pd.options(p, x0 + pad * 2, base, c.options, c.chosen, font, option_kind, mark)
             else:
                 p.lines(x0 + pad * 2, base, c.lines, value_font, inner - pad)
@@ -127,10 +130,10 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     page.text(left, y, pd.clinic_name(rng).upper(), page.font(bold=True, scale=rng.uniform(1.2, 1.5)))
     page.text(right, y, rng.choice(pd.FORM_TITLES), page.font(bold=True, scale=1.1), "right")
     y += round(step * 0.95)
-    page.text(left, y, pd.clinic_contact(rng), page.font(bold=False, scale=0.75))
+    page.text(left, y, pd.clinic_contact(rng), page.font(False, 0.75, page.style.label))
     y += round(step * 0.9)
     if rng.random() < 0.6:
-        page.text(left, y, rng.choice(pd.INSTRUCTIONS), page.font(bold=False, scale=0.75))
+        page.text(left, y, rng.choice(pd.INSTRUCTIONS), page.font(False, 0.75, page.style.label))
         y += round(step * 0.9)
     flow.y = y + step // 3
 

@@ -73,10 +73,10 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     first.text(left, y, clinic, first.font(bold=True, scale=rng.uniform(1.3, 1.7)))
     date_top = record.shown("record_date") and rng.random() < 0.6
     if date_top:
-        text = f"{pd.with_colon(pd.label(rng, 'record_date'), True)} {' '.join(t['record_date'])}"
-        first.text(right, y, text.rstrip(), value_font, "right")
+        date_label = pd.with_colon(pd.label(rng, "record_date"), True)
+        first.label_and_value(right, y, date_label, " ".join(t["record_date"]), value_font)
     y += round(step * 1.0)
-    first.text(left, y, pd.clinic_contact(rng), first.font(bold=False, scale=0.8))
+    first.text(left, y, pd.clinic_contact(rng), first.font(False, 0.8, style.label))
     y += round(step * 1.8)
     first.text(first.image.width // 2, y, rng.choice(pd.FORM_TITLES), first.font(True, 1.4), "center")
     y += round(step * 1.8)
@@ -95,8 +95,14 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
         emergency.append((lbl("Relationship"), [rng.choice(pd.RELATIONSHIPS)]))
     y = grid(first, y, emergency)
     if rng.random() < 0.5:
-        first.text(left, y + step, rng.choice(pd.INSTRUCTIONS), first.font(bold=False, scale=0.85))
-    first.text(right, first.image.height - first.px(0.5), "Page 1 of 2", first.font(False, 0.75), "right")
+        first.text(left, y + step, rng.choice(pd.INSTRUCTIONS), first.font(False, 0.85, style.label))
+    first.text(
+        right,
+        first.image.height - first.px(0.5),
+        "Page 1 of 2",
+        first.font(False, 0.75, style.label),
+        "right",
+    )
 
     # Page two: medical history and insurance, in either order.
     y = second.px(rng.uniform(0.6, 0.9))
@@ -129,5 +135,11 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     y += step
     w = second.text(left, y + step, rng.choice(("Signature", "Patient signature")), label_font)
     second.rule(left + w + second.px(0.1), left + w + second.px(2.6), y + step + second.px(0.03), 0.6)
-    second.text(right, second.image.height - second.px(0.5), "Page 2 of 2", first.font(False, 0.75), "right")
+    second.text(
+        right,
+        second.image.height - second.px(0.5),
+        "Page 2 of 2",
+        first.font(False, 0.75, style.label),
+        "right",
+    )
     return record.truth, [first.image, second.image]

@@ -22,7 +22,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     page = flow.page
     left = page.px(rng.uniform(0.7, 1.1))
     right = page.image.width - page.px(rng.uniform(0.7, 1.0))
-    label_font = page.font(bold=rng.random() < 0.6)
+    label_font = page.font(bold=rng.random() < 0.6, family=page.style.label)
     value_font = page.font(bold=False)
     step = round(page.line_step(value_font) * rng.uniform(1.0, 1.2))
     colon = rng.random() < 0.8
@@ -39,12 +39,12 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     y = flow.y
     page.text(hx, y, pd.clinic_name(rng), page.font(bold=True, scale=rng.uniform(1.3, 1.7)), align)
     y += round(step * 1.1)
-    page.text(hx, y, pd.clinic_contact(rng), page.font(bold=False, scale=0.85), align)
+    page.text(hx, y, pd.clinic_contact(rng), page.font(False, 0.85, page.style.label), align)
     y += round(step * 1.6)
     page.text(hx, y, rng.choice(pd.FORM_TITLES), page.font(True, 1.25), align)
     y += round(step * 1.2)
     if rng.random() < 0.5:
-        page.text(left, y, rng.choice(pd.INSTRUCTIONS), page.font(bold=False, scale=0.85))
+        page.text(left, y, rng.choice(pd.INSTRUCTIONS), page.font(False, 0.85, page.style.label))
         y += step
     flow.y = y + step // 2
 
@@ -85,8 +85,9 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     if record.shown("record_date") and rng.random() < 0.5:
         # The date alone above the first section, right-aligned.
         lbl = pd.with_colon(pd.label(rng, "record_date"), True)
-        text = f"{lbl} {t['record_date'][0] if t['record_date'] else ''}"
-        flow.page.text(right, flow.y, text.rstrip(), value_font, "right")
+        flow.page.label_and_value(
+            right, flow.y, lbl, t["record_date"][0] if t["record_date"] else "", value_font
+        )
         flow.y += round(step * 1.3)
     elif record.shown("record_date"):
         field("record_date")

@@ -23,7 +23,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     left = page.px(rng.uniform(0.6, 1.0))
     right = page.image.width - page.px(rng.uniform(0.6, 1.0))
     split = left + round((right - left) * rng.uniform(0.3, 0.45))
-    label_font = page.font(bold=rng.random() < 0.5, scale=rng.uniform(0.9, 1.0))
+    label_font = page.font(bold=rng.random() < 0.5, scale=rng.uniform(0.9, 1.0), family=page.style.label)
     value_font = page.font(bold=False)
     section_font = page.font(bold=True, scale=rng.uniform(1.0, 1.15))
     step = page.line_step(value_font)
@@ -43,22 +43,28 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     if rng.random() < 0.5:
         page.text(page.image.width // 2, y, head, page.font(bold=True, scale=1.5), "center")
         y += round(step * 1.0)
-        page.text(page.image.width // 2, y, pd.clinic_contact(rng), page.font(False, 0.8), "center")
+        page.text(
+            page.image.width // 2,
+            y,
+            pd.clinic_contact(rng),
+            page.font(False, 0.8, page.style.label),
+            "center",
+        )
         y += round(step * 1.6)
         page.text(page.image.width // 2, y, rng.choice(pd.FORM_TITLES), page.font(True, 1.25), "center")
     else:
         page.text(left, y, rng.choice(pd.FORM_TITLES), page.font(bold=True, scale=1.6))
         page.text(right, y, head, page.font(bold=True, scale=0.95), "right")
         y += round(step * 1.0)
-        page.text(right, y, pd.clinic_contact(rng), page.font(False, 0.75), "right")
+        page.text(right, y, pd.clinic_contact(rng), page.font(False, 0.75, page.style.label), "right")
     y += round(step * 1.3)
     date_row = record.shown("record_date") and rng.random() < 0.5
     if record.shown("record_date") and not date_row:
         lbl = pd.with_colon(pd.label(rng, "record_date"), True)
-        page.text(right, y, f"{lbl} {' '.join(t['record_date'])}".rstrip(), value_font, "right")
+        page.label_and_value(right, y, lbl, " ".join(t["record_date"]), value_font)
         y += round(step * 1.2)
     if rng.random() < 0.4:
-        page.text(left, y, rng.choice(pd.INSTRUCTIONS), page.font(bold=False, scale=0.85))
+        page.text(left, y, rng.choice(pd.INSTRUCTIONS), page.font(False, 0.85, page.style.label))
         y += round(step * 1.1)
     flow.y = y
 

@@ -89,7 +89,7 @@ def _medicines(page: Page, rng: random.Random, values_: rx.Rx, left: int, right:
     mark = rng.choice(("Rx", "Rx:", "Medications:", "Prescription:", "R/"))
     page.text(left, y, mark, page.font(bold=True, scale=rng.uniform(1.2, 1.8), family=page.style.label))
     y += page.px(rng.uniform(0.45, 0.6))
-    body = page.font(bold=rng.random() < 0.3)
+    body = page.font(bold=rng.random() < 0.3, family=page.style.value)
     small = page.font(bold=False, scale=rng.uniform(0.88, 1.0))
     sig_label = rng.choice(rx.SIG_LABELS)
     disp_label = rng.choice(rx.DISP_LABELS)

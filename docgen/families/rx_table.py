@@ -177,7 +177,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     refill_label = rng.choice(("Refills:", "REFILLS:", "Refills", "No. of refills:", "Repeats:"))
     end = rx.labelled(page, left, y, refill_label, values_.refills, label, page.font(bold=False), right)
     if rng.random() < 0.3:
-        page.text(end + page.px(0.1), y, "times", page.font(bold=False, scale=0.85))
+        page.text(end + page.px(0.1), y, "times", page.font(False, 0.85, page.style.label))
     if rng.random() < 0.5:
         y += page.px(1.0)
         page.rule(right - page.px(3.0), right, y, 0.7)
