@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make sure the programs MedExtract calls are installed.
 #   ensure-system-packages.sh run   -> what the app needs (tesseract, poppler)
-#   ensure-system-packages.sh test  -> also fonts for generated test documents, Chromium, PostgreSQL,
+#   ensure-system-packages.sh test  -> also fonts for generated test documents (printed and
+#                                      handwriting faces, tuning and held-out), Chromium, PostgreSQL,
 #                                      qpdf (makes the password-protected PDF in tests/test_load.py)
 # As root on Debian/Ubuntu it installs what is missing with apt-get; otherwise it prints exactly
 # what to install and fails, so nobody runs the app half set up.
@@ -22,6 +23,19 @@ if [ "$mode" = test ]; then
     [/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf]=fonts-liberation
     [/usr/share/fonts/truetype/freefont/FreeSans.ttf]=fonts-freefont-ttf
     [/usr/share/fonts/opentype/comic-neue/ComicNeue-Regular.otf]=fonts-comic-neue
+    # Held-out printed faces and the handwriting faces (docgen/fonts.py names the same packages).
+    [/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf]=fonts-crosextra-carlito
+    [/usr/share/fonts/truetype/crosextra/Caladea-Regular.ttf]=fonts-crosextra-caladea
+    [/usr/share/fonts/truetype/open-sans/OpenSans-Regular.ttf]=fonts-open-sans
+    [/usr/share/fonts/truetype/roboto/unhinted/RobotoTTF/Roboto-Regular.ttf]=fonts-roboto-unhinted
+    [/usr/share/fonts/truetype/lato/Lato-Regular.ttf]=fonts-lato
+    [/usr/share/fonts/opentype/cantarell/Cantarell-Regular.otf]=fonts-cantarell
+    [/usr/share/fonts/truetype/oxygen/Oxygen-Sans.ttf]=fonts-oxygen
+    [/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf]=fonts-urw-base35
+    [/usr/share/fonts/truetype/breip/Breip.ttf]=fonts-breip
+    [/usr/share/fonts/truetype/fifthhorseman/dkg.ttf]=fonts-dkg-handwriting
+    [/usr/share/fonts/opentype/dancingscript/DancingScript-Regular.otf]=fonts-dancingscript
+    [/usr/share/fonts/truetype/kristi/Kristi.ttf]=fonts-kristi
     [/usr/bin/chromium]=chromium
     [/usr/lib/postgresql]=postgresql
     [qpdf]=qpdf
