@@ -2,7 +2,11 @@
 
 Every degradation is a pure function `(image, seed, dpi) -> new image`: the same input and seed always give
 the same pixels, the input is never modified, and the result keeps the input's size unless it is a
-90/270-degree rotation. Images are PIL "L" or "RGB"; `photo` always returns "RGB".
+90/270-degree rotation or `crop` (a cut margin, docgen.damage). Images are PIL "L" or "RGB"; `photo`
+always returns "RGB". The kinds of paper and capture damage in docgen.damage join them here.
+
+Profiles are split once, like layout families and fonts: the engine may be tuned on TUNING_PROFILES,
+while HELD_OUT_PROFILES (the damage of docgen.damage) only appear in measurements.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from collections.abc import Callable
 
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
+
+from docgen import damage
 
 Degradation = Callable[[Image.Image, int, int], Image.Image]
 
@@ -214,10 +220,19 @@ DEGRADATIONS: dict[str, Degradation] = {
     "rotate270": rotate270,
     "rotate_any": rotate_any,
     "photo": photo,
+    "stamp": damage.stamp,
+    "highlight": damage.highlight,
+    "fold": damage.fold,
+    "stain": damage.stain,
+    "punch_holes": damage.punch_holes,
+    "crop": damage.crop,
+    "faint": damage.faint,
+    "motion_blur": damage.motion_blur,
+    "overexpose": damage.overexpose,
 }
 
-# Profile name -> degradations applied in order.
-DEGRADATION_PROFILES: dict[str, tuple[str, ...]] = {
+# Profile name -> degradations applied in order. The profiles the engine may be tuned on:
+_TUNING_PROFILES: dict[str, tuple[str, ...]] = {
     "clean": (),
     "scan": ("slight_skew", "noise"),
     "skewed": ("skew",),
@@ -231,6 +246,47 @@ DEGRADATION_PROFILES: dict[str, tuple[str, ...]] = {
     "lowres": ("lowres", "jpeg"),
     "heavy": ("skew", "shadow", "noise", "blur", "jpeg"),
 }
+# ... and those held out from tuning: what paper goes through in an office and a phone camera does.
+_HELD_OUT_PROFILES: dict[str, tuple[str, ...]] = {
+    "stamped": ("stamp", "slight_skew", "noise"),
+    "highlighted": ("highlight", "slight_skew", "jpeg"),
+    "folded": ("fold", "slight_skew", "noise"),
+    "stained": ("stain", "slight_skew"),
+    "punched": ("punch_holes", "slight_skew", "noise"),
+    "cropped": ("slight_skew", "crop"),
+    "faint": ("faint", "noise"),
+    "shaky_photo": ("motion_blur", "photo"),
+    "overexposed": ("photo", "overexpose"),
+    "worn": ("fold", "stain", "punch_holes", "stamp", "slight_skew", "noise"),
+}
+DEGRADATION_PROFILES: dict[str, tuple[str, ...]] = {**_TUNING_PROFILES, **_HELD_OUT_PROFILES}
+TUNING_PROFILES: tuple[str, ...] = tuple(_TUNING_PROFILES)
+HELD_OUT_PROFILES: tuple[str, ...] = tuple(_HELD_OUT_PROFILES)
+PROFILE_GROUPS: tuple[str, ...] = ("all", "tuning", "held_out")
+
+
+def profile_names(specs: list[str] | None) -> list[str]:
+    """The profiles named by `specs`: each "all", "tuning", "held_out" or a profile name (commas
+    also separate names); groups expand in order and repeats are dropped. None or [] means "all".
+    Raises ValueError naming what is unknown."""
+    groups = {
+        "all": list(DEGRADATION_PROFILES),
+        "tuning": list(TUNING_PROFILES),
+        "held_out": list(HELD_OUT_PROFILES),
+    }
+    names: list[str] = []
+    for spec in specs or ["all"]:
+        for part in (p.strip() for p in spec.split(",")):
+            if part in groups:
+                names.extend(groups[part])
+            elif part in DEGRADATION_PROFILES:
+                names.append(part)
+            elif part:
+                known = f"{', '.join(PROFILE_GROUPS)} or {sorted(DEGRADATION_PROFILES)}"
+                raise ValueError(f"unknown profile {part!r}; choose from {known}")
+    if not names:
+        raise ValueError(f"no profiles in {specs!r}")
+    return list(dict.fromkeys(names))
 
 
 def apply_profile(image: Image.Image, profile: str, seed: int, dpi: int) -> Image.Image:
