@@ -4,9 +4,13 @@ Prints exact-match rates per field, per degradation profile and per layout famil
 documents that need zero edits, the share of fields flagged for review (the clerk's checking load)
 and the share of fields that are wrong without a flag (the honesty figure: target <= 1 %).
 Generated documents cycle through docgen layout families: ``--families all`` (default),
-``tuning`` (the families the engine may be tuned on), ``held_out`` (the others) or ``NAME,NAME``.
+``tuning`` (the families the engine may be tuned on), ``held_out`` (the others) or ``NAME,NAME``;
+likewise through damage profiles (``--profiles all|tuning|held_out|NAME...``), and their printed
+and handwriting faces come from ``--fonts all|tuning|held_out``. Tune on ``--families tuning
+--fonts tuning --profiles tuning``; the held-out groups are for the final measurement only.
 A document of an "unknown" family has no fields; its type is right when the engine says "unknown".
-Usage: ``python benchmarks/accuracy.py [--generated N] [--seed S] [--families F] [--dpi D] [--psm P]``.
+Usage: ``python benchmarks/accuracy.py [--generated N] [--seed S] [--families F] [--fonts F]
+[--profiles P...] [--dpi D] [--psm P]``.
 Per-document details go to benchmarks/out/accuracy.json (or ``--out FILE``).
 """
 
@@ -22,7 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpus import BenchDocument, family_names, generated_documents, sample_documents
+from benchmarks.corpus import (
+    FONT_SETS,
+    BenchDocument,
+    family_names,
+    generated_documents,
+    profile_names,
+    sample_documents,
+)
 from extraction import ExtractionError, Options, extract
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -82,6 +93,7 @@ def run_one(doc: BenchDocument, options: Options) -> dict:
         "file": doc.path.name,
         "source": doc.source,
         "family": doc.family,
+        "hand": "sample" if doc.source == "sample" else "handwritten" if doc.handwriting else "typed",
         "truth_type": doc.doc_type,
         "type": result.document_type,
         "seconds": result.seconds,
@@ -98,7 +110,12 @@ def run_one(doc: BenchDocument, options: Options) -> dict:
 
 
 def report(outcomes: list[dict]) -> None:
-    overall, by_field, by_source = Tally(), defaultdict(Tally), defaultdict(Tally)
+    overall, by_field, by_source, by_hand = (
+        Tally(),
+        defaultdict(Tally),
+        defaultdict(Tally),
+        defaultdict(Tally),
+    )
     by_family: defaultdict[str, FamilyTally] = defaultdict(FamilyTally)
     docs = zero_edit = type_ok = errors = 0
     for outcome in outcomes:
@@ -122,6 +139,7 @@ def report(outcomes: list[dict]) -> None:
                 overall,
                 by_field[f"{outcome['truth_type']}.{name}"],
                 by_source[outcome["source"]],
+                by_hand[outcome.get("hand", "typed")],
                 family,
             ):
                 tally.add(exact, f["flagged"], example)
@@ -133,6 +151,9 @@ def report(outcomes: list[dict]) -> None:
     print("\nper degradation profile\n" + header)
     for name in sorted(by_source):
         print(by_source[name].row(name))
+    print("\nfilled-in values typed or handwritten\n" + header)
+    for name in sorted(by_hand):
+        print(by_hand[name].row(name))
     print("\nper layout family (type = document type right; for unknown families: answered unknown)")
     print(header + f"{'type':>9}{'docs':>6}")
     for name in sorted(by_family):
@@ -163,7 +184,17 @@ def main() -> None:
         "--whole-pages", action="store_true", help="read a one-page document whole, not in two bands"
     )
     parser.add_argument("--keep-rules", action="store_true", help="OCR pages with their ruled lines")
-    parser.add_argument("--profiles", nargs="*", help="only these docgen profiles (default: all)")
+    parser.add_argument(
+        "--profiles",
+        nargs="*",
+        help="docgen damage profiles: all (default), tuning, held_out, or NAME ... (see docgen.degrade)",
+    )
+    parser.add_argument(
+        "--fonts",
+        choices=FONT_SETS,
+        default="all",
+        help="docgen printed and handwriting faces: all (default), tuning or held_out (see docgen.fonts)",
+    )
     parser.add_argument(
         "--families",
         default="all",
@@ -177,11 +208,14 @@ def main() -> None:
     args = parser.parse_args()
     try:
         families = family_names(args.families)
+        profiles = profile_names(args.profiles)
     except ValueError as exc:
         parser.error(str(exc))
     documents = [] if args.no_samples else sample_documents()
     if args.generated:
-        documents += generated_documents(args.generated, args.seed, profiles=args.profiles, families=families)
+        documents += generated_documents(
+            args.generated, args.seed, profiles=profiles, families=families, fonts=args.fonts
+        )
     options = Options(
         dpi=args.dpi,
         psm=args.psm,
@@ -196,7 +230,8 @@ def main() -> None:
     args.out.write_text(json.dumps(outcomes, indent=1, ensure_ascii=False), encoding="utf-8")
     print(
         f"dpi {args.dpi}, psm {args.psm}, text height {args.text_height}, binarize {args.binarize}, "
-        f"{len(documents)} documents, families {args.families}"
+        f"{len(documents)} documents, families {args.families}, fonts {args.fonts}, "
+        f"profiles {' '.join(args.profiles or ['all'])}"
     )
     report(outcomes)
 

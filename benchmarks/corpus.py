@@ -2,7 +2,9 @@
 
 Generated documents come from ``docgen`` with fixed seeds, so every run measures the same
 pages; they are written to a temporary folder as PDFs (multi-page where the layout is). They cycle
-through layout families (``docgen.families``), named one by one or as a group: see `family_names`.
+through layout families (``docgen.families``), named one by one or as a group: see `family_names`,
+and through damage profiles, likewise (`profile_names`); their printed and handwriting faces come
+from one font set (`FONT_SETS`). Each has a tuning group and a held-out one.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class BenchDocument:
     doc_type: str  # "unknown" for a generated document that is neither type
     truth: dict[str, str]  # {} for an "unknown" document
     family: str = "sample"  # the docgen layout family, "sample" for a real document
+    handwriting: str = ""  # the handwriting face of a generated document's values, "" if typed
 
 
 def sample_documents() -> list[BenchDocument]:
@@ -40,6 +43,15 @@ def sample_documents() -> list[BenchDocument]:
 
 
 FAMILY_GROUPS = ("all", "tuning", "held_out")
+FONT_SETS = ("all", "tuning", "held_out")  # docgen.fonts.FONT_SETS, without importing docgen here
+
+
+def profile_names(specs: list[str] | None = None) -> list[str]:
+    """The docgen profiles named by `specs`: each "all", "tuning", "held_out" or NAME (or NAME,NAME);
+    None or [] means all. Raises ValueError for an unknown name."""
+    from docgen.degrade import profile_names as names
+
+    return names(specs)
 
 
 def family_names(spec: str = "all") -> list[str]:
@@ -63,15 +75,18 @@ def generated_documents(
     folder: Path | None = None,
     profiles: list[str] | None = None,
     families: list[str] | None = None,
+    fonts: str = "all",
 ) -> list[BenchDocument]:
     """``count`` generated documents cycling through `families` (default: the two familiar layouts)
-    and degradation profiles."""
+    and degradation `profiles` (default: all), set in the faces of the font set `fonts`."""
     from docgen import generate_set, write_document
 
     folder = folder or Path(tempfile.mkdtemp(prefix="medextract-bench-"))
     documents = []
-    for number, doc in enumerate(generate_set(count, seed=seed, profiles=profiles, families=families)):
+    docs = generate_set(count, seed=seed, profiles=profiles, families=families, fonts=fonts)
+    for number, doc in enumerate(docs):
         path = folder / f"{number:03d}_{doc.family}_{doc.profile}.pdf"
         write_document(doc, path, "pdf")
-        documents.append(BenchDocument(path, doc.profile, doc.doc_type, dict(doc.truth), doc.family))
+        truth = dict(doc.truth)
+        documents.append(BenchDocument(path, doc.profile, doc.doc_type, truth, doc.family, doc.handwriting))
     return documents

@@ -8,6 +8,9 @@ Documents that are neither type are read with the layouts too: any match there i
 
     python -m benchmarks.learning --families held_out --per-form 6 --seed 31
 
+``--profiles`` (all, tuning, held_out or names) and ``--fonts`` (all, tuning, held_out) choose the
+damage of the documents read and their faces, as in benchmarks/accuracy.py.
+
 Prints, per family: fields exact and wrong-and-unflagged before and after learning, the
 documents of a learnable type read with their own form's layout, documents matched to another
 form, the time with layouts against without (two runs: noisy), and the share of the time spent
@@ -23,7 +26,7 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from benchmarks.corpus import family_names
+from benchmarks.corpus import FONT_SETS, family_names, profile_names
 from extraction import ExtractionError, extract
 from extraction.doctypes import get_document_type
 from extraction.layouts import LayoutTemplate, learn_layout
@@ -31,20 +34,22 @@ from extraction.layouts import LayoutTemplate, learn_layout
 OUT = Path(__file__).resolve().parent / "out"
 
 
-def _write(seed: int, family: str, form: int, profile: str, folder: Path) -> tuple[Path, str, dict[str, str]]:
+def _write(
+    seed: int, family: str, form: int, profile: str, folder: Path, fonts: str
+) -> tuple[Path, str, dict[str, str]]:
     from docgen import generate, write_document
     from docgen.families import FAMILIES
 
-    doc = generate(seed, FAMILIES[family].DOC_TYPE, profile, family=family, form=form)
+    doc = generate(seed, FAMILIES[family].DOC_TYPE, profile, family=family, form=form, fonts=fonts)
     path = folder / f"{family}_{form}_{seed}_{profile}.pdf"
     write_document(doc, path, "pdf")
     return path, doc.doc_type, dict(doc.truth)
 
 
-def learn_one(job: tuple[int, str, int, str, str]) -> dict | None:
+def learn_one(job: tuple[int, str, int, str, str, str]) -> dict | None:
     """Learn the family's form from one document; the layout as plain data (None: not learnable)."""
-    seed, family, form, profile, folder = job
-    path, doc_type, truth = _write(seed, family, form, profile, Path(folder))
+    seed, family, form, profile, folder, fonts = job
+    path, doc_type, truth = _write(seed, family, form, profile, Path(folder), fonts)
     if doc_type == "unknown":
         return None
     result = extract(path, doc_type=doc_type)
@@ -52,10 +57,10 @@ def learn_one(job: tuple[int, str, int, str, str]) -> dict | None:
     return {"family": family, "template": template.to_dict()}
 
 
-def read_one(job: tuple[int, str, int, str, str, list[dict]]) -> dict:
+def read_one(job: tuple[int, str, int, str, str, str, list[dict]]) -> dict:
     """One document read without and with the learned layouts."""
-    seed, family, form, profile, folder, templates = job
-    path, doc_type, truth = _write(seed, family, form, profile, Path(folder))
+    seed, family, form, profile, folder, fonts, templates = job
+    path, doc_type, truth = _write(seed, family, form, profile, Path(folder), fonts)
     layouts = [LayoutTemplate.from_dict(t) for t in templates]
     try:
         before = extract(path)
@@ -140,8 +145,6 @@ def _row(name: str, row: dict) -> str:
 
 
 def main() -> None:
-    from docgen.degrade import DEGRADATION_PROFILES
-
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -151,20 +154,37 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=31, help="picks the forms and their documents")
     parser.add_argument("--learn-profile", default="scan", help="the damage of the document learned from")
+    parser.add_argument(
+        "--profiles", nargs="*", help='damage of the documents read: "all" (default), "tuning"...'
+    )
+    parser.add_argument("--fonts", choices=FONT_SETS, default="all", help="docgen font set (default: all)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=OUT / "learning.json")
     args = parser.parse_args()
-    families = family_names(args.families)
-    profiles = list(DEGRADATION_PROFILES)
+    try:
+        families = family_names(args.families)
+        profiles = profile_names(args.profiles)
+    except ValueError as exc:
+        parser.error(str(exc))
     folder = tempfile.mkdtemp(prefix="medextract-learning-")
     form = args.seed
     with ProcessPoolExecutor(args.workers) as pool:
-        learn_jobs = [(args.seed * 1000, family, form, args.learn_profile, folder) for family in families]
+        learn_jobs = [
+            (args.seed * 1000, family, form, args.learn_profile, folder, args.fonts) for family in families
+        ]
         learned = [t for t in pool.map(learn_one, learn_jobs) if t]
         templates = [t["template"] for t in learned]
         layout_family = {t["template"]["id"]: t["family"] for t in learned}
         read_jobs = [
-            (args.seed * 1000 + i, family, form, profiles[(i + j) % len(profiles)], folder, templates)
+            (
+                args.seed * 1000 + i,
+                family,
+                form,
+                profiles[(i + j) % len(profiles)],
+                folder,
+                args.fonts,
+                templates,
+            )
             for j, family in enumerate(families)
             for i in range(1, args.per_form)
         ]

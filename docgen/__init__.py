@@ -5,7 +5,14 @@ doc = generate(seed=3, doc_type="prescription", profile="photo")
 write_document(doc, Path("rx.pdf"), "pdf")
 """
 
-from docgen.degrade import DEGRADATION_PROFILES, DEGRADATIONS, apply_profile
+from docgen.degrade import (
+    DEGRADATION_PROFILES,
+    DEGRADATIONS,
+    HELD_OUT_PROFILES,
+    TUNING_PROFILES,
+    apply_profile,
+    profile_names,
+)
 from docgen.document import (
     BLANKABLE_FIELDS,
     DOC_TYPES,
@@ -24,9 +31,12 @@ __all__ = [
     "DOC_TYPES",
     "FIELDS",
     "FORMATS",
+    "HELD_OUT_PROFILES",
+    "TUNING_PROFILES",
     "SyntheticDocument",
     "apply_profile",
     "generate",
     "generate_set",
+    "profile_names",
     "write_document",
 ]

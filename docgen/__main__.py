@@ -1,4 +1,8 @@
-"""`python -m docgen OUTDIR --n 40 --seed 1`: write a balanced set of documents and their truth.json."""
+"""`python -m docgen OUTDIR --n 40 --seed 1`: write a balanced set of documents and their truth.json.
+
+`--profiles tuning` / `held_out` / NAME... and `--fonts tuning` / `held_out` choose the damage and
+the faces (printed and handwriting) from the groups the engine may be tuned on or not.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import argparse
 import json
 from pathlib import Path
 
-from docgen.degrade import DEGRADATION_PROFILES
+from docgen.degrade import PROFILE_GROUPS, profile_names
 from docgen.document import FORMATS, generate_set, write_document
+from docgen.fonts import FONT_SETS
 
 _PREFIX = {"prescription": "pre", "patient_details": "pd"}
 
@@ -21,10 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profiles",
         nargs="+",
-        choices=sorted(DEGRADATION_PROFILES),
         default=None,
-        help="profiles to cycle through (default: all)",
+        help=f"profiles to cycle through: {', '.join(PROFILE_GROUPS)} or names (default: all)",
     )
+    parser.add_argument("--fonts", choices=FONT_SETS, default="all", help="font set (default: all)")
     parser.add_argument(
         "--format",
         dest="fmt",
@@ -33,9 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         help="file format; png/jpeg hold one page, so two-page records are written as pdf",
     )
     args = parser.parse_args(argv)
+    try:
+        profiles = profile_names(args.profiles)
+    except ValueError as exc:
+        parser.error(str(exc))
     args.outdir.mkdir(parents=True, exist_ok=True)
     truth: dict[str, dict[str, object]] = {}
-    for index, doc in enumerate(generate_set(args.n, args.seed, args.profiles)):
+    for index, doc in enumerate(generate_set(args.n, args.seed, profiles, fonts=args.fonts)):
         fmt = args.fmt if len(doc.pages) == 1 or args.fmt in ("pdf", "tiff") else "pdf"
         ext = {"jpeg": "jpg", "tiff": "tif"}.get(fmt, fmt)
         name = f"{_PREFIX[doc.doc_type]}_{index:04d}_{doc.profile}.{ext}"

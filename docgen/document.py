@@ -142,9 +142,10 @@ def generate_set(
     profiles: list[str] | None = None,
     families: list[str] | None = None,
     fonts: str = "all",
+    hand_rate: float = canvas.HANDWRITTEN_RATE,
 ) -> list[SyntheticDocument]:
     """`n` documents cycling through `families` (default: the two familiar ones) and `profiles`,
-    set in the faces of the font set `fonts` (see generate).
+    set in the faces of the font set `fonts`, values handwritten at `hand_rate` (see generate).
 
     Document i has seed `seed * 100_003 + i`, family families[i % len(families)] and profile
     profiles[(i // len(families)) % len(profiles)], so every family meets every profile once
@@ -159,7 +160,9 @@ def generate_set(
         family = names[i % len(names)]
         profile = chosen[(i // len(names)) % len(chosen)]
         doc_type = FAMILIES[family].DOC_TYPE
-        documents.append(generate(seed * 100_003 + i, doc_type, profile, family=family, fonts=fonts))
+        documents.append(
+            generate(seed * 100_003 + i, doc_type, profile, family=family, fonts=fonts, hand_rate=hand_rate)
+        )
     return documents
 
 
