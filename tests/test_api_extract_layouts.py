@@ -55,7 +55,9 @@ def test_the_real_engine_in_the_apis_sandboxes_reads_with_the_layout_in_the_fold
 
     copies = []
     for seed in (1, 2):
-        doc = generate(seed, "prescription", "scan", family="rx_letterhead", form=5)
+        doc = generate(
+            seed, "prescription", "scan", family="rx_letterhead", form=5, fonts="tuning", hand_rate=0
+        )
         write_document(doc, tmp_path / f"rx{seed}.pdf", "pdf")
         copies.append(doc)
     reading = extract(str(tmp_path / "rx1.pdf"), doc_type="prescription")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from docgen import generate, write_document
-from docgen.degrade import DEGRADATION_PROFILES
+from docgen.degrade import TUNING_PROFILES
 from extraction import extract
 from extraction.cli import main as cli_main
 from extraction.layouts import LayoutTemplate, TemplateStore
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("needs_ocr")
 def _document(
     tmp: Path, seed: int, profile: str, family: str = FAMILY, form: int = FORM
 ) -> tuple[Path, dict]:
-    doc = generate(seed, "prescription", profile, family=FAMILY, form=FORM)
+    doc = generate(seed, "prescription", profile, family=FAMILY, form=FORM, fonts="tuning", hand_rate=0)
     path = tmp / f"{FAMILY}_{FORM}_{seed}_{profile}.pdf"
     write_document(doc, path, "pdf")
     return path, doc.truth
@@ -44,12 +44,12 @@ def learned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, LayoutTempl
     return tmp, template
 
 
-@pytest.mark.parametrize("profile", list(DEGRADATION_PROFILES))
+@pytest.mark.parametrize("profile", list(TUNING_PROFILES))
 def test_another_copy_of_the_form_matches_under_every_kind_of_damage(
     learned: tuple[Path, LayoutTemplate], profile: str
 ) -> None:
     tmp, template = learned
-    path, _truth = _document(tmp, 2 + list(DEGRADATION_PROFILES).index(profile), profile)
+    path, _truth = _document(tmp, 2 + list(TUNING_PROFILES).index(profile), profile)
     result = extract(path, layouts=[template])
     assert result.layout is not None and result.layout.template.id == template.id, profile
     assert result.to_dict()["layout"] == {"id": template.id, "match": round(result.layout.score, 3)}
@@ -60,7 +60,9 @@ def test_other_forms_do_not_match(learned: tuple[Path, LayoutTemplate], family: 
     tmp, template = learned
     from docgen.families import FAMILIES
 
-    doc = generate(3, FAMILIES[family].DOC_TYPE, "scan", family=family, form=FORM)
+    doc = generate(
+        3, FAMILIES[family].DOC_TYPE, "scan", family=family, form=FORM, fonts="tuning", hand_rate=0
+    )
     path = tmp / f"{family}.pdf"
     write_document(doc, path, "pdf")
     assert extract(path, layouts=[template]).layout is None

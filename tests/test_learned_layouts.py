@@ -518,7 +518,9 @@ def test_the_real_engine_in_its_sandbox_learns_a_form_and_reads_the_next_copy_wi
         add_people(ctx, CAST)
         truths = []
         for seed in (1, 2):
-            doc = generate(seed, "prescription", "scan", family="rx_letterhead", form=5)
+            doc = generate(
+                seed, "prescription", "scan", family="rx_letterhead", form=5, fonts="tuning", hand_rate=0
+            )
             write_document(doc, tmp_path / f"rx{seed}.pdf", "pdf")
             truths.append(doc.truth)
         first = upload.add_upload(ctx, "rx1.pdf", (tmp_path / "rx1.pdf").read_bytes(), uploader="uma")

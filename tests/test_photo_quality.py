@@ -21,7 +21,7 @@ PROFILES = ["clean", "scan", "noisy", "photo", "shadow_photo", "fax", "lowres", 
 @pytest.fixture(scope="module")
 def pages() -> list[tuple[str, Image.Image, int]]:
     """(profile, first page, dpi) of the two familiar families under every profile above."""
-    docs = generate_set(2 * len(PROFILES), seed=11, profiles=PROFILES)
+    docs = generate_set(2 * len(PROFILES), seed=11, profiles=PROFILES, fonts="tuning", hand_rate=0)
     return [(d.profile, d.pages[0], d.dpi) for d in docs]
 
 

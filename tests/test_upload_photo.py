@@ -20,7 +20,7 @@ JPEG = "image/jpeg"
 
 
 def page(seed: int = 4) -> Image.Image:
-    return generate(seed, "prescription", "clean").pages[0].convert("L")
+    return generate(seed, "prescription", "clean", fonts="tuning", hand_rate=0).pages[0].convert("L")
 
 
 def encoded(image: Image.Image, fmt: str = "JPEG") -> bytes:
