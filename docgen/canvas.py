@@ -133,6 +133,7 @@ class Page:
         self.draw = ImageDraw.Draw(self.image)
         # Where handwritten values lie (255 = pen), to colour them once the page is done (`inked`).
         self.pen_mask = Image.new("L", size, 0) if style.pen is not None else None
+        self.texts: list[tuple[str, bool]] = []  # (text, written by hand) in drawing order, for tests
         drawn = _DRAWN.get()
         if drawn is not None:
             drawn.append(self)
@@ -198,7 +199,9 @@ class Page:
     ) -> None:
         """Draw `text` at `xy` in `fill` (default: the ink), noting handwriting for the pen's colour."""
         self.draw.text(xy, text, font=font, fill=self.style.ink if fill is None else fill, anchor=anchor)
-        if self.pen_mask is not None and self.is_written(font):
+        written = self.is_written(font)
+        self.texts.append((text, written))
+        if self.pen_mask is not None and written:
             ImageDraw.Draw(self.pen_mask).text(xy, text, font=font, fill=255, anchor=anchor)
 
     def lines(self, x: int, y: int, lines: list[str], font: ImageFont.FreeTypeFont, max_width: int) -> int:
