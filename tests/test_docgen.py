@@ -130,10 +130,15 @@ def test_every_profile_gives_sane_pages(profile: str) -> None:
         assert len(doc.pages) == pages
         for page in doc.pages:
             assert page.mode in ("L", "RGB")
-            assert sorted(page.size) == [850, 1100]
+            if profile == "cropped":  # a scanner cut up to 0.45 inch off one or two sides
+                assert 850 - 90 <= min(page.size) <= 850 and 1100 - 90 <= max(page.size) <= 1100
+            else:
+                assert sorted(page.size) == [850, 1100]
             gray = np.asarray(page.convert("L"))
-            # Text is still there (dark pixels) and the paper still dominates (mostly light pixels).
-            assert (gray < 100).mean() > 0.002, profile
+            # Text is still there (dark pixels) and the paper still dominates (mostly light pixels);
+            # faint print (toner low, carbon) is dark against its paper rather than dark outright.
+            dark = np.median(gray) - 60 if profile == "faint" else 100
+            assert (gray < dark).mean() > 0.002, profile
             assert np.median(gray) > 100, profile
 
 
@@ -145,6 +150,11 @@ def test_degradations_are_pure_and_keep_the_size() -> None:
         assert page.tobytes() == before, name
         assert out.tobytes() == degrade(page, 5, 100).tobytes(), name
         expected = (page.height, page.width) if name in ("rotate90", "rotate270") else page.size
+        if name == "crop":  # a cut margin: smaller, by at most 0.45 inch a side
+            assert (
+                page.width - 90 <= out.width <= page.width and page.height - 90 <= out.height <= page.height
+            )
+            continue
         assert out.size == expected or name == "rotate_any", name
 
 

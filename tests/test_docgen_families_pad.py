@@ -40,7 +40,7 @@ def test_same_seed_same_pad() -> None:
 
 def test_layout_is_what_generate_draws() -> None:
     truth, page = _layout(5, 100)
-    doc = generate(5, "prescription", "clean", dpi=100, family=FAMILY)
+    doc = generate(5, "prescription", "clean", dpi=100, family=FAMILY, hand_rate=0)  # layout() types
     assert doc.truth == truth and len(doc.pages) == 1
     assert np.array_equal(np.asarray(doc.pages[0]), np.asarray(page.image))
 

@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from docgen import generate
+from docgen import fonts, generate
 from docgen.families import FAMILIES, TUNING_FAMILIES, families_of
 from docgen.families.other_referral_letter import Letter
 
@@ -51,7 +51,8 @@ def test_letters_and_summaries_both_mention_patient_medicine_and_doctor() -> Non
 @pytest.mark.parametrize("seed", [3, 4])
 def test_tesseract_reads_what_the_letter_mentions(seed: int, needs_ocr: None) -> None:
     pytesseract = pytest.importorskip("pytesseract")
-    _kind, letter, mentions = _layout(seed, 150)
+    with fonts.drawing_from("tuning"):  # tesseract is not run on held-out faces
+        _kind, letter, mentions = _layout(seed, 150)
     text = " ".join(pytesseract.image_to_string(page) for page in letter.images())
     read = {word.strip(",.;:()").lower() for word in text.split()}
     words = [w.strip(",.;:()").lower() for key in MENTIONS for w in mentions[key].split()]

@@ -55,7 +55,7 @@ class Form:
         page = self.flow.page
         self.left = page.px(rng.uniform(0.6, 1.0))
         self.right = page.image.width - page.px(rng.uniform(0.6, 0.9))
-        self.label_font = page.font(bold=rng.random() < 0.5, scale=rng.uniform(0.85, 1.0))
+        self.label_font = page.font(bold=rng.random() < 0.5, scale=rng.uniform(0.85, 1.0), family=style.label)
         self.small = page.font(bold=False, scale=rng.uniform(0.62, 0.75), family=style.label)
         self.value_font = page.font(bold=False, scale=rng.uniform(1.0, 1.12))
         self.step = round(page.line_step(self.value_font) * rng.uniform(1.05, 1.25))
@@ -112,7 +112,7 @@ class Form:
         x, align = ((self.left + self.right) // 2, "center") if centred else (self.left, "left")
         page.text(x, y, clinic, page.font(bold=True, scale=rng.uniform(1.3, 1.7)), align)
         y += round(self.step * 1.1)
-        small = page.font(bold=False, scale=0.8)
+        small = page.font(bold=False, scale=0.8, family=page.style.label)
         page.text(x, y, contact, page.fit(contact, small, self.right - self.left), align)
         y += round(self.step * 1.5)
         title_font = page.font(bold=True, scale=rng.uniform(1.1, 1.3))
@@ -121,7 +121,7 @@ class Form:
             page.rule(self.left, self.right, y + page.underline_gap(title_font), 1.4)
         y += self.step
         if rng.random() < 0.5:
-            page.text(self.left, y, rng.choice(INSTRUCTIONS), page.font(bold=False, scale=0.85))
+            page.text(self.left, y, rng.choice(INSTRUCTIONS), page.font(False, 0.85, page.style.label))
             y += self.step
         self.flow.y = y + self.step // 2
 
