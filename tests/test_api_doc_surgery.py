@@ -23,7 +23,7 @@ def api(ctx: Context) -> Iterator[Api]:
 def form_pages(seed: int) -> list[bytes]:
     """The pages of a two-page patient form, each photographed on its own (PNG)."""
     out = []
-    for page in generate(seed, "patient_details", "clean").pages:
+    for page in generate(seed, "patient_details", "clean", fonts="tuning", hand_rate=0).pages:
         buffer = io.BytesIO()
         page.convert("L").save(buffer, "PNG")
         out.append(buffer.getvalue())

@@ -31,7 +31,9 @@ def photographed(ctx: Any, seed: int, *, extract: bool = True) -> list[int]:
     """The two pages of a generated patient form, each uploaded as its own photo; read by the
     fake engine as two one-page documents unless ``extract`` is False."""
     ids = []
-    for index, page in enumerate(generate(seed, "patient_details", "clean").pages):
+    for index, page in enumerate(
+        generate(seed, "patient_details", "clean", fonts="tuning", hand_rate=0).pages
+    ):
         buffer = io.BytesIO()
         page.convert("L").save(buffer, "JPEG", quality=90)
         outcome = upload.add_upload(ctx, f"form-p{index + 1}.jpg", buffer.getvalue(), uploader="uma")

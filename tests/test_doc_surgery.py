@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+# Documents are typed in the tuning faces (fonts="tuning", hand_rate=0): the engine reads them.
 from docgen import generate
 from medextract import config, encryption, lifecycle, page_files
 from medextract.errors import PermissionDenied, StoreError
@@ -65,7 +66,7 @@ def extracted(ctx: Context, name: str, data: bytes) -> int:
 
 
 def test_two_photographed_pages_merge_into_one_document_in_the_chosen_order(ctx: Context) -> None:
-    form = generate(5, "patient_details", "clean").pages
+    form = generate(5, "patient_details", "clean", fonts="tuning", hand_rate=0).pages
     first = uploaded(ctx, "page1.jpg", encoded(form[0].convert("L"), "JPEG"))
     second = uploaded(ctx, "page2.png", encoded(form[1].convert("L"), "PNG"), user="vic")
     photos = {i: pixels(stored(ctx, i).content)[0] for i in (first, second)}
@@ -94,7 +95,7 @@ def test_two_photographed_pages_merge_into_one_document_in_the_chosen_order(ctx:
 
 
 def test_a_merged_document_is_read_by_the_worker_like_any_upload(ctx: Context) -> None:
-    form = generate(6, "patient_details", "clean").pages
+    form = generate(6, "patient_details", "clean", fonts="tuning", hand_rate=0).pages
     ids = [uploaded(ctx, f"p{i}.png", encoded(page.convert("L"), "PNG")) for i, page in enumerate(form)]
     [new_id] = pages.merge(ctx, ids, user="uma").documents
     engine = FakeEngine(make_result("patient_details", pages=2))
@@ -104,8 +105,10 @@ def test_a_merged_document_is_read_by_the_worker_like_any_upload(ctx: Context) -
 
 
 def test_a_scanned_batch_of_two_forms_splits_into_two_documents(ctx: Context) -> None:
-    rx = generate(7, "prescription", "clean").pages[0].convert("L")
-    details = [p.convert("L") for p in generate(8, "patient_details", "clean").pages]
+    rx = generate(7, "prescription", "clean", fonts="tuning", hand_rate=0).pages[0].convert("L")
+    details = [
+        p.convert("L") for p in generate(8, "patient_details", "clean", fonts="tuning", hand_rate=0).pages
+    ]
     batch = extracted(ctx, "batch.pdf", pdf_of([rx, *details]))
     before = pixels(stored(ctx, batch).content)
 
@@ -129,7 +132,7 @@ def test_a_scanned_batch_of_two_forms_splits_into_two_documents(ctx: Context) ->
 
 
 def test_a_page_scanned_sideways_is_turned_upright_and_read_again(ctx: Context) -> None:
-    upright = generate(9, "prescription", "clean").pages[0].convert("L")
+    upright = generate(9, "prescription", "clean", fonts="tuning", hand_rate=0).pages[0].convert("L")
     sideways = encoded(upright.transpose(Image.Transpose.ROTATE_90), "PNG")  # a quarter turn left
     doc_id = extracted(ctx, "sideways.png", sideways)
     sha = stored(ctx, doc_id).sha256
@@ -157,7 +160,9 @@ def test_with_a_data_key_the_turned_file_and_the_kept_upload_are_both_encrypted(
 ) -> None:
     monkeypatch.setattr(config, "SECRETS", tmp_path / "secrets.toml")  # the key from the environment
     monkeypatch.setenv(encryption.KEY_ENV, encryption.new_key())
-    page = encoded(generate(14, "prescription", "clean").pages[0].convert("L"), "PNG")
+    page = encoded(
+        generate(14, "prescription", "clean", fonts="tuning", hand_rate=0).pages[0].convert("L"), "PNG"
+    )
     doc_id = uploaded(ctx, "rx.png", page)
     pages.rotate(ctx, doc_id, 0, 180, user="uma")
     doc = stored(ctx, doc_id)
@@ -168,7 +173,7 @@ def test_with_a_data_key_the_turned_file_and_the_kept_upload_are_both_encrypted(
 
 
 def test_a_verified_document_is_refused_and_left_as_it_was(ctx: Context) -> None:
-    page = generate(10, "prescription", "clean").pages[0].convert("L")
+    page = generate(10, "prescription", "clean", fonts="tuning", hand_rate=0).pages[0].convert("L")
     doc_id = extracted(ctx, "rx.png", encoded(page, "PNG"))
     other = uploaded(ctx, "other.png", encoded(page.rotate(1, fillcolor=255), "PNG"))
     view = review.start_review(ctx, doc_id, user="uma")
@@ -186,7 +191,7 @@ def test_a_verified_document_is_refused_and_left_as_it_was(ctx: Context) -> None
 
 
 def test_another_reviewers_claim_and_draft_are_never_set_aside(ctx: Context, clock) -> None:  # type: ignore[no-untyped-def]
-    page = generate(11, "prescription", "clean").pages[0].convert("L")
+    page = generate(11, "prescription", "clean", fonts="tuning", hand_rate=0).pages[0].convert("L")
     doc_id = extracted(ctx, "rx.png", encoded(page, "PNG"))
     view = review.start_review(ctx, doc_id, user="uma")
     assert review.save_draft(ctx, doc_id, {"refills": "7"}, user="uma", expected_version=view.version).ok
@@ -204,7 +209,7 @@ def test_another_reviewers_claim_and_draft_are_never_set_aside(ctx: Context, clo
 
 
 def test_missing_pages_unreadable_files_and_roles(ctx: Context) -> None:
-    page = generate(12, "prescription", "clean").pages[0].convert("L")
+    page = generate(12, "prescription", "clean", fonts="tuning", hand_rate=0).pages[0].convert("L")
     one = uploaded(ctx, "one.png", encoded(page, "PNG"))
     with pytest.raises(StoreError, match="no page 1 to split after: the document has 1 page"):
         pages.split(ctx, one, [0], user="uma")
@@ -224,7 +229,9 @@ def test_a_merge_past_the_engines_page_limit_is_refused(
     ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MEDEXTRACT_MAX_PAGES", "2")
-    form = [p.convert("L") for p in generate(13, "patient_details", "clean").pages]
+    form = [
+        p.convert("L") for p in generate(13, "patient_details", "clean", fonts="tuning", hand_rate=0).pages
+    ]
     both = uploaded(ctx, "both.pdf", pdf_of(form))
     third = uploaded(ctx, "third.png", encoded(form[0], "PNG"))
     with pytest.raises(StoreError, match="Together these documents have 3 pages; one document may have 2"):
@@ -251,7 +258,7 @@ def test_page_files_keep_each_pages_resolution_and_turn_exactly() -> None:
 def test_the_engine_reads_a_form_whole_only_once_its_photographed_pages_are_merged(needs_ocr: None) -> None:
     from extraction import extract
 
-    form = generate(21, "patient_details", "photo")
+    form = generate(21, "patient_details", "photo", fonts="tuning", hand_rate=0)
     photos = [encoded(page.convert("L"), "JPEG") for page in form.pages]
     merged = page_files.write_tiff([page for photo in photos for page in page_files.read_pages(photo)])
 
