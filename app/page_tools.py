@@ -63,21 +63,23 @@ def page_tools(doc: Any) -> None:
         return
     if not lifecycle.may(ui_runtime.current_role(), lifecycle.ROTATE):
         return
-    with st.expander("Pages: rotate or split", expanded=False, key=f"review_pages_{doc.id}"):
+    with st.popover("Rotate or split pages", key=f"review_pages_{doc.id}", icon=":material/rotate_right:"):
         st.caption("Turning a page reads the document again: the values in the form are read afresh.")
         for page in range(doc.pages):
-            label, left, right, cut = st.columns([2, 1, 1, 3], vertical_alignment="center")
-            label.markdown(f"Page {page + 1}")
-            left.button(
+            row = st.container(
+                horizontal=True, vertical_alignment="center", key=f"review_page_{doc.id}_{page}"
+            )
+            row.caption(f"Page {page + 1}", width=80)
+            row.button(
                 "⟲", key=f"review_rotate_left_{doc.id}_{page}", help="Turn a quarter left",
                 on_click=rotate, args=(doc.id, page, ROTATE_LEFT),
             )  # fmt: skip
-            right.button(
+            row.button(
                 "⟳", key=f"review_rotate_right_{doc.id}_{page}", help="Turn a quarter right",
                 on_click=rotate, args=(doc.id, page, ROTATE_RIGHT),
             )  # fmt: skip
             if page < doc.pages - 1:
-                cut.button(
+                row.button(
                     "Split after this page", key=f"review_split_{doc.id}_{page}",
                     on_click=split, args=(doc.id, page),
                 )  # fmt: skip
@@ -122,7 +124,7 @@ def lineage_note(doc_id: int) -> None:
 
 def _links(text: str, ids: Sequence[int], doc_id: int, side: str) -> None:
     with st.container(horizontal=True, key=f"review_links_{side}_{doc_id}", vertical_alignment="center"):
-        st.caption(text)
+        st.caption(text, width="content")
         for other in ids:
             st.button(
                 f"#{other}", key=f"review_link_{side}_{doc_id}_{other}", type="tertiary",

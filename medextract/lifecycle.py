@@ -47,6 +47,7 @@ WAITING_FOR_ENGINE = (QUEUED, EXTRACTING)  # the engine has not finished with th
 REVIEWABLE = (EXTRACTED, IN_REVIEW)  # a person may edit, verify or claim it
 HAS_RESULTS = (EXTRACTED, IN_REVIEW, VERIFIED, REJECTED)  # its fields are shown
 OPEN = (QUEUED, EXTRACTING, EXTRACTED, IN_REVIEW, FAILED)  # not finished: the queue's default view
+REPLACED = (MERGED, SPLIT)  # its pages live on in other documents: no work left on it
 
 # ---- roles ---------------------------------------------------------------------------------------
 

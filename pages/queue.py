@@ -110,7 +110,7 @@ st.title("Review queue")
 
 counts = queue.status_counts(ctx, user=user)
 with st.container(horizontal=True, gap="large", key="queue_counts"):  # wraps instead of cutting
-    for status in lifecycle.STATUSES:
+    for status in (s for s in lifecycle.STATUSES if s not in lifecycle.REPLACED):  # no work left there
         st.metric(lifecycle.status_label(status), counts.get(status, 0), width="content")
 
 if st.button("Review next", key="queue_review_next", type="primary", icon=":material/play_arrow:"):

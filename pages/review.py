@@ -80,7 +80,10 @@ def show_review(doc_id: int) -> None:
     review_form.header(doc)
     layout_note.show(doc.id)  # "Read with learned layout <name> (match 0.87)", when one was used
     page_tools.lineage_note(doc.id)  # "Made by merging #3, #4", "Its pages went into #12"
-    st.button("Close", key="review_close", on_click=actions.open_doc, args=(None,))
+    with st.container(horizontal=True, key="review_top_actions"):
+        st.button("Close", key="review_close", on_click=actions.open_doc, args=(None,))
+        # Rotate a page, split after it: up here, since the pinned page fills its column.
+        page_tools.page_tools(doc)
     image_column, form_column = st.columns([3, 2], gap="large")
     # The form first: Streamlit sends elements as they are made, so the fields are on screen while
     # a page image not yet cached is decoded.
@@ -89,7 +92,6 @@ def show_review(doc_id: int) -> None:
         review_form.form(doc, states)
     with image_column:
         page_view(doc, states)
-        page_tools.page_tools(doc)  # rotate a page, split after it
 
 
 if st.session_state[ui_runtime.REVIEW_DOC] is None:
