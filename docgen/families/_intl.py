@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from docgen import values
 from docgen.content import content
+from docgen.families import _pd_common as pd
 
 
 @dataclass(frozen=True)
@@ -240,3 +241,39 @@ def hospital(rng: random.Random, country: Country) -> str:
     """'Harrogate District General Hospital', 'Ballarat Base Hospital' (the form's own name)."""
     town = rng.choice(country.towns)[0]
     return f"{place_name(country, town)} {rng.choice(HOSPITAL_KINDS[country.code])}"
+
+
+def localised_record(
+    rng: random.Random, country: Country, date_style: str, omit_rate: float = 0.5
+) -> tuple[pd.Record, tuple[str, str, str]]:
+    """A patient record (``_pd_common.make_record``) whose address, phones, dates and insurer are
+    those of `country`; fields the form leaves blank or does not print stay "". Also returns the
+    address parts (street, town, postcode) for forms that print the postcode apart."""
+    record = pd.make_record(rng, omit_rate=omit_rate)
+    c = content(rng)
+    parts = address(c, country)
+    recorded = values.random_date(c, 2016, 2025)
+    local = {
+        "address": address_lines(parts, country),
+        "phone_number": [phone(c, country, mobile=c.random() < 0.6)],
+        "emergency_contact_phone": [phone(c, country, mobile=c.random() < 0.7)],
+        "birth_date": [format_date(values.random_date(c, 1930, 2010), date_style)],
+        "record_date": [format_date(recorded, date_style)],
+        "insurance_expiry": [
+            format_date(values.random_date(c, recorded.year, recorded.year + 3), date_style)
+        ],
+        "insurance_company": [c.choice(country.insurers)],
+    }
+    for name, lines in local.items():
+        if record.truth[name]:
+            set_lines(record, name, lines)
+    if record.truth["has_medical_insurance"] == "No":  # no insurer to name on these forms
+        for name in ("insurance_company", "policy_number", "insurance_expiry"):
+            set_lines(record, name, [])
+    return record, parts
+
+
+def set_lines(record: pd.Record, name: str, lines: list[str]) -> None:
+    """Print `lines` for field `name` and make them its truth."""
+    record.lines[name] = lines
+    record.truth[name] = "\n".join(lines)
