@@ -277,3 +277,13 @@ def set_lines(record: pd.Record, name: str, lines: list[str]) -> None:
     """Print `lines` for field `name` and make them its truth."""
     record.lines[name] = lines
     record.truth[name] = "\n".join(lines)
+
+
+PRACTICE_KINDS = ("Surgery", "Medical Practice", "Family Medical Centre", "Health Centre", "Medical Centre")
+
+
+def practice(rng: random.Random, country: Country) -> str:
+    """A general practice: 'Mill Lane Surgery' or 'Ballarat Family Medical Centre'."""
+    if rng.random() < 0.5:
+        return f"{rng.choice(STREETS)} {rng.choice(PRACTICE_KINDS)}"
+    return f"{place_name(country, rng.choice(country.towns)[0])} {rng.choice(PRACTICE_KINDS)}"

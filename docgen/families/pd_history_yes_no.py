@@ -33,7 +33,6 @@ TITLES = (
     "NEW PATIENT REGISTRATION - HEALTH CHECK",
     "Confidential Health Questionnaire",
 )
-PRACTICE_KINDS = ("Surgery", "Medical Practice", "Family Medical Centre", "Health Centre", "Medical Centre")
 # Conditions asked about, with the words of a listed medical problem that mean "Yes" on its row.
 CONDITIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Asthma", ("asthma",)),
@@ -171,14 +170,17 @@ class _Sheet:
         self.flow.need(self.step * 3)
         page, y = self.page, self.flow.y
         page.text(self.left, y, title, self.label)
-        for x, head in zip(xs, self.heads, strict=True):
-            page.text(x, y, head, _bold(page, self.label), align="center")
+        self.heads_row(xs, y)
         for text, answer in rows:
             if ruled:
                 page.rule(self.left, self.right, y + self.step // 3, 0.5)
             self.flow.y = y + self.step
+            before = self.page
             self.flow.need(self.step * 2)
             page, y = self.page, self.flow.y
+            if page is not before:  # the table goes on overleaf under its column heads again
+                self.heads_row(xs, y)
+                y = self.flow.y = y + self.step
             page.text(
                 self.left + page.px(0.1), y, text, page.fit(text, self.value, xs[0] - self.left - col_w)
             )
@@ -189,6 +191,11 @@ class _Sheet:
         if ruled:
             page.rule(self.left, self.right, y + self.step // 3, 0.5)
         self.flow.y = y + round(self.step * 1.3)
+
+    def heads_row(self, xs: list[int], y: int) -> None:
+        """The answer columns' heads ("Yes", "No", ...) centred over their columns."""
+        for x, head in zip(xs, self.heads, strict=True):
+            self.page.text(x, y, head, _bold(self.page, self.label), align="center")
 
     def mark_cell(self, x: int, y: int, on: bool) -> None:
         """One answer cell: a box (ticked or crossed when `on`), or a bare tick or cross."""
@@ -251,9 +258,7 @@ def _header(sheet: _Sheet, country: intl.Country) -> None:
     """Practice name and address, the title and the instruction to tick."""
     rng, page = sheet.rng, sheet.page
     town = rng.choice(country.towns)[0]
-    practice = f"{rng.choice(intl.STREETS)} {rng.choice(PRACTICE_KINDS)}"
-    if rng.random() < 0.4:
-        practice = f"{intl.place_name(country, town)} {rng.choice(PRACTICE_KINDS)}"
+    practice = intl.practice(rng, country)
     centred = rng.random() < 0.5
     x, align = ((sheet.left + sheet.right) // 2, "center") if centred else (sheet.left, "left")
     big = page.font(bold=True, scale=rng.uniform(1.3, 1.7), family=page.style.label)
