@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from PIL import Image, ImageDraw, ImageFont
 
+from docgen import fonts
 from docgen.canvas import Page, Style, pick_style
 from docgen.content import content
 from docgen.families import _intl as intl
@@ -121,6 +122,22 @@ def _row_height(page: Page, look: Look, row: Row, width: int) -> int:
     return round(_fonts(page, look)[1].size * 1.3) * lines + 2 * look.pad
 
 
+def _options_font(
+    page: Page, words: tuple[str, ...], font: ImageFont.FreeTypeFont, width: int
+) -> ImageFont.FreeTypeFont:
+    """`font`, made smaller until the boxed options (as ``_pd_common.options`` sets them) fit `width`."""
+
+    def span(f: ImageFont.FreeTypeFont) -> int:
+        boxes = len(words) * (round(f.size * 0.75) + round(f.size * 0.35)) + round(f.size * 1.3) * (
+            len(words) - 1
+        )
+        return boxes + sum(page.width(word, f) for word in words)
+
+    while font.size > 8 and span(font) > width:
+        font = fonts.load(font.path, int(font.size * 0.92))
+    return font
+
+
 def _table(page: Page, look: Look, rows: list[Row], x0: int, x1: int, y: int) -> int:
     """A two-column ruled table, labels left (shaded when the form shades them); returns its bottom."""
     label_font, value_font = _fonts(page, look)
@@ -145,7 +162,8 @@ def _table(page: Page, look: Look, rows: list[Row], x0: int, x1: int, y: int) ->
             )
         if not row.section:
             if row.words:
-                pd.options(page, split + pad, base, row.words, row.chosen, value_font, "box", look.mark)
+                font = _options_font(page, row.words, value_font, x1 - split - 3 * pad)
+                pd.options(page, split + pad, base, row.words, row.chosen, font, "box", look.mark)
             for i, line in enumerate(row.lines):
                 page.text(
                     split + pad, base + i * line_h, line, page.fit(line, value_font, x1 - split - 2 * pad)
