@@ -143,7 +143,7 @@ class _Sheet:
             if self.leader == "rule":
                 page.rule(start, x_end, y + page.underline_gap(font), 0.5)
             elif self.leader == "dots":
-                _dots(page, start, x_end, y + page.px(0.03))
+                _dots(page, start, x_end, y + page.underline_gap(font))
             y += self.step
         return max(1, len(lines))
 
@@ -208,11 +208,12 @@ class _Sheet:
 
 
 def _dots(page: Page, x0: int, x1: int, y: int) -> None:
-    """A dotted leader from x0 to x1, as printed forms leave for handwriting."""
-    gap = max(3, page.px(0.05))
-    radius = max(1, page.px(0.006))
+    """A dotted leader from x0 to x1 in the lighter grey forms print their leaders in."""
+    gap = max(3, page.px(0.055))
+    radius = max(1, page.px(0.005))
+    grey = max(page.style.ink, 175)
     for x in range(x0, x1, gap):
-        page.draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=page.style.ink)
+        page.draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=grey)
 
 
 def _hand_mark(page: Page, x: int, y: int, size: int, kind: str) -> None:
