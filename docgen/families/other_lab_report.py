@@ -27,7 +27,7 @@ DESCRIPTION = (
 
 TITLES = (
     "LABORATORY REPORT",
-    "Cumulative Pathology Report",
+    "Pathology Report",
     "Blood Sciences Report",
     "FINAL REPORT",
     "Pathology Results",
@@ -106,10 +106,10 @@ def _fmt(value: float, decimals: int) -> str:
 
 def _result(rng: random.Random, low: float, high: float, decimals: int) -> tuple[str, str]:
     """A result and its flag: mostly inside the range, now and then high or low."""
-    span = high - low
-    value = (
-        rng.uniform(low - 0.25 * span, high + 0.35 * span) if rng.random() < 0.3 else rng.uniform(low, high)
-    )
+    floor = 0.35 * high if low == 0 else low  # "< 5.0": a result is seldom near nothing
+    span = high - floor
+    out_of_range = rng.random() < 0.3
+    value = rng.uniform(floor - 0.25 * span, high + 0.35 * span) if out_of_range else rng.uniform(floor, high)
     value = max(value, 0.1 if decimals else 1)
     text = _fmt(value, decimals)
     flag = "H" if float(text) > high else ("L" if float(text) < low and low > 0 else "")
