@@ -3,7 +3,9 @@
 A British, Australian, New Zealand or Irish form prints its own address shapes (a postcode or
 Eircode line, a state and postcode after the suburb), phone numbers, national health numbers,
 date styles and insurers. A family picks one ``Country`` per form (from its form stream) and draws
-the filled-in values from ``content(rng)``, so one form is one clinic's paper filled in again.
+the filled-in values from ``content(rng)``, so one form is one clinic's paper filled in again:
+the value functions here draw from the stream they are given, the content stream for what a
+patient's copy fills in, the form's own for what the clinic printed (its telephone number).
 """
 
 from __future__ import annotations
@@ -145,8 +147,7 @@ def _letters(rng: random.Random, count: int) -> str:
 
 
 def address(rng: random.Random, country: Country) -> tuple[str, str, str]:
-    """(street line, town line, postcode) of a home in `country`; values come from content(rng)."""
-    rng = content(rng)
+    """(street line, town line, postcode) of a home in `country`."""
     number = rng.choice((rng.randint(1, 60), rng.randint(1, 250), rng.randint(1, 12)))
     street = f"{number} {rng.choice(STREETS)}"
     if rng.random() < 0.2:
@@ -171,7 +172,6 @@ def address_lines(parts: tuple[str, str, str], country: Country) -> list[str]:
 
 def phone(rng: random.Random, country: Country, mobile: bool) -> str:
     """A local mobile or landline number as the country writes it ('07700 900123', '(03) 9876 5432')."""
-    rng = content(rng)
     digits = "".join(str(rng.randint(0, 9)) for _ in range(9))
     if country.code == "uk":
         if mobile:
@@ -192,7 +192,6 @@ def phone(rng: random.Random, country: Country, mobile: bool) -> str:
 
 def health_number(rng: random.Random, country: Country) -> str:
     """A national health or personal number in the country's shape (printed, never a field)."""
-    rng = content(rng)
     digits = "".join(str(rng.randint(0, 9)) for _ in range(10))
     if country.code == "uk":
         return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
@@ -205,7 +204,6 @@ def health_number(rng: random.Random, country: Country) -> str:
 
 def doctor(rng: random.Random) -> str:
     """'Dr Priya Patel' or 'Dr Priya Patel, MB ChB': a doctor as these countries print one."""
-    rng = content(rng)
     credential = rng.choice(CREDENTIALS)
     name = f"Dr {values.person_name(rng)}"
     return f"{name}, {credential}" if credential else name
@@ -213,7 +211,6 @@ def doctor(rng: random.Random) -> str:
 
 def consultant(rng: random.Random) -> str:
     """A consultant as a ward sheet names one: 'Mr R Haddad' (surgeons are Mr or Ms) or 'Dr L Novak'."""
-    rng = content(rng)
     title, initial = rng.choice(("Mr", "Ms", "Dr", "Prof")), rng.choice(string.ascii_uppercase)
     return f"{title} {initial} {rng.choice(values.LAST_NAMES)}"
 
