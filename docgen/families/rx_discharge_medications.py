@@ -8,7 +8,6 @@ and date at the end, often on a second page that repeats the patient's name and 
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 
 from PIL import Image, ImageFont
@@ -16,7 +15,7 @@ from PIL import Image, ImageFont
 from docgen import values
 from docgen.canvas import Page, pick_style
 from docgen.content import content
-from docgen.document import BLANK_RATE
+from docgen.families import _discharge as discharge
 from docgen.families import _intl as intl
 from docgen.families import _rx_common as rx
 
@@ -37,26 +36,11 @@ TITLES = (
     "Discharge Script",
 )
 NUMBER_LABELS = ("Hospital No.", "MRN", "URN", "Unit No.", "Hosp. No")
-WARDS = ("Ward 12", "Elm Ward", "AMU", "Ward 4B", "Coronary Care", "Surgical 2", "Oak Ward", "SAU")
 DRUG_HEADERS = ("Drug", "Medicine", "Drug name (generic)", "Medication", "DRUG")
 DOSE_HEADERS = ("Dose", "Strength", "DOSE")
 DIRECTION_HEADERS = ("Directions", "Frequency", "Instructions", "Frequency / instructions", "How to take")
 # Printed matter in the table that is no field: (header, kind of cell).
 EXTRA_COLUMNS = (("Route", "route"), ("Duration", "duration"), ("Qty", "qty"), ("Status", "status"))
-FREQUENCIES = (
-    "once daily",
-    "twice daily",
-    "three times daily",
-    "at night",
-    "in the morning",
-    "when required",
-    "BD",
-    "TDS",
-    "OD",
-    "nocte",
-    "PRN",
-    "every 6 hours when required",
-)
 DOCTOR_LABELS = (
     "Discharging physician",
     "Discharging doctor",
@@ -67,38 +51,6 @@ DOCTOR_LABELS = (
 DATE_LABELS = ("Date", "Date prescribed", "Date written", "Date of prescription")
 REPEAT_LABELS = ("Repeats", "No. of repeats", "Refills", "Repeats authorised")
 REGISTRATION = {"uk": "GMC No.", "au": "AHPRA No.", "nz": "MCNZ No.", "ie": "IMC No."}
-FOLLOW_UPS = (
-    "GP review in 2 weeks. Please check renal function.",
-    "Outpatient clinic in 6 weeks; appointment will be posted.",
-    "GP to review blood pressure in 1 week.",
-    "No hospital follow-up. Discharged to GP care.",
-    "Repeat bloods with practice nurse in 10 days.",
-)
-STOPPED_REASONS = ("AKI", "low blood pressure", "fall risk", "no longer indicated", "GI bleed")
-
-
-def _directions(rng: random.Random, unit: str, drug: str) -> str:
-    """A direction cell as a ward doctor writes it: '1 tablet BD', '2 puffs when required'."""
-    if unit == "ml":
-        amount = f"{rng.choice((5, 10, 15))} ml"
-    elif unit == "mcg" and drug in ("Albuterol", "Fluticasone"):
-        amount = rng.choice(("1 puff", "2 puffs"))
-    else:
-        amount = rng.choice(("1 tablet", "1 tab", "2 tablets", "1 capsule", "1 cap"))
-    return f"{amount} {rng.choice(FREQUENCIES)}"
-
-
-def _cell(rng: random.Random, kind: str, unit: str, drug: str) -> str:
-    """An extra column's cell for one medicine."""
-    if kind == "route":
-        if drug in ("Albuterol", "Fluticasone"):
-            return rng.choice(("Inhaled", "INH"))
-        return rng.choice(("Oral", "PO", "oral"))
-    if kind == "duration":
-        return rng.choice(("7 days", "5 days", "Continue", "Ongoing", "14 days", "Regular", "Until review"))
-    if kind == "qty":
-        return rng.choice(("28", "14", "56", "7 days", "1 pack", "30")) if unit != "ml" else "1 bottle"
-    return rng.choice(("New", "Changed", "Continued", "NEW", "Unchanged"))
 
 
 def _header(page: Page, rng: random.Random, country: intl.Country, left: int, right: int) -> int:
@@ -161,53 +113,6 @@ def _sticker(page: Page, rng: random.Random, lines: list[str], right: int, y: in
         page.text(x0 + page.px(0.15), base, line, bold if i == 0 else font)
         base += page.line_step(font)
     return y + height
-
-
-def _dates(rng: random.Random, style: str) -> tuple[str, str, str, str]:
-    """(prescription, admission, discharge, birth) dates in one style: the list is written on the
-    day of discharge or the day before, some days after admission."""
-    rng = content(rng)
-    written = values.random_date(rng, 2016, 2025)
-    admitted = written - dt.timedelta(days=rng.randint(1, 21))
-    discharged = written + dt.timedelta(days=rng.choice((0, 0, 1)))
-    born = values.random_date(rng, 1930, 2005)
-    return tuple(intl.format_date(day, style) for day in (written, admitted, discharged, born))  # type: ignore[return-value]
-
-
-def _values(
-    rng: random.Random, country: intl.Country, style: str, sticker: bool
-) -> tuple[rx.Rx, dict[str, str]]:
-    """The prescription's values, and the identifiers printed beside them (no fields)."""
-    c = content(rng)
-    written, admitted, discharged, born = _dates(c, style)
-    meds = values.medicines(c, c.randint(2, 6))
-    parts = intl.address(c, country)
-    if c.random() < BLANK_RATE:
-        address: list[str] = []
-    else:
-        lines = intl.address_lines(parts, country)
-        address = [", ".join(lines)] if sticker else lines
-    rx_values = rx.Rx(
-        prescriber=intl.doctor(c),
-        patient_name=values.person_name(c),
-        date=written,
-        address=address,
-        meds=meds,
-        directions=[_directions(c, text.rsplit(" ", 1)[1], name) for name, text in meds],
-        refills=str(c.choice((0, 0, 0, 1, 2, 3, 5))),
-    )
-    ids = {
-        "number": str(c.randint(1000000, 99999999)),
-        "health": intl.health_number(c, country),
-        "admitted": admitted,
-        "discharged": discharged,
-        "born": born,
-        "ward": c.choice(WARDS),
-        "consultant": intl.consultant(c),
-        "sex": c.choice(("M", "F", "Male", "Female")),
-        "allergies": c.choice(("NKDA", "No known drug allergies", "Penicillin (rash)", "Codeine - vomiting")),
-    }
-    return rx_values, ids
 
 
 def _band(
@@ -327,7 +232,7 @@ def _table(
             "dose": rx.dose_of(med),
             "directions": direction,
         }
-        rows.append([cells.get(kind) or _cell(c, kind, unit, name) for kind in columns])
+        rows.append([cells.get(kind) or discharge.cell(c, kind, unit, name) for kind in columns])
     page.rule(left, right, top, thick)
     for r, row in enumerate(rows):
         font = head_font if r == 0 else cell_font
@@ -357,12 +262,12 @@ def _after_table(
         stopped = content(rng).choice(
             [name for name, *_ in values.MEDICINES if name not in {n for n, _ in rx_values.meds}]
         )
-        rows.append(("Medicines stopped:", f"{stopped} ({content(rng).choice(STOPPED_REASONS)})"))
+        rows.append(("Medicines stopped:", f"{stopped} ({content(rng).choice(discharge.STOPPED_REASONS)})"))
     if rng.random() < 0.6:
         rows.append(
             (
                 rng.choice(("Follow-up:", "Information for GP:", "Follow up arrangements:")),
-                content(rng).choice(FOLLOW_UPS),
+                content(rng).choice(discharge.FOLLOW_UPS),
             )
         )
     rng.shuffle(rows)
@@ -422,7 +327,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     country = intl.pick_country(rng)
     style = rng.choice(intl.DATE_STYLES)
     sticker = rng.random() < 0.4
-    rx_values, ids = _values(rng, country, style, sticker)
+    rx_values, ids = discharge.discharge_values(rng, country, style, sticker)
     ids["number_label"] = rng.choice(NUMBER_LABELS)
     look = pick_style(rng)
     first = Page(dpi, look)
