@@ -133,7 +133,7 @@ def _options_font(
         )
         return boxes + sum(page.width(word, f) for word in words)
 
-    while font.size > 8 and span(font) > width:
+    while font.size > 6 and span(font) > width:
         font = fonts.load(font.path, int(font.size * 0.92))
     return font
 
