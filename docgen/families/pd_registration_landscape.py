@@ -12,10 +12,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageFont
 
 from docgen import fonts
-from docgen.canvas import Page, Style, pick_style
+from docgen.canvas import Page, pick_style
 from docgen.content import content
 from docgen.families import _intl as intl
 from docgen.families import _pd_common as pd
@@ -65,13 +65,8 @@ IMMUNITY_WORDS = (("Immune", "Non-immune"), ("Had it / immunised", "Not immune")
 YES_NO_WORDS = (("Yes", "No"), ("Y", "N"), ("YES", "NO"))
 
 
-class LandscapePage(Page):
-    """A US-letter page turned on its side: 11 inches wide, 8.5 high."""
-
-    def __init__(self, dpi: int, style: Style) -> None:
-        super().__init__(dpi, style)
-        self.image = Image.new("L", (self.image.height, self.image.width), style.paper)
-        self.draw = ImageDraw.Draw(self.image)
+# US letter on its side: registration sheets are printed landscape.
+LANDSCAPE_INCHES = (11.0, 8.5)
 
 
 @dataclass
@@ -252,7 +247,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     style = rng.choice(("dd_mon_yyyy", "d.m.yyyy", "dd/mm/yyyy", "dd.mm.yyyy", "dd-mon-yyyy"))
     record, parts = intl.localised_record(rng, country, style)
     groups = _groups(rng, record, country, parts)
-    page = LandscapePage(dpi, pick_style(rng))
+    page = Page(dpi, pick_style(rng), inches=LANDSCAPE_INCHES)
     left, right = page.px(rng.uniform(0.4, 0.6)), page.image.width - page.px(rng.uniform(0.4, 0.6))
     y = page.px(rng.uniform(0.45, 0.65))
     big = page.font(bold=True, scale=rng.uniform(1.3, 1.6), family=page.style.label)
