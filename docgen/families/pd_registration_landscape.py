@@ -193,8 +193,8 @@ def _groups(
     if rng.random() < 0.6:
         forenames, surname = t["patient_name"][0].split(" ", 1)
         patient += [
-            Row(rng.choice(("Surname", "Family name")), [surname]),
-            Row(rng.choice(("Forenames", "Forename(s)", "First name(s)")), [forenames]),
+            Row("Surname", [surname]),
+            Row(rng.choice(("Forenames", "Forename(s)", "Christian name(s)")), [forenames]),
         ]
     else:
         patient.append(row("patient_name"))

@@ -1,4 +1,4 @@
-"""A hospital discharge medication list (a British "TTO", an Australian or Irish discharge script).
+"""A hospital discharge prescription (a British "TTO" or "TTA", an Australian or Irish discharge script).
 
 A header band of patient identifiers in ruled cells or on a printed patient sticker (hospital
 number, ward, consultant, admission and discharge dates), a wide table of medicines with their
@@ -22,18 +22,20 @@ from docgen.families import _rx_common as rx
 FAMILY = "rx_discharge_medications"
 DOC_TYPE = "prescription"
 DESCRIPTION = (
-    "hospital discharge medication list (UK/AU/NZ/IE): identifier cells or patient sticker with "
+    "hospital discharge prescription (TTO/TTA; UK/AU/NZ/IE): identifier cells or patient sticker with "
     "several dates, Drug | Dose | Route | Directions | Duration | Qty table, discharging doctor, "
     "signature and date at the end, often on page two"
 )
 
+# The form is the prescription the pharmacy dispenses from, titled as one (a discharge summary
+# letter that lists the medicines is another document).
 TITLES = (
-    "DISCHARGE MEDICATION LIST",
-    "Medicines on Discharge",
-    "TTO - Medicines To Take Out",
-    "Discharge Prescription (TTA)",
-    "DISCHARGE MEDICATION SUMMARY",
+    "DISCHARGE PRESCRIPTION",
+    "Discharge Prescription (TTO)",
+    "TTA PRESCRIPTION - Medicines To Take Away",
+    "Discharge Medication Prescription",
     "Discharge Script",
+    "TTO Prescription",
 )
 NUMBER_LABELS = ("Hospital No.", "MRN", "URN", "Unit No.", "Hosp. No")
 DRUG_HEADERS = ("Drug", "Medicine", "Drug name (generic)", "Medication", "DRUG")
