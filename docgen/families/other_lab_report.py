@@ -174,7 +174,7 @@ def _patient(page: Page, rng: random.Random, country: intl.Country, left: int, r
         ),
     ]
     label = page.font(bold=True, scale=0.88, family=page.style.label)
-    value = page.font(bold=False, scale=0.95)
+    value = page.font(bold=False, scale=0.95, family=page.style.label)  # all of it printed by the lab
     step = round(page.line_step(value) * 1.1)
     middle = left + round((right - left) * 0.5)
     for x, x_end, rows in ((left, middle - page.px(0.2), left_rows), (middle, right, right_rows)):
@@ -198,8 +198,8 @@ def _results(page: Page, rng: random.Random, left: int, right: int, y: int) -> i
     head = page.font(bold=True, scale=0.9, family=page.style.label)
     xs = [left] + [left + round((right - left) * f) for f in (0.38, 0.52, 0.6, 0.76)]
     scale = rng.uniform(0.88, 0.98)
-    cell = page.font(bold=False, scale=scale)
-    flagged = page.font(bold=True, scale=scale, family=page.style.value)  # out of range: in bold
+    cell = page.font(bold=False, scale=scale, family=page.style.label)
+    flagged = page.font(bold=True, scale=scale, family=page.style.label)  # out of range: in bold
     step = round(page.line_step(cell) * rng.uniform(1.0, 1.25))
     heads = ["Test", "Result", "Flag", "Units", rng.choice(("Reference range", "Ref. range", "Normal range"))]
     for x, text in zip(xs, heads, strict=True):

@@ -107,6 +107,10 @@ class _Sheet:
             bold=rng.random() < 0.35, scale=rng.uniform(0.82, 0.95), family=page.style.label
         )
         self.value = page.font(bold=False, scale=rng.uniform(0.95, 1.08))
+        # The questions are printed on the form: the label face, in a regular weight.
+        self.question = page.font(
+            bold=False, scale=self.value.size / page.font(bold=False).size, family=page.style.label
+        )
         self.heading_font = page.font(bold=True, scale=rng.uniform(1.05, 1.2), family=page.style.label)
         self.step = round(page.line_step(self.value) * rng.uniform(1.15, 1.45))
         self.leader = rng.choice(("rule", "dots", "none"))
@@ -182,7 +186,7 @@ class _Sheet:
                 self.heads_row(xs, y)
                 y = self.flow.y = y + self.step
             page.text(
-                self.left + page.px(0.1), y, text, page.fit(text, self.value, xs[0] - self.left - col_w)
+                self.left + page.px(0.1), y, text, page.fit(text, self.question, xs[0] - self.left - col_w)
             )
             for i, x in enumerate(xs):
                 chosen = answer is not None and i == (0 if answer else 1)

@@ -157,7 +157,8 @@ def _table(page: Page, look: Look, rows: list[Row], x0: int, x1: int, y: int) ->
             )
         if not row.section:
             if row.words:
-                font = _options_font(page, row.words, value_font, x1 - split - 3 * pad)
+                printed = page.font(bold=False, scale=0.95 * look.scale, family=page.style.label)
+                font = _options_font(page, row.words, printed, x1 - split - 3 * pad)
                 pd.options(page, split + pad, base, row.words, row.chosen, font, "box", look.mark)
             for i, line in enumerate(row.lines):
                 page.text(

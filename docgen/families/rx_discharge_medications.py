@@ -98,21 +98,34 @@ def _grid(
     return y
 
 
-def _sticker(page: Page, rng: random.Random, lines: list[str], right: int, y: int) -> int:
-    """A printed patient label stuck on the form: a rounded box of short lines; returns its bottom."""
+def _sticker(page: Page, rng: random.Random, lines: list[tuple[str, str]], right: int, y: int) -> int:
+    """The patient label box, its (label, value) lines a printed sticker stuck on or the same
+    written in by hand (values in the value face, their small labels in the label face); returns
+    its bottom."""
     scale = rng.uniform(0.82, 0.95)
-    font = page.font(bold=False, scale=scale, family=page.style.label)
-    bold = page.font(bold=True, scale=scale, family=page.style.label)
-    width = max(page.width(line, bold) for line in lines) + page.px(0.3)
+    font = page.font(bold=False, scale=scale)
+    small = page.font(bold=False, scale=scale * 0.85, family=page.style.label)
+    gap = page.px(0.08)
+
+    def width(label: str, value: str) -> int:
+        return (page.width(label, small) + gap if label else 0) + page.width(value, font)
+
+    box_w = max(width(label, value) for label, value in lines) + page.px(0.3)
     height = round(page.line_step(font) * len(lines) + page.px(0.2))
-    x0 = right - width
+    x0 = right - box_w
     outline = max(1, page.px(0.01))
     page.draw.rounded_rectangle(
         (x0, y, right, y + height), page.px(0.1), outline=page.style.ink, width=outline
     )
+    if rng.random() < 0.5:
+        caption = rng.choice(("Affix patient label", "Patient label", "Addressograph"))
+        page.text(x0, y - page.px(0.05), caption, page.font(bold=False, scale=0.7, family=page.style.label))
     base = y + page.px(0.1) + font.size
-    for i, line in enumerate(lines):
-        page.text(x0 + page.px(0.15), base, line, bold if i == 0 else font)
+    for label, value in lines:
+        x = x0 + page.px(0.15)
+        if label:
+            x += page.text(x, base, label, small) + gap
+        page.text(x, base, value, font)
         base += page.line_step(font)
     return y + height
 
@@ -143,11 +156,11 @@ def _band(
     grey = rng.choice((0, 90, 110))
     if sticker:
         lines = [
-            rx_values.patient_name,
-            f"DOB: {ids['born']}   {ids['sex']}",
-            f"{number_label}: {ids['number']}",
+            ("", rx_values.patient_name),
+            ("DOB:", f"{ids['born']}   {ids['sex']}"),
+            (f"{number_label}:", ids["number"]),
         ]
-        lines += [*rx_values.address, f"{health_label} {ids['health']}"]
+        lines += [("", line) for line in rx_values.address] + [(health_label, ids["health"])]
         bottom = _sticker(page, rng, lines, right, y)
         x1 = right - page.px(3.9)
         step = page.line_step(value_font)
@@ -328,10 +341,10 @@ def _page_foot(page: Page, number: int, total: int) -> None:
 def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image]]:
     country = intl.pick_country(rng)
     style = rng.choice(intl.DATE_STYLES)
+    look = pick_style(rng)
     sticker = rng.random() < 0.4
     rx_values, ids = discharge.discharge_values(rng, country, style, sticker)
     ids["number_label"] = rng.choice(NUMBER_LABELS)
-    look = pick_style(rng)
     first = Page(dpi, look)
     left = first.px(rng.uniform(0.5, 0.8))
     right = first.image.width - first.px(rng.uniform(0.5, 0.8))
