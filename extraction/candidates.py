@@ -389,6 +389,7 @@ def _below(
             not taken
             and key is not None
             and not key.colon
+            and key not in view.headings  # a section heading is print under any label
             and (after_colon or best_phrase(key.text, spec.labels)[1] >= LABEL_MIN_SCORE)
             and not _line_beside(key, view)  # a label with its own value beside it
         )

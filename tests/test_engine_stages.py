@@ -555,3 +555,21 @@ def test_the_sparse_pass_runs_for_a_blank_whose_label_was_found_and_not_for_one_
     no_refills_on_the_form = PRESCRIPTION.replace("1790 3010 Refill:", "")
     assert sparse_passes(monkeypatch, no_refills_on_the_form) == 0
     assert sparse_passes(monkeypatch, PRESCRIPTION) == 1  # "Refill:" with nothing read after it
+
+
+HEADING_UNDER_A_BLANK = """
+300 300 Patient Medical Record
+300 420 Known allergies: Milk
+300 500 Medications taken regularly:
+300 640 EMERGENCY CONTACT INFORMATION
+300 720 Full name: Dmitri Perry
+"""
+
+
+def test_a_section_heading_under_a_blank_answer_is_never_its_value() -> None:
+    # A label ending in a colon may have a label-like value under it ("Harbor Insurance
+    # Company"), but a section heading is print, whichever label stands above it.
+    fields = extract_fields(get_document_type("patient_details"), parse_layout(HEADING_UNDER_A_BLANK), 0.8)
+    assert fields["regular_medications"].value == ""
+    assert fields["regular_medications"].needs_review
+
