@@ -11,9 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from extraction.assign import LABEL_SURE_SCORE, Assigned, assign_fields, plausibility
+from extraction.assign import (
+    LABEL_SURE_SCORE,
+    PLAUSIBLE_WEIGHT,
+    Assigned,
+    assign_fields,
+    plausibility,
+    score_candidate,
+)
 from extraction.candidates import Candidate, PageView, cell_beside, gap_above, gap_below, lines_above
 from extraction.cells import answer_grid_headers, join_wrapped_labels
 from extraction.columns import column_keys, find_label_columns, split_at_value_edges
@@ -43,6 +51,10 @@ RegionReader = Callable[[int, Box, str], list[Word]]
 # A key alone in a cell at least this share of its table's width is a section bar.
 SECTION_BAR_SHARE = 0.8
 
+# Reading the labels against the vote must fit the fields better by at least one field's worth of
+# plausibility to overturn it; nearer than that, the fields the two readings disagree on are flagged.
+READING_MARGIN = PLAUSIBLE_WEIGHT
+
 UNLABELLED_REASONS = {
     "find": "no label: recognised by its shape",
     "find_lines": "no label: lines shaped like this field's",
@@ -69,9 +81,7 @@ def extract_fields(
     ]
     # A form prints its labels one way on every page: the pages vote together.
     votes = [_votes_for_labels_under(view, doc_type) for view in views]
-    for view in views:
-        view.labels_under_values = _under(sum(v[0] for v in votes), sum(v[1] for v in votes))
-    assigned = assign_fields(doc_type, views)
+    assigned = _assign_surer_reading(doc_type, views, votes)
     results = {}
     for spec in doc_type.fields:
         chosen = assigned[spec.name].candidate
@@ -122,6 +132,50 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     return PageView(page, structure, height, keys, headings, label_columns=columns)
 
 
+def _assign_surer_reading(
+    doc_type: DocumentType, views: list[PageView], votes: list[tuple[int, int]]
+) -> dict[str, Assigned]:
+    """The fields assigned with labels read the way the pages' votes say, unless reading them
+    the other way fits the fields clearly better (a vote misled by the page's rules); when the
+    two readings fit about as well, the fields they disagree on are flagged."""
+    voted_under = _under(sum(v[0] for v in votes), sum(v[1] for v in votes))
+    voted = _assign_reading(doc_type, views, voted_under)
+    if not any(above or below for above, below in votes):
+        return voted  # no label stands alone on its line: nothing reads either way
+    other = _assign_reading(doc_type, views, not voted_under)
+    lead = _fit(doc_type, other) - _fit(doc_type, voted)
+    if lead > READING_MARGIN:
+        return other
+    for view in views:
+        view.labels_under_values = voted_under
+    if lead < -READING_MARGIN:
+        return voted
+    return {name: _doubted_if_read_otherwise(a, other[name]) for name, a in voted.items()}
+
+
+def _assign_reading(doc_type: DocumentType, views: list[PageView], under: bool) -> dict[str, Assigned]:
+    for view in views:
+        view.labels_under_values = under
+    return assign_fields(doc_type, views)
+
+
+def _fit(doc_type: DocumentType, assigned: dict[str, Assigned]) -> float:
+    """How well a reading fits the fields: the summed scores of the candidates they took."""
+    return sum(
+        score_candidate(doc_type.field(name), a.candidate, doc_type)
+        for name, a in assigned.items()
+        if a.candidate is not None
+    )
+
+
+def _doubted_if_read_otherwise(assigned: Assigned, rival: Assigned) -> Assigned:
+    candidate = assigned.candidate
+    if candidate is None or (rival.candidate is not None and rival.candidate.texts == candidate.texts):
+        return assigned
+    note = "the form reads either way (labels above or under their values): check it"
+    return Assigned(replace(candidate, note=candidate.note or note), assigned.label_found)
+
+
 def _under(above: int, below: int) -> bool:
     return above >= 2 and above > 2 * below
 
@@ -139,11 +193,25 @@ def _votes_for_labels_under(view: PageView, doc_type: DocumentType) -> tuple[int
     ]
     for key in voters:
         up, down = gap_above(key, view), gap_below(key, view)
-        if up is not None and (_under_a_filled_line(key, view) or down is None or up < 0.8 * down):
+        if _heads_its_cell(key, view):
+            below += 1
+        elif up is not None and (_under_a_filled_line(key, view) or down is None or up < 0.8 * down):
             above += 1
         elif down is not None:
             below += 1
     return above, below
+
+
+def _heads_its_cell(key: Key, view: PageView) -> bool:
+    """True when ``key`` stands at the top of a ruled cell that holds text under it: a label in
+    the corner of the box its value is written in, whatever the line above the box holds."""
+    if view.structure is None:
+        return False
+    cell = view.structure.cell_at(key.box)
+    if cell is None:
+        return False
+    inside = [ln for ln in view.page.lines if ln is not key.line and mostly_inside(ln.box, cell.box)]
+    return bool(inside) and all(ln.box[1] >= key.box[1] + 0.5 * view.height for ln in inside)
 
 
 def _under_a_filled_line(key: Key, view: PageView) -> bool:

@@ -573,3 +573,29 @@ def test_a_section_heading_under_a_blank_answer_is_never_its_value() -> None:
     assert fields["regular_medications"].value == ""
     assert fields["regular_medications"].needs_review
 
+
+LABELS_NEARER_THE_VALUE_ABOVE = """
+300 300 Patient Medical Record
+300 420 Patient name
+300 490 Kathy Crawford
+300 545 Date of birth
+300 615 6/5/1972
+300 670 Phone
+300 740 (555) 123-4567
+300 795 Address
+300 865 12 Oak Street
+"""
+
+
+def test_labels_set_nearer_the_line_above_still_read_downwards_when_that_fits_the_fields() -> None:
+    # Each label stands nearer the previous value than its own, so the spacing says "caption
+    # under its value"; read that way every value is of the wrong kind, read downwards all fit.
+    fields = extract_fields(
+        get_document_type("patient_details"), parse_layout(LABELS_NEARER_THE_VALUE_ABOVE), 0.8
+    )
+    for name, value in (
+        ("birth_date", "6/5/1972"),
+        ("phone_number", "(555) 123-4567"),
+        ("address", "12 Oak Street"),
+    ):
+        assert (fields[name].value, fields[name].needs_review) == (value, False)
