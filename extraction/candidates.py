@@ -352,7 +352,11 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
     ]
     if not level:
         return []
-    return list(min(level, key=lambda ln: ln.box[0]).words)
+    # Beside a label wrapped over lines ("STREET" / "ADDRESS"), the value starts level with its
+    # first line: of the lines level with the label, the top row's leftmost.
+    top = min(ln.box[1] for ln in level)
+    first_row = [ln for ln in level if ln.box[1] - top < 0.5 * view.height]
+    return list(min(first_row, key=lambda ln: ln.box[0]).words)
 
 
 def _below(

@@ -77,10 +77,16 @@ def _wrapped_label(lines: list[Line], vocabulary: tuple[str, ...], height: float
     left = min(line.box[0] for line in ordered)
     if any(line.box[0] - left > ALIGN_HEIGHTS * height for line in ordered):
         return False
+    # With no colon, the lines together must read as a label, and no earlier line alone does:
+    # "PATIENT NAME" over its value in a corner cell is a label and a value.
+    known_label = whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE and all(
+        whole_phrase_score(line.text, vocabulary) < KEY_MIN_SCORE for line in ordered[:-1]
+    )
     for upper, lower in itertools.pairwise(ordered):
-        # A line ending in a word no label ends in ("Name of") goes on in the next, however
-        # widely the cell spaces its lines.
-        gap = MAX_CUT_LINE_GAP_HEIGHTS if _cut_short(upper.text) else MAX_LINE_GAP_HEIGHTS
+        # A line ending in a word no label ends in ("Name of") goes on in the next, and so do
+        # the parts of a known label ("STREET" / "ADDRESS"), however widely the cell spaces them.
+        loose = known_label or _cut_short(upper.text)
+        gap = MAX_CUT_LINE_GAP_HEIGHTS if loose else MAX_LINE_GAP_HEIGHTS
         if lower.box[1] - upper.box[3] > gap * height:
             return False
     # A label's colon comes at its end only.
@@ -88,13 +94,7 @@ def _wrapped_label(lines: list[Line], vocabulary: tuple[str, ...], height: float
         return False
     if text.rstrip().endswith((":", "?")):
         return True
-    if any(_cut_short(line.text) for line in ordered[:-1]):
-        return True
-    # With no colon, the lines together must read as a label, and no earlier line alone does:
-    # "PATIENT NAME" over its value in a corner cell is a label and a value.
-    return whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE and all(
-        whole_phrase_score(line.text, vocabulary) < KEY_MIN_SCORE for line in ordered[:-1]
-    )
+    return known_label or any(_cut_short(line.text) for line in ordered[:-1])
 
 
 def _cut_short(text: str) -> bool:

@@ -214,13 +214,13 @@ def test_a_label_cut_short_after_a_connective_goes_on_in_its_cell_however_spaced
     structure = find_structure(page.array(), words)
     text = join_wrapped_labels(_page_text(words), structure, ("Name of insurer",), 25.0)
     assert "Name of insurer" in [line.text for line in text.lines]
-    # The same spacing with a first line that is a whole phrase is two lines.
+    # The same spacing with a first line that is a label of its own is two lines.
     page = DrawnPage()
     page.table(100, 100, [240, 600], [130], width=2)
     words = page.text(108, 108, "Insurer")
     words += page.text(108, 160, "name")
     structure = find_structure(page.array(), words)
-    text = join_wrapped_labels(_page_text(words), structure, ("Insurer name",), 25.0)
+    text = join_wrapped_labels(_page_text(words), structure, ("Insurer", "Insurer name"), 25.0)
     assert [line.text for line in text.lines] == ["Insurer", "name"]
 
 
@@ -316,3 +316,55 @@ def test_a_list_goes_on_in_the_ruled_rows_under_its_label_however_tall() -> None
     structure = find_structure(page.array(), words)
     fields = extract_fields(PATIENT, [_page_text(words, (1400, 600))], 0.8, structures=[structure])
     assert fields["regular_medications"].value == "Sertraline\nMelatonin"
+
+
+# ---- which way labels read ------------------------------------------------------------------
+
+
+def _boxed_prescription() -> tuple[np.ndarray, list[Word]]:
+    """A grid whose every cell has its label in the top-left corner and its value under it, so
+    each label also stands right under the rule the value of the cell above is written on."""
+    page = DrawnPage(1400, 500)
+    page.table(100, 60, [600, 600], [120, 120, 120], width=3)
+    cells = (
+        ("DX", "Type 2 diabetes", "FULL NAME", "Gregory Richardson"),
+        ("RX DATE", "2025-07-17", "PROVIDER", "Dr Evelyn Schneider"),
+        ("ADDR", "5727 Bollinger St", "PATIENT ID", "9808954"),
+    )
+    for row, (left_label, left_value, right_label, right_value) in enumerate(cells):
+        top = 60 + 120 * row
+        page.text(108, top + 8, left_label)
+        page.text(120, top + 84, left_value)
+        page.text(708, top + 8, right_label)
+        page.text(720, top + 84, right_value)
+    return page.array(), page.words
+
+
+def test_labels_in_the_corners_of_their_cells_read_downwards_though_each_stands_under_a_filled_rule() -> None:
+    gray, words = _boxed_prescription()
+    fields = extract_fields(
+        get_document_type("prescription"),
+        [_page_text(words, (1400, 500))],
+        0.8,
+        structures=[find_structure(gray, words)],
+    )
+    assert fields["patient_name"].value == "Gregory Richardson"
+    assert fields["prescriber"].value == "Dr Evelyn Schneider"
+    assert fields["prescription_date"].value == "2025-07-17"
+    assert fields["patient_address"].value == "5727 Bollinger St"
+
+
+def test_a_label_wrapped_loosely_in_its_cell_is_one_label_and_its_value_starts_at_its_first_line() -> None:
+    page = DrawnPage(1400, 400)
+    page.table(100, 60, [300, 900], [60, 150], width=3)
+    page.text(108, 72, "NAME")
+    page.text(420, 72, "Alice Bennett")
+    page.text(108, 132, "STREET")  # the label's two lines a whole line height apart
+    page.text(108, 190, "ADDRESS")
+    page.text(420, 132, "1719 Washington Avenue")
+    page.text(416, 170, "Raleigh, North Carolina, 27620")  # a hair further left, as a skew leaves it
+    gray = page.array()
+    fields = extract_fields(
+        PATIENT, [_page_text(page.words, (1400, 400))], 0.8, structures=[find_structure(gray, page.words)]
+    )
+    assert fields["address"].value == "1719 Washington Avenue\nRaleigh, North Carolina, 27620"
