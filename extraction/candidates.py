@@ -170,7 +170,8 @@ def _label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentTy
 
 def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *hows: str) -> list[Candidate]:
     marks = _option_marks(key, view) if spec.kind in OPTION_KINDS else []
-    if len(marks) >= 2:
+    # Boxes to tick come two or more to a question; a ring round a word is an answer alone.
+    if len(marks) >= 2 or any(m.shape == "ring" for m in marks):
         return [_option_candidate(spec, key, view, marks, score)]
     found = []
     if "beside" in hows:
@@ -505,6 +506,8 @@ def _option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView)
     an answer grid answers its column's header."""
     if mark.shape == "cell":
         return _column_header(mark, view)
+    if mark.shape == "ring":
+        return tuple(w for line in view.page.lines for w in line.words if mostly_inside(w.box, mark.box))
     right = min((m.box[0] for m in row if m.box[0] > mark.box[2]), default=view.page.width)
     level = sorted(
         (

@@ -26,6 +26,7 @@ from extraction.structure import (
     find_structure,
     split_at_rules,
     trim_borders,
+    without_rings,
     without_rules,
     words_outside_marks,
 )
@@ -246,6 +247,7 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
             image = adaptive_threshold(image)
     with timer("structure"):
         unruled = without_rules(image, options.text_height) if options.erase_rules else image
+        unruled = without_rings(unruled, options.text_height)
     with timer("ocr_page"):
         split = page.page_count == 1 and options.split_lone_page and options.page_workers > 1
         read, text = ocr_page(unruled, index, dpi, options, split=split)

@@ -23,6 +23,7 @@ their option words), ``words`` (the text height and the words against the struct
 """
 
 from extraction.structure.find import find_structure
+from extraction.structure.rings import without_rings
 from extraction.structure.rules import without_rules
 from extraction.structure.types import Cell, PageStructure, Rule, SelectionMark, Table
 from extraction.structure.words import (
@@ -44,6 +45,7 @@ __all__ = [
     "split_at_rules",
     "text_height",
     "trim_borders",
+    "without_rings",
     "without_rules",
     "words_outside_marks",
 ]

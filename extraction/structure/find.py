@@ -8,6 +8,7 @@ import numpy as np
 
 from extraction.structure.ink import ink_threshold
 from extraction.structure.marks import answer_cells, find_marks
+from extraction.structure.rings import circled_marks, find_rings
 from extraction.structure.rules import find_cells, find_rules, median_thickness
 from extraction.structure.types import PageStructure
 from extraction.structure.words import text_height
@@ -31,4 +32,5 @@ def find_structure(image: np.ndarray, words: Sequence[Word]) -> PageStructure:
     cells, tables = find_cells(grid, height, image.shape, median_thickness(rules))
     marks = find_marks(image, threshold, height, words, rules)
     marks += answer_cells(image, threshold, height, cells, marks, words)
+    marks += circled_marks(find_rings(image, height), words)
     return PageStructure(rules, cells, tables, marks)

@@ -51,8 +51,9 @@ class SelectionMark:
     """
 
     box: Box
-    shape: Literal["square", "circle", "cell"]
-    """"cell": a table cell of an answer grid, marked with an X or a tick drawn in it."""
+    shape: Literal["square", "circle", "cell", "ring"]
+    """"cell": a table cell of an answer grid, marked with an X or a tick drawn in it; "ring": a
+    loop drawn round the chosen words (always selected; its option is the words inside)."""
     selected: bool
     option: str
     option_box: Box | None

@@ -35,7 +35,8 @@ def text_height(words: Sequence[Word]) -> float:
 def words_outside_marks(words: Sequence[Word], structure: PageStructure) -> list[Word]:
     """The words that are not a selection mark read as text ("O", "[]", "0", "D", "☐"...):
     a word goes when at least half of its box lies inside a mark's box."""
-    inside = inside_any(word_boxes(words), [mark.box for mark in structure.marks])
+    printed = [mark.box for mark in structure.marks if mark.shape != "ring"]  # a ring's word is its answer
+    inside = inside_any(word_boxes(words), printed)
     return [word for word, is_mark in zip(words, inside, strict=True) if not is_mark]
 
 

@@ -1,0 +1,100 @@
+"""Circled answers: rings drawn round a word are found, painted out for OCR and read as the
+question's answer; letters, radio circles and ruled boxes are not rings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from extraction.doctypes import get_document_type
+from extraction.fields import extract_fields
+from extraction.layout import group_lines
+from extraction.structure import find_structure, without_rings
+from extraction.structure.rings import find_rings
+from extraction.types import PageText, Word
+from tests.drawn_pages import FONT_PATH, DrawnPage
+
+pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
+
+HEIGHT = 24.0
+
+
+def _page_text(words: list[Word], size: tuple[int, int]) -> PageText:
+    tops = sorted({w.box[1] // 10 for w in words})
+    numbered = [replace(w, line=tops.index(w.box[1] // 10)) for w in words]
+    return PageText(index=0, lines=tuple(group_lines(numbered)), width=size[0], height=size[1])
+
+
+def _questionnaire(circled: str) -> DrawnPage:
+    """Two questions answered by circling, a radio circle, a ruled box and round letters."""
+    page = DrawnPage(1400, 420)
+    page.text(100, 60, "Have you had the Hepatitis B vaccination?")
+    yes, no = page.text(900, 60, "Yes")[0], page.text(1040, 60, "No")[0]
+    chosen = yes if circled == "Yes" else no
+    x0, y0, x1, y1 = chosen.box
+    page.draw.ellipse((x0 - 16, y0 - 12, x1 + 16, y1 + 12), outline=0, width=3)
+    page.text(100, 180, "Chickenpox: OOO Dodo")  # letters that close loops
+    page.radio(900, 182, filled=False)
+    page.box(1000, 170, 1300, 230)  # a ruled box round nothing
+    page.box(100, 300, 420, 380)  # a ruled box round text
+    page.text(120, 320, "Sex: Male")
+    return page
+
+
+def test_a_ring_round_a_word_is_found_and_nothing_else_that_closes_a_loop_is() -> None:
+    page = _questionnaire("Yes")
+    rings = find_rings(page.array(), HEIGHT)
+    assert len(rings) == 1
+    yes = next(w for w in page.words if w.text == "Yes")
+    x0, y0, x1, y1 = rings[0].box
+    assert x0 < yes.box[0] and y0 < yes.box[1] and x1 > yes.box[2] and y1 > yes.box[3]
+
+
+def test_a_ring_is_painted_out_and_the_word_inside_kept() -> None:
+    page = _questionnaire("Yes")
+    gray = page.array()
+    ring = find_rings(gray, HEIGHT)[0]
+    cleaned = without_rings(gray, HEIGHT)
+    x0, y0, x1, y1 = ring.box
+    yes = next(w for w in page.words if w.text == "Yes")
+    ring_only = np.ones_like(gray, dtype=bool)
+    ring_only[yes.box[1] - 2 : yes.box[3] + 2, yes.box[0] - 2 : yes.box[2] + 2] = False
+    assert (cleaned[y0:y1, x0:x1][ring_only[y0:y1, x0:x1]] > 128).all()  # the ring is gone
+    letters = gray[yes.box[1] : yes.box[3], yes.box[0] : yes.box[2]] < 128
+    kept = cleaned[yes.box[1] : yes.box[3], yes.box[0] : yes.box[2]] < 128
+    assert (kept & letters).sum() >= 0.95 * letters.sum()
+    # Everything outside the ring is untouched.
+    outside = np.ones_like(gray, dtype=bool)
+    outside[y0:y1, x0:x1] = False
+    assert np.array_equal(cleaned[outside], gray[outside])
+
+
+def test_a_page_without_rings_comes_back_as_it_is() -> None:
+    page = DrawnPage()
+    page.text(100, 100, "Do you smoke? Yes No")
+    page.radio(600, 100, filled=True)
+    gray = page.array()
+    assert without_rings(gray, HEIGHT) is gray
+
+
+@pytest.mark.parametrize("circled", ["Yes", "No"])
+def test_the_circled_word_is_the_answer(circled: str) -> None:
+    page = _questionnaire(circled)
+    gray = page.array()
+    structure = find_structure(gray, page.words)
+    text = _page_text(page.words, (1400, 420))
+    fields = extract_fields(get_document_type("patient_details"), [text], 0.8, structures=[structure])
+    assert fields["hepatitis_b_vaccination"].value == circled
+    assert [m.option for m in structure.marks if m.shape == "ring"] == [circled]
+
+
+@pytest.mark.usefixtures("needs_ocr")
+def test_tesseract_reads_the_circled_word_once_its_ring_is_painted_out() -> None:
+    from extraction.tesseract import read_words
+
+    page = _questionnaire("Yes")
+    cleaned = without_rings(page.array(), HEIGHT)
+    words = read_words(cleaned[40:110, 860:1200], dpi=300, timeout=30, psm=7)
+    assert [w.text for w in words][:2] == ["Yes", "No"]
