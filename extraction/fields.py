@@ -48,6 +48,11 @@ if TYPE_CHECKING:
 # Injected so this module never calls tesseract itself; None in tests without OCR.
 RegionReader = Callable[[int, Box, str], list[Word]]
 
+# A later line of a value reading this surely as a label is flagged: a label with a few words
+# after it ("Address line 1") scores above it, a value line that only starts with a short
+# label's word ("Use as directed") below.
+CAPTION_SCORE = 0.9
+
 # A key alone in a cell at least this share of its table's width is a section bar.
 SECTION_BAR_SHARE = 0.8
 
@@ -291,7 +296,36 @@ def to_result(
     if value and plausibility(spec, candidate, doc_type) < 0:
         # The best there was reads as a printed label or as a value of another kind.
         result.flag("does not read as this field's value")
+    caption = _caption_line(value, spec, doc_type)
+    if caption:
+        result.flag(f"{caption!r} reads as a printed label: check where the value ends")
+    intruder = _another_fields_line(value, spec, doc_type)
+    if intruder:
+        line, other = intruder
+        result.flag(f"{line!r} reads as the {other}: check where the value ends")
     return result
+
+
+def _another_fields_line(value: str, spec: FieldSpec, doc_type: DocumentType) -> tuple[str, str] | None:
+    """A later line of a multi-line value wholly shaped like another field's value ("Dr. Janet
+    Bailey, MBBS" under a patient's address: the next field, run on into it), with that
+    field's label."""
+    for line in value.split("\n")[1:]:
+        for other in doc_type.fields:
+            if other is not spec and other.find and re.fullmatch(other.find, line.strip()):
+                return line, other.label.lower()
+    return None
+
+
+def _caption_line(value: str, spec: FieldSpec, doc_type: DocumentType) -> str | None:
+    """A line of the value that starts as a printed label: the first line as one of the
+    field's own labels ("Name of patient Warren": the label read into its value), a later line
+    as any label of the type ("Address line 1" under the street, "Phone 555..." under an
+    address: the form's print or another field's, taken in with the value)."""
+    first, *rest = value.split("\n")
+    if best_phrase(first, spec.all_labels)[1] >= CAPTION_SCORE:
+        return first
+    return next((line for line in rest if best_phrase(line, doc_type.all_labels)[1] >= CAPTION_SCORE), None)
 
 
 def _doubts(

@@ -99,7 +99,50 @@ def _person(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     repaired = re.sub(r"\b(?!(?:Mrs|Prof|Rev)\.)([A-Z][a-z]{2,})\. (?=[A-Z][a-z])", r"\1 ", repaired)
     if repaired != value:
         return repaired, f"read {value!r}, taken as {repaired!r}"
-    return value, None
+    return given_name_first(value), None
+
+
+# "Salazar, Teresa M.": a name written family name first, as registers and labels print it.
+_FAMILY_FIRST = re.compile(r"^([^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*)?), ([^\W\d_][\w.' -]*)$")
+# After a comma these are no given names: "Ann Lee, MD", "John Smith, Jr.".
+_AFTER_A_NAME = {
+    "md",
+    "do",
+    "mbbs",
+    "mbchb",
+    "np",
+    "pa",
+    "pac",
+    "fnp",
+    "dds",
+    "dmd",
+    "rn",
+    "phd",
+    "mrcgp",
+    "frcp",
+    "dnp",
+    "aprn",
+    "od",
+    "dpm",
+    "jr",
+    "sr",
+    "ii",
+    "iii",
+    "iv",
+}
+
+
+def given_name_first(value: str) -> str:
+    """A name written family name first ("Salazar, Teresa") as it is written out: given names
+    first ("Teresa Salazar"); any other name as it is."""
+    match = _FAMILY_FIRST.match(value)
+    if match is None:
+        return value
+    family, given = match.groups()
+    tokens = {token.strip(".").replace(".", "").lower() for token in given.split()}
+    if tokens & _AFTER_A_NAME or family.rstrip(".").lower() in {"dr", "doctor", "mr", "mrs", "ms", "prof"}:
+        return value
+    return f"{given} {family}"
 
 
 # "RuthAdams": two capitalised names whose space OCR lost; "McDonald", "DeVito" are one name.

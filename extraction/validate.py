@@ -26,6 +26,8 @@ DATE_FORMATS = (
 
 _PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
 # Letters of any alphabet (Tomás, Zoë), spaces and the punctuation names carry.
+# Words before a name that are no part of it: "Dr Smith" is one name.
+_TITLES = {"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof"}
 _PERSON = re.compile(r"^[^\W\d_][^\W\d_ .,'-]*(?:[ .,'-]+[^\W\d_]*)*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /-]*$")
 
@@ -83,6 +85,9 @@ def _check_vocabulary(allowed: tuple[str, ...]) -> Check:
 def _check_person(value: str, spec: FieldSpec) -> str | None:
     if not _PERSON.match(value) or len(value) < 2:
         return f"{value!r} does not look like a name (letters, spaces, . , ' - only)"
+    names = [word for word in value.split() if word.strip(".,").lower() not in _TITLES]
+    if len(names) < 2:
+        return f"{value!r} is one name only: check the given and family names"
     return None
 
 
@@ -137,4 +142,8 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
         for pattern, reason in spec.doubts:
             if re.search(pattern, value):
                 fields[spec.name].flag(reason)
+        if spec.lines_like and value:
+            mine, theirs = len(value.splitlines()), len(fields[spec.lines_like].value.splitlines())
+            if mine < theirs:
+                fields[spec.name].flag(f"{mine} line(s) for {theirs} {spec.lines_like}: is a line missing?")
     return fields

@@ -31,6 +31,7 @@ from extraction.preprocess import (
     text_height,
 )
 from extraction.types import Box, FieldResult, PageText, Word
+from extraction.validate import validate_fields
 from tests.layout_text import parse_layout
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -599,3 +600,59 @@ def test_labels_set_nearer_the_line_above_still_read_downwards_when_that_fits_th
         ("address", "12 Oak Street"),
     ):
         assert (fields[name].value, fields[name].needs_review) == (value, False)
+
+
+CAPTION_IN_AN_ADDRESS = """
+300 300 Patient Medical Record
+300 420 Patient name: Anna Lopez
+300 520 Address: 17 Union Blvd
+560 560 Address line 1
+300 700 Phone: (555) 123-4567
+"""
+
+
+def test_a_printed_caption_taken_into_a_value_is_flagged() -> None:
+    fields = extract_fields(get_document_type("patient_details"), parse_layout(CAPTION_IN_AN_ADDRESS), 0.8)
+    address = fields["address"]
+    # Either the caption is left out of the value, or the value is flagged for it.
+    assert address.value == "17 Union Blvd" or "reads as a printed label" in (address.reason or "")
+    assert address.value == "17 Union Blvd" or address.needs_review
+
+
+def test_a_value_that_starts_with_its_own_label_is_flagged() -> None:
+    # A name split into boxes whose label OCR ran into the one part it read.
+    layout = "\n300 300 Patient Medical Record\n300 420 Patient name: Name of patient Warren\n"
+    fields = extract_fields(get_document_type("patient_details"), parse_layout(layout), 0.8)
+    name = fields["patient_name"]
+    assert name.needs_review and "reads as a printed label" in (name.reason or "")
+
+
+PRESCRIBER_UNDER_THE_ADDRESS = """
+300 300 Rx Prescription
+300 420 Patient: Anna Lopez
+300 500 Address: 5901 River Avenue, Dallas, TX
+420 545 Dr. Janet Bailey, MBBS
+300 700 Date: 12/05/2024
+"""
+
+
+def test_a_line_shaped_like_another_fields_value_run_into_a_value_is_flagged() -> None:
+    layout = parse_layout(PRESCRIBER_UNDER_THE_ADDRESS)
+    address = extract_fields(get_document_type("prescription"), layout, 0.8)["patient_address"]
+    street_only = address.value == "5901 River Avenue, Dallas, TX"
+    assert street_only or (address.needs_review and "reads as the prescriber" in (address.reason or ""))
+
+
+def test_fewer_directions_than_medicines_are_flagged() -> None:
+    spec = get_document_type("prescription")
+    values = {
+        "medicines": "Amoxicillin 500 mg\nIbuprofen 200 mg",
+        "directions": "Take 1 capsule three times a day",
+    }
+    fields = {f.name: FieldResult(values.get(f.name, ""), 0.95, False, None, 0, None) for f in spec.fields}
+    validate_fields(spec, fields)
+    assert fields["directions"].needs_review and "is a line missing" in (fields["directions"].reason or "")
+    values["directions"] += "\nTake 1 tablet when needed"
+    fields = {f.name: FieldResult(values.get(f.name, ""), 0.95, False, None, 0, None) for f in spec.fields}
+    validate_fields(spec, fields)
+    assert not fields["directions"].needs_review

@@ -396,11 +396,35 @@ def test_immunity_fields_accept_exactly_the_vocabulary(text: str, ok: bool) -> N
 
 
 @pytest.mark.parametrize(
-    "text", ["Kathy Crawford", "Tomás", "O'Neil", "Mary-Jane", "Zoë Ångström", "Dr John Smith, M.D"]
+    "text",
+    ["Kathy Crawford", "Tomás Ruiz", "Sean O'Neil", "Mary-Jane Watts", "Zoë Ångström", "Dr John Smith, M.D"],
 )
 def test_names_in_any_alphabet_with_name_punctuation_are_accepted(text: str) -> None:
     assert problem("patient_name", text) is None
     assert problem("prescriber", text, "prescription") is None
+
+
+@pytest.mark.parametrize("text", ["Warren", "Dr. Warren", "Mrs Tomás"])
+def test_a_lone_name_is_doubted_as_half_a_name(text: str) -> None:
+    # A name field split into boxes (Last | First) read one box only.
+    message = problem("patient_name", text)
+    assert message is not None and "one name only" in message
+
+
+@pytest.mark.parametrize(
+    ("printed", "written"),
+    [
+        ("Salazar, Teresa", "Teresa Salazar"),
+        ("Van Dyke, Mary Ann", "Mary Ann Van Dyke"),
+        ("West, Diane M.", "Diane M. West"),
+        ("Ann Lee, MD", "Ann Lee, MD"),  # a credential after the comma
+        ("John Smith, Jr.", "John Smith, Jr."),
+        ("Dr. Emma Bailey, M.D.", "Dr. Emma Bailey, M.D."),
+    ],
+)
+def test_a_name_printed_family_name_first_is_written_given_name_first(printed: str, written: str) -> None:
+    spec = get_document_type("patient_details").field("patient_name")
+    assert normalize(spec, [printed]) == (written, None)
 
 
 @pytest.mark.parametrize("text", ["R2D2", "Kathy 2", "A", "#Kathy", "Kathy_Crawford"])
@@ -547,7 +571,7 @@ def test_a_label_match_remembered_at_one_threshold_is_judged_afresh_at_another()
         ("Jacob:Coleman", "Jacob Coleman", True),
         ("Mrs. Cole", "Mrs. Cole", False),  # a title's full stop stays
         ("Dr. Frank Ramirez", "Dr. Frank Ramirez", False),
-        ("Smith, John", "Smith, John", False),
+        ("Smith, John", "John Smith", False),  # a comma after a family name is no speck
     ],
 )
 def test_punctuation_inside_a_name_is_a_speck_unless_it_closes_a_title(
@@ -561,3 +585,41 @@ def test_a_state_run_into_its_zip_code_is_spaced_and_flagged() -> None:
     got, reason = normalize(PATIENT.field("address"), ["1850 Grove Dr", "Boston, MA02111"])
     assert got == "1850 Grove Dr\nBoston, MA 02111"
     assert reason is not None and "MA02111" in reason
+
+
+@pytest.mark.parametrize(
+    ("line", "shaped"),
+    [
+        ("Take 1 pill every morning for 2 weeks", True),
+        ("Use 1 tab once daily for 5 days", True),
+        ("Apply twice a day to the affected area", True),
+        ("take 2 capsules at bedtime", True),
+        ("Prednisone 5 mg", False),  # a medicine line
+        ("Disp 30", False),
+        ("Take-away menu", False),  # a dosing verb alone says nothing of how often
+        ("6995 Pine Street, Brooklyn, NY", False),
+    ],
+)
+def test_directions_lines_are_told_by_a_dosing_verb_and_how_often(line: str, shaped: bool) -> None:
+    import re
+
+    shape = get_document_type("prescription").field("directions").shape
+    assert shape is not None
+    assert bool(re.match(shape, line)) == shaped
+
+
+@pytest.mark.parametrize("doc_type", ["patient_details", "prescription"])
+@pytest.mark.parametrize(
+    ("address", "doubted"),
+    [
+        ("44 Walnut Ln", True),  # the street alone
+        ("44 Walnut Ln\nJersey City, NJ 07340", False),
+        ("6995 Pine Street, Brooklyn, NY", False),
+        ("17 Union Blvd\nDetroit MI 48220", False),
+    ],
+)
+def test_an_address_naming_no_town_is_doubted(doc_type: str, address: str, doubted: bool) -> None:
+    import re
+
+    spec = next(f for f in get_document_type(doc_type).fields if f.name.endswith("address"))
+    assert any(re.search(pattern, address) for pattern, _ in spec.doubts) == doubted

@@ -59,6 +59,10 @@ class FieldSpec:
     """A regex every line of the value should match; a line that does not is flagged."""
     line_hint: str = ""
     """How a well-formed line looks, for the flag's reason."""
+    shape: str | None = None
+    """For a multi-line field of free text (no ``line_pattern`` to check lines against): a
+    regex that lines of the value usually match. With no label found, the lines so shaped
+    together are the value, always flagged; a labelled value is never checked against it."""
     lexicons: tuple[str, ...] = ()
     """Vocabularies misread words of the value are corrected against (always flagged)."""
     units: tuple[str, ...] = ()
@@ -74,6 +78,9 @@ class FieldSpec:
     """Each line is a medicine and its dose: a dose misread by a confusable glyph ("9O mcg",
     "75 mq") is set right, and flagged (see ``extraction.doses``). Directions are left as read:
     no rule changes a number or unit in them."""
+    lines_like: str | None = None
+    """The field whose lines this one's usually match one for one (a medicine's directions):
+    fewer lines here than there is flagged, a line may have been lost."""
     required: bool = False
     """A document of the type cannot be verified while the field is empty (the review's Verify
     refuses it): what the record is useless without. Left empty on the page, it is rejected."""
@@ -86,9 +93,10 @@ class FieldSpec:
             raise ValueError(
                 f"field {self.name}: unknown lexicons {sorted(unknown)}; known: {sorted(LEXICONS)}"
             )
-        if not (self.labels or self.find or self.find_lines or self.in_section or self.section_labels):
+        findable = self.find or self.find_lines or self.shape
+        if not (self.labels or findable or self.in_section or self.section_labels):
             raise ValueError(f"field {self.name}: give labels or a way to find it unlabelled")
-        for regex in (self.find, self.pattern, self.line_pattern, *(doubt for doubt, _ in self.doubts)):
+        for regex in (self.find, self.pattern, self.line_pattern, self.shape, *(d for d, _ in self.doubts)):
             if regex:
                 re.compile(regex)
 
@@ -155,6 +163,12 @@ def _load(path: Path) -> DocumentType:
         if missing:
             raise ValueError(f"{path.name}: {spec.name} names unknown table columns {sorted(missing)}")
         fields.append(spec)
+    names = {spec.name for spec in fields}
+    for spec in fields:
+        if spec.lines_like and spec.lines_like not in names:
+            raise ValueError(
+                f"{path.name}: {spec.name} has its lines like an unknown field {spec.lines_like!r}"
+            )
     return DocumentType(
         name=data["name"],
         title=data["title"],
