@@ -53,6 +53,8 @@ GLYPH_HEIGHT_RATIO = 1.6
 HEADER_CELL_REACH = 12.0
 # A header row with no rules between its columns is read in a band this many line heights high.
 HEADER_BAND = 1.4
+# The option of a ticked box is looked for this many text heights right of it at most.
+OPTION_REGION_HEIGHTS = 8.0
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
 # A medicine line OCR misread beyond repair still reads as a name, a number and a short word.
 ROUGH_DOSE_LINE = re.compile(r"^[A-Za-z][A-Za-z .()/-]*[A-Za-z)] \S*\d\S* ?[A-Za-z]{1,4}\.?$")
@@ -77,7 +79,8 @@ class Candidate:
     note: str | None = None
     header_box: Box | None = None
     """For a ticked cell of an answer grid whose column header OCR did not read ("Y" | "N"):
-    the header's cell, to be read again on its own."""
+    the header's cell; for a ticked box whose option beside it OCR did not read: that place.
+    Read again on its own."""
 
     @property
     def words(self) -> list[Word]:
@@ -465,7 +468,8 @@ def _option_candidate(
     words = options[ticked[0]] if len(ticked) == 1 else ()
     header = None
     if len(ticked) == 1 and not words:
-        header = _header_cell(marks[ticked[0]], view)
+        mark = marks[ticked[0]]
+        header = _header_cell(mark, view) or _option_region(mark, marks, view)
     return Candidate(
         spec.name, key.page, (words,) if words else (), "option", score, (key,), note=note, header_box=header
     )
@@ -498,6 +502,19 @@ def _header_cell(mark: SelectionMark, view: PageView) -> Box | None:
     # A header row with no rules between its columns: the band right over the column's first
     # answer cell.
     return (column[0], max(0, int(top - HEADER_BAND * height)), column[2], top - 1)
+
+
+def _option_region(mark: SelectionMark, row: list[SelectionMark], view: PageView) -> Box | None:
+    """Where the option of a ticked box is printed when OCR read nothing there (a row of
+    boxes each with one digit beside it is often read as "OO"): right of the box, up to the
+    next box of its row or ``OPTION_REGION_HEIGHTS`` text heights."""
+    if mark.shape not in ("square", "circle"):
+        return None
+    height = view.height
+    limit = mark.box[2] + OPTION_REGION_HEIGHTS * height
+    right = min((m.box[0] for m in row if m.box[0] > mark.box[2]), default=limit)
+    top, bottom = mark.box[1] - 0.3 * height, mark.box[3] + 0.3 * height
+    return (mark.box[2] + 1, max(0, int(top)), int(min(right, limit)) - 1, int(bottom))
 
 
 def _option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) -> tuple[Word, ...]:
@@ -687,8 +704,9 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
             if match:
                 words = _words_of_span(line, strip_list_mark(line.text), match.start(), match.end())
                 found.append(Candidate(spec.name, view.page.index, (tuple(words),), "find"))
-    if spec.find_lines and spec.line_pattern:
-        pattern = re.compile(spec.line_pattern)
+    shape = spec.line_pattern if spec.find_lines else spec.shape
+    if shape:
+        pattern = re.compile(shape)
         # A dose misread by a confusable glyph ("75 mq") keeps its line's shape.
         shaped = [ln for ln in lines if pattern.match(_as_dose_line(strip_list_mark(ln.text), spec))]
         strict = shaped[: spec.max_lines]
@@ -696,7 +714,8 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
             shaped = _with_rough_neighbours(shaped, lines, view)
         shaped = shaped[: spec.max_lines]
         if shaped:
-            trusted = shaped == strict and not _shaped_run_broken(shaped, lines, view)
+            checked = spec.find_lines  # lines the field's own check holds them to
+            trusted = checked and shaped == strict and not _shaped_run_broken(shaped, lines, view)
             words = tuple(ln.words for ln in shaped)
             found.append(Candidate(spec.name, view.page.index, words, "find_lines", trusted=trusted))
     return found

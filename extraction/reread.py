@@ -126,8 +126,9 @@ def reread_option_header(
     spec: FieldSpec, result: FieldResult, page: int, header: Box, reread: RegionReader
 ) -> FieldResult:
     """A ticked cell of an answer grid whose column header the page pass did not read (a lone
-    "Y" or "N" is often dropped): the header's cell read again alone. Taken only when it reads
-    confidently as one of the field's answers; it stays flagged."""
+    "Y" or "N" is often dropped), or a ticked box whose option beside it was not read: that
+    header or option read again alone. Taken only when it reads confidently as one of the
+    field's answers; it stays flagged."""
     words = [w for w in reread(page, header, "line") if any(c.isalnum() for c in w.text)]
     if not words or statistics.fmean(w.confidence for w in words) < REREAD_MIN_CONFIDENCE:
         return result
@@ -138,5 +139,5 @@ def reread_option_header(
     found = replace(result, value=value, confidence=min(w.confidence for w in words), page=page, box=header)
     found.reason = None
     found.needs_review = False
-    found.flag(f"the ticked column's header read again on its own as {text!r}")
+    found.flag(f"the ticked option read again on its own as {text!r}")
     return found
