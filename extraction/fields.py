@@ -36,6 +36,7 @@ from extraction.keys import (
 )
 from extraction.lexicon import is_known
 from extraction.normalize import normalize
+from extraction.parts import from_parts
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
 from extraction.types import Box, FieldResult, PageText, Word, mostly_inside, union_box
 from extraction.validate import IMMUNITY, YES_NO
@@ -79,18 +80,19 @@ def extract_fields(
     ``structures`` are the pages' ruled lines, cells and checkboxes (none: text alone).
     ``reread`` reads a spot again when its value fails the field's check.
     """
-    vocabulary = vocabulary_of(doc_type)
+    reading = doc_type.with_parts()  # the parts some forms ask for, read as fields too
+    vocabulary = vocabulary_of(reading)
     pages = [split_at_inline_keys(page, vocabulary) for page in pages]
-    views = [
-        page_view(doc_type, page, (structures or [None] * len(pages))[i]) for i, page in enumerate(pages)
-    ]
+    views = [page_view(reading, page, (structures or [None] * len(pages))[i]) for i, page in enumerate(pages)]
     # A form prints its labels one way on every page: the pages vote together.
-    votes = [_votes_for_labels_under(view, doc_type) for view in views]
-    assigned = _assign_surer_reading(doc_type, views, votes)
+    votes = [_votes_for_labels_under(view, reading) for view in views]
+    assigned = _assign_surer_reading(reading, views, votes)
     results = {}
     for spec in doc_type.fields:
         chosen = assigned[spec.name].candidate
         result = to_result(spec, assigned[spec.name], review_confidence, doc_type)
+        if spec.parts:
+            result = from_parts(spec, result, assigned)
         if reread is not None and chosen is not None and chosen.labelled and not result.value:
             view = views[chosen.page]
             key_box = chosen.keys[0].box

@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +27,15 @@ from extraction.errors import UnknownDocumentTypeError
 FOLDER = Path(__file__).resolve().parent
 KINDS = {"text", "person", "date", "phone", "integer", "yesno", "immunity", "identifier"}
 LEXICONS = {"drugs", "places", "names", "directions"}
+
+
+@dataclass(frozen=True)
+class FieldPart:
+    """A part of a field some forms print in boxes of its own ("Last name", "First name";
+    "City", "ZIP"), with the labels they print over it."""
+
+    name: str
+    labels: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,16 @@ class FieldSpec:
     lines_like: str | None = None
     """The field whose lines this one's usually match one for one (a medicine's directions):
     fewer lines here than there is flagged, a line may have been lost."""
+    parts: tuple[FieldPart, ...] = ()
+    """Where a form asks for the value in parts, each under its own label: they are read as
+    fields of their own and, when the field itself is not found, put together by
+    ``parts_format`` (always flagged)."""
+    parts_own: str = ""
+    """The part the field's own label stands over when a form prints the parts too (an
+    "Address" line over the street, then City / ZIP boxes)."""
+    parts_format: str = ""
+    """How the parts make the value: ``{part}`` placeholders, lines split by newlines; a part
+    not found leaves out its placeholder and the commas and spaces around it."""
     required: bool = False
     """A document of the type cannot be verified while the field is empty (the review's Verify
     refuses it): what the record is useless without. Left empty on the page, it is rejected."""
@@ -96,13 +115,25 @@ class FieldSpec:
         findable = self.find or self.find_lines or self.shape
         if not (self.labels or findable or self.in_section or self.section_labels):
             raise ValueError(f"field {self.name}: give labels or a way to find it unlabelled")
+        named = set(re.findall(r"{(\w+)}", self.parts_format))
+        if (self.parts and not named) or named - {part.name for part in self.parts}:
+            raise ValueError(f"field {self.name}: parts_format must name its parts, and only them")
         for regex in (self.find, self.pattern, self.line_pattern, self.shape, *(d for d, _ in self.doubts)):
             if regex:
                 re.compile(regex)
 
     @property
     def all_labels(self) -> tuple[str, ...]:
-        return self.labels + self.section_labels
+        return (
+            self.labels + self.section_labels + tuple(label for part in self.parts for label in part.labels)
+        )
+
+    def part_specs(self) -> tuple[FieldSpec, ...]:
+        """Each part as a one-line field of its own, named "<field>.<part>"."""
+        return tuple(
+            FieldSpec(name=f"{self.name}.{part.name}", label=f"{self.label}: {part.name}", labels=part.labels)
+            for part in self.parts
+        )
 
 
 @dataclass(frozen=True)
@@ -127,6 +158,11 @@ class DocumentType:
     def all_labels(self) -> tuple[str, ...]:
         """Every printed label of the type: a line starting with one is never a value."""
         return tuple(label for f in self.fields for label in f.all_labels) + self.stop_labels
+
+    def with_parts(self) -> DocumentType:
+        """The type with the parts of its fields as fields of their own, to be read alongside."""
+        parts = tuple(part for spec in self.fields for part in spec.part_specs())
+        return replace(self, fields=self.fields + parts) if parts else self
 
     def field(self, name: str) -> FieldSpec:
         for spec in self.fields:
@@ -158,6 +194,8 @@ def _load(path: Path) -> DocumentType:
             raw["doubts"] = tuple(tuple(pair) for pair in raw["doubts"])
         if "labels" in raw:
             raw["labels"] = with_synonyms(raw["labels"], synonyms)
+        if "parts" in raw:
+            raw["parts"] = tuple(FieldPart(p["name"], tuple(p["labels"])) for p in raw["parts"])
         spec = FieldSpec(**raw)
         missing = set(spec.table_columns) - set(columns)
         if missing:

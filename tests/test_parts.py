@@ -1,0 +1,100 @@
+"""Fields asked for in parts (Last | First | M.I. boxes; Street / City / State / ZIP lines):
+each part read under its own label and the field put together from them, flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.doctypes import FieldPart, FieldSpec, get_document_type
+from extraction.fields import extract_fields
+from extraction.parts import fill_parts
+from tests.layout_text import parse_layout
+
+PATIENT = get_document_type("patient_details")
+
+
+@pytest.mark.parametrize(
+    ("parts", "filled"),
+    [
+        ({"given": "Mary", "middle": "J.", "family": "Rossi"}, "Mary J. Rossi"),
+        ({"given": "Mary", "family": "Rossi"}, "Mary Rossi"),
+        ({"family": "Rossi"}, "Rossi"),
+    ],
+)
+def test_a_name_is_filled_in_from_the_parts_read(parts: dict[str, str], filled: str) -> None:
+    assert fill_parts("{given} {middle} {family}", parts) == filled
+
+
+@pytest.mark.parametrize(
+    ("parts", "filled"),
+    [
+        (
+            {"street": "4109 Birch Street", "city": "Detroit", "state": "MI", "zip": "48274"},
+            "4109 Birch Street\nDetroit, MI 48274",
+        ),
+        (
+            {"street": "4109 Birch Street", "city": "Detroit", "zip": "48274"},
+            "4109 Birch Street\nDetroit, 48274",
+        ),
+        ({"city": "Detroit", "state": "MI", "country": "United States"}, "Detroit, MI\nUnited States"),
+    ],
+)
+def test_an_address_keeps_its_lines_and_drops_what_a_missing_part_leaves(
+    parts: dict[str, str], filled: str
+) -> None:
+    assert fill_parts("{street}\n{city}, {state} {zip}\n{country}", parts) == filled
+
+
+NAME_IN_PARTS = """
+300 300 Patient Intake Form
+300 420 Last name: Rossi
+1000 420 First name: Mary
+300 520 Date of birth: 15/10/1966
+"""
+
+
+def test_a_name_asked_for_in_parts_is_put_together_and_flagged() -> None:
+    name = extract_fields(PATIENT, parse_layout(NAME_IN_PARTS), 0.8)["patient_name"]
+    assert name.value == "Mary Rossi"
+    assert name.needs_review and "put together from its parts" in (name.reason or "")
+    assert name.box is not None
+
+
+ADDRESS_IN_PARTS = """
+300 300 Patient Intake Form
+300 420 Patient name: Mary Rossi
+300 520 Address: 4109 Birch Street
+300 600 City: Detroit
+900 600 State: MI
+1300 600 ZIP: 48274
+"""
+
+
+def test_an_address_over_its_street_takes_the_town_from_its_parts() -> None:
+    address = extract_fields(PATIENT, parse_layout(ADDRESS_IN_PARTS), 0.8)["address"]
+    assert address.value == "4109 Birch Street\nDetroit, MI 48274"
+    assert address.needs_review
+
+
+WHOLE_NAME_AND_A_CONTACTS_PARTS = """
+300 300 Patient Intake Form
+300 420 Patient name: John Smith
+300 520 Date of birth: 15/10/1966
+300 700 Emergency contact
+300 780 Last name: Perry
+1000 780 First name: Ann
+"""
+
+
+def test_a_name_read_whole_is_not_replaced_by_parts_printed_elsewhere() -> None:
+    name = extract_fields(PATIENT, parse_layout(WHOLE_NAME_AND_A_CONTACTS_PARTS), 0.8)["patient_name"]
+    assert name.value == "John Smith"
+
+
+def test_a_parts_format_must_name_the_parts_and_only_them() -> None:
+    parts = (FieldPart("given", ("First name",)), FieldPart("family", ("Last name",)))
+    FieldSpec(name="n", label="N", labels=("Name",), parts=parts, parts_format="{given} {family}")
+    with pytest.raises(ValueError, match="parts_format"):
+        FieldSpec(name="n", label="N", labels=("Name",), parts=parts, parts_format="{given} {surname}")
+    with pytest.raises(ValueError, match="parts_format"):
+        FieldSpec(name="n", label="N", labels=("Name",), parts=parts)
