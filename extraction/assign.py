@@ -12,19 +12,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from extraction.candidates import (
-    Candidate,
-    PageView,
-    find_candidates,
-    labelled_candidates,
-    repeated_candidates,
-    section_lines,
-    table_candidates,
-)
+from extraction.candidates import labelled_candidates, repeated_candidates
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import whole_phrase_score
 from extraction.normalize import normalize
+from extraction.page_view import Candidate, PageView
+from extraction.table_rows import table_candidates
 from extraction.types import Box
+from extraction.unlabelled import find_candidates, section_lines
 from extraction.validate import check_value, parse_date
 
 # What a value adds to its label's score: how plausible it is for the field's kind.

@@ -22,7 +22,7 @@ from extraction.assign import (
     plausibility,
     score_candidate,
 )
-from extraction.candidates import Candidate, PageView, cell_beside, gap_above, gap_below, lines_above
+from extraction.candidates import cell_beside, gap_above, gap_below, lines_above
 from extraction.cells import answer_grid_headers, join_wrapped_labels
 from extraction.columns import column_keys, find_label_columns, split_at_value_edges
 from extraction.doctypes import DocumentType, FieldSpec
@@ -36,6 +36,7 @@ from extraction.keys import (
 )
 from extraction.lexicon import is_known
 from extraction.normalize import normalize
+from extraction.page_view import Candidate, PageView
 from extraction.parts import from_parts
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
 from extraction.types import Box, FieldResult, PageText, Word, mostly_inside, union_box

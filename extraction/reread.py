@@ -13,11 +13,11 @@ import statistics
 from collections.abc import Callable
 from dataclasses import replace
 
-from extraction.candidates import region_pixels
 from extraction.doctypes import FieldSpec
 from extraction.layout import group_lines
 from extraction.normalize import normalize
 from extraction.types import Box, FieldResult, PageText, Word
+from extraction.unlabelled import region_pixels
 from extraction.validate import check_value
 
 RegionReader = Callable[[int, Box, str], list[Word]]

@@ -1,0 +1,162 @@
+"""Option answers: the ticked box of the checkboxes after a key, a word ringed on the form, or
+the ticked cell of an answer grid (which answers its column's header)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from extraction.cells import header_above
+from extraction.doctypes import FieldSpec
+from extraction.keys import Key
+from extraction.page_view import Candidate, PageView
+from extraction.types import Box, Word, mostly_inside, on_one_row
+
+if TYPE_CHECKING:
+    from extraction.structure import SelectionMark
+
+# Options of a checkbox group lie on the key's row or on the row just under it.
+OPTIONS_BELOW = 1.8
+# Kinds of field a checkbox group answers: a choice among a few printed options.
+OPTION_KINDS = ("yesno", "immunity", "integer")
+# A grid column's header cell stands at most this many line heights above a cell of it.
+HEADER_CELL_REACH = 12.0
+# A header row with no rules between its columns is read in a band this many line heights high.
+HEADER_BAND = 1.4
+# The option of a ticked box is looked for this many text heights right of it at most.
+OPTION_REGION_HEIGHTS = 8.0
+
+
+def option_marks(key: Key, view: PageView) -> list[SelectionMark]:
+    """The checkboxes answering ``key``: on its row right of it, else on the row just under it."""
+    if view.structure is None or not view.structure.marks:
+        return []
+    marks = view.structure.marks
+    row = [m for m in marks if m.box[0] >= key.box[2] - 2 and on_one_row(m.box, key.line.box)]
+    if row:
+        return sorted(row, key=lambda m: m.box[0])
+    top = key.box[3]
+    under = [
+        m
+        for m in marks
+        if top - 2 <= m.box[1] <= top + OPTIONS_BELOW * view.height and m.box[0] >= key.box[0] - view.height
+    ]
+    if not under:
+        return []
+    first = min(under, key=lambda m: m.box[1])
+    return sorted((m for m in under if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
+
+
+def option_candidate(
+    spec: FieldSpec, key: Key, view: PageView, marks: list[SelectionMark], score: float
+) -> Candidate:
+    options = [_option_words(mark, marks, view) for mark in marks]
+    ticked = [i for i, mark in enumerate(marks) if mark.selected]
+    said = [repr(" ".join(w.text for w in options[i])) for i in range(len(marks))]
+    note = None
+    if len(ticked) > 1:
+        note = f"{len(ticked)} boxes ticked: " + ", ".join(said[i] for i in ticked)
+    elif not ticked:
+        note = "no box ticked: " + ", ".join(said)
+    elif not options[ticked[0]]:
+        note = "a box is ticked but its option was not read"
+    elif min(m.confidence for m in marks) < 0.7:
+        note = "a box is faint: check which one is ticked"
+    words = options[ticked[0]] if len(ticked) == 1 else ()
+    header = None
+    if len(ticked) == 1 and not words:
+        mark = marks[ticked[0]]
+        header = _header_cell(mark, view) or _option_region(mark, marks, view)
+    return Candidate(
+        spec.name, key.page, (words,) if words else (), "option", score, (key,), note=note, header_box=header
+    )
+
+
+def _header_cell(mark: SelectionMark, view: PageView) -> Box | None:
+    """The cell heading the grid column ``mark`` stands in (the mark is a cell of the grid, or
+    a checkbox in one): the nearest cell above as wide and in line with it that holds no mark,
+    within ``HEADER_CELL_REACH`` line heights."""
+    structure = view.structure
+    if structure is None:
+        return None
+    own = mark if mark.shape == "cell" else structure.cell_at(mark.box)
+    if own is None:
+        return None
+    column, height = own.box, view.height
+    above = [
+        cell.box
+        for cell in structure.cells
+        if cell.box[3] <= column[1] + 2
+        and column[1] - cell.box[3] <= HEADER_CELL_REACH * height
+        and abs(cell.box[0] - column[0]) <= height
+        and abs(cell.box[2] - column[2]) <= height
+    ]
+    top = column[1]
+    for box in sorted(above, key=lambda box: -box[3]):
+        if not any(mostly_inside(m.box, box) or m.box == box for m in structure.marks):
+            return box
+        top = min(top, box[1])
+    # A header row with no rules between its columns: the band right over the column's first
+    # answer cell.
+    return (column[0], max(0, int(top - HEADER_BAND * height)), column[2], top - 1)
+
+
+def _option_region(mark: SelectionMark, row: list[SelectionMark], view: PageView) -> Box | None:
+    """Where the option of a ticked box is printed when OCR read nothing there (a row of
+    boxes each with one digit beside it is often read as "OO"): right of the box, up to the
+    next box of its row or ``OPTION_REGION_HEIGHTS`` text heights."""
+    if mark.shape not in ("square", "circle"):
+        return None
+    height = view.height
+    limit = mark.box[2] + OPTION_REGION_HEIGHTS * height
+    right = min((m.box[0] for m in row if m.box[0] > mark.box[2]), default=limit)
+    top, bottom = mark.box[1] - 0.3 * height, mark.box[3] + 0.3 * height
+    return (mark.box[2] + 1, max(0, int(top)), int(min(right, limit)) - 1, int(bottom))
+
+
+def _option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) -> tuple[Word, ...]:
+    """The words printed right of ``mark``, up to the next mark of its row or a wide gap. A
+    word OCR ran into the box ("L1Yes") loses the characters that lie over the box. A cell of
+    an answer grid answers its column's header."""
+    if mark.shape == "cell":
+        return _column_header(mark, view)
+    if mark.shape == "ring":
+        return tuple(w for line in view.page.lines for w in line.words if mostly_inside(w.box, mark.box))
+    right = min((m.box[0] for m in row if m.box[0] > mark.box[2]), default=view.page.width)
+    level = sorted(
+        (
+            w
+            for line in view.page.lines
+            for w in line.words
+            if w.box[2] > mark.box[2] and w.box[0] < right and on_one_row(w.box, mark.box)
+        ),
+        key=lambda w: w.box[0],
+    )
+    taken: list[Word] = []
+    edge = mark.box[2]
+    for word in level:
+        if word.box[0] - edge > 2 * view.height:
+            break
+        taken.append(_trim_over(word, mark.box))
+        edge = word.box[2]
+    found = tuple(w for w in taken if w.text)
+    return found or _column_header(mark, view)
+
+
+def _column_header(mark: SelectionMark, view: PageView) -> tuple[Word, ...]:
+    """A mark with no words beside it answers the column it stands in ("Yes" | "No" over a
+    grid of boxes): the nearest short line above it, across its middle."""
+    nearest = header_above(mark.box, view.page.lines, view.height)
+    if nearest is None or len(nearest.words) > 3 or any(ch.isdigit() for ch in nearest.text):
+        return ()
+    return nearest.words
+
+
+def _trim_over(word: Word, box: Box) -> Word:
+    """``word`` without the characters read from the part of it that lies over ``box``."""
+    over = min(word.box[2], box[2]) - word.box[0]
+    if over <= 0:
+        return word
+    width = max(1, word.box[2] - word.box[0])
+    cut = round(len(word.text) * over / width)
+    return replace(word, text=word.text[cut:], box=(box[2], word.box[1], word.box[2], word.box[3]))

@@ -1,0 +1,137 @@
+"""What every candidate finder shares: a ``Candidate`` (a possible value and what supports it),
+the ``PageView`` a finder reads a page through, and the small helpers of lines and boxes they
+all use (a line's cell, the lines under a box, noise and glyphs that are never a value)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from extraction.columns import LabelColumn
+from extraction.keys import Key
+from extraction.layout import SURE_CONFIDENCE
+from extraction.types import Box, Line, PageText, Word
+
+if TYPE_CHECKING:
+    from extraction.structure import PageStructure
+
+# A key's words are this similar to one of a field's labels for the key to count as the field's.
+LABEL_MIN_SCORE = 0.8
+# An unsure line under this share of the typical line height is noise, never a value's line.
+NOISE_HEIGHT_SHARE = 0.6
+# A line this much taller than the page's text and at most 2 characters long is a glyph (the Rx
+# mark, a logo), never a value.
+GLYPH_HEIGHT_RATIO = 1.6
+# List numbering and bullets are layout, not part of a medicine or a direction.
+LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])\s+")
+BARE_LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible value of ``field``: its lines of words, and what supports it."""
+
+    field: str
+    page: int
+    lines: tuple[tuple[Word, ...], ...]
+    how: str
+    """beside, below, cell, option, table, repeated, section, find, find_lines, in_section."""
+    label_score: float = 0.0
+    keys: tuple[Key, ...] = ()
+    trusted: bool = False
+    """Unlabelled, but recognised by a shape that is trusted on any form."""
+    note: str | None = None
+    header_box: Box | None = None
+    """For a ticked cell of an answer grid whose column header OCR did not read ("Y" | "N"):
+    the header's cell; for a ticked box whose option beside it OCR did not read: that place.
+    Read again on its own."""
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for line in self.lines for w in line]
+
+    @property
+    def texts(self) -> list[str]:
+        """The value's lines, without list numbering; a line of a list that is its number
+        alone ("1)" read apart from its medicine) is no line of the value."""
+        texts = [" ".join(w.text for w in line) for line in self.lines]
+        if len(texts) > 1:
+            texts = [t for t in texts if not BARE_LIST_MARK.match(t.strip())]
+        return [strip_list_mark(t) for t in texts]
+
+    @property
+    def labelled(self) -> bool:
+        return bool(self.keys) and self.how not in ("find", "find_lines", "in_section")
+
+
+def strip_list_mark(text: str) -> str:
+    """A value line without its list numbering or bullet, and without a colon or semicolon at
+    its end (a value never ends in one: a speck after "100 mg" is read as one)."""
+    return LIST_MARK.sub("", text.strip()).rstrip(":;").rstrip()
+
+
+@dataclass
+class PageView:
+    """One page as the candidate finders see it: lines, structure, keys and the line height."""
+
+    page: PageText
+    structure: PageStructure | None
+    height: float
+    keys: list[Key]
+    headings: list[Key] = field(default_factory=list)
+    """Keys that open a section: known wordings on a line of their own, no colon."""
+    labels_under_values: bool = False
+    """The form prints each label under its value (a caption under the line written on)."""
+    label_columns: list[LabelColumn] = field(default_factory=list)
+    """Columns of labels whose values stand in a column of their own (see extraction.columns)."""
+
+    def __post_init__(self) -> None:
+        self._key_lines = {id(k.line) for k in self.keys}
+
+    def is_key_line(self, line: Line) -> bool:
+        return id(line) in self._key_lines
+
+    def key_on(self, line: Line) -> Key | None:
+        return next((k for k in self.keys if k.line is line), None)
+
+
+def cell_of(box: Box, view: PageView) -> Box | None:
+    if view.structure is None:
+        return None
+    cell = view.structure.cell_at(box)
+    return cell.box if cell else None
+
+
+def lines_under(column: Box, view: PageView) -> list[Line]:
+    """The page's lines under ``column`` and overlapping it, top first."""
+    under = (ln for ln in view.page.lines if _starts_below(ln.box, column[3], view.height))
+    return sorted((ln for ln in under if overlaps(ln.box, column)), key=lambda ln: ln.box[1])
+
+
+def has_text(words: Iterable[Word]) -> bool:
+    return any(any(ch.isalnum() for ch in w.text) for w in words)
+
+
+def overlaps(a: Box, b: Box) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0
+
+
+def _grow(box: Box, by: int) -> Box:
+    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
+
+
+def _starts_below(box: Box, bottom: int, line_height: float) -> bool:
+    """True when a line lies under ``bottom``: its top within 0.3 line heights above it, or its
+    middle below it (a label's box made tall by a "?" reaches into the answer under it)."""
+    return box[1] >= bottom - line_height * 0.3 or (box[1] + box[3]) / 2 >= bottom
+
+
+def is_noise(line: Line, height: float) -> bool:
+    """Noise read as text ("eit" at 0.25): far smaller than the print and unsure."""
+    return line.height < NOISE_HEIGHT_SHARE * height and line.confidence < SURE_CONFIDENCE
+
+
+def is_glyph(line: Line, height: float) -> bool:
+    return len(line.text.replace(" ", "")) <= 2 and line.height > GLYPH_HEIGHT_RATIO * height

@@ -1,0 +1,122 @@
+"""Table rows: a table whose header row names the document's table columns (Medicine, Dose,
+Directions) gives, per field, the text of its columns row by row."""
+
+from __future__ import annotations
+
+from extraction.doctypes import DocumentType
+from extraction.keys import Key, best_phrase
+from extraction.page_view import LABEL_MIN_SCORE, Candidate, PageView, cell_of, has_text
+from extraction.types import Box, Word, on_one_row
+
+# A table's rows follow each other within this many line heights.
+TABLE_ROW_GAP = 2.6
+
+
+def table_candidates(doc_type: DocumentType, view: PageView) -> list[Candidate]:
+    """Candidates from a table whose header row names the document's table columns: each field
+    with ``table_columns`` gets, per row, the text of its columns joined (Medicine + Dose)."""
+    if not doc_type.table_columns:
+        return []
+    header = _table_header(doc_type, view)
+    if len(header) < 2:
+        return []
+    rows = _table_rows(header, view)
+    found = []
+    for spec in doc_type.fields:
+        if not spec.table_columns or not any(name in header for name in spec.table_columns):
+            continue
+        lines = []
+        for row in rows:
+            words = [w for name in spec.table_columns for w in row.get(name, ())]
+            if has_text(words):
+                lines.append(tuple(words))
+        keys = tuple(header[name][0] for name in spec.table_columns if name in header)
+        score = min(header[name][1] for name in spec.table_columns if name in header)
+        ragged = any(_ragged(rows, name, view.height) for name in spec.table_columns)
+        note = "a line starts right of its column's edge: its first word may be unread" if ragged else None
+        found.append(Candidate(spec.name, view.page.index, tuple(lines), "table", score, keys, note=note))
+    return found
+
+
+def _table_header(doc_type: DocumentType, view: PageView) -> dict[str, tuple[Key, float]]:
+    """The first row of keys naming two or more table columns: column name -> (key, score)."""
+    for key in view.keys:
+        if not key.whole_line:
+            continue
+        row = [k for k in view.keys if k.whole_line and on_one_row(k.box, key.box)]
+        named: dict[str, tuple[Key, float]] = {}
+        for k in row:
+            column, score = max(
+                ((name, best_phrase(k.text, words)[1]) for name, words in doc_type.table_columns.items()),
+                key=lambda pair: pair[1],
+            )
+            if score >= LABEL_MIN_SCORE and score > named.get(column, (k, 0.0))[1]:
+                named[column] = (k, score)
+        if len(named) >= 2:
+            return named
+    return {}
+
+
+def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[dict[str, list[Word]]]:
+    """The table's rows under its header: each word goes to the column whose header it sits
+    under; a row with nothing in the first column continues the row above (a wrapped cell)."""
+    named = sorted(((_column_start(k.box, view), name) for name, (k, _) in header.items()))
+    # Header cells of no known column ("Days", "Qty") still end the column before them; their
+    # own cells are left out.
+    others = [
+        (start, "")
+        for line in view.page.lines
+        if any(on_one_row(line.box, k.box) for k, _ in header.values())
+        and all(abs((start := _column_start(line.box, view)) - x) > view.height for x, _ in named)
+    ]
+    columns = sorted(named + others)
+    starts = [x for x, _ in columns]
+    top = max(k.box[3] for k, _ in header.values())
+    lines = sorted(
+        (ln for ln in view.page.lines if ln.box[1] >= top - 2 and ln.box[2] > starts[0]),
+        key=lambda ln: ln.box[1],
+    )
+    rows: list[dict[str, list[Word]]] = []
+    row_box: Box | None = None
+    bottom = top
+    for line in lines:
+        if view.is_key_line(line) or line.box[1] - bottom > TABLE_ROW_GAP * view.height:
+            break
+        if row_box is None or not on_one_row(line.box, row_box):
+            if rows and not any(rows[-1].values()):
+                rows.pop()
+            rows.append({})
+            row_box = line.box
+        for word in line.words:
+            centre = (word.box[0] + word.box[2]) / 2
+            index = max((i for i, start in enumerate(starts) if centre >= start), default=0)
+            if columns[index][1]:
+                rows[-1].setdefault(columns[index][1], []).append(word)
+        bottom = max(bottom, line.box[3])
+    first = named[0][1]
+    merged: list[dict[str, list[Word]]] = []
+    for row in rows:
+        if merged and first not in row:
+            for name, words in row.items():
+                merged[-1].setdefault(name, []).extend(words)
+        else:
+            merged.append(row)
+    return merged
+
+
+def _ragged(rows: list[dict[str, list[Word]]], column: str, height: float) -> bool:
+    """True when most of the column's cells start at one edge and one starts well right of it:
+    OCR lost its first word (a lone "1" beside a cell's border)."""
+    starts = [row[column][0].box[0] for row in rows if row.get(column)]
+    if len(starts) < 2:
+        return False
+    edge = min(starts)
+    aligned = sum(start - edge <= 0.3 * height for start in starts)
+    return 2 * aligned >= len(starts) and aligned >= 2 and max(starts) - edge > 0.8 * height
+
+
+def _column_start(header: Box, view: PageView) -> float:
+    """Where the column under a header starts: its cell's left border in a ruled table (a header
+    may be centred over its column), else a line height left of the header."""
+    cell = cell_of(header, view)
+    return cell[0] if cell is not None else header[0] - view.height

@@ -1,0 +1,165 @@
+"""Unlabelled values: lines recognised by their shape (a doctor's name, medicine lines) among
+the lines no other field took, and the unlabelled lines under a section heading."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable
+
+from extraction.doctypes import FieldSpec
+from extraction.doses import repair_doses
+from extraction.keys import best_phrase
+from extraction.page_view import (
+    LABEL_MIN_SCORE,
+    Candidate,
+    PageView,
+    is_glyph,
+    is_noise,
+    lines_under,
+    overlaps,
+    strip_list_mark,
+)
+from extraction.types import Box, Line, PageText, Word
+
+# A medicine line OCR misread beyond repair still reads as a name, a number and a short word.
+ROUGH_DOSE_LINE = re.compile(r"^[A-Za-z][A-Za-z .()/-]*[A-Za-z)] \S*\d\S* ?[A-Za-z]{1,4}\.?$")
+
+
+def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]]) -> list[Candidate]:
+    """Unlabelled values recognised by their shape, among lines no other field took."""
+    if spec.page is not None and spec.page != view.page.index:
+        return []
+    lines = [ln for ln in _lines_in_region(view.page, spec.region) if not view.is_key_line(ln)]
+    lines = [ln for ln in lines if all((view.page.index, w.box) in free for w in ln.words)]
+    found = []
+    if spec.find:
+        pattern = re.compile(spec.find)
+        for line in lines:
+            if _under_a_key(line, view):
+                continue
+            match = pattern.search(strip_list_mark(line.text))
+            if match:
+                words = _words_of_span(line, strip_list_mark(line.text), match.start(), match.end())
+                found.append(Candidate(spec.name, view.page.index, (tuple(words),), "find"))
+    shape = spec.line_pattern if spec.find_lines else spec.shape
+    if shape:
+        pattern = re.compile(shape)
+        # A dose misread by a confusable glyph ("75 mq") keeps its line's shape.
+        shaped = [ln for ln in lines if pattern.match(_as_dose_line(strip_list_mark(ln.text), spec))]
+        strict = shaped[: spec.max_lines]
+        if spec.dose_lines:
+            shaped = _with_rough_neighbours(shaped, lines, view)
+        shaped = shaped[: spec.max_lines]
+        if shaped:
+            checked = spec.find_lines  # lines the field's own check holds them to
+            trusted = checked and shaped == strict and not _shaped_run_broken(shaped, lines, view)
+            words = tuple(ln.words for ln in shaped)
+            found.append(Candidate(spec.name, view.page.index, words, "find_lines", trusted=trusted))
+    return found
+
+
+def _as_dose_line(text: str, spec: FieldSpec) -> str:
+    return repair_doses(text, spec.units)[0] if spec.dose_lines else text
+
+
+def _with_rough_neighbours(shaped: list[Line], lines: list[Line], view: PageView) -> list[Line]:
+    """The shaped lines with the lines of their list OCR misread too badly to keep the shape
+    ("Losartan 25 my" among "Cetirizine 5 mg" lines): set flush with the list, at its pitch,
+    and still a name, a number and a short word. A run grown so is never trusted, so the value
+    is flagged."""
+    if not shaped:
+        return shaped
+    run = sorted(shaped, key=lambda ln: ln.box[1])
+    left = statistics.median(ln.box[0] for ln in run)
+    pitch = 2.2 * view.height
+    grown = True
+    while grown:
+        grown = False
+        for line in lines:
+            if line in run or not ROUGH_DOSE_LINE.match(strip_list_mark(line.text)):
+                continue
+            if abs(line.box[0] - left) > 0.6 * view.height:
+                continue
+            above = 0 < run[0].box[1] - line.box[1] <= pitch
+            below = 0 < line.box[1] - run[-1].box[1] <= pitch
+            if above or below:
+                run = sorted([*run, line], key=lambda ln: ln.box[1])
+                grown = True
+    return run
+
+
+def _shaped_run_broken(shaped: list[Line], free: list[Line], view: PageView) -> bool:
+    """True when a free line among, just before or just after the shaped lines is not shaped
+    like them: a line OCR misread ("Lialda 24 . gram") may belong to the value, and the clerk
+    must look."""
+    top, bottom = shaped[0].box[1], shaped[-1].box[3]
+    for line in free:
+        if line in shaped or is_glyph(line, view.height) or is_noise(line, view.height):
+            continue
+        between = top < line.box[1] < bottom
+        near = 0 <= line.box[1] - bottom <= 1.5 * view.height or 0 <= top - line.box[3] <= 1.5 * view.height
+        if between or (near and any(ch.isdigit() for ch in line.text)):
+            return True
+    return False
+
+
+def section_lines(view: PageView, headings: Iterable[str]) -> list[Line]:
+    """The unlabelled lines under a heading reading as one of ``headings``, in its column, down
+    to the next key."""
+    heads = [k for k in view.keys if not k.colon and best_phrase(k.text, headings)[1] >= LABEL_MIN_SCORE]
+    lines = []
+    for head in heads:
+        column = (head.box[0], head.box[1], head.box[2], head.box[3])
+        lines += _below_any(column, view)
+    return lines
+
+
+def _below_any(column: Box, view: PageView) -> list[Line]:
+    height = view.height
+    taken: list[Line] = []
+    bottom = column[3]
+    for line in lines_under(column, view):
+        if line.box[1] - bottom > 2.2 * height or view.is_key_line(line):
+            break
+        if not (is_glyph(line, height) or is_noise(line, height)):
+            taken.append(line)
+            bottom = line.box[3]
+    return taken
+
+
+def _under_a_key(line: Line, view: PageView) -> bool:
+    """True when the nearest line above ``line`` in its column is a key: another field's value."""
+    above = [ln for ln in view.page.lines if ln.box[3] <= line.box[1] + 2 and overlaps(ln.box, line.box)]
+    if not above:
+        return False
+    nearest = max(above, key=lambda ln: ln.box[3])
+    key = view.key_on(nearest)
+    return key is not None and key.whole_line and line.box[1] - nearest.box[3] < 2 * view.height
+
+
+def region_pixels(page: PageText, region: tuple[float, float, float, float]) -> tuple[float, ...]:
+    """A region given in page fractions (x0, y0, x1, y1), in the page's pixels."""
+    return (region[0] * page.width, region[1] * page.height, region[2] * page.width, region[3] * page.height)
+
+
+def _lines_in_region(page: PageText, region: tuple[float, float, float, float]) -> list[Line]:
+    x0, y0, x1, y1 = region_pixels(page, region)
+    return [
+        ln
+        for ln in page.lines
+        if ln.box[2] >= x0 and ln.box[0] <= x1 and ln.box[1] >= y0 - 1 and ln.box[3] <= y1 + 1
+    ]
+
+
+def _words_of_span(line: Line, text: str, start: int, end: int) -> list[Word]:
+    """The words of ``line`` overlapping characters [start, end) of ``text`` (the line's text,
+    perhaps without its list mark, which only ever drops whole leading words)."""
+    dropped = len(line.text) - len(text)
+    words, offset = [], 0
+    for word in line.words:
+        w_start, w_end = offset - dropped, offset - dropped + len(word.text)
+        if w_end > start and w_start < end:
+            words.append(word)
+        offset += len(word.text) + 1
+    return words
