@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from app import review_actions, ui_runtime, ui_state
-from medextract import lifecycle, worker
+from medextract import lifecycle, pool
 from medextract.errors import StoreError
 from medextract.services import pages
 
@@ -92,7 +92,7 @@ def rotate(doc_id: int, page: int, degrees: int) -> None:
     except StoreError as exc:
         review_actions.notify("error", ui_state.escape_markdown(str(exc)))
         return
-    worker.wake_background_worker(review_actions.ctx())
+    pool.wake_background_worker(review_actions.ctx())
     review_actions.reload_latest(doc_id)  # the form refills from the new reading
     review_actions.notify("success", ui_state.escape_markdown(result.message))
 
@@ -104,7 +104,7 @@ def split(doc_id: int, page: int) -> None:
     except StoreError as exc:
         review_actions.notify("error", ui_state.escape_markdown(str(exc)))
         return
-    worker.wake_background_worker(review_actions.ctx())
+    pool.wake_background_worker(review_actions.ctx())
     review_actions.open_doc(result.documents[0])
     review_actions.notify("success", ui_state.escape_markdown(result.message))
 
@@ -139,7 +139,7 @@ def _run(action: Any) -> None:
     except StoreError as exc:
         st.error(ui_state.escape_markdown(str(exc)))
         return
-    worker.wake_background_worker(ui_runtime.get_context())
+    pool.wake_background_worker(ui_runtime.get_context())
     review_actions.init_state()
     review_actions.notify("success", ui_state.escape_markdown(result.message))
     ui_runtime.open_review(result.documents[0])

@@ -23,9 +23,9 @@ import streamlit as st
 
 from app import downloads, ui_state
 from medextract import auth, imaging, lifecycle
+from medextract.pool import ensure_background_worker
 from medextract.services import accounts, audit, documents, sessions, sso
 from medextract.services.context import Context
-from medextract.worker import ensure_background_worker
 
 UPLOAD_PAGE = "pages/upload.py"
 QUEUE_PAGE = "pages/queue.py"

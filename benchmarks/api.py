@@ -50,7 +50,7 @@ def seed(url: str, documents: int, verified: int) -> tuple[int, str, str]:
     from PIL import Image
 
     from extraction import ExtractionResult, FieldResult, field_names
-    from medextract import worker
+    from medextract import processing
     from medextract.services import accounts, review, tokens, upload
     from medextract.services.context import CLI, Context
 
@@ -83,7 +83,7 @@ def seed(url: str, documents: int, verified: int) -> tuple[int, str, str]:
             upload.add_upload(
                 ctx, f"rx_{index}.png", f"\x89PNG\r\n\x1a\n{index}".encode(), uploader="bench-clerk"
             )
-        worker.process_pending(ctx, extract_fn=engine)
+        processing.process_pending(ctx, extract_fn=engine)
         since = ""
         for doc_id in range(1, verified + 1):
             if doc_id == verified - 4:

@@ -31,9 +31,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from benchmarks.corpus import generated_documents
-from medextract import lifecycle, metrics, worker
+from medextract import lifecycle, metrics
 from medextract.cores import CoreShare
 from medextract.models import Document
+from medextract.pool import Pool
 from medextract.sandbox import Sandbox
 from medextract.services import accounts, upload
 from medextract.services.context import CLI, Context
@@ -76,7 +77,7 @@ def run_pool(
     used_before += sum(_cpu_seconds_so_far(box) for box in sandboxes)  # their start is not the run's
     before = stage_totals()
     started = time.perf_counter()
-    pool = worker.Pool(ctx, slots=workers, make=spare.pop, cores=CoreShare(cores)).start()
+    pool = Pool(ctx, slots=workers, make=spare.pop, cores=CoreShare(cores)).start()
     while _waiting(ctx) > 0:
         time.sleep(0.1)
     seconds = time.perf_counter() - started

@@ -109,7 +109,7 @@ def edit_to_rerun(edits: int) -> tuple[float, list[float]]:
     from streamlit.testing.v1 import AppTest
 
     from app import ui_state
-    from medextract import worker
+    from medextract import processing
     from medextract.services import accounts, upload
     from medextract.services.context import CLI, Context
 
@@ -120,7 +120,7 @@ def edit_to_rerun(edits: int) -> tuple[float, list[float]]:
         ctx = Context.open()
         accounts.create_account(ctx, "bench", role="clerk", by=CLI)
         doc_id = upload.add_upload(ctx, SAMPLE.name, SAMPLE.read_bytes(), uploader="bench").document_id
-        worker.process_pending(ctx)
+        processing.process_pending(ctx)
         ctx.close()
         at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
         for key, value in login_state("bench", "clerk").items():

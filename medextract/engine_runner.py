@@ -2,8 +2,9 @@
 is stored, and the runner a document is read by (the sandbox, or the engine in this process for
 tests' fakes).
 
-Split from ``medextract.worker`` so that the job loop and the pool read apart from the engine's
-side; ``medextract.sandbox``'s child uses the same options and conversion.
+Split from the worker (``medextract.processing``, ``medextract.pool``) so that the job loop and the
+pool read apart from the engine's side; ``medextract.sandbox``'s child uses the same options and
+conversion.
 """
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ def process_pending(
 ) -> int:
     """Do the waiting learning tasks one at a time (``extract_fn`` in this process, tests; else in
     a sandbox); how many were taken."""
-    from medextract.worker import make_runner
+    from medextract.engine_runner import make_runner
 
     runner = make_runner(extract_fn, None)
     done = 0

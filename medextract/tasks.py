@@ -30,9 +30,10 @@ import procrastinate
 from procrastinate import JobContext, RetryStrategy
 from sqlalchemy.engine import make_url
 
-from medextract import learning, lifecycle, worker
+from medextract import learning, lifecycle, processing
 from medextract.cores import CoreShare
 from medextract.encryption import DataKeyError
+from medextract.engine_runner import Runner
 from medextract.sandbox import Sandbox
 from medextract.services import jobs
 from medextract.services import learning as learning_jobs
@@ -57,7 +58,7 @@ class WorkerState:
     and the cores its documents' engines divide among them."""
 
     ctx: Context
-    runners: queue_module.Queue[worker.Runner]
+    runners: queue_module.Queue[Runner]
     stop: threading.Event = field(default_factory=threading.Event)
     cores: CoreShare = field(default_factory=CoreShare)
 
@@ -107,7 +108,7 @@ def extract_document(context: JobContext, document_id: int) -> None:
     runner = state.runners.get()
     try:
         with state.cores.reading() as page_workers:
-            worker.process_job(state.ctx, job, runner, state.stop, page_workers=page_workers)
+            processing.process_job(state.ctx, job, runner, state.stop, page_workers=page_workers)
     finally:
         state.runners.put(runner)
 
@@ -159,7 +160,7 @@ def run_worker(
     Its sandboxes are started here, in the main thread, so that each child process lives as long as
     this process (and dies with it).
     """
-    runners: queue_module.Queue[worker.Runner] = queue_module.Queue()
+    runners: queue_module.Queue[Runner] = queue_module.Queue()
     started = []
     for _ in range(concurrency):
         runner = Sandbox(engine)

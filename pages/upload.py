@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from app import ui_runtime, ui_state, upload_view
-from medextract import lifecycle, metrics, worker
+from medextract import lifecycle, metrics, pool, processing
 from medextract.services import documents, upload
 
 UPLOADED = "upload_sent"  # upload_key -> (document id or None, message): files already sent
@@ -73,7 +73,7 @@ for file in files or []:
     if outcome.accepted and outcome.photo:
         st.session_state[PHOTO][outcome.document_id] = upload.describe_photo(outcome.photo)
     if outcome.accepted:
-        worker.wake_background_worker(ctx)
+        pool.wake_background_worker(ctx)
 
 
 def _shown() -> list[tuple[int | None, str]]:
@@ -146,14 +146,14 @@ def extraction_bar(doc: Any, now: Any, per_page: float) -> None:
 
 def progress(polling: bool) -> None:
     """One status line per uploaded document, refreshed until all are done."""
-    finished_before = worker.finished_count()
+    finished_before = processing.finished_count()
     for message in st.session_state[REMOVED]:
         st.success(ui_state.escape_markdown(message), icon=":material/delete:")
     for message in _refused_messages():
         st.warning(ui_state.escape_markdown(message), icon=":material/content_copy:")
     docs = [documents.get(ctx, doc_id, user=user) for doc_id in _sent_documents()]
     now, per_page = ctx.now(), engine_pace()
-    overall = upload_view.overall_text(docs, now, per_page, worker.default_slots())
+    overall = upload_view.overall_text(docs, now, per_page, pool.default_slots())
     if overall is not None:
         st.caption(overall)
     for doc in docs:
@@ -178,7 +178,7 @@ def progress(polling: bool) -> None:
         photo_warning(doc)
     if not ui_state.all_finished(docs):
         st.caption("The engine keeps working if you close this tab.")
-        if polling and worker.wait_for_progress(ctx, finished_before, WAIT_SECONDS):
+        if polling and pool.wait_for_progress(ctx, finished_before, WAIT_SECONDS):
             st.rerun(scope="app")  # a document finished: show it (and its Review button) now
     elif polling:
         # A full rerun re-creates the fragment without run_every: an idle page stops polling.

@@ -3,7 +3,7 @@
 ``Api`` is a synchronous face of ``httpx.AsyncClient(transport=ASGITransport(app))``, driven
 through an anyio blocking portal (what Starlette's TestClient does inside), so tests read plainly
 and every request passes the app's middleware, routing, dependencies and exception handlers.
-Documents are extracted by ``worker.process_pending`` with a fake engine: no OCR runs here.
+Documents are extracted by ``processing.process_pending`` with a fake engine: no OCR runs here.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from PIL import Image, ImageDraw
 
 from extraction import ExtractionResult, FieldResult
 from medextract.api import create_app
+from medextract.processing import process_pending
 from medextract.services import review, tokens, upload
 from medextract.services.context import CLI, Context
-from medextract.worker import process_pending
 from tests.test_store_support import GOOD_PRESCRIPTION, FakeEngine, make_result
 
 BASE = "http://api.test"

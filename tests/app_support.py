@@ -1,6 +1,6 @@
 """Helpers for the review app's AppTest tests: a temporary database seeded through the services.
 
-Documents are extracted by ``worker.process_pending`` with a fake engine, so these tests need no
+Documents are extracted by ``processing.process_pending`` with a fake engine, so these tests need no
 tesseract and never wait on OCR; the background worker is switched off for the app under test.
 """
 
@@ -100,9 +100,9 @@ def fake_extract(
 
 def process(ctx: Any, extract_fn: Callable[..., Any]) -> int:
     """Run the worker once over every queued document, with a fake engine."""
-    from medextract import worker
+    from medextract import processing
 
-    return worker.process_pending(ctx, extract_fn=extract_fn)
+    return processing.process_pending(ctx, extract_fn=extract_fn)
 
 
 def seed(

@@ -17,10 +17,10 @@ from streamlit.testing.v1 import AppTest
 
 from app import ui_runtime, ui_state
 from medextract.export import FORMULA_PREFIXES, neutralize, records_to_csv
+from medextract.processing import process_pending
 from medextract.services import audit, documents, records, review, upload
 from medextract.services.context import Context
 from medextract.views import VerifiedRecord
-from medextract.worker import process_pending
 from tests.app_support import PRESCRIPTION, REPO, fake_extract, open_context, seed, signed_in_as, texts
 from tests.test_store_support import SYSTEM, FakeClock, FakeEngine, make_result
 

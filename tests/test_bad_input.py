@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from extraction import Options, extract
-from medextract import engine_runner, intake, worker
+from medextract import engine_runner, intake, processing
 from medextract.models import Document, FieldExtraction, PageImage
 from medextract.services import documents, queue, review, upload
 from medextract.services.context import Context
@@ -123,7 +123,7 @@ def run_batch(ctx: Context, batch: list[tuple[str, bytes]], extract_fn: Any = No
             TALLY["crashes"] += 1
             raise
     try:
-        worker.process_pending(ctx, extract_fn=extract_fn)
+        processing.process_pending(ctx, extract_fn=extract_fn)
     except Exception:
         TALLY["crashes"] += 1
         raise

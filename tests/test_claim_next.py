@@ -9,9 +9,9 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from medextract.processing import process_pending
 from medextract.services import audit, queue, review, upload
 from medextract.services.context import Context
-from medextract.worker import process_pending
 from tests.test_store_support import SYSTEM, FakeEngine, add_people, make_result
 
 CLERKS = [f"clerk{i}" for i in range(5)]

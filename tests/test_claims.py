@@ -15,10 +15,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import ui_runtime, ui_state
+from medextract.processing import process_pending
 from medextract.services import audit, documents, queue, review, upload
 from medextract.services.claims import claim_notice
 from medextract.services.context import DEFAULT_CLAIM_MINUTES, Context, claim_minutes
-from medextract.worker import process_pending
 from tests.app_support import REPO, open_context, seed, signed_in_as, texts
 from tests.test_store_support import CAST, SYSTEM, FakeClock, FakeEngine, add_people, make_result
 

@@ -9,14 +9,15 @@ from typing import Any
 
 import pytest
 
-from medextract import engine_runner, tasks, worker
+from medextract import engine_runner, tasks
 from medextract.cores import CoreShare
+from medextract.pool import Pool
 from medextract.services import upload
 from medextract.services.context import Context
 from tests.test_store_support import FakeEngine, make_result
 
 
-class RecordingRunner(worker.InProcess):
+class RecordingRunner(engine_runner.InProcess):
     """A runner in this process that notes the engine threads each read is given."""
 
     def __init__(self) -> None:
@@ -48,7 +49,7 @@ def test_a_full_pool_gives_each_document_one_core() -> None:
 def test_the_pool_passes_its_share_to_the_engine(ctx: Context) -> None:
     upload.add_upload(ctx, "a.png", b"a", uploader="uma")
     runner = RecordingRunner()
-    pool = worker.Pool(ctx, slots=1, make=lambda: runner, once=True, cores=CoreShare(cores=3))
+    pool = Pool(ctx, slots=1, make=lambda: runner, once=True, cores=CoreShare(cores=3))
     assert pool.start().join(30)
     assert runner.page_workers == [3]  # alone, the document is read on every core
 
@@ -56,7 +57,7 @@ def test_the_pool_passes_its_share_to_the_engine(ctx: Context) -> None:
 def test_the_procrastinate_task_passes_its_share_to_the_engine(ctx: Context) -> None:
     doc_id = upload.add_upload(ctx, "a.png", b"a", uploader="uma").document_id
     runner = RecordingRunner()
-    runners: queue.Queue[worker.Runner] = queue.Queue()
+    runners: queue.Queue[engine_runner.Runner] = queue.Queue()
     runners.put(runner)
     state = tasks.WorkerState(ctx, runners, cores=CoreShare(cores=2))
     busy = state.cores.reading()

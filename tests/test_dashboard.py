@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import event
 
 from medextract.errors import PermissionDenied
+from medextract.processing import process_pending
 from medextract.services import dashboard, documents, review, upload
 from medextract.services.context import Context
 from medextract.views import DateRange
-from medextract.worker import process_pending
 from tests.test_store_support import FakeClock, FakeEngine, make_result
 
 MAR = {day: date(2026, 3, day) for day in range(1, 32)}

@@ -17,9 +17,9 @@ from docgen import generate
 from medextract import config, encryption, lifecycle, page_files
 from medextract.errors import PermissionDenied, StoreError
 from medextract.models import AuditEvent, Document
+from medextract.processing import process_pending
 from medextract.services import audit, documents, pages, queue, review, upload
 from medextract.services.context import Context
-from medextract.worker import process_pending
 from tests.test_store_support import SYSTEM, FakeEngine, make_result
 
 

@@ -154,7 +154,7 @@ def test_each_verify_is_one_transaction(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_worker_engine_argument_must_name_a_function() -> None:
-    from medextract.worker import load_engine
+    from medextract.engine_runner import load_engine
 
     assert load_engine("tests.test_durability:slow_extract") is slow_extract
     with pytest.raises(ValueError, match="module:function"):

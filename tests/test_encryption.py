@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from medextract import __main__ as cli
-from medextract import config, encryption, worker
+from medextract import config, encryption, processing
 from medextract.encryption import KEY_ENV, PREFIX, DataKeyError
 from medextract.models import Document, PageImage
 from medextract.services import documents, jobs, upload
@@ -45,7 +45,7 @@ def extract_one(ctx: Context, name: str, data: bytes) -> tuple[int, FakeEngine]:
     doc_id = upload.add_upload(ctx, name, data, uploader="uma").document_id
     assert doc_id is not None
     engine = FakeEngine(make_result("prescription"))
-    assert worker.process_pending(ctx, extract_fn=engine) == 1
+    assert processing.process_pending(ctx, extract_fn=engine) == 1
     return doc_id, engine
 
 

@@ -23,8 +23,8 @@ from sqlalchemy import select
 
 from extraction.doctypes import get_document_type
 from extraction.layouts import learn_layout, match_layout
+from medextract import engine_runner, learning, processing, tasks
 from medextract import layouts as layout_files
-from medextract import learning, tasks, worker
 from medextract.errors import LayoutNotFound, PermissionDenied, StoreError
 from medextract.models import Document, FieldEvidence, LayoutJob
 from medextract.services import audit, layouts, review, upload
@@ -89,7 +89,7 @@ def _upload(ctx: Context, engine: PadEngine, *names: str) -> list[int]:
         outcome = upload.add_upload(ctx, name, _png(name), uploader="uma")
         assert outcome.accepted, outcome.message
         ids.append(outcome.document_id)
-    worker.process_pending(ctx, extract_fn=engine)
+    processing.process_pending(ctx, extract_fn=engine)
     return ids
 
 
@@ -458,8 +458,8 @@ def test_where_the_layouts_live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def _job_context(ctx: Context, engine: PadEngine) -> Any:
-    runners: queue.Queue[worker.Runner] = queue.Queue()
-    runners.put(worker.InProcess(engine, ()))
+    runners: queue.Queue[engine_runner.Runner] = queue.Queue()
+    runners.put(engine_runner.InProcess(engine, ()))
     return SimpleNamespace(additional_context={tasks.STATE: tasks.WorkerState(ctx, runners)})
 
 
@@ -524,7 +524,7 @@ def test_the_real_engine_in_its_sandbox_learns_a_form_and_reads_the_next_copy_wi
             write_document(doc, tmp_path / f"rx{seed}.pdf", "pdf")
             truths.append(doc.truth)
         first = upload.add_upload(ctx, "rx1.pdf", (tmp_path / "rx1.pdf").read_bytes(), uploader="uma")
-        worker.process_pending(ctx)
+        processing.process_pending(ctx)
         view = review.start_review(ctx, first.document_id, user="uma")
         flagged = [name for name, f in view.fields.items() if f.needs_review]
         assert review.verify(
@@ -537,7 +537,7 @@ def test_the_real_engine_in_its_sandbox_learns_a_form_and_reads_the_next_copy_wi
             encoding="utf-8"
         )
         second = upload.add_upload(ctx, "rx2.pdf", (tmp_path / "rx2.pdf").read_bytes(), uploader="uma")
-        worker.process_pending(ctx)
+        processing.process_pending(ctx)
         used = layouts.layout_used(ctx, second.document_id, user="uma")
         assert used is not None and used.layout_id == template.id and used.match >= 0.5
     finally:

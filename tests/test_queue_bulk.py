@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from medextract.errors import PermissionDenied, StoreError
 from medextract.models import AuditEvent, AuditEventDocument
+from medextract.processing import process_pending
 from medextract.services import bulk, documents, queue, review, upload
 from medextract.services.context import Context
-from medextract.worker import process_pending
 from tests.test_store_support import GOOD_PRESCRIPTION, FakeEngine, make_result
 
 

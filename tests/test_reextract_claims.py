@@ -11,9 +11,9 @@ import json
 import pytest
 
 from medextract.errors import StoreError
+from medextract.processing import process_pending
 from medextract.services import audit, documents, review, upload
 from medextract.services.context import Context
-from medextract.worker import process_pending
 from tests.test_store_support import SYSTEM, FakeEngine, make_result
 
 

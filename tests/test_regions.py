@@ -12,9 +12,9 @@ from sqlalchemy import select
 from extraction.region import read_drawn_box, words_to_text
 from extraction.types import Word
 from medextract.models import AuditEvent, Edit, FieldEvidence
+from medextract.processing import process_pending
 from medextract.services import documents, regions, review, upload
 from medextract.services.context import Context
-from medextract.worker import process_pending
 from tests.drawn_pages import DrawnPage
 from tests.test_store_support import FakeEngine, make_result
 

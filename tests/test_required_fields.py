@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from medextract.catalog import StaticCatalog
+from medextract.processing import process_pending
 from medextract.services import documents, review, upload
 from medextract.services.context import Context
-from medextract.worker import process_pending
 from tests.test_store_support import (
     CAST,
     CATALOG,

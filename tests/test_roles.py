@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from medextract.errors import PermissionDenied, StoreError
 from medextract.models import AuditEvent, Document
+from medextract.processing import process_pending
 from medextract.services import accounts, audit, documents, queue, records, review, upload
 from medextract.services.context import CLI, Context
-from medextract.worker import process_pending
 from tests.test_store_support import SYSTEM, FakeEngine, make_result
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from medextract import metrics, worker
+from medextract import metrics, processing, worker
 from medextract.cores import available_cores
 from medextract.sandbox import MEMORY, TIMEOUT, Budget, Cancelled, ExtractionFailed, Sandbox
 from medextract.services import documents, upload
@@ -133,7 +133,7 @@ def test_metrics_show_the_queue_throughput_stages_and_failures(ctx: Context) -> 
     upload.add_upload(ctx, "b.pdf", b"b", uploader="uma")
     result = make_result("prescription")
     result.stage_seconds = {"ocr_page": 0.5, "load_pages": 0.1}  # type: ignore[attr-defined]
-    assert worker.process_pending(ctx, extract_fn=FakeEngine(result), limit=1) == 1
+    assert processing.process_pending(ctx, extract_fn=FakeEngine(result), limit=1) == 1
     text = metrics.render(ctx)
     assert 'medextract_queue_depth{status="queued"} 1.0' in text
     assert 'medextract_queue_depth{status="extracting"} 0.0' in text

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from medextract.errors import DocumentNotFound, StoreError
 from medextract.models import Edit, VerifiedValue
+from medextract.processing import process_pending
 from medextract.services import audit, documents, queue, records, review, upload
 from medextract.services.context import Context
-from medextract.worker import process_pending
 from tests.test_store_support import (
     GOOD_PRESCRIPTION,
     PRESCRIPTION,

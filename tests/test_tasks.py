@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from medextract import tasks, worker
+from medextract import engine_runner, tasks
 from medextract.services import documents, jobs, upload
 from medextract.services.context import Context
 from tests.test_store_support import FakeClock, FakeEngine, make_result
 
 
 def job_context(ctx: Context, engine: FakeEngine) -> Any:
-    runners: queue.Queue[worker.Runner] = queue.Queue()
-    runners.put(worker.InProcess(engine, ()))
+    runners: queue.Queue[engine_runner.Runner] = queue.Queue()
+    runners.put(engine_runner.InProcess(engine, ()))
     return SimpleNamespace(additional_context={tasks.STATE: tasks.WorkerState(ctx, runners)})
 
 

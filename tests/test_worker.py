@@ -7,16 +7,15 @@ import time
 
 import pytest
 
-from medextract.services import documents, jobs, queue, review, upload
-from medextract.services.context import Context
-from medextract.worker import (
+from medextract.pool import (
     ensure_background_worker,
-    finished_count,
-    process_pending,
     stop_background_worker,
     wait_for_progress,
     wake_background_worker,
 )
+from medextract.processing import finished_count, process_pending
+from medextract.services import documents, jobs, queue, review, upload
+from medextract.services.context import Context
 from tests.test_store_support import FakeEngine, FakeExtractionError, make_result
 
 

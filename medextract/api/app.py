@@ -19,7 +19,7 @@ from typing import Any, Literal
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from medextract import config, worker
+from medextract import config, pool
 from medextract.api import errors
 from medextract.api.middleware import RequestContext
 from medextract.api.routes import documents, extract, health, layouts, pages, records, webhooks
@@ -84,10 +84,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if background_worker:
-            worker.ensure_background_worker(ctx)
+            pool.ensure_background_worker(ctx)
         yield
         if background_worker:
-            await run_in_threadpool(worker.stop_background_worker, ctx)
+            await run_in_threadpool(pool.stop_background_worker, ctx)
         if sandboxes is not None:
             sandboxes.close()
 

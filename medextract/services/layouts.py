@@ -267,7 +267,7 @@ def _job(ctx: Context, doc_id: int, kind: str, by: str, layout_id: str | None) -
 
 
 def _wake_worker(ctx: Context) -> None:
-    from medextract.worker import wake_background_worker
+    from medextract.pool import wake_background_worker
 
     wake_background_worker(ctx)
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
 
-from medextract import lifecycle, worker
+from medextract import lifecycle, pool
 from medextract.api.auth import Ctx, User
 from medextract.api.errors import ApiError, Problem
 from medextract.api.files import read_upload
@@ -61,7 +61,7 @@ def upload_documents(
             )
         results.append(UploadItem.of(name, outcome))
     if any(r.status == "accepted" for r in results):
-        worker.wake_background_worker(ctx)
+        pool.wake_background_worker(ctx)
     return UploadBatch(results=results)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from medextract import worker
+from medextract import pool
 from medextract.api.auth import Ctx, User
 from medextract.api.errors import Problem
 from medextract.api.schemas import LinksOut, MergeIn, PagesOut, RotateIn, SplitIn
@@ -75,7 +75,7 @@ def document_links(doc_id: int, user: User, ctx: Ctx) -> LinksOut:
 
 
 def _answer(ctx: Ctx, result: PagesResult) -> PagesOut:
-    worker.wake_background_worker(ctx)  # the new (or turned) pages wait in the queue
+    pool.wake_background_worker(ctx)  # the new (or turned) pages wait in the queue
     return PagesOut(
         action=result.action,
         sources=list(result.sources),
