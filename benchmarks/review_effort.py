@@ -18,7 +18,14 @@ the page), and the wall time from the key press to the page settled. Next docume
 the next document's title and fields shown. Checked at 1440x900 and 1280x720, ``--rounds``
 times the four documents each.
 
-Usage, from the repository's root: ``python -m benchmarks.review_effort [--rounds N] [--profile F]``
+``--gc off|on`` sets Streamlit's ``runner.postScriptGC`` for the app (STREAMLIT_RUNNER_POST_SCRIPT_GC);
+``--gc both`` starts two apps, off and on, each on its own copy of the documents, and drives them
+alternately round by round (which goes first alternating too), so the two are compared under the
+same load. ``--rss N`` prints each app server's memory (VmRSS, and its peak VmHWM, from
+/proc/PID/status) at the start, every N script runs, and at the end, with a side-by-side summary.
+
+Usage, from the repository's root:
+``python -m benchmarks.review_effort [--rounds N] [--profile F] [--gc both] [--rss N]``
 (``-m`` puts the root on the path, for the tests' helpers). Needs Chromium at /usr/bin/chromium.
 """
 
@@ -98,6 +105,7 @@ READ = {
 # server's own time, read apart from the websocket figure (which adds transport and the browser).
 RUN_TIMER = """
 import cProfile, os, time
+from streamlit import config as _config
 from streamlit.runtime.scriptrunner import script_runner as _sr
 
 _log = os.environ["MX_RUN_LOG"]
@@ -117,7 +125,8 @@ def _timed(self, rerun_data):
             _profile.disable()
             _profile.dump_stats(_profile_to)
         with open(_log, "a") as out:
-            out.write(f"{time.time():.6f} {time.perf_counter() - started:.6f}\\n")
+            gc = int(bool(_config.get_option("runner.postScriptGC")))  # as the run saw it
+            out.write(f"{time.time():.6f} {time.perf_counter() - started:.6f} {gc}\\n")
 
 
 _sr.ScriptRunner._run_script = _timed
@@ -177,7 +186,7 @@ class Clerk:
         """Seconds of script runs that ended between two wall-clock times."""
         total = 0.0
         for line in self.run_log.read_text().splitlines() if self.run_log.exists() else []:
-            ended, seconds = map(float, line.split())
+            ended, seconds = map(float, line.split()[:2])
             if start <= ended <= end:
                 total += seconds
         return total
@@ -305,36 +314,65 @@ WATCH_JS = """(doc) => {
 }"""
 
 
-def run_viewport(
-    browser: Any, url: str, viewport: tuple[int, int], rounds: list[list[tuple[str, int]]], run_log: Path
-) -> Run:
-    run = Run(viewport)
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-    try:
-        context.add_init_script(WS_PROBE)
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
-        log_in(page, url)
-        order = [doc for docs in rounds for doc in docs]
-        page.goto(f"{url}/review?doc={order[0][1]}")
-        page.wait_for_function(shown_js(order[0][1]), timeout=WAIT_MS)
-        page.locator(".mx-box").first.wait_for()  # the viewer is up: its keys are listened for
-        clerk = Clerk(page, run, run_log)
-        clerk.settle(clerk.now())
-        for index, (scenario, doc_id) in enumerate(order):
-            next_id = order[index + 1][1] if index + 1 < len(order) else None
+class Session:
+    """One clerk's browser session at one viewport on one app, reviewing a round at a time."""
+
+    def __init__(
+        self,
+        browser: Any,
+        url: str,
+        viewport: tuple[int, int],
+        rounds: list[list[tuple[str, int]]],
+        run_log: Path,
+    ) -> None:
+        self.run = Run(viewport)
+        self.order = [doc for docs in rounds for doc in docs]
+        self.done = 0
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        try:
+            self.context.add_init_script(WS_PROBE)
+            page = self.context.new_page()
+            page.set_default_timeout(WAIT_MS)
+            log_in(page, url)
+            page.goto(f"{url}/review?doc={self.order[0][1]}")
+            page.wait_for_function(shown_js(self.order[0][1]), timeout=WAIT_MS)
+            page.locator(".mx-box").first.wait_for()  # the viewer is up: its keys are listened for
+            self.clerk = Clerk(page, self.run, run_log)
+            self.clerk.settle(self.clerk.now())
+        except BaseException:
+            self.context.close()
+            raise
+
+    def review(self, documents: int) -> None:
+        """The next ``documents`` documents of the queue, each ending with Verify & next."""
+        page = self.clerk.page
+        for index in range(self.done, min(self.done + documents, len(self.order))):
+            scenario, doc_id = self.order[index]
+            next_id = self.order[index + 1][1] if index + 1 < len(self.order) else None
             if next_id:
                 page.evaluate(WATCH_JS, next_id)
             try:
-                review(clerk, scenario, doc_id, next_id)
+                review(self.clerk, scenario, doc_id, next_id)
             except Exception:
                 shot = Path(tempfile.gettempdir()) / "review_effort_failed.png"
                 page.screenshot(path=str(shot))
                 print(f"failed on #{doc_id} ({scenario}); the page: {shot}", file=sys.stderr)
                 raise
+            self.done = index + 1
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def run_viewport(
+    browser: Any, url: str, viewport: tuple[int, int], rounds: list[list[tuple[str, int]]], run_log: Path
+) -> Run:
+    session = Session(browser, url, viewport, rounds, run_log)
+    try:
+        session.review(len(session.order))
     finally:
-        context.close()
-    return run
+        session.close()
+    return session.run
 
 
 def check(data: Path, plan: dict[tuple[int, int], list[list[tuple[str, int]]]]) -> list[str]:
@@ -433,51 +471,182 @@ def report(runs: list[Run], rounds: int, problems: list[str]) -> bool:
     return all_ok
 
 
+GC_SETTINGS = {"default": [None], "on": ["true"], "off": ["false"], "both": ["false", "true"]}
+
+
+@dataclass
+class App:
+    """One app server: its data, its script-run log, and its memory as sampled."""
+
+    gc: str | None  # runner.postScriptGC as set for it (STREAMLIT_RUNNER_POST_SCRIPT_GC), None: config's
+    data: Path
+    run_log: Path
+    plan: dict[tuple[int, int], list[list[tuple[str, int]]]]
+    process: Any = None
+    url: str = ""
+    runs: list[Run] = field(default_factory=list)
+    memory: list[tuple[int, int, int]] = field(default_factory=list)  # (reruns, VmRSS kB, VmHWM kB)
+
+    @property
+    def label(self) -> str:
+        return "postScriptGC as configured" if self.gc is None else f"postScriptGC {self.gc}"
+
+    def reruns(self) -> int:
+        return len(self.run_log.read_text().splitlines()) if self.run_log.exists() else 0
+
+    def gc_seen(self) -> set[str]:
+        """postScriptGC as the app's script runs saw it ("1"/"0")."""
+        lines = self.run_log.read_text().splitlines() if self.run_log.exists() else []
+        return {line.split()[2] for line in lines if len(line.split()) > 2}
+
+    def sample(self) -> tuple[int, int, int]:
+        """The server process's resident memory now and at its peak (kB), after how many reruns."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        kb = {
+            k: int(v.split()[0])
+            for k, v in (line.split(":", 1) for line in status.splitlines())
+            if k in ("VmRSS", "VmHWM")
+        }
+        row = (self.reruns(), kb["VmRSS"], kb["VmHWM"])
+        self.memory.append(row)
+        print(
+            f"  [{self.label}] after {row[0]} reruns:"
+            f" VmRSS {row[1] / 1024:.1f} MB, VmHWM {row[2] / 1024:.1f} MB",
+            file=sys.stderr,
+        )
+        return row
+
+
+def start(app: App, tmp: Path, profile: Path | None) -> None:
+    timer = tmp / "timer"
+    if not timer.exists():
+        timer.mkdir()
+        (timer / "sitecustomize.py").write_text(RUN_TIMER)
+    names = ("PYTHONPATH", "MX_RUN_LOG", "MX_PROFILE", "STREAMLIT_RUNNER_POST_SCRIPT_GC")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(timer), saved["PYTHONPATH"]]))
+    os.environ["MX_RUN_LOG"] = str(app.run_log)
+    if profile:
+        os.environ["MX_PROFILE"] = str(profile.resolve())
+    if app.gc is not None:
+        os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = app.gc
+    try:
+        app.process, app.url = start_app(app.data, worker=False)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def summary(apps: list[App]) -> None:
+    """Server time and memory side by side, one line per app."""
+
+    def q(xs: list[float], p: float) -> float:
+        return (
+            statistics.quantiles(xs, n=100, method="inclusive")[int(p * 100) - 1]
+            if len(xs) > 1
+            else float("nan")
+        )
+
+    print(f"\nSide by side (load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end):\n")
+    print(
+        "| setting | script runs | server time median | p90 | round trip median"
+        " | VmRSS start | VmRSS end | VmHWM | memory samples (reruns: VmRSS MB) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for app in apps:
+        acts = [a for run in app.runs for a in run.actions if a.server > 0]
+        script = [a.script for a in acts]
+        trips = [a.server for a in acts]
+        rss = app.memory
+        samples = ", ".join(f"{n}: {r / 1024:.1f}" for n, r, _ in rss)
+        first = f"{rss[0][1] / 1024:.1f} MB" if rss else "-"
+        last = f"{rss[-1][1] / 1024:.1f} MB" if rss else "-"
+        peak = f"{rss[-1][2] / 1024:.1f} MB" if rss else "-"
+        print(
+            f"| {app.label} (runs saw {'/'.join(sorted(app.gc_seen())) or '?'}) | {app.reruns()} | "
+            f"{statistics.median(script):.3f} | {q(script, 0.9):.3f} | {statistics.median(trips):.3f} | "
+            f"{first} | {last} | {peak} | {samples} |"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="times the four documents, per viewport")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the app's script runs here")
+    parser.add_argument(
+        "--gc",
+        choices=sorted(GC_SETTINGS),
+        default="default",
+        help="runner.postScriptGC for the app; both: two apps, off and on, driven alternately round by round",
+    )
+    parser.add_argument(
+        "--rss",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the server's VmRSS/VmHWM at start, every N reruns, at the end",
+    )
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    runs = []
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data"
-        plan = seed_documents(data, args.rounds)
-        timer = Path(tmp) / "timer"
-        timer.mkdir()
-        (timer / "sitecustomize.py").write_text(RUN_TIMER)
-        run_log = Path(tmp) / "runs.log"
-        saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "MX_RUN_LOG", "MX_PROFILE")}
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(timer), saved["PYTHONPATH"]]))
-        os.environ["MX_RUN_LOG"] = str(run_log)
-        if args.profile:
-            os.environ["MX_PROFILE"] = str(args.profile.resolve())
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        apps = []
+        for gc in GC_SETTINGS[args.gc]:
+            base = tmp / f"app-{gc or 'default'}"
+            base.mkdir()
+            apps.append(App(gc, base / "data", base / "runs.log", seed_documents(base / "data", args.rounds)))
         try:
-            process, url = start_app(data, worker=False)
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
-        try:
+            for app in apps:
+                start(app, tmp, args.profile)
+                if args.rss:
+                    app.sample()
+            next_sample = {id(app): args.rss for app in apps}
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 try:
                     for viewport in VIEWPORTS:
                         started = time.perf_counter()
-                        runs.append(run_viewport(browser, url, viewport, plan[viewport], run_log))
+                        sessions = [
+                            (app, Session(browser, app.url, viewport, app.plan[viewport], app.run_log))
+                            for app in apps
+                        ]
+                        try:
+                            for round_ in range(args.rounds):
+                                # Alternate which app goes first, so neither always follows the other.
+                                for app, session in sessions if round_ % 2 == 0 else sessions[::-1]:
+                                    session.review(len(SCENARIOS))
+                                    if args.rss and app.reruns() >= next_sample[id(app)]:
+                                        app.sample()
+                                        next_sample[id(app)] = app.reruns() // args.rss * args.rss + args.rss
+                        finally:
+                            for app, session in sessions:
+                                session.close()
+                                app.runs.append(session.run)
                         print(
                             f"{viewport[0]}x{viewport[1]}: {time.perf_counter() - started:.1f} s",
                             file=sys.stderr,
                         )
                 finally:
                     browser.close()
+            if args.rss:
+                for app in apps:
+                    app.sample()
         finally:
-            stop_app(process)
-        problems = check(data, plan)
-    return 0 if report(runs, args.rounds, problems) else 1
+            for app in apps:
+                if app.process:
+                    stop_app(app.process)
+        ok = True
+        for app in apps:
+            if len(apps) > 1 or app.gc is not None:
+                print(f"\n## {app.label}")
+            ok &= report(app.runs, args.rounds, check(app.data, app.plan))
+        if len(apps) > 1 or args.rss:
+            summary(apps)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
