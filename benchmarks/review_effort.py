@@ -20,9 +20,10 @@ times the four documents each.
 
 ``--gc off|on`` sets Streamlit's ``runner.postScriptGC`` for the app (STREAMLIT_RUNNER_POST_SCRIPT_GC);
 ``--gc both`` starts two apps, off and on, each on its own copy of the documents, and drives them
-alternately round by round (which goes first alternating too), so the two are compared under the
-same load. ``--rss N`` prints each app server's memory (VmRSS, and its peak VmHWM, from
-/proc/PID/status) at the start, every N script runs, and at the end, with a side-by-side summary.
+alternately, one viewport's session each (off then on at the first viewport, on then off at the
+second), so the two are compared under the same load. ``--rss N`` prints each app server's memory
+(VmRSS, and its peak VmHWM, from /proc/PID/status) at the start, every N script runs, and at the
+end, with a side-by-side summary.
 
 Usage, from the repository's root:
 ``python -m benchmarks.review_effort [--rounds N] [--profile F] [--gc both] [--rss N]``
@@ -163,7 +164,7 @@ def seed_documents(data: Path, rounds: int) -> dict[tuple[int, int], list[list[t
                 docs = []
                 for scenario in SCENARIOS:
                     values, flagged = READ[scenario]
-                    name = f"d{len(plan) * 100 + round_ * 10 + len(docs)}"  # short: drawn in a 64 px PNG
+                    name = f"d{len(plan) * 1000 + round_ * 10 + len(docs)}"  # drawn in a 64 px PNG; 99 rounds
                     extract = fake_extract({**PRESCRIPTION, **values}, flagged=flagged)
                     (doc_id,) = seed(ctx, 1, name=name, extract_fn=extract)
                     docs.append((scenario, doc_id))
@@ -580,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
         "--gc",
         choices=sorted(GC_SETTINGS),
         default="default",
-        help="runner.postScriptGC for the app; both: two apps, off and on, driven alternately round by round",
+        help="runner.postScriptGC for the app; both: two apps, off and on, driven alternately",
     )
     parser.add_argument(
         "--rss",
@@ -608,28 +609,27 @@ def main(argv: list[str] | None = None) -> int:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 try:
-                    for viewport in VIEWPORTS:
-                        started = time.perf_counter()
-                        sessions = [
-                            (app, Session(browser, app.url, viewport, app.plan[viewport], app.run_log))
-                            for app in apps
-                        ]
-                        try:
-                            for round_ in range(args.rounds):
-                                # Alternate which app goes first, so neither always follows the other.
-                                for app, session in sessions if round_ % 2 == 0 else sessions[::-1]:
+                    for index, viewport in enumerate(VIEWPORTS):
+                        # Alternate which app goes first; each app's session runs through without a
+                        # pause (a session left idle while the other app was driven once lost its
+                        # form versions: KeyError in verify_and_next).
+                        for app in apps if index % 2 == 0 else apps[::-1]:
+                            started = time.perf_counter()
+                            session = Session(browser, app.url, viewport, app.plan[viewport], app.run_log)
+                            try:
+                                for _ in range(args.rounds):
                                     session.review(len(SCENARIOS))
                                     if args.rss and app.reruns() >= next_sample[id(app)]:
                                         app.sample()
                                         next_sample[id(app)] = app.reruns() // args.rss * args.rss + args.rss
-                        finally:
-                            for app, session in sessions:
+                            finally:
                                 session.close()
                                 app.runs.append(session.run)
-                        print(
-                            f"{viewport[0]}x{viewport[1]}: {time.perf_counter() - started:.1f} s",
-                            file=sys.stderr,
-                        )
+                            print(
+                                f"{app.label} {viewport[0]}x{viewport[1]}:"
+                                f" {time.perf_counter() - started:.1f} s",
+                                file=sys.stderr,
+                            )
                 finally:
                     browser.close()
             if args.rss:
