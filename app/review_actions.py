@@ -174,6 +174,55 @@ def _open_next(done: str) -> None:
 # --- saving -------------------------------------------------------------------------------------
 
 
+def loaded_version(doc_id: int) -> int | None:
+    """The version the form of ``doc_id`` was loaded from: every action that writes names it, so a
+    form filled from an older version is refused (optimistic concurrency). None when this session
+    no longer knows it; then the action must write nothing, and this says so (``_version_lost``).
+
+    It can be gone when a callback runs: Streamlit runs a click's callback before the script body
+    of its run, so a document left or forgotten in one run (Verify & next, Close, a link, a double
+    click, a run cut short by the next click before ``claim`` filled the form again) may still get
+    a click from the form drawn before; or the session's state was reset.
+    """
+    init_state()  # a reset session: the callback runs before the page's body made the state
+    version = st.session_state[VERSIONS].get(doc_id)
+    if version is None:
+        _version_lost(doc_id)
+    return version
+
+
+def _version_lost(doc_id: int) -> None:
+    """An action found no loaded version: save nothing, and tell the clerk as a stale save does.
+
+    What the clerk typed, if the session still has it, stays in the form and the page offers the
+    stale save's choice (keep my edits / reload the stored version) until they pick one; with
+    nothing typed left, the next run loads the form from what is stored (``claim``).
+    """
+    try:
+        doc = documents.get(ctx(), doc_id, user=user())
+    except LookupError:
+        notify("error", f"Nothing was saved: document #{doc_id} no longer exists.")
+        return
+    if st.session_state.get(ui_runtime.REVIEW_DOC) != doc_id:
+        # A double click: keep what the first click said ("Verified document #3. Opened #4.").
+        pending = st.session_state[NOTICE]
+        before = pending[1] + " " if pending is not None else ""
+        notify("error", f"{before}Nothing was saved by that click: document #{doc_id} is no longer open.")
+        return
+    if any(ui_state.field_key(doc_id, name) in st.session_state for name in doc.fields):
+        st.session_state[STALE].add(doc_id)  # the form keeps the edits; claim() leaves the version unset
+        notify(
+            "error",
+            "Nothing was saved: this form no longer knew which version of the document it was loaded "
+            "from, so saving could overwrite someone else's changes. Your edits are still in the form.",
+        )
+        return
+    notify(
+        "error",
+        "Nothing was saved: this form had been reset. It now shows what is stored; check it and try again.",
+    )
+
+
 def _values(doc_id: int) -> dict[str, str]:
     """The form's current values for the open document."""
     fields = documents.get(ctx(), doc_id, user=user()).fields
@@ -196,10 +245,11 @@ def _after_save(doc_id: int, result: Any) -> bool:
 
 def save_draft(doc_id: int) -> None:
     """Store the form as a draft; the document stays claimed by this user."""
+    version = loaded_version(doc_id)
+    if version is None:
+        return
     try:
-        result = review.save_draft(
-            ctx(), doc_id, _values(doc_id), user=user(), expected_version=st.session_state[VERSIONS][doc_id]
-        )
+        result = review.save_draft(ctx(), doc_id, _values(doc_id), user=user(), expected_version=version)
     except StoreError as exc:
         _refused(exc)
         return
@@ -210,6 +260,9 @@ def save_draft(doc_id: int) -> None:
 
 def verify_and_next(doc_id: int) -> None:
     """Verify the form's values, then open the next waiting document."""
+    version = loaded_version(doc_id)
+    if version is None:
+        return
     fields = documents.get(ctx(), doc_id, user=user()).fields
     try:
         result = review.verify(
@@ -217,7 +270,7 @@ def verify_and_next(doc_id: int) -> None:
             doc_id,
             ui_state.form_values(doc_id, fields, st.session_state),
             user=user(),
-            expected_version=st.session_state[VERSIONS][doc_id],
+            expected_version=version,
             confirmed=confirmed(doc_id, [name for name, f in fields.items() if f.needs_review]),
         )
     except StoreError as exc:
@@ -233,10 +286,11 @@ def reject(doc_id: int) -> None:
     if not reason:
         notify("error", "Type the reason for rejecting the document.")
         return
+    version = loaded_version(doc_id)
+    if version is None:
+        return
     try:
-        result = review.reject(
-            ctx(), doc_id, reason, user=user(), expected_version=st.session_state[VERSIONS][doc_id]
-        )
+        result = review.reject(ctx(), doc_id, reason, user=user(), expected_version=version)
     except StoreError as exc:
         _refused(exc)
         return
@@ -269,16 +323,17 @@ def viewer_region(doc_id: int) -> None:
         return
     if not all(isinstance(v, int) for v in box):
         return
+    version = loaded_version(doc_id)
+    if version is None:
+        return
     try:
-        result = regions.read_region(
-            ctx(), doc_id, field, page, box, user=user(), expected_version=st.session_state[VERSIONS][doc_id]
-        )
+        result = regions.read_region(ctx(), doc_id, field, page, box, user=user(), expected_version=version)
     except StoreError as exc:
         _refused(exc)
         return
     if not result.ok:
         notify("error", ui_state.escape_markdown(result.message))
-        if documents.get(ctx(), doc_id, user=user()).version != st.session_state[VERSIONS].get(doc_id):
+        if documents.get(ctx(), doc_id, user=user()).version != version:
             st.session_state[STALE].add(doc_id)
         return
     st.session_state[ui_state.field_key(doc_id, field)] = result.value
@@ -398,5 +453,7 @@ def claim(doc_id: int) -> Any:
             st.session_state[key] = f.value
         st.session_state[VERSIONS][doc_id] = doc.version
         st.session_state[LOADED][doc_id] = {name: f.value for name, f in doc.fields.items()}
-    st.session_state[VERSIONS].setdefault(doc_id, doc.version)
+    if doc_id not in st.session_state[STALE]:
+        # A form whose version was lost keeps it unset until the clerk keeps the edits or reloads.
+        st.session_state[VERSIONS].setdefault(doc_id, doc.version)
     return doc

@@ -159,17 +159,19 @@ def history(doc: Any) -> None:
 def buttons(doc: Any) -> None:
     """Save, verify & next, reject; after a stale save, the choice between theirs and mine."""
     if doc.id in st.session_state[actions.STALE]:
+        lost = doc.id not in st.session_state[actions.VERSIONS]  # actions.loaded_version found none
         changed = actions.changed_since_loaded(doc)
-        what = f" They changed: {', '.join(changed)}." if changed else ""
-        st.warning(
-            ui_state.escape_markdown(
-                f"Someone saved this document after you opened it.{what} Your edits are still in the form."
-            )
+        what = f" They changed: {', '.join(changed)}." if changed and not lost else ""
+        said = (
+            "This form lost track of the version it was loaded from, so nothing was saved."
+            if lost
+            else f"Someone saved this document after you opened it.{what}"
         )
+        st.warning(ui_state.escape_markdown(f"{said} Your edits are still in the form."))
         mine, theirs = st.columns(2)
         mine.button("Keep my edits", key=f"review_keep_{doc.id}", on_click=actions.keep_mine, args=(doc.id,))
         theirs.button(
-            "Reload their version",
+            "Reload the stored version" if lost else "Reload their version",
             key=f"review_reload_{doc.id}",
             on_click=actions.reload_latest,
             args=(doc.id,),
