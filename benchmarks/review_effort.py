@@ -518,7 +518,9 @@ class App:
         return row
 
 
-def start(app: App, tmp: Path, profile: Path | None) -> None:
+def start(app: App, tmp: Path, profile: Path | None, *, worker: bool = False) -> None:
+    """Start ``app``'s server with the script-run timer loaded (and its local worker pool if
+    ``worker``: `make run`'s default; this benchmark's documents are extracted before it starts)."""
     timer = tmp / "timer"
     if not timer.exists():
         timer.mkdir()
@@ -532,7 +534,7 @@ def start(app: App, tmp: Path, profile: Path | None) -> None:
     if app.gc is not None:
         os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = app.gc
     try:
-        app.process, app.url = start_app(app.data, worker=False)
+        app.process, app.url = start_app(app.data, worker=worker)
     finally:
         for name, value in saved.items():
             if value is None:
