@@ -36,6 +36,7 @@ import tempfile
 import threading
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,9 @@ def clerk_loop(
                 out.times.setdefault("open", []).append((page.evaluate("window.__mxShownAt") - t0) / 1000)
                 out.opened.append(doc_id)
                 clerk.settle(t0)
+                # Its keys (Alt+V) are the viewer's: listened for once it is up. A clerk who pressed
+                # Alt+V before that on the session's first document would see nothing happen.
+                page.locator(".mx-box").first.wait_for()
                 for index in range(documents):
                     field_input(page, doc_id, "patient_name").click()
                     page.keyboard.press("Control+A")
@@ -226,6 +230,7 @@ class Result:
     batch_done: int
     batch: int
     verified: dict[str, int]
+    batch_status: dict[str, int]
 
 
 def run_once(clerks: int, documents: int, queue: list[Path], batch: list[Path], tmp: Path) -> Result:
@@ -266,6 +271,7 @@ def run_once(clerks: int, documents: int, queue: list[Path], batch: list[Path], 
             rows = session.execute(
                 select(Document.verified_by).where(Document.status == lifecycle.VERIFIED)
             ).all()
+            statuses = session.execute(select(Document.status).where(Document.id.in_(queued))).scalars().all()
     finally:
         ctx.close()
     verified: dict[str, int] = {}
@@ -282,6 +288,7 @@ def run_once(clerks: int, documents: int, queue: list[Path], batch: list[Path], 
         len(extraction.done),
         len(queued),
         verified,
+        dict(Counter(statuses)),
     )
 
 
@@ -325,6 +332,7 @@ def report(result: Result) -> None:
         f"Extraction meanwhile: {result.pages} pages finished during the review"
         f" ({result.pages / minutes if minutes else float('nan'):.1f} pages/min);"
         f" {result.batch_done} of {result.batch} batch documents ({result.pages_total} pages) done by the end"
+        f" (statuses: {result.batch_status})"
     )
 
 
