@@ -130,8 +130,13 @@ class Extraction:
                     self.done[doc_id] = (now, pages or 0)
             self.stop.wait(1.0)
 
-    def pages_between(self, start: float, end: float) -> int:
-        return sum(pages for at, pages in self.done.values() if start <= at <= end)
+    def pages_between(self, start: float, end: float) -> tuple[int, float]:
+        """Pages finished between two times, and the seconds the batch was being read in them
+        (to ``end``, or to its last document's finish when it ran out of work first)."""
+        pages = sum(pages for at, pages in self.done.values() if start <= at <= end)
+        if len(self.done) == len(self.ids) and self.done:
+            end = min(end, max(at for at, _ in self.done.values()))
+        return pages, max(end - start, 0.0)
 
     def close(self) -> None:
         self.stop.set()
@@ -226,6 +231,7 @@ class Result:
     load: list[float]
     load_end: tuple[float, float, float]
     pages: int
+    pages_seconds: float
     pages_total: int
     batch_done: int
     batch: int
@@ -283,7 +289,7 @@ def run_once(clerks: int, documents: int, queue: list[Path], batch: list[Path], 
         ended - started,
         extraction.load[load_from:],
         load_end,
-        extraction.pages_between(started, ended),
+        *extraction.pages_between(started, ended),
         sum(pages for _, pages in extraction.done.values()),
         len(extraction.done),
         len(queued),
@@ -327,9 +333,10 @@ def report(result: Result) -> None:
         + (", ".join(f"#{d} {'/'.join(w)}" for d, w in sorted(shared.items())) if shared else "never")
     )
     print(f"Verified, per clerk: {result.verified}")
-    minutes = result.seconds / 60
+    minutes = result.pages_seconds / 60
     print(
-        f"Extraction meanwhile: {result.pages} pages finished during the review"
+        f"Extraction meanwhile: {result.pages} pages finished"
+        f" in the review's first {result.pages_seconds:.0f} s"
         f" ({result.pages / minutes if minutes else float('nan'):.1f} pages/min);"
         f" {result.batch_done} of {result.batch} batch documents ({result.pages_total} pages) done by the end"
         f" (statuses: {result.batch_status})"
