@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from extraction.doctypes import DocumentType, FieldSpec, get_document_type
 from extraction.types import FieldResult
@@ -32,9 +33,15 @@ _PERSON = re.compile(r"^[^\W\d_][^\W\d_ .,'-]*(?:[ .,'-]+[^\W\d_]*)*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /-]*$")
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str) -> date | None:
-    """The date ``text`` denotes in any accepted format, or None. Day-first wins when ambiguous."""
+    """The date ``text`` denotes in any accepted format, or None. Day-first wins when ambiguous.
+
+    Cached: assigning a page's fields asks it of the same texts many times, and each miss
+    tries every format."""
     cleaned = " ".join(text.replace(",", ", ").split()).replace(" ,", ",")
+    if not any(ch.isdigit() for ch in cleaned):
+        return None  # every accepted format writes its day or its year in digits
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(cleaned, fmt).date()
