@@ -112,6 +112,11 @@ class RequestTooLarge(HTTPException):
         super().__init__(413, f"The request is larger than {limit / (1024 * 1024):.0f} MB; send fewer files.")
 
 
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of a route that answers ``statuses`` with a problem document."""
+    return {status: {"model": Problem, "content": {"application/problem+json": {}}} for status in statuses}
+
+
 def problem(
     status: int,
     code: str,

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from medextract import lifecycle, pool
 from medextract.api.auth import Ctx, User
-from medextract.api.errors import ApiError, Problem
+from medextract.api.errors import ApiError, problem_responses
 from medextract.api.files import read_upload
 from medextract.api.params import decode_cursor, document_type, encode_cursor, moment, start_of
 from medextract.api.schemas import DocumentList, DocumentOut, DocumentSummaryOut, UploadBatch, UploadItem
@@ -21,10 +21,7 @@ router = APIRouter(prefix="/v1/documents", tags=["documents"])
 MAX_FILES = 100
 MAX_LIMIT = 200
 STATUS_HELP = f"one of {', '.join(lifecycle.STATUSES)}; repeat it or separate with commas"
-PROBLEMS = {
-    status: {"model": Problem, "content": {"application/problem+json": {}}}
-    for status in (400, 401, 403, 404, 422)
-}
+PROBLEMS = problem_responses(400, 401, 403, 404, 422)
 
 
 @router.post(

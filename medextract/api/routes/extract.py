@@ -7,17 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
 from medextract.api.auth import Ctx, User
-from medextract.api.errors import Problem
+from medextract.api.errors import problem_responses
 from medextract.api.files import read_upload
 from medextract.api.schemas import ExtractResult
 from medextract.services import preview
 from medextract.views import UploadOutcome
 
 router = APIRouter(prefix="/v1", tags=["extract"])
-PROBLEMS = {
-    status: {"model": Problem, "content": {"application/problem+json": {}}}
-    for status in (401, 403, 413, 415, 422, 503)
-}
+PROBLEMS = problem_responses(401, 403, 413, 415, 422, 503)
 
 
 @router.post(

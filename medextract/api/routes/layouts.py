@@ -9,11 +9,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from medextract.api.auth import Ctx, User
-from medextract.api.errors import Problem
+from medextract.api.errors import problem_responses
 from medextract.services import layouts
 
 router = APIRouter(prefix="/v1/layouts", tags=["layouts"])
-PROBLEMS = {status: {"model": Problem, "content": {"application/problem+json": {}}} for status in (401, 403)}
+PROBLEMS = problem_responses(401, 403)
 
 
 class LayoutOut(BaseModel):

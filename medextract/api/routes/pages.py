@@ -10,16 +10,13 @@ from fastapi import APIRouter
 
 from medextract import pool
 from medextract.api.auth import Ctx, User
-from medextract.api.errors import Problem
+from medextract.api.errors import problem_responses
 from medextract.api.schemas import LinksOut, MergeIn, PagesOut, RotateIn, SplitIn
 from medextract.services import pages
 from medextract.services.pages import PagesResult
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
-PROBLEMS = {
-    status: {"model": Problem, "content": {"application/problem+json": {}}}
-    for status in (401, 403, 404, 409, 422)
-}
+PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 REFUSED = (
     " Refused (409, nothing changed) for a verified document, one being read by the engine, one someone"
     " else is reviewing or holds a draft of, and a page that is not there."

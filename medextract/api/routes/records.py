@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from medextract.api.auth import Ctx, User
-from medextract.api.errors import ApiError, Problem
+from medextract.api.errors import ApiError, problem_responses
 from medextract.api.params import document_type, moment
 from medextract.api.schemas import RecordList
 from medextract.catalog import field_kinds
@@ -26,9 +26,7 @@ PROVENANCE = (
     "add each field's engine value, whether it was corrected, and its confidence, and why a date "
     "or phone has no normalised form"
 )
-PROBLEMS = {
-    status: {"model": Problem, "content": {"application/problem+json": {}}} for status in (401, 403, 422)
-}
+PROBLEMS = problem_responses(401, 403, 422)
 
 
 @dataclass(frozen=True)

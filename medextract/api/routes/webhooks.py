@@ -9,11 +9,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from medextract.api.auth import Ctx, User
-from medextract.api.errors import Problem
+from medextract.api.errors import problem_responses
 from medextract.services import webhooks
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
-PROBLEMS = {status: {"model": Problem, "content": {"application/problem+json": {}}} for status in (401, 403)}
+PROBLEMS = problem_responses(401, 403)
 
 
 class DeliveryOut(BaseModel):
