@@ -39,7 +39,7 @@ from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
 from extraction.parts import from_parts
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
-from extraction.types import Box, FieldResult, PageText, Word, mostly_inside, union_box
+from extraction.types import Box, FieldResult, Line, PageText, Word, mostly_inside, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def extract_fields(
     ``structures`` are the pages' ruled lines, cells and checkboxes (none: text alone).
     ``reread`` reads a spot again when its value fails the field's check.
     """
-    reading = doc_type.with_parts()  # the parts some forms ask for, read as fields too
+    reading = doc_type.with_parts  # the parts some forms ask for, read as fields too
     vocabulary = vocabulary_of(reading)
     pages = [split_at_inline_keys(page, vocabulary) for page in pages]
     views = [page_view(reading, page, (structures or [None] * len(pages))[i]) for i, page in enumerate(pages)]
@@ -218,8 +218,13 @@ def _heads_its_cell(key: Key, view: PageView) -> bool:
     cell = view.structure.cell_at(key.box)
     if cell is None:
         return False
-    inside = [ln for ln in view.page.lines if ln is not key.line and mostly_inside(ln.box, cell.box)]
+    inside = _others_in_cell(key, view.page, cell.box)
     return bool(inside) and all(ln.box[1] >= key.box[1] + 0.5 * view.height for ln in inside)
+
+
+def _others_in_cell(key: Key, page: PageText, cell: Box) -> list[Line]:
+    """The lines of ``page`` in the cell ``key`` stands in, other than the key's own."""
+    return [line for line in page.lines if line is not key.line and mostly_inside(line.box, cell)]
 
 
 def _under_a_filled_line(key: Key, view: PageView) -> bool:
@@ -259,8 +264,7 @@ def _is_section_bar(key: Key, page: PageText, structure: PageStructure | None) -
     if table.rows < 2:
         return False  # a lone box is a field's, not a section's
     wide = cell.box[2] - cell.box[0] >= SECTION_BAR_SHARE * (table.box[2] - table.box[0])
-    alone = not any(line is not key.line and mostly_inside(line.box, cell.box) for line in page.lines)
-    return wide and alone
+    return wide and not _others_in_cell(key, page, cell.box)
 
 
 def _is_heading(text: str, doc_type: DocumentType) -> bool:

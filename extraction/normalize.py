@@ -14,7 +14,7 @@ from extraction.doses import repair_doses
 from extraction.layout import normalize_token
 from extraction.lexicon import correct_text
 from extraction.streets import correct_street_suffixes
-from extraction.validate import IMMUNITY, YES_NO, parse_date
+from extraction.validate import IMMUNITY, TITLES, YES_NO, parse_date
 
 # Characters a drawn underline or a table rule becomes in OCR, around or inside a value.
 _RULE_CHARS = "_|—–~=\u2014"
@@ -140,7 +140,7 @@ def given_name_first(value: str) -> str:
         return value
     family, given = match.groups()
     tokens = {token.strip(".").replace(".", "").lower() for token in given.split()}
-    if tokens & _AFTER_A_NAME or family.rstrip(".").lower() in {"dr", "doctor", "mr", "mrs", "ms", "prof"}:
+    if tokens & _AFTER_A_NAME or family.rstrip(".").lower() in TITLES:
         return value
     return f"{given} {family}"
 

@@ -21,9 +21,11 @@ def from_parts(spec: FieldSpec, result: FieldResult, assigned: dict[str, Assigne
     what one of its parts took, or (``parts_own``) stands over its first part."""
     read: dict[str, str] = {}
     boxes, confidences, page = [], [], None
-    for part in spec.part_specs():
+    took_a_part = False  # the field's label matched a part's ("Name" in "Last name")
+    for part in spec.part_specs:
         candidate = assigned[part.name].candidate
         value = normalize(part, candidate.texts)[0] if candidate is not None and candidate.words else ""
+        took_a_part |= bool(value) and value == result.value
         if value and value != result.value:
             read[part.name.split(".", 1)[1]] = value
             boxes += [w.box for w in candidate.words]
@@ -35,7 +37,7 @@ def from_parts(spec: FieldSpec, result: FieldResult, assigned: dict[str, Assigne
         read[spec.parts_own] = result.value  # the field's own label stood over its first part
         boxes += [result.box] if result.box else []
         confidences.append(result.confidence)
-    elif result.value and not _one_of_its_parts(spec, result.value, assigned):
+    elif result.value and not took_a_part:
         return result  # read in its own right
     composed = FieldResult(
         fill_parts(spec.parts_format, read),
@@ -46,16 +48,6 @@ def from_parts(spec: FieldSpec, result: FieldResult, assigned: dict[str, Assigne
     )
     composed.flag(PARTS_NOTE.format(", ".join(name for name in read)))
     return composed
-
-
-def _one_of_its_parts(spec: FieldSpec, value: str, assigned: dict[str, Assigned]) -> bool:
-    """True when ``value`` is what one of the field's parts reads (the field's label matched a
-    part's: "Name" in "Last name")."""
-    for part in spec.part_specs():
-        candidate = assigned[part.name].candidate
-        if candidate is not None and candidate.words and normalize(part, candidate.texts)[0] == value:
-            return True
-    return False
 
 
 def fill_parts(template: str, parts: dict[str, str]) -> str:

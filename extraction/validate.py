@@ -28,7 +28,7 @@ DATE_FORMATS = (
 _PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
 # Letters of any alphabet (Tomás, Zoë), spaces and the punctuation names carry.
 # Words before a name that are no part of it: "Dr Smith" is one name.
-_TITLES = {"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof"}
+TITLES = {"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof"}
 _PERSON = re.compile(r"^[^\W\d_][^\W\d_ .,'-]*(?:[ .,'-]+[^\W\d_]*)*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /-]*$")
 
@@ -92,7 +92,7 @@ def _check_vocabulary(allowed: tuple[str, ...]) -> Check:
 def _check_person(value: str, spec: FieldSpec) -> str | None:
     if not _PERSON.match(value) or len(value) < 2:
         return f"{value!r} does not look like a name (letters, spaces, . , ' - only)"
-    names = [word for word in value.split() if word.strip(".,").lower() not in _TITLES]
+    names = [word for word in value.split() if word.strip(".,").lower() not in TITLES]
     if len(names) < 2:
         return f"{value!r} is one name only: check the given and family names"
     return None

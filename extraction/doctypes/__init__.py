@@ -19,7 +19,7 @@ import itertools
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from extraction.errors import UnknownDocumentTypeError
@@ -128,8 +128,9 @@ class FieldSpec:
             self.labels + self.section_labels + tuple(label for part in self.parts for label in part.labels)
         )
 
+    @cached_property
     def part_specs(self) -> tuple[FieldSpec, ...]:
-        """Each part as a one-line field of its own, named "<field>.<part>"."""
+        """Each part as a one-line field of its own, named "<field>.<part>" (made once)."""
         return tuple(
             FieldSpec(name=f"{self.name}.{part.name}", label=f"{self.label}: {part.name}", labels=part.labels)
             for part in self.parts
@@ -159,9 +160,11 @@ class DocumentType:
         """Every printed label of the type: a line starting with one is never a value."""
         return tuple(label for f in self.fields for label in f.all_labels) + self.stop_labels
 
+    @cached_property
     def with_parts(self) -> DocumentType:
-        """The type with the parts of its fields as fields of their own, to be read alongside."""
-        parts = tuple(part for spec in self.fields for part in spec.part_specs())
+        """The type with the parts of its fields as fields of their own, to be read alongside
+        (made once per type, not once per document)."""
+        parts = tuple(part for spec in self.fields for part in spec.part_specs)
         return replace(self, fields=self.fields + parts) if parts else self
 
     def field(self, name: str) -> FieldSpec:
