@@ -71,6 +71,16 @@ def test_a_ring_is_painted_out_and_the_word_inside_kept() -> None:
     assert np.array_equal(cleaned[outside], gray[outside])
 
 
+def test_rings_on_a_page_scanned_sideways_are_painted_out_before_it_is_read() -> None:
+    # The page is found to be sideways by OCR, after the rings are painted out.
+    gray = np.ascontiguousarray(np.rot90(_questionnaire("No").array()))
+    rings = find_rings(gray, HEIGHT)
+    assert len(rings) == 1
+    x0, y0, x1, y1 = rings[0].box
+    assert y1 - y0 > x1 - x0  # the ring runs down the sideways page
+    assert without_rings(gray, HEIGHT) is not gray
+
+
 def test_a_page_without_rings_comes_back_as_it_is() -> None:
     page = DrawnPage()
     page.text(100, 100, "Do you smoke? Yes No")

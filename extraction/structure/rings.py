@@ -111,8 +111,12 @@ def _holes(contours: Sequence[np.ndarray], links: np.ndarray, index: int) -> lis
 
 def _ring(contour: np.ndarray, holes: list[np.ndarray], ink: np.ndarray, height: float) -> Ring | None:
     x, y, w, h = cv2.boundingRect(contour)
-    tall_enough = MIN_RING_HEIGHTS * height <= h <= MAX_RING_HEIGHTS * height
-    if not tall_enough or not h <= w <= MAX_RING_WIDTH_HEIGHTS * height:
+    # Measured across the written line whichever way it runs: rings are painted out before OCR,
+    # which is when a page scanned sideways is found to be sideways.
+    across, along = min(w, h), max(w, h)
+    if not MIN_RING_HEIGHTS * height <= across <= MAX_RING_HEIGHTS * height:
+        return None
+    if along > MAX_RING_WIDTH_HEIGHTS * height:
         return None
     outline = cv2.contourArea(contour)
     if not RING_FILL[0] <= outline / (w * h) <= RING_FILL[1] or not holes:
