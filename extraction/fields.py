@@ -39,7 +39,7 @@ from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
 from extraction.parts import from_parts
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
-from extraction.types import Box, FieldResult, Line, PageText, Word, mostly_inside, union_box
+from extraction.types import Box, FieldResult, Line, PageText, Word, mostly_inside, on_one_row, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
 if TYPE_CHECKING:
@@ -92,6 +92,8 @@ def extract_fields(
     for spec in doc_type.fields:
         chosen = assigned[spec.name].candidate
         result = to_result(spec, assigned[spec.name], review_confidence, doc_type)
+        if chosen is not None and _more_beside_the_answer(spec, chosen, views[chosen.page]):
+            result.flag("more is printed beside the answer: a mark may not have been read")
         if spec.parts:
             result = from_parts(spec, result, assigned)
         if reread is not None and chosen is not None and chosen.labelled and not result.value:
@@ -380,3 +382,23 @@ def _doubts(
         if ("yes" in said and "no" in said) or ("immune" in said and said.count("immune") > 1):
             doubts.append("several answers printed: a checkbox may not have been read")
     return doubts
+
+
+def _more_beside_the_answer(spec: FieldSpec, candidate: Candidate, view: PageView) -> bool:
+    """True when a choice answered in words beside its label is only part of what is printed
+    on the label's row: the options of a question whose tick or circle was not read ("Immune
+    Not immune  Not sure" with the ring round one lost), of which the word taken is merely the
+    first. The row ends at the next label on it."""
+    if spec.kind not in ("yesno", "immunity") or candidate.how != "beside" or not candidate.words:
+        return False
+    taken = set(candidate.words)
+    value_box = union_box([w.box for w in taken])
+    start = candidate.keys[0].box[2] if candidate.keys else value_box[0]
+    for line in sorted(view.page.lines, key=lambda line: line.box[0]):
+        if line.box[0] < start or not on_one_row(line.box, value_box):
+            continue
+        if view.is_key_line(line) and not taken & set(line.words):
+            break
+        if any(w not in taken and any(ch.isalnum() for ch in w.text) for w in line.words):
+            return True
+    return False

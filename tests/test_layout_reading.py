@@ -425,3 +425,22 @@ def test_a_medicine_line_misread_beyond_repair_stays_in_its_list_and_the_list_is
     lines = fields["medicines"].value.split("\n")
     assert lines == ["Escitaloprans 1O tag", "Losartan 25 mg", "Cetirizine 5 up"]
     assert fields["medicines"].needs_review
+
+
+def test_an_answer_taken_from_a_row_of_printed_options_is_flagged() -> None:
+    # The ring round "Not immune" was lost: the first option, read beside the label, is no answer.
+    page = parse_layout(
+        """
+        200 500 Patient name: Megan Gray
+        200 620 Measles (rubeola):
+        900 620 Immune
+        1300 620 {ot@0.70 immun®@0.60
+        1800 620 Not sure
+        200 740 Chickenpox:
+        900 740 Immune
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["measles"].needs_review
+    assert "beside the answer" in (fields["measles"].reason or "")
+    assert not fields["chickenpox"].needs_review
