@@ -154,6 +154,24 @@ def test_option_text_runs_to_the_next_mark_or_a_wide_gap() -> None:
     assert _mark_at(structure, yes).selected
 
 
+def test_a_ticked_box_whose_tick_runs_into_its_option_is_still_a_mark() -> None:
+    # A tick drawn past the box's corner into the option's first letter joins box and word in
+    # one outline; the other boxes of the row give the size to look for.
+    page = DrawnPage()
+    empty = page.checkbox(100, 100, "empty")
+    page.text(140, 100, "Immune")
+    ticked = page.checkbox(400, 100, "tick")
+    page.draw.line((ticked[0] + 11, ticked[1] + 19, ticked[2] + 10, ticked[1] - 6), fill=0, width=3)
+    page.text(ticked[2] + 6, 100, "Not immune")
+    page.checkbox(700, 100, "empty")
+    page.text(740, 100, "Unknown")
+    structure = find_structure(page.array(), page.words)
+    assert _mark_at(structure, empty).selected is False
+    mark = _mark_at(structure, ticked)
+    assert mark.selected and mark.shape == "square"
+    assert [m.selected for m in structure.marks] == [False, True, False]
+
+
 @pytest.mark.parametrize("text", ["O 0 D o", "Blood group O, code 0D, Do go", "OD oo Oo DD"])
 def test_letters_are_not_marks(text: str) -> None:
     page = DrawnPage()

@@ -53,6 +53,10 @@ SELECTED_INK_SHARE = 0.06
 SOLID_INK_SHARE = 0.9
 # A word this many text heights tall or more is not a line of the page's print.
 MAX_LETTER_HEIGHTS = 1.6
+# A box joined to print is found as strokes this share of its side long, within this spread of
+# the side of the page's other boxes.
+EDGE_SHARE = 0.7
+SIDE_SPREAD = 0.25
 # Option text continues right of a mark while the gap to the next word is under this many text heights.
 OPTION_GAP_HEIGHTS = 2.0
 
@@ -85,6 +89,7 @@ def find_marks(
         # A surely read word of two or more letters where the outline is: a letter ("OD"), not a mark.
         if read is not None and not (sure_text & (iou(candidate.box, text_boxes) >= 0.5)).any():
             found.append((candidate.box, *read))
+    found += _boxes_joined_to_print(ink, found, text_boxes, sure_text)
     # A filled radio's dot is a blob of its own inside the ring: the ring is the mark.
     outer = [f for f in found if not any(g is not f and contains(g[0], f[0]) for g in found)]
     boxes = [box for box, *_ in outer]
@@ -189,6 +194,49 @@ def _mark_candidates(ink: np.ndarray, height: float) -> list[_Candidate]:
         if hollow[i] or _ink_share(ink, box) >= 0.7:
             candidates.append(_Candidate(contours[i], box, bool(hollow[i])))
     return candidates
+
+
+def _boxes_joined_to_print(
+    ink: np.ndarray,
+    found: Sequence[tuple[Box, Literal["square", "circle"], bool, float]],
+    text_boxes: np.ndarray,
+    sure_text: np.ndarray,
+) -> list[tuple[Box, Literal["square", "circle"], bool, float]]:
+    """More checkboxes of the size of those found, whose outline ink joins to print: a tick
+    drawn past the box into its option's first letter, or a speck of a scan bridging them,
+    makes box and word one outline that is no mark's shape. A printed box is four straight
+    strokes as long as its side, which letters of the same height never close into a square:
+    the page seen through a horizontal and a vertical opening that long keeps the box alone."""
+    sides = [min(box[2] - box[0], box[3] - box[1]) for box, shape, *_ in found if shape == "square"]
+    if not sides:
+        return []
+    side = float(np.median(sides))
+    length = max(3, round(EDGE_SHARE * side))
+    edges = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)) | cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)
+    )
+    contours, hierarchy = cv2.findContours(edges, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    known = [box for box, *_ in found]
+    more: list[tuple[Box, Literal["square", "circle"], bool, float]] = []
+    for index, contour in enumerate(contours):
+        if hierarchy[0][index][3] >= 0 or hierarchy[0][index][2] < 0:
+            continue  # a hole, or an outline with none
+        x, y, w, h = cv2.boundingRect(contour)
+        if not (1 - SIDE_SPREAD) * side <= min(w, h) <= max(w, h) <= (1 + SIDE_SPREAD) * side:
+            continue
+        box = (x, y, x + w, y + h)
+        if any(overlap_area(box, other) > 0 for other in known):
+            continue
+        if (sure_text & (iou(box, text_boxes) >= 0.5)).any():
+            continue
+        read = _read_mark(ink, _Candidate(contour, box, hollow=True))
+        if read is not None:
+            # Straight strokes close no circle: a tick's stub left on the rim only rounds the fill.
+            more.append((box, "square", *read[1:]))
+            known.append(box)
+    return more
 
 
 def _read_mark(
