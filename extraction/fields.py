@@ -36,7 +36,7 @@ from extraction.keys import (
 )
 from extraction.lexicon import is_known
 from extraction.normalize import normalize
-from extraction.page_view import Candidate, PageView
+from extraction.page_view import Candidate, PageView, is_glyph, is_noise
 from extraction.parts import from_parts
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
 from extraction.types import Box, FieldResult, Line, PageText, Word, mostly_inside, on_one_row, union_box
@@ -57,6 +57,16 @@ CAPTION_SCORE = 0.9
 
 # A key alone in a cell at least this share of its table's width is a section bar.
 SECTION_BAR_SHARE = 0.8
+
+# A line set flush under a multi-line value, this many line heights below it at most, may be
+# the value's next line spaced wider than the engine allows.
+LEFT_UNDER_GAP = 2.5
+
+# Kinds of value whose own shape tells them from a label's words ("DOB 12/03/1980").
+SHAPED_KINDS = ("date", "phone", "identifier", "integer")
+# A value closer than this many line heights to a label with no colon runs on from it as its
+# words do ("INSURANCE BILLING"): a heading as likely as a label and its value.
+RUN_ON_GAP = 0.8
 
 # Reading the labels against the vote must fit the fields better by at least one field's worth of
 # plausibility to overturn it; nearer than that, the fields the two readings disagree on are flagged.
@@ -94,6 +104,10 @@ def extract_fields(
         result = to_result(spec, assigned[spec.name], review_confidence, doc_type)
         if chosen is not None and _more_beside_the_answer(spec, chosen, views[chosen.page]):
             result.flag("more is printed beside the answer: a mark may not have been read")
+        if chosen is not None and _run_into_its_label(spec, chosen, views[chosen.page]):
+            result.flag("read on from a label with no colon or gap: check where the label ends")
+        if chosen is not None and _line_left_under(spec, chosen, views[chosen.page], assigned):
+            result.flag("a line set under the value, further down, may belong to it")
         if spec.parts:
             result = from_parts(spec, result, assigned)
         if reread is not None and chosen is not None and chosen.labelled and not result.value:
@@ -402,3 +416,43 @@ def _more_beside_the_answer(spec: FieldSpec, candidate: Candidate, view: PageVie
         if any(w not in taken and any(ch.isalnum() for ch in w.text) for w in line.words):
             return True
     return False
+
+
+def _line_left_under(
+    spec: FieldSpec, chosen: Candidate, view: PageView, assigned: dict[str, Assigned]
+) -> bool:
+    """True when a multi-line value stopped above a line set flush under it that no label and
+    no other field claims: a list spaced wider than the value's gap allows (a double-spaced
+    form) loses its next line silently otherwise."""
+    if spec.max_lines < 2 or not chosen.words or len(chosen.lines) >= spec.max_lines:
+        return False
+    left = union_box([w.box for w in chosen.words])[0]
+    bottom = max(w.box[3] for w in [line for line in chosen.lines if line][-1])
+    claimed = {
+        w
+        for other in assigned.values()
+        if other.candidate is not None and other.candidate is not chosen
+        for w in other.candidate.words
+    }
+    height = view.height
+    for line in sorted(view.page.lines, key=lambda line: line.box[1]):
+        if line.box[1] <= bottom - 0.3 * height or abs(line.box[0] - left) > 0.6 * height:
+            continue
+        if line.box[1] - bottom > LEFT_UNDER_GAP * height:
+            return False
+        if is_glyph(line, height) or is_noise(line, height):
+            continue
+        return not view.is_key_line(line) and not claimed & set(line.words)
+    return False
+
+
+def _run_into_its_label(spec: FieldSpec, chosen: Candidate, view: PageView) -> bool:
+    """True for a value of words taken beside a label that has no colon and no gap before it: a
+    phrase such as the heading "INSURANCE BILLING" reads as label and value alike, and only a
+    value of its own shape (a date, a phone number) tells them apart."""
+    if chosen.how != "beside" or not chosen.keys or chosen.keys[0].colon or not chosen.words:
+        return False
+    if spec.kind in SHAPED_KINDS or spec.kind in ("yesno", "immunity"):
+        return False
+    key, first = chosen.keys[0], min(chosen.words, key=lambda w: w.box[0])
+    return on_one_row(first.box, key.box) and first.box[0] - key.box[2] < RUN_ON_GAP * view.height

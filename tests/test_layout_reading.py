@@ -6,11 +6,14 @@ Pages are written by hand in the plain-text layout of ``tests.layout_text`` (no 
 
 from __future__ import annotations
 
+import pytest
+
 from extraction.assign import value_kind
 from extraction.columns import find_label_columns
 from extraction.doctypes import get_document_type
-from extraction.fields import extract_fields, page_view
-from extraction.keys import find_keys
+from extraction.fields import _run_into_its_label, extract_fields, page_view
+from extraction.keys import Key, find_keys
+from extraction.page_view import Candidate
 from tests.layout_text import parse_layout
 
 PRESCRIPTION = get_document_type("prescription")
@@ -444,3 +447,42 @@ def test_an_answer_taken_from_a_row_of_printed_options_is_flagged() -> None:
     assert fields["measles"].needs_review
     assert "beside the answer" in (fields["measles"].reason or "")
     assert not fields["chickenpox"].needs_review
+
+
+def test_a_list_s_next_line_set_further_down_than_its_gap_allows_flags_the_list() -> None:
+    page = parse_layout(
+        """
+        200 500 Patient name: Megan Gray
+        200 620 Current medications:
+        900 620 Ventolin inhaler
+        900 730 Vitamin D
+        200 900 Allergies:
+        900 900 Penicillin
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    medications = fields["regular_medications"]
+    assert medications.value == "Ventolin inhaler" or medications.value == "Ventolin inhaler\nVitamin D"
+    if medications.value == "Ventolin inhaler":
+        assert medications.needs_review and "may belong to it" in (medications.reason or "")
+    assert not fields["allergies"].needs_review
+
+
+@pytest.mark.parametrize(
+    ("line", "doubted"),
+    [
+        ("INSURANCE BILLING", True),
+        ("Insurance: Prairie Medical", False),
+        ("Insurance      Prairie Medical", False),
+    ],
+)
+def test_a_value_run_on_from_a_label_without_colon_or_gap_is_doubted(line: str, doubted: bool) -> None:
+    # A heading reads as the label "Insurance" and the value "BILLING"; a colon or a gap
+    # sets a label apart from its value.
+    view = page_view(PATIENT, parse_layout(f"200 620 {line}")[0])
+    first = view.page.lines[0]
+    key = Key(0, first, 1, first.words[0].text.endswith(":"), known=True)
+    rest = key.rest or view.page.lines[1].words
+    candidate = Candidate("insurance_company", 0, (rest,), "beside", 1.0, (key,))
+    spec = next(f for f in PATIENT.fields if f.name == "insurance_company")
+    assert _run_into_its_label(spec, candidate, view) is doubted
