@@ -63,3 +63,30 @@ def load_layout_text(text: str):  # type: ignore[no-untyped-def]
     from tests.layout_text import parse_layout
 
     return parse_layout(text)
+
+
+def test_a_prescription_pad_of_few_labels_is_told_by_its_dispensing_words() -> None:
+    # A half-page pad: labels under blanks, the Rx sign read as a lone "R", refills as
+    # "Repeats" boxes and the pharmacist's instructions "DAW" / "Generic OK".
+    pad = load_layout_text(
+        """
+        200 100 Elmwood Urgent Care
+        200 300 Roger Cook
+        1300 300 30
+        1700 300 26/8/2022
+        200 350 PATIENT:
+        1300 350 AGE:
+        1700 350 DATE WRITTEN:
+        200 480 ADDRESS: 5658 Center Ln, San Diego, CA
+        200 600 R
+        400 620 Lialda 2.4 gram
+        450 680 take 2 capsule twice daily for 2 weeks
+        450 740 Disp 90
+        200 850 Repeats 0 1 2 3 5 PRN
+        200 910 DAW
+        500 910 Generic OK
+        1600 1000 Dr. Lawrence Brown, DO
+        1600 1080 Signature
+        """
+    )
+    assert classify(pad, document_types())[0] == "prescription"
