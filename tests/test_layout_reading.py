@@ -486,3 +486,24 @@ def test_a_value_run_on_from_a_label_without_colon_or_gap_is_doubted(line: str, 
     candidate = Candidate("insurance_company", 0, (rest,), "beside", 1.0, (key,))
     spec = next(f for f in PATIENT.fields if f.name == "insurance_company")
     assert _run_into_its_label(spec, candidate, view) is doubted
+
+
+def test_unlabelled_directions_that_name_their_medicine_first_are_found() -> None:
+    # A pad with no labels over its list: each medicine, and under it its directions opening
+    # with the medicine's name.
+    page = parse_layout(
+        """
+        200 300 Steven Okafor
+        200 350 FOR
+        200 500 h=100 R
+        400 520 Montelukast 4 mg
+        440 580 Montelukast: take 1 tablet every 12 hours for 7 days
+        400 680 Furosemide 40 mg
+        440 740 Furosemide, take 2 tab with meals for 10 days
+        """
+    )
+    directions = extract_fields(PRESCRIPTION, page, 0.8)["directions"]
+    assert directions.value == (
+        "Montelukast: take 1 tablet every 12 hours for 7 days\nFurosemide, take 2 tab with meals for 10 days"
+    )
+    assert directions.needs_review  # unlabelled: found by its shape
