@@ -623,3 +623,30 @@ def test_an_address_naming_no_town_is_doubted(doc_type: str, address: str, doubt
 
     spec = next(f for f in get_document_type(doc_type).fields if f.name.endswith("address"))
     assert any(re.search(pattern, address) for pattern, _ in spec.doubts) == doubted
+
+
+@pytest.mark.parametrize(
+    ("directions", "doubted"),
+    [
+        ("2 cap once daily", False),
+        ("cap once daily", True),  # the count lost
+        ("1/2 cap every 8 hours\ncap once daily", True),
+        ("Furosemide, tab twice daily", True),
+        ("Montelukast: take 1 tablet every 12 hours for 7 days", False),
+        ("take 1/2 tablet once daily for 5 days #90 Use 1 capsule once daily", True),  # two rows run together
+        ("Take 1 tablet daily; use inhaler as needed", False),
+        ("Apply to the affected area twice daily", False),
+        ("Capsaicin cream: apply twice daily", False),
+        ("take 1/2 ml every 12 hours for month", True),  # "for 1 month" lost its count
+        ("take 1 tablet every hours", True),
+        ("take 1 tablet every 12 hours for 1 month", False),
+        ("take 1 tablet every day for a month", False),
+    ],
+)
+def test_directions_that_lost_a_count_or_ran_into_another_row_are_doubted(
+    directions: str, doubted: bool
+) -> None:
+    import re
+
+    spec = get_document_type("prescription").field("directions")
+    assert any(re.search(pattern, directions) for pattern, _ in spec.doubts) == doubted
