@@ -101,7 +101,7 @@ def extract_fields(
     results = {}
     for spec in doc_type.fields:
         chosen = assigned[spec.name].candidate
-        result = to_result(spec, assigned[spec.name], review_confidence, doc_type)
+        result = to_result(spec, assigned[spec.name], review_confidence, reading)
         if chosen is not None and _more_beside_the_answer(spec, chosen, views[chosen.page]):
             result.flag("more is printed beside the answer: a mark may not have been read")
         if chosen is not None and _run_into_its_label(spec, chosen, views[chosen.page]):

@@ -36,6 +36,8 @@ WIDE_GAP_SPACES = 1.8
 GAP_SPECKS = "§~`'‘’•°*^¨"
 # Marks a speck beside a label's colon is read as (":." ":,"): not part of what is printed.
 SPECKS = ".,'`"
+# Words of a label are parted by spaces and by slashes ("Town/City", "DOB/Age").
+WORD_PARTS = re.compile(r"[\s/]+")
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,12 @@ def phrase_score(text: str, phrase: str) -> float:
     Extra words after the phrase ("Weight (kg)", "List any Medical Problems (asthma, ...)")
     cost a little; words before it cost much more: "Emergency contact name" is not "Name".
     """
-    return _phrase_score(normalize_token(text), tuple(normalize_token(w) for w in text.split()), phrase)
+    return _phrase_score(normalize_token(text), _tokens(text), phrase)
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    """The words of a label as compared: a slash parts words as a space does ("Town/City")."""
+    return tuple(normalize_token(w) for w in WORD_PARTS.split(text) if w)
 
 
 @lru_cache(maxsize=LABEL_CACHE_SIZE)
@@ -129,7 +136,7 @@ def _best_phrase(text: str, phrases: tuple[str, ...]) -> tuple[str, float]:
     if not phrases:
         return "", 0.0
     whole = normalize_token(text)
-    tokens = tuple(normalize_token(w) for w in text.split())
+    tokens = _tokens(text)
     readings = _readings(whole, tokens) if whole else []
     bounds = [_phrase_bound(readings, phrase) for phrase in phrases]
     best: tuple[float, str] | None = None

@@ -507,3 +507,10 @@ def test_unlabelled_directions_that_name_their_medicine_first_are_found() -> Non
         "Montelukast: take 1 tablet every 12 hours for 7 days\nFurosemide, take 2 tab with meals for 10 days"
     )
     assert directions.needs_review  # unlabelled: found by its shape
+
+
+def test_a_slash_parts_the_words_of_a_label() -> None:
+    from extraction.keys import best_phrase
+
+    assert best_phrase("Town/City", PATIENT.with_parts.all_labels)[1] >= 0.9
+    assert best_phrase("DOB/Age", PATIENT.all_labels)[0] == "DOB"
