@@ -7,7 +7,9 @@ a value (doubtful spots read again, words checked against lexicons, values check
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Set
+from dataclasses import replace
 
 from rapidfuzz.distance import Levenshtein
 
@@ -17,6 +19,9 @@ from extraction.types import FieldResult
 # Two readings this alike are one value read twice, not two places: at most one character in
 # five differs (one in three; a one-character value must read the same).
 SAME_READING = 0.8
+# A line this long (letters and digits) that another field's value has is that field's line,
+# not a word this field happens to share.
+MIN_SHARED_LINE = 6
 
 
 def cross_check(
@@ -40,7 +45,10 @@ def cross_check(
     merged = dict(generic)
     for name, mine in learned.items():
         theirs = generic.get(name)
-        if theirs is None or same_text(mine.value, theirs.value):
+        if theirs is None:
+            continue
+        mine = _without_others_lines(name, mine, generic)
+        if same_text(mine.value, theirs.value):
             continue
         if not mine.value:
             theirs.flag(mine.reason or "nothing where the learned layout puts this field")
@@ -66,6 +74,29 @@ def cross_check(
     return merged
 
 
+def _without_others_lines(name: str, mine: FieldResult, generic: Mapping[str, FieldResult]) -> FieldResult:
+    """The learned reading without the lines that the generic reading gave another field (its
+    area also holds another value's lines: medicines set between the lines of directions).
+    Each line answers one field; a value left with no line is kept whole."""
+    if "\n" not in mine.value:
+        return mine
+    others = {
+        _letters_and_digits(line)
+        for other, field in generic.items()
+        if other != name
+        for line in field.value.splitlines()
+        if len(_letters_and_digits(line)) >= MIN_SHARED_LINE
+    }
+    kept = [line for line in mine.value.splitlines() if _letters_and_digits(line) not in others]
+    if not kept or len(kept) == len(mine.value.splitlines()):
+        return mine
+    return replace(mine, value="\n".join(kept))
+
+
+def _letters_and_digits(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
 def _added(generic: str, learned: str) -> str:
     """The words of the generic value that the learned one does not have (all of them when the
     two share none): what the generic reading took besides the learned value."""
@@ -79,11 +110,19 @@ def _same_reading(learned: str, generic: str) -> bool:
     (the generic reading reads doubtful spots again and corrects words against its lexicons,
     so its text is the better one), or the learned lines all among the generic ones (the
     learned area stopped short of a longer value)."""
-    a, b = learned.casefold(), generic.casefold()
-    if Levenshtein.distance(a, b) <= round((1 - SAME_READING) * max(len(a), len(b))):
+    if _nearly(learned.casefold(), generic.casefold()):
         return True
-    lines = {line.strip().casefold() for line in generic.splitlines()}
-    return all(line.strip().casefold() in lines for line in learned.splitlines() if line.strip())
+    lines = [line.strip().casefold() for line in generic.splitlines()]
+    return all(
+        any(_nearly(line.strip().casefold(), theirs) for theirs in lines)
+        for line in learned.splitlines()
+        if line.strip()
+    )
+
+
+def _nearly(a: str, b: str) -> bool:
+    """One line read twice: at most one character in five differs ("Seattle WA" for "Seattle, WA")."""
+    return Levenshtein.distance(a, b) <= round((1 - SAME_READING) * max(len(a), len(b)))
 
 
 def _printed_text(value: str, printed: Set[str]) -> bool:
