@@ -17,8 +17,10 @@ from extraction.keys import typical_height
 from extraction.layouts.anchors import Anchor, page_words, same_word, spelling
 from extraction.layouts.matching import NO_MATCH, PageMatch, match_page, weight
 from extraction.layouts.rows import rows_of_lines, rows_of_marks
+from extraction.layouts.spot import read_spot_again, without_box_rules
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
+from extraction.reread import RegionReader
 from extraction.structure import PageStructure, SelectionMark
 from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union_box
 
@@ -72,16 +74,19 @@ def read_fields(
     doc_type: DocumentType,
     pages: Sequence[PageText],
     structures: Sequence[PageStructure] | None = None,
+    reread: RegionReader | None = None,
 ) -> dict[str, FieldResult]:
     """Each learned field's value read from where the layout puts it on ``pages`` (an answer
-    ticked in a box from the boxes in ``structures``, the pages' ruled structure)."""
+    ticked in a box from the boxes in ``structures``, the pages' ruled structure). With
+    ``reread`` (a crop reader over the page images), a number, date or phone that fails its
+    check, or that the spot seems to lack, is read again from the spot alone."""
     results = {}
     placed = {
         name: _placed_zone(match, zone)
         for name, zone in match.template.fields.items()
         if zone.page < len(pages) and name in doc_type.field_names
     }
-    for name, (shift, area, _learned_box) in placed.items():
+    for name, (shift, area, learned_box) in placed.items():
         zone = match.template.fields[name]
         page, page_match = pages[zone.page], match.pages[zone.page]
         learned = match.template.pages[zone.page]
@@ -101,18 +106,24 @@ def read_fields(
                 if other != name and match.template.fields[other].page == zone.page
             }
             area = _down_to_next_print(area, printed | others, zone.interleaved, height)
+            area = _above_next_label(area, zone, learned, page_match, height)
             gap = max(1.3 * height, 1.3 * zone.line_gap * page_match.scale)
             lines = _one_block(_words_inside(page, area), printed, zone.interleaved, gap)
         else:
             lines = [_extend_left(line, page, printed, height) for line in _words_inside(page, area)[:1]]
         lines = [kept for line in lines if (kept := _unprinted(line, printed))]
         value, problem = normalize(spec, [" ".join(w.text for w in line) for line in lines])
+        value, problem, unruled = without_box_rules(spec, lines, value, problem)
         words = [w for line in lines for w in line]
         confidence = min((w.confidence for w in words), default=0.0) * match.score
         box = union_box([w.box for w in words])
         result = FieldResult(value, confidence if value else 0.0, False, page=zone.page, box=box)
         if problem:
             result.flag(problem)
+        if unruled:
+            result.flag("the rules of its boxes were read as characters and left out: check it")
+        if reread is not None and not spec.multiline:
+            result = read_spot_again(spec, result, area, learned_box, height, reread)
         if zone.anchors and zone.anchors[0] not in page_match.found:
             result.flag("its label is not where the learned layout has it")
         results[name] = result
@@ -231,6 +242,52 @@ def _down_to_next_print(area: Box, printed: dict[Box, str], interleaved: Sequenc
         area[2],
         round(min(min(under) - 0.2 * height, area[1] + MAX_LINES * 1.6 * height)),
     )
+
+
+def _above_next_label(
+    area: Box, zone: FieldZone, learned: LearnedPage, match: PageMatch, height: float
+) -> Box:
+    """A multi-line value beside its label ends where the next label of that label column
+    starts: the print the learned copy had in the column of the value's label, under the
+    learned value, found on the new page. Another field's value beside that next label is in
+    the value's area, but is no line of it ("IMMUNE" beside "Chicken pox:" under "Current meds:")."""
+    column = _label_column(zone, learned)
+    if column is None:
+        return area
+    tops = [
+        word.box[1]
+        for index, word in match.found.items()
+        if (anchor := learned.anchors[index]).box[1] > zone.box[3]
+        and anchor.box[2] <= zone.box[0]
+        and anchor.box[2] > column[0]
+        and anchor.box[0] < column[1]
+        and word.box[1] > area[1] + 0.5 * height
+    ]
+    if not tops:
+        return area
+    return (area[0], area[1], area[2], max(area[1], min(area[3], round(min(tops) - 0.2 * height))))
+
+
+def _label_column(zone: FieldZone, learned: LearnedPage) -> tuple[float, float] | None:
+    """Across where the value's label stood on the learned copy: the printed words just left
+    of the value on its row, run together (none: the label is above the value, or absent)."""
+    height = learned.text_height
+    row = sorted(
+        (
+            a.box
+            for a in learned.anchors
+            if on_one_row(a.box, zone.box) and a.box[2] <= zone.box[0] + 0.2 * height
+        ),
+        key=lambda box: -box[2],
+    )
+    if not row or zone.box[0] - row[0][2] > 8 * height:
+        return None
+    x0 = row[0][0]
+    for box in row[1:]:
+        if x0 - box[2] > 1.5 * height:
+            break
+        x0 = box[0]
+    return x0, row[0][2]
 
 
 def _mostly_over(box: Box, printed: Box) -> bool:
