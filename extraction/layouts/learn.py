@@ -24,15 +24,11 @@ from extraction.layouts.rows import rows_of_lines, rows_of_marks
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
 from extraction.structure import PageStructure
-from extraction.types import Box, ExtractionResult, FieldResult, PageText, on_one_row, union_box
+from extraction.types import Box, ExtractionResult, PageText, on_one_row, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
 # A value found on the page by its spelling must be at least this close to the verified text.
 LOCATE_SIMILARITY = 0.75
-# The engine's box holds the verified value misread when its words are this close to it.
-MISREAD_SIMILARITY = 0.5
-# Values of digits, whose misreadings ("IOV" for 102) share no character with them.
-DIGIT_KINDS = ("date", "phone", "integer", "identifier")
 # Answers given by ticking one of a few boxes: learned as the boxes of their row and the answer
 # each box stands for.
 ANSWERS = {"yesno": YES_NO, "immunity": IMMUNITY}
@@ -141,34 +137,7 @@ def _value_places(
             places[spec.name] = _Place(found[0], tuple(found[1]))
         elif within is not None:
             places[spec.name] = _Place(within[0], (within[1],))
-        elif engine is not None and engine.box is not None and _misread_there(spec, value, engine, result):
-            places[spec.name] = _Place(engine.page, (engine.box,))
     return places
-
-
-def _misread_there(spec: FieldSpec, value: str, engine: FieldResult, result: ExtractionResult) -> bool:
-    """True when the words in the engine's box are the verified value misread past finding by
-    its spelling ("3 Ockaber ING3" for 13 October 1963, "IOV" for 102): alike enough, or for a
-    number, date or phone about as long. Not another field's value, and not a label: the box
-    of a blank the engine read is its label's, which is no misreading of a number."""
-    page = result.page_texts[engine.page]
-    box = engine.box
-    assert box is not None
-    words = [
-        w.text
-        for line in page.lines
-        for w in line.words
-        if box[0] <= (w.box[0] + w.box[2]) / 2 <= box[2] and box[1] <= (w.box[1] + w.box[3]) / 2 <= box[3]
-    ]
-    read, target = spelling_with_digits(" ".join(words)), spelling_with_digits(value)
-    if not read or not target:
-        return False
-    others = [other.value for n, other in result.fields.items() if n != spec.name]
-    if engine.value and any(same_text(engine.value, other) for other in others):
-        return False
-    if SequenceMatcher(None, target, read).ratio() >= MISREAD_SIMILARITY:
-        return True
-    return spec.kind in DIGIT_KINDS and abs(len(read) - len(target)) <= max(1, len(target) // 5)
 
 
 def locate_value(value: str, pages: Sequence[PageText]) -> tuple[int, Box] | None:
