@@ -116,7 +116,7 @@ def extract(
             fields.update(_better_second_readings(spec, fields, second))
         if layout is not None:
             with timer("layouts"):
-                learned = read_fields(layout, spec, pages, structures, reread)
+                learned = read_fields(layout, spec, pages, structures)
                 fields = cross_check(fields, learned, layout.printed, _passes_check(spec))
         with timer("validate"):
             fields = validate_fields(spec, fields)

@@ -17,10 +17,9 @@ from extraction.keys import typical_height
 from extraction.layouts.anchors import Anchor, page_words, same_word, spelling
 from extraction.layouts.matching import NO_MATCH, PageMatch, match_page, weight
 from extraction.layouts.rows import rows_of_lines, rows_of_marks
-from extraction.layouts.spot import read_spot_again, without_box_rules
+from extraction.layouts.spot import without_box_rules
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
-from extraction.reread import RegionReader
 from extraction.structure import PageStructure, SelectionMark
 from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union_box
 
@@ -74,19 +73,16 @@ def read_fields(
     doc_type: DocumentType,
     pages: Sequence[PageText],
     structures: Sequence[PageStructure] | None = None,
-    reread: RegionReader | None = None,
 ) -> dict[str, FieldResult]:
     """Each learned field's value read from where the layout puts it on ``pages`` (an answer
-    ticked in a box from the boxes in ``structures``, the pages' ruled structure). With
-    ``reread`` (a crop reader over the page images), a number, date or phone that fails its
-    check, or that the spot seems to lack, is read again from the spot alone."""
+    ticked in a box from the boxes in ``structures``, the pages' ruled structure)."""
     results = {}
     placed = {
         name: _placed_zone(match, zone)
         for name, zone in match.template.fields.items()
         if zone.page < len(pages) and name in doc_type.field_names
     }
-    for name, (shift, area, learned_box) in placed.items():
+    for name, (shift, area, _learned_box) in placed.items():
         zone = match.template.fields[name]
         page, page_match = pages[zone.page], match.pages[zone.page]
         learned = match.template.pages[zone.page]
@@ -122,8 +118,6 @@ def read_fields(
             result.flag(problem)
         if unruled:
             result.flag("the rules of its boxes were read as characters and left out: check it")
-        if reread is not None and not spec.multiline:
-            result = read_spot_again(spec, result, area, learned_box, height, reread)
         if zone.anchors and zone.anchors[0] not in page_match.found:
             result.flag("its label is not where the learned layout has it")
         results[name] = result
