@@ -14,6 +14,7 @@ from extraction.layouts import (
     read_fields,
 )
 from extraction.layouts.spot import without_box_rules
+from extraction.structure import PageStructure, SelectionMark
 from extraction.types import ExtractionResult, FieldResult, PageText, Word
 from tests.layout_text import parse_layout
 
@@ -129,3 +130,38 @@ def test_one_bracket_inside_a_number_is_a_misread_digit_and_is_kept() -> None:
         "22/06/2015",
         None,
     )
+
+
+def test_two_answers_learned_at_one_row_of_boxes_are_neither_learned() -> None:
+    """The engine put the measles answer at the hepatitis row's boxes: a row answers one
+    question, and which of the two it answers is not known, so the layout learns neither."""
+    pages = parse_layout(
+        "200 100 Hilltop Health Centre registration\n"
+        "200 300 Patient name: Maria Lopez\n"
+        "200 400 Hepatitis B vaccinated?\n"
+        "1200 360 Yes\n"
+        "1400 360 No\n"
+        "200 500 Measles immunity\n"
+        "200 700 Signature of patient\n"
+    )
+    row = PageStructure(
+        marks=tuple(
+            SelectionMark((x, 400, x + 40, 440), "square", x == 1210, "", None, 0.95) for x in (1210, 1410)
+        )
+    )
+    name_box = locate_value("Maria Lopez", pages)
+    assert name_box is not None
+    answer_box = (1200, 360, 1266, 400)
+    fields = {
+        "patient_name": FieldResult("Maria Lopez", 0.9, False, page=0, box=name_box[1]),
+        "hepatitis_b_vaccination": FieldResult("Yes", 0.9, False, page=0, box=answer_box),
+        "measles": FieldResult("IMMUNE", 0.9, False, page=0, box=answer_box),
+    }
+    verified = {"patient_name": "Maria Lopez", "hepatitis_b_vaccination": "Yes", "measles": "IMMUNE"}
+    result = ExtractionResult("patient_details", 1.0, 1, 300, fields, page_texts=pages, page_structures=[row])
+    template = learn_layout(result, RECORD, verified)
+    assert "patient_name" in template.fields
+    assert "measles" not in template.fields and "hepatitis_b_vaccination" not in template.fields
+    del fields["measles"], verified["measles"]
+    alone = learn_layout(result, RECORD, verified)
+    assert "hepatitis_b_vaccination" in alone.fields

@@ -86,6 +86,8 @@ def learn_layout(
                 zones[spec.name] = FieldZone(
                     engine.page, box, box, _nearest_anchors(box, page.anchors), 1, marks=learned_marks
                 )
+    for name in _shared_rows(zones):
+        del zones[name]
     return LayoutTemplate(
         id=_layout_id(doc_type.name, pages),
         name=_layout_name(doc_type, pages),
@@ -96,6 +98,17 @@ def learn_layout(
         taught_by=taught_by,
         documents_seen=1,
     )
+
+
+def _shared_rows(zones: Mapping[str, FieldZone]) -> list[str]:
+    """The answers learned at one row of boxes with another answer: a row answers one
+    question, so the engine's box of at least one of them was another question's, and which
+    is not known. Neither is learned; the generic reading reads both."""
+    rows: dict[tuple[int, Box], list[str]] = {}
+    for name, zone in zones.items():
+        if zone.marks:
+            rows.setdefault((zone.page, zone.box), []).append(name)
+    return [name for names in rows.values() if len(names) > 1 for name in names]
 
 
 @dataclass(frozen=True)
