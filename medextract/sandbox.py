@@ -8,7 +8,8 @@ limits its own address space (``RLIMIT_AS``, inherited by tesseract and poppler)
 kills it when a document takes longer than its budget, or when it is asked to stop (its lease was
 lost, the worker is shutting down). A killed child is replaced for the next document. The child
 also dies with the process that started it (``PR_SET_PDEATHSIG``), so a killed worker leaves no
-orphan reading on.
+orphan reading on. The child runs at a lower CPU priority than the server (``medextract.priority``,
+MEDEXTRACT_ENGINE_NICE): a clerk's rerun comes before background reading.
 
 The child encodes the page images too, so the parent receives exactly what is stored. For the
 HTTP API's ``POST /v1/extract`` (a file in, fields out, nothing stored) it returns the engine's
@@ -44,6 +45,7 @@ from typing import Any, NoReturn
 
 from medextract.config import positive_number
 from medextract.cores import CoreShare
+from medextract.priority import yield_to_interactive
 
 DOC_TIMEOUT_ENV = "MEDEXTRACT_DOC_TIMEOUT"
 DEFAULT_DOC_TIMEOUT = 180.0
@@ -395,6 +397,8 @@ def main(argv: list[str]) -> int:
     request_fd, reply_fd, parent, memory_mb = (int(value) for value in argv[:4])
     spec = argv[4] if len(argv) > 4 else ""
     _die_with_parent(parent)
+    # Before the engine starts a thread or a tool: they inherit it (medextract.priority).
+    yield_to_interactive()
     # The engine's own output never reaches the protocol: stdout is the parent's log.
     _limit_memory(memory_mb)
     requests = Connection(request_fd, writable=False)

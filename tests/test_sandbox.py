@@ -32,6 +32,10 @@ def engine(source: bytes, **kwargs: Any) -> Any:
     command, _, argument = source.decode(errors="replace").partition(" ")
     if command == "threads":
         return make_result("prescription", pages=kwargs.get("page_workers", 0))
+    if command == "tool":  # as the engine starts tesseract: a program run from one of its threads
+        tool = threading.Thread(target=_report_priority, args=(argument,))
+        tool.start()
+        tool.join()
     if command == "sleep":
         time.sleep(float(argument))
     elif command == "hog":
@@ -42,6 +46,15 @@ def engine(source: bytes, **kwargs: Any) -> Any:
     elif command == "bug":
         raise KeyError("no such field")
     return make_result("prescription")
+
+
+def _report_priority(path: str) -> None:
+    import subprocess
+    import sys
+
+    script = "import os; print(os.getpriority(os.PRIO_PROCESS, 0), os.sched_getscheduler(0))"
+    answer = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    Path(path).write_text(answer.stdout)
 
 
 @pytest.fixture
@@ -174,3 +187,49 @@ def test_the_sandbox_child_dies_with_its_worker(tmp_path: Path) -> None:
         time.sleep(0.05)
     alive = Path(f"/proc/{child}").exists() and Path(f"/proc/{child}/stat").read_text().split()[2] != "Z"
     assert not alive
+
+
+def _priorities(pid: int) -> set[tuple[int, int]]:
+    """(niceness, scheduling policy) of every thread of process ``pid``, read from /proc."""
+    found = set()
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        fields = stat.read_text().rsplit(")", 1)[1].split()  # fields from the 3rd (state) on
+        found.add((int(fields[16]), int(fields[38])))  # nice is the 19th, policy the 41st
+    return found
+
+
+def test_the_engine_and_the_tools_it_starts_yield_the_cpu_to_the_server(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Background reading runs below the server's priority: a clerk's rerun comes first."""
+    monkeypatch.delenv("MEDEXTRACT_ENGINE_NICE", raising=False)
+    report = tmp_path / "tool.txt"
+    read(sandbox, f"tool {report}")
+    assert sandbox._process is not None
+    assert _priorities(sandbox._process.pid) == {(10, os.SCHED_BATCH)}
+    assert report.read_text().split() == ["10", str(os.SCHED_BATCH)]
+    assert os.getpriority(os.PRIO_PROCESS, 0) == 0  # the server itself keeps its priority
+
+
+def test_engine_nice_zero_leaves_the_engine_at_the_servers_priority(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEDEXTRACT_ENGINE_NICE", "0")
+    box = Sandbox(f"{HERE}:engine", Budget(seconds=10, memory_mb=600))
+    try:
+        read(box, f"tool {tmp_path / 'tool.txt'}")
+        assert box._process is not None
+        assert _priorities(box._process.pid) == {(0, os.SCHED_OTHER)}
+    finally:
+        box.close()
+    assert (tmp_path / "tool.txt").read_text().split() == ["0", str(os.SCHED_OTHER)]
+
+
+@pytest.mark.parametrize(("raw", "niceness"), [("", 10), ("5", 5), ("40", 19), ("-3", 0), ("x", 10)])
+def test_engine_niceness_reads_the_environment(
+    monkeypatch: pytest.MonkeyPatch, raw: str, niceness: int
+) -> None:
+    from medextract.priority import engine_niceness
+
+    monkeypatch.setenv("MEDEXTRACT_ENGINE_NICE", raw)
+    assert engine_niceness() == niceness
