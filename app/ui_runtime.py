@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app import downloads, ui_state
 from medextract import auth, imaging, lifecycle
@@ -43,6 +44,7 @@ SSO_SEEN = "auth_sso_seen"  # session key: the SSO username whose sign-in this s
 SESSION_ID = "auth_session_id"  # session key: this sign-in's browser session (sessions.revoke)
 HANDOFF = "auth_handoff"  # session key: the code the page still has to swap for the cookie
 
+RUN_IDENTITY = "auth_run_identity"  # session key: (this run, (method, user), identity), see signed_in
 REVIEW_DOC = "review_doc_id"  # session key: the document open on the Review page
 
 
@@ -115,8 +117,40 @@ def _sso_claims() -> dict[str, Any] | None:
     return info if info.get("is_logged_in") is True else None
 
 
+def _this_run() -> object | None:
+    """An object that stands for the current script run (Streamlit gives each run, a fragment's
+    too, a fresh ``cursors`` dict); None outside a run."""
+    run = get_script_run_ctx()
+    return run.cursors if run is not None else None
+
+
 def signed_in() -> auth.Identity | None:
-    """Who uses this session, looked up afresh; None when nobody has signed in (or no longer may).
+    """Who uses this session, looked up afresh at each run; None when nobody has signed in (or no
+    longer may).
+
+    Looked up once per run: the page guard, the sidebar and each "may I offer this button" ask
+    the same question several times a run, and a clerk's rerun should not load the account for
+    each. The next run (the next click) looks it up again, so a deactivation or a role change
+    applies then; and the services check the account once more in every operation.
+    """
+    run = _this_run()
+    asked = (st.session_state.get(METHOD), st.session_state.get(USER))
+    memo = st.session_state.get(RUN_IDENTITY)
+    if run is not None and memo is not None and memo[0] is run and memo[1] == asked:
+        return memo[2]  # type: ignore[no-any-return]
+    identity = _look_up_identity()
+    if run is not None:
+        # Keyed by who the session says it is, too: a sign-in or a logout within the run asks anew.
+        st.session_state[RUN_IDENTITY] = (
+            run,
+            (st.session_state.get(METHOD), st.session_state.get(USER)),
+            identity,
+        )
+    return identity
+
+
+def _look_up_identity() -> auth.Identity | None:
+    """Who uses this session, from the database now.
 
     An SSO identity may have ``role`` None (signed in at the provider, no access here). The first
     time a session sees an SSO identity, its sign-in is audited ("login", or "login_failed" with

@@ -308,3 +308,29 @@ def test_an_admin_creates_a_user_and_changes_its_role_on_the_users_page(ctx: Any
     bob = accounts.get_account(ctx, "bob")
     assert bob is not None and (bob.role, bob.active) == ("clerk", False)
     assert ("root", "user_create") in actions(ctx) and ("root", "user_active") in actions(ctx)
+
+
+def test_the_account_is_loaded_once_per_run_and_again_at_the_next_run(
+    ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clerk's rerun loads the account once (not for each guard and button), and the same
+    session's next run loads it afresh: a deactivation applies at the next click."""
+    [doc_id] = seed(ctx)
+    at = app(ui_runtime.REVIEW_PAGE, role="clerk", user="ana", review_doc_id=doc_id)
+    assert f"Review #{doc_id}" in texts(at)
+    loads: list[str] = []
+    real = accounts.get_account
+
+    def counted(ctx: Any, username: str) -> Any:
+        loads.append(username)
+        return real(ctx, username)
+
+    monkeypatch.setattr(accounts, "get_account", counted)
+    at.run()
+    assert not at.exception and f"Review #{doc_id}" in texts(at)
+    assert loads == ["ana"]
+    accounts.create_account(ctx, "root", role="admin", password=PASSWORD, by=CLI)
+    accounts.deactivate(ctx, "ana", by="root")
+    at.run()  # the same session, the next click
+    assert "Please log in first." in texts(at)
+    assert f"Review #{doc_id}" not in texts(at)
