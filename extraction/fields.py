@@ -36,7 +36,7 @@ from extraction.keys import (
 )
 from extraction.lexicon import is_known
 from extraction.normalize import normalize
-from extraction.page_view import Candidate, PageView, is_glyph, is_noise
+from extraction.page_view import Candidate, PageView, apart_from_glyphs, is_glyph, is_noise
 from extraction.parts import from_parts
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
 from extraction.types import Box, FieldResult, Line, PageText, Word, mostly_inside, on_one_row, union_box
@@ -130,6 +130,7 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     its labels stand under their values is decided for the whole document (extract_fields)."""
     vocabulary = vocabulary_of(doc_type)
     height = typical_height(page)
+    page = apart_from_glyphs(page, height)
     page = join_wrapped_labels(page, structure, vocabulary, height)
     keys = find_keys(page, vocabulary)
     columns = find_label_columns(page, keys, height)

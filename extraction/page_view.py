@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from extraction.columns import LabelColumn
@@ -135,3 +135,21 @@ def is_noise(line: Line, height: float) -> bool:
 
 def is_glyph(line: Line, height: float) -> bool:
     return len(line.text.replace(" ", "")) <= 2 and line.height > GLYPH_HEIGHT_RATIO * height
+
+
+def apart_from_glyphs(page: PageText, height: float) -> PageText:
+    """``page`` with a tall glyph that opens a line (the Rx sign, a big bullet, a logo's letter)
+    set on a line of its own: tesseract runs it into the first line beside it ("R 1. Omeprazole
+    10 mg"), which then reads as no medicine and no list item."""
+    lines: list[Line] = []
+    for line in page.lines:
+        first = line.words[0]
+        rest = line.words[1:]
+        glyph = len(first.text) <= 2 and first.height > GLYPH_HEIGHT_RATIO * height
+        if glyph and rest and all(w.height <= GLYPH_HEIGHT_RATIO * height for w in rest):
+            lines += [Line((first,)), Line(rest)]
+        else:
+            lines.append(line)
+    if len(lines) == len(page.lines):
+        return page
+    return replace(page, lines=tuple(lines))

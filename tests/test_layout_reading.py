@@ -514,3 +514,20 @@ def test_a_slash_parts_the_words_of_a_label() -> None:
 
     assert best_phrase("Town/City", PATIENT.with_parts.all_labels)[1] >= 0.9
     assert best_phrase("DOB/Age", PATIENT.all_labels)[0] == "DOB"
+
+
+def test_a_tall_rx_sign_run_into_the_first_medicine_is_set_apart() -> None:
+    page = parse_layout(
+        """
+        200 300 Pt.name Judy Cruz
+        200 480 h=114 R
+        244 540 1. Omeprazole 10 mg
+        430 620 take 2 tab once daily for 10 days
+        400 700 2. Atorvastatin 10 mg
+        490 760 Use 1/2 capsule once daily for 1 month
+        """
+    )
+    # Read as tesseract reads it: the sign and the line beside it are one line.
+    assert page[0].lines[1].text == "R 1. Omeprazole 10 mg"
+    medicines = extract_fields(PRESCRIPTION, page, 0.8)["medicines"]
+    assert medicines.value == "Omeprazole 10 mg\nAtorvastatin 10 mg"
