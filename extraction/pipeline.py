@@ -24,8 +24,10 @@ from extraction.preprocess import adaptive_threshold, preprocess, rotate_quarter
 from extraction.structure import (
     PageStructure,
     find_structure,
+    join_combs,
     split_at_rules,
     trim_borders,
+    without_combs,
     without_rings,
     without_rules,
     words_outside_marks,
@@ -192,11 +194,12 @@ def _add_sparse_readings(
 
 def _apply_structure(page: PageText, structure: PageStructure) -> PageText:
     """The page's lines without the checkboxes OCR read as text ("[]", "O"), each cut where a
-    cell's border passes, so boxed cells never bleed into each other."""
+    cell's border passes, so boxed cells never bleed into each other, and the characters of a
+    comb's boxes joined into one word."""
     words = [w for line in page.lines for w in line.words]
     kept = set(words_outside_marks(words, structure))
     lines = [
-        Line(tuple(run))
+        Line(tuple(join_combs(run, structure)))
         for line in page.lines
         for run in split_at_rules(trim_borders([w for w in line.words if w in kept], structure), structure)
         if run
@@ -246,7 +249,9 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
         if options.binarize == "adaptive":
             image = adaptive_threshold(image)
     with timer("structure"):
-        unruled = without_rules(image, options.text_height) if options.erase_rules else image
+        # Combs first: their walls are found standing on their lines, which without_rules erases.
+        unruled = without_combs(image, options.text_height) if options.erase_rules else image
+        unruled = without_rules(unruled, options.text_height) if options.erase_rules else unruled
         unruled = without_rings(unruled, options.text_height)
     with timer("ocr_page"):
         split = page.page_count == 1 and options.split_lone_page and options.page_workers > 1

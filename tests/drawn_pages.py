@@ -20,6 +20,7 @@ FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # At 32 px DejaVu Sans words are about 24 px high, the height preprocess scales pages to.
 FONT_SIZE = 32
 Check = Literal["empty", "tick", "cross", "filled"]
+CombStyle = Literal["shared", "spaced", "teeth"]
 
 
 class DrawnPage:
@@ -79,6 +80,30 @@ class DrawnPage:
         if filled:
             self.draw.ellipse((x + 7, y + 7, x1 - 7, y1 - 7), fill=0)
         return (x, y, x1 + 1, y1 + 1)
+
+    def comb(
+        self, x: int, y: int, chars: str, style: CombStyle = "shared", cell: int = 44
+    ) -> tuple[int, int, int, int]:
+        """Comb boxes with their top-left at (x, y), one of ``chars`` centred in each: squares
+        sharing walls, squares a little apart, or teeth half a box high on one base line; the
+        characters are remembered as words, one per box. Returns the comb's outline."""
+        space = cell // 5 if style == "spaced" else 0
+        bottom = y + cell
+        for k, char in enumerate(chars):
+            x0 = x + k * (cell + space)
+            if style == "teeth":
+                self.line(x0, bottom - cell // 2, x0, bottom)
+            else:
+                self.draw.rectangle((x0, y, x0 + cell, bottom), outline=0, width=2)
+            left, _top, right, low = self.draw.textbbox((0, 0), char, font=self.font)
+            at = (x0 + (cell - (right - left)) // 2 - left, bottom - 6 - low)
+            self.draw.text(at, char, font=self.font, fill=0)
+            self.words.append(Word(char, 0.9, self.draw.textbbox(at, char, font=self.font)))
+        end = x + len(chars) * cell + (len(chars) - 1) * space
+        if style == "teeth":
+            self.line(x, bottom, end, bottom)
+            self.line(end, bottom - cell // 2, end, bottom)
+        return (x, y, end + 1, bottom + 1)
 
     def array(self) -> np.ndarray:
         return np.array(self.image)

@@ -22,12 +22,14 @@ their option words), ``words`` (the text height and the words against the struct
 (ink against paper) and ``geometry`` (box arithmetic).
 """
 
+from extraction.structure.combs import find_combs, without_combs
 from extraction.structure.find import find_structure
 from extraction.structure.rings import without_rings
 from extraction.structure.rules import without_rules
 from extraction.structure.types import Cell, PageStructure, Rule, SelectionMark, Table
 from extraction.structure.words import (
     DEFAULT_TEXT_HEIGHT,
+    join_combs,
     split_at_rules,
     text_height,
     trim_borders,
@@ -41,10 +43,13 @@ __all__ = [
     "Rule",
     "SelectionMark",
     "Table",
+    "find_combs",
     "find_structure",
+    "join_combs",
     "split_at_rules",
     "text_height",
     "trim_borders",
+    "without_combs",
     "without_rings",
     "without_rules",
     "words_outside_marks",

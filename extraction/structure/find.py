@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from extraction.structure.combs import find_combs, inside_comb
 from extraction.structure.ink import ink_threshold
 from extraction.structure.marks import answer_cells, find_marks
 from extraction.structure.rings import circled_marks, find_rings
@@ -30,7 +31,14 @@ def find_structure(image: np.ndarray, words: Sequence[Word]) -> PageStructure:
     height = text_height(words)
     rules, grid = find_rules(image, threshold, height)
     cells, tables = find_cells(grid, height, image.shape, median_thickness(rules))
+    combs = find_combs(image, height)
+    if combs:
+        # A comb's walls part the characters of one value: no rule to split the line at, no cells.
+        rules = tuple(r for r in rules if r.orientation == "horizontal" or not inside_comb(r.box, combs))
+        cells = tuple(c for c in cells if not inside_comb(c.box, combs))
     marks = find_marks(image, threshold, height, words, rules)
     marks += answer_cells(image, threshold, height, cells, marks, words)
     marks += circled_marks(find_rings(image, height), words)
-    return PageStructure(rules, cells, tables, marks)
+    # A comb's box with a digit in it is no ticked checkbox.
+    marks = [m for m in marks if not inside_comb(m.box, combs)]
+    return PageStructure(rules, cells, tables, tuple(marks), combs)

@@ -68,6 +68,8 @@ class PageStructure:
     cells: tuple[Cell, ...] = ()
     tables: tuple[Table, ...] = ()
     marks: tuple[SelectionMark, ...] = ()
+    combs: tuple[Box, ...] = ()
+    """Outlines of comb runs (one character per box): their walls are neither rules nor cells."""
 
     def cell_at(self, box: Box) -> Cell | None:
         """The smallest cell holding at least half of ``box``, or None when no cell does."""
@@ -91,6 +93,7 @@ class PageStructure:
                 }
                 for m in self.marks
             ],
+            "combs": [list(b) for b in self.combs],
         }
 
     @classmethod
@@ -110,6 +113,7 @@ class PageStructure:
                 )
                 for m in data.get("marks", [])
             ),
+            combs=tuple(_box(b) for b in data.get("combs", [])),
         )
 
 

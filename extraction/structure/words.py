@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from extraction.structure.geometry import inside_any, passes_between, word_boxes
 from extraction.structure.types import PageStructure
-from extraction.types import Box, Word
+from extraction.types import Box, Word, union_box
 
 # Text height assumed when the words cannot tell (preprocess scales pages to about this).
 DEFAULT_TEXT_HEIGHT = 24.0
@@ -108,3 +108,48 @@ def is_sure_word(word: Word) -> bool:
 
 def _is_sure_text(word: Word) -> bool:
     return word.confidence >= SURE_WORD_CONFIDENCE and sum(ch.isalnum() for ch in word.text) >= 2
+
+
+# Words this far (in comb heights) left or right of a comb still belong to it: the "(" printed
+# before a phone's first group of boxes.
+COMB_REACH = 0.75
+
+
+def join_combs(line_words: Sequence[Word], structure: PageStructure) -> list[Word]:
+    """The words of one text line with each comb's characters joined into one word: OCR reads the
+    digits of spaced boxes apart ("1 9 3 4 / 0 6 / 2 5"); the value is "1934/06/25". The joined
+    word is as sure as its least sure character, so an unsure digit gets the value looked at."""
+    ordered = sorted(line_words, key=lambda w: w.x0)
+    if not structure.combs or len(ordered) < 2:
+        return ordered
+    joined: list[Word] = []
+    group: list[Word] = []
+    comb: Box | None = None
+    for word in [*ordered, None]:
+        home = None if word is None else _comb_of(word, structure.combs)
+        if group and (home is None or home != comb):
+            joined.append(_joined(group) if len(group) > 1 else group[0])
+            group = []
+        if word is None:
+            break
+        if home is None:
+            joined.append(word)
+        else:
+            group.append(word)
+            comb = home
+    return joined
+
+
+def _comb_of(word: Word, combs: Sequence[Box]) -> Box | None:
+    cx, cy = (word.box[0] + word.box[2]) / 2, (word.box[1] + word.box[3]) / 2
+    for comb in combs:
+        reach = COMB_REACH * (comb[3] - comb[1])
+        if comb[0] - reach <= cx <= comb[2] + reach and comb[1] <= cy <= comb[3]:
+            return comb
+    return None
+
+
+def _joined(words: Sequence[Word]) -> Word:
+    box = union_box([w.box for w in words])
+    assert box is not None
+    return Word("".join(w.text for w in words), min(w.confidence for w in words), box, words[0].line)

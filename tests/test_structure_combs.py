@@ -1,0 +1,115 @@
+"""Comb boxes (one character per box) found in drawn pages, painted out for OCR, and their
+characters joined into one word; letters, underlines and narrow table columns are no comb."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from extraction.structure import (
+    PageStructure,
+    find_combs,
+    find_structure,
+    join_combs,
+    split_at_rules,
+    without_combs,
+)
+from extraction.types import Word
+from tests.drawn_pages import FONT_PATH, CombStyle, DrawnPage, noisy, rotated
+
+pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
+
+HEIGHT = 24.0
+
+
+def _date_page(style: CombStyle) -> tuple[DrawnPage, list[tuple[int, int, int, int]]]:
+    """'DOB' and a DD / MM / YYYY comb with the slashes printed between the groups."""
+    page = DrawnPage()
+    page.text(60, 110, "DOB")
+    groups, x = [], 200
+    for i, chars in enumerate(("07", "03", "1985")):
+        if i:
+            page.text(x + 8, 110, "/")
+            x += 40
+        groups.append(page.comb(x, 100, chars, style))
+        x = groups[-1][2]
+    return page, groups
+
+
+@pytest.mark.parametrize("style", ["shared", "spaced", "teeth"])
+def test_a_date_in_comb_boxes_is_one_comb_without_cells_or_walls(style: CombStyle) -> None:
+    page, groups = _date_page(style)
+    structure = find_structure(page.array(), page.words)
+    assert len(structure.combs) == 1
+    x0, y0, x1, y1 = structure.combs[0]
+    assert abs(x0 - groups[0][0]) <= 4 and abs(x1 - groups[-1][2]) <= 4
+    assert y0 <= 104 and y1 >= 140  # a box high, teeth too: the digits stand inside
+    assert structure.cells == ()
+    assert [r for r in structure.rules if r.orientation == "vertical"] == []
+    digits = [w for w in page.words if w.text not in ("DOB",)]
+    assert split_at_rules(digits, structure) == [sorted(digits, key=lambda w: w.x0)]
+
+
+@pytest.mark.parametrize("style", ["shared", "spaced", "teeth"])
+def test_the_comb_survives_noise_and_skew(style: CombStyle) -> None:
+    page, _ = _date_page(style)
+    for image in (noisy(page.array(), 12), rotated(page.array(), 0.8)):
+        assert len(find_combs(image, HEIGHT)) == 1, style
+
+
+def test_without_combs_paints_the_walls_out_and_keeps_the_digits() -> None:
+    page, groups = _date_page("shared")
+    image = page.array()
+    cleaned = without_combs(image, HEIGHT)
+    x0, y0, _x1, y1 = groups[0]
+    # The walls and floor are gone: no dark pixel in the left wall's column or along the floor.
+    assert cleaned[y0 + 4 : y1 - 4, x0 - 1 : x0 + 3].min() > 200
+    assert cleaned[y1 - 3 : y1 + 1, x0 + 4 : x0 + 20].min() > 200
+    # Every digit keeps its ink.
+    for word in page.words[1:]:
+        wx0, wy0, wx1, wy1 = word.box
+        assert (cleaned[wy0:wy1, wx0:wx1] < 128).sum() >= 0.8 * (image[wy0:wy1, wx0:wx1] < 128).sum()
+
+
+def test_a_page_without_combs_comes_back_unchanged() -> None:
+    page = DrawnPage()
+    page.text(100, 100, "Patient: Maria Hill")
+    page.line(240, 132, 620, 132)
+    image = page.array()
+    assert without_combs(image, HEIGHT) is image
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        pytest.param(lambda p: p.text(100, 100, "Hill illicit lilt 1111 |||| address"), id="letters"),
+        pytest.param(
+            lambda p: (p.text(100, 100, "Hill illicit 1111"), p.line(90, 126, 700, 126)), id="underlined"
+        ),
+        pytest.param(lambda p: p.table(100, 100, [44, 44, 44, 44], [44, 44, 44]), id="narrow table"),
+        pytest.param(lambda p: [p.checkbox(100 + 120 * i, 100, "empty") for i in range(4)], id="checkboxes"),
+        pytest.param(lambda p: p.box(100, 100, 700, 150), id="a lone box"),
+    ],
+)
+def test_letters_underlines_tables_and_checkboxes_are_no_comb(draw) -> None:  # type: ignore[no-untyped-def]
+    page = DrawnPage()
+    draw(page)
+    assert find_structure(page.array(), page.words).combs == ()
+
+
+def test_join_combs_makes_one_word_as_sure_as_its_least_sure_character() -> None:
+    page, _ = _date_page("spaced")
+    structure = find_structure(page.array(), page.words)
+    label, *digits = page.words
+    unsure = [Word(w.text, 0.4 if w.text == "8" else w.confidence, w.box) for w in digits]
+    joined = join_combs([label, *unsure], structure)
+    assert [w.text for w in joined] == ["DOB", "07/03/1985"]
+    assert joined[1].confidence == 0.4
+    assert join_combs([label], structure) == [label]
+
+
+def test_combs_round_trip_through_plain_data() -> None:
+    page, _ = _date_page("teeth")
+    structure = find_structure(page.array(), page.words)
+    assert PageStructure.from_dict(structure.to_dict()) == structure
+    assert np.asarray(structure.to_dict()["combs"]).shape == (1, 4)
