@@ -258,7 +258,12 @@ def _pattern_match(text: str, spec: FieldSpec) -> tuple[str, str | None]:
 def _phone(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     """The number as printed; its last four digits read apart ("889-43 12") are joined, a space
     read beside a dash ("683- 1128") goes, and a dash read as a space ("969 885-7765": numbers
-    are printed with one separator) is put back, all flagged."""
+    are printed with one separator) is put back, all flagged. The spacing of a form's printed
+    brackets goes unflagged: "( 737 ) 988" written in '( ___ ) ___' blanks and "(737)988" read
+    from comb boxes are "(737) 988", the one way a bracketed area code is written."""
+    text = re.sub(r"\(\s+(?=\d)", "(", text)
+    text = re.sub(r"(?<=\d)\s+\)", ")", text)
+    text = re.sub(r"(?<=\d)\)\s*(?=\d)", ") ", text)
     value, problem = _pattern_match(text, spec)
     joined = re.sub(r"(?<=\d) ?- ?(?=\d)", "-", value)  # a dash never has a space beside it
     joined = re.sub(r"\d(?: ?\d){3}$", lambda last: last.group(0).replace(" ", ""), joined)

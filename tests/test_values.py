@@ -224,6 +224,10 @@ def test_integers_are_read_whole_and_repairs_flagged(lines: list[str], value: st
         (["(737) 988 085 1"], "(737) 988 0851", True),
         (["969 885-7765"], "969-885-7765", True),
         (["(248)-683- 1128"], "(248)-683-1128", True),
+        # The printed brackets of '( ___ ) ___-____' blanks, and comb boxes read as one word.
+        (["( 737 ) 988-0851"], "(737) 988-0851", False),
+        (["(737)988-0851"], "(737) 988-0851", False),
+        (["(248)-683-1128"], "(248)-683-1128", False),
     ],
 )
 def test_phone_is_cut_to_the_number_and_extra_text_flagged(
