@@ -18,7 +18,8 @@ PARTS_NOTE = "put together from its parts ({}): check the order and spelling"
 
 def from_parts(spec: FieldSpec, result: FieldResult, assigned: dict[str, Assigned]) -> FieldResult:
     """``result``, or the value its parts make: when the field gave none of its own, took only
-    what one of its parts took, or (``parts_own``) stands over its first part."""
+    what one of its parts took, or (``parts_own``) stands over one of its parts and is not
+    whole by the field's pattern."""
     read: dict[str, str] = {}
     boxes, confidences, page = [], [], None
     took_a_part = False  # the field's label matched a part's ("Name" in "Last name")
@@ -33,8 +34,11 @@ def from_parts(spec: FieldSpec, result: FieldResult, assigned: dict[str, Assigne
             page = candidate.page if page is None else page
     if not read:
         return result
-    if result.value and spec.parts_own and spec.parts_own not in read:
-        read[spec.parts_own] = result.value  # the field's own label stood over its first part
+    whole = bool(spec.pattern and re.search(spec.pattern, result.value))
+    if result.value and spec.parts_own and spec.parts_own not in read and not whole:
+        # The field's own label stood over one of its parts; a value whole by its own pattern (a
+        # phone with its area code) is the field's, whatever a part's label stands over.
+        read[spec.parts_own] = result.value
         boxes += [result.box] if result.box else []
         confidences.append(result.confidence)
     elif result.value and not took_a_part:

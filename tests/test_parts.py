@@ -76,6 +76,25 @@ def test_an_address_over_its_street_takes_the_town_from_its_parts() -> None:
     assert address.needs_review
 
 
+PHONE_WITH_AREA_CODE_APART = """
+300 300 Patient Intake Form
+300 420 Patient name: Mary Rossi
+300 520 Area code: 324
+700 520 Phone: 286-8130
+"""
+
+
+def test_a_phone_with_its_area_code_boxed_apart_is_put_together_and_flagged() -> None:
+    phone = extract_fields(PATIENT, parse_layout(PHONE_WITH_AREA_CODE_APART), 0.8)["phone_number"]
+    assert phone.value == "(324) 286-8130"
+    assert phone.needs_review and "put together from its parts" in (phone.reason or "")
+
+
+def test_a_whole_phone_keeps_its_own_area_code() -> None:
+    text = PHONE_WITH_AREA_CODE_APART.replace("Phone: 286-8130", "Phone: (737) 988-0851")
+    assert extract_fields(PATIENT, parse_layout(text), 0.8)["phone_number"].value == "(737) 988-0851"
+
+
 WHOLE_NAME_AND_A_CONTACTS_PARTS = """
 300 300 Patient Intake Form
 300 420 Patient name: John Smith
