@@ -22,6 +22,7 @@ from extraction.ocr import add_sparse_reading, ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.preprocess import adaptive_threshold, preprocess, rotate_quarter, scale_to_text_height
 from extraction.structure import (
+    COMB_REACH,
     PageStructure,
     find_structure,
     join_combs,
@@ -32,7 +33,7 @@ from extraction.structure import (
     without_rules,
     words_outside_marks,
 )
-from extraction.types import UNKNOWN_TYPE, ExtractionResult, FieldResult, Line, PageText, Word
+from extraction.types import UNKNOWN_TYPE, Box, ExtractionResult, FieldResult, Line, PageText, Word
 from extraction.validate import check_value, validate_fields
 
 
@@ -260,7 +261,51 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
             image = _turned_like(image, unruled, read)
     with timer("structure"):
         structure = find_structure(image, [w for line in text.lines for w in line.words])
+    if structure.combs:
+        with timer("ocr_page"):
+            text = _reread_combs(read, text, structure.combs, dpi, options)
     return ReadPage(image, text, dpi, structure)
+
+
+def _reread_combs(
+    image: np.ndarray, text: PageText, combs: Sequence[Box], dpi: int, options: Options
+) -> PageText:
+    """The page's text with each comb read again on its own as one line, when that reading is
+    surer: the page pass reads the characters of spaced boxes, one standing alone in each, as
+    noise ("1G", "Oj\\3") far more often than a one-line reading of the comb (walls painted out)."""
+    lines = list(text.lines)
+    for comb in combs:
+        x0, y0, x1, y1 = comb
+        reach = round(COMB_REACH * (y1 - y0))
+        inside = [
+            w for line in lines for w in line.words if _centre_in((x0 - reach, y0, x1 + reach, y1), w.box)
+        ]
+        try:
+            again = read_region(image, (x0 - reach, y0 - 4, x1 + reach, y1 + 4), dpi, options, "line")
+        except ToolFailedError:
+            continue
+        if not again or _mean_confidence(again) <= _mean_confidence(inside):
+            continue
+        gone = set(map(id, inside))
+        lines = [Line(kept) for line in lines if (kept := tuple(w for w in line.words if id(w) not in gone))]
+        # Back into the line of the label beside it ("DOB" left of the boxes), or a line of its own.
+        level = [i for i, line in enumerate(lines) if line.box[1] <= (y0 + y1) / 2 <= line.box[3]]
+        if level:
+            lines[level[0]] = Line(tuple(sorted((*lines[level[0]].words, *again), key=lambda w: w.x0)))
+        else:
+            lines.append(Line(tuple(again)))
+    lines.sort(key=lambda line: (line.box[1] + line.box[3], line.box[0]))
+    return replace(text, lines=tuple(lines))
+
+
+def _centre_in(region: Box, box: Box) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return region[0] <= cx <= region[2] and region[1] <= cy <= region[3]
+
+
+def _mean_confidence(words: Sequence[Word]) -> float:
+    """How sure a reading is; one that read nothing loses to any other."""
+    return sum(w.confidence for w in words) / len(words) if words else -1.0
 
 
 def _turned_like(image: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:

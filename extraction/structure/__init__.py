@@ -28,6 +28,7 @@ from extraction.structure.rings import without_rings
 from extraction.structure.rules import without_rules
 from extraction.structure.types import Cell, PageStructure, Rule, SelectionMark, Table
 from extraction.structure.words import (
+    COMB_REACH,
     DEFAULT_TEXT_HEIGHT,
     join_combs,
     split_at_rules,
@@ -37,6 +38,7 @@ from extraction.structure.words import (
 )
 
 __all__ = [
+    "COMB_REACH",
     "DEFAULT_TEXT_HEIGHT",
     "Cell",
     "PageStructure",
