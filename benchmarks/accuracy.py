@@ -201,6 +201,9 @@ def main() -> None:
         help="docgen layout families: all (default), tuning, held_out, or NAME,NAME (see docgen.families)",
     )
     parser.add_argument("--no-samples", action="store_true", help="leave the real samples out")
+    parser.add_argument(
+        "--no-second-reader", action="store_true", help="tesseract only: no second look at unsure values"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--out", type=Path, default=OUT / "accuracy.json", help="where the per-document details go"
@@ -223,6 +226,7 @@ def main() -> None:
         binarize=args.binarize,
         split_lone_page=not args.whole_pages,
         erase_rules=not args.keep_rules,
+        second_reader=not args.no_second_reader,
     )
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         outcomes = list(pool.map(run_one, documents, [options] * len(documents)))

@@ -40,6 +40,9 @@ class Options:
     """Long ruled lines (table and cell borders, underlines) are painted out before OCR, so a
     border beside a value is not read as "[", "|" or "1"; structure is still found on the page
     as printed. False reads the page with its rules."""
+    second_reader: bool = True
+    """Values tesseract read with low confidence (handwriting above all) are read again from
+    their crop by a second recognizer (extraction.second_look); False reads with tesseract only."""
     max_pages: int = _env_int("MEDEXTRACT_MAX_PAGES", 50)
     max_page_pixels: int = _env_int("MEDEXTRACT_MAX_PAGE_PIXELS", 60_000_000)
     tesseract_timeout: float = 60.0

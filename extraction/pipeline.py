@@ -21,6 +21,7 @@ from extraction.load import Source, SourcePage, load_pages, read_source
 from extraction.ocr import add_sparse_reading, ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.preprocess import adaptive_threshold, preprocess, rotate_quarter, scale_to_text_height
+from extraction.second_look import second_look
 from extraction.structure import (
     COMB_REACH,
     PageStructure,
@@ -117,6 +118,9 @@ def extract(
             with timer("extract_fields"):
                 second = extract_fields(spec, pages, options.review_confidence, reread, structures)
             fields.update(_better_second_readings(spec, fields, second))
+        if options.second_reader:
+            with timer("second_reader"):
+                fields = second_look(spec, fields, images)
         if layout is not None:
             with timer("layouts"):
                 learned = read_fields(layout, spec, pages, structures)

@@ -1,0 +1,138 @@
+"""The second reader (rapidocr-onnxruntime's PP-OCR recognizer) and the engine's second look.
+
+The reader runs its real model, shipped in the wheel, on handwriting drawn with the generator's
+tuning handwriting face; the second look is checked on the decisions it makes and, end to end,
+on a generated handwritten document read with the switch on and off.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from extraction import Options, extract
+from extraction.doctypes import get_document_type
+from extraction.second_look import compare, second_look
+from extraction.second_reader import Reading, read_crop, trim_to_ink
+from extraction.types import FieldResult
+from tests.conftest import require
+
+
+@pytest.fixture
+def needs_reader() -> None:
+    require(
+        importlib.util.find_spec("rapidocr_onnxruntime") is not None,
+        "rapidocr-onnxruntime is not installed (make setup installs it)",
+    )
+
+
+def _handwritten(text: str, face: str = "DKG Handwriting", colour: int = 40) -> np.ndarray:
+    """``text`` drawn in a handwriting face, with paper around it as a field's crop has."""
+    from docgen.fonts import hand_families
+
+    family = next(f for f in hand_families("tuning") if f.name == face)
+    font = ImageFont.truetype(family.regular, int(40 * family.scale))
+    image = Image.new("L", (900, 90), 255)
+    ImageDraw.Draw(image).text((20, 15), text, font=font, fill=colour)
+    return np.asarray(image)
+
+
+def test_reads_a_drawn_handwritten_phone_number(needs_reader: None) -> None:
+    reading = read_crop(_handwritten("(555) 201-7788"))
+    assert reading is not None
+    assert reading.text == "(555) 201-7788"
+    assert reading.confidence > 0.9
+
+
+def test_reads_only_latin_text(needs_reader: None) -> None:
+    # The model's alphabet is mostly Chinese; a scrawl must not come back as a Chinese character.
+    for text in ("Amoxicillin 500 mg", "12/03/1985", "Brian Novak"):
+        for face in ("Breip", "DKG Handwriting"):
+            reading = read_crop(_handwritten(text, face))
+            assert reading is not None
+            assert all(32 <= ord(ch) < 127 for ch in reading.text), reading.text
+
+
+def test_bare_paper_reads_nothing(needs_reader: None) -> None:
+    assert read_crop(np.full((60, 400), 250, np.uint8)) is None
+    assert trim_to_ink(np.full((60, 400), 250, np.uint8)) is None
+
+
+def test_trim_keeps_the_ink_and_a_margin() -> None:
+    crop = np.full((100, 300), 255, np.uint8)
+    crop[40:60, 100:200] = 0
+    trimmed = trim_to_ink(crop)
+    assert trimmed is not None
+    assert trimmed.shape == (20 + 2 * 4, 100 + 2 * 4)
+
+
+PATIENT_DETAILS = get_document_type("patient_details")
+PHONE = PATIENT_DETAILS.field("phone_number")
+NAME = PATIENT_DETAILS.field("patient_name")
+
+
+def _field(value: str, confidence: float) -> FieldResult:
+    return FieldResult(value, confidence, needs_review=confidence < 0.8, reason=None, box=(0, 0, 10, 10))
+
+
+def test_disagreeing_readings_flag_the_field_with_both() -> None:
+    first = _field("Sessica Hanes", 0.75)
+    first.needs_review = False  # even a field tesseract did not doubt is flagged
+    result = compare(NAME, first, Reading("Jessica Holmes", 0.80))
+    assert result.value == "Sessica Hanes"
+    assert result.needs_review
+    assert "'Sessica Hanes'" in result.reason and "'Jessica Holmes'" in result.reason
+
+
+def test_a_confident_reading_that_passes_the_check_is_taken_and_flagged() -> None:
+    first = _field("(BON) 847-4935", 0.40)
+    result = compare(PHONE, first, Reading("(501) 897-4935", 0.95))
+    assert result.value == "(501) 897-4935"
+    assert result.needs_review
+    assert "(BON) 847-4935" in result.reason
+
+
+def test_an_unsure_reading_is_never_taken() -> None:
+    first = _field("(BON) 847-4935", 0.40)
+    result = compare(PHONE, first, Reading("(501) 897-4935", 0.6))
+    assert result.value == "(BON) 847-4935"
+    assert result.needs_review
+
+
+def test_agreeing_readings_change_nothing() -> None:
+    first = _field("Megan Diaz", 0.7)
+    first.needs_review = False
+    result = compare(NAME, first, Reading("Megan Diaz", 0.9))
+    assert result == first
+
+
+def _generated_handwritten() -> tuple[bytes, dict[str, str]]:
+    from docgen import generate
+
+    doc = generate(7777, "prescription", "clean", family="rx_classic", fonts="tuning", hand_rate=1.0)
+    assert doc.handwriting
+    buffer = io.BytesIO()
+    doc.pages[0].convert("RGB").save(buffer, format="PNG")
+    return buffer.getvalue(), doc.truth
+
+
+def test_switch_off_reads_with_tesseract_only(needs_ocr: None, needs_reader: None) -> None:
+    data, _truth = _generated_handwritten()
+    on = extract(data, options=Options())
+    off = extract(data, options=Options(second_reader=False))
+    looked = [f for f in on.fields.values() if f.reason and "second reader" in f.reason]
+    assert looked, "a handwritten document has unsure values that the second reader reads"
+    assert all("second reader" not in (f.reason or "") for f in off.fields.values())
+    assert "second_reader" not in off.stage_seconds
+
+
+def test_second_look_leaves_confident_values_alone(needs_reader: None) -> None:
+    doc_type, spec = PATIENT_DETAILS, NAME
+    sure = FieldResult("Megan Diaz", 0.95, needs_review=False, box=(20, 15, 300, 60))
+    image = _handwritten("Karen Smith")
+    fields = second_look(doc_type, {spec.name: sure}, [image])
+    assert fields[spec.name] == sure
