@@ -11,6 +11,7 @@ Usage: ``python -m benchmarks.second_reader --generated 48 --seed 7501 [--famili
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 import tempfile
 import time
@@ -21,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rapidfuzz.distance import Levenshtein
 
-from extraction import Options, extract
+from extraction import ExtractionError, Options, extract
 from extraction.ocr import read_region
 
 DAMAGED = ("fax", "photo", "shadow_photo", "lowres", "heavy", "noisy")
@@ -55,7 +56,7 @@ def main() -> None:
     from docgen import generate_set, write_document
     from extraction.second_reader import read_crop
 
-    options = Options()
+    options = Options(second_reader=False)
     docs = generate_set(
         args.generated,
         seed=args.seed,
@@ -72,7 +73,10 @@ def main() -> None:
         if not group or doc.doc_type == "unknown":
             continue
         path = write_document(doc, folder / f"{number:03d}.pdf", "pdf")
-        result = extract(path, options=options)
+        try:
+            result = extract(path, options=options)
+        except ExtractionError:
+            continue
         for name, field in result.fields.items():
             truth = _norm(doc.truth.get(name, ""))
             if not truth or "\n" in doc.truth.get(name, "") or field.box is None or not field.value:
@@ -83,7 +87,11 @@ def main() -> None:
                 continue
             region = _crop_box(field.box, height)
             started = time.perf_counter()
-            tess = _norm(" ".join(w.text for w in read_region(image, region, result.dpi, options, "line")))
+            try:
+                words = read_region(image, region, result.dpi, options, "line")
+            except ExtractionError:
+                words = []
+            tess = _norm(" ".join(w.text for w in words))
             tess_ms = 1000 * (time.perf_counter() - started)
             x0, y0 = max(0, region[0]), max(0, region[1])
             crop = image[y0 : region[3], x0 : region[2]]
@@ -92,6 +100,8 @@ def main() -> None:
             second = read_crop(crop)
             second_ms = 1000 * (time.perf_counter() - started)
             second_text = _norm(second.text) if second else ""
+            if args.save:
+                Path(args.save).write_bytes(pickle.dumps(saved))
             s = stats[group]
             s["crops"] += 1
             s["page_exact"] += _norm(field.value) == truth
@@ -106,10 +116,6 @@ def main() -> None:
             if len(s) and s["crops"] <= 12:
                 print(f"{group[:4]} {truth!r:34} tess={tess!r:34} 2nd={second_text!r} "
                       f"({second.confidence if second else 0:.2f})")  # fmt: skip
-    if args.save:
-        import pickle
-
-        Path(args.save).write_bytes(pickle.dumps(saved))
     for group, s in stats.items():
         n = s["crops"]
         print(

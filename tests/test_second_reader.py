@@ -90,7 +90,7 @@ def test_disagreeing_readings_flag_the_field_with_both() -> None:
 
 def test_a_confident_reading_that_passes_the_check_is_taken_and_flagged() -> None:
     first = _field("(BON) 847-4935", 0.40)
-    result = compare(PHONE, first, Reading("(501) 897-4935", 0.95))
+    result = compare(PHONE, first, Reading("(501) 897-4935", 0.97))
     assert result.value == "(501) 897-4935"
     assert result.needs_review
     assert "(BON) 847-4935" in result.reason
@@ -136,3 +136,9 @@ def test_second_look_leaves_confident_values_alone(needs_reader: None) -> None:
     image = _handwritten("Karen Smith")
     fields = second_look(doc_type, {spec.name: sure}, [image])
     assert fields[spec.name] == sure
+
+
+def test_a_reading_that_differs_only_in_spaces_agrees() -> None:
+    first = _field("Jacob Miller", 0.7)
+    first.needs_review = False
+    assert compare(NAME, first, Reading("JacobMiller", 0.99)) == first
