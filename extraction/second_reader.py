@@ -19,6 +19,9 @@ from extraction.errors import MissingDependencyError, ToolFailedError
 PROGRAM = "rapidocr-onnxruntime"
 # The recognizer's input is 48 pixels high: crops are padded to at least this many pixels.
 MIN_CROP_SIDE = 8
+# The call is bounded by its input: a crop wider than this many times its height (after trimming)
+# is no single value line, and is not read (the recognizer's time grows with the width).
+MAX_WIDTH_RATIO = 60
 # A crop whose darkest and lightest pixels differ less than this holds no writing.
 MIN_CONTRAST = 60
 
@@ -57,12 +60,13 @@ def read_crop(crop: np.ndarray) -> Reading | None:
     The crop is read whole as one line by the recognizer alone (its detector, tried first, cut
     values into pieces and cost 1.7 s a crop). The recognizer's alphabet is Chinese and Latin:
     only printable ASCII may be read (a handwritten "3" came back as a Chinese character).
+    A crop longer than MAX_WIDTH_RATIO heights is not read (None), so each call is bounded.
     Raises ``ToolFailedError`` when the library fails on the crop.
     """
     if crop.ndim not in (2, 3) or min(crop.shape[:2]) < MIN_CROP_SIDE:
         return None
     crop = trim_to_ink(crop)
-    if crop is None:
+    if crop is None or crop.shape[1] > MAX_WIDTH_RATIO * crop.shape[0]:
         return None
     recognizer, allowed = _load()
     colour = np.repeat(crop[:, :, None], 3, axis=2) if crop.ndim == 2 else crop[:, :, :3]

@@ -142,3 +142,9 @@ def test_a_reading_that_differs_only_in_spaces_agrees() -> None:
     first = _field("Jacob Miller", 0.7)
     first.needs_review = False
     assert compare(NAME, first, Reading("JacobMiller", 0.99)) == first
+
+
+def test_a_crop_too_long_for_one_value_is_not_read(needs_reader: None) -> None:
+    line = _handwritten("(555) 201-7788")
+    assert read_crop(line) is not None
+    assert read_crop(np.hstack([line[:, :400]] * 20)) is None
