@@ -61,8 +61,9 @@ def second_look(
 def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResult:
     """The field after weighing the second reading against tesseract's (see the module doc)."""
     again, _ = normalize(spec, [reading.text])
-    # The recognizer often drops the space between words ("JacobMiller"): spacing is no disagreement.
-    if not again or again.replace(" ", "") == result.value.replace(" ", ""):
+    # The recognizer often drops the space between words ("JacobMiller") and reads a capital as
+    # its small letter: spacing and case are no disagreement.
+    if not again or _letters(again) == _letters(result.value):
         return result
     first_problem = check_value(spec, result.value)
     passes = check_value(spec, again) is None
@@ -82,6 +83,10 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResu
     taken = replace(result, value=again, confidence=min(reading.confidence, 0.79))
     taken.flag(f"read again by the second reader: {both}")
     return taken
+
+
+def _letters(value: str) -> str:
+    return value.replace(" ", "").casefold()
 
 
 def _wanted(spec: FieldSpec, result: FieldResult) -> bool:

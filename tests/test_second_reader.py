@@ -144,6 +144,14 @@ def test_a_reading_that_differs_only_in_spaces_agrees() -> None:
     assert compare(NAME, first, Reading("JacobMiller", 0.99)) == first
 
 
+def test_a_reading_that_differs_only_in_case_agrees() -> None:
+    # A real sample's insurer, right from tesseract though unsure: a capital read as its small
+    # letter is no reason to take the second reading.
+    company = PATIENT_DETAILS.field("insurance_company")
+    first = _field("Random Insuarance Company", 0.35)
+    assert compare(company, first, Reading("Random insuarance Company", 0.98)) == first
+
+
 def test_a_crop_too_long_for_one_value_is_not_read(needs_reader: None) -> None:
     line = _handwritten("(555) 201-7788")
     assert read_crop(line) is not None
