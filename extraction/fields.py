@@ -102,12 +102,8 @@ def extract_fields(
     for spec in doc_type.fields:
         chosen = assigned[spec.name].candidate
         result = to_result(spec, assigned[spec.name], review_confidence, reading)
-        if chosen is not None and _more_beside_the_answer(spec, chosen, views[chosen.page]):
-            result.flag("more is printed beside the answer: a mark may not have been read")
-        if chosen is not None and _run_into_its_label(spec, chosen, views[chosen.page]):
-            result.flag("read on from a label with no colon or gap: check where the label ends")
-        if chosen is not None and _line_left_under(spec, chosen, views[chosen.page], assigned):
-            result.flag("a line set under the value, further down, may belong to it")
+        for doubt in _layout_doubts(spec, chosen, views, assigned):
+            result.flag(doubt)
         if spec.parts:
             result = from_parts(spec, result, assigned)
         if reread is not None and chosen is not None and chosen.labelled and not result.value:
@@ -396,6 +392,23 @@ def _doubts(
         said = " ".join(candidate.texts).lower().split()
         if ("yes" in said and "no" in said) or ("immune" in said and said.count("immune") > 1):
             doubts.append("several answers printed: a checkbox may not have been read")
+    return doubts
+
+
+def _layout_doubts(
+    spec: FieldSpec, chosen: Candidate | None, views: list[PageView], assigned: dict[str, Assigned]
+) -> list[str]:
+    """What the chosen value's place on its page leaves in doubt, beyond its own words."""
+    if chosen is None:
+        return []
+    view = views[chosen.page]
+    doubts = []
+    if _more_beside_the_answer(spec, chosen, view):
+        doubts.append("more is printed beside the answer: a mark may not have been read")
+    if _run_into_its_label(spec, chosen, view):
+        doubts.append("read on from a label with no colon or gap: check where the label ends")
+    if _line_left_under(spec, chosen, view, assigned):
+        doubts.append("a line set under the value, further down, may belong to it")
     return doubts
 
 

@@ -143,11 +143,9 @@ def apart_from_glyphs(page: PageText, height: float) -> PageText:
     10 mg"), which then reads as no medicine and no list item."""
     lines: list[Line] = []
     for line in page.lines:
-        first = line.words[0]
-        rest = line.words[1:]
-        glyph = len(first.text) <= 2 and first.height > GLYPH_HEIGHT_RATIO * height
-        if glyph and rest and all(w.height <= GLYPH_HEIGHT_RATIO * height for w in rest):
-            lines += [Line((first,)), Line(rest)]
+        first, rest = Line(line.words[:1]), line.words[1:]
+        if rest and is_glyph(first, height) and all(w.height <= GLYPH_HEIGHT_RATIO * height for w in rest):
+            lines += [first, Line(rest)]
         else:
             lines.append(line)
     if len(lines) == len(page.lines):

@@ -86,8 +86,7 @@ def find_marks(
         if not _stands_apart(ink, candidate.box, clearance):
             continue
         read = _read_mark(ink, candidate)
-        # A surely read word of two or more letters where the outline is: a letter ("OD"), not a mark.
-        if read is not None and not (sure_text & (iou(candidate.box, text_boxes) >= 0.5)).any():
+        if read is not None and not _on_sure_text(candidate.box, text_boxes, sure_text):
             found.append((candidate.box, *read))
     found += _boxes_joined_to_print(ink, found, text_boxes, sure_text)
     # A filled radio's dot is a blob of its own inside the ring: the ring is the mark.
@@ -229,7 +228,7 @@ def _boxes_joined_to_print(
         box = (x, y, x + w, y + h)
         if any(overlap_area(box, other) > 0 for other in known):
             continue
-        if (sure_text & (iou(box, text_boxes) >= 0.5)).any():
+        if _on_sure_text(box, text_boxes, sure_text):
             continue
         read = _read_mark(ink, _Candidate(contour, box, hollow=True))
         if read is not None:
@@ -237,6 +236,11 @@ def _boxes_joined_to_print(
             more.append((box, "square", *read[1:]))
             known.append(box)
     return more
+
+
+def _on_sure_text(box: Box, text_boxes: np.ndarray, sure_text: np.ndarray) -> bool:
+    """True where a surely read word of two or more letters is: a letter ("OD"), not a mark."""
+    return bool((sure_text & (iou(box, text_boxes) >= 0.5)).any())
 
 
 def _read_mark(
