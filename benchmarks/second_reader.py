@@ -32,15 +32,6 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def _crop_box(box: tuple[int, int, int, int], height: int) -> tuple[int, int, int, int]:
-    return (
-        int(box[0] - 0.6 * height),
-        int(box[1] - 0.3 * height),
-        int(box[2] + 1.0 * height),
-        int(box[3] + 0.3 * height),
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--generated", type=int, default=48)
@@ -54,6 +45,7 @@ def main() -> None:
 
     from benchmarks.corpus import family_names, profile_names
     from docgen import generate_set, write_document
+    from extraction.second_look import value_region
     from extraction.second_reader import read_crop
 
     options = Options(second_reader=False)
@@ -82,10 +74,9 @@ def main() -> None:
             if not truth or "\n" in doc.truth.get(name, "") or field.box is None or not field.value:
                 continue
             image = __import__("numpy").asarray(result.page_images[field.page].convert("L"))
-            height = field.box[3] - field.box[1]
             if "\n" in field.value:
                 continue
-            region = _crop_box(field.box, height)
+            region = value_region(field.box, image.shape)  # the crop the engine's second look reads
             started = time.perf_counter()
             try:
                 words = read_region(image, region, result.dpi, options, "line")
@@ -93,8 +84,7 @@ def main() -> None:
                 words = []
             tess = _norm(" ".join(w.text for w in words))
             tess_ms = 1000 * (time.perf_counter() - started)
-            x0, y0 = max(0, region[0]), max(0, region[1])
-            crop = image[y0 : region[3], x0 : region[2]]
+            crop = image[region[1] : region[3], region[0] : region[2]]
             started = time.perf_counter()
             saved.append((group, crop, truth, tess, tess_ms, _norm(field.value)))
             second = read_crop(crop)

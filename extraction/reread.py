@@ -38,9 +38,8 @@ def reread_invalid(
     problem = check_value(spec, result.value)
     if problem is None and spec.kind != "integer":
         return result
-    words = [
-        w for w in reread(result.page, _around(result.box), _mode(spec)) if any(c.isalnum() for c in w.text)
-    ]
+    read = reread(result.page, around_value(result.box), _mode(spec))
+    words = [w for w in read if any(c.isalnum() for c in w.text)]
     if not words or statistics.fmean(w.confidence for w in words) < REREAD_MIN_CONFIDENCE:
         return result
     again, _ = normalize(spec, [" ".join(w.text for w in words)])
@@ -112,7 +111,8 @@ def _mode(spec: FieldSpec) -> str:
     return "digits" if spec.kind == "integer" else "line"
 
 
-def _around(box: Box) -> Box:
+def around_value(box: Box) -> Box:
+    """A value's box with room for the strokes OCR left outside it (may reach off the page)."""
     height = box[3] - box[1]
     return (
         int(box[0] - 0.6 * height),

@@ -19,6 +19,7 @@ import numpy as np
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.errors import ExtractionError
 from extraction.normalize import normalize
+from extraction.reread import around_value
 from extraction.second_reader import Reading, read_crop
 from extraction.types import Box, FieldResult
 from extraction.validate import check_value
@@ -47,7 +48,8 @@ def second_look(
         result = fields.get(spec.name)
         if result is None or not _wanted(spec, result) or result.box is None:
             continue
-        crop = images[result.page][_around(result.box, images[result.page].shape)]
+        x0, y0, x1, y1 = value_region(result.box, images[result.page].shape)
+        crop = images[result.page][y0:y1, x0:x1]
         try:
             reading = reader(crop)
         except ExtractionError:
@@ -98,9 +100,8 @@ def _wanted(spec: FieldSpec, result: FieldResult) -> bool:
     )
 
 
-def _around(box: Box, shape: tuple[int, ...]) -> tuple[slice, slice]:
-    """The value's box with room for the strokes tesseract left outside it, within the page."""
-    height = box[3] - box[1]
-    x0, y0 = max(0, int(box[0] - 0.6 * height)), max(0, int(box[1] - 0.3 * height))
-    x1, y1 = min(shape[1], int(box[2] + 1.0 * height)), min(shape[0], int(box[3] + 0.3 * height))
-    return slice(y0, y1), slice(x0, x1)
+def value_region(box: Box, shape: tuple[int, ...]) -> Box:
+    """The value's box with room for the strokes tesseract left outside it, within the page of
+    pixel ``shape``: the crop the second reader reads."""
+    x0, y0, x1, y1 = around_value(box)
+    return max(0, x0), max(0, y0), min(shape[1], x1), min(shape[0], y1)
