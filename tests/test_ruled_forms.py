@@ -122,6 +122,34 @@ def test_an_answer_grid_gives_each_question_its_column_s_header() -> None:
     assert fields["hepatitis_b_vaccination"].value == "Yes"
 
 
+def test_an_answer_grid_with_columns_as_wide_as_two_word_headers_is_still_an_answer_grid() -> None:
+    # "Not immune" over a column eleven text heights wide: the X in it is a mark, not a word.
+    page = DrawnPage(1400, 400)
+    page.table(60, 100, [560, 260, 260], [56, 56, 56], width=2)
+    words = page.text(636, 112, "Immune")
+    words += page.text(896, 112, "Not immune")
+    words += page.text(70, 168, "Chickenpox")
+    words += page.text(70, 224, "Measles")
+    for x, y in ((690 - 20, 166), (950 - 20, 222)):  # immune to chickenpox, not to measles
+        page.line(x, y + 10, x + 36, y + 42, width=3)
+        page.line(x, y + 42, x + 36, y + 10, width=3)
+    gray = page.array()
+    structure = find_structure(gray, words)
+    assert sum(m.shape == "cell" for m in structure.marks) == 4
+    fields = extract_fields(PATIENT, [_page_text(words, (1400, 400))], 0.8, structures=[structure])
+    assert fields["chickenpox"].value == "IMMUNE"
+    assert fields["measles"].value == "NOT IMMUNE"
+
+
+def test_blank_value_cells_with_a_label_cell_between_them_are_no_answer_grid() -> None:
+    page = DrawnPage(1400, 300)
+    page.table(60, 100, [200, 200, 200, 200], [56], width=2)
+    words = page.text(70, 112, "Policy #")
+    words += page.text(470, 112, "Expiry")
+    structure = find_structure(page.array(), words)
+    assert not [m for m in structure.marks if m.shape == "cell"]
+
+
 @pytest.mark.usefixtures("needs_ocr")
 def test_a_column_header_ocr_dropped_is_read_again_from_its_cell() -> None:
     from extraction.ocr import read_region

@@ -24,9 +24,14 @@ from extraction.structure.types import Cell, Rule, SelectionMark
 from extraction.structure.words import is_sure_word
 from extraction.types import Box, Word, union_box
 
-# A cell of an answer grid is at most this many text heights wide; the X or tick drawn in it
-# is a stroke at least this many text heights high (specks are far smaller).
-MAX_ANSWER_CELL_HEIGHTS = 8.0
+# A cell of an answer grid is at most this many text heights wide (as wide as a header of two
+# short words, "Had it / immune", with its padding); the X or tick drawn in it is a stroke at
+# least this many text heights high (specks are far smaller).
+MAX_ANSWER_CELL_HEIGHTS = 12.0
+# The answer cells of one question share their borders: at most this many text heights between
+# one cell's interior and the next (a rule and its blur). A label cell between two blank cells
+# ("Policy # | _ | Expiry | _") makes them two separate values, not a grid.
+ANSWER_CELL_GAP_HEIGHTS = 0.6
 MIN_CELL_MARK_HEIGHTS = 0.5
 MARK_GLYPHS = "xXvV✓✔✗✘/\\|"
 # Checkbox and radio circle sides, in text heights.
@@ -120,9 +125,10 @@ def answer_cells(
     words: Sequence[Word],
 ) -> tuple[SelectionMark, ...]:
     """The cells of answer grids: two or more small cells of a table row holding no text and no
-    checkbox, with the row's question written left of them, not all of them inked; marked when
-    an X or a tick is drawn in one (a stroke at least ``MIN_CELL_MARK_HEIGHTS`` high). Which
-    option a cell answers is read from its column's header."""
+    checkbox, side by side (no cell of print between them), with the row's question written
+    left of them, not all of them inked; marked when an X or a tick is drawn in one (a stroke
+    at least ``MIN_CELL_MARK_HEIGHTS`` high). Which option a cell answers is read from its
+    column's header."""
     ink = binary(gray, threshold)
     # An X or a tick read as letters ("Xx", "v") is the mark itself, not text in the cell.
     sure = [w.box for w in words if is_sure_word(w) and w.text.strip(MARK_GLYPHS)]
@@ -149,7 +155,7 @@ def answer_cells(
     for cell, mark in found:
         rows.setdefault((cell.table, cell.row), []).append(mark)
     answers: list[SelectionMark] = []
-    for row in rows.values():
+    for row in (run for cells_of_row in rows.values() for run in _side_by_side(cells_of_row, height)):
         left = min(m.box[0] for m in row)
         middle = sum((m.box[1] + m.box[3]) / 2 for m in row) / len(row)
         asked = any(box[2] <= left and box[1] <= middle <= box[3] for box in sure)
@@ -158,6 +164,18 @@ def answer_cells(
         if len(row) >= 2 and asked and not all(m.selected for m in row):
             answers += row
     return tuple(answers)
+
+
+def _side_by_side(row: Sequence[SelectionMark], height: float) -> list[list[SelectionMark]]:
+    """The cells of ``row`` in runs that follow each other with only a rule between them (two
+    questions on one row answer in two runs)."""
+    runs: list[list[SelectionMark]] = []
+    for mark in sorted(row, key=lambda m: m.box[0]):
+        if runs and mark.box[0] - runs[-1][-1].box[2] <= ANSWER_CELL_GAP_HEIGHTS * height:
+            runs[-1].append(mark)
+        else:
+            runs.append([mark])
+    return runs
 
 
 def _mark_candidates(ink: np.ndarray, height: float) -> list[_Candidate]:
