@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 import pytest
+from PIL import ImageFont
 
 from extraction.structure import (
     PageStructure,
@@ -21,7 +22,7 @@ from extraction.structure import (
     words_outside_marks,
 )
 from extraction.types import Word
-from tests.drawn_pages import FONT_PATH, DrawnPage, jpeg_round_trip, noisy, rotated
+from tests.drawn_pages import FONT_PATH, FONT_SIZE, DrawnPage, jpeg_round_trip, noisy, rotated
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
 
@@ -170,6 +171,28 @@ def test_a_ticked_box_whose_tick_runs_into_its_option_is_still_a_mark() -> None:
     mark = _mark_at(structure, ticked)
     assert mark.selected and mark.shape == "square"
     assert [m.selected for m in structure.marks] == [False, True, False]
+
+
+def test_a_box_twice_as_high_as_the_print_in_a_tall_row_is_a_mark_with_its_option() -> None:
+    page = DrawnPage()
+    page.table(60, 80, [500, 200, 200], [90])
+    page.text(70, 110, "Hepatitis B vaccinated?")
+    ticked = page.checkbox(575, 98, "cross", side=54)
+    page.text(640, 110, "Y")
+    empty = page.checkbox(775, 98, "empty", side=54)
+    page.text(840, 110, "N")
+    structure = find_structure(page.array(), page.words)
+    assert _mark_at(structure, ticked).selected and _mark_at(structure, ticked).option == "Y"
+    assert not _mark_at(structure, empty).selected and _mark_at(structure, empty).option == "N"
+
+
+def test_letters_of_a_title_twice_the_print_s_height_are_not_marks() -> None:
+    page = DrawnPage()
+    page.text(100, 300, "Patient record of the clinic")
+    title = ImageFont.truetype(str(FONT_PATH), 2 * FONT_SIZE)
+    for x, text in ((100, "O D 0 o"), (100, "OD Do oO 0D")):
+        page.draw.text((x, 100 if text.startswith("O ") else 180), text, font=title, fill=0)
+    assert find_structure(page.array(), page.words).marks == ()
 
 
 @pytest.mark.parametrize("text", ["O 0 D o", "Blood group O, code 0D, Do go", "OD oo Oo DD"])

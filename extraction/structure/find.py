@@ -8,7 +8,7 @@ import numpy as np
 
 from extraction.structure.combs import find_combs, inside_comb
 from extraction.structure.ink import ink_threshold
-from extraction.structure.marks import answer_cells, find_marks
+from extraction.structure.marks import answer_cells, find_marks, side_of_a_mark
 from extraction.structure.rings import circled_marks, find_rings
 from extraction.structure.rules import find_cells, find_rules, median_thickness
 from extraction.structure.types import PageStructure
@@ -37,6 +37,9 @@ def find_structure(image: np.ndarray, words: Sequence[Word]) -> PageStructure:
         rules = tuple(r for r in rules if r.orientation == "horizontal" or not inside_comb(r.box, combs))
         cells = tuple(c for c in cells if not inside_comb(c.box, combs))
     marks = find_marks(image, threshold, height, words, rules)
+    # A tall checkbox's sides are found as rules; they part no words.
+    boxes = [m.box for m in marks]
+    rules = tuple(r for r in rules if not side_of_a_mark(r.box, boxes))
     marks += answer_cells(image, threshold, height, cells, marks, words)
     marks += circled_marks(find_rings(image, height), words)
     # A comb's box with a digit in it is no ticked checkbox.

@@ -34,9 +34,10 @@ MAX_ANSWER_CELL_HEIGHTS = 12.0
 ANSWER_CELL_GAP_HEIGHTS = 0.6
 MIN_CELL_MARK_HEIGHTS = 0.5
 MARK_GLYPHS = "xXvV✓✔✗✘/\\|"
-# Checkbox and radio circle sides, in text heights.
+# Checkbox and radio circle sides, in text heights: a box drawn half as high as a tall ruled row
+# is twice the height of the print beside it.
 MIN_MARK_HEIGHTS = 0.45
-MAX_MARK_HEIGHTS = 1.6
+MAX_MARK_HEIGHTS = 2.4
 # Shape of the mark's outline: its enclosed area over its bounding box (corrected for the
 # outline running through pixel centres). A drawn square fills it; a circle fills pi/4 = 0.785;
 # the letters "O" and "o" fill 0.81-0.85 in DejaVu Sans and Serif and "D" 0.76-0.91 (measured
@@ -99,7 +100,7 @@ def find_marks(
     boxes = [box for box, *_ in outer]
     inside_marks = inside_any(text_boxes, boxes)
     free_words = [w for w, inside in zip(words, inside_marks, strict=True) if not inside]
-    verticals = [r.box for r in rules if r.orientation == "vertical"]
+    verticals = [r.box for r in rules if r.orientation == "vertical" and not side_of_a_mark(r.box, boxes)]
     marks = []
     for box, shape, selected, confidence in outer:
         option = _option_words(box, boxes, free_words, verticals, height)
@@ -114,6 +115,15 @@ def find_marks(
             )
         )
     return tuple(_reading_order(marks, height))
+
+
+def side_of_a_mark(rule: Box, marks: Sequence[Box]) -> bool:
+    """True for a rule that is the side of a checkbox drawn as tall as a rule is long: it
+    parts no cells and no option from its box."""
+    return any(
+        m[0] - 2 <= rule[0] and rule[2] <= m[2] + 2 and m[1] - 2 <= rule[1] and rule[3] <= m[3] + 2
+        for m in marks
+    )
 
 
 def answer_cells(
