@@ -13,7 +13,9 @@ from extraction.page_view import Candidate, PageView
 from extraction.types import Box, Word, mostly_inside, on_one_row
 
 if TYPE_CHECKING:
-    from extraction.structure import SelectionMark
+    from collections.abc import Sequence
+
+    from extraction.structure import Cell, SelectionMark
 
 # Options of a checkbox group lie on the key's row or on the row just under it.
 OPTIONS_BELOW = 1.8
@@ -96,9 +98,24 @@ def _header_cell(mark: SelectionMark, view: PageView) -> Box | None:
         if not any(mostly_inside(m.box, box) or m.box == box for m in structure.marks):
             return box
         top = min(top, box[1])
+    if _crossed_above(column, top, structure.cells, height):
+        return None
     # A header row with no rules between its columns: the band right over the column's first
     # answer cell.
     return (column[0], max(0, int(top - HEADER_BAND * height)), column[2], top - 1)
+
+
+def _crossed_above(column: Box, top: int, cells: Sequence[Cell], height: float) -> bool:
+    """True when the row right above ``top`` is ruled into cells whose sides cross the column:
+    a row of another grid (another question's options), whose print heads nothing here. A
+    header row with no rules between its columns is one cell spanning the column whole."""
+    return any(
+        0 <= top - cell.box[3] <= height
+        and cell.box[0] < column[2]
+        and cell.box[2] > column[0]
+        and (column[0] + height < cell.box[0] or cell.box[2] < column[2] - height)
+        for cell in cells
+    )
 
 
 def _option_region(mark: SelectionMark, row: list[SelectionMark], view: PageView) -> Box | None:

@@ -171,6 +171,41 @@ def test_a_column_header_ocr_dropped_is_read_again_from_its_cell() -> None:
 
 
 @pytest.mark.usefixtures("needs_ocr")
+def test_a_ticked_box_under_another_question_s_options_is_read_beside_it_not_under_them() -> None:
+    from extraction.ocr import read_region
+    from extraction.options import Options
+
+    # Two grids ruled one under the other, their columns not in line: the print over the
+    # vaccine's ticked box is the chickenpox row's "Not immune", which answers nothing here.
+    page = DrawnPage(1400, 400)
+    page.table(40, 100, [440, 300, 300, 300], [60], width=2)
+    page.table(40, 160, [700, 320, 320], [60], width=2)
+    words = page.text(50, 115, "Chickenpox")
+    page.checkbox(495, 117, "empty")
+    words += page.text(535, 115, "Immune")
+    page.checkbox(795, 117, "cross")
+    words += page.text(835, 115, "Not immune")
+    page.checkbox(1095, 117, "empty")
+    words += page.text(1135, 115, "Unknown")
+    words += page.text(50, 175, "Hepatitis B vaccinated?")
+    page.checkbox(755, 177, "cross")
+    page.text(795, 175, "Y")  # drawn, but the page pass did not read the lone letters
+    page.checkbox(1075, 177, "empty")
+    page.text(1115, 175, "N")
+    gray = page.array()
+    structure = find_structure(gray, words)
+
+    def reread(page_index: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
+        return read_region(gray, region, 300, Options(), mode)
+
+    fields = extract_fields(PATIENT, [_page_text(words, (1400, 400))], 0.8, reread, [structure])
+    assert fields["chickenpox"].value == "NOT IMMUNE"
+    vaccine = fields["hepatitis_b_vaccination"]
+    assert vaccine.value == "Yes"
+    assert vaccine.needs_review
+
+
+@pytest.mark.usefixtures("needs_ocr")
 def test_a_lone_digit_ocr_dropped_from_the_cell_beside_its_label_is_read_from_that_cell() -> None:
     from extraction.ocr import read_region
     from extraction.options import Options
