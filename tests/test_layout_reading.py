@@ -359,7 +359,7 @@ def test_an_abbreviated_label_goes_on_over_the_words_that_still_read_as_a_label(
 def test_a_label_with_a_word_in_front_of_a_known_wording_is_read_and_flagged() -> None:
     page = parse_layout(
         """
-        200 300 Chronic conditions:
+        200 300 Ongoing conditions:
         200 360 Insomnia
         """
     )

@@ -296,6 +296,25 @@ def test_labels_are_known_with_their_words_synonyms() -> None:
     assert "Ht (cm)" in PATIENT.field("height").labels
 
 
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [
+        ("Chronic conditions", "medical_problems"),
+        ("KNOWN CONDITIONS:", "medical_problems"),
+        ("Current meds", "regular_medications"),
+        ("Health insurance coverage", "has_medical_insurance"),
+    ],
+)
+def test_labels_registers_print_for_a_list_or_a_question_read_as_their_field(label: str, field: str) -> None:
+    from extraction.assign import LABEL_SURE_SCORE
+    from extraction.keys import best_phrase
+
+    # Read surely, as the field's own label: not "partly matched" to a shorter one ("Conditions").
+    scores = {spec.name: best_phrase(label, spec.labels)[1] for spec in PATIENT.fields}
+    assert scores[field] >= LABEL_SURE_SCORE
+    assert max(scores, key=lambda name: scores[name]) == field
+
+
 def test_an_immunity_asked_as_a_yes_no_question_is_taken_and_flagged() -> None:
     from extraction.normalize import normalize
 
