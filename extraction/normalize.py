@@ -238,11 +238,22 @@ def _yes_no(text: str, spec: FieldSpec) -> tuple[str, str | None]:
 _IMMUNITY_ANSWERS = {"yes": "IMMUNE", "y": "IMMUNE", "no": "NOT IMMUNE", "n": "NOT IMMUNE"}
 
 
+# Options printed in words about the disease or the immunity ("Had it / immune", "Non-immune",
+# "Never had it"): immune unless a word says not. "Not sure" and "Unknown" say neither.
+_IMMUNE_WORDS = frozenset({"immune", "immunity", "had"})
+_NOT_WORDS = frozenset({"not", "non", "no", "never"})
+
+
 def _immunity(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     answer = _IMMUNITY_ANSWERS.get(text.strip().lower())
     if answer is not None:
         return answer, f"answered {text.strip()!r}, taken as {answer}"
-    return _answer(text, IMMUNITY, 0.75, "not IMMUNE / NOT IMMUNE")
+    best, problem = _answer(text, IMMUNITY, 0.75, "not IMMUNE / NOT IMMUNE")
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    if problem is not None and best not in IMMUNITY and words & _IMMUNE_WORDS:
+        answer = IMMUNITY[bool(words & _NOT_WORDS)]
+        return answer, f"answered {text.strip()!r}, taken as {answer}"
+    return best, problem
 
 
 def _pattern_match(text: str, spec: FieldSpec) -> tuple[str, str | None]:

@@ -324,6 +324,32 @@ def test_an_immunity_asked_as_a_yes_no_question_is_taken_and_flagged() -> None:
     assert normalize(spec, ["IMMUNE"]) == ("IMMUNE", None)
 
 
+@pytest.mark.parametrize(
+    ("option", "answer"),
+    [
+        ("Had it / immune", "IMMUNE"),
+        ("Had it", "IMMUNE"),
+        ("Non-immune", "NOT IMMUNE"),
+        ("Never had it", "NOT IMMUNE"),
+    ],
+)
+def test_an_immunity_option_printed_in_other_words_is_taken_and_flagged(option: str, answer: str) -> None:
+    from extraction.normalize import normalize
+
+    value, note = normalize(PATIENT.field("measles"), [option])
+    assert value == answer
+    assert note and option in note
+
+
+@pytest.mark.parametrize("option", ["Not sure", "Unknown", "Don't know"])
+def test_an_immunity_option_that_says_neither_is_refused(option: str) -> None:
+    from extraction.normalize import normalize
+
+    value, note = normalize(PATIENT.field("measles"), [option])
+    assert value not in ("IMMUNE", "NOT IMMUNE")
+    assert note
+
+
 # ---- border glyphs --------------------------------------------------------------------------
 
 
