@@ -122,10 +122,12 @@ def test_an_answer_grid_gives_each_question_its_column_s_header() -> None:
     assert fields["hepatitis_b_vaccination"].value == "Yes"
 
 
-def test_an_answer_grid_with_columns_as_wide_as_two_word_headers_is_still_an_answer_grid() -> None:
-    # "Not immune" over a column eleven text heights wide: the X in it is a mark, not a word.
+@pytest.mark.parametrize("rule", [2, 9])
+def test_an_answer_grid_with_columns_as_wide_as_two_word_headers_is_still_an_answer_grid(rule: int) -> None:
+    # "Not immune" over a column eleven text heights wide: the X in it is a mark, not a word;
+    # and so with rules as thick as a heavy grid's.
     page = DrawnPage(1400, 400)
-    page.table(60, 100, [560, 260, 260], [56, 56, 56], width=2)
+    page.table(60, 100, [560, 260, 260], [56, 56, 56], width=rule)
     words = page.text(636, 112, "Immune")
     words += page.text(896, 112, "Not immune")
     words += page.text(70, 168, "Chickenpox")

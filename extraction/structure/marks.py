@@ -28,10 +28,6 @@ from extraction.types import Box, Word, union_box
 # short words, "Had it / immune", with its padding); the X or tick drawn in it is a stroke at
 # least this many text heights high (specks are far smaller).
 MAX_ANSWER_CELL_HEIGHTS = 12.0
-# The answer cells of one question share their borders: at most this many text heights between
-# one cell's interior and the next (a rule and its blur). A label cell between two blank cells
-# ("Policy # | _ | Expiry | _") makes them two separate values, not a grid.
-ANSWER_CELL_GAP_HEIGHTS = 0.6
 MIN_CELL_MARK_HEIGHTS = 0.5
 MARK_GLYPHS = "xXvV✓✔✗✘/\\|"
 # Checkbox and radio circle sides, in text heights: a box drawn half as high as a tall ruled row
@@ -165,7 +161,7 @@ def answer_cells(
     for cell, mark in found:
         rows.setdefault((cell.table, cell.row), []).append(mark)
     answers: list[SelectionMark] = []
-    for row in (run for cells_of_row in rows.values() for run in _side_by_side(cells_of_row, height)):
+    for row in (run for key, marks_of_row in rows.items() for run in _side_by_side(marks_of_row, cells, key)):
         left = min(m.box[0] for m in row)
         middle = sum((m.box[1] + m.box[3]) / 2 for m in row) / len(row)
         asked = any(box[2] <= left and box[1] <= middle <= box[3] for box in sure)
@@ -176,12 +172,15 @@ def answer_cells(
     return tuple(answers)
 
 
-def _side_by_side(row: Sequence[SelectionMark], height: float) -> list[list[SelectionMark]]:
-    """The cells of ``row`` in runs that follow each other with only a rule between them (two
-    questions on one row answer in two runs)."""
+def _side_by_side(
+    row: Sequence[SelectionMark], cells: Sequence[Cell], table_row: tuple[int, int]
+) -> list[list[SelectionMark]]:
+    """The answer cells of one table row in runs of neighbours: a cell of print between two of
+    them ("Policy # | _ | Expiry | _") parts them, as two questions on one row are parted."""
+    others = [c.box for c in cells if (c.table, c.row) == table_row and c.box not in {m.box for m in row}]
     runs: list[list[SelectionMark]] = []
     for mark in sorted(row, key=lambda m: m.box[0]):
-        if runs and mark.box[0] - runs[-1][-1].box[2] <= ANSWER_CELL_GAP_HEIGHTS * height:
+        if runs and not any(runs[-1][-1].box[2] <= box[0] and box[2] <= mark.box[0] for box in others):
             runs[-1].append(mark)
         else:
             runs.append([mark])
