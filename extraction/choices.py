@@ -106,14 +106,15 @@ def _header_cell(mark: SelectionMark, view: PageView) -> Box | None:
 
 
 def _crossed_above(column: Box, top: int, cells: Sequence[Cell], height: float) -> bool:
-    """True when the row right above ``top`` is ruled into cells whose sides cross the column:
-    a row of another grid (another question's options), whose print heads nothing here. A
-    header row with no rules between its columns is one cell spanning the column whole."""
+    """True when the row right above ``top`` is ruled into cells that reach past one side of the
+    column but not the other: a row of another grid (another question's options), whose print
+    heads nothing here. A header row with no rules between its columns is one cell spanning
+    the column whole; a header cell split inside it stays within it."""
     return any(
         0 <= top - cell.box[3] <= height
         and cell.box[0] < column[2]
         and cell.box[2] > column[0]
-        and (column[0] + height < cell.box[0] or cell.box[2] < column[2] - height)
+        and (cell.box[0] < column[0] - height) != (cell.box[2] > column[2] + height)
         for cell in cells
     )
 

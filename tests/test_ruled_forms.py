@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from extraction.cells import join_wrapped_labels
 from extraction.doctypes import get_document_type, with_synonyms
@@ -205,6 +206,27 @@ def test_a_ticked_box_under_another_question_s_options_is_read_beside_it_not_und
     vaccine = fields["hepatitis_b_vaccination"]
     assert vaccine.value == "Yes"
     assert vaccine.needs_review
+
+
+@pytest.mark.usefixtures("needs_ocr")
+def test_a_header_cell_split_inside_its_column_still_heads_it() -> None:
+    from extraction.ocr import read_region
+    from extraction.options import Options
+
+    gray, words = _answer_grid()
+    page = DrawnPage(1400, 500)
+    page.image.paste(Image.fromarray(gray))
+    for x in (730, 870):  # a rule parting each header cell in two (a scan's break, a sub-header)
+        page.line(x, 100, x, 156, width=2)
+    words = [w for w in words if w.text not in ("Yes", "No")]
+    gray = page.array()
+    structure = find_structure(gray, words)
+
+    def reread(page_index: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
+        return read_region(gray, region, 300, Options(), mode)
+
+    field = extract_fields(PATIENT, [_page_text(words, (1400, 500))], 0.8, reread, [structure])
+    assert field["hepatitis_b_vaccination"].value == "Yes"
 
 
 @pytest.mark.usefixtures("needs_ocr")
