@@ -100,8 +100,18 @@ def _header_cell(mark: SelectionMark, view: PageView) -> Box | None:
         top = min(top, box[1])
     if _crossed_above(column, top, structure.cells, height):
         return None
-    # A header row with no rules between its columns: the band right over the column's first
-    # answer cell.
+    # A header row with no rules between its columns: that row's cell, across the column, or
+    # else the band right over the column's first answer cell.
+    spanning = [
+        cell.box
+        for cell in structure.cells
+        if 0 <= top - cell.box[3] <= height
+        and cell.box[0] <= column[0] + height
+        and cell.box[2] >= column[2] - height
+    ]
+    if spanning:
+        row = max(spanning, key=lambda box: box[3])
+        return (column[0], row[1], column[2], row[3])
     return (column[0], max(0, int(top - HEADER_BAND * height)), column[2], top - 1)
 
 

@@ -230,6 +230,34 @@ def test_a_header_cell_split_inside_its_column_still_heads_it() -> None:
 
 
 @pytest.mark.usefixtures("needs_ocr")
+def test_a_header_row_with_no_rules_between_its_columns_is_read_across_the_column_whole() -> None:
+    from extraction.ocr import read_region
+    from extraction.options import Options
+
+    # The header row is one tall cell; its words, set high in it, were dropped by the page pass.
+    page = DrawnPage(1400, 500)
+    page.table(100, 100, [840], [90], width=2)
+    page.table(100, 190, [560, 140, 140], [56, 56], width=2)
+    page.text(676, 106, "Yes")
+    page.text(816, 106, "No")
+    words = page.text(110, 204, "Hepatitis B vaccination")
+    words += page.text(110, 260, "Smoker?")
+    x, y = 710, 196
+    page.line(x, y + 10, x + 36, y + 42, width=3)
+    page.line(x, y + 42, x + 36, y + 10, width=3)
+    page.line(850, y + 66, 886, y + 98, width=3)
+    page.line(850, y + 98, 886, y + 66, width=3)
+    gray = page.array()
+    structure = find_structure(gray, words)
+
+    def reread(page_index: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
+        return read_region(gray, region, 300, Options(), mode)
+
+    field = extract_fields(PATIENT, [_page_text(words, (1400, 500))], 0.8, reread, [structure])
+    assert field["hepatitis_b_vaccination"].value == "Yes"
+
+
+@pytest.mark.usefixtures("needs_ocr")
 def test_a_lone_digit_ocr_dropped_from_the_cell_beside_its_label_is_read_from_that_cell() -> None:
     from extraction.ocr import read_region
     from extraction.options import Options
