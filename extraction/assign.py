@@ -42,6 +42,8 @@ HOW_BONUS = {
 MAX_NAME_WORDS = 5
 # A label read this well or better is sure; below it the value is flagged.
 LABEL_SURE_SCORE = 0.9
+# A candidate of another sure label scoring within this of the one taken puts it in doubt.
+RIVAL_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
         chosen[candidate.field] = candidate
         used_keys.update(id(k) for k in candidate.keys)
         used_words.update(_word_ids(candidate))
+    chosen = _doubt_rivals(chosen, scored, used_keys, used_words)
     labelled = {c.field for c in pool}
     for spec in doc_type.fields:
         if spec.name in chosen and spec.find_lines and chosen[spec.name].labelled:
@@ -141,6 +144,46 @@ def value_kind(text: str) -> str:
     if re.fullmatch(r"\d+(\.\d+)?\s*(kg|lbs?|cm|in|ft|m|%)?", text, re.IGNORECASE):
         return "measure"
     return ""
+
+
+def _doubt_rivals(
+    chosen: dict[str, Candidate],
+    scored: list[tuple[float, int, Candidate]],
+    used_keys: set[int],
+    used_words: set[tuple[int, Box]],
+) -> dict[str, Candidate]:
+    """Each chosen candidate doubted when another surely read label of its field, left to no
+    other field, reads a different value nearly as well: the page prints the field's label
+    twice ("INSURANCE / BILLING" over the section, "INSURER" in it), and which one holds the
+    value is not known."""
+    best = {c.field: score for score, _i, c in scored if chosen.get(c.field) is c}
+    doubted = dict(chosen)
+    for score, _index, rival in scored:
+        taken = chosen.get(rival.field)
+        if (
+            taken is None
+            or rival is taken
+            or taken.note
+            or taken.how in ("table", "option", "repeated")
+            or rival.label_score < LABEL_SURE_SCORE
+            or score < best[rival.field] - RIVAL_MARGIN
+            or not "".join(rival.texts).strip()
+            or _same_text(rival.texts, taken.texts)
+            or _clashes(replace(rival, keys=()), set(), used_words)
+            or any(k in taken.keys or id(k) in used_keys for k in rival.keys)
+        ):
+            continue
+        shown = " ".join(rival.texts)
+        doubted[rival.field] = replace(
+            doubted[rival.field],
+            note=doubted[rival.field].note
+            or f"another label of this field reads {shown!r}: check which is its value",
+        )
+    return doubted
+
+
+def _same_text(a: list[str], b: list[str]) -> bool:
+    return re.sub(r"\W+", "", " ".join(a)).lower() == re.sub(r"\W+", "", " ".join(b)).lower()
 
 
 def _clashes(candidate: Candidate, used_keys: set[int], used_words: set[tuple[int, Box]]) -> bool:

@@ -531,3 +531,21 @@ def test_a_tall_rx_sign_run_into_the_first_medicine_is_set_apart() -> None:
     assert page[0].lines[1].text == "R 1. Omeprazole 10 mg"
     medicines = extract_fields(PRESCRIPTION, page, 0.8)["medicines"]
     assert medicines.value == "Omeprazole 10 mg\nAtorvastatin 10 mg"
+
+
+def test_a_field_whose_label_is_printed_twice_over_two_values_is_doubted() -> None:
+    # A heading OCR read without its slash ("INSURANCE / BILLING") is a label and a value
+    # across a wide gap, as sure as the "Insurer" row under it: which holds the value is unknown.
+    page = parse_layout(
+        """
+        200 300 INSURANCE       BILLING
+        200 380 Medical insurance?   Yes
+        200 460 Insurer         Prairie Medical Group
+        200 540 Policy number   927472257
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    company = fields["insurance_company"]
+    assert company.value in ("BILLING", "Prairie Medical Group")
+    assert company.needs_review
+    assert not fields["policy_number"].needs_review
