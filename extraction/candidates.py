@@ -231,14 +231,19 @@ def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...]
 
 
 def _line_beside(key: Key, view: PageView) -> list[Word]:
-    """A line level with the key and just right of it (a value on an underline is often read as
-    a line of its own); a line starting where nearby keys start belongs to their column."""
+    """A line level with the key and just right of it, or at the start of the ruled cell beside
+    the key's (a value on an underline is often read as a line of its own); a line starting
+    where nearby keys start belongs to their column."""
     if not key.whole_line:
         return []
     reach = key.box[2] + BESIDE_MAX_GAP * view.height
     column = next((c for c in view.label_columns if c.holds(key.box, view.height)), None)
     if column is not None:
         reach = max(reach, column.value_x + ALIGN_HEIGHTS * view.height)
+    value_cell = cell_beside(key.box, view)
+    if value_cell is not None:
+        # A ruled value cell beside the label's holds its value however wide the label's cell.
+        reach = max(reach, value_cell[2])
     level = [
         line
         for line in view.page.lines

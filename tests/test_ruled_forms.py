@@ -466,6 +466,27 @@ def test_a_label_alone_in_a_table_s_full_width_bar_is_a_heading_whose_value_is_d
     assert fields["medical_problems"].needs_review
 
 
+def test_a_value_in_the_ruled_cell_beside_a_wide_label_cell_is_its_value() -> None:
+    # The rows above set the label column's values close to their labels; the list row's label
+    # cell is far wider: its value starts past where a value beside the label is looked for, at
+    # the start of the ruled cell beside the label's.
+    page = DrawnPage(1600, 500)
+    page.table(60, 100, [280, 1180], [60, 60, 60], width=2)
+    page.table(60, 280, [760, 700], [60], width=2)
+    words = page.text(70, 115, "NAME")
+    words += page.text(360, 121, "Joshua Guzman")  # each value read as a line of its own
+    words += page.text(70, 175, "CELL")
+    words += page.text(360, 181, "647-508-3417")
+    words += page.text(70, 235, "WEIGHT")
+    words += page.text(360, 241, "81")
+    words += page.text(70, 295, "MEDICATIONS")
+    words += page.text(840, 301, "Cetirizine")
+    structure = find_structure(page.array(), words)
+    fields = extract_fields(PATIENT, [_page_text(words, (1600, 500))], 0.8, structures=[structure])
+    assert fields["patient_name"].value == "Joshua Guzman"
+    assert fields["regular_medications"].value == "Cetirizine"
+
+
 def test_a_list_goes_on_in_the_ruled_rows_under_its_label_however_tall() -> None:
     page = DrawnPage(1400, 600)
     page.table(100, 100, [900], [60, 70, 70, 60], width=2)
