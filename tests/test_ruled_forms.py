@@ -144,6 +144,24 @@ def test_an_answer_grid_with_columns_as_wide_as_two_word_headers_is_still_an_ans
     assert fields["measles"].value == "NOT IMMUNE"
 
 
+def test_an_answer_grid_with_rows_roomy_for_a_pen_is_still_an_answer_grid() -> None:
+    page = DrawnPage(1400, 500)
+    page.table(60, 60, [560, 140, 140], [56, 100, 100], width=2)  # rows four text heights tall
+    words = page.text(636, 72, "Yes")
+    words += page.text(776, 72, "No")
+    words += page.text(70, 150, "Chickenpox")
+    words += page.text(70, 250, "Hepatitis B vaccine")
+    for x, y in ((690 - 20, 146), (830 - 20, 246)):  # immune to chickenpox; not vaccinated
+        page.line(x, y + 10, x + 40, y + 50, width=3)
+        page.line(x, y + 50, x + 40, y + 10, width=3)
+    gray = page.array()
+    structure = find_structure(gray, words)
+    assert sum(m.shape == "cell" for m in structure.marks) == 4
+    fields = extract_fields(PATIENT, [_page_text(words, (1400, 500))], 0.8, structures=[structure])
+    assert fields["chickenpox"].value == "IMMUNE"
+    assert fields["hepatitis_b_vaccination"].value == "No"
+
+
 def test_blank_value_cells_with_a_label_cell_between_them_are_no_answer_grid() -> None:
     page = DrawnPage(1400, 300)
     page.table(60, 100, [200, 200, 200, 200], [56], width=2)

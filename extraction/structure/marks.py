@@ -28,6 +28,8 @@ from extraction.types import Box, Word, union_box
 # short words, "Had it / immune", with its padding); the X or tick drawn in it is a stroke at
 # least this many text heights high (specks are far smaller).
 MAX_ANSWER_CELL_HEIGHTS = 12.0
+# A grid's rows may be set roomy for a pen: up to this many text heights tall.
+MAX_ANSWER_ROW_HEIGHTS = 4.5
 MIN_CELL_MARK_HEIGHTS = 0.5
 MARK_GLYPHS = "xXvV✓✔✗✘/\\|"
 # Checkbox and radio circle sides, in text heights: a box drawn half as high as a tall ruled row
@@ -141,7 +143,7 @@ def answer_cells(
     found: list[tuple[Cell, SelectionMark]] = []
     for cell in cells:
         x0, y0, x1, y1 = cell.box
-        if x1 - x0 > MAX_ANSWER_CELL_HEIGHTS * height or y1 - y0 > 3 * height:
+        if x1 - x0 > MAX_ANSWER_CELL_HEIGHTS * height or y1 - y0 > MAX_ANSWER_ROW_HEIGHTS * height:
             continue
         if any(overlap_area(cell.box, m.box) > 0 for m in marks) or any(
             overlap_area(cell.box, box) >= 0.5 * area(box) for box in sure
