@@ -25,10 +25,11 @@ FIELDS = (
     "regular_medications",
 )
 Reading = tuple[str, str, str, bool]  # where, truth, value read, flagged
-# Before answer cells as wide as a two-word header, tall boxes in cells and header rows read
-# across their cell, the engine read 32 of these 42 exactly; now 34. The bar catches a
-# regression; grids whose header row OCR read as the value ("Please answer") are flagged misses.
-MIN_EXACT = 34
+# Before answer cells as wide as a two-word header and rows roomy for a pen, tall boxes in
+# cells and header rows read across their cell, the engine read 32 of these 42 exactly; now 38.
+# The bar catches a regression; a yes/no read from a neighbouring row and a list's second line
+# lost are flagged misses.
+MIN_EXACT = 37
 
 
 @pytest.fixture(scope="module")
