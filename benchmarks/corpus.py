@@ -76,14 +76,17 @@ def generated_documents(
     profiles: list[str] | None = None,
     families: list[str] | None = None,
     fonts: str = "all",
+    hand_rate: float | None = None,
 ) -> list[BenchDocument]:
     """``count`` generated documents cycling through `families` (default: the two familiar layouts)
-    and degradation `profiles` (default: all), set in the faces of the font set `fonts`."""
+    and degradation `profiles` (default: all), set in the faces of the font set `fonts`; with
+    `hand_rate` that share of them handwritten (default: docgen's, one in six)."""
     from docgen import generate_set, write_document
 
     folder = folder or Path(tempfile.mkdtemp(prefix="medextract-bench-"))
     documents = []
-    docs = generate_set(count, seed=seed, profiles=profiles, families=families, fonts=fonts)
+    rate = {} if hand_rate is None else {"hand_rate": hand_rate}
+    docs = generate_set(count, seed=seed, profiles=profiles, families=families, fonts=fonts, **rate)
     for number, doc in enumerate(docs):
         path = folder / f"{number:03d}_{doc.family}_{doc.profile}.pdf"
         write_document(doc, path, "pdf")

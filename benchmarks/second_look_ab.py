@@ -46,7 +46,7 @@ def run_one(doc: BenchDocument) -> dict:
         spec = get_document_type(result.document_type)
         images = [np.asarray(page.convert("L")) for page in result.page_images]
         started = time.perf_counter()
-        after = validate_fields(spec, second_look(spec, copy.deepcopy(before), images))
+        after = validate_fields(spec, second_look(spec, copy.deepcopy(before), images, result.page_texts))
         seconds = time.perf_counter() - started
     outcome["seconds"], outcome["pages"] = seconds, result.pages
     for name, truth in doc.truth.items():
@@ -66,6 +66,9 @@ def main() -> None:
     parser.add_argument("--families", default="tuning")
     parser.add_argument("--fonts", default="tuning")
     parser.add_argument("--profiles", default="tuning")
+    parser.add_argument(
+        "--hand-rate", type=float, default=None, help="share of handwritten documents (1 for only those)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--examples", action="store_true", help="print the fields the second look changed")
     args = parser.parse_args()
@@ -75,6 +78,7 @@ def main() -> None:
         profiles=profile_names([args.profiles]),
         families=family_names(args.families),
         fonts=args.fonts,
+        hand_rate=args.hand_rate,
     )
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         outcomes = list(pool.map(run_one, documents))

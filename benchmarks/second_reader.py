@@ -45,8 +45,9 @@ def main() -> None:
 
     from benchmarks.corpus import family_names, profile_names
     from docgen import generate_set, write_document
-    from extraction.second_look import value_region
+    from extraction.reread import around_value
     from extraction.second_reader import read_crop
+    from extraction.value_crop import value_crop
 
     options = Options(second_reader=False)
     docs = generate_set(
@@ -76,7 +77,8 @@ def main() -> None:
             image = __import__("numpy").asarray(result.page_images[field.page].convert("L"))
             if "\n" in field.value:
                 continue
-            region = value_region(field.box, image.shape)  # the crop the engine's second look reads
+            x0, y0, x1, y1 = around_value(field.box)
+            region = (max(0, x0), max(0, y0), min(image.shape[1], x1), min(image.shape[0], y1))
             started = time.perf_counter()
             try:
                 words = read_region(image, region, result.dpi, options, "line")
@@ -87,7 +89,8 @@ def main() -> None:
             crop = image[region[1] : region[3], region[0] : region[2]]
             started = time.perf_counter()
             saved.append((group, crop, truth, tess, tess_ms, _norm(field.value)))
-            second = read_crop(crop)
+            ink = value_crop(image, field.box)  # the crop the engine's second look reads
+            second = read_crop(ink) if ink is not None else None
             second_ms = 1000 * (time.perf_counter() - started)
             second_text = _norm(second.text) if second else ""
             if args.save:

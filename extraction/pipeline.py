@@ -120,7 +120,7 @@ def extract(
             fields.update(_better_second_readings(spec, fields, second))
         if options.second_reader:
             with timer("second_reader"):
-                fields = second_look(spec, fields, images)
+                fields = second_look(spec, fields, images, pages)
         if layout is not None:
             with timer("layouts"):
                 learned = read_fields(layout, spec, pages, structures)

@@ -1,0 +1,152 @@
+"""The crop of a filled-in value that the second reader reads: the value's own ink, nothing else.
+
+Tesseract's box round a handwritten value is often wrong in three ways: it covers only part of
+the writing ("05/03" of "05/03/2019": the rest was read as no word), the room kept round it takes
+in the bottom of a printed label above or a cell's wall beside it (read as "[" or as letters),
+and strokes that run above or below the line are cut. So the crop is made of ink blobs
+(connected components) rather than of a rectangle: the blobs the box holds, then those that
+continue the writing to the right or left on the same row, never a ruled line or a box wall;
+every other pixel of the crop is paper.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from extraction.types import Box
+
+# How far round the value's box blobs are looked for, in box heights.
+REACH_UP_DOWN = 1.0
+REACH_SIDEWAYS = 12.0
+# Blobs that continue the writing are at most this many heights from it: wider than the space
+# between handwritten words, narrower than the space before the next field's label.
+GAP_RIGHT = 0.9
+GAP_LEFT = 0.15
+# Bare gaps inside the crop are cut to this many heights (a wide space between words).
+GAP_KEPT = 0.6
+# A straight ink run longer than this many heights across is a rule, down a wall: longer than
+# any handwritten stroke (the box's height already spans ascenders and descenders).
+RULE_WIDTH = 3.0
+WALL_HEIGHT = 1.5
+# Blobs of fewer pixels are specks: they neither join nor extend the writing.
+MIN_AREA = 4
+# Ink is this much darker than the paper (grey levels). The crop has a margin of paper of this
+# share of the writing's height, at least MIN_MARGIN pixels.
+INK_CONTRAST = 60
+MARGIN = 0.25
+MIN_MARGIN = 4
+
+
+def value_crop(page: np.ndarray, box: Box) -> np.ndarray | None:
+    """The pixels of the value written in and round ``box`` on the grey ``page``, with everything
+    that is not its ink painted as paper; None when the box holds no ink."""
+    height = max(1, box[3] - box[1])
+    x0 = max(0, int(box[0] - REACH_SIDEWAYS * height))
+    x1 = min(page.shape[1], int(box[2] + REACH_SIDEWAYS * height))
+    y0 = max(0, int(box[1] - REACH_UP_DOWN * height))
+    y1 = min(page.shape[0], int(box[3] + REACH_UP_DOWN * height))
+    window = page[y0:y1, x0:x1]
+    if window.size == 0:
+        return None
+    paper = float(np.percentile(window, 90))
+    ink = (window < paper - INK_CONTRAST).astype(np.uint8)
+    lines, walls = _ruled_lines(ink, height)
+    ink[lines > 0] = 0
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    local = (box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0)
+    kept = _writing(stats[1:], local, height, walls)
+    if not kept:
+        return None
+    chosen = np.isin(labels, [index + 1 for index in kept])
+    left, top, right, bottom = _bounds(stats[1:], kept)
+    # The blobs' pixels keep their grey (soft edges read better); a pixel beside a blob too.
+    near = cv2.dilate(chosen.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    crop = np.where(near, window, np.uint8(paper))[top:bottom, left:right]
+    crop = _close_gaps(crop, near[top:bottom, left:right], height)
+    # Paper round the writing, as the recognizer was trained on: a tight crop loses strokes.
+    margin = max(MIN_MARGIN, int(MARGIN * (bottom - top)))
+    return cv2.copyMakeBorder(crop, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=int(paper))
+
+
+def _close_gaps(crop: np.ndarray, ink: np.ndarray, height: int) -> np.ndarray:
+    """The crop with every run of bare columns wider than GAP_KEPT heights cut to that width: the
+    recognizer reads a wide gap (between a table's medicine and dose cells) as a stray letter."""
+    keep = max(2, int(GAP_KEPT * height))
+    bare = ~ink.any(axis=0)
+    columns, run = [], 0
+    for x, empty in enumerate(bare):
+        run = run + 1 if empty else 0
+        if run <= keep:
+            columns.append(x)
+    return crop[:, columns]
+
+
+def _ruled_lines(ink: np.ndarray, height: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The mask of straight ruled lines in ``ink`` (longer than any handwritten stroke: a
+    horizontal run of RULE_WIDTH heights, a vertical one of WALL_HEIGHT), slightly widened, and
+    the boxes (x, y, w, h) of the vertical ones: walls that end a row of writing."""
+    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, int(RULE_WIDTH * height)), np.uint8))
+    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((int(WALL_HEIGHT * height), 1), np.uint8))
+    lines = cv2.dilate(across | down, np.ones((3, 3), np.uint8))
+    _count, _labels, stats, _ = cv2.connectedComponentsWithStats(down, connectivity=8)
+    return lines, list(stats[1:])
+
+
+def _writing(stats: np.ndarray, box: Box, height: int, walls: list[np.ndarray]) -> list[int]:
+    """Indexes of the blobs that make up the value: those whose middle lies in ``box``, then
+    blobs on the same row that continue them sideways, never across a wall."""
+    usable = [i for i, s in enumerate(stats) if s[4] >= MIN_AREA]
+    row = (box[1] - 0.35 * height, box[3] + 0.35 * height)
+    kept = [
+        i
+        for i in usable
+        if box[0] <= stats[i][0] + stats[i][2] / 2 <= box[2] and box[1] <= _middle(stats[i]) <= box[3]
+    ]
+    if not kept:
+        return []
+    # A wall between the writing and a blob ends the row there (a table's next cell).
+    walls = [w for w in walls if _overlaps(w, row)]
+    on_row = [i for i in usable if row[0] <= _middle(stats[i]) <= row[1] and i not in kept]
+    grown = True
+    while grown:
+        grown = False
+        left, _top, right, _bottom = _bounds(stats, kept)
+        for i in list(on_row):
+            s = stats[i]
+            gap_right, gap_left = s[0] - right, left - (s[0] + s[2])
+            joins = (-height < gap_right <= GAP_RIGHT * height) or (-height < gap_left <= GAP_LEFT * height)
+            if joins and not _wall_between(walls, s, left, right):
+                kept.append(i)
+                on_row.remove(i)
+                grown = True
+    return kept
+
+
+def _wall_between(walls: list[np.ndarray], s: np.ndarray, left: int, right: int) -> bool:
+    """Whether a wall stands between the kept writing (``left``..``right``) and the blob ``s``."""
+    for wall in walls:
+        middle = wall[0] + wall[2] / 2
+        if s[0] >= right and right <= middle <= s[0] + s[2] / 2:
+            return True
+        if s[0] + s[2] <= left and s[0] + s[2] / 2 <= middle <= left:
+            return True
+    return False
+
+
+def _middle(s: np.ndarray) -> float:
+    return s[1] + s[3] / 2
+
+
+def _overlaps(s: np.ndarray, row: tuple[float, float]) -> bool:
+    return s[1] < row[1] and s[1] + s[3] > row[0]
+
+
+def _bounds(stats: np.ndarray, indexes: list[int]) -> tuple[int, int, int, int]:
+    chosen = stats[indexes]
+    return (
+        int(chosen[:, 0].min()),
+        int(chosen[:, 1].min()),
+        int((chosen[:, 0] + chosen[:, 2]).max()),
+        int((chosen[:, 1] + chosen[:, 3]).max()),
+    )
