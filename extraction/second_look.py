@@ -28,7 +28,7 @@ from extraction.types import Box, FieldResult, Line, PageText, mostly_inside, on
 from extraction.validate import check_value
 from extraction.value_crop import value_crop
 
-CropReader = Callable[[np.ndarray], "Reading | None"]
+CropReader = Callable[[np.ndarray, "str | None"], "Reading | None"]
 
 # Kinds read as one line of free text, digits or a date: choices (yes/no, immune) are not.
 LOOK_KINDS = ("text", "person", "date", "phone", "integer", "identifier")
@@ -46,6 +46,8 @@ TAKE_KNOWN = 0.80
 # them that passes it may be taken when less sure (0.85-0.95: 0.88 tried, 0.85 better).
 STRICT_KINDS = ("date", "phone", "integer")
 TAKE_CHECKED = 0.85
+# The characters a value of these kinds is written with: the reader may read no others.
+KIND_SYMBOLS: dict[str, str] = {"integer": "0123456789"}
 # The vocabularies a reading's words are looked up in, per kind of field (with its own lexicons).
 KNOWN_WORDS: dict[str, tuple[str, ...]] = {"person": ("names",), "text": (ENGLISH,)}
 
@@ -66,14 +68,14 @@ def second_look(
             continue
         image = images[result.page]
         if _blank_to_read(spec, result):
-            reading = _read(reader, image, result.box)
+            reading = _read(reader, image, result.box, KIND_SYMBOLS.get(spec.kind))
             if reading is not None:
                 fields[spec.name] = _fill_blank(spec, result, reading)
             continue
         if not _wanted(spec, result):
             continue
         if "\n" not in result.value:
-            reading = _read(reader, image, result.box)
+            reading = _read(reader, image, result.box, KIND_SYMBOLS.get(spec.kind))
             if reading is not None:
                 fields[spec.name] = compare(spec, result, reading)
         elif pages is not None:
@@ -81,14 +83,14 @@ def second_look(
     return fields
 
 
-def _read(reader: CropReader, image: np.ndarray, box: Box) -> Reading | None:
-    """The second reading of the value written in ``box``, or None (no ink, or the reader
-    failed: the first reading then stands, with whatever flags it has)."""
+def _read(reader: CropReader, image: np.ndarray, box: Box, symbols: str | None) -> Reading | None:
+    """The second reading of the value written in ``box`` in ``symbols`` (None: any), or None
+    (no ink, or the reader failed: the first reading then stands, with whatever flags it has)."""
     crop = value_crop(image, box)
     if crop is None:
         return None
     try:
-        return reader(crop)
+        return reader(crop, symbols)
     except ExtractionError:
         return None
 
@@ -106,7 +108,7 @@ def _look_at_lines(
     for index, row in enumerate(rows):
         if row.confidence >= LOOK_BELOW:
             continue
-        reading = _read(reader, image, row.box)
+        reading = _read(reader, image, row.box, None)
         if reading is None:
             continue
         first = FieldResult(lines[index], row.confidence, needs_review=False)

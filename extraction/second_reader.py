@@ -54,9 +54,11 @@ def _load() -> tuple[Any, np.ndarray]:
         return _engine
 
 
-def read_crop(crop: np.ndarray) -> Reading | None:
+def read_crop(crop: np.ndarray, symbols: str | None = None) -> Reading | None:
     """Read one crop of a page (grey or colour pixels) as one line of text, or None if it holds none.
 
+    With ``symbols``, only those characters may be read (digits for a number: the recognizer
+    took a handwritten "0" for a "C" and "12" for an "N" when letters were allowed).
     The crop is read whole as one line by the recognizer alone (its detector, tried first, cut
     values into pieces and cost 1.7 s a crop). The recognizer's alphabet is Chinese and Latin:
     only printable ASCII may be read (a handwritten "3" came back as a Chinese character).
@@ -77,7 +79,15 @@ def read_crop(crop: np.ndarray) -> Reading | None:
         probabilities = recognizer.session(batch)[0][0]
     except Exception as exc:  # onnxruntime and the library raise exceptions of many kinds
         raise ToolFailedError(PROGRAM, f"{type(exc).__name__}: {exc}") from exc
+    if symbols is not None:
+        allowed = allowed * _only(symbols, recognizer.postprocess_op.character)
     return _decode(probabilities * allowed, recognizer.postprocess_op.character)
+
+
+def _only(symbols: str, alphabet: list[str]) -> np.ndarray:
+    """The mask of the recognizer's alphabet keeping the blank (index 0), a space and ``symbols``."""
+    keep = set(symbols) | {" "}
+    return np.array([i == 0 or c in keep for i, c in enumerate(alphabet)], float)
 
 
 def trim_to_ink(crop: np.ndarray) -> np.ndarray | None:

@@ -1,0 +1,174 @@
+"""The second look at handwritten values: the crop it reads, values of several lines, blanks, and
+when a fairly sure second reading is trusted.
+
+Crops are drawn with the generator's tuning handwriting faces beside printed labels, cell walls
+and underlines, and read by the real second reader (rapidocr-onnxruntime's model, shipped in
+its wheel).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from extraction.doctypes import get_document_type
+from extraction.reread import around_value
+from extraction.second_look import compare, second_look
+from extraction.second_reader import Reading, read_crop
+from extraction.types import Box, FieldResult, Line, PageText, Word
+from extraction.value_crop import value_crop
+from tests.conftest import require
+
+PATIENT_DETAILS = get_document_type("patient_details")
+PRESCRIPTION = get_document_type("prescription")
+
+
+@pytest.fixture
+def needs_reader() -> None:
+    require(
+        importlib.util.find_spec("rapidocr_onnxruntime") is not None,
+        "rapidocr-onnxruntime is not installed (make setup installs it)",
+    )
+
+
+def _hand(face: str = "DKG Handwriting", size: int = 40) -> ImageFont.FreeTypeFont:
+    from docgen.fonts import hand_families
+
+    family = next(f for f in hand_families("tuning") if f.name == face)
+    return ImageFont.truetype(family.regular, int(size * family.scale))
+
+
+def _printed(size: int = 30) -> ImageFont.FreeTypeFont:
+    from docgen.fonts import font_families
+
+    return ImageFont.truetype(font_families("tuning")[0].bold, size)
+
+
+def _ink_box(image: Image.Image, region: Box) -> Box:
+    """The box of the ink inside ``region`` of the page: what tesseract's word box would be."""
+    pixels = np.asarray(image)[region[1] : region[3], region[0] : region[2]] < 128
+    rows, cols = np.flatnonzero(pixels.any(axis=1)), np.flatnonzero(pixels.any(axis=0))
+    return (region[0] + cols[0], region[1] + rows[0], region[0] + cols[-1] + 1, region[1] + rows[-1] + 1)
+
+
+def _date_in_a_cell() -> tuple[np.ndarray, Box]:
+    """A printed label above a handwritten date, a cell wall just left of it and a rule under it;
+    the box tesseract kept covers only the date's first part ("Jul 16,")."""
+    page = Image.new("L", (900, 200), 250)
+    draw = ImageDraw.Draw(page)
+    draw.text((40, 10), "Date of birth (DOB)", font=_printed(), fill=20)
+    draw.text((40, 52), "Jul 16,", font=_hand(), fill=30)
+    width = draw.textlength("Jul 16, ", font=_hand())
+    draw.text((40 + width, 52), "1999", font=_hand(), fill=30)
+    draw.line((28, 0, 28, 200), fill=0, width=3)  # the cell's wall
+    draw.line((0, 120, 900, 120), fill=0, width=3)  # the rule the value is written on
+    first_part = _ink_box(page, (34, 45, int(40 + width - 8), 118))
+    return np.asarray(page), first_part
+
+
+def test_the_crop_holds_the_whole_value_and_nothing_else(needs_reader: None) -> None:
+    page, first_part = _date_in_a_cell()
+    crop = value_crop(page, first_part)
+    assert crop is not None
+    reading = read_crop(crop)
+    assert reading is not None and reading.text.endswith("16, 1999"), reading
+    # Neither the wall ("[") nor the label's foot is in it: the crop is no taller than the writing.
+    assert not reading.text.startswith(("[", "|", "I")), reading
+    assert crop.shape[0] < 1.8 * (first_part[3] - first_part[1])
+    # The rectangle round tesseract's box, as read before, cuts the year.
+    x0, y0, x1, y1 = around_value(first_part)
+    rectangle = read_crop(page[max(0, y0) : y1, max(0, x0) : x1])
+    assert rectangle is None or "1999" not in rectangle.text
+
+
+def test_the_crop_of_bare_paper_is_none() -> None:
+    page = np.full((200, 600), 250, np.uint8)
+    page[150:153, :] = 0  # a rule is no writing
+    assert value_crop(page, (100, 100, 300, 148)) is None
+
+
+def _two_lines(first: str, second: str, face: str = "DKG Handwriting") -> tuple[np.ndarray, PageText]:
+    """Two handwritten lines, with the OCR lines tesseract made of them: unsure and misread."""
+    page = Image.new("L", (900, 260), 250)
+    draw = ImageDraw.Draw(page)
+    draw.text((40, 20), first, font=_hand(face), fill=30)
+    draw.text((40, 150), second, font=_hand(face), fill=30)
+    boxes = [_ink_box(page, (0, 0, 900, 130)), _ink_box(page, (0, 130, 900, 260))]
+    misread = ("Penicilim", "Insolin")
+    lines = tuple(
+        Line((Word(text, 0.4, box, number),))
+        for number, (text, box) in enumerate(zip(misread, boxes, strict=True))
+    )
+    return np.asarray(page), PageText(0, lines, 900, 260)
+
+
+def test_a_value_of_two_lines_is_read_again_line_by_line(needs_reader: None) -> None:
+    image, page = _two_lines("Penicillin", "Insulin", "Breip")
+    box = (page.lines[0].box[0], page.lines[0].box[1], page.lines[1].box[2], page.lines[1].box[3])
+    first = FieldResult("Penicilim\nInsolin", 0.4, needs_review=True, box=box)
+    fields = second_look(PATIENT_DETAILS, {"regular_medications": first}, [image], [page])
+    result = fields["regular_medications"]
+    assert result.value == "Penicillin\nInsulin"
+    assert result.needs_review
+    assert "line 1" in result.reason and "line 2" in result.reason
+
+
+def test_a_value_whose_lines_do_not_match_the_page_is_left_alone(needs_reader: None) -> None:
+    image, page = _two_lines("Penicillin", "Insulin", "Breip")
+    first = FieldResult("Penicilim\nInsolin\nAspirin", 0.4, needs_review=True, box=(0, 0, 900, 260))
+    fields = second_look(PATIENT_DETAILS, {"regular_medications": first}, [image], [page])
+    assert fields["regular_medications"] == first
+
+
+def test_a_blank_number_is_read_where_tesseract_found_no_words(needs_reader: None) -> None:
+    page = Image.new("L", (600, 120), 250)
+    draw = ImageDraw.Draw(page)
+    draw.text((30, 30), "Refills:", font=_printed(), fill=20)
+    draw.text((260, 25), "12", font=_hand(), fill=30)
+    image = np.asarray(page)
+    written = _ink_box(page, (240, 0, 600, 120))
+    label = _ink_box(page, (0, 0, 240, 120))
+    blank = FieldResult("", 0.0, needs_review=True, reason="nothing readable", box=written)
+    filled = second_look(PRESCRIPTION, {"refills": blank}, [image])["refills"]
+    assert filled.value == "12"
+    assert filled.needs_review and "tesseract read nothing" in filled.reason
+    # The label alone is no number: a blank whose box is its label's stays blank.
+    labelled = FieldResult("", 0.0, needs_review=True, reason="blank on the document?", box=label)
+    assert second_look(PRESCRIPTION, {"refills": labelled}, [image])["refills"] == labelled
+
+
+MEDICATIONS = PATIENT_DETAILS.field("regular_medications")
+BIRTH_DATE = PATIENT_DETAILS.field("birth_date")
+
+
+def _field(value: str, confidence: float) -> FieldResult:
+    return FieldResult(value, confidence, needs_review=True, box=(0, 0, 10, 10))
+
+
+def test_a_fairly_sure_reading_of_known_words_is_taken_and_flagged() -> None:
+    taken = compare(MEDICATIONS, _field("Inslin", 0.36), Reading("Insulin", 0.88))
+    assert taken.value == "Insulin" and taken.needs_review
+    # The same confidence without a known word stays tesseract's, flagged.
+    kept = compare(MEDICATIONS, _field("Inslin", 0.36), Reading("Inzulim", 0.88))
+    assert kept.value == "Inslin" and kept.needs_review
+
+
+def test_a_fairly_sure_reading_that_passes_a_strict_check_is_taken() -> None:
+    taken = compare(BIRTH_DATE, _field("O3/07/A78", 0.05), Reading("03/07/1978", 0.86))
+    assert taken.value == "03/07/1978" and taken.needs_review
+    unsure = compare(BIRTH_DATE, _field("O3/07/A78", 0.05), Reading("03/07/1978", 0.70))
+    assert unsure.value == "O3/07/A78" and unsure.needs_review
+
+
+def test_a_number_is_read_in_digits_only(needs_reader: None) -> None:
+    # With letters allowed, the recognizer reads a handwritten "10" as "IC".
+    page = Image.new("L", (300, 120), 250)
+    ImageDraw.Draw(page).text((100, 25), "10", font=_hand("Breip"), fill=30)
+    crop = value_crop(np.asarray(page), _ink_box(page, (0, 0, 300, 120)))
+    assert crop is not None
+    anything, digits = read_crop(crop), read_crop(crop, "0123456789")
+    assert anything is not None and anything.text != "10"
+    assert digits is not None and digits.text == "10"
