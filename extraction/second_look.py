@@ -40,7 +40,9 @@ LOOK_BELOW = 0.90
 # exact, those at 0.85-0.95 only 14 %.
 TAKE_CONFIDENCE = 0.95
 # A less sure second reading is taken when each of its words is a known word and tesseract's are
-# not all: measured on tuning handwritten crops (seeds 7561, 7563), ...
+# not all. Where the two readings differed on 54 handwritten tuning documents (seeds 7561, 7563),
+# a second reading of 0.80-0.95 that passed the check was right 3 times as often as tesseract's;
+# this and TAKE_CHECKED raised handwritten fields exact from 30.4/28.7 % to 35.8/32.2 % there.
 TAKE_KNOWN = 0.80
 # Kinds whose check is strict (a date must parse, a phone have its digits): a reading of one of
 # them that passes it may be taken when less sure (0.85-0.95: 0.88 tried, 0.85 better).
