@@ -16,9 +16,10 @@ import numpy as np
 
 from extraction.types import Box
 
-# How far round the value's box blobs are looked for, in box heights.
+# How far round the value's box blobs are looked for, in box heights (12 sideways read no more
+# values right on tuning documents and took 2.5 times as long: the window is most of the cost).
 REACH_UP_DOWN = 1.0
-REACH_SIDEWAYS = 12.0
+REACH_SIDEWAYS = 5.0
 # Blobs that continue the writing are at most this many heights from it: wider than the space
 # between handwritten words, narrower than the space before the next field's label.
 GAP_RIGHT = 0.9
@@ -49,7 +50,7 @@ def value_crop(page: np.ndarray, box: Box) -> np.ndarray | None:
     window = page[y0:y1, x0:x1]
     if window.size == 0:
         return None
-    paper = float(np.percentile(window, 90))
+    paper = float(np.percentile(window[::2, ::2], 90))
     ink = (window < paper - INK_CONTRAST).astype(np.uint8)
     lines, walls = _ruled_lines(ink, height)
     ink[lines > 0] = 0
