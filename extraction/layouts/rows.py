@@ -11,20 +11,29 @@ from collections.abc import Iterable, Sequence
 from extraction.structure import SelectionMark
 from extraction.types import Box, Word, on_one_row, union_box
 
+# A piece joins a row when it shares this much of the shorter one's height with it. Half, not
+# the usual third: a tall cell (a value and its descender, a wrapped line) shares a third of a
+# column header's height above it and would chain the header into the first row under it.
+ROW_SHARE = 0.5
+
 
 def rows_of_lines(pieces: Iterable[tuple[Sequence[Word], Box]]) -> list[list[Word]]:
     """The words of ``pieces`` (each some words of a line, and that line's box), top to bottom,
-    joined into rows: a piece on one row with the words gathered so far joins them, and each
-    row is kept left to right."""
+    joined into rows: a piece sharing half its height (``ROW_SHARE``) with the words gathered
+    so far joins them, and each row is kept left to right."""
     rows: list[list[Word]] = []
     for words, box in sorted(pieces, key=lambda piece: piece[1][1]):
-        row = next((r for r in rows if on_one_row(union_box([w.box for w in r]) or r[0].box, box)), None)
+        row = next((r for r in rows if on_one_row(_box_of(r), box, ROW_SHARE)), None)
         if row is None:
             rows.append(list(words))
         else:
             row.extend(words)
             row.sort(key=lambda w: w.box[0])
     return rows
+
+
+def _box_of(row: list[Word]) -> Box:
+    return union_box([w.box for w in row]) or row[0].box
 
 
 def rows_of_marks(marks: Iterable[SelectionMark]) -> list[list[SelectionMark]]:
