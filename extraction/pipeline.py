@@ -16,7 +16,14 @@ from extraction.classify import classify
 from extraction.doctypes import DocumentType, document_types, get_document_type
 from extraction.errors import ToolFailedError
 from extraction.fields import RegionReader, extract_fields
-from extraction.layouts import LayoutMatch, LayoutTemplate, cross_check, match_layout, read_fields
+from extraction.layouts import (
+    LayoutMatch,
+    LayoutTemplate,
+    cross_check,
+    match_layout,
+    option_fields,
+    read_fields,
+)
 from extraction.load import Source, SourcePage, load_pages, read_source
 from extraction.ocr import add_sparse_reading, ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
@@ -124,7 +131,9 @@ def extract(
         if layout is not None:
             with timer("layouts"):
                 learned = read_fields(layout, spec, pages, structures)
-                fields = cross_check(fields, learned, layout.printed, _passes_check(spec))
+                fields = cross_check(
+                    fields, learned, layout.printed, _passes_check(spec), option_fields(spec)
+                )
         with timer("validate"):
             fields = validate_fields(spec, fields)
     return ExtractionResult(

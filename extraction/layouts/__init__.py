@@ -3,7 +3,7 @@ again on new documents by its printed words (``match_layout``) and read where it
 (``read_fields``), cross-checked against the generic reading (``cross_check``)."""
 
 from extraction.layouts.crosscheck import cross_check
-from extraction.layouts.learn import learn_layout, locate_value
+from extraction.layouts.learn import learn_layout, locate_value, option_fields
 from extraction.layouts.read import MATCH_THRESHOLD, LayoutMatch, match_layout, read_fields
 from extraction.layouts.template import FieldZone, LayoutTemplate, TemplateError, TemplateStore
 
@@ -18,5 +18,6 @@ __all__ = [
     "learn_layout",
     "locate_value",
     "match_layout",
+    "option_fields",
     "read_fields",
 ]

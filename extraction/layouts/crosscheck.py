@@ -29,6 +29,7 @@ def cross_check(
     learned: Mapping[str, FieldResult],
     printed: Set[str] = frozenset(),
     valid: Callable[[str, str], bool] = lambda _name, _value: True,
+    options: Set[str] = frozenset(),
 ) -> dict[str, FieldResult]:
     """The fields with both readings weighed. Agreement keeps the generic evidence. When they
     differ the field is flagged, naming the other value, and given as learned unless:
@@ -41,7 +42,8 @@ def cross_check(
       besides the learned value is not words the form prints (``printed``: a label read into
       the value, or taken for it).
     A learned area found empty, or holding another field's value, keeps the generic value,
-    flagged."""
+    flagged. A value made of words the form prints is flagged whatever the learned reading
+    (see ``flag_printed``; ``options`` names the fields answered by a printed option)."""
     merged = dict(generic)
     for name, mine in learned.items():
         theirs = generic.get(name)
@@ -71,7 +73,28 @@ def cross_check(
         else:
             mine.flag(f"the learned layout reads this, the generic reading {theirs.value!r}")
             merged[name] = mine
-    return merged
+    return flag_printed(merged, printed, options)
+
+
+def flag_printed(
+    fields: dict[str, FieldResult], printed: Set[str], options: Set[str] = frozenset()
+) -> dict[str, FieldResult]:
+    """``fields`` with every value made mostly of words the form itself prints flagged: the
+    generic reading took a line of the form's print ("Please print clearly...") for a value
+    whose place the layout did not learn. Answers given by choosing a printed option
+    (``options``: "Yes", "NOT IMMUNE") are the form's words by nature and are left alone."""
+    for name, field in fields.items():
+        if name in options or not field.value or field.needs_review:
+            continue
+        if _mostly_printed(field.value, printed):
+            field.flag("the form prints these words: a label or instruction, not a value?")
+    return fields
+
+
+def _mostly_printed(value: str, printed: Set[str]) -> bool:
+    """True when more than half the words of ``value`` (two letters or more) are printed ones."""
+    words = [w for w in (spelling(w) for w in value.split()) if len(w) >= 2]
+    return bool(words) and sum(w in printed for w in words) * 2 > len(words)
 
 
 def _without_others_lines(name: str, mine: FieldResult, generic: Mapping[str, FieldResult]) -> FieldResult:

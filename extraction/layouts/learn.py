@@ -38,6 +38,11 @@ OPEN_LINES = 4
 FIELD_ANCHORS = 4
 
 
+def option_fields(doc_type: DocumentType) -> frozenset[str]:
+    """The fields answered by choosing one of the options the form prints (yes/no, immunity)."""
+    return frozenset(spec.name for spec in doc_type.fields if spec.kind in ANSWERS)
+
+
 def learn_layout(
     result: ExtractionResult,
     doc_type: DocumentType,
