@@ -76,7 +76,21 @@ def test_a_value_of_the_forms_own_words_is_flagged_though_the_layout_did_not_lea
 
 
 def test_a_value_sharing_one_word_with_the_print_is_not_flagged() -> None:
-    """"Insurance" is printed in the label; "Health Insurance" is still a company's name."""
+    """The label prints "Insurance"; "Health Insurance" is still a company's name."""
     generic = {"insurance_company": FieldResult("Health Insurance", 0.9, False)}
     merged = cross_check(generic, {}, frozenset({"insurance", "company"}))
     assert not merged["insurance_company"].needs_review
+
+
+def test_an_answer_ticked_where_the_layout_has_it_may_be_another_questions_answer_too() -> None:
+    """Chicken pox and measles both "IMMUNE": the learned box's answer is no other field's
+    value read in the wrong place, and it replaces the generic reading that failed its check."""
+    record = get_document_type("patient_details")
+    generic = {
+        "chickenpox": FieldResult("IMMUNE", 0.9, False),
+        "measles": FieldResult("Had it/immune", 0.6, True, reason="not IMMUNE / NOT IMMUNE"),
+    }
+    learned = {"measles": FieldResult("IMMUNE", 0.9, False)}
+    merged = cross_check(generic, learned, options=option_fields(record))
+    assert merged["measles"].value == "IMMUNE"
+    assert merged["measles"].needs_review

@@ -41,9 +41,9 @@ def cross_check(
     - the generic reading was sure of its value (label found, value checked) and what it has
       besides the learned value is not words the form prints (``printed``: a label read into
       the value, or taken for it).
-    A learned area found empty, or holding another field's value, keeps the generic value,
-    flagged. A value made of words the form prints is flagged whatever the learned reading
-    (see ``flag_printed``; ``options`` names the fields answered by a printed option)."""
+    A learned area found empty, or holding another field's value (but for an answer chosen
+    from printed options, named in ``options``), keeps the generic value, flagged. A value
+    made of words the form prints is flagged whatever the learned reading (``flag_printed``)."""
     merged = dict(generic)
     for name, mine in learned.items():
         theirs = generic.get(name)
@@ -55,9 +55,12 @@ def cross_check(
         if not mine.value:
             theirs.flag(mine.reason or "nothing where the learned layout puts this field")
             continue
-        if any(same_text(mine.value, other.value) for n, other in generic.items() if n != name):
+        if name not in options and any(
+            same_text(mine.value, other.value) for n, other in generic.items() if n != name
+        ):
             # Each value answers one field: the learned area holds another field's value (a
-            # blank row the form left out moved the next one up).
+            # blank row the form left out moved the next one up). Not so for answers chosen
+            # from printed options: two questions are often both "IMMUNE" or both "No".
             theirs.flag(f"the learned layout reads {mine.value!r} here, another field's value")
             continue
         theirs_printed = _printed_text(_added(theirs.value, mine.value), printed)
