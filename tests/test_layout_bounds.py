@@ -4,9 +4,17 @@ made of the form's own print is flagged whatever the learned layout read."""
 from __future__ import annotations
 
 from extraction.doctypes import get_document_type
-from extraction.layouts import cross_check, learn_layout, locate_value, option_fields
+from extraction.layouts import (
+    cross_check,
+    learn_layout,
+    locate_value,
+    match_layout,
+    option_fields,
+    read_fields,
+)
 from extraction.layouts.rows import rows_of_lines
 from extraction.types import ExtractionResult, FieldResult, Line, PageText, Word
+from tests.layout_text import parse_layout
 
 PRESCRIPTION = get_document_type("prescription")
 
@@ -94,3 +102,34 @@ def test_an_answer_ticked_where_the_layout_has_it_may_be_another_questions_answe
     merged = cross_check(generic, learned, options=option_fields(record))
     assert merged["measles"].value == "IMMUNE"
     assert merged["measles"].needs_review
+
+
+# An address written in parts: the street beside the section's label, each part's name
+# printed small under it.
+PARTS = """
+200 100 Oak Park Medical Group patient record
+200 300 SURNAME: {surname}
+200 866 ADDRESS:  {street}
+400 913 Street
+200 957 {town}
+200 999 Town/City
+200 1100 OCCUPATION: Clerk
+"""
+
+
+def test_a_value_beside_its_label_on_a_form_with_part_names_under_its_lines_is_read_whole() -> None:
+    record = get_document_type("patient_details")
+    first = {"address": "1186 Meadow Dr\nSalt Lake City UT 84199"}
+    pages = parse_layout(
+        PARTS.format(surname="Hunter", street="1186 Meadow Dr", town="Salt Lake City UT 84199")
+    )
+    found = locate_value(first["address"], pages)
+    assert found is not None
+    fields = {"address": FieldResult(first["address"], 0.9, False, page=0, box=found[1])}
+    result = ExtractionResult("patient_details", 1.0, 1, 300, fields, page_texts=pages)
+    template = learn_layout(result, record, first)
+    assert "address" not in template.fields["address"].interleaved
+    new = parse_layout(PARTS.format(surname="Cox", street="32 Adams Blvd", town="Albany New York 12290"))
+    match = match_layout([template], new)
+    assert match is not None
+    assert read_fields(match, record, new)["address"].value == "32 Adams Blvd\nAlbany New York 12290"

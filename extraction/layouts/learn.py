@@ -245,7 +245,9 @@ def _line_gap(place: _Place) -> float:
 
 def _interleaved(place: _Place, page: LearnedPage) -> tuple[str, ...]:
     """Printed words between the lines of a value (a "Sig:" under each medicine): on a new copy
-    they are stepped over, where another printed word ends the value."""
+    they are stepped over, where another printed word ends the value. The label on the row of
+    a value's line ("ADDRESS:" beside its street) is not: stepping over it would step over the
+    value's words beside it."""
     if len(place.lines) < 2:
         return ()
     box = place.box
@@ -254,7 +256,8 @@ def _interleaved(place: _Place, page: LearnedPage) -> tuple[str, ...]:
             {
                 a.text
                 for a in page.anchors
-                if _overlaps(a.box, box) and not any(_overlaps(a.box, line) for line in place.lines)
+                if _overlaps(a.box, box)
+                and not any(_overlaps(a.box, line) or on_one_row(a.box, line) for line in place.lines)
             }
         )
     )
