@@ -20,6 +20,7 @@ from extraction.layouts import (
     LayoutMatch,
     LayoutTemplate,
     cross_check,
+    in_learned_formats,
     match_layout,
     option_fields,
     read_fields,
@@ -134,6 +135,7 @@ def extract(
                 fields = cross_check(
                     fields, learned, layout.printed, _passes_check(spec), option_fields(spec)
                 )
+                fields = in_learned_formats(fields, layout.template.formats)
         with timer("validate"):
             fields = validate_fields(spec, fields)
     return ExtractionResult(

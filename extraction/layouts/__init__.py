@@ -3,6 +3,7 @@ again on new documents by its printed words (``match_layout``) and read where it
 (``read_fields``), cross-checked against the generic reading (``cross_check``)."""
 
 from extraction.layouts.crosscheck import cross_check
+from extraction.layouts.formats import in_learned_formats
 from extraction.layouts.learn import learn_layout, locate_value, option_fields
 from extraction.layouts.read import MATCH_THRESHOLD, LayoutMatch, match_layout, read_fields
 from extraction.layouts.template import FieldZone, LayoutTemplate, TemplateError, TemplateStore
@@ -15,6 +16,7 @@ __all__ = [
     "TemplateError",
     "TemplateStore",
     "cross_check",
+    "in_learned_formats",
     "learn_layout",
     "locate_value",
     "match_layout",

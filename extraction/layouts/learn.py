@@ -20,6 +20,7 @@ from itertools import pairwise
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import typical_height
 from extraction.layouts.anchors import Anchor, anchors_of, page_words, same_text
+from extraction.layouts.formats import learn_formats
 from extraction.layouts.rows import rows_of_lines, rows_of_marks
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
@@ -102,6 +103,7 @@ def learn_layout(
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         taught_by=taught_by,
         documents_seen=1,
+        formats=learn_formats(doc_type, result.fields, verified),
     )
 
 

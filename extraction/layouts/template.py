@@ -73,6 +73,9 @@ class LayoutTemplate:
     documents_seen: int = 0
     fields_corrected: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    formats: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """For a date or phone the form prints otherwise than the clerk writes it: the shape read
+    and the shape verified, digits as ``d`` (see ``extraction.layouts.formats``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,6 +108,7 @@ class LayoutTemplate:
                 for name, zone in self.fields.items()
             },
             "extra": self.extra,
+            "formats": {name: list(shapes) for name, shapes in self.formats.items()},
         }
 
     @classmethod
@@ -144,6 +148,10 @@ class LayoutTemplate:
                 for name, z in data["fields"].items()
             },
             extra=dict(data.get("extra", {})),
+            formats={
+                str(name): (str(shapes[0]), str(shapes[1]))
+                for name, shapes in data.get("formats", {}).items()
+            },
         )
 
 

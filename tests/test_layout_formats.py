@@ -1,0 +1,51 @@
+"""A form that prints a date's separators otherwise than the office writes them: the clerk's
+correction of the learned document teaches the layout to write later readings as verified."""
+
+from __future__ import annotations
+
+from extraction.doctypes import get_document_type
+from extraction.layouts import LayoutTemplate, in_learned_formats, learn_layout, locate_value
+from extraction.types import ExtractionResult, FieldResult
+from tests.layout_text import parse_layout
+
+RECORD = get_document_type("patient_details")
+
+CARD = """
+200 100 Hilltop Health Centre registration form
+200 300 Patient name: {name}
+200 400 Date of birth: {birth}
+"""
+
+
+def _learned(read_birth: str, verified_birth: str) -> LayoutTemplate:
+    pages = parse_layout(CARD.format(name="Maria Lopez", birth=read_birth))
+    verified = {"patient_name": "Maria Lopez", "birth_date": verified_birth}
+    fields = {}
+    for name, value in {"patient_name": "Maria Lopez", "birth_date": read_birth}.items():
+        found = locate_value(value, pages)
+        assert found is not None
+        fields[name] = FieldResult(value, 0.9, False, page=found[0], box=found[1])
+    result = ExtractionResult("patient_details", 1.0, 1, 300, fields, page_texts=pages)
+    return learn_layout(result, RECORD, verified)
+
+
+def test_a_date_read_with_the_forms_separators_is_written_as_the_clerk_verified_it() -> None:
+    template = _learned("04-09-1967", "04/09/1967")
+    assert template.formats == {"birth_date": ("dd-dd-dddd", "dd/dd/dddd")}
+    # Only shapes are kept: no digit of the patient's date is in the layout's file.
+    again = LayoutTemplate.from_dict(template.to_dict())
+    assert again.formats == template.formats
+    assert "1967" not in str(template.to_dict())
+    fields = {"birth_date": FieldResult("10-09-1952", 0.9, False)}
+    assert in_learned_formats(fields, again.formats)["birth_date"].value == "10/09/1952"
+
+
+def test_a_reading_of_another_shape_or_a_verified_reading_changes_nothing() -> None:
+    template = _learned("04-09-1967", "04/09/1967")
+    other = {"birth_date": FieldResult("1952-09-10", 0.9, True, reason="check it")}
+    kept = in_learned_formats(other, template.formats)["birth_date"]
+    assert kept.value == "1952-09-10" and kept.needs_review
+    # The engine read the learned date as verified: nothing to learn.
+    assert _learned("04/09/1967", "04/09/1967").formats == {}
+    # Other digits are a misreading, not a format.
+    assert _learned("04-09-1961", "04/09/1967").formats == {}
