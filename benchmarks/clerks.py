@@ -17,11 +17,14 @@ each), signed in, on the Review page; together they start the loop:
 Reports per action kind the median, p90 and max over all clerks, the sessions that failed or
 timed out (a step waits ``--timeout`` s at most, 90 as in issue 13), whether two clerks ever
 had the same document open (claims must prevent it), the load average, and the pages the pool
-extracted per minute while the clerks worked. ``--clerks 1,5`` runs each count on a fresh
-server and database, one after the other, in the same invocation.
+extracted per minute while the clerks worked, and the server's own time per script run (the page
+script's wall time from start to end as the server timed it, all sessions' runs; with one clerk,
+its edits' runs alone too): what the sessions share of the server's CPU. ``--profile PATH``
+writes a cProfile of every script run there. ``--clerks 1,5`` runs each count on a fresh server
+and database, one after the other, in the same invocation.
 
 Usage, from the repository's root:
-``python -m benchmarks.clerks [--clerks 1,5] [--documents 10] [--extract 20]``
+``python -m benchmarks.clerks [--clerks 1,5] [--documents 10] [--extract 20] [--profile PATH]``
 (``-m`` puts the root on the path, for the tests' helpers). Needs Chromium at /usr/bin/chromium,
 tesseract and poppler.
 """
@@ -189,6 +192,8 @@ def clerk_loop(
                     clerk.press("edit", "field", "Enter")
                     out.times.setdefault("edit", []).append(clerk.run.actions[-1].wall)
                     out.times.setdefault("edit_server", []).append(clerk.run.actions[-1].server)
+                    # Script runs that ended meanwhile: this edit's own only when it is the only clerk.
+                    out.times.setdefault("edit_script", []).append(clerk.run.actions[-1].script)
                     t0 = clerk.now()
                     page.keyboard.press("Alt+V")
                     next_id = shown(page, doc_id)
@@ -237,9 +242,24 @@ class Result:
     batch: int
     verified: dict[str, int]
     batch_status: dict[str, int]
+    script_runs: list[float]  # seconds of each script run (all sessions) during the review
 
 
-def run_once(clerks: int, documents: int, queue: list[Path], batch: list[Path], tmp: Path) -> Result:
+def script_runs(run_log: Path, start: float, end: float) -> list[float]:
+    """Seconds of each script run that ended between two wall-clock times (the server's log)."""
+    lines = run_log.read_text().splitlines() if run_log.exists() else []
+    runs = [tuple(map(float, line.split()[:2])) for line in lines]
+    return [seconds for ended, seconds in runs if start <= ended <= end]
+
+
+def run_once(
+    clerks: int,
+    documents: int,
+    queue: list[Path],
+    batch: list[Path],
+    tmp: Path,
+    profile: Path | None = None,
+) -> Result:
     base = tmp / f"clerks-{clerks}"
     base.mkdir()
     data = base / "data"
@@ -249,7 +269,7 @@ def run_once(clerks: int, documents: int, queue: list[Path], batch: list[Path], 
     runs = [ClerkRun(name) for name in names]
     ready = threading.Barrier(clerks + 1)
     try:
-        start(app, tmp, None, worker=True)
+        start(app, tmp, profile, worker=True)
         extraction.thread.start()
         threads = [
             threading.Thread(target=clerk_loop, args=(name, app.url, app, documents, ready, out))
@@ -295,6 +315,7 @@ def run_once(clerks: int, documents: int, queue: list[Path], batch: list[Path], 
         len(queued),
         verified,
         dict(Counter(statuses)),
+        script_runs(app.run_log, started, ended),
     )
 
 
@@ -313,12 +334,20 @@ def report(result: Result) -> None:
         "open": "open document (Review next)",
         "verify": "Verify & next -> next shown",
     }
+    if result.clerks == 1:  # with more, an edit's window holds the other sessions' runs too
+        labels["edit_script"] = "  (its script runs, as the server timed them)"
     for kind, label in labels.items():
         xs = [x for run in result.runs for x in run.times.get(kind, [])]
         print(
             f"| {label} | {len(xs)} | {statistics.median(xs) if xs else float('nan'):.2f}"
             f" | {quantile(xs, 0.9):.2f} | {max(xs, default=float('nan')):.2f} |"
         )
+    runs = result.script_runs
+    median = statistics.median(runs) if runs else float("nan")
+    print(
+        f"\nScript runs (all sessions): {len(runs)}, median {median:.3f} s,"
+        f" p90 {quantile(runs, 0.9):.3f} s, {sum(runs):.1f} s in all"
+    )
     failed = [run for run in result.runs if run.failure]
     print(f"\nSessions failed or timed out: {len(failed)} of {len(result.runs)}")
     for run in failed:
@@ -350,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extract", type=int, default=20, help="docgen documents for the pool")
     parser.add_argument("--seed", type=int, default=13, help="docgen seed")
     parser.add_argument("--timeout", type=float, default=90, help="seconds one step may wait")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the server's script runs here")
     args = parser.parse_args(argv)
     review_effort.WAIT_MS = int(args.timeout * 1000)  # Clerk's waits read it at call time
     counts = [int(x) for x in args.clerks.split(",")]
@@ -367,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         ok = True
         for count in counts:
-            result = run_once(count, args.documents, queue, batch, tmp)
+            profile = args.profile.with_suffix(f".{count}{args.profile.suffix}") if args.profile else None
+            result = run_once(count, args.documents, queue, batch, tmp, profile)
             report(result)
             ok &= not any(run.failure for run in result.runs)
     return 0 if ok else 1
