@@ -45,6 +45,8 @@ SESSION_ID = "auth_session_id"  # session key: this sign-in's browser session (s
 HANDOFF = "auth_handoff"  # session key: the code the page still has to swap for the cookie
 
 RUN_IDENTITY = "auth_run_identity"  # session key: (this run, (method, user), identity), see signed_in
+RUN_CONTEXT = "runtime_run_context"  # session key: (this run, Context), see get_context
+RUN_STORE = "runtime_run_store"  # session key: (this run, store_identity()), see get_context
 REVIEW_DOC = "review_doc_id"  # session key: the document open on the Review page
 
 
@@ -58,8 +60,18 @@ def database_url() -> str | None:
 
 
 def store_identity() -> tuple[str, str]:
-    """What decides which database ``Context.open`` reaches: the URL, else the data folder."""
-    return database_url() or "", os.environ.get("MEDEXTRACT_DATA_DIR", "")
+    """What decides which database ``Context.open`` reaches: the URL, else the data folder.
+
+    Read once per run (see ``get_context``), at every call outside one.
+    """
+    run = _this_run()
+    memo = st.session_state.get(RUN_STORE) if run is not None else None
+    if memo is not None and memo[0] is run:
+        return memo[1]  # type: ignore[no-any-return]
+    identity = (database_url() or "", os.environ.get("MEDEXTRACT_DATA_DIR", ""))
+    if run is not None:
+        st.session_state[RUN_STORE] = (run, identity)
+    return identity
 
 
 def background_worker_enabled() -> bool:
@@ -77,13 +89,25 @@ def open_context(url: str, data_dir: str) -> Context:
 
 
 def get_context() -> Context:
-    """The process's service Context for the configured database, its background worker running."""
+    """The process's service Context for the configured database, its background worker running.
+
+    Looked up once per run: a review rerun asks for it a dozen times, and each lookup reads
+    ``st.secrets``, which looks for its files on disk at every access (a tenth of a field edit's
+    rerun went there). The next run looks again, so a changed secrets file applies at the next
+    click; outside a run (the app's HTTP routes) it is looked up every time.
+    """
+    run = _this_run()
+    memo = st.session_state.get(RUN_CONTEXT) if run is not None else None
+    if memo is not None and memo[0] is run:
+        return memo[1]  # type: ignore[no-any-return]
     url, data_dir = store_identity()
     ctx = open_context(url, data_dir)
     if background_worker_enabled():
         # Extraction runs in a daemon thread, off the request path: it goes on after a tab closes.
         # Checked on every run (a lock and a dict lookup), so a worker that died is started again.
         ensure_background_worker(ctx)
+    if run is not None:
+        st.session_state[RUN_CONTEXT] = (run, ctx)
     return ctx
 
 

@@ -239,6 +239,22 @@ def test_a_rerun_after_an_edit_is_fast(ctx: Any) -> None:
     assert min(timings) < 1.0, timings
 
 
+def test_a_rerun_reads_the_settings_once(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which database to open is read once per run, not at each of a rerun's dozen service calls
+    (``st.secrets`` looks for its files on disk at every access); the next run reads it again."""
+    from app import ui_runtime
+
+    [doc_id] = seed(ctx)
+    at = open_review(doc_id)
+    reads = []
+    original = ui_runtime.database_url
+    monkeypatch.setattr(ui_runtime, "database_url", lambda: reads.append(1) or original())
+    for value in ("Jane", "Jane S"):
+        field(at, doc_id, "patient_name").input(value).run()
+    assert not at.exception
+    assert len(reads) == 2, reads  # one per run
+
+
 def test_a_failed_document_shows_its_error_and_can_be_extracted_again_as_a_type(ctx: Any) -> None:
     [doc_id] = seed(ctx, extract_fn=fake_extract(fail="the page is blank"))
     at = open_review(doc_id)
