@@ -64,7 +64,7 @@ def store_identity() -> tuple[str, str]:
 
     Read once per run (see ``get_context``), at every call outside one.
     """
-    run = _this_run()
+    run = this_run()
     memo = st.session_state.get(RUN_STORE) if run is not None else None
     if memo is not None and memo[0] is run:
         return memo[1]  # type: ignore[no-any-return]
@@ -96,7 +96,7 @@ def get_context() -> Context:
     rerun went there). The next run looks again, so a changed secrets file applies at the next
     click; outside a run (the app's HTTP routes) it is looked up every time.
     """
-    run = _this_run()
+    run = this_run()
     memo = st.session_state.get(RUN_CONTEXT) if run is not None else None
     if memo is not None and memo[0] is run:
         return memo[1]  # type: ignore[no-any-return]
@@ -141,7 +141,7 @@ def _sso_claims() -> dict[str, Any] | None:
     return info if info.get("is_logged_in") is True else None
 
 
-def _this_run() -> object | None:
+def this_run() -> object | None:
     """An object that stands for the current script run (Streamlit gives each run, a fragment's
     too, a fresh ``cursors`` dict); None outside a run."""
     run = get_script_run_ctx()
@@ -157,7 +157,7 @@ def signed_in() -> auth.Identity | None:
     each. The next run (the next click) looks it up again, so a deactivation or a role change
     applies then; and the services check the account once more in every operation.
     """
-    run = _this_run()
+    run = this_run()
     asked = (st.session_state.get(METHOD), st.session_state.get(USER))
     memo = st.session_state.get(RUN_IDENTITY)
     if run is not None and memo is not None and memo[0] is run and memo[1] == asked:

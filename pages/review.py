@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import layout_note, page_tools, review_form, ui_runtime, ui_state, viewer
+from app import layout_note, page_tools, review_form, review_scope, ui_runtime, ui_state, viewer
 from app import review_actions as actions
 from medextract import lifecycle
 from medextract.errors import StoreError
@@ -84,6 +84,19 @@ def show_review(doc_id: int) -> None:
         st.button("Close", key="review_close", on_click=actions.open_doc, args=(None,))
         # Rotate a page, split after it: up here, since the pinned page fills its column.
         page_tools.page_tools(doc)
+    review_scope.remember_drawn(doc)
+    workspace(doc.id)
+
+
+@st.fragment
+def workspace(doc_id: int) -> None:
+    """The form and the page viewer. A field edited, a box ticked or a box clicked reruns only
+    this: the five clerks share the server's CPU, and the title, the counts, the notes, the page
+    tools and the menu around it did not change. Anything that changes them (a save, Verify &
+    next, a notice, someone else's change to the document) draws the whole page again."""
+    doc = review_scope.doc_for_form(doc_id)
+    if doc is None:
+        st.rerun()  # the whole page, which says what happened
     image_column, form_column = st.columns([3, 2], gap="large")
     # The form first: Streamlit sends elements as they are made, so the fields are on screen while
     # a page image not yet cached is decoded.

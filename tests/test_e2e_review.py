@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from medextract.services import accounts, documents
+from medextract.services import accounts, documents, review
 from medextract.services.context import Context
 from tests.app_support import PRESCRIPTION, fake_extract, seed
 from tests.test_e2e_browser import chromium_tab, field_input, served_app, sign_in, wait_for_cookie
@@ -312,3 +312,47 @@ def test_the_first_visit_to_a_fresh_server_by_a_link_shows_no_document(
         page.get_by_text("Please log in first.").wait_for()
         assert page.get_by_text(f"Review #{doc_id}").count() == 0
         assert page.get_by_text("rx_0.png").count() == 0
+
+
+def test_a_field_edit_redraws_the_form_and_viewer_only(
+    app_url: str, page: Any, seeded: tuple[Path, list[int]]
+) -> None:
+    """Five clerks share the server: an edit reruns the form and the viewer, not the page around
+    them. What that leaves a moment old is the header's waiting count, until the next full run."""
+    data, (first, _) = seeded
+    open_document(page, app_url, first)
+    header = page.get_by_text("1 of 2 waiting")
+    header.wait_for()
+    ctx = Context.open(f"sqlite:///{data / 'medextract.db'}")
+    try:
+        seed(ctx, 1, name="late")  # a third document waits now
+    finally:
+        ctx.close()
+    field_input(page, first, "prescriber").fill("Dr. Ann Leigh")
+    field_input(page, first, "prescriber").press("Enter")
+    expect(box(page, "prescriber")).to_have_class(re.compile(r"\bmx-edited\b"))  # the viewer follows
+    expect(header).to_be_visible()  # the header was not drawn again
+    page.keyboard.press("Alt+S")  # a save draws the whole page
+    page.get_by_text("Draft saved.").wait_for()
+    page.get_by_text("1 of 3 waiting").wait_for()
+
+
+def test_a_change_by_someone_else_shows_at_the_next_field_edit(
+    app_url: str, page: Any, seeded: tuple[Path, list[int]]
+) -> None:
+    """The form reruns alone only while nothing the page around it shows has changed: a document
+    taken over by a supervisor meanwhile shows as read-only at the clerk's next edit."""
+    data, (first, _) = seeded
+    open_document(page, app_url, first)
+    field_input(page, first, "prescriber").fill("Dr. Ann Leigh")
+    field_input(page, first, "prescriber").press("Enter")
+    expect(box(page, "prescriber")).to_have_class(re.compile(r"\bmx-edited\b"))
+    ctx = Context.open(f"sqlite:///{data / 'medextract.db'}")
+    try:
+        review.take_over(ctx, first, user="sue")
+    finally:
+        ctx.close()
+    field_input(page, first, "refills").fill("3")
+    field_input(page, first, "refills").press("Enter")
+    page.get_by_text("Read only: this document is").wait_for()
+    expect(field_input(page, first, "prescriber")).to_be_disabled()
