@@ -17,11 +17,12 @@ each), signed in, on the Review page; together they start the loop:
 Reports per action kind the median, p90 and max over all clerks, the sessions that failed or
 timed out (a step waits ``--timeout`` s at most, 90 as in issue 13), whether two clerks ever
 had the same document open (claims must prevent it), the load average, and the pages the pool
-extracted per minute while the clerks worked, and the server's own time per script run (the page
+extracted per minute while the clerks worked, the server's own time per script run (the page
 script's wall time from start to end as the server timed it, all sessions' runs; with one clerk,
-its edits' runs alone too): what the sessions share of the server's CPU. ``--profile PATH``
-writes a cProfile of every script run there. ``--clerks 1,5`` runs each count on a fresh server
-and database, one after the other, in the same invocation.
+its edits' runs alone too), and the CPU seconds the server process used per clerk action (read
+from /proc: what the sessions share, and the figure least moved by other load on the machine).
+``--profile PATH`` writes a cProfile of every script run there. ``--clerks 1,5`` runs each count
+on a fresh server and database, one after the other, in the same invocation.
 
 Usage, from the repository's root:
 ``python -m benchmarks.clerks [--clerks 1,5] [--documents 10] [--extract 20] [--profile PATH]``
@@ -243,6 +244,13 @@ class Result:
     verified: dict[str, int]
     batch_status: dict[str, int]
     script_runs: list[float]  # seconds of each script run (all sessions) during the review
+    server_cpu: float  # CPU seconds the server process (all its threads) used during the review
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, all its threads, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def script_runs(run_log: Path, start: float, end: float) -> list[float]:
@@ -282,10 +290,12 @@ def run_once(
         except threading.BrokenBarrierError:
             print("not every clerk got signed in and ready", file=sys.stderr)
         started = time.time()
+        cpu_from = process_cpu(app.process.pid)
         load_from = len(extraction.load)
         for thread in threads:
             thread.join()
         ended = time.time()
+        server_cpu = process_cpu(app.process.pid) - cpu_from
         load_end = os.getloadavg()
     finally:
         extraction.close()
@@ -316,6 +326,7 @@ def run_once(
         verified,
         dict(Counter(statuses)),
         script_runs(app.run_log, started, ended),
+        server_cpu,
     )
 
 
@@ -347,6 +358,12 @@ def report(result: Result) -> None:
     print(
         f"\nScript runs (all sessions): {len(runs)}, median {median:.3f} s,"
         f" p90 {quantile(runs, 0.9):.3f} s, {sum(runs):.1f} s in all"
+    )
+    actions = sum(len(run.times.get(kind, [])) for run in result.runs for kind in ("open", "edit", "verify"))
+    print(
+        f"Server process CPU during the review: {result.server_cpu:.1f} s"
+        f" ({1000 * result.server_cpu / max(actions, 1):.0f} ms per clerk action, {actions} actions;"
+        " its page routes and the pool's threads included, not the engines' own processes)"
     )
     failed = [run for run in result.runs if run.failure]
     print(f"\nSessions failed or timed out: {len(failed)} of {len(result.runs)}")
