@@ -253,11 +253,13 @@ async def page_image(request: Request) -> Response:
 
 
 def page_jpeg(ctx: Context, doc_id: int, page: int, user: str) -> bytes:
-    """The page as the viewer shows it: JPEG, at most PAGE_WIDTH wide (``documents.page_image``)."""
+    """The page as the viewer shows it: JPEG, at most PAGE_WIDTH wide (``documents.page_image``);
+    a grayscale scan as a grayscale JPEG (encoded in the web process at each document opened: a
+    2550 x 3300 scan took 133 ms of CPU as RGB, 98 ms as grayscale)."""
     from medextract.services import documents
 
     png = documents.page_image(ctx, doc_id, page, user=user)
-    return imaging.to_jpeg(imaging.load_page(png, max_width=PAGE_WIDTH))
+    return imaging.to_jpeg(imaging.load_page(png, max_width=PAGE_WIDTH, keep_gray=True))
 
 
 ROUTES = [

@@ -36,13 +36,19 @@ STYLES: dict[str, BoxStyle] = {
 _DRAW_ORDER = {"normal": 0, "flagged": 1, "selected": 2}
 
 
-def load_page(png_bytes: bytes, *, max_width: int | None = None) -> Image.Image:
-    """Decode a page image to RGB, shrunk to ``max_width`` first when given (much less to draw)."""
+def load_page(png_bytes: bytes, *, max_width: int | None = None, keep_gray: bool = False) -> Image.Image:
+    """Decode a page image to RGB, shrunk to ``max_width`` first when given (much less to draw).
+
+    With ``keep_gray`` a grayscale page stays grayscale ("L"): one channel to convert and encode
+    instead of three, for a picture that has no colour to lose.
+    """
     with Image.open(io.BytesIO(png_bytes)) as image:
         image.load()
         if max_width is not None and image.width > max_width:
             # Shrinking the grayscale page before converting it is ~3x cheaper than the other way.
             image = fit_width(image.convert("L") if image.mode in ("1", "P") else image, max_width)
+        if keep_gray and image.mode == "L":
+            return image.copy()
         return image.convert("RGB")
 
 
@@ -122,7 +128,11 @@ def fit_width(image: Image.Image, max_width: int) -> Image.Image:
 
 
 def to_jpeg(image: Image.Image, *, quality: int = 85) -> bytes:
-    """JPEG bytes of the image: a page is sent to the browser several times smaller than as PNG."""
+    """JPEG bytes of the image: a page is sent to the browser several times smaller than as PNG.
+    A grayscale image ("L") is encoded as a one-channel JPEG (a third of the work); any other mode
+    as RGB."""
     out = io.BytesIO()
-    image.convert("RGB").save(out, format="JPEG", quality=quality, optimize=False)
+    (image if image.mode in ("L", "RGB") else image.convert("RGB")).save(
+        out, format="JPEG", quality=quality, optimize=False
+    )
     return out.getvalue()

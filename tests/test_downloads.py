@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -104,6 +105,7 @@ def test_page_images_need_the_session_cookie_too(ctx: Context) -> None:
     answer = browser(ctx, "uma").get(url)
     assert answer.status_code == 200 and answer.headers["content-type"] == "image/jpeg"
     assert answer.content[:3] == b"\xff\xd8\xff" and answer.headers["cache-control"].startswith("private")
+    assert Image.open(io.BytesIO(answer.content)).mode == "L"  # a grayscale page, one channel to encode
     assert browser(ctx, "uma").get(f"/_medextract/page/{doc_id}/9.jpg").status_code == 404
 
 

@@ -105,6 +105,18 @@ def test_to_jpeg_round_trips() -> None:
     assert Image.open(io.BytesIO(data)).size == (100, 50)
 
 
+def test_a_grayscale_page_is_sent_as_a_grayscale_jpeg() -> None:
+    """One channel to convert and encode instead of three: the page route's CPU per page opened."""
+    gray = page_png((1200, 1600))
+    page = imaging.load_page(gray, max_width=600, keep_gray=True)
+    assert page.mode == "L" and page.size == (600, 800)
+    assert Image.open(io.BytesIO(imaging.to_jpeg(page))).mode == "L"
+    assert imaging.load_page(gray, max_width=600).mode == "RGB"  # drawing boxes needs colour
+    colour = io.BytesIO()
+    Image.new("RGB", (100, 50), "red").save(colour, format="PNG")
+    assert imaging.load_page(colour.getvalue(), keep_gray=True).mode == "RGB"
+
+
 def test_max_width_shrinks_the_page_and_its_boxes_together() -> None:
     image = imaging.draw_boxes(page_png((1200, 1600)), [((200, 200, 600, 300), "flagged")], max_width=600)
     assert image.size == (600, 800)
