@@ -18,8 +18,9 @@ Reports per action kind the median, p90 and max over all clerks, the sessions th
 timed out (a step waits ``--timeout`` s at most, 90 as in issue 13), whether two clerks ever
 had the same document open (claims must prevent it), the load average, and the pages the pool
 extracted per minute while the clerks worked, the server's own time per script run (the page
-script's wall time from start to end as the server timed it, all sessions' runs; with one clerk,
-its edits' runs alone too), and the CPU seconds the server process used per clerk action (read
+script's wall time from start to end as the server timed it, and the CPU seconds of its thread,
+which the load of the machine hardly moves; all sessions' runs, and with one clerk its edits'
+runs alone too), and the CPU seconds the server process used per clerk action (read
 from /proc: what the sessions share, and the figure least moved by other load on the machine).
 ``--profile PATH`` writes a cProfile of every script run there. ``--clerks 1,5`` runs each count
 on a fresh server and database, one after the other, in the same invocation.
@@ -78,6 +79,7 @@ class ClerkRun:
     name: str
     opened: list[int] = field(default_factory=list)  # document ids, in order
     times: dict[str, list[float]] = field(default_factory=dict)  # action kind -> seconds
+    edits: list[tuple[float, float]] = field(default_factory=list)  # each edit's wall-clock window
     failure: str = ""
 
 
@@ -190,7 +192,9 @@ def clerk_loop(
                     field_input(page, doc_id, "patient_name").click()
                     page.keyboard.press("Control+A")
                     page.keyboard.type(NAMES[index % 2])
+                    edit_from = time.time()
                     clerk.press("edit", "field", "Enter")
+                    out.edits.append((edit_from, time.time()))
                     out.times.setdefault("edit", []).append(clerk.run.actions[-1].wall)
                     out.times.setdefault("edit_server", []).append(clerk.run.actions[-1].server)
                     # Script runs that ended meanwhile: this edit's own only when it is the only clerk.
@@ -243,8 +247,9 @@ class Result:
     batch: int
     verified: dict[str, int]
     batch_status: dict[str, int]
-    script_runs: list[float]  # seconds of each script run (all sessions) during the review
+    script_runs: list[tuple[float, float]]  # (seconds, CPU seconds) of each script run (all sessions)
     server_cpu: float  # CPU seconds the server process (all its threads) used during the review
+    edit_runs: list[tuple[float, float]]  # the script runs that ended within an edit's window
 
 
 def process_cpu(pid: int) -> float:
@@ -253,11 +258,11 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def script_runs(run_log: Path, start: float, end: float) -> list[float]:
-    """Seconds of each script run that ended between two wall-clock times (the server's log)."""
-    lines = run_log.read_text().splitlines() if run_log.exists() else []
-    runs = [tuple(map(float, line.split()[:2])) for line in lines]
-    return [seconds for ended, seconds in runs if start <= ended <= end]
+def script_runs(run_log: Path, start: float, end: float) -> list[tuple[float, float]]:
+    """(seconds, CPU seconds of its thread) of each script run that ended between two wall-clock
+    times (the server's log)."""
+    lines = [line.split() for line in (run_log.read_text().splitlines() if run_log.exists() else [])]
+    return [(float(x[1]), float(x[3])) for x in lines if start <= float(x[0]) <= end]
 
 
 def run_once(
@@ -327,7 +332,12 @@ def run_once(
         dict(Counter(statuses)),
         script_runs(app.run_log, started, ended),
         server_cpu,
+        [run for out in runs for window in out.edits for run in script_runs(app.run_log, *window)],
     )
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
 
 
 def report(result: Result) -> None:
@@ -349,16 +359,20 @@ def report(result: Result) -> None:
         labels["edit_script"] = "  (its script runs, as the server timed them)"
     for kind, label in labels.items():
         xs = [x for run in result.runs for x in run.times.get(kind, [])]
+        digits = 3 if kind == "edit_script" else 2  # a few hundredths: the milliseconds matter
         print(
-            f"| {label} | {len(xs)} | {statistics.median(xs) if xs else float('nan'):.2f}"
-            f" | {quantile(xs, 0.9):.2f} | {max(xs, default=float('nan')):.2f} |"
+            f"| {label} | {len(xs)} | {statistics.median(xs) if xs else float('nan'):.{digits}f}"
+            f" | {quantile(xs, 0.9):.{digits}f} | {max(xs, default=float('nan')):.{digits}f} |"
         )
-    runs = result.script_runs
-    median = statistics.median(runs) if runs else float("nan")
+    walls, cpus = [w for w, _ in result.script_runs], [c for _, c in result.script_runs]
     print(
-        f"\nScript runs (all sessions): {len(runs)}, median {median:.3f} s,"
-        f" p90 {quantile(runs, 0.9):.3f} s, {sum(runs):.1f} s in all"
+        f"\nScript runs (all sessions): {len(walls)}, median {median(walls):.3f} s,"
+        f" p90 {quantile(walls, 0.9):.3f} s, {sum(walls):.1f} s in all;"
+        f" CPU of the script's thread median {1000 * median(cpus):.1f} ms, {sum(cpus):.1f} s in all"
     )
+    if result.clerks == 1:  # with more, an edit's window holds the other sessions' runs too
+        edits = [c for _, c in result.edit_runs]
+        print(f"  the edits' runs: {len(edits)}, CPU median {1000 * median(edits):.1f} ms")
     actions = sum(len(run.times.get(kind, [])) for run in result.runs for kind in ("open", "edit", "verify"))
     print(
         f"Server process CPU during the review: {result.server_cpu:.1f} s"

@@ -102,8 +102,9 @@ READ = {
 }
 
 
-# Loaded by the app's Python at start (sitecustomize): logs each script run's end and duration, the
-# server's own time, read apart from the websocket figure (which adds transport and the browser).
+# Loaded by the app's Python at start (sitecustomize): logs each script run's end, duration and
+# whether postScriptGC was on (the server's own time, read apart from the websocket figure, which
+# adds transport and the browser), and the CPU seconds of the script's thread in the run.
 RUN_TIMER = """
 import cProfile, os, time
 from streamlit import config as _config
@@ -117,6 +118,7 @@ _run = _sr.ScriptRunner._run_script
 
 def _timed(self, rerun_data):
     started = time.perf_counter()
+    cpu = time.thread_time()  # the script thread's own CPU: what the run cost, whatever the load
     if _profile:
         _profile.enable()
     try:
@@ -127,7 +129,8 @@ def _timed(self, rerun_data):
             _profile.dump_stats(_profile_to)
         with open(_log, "a") as out:
             gc = int(bool(_config.get_option("runner.postScriptGC")))  # as the run saw it
-            out.write(f"{time.time():.6f} {time.perf_counter() - started:.6f} {gc}\\n")
+            wall = time.perf_counter() - started
+            out.write(f"{time.time():.6f} {wall:.6f} {gc} {time.thread_time() - cpu:.6f}\\n")
 
 
 _sr.ScriptRunner._run_script = _timed
