@@ -1,0 +1,116 @@
+"""Faint print: pages whose print is light (worn toner, a washed-out photo) are measured and read.
+
+The pages are drawn, then lightened by a plain linear map towards white with a little noise:
+``255 - (255 - g) * strength``. Strength 1.0 is the page as drawn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from extraction import tesseract
+from extraction.options import Options
+from extraction.preprocess import (
+    STRETCH_BELOW,
+    estimate_background,
+    preprocess,
+    print_contrast,
+    scale_to_text_height,
+)
+from extraction.structure import find_structure
+from tests.drawn_pages import DrawnPage
+from tests.test_engine_stages import WORDS, text_page
+
+
+def lightened(gray: np.ndarray, strength: float, noise: float = 3.0, seed: int = 0) -> np.ndarray:
+    """``gray`` with its print brought towards white paper: at ``strength`` of its depth, plus noise."""
+    rng = np.random.default_rng(seed)
+    faded = 255 - (255 - gray.astype(np.float32)) * strength + rng.normal(0, noise, gray.shape)
+    return np.clip(faded, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("strength", [0.45, 0.3, 0.2])
+def test_light_print_is_stretched_to_dark_print_on_white_paper(strength: float) -> None:
+    faint = lightened(text_page(), strength)
+    assert print_contrast(faint, estimate_background(faint)) < STRETCH_BELOW
+    result, report = preprocess(faint, 200)
+    assert any(step.startswith("stretch") for step in report.steps)
+    assert report.contrast == pytest.approx(255 * strength, abs=20)
+    assert print_contrast(result, 255) > 200  # print as dark as a clean page's
+    assert np.median(result) >= 250  # and the paper white
+
+
+@pytest.mark.parametrize("strength", [1.0, 0.7])
+def test_ordinary_print_is_not_stretched_and_left_as_it_is(strength: float) -> None:
+    page = lightened(text_page(), strength, noise=0.0)
+    result, report = preprocess(page, 200)
+    assert report.steps == []
+    assert report.contrast >= STRETCH_BELOW
+    assert result is page
+
+
+def test_paper_grain_without_print_is_not_stretched_into_letters() -> None:
+    rng = np.random.default_rng(3)
+    grain = np.clip(rng.normal(235, 4, (1100, 850)), 0, 255).astype(np.uint8)
+    result, report = preprocess(grain, 200)
+    assert not any(step.startswith("stretch") for step in report.steps)
+    assert (result < 128).sum() == 0
+
+
+def test_half_faded_letters_are_not_taken_for_specks() -> None:
+    # Print at half strength is not faint enough to stretch; a fixed "ink < 128" saw only the
+    # cores of its strokes, called them specks and painted them out of the letters.
+    faint = lightened(text_page(), 0.5)
+    result, report = preprocess(faint, 200)
+    assert "despeckle" not in report.steps
+    assert np.array_equal(result, faint)
+
+
+def test_specks_on_half_faded_print_are_still_removed() -> None:
+    faint = lightened(text_page(), 0.5)
+    rng = np.random.default_rng(1)
+    ys, xs = rng.integers(0, faint.shape[0], 8000), rng.integers(0, faint.shape[1], 8000)
+    faint[ys, xs] = 130  # dust as dark as the faded print
+    _, report = preprocess(faint, 200)
+    assert "despeckle" in report.steps
+
+
+def checkbox_form() -> DrawnPage:
+    page = DrawnPage()
+    page.text(80, 100, "Smoker")
+    page.checkbox(260, 104, "tick")
+    page.text(300, 100, "Yes")
+    page.checkbox(400, 104, "empty")
+    page.text(440, 100, "No")
+    page.table(80, 300, [400, 600], [60, 60, 60])
+    return page
+
+
+def test_a_faint_form_s_ticked_box_and_table_are_found_once_its_print_is_stretched() -> None:
+    page = checkbox_form()
+    faint = lightened(page.array(), 0.2)
+    # As it is, paper and print are too close for the structure's ink at all.
+    assert find_structure(faint, page.words).marks == ()
+    stretched, _ = preprocess(faint, 200)
+    structure = find_structure(stretched, page.words)
+    assert [m.selected for m in structure.marks] == [True, False]
+    assert len(structure.cells) == 6
+
+
+def test_faint_print_tesseract_cannot_read_is_read_after_preprocessing(needs_ocr: None) -> None:
+    # Little print on much paper: tesseract's own threshold then splits the paper's noise.
+    page = np.ascontiguousarray(text_page(7, 200, lines=3)[:800])
+    faint = lightened(page, 0.15, noise=4.0, seed=1)
+
+    def words_read(image: np.ndarray, dpi: int) -> int:
+        return sum(
+            w.text in WORDS for w in tesseract.read_words(image, dpi=dpi, timeout=120, psm=Options().psm)
+        )
+
+    drawn = words_read(page, 200)
+    assert drawn >= 20
+    assert words_read(faint, 200) < drawn // 2
+    stretched, _ = preprocess(faint, 200)
+    scaled, dpi, _ = scale_to_text_height(stretched, 200, Options().text_height)
+    assert words_read(scaled, dpi) >= 0.95 * drawn
