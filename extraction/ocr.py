@@ -17,7 +17,6 @@ from extraction import tesseract
 from extraction.layout import group_lines
 from extraction.options import Options
 from extraction.preprocess import erase_long_rules, rotate_quarter
-from extraction.structure.ink import ink_threshold
 from extraction.types import PageText, Word
 
 # Below these the page probably is not upright (measured on rotated generated pages).
@@ -95,15 +94,12 @@ def _read_whole(image: np.ndarray, dpi: int, options: Options) -> list[Word]:
 def blank_cut_row(image: np.ndarray) -> int | None:
     """The middle of the run of blank rows nearest the page's middle, within its middle third.
 
-    A blank row (at most one pixel of ink in 500) crosses no letter, so a page cut there reads
-    as its two halves would. A page with no such row (tight or warped print) is not cut. Ink is
-    told from paper by the band's own levels: a faded page's print may have no pixel under 128.
+    A blank row (at most one dark pixel in 500) crosses no letter, so a page cut there reads
+    as its two halves would. A page with no such row (tight or warped print) is not cut.
     """
     height, width = image.shape[:2]
     top, bottom = height // 3, 2 * height // 3
-    band = image[top:bottom]
-    level = ink_threshold(band) if band.size else None
-    ink = np.count_nonzero(band <= (127 if level is None else level), axis=1)
+    ink = np.count_nonzero(image[top:bottom] < 128, axis=1)
     blank = np.concatenate(([False], ink <= max(1, width // 500), [False])).astype(np.int8)
     edges = np.flatnonzero(np.diff(blank))  # run starts and ends, alternating
     if edges.size == 0:

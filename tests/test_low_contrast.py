@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from extraction import tesseract
-from extraction.ocr import blank_cut_row
 from extraction.options import Options
 from extraction.preprocess import (
     STRETCH_BELOW,
@@ -115,14 +114,3 @@ def test_faint_print_tesseract_cannot_read_is_read_after_preprocessing(needs_ocr
     stretched, _ = preprocess(faint, 200)
     scaled, dpi, _ = scale_to_text_height(stretched, 200, Options().text_height)
     assert words_read(scaled, dpi) >= 0.95 * drawn
-
-
-def test_a_half_faded_lone_page_is_cut_between_lines_not_through_one() -> None:
-    # Print lightened to 47 %, just too dark to stretch: a fixed "ink < 128" saw no ink in its
-    # letters, so a row through a line of print looked blank and the page was cut there.
-    page = text_page(lines=25)
-    faded, report = preprocess(lightened(page, 0.47, noise=1.0), 200)
-    assert report.steps == []
-    cut = blank_cut_row(faded)
-    assert cut is not None
-    assert np.count_nonzero(page[cut - 2 : cut + 3] < 200) == 0
