@@ -34,7 +34,7 @@ MAX_DESKEW_DEGREES = 12.0
 # Print contrast: how far the print is under its paper, the PRINT_PERCENTILE-th percentile over the
 # pixels NOT_PAPER levels or more under the paper (as extraction.quality measures it at upload; with
 # fewer than MIN_PRINT_PIXELS of them the page has no print to measure). Tuning pages of every
-# tuning profile measure 137 (shadowed phone photo) to 254 (fax), 210..250 clean; the same pages
+# tuning profile measure 126 (a noisy grid form) to 254 (fax), 210..250 clean; the same pages
 # with their print lightened to 45 % measure 70..118, to 25 % 35..64.
 NOT_PAPER = 24
 PRINT_PERCENTILE = 90
