@@ -68,7 +68,7 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
     )
     chosen: dict[str, Candidate] = {}
     used_keys: set[int] = set()
-    used_words: set[tuple[int, Box]] = set()
+    used_words = _instruction_words(doc_type, views)
     for _score, _index, candidate in scored:
         if candidate.field in chosen or _clashes(candidate, used_keys, used_words):
             continue
@@ -104,16 +104,18 @@ def score_candidate(spec: FieldSpec, candidate: Candidate, doc_type: DocumentTyp
 def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) -> float:
     """1 for a value that passes the field's checks, less for one that does not, 0 for none.
 
-    A value that reads as a label or heading, is shaped like another field's lines (a medicine
-    under a blank address), or is wholly a value of another kind (a date, a phone number, a
-    yes/no answer, a number with a unit for a name or a company), is implausible whatever its
-    kind.
+    A value that reads as a label or heading or as the form's instructions ("Please print in
+    block capitals"), is shaped like another field's lines (a medicine under a blank address),
+    or is wholly a value of another kind (a date, a phone number, a yes/no answer, a number with
+    a unit for a name or a company), is implausible whatever its kind.
     """
     texts = [t for t in candidate.texts if t.strip()]
     if not texts:
         return -0.5 if candidate.note else 0.0
     if any(whole_phrase_score(t, doc_type.all_labels) >= 0.9 for t in texts):
         return -1.0
+    if any(doc_type.reads_as_instructions(t) for t in texts):
+        return -1.0  # the form's instructions to whoever fills it in
     for other in doc_type.fields:
         shaped = other is not spec and other.line_pattern and spec.line_pattern != other.line_pattern
         if shaped and all(re.match(other.line_pattern, t) for t in texts):
@@ -190,6 +192,18 @@ def _clashes(candidate: Candidate, used_keys: set[int], used_words: set[tuple[in
     return any(id(k) in used_keys for k in candidate.keys) or any(
         ident in used_words for ident in _word_ids(candidate)
     )
+
+
+def _instruction_words(doc_type: DocumentType, views: list[PageView]) -> set[tuple[int, Box]]:
+    """The words of every line that reads as the form's instructions: print, which no field
+    takes, labelled or not. A label's line is left to the label ("Allergies (please list):")."""
+    return {
+        (view.page.index, w.box)
+        for view in views
+        for line in view.page.lines
+        if doc_type.reads_as_instructions(line.text) and not view.is_key_line(line)
+        for w in line.words
+    }
 
 
 def _free_words(view: PageView, used: set[tuple[int, Box]]) -> set[tuple[int, Box]]:

@@ -34,7 +34,7 @@ from extraction.keys import (
     typical_height,
     whole_phrase_score,
 )
-from extraction.lexicon import is_known
+from extraction.lexicon import is_known, misread_names
 from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView, apart_from_glyphs, is_glyph, is_noise
 from extraction.parts import from_parts
@@ -387,6 +387,8 @@ def _doubts(
         if glued:
             # "for.7 days", "1:month": a speck read as punctuation between a word and a number
             doubts.append("punctuation between a word and a number: " + ", ".join(repr(g) for g in glued[:3]))
+    for read, near in misread_names(value)[:2] if spec.kind == "person" else []:
+        doubts.append(f"{read!r} is in no list of names, one letter from {near!r}")
     answers = YES_NO if spec.kind == "yesno" else IMMUNITY if spec.kind == "immunity" else ()
     if answers and candidate.how != "option":
         said = " ".join(candidate.texts).lower().split()

@@ -378,10 +378,45 @@ def _join_split_words(text: str, names: tuple[str, ...]) -> tuple[str, list[Corr
     return _PAIR.sub(join, text), corrections
 
 
+NAME_MIN_LETTERS = 4
+_NAME_WORD = re.compile(rf"(?<![A-Za-z'-])[A-Z][a-z]{{{NAME_MIN_LETTERS - 1},}}(?![A-Za-z])")
+
+
 def is_known(word: str, lexicons: Sequence[str]) -> bool:
     """Whether the word (any case) is in one of the named lexicons; "english" may be named too."""
     w = word.lower()
     return any(w in lex.words for lex in _lexicons(lexicons))
+
+
+def misread_names(text: str) -> list[tuple[str, str]]:
+    """The words of a person's name in ``text`` that look misread: in no list of names nor of
+    English words, yet one letter away from a listed name ("Adans": "Adams"), each with that
+    name. Rare real names far from any listed one ("Sharapova") are left alone.
+
+    Only words written as names are (a capital, then at least NAME_MIN_LETTERS - 1 small letters)
+    are looked at: initials, titles ("Dr") and credentials in capitals ("MBBS") are no names."""
+    names, english = lexicon("names").words, lexicon(ENGLISH).words
+    found = []
+    for word in _NAME_WORD.findall(text):
+        low = word.lower()
+        if low in names or low in english:
+            continue
+        near = sorted(edit for edit in _one_letter_edits(low) if edit in names)
+        if near:
+            found.append((word, _apply_case(word, near[0])))
+    return found
+
+
+def _one_letter_edits(word: str) -> set[str]:
+    """Every string one letter away from ``word``: one dropped, swapped with its neighbour,
+    changed or added."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    dropped = {a + b[1:] for a, b in splits if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    changed = {a + c + b[1:] for a, b in splits if b for c in letters}
+    added = {a + c + b for a, b in splits for c in letters}
+    return (dropped | swapped | changed | added) - {word}
 
 
 def known_share(text: str, lexicons: Sequence[str]) -> float:

@@ -117,6 +117,10 @@ def _ragged(rows: list[dict[str, list[Word]]], column: str, height: float) -> bo
 
 def _column_start(header: Box, view: PageView) -> float:
     """Where the column under a header starts: its cell's left border in a ruled table (a header
-    may be centred over its column), else a line height left of the header."""
+    may be centred over its column), else a line height left of the header. A cell that starts
+    right of the header's own first letter is not its column's (the header overflows it, or the
+    rules were found wrong): the column starts at the header then."""
     cell = cell_of(header, view)
-    return cell[0] if cell is not None else header[0] - view.height
+    if cell is not None and cell[0] <= header[0]:
+        return cell[0]
+    return header[0] - view.height

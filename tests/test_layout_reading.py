@@ -368,6 +368,52 @@ def test_a_label_with_a_word_in_front_of_a_known_wording_is_read_and_flagged() -
     assert fields["medical_problems"].needs_review
 
 
+def test_the_form_s_instructions_are_never_a_value() -> None:
+    # A title reading as a label ("Medical History Form") has the form's instructions under it:
+    # they are print, and the history is read from its own label further down.
+    page = parse_layout(
+        """
+        200 200 Medical History Form
+        200 260 Please complete this form before your appointment.
+        200 500 Chronic conditions: Acid reflux
+        200 600 Allergies (please list): Penicillin
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["medical_problems"].value == "Acid reflux"
+    assert fields["allergies"].value == "Penicillin"  # a label that says "please" keeps its value
+
+
+@pytest.mark.parametrize(
+    ("text", "instructions"),
+    [
+        ("Please complete this form before your appointment.", True),
+        ("PLEASE PRINT IN BLOCK CAPITALS, one letter or digit per box", True),
+        ("Check all that apply", True),
+        ("Pleasant Hill, CA", False),
+        ("Penicillin", False),
+    ],
+)
+def test_instructions_are_known_by_their_phrases_as_whole_words(text: str, instructions: bool) -> None:
+    assert PATIENT.reads_as_instructions(text) is instructions
+
+
+@pytest.mark.parametrize(
+    ("name", "doubted"),
+    [("Alan Adans", True), ("Alan Adams", False), ("Dr. Emma Wilson, MD", False), ("JOHN SMITH", False)],
+)
+def test_a_name_in_no_list_of_names_is_doubted(name: str, doubted: bool) -> None:
+    page = parse_layout(
+        f"""
+        200 300 Patient name: {name}
+        200 360 Date of birth: 04/05/1961
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["patient_name"].value == name
+    assert ("in no list of names" in (fields["patient_name"].reason or "")) is doubted
+
+
 def test_a_value_under_a_label_set_in_capitals_is_not_doubted_for_its_capitals() -> None:
     # Boxed and plain forms set labels in capitals over their values; only a heading ruled off
     # from what follows (see tests/test_ruled_forms.py) makes its first line doubtful.

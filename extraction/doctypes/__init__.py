@@ -150,6 +150,9 @@ class DocumentType:
     """Words of other documents that mention the same things (a receipt, a visit note)."""
     table_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Column names by the words printed over them (medicine: Medicine / Drug / ...)."""
+    instructions: tuple[str, ...] = ()
+    """Phrases of the form's instructions to whoever fills it in ("please", "block capitals"):
+    a line holding one is the form's print, never a value."""
 
     @property
     def field_names(self) -> list[str]:
@@ -166,6 +169,10 @@ class DocumentType:
         (made once per type, not once per document)."""
         parts = tuple(part for spec in self.fields for part in spec.part_specs)
         return replace(self, fields=self.fields + parts) if parts else self
+
+    def reads_as_instructions(self, text: str) -> bool:
+        """True when ``text`` holds one of the type's instruction phrases as whole words."""
+        return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text, re.IGNORECASE) for p in self.instructions)
 
     def field(self, name: str) -> FieldSpec:
         for spec in self.fields:
@@ -218,6 +225,7 @@ def _load(path: Path) -> DocumentType:
         stop_labels=tuple(data.get("stop_labels", ())),
         not_keywords=dict(data.get("not_keywords", {})),
         table_columns=columns,
+        instructions=tuple(data.get("instructions", ())),
     )
 
 
