@@ -45,6 +45,12 @@ MIN_PRINT_PIXELS = 60
 STRETCH_BELOW = 120.0
 STRETCHED_CONTRAST = 225.0
 FAINTEST_PRINT = 32.0
+# A stretch darkens the paper's grain (dust, sensor noise in a shadow) by the same gain as the
+# print. Most of a page is paper, so its GRAIN_PERCENTILE-th percentile depth is the grain's; if
+# the stretch would take that deeper than MAX_STRETCHED_GRAIN (about NOT_PAPER: what is measured
+# as print), grain would be read as letters and sized as glyphs, and the page is left unstretched.
+GRAIN_PERCENTILE = 80
+MAX_STRETCHED_GRAIN = 30.0
 
 
 @dataclass
@@ -90,16 +96,20 @@ def flatten_illumination(gray: np.ndarray, background: np.ndarray) -> np.ndarray
 
 
 def print_contrast(gray: np.ndarray, paper: np.ndarray | int) -> float:
-    """How far the print is under the paper (0..255), 0.0 when there is no print to measure.
+    """How far the print is under the paper, on a 0..255 scale of white paper; 0.0 when there is
+    no print to measure.
 
     ``paper`` is the paper's brightness per pixel (``estimate_background``) or one level for a
-    flattened page. Measured on every other row and column (a stroke of print is wider than
-    that) and only on print, so a page with little print measures like a full one.
+    flattened page. The depth is taken relative to the paper's own brightness: print in a shadow
+    is as dark against its grey paper as print in the light against white, and must not pass for
+    faint toner (stretching a shadow's paper grain turns it into letters). Measured on every other
+    row and column (a stroke of print is wider than that) and only on print, so a page with
+    little print measures like a full one.
     """
-    under = np.asarray(paper, dtype=np.int16)
+    under = np.asarray(paper, dtype=np.float32)
     if under.ndim == 2:
         under = under[::2, ::2]
-    depth = under - gray[::2, ::2].astype(np.int16)
+    depth = (under - gray[::2, ::2].astype(np.float32)) * (255.0 / np.maximum(under, 1.0))
     print_depth = depth[depth >= NOT_PAPER]
     if print_depth.size < MIN_PRINT_PIXELS:
         return 0.0
@@ -109,6 +119,14 @@ def print_contrast(gray: np.ndarray, paper: np.ndarray | int) -> float:
 def is_faint(contrast: float) -> bool:
     """True for print measurably lighter than any ordinary page's, yet not so light it may be grain."""
     return FAINTEST_PRINT <= contrast < STRETCH_BELOW
+
+
+def stretch_gain(flat: np.ndarray, contrast: float) -> float:
+    """The gain that brings print ``contrast`` under a flattened page's white paper to
+    STRETCHED_CONTRAST, or 1.0 when the paper's grain would be darkened into print by it."""
+    gain = STRETCHED_CONTRAST / max(contrast, 1.0)
+    grain = float(np.percentile(255 - flat[::2, ::2].astype(np.int16), GRAIN_PERCENTILE))
+    return gain if grain * gain <= MAX_STRETCHED_GRAIN else 1.0
 
 
 def stretch_contrast(flat: np.ndarray, contrast: float) -> np.ndarray:
@@ -230,7 +248,7 @@ def ink_level(paper: float, contrast: float) -> int:
     Faint print has no pixel under a fixed 128 but the cores of its strokes: those would pass
     for specks and be painted out of the letters.
     """
-    return round(paper - contrast / 2) if contrast > 0 else 128
+    return round(paper * (1 - contrast / 510)) if contrast > 0 else 128
 
 
 def _speck_mask(gray: np.ndarray, dpi: int, level: int) -> tuple[np.ndarray, int]:
@@ -311,9 +329,10 @@ def preprocess(image: np.ndarray, dpi: int) -> tuple[np.ndarray, PreprocessRepor
         gray = flatten_illumination(gray, background)
         paper = 255.0
         report.steps.append("flatten")
-    if faint:
-        # Measured again on the flattened page: grey paper made white deepens the print with it.
-        gray = stretch_contrast(gray, max(contrast, print_contrast(gray, 255)))
+    # Measured again on the flattened page: grey paper made white deepens the print with it.
+    gain = stretch_gain(gray, max(contrast, print_contrast(gray, 255))) if faint else 1.0
+    if gain > 1.0:
+        gray = stretch_contrast(gray, STRETCHED_CONTRAST / gain)
         contrast = STRETCHED_CONTRAST
         report.steps.append(f"stretch {report.contrast:.0f}")
     level = ink_level(paper, contrast)

@@ -247,9 +247,11 @@ def test_upload_review_verify_export(
 
     # Verify: every flagged field is checked first (confirmed as read: the test checks the
     # export, not the engine), and values must pass validation.
-    boxes = page.locator('[class*="st-key-review_confirm_1_"] input')
+    # A clerk clicks the box's label: Streamlit draws the input itself hidden under it.
+    boxes = page.locator('[class*="st-key-review_confirm_1_"]')
     for index in range(boxes.count()):
-        boxes.nth(index).check()
+        boxes.nth(index).locator("label").click()
+        expect(boxes.nth(index).locator("input")).to_be_checked()
         wait_for_rerun(page)
     page.get_by_role("button", name="Verify & next").click()
     page.get_by_text("Verified document #1.").wait_for()

@@ -6,6 +6,7 @@ The pages are drawn, then lightened by a plain linear map towards white with a l
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -17,6 +18,7 @@ from extraction.preprocess import (
     preprocess,
     print_contrast,
     scale_to_text_height,
+    text_height,
 )
 from extraction.structure import find_structure
 from tests.drawn_pages import DrawnPage
@@ -48,6 +50,31 @@ def test_ordinary_print_is_not_stretched_and_left_as_it_is(strength: float) -> N
     assert report.steps == []
     assert report.contrast >= STRETCH_BELOW
     assert result is page
+
+
+def grainy(gray: np.ndarray, strength: float, sigma: float, grain_px: int, seed: int = 0) -> np.ndarray:
+    """``gray`` lightened to ``strength`` on paper with blotchy grain (dust, a dim photo's sensor
+    noise): normal noise of ``sigma`` levels in blots ``grain_px`` pixels wide."""
+    rng = np.random.default_rng(seed)
+    height, width = gray.shape
+    blots = rng.normal(0, sigma, (height // grain_px + 1, width // grain_px + 1)).astype(np.float32)
+    grain = cv2.resize(blots, (width, height), interpolation=cv2.INTER_NEAREST)
+    return np.clip(255 - (255 - gray.astype(np.float32)) * strength + grain, 0, 255).astype(np.uint8)
+
+
+def test_light_print_on_grainy_paper_is_not_stretched_into_grain_sized_letters() -> None:
+    # Stretching this page darkens its grain as much as its print: the grain is then measured as
+    # the page's glyphs (8 pixels high instead of 22) and the page read at twice its size.
+    page = text_page()
+    result, report = preprocess(grainy(page, 0.3, sigma=16, grain_px=4), 200)
+    assert report.contrast < STRETCH_BELOW
+    assert not any(step.startswith("stretch") for step in report.steps)
+    assert text_height(result) >= 0.7 * text_height(page)
+
+
+def test_light_print_on_mildly_grainy_paper_is_still_stretched() -> None:
+    _, report = preprocess(grainy(text_page(), 0.3, sigma=8, grain_px=4), 200)
+    assert any(step.startswith("stretch") for step in report.steps)
 
 
 def test_paper_grain_without_print_is_not_stretched_into_letters() -> None:
