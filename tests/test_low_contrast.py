@@ -141,3 +141,21 @@ def test_faint_print_tesseract_cannot_read_is_read_after_preprocessing(needs_ocr
     stretched, _ = preprocess(faint, 200)
     scaled, dpi, _ = scale_to_text_height(stretched, 200, Options().text_height)
     assert words_read(scaled, dpi) >= 0.95 * drawn
+
+
+def test_despeckling_leaves_letters_printed_in_light_grey_whole() -> None:
+    # Grey labels beside black values: at the black print's ink level only the grey letters'
+    # darkest cores are ink, small as dust; painting them out punched holes in the labels.
+    page = text_page()
+    half = page.shape[0] // 2
+    mixed = page.copy()
+    mixed[:half] = lightened(page[:half], 0.4, noise=10.0)  # grey print is grainy
+    rng = np.random.default_rng(2)
+    ys, xs = rng.integers(half, mixed.shape[0], 6000), rng.integers(0, mixed.shape[1], 6000)
+    mixed[ys, xs] = 0  # dust on the black half
+    result, report = preprocess(mixed, 200)
+    assert "despeckle" in report.steps
+    painted = result[:half] != mixed[:half]
+    assert painted.sum() <= 0.001 * (mixed[:half] < 200).sum()  # (231 pixels when they were painted)
+    on_paper = page[ys, xs] > 200
+    assert (result[ys, xs][on_paper] == 255).mean() > 0.9  # the dust is gone
