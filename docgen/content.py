@@ -9,6 +9,7 @@ seed then gives the same form with other values each time.
 
 from __future__ import annotations
 
+import copy
 import random
 import sys
 from collections.abc import Iterator
@@ -57,6 +58,13 @@ class FormRandom(random.Random):
         if key not in self._streams:
             self._streams[key] = random.Random(f"{self._form_seed}:{key[0]}:{key[1]}")
         return self._streams[key]
+
+    def __deepcopy__(self, memo: dict[int, object]) -> FormRandom:
+        """A twin that draws, line by line, what this stream would draw from here on."""
+        twin = FormRandom(self._form_seed)
+        twin.setstate(self.getstate())
+        twin._streams = {key: copy.deepcopy(stream, memo) for key, stream in self._streams.items()}
+        return twin
 
     def random(self) -> float:
         return self._stream().random()

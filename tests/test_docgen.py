@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import random
 import shutil
 import string
 import subprocess
@@ -24,6 +26,7 @@ from docgen import (
     write_document,
 )
 from docgen.__main__ import main
+from docgen.content import FormRandom, filled_from
 from docgen.document import FIELDS
 from docgen.families import FAMILIES, HELD_OUT_FAMILIES, TUNING_FAMILIES
 from tests.conftest import require
@@ -343,9 +346,6 @@ def test_one_form_number_is_one_form_filled_in_again() -> None:
 
 def test_a_forms_choices_do_not_shift_with_the_number_of_values() -> None:
     """A loop over the values draws more or fewer times; the form's later choices stay."""
-    import random
-
-    from docgen.content import FormRandom
 
     def draw(rng: random.Random, rows: int) -> tuple[float, str, int]:
         for _ in range(rows):
@@ -355,3 +355,23 @@ def test_a_forms_choices_do_not_shift_with_the_number_of_values() -> None:
     assert draw(FormRandom("form:3"), 1) == draw(FormRandom("form:3"), 5)
     assert draw(FormRandom("form:3"), 1) != draw(FormRandom("form:4"), 1)
     assert draw(random.Random("form:3"), 1) != draw(random.Random("form:3"), 5)
+
+
+def test_a_form_stream_twin_draws_what_the_stream_would() -> None:
+    stream = FormRandom("form:5")
+    stream.random()
+    twin = copy.deepcopy(stream)
+    assert [twin.random() for _ in range(3)] == [stream.random() for _ in range(3)]
+
+
+def test_a_pad_whose_values_do_not_fit_is_the_same_form_set_smaller() -> None:
+    """rx_pad_inline shrinks its text when a copy's values overflow; the shrunk copy must keep the
+    form's choices (caption place, Rx mark, pad size), or its copies are not one form."""
+    from docgen.families import rx_pad_inline
+
+    notes = []
+    for seed in range(12):
+        with filled_from(random.Random(f"values:{seed}")):
+            _, page = rx_pad_inline.layout(FormRandom("docgen:rx_pad_inline:form:3"), 100)
+        notes.append(page.notes)
+    assert all(note == notes[0] for note in notes)

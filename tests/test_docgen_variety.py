@@ -159,10 +159,12 @@ _LABEL_START = re.compile(r"^(?:" + "|".join(re.escape(w) for w in _LABEL_WORDS 
 def _drawn(
     family: str, seed: int, hand: canvas.Handwriting | None
 ) -> tuple[dict[str, str], list[canvas.Page]]:
-    """A family's clean pages as Page objects, typed or filled in with `hand`, at 50 dpi."""
+    """A family's clean pages as Page objects, typed or filled in with `hand`, at 50 dpi; pages a
+    family drew and threw away (a pad tried again at a smaller scale) are left out."""
     with fonts.drawing_from("tuning"), canvas.filled_in(hand) as pages:
-        truth, _images = FAMILIES[family].draw(random.Random(f"docgen:{family}:{seed}"), 50)
-    return truth, pages
+        truth, images = FAMILIES[family].draw(random.Random(f"docgen:{family}:{seed}"), 50)
+    kept = {id(image) for image in images}
+    return truth, [page for page in pages if id(page.image) in kept]
 
 
 def _words(texts: list[str]) -> list[str]:

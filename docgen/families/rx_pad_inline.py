@@ -11,6 +11,7 @@ without their numbering, refills the ticked count, the address "" when the blank
 
 from __future__ import annotations
 
+import copy
 import random
 
 from PIL import Image, ImageFont
@@ -314,8 +315,10 @@ def layout(rng: random.Random, dpi: int) -> tuple[dict[str, str], PadPage]:
     data = rx.draw_rx(
         rng, max_meds=2 if size == "landscape" else 3, sig_style=rng.choice(("sig", "sig", "full"))
     )
+    # Each attempt makes the same choices (labels, fonts, places) at a smaller scale: a form is one
+    # form whatever its values, so retrying must not draw another.
     for scale in (1.0, 0.88, 0.77, 0.68):
-        page, fitted = _draw(rng, dpi, data, size, scale)
+        page, fitted = _draw(copy.deepcopy(rng), dpi, data, size, scale)
         if fitted:
             break
     return data.truth(), page
