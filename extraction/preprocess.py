@@ -54,6 +54,9 @@ FAINTEST_PRINT = 32.0
 # as print), grain would be read as letters and sized as glyphs, and the page is left unstretched.
 GRAIN_PERCENTILE = 80
 MAX_STRETCHED_GRAIN = 30.0
+# A stretched page whose ink is mostly specks had grain, not print, to stretch (a blank back page):
+# its specks would keep tesseract's sparse pass busy for minutes. Stretched print has under 1 %.
+MAX_STRETCHED_SPECKS = 0.5
 
 
 @dataclass
@@ -130,6 +133,20 @@ def stretch_gain(flat: np.ndarray, contrast: float) -> float:
     gain = STRETCHED_CONTRAST / max(contrast, 1.0)
     grain = float(np.percentile(255 - flat[::2, ::2].astype(np.int16), GRAIN_PERCENTILE))
     return gain if grain * gain <= MAX_STRETCHED_GRAIN else 1.0
+
+
+def stretched_print(flat: np.ndarray, dpi: int, contrast: float) -> np.ndarray | None:
+    """A flattened page with its faint print (``contrast`` under the paper, as first measured)
+    stretched to STRETCHED_CONTRAST, or None when the stretch would darken grain into print: the
+    paper's grain (``stretch_gain``), or a page with grain and no print, whose ink stretched would
+    be mostly specks."""
+    # Measured again on the flattened page: grey paper made white deepens the print with it.
+    gain = stretch_gain(flat, max(contrast, print_contrast(flat, 255)))
+    if gain <= 1.0:
+        return None
+    stretched = stretch_contrast(flat, STRETCHED_CONTRAST / gain)
+    specks, ink = _speck_mask(stretched, dpi, ink_level(255.0, STRETCHED_CONTRAST))
+    return stretched if ink and specks.sum() / ink <= MAX_STRETCHED_SPECKS else None
 
 
 def stretch_contrast(flat: np.ndarray, contrast: float) -> np.ndarray:
@@ -350,14 +367,11 @@ def preprocess(image: np.ndarray, dpi: int) -> tuple[np.ndarray, PreprocessRepor
         gray = flatten_illumination(gray, background)
         paper = 255.0
         report.steps.append("flatten")
-    # Measured again on the flattened page: grey paper made white deepens the print with it.
-    gain = stretch_gain(gray, max(contrast, print_contrast(gray, 255))) if faint else 1.0
-    if gain > 1.0:
-        gray = stretch_contrast(gray, STRETCHED_CONTRAST / gain)
-        contrast = STRETCHED_CONTRAST
+    stretched = stretched_print(gray, dpi, contrast) if faint else None
+    if stretched is not None:
+        gray, contrast = stretched, STRETCHED_CONTRAST
         report.steps.append(f"stretch {report.contrast:.0f}")
-    level = ink_level(paper, contrast)
-    specks, ink = _speck_mask(gray, dpi, level)
+    specks, ink = _speck_mask(gray, dpi, ink_level(paper, contrast))
     report.speckle = float(specks.sum()) / ink if ink else 0.0
     if report.speckle > SPECKLE_THRESHOLD:
         gray = _painted_out(gray, specks)

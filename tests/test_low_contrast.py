@@ -159,3 +159,15 @@ def test_despeckling_leaves_letters_printed_in_light_grey_whole() -> None:
     assert painted.sum() <= 0.001 * (mixed[:half] < 200).sum()  # (231 pixels when they were painted)
     on_paper = page[ys, xs] > 200
     assert (result[ys, xs][on_paper] == 255).mean() > 0.9  # the dust is gone
+
+
+def test_a_page_of_grey_dust_and_no_print_is_not_stretched() -> None:
+    # Its "print" is dust: stretched, the page's ink would be nearly all specks, which kept
+    # tesseract's sparse pass reading dot after dot for minutes.
+    rng = np.random.default_rng(5)
+    page = np.clip(rng.normal(245, 2, (1100, 850)), 0, 255).astype(np.uint8)
+    ys, xs = rng.integers(0, 1100, 3000), rng.integers(0, 850, 3000)
+    page[ys, xs] = 150
+    _, report = preprocess(page, 200)
+    assert STRETCH_BELOW > report.contrast > 0
+    assert not any(step.startswith("stretch") for step in report.steps)
