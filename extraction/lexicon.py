@@ -358,24 +358,29 @@ def correct_text(text: str, lexicons: Sequence[str]) -> tuple[str, list[Correcti
     return _WORD.sub(fix, text), corrections
 
 
-_PAIR = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,}) ([A-Za-z]{1,4})(?![A-Za-z0-9])")
+_SPLIT = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2,})((?: [A-Za-z]{1,4}){1,2})(?![A-Za-z0-9])")
 
 
 def _join_split_words(text: str, names: tuple[str, ...]) -> tuple[str, list[Correction]]:
-    """``text`` with a word OCR split in two joined again ("Metform in" -> "Metformin"): two
-    words that together are a word of a named lexicon while the first alone is no word at all."""
+    """``text`` with a word OCR split in two or three joined again ("Metform in" -> "Metformin",
+    "Lisino p ril" -> "Lisinopril"): pieces that together are a word of a named lexicon while the
+    first alone is no word at all. The longest such join is taken."""
     corrections: list[Correction] = []
 
     def join(match: re.Match[str]) -> str:
-        head, tail = match.group(1), match.group(2)
-        whole = head + tail
-        for name in names:
-            if whole.lower() in lexicon(name).words and not _known_anywhere(head.lower()):
-                corrections.append(Correction(match.group(0), whole, name))
-                return whole
+        head, pieces = match.group(1), match.group(2).split()
+        if _known_anywhere(head.lower()):
+            return match.group(0)
+        for count in range(len(pieces), 0, -1):
+            whole = head + "".join(pieces[:count])
+            name = next((n for n in names if whole.lower() in lexicon(n).words), None)
+            if name is not None:
+                read = " ".join([head, *pieces[:count]])
+                corrections.append(Correction(read, whole, name))
+                return " ".join([whole, *pieces[count:]])
         return match.group(0)
 
-    return _PAIR.sub(join, text), corrections
+    return _SPLIT.sub(join, text), corrections
 
 
 NAME_MIN_LETTERS = 4

@@ -256,6 +256,13 @@ def test_a_word_ocr_split_in_two_is_joined_and_reported() -> None:
     )
 
 
+def test_a_word_ocr_split_in_three_is_joined_and_what_follows_kept() -> None:
+    # Letter spacing read as spaces: "Lisino p ril" was left as three words, unflagged.
+    text, corrections = correct_text("Lisino p ril\nAmlo dip ine 5 mg\nMetform in at night", ["drugs"])
+    assert text == "Lisinopril\nAmlodipine 5 mg\nMetformin at night"
+    assert [c.read for c in corrections] == ["Lisino p ril", "Amlo dip ine", "Metform in"]
+
+
 # ---- street suffixes ----------------------------------------------------------------------
 
 STREET_SUFFIX_EXAMPLES = [
