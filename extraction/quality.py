@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from extraction.load import to_gray_on_white
-from extraction.preprocess import estimate_background
+from extraction.preprocess import estimate_background, print_depth
 
 # The page is measured at this size (longer side, pixels): a letter page at about 100 dpi. Print of
 # 8 pt and up keeps its strokes, and a phone's 4000-pixel photo is shrunk 4x before anything runs.
@@ -39,15 +39,12 @@ MAX_PAGES_CHECKED = 10
 # photo's lowest); the same pages at 45 % of the light at 99..114, at 35 % under 90. Below this
 # the photo is named dark.
 MIN_PAPER_LEVEL = 120
-# Ink-paper contrast: how far the print is under the paper around it (the INK_PERCENTILE-th
-# percentile over the pixels NOT_PAPER levels or more under their paper; with fewer than
-# MIN_PRINT_PIXELS of them, about one short word, the page counts as blank and nothing is judged).
+# Ink-paper contrast: how far the print is under the paper around it (``print_depth``: the 90th
+# percentile over the pixels 24 levels or more under their paper; with fewer than 60 of them,
+# about one short word, the page counts as blank and nothing is judged).
 # Generated pages of every profile keep 77 and more; print faded to 40 % on grey paper 56..101;
 # print fogged to 15 % on light grey paper about 35. Under this the print is named too faint.
 MIN_CONTRAST = 45
-INK_PERCENTILE = 90
-NOT_PAPER = 24
-MIN_PRINT_PIXELS = 60
 # Blur: the blur measure of Crete-Roffet et al. (2007, "The blur effect"): how much of the
 # brightness variation between neighbours survives a further 9-pixel blur, 0 (sharp) to 1 (flat).
 # Contrast-free, so a dim photo is not called blurred. Generated pages of every profile (noisy and
@@ -127,17 +124,14 @@ def levels(gray: np.ndarray) -> tuple[float, float]:
 
     The contrast is measured against the paper around each pixel (``estimate_background``), so a
     photo's light falling off towards a corner is not taken for print: the 90th percentile of how
-    far the print pixels (NOT_PAPER levels or more under their paper) are under it. Measured on
-    print only, a page with little print has the same contrast as a full one; a page with fewer
-    than MIN_PRINT_PIXELS such pixels has no print to measure and a contrast of 0.
+    far the print pixels are under it (``print_depth``). Measured on
+    print only, a page with little print has the same contrast as a full one; a page with too few
+    print pixels has no print to measure and a contrast of 0.
     """
     middle = _middle(gray)
     paper = float(np.percentile(middle, 90))
     depth = _middle(estimate_background(gray)).astype(np.int16) - middle.astype(np.int16)
-    print_depth = depth[depth >= NOT_PAPER]
-    if print_depth.size < MIN_PRINT_PIXELS:
-        return paper, 0.0
-    return paper, float(np.percentile(print_depth, INK_PERCENTILE))
+    return paper, print_depth(depth)
 
 
 def blur_effect(gray: np.ndarray) -> float:
