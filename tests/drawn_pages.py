@@ -48,6 +48,11 @@ class DrawnPage:
     def line(self, x0: int, y0: int, x1: int, y1: int, width: int = 2) -> None:
         self.draw.line((x0, y0, x1, y1), fill=0, width=width)
 
+    def cross(self, x0: int, y0: int, x1: int, y1: int, width: int = 3) -> None:
+        """An X written into a cell: its two strokes from corner to corner of (x0, y0, x1, y1)."""
+        self.line(x0, y0, x1, y1, width=width)
+        self.line(x0, y1, x1, y0, width=width)
+
     def table(self, x: int, y: int, col_widths: list[int], row_heights: list[int], width: int = 2) -> None:
         """A fully ruled grid with its top-left corner at (x, y)."""
         right, bottom = x + sum(col_widths), y + sum(row_heights)

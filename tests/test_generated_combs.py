@@ -4,18 +4,14 @@ read exactly is flagged. Typed values, tuning faces and damage only; seeds are f
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from docgen import generate, write_document
-from extraction import extract
+from tests.generated_readings import Reading, read_fields
 
 FAMILY = "pd_split_fields"
 SEEDS = (7541, 7542, 7543, 7544)
 PROFILES = ("clean", "scan")
 COMB_FIELDS = ("birth_date", "phone_number")
-Reading = tuple[str, str, str, bool]  # where, truth, value read, flagged
 # Before combs were found the engine read none of these 8 exactly; with them it reads 2
 # ("(722) 342-7163" with its area code boxed apart, a date in comb boxes). The bar catches a
 # regression; dates printed with no separator between groups ("1962 03 02") and "O8" for 08
@@ -26,15 +22,7 @@ MIN_EXACT = 2
 @pytest.fixture(scope="module")
 def readings(tmp_path_factory: pytest.TempPathFactory) -> list[Reading]:
     """The comb fields of each generated record as read."""
-    folder: Path = tmp_path_factory.mktemp("combs")
-    found = []
-    for seed, profile in zip(SEEDS, PROFILES * 2, strict=True):
-        doc = generate(seed, "patient_details", profile, family=FAMILY, fonts="tuning", hand_rate=0)
-        result = extract(write_document(doc, folder / f"{seed}.pdf", "pdf"))
-        for name in COMB_FIELDS:
-            field = result.fields[name]
-            found.append((f"{seed}:{name}", doc.truth[name], field.value, field.needs_review))
-    return found
+    return read_fields(tmp_path_factory.mktemp("combs"), FAMILY, SEEDS, PROFILES * 2, COMB_FIELDS)
 
 
 @pytest.mark.ocr

@@ -5,12 +5,9 @@ faces and damage only; seeds are fixed."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from docgen import generate, write_document
-from extraction import extract
+from tests.generated_readings import Reading, read_fields
 
 FAMILY = "pd_ruled_register"
 SEEDS = (7561, 7562, 7563, 7564, 7565, 7566)
@@ -24,7 +21,6 @@ FIELDS = (
     "allergies",
     "regular_medications",
 )
-Reading = tuple[str, str, str, bool]  # where, truth, value read, flagged
 # Before answer cells as wide as a two-word header and rows roomy for a pen, tall boxes in
 # cells and header rows read across their cell, the engine read 32 of these 42 exactly; now 38.
 # The bar catches a regression; a yes/no read from a neighbouring row and a list's second line
@@ -35,15 +31,7 @@ MIN_EXACT = 37
 @pytest.fixture(scope="module")
 def readings(tmp_path_factory: pytest.TempPathFactory) -> list[Reading]:
     """The answer and list fields of each generated register as read."""
-    folder: Path = tmp_path_factory.mktemp("registers")
-    found = []
-    for seed, profile in zip(SEEDS, PROFILES * 3, strict=True):
-        doc = generate(seed, "patient_details", profile, family=FAMILY, fonts="tuning", hand_rate=0)
-        result = extract(write_document(doc, folder / f"{seed}.pdf", "pdf"))
-        for name in FIELDS:
-            field = result.fields[name]
-            found.append((f"{seed}:{name}", doc.truth[name], field.value, field.needs_review))
-    return found
+    return read_fields(tmp_path_factory.mktemp("registers"), FAMILY, SEEDS, PROFILES * 3, FIELDS)
 
 
 @pytest.mark.ocr

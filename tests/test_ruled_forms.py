@@ -100,8 +100,7 @@ def _answer_grid(spoil: bool = False) -> tuple[np.ndarray, list[Word]]:
     words += page.text(110, 168, "Hepatitis B vaccination")
     words += page.text(110, 224, "Smoker?")
     for x, y in ((730 - 20, 166), (870 - 20, 222)):  # Yes for the vaccine, No for smoking
-        page.line(x, y + 10, x + 36, y + 42, width=3)
-        page.line(x, y + 42, x + 36, y + 10, width=3)
+        page.cross(x, y + 10, x + 36, y + 42)
     gray = page.array()
     return (noisy(gray, 12) if spoil else gray), words
 
@@ -134,8 +133,7 @@ def test_an_answer_grid_with_columns_as_wide_as_two_word_headers_is_still_an_ans
     words += page.text(70, 168, "Chickenpox")
     words += page.text(70, 224, "Measles")
     for x, y in ((690 - 20, 166), (950 - 20, 222)):  # immune to chickenpox, not to measles
-        page.line(x, y + 10, x + 36, y + 42, width=3)
-        page.line(x, y + 42, x + 36, y + 10, width=3)
+        page.cross(x, y + 10, x + 36, y + 42)
     gray = page.array()
     structure = find_structure(gray, words)
     assert sum(m.shape == "cell" for m in structure.marks) == 4
@@ -152,8 +150,7 @@ def test_an_answer_grid_with_rows_roomy_for_a_pen_is_still_an_answer_grid() -> N
     words += page.text(70, 150, "Chickenpox")
     words += page.text(70, 250, "Hepatitis B vaccine")
     for x, y in ((690 - 20, 146), (830 - 20, 246)):  # immune to chickenpox; not vaccinated
-        page.line(x, y + 10, x + 40, y + 50, width=3)
-        page.line(x, y + 50, x + 40, y + 10, width=3)
+        page.cross(x, y + 10, x + 40, y + 50)
     gray = page.array()
     structure = find_structure(gray, words)
     assert sum(m.shape == "cell" for m in structure.marks) == 4
@@ -261,10 +258,8 @@ def test_a_header_row_with_no_rules_between_its_columns_is_read_across_the_colum
     words = page.text(110, 204, "Hepatitis B vaccination")
     words += page.text(110, 260, "Smoker?")
     x, y = 710, 196
-    page.line(x, y + 10, x + 36, y + 42, width=3)
-    page.line(x, y + 42, x + 36, y + 10, width=3)
-    page.line(850, y + 66, 886, y + 98, width=3)
-    page.line(850, y + 98, 886, y + 66, width=3)
+    page.cross(x, y + 10, x + 36, y + 42)
+    page.cross(850, y + 66, 886, y + 98)
     gray = page.array()
     structure = find_structure(gray, words)
 
