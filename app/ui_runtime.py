@@ -16,8 +16,8 @@ the account and its role once more in every operation the pages call.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -27,6 +27,8 @@ from medextract import auth, imaging, lifecycle
 from medextract.pool import ensure_background_worker
 from medextract.services import accounts, audit, documents, sessions, sso
 from medextract.services.context import Context
+
+T = TypeVar("T")
 
 UPLOAD_PAGE = "pages/upload.py"
 QUEUE_PAGE = "pages/queue.py"
@@ -44,9 +46,10 @@ SSO_SEEN = "auth_sso_seen"  # session key: the SSO username whose sign-in this s
 SESSION_ID = "auth_session_id"  # session key: this sign-in's browser session (sessions.revoke)
 HANDOFF = "auth_handoff"  # session key: the code the page still has to swap for the cookie
 
-RUN_IDENTITY = "auth_run_identity"  # session key: (this run, (method, user), identity), see signed_in
-RUN_CONTEXT = "runtime_run_context"  # session key: (this run, Context), see get_context
-RUN_STORE = "runtime_run_store"  # session key: (this run, store_identity()), see get_context
+# Session keys of answers looked up once per run (``once_per_run``): (this run, asked, answer).
+RUN_IDENTITY = "auth_run_identity"  # signed_in(), asked: (method, user)
+RUN_CONTEXT = "runtime_run_context"  # get_context()
+RUN_STORE = "runtime_run_store"  # store_identity()
 REVIEW_DOC = "review_doc_id"  # session key: the document open on the Review page
 
 
@@ -64,14 +67,7 @@ def store_identity() -> tuple[str, str]:
 
     Read once per run (see ``get_context``), at every call outside one.
     """
-    run = this_run()
-    memo = st.session_state.get(RUN_STORE) if run is not None else None
-    if memo is not None and memo[0] is run:
-        return memo[1]  # type: ignore[no-any-return]
-    identity = (database_url() or "", os.environ.get("MEDEXTRACT_DATA_DIR", ""))
-    if run is not None:
-        st.session_state[RUN_STORE] = (run, identity)
-    return identity
+    return once_per_run(RUN_STORE, lambda: (database_url() or "", os.environ.get("MEDEXTRACT_DATA_DIR", "")))
 
 
 def background_worker_enabled() -> bool:
@@ -96,18 +92,16 @@ def get_context() -> Context:
     rerun went there). The next run looks again, so a changed secrets file applies at the next
     click; outside a run (the app's HTTP routes) it is looked up every time.
     """
-    run = this_run()
-    memo = st.session_state.get(RUN_CONTEXT) if run is not None else None
-    if memo is not None and memo[0] is run:
-        return memo[1]  # type: ignore[no-any-return]
+    return once_per_run(RUN_CONTEXT, _configured_context)
+
+
+def _configured_context() -> Context:
     url, data_dir = store_identity()
     ctx = open_context(url, data_dir)
     if background_worker_enabled():
         # Extraction runs in a daemon thread, off the request path: it goes on after a tab closes.
         # Checked on every run (a lock and a dict lookup), so a worker that died is started again.
         ensure_background_worker(ctx)
-    if run is not None:
-        st.session_state[RUN_CONTEXT] = (run, ctx)
     return ctx
 
 
@@ -148,6 +142,21 @@ def this_run() -> object | None:
     return run.cursors if run is not None else None
 
 
+def once_per_run(key: str, look_up: Callable[[], T], asked: Callable[[], object] = lambda: None) -> T:
+    """``look_up()`` at most once per script run (a fragment's run too), kept in the session under
+    ``key``; ``asked()`` names what else the answer depends on: when that changes within the run
+    (a sign-in, a logout), it is looked up again. Outside a run it is looked up at every call."""
+    run = this_run()
+    if run is None:
+        return look_up()  # the session's state is not this thread's to read
+    memo = st.session_state.get(key)
+    if memo is not None and memo[0] is run and memo[1] == asked():
+        return memo[2]  # type: ignore[no-any-return]
+    answer = look_up()
+    st.session_state[key] = (run, asked(), answer)
+    return answer
+
+
 def signed_in() -> auth.Identity | None:
     """Who uses this session, looked up afresh at each run; None when nobody has signed in (or no
     longer may).
@@ -157,20 +166,13 @@ def signed_in() -> auth.Identity | None:
     each. The next run (the next click) looks it up again, so a deactivation or a role change
     applies then; and the services check the account once more in every operation.
     """
-    run = this_run()
-    asked = (st.session_state.get(METHOD), st.session_state.get(USER))
-    memo = st.session_state.get(RUN_IDENTITY)
-    if run is not None and memo is not None and memo[0] is run and memo[1] == asked:
-        return memo[2]  # type: ignore[no-any-return]
-    identity = _look_up_identity()
-    if run is not None:
-        # Keyed by who the session says it is, too: a sign-in or a logout within the run asks anew.
-        st.session_state[RUN_IDENTITY] = (
-            run,
-            (st.session_state.get(METHOD), st.session_state.get(USER)),
-            identity,
-        )
-    return identity
+    # Keyed by who the session says it is, too: a sign-in or a logout within the run asks anew.
+    return once_per_run(RUN_IDENTITY, _look_up_identity, _asked_for)
+
+
+def _asked_for() -> tuple[Any, Any]:
+    """Who the session says it is: (sign-in method, user name)."""
+    return st.session_state.get(METHOD), st.session_state.get(USER)
 
 
 def _look_up_identity() -> auth.Identity | None:
