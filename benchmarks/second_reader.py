@@ -45,6 +45,7 @@ def main() -> None:
 
     from benchmarks.corpus import family_names, profile_names
     from docgen import generate_set, write_document
+    from extraction.region import clamp
     from extraction.reread import around_value
     from extraction.second_reader import read_crop
     from extraction.value_crop import value_crop
@@ -77,8 +78,9 @@ def main() -> None:
             image = __import__("numpy").asarray(result.page_images[field.page].convert("L"))
             if "\n" in field.value:
                 continue
-            x0, y0, x1, y1 = around_value(field.box)
-            region = (max(0, x0), max(0, y0), min(image.shape[1], x1), min(image.shape[0], y1))
+            region = clamp(around_value(field.box), (image.shape[1], image.shape[0]))
+            if region is None:  # a box off the page: nothing to read
+                continue
             started = time.perf_counter()
             try:
                 words = read_region(image, region, result.dpi, options, "line")
