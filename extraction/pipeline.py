@@ -9,6 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -89,6 +90,9 @@ def extract(
     bad input.
     """
     options = options or DEFAULT_OPTIONS
+    # OpenCV's own thread pool (resizing, morphology) counts against the same share of cores as
+    # tesseract's readings: left at every core, two engines reading side by side contend for them.
+    cv2.setNumThreads(options.page_workers)
     forced = None if doc_type == "auto" else get_document_type(doc_type)
     started = time.perf_counter()
     timer = StageTimer()
