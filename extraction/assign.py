@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from extraction.candidates import labelled_candidates, repeated_candidates
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import whole_phrase_score
+from extraction.keys import is_number_label, whole_phrase_score
 from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
 from extraction.table_rows import table_candidates
@@ -112,7 +112,7 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
     texts = [t for t in candidate.texts if t.strip()]
     if not texts:
         return -0.5 if candidate.note else 0.0
-    if any(whole_phrase_score(t, doc_type.all_labels) >= 0.9 for t in texts):
+    if any(whole_phrase_score(t, doc_type.all_labels) >= 0.9 or is_number_label(t) for t in texts):
         return -1.0
     if any(doc_type.reads_as_instructions(t) for t in texts):
         return -1.0  # the form's instructions to whoever fills it in

@@ -37,6 +37,11 @@ GAP_SPECKS = "§~`'‘’•°*^¨"
 # Marks a speck beside a label's colon is read as (":." ":,"): not part of what is printed.
 SPECKS = ".,'`"
 # Words of a label are parted by spaces and by slashes ("Town/City", "DOB/Age").
+# The last word of the label of a number of any kind ("Hospital No.", "NHS No", "Chart #",
+# "Member ID", "Case number"): whatever it numbers, such a label is never a value.
+NUMBER_WORDS = frozenset({"no", "no.", "nr", "nr.", "#", "number", "num", "num.", "id"})
+# Answers that may stand before a "No" in a line of options ("Yes No"): no label.
+ANSWER_WORDS = frozenset({"yes", "y", "n/a", "na", "unknown"})
 WORD_PARTS = re.compile(r"[\s/]+")
 
 
@@ -237,7 +242,21 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
         return None
     if whole_phrase_score(line.text, vocabulary) >= KEY_MIN_SCORE or _all_label_words(line, vocabulary):
         return Key(page, line, len(words), colon=False, known=True)
+    if is_number_label(line.text):
+        return Key(page, line, len(words), colon=False, known=False)
     return None
+
+
+def is_number_label(text: str) -> bool:
+    """True for the printed label of a number of no field of ours ("Hospital No.", "NHS No",
+    "Chart #", "Member ID"): a few capitalised words with no digit, the last one saying
+    "number". A value never reads so; a line of answers ("Yes No") is no label."""
+    words = text.split()
+    if not 2 <= len(words) <= MAX_UNKNOWN_KEY_WORDS or any(ch.isdigit() for ch in text):
+        return False
+    if not words[0][:1].isupper() or words[-1].lower().rstrip(":") not in NUMBER_WORDS:
+        return False
+    return not any(w.lower().strip(".,:/") in ANSWER_WORDS for w in words[:-1])
 
 
 def _abbreviation_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:

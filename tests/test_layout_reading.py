@@ -12,7 +12,7 @@ from extraction.assign import value_kind
 from extraction.columns import find_label_columns
 from extraction.doctypes import get_document_type
 from extraction.fields import _run_into_its_label, extract_fields, page_view
-from extraction.keys import Key, find_keys
+from extraction.keys import Key, find_keys, is_number_label
 from extraction.page_view import Candidate
 from tests.layout_text import parse_layout
 
@@ -111,6 +111,41 @@ def test_a_bare_run_of_digits_may_be_a_member_number() -> None:
     assert value_kind("70") == "measure"
     fields = extract_fields(PATIENT, parse_layout("200 500 Member ID: 666109486"), 0.8)
     assert fields["policy_number"].value == "666109486"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Hospital No.", True),
+        ("NHS No", True),
+        ("Chart #", True),
+        ("Medical record number", True),
+        ("Patient ID", True),
+        ("Hospital No. 35808328", False),  # a label with its value
+        ("Yes No", False),  # a line of answers
+        ("Megan Gray", False),
+        ("no", False),
+        ("Ward 7 No", False),
+    ],
+)
+def test_the_label_of_a_number_is_told_by_its_last_word(text: str, label: bool) -> None:
+    assert is_number_label(text) is label
+
+
+def test_the_label_of_a_number_of_no_field_beside_a_name_s_label_is_never_the_name() -> None:
+    # Labels over a column of labels that number the patient in ways we do not read.
+    rows = """
+        200 500 Patient name
+        800 500 Hospital No.
+        1300 500 35808328
+        200 560 Address
+        800 560 NHS No
+        1300 560 943 476 5919
+        """
+    fields = extract_fields(PRESCRIPTION, parse_layout(rows), 0.8)
+    for name in ("patient_name", "patient_address"):
+        assert fields[name].value == "", name
+        assert fields[name].needs_review, name
 
 
 TABLE_WITH_AN_UNNAMED_COLUMN = """

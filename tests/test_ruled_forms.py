@@ -562,3 +562,22 @@ def test_a_label_wrapped_loosely_in_its_cell_is_one_label_and_its_value_starts_a
         PATIENT, [_page_text(page.words, (1400, 400))], 0.8, structures=[find_structure(gray, page.words)]
     )
     assert fields["address"].value == "1719 Washington Avenue\nRaleigh, North Carolina, 27620"
+
+
+def test_a_cell_labelled_with_a_number_of_no_field_is_never_a_neighbour_s_value() -> None:
+    # Labels in the corners of their cells; the name and address cells left empty.
+    page = DrawnPage(1600, 400)
+    page.table(60, 100, [700, 700], [120, 120], width=2)
+    words = page.text(70, 108, "Patient name")
+    words += page.text(770, 108, "Hospital No.")
+    words += page.text(780, 180, "35808328")
+    words += page.text(70, 228, "Address")
+    words += page.text(770, 228, "NHS No")
+    words += page.text(780, 300, "943 476 5919")
+    structure = find_structure(page.array(), words)
+    fields = extract_fields(
+        get_document_type("prescription"), [_page_text(words, (1600, 400))], 0.8, structures=[structure]
+    )
+    for name in ("patient_name", "patient_address"):
+        assert fields[name].value == "", name
+        assert fields[name].needs_review, name
