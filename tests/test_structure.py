@@ -316,3 +316,28 @@ def test_tesseract_words_give_the_selected_option(needs_ocr: None) -> None:
     structure = find_structure(image, words)
     assert [m.selected for m in structure.marks] == [True, False]
     assert [m.option for m in structure.marks if m.selected] == ["Yes"]
+
+
+@pytest.mark.parametrize("row_height", [30, 34, 40])
+def test_the_stems_of_letters_in_a_row_set_tight_round_its_text_are_no_cell_sides(row_height: int) -> None:
+    # Stems of "k", "l", "J" reach from the row's top rule to its bottom one like a cell's side;
+    # they do not run past the words they belong to, and the value is not cut into cells.
+    page = DrawnPage(1400, 400)
+    page.table(60, 100, [300, 900], [row_height] * 3, width=2)
+    rows = (
+        ("Patient", "Donna Jordan"),
+        ("Home address", "6161 Oak Dr, Jersey City, NJ"),
+        ("Born", "HENRY BLAKE"),
+    )
+    values = []
+    for index, (label, value) in enumerate(rows):
+        page.text(70, 102 + index * row_height, label)
+        values.append(page.text(370, 102 + index * row_height, value))
+    structure = find_structure(page.array(), page.words)
+    inner = [r for r in structure.rules if r.orientation == "vertical" and 380 < r.box[0] < 1250]
+    assert inner == []
+    for words in values:
+        assert split_at_rules(words, structure) == [words]
+    # The table's own sides are still found.
+    sides = sorted({r.box[0] // 10 for r in structure.rules if r.orientation == "vertical"})
+    assert sides == [6, 36, 126]

@@ -29,7 +29,7 @@ def find_structure(image: np.ndarray, words: Sequence[Word]) -> PageStructure:
     if threshold is None:
         return PageStructure()
     height = text_height(words)
-    rules, grid = find_rules(image, threshold, height)
+    rules, grid = find_rules(image, threshold, height, [w.box for w in words if w.text.strip()])
     cells, tables = find_cells(grid, height, image.shape, median_thickness(rules))
     combs = find_combs(image, height)
     if combs:

@@ -31,6 +31,9 @@ ERASE_RULE_HEIGHTS = 4.0
 # fonts, shorter than a table row. A vertical fragment is kept when it is long or closes a cell.
 VERTICAL_KERNEL_HEIGHTS = 1.2
 VERTICAL_RULE_HEIGHTS = 2.0
+# A cell's side runs past the words beside it by this share of their height above and below;
+# a letter's stem does not.
+LETTER_STROKE_REACH = 0.25
 # Fragments of one rule separated by less than this many text heights are joined (faded scans).
 RULE_GAP_HEIGHTS = 0.75
 # Strokes thinner than this many (halved) line heights count as line ink; shading wider is fill.
@@ -126,15 +129,21 @@ class _Segments:
             cv2.drawContours(mask, chosen, -1, 255, thickness=cv2.FILLED)
 
 
-def find_rules(gray: np.ndarray, threshold: int, height: float) -> tuple[tuple[Rule, ...], np.ndarray]:
+def find_rules(
+    gray: np.ndarray, threshold: int, height: float, words: Sequence[Box] = ()
+) -> tuple[tuple[Rule, ...], np.ndarray]:
     """The page's rules in reading order, and a mask (at ``RULE_SCALE``) of them for
-    ``find_cells``."""
+    ``find_cells``. ``words`` are the boxes of the words read on the page, if any: a short
+    stroke inside one is a letter's."""
     small = cv2.resize(gray, None, fx=RULE_SCALE, fy=RULE_SCALE, interpolation=cv2.INTER_AREA)
     small_height = height * RULE_SCALE
     ink = _line_ink(small, threshold, small_height)
     horizontal = _rule_segments(ink, small_height, "horizontal")
     vertical = _rule_segments(ink, small_height, "vertical")
     keep_vertical = _keep_verticals(vertical, horizontal.boxes[horizontal.thin], small_height)
+    if len(words):
+        small_words = np.array(words, dtype=np.float64) * RULE_SCALE
+        keep_vertical &= ~_letter_strokes(vertical.boxes, small_words, small_height)
     grid = np.zeros_like(ink)
     horizontal.draw(grid, horizontal.thin)
     vertical.draw(grid, keep_vertical)
@@ -202,6 +211,24 @@ def _keep_verticals(vertical: _Segments, horizontal_boxes: np.ndarray, height: f
 
     closed = touches(boxes[:, 1:2]) & touches(boxes[:, 3:4])
     return vertical.thin & (long_enough | closed)
+
+
+def _letter_strokes(boxes: np.ndarray, words: np.ndarray, height: float) -> np.ndarray:
+    """Which vertical fragments, too short to be a rule on their own, stand over a word read
+    there without running past it above and below: the stems of its letters. In a row set tight
+    round its text they reach from the row's top rule to its bottom one like the sides of cells,
+    and would cut the value written in the row into pieces. A cell's side runs past the words
+    beside it (as ``trim_borders`` tells a border read into a word)."""
+    short = (boxes[:, 3] - boxes[:, 1]) < VERTICAL_RULE_HEIGHTS * height
+    if not short.any() or not len(words):
+        return np.zeros(len(boxes), dtype=bool)
+    centre_x = (boxes[:, 0:1] + boxes[:, 2:3]) / 2
+    over = (words[None, :, 0] - 1 <= centre_x) & (centre_x <= words[None, :, 2] + 1)
+    overlap = np.minimum(boxes[:, 3:4], words[None, :, 3]) - np.maximum(boxes[:, 1:2], words[None, :, 1])
+    level = overlap >= 0.5 * (boxes[:, 3:4] - boxes[:, 1:2])
+    reach = LETTER_STROKE_REACH * (words[None, :, 3] - words[None, :, 1])
+    runs_past = (boxes[:, 1:2] <= words[None, :, 1] - reach) & (boxes[:, 3:4] >= words[None, :, 3] + reach)
+    return short & (over & level & ~runs_past).any(axis=1)
 
 
 def _unscale(box: np.ndarray | Sequence[int]) -> Box:
