@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from extraction.candidates import labelled_candidates, repeated_candidates
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import is_number_label, whole_phrase_score
+from extraction.keys import is_negative_answer, is_number_label, whole_phrase_score
 from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
 from extraction.table_rows import table_candidates
@@ -112,7 +112,7 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
     texts = [t for t in candidate.texts if t.strip()]
     if not texts:
         return -0.5 if candidate.note else 0.0
-    if any(whole_phrase_score(t, doc_type.all_labels) >= 0.9 or is_number_label(t) for t in texts):
+    if any(_reads_as_label(t, doc_type) for t in texts):
         return -1.0
     if any(doc_type.reads_as_instructions(t) for t in texts):
         return -1.0  # the form's instructions to whoever fills it in
@@ -130,6 +130,14 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
     if spec.kind == "person" and len(value.split()) > MAX_NAME_WORDS:
         return 0.3
     return 0.8 if problem else 1.0
+
+
+def _reads_as_label(text: str, doc_type: DocumentType) -> bool:
+    """A printed label of the type, or of a number of any kind; never an answer that says none
+    in a label's words ("No known allergies")."""
+    if is_negative_answer(text):
+        return False
+    return whole_phrase_score(text, doc_type.all_labels) >= 0.9 or is_number_label(text)
 
 
 def value_kind(text: str) -> str:

@@ -210,6 +210,17 @@ def _in_ruled_row_under(above: Line, line: Line, view: PageView) -> bool:
     return cell is not None and _cell_under(cell, line.box, view) is not None
 
 
+def _first_in_cell_of_row(line: Line, key: Key, value_cell: Box | None, view: PageView) -> bool:
+    """True for a line in the ruled cell beside the key's that starts on the key's row (the
+    cells' tops level), at its first line of text: a value written low in its cell beside a
+    small label set at the top of its own."""
+    if value_cell is None or not mostly_inside(line.box, value_cell):
+        return False
+    if abs(value_cell[1] - (cell_of(key.box, view) or value_cell)[1]) > view.height:
+        return False
+    return line.box[1] - value_cell[1] <= view.height + (line.box[3] - line.box[1])
+
+
 def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...], ...]:
     """The value on the key's own line, else on a line level with it just to its right; for a
     multi-line field, with the lines under that first one."""
@@ -249,7 +260,7 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
         for line in view.page.lines
         if key.box[2] - 2 <= line.box[0] <= reach
         and line is not key.line
-        and on_one_row(line.box, key.box)
+        and (on_one_row(line.box, key.box) or _first_in_cell_of_row(line, key, value_cell, view))
         and not view.is_key_line(line)
     ]
     key_edges = [

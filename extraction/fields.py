@@ -30,6 +30,7 @@ from extraction.keys import (
     Key,
     best_phrase,
     find_keys,
+    is_negative_answer,
     split_at_inline_keys,
     typical_height,
     whole_phrase_score,
@@ -204,7 +205,8 @@ def _under(above: int, below: int) -> bool:
 def _votes_for_labels_under(view: PageView, doc_type: DocumentType) -> tuple[int, int]:
     """How many labels alone on their line sit nearer the line above them than the one below
     (a caption under the line filled in), and how many the other way. A label set in capitals
-    like a heading ("STREET ADDRESS") votes when it reads as a field's label."""
+    like a heading ("STREET ADDRESS") votes when it reads as a field's label; one ending in a
+    colon only ever votes for its value below."""
     labels = tuple(label for spec in doc_type.fields for label in spec.labels)
     above = below = 0
     voters = [
@@ -216,6 +218,10 @@ def _votes_for_labels_under(view: PageView, doc_type: DocumentType) -> tuple[int
         up, down = gap_above(key, view), gap_below(key, view)
         if _heads_its_cell(key, view):
             below += 1
+        elif key.colon:
+            # "Label:" opens what follows it: it never captions the line above (a label in a
+            # cell's corner stands right under the rule the row above is written on).
+            below += down is not None
         elif up is not None and (_under_a_filled_line(key, view) or down is None or up < 0.8 * down):
             above += 1
         elif down is not None:
@@ -343,9 +349,16 @@ def _caption_line(value: str, spec: FieldSpec, doc_type: DocumentType) -> str | 
     as any label of the type ("Address line 1" under the street, "Phone 555..." under an
     address: the form's print or another field's, taken in with the value)."""
     first, *rest = value.split("\n")
-    if best_phrase(first, spec.all_labels)[1] >= CAPTION_SCORE:
+    if not is_negative_answer(first) and best_phrase(first, spec.all_labels)[1] >= CAPTION_SCORE:
         return first
-    return next((line for line in rest if best_phrase(line, doc_type.all_labels)[1] >= CAPTION_SCORE), None)
+    return next(
+        (
+            line
+            for line in rest
+            if not is_negative_answer(line) and best_phrase(line, doc_type.all_labels)[1] >= CAPTION_SCORE
+        ),
+        None,
+    )
 
 
 def _doubts(

@@ -42,6 +42,9 @@ SPECKS = ".,'`"
 NUMBER_WORDS = frozenset({"no", "no.", "nr", "nr.", "#", "number", "num", "num.", "id"})
 # Answers that may stand before a "No" in a line of options ("Yes No"): no label.
 ANSWER_WORDS = frozenset({"yes", "y", "n/a", "na", "unknown"})
+# A label's words after one of these are an answer that says "none": "No known allergies",
+# "None known", "Nil regular medication", "Denies allergies".
+NEGATIONS = frozenset({"no", "none", "nil", "not", "denies", "never"})
 WORD_PARTS = re.compile(r"[\s/]+")
 
 
@@ -240,11 +243,21 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
     # A line that is a label or heading as a whole: the value is under it, or it opens a section.
     if any(ch.isdigit() for ch in line.text) or len(words) > MAX_KEY_WORDS:
         return None
+    if is_negative_answer(line.text):
+        return None
     if whole_phrase_score(line.text, vocabulary) >= KEY_MIN_SCORE or _all_label_words(line, vocabulary):
         return Key(page, line, len(words), colon=False, known=True)
     if is_number_label(line.text):
         return Key(page, line, len(words), colon=False, known=False)
     return None
+
+
+def is_negative_answer(text: str) -> bool:
+    """True for a line that opens with a word of negation ("No known allergies", "None
+    known"): however much it reads like a label, it answers one. "No." and "No:" are the
+    abbreviation of "number" and a label, not a negation."""
+    words = text.split()
+    return len(words) >= 2 and words[0].lower().rstrip(",") in NEGATIONS and words[1].lower() != "of"
 
 
 def is_number_label(text: str) -> bool:

@@ -12,7 +12,7 @@ from extraction.assign import value_kind
 from extraction.columns import find_label_columns
 from extraction.doctypes import get_document_type
 from extraction.fields import _run_into_its_label, extract_fields, page_view
-from extraction.keys import Key, find_keys, is_number_label
+from extraction.keys import Key, find_keys, is_negative_answer, is_number_label
 from extraction.page_view import Candidate
 from tests.layout_text import parse_layout
 
@@ -146,6 +146,37 @@ def test_the_label_of_a_number_of_no_field_beside_a_name_s_label_is_never_the_na
     for name in ("patient_name", "patient_address"):
         assert fields[name].value == "", name
         assert fields[name].needs_review, name
+
+
+@pytest.mark.parametrize(
+    ("text", "negative"),
+    [
+        ("No known allergies", True),
+        ("None known", True),
+        ("Nil regular medication", True),
+        ("No. of refills", False),  # "number of"
+        ("No of refills", False),
+        ("Known allergies", False),
+        ("No", False),
+    ],
+)
+def test_a_label_s_words_after_a_negation_are_an_answer(text: str, negative: bool) -> None:
+    assert is_negative_answer(text) is negative
+
+
+def test_an_answer_that_says_none_in_a_label_s_words_is_the_value() -> None:
+    page = parse_layout(
+        """
+        200 500 List any allergies:
+        200 560 No known allergies
+        200 700 List any medication taken regularly:
+        200 760 Triptans
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["allergies"].value == "No known allergies"
+    assert not fields["allergies"].needs_review, fields["allergies"].reason
+    assert fields["regular_medications"].value == "Triptans"
 
 
 TABLE_WITH_AN_UNNAMED_COLUMN = """

@@ -581,3 +581,24 @@ def test_a_cell_labelled_with_a_number_of_no_field_is_never_a_neighbour_s_value(
     for name in ("patient_name", "patient_address"):
         assert fields[name].value == "", name
         assert fields[name].needs_review, name
+
+
+def test_colon_labels_in_cell_corners_under_filled_rows_open_the_values_after_them() -> None:
+    # Each label sits in its cell's top-left corner right under the rule the row above is
+    # written on, which made it look like a caption of that row; its value is written low in
+    # the cell beside, below the label's line.
+    page = DrawnPage(1600, 600)
+    page.table(60, 100, [620, 900], [56, 56, 56, 70, 70], width=2)
+    words = page.text(66, 104, "Medical problems:")
+    words += page.text(70, 170, "High cholesterol")
+    words += page.text(70, 226, "Depression")
+    words += page.text(66, 272, "Known allergies:")
+    words += page.text(690, 296, "Peanuts")
+    words += page.text(66, 342, "Do you have medical insurance:")
+    words += page.text(690, 366, "No")
+    structure = find_structure(page.array(), words)
+    fields = extract_fields(PATIENT, [_page_text(words, (1600, 600))], 0.8, structures=[structure])
+    assert fields["medical_problems"].value == "High cholesterol\nDepression"
+    assert fields["allergies"].value == "Peanuts"
+    assert fields["has_medical_insurance"].value == "No"
+    assert not any(fields[name].needs_review for name in ("medical_problems", "allergies"))
