@@ -21,8 +21,10 @@ from extraction.page_view import (
     PageView,
     cell_of,
     has_text,
+    heads_its_cell,
     is_glyph,
     is_noise,
+    line_heads_its_cell,
     lines_under,
     overlaps,
 )
@@ -213,8 +215,8 @@ def _in_ruled_row_under(above: Line, line: Line, view: PageView) -> bool:
 def _first_in_cell_of_row(line: Line, key: Key, value_cell: Box | None, view: PageView) -> bool:
     """True for a line in the ruled cell beside the key's that starts on the key's row (the
     cells' tops level), at its first line of text: a value written low in its cell beside a
-    small label set at the top of its own."""
-    if value_cell is None or not mostly_inside(line.box, value_cell):
+    small label set alone at the top of its own."""
+    if value_cell is None or not mostly_inside(line.box, value_cell) or heads_its_cell(key, view):
         return False
     if abs(value_cell[1] - (cell_of(key.box, view) or value_cell)[1]) > view.height:
         return False
@@ -252,6 +254,7 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
     if column is not None:
         reach = max(reach, column.value_x + ALIGN_HEIGHTS * view.height)
     value_cell = cell_beside(key.box, view)
+    in_corner = heads_its_cell(key, view)
     if value_cell is not None:
         # A ruled value cell beside the label's holds its value however wide the label's cell.
         reach = max(reach, value_cell[2])
@@ -262,6 +265,9 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
         and line is not key.line
         and (on_one_row(line.box, key.box) or _first_in_cell_of_row(line, key, value_cell, view))
         and not view.is_key_line(line)
+        # Beside a label in its cell's corner, a line in the next cell's corner with text under
+        # it is that cell's label, however unknown its wording ("St." over "Oregon").
+        and not (in_corner and line_heads_its_cell(line, view))
     ]
     key_edges = [
         k.box[0] for k in view.keys if k is not key and abs(k.box[1] - key.box[1]) <= 8 * view.height

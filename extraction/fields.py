@@ -37,10 +37,18 @@ from extraction.keys import (
 )
 from extraction.lexicon import is_known, misread_names
 from extraction.normalize import normalize
-from extraction.page_view import Candidate, PageView, apart_from_glyphs, is_glyph, is_noise
+from extraction.page_view import (
+    Candidate,
+    PageView,
+    apart_from_glyphs,
+    heads_its_cell,
+    is_glyph,
+    is_noise,
+    others_in_cell,
+)
 from extraction.parts import from_parts
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
-from extraction.types import Box, FieldResult, Line, PageText, Word, mostly_inside, on_one_row, union_box
+from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
 if TYPE_CHECKING:
@@ -216,7 +224,7 @@ def _votes_for_labels_under(view: PageView, doc_type: DocumentType) -> tuple[int
     ]
     for key in voters:
         up, down = gap_above(key, view), gap_below(key, view)
-        if _heads_its_cell(key, view):
+        if heads_its_cell(key, view):
             below += 1
         elif key.colon:
             # "Label:" opens what follows it: it never captions the line above (a label in a
@@ -227,23 +235,6 @@ def _votes_for_labels_under(view: PageView, doc_type: DocumentType) -> tuple[int
         elif down is not None:
             below += 1
     return above, below
-
-
-def _heads_its_cell(key: Key, view: PageView) -> bool:
-    """True when ``key`` stands at the top of a ruled cell that holds text under it: a label in
-    the corner of the box its value is written in, whatever the line above the box holds."""
-    if view.structure is None:
-        return False
-    cell = view.structure.cell_at(key.box)
-    if cell is None:
-        return False
-    inside = _others_in_cell(key, view.page, cell.box)
-    return bool(inside) and all(ln.box[1] >= key.box[1] + 0.5 * view.height for ln in inside)
-
-
-def _others_in_cell(key: Key, page: PageText, cell: Box) -> list[Line]:
-    """The lines of ``page`` in the cell ``key`` stands in, other than the key's own."""
-    return [line for line in page.lines if line is not key.line and mostly_inside(line.box, cell)]
 
 
 def _under_a_filled_line(key: Key, view: PageView) -> bool:
@@ -283,7 +274,7 @@ def _is_section_bar(key: Key, page: PageText, structure: PageStructure | None) -
     if table.rows < 2:
         return False  # a lone box is a field's, not a section's
     wide = cell.box[2] - cell.box[0] >= SECTION_BAR_SHARE * (table.box[2] - table.box[0])
-    return wide and not _others_in_cell(key, page, cell.box)
+    return wide and not others_in_cell(key, page, cell.box)
 
 
 def _is_heading(text: str, doc_type: DocumentType) -> bool:

@@ -36,6 +36,9 @@ WIDE_GAP_SPACES = 1.8
 GAP_SPECKS = "§~`'‘’•°*^¨"
 # Marks a speck beside a label's colon is read as (":." ":,"): not part of what is printed.
 SPECKS = ".,'`"
+# A hint printed in brackets after or inside a label: its format, unit or another wording,
+# in letters ("(DD/MM/YYYY)", "(kg)"); "(520)" is the area code of a value.
+BRACKETED = re.compile(r"\([^()]*[A-Za-z][^()]*\)")
 # Words of a label are parted by spaces and by slashes ("Town/City", "DOB/Age").
 # The last word of the label of a number of any kind ("Hospital No.", "NHS No", "Chart #",
 # "Member ID", "Case number"): whatever it numbers, such a label is never a value.
@@ -170,8 +173,14 @@ def _phrase_bound(readings: list[tuple[str, float]], phrase: str) -> float:
 
 def whole_phrase_score(text: str, phrases: Iterable[str]) -> float:
     """How well ``text`` as a whole reads as one of ``phrases``: with no colon to end a label,
-    a line is a label only when it is all label ("Weight loss" under a question is a value)."""
-    return _whole_phrase_score(normalize_token(text), tuple(phrases))
+    a line is a label only when it is all label ("Weight loss" under a question is a value).
+    A hint in brackets after a label's words ("Birth date (DD/MM/YYYY)", "Weight (kg)") is
+    printed with it, not part of its wording: the label reads as well with it as without."""
+    score = _whole_phrase_score(normalize_token(text), tuple(phrases))
+    core = BRACKETED.sub(" ", text)
+    if core != text and any(ch.isalpha() for ch in core):
+        score = max(score, _whole_phrase_score(normalize_token(core), tuple(phrases)))
+    return score
 
 
 @lru_cache(maxsize=LABEL_CACHE_SIZE)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from extraction.columns import LabelColumn
 from extraction.keys import Key
 from extraction.layout import SURE_CONFIDENCE
-from extraction.types import Box, Line, PageText, Word
+from extraction.types import Box, Line, PageText, Word, mostly_inside
 
 if TYPE_CHECKING:
     from extraction.structure import PageStructure
@@ -151,3 +151,29 @@ def apart_from_glyphs(page: PageText, height: float) -> PageText:
     if len(lines) == len(page.lines):
         return page
     return replace(page, lines=tuple(lines))
+
+
+def heads_its_cell(key: Key, view: PageView) -> bool:
+    """True when ``key`` stands at the top of a ruled cell that holds text under it: a label in
+    the corner of the box its value is written in, whatever the line above the box holds."""
+    return _heads_cell(key.line, key.box, view)
+
+
+def line_heads_its_cell(line: Line, view: PageView) -> bool:
+    """True when ``line`` stands at the top of a ruled cell with other text under it."""
+    return _heads_cell(line, line.box, view)
+
+
+def _heads_cell(line: Line, box: Box, view: PageView) -> bool:
+    if view.structure is None:
+        return False
+    cell = view.structure.cell_at(box)
+    if cell is None:
+        return False
+    inside = [other for other in view.page.lines if other is not line and mostly_inside(other.box, cell.box)]
+    return bool(inside) and all(ln.box[1] >= box[1] + 0.5 * view.height for ln in inside)
+
+
+def others_in_cell(key: Key, page: PageText, cell: Box) -> list[Line]:
+    """The lines of ``page`` in the cell ``key`` stands in, other than the key's own."""
+    return [line for line in page.lines if line is not key.line and mostly_inside(line.box, cell)]

@@ -179,6 +179,26 @@ def test_an_answer_that_says_none_in_a_label_s_words_is_the_value() -> None:
     assert fields["regular_medications"].value == "Triptans"
 
 
+def test_a_label_with_a_hint_in_brackets_is_the_label() -> None:
+    # "(DD/MM/YYYY)" and "(kg)" are printed with the label, not part of its wording; the blank
+    # middle initial's label takes nothing from the line under it.
+    page = parse_layout(
+        """
+        200 500 Given names
+        600 500 Eric
+        200 560 MI
+        200 620 Birth date (DD/MM/YYYY)
+        900 620 18/04/1960
+        200 680 Weight (kg)
+        900 680 81
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["patient_name"].value == "Eric"
+    assert fields["birth_date"].value == "18/04/1960"
+    assert fields["weight"].value == "81"
+
+
 TABLE_WITH_AN_UNNAMED_COLUMN = """
 200 800 Medicine
 620 800 Dose

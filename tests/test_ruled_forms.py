@@ -602,3 +602,21 @@ def test_colon_labels_in_cell_corners_under_filled_rows_open_the_values_after_th
     assert fields["allergies"].value == "Peanuts"
     assert fields["has_medical_insurance"].value == "No"
     assert not any(fields[name].needs_review for name in ("medical_problems", "allergies"))
+
+
+def test_a_corner_label_over_its_value_takes_nothing_from_the_next_cell() -> None:
+    # "City/Town" over "Portland" in its box; level with the label, in the next box, stands
+    # that box's own small label, which is no value of the city.
+    page = DrawnPage(1600, 300)
+    page.table(60, 80, [640, 420, 300], [110], width=2)
+    words = page.text(68, 86, "City/Town")
+    words += page.text(72, 140, "Portland")
+    words += page.text(708, 86, "St.")
+    words += page.text(712, 140, "Oregon")
+    words += page.text(1128, 86, "Postal code")
+    words += page.text(1132, 140, "97268")
+    structure = find_structure(page.array(), words)
+    fields = extract_fields(PATIENT, [_page_text(words, (1600, 300))], 0.8, structures=[structure])
+    assert fields["address"].value.startswith("Portland"), fields["address"].value
+    assert "St." not in fields["address"].value
+    assert fields["address"].needs_review  # put together from parts, the street missing
