@@ -246,7 +246,7 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
         # as one) opens its value like a colon.
         return Key(page, line, dot_at + 1, colon=True, known=True)
     gap_at = _wide_gap_index(words)
-    if gap_at is not None and whole_phrase_score(_text(words[:gap_at]), vocabulary) >= KEY_MIN_SCORE:
+    if gap_at is not None and _label_then_value(words, gap_at, vocabulary):
         # A known label, then a wide gap, then its value: OCR joined the two into one line.
         return Key(page, line, gap_at, colon=False, known=True)
     # A line that is a label or heading as a whole: the value is under it, or it opens a section.
@@ -279,6 +279,19 @@ def is_number_label(text: str) -> bool:
     if not words[0][:1].isupper() or words[-1].lower().rstrip(":") not in NUMBER_WORDS:
         return False
     return not any(w.lower().strip(".,:/") in ANSWER_WORDS for w in words[:-1])
+
+
+def _label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[str, ...]) -> bool:
+    """True when the words before the gap read as a known label and those after it do not go on
+    with it: a label of two words set a little apart ("Pt.  name") is one label, while "Refills
+    5" is a label and its value."""
+    head = whole_phrase_score(_text(words[:gap_at]), vocabulary)
+    if head < KEY_MIN_SCORE:
+        return False
+    rest = words[gap_at:]
+    if any(ch.isdigit() for w in rest for ch in w.text):
+        return True
+    return whole_phrase_score(_text(words), vocabulary) < head
 
 
 def _abbreviation_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:

@@ -442,6 +442,12 @@ def test_an_abbreviated_label_goes_on_over_the_words_that_still_read_as_a_label(
     assert [k.text for k in keys] == ["Sig"]
 
 
+def test_a_label_of_two_words_set_a_little_apart_is_one_label() -> None:
+    # "Pt.  name" under the line the name is written on: no label "Pt" with the value "name".
+    keys = find_keys(parse_layout("200 200 Pt.  name")[0], ("Pt", "Pt name", "Patient"))
+    assert [(k.text, k.whole_line) for k in keys] == [("Pt. name", True)]
+
+
 def test_a_label_with_a_word_in_front_of_a_known_wording_is_read_and_flagged() -> None:
     page = parse_layout(
         """

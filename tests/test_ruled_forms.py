@@ -18,7 +18,7 @@ from extraction.doctypes import get_document_type, with_synonyms
 from extraction.fields import extract_fields
 from extraction.layout import group_lines
 from extraction.structure import find_structure, without_rules
-from extraction.types import PageText, Word
+from extraction.types import Line, PageText, Word
 from tests.drawn_pages import FONT_PATH, DrawnPage, noisy
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
@@ -620,3 +620,25 @@ def test_a_corner_label_over_its_value_takes_nothing_from_the_next_cell() -> Non
     assert fields["address"].value.startswith("Portland"), fields["address"].value
     assert "St." not in fields["address"].value
     assert fields["address"].needs_review  # put together from parts, the street missing
+
+
+def test_a_label_before_its_row_of_checkboxes_is_cut_from_them_and_answered_by_them() -> None:
+    # "Refills [ ]0 [ ]1 [x]2 [ ]3" read as one line with no colon: the boxes part the label
+    # from its options as a colon would, so the label is a key and the ticked box answers it.
+    from extraction.pipeline import _apply_structure
+
+    page = DrawnPage(1400, 300)
+    words = page.text(100, 100, "Refills")
+    for index, state in enumerate(("empty", "empty", "cross", "empty")):
+        x = 240 + 120 * index
+        box = page.checkbox(x, 102, state)
+        (digit,) = page.text(x + 34, 100, str(index))
+        # OCR reads each box and its digit as one word ("O0"), spaced like the label from them.
+        words.append(Word("O" + digit.text, 0.9, (box[0], digit.box[1], digit.box[2], digit.box[3])))
+    structure = find_structure(page.array(), words)
+    # OCR gives the label and its options as one line.
+    one_line = PageText(index=0, lines=(Line(tuple(words)),), width=1400, height=300)
+    text = _apply_structure(one_line, structure)
+    assert "Refills" in [line.text for line in text.lines]
+    fields = extract_fields(get_document_type("prescription"), [text], 0.8, structures=[structure])
+    assert fields["refills"].value == "2"

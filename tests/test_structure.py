@@ -341,3 +341,15 @@ def test_the_stems_of_letters_in_a_row_set_tight_round_its_text_are_no_cell_side
     # The table's own sides are still found.
     sides = sorted({r.box[0] // 10 for r in structure.rules if r.orientation == "vertical"})
     assert sides == [6, 36, 126]
+
+
+def test_a_letter_inside_a_surely_read_word_is_no_mark_but_a_box_at_its_start_may_be() -> None:
+    from extraction.structure.marks import _on_sure_text
+
+    # "OPRN": a box read into its option's word, whose bold "N" has the outline of a filled
+    # radio circle.
+    words = np.array([[1005, 1013, 1143, 1048]])
+    sure = np.array([True])
+    assert _on_sure_text((1115, 1016, 1143, 1047), words, sure)
+    assert not _on_sure_text((1005, 1013, 1040, 1048), words, sure)
+    assert not _on_sure_text((1115, 1016, 1143, 1047), words, np.array([False]))

@@ -268,8 +268,21 @@ def _boxes_joined_to_print(
 
 
 def _on_sure_text(box: Box, text_boxes: np.ndarray, sure_text: np.ndarray) -> bool:
-    """True where a surely read word of two or more letters is: a letter ("OD"), not a mark."""
-    return bool((sure_text & (iou(box, text_boxes) >= 0.5)).any())
+    """True where a surely read word of two or more letters is: a letter ("OD"), not a mark. A
+    letter inside a longer word counts too, past the word's first letter ("PRN"'s "N" in a box's
+    option read as "OPRN"): a box read into its option's word stands at the word's start."""
+    if (sure_text & (iou(box, text_boxes) >= 0.5)).any():
+        return True
+    if not len(text_boxes):
+        return False
+    width = box[2] - box[0]
+    within = (
+        (text_boxes[:, 0] + width <= box[0])
+        & (box[2] <= text_boxes[:, 2] + 1)
+        & (text_boxes[:, 1] <= box[1] + 0.25 * (box[3] - box[1]))
+        & (box[3] - 0.25 * (box[3] - box[1]) <= text_boxes[:, 3])
+    )
+    return bool((sure_text & within).any())
 
 
 def _read_mark(

@@ -56,6 +56,32 @@ def split_at_rules(line_words: Sequence[Word], structure: PageStructure) -> list
     return runs
 
 
+def split_before_marks(line_words: Sequence[Word], structure: PageStructure) -> list[list[Word]]:
+    """The words of one text line cut before the first checkbox or radio circle on it that
+    has words left of it, when two or more stand on the line: a question or label and the
+    options it is answered with ("Refills [ ]0 [ ]1 [x]2") are two runs, as a colon would part
+    them. No words, no runs."""
+    ordered = sorted(line_words, key=lambda w: w.x0)
+    if not ordered:
+        return []
+    marks = [m.box for m in structure.marks if m.shape in ("square", "circle")]
+    row = union_box([w.box for w in ordered])
+    assert row is not None
+    middle = (row[1] + row[3]) / 2
+    marks = [box for box in marks if box[1] <= middle <= box[3] and box[0] >= row[0]]
+    if len(marks) < 2:
+        return [ordered]  # a lone mark may be a letter taken for one; options come two or more
+    for index in range(1, len(ordered)):
+        previous, word = ordered[index - 1], ordered[index]
+        middle = (word.box[1] + word.box[3]) / 2
+        if any(
+            previous.x1 - 2 <= box[0] <= word.x0 + 2 + (box[2] - box[0]) and box[1] <= middle <= box[3]
+            for box in marks
+        ):
+            return [ordered[:index], ordered[index:]]
+    return [ordered]
+
+
 def trim_borders(words: Sequence[Word], structure: PageStructure) -> list[Word]:
     """The words without a first or last character that is a vertical rule read as a glyph:
     a cell's border read into the value beside it ("[3263111918", "1126" for 126). Only a
