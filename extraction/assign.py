@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 
 from extraction.candidates import labelled_candidates, repeated_candidates
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import is_negative_answer, is_number_label, whole_phrase_score
+from extraction.keys import whole_phrase_score
+from extraction.label_shapes import is_negative_answer, is_number_label
 from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
 from extraction.table_rows import table_candidates

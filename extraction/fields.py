@@ -30,11 +30,11 @@ from extraction.keys import (
     Key,
     best_phrase,
     find_keys,
-    is_negative_answer,
     split_at_inline_keys,
     typical_height,
     whole_phrase_score,
 )
+from extraction.label_shapes import is_negative_answer
 from extraction.lexicon import is_known, misread_names
 from extraction.normalize import normalize
 from extraction.page_view import (

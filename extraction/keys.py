@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
+from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, is_number_label
 from extraction.layout import is_sure_text, normalize_token, similarity, similarity_bound
 from extraction.lexicon import is_known
 from extraction.types import Box, Line, PageText, Word, union_box
@@ -25,8 +26,6 @@ from extraction.types import Box, Line, PageText, Word, union_box
 KEY_MIN_SCORE = 0.84
 # At most this many words before a colon make a label; more is a sentence with a colon in it.
 MAX_KEY_WORDS = 10
-# A colon key of no known wording is a label only when it is this short.
-MAX_UNKNOWN_KEY_WORDS = 4
 LABEL_CACHE_SIZE = 50_000
 # A gap this many line heights wide, and this many times the line's usual space, sets a label
 # apart from its value.
@@ -40,14 +39,6 @@ SPECKS = ".,'`"
 # in letters ("(DD/MM/YYYY)", "(kg)"); "(520)" is the area code of a value.
 BRACKETED = re.compile(r"\([^()]*[A-Za-z][^()]*\)")
 # Words of a label are parted by spaces and by slashes ("Town/City", "DOB/Age").
-# The last word of the label of a number of any kind ("Hospital No.", "NHS No", "Chart #",
-# "Member ID", "Case number"): whatever it numbers, such a label is never a value.
-NUMBER_WORDS = frozenset({"no", "no.", "nr", "nr.", "#", "number", "num", "num.", "id"})
-# Answers that may stand before a "No" in a line of options ("Yes No"): no label.
-ANSWER_WORDS = frozenset({"yes", "y", "n/a", "na", "unknown"})
-# A label's words after one of these are an answer that says "none": "No known allergies",
-# "None known", "Nil regular medication", "Denies allergies".
-NEGATIONS = frozenset({"no", "none", "nil", "not", "denies", "never"})
 WORD_PARTS = re.compile(r"[\s/]+")
 
 
@@ -259,26 +250,6 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
     if is_number_label(line.text):
         return Key(page, line, len(words), colon=False, known=False)
     return None
-
-
-def is_negative_answer(text: str) -> bool:
-    """True for a line that opens with a word of negation ("No known allergies", "None
-    known"): however much it reads like a label, it answers one. "No." and "No:" are the
-    abbreviation of "number" and a label, not a negation."""
-    words = text.split()
-    return len(words) >= 2 and words[0].lower().rstrip(",") in NEGATIONS and words[1].lower() != "of"
-
-
-def is_number_label(text: str) -> bool:
-    """True for the printed label of a number of no field of ours ("Hospital No.", "NHS No",
-    "Chart #", "Member ID"): a few capitalised words with no digit, the last one saying
-    "number". A value never reads so; a line of answers ("Yes No") is no label."""
-    words = text.split()
-    if not 2 <= len(words) <= MAX_UNKNOWN_KEY_WORDS or any(ch.isdigit() for ch in text):
-        return False
-    if not words[0][:1].isupper() or words[-1].lower().rstrip(":") not in NUMBER_WORDS:
-        return False
-    return not any(w.lower().strip(".,:/") in ANSWER_WORDS for w in words[:-1])
 
 
 def _label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[str, ...]) -> bool:

@@ -12,7 +12,8 @@ from extraction.assign import value_kind
 from extraction.columns import find_label_columns
 from extraction.doctypes import get_document_type
 from extraction.fields import _run_into_its_label, extract_fields, page_view
-from extraction.keys import Key, find_keys, is_negative_answer, is_number_label
+from extraction.keys import Key, find_keys
+from extraction.label_shapes import is_negative_answer, is_number_label
 from extraction.page_view import Candidate
 from tests.layout_text import parse_layout
 

@@ -1,0 +1,39 @@
+"""Lines whose shape tells a label from a value, whatever words a form's vocabulary has.
+
+The label of a number of any kind ends in a word that says "number" ("Hospital No.", "Chart #",
+"Member ID"); an answer that says "none" in a label's words opens with a negation ("No known
+allergies"). The word lists are checked with examples in ``tests/test_layout_reading.py``.
+"""
+
+from __future__ import annotations
+
+# A label of no known wording (a colon key, a number's label) is at most this many words long.
+MAX_UNKNOWN_KEY_WORDS = 4
+# The last word of the label of a number of any kind ("Hospital No.", "NHS No", "Chart #",
+# "Member ID", "Case number"): whatever it numbers, such a label is never a value.
+NUMBER_WORDS = frozenset({"no", "no.", "nr", "nr.", "#", "number", "num", "num.", "id"})
+# Answers that may stand before a "No" in a line of options ("Yes No"): no label.
+ANSWER_WORDS = frozenset({"yes", "y", "n/a", "na", "unknown"})
+# A label's words after one of these are an answer that says "none": "No known allergies",
+# "None known", "Nil regular medication", "Denies allergies".
+NEGATIONS = frozenset({"no", "none", "nil", "not", "denies", "never"})
+
+
+def is_negative_answer(text: str) -> bool:
+    """True for a line that opens with a word of negation ("No known allergies", "None
+    known"): however much it reads like a label, it answers one. "No." and "No:" are the
+    abbreviation of "number" and a label, not a negation."""
+    words = text.split()
+    return len(words) >= 2 and words[0].lower().rstrip(",") in NEGATIONS and words[1].lower() != "of"
+
+
+def is_number_label(text: str) -> bool:
+    """True for the printed label of a number of no field of ours ("Hospital No.", "NHS No",
+    "Chart #", "Member ID"): a few capitalised words with no digit, the last one saying
+    "number". A value never reads so; a line of answers ("Yes No") is no label."""
+    words = text.split()
+    if not 2 <= len(words) <= MAX_UNKNOWN_KEY_WORDS or any(ch.isdigit() for ch in text):
+        return False
+    if not words[0][:1].isupper() or words[-1].lower().rstrip(":") not in NUMBER_WORDS:
+        return False
+    return not any(w.lower().strip(".,:/") in ANSWER_WORDS for w in words[:-1])
