@@ -21,6 +21,7 @@ import numpy as np
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.errors import ExtractionError
+from extraction.keys import best_phrase
 from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import normalize
 from extraction.second_reader import Reading, read_crop
@@ -47,6 +48,10 @@ TAKE_KNOWN = 0.80
 # Kinds whose check is strict (a date must parse, a phone have its digits): a reading of one of
 # them that passes it may be taken when less sure (0.85-0.95: 0.88 tried, 0.85 better).
 STRICT_KINDS = ("date", "phone", "integer")
+# A second reading opening with this many words or fewer and a colon, which read as one of the
+# field's labels this well, took the label in with the value.
+MAX_LABEL_HEAD_WORDS = 4
+LABEL_HEAD_SCORE = 0.85
 TAKE_CHECKED = 0.85
 # The characters a value of these kinds is written with: the reader may read no others.
 KIND_SYMBOLS: dict[str, str] = {"integer": "0123456789"}
@@ -164,7 +169,12 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResu
         or (reading.confidence >= TAKE_KNOWN and _words_known(spec, again, result.value))
         or (reading.confidence >= TAKE_CHECKED and spec.kind in STRICT_KINDS)
     )
-    take = passes and sure and (first_problem is not None or reading.confidence >= result.confidence + 0.25)
+    take = (
+        passes
+        and sure
+        and not _opens_with_its_label(spec, again, result.value)
+        and (first_problem is not None or reading.confidence >= result.confidence + 0.25)
+    )
     both = (
         f"tesseract read {result.value!r} ({result.confidence:.2f}), "
         f"the second reader {again!r} ({reading.confidence:.2f})"
@@ -176,6 +186,15 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResu
     taken = replace(result, value=again, confidence=min(reading.confidence, 0.79))
     taken.flag(f"read again by the second reader: {both}")
     return taken
+
+
+def _opens_with_its_label(spec: FieldSpec, again: str, first: str) -> bool:
+    """True when the second reading starts with one of the field's labels and a colon that
+    tesseract's reading has not: the crop took in the label printed before the value."""
+    head, colon, _ = again.partition(":")
+    if not colon or len(head.split()) > MAX_LABEL_HEAD_WORDS or first.startswith(head):
+        return False
+    return best_phrase(head, spec.all_labels)[1] >= LABEL_HEAD_SCORE
 
 
 def _blank_to_read(spec: FieldSpec, result: FieldResult) -> bool:

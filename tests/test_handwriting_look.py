@@ -163,6 +163,21 @@ def test_a_fairly_sure_reading_that_passes_a_strict_check_is_taken() -> None:
     assert unsure.value == "O3/07/A78" and unsure.needs_review
 
 
+def test_a_second_reading_that_took_in_the_field_s_label_is_not_taken() -> None:
+    # The crop reached back over "Instructions:" printed before the value.
+    directions = get_document_type("prescription").field("directions")
+    kept = compare(
+        directions,
+        _field("take 2 pil once daily", 0.40),
+        Reading("Instructions: take 2 pill once daily", 0.97),
+    )
+    assert kept.value == "take 2 pil once daily" and kept.needs_review
+    taken = compare(
+        directions, _field("take 2 pil once daily", 0.40), Reading("take 2 pill once daily", 0.97)
+    )
+    assert taken.value == "take 2 pill once daily"
+
+
 def test_a_number_is_read_in_digits_only(needs_reader: None) -> None:
     # With letters allowed, the recognizer reads a handwritten "10" as "IC".
     page = Image.new("L", (300, 120), 250)
