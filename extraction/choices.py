@@ -66,9 +66,11 @@ def option_candidate(
         note = "a box is faint: check which one is ticked"
     words = options[ticked[0]] if len(ticked) == 1 else ()
     header = None
-    if len(ticked) == 1 and not words:
+    if len(ticked) == 1:
+        # Where to read the option again should what was read beside the box not answer the
+        # field: nothing read, or a word run into the box ("KRY" for a ticked box and "Y").
         mark = marks[ticked[0]]
-        header = _header_cell(mark, view) or _option_region(mark, marks, view)
+        header = (_header_cell(mark, view) if not words else None) or _option_region(mark, marks, view)
     return Candidate(
         spec.name, key.page, (words,) if words else (), "option", score, (key,), note=note, header_box=header
     )

@@ -127,8 +127,11 @@ def reread_option_header(
 ) -> FieldResult:
     """A ticked cell of an answer grid whose column header the page pass did not read (a lone
     "Y" or "N" is often dropped), or a ticked box whose option beside it was not read: that
-    header or option read again alone. Taken only when it reads confidently as one of the
-    field's answers; it stays flagged."""
+    header or option read again alone, unless what was read already answers the field (the
+    option of a box OCR ran into it, "KRY", does not). Taken only when it reads confidently as
+    one of the field's answers; it stays flagged."""
+    if result.value and check_value(spec, result.value) is None:
+        return result
     words = [w for w in reread(page, header, "line") if any(c.isalnum() for c in w.text)]
     if not words or statistics.fmean(w.confidence for w in words) < REREAD_MIN_CONFIDENCE:
         return result

@@ -642,3 +642,31 @@ def test_a_label_before_its_row_of_checkboxes_is_cut_from_them_and_answered_by_t
     assert "Refills" in [line.text for line in text.lines]
     fields = extract_fields(get_document_type("prescription"), [text], 0.8, structures=[structure])
     assert fields["refills"].value == "2"
+
+
+@pytest.mark.usefixtures("needs_ocr")
+def test_an_option_ocr_ran_into_its_ticked_box_is_read_again_on_its_own() -> None:
+    from extraction.ocr import read_region
+    from extraction.options import Options
+
+    page = DrawnPage(1400, 300)
+    words = page.text(100, 100, "Have you had the Hepatitis B vaccination?")
+    ticked = page.checkbox(860, 104, "cross")
+    (yes,) = page.text(900, 100, "Y")
+    empty = page.checkbox(980, 104, "empty")
+    (no,) = page.text(1020, 100, "N")
+    # The page pass read each box and its letter as one word, the crossed box as "KR".
+    words += [
+        Word("KRY", 0.57, (ticked[0], yes.box[1], yes.box[2], yes.box[3])),
+        Word("ON", 0.6, (empty[0], no.box[1], no.box[2], no.box[3])),
+    ]
+    gray = page.array()
+    structure = find_structure(gray, words)
+
+    def reread(page: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
+        return read_region(gray, region, 300, Options(), mode)
+
+    text = [_page_text(words, (1400, 300))]
+    field = extract_fields(PATIENT, text, 0.8, reread, structures=[structure])["hepatitis_b_vaccination"]
+    assert field.value == "Yes"
+    assert field.needs_review and "read again" in (field.reason or "")
