@@ -340,16 +340,14 @@ def _caption_line(value: str, spec: FieldSpec, doc_type: DocumentType) -> str | 
     as any label of the type ("Address line 1" under the street, "Phone 555..." under an
     address: the form's print or another field's, taken in with the value)."""
     first, *rest = value.split("\n")
-    if not is_negative_answer(first) and best_phrase(first, spec.all_labels)[1] >= CAPTION_SCORE:
+    if _starts_as_label(first, spec.all_labels):
         return first
-    return next(
-        (
-            line
-            for line in rest
-            if not is_negative_answer(line) and best_phrase(line, doc_type.all_labels)[1] >= CAPTION_SCORE
-        ),
-        None,
-    )
+    return next((line for line in rest if _starts_as_label(line, doc_type.all_labels)), None)
+
+
+def _starts_as_label(line: str, labels: tuple[str, ...]) -> bool:
+    """True for a line opening with one of ``labels``, unless it negates it ("No known allergies")."""
+    return not is_negative_answer(line) and best_phrase(line, labels)[1] >= CAPTION_SCORE
 
 
 def _doubts(
