@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from extraction.candidates import labelled_candidates, repeated_candidates
+from extraction.candidates import continued_candidates, labelled_candidates, repeated_candidates
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import whole_phrase_score
 from extraction.label_shapes import is_negative_answer, is_number_label
@@ -58,11 +58,13 @@ class Assigned:
 def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, Assigned]:
     """For every field of ``doc_type``, the candidate it takes from ``views`` (all pages)."""
     pool: list[Candidate] = []
-    for view in views:
+    for index, view in enumerate(views):
         pool += table_candidates(doc_type, view)
         for spec in doc_type.fields:
             pool += labelled_candidates(spec, view, doc_type)
             pool += repeated_candidates(spec, view)
+            if index + 1 < len(views):
+                pool += continued_candidates(spec, view, views[index + 1], doc_type)
     scored = sorted(
         ((score_candidate(doc_type.field(c.field), c, doc_type), index, c) for index, c in enumerate(pool)),
         key=lambda item: (-item[0], item[1]),

@@ -40,6 +40,7 @@ ALIGNED_GAP = 1.3
 # Lines of one value inside its cell may stand this many line heights apart.
 IN_CELL_GAP = 2.5
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
+CONTINUED_NOTE = "its label ends the page before: read at the top of this page, check it"
 
 
 def labelled_candidates(spec: FieldSpec, view: PageView, doc_type: DocumentType) -> list[Candidate]:
@@ -57,6 +58,37 @@ def labelled_candidates(spec: FieldSpec, view: PageView, doc_type: DocumentType)
         if section >= LABEL_MIN_SCORE and not key.colon:
             found += _values_of_key(spec, key, view, section, "section")
     return found
+
+
+def continued_candidates(
+    spec: FieldSpec, view: PageView, following: PageView, doc_type: DocumentType
+) -> list[Candidate]:
+    """A label alone at the foot of its page, nothing under it there: its value may go on at
+    the top of the next page, above that page's first label (a form's table run over onto the
+    next sheet). Such a value is flagged: the page break is a guess about the form."""
+    found = []
+    for key in view.keys:
+        if not key.whole_line or _anything_under(key, view):
+            continue
+        score = _label_score(spec, key, view, doc_type)
+        if score < LABEL_MIN_SCORE:
+            continue
+        top = (key.box[0], 0, key.box[2], 0)
+        lines = _below(spec, top, following, following.page.height / following.height, spec.max_lines, None)
+        if lines:
+            texts = tuple(line.words for line in lines)
+            found.append(
+                Candidate(spec.name, following.page.index, texts, "below", score, (key,), note=CONTINUED_NOTE)
+            )
+    return found
+
+
+def _anything_under(key: Key, view: PageView) -> bool:
+    """True when any text stands below ``key`` on its page."""
+    return any(
+        line.box[1] > key.box[3] and not is_noise(line, view.height) and not is_glyph(line, view.height)
+        for line in view.page.lines
+    )
 
 
 def _label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:

@@ -688,3 +688,36 @@ def test_a_field_whose_label_is_printed_twice_over_two_values_is_doubted() -> No
     assert company.value in ("BILLING", "Prairie Medical Group")
     assert company.needs_review
     assert not fields["policy_number"].needs_review
+
+
+def test_a_value_goes_on_at_the_top_of_the_next_page_after_its_label_ends_a_page() -> None:
+    pages = parse_layout(
+        """
+        200 500 Patient name:
+        800 500 Megan Gray
+        200 3100 Drug allergies:
+        --- page
+        200 200 Codeine
+        200 260 Pollen
+        200 320 Medications:
+        200 380 Metformin
+        """
+    )
+    fields = extract_fields(PATIENT, pages, 0.8)
+    allergies = fields["allergies"]
+    assert allergies.value == "Codeine\nPollen"
+    assert allergies.page == 1
+    assert allergies.needs_review and "page before" in (allergies.reason or "")
+    assert fields["regular_medications"].value == "Metformin"
+
+
+def test_a_label_with_anything_under_it_on_its_page_takes_nothing_from_the_next() -> None:
+    pages = parse_layout(
+        """
+        200 500 Drug allergies:
+        200 3100 Signature
+        --- page
+        200 200 Codeine
+        """
+    )
+    assert extract_fields(PATIENT, pages, 0.8)["allergies"].value == ""
