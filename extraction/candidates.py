@@ -68,10 +68,10 @@ def continued_candidates(
     next sheet). Such a value is flagged: the page break is a guess about the form."""
     found = []
     for key in view.keys:
-        if not key.whole_line or _anything_under(key, view):
+        if not key.whole_line:
             continue
         score = _label_score(spec, key, view, doc_type)
-        if score < LABEL_MIN_SCORE:
+        if score < LABEL_MIN_SCORE or _anything_under(key, view):
             continue
         top = (key.box[0], 0, key.box[2], 0)
         lines = _below(spec, top, following, following.page.height / following.height, spec.max_lines, None)
@@ -244,15 +244,21 @@ def _in_ruled_row_under(above: Line, line: Line, view: PageView) -> bool:
     return cell is not None and _cell_under(cell, line.box, view) is not None
 
 
-def _first_in_cell_of_row(line: Line, key: Key, value_cell: Box | None, view: PageView) -> bool:
-    """True for a line in the ruled cell beside the key's that starts on the key's row (the
-    cells' tops level), at its first line of text: a value written low in its cell beside a
-    small label set alone at the top of its own."""
-    if value_cell is None or not mostly_inside(line.box, value_cell) or heads_its_cell(key, view):
-        return False
+def _cell_on_key_row(key: Key, value_cell: Box | None, in_corner: bool, view: PageView) -> Box | None:
+    """The ruled cell beside the key's when the two cells' tops are level and the key stands
+    alone at the top of its own: where a value may be written low beside a small label."""
+    if value_cell is None or in_corner:
+        return None
     if abs(value_cell[1] - (cell_of(key.box, view) or value_cell)[1]) > view.height:
+        return None
+    return value_cell
+
+
+def _first_in_cell(line: Line, cell: Box | None, view: PageView) -> bool:
+    """True for a line at the first line of text of ``cell`` (None: no such cell)."""
+    if cell is None or not mostly_inside(line.box, cell):
         return False
-    return line.box[1] - value_cell[1] <= view.height + (line.box[3] - line.box[1])
+    return line.box[1] - cell[1] <= view.height + (line.box[3] - line.box[1])
 
 
 def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...], ...]:
@@ -287,6 +293,7 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
         reach = max(reach, column.value_x + ALIGN_HEIGHTS * view.height)
     value_cell = cell_beside(key.box, view)
     in_corner = heads_its_cell(key, view)
+    low_cell = _cell_on_key_row(key, value_cell, in_corner, view)
     if value_cell is not None:
         # A ruled value cell beside the label's holds its value however wide the label's cell.
         reach = max(reach, value_cell[2])
@@ -295,7 +302,7 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
         for line in view.page.lines
         if key.box[2] - 2 <= line.box[0] <= reach
         and line is not key.line
-        and (on_one_row(line.box, key.box) or _first_in_cell_of_row(line, key, value_cell, view))
+        and (on_one_row(line.box, key.box) or _first_in_cell(line, low_cell, view))
         and not view.is_key_line(line)
         # Beside a label in its cell's corner, a line in the next cell's corner with text under
         # it is that cell's label, however unknown its wording ("St." over "Oregon").

@@ -45,8 +45,8 @@ class Candidate:
     note: str | None = None
     header_box: Box | None = None
     """For a ticked cell of an answer grid whose column header OCR did not read ("Y" | "N"):
-    the header's cell; for a ticked box whose option beside it OCR did not read: that place.
-    Read again on its own."""
+    the header's cell; for a ticked box: the place of its option, read again on its own when
+    what OCR read there does not answer the field."""
 
     @property
     def words(self) -> list[Word]:

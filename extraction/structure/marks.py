@@ -273,8 +273,6 @@ def _on_sure_text(box: Box, text_boxes: np.ndarray, sure_text: np.ndarray) -> bo
     option read as "OPRN"): a box read into its option's word stands at the word's start."""
     if (sure_text & (iou(box, text_boxes) >= 0.5)).any():
         return True
-    if not len(text_boxes):
-        return False
     width = box[2] - box[0]
     within = (
         (text_boxes[:, 0] + width <= box[0])

@@ -64,18 +64,21 @@ def split_before_marks(line_words: Sequence[Word], structure: PageStructure) -> 
     ordered = sorted(line_words, key=lambda w: w.x0)
     if not ordered:
         return []
-    marks = [m.box for m in structure.marks if m.shape in ("square", "circle")]
     row = union_box([w.box for w in ordered])
     assert row is not None
-    middle = (row[1] + row[3]) / 2
-    marks = [box for box in marks if box[1] <= middle <= box[3] and box[0] >= row[0]]
+    row_middle = (row[1] + row[3]) / 2
+    marks = [
+        m.box
+        for m in structure.marks
+        if m.shape in ("square", "circle") and m.box[1] <= row_middle <= m.box[3] and m.box[0] >= row[0]
+    ]
     if len(marks) < 2:
         return [ordered]  # a lone mark may be a letter taken for one; options come two or more
     for index in range(1, len(ordered)):
         previous, word = ordered[index - 1], ordered[index]
-        middle = (word.box[1] + word.box[3]) / 2
+        word_middle = (word.box[1] + word.box[3]) / 2
         if any(
-            previous.x1 - 2 <= box[0] <= word.x0 + 2 + (box[2] - box[0]) and box[1] <= middle <= box[3]
+            previous.x1 - 2 <= box[0] <= word.x0 + 2 + (box[2] - box[0]) and box[1] <= word_middle <= box[3]
             for box in marks
         ):
             return [ordered[:index], ordered[index:]]
