@@ -14,11 +14,11 @@ import pytest
 from PIL import Image
 
 from extraction.cells import join_wrapped_labels
-from extraction.doctypes import get_document_type, with_synonyms
+from extraction.doctypes import DocumentType, get_document_type, with_synonyms
 from extraction.fields import extract_fields
 from extraction.layout import group_lines
 from extraction.structure import find_structure, without_rules
-from extraction.types import Line, PageText, Word
+from extraction.types import FieldResult, Line, PageText, Word
 from tests.drawn_pages import FONT_PATH, DrawnPage, noisy
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
@@ -31,6 +31,14 @@ def _page_text(words: list[Word], size: tuple[int, int] = (1400, 900)) -> PageTe
     tops = sorted({w.box[1] // 10 for w in words})
     numbered = [replace(w, line=tops.index(w.box[1] // 10)) for w in words]
     return PageText(index=0, lines=tuple(group_lines(numbered)), width=size[0], height=size[1])
+
+
+def _read_drawn(
+    page: DrawnPage, words: list[Word], doc_type: DocumentType = PATIENT
+) -> dict[str, FieldResult]:
+    """The fields of a drawn page, its structure found on its image and its words as OCR lines."""
+    structure = find_structure(page.array(), words)
+    return extract_fields(doc_type, [_page_text(words, page.image.size)], 0.8, structures=[structure])
 
 
 # ---- rules painted out ----------------------------------------------------------------------
@@ -445,8 +453,7 @@ def test_captions_under_the_lines_their_values_stand_on_are_read_upwards() -> No
         words += page.text(110, top, value)
         page.line(100, top + 34, 900, top + 34)
         words += page.text(100, top + 40, caption)
-    structure = find_structure(page.array(), words)
-    fields = extract_fields(PATIENT, [_page_text(words, (1400, 700))], 0.8, structures=[structure])
+    fields = _read_drawn(page, words)
     assert fields["allergies"].value == "Peanuts"
     assert fields["regular_medications"].value == "Levothyroxine"
     assert fields["weight"].value.startswith("42")
@@ -474,8 +481,7 @@ def test_a_label_alone_in_a_table_s_full_width_bar_is_a_heading_whose_value_is_d
     words = page.text(110, 115, "Medical History")
     words += page.text(110, 175, "Question")
     words += page.text(610, 175, "Immune")
-    structure = find_structure(page.array(), words)
-    fields = extract_fields(PATIENT, [_page_text(words, (1400, 600))], 0.8, structures=[structure])
+    fields = _read_drawn(page, words)
     assert fields["medical_problems"].needs_review
 
 
@@ -494,8 +500,7 @@ def test_a_value_in_the_ruled_cell_beside_a_wide_label_cell_is_its_value() -> No
     words += page.text(360, 241, "81")
     words += page.text(70, 295, "MEDICATIONS")
     words += page.text(840, 301, "Cetirizine")
-    structure = find_structure(page.array(), words)
-    fields = extract_fields(PATIENT, [_page_text(words, (1600, 500))], 0.8, structures=[structure])
+    fields = _read_drawn(page, words)
     assert fields["patient_name"].value == "Joshua Guzman"
     assert fields["regular_medications"].value == "Cetirizine"
 
@@ -507,8 +512,7 @@ def test_a_list_goes_on_in_the_ruled_rows_under_its_label_however_tall() -> None
     words += page.text(110, 185, "Sertraline")
     words += page.text(110, 255, "Melatonin")
     words += page.text(110, 325, "Allergies: none")
-    structure = find_structure(page.array(), words)
-    fields = extract_fields(PATIENT, [_page_text(words, (1400, 600))], 0.8, structures=[structure])
+    fields = _read_drawn(page, words)
     assert fields["regular_medications"].value == "Sertraline\nMelatonin"
 
 
@@ -574,10 +578,7 @@ def test_a_cell_labelled_with_a_number_of_no_field_is_never_a_neighbour_s_value(
     words += page.text(70, 228, "Address")
     words += page.text(770, 228, "NHS No")
     words += page.text(780, 300, "943 476 5919")
-    structure = find_structure(page.array(), words)
-    fields = extract_fields(
-        get_document_type("prescription"), [_page_text(words, (1600, 400))], 0.8, structures=[structure]
-    )
+    fields = _read_drawn(page, words, get_document_type("prescription"))
     for name in ("patient_name", "patient_address"):
         assert fields[name].value == "", name
         assert fields[name].needs_review, name
@@ -596,8 +597,7 @@ def test_colon_labels_in_cell_corners_under_filled_rows_open_the_values_after_th
     words += page.text(690, 296, "Peanuts")
     words += page.text(66, 342, "Do you have medical insurance:")
     words += page.text(690, 366, "No")
-    structure = find_structure(page.array(), words)
-    fields = extract_fields(PATIENT, [_page_text(words, (1600, 600))], 0.8, structures=[structure])
+    fields = _read_drawn(page, words)
     assert fields["medical_problems"].value == "High cholesterol\nDepression"
     assert fields["allergies"].value == "Peanuts"
     assert fields["has_medical_insurance"].value == "No"
@@ -615,8 +615,7 @@ def test_a_corner_label_over_its_value_takes_nothing_from_the_next_cell() -> Non
     words += page.text(712, 140, "Oregon")
     words += page.text(1128, 86, "Postal code")
     words += page.text(1132, 140, "97268")
-    structure = find_structure(page.array(), words)
-    fields = extract_fields(PATIENT, [_page_text(words, (1600, 300))], 0.8, structures=[structure])
+    fields = _read_drawn(page, words)
     assert fields["address"].value.startswith("Portland"), fields["address"].value
     assert "St." not in fields["address"].value
     assert fields["address"].needs_review  # put together from parts, the street missing
