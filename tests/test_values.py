@@ -629,28 +629,41 @@ def test_an_address_naming_no_town_is_doubted(doc_type: str, address: str, doubt
     assert any(re.search(pattern, address) for pattern, _ in spec.doubts) == doubted
 
 
+LOST_COUNT = "no count before the dose form"
+LOST_LENGTH = "no count before a length of time"
+DISPENSED = "a quantity to dispense"
+TWO_ROWS = "two dosing instructions on one line"
+
+
 @pytest.mark.parametrize(
-    ("directions", "doubted"),
+    ("directions", "doubts"),
     [
-        ("2 cap once daily", False),
-        ("cap once daily", True),  # the count lost
-        ("1/2 cap every 8 hours\ncap once daily", True),
-        ("Furosemide, tab twice daily", True),
-        ("Montelukast: take 1 tablet every 12 hours for 7 days", False),
-        ("take 1/2 tablet once daily for 5 days #90 Use 1 capsule once daily", True),  # two rows run together
-        ("Take 1 tablet daily; use inhaler as needed", False),
-        ("Apply to the affected area twice daily", False),
-        ("Capsaicin cream: apply twice daily", False),
-        ("take 1/2 ml every 12 hours for month", True),  # "for 1 month" lost its count
-        ("take 1 tablet every hours", True),
-        ("take 1 tablet every 12 hours for 1 month", False),
-        ("take 1 tablet every day for a month", False),
+        ("2 cap once daily", ()),
+        ("cap once daily", (LOST_COUNT,)),  # the count lost
+        ("1/2 cap every 8 hours\ncap once daily", (LOST_COUNT,)),
+        ("Furosemide, tab twice daily", (LOST_COUNT,)),
+        ("Montelukast: take 1 tablet every 12 hours for 7 days", ()),
+        ("take 1/2 tablet once daily for 5 days #90 Use 1 capsule once daily", (DISPENSED, TWO_ROWS)),
+        ("take 1 tablet once daily #30", (DISPENSED,)),  # the Disp column run in
+        ("take 1 tablet in the morning use 2 puffs at night", (TWO_ROWS,)),  # two rows run together
+        ("Take 1 tablet daily; use inhaler as needed", ()),
+        ("Apply to the affected area twice daily", ()),
+        ("Capsaicin cream: apply twice daily", ()),
+        ("take 1/2 ml every 12 hours for month", (LOST_LENGTH,)),  # "for 1 month" lost its count
+        ("take 1 tablet every hours", (LOST_LENGTH,)),
+        ("take 1 tablet every 12 hours for 1 month", ()),
+        ("take 1 tablet every day for a month", ()),
     ],
 )
 def test_directions_that_lost_a_count_or_ran_into_another_row_are_doubted(
-    directions: str, doubted: bool
+    directions: str, doubts: tuple[str, ...]
 ) -> None:
+    """Each rule of the directions' doubts by its own examples: exactly the kinds of defect
+    named are doubted, and a well-formed direction by none."""
     import re
 
     spec = get_document_type("prescription").field("directions")
-    assert any(re.search(pattern, directions) for pattern, _ in spec.doubts) == doubted
+    matched = [message for pattern, message in spec.doubts if re.search(pattern, directions)]
+    kinds = (LOST_COUNT, LOST_LENGTH, DISPENSED, TWO_ROWS)
+    assert len(spec.doubts) == len(kinds)  # a rule added needs its own examples here
+    assert sorted(kind for kind in kinds for message in matched if message.startswith(kind)) == sorted(doubts)
