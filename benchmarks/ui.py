@@ -9,7 +9,7 @@
    files (distinct copies of pre_1.pdf) until every one of them is a document in the database,
    queued or already being read. Target < 1 s for 10.
 
-Usage, from the repository's root: ``python -m benchmarks.ui [--runs N] [--edits N]`` (``-m`` puts
+Usage, from the repository's root: ``python -m benchmarks.ui [--runs N] [--edits N] [--batch N]`` (``-m`` puts
 the root on the path, for the tests' helpers). Needs tesseract, poppler and Chromium.
 """
 
@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from tests.app_support import login_state
 from tests.test_e2e_browser import (
@@ -57,45 +61,77 @@ def upload_to_fields(runs: int) -> list[tuple[str, float, float, float]]:
     ("cold"); a second upload of the same page (a byte changed, so it is not a duplicate) shows
     the steady state ("warm").
     """
+    timings = []
+    with closing(_fresh_apps(runs)) as apps:
+        for browser, folder, url, run in apps:
+            timings.append(("cold", *_one_upload(browser, url, 1, SAMPLE)))
+            warm = folder / "pre_1_copy.pdf"
+            warm.write_bytes(SAMPLE.read_bytes() + f"\n% benchmark copy {run}\n".encode())
+            timings.append(("warm", *_one_upload(browser, url, 2, warm)))
+    return timings
+
+
+def batch_to_queued(runs: int, files: int) -> list[float]:
+    """Seconds from the browser holding ``files`` files to all of them stored as documents, per
+    run (each on a fresh app, its worker running)."""
+    timings = []
+    with closing(_fresh_apps(runs)) as apps:
+        for browser, folder, url, run in apps:
+            paths = []
+            for index in range(files):
+                copy = folder / f"batch_{run}_{index}.pdf"
+                copy.write_bytes(SAMPLE.read_bytes() + f"\n% benchmark copy {run} {index}\n".encode())
+                paths.append(copy)
+            timings.append(_one_batch(browser, url, paths, folder / "medextract.db"))
+    return timings
+
+
+def _fresh_apps(runs: int) -> Iterator[tuple[Any, Path, str, int]]:
+    """For each run, a fresh app (``make run``'s, its worker running, its own data folder with
+    the benchmark's account): (Chromium, the data folder, the app's URL, the run's number). The
+    app is stopped when the next run starts or the generator is closed."""
     from playwright.sync_api import sync_playwright
 
-    timings = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             for run in range(runs):
                 with tempfile.TemporaryDirectory() as data_dir:
-                    create_user(Path(data_dir))
-                    process, url = start_app(Path(data_dir))
+                    folder = Path(data_dir)
+                    create_user(folder)
+                    process, url = start_app(folder)
                     try:
-                        timings.append(("cold", *_one_upload(browser, url, 1, SAMPLE)))
-                        warm = Path(data_dir) / "pre_1_copy.pdf"
-                        warm.write_bytes(SAMPLE.read_bytes() + f"\n% benchmark copy {run}\n".encode())
-                        timings.append(("warm", *_one_upload(browser, url, 2, warm)))
+                        yield browser, folder, url, run
                     finally:
                         stop_app(process)
         finally:
             browser.close()
-    return timings
 
 
-def _one_upload(browser: object, url: str, doc_id: int, path: Path) -> tuple[float, float, float]:
+def _uploader(browser: Any, url: str) -> tuple[Any, Any]:
+    """A signed-in page on the Upload screen and its file input, which notes in
+    ``window.fileChosenAt`` when the browser holds the files (its "change" event: the moment a
+    clerk's file dialog or drop completes). The caller closes the page."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(url)
+    log_in(page)  # before any clock starts: signing in is part of no measure
+    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    uploader.wait_for(state="attached", timeout=30_000)
+    uploader.evaluate(
+        "input => input.addEventListener('change', () => { window.fileChosenAt = Date.now(); },"
+        " {capture: true, once: true})"
+    )
+    return page, uploader
+
+
+def _one_upload(browser: Any, url: str, doc_id: int, path: Path) -> tuple[float, float, float]:
     """(seconds to "Review now", to fields shown, Playwright's hand-over) for one upload.
 
-    The clock starts when the browser holds the file (the file input's "change" event: the
-    moment a clerk's file dialog or drop completes). What Playwright spends before that, handing
-    the file to the browser, is no cost a clerk pays; it is measured and reported apart.
+    The clock starts when the browser holds the file. What Playwright spends before that,
+    handing the file to the browser, is no cost a clerk pays; it is measured and reported apart.
     """
-    page = browser.new_page(viewport={"width": 1500, "height": 1100})  # type: ignore[attr-defined]
+    page, uploader = _uploader(browser, url)
     try:
-        page.goto(url)
-        log_in(page)  # before the clock starts: signing in is not part of upload -> fields
-        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
-        uploader.wait_for(state="attached", timeout=30_000)
-        uploader.evaluate(
-            "input => input.addEventListener('change', () => { window.fileChosenAt = Date.now(); },"
-            " {capture: true, once: true})"
-        )
         handed_at = time.time()
         uploader.set_input_files(path)
         page.get_by_role("button", name="Review now").click(timeout=90_000)
@@ -108,48 +144,10 @@ def _one_upload(browser: object, url: str, doc_id: int, path: Path) -> tuple[flo
         page.close()
 
 
-def batch_to_queued(runs: int, files: int) -> list[float]:
-    """Seconds from the browser holding ``files`` files to all of them stored as documents, per
-    run (each on a fresh app, its worker running)."""
-    from playwright.sync_api import sync_playwright
-
-    timings = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for run in range(runs):
-                with tempfile.TemporaryDirectory() as data_dir:
-                    folder = Path(data_dir)
-                    create_user(folder)
-                    paths = []
-                    for index in range(files):
-                        copy = folder / f"batch_{run}_{index}.pdf"
-                        copy.write_bytes(SAMPLE.read_bytes() + f"\n% benchmark copy {run} {index}\n".encode())
-                        paths.append(copy)
-                    process, url = start_app(folder)
-                    try:
-                        timings.append(_one_batch(browser, url, paths, folder / "medextract.db"))
-                    finally:
-                        stop_app(process)
-        finally:
-            browser.close()
-    return timings
-
-
-def _one_batch(browser: object, url: str, paths: list[Path], database: Path) -> float:
-    """Seconds from the file input's "change" event to ``len(paths)`` documents stored."""
-    import sqlite3
-
-    page = browser.new_page(viewport={"width": 1500, "height": 1100})  # type: ignore[attr-defined]
+def _one_batch(browser: Any, url: str, paths: list[Path], database: Path) -> float:
+    """Seconds from the browser holding ``paths`` to ``len(paths)`` documents stored."""
+    page, uploader = _uploader(browser, url)
     try:
-        page.goto(url)
-        log_in(page)
-        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
-        uploader.wait_for(state="attached", timeout=30_000)
-        uploader.evaluate(
-            "input => input.addEventListener('change', () => { window.fileChosenAt = Date.now(); },"
-            " {capture: true, once: true})"
-        )
         uploader.set_input_files(paths)
         deadline = time.time() + 60
         while time.time() < deadline:
