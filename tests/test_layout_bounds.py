@@ -1,5 +1,6 @@
-"""What bounds a learned value: a column header is no row of the value under it, and a value
-made of the form's own print is flagged whatever the learned layout read."""
+"""What bounds a learned value: a column header is no row of the value under it, a value
+made of the form's own print is flagged whatever the learned layout read, and what learning
+cannot place (a short value standing twice, a loop round an answer) is left unlearned."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from extraction.layouts import (
     read_fields,
 )
 from extraction.layouts.rows import rows_of_lines
+from extraction.structure import PageStructure, SelectionMark
 from extraction.types import ExtractionResult, FieldResult, Line, PageText, Word
 from tests.layout_text import parse_layout
 
@@ -133,3 +135,110 @@ def test_a_value_beside_its_label_on_a_form_with_part_names_under_its_lines_is_r
     match = match_layout([template], new)
     assert match is not None
     assert read_fields(match, record, new)["address"].value == "32 Adams Blvd\nAlbany New York 12290"
+
+
+# A grid form: its medicines numbered 1, 2 in the table, the refill count in a cell below.
+GRID = """
+200 100 Westbrook Medical Center prescription form
+200 300 PATIENT: {name}
+200 500 #  Medication
+200 560 1  {first}
+200 620 2  {second}
+200 800 REFILLS  {refills}
+200 900 SIGNATURE
+"""
+
+
+def test_a_short_value_that_also_stands_elsewhere_is_not_learned_by_its_spelling() -> None:
+    """The engine missed the refill count "2", and "2" also numbers a medicine's row: which
+    of the two is the count is not known, so refills is left to the generic reading rather
+    than learned on the row number (every later copy would read "2")."""
+    values = {"patient_name": "Amy Nelson", "refills": "2"}
+    pages = parse_layout(GRID.format(name="Amy Nelson", first="Omeprazole", second="Meloxicam", refills="2"))
+    name = locate_value("Amy Nelson", pages)
+    assert name is not None
+    fields = {
+        "patient_name": FieldResult("Amy Nelson", 0.9, False, page=0, box=name[1]),
+        "refills": FieldResult("", 0.0, True),
+    }
+    result = ExtractionResult("prescription", 1.0, 1, 300, fields, page_texts=pages)
+    template = learn_layout(result, PRESCRIPTION, values)
+    assert "refills" not in template.fields and "patient_name" in template.fields
+    assert locate_value("2", pages) is None
+    assert locate_value("Meloxicam", pages) is not None
+
+    # Where the engine read the count, its box says which "2" it is.
+    refills_box = (200 + 22 * 9, 800, 200 + 22 * 10, 840)
+    fields["refills"] = FieldResult("2", 0.9, False, page=0, box=refills_box)
+    result = ExtractionResult("prescription", 1.0, 1, 300, fields, page_texts=pages)
+    assert learn_layout(result, PRESCRIPTION, values).fields["refills"].box[1] == 800
+
+
+CIRCLED = """
+200 100 Lakeside Medical Group intake form
+200 300 Pt. name: {name}
+200 500 Chickenpox:
+1200 500 Had it / immune
+1700 500 Not immune
+200 700 Signature
+"""
+
+
+def test_a_loop_round_the_chosen_answer_is_not_learned_as_a_box_to_tick() -> None:
+    """The learned copy had "Had it / immune" circled. On the next copy the loop is round
+    "Not immune": the loop's place is that of the answer chosen, so it is not learned (the
+    generic reading reads the words inside it)."""
+    record = get_document_type("patient_details")
+    pages = parse_layout(CIRCLED.format(name="Kyle Adams"))
+    ring = SelectionMark((1180, 490, 1560, 550), "ring", True, "Had it / immune", None, 0.9)
+    fields = {"chickenpox": FieldResult("IMMUNE", 0.9, False, page=0, box=(1200, 500, 1530, 540))}
+    result = ExtractionResult(
+        "patient_details",
+        1.0,
+        1,
+        300,
+        fields,
+        page_texts=pages,
+        page_structures=[PageStructure(marks=(ring,))],
+    )
+    template = learn_layout(result, record, {"chickenpox": "IMMUNE"})
+    assert "chickenpox" not in template.fields
+
+
+def test_a_learned_area_holding_only_the_forms_print_is_read_as_empty() -> None:
+    """A register that flowed moved its "COVERAGE END DATE" label into the area where the
+    learned copy had the date; this copy left the date blank. The label is no value: the
+    generic reading's blank stands."""
+    generic = {"insurance_expiry": FieldResult("", 0.0, True, reason="blank on the document?")}
+    learned = {"insurance_expiry": FieldResult("COVERAGE END DATE", 0.8, True)}
+    printed = frozenset({"coverage", "end", "date", "policy"})
+    merged = cross_check(generic, learned, printed)
+    assert merged["insurance_expiry"].value == "" and merged["insurance_expiry"].needs_review
+
+
+def test_a_short_value_found_by_its_spelling_is_learned_only_beside_its_label() -> None:
+    """OCR missed the refill count; the verified "2" is spelled once on the page, by the
+    second medicine's row number, far from "REFILLS": that is not where the count sits. A
+    count of 5 beside "REFILLS" is learned by its spelling although the engine missed it."""
+    missed = {"refills": FieldResult("", 0.0, True)}
+    pages = parse_layout(GRID.format(name="Amy Nelson", first="Omeprazole", second="Meloxicam", refills=""))
+    result = ExtractionResult("prescription", 1.0, 1, 300, dict(missed), page_texts=pages)
+    assert "refills" not in learn_layout(result, PRESCRIPTION, {"refills": "2"}).fields
+
+    pages = parse_layout(GRID.format(name="Amy Nelson", first="Omeprazole", second="Meloxicam", refills="5"))
+    result = ExtractionResult("prescription", 1.0, 1, 300, dict(missed), page_texts=pages)
+    assert learn_layout(result, PRESCRIPTION, {"refills": "5"}).fields["refills"].box[1] == 800
+
+
+def test_one_place_read_twice_keeps_the_generic_text_however_far_the_readings_differ() -> None:
+    """A shadowed name: the generic reading read it again and got "Carol Gomez", the learned
+    area's words are the first reading "Gpcol Gowez". Both come from one place, so the
+    generic text stands, flagged with the other."""
+    generic = {"patient_name": FieldResult("Carol Gomez", 0.6, True, page=0, box=(300, 400, 560, 440))}
+    learned = {"patient_name": FieldResult("Gpcol Gowez", 0.8, False, page=0, box=(302, 398, 566, 441))}
+    merged = cross_check(generic, learned)
+    assert merged["patient_name"].value == "Carol Gomez" and merged["patient_name"].needs_review
+    assert "'Gpcol Gowez'" in (merged["patient_name"].reason or "")
+
+    elsewhere = {"patient_name": FieldResult("Gpcol Gowez", 0.8, False, page=0, box=(300, 900, 560, 940))}
+    assert cross_check(generic, elsewhere)["patient_name"].value == "Gpcol Gowez"

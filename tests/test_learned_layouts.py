@@ -40,7 +40,7 @@ EVE = dict(
     SECOND,
     patient_name="Eve Moneypenny",
     prescription_date="2025-02-11",
-    refills="1",
+    refills="3",
     prescriber="Dr. Julius No",
 )
 

@@ -19,6 +19,8 @@ from extraction.types import FieldResult
 # Two readings this alike are one value read twice, not two places: at most one character in
 # five differs (one in three; a one-character value must read the same).
 SAME_READING = 0.8
+# Two readings whose boxes overlap by this share of their union read one place.
+SAME_PLACE = 0.5
 # A line this long (letters and digits) that another field's value has is that field's line,
 # not a word this field happens to share.
 MIN_SHARED_LINE = 6
@@ -33,23 +35,28 @@ def cross_check(
 ) -> dict[str, FieldResult]:
     """The fields with both readings weighed. Agreement keeps the generic evidence. When they
     differ the field is flagged, naming the other value, and given as learned unless:
-    - the two are one value read twice (nearly the same text, or the learned lines all in the
-      generic value): the generic reading reads doubtful spots again and checks words against
-      its lexicons, so its text is the better one;
+    - the two are one value read twice (nearly the same text, the learned lines all in the
+      generic value, or both taken from one place): the generic reading reads doubtful spots
+      again and checks words against its lexicons, so its text is the better one;
     - the learned value fails its field's check (``valid(name, value)``) while the generic one
       passes, or the learned value's label was not found in place;
     - the generic reading was sure of its value (label found, value checked) and what it has
       besides the learned value is not words the form prints (``printed``: a label read into
       the value, or taken for it).
-    A learned area found empty, or holding another field's value (but for an answer chosen
-    from printed options, named in ``options``), keeps the generic value, flagged. A value
-    made of words the form prints is flagged whatever the learned reading (``flag_printed``)."""
+    A learned area found empty or holding only the form's own print, or holding another
+    field's value (but for an answer chosen from printed options, named in ``options``), keeps
+    the generic value, flagged. A value made of words the form prints is flagged whatever the
+    learned reading (``flag_printed``)."""
     merged = dict(generic)
     for name, mine in learned.items():
         theirs = generic.get(name)
         if theirs is None:
             continue
         mine = _without_others_lines(name, mine, generic)
+        if name not in options and _mostly_printed(mine.value, printed):
+            # The learned area holds the form's own words (a label the flowing form moved
+            # there): nothing was filled in where the layout puts the value.
+            mine = replace(mine, value="")
         if same_text(mine.value, theirs.value):
             continue
         if not mine.value:
@@ -66,7 +73,7 @@ def cross_check(
         theirs_printed = _printed_text(_added(theirs.value, mine.value), printed)
         theirs_sound = bool(theirs.value) and valid(name, theirs.value) and not theirs_printed
         generic_stands = (
-            (theirs_sound and _same_reading(mine.value, theirs.value))
+            (theirs_sound and (_same_reading(mine.value, theirs.value) or _same_place(mine, theirs)))
             or (not valid(name, mine.value) and theirs_sound)
             or (mine.needs_review and (theirs_sound or not theirs.needs_review))
             or (not theirs.needs_review and not theirs_printed)
@@ -144,6 +151,22 @@ def _same_reading(learned: str, generic: str) -> bool:
         for line in learned.splitlines()
         if line.strip()
     )
+
+
+def _same_place(learned: FieldResult, generic: FieldResult) -> bool:
+    """True when both readings took their words from about the same place on the page (their
+    boxes overlap by half their union): one value read twice, and the generic reading reads
+    doubtful spots again, so its text is the better one."""
+    a, b = learned.box, generic.box
+    if a is None or b is None or learned.page != generic.page:
+        return False
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return False
+    overlap = width * height
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - overlap
+    return overlap >= SAME_PLACE * union
 
 
 def _nearly(a: str, b: str) -> bool:

@@ -18,10 +18,10 @@ from difflib import SequenceMatcher
 from itertools import pairwise
 
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import typical_height
+from extraction.keys import KEY_MIN_SCORE, best_phrase, typical_height
 from extraction.layouts.anchors import Anchor, anchors_of, page_words, same_text
 from extraction.layouts.formats import learn_formats
-from extraction.layouts.rows import rows_of_lines, rows_of_marks
+from extraction.layouts.rows import boxed_marks, rows_of_lines, rows_of_marks
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
 from extraction.structure import PageStructure
@@ -35,6 +35,10 @@ LOCATE_SIMILARITY = 0.75
 ANSWERS = {"yesno": YES_NO, "immunity": IMMUNITY}
 # Lines a multi-line value may grow to when nothing printed stands under it.
 OPEN_LINES = 4
+# A value with fewer letters and digits than this is found by its spelling only beside its label.
+SHORT_VALUE = 4
+# How far (in text heights) a label stands from its value: left on its row, or above it.
+LABEL_REACH = (12.0, 2.5)
 # How many printed words near a value stand for it when it is looked for on a new page.
 FIELD_ANCHORS = 4
 
@@ -139,7 +143,10 @@ def _value_places(
     drawn: Mapping[str, tuple[int, Box]],
 ) -> dict[str, _Place]:
     """Where each verified, non-blank value sits: the clerk's box, the value's lines found by
-    their spelling (inside the engine's box when the engine read it right), or the engine's box."""
+    their spelling (inside the engine's box when the engine read it right), or the engine's box.
+    A short value the engine did not read ("2" refills) is learned where its spelling stands
+    only beside or under a label of its field: a digit or two also number rows and fill cells
+    of other fields, and a wrong place learned would be read on every copy."""
     places = {}
     for spec in doc_type.fields:
         value = verified.get(spec.name, "")
@@ -153,11 +160,39 @@ def _value_places(
             continue
         within = (engine.page, engine.box) if right and engine is not None and engine.box else None
         found = locate_lines(value, result.page_texts, within)
+        short = len(spelling_with_digits(value)) < SHORT_VALUE
+        if (
+            found is not None
+            and within is None
+            and short
+            and not _labelled(spec, result.page_texts[found[0]], found[1][0])
+        ):
+            found = None
         if found is not None:
             places[spec.name] = _Place(found[0], tuple(found[1]))
         elif within is not None:
             places[spec.name] = _Place(within[0], (within[1],))
     return places
+
+
+def _labelled(spec: FieldSpec, page: PageText, box: Box) -> bool:
+    """True when a label of ``spec`` is printed left of ``box`` on its row, or just above it."""
+    height = typical_height(page)
+    reach_left, reach_up = LABEL_REACH[0] * height, LABEL_REACH[1] * height
+    for line in page.lines:
+        left = [w for w in line.words if on_one_row(w.box, box) and box[0] - reach_left <= w.box[2] <= box[0]]
+        above = [
+            w
+            for w in line.words
+            if box[1] - reach_up <= w.box[3] <= box[1]
+            and w.box[0] <= box[2] + 2 * height
+            and w.box[2] >= box[0] - 2 * height
+        ]
+        for words in (left, above):
+            text = " ".join(w.text for w in words)
+            if text and best_phrase(text, spec.all_labels)[1] >= KEY_MIN_SCORE:
+                return True
+    return False
 
 
 def locate_value(value: str, pages: Sequence[PageText]) -> tuple[int, Box] | None:
@@ -187,9 +222,13 @@ def locate_lines(
 
 
 def _best_window(text: str, pages: Sequence[PageText], within: Box | None = None) -> tuple[int, Box] | None:
+    """The page and box of the words spelling ``text`` best; None when nothing spells it, or
+    when two places spell it equally well and ``within`` does not say which: a short value (a
+    refill count "2", a date signed twice) may also stand elsewhere on the page, and learning
+    the wrong place would read another field there on every copy."""
     target = spelling_with_digits(text)
     size = len(text.split())
-    best: tuple[float, int, Box] | None = None
+    found: list[tuple[float, int, Box]] = []
     for page in pages:
         # The cells of a table row are one row: a medicine and its dose in two columns is found whole.
         for words in rows_of_lines((line.words, line.box) for line in page.lines):
@@ -204,9 +243,17 @@ def _best_window(text: str, pages: Sequence[PageText], within: Box | None = None
                         continue
                     read = spelling_with_digits(" ".join(w.text for w in window))
                     ratio = SequenceMatcher(None, target, read).ratio()
-                    if ratio >= LOCATE_SIMILARITY and (best is None or ratio > best[0]):
-                        best = (ratio, page.index, union_box([w.box for w in window]) or window[0].box)
-    return (best[1], best[2]) if best else None
+                    if ratio >= LOCATE_SIMILARITY:
+                        found.append((ratio, page.index, union_box([w.box for w in window]) or window[0].box))
+    if not found:
+        return None
+    ratio, page_index, box = max(found, key=lambda f: f[0])
+    elsewhere = any(
+        other >= ratio and (page != page_index or not _overlaps(place, box)) for other, page, place in found
+    )
+    if elsewhere and within is None:
+        return None
+    return page_index, box
 
 
 def _answer_marks(
@@ -214,8 +261,10 @@ def _answer_marks(
 ) -> tuple[tuple[Box, str], ...]:
     """The boxes of the answer's row (the row of boxes nearest the engine's evidence, one of
     them ticked) and the answer each stands for: the ticked one the verified answer, the others
-    their printed option, or the other answer when the row has just two boxes ("" if unknown)."""
-    rows = rows_of_marks(structure.marks)
+    their printed option, or the other answer when the row has just two boxes ("" if unknown).
+    A loop drawn round the chosen words is not learned: it stands where the answer chosen is
+    printed, so its place on one copy says nothing of which answer it is on another."""
+    rows = rows_of_marks(boxed_marks(structure))
     centre = (near[1] + near[3]) / 2
     ticked_rows = [r for r in rows if sum(m.selected for m in r) == 1]
     if not ticked_rows:

@@ -16,7 +16,7 @@ from extraction.doctypes import DocumentType
 from extraction.keys import typical_height
 from extraction.layouts.anchors import Anchor, page_words, same_word, spelling
 from extraction.layouts.matching import NO_MATCH, PageMatch, match_page, weight
-from extraction.layouts.rows import rows_of_lines, rows_of_marks
+from extraction.layouts.rows import boxed_marks, rows_of_lines, rows_of_marks
 from extraction.layouts.spot import without_box_rules
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
@@ -142,7 +142,7 @@ def _read_answer(
             cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
             near = [
                 m
-                for m in structure.marks
+                for m in boxed_marks(structure)
                 if abs((m.box[0] + m.box[2]) / 2 - cx) <= tolerance
                 and abs((m.box[1] + m.box[3]) / 2 - cy) <= tolerance
             ]
@@ -175,7 +175,7 @@ def _row_of_marks(
     width = area[2] - area[0]
     level = [
         m
-        for m in structure.marks
+        for m in boxed_marks(structure)
         if abs((m.box[1] + m.box[3]) / 2 - centre) <= tolerance
         and m.box[2] >= area[0] - width
         and m.box[0] <= area[2] + width
