@@ -72,12 +72,14 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
     chosen: dict[str, Candidate] = {}
     used_keys: set[int] = set()
     used_words = _instruction_words(doc_type, views)
+    owners: dict[tuple[int, Box], str] = {}
     for _score, _index, candidate in scored:
-        if candidate.field in chosen or _clashes(candidate, used_keys, used_words):
+        if candidate.field in chosen or _clashes(candidate, used_keys, used_words, owners):
             continue
         chosen[candidate.field] = candidate
         used_keys.update(id(k) for k in candidate.keys)
         used_words.update(_word_ids(candidate))
+        owners.update(dict.fromkeys(_word_ids(candidate), candidate.field))
     chosen = _doubt_rivals(chosen, scored, used_keys, used_words)
     labelled = {c.field for c in pool}
     for spec in doc_type.fields:
@@ -199,10 +201,27 @@ def _same_text(a: list[str], b: list[str]) -> bool:
     return re.sub(r"\W+", "", " ".join(a)).lower() == re.sub(r"\W+", "", " ".join(b)).lower()
 
 
-def _clashes(candidate: Candidate, used_keys: set[int], used_words: set[tuple[int, Box]]) -> bool:
-    return any(id(k) in used_keys for k in candidate.keys) or any(
-        ident in used_words for ident in _word_ids(candidate)
+def _clashes(
+    candidate: Candidate,
+    used_keys: set[int],
+    used_words: set[tuple[int, Box]],
+    owners: dict[tuple[int, Box], str] | None = None,
+) -> bool:
+    """True when the candidate's key or words are taken. A field and one of its parts may
+    share words (``owners`` says which field took each): a name written beside "Name" over a
+    "(Last)" caption is the name's value and its family part's both."""
+    if any(id(k) in used_keys for k in candidate.keys):
+        return True
+    owners = owners or {}
+    return any(
+        ident in used_words and not _whole_and_part(candidate.field, owners.get(ident, ""))
+        for ident in _word_ids(candidate)
     )
+
+
+def _whole_and_part(field: str, other: str) -> bool:
+    """True when one of the two names is a field and the other one of its parts."""
+    return bool(other) and (other.startswith(field + ".") or field.startswith(other + "."))
 
 
 def _instruction_words(doc_type: DocumentType, views: list[PageView]) -> set[tuple[int, Box]]:

@@ -28,6 +28,7 @@ from extraction.page_view import (
     lines_under,
     overlaps,
 )
+from extraction.pieces import pieced_value
 from extraction.types import Box, Line, Word, mostly_inside, on_one_row, union_box
 
 # A value printed beside its label sits within this many line heights of it.
@@ -127,6 +128,14 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
     if view.labels_under_values and key.whole_line and not found and "section" not in hows:
         above = lines_above(key, view, spec.max_lines)
         return [Candidate(spec.name, key.page, tuple(ln.words for ln in above), "above", score, (key,))]
+    if is_caption(key) and not found and "section" not in hows:
+        # "(Last)" printed small under the line it names, whichever way the form's other
+        # labels stand: that line is a candidate too.
+        above = lines_above(key, view, 1)
+        if above:
+            found.append(
+                Candidate(spec.name, key.page, tuple(ln.words for ln in above), "above", score, (key,))
+            )
     below = _below(
         spec, key.box, view, spec.max_first_gap, spec.max_lines, _value_cell(key, view), after_colon=key.colon
     )
@@ -175,11 +184,32 @@ def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
             and ln not in taken
         ]
         nearest = max(above, key=lambda ln: ln.box[3], default=None)
-        if nearest is None or view.is_key_line(nearest):
+        if nearest is not None and view.is_key_line(nearest):
+            nearest = _value_after_key(nearest, key, view)
+        if nearest is None:
             break
         taken.append(nearest)
         top = nearest.box[1]
     return taken[::-1]
+
+
+def is_caption(key: Key) -> bool:
+    """True for a label printed whole in brackets ("(Last)", "(First)"): a caption under (or
+    over) the line it names, not a label its value follows."""
+    text = key.text.strip()
+    return key.whole_line and text.startswith("(") and text.endswith(")")
+
+
+def _value_after_key(line: Line, under: Key, view: PageView) -> Line | None:
+    """The value on a key's line ("Pt. name  Adams"), when it stands over ``under`` (a
+    "(Last)" caption printed under it); None when the line is all label or its value is
+    elsewhere."""
+    key = view.key_on(line)
+    if key is None or key.whole_line:
+        return None
+    value = Line(line.words[key.end :])
+    centre = (under.box[0] + under.box[2]) / 2
+    return value if overlaps(value.box, under.box) and centre > key.box[2] else None
 
 
 def gap_above(key: Key, view: PageView) -> float | None:
@@ -269,6 +299,7 @@ def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...]
         words = _line_beside(key, view)
     if not has_text(words):
         return ()
+    words = pieced_value(spec, words, view.page.lines, view.height)
     lines: list[tuple[Word, ...]] = [tuple(words)]
     if spec.max_lines > 1:
         first = union_box([w.box for w in words])
@@ -308,8 +339,11 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
         # it is that cell's label, however unknown its wording ("St." over "Oregon").
         and not (in_corner and line_heads_its_cell(line, view))
     ]
+    # A caption ("(Address)") starts where the value over it starts: no column of labels.
     key_edges = [
-        k.box[0] for k in view.keys if k is not key and abs(k.box[1] - key.box[1]) <= 8 * view.height
+        k.box[0]
+        for k in view.keys
+        if k is not key and abs(k.box[1] - key.box[1]) <= 8 * view.height and not is_caption(k)
     ]
     level = [
         ln
@@ -359,8 +393,10 @@ def _below(
         is_value = (
             not taken
             and key is not None
+            and key.whole_line  # a label with its value after it on its line is that value's
             and not key.colon
             and key not in view.headings  # a section heading is print under any label
+            and not is_caption(key)  # "(Address)" names the line over it
             and (after_colon or best_phrase(key.text, spec.labels)[1] >= LABEL_MIN_SCORE)
             and not _line_beside(key, view)  # a label with its own value beside it
         )

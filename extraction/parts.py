@@ -27,13 +27,13 @@ def from_parts(spec: FieldSpec, result: FieldResult, assigned: dict[str, Assigne
         candidate = assigned[part.name].candidate
         value = normalize(part, candidate.texts)[0] if candidate is not None and candidate.words else ""
         took_a_part |= bool(value) and value == result.value
-        if value and value != result.value:
+        if value:
             read[part.name.split(".", 1)[1]] = value
             boxes += [w.box for w in candidate.words]
             confidences += [w.confidence for w in candidate.words]
             page = candidate.page if page is None else page
-    if not read:
-        return result
+    if all(value == result.value for value in read.values()):
+        return result  # no part read, or only what the field read itself
     whole = bool(spec.pattern and re.search(spec.pattern, result.value))
     if result.value and spec.parts_own and spec.parts_own not in read and not whole:
         # The field's own label stood over one of its parts; a value whole by its own pattern (a

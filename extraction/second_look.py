@@ -14,6 +14,7 @@ can lower the share of wrong values, never raise the share of wrong values that 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -159,8 +160,9 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResu
     """The field after weighing the second reading against tesseract's (see the module doc)."""
     again, _ = normalize(spec, [reading.text])
     # The recognizer often drops the space between words ("JacobMiller") and reads a capital as
-    # its small letter: spacing and case are no disagreement.
-    if not again or _letters(again) == _letters(result.value):
+    # its small letter, and a crop may take in or leave out the punctuation round digits:
+    # spacing, case and the punctuation of a number are no disagreement.
+    if not again or _letters(again) == _letters(result.value) or _same_digits(again, result.value):
         return result
     first_problem = check_value(spec, result.value)
     passes = check_value(spec, again) is None
@@ -224,6 +226,16 @@ def _words_known(spec: FieldSpec, again: str, first: str) -> bool:
         return False
     vocabularies = (*vocabularies, *spec.lexicons)
     return known_share(again, vocabularies) == 1.0 and known_share(first, vocabularies) < 1.0
+
+
+def _same_digits(again: str, first: str) -> bool:
+    """True for two readings of digits alone with the same groups of digits: brackets, dashes and
+    slashes the crop took in or left out ("949) 892-6644" for "(949) 892-6644") are no
+    disagreement."""
+    if any(ch.isalpha() for ch in again + first):
+        return False
+    groups = re.findall(r"\d+", again)
+    return bool(groups) and groups == re.findall(r"\d+", first)
 
 
 def _letters(value: str) -> str:

@@ -187,3 +187,15 @@ def test_a_number_is_read_in_digits_only(needs_reader: None) -> None:
     anything, digits = read_crop(crop), read_crop(crop, "0123456789")
     assert anything is not None and anything.text != "10"
     assert digits is not None and digits.text == "10"
+
+
+def test_the_same_digits_read_with_other_punctuation_are_one_reading() -> None:
+    """The crop of a phone written in blanks left out the printed "(": the digits are the same,
+    so nothing is taken and nothing is flagged for it. Digits grouped otherwise disagree."""
+    phone = PATIENT_DETAILS.field("phone_number")
+    first = FieldResult("(949) 892-6644", 0.85, needs_review=False, box=(0, 0, 10, 10))
+    same = compare(phone, first, Reading("949) 892-6644", 0.97))
+    assert same.value == "(949) 892-6644" and not same.needs_review
+    regrouped = compare(BIRTH_DATE, _field("1/12/2024", 0.6), Reading("11/2/2024", 0.97))
+    assert "readings disagree" in (regrouped.reason or "") or regrouped.value == "11/2/2024"
+    assert regrouped.needs_review

@@ -117,3 +117,53 @@ def test_a_parts_format_must_name_the_parts_and_only_them() -> None:
         FieldSpec(name="n", label="N", labels=("Name",), parts=parts, parts_format="{given} {surname}")
     with pytest.raises(ValueError, match="parts_format"):
         FieldSpec(name="n", label="N", labels=("Name",), parts=parts)
+
+
+# A date of birth in comb groups and a phone in "( ___ ) ___ - ____" blanks: each group is read
+# as a line of its own; the printed brackets and dash are often not read at all.
+PIECES = """
+300 300 Patient Intake Form
+300 420 Birth date:
+700 420 29
+850 420 04
+1000 420 1968
+300 520 Home phone:
+700 520 652
+900 520 724
+1100 520 3582
+300 620 Weight in kg:
+700 620 73
+900 620 12
+"""
+
+
+def test_a_date_and_a_phone_written_in_pieces_along_their_row_are_read_whole() -> None:
+    fields = extract_fields(PATIENT, parse_layout(PIECES), 0.8)
+    assert fields["birth_date"].value == "29/04/1968"
+    assert fields["phone_number"].value == "(652) 724-3582"
+    assert fields["phone_number"].box is not None and fields["phone_number"].box[2] >= 1100
+    # Numbers on one row that make no value of the field stay apart.
+    assert fields["weight"].value == "73"
+
+
+def test_pieces_that_make_no_date_are_not_joined() -> None:
+    page = parse_layout("300 300 Patient Intake Form\n300 420 Birth date:\n700 420 29\n850 420 4\n1000 420 77")
+    assert extract_fields(PATIENT, page, 0.8)["birth_date"].value == "29"
+
+
+# The name's parts named by captions in brackets under their lines, the row opened by the
+# field's own label: the family name beside "Pt. name" is the name's and its part's both.
+CAPTIONED = """
+300 300 Patient Intake Form
+300 420 Pt. name  Adams
+1200 420 Kyle J.
+420 480 (Last)
+1200 480 (First)
+300 620 Date of birth: 15/10/1966
+"""
+
+
+def test_a_name_over_captions_is_put_together_from_its_parts() -> None:
+    name = extract_fields(PATIENT, parse_layout(CAPTIONED), 0.8)["patient_name"]
+    assert name.value == "Kyle J. Adams"
+    assert name.needs_review and "put together from its parts" in (name.reason or "")
