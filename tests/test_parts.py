@@ -147,7 +147,9 @@ def test_a_date_and_a_phone_written_in_pieces_along_their_row_are_read_whole() -
 
 
 def test_pieces_that_make_no_date_are_not_joined() -> None:
-    page = parse_layout("300 300 Patient Intake Form\n300 420 Birth date:\n700 420 29\n850 420 4\n1000 420 77")
+    page = parse_layout(
+        "300 300 Patient Intake Form\n300 420 Birth date:\n700 420 29\n850 420 4\n1000 420 77"
+    )
     assert extract_fields(PATIENT, page, 0.8)["birth_date"].value == "29"
 
 

@@ -353,3 +353,23 @@ def test_a_letter_inside_a_surely_read_word_is_no_mark_but_a_box_at_its_start_ma
     assert _on_sure_text((1115, 1016, 1143, 1047), words, sure)
     assert not _on_sure_text((1005, 1013, 1040, 1048), words, sure)
     assert not _on_sure_text((1115, 1016, 1143, 1047), words, np.array([False]))
+
+
+def test_a_box_filled_to_a_hair_of_its_rim_is_selected() -> None:
+    """Print or a heavy scan closes the hair of paper between a filled box's rim and its fill
+    in places: the hair left at the corners makes holes, but no rim of a printed box's
+    thickness is left in the middle of its sides. It is a filled mark, not a letter."""
+    page = DrawnPage()
+    x, y, side = 100, 100, 30
+    x1, y1 = x + side - 1, y + side - 1
+    page.draw.rectangle((x, y, x1, y1), outline=0, width=2)
+    page.draw.rectangle((x + 3, y + 3, x1 - 3, y1 - 3), fill=0)
+    third = side // 3
+    for a in range(third, 2 * third):  # the hair closed along the middle of each side
+        page.draw.point([(x + 2, y + a), (x1 - 2, y + a), (x + a, y + 2), (x + a, y1 - 2)], fill=0)
+    page.text(x + 45, y, "Yes")
+    page.checkbox(300, 100, "empty")
+    page.text(345, 100, "No")
+    structure = find_structure(page.array(), page.words)
+    mark = _mark_at(structure, (x, y, x + side, y + side))
+    assert mark.selected and mark.option == "Yes"
