@@ -1,5 +1,10 @@
 """An intake form whose yes/no and immunity questions are answered in checkboxes; other fields are
-written on underlines with their label above (or, on some forms, as a caption below)."""
+written on underlines with their label above (or, on some forms, as a caption below). On some
+forms the medical problems are a checklist ("Check all that apply") of conditions in columns.
+
+Truth convention for a checklist: the ticked conditions as printed, one per line, in reading
+order (row by row, left to right); "" when none is ticked.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import random
 
 from PIL import Image
 
+from docgen import values
 from docgen.canvas import pick_style
 from docgen.families import _pd_common as pd
 
@@ -23,6 +29,9 @@ LONG = (
     "allergies",
     "regular_medications",
 )
+# Conditions a checklist prints: single conditions of the generator's list.
+CHECKLIST_CONDITIONS = tuple(c for c in values.MEDICAL_PROBLEMS if "," not in c and c != "None")
+CHECKLIST_PROMPTS = ("Check all that apply", "Tick any that apply", "(check all that apply)")
 EXTRA_QUESTIONS = (
     "Do you smoke?",
     "Do you drink alcohol?",
@@ -51,6 +60,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     upper = rng.random() < 0.3
     mark = rng.choice(("tick", "cross", "fill"))
     question_tab = page.px(rng.uniform(3.6, 4.4)) if rng.random() < 0.6 else None
+    checklist_form = rng.random() < 0.5
 
     # Header: clinic name and the form title, with a heavy rule under them.
     y = flow.y
@@ -157,6 +167,30 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
         answer("has_medical_insurance")
         fields_block(["insurance_company", "policy_number", "insurance_expiry"], False)
 
+    def checklist() -> None:
+        """Medical problems as conditions to tick, in columns under the field's label."""
+        conditions = rng.sample(CHECKLIST_CONDITIONS, rng.randint(6, 12))
+        ticked = set(rng.sample(range(len(conditions)), rng.choice((0, 1, 1, 2, 2, 3))))
+        columns = rng.choice((2, 3, 4))
+        rows = math.ceil(len(conditions) / columns)
+        flow.need(step * (rows + 2))
+        p = flow.page
+        text = lbl_text("medical_problems", False)
+        if rng.random() < 0.6:
+            text = f"{text.rstrip(':')} ({rng.choice(CHECKLIST_PROMPTS).strip('()').lower()}):"
+        p.text(left, flow.y, text, label_font)
+        flow.y += round(step * 1.2)
+        col_w = (right - left) // columns
+        for index, condition in enumerate(conditions):
+            row, col = divmod(index, columns)
+            x = left + col * col_w
+            baseline = flow.y + row * round(step * 1.25)
+            pd.options(
+                p, x, baseline, (condition,), 0 if index in ticked else None, question_font, "box", mark
+            )
+        flow.y += rows * round(step * 1.25) + step // 2
+        record.truth["medical_problems"] = "\n".join(c for i, c in enumerate(conditions) if i in ticked)
+
     def history() -> None:
         heading("history")
         answers = ["chickenpox", "measles", "hepatitis_b_vaccination"]
@@ -165,7 +199,11 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
             answer(name)
         for text in rng.sample(EXTRA_QUESTIONS, rng.randint(0, 2)):
             question(text, ("Yes", "No"), rng.randrange(2))
-        fields_block(["medical_problems", "allergies", "regular_medications"], False)
+        if record.shown("medical_problems") and checklist_form:
+            checklist()
+            fields_block(["allergies", "regular_medications"], False)
+        else:
+            fields_block(["medical_problems", "allergies", "regular_medications"], False)
 
     sections = [emergency, insurance, history]
     rng.shuffle(sections)
