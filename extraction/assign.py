@@ -35,6 +35,7 @@ HOW_BONUS = {
     "beside": 0.06,
     "below": 0.0,
     "option": 0.12,
+    "checklist": 0.12,
     "table": 0.2,
     "repeated": 0.15,
     "section": -0.08,

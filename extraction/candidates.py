@@ -11,6 +11,7 @@ supports it; which one a field takes is decided for all fields at once in ``extr
 
 from __future__ import annotations
 
+from extraction.checklist import checklist_candidate
 from extraction.choices import OPTION_KINDS, option_candidate, option_marks
 from extraction.columns import ALIGN_HEIGHTS
 from extraction.doctypes import DocumentType, FieldSpec
@@ -116,6 +117,9 @@ def _label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentTy
 
 
 def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *hows: str) -> list[Candidate]:
+    checklist = checklist_candidate(spec, key, view, score) if "section" not in hows else None
+    if checklist is not None:
+        return [checklist]
     marks = option_marks(key, view) if spec.kind in OPTION_KINDS else []
     # Boxes to tick come two or more to a question; a ring round a word is an answer alone.
     if len(marks) >= 2 or any(m.shape == "ring" for m in marks):

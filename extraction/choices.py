@@ -52,7 +52,7 @@ def option_marks(key: Key, view: PageView) -> list[SelectionMark]:
 def option_candidate(
     spec: FieldSpec, key: Key, view: PageView, marks: list[SelectionMark], score: float
 ) -> Candidate:
-    options = [_option_words(mark, marks, view) for mark in marks]
+    options = [option_words(mark, marks, view) for mark in marks]
     ticked = [i for i, mark in enumerate(marks) if mark.selected]
     said = [repr(" ".join(w.text for w in options[i])) for i in range(len(marks))]
     note = None
@@ -144,7 +144,7 @@ def _option_region(mark: SelectionMark, row: list[SelectionMark], view: PageView
     return (mark.box[2] + 1, max(0, int(top)), int(min(right, limit)) - 1, int(bottom))
 
 
-def _option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) -> tuple[Word, ...]:
+def option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) -> tuple[Word, ...]:
     """The words printed right of ``mark``, up to the next mark of its row or a wide gap. A
     word OCR ran into the box ("L1Yes") loses the characters that lie over the box. A cell of
     an answer grid answers its column's header."""

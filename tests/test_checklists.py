@@ -1,0 +1,67 @@
+"""Lists answered by ticking ("Medical history (check all that apply)"): the ticked options,
+one per line, in reading order; a question's Yes/No boxes are no part of the list; a list
+whose option has no box read beside it is flagged.
+
+Pages are drawn with PIL (``tests.drawn_pages``); their words are the drawn text's boxes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.checklist import UNBOXED_NOTE
+from extraction.doctypes import get_document_type
+from extraction.fields import extract_fields
+from extraction.structure import find_structure
+from extraction.types import FieldResult
+from tests.drawn_pages import FONT_PATH, DrawnPage
+from tests.test_ruled_forms import _page_text
+
+pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
+
+PATIENT = get_document_type("patient_details")
+CONDITIONS = (("Asthma", "Gout", "Eczema"), ("Migraine", "Anemia", "Insomnia"))
+
+
+def _history_page(ticked: set[str], unboxed: str = "") -> tuple[DrawnPage, dict[str, FieldResult]]:
+    """A history section: the list in three columns, a question answered in boxes under it,
+    then the allergies beside their label. ``unboxed`` is printed with no box before it (the
+    page's damage hid it)."""
+    page = DrawnPage(height=700)
+    page.text(60, 60, "Medical history (check all that apply):")
+    for row, names in enumerate(CONDITIONS):
+        y = 130 + 60 * row
+        for column, name in enumerate(names):
+            x = 60 + 420 * column
+            if name != unboxed:
+                page.checkbox(x, y, "cross" if name in ticked else "empty")
+            page.text(x + 40, y - 2, name)
+    page.text(60, 330, "Do you smoke?")
+    page.checkbox(400, 330, "empty")
+    page.text(440, 328, "Yes")
+    page.checkbox(560, 330, "cross")
+    page.text(600, 328, "No")
+    page.text(60, 420, "Allergies: Peanuts")
+    structure = find_structure(page.array(), page.words)
+    fields = extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+    return page, fields
+
+
+def test_the_ticked_options_of_a_list_are_its_value_in_reading_order() -> None:
+    _page, fields = _history_page({"Migraine", "Asthma", "Insomnia"})
+    problems = fields["medical_problems"]
+    assert problems.value == "Asthma\nMigraine\nInsomnia"
+    assert UNBOXED_NOTE not in (problems.reason or "")
+    assert fields["allergies"].value == "Peanuts"
+
+
+def test_a_list_with_nothing_ticked_is_blank_not_its_printed_options() -> None:
+    _page, fields = _history_page(set())
+    assert fields["medical_problems"].value == ""
+
+
+def test_an_option_with_no_box_read_beside_it_flags_the_list() -> None:
+    _page, fields = _history_page({"Gout"}, unboxed="Eczema")
+    problems = fields["medical_problems"]
+    assert problems.value == "Gout"
+    assert problems.needs_review and UNBOXED_NOTE in (problems.reason or "")
