@@ -1,11 +1,14 @@
-"""A list answered by ticking: the conditions a form prints with a box each under the field's
-label ("Medical history (check all that apply):"), in one or more columns. The value is the
-ticked options, one per line, in reading order (row by row, left to right).
+"""A list answered by ticking, under the field's label ("Medical history (check all that
+apply):"): the conditions a form prints with a box each, in one or more columns, or one
+condition a row answered in Yes / No boxes. The value is the ticked options (the conditions
+answered Yes), one per line, in reading order (row by row, left to right).
 
-A checklist is three or more boxes, each with its option printed right of it, in rows that
-follow the label without a wide gap, each row's first box with no words left of it (a box
-after a question is that question's answer: "Do you smoke? [ ] Yes [ ] No"). Options that
-answer a question ("Yes", "No") end the list.
+A list of boxes is three or more boxes, each with its option printed right of it, in rows that
+follow the label without a wide gap, each row's first box with nothing printed left of it (a
+box after a question is that question's answer: "Do you smoke? [ ] Yes [ ] No"). Rows of
+answers are two or more rows, each a condition printed left of two or three boxes one of which
+says Yes. What a clerk must check is flagged: a faint box, a row answered twice or not at all,
+an option with no box read beside it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ FIRST_ROW_GAP = 2.5
 ROW_GAP = 2.5
 # Options that answer a question: a row of them is a question's, not the list's.
 QUESTION_ANSWERS = ANSWER_WORDS | {"no", "n"}
+# Rows of a condition answered in boxes: at least this many, each of at most this many boxes
+# (Yes, No, Not sure).
+MIN_QUESTION_ROWS = 2
+MAX_ANSWER_BOXES = 3
 # Boxes whose confidence is under this are faint: the clerk checks which are ticked.
 FAINT_MARK = 0.7
 FAINT_NOTE = "a box is faint: check which are ticked"
@@ -39,11 +46,24 @@ def is_list_field(spec: FieldSpec) -> bool:
 
 
 def checklist_candidate(spec: FieldSpec, key: Key, view: PageView, score: float) -> Candidate | None:
-    """The ticked options of the checklist under (or beside) ``key``; None when no checklist
-    follows the key."""
+    """The ticked options of the checklist under (or beside) ``key``, or the conditions
+    answered Yes in the rows of Yes / No boxes under it; None when neither follows the key."""
     if view.structure is None or not is_list_field(spec):
         return None
     rows = _rows_after(key, view)
+    listed = _listed(rows, key, view)
+    if listed:
+        return _boxes_candidate(spec, key, view, score, listed)
+    answered = _answered(rows, key, view)
+    if len(answered) >= MIN_QUESTION_ROWS:
+        return _answers_candidate(spec, key, score, answered)
+    return None
+
+
+def _boxes_candidate(
+    spec: FieldSpec, key: Key, view: PageView, score: float, rows: list[list[SelectionMark]]
+) -> Candidate | None:
+    """The ticked options of a list of boxes each with its option."""
     marks = [mark for row in rows for mark in row]
     if len(marks) < MIN_CHECKLIST_MARKS:
         return None
@@ -59,10 +79,22 @@ def checklist_candidate(spec: FieldSpec, key: Key, view: PageView, score: float)
     return Candidate(spec.name, key.page, tuple(ticked), "checklist", score, (key,), note=note)
 
 
+def _answers_candidate(
+    spec: FieldSpec, key: Key, score: float, answered: list[tuple[tuple[Word, ...], list[SelectionMark]]]
+) -> Candidate:
+    """The conditions whose Yes box is ticked, of rows "Condition  [ ] Yes  [ ] No"."""
+    yes = [words for words, row in answered if _ticked_answer(row) == "yes"]
+    note = None
+    if any(_ticked_answer(row) is None for _words, row in answered):
+        note = "a condition's row has no answer, or two, ticked: check it"
+    elif min(m.confidence for _words, row in answered for m in row) < FAINT_MARK:
+        note = FAINT_NOTE
+    return Candidate(spec.name, key.page, tuple(yes), "checklist", score, (key,), note=note)
+
+
 def _rows_after(key: Key, view: PageView) -> list[list[SelectionMark]]:
-    """The rows of boxes that follow the key as a list: on its row right of it, or starting
-    just under it, each next row close under the one before, each row's first box with
-    nothing printed left of it; top to bottom, each left to right."""
+    """The rows of boxes that follow the key: on its row right of it, or starting just under
+    it, each next row close under the one before; top to bottom, each left to right."""
     assert view.structure is not None
     height = view.height
     left = key.box[0] - height
@@ -86,11 +118,48 @@ def _rows_after(key: Key, view: PageView) -> list[list[SelectionMark]]:
         gap = row[0].box[1] - bottom
         if not beside_key and gap > (ROW_GAP if taken else FIRST_ROW_GAP) * height:
             break
-        if not _opens_its_row(row[0], key, view, beside_key) or _answers_a_question(row):
-            break
         taken.append(row)
         bottom = max(m.box[3] for m in row)
     return taken
+
+
+def _listed(rows: list[list[SelectionMark]], key: Key, view: PageView) -> list[list[SelectionMark]]:
+    """The first rows that are a list of boxes: each row's first box with nothing printed
+    left of it, no Yes / No among the options."""
+    listed = []
+    for row in rows:
+        beside_key = not listed and on_one_row(row[0].box, key.box)
+        if _words_left_of(row[0], key, view, beside_key) or _answers_a_question(row):
+            break
+        listed.append(row)
+    return listed
+
+
+def _answered(
+    rows: list[list[SelectionMark]], key: Key, view: PageView
+) -> list[tuple[tuple[Word, ...], list[SelectionMark]]]:
+    """The first rows that each answer a condition printed left of them in Yes / No boxes:
+    the condition's words and the row's boxes."""
+    answered = []
+    for row in rows:
+        words = _words_left_of(row[0], key, view, False)
+        if not any(sum(ch.isalpha() for ch in w.text) >= 2 for w in words) or not _answers_a_question(row):
+            break
+        if len(row) > MAX_ANSWER_BOXES or not any(_answer_of(m) == "yes" for m in row):
+            break
+        answered.append((words, row))
+    return answered
+
+
+def _ticked_answer(row: list[SelectionMark]) -> str | None:
+    """The answer ticked in a row ("yes", "no"...), None when none or several are."""
+    ticked = [mark for mark in row if mark.selected]
+    return _answer_of(ticked[0]) if len(ticked) == 1 else None
+
+
+def _answer_of(mark: SelectionMark) -> str:
+    word = mark.option.strip(" .:").casefold()
+    return "yes" if word in ("yes", "y") else word
 
 
 def _unboxed_words(
@@ -114,15 +183,22 @@ def _unboxed_words(
     return False
 
 
-def _opens_its_row(mark: SelectionMark, key: Key, view: PageView, beside_key: bool) -> bool:
-    """True when nothing is printed left of the row's first box, but the key itself."""
-    return not any(
-        on_one_row(word.box, mark.box)
-        and key.box[0] - view.height <= word.box[0]
-        and word.box[2] <= mark.box[0]
-        and not (beside_key and line is key.line)
-        for line in view.page.lines
-        for word in line.words
+def _words_left_of(mark: SelectionMark, key: Key, view: PageView, beside_key: bool) -> tuple[Word, ...]:
+    """The words printed on the mark's row left of it, from the key's left edge on (but for
+    the key itself, when the row is the key's), left to right."""
+    return tuple(
+        sorted(
+            (
+                word
+                for line in view.page.lines
+                for word in line.words
+                if on_one_row(word.box, mark.box)
+                and key.box[0] - view.height <= word.box[0]
+                and word.box[2] <= mark.box[0]
+                and not (beside_key and line is key.line)
+            ),
+            key=lambda w: w.box[0],
+        )
     )
 
 

@@ -403,8 +403,8 @@ def _layout_doubts(
     spec: FieldSpec, chosen: Candidate | None, views: list[PageView], assigned: dict[str, Assigned]
 ) -> list[str]:
     """What the chosen value's place on its page leaves in doubt, beyond its own words."""
-    if chosen is None:
-        return []
+    if chosen is None or chosen.how == "checklist":
+        return []  # a list of boxes reads every row of its own, its own way
     view = views[chosen.page]
     doubts = []
     if _more_beside_the_answer(spec, chosen, view):

@@ -32,6 +32,8 @@ from extraction.value_crop import value_crop
 
 CropReader = Callable[[np.ndarray, "str | None"], "Reading | None"]
 
+# A page row with this many times the letters of the value's line holds more than the line.
+ROW_EXCESS = 1.5
 # Kinds read as one line of free text, digits or a date: choices (yes/no, immune) are not.
 LOOK_KINDS = ("text", "person", "date", "phone", "integer", "identifier")
 # A value whose confidence is below this is read again: the engine flags below 0.80, and a value
@@ -114,7 +116,7 @@ def _look_at_lines(
         return result
     looked, problems = list(lines), []
     for index, row in enumerate(rows):
-        if row.confidence >= LOOK_BELOW:
+        if row.confidence >= LOOK_BELOW or _holds_more(row, lines[index]):
             continue
         reading = _read(reader, image, row.box, None)
         if reading is None:
@@ -134,6 +136,12 @@ def _look_at_lines(
     changed = replace(result, value=value, confidence=confidence)
     changed.flag("; ".join(problems))
     return changed
+
+
+def _holds_more(row: Line, line: str) -> bool:
+    """True when the page's row holds far more than the value's line: other print too (the
+    options of a checklist between the ticked ones), so its reading is not the line's."""
+    return len(_letters(row.text)) > ROW_EXCESS * len(_letters(line)) + 2
 
 
 def value_rows(page: PageText, box: Box) -> list[Line]:

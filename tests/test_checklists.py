@@ -65,3 +65,24 @@ def test_an_option_with_no_box_read_beside_it_flags_the_list() -> None:
     problems = fields["medical_problems"]
     assert problems.value == "Gout"
     assert problems.needs_review and UNBOXED_NOTE in (problems.reason or "")
+
+
+def test_conditions_answered_yes_in_rows_of_boxes_are_the_value() -> None:
+    """ "Chronic conditions:" and under it one condition a row, answered in Yes / No boxes:
+    the conditions answered Yes."""
+    page = DrawnPage(height=700)
+    page.text(60, 60, "Chronic conditions:")
+    answers = {"Headaches": "yes", "Sinusitis": "no", "Back pain": "yes", "Insomnia": "no"}
+    for row, (name, answer) in enumerate(answers.items()):
+        y = 120 + 55 * row
+        page.text(90, y - 2, name)
+        page.checkbox(600, y, "cross" if answer == "yes" else "empty")
+        page.text(640, y - 2, "Yes")
+        page.checkbox(760, y, "cross" if answer == "no" else "empty")
+        page.text(800, y - 2, "No")
+    page.text(60, 400, "Allergies: Peanuts")
+    structure = find_structure(page.array(), page.words)
+    fields = extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+    problems = fields["medical_problems"]
+    assert problems.value == "Headaches\nBack pain" and not problems.needs_review
+    assert fields["allergies"].value == "Peanuts"

@@ -199,3 +199,30 @@ def test_the_same_digits_read_with_other_punctuation_are_one_reading() -> None:
     regrouped = compare(BIRTH_DATE, _field("1/12/2024", 0.6), Reading("11/2/2024", 0.97))
     assert "readings disagree" in (regrouped.reason or "") or regrouped.value == "11/2/2024"
     assert regrouped.needs_review
+
+
+def test_a_row_that_holds_more_than_the_values_line_is_not_read_for_it() -> None:
+    """The ticked options of a checklist in two rows: the second row also prints two options
+    not ticked. Its reading is not the value's line, so it is not read again; the first row,
+    the line alone, is."""
+    words = [
+        Word("Anxiety", 0.5, (100, 100, 240, 130), 0),
+        Word("Sinusitis", 0.95, (100, 160, 260, 190), 1),
+        Word("Acid", 0.95, (400, 160, 470, 190), 1),
+        Word("reflux", 0.95, (480, 160, 580, 190), 1),
+        Word("Asthma", 0.5, (700, 160, 830, 190), 1),
+    ]
+    page = PageText(0, (Line(tuple(words[:1])), Line(tuple(words[1:]))), 900, 260)
+    read: list[tuple[int, ...]] = []
+
+    def reader(crop: np.ndarray, symbols: str | None) -> Reading:
+        read.append(crop.shape)
+        return Reading("Anxiety", 0.99)
+
+    image = np.full((260, 900), 255, dtype=np.uint8)
+    image[105:125, 100:240:6] = 0  # strokes of the words' letters
+    image[165:185, 100:830:6] = 0
+    first = FieldResult("Anxiety\nAsthma", 0.5, needs_review=False, box=(100, 100, 830, 190))
+    fields = second_look(PATIENT_DETAILS, {"medical_problems": first}, [image], [page], reader=reader)
+    assert fields["medical_problems"].value == "Anxiety\nAsthma"
+    assert len(read) == 1

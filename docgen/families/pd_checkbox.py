@@ -1,9 +1,10 @@
 """An intake form whose yes/no and immunity questions are answered in checkboxes; other fields are
 written on underlines with their label above (or, on some forms, as a caption below). On some
-forms the medical problems are a checklist ("Check all that apply") of conditions in columns.
+forms the medical problems are a checklist: conditions in columns with a box each ("Check all
+that apply"), or one condition a row answered in Yes / No boxes.
 
-Truth convention for a checklist: the ticked conditions as printed, one per line, in reading
-order (row by row, left to right); "" when none is ticked.
+Truth convention for a checklist: the ticked conditions (answered Yes) as printed, one per line,
+in reading order (row by row, left to right); "" when none is.
 """
 
 from __future__ import annotations
@@ -168,26 +169,33 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
         fields_block(["insurance_company", "policy_number", "insurance_expiry"], False)
 
     def checklist() -> None:
-        """Medical problems as conditions to tick, in columns under the field's label."""
-        conditions = rng.sample(CHECKLIST_CONDITIONS, rng.randint(6, 12))
+        """Medical problems as conditions to tick under the field's label: a box before each,
+        in columns, or one condition a row answered Yes or No."""
+        yes_no = rng.random() < 0.5
+        conditions = rng.sample(CHECKLIST_CONDITIONS, rng.randint(4, 7) if yes_no else rng.randint(6, 12))
         ticked = set(rng.sample(range(len(conditions)), rng.choice((0, 1, 1, 2, 2, 3))))
-        columns = rng.choice((2, 3, 4))
+        columns = 1 if yes_no else rng.choice((2, 3, 4))
         rows = math.ceil(len(conditions) / columns)
         flow.need(step * (rows + 2))
         p = flow.page
         text = lbl_text("medical_problems", False)
-        if rng.random() < 0.6:
+        if not yes_no and rng.random() < 0.6:
             text = f"{text.rstrip(':')} ({rng.choice(CHECKLIST_PROMPTS).strip('()').lower()}):"
         p.text(left, flow.y, text, label_font)
         flow.y += round(step * 1.2)
         col_w = (right - left) // columns
+        answer_x = left + p.px(rng.uniform(2.6, 3.4))
         for index, condition in enumerate(conditions):
             row, col = divmod(index, columns)
             x = left + col * col_w
             baseline = flow.y + row * round(step * 1.25)
-            pd.options(
-                p, x, baseline, (condition,), 0 if index in ticked else None, question_font, "box", mark
-            )
+            if yes_no:
+                p.text(x + p.px(0.2), baseline, condition, question_font)
+                chosen = 0 if index in ticked else 1
+                pd.options(p, answer_x, baseline, ("Yes", "No"), chosen, question_font, "box", mark)
+            else:
+                chosen_box = 0 if index in ticked else None
+                pd.options(p, x, baseline, (condition,), chosen_box, question_font, "box", mark)
         flow.y += rows * round(step * 1.25) + step // 2
         record.truth["medical_problems"] = "\n".join(c for i, c in enumerate(conditions) if i in ticked)
 
