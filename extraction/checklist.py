@@ -13,6 +13,9 @@ an option with no box read beside it.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
+
 from extraction.choices import option_words
 from extraction.doctypes import FieldSpec
 from extraction.keys import Key
@@ -34,6 +37,8 @@ QUESTION_ANSWERS = ANSWER_WORDS | {"no", "n"}
 # (Yes, No, Not sure).
 MIN_QUESTION_ROWS = 2
 MAX_ANSWER_BOXES = 3
+# Boxes of one answer column stand this many text heights across of each other at most.
+COLUMN_SPREAD = 1.5
 # Boxes whose confidence is under this are faint: the clerk checks which are ticked.
 FAINT_MARK = 0.7
 FAINT_NOTE = "a box is faint: check which are ticked"
@@ -101,7 +106,7 @@ def _rows_after(key: Key, view: PageView) -> list[list[SelectionMark]]:
     candidates = [
         m
         for m in view.structure.marks
-        if m.shape in ("square", "circle") and m.box[0] >= left and m.box[1] >= key.box[1] - 0.5 * height
+        if m.shape != "ring" and m.box[0] >= left and m.box[1] >= key.box[1] - 0.5 * height
     ]
     rows: list[list[SelectionMark]] = []
     for mark in sorted(candidates, key=lambda m: (m.box[1], m.box[0])):
@@ -139,27 +144,66 @@ def _answered(
     rows: list[list[SelectionMark]], key: Key, view: PageView
 ) -> list[tuple[tuple[Word, ...], list[SelectionMark]]]:
     """The first rows that each answer a condition printed left of them in Yes / No boxes:
-    the condition's words and the row's boxes."""
-    answered = []
+    the condition's words and the row's boxes, each box's option set to its column's answer
+    (the boxes of such rows stand in columns, so a box whose option OCR misread answers as the
+    rest of its column do). A question ("Do you smoke?") or another field's label ("Measles")
+    ends the rows."""
+    asked = []
     for row in rows:
         words = _words_left_of(row[0], key, view, False)
-        if not any(sum(ch.isalpha() for ch in w.text) >= 2 for w in words) or not _answers_a_question(row):
+        if not any(sum(ch.isalpha() for ch in w.text) >= 2 for w in words) or len(row) > MAX_ANSWER_BOXES:
             break
-        if len(row) > MAX_ANSWER_BOXES or not any(_answer_of(m) == "yes" for m in row):
+        if words[-1].text.endswith("?") or _labels_a_field(words, view):
             break
-        answered.append((words, row))
+        asked.append((words, row))
+    columns = _columns([m for _words, row in asked for m in row], view.height)
+    votes: dict[int, Counter[str]] = {}
+    for _words, row in asked:
+        for mark in row:
+            answer = _answer_of(mark, row, view)
+            if answer in QUESTION_ANSWERS:
+                votes.setdefault(columns[id(mark)], Counter())[answer] += 1
+    answer_of = {column: counts.most_common(1)[0][0] for column, counts in votes.items()}
+    answered = []
+    for words, row in asked:
+        answers = [answer_of.get(columns[id(mark)], "") for mark in row]
+        if "yes" not in answers:
+            break
+        answered.append((words, [replace(m, option=a) for m, a in zip(row, answers, strict=True)]))
     return answered
+
+
+def _labels_a_field(words: tuple[Word, ...], view: PageView) -> bool:
+    """True when the words are on a line that reads as a label: another field's question
+    ("Measles / MMR"), not a condition of the list."""
+    ids = {id(word) for word in words}
+    return any(view.is_key_line(line) and any(id(w) in ids for w in line.words) for line in view.page.lines)
+
+
+def _columns(marks: list[SelectionMark], height: float) -> dict[int, int]:
+    """Each mark's column: marks whose centres stand within ``COLUMN_SPREAD`` text heights
+    across of the column's first are one column."""
+    starts: list[float] = []
+    column = {}
+    for mark in sorted(marks, key=lambda m: m.box[0] + m.box[2]):
+        centre = (mark.box[0] + mark.box[2]) / 2
+        if not starts or centre - starts[-1] > COLUMN_SPREAD * height:
+            starts.append(centre)
+        column[id(mark)] = len(starts) - 1
+    return column
 
 
 def _ticked_answer(row: list[SelectionMark]) -> str | None:
     """The answer ticked in a row ("yes", "no"...), None when none or several are."""
     ticked = [mark for mark in row if mark.selected]
-    return _answer_of(ticked[0]) if len(ticked) == 1 else None
+    return ticked[0].option or None if len(ticked) == 1 else None
 
 
-def _answer_of(mark: SelectionMark) -> str:
-    word = mark.option.strip(" .:").casefold()
-    return "yes" if word in ("yes", "y") else word
+def _answer_of(mark: SelectionMark, row: list[SelectionMark], view: PageView) -> str:
+    """The answer a box stands for, lower case ("yes" for "Y"): its option, or for a cell of an
+    answer grid its column's header."""
+    word = " ".join(w.text for w in option_words(mark, row, view)).strip(" .:").casefold()
+    return "yes" if word == "y" else word
 
 
 def _unboxed_words(

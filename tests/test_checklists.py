@@ -67,22 +67,46 @@ def test_an_option_with_no_box_read_beside_it_flags_the_list() -> None:
     assert problems.needs_review and UNBOXED_NOTE in (problems.reason or "")
 
 
-def test_conditions_answered_yes_in_rows_of_boxes_are_the_value() -> None:
-    """ "Chronic conditions:" and under it one condition a row, answered in Yes / No boxes:
-    the conditions answered Yes."""
+@pytest.mark.parametrize("after", ["Smoker?", "Measles"])
+def test_conditions_answered_yes_in_rows_of_boxes_are_the_value(after: str) -> None:
+    """Under "Chronic conditions:" one condition a row, answered in Yes / No boxes: the
+    conditions answered Yes. An option OCR misread ("MNo") answers as the rest of its column;
+    a question or another field's label after the conditions is no condition."""
     page = DrawnPage(height=700)
     page.text(60, 60, "Chronic conditions:")
-    answers = {"Headaches": "yes", "Sinusitis": "no", "Back pain": "yes", "Insomnia": "no"}
+    answers = {"Headaches": "yes", "Sinusitis": "no", "Back pain": "yes", "Insomnia": "no", after: "yes"}
     for row, (name, answer) in enumerate(answers.items()):
         y = 120 + 55 * row
         page.text(90, y - 2, name)
         page.checkbox(600, y, "cross" if answer == "yes" else "empty")
         page.text(640, y - 2, "Yes")
         page.checkbox(760, y, "cross" if answer == "no" else "empty")
-        page.text(800, y - 2, "No")
-    page.text(60, 400, "Allergies: Peanuts")
+        page.text(800, y - 2, "MNo" if name == "Sinusitis" else "No")
+    page.text(60, 450, "Allergies: Peanuts")
     structure = find_structure(page.array(), page.words)
     fields = extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
     problems = fields["medical_problems"]
     assert problems.value == "Headaches\nBack pain" and not problems.needs_review
+    assert fields["allergies"].value == "Peanuts"
+
+
+def test_conditions_marked_yes_in_an_answer_grid_are_the_value() -> None:
+    """A ruled grid under "Medical history:": Condition | Yes | No, an X drawn in one cell of
+    each row. The conditions whose X stands under "Yes"."""
+    page = DrawnPage(1400, 600)
+    page.text(100, 40, "Medical history:")
+    page.table(100, 100, [560, 140, 140], [56, 56, 56, 56], width=2)
+    page.text(110, 112, "Condition")
+    page.text(676, 112, "Yes")
+    page.text(816, 112, "No")
+    answers = {"Asthma": "yes", "Diabetes": "no", "Gout": "yes"}
+    for row, (name, answer) in enumerate(answers.items()):
+        y = 156 + 56 * row
+        page.text(110, y + 12, name)
+        x = 710 if answer == "yes" else 850
+        page.cross(x, y + 10, x + 36, y + 42)
+    page.text(100, 420, "Allergies: Peanuts")
+    structure = find_structure(page.array(), page.words)
+    fields = extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+    assert fields["medical_problems"].value == "Asthma\nGout"
     assert fields["allergies"].value == "Peanuts"
