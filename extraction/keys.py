@@ -40,6 +40,8 @@ SPECKS = ".,'`"
 BRACKETED = re.compile(r"\([^()]*[A-Za-z][^()]*\)")
 # Words of a label are parted by spaces and by slashes ("Town/City", "DOB/Age").
 WORD_PARTS = re.compile(r"[\s/]+")
+# One word or another: "Town/City", "Area / ZIP".
+SLASHED = re.compile(r"\s*/\s*")
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,11 @@ def whole_phrase_score(text: str, phrases: Iterable[str]) -> float:
     core = BRACKETED.sub(" ", text)
     if core != text and any(ch.isalpha() for ch in core):
         score = max(score, _whole_phrase_score(normalize_token(core), tuple(phrases)))
+    # "Town/City" names one thing two ways: when both read as labels, the pair reads as well
+    # as the worse of them ("City/Town" printed the other way round is the same label).
+    alternatives = [part for part in SLASHED.split(text.strip(" ()")) if any(ch.isalpha() for ch in part)]
+    if len(alternatives) == 2:
+        score = max(score, min(_whole_phrase_score(normalize_token(p), tuple(phrases)) for p in alternatives))
     return score
 
 

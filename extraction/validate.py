@@ -95,6 +95,9 @@ def _check_person(value: str, spec: FieldSpec) -> str | None:
     names = [word for word in value.split() if word.strip(".,").lower() not in TITLES]
     if len(names) < 2:
         return f"{value!r} is one name only: check the given and family names"
+    if "," not in value and len(names[-1].strip(".")) == 1:
+        # "Grace F": a middle initial last, the family name asked for apart and not read.
+        return f"{value!r} ends in an initial: check the family name"
     return None
 
 

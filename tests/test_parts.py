@@ -169,3 +169,23 @@ def test_a_name_over_captions_is_put_together_from_its_parts() -> None:
     name = extract_fields(PATIENT, parse_layout(CAPTIONED), 0.8)["patient_name"]
     assert name.value == "Kyle J. Adams"
     assert name.needs_review and "put together from its parts" in (name.reason or "")
+
+
+# The address's parts named by captions under their lines, one of them printed "Town/City"
+# where the form's vocabulary has "City/Town".
+ADDRESS_CAPTIONED = """
+300 300 Patient Intake Form
+300 420 Home address  73 Valley Drive
+300 560 Jersey City
+1000 560 NJ
+1300 560 07302
+300 620 (Town/City)
+1000 620 (State)
+1300 620 (ZIP code)
+"""
+
+
+def test_an_address_over_captions_is_put_together_from_its_parts() -> None:
+    address = extract_fields(PATIENT, parse_layout(ADDRESS_CAPTIONED), 0.8)["address"]
+    assert address.value == "73 Valley Drive\nJersey City, NJ 07302"
+    assert address.needs_review

@@ -415,6 +415,18 @@ def test_a_lone_name_is_doubted_as_half_a_name(text: str) -> None:
     assert message is not None and "one name only" in message
 
 
+@pytest.mark.parametrize("text", ["Grace F", "Grace F.", "Dr. Ann B"])
+def test_a_name_ending_in_an_initial_is_doubted_for_its_family_name(text: str) -> None:
+    # The given name and middle initial read; the family name, in a box of its own, not.
+    message = problem("patient_name", text)
+    assert message is not None and "ends in an initial" in message
+
+
+@pytest.mark.parametrize("text", ["Grace F. Castro", "Castro, Grace F.", "Grace Castro"])
+def test_a_name_with_its_family_name_is_not_doubted_for_an_initial(text: str) -> None:
+    assert problem("patient_name", text) is None
+
+
 @pytest.mark.parametrize(
     ("printed", "written"),
     [
