@@ -11,6 +11,7 @@ supports it; which one a field takes is decided for all fields at once in ``extr
 
 from __future__ import annotations
 
+from extraction.captions import is_caption, lines_above
 from extraction.checklist import checklist_candidate
 from extraction.choices import OPTION_KINDS, option_candidate, option_marks
 from extraction.columns import ALIGN_HEIGHTS
@@ -27,16 +28,12 @@ from extraction.page_view import (
     is_noise,
     line_heads_its_cell,
     lines_under,
-    overlaps,
 )
 from extraction.pieces import pieced_value
 from extraction.types import Box, Line, Word, mostly_inside, on_one_row, union_box
 
 # A value printed beside its label sits within this many line heights of it.
 BESIDE_MAX_GAP = 8.0
-# Lines of one value written over its caption may stand this many line heights apart (the first
-# sits within one line of the caption).
-ABOVE_GAP = 1.6
 # A value's next line set flush under its last may stand this many line heights below it.
 ALIGNED_GAP = 1.3
 # Lines of one value inside its cell may stand this many line heights apart.
@@ -172,67 +169,6 @@ def _rule_between(upper: Box, lower: Box, view: PageView) -> bool:
         and rule.box[2] >= max(upper[0], lower[0])
         for rule in view.structure.rules
     )
-
-
-def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
-    """The lines just above ``key`` in its column, nearest last, up to a key or a gap."""
-    taken: list[Line] = []
-    top = key.box[1]
-    while len(taken) < limit:
-        above = [
-            ln
-            for ln in view.page.lines
-            if ln.box[3] <= top + 0.3 * view.height
-            and top - ln.box[3] <= (1.0 if not taken else ABOVE_GAP) * view.height
-            and overlaps(ln.box, key.box)
-            and ln not in taken
-        ]
-        nearest = max(above, key=lambda ln: ln.box[3], default=None)
-        if nearest is not None and view.is_key_line(nearest):
-            nearest = _value_after_key(nearest, key, view)
-        if nearest is None:
-            break
-        taken.append(nearest)
-        top = nearest.box[1]
-    return taken[::-1]
-
-
-def is_caption(key: Key) -> bool:
-    """True for a label printed whole in brackets ("(Last)", "(First)"): a caption under (or
-    over) the line it names, not a label its value follows."""
-    text = key.text.strip()
-    return key.whole_line and text.startswith("(") and text.endswith(")")
-
-
-def _value_after_key(line: Line, under: Key, view: PageView) -> Line | None:
-    """The value on a key's line ("Pt. name  Adams"), when it stands over ``under`` (a
-    "(Last)" caption printed under it); None when the line is all label or its value is
-    elsewhere."""
-    key = view.key_on(line)
-    if key is None or key.whole_line:
-        return None
-    value = Line(line.words[key.end :])
-    centre = (under.box[0] + under.box[2]) / 2
-    return value if overlaps(value.box, under.box) and centre > key.box[2] else None
-
-
-def gap_above(key: Key, view: PageView) -> float | None:
-    """How far the nearest non-key line above ``key`` in its column is (None: none within a line)."""
-    above = lines_above(key, view)
-    return key.box[1] - above[0].box[3] if above else None
-
-
-def gap_below(key: Key, view: PageView) -> float | None:
-    """How far the nearest non-key line under ``key`` in its column is (None: none within a line)."""
-    below = [
-        ln
-        for ln in view.page.lines
-        if ln.box[1] >= key.box[3] - 0.3 * view.height
-        and ln.box[1] - key.box[3] <= 1.0 * view.height
-        and overlaps(ln.box, key.box)
-    ]
-    nearest = min(below, key=lambda ln: ln.box[1], default=None)
-    return None if nearest is None or view.is_key_line(nearest) else nearest.box[1] - key.box[3]
 
 
 def _cell_under(cell: Box, line: Box, view: PageView) -> Box | None:

@@ -22,7 +22,8 @@ from extraction.assign import (
     plausibility,
     score_candidate,
 )
-from extraction.candidates import cell_beside, gap_above, gap_below, lines_above
+from extraction.candidates import cell_beside
+from extraction.captions import gap_above, gap_below, lines_above
 from extraction.cells import answer_grid_headers, join_wrapped_labels
 from extraction.columns import column_keys, find_label_columns, split_at_value_edges
 from extraction.doctypes import DocumentType, FieldSpec
