@@ -130,11 +130,20 @@ def _rows_after(key: Key, view: PageView) -> list[list[SelectionMark]]:
 
 def _listed(rows: list[list[SelectionMark]], key: Key, view: PageView) -> list[list[SelectionMark]]:
     """The first rows that are a list of boxes: each row's first box with nothing printed
-    left of it, no Yes / No among the options."""
-    listed = []
+    left of it, no Yes / No among the options. Once a list has begun, a row whose first box
+    has words left of it that are no label still belongs to it when it starts right of the
+    list's left edge: the box before those words was not found (``_unboxed_words`` flags it)."""
+    listed: list[list[SelectionMark]] = []
     for row in rows:
         beside_key = not listed and on_one_row(row[0].box, key.box)
-        if _words_left_of(row[0], key, view, beside_key) or _answers_a_question(row):
+        left_words = _words_left_of(row[0], key, view, beside_key)
+        if _answers_a_question(row):
+            break
+        if left_words and not (
+            listed
+            and row[0].box[0] > min(r[0].box[0] for r in listed) + view.height
+            and not _labels_a_field(left_words, view)
+        ):
             break
         listed.append(row)
     return listed
@@ -213,8 +222,8 @@ def _unboxed_words(
     box the page's damage hid, whose tick nobody read."""
     taken = [word.box for words in options.values() for word in words]
     taken += [mark.box for row in rows for mark in row]
+    left = min(row[0].box[0] for row in rows)
     for row in rows:
-        left = row[0].box[0]
         for line in view.page.lines:
             for word in line.words:
                 if (

@@ -60,10 +60,13 @@ def test_a_list_with_nothing_ticked_is_blank_not_its_printed_options() -> None:
     assert fields["medical_problems"].value == ""
 
 
-def test_an_option_with_no_box_read_beside_it_flags_the_list() -> None:
-    _page, fields = _history_page({"Gout"}, unboxed="Eczema")
+@pytest.mark.parametrize(("unboxed", "ticked"), [("Eczema", "Gout"), ("Migraine", "Anemia")])
+def test_an_option_with_no_box_read_beside_it_flags_the_list(unboxed: str, ticked: str) -> None:
+    """A box the scan hid, at the end of a row or at the start of one (its option then stands
+    left of the row's first box found): the list goes on, flagged."""
+    _page, fields = _history_page({ticked}, unboxed=unboxed)
     problems = fields["medical_problems"]
-    assert problems.value == "Gout"
+    assert problems.value == ticked
     assert problems.needs_review and UNBOXED_NOTE in (problems.reason or "")
 
 
