@@ -14,6 +14,7 @@ from dataclasses import replace
 from rapidfuzz.distance import Levenshtein
 
 from extraction.layouts.anchors import same_text, spelling
+from extraction.structure.geometry import area, overlap_area
 from extraction.types import FieldResult
 
 # Two readings this alike are one value read twice, not two places: at most one character in
@@ -160,13 +161,8 @@ def _same_place(learned: FieldResult, generic: FieldResult) -> bool:
     a, b = learned.box, generic.box
     if a is None or b is None or learned.page != generic.page:
         return False
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
-    if width <= 0 or height <= 0:
-        return False
-    overlap = width * height
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - overlap
-    return overlap >= SAME_PLACE * union
+    overlap = overlap_area(a, b)
+    return overlap > 0 and overlap >= SAME_PLACE * (area(a) + area(b) - overlap)
 
 
 def _nearly(a: str, b: str) -> bool:

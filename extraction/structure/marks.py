@@ -302,8 +302,10 @@ def _read_mark(
     # Filled in: a solid blob fills its own outline completely. A box filled to a hair's width
     # of its rim keeps a hole or two of that hair, but no rim of a printed box's thickness.
     solid = crop.mean() / (1.0 if shape == "square" else np.pi / 4)
-    if not candidate.hollow or solid >= SOLID_INK_SHARE:
-        return (shape, True, _confidence(solid, SOLID_INK_SHARE)) if solid >= SOLID_INK_SHARE else None
+    if solid >= SOLID_INK_SHARE:
+        return shape, True, _confidence(solid, SOLID_INK_SHARE)
+    if not candidate.hollow:
+        return None
     rims = _rim_thickness(crop)
     if max(rims) > MAX_BORDER_SHARE * min(w, h) + 1 or max(rims) > MAX_BORDER_SPREAD * min(rims) + 1:
         return None
