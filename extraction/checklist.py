@@ -20,6 +20,7 @@ from extraction.choices import option_words
 from extraction.doctypes import FieldSpec
 from extraction.keys import Key
 from extraction.label_shapes import ANSWER_WORDS
+from extraction.layouts.rows import boxed_marks, rows_of_marks
 from extraction.page_view import Candidate, PageView
 from extraction.structure import SelectionMark
 from extraction.structure.geometry import overlap_area
@@ -104,21 +105,12 @@ def _rows_after(key: Key, view: PageView) -> list[list[SelectionMark]]:
     height = view.height
     left = key.box[0] - height
     candidates = [
-        m
-        for m in view.structure.marks
-        if m.shape != "ring" and m.box[0] >= left and m.box[1] >= key.box[1] - 0.5 * height
+        m for m in boxed_marks(view.structure) if m.box[0] >= left and m.box[1] >= key.box[1] - 0.5 * height
     ]
-    rows: list[list[SelectionMark]] = []
-    for mark in sorted(candidates, key=lambda m: (m.box[1], m.box[0])):
-        row = next((r for r in rows if on_one_row(r[0].box, mark.box)), None)
-        if row is None:
-            rows.append([mark])
-        else:
-            row.append(mark)
+    rows = sorted(rows_of_marks(candidates), key=lambda row: min(m.box[1] for m in row))
     taken: list[list[SelectionMark]] = []
     bottom = float(key.box[3])
     for row in rows:
-        row.sort(key=lambda m: m.box[0])
         beside_key = not taken and on_one_row(row[0].box, key.box) and row[0].box[0] >= key.box[2]
         gap = row[0].box[1] - bottom
         if not beside_key and gap > (ROW_GAP if taken else FIRST_ROW_GAP) * height:
