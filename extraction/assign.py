@@ -274,12 +274,14 @@ def _with_shaped_lines(
     view = next(v for v in views if v.page.index == candidate.page)
     free = _free_words(view, used)
     found = find_candidates(replace(spec, find=None, region=(0.0, 0.0, 1.0, 1.0), page=None), view, free)
-    bottom = max((w.box[3] for w in candidate.words), default=0)
-    more = [line for c in found for line in c.lines if line and line[0].box[1] >= bottom]
+    # Level with the label's value counts too: a marker alone under the label ("1.") leaves the
+    # first item, set to its right, beside the value rather than under it.
+    top = min((w.box[1] for w in candidate.words), default=0)
+    more = [line for c in found for line in c.lines if line and line[0].box[1] + line[0].box[3] >= 2 * top]
     if not more:
         return candidate
-    lines = (candidate.lines + tuple(more))[: spec.max_lines]
-    return replace(candidate, lines=lines)
+    lines = sorted(candidate.lines + tuple(more), key=lambda line: (line[0].box[1], line[0].box[0]))
+    return replace(candidate, lines=tuple(lines[: spec.max_lines]))
 
 
 def _in_section(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box]]) -> Candidate | None:

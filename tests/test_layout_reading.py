@@ -265,6 +265,25 @@ def test_a_known_label_closed_by_a_full_stop_opens_its_value() -> None:
     assert not page_view(PRESCRIPTION, parse_layout("200 200 Dr. Jordan Patterson")[0]).keys
 
 
+def test_a_numbered_list_under_rx_keeps_its_first_item_set_beside_the_marker() -> None:
+    # The marker "1." alone is under the "Rx:" label; its item stands to its right, level with it.
+    page = parse_layout(
+        """
+        276 750 Rx:
+        320 920 1.
+        480 920 Amlodipine 5 mg
+        533 980 Sig. Use 2 tab every morning for 3 months
+        533 1035 Quantity: 10
+        320 1130 2.
+        480 1130 Sertraline 25 mg
+        533 1190 Sig. take 1/2 pill every morning for 2 weeks
+        533 1247 Quantity: 14
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value == "Amlodipine 5 mg\nSertraline 25 mg"
+
+
 def test_a_speck_read_as_a_colon_after_a_medicine_keeps_it_in_the_list() -> None:
     page = parse_layout(
         """
