@@ -146,9 +146,16 @@ def _holds_more(row: Line, line: str) -> bool:
 
 def value_rows(page: PageText, box: Box) -> list[Line]:
     """The OCR lines of ``page`` inside a value's ``box``, those of one row made one line, top
-    to bottom."""
+    to bottom; of each, only the words inside the box (not a label printed before the value
+    on its line, "Sig." before "Use 1 tablet": the line's second reading would take it in)."""
     inside = sorted(
-        (line for line in page.lines if mostly_inside(line.box, box)), key=lambda found: found.box[1]
+        (
+            Line(words)
+            for line in page.lines
+            if mostly_inside(line.box, box)
+            and (words := tuple(w for w in line.words if mostly_inside(w.box, box)))
+        ),
+        key=lambda found: found.box[1],
     )
     rows: list[list[Line]] = []
     for line in inside:

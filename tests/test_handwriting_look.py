@@ -226,3 +226,32 @@ def test_a_row_that_holds_more_than_the_values_line_is_not_read_for_it() -> None
     fields = second_look(PATIENT_DETAILS, {"medical_problems": first}, [image], [page], reader=reader)
     assert fields["medical_problems"].value == "Anxiety\nAsthma"
     assert len(read) == 1
+
+
+def test_a_label_on_the_value_s_line_is_left_out_of_the_line_s_crop() -> None:
+    """Each line of directions starts with its printed label ("Sig.") on the same OCR line; the
+    value's box starts after it. A line read again is read from its value words alone, or the
+    second reading takes in the label ("Sig. Use 1 tablet")."""
+    lines = []
+    for number, y in enumerate((100, 160)):
+        label = Word("Sig.", 0.96, (100, y, 160, y + 30), number)
+        value = (
+            Word("Use", 0.5, (200, y, 260, y + 30), number),
+            Word("tablets", 0.5, (275, y, 420, y + 30), number),
+        )
+        lines.append(Line((label, *value)))
+    page = PageText(0, tuple(lines), 900, 260)
+    widths: list[int] = []
+
+    def reader(crop: np.ndarray, symbols: str | None) -> Reading:
+        widths.append(crop.shape[1])
+        return Reading("Use tablets", 0.99)
+
+    image = np.full((260, 900), 255, dtype=np.uint8)
+    for y in (100, 160):
+        image[y + 5 : y + 25, 100:160:6] = 0  # the label's strokes
+        image[y + 5 : y + 25, 200:420:6] = 0  # the value's
+    first = FieldResult("Use tablets\nUse tablets", 0.5, needs_review=False, box=(200, 100, 420, 190))
+    second_look(PRESCRIPTION, {"directions": first}, [image], [page], reader=reader)
+    assert len(widths) == 2
+    assert all(width < 220 + 2 * 30 for width in widths)  # the value's ink and margins, no label
