@@ -20,7 +20,7 @@ from extraction.layouts import (
     read_fields,
 )
 from extraction.structure import PageStructure, SelectionMark
-from extraction.types import ExtractionResult, FieldResult, PageText
+from extraction.types import ExtractionResult, FieldResult, Line, PageText, Word
 from tests.layout_text import parse_layout
 
 PRESCRIPTION = get_document_type("prescription")
@@ -123,6 +123,24 @@ def test_learning_stores_no_patient_value() -> None:
     printed = {anchor.text for anchor in learned_pad().pages[0].anchors}
     assert not printed & {w.lower().strip(",.") for v in FIRST.values() for w in v.split()}
     assert not any(ch.isdigit() for text in printed for ch in text)
+
+
+def test_a_value_misread_past_recognition_is_not_stored_as_print() -> None:
+    """Handwriting tesseract read unsurely into other words ("Reithcomycin" for "Amoxicillin")
+    cannot be found from the verified value; nor can a filled-in value no field asks for (an
+    e-mail address). Neither is kept as the form's print."""
+    misread = dict(FIRST, medicines="Reithcomycin@0.14 jo@0.51 mg")
+    pages = pad(misread)
+    email = (
+        Word("Email:", 0.96, (200, 1100, 332, 1140), 90),
+        Word("kpeery@yopmail.com", 0.9, (354, 1100, 750, 1140), 90),
+    )
+    pages = [PageText(0, (*pages[0].lines, Line(email)), pages[0].width, pages[0].height)]
+    reading = engine_reading(pages, {k: v for k, v in FIRST.items() if k != "medicines"})
+    template = learn_layout(reading, PRESCRIPTION, FIRST)
+    printed = {anchor.text for anchor in template.pages[0].anchors}
+    assert "medication" in printed and "email" in printed
+    assert not printed & {"reithcomycin", "jo", "kpeeryyopmailcom"}
 
 
 def test_learning_keeps_the_forms_printed_words_and_every_fields_place() -> None:

@@ -19,6 +19,9 @@ from extraction.types import Box, PageText, Word
 MIN_ANCHOR_LETTERS = 2
 # Two spellings of one printed word read through noise: "Patlent" for "Patient".
 SIMILAR_SPELLING = 0.8
+# Words read less surely are mostly handwriting misread ("Reithcomycin" for a written
+# "Azithromycin"): a value the verified ones cannot be matched to, not print.
+MIN_ANCHOR_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True)
@@ -60,16 +63,19 @@ def page_words(page: PageText) -> list[Word]:
 def anchors_of(words: Iterable[Word], values: Sequence[str], value_boxes: Sequence[Box]) -> list[Anchor]:
     """The page's printed words, without anything that is or may be a patient's value.
 
-    Dropped: words with a digit, words inside a value's box, words spelled like any word of
-    ``values`` (the verified values of the document: a name printed twice is still a name), and
-    words too short to tell forms apart.
+    Dropped: words with a digit or an "@" (an e-mail address written in), words read less
+    surely than MIN_ANCHOR_CONFIDENCE, words inside a value's box, words spelled like any word
+    of ``values`` (the verified values of the document: a name printed twice is still a name),
+    and words too short to tell forms apart.
     """
     value_words = {spelling(token) for value in values for token in value.split()}
     value_words.discard("")
     kept = []
     for word in words:
         text = spelling(word.text)
-        if len(text) < MIN_ANCHOR_LETTERS or any(ch.isdigit() for ch in word.text):
+        if len(text) < MIN_ANCHOR_LETTERS or any(ch.isdigit() or ch == "@" for ch in word.text):
+            continue
+        if word.confidence < MIN_ANCHOR_CONFIDENCE:
             continue
         if any(_centre_inside(word.box, box) for box in value_boxes):
             continue
