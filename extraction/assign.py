@@ -300,8 +300,15 @@ def _in_section(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box
                     # A free line before it may be its label, misread: then the clerk must look.
                     trusted = index == 0
                     return Candidate(spec.name, view.page.index, (line.words,), "in_section", trusted=trusted)
+            # A number written by hand and misread ("G4) 779-5251") still has a phone's groups:
+            # it is the phone, flagged, rather than the first line of the address under it.
+            shaped = next((line for line in lines if phone_shaped(line.text)), None)
+            if shaped is not None:
+                return Candidate(spec.name, view.page.index, (shaped.words,), "in_section", trusted=False)
             continue
-        free = [ln for ln in lines if not _reads_as_phone(ln.text)][: spec.max_lines]
+        free = [ln for ln in lines if not _reads_as_phone(ln.text) and not phone_shaped(ln.text)][
+            : spec.max_lines
+        ]
         if free:
             lines_words = tuple(ln.words for ln in free)
             return Candidate(
@@ -313,6 +320,19 @@ def _in_section(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box
 def _reads_as_phone(text: str) -> bool:
     digits = sum(ch.isdigit() for ch in text)
     return 7 <= digits <= 15 and re.fullmatch(r"[\d\s().+-]+", text.strip()) is not None
+
+
+def phone_shaped(text: str) -> bool:
+    """True for a line laid out as a phone number whatever its digits were read as: three or
+    four groups split by brackets, dashes or spaces, ending in groups of 3 and 4 characters,
+    each with a digit, two thirds of them digits ("G4) 779-5251", "TU6-4V0-3005"); a street or
+    town line has a group of letters."""
+    groups = [g for g in re.split(r"[\s().+/-]+", text.strip()) if g]
+    if len(groups) not in (3, 4) or [len(g) for g in groups[-2:]] != [3, 4]:
+        return False
+    digits = sum(ch.isdigit() for ch in text)
+    characters = sum(len(g) for g in groups)
+    return all(any(ch.isdigit() for ch in g) for g in groups) and 3 * digits >= 2 * characters
 
 
 def _looks_like_address(lines: Iterable) -> bool:

@@ -740,3 +740,36 @@ def test_a_label_with_anything_under_it_on_its_page_takes_nothing_from_the_next(
         """
     )
     assert extract_fields(PATIENT, pages, 0.8)["allergies"].value == ""
+
+
+def test_a_misread_phone_under_a_section_is_the_phone_not_the_addresss_first_line() -> None:
+    """The real record's layout: phone and address unlabelled under "Patient Information". The
+    handwritten phone was misread ("G37) 988-O851"): no phone passes its check, yet the line has
+    a phone's groups. It is the phone, flagged, and the address starts at the street."""
+    from pathlib import Path
+
+    golden = (Path(__file__).parent / "golden" / "patient_details_clean.txt").read_text("utf-8")
+    misread = golden.replace("340 690 (737) 988-0851", "340 690 G37)@0.30 988-O851@0.30")
+    assert misread != golden
+    fields = extract_fields(PATIENT, parse_layout(misread), 0.8)
+    assert fields["address"].value == "9264 Ash Dr\nNew York City, 10005\nUnited States"
+    assert fields["phone_number"].value and fields["phone_number"].needs_review
+
+
+@pytest.mark.parametrize(
+    ("text", "shaped"),
+    [
+        ("(341) 770-3231", True),
+        ("G4) 779-5251", True),
+        ("TU6-4V0-3005", True),
+        ("+1 555 123 4567", True),
+        ("3677 Grove Drive", False),
+        ("Richmond, 23216", False),
+        ("12 Main St 4567", False),
+        ("2020-07-23", False),
+    ],
+)
+def test_a_line_laid_out_as_a_phone_number_is_told_by_its_groups(text: str, shaped: bool) -> None:
+    from extraction.assign import phone_shaped
+
+    assert phone_shaped(text) is shaped
