@@ -255,3 +255,17 @@ def test_a_label_on_the_value_s_line_is_left_out_of_the_line_s_crop() -> None:
     second_look(PRESCRIPTION, {"directions": first}, [image], [page], reader=reader)
     assert len(widths) == 2
     assert all(width < 220 + 2 * 30 for width in widths)  # the value's ink and margins, no label
+
+
+def test_a_number_read_in_digits_by_both_is_taken_from_the_second_reader() -> None:
+    """Tesseract drops a written number's first digits ("3" for "133") and confuses digits
+    ("5126298594"); where both readings are digits alone the second is taken, flagged, even
+    when tesseract was fairly sure, and a gap between its digits is no space."""
+    weight = PATIENT_DETAILS.field("weight")
+    taken = compare(weight, _field("3", 0.71), Reading("133", 0.91))
+    assert taken.value == "133" and taken.needs_review
+    policy = PATIENT_DETAILS.field("policy_number")
+    assert compare(policy, _field("5126298594", 0.82), Reading("5126208594", 0.99)).value == "5126208594"
+    assert compare(policy, _field("94965199712", 0.51), Reading("9496519 0712", 0.98)).value == "94965190712"
+    unsure = compare(weight, _field("3", 0.71), Reading("133", 0.5))
+    assert unsure.value == "3" and unsure.needs_review
