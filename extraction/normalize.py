@@ -105,7 +105,7 @@ def _person(text: str, spec: FieldSpec) -> tuple[str, str | None]:
 # "Salazar, Teresa M.": a name written family name first, as registers and labels print it.
 _FAMILY_FIRST = re.compile(r"^([^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*)?), ([^\W\d_][\w.' -]*)$")
 # After a comma these are no given names: "Ann Lee, MD", "John Smith, Jr.".
-_AFTER_A_NAME = {
+AFTER_A_NAME = {
     "md",
     "do",
     "mbbs",
@@ -140,7 +140,7 @@ def given_name_first(value: str) -> str:
         return value
     family, given = match.groups()
     tokens = {token.strip(".").replace(".", "").lower() for token in given.split()}
-    if tokens & _AFTER_A_NAME or family.rstrip(".").lower() in TITLES:
+    if tokens & AFTER_A_NAME or family.rstrip(".").lower() in TITLES:
         return value
     return f"{given} {family}"
 

@@ -9,8 +9,9 @@ in its reason, and the second reading is taken only when it passes the field's c
 tesseract's did not (or is far more confident) and is confident: very sure, or fairly sure with
 every word a known word where tesseract's were not, or fairly sure of a value whose check is
 strict. Where both readings are digits alone, a second reading that passes the check is taken
-at a lower confidence and whatever tesseract's. A taken reading is always flagged, so a clerk sees every value this step changed: it
-can lower the share of wrong values, never raise the share of wrong values that go unflagged.
+at a lower confidence and whatever tesseract's. A taken reading is always flagged, so a clerk
+sees every value this step changed: it can lower the share of wrong values, never raise the
+share of wrong values that go unflagged.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from extraction.doctypes import DocumentType, FieldSpec
 from extraction.errors import ExtractionError
 from extraction.keys import best_phrase
 from extraction.lexicon import ENGLISH, known_share
-from extraction.normalize import normalize
+from extraction.normalize import AFTER_A_NAME, normalize
 from extraction.second_reader import Reading, read_crop
 from extraction.types import Box, FieldResult, Line, PageText, mostly_inside, on_one_row
-from extraction.validate import check_value
+from extraction.validate import TITLES, check_value
 from extraction.value_crop import value_crop
 
 CropReader = Callable[[np.ndarray, "str | None"], "Reading | None"]
@@ -249,7 +250,20 @@ def _words_known(spec: FieldSpec, again: str, first: str) -> bool:
     if vocabularies is None:
         return False
     vocabularies = (*vocabularies, *spec.lexicons)
+    if spec.kind == "person":
+        again, first = _name_words(again), _name_words(first)
     return known_share(again, vocabularies) == 1.0 and known_share(first, vocabularies) < 1.0
+
+
+def _name_words(text: str) -> str:
+    """A person's name without its title, credentials and initials ("Dr. Ann Lee, MD" -> "Ann
+    Lee"): words no list of names holds, and no sign of a misreading."""
+    kept = [
+        word
+        for word in text.split()
+        if len(letters := re.sub(r"[^a-z]", "", word.lower())) > 1 and letters not in TITLES | AFTER_A_NAME
+    ]
+    return " ".join(kept)
 
 
 def _digits_alone(again: str, first: str) -> bool:

@@ -269,3 +269,13 @@ def test_a_number_read_in_digits_by_both_is_taken_from_the_second_reader() -> No
     assert compare(policy, _field("94965199712", 0.51), Reading("9496519 0712", 0.98)).value == "94965190712"
     unsure = compare(weight, _field("3", 0.71), Reading("133", 0.5))
     assert unsure.value == "3" and unsure.needs_review
+
+
+def test_a_name_s_title_and_credentials_count_as_known_words() -> None:
+    """'Dr' and 'DO' are in no list of names: a fairly sure reading whose names are all known
+    is still taken over one with a name in no list."""
+    prescriber = get_document_type("prescription").field("prescriber")
+    taken = compare(
+        prescriber, _field("Dr. Hanna Mitcrell, DO", 0.3), Reading("Dr. Hannah Mitchell, DO", 0.9)
+    )
+    assert taken.value == "Dr. Hannah Mitchell, DO" and taken.needs_review
