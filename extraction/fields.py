@@ -64,6 +64,9 @@ RegionReader = Callable[[int, Box, str], list[Word]]
 # after it ("Address line 1") scores above it, a value line that only starts with a short
 # label's word ("Use as directed") below.
 CAPTION_SCORE = 0.9
+# A value opening with a label's words, spelled out, when the label has this many letters
+# ("Use", "Rx" and "Sig" open directions and lists as words of their own).
+CAPTION_LETTERS = 4
 
 # A key alone in a cell at least this share of its table's width is a section bar.
 SECTION_BAR_SHARE = 0.8
@@ -347,8 +350,23 @@ def _caption_line(value: str, spec: FieldSpec, doc_type: DocumentType) -> str | 
 
 
 def _starts_as_label(line: str, labels: tuple[str, ...]) -> bool:
-    """True for a line opening with one of ``labels``, unless it negates it ("No known allergies")."""
-    return not is_negative_answer(line) and best_phrase(line, labels)[1] >= CAPTION_SCORE
+    """True for a line opening with one of ``labels``, unless it negates it ("No known allergies"):
+    read as a label, or its first words spelled as a label of CAPTION_LETTERS letters or more
+    with more words after them ("Name Jessica Cruz": a short label scores low against a line)."""
+    if is_negative_answer(line):
+        return False
+    if best_phrase(line, labels)[1] >= CAPTION_SCORE:
+        return True
+    words = [_spelled(word) for word in line.split()]
+    for label in labels:
+        head = [_spelled(word) for word in label.split()]
+        if len("".join(head)) >= CAPTION_LETTERS and len(words) > len(head) and words[: len(head)] == head:
+            return True
+    return False
+
+
+def _spelled(word: str) -> str:
+    return re.sub(r"[^a-z]", "", word.lower())
 
 
 def _doubts(

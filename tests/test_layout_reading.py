@@ -773,3 +773,23 @@ def test_a_line_laid_out_as_a_phone_number_is_told_by_its_groups(text: str, shap
     from extraction.assign import phone_shaped
 
     assert phone_shaped(text) is shaped
+
+
+def test_a_value_opening_with_its_own_label_is_flagged() -> None:
+    """A label set barely apart from its value ("Name Jessica Cruz", bold against regular) is
+    read as one line under the section's heading: the line is taken, and flagged, since it
+    opens with the field's own label. A value opening with a short word that is also a label
+    ("Use 1 tablet" for directions) is not."""
+    page = parse_layout(
+        """
+        300 650 Personal Information
+        300 770 Name Jessica Cruz
+        300 840 Date of birth (DOB)  26/6/1962
+        """
+    )
+    name = extract_fields(PATIENT, page, 0.8)["patient_name"]
+    assert name.value == "Name Jessica Cruz"
+    assert name.needs_review and "printed label" in (name.reason or "")
+    from extraction.fields import _starts_as_label
+
+    assert not _starts_as_label("Use 1 tablet at bedtime", PRESCRIPTION.field("directions").all_labels)
