@@ -59,6 +59,7 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "pd_split_fields",
         "rx_pad_inline",
         "other_referral_letter",
+        "rx_ehr_printout",
     )
     if name in FAMILIES
 )
