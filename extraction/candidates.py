@@ -16,7 +16,8 @@ from extraction.checklist import checklist_candidate
 from extraction.choices import OPTION_KINDS, option_candidate, option_marks
 from extraction.columns import ALIGN_HEIGHTS
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import Key, best_phrase, phrase_score, section_of
+from extraction.keys import ITEM_NUMBER, Key, best_phrase, phrase_score, section_of
+from extraction.layout import normalize_token, similarity
 from extraction.page_view import (
     LABEL_MIN_SCORE,
     Candidate,
@@ -38,6 +39,8 @@ BESIDE_MAX_GAP = 8.0
 ALIGNED_GAP = 1.3
 # Lines of one value inside its cell may stand this many line heights apart.
 IN_CELL_GAP = 2.5
+# Two readings of one printed label, one with an OCR slip ("Medicatlon:"), are at least this alike.
+SAME_PRINT = 0.85
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
 CONTINUED_NOTE = "its label ends the page before: read at the top of this page, check it"
 
@@ -371,10 +374,19 @@ def _beside_a_key(line: Line, view: PageView) -> bool:
 
 def repeated_candidates(spec: FieldSpec, view: PageView) -> list[Candidate]:
     """A label printed once per item ("Sig:" under each medicine): every occurrence's value,
-    in reading order, as the lines of one multi-line value."""
+    in reading order, as the lines of one multi-line value. The occurrences are one label
+    printed again, so they read alike, but for an OCR slip: "Rx date:" above two "Rx:" rows
+    reads as the list's label "Rx", but is no item of it."""
     if spec.max_lines < 2:
         return []
-    keys = [k for k in view.keys if k.colon and best_phrase(k.text, spec.labels)[1] >= 0.9]
+    groups: dict[str, list[Key]] = {}
+    for key in view.keys:
+        if not key.colon or best_phrase(key.text, spec.labels)[1] < 0.9:
+            continue
+        text = normalize_token(ITEM_NUMBER.sub("", key.text))
+        same = next((g for g in groups if similarity(g, text) >= SAME_PRINT), text)
+        groups.setdefault(same, []).append(key)
+    keys = max(groups.values(), key=len, default=[])
     if len(keys) < 2:
         return []
     lines = [k.rest for k in keys if has_text(k.rest)]

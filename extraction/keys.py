@@ -130,9 +130,14 @@ def _readings(whole: str, tokens: tuple[str, ...]) -> list[tuple[str, float]]:
     return readings
 
 
+# A list's number or letter before a label ("1. Medication:", "(2) Sig:"): no word of the label.
+ITEM_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(?=\S)", re.IGNORECASE)
+
+
 def best_phrase(text: str, phrases: Iterable[str]) -> tuple[str, float]:
-    """The phrase ``text`` reads as best, with its score ("", 0.0 when there is none)."""
-    return _best_phrase(text, tuple(phrases))
+    """The phrase ``text`` reads as best, with its score ("", 0.0 when there is none); a list's
+    item number before it is left out."""
+    return _best_phrase(ITEM_NUMBER.sub("", text), tuple(phrases))
 
 
 @lru_cache(maxsize=LABEL_CACHE_SIZE)

@@ -793,3 +793,36 @@ def test_a_value_opening_with_its_own_label_is_flagged() -> None:
     from extraction.fields import _starts_as_label
 
     assert not _starts_as_label("Use 1 tablet at bedtime", PRESCRIPTION.field("directions").all_labels)
+
+
+def test_a_label_printed_once_per_medicine_lists_them_all_and_nothing_else() -> None:
+    """A health-record printout: one 'Rx:' row per medicine, and an 'Rx date:' that also reads
+    as the list's label "Rx" but is no item of it; each block numbered "1.", "2."."""
+    page = parse_layout(
+        """
+        1200 600 Rx date: 07/10/2022
+        200 600 Patient: Emma Walker
+        200 1060 1. Rx: Methotrexate 15 mg
+        200 1120 Sig: Take 1 tablet once daily for 7 days
+        200 1180 Dispense: 30 (thirty) tablets
+        200 1360 2. Rx: Naproxen 500 mg
+        200 1420 Sig: Take 2 tablet twice daily for 5 days
+        200 1480 Dispense: 60 (sixty) tablets
+        200 1700 Refills: 2
+        200 2500 Electronically signed by: Dr. Mark Bryant, MD
+        200 2560 on 2016-03-23 NPI 1520190490
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value == "Methotrexate 15 mg\nNaproxen 500 mg"
+    assert not fields["medicines"].needs_review, fields["medicines"].reason
+    assert fields["prescription_date"].value == "07/10/2022"
+    assert fields["prescriber"].value == "Dr. Mark Bryant, MD"
+
+
+def test_a_list_s_item_number_before_a_label_is_no_word_of_it() -> None:
+    from extraction.keys import best_phrase
+
+    labels = PRESCRIPTION.field("medicines").labels
+    assert best_phrase("1. Medication prescribed", labels) == best_phrase("Medication prescribed", labels)
+    assert best_phrase("(2) Medication", labels)[1] == 1.0
