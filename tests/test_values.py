@@ -654,6 +654,9 @@ TWO_ROWS = "two dosing instructions on one line"
         ("cap once daily", (LOST_COUNT,)),  # the count lost
         ("1/2 cap every 8 hours\ncap once daily", (LOST_COUNT,)),
         ("Furosemide, tab twice daily", (LOST_COUNT,)),
+        ("Use tablet every 8 hours for 10 days", (LOST_COUNT,)),  # "Use 1 tablet": the "1" unread
+        ("Furosemide: take capsule once daily", (LOST_COUNT,)),
+        ("Take two tablets once daily", ()),
         ("Montelukast: take 1 tablet every 12 hours for 7 days", ()),
         ("take 1/2 tablet once daily for 5 days #90 Use 1 capsule once daily", (DISPENSED, TWO_ROWS)),
         ("take 1 tablet once daily #30", (DISPENSED,)),  # the Disp column run in
