@@ -37,3 +37,35 @@ def test_each_value_is_drawn_once_among_look_alikes() -> None:
         }
     # Across a few forms, every kind of look-alike appears.
     assert seen == {"DOB", "Pharmacy", "NPI", "Allergies", "Printed", "signed"}
+
+
+def test_the_face_sheet_prints_its_fields_among_look_alikes_within_its_pages() -> None:
+    """Each value once among the look-alikes; lists that would not fit go onto a second page,
+    never past the first one's foot."""
+    from docgen.families.pd_face_sheet import Sheet
+
+    assert "pd_face_sheet" in TUNING_FAMILIES and "pd_face_sheet" in families_of("patient_details")
+    seen: set[str] = set()
+    pages_drawn = set()
+    for seed in range(20):
+        with fonts.drawing_from("tuning"), canvas.filled_in(None) as pages:
+            sheet = Sheet(random.Random(f"docgen:pd_face_sheet:{seed}"), 50)
+            for section in (sheet.header, sheet.demographics, sheet.emergency, sheet.insurance):
+                section()
+            sheet.immunizations()
+            sheet.lists()
+        assert all(sheet.y < page.image.height - page.px(0.6) for page in sheet.pages[-1:]), seed
+        pages_drawn.add(len(sheet.pages))
+        texts = [text for page in pages for text, _by_hand in page.texts]
+        truth = sheet.record.truth
+        for field in ("patient_name", "policy_number", "phone_number"):
+            if truth[field]:
+                assert texts.count(truth[field]) == 1, (seed, field, truth[field])
+        joined = "\n".join(texts)
+        seen |= {
+            word
+            for word in ("Age", "Work phone", "Relationship", "Group", "Effective", "BMI")
+            if word in joined
+        }
+    assert seen == {"Age", "Work phone", "Relationship", "Group", "Effective", "BMI"}
+    assert pages_drawn == {1, 2}

@@ -60,6 +60,7 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "rx_pad_inline",
         "other_referral_letter",
         "rx_ehr_printout",
+        "pd_face_sheet",
     )
     if name in FAMILIES
 )
