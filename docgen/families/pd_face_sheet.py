@@ -72,7 +72,9 @@ class Sheet:
             bold=rng.random() < 0.6, scale=rng.uniform(0.85, 0.95), family=self.page.style.label
         )
         self.value = self.page.font(bold=False, scale=rng.uniform(0.9, 1.0))
-        self.step = round(self.page.line_step(self.value) * rng.uniform(1.1, 1.35))
+        # Lines are spaced by the print, so a copy filled in by hand is laid out as a typed one.
+        self.line = round(self.page.line_step(self.label) * 1.12)
+        self.step = round(self.line * rng.uniform(1.1, 1.35))
         self.colon = rng.random() < 0.85
         self.y = 0
 
@@ -129,7 +131,7 @@ class Sheet:
                 )
                 indent = end - page.width(first, self.value) if first else end
                 for more in lines[1:]:
-                    y += page.line_step(self.value)
+                    y += self.line
                     page.text(indent, y, more, page.fit(more, self.value, x + width - indent))
                 y += self.step
             bottom = max(bottom, y)
@@ -193,8 +195,8 @@ class Sheet:
         # A ruled two-column table: Vaccine | Status.
         x_mid = self.left + (self.right - self.left) // 3
         x_end = self.left + 2 * (self.right - self.left) // 3
-        row_h = round(self.page.line_step(self.value) * 1.4)
-        top = self.y - self.value.size - page.px(0.06)
+        row_h = round(self.line * 1.4)
+        top = self.y - self.label.size - page.px(0.08)
         page.text(self.left + page.px(0.08), self.y, "Vaccine", self.label)
         page.text(x_mid + page.px(0.08), self.y, "Status", self.label)
         for index, (vaccine, lines) in enumerate(rows, 1):
@@ -206,13 +208,13 @@ class Sheet:
             page.rule(self.left, x_end, top + k * row_h, 0.6)
         for x in (self.left, x_mid, x_end):
             rx.vline(page, x, top, bottom, 0.6)
-        self.y = bottom + self.value.size + page.px(0.25)
+        self.y = bottom + self.label.size + page.px(0.25)
 
     def lists(self) -> None:
         """The three lists under their titles, on a page of their own when they would not fit."""
         rng = self.rng
         names = ("medical_problems", "allergies", "regular_medications")
-        needed = sum(len(self.lines(name)) + 2 for name in names) * self.page.line_step(self.value)
+        needed = sum(len(self.lines(name)) + 2 for name in names) * self.line
         if self.y + needed > self.page.image.height - self.page.px(1.0):
             self.pages.append(Page(self.page.dpi, self.page.style))
             self.page = self.pages[-1]
@@ -223,14 +225,14 @@ class Sheet:
         title_font = page.font(bold=True, scale=0.95, family=page.style.label)
         for name in names:
             page.text(self.left, self.y, self.plain(rng.choice(LIST_TITLES[name])), title_font)
-            self.y += page.line_step(self.value)
+            self.y += self.line
             for line in self.lines(name):
                 x = self.left + page.px(0.25)
                 if bullet:
                     page.text(x, self.y, bullet, self.label)
                     x += page.px(0.2)
                 page.text(x, self.y, line, page.fit(line, self.value, self.right - x))
-                self.y += page.line_step(self.value)
+                self.y += self.line
             self.y += page.px(0.12)
 
 
