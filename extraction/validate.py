@@ -102,7 +102,9 @@ def _check_person(value: str, spec: FieldSpec) -> str | None:
 
 
 def _check_identifier(value: str, spec: FieldSpec) -> str | None:
-    if not _IDENTIFIER.match(value) or len(value) < 4:
+    """A member or policy number: letters and digits, at least 4, with a digit among them (a
+    word alone, "Vaccines", is print read as the value)."""
+    if not _IDENTIFIER.match(value) or len(value) < 4 or not any(ch.isdigit() for ch in value):
         return f"{value!r} does not look like a policy number (letters and digits, at least 4)"
     return None
 

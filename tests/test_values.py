@@ -451,9 +451,17 @@ def test_names_with_digits_or_symbols_are_refused(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "ok"), [("7115207313", True), ("AB-1234", True), ("abc", False), ("#1234", False)]
+    ("text", "ok"),
+    [
+        ("7115207313", True),
+        ("AB-1234", True),
+        ("XKW889204101", True),
+        ("abc", False),
+        ("#1234", False),
+        ("Vaccines", False),  # print read as the value: no digit
+    ],
 )
-def test_policy_numbers_need_four_letters_or_digits(text: str, ok: bool) -> None:
+def test_policy_numbers_need_four_letters_or_digits_and_a_digit(text: str, ok: bool) -> None:
     assert (problem("policy_number", text) is None) == ok
 
 
