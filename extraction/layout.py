@@ -23,6 +23,10 @@ COLUMN_GAP_HEIGHTS = 1.8
 # A letter or digit is never under this share of the page's typical word height: a "word" that
 # small is a speck of dust tesseract read as "3" (seen at 3x4 pixels among 30-pixel words).
 SPECK_HEIGHT_SHARE = 0.3
+# A list's bullet is at most this share of its item's height, and at most this many item
+# heights before it.
+BULLET_HEIGHT_SHARE = 0.6
+BULLET_GAP_HEIGHTS = 3.0
 # (line, label phrase) pairs whose best fuzzy match is remembered: a few documents' worth.
 MATCH_CACHE_SIZE = 20_000
 # Words and string pairs whose normal form and similarity are remembered.
@@ -44,7 +48,8 @@ def group_lines(words: list[Word]) -> list[Line]:
     any row-by-y rule); each is split where a gap is far wider than a space, because on a form
     that gap separates two columns. Lines with no letter or digit (dust, rules, an Rx glyph read
     as punctuation) are dropped: they are never a value and would hide the line below a label.
-    So are specks far smaller than the page's words, whatever they were read as.
+    So are specks far smaller than the page's words, whatever they were read as, and the
+    bullets before list items.
     """
     speck_height = SPECK_HEIGHT_SHARE * _word_height(words)
     by_line: dict[int, list[Word]] = {}
@@ -57,7 +62,40 @@ def group_lines(words: list[Word]) -> list[Line]:
         for segment in _split_columns(sorted(line_words, key=lambda w: w.x0))
         if _has_content(segment)
     ]
-    return sorted(_join_row_neighbours(lines), key=lambda line: (line.box[1] + line.box[3], line.box[0]))
+    lines = _without_bullets(_join_row_neighbours(lines))
+    return sorted(lines, key=lambda line: (line.box[1] + line.box[3], line.box[0]))
+
+
+def _is_bullet(glyph: Word, item: Word) -> bool:
+    """A list's bullet before its item: one small character (a dot read as "e", "o" or "¢", a
+    star, a dash), level with the item, at most a few of its heights before it. Digits and
+    capitals are never bullets: a count, an initial."""
+    text = glyph.text.strip()
+    return (
+        len(text) == 1
+        and not text.isdigit()
+        and not text.isupper()
+        and glyph.height <= BULLET_HEIGHT_SHARE * item.height
+        and 0 <= item.x0 - glyph.x1 <= BULLET_GAP_HEIGHTS * item.height
+        and item.box[1] <= glyph.y_mid <= item.box[3]
+    )
+
+
+def _without_bullets(lines: list[Line]) -> list[Line]:
+    """``lines`` with the bullets before list items dropped: the first word of a line, or a line
+    of its own when tesseract set the bullet apart."""
+    kept = []
+    for line in lines:
+        words = line.words
+        if len(words) >= 2 and _is_bullet(words[0], words[1]):
+            kept.append(Line(words[1:]))
+        elif len(words) == 1 and any(
+            other is not line and _is_bullet(words[0], other.words[0]) for other in lines
+        ):
+            continue
+        else:
+            kept.append(line)
+    return kept
 
 
 @dataclass(frozen=True)

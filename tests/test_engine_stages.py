@@ -267,6 +267,29 @@ def test_noise_read_as_small_unsure_words_changes_no_gap_and_joins_no_value() ->
     assert fields["directions"].value == "One tablet every morning"
 
 
+def test_the_bullets_before_list_items_are_dropped_whatever_they_were_read_as() -> None:
+    """A round bullet read as "e" before its item, and one tesseract set on a line of its own;
+    a count, an initial and a word of their own size are kept."""
+    words = [
+        Word("e", 0.39, (407, 3000, 422, 3016), 1),  # the bullet, 16 px among 40 px words
+        Word("Gout,", 0.95, (480, 2987, 600, 3027), 1),
+        Word("seizures", 0.95, (619, 2987, 794, 3027), 1),
+        Word("¢", 0.87, (288, 3093, 300, 3105), 2),  # a line of its own
+        Word("Ventolin", 0.96, (349, 3080, 528, 3114), 3),
+        Word("inhaler", 0.96, (540, 3080, 700, 3114), 3),
+        Word("2", 0.9, (300, 3200, 320, 3236), 4),
+        Word("tablets", 0.9, (340, 3200, 480, 3236), 4),
+        Word("J.", 0.9, (300, 3300, 330, 3340), 5),
+        Word("Smith", 0.9, (345, 3300, 460, 3340), 5),
+    ]
+    assert [line.text for line in group_lines(words)] == [
+        "Gout, seizures",
+        "Ventolin inhaler",
+        "2 tablets",
+        "J. Smith",
+    ]
+
+
 def test_two_lines_tesseract_numbered_apart_on_one_row_are_one_line() -> None:
     words = [
         Word("Atorvastatin", 0.93, (540, 1524, 700, 1553), 7),
