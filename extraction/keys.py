@@ -208,19 +208,29 @@ def split_at_inline_keys(page: PageText, vocabulary: tuple[str, ...]) -> PageTex
 
 
 def _cut_at_keys(line: Line, vocabulary: tuple[str, ...]) -> list[Line]:
+    """The line cut before each known label ending in a colon that follows a value. The label
+    starts at the widest gap among the words that may begin it: "Beacon Health Plan  Effective
+    date:" reads as the label "Health plan" from "Health" on, but the next column starts at
+    "Effective"."""
     words = line.words
     for index in range(2, len(words)):
         if not words[index].text.endswith(":"):
             continue
-        for start in range(max(1, index - 3), index + 1):
-            head = " ".join(w.text for w in words[start : index + 1])
-            before = words[:start]
-            if (
-                best_phrase(head, vocabulary)[1] >= 0.9
-                and _colon_index(before) is not None
-                and len(before) > 1
-            ):
-                return [Line(words[:start]), *_cut_at_keys(Line(words[start:]), vocabulary)]
+        starts = [
+            start for start in range(max(2, index - 3), index + 1) if _colon_index(words[:start]) is not None
+        ]
+        known = [
+            start
+            for start in starts
+            if best_phrase(" ".join(w.text for w in words[start : index + 1]), vocabulary)[1] >= 0.9
+        ]
+        if not known:
+            continue
+        start = max(
+            (s for s in starts if s >= known[0]),
+            key=lambda s: (words[s].box[0] - words[s - 1].box[2], s == known[0]),
+        )
+        return [Line(words[:start]), *_cut_at_keys(Line(words[start:]), vocabulary)]
     return [line]
 
 

@@ -826,3 +826,18 @@ def test_a_list_s_item_number_before_a_label_is_no_word_of_it() -> None:
     labels = PRESCRIPTION.field("medicines").labels
     assert best_phrase("1. Medication prescribed", labels) == best_phrase("Medication prescribed", labels)
     assert best_phrase("(2) Medication", labels)[1] == 1.0
+
+
+def test_a_value_holding_a_label_s_words_is_cut_where_the_next_column_starts() -> None:
+    """Two columns read as one line: the insurer's name ends in words that are a label of its
+    own field ("Health Plan"), the next column's label follows after a wider gap. The line is
+    cut at the gap, not where a label's words first appear."""
+    page = parse_layout(
+        """
+        200 600 Name of insurance company: Beacon Health Plan   Effective date: March 3 2020
+        200 700 Member ID: XKW889204101
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["insurance_company"].value == "Beacon Health Plan"
+    assert fields["policy_number"].value == "XKW889204101"
