@@ -21,6 +21,7 @@ from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, i
 from extraction.layout import is_sure_text, normalize_token, similarity, similarity_bound
 from extraction.lexicon import is_known
 from extraction.types import Box, Line, PageText, Word, union_box
+from extraction.validate import IMMUNITY, YES_NO
 
 # A known label or heading is read with at least this similarity to count as a key.
 KEY_MIN_SCORE = 0.84
@@ -130,6 +131,8 @@ def _readings(whole: str, tokens: tuple[str, ...]) -> list[tuple[str, float]]:
     return readings
 
 
+# The answers a label may be followed by, a space apart, on its own line.
+_ANSWERS = frozenset(answer.upper() for answer in (*YES_NO, *IMMUNITY, "Y", "N"))
 # A list's number or letter before a label ("1. Medication:", "(2) Sig:"): no word of the label.
 ITEM_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(?=\S)", re.IGNORECASE)
 
@@ -262,6 +265,10 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
     if gap_at is not None and _label_then_value(words, gap_at, vocabulary):
         # A known label, then a wide gap, then its value: OCR joined the two into one line.
         return Key(page, line, gap_at, colon=False, known=True)
+    answer_at = _answer_index(words)
+    if answer_at is not None and whole_phrase_score(_text(words[:answer_at]), vocabulary) >= KEY_MIN_SCORE:
+        # "Hepatitis B Yes": a known label and one answer after it, set a space apart.
+        return Key(page, line, answer_at, colon=False, known=True)
     # A line that is a label or heading as a whole: the value is under it, or it opens a section.
     if any(ch.isdigit() for ch in line.text) or len(words) > MAX_KEY_WORDS:
         return None
@@ -271,6 +278,22 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
         return Key(page, line, len(words), colon=False, known=True)
     if is_number_label(line.text):
         return Key(page, line, len(words), colon=False, known=False)
+    return None
+
+
+def _answer_index(words: tuple[Word, ...]) -> int | None:
+    """The index where a line's one closing answer starts ("Yes", "No", "Immune", "Not immune"),
+    after at least one word that is no answer; None when the line closes with two answers (a
+    question's printed options, "Smoker? Yes No") or with none."""
+    for size in (2, 1):
+        if len(words) <= size:
+            continue
+        tail = " ".join(w.text for w in words[-size:]).upper()
+        if tail in _ANSWERS:
+            before = words[-size - 1].text.upper().strip("?:.")
+            if before in _ANSWERS or before in ("NOT", "/"):
+                return None
+            return len(words) - size
     return None
 
 

@@ -841,3 +841,16 @@ def test_a_value_holding_a_label_s_words_is_cut_where_the_next_column_starts() -
     fields = extract_fields(PATIENT, page, 0.8)
     assert fields["insurance_company"].value == "Beacon Health Plan"
     assert fields["policy_number"].value == "XKW889204101"
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("Hepatitis B Yes", "Yes"),
+        ("Hepatitis B vaccination No", "No"),
+        ("Hepatitis B vaccination Yes No", ""),  # the printed options, no answer
+    ],
+)
+def test_a_label_with_one_answer_a_space_after_it_is_a_key_and_its_value(line: str, value: str) -> None:
+    page = parse_layout(f"200 600 Vaccines\n200 700 {line}\n200 900 Clinical Summary")
+    assert extract_fields(PATIENT, page, 0.8)["hepatitis_b_vaccination"].value == value
