@@ -266,9 +266,12 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
         # A known label, then a wide gap, then its value: OCR joined the two into one line.
         return Key(page, line, gap_at, colon=False, known=True)
     answer_at = _answer_index(words)
-    if answer_at is not None and whole_phrase_score(_text(words[:answer_at]), vocabulary) >= KEY_MIN_SCORE:
-        # "Hepatitis B Yes": a known label and one answer after it, set a space apart.
-        return Key(page, line, answer_at, colon=False, known=True)
+    if answer_at is not None:
+        # "Hepatitis B Yes": a known label and one answer after it, set a space apart; unless
+        # the line with it reads as a label at least as well ("Contact no": a number's label).
+        head = whole_phrase_score(_text(words[:answer_at]), vocabulary)
+        if head >= KEY_MIN_SCORE and head > whole_phrase_score(line.text, vocabulary):
+            return Key(page, line, answer_at, colon=False, known=True)
     # A line that is a label or heading as a whole: the value is under it, or it opens a section.
     if any(ch.isdigit() for ch in line.text) or len(words) > MAX_KEY_WORDS:
         return None

@@ -854,3 +854,9 @@ def test_a_value_holding_a_label_s_words_is_cut_where_the_next_column_starts() -
 def test_a_label_with_one_answer_a_space_after_it_is_a_key_and_its_value(line: str, value: str) -> None:
     page = parse_layout(f"200 600 Vaccines\n200 700 {line}\n200 900 Clinical Summary")
     assert extract_fields(PATIENT, page, 0.8)["hepatitis_b_vaccination"].value == value
+
+
+def test_a_label_ending_in_no_for_number_is_no_label_and_answer() -> None:
+    """'CONTACT NO' is the label of a number ("Contact no."), not "Contact" answered "No"."""
+    page = parse_layout("200 760 DOB  Jul 11, 1946\n1186 760 CONTACT NO    463-379-5527")
+    assert extract_fields(PATIENT, page, 0.8)["phone_number"].value == "463-379-5527"
