@@ -44,7 +44,16 @@ from extraction.structure import (
     without_rules,
     words_outside_marks,
 )
-from extraction.types import UNKNOWN_TYPE, Box, ExtractionResult, FieldResult, Line, PageText, Word
+from extraction.types import (
+    UNKNOWN_TYPE,
+    Box,
+    ExtractionResult,
+    FieldResult,
+    Line,
+    PageText,
+    Word,
+    mostly_inside,
+)
 from extraction.validate import check_value, validate_fields
 
 
@@ -184,16 +193,33 @@ def _better_second_readings(
 ) -> dict[str, FieldResult]:
     """The fields the sparse pass read better: blanks it filled, and multi-line values it
     extended, its first lines the same, with lines the page pass dropped (automatic page
-    segmentation loses a short last line of directions, "Take with food", now and then)."""
+    segmentation loses a short last line of directions, "Take with food", now and then). A
+    blank is not filled with what the page pass gave another field: the two passes read the
+    labels differently, and the value is that field's as much as this one's."""
     better = {}
     for field_spec in spec.fields:
         name = field_spec.name
         old, new = first[name].value, second[name].value
         if not new:
             continue
+        if not old and _held_by_another(name, second[name], first):
+            continue
         if not old or (field_spec.multiline and _extends(new.split("\n"), old.split("\n"))):
             better[name] = second[name]
     return better
+
+
+def _held_by_another(name: str, result: FieldResult, fields: dict[str, FieldResult]) -> bool:
+    """Whether another of ``fields`` has a value where ``result`` was read (one box mostly
+    inside the other, on one page)."""
+    return result.box is not None and any(
+        other != name
+        and field.value
+        and field.box is not None
+        and field.page == result.page
+        and (mostly_inside(result.box, field.box) or mostly_inside(field.box, result.box))
+        for other, field in fields.items()
+    )
 
 
 def _extends(longer: list[str], shorter: list[str]) -> bool:
