@@ -194,32 +194,45 @@ def _better_second_readings(
     """The fields the sparse pass read better: blanks it filled, and multi-line values it
     extended, its first lines the same, with lines the page pass dropped (automatic page
     segmentation loses a short last line of directions, "Take with food", now and then). A
-    blank is not filled with what the page pass gave another field: the two passes read the
-    labels differently, and the value is that field's as much as this one's."""
-    better = {}
+    blank filled with what the page pass gave another field means the two passes read the
+    labels differently: both fields are flagged, each naming the other."""
+    better: dict[str, FieldResult] = {}
+    filled = []
     for field_spec in spec.fields:
         name = field_spec.name
         old, new = first[name].value, second[name].value
-        if not new:
-            continue
-        if not old and _held_by_another(name, second[name], first):
-            continue
-        if not old or (field_spec.multiline and _extends(new.split("\n"), old.split("\n"))):
-            better[name] = second[name]
+        if new and (not old or (field_spec.multiline and _extends(new.split("\n"), old.split("\n")))):
+            better[name] = replace(second[name])
+            if not old:
+                filled.append(name)
+    for name in filled:
+        for other in _holders(name, second[name], first):
+            held = better.setdefault(other, replace(first[other]))
+            better[name].flag(
+                f"the same words were read as the {_label(spec, other)}: check which field they are"
+            )
+            held.flag(f"the same words were read as the {_label(spec, name)}: check which field they are")
     return better
 
 
-def _held_by_another(name: str, result: FieldResult, fields: dict[str, FieldResult]) -> bool:
-    """Whether another of ``fields`` has a value where ``result`` was read (one box mostly
-    inside the other, on one page)."""
-    return result.box is not None and any(
-        other != name
+def _label(spec: DocumentType, name: str) -> str:
+    return spec.field(name).label.lower()
+
+
+def _holders(name: str, result: FieldResult, fields: dict[str, FieldResult]) -> list[str]:
+    """The other ``fields`` that have a value where ``result`` was read (one box mostly inside
+    the other, on one page)."""
+    if result.box is None:
+        return []
+    return [
+        other
+        for other, field in fields.items()
+        if other != name
         and field.value
         and field.box is not None
         and field.page == result.page
         and (mostly_inside(result.box, field.box) or mostly_inside(field.box, result.box))
-        for other, field in fields.items()
-    )
+    ]
 
 
 def _extends(longer: list[str], shorter: list[str]) -> bool:

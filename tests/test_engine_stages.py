@@ -493,18 +493,24 @@ def test_the_sparse_pass_extends_a_value_only_with_lines_the_page_pass_dropped()
     assert "directions" not in _better_second_readings(spec, first, changed)
 
 
-def test_the_sparse_pass_fills_no_blank_with_another_field_s_value() -> None:
-    """A label wrapped over two cells ("DATE" / "OF" / "BIRTH (DOB)") was read as the date of
-    birth's by the page pass and as the form's date's by the sparse pass: the form's date is
-    not filled with the date of birth's words, which stay the date of birth."""
+def test_a_blank_the_sparse_pass_fills_with_another_field_s_value_flags_both() -> None:
+    """A label wrapped over two cells ("DATE" / "OF" / "BIRTH (DOB)") was the date of birth's to
+    the page pass and the form's date's to the sparse pass: the one date is both fields' now,
+    and each is flagged, naming the other; a blank filled elsewhere flags nothing more."""
     spec = get_document_type("patient_details")
     date_box = (1862, 577, 2148, 604)
     blank = {f.name: FieldResult("", 0.0, True, None, 0, None) for f in spec.fields}
-    first = dict(blank, birth_date=FieldResult("25 December 1981", 0.9, True, None, 0, date_box))
+    first = dict(blank, birth_date=FieldResult("25 December 1981", 0.9, False, None, 0, date_box))
     second = dict(blank, record_date=FieldResult("25 December 1981", 0.96, False, None, 0, date_box))
-    assert "record_date" not in _better_second_readings(spec, first, second)
+    better = _better_second_readings(spec, first, second)
+    assert better["record_date"].value == better["birth_date"].value == "25 December 1981"
+    assert better["record_date"].needs_review and "birth date" in (better["record_date"].reason or "")
+    assert better["birth_date"].needs_review and "record date" in (better["birth_date"].reason or "")
+    assert not first["birth_date"].needs_review  # the first pass's result is left as it was
     elsewhere = dict(blank, record_date=FieldResult("3/4/2020", 0.96, False, None, 0, (200, 100, 400, 130)))
-    assert "record_date" in _better_second_readings(spec, first, elsewhere)
+    assert {name: r.needs_review for name, r in _better_second_readings(spec, first, elsewhere).items()} == {
+        "record_date": False
+    }
 
 
 # ---------------------------------------------------------------- engine threads
