@@ -36,6 +36,7 @@ from extraction.keys import (
     whole_phrase_score,
 )
 from extraction.label_shapes import is_negative_answer
+from extraction.layout import spelling
 from extraction.lexicon import is_known, misread_names
 from extraction.normalize import normalize
 from extraction.page_view import (
@@ -357,16 +358,12 @@ def _starts_as_label(line: str, labels: tuple[str, ...]) -> bool:
         return False
     if best_phrase(line, labels)[1] >= CAPTION_SCORE:
         return True
-    words = [_spelled(word) for word in line.split()]
+    words = [spelling(word) for word in line.split()]
     for label in labels:
-        head = [_spelled(word) for word in label.split()]
+        head = [spelling(word) for word in label.split()]
         if len("".join(head)) >= CAPTION_LETTERS and len(words) > len(head) and words[: len(head)] == head:
             return True
     return False
-
-
-def _spelled(word: str) -> str:
-    return re.sub(r"[^a-z]", "", word.lower())
 
 
 def _doubts(

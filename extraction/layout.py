@@ -182,12 +182,19 @@ def _split_columns(row: list[Word]) -> list[Line]:
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_NOT_LETTER = re.compile(r"[^a-z]")
 
 
 @lru_cache(maxsize=TOKEN_CACHE_SIZE)
 def normalize_token(text: str) -> str:
     """Lower-case letters and digits only: the form OCR variants of a word are compared in."""
     return _NOT_ALNUM.sub("", text.lower())
+
+
+def spelling(text: str) -> str:
+    """The letters of ``text`` in lower case, without digits or marks: how a printed word is
+    compared across copies ("DOB:" and "dob") and a label's words with a value's."""
+    return _NOT_LETTER.sub("", text.lower())
 
 
 @lru_cache(maxsize=TOKEN_CACHE_SIZE)

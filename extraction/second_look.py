@@ -25,6 +25,7 @@ import numpy as np
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.errors import ExtractionError
 from extraction.keys import best_phrase
+from extraction.layout import spelling
 from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import AFTER_A_NAME, normalize
 from extraction.second_reader import Reading, read_crop
@@ -262,7 +263,7 @@ def _name_words(text: str) -> str:
     kept = [
         word
         for word in text.split()
-        if len(letters := re.sub(r"[^a-z]", "", word.lower())) > 1 and letters not in TITLES | AFTER_A_NAME
+        if len(letters := spelling(word)) > 1 and letters not in TITLES | AFTER_A_NAME
     ]
     return " ".join(kept)
 

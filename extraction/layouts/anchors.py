@@ -8,11 +8,11 @@ on one copy and "dob" read through fax noise on another are one anchor.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from extraction.layout import spelling
 from extraction.types import Box, PageText, Word
 
 # Shorter words ("of", "Dr") are too common to tell one form from another.
@@ -34,11 +34,6 @@ class Anchor:
     @property
     def centre(self) -> tuple[float, float]:
         return ((self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2)
-
-
-def spelling(text: str) -> str:
-    """The letters of ``text`` in lower case: the spelling anchors are compared in."""
-    return re.sub(r"[^a-z]", "", text.lower())
 
 
 def same_word(a: str, b: str) -> bool:

@@ -13,7 +13,8 @@ from dataclasses import replace
 
 from rapidfuzz.distance import Levenshtein
 
-from extraction.layouts.anchors import same_text, spelling
+from extraction.layout import spelling
+from extraction.layouts.anchors import same_text
 from extraction.structure.geometry import area, overlap_area
 from extraction.types import FieldResult
 

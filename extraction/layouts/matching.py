@@ -18,7 +18,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extraction.layouts.anchors import Anchor, same_word, spelling
+from extraction.layout import spelling
+from extraction.layouts.anchors import Anchor, same_word
 from extraction.types import Box, Word, on_one_row
 
 # How far (in text heights) a found anchor may sit from where the page's movement puts it.

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from extraction.doctypes import DocumentType
 from extraction.keys import typical_height
-from extraction.layouts.anchors import Anchor, page_words, same_word, spelling
+from extraction.layout import spelling
+from extraction.layouts.anchors import Anchor, page_words, same_word
 from extraction.layouts.matching import NO_MATCH, PageMatch, match_page, weight
 from extraction.layouts.rows import boxed_marks, rows_of_lines, rows_of_marks
 from extraction.layouts.spot import without_box_rules
