@@ -244,6 +244,38 @@ def labelled(
     return end
 
 
+def labelled_columns(
+    page: Page,
+    y: int,
+    columns: list[list[tuple[str, list[str]]]],
+    left: int,
+    right: int,
+    fonts_: tuple[ImageFont.FreeTypeFont, ImageFont.FreeTypeFont],
+    steps: tuple[int, int],
+    margin: int,
+) -> int:
+    """Columns of 'Label: value' rows side by side, each value kept ``margin`` clear of its
+    column's right edge; a value of several lines goes on under its first line, indented to it.
+    ``steps`` are (row to row, a value's line to its next). Returns the y under the longest
+    column."""
+    label, value = fonts_
+    row_step, line_step = steps
+    width = (right - left) // len(columns)
+    bottom = y
+    for index, column in enumerate(columns):
+        x, row_y = left + index * width, y
+        for text_label, lines in column:
+            first = lines[0] if lines else ""
+            end = labelled(page, x, row_y, text_label, first, label, value, x + width - margin)
+            indent = end - page.width(first, value)
+            for more in lines[1:]:
+                row_y += line_step
+                page.text(indent, row_y, more, page.fit(more, value, x + width - indent))
+            row_y += row_step
+        bottom = max(bottom, row_y)
+    return bottom
+
+
 def signature_block(page: Page, rng: random.Random, x: int, y: int, width: int, prescriber: str) -> int:
     """A signature rule with the prescriber printed under it (or beside its label); returns y below."""
     label_font = page.font(bold=rng.random() < 0.5, scale=rng.uniform(0.85, 1.0), family=page.style.label)

@@ -120,22 +120,11 @@ class Sheet:
 
     def pairs(self, columns: list[list[Pair]]) -> None:
         """Columns of 'Label: value' rows side by side, each value of several lines indented."""
-        page, width = self.page, (self.right - self.left) // len(columns)
-        bottom = self.y
-        for index, column in enumerate(columns):
-            x, y = self.left + index * width, self.y
-            for text_label, lines in column:
-                first = lines[0] if lines else ""
-                end = rx.labelled(
-                    page, x, y, text_label, first, self.label, self.value, x + width - page.px(0.1)
-                )
-                indent = end - page.width(first, self.value) if first else end
-                for more in lines[1:]:
-                    y += self.line
-                    page.text(indent, y, more, page.fit(more, self.value, x + width - indent))
-                y += self.step
-            bottom = max(bottom, y)
-        self.y = bottom
+        fonts_ = (self.label, self.value)
+        steps = (self.step, self.line)
+        self.y = rx.labelled_columns(
+            self.page, self.y, columns, self.left, self.right, fonts_, steps, self.page.px(0.1)
+        )
 
     def shown(self, name: str, in_section: bool = False) -> list[Pair]:
         return [(self.field_label(name, in_section), self.lines(name))] if self.record.shown(name) else []

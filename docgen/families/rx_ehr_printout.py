@@ -107,24 +107,9 @@ def _pairs(
     fonts_: tuple[Font, Font],
     step: int,
 ) -> int:
-    """Columns of 'Label: value' rows side by side; a value of several lines goes on under its
-    first line, indented to it. Returns the y under the longest column."""
-    label, value = fonts_
-    width = (right - left) // len(columns)
-    bottom = y
-    for index, column in enumerate(columns):
-        x, row_y = left + index * width, y
-        for text_label, lines in column:
-            end = rx.labelled(
-                page, x, row_y, text_label, lines[0] if lines else "", label, value, x + width - 20
-            )
-            indent = end - page.width(lines[0], value) if lines else end
-            for more in lines[1:]:
-                row_y += page.line_step(value)
-                page.text(indent, row_y, more, page.fit(more, value, x + width - indent))
-            row_y += step
-        bottom = max(bottom, row_y)
-    return bottom
+    """Columns of 'Label: value' rows side by side (``rx.labelled_columns``), ``step`` apart;
+    returns the y under the longest column."""
+    return rx.labelled_columns(page, y, columns, left, right, fonts_, (step, page.line_step(fonts_[1])), 20)
 
 
 def _patient(
