@@ -6,7 +6,7 @@ from __future__ import annotations
 from extraction.doctypes import DocumentType
 from extraction.keys import Key, best_phrase
 from extraction.page_view import LABEL_MIN_SCORE, Candidate, PageView, cell_of, has_text
-from extraction.types import Box, Word, on_one_row
+from extraction.types import Box, Line, Word, on_one_row
 
 # A table's rows follow each other within this many line heights.
 TABLE_ROW_GAP = 2.6
@@ -80,7 +80,7 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
     row_box: Box | None = None
     bottom = top
     for line in lines:
-        if view.is_key_line(line) or line.box[1] - bottom > TABLE_ROW_GAP * view.height:
+        if line.box[1] - bottom > TABLE_ROW_GAP * view.height or _ends_table(line, lines, starts[0], view):
             break
         if row_box is None or not on_one_row(line.box, row_box):
             if rows and not any(rows[-1].values()):
@@ -102,6 +102,22 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
         else:
             merged.append(row)
     return merged
+
+
+def _ends_table(line: Line, lines: list[Line], first_column: float, view: PageView) -> bool:
+    """True when ``line`` is a label under the table (a key), not a cell of one of its rows. A
+    cell that opens with a label's word and no colon ("Use   ml twice daily", the count lost
+    from the gap) in a column right of the first, beside cells of its row that are no keys,
+    is a cell."""
+    key = view.key_on(line)
+    if key is None:
+        return False
+    if key.colon or line.box[0] - first_column <= view.height:
+        return True
+    return not any(
+        other is not line and on_one_row(other.box, line.box) and not view.is_key_line(other)
+        for other in lines
+    )
 
 
 def _ragged(rows: list[dict[str, list[Word]]], column: str, height: float) -> bool:

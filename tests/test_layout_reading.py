@@ -15,6 +15,7 @@ from extraction.fields import _run_into_its_label, extract_fields, page_view
 from extraction.keys import Key, find_keys
 from extraction.label_shapes import is_negative_answer, is_number_label
 from extraction.page_view import Candidate
+from extraction.validate import validate_fields
 from tests.layout_text import parse_layout
 
 PRESCRIPTION = get_document_type("prescription")
@@ -220,6 +221,42 @@ def test_a_table_column_of_no_known_name_is_left_out_of_its_neighbour() -> None:
     fields = extract_fields(PRESCRIPTION, parse_layout(TABLE_WITH_AN_UNNAMED_COLUMN), 0.8)
     assert fields["medicines"].value == "Azithromycin 500 mg\nTrazodone 150 mg"
     assert fields["directions"].value == "2 tablet twice daily\n1/2 cap at bedtime"
+
+
+TABLE_WITH_A_CELL_OPENING_WITH_A_LABEL_WORD = """
+200 800 Drug name
+620 800 Dosage
+900 800 How to take
+1900 800 Quantity
+200 860 Montelukast
+620 860 5 mg
+900 860 Use 1/2 capsule as needed for 2 weeks
+1900 860 #14
+200 920 Cough syrup
+620 920 5 ml
+900 920 Use   ml three times a day for 2 weeks
+1900 920 #60
+200 980 Naproxen
+620 980 500 mg
+900 980 Take 2 pill every 8 hours
+1900 980 90
+200 1100 Refills: 2
+"""
+
+
+def test_a_cell_opening_with_a_label_s_word_is_a_cell_not_the_table_s_end() -> None:
+    # "Use" is a label of directions; "Use   ml", its count lost to a gap, reads as that label
+    # and a value, but it stands in a row of the table beside cells that are no labels.
+    page = parse_layout(TABLE_WITH_A_CELL_OPENING_WITH_A_LABEL_WORD)
+    assert any(k.text == "Use" for k in page_view(PRESCRIPTION, page[0]).keys)
+    fields = validate_fields(PRESCRIPTION, extract_fields(PRESCRIPTION, page, 0.8))
+    assert fields["medicines"].value == "Montelukast 5 mg\nCough syrup 5 ml\nNaproxen 500 mg"
+    assert fields["directions"].value.splitlines()[1:] == [
+        "Use ml three times a day for 2 weeks",
+        "Take 2 pill every 8 hours",
+    ]
+    assert "no amount before a unit" in (fields["directions"].reason or "")  # "Use ml": "1" lost
+    assert fields["refills"].value == "2"
 
 
 def test_an_unshaped_line_just_above_unlabelled_medicines_flags_them() -> None:

@@ -651,6 +651,7 @@ def test_an_address_naming_no_town_is_doubted(doc_type: str, address: str, doubt
 
 LOST_COUNT = "no count before the dose form"
 LOST_LENGTH = "no count before a length of time"
+LOST_AMOUNT = "no amount before a unit"
 DISPENSED = "a quantity to dispense"
 TWO_ROWS = "two dosing instructions on one line"
 
@@ -676,6 +677,11 @@ TWO_ROWS = "two dosing instructions on one line"
         ("take 1 tablet every hours", (LOST_LENGTH,)),
         ("take 1 tablet every 12 hours for 1 month", ()),
         ("take 1 tablet every day for a month", ()),
+        ("Use ml three times a day for 2 weeks", (LOST_AMOUNT,)),  # "Use 1 ml": the "1" unread
+        ("take 2.5 ml twice daily", ()),
+        ("Inject 10 units at bedtime", ()),
+        ("take 1/2 mg at night", ()),
+        ("Take mg once daily", (LOST_AMOUNT,)),
     ],
 )
 def test_directions_that_lost_a_count_or_ran_into_another_row_are_doubted(
@@ -687,6 +693,6 @@ def test_directions_that_lost_a_count_or_ran_into_another_row_are_doubted(
 
     spec = get_document_type("prescription").field("directions")
     matched = [message for pattern, message in spec.doubts if re.search(pattern, directions)]
-    kinds = (LOST_COUNT, LOST_LENGTH, DISPENSED, TWO_ROWS)
+    kinds = (LOST_COUNT, LOST_LENGTH, LOST_AMOUNT, DISPENSED, TWO_ROWS)
     assert len(spec.doubts) == len(kinds)  # a rule added needs its own examples here
     assert sorted(kind for kind in kinds for message in matched if message.startswith(kind)) == sorted(doubts)
