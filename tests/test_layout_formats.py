@@ -17,7 +17,9 @@ CARD = """
 """
 
 
-def _learned(read_birth: str, verified_birth: str) -> LayoutTemplate:
+def _learned(read_birth: str, verified_birth: str, engine_birth: str | None = None) -> LayoutTemplate:
+    """Learned from a card printing ``read_birth``, which the engine read as ``engine_birth``
+    (as printed when not given; "" when it found nothing)."""
     pages = parse_layout(CARD.format(name="Maria Lopez", birth=read_birth))
     verified = {"patient_name": "Maria Lopez", "birth_date": verified_birth}
     fields = {}
@@ -25,6 +27,8 @@ def _learned(read_birth: str, verified_birth: str) -> LayoutTemplate:
         found = locate_value(value, pages)
         assert found is not None
         fields[name] = FieldResult(value, 0.9, False, page=found[0], box=found[1])
+    if engine_birth is not None:
+        fields["birth_date"] = FieldResult(engine_birth, 0.0, True)
     result = ExtractionResult("patient_details", 1.0, 1, 300, fields, page_texts=pages)
     return learn_layout(result, RECORD, verified)
 
@@ -47,5 +51,13 @@ def test_a_reading_of_another_shape_or_a_verified_reading_changes_nothing() -> N
     assert kept.value == "1952-09-10" and kept.needs_review
     # The engine read the learned date as verified: nothing to learn.
     assert _learned("04/09/1967", "04/09/1967").formats == {}
-    # Other digits are a misreading, not a format.
-    assert _learned("04-09-1961", "04/09/1967").formats == {}
+    # Other groups of digits are another way of writing the date, not the form's separators.
+    assert _learned("4-9-1967", "04/09/1967").formats == {}
+
+
+def test_the_forms_separators_are_learned_from_the_page_whatever_the_engine_read() -> None:
+    """The engine found no birth date on the learned copy, or misread a digit of it: the words
+    where the verified date stands still show how the form prints its separators."""
+    expected = {"birth_date": ("dd-dd-dddd", "dd/dd/dddd")}
+    assert _learned("04-09-1967", "04/09/1967", engine_birth="").formats == expected
+    assert _learned("04-09-1961", "04/09/1967").formats == expected

@@ -4,6 +4,8 @@ field."""
 
 from __future__ import annotations
 
+import itertools
+
 from extraction.doctypes import get_document_type
 from extraction.layouts import (
     LayoutTemplate,
@@ -14,7 +16,7 @@ from extraction.layouts import (
     read_fields,
 )
 from extraction.layouts.spot import without_box_rules
-from extraction.structure import PageStructure, SelectionMark
+from extraction.structure import Cell, PageStructure, SelectionMark, Table
 from extraction.types import ExtractionResult, FieldResult, PageText, Word
 from tests.layout_text import parse_layout
 
@@ -165,3 +167,152 @@ def test_two_answers_learned_at_one_row_of_boxes_are_neither_learned() -> None:
     del fields["measles"], verified["measles"]
     alone = learn_layout(result, RECORD, verified)
     assert "hepatitis_b_vaccination" in alone.fields
+
+
+def test_a_longer_list_than_the_generic_reading_found_is_read_whole_and_flagged() -> None:
+    """The generic reading stopped after a table's first row; the learned area holds all the
+    rows: the generic text of the first line, the learned rest, flagged to be checked."""
+    generic = {"medicines": FieldResult("Montelukast 5 mg", 0.9, False)}
+    learned = {"medicines": FieldResult("Montelukast 5 rng\nCough syrup 5 ml\nNaproxen 500 mg", 0.9, False)}
+    merged = cross_check(generic, learned)
+    assert merged["medicines"].value == "Montelukast 5 mg\nCough syrup 5 ml\nNaproxen 500 mg"
+    assert merged["medicines"].needs_review
+
+
+PRESCRIPTION = get_document_type("prescription")
+# A ruled medicine table: Drug name | Dosage | How to take | Quantity, five rows to fill.
+COLUMNS = (180, 600, 880, 1880, 2100)
+ROW_TOP, ROW_HEIGHT, BODY_ROWS = 780, 60, 5
+
+
+def ruled_table() -> PageStructure:
+    cells = [
+        Cell((x0 + 3, ROW_TOP + r * ROW_HEIGHT + 3, x1 - 3, ROW_TOP + (r + 1) * ROW_HEIGHT - 3), r, c, 0)
+        for r in range(BODY_ROWS + 1)
+        for c, (x0, x1) in enumerate(itertools.pairwise(COLUMNS))
+    ]
+    outline = (COLUMNS[0], ROW_TOP, COLUMNS[-1], ROW_TOP + (BODY_ROWS + 1) * ROW_HEIGHT)
+    return PageStructure(cells=tuple(cells), tables=(Table(outline, BODY_ROWS + 1, len(COLUMNS) - 1),))
+
+
+def rx_table_page(rows: list[tuple[str, str, str, str]]) -> list[PageText]:
+    lines = [
+        "200 300 Patient name: Ann Lee",
+        "200 790 Drug name",
+        "620 790 Dosage",
+        "900 790 How to take",
+        "1900 790 Quantity",
+    ]
+    for index, cells in enumerate(rows, start=1):
+        y = ROW_TOP + index * ROW_HEIGHT + 10
+        lines += [f"{x + 20} {y} {text}" for x, text in zip(COLUMNS, cells, strict=False)]
+    lines += ["200 1300 Refills: 2"]
+    return parse_layout("\n".join(lines))
+
+
+def test_a_list_in_a_table_column_is_learned_inside_its_columns_and_read_to_the_last_row() -> None:
+    """Learned from a copy with two rows, a copy with four is read to its last row, and the
+    quantity printed in the next column is no part of the directions."""
+    first = [
+        ("Albuterol", "90 mcg", "Take 1 tablet every 12 hours", "#14"),
+        ("Lactulose", "10 ml", "take 1 ml twice daily", "#60"),
+    ]
+    pages = rx_table_page(first)
+    verified = {
+        "patient_name": "Ann Lee",
+        "medicines": "Albuterol 90 mcg\nLactulose 10 ml",
+        "directions": "Take 1 tablet every 12 hours\ntake 1 ml twice daily",
+        "refills": "2",
+    }
+    fields = {}
+    for name, value in verified.items():
+        found = locate_value(value, pages)
+        assert found is not None, name
+        fields[name] = FieldResult(value, 0.9, False, page=found[0], box=found[1])
+    result = ExtractionResult(
+        "prescription", 1.0, 1, 300, fields, page_texts=pages, page_structures=[ruled_table()]
+    )
+    template = learn_layout(result, PRESCRIPTION, verified)
+    assert template.fields["directions"].zone[2] <= COLUMNS[3]
+    again = rx_table_page(
+        [
+            ("Montelukast", "5 mg", "Use 1/2 capsule as needed", "#14"),
+            ("Cough syrup", "5 ml", "Use 1 ml three times a day", "#60"),
+            ("Meloxicam", "7.5 mg", "Take 2 pill every 8 hours", "20"),
+            ("Naproxen", "500 mg", "Use 2 pill every 8 hours", "90"),
+        ]
+    )
+    match = match_layout([template], again)
+    assert match is not None
+    read = read_fields(match, PRESCRIPTION, again, [ruled_table()])
+    assert read["medicines"].value == "Montelukast 5 mg\nCough syrup 5 ml\nMeloxicam 7.5 mg\nNaproxen 500 mg"
+    assert read["directions"].value.splitlines() == [
+        "Use 1/2 capsule as needed",
+        "Use 1 ml three times a day",
+        "Take 2 pill every 8 hours",
+        "Use 2 pill every 8 hours",
+    ]
+
+
+def test_the_next_columns_value_touching_a_lists_area_does_not_end_the_list() -> None:
+    """Each learned box is placed with its own shift: the directions' box, one column right,
+    may touch the medicines' area by a pixel or two. Only print standing under the list ends it."""
+    from extraction.layouts.read import _down_to_next_print
+
+    area = (158, 1202, 843, 1502)
+    beside = {(841, 1225, 1500, 1262): ""}
+    assert _down_to_next_print(area, beside, (), 40.0) == area
+    under = {(300, 1400, 500, 1440): "notes"}
+    assert _down_to_next_print(area, under, (), 40.0)[3] < 1400
+
+
+# A form that asks for the name and the address in parts, each in a box of its own.
+PARTS_FORM = """
+200 100 Riverside Clinic new patient form
+200 300 Patient name
+700 300 {family}
+1500 300 {given}
+700 360 Surname
+1500 360 Given names
+200 500 Address line 1
+700 500 {street}
+200 600 City
+700 600 {city}
+1300 600 State
+1500 600 {state}
+1800 600 Postcode
+2100 600 {postcode}
+"""
+
+
+def parts_form(family: str, given: str, street: str, city: str, state: str, postcode: str) -> list[PageText]:
+    text = PARTS_FORM.format(
+        family=family, given=given, street=street, city=city, state=state, postcode=postcode
+    )
+    return parse_layout("\n".join(line for line in text.splitlines() if len(line.split()) > 2))
+
+
+def test_a_value_asked_for_in_parts_is_learned_part_by_part_and_read_in_the_verified_order() -> None:
+    """The surname stands before the given names and the town, state and postcode in boxes of
+    their own: the value is learned part by part, with the verified value's separators (no
+    patient's words), and a new copy is put together in the verified order."""
+    pages = parts_form("Lopez", "Maria", "12 Oak Lane", "Seattle", "WA", "98101")
+    verified = {"patient_name": "Maria Lopez", "address": "12 Oak Lane\nSeattle, WA 98101"}
+    result = ExtractionResult("patient_details", 1.0, 1, 300, {}, page_texts=pages)
+    template = learn_layout(result, RECORD, verified)
+    assert len(template.fields["patient_name"].parts) == 2
+    assert template.fields["address"].joints == ("\n", ", ", " ")
+    stored = str(template.to_dict())
+    assert not any(word in stored for word in ("Lopez", "Maria", "Oak", "Seattle", "98101"))
+    again = LayoutTemplate.from_dict(template.to_dict())
+    copy = parts_form("Baker", "Tom J", "7 Elm Street", "New York City", "NY", "10001")
+    match = match_layout([again], copy)
+    assert match is not None
+    read = read_fields(match, RECORD, copy)
+    assert read["patient_name"].value == "Tom J Baker"
+    assert read["address"].value == "7 Elm Street\nNew York City, NY 10001"
+    blank = parts_form("Baker", "", "7 Elm Street", "New York City", "NY", "10001")
+    match = match_layout([again], blank)
+    assert match is not None
+    name = read_fields(match, RECORD, blank)["patient_name"]
+    assert name.value == "Baker" and name.needs_review

@@ -72,6 +72,14 @@ def cross_check(
             # from printed options: two questions are often both "IMMUNE" or both "No".
             theirs.flag(f"the learned layout reads {mine.value!r} here, another field's value")
             continue
+        longer = _longer_reading(mine.value, theirs.value)
+        if longer is not None:
+            # The generic reading stopped short of a list the learned area holds whole (a
+            # table's later rows): its lines, read with more care, and the learned rest.
+            mine = replace(mine, value=longer)
+            mine.flag(f"the learned layout reads more lines here than the generic reading {theirs.value!r}")
+            merged[name] = mine
+            continue
         theirs_printed = _printed_text(_added(theirs.value, mine.value), printed)
         theirs_sound = bool(theirs.value) and valid(name, theirs.value) and not theirs_printed
         generic_stands = (
@@ -153,6 +161,21 @@ def _same_reading(learned: str, generic: str) -> bool:
         for line in learned.splitlines()
         if line.strip()
     )
+
+
+def _longer_reading(learned: str, generic: str) -> str | None:
+    """The learned lines with the generic reading's text for those it read too, when the
+    generic lines are the first lines of the learned value and the learned value has more;
+    else None."""
+    mine = [line for line in learned.splitlines() if line.strip()]
+    theirs = [line for line in generic.splitlines() if line.strip()]
+    if not theirs or len(mine) <= len(theirs):
+        return None
+    if not all(
+        _nearly(a.strip().casefold(), b.strip().casefold()) for a, b in zip(mine, theirs, strict=False)
+    ):
+        return None
+    return "\n".join(theirs + mine[len(theirs) :])
 
 
 def _same_place(learned: FieldResult, generic: FieldResult) -> bool:

@@ -2,9 +2,10 @@
 
 A form that prints a date's separators between its boxes ("_ _ - _ _ - _ _ _ _") is read with
 the form's separators, where the clerk writes the value as the office does ("10/09/1952"). When
-the engine's reading of the learned document differed from the verified value in its
-separators only, the layout keeps both shapes (digits written ``d``: no patient's value) and
-writes every later reading of the first shape in the second.
+the words where the verified value stands on the learned document (or the engine's reading of
+it) have the verified groups of digits with other separators, the layout keeps both shapes
+(digits written ``d``: no patient's value) and writes every later reading of the first shape in
+the second.
 """
 
 from __future__ import annotations
@@ -25,17 +26,19 @@ def shape(value: str) -> str:
 
 
 def learn_formats(
-    doc_type: DocumentType, read: Mapping[str, FieldResult], verified: Mapping[str, str]
+    doc_type: DocumentType, read: Mapping[str, str], verified: Mapping[str, str]
 ) -> dict[str, tuple[str, str]]:
-    """For each date or phone the engine read with the verified digits in the verified groups
-    but other separators: the shape it read and the shape the clerk verified."""
+    """For each date or phone read (as the engine reads it, from where the verified value was
+    found on the page) in the verified value's groups of digits but with other separators: the
+    shape the page gives and the shape the clerk verified. A misread digit changes no shape."""
     formats = {}
     for spec in doc_type.fields:
-        field, value = read.get(spec.name), verified.get(spec.name, "")
-        if spec.kind not in SHAPED_KINDS or field is None or not value or field.value == value:
+        seen, value = read.get(spec.name, ""), verified.get(spec.name, "")
+        if spec.kind not in SHAPED_KINDS or not seen or not value or shape(seen) == shape(value):
             continue
-        if _digits(field.value) == _digits(value) and _groups(field.value) == _groups(value):
-            formats[spec.name] = (shape(field.value), shape(value))
+        written = _only_digits_and_separators(seen) and _only_digits_and_separators(value)
+        if written and _groups(seen) == _groups(value):
+            formats[spec.name] = (shape(seen), shape(value))
     return formats
 
 
@@ -51,6 +54,10 @@ def in_learned_formats(
         digits = iter(_digits(field.value))
         field.value = "".join(next(digits) if c == "d" else c for c in verified_shape)
     return fields
+
+
+def _only_digits_and_separators(value: str) -> bool:
+    return bool(re.fullmatch(r"[\d\s/.()+-]+", value))
 
 
 def _digits(value: str) -> str:

@@ -20,7 +20,7 @@ from itertools import pairwise
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import KEY_MIN_SCORE, best_phrase, typical_height
 from extraction.layouts.anchors import Anchor, anchors_of, page_words, same_text
-from extraction.layouts.formats import learn_formats
+from extraction.layouts.formats import SHAPED_KINDS, learn_formats
 from extraction.layouts.rows import boxed_marks, rows_of_lines, rows_of_marks
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
@@ -41,6 +41,10 @@ SHORT_VALUE = 4
 LABEL_REACH = (12.0, 2.5)
 # How many printed words near a value stand for it when it is looked for on a new page.
 FIELD_ANCHORS = 4
+# Kinds of value a form may ask for in parts (see FieldSpec.parts), and what parts them in the
+# verified value: a comma or semicolon, a new line, a space.
+PARTED_KINDS = ("person", "text")
+PART_SEPARATOR = re.compile(r"(\s*[,;]\s*|\s*\n\s*|\s+)")
 
 
 def option_fields(doc_type: DocumentType) -> frozenset[str]:
@@ -72,7 +76,12 @@ def learn_layout(
         others = [
             b for n, other in places.items() if n != name and other.page == place.page for b in other.lines
         ]
-        zone = _zone(place.box, learned, others, structures[place.page], spec.multiline)
+        if place.joints:
+            zones[name] = _parted_zone(
+                place, learned, others, structures[place.page], len(verified[name].splitlines())
+            )
+            continue
+        zone = _zone(place, learned, others, structures[place.page], spec.multiline)
         zones[name] = FieldZone(
             place.page,
             place.box,
@@ -107,7 +116,7 @@ def learn_layout(
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         taught_by=taught_by,
         documents_seen=1,
-        formats=learn_formats(doc_type, result.fields, verified),
+        formats=learn_formats(doc_type, _read_where_found(result, doc_type, places), verified),
     )
 
 
@@ -128,6 +137,9 @@ class _Place:
 
     page: int
     lines: tuple[Box, ...]
+    joints: tuple[str, ...] = ()
+    """When the value stands in parts (``lines`` then holds each part's box): what comes
+    between consecutive parts in the verified value."""
 
     @property
     def box(self) -> Box:
@@ -158,6 +170,11 @@ def _value_places(
             page, box = drawn[spec.name]
             places[spec.name] = _Place(page, (box,))
             continue
+        if spec.parts and spec.kind in PARTED_KINDS:
+            parted = _part_places(value, result.page_texts)
+            if parted is not None and len(parted.lines) > len(value.splitlines()):
+                places[spec.name] = parted
+                continue
         within = (engine.page, engine.box) if right and engine is not None and engine.box else None
         found = locate_lines(value, result.page_texts, within)
         short = len(spelling_with_digits(value)) < SHORT_VALUE
@@ -173,6 +190,62 @@ def _value_places(
         elif within is not None:
             places[spec.name] = _Place(within[0], (within[1],))
     return places
+
+
+def _part_places(value: str, pages: Sequence[PageText]) -> _Place | None:
+    """Where the value stands in parts, each part a run of its words standing on one line of
+    its own (the given name in one box and the surname in another, in either order; the town,
+    state and postcode in three cells), the longest runs first; None when a part is found
+    nowhere, or in two places."""
+    pieces = PART_SEPARATOR.split(value.strip())
+    words, separators = pieces[::2], pieces[1::2]
+    boxes: list[Box] = []
+    joints: list[str] = []
+    page: int | None = None
+    start = 0
+    while start < len(words):
+        runs = []
+        for end in range(start + 1, len(words) + 1):
+            if any("\n" in separators[k] for k in range(start, end - 1)):
+                break  # a part never runs over two lines of the value
+            search = pages if page is None else [pages[page]]
+            found = _spelled_best(" ".join(words[start:end]), search, single_lines=True)
+            if found is not None and not any(_overlaps(found[2], box) for box in boxes):
+                runs.append((round(found[0], 2), end, found[1], found[2]))
+        if not runs:
+            return None
+        # The run spelled best, the longer of two spelled alike: "San Diego, CA" is found
+        # fairly well in the cell "San Diego", but the state stands in a cell of its own.
+        _ratio, end, page, box = max(runs)
+        boxes.append(box)
+        if start:
+            joints.append(separators[start - 1])
+        start = end
+    return _Place(page, tuple(boxes), tuple(joints)) if page is not None else None
+
+
+def _read_where_found(
+    result: ExtractionResult, doc_type: DocumentType, places: Mapping[str, _Place]
+) -> dict[str, str]:
+    """Each field's value as the engine read it, but for a date or phone the words where its
+    verified value was found, put together as the engine puts a value of its kind: the page's
+    own separators, whatever the engine made of the field."""
+    read = {name: field.value for name, field in result.fields.items()}
+    for name, place in places.items():
+        spec = doc_type.field(name)
+        if spec.kind not in SHAPED_KINDS:
+            continue
+        page = result.page_texts[place.page]
+        lines = [
+            " ".join(w.text for w in line.words if _overlaps(w.box, box))
+            for box in place.lines
+            for line in page.lines
+            if any(_overlaps(w.box, box) for w in line.words)
+        ]
+        value, _problem = normalize(spec, [" ".join(text for text in lines if text)])
+        if value:
+            read[name] = value
+    return read
 
 
 def _labelled(spec: FieldSpec, page: PageText, box: Box) -> bool:
@@ -221,17 +294,34 @@ def locate_lines(
     return (page_found, boxes) if boxes and page_found is not None else None
 
 
-def _best_window(text: str, pages: Sequence[PageText], within: Box | None = None) -> tuple[int, Box] | None:
-    """The page and box of the words spelling ``text`` best; None when nothing spells it, or
-    when two places spell it equally well and ``within`` does not say which: a short value (a
-    refill count "2", a date signed twice) may also stand elsewhere on the page, and learning
-    the wrong place would read another field there on every copy."""
+def _best_window(
+    text: str, pages: Sequence[PageText], within: Box | None = None, *, single_lines: bool = False
+) -> tuple[int, Box] | None:
+    """The page and box of the words spelling ``text`` best (see ``_spelled_best``)."""
+    found = _spelled_best(text, pages, within, single_lines=single_lines)
+    return (found[1], found[2]) if found is not None else None
+
+
+def _spelled_best(
+    text: str, pages: Sequence[PageText], within: Box | None = None, *, single_lines: bool = False
+) -> tuple[float, int, Box] | None:
+    """How well, on which page and where the words spelling ``text`` best stand (the share of
+    its letters and digits read alike); None when nothing spells it, or when two places spell
+    it equally well and ``within`` does not say which: a short value (a refill count "2", a
+    date signed twice) may also stand elsewhere on the page, and learning the wrong place would
+    read another field there on every copy. The cells of a table row are one row, unless
+    ``single_lines``."""
     target = spelling_with_digits(text)
     size = len(text.split())
     found: list[tuple[float, int, Box]] = []
     for page in pages:
         # The cells of a table row are one row: a medicine and its dose in two columns is found whole.
-        for words in rows_of_lines((line.words, line.box) for line in page.lines):
+        rows = (
+            [line.words for line in page.lines]
+            if single_lines
+            else rows_of_lines((line.words, line.box) for line in page.lines)
+        )
+        for words in rows:
             if within is not None and not _overlaps(
                 union_box([w.box for w in words]) or words[0].box, within
             ):
@@ -253,7 +343,7 @@ def _best_window(text: str, pages: Sequence[PageText], within: Box | None = None
     )
     if elsewhere and within is None:
         return None
-    return page_index, box
+    return ratio, page_index, box
 
 
 def _answer_marks(
@@ -319,11 +409,13 @@ def spelling_with_digits(text: str) -> str:
 
 
 def _zone(
-    box: Box, page: LearnedPage, others: Sequence[Box], structure: PageStructure, multiline: bool
+    place: _Place, page: LearnedPage, others: Sequence[Box], structure: PageStructure, multiline: bool
 ) -> Box:
     """The area a value of this field may fill on this form: from its box to the next printed
     word (or another field's value) on its row, down to the next printed word under it for a
-    multi-line field, inside the ruled cell that holds it."""
+    multi-line field, inside the ruled cells that hold its lines (a table's column: the
+    quantity printed beside each direction in the next column is not part of it)."""
+    box = place.box
     height = page.text_height
     printed = [a.box for a in page.anchors] + list(others)
     row = [b for b in printed if on_one_row(b, box) and not _overlaps(b, box)]
@@ -337,13 +429,72 @@ def _zone(
         y1 = min(under) - 0.2 * height if under else box[3] + OPEN_LINES * 1.6 * height
     else:
         y1 = box[3] + 0.5 * height
+    across = _cells_across(place.lines, structure, height)
+    if across is not None:
+        x0, x1 = max(x0, across[0]), min(x1, across[1])
     cell = structure.cell_at(box)
-    if cell is not None:
-        x0, x1 = max(x0, cell.box[0]), min(x1, cell.box[2])
-        if not multiline:
-            y0, y1 = max(y0, cell.box[1]), min(y1, cell.box[3])
+    if cell is not None and not multiline:
+        y0, y1 = max(y0, cell.box[1]), min(y1, cell.box[3])
     zone = (round(x0), round(y0), round(max(x1, box[2])), round(max(y1, box[3])))
     return (min(zone[0], box[0]), min(zone[1], box[1]), min(zone[2], page.width), min(zone[3], page.height))
+
+
+def _parted_zone(
+    place: _Place, page: LearnedPage, others: Sequence[Box], structure: PageStructure, lines: int
+) -> FieldZone:
+    """A value learned in parts: each part a one-line value of its own, bounded by the print,
+    the other fields' values and the value's other parts around it."""
+    parts = tuple(
+        FieldZone(
+            place.page,
+            box,
+            _zone(
+                _Place(place.page, (box,)),
+                page,
+                [*others, *(b for b in place.lines if b != box)],
+                structure,
+                multiline=False,
+            ),
+            _nearest_anchors(box, page.anchors),
+        )
+        for box in place.lines
+    )
+    zone = union_box([part.zone for part in parts])
+    assert zone is not None
+    return FieldZone(
+        place.page,
+        place.box,
+        zone,
+        _nearest_anchors(place.box, page.anchors),
+        max(1, lines),
+        parts=parts,
+        joints=place.joints,
+    )
+
+
+def _cells_across(lines: Sequence[Box], structure: PageStructure, height: float) -> tuple[int, int] | None:
+    """From the left of the leftmost to the right of the rightmost ruled cell that holds part of
+    a line of the value, or None when some line stands in no cell."""
+    held: list[Box] = []
+    for line in lines:
+        middle = (line[1] + line[3]) / 2
+        cells = [
+            cell.box
+            for cell in structure.cells
+            if cell.box[1] <= middle <= cell.box[3]
+            and min(cell.box[2], line[2]) - max(cell.box[0], line[0]) >= 0.5 * min(height, line[2] - line[0])
+        ]
+        if not cells:
+            return None
+        # A cell around other cells (a box drawn round a table) holds them, not the value.
+        held += [c for c in cells if not any(o != c and _inside(o, c) for o in cells)]
+    if not held:
+        return None
+    return min(b[0] for b in held), max(b[2] for b in held)
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
 
 def _overlaps(a: Box, b: Box) -> bool:

@@ -12,7 +12,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extraction.doctypes import DocumentType
+from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import typical_height
 from extraction.layout import spelling
 from extraction.layouts.anchors import Anchor, page_words, same_word
@@ -88,6 +88,9 @@ def read_fields(
         page, page_match = pages[zone.page], match.pages[zone.page]
         learned = match.template.pages[zone.page]
         spec = doc_type.field(name)
+        if zone.parts:
+            results[name] = _read_parts(zone, match, page, spec)
+            continue
         if zone.marks:
             if structures is not None:
                 results[name] = _read_answer(
@@ -123,6 +126,36 @@ def read_fields(
             result.flag("its label is not where the learned layout has it")
         results[name] = result
     return results
+
+
+def _read_parts(zone: FieldZone, match: LayoutMatch, page: PageText, spec: FieldSpec) -> FieldResult:
+    """A value learned in parts: each part's first line where the layout puts it, put together
+    with the verified value's separators. A part found blank is left out with the separator
+    before it, and flagged."""
+    page_match = match.pages[zone.page]
+    learned = match.template.pages[zone.page]
+    texts: list[str] = []
+    words: list[Word] = []
+    for part in zone.parts:
+        shift, area, _learned_box = _placed_zone(match, part)
+        printed = _printed_words(page, learned, page_match, shift)
+        line = next(iter(_words_inside(page, area)), [])
+        kept = _unprinted(line, printed)
+        texts.append(" ".join(w.text for w in kept).strip(" ,;"))
+        words += kept
+    joined = texts[0]
+    for joint, text in zip(zone.joints, texts[1:], strict=False):
+        joined = f"{joined}{joint}{text}" if joined and text else joined or text
+    value, problem = normalize(spec, joined.splitlines())
+    confidence = min((w.confidence for w in words), default=0.0) * match.score
+    result = FieldResult(
+        value, confidence if value else 0.0, False, page=zone.page, box=union_box([w.box for w in words])
+    )
+    if problem:
+        result.flag(problem)
+    if value and not all(texts):
+        result.flag("a part of it is blank where the learned layout has it")
+    return result
 
 
 def _read_answer(
@@ -221,12 +254,13 @@ def _down_to_next_print(area: Box, printed: dict[Box, str], interleaved: Sequenc
     """A multi-line value's area reaching down to the first printed word under its top (other
     than the words printed between its lines): a longer value on a flowing form pushes the
     print under it down, so the learned bottom alone would cut it."""
+    # Overlapping across by more than a sliver: the value of the next column, placed with its
+    # own shift, may touch the area's edge without standing under it.
     under = [
         box[1]
         for box, text in printed.items()
         if box[1] > area[1] + 0.5 * height
-        and box[0] < area[2]
-        and box[2] > area[0]
+        and min(box[2], area[2]) - max(box[0], area[0]) > 0.3 * height
         and text not in interleaved
     ]
     if not under:

@@ -57,6 +57,12 @@ class FieldZone:
     marks: tuple[tuple[Box, str], ...] = ()
     """For an answer ticked in a box: each box of the answer's row and the answer it stands for
     ("" when the learned copy did not say)."""
+    parts: tuple[FieldZone, ...] = ()
+    """For a value the form asks for in parts (surname and given names, street, town and
+    postcode in boxes of their own): where each part sat, in the verified value's order."""
+    joints: tuple[str, ...] = ()
+    """What stands between consecutive parts in the verified value: a space, a comma, a new
+    line (separators only, never a patient's words)."""
 
 
 @dataclass
@@ -96,17 +102,7 @@ class LayoutTemplate:
                 }
                 for p in self.pages
             ],
-            "fields": {
-                name: {
-                    **asdict(zone),
-                    "box": list(zone.box),
-                    "zone": list(zone.zone),
-                    "anchors": list(zone.anchors),
-                    "interleaved": list(zone.interleaved),
-                    "marks": [[list(box), answer] for box, answer in zone.marks],
-                }
-                for name, zone in self.fields.items()
-            },
+            "fields": {name: _zone_to_dict(zone) for name, zone in self.fields.items()},
             "extra": self.extra,
             "formats": {name: list(shapes) for name, shapes in self.formats.items()},
         }
@@ -134,25 +130,41 @@ class LayoutTemplate:
                 )
                 for p in data["pages"]
             ],
-            fields={
-                name: FieldZone(
-                    int(z["page"]),
-                    _box(z["box"]),
-                    _box(z["zone"]),
-                    tuple(int(i) for i in z["anchors"]),
-                    int(z["lines"]),
-                    tuple(str(t) for t in z.get("interleaved", ())),
-                    float(z.get("line_gap", 0.0)),
-                    tuple((_box(box), str(answer)) for box, answer in z.get("marks", ())),
-                )
-                for name, z in data["fields"].items()
-            },
+            fields={name: _zone_from_dict(z) for name, z in data["fields"].items()},
             extra=dict(data.get("extra", {})),
             formats={
                 str(name): (str(shapes[0]), str(shapes[1]))
                 for name, shapes in data.get("formats", {}).items()
             },
         )
+
+
+def _zone_to_dict(zone: FieldZone) -> dict[str, Any]:
+    return {
+        **asdict(zone),
+        "box": list(zone.box),
+        "zone": list(zone.zone),
+        "anchors": list(zone.anchors),
+        "interleaved": list(zone.interleaved),
+        "marks": [[list(box), answer] for box, answer in zone.marks],
+        "parts": [_zone_to_dict(part) for part in zone.parts],
+        "joints": list(zone.joints),
+    }
+
+
+def _zone_from_dict(z: dict[str, Any]) -> FieldZone:
+    return FieldZone(
+        int(z["page"]),
+        _box(z["box"]),
+        _box(z["zone"]),
+        tuple(int(i) for i in z["anchors"]),
+        int(z["lines"]),
+        tuple(str(t) for t in z.get("interleaved", ())),
+        float(z.get("line_gap", 0.0)),
+        tuple((_box(box), str(answer)) for box, answer in z.get("marks", ())),
+        tuple(_zone_from_dict(part) for part in z.get("parts", ())),
+        tuple(str(joint) for joint in z.get("joints", ())),
+    )
 
 
 def _box(values: Any) -> Box:
