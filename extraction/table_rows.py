@@ -80,9 +80,13 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
     row_box: Box | None = None
     bottom = top
     for line in lines:
-        if line.box[1] - bottom > TABLE_ROW_GAP * view.height or _ends_table(line, lines, starts[0], view):
+        if line.box[1] - bottom > TABLE_ROW_GAP * view.height:
             break
         if row_box is None or not on_one_row(line.box, row_box):
+            # A row holding a label under the table is no row of it, whatever stands beside.
+            row = [other for other in lines if on_one_row(other.box, line.box)]
+            if any(_ends_table(other, row, starts, view) for other in row):
+                break
             if rows and not any(rows[-1].values()):
                 rows.pop()
             rows.append({})
@@ -104,20 +108,19 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
     return merged
 
 
-def _ends_table(line: Line, lines: list[Line], first_column: float, view: PageView) -> bool:
+def _ends_table(line: Line, row: list[Line], starts: list[float], view: PageView) -> bool:
     """True when ``line`` is a label under the table (a key), not a cell of one of its rows. A
     cell that opens with a label's word and no colon ("Use   ml twice daily", the count lost
-    from the gap) in a column right of the first, beside cells of its row that are no keys,
-    is a cell."""
+    from the gap) at the start of a column right of the first, beside cells of its row that
+    are no keys, is a cell."""
     key = view.key_on(line)
     if key is None:
         return False
-    if key.colon or line.box[0] - first_column <= view.height:
+    if key.colon or line.box[0] - starts[0] <= view.height:
         return True
-    return not any(
-        other is not line and on_one_row(other.box, line.box) and not view.is_key_line(other)
-        for other in lines
-    )
+    if min(abs(line.box[0] - start) for start in starts) > 1.5 * view.height:
+        return True  # not where any column starts: a label set below the table
+    return not any(other is not line and not view.is_key_line(other) for other in row)
 
 
 def _ragged(rows: list[dict[str, list[Word]]], column: str, height: float) -> bool:

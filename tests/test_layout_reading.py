@@ -259,6 +259,14 @@ def test_a_cell_opening_with_a_label_s_word_is_a_cell_not_the_table_s_end() -> N
     assert fields["refills"].value == "2"
 
 
+def test_a_label_under_a_table_where_no_column_starts_ends_it() -> None:
+    page = parse_layout(
+        TABLE_WITH_A_CELL_OPENING_WITH_A_LABEL_WORD + "200 1040 Dr Ann Lee\n1300 1040 Date    01/02/2024\n"
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value == "Montelukast 5 mg\nCough syrup 5 ml\nNaproxen 500 mg"
+
+
 def test_an_unshaped_line_just_above_unlabelled_medicines_flags_them() -> None:
     # "500." misread from "500 mg": the line may be the list's first medicine.
     page = parse_layout(
