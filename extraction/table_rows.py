@@ -110,13 +110,13 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
 
 def _ends_table(line: Line, row: list[Line], starts: list[float], view: PageView) -> bool:
     """True when ``line`` is a label under the table (a key), not a cell of one of its rows. A
-    cell that opens with a label's word and no colon ("Use   ml twice daily", the count lost
-    from the gap) at the start of a column right of the first, beside cells of its row that
-    are no keys, is a cell."""
+    cell that opens with a label's word, no colon, and more words ("Use   ml twice daily", the
+    count lost from the gap) at the start of a column right of the first, beside cells of its
+    row that are no keys, is a cell; a label alone on its line ("Dispense as written") is not."""
     key = view.key_on(line)
     if key is None:
         return False
-    if key.colon or line.box[0] - starts[0] <= view.height:
+    if key.colon or key.whole_line or line.box[0] - starts[0] <= view.height:
         return True
     if min(abs(line.box[0] - start) for start in starts) > 1.5 * view.height:
         return True  # not where any column starts: a label set below the table

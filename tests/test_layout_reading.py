@@ -259,12 +259,18 @@ def test_a_cell_opening_with_a_label_s_word_is_a_cell_not_the_table_s_end() -> N
     assert fields["refills"].value == "2"
 
 
-def test_a_label_under_a_table_where_no_column_starts_ends_it() -> None:
-    page = parse_layout(
-        TABLE_WITH_A_CELL_OPENING_WITH_A_LABEL_WORD + "200 1040 Dr Ann Lee\n1300 1040 Date    01/02/2024\n"
-    )
+@pytest.mark.parametrize(
+    "row_under",
+    [
+        "200 1040 Dr Ann Lee\n1300 1040 Date    01/02/2024",  # a label where no column starts
+        "300 1040 Substitution permitted\n900 1040 Dispense as written",  # labels alone on their lines
+    ],
+)
+def test_a_row_of_labels_under_a_table_ends_it(row_under: str) -> None:
+    page = parse_layout(TABLE_WITH_A_CELL_OPENING_WITH_A_LABEL_WORD + row_under + "\n")
     fields = extract_fields(PRESCRIPTION, page, 0.8)
     assert fields["medicines"].value == "Montelukast 5 mg\nCough syrup 5 ml\nNaproxen 500 mg"
+    assert fields["directions"].value.splitlines()[-1] == "Take 2 pill every 8 hours"
 
 
 def test_an_unshaped_line_just_above_unlabelled_medicines_flags_them() -> None:
