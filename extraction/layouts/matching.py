@@ -67,17 +67,24 @@ def weight(anchor: Anchor) -> float:
 
 
 def match_page(
-    anchors: Sequence[Anchor], learned_height: float, words: Sequence[Word], text_height: float
+    anchors: Sequence[Anchor],
+    learned_height: float,
+    words: Sequence[Word],
+    text_height: float,
+    max_flow: float = MAX_FLOW,
 ) -> PageMatch:
     """How ``anchors`` (learned on a page whose text was ``learned_height`` pixels high) lie on
-    a page of ``words`` whose text is ``text_height`` high; NO_MATCH when too few are found."""
+    a page of ``words`` whose text is ``text_height`` high; NO_MATCH when too few are found.
+    A row may move ``max_flow`` text heights with its neighbours. Past ``MAX_FLOW`` (pages
+    stacked into one, where a section moves across a page break with the blank foot of the
+    page) the rows must also keep their order: a form flows, it does not reorder its sections."""
     candidates = _candidates(anchors, words)
     if len(candidates) < 3 or learned_height <= 0 or text_height <= 0:
         return NO_MATCH
     model = _fit(anchors, candidates, text_height)
     if model is None:
         return NO_MATCH
-    found, shifts = _found_in_place(anchors, candidates, model, text_height)
+    found, shifts = _found_in_place(anchors, candidates, model, text_height, max_flow)
     for _ in range(2):
         # The pair that gave the model fixes it only to within the tolerance: a fit over every
         # anchor found in place (not moved with a flowing row) puts far corners right too.
@@ -85,11 +92,35 @@ def match_page(
         if refined is None:
             break
         model = refined
-        found, shifts = _found_in_place(anchors, candidates, model, text_height)
+        found, shifts = _found_in_place(anchors, candidates, model, text_height, max_flow)
+    if max_flow > MAX_FLOW:
+        kept = _in_order(anchors, found, PLACE_TOLERANCE * text_height)
+        found = {i: w for i, w in found.items() if i in kept}
+        shifts = {i: shift for i, shift in shifts.items() if i in kept}
     scale, dx, dy = model
     total = sum(weight(a) for a in anchors)
     score = sum(weight(anchors[i]) for i in found) / total if total else 0.0
     return PageMatch(score, scale, dx, dy, found, shifts)
+
+
+def _in_order(anchors: Sequence[Anchor], found: dict[int, Word], tolerance: float) -> set[int]:
+    """The heaviest run of found anchors, in the learned page's reading order, whose words
+    stand in the same order down the new page (none above the one before by more than
+    ``tolerance``): sections of a form that swapped places are another form."""
+    order = sorted(found, key=lambda i: (anchors[i].box[1], anchors[i].box[0]))
+    tops = [_centre(found[i].box)[1] for i in order]
+    best = [weight(anchors[i]) for i in order]
+    before: list[int | None] = [None] * len(order)
+    for j in range(len(order)):
+        for i in range(j):
+            if tops[j] >= tops[i] - tolerance and best[i] + weight(anchors[order[j]]) > best[j]:
+                best[j], before[j] = best[i] + weight(anchors[order[j]]), i
+    kept: set[int] = set()
+    at = max(range(len(order)), key=lambda j: best[j], default=None)
+    while at is not None:
+        kept.add(order[at])
+        at = before[at]
+    return kept
 
 
 def _candidates(anchors: Sequence[Anchor], words: Sequence[Word]) -> dict[int, list[Word]]:
@@ -194,6 +225,7 @@ def _found_in_place(
     candidates: dict[int, list[Word]],
     model: tuple[float, float, float],
     height: float,
+    max_flow: float = MAX_FLOW,
 ) -> tuple[dict[int, Word], dict[int, tuple[float, float]]]:
     """The anchors found where the model puts them, or shifted down or up with their neighbours
     (a flowing form); each with its residual shift."""
@@ -206,7 +238,7 @@ def _found_in_place(
         options = [
             (w, _centre(w.box)[0] - x, _centre(w.box)[1] - y)
             for w in words
-            if abs(_centre(w.box)[0] - x) <= tolerance and abs(_centre(w.box)[1] - y) <= MAX_FLOW * height
+            if abs(_centre(w.box)[0] - x) <= tolerance and abs(_centre(w.box)[1] - y) <= max_flow * height
         ]
         if options:
             near[index] = min(options, key=lambda option: abs(option[2]))

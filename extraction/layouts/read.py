@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import typical_height
 from extraction.layout import spelling
 from extraction.layouts.anchors import Anchor, page_words, same_word
-from extraction.layouts.matching import NO_MATCH, PageMatch, match_page, weight
+from extraction.layouts.matching import MAX_FLOW, NO_MATCH, PageMatch, match_page, weight
 from extraction.layouts.rows import boxed_marks, rows_of_lines, rows_of_marks
 from extraction.layouts.spot import without_box_rules
+from extraction.layouts.stack import (
+    Stacking,
+    page_stacking,
+    stack_pages,
+    stack_structures,
+    stack_template,
+    unstack_field,
+)
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
 from extraction.structure import PageStructure, SelectionMark
@@ -37,6 +45,9 @@ class LayoutMatch:
     template: LayoutTemplate
     score: float
     pages: tuple[PageMatch, ...]
+    stacked: Stacking | None = None
+    """When the layout fits only the pages stacked into one (its content moved across a page
+    break): how the document's pages were stacked; ``template`` and ``pages`` are stacked too."""
 
     def to_dict(self) -> dict[str, object]:
         return {"id": self.template.id, "match": round(self.score, 3)}
@@ -48,13 +59,29 @@ class LayoutMatch:
 
 
 def match_layout(templates: Sequence[LayoutTemplate], pages: Sequence[PageText]) -> LayoutMatch | None:
-    """The learned layout that fits ``pages`` best, or None when none fits well enough."""
+    """The learned layout that fits ``pages`` best, page by page or with the pages of both
+    stacked into one (a form whose content moved across a page break), whichever finds more of
+    its print in place; None when none fits well enough."""
+    best = _match_by_page(templates, pages)
+    many = [t for t in templates if len(t.pages) > 1 or len(pages) > 1]
+    if not many:
+        return best
+    stacking = page_stacking(pages)
+    found = _match_by_page([stack_template(t) for t in many], [stack_pages(pages, stacking)], stacked=True)
+    if found is None or (best is not None and best.score >= found.score):
+        return best
+    return replace(found, stacked=stacking)
+
+
+def _match_by_page(
+    templates: Sequence[LayoutTemplate], pages: Sequence[PageText], *, stacked: bool = False
+) -> LayoutMatch | None:
     heights = [typical_height(page) for page in pages]
     words = [page_words(page) for page in pages]
     best: LayoutMatch | None = None
     for template in templates:
         matches = tuple(
-            match_page(learned.anchors, learned.text_height, words[i], heights[i])
+            match_page(learned.anchors, learned.text_height, words[i], heights[i], _flow(template, stacked))
             if i < len(pages)
             else NO_MATCH
             for i, learned in enumerate(template.pages)
@@ -69,6 +96,15 @@ def match_layout(templates: Sequence[LayoutTemplate], pages: Sequence[PageText])
     return best
 
 
+def _flow(template: LayoutTemplate, stacked: bool) -> float:
+    """How far (in text heights) a row may move with its neighbours: on stacked pages, as far
+    as one learned page is high, since a section moving across a page break moves past the
+    blank foot of the page too."""
+    if not stacked:
+        return MAX_FLOW
+    return max([MAX_FLOW] + [p.height / p.text_height for p in template.pages if p.text_height > 0])
+
+
 def read_fields(
     match: LayoutMatch,
     doc_type: DocumentType,
@@ -77,6 +113,11 @@ def read_fields(
 ) -> dict[str, FieldResult]:
     """Each learned field's value read from where the layout puts it on ``pages`` (an answer
     ticked in a box from the boxes in ``structures``, the pages' ruled structure)."""
+    if match.stacked is not None:
+        stacking = match.stacked
+        stacked = [stack_structures(structures, stacking)] if structures is not None else None
+        read = read_fields(replace(match, stacked=None), doc_type, [stack_pages(pages, stacking)], stacked)
+        return {name: unstack_field(field, stacking) for name, field in read.items()}
     results = {}
     placed = {
         name: _placed_zone(match, zone)

@@ -1,0 +1,133 @@
+"""A learned two-page form whose content moved across its page break: a longer list on one
+copy pushes a section onto the next page. Pages written as text (tests/layout_text.py)."""
+
+from __future__ import annotations
+
+from extraction.doctypes import get_document_type
+from extraction.layouts import learn_layout, locate_value, match_layout, read_fields
+from extraction.layouts.stack import Stacking
+from extraction.types import ExtractionResult, FieldResult, PageText
+from tests.layout_text import parse_layout
+
+RECORD = get_document_type("patient_details")
+
+HEAD = """
+200 100 Lakeside Medical Group new patient questionnaire
+200 200 Please complete every section in block capitals
+200 400 Patient name: {name}
+200 480 Date of birth: {birth}
+200 560 Home phone: {phone}
+200 700 Current medications:
+"""
+EMERGENCY = """
+200 {y0} In case of emergency
+200 {y1} Emergency contact name: {contact}
+200 {y2} Emergency contact phone: {contact_phone}
+"""
+INSURANCE = """
+200 {y0} Insurance details
+200 {y1} Insurance company: {insurer}
+200 {y2} Policy number: {policy}
+200 {y3} Signature of patient or guardian
+"""
+
+
+def questionnaire(values: dict[str, str], medications: list[str]) -> list[PageText]:
+    """The list of medications under its label; the emergency section follows it on page one
+    when the list is short, else at the top of page two, above the insurance section."""
+    lines = [HEAD.format(**values)]
+    lines += [f"250 {760 + 60 * i} {medicine}" for i, medicine in enumerate(medications)]
+    bottom = 760 + 60 * len(medications)
+    emergency = {"contact": values["contact"], "contact_phone": values["contact_phone"]}
+    if bottom < 2400:
+        lines.append(EMERGENCY.format(y0=bottom + 140, y1=bottom + 220, y2=bottom + 300, **emergency))
+        lines.append("--- page")
+        top = 200
+    else:
+        lines.append("--- page")
+        lines.append(EMERGENCY.format(y0=200, y1=280, y2=360, **emergency))
+        top = 500
+    insurance = {"insurer": values["insurer"], "policy": values["policy"]}
+    lines.append(INSURANCE.format(y0=top, y1=top + 80, y2=top + 160, y3=top + 300, **insurance))
+    return parse_layout("\n".join(lines))
+
+
+FIRST = {
+    "name": "Maria Lopez",
+    "birth": "12/03/1984",
+    "phone": "(206) 555-0142",
+    "contact": "Ana Lopez",
+    "contact_phone": "(206) 555-0199",
+    "insurer": "Cascade Health Plan",
+    "policy": "CHP4471902",
+}
+SECOND = {
+    "name": "Tom Baker",
+    "birth": "01/07/1975",
+    "phone": "(503) 555-0117",
+    "contact": "Joan Baker",
+    "contact_phone": "(503) 555-0170",
+    "insurer": "Summit Mutual",
+    "policy": "SM20938811",
+}
+FIELDS = {
+    "patient_name": "name",
+    "birth_date": "birth",
+    "phone_number": "phone",
+    "emergency_contact_name": "contact",
+    "emergency_contact_phone": "contact_phone",
+    "insurance_company": "insurer",
+    "policy_number": "policy",
+}
+
+
+def test_a_section_pushed_onto_the_next_page_is_read_where_it_moved() -> None:
+    """Learned from a copy whose long list of medications put the emergency section on page
+    two, a copy with a short list (the section back on page one) is read whole, each value
+    given on the page it stands on."""
+    long_list = [f"Medicine number {i} 10 mg" for i in range(1, 30)]
+    pages = questionnaire(FIRST, long_list)
+    verified = {field: FIRST[key] for field, key in FIELDS.items()} | {
+        "regular_medications": "\n".join(long_list)
+    }
+    fields = {}
+    for name, value in verified.items():
+        found = locate_value(value, pages)
+        assert found is not None, name
+        fields[name] = FieldResult(value, 0.9, False, page=found[0], box=found[1])
+    result = ExtractionResult("patient_details", 1.0, 2, 300, fields, page_texts=pages)
+    template = learn_layout(result, RECORD, verified)
+    assert template.fields["emergency_contact_name"].page == 1
+    copy = questionnaire(SECOND, ["Lisinopril 10 mg", "Vitamin D 1000 IU"])
+    match = match_layout([template], copy)
+    assert match is not None and isinstance(match.stacked, Stacking)
+    read = read_fields(match, RECORD, copy)
+    for field, key in FIELDS.items():
+        assert read[field].value == SECOND[key], field
+    assert read["emergency_contact_name"].page == 0
+    assert read["insurance_company"].page == 1
+    contact = read["emergency_contact_name"].box
+    assert contact is not None and 0 < contact[1] < 3300
+
+
+def test_another_two_page_form_with_the_same_labels_matches_neither_way() -> None:
+    """The same labels set in another order over two pages: neither page by page nor stacked
+    does the learned print stand in place."""
+    pages = questionnaire(FIRST, ["Lisinopril 10 mg"])
+    verified = {field: FIRST[key] for field, key in FIELDS.items()}
+    fields = {}
+    for name, value in verified.items():
+        found = locate_value(value, pages)
+        assert found is not None, name
+        fields[name] = FieldResult(value, 0.9, False, page=found[0], box=found[1])
+    template = learn_layout(
+        ExtractionResult("patient_details", 1.0, 2, 300, fields, page_texts=pages), RECORD, verified
+    )
+    other = parse_layout(
+        INSURANCE.format(y0=200, y1=300, y2=400, y3=500, insurer="Summit Mutual", policy="SM20938811")
+        + EMERGENCY.format(y0=700, y1=800, y2=900, contact="Joan Baker", contact_phone="(503) 555-0170")
+        + "\n--- page\n"
+        + "200 300 Signature of the doctor\n"
+        + HEAD.format(name="Tom Baker", birth="01/07/1975", phone="(503) 555-0117").replace(" 100 ", " 1100 ")
+    )
+    assert match_layout([template], other) is None
