@@ -3,9 +3,10 @@ again on new documents by its printed words (``match_layout``) and read where it
 (``read_fields``), cross-checked against the generic reading (``cross_check``)."""
 
 from extraction.layouts.crosscheck import cross_check
+from extraction.layouts.fit import MATCH_THRESHOLD, LayoutMatch, match_layout
 from extraction.layouts.formats import in_learned_formats
 from extraction.layouts.learn import learn_layout, locate_value, option_fields
-from extraction.layouts.read import MATCH_THRESHOLD, LayoutMatch, match_layout, read_fields
+from extraction.layouts.read import read_fields
 from extraction.layouts.template import FieldZone, LayoutTemplate, TemplateError, TemplateStore
 
 __all__ = [
