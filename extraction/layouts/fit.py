@@ -12,10 +12,12 @@ from extraction.layouts.anchors import page_words
 from extraction.layouts.matching import MAX_FLOW, NO_MATCH, PageMatch, match_page, weight
 from extraction.layouts.stack import Stacking, page_stacking, stack_pages, stack_template
 from extraction.layouts.template import LayoutTemplate
-from extraction.types import PageText
+from extraction.types import PageText, Word
 
 # A layout is used only when this share of its printed text is found in place.
 MATCH_THRESHOLD = 0.5
+# A layout is tried on the pages stacked into one when page by page it found this share.
+WORTH_STACKING = 0.25
 
 
 @dataclass(frozen=True)
@@ -41,39 +43,56 @@ class LayoutMatch:
 def match_layout(templates: Sequence[LayoutTemplate], pages: Sequence[PageText]) -> LayoutMatch | None:
     """The learned layout that fits ``pages`` best, page by page or with the pages of both
     stacked into one (a form whose content moved across a page break), whichever finds more of
-    its print in place; None when none fits well enough."""
-    best = _match_by_page(templates, pages)
-    many = [t for t in templates if len(t.pages) > 1 or len(pages) > 1]
-    if not many:
-        return best
-    stacking = page_stacking(pages)
-    found = _match_by_page([stack_template(t) for t in many], [stack_pages(pages, stacking)], stacked=True)
-    if found is None or (best is not None and best.score >= found.score):
-        return best
-    return replace(found, stacked=stacking)
-
-
-def _match_by_page(
-    templates: Sequence[LayoutTemplate], pages: Sequence[PageText], *, stacked: bool = False
-) -> LayoutMatch | None:
+    its print in place; None when none fits well enough. Stacking is tried only for a layout
+    that found some of its print page by page: the other forms stay as cheap to rule out."""
     heights = [typical_height(page) for page in pages]
     words = [page_words(page) for page in pages]
+    stacked_pages: tuple[Stacking, PageText] | None = None
     best: LayoutMatch | None = None
     for template in templates:
-        matches = tuple(
-            match_page(learned.anchors, learned.text_height, words[i], heights[i], _flow(template, stacked))
-            if i < len(pages)
-            else NO_MATCH
-            for i, learned in enumerate(template.pages)
-        )
-        weights = [sum(weight(a) for a in learned.anchors) for learned in template.pages]
-        if not sum(weights):
-            continue
-        # Pages past the layout's own (a long form running onto another page) neither help nor hurt.
-        score = sum(m.score * w for m, w in zip(matches, weights, strict=True)) / sum(weights)
-        if score >= MATCH_THRESHOLD and (best is None or score > best.score):
-            best = LayoutMatch(template, score, matches)
+        found = _match(template, words, heights)
+        if (
+            found is not None
+            and found.score >= WORTH_STACKING
+            and (len(template.pages) > 1 or len(pages) > 1)
+        ):
+            if stacked_pages is None:
+                stacking = page_stacking(pages)
+                stacked_pages = stacking, stack_pages(pages, stacking)
+            stacking, page = stacked_pages
+            one = _match(stack_template(template), [page_words(page)], [typical_height(page)], stacked=True)
+            if one is not None and one.score > found.score:
+                found = replace(one, stacked=stacking)
+        if (
+            found is not None
+            and found.score >= MATCH_THRESHOLD
+            and (best is None or found.score > best.score)
+        ):
+            best = found
     return best
+
+
+def _match(
+    template: LayoutTemplate,
+    words: Sequence[Sequence[Word]],
+    heights: Sequence[float],
+    *,
+    stacked: bool = False,
+) -> LayoutMatch | None:
+    """How ``template`` lies on pages of ``words`` whose text is ``heights`` high, page by page
+    (None when it has no printed word)."""
+    matches = tuple(
+        match_page(learned.anchors, learned.text_height, words[i], heights[i], _flow(template, stacked))
+        if i < len(words)
+        else NO_MATCH
+        for i, learned in enumerate(template.pages)
+    )
+    weights = [sum(weight(a) for a in learned.anchors) for learned in template.pages]
+    if not sum(weights):
+        return None
+    # Pages past the layout's own (a long form running onto another page) neither help nor hurt.
+    score = sum(m.score * w for m, w in zip(matches, weights, strict=True)) / sum(weights)
+    return LayoutMatch(template, score, matches)
 
 
 def _flow(template: LayoutTemplate, stacked: bool) -> float:
