@@ -4,6 +4,7 @@ written as text (tests/layout_text.py)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -174,6 +175,25 @@ def test_a_copy_of_the_form_matches_and_reads_its_new_values(dx: int, dy: int, e
         if name == "patient_address" and extra:
             continue  # a single-line field on this pad: its second line is another check
         assert read[name].value == value, name
+
+
+def test_a_copy_photographed_at_a_slant_matches_and_reads_its_new_values() -> None:
+    """A phone photo's perspective moves words across by more the further down they stand
+    (here 3 text heights at the foot): words that drifted as far as their neighbours did are
+    in place, so the copy matches and every value is read."""
+    (page,) = pad(SECOND)
+    slant = tuple(Line(tuple(replace(w, box=_slanted(w.box)) for w in line.words)) for line in page.lines)
+    pages = [replace(page, lines=slant)]
+    match = match_layout([learned_pad()], pages)
+    assert match is not None and match.score > 0.8
+    read = read_fields(match, PRESCRIPTION, pages)
+    for name, value in SECOND.items():
+        assert read[name].value == value, name
+
+
+def _slanted(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    shift = round(0.11 * (box[1] - 150))
+    return (box[0] + shift, box[1], box[2] + shift, box[3])
 
 
 OTHER_FORM = """

@@ -26,6 +26,9 @@ from extraction.types import Box, Word, on_one_row
 PLACE_TOLERANCE = 1.2
 # How far (in text heights) a row of a flowing form may move against the rest of the page.
 MAX_FLOW = 30.0
+# How far (in text heights) a word may stand across from where the page's movement puts it,
+# when the words around it stand as far (a phone photo's perspective, a wider column).
+MAX_DRIFT = 2.5
 # A scan at another size: the scales tried. Pages reach the engine scaled to one text height,
 # but a text height read on a damaged page can be far off, so it only bounds the search.
 SCALE_RANGE = (0.6, 1.6)
@@ -227,8 +230,8 @@ def _found_in_place(
     height: float,
     max_flow: float = MAX_FLOW,
 ) -> tuple[dict[int, Word], dict[int, tuple[float, float]]]:
-    """The anchors found where the model puts them, or shifted down or up with their neighbours
-    (a flowing form); each with its residual shift."""
+    """The anchors found where the model puts them, or shifted with their neighbours (down or up
+    on a flowing form, a little across on a photo's perspective); each with its residual shift."""
     scale, dx, dy = model
     tolerance = PLACE_TOLERANCE * height
     near: dict[int, tuple[Word, float, float]] = {}
@@ -238,21 +241,26 @@ def _found_in_place(
         options = [
             (w, _centre(w.box)[0] - x, _centre(w.box)[1] - y)
             for w in words
-            if abs(_centre(w.box)[0] - x) <= tolerance and abs(_centre(w.box)[1] - y) <= max_flow * height
+            if abs(_centre(w.box)[0] - x) <= MAX_DRIFT * height
+            and abs(_centre(w.box)[1] - y) <= max_flow * height
         ]
         if options:
-            near[index] = min(options, key=lambda option: abs(option[2]))
+            near[index] = min(options, key=lambda option: (abs(option[1]) > tolerance, abs(option[2])))
     order = sorted(near, key=lambda i: (anchors[i].box[1], anchors[i].box[0]))
     found: dict[int, Word] = {}
     shifts: dict[int, tuple[float, float]] = {}
     for position, index in enumerate(order):
         word, rx, ry = near[index]
-        if abs(ry) > tolerance:
+        if abs(ry) > tolerance or abs(rx) > tolerance:
             neighbours = (
                 order[max(0, position - FLOW_NEIGHBOURS) : position]
                 + order[position + 1 : position + 1 + FLOW_NEIGHBOURS]
             )
-            agreeing = [other for other in neighbours if abs(near[other][2] - ry) <= tolerance]
+            agreeing = [
+                other
+                for other in neighbours
+                if abs(near[other][2] - ry) <= tolerance and abs(near[other][1] - rx) <= tolerance
+            ]
             other_rows = [o for o in agreeing if not on_one_row(anchors[o].box, anchors[index].box)]
             if len(agreeing) < FLOW_AGREEING and not other_rows:
                 continue
