@@ -316,3 +316,14 @@ def test_a_value_asked_for_in_parts_is_learned_part_by_part_and_read_in_the_veri
     assert match is not None
     name = read_fields(match, RECORD, blank)["patient_name"]
     assert name.value == "Baker" and name.needs_review
+
+
+def test_a_generic_line_sharing_one_short_word_with_the_print_is_no_print() -> None:
+    """The learned area missed the street; the generic reading has it. "St" is printed in the
+    clinic's own address, "Spring" is not: the street is the patient's, and the generic
+    address stands (flagged, naming the learned reading)."""
+    generic = {"address": FieldResult("6 Spring St\nSalt Lake City, UT 84165", 0.9, False)}
+    learned = {"address": FieldResult("Salt Lake City, UT 84165", 0.9, False)}
+    merged = cross_check(generic, learned, frozenset({"st", "highland", "hill"}))
+    assert merged["address"].value == "6 Spring St\nSalt Lake City, UT 84165"
+    assert merged["address"].needs_review

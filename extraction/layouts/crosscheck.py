@@ -198,4 +198,4 @@ def _printed_text(value: str, printed: Set[str]) -> bool:
     """True when most words of ``value`` are words the form itself prints."""
     words = [spelling(w) for w in value.split()]
     words = [w for w in words if len(w) >= 2]
-    return bool(words) and sum(w in printed for w in words) * 2 >= len(words)
+    return bool(words) and sum(w in printed for w in words) * 2 > len(words)
