@@ -3,8 +3,9 @@
 A dose is a number and a unit from a short, known list (a field's ``units``). Inside a number,
 letters shaped like digits ("O", "l", "I", "S") are digits; a unit that is none as read but
 becomes exactly one known unit by swapping confusable glyphs ("q" for "g", "rn" for "m", "I"
-for "l") is that unit. Only a number standing before a unit, and a unit standing after a
-number, are touched; every repair is returned so the field is flagged with what was read.
+for "l") is that unit. A mark between a name and its dose ("Losartan.100 mg") is a speck.
+Only a number standing before a unit, and a unit standing after a number, are touched; every
+repair is returned so the field is flagged with what was read.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ DIGIT_LOOKALIKES = str.maketrans(
 UNIT_CONFUSIONS = (("rn", "m"), ("q", "g"), ("y", "g"), ("1", "l"), ("i", "l"), ("|", "l"), ("0", "o"))
 
 _NUMBER = r"\d[\dOolI|SB]*(?:[.,][\dOolI|SB]+)?|[OolI|SB]\d[\dOolI|SB]*(?:[.,][\dOolI|SB]+)?"
+# A speck between a medicine's name and its dose, read as a mark ("Losartan.100 mg"): a letter
+# and a digit are never parted by one in a dose line.
+_GLUED = re.compile(r"(?P<name>[A-Za-z]{2})[.,:;'`](?P<dose>\d+(?:[.,]\d+)? ?(?P<unit>[A-Za-z]{1,6}))\b")
 _DOSE = re.compile(rf"(?<![\w.])(?P<number>{_NUMBER})(?P<space> ?)(?P<unit>[A-Za-z|µ01]{{1,6}})\b")
 
 
@@ -45,7 +49,14 @@ def repair_doses(text: str, units: Sequence[str]) -> tuple[str, list[tuple[str, 
             repairs.append((match.group(0), taken))
         return taken
 
-    return _DOSE.sub(fix, text), repairs
+    def unglue(match: re.Match[str]) -> str:
+        if match.group("unit").lower() not in known:
+            return match.group(0)
+        taken = f"{match.group('name')} {match.group('dose')}"
+        repairs.append((match.group(0), taken))
+        return taken
+
+    return _DOSE.sub(fix, _GLUED.sub(unglue, text)), repairs
 
 
 def _fold(unit: str) -> str:

@@ -20,10 +20,13 @@ from extraction.page_view import (
     overlaps,
     strip_list_mark,
 )
-from extraction.types import Box, Line, PageText, Word
+from extraction.types import Box, Line, PageText, Word, on_one_row
 
-# A medicine line OCR misread beyond repair still reads as a name, a number and a short word.
-ROUGH_DOSE_LINE = re.compile(r"^[A-Za-z][A-Za-z .()/-]*[A-Za-z)] \S*\d\S* ?[A-Za-z]{1,4}\.?$")
+# A list's item number: "2." or "2)" or "2" before the item.
+ITEM_NUMBER = re.compile(r"\(?(\d{1,2})[.)]?\s")
+# A medicine line OCR misread beyond repair still reads as a name, a number and a short word;
+# the number may be glued to the name by a speck read as a mark ("Losartan.100 mg").
+ROUGH_DOSE_LINE = re.compile(r"^[A-Za-z][A-Za-z .()/-]*[A-Za-z)](?: |[.,:;'`])\S*\d\S* ?[A-Za-z]{1,4}\.?$")
 
 
 def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]]) -> list[Candidate]:
@@ -83,10 +86,29 @@ def _with_rough_neighbours(shaped: list[Line], lines: list[Line], view: PageView
                 continue
             above = 0 < run[0].box[1] - line.box[1] <= pitch
             below = 0 < line.box[1] - run[-1].box[1] <= pitch
-            if above or below:
+            # A numbered list with lines between its items (directions under each medicine)
+            # has no pitch of its own: the next item is the one numbered next.
+            number, last = _item_number(line, lines, view.height), _item_number(run[-1], lines, view.height)
+            next_item = number is not None and last is not None and number == last + 1
+            if above or below or (next_item and line.box[1] > run[-1].box[1]):
                 run = sorted([*run, line], key=lambda ln: ln.box[1])
                 grown = True
     return run
+
+
+def _item_number(line: Line, lines: list[Line], height: float) -> int | None:
+    """The number a list prints before ``line`` ("2." opening the line, or alone just left of
+    it on its row), None when it is not numbered."""
+    opening = ITEM_NUMBER.match(line.text)
+    if opening:
+        return int(opening.group(1))
+    for other in lines:
+        if other is line or not on_one_row(other.box, line.box):
+            continue
+        alone = ITEM_NUMBER.fullmatch(other.text.strip() + " ")
+        if alone and 0 <= line.box[0] - other.box[2] <= 4 * height:
+            return int(alone.group(1))
+    return None
 
 
 def _shaped_run_broken(shaped: list[Line], free: list[Line], view: PageView) -> bool:

@@ -273,6 +273,26 @@ def test_a_row_of_labels_under_a_table_ends_it(row_under: str) -> None:
     assert fields["directions"].value.splitlines()[-1] == "Take 2 pill every 8 hours"
 
 
+def test_a_medicine_whose_dose_a_speck_glued_to_its_name_stays_in_its_numbered_list() -> None:
+    # The Rx mark is a glyph: the medicines are found by their shape, one under each number,
+    # each with its directions under it. "Losartan.100 mg" lost the shape to a speck.
+    page = parse_layout(
+        """
+        160 430 Name Thomas Graham
+        160 525 Addr. 2380 Jefferson Ct, Pittsburgh, PA
+        376 877 1.
+        488 877 Prednisone 20 mg
+        535 943 take 1 capsule every 12 hours until finished
+        376 1028 2.
+        488 1028 Losartan.100 mg
+        535 1095 Use 2 capsule every 12 hours for 5 days
+        """
+    )
+    medicines = extract_fields(PRESCRIPTION, page, 0.8)["medicines"]
+    assert medicines.value.splitlines() == ["Prednisone 20 mg", "Losartan 100 mg"]
+    assert medicines.needs_review
+
+
 def test_an_unshaped_line_just_above_unlabelled_medicines_flags_them() -> None:
     # "500." misread from "500 mg": the line may be the list's first medicine.
     page = parse_layout(

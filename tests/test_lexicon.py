@@ -323,6 +323,8 @@ DOSE_UNITS = ("mg", "mcg", "g", "ml", "mL", "IU", "units")
         ("Amlodipine 2.S mg", "Amlodipine 2.5 mg"),
         ("Lisinopril 1O rng", "Lisinopril 10 mg"),
         ("Losartan 25 mI", "Losartan 25 ml"),
+        ("Losartan.100 mg", "Losartan 100 mg"),  # a speck between the name and its dose
+        ("Lialda,1.2 g", "Lialda 1.2 g"),
     ],
 )
 def test_a_dose_misread_by_a_confusable_glyph_is_set_right(read: str, taken: str) -> None:
@@ -342,6 +344,7 @@ def test_a_dose_misread_by_a_confusable_glyph_is_set_right(read: str, taken: str
         "take 2 tablets",
         "Zinc 5O",
         "Item 12 go",
+        "Zinc:5 each",
     ],
 )
 def test_doses_as_read_and_numbers_with_no_unit_are_left_alone(text: str) -> None:
