@@ -5,7 +5,8 @@ again on new documents by its printed words (``match_layout``) and read where it
 from extraction.layouts.crosscheck import cross_check
 from extraction.layouts.fit import MATCH_THRESHOLD, LayoutMatch, match_layout
 from extraction.layouts.formats import in_learned_formats
-from extraction.layouts.learn import learn_layout, locate_value, option_fields
+from extraction.layouts.learn import learn_layout, option_fields
+from extraction.layouts.locate import locate_value
 from extraction.layouts.read import read_fields
 from extraction.layouts.template import FieldZone, LayoutTemplate, TemplateError, TemplateStore
 

@@ -10,26 +10,28 @@ printed word on its row, and for a multi-line field down to the next printed wor
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from difflib import SequenceMatcher
 from itertools import pairwise
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import KEY_MIN_SCORE, best_phrase, typical_height
 from extraction.layouts.anchors import Anchor, anchors_of, page_words, same_text
 from extraction.layouts.formats import SHAPED_KINDS, learn_formats
-from extraction.layouts.rows import boxed_marks, rows_of_lines, rows_of_marks
+from extraction.layouts.locate import (
+    Place,
+    locate_lines,
+    overlaps,
+    part_places,
+    spelling_with_digits,
+)
+from extraction.layouts.rows import boxed_marks, rows_of_marks
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
 from extraction.structure import PageStructure
 from extraction.types import Box, ExtractionResult, PageText, on_one_row, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
-# A value found on the page by its spelling must be at least this close to the verified text.
-LOCATE_SIMILARITY = 0.75
 # Answers given by ticking one of a few boxes: learned as the boxes of their row and the answer
 # each box stands for.
 ANSWERS = {"yesno": YES_NO, "immunity": IMMUNITY}
@@ -41,10 +43,8 @@ SHORT_VALUE = 4
 LABEL_REACH = (12.0, 2.5)
 # How many printed words near a value stand for it when it is looked for on a new page.
 FIELD_ANCHORS = 4
-# Kinds of value a form may ask for in parts (see FieldSpec.parts), and what parts them in the
-# verified value: a comma or semicolon, a new line, a space.
+# Kinds of value a form may ask for in parts (see FieldSpec.parts).
 PARTED_KINDS = ("person", "text")
-PART_SEPARATOR = re.compile(r"(\s*[,;]\s*|\s*\n\s*|\s+)")
 
 
 def option_fields(doc_type: DocumentType) -> frozenset[str]:
@@ -131,29 +131,12 @@ def _shared_rows(zones: Mapping[str, FieldZone]) -> list[str]:
     return [name for names in rows.values() if len(names) > 1 for name in names]
 
 
-@dataclass(frozen=True)
-class _Place:
-    """Where a verified value sits: its page, the box of each of its lines, and all of them."""
-
-    page: int
-    lines: tuple[Box, ...]
-    joints: tuple[str, ...] = ()
-    """When the value stands in parts (``lines`` then holds each part's box): what comes
-    between consecutive parts in the verified value."""
-
-    @property
-    def box(self) -> Box:
-        box = union_box(list(self.lines))
-        assert box is not None
-        return box
-
-
 def _value_places(
     result: ExtractionResult,
     doc_type: DocumentType,
     verified: Mapping[str, str],
     drawn: Mapping[str, tuple[int, Box]],
-) -> dict[str, _Place]:
+) -> dict[str, Place]:
     """Where each verified, non-blank value sits: the clerk's box, the value's lines found by
     their spelling (inside the engine's box when the engine read it right), or the engine's box.
     A short value the engine did not read ("2" refills) is learned where its spelling stands
@@ -168,10 +151,10 @@ def _value_places(
         right = engine is not None and engine.box is not None and same_text(engine.value, value)
         if spec.name in drawn:
             page, box = drawn[spec.name]
-            places[spec.name] = _Place(page, (box,))
+            places[spec.name] = Place(page, (box,))
             continue
         if spec.parts and spec.kind in PARTED_KINDS:
-            parted = _part_places(value, result.page_texts)
+            parted = part_places(value, result.page_texts)
             if parted is not None and len(parted.lines) > len(value.splitlines()):
                 places[spec.name] = parted
                 continue
@@ -186,46 +169,14 @@ def _value_places(
         ):
             found = None
         if found is not None:
-            places[spec.name] = _Place(found[0], tuple(found[1]))
+            places[spec.name] = Place(found[0], tuple(found[1]))
         elif within is not None:
-            places[spec.name] = _Place(within[0], (within[1],))
+            places[spec.name] = Place(within[0], (within[1],))
     return places
 
 
-def _part_places(value: str, pages: Sequence[PageText]) -> _Place | None:
-    """Where the value stands in parts, each part a run of its words standing on one line of
-    its own (the given name in one box and the surname in another, in either order; the town,
-    state and postcode in three cells), the longest runs first; None when a part is found
-    nowhere, or in two places."""
-    pieces = PART_SEPARATOR.split(value.strip())
-    words, separators = pieces[::2], pieces[1::2]
-    boxes: list[Box] = []
-    joints: list[str] = []
-    page: int | None = None
-    start = 0
-    while start < len(words):
-        runs = []
-        for end in range(start + 1, len(words) + 1):
-            if any("\n" in separators[k] for k in range(start, end - 1)):
-                break  # a part never runs over two lines of the value
-            search = pages if page is None else [pages[page]]
-            found = _spelled_best(" ".join(words[start:end]), search, single_lines=True)
-            if found is not None and not any(_overlaps(found[2], box) for box in boxes):
-                runs.append((round(found[0], 2), end, found[1], found[2]))
-        if not runs:
-            return None
-        # The run spelled best, the longer of two spelled alike: "San Diego, CA" is found
-        # fairly well in the cell "San Diego", but the state stands in a cell of its own.
-        _ratio, end, page, box = max(runs)
-        boxes.append(box)
-        if start:
-            joints.append(separators[start - 1])
-        start = end
-    return _Place(page, tuple(boxes), tuple(joints)) if page is not None else None
-
-
 def _read_where_found(
-    result: ExtractionResult, doc_type: DocumentType, places: Mapping[str, _Place]
+    result: ExtractionResult, doc_type: DocumentType, places: Mapping[str, Place]
 ) -> dict[str, str]:
     """Each field's value as the engine read it, but for a date or phone the words where its
     verified value was found, put together as the engine puts a value of its kind: the page's
@@ -237,10 +188,10 @@ def _read_where_found(
             continue
         page = result.page_texts[place.page]
         lines = [
-            " ".join(w.text for w in line.words if _overlaps(w.box, box))
+            " ".join(w.text for w in line.words if overlaps(w.box, box))
             for box in place.lines
             for line in page.lines
-            if any(_overlaps(w.box, box) for w in line.words)
+            if any(overlaps(w.box, box) for w in line.words)
         ]
         value, _problem = normalize(spec, [" ".join(text for text in lines if text)])
         if value:
@@ -266,84 +217,6 @@ def _labelled(spec: FieldSpec, page: PageText, box: Box) -> bool:
             if text and best_phrase(text, spec.all_labels)[1] >= KEY_MIN_SCORE:
                 return True
     return False
-
-
-def locate_value(value: str, pages: Sequence[PageText]) -> tuple[int, Box] | None:
-    """The page and box of the words spelling ``value`` (each of its lines), or None."""
-    found = locate_lines(value, pages)
-    if found is None:
-        return None
-    box = union_box(found[1])
-    return (found[0], box) if box is not None else None
-
-
-def locate_lines(
-    value: str, pages: Sequence[PageText], within: tuple[int, Box] | None = None
-) -> tuple[int, list[Box]] | None:
-    """The page and the box of each line of ``value`` found by its spelling (inside ``within``
-    when given), or None when no line is found."""
-    boxes: list[Box] = []
-    page_found: int | None = within[0] if within else None
-    for text in (line for line in value.splitlines() if line.strip()):
-        search = pages if page_found is None else [pages[page_found]]
-        best = _best_window(text, search, within[1] if within else None)
-        if best is None:
-            continue
-        page_found, box = best
-        boxes.append(box)
-    return (page_found, boxes) if boxes and page_found is not None else None
-
-
-def _best_window(
-    text: str, pages: Sequence[PageText], within: Box | None = None, *, single_lines: bool = False
-) -> tuple[int, Box] | None:
-    """The page and box of the words spelling ``text`` best (see ``_spelled_best``)."""
-    found = _spelled_best(text, pages, within, single_lines=single_lines)
-    return (found[1], found[2]) if found is not None else None
-
-
-def _spelled_best(
-    text: str, pages: Sequence[PageText], within: Box | None = None, *, single_lines: bool = False
-) -> tuple[float, int, Box] | None:
-    """How well, on which page and where the words spelling ``text`` best stand (the share of
-    its letters and digits read alike); None when nothing spells it, or when two places spell
-    it equally well and ``within`` does not say which: a short value (a refill count "2", a
-    date signed twice) may also stand elsewhere on the page, and learning the wrong place would
-    read another field there on every copy. The cells of a table row are one row, unless
-    ``single_lines``."""
-    target = spelling_with_digits(text)
-    size = len(text.split())
-    found: list[tuple[float, int, Box]] = []
-    for page in pages:
-        # The cells of a table row are one row: a medicine and its dose in two columns is found whole.
-        rows = (
-            [line.words for line in page.lines]
-            if single_lines
-            else rows_of_lines((line.words, line.box) for line in page.lines)
-        )
-        for words in rows:
-            if within is not None and not _overlaps(
-                union_box([w.box for w in words]) or words[0].box, within
-            ):
-                continue
-            for length in range(max(1, size - 1), size + 2):
-                for start in range(0, max(0, len(words) - length) + 1):
-                    window = words[start : start + length]
-                    if not window:
-                        continue
-                    read = spelling_with_digits(" ".join(w.text for w in window))
-                    ratio = SequenceMatcher(None, target, read).ratio()
-                    if ratio >= LOCATE_SIMILARITY:
-                        found.append((ratio, page.index, union_box([w.box for w in window]) or window[0].box))
-    if not found:
-        return None
-    ratio, page_index, box = max(found, key=lambda f: f[0])
-    elsewhere = any(
-        other >= ratio and (page != page_index or not _overlaps(place, box)) for other, page, place in found
-    )
-    if elsewhere and within is None:
-        return None
-    return ratio, page_index, box
 
 
 def _answer_marks(
@@ -378,13 +251,13 @@ def _answer_marks(
     return tuple(learned)
 
 
-def _line_gap(place: _Place) -> float:
+def _line_gap(place: Place) -> float:
     """The widest blank space between consecutive lines of the value (0 for one line)."""
     tops = sorted(place.lines, key=lambda b: b[1])
     return float(max((b[1] - a[3] for a, b in pairwise(tops)), default=0.0))
 
 
-def _interleaved(place: _Place, page: LearnedPage) -> tuple[str, ...]:
+def _interleaved(place: Place, page: LearnedPage) -> tuple[str, ...]:
     """Printed words between the lines of a value (a "Sig:" under each medicine): on a new copy
     they are stepped over, where another printed word ends the value. The label on the row of
     a value's line ("ADDRESS:" beside its street) is not: stepping over it would step over the
@@ -397,19 +270,15 @@ def _interleaved(place: _Place, page: LearnedPage) -> tuple[str, ...]:
             {
                 a.text
                 for a in page.anchors
-                if _overlaps(a.box, box)
-                and not any(_overlaps(a.box, line) or on_one_row(a.box, line) for line in place.lines)
+                if overlaps(a.box, box)
+                and not any(overlaps(a.box, line) or on_one_row(a.box, line) for line in place.lines)
             }
         )
     )
 
 
-def spelling_with_digits(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
 def _zone(
-    place: _Place, page: LearnedPage, others: Sequence[Box], structure: PageStructure, multiline: bool
+    place: Place, page: LearnedPage, others: Sequence[Box], structure: PageStructure, multiline: bool
 ) -> Box:
     """The area a value of this field may fill on this form: from its box to the next printed
     word (or another field's value) on its row, down to the next printed word under it for a
@@ -418,7 +287,7 @@ def _zone(
     box = place.box
     height = page.text_height
     printed = [a.box for a in page.anchors] + list(others)
-    row = [b for b in printed if on_one_row(b, box) and not _overlaps(b, box)]
+    row = [b for b in printed if on_one_row(b, box) and not overlaps(b, box)]
     right = [b[0] for b in row if b[0] >= box[2] - 0.2 * height]
     left = [b[2] for b in row if b[2] <= box[0] + 0.2 * height]
     x0 = max([box[0] - 0.6 * height] + [x + 0.2 * height for x in left])
@@ -440,7 +309,7 @@ def _zone(
 
 
 def _parted_zone(
-    place: _Place, page: LearnedPage, others: Sequence[Box], structure: PageStructure, lines: int
+    place: Place, page: LearnedPage, others: Sequence[Box], structure: PageStructure, lines: int
 ) -> FieldZone:
     """A value learned in parts: each part a one-line value of its own, bounded by the print,
     the other fields' values and the value's other parts around it."""
@@ -449,7 +318,7 @@ def _parted_zone(
             place.page,
             box,
             _zone(
-                _Place(place.page, (box,)),
+                Place(place.page, (box,)),
                 page,
                 [*others, *(b for b in place.lines if b != box)],
                 structure,
@@ -495,10 +364,6 @@ def _cells_across(lines: Sequence[Box], structure: PageStructure, height: float)
 
 def _inside(inner: Box, outer: Box) -> bool:
     return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
-
-
-def _overlaps(a: Box, b: Box) -> bool:
-    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
 
 
 def _nearest_anchors(box: Box, anchors: Sequence[Anchor]) -> tuple[int, ...]:
