@@ -131,3 +131,35 @@ def test_another_two_page_form_with_the_same_labels_matches_neither_way() -> Non
         + HEAD.format(name="Tom Baker", birth="01/07/1975", phone="(503) 555-0117").replace(" 100 ", " 1100 ")
     )
     assert match_layout([template], other) is None
+
+
+def test_words_of_one_row_give_the_prints_scale_when_the_rows_moved_together_otherwise() -> None:
+    """Learned from a handwritten copy (tall rows, the page brought to a taller text height),
+    a typed copy's page is a third larger and its rows closer together. Pairs of labels down
+    the column propose a scale that lines the rows up; the header's words, set apart on one
+    row, tell the print's own scale, and the fit keeps to it."""
+    from extraction.layouts.anchors import Anchor
+    from extraction.layouts.matching import match_page
+    from extraction.types import Word
+
+    header = [("summit", 200), ("community", 600), ("health", 1100), ("center", 1500)]
+    labels = [
+        "surname",
+        "forenames",
+        "address",
+        "postcode",
+        "telephone",
+        "occupation",
+        "employer",
+        "religion",
+    ]
+    anchors = [Anchor(text, (x, 100, x + 150, 130)) for text, x in header] + [
+        Anchor(text, (200, 300 + 150 * row, 350, 330 + 150 * row)) for row, text in enumerate(labels)
+    ]
+    scale = 4 / 3
+    words = [
+        Word(text, 0.95, (round(x * scale), 133, round((x + 150) * scale), 173)) for text, x in header
+    ] + [Word(text, 0.95, (267, 400 + 100 * row, 467, 440 + 100 * row)) for row, text in enumerate(labels)]
+    match = match_page(anchors, 30.0, words, 40.0)
+    assert abs(match.scale - scale) < 0.05
+    assert all(index in match.found for index in range(len(header)))

@@ -327,3 +327,17 @@ def test_a_generic_line_sharing_one_short_word_with_the_print_is_no_print() -> N
     merged = cross_check(generic, learned, frozenset({"st", "highland", "hill"}))
     assert merged["address"].value == "6 Spring St\nSalt Lake City, UT 84165"
     assert merged["address"].needs_review
+
+
+def test_learned_lines_made_of_other_fields_values_do_not_lengthen_a_value() -> None:
+    """Learned from a copy with a taller address, the area also holds the next row's weight and
+    height: those lines are other fields' values, and the generic address stands."""
+    generic = {
+        "address": FieldResult("9916 Jackson Lane, Chicago, IL", 0.9, False),
+        "weight": FieldResult("83", 0.9, False),
+        "height": FieldResult("167", 0.9, False),
+    }
+    learned = {"address": FieldResult("9916 Jackson Lane, Chicago, IL\n83 167", 0.9, False)}
+    merged = cross_check(generic, learned)
+    assert merged["address"].value == "9916 Jackson Lane, Chicago, IL"
+    assert merged["address"].needs_review

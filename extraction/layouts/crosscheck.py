@@ -72,7 +72,7 @@ def cross_check(
             # from printed options: two questions are often both "IMMUNE" or both "No".
             theirs.flag(f"the learned layout reads {mine.value!r} here, another field's value")
             continue
-        longer = _longer_reading(mine.value, theirs.value)
+        longer = _longer_reading(mine.value, theirs.value, _other_values_words(name, generic))
         if longer is not None:
             # The generic reading stopped short of a list the learned area holds whole (a
             # table's later rows): its lines, read with more care, and the learned rest.
@@ -163,19 +163,28 @@ def _same_reading(learned: str, generic: str) -> bool:
     )
 
 
-def _longer_reading(learned: str, generic: str) -> str | None:
+def _longer_reading(learned: str, generic: str, others: Set[str]) -> str | None:
     """The learned lines with the generic reading's text for those it read too, when the
-    generic lines are the first lines of the learned value and the learned value has more;
-    else None."""
+    generic lines are the first lines of the learned value and the learned value has more, none
+    of them made of words other fields' values have (the weight and height of the row under a
+    shorter address); else None."""
     mine = [line for line in learned.splitlines() if line.strip()]
     theirs = [line for line in generic.splitlines() if line.strip()]
     if not theirs or len(mine) <= len(theirs):
+        return None
+    if any(all(word in others for word in line.casefold().split()) for line in mine[len(theirs) :]):
         return None
     if not all(
         _nearly(a.strip().casefold(), b.strip().casefold()) for a, b in zip(mine, theirs, strict=False)
     ):
         return None
     return "\n".join(theirs + mine[len(theirs) :])
+
+
+def _other_values_words(name: str, fields: Mapping[str, FieldResult]) -> set[str]:
+    return {
+        word for other, field in fields.items() if other != name for word in field.value.casefold().split()
+    }
 
 
 def _same_place(learned: FieldResult, generic: FieldResult) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,10 @@ SCALE_RANGE = (0.6, 1.6)
 # two, or one on another row (the words of one label move together whatever the form does).
 FLOW_NEIGHBOURS = 6
 FLOW_AGREEING = 2
+# Words of one row on both pages measure the print's scale: three such pairs are enough, and
+# a fit's scale must then agree with theirs to this share.
+MIN_ROW_PAIRS = 3
+SCALE_AGREEMENT = 0.06
 # Hypotheses tried when fitting the page's movement; a fixed seed keeps matching repeatable.
 TRIALS = 400
 
@@ -163,6 +168,7 @@ def _fit(
     if len(unique) < 2:
         unique = [(i, ws[0]) for i, ws in candidates.items()]
     pairs = list(itertools.combinations(unique, 2))
+    across = _scale_across(anchors, pairs, height)
     if len(pairs) > TRIALS:
         pairs = random.Random(len(anchors)).sample(pairs, TRIALS)
     best: tuple[float, tuple[float, float, float]] | None = None
@@ -175,6 +181,8 @@ def _fit(
             continue
         scale = math.hypot(qx - px, qy - py) / learned
         if not SCALE_RANGE[0] <= scale <= SCALE_RANGE[1]:
+            continue
+        if across is not None and abs(scale / across - 1) > SCALE_AGREEMENT:
             continue
         dx, dy = (px + qx) / 2 - scale * (ax + bx) / 2, (py + qy) / 2 - scale * (ay + by) / 2
         support = 0.0
@@ -189,6 +197,23 @@ def _fit(
         if best is None or support > best[0]:
             best = (support, (scale, dx, dy))
     return best[1] if best else None
+
+
+def _scale_across(
+    anchors: Sequence[Anchor], pairs: Sequence[tuple[tuple[int, Word], tuple[int, Word]]], height: float
+) -> float | None:
+    """The scale told by words set apart on one row on both pages (the median of their
+    distances' ratios), None when fewer than three such pairs: rows of a flowing form move
+    down, not across, so words of one row measure the print's scale whatever the rows did
+    (a handwritten copy's taller rows stretch the page, not its print)."""
+    ratios = []
+    for (i, wi), (j, wj) in pairs:
+        (ax, ay), (bx, by) = anchors[i].centre, anchors[j].centre
+        (px, py), (qx, qy) = _centre(wi.box), _centre(wj.box)
+        if abs(by - ay) > 0.5 * height or abs(qy - py) > 0.5 * height or abs(bx - ax) < 4 * height:
+            continue
+        ratios.append(abs(qx - px) / abs(bx - ax))
+    return statistics.median(ratios) if len(ratios) >= MIN_ROW_PAIRS else None
 
 
 def _least_squares(
