@@ -163,3 +163,18 @@ def test_words_of_one_row_give_the_prints_scale_when_the_rows_moved_together_oth
     match = match_page(anchors, 30.0, words, 40.0)
     assert abs(match.scale - scale) < 0.05
     assert all(index in match.found for index in range(len(header)))
+
+
+def test_words_read_on_top_of_each_other_do_not_break_the_fit() -> None:
+    """A row's words read at one place on the new page (a second reading laid over the first)
+    measure no scale: the fit goes on without them."""
+    from extraction.layouts.anchors import Anchor
+    from extraction.layouts.matching import match_page
+    from extraction.types import Word
+
+    row = ["summit", "community", "health", "center"]
+    anchors = [Anchor(text, (200 + 400 * i, 100, 350 + 400 * i, 130)) for i, text in enumerate(row)]
+    anchors += [Anchor("registration", (200, 400, 450, 430)), Anchor("signature", (200, 900, 400, 930))]
+    words = [Word(text, 0.95, (200, 100, 350, 130)) for text in row]
+    words += [Word("registration", 0.95, (200, 400, 450, 430)), Word("signature", 0.95, (200, 900, 400, 930))]
+    match_page(anchors, 30.0, words, 30.0)  # no error, whatever it finds

@@ -212,7 +212,9 @@ def _scale_across(
         (px, py), (qx, qy) = _centre(wi.box), _centre(wj.box)
         if abs(by - ay) > 0.5 * height or abs(qy - py) > 0.5 * height or abs(bx - ax) < 4 * height:
             continue
-        ratios.append(abs(qx - px) / abs(bx - ax))
+        ratio = abs(qx - px) / abs(bx - ax)
+        if SCALE_RANGE[0] <= ratio <= SCALE_RANGE[1]:
+            ratios.append(ratio)
     return statistics.median(ratios) if len(ratios) >= MIN_ROW_PAIRS else None
 
 
