@@ -341,3 +341,13 @@ def test_learned_lines_made_of_other_fields_values_do_not_lengthen_a_value() -> 
     merged = cross_check(generic, learned)
     assert merged["address"].value == "9916 Jackson Lane, Chicago, IL"
     assert merged["address"].needs_review
+
+
+def test_learned_lines_holding_the_forms_print_do_not_lengthen_a_value() -> None:
+    """The area learned from a taller handwritten address also holds the next row: a weight and
+    the next label, "Height in cm:". A line with the form's print in it is no line of the value."""
+    generic = {"address": FieldResult("6723 Hickory Dr, Houston, TX", 0.9, False)}
+    learned = {"address": FieldResult("6723 Hickory Dr, Houston, TX\n70 Height in cm: 16", 0.9, False)}
+    merged = cross_check(generic, learned, frozenset({"height", "in", "cm", "weight", "kg"}))
+    assert merged["address"].value == "6723 Hickory Dr, Houston, TX"
+    assert merged["address"].needs_review

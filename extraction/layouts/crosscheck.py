@@ -72,7 +72,7 @@ def cross_check(
             # from printed options: two questions are often both "IMMUNE" or both "No".
             theirs.flag(f"the learned layout reads {mine.value!r} here, another field's value")
             continue
-        longer = _longer_reading(mine.value, theirs.value, _other_values_words(name, generic))
+        longer = _longer_reading(mine.value, theirs.value, _other_values_words(name, generic), printed)
         if longer is not None:
             # The generic reading stopped short of a list the learned area holds whole (a
             # table's later rows): its lines, read with more care, and the learned rest.
@@ -163,17 +163,23 @@ def _same_reading(learned: str, generic: str) -> bool:
     )
 
 
-def _longer_reading(learned: str, generic: str, others: Set[str]) -> str | None:
+def _longer_reading(learned: str, generic: str, others: Set[str], printed: Set[str]) -> str | None:
     """The learned lines with the generic reading's text for those it read too, when the
     generic lines are the first lines of the learned value and the learned value has more, none
-    of them made of words other fields' values have (the weight and height of the row under a
-    shorter address); else None."""
+    of them holding a word the form prints or made of words other fields' values have (the
+    weight and height of the row under a shorter address, with their labels); else None."""
     mine = [line for line in learned.splitlines() if line.strip()]
     theirs = [line for line in generic.splitlines() if line.strip()]
     if not theirs or len(mine) <= len(theirs):
         return None
-    if any(all(word in others for word in line.casefold().split()) for line in mine[len(theirs) :]):
-        return None
+    for line in mine[len(theirs) :]:
+        words = line.casefold().split()
+        # Words of three letters or more: "in" is printed in "Weight in kg" and written in
+        # "take 1 tablet in the morning".
+        if all(word in others for word in words) or any(
+            len(spelling(word)) >= 3 and spelling(word) in printed for word in words
+        ):
+            return None
     if not all(
         _nearly(a.strip().casefold(), b.strip().casefold()) for a, b in zip(mine, theirs, strict=False)
     ):
