@@ -22,6 +22,7 @@ from extraction.layouts import (
     LayoutTemplate,
     cross_check,
     in_learned_formats,
+    list_fields,
     match_layout,
     option_fields,
     read_fields,
@@ -147,7 +148,12 @@ def extract(
             with timer("layouts"):
                 learned = read_fields(layout, spec, pages, structures)
                 fields = cross_check(
-                    fields, learned, layout.printed, _passes_check(spec), option_fields(spec)
+                    fields,
+                    learned,
+                    layout.printed,
+                    _passes_check(spec),
+                    option_fields(spec),
+                    list_fields(spec),
                 )
                 fields = in_learned_formats(fields, layout.template.formats)
         with timer("validate"):

@@ -11,6 +11,7 @@ from extraction.layouts import (
     LayoutTemplate,
     cross_check,
     learn_layout,
+    list_fields,
     locate_value,
     match_layout,
     read_fields,
@@ -174,7 +175,7 @@ def test_a_longer_list_than_the_generic_reading_found_is_read_whole_and_flagged(
     rows: the generic text of the first line, the learned rest, flagged to be checked."""
     generic = {"medicines": FieldResult("Montelukast 5 mg", 0.9, False)}
     learned = {"medicines": FieldResult("Montelukast 5 rng\nCough syrup 5 ml\nNaproxen 500 mg", 0.9, False)}
-    merged = cross_check(generic, learned)
+    merged = cross_check(generic, learned, lists=list_fields(get_document_type("prescription")))
     assert merged["medicines"].value == "Montelukast 5 mg\nCough syrup 5 ml\nNaproxen 500 mg"
     assert merged["medicines"].needs_review
 
@@ -338,7 +339,7 @@ def test_learned_lines_made_of_other_fields_values_do_not_lengthen_a_value() -> 
         "height": FieldResult("167", 0.9, False),
     }
     learned = {"address": FieldResult("9916 Jackson Lane, Chicago, IL\n83 167", 0.9, False)}
-    merged = cross_check(generic, learned)
+    merged = cross_check(generic, learned, lists={"address"})
     assert merged["address"].value == "9916 Jackson Lane, Chicago, IL"
     assert merged["address"].needs_review
 
@@ -348,6 +349,20 @@ def test_learned_lines_holding_the_forms_print_do_not_lengthen_a_value() -> None
     the next label, "Height in cm:". A line with the form's print in it is no line of the value."""
     generic = {"address": FieldResult("6723 Hickory Dr, Houston, TX", 0.9, False)}
     learned = {"address": FieldResult("6723 Hickory Dr, Houston, TX\n70 Height in cm: 16", 0.9, False)}
-    merged = cross_check(generic, learned, frozenset({"height", "in", "cm", "weight", "kg"}))
+    merged = cross_check(
+        generic, learned, frozenset({"height", "in", "cm", "weight", "kg"}), lists={"address"}
+    )
     assert merged["address"].value == "6723 Hickory Dr, Houston, TX"
+    assert merged["address"].needs_review
+
+
+def test_an_address_is_no_list_a_longer_learned_reading_may_lengthen() -> None:
+    """An address's learned area, learned from a taller handwritten copy, holds the next row's
+    unlabelled numbers: an address is no list of like lines, and the generic one stands."""
+    generic = {"address": FieldResult("3018 Spruce Rd, Chicago, IL", 0.9, False)}
+    learned = {"address": FieldResult("3018 Spruce Rd, Chicago, IL\n142 BMI 21.9", 0.9, False)}
+    lists = list_fields(get_document_type("patient_details"))
+    assert "address" not in lists
+    merged = cross_check(generic, learned, lists=lists)
+    assert merged["address"].value == "3018 Spruce Rd, Chicago, IL"
     assert merged["address"].needs_review

@@ -5,7 +5,7 @@ again on new documents by its printed words (``match_layout``) and read where it
 from extraction.layouts.crosscheck import cross_check
 from extraction.layouts.fit import MATCH_THRESHOLD, LayoutMatch, match_layout
 from extraction.layouts.formats import in_learned_formats
-from extraction.layouts.learn import learn_layout, option_fields
+from extraction.layouts.learn import learn_layout, list_fields, option_fields
 from extraction.layouts.locate import locate_value
 from extraction.layouts.read import read_fields
 from extraction.layouts.template import FieldZone, LayoutTemplate, TemplateError, TemplateStore
@@ -20,6 +20,7 @@ __all__ = [
     "cross_check",
     "in_learned_formats",
     "learn_layout",
+    "list_fields",
     "locate_value",
     "match_layout",
     "option_fields",

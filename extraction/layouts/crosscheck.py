@@ -34,6 +34,7 @@ def cross_check(
     printed: Set[str] = frozenset(),
     valid: Callable[[str, str], bool] = lambda _name, _value: True,
     options: Set[str] = frozenset(),
+    lists: Set[str] = frozenset(),
 ) -> dict[str, FieldResult]:
     """The fields with both readings weighed. Agreement keeps the generic evidence. When they
     differ the field is flagged, naming the other value, and given as learned unless:
@@ -47,7 +48,9 @@ def cross_check(
       the value, or taken for it).
     A learned area found empty or holding only the form's own print, or holding another
     field's value (but for an answer chosen from printed options, named in ``options``), keeps
-    the generic value, flagged. A value made of words the form prints is flagged whatever the
+    the generic value, flagged. For a list of like lines (``lists``: a medicine or a direction
+    a line) whose generic lines are the first of a longer learned reading, the learned rest is
+    kept after them, flagged. A value made of words the form prints is flagged whatever the
     learned reading (``flag_printed``)."""
     merged = dict(generic)
     for name, mine in learned.items():
@@ -72,7 +75,11 @@ def cross_check(
             # from printed options: two questions are often both "IMMUNE" or both "No".
             theirs.flag(f"the learned layout reads {mine.value!r} here, another field's value")
             continue
-        longer = _longer_reading(mine.value, theirs.value, _other_values_words(name, generic), printed)
+        longer = (
+            _longer_reading(mine.value, theirs.value, _other_values_words(name, generic), printed)
+            if name in lists
+            else None
+        )
         if longer is not None:
             # The generic reading stopped short of a list the learned area holds whole (a
             # table's later rows): its lines, read with more care, and the learned rest.

@@ -52,6 +52,14 @@ def option_fields(doc_type: DocumentType) -> frozenset[str]:
     return frozenset(spec.name for spec in doc_type.fields if spec.kind in ANSWERS)
 
 
+def list_fields(doc_type: DocumentType) -> frozenset[str]:
+    """The fields whose value is a list of like lines: a table's column, or lines read by their
+    shape or one for one with another field's (medicines, directions)."""
+    return frozenset(
+        spec.name for spec in doc_type.fields if spec.table_columns or spec.find_lines or spec.lines_like
+    )
+
+
 def learn_layout(
     result: ExtractionResult,
     doc_type: DocumentType,
