@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from extraction.keys import typical_height
 from extraction.layouts.anchors import page_words
 from extraction.layouts.matching import MAX_FLOW, NO_MATCH, PageMatch, match_page, weight
-from extraction.layouts.stack import Stacking, page_stacking, stack_pages, stack_template
+from extraction.layouts.stack import Stacking, stack_pages, stack_template
 from extraction.layouts.template import LayoutTemplate
 from extraction.types import PageText, Word
 
@@ -47,7 +47,9 @@ def match_layout(templates: Sequence[LayoutTemplate], pages: Sequence[PageText])
     that found some of its print page by page: the other forms stay as cheap to rule out."""
     heights = [typical_height(page) for page in pages]
     words = [page_words(page) for page in pages]
-    stacked_pages: tuple[Stacking, PageText] | None = None
+    # The pages stacked into one, with their words and text height: made once, when a first
+    # layout is worth trying on them.
+    stacked: tuple[Stacking, list[Word], float] | None = None
     best: LayoutMatch | None = None
     for template in templates:
         found = _match(template, words, heights)
@@ -56,11 +58,12 @@ def match_layout(templates: Sequence[LayoutTemplate], pages: Sequence[PageText])
             and found.score >= WORTH_STACKING
             and (len(template.pages) > 1 or len(pages) > 1)
         ):
-            if stacked_pages is None:
-                stacking = page_stacking(pages)
-                stacked_pages = stacking, stack_pages(pages, stacking)
-            stacking, page = stacked_pages
-            one = _match(stack_template(template), [page_words(page)], [typical_height(page)], stacked=True)
+            if stacked is None:
+                stacking = Stacking.of([page.height for page in pages], heights)
+                page = stack_pages(pages, stacking)
+                stacked = stacking, page_words(page), typical_height(page)
+            stacking, stacked_words, stacked_height = stacked
+            one = _match(stack_template(template), [stacked_words], [stacked_height], stacked=True)
             if one is not None and one.score > found.score:
                 found = replace(one, stacked=stacking)
         if (

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from extraction.keys import typical_height
 from extraction.layouts.anchors import Anchor
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.structure import PageStructure
@@ -56,10 +55,6 @@ class Stacking:
             round(box[2] / f),
             round((box[3] - top) / f),
         )
-
-
-def page_stacking(pages: Sequence[PageText]) -> Stacking:
-    return Stacking.of([page.height for page in pages], [typical_height(page) for page in pages])
 
 
 def stack_pages(pages: Sequence[PageText], stacking: Stacking) -> PageText:
