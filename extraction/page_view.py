@@ -27,6 +27,9 @@ GLYPH_HEIGHT_RATIO = 1.6
 # List numbering and bullets are layout, not part of a medicine or a direction.
 LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])\s+")
 BARE_LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])$")
+# A list's item number and the space after it, its full stop or bracket optional (OCR drops a
+# lone "2." to "2"): which item a line is.
+LIST_NUMBER = re.compile(r"\(?(\d{1,2})[.)]?\s")
 
 
 @dataclass(frozen=True)

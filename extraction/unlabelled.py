@@ -12,6 +12,7 @@ from extraction.doses import repair_doses
 from extraction.keys import best_phrase
 from extraction.page_view import (
     LABEL_MIN_SCORE,
+    LIST_NUMBER,
     Candidate,
     PageView,
     is_glyph,
@@ -22,8 +23,6 @@ from extraction.page_view import (
 )
 from extraction.types import Box, Line, PageText, Word, on_one_row
 
-# A list's item number: "2." or "2)" or "2" before the item.
-ITEM_NUMBER = re.compile(r"\(?(\d{1,2})[.)]?\s")
 # A medicine line OCR misread beyond repair still reads as a name, a number and a short word;
 # the number may be glued to the name by a speck read as a mark ("Losartan.100 mg").
 ROUGH_DOSE_LINE = re.compile(r"^[A-Za-z][A-Za-z .()/-]*[A-Za-z)](?: |[.,:;'`])\S*\d\S* ?[A-Za-z]{1,4}\.?$")
@@ -99,13 +98,13 @@ def _with_rough_neighbours(shaped: list[Line], lines: list[Line], view: PageView
 def _item_number(line: Line, lines: list[Line], height: float) -> int | None:
     """The number a list prints before ``line`` ("2." opening the line, or alone just left of
     it on its row), None when it is not numbered."""
-    opening = ITEM_NUMBER.match(line.text)
+    opening = LIST_NUMBER.match(line.text)
     if opening:
         return int(opening.group(1))
     for other in lines:
         if other is line or not on_one_row(other.box, line.box):
             continue
-        alone = ITEM_NUMBER.fullmatch(other.text.strip() + " ")
+        alone = LIST_NUMBER.fullmatch(other.text.strip() + " ")
         if alone and 0 <= line.box[0] - other.box[2] <= 4 * height:
             return int(alone.group(1))
     return None
