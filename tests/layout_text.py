@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from extraction.layout import group_lines
-from extraction.types import PageText, Word
+from extraction.layouts import locate_value
+from extraction.structure import PageStructure
+from extraction.types import ExtractionResult, FieldResult, PageText, Word
 
 CHAR_WIDTH = 22
 LINE_HEIGHT = 40
@@ -59,3 +61,26 @@ def _words(x: int, y: int, content: str, line: int, height: int) -> list[Word]:
 
 def load_layout(path: Path) -> list[PageText]:
     return parse_layout(path.read_text(encoding="utf-8"))
+
+
+def engine_reading(
+    pages: list[PageText],
+    values: dict[str, str],
+    wrong: tuple[str, ...] = (),
+    *,
+    doc_type: str = "prescription",
+    structures: list[PageStructure] | None = None,
+) -> ExtractionResult:
+    """An ExtractionResult as the engine gives it, its boxes found from the values; the fields
+    named in ``wrong`` read wrong with no box, as a generic reading may."""
+    fields = {}
+    for name, value in values.items():
+        found = locate_value(value, pages)
+        assert found is not None, name
+        if name in wrong:
+            fields[name] = FieldResult("misread", 0.5, True)
+        else:
+            fields[name] = FieldResult(value, 0.9, False, page=found[0], box=found[1])
+    return ExtractionResult(
+        doc_type, 1.0, len(pages), 300, fields, page_texts=pages, page_structures=structures or []
+    )

@@ -4,9 +4,9 @@ correction of the learned document teaches the layout to write later readings as
 from __future__ import annotations
 
 from extraction.doctypes import get_document_type
-from extraction.layouts import LayoutTemplate, in_learned_formats, learn_layout, locate_value
-from extraction.types import ExtractionResult, FieldResult
-from tests.layout_text import parse_layout
+from extraction.layouts import LayoutTemplate, in_learned_formats, learn_layout
+from extraction.types import FieldResult
+from tests.layout_text import engine_reading, parse_layout
 
 RECORD = get_document_type("patient_details")
 
@@ -22,14 +22,11 @@ def _learned(read_birth: str, verified_birth: str, engine_birth: str | None = No
     (as printed when not given; "" when it found nothing)."""
     pages = parse_layout(CARD.format(name="Maria Lopez", birth=read_birth))
     verified = {"patient_name": "Maria Lopez", "birth_date": verified_birth}
-    fields = {}
-    for name, value in {"patient_name": "Maria Lopez", "birth_date": read_birth}.items():
-        found = locate_value(value, pages)
-        assert found is not None
-        fields[name] = FieldResult(value, 0.9, False, page=found[0], box=found[1])
+    result = engine_reading(
+        pages, {"patient_name": "Maria Lopez", "birth_date": read_birth}, doc_type="patient_details"
+    )
     if engine_birth is not None:
-        fields["birth_date"] = FieldResult(engine_birth, 0.0, True)
-    result = ExtractionResult("patient_details", 1.0, 1, 300, fields, page_texts=pages)
+        result.fields["birth_date"] = FieldResult(engine_birth, 0.0, True)
     return learn_layout(result, RECORD, verified)
 
 

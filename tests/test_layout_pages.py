@@ -4,10 +4,10 @@ copy pushes a section onto the next page. Pages written as text (tests/layout_te
 from __future__ import annotations
 
 from extraction.doctypes import get_document_type
-from extraction.layouts import learn_layout, locate_value, match_layout, read_fields
+from extraction.layouts import learn_layout, match_layout, read_fields
 from extraction.layouts.stack import Stacking
-from extraction.types import ExtractionResult, FieldResult, PageText
-from tests.layout_text import parse_layout
+from extraction.types import PageText
+from tests.layout_text import engine_reading, parse_layout
 
 RECORD = get_document_type("patient_details")
 
@@ -90,13 +90,7 @@ def test_a_section_pushed_onto_the_next_page_is_read_where_it_moved() -> None:
     verified = {field: FIRST[key] for field, key in FIELDS.items()} | {
         "regular_medications": "\n".join(long_list)
     }
-    fields = {}
-    for name, value in verified.items():
-        found = locate_value(value, pages)
-        assert found is not None, name
-        fields[name] = FieldResult(value, 0.9, False, page=found[0], box=found[1])
-    result = ExtractionResult("patient_details", 1.0, 2, 300, fields, page_texts=pages)
-    template = learn_layout(result, RECORD, verified)
+    template = learn_layout(engine_reading(pages, verified, doc_type="patient_details"), RECORD, verified)
     assert template.fields["emergency_contact_name"].page == 1
     copy = questionnaire(SECOND, ["Lisinopril 10 mg", "Vitamin D 1000 IU"])
     match = match_layout([template], copy)
@@ -115,14 +109,7 @@ def test_another_two_page_form_with_the_same_labels_matches_neither_way() -> Non
     does the learned print stand in place."""
     pages = questionnaire(FIRST, ["Lisinopril 10 mg"])
     verified = {field: FIRST[key] for field, key in FIELDS.items()}
-    fields = {}
-    for name, value in verified.items():
-        found = locate_value(value, pages)
-        assert found is not None, name
-        fields[name] = FieldResult(value, 0.9, False, page=found[0], box=found[1])
-    template = learn_layout(
-        ExtractionResult("patient_details", 1.0, 2, 300, fields, page_texts=pages), RECORD, verified
-    )
+    template = learn_layout(engine_reading(pages, verified, doc_type="patient_details"), RECORD, verified)
     other = parse_layout(
         INSURANCE.format(y0=200, y1=300, y2=400, y3=500, insurer="Summit Mutual", policy="SM20938811")
         + EMERGENCY.format(y0=700, y1=800, y2=900, contact="Joan Baker", contact_phone="(503) 555-0170")

@@ -19,7 +19,7 @@ from extraction.layouts import (
 from extraction.layouts.spot import without_box_rules
 from extraction.structure import Cell, PageStructure, SelectionMark, Table
 from extraction.types import ExtractionResult, FieldResult, PageText, Word
-from tests.layout_text import parse_layout
+from tests.layout_text import engine_reading, parse_layout
 
 RECORD = get_document_type("patient_details")
 
@@ -63,13 +63,7 @@ def card(name: str, birth: str, weight: str, meds: list[str]) -> list[PageText]:
 
 def learned_card() -> LayoutTemplate:
     pages = card("Maria Lopez", "12/03/1984", "64", ["Metformin"])
-    fields = {}
-    for name, value in FIRST.items():
-        found = locate_value(value, pages)
-        assert found is not None, name
-        fields[name] = FieldResult(value, 0.9, False, page=found[0], box=found[1])
-    result = ExtractionResult("patient_details", 1.0, 1, 300, fields, page_texts=pages)
-    return learn_layout(result, RECORD, FIRST)
+    return learn_layout(engine_reading(pages, FIRST, doc_type="patient_details"), RECORD, FIRST)
 
 
 def test_a_list_beside_its_label_ends_where_the_next_label_of_its_column_starts() -> None:
@@ -225,14 +219,7 @@ def test_a_list_in_a_table_column_is_learned_inside_its_columns_and_read_to_the_
         "directions": "Take 1 tablet every 12 hours\ntake 1 ml twice daily",
         "refills": "2",
     }
-    fields = {}
-    for name, value in verified.items():
-        found = locate_value(value, pages)
-        assert found is not None, name
-        fields[name] = FieldResult(value, 0.9, False, page=found[0], box=found[1])
-    result = ExtractionResult(
-        "prescription", 1.0, 1, 300, fields, page_texts=pages, page_structures=[ruled_table()]
-    )
+    result = engine_reading(pages, verified, structures=[ruled_table()])
     template = learn_layout(result, PRESCRIPTION, verified)
     assert template.fields["directions"].zone[2] <= COLUMNS[3]
     again = rx_table_page(

@@ -22,7 +22,7 @@ from extraction.layouts import (
 )
 from extraction.structure import PageStructure, SelectionMark
 from extraction.types import ExtractionResult, FieldResult, Line, PageText, Word
-from tests.layout_text import parse_layout
+from tests.layout_text import engine_reading, parse_layout
 
 PRESCRIPTION = get_document_type("prescription")
 
@@ -92,22 +92,6 @@ def pad(values: dict[str, str], dx: int = 0, dy: int = 0, extra_address_line: st
         x, y, rest = line.split(" ", 2)
         moved.append(f"{int(x) + dx} {int(y) + dy} {rest}")
     return parse_layout("\n".join(moved))
-
-
-def engine_reading(
-    pages: list[PageText], values: dict[str, str], wrong: tuple[str, ...] = ()
-) -> ExtractionResult:
-    """An ExtractionResult as the engine gives it, its boxes found from the values; the fields
-    named in ``wrong`` read wrong with no box, as a generic reading may."""
-    fields = {}
-    for name, value in values.items():
-        found = locate_value(value, pages)
-        assert found is not None, name
-        if name in wrong:
-            fields[name] = FieldResult("misread", 0.5, True)
-        else:
-            fields[name] = FieldResult(value, 0.9, False, page=found[0], box=found[1])
-    return ExtractionResult("prescription", 1.0, len(pages), 300, fields, page_texts=pages)
 
 
 def learned_pad() -> LayoutTemplate:
