@@ -29,6 +29,7 @@ from extraction.layouts.rows import boxed_marks, rows_of_marks
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
 from extraction.structure import PageStructure
+from extraction.structure.geometry import contains
 from extraction.types import Box, ExtractionResult, PageText, on_one_row, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
@@ -364,14 +365,10 @@ def _cells_across(lines: Sequence[Box], structure: PageStructure, height: float)
         if not cells:
             return None
         # A cell around other cells (a box drawn round a table) holds them, not the value.
-        held += [c for c in cells if not any(o != c and _inside(o, c) for o in cells)]
+        held += [c for c in cells if not any(o != c and contains(c, o) for o in cells)]
     if not held:
         return None
     return min(b[0] for b in held), max(b[2] for b in held)
-
-
-def _inside(inner: Box, outer: Box) -> bool:
-    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
 
 def _nearest_anchors(box: Box, anchors: Sequence[Anchor]) -> tuple[int, ...]:
