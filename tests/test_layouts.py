@@ -110,6 +110,31 @@ def test_learning_stores_no_patient_value() -> None:
     assert not any(ch.isdigit() for text in printed for ch in text)
 
 
+def test_a_label_word_a_value_repeats_is_still_the_forms_print() -> None:
+    """ "No known allergies" repeats the form's "Allergies" label and "Summit Care Insurance" its
+    "Insurance company": the labels stay anchors, the values' own words do not."""
+    values = {
+        "patient_name": "Ann Lee",
+        "allergies": "No known allergies",
+        "insurance_company": "Summit Care Insurance",
+    }
+    page = parse_layout(
+        """
+        200 200 Patient name: Ann Lee
+        200 300 Allergies
+        200 360 No known allergies
+        200 460 Insurance company: Summit Care Insurance
+        """
+    )
+    reading = engine_reading(page, values, doc_type="patient_details")
+    template = learn_layout(reading, get_document_type("patient_details"), values)
+    anchors = [(anchor.text, anchor.box[1]) for anchor in template.pages[0].anchors]
+    assert ("allergies", 300) in anchors and ("insurance", 460) in anchors
+    printed = [text for text, _ in anchors]
+    assert printed.count("allergies") == 1 and printed.count("insurance") == 1
+    assert not {"ann", "lee", "known", "summit"} & set(printed)
+
+
 def test_a_value_misread_past_recognition_is_not_stored_as_print() -> None:
     """Handwriting tesseract read unsurely into other words ("Reithcomycin" for "Amoxicillin")
     cannot be found from the verified value; nor can a filled-in value no field asks for (an

@@ -8,12 +8,14 @@ on one copy and "dob" read through fax noise on another are one anchor.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from extraction.doctypes import DocumentType
 from extraction.layout import spelling
 from extraction.types import Box, PageText, Word
+from extraction.validate import IMMUNITY, YES_NO
 
 # Shorter words ("of", "Dr") are too common to tell one form from another.
 MIN_ANCHOR_LETTERS = 2
@@ -55,16 +57,38 @@ def page_words(page: PageText) -> list[Word]:
     return [word for line in page.lines for word in line.words]
 
 
-def anchors_of(words: Iterable[Word], values: Sequence[str], value_boxes: Sequence[Box]) -> list[Anchor]:
+def form_words(doc_type: DocumentType) -> frozenset[str]:
+    """The words a form of ``doc_type`` prints whatever was filled in, in the anchors' spelling:
+    its labels, column names, headings and instructions, and the answers it offers to tick."""
+    phrases = [
+        *doc_type.all_labels,
+        *(name for names in doc_type.table_columns.values() for name in names),
+        *doc_type.keywords,
+        *doc_type.instructions,
+        *YES_NO,
+        *IMMUNITY,
+    ]
+    return frozenset(word for phrase in phrases for word in map(spelling, phrase.split()) if word)
+
+
+def anchors_of(
+    words: Iterable[Word],
+    values: Sequence[str],
+    value_boxes: Sequence[Box],
+    form_words: Set[str] = frozenset(),
+) -> list[Anchor]:
     """The page's printed words, without anything that is or may be a patient's value.
 
     Dropped: words with a digit or an "@" (an e-mail address written in), words read less
     surely than MIN_ANCHOR_CONFIDENCE, words inside a value's box, words spelled like any word
     of ``values`` (the verified values of the document: a name printed twice is still a name),
-    and words too short to tell forms apart.
+    and words too short to tell forms apart. A word of ``form_words`` (the document type's own
+    labels and answers, normalised) outside every value's box is kept even when a value repeats
+    it: "No known allergies" does not make the form's "ALLERGIES" label a patient's word.
     """
     value_words = {spelling(token) for value in values for token in value.split()}
     value_words.discard("")
+    value_words -= set(form_words)
     kept = []
     for word in words:
         text = spelling(word.text)

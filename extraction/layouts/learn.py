@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import KEY_MIN_SCORE, best_phrase, typical_height
-from extraction.layouts.anchors import Anchor, anchors_of, page_words, same_text
+from extraction.layouts.anchors import Anchor, anchors_of, form_words, page_words, same_text
 from extraction.layouts.formats import SHAPED_KINDS, learn_formats
 from extraction.layouts.locate import (
     Place,
@@ -76,7 +76,7 @@ def learn_layout(
     pages = []
     for index, page in enumerate(result.page_texts):
         boxes = [box for place in places.values() if place.page == index for box in place.lines]
-        anchors = anchors_of(page_words(page), list(verified.values()), boxes)
+        anchors = anchors_of(page_words(page), list(verified.values()), boxes, form_words(doc_type))
         pages.append(LearnedPage(page.width, page.height, typical_height(page), tuple(anchors)))
     zones = {}
     for name, place in places.items():
