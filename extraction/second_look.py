@@ -193,16 +193,26 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResu
         again = "".join(again.split())  # a gap between written digits is no space in the value
     first_problem = check_value(spec, result.value)
     passes = check_value(spec, again) is None
+    known = reading.confidence >= TAKE_KNOWN and _words_known(spec, again, result.value)
     sure = (
         reading.confidence >= TAKE_CONFIDENCE
-        or (reading.confidence >= TAKE_KNOWN and _words_known(spec, again, result.value))
+        or known
         or (reading.confidence >= TAKE_CHECKED and spec.kind in STRICT_KINDS)
+    )
+    # What tesseract read is doubtful: it fails the field's check, is far less sure, or holds a
+    # word of no vocabulary where the surer second reading's words are all known ("Egys" 0.88
+    # against "Eggs" 0.97).
+    doubtful = (
+        first_problem is not None
+        or reading.confidence >= result.confidence + 0.25
+        or digits
+        or (known and reading.confidence > result.confidence)
     )
     take = (
         passes
         and (sure or (digits and reading.confidence >= TAKE_DIGITS))
         and not _opens_with_its_label(spec, again, result.value)
-        and (first_problem is not None or reading.confidence >= result.confidence + 0.25 or digits)
+        and doubtful
     )
     both = (
         f"tesseract read {result.value!r} ({result.confidence:.2f}), "

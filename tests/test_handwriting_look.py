@@ -156,6 +156,16 @@ def test_a_fairly_sure_reading_of_known_words_is_taken_and_flagged() -> None:
     assert kept.value == "Inslin" and kept.needs_review
 
 
+def test_known_words_read_surer_than_tesseract_s_unknown_ones_are_taken() -> None:
+    """Tesseract was fairly sure of "Egys" too: a surer reading of known words still wins; a
+    known reading less sure than tesseract's does not."""
+    allergies = PATIENT_DETAILS.field("allergies")
+    taken = compare(allergies, _field("Egys", 0.88), Reading("Eggs", 0.97))
+    assert taken.value == "Eggs" and taken.needs_review
+    kept = compare(allergies, _field("Egys", 0.90), Reading("Eggs", 0.85))
+    assert kept.value == "Egys" and kept.needs_review and "readings disagree" in (kept.reason or "")
+
+
 def test_a_fairly_sure_reading_that_passes_a_strict_check_is_taken() -> None:
     taken = compare(BIRTH_DATE, _field("O3/07/A78", 0.05), Reading("03/07/1978", 0.86))
     assert taken.value == "03/07/1978" and taken.needs_review
