@@ -168,8 +168,11 @@ def _answered(
     answered = []
     for words, row in asked:
         answers = [answer_of.get(columns[id(mark)], "") for mark in row]
-        if "yes" not in answers:
+        if "yes" not in answers and (not answered or not any(a in QUESTION_ANSWERS for a in answers)):
             break
+        # A row among answered rows with boxes in their answer columns but no Yes box lost
+        # that box to the page's damage: it stays a row, its answer unknown unless its other
+        # box is ticked, and the rows under it are still read.
         answered.append((words, [replace(m, option=a) for m, a in zip(row, answers, strict=True)]))
     return answered
 

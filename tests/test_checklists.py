@@ -93,6 +93,28 @@ def test_conditions_answered_yes_in_rows_of_boxes_are_the_value(after: str) -> N
     assert fields["allergies"].value == "Peanuts"
 
 
+def test_a_row_whose_yes_box_was_not_read_flags_the_list_and_the_rows_go_on() -> None:
+    """The scan hid one row's ticked Yes box: nobody knows that row's answer, so the list is
+    flagged, and the rows under it are still read (they used to end the list unflagged)."""
+    page = DrawnPage(height=700)
+    page.text(60, 60, "Chronic conditions:")
+    answers = {"Headaches": "yes", "Sinusitis": "no", "Migraine": "hidden", "Back pain": "yes"}
+    for row, (name, answer) in enumerate(answers.items()):
+        y = 120 + 55 * row
+        page.text(90, y - 2, name)
+        if answer != "hidden":
+            page.checkbox(600, y, "cross" if answer == "yes" else "empty")
+        page.text(640, y - 2, "Yes")
+        page.checkbox(760, y, "cross" if answer == "no" else "empty")
+        page.text(800, y - 2, "No")
+    page.text(60, 450, "Allergies: Peanuts")
+    structure = find_structure(page.array(), page.words)
+    fields = extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+    problems = fields["medical_problems"]
+    assert problems.value == "Headaches\nBack pain"
+    assert problems.needs_review and "check it" in (problems.reason or "")
+
+
 def test_conditions_marked_yes_in_an_answer_grid_are_the_value() -> None:
     """A ruled grid under "Medical history:": Condition | Yes | No, an X drawn in one cell of
     each row. The conditions whose X stands under "Yes"."""
