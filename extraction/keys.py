@@ -340,16 +340,22 @@ def _abbreviated_label(words: Sequence[Word], vocabulary: tuple[str, ...]) -> bo
 
 def _wide_gap_index(words: tuple[Word, ...]) -> int | None:
     """The index of the first word after a gap far wider than the line's spaces between words
-    (a label and its value set apart), among the first MAX_KEY_WORDS words."""
+    (a label and its value set apart), among the first MAX_KEY_WORDS words. The gap is
+    measured against the print of the words before it where that is smaller than the line's
+    (its text height, its spaces): a value written by hand after a printed label is taller
+    and more widely spaced than the print, and the space left after the label is the print's."""
     # A speck read in the gap ("FULL NAME § Jessica") is part of the gap, not a word.
     solid = [(i, w) for i, w in enumerate(words) if w.text.strip(GAP_SPECKS)]
     if len(solid) < 2:
         return None
     gaps = [b.box[0] - a.box[2] for (_, a), (_, b) in itertools.pairwise(solid)]
-    height = statistics.median(w.height for _, w in solid)
+    line_height = statistics.median(w.height for _, w in solid)
     for index, gap in enumerate(gaps[:MAX_KEY_WORDS], start=1):
         others = gaps[: index - 1] + gaps[index:]
         usual = statistics.median(others) if others else 0.0
+        if index > 1:
+            usual = min(usual, statistics.median(gaps[: index - 1]))
+        height = min(line_height, statistics.median(w.height for _, w in solid[:index]))
         if gap >= WIDE_GAP_HEIGHTS * height and gap >= WIDE_GAP_SPACES * usual:
             return solid[index - 1][0] + 1
     return None

@@ -88,6 +88,19 @@ def test_a_label_joined_to_its_value_across_a_wide_gap_is_cut_from_it() -> None:
     assert fields["regular_medications"].value == "Birth control pill"
 
 
+def test_a_value_written_taller_than_its_label_is_cut_from_it_at_the_print_s_gap() -> None:
+    """A handwritten value after a small printed label: the gap is wide for the label's print,
+    though narrow for the tall writing that makes most of the line."""
+    page = parse_layout(
+        """
+        200 200 h=26 DATE ISSUED
+        483 189 h=48 Aug 15, 2020
+        """
+    )
+    fields = extract_fields(get_document_type("prescription"), page, 0.8)
+    assert fields["prescription_date"].value == "Aug 15, 2020"
+
+
 def test_an_ordinary_space_after_a_label_s_words_cuts_nothing() -> None:
     # "Allergies to penicillin": one space, so a sentence, not a label and its value.
     view = page_view(PATIENT, parse_layout("200 500 Allergies to penicillin and dust")[0])
