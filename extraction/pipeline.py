@@ -199,7 +199,8 @@ def _better_second_readings(
 ) -> dict[str, FieldResult]:
     """The fields the sparse pass read better: blanks it filled, and multi-line values it
     extended, its first lines the same, with lines the page pass dropped (automatic page
-    segmentation loses a short last line of directions, "Take with food", now and then). A
+    segmentation loses a short last line of directions, "Take with food", now and then) or
+    words at the end of lines (a column beside them it had lost). A
     blank filled with what the page pass gave another field means the two passes read the
     labels differently: both fields are flagged, each naming the other."""
     better: dict[str, FieldResult] = {}
@@ -242,7 +243,13 @@ def _holders(name: str, result: FieldResult, fields: dict[str, FieldResult]) -> 
 
 
 def _extends(longer: list[str], shorter: list[str]) -> bool:
-    return len(longer) > len(shorter) and longer[: len(shorter)] == shorter
+    """True when ``longer`` is ``shorter`` with more read: lines after its own, or more words at
+    the end of its lines (a table's dose column, read beside each medicine), none changed."""
+    if len(longer) < len(shorter) or longer == shorter:
+        return False
+    return all(
+        new.split()[: len(old.split())] == old.split() for new, old in zip(longer, shorter, strict=False)
+    )
 
 
 def _add_sparse_readings(

@@ -493,6 +493,25 @@ def test_the_sparse_pass_extends_a_value_only_with_lines_the_page_pass_dropped()
     assert "directions" not in _better_second_readings(spec, first, changed)
 
 
+def test_the_sparse_pass_extends_each_line_with_a_column_the_page_pass_lost() -> None:
+    """The page pass lost a table's dose column and read the medicines alone; the sparse pass
+    read each medicine with its dose. A line read otherwise is no extension."""
+    spec = get_document_type("prescription")
+
+    def results(medicines: str) -> dict[str, FieldResult]:
+        values = {"medicines": medicines}
+        return {f.name: FieldResult(values.get(f.name, ""), 0.9, False, None, 0, None) for f in spec.fields}
+
+    first = results("Levothyroxine\nRosuvastatin")
+    whole = results("Levothyroxine 75 mcg\nRosuvastatin 20 mg")
+    assert (
+        _better_second_readings(spec, first, whole)["medicines"].value
+        == "Levothyroxine 75 mcg\nRosuvastatin 20 mg"
+    )
+    other = results("Levothyroxine 75 mcg\nRosuvastin 20 mg")
+    assert "medicines" not in _better_second_readings(spec, first, other)
+
+
 def test_a_blank_the_sparse_pass_fills_with_another_field_s_value_flags_both() -> None:
     """A label wrapped over two cells ("DATE" / "OF" / "BIRTH (DOB)") was the date of birth's to
     the page pass and the form's date's to the sparse pass: the one date is both fields' now,
