@@ -23,6 +23,10 @@ COLUMN_GAP_HEIGHTS = 1.8
 # A letter or digit is never under this share of the page's typical word height: a "word" that
 # small is a speck of dust tesseract read as "3" (seen at 3x4 pixels among 30-pixel words).
 SPECK_HEIGHT_SHARE = 0.3
+# Under this share, a "word" tesseract itself could barely read (below UNSURE_SPECK) is dust
+# too: small letters stand at about half a word's height, and are read far more surely.
+UNSURE_SPECK_SHARE = 0.45
+UNSURE_SPECK = 0.3
 # A list's bullet is at most this share of its item's height, and at most this many item
 # heights before it.
 BULLET_HEIGHT_SHARE = 0.6
@@ -51,10 +55,10 @@ def group_lines(words: list[Word]) -> list[Line]:
     So are specks far smaller than the page's words, whatever they were read as, and the
     bullets before list items.
     """
-    speck_height = SPECK_HEIGHT_SHARE * _word_height(words)
+    typical = _word_height(words)
     by_line: dict[int, list[Word]] = {}
     for word in words:
-        if not _is_noise_word(word) and not _is_speck(word, speck_height):
+        if not _is_noise_word(word) and not _is_speck(word, typical):
             by_line.setdefault(word.line, []).append(word)
     lines = [
         segment
@@ -149,9 +153,15 @@ def _is_noise_word(word: Word) -> bool:
     return len(word.text) <= 2 and word.confidence < 0.3
 
 
-def _is_speck(word: Word, speck_height: float) -> bool:
-    """A letter or digit far smaller than any letter; a dash or full stop is that flat anyway."""
-    return word.height < speck_height and any(ch.isalnum() for ch in word.text)
+def _is_speck(word: Word, typical: float) -> bool:
+    """A letter or digit far smaller than any letter, or smaller than small letters and read
+    with next to no confidence ("ues" at 0.03, a third of the words' height); a dash or full
+    stop is that flat anyway. ``typical`` is the page's word height (0: unknown, nothing is)."""
+    if not any(ch.isalnum() for ch in word.text):
+        return False
+    return word.height < SPECK_HEIGHT_SHARE * typical or (
+        word.height < UNSURE_SPECK_SHARE * typical and word.confidence < UNSURE_SPECK
+    )
 
 
 def is_sure_text(text: str, confidence: float) -> bool:

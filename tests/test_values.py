@@ -544,8 +544,12 @@ def test_a_speck_read_as_a_digit_is_not_a_line() -> None:
     page.append(Word("a", 0.9, (200, 300, 210, 314), 10))
     page += [Word("Lialda", 0.96, (200, 400, 300, 428), 11), Word("-", 0.9, (310, 412, 320, 415), 11)]
     page.append(Word("take", 0.96, (330, 400, 400, 428), 11))
+    # A third of the words' height and read at 0.03: dust between two table columns.
+    page.append(Word("ues", 0.03, (200, 500, 260, 510), 12))
+    # As small, read surely: small print, kept.
+    page.append(Word("use", 0.9, (200, 600, 260, 610), 13))
     texts = [line.text for line in group_lines(page)]
-    assert texts == [*lines, "a", "Lialda - take"]
+    assert texts == [*lines, "a", "Lialda - take", "use"]
 
 
 @PROPERTY_SETTINGS
