@@ -25,6 +25,9 @@ _NUMBER = r"\d[\dOolI|SB]*(?:[.,][\dOolI|SB]+)?|[OolI|SB]\d[\dOolI|SB]*(?:[.,][\
 # A speck between a medicine's name and its dose, read as a mark ("Losartan.100 mg"): a letter
 # and a digit are never parted by one in a dose line.
 _GLUED = re.compile(r"(?P<name>[A-Za-z]{2})[.,:;'`](?P<dose>\d+(?:[.,]\d+)? ?(?P<unit>[A-Za-z]{1,6}))\b")
+# A speck between a dose's number and its unit, read as a mark ("75.mcg", "250:mg"): a unit's
+# letters never follow a mark straight after a number.
+_GLUED_UNIT = re.compile(r"(?P<number>\d)[.,:;'`](?P<unit>[A-Za-z]{1,6})\b")
 _DOSE = re.compile(rf"(?<![\w.])(?P<number>{_NUMBER})(?P<space> ?)(?P<unit>[A-Za-z|µ01]{{1,6}})\b")
 
 
@@ -56,7 +59,14 @@ def repair_doses(text: str, units: Sequence[str]) -> tuple[str, list[tuple[str, 
         repairs.append((match.group(0), taken))
         return taken
 
-    return _DOSE.sub(fix, _GLUED.sub(unglue, text)), repairs
+    def unglue_unit(match: re.Match[str]) -> str:
+        if match.group("unit").lower() not in known:
+            return match.group(0)
+        taken = f"{match.group('number')} {match.group('unit')}"
+        repairs.append((match.group(0), taken))
+        return taken
+
+    return _DOSE.sub(fix, _GLUED_UNIT.sub(unglue_unit, _GLUED.sub(unglue, text))), repairs
 
 
 def _fold(unit: str) -> str:

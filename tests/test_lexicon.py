@@ -325,6 +325,8 @@ DOSE_UNITS = ("mg", "mcg", "g", "ml", "mL", "IU", "units")
         ("Losartan 25 mI", "Losartan 25 ml"),
         ("Losartan.100 mg", "Losartan 100 mg"),  # a speck between the name and its dose
         ("Lialda,1.2 g", "Lialda 1.2 g"),
+        ("Levothyroxine 75.mcg", "Levothyroxine 75 mcg"),  # a speck between the dose and its unit
+        ("Amoxicillin 250:mg", "Amoxicillin 250 mg"),
     ],
 )
 def test_a_dose_misread_by_a_confusable_glyph_is_set_right(read: str, taken: str) -> None:
@@ -345,6 +347,8 @@ def test_a_dose_misread_by_a_confusable_glyph_is_set_right(read: str, taken: str
         "Zinc 5O",
         "Item 12 go",
         "Zinc:5 each",
+        "Amlodipine 2.5mg",
+        "take 2.each day",
     ],
 )
 def test_doses_as_read_and_numbers_with_no_unit_are_left_alone(text: str) -> None:
