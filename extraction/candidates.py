@@ -240,6 +240,7 @@ def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...]
     words = list(key.rest)
     if not has_text(words):
         words = _line_beside(key, view)
+    words = _past_its_labels_bracket(key, words)
     if not has_text(words):
         return ()
     words = pieced_value(spec, words, view.page.lines, view.height)
@@ -253,6 +254,18 @@ def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...]
         more = _below(spec, column, view, spec.max_gap, spec.max_lines - 1, cell)
         lines += [ln.words for ln in more]
     return tuple(lines)
+
+
+def _past_its_labels_bracket(key: Key, words: list[Word]) -> list[Word]:
+    """``words`` after the close of a bracket the key's line left open: "Medical problems
+    (asthma, seiz" read as a line of its own, its hint's end "headaches):" beside it is still
+    the label's print, not the value."""
+    if key.text.count("(") <= key.text.count(")"):
+        return words
+    for index, word in enumerate(words):
+        if ")" in word.text:
+            return words[index + 1 :]
+    return words
 
 
 def _line_beside(key: Key, view: PageView) -> list[Word]:

@@ -39,6 +39,8 @@ SPECKS = ".,'`"
 # A hint printed in brackets after or inside a label: its format, unit or another wording,
 # in letters ("(DD/MM/YYYY)", "(kg)"); "(520)" is the area code of a value.
 BRACKETED = re.compile(r"\([^()]*[A-Za-z][^()]*\)")
+# The same hint cut off at the line's end, its closing bracket lost to a wrap or a column break.
+CUT_BRACKET = re.compile(r"\([^()]*[A-Za-z][^()]*$")
 # Words of a label are parted by spaces and by slashes ("Town/City", "DOB/Age").
 WORD_PARTS = re.compile(r"[\s/]+")
 # One word or another: "Town/City", "Area / ZIP".
@@ -176,9 +178,10 @@ def whole_phrase_score(text: str, phrases: Iterable[str]) -> float:
     """How well ``text`` as a whole reads as one of ``phrases``: with no colon to end a label,
     a line is a label only when it is all label ("Weight loss" under a question is a value).
     A hint in brackets after a label's words ("Birth date (DD/MM/YYYY)", "Weight (kg)") is
-    printed with it, not part of its wording: the label reads as well with it as without."""
+    printed with it, not part of its wording: the label reads as well with it as without, and
+    so when the line ends inside the brackets ("Medical problems (asthma, seiz")."""
     score = _whole_phrase_score(normalize_token(text), tuple(phrases))
-    core = BRACKETED.sub(" ", text)
+    core = CUT_BRACKET.sub(" ", BRACKETED.sub(" ", text))
     if core != text and any(ch.isalpha() for ch in core):
         score = max(score, _whole_phrase_score(normalize_token(core), tuple(phrases)))
     # "Town/City" names one thing two ways: when both read as labels, the pair reads as well

@@ -101,6 +101,23 @@ def test_a_value_written_taller_than_its_label_is_cut_from_it_at_the_print_s_gap
     assert fields["prescription_date"].value == "Aug 15, 2020"
 
 
+def test_a_label_whose_bracketed_hint_runs_on_beside_it_is_still_its_label() -> None:
+    """A real form's "List any Medical Problems (asthma, seizures, headaches):" read as two
+    lines: the first ends inside the brackets, the second closes them. Neither is the value."""
+    page = parse_layout(
+        """
+        200 500 List any Medical Problems (asthma, seiz
+        1300 500 headaches):
+        200 600 Migraine
+        200 800 List any allergies:
+        200 900 Peanuts
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["medical_problems"].value == "Migraine"
+    assert fields["allergies"].value == "Peanuts"
+
+
 def test_an_ordinary_space_after_a_label_s_words_cuts_nothing() -> None:
     # "Allergies to penicillin": one space, so a sentence, not a label and its value.
     view = page_view(PATIENT, parse_layout("200 500 Allergies to penicillin and dust")[0])
