@@ -82,10 +82,11 @@ def _field(value: str, confidence: float) -> FieldResult:
 def test_disagreeing_readings_flag_the_field_with_both() -> None:
     first = _field("Sessica Hanes", 0.75)
     first.needs_review = False  # even a field tesseract did not doubt is flagged
-    result = compare(NAME, first, Reading("Jessica Holmes", 0.80))
+    # Not every word of the second reading is a known name, and it is hardly surer: kept.
+    result = compare(NAME, first, Reading("Jessica Holmez", 0.80))
     assert result.value == "Sessica Hanes"
     assert result.needs_review
-    assert "'Sessica Hanes'" in result.reason and "'Jessica Holmes'" in result.reason
+    assert "'Sessica Hanes'" in result.reason and "'Jessica Holmez'" in result.reason
 
 
 def test_a_confident_reading_that_passes_the_check_is_taken_and_flagged() -> None:
