@@ -412,6 +412,12 @@ def misread_names(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def near_known(word: str, lexicons: Sequence[str]) -> bool:
+    """Whether a word one letter away from ``word`` is in one of the named lexicons."""
+    lexes = _lexicons(lexicons)
+    return any(edit in lex.words for edit in _one_letter_edits(word.lower()) for lex in lexes)
+
+
 def _one_letter_edits(word: str) -> set[str]:
     """Every string one letter away from ``word``: one dropped, swapped with its neighbour,
     changed or added."""

@@ -12,7 +12,11 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from extraction.doctypes import DocumentType, FieldSpec, get_document_type
+from extraction.lexicon import ENGLISH, is_known, near_known
 from extraction.types import FieldResult
+
+# Words in capitals this short are acronyms ("GERD", "NKDA"), found in no dictionary.
+MAX_ACRONYM = 5
 
 YES_NO = ("Yes", "No")
 IMMUNITY = ("IMMUNE", "NOT IMMUNE")
@@ -154,8 +158,31 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
         for pattern, reason in spec.doubts:
             if re.search(pattern, value):
                 fields[spec.name].flag(reason)
+        unknown = unknown_words(spec, value)
+        if unknown:
+            fields[spec.name].flag("words in no vocabulary: " + ", ".join(repr(w) for w in unknown[:3]))
         if spec.lines_like and value:
             mine, theirs = len(value.splitlines()), len(fields[spec.lines_like].value.splitlines())
             if mine < theirs:
                 fields[spec.name].flag(f"{mine} line(s) for {theirs} {spec.lines_like}: is a line missing?")
     return fields
+
+
+def unknown_words(spec: FieldSpec, value: str) -> list[str]:
+    """The words of ``value`` that look misread, for a field whose words are all expected to be
+    known (``FieldSpec.known_words``): three letters or more, in none of the field's
+    vocabularies (English, its lexicons, its units), yet one letter from a word in one ("Nene":
+    "None"). A rare real word far from any listed one ("Triptans"), and an acronym in capitals
+    ("GERD", "NKDA"), are left alone."""
+    if not spec.known_words:
+        return []
+    vocabularies = (*spec.lexicons, ENGLISH)
+    units = {unit.casefold() for unit in spec.units}
+    return [
+        word
+        for word in re.findall(r"[A-Za-z]{3,}", value)
+        if word.casefold() not in units
+        and not (word.isupper() and len(word) <= MAX_ACRONYM)
+        and not is_known(word, vocabularies)
+        and near_known(word, vocabularies)
+    ]

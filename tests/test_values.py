@@ -729,3 +729,36 @@ def test_directions_that_lost_a_count_or_ran_into_another_row_are_doubted(
     kinds = (LOST_COUNT, LOST_LENGTH, LOST_AMOUNT, DISPENSED, TWO_ROWS)
     assert len(spec.doubts) == len(kinds)  # a rule added needs its own examples here
     assert sorted(kind for kind in kinds for message in matched if message.startswith(kind)) == sorted(doubts)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "unknown"),
+    [
+        ("regular_medications", "Nene", ["Nene"]),  # "None" misread
+        ("regular_medications", "Birth control pill\nMetformin", []),
+        ("regular_medications", "Vitamins, inhalers", []),
+        ("allergies", "Penicillin, latex, codeine", []),
+        ("allergies", "Peanutz", ["Peanutz"]),
+        ("medical_problems", "Type 2 diabetes\nHypertension", []),
+        ("birth_date", "Nene", []),  # a field with no such expectation
+        ("regular_medications", "Triptans", []),  # a real word far from any listed one
+        ("allergies", "NKDA", []),  # an acronym
+    ],
+)
+def test_a_word_in_no_vocabulary_flags_a_field_whose_words_should_be_known(
+    field: str, value: str, unknown: list[str]
+) -> None:
+    spec = get_document_type("patient_details")
+    fields = {f.name: FieldResult("", 0.0, False, None, 0, None) for f in spec.fields}
+    fields[field] = FieldResult(value, 0.95, False, None, 0, None)
+    flagged = validate_fields(spec, fields)[field]
+    assert ("words in no vocabulary" in (flagged.reason or "")) == bool(unknown)
+    for word in unknown:
+        assert repr(word) in (flagged.reason or "")
+
+
+def test_a_dose_s_unit_is_a_known_word_of_a_medicine() -> None:
+    spec = get_document_type("prescription")
+    fields = {f.name: FieldResult("", 0.0, False, None, 0, None) for f in spec.fields}
+    fields["medicines"] = FieldResult("Levothyroxine 75 mcg\nLialda 2.4 gram", 0.95, False, None, 0, None)
+    assert "words in no vocabulary" not in (validate_fields(spec, fields)["medicines"].reason or "")

@@ -74,6 +74,9 @@ class FieldSpec:
     together are the value, always flagged; a labelled value is never checked against it."""
     lexicons: tuple[str, ...] = ()
     """Vocabularies misread words of the value are corrected against (always flagged)."""
+    known_words: bool = False
+    """Every word of the value is expected in ``lexicons`` or English (a medicine, an allergy,
+    a condition): a word in none ("Nene" for "None") is flagged as a possible misreading."""
     units: tuple[str, ...] = ()
     """Units a number in the value may carry, written one way: "20mg" (a space tight print
     loses) is "20 mg"."""
