@@ -248,6 +248,28 @@ def test_a_learned_reading_that_disagrees_is_flagged_and_names_the_other() -> No
     assert "Dr. Ellen Rip" in (merged["prescriber"].reason or "")
 
 
+def test_a_learned_area_that_ran_on_into_the_next_value_on_its_row_agrees() -> None:
+    """The learned area of the name ran on to the date of birth beside it (an unprinted value
+    ends no area): the name read there is the generic one, and no disagreement. A learned
+    reading with more of its own words still disagrees."""
+    generic = {
+        "patient_name": FieldResult("Sean Graham", 0.9, needs_review=False),
+        "birth_date": FieldResult("8/11/1958", 0.9, needs_review=False),
+        "insurance_company": FieldResult("Northstar Health", 0.9, needs_review=False),
+        "address": FieldResult("21 Sycamore Rd\nDenver, CO", 0.9, needs_review=False),
+        "emergency_contact_name": FieldResult("Ann Lee", 0.9, needs_review=False),
+    }
+    learned = {
+        "patient_name": FieldResult("Sean Graham 8/11/1958", 0.9, needs_review=False),
+        "insurance_company": FieldResult("Northstar Health 21 Sycamore", 0.9, needs_review=False),
+        "emergency_contact_name": FieldResult("Ann Lee Smith", 0.9, needs_review=False),
+    }
+    merged = cross_check(generic, learned)
+    assert merged["patient_name"].value == "Sean Graham" and not merged["patient_name"].needs_review
+    assert not merged["insurance_company"].needs_review
+    assert merged["emergency_contact_name"].needs_review
+
+
 def test_a_templates_folder_round_trips_and_names_a_bad_file(tmp_path: Path) -> None:
     store = TemplateStore(tmp_path / "layouts")
     assert store.all() == []

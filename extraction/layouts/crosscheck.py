@@ -62,7 +62,7 @@ def cross_check(
             # The learned area holds the form's own words (a label the flowing form moved
             # there): nothing was filled in where the layout puts the value.
             mine = replace(mine, value="")
-        if same_text(mine.value, theirs.value):
+        if same_text(mine.value, theirs.value) or _ran_into_others(mine.value, theirs.value, name, generic):
             continue
         if not mine.value:
             theirs.flag(mine.reason or "nothing where the learned layout puts this field")
@@ -141,6 +141,25 @@ def _without_others_lines(name: str, mine: FieldResult, generic: Mapping[str, Fi
     if not kept or len(kept) == len(mine.value.splitlines()):
         return mine
     return replace(mine, value="\n".join(kept))
+
+
+def _ran_into_others(learned: str, generic: str, name: str, fields: Mapping[str, FieldResult]) -> bool:
+    """True when the learned reading of one line is the generic value and then only the start
+    of another field's value, or marks: its area ran on into the next value on the row ("Sean
+    Graham 8/11/1958" beside the date of birth), so the two readings agree on this field."""
+    if "\n" in learned or "\n" in generic or not generic.strip():
+        return False
+    words, head = learned.split(), generic.split()
+    if len(words) <= len(head) or not same_text(" ".join(words[: len(head)]), generic):
+        return False
+    tail = [_letters_and_digits(w) for w in words[len(head) :]]
+    if not any(tail):
+        return True
+    return any(
+        [_letters_and_digits(w) for w in field.value.split()][: len(tail)] == tail
+        for other, field in fields.items()
+        if other != name and field.value
+    )
 
 
 def _letters_and_digits(text: str) -> str:
