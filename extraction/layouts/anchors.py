@@ -75,20 +75,20 @@ def anchors_of(
     words: Iterable[Word],
     values: Sequence[str],
     value_boxes: Sequence[Box],
-    form_words: Set[str] = frozenset(),
+    vocabulary: Set[str] = frozenset(),
 ) -> list[Anchor]:
     """The page's printed words, without anything that is or may be a patient's value.
 
     Dropped: words with a digit or an "@" (an e-mail address written in), words read less
     surely than MIN_ANCHOR_CONFIDENCE, words inside a value's box, words spelled like any word
     of ``values`` (the verified values of the document: a name printed twice is still a name),
-    and words too short to tell forms apart. A word of ``form_words`` (the document type's own
-    labels and answers, normalised) outside every value's box is kept even when a value repeats
-    it: "No known allergies" does not make the form's "ALLERGIES" label a patient's word.
+    and words too short to tell forms apart. A word of ``vocabulary`` (``form_words``: the
+    document type's own labels and answers) outside every value's box is kept even when a
+    value repeats it: "No known allergies" makes the form's "ALLERGIES" no patient's word.
     """
     value_words = {spelling(token) for value in values for token in value.split()}
     value_words.discard("")
-    value_words -= set(form_words)
+    value_words -= set(vocabulary)
     kept = []
     for word in words:
         text = spelling(word.text)
