@@ -24,8 +24,12 @@ api: setup
 worker: setup
 	$(BIN)/python -m medextract.worker $(if $(WORKERS),--concurrency $(WORKERS))
 
+# The suite in TEST_WORKERS processes (pytest-xdist); a worker that runs out of tests takes the
+# rest of a busy one's (worksteal), so two long files do not end the run one after the other.
+# TEST_WORKERS=0 runs it in this process alone.
+TEST_WORKERS ?= 2
 test: setup-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 
 setup: system $(VENV)/.installed
 setup-test: system-test $(VENV)/.installed-dev
