@@ -13,7 +13,7 @@ from medextract.services import accounts
 from medextract.services.context import Context
 from tests import test_e2e_browser, test_e2e_review
 from tests.app_support import fake_extract, seed
-from tests.test_e2e_browser import field_input, served_app
+from tests.test_e2e_browser import field_input, served_app, wait_for_rerun
 from tests.test_e2e_review import expect
 from tests.test_store_support import FAST_HASHER, SYSTEM
 
@@ -60,6 +60,9 @@ def test_reject_without_a_reason_keeps_the_box_open_and_the_edits(
     page.get_by_text("Reject document").click()
     reason = page.locator(f".st-key-review_reject_reason_{doc_id} input")
     reason.wait_for()
+    # Opening the box reruns the form; Reject is clicked once that run is over, as a clerk
+    # would, so on a busy machine the click does not land in the middle of it.
+    wait_for_rerun(page)
     page.get_by_role("button", name="Reject", exact=True).click()
     page.get_by_text("Type the reason for rejecting the document.").wait_for()
     expect(reason).to_be_visible()  # the box stayed open
