@@ -24,12 +24,18 @@ api: setup
 worker: setup
 	$(BIN)/python -m medextract.worker $(if $(WORKERS),--concurrency $(WORKERS))
 
-# The suite in TEST_WORKERS processes (pytest-xdist); a worker that runs out of tests takes the
-# rest of a busy one's (worksteal), so two long files do not end the run one after the other.
-# TEST_WORKERS=0 runs it in this process alone.
+# The suite but for the Chromium tests in TEST_WORKERS processes (pytest-xdist; a worker that runs
+# out of tests takes the rest of a busy one's), then the Chromium tests one at a time: each drives
+# a Streamlit server and a browser, and two of them at once beside OCR on two cores made a step
+# miss its deadline now and then. TEST_WORKERS=0 runs the whole suite in one process.
 TEST_WORKERS ?= 2
 test: setup-test
-	$(BIN)/python -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
+ifeq ($(TEST_WORKERS),0)
+	$(BIN)/python -m pytest
+else
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not browser"
+	$(BIN)/python -m pytest -m browser
+endif
 
 setup: system $(VENV)/.installed
 setup-test: system-test $(VENV)/.installed-dev
