@@ -22,12 +22,14 @@ DIGIT_LOOKALIKES = str.maketrans(
 UNIT_CONFUSIONS = (("rn", "m"), ("q", "g"), ("y", "g"), ("1", "l"), ("i", "l"), ("|", "l"), ("0", "o"))
 
 _NUMBER = r"\d[\dOolI|SB]*(?:[.,][\dOolI|SB]+)?|[OolI|SB]\d[\dOolI|SB]*(?:[.,][\dOolI|SB]+)?"
-# A speck between a medicine's name and its dose, read as a mark ("Losartan.100 mg"): a letter
-# and a digit are never parted by one in a dose line.
-_GLUED = re.compile(r"(?P<name>[A-Za-z]{2})[.,:;'`](?P<dose>\d+(?:[.,]\d+)? ?(?P<unit>[A-Za-z]{1,6}))\b")
-# A speck between a dose's number and its unit, read as a mark ("75.mcg", "250:mg"): a unit's
-# letters never follow a mark straight after a number.
-_GLUED_UNIT = re.compile(r"(?P<number>\d)[.,:;'`](?P<unit>[A-Za-z]{1,6})\b")
+# A speck read as a mark where a dose line has a space: between a medicine's name and its dose
+# ("Losartan.100 mg": a letter and a digit are never parted by one), and between the dose's
+# number and its unit ("75.mcg", "250:mg": a unit's letters never follow a mark straight after
+# a number). Each is read as a space when the unit is a known one.
+_GLUED = (
+    re.compile(r"(?P<before>[A-Za-z]{2})[.,:;'`](?P<after>\d+(?:[.,]\d+)? ?(?P<unit>[A-Za-z]{1,6}))\b"),
+    re.compile(r"(?P<before>\d)[.,:;'`](?P<after>(?P<unit>[A-Za-z]{1,6}))\b"),
+)
 _DOSE = re.compile(rf"(?<![\w.])(?P<number>{_NUMBER})(?P<space> ?)(?P<unit>[A-Za-z|µ01]{{1,6}})\b")
 
 
@@ -55,18 +57,13 @@ def repair_doses(text: str, units: Sequence[str]) -> tuple[str, list[tuple[str, 
     def unglue(match: re.Match[str]) -> str:
         if match.group("unit").lower() not in known:
             return match.group(0)
-        taken = f"{match.group('name')} {match.group('dose')}"
+        taken = f"{match.group('before')} {match.group('after')}"
         repairs.append((match.group(0), taken))
         return taken
 
-    def unglue_unit(match: re.Match[str]) -> str:
-        if match.group("unit").lower() not in known:
-            return match.group(0)
-        taken = f"{match.group('number')} {match.group('unit')}"
-        repairs.append((match.group(0), taken))
-        return taken
-
-    return _DOSE.sub(fix, _GLUED_UNIT.sub(unglue_unit, _GLUED.sub(unglue, text))), repairs
+    for glued in _GLUED:
+        text = glued.sub(unglue, text)
+    return _DOSE.sub(fix, text), repairs
 
 
 def _fold(unit: str) -> str:
