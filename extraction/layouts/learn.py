@@ -73,10 +73,11 @@ def learn_layout(
     clerk verified; ``drawn`` gives the (page, box) a clerk pointed at for some fields."""
     structures = result.page_structures or [PageStructure()] * len(result.page_texts)
     places = _value_places(result, doc_type, verified, drawn or {})
+    vocabulary = form_words(doc_type)
     pages = []
     for index, page in enumerate(result.page_texts):
         boxes = [box for place in places.values() if place.page == index for box in place.lines]
-        anchors = anchors_of(page_words(page), list(verified.values()), boxes, form_words(doc_type))
+        anchors = anchors_of(page_words(page), list(verified.values()), boxes, vocabulary)
         pages.append(LearnedPage(page.width, page.height, typical_height(page), tuple(anchors)))
     zones = {}
     for name, place in places.items():
