@@ -48,6 +48,10 @@ LEVEL_HEIGHTS = 0.25
 MIN_FLOOR_SHARE = 0.8
 # The groups of one comb (DD | MM | YYYY) are at most this many text heights apart.
 GROUP_GAP_HEIGHTS = 2.5
+# A line runs along the comb's base or the boxes' tops when it is under (or over) at least this
+# share of it: the gaps between spaced boxes have none, and where teeth end mid-digit only the
+# digits' bars lie across.
+LINE_ALONG_SHARE = 0.5
 # A comb has at least this many boxes; one or two lone boxes are checkboxes or a lone cell.
 MIN_BOXES = 2
 
@@ -77,12 +81,16 @@ def without_combs(gray: np.ndarray, height: float) -> np.ndarray:
         for wall in run:
             wx0, wy0, wx1, wy1 = wall.box
             mask[wy0:wy1, wx0:wx1] |= wall.pixels
-        # Only the rows of the base line and of the boxes' tops: a digit's bar is never there.
+        # Only the rows of the base line and of the boxes' tops, and a row only where a line runs
+        # along the comb: the teeth of a comb drawn on a base line end mid-character, where a
+        # bold digit's bar is as long as a short line.
         bottom = max(w.box[3] for w in run)
         top = min(w.box[1] for w in run)
         for row in (bottom, top):
             y0, y1 = max(0, row - thickness - 2), min(gray.shape[0], row + thickness + 2)
-            mask[y0:y1, max(0, x0 - 2) : x1 + 2] |= horizontal[y0:y1, max(0, x0 - 2) : x1 + 2] > 0
+            band = horizontal[y0:y1, max(0, x0 - 2) : x1 + 2] > 0
+            if band.size and band.any(axis=0).mean() >= LINE_ALONG_SHARE:
+                mask[y0:y1, max(0, x0 - 2) : x1 + 2] |= band
     mask = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     side = 2 * thickness + 3
     lightest = cv2.dilate(gray, np.ones((side, side), np.uint8))
