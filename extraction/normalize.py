@@ -14,7 +14,7 @@ from extraction.doses import repair_doses
 from extraction.layout import normalize_token
 from extraction.lexicon import correct_text
 from extraction.streets import correct_street_suffixes
-from extraction.validate import IMMUNITY, TITLES, YES_NO, parse_date
+from extraction.validate import EARLIEST_YEAR, IMMUNITY, LATEST_YEAR, TITLES, YES_NO, parse_date
 
 # Characters a drawn underline or a table rule becomes in OCR, around or inside a value.
 _RULE_CHARS = "_|—–~=\u2014"
@@ -328,12 +328,27 @@ def _slashes_read_as_ones(text: str) -> str:
     return dates.pop() if len(dates) == 1 else text
 
 
+def _separated(text: str) -> str:
+    """Eight digits with no separator ("19670926": the boxes of a comb, ISO 8601's basic form) as
+    a date with slashes, year first ("1967/09/26") or last ("26/09/1967"), when exactly one of
+    those gives a real date in the accepted years; otherwise ``text`` as it is."""
+    if not re.fullmatch(r"\d{8}", text):
+        return text
+    readings = {f"{text[:4]}/{text[4:6]}/{text[6:]}", f"{text[:2]}/{text[2:4]}/{text[4:]}"}
+    dates = {
+        reading
+        for reading in readings
+        if (parsed := parse_date(reading)) is not None and EARLIEST_YEAR <= parsed.year <= LATEST_YEAR
+    }
+    return dates.pop() if len(dates) == 1 else text
+
+
 def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     """'May 21. 2020' (comma read as a full stop), 'Jan 10,2018' and 'Jan.12, 2026' (space lost),
     'jul 21, 2018' (capital lost), '199 1-03-30' (digits read apart), 'Jun 4,.2018', 'Oct 10.2005',
     '27 June. 1933' (dust for a space), 'Aug 11970' (the space between day and year lost),
-    'Mor 15' (a month one letter off) and '271412020' (slashes read as ones) are repaired and
-    flagged."""
+    'Mor 15' (a month one letter off), '271412020' (slashes read as ones) and '19670926' (no
+    separator at all) are repaired and flagged."""
     repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})([.,]{1,2} ?)(\d{4})$", _day_year_glue, text)
     repaired = re.sub(r"^([A-Za-z]{3,9}\.? [1-9]\d?)((?:19|20)\d\d)$", r"\1 \2", repaired)  # "Aug 11970"
     repaired = re.sub(r"^[a-z]{3}(?=[a-z]*\.? \d)", lambda m: m.group(0).capitalize(), repaired)  # "jul 21"
@@ -341,6 +356,7 @@ def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     repaired = re.sub(r"^(\d{1,2} [A-Za-z]{3,9})\. (\d{4})$", r"\1 \2", repaired)  # "27 June. 1933"
     repaired = re.sub(r"^[A-Z][a-z]{2}(?= \d)", _nearest_month, repaired)  # "Mor 15, 2021"
     repaired = _slashes_read_as_ones(repaired)
+    repaired = _separated(repaired)
     unspaced = re.sub(r"(?<=\d) (?=\d)", "", repaired)  # "199 1-03-30"
     if re.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", unspaced):
         repaired = unspaced

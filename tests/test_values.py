@@ -78,6 +78,9 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
         ("patient_details.birth_date", ["Aug 11970"], "Aug 1 1970"),
         ("patient_details.record_date", ["271412020"], "27/4/2020"),
         ("patient_details.record_date", ["27l4l2020"], "27/4/2020"),
+        # Eight digits with no separator (a comb's boxes read as one word): year first or last.
+        ("patient_details.birth_date", ["19670926"], "1967/09/26"),
+        ("patient_details.birth_date", ["26091967"], "26/09/1967"),
         # A name's letters read as marks, by the general name rules.
         ("prescriber", ["Dr Anthony: Cox, M.D."], "Dr Anthony Cox, M.D."),
     ],
@@ -86,6 +89,12 @@ def test_general_corrections_are_made_and_flagged(field: str, lines: list[str], 
     got, reason = normalize(spec_named(field), lines)
     assert got == value
     assert reason is not None and "taken as" in reason
+
+
+@pytest.mark.parametrize("digits", ["12345678", "20201340", "00000000"])
+def test_eight_digits_that_make_no_one_date_stay_as_read(digits: str) -> None:
+    got, _reason = normalize(spec_named("patient_details.birth_date"), [digits])
+    assert got == digits
 
 
 @pytest.mark.parametrize(
@@ -289,6 +298,7 @@ def test_nothing_read_is_blank_and_not_a_problem() -> None:
         ("30 Dec, 2020", date(2020, 12, 30)),
         ("  30   December 2020 ", date(2020, 12, 30)),
         ("29/02/2020", date(2020, 2, 29)),
+        ("2020/12/17", date(2020, 12, 17)),  # year first with slashes: four digits tell it
     ],
 )
 def test_every_accepted_date_format_parses(text: str, expected: date) -> None:
@@ -298,7 +308,7 @@ def test_every_accepted_date_format_parses(text: str, expected: date) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["31/02/2020", "47/12/2020", "29/02/2021", "13/13/2020", "2020/12/17", "17/12", "May 2020", "yesterday"],
+    ["31/02/2020", "47/12/2020", "29/02/2021", "13/13/2020", "2020/17/12", "17/12", "May 2020", "yesterday"],
 )
 def test_impossible_or_unknown_dates_are_refused(text: str) -> None:
     assert parse_date(text) is None
