@@ -48,7 +48,7 @@ from extraction.page_view import (
     is_noise,
     others_in_cell,
 )
-from extraction.parts import from_parts
+from extraction.parts import from_parts, share_parts
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
 from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union_box
 from extraction.validate import IMMUNITY, YES_NO
@@ -111,7 +111,7 @@ def extract_fields(
     views = [page_view(reading, page, (structures or [None] * len(pages))[i]) for i, page in enumerate(pages)]
     # A form prints its labels one way on every page: the pages vote together.
     votes = [_votes_for_labels_under(view, reading) for view in views]
-    assigned = _assign_surer_reading(reading, views, votes)
+    assigned = share_parts(doc_type, _assign_surer_reading(reading, views, votes))
     results = {}
     for spec in doc_type.fields:
         chosen = assigned[spec.name].candidate

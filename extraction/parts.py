@@ -7,13 +7,78 @@ clerk to confirm."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from extraction.assign import Assigned
-from extraction.doctypes import FieldSpec
+from extraction.doctypes import DocumentType, FieldSpec
 from extraction.normalize import normalize
-from extraction.types import FieldResult, union_box
+from extraction.page_view import Candidate
+from extraction.types import Box, FieldResult, union_box
 
 PARTS_NOTE = "put together from its parts ({}): check the order and spelling"
+
+
+def share_parts(doc_type: DocumentType, assigned: dict[str, Assigned]) -> dict[str, Assigned]:
+    """``assigned`` with the parts that several fields ask for alike (the Area code box of a form
+    with two phones) given to the field whose own value stands nearest to each.
+
+    Parts of one name and one label list cannot be told apart by their labels: assignment gives
+    every such box to whichever field comes first. A form prints a part beside its field's own
+    value, so each part read goes to the nearest value on its page; a field with no value of its
+    own keeps a part no other field stands nearer to."""
+    shared = assigned.copy()
+    for suffix, owners in _alike_parts(doc_type).items():
+        reads = [
+            candidate
+            for owner in owners
+            if (candidate := assigned[f"{owner.name}.{suffix}"].candidate) is not None and candidate.words
+        ]
+        if not reads:
+            continue
+        given: dict[str, Candidate] = {}
+        for read in reads:
+            nearest = _nearest_owner(read, owners, assigned, given)
+            if nearest is not None:
+                given[nearest] = read
+        for owner in owners:
+            name = f"{owner.name}.{suffix}"
+            shared[name] = replace(assigned[name], candidate=given.get(owner.name))
+    return shared
+
+
+def _alike_parts(doc_type: DocumentType) -> dict[str, list[FieldSpec]]:
+    """Per part name, the fields that ask for a part of that name with the same labels."""
+    by_part: dict[tuple[str, tuple[str, ...]], list[FieldSpec]] = {}
+    for spec in doc_type.fields:
+        for part in spec.parts:
+            by_part.setdefault((part.name, tuple(part.labels)), []).append(spec)
+    return {name: owners for (name, _labels), owners in by_part.items() if len(owners) > 1}
+
+
+def _nearest_owner(
+    read: Candidate, owners: list[FieldSpec], assigned: dict[str, Assigned], given: dict[str, Candidate]
+) -> str | None:
+    """The field, not yet given this part, whose own value on the part's page is nearest to it;
+    failing any, the first such field with no value of its own."""
+    box = union_box([w.box for w in read.words])
+    assert box is not None
+    free = [owner for owner in owners if owner.name not in given]
+    placed = []
+    for owner in free:
+        own = assigned[owner.name].candidate
+        if own is not None and own.page == read.page and (own_box := union_box([w.box for w in own.words])):
+            placed.append((_gap(box, own_box), owner.name))
+    if placed:
+        return min(placed)[1]
+    valueless = [owner.name for owner in free if assigned[owner.name].candidate is None]
+    return valueless[0] if valueless else None
+
+
+def _gap(a: Box, b: Box) -> float:
+    """The distance between two boxes (0 when they overlap)."""
+    dx = max(0, max(a[0], b[0]) - min(a[2], b[2]))
+    dy = max(0, max(a[1], b[1]) - min(a[3], b[3]))
+    return float((dx * dx + dy * dy) ** 0.5)
 
 
 def from_parts(spec: FieldSpec, result: FieldResult, assigned: dict[str, Assigned]) -> FieldResult:

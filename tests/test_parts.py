@@ -84,8 +84,10 @@ PHONE_WITH_AREA_CODE_APART = """
 """
 
 
-def test_a_phone_with_its_area_code_boxed_apart_is_put_together_and_flagged() -> None:
-    phone = extract_fields(PATIENT, parse_layout(PHONE_WITH_AREA_CODE_APART), 0.8)["phone_number"]
+@pytest.mark.parametrize("area_label", ["Area code", "Code"])
+def test_a_phone_with_its_area_code_boxed_apart_is_put_together_and_flagged(area_label: str) -> None:
+    text = PHONE_WITH_AREA_CODE_APART.replace("Area code:", f"{area_label}:")
+    phone = extract_fields(PATIENT, parse_layout(text), 0.8)["phone_number"]
     assert phone.value == "(324) 286-8130"
     assert phone.needs_review and "put together from its parts" in (phone.reason or "")
 
@@ -93,6 +95,34 @@ def test_a_phone_with_its_area_code_boxed_apart_is_put_together_and_flagged() ->
 def test_a_whole_phone_keeps_its_own_area_code() -> None:
     text = PHONE_WITH_AREA_CODE_APART.replace("Phone: 286-8130", "Phone: (737) 988-0851")
     assert extract_fields(PATIENT, parse_layout(text), 0.8)["phone_number"].value == "(737) 988-0851"
+
+
+# Two phones each with its area code boxed apart: the Area code labels are alike, and each box
+# belongs to the phone printed beside it, whichever field assignment gave it to.
+TWO_PHONES_WITH_AREA_CODES_APART = """
+300 300 Patient Intake Form
+300 420 Patient name: Mary Rossi
+300 520 Area code: 324
+700 520 Phone: 286-8130
+300 800 In Case of Emergency
+300 880 Contact name: Ann Rossi
+300 960 Area code: 517
+700 960 Contact phone: 555-0199
+"""
+
+
+def test_each_phone_takes_the_area_code_printed_beside_it() -> None:
+    fields = extract_fields(PATIENT, parse_layout(TWO_PHONES_WITH_AREA_CODES_APART), 0.8)
+    assert fields["phone_number"].value == "(324) 286-8130"
+    assert fields["emergency_contact_phone"].value == "(517) 555-0199"
+    assert fields["emergency_contact_phone"].needs_review
+
+
+def test_an_area_code_beside_another_phone_is_not_taken_by_a_phone_not_found() -> None:
+    text = TWO_PHONES_WITH_AREA_CODES_APART.replace("300 520 Area code: 324\n700 520 Phone: 286-8130\n", "")
+    fields = extract_fields(PATIENT, parse_layout(text), 0.8)
+    assert fields["emergency_contact_phone"].value == "(517) 555-0199"
+    assert fields["phone_number"].value == ""
 
 
 WHOLE_NAME_AND_A_CONTACTS_PARTS = """
