@@ -3,9 +3,10 @@
 A dose is a number and a unit from a short, known list (a field's ``units``). Inside a number,
 letters shaped like digits ("O", "l", "I", "S") are digits; a unit that is none as read but
 becomes exactly one known unit by swapping confusable glyphs ("q" for "g", "rn" for "m", "I"
-for "l") is that unit. A mark between a name and its dose ("Losartan.100 mg") is a speck.
-Only a number standing before a unit, and a unit standing after a number, are touched; every
-repair is returned so the field is flagged with what was read.
+for "l") is that unit. Only a number standing before a unit, and a unit standing after a
+number, are touched; every repair is returned so the field is flagged with what was read. (A
+speck read as a mark in the space before a dose, "Losartan.100 mg", is parted from the words
+at the page's ink, before they are joined: ``extraction.specks``.)
 """
 
 from __future__ import annotations
@@ -22,14 +23,6 @@ DIGIT_LOOKALIKES = str.maketrans(
 UNIT_CONFUSIONS = (("rn", "m"), ("q", "g"), ("y", "g"), ("1", "l"), ("i", "l"), ("|", "l"), ("0", "o"))
 
 _NUMBER = r"\d[\dOolI|SB]*(?:[.,][\dOolI|SB]+)?|[OolI|SB]\d[\dOolI|SB]*(?:[.,][\dOolI|SB]+)?"
-# A speck read as a mark where a dose line has a space: between a medicine's name and its dose
-# ("Losartan.100 mg": a letter and a digit are never parted by one), and between the dose's
-# number and its unit ("75.mcg", "250:mg": a unit's letters never follow a mark straight after
-# a number). Each is read as a space when the unit is a known one.
-_GLUED = (
-    re.compile(r"(?P<before>[A-Za-z]{2})[.,:;'`](?P<after>\d+(?:[.,]\d+)? ?(?P<unit>[A-Za-z]{1,6}))\b"),
-    re.compile(r"(?P<before>\d)[.,:;'`](?P<after>(?P<unit>[A-Za-z]{1,6}))\b"),
-)
 _DOSE = re.compile(rf"(?<![\w.])(?P<number>{_NUMBER})(?P<space> ?)(?P<unit>[A-Za-z|µ01]{{1,6}})\b")
 
 
@@ -54,15 +47,6 @@ def repair_doses(text: str, units: Sequence[str]) -> tuple[str, list[tuple[str, 
             repairs.append((match.group(0), taken))
         return taken
 
-    def unglue(match: re.Match[str]) -> str:
-        if match.group("unit").lower() not in known:
-            return match.group(0)
-        taken = f"{match.group('before')} {match.group('after')}"
-        repairs.append((match.group(0), taken))
-        return taken
-
-    for glued in _GLUED:
-        text = glued.sub(unglue, text)
     return _DOSE.sub(fix, text), repairs
 
 

@@ -18,6 +18,7 @@ from extraction.errors import ToolTimeoutError
 from extraction.layout import group_lines
 from extraction.options import Options
 from extraction.preprocess import NOT_PAPER, erase_long_rules, rotate_quarter
+from extraction.specks import split_at_specks
 from extraction.types import PageText, Word
 
 # Below these the page probably is not upright (measured on rotated generated pages).
@@ -84,6 +85,7 @@ def ocr_page(
     words = read_in_bands(image, dpi, options) if split else _read_whole(image, dpi, options)
     if not looks_upright(words):
         image, words = _try_orientation(image, words, dpi, options)
+    words = split_at_specks(words, image)
     height, width = image.shape[:2]
     return image, PageText(index=index, lines=tuple(group_lines(words)), width=width, height=height)
 
@@ -206,7 +208,7 @@ def _read_crop(
         psm=11 if mode == "block" else 7,
         whitelist="0123456789" if mode == "digits" else None,
     )
-    return [(w, scale) for w in words]
+    return [(w, scale) for w in split_at_specks(words, crop)]
 
 
 def _mean_confidence(reading: list[tuple[Word, int]]) -> float:
@@ -247,9 +249,10 @@ def add_sparse_reading(image: np.ndarray, page: PageText, dpi: int, options: Opt
     confident pass (by a margin), so a sure first reading is never overwritten.
     """
     known = [w for line in page.lines for w in line.words]
+    white = paper_made_white(image)
     try:
-        extra = tesseract.read_words(
-            paper_made_white(image), dpi=dpi, timeout=options.tesseract_timeout, psm=11
+        extra = split_at_specks(
+            tesseract.read_words(white, dpi=dpi, timeout=options.tesseract_timeout, psm=11), white
         )
     except ToolTimeoutError:
         return page  # a second look only: the first pass's reading stands

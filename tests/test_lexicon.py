@@ -323,10 +323,6 @@ DOSE_UNITS = ("mg", "mcg", "g", "ml", "mL", "IU", "units")
         ("Amlodipine 2.S mg", "Amlodipine 2.5 mg"),
         ("Lisinopril 1O rng", "Lisinopril 10 mg"),
         ("Losartan 25 mI", "Losartan 25 ml"),
-        ("Losartan.100 mg", "Losartan 100 mg"),  # a speck between the name and its dose
-        ("Lialda,1.2 g", "Lialda 1.2 g"),
-        ("Levothyroxine 75.mcg", "Levothyroxine 75 mcg"),  # a speck between the dose and its unit
-        ("Amoxicillin 250:mg", "Amoxicillin 250 mg"),
     ],
 )
 def test_a_dose_misread_by_a_confusable_glyph_is_set_right(read: str, taken: str) -> None:
@@ -349,6 +345,10 @@ def test_a_dose_misread_by_a_confusable_glyph_is_set_right(read: str, taken: str
         "Zinc:5 each",
         "Amlodipine 2.5mg",
         "take 2.each day",
+        # A mark where a space is ("Losartan.100"): told from a printed one at the page's ink
+        # (extraction.specks), not from the text.
+        "Losartan.100 mg",
+        "Levothyroxine 75.mcg",
     ],
 )
 def test_doses_as_read_and_numbers_with_no_unit_are_left_alone(text: str) -> None:
