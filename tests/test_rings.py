@@ -100,6 +100,23 @@ def test_the_circled_word_is_the_answer(circled: str) -> None:
     assert [m.option for m in structure.marks if m.shape == "ring"] == [circled]
 
 
+@pytest.mark.parametrize("circled", ["Y", "N"])
+def test_a_ring_round_one_letter_is_its_answer_not_a_radio_circle_filled_in(circled: str) -> None:
+    # A round ring tight round "Y" looks like a radio button the letter fills; it is the answer,
+    # and the letter beside it no answer at all.
+    page = DrawnPage(1400, 200)
+    page.text(100, 60, "Do you have medical insurance?")
+    yes, no = page.text(900, 60, "Y")[0], page.text(1000, 60, "N")[0]
+    chosen = yes if circled == "Y" else no
+    cx, cy = (chosen.box[0] + chosen.box[2]) // 2, (chosen.box[1] + chosen.box[3]) // 2
+    page.draw.ellipse((cx - 22, cy - 22, cx + 22, cy + 22), outline=0, width=3)
+    structure = find_structure(page.array(), page.words)
+    assert [(m.shape, m.option) for m in structure.marks if m.selected] == [("ring", circled)]
+    text = _page_text(page.words, (1400, 200))
+    fields = extract_fields(get_document_type("patient_details"), [text], 0.8, structures=[structure])
+    assert fields["has_medical_insurance"].value == ("Yes" if circled == "Y" else "No")
+
+
 @pytest.mark.usefixtures("needs_ocr")
 def test_tesseract_reads_the_circled_word_once_its_ring_is_painted_out() -> None:
     from extraction.tesseract import read_words

@@ -13,7 +13,7 @@ from extraction.structure.rings import circled_marks, find_rings
 from extraction.structure.rules import find_cells, find_rules, median_thickness
 from extraction.structure.types import PageStructure
 from extraction.structure.words import text_height
-from extraction.types import Word
+from extraction.types import Box, Word
 
 
 def find_structure(image: np.ndarray, words: Sequence[Word]) -> PageStructure:
@@ -41,7 +41,19 @@ def find_structure(image: np.ndarray, words: Sequence[Word]) -> PageStructure:
     boxes = [m.box for m in marks]
     rules = tuple(r for r in rules if not side_of_a_mark(r.box, boxes))
     marks += answer_cells(image, threshold, height, cells, marks, words)
-    marks += circled_marks(find_rings(image, height), words)
+    rings = circled_marks(find_rings(image, height), words)
+    # A ring round a word ("(Y)  N") is an answer; the same ring as a circle to fill is no radio
+    # button filled in by the letter inside it.
+    marks = [m for m in marks if not any(_same_place(m.box, r.box) for r in rings)] + list(rings)
     # A comb's box with a digit in it is no ticked checkbox.
     marks = [m for m in marks if not inside_comb(m.box, combs)]
     return PageStructure(rules, cells, tables, tuple(marks), combs)
+
+
+def _same_place(a: Box, b: Box) -> bool:
+    """Whether two boxes cover mostly the same place (each holds most of the other)."""
+    x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    if x1 <= x0 or y1 <= y0:
+        return False
+    common = (x1 - x0) * (y1 - y0)
+    return common >= 0.7 * max((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
