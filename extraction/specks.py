@@ -47,6 +47,8 @@ ROUND = 1.6
 BASE_LINE = 0.15
 # The marks inside a word that may be dust: runs of them between letters or digits.
 _INNER_MARKS = re.compile(r"(?<=[^\W_])[^\w\s]+(?=[^\W_])")
+# A point or comma between digits is a decimal point (or a thousands comma), however faint.
+_DECIMAL = re.compile(r"\d[.,]\d")
 # The printed marks that hold to the letter before them and may stand before dust in a space.
 _HELD = ".,"
 # Where a point on the base line with a space's room round it is no full stop of the text:
@@ -131,7 +133,7 @@ def _kept_marks(marks: str, around: str, gap: _Gap, height: float) -> str | None
     """What of a run of marks the text keeps when its gap is a space with dust in it: nothing,
     or its first mark when a printed one holds to the letter before the dust ("Dr." in
     "Dr..Smith"); None when the gap is no such space (see the module doc)."""
-    if gap.end - gap.start < SPACE_WIDTH * height:
+    if gap.end - gap.start < SPACE_WIDTH * height or _DECIMAL.search(around):
         return None
     second = len(marks) >= 2 and marks[0] in _HELD  # a point read beside a printed one
     dust = [m for m in gap.marks if _is_dust(m, around, gap, height, second)]
