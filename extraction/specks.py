@@ -47,8 +47,9 @@ ROUND = 1.6
 BASE_LINE = 0.15
 # The marks inside a word that may be dust: runs of them between letters or digits.
 _INNER_MARKS = re.compile(r"(?<=[^\W_])[^\w\s]+(?=[^\W_])")
-# A point or comma between digits is a decimal point (or a thousands comma), however faint.
-_DECIMAL = re.compile(r"\d[.,]\d")
+# A mark between digits is print, however faint: a decimal point, a thousands comma, a time's
+# colon ("1.2", "1,000", "8:30").
+_DECIMAL = re.compile(r"\d[^\w\s]\d")
 # The printed marks that hold to the letter before them and may stand before dust in a space.
 _HELD = ".,"
 # Where a point on the base line with a space's room round it is no full stop of the text:
