@@ -6,14 +6,19 @@ base line, "-" or ":" half way up, "'" at the top), and the two words come back 
 the ink shows a space with dust in it, before the words are joined into lines, and leaves every
 other word as read:
 
-- the gap between the letters is as wide as a space between words, and a mark stands in it clear
-  of the letters on both sides (a printed full stop or comma holds to the letter before it);
-- the mark is a round speck: a printed hyphen is flat, an apostrophe or comma tall, a colon two
-  dots; a round dot half way up or at the top of the letters is no mark of the text;
+- the gap between the letters is as wide as a space between words;
+- a mark in it with less ink than half a printed point (a square a stroke wide) is dust wherever
+  it stands: print is never that fine;
+- so is a round speck clear of the letters on both sides (a printed full stop or comma holds to
+  the letter before it; a hyphen is flat, an apostrophe or comma tall, a colon two dots), half
+  way up or at the top of the letters;
 - a round dot on the base line is a full stop to the eye as much as dust: it is taken for dust
   only where a full stop never stands without a space, between a word and a number ("Losartan.
-  100", "1.tab"), or as a second point beside a printed one ("Dr..Smith"). A point between
-  digits is a decimal point; one between letters may end an abbreviation ("M.D.").
+  100", "1.tab"), or as a second point beside a printed one ("Dr..Smith"); one between letters
+  may end an abbreviation ("M.D.").
+
+A mark between two digits is never dust, however faint: a decimal point, a thousands comma or a
+time's colon.
 """
 
 from __future__ import annotations
