@@ -349,10 +349,36 @@ def test_a_letter_inside_a_surely_read_word_is_no_mark_but_a_box_at_its_start_ma
     # "OPRN": a box read into its option's word, whose bold "N" has the outline of a filled
     # radio circle.
     words = np.array([[1005, 1013, 1143, 1048]])
-    sure = np.array([True])
-    assert _on_sure_text((1115, 1016, 1143, 1047), words, sure)
-    assert not _on_sure_text((1005, 1013, 1040, 1048), words, sure)
-    assert not _on_sure_text((1115, 1016, 1143, 1047), words, np.array([False]))
+    sure, holed = np.array([True]), np.array([True])
+    assert _on_sure_text((1115, 1016, 1143, 1047), words, sure, holed)
+    assert not _on_sure_text((1005, 1013, 1040, 1048), words, sure, holed)
+    assert not _on_sure_text((1115, 1016, 1143, 1047), words, np.array([False]), holed)
+
+
+def test_a_box_at_a_short_word_s_start_is_a_letter_only_if_ocr_read_one_with_a_hole() -> None:
+    from extraction.structure.marks import _on_sure_text
+
+    # "MY" for a ticked box and its option "Y": the box is most of the word, but no "M" closes
+    # a hole as the box's outline does. "OD" may be the letter it reads.
+    word = np.array([[801, 213, 853, 241]])
+    box = (801, 213, 829, 241)
+    assert not _on_sure_text(box, word, np.array([True]), holed=np.array([False]))
+    assert _on_sure_text(box, word, np.array([True]), holed=np.array([True]))
+
+
+@pytest.mark.usefixtures("needs_ocr")
+def test_a_ticked_box_read_with_its_option_as_one_word_is_still_a_ticked_box() -> None:
+    from extraction import tesseract
+
+    # Tesseract reads "☑Y" as "MY": the box is most of that short word, and no letter of it.
+    page = DrawnPage(1400, 200)
+    page.text(100, 60, "Insured?")
+    page.text(700, 60, "☑Y ☐N")
+    image = page.array()
+    words = tesseract.read_words(image, dpi=300, timeout=60)
+    ticked = [m for m in find_structure(image, words).marks if m.selected]
+    assert len(ticked) == 1
+    assert 690 <= ticked[0].box[0] <= 715
 
 
 def test_a_box_filled_to_a_hair_of_its_rim_is_selected() -> None:

@@ -61,6 +61,8 @@ MAX_LETTER_HEIGHTS = 1.6
 # the side of the page's other boxes.
 EDGE_SHARE = 0.7
 SIDE_SPREAD = 0.25
+# Letters and digits whose outline closes a hole, as a box's does: OCR may read a box as one.
+HOLED_GLYPHS = frozenset("ABDOPQRabdegopq04689")
 # Option text continues right of a mark while the gap to the next word is under this many text heights.
 OPTION_GAP_HEIGHTS = 2.0
 
@@ -86,13 +88,14 @@ def find_marks(
     sure_text = np.array(
         [is_sure_word(w) and w.height <= MAX_LETTER_HEIGHTS * height for w in words], dtype=bool
     )
+    holed = np.array([w.text[:1] in HOLED_GLYPHS for w in words], dtype=bool)
     for candidate in _mark_candidates(ink, height):
         if not _stands_apart(ink, candidate.box, clearance):
             continue
         read = _read_mark(ink, candidate)
-        if read is not None and not _on_sure_text(candidate.box, text_boxes, sure_text):
+        if read is not None and not _on_sure_text(candidate.box, text_boxes, sure_text, holed):
             found.append((candidate.box, *read))
-    found += _boxes_joined_to_print(ink, found, text_boxes, sure_text)
+    found += _boxes_joined_to_print(ink, found, text_boxes, sure_text, holed)
     # A filled radio's dot is a blob of its own inside the ring: the ring is the mark.
     outer = [f for f in found if not any(g is not f and contains(g[0], f[0]) for g in found)]
     boxes = [box for box, *_ in outer]
@@ -229,6 +232,7 @@ def _boxes_joined_to_print(
     found: Sequence[tuple[Box, Literal["square", "circle"], bool, float]],
     text_boxes: np.ndarray,
     sure_text: np.ndarray,
+    holed: np.ndarray,
 ) -> list[tuple[Box, Literal["square", "circle"], bool, float]]:
     """More checkboxes of the size of those found, whose outline ink joins to print: a tick
     drawn past the box into its option's first letter, or a speck of a scan bridging them,
@@ -257,7 +261,7 @@ def _boxes_joined_to_print(
         box = (x, y, x + w, y + h)
         if any(overlap_area(box, other) > 0 for other in known):
             continue
-        if _on_sure_text(box, text_boxes, sure_text):
+        if _on_sure_text(box, text_boxes, sure_text, holed):
             continue
         read = _read_mark(ink, _Candidate(contour, box, hollow=True))
         if read is not None:
@@ -267,11 +271,17 @@ def _boxes_joined_to_print(
     return more
 
 
-def _on_sure_text(box: Box, text_boxes: np.ndarray, sure_text: np.ndarray) -> bool:
+def _on_sure_text(box: Box, text_boxes: np.ndarray, sure_text: np.ndarray, holed: np.ndarray) -> bool:
     """True where a surely read word of two or more letters is: a letter ("OD"), not a mark. A
     letter inside a longer word counts too, past the word's first letter ("PRN"'s "N" in a box's
-    option read as "OPRN"): a box read into its option's word stands at the word's start."""
-    if (sure_text & (iou(box, text_boxes) >= 0.5)).any():
+    option read as "OPRN"): a box read into its option's word stands at the word's start.
+
+    ``holed`` tells the words whose first letter closes a hole ("O", "D", "a"): a hollow
+    outline at the start of a word OCR began with a letter that has none ("MY" for a ticked box
+    and its option "Y") is no letter of that word."""
+    at_start = np.abs(text_boxes[:, 0] - box[0]) <= 0.25 * (box[2] - box[0]) + 1
+    letters = sure_text & ~(at_start & ~holed)
+    if (letters & (iou(box, text_boxes) >= 0.5)).any():
         return True
     width = box[2] - box[0]
     within = (
