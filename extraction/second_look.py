@@ -24,7 +24,6 @@ import numpy as np
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.errors import ExtractionError
-from extraction.keys import best_phrase
 from extraction.layout import spelling
 from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import AFTER_A_NAME, normalize
@@ -54,10 +53,9 @@ TAKE_KNOWN = 0.80
 # Kinds whose check is strict (a date must parse, a phone have its digits): a reading of one of
 # them that passes it may be taken when less sure (0.85-0.95: 0.88 tried, 0.85 better).
 STRICT_KINDS = ("date", "phone", "integer")
-# A second reading opening with this many words or fewer and a colon, which read as one of the
-# field's labels this well, took the label in with the value.
+# A second reading opening with this many words or fewer and a colon took a label in with the
+# value.
 MAX_LABEL_HEAD_WORDS = 4
-LABEL_HEAD_SCORE = 0.85
 TAKE_CHECKED = 0.85
 # Where both readings are digits alone and differ, on handwritten tuning documents (seed 7850,
 # 33 single-line values) the second reader was right 30 times and tesseract never (it drops a
@@ -211,7 +209,7 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResu
     take = (
         passes
         and (sure or (digits and reading.confidence >= TAKE_DIGITS))
-        and not _opens_with_its_label(spec, again, result.value)
+        and not _opens_with_a_label(again, result.value)
         and doubtful
     )
     both = (
@@ -227,13 +225,15 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResu
     return taken
 
 
-def _opens_with_its_label(spec: FieldSpec, again: str, first: str) -> bool:
-    """True when the second reading starts with one of the field's labels and a colon that
-    tesseract's reading has not: the crop took in the label printed before the value."""
+def _opens_with_a_label(again: str, first: str) -> bool:
+    """True when the second reading starts with a few words and a colon that tesseract's reading
+    has not ("LINE 1: 3690 Ridge Ave"): the crop took in print before the value, a label or a
+    caption, whichever field's it is."""
     head, colon, _ = again.partition(":")
-    if not colon or len(head.split()) > MAX_LABEL_HEAD_WORDS or first.startswith(head):
+    words = head.split()
+    if not colon or not words or len(words) > MAX_LABEL_HEAD_WORDS or first.startswith(head):
         return False
-    return best_phrase(head, spec.all_labels)[1] >= LABEL_HEAD_SCORE
+    return any(ch.isalpha() for ch in head)
 
 
 def _blank_to_read(spec: FieldSpec, result: FieldResult) -> bool:

@@ -73,6 +73,8 @@ def test_trim_keeps_the_ink_and_a_margin() -> None:
 PATIENT_DETAILS = get_document_type("patient_details")
 PHONE = PATIENT_DETAILS.field("phone_number")
 NAME = PATIENT_DETAILS.field("patient_name")
+ADDRESS = PATIENT_DETAILS.field("address")
+PRESCRIPTION = get_document_type("prescription")
 
 
 def _field(value: str, confidence: float) -> FieldResult:
@@ -102,6 +104,22 @@ def test_an_unsure_reading_is_never_taken() -> None:
     result = compare(PHONE, first, Reading("(501) 897-4935", 0.6))
     assert result.value == "(BON) 847-4935"
     assert result.needs_review
+
+
+@pytest.mark.parametrize("label", ["LINE 1", "Address", "Street and number"])
+def test_a_reading_that_took_in_the_print_before_the_value_is_not_taken(label: str) -> None:
+    # The crop of a street line took in a caption ("LINE 1:"), whichever field it belongs to.
+    first = _field("3690 Ridge Ave", 0.70)
+    result = compare(ADDRESS, first, Reading(f"{label}: 3690 Ridge Ave", 1.0))
+    assert result.value == "3690 Ridge Ave"
+    assert result.needs_review
+
+
+def test_a_time_s_colon_is_no_label() -> None:
+    first = _field("Take 1 at 8 30", 0.40)
+    spec = PRESCRIPTION.field("directions")
+    result = compare(spec, first, Reading("Take 1 at 8:30", 0.99))
+    assert result.value == "Take 1 at 8:30"
 
 
 def test_agreeing_readings_change_nothing() -> None:
