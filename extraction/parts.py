@@ -58,20 +58,25 @@ def _alike_parts(doc_type: DocumentType) -> dict[str, list[FieldSpec]]:
 def _nearest_owner(
     read: Candidate, owners: list[FieldSpec], assigned: dict[str, Assigned], given: dict[str, Candidate]
 ) -> str | None:
-    """The field, not yet given this part, whose own value on the part's page is nearest to it;
-    failing any, the first such field with no value of its own."""
+    """The field, not yet given this part, printed nearest to it on its page (its own value, or
+    its label where it read none); failing any, the first such field not found at all."""
     box = union_box([w.box for w in read.words])
     assert box is not None
     free = [owner for owner in owners if owner.name not in given]
     placed = []
     for owner in free:
         own = assigned[owner.name].candidate
-        if own is not None and own.page == read.page and (own_box := union_box([w.box for w in own.words])):
+        if own is not None and own.page == read.page and (own_box := _printed_at(own)) is not None:
             placed.append((_gap(box, own_box), owner.name))
     if placed:
         return min(placed)[1]
-    valueless = [owner.name for owner in free if assigned[owner.name].candidate is None]
-    return valueless[0] if valueless else None
+    unfound = [owner.name for owner in free if assigned[owner.name].candidate is None]
+    return unfound[0] if unfound else None
+
+
+def _printed_at(candidate: Candidate) -> Box | None:
+    """Where a field stands on its page: its value's words, else its label's."""
+    return union_box([w.box for w in candidate.words]) or union_box([k.box for k in candidate.keys])
 
 
 def _gap(a: Box, b: Box) -> float:

@@ -125,6 +125,15 @@ def test_an_area_code_beside_another_phone_is_not_taken_by_a_phone_not_found() -
     assert fields["phone_number"].value == ""
 
 
+def test_an_area_code_beside_a_phone_read_blank_is_not_given_to_the_other_phone() -> None:
+    # The patient's phone number was not read, but its label stands beside the area code box.
+    text = TWO_PHONES_WITH_AREA_CODES_APART.replace("300 960 Area code: 517\n", "").replace(
+        "700 520 Phone: 286-8130", "700 520 Phone:"
+    )
+    fields = extract_fields(PATIENT, parse_layout(text), 0.8)
+    assert fields["emergency_contact_phone"].value == "555-0199"
+
+
 WHOLE_NAME_AND_A_CONTACTS_PARTS = """
 300 300 Patient Intake Form
 300 420 Patient name: John Smith
