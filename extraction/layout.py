@@ -73,10 +73,12 @@ def group_lines(words: list[Word]) -> list[Line]:
 def _is_bullet(glyph: Word, item: Word) -> bool:
     """A list's bullet before its item: one small character (a dot read as "e", "o" or "¢", a
     star, a dash), level with the item, at most a few of its heights before it. Digits and
-    capitals are never bullets: a count, an initial."""
+    capitals are never bullets: a count, an initial; nor is anything before a "word" with no
+    letter or digit (a rule's stub read as text): no list item stands there."""
     text = glyph.text.strip()
     return (
         len(text) == 1
+        and any(ch.isalnum() for ch in item.text)
         and not text.isdigit()
         and not text.isupper()
         and glyph.height <= BULLET_HEIGHT_SHARE * item.height

@@ -8,7 +8,6 @@ except in the one test that runs tesseract.
 from __future__ import annotations
 
 import json
-import time
 
 import numpy as np
 import pytest
@@ -265,7 +264,9 @@ def test_a_blank_or_empty_page_gives_an_empty_structure() -> None:
     assert find_structure(np.zeros((600, 800), np.uint8), []) == PageStructure()
 
 
-def test_a_full_page_is_read_quickly() -> None:
+def test_a_full_page_of_tables_and_boxes_is_found_whole() -> None:
+    # Its time is a benchmark's to measure (benchmarks/speed.py reports the structure stage), not
+    # a test's: a wall-clock bound fails on a loaded machine.
     page = DrawnPage(2000, 2600)
     for i in range(10):
         y = 80 + 250 * i
@@ -274,15 +275,8 @@ def test_a_full_page_is_read_quickly() -> None:
         page.table(100, y + 60, [300, 300, 300, 300], [50, 50])
         for k in range(4):
             page.checkbox(1500 + 120 * (k % 2), y + 60 + 50 * (k // 2), "tick" if k % 3 else "empty")
-    image = page.array()
-    find_structure(image, page.words)
-    start = time.perf_counter()
-    for _ in range(5):
-        structure = find_structure(image, page.words)
-    per_page = (time.perf_counter() - start) / 5
+    structure = find_structure(page.array(), page.words)
     assert len(structure.cells) == 80 and len(structure.marks) == 40
-    # 30-45 ms here; generous for a loaded CI machine.
-    assert per_page < 0.25
 
 
 # ---- serialising ----------------------------------------------------------------------------
