@@ -406,7 +406,7 @@ def misread_names(text: str) -> list[tuple[str, str]]:
         low = word.lower()
         if low in names or low in english:
             continue
-        near = sorted(edit for edit in _one_letter_edits(low) if edit in names)
+        near = _near_words(low, ("names",))
         if near:
             found.append((word, _apply_case(word, near[0])))
     return found
@@ -414,8 +414,13 @@ def misread_names(text: str) -> list[tuple[str, str]]:
 
 def near_known(word: str, lexicons: Sequence[str]) -> bool:
     """Whether a word one letter away from ``word`` is in one of the named lexicons."""
+    return bool(_near_words(word.lower(), lexicons))
+
+
+def _near_words(word: str, lexicons: Sequence[str]) -> list[str]:
+    """The words one letter away from ``word`` (small letters) in the named lexicons, sorted."""
     lexes = _lexicons(lexicons)
-    return any(edit in lex.words for edit in _one_letter_edits(word.lower()) for lex in lexes)
+    return sorted(edit for edit in _one_letter_edits(word) if any(edit in lex.words for lex in lexes))
 
 
 def _one_letter_edits(word: str) -> set[str]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from extraction.structure.combs import find_combs, inside_comb
+from extraction.structure.geometry import area, overlap_area
 from extraction.structure.ink import ink_threshold
 from extraction.structure.marks import answer_cells, find_marks, side_of_a_mark
 from extraction.structure.rings import circled_marks, find_rings
@@ -52,8 +53,5 @@ def find_structure(image: np.ndarray, words: Sequence[Word]) -> PageStructure:
 
 def _same_place(a: Box, b: Box) -> bool:
     """Whether two boxes cover mostly the same place (each holds most of the other)."""
-    x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
-    if x1 <= x0 or y1 <= y0:
-        return False
-    common = (x1 - x0) * (y1 - y0)
-    return common >= 0.7 * max((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    common = overlap_area(a, b)
+    return common > 0 and common >= 0.7 * max(area(a), area(b))
