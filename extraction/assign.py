@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 
 from extraction.candidates import continued_candidates, labelled_candidates, repeated_candidates
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import whole_phrase_score
 from extraction.label_shapes import is_negative_answer, is_number_label
 from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
+from extraction.phrases import whole_phrase_score
 from extraction.table_rows import table_candidates
 from extraction.types import Box
 from extraction.unlabelled import find_candidates, section_lines

@@ -16,7 +16,7 @@ from extraction.checklist import checklist_candidate
 from extraction.choices import OPTION_KINDS, option_candidate, option_marks
 from extraction.columns import ALIGN_HEIGHTS
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import ITEM_NUMBER, Key, best_phrase, phrase_score, section_of
+from extraction.keys import Key, section_of
 from extraction.layout import normalize_token, similarity
 from extraction.page_view import (
     LABEL_MIN_SCORE,
@@ -30,6 +30,7 @@ from extraction.page_view import (
     line_heads_its_cell,
     lines_under,
 )
+from extraction.phrases import ITEM_NUMBER, best_phrase, phrase_score
 from extraction.pieces import pieced_value
 from extraction.types import Box, Line, Word, mostly_inside, on_one_row, union_box
 

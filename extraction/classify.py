@@ -10,8 +10,9 @@ it. The best type wins only if it is clearly found and clearly ahead; otherwise 
 from __future__ import annotations
 
 from extraction.doctypes import DocumentType
-from extraction.keys import best_phrase, find_keys
+from extraction.keys import find_keys
 from extraction.layout import match_label
+from extraction.phrases import best_phrase
 from extraction.types import UNKNOWN_TYPE, PageText
 
 MIN_SCORE = 0.25

@@ -27,14 +27,7 @@ from extraction.captions import gap_above, gap_below, lines_above
 from extraction.cells import answer_grid_headers, join_wrapped_labels
 from extraction.columns import column_keys, find_label_columns, split_at_value_edges
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import (
-    Key,
-    best_phrase,
-    find_keys,
-    split_at_inline_keys,
-    typical_height,
-    whole_phrase_score,
-)
+from extraction.keys import Key, find_keys, split_at_inline_keys, typical_height
 from extraction.label_shapes import is_negative_answer
 from extraction.layout import spelling
 from extraction.lexicon import is_known, misread_names
@@ -49,6 +42,7 @@ from extraction.page_view import (
     others_in_cell,
 )
 from extraction.parts import from_parts, share_parts
+from extraction.phrases import best_phrase, whole_phrase_score
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
 from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union_box
 from extraction.validate import IMMUNITY, YES_NO

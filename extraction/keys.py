@@ -18,8 +18,13 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, is_number_label
-from extraction.layout import is_sure_text, normalize_token, similarity, similarity_bound
-from extraction.lexicon import is_known
+from extraction.layout import is_sure_text
+from extraction.lexicon import ENGLISH, is_known
+from extraction.phrases import (
+    best_phrase,
+    key_token,
+    whole_phrase_score,
+)
 from extraction.types import Box, Line, PageText, Word, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
@@ -27,24 +32,24 @@ from extraction.validate import IMMUNITY, YES_NO
 KEY_MIN_SCORE = 0.84
 # At most this many words before a colon make a label; more is a sentence with a colon in it.
 MAX_KEY_WORDS = 10
-LABEL_CACHE_SIZE = 50_000
 # A gap this many line heights wide, and this many times the line's usual space, sets a label
 # apart from its value.
 WIDE_GAP_HEIGHTS = 0.9
 WIDE_GAP_SPACES = 1.8
+# A label of no known wording is an English word; a word of this many letters or more that is
+# none, before a colon and a sentence, is a medicine naming its direction, however misread
+# ("Ceticzine: Toke 1/2 pill twice daily"). Shorter ones may be abbreviations ("NPI:", "Dx:").
+UNKNOWN_NAME_LETTERS = 5
+# What follows such a word is a sentence when it runs on this many words.
+SENTENCE_WORDS = 3
 # Marks OCR makes of dust in such a gap: no separator a form prints ("/", "&" and "-" are).
 GAP_SPECKS = "§~`'‘’•°*^¨"
 # Marks a speck beside a label's colon is read as (":." ":,"): not part of what is printed.
 SPECKS = ".,'`"
-# A hint printed in brackets after or inside a label: its format, unit or another wording,
-# in letters ("(DD/MM/YYYY)", "(kg)"); "(520)" is the area code of a value.
-BRACKETED = re.compile(r"\([^()]*[A-Za-z][^()]*\)")
-# The same hint cut off at the line's end, its closing bracket lost to a wrap or a column break.
-CUT_BRACKET = re.compile(r"\([^()]*[A-Za-z][^()]*$")
-# Words of a label are parted by spaces and by slashes ("Town/City", "DOB/Age").
-WORD_PARTS = re.compile(r"[\s/]+")
-# One word or another: "Town/City", "Area / ZIP".
-SLASHED = re.compile(r"\s*/\s*")
+# A line with digits reads as a label only when it reads as one this well with them folded.
+MISREAD_LABEL_SCORE = 0.95
+# The answers a label may be followed by, a space apart, on its own line.
+_ANSWERS = frozenset(answer.upper() for answer in (*YES_NO, *IMMUNITY, "Y", "N"))
 
 
 @dataclass(frozen=True)
@@ -80,128 +85,6 @@ class Key:
     @property
     def whole_line(self) -> bool:
         return self.end == len(self.line.words)
-
-
-def phrase_score(text: str, phrase: str) -> float:
-    """How well a key's text reads as ``phrase`` (0..1), letters and digits compared.
-
-    Extra words after the phrase ("Weight (kg)", "List any Medical Problems (asthma, ...)")
-    cost a little; words before it cost much more: "Emergency contact name" is not "Name".
-    """
-    return _phrase_score(normalize_token(text), _tokens(text), phrase)
-
-
-def _tokens(text: str) -> tuple[str, ...]:
-    """The words of a label as compared: a slash parts words as a space does ("Town/City")."""
-    return tuple(normalize_token(w) for w in WORD_PARTS.split(text) if w)
-
-
-@lru_cache(maxsize=LABEL_CACHE_SIZE)
-def _phrase_score(whole: str, tokens: tuple[str, ...], phrase: str) -> float:
-    target = normalize_token(phrase)
-    if not target or not whole:
-        return 0.0
-    # The phrase matched against the whole key, and against its first words only, the rest a
-    # qualifier; a reading is compared by difflib only if its bound can beat the best so far.
-    bounded = sorted(
-        (
-            (similarity_bound(target, text) * factor, text, factor)
-            for text, factor in _readings(whole, tokens)
-        ),
-        key=lambda item: -item[0],
-    )
-    best = 0.0
-    for bound, text, factor in bounded:
-        if bound < best:
-            break
-        best = max(best, similarity(target, text) * factor)
-    return best
-
-
-def _readings(whole: str, tokens: tuple[str, ...]) -> list[tuple[str, float]]:
-    """The key's text as a whole, then each run of its first words, then each run of its last,
-    with the factor that run's score is weighed by: extra words after the phrase cost a little;
-    words before it ("Chronic conditions", "Current meds") cost more, since a word in front may
-    make it another field's label ("Emergency phone"), so such a reading is never sure."""
-    readings = [(whole, 1.0)]
-    for end in range(1, len(tokens)):
-        head = "".join(tokens[:end])
-        readings.append((head, 0.85 + 0.15 * len(head) / len(whole)))
-    for start in range(1, len(tokens)):
-        tail = "".join(tokens[start:])
-        readings.append((tail, 0.8 + 0.05 * len(tail) / len(whole)))
-    return readings
-
-
-# The answers a label may be followed by, a space apart, on its own line.
-_ANSWERS = frozenset(answer.upper() for answer in (*YES_NO, *IMMUNITY, "Y", "N"))
-# A list's number or letter before a label ("1. Medication:", "(2) Sig:"): no word of the label.
-ITEM_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(?=\S)", re.IGNORECASE)
-
-
-def best_phrase(text: str, phrases: Iterable[str]) -> tuple[str, float]:
-    """The phrase ``text`` reads as best, with its score ("", 0.0 when there is none); a list's
-    item number before it is left out."""
-    return _best_phrase(ITEM_NUMBER.sub("", text), tuple(phrases))
-
-
-@lru_cache(maxsize=LABEL_CACHE_SIZE)
-def _best_phrase(text: str, phrases: tuple[str, ...]) -> tuple[str, float]:
-    if not phrases:
-        return "", 0.0
-    whole = normalize_token(text)
-    tokens = _tokens(text)
-    readings = _readings(whole, tokens) if whole else []
-    bounds = [_phrase_bound(readings, phrase) for phrase in phrases]
-    best: tuple[float, str] | None = None
-    # Phrases in order of their bound: one that cannot reach the best score is never scored.
-    # Among equal scores the greatest phrase wins, as in max() over (score, phrase).
-    for index in sorted(range(len(phrases)), key=lambda i: -bounds[i]):
-        if best is not None and bounds[index] < best[0]:
-            break
-        scored = (_phrase_score(whole, tokens, phrases[index]), phrases[index])
-        if best is None or scored > best:
-            best = scored
-    assert best is not None
-    return best[1], best[0]
-
-
-def _phrase_bound(readings: list[tuple[str, float]], phrase: str) -> float:
-    """An upper bound of ``_phrase_score`` (see ``similarity_bound``); 0.0 for an empty key."""
-    target = normalize_token(phrase)
-    if not target:
-        return 0.0
-    return max((similarity_bound(target, text) * factor for text, factor in readings), default=0.0)
-
-
-def whole_phrase_score(text: str, phrases: Iterable[str]) -> float:
-    """How well ``text`` as a whole reads as one of ``phrases``: with no colon to end a label,
-    a line is a label only when it is all label ("Weight loss" under a question is a value).
-    A hint in brackets after a label's words ("Birth date (DD/MM/YYYY)", "Weight (kg)") is
-    printed with it, not part of its wording: the label reads as well with it as without, and
-    so when the line ends inside the brackets ("Medical problems (asthma, seiz")."""
-    score = _whole_phrase_score(normalize_token(text), tuple(phrases))
-    core = CUT_BRACKET.sub(" ", BRACKETED.sub(" ", text))
-    if core != text and any(ch.isalpha() for ch in core):
-        score = max(score, _whole_phrase_score(normalize_token(core), tuple(phrases)))
-    # "Town/City" names one thing two ways: when both read as labels, the pair reads as well
-    # as the worse of them ("City/Town" printed the other way round is the same label).
-    alternatives = [part for part in SLASHED.split(text.strip(" ()")) if any(ch.isalpha() for ch in part)]
-    if len(alternatives) == 2:
-        score = max(score, min(_whole_phrase_score(normalize_token(p), tuple(phrases)) for p in alternatives))
-    return score
-
-
-@lru_cache(maxsize=LABEL_CACHE_SIZE)
-def _whole_phrase_score(token: str, phrases: tuple[str, ...]) -> float:
-    targets = [normalize_token(p) for p in phrases]
-    bounded = sorted(((similarity_bound(token, t), t) for t in targets), key=lambda item: -item[0])
-    best = 0.0
-    for bound, target in bounded:
-        if bound < best:
-            break
-        best = max(best, similarity(token, target))
-    return best
 
 
 def split_at_inline_keys(page: PageText, vocabulary: tuple[str, ...]) -> PageText:
@@ -276,7 +159,7 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
         if head >= KEY_MIN_SCORE and head > whole_phrase_score(line.text, vocabulary):
             return Key(page, line, answer_at, colon=False, known=True)
     # A line that is a label or heading as a whole: the value is under it, or it opens a section.
-    if any(ch.isdigit() for ch in line.text) or len(words) > MAX_KEY_WORDS:
+    if len(words) > MAX_KEY_WORDS or (_has_digits(line.text) and not _misread_label(line.text, vocabulary)):
         return None
     if is_negative_answer(line.text):
         return None
@@ -285,6 +168,22 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
     if is_number_label(line.text):
         return Key(page, line, len(words), colon=False, known=False)
     return None
+
+
+def _has_digits(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
+def _misread_label(text: str, vocabulary: tuple[str, ...]) -> bool:
+    """True for a line with letters whose digits are look-alikes of letters and that, read
+    with them as letters, is a label word for word ("M1" for "M.I."); other lines with
+    digits are values."""
+    digits = {ch for ch in text if ch.isdigit()}
+    return (
+        any(ch.isalpha() for ch in text)
+        and digits <= set("015")
+        and whole_phrase_score(text, vocabulary) >= MISREAD_LABEL_SCORE
+    )
 
 
 def _answer_index(words: tuple[Word, ...]) -> int | None:
@@ -372,7 +271,7 @@ def _all_label_words(line: Line, vocabulary: tuple[str, ...]) -> bool:
     """True for a line made only of the words labels and headings are made of ("INSURANCE
     INFORMATION", "Patient Details"): a heading of this form's own wording, never a value.
     Words of three letters or fewer ("No", "of") tell nothing either way."""
-    tokens = [normalize_token(w.text) for w in line.words]
+    tokens = [key_token(w.text) for w in line.words]
     long = [t for t in tokens if len(t) >= 4]
     if not long or len(tokens) > MAX_UNKNOWN_KEY_WORDS + 1:
         return False
@@ -385,7 +284,7 @@ def _all_label_words(line: Line, vocabulary: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=16)
 def _label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(normalize_token(w) for phrase in vocabulary for w in phrase.split())
+    return frozenset(key_token(w) for phrase in vocabulary for w in phrase.split())
 
 
 def _colon_index(words: tuple[Word, ...]) -> int | None:
@@ -415,10 +314,28 @@ def _reads_as_unknown_label(words: tuple[Word, ...], colon_at: int) -> bool:
         return False
     if not head[0].text[:1].isupper():
         return False
-    if len(head) == 1 and is_known(head[0].text.rstrip(":?;"), ("drugs",)):
-        return False  # "Furosemide: Take 2 tablets": a medicine naming its direction
     rest = words[colon_at + 1 :]
+    if len(head) == 1 and _names_a_medicine(head[0].text.rstrip(":?;"), rest):
+        return False  # "Furosemide: Take 2 tablets": a medicine naming its direction
     return not (len(rest) >= 2 and rest[0].text[:1].islower())
+
+
+def _names_a_medicine(word: str, rest: tuple[Word, ...]) -> bool:
+    """True when ``word`` before a colon names a medicine whose direction follows: a medicine's
+    name in no English list ("Furosemide"), one that is also an English word ("Aspirin") before
+    a word of dosing directions, or a long word in no list at all before a sentence (a name
+    misread). The drug list holds the words of names of several words too ("date", "name"):
+    alone they do not make a label a medicine."""
+    drug, english = is_known(word, ("drugs",)), is_known(word, (ENGLISH,))
+    if drug and not english:
+        return True
+    if drug and rest and is_known(rest[0].text, ("directions",)):
+        return True
+    return (
+        len(rest) >= SENTENCE_WORDS
+        and sum(ch.isalpha() for ch in word) >= UNKNOWN_NAME_LETTERS
+        and not english
+    )
 
 
 def typical_height(page: PageText) -> float:

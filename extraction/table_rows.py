@@ -4,8 +4,9 @@ Directions) gives, per field, the text of its columns row by row."""
 from __future__ import annotations
 
 from extraction.doctypes import DocumentType
-from extraction.keys import Key, best_phrase
+from extraction.keys import Key
 from extraction.page_view import LABEL_MIN_SCORE, Candidate, PageView, cell_of, has_text
+from extraction.phrases import best_phrase
 from extraction.types import Box, Line, Word, on_one_row
 
 # A table's rows follow each other within this many line heights.

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 
 from extraction.doctypes import FieldSpec
 from extraction.doses import repair_doses
-from extraction.keys import best_phrase
 from extraction.page_view import (
     LABEL_MIN_SCORE,
     LIST_NUMBER,
@@ -21,6 +20,7 @@ from extraction.page_view import (
     overlaps,
     strip_list_mark,
 )
+from extraction.phrases import best_phrase
 from extraction.types import Box, Line, PageText, Word, on_one_row
 
 # A medicine line OCR misread beyond repair still reads as a name, a number and a short word;

@@ -15,6 +15,7 @@ from extraction.fields import _run_into_its_label, extract_fields, page_view
 from extraction.keys import Key, find_keys
 from extraction.label_shapes import is_negative_answer, is_number_label
 from extraction.page_view import Candidate
+from extraction.phrases import best_phrase
 from extraction.validate import validate_fields
 from tests.layout_text import parse_layout
 
@@ -401,6 +402,49 @@ def test_a_speck_read_as_a_colon_after_a_medicine_keeps_it_in_the_list() -> None
     assert fields["medicines"].value == "Gabapentin 100 mg\nMetformin 500 mg"
 
 
+def test_a_misread_medicine_naming_its_direction_is_no_label_that_ends_the_directions() -> None:
+    page = parse_layout(
+        """
+        300 600 Name: Joyce Gibson
+        570 1630 Directions:
+        570 1750 Bupropion - Take 2 tab everyday
+        570 1810 Ceticzine: Toke 1/2 pill twice daily
+        570 1870 Refills: 2
+        570 2000 Pharmacy: Main Street Drugs
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert (
+        fields["directions"].value == "Bupropion - Take 2 tab everyday\nCeticzine: Toke 1/2 pill twice daily"
+    )
+    keys = [key.text for key in find_keys(page[0], ("Directions", "Refills"))]
+    # An English word before a colon is a label of no known wording, a short word may be an
+    # abbreviation, and a long word in no list is one only when no sentence follows it.
+    assert keys == ["Name", "Directions", "Refills", "Pharmacy"]
+    for line, key in [
+        ("Ceticzine: none", ["Ceticzine"]),
+        ("Dx: Acute otitis media", ["Dx"]),
+        ("Aspirin: take 1 tab daily", []),
+        ("Furosemide: 2 tablets", []),
+    ]:
+        assert [k.text for k in find_keys(parse_layout(f"100 100 {line}")[0], ())] == key
+
+
+@pytest.mark.parametrize(
+    ("read", "label"),
+    [("M1", "M.I."), ("Narne", "Name"), ("5ex", "Sex"), ("Date of 8irth", "Date of birth")],
+)
+def test_a_label_read_with_look_alike_glyphs_is_still_its_label(read: str, label: str) -> None:
+    keys = find_keys(parse_layout(f"100 100 {read}")[0], ("M.I.", "Name", "Sex", "Date of birth"))
+    if read == "Date of 8irth":
+        # "8" is no look-alike of "b" in print: a line with other digits stays a value.
+        assert keys == []
+    else:
+        assert [best_phrase(k.text, (label,)) for k in keys] == [(label, 1.0)]
+    # Two wordings that differ by more than look-alikes still read apart.
+    assert best_phrase("Middle", ("M.I.",))[1] < 0.84
+
+
 def test_an_address_s_next_line_set_flush_under_it_is_kept_across_a_wider_gap() -> None:
     page = parse_layout(
         """
@@ -770,7 +814,7 @@ def test_unlabelled_directions_that_name_their_medicine_first_are_found() -> Non
 
 
 def test_a_slash_parts_the_words_of_a_label() -> None:
-    from extraction.keys import best_phrase
+    from extraction.phrases import best_phrase
 
     assert best_phrase("Town/City", PATIENT.with_parts.all_labels)[1] >= 0.9
     assert best_phrase("DOB/Age", PATIENT.all_labels)[0] == "DOB"
@@ -923,7 +967,7 @@ def test_a_label_printed_once_per_medicine_lists_them_all_and_nothing_else() -> 
 
 
 def test_a_list_s_item_number_before_a_label_is_no_word_of_it() -> None:
-    from extraction.keys import best_phrase
+    from extraction.phrases import best_phrase
 
     labels = PRESCRIPTION.field("medicines").labels
     assert best_phrase("1. Medication prescribed", labels) == best_phrase("Medication prescribed", labels)

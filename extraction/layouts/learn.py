@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from itertools import pairwise
 
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import KEY_MIN_SCORE, best_phrase, typical_height
+from extraction.keys import KEY_MIN_SCORE, typical_height
 from extraction.layouts.anchors import Anchor, anchors_of, form_words, page_words, same_text
 from extraction.layouts.formats import SHAPED_KINDS, learn_formats
 from extraction.layouts.locate import (
@@ -28,6 +28,7 @@ from extraction.layouts.locate import (
 from extraction.layouts.rows import boxed_marks, rows_of_marks
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
 from extraction.normalize import normalize
+from extraction.phrases import best_phrase
 from extraction.structure import PageStructure
 from extraction.structure.geometry import contains
 from extraction.types import Box, ExtractionResult, PageText, on_one_row, union_box

@@ -1,0 +1,156 @@
+"""How well printed words read as a label's wording: the scores keys and fields are matched by.
+
+A key's text and a wording are compared letters and digits only, in lower case, with glyphs
+print OCR reads for one another folded together; a wording matched by a key's first words (a
+qualifier after it) or its last (a word in front) scores less than one matched whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from extraction.layout import normalize_token, similarity, similarity_bound
+
+LABEL_CACHE_SIZE = 50_000
+# A hint printed in brackets after or inside a label: its format, unit or another wording,
+# in letters ("(DD/MM/YYYY)", "(kg)"); "(520)" is the area code of a value.
+BRACKETED = re.compile(r"\([^()]*[A-Za-z][^()]*\)")
+# The same hint cut off at the line's end, its closing bracket lost to a wrap or a column break.
+CUT_BRACKET = re.compile(r"\([^()]*[A-Za-z][^()]*$")
+# Words of a label are parted by spaces and by slashes ("Town/City", "DOB/Age").
+WORD_PARTS = re.compile(r"[\s/]+")
+# One word or another: "Town/City", "Area / ZIP".
+SLASHED = re.compile(r"\s*/\s*")
+# Glyphs print OCR reads for one another ("M1" for "M.I.", "Narne" for "Name", "5ex" for
+# "Sex"): a key and a label's wording are compared with each group folded into one glyph, so a
+# misread glyph costs a label nothing; wordings that differ only by such glyphs read alike.
+LOOK_ALIKE_GLYPHS = str.maketrans({"0": "o", "1": "l", "i": "l", "5": "s"})
+LOOK_ALIKE_RUNS = (("rn", "m"), ("vv", "w"))
+# A list's number or letter before a label ("1. Medication:", "(2) Sig:"): no word of the label.
+ITEM_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(?=\S)", re.IGNORECASE)
+
+
+def key_token(text: str) -> str:
+    """``text`` as labels are compared: ``normalize_token`` with look-alike glyphs folded."""
+    token = normalize_token(text).translate(LOOK_ALIKE_GLYPHS)
+    for run, glyph in LOOK_ALIKE_RUNS:
+        token = token.replace(run, glyph)
+    return token
+
+
+def phrase_score(text: str, phrase: str) -> float:
+    """How well a key's text reads as ``phrase`` (0..1), letters and digits compared.
+
+    Extra words after the phrase ("Weight (kg)", "List any Medical Problems (asthma, ...)")
+    cost a little; words before it cost much more: "Emergency contact name" is not "Name".
+    """
+    return _phrase_score(key_token(text), _tokens(text), phrase)
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    """The words of a label as compared: a slash parts words as a space does ("Town/City")."""
+    return tuple(key_token(w) for w in WORD_PARTS.split(text) if w)
+
+
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
+def _phrase_score(whole: str, tokens: tuple[str, ...], phrase: str) -> float:
+    target = key_token(phrase)
+    if not target or not whole:
+        return 0.0
+    # The phrase matched against the whole key, and against its first words only, the rest a
+    # qualifier; a reading is compared by difflib only if its bound can beat the best so far.
+    bounded = sorted(
+        (
+            (similarity_bound(target, text) * factor, text, factor)
+            for text, factor in _readings(whole, tokens)
+        ),
+        key=lambda item: -item[0],
+    )
+    best = 0.0
+    for bound, text, factor in bounded:
+        if bound < best:
+            break
+        best = max(best, similarity(target, text) * factor)
+    return best
+
+
+def _readings(whole: str, tokens: tuple[str, ...]) -> list[tuple[str, float]]:
+    """The key's text as a whole, then each run of its first words, then each run of its last,
+    with the factor that run's score is weighed by: extra words after the phrase cost a little;
+    words before it ("Chronic conditions", "Current meds") cost more, since a word in front may
+    make it another field's label ("Emergency phone"), so such a reading is never sure."""
+    readings = [(whole, 1.0)]
+    for end in range(1, len(tokens)):
+        head = "".join(tokens[:end])
+        readings.append((head, 0.85 + 0.15 * len(head) / len(whole)))
+    for start in range(1, len(tokens)):
+        tail = "".join(tokens[start:])
+        readings.append((tail, 0.8 + 0.05 * len(tail) / len(whole)))
+    return readings
+
+
+def best_phrase(text: str, phrases: Iterable[str]) -> tuple[str, float]:
+    """The phrase ``text`` reads as best, with its score ("", 0.0 when there is none); a list's
+    item number before it is left out."""
+    return _best_phrase(ITEM_NUMBER.sub("", text), tuple(phrases))
+
+
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
+def _best_phrase(text: str, phrases: tuple[str, ...]) -> tuple[str, float]:
+    if not phrases:
+        return "", 0.0
+    whole = key_token(text)
+    tokens = _tokens(text)
+    readings = _readings(whole, tokens) if whole else []
+    bounds = [_phrase_bound(readings, phrase) for phrase in phrases]
+    best: tuple[float, str] | None = None
+    # Phrases in order of their bound: one that cannot reach the best score is never scored.
+    # Among equal scores the greatest phrase wins, as in max() over (score, phrase).
+    for index in sorted(range(len(phrases)), key=lambda i: -bounds[i]):
+        if best is not None and bounds[index] < best[0]:
+            break
+        scored = (_phrase_score(whole, tokens, phrases[index]), phrases[index])
+        if best is None or scored > best:
+            best = scored
+    assert best is not None
+    return best[1], best[0]
+
+
+def _phrase_bound(readings: list[tuple[str, float]], phrase: str) -> float:
+    """An upper bound of ``_phrase_score`` (see ``similarity_bound``); 0.0 for an empty key."""
+    target = key_token(phrase)
+    if not target:
+        return 0.0
+    return max((similarity_bound(target, text) * factor for text, factor in readings), default=0.0)
+
+
+def whole_phrase_score(text: str, phrases: Iterable[str]) -> float:
+    """How well ``text`` as a whole reads as one of ``phrases``: with no colon to end a label,
+    a line is a label only when it is all label ("Weight loss" under a question is a value).
+    A hint in brackets after a label's words ("Birth date (DD/MM/YYYY)", "Weight (kg)") is
+    printed with it, not part of its wording: the label reads as well with it as without, and
+    so when the line ends inside the brackets ("Medical problems (asthma, seiz")."""
+    score = _whole_phrase_score(key_token(text), tuple(phrases))
+    core = CUT_BRACKET.sub(" ", BRACKETED.sub(" ", text))
+    if core != text and any(ch.isalpha() for ch in core):
+        score = max(score, _whole_phrase_score(key_token(core), tuple(phrases)))
+    # "Town/City" names one thing two ways: when both read as labels, the pair reads as well
+    # as the worse of them ("City/Town" printed the other way round is the same label).
+    alternatives = [part for part in SLASHED.split(text.strip(" ()")) if any(ch.isalpha() for ch in part)]
+    if len(alternatives) == 2:
+        score = max(score, min(_whole_phrase_score(key_token(p), tuple(phrases)) for p in alternatives))
+    return score
+
+
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
+def _whole_phrase_score(token: str, phrases: tuple[str, ...]) -> float:
+    targets = [key_token(p) for p in phrases]
+    bounded = sorted(((similarity_bound(token, t), t) for t in targets), key=lambda item: -item[0])
+    best = 0.0
+    for bound, target in bounded:
+        if bound < best:
+            break
+        best = max(best, similarity(token, target))
+    return best
