@@ -11,7 +11,7 @@ supports it; which one a field takes is decided for all fields at once in ``extr
 
 from __future__ import annotations
 
-from extraction.captions import is_caption, lines_above
+from extraction.captions import is_caption, line_on_rule_over, lines_above, stands_on_rule_from, writing_rule
 from extraction.checklist import checklist_candidate
 from extraction.choices import OPTION_KINDS, option_candidate, option_marks
 from extraction.columns import ALIGN_HEIGHTS
@@ -141,9 +141,16 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
             found.append(
                 Candidate(spec.name, key.page, tuple(ln.words for ln in above), "above", score, (key,))
             )
-    below = _below(
-        spec, key.box, view, spec.max_first_gap, spec.max_lines, _value_cell(key, view), after_colon=key.colon
+    below = _on_its_rule(
+        key,
+        view,
+        _below(spec, key.box, view, spec.max_first_gap, spec.max_lines, _value_cell(key, view), key.colon),
     )
+    # A caption with nothing under it, on a rule written on: the writing is its value (a label
+    # with a value under it stands under a rule of its own, a section's or a box's).
+    on_rule = line_on_rule_over(key, view) if not found and not below and "section" not in hows else None
+    if on_rule is not None:
+        found.append(Candidate(spec.name, key.page, (on_rule.words,), "above", score, (key,)))
     if found and below and below[0].words in found[0].lines:
         below = []  # the lines under the key go on the value beside it: no second reading
     if below or not found:
@@ -159,6 +166,21 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
             Candidate(spec.name, key.page, tuple(ln.words for ln in below), how, score, (key,), note=note)
         )
     return found
+
+
+def _on_its_rule(key: Key, view: PageView, below: list[Line]) -> list[Line]:
+    """The lines under ``key`` that go on the value of the ruled line beside it: each written
+    on a rule starting where that one starts; none when the key has such a rule and the first
+    line under it is not (a section's heading under an empty line is no value)."""
+    rule = writing_rule(key, view) if below else None
+    if rule is None:
+        return below
+    kept: list[Line] = []
+    for line in below:
+        if not stands_on_rule_from(line, rule[0], view):
+            break
+        kept.append(line)
+    return kept
 
 
 def _rule_between(upper: Box, lower: Box, view: PageView) -> bool:

@@ -5,12 +5,15 @@ above or below stands; and captions, labels printed whole in brackets under thei
 from __future__ import annotations
 
 from extraction.keys import Key
-from extraction.page_view import PageView, overlaps
-from extraction.types import Line
+from extraction.page_view import PageView, cell_of, overlaps
+from extraction.types import Box, Line
 
 # Lines of one value written over its caption may stand this many line heights apart (the first
 # sits within one line of the caption).
 ABOVE_GAP = 1.6
+# A value written on a ruled line stands within this many line heights over the rule; the rule
+# itself stands within one line height over its caption.
+ON_RULE_REACH = 1.0
 
 
 def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
@@ -72,3 +75,69 @@ def gap_below(key: Key, view: PageView) -> float | None:
     ]
     nearest = min(below, key=lambda ln: ln.box[1], default=None)
     return None if nearest is None or view.is_key_line(nearest) else nearest.box[1] - key.box[3]
+
+
+def line_on_rule_over(key: Key, view: PageView) -> Line | None:
+    """The line written on the ruled line right over ``key``: the value of a caption printed
+    under the line filled in ("Date written", "Signature of physician" at the foot of a pad),
+    however far the writing stands from the caption. None where ``key`` is not alone on its
+    line, ends in a colon or stands in a ruled cell (a box's top edge is no line written on),
+    where no rule runs right over it, or where nothing but a label stands on the rule."""
+    if view.structure is None or not key.whole_line or key.colon or cell_of(key.box, view):
+        return None
+    top, height = key.box[1], view.height
+    rules = [
+        rule
+        for rule in view.structure.rules
+        if rule.orientation == "horizontal"
+        and top - height <= rule.box[1]
+        and rule.box[3] <= top + 0.3 * height
+        and overlaps(rule.box, key.box)
+    ]
+    if not rules:
+        return None
+    rule = max(rules, key=lambda r: r.box[1])
+    standing = [
+        ln
+        for ln in view.page.lines
+        if ln.box[3] <= rule.box[1] + 0.3 * height
+        and rule.box[1] - ln.box[3] <= ON_RULE_REACH * height
+        and overlaps(ln.box, key.box)
+        and overlaps(ln.box, rule.box)
+    ]
+    nearest = max(standing, key=lambda ln: ln.box[3], default=None)
+    return None if nearest is None or view.is_key_line(nearest) else nearest
+
+
+def writing_rule(key: Key, view: PageView) -> Box | None:
+    """The ruled line drawn beside ``key`` to write its value on ("Medications: ______"): a
+    rule starting within two line heights right of the key, at the height of its foot. None
+    where the key has none (its value may then stand anywhere under it)."""
+    if view.structure is None:
+        return None
+    height = view.height
+    return next(
+        (
+            rule.box
+            for rule in view.structure.rules
+            if rule.orientation == "horizontal"
+            and key.box[2] - 0.5 * height <= rule.box[0] <= key.box[2] + 2 * height
+            and abs(rule.box[1] - key.box[3]) <= 0.6 * height
+        ),
+        None,
+    )
+
+
+def stands_on_rule_from(line: Line, start: int, view: PageView) -> bool:
+    """True when ``line`` is written on a ruled line starting within a line height of ``start``:
+    the next line of a value written on the rule beside its label."""
+    if view.structure is None:
+        return False
+    height = view.height
+    return any(
+        rule.orientation == "horizontal"
+        and abs(rule.box[0] - start) <= height
+        and -0.3 * height <= rule.box[1] - line.box[3] <= ON_RULE_REACH * height
+        and overlaps(rule.box, line.box)
+        for rule in view.structure.rules
+    )

@@ -76,6 +76,14 @@ def test_an_address_over_its_street_takes_the_town_from_its_parts() -> None:
     assert address.needs_review
 
 
+def test_a_clinic_named_for_a_saint_gives_no_part_of_the_address() -> None:
+    # "St." opens clinics' names ("St. Anne's Medical Group") as often as it names a state.
+    text = "300 200 St. Anne's Medical Group\n300 420 Patient name: Mary Rossi\n"
+    text += "300 520 Address: 4109 Birch Street, Detroit, MI\n"
+    address = extract_fields(PATIENT, parse_layout(text), 0.8)["address"]
+    assert address.value == "4109 Birch Street, Detroit, MI"
+
+
 PHONE_WITH_AREA_CODE_APART = """
 300 300 Patient Intake Form
 300 420 Patient name: Mary Rossi

@@ -459,6 +459,43 @@ def test_captions_under_the_lines_their_values_stand_on_are_read_upwards() -> No
     assert fields["weight"].value.startswith("42")
 
 
+def test_a_date_written_on_the_rule_over_its_caption_is_read_on_a_form_of_labels_beside_values() -> None:
+    # A pad's other labels open their values ("Patient: ..."); the date at its foot is written on
+    # a rule over its caption, further from the caption than one line: the rule ties them.
+    page = DrawnPage(1400, 700)
+    words = page.text(100, 100, "Patient: Ada Baker")
+    words += page.text(100, 160, "Home address: 12 Elm Street")
+    words += page.text(110, 450, "25/10/2025")
+    page.line(100, 505, 500, 505)
+    words += page.text(100, 516, "Date written")
+    fields = _read_drawn(page, words, get_document_type("prescription"))
+    assert fields["prescription_date"].value == "25/10/2025"
+    # With nothing written on the rule the caption's field stays blank, never the line above.
+    bare = DrawnPage(1400, 700)
+    words = bare.text(100, 100, "Patient: Ada Baker")
+    words += bare.text(100, 440, "Refills: 2")
+    bare.line(100, 505, 500, 505)
+    words += bare.text(100, 516, "Date written")
+    assert _read_drawn(bare, words, get_document_type("prescription"))["prescription_date"].value == ""
+
+
+def test_a_label_s_empty_writing_line_leaves_it_blank_and_its_next_rule_goes_on_its_value() -> None:
+    page = DrawnPage(1400, 700)
+    words = page.text(100, 100, "Allergies:")
+    words += page.text(420, 96, "Peanuts, shellfish")
+    page.line(400, 134, 1200, 134)
+    words += page.text(420, 156, "Aspirin")  # on the second line drawn for the list
+    page.line(400, 194, 1200, 194)
+    words += page.text(100, 260, "Current medications:")
+    page.line(450, 294, 1200, 294)  # left empty
+    words += page.text(110, 340, "Insurance / Billing")  # the next section's heading
+    page.line(100, 378, 1200, 378)
+    words += page.text(100, 420, "Insurance company: Evergreen Mutual")
+    fields = _read_drawn(page, words)
+    assert fields["allergies"].value == "Peanuts, shellfish\nAspirin"
+    assert fields["regular_medications"].value == ""
+
+
 def test_the_rules_around_a_grey_shaded_row_still_close_its_cells() -> None:
     page = DrawnPage(1400, 600)
     page.draw.rectangle((100, 100, 1000, 160), fill=185)  # the shaded header row
