@@ -356,8 +356,8 @@ def _below(
     taken: list[Line] = []
     bottom = column[3]
     for line in lines_under(column, view):
-        if line.box[1] < column[1]:
-            continue  # starts above the value: a label beside it, wrapped over two lines
+        if line.box[1] <= column[1]:
+            continue  # level with or above the value: a label beside it, wrapped over two lines
         allowed = first_gap if not taken else spec.max_gap
         if abs(line.box[0] - (taken[-1].box[0] if taken else column[0])) <= 0.6 * height:
             allowed = max(allowed, ALIGNED_GAP)  # set flush under the value's line: its next line

@@ -83,17 +83,19 @@ def _wrapped_label(lines: list[Line], vocabulary: tuple[str, ...], height: float
     known_label = whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE and all(
         whole_phrase_score(line.text, vocabulary) < KEY_MIN_SCORE for line in ordered[:-1]
     )
+    closed = text.rstrip().endswith((":", "?"))
     for upper, lower in itertools.pairwise(ordered):
         # A line ending in a word no label ends in ("Name of") goes on in the next, and so do
-        # the parts of a known label ("STREET" / "ADDRESS"), however widely the cell spaces them.
-        loose = known_label or _cut_short(upper.text)
+        # the parts of a known label ("STREET" / "ADDRESS") and the lines over a label's closing
+        # colon, however widely the cell spaces them.
+        loose = known_label or closed or _cut_short(upper.text)
         gap = MAX_CUT_LINE_GAP_HEIGHTS if loose else MAX_LINE_GAP_HEIGHTS
         if lower.box[1] - upper.box[3] > gap * height:
             return False
     # A label's colon comes at its end only.
     if any(line.text.rstrip().endswith((":", "?")) for line in ordered[:-1]):
         return False
-    if text.rstrip().endswith((":", "?")):
+    if closed:
         return True
     return known_label or any(_cut_short(line.text) for line in ordered[:-1])
 

@@ -317,16 +317,27 @@ def test_a_box_read_as_a_tall_word_is_still_a_mark() -> None:
 # ---- labels wrapped in their cell -----------------------------------------------------------
 
 
-def test_a_label_wrapped_over_two_lines_of_its_cell_is_one_label() -> None:
+@pytest.mark.parametrize(
+    ("first", "second", "second_top"),
+    [
+        ("Residential", "address:", 150),
+        # A first line that is a label of its own ("Street"), set a line apart: the colon
+        # closing the second ends one label.
+        ("STREET", "ADDRESS:", 160),
+    ],
+)
+def test_a_label_wrapped_over_two_lines_of_its_cell_is_one_label(
+    first: str, second: str, second_top: int
+) -> None:
     page = DrawnPage()
     page.table(100, 100, [240, 600], [110], width=2)
-    words = page.text(108, 108, "Residential")
-    words += page.text(108, 150, "address:")
+    words = page.text(108, 108, first)
+    words += page.text(108, second_top, second)
     words += page.text(348, 108, "1077 Center Ct")
     words += page.text(348, 150, "Phoenix, 85010")
     structure = find_structure(page.array(), words)
-    text = join_wrapped_labels(_page_text(words), structure, ("Address",), 40.0)
-    assert "Residential address:" in [line.text for line in text.lines]
+    text = join_wrapped_labels(_page_text(words), structure, ("Address", "Street"), 40.0)
+    assert f"{first} {second}" in [line.text for line in text.lines]
     fields = extract_fields(PATIENT, [_page_text(words)], 0.8, structures=[structure])
     assert fields["address"].value == "1077 Center Ct\nPhoenix, 85010"
 
