@@ -198,7 +198,8 @@ def _rule_between(upper: Box, lower: Box, view: PageView) -> bool:
 
 
 def _cell_under(cell: Box, line: Box, view: PageView) -> Box | None:
-    """The cell holding ``line`` when it lies right under ``cell`` with the same sides."""
+    """The cell holding ``line`` when it lies right under ``cell`` with the same sides and no
+    label of its own stands level with it to its left (a form's next row: "Full name")."""
     below = cell_of(line, view)
     height = view.height
     if (
@@ -207,6 +208,8 @@ def _cell_under(cell: Box, line: Box, view: PageView) -> Box | None:
         or abs(below[2] - cell[2]) > height
         or not 0 <= below[1] - cell[3] <= height
     ):
+        return None
+    if any(k.box[2] <= below[0] and below[1] <= (k.box[1] + k.box[3]) / 2 <= below[3] for k in view.keys):
         return None
     return below
 

@@ -507,6 +507,23 @@ def test_a_label_s_empty_writing_line_leaves_it_blank_and_its_next_rule_goes_on_
     assert fields["regular_medications"].value == ""
 
 
+def test_a_value_cell_s_lines_stop_at_the_next_row_s_value_written_high_in_its_cell() -> None:
+    # The name is written high in its cell, above the level of its label: only the label
+    # level with its cell tells that the address, in the cell above, ends there.
+    page = DrawnPage(1400, 600)
+    page.table(100, 100, [300, 800], [110, 80, 60], width=2)
+    words = page.text(110, 110, "Patient's address")
+    words += page.text(410, 110, "99 Chestnut Road")
+    words += page.text(410, 160, "Dallas, Texas, 75260")
+    words += page.text(110, 240, "Full name")
+    words += page.text(410, 214, "Abigail Butler")
+    words += page.text(110, 300, "Date")
+    words += page.text(410, 300, "29/09/2016")
+    fields = _read_drawn(page, words, get_document_type("prescription"))
+    assert fields["patient_address"].value == "99 Chestnut Road\nDallas, Texas, 75260"
+    assert fields["patient_name"].value == "Abigail Butler"
+
+
 def test_the_rules_around_a_grey_shaded_row_still_close_its_cells() -> None:
     page = DrawnPage(1400, 600)
     page.draw.rectangle((100, 100, 1000, 160), fill=185)  # the shaded header row
