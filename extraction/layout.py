@@ -43,6 +43,8 @@ BOUND_SLACK = 1e-6
 SURE_CONFIDENCE = 0.6
 # Characters a drawn rule, underline or dust speck becomes; a word of only these is not text.
 _RULE_CHARS = set("_|—–~=-.,:;'`\"^*#<>()[]{}/\\")
+# Points a word may be read as alone: printed, a point or comma never stands apart from a word.
+_LONE_POINTS = set(".,·")
 
 
 def group_lines(words: list[Word]) -> list[Line]:
@@ -148,6 +150,8 @@ def _is_noise_word(word: Word) -> bool:
     A word with a digit always survives: dropping a doubtful "9" beside a sure "8" would turn
     a weight of 89 into a confident 8; kept, its low confidence flags the field instead.
     """
+    if all(ch in _LONE_POINTS for ch in word.text):
+        return True  # a full stop or comma holds to the word before it: standing apart, dust
     if all(ch in _RULE_CHARS for ch in word.text):
         return word.confidence < 0.5 or any(ch in "_|—~=" for ch in word.text)
     if any(ch.isdecimal() for ch in word.text):

@@ -52,11 +52,14 @@ ROUND = 1.6
 BASE_LINE = 0.15
 # The marks inside a word that may be dust: runs of them between letters or digits.
 _INNER_MARKS = re.compile(r"(?<=[^\W_])[^\w\s]+(?=[^\W_])")
+# Marks whose printed ink is as long as a letter is wide (a hyphen, a slash, a dash).
+_LETTER_WIDE = set("-/–—")
 # A mark between digits is print, however faint: a decimal point, a thousands comma, a time's
 # colon ("1.2", "1,000", "8:30").
 _DECIMAL = re.compile(r"\d[^\w\s]\d")
-# The printed marks that hold to the letter before them and may stand before dust in a space.
-_HELD = ".,"
+# The printed marks that hold to the letter before them and may stand before dust in a space
+# (a full stop, a comma, a closing bracket).
+_HELD = ".,)"
 # Where a point on the base line with a space's room round it is no full stop of the text:
 # between a word and a number either way.
 _POINT_IS_DUST = re.compile(r"[^\W\d_]{2}[^\w\s]\d|\d[^\w\s][^\W\d_]")
@@ -118,6 +121,9 @@ def _parted(word: Word, image: np.ndarray, threshold: int) -> list[Word]:
         return [word]
     gaps = _gaps_with_marks(binary(crop, threshold), height)
     runs = list(_INNER_MARKS.finditer(word.text))
+    if len(gaps) != len(runs):
+        # A printed hyphen or slash is as long as a letter is wide: no mark in a gap of its own.
+        runs = [run for run in runs if not set(run.group(0)) <= _LETTER_WIDE]
     if len(gaps) != len(runs):
         return [word]  # text and ink do not pair up: leave the word as read
     pieces, start, left = [], 0, x0

@@ -301,6 +301,20 @@ def test_two_lines_tesseract_numbered_apart_on_one_row_are_one_line() -> None:
     assert [line.text for line in group_lines(words)] == ["Atorvastatin - take daily", "Date:"]
 
 
+def test_a_point_or_comma_standing_apart_from_every_word_is_dust_however_sure() -> None:
+    words = [
+        Word("John", 0.95, (100, 100, 170, 130), 1),
+        Word(".", 0.9, (185, 124, 190, 130), 1),
+        Word("Morris", 0.95, (205, 100, 300, 130), 1),
+        Word("Arthritis", 0.95, (100, 200, 240, 230), 2),
+        Word(",", 0.8, (255, 224, 260, 234), 2),
+        Word("Lialda", 0.95, (100, 300, 190, 330), 3),
+        Word("-", 0.9, (205, 314, 220, 318), 3),  # a printed dash stands apart
+        Word("take", 0.95, (235, 300, 300, 330), 3),
+    ]
+    assert [line.text for line in group_lines(words)] == ["John Morris", "Arthritis", "Lialda - take"]
+
+
 # ---------------------------------------------------------------- repairs and merges
 
 

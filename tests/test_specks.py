@@ -44,6 +44,7 @@ def _read(page: DrawnPage) -> tuple[list[Word], list[Word]]:
         ("Take 2.5 mg daily", 0),  # before a number with its own decimal point
         ("Dr. Smith, M.D.", 0),  # after a printed full stop
         ("Dr. Smith, M.D.", 1),  # after a printed comma
+        ("Tel (259) 526-4680", 1),  # after a printed closing bracket
     ],
 )
 def test_a_speck_in_a_space_parts_the_words_it_joined(text: str, space: int, where: str) -> None:
