@@ -32,6 +32,7 @@ from extraction.ocr import add_sparse_reading, ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.preprocess import adaptive_threshold, preprocess, rotate_quarter, scale_to_text_height
 from extraction.second_look import second_look
+from extraction.shading import without_shading
 from extraction.structure import (
     COMB_REACH,
     PageStructure,
@@ -327,6 +328,7 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
         unruled = without_combs(image, options.text_height) if options.erase_rules else image
         unruled = without_rules(unruled, options.text_height) if options.erase_rules else unruled
         unruled = without_rings(unruled, options.text_height)
+        unruled = without_shading(unruled, options.text_height)
     with timer("ocr_page"):
         split = page.page_count == 1 and options.split_lone_page and options.page_workers > 1
         read, text = ocr_page(unruled, index, dpi, options, split=split)
