@@ -22,6 +22,12 @@ NOT_PAPER = 24
 MIN_SHADED_SHARE = 0.01
 # A window this many text heights across is shaded when more than half its pixels are grey.
 WINDOW_HEIGHTS = 0.6
+# Shading is at least this many text heights wide (a label cell, a bar), and at most this share
+# of it is ink (the print on it).
+MIN_SHADE_WIDTH = 3
+MAX_INK_ON_SHADE = 0.25
+# At most this share of a shaded area is paper showing through (its grain's lightest specks).
+MAX_PAPER_IN_SHADE = 0.1
 # The text height assumed of a page not scaled to a known one (pixels).
 UNSCALED_TEXT_HEIGHT = 32
 
@@ -39,12 +45,31 @@ def without_shading(gray: np.ndarray, text_height: int) -> np.ndarray:
     if level is None:
         return gray
     grey = not_paper & (gray > level)
-    side = int(WINDOW_HEIGHTS * (text_height or UNSCALED_TEXT_HEIGHT))
+    height = text_height or UNSCALED_TEXT_HEIGHT
+    side = int(WINDOW_HEIGHTS * height)
     density = cv2.blur(grey.astype(np.float32), (side, side))
-    shaded = (density > 0.5).astype(np.uint8)
+    shaded = _shaded_areas((density > 0.5).astype(np.uint8), gray <= level, ~not_paper, height)
     if shaded.mean() < MIN_SHADED_SHARE:
         return gray
     shaded = cv2.dilate(shaded, np.ones((side, side), np.uint8)).astype(bool)
     out = gray.copy()
     out[shaded & (gray > level)] = 255
     return out
+
+
+def _shaded_areas(grey_areas: np.ndarray, ink: np.ndarray, paper: np.ndarray, text_height: int) -> np.ndarray:
+    """The grey areas that are shading: wider than a few letters, solid (next to no paper shows
+    through: small or blurred print is grey strokes with paper between them) and mostly grey
+    rather than ink (a blurred bold word's grey halo is mostly ink)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(grey_areas, connectivity=8)
+    keep = np.zeros(count, dtype=bool)
+    for index in range(1, count):
+        x, y, w, h = (int(v) for v in stats[index, :4])
+        if w < MIN_SHADE_WIDTH * text_height:
+            continue
+        inside = labels[y : y + h, x : x + w] == index
+        keep[index] = (
+            ink[y : y + h, x : x + w][inside].mean() <= MAX_INK_ON_SHADE
+            and paper[y : y + h, x : x + w][inside].mean() <= MAX_PAPER_IN_SHADE
+        )
+    return keep[labels].astype(np.uint8)

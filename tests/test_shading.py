@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
+from PIL import ImageFont
 
 from extraction import tesseract
 from extraction.preprocess import preprocess
@@ -50,3 +52,19 @@ def test_a_page_without_shading_is_left_as_it_was_faint_print_and_all() -> None:
     page.draw.text((80, 300), "BOLD HEADING", font=page.font, fill=120, stroke_width=2, stroke_fill=120)
     image = noisy(page.array(), 6)
     assert np.array_equal(without_shading(image, 32), image)
+
+
+def test_small_grey_print_on_a_page_with_shading_is_left_as_it_was() -> None:
+    # Small print blurred grey (a low-resolution page) is grey over areas as wide as a line,
+    # but paper shows between its strokes: no shading, unlike the bar above it.
+    page = DrawnPage(1400, 900)
+    page.draw.rectangle((60, 60, 1340, 120), fill=210)
+    page.text(80, 75, "Demographics")
+    small = ImageFont.truetype(str(FONT_PATH), 16)
+    for row in range(8):
+        line = "Small print of an address line, Springfield, IL 62701"
+        page.draw.text((80, 150 + row * 40), line, font=small, fill=160)
+    image = noisy(cv2.GaussianBlur(page.array(), (5, 5), 0), 4)
+    cleaned = without_shading(image, 24)
+    assert np.array_equal(cleaned[140:], image[140:])
+    assert (cleaned[60:120] == 255).mean() > 0.5  # the bar is made paper
