@@ -1,6 +1,7 @@
 """The lines next to a key in its column: those just above it (a value written over its
 caption, on forms that print labels under the lines filled in) and how far the nearest line
-above or below stands; and captions, labels printed whole in brackets under their line."""
+above or below stands; captions, labels printed whole in brackets under their line; and the
+ruled lines values are written on: the one over a caption, the one beside a label."""
 
 from __future__ import annotations
 
