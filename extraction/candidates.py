@@ -44,6 +44,7 @@ IN_CELL_GAP = 2.5
 SAME_PRINT = 0.85
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
 CONTINUED_NOTE = "its label ends the page before: read at the top of this page, check it"
+CUT_AT_RULE_NOTE = "a line under it is not written on its ruled line: check whether it belongs to it"
 
 
 def labelled_candidates(spec: FieldSpec, view: PageView, doc_type: DocumentType) -> list[Candidate]:
@@ -141,11 +142,8 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
             found.append(
                 Candidate(spec.name, key.page, tuple(ln.words for ln in above), "above", score, (key,))
             )
-    below = _on_its_rule(
-        key,
-        view,
-        _below(spec, key.box, view, spec.max_first_gap, spec.max_lines, _value_cell(key, view), key.colon),
-    )
+    under = _below(spec, key.box, view, spec.max_first_gap, spec.max_lines, _value_cell(key, view), key.colon)
+    below = _on_its_rule(key, view, under)
     # A caption with nothing under it, on a rule written on: the writing is its value (a label
     # with a value under it stands under a rule of its own, a section's or a box's).
     on_rule = line_on_rule_over(key, view) if not found and not below and "section" not in hows else None
@@ -161,7 +159,7 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
         ruled_off = (
             how == "below" and below and key in view.headings and _rule_between(key.box, below[0].box, view)
         )
-        note = HEADING_VALUE_NOTE if ruled_off else None
+        note = HEADING_VALUE_NOTE if ruled_off else CUT_AT_RULE_NOTE if 0 < len(below) < len(under) else None
         found.append(
             Candidate(spec.name, key.page, tuple(ln.words for ln in below), how, score, (key,), note=note)
         )

@@ -507,6 +507,20 @@ def test_a_label_s_empty_writing_line_leaves_it_blank_and_its_next_rule_goes_on_
     assert fields["regular_medications"].value == ""
 
 
+def test_a_line_under_a_value_on_its_writing_line_but_on_no_rule_of_it_is_left_out_and_flagged() -> None:
+    page = DrawnPage(1400, 700)
+    words = page.text(100, 100, "Patient name: Ada Baker")
+    words += page.text(100, 200, "Current medications:")
+    page.line(430, 234, 1200, 234)  # written on below the label, its first line empty
+    words += page.text(420, 250, "Aspirin 81 mg")
+    page.line(410, 288, 1200, 288)
+    words += page.text(110, 300, "Seen by Dr Ruiz")  # set at the margin, on no rule of the list
+    fields = _read_drawn(page, words)
+    medications = fields["regular_medications"]
+    assert medications.value == "Aspirin 81 mg"
+    assert medications.needs_review
+
+
 def test_a_value_cell_s_lines_stop_at_the_next_row_s_value_written_high_in_its_cell() -> None:
     # The name is written high in its cell, above the level of its label: only the label
     # level with its cell tells that the address, in the cell above, ends there.
