@@ -42,6 +42,8 @@ WIDE_GAP_SPACES = 1.8
 UNKNOWN_NAME_LETTERS = 5
 # What follows such a word is a sentence when it runs on this many words.
 SENTENCE_WORDS = 3
+# The marks a word made of words is joined by ("Follow-up", "Patient's", "and/or").
+COMPOUND_PARTS = re.compile(r"[-'’/]")
 # Marks OCR makes of dust in such a gap: no separator a form prints ("/", "&" and "-" are).
 GAP_SPECKS = "§~`'‘’•°*^¨"
 # Marks a speck beside a label's colon is read as (":." ":,"): not part of what is printed.
@@ -326,7 +328,7 @@ def _names_a_medicine(word: str, rest: tuple[Word, ...]) -> bool:
     a word of dosing directions, or a long word in no list at all before a sentence (a name
     misread). The drug list holds the words of names of several words too ("date", "name"):
     alone they do not make a label a medicine."""
-    drug, english = is_known(word, ("drugs",)), is_known(word, (ENGLISH,))
+    drug, english = is_known(word, ("drugs",)), _is_english(word)
     if drug and not english:
         return True
     if drug and rest and is_known(rest[0].text, ("directions",)):
@@ -336,6 +338,12 @@ def _names_a_medicine(word: str, rest: tuple[Word, ...]) -> bool:
         and sum(ch.isalpha() for ch in word) >= UNKNOWN_NAME_LETTERS
         and not english
     )
+
+
+def _is_english(word: str) -> bool:
+    """True for an English word, or one made of English words ("Follow-up", "Patient's")."""
+    parts = [part for part in COMPOUND_PARTS.split(word) if part]
+    return is_known(word, (ENGLISH,)) or (bool(parts) and all(is_known(part, (ENGLISH,)) for part in parts))
 
 
 def typical_height(page: PageText) -> float:

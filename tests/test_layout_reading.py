@@ -426,6 +426,7 @@ def test_a_misread_medicine_naming_its_direction_is_no_label_that_ends_the_direc
         ("Dx: Acute otitis media", ["Dx"]),
         ("Aspirin: take 1 tab daily", []),
         ("Furosemide: 2 tablets", []),
+        ("Follow-up: Outpatient clinic in 2 weeks", ["Follow-up"]),  # English words, hyphened
     ]:
         assert [k.text for k in find_keys(parse_layout(f"100 100 {line}")[0], ())] == key
 
