@@ -6,8 +6,6 @@ lexicon is ever changed."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -202,13 +200,11 @@ def test_known_share() -> None:
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_every_lexicon_loads_quickly(name: str) -> None:
-    """A generous bound: each lexicon loads in well under a second (about 10-100 ms measured)."""
+def test_every_lexicon_loads_with_its_candidate_index(name: str) -> None:
+    """How long loading takes is reported by ``benchmarks/speed.py``, not timed here."""
     lexicon.cache_clear()
-    start = time.perf_counter()
     loaded = lexicon(name)
     assert loaded.buckets  # the candidate index is built too
-    assert time.perf_counter() - start < 1.0
     assert len(loaded.words) > (100 if name == "directions" else 5000)
 
 
