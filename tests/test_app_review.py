@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -227,16 +226,19 @@ def test_verified_documents_are_read_only(ctx: Any) -> None:
     assert not [b for b in at.button if b.key == f"review_verify_{doc_id}"]
 
 
-def test_a_rerun_after_an_edit_is_fast(ctx: Any) -> None:
+def test_a_rerun_after_an_edit_fetches_no_page_again(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What keeps a rerun quick: the page image is fetched once per document version, not at
+    each keystroke's rerun. How quick is reported by ``benchmarks/ui.py``, not timed here."""
     [doc_id] = seed(ctx)
+    fetched: list[int] = []
+    fetch = documents.page_image
+    monkeypatch.setattr(documents, "page_image", lambda *a, **k: fetched.append(1) or fetch(*a, **k))
     at = open_review(doc_id)
-    timings = []
+    opened = len(fetched)
     for value in ("Jane", "Jane S", "Jane Smith"):
-        started = time.perf_counter()
         field(at, doc_id, "patient_name").input(value).run()
-        timings.append(time.perf_counter() - started)
-    # Generous bound for a shared CI core; benchmarks/ui.py reports the real number (< 0.2 s).
-    assert min(timings) < 1.0, timings
+        assert field(at, doc_id, "patient_name").value == value
+    assert len(fetched) == opened
 
 
 def test_a_rerun_reads_the_settings_once(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
