@@ -20,11 +20,7 @@ from functools import cached_property, lru_cache
 from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, is_number_label
 from extraction.layout import is_sure_text
 from extraction.lexicon import ENGLISH, is_known
-from extraction.phrases import (
-    best_phrase,
-    key_token,
-    whole_phrase_score,
-)
+from extraction.phrases import best_phrase, key_token, whole_phrase_score
 from extraction.types import Box, Line, PageText, Word, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
