@@ -17,7 +17,7 @@ from extraction import tesseract
 from extraction.errors import ToolTimeoutError
 from extraction.layout import group_lines
 from extraction.options import Options
-from extraction.preprocess import NOT_PAPER, erase_long_rules, rotate_quarter
+from extraction.preprocess import NOT_PAPER, erase_long_rules, paper_level, rotate_quarter
 from extraction.specks import split_at_specks
 from extraction.types import PageText, Word
 
@@ -281,7 +281,7 @@ def paper_made_white(image: np.ndarray) -> np.ndarray:
     that level falls inside the grain, whose thousands of dots it then reads one by one, for
     minutes. Print is far darker than that margin, so it is left as it was.
     """
-    level = int(np.median(image[::4, ::4])) - NOT_PAPER
+    level = int(paper_level(image)) - NOT_PAPER
     return cv2.max(image, cv2.threshold(image, level - 1, 255, cv2.THRESH_BINARY)[1])
 
 

@@ -90,6 +90,11 @@ def estimate_background(gray: np.ndarray) -> np.ndarray:
     return cv2.resize(small, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
 
 
+def paper_level(gray: np.ndarray) -> float:
+    """The page's paper grey: the median of every fourth pixel of every fourth row."""
+    return float(np.median(gray[::4, ::4]))
+
+
 def light_spread(background: np.ndarray) -> float:
     """How unevenly lit the paper is: the 95th minus the 5th percentile of its brightness."""
     low, high = np.percentile(background, [5, 95])
@@ -356,7 +361,7 @@ def preprocess(image: np.ndarray, dpi: int) -> tuple[np.ndarray, PreprocessRepor
     report.light_spread = light_spread(background)
     report.contrast = print_contrast(gray, background)
     faint = is_faint(report.contrast)
-    paper, contrast = float(np.median(background[::4, ::4])), report.contrast
+    paper, contrast = paper_level(background), report.contrast
     # Faint print is stretched from white, so the paper must be white first, evenly lit or not.
     if report.light_spread > UNEVEN_LIGHT_THRESHOLD or faint:
         gray = flatten_illumination(gray, background)

@@ -14,10 +14,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from extraction.preprocess import NOT_PAPER, paper_level
 from extraction.structure.ink import ink_threshold
 
-# Pixels this many grey levels darker than the paper are not paper.
-NOT_PAPER = 24
 # A shaded area covers at least this share of the page; less is a few grey strokes, not shading.
 MIN_SHADED_SHARE = 0.01
 # A window this many text heights across is shaded when more than half its pixels are grey.
@@ -37,7 +36,7 @@ def without_shading(gray: np.ndarray, text_height: int) -> np.ndarray:
     the page as it was when it has no shading."""
     if gray.ndim != 2 or gray.size == 0:
         return gray
-    paper = int(np.median(gray[::4, ::4]))
+    paper = int(paper_level(gray))
     not_paper = gray < paper - NOT_PAPER
     if not_paper.mean() < MIN_SHADED_SHARE:
         return gray
