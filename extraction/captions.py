@@ -78,10 +78,31 @@ def gap_below(key: Key, view: PageView) -> float | None:
     return None if nearest is None or view.is_key_line(nearest) else nearest.box[1] - key.box[3]
 
 
+def under_a_filled_line(key: Key, view: PageView) -> bool:
+    """True when a ruled line runs right over ``key`` and the line of text above stands on it:
+    a caption printed under the line its value is written on."""
+    if view.structure is None:
+        return False
+    above = lines_above(key, view)
+    if not above:
+        return False
+    text_bottom, reach = above[-1].box[3], 0.6 * view.height
+    return any(
+        rule.orientation == "horizontal"
+        and text_bottom - reach <= rule.box[1]
+        and rule.box[3] <= key.box[1] + reach
+        and rule.box[0] <= key.box[2]
+        and rule.box[2] >= key.box[0]
+        for rule in view.structure.rules
+    )
+
+
 def line_on_rule_over(key: Key, view: PageView) -> Line | None:
     """The line written on the ruled line right over ``key``: the value of a caption printed
     under the line filled in ("Date written", "Signature of physician" at the foot of a pad),
-    however far the writing stands from the caption. None where ``key`` is not alone on its
+    however far the writing stands from the caption (``under_a_filled_line`` asks the same of a
+    line within a line height of the caption, to vote on how the whole form is read). None
+    where ``key`` is not alone on its
     line, ends in a colon or stands in a ruled cell (a box's top edge is no line written on),
     where no rule runs right over it, or where nothing but a label stands on the rule."""
     if view.structure is None or not key.whole_line or key.colon or cell_of(key.box, view):

@@ -23,7 +23,7 @@ from extraction.assign import (
     score_candidate,
 )
 from extraction.candidates import cell_beside
-from extraction.captions import gap_above, gap_below, lines_above
+from extraction.captions import gap_above, gap_below, under_a_filled_line
 from extraction.cells import answer_grid_headers, join_wrapped_labels
 from extraction.columns import column_keys, find_label_columns, split_at_value_edges
 from extraction.doctypes import DocumentType, FieldSpec
@@ -229,30 +229,11 @@ def _votes_for_labels_under(view: PageView, doc_type: DocumentType) -> tuple[int
             # "Label:" opens what follows it: it never captions the line above (a label in a
             # cell's corner stands right under the rule the row above is written on).
             below += down is not None
-        elif up is not None and (_under_a_filled_line(key, view) or down is None or up < 0.8 * down):
+        elif up is not None and (under_a_filled_line(key, view) or down is None or up < 0.8 * down):
             above += 1
         elif down is not None:
             below += 1
     return above, below
-
-
-def _under_a_filled_line(key: Key, view: PageView) -> bool:
-    """True when a ruled line runs right over ``key`` and the line of text above stands on it:
-    a caption printed under the line its value is written on."""
-    if view.structure is None:
-        return False
-    above = lines_above(key, view)
-    if not above:
-        return False
-    text_bottom, reach = above[-1].box[3], 0.6 * view.height
-    return any(
-        rule.orientation == "horizontal"
-        and text_bottom - reach <= rule.box[1]
-        and rule.box[3] <= key.box[1] + reach
-        and rule.box[0] <= key.box[2]
-        and rule.box[2] >= key.box[0]
-        for rule in view.structure.rules
-    )
 
 
 def vocabulary_of(doc_type: DocumentType) -> tuple[str, ...]:
