@@ -14,8 +14,8 @@ other word as read:
   way up or at the top of the letters;
 - a round dot on the base line is a full stop to the eye as much as dust: it is taken for dust
   only where a full stop never stands without a space, between a word and a number ("Losartan.
-  100", "1.tab"), or as a second point beside a printed one ("Dr..Smith"); one between letters
-  may end an abbreviation ("M.D.").
+  100", "1.tab"), or as a second mark beside a printed point or closing bracket ("Dr..Smith",
+  "(259).526"); one between letters may end an abbreviation ("M.D.").
 
 A mark between two digits is never dust, however faint: a decimal point, a thousands comma or a
 time's colon.
@@ -144,10 +144,10 @@ def _parted(word: Word, image: np.ndarray, threshold: int) -> list[Word]:
 def _kept_marks(marks: str, around: str, gap: _Gap, height: float) -> str | None:
     """What of a run of marks the text keeps when its gap is a space with dust in it: nothing,
     or its first mark when a printed one holds to the letter before the dust ("Dr." in
-    "Dr..Smith"); None when the gap is no such space (see the module doc)."""
+    "Dr..Smith", ")" in "(259).526"); None when the gap is no such space (see the module doc)."""
     if gap.end - gap.start < SPACE_WIDTH * height or _DECIMAL.search(around):
         return None
-    second = len(marks) >= 2 and marks[0] in _HELD  # a point read beside a printed one
+    second = len(marks) >= 2 and marks[0] in _HELD  # a mark read beside a printed one
     dust = [m for m in gap.marks if _is_dust(m, around, gap, height, second)]
     if not dust:
         return None
@@ -155,8 +155,8 @@ def _kept_marks(marks: str, around: str, gap: _Gap, height: float) -> str | None
     if len(printed) > 1 or any(m.x1 > dust[0].x0 for m in printed):
         return None
     if second and len(marks) > len(dust):
-        # A full stop or comma printed before the dust ("Dr..Smith", "Smith,-M.D."), in the gap
-        # or run into its letter's ink.
+        # A full stop, comma or bracket printed before the dust ("Dr..Smith", "Smith,-M.D."), in
+        # the gap or run into its letter's ink.
         return marks[0]
     return None if printed else ""
 
