@@ -2,9 +2,10 @@
 
 Tesseract reads handwritten values badly and says so with low word confidences. Such a value's
 ink (``extraction.value_crop``) is read again by the second reader (``extraction.second_reader``,
-a neural line recognizer); a value of several lines is read line by line, and a blank of a kind
-with a strict check (a date, a phone, a number) is read where tesseract found no words. When
-both readings agree nothing changes. When they disagree the field is flagged with both readings
+a neural line recognizer), its words read against the field's vocabularies (a misread word
+becomes the listed word its ink nearly reads: ``extraction.word_decoding``); a value of several
+lines is read line by line, and a blank of a kind with a strict check (a date, a phone, a
+number) is read where tesseract found no words. When both readings agree nothing changes. When they disagree the field is flagged with both readings
 in its reason, and the second reading is taken only when it passes the field's check where
 tesseract's did not (or is far more confident) and is confident: very sure, or fairly sure with
 every word a known word where tesseract's were not, or fairly sure of a value whose check is
@@ -32,7 +33,7 @@ from extraction.types import Box, FieldResult, Line, PageText, mostly_inside, on
 from extraction.validate import TITLES, check_value
 from extraction.value_crop import value_crop
 
-CropReader = Callable[[np.ndarray, "str | None"], "Reading | None"]
+CropReader = Callable[[np.ndarray, "str | None", tuple[str, ...]], "Reading | None"]
 
 # A page row with this many times the letters of the value's line holds more than the line.
 ROW_EXCESS = 1.5
@@ -85,14 +86,14 @@ def second_look(
             continue
         image = images[result.page]
         if _blank_to_read(spec, result):
-            reading = _read(reader, image, result.box, KIND_SYMBOLS.get(spec.kind))
+            reading = _read(reader, image, result.box, KIND_SYMBOLS.get(spec.kind), ())
             if reading is not None:
                 fields[spec.name] = _fill_blank(spec, result, reading)
             continue
         if not _wanted(spec, result):
             continue
         if "\n" not in result.value:
-            reading = _read(reader, image, result.box, KIND_SYMBOLS.get(spec.kind))
+            reading = _read(reader, image, result.box, KIND_SYMBOLS.get(spec.kind), vocabularies_for(spec))
             if reading is not None:
                 fields[spec.name] = compare(spec, result, reading)
         elif pages is not None:
@@ -100,14 +101,17 @@ def second_look(
     return fields
 
 
-def _read(reader: CropReader, image: np.ndarray, box: Box, symbols: str | None) -> Reading | None:
-    """The second reading of the value written in ``box`` in ``symbols`` (None: any), or None
-    (no ink, or the reader failed: the first reading then stands, with whatever flags it has)."""
+def _read(
+    reader: CropReader, image: np.ndarray, box: Box, symbols: str | None, vocabularies: tuple[str, ...]
+) -> Reading | None:
+    """The second reading of the value written in ``box`` in ``symbols`` (None: any), its words
+    read against ``vocabularies``, or None (no ink, or the reader failed: the first reading then
+    stands, with whatever flags it has)."""
     crop = value_crop(image, box)
     if crop is None:
         return None
     try:
-        return reader(crop, symbols)
+        return reader(crop, symbols, vocabularies)
     except ExtractionError:
         return None
 
@@ -125,7 +129,7 @@ def _look_at_lines(
     for index, row in enumerate(rows):
         if row.confidence >= LOOK_BELOW or _holds_more(row, lines[index]):
             continue
-        reading = _read(reader, image, row.box, None)
+        reading = _read(reader, image, row.box, None, vocabularies_for(spec))
         if reading is None:
             continue
         first = FieldResult(lines[index], row.confidence, needs_review=False)
@@ -254,14 +258,20 @@ def _fill_blank(spec: FieldSpec, result: FieldResult, reading: Reading) -> Field
     return filled
 
 
+def vocabularies_for(spec: FieldSpec) -> tuple[str, ...]:
+    """The lexicons the field's words are expected in: names for a person; the field's lexicons
+    and English for free text; none for other kinds."""
+    vocabularies = KNOWN_WORDS.get(spec.kind)
+    return () if vocabularies is None else (*vocabularies, *spec.lexicons)
+
+
 def _words_known(spec: FieldSpec, again: str, first: str) -> bool:
     """Whether every word of the second reading is a known word of the field's vocabularies
-    (names for a person; the field's lexicons and English for free text) and tesseract's
-    reading has fewer: a real word read where tesseract read letters of no word."""
-    vocabularies = KNOWN_WORDS.get(spec.kind)
-    if vocabularies is None:
+    (``vocabularies_for``) and tesseract's reading has fewer: a real word read where tesseract
+    read letters of no word."""
+    vocabularies = vocabularies_for(spec)
+    if not vocabularies:
         return False
-    vocabularies = (*vocabularies, *spec.lexicons)
     if spec.kind == "person":
         again, first = _name_words(again), _name_words(first)
     return known_share(again, vocabularies) == 1.0 and known_share(first, vocabularies) < 1.0

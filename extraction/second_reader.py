@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from extraction.errors import MissingDependencyError, ToolFailedError
+from extraction.word_decoding import decode
 
 PROGRAM = "rapidocr-onnxruntime"
 # The recognizer's input is 48 pixels high: crops are padded to at least this many pixels.
@@ -54,11 +55,16 @@ def _load() -> tuple[Any, np.ndarray]:
         return _engine
 
 
-def read_crop(crop: np.ndarray, symbols: str | None = None) -> Reading | None:
+def read_crop(
+    crop: np.ndarray, symbols: str | None = None, vocabularies: tuple[str, ...] = ()
+) -> Reading | None:
     """Read one crop of a page (grey or colour pixels) as one line of text, or None if it holds none.
 
     With ``symbols``, only those characters may be read (digits for a number: the recognizer
     took a handwritten "0" for a "C" and "12" for an "N" when letters were allowed).
+    With ``vocabularies`` (lexicon names), a word in none of them is read as the likeliest word
+    of them near it when the recognizer's own column probabilities support that
+    (``extraction.word_decoding``).
     The crop is read whole as one line by the recognizer alone (its detector, tried first, cut
     values into pieces and cost 1.7 s a crop). The recognizer's alphabet is Chinese and Latin:
     only printable ASCII may be read (a handwritten "3" came back as a Chinese character).
@@ -79,9 +85,17 @@ def read_crop(crop: np.ndarray, symbols: str | None = None) -> Reading | None:
         probabilities = recognizer.session(batch)[0][0]
     except Exception as exc:  # onnxruntime and the library raise exceptions of many kinds
         raise ToolFailedError(PROGRAM, f"{type(exc).__name__}: {exc}") from exc
+    alphabet = recognizer.postprocess_op.character
     if symbols is not None:
-        allowed = allowed * _only(symbols, recognizer.postprocess_op.character)
-    return _decode(probabilities * allowed, recognizer.postprocess_op.character)
+        allowed = allowed * _only(symbols, alphabet)
+    probabilities = probabilities * allowed
+    reading = _decode(probabilities, alphabet)
+    if reading is not None and vocabularies:
+        rows = probabilities / np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-12)
+        words = decode(rows, alphabet, vocabularies)
+        if words is not None:
+            return Reading(words, reading.confidence)
+    return reading
 
 
 def _only(symbols: str, alphabet: list[str]) -> np.ndarray:

@@ -225,7 +225,7 @@ def test_a_row_that_holds_more_than_the_values_line_is_not_read_for_it() -> None
     page = PageText(0, (Line(tuple(words[:1])), Line(tuple(words[1:]))), 900, 260)
     read: list[tuple[int, ...]] = []
 
-    def reader(crop: np.ndarray, symbols: str | None) -> Reading:
+    def reader(crop: np.ndarray, symbols: str | None, vocabularies: tuple[str, ...]) -> Reading:
         read.append(crop.shape)
         return Reading("Anxiety", 0.99)
 
@@ -253,7 +253,7 @@ def test_a_label_on_the_value_s_line_is_left_out_of_the_line_s_crop() -> None:
     page = PageText(0, tuple(lines), 900, 260)
     widths: list[int] = []
 
-    def reader(crop: np.ndarray, symbols: str | None) -> Reading:
+    def reader(crop: np.ndarray, symbols: str | None, vocabularies: tuple[str, ...]) -> Reading:
         widths.append(crop.shape[1])
         return Reading("Use tablets", 0.99)
 
@@ -289,3 +289,29 @@ def test_a_name_s_title_and_credentials_count_as_known_words() -> None:
         prescriber, _field("Dr. Hanna Mitcrell, DO", 0.3), Reading("Dr. Hannah Mitchell, DO", 0.9)
     )
     assert taken.value == "Dr. Hannah Mitchell, DO" and taken.needs_review
+
+
+def test_each_field_is_read_again_against_its_own_vocabularies() -> None:
+    """A person's name is read against the lists of names, free text against English and the
+    field's own lexicons (medicines: drugs), a date against none: the second reader then reads a
+    word in none of them as the likeliest listed word near it (``extraction.word_decoding``)."""
+    asked: dict[str, tuple[str, ...]] = {}
+    current: list[str] = []
+
+    def reader(crop: np.ndarray, symbols: str | None, vocabularies: tuple[str, ...]) -> Reading:
+        asked[current[0]] = vocabularies
+        return Reading("Mary Lee", 0.99)
+
+    image = np.full((200, 600), 255, dtype=np.uint8)
+    image[105:125, 100:300:6] = 0
+    for doc_type, name in (
+        (PATIENT_DETAILS, "patient_name"),
+        (PATIENT_DETAILS, "record_date"),
+        (PRESCRIPTION, "medicines"),
+    ):
+        current[:] = [name]
+        first = FieldResult("Mary Lec", 0.5, needs_review=False, box=(100, 100, 300, 130))
+        second_look(doc_type, {name: first}, [image], None, reader=reader)
+    assert asked["patient_name"] == ("names",)
+    assert asked["record_date"] == ()
+    assert "english" in asked["medicines"] and "drugs" in asked["medicines"]

@@ -1,0 +1,89 @@
+"""Lexicon-constrained CTC decoding of the second reader's column probabilities.
+
+The likelihoods are checked against every alignment counted by hand; the decoding on small
+probability matrices drawn to hold a misread word with its true letters close behind.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from extraction.word_decoding import candidates, decode, log_likelihoods
+
+# A small alphabet in the recognizer's layout: the blank first, a space among the symbols.
+ALPHABET = ["<blank>", " ", *"abcdefghijklmnopqrstuvwxyz", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "1", "2", ","]
+INDEX = {symbol: i for i, symbol in enumerate(ALPHABET)}
+
+
+def _collapse(path: tuple[int, ...]) -> tuple[int, ...]:
+    """The label a CTC path reads: repeats merged, then blanks dropped."""
+    merged = [symbol for symbol, _ in itertools.groupby(path)]
+    return tuple(symbol for symbol in merged if symbol != 0)
+
+
+def test_likelihoods_sum_every_alignment_of_each_label() -> None:
+    rng = np.random.default_rng(3)
+    probabilities = rng.dirichlet(np.ones(3), size=5)  # 5 columns, blank and two symbols
+    labels = [[1], [1, 2], [1, 1], [2, 1, 2]]
+    brute = dict.fromkeys(map(tuple, labels), 0.0)
+    for path in itertools.product(range(3), repeat=5):
+        read = _collapse(path)
+        if read in brute:
+            brute[read] += float(np.prod([probabilities[t, s] for t, s in enumerate(path)]))
+    got = log_likelihoods(probabilities, labels)
+    assert np.allclose(np.exp(got), [brute[tuple(label)] for label in labels])
+
+
+def _columns(text: str, rivals: dict[int, tuple[str, float]] | None = None) -> np.ndarray:
+    """Column probabilities reading ``text``: each symbol sure (0.9) in one column with a blank
+    column after it; ``rivals`` gives a symbol's column a second symbol at that probability."""
+    rows = []
+    for position, symbol in enumerate(text):
+        row = np.full(len(ALPHABET), 1e-4)
+        row[INDEX[symbol]] = 0.9
+        if rivals and position in rivals:
+            rival, probability = rivals[position]
+            row[INDEX[rival]] = probability
+            row[INDEX[symbol]] = 0.9 - probability
+        blank = np.full(len(ALPHABET), 1e-4)
+        blank[0] = 0.9
+        rows += [row / row.sum(), blank / blank.sum()]
+    return np.array(rows)
+
+
+def test_a_misread_word_becomes_the_vocabulary_word_its_columns_nearly_read() -> None:
+    # "Cedeine": the second column read "e", yet "o" is close behind it.
+    columns = _columns("Cedeine", {1: ("o", 0.4)})
+    assert decode(columns, ALPHABET, ("drugs",)) == "Codeine"
+
+
+def test_a_vocabulary_word_the_columns_do_not_support_is_not_taken() -> None:
+    # The "o" of "Codeine" has no weight in the second column: the word is left as read.
+    columns = _columns("Cedeine")
+    columns[2, INDEX["o"]] = 1e-9
+    columns = columns / columns.sum(axis=1, keepdims=True)
+    assert decode(columns, ALPHABET, ("drugs",)) is None
+
+
+def test_known_words_short_words_and_numbers_are_left_as_read() -> None:
+    for text in ("Gout", "12 mg", "ab"):
+        assert decode(_columns(text), ALPHABET, ("english",)) is None
+
+
+def test_each_word_of_a_line_is_weighed_on_its_own_columns() -> None:
+    # "Marsaret Jenes": the given name's "s" nearly reads "g", the surname's "e" nearly "o".
+    columns = _columns("Marsaret Jenes", {3: ("g", 0.35), 10: ("o", 0.35)})
+    assert decode(columns, ALPHABET, ("names",)) == "Margaret Jones"
+
+
+def test_punctuation_round_a_word_is_kept() -> None:
+    columns = _columns("Cedeine,", {1: ("o", 0.4)})
+    assert decode(columns, ALPHABET, ("drugs",)) == "Codeine,"
+
+
+@pytest.mark.parametrize(("word", "near"), [("cedeine", "codeine"), ("Marsaret", "margaret")])
+def test_candidates_are_vocabulary_words_a_few_edits_away(word: str, near: str) -> None:
+    assert near in candidates(word, ("drugs", "names"))
