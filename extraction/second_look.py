@@ -5,14 +5,16 @@ ink (``extraction.value_crop``) is read again by the second reader (``extraction
 a neural line recognizer), its words read against the field's vocabularies (a misread word
 becomes the listed word its ink nearly reads: ``extraction.word_decoding``); a value of several
 lines is read line by line, and a blank of a kind with a strict check (a date, a phone, a
-number) is read where tesseract found no words. When both readings agree nothing changes. When they disagree the field is flagged with both readings
-in its reason, and the second reading is taken only when it passes the field's check where
-tesseract's did not (or is far more confident) and is confident: very sure, or fairly sure with
-every word a known word where tesseract's were not, or fairly sure of a value whose check is
-strict. Where both readings are digits alone, a second reading that passes the check is taken
-at a lower confidence and whatever tesseract's. A taken reading is always flagged, so a clerk
-sees every value this step changed: it can lower the share of wrong values, never raise the
-share of wrong values that go unflagged.
+number) is read where tesseract found no words. When both readings agree nothing changes. When
+they disagree the field is flagged with both readings in its reason, and the second reading is
+taken only when it passes the field's check where tesseract's did not (or is far more
+confident) and is confident: very sure, or fairly sure with every word a known word where
+tesseract's were not, or fairly sure of a value whose check is strict. Where both readings are
+digits alone, a second reading that passes the check is taken at a lower confidence and
+whatever tesseract's. A choice's value that is none of its answers ("WNUNE") is read again as
+the answer its ink most likely shows. A taken reading is always flagged, so a clerk sees every
+value this step changed: it can lower the share of wrong values, never raise the share of wrong
+values that go unflagged.
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import AFTER_A_NAME, normalize
 from extraction.second_reader import Reading, read_crop
 from extraction.types import Box, FieldResult, Line, PageText, mostly_inside, on_one_row
-from extraction.validate import TITLES, check_value
+from extraction.validate import IMMUNITY, TITLES, YES_NO, check_value
 from extraction.value_crop import value_crop
+from extraction.word_decoding import Expected
 
-CropReader = Callable[[np.ndarray, "str | None", tuple[str, ...]], "Reading | None"]
+CropReader = Callable[[np.ndarray, "str | None", Expected], "Reading | None"]
 
 # A page row with this many times the letters of the value's line holds more than the line.
 ROW_EXCESS = 1.5
@@ -68,6 +71,8 @@ TAKE_DIGITS = 0.6
 KIND_SYMBOLS: dict[str, str] = {"integer": "0123456789"}
 # The vocabularies a reading's words are looked up in, per kind of field (with its own lexicons).
 KNOWN_WORDS: dict[str, tuple[str, ...]] = {"person": ("names",), "text": (ENGLISH,)}
+# The answers a choice is written with: its value is one of them.
+ANSWERS: dict[str, tuple[str, ...]] = {"yesno": YES_NO, "immunity": IMMUNITY}
 
 
 def second_look(
@@ -86,14 +91,19 @@ def second_look(
             continue
         image = images[result.page]
         if _blank_to_read(spec, result):
-            reading = _read(reader, image, result.box, KIND_SYMBOLS.get(spec.kind), ())
+            reading = _read(reader, image, result.box, KIND_SYMBOLS.get(spec.kind), Expected())
             if reading is not None:
                 fields[spec.name] = _fill_blank(spec, result, reading)
+            continue
+        if _answer_to_read(spec, result):
+            reading = _read(reader, image, result.box, None, expected_for(spec))
+            if reading is not None:
+                fields[spec.name] = _take_answer(spec, result, reading)
             continue
         if not _wanted(spec, result):
             continue
         if "\n" not in result.value:
-            reading = _read(reader, image, result.box, KIND_SYMBOLS.get(spec.kind), vocabularies_for(spec))
+            reading = _read(reader, image, result.box, KIND_SYMBOLS.get(spec.kind), expected_for(spec))
             if reading is not None:
                 fields[spec.name] = compare(spec, result, reading)
         elif pages is not None:
@@ -102,16 +112,16 @@ def second_look(
 
 
 def _read(
-    reader: CropReader, image: np.ndarray, box: Box, symbols: str | None, vocabularies: tuple[str, ...]
+    reader: CropReader, image: np.ndarray, box: Box, symbols: str | None, expected: Expected
 ) -> Reading | None:
-    """The second reading of the value written in ``box`` in ``symbols`` (None: any), its words
-    read against ``vocabularies``, or None (no ink, or the reader failed: the first reading then
-    stands, with whatever flags it has)."""
+    """The second reading of the value written in ``box`` in ``symbols`` (None: any), read as
+    ``expected``, or None (no ink, or the reader failed: the first reading then stands, with
+    whatever flags it has)."""
     crop = value_crop(image, box)
     if crop is None:
         return None
     try:
-        return reader(crop, symbols, vocabularies)
+        return reader(crop, symbols, expected)
     except ExtractionError:
         return None
 
@@ -129,7 +139,7 @@ def _look_at_lines(
     for index, row in enumerate(rows):
         if row.confidence >= LOOK_BELOW or _holds_more(row, lines[index]):
             continue
-        reading = _read(reader, image, row.box, None, vocabularies_for(spec))
+        reading = _read(reader, image, row.box, None, expected_for(spec))
         if reading is None:
             continue
         first = FieldResult(lines[index], row.confidence, needs_review=False)
@@ -256,6 +266,39 @@ def _fill_blank(spec: FieldSpec, result: FieldResult, reading: Reading) -> Field
     filled = replace(result, value=again, confidence=min(reading.confidence, 0.79))
     filled.flag(f"tesseract read nothing, the second reader {again!r} ({reading.confidence:.2f})")
     return filled
+
+
+def expected_for(spec: FieldSpec) -> Expected:
+    """What the field's line is expected to hold: one of its answers for a choice, else words of
+    its vocabularies (``vocabularies_for``)."""
+    if spec.kind in ANSWERS:
+        return Expected(answers=ANSWERS[spec.kind])
+    return Expected(lexicons=vocabularies_for(spec))
+
+
+def _answer_to_read(spec: FieldSpec, result: FieldResult) -> bool:
+    """A choice's value that is none of its answers and holds no whole answer ("WNUNE" for a
+    written "IMMUNE", "Ne" for "No"): its ink is read again as the likeliest answer. A value
+    holding two answers ("Yes [No", options printed beside a box) is left alone."""
+    answers = ANSWERS.get(spec.kind)
+    if not answers or not result.value or check_value(spec, result.value) is None:
+        return False
+    words = result.value.casefold().split()
+    return not any(
+        answer.casefold().split() == words[i : i + len(answer.split())]
+        for answer in answers
+        for i in range(len(words))
+    )
+
+
+def _take_answer(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResult:
+    """The choice read as the answer its ink most likely shows, flagged with both readings; left
+    as it was when the second reading is no answer either."""
+    if reading.text not in ANSWERS[spec.kind]:
+        return result
+    taken = replace(result, value=reading.text, confidence=min(reading.confidence, 0.79))
+    taken.flag(f"tesseract read {result.value!r}; read again as the answer its ink most likely shows")
+    return taken
 
 
 def vocabularies_for(spec: FieldSpec) -> tuple[str, ...]:

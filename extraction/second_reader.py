@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from extraction.errors import MissingDependencyError, ToolFailedError
-from extraction.word_decoding import decode
+from extraction.word_decoding import Expected, decode, likeliest_answer
 
 PROGRAM = "rapidocr-onnxruntime"
 # The recognizer's input is 48 pixels high: crops are padded to at least this many pixels.
@@ -25,6 +25,8 @@ MIN_CROP_SIDE = 8
 MAX_WIDTH_RATIO = 60
 # A crop whose darkest and lightest pixels differ less than this holds no writing.
 MIN_CONTRAST = 60
+
+NOTHING = Expected()
 
 _engine: Any = None
 _engine_lock = threading.Lock()
@@ -55,16 +57,15 @@ def _load() -> tuple[Any, np.ndarray]:
         return _engine
 
 
-def read_crop(
-    crop: np.ndarray, symbols: str | None = None, vocabularies: tuple[str, ...] = ()
-) -> Reading | None:
+def read_crop(crop: np.ndarray, symbols: str | None = None, expected: Expected = NOTHING) -> Reading | None:
     """Read one crop of a page (grey or colour pixels) as one line of text, or None if it holds none.
 
     With ``symbols``, only those characters may be read (digits for a number: the recognizer
     took a handwritten "0" for a "C" and "12" for an "N" when letters were allowed).
-    With ``vocabularies`` (lexicon names), a word in none of them is read as the likeliest word
-    of them near it when the recognizer's own column probabilities support that
-    (``extraction.word_decoding``).
+    With ``expected`` words of lexicons, a word in none of them is read as the likeliest word of
+    them near it; with expected answers, the line is read as the likeliest answer; either only
+    where the recognizer's own column probabilities support it (``extraction.word_decoding``).
+    The reading keeps the recognizer's confidence in what it saw.
     The crop is read whole as one line by the recognizer alone (its detector, tried first, cut
     values into pieces and cost 1.7 s a crop). The recognizer's alphabet is Chinese and Latin:
     only printable ASCII may be read (a handwritten "3" came back as a Chinese character).
@@ -90,12 +91,14 @@ def read_crop(
         allowed = allowed * _only(symbols, alphabet)
     probabilities = probabilities * allowed
     reading = _decode(probabilities, alphabet)
-    if reading is not None and vocabularies:
-        rows = probabilities / np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-12)
-        words = decode(rows, alphabet, vocabularies)
-        if words is not None:
-            return Reading(words, reading.confidence)
-    return reading
+    if reading is None or expected == NOTHING:
+        return reading
+    rows = probabilities / np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-12)
+    if expected.answers:
+        text = likeliest_answer(rows, alphabet, expected.answers)
+    else:
+        text = decode(rows, alphabet, expected.lexicons)
+    return reading if text is None else Reading(text, reading.confidence)
 
 
 def _only(symbols: str, alphabet: list[str]) -> np.ndarray:

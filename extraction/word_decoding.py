@@ -18,8 +18,10 @@ ink. A vocabulary word is a likelier reading of the same ink, not a surer sight 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -39,8 +41,21 @@ MAX_EDITS = 2
 SHORT_WORD = 4
 # Words shorter than this are left as read: too many short words are a few edits apart.
 MIN_LETTERS = 3
+# A value that must be one of a few answers ("Yes" / "No") is read as the likeliest of them when
+# it is at most this much less likely than the greedy reading of the whole line: a closed list
+# is a stronger prior than a lexicon of thousands of words.
+MAX_ANSWER_LOSS = 12.0
 _WORD = re.compile(r"([^A-Za-z]*)([A-Za-z]+)([^A-Za-z]*)")
 _FLOOR = 1e-30
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a value's line is expected to hold: words of these lexicons, or one of these answers
+    as a whole (the options of a choice, "IMMUNE" / "NOT IMMUNE"). Empty: nothing is expected."""
+
+    lexicons: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
 
 
 def log_likelihoods(probabilities: np.ndarray, labels: Sequence[Sequence[int]]) -> np.ndarray:
@@ -155,3 +170,29 @@ def _likeliest(
     if scores[best] < scores[0] - MAX_LOG_LOSS:
         return None
     return spellings[best - 1]
+
+
+def likeliest_answer(
+    probabilities: np.ndarray, alphabet: Sequence[str], answers: Sequence[str]
+) -> str | None:
+    """The answer (as given, whatever the case it was written in) that ``probabilities``
+    (columns x symbols, rows summing to 1) read likeliest, when it is at most
+    ``MAX_ANSWER_LOSS`` less likely than the greedy reading; None otherwise."""
+    best = probabilities.argmax(axis=1)
+    greedy = [int(index) for index, _ in itertools.groupby(best) if index != 0]
+    if not greedy:
+        return None
+    symbol = {char: index for index, char in enumerate(alphabet) if index}
+    written = [
+        (answer, cased)
+        for answer in answers
+        for cased in dict.fromkeys((answer, answer.upper(), answer.lower(), answer.capitalize()))
+        if all(char in symbol for char in cased)
+    ]
+    if not written:
+        return None
+    scores = log_likelihoods(probabilities, [greedy, *([symbol[c] for c in cased] for _, cased in written)])
+    best_index = int(np.argmax(scores[1:]))
+    if scores[best_index + 1] < scores[0] - MAX_ANSWER_LOSS:
+        return None
+    return written[best_index][0]

@@ -20,6 +20,7 @@ from extraction.second_look import compare, second_look
 from extraction.second_reader import Reading, read_crop
 from extraction.types import Box, FieldResult, Line, PageText, Word
 from extraction.value_crop import value_crop
+from extraction.word_decoding import Expected
 from tests.conftest import require
 
 PATIENT_DETAILS = get_document_type("patient_details")
@@ -225,7 +226,7 @@ def test_a_row_that_holds_more_than_the_values_line_is_not_read_for_it() -> None
     page = PageText(0, (Line(tuple(words[:1])), Line(tuple(words[1:]))), 900, 260)
     read: list[tuple[int, ...]] = []
 
-    def reader(crop: np.ndarray, symbols: str | None, vocabularies: tuple[str, ...]) -> Reading:
+    def reader(crop: np.ndarray, symbols: str | None, expected: Expected) -> Reading:
         read.append(crop.shape)
         return Reading("Anxiety", 0.99)
 
@@ -253,7 +254,7 @@ def test_a_label_on_the_value_s_line_is_left_out_of_the_line_s_crop() -> None:
     page = PageText(0, tuple(lines), 900, 260)
     widths: list[int] = []
 
-    def reader(crop: np.ndarray, symbols: str | None, vocabularies: tuple[str, ...]) -> Reading:
+    def reader(crop: np.ndarray, symbols: str | None, expected: Expected) -> Reading:
         widths.append(crop.shape[1])
         return Reading("Use tablets", 0.99)
 
@@ -298,8 +299,8 @@ def test_each_field_is_read_again_against_its_own_vocabularies() -> None:
     asked: dict[str, tuple[str, ...]] = {}
     current: list[str] = []
 
-    def reader(crop: np.ndarray, symbols: str | None, vocabularies: tuple[str, ...]) -> Reading:
-        asked[current[0]] = vocabularies
+    def reader(crop: np.ndarray, symbols: str | None, expected: Expected) -> Reading:
+        asked[current[0]] = expected
         return Reading("Mary Lee", 0.99)
 
     image = np.full((200, 600), 255, dtype=np.uint8)
@@ -312,6 +313,38 @@ def test_each_field_is_read_again_against_its_own_vocabularies() -> None:
         current[:] = [name]
         first = FieldResult("Mary Lec", 0.5, needs_review=False, box=(100, 100, 300, 130))
         second_look(doc_type, {name: first}, [image], None, reader=reader)
-    assert asked["patient_name"] == ("names",)
-    assert asked["record_date"] == ()
-    assert "english" in asked["medicines"] and "drugs" in asked["medicines"]
+    assert asked["patient_name"] == Expected(lexicons=("names",))
+    assert asked["record_date"] == Expected()
+    assert "english" in asked["medicines"].lexicons and "drugs" in asked["medicines"].lexicons
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "read", "expected"),
+    [
+        ("measles", "WNUNE", "IMMUNE", "IMMUNE"),  # a written answer misread: read as an answer
+        ("measles", "NOT WNUNE", "NOT IMMUNE", "NOT IMMUNE"),
+        ("has_medical_insurance", "Ne", "No", "No"),
+        ("has_medical_insurance", "Yes [No", None, "Yes [No"),  # both options printed: left
+        ("measles", "IMMUNE", None, "IMMUNE"),  # an answer already
+        ("measles", "Wmune", "Wmune", "Wmune"),  # the second reading no answer either: left
+    ],
+)
+def test_a_choice_that_is_none_of_its_answers_is_read_again_as_one(
+    field: str, value: str, read: str | None, expected: str
+) -> None:
+    calls: list[Expected] = []
+
+    def reader(crop: np.ndarray, symbols: str | None, wanted: Expected) -> Reading | None:
+        calls.append(wanted)
+        return None if read is None else Reading(read, 0.9)
+
+    image = np.full((200, 600), 255, dtype=np.uint8)
+    image[105:125, 100:300:6] = 0
+    first = FieldResult(value, 0.5, needs_review=True, box=(100, 100, 300, 130))
+    fields = second_look(PATIENT_DETAILS, {field: first}, [image], None, reader=reader)
+    assert fields[field].value == expected
+    assert len(calls) == (0 if read is None else 1)
+    if calls:
+        assert expected in calls[0].answers or expected == value
+    if expected != value:
+        assert fields[field].needs_review and value in (fields[field].reason or "")

@@ -11,7 +11,7 @@ import itertools
 import numpy as np
 import pytest
 
-from extraction.word_decoding import candidates, decode, log_likelihoods
+from extraction.word_decoding import candidates, decode, likeliest_answer, log_likelihoods
 
 # A small alphabet in the recognizer's layout: the blank first, a space among the symbols.
 ALPHABET = ["<blank>", " ", *"abcdefghijklmnopqrstuvwxyz", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "1", "2", ","]
@@ -87,3 +87,15 @@ def test_punctuation_round_a_word_is_kept() -> None:
 @pytest.mark.parametrize(("word", "near"), [("cedeine", "codeine"), ("Marsaret", "margaret")])
 def test_candidates_are_vocabulary_words_a_few_edits_away(word: str, near: str) -> None:
     assert near in candidates(word, ("drugs", "names"))
+
+
+def test_a_choice_is_read_as_the_answer_its_columns_read_likeliest() -> None:
+    # "N0T IMMVNE": two columns misread, the answer's letters close behind them.
+    columns = _columns("NoT IMMuNE", {1: ("O", 0.4), 7: ("U", 0.4)})
+    assert likeliest_answer(columns, ALPHABET, ("IMMUNE", "NOT IMMUNE")) == "NOT IMMUNE"
+    # Written in small letters, the answer is still given as listed.
+    assert likeliest_answer(_columns("yes"), ALPHABET, ("Yes", "No")) == "Yes"
+
+
+def test_print_far_from_every_answer_is_no_answer() -> None:
+    assert likeliest_answer(_columns("Vaccines"), ALPHABET, ("Yes", "No")) is None
