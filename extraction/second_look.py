@@ -19,6 +19,7 @@ values that go unflagged.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -71,6 +72,11 @@ TAKE_DIGITS = 0.6
 KIND_SYMBOLS: dict[str, str] = {"integer": "0123456789"}
 # The vocabularies a reading's words are looked up in, per kind of field (with its own lexicons).
 KNOWN_WORDS: dict[str, tuple[str, ...]] = {"person": ("names",), "text": (ENGLISH,)}
+# The words of a date written with its month in words (the C locale's English names), and the
+# symbols its numbers and a phone's are written with.
+MONTH_WORDS = (*calendar.month_name[1:], *calendar.month_abbr[1:], "Sept")
+DATE_SYMBOLS = "0123456789/-.,"
+PHONE_SYMBOLS = "0123456789()+-."
 # The answers a choice is written with: its value is one of them.
 ANSWERS: dict[str, tuple[str, ...]] = {"yesno": YES_NO, "immunity": IMMUNITY}
 
@@ -269,10 +275,15 @@ def _fill_blank(spec: FieldSpec, result: FieldResult, reading: Reading) -> Field
 
 
 def expected_for(spec: FieldSpec) -> Expected:
-    """What the field's line is expected to hold: one of its answers for a choice, else words of
-    its vocabularies (``vocabularies_for``)."""
+    """What the field's line is expected to hold: one of its answers for a choice; month names
+    and numbers for a date; numbers for a phone; else words of its vocabularies
+    (``vocabularies_for``)."""
     if spec.kind in ANSWERS:
         return Expected(answers=ANSWERS[spec.kind])
+    if spec.kind == "date":
+        return Expected(words=MONTH_WORDS, number_symbols=DATE_SYMBOLS)
+    if spec.kind == "phone":
+        return Expected(number_symbols=PHONE_SYMBOLS)
     return Expected(lexicons=vocabularies_for(spec))
 
 

@@ -97,7 +97,7 @@ def read_crop(crop: np.ndarray, symbols: str | None = None, expected: Expected =
     if expected.answers:
         text = likeliest_answer(rows, alphabet, expected.answers)
     else:
-        text = decode(rows, alphabet, expected.lexicons)
+        text = decode(rows, alphabet, expected)
     return reading if text is None else Reading(text, reading.confidence)
 
 

@@ -51,10 +51,14 @@ _FLOOR = 1e-30
 
 @dataclass(frozen=True)
 class Expected:
-    """What a value's line is expected to hold: words of these lexicons, or one of these answers
-    as a whole (the options of a choice, "IMMUNE" / "NOT IMMUNE"). Empty: nothing is expected."""
+    """What a value's line is expected to hold: words of these lexicons and of ``words`` (a
+    closed list: the months of a date), numbers written in ``number_symbols``; or one of
+    ``answers`` as a whole (the options of a choice, "IMMUNE" / "NOT IMMUNE"). Empty: nothing
+    is expected."""
 
     lexicons: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    number_symbols: str = ""
     answers: tuple[str, ...] = ()
 
 
@@ -96,12 +100,13 @@ def _words_by_length(vocabularies: tuple[str, ...]) -> dict[int, list[str]]:
 
 
 @cache
-def _known(vocabularies: tuple[str, ...]) -> frozenset[str]:
-    return frozenset().union(*(lexicon(name).words for name in vocabularies))
+def _known(vocabularies: tuple[str, ...], words: tuple[str, ...]) -> frozenset[str]:
+    listed = frozenset().union(*(lexicon(name).words for name in vocabularies))
+    return listed | {word.lower() for word in words}
 
 
-def candidates(word: str, vocabularies: tuple[str, ...]) -> list[str]:
-    """The words of the named lexicons (lower case) a few edits from ``word``."""
+def candidates(word: str, vocabularies: tuple[str, ...], words: tuple[str, ...] = ()) -> list[str]:
+    """The words of the named lexicons and of ``words`` (lower case) a few edits from ``word``."""
     low = word.lower()
     edits = 1 if len(low) <= SHORT_WORD else MAX_EDITS
     grouped = _words_by_length(vocabularies)
@@ -110,13 +115,17 @@ def candidates(word: str, vocabularies: tuple[str, ...]) -> list[str]:
         pool = grouped.get(length, [])
         hits = process.extract(low, pool, scorer=Levenshtein.distance, score_cutoff=edits, limit=None)
         found.extend(hit[0] for hit in hits)
-    return found
+    found.extend(
+        w.lower() for w in words if Levenshtein.distance(low, w.lower(), score_cutoff=edits) <= edits
+    )
+    return list(dict.fromkeys(found))
 
 
-def decode(probabilities: np.ndarray, alphabet: Sequence[str], vocabularies: tuple[str, ...]) -> str | None:
-    """The line read from ``probabilities`` (columns x symbols, rows summing to 1), each word not in
-    ``vocabularies`` replaced by the likeliest vocabulary word near it when the columns support
-    it (see the module doc); None when no word was replaced (the greedy reading stands)."""
+def decode(probabilities: np.ndarray, alphabet: Sequence[str], expected: Expected) -> str | None:
+    """The line read from ``probabilities`` (columns x symbols, rows summing to 1) as ``expected``:
+    each word in none of its vocabularies replaced by the likeliest vocabulary word near it, or
+    (where numbers are expected) by the digits its columns read likeliest, when the columns
+    support it (see the module doc); None when no word was replaced (the greedy reading stands)."""
     best = probabilities.argmax(axis=1)
     words: list[list[tuple[str, int]]] = [[]]  # each word's characters with the column read at
     previous = -1
@@ -142,27 +151,58 @@ def decode(probabilities: np.ndarray, alphabet: Sequence[str], vocabularies: tup
         start = words[number - 1][-1][1] + 1 if number else 0
         end = words[number + 1][0][1] if number + 1 < len(words) else len(best)
         text = "".join(char for char, _ in word)
-        chosen = _likeliest(spaced[start:end], text, symbol, vocabularies)
+        columns = spaced[start:end]
+        chosen = _likeliest(columns, text, symbol, expected)
+        if chosen is None and expected.number_symbols:
+            chosen = _as_number(columns, text, alphabet, symbol, expected)
         texts.append(text if chosen is None else chosen)
         replaced = replaced or chosen is not None
     return " ".join(texts) if replaced else None
 
 
-def _likeliest(
-    columns: np.ndarray, text: str, symbol: dict[str, int], vocabularies: tuple[str, ...]
-) -> str | None:
+def _likeliest(columns: np.ndarray, text: str, symbol: dict[str, int], expected: Expected) -> str | None:
     """The vocabulary word (in the likeliest capitalisation, with the punctuation read round the
     word) to read instead of ``text`` over ``columns``; None to keep what was read."""
     match = _WORD.fullmatch(text)
-    if match is None or len(match.group(2)) < MIN_LETTERS or match.group(2).lower() in _known(vocabularies):
+    if match is None or len(match.group(2)) < MIN_LETTERS or _is_known(match.group(2), expected):
         return None
     before, letters, after = match.groups()
     spellings = [
         f"{before}{cased}{after}"
-        for word in candidates(letters, vocabularies)
+        for word in candidates(letters, expected.lexicons, expected.words)
         for cased in dict.fromkeys((word, word.capitalize(), word.upper()))
     ]
-    spellings = [s for s in spellings if all(char in symbol for char in s)]
+    return _supported(columns, text, spellings, symbol)
+
+
+def _as_number(
+    columns: np.ndarray, text: str, alphabet: Sequence[str], symbol: dict[str, int], expected: Expected
+) -> str | None:
+    """The word read in the number symbols alone (in each column that reads a symbol, the
+    likeliest of them: a written "2" read "z"), when it was read with other symbols, is no known
+    word and the columns support the digits; None to keep what was read."""
+    allowed = set(expected.number_symbols)
+    letters = "".join(char for char in text if char.isalpha())
+    if set(text) <= allowed or (letters and _is_known(letters, expected)):
+        return None
+    # Where the columns read a symbol, the likeliest number symbol stands in for it; where they
+    # read a blank, a blank stays (masking alone lets the blank win over a "1" read as "l").
+    mask = np.array([index != 0 and char in allowed for index, char in enumerate(alphabet)], float)
+    best = np.where(columns.argmax(axis=1) == 0, 0, (columns * mask).argmax(axis=1))
+    digits = "".join(alphabet[int(index)] for index, _ in itertools.groupby(best) if index != 0)
+    if not any(char.isdigit() for char in digits):
+        return None
+    return _supported(columns, text, [digits], symbol)
+
+
+def _is_known(letters: str, expected: Expected) -> bool:
+    return letters.lower() in _known(expected.lexicons, expected.words)
+
+
+def _supported(columns: np.ndarray, text: str, spellings: list[str], symbol: dict[str, int]) -> str | None:
+    """The likeliest of ``spellings`` over ``columns`` when it is at most ``MAX_LOG_LOSS`` less
+    likely than ``text``, the greedy reading; None otherwise."""
+    spellings = [s for s in spellings if s and all(char in symbol for char in s)]
     if not spellings:
         return None
     scores = log_likelihoods(columns, [[symbol[c] for c in s] for s in (text, *spellings)])

@@ -11,10 +11,17 @@ import itertools
 import numpy as np
 import pytest
 
-from extraction.word_decoding import candidates, decode, likeliest_answer, log_likelihoods
+from extraction.word_decoding import Expected, candidates, decode, likeliest_answer, log_likelihoods
 
 # A small alphabet in the recognizer's layout: the blank first, a space among the symbols.
-ALPHABET = ["<blank>", " ", *"abcdefghijklmnopqrstuvwxyz", *"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "1", "2", ","]
+ALPHABET = [
+    "<blank>",
+    " ",
+    *"abcdefghijklmnopqrstuvwxyz",
+    *"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    *"0123456789",
+    *",./-",
+]
 INDEX = {symbol: i for i, symbol in enumerate(ALPHABET)}
 
 
@@ -57,7 +64,7 @@ def _columns(text: str, rivals: dict[int, tuple[str, float]] | None = None) -> n
 def test_a_misread_word_becomes_the_vocabulary_word_its_columns_nearly_read() -> None:
     # "Cedeine": the second column read "e", yet "o" is close behind it.
     columns = _columns("Cedeine", {1: ("o", 0.4)})
-    assert decode(columns, ALPHABET, ("drugs",)) == "Codeine"
+    assert decode(columns, ALPHABET, Expected(lexicons=("drugs",))) == "Codeine"
 
 
 def test_a_vocabulary_word_the_columns_do_not_support_is_not_taken() -> None:
@@ -65,23 +72,23 @@ def test_a_vocabulary_word_the_columns_do_not_support_is_not_taken() -> None:
     columns = _columns("Cedeine")
     columns[2, INDEX["o"]] = 1e-9
     columns = columns / columns.sum(axis=1, keepdims=True)
-    assert decode(columns, ALPHABET, ("drugs",)) is None
+    assert decode(columns, ALPHABET, Expected(lexicons=("drugs",))) is None
 
 
 def test_known_words_short_words_and_numbers_are_left_as_read() -> None:
     for text in ("Gout", "12 mg", "ab"):
-        assert decode(_columns(text), ALPHABET, ("english",)) is None
+        assert decode(_columns(text), ALPHABET, Expected(lexicons=("english",))) is None
 
 
 def test_each_word_of_a_line_is_weighed_on_its_own_columns() -> None:
     # "Marsaret Jenes": the given name's "s" nearly reads "g", the surname's "e" nearly "o".
     columns = _columns("Marsaret Jenes", {3: ("g", 0.35), 10: ("o", 0.35)})
-    assert decode(columns, ALPHABET, ("names",)) == "Margaret Jones"
+    assert decode(columns, ALPHABET, Expected(lexicons=("names",))) == "Margaret Jones"
 
 
 def test_punctuation_round_a_word_is_kept() -> None:
     columns = _columns("Cedeine,", {1: ("o", 0.4)})
-    assert decode(columns, ALPHABET, ("drugs",)) == "Codeine,"
+    assert decode(columns, ALPHABET, Expected(lexicons=("drugs",))) == "Codeine,"
 
 
 @pytest.mark.parametrize(("word", "near"), [("cedeine", "codeine"), ("Marsaret", "margaret")])
@@ -99,3 +106,19 @@ def test_a_choice_is_read_as_the_answer_its_columns_read_likeliest() -> None:
 
 def test_print_far_from_every_answer_is_no_answer() -> None:
     assert likeliest_answer(_columns("Vaccines"), ALPHABET, ("Yes", "No")) is None
+
+
+DATE = Expected(words=("December", "Dec"), number_symbols="0123456789/-.,")
+
+
+def test_a_date_s_month_is_read_as_a_month_and_its_numbers_as_digits() -> None:
+    # "Decerber z 2019": the month's "r" nearly reads "m", the day's "z" nearly "2".
+    columns = _columns("Decerber z 2019", {4: ("m", 0.35), 9: ("2", 0.35)})
+    assert decode(columns, ALPHABET, DATE) == "December 2 2019"
+
+
+def test_digits_the_columns_do_not_support_are_not_read() -> None:
+    columns = _columns("Dec z 2019")
+    columns[8, INDEX["2"]] = 1e-9  # the day's column holds no "2" at all
+    columns = columns / columns.sum(axis=1, keepdims=True)
+    assert decode(columns, ALPHABET, DATE) is None
