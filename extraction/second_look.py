@@ -284,6 +284,8 @@ def expected_for(spec: FieldSpec) -> Expected:
         return Expected(words=MONTH_WORDS, number_symbols=DATE_SYMBOLS)
     if spec.kind == "phone":
         return Expected(number_symbols=PHONE_SYMBOLS)
+    if spec.kind == "person":
+        return Expected(lexicons=vocabularies_for(spec), common=("common_names",))
     return Expected(lexicons=vocabularies_for(spec))
 
 

@@ -314,7 +314,7 @@ def test_each_field_is_read_again_against_its_own_vocabularies() -> None:
         current[:] = [name]
         first = FieldResult("Mary Lec", 0.5, needs_review=False, box=(100, 100, 300, 130))
         second_look(doc_type, {name: first}, [image], None, reader=reader)
-    assert asked["patient_name"] == Expected(lexicons=("names",))
+    assert asked["patient_name"] == Expected(lexicons=("names",), common=("common_names",))
     assert "December" in asked["record_date"].words and "7" in asked["record_date"].number_symbols
     assert not asked["record_date"].lexicons
     assert "english" in asked["medicines"].lexicons and "drugs" in asked["medicines"].lexicons

@@ -122,3 +122,19 @@ def test_digits_the_columns_do_not_support_are_not_read() -> None:
     columns[8, INDEX["2"]] = 1e-9  # the day's column holds no "2" at all
     columns = columns / columns.sum(axis=1, keepdims=True)
     assert decode(columns, ALPHABET, DATE) is None
+
+
+PERSON = Expected(lexicons=("names",), common=("common_names",))
+
+
+def test_a_rare_listed_name_is_read_as_a_common_one_its_columns_nearly_read() -> None:
+    # "Snith" is a surname of the census lists, borne by very few; "Smith" by one in a hundred.
+    columns = _columns("Joseph Snith", {8: ("m", 0.3)})
+    assert decode(columns, ALPHABET, PERSON) == "Joseph Smith"
+    # Without the common list a listed name stays as read.
+    assert decode(columns, ALPHABET, Expected(lexicons=("names",))) is None
+
+
+def test_a_rare_name_the_columns_support_alone_is_kept() -> None:
+    columns = _columns("Joseph Snith")
+    assert decode(columns, ALPHABET, PERSON) is None

@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# The census lists give each name's share of people in per cent, to three decimals.
+COMMON_SHARE = 0.001
 WORD = re.compile(r"[a-z]+")
 TERRITORIES = {
     "Puerto Rico": "PR",
@@ -93,6 +95,17 @@ def people() -> set[str]:
     return out
 
 
+def common_people(share: float = COMMON_SHARE) -> set[str]:
+    """The names of people() borne by at least ``share`` per cent of the 1990 US Census (every
+    given name of its lists; 18,839 surnames): the names a misread name is likelier to be."""
+    folder = package_dir("names")
+    out: set[str] = set()
+    for file in ("dist.male.first", "dist.female.first", "dist.all.last"):
+        rows = [line.split() for line in (folder / file).read_text("ascii").splitlines() if line.strip()]
+        out |= words_of(row[0] for row in rows if float(row[1]) >= share)
+    return out
+
+
 def write(name: str, words: set[str]) -> None:
     path = HERE / f"{name}.txt"
     path.write_text("".join(f"{w}\n" for w in sorted(words)), "ascii")
@@ -103,6 +116,7 @@ def main() -> None:
     write("drugs", drugs())
     write("places", places())
     write("names", people())
+    write("common_names", common_people())
 
 
 if __name__ == "__main__":
