@@ -192,17 +192,22 @@ def _likeliest(columns: np.ndarray, text: str, symbol: dict[str, int], expected:
 def _as_number(
     columns: np.ndarray, text: str, alphabet: Sequence[str], symbol: dict[str, int], expected: Expected
 ) -> str | None:
-    """The word read in the number symbols alone (in each column that reads a symbol, the
+    """The word read in the number symbols alone (in each column that reads a letter, the
     likeliest of them: a written "2" read "z"), when it was read with other symbols, is no known
     word and the columns support the digits; None to keep what was read."""
     allowed = set(expected.number_symbols)
     letters = "".join(char for char in text if char.isalpha())
     if set(text) <= allowed or (letters and _is_known(letters, expected)):
         return None
-    # Where the columns read a symbol, the likeliest number symbol stands in for it; where they
-    # read a blank, a blank stays (masking alone lets the blank win over a "1" read as "l").
+    # Where the columns read a letter, the likeliest number symbol stands in for it (masking
+    # alone lets the blank win over a "1" read as "l"); any other symbol stays if it may be
+    # written in a number, else is dropped: a bracket or bar is a box's wall or a stray mark,
+    # never a digit misread.
     mask = np.array([index != 0 and char in allowed for index, char in enumerate(alphabet)], float)
-    best = np.where(columns.argmax(axis=1) == 0, 0, (columns * mask).argmax(axis=1))
+    read = columns.argmax(axis=1)
+    letter = np.array([index != 0 and char.isalpha() for index, char in enumerate(alphabet)])
+    kept = np.array([index != 0 and char in allowed for index, char in enumerate(alphabet)])
+    best = np.where(letter[read], (columns * mask).argmax(axis=1), np.where(kept[read], read, 0))
     digits = "".join(alphabet[int(index)] for index, _ in itertools.groupby(best) if index != 0)
     if not any(char.isdigit() for char in digits):
         return None

@@ -20,7 +20,7 @@ ALPHABET = [
     *"abcdefghijklmnopqrstuvwxyz",
     *"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
     *"0123456789",
-    *",./-",
+    *",./-[]",
 ]
 INDEX = {symbol: i for i, symbol in enumerate(ALPHABET)}
 
@@ -138,3 +138,11 @@ def test_a_rare_listed_name_is_read_as_a_common_one_its_columns_nearly_read() ->
 def test_a_rare_name_the_columns_support_alone_is_kept() -> None:
     columns = _columns("Joseph Snith")
     assert decode(columns, ALPHABET, PERSON) is None
+
+
+def test_a_bracket_before_a_number_is_never_read_as_a_digit() -> None:
+    # A box's wall read "[" before a date, a "1" close behind it: a wall is no misread digit.
+    columns = _columns("[7/9/2021", {0: ("1", 0.3)})
+    assert decode(columns, ALPHABET, DATE) in (None, "7/9/2021")
+    # A letter is: "z" for a written "2".
+    assert decode(_columns("z7/9/2021", {0: ("1", 0.3)}), ALPHABET, DATE) == "17/9/2021"
