@@ -28,6 +28,10 @@ SLASHED = re.compile(r"\s*/\s*")
 # misread glyph costs a label nothing; wordings that differ only by such glyphs read alike.
 LOOK_ALIKE_GLYPHS = str.maketrans({"0": "o", "1": "l", "i": "l", "5": "s"})
 LOOK_ALIKE_RUNS = (("rn", "m"), ("vv", "w"))
+# A wording of this many letters or fewer (after folding: "MMR", "DOB", "Tel") is an acronym or
+# an abbreviation: one letter off is another word ("MRN", a record number, is not "MMR"), so it
+# scores only when read exactly; look-alike glyphs are folded before.
+ACRONYM_LETTERS = 3
 # A list's number or letter before a label ("1. Medication:", "(2) Sig:"): no word of the label.
 ITEM_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(?=\S)", re.IGNORECASE)
 
@@ -59,6 +63,9 @@ def _phrase_score(whole: str, tokens: tuple[str, ...], phrase: str) -> float:
     target = key_token(phrase)
     if not target or not whole:
         return 0.0
+    if len(target) <= ACRONYM_LETTERS:
+        # Short wordings are read whole or not at all: "MRN" is another label than "MMR".
+        return max((factor for text, factor in _readings(whole, tokens) if text == target), default=0.0)
     # The phrase matched against the whole key, and against its first words only, the rest a
     # qualifier; a reading is compared by difflib only if its bound can beat the best so far.
     bounded = sorted(

@@ -1007,3 +1007,23 @@ def test_a_label_ending_in_no_for_number_is_no_label_and_answer() -> None:
     """'CONTACT NO' is the label of a number ("Contact no."), not "Contact" answered "No"."""
     page = parse_layout("200 760 DOB  Jul 11, 1946\n1186 760 CONTACT NO    463-379-5527")
     assert extract_fields(PATIENT, page, 0.8)["phone_number"].value == "463-379-5527"
+
+
+@pytest.mark.parametrize(
+    ("read", "score"),
+    [
+        ("MMR", 1.0),
+        ("MMR vaccine", 1.0),
+        ("MRN", 0.5),  # a medical record number, one letter from "MMR": no measles label
+        ("MRN:", 0.5),
+        ("Measels", None),  # a longer wording misread still scores in part
+    ],
+)
+def test_a_short_wording_scores_only_when_read_whole(read: str, score: float | None) -> None:
+    got = best_phrase(read, ("Measles", "MMR", "MMR vaccine"))[1]
+    if score is None:
+        assert 0.8 < got < 1.0
+    elif score < 1.0:
+        assert got < score
+    else:
+        assert got == score
