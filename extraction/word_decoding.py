@@ -10,7 +10,13 @@ over every alignment) is computed, and the likeliest candidate replaces the word
 most ``MAX_LOG_LOSS`` less likely than what the greedy reading read. This is the prior that a
 word written in a name or drug field is likelier a real name or drug than a string of no list,
 paid for with evidence the recognizer itself gives: a candidate the columns do not support is
-never taken. A word that is already a known word, or holds a digit, is left as read.
+never taken. A word that is already a known word, or holds a digit, is left as read, but for a
+listed word few people bear ("Snith") where a common one ("Smith") is nearly as likely.
+
+What a line is expected to hold is an ``Expected``: words of lexicons and of a closed list (a
+date's months); numbers, where a word of no list is read in digits, each letter the likeliest
+digit of its columns ("z" for a written 2); or, for a choice, one of its answers as a whole line
+("IMMUNE" for "WNUNE"). Each is taken only where the columns support it, by the same test.
 
 The reading keeps the recognizer's confidence in its greedy reading: how clearly it saw the
 ink. A vocabulary word is a likelier reading of the same ink, not a surer sight of it.
