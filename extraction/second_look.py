@@ -277,7 +277,7 @@ def _fill_blank(spec: FieldSpec, result: FieldResult, reading: Reading) -> Field
 def expected_for(spec: FieldSpec) -> Expected:
     """What the field's line is expected to hold: one of its answers for a choice; month names
     and numbers for a date; numbers for a phone; else words of its vocabularies
-    (``vocabularies_for``)."""
+    (``vocabularies_for``) and its units ("mcg" is a dose's unit, not the English "meg")."""
     if spec.kind in ANSWERS:
         return Expected(answers=ANSWERS[spec.kind])
     if spec.kind == "date":
@@ -286,7 +286,7 @@ def expected_for(spec: FieldSpec) -> Expected:
         return Expected(number_symbols=PHONE_SYMBOLS)
     if spec.kind == "person":
         return Expected(lexicons=vocabularies_for(spec), common=("common_names",))
-    return Expected(lexicons=vocabularies_for(spec))
+    return Expected(lexicons=vocabularies_for(spec), words=spec.units)
 
 
 def _answer_to_read(spec: FieldSpec, result: FieldResult) -> bool:

@@ -318,6 +318,7 @@ def test_each_field_is_read_again_against_its_own_vocabularies() -> None:
     assert "December" in asked["record_date"].words and "7" in asked["record_date"].number_symbols
     assert not asked["record_date"].lexicons
     assert "english" in asked["medicines"].lexicons and "drugs" in asked["medicines"].lexicons
+    assert "mcg" in asked["medicines"].words  # a dose's unit is a word of the field
 
 
 @pytest.mark.parametrize(

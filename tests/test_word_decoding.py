@@ -146,3 +146,10 @@ def test_a_bracket_before_a_number_is_never_read_as_a_digit() -> None:
     assert decode(columns, ALPHABET, DATE) in (None, "7/9/2021")
     # A letter is: "z" for a written "2".
     assert decode(_columns("z7/9/2021", {0: ("1", 0.3)}), ALPHABET, DATE) == "17/9/2021"
+
+
+def test_a_field_s_own_words_stand_beside_its_lexicons() -> None:
+    # "mcq": one letter from the English "meg" and from the unit "mcg", whose "g" is close behind.
+    columns = _columns("Fluticasone 220 mcq", {18: ("g", 0.4)})
+    expected = Expected(lexicons=("drugs", "english"), words=("mg", "mcg"))
+    assert decode(columns, ALPHABET, expected) == "Fluticasone 220 mcg"
