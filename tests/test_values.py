@@ -666,16 +666,12 @@ def test_an_address_naming_no_town_is_doubted(doc_type: str, address: str, doubt
 
 
 NO_TOWN = "one line and no town"
-SEMICOLON = "a semicolon"
-SPLIT_WORD = "a letter alone before a word"
 
 
 @pytest.mark.parametrize("doc_type", ["patient_details", "prescription"])
 @pytest.mark.parametrize(
     ("address", "doubts"),
     [
-        ("53 elm st, boston; MA", (SEMICOLON,)),
-        ("6276 V alley Road, Baltimore, MD", (SPLIT_WORD,)),
         ("6276 Valley Road, Baltimore, MD", ()),
         ("12 N Main St, Austin, TX", ()),  # a street's initial before a capital
         ("Apt. B, 4 Elm Road, Springfield", ()),
@@ -688,7 +684,7 @@ def test_each_rule_of_the_address_doubts_by_its_examples(
     import re
 
     spec = next(f for f in get_document_type(doc_type).fields if f.name.endswith("address"))
-    kinds = (NO_TOWN, SEMICOLON, SPLIT_WORD)
+    kinds = (NO_TOWN,)
     assert len(spec.doubts) == len(kinds)  # a rule added needs its own examples here
     matched = [message for pattern, message in spec.doubts if re.search(pattern, address)]
     assert sorted(kind for kind in kinds for message in matched if message.startswith(kind)) == sorted(doubts)
