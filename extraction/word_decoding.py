@@ -34,7 +34,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from extraction.lexicon import lexicon
+from extraction.lexicon import is_known, lexicon
 
 # A candidate may be this much less likely (natural log of the likelihood ratio) than the greedy
 # word and still replace it. On 338 second-reader crops of handwritten tuning documents (seed
@@ -102,32 +102,26 @@ def log_likelihoods(probabilities: np.ndarray, labels: Sequence[Sequence[int]]) 
 
 
 @cache
-def _words_by_length(vocabularies: tuple[str, ...]) -> dict[int, list[str]]:
-    """The alphabetic words of the named lexicons, grouped by length."""
-    grouped: dict[int, set[str]] = {}
-    for name in vocabularies:
-        for word in lexicon(name).words:
-            if word.isalpha():
-                grouped.setdefault(len(word), set()).add(word)
+def _words_by_length(name: str) -> dict[int, list[str]]:
+    """The alphabetic words of the named lexicon, grouped by length."""
+    grouped: dict[int, list[str]] = {}
+    for word in lexicon(name).words:
+        if word.isalpha():
+            grouped.setdefault(len(word), []).append(word)
     return {length: sorted(words) for length, words in grouped.items()}
-
-
-@cache
-def _known(vocabularies: tuple[str, ...], words: tuple[str, ...]) -> frozenset[str]:
-    listed = frozenset().union(*(lexicon(name).words for name in vocabularies))
-    return listed | {word.lower() for word in words}
 
 
 def candidates(word: str, vocabularies: tuple[str, ...], words: tuple[str, ...] = ()) -> list[str]:
     """The words of the named lexicons and of ``words`` (lower case) a few edits from ``word``."""
     low = word.lower()
     edits = 1 if len(low) <= SHORT_WORD else MAX_EDITS
-    grouped = _words_by_length(vocabularies)
     found: list[str] = []
-    for length in range(len(low) - edits, len(low) + edits + 1):
-        pool = grouped.get(length, [])
-        hits = process.extract(low, pool, scorer=Levenshtein.distance, score_cutoff=edits, limit=None)
-        found.extend(hit[0] for hit in hits)
+    for name in vocabularies:
+        grouped = _words_by_length(name)
+        for length in range(len(low) - edits, len(low) + edits + 1):
+            pool = grouped.get(length, [])
+            hits = process.extract(low, pool, scorer=Levenshtein.distance, score_cutoff=edits, limit=None)
+            found.extend(hit[0] for hit in hits)
     found.extend(
         w.lower() for w in words if Levenshtein.distance(low, w.lower(), score_cutoff=edits) <= edits
     )
@@ -182,7 +176,7 @@ def _likeliest(columns: np.ndarray, text: str, symbol: dict[str, int], expected:
     before, letters, after = match.groups()
     lexicons, words, allowed_loss = expected.lexicons, expected.words, MAX_LOG_LOSS
     if _is_known(letters, expected):
-        if not expected.common or letters.lower() in _known(expected.common, ()):
+        if not expected.common or is_known(letters, expected.common):
             return None
         # A rare listed word ("Snith", borne by few) read where a common one ("Smith") is
         # nearly as likely: the commoner name is the likelier writing.
@@ -221,7 +215,9 @@ def _as_number(
 
 
 def _is_known(letters: str, expected: Expected) -> bool:
-    return letters.lower() in _known(expected.lexicons, expected.words)
+    """Whether ``letters`` is a word of the expected lexicons or of its closed list (any case)."""
+    low = letters.lower()
+    return is_known(low, expected.lexicons) or any(low == word.lower() for word in expected.words)
 
 
 def _supported(
