@@ -3,8 +3,8 @@
 - ``private_dir`` / ``private_file`` create (or tighten) the data folder as 0700 and the SQLite file
   as 0600: names, verified values and password hashes are readable by the service's user only.
 - ``secure_process`` (called once by each server process: the app, the API, the CLI) sets the
-  umask to 077, so every file the process or its libraries create afterwards is private (pytesseract
-  writes its page images and text with plain ``open``, which follows the umask), and points
+  umask to 077, so every file the process or its libraries create afterwards is private (a PDF is
+  written to a temporary folder for poppler to read), and points
   ``tempfile`` and ``TMPDIR`` (for child programs) at a new 0700 folder of its own. That folder is
   removed at exit; one left by a killed process is removed by the next process's start.
 """

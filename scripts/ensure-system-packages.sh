@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure the programs MedExtract calls are installed.
-#   ensure-system-packages.sh run   -> what the app needs (tesseract, poppler)
+#   ensure-system-packages.sh run   -> what the app needs (tesseract and its headers, poppler)
 #   ensure-system-packages.sh test  -> also fonts for generated test documents (printed and
 #                                      handwriting faces, tuning and held-out), Chromium, PostgreSQL,
 #                                      qpdf (makes the password-protected PDF in tests/test_load.py)
@@ -16,6 +16,11 @@ declare -A needs=(
   [/usr/share/tesseract-ocr/5/tessdata/osd.traineddata]=tesseract-ocr-osd
   [pdfinfo]=poppler-utils
   [pdftoppm]=poppler-utils
+  # tesserocr (requirements.txt) is built against the system's libtesseract
+  [/usr/include/tesseract/baseapi.h]=libtesseract-dev
+  [/usr/include/leptonica/allheaders.h]=libleptonica-dev
+  [pkg-config]=pkg-config
+  [g++]=g++
 )
 if [ "$mode" = test ]; then
   needs+=(
@@ -62,7 +67,7 @@ fi
 cat >&2 <<MSG
 MedExtract needs these system packages, which are missing: ${missing[*]}
   Debian/Ubuntu:  sudo apt-get install ${missing[*]}
-  macOS:          brew install tesseract poppler   (tests also need chromium and postgresql)
+  macOS:          brew install tesseract poppler pkg-config   (tests also need chromium and postgresql)
 Then run the make command again.
 MSG
 exit 1

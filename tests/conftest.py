@@ -36,6 +36,27 @@ def needs_ocr() -> None:
     require(shutil.which("pdftoppm") is not None, "poppler-utils is not installed")
 
 
+def without_tesseract(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """As if tesserocr, or the libtesseract it links to, could not be loaded, in this process and
+    in the engine's child processes (a stand-in that fails to import is put first on their
+    PYTHONPATH, in ``folder``), until the patch is undone. A failed import is not cached, so the
+    library loads again afterwards."""
+    import sys
+
+    from extraction import tesseract
+
+    stand_in = folder / "tesserocr"
+    stand_in.mkdir(parents=True, exist_ok=True)
+    (stand_in / "__init__.py").write_text(
+        'raise ImportError("libtesseract.so.5: cannot open shared object file")\n'
+    )
+    paths = [str(folder), os.environ.get("PYTHONPATH", "")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
+    tesseract._library.cache_clear()
+    monkeypatch.setitem(sys.modules, "tesserocr", None)
+    monkeypatch.setattr(tesseract, "_TEXT", tesseract._Engines("eng", tesseract._NO_LANGUAGE))
+
+
 # ---- databases for the store tests (SQLite always, PostgreSQL via a throwaway server) ----
 
 

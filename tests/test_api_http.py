@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from medextract.db import create_db_engine
 from medextract.services.context import Context
 from tests.api_support import Api, fake_extract, routes, serve
+from tests.conftest import without_tesseract
 
 
 @pytest.fixture
@@ -30,14 +32,19 @@ def test_liveness_and_readiness_need_no_token(api: Api) -> None:
 
 
 def test_readiness_fails_without_the_database_or_the_ocr_tools(
-    ctx: Context, monkeypatch: pytest.MonkeyPatch
+    ctx: Context, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    with monkeypatch.context() as patched:
+        without_tesseract(patched, tmp_path)
+        with serve(ctx, extract_fn=fake_extract()) as api:
+            answer = api.get("/readyz")
+    assert answer.status_code == 503
+    assert answer.json()["checks"] == {"database": "ok", "tesseract": "missing: tesserocr", "poppler": "ok"}
     which = shutil.which
-    monkeypatch.setattr(shutil, "which", lambda name: None if name == "tesseract" else which(name))
+    monkeypatch.setattr(shutil, "which", lambda name: None if name == "pdftoppm" else which(name))
     with serve(ctx, extract_fn=fake_extract()) as api:
         answer = api.get("/readyz")
-    assert answer.status_code == 503
-    assert answer.json()["checks"] == {"database": "ok", "tesseract": "missing: tesseract", "poppler": "ok"}
+    assert answer.json()["checks"] == {"database": "ok", "tesseract": "ok", "poppler": "missing: pdftoppm"}
 
     unreachable = Context(
         create_db_engine("postgresql+psycopg://nobody:pw@127.0.0.1:9/none?connect_timeout=2")

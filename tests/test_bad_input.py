@@ -29,7 +29,7 @@ from medextract.models import Document, FieldExtraction, PageImage
 from medextract.services import documents, queue, review, upload
 from medextract.services.context import Context
 from tests.app_support import _unique_png
-from tests.conftest import REPO, require
+from tests.conftest import REPO, require, without_tesseract
 from tests.test_load import encrypt_pdf, huge_blank_png, pdf_bytes, zero_page_pdf
 from tests.test_store_support import CAST, add_people
 
@@ -246,7 +246,10 @@ def test_a_missing_tool_fails_the_document_with_what_to_install_and_it_can_be_re
     empty.mkdir()
     data = pdf_bytes(1) if tool == "poppler" else _unique_png("needs-ocr", 1)
     with monkeypatch.context() as patched:
-        patched.setenv("PATH", str(empty))
+        if tool == "poppler":
+            patched.setenv("PATH", str(empty))
+        else:
+            without_tesseract(patched, tmp_path / "shadow")
         [outcome] = run_batch(ctx, [(f"scan by {tool}", data)])
     doc = documents.get(ctx, outcome.document_id, user="uma")
     hint = "poppler-utils" if tool == "poppler" else "tesseract-ocr"

@@ -8,12 +8,14 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from extraction import tesseract
 from medextract.api.auth import Ctx
 from medextract.api.schemas import Health
 from medextract.services.context import Context
 
 router = APIRouter(tags=["health"])
-TOOLS = {"tesseract": ("tesseract",), "poppler": ("pdfinfo", "pdftoppm")}
+# The programs the engine runs; tesseract it loads as a library (extraction.tesseract).
+PROGRAMS = {"poppler": ("pdfinfo", "pdftoppm")}
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness: the process answers")
@@ -28,13 +30,16 @@ def healthz() -> Health:
     responses={503: {"model": Health, "description": "Something the service needs is missing"}},
 )
 def readyz(ctx: Ctx) -> JSONResponse:
-    checks = {"database": _database(ctx)}
-    for tool, programs in TOOLS.items():
-        missing = [p for p in programs if shutil.which(p) is None]
-        checks[tool] = "ok" if not missing else f"missing: {', '.join(missing)}"
+    checks = {"database": _database(ctx), "tesseract": _missing(tesseract.missing_parts())}
+    for tool, programs in PROGRAMS.items():
+        checks[tool] = _missing([p for p in programs if shutil.which(p) is None])
     ready = all(v == "ok" for v in checks.values())
     body = Health(status="ready" if ready else "not_ready", checks=checks)
     return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
+
+
+def _missing(parts: list[str]) -> str:
+    return "ok" if not parts else f"missing: {', '.join(parts)}"
 
 
 def _database(ctx: Context) -> str:
