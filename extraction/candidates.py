@@ -29,6 +29,7 @@ from extraction.page_view import (
     is_noise,
     line_heads_its_cell,
     lines_under,
+    on_section_bar,
 )
 from extraction.phrases import ITEM_NUMBER, best_phrase, phrase_score
 from extraction.pieces import pieced_value
@@ -43,6 +44,7 @@ IN_CELL_GAP = 2.5
 # Two readings of one printed label, one with an OCR slip ("Medicatlon:"), are at least this alike.
 SAME_PRINT = 0.85
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
+SECTION_BAR_NOTE = "read on a shaded bar, as a section's heading is set: check it is a value at all"
 CONTINUED_NOTE = "its label ends the page before: read at the top of this page, check it"
 CUT_AT_RULE_NOTE = "a line under it is not written on its ruled line: check whether it belongs to it"
 
@@ -130,7 +132,8 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
     if "beside" in hows:
         beside = _beside(spec, key, view)
         if beside:
-            found.append(Candidate(spec.name, key.page, beside, "beside", score, (key,)))
+            note = SECTION_BAR_NOTE if on_section_bar(key, view) else None
+            found.append(Candidate(spec.name, key.page, beside, "beside", score, (key,), note=note))
     if view.labels_under_values and key.whole_line and not found and "section" not in hows:
         above = lines_above(key, view, spec.max_lines)
         return [Candidate(spec.name, key.page, tuple(ln.words for ln in above), "above", score, (key,))]

@@ -33,6 +33,7 @@ from extraction.layout import spelling
 from extraction.lexicon import is_known, misread_names
 from extraction.normalize import normalize
 from extraction.page_view import (
+    SECTION_BAR_SHARE,
     Candidate,
     PageView,
     apart_from_glyphs,
@@ -62,9 +63,6 @@ CAPTION_SCORE = 0.9
 # A value opening with a label's words, spelled out, when the label has this many letters
 # ("Use", "Rx" and "Sig" open directions and lists as words of their own).
 CAPTION_LETTERS = 4
-
-# A key alone in a cell at least this share of its table's width is a section bar.
-SECTION_BAR_SHARE = 0.8
 
 # A line set flush under a multi-line value, this many line heights below it at most, may be
 # the value's next line spaced wider than the engine allows.

@@ -30,6 +30,10 @@ BARE_LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])$")
 # A list's item number and the space after it, its full stop or bracket optional (OCR drops a
 # lone "2." to "2"): which item a line is.
 LIST_NUMBER = re.compile(r"\(?(\d{1,2})[.)]?\s")
+# A section bar is at least this share of the page's print (or of its table) wide, and a shaded
+# one at most this many lines tall (a shaded block holding a label and its value is no bar).
+SECTION_BAR_SHARE = 0.8
+BAR_LINES = 2.5
 
 
 @dataclass(frozen=True)
@@ -180,3 +184,24 @@ def _heads_cell(line: Line, box: Box, view: PageView) -> bool:
 def others_in_cell(key: Key, page: PageText, cell: Box) -> list[Line]:
     """The lines of ``page`` in the cell ``key`` stands in, other than the key's own."""
     return [line for line in page.lines if line is not key.line and mostly_inside(line.box, cell)]
+
+
+def on_section_bar(key: Key, view: PageView) -> bool:
+    """True when ``key``'s line stands alone on a shaded bar nearly as wide as the page's print,
+    and not much taller than a line: how forms set a section's heading ("INSURANCE / BILLING"),
+    whose second word then reads as a value beside the first. Rows of a table shaded by turns
+    look the same, so this only casts doubt."""
+    if view.structure is None or not view.structure.shades:
+        return False
+    lines = view.page.lines
+    span = max(line.box[2] for line in lines) - min(line.box[0] for line in lines)
+    for shade in view.structure.shades:
+        x0, y0, x1, y1 = shade
+        if (
+            mostly_inside(key.line.box, shade)
+            and x1 - x0 >= SECTION_BAR_SHARE * span
+            and y1 - y0 <= BAR_LINES * view.height
+            and not others_in_cell(key, view.page, shade)
+        ):
+            return True
+    return False

@@ -32,7 +32,7 @@ from extraction.ocr import add_sparse_reading, ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.preprocess import adaptive_threshold, preprocess, rotate_quarter, scale_to_text_height
 from extraction.second_look import second_look
-from extraction.shading import without_shading
+from extraction.shading import find_shading, made_paper
 from extraction.structure import (
     COMB_REACH,
     PageStructure,
@@ -328,14 +328,19 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
         unruled = without_combs(image, options.text_height) if options.erase_rules else image
         unruled = without_rules(unruled, options.text_height) if options.erase_rules else unruled
         unruled = without_rings(unruled, options.text_height)
-        unruled = without_shading(unruled, options.text_height)
+        shading = find_shading(unruled, options.text_height)
+        unruled = made_paper(unruled, shading)
     with timer("ocr_page"):
         split = page.page_count == 1 and options.split_lone_page and options.page_workers > 1
         read, text = ocr_page(unruled, index, dpi, options, split=split)
-        if read is not unruled:
+        turned = read is not unruled
+        if turned:
             image = _turned_like(image, unruled, read)
     with timer("structure"):
-        structure = find_structure(image, [w for line in text.lines for w in line.words])
+        if turned:  # the shading was found on the page as it came
+            shading = find_shading(image, options.text_height)
+        shades = shading.boxes if shading is not None else ()
+        structure = find_structure(image, [w for line in text.lines for w in line.words], shades)
     if structure.combs:
         with timer("ocr_page"):
             text = _reread_combs(read, text, structure.combs, dpi, options)

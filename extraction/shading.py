@@ -11,11 +11,14 @@ faint page's letters are strokes, never areas.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
 from extraction.preprocess import NOT_PAPER, paper_level
 from extraction.structure.ink import ink_threshold
+from extraction.types import Box
 
 # A shaded area covers at least this share of the page; less is a few grey strokes, not shading.
 MIN_SHADED_SHARE = 0.01
@@ -31,18 +34,27 @@ MAX_PAPER_IN_SHADE = 0.1
 UNSCALED_TEXT_HEIGHT = 32
 
 
-def without_shading(gray: np.ndarray, text_height: int) -> np.ndarray:
-    """``gray`` (dark print on light paper) with its shaded areas made paper, their print kept;
-    the page as it was when it has no shading."""
+@dataclass(frozen=True)
+class Shading:
+    """A page's shaded areas: ``mask`` the pixels to make paper (lighter than ``level``, the
+    shading's), ``boxes`` each area's outline (label cells, header rows, section bars)."""
+
+    mask: np.ndarray
+    level: int
+    boxes: tuple[Box, ...]
+
+
+def find_shading(gray: np.ndarray, text_height: int) -> Shading | None:
+    """The shaded areas of ``gray`` (dark print on light paper); None when it has none."""
     if gray.ndim != 2 or gray.size == 0:
-        return gray
+        return None
     paper = int(paper_level(gray))
     not_paper = gray < paper - NOT_PAPER
     if not_paper.mean() < MIN_SHADED_SHARE:
-        return gray
+        return None
     level = ink_threshold(gray[not_paper].reshape(1, -1))
     if level is None:
-        return gray
+        return None
     grey = not_paper & (gray > level)
     height = text_height or UNSCALED_TEXT_HEIGHT
     side = int(WINDOW_HEIGHTS * height)
@@ -52,10 +64,27 @@ def without_shading(gray: np.ndarray, text_height: int) -> np.ndarray:
     mostly_grey = (2 * count.astype(np.int32) > side * side).astype(np.uint8)
     shaded = _shaded_areas(mostly_grey, gray <= level, ~not_paper, height)
     if shaded is None or shaded.mean() < MIN_SHADED_SHARE:
+        return None
+    shaded = cv2.dilate(shaded, np.ones((side, side), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(shaded, connectivity=8)
+    boxes = tuple(
+        (int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in (stats[i, :4] for i in range(1, count))
+    )
+    return Shading(shaded.astype(bool), int(level), boxes)
+
+
+def without_shading(gray: np.ndarray, text_height: int) -> np.ndarray:
+    """``gray`` (dark print on light paper) with its shaded areas made paper, their print kept;
+    the page as it was when it has no shading."""
+    return made_paper(gray, find_shading(gray, text_height))
+
+
+def made_paper(gray: np.ndarray, shading: Shading | None) -> np.ndarray:
+    """``gray`` with ``shading`` made paper (the same array when there is none)."""
+    if shading is None:
         return gray
-    shaded = cv2.dilate(shaded, np.ones((side, side), np.uint8)).astype(bool)
     out = gray.copy()
-    out[shaded & (gray > level)] = 255
+    out[shading.mask & (gray > shading.level)] = 255
     return out
 
 

@@ -17,18 +17,20 @@ from extraction.structure.words import text_height
 from extraction.types import Box, Word
 
 
-def find_structure(image: np.ndarray, words: Sequence[Word]) -> PageStructure:
+def find_structure(image: np.ndarray, words: Sequence[Word], shades: Sequence[Box] = ()) -> PageStructure:
     """The rules, cells, tables and selection marks printed on a page.
 
     ``image`` is the grayscale page (uint8, HxW, dark ink on light paper); ``words`` are
     tesseract's words in the same pixel frame, used for the text height and to tell letters from
-    checkboxes (may be empty). A blank or empty page gives an empty structure, never an error.
+    checkboxes (may be empty); ``shades`` the outlines of its shaded areas, found before OCR
+    (``extraction.shading``), kept as they are. A blank or empty page gives an empty structure,
+    never an error.
     """
     if image.ndim != 2 or image.size == 0 or min(image.shape) < 8:
-        return PageStructure()
+        return PageStructure(shades=tuple(shades))
     threshold = ink_threshold(image)
     if threshold is None:
-        return PageStructure()
+        return PageStructure(shades=tuple(shades))
     height = text_height(words)
     rules, grid = find_rules(image, threshold, height, [w.box for w in words if w.text.strip()])
     cells, tables = find_cells(grid, height, image.shape, median_thickness(rules))
@@ -48,7 +50,7 @@ def find_structure(image: np.ndarray, words: Sequence[Word]) -> PageStructure:
     marks = [m for m in marks if not any(_same_place(m.box, r.box) for r in rings)] + list(rings)
     # A comb's box with a digit in it is no ticked checkbox.
     marks = [m for m in marks if not inside_comb(m.box, combs)]
-    return PageStructure(rules, cells, tables, tuple(marks), combs)
+    return PageStructure(rules, cells, tables, tuple(marks), combs, tuple(shades))
 
 
 def _same_place(a: Box, b: Box) -> bool:

@@ -70,6 +70,8 @@ class PageStructure:
     marks: tuple[SelectionMark, ...] = ()
     combs: tuple[Box, ...] = ()
     """Outlines of comb runs (one character per box): their walls are neither rules nor cells."""
+    shades: tuple[Box, ...] = ()
+    """Outlines of shaded areas (grey label cells, header rows, section bars)."""
 
     def cell_at(self, box: Box) -> Cell | None:
         """The smallest cell holding at least half of ``box``, or None when no cell does."""
@@ -94,6 +96,7 @@ class PageStructure:
                 for m in self.marks
             ],
             "combs": [list(b) for b in self.combs],
+            "shades": [list(b) for b in self.shades],
         }
 
     @classmethod
@@ -114,6 +117,7 @@ class PageStructure:
                 for m in data.get("marks", [])
             ),
             combs=tuple(_box(b) for b in data.get("combs", [])),
+            shades=tuple(_box(b) for b in data.get("shades", [])),
         )
 
 
