@@ -55,6 +55,10 @@ MIN_LETTERS = 3
 # it is at most this much less likely than the greedy reading of the whole line: a closed list
 # is a stronger prior than a lexicon of thousands of words.
 MAX_ANSWER_LOSS = 12.0
+# Symbols the recognizer makes of a letter's strokes at a word's edge ("Oc+" for a written
+# "Oct", "|ohn"): no word of a value starts or ends with them, so each stands for a letter the
+# vocabulary word may have there, and none is kept when a word is read instead.
+STRAY_SYMBOLS = "+|[]{}<>~^*=_\\"
 _WORD = re.compile(r"([^A-Za-z]*)([A-Za-z]+)([^A-Za-z]*)")
 _FLOOR = 1e-30
 
@@ -171,9 +175,13 @@ def _likeliest(columns: np.ndarray, text: str, symbol: dict[str, int], expected:
     """The vocabulary word (in the likeliest capitalisation, with the punctuation read round the
     word) to read instead of ``text`` over ``columns``; None to keep what was read."""
     match = _WORD.fullmatch(text)
-    if match is None or len(match.group(2)) < MIN_LETTERS:
+    if match is None:
         return None
     before, letters, after = match.groups()
+    stray = sum(char in STRAY_SYMBOLS for char in before + after)
+    if len(letters) + stray < MIN_LETTERS:
+        return None
+    before, after = _without_stray(before), _without_stray(after)
     lexicons, words, allowed_loss = expected.lexicons, expected.words, MAX_LOG_LOSS
     if _is_known(letters, expected):
         if not expected.common or is_known(letters, expected.common):
@@ -187,6 +195,10 @@ def _likeliest(columns: np.ndarray, text: str, symbol: dict[str, int], expected:
         for cased in dict.fromkeys((word, word.capitalize(), word.upper()))
     ]
     return _supported(columns, text, spellings, symbol, allowed_loss)
+
+
+def _without_stray(text: str) -> str:
+    return "".join(char for char in text if char not in STRAY_SYMBOLS)
 
 
 def _as_number(

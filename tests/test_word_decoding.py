@@ -20,7 +20,7 @@ ALPHABET = [
     *"abcdefghijklmnopqrstuvwxyz",
     *"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
     *"0123456789",
-    *",./-[]",
+    *",./-[]+|",
 ]
 INDEX = {symbol: i for i, symbol in enumerate(ALPHABET)}
 
@@ -115,6 +115,18 @@ def test_a_date_s_month_is_read_as_a_month_and_its_numbers_as_digits() -> None:
     # "Decerber z 2019": the month's "r" nearly reads "m", the day's "z" nearly "2".
     columns = _columns("Decerber z 2019", {4: ("m", 0.35), 9: ("2", 0.35)})
     assert decode(columns, ALPHABET, DATE) == "December 2 2019"
+
+
+def test_a_stroke_read_as_a_symbol_at_a_word_s_edge_may_be_the_word_s_letter() -> None:
+    # "Oc+ 7 2015": the month's "t" read "+", a "t" close behind it; two letters and the
+    # symbol make a word long enough to weigh.
+    columns = _columns("Oc+ 7 2015", {2: ("t", 0.3)})
+    assert decode(columns, ALPHABET, Expected(words=("October", "Oct"), number_symbols="0123456789/")) == (
+        "Oct 7 2015"
+    )
+    # Unsupported by its columns the symbol stays as read; a box's wall before a known word too.
+    assert decode(_columns("Oc+ 7 2015"), ALPHABET, Expected(words=("Oct",))) is None
+    assert decode(_columns("|Codeine"), ALPHABET, Expected(lexicons=("drugs",))) is None
 
 
 def test_digits_the_columns_do_not_support_are_not_read() -> None:
