@@ -60,17 +60,19 @@ def find_shading(gray: np.ndarray, text_height: int) -> Shading | None:
     side = int(WINDOW_HEIGHTS * height)
     # The grey pixels in each window, counted exactly (summing bytes is several times faster
     # than blurring floats): a window more than half grey.
-    count = cv2.boxFilter(grey.astype(np.uint8), cv2.CV_16U, (side, side), normalize=False)
-    mostly_grey = (2 * count.astype(np.int32) > side * side).astype(np.uint8)
-    shaded = _shaded_areas(mostly_grey, gray <= level, ~not_paper, height)
-    if shaded is None or shaded.mean() < MIN_SHADED_SHARE:
+    count = cv2.boxFilter(grey.view(np.uint8), cv2.CV_16U, (side, side), normalize=False)
+    mostly_grey = (count > side * side // 2).view(np.uint8)
+    areas = _shaded_areas(mostly_grey, gray <= level, ~not_paper, height)
+    if areas is None or areas[0].mean() < MIN_SHADED_SHARE:
         return None
-    shaded = cv2.dilate(shaded, np.ones((side, side), np.uint8))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(shaded, connectivity=8)
+    shaded, outlines = areas
+    # Grown as the dilation grows them: a window's centre half a window inside the shading.
+    before, after = side // 2, side - side // 2 - 1
     boxes = tuple(
-        (int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in (stats[i, :4] for i in range(1, count))
+        (max(0, x0 - before), max(0, y0 - before), x1 + after, y1 + after) for x0, y0, x1, y1 in outlines
     )
-    return Shading(shaded.astype(bool), int(level), boxes)
+    shaded = cv2.dilate(shaded, np.ones((side, side), np.uint8))
+    return Shading(shaded.view(bool), int(level), boxes)
 
 
 def without_shading(gray: np.ndarray, text_height: int) -> np.ndarray:
@@ -90,10 +92,11 @@ def made_paper(gray: np.ndarray, shading: Shading | None) -> np.ndarray:
 
 def _shaded_areas(
     grey_areas: np.ndarray, ink: np.ndarray, paper: np.ndarray, text_height: int
-) -> np.ndarray | None:
-    """The grey areas that are shading: wider than a few letters, solid (next to no paper shows
-    through: small or blurred print is grey strokes with paper between them) and mostly grey
-    rather than ink (a blurred bold word's grey halo is mostly ink); None when none is."""
+) -> tuple[np.ndarray, list[Box]] | None:
+    """The grey areas that are shading, as a 0/1 mask and each one's box: wider than a few
+    letters, solid (next to no paper shows through: small or blurred print is grey strokes with
+    paper between them) and mostly grey rather than ink (a blurred bold word's grey halo is
+    mostly ink); None when none is."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(grey_areas, connectivity=8)
     keep = np.zeros(count, dtype=bool)
     for index in range(1, count):
@@ -107,4 +110,5 @@ def _shaded_areas(
         )
     if not keep.any():
         return None
-    return keep[labels].astype(np.uint8)
+    boxes = [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in stats[keep.nonzero()[0], :4]]
+    return keep[labels].view(np.uint8), boxes
