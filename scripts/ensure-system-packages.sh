@@ -48,6 +48,10 @@ if [ "$mode" = test ]; then
 fi
 
 missing=()
+# tesserocr compiles against the Python it is installed for: its headers (Debian's python3-dev
+# for the system Python; a Python built from source, pyenv's, has them).
+python_h="$(${PYTHON:-python3} -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)/Python.h"
+[ -e "$python_h" ] || missing+=(python3-dev)
 for thing in "${!needs[@]}"; do
   if [[ "$thing" == /* ]]; then [ -e "$thing" ] && continue
   else command -v "$thing" >/dev/null 2>&1 && continue; fi
