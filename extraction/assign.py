@@ -14,14 +14,14 @@ from dataclasses import dataclass, replace
 
 from extraction.candidates import continued_candidates, labelled_candidates, repeated_candidates
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.label_shapes import is_negative_answer, is_number_label
+from extraction.label_shapes import is_negative_answer, is_number_label, value_kind
 from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import whole_phrase_score
 from extraction.table_rows import table_candidates
 from extraction.types import Box
 from extraction.unlabelled import find_candidates, section_lines
-from extraction.validate import check_value, parse_date
+from extraction.validate import check_value
 
 # What a value adds to its label's score: how plausible it is for the field's kind.
 PLAUSIBLE_WEIGHT = 0.35
@@ -144,22 +144,6 @@ def _reads_as_label(text: str, doc_type: DocumentType) -> bool:
     if is_negative_answer(text):
         return False
     return whole_phrase_score(text, doc_type.all_labels) >= 0.9 or is_number_label(text)
-
-
-def value_kind(text: str) -> str:
-    """The kind a text is wholly a value of: "date", "phone", "yesno", "measure" or ""."""
-    text = text.strip()
-    if parse_date(text) is not None or re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text):
-        return "date"
-    if re.fullmatch(r"\d{4,}", text):
-        return ""  # a bare run of digits: a member number as much as a phone
-    if re.fullmatch(r"\+?[\d\s().-]{7,}", text) and 7 <= sum(ch.isdigit() for ch in text) <= 15:
-        return "phone"
-    if text.lower() in ("yes", "no", "y", "n"):
-        return "yesno"
-    if re.fullmatch(r"\d+(\.\d+)?\s*(kg|lbs?|cm|in|ft|m|%)?", text, re.IGNORECASE):
-        return "measure"
-    return ""
 
 
 def _doubt_rivals(

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
-from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, is_number_label
+from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, is_number_label, value_kind
 from extraction.layout import is_sure_text
 from extraction.lexicon import ENGLISH, is_known
 from extraction.phrases import best_phrase, key_token, whole_phrase_score
@@ -28,6 +28,9 @@ from extraction.validate import IMMUNITY, YES_NO
 KEY_MIN_SCORE = 0.84
 # At most this many words before a colon make a label; more is a sentence with a colon in it.
 MAX_KEY_WORDS = 10
+# Values whose shape alone ends the label before them when no colon or gap does (a phone number
+# does not: a clinic header's "Tel (708) 499-5190" then competed with the patient's phone).
+SHAPED_VALUES = ("date",)
 # A gap this many line heights wide, and this many times the line's usual space, sets a label
 # apart from its value.
 WIDE_GAP_HEIGHTS = 0.9
@@ -149,6 +152,11 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
     if gap_at is not None and _label_then_value(words, gap_at, vocabulary):
         # A known label, then a wide gap, then its value: OCR joined the two into one line.
         return Key(page, line, gap_at, colon=False, known=True)
+    shaped_at = _shaped_value_index(words, vocabulary)
+    if shaped_at is not None:
+        # "Visit date 09/11/2021": a known label, then a date a space after it (its colon
+        # lost): the value's own shape tells where the label ends.
+        return Key(page, line, shaped_at, colon=False, known=True)
     answer_at = _answer_index(words)
     if answer_at is not None:
         # "Hepatitis B Yes": a known label and one answer after it, set a space apart; unless
@@ -211,6 +219,17 @@ def _label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[st
     if any(ch.isdigit() for w in rest for ch in w.text):
         return True
     return whole_phrase_score(_text(words), vocabulary) < head
+
+
+def _shaped_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
+    """The index where a line's words after a known label are wholly a value of SHAPED_VALUES (a
+    date), among its first MAX_KEY_WORDS words; None when no such split reads so."""
+    for end in range(1, min(MAX_KEY_WORDS, len(words) - 1) + 1):
+        if value_kind(_text(words[end:])) in SHAPED_VALUES and (
+            whole_phrase_score(_text(words[:end]), vocabulary) >= KEY_MIN_SCORE
+        ):
+            return end
+    return None
 
 
 def _abbreviation_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:

@@ -2,10 +2,15 @@
 
 The label of a number of any kind ends in a word that says "number" ("Hospital No.", "Chart #",
 "Member ID"); an answer that says "none" in a label's words opens with a negation ("No known
-allergies"). The word lists are checked with examples in ``tests/test_layout_reading.py``.
+allergies"); a value may be wholly of a kind its shape tells (a date, a phone number). The word
+lists are checked with examples in ``tests/test_layout_reading.py``.
 """
 
 from __future__ import annotations
+
+import re
+
+from extraction.validate import parse_date
 
 # A label of no known wording (a colon key, a number's label) is at most this many words long.
 MAX_UNKNOWN_KEY_WORDS = 4
@@ -37,3 +42,19 @@ def is_number_label(text: str) -> bool:
     if not words[0][:1].isupper() or words[-1].lower().rstrip(":") not in NUMBER_WORDS:
         return False
     return not any(w.lower().strip(".,:/") in ANSWER_WORDS for w in words[:-1])
+
+
+def value_kind(text: str) -> str:
+    """The kind a text is wholly a value of: "date", "phone", "yesno", "measure" or ""."""
+    text = text.strip()
+    if parse_date(text) is not None or re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text):
+        return "date"
+    if re.fullmatch(r"\d{4,}", text):
+        return ""  # a bare run of digits: a member number as much as a phone
+    if re.fullmatch(r"\+?[\d\s().-]{7,}", text) and 7 <= sum(ch.isdigit() for ch in text) <= 15:
+        return "phone"
+    if text.lower() in ("yes", "no", "y", "n"):
+        return "yesno"
+    if re.fullmatch(r"\d+(\.\d+)?\s*(kg|lbs?|cm|in|ft|m|%)?", text, re.IGNORECASE):
+        return "measure"
+    return ""

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.assign import value_kind
 from extraction.columns import find_label_columns
 from extraction.doctypes import get_document_type
 from extraction.fields import _run_into_its_label, extract_fields, page_view
 from extraction.keys import Key, find_keys
-from extraction.label_shapes import is_negative_answer, is_number_label
+from extraction.label_shapes import is_negative_answer, is_number_label, value_kind
 from extraction.page_view import Candidate
 from extraction.phrases import best_phrase
 from extraction.validate import validate_fields
@@ -607,6 +606,24 @@ def test_an_abbreviated_label_goes_on_over_the_words_that_still_read_as_a_label(
     # A label closed by its full stop still opens its value: "Sig. Take 2 pill".
     keys = find_keys(parse_layout("200 200 Sig. Take 2 pill")[0], ("Sig", "Directions"))
     assert [k.text for k in keys] == ["Sig"]
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ("Visit date 09/11/2021", ["Visit date"]),  # its colon lost: the date ends the label
+        ("Tel (927) 679-1371", []),  # a clinic header's phone is no patient's
+        ("DOB 25 January 1960", ["DOB"]),
+        ("Visit date 09/11/2021 Time 10:30", []),  # more than a date after the label: no split
+        ("Visit notes follow 09/11/2021", []),  # no label before the date
+    ],
+)
+def test_a_date_a_space_after_a_known_label_ends_the_label(line: str, key: list[str]) -> None:
+    vocabulary = ("Visit date", "Tel", "DOB", "Date of birth")
+    keys = find_keys(parse_layout(f"200 200 {line}")[0], vocabulary)
+    assert [k.text for k in keys] == key
+    if key:
+        assert keys[0].rest and not keys[0].colon
 
 
 def test_a_label_of_two_words_set_a_little_apart_is_one_label() -> None:
