@@ -226,11 +226,25 @@ def _answer(text: str, vocabulary: tuple[str, ...], min_score: float, refusal: s
 
 def _yes_no(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     # Only the first word: "Yes (2019)" still answers the question.
-    first = text.split()[0]
+    first, *rest = text.split()
     if first in ("Y", "N"):  # printed options abbreviated to their initial
-        return YES_NO[first == "N"], None
-    best, problem = _answer(first, YES_NO, 0.6, "not a yes/no answer")
-    return (best, problem) if best in YES_NO else (text, problem)
+        best, problem = YES_NO[first == "N"], None
+    else:
+        best, problem = _answer(first, YES_NO, 0.6, "not a yes/no answer")
+    if best not in YES_NO:
+        return text, problem
+    if problem is None and _mark_or_option(rest):
+        problem = f"read {text!r}: a mark or another option beside the answer, check which is chosen"
+    return best, problem
+
+
+def _mark_or_option(words: list[str]) -> bool:
+    """True when words after an answer hold no letter or digit (a ring or tick read as text,
+    "@)") or are another option ("Yes No" as printed): which one is chosen is not read."""
+    options = {option.lower() for option in YES_NO} | {"y", "n"}
+    return any(
+        not any(ch.isalnum() for ch in word) or word.strip("()[].,:;|").lower() in options for word in words
+    )
 
 
 # A form may ask about immunity as a question ("Chickenpox (varicella)?  Yes | No"): its yes is

@@ -174,6 +174,12 @@ def spec_named(field: str) -> FieldSpec:
         (["N"], "No", False),
         (["maybe"], "maybe", True),
         (["____"], "", False),
+        (["Yes (2019)"], "Yes", False),  # a note after the answer still answers
+        # A ring round the other option read as text, or both options printed: which is chosen
+        # was not read.
+        (["Yes @)"], "Yes", True),
+        (["Yes No"], "Yes", True),
+        (["N [Y]"], "No", True),
     ],
 )
 def test_yes_no_answers_are_spelled_one_way_and_guesses_flagged(
