@@ -30,6 +30,7 @@ from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key, find_keys, split_at_inline_keys, typical_height
 from extraction.label_shapes import is_negative_answer
 from extraction.layout import spelling
+from extraction.layout_doubts import layout_doubts
 from extraction.lexicon import is_known, misread_names
 from extraction.normalize import normalize
 from extraction.page_view import (
@@ -38,14 +39,12 @@ from extraction.page_view import (
     PageView,
     apart_from_glyphs,
     heads_its_cell,
-    is_glyph,
-    is_noise,
     others_in_cell,
 )
 from extraction.parts import from_parts, share_parts
 from extraction.phrases import best_phrase, whole_phrase_score
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
-from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union_box
+from extraction.types import Box, FieldResult, PageText, Word, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
 if TYPE_CHECKING:
@@ -63,16 +62,6 @@ CAPTION_SCORE = 0.9
 # A value opening with a label's words, spelled out, when the label has this many letters
 # ("Use", "Rx" and "Sig" open directions and lists as words of their own).
 CAPTION_LETTERS = 4
-
-# A line set flush under a multi-line value, this many line heights below it at most, may be
-# the value's next line spaced wider than the engine allows.
-LEFT_UNDER_GAP = 2.5
-
-# Kinds of value whose own shape tells them from a label's words ("DOB 12/03/1980").
-SHAPED_KINDS = ("date", "phone", "identifier", "integer")
-# A value closer than this many line heights to a label with no colon runs on from it as its
-# words do ("INSURANCE BILLING"): a heading as likely as a label and its value.
-RUN_ON_GAP = 0.8
 
 # Reading the labels against the vote must fit the fields better by at least one field's worth of
 # plausibility to overturn it; nearer than that, the fields the two readings disagree on are flagged.
@@ -108,7 +97,7 @@ def extract_fields(
     for spec in doc_type.fields:
         chosen = assigned[spec.name].candidate
         result = to_result(spec, assigned[spec.name], review_confidence, reading)
-        for doubt in _layout_doubts(spec, chosen, views, assigned):
+        for doubt in layout_doubts(spec, chosen, views, assigned):
             result.flag(doubt)
         if spec.parts:
             result = from_parts(spec, result, assigned)
@@ -386,80 +375,3 @@ def _doubts(
         if ("yes" in said and "no" in said) or ("immune" in said and said.count("immune") > 1):
             doubts.append("several answers printed: a checkbox may not have been read")
     return doubts
-
-
-def _layout_doubts(
-    spec: FieldSpec, chosen: Candidate | None, views: list[PageView], assigned: dict[str, Assigned]
-) -> list[str]:
-    """What the chosen value's place on its page leaves in doubt, beyond its own words."""
-    if chosen is None or chosen.how == "checklist":
-        return []  # a list of boxes reads every row of its own, its own way
-    view = views[chosen.page]
-    doubts = []
-    if _more_beside_the_answer(spec, chosen, view):
-        doubts.append("more is printed beside the answer: a mark may not have been read")
-    if _run_into_its_label(spec, chosen, view):
-        doubts.append("read on from a label with no colon or gap: check where the label ends")
-    if _line_left_under(spec, chosen, view, assigned):
-        doubts.append("a line set under the value, further down, may belong to it")
-    return doubts
-
-
-def _more_beside_the_answer(spec: FieldSpec, candidate: Candidate, view: PageView) -> bool:
-    """True when a choice answered in words beside its label is only part of what is printed
-    on the label's row: the options of a question whose tick or circle was not read ("Immune
-    Not immune  Not sure" with the ring round one lost), of which the word taken is merely the
-    first. The row ends at the next label on it."""
-    if spec.kind not in ("yesno", "immunity") or candidate.how != "beside" or not candidate.words:
-        return False
-    taken = set(candidate.words)
-    value_box = union_box([w.box for w in taken])
-    start = candidate.keys[0].box[2] if candidate.keys else value_box[0]
-    for line in sorted(view.page.lines, key=lambda line: line.box[0]):
-        if line.box[0] < start or not on_one_row(line.box, value_box):
-            continue
-        if view.is_key_line(line) and not taken & set(line.words):
-            break
-        if any(w not in taken and any(ch.isalnum() for ch in w.text) for w in line.words):
-            return True
-    return False
-
-
-def _line_left_under(
-    spec: FieldSpec, chosen: Candidate, view: PageView, assigned: dict[str, Assigned]
-) -> bool:
-    """True when a multi-line value stopped above a line set flush under it that no label and
-    no other field claims: a list spaced wider than the value's gap allows (a double-spaced
-    form) loses its next line silently otherwise."""
-    if spec.max_lines < 2 or not chosen.words or len(chosen.lines) >= spec.max_lines:
-        return False
-    left = union_box([w.box for w in chosen.words])[0]
-    bottom = max(w.box[3] for w in [line for line in chosen.lines if line][-1])
-    claimed = {
-        w
-        for other in assigned.values()
-        if other.candidate is not None and other.candidate is not chosen
-        for w in other.candidate.words
-    }
-    height = view.height
-    for line in sorted(view.page.lines, key=lambda line: line.box[1]):
-        if line.box[1] <= bottom - 0.3 * height or abs(line.box[0] - left) > 0.6 * height:
-            continue
-        if line.box[1] - bottom > LEFT_UNDER_GAP * height:
-            return False
-        if is_glyph(line, height) or is_noise(line, height):
-            continue
-        return not view.is_key_line(line) and not claimed & set(line.words)
-    return False
-
-
-def _run_into_its_label(spec: FieldSpec, chosen: Candidate, view: PageView) -> bool:
-    """True for a value of words taken beside a label that has no colon and no gap before it: a
-    phrase such as the heading "INSURANCE BILLING" reads as label and value alike, and only a
-    value of its own shape (a date, a phone number) tells them apart."""
-    if chosen.how != "beside" or not chosen.keys or chosen.keys[0].colon or not chosen.words:
-        return False
-    if spec.kind in SHAPED_KINDS or spec.kind in ("yesno", "immunity"):
-        return False
-    key, first = chosen.keys[0], min(chosen.words, key=lambda w: w.box[0])
-    return on_one_row(first.box, key.box) and first.box[0] - key.box[2] < RUN_ON_GAP * view.height

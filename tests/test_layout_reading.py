@@ -10,9 +10,10 @@ import pytest
 
 from extraction.columns import find_label_columns
 from extraction.doctypes import get_document_type
-from extraction.fields import _run_into_its_label, extract_fields, page_view
+from extraction.fields import extract_fields, page_view
 from extraction.keys import Key, find_keys
 from extraction.label_shapes import is_negative_answer, is_number_label, value_kind
+from extraction.layout_doubts import _run_into_its_label
 from extraction.page_view import Candidate
 from extraction.phrases import best_phrase
 from extraction.validate import validate_fields

@@ -1,7 +1,8 @@
-"""Section headings set on a shaded bar ("INSURANCE / BILLING" on grey across the page): the
-shading is found before OCR and kept in the page's structure; a value read beside a key on such a
-bar is doubted, since its "value" is most often the heading's second word. Hand-written layouts
-(tests/layout_text.py) with drawn structures, and the shading found on a drawn page."""
+"""Section headings whose separator OCR lost ("INSURANCE / BILLING" read "INSURANCE  BILLING"),
+read as a label and its value: doubted when set on a shaded bar across the page (the shading is
+found before OCR and kept in the page's structure) or when the "value" is set like its label,
+in the same capitals a separator's gap after it. Hand-written layouts (tests/layout_text.py)
+with drawn structures, and the shading found on a drawn page."""
 
 from __future__ import annotations
 
@@ -44,10 +45,31 @@ def test_a_value_beside_a_key_on_a_shaded_bar_is_flagged() -> None:
     assert not fields["patient_name"].needs_review  # the rest of the page reads as before
 
 
-def test_the_same_words_on_paper_read_as_before() -> None:
-    """Without the bar the line reads as a label and its value (no doubt of this kind)."""
+def test_the_same_heading_on_paper_is_doubted_for_its_lost_separator() -> None:
+    """Without the bar, the heading's two words in one size of capitals, a separator's gap
+    apart, read as a label and its value as much as a heading: flagged all the same."""
     insurer = _fields(())["insurance_company"]
     assert "shaded bar" not in (insurer.reason or "")
+    assert insurer.value == "BILLING" and insurer.needs_review
+    assert "read on from a label" in (insurer.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("line", "value", "doubted"),
+    [
+        ("INSURER  BLUE CROSS", "BLUE CROSS", True),  # capitals like the label, a separator's gap
+        ("INSURER  Blue Cross Health", "Blue Cross Health", False),  # set otherwise: a value
+        ("INSURER       BLUE CROSS", "BLUE CROSS", False),  # a label column's gap, wider
+    ],
+)
+def test_a_value_set_like_its_label_a_separator_apart_is_doubted(
+    line: str, value: str, doubted: bool
+) -> None:
+    layout = f"200 200 Patient Medical Record\n200 400 Full name:  Ingrid Simpson\n200 700 {line}"
+    fields = extract_fields(PATIENT, parse_layout(layout), 0.8, structures=[PageStructure()])
+    insurer = fields["insurance_company"]
+    assert insurer.value == value
+    assert ("read on from a label" in (insurer.reason or "")) == doubted
 
 
 @pytest.mark.parametrize(

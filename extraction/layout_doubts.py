@@ -1,0 +1,124 @@
+"""Doubts a value's place on its page leaves, beyond its own words: more printed beside a chosen
+answer than the answer (a mark not read), a value run on from a label with no colon (a heading
+read as a label and its value), a line further down that may belong to the value."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+
+from extraction.assign import Assigned
+from extraction.doctypes import FieldSpec
+from extraction.page_view import Candidate, PageView, is_glyph, is_noise
+from extraction.types import Word, on_one_row, union_box
+
+# A line set flush under a multi-line value, this many line heights below it at most, may be
+# the value's next line spaced wider than the engine allows.
+LEFT_UNDER_GAP = 2.5
+
+# Kinds of value whose own shape tells them from a label's words ("DOB 12/03/1980").
+SHAPED_KINDS = ("date", "phone", "identifier", "integer")
+# A value closer than this many line heights to a label with no colon runs on from it as its
+# words do ("INSURANCE BILLING"): a heading as likely as a label and its value.
+RUN_ON_GAP = 0.8
+# ... or than this many, when the value is set like its label (capitals, the same size): the gap
+# a lost separator (" / ") leaves is about one line height.
+SEPARATOR_GAP = 2.0
+SAME_SIZE_SHARE = 0.15
+
+
+def layout_doubts(
+    spec: FieldSpec, chosen: Candidate | None, views: list[PageView], assigned: dict[str, Assigned]
+) -> list[str]:
+    """What the chosen value's place on its page leaves in doubt, beyond its own words."""
+    if chosen is None or chosen.how == "checklist":
+        return []  # a list of boxes reads every row of its own, its own way
+    view = views[chosen.page]
+    doubts = []
+    if _more_beside_the_answer(spec, chosen, view):
+        doubts.append("more is printed beside the answer: a mark may not have been read")
+    if _run_into_its_label(spec, chosen, view):
+        doubts.append("read on from a label with no colon or gap: check where the label ends")
+    if _line_left_under(spec, chosen, view, assigned):
+        doubts.append("a line set under the value, further down, may belong to it")
+    return doubts
+
+
+def _more_beside_the_answer(spec: FieldSpec, candidate: Candidate, view: PageView) -> bool:
+    """True when a choice answered in words beside its label is only part of what is printed
+    on the label's row: the options of a question whose tick or circle was not read ("Immune
+    Not immune  Not sure" with the ring round one lost), of which the word taken is merely the
+    first. The row ends at the next label on it."""
+    if spec.kind not in ("yesno", "immunity") or candidate.how != "beside" or not candidate.words:
+        return False
+    taken = set(candidate.words)
+    value_box = union_box([w.box for w in taken])
+    start = candidate.keys[0].box[2] if candidate.keys else value_box[0]
+    for line in sorted(view.page.lines, key=lambda line: line.box[0]):
+        if line.box[0] < start or not on_one_row(line.box, value_box):
+            continue
+        if view.is_key_line(line) and not taken & set(line.words):
+            break
+        if any(w not in taken and any(ch.isalnum() for ch in w.text) for w in line.words):
+            return True
+    return False
+
+
+def _line_left_under(
+    spec: FieldSpec, chosen: Candidate, view: PageView, assigned: dict[str, Assigned]
+) -> bool:
+    """True when a multi-line value stopped above a line set flush under it that no label and
+    no other field claims: a list spaced wider than the value's gap allows (a double-spaced
+    form) loses its next line silently otherwise."""
+    if spec.max_lines < 2 or not chosen.words or len(chosen.lines) >= spec.max_lines:
+        return False
+    left = union_box([w.box for w in chosen.words])[0]
+    bottom = max(w.box[3] for w in [line for line in chosen.lines if line][-1])
+    claimed = {
+        w
+        for other in assigned.values()
+        if other.candidate is not None and other.candidate is not chosen
+        for w in other.candidate.words
+    }
+    height = view.height
+    for line in sorted(view.page.lines, key=lambda line: line.box[1]):
+        if line.box[1] <= bottom - 0.3 * height or abs(line.box[0] - left) > 0.6 * height:
+            continue
+        if line.box[1] - bottom > LEFT_UNDER_GAP * height:
+            return False
+        if is_glyph(line, height) or is_noise(line, height):
+            continue
+        return not view.is_key_line(line) and not claimed & set(line.words)
+    return False
+
+
+def _run_into_its_label(spec: FieldSpec, chosen: Candidate, view: PageView) -> bool:
+    """True for a value of words taken beside a label that has no colon and no gap before it: a
+    phrase such as the heading "INSURANCE BILLING" reads as label and value alike, and only a
+    value of its own shape (a date, a phone number) tells them apart."""
+    if chosen.how != "beside" or not chosen.keys or chosen.keys[0].colon or not chosen.words:
+        return False
+    if spec.kind in SHAPED_KINDS or spec.kind in ("yesno", "immunity"):
+        return False
+    key, first = chosen.keys[0], min(chosen.words, key=lambda w: w.box[0])
+    if not on_one_row(first.box, key.box):
+        return False
+    gap = first.box[0] - key.box[2]
+    # A heading whose separator OCR lost ("INSURANCE / BILLING") is set apart by the gap the
+    # separator left, its words in the label's own capitals and size.
+    return gap < RUN_ON_GAP * view.height or (
+        gap < SEPARATOR_GAP * view.height and _set_alike(key.words, chosen.words)
+    )
+
+
+def _set_alike(label: Sequence[Word], value: Sequence[Word]) -> bool:
+    """True when a value is set as its label is: letters in capitals alone, no digit, words of
+    the label's height (a value typed or written in is most often set otherwise)."""
+    letters = [ch for w in (*label, *value) for ch in w.text if ch.isalpha()]
+    if not letters or not all(ch.isupper() for ch in letters):
+        return False
+    if any(ch.isdigit() for w in value for ch in w.text):
+        return False
+    label_height = statistics.median(w.height for w in label)
+    value_height = statistics.median(w.height for w in value)
+    return abs(value_height - label_height) <= SAME_SIZE_SHARE * label_height
