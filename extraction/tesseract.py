@@ -14,6 +14,9 @@ and tesseract's failures become our typed errors.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import os
 import threading
 import time
@@ -35,7 +38,11 @@ os.environ["OMP_THREAD_LIMIT"] = "1"
 # - tessedit_do_invert=0: skip the inverted-text pass; our pages are dark text on light paper and
 #   the pass costs time on every line.
 # - preserve_interword_spaces: keeps columns apart in the rebuilt text.
-_SETTINGS = {"tessedit_do_invert": "0", "preserve_interword_spaces": "1"}
+# - debug_file: tesseract's own diagnostics ("Empty page!!", "Estimating resolution") go there
+#   rather than to the process's stderr, where the program's used to be kept apart.
+_SETTINGS = {"tessedit_do_invert": "0", "preserve_interword_spaces": "1", "debug_file": os.devnull}
+# Leptonica's message severity L_SEVERITY_NONE: no message is printed.
+LEPTONICA_SILENT = 6
 _NO_LANGUAGE = "its English language data is missing: install tesseract-ocr-eng"
 _NO_OSD = "its orientation data is missing: install tesseract-ocr-osd"
 
@@ -47,7 +54,20 @@ def _library() -> ModuleType:
         import tesserocr
     except ImportError as exc:
         raise MissingDependencyError("tesseract", f"the tesserocr library cannot load: {exc}") from exc
+    _quiet_leptonica()
     return tesserocr
+
+
+def _quiet_leptonica() -> None:
+    """Leptonica, the image library under tesseract, prints its internal complaints ("Error in
+    boxClipToRectangle: box outside rectangle") on the process's stderr, between a program's
+    own messages; they were the tesseract program's stderr before, and tell a user nothing."""
+    for name in ("lept", "leptonica"):
+        found = ctypes.util.find_library(name)
+        if found:
+            with contextlib.suppress(OSError, AttributeError):
+                ctypes.CDLL(found).setMsgSeverity(LEPTONICA_SILENT)
+            return
 
 
 def missing_parts() -> list[str]:

@@ -6,6 +6,8 @@ Real tesseract runs here except where a test fakes an engine's failure."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import io
 import os
 import threading
@@ -149,6 +151,16 @@ def test_a_forked_process_loads_engines_of_its_own(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(os, "getpid", lambda: -1)
     with engines.engine() as child_engine:
         assert child_engine is not parent_engine
+
+
+def test_tesseract_and_leptonica_keep_their_diagnostics_off_stderr() -> None:
+    """In the program, tesseract's and leptonica's messages were its own stderr; in our process
+    they would land between the CLI's and the worker's own lines."""
+    read_words(BLANK, dpi=300, timeout=5)
+    with tesseract._TEXT.engine() as engine:
+        assert engine.GetStringVariable("debug_file") == os.devnull
+    leptonica = ctypes.CDLL(ctypes.util.find_library("lept") or ctypes.util.find_library("leptonica"))
+    assert leptonica.setMsgSeverity(tesseract.LEPTONICA_SILENT) == tesseract.LEPTONICA_SILENT
 
 
 def test_read_words_runs_tesseract_single_threaded() -> None:
