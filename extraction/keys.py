@@ -224,6 +224,10 @@ def _label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[st
 def _shaped_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
     """The index where a line's words after a known label are wholly a value of SHAPED_VALUES (a
     date), among its first MAX_KEY_WORDS words; None when no such split reads so."""
+    if not any(_has_digits(w.text) for w in words):
+        # A date has digits. Most lines have none, and every tail tried would fill the date
+        # parser's cache, which assigning the fields relies on.
+        return None
     for end in range(1, min(MAX_KEY_WORDS, len(words) - 1) + 1):
         if value_kind(_text(words[end:])) in SHAPED_VALUES and (
             whole_phrase_score(_text(words[:end]), vocabulary) >= KEY_MIN_SCORE
