@@ -155,6 +155,7 @@ def extract(
                     _passes_check(spec),
                     option_fields(spec),
                     list_fields(spec),
+                    layout.template.not_here,
                 )
                 fields = in_learned_formats(fields, layout.template.formats)
         with timer("validate"):

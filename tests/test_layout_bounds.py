@@ -1,6 +1,7 @@
 """What bounds a learned value: a column header is no row of the value under it, a value
 made of the form's own print is flagged whatever the learned layout read, and what learning
-cannot place (a short value standing twice, a loop round an answer) is left unlearned."""
+cannot place (a short value standing twice, a loop round an answer) is left unlearned; other
+writing on a value's row (no field's) ends its area."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from extraction.layouts import (
     option_fields,
     read_fields,
 )
+from extraction.layouts.crosscheck import LABEL_ELSEWHERE
 from extraction.layouts.rows import rows_of_lines
 from extraction.structure import PageStructure, SelectionMark
 from extraction.types import ExtractionResult, FieldResult, Line, PageText, Word
-from tests.layout_text import parse_layout
+from tests.layout_text import engine_reading, parse_layout
 
 PRESCRIPTION = get_document_type("prescription")
 
@@ -242,3 +244,116 @@ def test_one_place_read_twice_keeps_the_generic_text_however_far_the_readings_di
 
     elsewhere = {"patient_name": FieldResult("Gpcol Gowez", 0.8, False, page=0, box=(300, 900, 560, 940))}
     assert cross_check(generic, elsewhere)["patient_name"].value == "Gpcol Gowez"
+
+
+CONTACT_FORM = """
+700 150 Lakeside Family Practice
+200 400 Patient name: {name}
+200 600 In Case of Emergency
+200 680 {contact}
+1200 680 {contact_address}
+200 900 Signature
+"""
+
+
+def contact_form(name: str, contact: str, contact_address: str) -> list[PageText]:
+    return parse_layout(CONTACT_FORM.format(name=name, contact=contact, contact_address=contact_address))
+
+
+def test_other_writing_on_a_values_row_bounds_its_area() -> None:
+    """Beside the emergency contact's name the form asks for the contact's address, which is no
+    field: on the learned copy it was written there, so a copy's contact name is read without
+    the start of the address beside it."""
+    record = get_document_type("patient_details")
+    first = {"patient_name": "Maria Lopez", "emergency_contact_name": "Nicole Peterson"}
+    pages = contact_form("Maria Lopez", "Nicole Peterson", "9 Harbour Way")
+    template = learn_layout(engine_reading(pages, first, doc_type="patient_details"), record, first)
+    copy = contact_form("Tom Baker", "Ann Lee", "14 Union Rd")
+    match = match_layout([template], copy)
+    assert match is not None
+    assert read_fields(match, record, copy)["emergency_contact_name"].value == "Ann Lee"
+
+
+FLOWING_FORM = """
+200 150 Northside Family Clinic
+200 400 Emergency contact
+200 460 {contact}
+1200 400 Contact address
+1200 460 {street}
+1200 520 {town}
+{country}
+200 560 Home phone
+200 620 {phone}
+200 900 Signature
+"""
+
+
+def flowing_form(contact: str, street: str, town: str, phone: str, country: str = "") -> list[PageText]:
+    return parse_layout(
+        FLOWING_FORM.format(
+            contact=contact,
+            street=street,
+            town=town,
+            phone=phone,
+            country=f"1200 585 {country}" if country else "",
+        )
+    )
+
+
+def test_a_one_line_value_is_read_from_the_row_where_it_was_learned() -> None:
+    """A copy whose contact address (no field) has one line more: its last line reaches into
+    the phone's area, just above the phone. The phone is read from the row where it stood on
+    the learned copy, beside its place, not from the first row in its area."""
+    record = get_document_type("patient_details")
+    first = {"emergency_contact_name": "Nicole Peterson", "emergency_contact_phone": "(370)-514-2211"}
+    pages = flowing_form("Nicole Peterson", "14 Union Rd", "Phoenix, AZ", "(370)-514-2211")
+    template = learn_layout(engine_reading(pages, first, doc_type="patient_details"), record, first)
+    copy = flowing_form("Ann Lee", "9 Harbour Way", "Austin, TX", "(652)-509-2168", "United States")
+    match = match_layout([template], copy)
+    assert match is not None
+    assert read_fields(match, record, copy)["emergency_contact_phone"].value == "(652)-509-2168"
+
+
+def test_a_layout_that_lost_its_place_says_nothing_of_the_value() -> None:
+    """A learned area found empty flags the generic value, unless the field's label is not
+    where the layout learned it: then the layout has lost its place there, not found a blank."""
+    lost = FieldResult("", 0.0, False)
+    lost.flag(LABEL_ELSEWHERE)
+    merged = cross_check({"refills": FieldResult("2", 0.9, False)}, {"refills": lost})
+    assert not merged["refills"].needs_review
+    merged = cross_check({"refills": FieldResult("2", 0.9, False)}, {"refills": FieldResult("", 0.0, False)})
+    assert merged["refills"].needs_review
+
+
+DISPENSED = """
+200 150 Oakwood Family Clinic
+200 400 Directions
+200 460 {first}
+260 520 #{first_count}
+200 580 {second}
+260 640 #{second_count}
+200 900 Signature of prescriber
+"""
+
+
+def test_numbers_written_between_a_values_lines_on_the_learned_copy_are_left_out() -> None:
+    """Under each direction the prescriber writes the count dispensed ("#14"), no part of the
+    directions: learned as a shape between the value's lines ("#d", no number kept), such a
+    line is left out of a copy's directions."""
+    first = {"directions": "Take 1 tablet daily\nTake 2 capsules at night"}
+    pages = parse_layout(
+        DISPENSED.format(
+            first="Take 1 tablet daily", first_count=14, second="Take 2 capsules at night", second_count=7
+        )
+    )
+    template = learn_layout(engine_reading(pages, first), PRESCRIPTION, first)
+    assert template.fields["directions"].interleaved_numbers == ("#d",)
+    copy = parse_layout(
+        DISPENSED.format(
+            first="Use 1 puff twice a day", first_count=30, second="Take 1 tablet at bedtime", second_count=10
+        )
+    )
+    match = match_layout([template], copy)
+    assert match is not None
+    read = read_fields(match, PRESCRIPTION, copy)["directions"]
+    assert read.value == "Use 1 puff twice a day\nTake 1 tablet at bedtime"

@@ -19,6 +19,7 @@ from extraction.layouts import (
 from extraction.layouts.spot import without_box_rules
 from extraction.structure import Cell, PageStructure, SelectionMark, Table
 from extraction.types import ExtractionResult, FieldResult, PageText, Word
+from extraction.validate import check_value
 from tests.layout_text import engine_reading, parse_layout
 
 RECORD = get_document_type("patient_details")
@@ -306,6 +307,29 @@ def test_a_value_asked_for_in_parts_is_learned_part_by_part_and_read_in_the_veri
     assert name.value == "Baker" and name.needs_review
 
 
+def test_a_part_is_learned_near_the_other_parts_not_in_the_letterhead() -> None:
+    """The clinic prints its own town and state in its letterhead, and the learned patient
+    lives in that town: "Seattle, WA" reads whole on one line only there. The parts are learned
+    in the boxes near the street, so a copy's town is read from its box."""
+    text = PARTS_FORM.format(
+        family="Lopez", given="Maria", street="12 Oak Lane", city="Seattle", state="WA", postcode="98101"
+    )
+    pages = parse_layout(text + "\n200 160 4 Harbour Road, Seattle, WA 98104")
+    verified = {"address": "12 Oak Lane\nSeattle, WA 98101"}
+    result = ExtractionResult("patient_details", 1.0, 1, 300, {}, page_texts=pages)
+    template = learn_layout(result, RECORD, verified)
+    assert all(part.box[1] >= 500 for part in template.fields["address"].parts)
+    copy = parse_layout(
+        PARTS_FORM.format(
+            family="Baker", given="Tom", street="7 Elm Street", city="Portland", state="OR", postcode="97201"
+        )
+        + "\n200 160 4 Harbour Road, Seattle, WA 98104"
+    )
+    match = match_layout([template], copy)
+    assert match is not None
+    assert read_fields(match, RECORD, copy)["address"].value == "7 Elm Street\nPortland, OR 97201"
+
+
 def test_a_generic_line_sharing_one_short_word_with_the_print_is_no_print() -> None:
     """The learned area missed the street; the generic reading has it. "St" is printed in the
     clinic's own address, "Spring" is not: the street is the patient's, and the generic
@@ -353,3 +377,46 @@ def test_an_address_is_no_list_a_longer_learned_reading_may_lengthen() -> None:
     merged = cross_check(generic, learned, lists=lists)
     assert merged["address"].value == "3018 Spruce Rd, Chicago, IL"
     assert merged["address"].needs_review
+
+
+def test_learned_lines_not_shaped_like_the_fields_lines_do_not_lengthen_it() -> None:
+    """Under the medicine the pad has its quantity ("# 20"), an unprinted line no field
+    claims: a longer learned reading whose whole fails the field's check, where the generic
+    value passes it, does not lengthen the value."""
+    spec = get_document_type("prescription")
+    generic = {"medicines": FieldResult("Omeprazole 10 mg", 0.9, False)}
+    learned = {"medicines": FieldResult("Omeprazole 10 mg\n# 20", 0.9, False)}
+
+    def valid(name: str, value: str) -> bool:
+        return check_value(spec.field(name), value) is None
+
+    merged = cross_check(generic, learned, valid=valid, lists=list_fields(spec))
+    assert merged["medicines"].value == "Omeprazole 10 mg"
+    assert merged["medicines"].needs_review
+    assert "# 20" in (merged["medicines"].reason or "")
+
+
+def test_a_longer_list_on_this_copy_than_on_the_learned_one_is_no_disagreement() -> None:
+    """Learned from a copy with one medicine, the area holds this copy's first: the generic
+    reading has it and a second line of its own, and nothing is flagged. A second line that
+    holds the form's print ("Weight in kg") is still a disagreement."""
+    generic = {"medicines": FieldResult("Amoxicillin 500 mg\nMesalamine 2.4 gram", 0.9, False)}
+    learned = {"medicines": FieldResult("Amoxicillin 500 mg", 0.9, False)}
+    merged = cross_check(generic, learned)
+    assert merged["medicines"].value == "Amoxicillin 500 mg\nMesalamine 2.4 gram"
+    assert not merged["medicines"].needs_review
+    generic = {"address": FieldResult("12 Main St\nSpringfield\nWeight in kg 70", 0.9, False)}
+    learned = {"address": FieldResult("12 Main St\nSpringfield", 0.9, False)}
+    merged = cross_check(generic, learned, frozenset({"weight", "in", "kg"}))
+    assert merged["address"].needs_review
+
+
+def test_one_number_read_with_other_separators_is_no_disagreement() -> None:
+    """A phone printed in boxes, read "(417) 572-4061" by the generic reading and without its
+    brackets in the learned area: the same digits, one number. Other digits disagree."""
+    generic = {"phone_number": FieldResult("(417) 572-4061", 0.9, False)}
+    merged = cross_check(generic, {"phone_number": FieldResult("417-572-4061", 0.9, False)})
+    assert not merged["phone_number"].needs_review
+    generic = {"phone_number": FieldResult("(417) 572-4061", 0.9, False)}
+    merged = cross_check(generic, {"phone_number": FieldResult("417-572-4067", 0.9, False)})
+    assert merged["phone_number"].needs_review

@@ -96,7 +96,7 @@ def anchors_of(
             continue
         if word.confidence < MIN_ANCHOR_CONFIDENCE:
             continue
-        if any(_centre_inside(word.box, box) for box in value_boxes):
+        if any(centre_inside(word.box, box) for box in value_boxes):
             continue
         if any(same_word(text, value_word) for value_word in value_words):
             continue
@@ -104,6 +104,7 @@ def anchors_of(
     return kept
 
 
-def _centre_inside(box: Box, outer: Box) -> bool:
+def centre_inside(box: Box, outer: Box) -> bool:
+    """True when the middle of ``box`` lies inside ``outer``."""
     x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]

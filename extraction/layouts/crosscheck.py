@@ -14,10 +14,12 @@ from dataclasses import replace
 from rapidfuzz.distance import Levenshtein
 
 from extraction.layout import spelling
-from extraction.layouts.anchors import same_text
+from extraction.layouts.anchors import centre_inside, same_text
 from extraction.structure.geometry import area, overlap_area
 from extraction.types import FieldResult
 
+# The learned reading's reason when the field's label is not where the layout learned it.
+LABEL_ELSEWHERE = "its label is not where the learned layout has it"
 # Two readings this alike are one value read twice, not two places: at most one character in
 # five differs (one in three; a one-character value must read the same).
 SAME_READING = 0.8
@@ -35,8 +37,12 @@ def cross_check(
     valid: Callable[[str, str], bool] = lambda _name, _value: True,
     options: Set[str] = frozenset(),
     lists: Set[str] = frozenset(),
+    not_here: Set[str] = frozenset(),
 ) -> dict[str, FieldResult]:
-    """The fields with both readings weighed. Agreement keeps the generic evidence. When they
+    """The fields with both readings weighed. Agreement keeps the generic evidence: the same
+    text, the same number with other separators, a learned area that ran on into the next
+    value, or the learned lines all in a generic value with more lines of its own (none of
+    them the form's print or another field's value: this copy's list is longer). When they
     differ the field is flagged, naming the other value, and given as learned unless:
     - the two are one value read twice (nearly the same text, the learned lines all in the
       generic value, or both taken from one place): the generic reading reads doubtful spots
@@ -46,26 +52,42 @@ def cross_check(
     - the generic reading was sure of its value (label found, value checked) and what it has
       besides the learned value is not words the form prints (``printed``: a label read into
       the value, or taken for it).
-    A learned area found empty or holding only the form's own print, or holding another
+    A learned area found empty (but where the field's label is not where the layout learned
+    it: the layout lost its place there, and the generic reading stands on its own) or holding
+    only the form's own print, or holding another
     field's value (but for an answer chosen from printed options, named in ``options``), keeps
     the generic value, flagged. For a list of like lines (``lists``: a medicine or a direction
     a line) whose generic lines are the first of a longer learned reading, the learned rest is
-    kept after them, flagged. A value made of words the form prints is flagged whatever the
-    learned reading (``flag_printed``)."""
+    kept after them, flagged, when the whole passes the field's check. For a field learned
+    as not on the form (``not_here``: the clerk left it blank where the engine had read a value;
+    its learned reading is blank with the box of that place), a generic value read in that
+    place is left out, and one read elsewhere flagged. A value made of words the form prints is
+    flagged whatever the learned reading (``flag_printed``)."""
     merged = dict(generic)
     for name, mine in learned.items():
         theirs = generic.get(name)
         if theirs is None:
+            continue
+        if name in not_here:
+            merged[name] = _not_here(theirs, mine)
             continue
         mine = _without_others_lines(name, mine, generic)
         if name not in options and _mostly_printed(mine.value, printed):
             # The learned area holds the form's own words (a label the flowing form moved
             # there): nothing was filled in where the layout puts the value.
             mine = replace(mine, value="")
-        if same_text(mine.value, theirs.value) or _ran_into_others(mine.value, theirs.value, name, generic):
+        if (
+            same_text(mine.value, theirs.value)
+            or _same_number(mine.value, theirs.value)
+            or _ran_into_others(mine.value, theirs.value, name, generic)
+            or _more_lines_of_its_own(mine.value, theirs.value, _other_values_words(name, generic), printed)
+        ):
             continue
         if not mine.value:
-            theirs.flag(mine.reason or "nothing where the learned layout puts this field")
+            if LABEL_ELSEWHERE not in (mine.reason or ""):
+                theirs.flag(mine.reason or "nothing where the learned layout puts this field")
+            # Else the layout lost its place here (its label is not where it learned it): it
+            # has nothing to say of this field, and the generic reading stands on its own.
             continue
         if name not in options and any(
             same_text(mine.value, other.value) for n, other in generic.items() if n != name
@@ -80,7 +102,7 @@ def cross_check(
             if name in lists
             else None
         )
-        if longer is not None:
+        if longer is not None and (valid(name, longer) or not valid(name, theirs.value)):
             # The generic reading stopped short of a list the learned area holds whole (a
             # table's later rows): its lines, read with more care, and the learned rest.
             mine = replace(mine, value=longer)
@@ -101,6 +123,28 @@ def cross_check(
             mine.flag(f"the learned layout reads this, the generic reading {theirs.value!r}")
             merged[name] = mine
     return flag_printed(merged, printed, options)
+
+
+def _not_here(generic: FieldResult, learned: FieldResult) -> FieldResult:
+    """The generic reading of a field the learned copy did not have (``learned.box``: where
+    the engine read the value the clerk removed): blank, flagged, when read in that place;
+    flagged when read elsewhere."""
+    if not generic.value:
+        return generic
+    if (
+        learned.box is not None
+        and generic.box is not None
+        and learned.page == generic.page
+        and centre_inside(generic.box, learned.box)
+    ):
+        blank = FieldResult("", 0.0, False, page=generic.page, box=generic.box)
+        blank.flag(
+            f"left blank: on the learned copy of this form a clerk removed the value read here "
+            f"({generic.value!r} here now)"
+        )
+        return blank
+    generic.flag("the learned copy of this form had no value for this field")
+    return generic
 
 
 def flag_printed(
@@ -162,6 +206,41 @@ def _ran_into_others(learned: str, generic: str, name: str, fields: Mapping[str,
     )
 
 
+def _same_number(learned: str, generic: str) -> bool:
+    """True when both readings are the same digits with no letter, whatever stands between
+    them: a phone or a date the form prints in boxes, read with its parentheses, dashes or
+    slashes one way or the other, is one number."""
+    if any(ch.isalpha() for ch in learned + generic):
+        return False
+    digits = re.sub(r"\D", "", learned)
+    return bool(digits) and digits == re.sub(r"\D", "", generic)
+
+
+def _more_lines_of_its_own(learned: str, generic: str, others: Set[str], printed: Set[str]) -> bool:
+    """True when the learned lines are the first lines of the generic value and the generic
+    value has more, none of them holding a word the form prints or made of other fields'
+    values: this copy's value is longer than the learned copy's (a third medicine), and the
+    learned area, sized to the learned copy, held its first lines."""
+    mine = [line.strip().casefold() for line in learned.splitlines() if line.strip()]
+    theirs = [line.strip().casefold() for line in generic.splitlines() if line.strip()]
+    if not mine or len(theirs) <= len(mine):
+        return False
+    if not all(_nearly(a, b) for a, b in zip(mine, theirs, strict=False)):
+        return False
+    return not any(_foreign_line(line, others, printed) for line in theirs[len(mine) :])
+
+
+def _foreign_line(line: str, others: Set[str], printed: Set[str]) -> bool:
+    """True when a line is made of other fields' values or holds a word of three letters or
+    more that the form prints: no line of this field's value."""
+    words = line.casefold().split()
+    # Words of three letters or more: "in" is printed in "Weight in kg" and written in
+    # "take 1 tablet in the morning".
+    return all(word in others for word in words) or any(
+        len(spelling(word)) >= 3 and spelling(word) in printed for word in words
+    )
+
+
 def _letters_and_digits(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.casefold())
 
@@ -198,14 +277,8 @@ def _longer_reading(learned: str, generic: str, others: Set[str], printed: Set[s
     theirs = [line for line in generic.splitlines() if line.strip()]
     if not theirs or len(mine) <= len(theirs):
         return None
-    for line in mine[len(theirs) :]:
-        words = line.casefold().split()
-        # Words of three letters or more: "in" is printed in "Weight in kg" and written in
-        # "take 1 tablet in the morning".
-        if all(word in others for word in words) or any(
-            len(spelling(word)) >= 3 and spelling(word) in printed for word in words
-        ):
-            return None
+    if any(_foreign_line(line, others, printed) for line in mine[len(theirs) :]):
+        return None
     if not all(
         _nearly(a.strip().casefold(), b.strip().casefold()) for a, b in zip(mine, theirs, strict=False)
     ):

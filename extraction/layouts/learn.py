@@ -12,11 +12,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from itertools import pairwise
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import KEY_MIN_SCORE, typical_height
-from extraction.layouts.anchors import Anchor, anchors_of, form_words, page_words, same_text
+from extraction.layouts.anchors import (
+    anchors_of,
+    form_words,
+    page_words,
+    same_text,
+)
 from extraction.layouts.formats import SHAPED_KINDS, learn_formats
 from extraction.layouts.locate import (
     Place,
@@ -27,24 +31,32 @@ from extraction.layouts.locate import (
 )
 from extraction.layouts.rows import boxed_marks, rows_of_marks
 from extraction.layouts.template import FieldZone, LayoutTemplate, LearnedPage
+from extraction.layouts.zones import (
+    apart_on_its_row,
+    interleaved_numbers,
+    interleaved_print,
+    line_gap,
+    nearest_anchors,
+    parted_zone,
+    unclaimed_words,
+    value_area,
+)
 from extraction.normalize import normalize
 from extraction.phrases import best_phrase
 from extraction.structure import PageStructure
-from extraction.structure.geometry import contains
 from extraction.types import Box, ExtractionResult, PageText, on_one_row, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
 # Answers given by ticking one of a few boxes: learned as the boxes of their row and the answer
 # each box stands for.
 ANSWERS = {"yesno": YES_NO, "immunity": IMMUNITY}
-# Lines a multi-line value may grow to when nothing printed stands under it.
-OPEN_LINES = 4
 # A value with fewer letters and digits than this is found by its spelling only beside its label.
 SHORT_VALUE = 4
 # How far (in text heights) a label stands from its value: left on its row, or above it.
 LABEL_REACH = (12.0, 2.5)
-# How many printed words near a value stand for it when it is looked for on a new page.
-FIELD_ANCHORS = 4
+# How far (in text heights) round the place of a value the clerk removed a value on a copy is
+# taken to stand in that place: the form's own print keeps it within about a line.
+NOT_HERE_MARGIN = 1.0
 # Kinds of value a form may ask for in parts (see FieldSpec.parts).
 PARTED_KINDS = ("person", "text")
 
@@ -81,26 +93,29 @@ def learn_layout(
         anchors = anchors_of(page_words(page), list(verified.values()), boxes, vocabulary)
         pages.append(LearnedPage(page.width, page.height, typical_height(page), tuple(anchors)))
     zones = {}
+    unclaimed = [unclaimed_words(page, index, places) for index, page in enumerate(result.page_texts)]
     for name, place in places.items():
         spec = doc_type.field(name)
         learned = pages[place.page]
         others = [
             b for n, other in places.items() if n != name and other.page == place.page for b in other.lines
         ]
+        others += apart_on_its_row(place.box, unclaimed[place.page], learned.text_height)
         if place.joints:
-            zones[name] = _parted_zone(
+            zones[name] = parted_zone(
                 place, learned, others, structures[place.page], len(verified[name].splitlines())
             )
             continue
-        zone = _zone(place, learned, others, structures[place.page], spec.multiline)
+        zone = value_area(place, learned, others, structures[place.page], spec.multiline)
         zones[name] = FieldZone(
             place.page,
             place.box,
             zone,
-            _nearest_anchors(place.box, learned.anchors),
+            nearest_anchors(place.box, learned.anchors),
             max(1, len(verified[name].splitlines())),
-            interleaved=_interleaved(place, learned),
-            line_gap=_line_gap(place),
+            interleaved=interleaved_print(place, learned),
+            interleaved_numbers=interleaved_numbers(place, result.page_texts[place.page]),
+            line_gap=line_gap(place),
         )
     for spec in doc_type.fields:
         answers = ANSWERS.get(spec.kind)
@@ -114,10 +129,11 @@ def learn_layout(
                 assert box is not None
                 page = pages[engine.page]
                 zones[spec.name] = FieldZone(
-                    engine.page, box, box, _nearest_anchors(box, page.anchors), 1, marks=learned_marks
+                    engine.page, box, box, nearest_anchors(box, page.anchors), 1, marks=learned_marks
                 )
     for name in _shared_rows(zones):
         del zones[name]
+    zones.update(_not_here(result, doc_type, verified, pages))
     return LayoutTemplate(
         id=_layout_id(doc_type.name, pages),
         name=_layout_name(doc_type, pages),
@@ -129,6 +145,44 @@ def learn_layout(
         documents_seen=1,
         formats=learn_formats(doc_type, _read_where_found(result, doc_type, places), verified),
     )
+
+
+def _not_here(
+    result: ExtractionResult,
+    doc_type: DocumentType,
+    verified: Mapping[str, str],
+    pages: Sequence[LearnedPage],
+) -> dict[str, FieldZone]:
+    """The fields the clerk left blank where the engine had read a value: the place the engine
+    read it from, learned as holding no value of the field (an "Effective date" the engine took
+    for the record's date on a form that asks for none). Only fields given as blank count; a
+    field missing from ``verified`` was not verified. Answers ticked in a box are learned by
+    their marks, not here."""
+    zones = {}
+    for spec in doc_type.fields:
+        engine = result.fields.get(spec.name)
+        if (
+            spec.name not in verified
+            or verified[spec.name].strip()
+            or spec.kind in ANSWERS
+            or engine is None
+            or not engine.value.strip()
+            or engine.box is None
+        ):
+            continue
+        page = pages[engine.page]
+        margin = NOT_HERE_MARGIN * page.text_height
+        box = engine.box
+        area = (
+            round(max(0, box[0] - margin)),
+            round(max(0, box[1] - margin)),
+            round(min(page.width, box[2] + margin)),
+            round(min(page.height, box[3] + margin)),
+        )
+        zones[spec.name] = FieldZone(
+            engine.page, box, area, nearest_anchors(box, page.anchors), not_here=True
+        )
+    return zones
 
 
 def _shared_rows(zones: Mapping[str, FieldZone]) -> list[str]:
@@ -260,133 +314,6 @@ def _answer_marks(
         else:
             learned.append((mark.box, ""))
     return tuple(learned)
-
-
-def _line_gap(place: Place) -> float:
-    """The widest blank space between consecutive lines of the value (0 for one line)."""
-    tops = sorted(place.lines, key=lambda b: b[1])
-    return float(max((b[1] - a[3] for a, b in pairwise(tops)), default=0.0))
-
-
-def _interleaved(place: Place, page: LearnedPage) -> tuple[str, ...]:
-    """Printed words between the lines of a value (a "Sig:" under each medicine): on a new copy
-    they are stepped over, where another printed word ends the value. The label on the row of
-    a value's line ("ADDRESS:" beside its street) is not: stepping over it would step over the
-    value's words beside it."""
-    if len(place.lines) < 2:
-        return ()
-    box = place.box
-    return tuple(
-        sorted(
-            {
-                a.text
-                for a in page.anchors
-                if overlaps(a.box, box)
-                and not any(overlaps(a.box, line) or on_one_row(a.box, line) for line in place.lines)
-            }
-        )
-    )
-
-
-def _zone(
-    place: Place, page: LearnedPage, others: Sequence[Box], structure: PageStructure, multiline: bool
-) -> Box:
-    """The area a value of this field may fill on this form: from its box to the next printed
-    word (or another field's value) on its row, down to the next printed word under it for a
-    multi-line field, inside the ruled cells that hold its lines (a table's column: the
-    quantity printed beside each direction in the next column is not part of it)."""
-    box = place.box
-    height = page.text_height
-    printed = [a.box for a in page.anchors] + list(others)
-    row = [b for b in printed if on_one_row(b, box) and not overlaps(b, box)]
-    right = [b[0] for b in row if b[0] >= box[2] - 0.2 * height]
-    left = [b[2] for b in row if b[2] <= box[0] + 0.2 * height]
-    x0 = max([box[0] - 0.6 * height] + [x + 0.2 * height for x in left])
-    x1 = min(right) - 0.3 * height if right else page.width
-    y0 = box[1] - 0.5 * height
-    if multiline:
-        under = [b[1] for b in printed if b[1] >= box[3] - 0.2 * height and b[0] < x1 and b[2] > x0]
-        y1 = min(under) - 0.2 * height if under else box[3] + OPEN_LINES * 1.6 * height
-    else:
-        y1 = box[3] + 0.5 * height
-    across = _cells_across(place.lines, structure, height)
-    if across is not None:
-        x0, x1 = max(x0, across[0]), min(x1, across[1])
-    cell = structure.cell_at(box)
-    if cell is not None and not multiline:
-        y0, y1 = max(y0, cell.box[1]), min(y1, cell.box[3])
-    zone = (round(x0), round(y0), round(max(x1, box[2])), round(max(y1, box[3])))
-    return (min(zone[0], box[0]), min(zone[1], box[1]), min(zone[2], page.width), min(zone[3], page.height))
-
-
-def _parted_zone(
-    place: Place, page: LearnedPage, others: Sequence[Box], structure: PageStructure, lines: int
-) -> FieldZone:
-    """A value learned in parts: each part a one-line value of its own, bounded by the print,
-    the other fields' values and the value's other parts around it."""
-    parts = tuple(
-        FieldZone(
-            place.page,
-            box,
-            _zone(
-                Place(place.page, (box,)),
-                page,
-                [*others, *(b for b in place.lines if b != box)],
-                structure,
-                multiline=False,
-            ),
-            _nearest_anchors(box, page.anchors),
-        )
-        for box in place.lines
-    )
-    zone = union_box([part.zone for part in parts])
-    assert zone is not None
-    return FieldZone(
-        place.page,
-        place.box,
-        zone,
-        _nearest_anchors(place.box, page.anchors),
-        max(1, lines),
-        parts=parts,
-        joints=place.joints,
-    )
-
-
-def _cells_across(lines: Sequence[Box], structure: PageStructure, height: float) -> tuple[int, int] | None:
-    """From the left of the leftmost to the right of the rightmost ruled cell that holds part of
-    a line of the value, or None when some line stands in no cell."""
-    held: list[Box] = []
-    for line in lines:
-        middle = (line[1] + line[3]) / 2
-        cells = [
-            cell.box
-            for cell in structure.cells
-            if cell.box[1] <= middle <= cell.box[3]
-            and min(cell.box[2], line[2]) - max(cell.box[0], line[0]) >= 0.5 * min(height, line[2] - line[0])
-        ]
-        if not cells:
-            return None
-        # A cell around other cells (a box drawn round a table) holds them, not the value.
-        held += [c for c in cells if not any(o != c and contains(c, o) for o in cells)]
-    if not held:
-        return None
-    return min(b[0] for b in held), max(b[2] for b in held)
-
-
-def _nearest_anchors(box: Box, anchors: Sequence[Anchor]) -> tuple[int, ...]:
-    """The printed words nearest the value, those on its row or just above it first: a label
-    moves with its value when a form flows."""
-
-    def distance(anchor: Anchor) -> float:
-        ax, ay = anchor.centre
-        bx, by = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-        apart = abs(ax - bx) + 3 * abs(ay - by)
-        if on_one_row(anchor.box, box):
-            return apart
-        return apart * (3.0 if ay < by else 6.0)
-
-    order = sorted(range(len(anchors)), key=lambda i: distance(anchors[i]))
-    return tuple(order[:FIELD_ANCHORS])
 
 
 def _layout_id(doc_type: str, pages: Sequence[LearnedPage]) -> str:

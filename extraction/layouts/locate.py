@@ -14,6 +14,8 @@ from extraction.types import Box, PageText, union_box
 
 # A value found on the page by its spelling must be at least this close to the verified text.
 LOCATE_SIMILARITY = 0.75
+# The parts of one value stand within this many of their lines' heights of each other.
+PART_REACH = 6
 # What parts a value: a comma or semicolon, a new line, a space.
 PART_SEPARATOR = re.compile(r"(\s*[,;]\s*|\s*\n\s*|\s+)")
 
@@ -39,7 +41,9 @@ def part_places(value: str, pages: Sequence[PageText]) -> Place | None:
     """Where the value stands in parts, each part a run of its words standing on one line of
     its own (the given name in one box and the surname in another, in either order; the town,
     state and postcode in three cells), each the run spelled best (the longer of two spelled
-    alike); None when a part is found nowhere, or in two places."""
+    alike) within ``PART_REACH`` of the parts found before it (the clinic's own town printed in
+    its letterhead is no part of the patient's address); None when a part is found nowhere, or
+    in two places."""
     pieces = PART_SEPARATOR.split(value.strip())
     words, separators = pieces[::2], pieces[1::2]
     boxes: list[Box] = []
@@ -52,7 +56,8 @@ def part_places(value: str, pages: Sequence[PageText]) -> Place | None:
             if any("\n" in separators[k] for k in range(start, end - 1)):
                 break  # a part never runs over two lines of the value
             search = pages if page is None else [pages[page]]
-            found = _spelled_best(" ".join(words[start:end]), search, single_lines=True)
+            near = _near_parts(boxes, search[0].width) if boxes else None
+            found = _spelled_best(" ".join(words[start:end]), search, near, single_lines=True)
             if found is not None and not any(overlaps(found[2], box) for box in boxes):
                 runs.append((round(found[0], 2), end, found[1], found[2]))
         if not runs:
@@ -65,6 +70,14 @@ def part_places(value: str, pages: Sequence[PageText]) -> Place | None:
             joints.append(separators[start - 1])
         start = end
     return Place(page, tuple(boxes), tuple(joints)) if page is not None else None
+
+
+def _near_parts(boxes: Sequence[Box], width: int) -> Box:
+    """The band across the page within ``PART_REACH`` lines above and below the parts found."""
+    box = union_box(list(boxes))
+    assert box is not None
+    reach = PART_REACH * min(b[3] - b[1] for b in boxes)
+    return (0, round(box[1] - reach), width, round(box[3] + reach))
 
 
 def locate_value(value: str, pages: Sequence[PageText]) -> tuple[int, Box] | None:

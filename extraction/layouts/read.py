@@ -15,12 +15,14 @@ from dataclasses import replace
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.layout import spelling
 from extraction.layouts.anchors import Anchor, same_word
+from extraction.layouts.crosscheck import LABEL_ELSEWHERE
 from extraction.layouts.fit import LayoutMatch
 from extraction.layouts.matching import PageMatch
 from extraction.layouts.rows import boxed_marks, rows_of_lines, rows_of_marks
 from extraction.layouts.spot import without_box_rules
 from extraction.layouts.stack import stack_pages, stack_structures, unstack_field
 from extraction.layouts.template import FieldZone, LearnedPage
+from extraction.layouts.zones import number_shape
 from extraction.normalize import normalize
 from extraction.structure import PageStructure, SelectionMark
 from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union_box
@@ -48,11 +50,15 @@ def read_fields(
         for name, zone in match.template.fields.items()
         if zone.page < len(pages) and name in doc_type.field_names
     }
-    for name, (shift, area, _learned_box) in placed.items():
+    for name, (shift, area, learned_box) in placed.items():
         zone = match.template.fields[name]
         page, page_match = pages[zone.page], match.pages[zone.page]
         learned = match.template.pages[zone.page]
         spec = doc_type.field(name)
+        if zone.not_here:
+            # Where the value the clerk removed stood: cross_check weighs it (see its doc).
+            results[name] = FieldResult("", 0.0, False, page=zone.page, box=area)
+            continue
         if zone.parts:
             results[name] = _read_parts(zone, match, page, spec)
             continue
@@ -68,14 +74,22 @@ def read_fields(
             others = {
                 box: ""
                 for other, (_, _, box) in placed.items()
-                if other != name and match.template.fields[other].page == zone.page
+                if other != name
+                and match.template.fields[other].page == zone.page
+                and not match.template.fields[other].not_here
             }
             area = _down_to_next_print(area, printed | others, zone.interleaved, height)
             area = _above_next_label(area, zone, learned, page_match, height)
             gap = max(1.3 * height, 1.3 * zone.line_gap * page_match.scale)
             lines = _one_block(_words_inside(page, area), printed, zone.interleaved, gap)
+            lines = [
+                _extend_left(line, page, printed, height)
+                for line in lines
+                if number_shape(" ".join(w.text for w in line)) not in zone.interleaved_numbers
+            ]
         else:
-            lines = [_extend_left(line, page, printed, height) for line in _words_inside(page, area)[:1]]
+            row = _row_nearest(_words_inside(page, area), learned_box, printed, height)
+            lines = [_extend_left(row, page, printed, height)] if row else []
         lines = [kept for line in lines if (kept := _unprinted(line, printed))]
         value, problem = normalize(spec, [" ".join(w.text for w in line) for line in lines])
         value, problem, unruled = without_box_rules(spec, lines, value, problem)
@@ -88,7 +102,7 @@ def read_fields(
         if unruled:
             result.flag("the rules of its boxes were read as characters and left out: check it")
         if zone.anchors and zone.anchors[0] not in page_match.found:
-            result.flag("its label is not where the learned layout has it")
+            result.flag(LABEL_ELSEWHERE)
         results[name] = result
     return results
 
@@ -310,6 +324,27 @@ def _one_block(
             break
         block.append(line)
     return block
+
+
+def _row_nearest(
+    rows: list[list[Word]], box: Box, printed: dict[Box, str], height: float
+) -> list[Word] | None:
+    """Of the rows in a one-line value's area, the one standing where the learned value stood
+    (``box``, moved onto the page): nearest its middle, beside it rather than across the page
+    (a line that another copy's longer value in the next column pushed into the area). Rows of
+    the form's print alone are no value."""
+    written = [row for row in rows if _unprinted(row, printed)]
+    if not written:
+        return None
+    middle = (box[1] + box[3]) / 2
+
+    def distance(row: list[Word]) -> float:
+        top, bottom = min(w.box[1] for w in row), max(w.box[3] for w in row)
+        left, right = min(w.box[0] for w in row), max(w.box[2] for w in row)
+        apart = 0.0 if right >= box[0] and left <= box[2] else height
+        return abs((top + bottom) / 2 - middle) + apart
+
+    return min(written, key=distance)
 
 
 def _extend_left(line: list[Word], page: PageText, printed: dict[Box, str], height: float) -> list[Word]:

@@ -63,6 +63,12 @@ class FieldZone:
     joints: tuple[str, ...] = ()
     """What stands between consecutive parts in the verified value: a space, a comma, a new
     line (separators only, never a patient's words)."""
+    interleaved_numbers: tuple[str, ...] = ()
+    """The shapes of written lines without a letter learned between the value's lines ("#d"
+    for a "#14" dispensed under each direction): no part of the value."""
+    not_here: bool = False
+    """The clerk left the field blank on the learned copy where the engine had read a value in
+    ``box``: what stands there on a copy of the form is not this field's value."""
 
 
 @dataclass
@@ -82,6 +88,16 @@ class LayoutTemplate:
     formats: dict[str, tuple[str, str]] = field(default_factory=dict)
     """For a date or phone the form prints otherwise than the clerk writes it: the shape read
     and the shape verified, digits as ``d`` (see ``extraction.layouts.formats``)."""
+
+    @property
+    def value_fields(self) -> list[str]:
+        """The fields whose value's place was learned (not those learned as not on the form)."""
+        return [name for name, zone in self.fields.items() if not zone.not_here]
+
+    @property
+    def not_here(self) -> frozenset[str]:
+        """The fields learned as not on the form (see ``FieldZone.not_here``)."""
+        return frozenset(name for name, zone in self.fields.items() if zone.not_here)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -149,6 +165,7 @@ def _zone_to_dict(zone: FieldZone) -> dict[str, Any]:
         "marks": [[list(box), answer] for box, answer in zone.marks],
         "parts": [_zone_to_dict(part) for part in zone.parts],
         "joints": list(zone.joints),
+        "interleaved_numbers": list(zone.interleaved_numbers),
     }
 
 
@@ -164,6 +181,8 @@ def _zone_from_dict(z: dict[str, Any]) -> FieldZone:
         tuple((_box(box), str(answer)) for box, answer in z.get("marks", ())),
         tuple(_zone_from_dict(part) for part in z.get("parts", ())),
         tuple(str(joint) for joint in z.get("joints", ())),
+        tuple(str(shape) for shape in z.get("interleaved_numbers", ())),
+        bool(z.get("not_here", False)),
     )
 
 

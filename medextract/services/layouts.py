@@ -293,7 +293,7 @@ def _view(template: LayoutTemplate) -> LayoutView:
         id=template.id,
         name=template.name,
         document_type=template.document_type,
-        fields=len(template.fields),
+        fields=len(template.value_fields),
         documents_seen=template.documents_seen,
         fields_corrected=template.fields_corrected,
         taught_by=template.taught_by,

@@ -322,5 +322,5 @@ def _detail(template: LayoutTemplate) -> dict[str, Any]:
         "layout": template.id,
         "name": template.name,
         "document_type": template.document_type,
-        "fields": len(template.fields),
+        "fields": len(template.value_fields),
     }
