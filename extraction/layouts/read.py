@@ -11,20 +11,22 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.layout import spelling
 from extraction.layouts.anchors import Anchor, same_word
+from extraction.layouts.answers import read_answer
 from extraction.layouts.crosscheck import LABEL_ELSEWHERE
 from extraction.layouts.fit import LayoutMatch
 from extraction.layouts.matching import PageMatch
-from extraction.layouts.rows import boxed_marks, rows_of_lines, rows_of_marks
+from extraction.layouts.rows import rows_of_lines
 from extraction.layouts.spot import without_box_rules
 from extraction.layouts.stack import stack_pages, stack_structures, unstack_field
 from extraction.layouts.template import FieldZone, LearnedPage
 from extraction.layouts.zones import number_shape
 from extraction.normalize import normalize
-from extraction.structure import PageStructure, SelectionMark
+from extraction.structure import PageStructure
 from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union_box
 
 # The most lines a multi-line value is read to, when no printed word stands under it sooner.
@@ -64,8 +66,12 @@ def read_fields(
             continue
         if zone.marks:
             if structures is not None:
-                results[name] = _read_answer(
-                    zone, page_match, shift, structures[zone.page], learned.text_height
+                results[name] = read_answer(
+                    zone,
+                    partial(_placed, match=page_match, shift=shift),
+                    structures[zone.page],
+                    1.2 * learned.text_height * page_match.scale,
+                    page_match.score,
                 )
             continue
         printed = _printed_words(page, learned, page_match, shift)
@@ -135,68 +141,6 @@ def _read_parts(zone: FieldZone, match: LayoutMatch, page: PageText, spec: Field
     if value and not all(texts):
         result.flag("a part of it is blank where the learned layout has it")
     return result
-
-
-def _read_answer(
-    zone: FieldZone, match: PageMatch, shift: tuple[float, float], structure: PageStructure, height: float
-) -> FieldResult:
-    """The answer whose learned box is ticked on the new page: the boxes of the row where the
-    layout puts the answer, taken in order (a widened column moves them, not their order), else
-    each box where the layout has it."""
-    tolerance = 1.2 * height * match.scale
-    area = _placed(zone.box, match, shift)
-    row = _row_of_marks(structure, area, len(zone.marks), tolerance)
-    found: list[tuple[SelectionMark, str]] = []
-    if row is not None:
-        found = [(mark, answer) for mark, (_box, answer) in zip(row, zone.marks, strict=True)]
-    else:
-        for box, answer in zone.marks:
-            x0, y0, x1, y1 = _placed(box, match, shift)
-            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-            near = [
-                m
-                for m in boxed_marks(structure)
-                if abs((m.box[0] + m.box[2]) / 2 - cx) <= tolerance
-                and abs((m.box[1] + m.box[3]) / 2 - cy) <= tolerance
-            ]
-            if near:
-                found.append((min(near, key=lambda m: abs((m.box[1] + m.box[3]) / 2 - cy)), answer))
-    ticked = [(mark, answer) for mark, answer in found if mark.selected]
-    result = FieldResult("", 0.0, False, page=zone.page)
-    if len(found) < len(zone.marks):
-        # A row whose boxes moved (a widened column): which box is which is not known.
-        result.flag("the boxes are not where the learned layout has them")
-    elif len(ticked) == 1 and ticked[0][1]:
-        mark, answer = ticked[0]
-        result = FieldResult(answer, mark.confidence * match.score, False, page=zone.page, box=mark.box)
-    else:
-        result.flag(
-            "no box ticked where the learned layout has them"
-            if not ticked
-            else f"{len(ticked)} boxes ticked"
-            if len(ticked) > 1
-            else "the ticked box stands for an answer the learned copy did not show"
-        )
-    return result
-
-
-def _row_of_marks(
-    structure: PageStructure, area: Box, count: int, tolerance: float
-) -> list[SelectionMark] | None:
-    """The row of exactly ``count`` boxes nearest the learned row's place, left to right."""
-    centre = (area[1] + area[3]) / 2
-    width = area[2] - area[0]
-    level = [
-        m
-        for m in boxed_marks(structure)
-        if abs((m.box[1] + m.box[3]) / 2 - centre) <= tolerance
-        and m.box[2] >= area[0] - width
-        and m.box[0] <= area[2] + width
-    ]
-    fitting = [r for r in rows_of_marks(level) if len(r) == count]
-    if not fitting:
-        return None
-    return min(fitting, key=lambda r: abs((r[0].box[1] + r[0].box[3]) / 2 - centre))
 
 
 def _printed_words(
