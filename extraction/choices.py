@@ -179,7 +179,24 @@ def _column_header(mark: SelectionMark, view: PageView) -> tuple[Word, ...]:
     nearest = header_above(mark.box, view.page.lines, view.height)
     if nearest is None or len(nearest.words) > 3 or any(ch.isdigit() for ch in nearest.text):
         return ()
+    if _beside_a_mark(nearest.words, view):
+        # The option of another row's box ("Immune" ticked one question up), not a header.
+        return ()
     return nearest.words
+
+
+def _beside_a_mark(words: Sequence[Word], view: PageView) -> bool:
+    """True when a checkbox or circle stands just left of one of ``words`` on its row: they are
+    the option printed beside that box."""
+    if view.structure is None:
+        return False
+    return any(
+        mark.shape in ("square", "circle")
+        and on_one_row(mark.box, word.box)
+        and 0 <= word.box[0] - mark.box[2] <= 2 * view.height
+        for mark in view.structure.marks
+        for word in words
+    )
 
 
 def _trim_over(word: Word, box: Box) -> Word:

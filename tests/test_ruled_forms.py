@@ -231,6 +231,28 @@ def test_a_ticked_box_under_another_question_s_options_is_read_beside_it_not_und
     assert vaccine.needs_review
 
 
+def test_a_ticked_box_whose_option_ocr_missed_does_not_take_the_option_of_the_row_above() -> None:
+    """Unruled rows of checkboxes, one question each: the measles row's ticked box has its "No"
+    printed beside it, but the page's OCR missed the word. The option just above it is the
+    chickenpox row's "Immune", printed beside a box of its own: another question's option,
+    no column header. Measles is left unanswered and flagged, never given chickenpox's answer."""
+    page = DrawnPage(1400, 300)
+    words = page.text(50, 100, "Chickenpox (varicella):")
+    page.checkbox(600, 102, "filled")
+    words += page.text(640, 100, "Immune")
+    page.checkbox(800, 102, "empty")
+    words += page.text(840, 100, "Not immune")
+    words += page.text(50, 160, "Rubeola (measles):")
+    page.checkbox(600, 162, "empty")
+    words += page.text(640, 160, "Yes")
+    page.checkbox(760, 162, "filled")
+    page.text(800, 160, "No")  # drawn, but the page pass did not read it
+    fields = _read_drawn(page, words)
+    assert fields["chickenpox"].value == "IMMUNE"
+    assert fields["measles"].value != "IMMUNE"
+    assert fields["measles"].needs_review
+
+
 @pytest.mark.usefixtures("needs_ocr")
 def test_a_header_cell_split_inside_its_column_still_heads_it() -> None:
     from extraction.ocr import read_region
