@@ -15,12 +15,7 @@ from datetime import UTC, datetime
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import KEY_MIN_SCORE, typical_height
-from extraction.layouts.anchors import (
-    anchors_of,
-    form_words,
-    page_words,
-    same_text,
-)
+from extraction.layouts.anchors import anchors_of, form_words, page_words, same_text
 from extraction.layouts.formats import SHAPED_KINDS, learn_formats
 from extraction.layouts.locate import (
     Place,
