@@ -420,3 +420,16 @@ def test_one_number_read_with_other_separators_is_no_disagreement() -> None:
     generic = {"phone_number": FieldResult("(417) 572-4061", 0.9, False)}
     merged = cross_check(generic, {"phone_number": FieldResult("417-572-4067", 0.9, False)})
     assert merged["phone_number"].needs_review
+
+
+def test_a_generic_value_that_ran_into_another_fields_value_still_disagrees() -> None:
+    """The generic address ran on into the prescriber's line under it; the learned area holds
+    the address alone. That line is another field's value (its punctuation read otherwise), no
+    longer list: the two disagree, and the address is flagged."""
+    generic = {
+        "patient_address": FieldResult("30 Elm Court\nSan Diego, 92133\nDr. Jordan Watson, D.O.", 0.9, False),
+        "prescriber": FieldResult("Dr. Jordan Watson, D.O", 0.9, False),
+    }
+    learned = {"patient_address": FieldResult("30 Elm Court\nSan Diego, 92133", 0.9, False)}
+    merged = cross_check(generic, learned)
+    assert merged["patient_address"].needs_review

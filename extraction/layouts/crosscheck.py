@@ -236,7 +236,7 @@ def _foreign_line(line: str, others: Set[str], printed: Set[str]) -> bool:
     words = line.casefold().split()
     # Words of three letters or more: "in" is printed in "Weight in kg" and written in
     # "take 1 tablet in the morning".
-    return all(word in others for word in words) or any(
+    return all(_letters_and_digits(word) in others for word in words if _letters_and_digits(word)) or any(
         len(spelling(word)) >= 3 and spelling(word) in printed for word in words
     )
 
@@ -287,8 +287,13 @@ def _longer_reading(learned: str, generic: str, others: Set[str], printed: Set[s
 
 
 def _other_values_words(name: str, fields: Mapping[str, FieldResult]) -> set[str]:
+    """The words of the other fields' values, as letters and digits ("D.O." and "D.O" alike)."""
     return {
-        word for other, field in fields.items() if other != name for word in field.value.casefold().split()
+        key
+        for other, field in fields.items()
+        if other != name
+        for word in field.value.split()
+        if (key := _letters_and_digits(word))
     }
 
 
