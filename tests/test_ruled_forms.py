@@ -19,7 +19,7 @@ from extraction.fields import extract_fields
 from extraction.layout import group_lines
 from extraction.structure import find_structure, without_rules
 from extraction.types import FieldResult, Line, PageText, Word
-from tests.drawn_pages import FONT_PATH, DrawnPage, noisy
+from tests.drawn_pages import FONT_PATH, Check, DrawnPage, noisy
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
 
@@ -197,6 +197,20 @@ def test_a_column_header_ocr_dropped_is_read_again_from_its_cell() -> None:
 
 
 @pytest.mark.usefixtures("needs_ocr")
+def _question(
+    page: DrawnPage, y: int, question: str, options: list[tuple[int, Check, str]], read: bool = True
+) -> list[Word]:
+    """A question at ``y`` and its options, each a box at x (ticked as said) with its text 40
+    pixels right of it; the words the page's OCR read: the question's, and the options' when
+    ``read``."""
+    words = page.text(50, y, question) if question else []
+    for x, state, text in options:
+        page.checkbox(x, y + 2, state)
+        option = page.text(x + 40, y, text)
+        words += option if read else []
+    return words
+
+
 def test_a_ticked_box_under_another_question_s_options_is_read_beside_it_not_under_them() -> None:
     from extraction.ocr import read_region
     from extraction.options import Options
@@ -206,18 +220,12 @@ def test_a_ticked_box_under_another_question_s_options_is_read_beside_it_not_und
     page = DrawnPage(1400, 400)
     page.table(40, 100, [440, 300, 300, 300], [60], width=2)
     page.table(40, 160, [700, 320, 320], [60], width=2)
-    words = page.text(50, 115, "Chickenpox")
-    page.checkbox(495, 117, "empty")
-    words += page.text(535, 115, "Immune")
-    page.checkbox(795, 117, "cross")
-    words += page.text(835, 115, "Not immune")
-    page.checkbox(1095, 117, "empty")
-    words += page.text(1135, 115, "Unknown")
-    words += page.text(50, 175, "Hepatitis B vaccinated?")
-    page.checkbox(755, 177, "cross")
-    page.text(795, 175, "Y")  # drawn, but the page pass did not read the lone letters
-    page.checkbox(1075, 177, "empty")
-    page.text(1115, 175, "N")
+    words = _question(page, 115, "Chickenpox", [(495, "empty", "Immune"), (795, "cross", "Not immune")])
+    words += _question(page, 115, "", [(1095, "empty", "Unknown")])
+    # The lone letters are drawn, but the page pass did not read them.
+    words += _question(
+        page, 175, "Hepatitis B vaccinated?", [(755, "cross", "Y"), (1075, "empty", "N")], read=False
+    )
     gray = page.array()
     structure = find_structure(gray, words)
 
@@ -237,16 +245,11 @@ def test_a_ticked_box_whose_option_ocr_missed_does_not_take_the_option_of_the_ro
     chickenpox row's "Immune", printed beside a box of its own: another question's option,
     no column header. Measles is left unanswered and flagged, never given chickenpox's answer."""
     page = DrawnPage(1400, 300)
-    words = page.text(50, 100, "Chickenpox (varicella):")
-    page.checkbox(600, 102, "filled")
-    words += page.text(640, 100, "Immune")
-    page.checkbox(800, 102, "empty")
-    words += page.text(840, 100, "Not immune")
-    words += page.text(50, 160, "Rubeola (measles):")
-    page.checkbox(600, 162, "empty")
-    words += page.text(640, 160, "Yes")
-    page.checkbox(760, 162, "filled")
-    page.text(800, 160, "No")  # drawn, but the page pass did not read it
+    words = _question(
+        page, 100, "Chickenpox (varicella):", [(600, "filled", "Immune"), (800, "empty", "Not immune")]
+    )
+    words += _question(page, 160, "Rubeola (measles):", [(600, "empty", "Yes")])
+    _question(page, 160, "", [(760, "filled", "No")], read=False)  # drawn, but the page pass missed it
     fields = _read_drawn(page, words)
     assert fields["chickenpox"].value == "IMMUNE"
     assert fields["measles"].value != "IMMUNE"
