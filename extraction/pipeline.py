@@ -54,6 +54,7 @@ from extraction.types import (
     Line,
     PageText,
     Word,
+    centre_inside,
     mostly_inside,
 )
 from extraction.validate import check_value, validate_fields
@@ -359,7 +360,7 @@ def _reread_combs(
         x0, y0, x1, y1 = comb
         reach = round(COMB_REACH * (y1 - y0))
         inside = [
-            w for line in lines for w in line.words if _centre_in((x0 - reach, y0, x1 + reach, y1), w.box)
+            w for line in lines for w in line.words if centre_inside(w.box, (x0 - reach, y0, x1 + reach, y1))
         ]
         try:
             again = read_region(image, (x0 - reach, y0 - 4, x1 + reach, y1 + 4), dpi, options, "line")
@@ -377,11 +378,6 @@ def _reread_combs(
             lines.append(Line(tuple(again)))
     lines.sort(key=lambda line: (line.box[1] + line.box[3], line.box[0]))
     return replace(text, lines=tuple(lines))
-
-
-def _centre_in(region: Box, box: Box) -> bool:
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return region[0] <= cx <= region[2] and region[1] <= cy <= region[3]
 
 
 def _mean_confidence(words: Sequence[Word]) -> float:

@@ -24,6 +24,12 @@ def on_one_row(a: Box, b: Box, share: float = 1 / 3) -> bool:
     return shared > min(a[3] - a[1], b[3] - b[1]) * share
 
 
+def centre_inside(box: Box, outer: Box) -> bool:
+    """True when the middle of ``box`` lies inside ``outer``."""
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]
+
+
 def mostly_inside(box: Box, outer: Box) -> bool:
     """True when most of ``box`` (six tenths of its area) lies inside ``outer``."""
     w = max(0, min(box[2], outer[2]) - max(box[0], outer[0]))

@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 
 from extraction.doctypes import DocumentType
 from extraction.layout import spelling
-from extraction.types import Box, PageText, Word
+from extraction.types import Box, PageText, Word, centre_inside
 from extraction.validate import IMMUNITY, YES_NO
 
 # Shorter words ("of", "Dr") are too common to tell one form from another.
@@ -102,9 +102,3 @@ def anchors_of(
             continue
         kept.append(Anchor(text, word.box))
     return kept
-
-
-def centre_inside(box: Box, outer: Box) -> bool:
-    """True when the middle of ``box`` lies inside ``outer``."""
-    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]

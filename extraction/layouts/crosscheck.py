@@ -14,9 +14,9 @@ from dataclasses import replace
 from rapidfuzz.distance import Levenshtein
 
 from extraction.layout import spelling
-from extraction.layouts.anchors import centre_inside, same_text
+from extraction.layouts.anchors import same_text
 from extraction.structure.geometry import area, overlap_area
-from extraction.types import FieldResult
+from extraction.types import FieldResult, centre_inside
 
 # The learned reading's reason when the field's label is not where the layout learned it.
 LABEL_ELSEWHERE = "its label is not where the learned layout has it"

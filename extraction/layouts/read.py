@@ -27,7 +27,7 @@ from extraction.layouts.template import FieldZone, LearnedPage
 from extraction.layouts.zones import number_shape
 from extraction.normalize import normalize
 from extraction.structure import PageStructure
-from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union_box
+from extraction.types import Box, FieldResult, PageText, Word, centre_inside, on_one_row, union_box
 
 # The most lines a multi-line value is read to, when no printed word stands under it sooner.
 MAX_LINES = 8
@@ -359,13 +359,6 @@ def _words_inside(page: PageText, area: Box) -> list[list[Word]]:
     pieces = (
         (inside, line.box)
         for line in page.lines
-        if (
-            inside := [
-                w
-                for w in line.words
-                if area[0] <= (w.box[0] + w.box[2]) / 2 <= area[2]
-                and area[1] <= (w.box[1] + w.box[3]) / 2 <= area[3]
-            ]
-        )
+        if (inside := [w for w in line.words if centre_inside(w.box, area)])
     )
     return rows_of_lines(pieces)

@@ -12,12 +12,12 @@ import re
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
-from extraction.layouts.anchors import Anchor, centre_inside
+from extraction.layouts.anchors import Anchor
 from extraction.layouts.locate import Place, overlaps
 from extraction.layouts.template import FieldZone, LearnedPage
 from extraction.structure import PageStructure
 from extraction.structure.geometry import contains
-from extraction.types import Box, PageText, on_one_row, union_box
+from extraction.types import Box, PageText, centre_inside, on_one_row, union_box
 
 # Lines a multi-line value may grow to when nothing printed stands under it.
 OPEN_LINES = 4
