@@ -72,6 +72,7 @@ def cross_check(
             merged[name] = _not_here(theirs, mine)
             continue
         mine = _without_others_lines(name, mine, generic)
+        others = _other_values_words(name, generic)
         if name not in options and _mostly_printed(mine.value, printed):
             # The learned area holds the form's own words (a label the flowing form moved
             # there): nothing was filled in where the layout puts the value.
@@ -80,7 +81,9 @@ def cross_check(
             same_text(mine.value, theirs.value)
             or _same_number(mine.value, theirs.value)
             or _ran_into_others(mine.value, theirs.value, name, generic)
-            or _more_lines_of_its_own(mine.value, theirs.value, _other_values_words(name, generic), printed)
+            # This copy's value is longer than the learned copy's (a third medicine): the area,
+            # sized to the learned copy, held its first lines.
+            or _goes_on(mine.value, theirs.value, others, printed)
         ):
             continue
         if not mine.value:
@@ -97,11 +100,7 @@ def cross_check(
             # from printed options: two questions are often both "IMMUNE" or both "No".
             theirs.flag(f"the learned layout reads {mine.value!r} here, another field's value")
             continue
-        longer = (
-            _longer_reading(mine.value, theirs.value, _other_values_words(name, generic), printed)
-            if name in lists
-            else None
-        )
+        longer = _longer_reading(mine.value, theirs.value, others, printed) if name in lists else None
         if longer is not None and (valid(name, longer) or not valid(name, theirs.value)):
             # The generic reading stopped short of a list the learned area holds whole (a
             # table's later rows): its lines, read with more care, and the learned rest.
@@ -216,18 +215,20 @@ def _same_number(learned: str, generic: str) -> bool:
     return bool(digits) and digits == re.sub(r"\D", "", generic)
 
 
-def _more_lines_of_its_own(learned: str, generic: str, others: Set[str], printed: Set[str]) -> bool:
-    """True when the learned lines are the first lines of the generic value and the generic
-    value has more, none of them holding a word the form prints or made of other fields'
-    values: this copy's value is longer than the learned copy's (a third medicine), and the
-    learned area, sized to the learned copy, held its first lines."""
-    mine = [line.strip().casefold() for line in learned.splitlines() if line.strip()]
-    theirs = [line.strip().casefold() for line in generic.splitlines() if line.strip()]
-    if not mine or len(theirs) <= len(mine):
+def _goes_on(first: str, whole: str, others: Set[str], printed: Set[str]) -> bool:
+    """True when the lines of ``first`` are (nearly) the first lines of ``whole`` and ``whole``
+    has more, none of them holding a word the form prints or made of other fields' values
+    (``others``)."""
+    head, lines = _lines(first), _lines(whole)
+    if not head or len(lines) <= len(head):
         return False
-    if not all(_nearly(a, b) for a, b in zip(mine, theirs, strict=False)):
-        return False
-    return not any(_foreign_line(line, others, printed) for line in theirs[len(mine) :])
+    pairs = zip(head, lines, strict=False)
+    alike = all(_nearly(a.strip().casefold(), b.strip().casefold()) for a, b in pairs)
+    return alike and not any(_foreign_line(line, others, printed) for line in lines[len(head) :])
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
 
 
 def _foreign_line(line: str, others: Set[str], printed: Set[str]) -> bool:
@@ -273,17 +274,10 @@ def _longer_reading(learned: str, generic: str, others: Set[str], printed: Set[s
     generic lines are the first lines of the learned value and the learned value has more, none
     of them holding a word the form prints or made of words other fields' values have (the
     weight and height of the row under a shorter address, with their labels); else None."""
-    mine = [line for line in learned.splitlines() if line.strip()]
-    theirs = [line for line in generic.splitlines() if line.strip()]
-    if not theirs or len(mine) <= len(theirs):
+    if not _goes_on(generic, learned, others, printed):
         return None
-    if any(_foreign_line(line, others, printed) for line in mine[len(theirs) :]):
-        return None
-    if not all(
-        _nearly(a.strip().casefold(), b.strip().casefold()) for a, b in zip(mine, theirs, strict=False)
-    ):
-        return None
-    return "\n".join(theirs + mine[len(theirs) :])
+    theirs = _lines(generic)
+    return "\n".join(theirs + _lines(learned)[len(theirs) :])
 
 
 def _other_values_words(name: str, fields: Mapping[str, FieldResult]) -> set[str]:

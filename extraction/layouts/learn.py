@@ -39,6 +39,7 @@ from extraction.layouts.zones import (
 from extraction.normalize import normalize
 from extraction.phrases import best_phrase
 from extraction.structure import PageStructure
+from extraction.structure.geometry import grow
 from extraction.types import Box, ExtractionResult, PageText, on_one_row, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
@@ -166,16 +167,9 @@ def _not_here(
         ):
             continue
         page = pages[engine.page]
-        margin = NOT_HERE_MARGIN * page.text_height
-        box = engine.box
-        area = (
-            round(max(0, box[0] - margin)),
-            round(max(0, box[1] - margin)),
-            round(min(page.width, box[2] + margin)),
-            round(min(page.height, box[3] + margin)),
-        )
+        area = grow(engine.box, round(NOT_HERE_MARGIN * page.text_height), (page.height, page.width))
         zones[spec.name] = FieldZone(
-            engine.page, box, area, nearest_anchors(box, page.anchors), not_here=True
+            engine.page, engine.box, area, nearest_anchors(engine.box, page.anchors), not_here=True
         )
     return zones
 
