@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from extraction.columns import LabelColumn
@@ -103,6 +104,21 @@ class PageView:
     def key_on(self, line: Line) -> Key | None:
         return next((k for k in self.keys if k.line is line), None)
 
+    @cached_property
+    def section_bars(self) -> tuple[Box, ...]:
+        """The shaded areas shaped like a section's bar: nearly as wide as the page's print
+        (``SECTION_BAR_SHARE``) and not much taller than a line (``BAR_LINES``)."""
+        if self.structure is None or not self.structure.shades or not self.page.lines:
+            return ()
+        lines = self.page.lines
+        span = max(line.box[2] for line in lines) - min(line.box[0] for line in lines)
+        return tuple(
+            shade
+            for shade in self.structure.shades
+            if shade[2] - shade[0] >= SECTION_BAR_SHARE * span
+            and shade[3] - shade[1] <= BAR_LINES * self.height
+        )
+
 
 def cell_of(box: Box, view: PageView) -> Box | None:
     if view.structure is None:
@@ -187,21 +203,11 @@ def others_in_cell(key: Key, page: PageText, cell: Box) -> list[Line]:
 
 
 def on_section_bar(key: Key, view: PageView) -> bool:
-    """True when ``key``'s line stands alone on a shaded bar nearly as wide as the page's print,
-    and not much taller than a line: how forms set a section's heading ("INSURANCE / BILLING"),
-    whose second word then reads as a value beside the first. Rows of a table shaded by turns
-    look the same, so this only casts doubt."""
-    if view.structure is None or not view.structure.shades:
-        return False
-    lines = view.page.lines
-    span = max(line.box[2] for line in lines) - min(line.box[0] for line in lines)
-    for shade in view.structure.shades:
-        x0, y0, x1, y1 = shade
-        if (
-            mostly_inside(key.line.box, shade)
-            and x1 - x0 >= SECTION_BAR_SHARE * span
-            and y1 - y0 <= BAR_LINES * view.height
-            and not others_in_cell(key, view.page, shade)
-        ):
-            return True
-    return False
+    """True when ``key``'s line stands alone on one of the page's section bars (a shaded bar
+    nearly as wide as the page's print and not much taller than a line): how forms set a
+    section's heading ("INSURANCE / BILLING"), whose second word then reads as a value beside
+    the first. Rows of a table shaded by turns look the same, so this only casts doubt."""
+    return any(
+        mostly_inside(key.line.box, bar) and not others_in_cell(key, view.page, bar)
+        for bar in view.section_bars
+    )
