@@ -49,12 +49,10 @@ system-test:
 # Re-install only when a requirements file or pyproject.toml changes. The project's own packages
 # (extraction, medextract, docgen, app) are installed in editable mode, so scripts import them
 # from any directory and edits take effect without reinstalling.
-# requirements-nodeps.txt holds packages whose declared dependencies clash with ours (see there).
-$(VENV)/.installed: requirements.txt requirements-nodeps.txt pyproject.toml
+$(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 

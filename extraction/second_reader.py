@@ -1,9 +1,10 @@
-"""The second reader: PaddleOCR's PP-OCR recognizer (rapidocr-onnxruntime) on a value's crop.
+"""The second reader: PaddleOCR's PP-OCR text recognizer (through RapidOCR) on a value's crop.
 
 Tesseract reads handwriting badly. The second reader is a neural text-line recognizer whose
-model ships inside the ``rapidocr-onnxruntime`` wheel (PP-OCRv4 det/rec as ONNX, Apache-2.0),
-run on the CPU by onnxruntime: nothing is downloaded at run time. This module is the one place
-that calls the library; the model is loaded once per process, on first use.
+model ships inside the ``rapidocr`` wheel (PP-OCRv6 small, as ONNX, Apache-2.0), run on the CPU
+by onnxruntime: nothing is downloaded at run time (RapidOCR fetches only models it does not ship,
+and only its shipped default is asked for). This module is the one place that calls the library;
+the model is loaded once per process, on first use.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from extraction.errors import MissingDependencyError, ToolFailedError
 from extraction.word_decoding import Expected, decode, likeliest_answer
 
-PROGRAM = "rapidocr-onnxruntime"
+PROGRAM = "rapidocr"
 # The recognizer's input is 48 pixels high: crops are padded to at least this many pixels.
 MIN_CROP_SIDE = 8
 # The call is bounded by its input: a crop wider than this many times its height (after trimming)
@@ -27,6 +28,15 @@ MAX_WIDTH_RATIO = 60
 MIN_CONTRAST = 60
 
 NOTHING = Expected()
+# RapidOCR's settings for reading one line: its default recognizer (the one its wheel ships),
+# nothing else loaded, quiet.
+_RECOGNIZER_ONLY = {
+    "Global.use_det": False,
+    "Global.use_cls": False,
+    "Global.log_level": "error",
+    "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+    "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+}
 
 _engine: Any = None
 _engine_lock = threading.Lock()
@@ -46,11 +56,15 @@ def _load() -> tuple[Any, np.ndarray]:
     with _engine_lock:
         if _engine is None:
             try:
-                from rapidocr_onnxruntime import RapidOCR
+                from rapidocr import RapidOCR
             except ImportError as exc:
                 raise MissingDependencyError(PROGRAM, str(exc)) from exc
-            # One thread per call: the engine already reads two pages at once on two cores.
-            recognizer = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1).text_rec
+            # The recognizer alone (no detector, no orientation classifier), on one thread per
+            # call: the engine already reads two pages at once on two cores.
+            engine = RapidOCR(params=_RECOGNIZER_ONLY)
+            # A first call on a blank line builds the recognizer (RapidOCR loads models lazily).
+            engine(np.full((48, 96, 3), 255, np.uint8), use_det=False, use_cls=False, use_rec=True)
+            recognizer = engine.text_rec
             alphabet = recognizer.postprocess_op.character
             allowed = np.array([i == 0 or 32 <= ord(c[0]) < 127 for i, c in enumerate(alphabet)], float)
             _engine = (recognizer, allowed)
@@ -83,7 +97,7 @@ def read_crop(crop: np.ndarray, symbols: str | None = None, expected: Expected =
         _channels, height, width = recognizer.rec_image_shape
         ratio = max(width / height, colour.shape[1] / colour.shape[0])
         batch = recognizer.resize_norm_img(np.ascontiguousarray(colour), ratio)[np.newaxis].astype(np.float32)
-        probabilities = recognizer.session(batch)[0][0]
+        probabilities = recognizer.session(batch)[0]
     except Exception as exc:  # onnxruntime and the library raise exceptions of many kinds
         raise ToolFailedError(PROGRAM, f"{type(exc).__name__}: {exc}") from exc
     alphabet = recognizer.postprocess_op.character

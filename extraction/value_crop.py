@@ -5,8 +5,9 @@ the writing ("05/03" of "05/03/2019": the rest was read as no word), the room ke
 in the bottom of a printed label above or a cell's wall beside it (read as "[" or as letters),
 and strokes that run above or below the line are cut. So the crop is made of ink blobs
 (connected components) rather than of a rectangle: the blobs the box holds, then those that
-continue the writing to the right or left on the same row, never a ruled line or a box wall;
-every other pixel of the crop is paper.
+continue the writing to the right or left on the same row, never a ruled line, a box wall or the
+ticks of a comb (the short strokes standing on the line of a field printed "|_|_|_|", which a
+recognizer reads as "1"s); every other pixel of the crop is paper.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ GAP_KEPT = 0.6
 # any handwritten stroke (the box's height already spans ascenders and descenders).
 RULE_WIDTH = 3.0
 WALL_HEIGHT = 1.5
+# Straight slender strokes (at most TICK_SLENDER times as wide as high, their ink filling TICK_FILL
+# of their box) standing on (or hanging from) one ruled line, at least MIN_TICKS of them of one
+# height (within TICK_SAME), are a comb's ticks: writing that touches a line is neither so straight
+# nor so regular ("999" whose tails reach the line).
+TICK_SLENDER = 0.34
+TICK_FILL = 0.7
+MIN_TICKS = 3
+TICK_SAME = 0.1
 # Blobs of fewer pixels are specks: they neither join nor extend the writing.
 MIN_AREA = 4
 # Ink is this much darker than the paper (grey levels). The crop has a margin of paper of this
@@ -52,11 +61,12 @@ def value_crop(page: np.ndarray, box: Box) -> np.ndarray | None:
         return None
     paper = float(np.percentile(window[::2, ::2], 90))
     ink = (window < paper - INK_CONTRAST).astype(np.uint8)
-    lines, walls = _ruled_lines(ink, height)
+    lines, across, walls = _ruled_lines(ink, height)
     ink[lines > 0] = 0
     _count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     local = (box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0)
-    kept = _writing(stats[1:], local, height, walls)
+    ticks = _comb_ticks(stats[1:], across)
+    kept = _writing(stats[1:], local, height, walls, ticks)
     if not kept:
         return None
     chosen = np.isin(labels, [index + 1 for index in kept])
@@ -83,21 +93,53 @@ def _close_gaps(crop: np.ndarray, ink: np.ndarray, height: int) -> np.ndarray:
     return crop[:, columns]
 
 
-def _ruled_lines(ink: np.ndarray, height: int) -> tuple[np.ndarray, list[np.ndarray]]:
+def _ruled_lines(ink: np.ndarray, height: int) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     """The mask of straight ruled lines in ``ink`` (longer than any handwritten stroke: a
-    horizontal run of RULE_WIDTH heights, a vertical one of WALL_HEIGHT), slightly widened, and
-    the boxes (x, y, w, h) of the vertical ones: walls that end a row of writing."""
+    horizontal run of RULE_WIDTH heights, a vertical one of WALL_HEIGHT), slightly widened; the
+    mask of the horizontal ones alone, as widened; and the boxes (x, y, w, h) of the vertical
+    ones: walls that end a row of writing."""
     across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, int(RULE_WIDTH * height)), np.uint8))
     down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((int(WALL_HEIGHT * height), 1), np.uint8))
-    lines = cv2.dilate(across | down, np.ones((3, 3), np.uint8))
+    widen = np.ones((3, 3), np.uint8)
+    lines = cv2.dilate(across | down, widen)
     _count, _labels, stats, _ = cv2.connectedComponentsWithStats(down, connectivity=8)
-    return lines, list(stats[1:])
+    return lines, cv2.dilate(across, widen), list(stats[1:])
 
 
-def _writing(stats: np.ndarray, box: Box, height: int, walls: list[np.ndarray]) -> list[int]:
+def _comb_ticks(stats: np.ndarray, across: np.ndarray) -> set[int]:
+    """Indexes of the blobs that are a comb's ticks: straight slender strokes whose foot or head touches a
+    horizontal ruled line (``across``, widened), at least MIN_TICKS of one height on that line."""
+    touching: dict[tuple[str, int], list[int]] = {}
+    for index, (x, y, w, h, area) in enumerate(stats):
+        if w > TICK_SLENDER * h or area < TICK_FILL * w * h:
+            continue
+        if across[y + h : y + h + 2, x : x + w].any():
+            touching.setdefault(("foot", y + h), []).append(index)
+        elif across[max(0, y - 2) : y, x : x + w].any():
+            touching.setdefault(("head", y), []).append(index)
+    ticks: set[int] = set()
+    for (_end, _row), indexes in _merge_rows(touching).items():
+        heights = np.array([stats[i][3] for i in indexes])
+        for i, h in zip(indexes, heights, strict=True):
+            if np.sum(np.abs(heights - h) <= TICK_SAME * h) >= MIN_TICKS:
+                ticks.add(i)
+    return ticks
+
+
+def _merge_rows(touching: dict[tuple[str, int], list[int]]) -> dict[tuple[str, int], list[int]]:
+    """The groups of strokes touching a line, those whose ends lie within two pixels (one line
+    drawn slightly askew) merged."""
+    merged: dict[tuple[str, int], list[int]] = {}
+    for (end, row), indexes in sorted(touching.items()):
+        near = next((key for key in merged if key[0] == end and abs(key[1] - row) <= 2), None)
+        merged.setdefault(near or (end, row), []).extend(indexes)
+    return merged
+
+
+def _writing(stats: np.ndarray, box: Box, height: int, walls: list[np.ndarray], ticks: set[int]) -> list[int]:
     """Indexes of the blobs that make up the value: those whose middle lies in ``box``, then
-    blobs on the same row that continue them sideways, never across a wall."""
-    usable = [i for i, s in enumerate(stats) if s[4] >= MIN_AREA]
+    blobs on the same row that continue them sideways, never across a wall; never a tick."""
+    usable = [i for i, s in enumerate(stats) if s[4] >= MIN_AREA and i not in ticks]
     row = (box[1] - 0.35 * height, box[3] + 0.35 * height)
     kept = [
         i

@@ -2,7 +2,7 @@
 when a fairly sure second reading is trusted.
 
 Crops are drawn with the generator's tuning handwriting faces beside printed labels, cell walls
-and underlines, and read by the real second reader (rapidocr-onnxruntime's model, shipped in
+and underlines, and read by the real second reader (RapidOCR's PP-OCRv6 model, shipped in
 its wheel).
 """
 
@@ -30,8 +30,8 @@ PRESCRIPTION = get_document_type("prescription")
 @pytest.fixture
 def needs_reader() -> None:
     require(
-        importlib.util.find_spec("rapidocr_onnxruntime") is not None,
-        "rapidocr-onnxruntime is not installed (make setup installs it)",
+        importlib.util.find_spec("rapidocr") is not None,
+        "rapidocr is not installed (make setup installs it)",
     )
 
 
@@ -83,6 +83,32 @@ def test_the_crop_holds_the_whole_value_and_nothing_else(needs_reader: None) -> 
     x0, y0, x1, y1 = around_value(first_part)
     rectangle = read_crop(page[max(0, y0) : y1, max(0, x0) : x1])
     assert rectangle is None or "1999" not in rectangle.text
+
+
+def _digits_in_a_comb(ticks: bool) -> tuple[np.ndarray, Box]:
+    """A phone written one digit a cell on a comb: a rule with a short tick between cells (or
+    the bare rule), and the box of the writing."""
+    page = Image.new("L", (900, 160), 250)
+    draw = ImageDraw.Draw(page)
+    cell = 56
+    for index, digit in enumerate("5550187"):
+        draw.text((60 + index * cell + 14, 40), digit, font=_hand(), fill=30)
+    draw.line((40, 110, 40 + 8 * cell, 110), fill=0, width=3)
+    if ticks:
+        for index in range(9):
+            draw.line((60 + index * cell, 84, 60 + index * cell, 110), fill=0, width=4)
+    return np.asarray(page), _ink_box(page, (62, 0, 60 + 7 * cell - 2, 108))
+
+
+def test_the_ticks_of_a_comb_are_not_in_the_crop() -> None:
+    """The short strokes standing on a comb's rule between the cells are no writing (the reader
+    read each as a "1"): the crop holds the same ink as that of the digits on a bare rule."""
+    on_comb, box = _digits_in_a_comb(ticks=True)
+    on_rule, _ = _digits_in_a_comb(ticks=False)
+    with_ticks, bare = value_crop(on_comb, box), value_crop(on_rule, box)
+    assert with_ticks is not None and bare is not None
+    ink = int((with_ticks < 128).sum())
+    assert abs(ink - int((bare < 128).sum())) < 0.05 * ink
 
 
 def test_the_crop_of_bare_paper_is_none() -> None:

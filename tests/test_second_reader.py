@@ -1,4 +1,4 @@
-"""The second reader (rapidocr-onnxruntime's PP-OCR recognizer) and the engine's second look.
+"""The second reader (RapidOCR's PP-OCR recognizer) and the engine's second look.
 
 The reader runs its real model, shipped in the wheel, on handwriting drawn with the generator's
 tuning handwriting face; the second look is checked on the decisions it makes and, end to end,
@@ -25,8 +25,8 @@ from tests.conftest import require
 @pytest.fixture
 def needs_reader() -> None:
     require(
-        importlib.util.find_spec("rapidocr_onnxruntime") is not None,
-        "rapidocr-onnxruntime is not installed (make setup installs it)",
+        importlib.util.find_spec("rapidocr") is not None,
+        "rapidocr is not installed (make setup installs it)",
     )
 
 
