@@ -44,7 +44,7 @@ from extraction.page_view import (
 from extraction.parts import from_parts, share_parts
 from extraction.phrases import best_phrase, whole_phrase_score
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
-from extraction.types import Box, FieldResult, PageText, Word, union_box
+from extraction.types import Box, FieldResult, PageText, Word, low_confidence, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
 if TYPE_CHECKING:
@@ -339,7 +339,7 @@ def _doubts(
     if problem:
         doubts.append(problem)
     if value and confidence < review and candidate.labelled:
-        doubts.append(f"OCR confidence {min(w.confidence for w in candidate.words):.0%}")
+        doubts.append(low_confidence(min(w.confidence for w in candidate.words)))
     if candidate.note:
         doubts.append(candidate.note)
     if candidate.labelled and candidate.label_score < LABEL_SURE_SCORE:
@@ -352,7 +352,7 @@ def _doubts(
         and candidate.trusted
         and min((w.confidence for w in candidate.words), default=0) < review
     ):
-        doubts.append(f"OCR confidence {min(w.confidence for w in candidate.words):.0%}")
+        doubts.append(low_confidence(min(w.confidence for w in candidate.words)))
     if candidate.how == "section" and candidate.labelled and len(candidate.lines) > 1:
         doubts.append("several lines under the heading")
     if value and "directions" in spec.lexicons:

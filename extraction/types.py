@@ -7,6 +7,7 @@ review app stores. Boxes are ``(x0, y0, x1, y1)`` in pixels of the page image th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -16,6 +17,14 @@ from PIL import Image
 Box = tuple[int, int, int, int]
 
 UNKNOWN_TYPE = "unknown"
+
+
+_LOW_CONFIDENCE = re.compile(r"OCR confidence \d+%")
+
+
+def low_confidence(confidence: float) -> str:
+    """The doubt of a value whose words the OCR read with low ``confidence`` (0-1)."""
+    return f"OCR confidence {confidence:.0%}"
 
 
 def on_one_row(a: Box, b: Box, share: float = 1 / 3) -> bool:
@@ -138,6 +147,12 @@ class FieldResult:
         """Mark the field for review, keeping the first reason and adding later ones."""
         self.needs_review = True
         self.reason = reason if not self.reason else f"{self.reason}; {reason}"
+
+    @property
+    def only_unsure_ink(self) -> bool:
+        """Whether the field's one doubt is the OCR's low confidence in the ink it read
+        (``low_confidence``)."""
+        return self.needs_review and _LOW_CONFIDENCE.fullmatch(self.reason or "") is not None
 
     def to_dict(self) -> dict[str, Any]:
         return {

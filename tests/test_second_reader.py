@@ -18,7 +18,7 @@ from extraction import Options, extract
 from extraction.doctypes import get_document_type
 from extraction.second_look import compare, second_look
 from extraction.second_reader import Reading, read_crop, trim_to_ink
-from extraction.types import FieldResult
+from extraction.types import FieldResult, low_confidence
 from tests.conftest import require
 
 
@@ -127,6 +127,44 @@ def test_agreeing_readings_change_nothing() -> None:
     first.needs_review = False
     result = compare(NAME, first, Reading("Megan Diaz", 0.9))
     assert result == first
+
+
+def _unsure(value: str, confidence: float = 0.55) -> FieldResult:
+    """A value flagged for tesseract's low confidence in its ink, and for nothing else."""
+    unsure = FieldResult(value, confidence, needs_review=False, box=(0, 0, 10, 10))
+    unsure.flag(low_confidence(confidence))
+    return unsure
+
+
+def test_ink_read_alike_by_a_sure_second_reader_is_no_longer_flagged() -> None:
+    result = compare(NAME, _unsure("Megan Diaz"), Reading("MeganDiaz", 0.96))
+    assert result.value == "Megan Diaz"
+    assert not result.needs_review and result.reason is None
+    assert result.confidence == 0.96
+
+
+@pytest.mark.parametrize("second", [0.7, 0.89])
+def test_ink_read_alike_by_an_unsure_second_reader_stays_flagged(second: float) -> None:
+    first = _unsure("Megan Diaz")
+    assert compare(NAME, first, Reading("Megan Diaz", second)) == first
+
+
+def test_agreement_lifts_no_other_doubt() -> None:
+    first = _unsure("Megan Diaz")
+    first.flag("label only partly matched (read 'Nme')")
+    assert compare(NAME, first, Reading("Megan Diaz", 0.99)) == first
+
+
+def test_agreement_on_a_line_does_not_show_a_list_whole() -> None:
+    medicines = PRESCRIPTION.field("medicines")
+    assert medicines.multiline
+    first = _unsure("Meloxicam 15 mg")  # a second medicine may stand on a line not read
+    assert compare(medicines, first, Reading("Meloxicam 15 mg", 1.0)) == first
+
+
+def test_a_reading_alike_but_for_case_lifts_no_flag() -> None:
+    first = _unsure("megan diaz")
+    assert compare(NAME, first, Reading("Megan Diaz", 0.99)) == first
 
 
 def _generated_handwritten() -> tuple[bytes, dict[str, str]]:
