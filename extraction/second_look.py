@@ -37,7 +37,7 @@ from extraction.second_reader import Reading, read_crop
 from extraction.types import Box, FieldResult, Line, PageText, mostly_inside, on_one_row
 from extraction.validate import IMMUNITY, TITLES, YES_NO, check_value
 from extraction.value_crop import value_crop
-from extraction.word_decoding import Expected
+from extraction.word_decoding import Expected, NumberShape
 
 CropReader = Callable[[np.ndarray, "str | None", Expected], "Reading | None"]
 
@@ -83,6 +83,14 @@ KNOWN_WORDS: dict[str, tuple[str, ...]] = {"person": ("names",), "text": (ENGLIS
 # symbols its numbers and a phone's are written with.
 MONTH_WORDS = (*calendar.month_name[1:], *calendar.month_abbr[1:], "Sept")
 DATE_SYMBOLS = "0123456789/-.,"
+# The shapes of a date written in digits (day, month and year in either order, or the year first),
+# its parts joined by one separator each time: a written "/" read as a "1" ("716/2023") is read
+# in the likeliest of them the recognizer's columns support.
+DATE_SHAPES = (
+    NumberShape(((1, 2), (1, 2), (4, 4)), "/-."),
+    NumberShape(((1, 2), (1, 2), (2, 2)), "/-."),
+    NumberShape(((4, 4), (1, 2), (1, 2)), "/-."),
+)
 PHONE_SYMBOLS = "0123456789()+-."
 # The answers a choice is written with: its value is one of them.
 ANSWERS: dict[str, tuple[str, ...]] = {"yesno": YES_NO, "immunity": IMMUNITY}
@@ -303,7 +311,7 @@ def expected_for(spec: FieldSpec) -> Expected:
     if spec.kind in ANSWERS:
         return Expected(answers=ANSWERS[spec.kind])
     if spec.kind == "date":
-        return Expected(words=MONTH_WORDS, number_symbols=DATE_SYMBOLS)
+        return Expected(words=MONTH_WORDS, number_symbols=DATE_SYMBOLS, shapes=DATE_SHAPES)
     if spec.kind == "phone":
         return Expected(number_symbols=PHONE_SYMBOLS)
     if spec.kind == "person":

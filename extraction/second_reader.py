@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from extraction.errors import MissingDependencyError, ToolFailedError
-from extraction.word_decoding import Expected, decode, likeliest_answer
+from extraction.word_decoding import Expected, decode, likeliest_answer, likeliest_shape
 
 PROGRAM = "rapidocr"
 # The recognizer's input is 48 pixels high: crops are padded to at least this many pixels.
@@ -111,7 +111,9 @@ def read_crop(crop: np.ndarray, symbols: str | None = None, expected: Expected =
     if expected.answers:
         text = likeliest_answer(rows, alphabet, expected.answers)
     else:
-        text = decode(rows, alphabet, expected)
+        text = (expected.shapes and likeliest_shape(rows, alphabet, expected.shapes)) or decode(
+            rows, alphabet, expected
+        )
     return reading if text is None else Reading(text, reading.confidence)
 
 

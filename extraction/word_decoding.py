@@ -55,12 +55,39 @@ MIN_LETTERS = 3
 # it is at most this much less likely than the greedy reading of the whole line: a closed list
 # is a stronger prior than a lexicon of thousands of words.
 MAX_ANSWER_LOSS = 12.0
+# Prefixes kept at each column when a line is read in the shape of a value (a date in digits).
+SHAPE_BEAM = 24
 # Symbols the recognizer makes of a letter's strokes at a word's edge ("Oc+" for a written
 # "Oct", "|ohn"): no word of a value starts or ends with them, so each stands for a letter the
 # vocabulary word may have there, and none is kept when a word is read instead.
 STRAY_SYMBOLS = "+|[]{}<>~^*=_\\"
 _WORD = re.compile(r"([^A-Za-z]*)([A-Za-z]+)([^A-Za-z]*)")
 _FLOOR = 1e-30
+
+
+@dataclass(frozen=True)
+class NumberShape:
+    """A value written as groups of digits joined by one separator, the same each time: a date
+    "17/12/2020" is groups of 1-2, 1-2 and 4 digits joined by "/", "-" or "."."""
+
+    groups: tuple[tuple[int, int], ...]
+    """The fewest and most digits of each group, in order."""
+    separators: str
+
+    def allows(self, text: str, whole: bool) -> bool:
+        """Whether ``text`` is written in this shape (``whole``) or may still become so."""
+        used = {char for char in text if not char.isdigit()}
+        if len(used) > 1 or not used <= set(self.separators):
+            return False
+        parts = text.split(used.pop()) if used else [text]
+        if len(parts) > len(self.groups) or (whole and len(parts) < len(self.groups)):
+            return False
+        for index, part in enumerate(parts):
+            fewest, most = self.groups[index]
+            finished = whole or index < len(parts) - 1
+            if len(part) > most or (finished and len(part) < fewest):
+                return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -74,6 +101,9 @@ class Expected:
     words: tuple[str, ...] = ()
     number_symbols: str = ""
     answers: tuple[str, ...] = ()
+    shapes: tuple[NumberShape, ...] = ()
+    """The shapes a value written in digits takes (a date's): a reading in none of them is read
+    in the likeliest of them its columns support (``likeliest_shape``)."""
     common: tuple[str, ...] = ()
     """Lexicons of the common words of ``lexicons`` (the names most people bear): a listed word
     in none of them may still be read as a common word its columns read nearly as likely."""
@@ -275,3 +305,68 @@ def likeliest_answer(
     if scores[best_index + 1] < scores[0] - MAX_ANSWER_LOSS:
         return None
     return written[best_index][0]
+
+
+def likeliest_shape(
+    probabilities: np.ndarray, alphabet: Sequence[str], shapes: Sequence[NumberShape]
+) -> str | None:
+    """The line read from ``probabilities`` (columns x symbols, rows summing to 1) as a value of
+    one of ``shapes`` (a date in digits), when its greedy reading is digits and separators in none
+    of them ("716/2023": a written "/" read as a "1") and the likeliest reading in a shape is at
+    most MAX_LOG_LOSS less likely than the greedy one; None otherwise. The readings in a shape
+    are searched column by column (CTC prefix beam search, SHAPE_BEAM prefixes kept), each
+    prefix kept only while it may still become a value of a shape."""
+    if " " in alphabet:
+        # Between the groups the columns may read a space: for a value in digits, no symbol.
+        space = alphabet.index(" ")
+        probabilities = probabilities.copy()
+        probabilities[:, 0] += probabilities[:, space]
+        probabilities[:, space] = 0.0
+    best = probabilities.argmax(axis=1)
+    greedy = "".join(alphabet[int(index)] for index, _ in itertools.groupby(best) if index != 0)
+    symbols = "".join(dict.fromkeys("0123456789" + "".join(shape.separators for shape in shapes)))
+    if not greedy or not set(greedy) <= set(symbols) or not any(ch.isdigit() for ch in greedy):
+        return None
+    if any(shape.allows(greedy, whole=True) for shape in shapes):
+        return None
+    symbol = {char: index for index, char in enumerate(alphabet) if index}
+    usable = [char for char in symbols if char in symbol]
+    found = _shape_search(probabilities, [(char, symbol[char]) for char in usable], shapes)
+    found = [text for text in found if any(shape.allows(text, whole=True) for shape in shapes)]
+    return _supported(probabilities, greedy, found, symbol) if found else None
+
+
+def _shape_search(
+    probabilities: np.ndarray, symbols: list[tuple[str, int]], shapes: Sequence[NumberShape]
+) -> list[str]:
+    """The likeliest prefixes at the last column (best first), each of which may be a value of
+    one of ``shapes``: CTC prefix beam search over ``symbols`` ((character, column index))."""
+    # Each prefix: (probability ending in a blank, probability ending in its last character).
+    beams: dict[str, tuple[float, float]] = {"": (1.0, 0.0)}
+    for column in probabilities:
+        blank = float(column[0])
+        grown: dict[str, list[float]] = {}
+        for prefix, (ends_blank, ends_char) in beams.items():
+            _add(grown, prefix, (ends_blank + ends_char) * blank, 0.0)
+            if prefix:
+                last = next(index for char, index in symbols if char == prefix[-1])
+                _add(grown, prefix, 0.0, ends_char * float(column[last]))
+            for char, index in symbols:
+                grown_prefix = prefix + char
+                if not any(shape.allows(grown_prefix, whole=False) for shape in shapes):
+                    continue
+                p = float(column[index])
+                # A character repeated with no blank between is the same character held on.
+                extend = ends_blank * p if prefix and prefix[-1] == char else (ends_blank + ends_char) * p
+                _add(grown, grown_prefix, 0.0, extend)
+        ranked = sorted(grown.items(), key=lambda item: -(item[1][0] + item[1][1]))[:SHAPE_BEAM]
+        total = sum(sum(value) for _, value in ranked) or 1.0
+        beams = {prefix: (value[0] / total, value[1] / total) for prefix, value in ranked}
+    return sorted(beams, key=lambda prefix: -sum(beams[prefix]))
+
+
+def _add(beams: dict[str, list[float]], prefix: str, ends_blank: float, ends_char: float) -> None:
+    """Add the two probabilities of a prefix (ending in a blank, in its last character)."""
+    entry = beams.setdefault(prefix, [0.0, 0.0])
+    entry[0] += ends_blank
+    entry[1] += ends_char

@@ -11,7 +11,16 @@ import itertools
 import numpy as np
 import pytest
 
-from extraction.word_decoding import Expected, candidates, decode, likeliest_answer, log_likelihoods
+from extraction.second_look import DATE_SHAPES
+from extraction.word_decoding import (
+    Expected,
+    NumberShape,
+    candidates,
+    decode,
+    likeliest_answer,
+    likeliest_shape,
+    log_likelihoods,
+)
 
 # A small alphabet in the recognizer's layout: the blank first, a space among the symbols.
 ALPHABET = [
@@ -165,3 +174,44 @@ def test_a_field_s_own_words_stand_beside_its_lexicons() -> None:
     columns = _columns("Fluticasone 220 mcq", {18: ("g", 0.4)})
     expected = Expected(lexicons=("drugs", "english"), words=("mg", "mcg"))
     assert decode(columns, ALPHABET, expected) == "Fluticasone 220 mcg"
+
+
+@pytest.mark.parametrize(
+    ("text", "whole", "allowed"),
+    [
+        ("7/6/2023", True, True),
+        ("2002-08-13", True, True),
+        ("7/6/23", True, True),
+        ("716/2023", True, False),  # two groups
+        ("7/6-2023", True, False),  # two separators
+        ("7/6/202", True, False),  # a year of three digits
+        ("7/6/202", False, True),  # ... may still become one
+        ("716/", False, False),  # a first group of three digits is no day, month or year
+        ("", False, True),
+    ],
+)
+def test_a_number_shape_tells_values_and_their_beginnings(text: str, whole: bool, allowed: bool) -> None:
+    assert any(shape.allows(text, whole) for shape in DATE_SHAPES) is allowed
+
+
+def test_a_date_read_in_none_of_its_shapes_is_read_in_the_likeliest_the_columns_support() -> None:
+    # "716/2023": the written "/" after the "7" read as a "1", a "/" close behind it.
+    columns = _columns("716/2023", {1: ("/", 0.3)})
+    assert likeliest_shape(columns, ALPHABET, DATE_SHAPES) == "7/6/2023"
+    # Year first, both separators read as "1"s.
+    columns = _columns("2002108113", {4: ("/", 0.2), 7: ("/", 0.25)})
+    assert likeliest_shape(columns, ALPHABET, DATE_SHAPES) == "2002/08/13"
+
+
+def test_a_shape_the_columns_do_not_support_is_not_read() -> None:
+    columns = _columns("716/2023")
+    columns[2, INDEX["/"]] = 1e-9  # the "1" column holds no "/" at all
+    columns = columns / columns.sum(axis=1, keepdims=True)
+    assert likeliest_shape(columns, ALPHABET, DATE_SHAPES) is None
+
+
+def test_a_reading_in_a_shape_or_in_words_is_left_as_read() -> None:
+    assert likeliest_shape(_columns("7/6/2023"), ALPHABET, DATE_SHAPES) is None
+    assert likeliest_shape(_columns("Jul 6, 2023", {0: ("7", 0.3)}), ALPHABET, DATE_SHAPES) is None
+    phone = NumberShape(((3, 3), (3, 3), (4, 4)), "-")
+    assert likeliest_shape(_columns("555-0187"), ALPHABET, (phone,)) is None
