@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import replace
 
 import numpy as np
@@ -35,7 +35,7 @@ from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import AFTER_A_NAME, normalize
 from extraction.second_reader import Reading, read_crop
 from extraction.types import Box, FieldResult, Line, PageText, mostly_inside, on_one_row
-from extraction.validate import IMMUNITY, TITLES, YES_NO, check_value
+from extraction.validate import IMMUNITY, TITLES, YES_NO, check_value, parse_date
 from extraction.value_crop import value_crop
 from extraction.word_decoding import Expected, NumberShape
 
@@ -102,16 +102,20 @@ def second_look(
     images: list[np.ndarray],
     pages: list[PageText] | None = None,
     reader: CropReader = read_crop,
+    left_blank: Set[str] = frozenset(),
 ) -> dict[str, FieldResult]:
     """``fields`` with every unsure value read again from its crop, a value of several lines
     line by line (their boxes come from ``pages``, the OCR the fields were found in); returns
-    the dict."""
+    the dict. A blank of a field named in ``left_blank`` (a learned layout left it out: the
+    form prints something else there) is not read."""
     for spec in doc_type.fields:
         result = fields.get(spec.name)
         if result is None or result.box is None:
             continue
         image = images[result.page]
         if _blank_to_read(spec, result):
+            if spec.name in left_blank:
+                continue
             reading = _read(reader, image, result.box, KIND_SYMBOLS.get(spec.kind), Expected())
             if reading is not None:
                 fields[spec.name] = _fill_blank(spec, result, reading)
@@ -215,11 +219,17 @@ def _one_line(spec: FieldSpec) -> FieldSpec:
 
 def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResult:
     """The field after weighing the second reading against tesseract's (see the module doc)."""
-    again, _ = normalize(spec, [reading.text])
+    again = _spaced(spec, normalize(spec, [reading.text])[0])
     # The recognizer often drops the space between words ("JacobMiller") and reads a capital as
     # its small letter, and a crop may take in or leave out the punctuation round digits:
-    # spacing, case and the punctuation of a number are no disagreement.
-    if not again or _letters(again) == _letters(result.value) or _same_digits(again, result.value):
+    # spacing, case, the punctuation of a number and the way a date is written are no
+    # disagreement.
+    if (
+        not again
+        or _letters(again) == _letters(result.value)
+        or _same_digits(again, result.value)
+        or _same_date(spec, again, result.value)
+    ):
         return _confirmed(spec, result, reading) if _alike(again, result.value) else result
     digits = _digits_alone(again, result.value)
     if digits and not any(ch.isspace() for ch in result.value):
@@ -258,6 +268,23 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResu
     taken = replace(result, value=again, confidence=min(reading.confidence, 0.79))
     taken.flag(f"read again by the second reader: {both}")
     return taken
+
+
+def _spaced(spec: FieldSpec, text: str) -> str:
+    """``text`` with a space between each number and the word it touches ("27November 2021") when
+    only so it passes the field's check: the recognizer drops spaces, a field's check does not."""
+    if check_value(spec, text) is None:
+        return text
+    spaced = re.sub(r"(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z])(?=\d)", " ", text)
+    return spaced if check_value(spec, spaced) is None else text
+
+
+def _same_date(spec: FieldSpec, again: str, first: str) -> bool:
+    """Whether both readings of a date field are the same day ("Feb 4 2018", "Feb 4, 2018")."""
+    if spec.kind != "date":
+        return False
+    day = parse_date(again)
+    return day is not None and day == parse_date(first)
 
 
 def _confirmed(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResult:

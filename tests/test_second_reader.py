@@ -213,3 +213,23 @@ def test_a_crop_too_long_for_one_value_is_not_read(needs_reader: None) -> None:
     line = _handwritten("(555) 201-7788")
     assert read_crop(line) is not None
     assert read_crop(np.hstack([line[:, :400]] * 20)) is None
+
+
+DATE = PATIENT_DETAILS.field("birth_date")
+
+
+def test_two_readings_of_one_day_agree() -> None:
+    first = _field("Feb 4, 2018", 0.7)
+    result = compare(DATE, first, Reading("Feb 4 2018", 0.99))
+    assert result.value == "Feb 4, 2018"
+    assert "disagree" not in (result.reason or "") and "second reader" not in (result.reason or "")
+
+
+def test_a_space_the_reader_dropped_is_restored_where_the_check_needs_it() -> None:
+    # Tesseract misread the month; the recognizer read it right but ran it into the day.
+    result = compare(DATE, _field("27 Novernber 2021", 0.88), Reading("27November 2021", 0.97))
+    assert result.value == "27 November 2021"
+    assert result.needs_review
+    # A value that passes its check as read keeps the reader's spacing.
+    result = compare(NAME, _field("Jon Smith", 0.5), Reading("Jon Smith2", 0.99))
+    assert "Smith2" in result.reason
