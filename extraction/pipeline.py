@@ -143,9 +143,6 @@ def extract(
             with timer("extract_fields"):
                 second = extract_fields(spec, pages, options.review_confidence, reread, structures)
             fields.update(_better_second_readings(spec, fields, second))
-        if options.second_reader:
-            with timer("second_reader"):
-                fields = second_look(spec, fields, images, pages)
         if layout is not None:
             with timer("layouts"):
                 learned = read_fields(layout, spec, pages, structures)
@@ -159,6 +156,12 @@ def extract(
                     layout.template.not_here,
                 )
                 fields = in_learned_formats(fields, layout.template.formats)
+        if options.second_reader:
+            # After the learned layout's cross-check, which weighs two readings of the same
+            # OCR words by place, the value each field settled on is read again where unsure.
+            left_blank = layout.template.not_here if layout is not None else frozenset()
+            with timer("second_reader"):
+                fields = second_look(spec, fields, images, pages, left_blank=left_blank)
         with timer("validate"):
             fields = validate_fields(spec, fields)
     return ExtractionResult(

@@ -167,6 +167,28 @@ def test_a_blank_number_is_read_where_tesseract_found_no_words(needs_reader: Non
     assert second_look(PRESCRIPTION, {"refills": labelled}, [image])["refills"] == labelled
 
 
+def test_a_blank_a_learned_layout_left_out_is_not_read() -> None:
+    """A field learned as not on the form: the value the generic reading found in its place was
+    left out (the form prints another date there); its box is that place, and is not read."""
+    image = np.full((120, 600), 250, np.uint8)
+    image[40:70, 260:400:6] = 0  # the strokes of what is written there
+
+    def reader(crop: np.ndarray, symbols: str | None, expected: Expected) -> Reading:
+        return Reading("Aug 24 2020", 1.0)
+
+    def left_out() -> FieldResult:
+        blank = FieldResult("", 0.0, needs_review=False, box=(255, 35, 405, 75))
+        blank.flag("left blank: on the learned copy of this form a clerk removed the value read here")
+        return blank
+
+    read = second_look(PATIENT_DETAILS, {"record_date": left_out()}, [image], reader=reader)
+    assert read["record_date"].value == "Aug 24 2020"  # without the layout's word, it would be read
+    kept = second_look(
+        PATIENT_DETAILS, {"record_date": left_out()}, [image], reader=reader, left_blank={"record_date"}
+    )
+    assert kept["record_date"] == left_out()
+
+
 MEDICATIONS = PATIENT_DETAILS.field("regular_medications")
 BIRTH_DATE = PATIENT_DETAILS.field("birth_date")
 
