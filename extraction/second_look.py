@@ -22,7 +22,6 @@ value this step changed; the only flag it lifts is that of ink both readers read
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Callable, Set
 from dataclasses import replace
 
@@ -33,9 +32,10 @@ from extraction.errors import ExtractionError
 from extraction.layout import spelling
 from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import AFTER_A_NAME, normalize
+from extraction.readings_agree import alike, digits_alone, letters, same_value, spaced_for_check
 from extraction.second_reader import Reading, read_crop
 from extraction.types import Box, FieldResult, Line, PageText, mostly_inside, on_one_row
-from extraction.validate import IMMUNITY, TITLES, YES_NO, check_value, parse_date
+from extraction.validate import IMMUNITY, TITLES, YES_NO, check_value
 from extraction.value_crop import value_crop
 from extraction.word_decoding import Expected, NumberShape
 
@@ -187,7 +187,7 @@ def _look_at_lines(
 def _holds_more(row: Line, line: str) -> bool:
     """True when the page's row holds far more than the value's line: other print too (the
     options of a checklist between the ticked ones), so its reading is not the line's."""
-    return len(_letters(row.text)) > ROW_EXCESS * len(_letters(line)) + 2
+    return len(letters(row.text)) > ROW_EXCESS * len(letters(line)) + 2
 
 
 def value_rows(page: PageText, box: Box) -> list[Line]:
@@ -219,19 +219,14 @@ def _one_line(spec: FieldSpec) -> FieldSpec:
 
 def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResult:
     """The field after weighing the second reading against tesseract's (see the module doc)."""
-    again = _spaced(spec, normalize(spec, [reading.text])[0])
+    again = spaced_for_check(spec, normalize(spec, [reading.text])[0])
     # The recognizer often drops the space between words ("JacobMiller") and reads a capital as
     # its small letter, and a crop may take in or leave out the punctuation round digits:
     # spacing, case, the punctuation of a number and the way a date is written are no
     # disagreement.
-    if (
-        not again
-        or _letters(again) == _letters(result.value)
-        or _same_digits(again, result.value)
-        or _same_date(spec, again, result.value)
-    ):
-        return _confirmed(spec, result, reading) if _alike(again, result.value) else result
-    digits = _digits_alone(again, result.value)
+    if not again or same_value(spec, again, result.value):
+        return _confirmed(spec, result, reading) if alike(again, result.value) else result
+    digits = digits_alone(again, result.value)
     if digits and not any(ch.isspace() for ch in result.value):
         again = "".join(again.split())  # a gap between written digits is no space in the value
     first_problem = check_value(spec, result.value)
@@ -270,23 +265,6 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResu
     return taken
 
 
-def _spaced(spec: FieldSpec, text: str) -> str:
-    """``text`` with a space between each number and the word it touches ("27November 2021") when
-    only so it passes the field's check: the recognizer drops spaces, a field's check does not."""
-    if check_value(spec, text) is None:
-        return text
-    spaced = re.sub(r"(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z])(?=\d)", " ", text)
-    return spaced if check_value(spec, spaced) is None else text
-
-
-def _same_date(spec: FieldSpec, again: str, first: str) -> bool:
-    """Whether both readings of a date field are the same day ("Feb 4 2018", "Feb 4, 2018")."""
-    if spec.kind != "date":
-        return False
-    day = parse_date(again)
-    return day is not None and day == parse_date(first)
-
-
 def _confirmed(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResult:
     """The one-line value read alike by both readers: a doubt of tesseract's confidence in its
     ink alone is lifted when the second reader is sure of the same reading
@@ -295,11 +273,6 @@ def _confirmed(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldR
     if spec.multiline or not result.only_unsure_ink or reading.confidence < CONFIRM_CONFIDENCE:
         return result
     return replace(result, needs_review=False, reason=None, confidence=reading.confidence)
-
-
-def _alike(again: str, first: str) -> bool:
-    """Whether two readings are the same but for spaces (the recognizer drops some)."""
-    return again.replace(" ", "") == first.replace(" ", "")
 
 
 def _opens_with_a_label(again: str, first: str) -> bool:
@@ -399,25 +372,6 @@ def _name_words(text: str) -> str:
         if len(letters := spelling(word)) > 1 and letters not in TITLES | AFTER_A_NAME
     ]
     return " ".join(kept)
-
-
-def _digits_alone(again: str, first: str) -> bool:
-    """True when neither reading has a letter: a number, a date or a phone written in digits."""
-    return not any(ch.isalpha() for ch in again + first) and any(ch.isdigit() for ch in again)
-
-
-def _same_digits(again: str, first: str) -> bool:
-    """True for two readings of digits alone with the same groups of digits: brackets, dashes and
-    slashes the crop took in or left out ("949) 892-6644" for "(949) 892-6644") are no
-    disagreement."""
-    if any(ch.isalpha() for ch in again + first):
-        return False
-    groups = re.findall(r"\d+", again)
-    return bool(groups) and groups == re.findall(r"\d+", first)
-
-
-def _letters(value: str) -> str:
-    return value.replace(" ", "").casefold()
 
 
 def _wanted(spec: FieldSpec, result: FieldResult) -> bool:
