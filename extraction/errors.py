@@ -11,6 +11,7 @@ INSTALL_HINTS = {
         "macOS: brew install tesseract"
     ),
     "poppler": "Debian/Ubuntu: sudo apt-get install poppler-utils; macOS: brew install poppler",
+    "rapidocr": "make setup (pip install -r requirements.txt: the rapidocr wheel carries its model)",
 }
 
 

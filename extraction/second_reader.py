@@ -9,8 +9,10 @@ the model is loaded once per process, on first use.
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,8 @@ from extraction.errors import MissingDependencyError, ToolFailedError
 from extraction.word_decoding import Expected, decode, likeliest_answer, likeliest_shape
 
 PROGRAM = "rapidocr"
+# The recognizer model the rapidocr wheel ships (PP-OCRv6 small, ONNX).
+MODEL = "PP-OCRv6_rec_small.onnx"
 # The recognizer's input is 48 pixels high: crops are padded to at least this many pixels.
 MIN_CROP_SIDE = 8
 # The call is bounded by its input: a crop wider than this many times its height (after trimming)
@@ -60,8 +64,9 @@ def _load() -> tuple[Any, np.ndarray]:
             except ImportError as exc:
                 raise MissingDependencyError(PROGRAM, str(exc)) from exc
             # The recognizer alone (no detector, no orientation classifier), on one thread per
-            # call: the engine already reads two pages at once on two cores.
-            engine = RapidOCR(params=_RECOGNIZER_ONLY)
+            # call: the engine already reads two pages at once on two cores. Its model is named
+            # by path: given none, RapidOCR downloads a model it cannot find.
+            engine = RapidOCR(params={**_RECOGNIZER_ONLY, "Rec.model_path": str(shipped_model())})
             # A first call on a blank line builds the recognizer (RapidOCR loads models lazily).
             engine(np.full((48, 96, 3), 255, np.uint8), use_det=False, use_cls=False, use_rec=True)
             recognizer = engine.text_rec
@@ -69,6 +74,17 @@ def _load() -> tuple[Any, np.ndarray]:
             allowed = np.array([i == 0 or 32 <= ord(c[0]) < 127 for i, c in enumerate(alphabet)], float)
             _engine = (recognizer, allowed)
         return _engine
+
+
+def shipped_model() -> Path:
+    """The recognizer's model file inside the installed ``rapidocr`` package; raises
+    ``MissingDependencyError`` when it is not there (nothing is ever downloaded in its place)."""
+    spec = importlib.util.find_spec("rapidocr")
+    folder = Path(spec.origin).parent if spec is not None and spec.origin else None
+    model = folder / "models" / MODEL if folder is not None else None
+    if model is None or not model.is_file():
+        raise MissingDependencyError(PROGRAM, f"its recognizer model {MODEL} is not installed")
+    return model
 
 
 def read_crop(crop: np.ndarray, symbols: str | None = None, expected: Expected = NOTHING) -> Reading | None:

@@ -233,3 +233,22 @@ def test_a_space_the_reader_dropped_is_restored_where_the_check_needs_it() -> No
     # A value that passes its check as read keeps the reader's spacing.
     result = compare(NAME, _field("Jon Smith", 0.5), Reading("Jon Smith2", 0.99))
     assert "Smith2" in result.reason
+
+
+def test_a_missing_model_is_never_downloaded(monkeypatch: pytest.MonkeyPatch, needs_reader: None) -> None:
+    """The recognizer is named by its file in the installed package: without it the second reader
+    fails with a message to act on (and the second look leaves tesseract's readings as they are),
+    where RapidOCR, given no path, would fetch a model from the network."""
+    from extraction import second_reader
+    from extraction.errors import MissingDependencyError
+
+    assert second_reader.shipped_model().is_file()
+    monkeypatch.setattr(second_reader, "MODEL", "no-such-model.onnx")
+    monkeypatch.setattr(second_reader, "_engine", None)
+    ink = np.full((60, 400), 250, np.uint8)
+    ink[20:40, 50:350:8] = 0
+    with pytest.raises(MissingDependencyError, match=r"no-such-model\.onnx"):
+        read_crop(ink)
+    first = _field("Megan Diaz", 0.5)
+    looked = second_look(PATIENT_DETAILS, {"patient_name": first}, [ink])
+    assert looked["patient_name"] == first
