@@ -182,10 +182,7 @@ def decode(probabilities: np.ndarray, alphabet: Sequence[str], expected: Expecte
         return None
     symbol = {char: index for index, char in enumerate(alphabet) if index}
     # Between words the columns read a space: for a word's own likelihood that is no symbol.
-    spaced = probabilities.copy()
-    if " " in symbol:
-        spaced[:, 0] += spaced[:, symbol[" "]]
-        spaced[:, symbol[" "]] = 0.0
+    spaced = _space_as_blank(probabilities, alphabet)
     texts: list[str] = []
     replaced = False
     for number, word in enumerate(words):
@@ -316,12 +313,8 @@ def likeliest_shape(
     most MAX_LOG_LOSS less likely than the greedy one; None otherwise. The readings in a shape
     are searched column by column (CTC prefix beam search, SHAPE_BEAM prefixes kept), each
     prefix kept only while it may still become a value of a shape."""
-    if " " in alphabet:
-        # Between the groups the columns may read a space: for a value in digits, no symbol.
-        space = alphabet.index(" ")
-        probabilities = probabilities.copy()
-        probabilities[:, 0] += probabilities[:, space]
-        probabilities[:, space] = 0.0
+    # Between the groups the columns may read a space: for a value in digits, no symbol.
+    probabilities = _space_as_blank(probabilities, alphabet)
     best = probabilities.argmax(axis=1)
     greedy = "".join(alphabet[int(index)] for index, _ in itertools.groupby(best) if index != 0)
     symbols = "".join(dict.fromkeys("0123456789" + "".join(shape.separators for shape in shapes)))
@@ -330,17 +323,17 @@ def likeliest_shape(
     if any(shape.allows(greedy, whole=True) for shape in shapes):
         return None
     symbol = {char: index for index, char in enumerate(alphabet) if index}
-    usable = [char for char in symbols if char in symbol]
-    found = _shape_search(probabilities, [(char, symbol[char]) for char in usable], shapes)
+    usable = {char: symbol[char] for char in symbols if char in symbol}
+    found = _shape_search(probabilities, usable, shapes)
     found = [text for text in found if any(shape.allows(text, whole=True) for shape in shapes)]
     return _supported(probabilities, greedy, found, symbol) if found else None
 
 
 def _shape_search(
-    probabilities: np.ndarray, symbols: list[tuple[str, int]], shapes: Sequence[NumberShape]
+    probabilities: np.ndarray, symbols: dict[str, int], shapes: Sequence[NumberShape]
 ) -> list[str]:
     """The likeliest prefixes at the last column (best first), each of which may be a value of
-    one of ``shapes``: CTC prefix beam search over ``symbols`` ((character, column index))."""
+    one of ``shapes``: CTC prefix beam search over ``symbols`` (character: column index)."""
     # Each prefix: (probability ending in a blank, probability ending in its last character).
     beams: dict[str, tuple[float, float]] = {"": (1.0, 0.0)}
     for column in probabilities:
@@ -349,9 +342,8 @@ def _shape_search(
         for prefix, (ends_blank, ends_char) in beams.items():
             _add(grown, prefix, (ends_blank + ends_char) * blank, 0.0)
             if prefix:
-                last = next(index for char, index in symbols if char == prefix[-1])
-                _add(grown, prefix, 0.0, ends_char * float(column[last]))
-            for char, index in symbols:
+                _add(grown, prefix, 0.0, ends_char * float(column[symbols[prefix[-1]]]))
+            for char, index in symbols.items():
                 grown_prefix = prefix + char
                 if not any(shape.allows(grown_prefix, whole=False) for shape in shapes):
                     continue
@@ -363,6 +355,17 @@ def _shape_search(
         total = sum(sum(value) for _, value in ranked) or 1.0
         beams = {prefix: (value[0] / total, value[1] / total) for prefix, value in ranked}
     return sorted(beams, key=lambda prefix: -sum(beams[prefix]))
+
+
+def _space_as_blank(probabilities: np.ndarray, alphabet: Sequence[str]) -> np.ndarray:
+    """A copy of ``probabilities`` with the space's probability counted as the blank's: the
+    columns between words (or a number's groups) read no symbol of the word."""
+    spaced = probabilities.copy()
+    if " " in alphabet:
+        space = list(alphabet).index(" ")
+        spaced[:, 0] += spaced[:, space]
+        spaced[:, space] = 0.0
+    return spaced
 
 
 def _add(beams: dict[str, list[float]], prefix: str, ends_blank: float, ends_char: float) -> None:
