@@ -30,6 +30,7 @@ from extraction.page_view import (
     line_heads_its_cell,
     lines_under,
     on_section_bar,
+    overlaps,
 )
 from extraction.phrases import ITEM_NUMBER, best_phrase, phrase_score
 from extraction.pieces import pieced_value
@@ -402,12 +403,30 @@ def _below(
 def _beside_a_key(line: Line, view: PageView) -> bool:
     """True for a line that starts a row with a label alone on its line to its left: that
     label's value. The label ends in a colon or stands in a column of labels; a line that only
-    reads like a label ("Blue Insurance Company") may be a value of its own row."""
+    reads like a label ("Blue Insurance Company") may be a value of its own row, and is one
+    when it stands right under a label ending in a colon ("Insurance provider:"), which opens it."""
     return any(
         k.whole_line
         and k.box[2] <= line.box[0]
         and abs(k.box[1] - line.box[1]) <= 0.5 * view.height
-        and (k.colon or any(c.holds(k.box, view.height) for c in view.label_columns))
+        and (k.colon or (_in_a_label_column(k, view) and not _under_a_colon_label(k, view)))
+        for k in view.keys
+    )
+
+
+def _in_a_label_column(key: Key, view: PageView) -> bool:
+    return any(c.holds(key.box, view.height) for c in view.label_columns)
+
+
+def _under_a_colon_label(key: Key, view: PageView) -> bool:
+    """True when a label alone on its line and ending in a colon stands right over ``key``, in
+    its column: ``key`` is that label's value, whatever it reads like."""
+    return any(
+        k.colon
+        and k.whole_line
+        and k is not key
+        and overlaps(k.box, key.box)
+        and 0 <= key.box[1] - k.box[3] <= view.height
         for k in view.keys
     )
 
