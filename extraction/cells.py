@@ -78,17 +78,18 @@ def _wrapped_label(lines: list[Line], vocabulary: tuple[str, ...], height: float
     left = min(line.box[0] for line in ordered)
     if any(line.box[0] - left > ALIGN_HEIGHTS * height for line in ordered):
         return False
-    # With no colon, the lines together must read as a label, and no earlier line alone does:
-    # "PATIENT NAME" over its value in a corner cell is a label and a value.
-    known_label = whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE and all(
-        whole_phrase_score(line.text, vocabulary) < KEY_MIN_SCORE for line in ordered[:-1]
-    )
+    # With no colon, the lines together must read as a label: "PATIENT NAME" over its value in
+    # a corner cell is a label and a value. When an earlier line alone reads as a label too
+    # ("Emergency" over "contact"), the lines are one label only when set as tightly as the
+    # lines of one paragraph.
+    known_label = whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE
+    parts_known = any(whole_phrase_score(line.text, vocabulary) >= KEY_MIN_SCORE for line in ordered[:-1])
     closed = text.rstrip().endswith((":", "?"))
     for upper, lower in itertools.pairwise(ordered):
         # A line ending in a word no label ends in ("Name of") goes on in the next, and so do
         # the parts of a known label ("STREET" / "ADDRESS") and the lines over a label's closing
         # colon, however widely the cell spaces them.
-        loose = known_label or closed or _cut_short(upper.text)
+        loose = (known_label and not parts_known) or closed or _cut_short(upper.text)
         gap = MAX_CUT_LINE_GAP_HEIGHTS if loose else MAX_LINE_GAP_HEIGHTS
         if lower.box[1] - upper.box[3] > gap * height:
             return False
