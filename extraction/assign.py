@@ -66,6 +66,7 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
             pool += repeated_candidates(spec, view)
             if index + 1 < len(views):
                 pool += continued_candidates(spec, view, views[index + 1], doc_type)
+    pool = _without_single_items(pool)
     scored = sorted(
         ((score_candidate(doc_type.field(c.field), c, doc_type), index, c) for index, c in enumerate(pool)),
         key=lambda item: (-item[0], item[1]),
@@ -95,6 +96,19 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
             chosen[spec.name] = unlabelled
             used_words.update(_word_ids(unlabelled))
     return {spec.name: Assigned(chosen.get(spec.name), spec.name in labelled) for spec in doc_type.fields}
+
+
+def _without_single_items(pool: list[Candidate]) -> list[Candidate]:
+    """``pool`` less the candidates that read one occurrence of a label printed once per item
+    ("Medication prescribed:" over each medicine): each is one item of the list the repeated
+    candidate reads whole, never the whole value, however much better it alone passes the
+    field's check."""
+    items = {(c.field, id(key)) for c in pool if c.how == "repeated" for key in c.keys}
+    return [
+        c
+        for c in pool
+        if c.how == "repeated" or not c.keys or not all((c.field, id(k)) in items for k in c.keys)
+    ]
 
 
 def score_candidate(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) -> float:
