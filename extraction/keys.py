@@ -275,10 +275,13 @@ def _wide_gap_index(words: tuple[Word, ...]) -> int | None:
     line_height = statistics.median(w.height for _, w in solid)
     for index, gap in enumerate(gaps[:MAX_KEY_WORDS], start=1):
         others = gaps[: index - 1] + gaps[index:]
-        usual = statistics.median(others) if others else 0.0
+        before = statistics.median(w.height for _, w in solid[:index])
+        after = statistics.median(w.height for _, w in solid[index:])
+        # Spaces grow with the type: a value set larger than its label spaces its words wider.
+        usual = statistics.median(others) * min(1.0, before / after) if others else 0.0
         if index > 1:
             usual = min(usual, statistics.median(gaps[: index - 1]))
-        height = min(line_height, statistics.median(w.height for _, w in solid[:index]))
+        height = min(line_height, before)
         if gap >= WIDE_GAP_HEIGHTS * height and gap >= WIDE_GAP_SPACES * usual:
             return solid[index - 1][0] + 1
     return None
