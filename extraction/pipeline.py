@@ -38,6 +38,7 @@ from extraction.structure import (
     PageStructure,
     find_structure,
     join_combs,
+    split_at_rule_starts,
     split_at_rules,
     split_before_marks,
     trim_borders,
@@ -273,15 +274,17 @@ def _add_sparse_readings(
 
 def _apply_structure(page: PageText, structure: PageStructure) -> PageText:
     """The page's lines without the checkboxes OCR read as text ("[]", "O"), each cut where a
-    cell's border passes, so boxed cells never bleed into each other, and before the checkboxes
-    that answer its words; the characters of a comb's boxes joined into one word."""
+    cell's border passes, so boxed cells never bleed into each other, before the checkboxes
+    that answer its words and where the line ruled for a value starts under it; the characters
+    of a comb's boxes joined into one word."""
     words = [w for line in page.lines for w in line.words]
     kept = set(words_outside_marks(words, structure))
     lines = [
         Line(tuple(join_combs(run, structure)))
         for line in page.lines
         for ruled in split_at_rules(trim_borders([w for w in line.words if w in kept], structure), structure)
-        for run in split_before_marks(ruled, structure)
+        for marked in split_before_marks(ruled, structure)
+        for run in split_at_rule_starts(marked, structure)
         if run
     ]
     lines.sort(key=lambda line: (line.box[1] + line.box[3], line.box[0]))

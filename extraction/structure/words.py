@@ -19,6 +19,10 @@ SURE_WORD_CONFIDENCE = 0.6
 # lost one (under the review threshold: the clerk looks at it).
 BORDER_GLYPHS = "[{|]})(1lI!"
 BORDER_GLYPH_CONFIDENCE = 0.7
+# A rule ruled for a value starts within this many text heights of the gap before it, and lies
+# at most this many text heights under the foot of the words written on it.
+RULE_START_SLACK = 0.3
+RULE_FOOT_REACH = 0.8
 
 
 def text_height(words: Sequence[Word]) -> float:
@@ -54,6 +58,36 @@ def split_at_rules(line_words: Sequence[Word], structure: PageStructure) -> list
         else:
             runs[-1].append(word)
     return runs
+
+
+def split_at_rule_starts(line_words: Sequence[Word], structure: PageStructure) -> list[list[Word]]:
+    """The words of one text line, in left-to-right runs split wherever a horizontal rule starts
+    in the gap between two neighbours and runs on under the second at the line's foot: a value
+    written on the line ruled for it right of its label ("For ____" filled in), which the rule's
+    start parts from the label as a colon would. No words, no runs."""
+    ordered = sorted(line_words, key=lambda w: w.x0)
+    if not ordered:
+        return []
+    rules = [r.box for r in structure.rules if r.orientation == "horizontal"]
+    runs: list[list[Word]] = [[ordered[0]]]
+    for previous, word in itertools.pairwise(ordered):
+        if any(_starts_under(rule, previous, word) for rule in rules):
+            runs.append([word])
+        else:
+            runs[-1].append(word)
+    return runs
+
+
+def _starts_under(rule: Box, previous: Word, word: Word) -> bool:
+    """True when ``rule`` starts between ``previous`` and ``word`` (or under the first letter of
+    ``word``) and runs on under all of ``word``, at the foot of both."""
+    height = (previous.height + word.height) / 2
+    foot = max(previous.box[3], word.box[3])
+    return (
+        previous.x1 - RULE_START_SLACK * height <= rule[0] <= word.x0 + RULE_START_SLACK * height
+        and rule[2] >= word.x1
+        and foot - RULE_START_SLACK * height <= rule[1] <= foot + RULE_FOOT_REACH * height
+    )
 
 
 def split_before_marks(line_words: Sequence[Word], structure: PageStructure) -> list[list[Word]]:
