@@ -102,6 +102,19 @@ def test_a_value_written_taller_than_its_label_is_cut_from_it_at_the_print_s_gap
     assert fields["prescription_date"].value == "Aug 15, 2020"
 
 
+def test_a_value_typed_larger_than_its_label_is_cut_from_it_at_a_gap_wide_for_the_label() -> None:
+    """An EHR types the value in a larger face than the form's label: its own spaces are wider
+    than the label's, and the gap after the label is wide for the label's print."""
+    page = parse_layout(
+        """
+        200 300 h=27 Address
+        390 290 h=42 4536 Cherry Blvd, Hartford, CT
+        """
+    )
+    fields = extract_fields(get_document_type("prescription"), page, 0.8)
+    assert fields["patient_address"].value == "4536 Cherry Blvd, Hartford, CT"
+
+
 def test_a_label_whose_bracketed_hint_runs_on_beside_it_is_still_its_label() -> None:
     """A real form's "List any Medical Problems (asthma, seizures, headaches):" read as two
     lines: the first ends inside the brackets, the second closes them. Neither is the value."""
@@ -496,6 +509,53 @@ def test_a_value_reading_like_its_own_label_is_the_value_and_not_a_label() -> No
     assert fields["policy_number"].value == "57685216"
 
 
+def test_a_value_reading_like_a_label_under_a_colon_label_claims_no_line_beside_it() -> None:
+    """The insurer's name reads like a label ("Insurance company") and stands in the column of
+    labels the answers below line up with; right under "Insurance provider:" it is that label's
+    value, so the member number level with it is the value of its own label above."""
+    page = parse_layout(
+        """
+        227 400 Medical insurance
+        900 400 Yes
+        227 480 Insurance provider:
+        1530 480 Subscriber ID:
+        245 540 Blue Insurance Company
+        1548 540 57685216
+        227 620 Hepatitis B vaccinated
+        900 620 Yes
+        227 700 Chickenpox
+        900 700 Immune
+        227 780 Measles
+        900 780 Immune
+        """
+    )
+    view = page_view(PATIENT, page[0])
+    insurer = next(k for k in view.keys if k.text.startswith("Blue"))
+    assert any(c.holds(insurer.box, view.height) for c in view.label_columns)
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["insurance_company"].value == "Blue Insurance Company"
+    assert fields["policy_number"].value == "57685216"
+
+
+def test_a_label_printed_once_per_item_reads_every_item_though_one_fails_the_check() -> None:
+    """ "Medication prescribed:" opens each medicine's block: the field is the list of all three,
+    never the one item that alone passes the check best."""
+    page = parse_layout(
+        """
+        200 300 Medication prescribed: Sertraline 25 mg
+        200 360 Sig: Use 2 tablet every 8 hours for 10 days
+        200 500 Medication prescribed: Lactulose 20 ml
+        200 560 Sig: take 2 ml everyday until finished
+        200 700 Medication prescribed: Montelukast.4.mg
+        200 760 Sig: take 1 tab once daily for 7 days
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value.splitlines()[:2] == ["Sertraline 25 mg", "Lactulose 20 ml"]
+    assert len(fields["medicines"].value.splitlines()) == 3
+    assert fields["directions"].value.count("\n") == 2
+
+
 def test_a_name_under_next_of_kin_is_the_emergency_contact() -> None:
     page = parse_layout(
         """
@@ -545,6 +605,15 @@ def test_rx_pad_labels_pt_and_for_name_the_patient() -> None:
     for label in ("Pt. Mary Jordan", "For: Mary Jordan"):
         page = parse_layout(f"270 643 {label}\n268 712 Address: 12 Oak St, Albany, NY")
         assert extract_fields(PRESCRIPTION, page, 0.8)["patient_name"].value == "Mary Jordan", label
+
+
+@pytest.mark.parametrize("label", ["CONSULTANT:", "Discharging doctor:"])
+def test_a_hospital_s_discharge_labels_name_the_prescriber(label: str) -> None:
+    from extraction.assign import LABEL_SURE_SCORE
+
+    assert best_phrase(label, PRESCRIPTION.field("prescriber").labels)[1] >= LABEL_SURE_SCORE
+    page = parse_layout(f"200 300 {label} Dr. Debra Salazar, M.D.\n200 400 PATIENT: Justin Bennett")
+    assert extract_fields(PRESCRIPTION, page, 0.8)["prescriber"].value == "Dr. Debra Salazar, M.D."
 
 
 def test_punctuation_glued_between_a_word_and_a_number_in_directions_is_doubted() -> None:

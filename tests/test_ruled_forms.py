@@ -367,6 +367,20 @@ def test_a_label_wrapped_over_two_lines_of_its_cell_is_one_label(
     assert fields["address"].value == "1077 Center Ct\nPhoenix, 85010"
 
 
+def test_a_label_wrapped_tightly_is_one_label_though_its_first_line_is_a_label_too() -> None:
+    """ "Emergency" alone names a section; set tightly over "contact" in one cell, the two lines
+    are the label "Emergency contact"."""
+    page = DrawnPage()
+    page.table(100, 100, [240, 600], [110], width=2)
+    words = page.text(108, 108, "Emergency")
+    words += page.text(108, 146, "contact")
+    words += page.text(348, 108, "Ravi Patterson")
+    structure = find_structure(page.array(), words)
+    vocabulary = ("Emergency", "Emergency contact")
+    text = join_wrapped_labels(_page_text(words), structure, vocabulary, 32.0)
+    assert "Emergency contact" in [line.text for line in text.lines]
+
+
 def test_a_corner_label_over_its_value_is_not_joined_to_it() -> None:
     page = DrawnPage()
     page.table(100, 100, [500], [110], width=2)

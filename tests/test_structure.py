@@ -17,6 +17,7 @@ from extraction.structure import (
     PageStructure,
     SelectionMark,
     find_structure,
+    split_at_rule_starts,
     split_at_rules,
     words_outside_marks,
 )
@@ -225,6 +226,26 @@ def test_split_at_rules_splits_words_either_side_of_a_vertical_border() -> None:
     assert split_at_rules(page.words, structure) == [left, right]
     assert split_at_rules(left, structure) == [left]
     assert split_at_rules([], structure) == []
+
+
+def test_a_line_splits_where_the_rule_ruled_for_its_value_starts() -> None:
+    """ "For ____" filled in: the rule starts in the gap after the label and runs under the
+    value, which it parts from the label; a rule under the whole line, or one that ends before
+    the next word, parts nothing."""
+    page = DrawnPage()
+    label = page.text(100, 100, "For")
+    value = page.text(175, 100, "Jacqueline Flores")
+    page.line(160, 132, 700, 132)
+    sentence = page.text(100, 300, "Take two tablets")
+    page.line(95, 332, 700, 332)
+    blanks = page.text(100, 500, "Name")
+    blanks += page.text(400, 500, "Date")
+    page.line(190, 532, 380, 532)
+    structure = find_structure(page.array(), page.words)
+    assert split_at_rule_starts(label + value, structure) == [label, value]
+    assert split_at_rule_starts(sentence, structure) == [sentence]
+    assert split_at_rule_starts(blanks, structure) == [blanks]
+    assert split_at_rule_starts([], structure) == []
 
 
 # ---- robustness -----------------------------------------------------------------------------

@@ -640,6 +640,8 @@ def test_a_state_run_into_its_zip_code_is_spaced_and_flagged() -> None:
         ("Use 1 tab once daily for 5 days", True),
         ("Apply twice a day to the affected area", True),
         ("take 2 capsules at bedtime", True),
+        ("Albuterol - Take 1 tablet everyday until finished", True),
+        ("Use 2 puffs as directed", True),
         ("Prednisone 5 mg", False),  # a medicine line
         ("Disp 30", False),
         ("Take-away menu", False),  # a dosing verb alone says nothing of how often
