@@ -6,8 +6,8 @@ ruled lines values are written on: the one over a caption, the one beside a labe
 from __future__ import annotations
 
 from extraction.keys import Key
-from extraction.page_view import PageView, cell_of, overlaps
-from extraction.types import Box, Line
+from extraction.page_view import PageView, cell_of, is_stroke, overlaps
+from extraction.types import Box, Line, mostly_inside
 
 # Lines of one value written over its caption may stand this many line heights apart (the first
 # sits within one line of the caption).
@@ -20,11 +20,11 @@ ON_RULE_REACH = 1.0
 def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
     """The lines just above ``key`` in its column, nearest last, up to a key or a gap."""
     taken: list[Line] = []
-    top = key.box[1]
+    top = _over_strokes(key.box[1], key.box, view)
     while len(taken) < limit:
         above = [
             ln
-            for ln in view.page.lines
+            for ln in _lines_but_strokes(view)
             if ln.box[3] <= top + 0.3 * view.height
             and top - ln.box[3] <= (1.0 if not taken else ABOVE_GAP) * view.height
             and overlaps(ln.box, key.box)
@@ -38,6 +38,28 @@ def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
         taken.append(nearest)
         top = nearest.box[1]
     return taken[::-1]
+
+
+def _lines_but_strokes(view: PageView) -> list[Line]:
+    """The page's lines less drawn strokes read as text (a signature) and what OCR read inside them."""
+    strokes = [ln.box for ln in view.page.lines if is_stroke(ln, view.height)]
+    if not strokes:
+        return list(view.page.lines)
+    return [ln for ln in view.page.lines if not any(mostly_inside(ln.box, box) for box in strokes)]
+
+
+def _over_strokes(top: int, column: Box, view: PageView) -> int:
+    """``top`` raised over the drawn strokes right above it in ``column`` (a signature over its
+    caption): the value's line is measured from where the writing over them stands."""
+    for line in sorted(view.page.lines, key=lambda ln: -ln.box[3]):
+        if (
+            line.box[3] <= top + 0.3 * view.height
+            and top - line.box[3] <= view.height
+            and overlaps(line.box, column)
+            and is_stroke(line, view.height)
+        ):
+            top = min(top, line.box[1])
+    return top
 
 
 def is_caption(key: Key) -> bool:
@@ -119,16 +141,29 @@ def line_on_rule_over(key: Key, view: PageView) -> Line | None:
     if not rules:
         return None
     rule = max(rules, key=lambda r: r.box[1])
-    standing = [
-        ln
-        for ln in view.page.lines
-        if ln.box[3] <= rule.box[1] + 0.3 * height
-        and rule.box[1] - ln.box[3] <= ON_RULE_REACH * height
-        and overlaps(ln.box, key.box)
-        and overlaps(ln.box, rule.box)
-    ]
-    nearest = max(standing, key=lambda ln: ln.box[3], default=None)
-    return None if nearest is None or view.is_key_line(nearest) else nearest
+    standing = sorted(
+        (
+            ln
+            for ln in view.page.lines
+            if ln.box[3] <= rule.box[1] + 0.3 * height
+            and overlaps(ln.box, key.box)
+            and overlaps(ln.box, rule.box)
+        ),
+        key=lambda ln: -ln.box[3],
+    )
+    # A signature drawn on the rule is no text: the name typed over it is the value.
+    base, strokes = rule.box[1], []
+    for line in standing:
+        if any(mostly_inside(line.box, stroke) for stroke in strokes):
+            continue
+        if base - line.box[3] > ON_RULE_REACH * height:
+            return None
+        if is_stroke(line, height):
+            strokes.append(line.box)
+            base = min(base, line.box[1])
+            continue
+        return None if view.is_key_line(line) else line
+    return None
 
 
 def writing_rule(key: Key, view: PageView) -> Box | None:

@@ -25,6 +25,9 @@ NOISE_HEIGHT_SHARE = 0.6
 # A line this much taller than the page's text and at most 2 characters long is a glyph (the Rx
 # mark, a logo), never a value.
 GLYPH_HEIGHT_RATIO = 1.6
+# A word boxed this many line heights wide per character is no letters but a drawn stroke (a
+# "W" is about one line height wide).
+STROKE_WIDTH_RATIO = 2.5
 # List numbering and bullets are layout, not part of a medicine or a direction.
 LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])\s+")
 BARE_LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])$")
@@ -154,6 +157,14 @@ def _starts_below(box: Box, bottom: int, line_height: float) -> bool:
 def is_noise(line: Line, height: float) -> bool:
     """Noise read as text ("eit" at 0.25): far smaller than the print and unsure."""
     return line.height < NOISE_HEIGHT_SHARE * height and line.confidence < SURE_CONFIDENCE
+
+
+def is_stroke(line: Line, height: float) -> bool:
+    """A drawn stroke read as text (a signature's flourish read "Oo Fe"): unsure, with a word
+    whose box is wider per character than any printed or written letter is."""
+    return line.confidence < SURE_CONFIDENCE and any(
+        w.x1 - w.x0 > STROKE_WIDTH_RATIO * height * max(1, len(w.text)) for w in line.words
+    )
 
 
 def is_glyph(line: Line, height: float) -> bool:

@@ -787,3 +787,19 @@ def test_an_option_ocr_ran_into_its_ticked_box_is_read_again_on_its_own() -> Non
     field = extract_fields(PATIENT, text, 0.8, reread, structures=[structure])["hepatitis_b_vaccination"]
     assert field.value == "Yes"
     assert field.needs_review and "read again" in (field.reason or "")
+
+
+def test_a_signature_read_as_text_over_its_caption_is_passed_over_for_the_name_above() -> None:
+    """A prescriber's typed name, the signature drawn on the rule under it (read as "Oo Fe", its
+    first word's box as wide as the flourish), and the caption under the rule: the name is the
+    prescriber, the signature no text."""
+    page = DrawnPage()
+    words = page.text(300, 100, "Dr Doris Hall, MD")
+    page.line(300, 200, 900, 200)
+    words.append(Word("Oo", 0.5, (320, 150, 820, 192), 0))
+    words.append(Word("Fe", 0.35, (520, 152, 560, 192), 0))
+    words += page.text(300, 210, "Signature of prescriber")
+    structure = find_structure(page.array(), words)
+    prescription = get_document_type("prescription")
+    fields = extract_fields(prescription, [_page_text(words)], 0.8, structures=[structure])
+    assert fields["prescriber"].value == "Dr Doris Hall, MD"
