@@ -241,10 +241,17 @@ def test_a_line_splits_where_the_rule_ruled_for_its_value_starts() -> None:
     blanks = page.text(100, 500, "Name")
     blanks += page.text(400, 500, "Date")
     page.line(190, 532, 380, 532)
+    colon = page.text(100, 790, "Insurer:")
+    colon += page.text(260, 790, "Atlas Insurance Company")
+    page.line(245, 822, 900, 822)
+    underlined = page.text(100, 700, "Dr Adam Robinson")
+    page.line(145, 732, 245, 732)  # as long as a word: serifs run together, no line to write on
     structure = find_structure(page.array(), page.words)
     assert split_at_rule_starts(label + value, structure) == [label, value]
     assert split_at_rule_starts(sentence, structure) == [sentence]
     assert split_at_rule_starts(blanks, structure) == [blanks]
+    assert split_at_rule_starts(underlined, structure) == [underlined]
+    assert split_at_rule_starts(colon, structure) == [colon]
     assert split_at_rule_starts([], structure) == []
 
 

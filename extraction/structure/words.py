@@ -23,6 +23,9 @@ BORDER_GLYPH_CONFIDENCE = 0.7
 # at most this many text heights under the foot of the words written on it.
 RULE_START_SLACK = 0.3
 RULE_FOOT_REACH = 0.8
+# A line ruled to write on is at least this many text heights long (the serifs of a word's foot,
+# run together by noise, may pass for a rule as long as the word).
+RULE_MIN_LENGTH = 6.0
 
 
 def text_height(words: Sequence[Word]) -> float:
@@ -64,14 +67,17 @@ def split_at_rule_starts(line_words: Sequence[Word], structure: PageStructure) -
     """The words of one text line, in left-to-right runs split wherever a horizontal rule starts
     in the gap between two neighbours and runs on under the second at the line's foot: a value
     written on the line ruled for it right of its label ("For ____" filled in), which the rule's
-    start parts from the label as a colon would. No words, no runs."""
+    start parts from the label as a colon would (after a colon the line is left whole: the
+    colon parts them already, and a value that reads like a label stays the label's value).
+    No words, no runs."""
     ordered = sorted(line_words, key=lambda w: w.x0)
     if not ordered:
         return []
     rules = [r.box for r in structure.rules if r.orientation == "horizontal"]
     runs: list[list[Word]] = [[ordered[0]]]
     for previous, word in itertools.pairwise(ordered):
-        if any(_starts_under(rule, previous, word) for rule in rules):
+        # After a colon the line already reads as a label and its value.
+        if not previous.text.endswith(":") and any(_starts_under(rule, previous, word) for rule in rules):
             runs.append([word])
         else:
             runs[-1].append(word)
@@ -79,13 +85,14 @@ def split_at_rule_starts(line_words: Sequence[Word], structure: PageStructure) -
 
 
 def _starts_under(rule: Box, previous: Word, word: Word) -> bool:
-    """True when ``rule`` starts between ``previous`` and ``word`` (or under the first letter of
-    ``word``) and runs on under all of ``word``, at the foot of both."""
+    """True when ``rule``, a line ruled to write on, starts between ``previous`` and ``word`` (or
+    under the first letter of ``word``) and runs on under all of ``word``, at the foot of both."""
     height = (previous.height + word.height) / 2
     foot = max(previous.box[3], word.box[3])
     return (
         previous.x1 - RULE_START_SLACK * height <= rule[0] <= word.x0 + RULE_START_SLACK * height
         and rule[2] >= word.x1
+        and rule[2] - rule[0] >= RULE_MIN_LENGTH * height
         and foot - RULE_START_SLACK * height <= rule[1] <= foot + RULE_FOOT_REACH * height
     )
 
