@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from extraction.keys import MAX_UNKNOWN_KEY_WORDS, Key
-from extraction.types import Box, Line, PageText, on_one_row
+from extraction.keys import KEY_MIN_SCORE, MAX_UNKNOWN_KEY_WORDS, Key
+from extraction.phrases import whole_phrase_score
+from extraction.types import Box, Line, PageText, Word, on_one_row
 
 # Left edges this many line heights apart are one column's.
 ALIGN_HEIGHTS = 0.6
@@ -24,6 +25,8 @@ ALIGN_HEIGHTS = 0.6
 REACH_HEIGHTS = 1.5
 # A column needs this many labels with a value at its value edge to count.
 MIN_ROWS = 2
+# A label and its value at the value edge stand at least this many line heights apart.
+SPACE_HEIGHTS = 0.3
 
 T = TypeVar("T")
 
@@ -122,24 +125,40 @@ def _aligned(items: list[T], height: float, edge: Callable[[T], int]) -> list[li
     return runs
 
 
-def split_at_value_edges(page: PageText, columns: Sequence[LabelColumn], height: float) -> PageText:
+def split_at_value_edges(
+    page: PageText, columns: Sequence[LabelColumn], height: float, vocabulary: tuple[str, ...] = ()
+) -> PageText:
     """``page`` with every line that starts in a label column and runs on into its value column
-    cut in two there: OCR joins a label and its value across a wide gap into one line."""
+    cut in two there: OCR joins a label and its value across a wide gap into one line, or
+    across a mere space where a long label ("STREET ADDRESS") fills its column. ``vocabulary``
+    holds the labels known: a cut at a space needs the words before it to read as one."""
     lines: list[Line] = []
     for line in page.lines:
         column = next((c for c in columns if c.holds(line.box, height)), None)
-        cut = _value_start(line, column, height) if column is not None else None
+        cut = _value_start(line, column, height, vocabulary) if column is not None else None
         lines += [Line(line.words[:cut]), Line(line.words[cut:])] if cut else [line]
     if len(lines) == len(page.lines):
         return page
     return replace(page, lines=tuple(lines))
 
 
-def _value_start(line: Line, column: LabelColumn, height: float) -> int | None:
-    """The index of the word of ``line`` that starts at the column's value edge after a gap."""
+def _value_start(line: Line, column: LabelColumn, height: float, vocabulary: tuple[str, ...]) -> int | None:
+    """The index of the word of ``line`` that starts at the column's value edge after a gap: a
+    wide one, or a space after words that read as a known label and no longer do with the
+    word after them."""
     words = line.words
     for index in range(1, len(words)):
         gap = words[index].box[0] - words[index - 1].box[2]
-        if gap >= height and column.starts_value(words[index].box, height):
+        if not column.starts_value(words[index].box, height) or gap < SPACE_HEIGHTS * height:
+            continue
+        if gap >= height or _label_ends_at(words, index, vocabulary):
             return index
     return None
+
+
+def _label_ends_at(words: tuple[Word, ...], index: int, vocabulary: tuple[str, ...]) -> bool:
+    if not vocabulary:
+        return False
+    head = whole_phrase_score(" ".join(w.text for w in words[:index]), vocabulary)
+    longer = whole_phrase_score(" ".join(w.text for w in words[: index + 1]), vocabulary)
+    return head >= KEY_MIN_SCORE and head > longer

@@ -25,7 +25,14 @@ from extraction.assign import (
 from extraction.candidates import cell_beside
 from extraction.captions import gap_above, gap_below, under_a_filled_line
 from extraction.cells import answer_grid_headers, join_wrapped_labels
-from extraction.columns import column_keys, find_label_columns, split_at_value_edges
+from extraction.columns import (
+    ALIGN_HEIGHTS,
+    LabelColumn,
+    column_keys,
+    find_label_columns,
+    row_neighbour,
+    split_at_value_edges,
+)
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key, find_keys, split_at_inline_keys, typical_height
 from extraction.label_shapes import is_negative_answer
@@ -125,7 +132,7 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     page = join_wrapped_labels(page, structure, vocabulary, height)
     keys = find_keys(page, vocabulary)
     columns = find_label_columns(page, keys, height)
-    split = split_at_value_edges(page, columns, height)
+    split = split_at_value_edges(page, columns, height, vocabulary)
     if split is not page:
         page, keys = split, find_keys(split, vocabulary)
         columns = find_label_columns(page, keys, height)
@@ -138,14 +145,31 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
         if id(line) not in keyed
     ]
     keys.sort(key=lambda k: order[id(k.line)])
+    keyed = {id(k.line) for k in keys}
     headings = [
         k
         for k in keys
         if not k.colon
         and k.whole_line
-        and (_is_heading(k.text, doc_type) or _is_section_bar(k, page, structure))
+        and (
+            _is_heading(k.text, doc_type, _valued_in_column(k, page, columns, keyed, height))
+            or _is_section_bar(k, page, structure)
+        )
     ]
     return PageView(page, structure, height, keys, headings, label_columns=columns)
+
+
+def _valued_in_column(
+    key: Key, page: PageText, columns: list[LabelColumn], keyed: set[int], height: float
+) -> bool:
+    """True for a key in a label column with a line beside it in the column of values: a label
+    with its value, however it is set ("PHONE", "CONTACT PERSON" in capitals)."""
+    holding = [c for c in columns if c.holds(key.box, height)]
+    beside = row_neighbour(key.line, page, keyed) if holding else None
+    return beside is not None and any(
+        beside.box[0] >= c.value_x - ALIGN_HEIGHTS * height or c.starts_value(beside.box, height)
+        for c in holding
+    )
 
 
 def _assign_surer_reading(
@@ -244,12 +268,14 @@ def _is_section_bar(key: Key, page: PageText, structure: PageStructure | None) -
     return wide and not others_in_cell(key, page, cell.box)
 
 
-def _is_heading(text: str, doc_type: DocumentType) -> bool:
+def _is_heading(text: str, doc_type: DocumentType, valued: bool = False) -> bool:
+    """True for a section's wording, or a line set in capitals unless it is ``valued`` (a label
+    with its value beside it: a form that sets every label in capitals)."""
     headings = tuple(h for spec in doc_type.fields for h in spec.section_labels + spec.in_section)
     headings += doc_type.stop_labels
     letters = [ch for ch in text if ch.isalpha()]
     return best_phrase(text, headings)[1] >= 0.85 or (
-        len(letters) > 3 and all(ch.isupper() for ch in letters)
+        not valued and len(letters) > 3 and all(ch.isupper() for ch in letters)
     )
 
 

@@ -556,6 +556,38 @@ def test_a_label_printed_once_per_item_reads_every_item_though_one_fails_the_che
     assert fields["directions"].value.count("\n") == 2
 
 
+CAPITAL_LABELS = """
+232 493 NAME
+562 493 Douglas Miller
+232 560 PHONE
+562 560 (776) 279-2023
+232 627 STREET ADDRESS 8 River Road, New York City, NY
+232 694 WEIGHT IN KG
+562 694 125
+232 851 Next of Kin
+232 918 CONTACT PERSON
+640 918 Steven Miller
+232 985 TELEPHONE
+562 985 (638) 748-1004
+"""
+
+
+def test_a_value_at_the_column_s_value_edge_is_cut_from_a_long_label_at_a_space() -> None:
+    """ "STREET ADDRESS" fills its column: OCR joins it to the value a space away, and the
+    value's first word stands at the edge every other value starts at."""
+    fields = extract_fields(PATIENT, parse_layout(CAPITAL_LABELS), 0.8)
+    assert fields["address"].value == "8 River Road, New York City, NY"
+
+
+def test_labels_in_capitals_with_their_values_beside_them_open_no_section() -> None:
+    """Every label of the form is set in capitals; those with a value beside them are labels,
+    not headings, so "TELEPHONE" stays in the section "Next of Kin" opens."""
+    fields = extract_fields(PATIENT, parse_layout(CAPITAL_LABELS), 0.8)
+    assert fields["emergency_contact_name"].value == "Steven Miller"
+    assert fields["emergency_contact_phone"].value == "(638) 748-1004"
+    assert fields["phone_number"].value == "(776) 279-2023"
+
+
 def test_a_name_under_next_of_kin_is_the_emergency_contact() -> None:
     page = parse_layout(
         """
