@@ -75,6 +75,7 @@ STAGES = (
     "classify",
     "layouts",
     "extract_fields",
+    "second_reader",
     "validate",
 )
 
