@@ -13,6 +13,7 @@ from extraction.doctypes import FieldSpec
 from extraction.doses import repair_doses
 from extraction.layout import normalize_token
 from extraction.lexicon import correct_text
+from extraction.repairs import apply_repairs
 from extraction.streets import correct_street_suffixes
 from extraction.validate import EARLIEST_YEAR, IMMUNITY, LATEST_YEAR, TITLES, YES_NO, parse_date
 
@@ -310,38 +311,6 @@ def _nearest_month(match: re.Match[str]) -> str:
     return close[0] if len(close) == 1 else word
 
 
-def _day_year_glue(match: re.Match[str]) -> str:
-    """'Month D<marks>YYYY' with the marks OCR put between day and year set right: a full stop
-    with a space was a comma ("May 21. 2020"), one without was dust in the space ("Oct 10.2005"),
-    a bare comma lost its space ("Jan 10,2018"), two marks are a comma and a speck ("Jun 4,.2018")."""
-    day, marks, year = match.groups()
-    if marks == ", ":
-        return match.group(0)
-    return f"{day} {year}" if marks == "." else f"{day}, {year}"
-
-
-_SLASH_LOOKALIKES = "1lI|"
-
-
-def _slashes_read_as_ones(text: str) -> str:
-    """'271412020' as '27/4/2020': the slashes of a condensed date read as "1" (or l, I, |).
-
-    Only when exactly one way of taking two of those characters for slashes gives a real date;
-    "111112020" could be 1/11/2020 or 11/1/2020 and stays as read.
-    """
-    if not re.fullmatch(r"\d[\d1lI|]{6,9}", text):
-        return text
-    head, year = text[:-4], text[-4:]
-    candidates = (
-        f"{head[:first]}/{head[first + 1 : second]}/{year}"
-        for first in (1, 2)
-        for second in (first + 2, first + 3)
-        if second == len(head) - 1 and head[first] in _SLASH_LOOKALIKES and head[second] in _SLASH_LOOKALIKES
-    )
-    dates = {candidate for candidate in candidates if parse_date(candidate) is not None}
-    return dates.pop() if len(dates) == 1 else text
-
-
 def _separated(text: str) -> str:
     """Eight digits with no separator ("19670926": the boxes of a comb, ISO 8601's basic form) as
     a date with slashes, year first ("1967/09/26") or last ("26/09/1967"), when exactly one of
@@ -358,20 +327,15 @@ def _separated(text: str) -> str:
 
 
 def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
-    """'May 21. 2020' (comma read as a full stop), 'Jan 10,2018' and 'Jan.12, 2026' (space lost),
-    'jul 21, 2018' (capital lost), '199 1-03-30' (digits read apart), 'Jun 4,.2018', 'Oct 10.2005',
-    '27 June. 1933' (dust for a space), 'Aug 11970' (the space between day and year lost),
-    'Mor 15' (a month one letter off), '271412020' (slashes read as ones) and '19670926' (no
-    separator at all) are repaired and flagged."""
-    repaired = re.sub(r"^([A-Za-z]{3,9}\.? \d{1,2})([.,]{1,2} ?)(\d{4})$", _day_year_glue, text)
-    repaired = re.sub(r"^([A-Za-z]{3,9}\.? [1-9]\d?)((?:19|20)\d\d)$", r"\1 \2", repaired)  # "Aug 11970"
-    repaired = re.sub(r"^[a-z]{3}(?=[a-z]*\.? \d)", lambda m: m.group(0).capitalize(), repaired)  # "jul 21"
-    repaired = re.sub(r"^([A-Z][a-z]{2,8})\.(?=\d)", r"\1 ", repaired)  # "Jan.12, 2026"
-    repaired = re.sub(r"^(\d{1,2} [A-Za-z]{3,9})\. (\d{4})$", r"\1 \2", repaired)  # "27 June. 1933"
-    repaired = re.sub(r"^[A-Z][a-z]{2}(?= \d)", _nearest_month, repaired)  # "Mor 15, 2021"
-    repaired = _slashes_read_as_ones(repaired)
+    """A date with the marks OCR read into it set right by the rules of repairs/dates.toml
+    ("May 21. 2020"), its month's case restored ("jul 21, 2018"), a month one letter off set to
+    the only month that close ("Mor 15"), digits read apart joined ("199 1-03-30") and eight
+    digits with no separator parted ("19670926"); any repair is flagged with what was read."""
+    repaired = apply_repairs("date", text)
+    repaired = re.sub(r"^[a-z]{3}(?=[a-z]*\.? \d)", lambda m: m.group(0).capitalize(), repaired)
+    repaired = re.sub(r"^[A-Z][a-z]{2}(?= \d)", _nearest_month, repaired)
     repaired = _separated(repaired)
-    unspaced = re.sub(r"(?<=\d) (?=\d)", "", repaired)  # "199 1-03-30"
+    unspaced = re.sub(r"(?<=\d) (?=\d)", "", repaired)
     if re.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", unspaced):
         repaired = unspaced
     if repaired != text:
