@@ -3,6 +3,9 @@ Directions) gives, per field, the text of its columns row by row."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
+
 from extraction.doctypes import DocumentType
 from extraction.keys import Key
 from extraction.page_view import LABEL_MIN_SCORE, Candidate, PageView, cell_of, has_text
@@ -11,6 +14,9 @@ from extraction.types import Box, Line, Word, on_one_row
 
 # A table's rows follow each other within this many line heights.
 TABLE_ROW_GAP = 2.6
+# Words of one cell on one row stand at most this many line heights apart (a space is a third
+# of one); a wider gap held words OCR lost.
+CELL_GAP_HEIGHTS = 1.5
 
 
 def table_candidates(doc_type: DocumentType, view: PageView) -> list[Candidate]:
@@ -34,7 +40,14 @@ def table_candidates(doc_type: DocumentType, view: PageView) -> list[Candidate]:
         keys = tuple(header[name][0] for name in spec.table_columns if name in header)
         score = min(header[name][1] for name in spec.table_columns if name in header)
         ragged = any(_ragged(rows, name, view.height) for name in spec.table_columns)
-        note = "a line starts right of its column's edge: its first word may be unread" if ragged else None
+        gapped = any(_gapped(row.get(name, ()), view.height) for row in rows for name in spec.table_columns)
+        note = (
+            "a line starts right of its column's edge: its first word may be unread"
+            if ragged
+            else "a wide gap inside a cell: words between may be unread"
+            if gapped
+            else None
+        )
         found.append(Candidate(spec.name, view.page.index, tuple(lines), "table", score, keys, note=note))
     return found
 
@@ -98,6 +111,9 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
             if columns[index][1]:
                 rows[-1].setdefault(columns[index][1], []).append(word)
         bottom = max(bottom, line.box[3])
+    for row in rows:
+        for words in row.values():
+            words.sort(key=lambda w: w.box[0])  # one row's cell, read left to right whatever line it came on
     first = named[0][1]
     merged: list[dict[str, list[Word]]] = []
     for row in rows:
@@ -122,6 +138,15 @@ def _ends_table(line: Line, row: list[Line], starts: list[float], view: PageView
     if min(abs(line.box[0] - start) for start in starts) > 1.5 * view.height:
         return True  # not where any column starts: a label set below the table
     return not any(other is not line and not view.is_key_line(other) for other in row)
+
+
+def _gapped(words: Sequence[Word], height: float) -> bool:
+    """True when two words of a cell stand on one row far wider apart than a space: OCR lost
+    what was written between them ("1 ............ needed for pain")."""
+    return any(
+        on_one_row(a.box, b.box) and b.box[0] - a.box[2] > CELL_GAP_HEIGHTS * height
+        for a, b in itertools.pairwise(words)
+    )
 
 
 def _ragged(rows: list[dict[str, list[Word]]], column: str, height: float) -> bool:

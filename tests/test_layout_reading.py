@@ -261,6 +261,28 @@ TABLE_WITH_AN_UNNAMED_COLUMN = """
 """
 
 
+def test_a_cell_read_as_two_lines_on_one_row_is_read_left_to_right_and_a_wide_gap_flagged() -> None:
+    """OCR lost "ml as" in "1 ml as needed for pain" and set "needed for pain" a pixel higher
+    than the "1": the cell reads left to right, and the gap where words were lost is flagged."""
+    page = parse_layout(
+        """
+        200 900 MEDICINE
+        700 900 DOSE
+        900 900 DIRECTIONS
+        200 972 Lactulose
+        700 972 15 ml
+        900 973 1
+        1000 972 needed for pain
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["directions"].value == "1 needed for pain"
+    assert fields["directions"].needs_review
+    assert "gap" in (fields["directions"].reason or "")
+    assert fields["medicines"].value == "Lactulose 15 ml"
+    assert not fields["medicines"].needs_review
+
+
 def test_a_table_column_of_no_known_name_is_left_out_of_its_neighbour() -> None:
     fields = extract_fields(PRESCRIPTION, parse_layout(TABLE_WITH_AN_UNNAMED_COLUMN), 0.8)
     assert fields["medicines"].value == "Azithromycin 500 mg\nTrazodone 150 mg"
