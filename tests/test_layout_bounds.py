@@ -108,6 +108,19 @@ def test_an_answer_ticked_where_the_layout_has_it_may_be_another_questions_answe
     assert merged["measles"].needs_review
 
 
+def test_a_learned_area_holding_one_line_of_another_field_s_list_keeps_the_blank() -> None:
+    """This copy left the address blank and the medicine list moved up into the address's
+    learned area: its first medicine is the medicines' value, not the address."""
+    generic = {
+        "patient_address": FieldResult("", 0.0, True, reason="blank on the document? please confirm"),
+        "medicines": FieldResult("Ondansetron 8 mg\nTramadol 50 mg", 0.9, False),
+    }
+    learned = {"patient_address": FieldResult("Ondansetron 8 mg", 0.9, False)}
+    merged = cross_check(generic, learned)
+    assert merged["patient_address"].value == ""
+    assert "another field's value" in (merged["patient_address"].reason or "")
+
+
 # An address written in parts: the street beside the section's label, each part's name
 # printed small under it.
 PARTS = """

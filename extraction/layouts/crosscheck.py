@@ -92,8 +92,9 @@ def cross_check(
             # Else the layout lost its place here (its label is not where it learned it): it
             # has nothing to say of this field, and the generic reading stands on its own.
             continue
-        if name not in options and any(
-            same_text(mine.value, other.value) for n, other in generic.items() if n != name
+        if name not in options and (
+            any(same_text(mine.value, other.value) for n, other in generic.items() if n != name)
+            or _all_others_lines(name, mine.value, generic)
         ):
             # Each value answers one field: the learned area holds another field's value (a
             # blank row the form left out moved the next one up). Not so for answers chosen
@@ -167,19 +168,32 @@ def _mostly_printed(value: str, printed: Set[str]) -> bool:
     return bool(words) and sum(w in printed for w in words) * 2 > len(words)
 
 
-def _without_others_lines(name: str, mine: FieldResult, generic: Mapping[str, FieldResult]) -> FieldResult:
-    """The learned reading without the lines that the generic reading gave another field (its
-    area also holds another value's lines: medicines set between the lines of directions).
-    Each line answers one field; a value left with no line is kept whole."""
-    if "\n" not in mine.value:
-        return mine
-    others = {
+def _others_lines(name: str, generic: Mapping[str, FieldResult]) -> set[str]:
+    """The lines the generic reading gave the fields other than ``name`` (letters and digits)."""
+    return {
         _letters_and_digits(line)
         for other, field in generic.items()
         if other != name
         for line in field.value.splitlines()
         if len(_letters_and_digits(line)) >= MIN_SHARED_LINE
     }
+
+
+def _all_others_lines(name: str, learned: str, generic: Mapping[str, FieldResult]) -> bool:
+    """True when every line of the learned value is a line of another field's generic value (a
+    blank address's area holding the first medicine of the list under it)."""
+    lines = [_letters_and_digits(line) for line in learned.splitlines() if line.strip()]
+    others = _others_lines(name, generic)
+    return bool(lines) and all(line in others for line in lines)
+
+
+def _without_others_lines(name: str, mine: FieldResult, generic: Mapping[str, FieldResult]) -> FieldResult:
+    """The learned reading without the lines that the generic reading gave another field (its
+    area also holds another value's lines: medicines set between the lines of directions).
+    Each line answers one field; a value left with no line is kept whole."""
+    if "\n" not in mine.value:
+        return mine
+    others = _others_lines(name, generic)
     kept = [line for line in mine.value.splitlines() if _letters_and_digits(line) not in others]
     if not kept or len(kept) == len(mine.value.splitlines()):
         return mine
