@@ -11,7 +11,11 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from extraction.layout import normalize_token, similarity, similarity_bound
+import numpy as np
+from rapidfuzz.distance import Indel
+from rapidfuzz.process import cdist
+
+from extraction.layout import BOUND_SLACK, normalize_token, similarity, similarity_bound
 
 LABEL_CACHE_SIZE = 50_000
 # A hint printed in brackets after or inside a label: its format, unit or another wording,
@@ -36,6 +40,7 @@ ACRONYM_LETTERS = 3
 ITEM_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(?=\S)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
 def key_token(text: str) -> str:
     """``text`` as labels are compared: ``normalize_token`` with look-alike glyphs folded."""
     token = normalize_token(text).translate(LOOK_ALIKE_GLYPHS)
@@ -111,7 +116,7 @@ def _best_phrase(text: str, phrases: tuple[str, ...]) -> tuple[str, float]:
     whole = key_token(text)
     tokens = _tokens(text)
     readings = _readings(whole, tokens) if whole else []
-    bounds = [_phrase_bound(readings, phrase) for phrase in phrases]
+    bounds = _phrase_bounds(readings, phrases)
     best: tuple[float, str] | None = None
     # Phrases in order of their bound: one that cannot reach the best score is never scored.
     # Among equal scores the greatest phrase wins, as in max() over (score, phrase).
@@ -125,12 +130,21 @@ def _best_phrase(text: str, phrases: tuple[str, ...]) -> tuple[str, float]:
     return best[1], best[0]
 
 
-def _phrase_bound(readings: list[tuple[str, float]], phrase: str) -> float:
-    """An upper bound of ``_phrase_score`` (see ``similarity_bound``); 0.0 for an empty key."""
-    target = key_token(phrase)
-    if not target:
-        return 0.0
-    return max((similarity_bound(target, text) * factor for text, factor in readings), default=0.0)
+def _phrase_bounds(readings: list[tuple[str, float]], phrases: tuple[str, ...]) -> list[float]:
+    """An upper bound of ``_phrase_score`` for each phrase (see ``similarity_bound``), all
+    computed at once; 0.0 for an empty key or an empty phrase."""
+    targets = _targets(phrases)
+    if not readings:
+        return [0.0] * len(phrases)
+    similarities = cdist([text for text, _ in readings], targets, scorer=Indel.normalized_similarity)
+    factors = np.array([factor for _, factor in readings])[:, None]
+    bounds = ((similarities + BOUND_SLACK) * factors).max(axis=0)
+    return [float(bound) if target else 0.0 for bound, target in zip(bounds, targets, strict=True)]
+
+
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
+def _targets(phrases: tuple[str, ...]) -> list[str]:
+    return [key_token(phrase) for phrase in phrases]
 
 
 def whole_phrase_score(text: str, phrases: Iterable[str]) -> float:
@@ -153,8 +167,11 @@ def whole_phrase_score(text: str, phrases: Iterable[str]) -> float:
 
 @lru_cache(maxsize=LABEL_CACHE_SIZE)
 def _whole_phrase_score(token: str, phrases: tuple[str, ...]) -> float:
-    targets = [key_token(p) for p in phrases]
-    bounded = sorted(((similarity_bound(token, t), t) for t in targets), key=lambda item: -item[0])
+    targets = _targets(phrases)
+    if not targets:
+        return 0.0
+    bounds = cdist([token], targets, scorer=Indel.normalized_similarity)[0] + BOUND_SLACK
+    bounded = sorted(zip(bounds.tolist(), targets, strict=True), key=lambda item: -item[0])
     best = 0.0
     for bound, target in bounded:
         if bound < best:
