@@ -279,7 +279,7 @@ def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...]
         column = (min(first[0], key.box[0]) if key.colon and not key.rest else first[0], *first[1:])
         key_cell = cell_of(key.box, view)
         cell = cell_of(first, view) or (key_cell if key_cell and mostly_inside(first, key_cell) else None)
-        more = _below(spec, column, view, spec.max_gap, spec.max_lines - 1, cell)
+        more = _below(spec, column, view, spec.max_gap, spec.max_lines - 1, cell, under_label=False)
         lines += [ln.words for ln in more]
     return tuple(lines)
 
@@ -323,16 +323,17 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
         # it is that cell's label, however unknown its wording ("St." over "Oregon").
         and not (in_corner and line_heads_its_cell(line, view))
     ]
-    # A caption ("(Address)") starts where the value over it starts: no column of labels.
-    key_edges = [
-        k.box[0]
+    # A caption ("(Address)", or a small "Address" printed right under the line written on)
+    # starts where the value over it starts: no column of labels.
+    near_keys = [
+        k
         for k in view.keys
         if k is not key and abs(k.box[1] - key.box[1]) <= 8 * view.height and not is_caption(k)
     ]
     level = [
         ln
         for ln in level
-        if all(abs(ln.box[0] - edge) > view.height for edge in key_edges)
+        if all(abs(ln.box[0] - k.box[0]) > view.height or _right_under(k, ln, view) for k in near_keys)
         or (column is not None and column.starts_value(ln.box, view.height))
     ]
     if not level:
@@ -344,6 +345,12 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
     return list(min(first_row, key=lambda ln: ln.box[0]).words)
 
 
+def _right_under(key: Key, line: Line, view: PageView) -> bool:
+    """True for a key alone on its line standing within a line height under ``line``: its
+    caption, printed under the line written on."""
+    return key.whole_line and overlaps(key.box, line.box) and 0 <= key.box[1] - line.box[3] <= view.height
+
+
 def _below(
     spec: FieldSpec,
     column: Box,
@@ -352,11 +359,13 @@ def _below(
     limit: int,
     cell: Box | None,
     after_colon: bool = False,
+    under_label: bool = True,
 ) -> list[Line]:
     """Value lines under ``column``: overlapping it, in order, until a key, a wide gap, the
     edge of the cell the key is in, or ``limit`` lines. Right under a label that ends in a
     colon (``after_colon``), a first line that only reads like a label without one ("Harbor
-    Insurance Company" under "Name of Insurance Company:") is its value."""
+    Insurance Company" under "Name of Insurance Company:") is its value; under a value's first
+    line (not ``under_label``) a line that reads like a label never is."""
     height = view.height
     taken: list[Line] = []
     bottom = column[3]
@@ -376,6 +385,7 @@ def _below(
         # labels do not stack ("Blue Insurance Company" under "Insurance company").
         is_value = (
             not taken
+            and under_label  # under a value's first line, a label is the next field's or a caption
             and key is not None
             and key.whole_line  # a label with its value after it on its line is that value's
             and not key.colon

@@ -610,6 +610,28 @@ def test_labels_in_capitals_with_their_values_beside_them_open_no_section() -> N
     assert fields["phone_number"].value == "(776) 279-2023"
 
 
+def test_an_address_written_in_parts_over_small_captions_reads_every_part() -> None:
+    """The street beside "Mailing address:" with a small "Address" caption under its line, the
+    city, state and ZIP over "City/Town", "St." and "Zip": the caption starts where the street
+    starts and is no column of labels, nor a second line of the street."""
+    page = parse_layout(
+        """
+        200 300 Patient name: Ann Lee
+        178 833 Mailing address:
+        560 832 3753 Walnut Ave
+        548 880 Address
+        190 960 Brooklyn
+        945 960 NY
+        1219 960 11211
+        177 1008 City/Town
+        945 1008 St.
+        1203 1008 Zip
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["address"].value == "3753 Walnut Ave\nBrooklyn, NY 11211"
+
+
 def test_a_name_under_next_of_kin_is_the_emergency_contact() -> None:
     page = parse_layout(
         """
