@@ -214,6 +214,17 @@ def test_a_word_read_on_a_mark_is_dropped_and_the_option_kept() -> None:
     assert structure.marks[0].option == "Yes"
 
 
+def test_a_table_inside_a_double_frame_round_the_page_has_its_cells() -> None:
+    """A form ruled with a double border round the page: the table's cells are holes inside the
+    inner frame's ink, itself inside the outer frame's hole; they are cells all the same."""
+    page = DrawnPage()
+    page.box(20, 20, 1380, 880, width=4)
+    page.box(34, 34, 1366, 866, width=4)
+    page.table(100, 100, [400, 120, 120], [60, 60, 60])
+    structure = find_structure(page.array(), [])
+    assert len([c for c in structure.cells if c.box[0] >= 100 and c.box[1] >= 100]) == 9
+
+
 # ---- splitting rows at cell borders ----------------------------------------------------------
 
 

@@ -265,9 +265,10 @@ def find_cells(
         return (), ()
     parent = hierarchy[0][:, 3]
     areas = np.array([cv2.contourArea(c) for c in contours])
-    # An area's holes are the rules' hole outlines; whatever sits inside one (a nested table) is
-    # not paper of that area.
-    holes = np.flatnonzero((parent >= 0) & (parent[np.maximum(parent, 0)] < 0))
+    # An area's holes are the rules' hole outlines, at any depth: a table drawn inside a frame
+    # round the page is a hole's ink's holes. Whatever sits inside one (a nested table) is not
+    # paper of that area.
+    holes = np.flatnonzero(_depths(parent) % 2 == 1)
     inner = np.zeros(len(contours))
     nested = np.flatnonzero(parent >= 0)
     np.add.at(inner, parent[nested], areas[nested])
@@ -282,6 +283,22 @@ def find_cells(
     found = sized & rectangular & not_frame
     boxes = [_unscale((x[i], y[i], x[i] + w[i], y[i] + h[i])) for i in np.flatnonzero(found)]
     return _group_tables(boxes, height, shape, thickness)
+
+
+def _depths(parent: np.ndarray) -> np.ndarray:
+    """Each contour's depth in the tree ``parent`` gives (-1 for a top-level one): even for an
+    outline of ink, odd for a hole in it."""
+    depths = np.full(len(parent), -1)
+    for index in range(len(parent)):
+        chain = []
+        node = index
+        while node >= 0 and depths[node] < 0:
+            chain.append(node)
+            node = parent[node]
+        base = depths[node] if node >= 0 else -1
+        for offset, member in enumerate(reversed(chain), start=1):
+            depths[member] = base + offset
+    return depths
 
 
 def _group_tables(
