@@ -612,7 +612,7 @@ def test_labels_in_capitals_with_their_values_beside_them_open_no_section() -> N
 
 def test_an_address_written_in_parts_over_small_captions_reads_every_part() -> None:
     """The street beside "Mailing address:" with a small "Address" caption under its line, the
-    city, state and ZIP over "City/Town", "St." and "Zip": the caption starts where the street
+    city, state and ZIP over "City/Town", "State" and "Zip": the caption starts where the street
     starts and is no column of labels, nor a second line of the street."""
     page = parse_layout(
         """
@@ -624,7 +624,7 @@ def test_an_address_written_in_parts_over_small_captions_reads_every_part() -> N
         945 960 NY
         1219 960 11211
         177 1008 City/Town
-        945 1008 St.
+        945 1008 State
         1203 1008 Zip
         """
     )
