@@ -379,6 +379,19 @@ def test_an_address_is_no_list_a_longer_learned_reading_may_lengthen() -> None:
     assert merged["address"].needs_review
 
 
+def test_a_learned_reading_with_the_words_the_generic_lines_left_out_is_taken() -> None:
+    """The generic reading put the address together from its parts without the city; the
+    learned area holds the same lines with it: the learned words, flagged."""
+    generic = {"address": FieldResult("43 Jackson Ln\nMD 21230", 0.9, True, reason="put together")}
+    learned = {"address": FieldResult("43 Jackson Ln\nBaltimore, MD 21230", 0.9, False)}
+    merged = cross_check(generic, learned)
+    assert merged["address"].value == "43 Jackson Ln\nBaltimore, MD 21230"
+    assert merged["address"].needs_review
+    # A word the form prints is no word the generic reading left out.
+    printed = frozenset({"baltimore"})
+    assert cross_check(generic, learned, printed)["address"].value == "43 Jackson Ln\nMD 21230"
+
+
 def test_learned_lines_not_shaped_like_the_fields_lines_do_not_lengthen_it() -> None:
     """Under the medicine the pad has its quantity ("# 20"), an unprinted line no field
     claims: a longer learned reading whose whole fails the field's check, where the generic

@@ -109,6 +109,16 @@ def cross_check(
             mine.flag(f"the learned layout reads more lines here than the generic reading {theirs.value!r}")
             merged[name] = mine
             continue
+        if (
+            name not in options
+            and valid(name, mine.value)
+            and _holds_more(mine.value, theirs.value, others, printed)
+        ):
+            # The generic reading took part of the value the learned area holds whole (an
+            # address put together from parts without its city): the learned words, flagged.
+            mine.flag(f"the learned layout reads more here than the generic reading {theirs.value!r}")
+            merged[name] = mine
+            continue
         theirs_printed = _printed_text(_added(theirs.value, mine.value), printed)
         theirs_sound = bool(theirs.value) and valid(name, theirs.value) and not theirs_printed
         generic_stands = (
@@ -266,6 +276,29 @@ def _added(generic: str, learned: str) -> str:
     mine = {w.casefold() for w in learned.split()}
     extra = [w for w in generic.split() if w.casefold() not in mine]
     return " ".join(extra) if len(extra) < len(generic.split()) else generic
+
+
+def _holds_more(learned: str, generic: str, others: Set[str], printed: Set[str]) -> bool:
+    """True when the two values have as many lines, each generic line's words are, in order,
+    among the learned line's, and the learned lines have more words, none printed by the form
+    nor another field's value's: the generic reading left words out of its lines (a part of an
+    address it did not find). A learned line more is no such case: the area may reach a row
+    of the form that is no part of the value."""
+    theirs_lines, mine_lines = _lines(generic), _lines(learned)
+    if not theirs_lines or len(theirs_lines) != len(mine_lines):
+        return False
+    added: list[str] = []
+    for theirs_line, mine_line in zip(theirs_lines, mine_lines, strict=True):
+        theirs = [key for word in theirs_line.split() if (key := _letters_and_digits(word))]
+        mine = [key for word in mine_line.split() if (key := _letters_and_digits(word))]
+        remaining = iter(mine)
+        if not all(word in remaining for word in theirs):
+            return False
+        rest = list(mine)
+        for word in theirs:
+            rest.remove(word)
+        added += rest
+    return bool(added) and not any(word in others or word in printed for word in added)
 
 
 def _same_reading(learned: str, generic: str) -> bool:
