@@ -311,6 +311,28 @@ def _nearest_month(match: re.Match[str]) -> str:
     return close[0] if len(close) == 1 else word
 
 
+_SLASH_LOOKALIKES = "1lI|"
+
+
+def _slashes_read_as_ones(text: str) -> str:
+    """'271412020' as '27/4/2020': the slashes of a condensed date read as "1" (or l, I, |).
+
+    Only when exactly one way of taking two of those characters for slashes gives a real date;
+    "111112020" could be 1/11/2020 or 11/1/2020 and stays as read.
+    """
+    if not re.fullmatch(r"\d[\d1lI|]{6,9}", text):
+        return text
+    head, year = text[:-4], text[-4:]
+    candidates = (
+        f"{head[:first]}/{head[first + 1 : second]}/{year}"
+        for first in (1, 2)
+        for second in (first + 2, first + 3)
+        if second == len(head) - 1 and head[first] in _SLASH_LOOKALIKES and head[second] in _SLASH_LOOKALIKES
+    )
+    dates = {candidate for candidate in candidates if parse_date(candidate) is not None}
+    return dates.pop() if len(dates) == 1 else text
+
+
 def _separated(text: str) -> str:
     """Eight digits with no separator ("19670926": the boxes of a comb, ISO 8601's basic form) as
     a date with slashes, year first ("1967/09/26") or last ("26/09/1967"), when exactly one of
@@ -329,11 +351,13 @@ def _separated(text: str) -> str:
 def _date(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     """A date with the marks OCR read into it set right by the rules of repairs/dates.toml
     ("May 21. 2020"), its month's case restored ("jul 21, 2018"), a month one letter off set to
-    the only month that close ("Mor 15"), digits read apart joined ("199 1-03-30") and eight
-    digits with no separator parted ("19670926"); any repair is flagged with what was read."""
+    the only month that close ("Mor 15"), slashes read as ones where only one way gives a date
+    ("271412020"), digits read apart joined ("199 1-03-30") and eight digits with no separator
+    parted ("19670926"); any repair is flagged with what was read."""
     repaired = apply_repairs("date", text)
     repaired = re.sub(r"^[a-z]{3}(?=[a-z]*\.? \d)", lambda m: m.group(0).capitalize(), repaired)
     repaired = re.sub(r"^[A-Z][a-z]{2}(?= \d)", _nearest_month, repaired)
+    repaired = _slashes_read_as_ones(repaired)
     repaired = _separated(repaired)
     unspaced = re.sub(r"(?<=\d) (?=\d)", "", repaired)
     if re.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", unspaced):
