@@ -8,7 +8,6 @@ orientation detection and read the page again, keeping whichever reading is bett
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import cv2
@@ -37,8 +36,6 @@ MIN_CUT_ROWS = 4
 CROP_MARGIN = 20
 # A crop whose darkest and lightest pixels differ less than this holds no print to binarise.
 MIN_CROP_CONTRAST = 60
-# The line numbers of each band of a sparse pass start this far after the last band's.
-BAND_LINES = 100_000
 
 
 def reading_quality(words: list[Word]) -> float:
@@ -243,15 +240,8 @@ def _to_page_frame(word: Word, margin: int, scale: int, x0: int, y0: int) -> Wor
     return Word(word.text, word.confidence, box, word.line)
 
 
-def add_sparse_reading(
-    image: np.ndarray,
-    page: PageText,
-    dpi: int,
-    options: Options,
-    bands: Sequence[tuple[int, int]] | None = None,
-) -> PageText:
-    """The page's text merged with a sparse-text pass (psm 11), over the whole page or only over
-    ``bands`` (rows of the page, top and bottom, the width of the page each).
+def add_sparse_reading(image: np.ndarray, page: PageText, dpi: int, options: Options) -> PageText:
+    """The page's text merged with a sparse-text pass (psm 11).
 
     Automatic page segmentation sometimes drops a short, isolated line ("Home phone") or misreads
     it ("Height:" as "Retain"); sparse mode looks at every piece of text on its own. A word the
@@ -260,24 +250,12 @@ def add_sparse_reading(
     """
     known = [w for line in page.lines for w in line.words]
     white = paper_made_white(image)
-    extra: list[Word] = []
-    for index, (top, bottom) in enumerate(bands if bands is not None else [(0, white.shape[0])]):
-        band = white[max(0, top) : bottom]
-        if band.size == 0:
-            continue
-        try:
-            words = tesseract.read_words(band, dpi=dpi, timeout=options.tesseract_timeout, psm=11)
-        except ToolTimeoutError:
-            return page  # a second look only: the first pass's reading stands
-        extra += [
-            Word(
-                w.text,
-                w.confidence,
-                (w.box[0], w.box[1] + top, w.box[2], w.box[3] + top),
-                w.line + index * BAND_LINES,
-            )
-            for w in split_at_specks(words, band)
-        ]
+    try:
+        extra = split_at_specks(
+            tesseract.read_words(white, dpi=dpi, timeout=options.tesseract_timeout, psm=11), white
+        )
+    except ToolTimeoutError:
+        return page  # a second look only: the first pass's reading stands
     offset = 1 + max((w.line for w in known), default=0)
     replaced: set[Word] = set()
     added: list[Word] = []

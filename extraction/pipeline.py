@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -60,15 +59,6 @@ from extraction.types import (
     mostly_inside,
 )
 from extraction.validate import check_value, validate_fields
-
-# A sparse pass reads the page's rows round a blank from this many line heights over its label
-# (a value written over its caption) to this many under it (a value under its label), and under
-# the last line of a value of several lines; where those rows cover more than this share of the
-# page it reads the whole page. Each band keeps this many pixels of paper over and under it.
-SPARSE_ABOVE = 3
-SPARSE_BELOW = 4
-SPARSE_WHOLE_SHARE = 0.6
-SPARSE_MARGIN = 10
 
 
 @dataclass(frozen=True)
@@ -148,10 +138,9 @@ def extract(
         blanks = [name for name, field in fields.items() if not field.value and field.box is not None]
         if blanks and not sparse_done:
             # A sparse pass, for those and for multi-line values that may have lost a line the
-            # same way: over the rows of the page round them only.
+            # same way.
             with timer("ocr_page"):
-                bands = [_sparse_bands(page, fields, spec) for page in pages]
-                pages = _add_sparse_readings(images, pages, dpis, structures, options, bands)
+                pages = _add_sparse_readings(images, pages, dpis, structures, options)
             with timer("extract_fields"):
                 second = extract_fields(spec, pages, options.review_confidence, reread, structures)
             fields.update(_better_second_readings(spec, fields, second))
@@ -276,54 +265,11 @@ def _add_sparse_readings(
     dpis: list[int],
     structures: list[PageStructure],
     options: Options,
-    bands: Sequence[list[tuple[int, int]] | None] | None = None,
 ) -> list[PageText]:
-    """Every page with a sparse-text pass merged in, ``options.page_workers`` pages at a time:
-    over each page's ``bands`` (rows of the page), or over the whole page where that is None."""
-    bands = bands if bands is not None else [None] * len(pages)
+    """Every page with a sparse-text pass merged in, ``options.page_workers`` pages at a time."""
     with ThreadPoolExecutor(max_workers=options.page_workers) as pool:
-        merged = list(pool.map(add_sparse_reading, images, pages, dpis, [options] * len(pages), bands))
+        merged = list(pool.map(add_sparse_reading, images, pages, dpis, [options] * len(pages)))
     return [_apply_structure(page, structure) for page, structure in zip(merged, structures, strict=True)]
-
-
-def _sparse_bands(
-    page: PageText, fields: dict[str, FieldResult], spec: DocumentType
-) -> list[tuple[int, int]] | None:
-    """The rows of ``page`` a sparse pass reads: round each blank whose label was found (its
-    value may stand beside, under or over it) and under each value of several lines (a lost
-    last line), widened so no line of the page is cut; None (the whole page) when they cover
-    most of it."""
-    height = statistics.median([line.box[3] - line.box[1] for line in page.lines] or [0])
-    rows = []
-    for field_spec in spec.fields:
-        field = fields.get(field_spec.name)
-        if field is None or field.box is None or field.page != page.index:
-            continue
-        if not field.value:
-            rows.append((field.box[1] - SPARSE_ABOVE * height, field.box[3] + SPARSE_BELOW * height))
-        elif field_spec.multiline:
-            rows.append((field.box[3] - height, field.box[3] + SPARSE_BELOW * height))
-    bands: list[tuple[int, int]] = []
-    for top, bottom in sorted(rows):
-        top, bottom = _whole_lines(page, int(top), int(bottom))
-        if bands and top <= bands[-1][1]:
-            bands[-1] = (bands[-1][0], max(bands[-1][1], bottom))
-        else:
-            bands.append((top, bottom))
-    if sum(bottom - top for top, bottom in bands) > SPARSE_WHOLE_SHARE * page.height:
-        return None
-    return bands
-
-
-def _whole_lines(page: PageText, top: int, bottom: int) -> tuple[int, int]:
-    """``top`` and ``bottom`` moved out past every line of the page they would cut, in the page."""
-    for line in page.lines:
-        if line.box[1] < top < line.box[3]:
-            top = line.box[1]
-        if line.box[1] < bottom < line.box[3]:
-            bottom = line.box[3]
-    margin = SPARSE_MARGIN
-    return max(0, top - margin), min(page.height, bottom + margin)
 
 
 def _apply_structure(page: PageText, structure: PageStructure) -> PageText:

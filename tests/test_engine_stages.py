@@ -481,46 +481,6 @@ def test_a_value_beside_its_label_is_kept_when_a_far_label_starts_at_the_same_ed
     assert fields["prescription_date"].value == "3/8/2025"
 
 
-def test_a_sparse_pass_over_bands_reads_only_them_and_places_their_words_on_the_page(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    read: list[tuple[int, int]] = []
-
-    def band_reading(image: np.ndarray, **_: Any) -> list[Word]:
-        read.append(image.shape)
-        return [Word("190", 0.96, (100, 5, 160, 35), 0)]
-
-    monkeypatch.setattr("extraction.tesseract.read_words", band_reading)
-    page = PageText(0, tuple(group_lines([Word("Height:", 0.95, (100, 100, 240, 130), 0)])), 1000, 1000)
-    merged = add_sparse_reading(np.full((1000, 1000), 255, np.uint8), page, 200, Options(), [(300, 400)])
-    assert read == [(100, 1000)]
-    assert [w.box for line in merged.lines for w in line.words if w.text == "190"] == [(100, 305, 160, 335)]
-
-
-def test_the_sparse_bands_are_the_rows_round_blanks_and_under_lists_never_cutting_a_line() -> None:
-    from extraction.pipeline import _sparse_bands
-
-    page = parse_layout(
-        """
-        200 400 Name: Ann Lee
-        200 1000 Phone:
-        200 1400 Medicines: Aspirin 100 mg
-        200 1450 Metformin 500 mg
-        """
-    )[0]
-    fields = {
-        "patient_name": FieldResult("Ann Lee", 0.9, False, page=0, box=(300, 400, 460, 440)),
-        "phone_number": FieldResult("", 0.0, True, page=0, box=(200, 1000, 332, 1040)),
-    }
-    bands = _sparse_bands(page, fields, get_document_type("patient_details"))
-    assert bands is not None and len(bands) == 1
-    top, bottom = bands[0]
-    assert top < 1000 - 2 * 40 and bottom > 1040 + 3 * 40  # over and under the blank's label
-    assert bottom < 1400 or bottom >= 1440  # no line of the page is cut
-    fields["phone_number"] = FieldResult("", 0.0, True, page=0, box=(200, 100, 332, 3000))
-    assert _sparse_bands(page, fields, get_document_type("patient_details")) is None  # most of it: whole
-
-
 def test_the_sparse_pass_extends_a_value_only_with_lines_the_page_pass_dropped() -> None:
     """Seen on an unseen seed: page segmentation dropped "Take with food", the last line of the
     directions; the sparse pass, run for another field, read it."""
@@ -601,7 +561,7 @@ def read_noting_threads(
         height, width = image.shape[:2]
         return image, PageText(index=index, lines=(), width=width, height=height)
 
-    def sparse_reading(image: np.ndarray, page: PageText, dpi: int, _: Options, __: Any = None) -> PageText:
+    def sparse_reading(image: np.ndarray, page: PageText, dpi: int, _: Options) -> PageText:
         seen["sparse"].append(threading.get_ident())
         return page
 
@@ -653,7 +613,7 @@ def sparse_passes(monkeypatch: pytest.MonkeyPatch, layout: str) -> int:
     def page_reading(image: np.ndarray, index: int, dpi: int, _: Options, *, split: bool = False) -> Any:
         return image, page_text
 
-    def sparse_reading(image: np.ndarray, page: PageText, dpi: int, _: Options, __: Any = None) -> PageText:
+    def sparse_reading(image: np.ndarray, page: PageText, dpi: int, _: Options) -> PageText:
         calls.append(page.index)
         return page
 
