@@ -367,18 +367,25 @@ def test_a_label_wrapped_over_two_lines_of_its_cell_is_one_label(
     assert fields["address"].value == "1077 Center Ct\nPhoenix, 85010"
 
 
+def _cell_lines(
+    first: str, second: str, second_top: int, vocabulary: tuple[str, ...], height: float, row: int = 110
+) -> list[str]:
+    """The lines of a label cell holding ``first`` over ``second`` (a value in the cell beside),
+    after wrapped labels are joined."""
+    page = DrawnPage()
+    page.table(100, 100, [240, 600], [row], width=2)
+    words = page.text(108, 108, first)
+    words += page.text(108, second_top, second)
+    words += page.text(348, 108, "Atlas Health Inc")
+    structure = find_structure(page.array(), words)
+    return [line.text for line in join_wrapped_labels(_page_text(words), structure, vocabulary, height).lines]
+
+
 def test_a_label_wrapped_tightly_is_one_label_though_its_first_line_is_a_label_too() -> None:
     """ "Emergency" alone names a section; set tightly over "contact" in one cell, the two lines
     are the label "Emergency contact"."""
-    page = DrawnPage()
-    page.table(100, 100, [240, 600], [110], width=2)
-    words = page.text(108, 108, "Emergency")
-    words += page.text(108, 146, "contact")
-    words += page.text(348, 108, "Ravi Patterson")
-    structure = find_structure(page.array(), words)
-    vocabulary = ("Emergency", "Emergency contact")
-    text = join_wrapped_labels(_page_text(words), structure, vocabulary, 32.0)
-    assert "Emergency contact" in [line.text for line in text.lines]
+    lines = _cell_lines("Emergency", "contact", 146, ("Emergency", "Emergency contact"), 32.0)
+    assert "Emergency contact" in lines
 
 
 def test_a_corner_label_over_its_value_is_not_joined_to_it() -> None:
@@ -392,14 +399,7 @@ def test_a_corner_label_over_its_value_is_not_joined_to_it() -> None:
 
 
 def test_a_label_cut_short_after_a_connective_goes_on_in_its_cell_however_spaced() -> None:
-    page = DrawnPage()
-    page.table(100, 100, [240, 600], [130], width=2)
-    words = page.text(108, 108, "Name of")
-    words += page.text(108, 160, "insurer")
-    words += page.text(348, 108, "Atlas Health Inc")
-    structure = find_structure(page.array(), words)
-    text = join_wrapped_labels(_page_text(words), structure, ("Name of insurer",), 25.0)
-    assert "Name of insurer" in [line.text for line in text.lines]
+    assert "Name of insurer" in _cell_lines("Name of", "insurer", 160, ("Name of insurer",), 25.0, row=130)
     # The same spacing with a first line that is a label of its own is two lines.
     page = DrawnPage()
     page.table(100, 100, [240, 600], [130], width=2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from extraction.structure.geometry import inside_any, passes_between, word_boxes
 from extraction.structure.types import PageStructure
@@ -50,13 +50,19 @@ def words_outside_marks(words: Sequence[Word], structure: PageStructure) -> list
 def split_at_rules(line_words: Sequence[Word], structure: PageStructure) -> list[list[Word]]:
     """The words of one text line, in left-to-right runs split wherever a vertical rule passes
     between two neighbours, so the text of two boxed cells never runs together. No words, no runs."""
+    verticals = [r.box for r in structure.rules if r.orientation == "vertical"]
+    return _runs_parted(line_words, lambda a, b: any(passes_between(rule, a, b) for rule in verticals))
+
+
+def _runs_parted(line_words: Sequence[Word], parted: Callable[[Word, Word], bool]) -> list[list[Word]]:
+    """The words of one line, left to right, in runs split between each two neighbours that
+    ``parted`` says part."""
     ordered = sorted(line_words, key=lambda w: w.x0)
     if not ordered:
         return []
-    verticals = [r.box for r in structure.rules if r.orientation == "vertical"]
     runs: list[list[Word]] = [[ordered[0]]]
     for previous, word in itertools.pairwise(ordered):
-        if any(passes_between(rule, previous, word) for rule in verticals):
+        if parted(previous, word):
             runs.append([word])
         else:
             runs[-1].append(word)
@@ -70,18 +76,12 @@ def split_at_rule_starts(line_words: Sequence[Word], structure: PageStructure) -
     start parts from the label as a colon would (after a colon the line is left whole: the
     colon parts them already, and a value that reads like a label stays the label's value).
     No words, no runs."""
-    ordered = sorted(line_words, key=lambda w: w.x0)
-    if not ordered:
-        return []
     rules = [r.box for r in structure.rules if r.orientation == "horizontal"]
-    runs: list[list[Word]] = [[ordered[0]]]
-    for previous, word in itertools.pairwise(ordered):
-        # After a colon the line already reads as a label and its value.
-        if not previous.text.endswith(":") and any(_starts_under(rule, previous, word) for rule in rules):
-            runs.append([word])
-        else:
-            runs[-1].append(word)
-    return runs
+    # After a colon the line already reads as a label and its value.
+    return _runs_parted(
+        line_words,
+        lambda a, b: not a.text.endswith(":") and any(_starts_under(rule, a, b) for rule in rules),
+    )
 
 
 def _starts_under(rule: Box, previous: Word, word: Word) -> bool:
