@@ -683,7 +683,7 @@ def test_rx_pad_labels_pt_and_for_name_the_patient() -> None:
         assert extract_fields(PRESCRIPTION, page, 0.8)["patient_name"].value == "Mary Jordan", label
 
 
-@pytest.mark.parametrize("label", ["CONSULTANT:", "Discharging doctor:"])
+@pytest.mark.parametrize("label", ["DISCHARGING DOCTOR:", "Discharging doctor:"])
 def test_a_hospital_s_discharge_labels_name_the_prescriber(label: str) -> None:
     from extraction.assign import LABEL_SURE_SCORE
 
