@@ -11,7 +11,16 @@ supports it; which one a field takes is decided for all fields at once in ``extr
 
 from __future__ import annotations
 
-from extraction.captions import is_caption, line_on_rule_over, lines_above, stands_on_rule_from, writing_rule
+from extraction.captions import (
+    caption_under,
+    in_a_label_column,
+    is_caption,
+    line_on_rule_over,
+    lines_above,
+    stands_on_rule_from,
+    under_a_colon_label,
+    writing_rule,
+)
 from extraction.checklist import checklist_candidate
 from extraction.choices import OPTION_KINDS, option_candidate, option_marks
 from extraction.columns import ALIGN_HEIGHTS
@@ -30,7 +39,6 @@ from extraction.page_view import (
     line_heads_its_cell,
     lines_under,
     on_section_bar,
-    overlaps,
 )
 from extraction.phrases import ITEM_NUMBER, best_phrase, phrase_score
 from extraction.pieces import pieced_value
@@ -333,7 +341,7 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
     level = [
         ln
         for ln in level
-        if all(abs(ln.box[0] - k.box[0]) > view.height or _right_under(k, ln, view) for k in near_keys)
+        if all(abs(ln.box[0] - k.box[0]) > view.height or caption_under(k, ln, view) for k in near_keys)
         or (column is not None and column.starts_value(ln.box, view.height))
     ]
     if not level:
@@ -343,12 +351,6 @@ def _line_beside(key: Key, view: PageView) -> list[Word]:
     top = min(ln.box[1] for ln in level)
     first_row = [ln for ln in level if ln.box[1] - top < 0.5 * view.height]
     return list(min(first_row, key=lambda ln: ln.box[0]).words)
-
-
-def _right_under(key: Key, line: Line, view: PageView) -> bool:
-    """True for a key alone on its line standing within a line height under ``line``: its
-    caption, printed under the line written on."""
-    return key.whole_line and overlaps(key.box, line.box) and 0 <= key.box[1] - line.box[3] <= view.height
 
 
 def _below(
@@ -419,24 +421,7 @@ def _beside_a_key(line: Line, view: PageView) -> bool:
         k.whole_line
         and k.box[2] <= line.box[0]
         and abs(k.box[1] - line.box[1]) <= 0.5 * view.height
-        and (k.colon or (_in_a_label_column(k, view) and not _under_a_colon_label(k, view)))
-        for k in view.keys
-    )
-
-
-def _in_a_label_column(key: Key, view: PageView) -> bool:
-    return any(c.holds(key.box, view.height) for c in view.label_columns)
-
-
-def _under_a_colon_label(key: Key, view: PageView) -> bool:
-    """True when a label alone on its line and ending in a colon stands right over ``key``, in
-    its column: ``key`` is that label's value, whatever it reads like."""
-    return any(
-        k.colon
-        and k.whole_line
-        and k is not key
-        and overlaps(k.box, key.box)
-        and 0 <= key.box[1] - k.box[3] <= view.height
+        and (k.colon or (in_a_label_column(k, view) and not under_a_colon_label(k, view)))
         for k in view.keys
     )
 

@@ -1,7 +1,8 @@
 """The lines next to a key in its column: those just above it (a value written over its
 caption, on forms that print labels under the lines filled in) and how far the nearest line
-above or below stands; captions, labels printed whole in brackets under their line; and the
-ruled lines values are written on: the one over a caption, the one beside a label."""
+above or below stands; captions, labels printed whole in brackets under their line or right
+under the line written on; the ruled lines values are written on: the one over a caption, the
+one beside a label; and what stands over a key (a "Label:" whose value it is)."""
 
 from __future__ import annotations
 
@@ -197,4 +198,28 @@ def stands_on_rule_from(line: Line, start: int, view: PageView) -> bool:
         and -0.3 * height <= rule.box[1] - line.box[3] <= ON_RULE_REACH * height
         and overlaps(rule.box, line.box)
         for rule in view.structure.rules
+    )
+
+
+def caption_under(key: Key, line: Line, view: PageView) -> bool:
+    """True for a key alone on its line standing within a line height under ``line``: its
+    caption, printed under the line written on."""
+    return key.whole_line and overlaps(key.box, line.box) and 0 <= key.box[1] - line.box[3] <= view.height
+
+
+def in_a_label_column(key: Key, view: PageView) -> bool:
+    """True for a key in one of the page's columns of labels."""
+    return any(c.holds(key.box, view.height) for c in view.label_columns)
+
+
+def under_a_colon_label(key: Key, view: PageView) -> bool:
+    """True when a label alone on its line and ending in a colon stands right over ``key``, in
+    its column: ``key`` is that label's value, whatever it reads like."""
+    return any(
+        k.colon
+        and k.whole_line
+        and k is not key
+        and overlaps(k.box, key.box)
+        and 0 <= key.box[1] - k.box[3] <= view.height
+        for k in view.keys
     )
