@@ -22,10 +22,11 @@ def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
     """The lines just above ``key`` in its column, nearest last, up to a key or a gap."""
     taken: list[Line] = []
     top = _over_strokes(key.box[1], key.box, view)
+    lines = _lines_but_strokes(view)
     while len(taken) < limit:
         above = [
             ln
-            for ln in _lines_but_strokes(view)
+            for ln in lines
             if ln.box[3] <= top + 0.3 * view.height
             and top - ln.box[3] <= (1.0 if not taken else ABOVE_GAP) * view.height
             and overlaps(ln.box, key.box)
@@ -142,29 +143,18 @@ def line_on_rule_over(key: Key, view: PageView) -> Line | None:
     if not rules:
         return None
     rule = max(rules, key=lambda r: r.box[1])
-    standing = sorted(
-        (
-            ln
-            for ln in view.page.lines
-            if ln.box[3] <= rule.box[1] + 0.3 * height
-            and overlaps(ln.box, key.box)
-            and overlaps(ln.box, rule.box)
-        ),
-        key=lambda ln: -ln.box[3],
-    )
     # A signature drawn on the rule is no text: the name typed over it is the value.
-    base, strokes = rule.box[1], []
-    for line in standing:
-        if any(mostly_inside(line.box, stroke) for stroke in strokes):
-            continue
-        if base - line.box[3] > ON_RULE_REACH * height:
-            return None
-        if is_stroke(line, height):
-            strokes.append(line.box)
-            base = min(base, line.box[1])
-            continue
-        return None if view.is_key_line(line) else line
-    return None
+    base = _over_strokes(rule.box[1], key.box, view)
+    standing = [
+        ln
+        for ln in _lines_but_strokes(view)
+        if ln.box[3] <= rule.box[1] + 0.3 * height
+        and base - ln.box[3] <= ON_RULE_REACH * height
+        and overlaps(ln.box, key.box)
+        and overlaps(ln.box, rule.box)
+    ]
+    nearest = max(standing, key=lambda ln: ln.box[3], default=None)
+    return None if nearest is None or view.is_key_line(nearest) else nearest
 
 
 def writing_rule(key: Key, view: PageView) -> Box | None:

@@ -166,10 +166,7 @@ def _valued_in_column(
     with its value, however it is set ("PHONE", "CONTACT PERSON" in capitals)."""
     holding = [c for c in columns if c.holds(key.box, height)]
     beside = row_neighbour(key.line, page, keyed) if holding else None
-    return beside is not None and any(
-        beside.box[0] >= c.value_x - ALIGN_HEIGHTS * height or c.starts_value(beside.box, height)
-        for c in holding
-    )
+    return beside is not None and any(beside.box[0] >= c.value_x - ALIGN_HEIGHTS * height for c in holding)
 
 
 def _assign_surer_reading(

@@ -71,7 +71,8 @@ def cross_check(
         if name in not_here:
             merged[name] = _not_here(theirs, mine)
             continue
-        mine = _without_others_lines(name, mine, generic)
+        others_lines = _others_lines(name, generic)
+        mine = _without_others_lines(mine, others_lines)
         others = _other_values_words(name, generic)
         if name not in options and _mostly_printed(mine.value, printed):
             # The learned area holds the form's own words (a label the flowing form moved
@@ -94,7 +95,7 @@ def cross_check(
             continue
         if name not in options and (
             any(same_text(mine.value, other.value) for n, other in generic.items() if n != name)
-            or _all_others_lines(name, mine.value, generic)
+            or _all_others_lines(mine.value, others_lines)
         ):
             # Each value answers one field: the learned area holds another field's value (a
             # blank row the form left out moved the next one up). Not so for answers chosen
@@ -189,21 +190,19 @@ def _others_lines(name: str, generic: Mapping[str, FieldResult]) -> set[str]:
     }
 
 
-def _all_others_lines(name: str, learned: str, generic: Mapping[str, FieldResult]) -> bool:
-    """True when every line of the learned value is a line of another field's generic value (a
-    blank address's area holding the first medicine of the list under it)."""
+def _all_others_lines(learned: str, others: Set[str]) -> bool:
+    """True when every line of the learned value is one of ``others``, the lines of other
+    fields' generic values (a blank address's area holding the first medicine of the list under it)."""
     lines = [_letters_and_digits(line) for line in learned.splitlines() if line.strip()]
-    others = _others_lines(name, generic)
     return bool(lines) and all(line in others for line in lines)
 
 
-def _without_others_lines(name: str, mine: FieldResult, generic: Mapping[str, FieldResult]) -> FieldResult:
-    """The learned reading without the lines that the generic reading gave another field (its
-    area also holds another value's lines: medicines set between the lines of directions).
-    Each line answers one field; a value left with no line is kept whole."""
+def _without_others_lines(mine: FieldResult, others: Set[str]) -> FieldResult:
+    """The learned reading without ``others``, the lines that the generic reading gave another
+    field (its area also holds another value's lines: medicines set between the lines of
+    directions). Each line answers one field; a value left with no line is kept whole."""
     if "\n" not in mine.value:
         return mine
-    others = _others_lines(name, generic)
     kept = [line for line in mine.value.splitlines() if _letters_and_digits(line) not in others]
     if not kept or len(kept) == len(mine.value.splitlines()):
         return mine
