@@ -58,6 +58,7 @@ from extraction.types import (
     centre_inside,
     mostly_inside,
 )
+from extraction.unread_marks import flag_unread_marks
 from extraction.validate import check_value, validate_fields
 
 
@@ -164,6 +165,7 @@ def extract(
             with timer("second_reader"):
                 fields = second_look(spec, fields, images, pages, left_blank=left_blank)
         with timer("validate"):
+            fields = flag_unread_marks({f.name: f.kind for f in spec.fields}, fields, images, pages)
             fields = validate_fields(spec, fields)
     return ExtractionResult(
         document_type=type_name,
