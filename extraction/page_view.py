@@ -28,9 +28,13 @@ GLYPH_HEIGHT_RATIO = 1.6
 # A word boxed this many line heights wide per character is no letters but a drawn stroke (a
 # "W" is about one line height wide).
 STROKE_WIDTH_RATIO = 2.5
-# List numbering and bullets are layout, not part of a medicine or a direction.
-LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])\s+")
-BARE_LIST_MARK = re.compile(r"^(?:\(?\d{1,2}[.)]|#\d{1,2}\.?|[•*·▪-])$")
+# List numbering and bullets are layout, not part of a medicine or a direction: "1." "2)" "(3)"
+# "#4", a lower-case roman numeral "ii." "(iv)" or letter "b)" "(c)", or a bullet. (A capital
+# letter with a point is an initial: "J. Smith".)
+_ROMAN = r"(?:x|x?(?:i{1,3}|iv|v|vi{1,3}|ix))"
+_LIST_NUMBERING = rf"(?:\(?\d{{1,2}}[.)]|#\d{{1,2}}\.?|\(?{_ROMAN}[.)]|\(?[a-h]\)|[•*·▪-])"
+LIST_MARK = re.compile(rf"^{_LIST_NUMBERING}\s+")
+BARE_LIST_MARK = re.compile(rf"^{_LIST_NUMBERING}$")
 # A list's item number and the space after it, its full stop or bracket optional (OCR drops a
 # lone "2." to "2"): which item a line is.
 LIST_NUMBER = re.compile(r"\(?(\d{1,2})[.)]?\s")
