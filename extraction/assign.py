@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from extraction.candidates import continued_candidates, labelled_candidates, repeated_candidates
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.label_shapes import is_negative_answer, is_number_label, value_kind
+from extraction.label_shapes import is_heading, is_negative_answer, is_number_label, value_kind
 from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import whole_phrase_score
@@ -153,11 +153,11 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
 
 
 def _reads_as_label(text: str, doc_type: DocumentType) -> bool:
-    """A printed label of the type, or of a number of any kind; never an answer that says none
-    in a label's words ("No known allergies")."""
+    """A printed label of the type, of a number of any kind or a section's heading; never an
+    answer that says none in a label's words ("No known allergies")."""
     if is_negative_answer(text):
         return False
-    return whole_phrase_score(text, doc_type.all_labels) >= 0.9 or is_number_label(text)
+    return whole_phrase_score(text, doc_type.all_labels) >= 0.9 or is_number_label(text) or is_heading(text)
 
 
 def _doubt_rivals(

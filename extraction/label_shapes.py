@@ -1,9 +1,10 @@
 """Lines whose shape tells a label from a value, whatever words a form's vocabulary has.
 
 The label of a number of any kind ends in a word that says "number" ("Hospital No.", "Chart #",
-"Member ID"); an answer that says "none" in a label's words opens with a negation ("No known
-allergies"); a value may be wholly of a kind its shape tells (a date, a phone number). The word
-lists are checked with examples in ``tests/test_layout_reading.py``.
+"Member ID"), a section's heading in one that says "information" or "details"; an answer that
+says "none" in a label's words opens with a negation ("No known allergies"); a value may be
+wholly of a kind its shape tells (a date, a phone number). The word lists are checked with
+examples in ``tests/test_layout_reading.py``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ MAX_UNKNOWN_KEY_WORDS = 4
 # The last word of the label of a number of any kind ("Hospital No.", "NHS No", "Chart #",
 # "Member ID", "Case number"): whatever it numbers, such a label is never a value.
 NUMBER_WORDS = frozenset({"no", "no.", "nr", "nr.", "#", "number", "num", "num.", "id"})
+# The last word of a section's heading ("Insurance Information", "Contact Details", "Billing
+# Section"): whatever the section is about, such a line heads print, it is no value.
+HEADING_WORDS = frozenset({"information", "info", "details", "particulars", "section", "data"})
 # Answers that may stand before a "No" in a line of options ("Yes No"): no label.
 ANSWER_WORDS = frozenset({"yes", "y", "n/a", "na", "unknown"})
 # A label's words after one of these are an answer that says "none": "No known allergies",
@@ -42,6 +46,17 @@ def is_number_label(text: str) -> bool:
     if not words[0][:1].isupper() or words[-1].lower().rstrip(":") not in NUMBER_WORDS:
         return False
     return not any(w.lower().strip(".,:/") in ANSWER_WORDS for w in words[:-1])
+
+
+def is_heading(text: str) -> bool:
+    """True for the heading of a section of no field of ours ("Insurance Information", "NEXT OF
+    KIN DETAILS"): a few capitalised words with no digit, the last one saying "information" or
+    "details". A value never reads so."""
+    words = text.rstrip(":").split()
+    if not 2 <= len(words) <= MAX_UNKNOWN_KEY_WORDS or any(ch.isdigit() for ch in text):
+        return False
+    capitalised = all(w[:1].isupper() or w.lower() in ("of", "and", "&", "/") for w in words)
+    return capitalised and words[-1].lower() in HEADING_WORDS
 
 
 def value_kind(text: str) -> str:
