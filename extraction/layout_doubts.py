@@ -16,6 +16,10 @@ from extraction.types import Word, on_one_row, union_box
 # the value's next line spaced wider than the engine allows.
 LEFT_UNDER_GAP = 2.5
 
+# Print this many line heights or less after a text value on its row, that no label or other
+# field claims, may be the rest of the value set apart by a wide gap.
+ROW_GOES_ON_GAP = 3.0
+
 # Kinds of value whose own shape tells them from a label's words ("DOB 12/03/1980").
 SHAPED_KINDS = ("date", "phone", "identifier", "integer")
 # A value closer than this many line heights to a label with no colon runs on from it as its
@@ -41,6 +45,8 @@ def layout_doubts(
         doubts.append("read on from a label with no colon or gap: check where the label ends")
     if _line_left_under(spec, chosen, view, assigned):
         doubts.append("a line set under the value, further down, may belong to it")
+    if _row_goes_on(spec, chosen, view, assigned):
+        doubts.append("more is printed after the value on its row: check the value is whole")
     return doubts
 
 
@@ -67,19 +73,22 @@ def _more_beside_the_answer(spec: FieldSpec, candidate: Candidate, view: PageVie
 def _line_left_under(
     spec: FieldSpec, chosen: Candidate, view: PageView, assigned: dict[str, Assigned]
 ) -> bool:
-    """True when a multi-line value stopped above a line set flush under it that no label and
-    no other field claims: a list spaced wider than the value's gap allows (a double-spaced
-    form) loses its next line silently otherwise."""
+    """True when a line of a multi-line value has, set flush under it, a line that no label,
+    no other field and not the value itself claims: a list spaced wider than the value's gap
+    allows (a double-spaced form), or an item wrapped onto a second line under a label printed
+    again for each item, loses that line silently otherwise."""
     if spec.max_lines < 2 or not chosen.words or len(chosen.lines) >= spec.max_lines:
         return False
-    left = union_box([w.box for w in chosen.words])[0]
-    bottom = max(w.box[3] for w in [line for line in chosen.lines if line][-1])
-    claimed = {
-        w
-        for other in assigned.values()
-        if other.candidate is not None and other.candidate is not chosen
-        for w in other.candidate.words
-    }
+    claimed = _claimed_by_others(chosen, assigned)
+    own = set(chosen.words)
+    return any(_orphan_under(list(line), own, claimed, view) for line in chosen.lines if line)
+
+
+def _orphan_under(value_line: list[Word], own: set[Word], claimed: set[Word], view: PageView) -> bool:
+    """True when the first line set flush under ``value_line`` is free print: not the value's
+    own next line, no label's, no other field's."""
+    left = min(w.box[0] for w in value_line)
+    bottom = max(w.box[3] for w in value_line)
     height = view.height
     for line in sorted(view.page.lines, key=lambda line: line.box[1]):
         if line.box[1] <= bottom - 0.3 * height or abs(line.box[0] - left) > 0.6 * height:
@@ -88,8 +97,39 @@ def _line_left_under(
             return False
         if is_glyph(line, height) or is_noise(line, height):
             continue
-        return not view.is_key_line(line) and not claimed & set(line.words)
+        return not own & set(line.words) and not view.is_key_line(line) and not claimed & set(line.words)
     return False
+
+
+def _row_goes_on(spec: FieldSpec, chosen: Candidate, view: PageView, assigned: dict[str, Assigned]) -> bool:
+    """True when a line of a text value is followed on its row, a gap on, by print no label,
+    no other field and not the value claims: the words of one line set apart by wide spaces
+    ("Use 1 tablet   once daily   for 3 months") that OCR cut into pieces."""
+    if spec.kind not in ("text", "person") or not chosen.words or chosen.how == "table":
+        return False
+    claimed = _claimed_by_others(chosen, assigned) | set(chosen.words)
+    height = view.height
+    for value_line in (list(line) for line in chosen.lines if line):
+        right = max(w.box[2] for w in value_line)
+        row = union_box([w.box for w in value_line])
+        for line in view.page.lines:
+            gap = line.box[0] - right
+            if not 0 <= gap <= ROW_GOES_ON_GAP * height or not on_one_row(line.box, row):
+                continue
+            if is_glyph(line, height) or is_noise(line, height) or view.is_key_line(line):
+                continue
+            if not claimed & set(line.words) and any(ch.isalnum() for w in line.words for ch in w.text):
+                return True
+    return False
+
+
+def _claimed_by_others(chosen: Candidate, assigned: dict[str, Assigned]) -> set[Word]:
+    return {
+        w
+        for other in assigned.values()
+        if other.candidate is not None and other.candidate is not chosen
+        for w in other.candidate.words
+    }
 
 
 def _run_into_its_label(spec: FieldSpec, chosen: Candidate, view: PageView) -> bool:

@@ -12,7 +12,7 @@ from extraction.columns import find_label_columns
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields, page_view
 from extraction.keys import Key, find_keys
-from extraction.label_shapes import is_negative_answer, is_number_label, value_kind
+from extraction.label_shapes import is_heading, is_negative_answer, is_number_label, value_kind
 from extraction.layout_doubts import _run_into_its_label
 from extraction.page_view import Candidate
 from extraction.phrases import best_phrase
@@ -192,6 +192,24 @@ def test_the_label_of_a_number_of_no_field_beside_a_name_s_label_is_never_the_na
     for name in ("patient_name", "patient_address"):
         assert fields[name].value == "", name
         assert fields[name].needs_review, name
+
+
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [
+        ("Insurance Information", True),
+        ("NEXT OF KIN DETAILS", True),
+        ("Contact Details:", True),
+        ("Billing and Payment Section", True),
+        ("Patient Data", True),
+        ("United Health Information Systems Inc", False),  # too long for a heading
+        ("Details of surgery in 2019", False),
+        ("Medicare", False),
+        ("see details", False),
+    ],
+)
+def test_a_section_heading_is_told_by_its_last_word(text: str, heading: bool) -> None:
+    assert is_heading(text) is heading
 
 
 @pytest.mark.parametrize(
@@ -934,6 +952,30 @@ def test_a_list_s_next_line_set_further_down_than_its_gap_allows_flags_the_list(
     if medications.value == "Ventolin inhaler":
         assert medications.needs_review and "may belong to it" in (medications.reason or "")
     assert not fields["allergies"].needs_review
+
+
+def test_an_item_s_words_set_apart_on_its_row_flag_the_list() -> None:
+    # "Use 1 tablet   once daily   for 3 months": wide spaces cut one direction into pieces;
+    # the other fields' values beside their labels are whole.
+    page = parse_layout(
+        """
+        200 500 Patient: Megan Gray
+        200 600 Drug: Pantoprazole 20 mg
+        200 670 Directions: Use 1 tablet
+        820 670 once daily
+        1140 670 for 3 months
+        200 740 Dispense: 20 capsules
+        200 840 Drug: Citalopram 20 mg
+        200 910 Directions: Take 2 tablets every morning
+        200 980 Dispense: 30 capsules
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    directions = fields["directions"]
+    assert directions.value.startswith("Use 1 tablet")
+    if "for 3 months" not in directions.value:
+        assert directions.needs_review and "printed after the value" in (directions.reason or "")
+    assert "printed after the value" not in (fields["patient_name"].reason or "")
 
 
 @pytest.mark.parametrize(
