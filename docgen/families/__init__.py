@@ -61,6 +61,7 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "other_referral_letter",
         "rx_ehr_printout",
         "pd_face_sheet",
+        "pd_answer_grid",
     )
     if name in FAMILIES
 )
