@@ -24,7 +24,7 @@ from extraction.layouts.rows import boxed_marks, rows_of_marks
 from extraction.page_view import Candidate, PageView
 from extraction.structure import SelectionMark
 from extraction.structure.geometry import overlap_area
-from extraction.types import Word, on_one_row
+from extraction.types import Box, Word, mostly_inside, on_one_row
 
 # Fewer boxes than this are a question's answers, not a list to tick.
 MIN_CHECKLIST_MARKS = 3
@@ -91,7 +91,8 @@ def _answers_candidate(
     """The conditions whose Yes box is ticked, of rows "Condition  [ ] Yes  [ ] No"."""
     yes = [words for words, row in answered if _ticked_answer(row) == "yes"]
     note = None
-    if any(_ticked_answer(row) is None for _words, row in answered):
+    # A row's one tick outside the Yes column answers no, whatever its column's header reads.
+    if any(sum(mark.selected for mark in row) != 1 for _words, row in answered):
         note = "a condition's row has no answer, or two, ticked: check it"
     elif min(m.confidence for _words, row in answered for m in row) < FAINT_MARK:
         note = FAINT_NOTE
@@ -100,24 +101,68 @@ def _answers_candidate(
 
 def _rows_after(key: Key, view: PageView) -> list[list[SelectionMark]]:
     """The rows of boxes that follow the key: on its row right of it, or starting just under
-    it, each next row close under the one before; top to bottom, each left to right."""
+    it, each next row close under the one before; top to bottom, each left to right. A key
+    heading a ruled grid reads the grid's rows, then those of the grids set beside it under
+    the same heading (a long grid printed in halves side by side)."""
     assert view.structure is not None
+    grids = _grids_headed_alike(key, view)
+    if grids:
+        return [row for table in grids for row in _rows_below(key, view, _marks_in(table, view), table)]
+    return _rows_below(key, view, boxed_marks(view.structure), None)
+
+
+def _rows_below(
+    key: Key, view: PageView, marks: list[SelectionMark], table: Box | None
+) -> list[list[SelectionMark]]:
     height = view.height
-    left = key.box[0] - height
-    candidates = [
-        m for m in boxed_marks(view.structure) if m.box[0] >= left and m.box[1] >= key.box[1] - 0.5 * height
-    ]
+    left = (table[0] if table else key.box[0]) - height
+    top = table[1] if table else key.box[1] - 0.5 * height
+    candidates = [m for m in marks if m.box[0] >= left and m.box[1] >= top]
     rows = sorted(rows_of_marks(candidates), key=lambda row: min(m.box[1] for m in row))
     taken: list[list[SelectionMark]] = []
-    bottom = float(key.box[3])
+    bottom = float(key.box[3] if table is None else max(key.box[3], table[1]))
     for row in rows:
         beside_key = not taken and on_one_row(row[0].box, key.box) and row[0].box[0] >= key.box[2]
         gap = row[0].box[1] - bottom
-        if not beside_key and gap > (ROW_GAP if taken else FIRST_ROW_GAP) * height:
+        if table is None and not beside_key and gap > (ROW_GAP if taken else FIRST_ROW_GAP) * height:
             break
         taken.append(row)
         bottom = max(m.box[3] for m in row)
     return taken
+
+
+def _grids_headed_alike(key: Key, view: PageView) -> list[Box]:
+    """The outline of the ruled grid whose first row holds ``key`` (the heading of its question
+    column), then those of the grids beside it, left to right, whose first row starts with the
+    same words; [] when the key heads no grid."""
+    structure = view.structure
+    assert structure is not None
+    cell = structure.cell_at(key.box)
+    if cell is None or cell.row != 0 or structure.tables[cell.table].rows < 3:
+        return []
+    own = structure.tables[cell.table].box
+    grids = [own]
+    for other in structure.cells:
+        table = structure.tables[other.table].box
+        first = other.row == 0 and other.col == 0
+        beside = first and table[0] > own[2] and abs(table[1] - own[1]) <= view.height
+        if beside and table not in grids and _same_print(other.box, cell.box, view):
+            grids.append(table)
+    return sorted(grids, key=lambda box: box[0])
+
+
+def _same_print(box: Box, other: Box, view: PageView) -> bool:
+    """True when the words inside the two boxes read alike."""
+    return _print_in(box, view).casefold() == _print_in(other, view).casefold()
+
+
+def _print_in(box: Box, view: PageView) -> str:
+    return " ".join(w.text for line in view.page.lines for w in line.words if mostly_inside(w.box, box))
+
+
+def _marks_in(table: Box, view: PageView) -> list[SelectionMark]:
+    assert view.structure is not None
+    return [m for m in boxed_marks(view.structure) if mostly_inside(m.box, table)]
 
 
 def _listed(rows: list[list[SelectionMark]], key: Key, view: PageView) -> list[list[SelectionMark]]:
@@ -149,17 +194,23 @@ def _answered(
     (the boxes of such rows stand in columns, so a box whose option OCR misread answers as the
     rest of its column do). A question ("Do you smoke?") or another field's label ("Measles")
     ends the rows."""
-    asked = []
+    asked, questions = [], []
+    in_grid = bool(_grids_headed_alike(key, view))
     for row in rows:
-        words = _words_left_of(row[0], key, view, False)
+        words = _words_left_of(row[0], key, view, False, _table_of(row[0], view) if in_grid else None)
         if not any(sum(ch.isalpha() for ch in w.text) >= 2 for w in words) or len(row) > MAX_ANSWER_BOXES:
             break
-        if words[-1].text.endswith("?") or _labels_a_field(words, view):
+        if words[-1].text.endswith("?") or _labels_a_field(words, view, known_only=in_grid):
+            if in_grid:
+                questions.append(row)  # the grid asks other questions among the conditions
+                continue
             break
         asked.append((words, row))
-    columns = _columns([m for _words, row in asked for m in row], view.height)
+    # Every row of a grid answers in its columns, the questions' rows too.
+    voters = [row for _words, row in asked] + questions
+    columns = _columns([m for row in voters for m in row], view.height)
     votes: dict[int, Counter[str]] = {}
-    for _words, row in asked:
+    for row in voters:
         for mark in row:
             answer = _answer_of(mark, row, view)
             if answer in QUESTION_ANSWERS:
@@ -168,8 +219,10 @@ def _answered(
     answered = []
     for words, row in asked:
         answers = [answer_of.get(columns[id(mark)], "") for mark in row]
-        if "yes" not in answers and (not answered or not any(a in QUESTION_ANSWERS for a in answers)):
-            break
+        answering = any(a in QUESTION_ANSWERS for a in answers)
+        unanswered = "yes" not in answers and (not answered or not answering)
+        if unanswered and not in_grid:
+            break  # in a grid the row is the grid's still: its answer unknown, it is flagged
         # A row among answered rows with boxes in their answer columns but no Yes box lost
         # that box to the page's damage: it stays a row, its answer unknown unless its other
         # box is ticked, and the rows under it are still read.
@@ -177,11 +230,19 @@ def _answered(
     return answered
 
 
-def _labels_a_field(words: tuple[Word, ...], view: PageView) -> bool:
+def _labels_a_field(words: tuple[Word, ...], view: PageView, known_only: bool = False) -> bool:
     """True when the words are on a line that reads as a label: another field's question
-    ("Measles / MMR"), not a condition of the list."""
+    ("Measles / MMR"), not a condition of the list. With ``known_only`` the label must be one of
+    the document's wordings: the first column of a grid reads as a column of labels of no
+    known wording, one condition a cell."""
     ids = {id(word) for word in words}
-    return any(view.is_key_line(line) and any(id(w) in ids for w in line.words) for line in view.page.lines)
+    for line in view.page.lines:
+        if not view.is_key_line(line) or not any(id(w) in ids for w in line.words):
+            continue
+        key = view.key_on(line)
+        if not known_only or (key is not None and key.known):
+            return True
+    return False
 
 
 def _columns(marks: list[SelectionMark], height: float) -> dict[int, int]:
@@ -231,9 +292,13 @@ def _unboxed_words(
     return False
 
 
-def _words_left_of(mark: SelectionMark, key: Key, view: PageView, beside_key: bool) -> tuple[Word, ...]:
-    """The words printed on the mark's row left of it, from the key's left edge on (but for
-    the key itself, when the row is the key's), left to right."""
+def _words_left_of(
+    mark: SelectionMark, key: Key, view: PageView, beside_key: bool, table: Box | None = None
+) -> tuple[Word, ...]:
+    """The words printed on the mark's row left of it, from the key's left edge on (from the
+    left edge of ``table``, the grid the mark is in, when given), but for the key itself when
+    the row is the key's; left to right."""
+    left = table[0] if table is not None else key.box[0] - view.height
     return tuple(
         sorted(
             (
@@ -241,13 +306,23 @@ def _words_left_of(mark: SelectionMark, key: Key, view: PageView, beside_key: bo
                 for line in view.page.lines
                 for word in line.words
                 if on_one_row(word.box, mark.box)
-                and key.box[0] - view.height <= word.box[0]
+                and left <= word.box[0]
                 and word.box[2] <= mark.box[0]
                 and not (beside_key and line is key.line)
             ),
             key=lambda w: w.box[0],
         )
     )
+
+
+def _table_of(mark: SelectionMark, view: PageView) -> Box | None:
+    """The outline of the ruled grid ``mark`` stands in, if any."""
+    assert view.structure is not None
+    cell = mark if mark.shape == "cell" else view.structure.cell_at(mark.box)
+    if cell is None:
+        return None
+    found = view.structure.cell_at(cell.box)
+    return view.structure.tables[found.table].box if found is not None else None
 
 
 def _answers_a_question(row: list[SelectionMark]) -> bool:

@@ -15,7 +15,7 @@ from extraction.types import Box, Word, mostly_inside, on_one_row
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from extraction.structure import Cell, SelectionMark
+    from extraction.structure import Cell, PageStructure, SelectionMark
 
 # Options of a checkbox group lie on the key's row or on the row just under it.
 OPTIONS_BELOW = 1.8
@@ -33,7 +33,7 @@ def option_marks(key: Key, view: PageView) -> list[SelectionMark]:
     """The checkboxes answering ``key``: on its row right of it, else on the row just under it."""
     if view.structure is None or not view.structure.marks:
         return []
-    marks = view.structure.marks
+    marks = in_the_keys_table(key, view.structure)
     row = [m for m in marks if m.box[0] >= key.box[2] - 2 and on_one_row(m.box, key.line.box)]
     if row:
         return sorted(row, key=lambda m: m.box[0])
@@ -47,6 +47,16 @@ def option_marks(key: Key, view: PageView) -> list[SelectionMark]:
         return []
     first = min(under, key=lambda m: m.box[1])
     return sorted((m for m in under if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
+
+
+def in_the_keys_table(key: Key, structure: PageStructure) -> Sequence[SelectionMark]:
+    """The page's marks, or for a key in a table's cell the marks in that table only: a grid
+    set in halves side by side answers the question of each half in that half's columns."""
+    cell = structure.cell_at(key.box)
+    if cell is None or structure.tables[cell.table].rows < 2:
+        return structure.marks
+    table = structure.tables[cell.table].box
+    return [m for m in structure.marks if mostly_inside(m.box, table)]
 
 
 def option_candidate(
@@ -74,6 +84,41 @@ def option_candidate(
     return Candidate(
         spec.name, key.page, (words,) if words else (), "option", score, (key,), note=note, header_box=header
     )
+
+
+def _first_row_words(mark: SelectionMark, view: PageView) -> tuple[Word, ...]:
+    """The words of the cell heading the column of the ruled grid ``mark`` stands in (a cell of
+    the grid, or a box in one): the nearest cell above in the same grid, in line with the mark's
+    cell on both sides, that holds no mark and some words; () when the mark is in no grid or
+    that cell holds more than a few words. Every answer cell of such a grid holds a mark, ticked
+    or not, so the first one without is the header, however many rows down the mark is."""
+    structure = view.structure
+    if structure is None:
+        return ()
+    own = structure.cell_at(mark.box)
+    if own is None or own.row == 0:
+        return ()
+    height = view.height
+    above = [
+        cell
+        for cell in structure.cells
+        if cell.table == own.table
+        and cell.row < own.row
+        and abs(cell.box[0] - own.box[0]) <= height
+        and abs(cell.box[2] - own.box[2]) <= height
+    ]
+    for cell in sorted(above, key=lambda cell: -cell.row):
+        if any(mostly_inside(m.box, cell.box) or m.box == cell.box for m in structure.marks):
+            continue
+        words = tuple(
+            sorted(
+                (w for line in view.page.lines for w in line.words if mostly_inside(w.box, cell.box)),
+                key=lambda w: w.box[0],
+            )
+        )
+        if words:  # an empty one is an answer cell whose mark the page's damage hid
+            return words if len(words) <= 3 else ()
+    return ()
 
 
 def _header_cell(mark: SelectionMark, view: PageView) -> Box | None:
@@ -175,7 +220,11 @@ def option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) 
 
 def _column_header(mark: SelectionMark, view: PageView) -> tuple[Word, ...]:
     """A mark with no words beside it answers the column it stands in ("Yes" | "No" over a
-    grid of boxes): the nearest short line above it, across its middle."""
+    grid of boxes): the words of the first row's cell of its column when it stands in a ruled
+    grid, else the nearest short line above it, across its middle."""
+    ruled = _first_row_words(mark, view)
+    if ruled:
+        return ruled
     nearest = header_above(mark.box, view.page.lines, view.height)
     if nearest is None or len(nearest.words) > 3 or any(ch.isdigit() for ch in nearest.text):
         return ()

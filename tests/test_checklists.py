@@ -135,3 +135,48 @@ def test_conditions_marked_yes_in_an_answer_grid_are_the_value() -> None:
     fields = extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
     assert fields["medical_problems"].value == "Asthma\nGout"
     assert fields["allergies"].value == "Peanuts"
+
+
+def _split_grid_page(left: dict[str, str], right: dict[str, str], bar: str = "") -> dict[str, FieldResult]:
+    """A questionnaire grid printed in two halves side by side, each headed "Have you ever had
+    | Y | N", questions and other fields' questions among the conditions, an X in one cell of
+    each row; with ``bar`` a heading across the top of each half, over its header row."""
+    page = DrawnPage(2000, 700)
+    top = 100 if not bar else 156
+    for half, answers in enumerate((left, right)):
+        x = 40 + 980 * half
+        page.table(x, top, [680, 110, 110], [56] * (len(answers) + 1), width=2)
+        if bar:  # one cell across the half, the grid's columns under it
+            page.box(x, 100, x + 900, 156)
+            page.text(x + 10, 112, bar)
+        page.text(x + 10, top + 12, "Have you ever had")
+        page.text(x + 720, top + 12, "Y")
+        page.text(x + 830, top + 12, "N")
+        for row, (name, answer) in enumerate(answers.items(), 1):
+            y = top + 56 * row
+            page.text(x + 10, y + 12, name)
+            cx = x + 716 if answer == "yes" else x + 826
+            page.cross(cx, y + 10, cx + 36, y + 42)
+    page.text(40, 600, "Allergies: Peanuts")
+    structure = find_structure(page.array(), page.words)
+    return extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+
+
+def test_a_grid_in_two_halves_reads_both_and_skips_the_questions_among_the_conditions() -> None:
+    left = {"Asthma": "yes", "Do you smoke?": "yes", "Gout": "no", "Are you insured?": "no"}
+    right = {"Any recent surgery?": "no", "Hepatitis B vaccinated?": "yes", "Eczema": "no", "Migraine": "yes"}
+    fields = _split_grid_page(left, right)
+    problems = fields["medical_problems"]
+    assert problems.value == "Asthma\nMigraine"
+    # Each half's question is answered in that half's columns, not in the other half's.
+    assert fields["has_medical_insurance"].value == "No"
+    assert fields["hepatitis_b_vaccination"].value == "Yes"
+    assert fields["allergies"].value == "Peanuts"
+
+
+def test_a_heading_across_a_grid_is_never_an_answer() -> None:
+    left = {"Asthma": "no", "Are you insured?": "yes", "Gout": "yes"}
+    right = {"Eczema": "no", "Hepatitis B vaccinated?": "no", "Migraine": "no"}
+    fields = _split_grid_page(left, right, bar="Immunizations and History")
+    assert fields["has_medical_insurance"].value == "Yes"
+    assert fields["hepatitis_b_vaccination"].value == "No"

@@ -10,7 +10,14 @@ from docgen import FIELDS, generate
 from docgen.families import FAMILIES, families_of
 from docgen.families import _pd_common as pd
 
-PD_FAMILIES = ("pd_single_column", "pd_checkbox", "pd_table", "pd_sectioned", "pd_intake_grid", "pd_answer_grid")
+PD_FAMILIES = (
+    "pd_single_column",
+    "pd_checkbox",
+    "pd_table",
+    "pd_sectioned",
+    "pd_intake_grid",
+    "pd_answer_grid",
+)
 ANSWERS = {
     "chickenpox": {"IMMUNE", "NOT IMMUNE"},
     "measles": {"IMMUNE", "NOT IMMUNE"},
