@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from extraction.assign import Assigned
 from extraction.doctypes import FieldSpec
 from extraction.page_view import Candidate, PageView, is_glyph, is_noise
-from extraction.types import Word, on_one_row, union_box
+from extraction.types import Box, Word, on_one_row, union_box
 
 # A line set flush under a multi-line value, this many line heights below it at most, may be
 # the value's next line spaced wider than the engine allows.
@@ -19,6 +19,9 @@ LEFT_UNDER_GAP = 2.5
 # Print this many line heights or less after a text value on its row, that no label or other
 # field claims, may be the rest of the value set apart by a wide gap.
 ROW_GOES_ON_GAP = 3.0
+
+# How far a row of print may still lean after deskewing (a photo's perspective), as a slope.
+LEAN = 0.03
 
 # Kinds of value whose own shape tells them from a label's words ("DOB 12/03/1980").
 SHAPED_KINDS = ("date", "phone", "identifier", "integer")
@@ -47,6 +50,8 @@ def layout_doubts(
         doubts.append("a line set under the value, further down, may belong to it")
     if _row_goes_on(spec, chosen, view, assigned):
         doubts.append("more is printed after the value on its row: check the value is whole")
+    if _boxes_on_its_rows(spec, chosen, view):
+        doubts.append("boxes to tick stand on the value's row: it may be a question asked, not the value")
     return doubts
 
 
@@ -121,6 +126,27 @@ def _row_goes_on(spec: FieldSpec, chosen: Candidate, view: PageView, assigned: d
             if not claimed & set(line.words) and any(ch.isalnum() for w in line.words for ch in w.text):
                 return True
     return False
+
+
+def _boxes_on_its_rows(spec: FieldSpec, chosen: Candidate, view: PageView) -> bool:
+    """True when a line of a text value has boxes to tick after it on its row: such a line is
+    a question or a condition of a list to tick ("Seizures  [ ] Y  [x] N"), which the words
+    alone do not answer."""
+    if spec.kind not in ("text", "person") or not chosen.words or view.structure is None:
+        return False
+    marks = [m for m in view.structure.marks if m.shape != "ring"]
+    for line in (list(line) for line in chosen.lines if line):
+        row = union_box([w.box for w in line])
+        if any(m.box[0] >= row[2] and _level_with(m.box, row, view.height) for m in marks):
+            return True
+    return False
+
+
+def _level_with(box: Box, row: Box, height: float) -> bool:
+    """True when ``box``, right of ``row``, stands level with it on a page that may still lean
+    (a photo's perspective): centres apart by half a line height plus the lean over the gap."""
+    rise = abs((box[1] + box[3]) - (row[1] + row[3])) / 2
+    return rise <= 0.5 * height + LEAN * (box[0] - row[2])
 
 
 def _claimed_by_others(chosen: Candidate, assigned: dict[str, Assigned]) -> set[Word]:

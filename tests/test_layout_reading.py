@@ -13,9 +13,10 @@ from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields, page_view
 from extraction.keys import Key, find_keys
 from extraction.label_shapes import is_heading, is_negative_answer, is_number_label, value_kind
-from extraction.layout_doubts import _run_into_its_label
+from extraction.layout_doubts import _boxes_on_its_rows, _run_into_its_label
 from extraction.page_view import Candidate
 from extraction.phrases import best_phrase
+from extraction.structure import PageStructure, SelectionMark
 from extraction.validate import validate_fields
 from tests.layout_text import parse_layout
 
@@ -996,6 +997,20 @@ def test_a_value_run_on_from_a_label_without_colon_or_gap_is_doubted(line: str, 
     candidate = Candidate("insurance_company", 0, (rest,), "beside", 1.0, (key,))
     spec = next(f for f in PATIENT.fields if f.name == "insurance_company")
     assert _run_into_its_label(spec, candidate, view) is doubted
+
+
+@pytest.mark.parametrize(("mark_x", "doubted"), [(1500, True), (None, False)])
+def test_a_text_value_with_boxes_to_tick_on_its_row_is_doubted(mark_x: int | None, doubted: bool) -> None:
+    # "Seizures  [ ] Y  [x] N" under "Have you ever had:": the line is a condition asked, which
+    # its words alone do not answer; a line with no box after it is a value like any other.
+    page = parse_layout("200 500 Have you ever had:\n200 580 Seizures")[0]
+    box = None if mark_x is None else (mark_x, 584, mark_x + 30, 614)
+    marks = () if box is None else (SelectionMark(box, "square", True, "", None, 1.0),)
+    view = page_view(PATIENT, page, PageStructure(marks=marks))
+    line = next(line for line in view.page.lines if line.text == "Seizures")
+    candidate = Candidate("medical_problems", 0, (line.words,), "below", 1.0)
+    spec = next(f for f in PATIENT.fields if f.name == "medical_problems")
+    assert _boxes_on_its_rows(spec, candidate, view) is doubted
 
 
 def test_unlabelled_directions_that_name_their_medicine_first_are_found() -> None:
