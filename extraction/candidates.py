@@ -22,7 +22,7 @@ from extraction.captions import (
     writing_rule,
 )
 from extraction.checklist import checklist_candidate
-from extraction.choices import OPTION_KINDS, option_candidate, option_marks
+from extraction.choices import OPTION_KINDS, lone_grid_answer, option_candidate, option_marks
 from extraction.columns import ALIGN_HEIGHTS
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key, section_of
@@ -137,6 +137,9 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
     # Boxes to tick come two or more to a question; a ring round a word is an answer alone.
     if len(marks) >= 2 or any(m.shape == "ring" for m in marks):
         return [option_candidate(spec, key, view, marks, score)]
+    lone = lone_grid_answer(spec, key, view, marks, score)
+    if lone is not None:
+        return [lone]
     found = []
     if "beside" in hows:
         beside = _beside(spec, key, view)

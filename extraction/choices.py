@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 # Options of a checkbox group lie on the key's row or on the row just under it.
 OPTIONS_BELOW = 1.8
+# Said of a grid row answered by the one box of it found ticked.
+ONE_BOX_NOTE = "one box of the row was read: check the answer"
 # Kinds of field a checkbox group answers: a choice among a few printed options.
 OPTION_KINDS = ("yesno", "immunity", "integer")
 # A grid column's header cell stands at most this many line heights above a cell of it.
@@ -47,6 +49,21 @@ def option_marks(key: Key, view: PageView) -> list[SelectionMark]:
         return []
     first = min(under, key=lambda m: m.box[1])
     return sorted((m for m in under if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
+
+
+def lone_grid_answer(
+    spec: FieldSpec, key: Key, view: PageView, marks: list[SelectionMark], score: float
+) -> Candidate | None:
+    """The answer of a question in a ruled grid's row where only the ticked box of the row was
+    found: a grid row answers in a cell of each answer column, so the page's damage hid the
+    others and the ticked one's column still tells the answer (flagged). None otherwise."""
+    if len(marks) != 1 or not marks[0].selected or view.structure is None:
+        return None
+    cell = view.structure.cell_at(key.box)
+    if cell is None or view.structure.tables[cell.table].rows < 3:
+        return None
+    found = option_candidate(spec, key, view, marks, score)
+    return replace(found, note=found.note or ONE_BOX_NOTE)
 
 
 def in_the_keys_table(key: Key, structure: PageStructure) -> Sequence[SelectionMark]:
@@ -198,6 +215,11 @@ def option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) 
     if mark.shape == "ring":
         return tuple(w for line in view.page.lines for w in line.words if mostly_inside(w.box, mark.box))
     right = min((m.box[0] for m in row if m.box[0] > mark.box[2]), default=view.page.width)
+    cell = view.structure.cell_at(mark.box) if view.structure is not None else None
+    if cell is not None and view.structure is not None and view.structure.tables[cell.table].rows >= 3:
+        # A box in a cell of a grid: its option is in its cell or heads its column, never the
+        # print of the next cell (the next box, missed, read as "oO").
+        right = min(right, cell.box[2])
     level = sorted(
         (
             w

@@ -180,3 +180,29 @@ def test_a_heading_across_a_grid_is_never_an_answer() -> None:
     fields = _split_grid_page(left, right, bar="Immunizations and History")
     assert fields["has_medical_insurance"].value == "Yes"
     assert fields["hepatitis_b_vaccination"].value == "No"
+
+
+def test_a_grid_question_whose_unticked_box_was_lost_is_answered_by_its_ticked_column_flagged() -> None:
+    """Boxes printed in a grid's answer cells; the scan lost the unticked box of one row. The
+    ticked box's column still answers, and the clerk is asked to check."""
+    page = DrawnPage(1400, 600)
+    page.table(40, 60, [680, 110, 110], [56] * 4, width=2)
+    page.text(50, 72, "Question")
+    page.text(760, 72, "Yes")
+    page.text(870, 72, "No")
+    rows = {"Do you smoke?": "no", "Are you insured?": "yes", "Hepatitis B vaccinated?": "no"}
+    for row, (question, answer) in enumerate(rows.items(), 1):
+        y = 60 + 56 * row
+        page.text(50, y + 12, question)
+        for column, x in (("yes", 773), ("no", 883)):
+            lost = question == "Are you insured?" and column != answer
+            if not lost:
+                page.checkbox(x, y + 15, "cross" if column == answer else "empty")
+    page.text(40, 420, "Allergies: Peanuts")
+    structure = find_structure(page.array(), page.words)
+    fields = extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+    insured = fields["has_medical_insurance"]
+    assert insured.value == "Yes"
+    assert insured.needs_review and "one box of the row" in (insured.reason or "")
+    assert fields["hepatitis_b_vaccination"].value == "No"
+    assert not fields["hepatitis_b_vaccination"].needs_review
