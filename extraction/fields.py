@@ -35,7 +35,7 @@ from extraction.columns import (
 )
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key, find_keys, split_at_inline_keys, typical_height
-from extraction.label_shapes import is_negative_answer
+from extraction.label_shapes import is_negative_answer, label_within
 from extraction.layout import spelling
 from extraction.layout_doubts import layout_doubts
 from extraction.lexicon import is_known, misread_names
@@ -310,6 +310,18 @@ def to_result(
     if intruder:
         line, other = intruder
         result.flag(f"{line!r} reads as the {other}: check where the value ends")
+    # Another field's label or one of no field inside the value: the next column read on into
+    # it. Left out are the field's own labels (a company is often named "... Health Plan") and
+    # the questions answered by a choice, whose words names hold ("... Health Insurance Co").
+    others = doc_type.stop_labels + tuple(
+        label
+        for other in doc_type.fields
+        if other is not spec and other.kind not in ("yesno", "immunity")
+        for label in other.all_labels
+    )
+    inner = next((found for line in value.split("\n") if (found := label_within(line, others))), None)
+    if inner and spec.kind in ("text", "person"):
+        result.flag(f"{inner!r} inside the value reads as a printed label: check where the value ends")
     return result
 
 

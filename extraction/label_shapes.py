@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from extraction.phrases import best_phrase
 from extraction.validate import parse_date
 
 # A label of no known wording (a colon key, a number's label) is at most this many words long.
@@ -21,6 +22,10 @@ NUMBER_WORDS = frozenset({"no", "no.", "nr", "nr.", "#", "number", "num", "num."
 # The last word of a section's heading ("Insurance Information", "Contact Details", "Billing
 # Section"): whatever the section is about, such a line heads print, it is no value.
 HEADING_WORDS = frozenset({"information", "info", "details", "particulars", "section", "data"})
+# A label found inside a value is at least this many words long (one word, "Date", "Phone",
+# is too often part of a name) and read this well.
+INNER_LABEL_WORDS = 2
+INNER_LABEL_SCORE = 0.95
 # Answers that may stand before a "No" in a line of options ("Yes No"): no label.
 ANSWER_WORDS = frozenset({"yes", "y", "n/a", "na", "unknown"})
 # A label's words after one of these are an answer that says "none": "No known allergies",
@@ -57,6 +62,24 @@ def is_heading(text: str) -> bool:
         return False
     capitalised = all(w[:1].isupper() or w.lower() in ("of", "and", "&", "/") for w in words)
     return capitalised and words[-1].lower() in HEADING_WORDS
+
+
+def label_within(line: str, labels: tuple[str, ...]) -> str | None:
+    """The printed label that stands inside ``line`` after its first word ("Silverline
+    Insurance Company Effective date Oct 31, 2013": the next column's label and value read on
+    into the value), or None. Only labels of two words or more, of letters alone, read almost
+    exactly, with a word after them."""
+    words = line.split()
+    for start in range(1, len(words) - 1):
+        # A label ends before the last word: its value follows it ("Guardian Health Insurance"
+        # ends in a label's words and is a name).
+        for end in range(start + INNER_LABEL_WORDS, min(len(words) - 1, start + MAX_UNKNOWN_KEY_WORDS) + 1):
+            phrase = " ".join(words[start:end]).rstrip(":")
+            if not phrase.replace(" ", "").isalpha():
+                continue  # a label has no digits ("for 3" is a direction's)
+            if best_phrase(phrase, labels)[1] >= INNER_LABEL_SCORE:
+                return phrase
+    return None
 
 
 def value_kind(text: str) -> str:

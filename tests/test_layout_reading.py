@@ -12,7 +12,7 @@ from extraction.columns import find_label_columns
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields, page_view
 from extraction.keys import Key, find_keys
-from extraction.label_shapes import is_heading, is_negative_answer, is_number_label, value_kind
+from extraction.label_shapes import is_heading, is_negative_answer, is_number_label, label_within, value_kind
 from extraction.layout_doubts import _boxes_on_its_rows, _run_into_its_label
 from extraction.page_view import Candidate
 from extraction.phrases import best_phrase
@@ -211,6 +211,20 @@ def test_the_label_of_a_number_of_no_field_beside_a_name_s_label_is_never_the_na
 )
 def test_a_section_heading_is_told_by_its_last_word(text: str, heading: bool) -> None:
     assert is_heading(text) is heading
+
+
+@pytest.mark.parametrize(
+    ("line", "inner"),
+    [
+        ("Silverline Insurance Company Effective date Oct 31, 2013", "Effective date"),
+        ("George Gomez Phone number (747) 659-3352", "Phone number"),
+        ("Guardian Health Insurance", None),  # a label's words ending a name: no value after them
+        ("take 1 tab at bedtime for 7 days", None),  # "for 7" is no label, digits and all
+        ("Effective date Oct 31, 2013", None),  # a label opening the line is the line's own
+    ],
+)
+def test_a_label_read_on_into_a_value_is_found_inside_it(line: str, inner: str | None) -> None:
+    assert label_within(line, ("Effective date", "Phone number", "Health insurance", "For")) == inner
 
 
 @pytest.mark.parametrize(
