@@ -23,6 +23,12 @@ PATIENT = get_document_type("patient_details")
 CONDITIONS = (("Asthma", "Gout", "Eczema"), ("Migraine", "Anemia", "Insomnia"))
 
 
+def _read(page: DrawnPage) -> dict[str, FieldResult]:
+    """The fields of a drawn patient record, its structure found on its pixels."""
+    structure = find_structure(page.array(), page.words)
+    return extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+
+
 def _history_page(ticked: set[str], unboxed: str = "") -> tuple[DrawnPage, dict[str, FieldResult]]:
     """A history section: the list in three columns, a question answered in boxes under it,
     then the allergies beside their label. ``unboxed`` is printed with no box before it (the
@@ -42,8 +48,7 @@ def _history_page(ticked: set[str], unboxed: str = "") -> tuple[DrawnPage, dict[
     page.checkbox(560, 330, "cross")
     page.text(600, 328, "No")
     page.text(60, 420, "Allergies: Peanuts")
-    structure = find_structure(page.array(), page.words)
-    fields = extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+    fields = _read(page)
     return page, fields
 
 
@@ -86,8 +91,7 @@ def test_conditions_answered_yes_in_rows_of_boxes_are_the_value(after: str) -> N
         page.checkbox(760, y, "cross" if answer == "no" else "empty")
         page.text(800, y - 2, "MNo" if name == "Sinusitis" else "No")
     page.text(60, 450, "Allergies: Peanuts")
-    structure = find_structure(page.array(), page.words)
-    fields = extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+    fields = _read(page)
     problems = fields["medical_problems"]
     assert problems.value == "Headaches\nBack pain" and not problems.needs_review
     assert fields["allergies"].value == "Peanuts"
@@ -108,8 +112,7 @@ def test_a_row_whose_yes_box_was_not_read_flags_the_list_and_the_rows_go_on() ->
         page.checkbox(760, y, "cross" if answer == "no" else "empty")
         page.text(800, y - 2, "No")
     page.text(60, 450, "Allergies: Peanuts")
-    structure = find_structure(page.array(), page.words)
-    fields = extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+    fields = _read(page)
     problems = fields["medical_problems"]
     assert problems.value == "Headaches\nBack pain"
     assert problems.needs_review and "check it" in (problems.reason or "")
@@ -131,8 +134,7 @@ def test_conditions_marked_yes_in_an_answer_grid_are_the_value() -> None:
         x = 710 if answer == "yes" else 850
         page.cross(x, y + 10, x + 36, y + 42)
     page.text(100, 420, "Allergies: Peanuts")
-    structure = find_structure(page.array(), page.words)
-    fields = extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+    fields = _read(page)
     assert fields["medical_problems"].value == "Asthma\nGout"
     assert fields["allergies"].value == "Peanuts"
 
@@ -158,8 +160,7 @@ def _split_grid_page(left: dict[str, str], right: dict[str, str], bar: str = "")
             cx = x + 716 if answer == "yes" else x + 826
             page.cross(cx, y + 10, cx + 36, y + 42)
     page.text(40, 600, "Allergies: Peanuts")
-    structure = find_structure(page.array(), page.words)
-    return extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+    return _read(page)
 
 
 def test_a_grid_in_two_halves_reads_both_and_skips_the_questions_among_the_conditions() -> None:
@@ -199,8 +200,7 @@ def test_a_grid_question_whose_unticked_box_was_lost_is_answered_by_its_ticked_c
             if not lost:
                 page.checkbox(x, y + 15, "cross" if column == answer else "empty")
     page.text(40, 420, "Allergies: Peanuts")
-    structure = find_structure(page.array(), page.words)
-    fields = extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+    fields = _read(page)
     insured = fields["has_medical_insurance"]
     assert insured.value == "Yes"
     assert insured.needs_review and "one box of the row" in (insured.reason or "")

@@ -237,6 +237,9 @@ IMMUNITY_OPTIONS = (
 )
 YES_NO_OPTIONS = (("Yes", "No"), ("Yes", "No"), ("Y", "N"), ("Yes", "No", "Not sure"), ("YES", "NO"))
 
+# Conditions a form prints to tick or answer one by one: the single conditions of the list.
+CHECKLIST_CONDITIONS = tuple(c for c in values.MEDICAL_PROBLEMS if "," not in c and c != "None")
+
 # Fields some clinics' forms simply do not ask for.
 OMITTABLE = ("weight", "height", "insurance_expiry", "measles", "emergency_contact_phone", "record_date")
 

@@ -21,7 +21,6 @@ import random
 
 from PIL import Image, ImageFont
 
-from docgen import values
 from docgen.canvas import Page, pick_style
 from docgen.families import _pd_common as pd
 
@@ -58,7 +57,6 @@ OTHER_QUESTIONS = (
     "Pregnant or nursing?",
     "Hospitalised in the last year?",
 )
-CONDITIONS = tuple(c for c in values.MEDICAL_PROBLEMS if "," not in c and c != "None")
 # How a cell is marked: an X or a tick written in it, or a printed box in every answer cell.
 MARKS = ("x", "tick", "box")
 
@@ -147,7 +145,7 @@ class Questionnaire:
         """Conditions and yes/no questions in a ruled grid (two halves side by side on a landscape
         sheet); the truth of medical_problems is the conditions answered Yes, in reading order."""
         rng, record = self.rng, self.record
-        conditions = rng.sample(CONDITIONS, rng.randint(4, 9))
+        conditions = rng.sample(pd.CHECKLIST_CONDITIONS, rng.randint(4, 9))
         yes = set(rng.sample(conditions, rng.choice((0, 1, 1, 2, 2, 3))))
         rows: list[tuple[str, int | None]] = [(c, 0 if c in yes else 1) for c in conditions]
         for name in ("hepatitis_b_vaccination", "has_medical_insurance"):

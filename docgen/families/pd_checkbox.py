@@ -14,7 +14,6 @@ import random
 
 from PIL import Image
 
-from docgen import values
 from docgen.canvas import pick_style
 from docgen.families import _pd_common as pd
 
@@ -30,8 +29,6 @@ LONG = (
     "allergies",
     "regular_medications",
 )
-# Conditions a checklist prints: single conditions of the generator's list.
-CHECKLIST_CONDITIONS = tuple(c for c in values.MEDICAL_PROBLEMS if "," not in c and c != "None")
 CHECKLIST_PROMPTS = ("Check all that apply", "Tick any that apply", "(check all that apply)")
 EXTRA_QUESTIONS = (
     "Do you smoke?",
@@ -172,7 +169,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
         """Medical problems as conditions to tick under the field's label: a box before each,
         in columns, or one condition a row answered Yes or No."""
         yes_no = rng.random() < 0.5
-        conditions = rng.sample(CHECKLIST_CONDITIONS, rng.randint(4, 7) if yes_no else rng.randint(6, 12))
+        conditions = rng.sample(pd.CHECKLIST_CONDITIONS, rng.randint(4, 7) if yes_no else rng.randint(6, 12))
         ticked = set(rng.sample(range(len(conditions)), rng.choice((0, 1, 1, 2, 2, 3))))
         columns = 1 if yes_no else rng.choice((2, 3, 4))
         rows = math.ceil(len(conditions) / columns)
