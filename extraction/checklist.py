@@ -92,7 +92,9 @@ def _answers_candidate(
     yes = [words for words, row in answered if _ticked_answer(row) == "yes"]
     note = None
     # A row's one tick outside the Yes column answers no, whatever its column's header reads.
-    if any(sum(mark.selected for mark in row) != 1 for _words, row in answered):
+    if not any(mark.option == "yes" for _words, row in answered for mark in row):
+        note = "no Yes column was read: check which conditions are ticked"
+    elif any(sum(mark.selected for mark in row) != 1 for _words, row in answered):
         note = "a condition's row has no answer, or two, ticked: check it"
     elif min(m.confidence for _words, row in answered for m in row) < FAINT_MARK:
         note = FAINT_NOTE
@@ -193,7 +195,8 @@ def _answered(
     the condition's words and the row's boxes, each box's option set to its column's answer
     (the boxes of such rows stand in columns, so a box whose option OCR misread answers as the
     rest of its column do). A question ("Do you smoke?") or another field's label ("Measles")
-    ends the rows."""
+    ends the rows; inside a ruled grid such rows are passed over (their marks still tell the
+    answer columns) and a row whose answer is unknown stays, to be flagged."""
     asked, questions = [], []
     in_grid = bool(_grids_headed_alike(key, view))
     for row in rows:

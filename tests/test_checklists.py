@@ -206,3 +206,21 @@ def test_a_grid_question_whose_unticked_box_was_lost_is_answered_by_its_ticked_c
     assert insured.needs_review and "one box of the row" in (insured.reason or "")
     assert fields["hepatitis_b_vaccination"].value == "No"
     assert not fields["hepatitis_b_vaccination"].needs_review
+
+
+def test_a_grid_whose_yes_column_is_not_read_flags_the_list() -> None:
+    page = DrawnPage(1400, 600)
+    page.text(100, 40, "Medical history:")
+    page.table(100, 100, [560, 140, 140], [56] * 4, width=2)
+    page.text(110, 112, "Have you ever had")
+    page.text(676, 112, "Sí")
+    page.text(816, 112, "No")
+    for row, (name, answer) in enumerate({"Asthma": "yes", "Diabetes": "no", "Gout": "yes"}.items(), 1):
+        y = 100 + 56 * row
+        page.text(110, y + 12, name)
+        x = 710 if answer == "yes" else 850
+        page.cross(x, y + 10, x + 36, y + 42)
+    page.text(100, 420, "Allergies: Peanuts")
+    problems = _read(page)["medical_problems"]
+    assert problems.value == ""  # which column says yes is not known: nothing is listed
+    assert problems.needs_review and "no Yes column" in (problems.reason or "")
