@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from extraction.choices import option_words
+from extraction.choices import grid_cell, option_words
 from extraction.doctypes import FieldSpec
 from extraction.keys import Key
 from extraction.label_shapes import ANSWER_WORDS
@@ -56,11 +56,12 @@ def checklist_candidate(spec: FieldSpec, key: Key, view: PageView, score: float)
     answered Yes in the rows of Yes / No boxes under it; None when neither follows the key."""
     if view.structure is None or not is_list_field(spec):
         return None
-    rows = _rows_after(key, view)
+    grids = _grids_headed_alike(key, view)
+    rows = _rows_after(key, view, grids)
     listed = _listed(rows, key, view)
     if listed:
         return _boxes_candidate(spec, key, view, score, listed)
-    answered = _answered(rows, key, view)
+    answered = _answered(rows, key, view, in_grid=bool(grids))
     if len(answered) >= MIN_QUESTION_ROWS:
         return _answers_candidate(spec, key, score, answered)
     return None
@@ -101,13 +102,12 @@ def _answers_candidate(
     return Candidate(spec.name, key.page, tuple(yes), "checklist", score, (key,), note=note)
 
 
-def _rows_after(key: Key, view: PageView) -> list[list[SelectionMark]]:
+def _rows_after(key: Key, view: PageView, grids: list[Box]) -> list[list[SelectionMark]]:
     """The rows of boxes that follow the key: on its row right of it, or starting just under
     it, each next row close under the one before; top to bottom, each left to right. A key
     heading a ruled grid reads the grid's rows, then those of the grids set beside it under
-    the same heading (a long grid printed in halves side by side)."""
+    the same heading (a long grid printed in halves side by side): ``grids``, their outlines."""
     assert view.structure is not None
-    grids = _grids_headed_alike(key, view)
     if grids:
         return [row for table in grids for row in _rows_below(key, view, _marks_in(table, view), table)]
     return _rows_below(key, view, boxed_marks(view.structure), None)
@@ -139,8 +139,8 @@ def _grids_headed_alike(key: Key, view: PageView) -> list[Box]:
     same words; [] when the key heads no grid."""
     structure = view.structure
     assert structure is not None
-    cell = structure.cell_at(key.box)
-    if cell is None or cell.row != 0 or structure.tables[cell.table].rows < 3:
+    cell = grid_cell(key.box, structure)
+    if cell is None or cell.row != 0:
         return []
     own = structure.tables[cell.table].box
     grids = [own]
@@ -159,7 +159,7 @@ def _same_print(box: Box, other: Box, view: PageView) -> bool:
 
 
 def _print_in(box: Box, view: PageView) -> str:
-    return " ".join(w.text for line in view.page.lines for w in line.words if mostly_inside(w.box, box))
+    return " ".join(w.text for w in view.page.words_in(box))
 
 
 def _marks_in(table: Box, view: PageView) -> list[SelectionMark]:
@@ -189,7 +189,7 @@ def _listed(rows: list[list[SelectionMark]], key: Key, view: PageView) -> list[l
 
 
 def _answered(
-    rows: list[list[SelectionMark]], key: Key, view: PageView
+    rows: list[list[SelectionMark]], key: Key, view: PageView, in_grid: bool
 ) -> list[tuple[tuple[Word, ...], list[SelectionMark]]]:
     """The first rows that each answer a condition printed left of them in Yes / No boxes:
     the condition's words and the row's boxes, each box's option set to its column's answer
@@ -198,7 +198,6 @@ def _answered(
     ends the rows; inside a ruled grid such rows are passed over (their marks still tell the
     answer columns) and a row whose answer is unknown stays, to be flagged."""
     asked, questions = [], []
-    in_grid = bool(_grids_headed_alike(key, view))
     for row in rows:
         words = _words_left_of(row[0], key, view, False, _table_of(row[0], view) if in_grid else None)
         if not any(sum(ch.isalpha() for ch in w.text) >= 2 for w in words) or len(row) > MAX_ANSWER_BOXES:
@@ -319,13 +318,10 @@ def _words_left_of(
 
 
 def _table_of(mark: SelectionMark, view: PageView) -> Box | None:
-    """The outline of the ruled grid ``mark`` stands in, if any."""
+    """The outline of the table ``mark`` stands in (a cell of it, or a box in one), if any."""
     assert view.structure is not None
-    cell = mark if mark.shape == "cell" else view.structure.cell_at(mark.box)
-    if cell is None:
-        return None
-    found = view.structure.cell_at(cell.box)
-    return view.structure.tables[found.table].box if found is not None else None
+    cell = view.structure.cell_at(mark.box)
+    return view.structure.tables[cell.table].box if cell is not None else None
 
 
 def _answers_a_question(row: list[SelectionMark]) -> bool:

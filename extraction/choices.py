@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 # Options of a checkbox group lie on the key's row or on the row just under it.
 OPTIONS_BELOW = 1.8
+# A table of this many rows or more is a grid of questions, one a row under a header row.
+GRID_ROWS = 3
 # Said of a grid row answered by the one box of it found ticked.
 ONE_BOX_NOTE = "one box of the row was read: check the answer"
 # Kinds of field a checkbox group answers: a choice among a few printed options.
@@ -51,6 +53,13 @@ def option_marks(key: Key, view: PageView) -> list[SelectionMark]:
     return sorted((m for m in under if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
 
 
+def grid_cell(box: Box, structure: PageStructure) -> Cell | None:
+    """The cell holding ``box`` when it is a cell of a ruled grid (a table of ``GRID_ROWS`` rows
+    or more), else None."""
+    cell = structure.cell_at(box)
+    return cell if cell is not None and structure.tables[cell.table].rows >= GRID_ROWS else None
+
+
 def lone_grid_answer(
     spec: FieldSpec, key: Key, view: PageView, marks: list[SelectionMark], score: float
 ) -> Candidate | None:
@@ -59,8 +68,7 @@ def lone_grid_answer(
     others and the ticked one's column still tells the answer (flagged). None otherwise."""
     if len(marks) != 1 or not marks[0].selected or view.structure is None:
         return None
-    cell = view.structure.cell_at(key.box)
-    if cell is None or view.structure.tables[cell.table].rows < 3:
+    if grid_cell(key.box, view.structure) is None:
         return None
     found = option_candidate(spec, key, view, marks, score)
     return replace(found, note=found.note or ONE_BOX_NOTE)
@@ -127,12 +135,7 @@ def _first_row_words(mark: SelectionMark, view: PageView) -> tuple[Word, ...]:
     for cell in sorted(above, key=lambda cell: -cell.row):
         if any(mostly_inside(m.box, cell.box) or m.box == cell.box for m in structure.marks):
             continue
-        words = tuple(
-            sorted(
-                (w for line in view.page.lines for w in line.words if mostly_inside(w.box, cell.box)),
-                key=lambda w: w.box[0],
-            )
-        )
+        words = tuple(sorted(view.page.words_in(cell.box), key=lambda w: w.box[0]))
         if words:  # an empty one is an answer cell whose mark the page's damage hid
             return words if len(words) <= 3 else ()
     return ()
@@ -213,10 +216,10 @@ def option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) 
     if mark.shape == "cell":
         return _column_header(mark, view)
     if mark.shape == "ring":
-        return tuple(w for line in view.page.lines for w in line.words if mostly_inside(w.box, mark.box))
+        return tuple(view.page.words_in(mark.box))
     right = min((m.box[0] for m in row if m.box[0] > mark.box[2]), default=view.page.width)
-    cell = view.structure.cell_at(mark.box) if view.structure is not None else None
-    if cell is not None and view.structure is not None and view.structure.tables[cell.table].rows >= 3:
+    cell = grid_cell(mark.box, view.structure) if view.structure is not None else None
+    if cell is not None:
         # A box in a cell of a grid: its option is in its cell or heads its column, never the
         # print of the next cell (the next box, missed, read as "oO").
         right = min(right, cell.box[2])

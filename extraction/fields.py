@@ -311,17 +311,12 @@ def to_result(
         line, other = intruder
         result.flag(f"{line!r} reads as the {other}: check where the value ends")
     # Another field's label or one of no field inside the value: the next column read on into
-    # it. Left out are the field's own labels (a company is often named "... Health Plan") and
-    # the questions answered by a choice, whose words names hold ("... Health Insurance Co").
-    others = doc_type.stop_labels + tuple(
-        label
-        for other in doc_type.fields
-        if other is not spec and other.kind not in ("yesno", "immunity")
-        for label in other.all_labels
-    )
-    inner = next((found for line in value.split("\n") if (found := label_within(line, others))), None)
-    if inner and spec.kind in ("text", "person"):
-        result.flag(f"{inner!r} inside the value reads as a printed label: check where the value ends")
+    # it (the field's own labels are left out: a company is often named "... Health Plan").
+    if spec.kind in ("text", "person"):
+        others = doc_type.labels_read_into[spec.name]
+        inner = next((found for line in value.split("\n") if (found := label_within(line, others))), None)
+        if inner:
+            result.flag(f"{inner!r} inside the value reads as a printed label: check where the value ends")
     return result
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from extraction.assign import Assigned
 from extraction.doctypes import FieldSpec
+from extraction.layouts.rows import boxed_marks
 from extraction.page_view import Candidate, PageView, is_glyph, is_noise
 from extraction.types import Box, Word, on_one_row, union_box
 
@@ -41,14 +42,15 @@ def layout_doubts(
     if chosen is None or chosen.how == "checklist":
         return []  # a list of boxes reads every row of its own, its own way
     view = views[chosen.page]
+    claimed = _claimed_by_others(chosen, assigned)
     doubts = []
     if _more_beside_the_answer(spec, chosen, view):
         doubts.append("more is printed beside the answer: a mark may not have been read")
     if _run_into_its_label(spec, chosen, view):
         doubts.append("read on from a label with no colon or gap: check where the label ends")
-    if _line_left_under(spec, chosen, view, assigned):
+    if _line_left_under(spec, chosen, view, claimed):
         doubts.append("a line set under the value, further down, may belong to it")
-    if _row_goes_on(spec, chosen, view, assigned):
+    if _row_goes_on(spec, chosen, view, claimed):
         doubts.append("more is printed after the value on its row: check the value is whole")
     if _boxes_on_its_rows(spec, chosen, view):
         doubts.append("boxes to tick stand on the value's row: it may be a question asked, not the value")
@@ -75,16 +77,13 @@ def _more_beside_the_answer(spec: FieldSpec, candidate: Candidate, view: PageVie
     return False
 
 
-def _line_left_under(
-    spec: FieldSpec, chosen: Candidate, view: PageView, assigned: dict[str, Assigned]
-) -> bool:
+def _line_left_under(spec: FieldSpec, chosen: Candidate, view: PageView, claimed: set[Word]) -> bool:
     """True when a line of a multi-line value has, set flush under it, a line that no label,
     no other field and not the value itself claims: a list spaced wider than the value's gap
     allows (a double-spaced form), or an item wrapped onto a second line under a label printed
     again for each item, loses that line silently otherwise."""
     if spec.max_lines < 2 or not chosen.words or len(chosen.lines) >= spec.max_lines:
         return False
-    claimed = _claimed_by_others(chosen, assigned)
     own = set(chosen.words)
     return any(_orphan_under(list(line), own, claimed, view) for line in chosen.lines if line)
 
@@ -106,13 +105,13 @@ def _orphan_under(value_line: list[Word], own: set[Word], claimed: set[Word], vi
     return False
 
 
-def _row_goes_on(spec: FieldSpec, chosen: Candidate, view: PageView, assigned: dict[str, Assigned]) -> bool:
+def _row_goes_on(spec: FieldSpec, chosen: Candidate, view: PageView, claimed: set[Word]) -> bool:
     """True when a line of a text value is followed on its row, a gap on, by print no label,
     no other field and not the value claims: the words of one line set apart by wide spaces
     ("Use 1 tablet   once daily   for 3 months") that OCR cut into pieces."""
     if spec.kind not in ("text", "person") or not chosen.words or chosen.how == "table":
         return False
-    claimed = _claimed_by_others(chosen, assigned) | set(chosen.words)
+    taken = claimed | set(chosen.words)
     height = view.height
     for value_line in (list(line) for line in chosen.lines if line):
         right = max(w.box[2] for w in value_line)
@@ -123,7 +122,7 @@ def _row_goes_on(spec: FieldSpec, chosen: Candidate, view: PageView, assigned: d
                 continue
             if is_glyph(line, height) or is_noise(line, height) or view.is_key_line(line):
                 continue
-            if not claimed & set(line.words) and any(ch.isalnum() for w in line.words for ch in w.text):
+            if not taken & set(line.words) and any(ch.isalnum() for w in line.words for ch in w.text):
                 return True
     return False
 
@@ -134,7 +133,7 @@ def _boxes_on_its_rows(spec: FieldSpec, chosen: Candidate, view: PageView) -> bo
     alone do not answer."""
     if spec.kind not in ("text", "person") or not chosen.words or view.structure is None:
         return False
-    marks = [m for m in view.structure.marks if m.shape != "ring"]
+    marks = boxed_marks(view.structure)
     for line in (list(line) for line in chosen.lines if line):
         row = union_box([w.box for w in line])
         if any(m.box[0] >= row[2] and _level_with(m.box, row, view.height) for m in marks):
@@ -150,6 +149,7 @@ def _level_with(box: Box, row: Box, height: float) -> bool:
 
 
 def _claimed_by_others(chosen: Candidate, assigned: dict[str, Assigned]) -> set[Word]:
+    """The words of every other field's chosen value."""
     return {
         w
         for other in assigned.values()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from extraction.types import Box, FieldResult, PageText, Word, mostly_inside, on_one_row
+from extraction.types import Box, FieldResult, PageText, Word, on_one_row
 
 # Characters with a mark on the baseline: a period, a comma, and the lower dot of ":" ";" "!" "?".
 BASELINE_PUNCTUATION = ".,;:!?"
@@ -114,7 +114,7 @@ def marks_in_box(image: np.ndarray, page: PageText, box: Box) -> int:
     """How many baseline marks the rows of words inside ``box`` show on ``image``: each row
     looked at from its first word to a little past its last (not into the next word on the
     row), whichever of the page's readings its words come from."""
-    words = [w for line in page.lines for w in line.words if mostly_inside(w.box, box)]
+    words = page.words_in(box)
     found = 0
     for row in _rows(words):
         height = int(np.median([w.box[3] - w.box[1] for w in row]))

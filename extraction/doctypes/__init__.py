@@ -167,6 +167,22 @@ class DocumentType:
         return tuple(label for f in self.fields for label in f.all_labels) + self.stop_labels
 
     @cached_property
+    def labels_read_into(self) -> dict[str, tuple[str, ...]]:
+        """Per field, the printed labels that in its value are another column read on into it:
+        those of no field and of the type's other fields, but the questions a choice answers
+        (their words are everyday words names hold: "... Health Insurance Co"). Made once."""
+        return {
+            spec.name: self.stop_labels
+            + tuple(
+                label
+                for other in self.fields
+                if other is not spec and other.kind not in ("yesno", "immunity")
+                for label in other.all_labels
+            )
+            for spec in self.fields
+        }
+
+    @cached_property
     def with_parts(self) -> DocumentType:
         """The type with the parts of its fields as fields of their own, to be read alongside
         (made once per type, not once per document)."""
