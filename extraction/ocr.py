@@ -8,6 +8,7 @@ orientation detection and read the page again, keeping whichever reading is bett
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import cv2
@@ -19,7 +20,8 @@ from extraction.layout import group_lines
 from extraction.options import Options
 from extraction.preprocess import NOT_PAPER, erase_long_rules, paper_level, rotate_quarter
 from extraction.specks import split_at_specks
-from extraction.types import PageText, Word
+from extraction.types import Box, PageText, Word, centre_inside
+from extraction.unread_ink import unread_runs
 
 # Below these the page probably is not upright (measured on rotated generated pages).
 MIN_WORDS = 8
@@ -240,8 +242,26 @@ def _to_page_frame(word: Word, margin: int, scale: int, x0: int, y0: int) -> Wor
     return Word(word.text, word.confidence, box, word.line)
 
 
-def add_sparse_reading(image: np.ndarray, page: PageText, dpi: int, options: Options) -> PageText:
-    """The page's text merged with a sparse-text pass (psm 11).
+def with_unread_rows(image: np.ndarray, page: PageText, dpi: int, options: Options) -> PageText:
+    """The page's text with the rows of print the page pass left unread (see
+    ``extraction.unread_ink``) read in sparse mode: a block page segmentation dropped (the
+    lower half of a photographed questionnaire) holds labels whose fields would be missed
+    without a word of why. Only words on those rows are taken, the short values beside their
+    labels included; the rest of the page stays as the page pass read it."""
+    words = [w for line in page.lines for w in line.words]
+    runs = unread_runs(image, words, options.text_height)
+    if not runs:
+        return page
+    reach = options.text_height / 2
+    rows = [(0, round(run[1] - reach), page.width, round(run[3] + reach)) for run in runs]
+    return add_sparse_reading(image, page, dpi, options, within=rows)
+
+
+def add_sparse_reading(
+    image: np.ndarray, page: PageText, dpi: int, options: Options, within: Sequence[Box] | None = None
+) -> PageText:
+    """The page's text merged with a sparse-text pass (psm 11), or with only its words whose
+    middle is in one of the boxes ``within``, added where no word stands (print left unread).
 
     Automatic page segmentation sometimes drops a short, isolated line ("Home phone") or misreads
     it ("Height:" as "Retain"); sparse mode looks at every piece of text on its own. A word the
@@ -256,6 +276,8 @@ def add_sparse_reading(image: np.ndarray, page: PageText, dpi: int, options: Opt
         )
     except ToolTimeoutError:
         return page  # a second look only: the first pass's reading stands
+    if within is not None:
+        extra = [w for w in extra if any(centre_inside(w.box, box) for box in within)]
     offset = 1 + max((w.line for w in known), default=0)
     replaced: set[Word] = set()
     added: list[Word] = []
@@ -263,7 +285,7 @@ def add_sparse_reading(image: np.ndarray, page: PageText, dpi: int, options: Opt
         overlapped = [k for k in known if _overlap_share(word, k) > 0.3]
         if not overlapped:
             added.append(Word(word.text, word.confidence, word.box, word.line + offset))
-        elif len(overlapped) == 1 and word.confidence > overlapped[0].confidence + 0.1:
+        elif within is None and len(overlapped) == 1 and word.confidence > overlapped[0].confidence + 0.1:
             old = overlapped[0]
             if _overlap_share(old, word) > 0.6:
                 replaced.add(old)

@@ -28,7 +28,7 @@ from extraction.layouts import (
     read_fields,
 )
 from extraction.load import Source, SourcePage, load_pages, read_source
-from extraction.ocr import add_sparse_reading, ocr_page, read_region
+from extraction.ocr import add_sparse_reading, ocr_page, read_region, with_unread_rows
 from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.preprocess import adaptive_threshold, preprocess, rotate_quarter, scale_to_text_height
 from extraction.second_look import second_look
@@ -343,6 +343,7 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
     with timer("ocr_page"):
         split = page.page_count == 1 and options.split_lone_page and options.page_workers > 1
         read, text = ocr_page(unruled, index, dpi, options, split=split)
+        text = with_unread_rows(read, text, dpi, options)
         turned = read is not unruled
         if turned:
             image = _turned_like(image, unruled, read)

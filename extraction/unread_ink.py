@@ -1,0 +1,96 @@
+"""Print the page pass did not read: ink shaped like a row of letters that no word covers.
+
+Tesseract's page segmentation now and then leaves out a whole block (the lower half of a
+photographed questionnaire, whose faint table rules it took for a picture) or a word among
+others ("company:" after "Name of insurance"). A field whose label is in such a block is not
+found at all, and nothing tells the clerk why. That print is found on the image instead: pieces
+of ink of a letter's size that no word's box covers, at least ``MIN_PIECES`` of them in a row as
+close as the letters of words. ``extraction.ocr.with_unread_print`` then reads the page again
+in sparse mode, which looks at every piece of text on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from extraction.structure.ink import binary, ink_threshold
+from extraction.types import Box, Word
+
+# A letter is between these many text heights tall (an "o" about half, a "g" or an "l" the
+# whole), at most this many wide (joined handwriting makes wider pieces), and holds at least
+# this share of a text height squared in ink (specks hold less).
+MIN_PIECE_HEIGHT = 0.35
+MAX_PIECE_HEIGHT = 2.0
+MAX_PIECE_WIDTH = 4.0
+MIN_PIECE_INK = 0.02
+# A piece within this many text heights of a word's box belongs to that word (the word's box
+# is tight round the ink tesseract read; antialiasing and a leaning letter reach past it).
+WORD_MARGIN = 0.3
+# Pieces closer than this many text heights across, and on one row, are letters of one run of
+# words: a space is about half a height, widened by a colon or comma too small to count as a
+# piece; a column gap (extraction.layout.COLUMN_GAP_HEIGHTS) is wider.
+LETTER_REACH = 1.2
+ROW_REACH = 0.2
+# A run of at least this many pieces, this many text heights wide and at most this many tall,
+# is print (one tick, a lone box or a stroke of a signature is not).
+MIN_PIECES = 3
+MIN_RUN_WIDTH = 1.5
+MAX_RUN_HEIGHT = 3.0
+# At most this many runs are returned (largest first): the caller only asks whether there are any,
+# and a reader of them would want the biggest.
+MAX_RUNS = 24
+
+
+def unread_runs(image: np.ndarray, words: Sequence[Word], text_height: float) -> list[Box]:
+    """The boxes of rows of letter-sized ink on ``image`` (grey, print dark) that no box of
+    ``words`` covers, largest first, at most ``MAX_RUNS``; none on a page without ink."""
+    threshold = ink_threshold(image)
+    if threshold is None or text_height <= 0:
+        return []
+    count, labels, stats, centres = cv2.connectedComponentsWithStats(binary(image, threshold), connectivity=8)
+    covered = _covered(image.shape[:2], words, round(WORD_MARGIN * text_height))
+    loose = np.zeros(image.shape[:2], np.uint8)
+    for index in range(1, count):
+        x, y, width, height, ink = stats[index]
+        centre_x, centre_y = int(centres[index][0]), int(centres[index][1])
+        if _letter_sized(width, height, ink, text_height) and not covered[centre_y, centre_x]:
+            piece = labels[y : y + height, x : x + width] == index
+            loose[y : y + height, x : x + width][piece] = 255
+    if not loose.any():
+        return []
+    reach = cv2.getStructuringElement(
+        cv2.MORPH_RECT, (max(3, round(LETTER_REACH * text_height)), max(1, round(ROW_REACH * text_height)))
+    )
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(loose, reach), connectivity=8)
+    runs = []
+    for index in range(1, count):
+        x, y, width, height, _ink = stats[index]
+        if width < MIN_RUN_WIDTH * text_height or height > MAX_RUN_HEIGHT * text_height:
+            continue
+        window = (slice(y, y + height), slice(x, x + width))
+        inside = np.where(labels[window] == index, loose[window], 0)
+        pieces, _ = cv2.connectedComponents(inside, connectivity=8)
+        if pieces - 1 >= MIN_PIECES:
+            runs.append((int(x), int(y), int(x + width), int(y + height)))
+    runs.sort(key=lambda box: (box[2] - box[0]) * (box[3] - box[1]), reverse=True)
+    return runs[:MAX_RUNS]
+
+
+def _letter_sized(width: int, height: int, ink: int, text_height: float) -> bool:
+    return (
+        MIN_PIECE_HEIGHT * text_height <= height <= MAX_PIECE_HEIGHT * text_height
+        and width <= MAX_PIECE_WIDTH * text_height
+        and ink >= MIN_PIECE_INK * text_height * text_height
+    )
+
+
+def _covered(shape: tuple[int, ...], words: Sequence[Word], margin: int) -> np.ndarray:
+    """A mask of the page: 1 within ``margin`` pixels of a word's box."""
+    covered = np.zeros(shape, np.uint8)
+    for word in words:
+        x0, y0, x1, y1 = word.box
+        covered[max(0, y0 - margin) : y1 + margin, max(0, x0 - margin) : x1 + margin] = 1
+    return covered

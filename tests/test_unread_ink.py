@@ -1,0 +1,102 @@
+"""Print the page pass left out, found on drawn pages (extraction.unread_ink) and read again."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extraction.ocr import with_unread_rows
+from extraction.options import DEFAULT_OPTIONS
+from extraction.types import Line, PageText, Word, union_box
+from extraction.unread_ink import unread_runs
+from tests.drawn_pages import DrawnPage
+
+HEIGHT = DEFAULT_OPTIONS.text_height
+
+
+def _inside(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def test_a_line_no_word_covers_is_found() -> None:
+    page = DrawnPage(1200, 400)
+    first = page.text(60, 60, "Have you ever had:")
+    missed = page.text(60, 160, "Allergies: Shellfish")
+    last = page.text(60, 260, "Current meds: Lisinopril")
+    runs = unread_runs(np.array(page.image), [*first, *last], HEIGHT)
+    assert len(runs) == 1
+    assert _inside(union_box([w.box for w in missed]), runs[0])
+
+
+def test_a_word_left_out_of_a_read_line_is_found() -> None:
+    page = DrawnPage(1400, 200)
+    words = page.text(60, 60, "Name of insurance company: Guardian Health")
+    read = [w for w in words if w.text != "company:"]
+    runs = unread_runs(np.array(page.image), read, HEIGHT)
+    company = next(w for w in words if w.text == "company:")
+    assert len(runs) == 1
+    assert _inside(company.box, runs[0])
+
+
+def test_a_page_read_whole_has_nothing_left() -> None:
+    page = DrawnPage(1200, 300)
+    page.text(60, 60, "Patient name: Megan Long")
+    page.text(60, 160, "Date of birth: 29/06/1980")
+    assert unread_runs(np.array(page.image), page.words, HEIGHT) == []
+
+
+def test_marks_rules_and_specks_are_not_print() -> None:
+    page = DrawnPage(1200, 400)
+    words = page.text(60, 40, "Hepatitis B vaccination")
+    page.checkbox(700, 40, "tick")
+    page.checkbox(800, 40, "empty")
+    page.line(60, 140, 1100, 140)
+    page.cross(700, 200, 726, 226)
+    image = np.array(page.image)
+    rng = np.random.default_rng(7)
+    for x, y in zip(rng.integers(60, 1100, 40), rng.integers(260, 380, 40), strict=True):
+        image[y : y + 3, x : x + 3] = 0
+    assert unread_runs(image, words, HEIGHT) == []
+
+
+def test_a_blank_page_has_no_runs() -> None:
+    assert unread_runs(np.full((300, 300), 255, np.uint8), [], HEIGHT) == []
+
+
+def _page_text(words: list[Word], image: np.ndarray) -> PageText:
+    lines = [Line((w,)) for w in words]
+    return PageText(0, tuple(lines), image.shape[1], image.shape[0])
+
+
+def test_a_page_with_print_left_out_is_read_again_in_sparse_mode() -> None:
+    page = DrawnPage(1200, 400)
+    first = page.text(60, 60, "Have you ever had:")
+    page.text(60, 160, "Allergies: Shellfish")
+    last = page.text(60, 260, "Current meds: Lisinopril")
+    image = np.array(page.image)
+    known = [Word(w.text, w.confidence, w.box, line) for line, w in enumerate([*first, *last])]
+    again = with_unread_rows(image, _page_text(known, image), 300, DEFAULT_OPTIONS)
+    assert "Allergies: Shellfish" in [line.text for line in again.lines]
+
+
+def test_a_page_read_whole_is_not_read_again() -> None:
+    page = DrawnPage(1200, 300)
+    page.text(60, 60, "Patient name: Megan Long")
+    image = np.array(page.image)
+    text = _page_text(page.words, image)
+    assert with_unread_rows(image, text, 300, DEFAULT_OPTIONS) is text
+
+
+def test_only_the_rows_left_unread_are_taken_from_the_sparse_reading() -> None:
+    page = DrawnPage(1200, 400)
+    first = page.text(60, 60, "Have you ever had:")
+    page.text(60, 160, "Allergies: Shellfish")
+    weight = page.text(60, 260, "Weight: 88")
+    image = np.array(page.image)
+    # The page pass read the first line, and the third's label but not its value: two digits
+    # are too short a run to look for, so that row is the page pass's to answer for (a blank
+    # whose label was found gets a sparse pass of its own later), while the unread second row
+    # is taken whole.
+    known = [Word(w.text, w.confidence, w.box, line) for line, w in enumerate([*first, weight[0]])]
+    again = with_unread_rows(image, _page_text(known, image), 300, DEFAULT_OPTIONS)
+    texts = [w.text for line in again.lines for w in line.words]
+    assert "Shellfish" in texts and "88" not in texts
