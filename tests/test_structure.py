@@ -173,6 +173,22 @@ def test_a_ticked_box_whose_tick_runs_into_its_option_is_still_a_mark() -> None:
     assert [m.selected for m in structure.marks] == [False, True, False]
 
 
+def test_a_box_whose_thick_tick_sticks_out_of_its_corner_is_still_a_mark() -> None:
+    # A heavy pen's tick, steep enough that its stroke survives as a side would, leaves the box
+    # over its top-right corner: the outline is no square, the box round its holes is.
+    page = DrawnPage()
+    empty = page.checkbox(100, 100, "empty")
+    page.text(140, 100, "Yes")
+    ticked = page.checkbox(400, 100, "empty")
+    page.draw.line((ticked[0] + 5, ticked[1] + 12, ticked[0] + 11, ticked[1] + 20), fill=0, width=6)
+    page.draw.line((ticked[0] + 11, ticked[1] + 20, ticked[2] + 4, ticked[1] - 9), fill=0, width=6)
+    page.text(440, 100, "No")
+    structure = find_structure(page.array(), page.words)
+    assert _mark_at(structure, empty).selected is False
+    mark = _mark_at(structure, ticked)
+    assert mark.selected and mark.shape == "square" and mark.option == "No"
+
+
 def test_a_box_twice_as_high_as_the_print_in_a_tall_row_is_a_mark_with_its_option() -> None:
     page = DrawnPage()
     page.table(60, 80, [500, 200, 200], [90])

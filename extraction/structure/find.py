@@ -8,8 +8,9 @@ import numpy as np
 
 from extraction.structure.combs import find_combs, inside_comb
 from extraction.structure.geometry import area, overlap_area
+from extraction.structure.grid_cells import answer_cells
 from extraction.structure.ink import ink_threshold
-from extraction.structure.marks import answer_cells, find_marks, side_of_a_mark
+from extraction.structure.marks import find_marks, side_of_a_mark
 from extraction.structure.rings import circled_marks, find_rings
 from extraction.structure.rules import find_cells, find_rules, median_thickness
 from extraction.structure.types import PageStructure

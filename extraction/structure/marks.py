@@ -1,5 +1,5 @@
 """Selection marks: printed checkboxes and radio circles, whether each is selected and the option
-printed right of it; and the cells of answer grids, marked with an X or a tick drawn in them."""
+printed right of it (the cells of answer grids: ``extraction.structure.grid_cells``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import cv2
 import numpy as np
 
 from extraction.structure.geometry import (
-    area,
     contains,
     inside_any,
     iou,
@@ -20,18 +19,10 @@ from extraction.structure.geometry import (
     word_boxes,
 )
 from extraction.structure.ink import binary
-from extraction.structure.types import Cell, Rule, SelectionMark
+from extraction.structure.types import Rule, SelectionMark
 from extraction.structure.words import is_sure_word
 from extraction.types import Box, Word, union_box
 
-# A cell of an answer grid is at most this many text heights wide (as wide as a header of two
-# short words, "Had it / immune", with its padding); the X or tick drawn in it is a stroke at
-# least this many text heights high (specks are far smaller).
-MAX_ANSWER_CELL_HEIGHTS = 12.0
-# A grid's rows may be set roomy for a pen: up to this many text heights tall.
-MAX_ANSWER_ROW_HEIGHTS = 4.5
-MIN_CELL_MARK_HEIGHTS = 0.5
-MARK_GLYPHS = "xXvV✓✔✗✘/\\|"
 # Checkbox and radio circle sides, in text heights: a box drawn half as high as a tall ruled row
 # is twice the height of the print beside it.
 MIN_MARK_HEIGHTS = 0.45
@@ -61,6 +52,8 @@ MAX_LETTER_HEIGHTS = 1.6
 # the side of the page's other boxes.
 EDGE_SHARE = 0.7
 SIDE_SPREAD = 0.25
+# Ink runs along at least this share of each side of a printed box (a scan's gaps aside).
+CLOSED_SIDE_SHARE = 0.9
 # Letters and digits whose outline closes a hole, as a box's does: OCR may read a box as one.
 HOLED_GLYPHS = frozenset("ABDOPQRabdegopq04689")
 # Option text continues right of a mark while the gap to the next word is under this many text heights.
@@ -127,71 +120,6 @@ def side_of_a_mark(rule: Box, marks: Sequence[Box]) -> bool:
     )
 
 
-def answer_cells(
-    gray: np.ndarray,
-    threshold: int,
-    height: float,
-    cells: Sequence[Cell],
-    marks: Sequence[SelectionMark],
-    words: Sequence[Word],
-) -> tuple[SelectionMark, ...]:
-    """The cells of answer grids: two or more small cells of a table row holding no text and no
-    checkbox, side by side (no cell of print between them), with the row's question written
-    left of them, not all of them inked; marked when an X or a tick is drawn in one (a stroke
-    at least ``MIN_CELL_MARK_HEIGHTS`` high). Which option a cell answers is read from its
-    column's header."""
-    ink = binary(gray, threshold)
-    # An X or a tick read as letters ("Xx", "v") is the mark itself, not text in the cell.
-    sure = [w.box for w in words if is_sure_word(w) and w.text.strip(MARK_GLYPHS)]
-    found: list[tuple[Cell, SelectionMark]] = []
-    for cell in cells:
-        x0, y0, x1, y1 = cell.box
-        if x1 - x0 > MAX_ANSWER_CELL_HEIGHTS * height or y1 - y0 > MAX_ANSWER_ROW_HEIGHTS * height:
-            continue
-        if any(overlap_area(cell.box, m.box) > 0 for m in marks) or any(
-            overlap_area(cell.box, box) >= 0.5 * area(box) for box in sure
-        ):
-            continue
-        # The cell's box is its interior already: a few pixels in clears the border's blur.
-        inset = 3
-        crop = ink[y0 + inset : y1 - inset, x0 + inset : x1 - inset]
-        if crop.size == 0:
-            continue
-        count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
-        tallest = int(stats[1:, cv2.CC_STAT_HEIGHT].max()) if count > 1 else 0
-        selected = tallest >= MIN_CELL_MARK_HEIGHTS * height
-        found.append((cell, SelectionMark(cell.box, "cell", selected, "", None, 1.0)))
-    # An answer grid's row: two or more such cells, with its question written left of them.
-    rows: dict[tuple[int, int], list[SelectionMark]] = {}
-    for cell, mark in found:
-        rows.setdefault((cell.table, cell.row), []).append(mark)
-    answers: list[SelectionMark] = []
-    for row in (run for key, marks_of_row in rows.items() for run in _side_by_side(marks_of_row, cells, key)):
-        left = min(m.box[0] for m in row)
-        middle = sum((m.box[1] + m.box[3]) / 2 for m in row) / len(row)
-        asked = any(box[2] <= left and box[1] <= middle <= box[3] for box in sure)
-        # Ink in every cell of a row is print (a header row whose words OCR dropped), not
-        # answers: one question is answered in one of its cells.
-        if len(row) >= 2 and asked and not all(m.selected for m in row):
-            answers += row
-    return tuple(answers)
-
-
-def _side_by_side(
-    row: Sequence[SelectionMark], cells: Sequence[Cell], table_row: tuple[int, int]
-) -> list[list[SelectionMark]]:
-    """The answer cells of one table row in runs of neighbours: a cell of print between two of
-    them ("Policy # | _ | Expiry | _") parts them, as two questions on one row are parted."""
-    others = [c.box for c in cells if (c.table, c.row) == table_row and c.box not in {m.box for m in row}]
-    runs: list[list[SelectionMark]] = []
-    for mark in sorted(row, key=lambda m: m.box[0]):
-        if runs and not any(runs[-1][-1].box[2] <= box[0] and box[2] <= mark.box[0] for box in others):
-            runs[-1].append(mark)
-        else:
-            runs.append([mark])
-    return runs
-
-
 def _mark_candidates(ink: np.ndarray, height: float) -> list[_Candidate]:
     """Outlines of a mark's size and squareness: hollow ones with a thin rim around their holes,
     and hole-less ones dense enough to be a filled-in mark. Filtered on all outlines at once, so
@@ -252,23 +180,65 @@ def _boxes_joined_to_print(
         return []
     known = [box for box, *_ in found]
     more: list[tuple[Box, Literal["square", "circle"], bool, float]] = []
+    holes: dict[int, list[Box]] = {}
     for index, contour in enumerate(contours):
-        if hierarchy[0][index][3] >= 0 or hierarchy[0][index][2] < 0:
+        if hierarchy[0][index][3] >= 0:
+            x, y, w, h = cv2.boundingRect(contour)
+            holes.setdefault(int(hierarchy[0][index][3]), []).append((x, y, x + w, y + h))
+    for index, contour in enumerate(contours):
+        if index not in holes:
             continue  # a hole, or an outline with none
         x, y, w, h = cv2.boundingRect(contour)
-        if not (1 - SIDE_SPREAD) * side <= min(w, h) <= max(w, h) <= (1 + SIDE_SPREAD) * side:
-            continue
-        box = (x, y, x + w, y + h)
-        if any(overlap_area(box, other) > 0 for other in known):
-            continue
-        if _on_sure_text(box, text_boxes, sure_text, holed):
-            continue
-        read = _read_mark(ink, _Candidate(contour, box, hollow=True))
-        if read is not None:
-            # Straight strokes close no circle: a tick's stub left on the rim only rounds the fill.
-            more.append((box, "square", *read[1:]))
-            known.append(box)
+        outer = (x, y, x + w, y + h)
+        round_holes = _box_round_holes(outer, holes[index])
+        # The outline itself; else, for a thick tick whose steep stroke outlasted the opening
+        # and sticks out of a corner (no square outline), the box round the outline's holes.
+        for box, outline in ((outer, contour), (round_holes, _rectangle(round_holes))):
+            if not _side_sized(box, side) or any(overlap_area(box, other) > 0 for other in known):
+                continue
+            if outline is not contour and not _sides_closed(edges, box):
+                continue
+            if _on_sure_text(box, text_boxes, sure_text, holed):
+                continue
+            read = _read_mark(ink, _Candidate(outline, box, hollow=True))
+            if read is not None:
+                # Straight strokes close no circle: a tick's stub left on the rim only rounds the fill.
+                more.append((box, "square", *read[1:]))
+                known.append(box)
+                break
     return more
+
+
+def _side_sized(box: Box, side: float) -> bool:
+    """True when both sides of ``box`` are within ``SIDE_SPREAD`` of ``side``."""
+    short, long = sorted((box[2] - box[0], box[3] - box[1]))
+    return (1 - SIDE_SPREAD) * side <= short <= long <= (1 + SIDE_SPREAD) * side
+
+
+def _box_round_holes(outer: Box, holes: Sequence[Box]) -> Box:
+    """The box an outline's ``holes`` fill, grown by its thinnest rim: the printed box itself,
+    without a stroke sticking out past one of its sides (``outer``: the outline's box)."""
+    hx0, hy0 = min(h[0] for h in holes), min(h[1] for h in holes)
+    hx1, hy1 = max(h[2] for h in holes), max(h[3] for h in holes)
+    rim = min(hx0 - outer[0], hy0 - outer[1], outer[2] - hx1, outer[3] - hy1)
+    return (hx0 - rim, hy0 - rim, hx1 + rim, hy1 + rim)
+
+
+def _sides_closed(edges: np.ndarray, box: Box) -> bool:
+    """True when ink runs along all four sides of ``box`` (a pixel in from each edge): a
+    printed box's outline, not a letter's holes."""
+    x0, y0, x1, y1 = box
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return False
+    inner = edges[y0:y1, x0:x1] > 0
+    sides = (inner[1, :], inner[-2, :], inner[:, 1], inner[:, -2])
+    return all(side.mean() >= CLOSED_SIDE_SHARE for side in sides)
+
+
+def _rectangle(box: Box) -> np.ndarray:
+    """A contour (as OpenCV gives them) round ``box``."""
+    x0, y0, x1, y1 = box
+    return np.array([[[x0, y0]], [[x1 - 1, y0]], [[x1 - 1, y1 - 1]], [[x0, y1 - 1]]], dtype=np.int32)
 
 
 def _on_sure_text(box: Box, text_boxes: np.ndarray, sure_text: np.ndarray, holed: np.ndarray) -> bool:

@@ -1,0 +1,89 @@
+"""The cells of answer grids, marked with an X or a tick drawn in them: selection marks whose
+shape is the cell (``SelectionMark.shape == "cell"``); their option is their column's header."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from extraction.structure.geometry import area, overlap_area
+from extraction.structure.ink import binary
+from extraction.structure.types import Cell, SelectionMark
+from extraction.structure.words import is_sure_word
+from extraction.types import Word
+
+# A cell of an answer grid is at most this many text heights wide (as wide as a header of two
+# short words, "Had it / immune", with its padding); the X or tick drawn in it is a stroke at
+# least this many text heights high (specks are far smaller).
+MAX_ANSWER_CELL_HEIGHTS = 12.0
+# A grid's rows may be set roomy for a pen: up to this many text heights tall.
+MAX_ANSWER_ROW_HEIGHTS = 4.5
+MIN_CELL_MARK_HEIGHTS = 0.5
+MARK_GLYPHS = "xXvV✓✔✗✘/\\|"
+
+
+def answer_cells(
+    gray: np.ndarray,
+    threshold: int,
+    height: float,
+    cells: Sequence[Cell],
+    marks: Sequence[SelectionMark],
+    words: Sequence[Word],
+) -> tuple[SelectionMark, ...]:
+    """The cells of answer grids: two or more small cells of a table row holding no text and no
+    checkbox, side by side (no cell of print between them), with the row's question written
+    left of them, not all of them inked; marked when an X or a tick is drawn in one (a stroke
+    at least ``MIN_CELL_MARK_HEIGHTS`` high). Which option a cell answers is read from its
+    column's header."""
+    ink = binary(gray, threshold)
+    # An X or a tick read as letters ("Xx", "v") is the mark itself, not text in the cell.
+    sure = [w.box for w in words if is_sure_word(w) and w.text.strip(MARK_GLYPHS)]
+    found: list[tuple[Cell, SelectionMark]] = []
+    for cell in cells:
+        x0, y0, x1, y1 = cell.box
+        if x1 - x0 > MAX_ANSWER_CELL_HEIGHTS * height or y1 - y0 > MAX_ANSWER_ROW_HEIGHTS * height:
+            continue
+        if any(overlap_area(cell.box, m.box) > 0 for m in marks) or any(
+            overlap_area(cell.box, box) >= 0.5 * area(box) for box in sure
+        ):
+            continue
+        # The cell's box is its interior already: a few pixels in clears the border's blur.
+        inset = 3
+        crop = ink[y0 + inset : y1 - inset, x0 + inset : x1 - inset]
+        if crop.size == 0:
+            continue
+        count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+        tallest = int(stats[1:, cv2.CC_STAT_HEIGHT].max()) if count > 1 else 0
+        selected = tallest >= MIN_CELL_MARK_HEIGHTS * height
+        found.append((cell, SelectionMark(cell.box, "cell", selected, "", None, 1.0)))
+    # An answer grid's row: two or more such cells, with its question written left of them.
+    rows: dict[tuple[int, int], list[SelectionMark]] = {}
+    for cell, mark in found:
+        rows.setdefault((cell.table, cell.row), []).append(mark)
+    answers: list[SelectionMark] = []
+    for row in (run for key, marks_of_row in rows.items() for run in _side_by_side(marks_of_row, cells, key)):
+        left = min(m.box[0] for m in row)
+        middle = sum((m.box[1] + m.box[3]) / 2 for m in row) / len(row)
+        asked = any(box[2] <= left and box[1] <= middle <= box[3] for box in sure)
+        # Ink in every cell of a row is print (a header row whose words OCR dropped), not
+        # answers: one question is answered in one of its cells.
+        if len(row) >= 2 and asked and not all(m.selected for m in row):
+            answers += row
+    return tuple(answers)
+
+
+def _side_by_side(
+    row: Sequence[SelectionMark], cells: Sequence[Cell], table_row: tuple[int, int]
+) -> list[list[SelectionMark]]:
+    """The answer cells of one table row in runs of neighbours: a cell of print between two of
+    them ("Policy # | _ | Expiry | _") parts them, as two questions on one row are parted."""
+    others = [c.box for c in cells if (c.table, c.row) == table_row and c.box not in {m.box for m in row}]
+    runs: list[list[SelectionMark]] = []
+    for mark in sorted(row, key=lambda m: m.box[0]):
+        if runs and not any(runs[-1][-1].box[2] <= box[0] and box[2] <= mark.box[0] for box in others):
+            runs[-1].append(mark)
+        else:
+            runs.append([mark])
+    return runs
