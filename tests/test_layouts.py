@@ -20,6 +20,8 @@ from extraction.layouts import (
     match_layout,
     read_fields,
 )
+from extraction.layouts.answers import read_answer
+from extraction.layouts.template import FieldZone
 from extraction.structure import PageStructure, SelectionMark
 from extraction.types import ExtractionResult, FieldResult, Line, PageText, Word
 from tests.layout_text import engine_reading, parse_layout
@@ -337,6 +339,83 @@ def test_an_answer_ticked_in_a_box_is_learned_by_its_boxes_order() -> None:
     assert (
         untouched["hepatitis_b_vaccination"].value == "" and untouched["hepatitis_b_vaccination"].needs_review
     )
+
+
+GRID = """
+200 100 Hilltop Health Centre registration
+200 300 Patient name: {name}
+1200 500 Immune
+1400 500 Not immune
+200 600 Varicella
+200 700 Measles / MMR
+200 800 Signature of patient
+"""
+
+
+def test_grid_answers_are_learned_at_the_row_of_their_own_label() -> None:
+    """A grid's answers all give the ticked column's header as their evidence: the header
+    does not tell their rows apart, the label at the start of each row does."""
+    first = parse_layout(GRID.format(name="Maria Lopez"))
+    verified = {"patient_name": "Maria Lopez", "chickenpox": "IMMUNE", "measles": "NOT IMMUNE"}
+    name_box = locate_value("Maria Lopez", first)
+    assert name_box is not None
+    fields = {
+        "patient_name": FieldResult("Maria Lopez", 0.9, False, page=0, box=name_box[1]),
+        "chickenpox": FieldResult("IMMUNE", 0.9, False, page=0, box=(1200, 500, 1330, 540)),
+        "measles": FieldResult("NOT IMMUNE", 0.9, False, page=0, box=(1400, 500, 1600, 540)),
+    }
+    structure = PageStructure(
+        marks=(*_marks(600, (1210, 1410), 0).marks, *_marks(700, (1210, 1410), 1).marks)
+    )
+    result = ExtractionResult(
+        "patient_details", 1.0, 1, 300, fields, page_texts=first, page_structures=[structure]
+    )
+    template = learn_layout(result, RECORD, verified)
+    assert template.fields["chickenpox"].box[1] == 600
+    assert template.fields["measles"].box[1] == 700
+    assert [answer for _box, answer in template.fields["measles"].marks] == ["IMMUNE", "NOT IMMUNE"]
+
+
+def test_a_row_of_boxes_slanting_on_a_photo_is_still_read_in_order() -> None:
+    """The row's place follows its label, left of the first box; on a photo taken at a slant
+    the last box stands lower than the tolerance allows, and the row is still the row."""
+    zone = FieldZone(
+        0,
+        (800, 500, 1300, 530),
+        (800, 500, 1300, 530),
+        (),
+        1,
+        marks=(
+            ((800, 500, 830, 530), "IMMUNE"),
+            ((1000, 500, 1030, 530), "NOT IMMUNE"),
+            ((1270, 500, 1300, 530), ""),
+        ),
+    )
+    slanted = PageStructure(
+        marks=tuple(
+            SelectionMark((x, y, x + 30, y + 30), "square", i == 0, "", None, 0.95)
+            for i, (x, y) in enumerate(((800, 510), (1000, 520), (1270, 535)))
+        )
+    )
+    read = read_answer(zone, lambda box: box, slanted, 30.0, 1.0)
+    assert (read.value, read.needs_review) == ("IMMUNE", False)
+
+
+def test_a_learned_row_of_boxes_moves_with_its_question() -> None:
+    """The options printed beside the boxes repeat from row to row: the row's first anchor is
+    its question's label."""
+    first = parse_layout(GRID.format(name="Maria Lopez"))
+    verified = {"patient_name": "Maria Lopez", "measles": "NOT IMMUNE"}
+    fields = {"measles": FieldResult("NOT IMMUNE", 0.9, False, page=0, box=(1400, 500, 1600, 540))}
+    structure = PageStructure(
+        marks=(*_marks(600, (1210, 1410), 0).marks, *_marks(700, (1210, 1410), 1).marks)
+    )
+    result = ExtractionResult(
+        "patient_details", 1.0, 1, 300, fields, page_texts=first, page_structures=[structure]
+    )
+    template = learn_layout(result, RECORD, verified)
+    zone = template.fields["measles"]
+    assert template.pages[0].anchors[zone.anchors[0]].text == "measles"
 
 
 def test_one_value_read_twice_keeps_the_generic_text() -> None:

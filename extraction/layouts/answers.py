@@ -9,6 +9,10 @@ from extraction.layouts.template import FieldZone
 from extraction.structure import PageStructure, SelectionMark
 from extraction.types import Box, FieldResult
 
+# A row's boxes are looked for this many tolerances above and below its place: its last box
+# may stand that far off on a slanted photo.
+SLANT_REACH = 3.0
+
 
 def read_answer(
     zone: FieldZone, placed: Callable[[Box], Box], structure: PageStructure, tolerance: float, score: float
@@ -56,17 +60,22 @@ def read_answer(
 def _row_of_marks(
     structure: PageStructure, area: Box, count: int, tolerance: float
 ) -> list[SelectionMark] | None:
-    """The row of exactly ``count`` boxes nearest the learned row's place, left to right."""
+    """The row of exactly ``count`` boxes nearest the learned row's place, left to right, its
+    first box within ``tolerance`` of that place. Only the first: the place was moved as the
+    question's label moved, just left of it, and on a photo taken at a slant a row's last box
+    stands lower or higher than its first by more than the tolerance."""
     centre = (area[1] + area[3]) / 2
     width = area[2] - area[0]
-    level = [
+
+    def off(mark: SelectionMark) -> float:
+        return abs((mark.box[1] + mark.box[3]) / 2 - centre)
+
+    around = [
         m
         for m in boxed_marks(structure)
-        if abs((m.box[1] + m.box[3]) / 2 - centre) <= tolerance
-        and m.box[2] >= area[0] - width
-        and m.box[0] <= area[2] + width
+        if off(m) <= SLANT_REACH * tolerance and m.box[2] >= area[0] - width and m.box[0] <= area[2] + width
     ]
-    fitting = [r for r in rows_of_marks(level) if len(r) == count]
+    fitting = [r for r in rows_of_marks(around) if len(r) == count and off(r[0]) <= tolerance]
     if not fitting:
         return None
-    return min(fitting, key=lambda r: abs((r[0].box[1] + r[0].box[3]) / 2 - centre))
+    return min(fitting, key=lambda r: off(r[0]))

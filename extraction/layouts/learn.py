@@ -38,7 +38,7 @@ from extraction.layouts.zones import (
 )
 from extraction.normalize import normalize
 from extraction.phrases import best_phrase
-from extraction.structure import PageStructure
+from extraction.structure import PageStructure, SelectionMark
 from extraction.structure.geometry import grow
 from extraction.types import Box, ExtractionResult, PageText, on_one_row, union_box
 from extraction.validate import IMMUNITY, YES_NO
@@ -118,14 +118,22 @@ def learn_layout(
         engine = result.fields.get(spec.name)
         if answers and engine is not None and engine.box and verified.get(spec.name) in answers:
             learned_marks = _answer_marks(
-                spec, verified[spec.name], engine.box, structures[engine.page], answers
+                spec,
+                verified[spec.name],
+                engine.box,
+                structures[engine.page],
+                result.page_texts[engine.page],
+                answers,
             )
             if learned_marks:
                 box = union_box([b for b, _ in learned_marks])
                 assert box is not None
                 page = pages[engine.page]
+                # The row moves with its question: the options printed beside the boxes repeat
+                # from row to row (and OCR reads them with the tick glyph or without).
+                label = _label_of_row(spec, result.page_texts[engine.page], box)
                 zones[spec.name] = FieldZone(
-                    engine.page, box, box, nearest_anchors(box, page.anchors), 1, marks=learned_marks
+                    engine.page, box, box, nearest_anchors(label or box, page.anchors), 1, marks=learned_marks
                 )
     for name in _shared_rows(zones):
         del zones[name]
@@ -274,21 +282,33 @@ def _labelled(spec: FieldSpec, page: PageText, box: Box) -> bool:
 
 
 def _answer_marks(
-    spec: FieldSpec, answer: str, near: Box, structure: PageStructure, answers: Sequence[str]
+    spec: FieldSpec,
+    answer: str,
+    near: Box,
+    structure: PageStructure,
+    page: PageText,
+    answers: Sequence[str],
 ) -> tuple[tuple[Box, str], ...]:
-    """The boxes of the answer's row (the row of boxes nearest the engine's evidence, one of
-    them ticked) and the answer each stands for: the ticked one the verified answer, the others
-    their printed option, or the other answer when the row has just two boxes ("" if unknown).
-    A loop drawn round the chosen words is not learned: it stands where the answer chosen is
-    printed, so its place on one copy says nothing of which answer it is on another."""
+    """The boxes of the answer's row and the answer each stands for: the ticked one the
+    verified answer, the others their printed option, or the other answer when the row has
+    just two boxes ("" if unknown). The row is the one level with the field's own label, when
+    exactly one such row has one box ticked (a grid's answers all show the column's header as
+    their evidence: ``near`` does not tell their rows apart), else the row of boxes nearest the
+    engine's evidence ``near``, one of them ticked. A loop drawn round the chosen words is not
+    learned: it stands where the answer chosen is printed, so its place on one copy says
+    nothing of which answer it is on another."""
     rows = rows_of_marks(boxed_marks(structure))
     centre = (near[1] + near[3]) / 2
     ticked_rows = [r for r in rows if sum(m.selected for m in r) == 1]
     if not ticked_rows:
         return ()
-    row = min(ticked_rows, key=lambda r: abs((r[0].box[1] + r[0].box[3]) / 2 - centre))
-    if abs((row[0].box[1] + row[0].box[3]) / 2 - centre) > 3 * max(1, near[3] - near[1]):
-        return ()
+    labelled = _rows_level_with_labels(spec, page, ticked_rows)
+    if len(labelled) == 1:
+        row = labelled[0]
+    else:
+        row = min(ticked_rows, key=lambda r: abs((r[0].box[1] + r[0].box[3]) / 2 - centre))
+        if abs((row[0].box[1] + row[0].box[3]) / 2 - centre) > 3 * max(1, near[3] - near[1]):
+            return ()
     others = [a for a in answers if a != answer]
     learned = []
     for mark in row:
@@ -303,6 +323,26 @@ def _answer_marks(
         else:
             learned.append((mark.box, ""))
     return tuple(learned)
+
+
+def _rows_level_with_labels(
+    spec: FieldSpec, page: PageText, rows: Sequence[list[SelectionMark]]
+) -> list[list[SelectionMark]]:
+    """The ``rows`` of boxes with a label of ``spec`` left of them on their row."""
+    return [row for row in rows if _label_of_row(spec, page, row[0].box) is not None]
+
+
+def _label_of_row(spec: FieldSpec, page: PageText, box: Box) -> Box | None:
+    """The box of a line of ``page`` reading as a label of ``spec``, on ``box``'s row and left
+    of it; None if there is none."""
+    for line in page.lines:
+        if (
+            on_one_row(line.box, box)
+            and line.box[2] <= box[0]
+            and best_phrase(line.text, spec.all_labels)[1] >= KEY_MIN_SCORE
+        ):
+            return line.box
+    return None
 
 
 def _layout_id(doc_type: str, pages: Sequence[LearnedPage]) -> str:

@@ -37,10 +37,11 @@ def _box_of(row: list[Word]) -> Box:
 
 
 def rows_of_marks(marks: Iterable[SelectionMark]) -> list[list[SelectionMark]]:
-    """The marks grouped into rows (on one row with a row's first mark), each left to right."""
+    """The marks grouped into rows, each left to right: a mark joins the row whose last mark
+    it is on one row with, so a row slanting on a photo stays one."""
     rows: list[list[SelectionMark]] = []
     for mark in sorted(marks, key=lambda m: m.box[0]):
-        row = next((r for r in rows if on_one_row(r[0].box, mark.box)), None)
+        row = next((r for r in rows if on_one_row(r[-1].box, mark.box)), None)
         if row is None:
             rows.append([mark])
         else:
