@@ -2,7 +2,8 @@
 
 The usual page costs one tesseract call. Only when that pass reads little (few words, or low
 confidence — what an upside-down or sideways page gives) does the engine ask tesseract's
-orientation detection and read the page again, keeping whichever reading is better.
+orientation detection and read the page again, keeping whichever reading is better; only when
+it leaves print unread (``with_unread_rows``) is the page read again in sparse mode.
 """
 
 from __future__ import annotations
