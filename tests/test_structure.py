@@ -219,6 +219,21 @@ def test_letters_are_not_marks(text: str) -> None:
     assert find_structure(page.array(), []).marks == ()
 
 
+def test_a_box_read_with_its_option_as_one_sure_word_is_still_a_mark() -> None:
+    # OCR read an empty box and its option "N" as the word "ON" (a sure 0.96): four straight
+    # sides close no letter's hole, so the box is a box; the ticked box beside gives its size.
+    page = DrawnPage()
+    ticked = page.checkbox(100, 100, "tick")
+    page.text(140, 100, "Y")
+    empty = page.checkbox(300, 100, "empty")
+    option = page.text(empty[2] + 1, 100, "N")[0]
+    words = [w for w in page.words if w.text == "Y"]
+    words.append(Word("ON", 0.96, (empty[0], empty[1], option.box[2], empty[3])))
+    structure = find_structure(page.array(), words)
+    assert _mark_at(structure, ticked).selected
+    assert _mark_at(structure, empty).selected is False
+
+
 def test_a_word_read_on_a_mark_is_dropped_and_the_option_kept() -> None:
     page = DrawnPage()
     box = page.checkbox(100, 100, "empty")

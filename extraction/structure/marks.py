@@ -196,9 +196,12 @@ def _boxes_joined_to_print(
         for box, outline in ((outer, contour), (round_holes, _rectangle(round_holes))):
             if not _side_sized(box, side) or any(overlap_area(box, other) > 0 for other in known):
                 continue
-            if outline is not contour and not _sides_closed(edges, box):
+            closed = _sides_closed(edges, box)
+            if outline is not contour and not closed:
                 continue
-            if _on_sure_text(box, text_boxes, sure_text, holed):
+            # Four straight sides close no letter's hole: a box OCR read into its option's word
+            # as a letter ("ON" for an empty box and its option "N") is a box all the same.
+            if not closed and _on_sure_text(box, text_boxes, sure_text, holed):
                 continue
             read = _read_mark(ink, _Candidate(outline, box, hollow=True))
             if read is not None:
