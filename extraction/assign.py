@@ -167,9 +167,10 @@ def _doubt_rivals(
     used_words: set[tuple[int, Box]],
 ) -> dict[str, Candidate]:
     """Each chosen candidate doubted when another surely read label of its field, left to no
-    other field, reads a different value nearly as well: the page prints the field's label
-    twice ("INSURANCE / BILLING" over the section, "INSURER" in it), and which one holds the
-    value is not known."""
+    other field, reads a different value nearly as well (words it shares with the chosen value
+    count as free: two headings of one list's halves each read some of it): the page prints
+    the field's label twice ("INSURANCE / BILLING" over the section, "INSURER" in it), and
+    which one holds the value is not known."""
     best = {c.field: score for score, _i, c in scored if chosen.get(c.field) is c}
     doubted = dict(chosen)
     for score, _index, rival in scored:
@@ -183,7 +184,7 @@ def _doubt_rivals(
             or score < best[rival.field] - RIVAL_MARGIN
             or not "".join(rival.texts).strip()
             or _same_text(rival.texts, taken.texts)
-            or _clashes(replace(rival, keys=()), set(), used_words)
+            or _clashes(replace(rival, keys=()), set(), used_words - set(_word_ids(taken)))
             or any(k in taken.keys or id(k) in used_keys for k in rival.keys)
         ):
             continue

@@ -107,3 +107,24 @@ def test_a_document_past_review_is_reported_and_the_others_assigned(ctx: Context
         "It is verified; only a document waiting for or in review can be assigned."
     ]
     assert documents.get(ctx, done, user="sue").claimed_by is None
+
+
+def test_a_list_read_under_one_half_s_heading_is_doubted_when_the_other_heading_reads_more() -> None:
+    """Two headings of one list's halves each give a reading of it, equally well labelled: the
+    one chosen (the right half's) is flagged with the fuller one, though the two share words."""
+    from extraction.assign import _doubt_rivals, _word_ids
+    from extraction.keys import Key
+    from extraction.page_view import Candidate
+    from extraction.types import Line, Word
+
+    def key(x: int) -> Key:
+        return Key(0, Line((Word("Have", 0.95, (x, 10, x + 60, 30)),)), 1, False, True)
+
+    headaches = Word("Headaches", 0.95, (10, 60, 150, 80))
+    sinusitis = Word("Sinusitis", 0.95, (1010, 60, 1130, 80))
+    right = Candidate("medical_problems", 0, ((sinusitis,),), "checklist", 1.0, (key(1000),))
+    whole = Candidate("medical_problems", 0, ((headaches,), (sinusitis,)), "checklist", 1.0, (key(0),))
+    chosen = {"medical_problems": right}
+    scored = [(1.47, 0, right), (1.47, 1, whole)]
+    doubted = _doubt_rivals(chosen, scored, set(), _word_ids(right))
+    assert "'Headaches Sinusitis'" in (doubted["medical_problems"].note or "")
