@@ -50,6 +50,10 @@ BESIDE_MAX_GAP = 8.0
 ALIGNED_GAP = 1.3
 # Lines of one value inside its cell may stand this many line heights apart.
 IN_CELL_GAP = 2.5
+# A label at most this many line heights wide ("Rx", "Sig") has the lines starting up to
+# INDENT_HEIGHTS past its end under it too: a list indented under it.
+SHORT_LABEL_HEIGHTS = 3.5
+INDENT_HEIGHTS = 1.0
 # Two readings of one printed label, one with an OCR slip ("Medicatlon:"), are at least this alike.
 SAME_PRINT = 0.85
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
@@ -157,7 +161,8 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
             found.append(
                 Candidate(spec.name, key.page, tuple(ln.words for ln in above), "above", score, (key,))
             )
-    under = _below(spec, key.box, view, spec.max_first_gap, spec.max_lines, _value_cell(key, view), key.colon)
+    column, cell = _column_under(key, view), _value_cell(key, view)
+    under = _below(spec, column, view, spec.max_first_gap, spec.max_lines, cell, key.colon)
     below = _on_its_rule(key, view, under)
     # A caption with nothing under it, on a rule written on: the writing is its value (a label
     # with a value under it stands under a rule of its own, a section's or a box's).
@@ -179,6 +184,15 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
             Candidate(spec.name, key.page, tuple(ln.words for ln in below), how, score, (key,), note=note)
         )
     return found
+
+
+def _column_under(key: Key, view: PageView) -> Box:
+    """Where a value under ``key`` may start: under the label, and for a short label up to
+    ``INDENT_HEIGHTS`` past its end ("1) Meloxicam" indented under "Rx")."""
+    x0, y0, x1, y1 = key.box
+    if x1 - x0 > SHORT_LABEL_HEIGHTS * view.height:
+        return key.box
+    return (x0, y0, x1 + round(INDENT_HEIGHTS * view.height), y1)
 
 
 def _on_its_rule(key: Key, view: PageView, below: list[Line]) -> list[Line]:

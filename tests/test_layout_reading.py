@@ -455,6 +455,24 @@ def test_a_numbered_list_under_rx_keeps_its_first_item_set_beside_the_marker() -
     assert fields["medicines"].value == "Amlodipine 5 mg\nSertraline 25 mg"
 
 
+def test_a_numbered_list_indented_just_past_a_short_label_is_read_from_its_first_item() -> None:
+    # "Rx" is two letters wide; the list under it starts just right of its end: its first item
+    # stands under the label as much as the second, which a speck widened to reach under it.
+    page = parse_layout(
+        """
+        200 640 Rx
+        250 756 1) Meloxicam 15 mg
+        400 804 Sig: Use 1/2 pill as needed for pain for 10 days
+        400 847 Qty: 14
+        240 935 2) Fluticasone 50 mcg
+        400 983 Sig: Take 1 capsule twice daily for 3 months
+        400 1026 Qty: #14
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value == "Meloxicam 15 mg\nFluticasone 50 mcg"
+
+
 def test_a_speck_read_as_a_colon_after_a_medicine_keeps_it_in_the_list() -> None:
     page = parse_layout(
         """
