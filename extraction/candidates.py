@@ -1,6 +1,7 @@
 """Where a labelled value may be: candidates for each field from the keys that read as its labels.
 
-For a key (see ``extraction.keys``) a value may sit beside it on its line or row, under it in
+For a key (see ``extraction.keys``) a value may sit beside it on its line or row
+(``extraction.line_beside``), under it in
 its column (down to the next key), above it (on forms that print labels under the lines filled
 in), inside the key's cell, or be the ticked option of the checkboxes after it (see
 ``extraction.choices``); a label printed once per item (Sig:) gives the value of every
@@ -12,7 +13,6 @@ supports it; which one a field takes is decided for all fields at once in ``extr
 from __future__ import annotations
 
 from extraction.captions import (
-    caption_under,
     in_a_label_column,
     is_caption,
     line_on_rule_over,
@@ -23,29 +23,25 @@ from extraction.captions import (
 )
 from extraction.checklist import checklist_candidate
 from extraction.choices import OPTION_KINDS, lone_grid_answer, option_candidate, option_marks
-from extraction.columns import ALIGN_HEIGHTS
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key, section_of
 from extraction.layout import normalize_token, similarity
+from extraction.line_beside import line_beside
 from extraction.page_view import (
     LABEL_MIN_SCORE,
     Candidate,
     PageView,
     cell_of,
     has_text,
-    heads_its_cell,
     is_glyph,
     is_noise,
-    line_heads_its_cell,
     lines_under,
     on_section_bar,
 )
 from extraction.phrases import ITEM_NUMBER, best_phrase, phrase_score
 from extraction.pieces import pieced_value
-from extraction.types import Box, Line, Word, mostly_inside, on_one_row, union_box
+from extraction.types import Box, Line, Word, mostly_inside, union_box
 
-# A value printed beside its label sits within this many line heights of it.
-BESIDE_MAX_GAP = 8.0
 # A value's next line set flush under its last may stand this many line heights below it.
 ALIGNED_GAP = 1.3
 # Lines of one value inside its cell may stand this many line heights apart.
@@ -251,40 +247,10 @@ def _value_cell(key: Key, view: PageView) -> Box | None:
     return cell if others else None
 
 
-def cell_beside(box: Box, view: PageView) -> Box | None:
-    """The cell right of the one holding ``box`` on its row (a label's value cell), or None."""
-    own = cell_of(box, view)
-    if own is None or view.structure is None:
-        return None
-    row = [
-        cell.box
-        for cell in view.structure.cells
-        if 0 <= cell.box[0] - own[2] <= view.height and on_one_row(cell.box, own)
-    ]
-    return min(row, key=lambda cell: cell[0], default=None)
-
-
 def _in_ruled_row_under(above: Line, line: Line, view: PageView) -> bool:
     """True when ``line`` stands in the cell right under the cell of ``above``, as wide."""
     cell = cell_of(above.box, view)
     return cell is not None and _cell_under(cell, line.box, view) is not None
-
-
-def _cell_on_key_row(key: Key, value_cell: Box | None, in_corner: bool, view: PageView) -> Box | None:
-    """The ruled cell beside the key's when the two cells' tops are level and the key stands
-    alone at the top of its own: where a value may be written low beside a small label."""
-    if value_cell is None or in_corner:
-        return None
-    if abs(value_cell[1] - (cell_of(key.box, view) or value_cell)[1]) > view.height:
-        return None
-    return value_cell
-
-
-def _first_in_cell(line: Line, cell: Box | None, view: PageView) -> bool:
-    """True for a line at the first line of text of ``cell`` (None: no such cell)."""
-    if cell is None or not mostly_inside(line.box, cell):
-        return False
-    return line.box[1] - cell[1] <= view.height + (line.box[3] - line.box[1])
 
 
 def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...], ...]:
@@ -292,7 +258,7 @@ def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...]
     multi-line field, with the lines under that first one."""
     words = list(key.rest)
     if not has_text(words):
-        words = _line_beside(key, view)
+        words = line_beside(key, view)
     words = _past_its_labels_bracket(key, words)
     if not has_text(words):
         return ()
@@ -319,55 +285,6 @@ def _past_its_labels_bracket(key: Key, words: list[Word]) -> list[Word]:
         if ")" in word.text:
             return words[index + 1 :]
     return words
-
-
-def _line_beside(key: Key, view: PageView) -> list[Word]:
-    """A line level with the key and just right of it, or at the start of the ruled cell beside
-    the key's (a value on an underline is often read as a line of its own); a line starting
-    where nearby keys start belongs to their column."""
-    if not key.whole_line:
-        return []
-    reach = key.box[2] + BESIDE_MAX_GAP * view.height
-    column = next((c for c in view.label_columns if c.holds(key.box, view.height)), None)
-    if column is not None:
-        reach = max(reach, column.value_x + ALIGN_HEIGHTS * view.height)
-    value_cell = cell_beside(key.box, view)
-    in_corner = heads_its_cell(key, view)
-    low_cell = _cell_on_key_row(key, value_cell, in_corner, view)
-    if value_cell is not None:
-        # A ruled value cell beside the label's holds its value however wide the label's cell.
-        reach = max(reach, value_cell[2])
-    level = [
-        line
-        for line in view.page.lines
-        if key.box[2] - 2 <= line.box[0] <= reach
-        and line is not key.line
-        and (on_one_row(line.box, key.box) or _first_in_cell(line, low_cell, view))
-        and not view.is_key_line(line)
-        # Beside a label in its cell's corner, a line in the next cell's corner with text under
-        # it is that cell's label, however unknown its wording ("St." over "Oregon").
-        and not (in_corner and line_heads_its_cell(line, view))
-    ]
-    # A caption ("(Address)", or a small "Address" printed right under the line written on)
-    # starts where the value over it starts: no column of labels.
-    near_keys = [
-        k
-        for k in view.keys
-        if k is not key and abs(k.box[1] - key.box[1]) <= 8 * view.height and not is_caption(k)
-    ]
-    level = [
-        ln
-        for ln in level
-        if all(abs(ln.box[0] - k.box[0]) > view.height or caption_under(k, ln, view) for k in near_keys)
-        or (column is not None and column.starts_value(ln.box, view.height))
-    ]
-    if not level:
-        return []
-    # Beside a label wrapped over lines ("STREET" / "ADDRESS"), the value starts level with its
-    # first line: of the lines level with the label, the top row's leftmost.
-    top = min(ln.box[1] for ln in level)
-    first_row = [ln for ln in level if ln.box[1] - top < 0.5 * view.height]
-    return list(min(first_row, key=lambda ln: ln.box[0]).words)
 
 
 def _below(
@@ -411,7 +328,7 @@ def _below(
             and key not in view.headings  # a section heading is print under any label
             and not is_caption(key)  # "(Address)" names the line over it
             and (after_colon or best_phrase(key.text, spec.labels)[1] >= LABEL_MIN_SCORE)
-            and not _line_beside(key, view)  # a label with its own value beside it
+            and not line_beside(key, view)  # a label with its own value beside it
         )
         if line.box[1] - bottom > allowed * height or (key and not is_value) or _beside_a_key(line, view):
             break

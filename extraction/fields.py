@@ -22,7 +22,6 @@ from extraction.assign import (
     plausibility,
     score_candidate,
 )
-from extraction.candidates import cell_beside
 from extraction.captions import gap_above, gap_below, under_a_filled_line
 from extraction.cells import answer_grid_headers, join_wrapped_labels
 from extraction.columns import (
@@ -39,6 +38,7 @@ from extraction.label_shapes import is_negative_answer, label_within
 from extraction.layout import spelling
 from extraction.layout_doubts import layout_doubts
 from extraction.lexicon import is_known, misread_names
+from extraction.line_beside import cell_beside
 from extraction.normalize import normalize
 from extraction.page_view import (
     SECTION_BAR_SHARE,

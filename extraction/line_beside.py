@@ -1,0 +1,93 @@
+"""The value beside a label: a line level with it just to its right, or at the start of the
+ruled cell beside the label's (a value on an underline is often read as a line of its own).
+"""
+
+from __future__ import annotations
+
+from extraction.captions import caption_under, is_caption
+from extraction.columns import ALIGN_HEIGHTS
+from extraction.keys import Key
+from extraction.page_view import PageView, cell_of, heads_its_cell, line_heads_its_cell
+from extraction.types import Box, Line, Word, mostly_inside, on_one_row
+
+# A value printed beside its label sits within this many line heights of it.
+BESIDE_MAX_GAP = 8.0
+
+
+def cell_beside(box: Box, view: PageView) -> Box | None:
+    """The cell right of the one holding ``box`` on its row (a label's value cell), or None."""
+    own = cell_of(box, view)
+    if own is None or view.structure is None:
+        return None
+    row = [
+        cell.box
+        for cell in view.structure.cells
+        if 0 <= cell.box[0] - own[2] <= view.height and on_one_row(cell.box, own)
+    ]
+    return min(row, key=lambda cell: cell[0], default=None)
+
+
+def _cell_on_key_row(key: Key, value_cell: Box | None, in_corner: bool, view: PageView) -> Box | None:
+    """The ruled cell beside the key's when the two cells' tops are level and the key stands
+    alone at the top of its own: where a value may be written low beside a small label."""
+    if value_cell is None or in_corner:
+        return None
+    if abs(value_cell[1] - (cell_of(key.box, view) or value_cell)[1]) > view.height:
+        return None
+    return value_cell
+
+
+def _first_in_cell(line: Line, cell: Box | None, view: PageView) -> bool:
+    """True for a line at the first line of text of ``cell`` (None: no such cell)."""
+    if cell is None or not mostly_inside(line.box, cell):
+        return False
+    return line.box[1] - cell[1] <= view.height + (line.box[3] - line.box[1])
+
+
+def line_beside(key: Key, view: PageView) -> list[Word]:
+    """A line level with the key and just right of it, or at the start of the ruled cell beside
+    the key's (a value on an underline is often read as a line of its own); a line starting
+    where nearby keys start belongs to their column."""
+    if not key.whole_line:
+        return []
+    reach = key.box[2] + BESIDE_MAX_GAP * view.height
+    column = next((c for c in view.label_columns if c.holds(key.box, view.height)), None)
+    if column is not None:
+        reach = max(reach, column.value_x + ALIGN_HEIGHTS * view.height)
+    value_cell = cell_beside(key.box, view)
+    in_corner = heads_its_cell(key, view)
+    low_cell = _cell_on_key_row(key, value_cell, in_corner, view)
+    if value_cell is not None:
+        # A ruled value cell beside the label's holds its value however wide the label's cell.
+        reach = max(reach, value_cell[2])
+    level = [
+        line
+        for line in view.page.lines
+        if key.box[2] - 2 <= line.box[0] <= reach
+        and line is not key.line
+        and (on_one_row(line.box, key.box) or _first_in_cell(line, low_cell, view))
+        and not view.is_key_line(line)
+        # Beside a label in its cell's corner, a line in the next cell's corner with text under
+        # it is that cell's label, however unknown its wording ("St." over "Oregon").
+        and not (in_corner and line_heads_its_cell(line, view))
+    ]
+    # A caption ("(Address)", or a small "Address" printed right under the line written on)
+    # starts where the value over it starts: no column of labels.
+    near_keys = [
+        k
+        for k in view.keys
+        if k is not key and abs(k.box[1] - key.box[1]) <= 8 * view.height and not is_caption(k)
+    ]
+    level = [
+        ln
+        for ln in level
+        if all(abs(ln.box[0] - k.box[0]) > view.height or caption_under(k, ln, view) for k in near_keys)
+        or (column is not None and column.starts_value(ln.box, view.height))
+    ]
+    if not level:
+        return []
+    # Beside a label wrapped over lines ("STREET" / "ADDRESS"), the value starts level with its
+    # first line: of the lines level with the label, the top row's leftmost.
+    top = min(ln.box[1] for ln in level)
+    first_row = [ln for ln in level if ln.box[1] - top < 0.5 * view.height]
+    return list(min(first_row, key=lambda ln: ln.box[0]).words)
