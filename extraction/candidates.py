@@ -1,9 +1,9 @@
 """Where a labelled value may be: candidates for each field from the keys that read as its labels.
 
-For a key (see ``extraction.keys``) a value may sit beside it on its line or row
-(``extraction.line_beside``), under it in
-its column (down to the next key), above it (on forms that print labels under the lines filled
-in), inside the key's cell, or be the ticked option of the checkboxes after it (see
+For a key (see ``extraction.keys``) a value may sit beside it on its line or row (see
+``extraction.line_beside``), under it in its column (down to the next key), above it (on forms
+that print labels under the lines filled in), inside the key's cell, or be the ticked option
+of the checkboxes after it (see
 ``extraction.choices``); a label printed once per item (Sig:) gives the value of every
 occurrence. Tables give their cells (``extraction.table_rows``) and values with no label are
 recognised by their shape or kind (``extraction.unlabelled``). Each candidate carries what
