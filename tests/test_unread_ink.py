@@ -67,14 +67,22 @@ def _page_text(words: list[Word], image: np.ndarray) -> PageText:
     return PageText(0, tuple(lines), image.shape[1], image.shape[0])
 
 
-def test_a_page_with_print_left_out_is_read_again_in_sparse_mode() -> None:
+def _read_round_a_lost_line(last: str, read_of_last: int) -> PageText:
+    """Three lines drawn, the middle one "Allergies: Shellfish"; the page pass read the first
+    line and the first ``read_of_last`` words of the ``last``; the page read in its unread
+    rows again."""
     page = DrawnPage(1200, 400)
     first = page.text(60, 60, "Have you ever had:")
     page.text(60, 160, "Allergies: Shellfish")
-    last = page.text(60, 260, "Current meds: Lisinopril")
+    third = page.text(60, 260, last)
     image = np.array(page.image)
-    known = [Word(w.text, w.confidence, w.box, line) for line, w in enumerate([*first, *last])]
-    again = with_unread_rows(image, _page_text(known, image), 300, DEFAULT_OPTIONS)
+    read = [*first, *third[:read_of_last]]
+    known = [Word(w.text, w.confidence, w.box, line) for line, w in enumerate(read)]
+    return with_unread_rows(image, _page_text(known, image), 300, DEFAULT_OPTIONS)
+
+
+def test_a_page_with_print_left_out_is_read_again_in_sparse_mode() -> None:
+    again = _read_round_a_lost_line("Current meds: Lisinopril", 3)
     assert "Allergies: Shellfish" in [line.text for line in again.lines]
 
 
@@ -87,16 +95,9 @@ def test_a_page_read_whole_is_not_read_again() -> None:
 
 
 def test_only_the_rows_left_unread_are_taken_from_the_sparse_reading() -> None:
-    page = DrawnPage(1200, 400)
-    first = page.text(60, 60, "Have you ever had:")
-    page.text(60, 160, "Allergies: Shellfish")
-    weight = page.text(60, 260, "Weight: 88")
-    image = np.array(page.image)
-    # The page pass read the first line, and the third's label but not its value: two digits
-    # are too short a run to look for, so that row is the page pass's to answer for (a blank
-    # whose label was found gets a sparse pass of its own later), while the unread second row
-    # is taken whole.
-    known = [Word(w.text, w.confidence, w.box, line) for line, w in enumerate([*first, weight[0]])]
-    again = with_unread_rows(image, _page_text(known, image), 300, DEFAULT_OPTIONS)
+    # The page pass read the third line's label but not its value: two digits are too short a
+    # run to look for, so that row is the page pass's to answer for (a blank whose label was
+    # found gets a sparse pass of its own later), while the unread second row is taken whole.
+    again = _read_round_a_lost_line("Weight: 88", 1)
     texts = [w.text for line in again.lines for w in line.words]
     assert "Shellfish" in texts and "88" not in texts
