@@ -127,13 +127,10 @@ def _first_row_words(mark: SelectionMark, view: PageView) -> tuple[Word, ...]:
     above = [
         cell
         for cell in structure.cells
-        if cell.table == own.table
-        and cell.row < own.row
-        and abs(cell.box[0] - own.box[0]) <= height
-        and abs(cell.box[2] - own.box[2]) <= height
+        if cell.table == own.table and cell.row < own.row and _in_line(cell.box, own.box, height)
     ]
     for cell in sorted(above, key=lambda cell: -cell.row):
-        if any(mostly_inside(m.box, cell.box) or m.box == cell.box for m in structure.marks):
+        if _holds_a_mark(cell.box, structure):
             continue
         words = tuple(sorted(view.page.words_in(cell.box), key=lambda w: w.box[0]))
         if words:  # an empty one is an answer cell whose mark the page's damage hid
@@ -157,12 +154,11 @@ def _header_cell(mark: SelectionMark, view: PageView) -> Box | None:
         for cell in structure.cells
         if cell.box[3] <= column[1] + 2
         and column[1] - cell.box[3] <= HEADER_CELL_REACH * height
-        and abs(cell.box[0] - column[0]) <= height
-        and abs(cell.box[2] - column[2]) <= height
+        and _in_line(cell.box, column, height)
     ]
     top = column[1]
     for box in sorted(above, key=lambda box: -box[3]):
-        if not any(mostly_inside(m.box, box) or m.box == box for m in structure.marks):
+        if not _holds_a_mark(box, structure):
             return box
         top = min(top, box[1])
     if _crossed_above(column, top, structure.cells, height):
@@ -180,6 +176,16 @@ def _header_cell(mark: SelectionMark, view: PageView) -> Box | None:
         row = max(spanning, key=lambda box: box[3])
         return (column[0], row[1], column[2], row[3])
     return (column[0], max(0, int(top - HEADER_BAND * height)), column[2], top - 1)
+
+
+def _in_line(box: Box, column: Box, height: float) -> bool:
+    """True when ``box`` starts and ends within a line height of where ``column`` does."""
+    return abs(box[0] - column[0]) <= height and abs(box[2] - column[2]) <= height
+
+
+def _holds_a_mark(box: Box, structure: PageStructure) -> bool:
+    """True when a mark stands in ``box`` or is that cell itself (an answer cell)."""
+    return any(mostly_inside(m.box, box) or m.box == box for m in structure.marks)
 
 
 def _crossed_above(column: Box, top: int, cells: Sequence[Cell], height: float) -> bool:
