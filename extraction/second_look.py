@@ -35,7 +35,7 @@ from extraction.normalize import AFTER_A_NAME, normalize
 from extraction.readings_agree import alike, digits_alone, letters, same_value, spaced_for_check
 from extraction.second_reader import Reading, read_crop
 from extraction.types import Box, FieldResult, Line, PageText, mostly_inside, on_one_row
-from extraction.validate import IMMUNITY, TITLES, YES_NO, check_value
+from extraction.validate import IMMUNITY, TITLES, YES_NO, check_value, doubts_about
 from extraction.value_crop import value_crop
 from extraction.word_decoding import Expected, NumberShape
 
@@ -162,7 +162,8 @@ def _look_at_lines(
         return result
     looked, problems = list(lines), []
     for index, row in enumerate(rows):
-        if row.confidence >= LOOK_BELOW or _holds_more(row, lines[index]):
+        sure = row.confidence >= LOOK_BELOW and not doubts_about(spec, lines[index])
+        if sure or _holds_more(row, lines[index]):
             continue
         reading = _read(reader, image, row.box, None, expected_for(spec))
         if reading is None:
@@ -230,7 +231,10 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResu
     if digits and not any(ch.isspace() for ch in result.value):
         again = "".join(again.split())  # a gap between written digits is no space in the value
     first_problem = check_value(spec, result.value)
-    passes = check_value(spec, again) is None
+    # A doubt of the field's (a count lost before "tablet") that one reading raises and the other
+    # does not counts against the reading that raises it.
+    first_doubts, again_doubts = set(doubts_about(spec, result.value)), set(doubts_about(spec, again))
+    passes = check_value(spec, again) is None and again_doubts <= first_doubts
     known = reading.confidence >= TAKE_KNOWN and _words_known(spec, again, result.value)
     sure = (
         reading.confidence >= TAKE_CONFIDENCE
@@ -242,6 +246,7 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResu
     # against "Eggs" 0.97).
     doubtful = (
         first_problem is not None
+        or bool(first_doubts - again_doubts)
         or reading.confidence >= result.confidence + 0.25
         or digits
         or (known and reading.confidence > result.confidence)
@@ -278,10 +283,14 @@ def _confirmed(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldR
 def _opens_with_a_label(again: str, first: str) -> bool:
     """True when the second reading starts with a few words and a colon that tesseract's reading
     has not ("LINE 1: 3690 Ridge Ave"): the crop took in print before the value, a label or a
-    caption, whichever field's it is."""
+    caption, whichever field's it is. A colon tesseract read after as many words is the value's
+    own ("Fluticasone: take 2 capsule" read "Vluticusone: take 2 capsule")."""
     head, colon, _ = again.partition(":")
     words = head.split()
     if not colon or not words or len(words) > MAX_LABEL_HEAD_WORDS or first.startswith(head):
+        return False
+    first_head, first_colon, _ = first.partition(":")
+    if first_colon and len(first_head.split()) == len(words):
         return False
     return any(ch.isalpha() for ch in head)
 
@@ -375,4 +384,7 @@ def _name_words(text: str) -> str:
 
 
 def _wanted(spec: FieldSpec, result: FieldResult) -> bool:
-    return spec.kind in LOOK_KINDS and bool(result.value) and result.confidence < LOOK_BELOW
+    """A value of a kind read as a line, read without confidence or raising one of its field's
+    doubts (tesseract may read a line surely and still lose a count: "take tablet daily")."""
+    unsure = result.confidence < LOOK_BELOW or bool(doubts_about(spec, result.value))
+    return spec.kind in LOOK_KINDS and bool(result.value) and unsure

@@ -156,9 +156,8 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
         problem = check_value(spec, value)
         if problem:
             fields[spec.name].flag(problem)
-        for pattern, reason in spec.doubts:
-            if re.search(pattern, value):
-                fields[spec.name].flag(reason)
+        for reason in doubts_about(spec, value):
+            fields[spec.name].flag(reason)
         unknown = unknown_words(spec, value)
         if unknown:
             fields[spec.name].flag("words in no vocabulary: " + ", ".join(repr(w) for w in unknown[:3]))
@@ -167,6 +166,12 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
             if mine < theirs:
                 fields[spec.name].flag(f"{mine} line(s) for {theirs} {spec.lines_like}: is a line missing?")
     return fields
+
+
+def doubts_about(spec: FieldSpec, value: str) -> list[str]:
+    """The reasons of the field's doubts (``FieldSpec.doubts``, data with examples) that ``value``
+    raises: shapes a value may have but that most often show a misreading."""
+    return [reason for pattern, reason in spec.doubts if re.search(pattern, value)]
 
 
 def unknown_words(spec: FieldSpec, value: str) -> list[str]:

@@ -399,3 +399,29 @@ def test_a_choice_that_is_none_of_its_answers_is_read_again_as_one(
         assert expected in calls[0].answers or expected == value
     if expected != value:
         assert fields[field].needs_review and value in (fields[field].reason or "")
+
+
+def test_a_line_tesseract_read_surely_but_with_a_doubt_is_read_again() -> None:
+    """Tesseract was sure of "take tab twice daily", yet the count before the dose form is lost
+    (one of the field's doubts): the line is read again and the reading without the doubt taken,
+    flagged. A second reading that raises a doubt the first did not is never taken."""
+    directions = PRESCRIPTION.field("directions")
+    image = np.full((120, 900), 250, np.uint8)
+    image[40:70, 60:700:7] = 0  # the strokes of the printed line
+
+    def reader(crop: np.ndarray, symbols: str | None, expected: Expected) -> Reading:
+        return Reading("take 1 tab twice daily for 3 months", 0.99)
+
+    sure = FieldResult("take tab twice daily for 3 months", 0.93, needs_review=False, box=(55, 35, 705, 75))
+    looked = second_look(PRESCRIPTION, {"directions": sure}, [image], reader=reader)["directions"]
+    assert looked.value == "take 1 tab twice daily for 3 months" and looked.needs_review
+    whole = FieldResult("take 1 tab twice daily for 3 months", 0.6, needs_review=True, box=(0, 0, 10, 10))
+    kept = compare(directions, whole, Reading("take tab twice daily for 3 months", 0.99))
+    assert kept.value == whole.value and "readings disagree" in (kept.reason or "")
+
+
+def test_a_colon_both_readers_read_after_the_first_word_is_the_value_s_own() -> None:
+    directions = PRESCRIPTION.field("directions")
+    first = _field("Vluticusone: take 2 capsule once daily for 5 days", 0.0)
+    taken = compare(directions, first, Reading("Fluticasone: take 2 capsule once daily for 5 days", 0.98))
+    assert taken.value == "Fluticasone: take 2 capsule once daily for 5 days" and taken.needs_review
