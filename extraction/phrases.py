@@ -154,7 +154,7 @@ def whole_phrase_score(text: str, phrases: Iterable[str]) -> float:
     printed with it, not part of its wording: the label reads as well with it as without, and
     so when the line ends inside the brackets ("Medical problems (asthma, seiz")."""
     score = _whole_phrase_score(key_token(text), tuple(phrases))
-    core = CUT_BRACKET.sub(" ", BRACKETED.sub(" ", text))
+    core = CUT_BRACKET.sub(" ", without_brackets(text))
     if core != text and any(ch.isalpha() for ch in core):
         score = max(score, _whole_phrase_score(key_token(core), tuple(phrases)))
     # "Town/City" names one thing two ways: when both read as labels, the pair reads as well
@@ -163,6 +163,14 @@ def whole_phrase_score(text: str, phrases: Iterable[str]) -> float:
     if len(alternatives) == 2:
         score = max(score, min(_whole_phrase_score(key_token(p), tuple(phrases)) for p in alternatives))
     return score
+
+
+def without_brackets(text: str) -> str:
+    """``text`` without its bracketed hints, those inside a hint too ("NAME (SURNAME, GIVEN
+    NAME(S))" -> "NAME ")."""
+    while (bare := BRACKETED.sub(" ", text)) != text:
+        text = bare
+    return text
 
 
 @lru_cache(maxsize=LABEL_CACHE_SIZE)

@@ -278,6 +278,21 @@ def test_a_label_with_a_hint_in_brackets_is_the_label() -> None:
     assert fields["weight"].value == "81"
 
 
+def test_a_hint_in_brackets_with_brackets_inside_is_the_label_s_too() -> None:
+    """ "NAME(S)" inside the hint: the whole hint is still printed with the label, and the line is
+    the name's label, not a value of its own."""
+    page = parse_layout(
+        """
+        200 500 PATIENT'S NAME (SURNAME, GIVEN NAME(S) MIDDLE INITIAL)
+        1500 500 Bailey, Anthony H.
+        200 600 DATE OF BIRTH
+        900 600 01/03/1969
+        """
+    )
+    name = extract_fields(PATIENT, page, 0.8)["patient_name"]
+    assert "Bailey" in name.value and "NAME" not in name.value
+
+
 TABLE_WITH_AN_UNNAMED_COLUMN = """
 200 800 Medicine
 620 800 Dose
