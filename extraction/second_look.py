@@ -159,6 +159,10 @@ def _look_at_lines(
     lines = result.value.split("\n")
     rows = value_rows(page, result.box)
     if len(rows) != len(lines):
+        # Another field's lines between the value's (a medicine above each line of directions
+        # in a numbered list) lie in the value's box too: the rows reading as its lines are its.
+        rows = [row for row in rows if letters(row.text) in {letters(line) for line in lines}]
+    if len(rows) != len(lines):
         return result
     looked, problems = list(lines), []
     for index, row in enumerate(rows):

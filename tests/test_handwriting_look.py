@@ -425,3 +425,32 @@ def test_a_colon_both_readers_read_after_the_first_word_is_the_value_s_own() -> 
     first = _field("Vluticusone: take 2 capsule once daily for 5 days", 0.0)
     taken = compare(directions, first, Reading("Fluticasone: take 2 capsule once daily for 5 days", 0.98))
     assert taken.value == "Fluticasone: take 2 capsule once daily for 5 days" and taken.needs_review
+
+
+def test_lines_of_another_field_inside_the_value_s_box_are_passed_over() -> None:
+    """A numbered list: the medicine of item 2 stands between the two lines of directions, inside
+    their box. The directions' own rows are read again; the medicine's is not taken for one."""
+    image = np.full((400, 1200), 250, np.uint8)
+    image[20:60, 100:1000:7] = 0
+    image[280:320, 100:1000:7] = 0
+
+    def word(text: str, box: Box, line: int) -> Word:
+        return Word(text, 0.93, box, line)
+
+    page = PageText(
+        0,
+        (
+            Line((word("Use", (100, 20, 160, 60), 0), word("tab", (260, 20, 320, 60), 0))),
+            Line((word("Pantoprazole", (40, 150, 300, 190), 1), word("20", (310, 150, 350, 190), 1))),
+            Line((word("take", (100, 280, 180, 320), 2), word("daily", (200, 280, 300, 320), 2))),
+        ),
+        1200,
+        400,
+    )
+
+    def reader(crop: np.ndarray, symbols: str | None, expected: Expected) -> Reading:
+        return Reading("Use 1 tab", 0.99) if crop.shape[0] < 100 else Reading("?", 0.1)
+
+    first = FieldResult("Use tab\ntake daily", 0.9, needs_review=True, box=(100, 20, 1000, 320))
+    looked = second_look(PRESCRIPTION, {"directions": first}, [image], [page], reader=reader)
+    assert looked["directions"].value.startswith("Use 1 tab\n")
