@@ -50,6 +50,10 @@ IN_CELL_GAP = 2.5
 # INDENT_HEIGHTS past its end under it too: a list indented under it.
 SHORT_LABEL_HEIGHTS = 3.5
 INDENT_HEIGHTS = 1.0
+# A key that reads at least this well as a label of no field, and better than as the field's, is
+# that label ("Email address" is no "Address"; "Home phone" under a contact's heading still is
+# the contact's phone though it reads nearly as "Work phone").
+STOP_LABEL_SCORE = 0.9
 # Two readings of one printed label, one with an OCR slip ("Medicatlon:"), are at least this alike.
 SAME_PRINT = 0.85
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
@@ -107,12 +111,20 @@ def _anything_under(key: Key, view: PageView) -> bool:
 
 
 def _label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:
-    """How well ``key`` reads as one of the field's labels, in its section.
+    """How well ``key`` reads as one of the field's labels, in its section; 0 when it reads
+    surely and better as a label of no field (``DocumentType.stop_labels``).
 
     Under a heading that belongs to another field of the same kind ("Home phone" under "In Case
     of Emergency" is the contact's phone) the key is that field's rather than this one's; under
     this field's own heading, a plain label of its kind reads as its own.
     """
+    score = _in_section(spec, key, view, doc_type)
+    stop = best_phrase(key.text, doc_type.stop_labels)[1] if doc_type.stop_labels else 0.0
+    # "Email address" reads as "Address" only in part, and as a label of no field whole.
+    return 0.0 if stop >= STOP_LABEL_SCORE and stop > score else score
+
+
+def _in_section(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:
     score = best_phrase(key.text, spec.labels)[1] if spec.labels else 0.0
     heading = section_of(key.box, view.headings)
     if heading is None:

@@ -1293,3 +1293,17 @@ def test_a_short_wording_scores_only_when_read_whole(read: str, score: float | N
         assert got < score
     else:
         assert got == score
+
+
+def test_a_label_of_no_field_is_no_label_of_a_field_it_reads_as_in_part() -> None:
+    """ "Email address" reads as "Address" in part, and whole as a label of no field: the email
+    is not the address, which is read beside its own label below it."""
+    page = parse_layout(
+        """
+        200 500 Email address:
+        900 500 jeffrey.salazar.yahoo.com
+        200 600 Address line 1:
+        900 600 5963 Washington St
+        """
+    )
+    assert extract_fields(PATIENT, page, 0.8)["address"].value.startswith("5963 Washington St")
