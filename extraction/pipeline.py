@@ -17,6 +17,7 @@ from extraction.classify import classify
 from extraction.doctypes import DocumentType, document_types, get_document_type
 from extraction.errors import ToolFailedError
 from extraction.fields import RegionReader, extract_fields
+from extraction.header_cells import unread_header_cells, with_header_cells, without_marks_on_header_names
 from extraction.layouts import (
     LayoutMatch,
     LayoutTemplate,
@@ -352,6 +353,15 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
             shading = find_shading(image, options.text_height)
         shades = shading.boxes if shading is not None else ()
         structure = find_structure(image, [w for line in text.lines for w in line.words], shades)
+    headers = unread_header_cells(structure, text)
+    if headers:
+        with timer("ocr_page"):
+            named = with_header_cells(text, headers, lambda box: read_region(read, box, dpi, options, "line"))
+        if named is not text:
+            text = named
+            with timer("structure"):
+                structure = find_structure(image, [w for line in text.lines for w in line.words], shades)
+    structure = without_marks_on_header_names(structure, text)
     if structure.combs:
         with timer("ocr_page"):
             text = _reread_combs(read, text, structure.combs, dpi, options)
