@@ -1,9 +1,9 @@
 """Doses OCR misread by a confusable glyph: "9O mcg" for "90 mcg", "75 mq" for "75 mg".
 
 A dose is a number and a unit from a short, known list (a field's ``units``). Inside a number,
-letters shaped like digits ("O", "l", "I", "S") are digits; a unit that is none as read but
-becomes exactly one known unit by swapping confusable glyphs ("q" for "g", "rn" for "m", "I"
-for "l") is that unit. Only a number standing before a unit, and a unit standing after a
+letters shaped like digits ("O", "C", "l", "I", "S") are digits; a unit that is none as read but
+becomes exactly one known unit by swapping confusable glyphs ("q" for "g", "rn" or "n" for "m",
+"I" for "l") is that unit. Only a number standing before a unit, and a unit standing after a
 number, are touched; every repair is returned so the field is flagged with what was read. (A
 speck read as a mark in the space before a dose, "Losartan.100 mg", is parted from the words
 at the page's ink, before they are joined: ``extraction.specks``.)
@@ -16,13 +16,23 @@ from collections.abc import Sequence
 
 # Letters OCR reads for digits, inside a number.
 DIGIT_LOOKALIKES = str.maketrans(
-    {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
+    {"O": "0", "o": "0", "D": "0", "C": "0", "c": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
 )
 # Glyphs OCR reads for one another, folded to one spelling to compare a unit as read with the
 # known ones.
-UNIT_CONFUSIONS = (("rn", "m"), ("q", "g"), ("y", "g"), ("1", "l"), ("i", "l"), ("|", "l"), ("0", "o"))
+UNIT_CONFUSIONS = (
+    ("rn", "m"),
+    ("n", "m"),
+    ("q", "g"),
+    ("y", "g"),
+    ("1", "l"),
+    ("i", "l"),
+    ("|", "l"),
+    ("0", "o"),
+)
 
-_NUMBER = r"\d[\dOolI|SB]*(?:[.,][\dOolI|SB]+)?|[OolI|SB]\d[\dOolI|SB]*(?:[.,][\dOolI|SB]+)?"
+_LOOKS = "OolI|SBCc"
+_NUMBER = rf"\d[\d{_LOOKS}]*(?:[.,][\d{_LOOKS}]+)?|[{_LOOKS}][\d{_LOOKS}]+(?:[.,][\d{_LOOKS}]+)?"
 _DOSE = re.compile(rf"(?<![\w.])(?P<number>{_NUMBER})(?P<space> ?)(?P<unit>[A-Za-z|µ01]{{1,6}})\b")
 
 

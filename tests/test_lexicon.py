@@ -319,6 +319,10 @@ DOSE_UNITS = ("mg", "mcg", "g", "ml", "mL", "IU", "units")
         ("Amlodipine 2.S mg", "Amlodipine 2.5 mg"),
         ("Lisinopril 1O rng", "Lisinopril 10 mg"),
         ("Losartan 25 mI", "Losartan 25 ml"),
+        # A handwritten 0 left open reads "C"; an "m" that lost a hump reads "n".
+        ("Cephalexin 50C mg", "Cephalexin 500 mg"),
+        ("Valacyclovir ICCC mg", "Valacyclovir 1000 mg"),
+        ("Methotrexate 2.5 ng", "Methotrexate 2.5 mg"),
     ],
 )
 def test_a_dose_misread_by_a_confusable_glyph_is_set_right(read: str, taken: str) -> None:
