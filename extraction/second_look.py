@@ -32,6 +32,7 @@ from extraction.errors import ExtractionError
 from extraction.layout import spelling
 from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import AFTER_A_NAME, normalize
+from extraction.page_view import LIST_MARK, LIST_NUMBER, strip_list_mark
 from extraction.readings_agree import alike, digits_alone, letters, same_value, spaced_for_check
 from extraction.second_reader import Reading, read_crop
 from extraction.types import Box, FieldResult, Line, PageText, mostly_inside, on_one_row
@@ -173,7 +174,7 @@ def _look_at_lines(
         if reading is None:
             continue
         first = FieldResult(lines[index], row.confidence, needs_review=False)
-        line = compare(_one_line(spec), first, reading)
+        line = compare(_one_line(spec), first, reading, place=index + 1)
         looked[index] = line.value
         if line.reason:
             problems.append(f"line {index + 1}: {line.reason}")
@@ -222,9 +223,17 @@ def _one_line(spec: FieldSpec) -> FieldSpec:
     return replace(spec, multiline=False)
 
 
-def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResult:
-    """The field after weighing the second reading against tesseract's (see the module doc)."""
-    again = spaced_for_check(spec, normalize(spec, [reading.text])[0])
+def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int = 1) -> FieldResult:
+    """The field after weighing the second reading against tesseract's (see the module doc).
+    ``place`` is the line's place in its value (1 for a value of one line)."""
+    unlisted = _as_tesseract_listed(reading.text, result.value)
+    if unlisted != reading.text:
+        item = LIST_NUMBER.match(reading.text)
+        if item is not None and int(item.group(1)) > place:
+            # Item 2 of a numbered list as the value's first line: item 1 was not read.
+            result = replace(result)
+            result.flag(f"read as item {item.group(1)} of a numbered list: is an item before it missing?")
+    again = spaced_for_check(spec, normalize(spec, [unlisted])[0])
     # The recognizer often drops the space between words ("JacobMiller") and reads a capital as
     # its small letter, and a crop may take in or leave out the punctuation round digits:
     # spacing, case, the punctuation of a number and the way a date is written are no
@@ -272,6 +281,12 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResu
     taken = replace(result, value=again, confidence=min(reading.confidence, 0.79))
     taken.flag(f"read again by the second reader: {both}")
     return taken
+
+
+def _as_tesseract_listed(again: str, first: str) -> str:
+    """The second reading without the list number its crop took in ("2) Metoprolol 100 mg")
+    when tesseract's reading has none: the engine reads a list's numbering as layout."""
+    return strip_list_mark(again) if LIST_MARK.match(again) and not LIST_MARK.match(first) else again
 
 
 def _confirmed(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResult:

@@ -454,3 +454,23 @@ def test_lines_of_another_field_inside_the_value_s_box_are_passed_over() -> None
     first = FieldResult("Use tab\ntake daily", 0.9, needs_review=True, box=(100, 20, 1000, 320))
     looked = second_look(PRESCRIPTION, {"directions": first}, [image], [page], reader=reader)
     assert looked["directions"].value.startswith("Use 1 tab\n")
+
+
+def test_a_list_number_the_crop_took_in_is_no_disagreement() -> None:
+    """The line's crop reached back over its item number ("2) Metoprolol 100 mg"); tesseract's
+    line, read as layout, has none: both read the same medicine."""
+    medicines = PRESCRIPTION.field("medicines")
+    first = FieldResult("Metoprolol 100 mg", 0.56, needs_review=True, box=(0, 0, 10, 10))
+    same = compare(medicines, first, Reading("2) Metoprolol 100 mg", 0.99), place=2)
+    assert same.value == "Metoprolol 100 mg" and "disagree" not in (same.reason or "")
+    assert "item 2" not in (same.reason or "")
+
+
+def test_a_first_line_read_as_item_2_of_a_list_is_flagged_as_missing_item_1() -> None:
+    """Tesseract lost the list's first item and read "Lialda 2.4 gram" surely; its crop shows
+    the "2)" before it: the value is not whole, whatever both readers agree on."""
+    medicines = PRESCRIPTION.field("medicines")
+    first = FieldResult("Lialda 2.4 gram", 0.89, needs_review=True, reason="OCR confidence 89%")
+    looked = compare(medicines, first, Reading("2) Lialda 2.4 gram", 0.98))
+    assert looked.value == "Lialda 2.4 gram"
+    assert looked.needs_review and "item 2 of a numbered list" in (looked.reason or "")

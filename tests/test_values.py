@@ -717,6 +717,8 @@ TWO_ROWS = "two dosing instructions on one line"
         ("Furosemide, tab twice daily", (LOST_COUNT,)),
         ("Use tablet every 8 hours for 10 days", (LOST_COUNT,)),  # "Use 1 tablet": the "1" unread
         ("Furosemide: take capsule once daily", (LOST_COUNT,)),
+        ("Lisinopril, take I tablet every morning", (LOST_COUNT,)),  # a written 1 read "I"
+        ("Take a tablet at bedtime", ()),
         ("Take two tablets once daily", ()),
         ("Montelukast: take 1 tablet every 12 hours for 7 days", ()),
         ("take 1/2 tablet once daily for 5 days #90 Use 1 capsule once daily", (DISPENSED, TWO_ROWS)),
@@ -727,6 +729,7 @@ TWO_ROWS = "two dosing instructions on one line"
         ("Capsaicin cream: apply twice daily", ()),
         ("take 1/2 ml every 12 hours for month", (LOST_LENGTH,)),  # "for 1 month" lost its count
         ("take 1 tablet every hours", (LOST_LENGTH,)),
+        ("take 1 tab with meals For Z weeks", (LOST_LENGTH,)),  # a written 2 read "Z"
         ("take 1 tablet every 12 hours for 1 month", ()),
         ("take 1 tablet every day for a month", ()),
         ("Use ml three times a day for 2 weeks", (LOST_AMOUNT,)),  # "Use 1 ml": the "1" unread
