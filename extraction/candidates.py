@@ -125,7 +125,8 @@ def _label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentTy
 
 
 def _in_section(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:
-    score = best_phrase(key.text, spec.labels)[1] if spec.labels else 0.0
+    labels = spec.labels + spec.colon_labels if key.colon or key.whole_line else spec.labels
+    score = best_phrase(key.text, labels)[1] if labels else 0.0
     heading = section_of(key.box, view.headings)
     if heading is None:
         return score

@@ -130,11 +130,11 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     height = typical_height(page)
     page = apart_from_glyphs(page, height)
     page = join_wrapped_labels(page, structure, vocabulary, height)
-    keys = find_keys(page, vocabulary)
+    keys = find_keys(page, vocabulary, doc_type.colon_labels)
     columns = find_label_columns(page, keys, height)
     split = split_at_value_edges(page, columns, height, vocabulary)
     if split is not page:
-        page, keys = split, find_keys(split, vocabulary)
+        page, keys = split, find_keys(split, vocabulary, doc_type.colon_labels)
         columns = find_label_columns(page, keys, height)
     order = {id(line): index for index, line in enumerate(page.lines)}
     keys += column_keys(page, keys, columns, height)

@@ -124,18 +124,24 @@ def _cut_at_keys(line: Line, vocabulary: tuple[str, ...]) -> list[Line]:
     return [line]
 
 
-def find_keys(page: PageText, vocabulary: tuple[str, ...]) -> list[Key]:
+def find_keys(page: PageText, vocabulary: tuple[str, ...], colon_only: tuple[str, ...] = ()) -> list[Key]:
     """Every key on ``page``, in reading order. ``vocabulary`` holds every label and heading
-    wording of the document type (field labels, section headings, labels of no field)."""
+    wording of the document type (field labels, section headings, labels of no field); those
+    in ``colon_only`` (a value's first word too: "Use") are keys with their colon or alone on
+    their line, never a line's first word set apart from the rest by a gap."""
+    inline = tuple(wording for wording in vocabulary if wording not in colon_only)
     keys = []
     for line in page.lines:
-        key = _key_of(page.index, line, vocabulary)
+        key = _key_of(page.index, line, vocabulary, inline)
         if key is not None:
             keys.append(key)
     return keys
 
 
-def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
+def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[str, ...]) -> Key | None:
+    """The key ``line`` opens with: read against ``vocabulary`` before a colon and as a whole
+    line, against ``inline`` (without the colon-only labels) where the label shares its line
+    with what follows it and no colon ends it."""
     words = line.words
     colon_at = _colon_index(words)
     if colon_at is not None:
@@ -143,16 +149,16 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
         known = best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
         if known or _reads_as_unknown_label(words, colon_at):
             return Key(page, line, colon_at + 1, colon=True, known=known)
-    dot_at = _abbreviation_index(words, vocabulary)
+    dot_at = _abbreviation_index(words, inline)
     if dot_at is not None:
         # "Sig. Take 1 tablet": a known label abbreviated with a full stop (or its colon read
         # as one) opens its value like a colon.
         return Key(page, line, dot_at + 1, colon=True, known=True)
     gap_at = _wide_gap_index(words)
-    if gap_at is not None and _label_then_value(words, gap_at, vocabulary):
+    if gap_at is not None and _label_then_value(words, gap_at, inline):
         # A known label, then a wide gap, then its value: OCR joined the two into one line.
         return Key(page, line, gap_at, colon=False, known=True)
-    shaped_at = _shaped_value_index(words, vocabulary)
+    shaped_at = _shaped_value_index(words, inline)
     if shaped_at is not None:
         # "Visit date 09/11/2021": a known label, then a date a space after it (its colon
         # lost): the value's own shape tells where the label ends.
@@ -161,7 +167,7 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...]) -> Key | None:
     if answer_at is not None:
         # "Hepatitis B Yes": a known label and one answer after it, set a space apart; unless
         # the line with it reads as a label at least as well ("Contact no": a number's label).
-        head = whole_phrase_score(_text(words[:answer_at]), vocabulary)
+        head = whole_phrase_score(_text(words[:answer_at]), inline)
         if head >= KEY_MIN_SCORE and head > whole_phrase_score(line.text, vocabulary):
             return Key(page, line, answer_at, colon=False, known=True)
     # A line that is a label or heading as a whole: the value is under it, or it opens a section.

@@ -1307,3 +1307,31 @@ def test_a_label_of_no_field_is_no_label_of_a_field_it_reads_as_in_part() -> Non
         """
     )
     assert extract_fields(PATIENT, page, 0.8)["address"].value.startswith("5963 Washington St")
+
+
+def test_a_word_that_opens_directions_is_their_label_with_its_colon_or_alone() -> None:
+    with_colon = parse_layout(
+        """
+        200 500 Medication: Amoxicillin 500 mg
+        200 560 Use: 1 capsule three times a day
+        """
+    )
+    assert extract_fields(PRESCRIPTION, with_colon, 0.8)["directions"].value == "1 capsule three times a day"
+    # "Use   tab as needed": the "1" lost leaves a gap; "Use" is not a label set apart by it.
+    lost_count = parse_layout(
+        """
+        200 500 Medication: Amoxicillin 500 mg
+        200 560 Use
+        312 560 tab as needed for pain
+        """
+    )
+    keys = [key.text for key in page_view(PRESCRIPTION, lost_count[0]).keys]
+    assert "Use" not in keys
+    alone = parse_layout(
+        """
+        200 400 Medication: Amoxicillin 500 mg
+        200 560 Use
+        200 610 1 capsule three times a day
+        """
+    )
+    assert extract_fields(PRESCRIPTION, alone, 0.8)["directions"].value == "1 capsule three times a day"

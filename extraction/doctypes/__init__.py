@@ -47,6 +47,10 @@ class FieldSpec:
     kind: str = "text"
     multiline: bool = False
     labels: tuple[str, ...] = ()
+    colon_labels: tuple[str, ...] = ()
+    """Labels that are also a value's first word ("Use" opens "Use 1 tab as needed"): one of
+    them is a label with its colon or alone on its line, never a line's first word set apart
+    from the rest by a gap (where a count OCR lost leaves one)."""
     section_labels: tuple[str, ...] = ()
     in_section: tuple[str, ...] = ()
     table_columns: tuple[str, ...] = ()
@@ -128,7 +132,10 @@ class FieldSpec:
     @property
     def all_labels(self) -> tuple[str, ...]:
         return (
-            self.labels + self.section_labels + tuple(label for part in self.parts for label in part.labels)
+            self.labels
+            + self.colon_labels
+            + self.section_labels
+            + tuple(label for part in self.parts for label in part.labels)
         )
 
     @cached_property
@@ -165,6 +172,11 @@ class DocumentType:
     def all_labels(self) -> tuple[str, ...]:
         """Every printed label of the type: a line starting with one is never a value."""
         return tuple(label for f in self.fields for label in f.all_labels) + self.stop_labels
+
+    @property
+    def colon_labels(self) -> tuple[str, ...]:
+        """The labels of its fields that are labels only with their colon (``FieldSpec``)."""
+        return tuple(label for f in self.fields for label in f.colon_labels)
 
     @cached_property
     def labels_read_into(self) -> dict[str, tuple[str, ...]]:
@@ -209,6 +221,7 @@ def _load(path: Path) -> DocumentType:
         raw = dict(raw)
         for key in (
             "labels",
+            "colon_labels",
             "section_labels",
             "in_section",
             "table_columns",
