@@ -9,6 +9,10 @@ number) is read where tesseract found no words. When both readings agree the val
 one-line value flagged for nothing but tesseract's low confidence in its ink is no longer
 flagged if the second reader is sure of the same reading: two recognizers of different making
 read the ink alike (a value of several lines keeps its flag: agreement does not show it whole).
+A value read surely that raises one of its field's doubts (a count lost, "take tab daily") is
+read again too, and a doubt one reading raises and the other does not counts against the one
+that raises it. A list number the crop took in ("2) Metoprolol") is no disagreement, but a line
+read as an item later than its place in the value flags the items before it as missing.
 When they disagree the field is flagged with both readings in its reason, and the second reading is
 taken only when it passes the field's check where tesseract's did not (or is far more
 confident) and is confident: very sure, or fairly sure with every word a known word where
