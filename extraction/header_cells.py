@@ -41,7 +41,7 @@ def unread_header_cells(structure: PageStructure, page: PageText) -> list[Box]:
     ``MIN_ANSWER_ROWS`` or more cells under it) that hold no word or only words read unsure,
     and are no answer cell themselves: the names of a grid's answer columns. (A first row of
     labels and values, "TEL | 272-254-2601", has no marks under it and is left as read.)"""
-    words = [w for line in page.lines for w in line.words]
+    words = page.words
     answer_cells = [m.box for m in structure.marks if m.shape == "cell"]
     return [
         box
@@ -71,7 +71,7 @@ def with_header_cells(page: PageText, cells: Sequence[Box], read: CellReader) ->
     """``page`` with each of ``cells`` read by ``read``: its words (sure, holding a letter or a
     digit, no mark) replace those the page pass read there when they are surer on average;
     ``page`` itself when nothing changes."""
-    words = [w for line in page.lines for w in line.words]
+    words = page.words
     offset = 1 + max((w.line for w in words), default=0)
     changed = False
     for number, box in enumerate(cells):
@@ -102,7 +102,7 @@ def without_marks_on_header_names(structure: PageStructure, page: PageText) -> P
     first-row cell over a column of answers with a word read surely over it (an "N", whose
     strokes close into an outline that passes for a filled radio button, would else hide its
     own word as a mark's)."""
-    words = [w for line in page.lines for w in line.words if _a_name(w) and w.confidence >= SURE_CONFIDENCE]
+    words = [w for w in page.words if _a_name(w) and w.confidence >= SURE_CONFIDENCE]
     names = _column_names(structure)
     kept = tuple(
         mark

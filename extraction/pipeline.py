@@ -352,7 +352,7 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
         if turned:  # the shading was found on the page as it came
             shading = find_shading(image, options.text_height)
         shades = shading.boxes if shading is not None else ()
-        structure = find_structure(image, [w for line in text.lines for w in line.words], shades)
+        structure = find_structure(image, text.words, shades)
     headers = unread_header_cells(structure, text)
     if headers:
         with timer("ocr_page"):
@@ -360,7 +360,7 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
         if named is not text:
             text = named
             with timer("structure"):
-                structure = find_structure(image, [w for line in text.lines for w in line.words], shades)
+                structure = find_structure(image, text.words, shades)
     structure = without_marks_on_header_names(structure, text)
     if structure.combs:
         with timer("ocr_page"):

@@ -127,6 +127,11 @@ class PageText:
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
 
+    @property
+    def words(self) -> list[Word]:
+        """Every word of the page, line by line."""
+        return [w for line in self.lines for w in line.words]
+
     def words_in(self, box: Box) -> list[Word]:
         """The words mostly inside ``box``, in reading order."""
         return [w for line in self.lines for w in line.words if mostly_inside(w.box, box)]
