@@ -33,6 +33,7 @@ from extraction.page_view import (
     PageView,
     cell_of,
     has_text,
+    heads_its_cell,
     is_glyph,
     is_noise,
     lines_under,
@@ -159,7 +160,10 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
         if beside:
             note = SECTION_BAR_NOTE if on_section_bar(key, view) else None
             found.append(Candidate(spec.name, key.page, beside, "beside", score, (key,), note=note))
-    if view.labels_under_values and key.whole_line and not found and "section" not in hows:
+    # A label heading its ruled cell has its value in the cell under it, however the form's
+    # other labels stand.
+    caption = view.labels_under_values and key.whole_line and not heads_its_cell(key, view)
+    if caption and not found and "section" not in hows:
         above = lines_above(key, view, spec.max_lines)
         return [Candidate(spec.name, key.page, tuple(ln.words for ln in above), "above", score, (key,))]
     if is_caption(key) and not found and "section" not in hows:

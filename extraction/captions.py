@@ -22,6 +22,11 @@ def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
     """The lines just above ``key`` in its column, nearest last, up to a key or a gap."""
     taken: list[Line] = []
     top = _over_strokes(key.box[1], key.box, view)
+    # A caption under a ruled line names what is written on the rule: how far that writing
+    # stands is measured from the rule, whatever gap the caption's own type leaves under it.
+    rule = rule_right_over(key, view)
+    if rule is not None:
+        top = min(top, rule[1])
     lines = _lines_but_strokes(view)
     while len(taken) < limit:
         above = [
@@ -129,32 +134,40 @@ def line_on_rule_over(key: Key, view: PageView) -> Line | None:
     where ``key`` is not alone on its
     line, ends in a colon or stands in a ruled cell (a box's top edge is no line written on),
     where no rule runs right over it, or where nothing but a label stands on the rule."""
+    rule = rule_right_over(key, view)
+    if rule is None:
+        return None
+    height = view.height
+    # A signature drawn on the rule is no text: the name typed over it is the value.
+    base = _over_strokes(rule[1], key.box, view)
+    standing = [
+        ln
+        for ln in _lines_but_strokes(view)
+        if ln.box[3] <= rule[1] + 0.3 * height
+        and base - ln.box[3] <= ON_RULE_REACH * height
+        and overlaps(ln.box, key.box)
+        and overlaps(ln.box, rule)
+    ]
+    nearest = max(standing, key=lambda ln: ln.box[3], default=None)
+    return None if nearest is None or view.is_key_line(nearest) else nearest
+
+
+def rule_right_over(key: Key, view: PageView) -> Box | None:
+    """The ruled line running within a line height over ``key``, the nearest: the line a caption
+    printed under it names. None for a key not alone on its line, ending in a colon or standing
+    in a ruled cell (a box's top edge is no line written on)."""
     if view.structure is None or not key.whole_line or key.colon or cell_of(key.box, view):
         return None
     top, height = key.box[1], view.height
     rules = [
-        rule
+        rule.box
         for rule in view.structure.rules
         if rule.orientation == "horizontal"
         and top - height <= rule.box[1]
         and rule.box[3] <= top + 0.3 * height
         and overlaps(rule.box, key.box)
     ]
-    if not rules:
-        return None
-    rule = max(rules, key=lambda r: r.box[1])
-    # A signature drawn on the rule is no text: the name typed over it is the value.
-    base = _over_strokes(rule.box[1], key.box, view)
-    standing = [
-        ln
-        for ln in _lines_but_strokes(view)
-        if ln.box[3] <= rule.box[1] + 0.3 * height
-        and base - ln.box[3] <= ON_RULE_REACH * height
-        and overlaps(ln.box, key.box)
-        and overlaps(ln.box, rule.box)
-    ]
-    nearest = max(standing, key=lambda ln: ln.box[3], default=None)
-    return None if nearest is None or view.is_key_line(nearest) else nearest
+    return max(rules, key=lambda box: box[1], default=None)
 
 
 def writing_rule(key: Key, view: PageView) -> Box | None:

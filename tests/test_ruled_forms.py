@@ -509,6 +509,44 @@ def test_captions_under_the_lines_their_values_stand_on_are_read_upwards() -> No
     assert fields["weight"].value.startswith("42")
 
 
+def test_a_caption_further_under_its_rule_than_a_line_height_still_names_the_writing_on_it() -> None:
+    # Values of figures alone (no descenders) stand on their rules a little over them, small
+    # captions well under the rules: the caption is as near the next value as the one it names,
+    # and further from its own than a line height. The rule between them is what ties the two.
+    page = DrawnPage(1400, 900)
+    rows = [("06/07/2021", "Date"), ("27/12/1950", "Date of birth"), ("13/03/2024", "Coverage end date")]
+    words: list[Word] = []
+    for index, (value, caption) in enumerate(rows):
+        top = 100 + index * 110
+        words += page.text(110, top, value)
+        bottom = max(w.box[3] for w in words[-1:])
+        page.line(100, bottom + 8, 900, bottom + 8)
+        words += page.text(100, bottom + 24, caption)
+    fields = _read_drawn(page, words)
+    assert fields["record_date"].value == "06/07/2021"
+    assert fields["birth_date"].value == "27/12/1950"
+    assert fields["insurance_expiry"].value == "13/03/2024"
+
+
+def test_a_label_heading_its_box_reads_down_on_a_form_of_captions_under_their_lines() -> None:
+    # Most labels are captions under the lines written on; the phone's label stands in the top
+    # corner of its box, the number under it in the box: its value is there, not above the box.
+    page = DrawnPage(1400, 900)
+    words: list[Word] = []
+    captioned = [("Ada Baker", "Full name"), ("42", "Weight"), ("Peanuts", "Allergies")]
+    for index, (value, caption) in enumerate(captioned):
+        top = 100 + index * 90
+        words += page.text(110, top, value)
+        page.line(100, top + 40, 900, top + 40)
+        words += page.text(100, top + 46, caption)
+    page.table(100, 380, [500], [110], width=2)
+    words += page.text(108, 388, "Telephone")
+    words += page.text(120, 440, "865-0130")
+    fields = _read_drawn(page, words)
+    assert fields["allergies"].value == "Peanuts"
+    assert fields["phone_number"].value == "865-0130"
+
+
 def test_a_date_written_on_the_rule_over_its_caption_is_read_on_a_form_of_labels_beside_values() -> None:
     # A pad's other labels open their values ("Patient: ..."); the date at its foot is written on
     # a rule over its caption, further from the caption than one line: the rule ties them.
