@@ -11,7 +11,7 @@ from extraction.assign import Assigned
 from extraction.doctypes import FieldSpec
 from extraction.layouts.rows import boxed_marks
 from extraction.page_view import Candidate, PageView, is_glyph, is_noise
-from extraction.types import Box, Word, on_one_row, union_box
+from extraction.types import Box, Word, mostly_inside, on_one_row, union_box
 
 # A line set flush under a multi-line value, this many line heights below it at most, may be
 # the value's next line spaced wider than the engine allows.
@@ -54,6 +54,8 @@ def layout_doubts(
         doubts.append("more is printed after the value on its row: check the value is whole")
     if _boxes_on_its_rows(spec, chosen, view):
         doubts.append("boxes to tick stand on the value's row: it may be a question asked, not the value")
+    if _column_goes_on(chosen, view, claimed):
+        doubts.append("the table's column goes on under the value: its other rows may belong to it")
     return doubts
 
 
@@ -139,6 +141,38 @@ def _boxes_on_its_rows(spec: FieldSpec, chosen: Candidate, view: PageView) -> bo
         if any(m.box[0] >= row[2] and _level_with(m.box, row, view.height) for m in marks):
             return True
     return False
+
+
+def _column_goes_on(chosen: Candidate, view: PageView, claimed: set[Word]) -> bool:
+    """True for a value read under a column's header cell in a ruled table when the column's
+    cells further down hold print that no label, no field and not the value claims: the table's
+    other rows (a list of medicines) read as one value's first line alone."""
+    if chosen.how != "below" or not chosen.keys or not chosen.words or view.structure is None:
+        return False
+    header = view.structure.cell_at(chosen.keys[0].box)
+    if header is None or any(mostly_inside(w.box, header.box) for w in chosen.words):
+        return False  # a label in its box's corner, its value in the box: no column
+    bottom = max(w.box[3] for w in chosen.words)
+    width = header.box[2] - header.box[0]
+    column = [
+        cell.box
+        for cell in view.structure.cells
+        if cell.table == header.table
+        and cell.box[1] >= bottom - 0.3 * view.height
+        and _x_overlap(cell.box, header.box) >= 0.5 * min(width, cell.box[2] - cell.box[0])
+    ]
+    taken = claimed | set(chosen.words)
+    return any(
+        w not in taken and any(ch.isalnum() for ch in w.text) and mostly_inside(w.box, box)
+        for box in column
+        for line in view.page.lines
+        if not view.is_key_line(line)
+        for w in line.words
+    )
+
+
+def _x_overlap(a: Box, b: Box) -> int:
+    return max(0, min(a[2], b[2]) - max(a[0], b[0]))
 
 
 def _level_with(box: Box, row: Box, height: float) -> bool:

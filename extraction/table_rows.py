@@ -90,11 +90,14 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
         (ln for ln in view.page.lines if ln.box[1] >= top - 2 and ln.box[2] > starts[0]),
         key=lambda ln: ln.box[1],
     )
+    ruled = _ruled_table(header, view)
     rows: list[dict[str, list[Word]]] = []
     row_box: Box | None = None
     bottom = top
     for line in lines:
-        if line.box[1] - bottom > TABLE_ROW_GAP * view.height:
+        if ruled is not None and (line.box[1] + line.box[3]) / 2 > ruled[3]:
+            break  # under the ruled table: however tall its rows, the table ends at its border
+        if ruled is None and line.box[1] - bottom > TABLE_ROW_GAP * view.height:
             break
         if row_box is None or not on_one_row(line.box, row_box):
             # A row holding a label under the table is no row of it, whatever stands beside.
@@ -123,6 +126,19 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
         else:
             merged.append(row)
     return merged
+
+
+def _ruled_table(header: dict[str, tuple[Key, float]], view: PageView) -> Box | None:
+    """The box of the ruled table the header row stands in, when its header cells are all of one
+    table with rows under the header; None for a table drawn without rules."""
+    if view.structure is None:
+        return None
+    cells = [view.structure.cell_at(k.box) for k, _ in header.values()]
+    tables = {cell.table for cell in cells if cell is not None}
+    if None in cells or len(tables) != 1:
+        return None
+    table = view.structure.tables[tables.pop()]
+    return table.box if table.rows >= 2 else None
 
 
 def _ends_table(line: Line, row: list[Line], starts: list[float], view: PageView) -> bool:
