@@ -84,6 +84,14 @@ def test_a_clinic_named_for_a_saint_gives_no_part_of_the_address() -> None:
     assert address.value == "4109 Birch Street, Detroit, MI"
 
 
+def test_a_state_labelled_st_is_read_as_a_part_where_st_is_a_label() -> None:
+    # "St" names the state where it is a label of its own, with its colon or alone on its line;
+    # "St. Anne's" in the same page's header still gives no part (see the test above).
+    text = "300 200 St. Anne's Medical Group\n" + ADDRESS_IN_PARTS.replace("State: MI", "St: MI")
+    address = extract_fields(PATIENT, parse_layout(text), 0.8)["address"]
+    assert address.value == "4109 Birch Street\nDetroit, MI 48274"
+
+
 PHONE_WITH_AREA_CODE_APART = """
 300 300 Patient Intake Form
 300 420 Patient name: Mary Rossi

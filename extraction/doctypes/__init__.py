@@ -36,6 +36,8 @@ class FieldPart:
 
     name: str
     labels: tuple[str, ...]
+    colon_labels: tuple[str, ...] = ()
+    """Labels read only with a colon or alone on a line (see ``FieldSpec.colon_labels``)."""
 
 
 @dataclass(frozen=True)
@@ -135,14 +137,19 @@ class FieldSpec:
             self.labels
             + self.colon_labels
             + self.section_labels
-            + tuple(label for part in self.parts for label in part.labels)
+            + tuple(label for part in self.parts for label in part.labels + part.colon_labels)
         )
 
     @cached_property
     def part_specs(self) -> tuple[FieldSpec, ...]:
         """Each part as a one-line field of its own, named "<field>.<part>" (made once)."""
         return tuple(
-            FieldSpec(name=f"{self.name}.{part.name}", label=f"{self.label}: {part.name}", labels=part.labels)
+            FieldSpec(
+                name=f"{self.name}.{part.name}",
+                label=f"{self.label}: {part.name}",
+                labels=part.labels,
+                colon_labels=part.colon_labels,
+            )
             for part in self.parts
         )
 
@@ -176,7 +183,8 @@ class DocumentType:
     @property
     def colon_labels(self) -> tuple[str, ...]:
         """The labels of its fields that are labels only with their colon (``FieldSpec``)."""
-        return tuple(label for f in self.fields for label in f.colon_labels)
+        parts = tuple(label for f in self.fields for part in f.parts for label in part.colon_labels)
+        return tuple(label for f in self.fields for label in f.colon_labels) + parts
 
     @cached_property
     def labels_read_into(self) -> dict[str, tuple[str, ...]]:
@@ -237,7 +245,10 @@ def _load(path: Path) -> DocumentType:
         if "labels" in raw:
             raw["labels"] = with_synonyms(raw["labels"], synonyms)
         if "parts" in raw:
-            raw["parts"] = tuple(FieldPart(p["name"], tuple(p["labels"])) for p in raw["parts"])
+            raw["parts"] = tuple(
+                FieldPart(part["name"], tuple(part["labels"]), tuple(part.get("colon_labels", ())))
+                for part in raw["parts"]
+            )
         spec = FieldSpec(**raw)
         missing = set(spec.table_columns) - set(columns)
         if missing:
