@@ -18,6 +18,12 @@ from extraction.types import Box, FieldResult, union_box
 PARTS_NOTE = "put together from its parts ({}): check the order and spelling"
 
 
+def composed_from_parts(result: FieldResult) -> bool:
+    """True for a value put together from its parts (``from_parts``): its box spans the parts'
+    places on the page, which read as one crop give the page's order, not the field's."""
+    return PARTS_NOTE.split("(", 1)[0] in (result.reason or "")
+
+
 def share_parts(doc_type: DocumentType, assigned: dict[str, Assigned]) -> dict[str, Assigned]:
     """``assigned`` with the parts that several fields ask for alike (the Area code box of a form
     with two phones) given to the field whose own value stands nearest to each.

@@ -37,6 +37,7 @@ from extraction.layout import spelling
 from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import AFTER_A_NAME, normalize
 from extraction.page_view import LIST_MARK, LIST_NUMBER, strip_list_mark
+from extraction.parts import composed_from_parts
 from extraction.readings_agree import alike, digits_alone, letters, same_value, spaced_for_check
 from extraction.second_reader import Reading, read_crop
 from extraction.types import Box, FieldResult, Line, PageText, mostly_inside, on_one_row
@@ -115,7 +116,7 @@ def second_look(
     form prints something else there) is not read."""
     for spec in doc_type.fields:
         result = fields.get(spec.name)
-        if result is None or result.box is None:
+        if result is None or result.box is None or composed_from_parts(result):
             continue
         image = images[result.page]
         if _blank_to_read(spec, result):

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from extraction.doctypes import get_document_type
+from extraction.parts import PARTS_NOTE
 from extraction.reread import around_value
 from extraction.second_look import compare, second_look
 from extraction.second_reader import Reading, read_crop
@@ -187,6 +188,29 @@ def test_a_blank_a_learned_layout_left_out_is_not_read() -> None:
         PATIENT_DETAILS, {"record_date": left_out()}, [image], reader=reader, left_blank={"record_date"}
     )
     assert kept["record_date"] == left_out()
+
+
+def test_a_value_put_together_from_its_parts_is_not_read_again_as_one_crop() -> None:
+    """A name assembled from "(Last name)" and "(Given names)" boxes: its box spans both, and
+    read as one crop it gives the page's order (family first), not the field's."""
+    image = np.full((120, 900), 250, np.uint8)
+    image[40:70, 60:300:6] = 0
+    image[40:70, 500:760:6] = 0
+
+    def reader(crop: np.ndarray, symbols: str | None, expected: Expected) -> Reading:
+        return Reading("Price Joshua", 1.0)
+
+    composed = FieldResult("Joshua Price", 0.4, needs_review=False, box=(55, 35, 765, 75))
+    composed.flag(PARTS_NOTE.format("given, family"))
+    read = second_look(PATIENT_DETAILS, {"patient_name": composed}, [image], reader=reader)
+    assert read["patient_name"].value == "Joshua Price"
+    read_alone = FieldResult("Joshua Price", 0.4, needs_review=True, box=(55, 35, 765, 75))
+    assert (
+        second_look(PATIENT_DETAILS, {"patient_name": read_alone}, [image], reader=reader)[
+            "patient_name"
+        ].value
+        != "Joshua Price"
+    )  # the same value read in one place is read again
 
 
 MEDICATIONS = PATIENT_DETAILS.field("regular_medications")
