@@ -134,7 +134,7 @@ def line_on_rule_over(key: Key, view: PageView) -> Line | None:
     where ``key`` is not alone on its
     line, ends in a colon or stands in a ruled cell (a box's top edge is no line written on),
     where no rule runs right over it, or where nothing but a label stands on the rule."""
-    rule = rule_right_over(key, view)
+    rule = None if key.colon else rule_right_over(key, view)
     if rule is None:
         return None
     height = view.height
@@ -154,9 +154,9 @@ def line_on_rule_over(key: Key, view: PageView) -> Line | None:
 
 def rule_right_over(key: Key, view: PageView) -> Box | None:
     """The ruled line running within a line height over ``key``, the nearest: the line a caption
-    printed under it names. None for a key not alone on its line, ending in a colon or standing
-    in a ruled cell (a box's top edge is no line written on)."""
-    if view.structure is None or not key.whole_line or key.colon or cell_of(key.box, view):
+    printed under it names. None for a key not alone on its line or standing in a ruled cell (a
+    box's top edge is no line written on)."""
+    if view.structure is None or not key.whole_line or cell_of(key.box, view):
         return None
     top, height = key.box[1], view.height
     rules = [

@@ -528,6 +528,26 @@ def test_a_caption_further_under_its_rule_than_a_line_height_still_names_the_wri
     assert fields["insurance_expiry"].value == "13/03/2024"
 
 
+def test_captions_ending_in_colons_under_filled_lines_are_read_upwards() -> None:
+    # "Name of patient:" printed under the line the name is written on: a colon opens what
+    # follows it on most forms, but here every value stands on its rule over its caption, as
+    # near the caption under it as its own (the dates and the phone fit no other reading).
+    page = DrawnPage(1400, 900)
+    rows = [("12/05/2024", "Visit date:"), ("Ada Baker", "Name of patient:")]
+    rows += [("555-201-3344", "Cell phone:"), ("03/09/1961", "Date of birth:")]
+    words: list[Word] = []
+    for index, (value, caption) in enumerate(rows):
+        top = 100 + index * 100
+        words += page.text(110, top, value)
+        page.line(100, top + 42, 900, top + 42)
+        words += page.text(100, top + 50, caption)
+    fields = _read_drawn(page, words)
+    assert fields["record_date"].value == "12/05/2024"
+    assert fields["patient_name"].value == "Ada Baker"
+    assert fields["phone_number"].value == "555-201-3344"
+    assert fields["birth_date"].value == "03/09/1961"
+
+
 def test_a_label_heading_its_box_reads_down_on_a_form_of_captions_under_their_lines() -> None:
     # Most labels are captions under the lines written on; the phone's label stands in the top
     # corner of its box, the number under it in the box: its value is there, not above the box.
