@@ -94,13 +94,20 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
             if not caption_below:
                 p.text(x0, y, text, p.fit(text, label_font, w))
                 y += round(step * 1.05)
+            rule_y = y
             for value in lines or [""]:
                 p.text(x0 + p.px(0.06), y, value, p.fit(value, value_font, w - p.px(0.1)))
-                p.rule(x0, x0 + w, y + p.underline_gap(value_font), 0.6)
+                # Writing stands on its line: a handwriting face's deep descent may not push the
+                # rule down through the next line (printed faces' descent is well within this).
+                rule_y = y + min(p.underline_gap(value_font), round(step * 0.3))
+                p.rule(x0, x0 + w, rule_y, 0.6)
                 y += step
             if caption_below:
-                y += round(step * -0.1)
-                p.text(x0, y, text, p.fit(text, label_font, w))
+                caption_font = p.fit(text, label_font, w)
+                # Under the rule, never through it.
+                clear = rule_y + p.px(0.05) - caption_font.getbbox("H", anchor="ls")[1]
+                y = max(y + round(step * -0.1), clear)
+                p.text(x0, y, text, caption_font)
                 y += round(step * 0.6)
             bottom = max(bottom, y)
             x += w + gutter
