@@ -26,6 +26,10 @@ LEAN = 0.03
 
 # Kinds of value whose own shape tells them from a label's words ("DOB 12/03/1980").
 SHAPED_KINDS = ("date", "phone", "identifier", "integer")
+# A value beside its label further than this many line heights from it may belong to another
+# column of the form (a tilted photo lines rows up) when a line stands right under the label.
+FAR_BESIDE_GAP = 2.0
+
 # A value closer than this many line heights to a label with no colon runs on from it as its
 # words do ("INSURANCE BILLING"): a heading as likely as a label and its value.
 RUN_ON_GAP = 0.8
@@ -56,6 +60,8 @@ def layout_doubts(
         doubts.append("boxes to tick stand on the value's row: it may be a question asked, not the value")
     if _column_goes_on(chosen, view, claimed):
         doubts.append("the table's column goes on under the value: its other rows may belong to it")
+    if _unclaimed_under_its_label(chosen, view, claimed):
+        doubts.append("taken from far beside its label, while a line right under the label may be its value")
     return doubts
 
 
@@ -141,6 +147,27 @@ def _boxes_on_its_rows(spec: FieldSpec, chosen: Candidate, view: PageView) -> bo
         if any(m.box[0] >= row[2] and _level_with(m.box, row, view.height) for m in marks):
             return True
     return False
+
+
+def _unclaimed_under_its_label(chosen: Candidate, view: PageView, claimed: set[Word]) -> bool:
+    """True for a value taken far right of a label alone on its line, when a line no label, no
+    field and not the value claims stands right under the label: on a form whose labels stand
+    over their values, that line is the value, and the far one another column's."""
+    if chosen.how != "beside" or not chosen.keys or not chosen.words:
+        return False
+    key = chosen.keys[0]
+    first = min(chosen.words, key=lambda w: w.box[0])
+    if not key.whole_line or first.box[0] - key.box[2] <= FAR_BESIDE_GAP * view.height:
+        return False
+    taken = claimed | set(chosen.words)
+    return any(
+        0 <= line.box[1] - key.box[3] <= 0.5 * view.height
+        and abs(line.box[0] - key.box[0]) <= view.height
+        and not view.is_key_line(line)
+        and not is_noise(line, view.height)
+        and not taken & set(line.words)
+        for line in view.page.lines
+    )
 
 
 def _column_goes_on(chosen: Candidate, view: PageView, claimed: set[Word]) -> bool:

@@ -1335,3 +1335,27 @@ def test_a_word_that_opens_directions_is_their_label_with_its_colon_or_alone() -
         """
     )
     assert extract_fields(PRESCRIPTION, alone, 0.8)["directions"].value == "1 capsule three times a day"
+
+
+# A photo's tilt lines a second column's lines up with the labels of the first, whose values
+# stand under them.
+TILTED_SECOND_COLUMN = """
+300 400 Name of Insurance Company:
+300 450 Summit Health Plan
+900 495 7982 Elm Rd
+300 510 Policy Number:
+900 545 Raleigh, NC 27636
+300 560 935294170163
+300 660 Expiry Date:
+300 710 Sep 14, 2018
+"""
+
+
+def test_a_value_far_beside_its_label_with_a_free_line_under_the_label_is_flagged() -> None:
+    policy = extract_fields(PATIENT, parse_layout(TILTED_SECOND_COLUMN), 0.8)["policy_number"]
+    assert policy.value == "935294170163" or (
+        policy.needs_review and "a line right under the label" in (policy.reason or "")
+    )
+    # The same value beside its label with the next label under it raises no doubt.
+    beside = "300 510 Policy Number:\n900 515 7982 Elm Rd\n300 560 Expiry Date: Sep 14, 2018\n"
+    assert not extract_fields(PATIENT, parse_layout(beside), 0.8)["policy_number"].needs_review
