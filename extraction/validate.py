@@ -103,6 +103,9 @@ def _check_person(value: str, spec: FieldSpec) -> str | None:
     if "," not in value and len(names[-1].strip(".")) == 1:
         # "Grace F": a middle initial last, the family name asked for apart and not read.
         return f"{value!r} ends in an initial: check the family name"
+    if any(len(letter := word.strip(".")) == 1 and letter.islower() for word in names):
+        # An initial is a capital; a small letter alone is a name's last letter split off.
+        return f"{value!r} has a small letter standing alone: is a name split in two?"
     return None
 
 
@@ -165,7 +168,18 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
             mine, theirs = len(value.splitlines()), len(fields[spec.lines_like].value.splitlines())
             if mine < theirs:
                 fields[spec.name].flag(f"{mine} line(s) for {theirs} {spec.lines_like}: is a line missing?")
+        if spec.one_per_shaped_line_of and value:
+            other = doc_type.field(spec.one_per_shaped_line_of)
+            mine, theirs = len(value.splitlines()), _shaped_lines(other, fields[other.name].value)
+            if mine < theirs:
+                missing = f"{mine} line(s) for {theirs} lines of {other.name}: is a line missing?"
+                fields[spec.name].flag(missing)
     return fields
+
+
+def _shaped_lines(spec: FieldSpec, value: str) -> int:
+    """How many lines of ``value`` have the field's own shape (a dosing instruction)."""
+    return sum(1 for line in value.splitlines() if spec.shape and re.search(spec.shape, line))
 
 
 def doubts_about(spec: FieldSpec, value: str) -> list[str]:

@@ -99,6 +99,9 @@ class FieldSpec:
     lines_like: str | None = None
     """The field whose lines this one's usually match one for one (a medicine's directions):
     fewer lines here than there is flagged, a line may have been lost."""
+    one_per_shaped_line_of: str | None = None
+    """The field each of whose lines of its own ``shape`` stands for one line of this one (each
+    dosing instruction for a medicine): fewer lines here than those is flagged."""
     parts: tuple[FieldPart, ...] = ()
     """Where a form asks for the value in parts, each under its own label: they are read as
     fields of their own and, when the field itself is not found, put together by
@@ -256,10 +259,9 @@ def _load(path: Path) -> DocumentType:
         fields.append(spec)
     names = {spec.name for spec in fields}
     for spec in fields:
-        if spec.lines_like and spec.lines_like not in names:
-            raise ValueError(
-                f"{path.name}: {spec.name} has its lines like an unknown field {spec.lines_like!r}"
-            )
+        for other in (spec.lines_like, spec.one_per_shaped_line_of):
+            if other and other not in names:
+                raise ValueError(f"{path.name}: {spec.name} has its lines like an unknown field {other!r}")
     return DocumentType(
         name=data["name"],
         title=data["title"],
