@@ -438,6 +438,20 @@ def test_a_name_ending_in_an_initial_is_doubted_for_its_family_name(text: str) -
     assert message is not None and "ends in an initial" in message
 
 
+@pytest.mark.parametrize(
+    ("text", "split"),
+    [
+        ("Catherin e Wallace", True),
+        ("Catherine e. Wallace", True),
+        ("Catherine E. Wallace", False),
+        ("Maria de la Cruz", False),  # particles of two letters or more
+    ],
+)
+def test_a_small_letter_alone_in_a_name_is_doubted_as_a_split_name(text: str, split: bool) -> None:
+    message = problem("patient_name", text)
+    assert (message is not None and "standing alone" in message) == split
+
+
 @pytest.mark.parametrize("text", ["Grace F. Castro", "Castro, Grace F.", "Grace Castro"])
 def test_a_name_with_its_family_name_is_not_doubted_for_an_initial(text: str) -> None:
     assert problem("patient_name", text) is None
@@ -677,6 +691,7 @@ def test_an_address_naming_no_town_is_doubted(doc_type: str, address: str, doubt
 
 
 NO_TOWN = "one line and no town"
+SEMICOLON = "a semicolon in an address"
 
 
 @pytest.mark.parametrize("doc_type", ["patient_details", "prescription"])
@@ -687,6 +702,8 @@ NO_TOWN = "one line and no town"
         ("12 N Main St, Austin, TX", ()),  # a street's initial before a capital
         ("Apt. B, 4 Elm Road, Springfield", ()),
         ("44 Walnut Ln", (NO_TOWN,)),
+        ("80 Birch Road\nMinneapolis; 55494", (SEMICOLON,)),
+        ("80 Birch Road; Minneapolis, MN", (SEMICOLON,)),
     ],
 )
 def test_each_rule_of_the_address_doubts_by_its_examples(
@@ -695,7 +712,7 @@ def test_each_rule_of_the_address_doubts_by_its_examples(
     import re
 
     spec = next(f for f in get_document_type(doc_type).fields if f.name.endswith("address"))
-    kinds = (NO_TOWN,)
+    kinds = (NO_TOWN, SEMICOLON)
     assert len(spec.doubts) == len(kinds)  # a rule added needs its own examples here
     matched = [message for pattern, message in spec.doubts if re.search(pattern, address)]
     assert sorted(kind for kind in kinds for message in matched if message.startswith(kind)) == sorted(doubts)
