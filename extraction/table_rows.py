@@ -10,7 +10,7 @@ from extraction.doctypes import DocumentType
 from extraction.keys import Key
 from extraction.page_view import LABEL_MIN_SCORE, Candidate, PageView, cell_of, has_text
 from extraction.phrases import best_phrase
-from extraction.types import Box, Line, Word, on_one_row
+from extraction.types import Box, Line, Word, mostly_inside, on_one_row
 
 # A table's rows follow each other within this many line heights.
 TABLE_ROW_GAP = 2.6
@@ -102,7 +102,7 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
         if row_box is None or not on_one_row(line.box, row_box):
             # A row holding a label under the table is no row of it, whatever stands beside.
             row = [other for other in lines if on_one_row(other.box, line.box)]
-            if any(_ends_table(other, row, starts, view) for other in row):
+            if any(_ends_table(other, row, starts, view, ruled) for other in row):
                 break
             if rows and not any(rows[-1].values()):
                 rows.pop()
@@ -129,25 +129,32 @@ def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[di
 
 
 def _ruled_table(header: dict[str, tuple[Key, float]], view: PageView) -> Box | None:
-    """The box of the ruled table the header row stands in, when its header cells are all of one
-    table with rows under the header; None for a table drawn without rules."""
+    """The box of the ruled table the header row stands in, when most of its header names stand
+    in cells (a rule may be lost under damage), all of one table with rows under the header;
+    None for a table drawn without rules."""
     if view.structure is None:
         return None
     cells = [view.structure.cell_at(k.box) for k, _ in header.values()]
     tables = {cell.table for cell in cells if cell is not None}
-    if None in cells or len(tables) != 1:
+    if 2 * cells.count(None) >= len(cells) or len(tables) != 1:
         return None
     table = view.structure.tables[tables.pop()]
     return table.box if table.rows >= 2 else None
 
 
-def _ends_table(line: Line, row: list[Line], starts: list[float], view: PageView) -> bool:
+def _ends_table(
+    line: Line, row: list[Line], starts: list[float], view: PageView, ruled: Box | None = None
+) -> bool:
     """True when ``line`` is a label under the table (a key), not a cell of one of its rows. A
     cell that opens with a label's word, no colon, and more words ("Use   ml twice daily", the
     count lost from the gap) at the start of a column right of the first, beside cells of its
-    row that are no keys, is a cell; a label alone on its line ("Dispense as written") is not."""
+    row that are no keys, is a cell; a label alone on its line ("Dispense as written") is not;
+    nor is a line of no known wording inside the ruled table (a medicine in its first column,
+    taken for a label by the form's column of labels around the table)."""
     key = view.key_on(line)
     if key is None:
+        return False
+    if ruled is not None and not key.known and mostly_inside(line.box, ruled):
         return False
     if key.colon or key.whole_line or line.box[0] - starts[0] <= view.height:
         return True

@@ -89,3 +89,56 @@ def test_a_value_under_a_column_header_is_flagged_when_the_column_goes_on() -> N
     assert directions.value == "Take 1/2 tablet with meals"
     assert directions.needs_review
     assert "column goes on" in directions.reason
+
+
+# A boxed form: labels in a column with their values beside them, above and below a ruled
+# medicine table whose first column lines up with the labels.
+BOXED_FORM = """
+240 390 Patient
+740 390 Ruth Hernandez
+240 440 Date prescribed
+740 440 Jul 21, 2022
+240 490 Gender
+740 490 Female
+240 700 Prescribed medication
+240 750 Medicine
+760 750 Strength
+1030 750 Frequency
+240 800 Venlafaxine
+760 800 75 mg
+1030 800 1 tablet every 8 hours
+240 970 No. of refills
+740 970 6
+240 1020 Prescriber name
+740 1020 Dr Patrick Cook
+"""
+
+
+def _boxed_form() -> PageStructure:
+    rows = ((384, 430), (434, 480), (484, 530))
+    top = tuple(Cell((232, y0, 724, y1), row, 0, 0) for row, (y0, y1) in enumerate(rows))
+    top += tuple(Cell((738, y0, 1966, y1), row, 1, 0) for row, (y0, y1) in enumerate(rows))
+    table = (Cell((232, 696, 1966, 740), 0, 0, 1),)
+    for row, (y0, y1) in enumerate(((744, 790), (794, 840), (844, 890)), start=1):
+        # The strength column's rules lost under damage on the header row.
+        edges = ((232, 738), (1022, 1966)) if row == 1 else ((232, 738), (752, 1010), (1022, 1966))
+        table += tuple(Cell((x0, y0, x1, y1), row, col, 1) for col, (x0, x1) in enumerate(edges))
+    bottom = tuple(
+        Cell((232, y0, 712, y1), row, 0, 2) for row, (y0, y1) in enumerate(((964, 1010), (1014, 1060)))
+    )
+    bottom += tuple(
+        Cell((724, y0, 1966, y1), row, 1, 2) for row, (y0, y1) in enumerate(((964, 1010), (1014, 1060)))
+    )
+    tables = (
+        Table((226, 380, 1972, 536), 3, 2),
+        Table((226, 690, 1972, 896), 4, 3),
+        Table((226, 960, 1972, 1066), 2, 2),
+    )
+    return PageStructure(cells=top + table + bottom, tables=tables)
+
+
+def test_a_medicine_in_a_ruled_table_amid_a_column_of_labels_is_a_row_not_a_label() -> None:
+    fields = extract_fields(PRESCRIPTION, parse_layout(BOXED_FORM), 0.8, structures=[_boxed_form()])
+    assert fields["medicines"].value == "Venlafaxine 75 mg"
+    assert fields["directions"].value == "1 tablet every 8 hours"
+    assert fields["refills"].value == "6"
