@@ -368,10 +368,12 @@ def _beside_a_key(line: Line, view: PageView) -> bool:
     label's value. The label ends in a colon or stands in a column of labels; a line that only
     reads like a label ("Blue Insurance Company") may be a value of its own row, and is one
     when it stands right under a label ending in a colon ("Insurance provider:"), which opens it."""
+    # Level by their middles: writing by hand stands taller than the label's print.
+    middle = (line.box[1] + line.box[3]) / 2
     return any(
         k.whole_line
         and k.box[2] <= line.box[0]
-        and abs(k.box[1] - line.box[1]) <= 0.5 * view.height
+        and abs((k.box[1] + k.box[3]) / 2 - middle) <= 0.5 * view.height
         and (k.colon or (in_a_label_column(k, view) and not under_a_colon_label(k, view)))
         for k in view.keys
     )

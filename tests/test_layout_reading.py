@@ -1359,3 +1359,27 @@ def test_a_value_far_beside_its_label_with_a_free_line_under_the_label_is_flagge
     # The same value beside its label with the next label under it raises no doubt.
     beside = "300 510 Policy Number:\n900 515 7982 Elm Rd\n300 560 Expiry Date: Sep 14, 2018\n"
     assert not extract_fields(PATIENT, parse_layout(beside), 0.8)["policy_number"].needs_review
+
+
+# A column of printed labels, each with its value written beside it by hand, the writing far
+# taller than the print: level with its label by its middle, not by its top.
+WRITTEN_BESIDE_LABELS = """
+700 300 Greenfield General Hospital
+700 360 9572 Forest Dr, Orlando, 32853
+700 420 Discharge medications
+140 480 PATIENT
+640 458 h=84 Tyler Guzman
+140 560 DATE PRESCRIBED
+640 538 h=84 2018-03-30
+140 640 HOME ADDRESS
+640 618 h=84 46 Franklin Ln, Portland, OR
+140 720 ATTENDING PHYSICIAN
+640 698 h=84 Dr Shirley Larsen, MBBS
+140 900 This prescription is valid for 6 months from the date of issue.
+"""
+
+
+def test_a_tall_written_value_beside_the_next_label_is_not_the_line_under_an_address() -> None:
+    fields = extract_fields(PRESCRIPTION, parse_layout(WRITTEN_BESIDE_LABELS), 0.8)
+    assert fields["patient_address"].value == "46 Franklin Ln, Portland, OR"
+    assert fields["prescriber"].value == "Dr Shirley Larsen, MBBS"
