@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from extraction.assign import Assigned
+from extraction.assign import LABEL_SURE_SCORE, Assigned
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.normalize import normalize
 from extraction.page_view import Candidate
+from extraction.phrases import whole_phrase_score
 from extraction.types import Box, FieldResult, union_box
 
 PARTS_NOTE = "put together from its parts ({}): check the order and spelling"
@@ -69,6 +70,16 @@ def _nearest_owner(
     box = union_box([w.box for w in read.words])
     assert box is not None
     free = [owner for owner in owners if owner.name not in given]
+    # Read under a label that names one of the fields ("PHONE NUMBER" over a "Number" part):
+    # that field's, wherever the others stand.
+    named = [
+        (score, owner.name)
+        for owner in free
+        for key in read.keys
+        if (score := whole_phrase_score(key.text, owner.labels)) >= LABEL_SURE_SCORE
+    ]
+    if named:
+        return max(named)[1]
     placed = []
     for owner in free:
         own = assigned[owner.name].candidate
@@ -132,10 +143,11 @@ def from_parts(spec: FieldSpec, result: FieldResult, assigned: dict[str, Assigne
 
 def fill_parts(template: str, parts: dict[str, str]) -> str:
     """``template`` with each ``{part}`` replaced by its value; a missing part goes with the
-    commas and spaces it leaves, and a line left empty goes."""
+    brackets, commas and spaces it leaves, and a line left empty goes."""
     lines = []
     for line in template.split("\n"):
         filled = re.sub(r"{(\w+)}", lambda m: parts.get(m.group(1), ""), line)
+        filled = re.sub(r"\(\s*\)", "", filled)  # the brackets of a missing area code
         filled = re.sub(r"\s*,(\s*,)+", ",", filled)  # a comma left alone by a missing part
         filled = re.sub(r"\s+,", ",", filled)
         filled = re.sub(r"\s{2,}", " ", filled).strip(" ,")

@@ -25,6 +25,11 @@ def test_a_name_is_filled_in_from_the_parts_read(parts: dict[str, str], filled: 
     assert fill_parts("{given} {middle} {family}", parts) == filled
 
 
+def test_a_phone_without_its_area_code_keeps_no_empty_brackets() -> None:
+    assert fill_parts("({area}) {number}", {"number": "286-8130"}) == "286-8130"
+    assert fill_parts("({area}) {number}", {"area": "324", "number": "286-8130"}) == "(324) 286-8130"
+
+
 @pytest.mark.parametrize(
     ("parts", "filled"),
     [
@@ -148,6 +153,18 @@ def test_an_area_code_beside_a_phone_read_blank_is_not_given_to_the_other_phone(
     )
     fields = extract_fields(PATIENT, parse_layout(text), 0.8)
     assert fields["emergency_contact_phone"].value == "555-0199"
+
+
+def test_a_number_misread_under_one_phone_s_label_is_not_given_to_the_other_phone() -> None:
+    # The patient's number, written in boxes, read as garbage under its own label ("Phone
+    # number"); the emergency phone's area code boxed apart beside it. The number part read
+    # under "Phone number" is the patient's, however far the emergency phone stands.
+    text = TWO_PHONES_WITH_AREA_CODES_APART.replace("300 520 Area code: 324\n", "").replace(
+        "700 520 Phone: 286-8130", "300 520 Phone number: (1614l6)),4l8)6j-,6)"
+    )
+    fields = extract_fields(PATIENT, parse_layout(text), 0.8)
+    assert fields["emergency_contact_phone"].value == "(517) 555-0199"
+    assert fields["phone_number"].needs_review
 
 
 WHOLE_NAME_AND_A_CONTACTS_PARTS = """
