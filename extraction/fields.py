@@ -52,6 +52,7 @@ from extraction.parts import from_parts, share_parts
 from extraction.phrases import best_phrase, whole_phrase_score
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
 from extraction.types import Box, FieldResult, PageText, Word, low_confidence, union_box
+from extraction.unsure_labels import unsure_labels, with_labels_read_again
 from extraction.validate import IMMUNITY, YES_NO
 
 if TYPE_CHECKING:
@@ -95,6 +96,8 @@ def extract_fields(
     """
     reading = doc_type.with_parts  # the parts some forms ask for, read as fields too
     vocabulary = vocabulary_of(reading)
+    if reread is not None:
+        pages = [_labels_read_again(page, vocabulary, reread) for page in pages]
     pages = [split_at_inline_keys(page, vocabulary) for page in pages]
     views = [page_view(reading, page, (structures or [None] * len(pages))[i]) for i, page in enumerate(pages)]
     # A form prints its labels one way on every page: the pages vote together.
@@ -121,6 +124,13 @@ def extract_fields(
             result = reread_invalid(spec, result, pages, reread)
         results[spec.name] = result
     return results
+
+
+def _labels_read_again(page: PageText, vocabulary: tuple[str, ...], reread: RegionReader) -> PageText:
+    labels = unsure_labels(page, vocabulary)
+    if not labels:
+        return page
+    return with_labels_read_again(page, labels, lambda box: reread(page.index, box, "line"), vocabulary)
 
 
 def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure | None = None) -> PageView:

@@ -1,0 +1,95 @@
+"""Labels the page pass misread: a line's opening words up to a colon, read unsure.
+
+Forms print their labels small ("DOB:", "Wt:" in a caption's type beside a value written
+large), and tesseract's page pass, its scale set by the page's usual text, misreads them ("pos:",
+"w:", "Streetaddress;") unsure; the field then has no label and is left blank. Each such label
+that reads as none the document knows is read again on its own (a crop with a white margin,
+read at 1x and 2x: ``extraction.ocr.read_region`` through the fields' region reader), and the
+reading replaces the page pass's when it is sure and reads as a known label ending in a colon:
+a crop of a short word alone is misread too ("lel:" for "Tel:"), and only the document's own
+wordings tell a better reading from another misreading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from extraction.keys import KEY_MIN_SCORE
+from extraction.layout import group_lines
+from extraction.phrases import whole_phrase_score
+from extraction.types import Box, Line, PageText, Word, union_box
+
+# A label whose words are all read at least this sure is left as read.
+SURE_CONFIDENCE = 0.9
+# A label is at most this many words up to its colon.
+MAX_LABEL_WORDS = 4
+# The crop takes this share of the label's height around it: the tops and tails of its letters.
+MARGIN_SHARE = 0.3
+# At most this many labels a page are read again, the least sure first: a page of damaged print
+# is no reason to read every line twice.
+MAX_LABELS = 12
+# The colon a label ends in, and what tesseract reads it as.
+COLONS = (":", ";")
+
+LabelReader = Callable[[Box], list[Word]]
+
+
+def unsure_labels(page: PageText, vocabulary: tuple[str, ...]) -> list[tuple[Word, ...]]:
+    """The labels of ``page`` worth reading again: each line's opening words up to the first one
+    ending in a colon (at most ``MAX_LABEL_WORDS``, with a letter and no digit), with a word
+    read unsure, that read as no wording of ``vocabulary``; the least sure first, at most
+    ``MAX_LABELS``."""
+    found = [
+        label
+        for line in page.lines
+        if (label := _opening_label(line)) is not None and not _known(label, vocabulary)
+    ]
+    found.sort(key=lambda label: min(w.confidence for w in label))
+    return found[:MAX_LABELS]
+
+
+def _opening_label(line: Line) -> tuple[Word, ...] | None:
+    for end, word in enumerate(line.words[:MAX_LABEL_WORDS], start=1):
+        if word.text.endswith(COLONS):
+            label = line.words[:end]
+            text = "".join(w.text for w in label)
+            if any(ch.isdigit() for ch in text) or not any(ch.isalpha() for ch in text):
+                return None
+            return label if min(w.confidence for w in label) < SURE_CONFIDENCE else None
+    return None
+
+
+def with_labels_read_again(
+    page: PageText, labels: Sequence[tuple[Word, ...]], read: LabelReader, vocabulary: tuple[str, ...]
+) -> PageText:
+    """``page`` with each of ``labels`` read by ``read``: its reading replaces the label's words
+    when it ends in a colon like them, is sure (``SURE_CONFIDENCE`` on average) and reads as a
+    wording of ``vocabulary``; ``page`` itself when nothing changes."""
+    words = list(page.words)
+    changed = False
+    for label in labels:
+        box = union_box([w.box for w in label])
+        assert box is not None
+        margin = round(MARGIN_SHARE * (box[3] - box[1]))
+        found = read((box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin))
+        if not found or not found[-1].text.endswith(COLONS) or _mean(found) < SURE_CONFIDENCE:
+            continue
+        if not _known(tuple(found), vocabulary):
+            continue  # another misreading, however sure
+        line = label[0].line
+        words = [w for w in words if w not in label] + [
+            Word(w.text, w.confidence, w.box, line) for w in found
+        ]
+        changed = True
+    if not changed:
+        return page
+    return PageText(page.index, tuple(group_lines(words)), page.width, page.height)
+
+
+def _known(label: Sequence[Word], vocabulary: tuple[str, ...]) -> bool:
+    text = " ".join(w.text for w in label).rstrip(":; ")
+    return whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE
+
+
+def _mean(words: Sequence[Word]) -> float:
+    return sum(w.confidence for w in words) / len(words)

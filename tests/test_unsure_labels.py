@@ -1,0 +1,78 @@
+"""Small labels the page pass misread, read again on their own (``extraction.unsure_labels``).
+
+The region reader is a stand-in that answers what a crop of the label would read: these tests
+check which labels are read again and which readings are taken, not tesseract.
+"""
+
+from __future__ import annotations
+
+from extraction.doctypes import get_document_type
+from extraction.fields import extract_fields, vocabulary_of
+from extraction.types import Box, Word
+from extraction.unsure_labels import unsure_labels, with_labels_read_again
+from tests.layout_text import parse_layout
+
+PATIENT = get_document_type("patient_details")
+VOCABULARY = vocabulary_of(PATIENT.with_parts)
+
+# "DOB:" and "Wt:" printed small and read "pos:" and "w:", unsure; "Tel:" read right, unsure.
+SMALL_LABELS = """
+300 300 Patient Information Form
+300 400 Name: Diane Wells
+300 500 pos:@0.65 03/04/1997
+300 600 w:@0.89 113
+300 700 Tel:@0.58 250-808-9421
+"""
+
+CROPS = {"pos:": "DOB:", "w:": "Wt:", "Tel:": "lel:"}
+
+
+def _reader(page_words: list[Word]) -> object:
+    """Reads a crop as the label word inside it would read on its own (CROPS), surely."""
+
+    def read(box: Box) -> list[Word]:
+        inside = [w for w in page_words if box[0] <= w.box[0] and w.box[2] <= box[2] and box[1] <= w.box[1]]
+        inside = [w for w in inside if w.box[3] <= box[3]]
+        return [Word(CROPS.get(w.text, w.text), 0.96, w.box, w.line) for w in inside]
+
+    return read
+
+
+def test_only_unsure_labels_of_no_known_wording_are_read_again() -> None:
+    page = parse_layout(SMALL_LABELS)[0]
+    chosen = [" ".join(w.text for w in label) for label in unsure_labels(page, VOCABULARY)]
+    assert chosen == ["pos:", "w:"]  # "Tel:" reads as a label already, however unsure
+
+
+def test_a_reading_that_is_a_known_label_replaces_the_misread_one() -> None:
+    page = parse_layout(SMALL_LABELS)[0]
+    read = with_labels_read_again(
+        page, unsure_labels(page, VOCABULARY), _reader(list(page.words)), VOCABULARY
+    )
+    texts = [line.text for line in read.lines]
+    assert "DOB: 03/04/1997" in texts and "Wt: 113" in texts
+
+
+def test_another_misreading_however_sure_is_not_taken() -> None:
+    page = parse_layout(SMALL_LABELS.replace("Tel:@0.58", "cm:@0.10"))[0]
+    CROPS["cm:"] = "Cun:"
+    try:
+        read = with_labels_read_again(
+            page, unsure_labels(page, VOCABULARY), _reader(list(page.words)), VOCABULARY
+        )
+    finally:
+        del CROPS["cm:"]
+    assert "cm: 250-808-9421" in [line.text for line in read.lines]
+
+
+def test_the_fields_under_labels_read_again_are_found() -> None:
+    pages = parse_layout(SMALL_LABELS)
+    words = list(pages[0].words)
+
+    def reread(page: int, box: Box, mode: str) -> list[Word]:
+        return _reader(words)(box)  # type: ignore[operator]
+
+    fields = extract_fields(PATIENT, pages, 0.8, reread=reread)
+    assert fields["birth_date"].value == "03/04/1997"
+    assert fields["weight"].value == "113"
+    assert extract_fields(PATIENT, pages, 0.8)["birth_date"].value != "03/04/1997"
