@@ -719,33 +719,32 @@ def test_a_line_shaped_like_another_fields_value_run_into_a_value_is_flagged() -
     assert street_only or (address.needs_review and "reads as the prescriber" in (address.reason or ""))
 
 
+def _validated(values: dict[str, str]) -> dict[str, FieldResult]:
+    """A prescription's fields holding ``values`` (the others blank), validated."""
+    spec = get_document_type("prescription")
+    fields = {f.name: FieldResult(values.get(f.name, ""), 0.95, False, None, 0, None) for f in spec.fields}
+    return validate_fields(spec, fields)
+
+
 def test_fewer_medicines_than_dosing_instructions_are_flagged() -> None:
     # Two instructions shaped as doses, one medicine read (the second's list number misread
     # and its "Drug:" label lost with it); advice lines ("Do not drive") stand for no medicine.
-    spec = get_document_type("prescription")
     values = {
         "medicines": "Atorvastatin 20 mg",
         "directions": "Take 2 capsule twice daily until finished\ntake 2 ml as needed for pain for 7 days",
     }
-    fields = {f.name: FieldResult(values.get(f.name, ""), 0.95, False, None, 0, None) for f in spec.fields}
-    validate_fields(spec, fields)
-    assert fields["medicines"].needs_review and "is a line missing" in (fields["medicines"].reason or "")
+    medicines = _validated(values)["medicines"]
+    assert medicines.needs_review and "is a line missing" in (medicines.reason or "")
     values["directions"] = "Take 2 capsule twice daily until finished\nDo not drive if drowsy"
-    fields = {f.name: FieldResult(values.get(f.name, ""), 0.95, False, None, 0, None) for f in spec.fields}
-    validate_fields(spec, fields)
-    assert not fields["medicines"].needs_review
+    assert not _validated(values)["medicines"].needs_review
 
 
 def test_fewer_directions_than_medicines_are_flagged() -> None:
-    spec = get_document_type("prescription")
     values = {
         "medicines": "Amoxicillin 500 mg\nIbuprofen 200 mg",
         "directions": "Take 1 capsule three times a day",
     }
-    fields = {f.name: FieldResult(values.get(f.name, ""), 0.95, False, None, 0, None) for f in spec.fields}
-    validate_fields(spec, fields)
-    assert fields["directions"].needs_review and "is a line missing" in (fields["directions"].reason or "")
+    directions = _validated(values)["directions"]
+    assert directions.needs_review and "is a line missing" in (directions.reason or "")
     values["directions"] += "\nTake 1 tablet when needed"
-    fields = {f.name: FieldResult(values.get(f.name, ""), 0.95, False, None, 0, None) for f in spec.fields}
-    validate_fields(spec, fields)
-    assert not fields["directions"].needs_review
+    assert not _validated(values)["directions"].needs_review

@@ -491,18 +491,29 @@ def test_a_border_read_as_the_first_glyph_of_a_value_is_trimmed_and_the_value_do
     assert trim_borders([Word("13", 0.95, (580, 640, 614, 670))], stroke)[0].text == "13"
 
 
+def _captioned(
+    page: DrawnPage, rows: list[tuple[str, str]], step: int, rule: int, caption: int, from_ink: bool = False
+) -> list[Word]:
+    """Each value written at 110 on a rule with its caption under it, a row every ``step``
+    pixels from 100: the rule and caption ``rule`` and ``caption`` pixels under the row's top,
+    or (``from_ink``) under the foot of the value's ink."""
+    words: list[Word] = []
+    for index, (value, name) in enumerate(rows):
+        top = 100 + index * step
+        written = page.text(110, top, value)
+        base = max(w.box[3] for w in written) if from_ink else top
+        page.line(100, base + rule, 900, base + rule)
+        words += written + page.text(100, base + caption, name)
+    return words
+
+
 def test_captions_under_the_lines_their_values_stand_on_are_read_upwards() -> None:
     # Rows set so tight that the caption is as near the next value as its own: only the line
     # each value stands on tells which value a caption belongs to.
     page = DrawnPage(1400, 700)
     rows = [("Ada Baker", "PATIENT NAME"), ("42 kg", "BODY WEIGHT"), ("Peanuts", "DRUG ALLERGIES")]
     rows += [("Levothyroxine", "CURRENT MEDICATIONS")]
-    words: list[Word] = []
-    for index, (value, caption) in enumerate(rows):
-        top = 100 + index * 80
-        words += page.text(110, top, value)
-        page.line(100, top + 34, 900, top + 34)
-        words += page.text(100, top + 40, caption)
+    words = _captioned(page, rows, 80, 34, 40)
     fields = _read_drawn(page, words)
     assert fields["allergies"].value == "Peanuts"
     assert fields["regular_medications"].value == "Levothyroxine"
@@ -515,13 +526,7 @@ def test_a_caption_further_under_its_rule_than_a_line_height_still_names_the_wri
     # and further from its own than a line height. The rule between them is what ties the two.
     page = DrawnPage(1400, 900)
     rows = [("06/07/2021", "Date"), ("27/12/1950", "Date of birth"), ("13/03/2024", "Coverage end date")]
-    words: list[Word] = []
-    for index, (value, caption) in enumerate(rows):
-        top = 100 + index * 110
-        words += page.text(110, top, value)
-        bottom = max(w.box[3] for w in words[-1:])
-        page.line(100, bottom + 8, 900, bottom + 8)
-        words += page.text(100, bottom + 24, caption)
+    words = _captioned(page, rows, 110, 8, 24, from_ink=True)
     fields = _read_drawn(page, words)
     assert fields["record_date"].value == "06/07/2021"
     assert fields["birth_date"].value == "27/12/1950"
@@ -535,12 +540,7 @@ def test_captions_ending_in_colons_under_filled_lines_are_read_upwards() -> None
     page = DrawnPage(1400, 900)
     rows = [("12/05/2024", "Visit date:"), ("Ada Baker", "Name of patient:")]
     rows += [("555-201-3344", "Cell phone:"), ("03/09/1961", "Date of birth:")]
-    words: list[Word] = []
-    for index, (value, caption) in enumerate(rows):
-        top = 100 + index * 100
-        words += page.text(110, top, value)
-        page.line(100, top + 42, 900, top + 42)
-        words += page.text(100, top + 50, caption)
+    words = _captioned(page, rows, 100, 42, 50)
     fields = _read_drawn(page, words)
     assert fields["record_date"].value == "12/05/2024"
     assert fields["patient_name"].value == "Ada Baker"
@@ -552,13 +552,8 @@ def test_a_label_heading_its_box_reads_down_on_a_form_of_captions_under_their_li
     # Most labels are captions under the lines written on; the phone's label stands in the top
     # corner of its box, the number under it in the box: its value is there, not above the box.
     page = DrawnPage(1400, 900)
-    words: list[Word] = []
     captioned = [("Ada Baker", "Full name"), ("42", "Weight"), ("Peanuts", "Allergies")]
-    for index, (value, caption) in enumerate(captioned):
-        top = 100 + index * 90
-        words += page.text(110, top, value)
-        page.line(100, top + 40, 900, top + 40)
-        words += page.text(100, top + 46, caption)
+    words = _captioned(page, captioned, 90, 40, 46)
     page.table(100, 380, [500], [110], width=2)
     words += page.text(108, 388, "Telephone")
     words += page.text(120, 440, "865-0130")
