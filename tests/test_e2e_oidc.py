@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.oidc_mock import OidcMock, oidc_provider
-from tests.test_e2e_browser import chromium_tab, free_port, stop_app, wait_healthy
+from tests.test_e2e_browser import chromium_tab, free_port, stop_app, wait_for_rerun, wait_healthy
 from tests.test_store_support import SYSTEM
 
 pytestmark = pytest.mark.browser
@@ -147,6 +147,8 @@ def test_single_sign_on_then_password_login_and_logout(
     page.get_by_role("link", name="Records & export").click()
     page.get_by_text("Verified records", exact=True).wait_for()
 
+    wait_for_rerun(page)  # a click during a run may land on a button the run replaces
+
     page.get_by_role("button", name="Log out").click()
     page.get_by_text("Log in to MedExtract").wait_for()
     page.get_by_role("button", name="Log in with single sign-on").wait_for()
@@ -158,6 +160,7 @@ def test_single_sign_on_then_password_login_and_logout(
     page.get_by_role("button", name="Log in", exact=True).click()
     page.get_by_text("Signed in as Clara Clerk (clara)").wait_for()
     assert nav_links(page) == ["Upload", "Queue", "Review"]
+    wait_for_rerun(page)  # a click during a run may land on a button the run replaces
     page.get_by_role("button", name="Log out").click()
     page.get_by_text("Log in to MedExtract").wait_for()
     assert page.get_by_text("Page not found").count() == 0
@@ -168,6 +171,7 @@ def test_single_sign_on_then_password_login_and_logout(
     page.get_by_text("You have no role in MedExtract yet.").wait_for()
     page.get_by_text("Ask an administrator").wait_for()
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+    wait_for_rerun(page)  # a click during a run may land on a button the run replaces
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("button", name="Log in with single sign-on").wait_for()
 
