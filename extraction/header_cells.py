@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from extraction.layout import group_lines
 from extraction.structure import PageStructure
-from extraction.types import Box, PageText, Word, centre_inside
+from extraction.types import Box, PageText, Word, centre_inside, mean_confidence
 
 # A cell holding a word read at least this sure is left as the page pass read it.
 SURE_CONFIDENCE = 0.9
@@ -79,7 +79,7 @@ def with_header_cells(page: PageText, cells: Sequence[Box], read: CellReader) ->
         inner = (box[0] + margin, box[1] + margin, box[2] - margin, box[3] - margin)
         found = [w for w in read(inner) if _a_name(w)]
         there = [w for w in words if centre_inside(w.box, box)]
-        if not found or (there and _mean(found) <= _mean(there)):
+        if not found or (there and mean_confidence(found) <= mean_confidence(there)):
             continue
         words = [w for w in words if w not in there]
         words += [Word(w.text, w.confidence, w.box, offset + number) for w in found]
@@ -91,10 +91,6 @@ def with_header_cells(page: PageText, cells: Sequence[Box], read: CellReader) ->
 
 def _unsure(words: Sequence[Word]) -> bool:
     return all(w.confidence < SURE_CONFIDENCE for w in words)
-
-
-def _mean(words: Sequence[Word]) -> float:
-    return sum(w.confidence for w in words) / len(words)
 
 
 def without_marks_on_header_names(structure: PageStructure, page: PageText) -> PageStructure:

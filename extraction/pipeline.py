@@ -57,6 +57,7 @@ from extraction.types import (
     PageText,
     Word,
     centre_inside,
+    mean_confidence,
     mostly_inside,
 )
 from extraction.unread_marks import flag_unread_marks
@@ -385,7 +386,7 @@ def _reread_combs(
             again = read_region(image, (x0 - reach, y0 - 4, x1 + reach, y1 + 4), dpi, options, "line")
         except ToolFailedError:
             continue
-        if not again or _mean_confidence(again) <= _mean_confidence(inside):
+        if not again or mean_confidence(again) <= mean_confidence(inside):
             continue
         gone = set(map(id, inside))
         lines = [Line(kept) for line in lines if (kept := tuple(w for w in line.words if id(w) not in gone))]
@@ -397,11 +398,6 @@ def _reread_combs(
             lines.append(Line(tuple(again)))
     lines.sort(key=lambda line: (line.box[1] + line.box[3], line.box[0]))
     return replace(text, lines=tuple(lines))
-
-
-def _mean_confidence(words: Sequence[Word]) -> float:
-    """How sure a reading is; one that read nothing loses to any other."""
-    return sum(w.confidence for w in words) / len(words) if words else -1.0
 
 
 def _turned_like(image: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:

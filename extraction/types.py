@@ -8,6 +8,7 @@ review app stores. Boxes are ``(x0, y0, x1, y1)`` in pixels of the page image th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -84,6 +85,11 @@ class Word:
     @property
     def height(self) -> int:
         return self.box[3] - self.box[1]
+
+
+def mean_confidence(words: Sequence[Word]) -> float:
+    """How sure a reading is on average; one that read nothing loses to any other (-1)."""
+    return sum(w.confidence for w in words) / len(words) if words else -1.0
 
 
 @dataclass(frozen=True)

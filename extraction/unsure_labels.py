@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from extraction.keys import KEY_MIN_SCORE
 from extraction.layout import group_lines
 from extraction.phrases import whole_phrase_score
-from extraction.types import Box, Line, PageText, Word, union_box
+from extraction.types import Box, Line, PageText, Word, mean_confidence, union_box
 
 # A label whose words are all read at least this sure is left as read.
 SURE_CONFIDENCE = 0.9
@@ -72,7 +72,7 @@ def with_labels_read_again(
         assert box is not None
         margin = round(MARGIN_SHARE * (box[3] - box[1]))
         found = read((box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin))
-        if not found or not found[-1].text.endswith(COLONS) or _mean(found) < SURE_CONFIDENCE:
+        if not found or not found[-1].text.endswith(COLONS) or mean_confidence(found) < SURE_CONFIDENCE:
             continue
         if not _known(tuple(found), vocabulary):
             continue  # another misreading, however sure
@@ -89,7 +89,3 @@ def with_labels_read_again(
 def _known(label: Sequence[Word], vocabulary: tuple[str, ...]) -> bool:
     text = " ".join(w.text for w in label).rstrip(":; ")
     return whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE
-
-
-def _mean(words: Sequence[Word]) -> float:
-    return sum(w.confidence for w in words) / len(words)
