@@ -218,5 +218,11 @@ class Page:
         self.draw.rectangle((x0, y, x1, y + thick - 1), fill=self.style.ink)
 
     def underline_gap(self, font: ImageFont.FreeTypeFont) -> int:
-        """How far below a baseline an underline goes, clear of descenders so OCR keeps 'g', 'p', 'y'."""
-        return font.getmetrics()[1] + max(2, self.px(0.02))
+        """How far below a baseline an underline goes. Under print: clear of descenders, so OCR keeps
+        'g', 'p', 'y'. Under handwriting: just under the baseline, as a hand writes on its line and
+        lets descenders cross it (a handwriting face's deep descent would put the rule through the
+        next line or the caption under it)."""
+        ascent, descent = font.getmetrics()
+        if self.is_written(font):
+            return min(descent, round(ascent * 0.15)) + max(2, self.px(0.02))
+        return descent + max(2, self.px(0.02))

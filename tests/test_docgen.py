@@ -375,3 +375,19 @@ def test_a_pad_whose_values_do_not_fit_is_the_same_form_set_smaller() -> None:
             _, page = rx_pad_inline.layout(FormRandom("docgen:rx_pad_inline:form:3"), 100)
         notes.append(page.notes)
     assert all(note == notes[0] for note in notes)
+
+
+def test_a_hand_writes_on_its_line_while_print_stays_clear_of_it() -> None:
+    """An underline under print clears the face's descenders; under handwriting it lies just under
+    the baseline, whatever the face's descent, so a rule never runs through the next line."""
+    from docgen import fonts
+    from docgen.canvas import Handwriting, Page, filled_in, pick_style
+
+    for hand in fonts.hand_families("all"):
+        with filled_in(Handwriting(hand, None)):
+            page = Page(200, pick_style(random.Random(1)))
+            written, printed = page.font(bold=False), page.font(bold=False, family=page.style.label)
+            ascent = written.getmetrics()[0]
+            assert page.underline_gap(written) <= round(0.15 * ascent) + page.px(0.02), hand.name
+            assert page.underline_gap(written) < page.line_step(written) * 0.3, hand.name
+            assert page.underline_gap(printed) > printed.getmetrics()[1], hand.name

@@ -97,9 +97,7 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
             rule_y = y
             for value in lines or [""]:
                 p.text(x0 + p.px(0.06), y, value, p.fit(value, value_font, w - p.px(0.1)))
-                # Writing stands on its line: a handwriting face's deep descent may not push the
-                # rule down through the next line (printed faces' descent is well within this).
-                rule_y = y + min(p.underline_gap(value_font), round(step * 0.3))
+                rule_y = y + p.underline_gap(value_font)
                 p.rule(x0, x0 + w, rule_y, 0.6)
                 y += step
             if caption_below:
