@@ -200,6 +200,12 @@ def main() -> None:
         default="all",
         help="docgen layout families: all (default), tuning, held_out, or NAME,NAME (see docgen.families)",
     )
+    parser.add_argument(
+        "--hand-rate",
+        type=float,
+        default=None,
+        help="share of generated documents filled in by hand (default: docgen's, one in six)",
+    )
     parser.add_argument("--no-samples", action="store_true", help="leave the real samples out")
     parser.add_argument(
         "--no-second-reader", action="store_true", help="tesseract only: no second look at unsure values"
@@ -217,7 +223,12 @@ def main() -> None:
     documents = [] if args.no_samples else sample_documents()
     if args.generated:
         documents += generated_documents(
-            args.generated, args.seed, profiles=profiles, families=families, fonts=args.fonts
+            args.generated,
+            args.seed,
+            profiles=profiles,
+            families=families,
+            fonts=args.fonts,
+            hand_rate=args.hand_rate,
         )
     options = Options(
         dpi=args.dpi,
@@ -236,6 +247,7 @@ def main() -> None:
         f"dpi {args.dpi}, psm {args.psm}, text height {args.text_height}, binarize {args.binarize}, "
         f"{len(documents)} documents, families {args.families}, fonts {args.fonts}, "
         f"profiles {' '.join(args.profiles or ['all'])}"
+        + ("" if args.hand_rate is None else f", handwritten share {args.hand_rate:g}")
     )
     report(outcomes)
 
