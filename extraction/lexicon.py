@@ -44,6 +44,7 @@ ENGLISH = "english"
 ENGLISH_COMMON = 100  # English words seen this often make a correction near them a guess
 
 HALF = 0.5  # the cost of an OCR slip; any other edit costs 1
+RESEMBLE_MIN_LETTERS = 5  # shorter words resemble too many listed ones to say anything
 # Single characters OCR takes for one another (either way round). Symbols stand for the thin letters.
 _SINGLE_PAIRS = ("l1", "li", "l!", "l|", "l}", "l{", "l]", "l[", "l(", "i1", "i!", "i|", "i]", "ij")
 _SINGLE_PAIRS += ("o0", "oc", "ec", "vy", "uv", "gq", "hb", "s5", "b8", "g9", "z2", "tf")
@@ -433,6 +434,31 @@ def _one_letter_edits(word: str) -> set[str]:
     changed = {a + c + b[1:] for a, b in splits if b for c in letters}
     added = {a + c + b for a, b in splits for c in letters}
     return (dropped | swapped | changed | added) - {word}
+
+
+def resembles_listed(word: str, lexicons: Sequence[str], similarity: float) -> bool:
+    """Whether ``word`` is at least ``similarity`` (0-1, by edit distance over the longer length)
+    like a word of the named lexicons. Far looser than a correction: it says a badly misread word
+    ("Sectealine", "heithcomycin") may be a listed one, never which, so it may pick out where a
+    value is but never change one."""
+    w = word.lower()
+    if len(w) < RESEMBLE_MIN_LETTERS or not w.isalpha():
+        return False
+    if any(w in lex.words for lex in _lexicons(lexicons)):
+        return True
+    if w in lexicon(ENGLISH).words:
+        return False  # a real word read right ("Patient"), not a listed one misread
+    for name in lexicons:
+        near = _words_of_length(name, len(w))
+        if process.extractOne(w, near, scorer=Levenshtein.normalized_similarity, score_cutoff=similarity):
+            return True
+    return False
+
+
+@cache
+def _words_of_length(name: str, length: int) -> tuple[str, ...]:
+    """The words of a lexicon within two letters of ``length`` long."""
+    return tuple(w for w in lexicon(name).words if abs(len(w) - length) <= 2)
 
 
 def known_share(text: str, lexicons: Sequence[str]) -> float:

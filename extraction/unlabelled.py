@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from extraction.doctypes import FieldSpec
 from extraction.doses import repair_doses
+from extraction.lexicon import resembles_listed
 from extraction.page_view import (
     LABEL_MIN_SCORE,
     LIST_NUMBER,
@@ -26,6 +27,9 @@ from extraction.types import Box, Line, PageText, Word, on_one_row
 # A medicine line OCR misread beyond repair still reads as a name, a number and a short word;
 # the number may be glued to the name by a speck read as a mark ("Losartan.100 mg").
 ROUGH_DOSE_LINE = re.compile(r"^[A-Za-z][A-Za-z .()/-]*[A-Za-z)](?: |[.,:;'`])\S*\d\S* ?[A-Za-z]{1,4}\.?$")
+# How like a listed name (edit distance over length) the first word of a rough dose line must be
+# for the line to open a medicine list no line of which kept its shape.
+RESEMBLES_A_NAME = 0.7
 
 
 def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]]) -> list[Candidate]:
@@ -51,7 +55,7 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
         shaped = [ln for ln in lines if pattern.match(_as_dose_line(strip_list_mark(ln.text), spec))]
         strict = shaped[: spec.max_lines]
         if spec.dose_lines:
-            shaped = _with_rough_neighbours(shaped, lines, view)
+            shaped = _with_rough_neighbours(shaped or _rough_run(lines, view, spec), lines, view)
         shaped = shaped[: spec.max_lines]
         if shaped:
             checked = spec.find_lines  # lines the field's own check holds them to
@@ -93,6 +97,21 @@ def _with_rough_neighbours(shaped: list[Line], lines: list[Line], view: PageView
                 run = sorted([*run, line], key=lambda ln: ln.box[1])
                 grown = True
     return run
+
+
+def _rough_run(lines: list[Line], view: PageView, spec: FieldSpec) -> list[Line]:
+    """When no line keeps a medicine's shape, the first rough dose line whose name still
+    resembles a listed one ("Sectealine 5° wi," for "Sertraline 50 mg": handwriting or heavy
+    damage misread every line of the list); `_with_rough_neighbours` grows it into its list.
+    Lines found so are never trusted: the value is flagged, and read again by the second look."""
+    for line in sorted(lines, key=lambda ln: ln.box[1]):
+        text = strip_list_mark(line.text).rstrip(".,;:'` ")
+        if not ROUGH_DOSE_LINE.match(text) or is_glyph(line, view.height):
+            continue
+        name = re.match(r"[A-Za-z]+", text)
+        if name and resembles_listed(name.group(0), spec.lexicons, RESEMBLES_A_NAME):
+            return [line]
+    return []
 
 
 def _item_number(line: Line, lines: list[Line], height: float) -> int | None:

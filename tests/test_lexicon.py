@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extraction import lexicon as lexicon_module
-from extraction.lexicon import LEXICONS, Correction, correct_text, is_known, known_share, lexicon
+from extraction.lexicon import (
+    LEXICONS,
+    Correction,
+    correct_text,
+    is_known,
+    known_share,
+    lexicon,
+    resembles_listed,
+)
 
 ALL = list(LEXICONS)
 
@@ -187,6 +195,24 @@ def test_is_known() -> None:
     assert is_known("Rossi", ["names"])
     assert is_known("tablets", ["directions"])
     assert is_known("window", ["english"])
+
+
+@pytest.mark.parametrize(
+    ("word", "resembles"),
+    [
+        ("Sertraline", True),  # listed
+        ("Sectealine", True),  # handwriting misread far past a correction's budget
+        ("heithcomycin", True),
+        ("Patient", False),  # a real English word read right
+        ("Brooklyn", False),  # a place, and English
+        ("Gwaxtup", False),  # too far from any listed name
+        ("Lasix", True),
+        ("Lasx", False),  # under five letters: too many names are that near
+        ("Sectea1ine", False),  # not letters alone
+    ],
+)
+def test_a_badly_misread_name_still_resembles_a_listed_one(word: str, resembles: bool) -> None:
+    assert resembles_listed(word, ("drugs",), 0.7) is resembles
 
 
 def test_known_share() -> None:
