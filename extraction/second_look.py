@@ -68,8 +68,9 @@ TAKE_CONFIDENCE = 0.95
 # a second reading of 0.80-0.95 that passed the check was right 3 times as often as tesseract's;
 # this and TAKE_CHECKED raised handwritten fields exact from 30.4/28.7 % to 35.8/32.2 % there.
 TAKE_KNOWN = 0.80
-# Kinds whose check is strict (a date must parse, a phone have its digits): a reading of one of
-# them that passes it may be taken when less sure (0.85-0.95: 0.88 tried, 0.85 better).
+# Kinds whose check is strict (a date must parse, a phone have its digits), and fields whose lines
+# have a pattern: a reading of one of them that passes it may be taken when less sure (0.85-0.95:
+# 0.88 tried, 0.85 better).
 STRICT_KINDS = ("date", "phone", "integer")
 # A second reading opening with this many words or fewer and a colon took a label in with the
 # value.
@@ -186,8 +187,8 @@ def _look_at_lines(
     if not problems:
         return result
     value = "\n".join(looked)
-    if value != result.value and check_value(spec, value) is not None:
-        # A line taken that breaks the value's check: the first reading stands, flagged.
+    if value != result.value and check_value(spec, value) and not check_value(spec, result.value):
+        # A line taken that breaks a check the first reading passed: that reading stands, flagged.
         value = result.value
     confidence = result.confidence if value == result.value else min(result.confidence, 0.79)
     changed = replace(result, value=value, confidence=confidence)
@@ -257,7 +258,7 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int =
     sure = (
         reading.confidence >= TAKE_CONFIDENCE
         or known
-        or (reading.confidence >= TAKE_CHECKED and spec.kind in STRICT_KINDS)
+        or (reading.confidence >= TAKE_CHECKED and _strictly_checked(spec))
     )
     # What tesseract read is doubtful: it fails the field's check, is far less sure, or holds a
     # word of no vocabulary where the surer second reading's words are all known ("Egys" 0.88
@@ -286,6 +287,12 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int =
     taken = replace(result, value=again, confidence=min(reading.confidence, 0.79))
     taken.flag(f"read again by the second reader: {both}")
     return taken
+
+
+def _strictly_checked(spec: FieldSpec) -> bool:
+    """Whether the field's check holds a reading to a shape few misreadings keep: its kind's
+    (a date, a phone, a number) or its lines' pattern (a medicine's name, dose and unit)."""
+    return spec.kind in STRICT_KINDS or bool(spec.line_pattern)
 
 
 def _as_tesseract_listed(again: str, first: str) -> str:

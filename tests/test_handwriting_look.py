@@ -246,6 +246,44 @@ def test_a_fairly_sure_reading_that_passes_a_strict_check_is_taken() -> None:
     assert unsure.value == "O3/07/A78" and unsure.needs_review
 
 
+def test_a_fairly_sure_reading_in_the_shape_of_the_field_s_lines_is_taken() -> None:
+    """A medicine line must read as a name, a dose and a unit: a reading that keeps that shape
+    where tesseract's lost it is held to a check as strict as a date's."""
+    medicines = PRESCRIPTION.field("medicines")
+    taken = compare(medicines, _field("Sertraline 5U", 0.22), Reading("Sertraline 50 mg", 0.94))
+    assert taken.value == "Sertraline 50 mg" and taken.needs_review
+    unsure = compare(medicines, _field("Sertraline 5U", 0.22), Reading("Sertraline 50 mg", 0.80))
+    assert unsure.value == "Sertraline 5U" and unsure.needs_review
+
+
+def test_a_line_read_right_is_taken_though_another_line_stays_misread() -> None:
+    """Tesseract's two medicine lines both fail their shape; the second reader reads the first
+    surely and the second not: the first is taken, and the value stays flagged."""
+    image = np.full((300, 1200), 250, np.uint8)
+    image[20:60, 100:700:7] = 0
+    image[160:200, 100:700:3] = 0  # denser ink: the reader below tells the rows apart by it
+    page = PageText(
+        0,
+        (
+            Line((Word("Sectealine", 0.3, (100, 20, 400, 60), 0), Word("5U", 0.3, (420, 20, 700, 60), 0))),
+            Line(
+                (Word("heithcomycin", 0.1, (100, 160, 500, 200), 1), Word("1p", 0.1, (520, 160, 700, 200), 1))
+            ),
+        ),
+        1200,
+        300,
+    )
+
+    def reader(crop: np.ndarray, symbols: str | None, expected: Expected) -> Reading:
+        first_row = (crop < 128).any(axis=0).sum() < 130
+        return Reading("Sertraline 50 mg", 0.97) if first_row else Reading("Aithomyin 250 mg", 0.7)
+
+    first = FieldResult("Sectealine 5U\nheithcomycin 1p", 0.2, needs_review=True, box=(100, 20, 700, 200))
+    looked = second_look(PRESCRIPTION, {"medicines": first}, [image], [page], reader=reader)["medicines"]
+    assert looked.value.splitlines() == ["Sertraline 50 mg", "heithcomycin 1p"]
+    assert looked.needs_review
+
+
 def test_a_second_reading_that_took_in_the_field_s_label_is_not_taken() -> None:
     # The crop reached back over "Instructions:" printed before the value.
     directions = get_document_type("prescription").field("directions")
