@@ -147,7 +147,7 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
     checklist = checklist_candidate(spec, key, view, score) if "section" not in hows else None
     if checklist is not None:
         return [checklist]
-    marks = option_marks(key, view) if spec.kind in OPTION_KINDS else []
+    marks = option_marks(spec, key, view) if spec.kind in OPTION_KINDS else []
     # Boxes to tick come two or more to a question; a ring round a word is an answer alone.
     if len(marks) >= 2 or any(m.shape == "ring" for m in marks):
         return [option_candidate(spec, key, view, marks, score)]

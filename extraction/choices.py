@@ -11,6 +11,7 @@ from extraction.doctypes import FieldSpec
 from extraction.keys import Key
 from extraction.page_view import Candidate, PageView
 from extraction.types import Box, Word, mostly_inside, on_one_row
+from extraction.validate import check_value
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -25,6 +26,8 @@ GRID_ROWS = 3
 ONE_BOX_NOTE = "one box of the row was read: check the answer"
 # Kinds of field a checkbox group answers: a choice among a few printed options.
 OPTION_KINDS = ("yesno", "immunity", "integer")
+# Boxes this many line heights or more right of the print after a key answer another question.
+OTHER_QUESTION_GAP = 4.0
 # A grid column's header cell stands at most this many line heights above a cell of it.
 HEADER_CELL_REACH = 12.0
 # A header row with no rules between its columns is read in a band this many line heights high.
@@ -33,14 +36,16 @@ HEADER_BAND = 1.4
 OPTION_REGION_HEIGHTS = 8.0
 
 
-def option_marks(key: Key, view: PageView) -> list[SelectionMark]:
-    """The checkboxes answering ``key``: on its row right of it, else on the row just under it."""
+def option_marks(spec: FieldSpec, key: Key, view: PageView) -> list[SelectionMark]:
+    """The checkboxes answering ``key`` (a label of ``spec``): on its row right of it, else on
+    the row just under it."""
     if view.structure is None or not view.structure.marks:
         return []
     marks = in_the_keys_table(key, view.structure)
     row = [m for m in marks if m.box[0] >= key.box[2] - 2 and on_one_row(m.box, key.line.box)]
     if row:
-        return sorted(row, key=lambda m: m.box[0])
+        row.sort(key=lambda m: m.box[0])
+        return [] if _answered_before(spec, key, row[0], view) else row
     top = key.box[3]
     under = [
         m
@@ -51,6 +56,23 @@ def option_marks(key: Key, view: PageView) -> list[SelectionMark]:
         return []
     first = min(under, key=lambda m: m.box[1])
     return sorted((m for m in under if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
+
+
+def _answered_before(spec: FieldSpec, key: Key, first: SelectionMark, view: PageView) -> bool:
+    """True when a value of ``spec`` stands between ``key`` and the first box on its row, set
+    far apart from the box: the key's value written beside it ("No. of refills: 3"), and the
+    boxes further along the row another question's ("[x] Substitution permitted"). An option's
+    own word stands close to its box ("Yes [ ]"); ink read as no value of the field (the boxes
+    of a grid row read as letters) is no answer."""
+    between = [
+        w
+        for w in view.page.words
+        if w.box[0] >= key.box[2] and w.box[2] <= first.box[0] and on_one_row(w.box, key.line.box)
+    ]
+    if not between or check_value(spec, " ".join(w.text for w in between)) is not None:
+        return False
+    nearest = max(w.box[2] for w in between)
+    return first.box[0] - nearest > OTHER_QUESTION_GAP * view.height
 
 
 def grid_cell(box: Box, structure: PageStructure) -> Cell | None:

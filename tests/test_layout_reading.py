@@ -1414,3 +1414,52 @@ def test_a_tall_written_value_beside_the_next_label_is_not_the_line_under_an_add
     fields = extract_fields(PRESCRIPTION, parse_layout(WRITTEN_BESIDE_LABELS), 0.8)
     assert fields["patient_address"].value == "46 Franklin Ln, Portland, OR"
     assert fields["prescriber"].value == "Dr Shirley Larsen, MBBS"
+
+
+@pytest.mark.parametrize(
+    ("row", "refills"),
+    [
+        # The boxes far along the row answer another question: the count beside the label is
+        # the value.
+        ("No. of refills: 3", "3"),
+        # The boxes right after the label are its options: the ticked one's is the value.
+        ("Refills:\n560 800 1\n680 800 2", "2"),
+    ],
+)
+def test_boxes_far_along_a_labels_row_are_its_options_only_with_no_value_before(
+    row: str, refills: str
+) -> None:
+    page = parse_layout(
+        f"""
+        300 600 Name: Jean Brown
+        300 700 Rx: Atorvastatin 20 mg
+        300 800 {row}
+        1300 1400 Dr Kwame Sharapova, MD
+        """
+    )[0]
+    if row.startswith("Refills:"):
+        marks = (
+            SelectionMark((520, 805, 550, 835), "square", False, "1", (560, 800, 582, 840), 1.0),
+            SelectionMark((640, 805, 670, 835), "square", True, "2", (680, 800, 702, 840), 1.0),
+        )
+    else:
+        marks = (
+            SelectionMark((1150, 805, 1180, 835), "square", True, "Substitution permitted", None, 1.0),
+            SelectionMark((1660, 805, 1690, 835), "square", False, "Dispense as written", None, 1.0),
+        )
+    fields = extract_fields(PRESCRIPTION, [page], 0.8, structures=[PageStructure(marks=marks)])
+    assert fields["refills"].value == refills
+
+
+def test_boxes_far_along_a_row_read_as_letters_before_them_are_still_its_options() -> None:
+    # A grid row whose empty cells OCR read as letters ("eae"): no answer of the field stands
+    # before the boxes, so they are the row's options.
+    page = parse_layout("200 1700 Measles / MMR\n1200 1710 eae@0.24\n1960 1700 Immune\n2260 1700 Not immune")[
+        0
+    ]
+    marks = (
+        SelectionMark((1900, 1705, 1930, 1735), "square", True, "Immune", (1960, 1700, 2092, 1740), 1.0),
+        SelectionMark((2200, 1705, 2230, 1735), "square", False, "Not immune", (2260, 1700, 2480, 1740), 1.0),
+    )
+    fields = extract_fields(PATIENT, [page], 0.8, structures=[PageStructure(marks=marks)])
+    assert fields["measles"].value == "IMMUNE"
