@@ -1463,3 +1463,18 @@ def test_boxes_far_along_a_row_read_as_letters_before_them_are_still_its_options
     )
     fields = extract_fields(PATIENT, [page], 0.8, structures=[PageStructure(marks=marks)])
     assert fields["measles"].value == "IMMUNE"
+
+
+def test_prescription_with_its_colon_labels_the_medicines_on_a_form_of_that_title() -> None:
+    page = parse_layout(
+        """
+        1000 200 PRESCRIPTION
+        300 600 Name: Jean Brown
+        300 900 Prescription:
+        400 1000 Lackulese@0.40 IO@0.50 al@0.50
+        400 1100 Sig: take 2 pill every morning
+        """
+    )
+    medicines = extract_fields(PRESCRIPTION, page, 0.8)["medicines"]
+    assert medicines.value == "Lackulese IO al"
+    assert "no label" not in (medicines.reason or "")
