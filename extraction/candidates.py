@@ -397,5 +397,7 @@ def repeated_candidates(spec: FieldSpec, view: PageView) -> list[Candidate]:
     if len(keys) < 2:
         return []
     lines = [k.rest for k in keys if has_text(k.rest)]
+    if not lines:
+        return []  # no value beside any: a heading printed again (the halves of one grid), no items
     score = min(best_phrase(k.text, spec.labels)[1] for k in keys)
     return [Candidate(spec.name, view.page.index, tuple(lines), "repeated", score, tuple(keys))]

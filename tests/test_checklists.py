@@ -139,7 +139,9 @@ def test_conditions_marked_yes_in_an_answer_grid_are_the_value() -> None:
     assert fields["allergies"].value == "Peanuts"
 
 
-def _split_grid_page(left: dict[str, str], right: dict[str, str], bar: str = "") -> dict[str, FieldResult]:
+def _split_grid_page(
+    left: dict[str, str], right: dict[str, str], bar: str = "", heading: str = "Have you ever had"
+) -> dict[str, FieldResult]:
     """A questionnaire grid printed in two halves side by side, each headed "Have you ever had
     | Y | N", questions and other fields' questions among the conditions, an X in one cell of
     each row; with ``bar`` a heading across the top of each half, over its header row."""
@@ -151,7 +153,7 @@ def _split_grid_page(left: dict[str, str], right: dict[str, str], bar: str = "")
         if bar:  # one cell across the half, the grid's columns under it
             page.box(x, 100, x + 900, 156)
             page.text(x + 10, 112, bar)
-        page.text(x + 10, top + 12, "Have you ever had")
+        page.text(x + 10, top + 12, heading)
         page.text(x + 720, top + 12, "Y")
         page.text(x + 830, top + 12, "N")
         for row, (name, answer) in enumerate(answers.items(), 1):
@@ -173,6 +175,15 @@ def test_a_grid_in_two_halves_reads_both_and_skips_the_questions_among_the_condi
     assert fields["has_medical_insurance"].value == "No"
     assert fields["hepatitis_b_vaccination"].value == "Yes"
     assert fields["allergies"].value == "Peanuts"
+
+
+def test_a_grid_in_halves_headed_with_a_colon_is_one_list_whichever_half_holds_the_yes() -> None:
+    """Each half's heading ends in a colon, nothing beside it: the heading printed twice is no
+    label printed once per item, and the second half's heading reads the whole grid too."""
+    left = {"Gout": "yes", "Asthma": "no", "Seizures": "yes"}
+    right = {"Eczema": "no", "Migraine": "no", "Insomnia": "no"}
+    fields = _split_grid_page(left, right, heading="Have you ever had:")
+    assert fields["medical_problems"].value == "Gout\nSeizures"
 
 
 def test_a_heading_across_a_grid_is_never_an_answer() -> None:
