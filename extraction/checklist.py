@@ -34,6 +34,8 @@ FIRST_ROW_GAP = 2.5
 ROW_GAP = 2.5
 # Options that answer a question: a row of them is a question's, not the list's.
 QUESTION_ANSWERS = ANSWER_WORDS | {"no", "n"}
+# Said of a grid one of whose answer columns was known only as the other's opposite.
+INFERRED_NOTE = "a column's header was not read, its answer taken as the other column's opposite: check"
 # Rows of a condition answered in boxes: at least this many, each of at most this many boxes
 # (Yes, No, Not sure).
 MIN_QUESTION_ROWS = 2
@@ -56,14 +58,22 @@ def checklist_candidate(spec: FieldSpec, key: Key, view: PageView, score: float)
     answered Yes in the rows of Yes / No boxes under it; None when neither follows the key."""
     if view.structure is None or not is_list_field(spec):
         return None
+    first_half = _first_half_heading(key, view)
+    if first_half is not None:
+        # The heading of a grid's second half: the grid is read from its first half's heading.
+        key = first_half
     grids = _grids_headed_alike(key, view)
     rows = _rows_after(key, view, grids)
     listed = _listed(rows, key, view)
-    if listed:
-        return _boxes_candidate(spec, key, view, score, listed)
-    answered = _answered(rows, key, view, in_grid=bool(grids))
+    boxes = _boxes_candidate(spec, key, view, score, listed) if listed else None
+    if boxes is not None:
+        return boxes
+    # Too few boxes with options for a list: rows of Yes / No boxes may follow all the same (a
+    # letter of the heading taken for a box, "o" of "or", made it look like a list's first box).
+    answered, inferred = _answered(rows, key, view, in_grid=bool(grids))
     if len(answered) >= MIN_QUESTION_ROWS:
-        return _answers_candidate(spec, key, score, answered)
+        candidate = _answers_candidate(spec, key, score, answered)
+        return replace(candidate, note=INFERRED_NOTE) if inferred and candidate.note is None else candidate
     return None
 
 
@@ -95,6 +105,8 @@ def _answers_candidate(
     # A row's one tick outside the Yes column answers no, whatever its column's header reads.
     if not any(mark.option == "yes" for _words, row in answered for mark in row):
         note = "no Yes column was read: check which conditions are ticked"
+    elif any(m.selected and m.option not in QUESTION_ANSWERS for _words, row in answered for m in row):
+        note = "a box is ticked in a column whose answer was not read: check which conditions are ticked"
     elif any(sum(mark.selected for mark in row) != 1 for _words, row in answered):
         note = "a condition's row has no answer, or two, ticked: check it"
     elif min(m.confidence for _words, row in answered for m in row) < FAINT_MARK:
@@ -153,6 +165,30 @@ def _grids_headed_alike(key: Key, view: PageView) -> list[Box]:
     return sorted(grids, key=lambda box: box[0])
 
 
+def _first_half_heading(key: Key, view: PageView) -> Key | None:
+    """The key heading the grid left of ``key``'s when ``key`` heads a ruled grid printed as
+    the second half of that one (headed with the same words), else None. OCR may split the
+    first half's heading into two keys ("Do you have" | "or have you had"): the first is taken."""
+    structure = view.structure
+    assert structure is not None
+    cell = grid_cell(key.box, structure)
+    if cell is None or cell.row != 0:
+        return None
+    own = structure.tables[cell.table].box
+    for other in view.keys:
+        left = grid_cell(other.box, structure) if other.page == key.page else None
+        if left is None or left.row != 0 or left.col != 0:
+            continue
+        table = structure.tables[left.table].box
+        if (
+            table[2] < own[0]
+            and abs(table[1] - own[1]) <= view.height
+            and _same_print(left.box, cell.box, view)
+        ):
+            return other
+    return None
+
+
 def _same_print(box: Box, other: Box, view: PageView) -> bool:
     """True when the words inside the two boxes read alike."""
     return _print_in(box, view).casefold() == _print_in(other, view).casefold()
@@ -190,13 +226,14 @@ def _listed(rows: list[list[SelectionMark]], key: Key, view: PageView) -> list[l
 
 def _answered(
     rows: list[list[SelectionMark]], key: Key, view: PageView, in_grid: bool
-) -> list[tuple[tuple[Word, ...], list[SelectionMark]]]:
+) -> tuple[list[tuple[tuple[Word, ...], list[SelectionMark]]], bool]:
     """The first rows that each answer a condition printed left of them in Yes / No boxes:
     the condition's words and the row's boxes, each box's option set to its column's answer
     (the boxes of such rows stand in columns, so a box whose option OCR misread answers as the
     rest of its column do). A question ("Do you smoke?") or another field's label ("Measles")
     ends the rows; inside a ruled grid such rows are passed over (their marks still tell the
-    answer columns) and a row whose answer is unknown stays, to be flagged."""
+    answer columns) and a row whose answer is unknown stays, to be flagged. Also says whether
+    a column's answer was inferred from the other column of its rows (``_the_other_answers``)."""
     asked, questions = [], []
     for row in rows:
         words = _words_left_of(row[0], key, view, False, _table_of(row[0], view) if in_grid else None)
@@ -218,6 +255,8 @@ def _answered(
             if answer in QUESTION_ANSWERS:
                 votes.setdefault(columns[id(mark)], Counter())[answer] += 1
     answer_of = {column: counts.most_common(1)[0][0] for column, counts in votes.items()}
+    inferred = _the_other_answers(voters, columns, answer_of)
+    answer_of.update(inferred)
     answered = []
     for words, row in asked:
         answers = [answer_of.get(columns[id(mark)], "") for mark in row]
@@ -229,7 +268,25 @@ def _answered(
         # that box to the page's damage: it stays a row, its answer unknown unless its other
         # box is ticked, and the rows under it are still read.
         answered.append((words, [replace(m, option=a) for m, a in zip(row, answers, strict=True)]))
-    return answered
+    return answered, bool(inferred)
+
+
+def _the_other_answers(
+    rows: list[list[SelectionMark]], columns: dict[int, int], answer_of: dict[int, str]
+) -> dict[int, str]:
+    """Answer columns whose header was not read (OCR took it into the column of boxes under it),
+    in rows of two boxes whose other column answers Yes or No: the other answer."""
+    other_answer = {"yes": "no", "y": "no", "no": "yes", "n": "yes"}
+    found: dict[int, str] = {}
+    for row in rows:
+        if len(row) != 2:
+            continue
+        first, second = (columns[id(mark)] for mark in row)
+        for mine, other in ((first, second), (second, first)):
+            known = answer_of.get(other, "")
+            if mine not in answer_of and mine not in found and known in other_answer:
+                found[mine] = other_answer[known]
+    return found
 
 
 def _labels_a_field(words: tuple[Word, ...], view: PageView, known_only: bool = False) -> bool:

@@ -140,7 +140,11 @@ def test_conditions_marked_yes_in_an_answer_grid_are_the_value() -> None:
 
 
 def _split_grid_page(
-    left: dict[str, str], right: dict[str, str], bar: str = "", heading: str = "Have you ever had"
+    left: dict[str, str],
+    right: dict[str, str],
+    bar: str = "",
+    heading: str = "Have you ever had",
+    split_heading: bool = False,
 ) -> dict[str, FieldResult]:
     """A questionnaire grid printed in two halves side by side, each headed "Have you ever had
     | Y | N", questions and other fields' questions among the conditions, an X in one cell of
@@ -153,7 +157,12 @@ def _split_grid_page(
         if bar:  # one cell across the half, the grid's columns under it
             page.box(x, 100, x + 900, 156)
             page.text(x + 10, 112, bar)
-        page.text(x + 10, top + 12, heading)
+        if half == 0 and split_heading:  # OCR parts the first half's heading at a wide gap
+            first, rest = heading.split(" ", 1)
+            page.text(x + 10, top + 12, first)
+            page.text(x + 160, top + 12, rest)
+        else:
+            page.text(x + 10, top + 12, heading)
         page.text(x + 720, top + 12, "Y")
         page.text(x + 830, top + 12, "N")
         for row, (name, answer) in enumerate(answers.items(), 1):
@@ -184,6 +193,15 @@ def test_a_grid_in_halves_headed_with_a_colon_is_one_list_whichever_half_holds_t
     right = {"Eczema": "no", "Migraine": "no", "Insomnia": "no"}
     fields = _split_grid_page(left, right, heading="Have you ever had:")
     assert fields["medical_problems"].value == "Gout\nSeizures"
+
+
+def test_the_second_half_s_heading_reads_the_whole_grid() -> None:
+    """OCR parted the first half's heading in two: the second half's, read whole, is the
+    better label, and it reads both halves, the first first."""
+    left = {"Migraine": "yes", "Asthma": "no", "Gout": "no"}
+    right = {"Eczema": "no", "Insomnia": "yes", "Anemia": "no"}
+    fields = _split_grid_page(left, right, heading="Do you have or have you had", split_heading=True)
+    assert fields["medical_problems"].value == "Migraine\nInsomnia"
 
 
 def test_a_heading_across_a_grid_is_never_an_answer() -> None:
@@ -219,19 +237,31 @@ def test_a_grid_question_whose_unticked_box_was_lost_is_answered_by_its_ticked_c
     assert not fields["hepatitis_b_vaccination"].needs_review
 
 
-def test_a_grid_whose_yes_column_is_not_read_flags_the_list() -> None:
+def _grid_with_headers(yes: str, no: str, unsure: str | None = None) -> dict[str, FieldResult]:
     page = DrawnPage(1400, 600)
     page.text(100, 40, "Medical history:")
-    page.table(100, 100, [560, 140, 140], [56] * 4, width=2)
+    page.table(100, 100, [560, 140, 140] + ([140] if unsure is not None else []), [56] * 4, width=2)
     page.text(110, 112, "Have you ever had")
-    page.text(676, 112, "Sí")
-    page.text(816, 112, "No")
+    page.text(676, 112, yes)
+    page.text(816, 112, no)
+    if unsure is not None:
+        page.text(956, 112, unsure)
     for row, (name, answer) in enumerate({"Asthma": "yes", "Diabetes": "no", "Gout": "yes"}.items(), 1):
         y = 100 + 56 * row
         page.text(110, y + 12, name)
         x = 710 if answer == "yes" else 850
         page.cross(x, y + 10, x + 36, y + 42)
     page.text(100, 420, "Allergies: Peanuts")
-    problems = _read(page)["medical_problems"]
+    return _read(page)
+
+
+def test_a_grid_whose_yes_column_is_not_read_takes_it_as_the_no_column_s_other_flagged() -> None:
+    problems = _grid_with_headers("Sí", "No")["medical_problems"]
+    assert problems.value == "Asthma\nGout"
+    assert problems.needs_review and "opposite" in (problems.reason or "")
+
+
+def test_a_grid_of_three_answers_whose_yes_column_is_not_read_flags_the_list() -> None:
+    problems = _grid_with_headers("Sí", "No", "Unsure")["medical_problems"]
     assert problems.value == ""  # which column says yes is not known: nothing is listed
     assert problems.needs_review and "no Yes column" in (problems.reason or "")
