@@ -32,6 +32,8 @@ OTHER_QUESTION_GAP = 4.0
 HEADER_CELL_REACH = 12.0
 # A header row with no rules between its columns is read in a band this many line heights high.
 HEADER_BAND = 1.4
+# A word this many line heights tall or more is no option's print.
+OPTION_MAX_HEIGHTS = 2.0
 # The option of a ticked box is looked for this many text heights right of it at most.
 OPTION_REGION_HEIGHTS = 8.0
 
@@ -256,7 +258,12 @@ def option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) 
             w
             for line in view.page.lines
             for w in line.words
-            if w.box[2] > mark.box[2] and w.box[0] < right and on_one_row(w.box, mark.box)
+            if w.box[2] > mark.box[2]
+            and w.box[0] < right
+            and on_one_row(w.box, mark.box)
+            # An option is a line of print: a "word" rows tall is a column of boxes OCR read
+            # as letters ("Oss" down a grid's Yes column).
+            and w.box[3] - w.box[1] <= OPTION_MAX_HEIGHTS * view.height
         ),
         key=lambda w: w.box[0],
     )

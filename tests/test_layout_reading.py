@@ -1478,3 +1478,24 @@ def test_prescription_with_its_colon_labels_the_medicines_on_a_form_of_that_titl
     medicines = extract_fields(PRESCRIPTION, page, 0.8)["medicines"]
     assert medicines.value == "Lackulese IO al"
     assert "no label" not in (medicines.reason or "")
+
+
+def test_a_column_of_boxes_read_as_one_tall_word_is_no_option_of_its_ticked_box() -> None:
+    # OCR read the boxes down a grid's Yes column as one word rows tall ("Oss"); the ticked box
+    # answers its column's header.
+    page = parse_layout(
+        """
+        200 500 Have you ever had:
+        1925 500 YES
+        2082 500 NO
+        200 580 Insured?
+        1940 575 h=110 Oss@0.52
+        200 660 Acid reflux
+        """
+    )[0]
+    marks = (
+        SelectionMark((1944, 580, 1978, 614), "square", True, "", None, 1.0),
+        SelectionMark((2093, 585, 2122, 614), "square", False, "", None, 1.0),
+    )
+    fields = extract_fields(PATIENT, [page], 0.8, structures=[PageStructure(marks=marks)])
+    assert fields["has_medical_insurance"].value == "Yes"
