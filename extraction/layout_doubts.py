@@ -109,7 +109,12 @@ def _orphan_under(value_line: list[Word], own: set[Word], claimed: set[Word], vi
             return False
         if is_glyph(line, height) or is_noise(line, height):
             continue
-        return not own & set(line.words) and not view.is_key_line(line) and not claimed & set(line.words)
+        # A line taken for a label only for standing in the form's column of labels (no colon,
+        # no known wording: "Depression" under "Headaches" in a grid's first column) may be
+        # the list's next item as well.
+        key = view.key_on(line)
+        labelled = key is not None and (key.known or key.colon)
+        return not own & set(line.words) and not labelled and not claimed & set(line.words)
     return False
 
 

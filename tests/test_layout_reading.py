@@ -13,8 +13,8 @@ from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields, page_view
 from extraction.keys import Key, find_keys
 from extraction.label_shapes import is_heading, is_negative_answer, is_number_label, label_within, value_kind
-from extraction.layout_doubts import _boxes_on_its_rows, _run_into_its_label
-from extraction.page_view import Candidate
+from extraction.layout_doubts import _boxes_on_its_rows, _run_into_its_label, layout_doubts
+from extraction.page_view import Candidate, PageView
 from extraction.phrases import best_phrase
 from extraction.structure import PageStructure, SelectionMark
 from extraction.validate import validate_fields
@@ -1499,3 +1499,23 @@ def test_a_column_of_boxes_read_as_one_tall_word_is_no_option_of_its_ticked_box(
     )
     fields = extract_fields(PATIENT, [page], 0.8, structures=[PageStructure(marks=marks)])
     assert fields["has_medical_insurance"].value == "Yes"
+
+
+@pytest.mark.parametrize(("known", "doubted"), [(False, True), (True, False)])
+def test_a_line_under_a_list_taken_for_a_label_only_by_its_column_may_be_the_lists_next(
+    known: bool, doubted: bool
+) -> None:
+    # A grid's first column whose boxes were not found: "Depression" stands in the form's
+    # column of labels and was taken for a label of no known wording. The value under "Medical
+    # condition" stopped at its first line; the next may belong to it. A known label does not.
+    page = parse_layout("200 1000 Medical condition\n208 1100 Headaches\n187 1174 Depression")[0]
+    view = page_view(PATIENT, page)
+    head, value, under = view.page.lines
+    keys = [Key(0, head, len(head.words), False, known=True), Key(0, under, 1, False, known=known)]
+    view = PageView(view.page, None, view.height, keys)
+    spec = next(f for f in PATIENT.fields if f.name == "medical_problems")
+    candidate = Candidate("medical_problems", 0, (value.words,), "below", 1.0, (keys[0],))
+    assert (
+        "a line set under the value, further down, may belong to it"
+        in layout_doubts(spec, candidate, [view], {})
+    ) is doubted
