@@ -125,6 +125,10 @@ def _aligned(items: list[T], height: float, edge: Callable[[T], int]) -> list[li
     return runs
 
 
+# A line that reads this well as a known label, whole, is never cut at a value edge.
+WHOLE_LABEL_SCORE = 0.95
+
+
 def split_at_value_edges(
     page: PageText, columns: Sequence[LabelColumn], height: float, vocabulary: tuple[str, ...] = ()
 ) -> PageText:
@@ -147,6 +151,10 @@ def _value_start(line: Line, column: LabelColumn, height: float, vocabulary: tup
     wide one, or a space after words that read as a known label and no longer do with the
     word after them."""
     words = line.words
+    if vocabulary and whole_phrase_score(line.text, vocabulary) >= WHOLE_LABEL_SCORE:
+        # The line is a known label whole ("Have you had the Hepatitis Bvaccination?", a
+        # space OCR lost widening the gap before the glued word): no value starts inside it.
+        return None
     for index in range(1, len(words)):
         gap = words[index].box[0] - words[index - 1].box[2]
         if not column.starts_value(words[index].box, height) or gap < SPACE_HEIGHTS * height:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.columns import find_label_columns
+from extraction.columns import LabelColumn, find_label_columns, split_at_value_edges
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields, page_view
 from extraction.keys import Key, find_keys
@@ -1519,3 +1519,21 @@ def test_a_line_under_a_list_taken_for_a_label_only_by_its_column_may_be_the_lis
         "a line set under the value, further down, may belong to it"
         in layout_doubts(spec, candidate, [view], {})
     ) is doubted
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        # A question read whole as a known label, its "B" glued to the next word: one key.
+        ("Have you had the Hepatitis  Bvaccination?", ["Have you had the Hepatitis Bvaccination?"]),
+        # A label and its value, joined by OCR across the value edge: cut there.
+        ("Chickenpox (varicella):  Immune", ["Chickenpox (varicella):", "Immune"]),
+    ],
+)
+def test_a_line_that_is_a_known_label_whole_is_not_cut_at_a_value_edge(text: str, lines: list[str]) -> None:
+    vocabulary = get_document_type("patient_details").all_labels
+    # The last word starts at the column's value edge, a wide gap (two spaces) before it.
+    page = parse_layout(f"200 500 {text}")[0]
+    column = LabelColumn(label_x=200, value_x=page.lines[0].words[-1].box[0], top=480, bottom=520)
+    cut = split_at_value_edges(page, [column], 40.0, vocabulary)
+    assert [line.text for line in cut.lines] == lines
