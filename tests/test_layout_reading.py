@@ -1537,3 +1537,13 @@ def test_a_line_that_is_a_known_label_whole_is_not_cut_at_a_value_edge(text: str
     column = LabelColumn(label_x=200, value_x=page.lines[0].words[-1].box[0], top=480, bottom=520)
     cut = split_at_value_edges(page, [column], 40.0, vocabulary)
     assert [line.text for line in cut.lines] == lines
+
+
+@pytest.mark.parametrize("label", ["Are you insured?", "Are youinsured?"])
+def test_are_you_insured_asks_for_the_insurance_answer(label: str) -> None:
+    # OCR often drops the space in small print: the wording still reads whole.
+    from extraction.assign import LABEL_SURE_SCORE
+
+    assert best_phrase(label, PATIENT.field("has_medical_insurance").labels)[1] >= LABEL_SURE_SCORE
+    page = parse_layout(f"260 2161 {label}\n700 2161 Yes\n262 2261 Insurance provider: Guardian Health")
+    assert extract_fields(PATIENT, page, 0.8)["has_medical_insurance"].value == "Yes"
