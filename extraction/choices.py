@@ -229,7 +229,11 @@ def _crossed_above(column: Box, top: int, cells: Sequence[Cell], height: float) 
 def _option_region(mark: SelectionMark, row: list[SelectionMark], view: PageView) -> Box | None:
     """Where the option of a ticked box is printed when OCR read nothing there (a row of
     boxes each with one digit beside it is often read as "OO"): right of the box, up to the
-    next box of its row or ``OPTION_REGION_HEIGHTS`` text heights."""
+    next box of its row or ``OPTION_REGION_HEIGHTS`` text heights; for a ring, inside it."""
+    if mark.shape == "ring":  # the ring whole, with paper round it, to be painted out
+        pad = round(0.3 * view.height)
+        x0, y0, x1, y1 = mark.box
+        return (max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad)
     if mark.shape not in ("square", "circle"):
         return None
     height = view.height

@@ -21,6 +21,7 @@ from extraction.layout import group_lines
 from extraction.options import Options
 from extraction.preprocess import NOT_PAPER, erase_long_rules, paper_level, rotate_quarter
 from extraction.specks import split_at_specks
+from extraction.structure.rings import without_rings
 from extraction.types import Box, PageText, Word, centre_inside
 from extraction.unread_ink import unread_runs
 
@@ -171,8 +172,9 @@ def read_region(
 ) -> list[Word]:
     """Read one box of a page again on its own; boxes come back in page pixels.
 
-    The crop loses its long horizontal rules (a value written on an underline) and gets a white
-    margin: tesseract reads an isolated number far better that way than inside a whole page.
+    The crop loses any ring drawn round an answer and its long horizontal rules (a value written
+    on an underline), and gets a white margin: tesseract reads an isolated number far better that
+    way than inside a whole page.
     ``mode`` "line" reads one line, "digits" one line of digits only: each twice, binarised at
     1x and grey enlarged 2x, keeping the surer reading, because neither always wins (binarised
     1x alone read a scanned "71" that 2x read as "2", grey 2x a blurred "134" that 1x read as
@@ -185,7 +187,8 @@ def read_region(
     x0, y0, x1, y1 = max(0, region[0]), max(0, region[1]), min(width, region[2]), min(height, region[3])
     if x1 - x0 < 4 or y1 - y0 < 4:
         return []
-    crop = erase_long_rules(image[y0:y1, x0:x1])
+    # A loop circling the answer ("(No)") is read as letters of it: painted out, as on the page.
+    crop = erase_long_rules(without_rings(image[y0:y1, x0:x1], options.text_height))
     ways = [(2, True)] if mode == "block" else [(1, True), (2, False)]
     # The two readings at once when the engine may use two threads: the page pass is over.
     with ThreadPoolExecutor(max_workers=min(len(ways), options.page_workers)) as pool:

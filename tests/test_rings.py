@@ -125,3 +125,28 @@ def test_tesseract_reads_the_circled_word_once_its_ring_is_painted_out() -> None
     cleaned = without_rings(page.array(), HEIGHT)
     words = read_words(cleaned[40:110, 860:1200], dpi=300, timeout=30, psm=7)
     assert [w.text for w in words][:2] == ["Yes", "No"]
+
+
+@pytest.mark.usefixtures("needs_ocr")
+def test_a_circled_word_ocr_did_not_read_is_read_again_inside_its_ring() -> None:
+    """The page pass read no word inside the ring (its words are left out here): the ring is
+    still the ticked answer, its option unread and flagged, and reading its place again, the
+    ring painted out of the crop, gives the answer."""
+    from extraction.ocr import read_region
+    from extraction.options import Options
+
+    page = _questionnaire("No")
+    no = next(w for w in page.words if w.text == "No")
+    page.words = [w for w in page.words if w is not no]
+    gray = page.array()
+    structure = find_structure(gray, page.words)
+    [ring] = [m for m in structure.marks if m.shape == "ring"]
+    assert ring.selected and ring.option == ""
+    text = _page_text(page.words, (1400, 420))
+
+    def reread(index: int, box: tuple[int, int, int, int], mode: str) -> list[Word]:
+        return read_region(gray, box, 300, Options(), mode)
+
+    fields = extract_fields(get_document_type("patient_details"), [text], 0.8, reread, structures=[structure])
+    answer = fields["hepatitis_b_vaccination"]
+    assert answer.value == "No" and answer.needs_review

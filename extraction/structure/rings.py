@@ -85,19 +85,16 @@ def without_rings(gray: np.ndarray, height: float) -> np.ndarray:
 
 
 def circled_marks(rings: Sequence[Ring], words: Sequence[Word]) -> tuple[SelectionMark, ...]:
-    """A selected mark for each ring that holds words: the circled words are its option."""
+    """A selected mark for each ring: the circled words are its option. A ring holds ink (see
+    ``find_rings``); when OCR read no word of it (the loop crowding a short word: "No"), its
+    option is left unread ("") and its place is the ring's, to be read again there."""
     marks = []
     for ring in rings:
         inside = [w for w in words if w.text.strip() and overlap_area(w.box, ring.box) >= 0.6 * area(w.box)]
-        if not inside:
-            continue
         inside.sort(key=lambda w: w.box[0])
-        option_box = union_box([w.box for w in inside])
-        marks.append(
-            SelectionMark(
-                ring.box, "ring", True, " ".join(w.text for w in inside), option_box, RING_CONFIDENCE
-            )
-        )
+        option_box = union_box([w.box for w in inside]) if inside else ring.box
+        option = " ".join(w.text for w in inside)
+        marks.append(SelectionMark(ring.box, "ring", True, option, option_box, RING_CONFIDENCE))
     return tuple(marks)
 
 
