@@ -24,6 +24,8 @@ OPTIONS_BELOW = 1.8
 GRID_ROWS = 3
 # Said of a grid row answered by the one box of it found ticked.
 ONE_BOX_NOTE = "one box of the row was read: check the answer"
+# Said of a grid row whose one box found is empty, answered by its other answer cell.
+OTHER_CELL_NOTE = "only the row's empty box was read: the answer is the other column's, check it"
 # Kinds of field a checkbox group answers: a choice among a few printed options.
 OPTION_KINDS = ("yesno", "immunity", "integer")
 # Boxes this many line heights or more right of the print after a key answer another question.
@@ -90,12 +92,47 @@ def lone_grid_answer(
     """The answer of a question in a ruled grid's row where only the ticked box of the row was
     found: a grid row answers in a cell of each answer column, so the page's damage hid the
     others and the ticked one's column still tells the answer (flagged). None otherwise."""
-    if len(marks) != 1 or not marks[0].selected or view.structure is None:
+    if len(marks) != 1 or view.structure is None:
         return None
     if grid_cell(key.box, view.structure) is None:
         return None
+    if not marks[0].selected:
+        return _the_other_cell(spec, key, view, marks[0], score)
     found = option_candidate(spec, key, view, marks, score)
     return replace(found, note=found.note or ONE_BOX_NOTE)
+
+
+def _the_other_cell(
+    spec: FieldSpec, key: Key, view: PageView, empty: SelectionMark, score: float
+) -> Candidate | None:
+    """Where the one box found in a grid row of two answer columns is empty: the answer of the
+    row's other answer cell, whose ticked box the tick's ink hid from the box finder (a tick
+    running out of its box). Flagged; None unless the row has exactly one other answer cell."""
+    structure = view.structure
+    assert structure is not None
+    own = grid_cell(empty.box, structure)
+    if own is None:
+        return None
+    others = [
+        cell
+        for cell in structure.cells
+        if cell.table == own.table and cell.row == own.row and cell.col not in (0, own.col)
+    ]
+    if len(others) != 1:
+        return None
+    header = _first_row_words(replace(empty, box=others[0].box), view)
+    if not header:
+        return None
+    return Candidate(
+        spec.name,
+        key.page,
+        (header,),
+        "option",
+        score,
+        (key,),
+        note=OTHER_CELL_NOTE,
+        header_box=others[0].box,
+    )
 
 
 def in_the_keys_table(key: Key, structure: PageStructure) -> Sequence[SelectionMark]:

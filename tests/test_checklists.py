@@ -237,6 +237,29 @@ def test_a_grid_question_whose_unticked_box_was_lost_is_answered_by_its_ticked_c
     assert not fields["hepatitis_b_vaccination"].needs_review
 
 
+def test_a_grid_question_whose_ticked_box_was_lost_is_answered_by_its_other_column_flagged() -> None:
+    """The tick ran out of its box and the box was not found: the row's one box found is empty,
+    so the answer is the other column's, and the clerk is asked to check."""
+    page = DrawnPage(1400, 600)
+    page.table(40, 60, [680, 110, 110], [56] * 4, width=2)
+    page.text(50, 72, "Question")
+    page.text(760, 72, "Yes")
+    page.text(870, 72, "No")
+    rows = {"Do you smoke?": "no", "Are you insured?": "yes", "Hepatitis B vaccinated?": "no"}
+    for row, (question, answer) in enumerate(rows.items(), 1):
+        y = 60 + 56 * row
+        page.text(50, y + 12, question)
+        for column, x in (("yes", 773), ("no", 883)):
+            if question == "Are you insured?" and column == answer:
+                page.cross(x - 4, y + 2, x + 40, y + 50)  # a cross far larger than a box
+            else:
+                page.checkbox(x, y + 15, "cross" if column == answer else "empty")
+    page.text(40, 420, "Allergies: Peanuts")
+    insured = _read(page)["has_medical_insurance"]
+    assert insured.value == "Yes"
+    assert insured.needs_review and "other column" in (insured.reason or "")
+
+
 def _grid_with_headers(yes: str, no: str, unsure: str | None = None) -> dict[str, FieldResult]:
     page = DrawnPage(1400, 600)
     page.text(100, 40, "Medical history:")
