@@ -212,9 +212,10 @@ def test_a_heading_across_a_grid_is_never_an_answer() -> None:
     assert fields["hepatitis_b_vaccination"].value == "No"
 
 
-def test_a_grid_question_whose_unticked_box_was_lost_is_answered_by_its_ticked_column_flagged() -> None:
-    """Boxes printed in a grid's answer cells; the scan lost the unticked box of one row. The
-    ticked box's column still answers, and the clerk is asked to check."""
+def _insurance_in_a_grid(draw_lost: bool) -> dict[str, FieldResult]:
+    """Questions answered in boxes printed in a grid's answer cells. In the row "Are you
+    insured?" (answered Yes) the scan lost a box: the unticked one, or with ``draw_lost`` the
+    ticked one, whose cross ran far out of it so no box is found there."""
     page = DrawnPage(1400, 600)
     page.table(40, 60, [680, 110, 110], [56] * 4, width=2)
     page.text(50, 72, "Question")
@@ -225,11 +226,18 @@ def test_a_grid_question_whose_unticked_box_was_lost_is_answered_by_its_ticked_c
         y = 60 + 56 * row
         page.text(50, y + 12, question)
         for column, x in (("yes", 773), ("no", 883)):
-            lost = question == "Are you insured?" and column != answer
+            lost = question == "Are you insured?" and (column == answer) == draw_lost
             if not lost:
                 page.checkbox(x, y + 15, "cross" if column == answer else "empty")
+            elif draw_lost:
+                page.cross(x - 4, y + 2, x + 40, y + 50)  # a cross far larger than a box
     page.text(40, 420, "Allergies: Peanuts")
-    fields = _read(page)
+    return _read(page)
+
+
+def test_a_grid_question_whose_unticked_box_was_lost_is_answered_by_its_ticked_column_flagged() -> None:
+    """The ticked box's column still answers, and the clerk is asked to check."""
+    fields = _insurance_in_a_grid(draw_lost=False)
     insured = fields["has_medical_insurance"]
     assert insured.value == "Yes"
     assert insured.needs_review and "one box of the row" in (insured.reason or "")
@@ -238,24 +246,8 @@ def test_a_grid_question_whose_unticked_box_was_lost_is_answered_by_its_ticked_c
 
 
 def test_a_grid_question_whose_ticked_box_was_lost_is_answered_by_its_other_column_flagged() -> None:
-    """The tick ran out of its box and the box was not found: the row's one box found is empty,
-    so the answer is the other column's, and the clerk is asked to check."""
-    page = DrawnPage(1400, 600)
-    page.table(40, 60, [680, 110, 110], [56] * 4, width=2)
-    page.text(50, 72, "Question")
-    page.text(760, 72, "Yes")
-    page.text(870, 72, "No")
-    rows = {"Do you smoke?": "no", "Are you insured?": "yes", "Hepatitis B vaccinated?": "no"}
-    for row, (question, answer) in enumerate(rows.items(), 1):
-        y = 60 + 56 * row
-        page.text(50, y + 12, question)
-        for column, x in (("yes", 773), ("no", 883)):
-            if question == "Are you insured?" and column == answer:
-                page.cross(x - 4, y + 2, x + 40, y + 50)  # a cross far larger than a box
-            else:
-                page.checkbox(x, y + 15, "cross" if column == answer else "empty")
-    page.text(40, 420, "Allergies: Peanuts")
-    insured = _read(page)["has_medical_insurance"]
+    """The row's one box found is empty: the answer is the other column's, to be checked."""
+    insured = _insurance_in_a_grid(draw_lost=True)["has_medical_insurance"]
     assert insured.value == "Yes"
     assert insured.needs_review and "other column" in (insured.reason or "")
 

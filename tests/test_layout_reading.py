@@ -423,35 +423,27 @@ def test_an_unshaped_line_just_above_unlabelled_medicines_flags_them() -> None:
     assert fields["medicines"].needs_review
 
 
-def test_medicine_lines_misread_out_of_their_shape_are_found_by_their_names_and_flagged() -> None:
+@pytest.mark.parametrize(
+    ("lines", "medicines"),
+    [
+        (
+            "347 814 Sectealine@0.57 5°@0.95 wi,@0.32\n350 890 heithcomycin@0.11 1p@0.2",
+            ["Sectealine 5° wi,", "heithcomycin 1p"],
+        ),
+        # A first word like no listed drug's opens no list.
+        ("347 814 Brooklyn 5° wi,", []),
+    ],
+)
+def test_medicine_lines_misread_out_of_their_shape_are_found_by_their_names_and_flagged(
+    lines: str, medicines: list[str]
+) -> None:
     # Handwriting under the Rx glyph, read by tesseract beyond the medicine's shape: a name
     # still like a listed drug's, something with a digit, a short word. Found, never trusted.
-    page = parse_layout(
-        """
-        300 600 Name: Christine Rogers
-        235 667 h=110 R
-        347 814 Sectealine@0.57 5°@0.95 wi,@0.32
-        350 890 heithcomycin@0.11 1p@0.2
-        351 990 Directions:
-        347 1070 Sertraline, take 1 tab three times a day for 7 days
-        """
-    )
-    medicines = extract_fields(PRESCRIPTION, page, 0.8)["medicines"]
-    assert medicines.value.splitlines() == ["Sectealine 5° wi,", "heithcomycin 1p"]
-    assert medicines.needs_review
-
-
-def test_rough_lines_whose_first_word_is_like_no_listed_name_are_no_medicines() -> None:
-    page = parse_layout(
-        """
-        300 600 Name: Christine Rogers
-        235 667 h=110 R
-        347 814 Brooklyn 5° wi,
-        351 990 Directions:
-        347 1070 Sertraline, take 1 tab three times a day for 7 days
-        """
-    )
-    assert extract_fields(PRESCRIPTION, page, 0.8)["medicines"].value == ""
+    head = "300 600 Name: Christine Rogers\n235 667 h=110 R"
+    tail = "351 990 Directions:\n347 1070 Sertraline, take 1 tab three times a day for 7 days"
+    found = extract_fields(PRESCRIPTION, parse_layout(f"{head}\n{lines}\n{tail}"), 0.8)["medicines"]
+    assert found.value.splitlines() == medicines
+    assert found.needs_review
 
 
 def test_a_unit_written_onto_its_number_is_spaced_once() -> None:
