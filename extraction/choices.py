@@ -89,9 +89,10 @@ def grid_cell(box: Box, structure: PageStructure) -> Cell | None:
 def lone_grid_answer(
     spec: FieldSpec, key: Key, view: PageView, marks: list[SelectionMark], score: float
 ) -> Candidate | None:
-    """The answer of a question in a ruled grid's row where only the ticked box of the row was
-    found: a grid row answers in a cell of each answer column, so the page's damage hid the
-    others and the ticked one's column still tells the answer (flagged). None otherwise."""
+    """The answer of a question in a ruled grid's row where only one box of the row was found:
+    a grid row answers in a cell of each answer column, so the page's damage hid the others.
+    A ticked box's column tells the answer; an empty box's, the row's other answer cell
+    (``_the_other_cell``). Flagged either way; None otherwise."""
     if len(marks) != 1 or view.structure is None:
         return None
     if grid_cell(key.box, view.structure) is None:

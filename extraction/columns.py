@@ -27,6 +27,8 @@ REACH_HEIGHTS = 1.5
 MIN_ROWS = 2
 # A label and its value at the value edge stand at least this many line heights apart.
 SPACE_HEIGHTS = 0.3
+# A line that reads this well as a known label, whole, is never cut at a value edge.
+WHOLE_LABEL_SCORE = 0.95
 
 T = TypeVar("T")
 
@@ -123,10 +125,6 @@ def _aligned(items: list[T], height: float, edge: Callable[[T], int]) -> list[li
         else:
             runs.append([item])
     return runs
-
-
-# A line that reads this well as a known label, whole, is never cut at a value edge.
-WHOLE_LABEL_SCORE = 0.95
 
 
 def split_at_value_edges(
