@@ -22,7 +22,7 @@ from extraction.keys import Key
 from extraction.label_shapes import ANSWER_WORDS
 from extraction.layouts.rows import boxed_marks, rows_of_marks
 from extraction.page_view import Candidate, PageView
-from extraction.structure import SelectionMark
+from extraction.structure import Cell, SelectionMark
 from extraction.structure.geometry import overlap_area
 from extraction.types import Box, Word, mostly_inside, on_one_row
 
@@ -72,8 +72,7 @@ def checklist_candidate(spec: FieldSpec, key: Key, view: PageView, score: float)
     # letter of the heading taken for a box, "o" of "or", made it look like a list's first box).
     answered, inferred = _answered(rows, key, view, in_grid=bool(grids))
     if len(answered) >= MIN_QUESTION_ROWS:
-        candidate = _answers_candidate(spec, key, score, answered)
-        return replace(candidate, note=INFERRED_NOTE) if inferred and candidate.note is None else candidate
+        return _answers_candidate(spec, key, score, answered, inferred)
     return None
 
 
@@ -97,9 +96,14 @@ def _boxes_candidate(
 
 
 def _answers_candidate(
-    spec: FieldSpec, key: Key, score: float, answered: list[tuple[tuple[Word, ...], list[SelectionMark]]]
+    spec: FieldSpec,
+    key: Key,
+    score: float,
+    answered: list[tuple[tuple[Word, ...], list[SelectionMark]]],
+    inferred: bool,
 ) -> Candidate:
-    """The conditions whose Yes box is ticked, of rows "Condition  [ ] Yes  [ ] No"."""
+    """The conditions whose Yes box is ticked, of rows "Condition  [ ] Yes  [ ] No";
+    ``inferred``: a column's answer was taken as the other's opposite (``_the_other_answers``)."""
     yes = [words for words, row in answered if _ticked_answer(row) == "yes"]
     note = None
     # A row's one tick outside the Yes column answers no, whatever its column's header reads.
@@ -111,6 +115,8 @@ def _answers_candidate(
         note = "a condition's row has no answer, or two, ticked: check it"
     elif min(m.confidence for _words, row in answered for m in row) < FAINT_MARK:
         note = FAINT_NOTE
+    elif inferred:
+        note = INFERRED_NOTE
     return Candidate(spec.name, key.page, tuple(yes), "checklist", score, (key,), note=note)
 
 
@@ -158,9 +164,7 @@ def _grids_headed_alike(key: Key, view: PageView) -> list[Box]:
     grids = [own]
     for other in structure.cells:
         table = structure.tables[other.table].box
-        first = other.row == 0 and other.col == 0
-        beside = first and table[0] > own[2] and abs(table[1] - own[1]) <= view.height
-        if beside and table not in grids and _same_print(other.box, cell.box, view):
+        if table[0] > own[2] and table not in grids and _headed_alike(other, cell, view):
             grids.append(table)
     return sorted(grids, key=lambda box: box[0])
 
@@ -177,16 +181,22 @@ def _first_half_heading(key: Key, view: PageView) -> Key | None:
     own = structure.tables[cell.table].box
     for other in view.keys:
         left = grid_cell(other.box, structure) if other.page == key.page else None
-        if left is None or left.row != 0 or left.col != 0:
-            continue
-        table = structure.tables[left.table].box
         if (
-            table[2] < own[0]
-            and abs(table[1] - own[1]) <= view.height
-            and _same_print(left.box, cell.box, view)
+            left is not None
+            and structure.tables[left.table].box[2] < own[0]
+            and _headed_alike(left, cell, view)
         ):
             return other
     return None
+
+
+def _headed_alike(other: Cell, heading: Cell, view: PageView) -> bool:
+    """True when ``other`` is the first cell of a table whose top is level with the table of
+    ``heading`` (a first-row cell) and reads like it: the two are halves of one grid."""
+    assert view.structure is not None
+    tables = view.structure.tables
+    level = abs(tables[other.table].box[1] - tables[heading.table].box[1]) <= view.height
+    return other.row == 0 and other.col == 0 and level and _same_print(other.box, heading.box, view)
 
 
 def _same_print(box: Box, other: Box, view: PageView) -> bool:
