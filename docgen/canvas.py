@@ -198,11 +198,14 @@ class Page:
         fill: int | None = None,
     ) -> None:
         """Draw `text` at `xy` in `fill` (default: the ink), noting handwriting for the pen's colour."""
-        self.draw.text(xy, text, font=font, fill=self.style.ink if fill is None else fill, anchor=anchor)
         written = self.is_written(font)
+        ink = self.style.ink if fill is None else fill
+        pen = round(font.size * self.style.value.pen) if written else 0
+        self.draw.text(xy, text, font=font, fill=ink, anchor=anchor, stroke_width=pen, stroke_fill=ink)
         self.texts.append((text, written))
         if self.pen_mask is not None and written:
-            ImageDraw.Draw(self.pen_mask).text(xy, text, font=font, fill=255, anchor=anchor)
+            mask = ImageDraw.Draw(self.pen_mask)
+            mask.text(xy, text, font=font, fill=255, anchor=anchor, stroke_width=pen, stroke_fill=255)
 
     def lines(self, x: int, y: int, lines: list[str], font: ImageFont.FreeTypeFont, max_width: int) -> int:
         """Draw lines downwards from baseline y, each shrunk to fit; returns the baseline after the last."""

@@ -27,13 +27,15 @@ FONT_SETS: tuple[str, ...] = ("all", "tuning", "held_out")
 
 
 class _Face(NamedTuple):
-    """A face as the Debian package installs it; `scale` multiplies the size it is set at."""
+    """A face as the Debian package installs it; `scale` multiplies the size it is set at, `pen`
+    (a share of that size) widens every stroke, for a hairline face that no pen writes as thin."""
 
     name: str
     regular: str
     bold: str
     package: str
     scale: float = 1.0
+    pen: float = 0.0
 
 
 # Mono faces are left out: real forms are not typed in them. The tuning faces are the generator's
@@ -82,10 +84,13 @@ _HELD_OUT: tuple[_Face, ...] = (
 # Handwriting faces for filled-in values. Only mixed-case hands a clerk reads without guessing:
 # all-capitals hands (Humor Sans, the bwht faces) would show text other than the truth, and the
 # hollow letters of Femke Klaver leave digits ambiguous at scan resolutions. The last
-# number brings the small x-heights of script faces near the printed ones.
+# number brings the small x-heights of script faces near the printed ones. The tuning hands
+# take in joined scripts too (a school cursive, a quick brush hand), as the held-out ones are.
 _TUNING_HAND: tuple[_Face, ...] = (
     _Face("Breip", "Breip.ttf", "Breip.ttf", "fonts-breip", 1.25),
     _Face("DKG Handwriting", "dkg.ttf", "dkgBd.ttf", "fonts-dkg-handwriting", 1.0),
+    _Face("Ecolier", "Ecolier-court.ttf", "Ecolier-court.ttf", "fonts-ecolier-court", 1.35, pen=0.02),
+    _Face("Kaushan Script", "KaushanScript-Regular.otf", "KaushanScript-Regular.otf", "fonts-kaushanscript"),
 )
 _HELD_OUT_HAND: tuple[_Face, ...] = (
     _Face(
@@ -124,6 +129,7 @@ class FontFamily:
     bold: str
     scale: float = 1.0
     hand: bool = False
+    pen: float = 0.0
 
 
 @lru_cache(maxsize=1)
@@ -146,7 +152,7 @@ def _installed(names: tuple[str, ...], what: str, hands: tuple[str, ...] = ()) -
     """The families called `names` whose files are installed; FontsNotFoundError if none is."""
     files = _installed_files()
     families = tuple(
-        FontFamily(face.name, files[face.regular], files[face.bold], face.scale, face.name in hands)
+        FontFamily(face.name, files[face.regular], files[face.bold], face.scale, face.name in hands, face.pen)
         for face in (_FACES[name] for name in names)
         if face.regular in files and face.bold in files
     )

@@ -6,6 +6,7 @@ Pages are small (50-60 dpi) so the file runs in seconds.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
@@ -85,6 +86,23 @@ def test_every_face_of_both_sets_is_installed_and_the_sets_are_distinct() -> Non
 def test_the_setup_script_installs_every_font_package() -> None:
     script = (REPO / "scripts" / "ensure-system-packages.sh").read_text(encoding="utf-8")
     assert sorted(p for p in set(fonts.PACKAGES.values()) if f"]={p}" not in script) == []
+
+
+def test_a_hairline_hand_is_written_with_a_pen_s_width_in_ink_and_in_the_pen_mask() -> None:
+    ecolier = next(f for f in fonts.hand_families("tuning") if f.name == "Ecolier")
+    assert ecolier.pen > 0
+
+    def written(face: fonts.FontFamily) -> tuple[int, int]:
+        style = canvas.Style(face, face, 11.0, 20, 250, pen=(20, 40, 140))
+        page = canvas.Page(200, style, (3.0, 1.0))
+        page.text(10, 120, "Metformin 500 mg", page.font(bold=False))
+        ink = sum(1 for v in page.image.getdata() if v < 128)
+        assert page.pen_mask is not None
+        return ink, sum(1 for v in page.pen_mask.getdata() if v > 128)
+
+    thin = written(dataclasses.replace(ecolier, pen=0.0))
+    wide = written(ecolier)
+    assert wide[0] > 1.5 * thin[0] and wide[1] > 1.5 * thin[1]
 
 
 def test_a_style_draws_only_from_the_chosen_set_and_handwriting_moves_nothing_else() -> None:
