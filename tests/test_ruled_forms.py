@@ -15,8 +15,9 @@ from PIL import Image
 
 from extraction.cells import join_wrapped_labels
 from extraction.doctypes import DocumentType, get_document_type, with_synonyms
-from extraction.fields import extract_fields
+from extraction.fields import extract_fields, page_view, split_at_inline_keys, vocabulary_of
 from extraction.layout import group_lines
+from extraction.line_beside import line_beside
 from extraction.structure import find_structure, without_rules
 from extraction.types import FieldResult, Line, PageText, Word
 from tests.drawn_pages import FONT_PATH, Check, DrawnPage, noisy
@@ -674,6 +675,29 @@ def test_a_value_in_the_ruled_cell_beside_a_wide_label_cell_is_its_value() -> No
     fields = _read_drawn(page, words)
     assert fields["patient_name"].value == "Joshua Guzman"
     assert fields["regular_medications"].value == "Cetirizine"
+
+
+def test_a_value_in_the_cell_beside_its_label_is_its_value_though_it_starts_over_a_column_header() -> None:
+    # A handwritten value starts left in its cell, off its label column's value edge and just
+    # where the medicine table's second header stands a few lines below: that header's column
+    # does not claim a line of a cell in another table.
+    page = DrawnPage(1600, 700)
+    page.table(60, 100, [340, 1000], [60, 60, 60], width=2)
+    page.table(60, 340, [340, 260, 740], [60, 60], width=2)
+    words = page.text(70, 115, "Patient name:")
+    words += page.text(470, 121, "Joshua Guzman")
+    words += page.text(70, 175, "Rx date:")
+    words += page.text(470, 181, "12/03/2021")
+    words += page.text(70, 235, "Doctor:")
+    words += page.text(412, 236, "Dr. Ann Lee, MD")
+    words += page.text(70, 355, "Medicine")
+    words += page.text(410, 355, "Strength")
+    words += page.text(670, 355, "Directions")
+    prescription = get_document_type("prescription")
+    text = split_at_inline_keys(_page_text(words, page.image.size), vocabulary_of(prescription))
+    view = page_view(prescription, text, find_structure(page.array(), words))
+    doctor = next(key for key in view.keys if key.text == "Doctor")
+    assert " ".join(word.text for word in line_beside(doctor, view)) == "Dr. Ann Lee, MD"
 
 
 def test_a_list_goes_on_in_the_ruled_rows_under_its_label_however_tall() -> None:
