@@ -20,8 +20,11 @@ MAX_UNKNOWN_KEY_WORDS = 4
 # "Member ID", "Case number"): whatever it numbers, such a label is never a value.
 NUMBER_WORDS = frozenset({"no", "no.", "nr", "nr.", "#", "number", "num", "num.", "id"})
 # The last word of a section's heading ("Insurance Information", "Contact Details", "Billing
-# Section"): whatever the section is about, such a line heads print, it is no value.
-HEADING_WORDS = frozenset({"information", "info", "details", "particulars", "section", "data"})
+# Section", "Immunization Status", "Social History"): whatever the section is about, such a
+# line heads print, it is no value.
+HEADING_WORDS = frozenset(
+    {"information", "info", "details", "particulars", "section", "data", "status", "history"}
+)
 # A label found inside a value is at least this many words long (one word, "Date", "Phone",
 # is too often part of a name) and read this well.
 INNER_LABEL_WORDS = 2

@@ -203,6 +203,10 @@ def test_the_label_of_a_number_of_no_field_beside_a_name_s_label_is_never_the_na
         ("Contact Details:", True),
         ("Billing and Payment Section", True),
         ("Patient Data", True),
+        ("Immunization Status", True),
+        ("SOCIAL HISTORY", True),
+        ("Family history of asthma", False),
+        ("Penicillin, no reaction history", False),
         ("United Health Information Systems Inc", False),  # too long for a heading
         ("Details of surgery in 2019", False),
         ("Medicare", False),
