@@ -1,4 +1,5 @@
-"""Street suffixes OCR misread with a confusable glyph ("PI" for "Pl", "Bivd" for "Blvd").
+"""Street suffixes and state codes OCR misread with a confusable glyph ("PI" for "Pl", "Bivd" for
+"Blvd", "Fl" for "FL").
 
 A street line of an address ends its street name with a suffix from a short, fixed list (the
 USPS standard abbreviations, ``lexicons/street_suffixes.txt``). Those abbreviations are mostly
@@ -7,6 +8,11 @@ correction of ``extraction.lexicon``. A word is taken as a suffix only where a s
 after a house number and a street name, right before a comma or the end of its line — when it
 is no suffix as read and becomes exactly one by swapping confusable glyphs. Every correction
 is returned so that the field is flagged with what was read.
+
+A state's two-letter code (``lexicons/state_codes.txt``) is printed in capitals. Where a code
+stands — after a comma, at the end of its line or before a ZIP code — a word that is no code as
+read and becomes exactly one in capitals, with confusable glyphs swapped ("Fl", "F1", "Tx"), is
+taken as that code; a reading two codes fold to ("Ia": IA or LA) is left as read.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from extraction.lexicon import Correction
 
 SUFFIX_FILE = Path(__file__).resolve().parent / "lexicons" / "street_suffixes.txt"
 LEXICON_NAME = "street suffixes"
+STATE_FILE = Path(__file__).resolve().parent / "lexicons" / "state_codes.txt"
+STATE_LEXICON_NAME = "state codes"
 # Glyphs OCR reads for one another in print; each group folds to its first member.
 CONFUSABLE = ("l1iI|!", "o0", "s5", "b6")
 # A house number, a street name, then the suffix at a comma or the end of the line.
@@ -26,12 +34,24 @@ _STREET_END = re.compile(
     r"(?P<before>\b\d+[A-Za-z]?\s+(?:[A-Za-z0-9.'-]+\s+)*(?P<name>[A-Za-z.'-]+)\s+)"
     r"(?P<word>[A-Za-z0-9|!]{2,4})(?=\s*(?:,|$))"
 )
+# A state's code: after a comma, before the end of its line or a ZIP code (ZIP+4 too).
+_STATE_SLOT = re.compile(r"(?P<before>,\s*)(?P<word>[A-Za-z0-9|!]{2})(?=\s*(?:$|\d{5}(?:-\d{4})?\s*$))")
 
 
 @cache
 def suffixes() -> frozenset[str]:
     """The standard abbreviations, lower case."""
-    lines = SUFFIX_FILE.read_text(encoding="utf-8").splitlines()
+    return _read_list(SUFFIX_FILE)
+
+
+@cache
+def state_codes() -> frozenset[str]:
+    """The two-letter codes of the states, DC and the territories, lower case."""
+    return _read_list(STATE_FILE)
+
+
+def _read_list(path: Path) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
@@ -44,10 +64,19 @@ def _fold(word: str) -> str:
 
 @cache
 def _by_fold() -> dict[str, tuple[str, ...]]:
+    return _folded(suffixes())
+
+
+@cache
+def _states_by_fold() -> dict[str, tuple[str, ...]]:
+    return _folded(state_codes())
+
+
+def _folded(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
-    for suffix in suffixes():
-        found.setdefault(_fold(suffix), []).append(suffix)
-    return {key: tuple(words) for key, words in found.items()}
+    for word in words:
+        found.setdefault(_fold(word), []).append(word)
+    return {key: tuple(sorted(listed)) for key, listed in found.items()}
 
 
 def correct_street_suffixes(text: str) -> tuple[str, list[Correction]]:
@@ -55,8 +84,21 @@ def correct_street_suffixes(text: str) -> tuple[str, list[Correction]]:
     corrections: list[Correction] = []
     lines = []
     for line in text.split("\n"):
-        lines.append(_STREET_END.sub(lambda m: _corrected(m, corrections), line))
+        line = _STREET_END.sub(lambda m: _corrected(m, corrections), line)
+        lines.append(_STATE_SLOT.sub(lambda m: _state_corrected(m, corrections), line))
     return "\n".join(lines), corrections
+
+
+def _state_corrected(match: re.Match[str], corrections: list[Correction]) -> str:
+    read = match.group("word")
+    if read.isupper() and read.lower() in state_codes():
+        return match.group(0)
+    candidates = _states_by_fold().get(_fold(read), ())
+    if len(candidates) != 1:
+        return match.group(0)
+    taken = candidates[0].upper()
+    corrections.append(Correction(read, taken, STATE_LEXICON_NAME))
+    return match.group("before") + taken
 
 
 def _corrected(match: re.Match[str], corrections: list[Correction]) -> str:

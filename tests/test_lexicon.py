@@ -321,6 +321,42 @@ def test_words_that_are_suffixes_or_stand_where_none_does_are_left_alone(text: s
     assert correct_street_suffixes(text) == (text, [])
 
 
+STATE_CODE_EXAMPLES = [
+    ("6522 Willow Court, Orlando, Fl", "6522 Willow Court, Orlando, FL"),
+    ("Orlando, F1 32801", "Orlando, FL 32801"),
+    ("Springfield, Il 62701-1234", "Springfield, IL 62701-1234"),
+    ("1608 lake st, boston, ma", "1608 lake st, boston, MA"),
+    ("49 Sycamore Pl\nAustin, Tx 78701\nUnited States", "49 Sycamore Pl\nAustin, TX 78701\nUnited States"),
+]
+
+
+@pytest.mark.parametrize(("read", "taken"), STATE_CODE_EXAMPLES)
+def test_a_state_code_misread_in_small_letters_or_a_confusable_glyph_is_set_in_capitals(
+    read: str, taken: str
+) -> None:
+    from extraction.streets import correct_street_suffixes
+
+    corrected, corrections = correct_street_suffixes(read)
+    assert corrected == taken
+    assert [c.lexicon for c in corrections] == ["state codes"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Austin, TX 78701",  # a code as printed
+        "Des Moines, Ia",  # IA or LA: no telling which
+        "12 Main St, Fl 3",  # a floor: no ZIP code after it
+        "Sacramento, California, 95852",  # the state written out
+        "Apt 4, Bldg 2",
+    ],
+)
+def test_state_codes_as_printed_or_that_cannot_be_told_are_left_alone(text: str) -> None:
+    from extraction.streets import correct_street_suffixes
+
+    assert correct_street_suffixes(text) == (text, [])
+
+
 def test_a_corrected_street_suffix_flags_the_address() -> None:
     from extraction.doctypes import get_document_type
     from extraction.normalize import normalize
