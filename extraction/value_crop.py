@@ -39,6 +39,9 @@ TICK_SLENDER = 0.34
 TICK_FILL = 0.7
 MIN_TICKS = 3
 TICK_SAME = 0.1
+# A blob across a rule from the value that starts within this many pixels of it was cut from
+# the writing by the rule's removal (a descender).
+RULE_TOUCH = 2
 # Blobs of fewer pixels are specks: they neither join nor extend the writing.
 MIN_AREA = 4
 # Ink is this much darker than the paper (grey levels). The crop has a margin of paper of this
@@ -66,7 +69,9 @@ def value_crop(page: np.ndarray, box: Box) -> np.ndarray | None:
     _count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     local = (box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0)
     ticks = _comb_ticks(stats[1:], across)
-    kept = _writing(stats[1:], local, height, walls, ticks)
+    rules = _rules_round(across, local)
+    beyond = {i for i, blob in enumerate(stats[1:]) if _beyond_rules(blob, rules)}
+    kept = _writing(stats[1:], local, height, walls, ticks | beyond)
     if not kept:
         return None
     chosen = np.isin(labels, [index + 1 for index in kept])
@@ -136,10 +141,50 @@ def _merge_rows(touching: dict[tuple[str, int], list[int]]) -> dict[tuple[str, i
     return merged
 
 
-def _writing(stats: np.ndarray, box: Box, height: int, walls: list[np.ndarray], ticks: set[int]) -> list[int]:
+def _rules_round(across: np.ndarray, box: Box) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The rows (first, last) of the nearest ruled lines over and under the value (``across``:
+    the horizontal rules' mask) that cross its box's columns, or None; a rule through the box
+    counts on the side of its middle that it stands on."""
+    rows = np.flatnonzero(across[:, max(0, box[0]) : max(box[0] + 1, box[2])].any(axis=1))
+    middle = (box[1] + box[3]) / 2
+    over, under = rows[rows < middle], rows[rows >= middle]
+    return (_run_ending(over) if over.size else None), (_run_starting(under) if under.size else None)
+
+
+def _run_ending(rows: np.ndarray) -> tuple[int, int]:
+    """The run of consecutive rows that ends ``rows`` (sorted)."""
+    first = int(rows[-1])
+    while first - 1 in rows:
+        first -= 1
+    return first, int(rows[-1])
+
+
+def _run_starting(rows: np.ndarray) -> tuple[int, int]:
+    """The run of consecutive rows that starts ``rows`` (sorted)."""
+    last = int(rows[0])
+    while last + 1 in rows:
+        last += 1
+    return int(rows[0]), last
+
+
+def _beyond_rules(s: np.ndarray, rules: tuple[tuple[int, int] | None, tuple[int, int] | None]) -> bool:
+    """Whether the blob ``s`` lies across a ruled line from the value and clear of it: writing
+    never goes on across a cell's border or the line it is written on (a tall box round looped
+    capitals reaches the next row's value), while a descender the rule's removal cut off
+    starts right at the rule."""
+    over, under = rules
+    if under is not None and _middle(s) > under[0] and s[1] > under[1] + RULE_TOUCH:
+        return True
+    return over is not None and _middle(s) < over[1] and s[1] + s[3] < over[0] - RULE_TOUCH
+
+
+def _writing(
+    stats: np.ndarray, box: Box, height: int, walls: list[np.ndarray], left_out: set[int]
+) -> list[int]:
     """Indexes of the blobs that make up the value: those whose middle lies in ``box``, then
-    blobs on the same row that continue them sideways, never across a wall; never a tick."""
-    usable = [i for i, s in enumerate(stats) if s[4] >= MIN_AREA and i not in ticks]
+    blobs on the same row that continue them sideways, never across a wall; never one of
+    ``left_out`` (a comb's ticks, writing across a rule)."""
+    usable = [i for i, s in enumerate(stats) if s[4] >= MIN_AREA and i not in left_out]
     row = (box[1] - 0.35 * height, box[3] + 0.35 * height)
     kept = [
         i

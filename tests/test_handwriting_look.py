@@ -86,6 +86,24 @@ def test_the_crop_holds_the_whole_value_and_nothing_else(needs_reader: None) -> 
     assert rectangle is None or "1999" not in rectangle.text
 
 
+def test_the_crop_of_a_value_in_a_table_row_stops_at_the_row_s_border() -> None:
+    # Looped script capitals make tesseract's box tall: it reaches the next row's value, whose
+    # ink is on the row's other side of the ruled border, clear of it.
+    page = Image.new("L", (900, 260), 250)
+    draw = ImageDraw.Draw(page)
+    for y in (20, 120, 220):
+        draw.line((20, y, 880, y), fill=0, width=3)
+    draw.line((20, 20, 20, 220), fill=0, width=3)
+    draw.text((60, 45), "Alice Henry", font=_hand("Ecolier"), fill=30)
+    draw.text((60, 145), "21 May 2022", font=_hand("Ecolier"), fill=30)
+    name = _ink_box(page, (40, 25, 860, 117))
+    tall = (name[0], name[1], name[2], name[3] + 40)  # into the next row's writing
+    crop = value_crop(np.asarray(page), tall)
+    assert crop is not None
+    date_height = _ink_box(page, (40, 125, 860, 217))
+    assert crop.shape[0] < name[3] - name[1] + (date_height[3] - date_height[1]) / 2
+
+
 def _digits_in_a_comb(ticks: bool) -> tuple[np.ndarray, Box]:
     """A phone written one digit a cell on a comb: a rule with a short tick between cells (or
     the bare rule), and the box of the writing."""
