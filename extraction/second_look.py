@@ -203,15 +203,16 @@ def _holds_more(row: Line, line: str) -> bool:
 
 
 def value_rows(page: PageText, box: Box) -> list[Line]:
-    """The OCR lines of ``page`` inside a value's ``box``, those of one row made one line, top
-    to bottom; of each, only the words inside the box (not a label printed before the value
-    on its line, "Sig." before "Use 1 tablet": the line's second reading would take it in)."""
+    """The OCR lines of ``page`` inside a value's ``box`` (most of their text in it), those of one
+    row made one line, top to bottom; of each, only the words inside the box (not a label
+    printed before the value on its line, "Sig." before "Use 1 tablet", nor a glyph OCR joined
+    to it: the line's second reading would take them in)."""
     inside = sorted(
         (
             Line(words)
             for line in page.lines
-            if mostly_inside(line.box, box)
-            and (words := tuple(w for w in line.words if mostly_inside(w.box, box)))
+            if (words := tuple(w for w in line.words if mostly_inside(w.box, box)))
+            and 2 * sum(len(w.text) for w in words) >= len(line.text.replace(" ", ""))
         ),
         key=lambda found: found.box[1],
     )

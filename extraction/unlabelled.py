@@ -30,6 +30,9 @@ ROUGH_DOSE_LINE = re.compile(r"^[A-Za-z][A-Za-z .()/-]*[A-Za-z)](?: |[.,:;'`])\S
 # How like a listed name (edit distance over length) the first word of a rough dose line must be
 # for the line to open a medicine list no line of which kept its shape.
 RESEMBLES_A_NAME = 0.7
+# A list with a line of directions under each item sets its items this many times the pitch of
+# its lines apart, at most (two lines each, and room between).
+ITEM_WITH_DIRECTIONS = 3.0
 
 
 def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]]) -> list[Candidate]:
@@ -55,7 +58,7 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
         shaped = [ln for ln in lines if pattern.match(_as_dose_line(strip_list_mark(ln.text), spec))]
         strict = shaped[: spec.max_lines]
         if spec.dose_lines:
-            shaped = _with_rough_neighbours(shaped or _rough_run(lines, view, spec), lines, view)
+            shaped = _with_rough_neighbours(shaped or _rough_run(lines, view, spec), lines, view, spec)
         shaped = shaped[: spec.max_lines]
         if shaped:
             checked = spec.find_lines  # lines the field's own check holds them to
@@ -69,34 +72,56 @@ def _as_dose_line(text: str, spec: FieldSpec) -> str:
     return repair_doses(text, spec.units)[0] if spec.dose_lines else text
 
 
-def _with_rough_neighbours(shaped: list[Line], lines: list[Line], view: PageView) -> list[Line]:
+def _with_rough_neighbours(
+    shaped: list[Line], lines: list[Line], view: PageView, spec: FieldSpec
+) -> list[Line]:
     """The shaped lines with the lines of their list OCR misread too badly to keep the shape
     ("Losartan 25 my" among "Cetirizine 5 mg" lines): set flush with the list, at its pitch,
-    and still a name, a number and a short word. A run grown so is never trusted, so the value
-    is flagged."""
+    and still a name, a number and a short word; or, with a line of directions between items,
+    a line whose word at the list's edge still resembles a listed name ("CipreFlexacin WU NG":
+    handwritten doses read as letters), from that word on. A run grown so is never trusted, so
+    the value is flagged."""
     if not shaped:
         return shaped
     run = sorted(shaped, key=lambda ln: ln.box[1])
+    taken = {id(ln) for ln in run}
     left = statistics.median(ln.box[0] for ln in run)
     pitch = 2.2 * view.height
     grown = True
     while grown:
         grown = False
         for line in lines:
-            if line in run or not ROUGH_DOSE_LINE.match(strip_list_mark(line.text)):
+            if id(line) in taken:
                 continue
-            if abs(line.box[0] - left) > 0.6 * view.height:
+            item, reach = line, pitch
+            if not ROUGH_DOSE_LINE.match(strip_list_mark(line.text)):
+                item, reach = _led_by_a_name(line, left, view.height, spec), ITEM_WITH_DIRECTIONS * pitch
+            if item is None or abs(item.box[0] - left) > 0.6 * view.height:
                 continue
-            above = 0 < run[0].box[1] - line.box[1] <= pitch
-            below = 0 < line.box[1] - run[-1].box[1] <= pitch
+            above = 0 < run[0].box[1] - item.box[1] <= reach
+            below = 0 < item.box[1] - run[-1].box[1] <= reach
             # A numbered list with lines between its items (directions under each medicine)
             # has no pitch of its own: the next item is the one numbered next.
             number, last = _item_number(line, lines, view.height), _item_number(run[-1], lines, view.height)
             next_item = number is not None and last is not None and number == last + 1
-            if above or below or (next_item and line.box[1] > run[-1].box[1]):
-                run = sorted([*run, line], key=lambda ln: ln.box[1])
+            if above or below or (next_item and item.box[1] > run[-1].box[1]):
+                run = sorted([*run, item], key=lambda ln: ln.box[1])
+                taken.add(id(line))
                 grown = True
     return run
+
+
+def _led_by_a_name(line: Line, left: float, height: float, spec: FieldSpec) -> Line | None:
+    """``line`` from its word standing at the list's left edge on, when that word resembles a
+    listed name (a glyph or bullet read before it is left out); None otherwise."""
+    for index, word in enumerate(line.words):
+        if abs(word.box[0] - left) > 0.6 * height:
+            continue
+        name = re.match(r"[A-Za-z]+", word.text)
+        if name and resembles_listed(name.group(0), spec.lexicons, RESEMBLES_A_NAME):
+            return Line(line.words[index:])
+        return None
+    return None
 
 
 def _rough_run(lines: list[Line], view: PageView, spec: FieldSpec) -> list[Line]:

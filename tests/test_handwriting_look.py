@@ -302,6 +302,18 @@ def test_a_line_read_right_is_taken_though_another_line_stays_misread() -> None:
     assert looked.needs_review
 
 
+def test_a_value_s_rows_keep_a_line_ocr_joined_to_a_glyph_outside_the_value() -> None:
+    from extraction.second_look import value_rows
+
+    glyph = Word("R", 0.9, (0, 0, 120, 160), 0)
+    first = (Word("Gabapentin", 0.2, (300, 60, 560, 100), 0), Word("GOU", 0.1, (580, 60, 660, 100), 0))
+    directions = (Word("Use", 0.9, (330, 120, 400, 160), 1), Word("capsule", 0.9, (420, 120, 900, 160), 1))
+    second = (Word("Escitalopram", 0.6, (300, 180, 560, 220), 2), Word("5", 0.6, (580, 180, 600, 220), 2))
+    page = PageText(0, (Line((glyph, *first)), Line(directions), Line(second)), 1200, 300)
+    rows = value_rows(page, (290, 55, 670, 225))
+    assert [row.text for row in rows] == ["Gabapentin GOU", "Escitalopram 5"]
+
+
 def test_a_second_reading_that_took_in_the_field_s_label_is_not_taken() -> None:
     # The crop reached back over "Instructions:" printed before the value.
     directions = get_document_type("prescription").field("directions")

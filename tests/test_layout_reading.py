@@ -450,6 +450,26 @@ def test_medicine_lines_misread_out_of_their_shape_are_found_by_their_names_and_
     assert found.needs_review
 
 
+def test_medicines_misread_out_of_their_shape_between_directions_join_the_one_read_right() -> None:
+    # Handwritten doses read as letters ("600 mg" as "GOU NG"), a line of directions under each
+    # medicine, the Rx glyph read into the first line: the lines whose word at the list's edge
+    # is like a listed drug's belong to the list, from that word on. Never trusted.
+    page = parse_layout(
+        """
+        300 600 Name: Christine Rogers
+        283 814 R rt@0.3 Gabapentin@0.2 GOU@0.1 NG@0.5
+        420 880 Use I/V capsle at bedtine until Finiswed
+        393 960 CipreFlexacin@0.4 WU@0.6 NG@0.7
+        420 1026 Take I/V tab Maree tines a day until Finiswed
+        393 1106 Escitalopram 5 mg
+        420 1172 take 1/2 capsule three times a day until finished
+        """
+    )
+    found = extract_fields(PRESCRIPTION, page, 0.8)["medicines"]
+    assert found.value.splitlines() == ["Gabapentin GOU NG", "CipreFlexacin WU NG", "Escitalopram 5 mg"]
+    assert found.needs_review
+
+
 def test_a_unit_written_onto_its_number_is_spaced_once() -> None:
     from extraction.normalize import space_units
 
