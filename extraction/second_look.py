@@ -164,12 +164,8 @@ def _look_at_lines(
     """A value of several lines with each unsure line weighed against its own second reading
     (see ``compare``); left alone when its lines cannot be told apart on the page."""
     lines = result.value.split("\n")
-    rows = value_rows(page, result.box)
-    if len(rows) != len(lines):
-        # Another field's lines between the value's (a medicine above each line of directions
-        # in a numbered list) lie in the value's box too: the rows reading as its lines are its.
-        rows = [row for row in rows if letters(row.text) in {letters(line) for line in lines}]
-    if len(rows) != len(lines):
+    rows = _rows_of(lines, page, result.box)
+    if rows is None:
         return result
     looked, problems = list(lines), []
     for index, row in enumerate(rows):
@@ -196,23 +192,42 @@ def _look_at_lines(
     return changed
 
 
+def _rows_of(lines: list[str], page: PageText, box: Box) -> list[Line] | None:
+    """The page's rows of the value's ``lines``, one each, or None when they cannot be told: the
+    lines inside its box, else those with most of their text in it (a glyph OCR joined to a
+    line stands outside); of either, when more, those reading as the value's lines (another
+    field's lines between the value's, directions under each medicine, lie in its box too)."""
+    for whole in (True, False):
+        rows = value_rows(page, box, whole)
+        if len(rows) != len(lines):
+            rows = [row for row in rows if letters(row.text) in {letters(line) for line in lines}]
+        if len(rows) == len(lines):
+            return rows
+    return None
+
+
 def _holds_more(row: Line, line: str) -> bool:
     """True when the page's row holds far more than the value's line: other print too (the
     options of a checklist between the ticked ones), so its reading is not the line's."""
     return len(letters(row.text)) > ROW_EXCESS * len(letters(line)) + 2
 
 
-def value_rows(page: PageText, box: Box) -> list[Line]:
-    """The OCR lines of ``page`` inside a value's ``box`` (most of their text in it), those of one
-    row made one line, top to bottom; of each, only the words inside the box (not a label
-    printed before the value on its line, "Sig." before "Use 1 tablet", nor a glyph OCR joined
-    to it: the line's second reading would take them in)."""
+def value_rows(page: PageText, box: Box, whole: bool = True) -> list[Line]:
+    """The OCR lines of ``page`` inside a value's ``box`` (``whole``: lines mostly inside it; else
+    lines most of whose text is in it), those of one row made one line, top to bottom; of each,
+    only the words inside the box (not a label printed before the value on its line, "Sig."
+    before "Use 1 tablet", nor a glyph OCR joined to it: the line's second reading would take
+    them in)."""
     inside = sorted(
         (
             Line(words)
             for line in page.lines
             if (words := tuple(w for w in line.words if mostly_inside(w.box, box)))
-            and 2 * sum(len(w.text) for w in words) >= len(line.text.replace(" ", ""))
+            and (
+                mostly_inside(line.box, box)
+                if whole
+                else 2 * sum(len(w.text) for w in words) >= len(line.text.replace(" ", ""))
+            )
         ),
         key=lambda found: found.box[1],
     )

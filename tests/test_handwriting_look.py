@@ -310,8 +310,9 @@ def test_a_value_s_rows_keep_a_line_ocr_joined_to_a_glyph_outside_the_value() ->
     directions = (Word("Use", 0.9, (330, 120, 400, 160), 1), Word("capsule", 0.9, (420, 120, 900, 160), 1))
     second = (Word("Escitalopram", 0.6, (300, 180, 560, 220), 2), Word("5", 0.6, (580, 180, 600, 220), 2))
     page = PageText(0, (Line((glyph, *first)), Line(directions), Line(second)), 1200, 300)
-    rows = value_rows(page, (290, 55, 670, 225))
+    rows = value_rows(page, (290, 55, 670, 225), whole=False)
     assert [row.text for row in rows] == ["Gabapentin GOU", "Escitalopram 5"]
+    assert [row.text for row in value_rows(page, (290, 55, 670, 225))] == ["Escitalopram 5"]
 
 
 def test_a_second_reading_that_took_in_the_field_s_label_is_not_taken() -> None:
