@@ -31,6 +31,9 @@ MAX_KEY_WORDS = 10
 # Values whose shape alone ends the label before them when no colon or gap does (a phone number
 # does not: a clinic header's "Tel (708) 499-5190" then competed with the patient's phone).
 SHAPED_VALUES = ("date",)
+# So does a number, alone or with one short word after it ("Refills 2 times", "Age 45"): no
+# label ends in a number.
+COUNT_VALUE = re.compile(r"\d+(?:[.,]\d+)?(?: [A-Za-z]{1,6}\.?)?")
 # A gap this many line heights wide, and this many times the line's usual space, sets a label
 # apart from its value.
 WIDE_GAP_HEIGHTS = 0.9
@@ -229,13 +232,14 @@ def _label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[st
 
 def _shaped_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
     """The index where a line's words after a known label are wholly a value of SHAPED_VALUES (a
-    date), among its first MAX_KEY_WORDS words; None when no such split reads so."""
+    date) or a COUNT_VALUE, among its first MAX_KEY_WORDS words; None when no such split reads so."""
     if not any(_has_digits(w.text) for w in words):
         # A date has digits. Most lines have none, and every tail tried would fill the date
         # parser's cache, which assigning the fields relies on.
         return None
     for end in range(1, min(MAX_KEY_WORDS, len(words) - 1) + 1):
-        if value_kind(_text(words[end:])) in SHAPED_VALUES and (
+        tail = _text(words[end:])
+        if (value_kind(tail) in SHAPED_VALUES or COUNT_VALUE.fullmatch(tail)) and (
             whole_phrase_score(_text(words[:end]), vocabulary) >= KEY_MIN_SCORE
         ):
             return end

@@ -874,10 +874,14 @@ def test_an_abbreviated_label_goes_on_over_the_words_that_still_read_as_a_label(
         ("DOB 25 January 1960", ["DOB"]),
         ("Visit date 09/11/2021 Time 10:30", []),  # more than a date after the label: no split
         ("Visit notes follow 09/11/2021", []),  # no label before the date
+        # A number, alone or with one short word, ends a label too: no label ends in one.
+        ("Refills 2 times", ["Refills"]),
+        ("Weight 72 kg", ["Weight"]),
+        ("Refills 2 times a day after meals", []),  # more than a count: no split
     ],
 )
 def test_a_date_a_space_after_a_known_label_ends_the_label(line: str, key: list[str]) -> None:
-    vocabulary = ("Visit date", "Tel", "DOB", "Date of birth")
+    vocabulary = ("Visit date", "Tel", "DOB", "Date of birth", "Refills", "Weight")
     keys = find_keys(parse_layout(f"200 200 {line}")[0], vocabulary)
     assert [k.text for k in keys] == key
     if key:
