@@ -492,6 +492,23 @@ def test_a_border_read_as_the_first_glyph_of_a_value_is_trimmed_and_the_value_do
     assert trim_borders([Word("13", 0.95, (580, 640, 614, 670))], stroke)[0].text == "13"
 
 
+def test_a_cell_s_wall_read_as_a_corner_glyph_of_its_label_is_trimmed() -> None:
+    from extraction.structure import Cell, PageStructure, Rule, trim_borders
+
+    # A row's wall no taller than the word OCR read into it, the cell beside it.
+    wall = PageStructure(
+        rules=(Rule((1136, 678, 1142, 738), "vertical"),),
+        cells=(Cell((1146, 684, 1570, 724), 0, 1, 0),),
+    )
+    assert trim_borders([Word("JTEL", 0.15, (1137, 681, 1201, 726))], wall)[0].text == "TEL"
+    # A glyph of the word's own, inside the cell, stays; so does a "(" read with the wall's ink.
+    assert trim_borders([Word("James", 0.9, (1148, 681, 1260, 726))], wall)[0].text == "James"
+    assert trim_borders([Word("(287)", 0.5, (1137, 681, 1235, 726))], wall)[0].text == "(287)"
+    # Without the cell beside it, a short rule is no wall (a letter's stroke read as a rule).
+    stroke = PageStructure(rules=(Rule((1136, 678, 1142, 738), "vertical"),))
+    assert trim_borders([Word("JTEL", 0.15, (1137, 681, 1201, 726))], stroke)[0].text == "JTEL"
+
+
 def _captioned(
     page: DrawnPage, rows: list[tuple[str, str]], step: int, rule: int, caption: int, from_ink: bool = False
 ) -> list[Word]:

@@ -18,6 +18,9 @@ SURE_WORD_CONFIDENCE = 0.6
 # Glyphs OCR makes of a vertical rule beside a word, and the confidence left to a word that
 # lost one (under the review threshold: the clerk looks at it).
 BORDER_GLYPHS = "[{|]})(1lI!"
+# Glyphs OCR makes of a cell's wall where it meets the rule under it (a corner); taken for the
+# wall only where it stands over a cell's wall, most of the glyph outside the cell.
+CORNER_GLYPHS = "JL"
 BORDER_GLYPH_CONFIDENCE = 0.7
 # A rule ruled for a value starts within this many text heights of the gap before it, and lies
 # at most this many text heights under the foot of the words written on it.
@@ -134,30 +137,38 @@ def trim_borders(words: Sequence[Word], structure: PageStructure) -> list[Word]:
     verticals = [r.box for r in structure.rules if r.orientation == "vertical"]
     if not verticals:
         return list(words)
-    return [_trim_border(word, verticals) for word in words]
+    cells = [cell.box for cell in structure.cells]
+    return [_trim_border(word, verticals, cells) for word in words]
 
 
-def _trim_border(word: Word, verticals: Sequence[Box]) -> Word:
+def _trim_border(word: Word, verticals: Sequence[Box], cells: Sequence[Box] = ()) -> Word:
     x0, y0, x1, y1 = word.box
     if len(word.text) < 2:
         return word
     glyph = (x1 - x0) / len(word.text)
     # A border runs past the word above and below; a letter's stroke read as a rule does not.
+    # A cell's wall may be no taller than a word OCR read into it: it borders a cell the rest
+    # of the word lies in.
     reach = 0.25 * (y1 - y0)
     # A skewed line's box is wide and says little of where it passes by the word: upright only.
     crossing = [
         r
         for r in verticals
-        if r[1] <= y0 - reach
-        and r[3] >= y1 + reach
-        and r[0] < x1
+        if r[0] < x1
         and r[2] > x0
         and r[2] - r[0] <= 0.4 * (y1 - y0)
+        and r[1] <= y0 - reach
+        and r[3] >= y1 + reach
+    ]
+    walls = [
+        r
+        for r in verticals
+        if r[0] < x1 and r[2] > x0 and r[2] - r[0] <= 0.4 * (y1 - y0) and _walls_a_cell(r, word.box, cells)
     ]
     text, left, right = word.text, x0, x1
     # The glyph is the border's ink when the border covers a good part of its width.
     covers = min(glyph / 3, 3)
-    if text[0] in BORDER_GLYPHS and any(r[0] <= x0 + glyph / 2 and r[2] - x0 >= covers for r in crossing):
+    if _over_first_glyph(text[0], x0, glyph, covers, crossing, walls):
         text, left = text[1:], round(x0 + glyph)
     if (
         len(text) > 1
@@ -169,6 +180,36 @@ def _trim_border(word: Word, verticals: Sequence[Box]) -> Word:
         return word
     confidence = min(word.confidence, BORDER_GLYPH_CONFIDENCE)
     return Word(text, confidence, (left, y0, right, y1), word.line)
+
+
+def _over_first_glyph(
+    first: str, x0: int, glyph: float, covers: float, crossing: Sequence[Box], walls: Sequence[Box]
+) -> bool:
+    """Whether a border lies over the word's first glyph, a glyph OCR makes of one: a rule
+    running past the word, or a cell's wall read as a corner ("JTEL": a printed "(" or "1" set
+    close to a wall no taller than the word may be read with the wall's ink, and stays)."""
+
+    def over(r: Box) -> bool:
+        return r[0] <= x0 + glyph / 2 and r[2] - x0 >= covers
+
+    if first in BORDER_GLYPHS and any(over(r) for r in crossing):
+        return True
+    return first in CORNER_GLYPHS and any(over(r) for r in walls)
+
+
+def _walls_a_cell(rule: Box, word: Box, cells: Sequence[Box]) -> bool:
+    """Whether ``rule`` stands over most of the word's height and is the left wall of a cell
+    that holds the word's middle row and the rest of it."""
+    height = word[3] - word[1]
+    if min(rule[3], word[3]) - max(rule[1], word[1]) < 0.6 * height:
+        return False
+    middle = (word[1] + word[3]) / 2
+    return any(
+        cell[1] <= middle <= cell[3]
+        and 0 <= cell[0] - rule[2] <= 0.4 * height
+        and cell[2] >= word[2] - height
+        for cell in cells
+    )
 
 
 def is_sure_word(word: Word) -> bool:
