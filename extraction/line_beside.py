@@ -8,10 +8,13 @@ from extraction.captions import caption_under, is_caption
 from extraction.columns import ALIGN_HEIGHTS
 from extraction.keys import Key
 from extraction.page_view import PageView, cell_of, heads_its_cell, line_heads_its_cell
+from extraction.phrases import whole_phrase_score
 from extraction.types import Box, Line, Word, mostly_inside, on_one_row
 
 # A value printed beside its label sits within this many line heights of it.
 BESIDE_MAX_GAP = 8.0
+# A line read as a label at least this well is one wherever it stands.
+EXACT_LABEL_SCORE = 0.95
 
 
 def cell_beside(box: Box, view: PageView) -> Box | None:
@@ -93,3 +96,23 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
     top = min(ln.box[1] for ln in level)
     first_row = [ln for ln in level if ln.box[1] - top < 0.5 * view.height]
     return list(min(first_row, key=lambda ln: ln.box[0]).words)
+
+
+def without_values_beside_labels(keys: list[Key], vocabulary: tuple[str, ...], height: float) -> list[Key]:
+    """``keys`` without the lines that stand where a value does, right beside a label closed by
+    its colon with nothing after it on its line, and read only loosely as a label, with no
+    colon: a value that ends in a label's words ("Health plan:  Blue Insurance Company")."""
+    return [
+        key
+        for key in keys
+        if key.colon
+        or not key.whole_line
+        or whole_phrase_score(key.text, vocabulary) >= EXACT_LABEL_SCORE
+        or not any(
+            label.colon
+            and not label.rest
+            and on_one_row(label.box, key.box)
+            and 0 < key.box[0] - label.box[2] <= BESIDE_MAX_GAP * height
+            for label in keys
+        )
+    ]

@@ -470,6 +470,20 @@ def test_medicines_misread_out_of_their_shape_between_directions_join_the_one_re
     assert found.needs_review
 
 
+@pytest.mark.parametrize("company", ["Blue Insurance Company", "Atlas Health Insurance"])
+def test_a_value_ending_in_a_label_s_words_beside_a_colon_label_is_a_value(company: str) -> None:
+    page = parse_layout(
+        f"""
+        240 1900 Medications: Sertraline
+        240 2036 Health plan:
+        586 2036 {company}
+        240 2092 Member ID: 805961178252
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["insurance_company"].value == company
+
+
 def test_a_unit_written_onto_its_number_is_spaced_once() -> None:
     from extraction.normalize import space_units
 
