@@ -22,7 +22,7 @@ from extraction.layout import is_sure_text
 from extraction.lexicon import ENGLISH, is_known
 from extraction.phrases import best_phrase, key_token, whole_phrase_score
 from extraction.types import Box, Line, PageText, Word, union_box
-from extraction.validate import IMMUNITY, YES_NO
+from extraction.validate import IMMUNITY, TITLES, YES_NO
 
 # A known label or heading is read with at least this similarity to count as a key.
 KEY_MIN_SCORE = 0.84
@@ -349,6 +349,8 @@ def _reads_as_unknown_label(words: tuple[Word, ...], colon_at: int) -> bool:
     if not head[0].text[:1].isupper():
         return False
     rest = words[colon_at + 1 :]
+    if len(head) == 1 and head[0].text.rstrip(":;").lower() in TITLES - {"doctor"} and rest:
+        return False  # "Dr: Kenneth Petrov": a name's title, its full stop read as a colon
     if len(head) == 1 and _names_a_medicine(head[0].text.rstrip(":?;"), rest):
         return False  # "Furosemide: Take 2 tablets": a medicine naming its direction
     return not (len(rest) >= 2 and rest[0].text[:1].islower())

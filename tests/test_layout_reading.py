@@ -902,6 +902,16 @@ def test_a_date_a_space_after_a_known_label_ends_the_label(line: str, key: list[
         assert keys[0].rest and not keys[0].colon
 
 
+def test_a_name_s_title_read_with_a_colon_is_no_label() -> None:
+    # "Dr." read as "Dr:" before a prescriber's name beside its label: the name is no label's
+    # value; "Doctor:" is a label.
+    vocabulary = ("Attending physician", "Doctor")
+    assert find_keys(parse_layout("560 700 Dr: Kenneth Petrov, MBBS")[0], vocabulary) == []
+    assert [k.text for k in find_keys(parse_layout("560 700 Mrs: Ann Lee")[0], vocabulary)] == []
+    keys = find_keys(parse_layout("560 700 Doctor: Kenneth Petrov")[0], vocabulary)
+    assert [k.text for k in keys] == ["Doctor"]
+
+
 def test_a_label_of_two_words_set_a_little_apart_is_one_label() -> None:
     # "Pt.  name" under the line the name is written on: no label "Pt" with the value "name".
     keys = find_keys(parse_layout("200 200 Pt.  name")[0], ("Pt", "Pt name", "Patient"))
