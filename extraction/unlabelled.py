@@ -33,6 +33,8 @@ RESEMBLES_A_NAME = 0.7
 # A list with a line of directions under each item sets its items this many times the pitch of
 # its lines apart, at most (two lines each, and room between).
 ITEM_WITH_DIRECTIONS = 3.0
+# A medicine's line is its name and a few words (dose, unit, form): no more words than this.
+ROUGH_ITEM_WORDS = 5
 
 
 def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]]) -> list[Candidate]:
@@ -113,13 +115,20 @@ def _with_rough_neighbours(
 
 def _led_by_a_name(line: Line, left: float, height: float, spec: FieldSpec) -> Line | None:
     """``line`` from its word standing at the list's left edge on, when that word resembles a
-    listed name (a glyph or bullet read before it is left out); None otherwise."""
+    listed name (a glyph or bullet read before it is left out) and a medicine's few words follow
+    it, not a sentence ("Methotrexate - Take 2 capsule ...": directions naming their medicine);
+    None otherwise."""
     for index, word in enumerate(line.words):
         if abs(word.box[0] - left) > 0.6 * height:
             continue
         name = re.match(r"[A-Za-z]+", word.text)
-        if name and resembles_listed(name.group(0), spec.lexicons, RESEMBLES_A_NAME):
-            return Line(line.words[index:])
+        item = line.words[index:]
+        if (
+            name
+            and len(item) <= ROUGH_ITEM_WORDS
+            and resembles_listed(name.group(0), spec.lexicons, RESEMBLES_A_NAME)
+        ):
+            return Line(item)
         return None
     return None
 

@@ -453,7 +453,8 @@ def test_medicine_lines_misread_out_of_their_shape_are_found_by_their_names_and_
 def test_medicines_misread_out_of_their_shape_between_directions_join_the_one_read_right() -> None:
     # Handwritten doses read as letters ("600 mg" as "GOU NG"), a line of directions under each
     # medicine, the Rx glyph read into the first line: the lines whose word at the list's edge
-    # is like a listed drug's belong to the list, from that word on. Never trusted.
+    # is like a listed drug's belong to the list, from that word on; directions naming their
+    # medicine do not. Never trusted.
     page = parse_layout(
         """
         300 600 Name: Christine Rogers
@@ -463,6 +464,7 @@ def test_medicines_misread_out_of_their_shape_between_directions_join_the_one_re
         420 1026 Take I/V tab Maree tines a day until Finiswed
         393 1106 Escitalopram 5 mg
         420 1172 take 1/2 capsule three times a day until finished
+        393 1240 Escitalopram - Take 1 tab every morning for 3 months
         """
     )
     found = extract_fields(PRESCRIPTION, page, 0.8)["medicines"]
