@@ -38,7 +38,7 @@ from extraction.label_shapes import is_negative_answer, label_within
 from extraction.layout import spelling
 from extraction.layout_doubts import layout_doubts
 from extraction.lexicon import is_known, misread_names
-from extraction.line_beside import cell_beside, without_values_beside_labels
+from extraction.line_beside import cell_beside, with_label_like_tails_joined, without_values_beside_labels
 from extraction.normalize import normalize
 from extraction.page_view import (
     SECTION_BAR_SHARE,
@@ -140,7 +140,10 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     height = typical_height(page)
     page = apart_from_glyphs(page, height)
     page = join_wrapped_labels(page, structure, vocabulary, height)
-    keys = without_values_beside_labels(find_keys(page, vocabulary, doc_type.colon_labels), vocabulary, height)
+    page = with_label_like_tails_joined(page, vocabulary, height)
+    keys = without_values_beside_labels(
+        find_keys(page, vocabulary, doc_type.colon_labels), vocabulary, height
+    )
     columns = find_label_columns(page, keys, height)
     split = split_at_value_edges(page, columns, height, vocabulary)
     if split is not page:

@@ -4,17 +4,21 @@ ruled cell beside the label's (a value on an underline is often read as a line o
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extraction.captions import caption_under, is_caption
 from extraction.columns import ALIGN_HEIGHTS
-from extraction.keys import Key
+from extraction.keys import KEY_MIN_SCORE, Key
 from extraction.page_view import PageView, cell_of, heads_its_cell, line_heads_its_cell
 from extraction.phrases import whole_phrase_score
-from extraction.types import Box, Line, Word, mostly_inside, on_one_row
+from extraction.types import Box, Line, PageText, Word, mostly_inside, on_one_row
 
 # A value printed beside its label sits within this many line heights of it.
 BESIDE_MAX_GAP = 8.0
 # A line read as a label at least this well is one wherever it stands.
 EXACT_LABEL_SCORE = 0.95
+# The widest space between two words of one value, in line heights.
+WORD_SPACE = 0.6
 
 
 def cell_beside(box: Box, view: PageView) -> Box | None:
@@ -116,3 +120,28 @@ def without_values_beside_labels(keys: list[Key], vocabulary: tuple[str, ...], h
             for label in keys
         )
     ]
+
+
+def with_label_like_tails_joined(page: PageText, vocabulary: tuple[str, ...], height: float) -> PageText:
+    """The page with each line that reads as a label, with no colon, and follows another line on
+    its row a word's space after it joined to that line: OCR parted a value whose end reads
+    like a label ("Harbor | Insurance Company"), and no label follows print a word's space
+    after it without a colon."""
+    lines = list(page.lines)
+    for tail in page.lines:
+        if ":" in tail.text or whole_phrase_score(tail.text, vocabulary) < KEY_MIN_SCORE:
+            continue
+        head = next(
+            (
+                line
+                for line in lines
+                if line is not tail
+                and on_one_row(line.box, tail.box)
+                and 0 <= tail.box[0] - line.box[2] <= WORD_SPACE * height
+            ),
+            None,
+        )
+        if head is not None and tail in lines:
+            lines[lines.index(head)] = Line(head.words + tail.words)
+            lines.remove(tail)
+    return page if len(lines) == len(page.lines) else replace(page, lines=tuple(lines))

@@ -17,6 +17,7 @@ from extraction.layout_doubts import _boxes_on_its_rows, _run_into_its_label, la
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import best_phrase
 from extraction.structure import PageStructure, SelectionMark
+from extraction.types import Line, PageText, Word
 from extraction.validate import validate_fields
 from tests.layout_text import parse_layout
 
@@ -484,6 +485,24 @@ def test_a_value_ending_in_a_label_s_words_beside_a_colon_label_is_a_value(compa
     )
     fields = extract_fields(PATIENT, page, 0.8)
     assert fields["insurance_company"].value == company
+
+
+def test_a_value_whose_end_ocr_read_as_a_line_of_its_own_like_a_label_is_one_value() -> None:
+    # "Harbor" and "Insurance Company" a word's space apart, read as two lines after a label
+    # whose space OCR lost: the second is no label (no colon, nothing setting it apart), but
+    # the end of the insurer's name.
+    def line(*words: tuple[str, int, int], row: int = 0) -> Line:
+        return Line(tuple(Word(text, 0.9, (x0, 1269, x1, 1297), row) for text, x0, x1 in words))
+
+    name = Line(
+        (Word("Patient", 0.96, (194, 1200, 300, 1228), 0), Word("name:", 0.96, (310, 1200, 400, 1228), 0))
+    )
+    value = Line((Word("Ann", 0.96, (430, 1200, 490, 1228), 0), Word("Lee", 0.96, (500, 1200, 560, 1228), 0)))
+    plan = line(("Planname", 194, 319), ("Harbor", 353, 474), row=1)
+    tail = line(("Insuarance", 487, 671), ("Company", 683, 841), row=2)
+    page = PageText(0, (Line(name.words + value.words), plan, tail), 2550, 3300)
+    fields = extract_fields(PATIENT, [page], 0.8)
+    assert fields["insurance_company"].value == "Harbor Insuarance Company"
 
 
 def test_a_unit_written_onto_its_number_is_spaced_once() -> None:
