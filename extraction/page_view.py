@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from extraction.columns import LabelColumn
 from extraction.keys import Key
 from extraction.layout import SURE_CONFIDENCE
-from extraction.types import Box, Line, PageText, Word, mostly_inside
+from extraction.types import Box, Line, PageText, Word, mostly_inside, on_one_row, union_box
 
 if TYPE_CHECKING:
     from extraction.structure import PageStructure
@@ -70,11 +70,12 @@ class Candidate:
     @property
     def texts(self) -> list[str]:
         """The value's lines, without list numbering; a line of a list that is its number
-        alone ("1)" read apart from its medicine) is no line of the value."""
-        texts = [" ".join(w.text for w in line) for line in self.lines]
-        if len(texts) > 1:
-            texts = [t for t in texts if not BARE_LIST_MARK.match(t.strip())]
-        return [strip_list_mark(t) for t in texts]
+        alone ("1)" read apart from its medicine, or "1" with its point lost, left of another
+        line of the value on its row) is no line of the value."""
+        lines = list(self.lines)
+        if len(lines) > 1:
+            lines = [line for line in lines if not _item_number_alone(line, lines)]
+        return [strip_list_mark(" ".join(w.text for w in line)) for line in lines]
 
     @property
     def labelled(self) -> bool:
@@ -85,6 +86,24 @@ def strip_list_mark(text: str) -> str:
     """A value line without its list numbering or bullet, and without a colon or semicolon at
     its end (a value never ends in one: a speck after "100 mg" is read as one)."""
     return LIST_MARK.sub("", text.strip()).rstrip(":;").rstrip()
+
+
+def _item_number_alone(line: tuple[Word, ...], lines: list[tuple[Word, ...]]) -> bool:
+    """Whether ``line`` is a list's item number read apart from its item: "2." or "2)", or a
+    bare number of one or two digits standing left of another of ``lines`` on its row."""
+    text = " ".join(w.text for w in line).strip()
+    if BARE_LIST_MARK.match(text):
+        return True
+    if not re.fullmatch(r"\d{1,2}", text):
+        return False
+    box = union_box([w.box for w in line])
+    return any(
+        other is not line
+        and bool(other)
+        and on_one_row(box, (row := union_box([w.box for w in other])))
+        and row[0] > box[2]
+        for other in lines
+    )
 
 
 @dataclass

@@ -505,6 +505,21 @@ def test_a_value_whose_end_ocr_read_as_a_line_of_its_own_like_a_label_is_one_val
     assert fields["insurance_company"].value == "Harbor Insuarance Company"
 
 
+def test_an_item_number_read_apart_from_its_item_with_its_point_lost_is_no_line_of_the_value() -> None:
+    def words(text: str, x: int, y: int) -> tuple[Word, ...]:
+        return tuple(
+            Word(w, 0.9, (x + 80 * i, y, x + 80 * i + 70, y + 28), 0) for i, w in enumerate(text.split())
+        )
+
+    number, item = words("1", 348, 953), words("Warfarin 2 mg", 439, 953)
+    second = words("2. Cephalexin 250 mg", 348, 1100)
+    listed = Candidate("medicines", 0, (number, item, second), "below")
+    assert listed.texts == ["Warfarin 2 mg", "Cephalexin 250 mg"]
+    # A number on a row of its own may be the value's: it stays.
+    alone = Candidate("medicines", 0, (words("1", 348, 900), item), "below")
+    assert alone.texts == ["1", "Warfarin 2 mg"]
+
+
 def test_a_unit_written_onto_its_number_is_spaced_once() -> None:
     from extraction.normalize import space_units
 
