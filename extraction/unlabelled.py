@@ -142,9 +142,12 @@ def _rough_run(lines: list[Line], view: PageView, spec: FieldSpec) -> list[Line]
         text = strip_list_mark(line.text).rstrip(".,;:'` ")
         if not ROUGH_DOSE_LINE.match(text) or is_glyph(line, view.height):
             continue
-        name = re.match(r"[A-Za-z]+", text)
-        if name and resembles_listed(name.group(0), spec.lexicons, RESEMBLES_A_NAME):
-            return [line]
+        # The name is the first word, or the second after a list number misread as letters
+        # ("th) Sertraline 50 re" for "(1) Sertraline 50 mg").
+        for index, word in enumerate(line.words[:2]):
+            name = re.match(r"[A-Za-z]+", word.text)
+            if name and resembles_listed(name.group(0), spec.lexicons, RESEMBLES_A_NAME):
+                return [Line(line.words[index:])]
     return []
 
 

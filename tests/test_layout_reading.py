@@ -435,6 +435,8 @@ def test_an_unshaped_line_just_above_unlabelled_medicines_flags_them() -> None:
             "347 814 Sectealine@0.57 5°@0.95 wi,@0.32\n350 890 heithcomycin@0.11 1p@0.2",
             ["Sectealine 5° wi,", "heithcomycin 1p"],
         ),
+        # A list number misread as letters before the name: the line from the name on.
+        ("347 814 th)@0.66 Sertraline@0.0 50@0.66 re@0.32", ["Sertraline 50 re"]),
         # A first word like no listed drug's opens no list.
         ("347 814 Brooklyn 5° wi,", []),
     ],
