@@ -701,15 +701,18 @@ def test_a_value_in_the_cell_beside_its_label_is_its_value_though_it_starts_over
     page = DrawnPage(1600, 700)
     page.table(60, 100, [340, 1000], [60, 60, 60], width=2)
     page.table(60, 340, [340, 260, 740], [60, 60], width=2)
-    words = page.text(70, 115, "Patient name:")
-    words += page.text(470, 121, "Joshua Guzman")
-    words += page.text(70, 175, "Rx date:")
-    words += page.text(470, 181, "12/03/2021")
-    words += page.text(70, 235, "Doctor:")
-    words += page.text(412, 236, "Dr. Ann Lee, MD")
-    words += page.text(70, 355, "Medicine")
-    words += page.text(410, 355, "Strength")
-    words += page.text(670, 355, "Directions")
+    printed = [
+        (70, 115, "Patient name:"),
+        (470, 121, "Joshua Guzman"),
+        (70, 175, "Rx date:"),
+        (470, 181, "12/03/2021"),
+        (70, 235, "Doctor:"),
+        (412, 236, "Dr. Ann Lee, MD"),
+        (70, 355, "Medicine"),
+        (410, 355, "Strength"),
+        (670, 355, "Directions"),
+    ]
+    words = [word for x, y, text in printed for word in page.text(x, y, text)]
     prescription = get_document_type("prescription")
     text = split_at_inline_keys(_page_text(words, page.image.size), vocabulary_of(prescription))
     view = page_view(prescription, text, find_structure(page.array(), words))
