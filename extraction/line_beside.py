@@ -5,6 +5,7 @@ ruled cell beside the label's (a value on an underline is often read as a line o
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 
 from extraction.captions import caption_under, is_caption
 from extraction.columns import ALIGN_HEIGHTS
@@ -104,14 +105,16 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
 
 def without_values_beside_labels(keys: list[Key], vocabulary: tuple[str, ...], height: float) -> list[Key]:
     """``keys`` without the lines that stand where a value does, right beside a label closed by
-    its colon with nothing after it on its line, and read only loosely as a label, with no
-    colon: a value that ends in a label's words ("Health plan:  Blue Insurance Company")."""
+    its colon with nothing after it on its line, with no colon of their own, that end in a
+    label's words after words of no label: a name ending in a label's words ("Health plan:
+    Blue Insurance Company"). A label with a word of its own added ("Medications taken",
+    "Known drug allergies") stays one wherever it stands."""
     return [
         key
         for key in keys
         if key.colon
         or not key.whole_line
-        or whole_phrase_score(key.text, vocabulary) >= EXACT_LABEL_SCORE
+        or not _named_like_a_label(key.text, vocabulary)
         or not any(
             label.colon
             and not label.rest
@@ -145,3 +148,22 @@ def with_label_like_tails_joined(page: PageText, vocabulary: tuple[str, ...], he
             lines[lines.index(head)] = Line(head.words + tail.words)
             lines.remove(tail)
     return page if len(lines) == len(page.lines) else replace(page, lines=tuple(lines))
+
+
+def _named_like_a_label(text: str, vocabulary: tuple[str, ...]) -> bool:
+    """Whether ``text`` is words of no label followed by a label's words read exactly ("Atlas |
+    Health Insurance"): how insurers and clinics name themselves."""
+    words = text.split()
+    known = _label_words(vocabulary)
+    for start in range(1, len(words)):
+        if any(word.lower().strip(".,'") in known for word in words[:start]):
+            return False
+        if whole_phrase_score(" ".join(words[start:]), vocabulary) >= EXACT_LABEL_SCORE:
+            return True
+    return False
+
+
+@cache
+def _label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
+    """Every word of the vocabulary's labels, lower case."""
+    return frozenset(word.lower().strip(".,'():?") for label in vocabulary for word in label.split())

@@ -489,6 +489,22 @@ def test_a_value_ending_in_a_label_s_words_beside_a_colon_label_is_a_value(compa
     assert fields["insurance_company"].value == company
 
 
+@pytest.mark.parametrize("label", ["Medications taken", "Known drug allergies"])
+def test_a_label_with_a_word_of_its_own_beside_a_colon_label_stays_a_label(label: str) -> None:
+    # Two labels on a row over their values, the first with its colon: the second, a label's
+    # wording with a word added, is no value of the first.
+    page = parse_layout(
+        f"""
+        200 800 Patient name: Keith Moreno
+        200 900 Medical problems:      {label}
+        200 960 Asthma
+        1000 960 Amlodipine
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["medical_problems"].value == "Asthma"
+
+
 def test_a_value_whose_end_ocr_read_as_a_line_of_its_own_like_a_label_is_one_value() -> None:
     # "Harbor" and "Insurance Company" a word's space apart, read as two lines after a label
     # whose space OCR lost: the second is no label (no colon, nothing setting it apart), but
