@@ -91,8 +91,13 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
         for ln in level
         if all(abs(ln.box[0] - k.box[0]) > view.height or caption_under(k, ln, view) for k in near_keys)
         or (column is not None and column.starts_value(ln.box, view.height))
-        # A line in the ruled cell beside the label's is that cell's value, wherever it starts.
-        or (low_cell is not None and mostly_inside(ln.box, low_cell))
+        # A line in the ruled cell beside the label's is that cell's value, wherever it starts,
+        # unless a label of that cell claims it (the cell holds a label and its value).
+        or (
+            low_cell is not None
+            and mostly_inside(ln.box, low_cell)
+            and not any(mostly_inside(k.box, low_cell) for k in near_keys)
+        )
     ]
     if not level:
         return []

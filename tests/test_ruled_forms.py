@@ -720,6 +720,18 @@ def test_a_value_in_the_cell_beside_its_label_is_its_value_though_it_starts_over
     assert " ".join(word.text for word in line_beside(doctor, view)) == "Dr. Ann Lee, MD"
 
 
+def test_a_value_under_its_own_label_in_the_cell_beside_another_label_s_is_not_that_label_s() -> None:
+    # The cell beside "Allergies:" holds a label of its own and its value under it: that value
+    # is the medications', and the allergies are blank, not "Amlodipine".
+    page = DrawnPage(1600, 500)
+    page.table(60, 100, [500, 800], [120], width=2)
+    printed = [(70, 115, "Allergies:"), (570, 110, "Current medications"), (570, 160, "Amlodipine")]
+    words = [word for x, y, text in printed for word in page.text(x, y, text)]
+    fields = _read_drawn(page, words)
+    assert fields["regular_medications"].value == "Amlodipine"
+    assert fields["allergies"].value == "" and fields["allergies"].needs_review
+
+
 def test_a_list_goes_on_in_the_ruled_rows_under_its_label_however_tall() -> None:
     page = DrawnPage(1400, 600)
     page.table(100, 100, [900], [60, 70, 70, 60], width=2)
