@@ -34,6 +34,8 @@ FIRST_ROW_GAP = 2.5
 ROW_GAP = 2.5
 # Options that answer a question: a row of them is a question's, not the list's.
 QUESTION_ANSWERS = ANSWER_WORDS | {"no", "n"}
+# The opposite of each answer a Yes / No column is headed with.
+OTHER_ANSWER = {"yes": "no", "y": "no", "no": "yes", "n": "yes"}
 # Said of a grid one of whose answer columns was known only as the other's opposite.
 INFERRED_NOTE = "a column's header was not read, its answer taken as the other column's opposite: check"
 # Rows of a condition answered in boxes: at least this many, each of at most this many boxes
@@ -286,7 +288,6 @@ def _the_other_answers(
 ) -> dict[int, str]:
     """Answer columns whose header was not read (OCR took it into the column of boxes under it),
     in rows of two boxes whose other column answers Yes or No: the other answer."""
-    other_answer = {"yes": "no", "y": "no", "no": "yes", "n": "yes"}
     found: dict[int, str] = {}
     for row in rows:
         if len(row) != 2:
@@ -294,8 +295,8 @@ def _the_other_answers(
         first, second = (columns[id(mark)] for mark in row)
         for mine, other in ((first, second), (second, first)):
             known = answer_of.get(other, "")
-            if mine not in answer_of and mine not in found and known in other_answer:
-                found[mine] = other_answer[known]
+            if mine not in answer_of and mine not in found and known in OTHER_ANSWER:
+                found[mine] = OTHER_ANSWER[known]
     return found
 
 

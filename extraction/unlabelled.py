@@ -121,16 +121,15 @@ def _led_by_a_name(line: Line, left: float, height: float, spec: FieldSpec) -> L
     for index, word in enumerate(line.words):
         if abs(word.box[0] - left) > 0.6 * height:
             continue
-        name = re.match(r"[A-Za-z]+", word.text)
         item = line.words[index:]
-        if (
-            name
-            and len(item) <= ROUGH_ITEM_WORDS
-            and resembles_listed(name.group(0), spec.lexicons, RESEMBLES_A_NAME)
-        ):
-            return Line(item)
-        return None
+        return Line(item) if len(item) <= ROUGH_ITEM_WORDS and _like_a_listed_name(word, spec) else None
     return None
+
+
+def _like_a_listed_name(word: Word, spec: FieldSpec) -> bool:
+    """Whether the letters ``word`` opens with resemble a name of the field's lexicons."""
+    name = re.match(r"[A-Za-z]+", word.text)
+    return name is not None and resembles_listed(name.group(0), spec.lexicons, RESEMBLES_A_NAME)
 
 
 def _rough_run(lines: list[Line], view: PageView, spec: FieldSpec) -> list[Line]:
@@ -145,8 +144,7 @@ def _rough_run(lines: list[Line], view: PageView, spec: FieldSpec) -> list[Line]
         # The name is the first word, or the second after a list number misread as letters
         # ("th) Sertraline 50 re" for "(1) Sertraline 50 mg").
         for index, word in enumerate(line.words[:2]):
-            name = re.match(r"[A-Za-z]+", word.text)
-            if name and resembles_listed(name.group(0), spec.lexicons, RESEMBLES_A_NAME):
+            if _like_a_listed_name(word, spec):
                 return [Line(line.words[index:])]
     return []
 

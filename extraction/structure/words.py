@@ -151,20 +151,9 @@ def _trim_border(word: Word, verticals: Sequence[Box], cells: Sequence[Box] = ()
     # of the word lies in.
     reach = 0.25 * (y1 - y0)
     # A skewed line's box is wide and says little of where it passes by the word: upright only.
-    crossing = [
-        r
-        for r in verticals
-        if r[0] < x1
-        and r[2] > x0
-        and r[2] - r[0] <= 0.4 * (y1 - y0)
-        and r[1] <= y0 - reach
-        and r[3] >= y1 + reach
-    ]
-    walls = [
-        r
-        for r in verticals
-        if r[0] < x1 and r[2] > x0 and r[2] - r[0] <= 0.4 * (y1 - y0) and _walls_a_cell(r, word.box, cells)
-    ]
+    upright = [r for r in verticals if r[0] < x1 and r[2] > x0 and r[2] - r[0] <= 0.4 * (y1 - y0)]
+    crossing = [r for r in upright if r[1] <= y0 - reach and r[3] >= y1 + reach]
+    walls = [r for r in upright if _walls_a_cell(r, word.box, cells)]
     text, left, right = word.text, x0, x1
     # The glyph is the border's ink when the border covers a good part of its width.
     covers = min(glyph / 3, 3)
