@@ -16,7 +16,8 @@ read as an item later than its place in the value flags the items before it as m
 When they disagree the field is flagged with both readings in its reason, and the second reading is
 taken only when it passes the field's check where tesseract's did not (or is far more
 confident) and is confident: very sure, or fairly sure with every word a known word where
-tesseract's were not, or fairly sure of a value whose check is strict. Where both readings are
+tesseract's were not, or fairly sure of a name or a number where tesseract was guessing, or
+fairly sure of a value whose check is strict. Where both readings are
 digits alone, a second reading that passes the check is taken at a lower confidence and
 whatever tesseract's. A choice's value that is none of its answers ("WNUNE") is read again as
 the answer its ink most likely shows. A taken reading is always flagged, so a clerk sees every
@@ -68,6 +69,12 @@ TAKE_CONFIDENCE = 0.95
 # a second reading of 0.80-0.95 that passed the check was right 3 times as often as tesseract's;
 # this and TAKE_CHECKED raised handwritten fields exact from 30.4/28.7 % to 35.8/32.2 % there.
 TAKE_KNOWN = 0.80
+# Below this confidence tesseract is guessing at the ink (it flags below 0.80). For kinds whose
+# words no vocabulary can vouch for (GUESS_KINDS: a list of names, a census's surnames, holds
+# too many words to tell a misread name from a name; a member number has no words), a second
+# reading at least TAKE_KNOWN sure that passes the check is then the likelier one.
+TESSERACT_GUESSING = 0.70
+GUESS_KINDS = ("person", "identifier")
 # Kinds whose check is strict (a date must parse, a phone have its digits), and fields whose lines
 # have a pattern: a reading of one of them that passes it may be taken when less sure (0.85-0.95:
 # 0.88 tried, 0.85 better).
@@ -271,9 +278,15 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int =
     first_doubts, again_doubts = set(doubts_about(spec, result.value)), set(doubts_about(spec, again))
     passes = check_value(spec, again) is None and again_doubts <= first_doubts
     known = reading.confidence >= TAKE_KNOWN and _words_known(spec, again, result.value)
+    over_a_guess = (
+        spec.kind in GUESS_KINDS
+        and result.confidence < TESSERACT_GUESSING
+        and reading.confidence >= TAKE_KNOWN
+    )
     sure = (
         reading.confidence >= TAKE_CONFIDENCE
         or known
+        or over_a_guess
         or (reading.confidence >= TAKE_CHECKED and _strictly_checked(spec))
     )
     # What tesseract read is doubtful: it fails the field's check, is far less sure, or holds a
@@ -284,6 +297,7 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int =
         or bool(first_doubts - again_doubts)
         or reading.confidence >= result.confidence + 0.25
         or digits
+        or over_a_guess
         or (known and reading.confidence > result.confidence)
     )
     take = (
