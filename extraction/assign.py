@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from extraction.candidates import continued_candidates, labelled_candidates, repeated_candidates
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.label_shapes import is_heading, is_negative_answer, is_number_label, value_kind
+from extraction.layout import spelling
+from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import whole_phrase_score
@@ -46,6 +48,8 @@ MAX_NAME_WORDS = 5
 LABEL_SURE_SCORE = 0.9
 # A candidate of another sure label scoring within this of the one taken puts it in doubt.
 RIVAL_MARGIN = 0.1
+# A word this long or longer can be told for a word of the language ("N/A" cannot).
+MIN_PRINTED_WORD = 4
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,25 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
     if spec.kind == "person" and len(value.split()) > MAX_NAME_WORDS:
         return 0.3
     return 0.8 if problem else 1.0
+
+
+def only_print(spec: FieldSpec, value: str, doc_type: DocumentType) -> bool:
+    """True when every line of ``value`` is words the form prints, never a value: a label or
+    heading of the type ("Family name", "Immunization Status"), or, for a member number, words
+    of the language alone ("Immunizations": a number holds digits, and a misread one reads as
+    letters of no word)."""
+    lines = [line for line in value.split("\n") if line.strip()]
+    if not lines:
+        return False
+    if all(_reads_as_label(line, doc_type) for line in lines):
+        return True
+    words = value.split()
+    return (
+        spec.kind == "identifier"
+        and not any(ch.isdigit() for ch in value)
+        and all(len(spelling(word)) >= MIN_PRINTED_WORD for word in words)
+        and known_share(value, (ENGLISH,)) == 1.0
+    )
 
 
 def _reads_as_label(text: str, doc_type: DocumentType) -> bool:

@@ -19,6 +19,7 @@ from extraction.assign import (
     PLAUSIBLE_WEIGHT,
     Assigned,
     assign_fields,
+    only_print,
     plausibility,
     score_candidate,
 )
@@ -301,6 +302,10 @@ def to_result(
         )
         return FieldResult("", 0.0, needs_review=True, reason=f"{reason}: please check the page")
     value, problem = normalize(spec, candidate.texts)
+    if only_print(spec, value, doc_type):
+        # A printed label or heading is never a value: the field is blank where the form left it.
+        reason = f"only print where its value would be ({value!r}): please check the page"
+        return FieldResult("", 0.0, needs_review=True, page=candidate.page, reason=reason)
     words = candidate.words
     label_factor = (
         min(candidate.label_score, 1.0) if candidate.labelled else (0.9 if candidate.trusted else 0.6)

@@ -322,10 +322,11 @@ def _label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
 
 
 def _colon_index(words: tuple[Word, ...]) -> int | None:
-    """The index of the word that ends a label with ':' or '?', among a line's first words."""
+    """The index of the word that ends a label with ':' or '?', among a line's first words: a
+    word or a number sign ("Policy #:")."""
     for index, word in enumerate(words[:MAX_KEY_WORDS]):
         text = word.text.rstrip(SPECKS)
-        if text.endswith((":", "?", ";")) and any(ch.isalpha() for ch in text):
+        if text.endswith((":", "?", ";")) and any(ch.isalpha() or ch == "#" for ch in text):
             if re.search(r"\d:\d", text):  # a time, "10:30", is a value
                 return None
             return index

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from extraction.assign import only_print
 from extraction.columns import LabelColumn, find_label_columns, split_at_value_edges
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields, page_view
@@ -1645,3 +1646,52 @@ def test_are_you_insured_asks_for_the_insurance_answer(label: str) -> None:
     assert best_phrase(label, PATIENT.field("has_medical_insurance").labels)[1] >= LABEL_SURE_SCORE
     page = parse_layout(f"260 2161 {label}\n700 2161 Yes\n262 2261 Insurance provider: Guardian Health")
     assert extract_fields(PATIENT, page, 0.8)["has_medical_insurance"].value == "Yes"
+
+
+def test_a_label_ending_in_a_number_sign_and_a_colon_is_no_value_of_the_label_above() -> None:
+    # An empty insurance block: each label's value is blank, never the next label or heading.
+    page = parse_layout(
+        """
+        200 500 Name of insurance company:
+        200 560 Policy #:
+        200 680 Immunizations
+        220 740 Vaccine
+        800 740 Status
+        """
+    )
+    policy = next(k for k in page_view(PATIENT, page[0]).keys if k.text.startswith("Policy"))
+    assert policy.colon
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["insurance_company"].value == ""
+    assert fields["policy_number"].value == ""
+    filled = extract_fields(PATIENT, parse_layout("200 500 Member #: 666109486"), 0.8)
+    assert filled["policy_number"].value == "666109486"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "printed"),
+    [
+        ("patient_name", "Family name", True),
+        ("policy_number", "Immunization Status", True),
+        ("policy_number", "Immunizations", True),
+        ("policy_number", "TOAECFEICACTS", False),  # digits misread as letters of no word
+        ("policy_number", "N/A", False),
+        ("insurance_company", "Harbor Insurance Company", False),
+        ("allergies", "No known allergies", False),
+        ("patient_name", "Family name\nAnna Lee", False),
+    ],
+)
+def test_a_value_of_print_alone_is_told(field: str, value: str, printed: bool) -> None:
+    assert only_print(PATIENT.field(field), value, PATIENT) is printed
+
+
+def test_a_heading_under_a_label_is_no_value() -> None:
+    page = parse_layout(
+        """
+        200 500 Member ID:
+        200 560 Immunization Status
+        220 640 Vaccine
+        """
+    )
+    policy = extract_fields(PATIENT, page, 0.8)["policy_number"]
+    assert policy.value == "" and policy.needs_review
