@@ -45,12 +45,25 @@ def reread_invalid(
     again, _ = normalize(spec, [" ".join(w.text for w in words)])
     if not again or again == result.value or check_value(spec, again) is not None:
         return result
-    flagged = replace(result, value=again)
     if problem is not None:
+        flagged = replace(result, value=again)
         flagged.flag(f"read {result.value!r} first, {again!r} read again from its spot")
-    else:
+    elif _digits(again) > _digits(result.value):
+        # The page pass lost digits of a short number ("37" for 137): the crop read them.
+        flagged = replace(result, value=again)
         flagged.flag(f"readings disagree: {result.value!r} on the page, {again!r} read again")
+    else:
+        # As many digits or fewer: the crop, read alone, is no likelier right than the page
+        # ("176" on the page, "76" read again; "2" and "9").
+        flagged = replace(result)
+        flagged.flag(
+            f"readings disagree: {result.value!r} on the page, {again!r} read again; the page's kept"
+        )
     return flagged
+
+
+def _digits(text: str) -> int:
+    return sum(ch.isdigit() for ch in text)
 
 
 def reread_blank(
