@@ -17,7 +17,7 @@ from extraction.doctypes import FieldSpec
 from extraction.layout import group_lines
 from extraction.normalize import normalize
 from extraction.types import Box, FieldResult, PageText, Word
-from extraction.unlabelled import region_pixels
+from extraction.unlabelled import after_a_word, region_pixels
 from extraction.validate import check_value
 
 RegionReader = Callable[[int, Box, str], list[Word]]
@@ -111,7 +111,11 @@ def reread_region(spec: FieldSpec, page: PageText, reread: RegionReader) -> Fiel
     words = reread(page.index, box, "block")
     for line in group_lines(words):
         match = re.search(spec.find, line.text)
-        if match and line.confidence >= REREAD_MIN_CONFIDENCE:
+        if (
+            match
+            and line.confidence >= REREAD_MIN_CONFIDENCE
+            and not after_a_word(line.text[: match.start()])
+        ):
             value, _ = normalize(spec, [match.group(0)])
             if value and check_value(spec, value) is None:
                 found = FieldResult(value, line.confidence, needs_review=False, page=page.index, box=line.box)

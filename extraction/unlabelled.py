@@ -50,7 +50,7 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
             if _under_a_key(line, view):
                 continue
             match = pattern.search(strip_list_mark(line.text))
-            if match:
+            if match and not after_a_word(strip_list_mark(line.text)[: match.start()]):
                 words = _words_of_span(line, strip_list_mark(line.text), match.start(), match.end())
                 found.append(Candidate(spec.name, view.page.index, (tuple(words),), "find"))
     shape = spec.line_pattern if spec.find_lines else spec.shape
@@ -68,6 +68,14 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
             words = tuple(ln.words for ln in shaped)
             found.append(Candidate(spec.name, view.page.index, words, "find_lines", trusted=trusted))
     return found
+
+
+def after_a_word(before: str) -> bool:
+    """True when what stands before a found value on its line ends in a word: the value is that
+    word's ("Printed Jan 13, 2020 12:23", "Fax received 03/04/2021"), a label of no field. A
+    place and a comma before it date a letter ("Springfield, 12 May 2020")."""
+    before = before.rstrip()
+    return bool(before) and before[-1].isalnum()
 
 
 def _as_dose_line(text: str, spec: FieldSpec) -> str:

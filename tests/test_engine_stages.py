@@ -443,6 +443,26 @@ def test_a_corner_value_the_page_pass_missed_is_read_again_enlarged_and_flagged(
     assert ("block" in {mode for _, _, mode in reader.calls}) and record_date.box is not None
 
 
+@pytest.mark.parametrize(
+    ("corner", "found"),
+    [
+        ("1400 200 26/02/2020", "26/02/2020"),
+        ("1400 200 Springfield, 12 May 2020", "12 May 2020"),
+        ("1400 200 Printed Jan 13, 2020 12:23", ""),  # a print stamp: a label of no field's
+    ],
+)
+def test_a_date_alone_at_the_top_is_the_record_date(corner: str, found: str) -> None:
+    layout = NO_RECORD_DATE + corner + "\n"
+    fields = extract_fields(get_document_type("patient_details"), parse_layout(layout), 0.8)
+    assert fields["record_date"].value == found
+
+
+def test_a_print_stamp_read_again_in_the_corner_is_no_record_date() -> None:
+    reader = FakeReader("Printed 26/02/2020 12:23")
+    fields = extract_fields(get_document_type("patient_details"), parse_layout(NO_RECORD_DATE), 0.8, reader)
+    assert fields["record_date"].value == ""
+
+
 def test_a_corner_re_read_that_finds_no_date_leaves_the_field_blank() -> None:
     fields = extract_fields(
         get_document_type("patient_details"), parse_layout(NO_RECORD_DATE), 0.8, FakeReader("Patient")
