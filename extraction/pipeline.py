@@ -43,6 +43,7 @@ from extraction.structure import (
     split_at_rules,
     split_before_marks,
     trim_borders,
+    with_comb_lines_joined,
     without_combs,
     without_rings,
     without_rules,
@@ -285,7 +286,7 @@ def _apply_structure(page: PageText, structure: PageStructure) -> PageText:
     kept = set(words_outside_marks(words, structure))
     lines = [
         Line(tuple(join_combs(run, structure)))
-        for line in page.lines
+        for line in with_comb_lines_joined(page.lines, structure)
         for ruled in split_at_rules(trim_borders([w for w in line.words if w in kept], structure), structure)
         for marked in split_before_marks(ruled, structure)
         for run in split_at_rule_starts(marked, structure)

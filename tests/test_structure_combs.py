@@ -9,13 +9,16 @@ from PIL import ImageFont
 
 from extraction.structure import (
     PageStructure,
+    Rule,
     find_combs,
     find_structure,
     join_combs,
+    split_at_rule_starts,
     split_at_rules,
+    with_comb_lines_joined,
     without_combs,
 )
-from extraction.types import Word
+from extraction.types import Line, Word
 from tests.drawn_pages import FONT_PATH, CombStyle, DrawnPage, noisy, rotated
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
@@ -128,3 +131,38 @@ def test_combs_round_trip_through_plain_data() -> None:
     structure = find_structure(page.array(), page.words)
     assert PageStructure.from_dict(structure.to_dict()) == structure
     assert np.asarray(structure.to_dict()["combs"]).shape == (1, 4)
+
+
+@pytest.mark.parametrize("style", ["shared", "spaced", "teeth"])
+def test_the_groups_of_a_comb_read_as_lines_of_their_own_are_one_value(style: CombStyle) -> None:
+    """A date in three groups of boxes with no slash printed between them: OCR gives each group
+    a line of its own (the spaced boxes' floors start under each group)."""
+    page = DrawnPage()
+    page.text(60, 110, "DOB:")
+    x = 200
+    for chars in ("03", "14", "1954"):
+        group = page.comb(x, 100, chars, style)
+        x = group[2] + 40
+    structure = find_structure(page.array(), page.words)
+    label, *digits = page.words
+    groups = [Line(tuple(w for w in digits if w.box[0] >= left)[:n]) for left, n in _starts(digits)]
+    lines = with_comb_lines_joined([Line((label,)), *groups], structure)
+    assert [line.text for line in lines] == ["DOB:", " ".join(w.text for w in digits)]
+    runs = split_at_rule_starts(list(lines[1].words), structure)
+    assert [[w.text for w in join_combs(run, structure)] for run in runs] == [["03141954"]]
+
+
+def _starts(digits: list[Word]) -> list[tuple[int, int]]:
+    """Where each group of ``digits`` (2, 2 and 4 characters) starts, and its length."""
+    return [(digits[0].box[0], 2), (digits[2].box[0], 2), (digits[4].box[0], 4)]
+
+
+def test_a_comb_s_floor_starting_under_a_group_parts_no_value() -> None:
+    """The floor of a comb's last group starts in the gap after the one before and runs under
+    it, as a line ruled to write a value on would: inside a comb it is no such line."""
+    group, last = Word("14", 0.9, (551, 680, 614, 706)), Word("1954", 0.9, (671, 680, 826, 706))
+    floor = Rule((660, 710, 832, 713), "horizontal")
+    ruled = PageStructure(rules=(floor,))
+    assert split_at_rule_starts([group, last], ruled) == [[group], [last]]
+    combed = PageStructure(rules=(floor,), combs=((415, 671, 841, 718),))
+    assert split_at_rule_starts([group, last], combed) == [[group, last]]

@@ -36,6 +36,7 @@ from extraction.structure.words import (
     split_before_marks,
     text_height,
     trim_borders,
+    with_comb_lines_joined,
     words_outside_marks,
 )
 
@@ -55,6 +56,7 @@ __all__ = [
     "split_before_marks",
     "text_height",
     "trim_borders",
+    "with_comb_lines_joined",
     "without_combs",
     "without_rings",
     "without_rules",

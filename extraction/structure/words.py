@@ -7,9 +7,10 @@ import itertools
 import statistics
 from collections.abc import Callable, Sequence
 
+from extraction.structure.combs import inside_comb
 from extraction.structure.geometry import inside_any, passes_between, word_boxes
 from extraction.structure.types import PageStructure
-from extraction.types import Box, Word, union_box
+from extraction.types import Box, Line, Word, union_box
 
 # Text height assumed when the words cannot tell (preprocess scales pages to about this).
 DEFAULT_TEXT_HEIGHT = 24.0
@@ -79,7 +80,12 @@ def split_at_rule_starts(line_words: Sequence[Word], structure: PageStructure) -
     start parts from the label as a colon would (after a colon the line is left whole: the
     colon parts them already, and a value that reads like a label stays the label's value).
     No words, no runs."""
-    rules = [r.box for r in structure.rules if r.orientation == "horizontal"]
+    # A comb's floor and the tops of its boxes are no line to write on: its groups are one value.
+    rules = [
+        r.box
+        for r in structure.rules
+        if r.orientation == "horizontal" and not inside_comb(r.box, structure.combs)
+    ]
     # After a colon the line already reads as a label and its value.
     return _runs_parted(
         line_words,
@@ -238,6 +244,28 @@ def join_combs(line_words: Sequence[Word], structure: PageStructure) -> list[Wor
             group.append(word)
             comb = home
     return joined
+
+
+def with_comb_lines_joined(lines: Sequence[Line], structure: PageStructure) -> list[Line]:
+    """``lines`` with the lines that share a comb made one, where the first of them stood: OCR
+    reads the groups of spaced boxes (DD | MM | YYYY) as lines of their own, so the value
+    "03 | 14 | 1954" was read as "03" alone beside its label."""
+    if not structure.combs:
+        return list(lines)
+    first_line_of: dict[Box, int] = {}
+    home_line: dict[int, int] = {}
+    for index, line in enumerate(lines):
+        homes = [first_line_of.setdefault(comb, index) for comb in _combs_of(line, structure.combs)]
+        home_line[index] = min(homes, default=index)
+    words: dict[int, list[Word]] = {}
+    for index, line in enumerate(lines):
+        words.setdefault(home_line[index], []).extend(line.words)
+    return [Line(tuple(sorted(group, key=lambda w: w.x0))) for _, group in sorted(words.items())]
+
+
+def _combs_of(line: Line, combs: Sequence[Box]) -> list[Box]:
+    found = (_comb_of(word, combs) for word in line.words)
+    return sorted({comb for comb in found if comb is not None})
 
 
 def _comb_of(word: Word, combs: Sequence[Box]) -> Box | None:
