@@ -14,7 +14,13 @@ from dataclasses import dataclass, replace
 
 from extraction.candidates import continued_candidates, labelled_candidates, repeated_candidates
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.label_shapes import is_heading, is_negative_answer, is_number_label, value_kind
+from extraction.label_shapes import (
+    is_format_hint,
+    is_heading,
+    is_negative_answer,
+    is_number_label,
+    value_kind,
+)
 from extraction.layout import spelling
 from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import normalize
@@ -158,7 +164,8 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
 
 def only_print(spec: FieldSpec, value: str, doc_type: DocumentType) -> bool:
     """True when every line of ``value`` is words the form prints, never a value: a label or
-    heading of the type ("Family name", "Immunization Status"), or, for a member number, words
+    heading of the type ("Family name", "Immunization Status"), a date's format ("MM/DD/YYYY"),
+    or, for a member number, words
     of the language alone ("Immunizations": a number holds digits, and a misread one reads as
     letters of no word)."""
     lines = [line for line in value.split("\n") if line.strip()]
@@ -180,7 +187,12 @@ def _reads_as_label(text: str, doc_type: DocumentType) -> bool:
     answer that says none in a label's words ("No known allergies")."""
     if is_negative_answer(text):
         return False
-    return whole_phrase_score(text, doc_type.all_labels) >= 0.9 or is_number_label(text) or is_heading(text)
+    return (
+        whole_phrase_score(text, doc_type.all_labels) >= 0.9
+        or is_number_label(text)
+        or is_heading(text)
+        or is_format_hint(text)
+    )
 
 
 def _doubt_rivals(

@@ -25,6 +25,9 @@ NUMBER_WORDS = frozenset({"no", "no.", "nr", "nr.", "#", "number", "num", "num."
 HEADING_WORDS = frozenset(
     {"information", "info", "details", "particulars", "section", "data", "status", "history"}
 )
+# A date's format as forms print it: groups of D, M or Y parted by slashes, dashes, full stops
+# or spaces, in brackets or not.
+FORMAT_HINT = re.compile(r"\(?\s*(?:dd?|mm?|yy(?:yy)?)(?:\s*[/.\- ]\s*(?:dd?|mm?|yy(?:yy)?)){2}\s*\)?", re.I)
 # A label found inside a value is at least this many words long (one word, "Date", "Phone",
 # is too often part of a name) and read this well.
 INNER_LABEL_WORDS = 2
@@ -54,6 +57,12 @@ def is_number_label(text: str) -> bool:
     if not words[0][:1].isupper() or words[-1].lower().rstrip(":") not in NUMBER_WORDS:
         return False
     return not any(w.lower().strip(".,:/") in ANSWER_WORDS for w in words[:-1])
+
+
+def is_format_hint(text: str) -> bool:
+    """True for a date's format printed as a hint to whoever fills the form in ("(MM/DD/YYYY)",
+    "DD-MM-YY", "YYYY / MM / DD"), a bracket lost or not: print, never a value."""
+    return FORMAT_HINT.fullmatch(text.strip()) is not None
 
 
 def is_heading(text: str) -> bool:

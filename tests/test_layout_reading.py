@@ -13,7 +13,14 @@ from extraction.columns import LabelColumn, find_label_columns, split_at_value_e
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields, page_view
 from extraction.keys import Key, find_keys
-from extraction.label_shapes import is_heading, is_negative_answer, is_number_label, label_within, value_kind
+from extraction.label_shapes import (
+    is_format_hint,
+    is_heading,
+    is_negative_answer,
+    is_number_label,
+    label_within,
+    value_kind,
+)
 from extraction.layout_doubts import _boxes_on_its_rows, _run_into_its_label, layout_doubts
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import best_phrase
@@ -1679,6 +1686,8 @@ def test_a_label_ending_in_a_number_sign_and_a_colon_is_no_value_of_the_label_ab
         ("insurance_company", "Harbor Insurance Company", False),
         ("allergies", "No known allergies", False),
         ("patient_name", "Family name\nAnna Lee", False),
+        ("birth_date", "MM/DD/YYYY)", True),
+        ("birth_date", "05/16/1999", False),
     ],
 )
 def test_a_value_of_print_alone_is_told(field: str, value: str, printed: bool) -> None:
@@ -1695,3 +1704,31 @@ def test_a_heading_under_a_label_is_no_value() -> None:
     )
     policy = extract_fields(PATIENT, page, 0.8)["policy_number"]
     assert policy.value == "" and policy.needs_review
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("(MM/DD/YYYY)", True),
+        ("MM/DD/YYYY)", True),  # its opening bracket lost
+        ("DD-MM-YY", True),
+        ("YYYY / MM / DD", True),
+        ("(dd.mm.yyyy)", True),
+        ("05/16/1999", False),
+        ("DD/MM", False),
+        ("Mad Dy Yes", False),
+    ],
+)
+def test_a_date_s_format_printed_as_a_hint_is_told(text: str, hint: bool) -> None:
+    assert is_format_hint(text) is hint
+
+
+def test_a_date_s_format_under_its_label_is_no_value() -> None:
+    page = parse_layout(
+        """
+        200 500 Date of birth:
+        200 560 (MM/DD/YYYY)
+        """
+    )
+    birth = extract_fields(PATIENT, page, 0.8)["birth_date"]
+    assert birth.value == "" and birth.needs_review
