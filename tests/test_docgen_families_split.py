@@ -33,7 +33,7 @@ def _city_line(city: str, state: str, zipcode: str) -> str:
     return f"{city}, {state} {zipcode}" if len(state) == 2 else f"{city}, {state}, {zipcode}"
 
 
-def _field(name: str, parts: dict[str, list[str]], order: list[str]) -> str:
+def _field(name: str, parts: dict[str, list[str]], order: list[str], separator: str) -> str:
     """A field typed from its drawn pieces, by the convention in the family's docstring."""
     joined = {part: "".join(texts) for part, texts in parts.items()}
     if "mark" in parts:
@@ -42,7 +42,7 @@ def _field(name: str, parts: dict[str, list[str]], order: list[str]) -> str:
     if name == "patient_name":
         return " ".join(joined[p] for p in ("given", "middle", "family") if joined.get(p))
     if name == "birth_date":
-        return "/".join(joined[p] for p in order)
+        return (separator if separator in ("/", "-") else "/").join(joined[p] for p in order)
     if name in PHONES and "area" in parts:
         number = joined.get("number") or f"{joined['exchange']}-{joined['line']}"
         return f"({joined['area']}) {number}"
@@ -53,7 +53,7 @@ def _field(name: str, parts: dict[str, list[str]], order: list[str]) -> str:
     return re.sub(r" (kg|cm)$", "", value) if name in ("weight", "height") else value
 
 
-def _rebuilt(shown: list[Shown]) -> dict[str, str]:
+def _rebuilt(shown: list[Shown], separator: str) -> dict[str, str]:
     parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     order: dict[str, list[str]] = defaultdict(list)
     for piece in shown:
@@ -61,7 +61,7 @@ def _rebuilt(shown: list[Shown]) -> dict[str, str]:
             if piece.part not in parts[piece.field]:
                 order[piece.field].append(piece.part)
             parts[piece.field][piece.part].append(piece.text)
-    return {name: _field(name, parts[name], order[name]) for name in parts}
+    return {name: _field(name, parts[name], order[name], separator) for name in parts}
 
 
 def test_family_is_a_tuning_patient_record() -> None:
@@ -91,7 +91,7 @@ def test_truth_follows_the_convention() -> None:
     for seed in SEEDS:
         truth, _form = _layout(seed, 50)
         assert tuple(truth) == FIELDS["patient_details"], seed
-        assert re.fullmatch(r"(\d\d/\d\d/\d{4}|\d{4}/\d\d/\d\d)", truth["birth_date"]), truth
+        assert re.fullmatch(r"(\d\d([/-])\d\d\2\d{4}|\d{4}([/-])\d\d\3\d\d)", truth["birth_date"]), truth
         assert re.fullmatch(r"\(\d{3}\) \d{3}-\d{4}", truth["phone_number"]), truth
         assert re.fullmatch(r"[A-Z][a-z]+( [A-Z]\.?)? [A-Z][A-Za-z]+", truth["patient_name"]), truth
         street, city, *country = truth["address"].split("\n")
@@ -106,7 +106,7 @@ def test_every_value_is_shown_as_its_truth_in_ink() -> None:
     """Each field typed from the pieces drawn for it is its truth; every piece's box holds ink."""
     for seed in SEEDS:
         truth, form = _layout(seed, (100, 150)[seed % 2])
-        shown = _rebuilt(form.shown)
+        shown = _rebuilt(form.shown, form.separator)
         for name, value in truth.items():
             assert shown.get(name, "") == value, (seed, name, shown.get(name), value)
         pages = [np.asarray(page) for page in form.images()]

@@ -10,8 +10,9 @@ Truth convention (tests/test_docgen_families_split.py rebuilds it from the drawn
 
 - patient_name: "Given Middle Family" on one line, as a person writes it, whatever order the form
   asks for the parts in; a part left empty is left out ("James R. Smith", "Ana Lopez").
-- birth_date: the digits of each comb group joined by "/" in the form's order: "07/03/1985" on a
-  DD | MM | YYYY form, "03/07/1985" on an MM/DD/YYYY one, "1985/03/07" on a YYYY MM DD one.
+- birth_date: the digits of each comb group joined in the form's order by the separator it prints
+  when that is "/" or "-", else by "/": "07/03/1985" on a DD | MM | YYYY form, "03/07/1985" on an
+  MM/DD/YYYY one, "1985-03-07" on a YYYY-MM-DD one.
 - phone_number (and emergency_contact_phone when the form splits it too): "(737) 988-0851", the
   format the other families print.
 - address: the street line, then "Austin, TX 78701" (a state code) or "Austin, Texas, 78701" (a
@@ -145,7 +146,10 @@ def _birth_block(form: sd.Form, rng: random.Random, born: dt.date) -> str:
     form.comb_field(
         rng.choice(pd.LABELS["birth_date"]), "birth_date", [(key, digits[key]) for key in order], rng
     )
-    return "/".join(digits[key] for key in order)
+    # A clerk types the date as the form prints it where its separator is a date's ("-"); a bar
+    # or a gap between the groups is typed as "/".
+    separator = form.separator if form.separator in ("/", "-") else "/"
+    return separator.join(digits[key] for key in order)
 
 
 def _phone_block(form: sd.Form, rng: random.Random, name: str, digits: tuple[str, str, str]) -> str:
