@@ -1732,3 +1732,8 @@ def test_a_date_s_format_under_its_label_is_no_value() -> None:
     )
     birth = extract_fields(PATIENT, page, 0.8)["birth_date"]
     assert birth.value == "" and birth.needs_review
+
+
+def test_an_abbreviated_vaccine_label_and_its_answer_on_one_line_are_read() -> None:
+    fields = extract_fields(PATIENT, parse_layout("200 500 Hep B vaccination Yes"), 0.8)
+    assert fields["hepatitis_b_vaccination"].value == "Yes"
