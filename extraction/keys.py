@@ -232,17 +232,18 @@ def _label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[st
 
 def _shaped_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
     """The index where a line's words after a known label are wholly a value of SHAPED_VALUES (a
-    date) or a COUNT_VALUE, among its first MAX_KEY_WORDS words; None when no such split reads so."""
+    date) or a COUNT_VALUE, among its first MAX_KEY_WORDS words; None when no such split reads so,
+    or when the whole line reads as a label at least as well ("Address line 1")."""
     if not any(_has_digits(w.text) for w in words):
         # A date has digits. Most lines have none, and every tail tried would fill the date
         # parser's cache, which assigning the fields relies on.
         return None
     for end in range(1, min(MAX_KEY_WORDS, len(words) - 1) + 1):
         tail = _text(words[end:])
-        if (value_kind(tail) in SHAPED_VALUES or COUNT_VALUE.fullmatch(tail)) and (
-            whole_phrase_score(_text(words[:end]), vocabulary) >= KEY_MIN_SCORE
-        ):
-            return end
+        if value_kind(tail) in SHAPED_VALUES or COUNT_VALUE.fullmatch(tail):
+            head = whole_phrase_score(_text(words[:end]), vocabulary)
+            if head >= KEY_MIN_SCORE and head > whole_phrase_score(_text(words), vocabulary):
+                return end
     return None
 
 

@@ -1737,3 +1737,11 @@ def test_a_date_s_format_under_its_label_is_no_value() -> None:
 def test_an_abbreviated_vaccine_label_and_its_answer_on_one_line_are_read() -> None:
     fields = extract_fields(PATIENT, parse_layout("200 500 Hep B vaccination Yes"), 0.8)
     assert fields["hepatitis_b_vaccination"].value == "Yes"
+
+
+def test_a_caption_ending_in_a_number_is_a_label_not_a_label_and_its_count() -> None:
+    # "Address line 1" under the street is a part's caption, not "Address line" and a value "1".
+    view = page_view(PATIENT, parse_layout("200 500 Address line 1")[0])
+    assert [(k.text, k.whole_line) for k in view.keys] == [("Address line 1", True)]
+    refills = page_view(PRESCRIPTION, parse_layout("200 500 Refills 2 times")[0]).keys
+    assert [(k.text, [w.text for w in k.rest]) for k in refills] == [("Refills", ["2", "times"])]
