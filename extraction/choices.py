@@ -252,14 +252,16 @@ def _holds_a_mark(box: Box, structure: PageStructure) -> bool:
 
 def _crossed_above(column: Box, top: int, cells: Sequence[Cell], height: float) -> bool:
     """True when the row right above ``top`` is ruled into cells that reach past one side of the
-    column but not the other: a row of another grid (another question's options), whose print
-    heads nothing here. A header row with no rules between its columns is one cell spanning
-    the column whole; a header cell split inside it stays within it."""
+    column and end inside it on the other: a row of another grid (another question's options),
+    whose print heads nothing here. A header row with no rules between its columns is one cell
+    spanning the column whole (for the table's last column, to its edge); a header cell split
+    inside it stays within it."""
     return any(
         0 <= top - cell.box[3] <= height
-        and cell.box[0] < column[2]
-        and cell.box[2] > column[0]
-        and (cell.box[0] < column[0] - height) != (cell.box[2] > column[2] + height)
+        and (
+            (cell.box[0] < column[0] - height and column[0] + height < cell.box[2] < column[2] - height)
+            or (cell.box[2] > column[2] + height and column[0] + height < cell.box[0] < column[2] - height)
+        )
         for cell in cells
     )
 
