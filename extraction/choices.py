@@ -196,7 +196,9 @@ def _first_row_words(mark: SelectionMark, view: PageView) -> tuple[Word, ...]:
             continue
         words = tuple(sorted(view.page.words_in(cell.box), key=lambda w: w.box[0]))
         if words:  # an empty one is an answer cell whose mark the page's damage hid
-            return words if len(words) <= 3 else ()
+            # "Had it / immune": a slash between two wordings is no word of the header.
+            spoken = [w for w in words if any(ch.isalnum() for ch in w.text)]
+            return words if len(spoken) <= 3 else ()
     return ()
 
 

@@ -151,6 +151,24 @@ def test_an_answer_grid_with_columns_as_wide_as_two_word_headers_is_still_an_ans
     assert fields["measles"].value == "NOT IMMUNE"
 
 
+def test_a_landscape_answer_grid_with_wide_columns_beside_a_wider_question_is_still_one() -> None:
+    # Answer columns fourteen text heights wide, beside a question column four times as wide.
+    page = DrawnPage(2400, 400)
+    page.table(60, 100, [1400, 340, 340], [56, 56, 56], width=2)
+    words = page.text(1476, 112, "Had it / immune")
+    words += page.text(1816, 112, "Not immune")
+    words += page.text(70, 168, "Chickenpox")
+    words += page.text(70, 224, "Measles")
+    for x, y in ((1620, 166), (1960, 222)):  # immune to chickenpox, not to measles
+        page.cross(x, y + 10, x + 36, y + 42)
+    gray = page.array()
+    structure = find_structure(gray, words)
+    assert sum(m.shape == "cell" for m in structure.marks) == 4
+    fields = extract_fields(PATIENT, [_page_text(words, (2400, 400))], 0.8, structures=[structure])
+    assert fields["chickenpox"].value == "IMMUNE"
+    assert fields["measles"].value == "NOT IMMUNE"
+
+
 def test_an_answer_grid_with_rows_roomy_for_a_pen_is_still_an_answer_grid() -> None:
     page = DrawnPage(1400, 500)
     page.table(60, 60, [560, 140, 140], [56, 100, 100], width=2)  # rows four text heights tall

@@ -21,6 +21,9 @@ MAX_ANSWER_CELL_HEIGHTS = 12.0
 # A grid's rows may be set roomy for a pen: up to this many text heights tall.
 MAX_ANSWER_ROW_HEIGHTS = 4.5
 MIN_CELL_MARK_HEIGHTS = 0.5
+# A wider cell is still an answer cell when its row holds a cell this many times as wide (the
+# question's, on a wide page: a landscape grid spreads its answer columns).
+QUESTION_WIDTH_RATIO = 4.0
 MARK_GLYPHS = "xXvV✓✔✗✘/\\|"
 
 
@@ -41,9 +44,16 @@ def answer_cells(
     # An X or a tick read as letters ("Xx", "v") is the mark itself, not text in the cell.
     sure = [w.box for w in words if is_sure_word(w) and w.text.strip(MARK_GLYPHS)]
     found: list[tuple[Cell, SelectionMark]] = []
+    widest: dict[tuple[int, int], int] = {}
+    for cell in cells:
+        key = (cell.table, cell.row)
+        widest[key] = max(widest.get(key, 0), cell.box[2] - cell.box[0])
     for cell in cells:
         x0, y0, x1, y1 = cell.box
-        if x1 - x0 > MAX_ANSWER_CELL_HEIGHTS * height or y1 - y0 > MAX_ANSWER_ROW_HEIGHTS * height:
+        narrow = x1 - x0 <= MAX_ANSWER_CELL_HEIGHTS * height or (
+            QUESTION_WIDTH_RATIO * (x1 - x0) <= widest[(cell.table, cell.row)]
+        )
+        if not narrow or y1 - y0 > MAX_ANSWER_ROW_HEIGHTS * height:
             continue
         if any(overlap_area(cell.box, m.box) > 0 for m in marks) or any(
             overlap_area(cell.box, box) >= 0.5 * area(box) for box in sure
