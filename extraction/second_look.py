@@ -91,6 +91,9 @@ TAKE_CHECKED = 0.85
 TAKE_DIGITS = 0.6
 # The characters a value of these kinds is written with: the reader may read no others.
 KIND_SYMBOLS: dict[str, str] = {"integer": "0123456789"}
+# Lexicons that hold every word a field's lines are written with (the words of dosing
+# directions), not only some of them as a list of names does.
+LINE_LEXICONS = ("directions",)
 # The vocabularies a reading's words are looked up in, per kind of field (with its own lexicons).
 KNOWN_WORDS: dict[str, tuple[str, ...]] = {"person": ("names",), "text": (ENGLISH,)}
 # The words of a date written with its month in words (the C locale's English names), and the
@@ -386,6 +389,10 @@ def expected_for(spec: FieldSpec) -> Expected:
         return Expected(number_symbols=PHONE_SYMBOLS)
     if spec.kind == "person":
         return Expected(lexicons=vocabularies_for(spec), common=("common_names",))
+    if set(spec.lexicons) & set(LINE_LEXICONS):
+        # Every word of such a line is in the field's lexicons: an English word of no such
+        # list ("cop", "dally") is read as one of its words ("cap", "daily") its ink nearly reads.
+        return Expected(lexicons=vocabularies_for(spec), words=spec.units, common=spec.lexicons)
     return Expected(lexicons=vocabularies_for(spec), words=spec.units)
 
 

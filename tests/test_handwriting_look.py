@@ -451,6 +451,7 @@ def test_each_field_is_read_again_against_its_own_vocabularies() -> None:
         (PATIENT_DETAILS, "patient_name"),
         (PATIENT_DETAILS, "record_date"),
         (PRESCRIPTION, "medicines"),
+        (PRESCRIPTION, "directions"),
     ):
         current[:] = [name]
         first = FieldResult("Mary Lec", 0.5, needs_review=False, box=(100, 100, 300, 130))
@@ -460,6 +461,8 @@ def test_each_field_is_read_again_against_its_own_vocabularies() -> None:
     assert not asked["record_date"].lexicons
     assert "english" in asked["medicines"].lexicons and "drugs" in asked["medicines"].lexicons
     assert "mcg" in asked["medicines"].words  # a dose's unit is a word of the field
+    assert not asked["medicines"].common  # a list of names holds some of a line's words
+    assert "directions" in asked["directions"].common  # directions are written in its words
 
 
 @pytest.mark.parametrize(

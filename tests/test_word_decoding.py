@@ -215,3 +215,13 @@ def test_a_reading_in_a_shape_or_in_words_is_left_as_read() -> None:
     assert likeliest_shape(_columns("Jul 6, 2023", {0: ("7", 0.3)}), ALPHABET, DATE_SHAPES) is None
     phone = NumberShape(((3, 3), (3, 3), (4, 4)), "-")
     assert likeliest_shape(_columns("555-0187"), ALPHABET, (phone,)) is None
+
+
+def test_an_english_word_of_no_line_lexicon_is_read_as_one_of_its_words_its_columns_nearly_read() -> None:
+    """Dosing directions are written with the words of their lexicon: "cop", an English word,
+    read where the columns nearly read "cap", is "cap"; unsupported, it stays."""
+    directions = Expected(lexicons=("english", "directions"), common=("directions",))
+    assert decode(_columns("1 cop daily", {3: ("a", 0.35)}), ALPHABET, directions) == "1 cap daily"
+    assert decode(_columns("1 cop daily"), ALPHABET, directions) is None
+    english = Expected(lexicons=("english", "directions"))
+    assert decode(_columns("1 cop daily", {3: ("a", 0.35)}), ALPHABET, english) is None
