@@ -273,3 +273,9 @@ def test_a_fairly_sure_reading_of_a_member_number_is_taken_over_tesseract_s_gues
     result = compare(policy, _field("7IG665OO", 0.25), Reading("71666500", 0.89))
     assert result.value == "71666500"
     assert result.needs_review
+
+
+def test_a_taken_reading_keeps_the_capitals_tesseract_read() -> None:
+    result = compare(NAME, _field("Le Soe", 0.36), Reading("Sophia reyes", 0.93))
+    assert result.value == "Sophia Reyes"
+    assert result.needs_review
