@@ -261,3 +261,15 @@ def test_an_address_over_captions_is_put_together_from_its_parts() -> None:
     address = extract_fields(PATIENT, parse_layout(ADDRESS_CAPTIONED), 0.8)["address"]
     assert address.value == "73 Valley Drive\nJersey City, NJ 07302"
     assert address.needs_review
+
+
+def test_a_middle_initial_labelled_middle_alone_is_a_part_of_the_name() -> None:
+    layout = """
+300 300 Patient Information Form
+300 420 Surname: Watson
+300 480 First: Barbara
+300 540 Middle: M.
+300 620 Date of birth: 15/10/1966
+"""
+    name = extract_fields(PATIENT, parse_layout(layout), 0.8)["patient_name"]
+    assert name.value == "Barbara M. Watson"
