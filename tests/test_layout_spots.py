@@ -446,3 +446,20 @@ def test_a_generic_value_that_ran_into_another_fields_value_still_disagrees() ->
     learned = {"patient_address": FieldResult("30 Elm Court\nSan Diego, 92133", 0.9, False)}
     merged = cross_check(generic, learned)
     assert merged["patient_address"].needs_review
+
+
+def test_print_read_surely_that_fails_the_check_does_not_replace_the_generic_reading() -> None:
+    """The learned area holds the clinic's phone where the form had the medicines: a sure
+    reading that is no medicine stays out, though the generic reading (misread) fails too."""
+    spec = get_document_type("prescription")
+    generic = {"medicines": FieldResult("Moe he nece:e 75 mg", 0.3, True)}
+    learned = {"medicines": FieldResult("(503) 564-5328", 0.96, False)}
+
+    def valid(name: str, value: str) -> bool:
+        return check_value(spec.field(name), value) is None
+
+    merged = cross_check(generic, learned, valid=valid, lists=list_fields(spec))
+    assert merged["medicines"].value == "Moe he nece:e 75 mg"
+    assert merged["medicines"].needs_review and "(503) 564-5328" in (merged["medicines"].reason or "")
+    unsure = {"medicines": FieldResult("Metformn 5OO mg", 0.4, True)}
+    assert cross_check(generic, unsure, valid=valid)["medicines"].value == "Metformn 5OO mg"

@@ -48,7 +48,8 @@ def cross_check(
       generic value, or both taken from one place): the generic reading reads doubtful spots
       again and checks words against its lexicons, so its text is the better one;
     - the learned value fails its field's check (``valid(name, value)``) while the generic one
-      passes, or the learned value's label was not found in place;
+      passes, or was read surely and fails it (the area holds other print), or the learned
+      value's label was not found in place;
     - the generic reading was sure of its value (label found, value checked) and what it has
       besides the learned value is not words the form prints (``printed``: a label read into
       the value, or taken for it).
@@ -125,6 +126,9 @@ def cross_check(
         generic_stands = (
             (theirs_sound and (_same_reading(mine.value, theirs.value) or _same_place(mine, theirs)))
             or (not valid(name, mine.value) and theirs_sound)
+            # Print read surely that is no value of the field (a phone number where a medicine
+            # was learned): the form moved, and the learned area holds something else.
+            or (bool(theirs.value) and not valid(name, mine.value) and not mine.needs_review)
             or (mine.needs_review and (theirs_sound or not theirs.needs_review))
             or (not theirs.needs_review and not theirs_printed)
         )
