@@ -317,17 +317,19 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int =
         flagged = replace(result)
         flagged.flag(f"readings disagree: {both}")
         return flagged
-    taken = replace(
-        result, value=_capitals_kept(again, result.value), confidence=min(reading.confidence, 0.79)
-    )
+    if spec.kind == "person":
+        again = _capitals_kept(again, result.value)
+    taken = replace(result, value=again, confidence=min(reading.confidence, 0.79))
     taken.flag(f"read again by the second reader: {both}")
     return taken
 
 
 def _capitals_kept(again: str, first: str) -> str:
-    """The second reading with the capital of each word tesseract read with one: the recognizer
-    reads a written capital as its small letter ("Sophia reyes") far more often than tesseract
-    reads a small letter as a capital. Words are paired by place, when both readings have as many."""
+    """A name's second reading with the capital of each word tesseract read with one: the
+    recognizer reads a written capital as its small letter ("Sophia reyes"), and a name's words
+    are written with capitals (in free text tesseract too reads a small letter as a capital,
+    "Latex", and its case is not trusted). Words are paired by place, when both readings have as
+    many."""
     words, firsts = again.split(" "), first.split(" ")
     if len(words) != len(firsts):
         return again

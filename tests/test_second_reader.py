@@ -279,3 +279,9 @@ def test_a_taken_reading_keeps_the_capitals_tesseract_read() -> None:
     result = compare(NAME, _field("Le Soe", 0.36), Reading("Sophia reyes", 0.93))
     assert result.value == "Sophia Reyes"
     assert result.needs_review
+
+
+def test_free_text_taken_from_the_second_reader_keeps_its_own_case() -> None:
+    allergies = get_document_type("patient_details").field("allergies")
+    result = compare(allergies, _field("Peniilin, Latex", 0.3), Reading("Penicillin, latex", 0.97))
+    assert result.value == "Penicillin, latex"
