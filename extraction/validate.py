@@ -151,6 +151,11 @@ def validate_field(doc_type: str, field: str, value: str) -> str | None:
     return check_value(get_document_type(doc_type).field(field), value)
 
 
+# A number joined to a word by a mark ("2.cap", "1,tab"): dust in the space between two words,
+# read as a point. A number's own point has a digit after it ("2.5 mg").
+JOINED_BY_A_MARK = re.compile(r"(?<![\w.])\d+[.,:;][A-Za-z]{2,}")
+
+
 def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> dict[str, FieldResult]:
     """Flag every field whose value fails its kind's check or matches one of its doubts;
     returns the same dict for chaining."""
@@ -161,6 +166,11 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
             fields[spec.name].flag(problem)
         for reason in doubts_about(spec, value):
             fields[spec.name].flag(reason)
+        joined = JOINED_BY_A_MARK.search(value) if spec.kind == "text" else None
+        if joined:
+            fields[spec.name].flag(
+                f"{joined.group(0)!r} reads as two words a speck joined: check the spacing"
+            )
         unknown = unknown_words(spec, value)
         if unknown:
             fields[spec.name].flag("words in no vocabulary: " + ", ".join(repr(w) for w in unknown[:3]))

@@ -772,3 +772,18 @@ def test_fewer_directions_than_medicines_are_flagged() -> None:
     assert directions.needs_review and "is a line missing" in (directions.reason or "")
     values["directions"] += "\nTake 1 tablet when needed"
     assert not _validated(values)["directions"].needs_review
+
+
+@pytest.mark.parametrize(
+    ("directions", "flagged"),
+    [
+        ("Take 2 tablet once daily\n2.cap at bedtime", True),  # dust in the space read as a point
+        ("Take 1,tab at bedtime", True),
+        ("Take 2.5 ml twice daily", False),  # a number's own point
+        ("Take 1 tab daily. 2 refills", False),  # a sentence's full stop, a space after it
+    ],
+)
+def test_a_number_joined_to_a_word_by_a_mark_is_flagged(directions: str, flagged: bool) -> None:
+    field = _validated({"directions": directions})["directions"]
+    assert field.needs_review is flagged
+    assert flagged is ("speck joined" in (field.reason or ""))
