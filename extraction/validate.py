@@ -156,6 +156,22 @@ def validate_field(doc_type: str, field: str, value: str) -> str | None:
 JOINED_BY_A_MARK = re.compile(r"(?<![\w.])\d+[.,:;][A-Za-z]{2,}")
 
 
+# Words a family name may start with in small letters ("Ludwig van Beethoven", "Maria de la Cruz").
+NAME_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "la", "le", "du", "bin", "al"}
+)
+
+
+def _in_small_letters(value: str) -> str | None:
+    """The first word of a person's name that starts with a small letter and is no particle: a
+    name is written with capitals, and a small first letter is most often a capital misread."""
+    for word in value.split():
+        letters = word.strip(".,'-")
+        if len(letters) >= 2 and letters[0].islower() and letters.lower() not in NAME_PARTICLES | TITLES:
+            return word
+    return None
+
+
 def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> dict[str, FieldResult]:
     """Flag every field whose value fails its kind's check or matches one of its doubts;
     returns the same dict for chaining."""
@@ -166,6 +182,9 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
             fields[spec.name].flag(problem)
         for reason in doubts_about(spec, value):
             fields[spec.name].flag(reason)
+        small = _in_small_letters(value) if spec.kind == "person" else None
+        if small:
+            fields[spec.name].flag(f"{small!r} is written in small letters: check the name's capitals")
         joined = JOINED_BY_A_MARK.search(value) if spec.kind == "text" else None
         if joined:
             fields[spec.name].flag(

@@ -787,3 +787,18 @@ def test_a_number_joined_to_a_word_by_a_mark_is_flagged(directions: str, flagged
     field = _validated({"directions": directions})["directions"]
     assert field.needs_review is flagged
     assert flagged is ("speck joined" in (field.reason or ""))
+
+
+@pytest.mark.parametrize(
+    ("name", "flagged"),
+    [
+        ("laura Schmidt", True),
+        ("Laura schmidt", True),
+        ("Laura Schmidt", False),
+        ("Maria de la Cruz", False),
+        ("dr Laura Schmidt", False),
+    ],
+)
+def test_a_name_written_in_small_letters_is_flagged(name: str, flagged: bool) -> None:
+    field = _validated({"patient_name": name})["patient_name"]
+    assert field.needs_review is flagged
