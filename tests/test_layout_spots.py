@@ -463,3 +463,11 @@ def test_print_read_surely_that_fails_the_check_does_not_replace_the_generic_rea
     assert merged["medicines"].needs_review and "(503) 564-5328" in (merged["medicines"].reason or "")
     unsure = {"medicines": FieldResult("Metformn 5OO mg", 0.4, True)}
     assert cross_check(generic, unsure, valid=valid)["medicines"].value == "Metformn 5OO mg"
+
+
+def test_a_learned_line_of_no_word_does_not_lengthen_a_list() -> None:
+    """Under the last direction this copy has its quantity ("90"): no direction."""
+    generic = {"directions": FieldResult("Take 2 capsule at bedtime until finished", 0.9, False)}
+    learned = {"directions": FieldResult("Take 2 capsule at bedtime until finished\n90", 0.9, False)}
+    merged = cross_check(generic, learned, lists=list_fields(get_document_type("prescription")))
+    assert merged["directions"].value == "Take 2 capsule at bedtime until finished"

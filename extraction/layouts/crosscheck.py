@@ -323,11 +323,15 @@ def _longer_reading(learned: str, generic: str, others: Set[str], printed: Set[s
     """The learned lines with the generic reading's text for those it read too, when the
     generic lines are the first lines of the learned value and the learned value has more, none
     of them holding a word the form prints or made of words other fields' values have (the
-    weight and height of the row under a shorter address, with their labels); else None."""
+    weight and height of the row under a shorter address, with their labels), nor of no word (a
+    quantity, "90", under the last direction: an item of a list is written in words); else None."""
     if not _goes_on(generic, learned, others, printed):
         return None
     theirs = _lines(generic)
-    return "\n".join(theirs + _lines(learned)[len(theirs) :])
+    more = _lines(learned)[len(theirs) :]
+    if not all(any(ch.isalpha() for ch in line) for line in more):
+        return None
+    return "\n".join(theirs + more)
 
 
 def _other_values_words(name: str, fields: Mapping[str, FieldResult]) -> set[str]:
