@@ -16,8 +16,8 @@ read as an item later than its place in the value flags the items before it as m
 When they disagree the field is flagged with both readings in its reason, and the second reading is
 taken only when it passes the field's check where tesseract's did not (or is far more
 confident) and is confident: very sure, or fairly sure with every word a known word where
-tesseract's were not, or fairly sure of a name or a number where tesseract was guessing, or
-fairly sure of a value whose check is strict. Where both readings are
+tesseract's were not, or fairly sure where tesseract was guessing (of known words, or of a name
+or a number), or fairly sure of a value whose check is strict. Where both readings are
 digits alone, a second reading that passes the check is taken at a lower confidence and
 whatever tesseract's. A choice's value that is none of its answers ("WNUNE") is read again as
 the answer its ink most likely shows. A taken reading is always flagged, so a clerk sees every
@@ -69,10 +69,12 @@ TAKE_CONFIDENCE = 0.95
 # a second reading of 0.80-0.95 that passed the check was right 3 times as often as tesseract's;
 # this and TAKE_CHECKED raised handwritten fields exact from 30.4/28.7 % to 35.8/32.2 % there.
 TAKE_KNOWN = 0.80
-# Below this confidence tesseract is guessing at the ink (it flags below 0.80). For kinds whose
-# words no vocabulary can vouch for (GUESS_KINDS: a list of names, a census's surnames, holds
-# too many words to tell a misread name from a name; a member number has no words), a second
-# reading at least TAKE_KNOWN sure that passes the check is then the likelier one.
+# Below this confidence tesseract is guessing at the ink (it flags below 0.80). A second reading
+# at least TAKE_KNOWN sure that passes the check is then the likelier one: of free text when each
+# of its words is a known word (tesseract's guess often is one too: "Cogs" for "Eggs"; a field
+# whose lines have a pattern keeps TAKE_CHECKED), of kinds whose words no vocabulary can vouch
+# for (GUESS_KINDS: a list of names, a census's surnames, holds too many words to tell a misread
+# name from a name; a member number has none) whatever its words.
 TESSERACT_GUESSING = 0.70
 GUESS_KINDS = ("person", "identifier")
 # Kinds whose check is strict (a date must parse, a phone have its digits), and fields whose lines
@@ -282,9 +284,9 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int =
     passes = check_value(spec, again) is None and again_doubts <= first_doubts
     known = reading.confidence >= TAKE_KNOWN and _words_known(spec, again, result.value)
     over_a_guess = (
-        spec.kind in GUESS_KINDS
-        and result.confidence < TESSERACT_GUESSING
+        result.confidence < TESSERACT_GUESSING
         and reading.confidence >= TAKE_KNOWN
+        and (spec.kind in GUESS_KINDS or (not _strictly_checked(spec) and _all_known(spec, again)))
     )
     sure = (
         reading.confidence >= TAKE_CONFIDENCE
@@ -455,6 +457,12 @@ def _words_known(spec: FieldSpec, again: str, first: str) -> bool:
     if spec.kind == "person":
         again, first = _name_words(again), _name_words(first)
     return known_share(again, vocabularies) == 1.0 and known_share(first, vocabularies) < 1.0
+
+
+def _all_known(spec: FieldSpec, text: str) -> bool:
+    """Whether every word of ``text`` is a known word of the field's vocabularies (none: no)."""
+    vocabularies = vocabularies_for(spec)
+    return bool(vocabularies) and known_share(text, vocabularies) == 1.0
 
 
 def _name_words(text: str) -> str:

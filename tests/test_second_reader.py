@@ -285,3 +285,12 @@ def test_free_text_taken_from_the_second_reader_keeps_its_own_case() -> None:
     allergies = get_document_type("patient_details").field("allergies")
     result = compare(allergies, _field("Peniilin, Latex", 0.3), Reading("Penicillin, latex", 0.97))
     assert result.value == "Penicillin, latex"
+
+
+def test_known_words_read_fairly_surely_replace_tesseract_s_guess_of_known_words_too() -> None:
+    allergies = get_document_type("patient_details").field("allergies")
+    taken = compare(allergies, _field("Cogs", 0.14), Reading("Eggs", 0.87))
+    assert taken.value == "Eggs" and taken.needs_review
+    # A reading of no known word is no likelier than tesseract's guess.
+    kept = compare(allergies, _field("Cogs", 0.14), Reading("Eqgs", 0.87))
+    assert kept.value == "Cogs" and kept.needs_review
