@@ -5,23 +5,15 @@ ink (``extraction.value_crop``) is read again by the second reader (``extraction
 a neural line recognizer), its words read against the field's vocabularies (a misread word
 becomes the listed word its ink nearly reads: ``extraction.word_decoding``); a value of several
 lines is read line by line, and a blank of a kind with a strict check (a date, a phone, a
-number) is read where tesseract found no words. When both readings agree the value stands, and a
-one-line value flagged for nothing but tesseract's low confidence in its ink is no longer
-flagged if the second reader is sure of the same reading: two recognizers of different making
-read the ink alike (a value of several lines keeps its flag: agreement does not show it whole).
-A value read surely that raises one of its field's doubts (a count lost, "take tab daily") is
-read again too, and a doubt one reading raises and the other does not counts against the one
-that raises it. A list number the crop took in ("2) Metoprolol") is no disagreement, but a line
-read as an item later than its place in the value flags the items before it as missing.
-When they disagree the field is flagged with both readings in its reason, and the second reading is
-taken only when it passes the field's check where tesseract's did not (or is far more
-confident) and is confident: very sure, or fairly sure with every word a known word where
-tesseract's were not, or fairly sure where tesseract was guessing (of known words, or of a name
-or a number), or fairly sure of a value whose check is strict. Where both readings are
-digits alone, a second reading that passes the check is taken at a lower confidence and
-whatever tesseract's. A choice's value that is none of its answers ("WNUNE") is read again as
-the answer its ink most likely shows. A taken reading is always flagged, so a clerk sees every
-value this step changed; the only flag it lifts is that of ink both readers read alike.
+number) is read where tesseract found no words. The two readings are weighed in
+``extraction.weigh_readings``: where they agree a value flagged only for tesseract's doubt in its
+ink may lose its flag; where they disagree the field is flagged with both, and the second reading
+taken only where it is the likelier (passes the check where tesseract's did not, is far surer,
+reads known words...). A value read surely that raises one of its field's doubts (a count lost,
+"take tab daily") is read again too. A choice's value that is none of its answers ("WNUNE") is
+read again as the answer its ink most likely shows. A taken reading is always flagged, so a
+clerk sees every value this step changed; the only flag it lifts is that of ink both readers
+read alike.
 """
 
 from __future__ import annotations
@@ -34,16 +26,14 @@ import numpy as np
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.errors import ExtractionError
-from extraction.layout import spelling
-from extraction.lexicon import ENGLISH, known_share
-from extraction.normalize import AFTER_A_NAME, normalize
-from extraction.page_view import LIST_MARK, LIST_NUMBER, strip_list_mark
+from extraction.normalize import normalize
 from extraction.parts import composed_from_parts
-from extraction.readings_agree import alike, digits_alone, letters, same_value, spaced_for_check
+from extraction.readings_agree import letters
 from extraction.second_reader import Reading, read_crop
 from extraction.types import Box, FieldResult, Line, PageText, mostly_inside, on_one_row
-from extraction.validate import IMMUNITY, TITLES, YES_NO, check_value, doubts_about
+from extraction.validate import IMMUNITY, YES_NO, check_value, doubts_about
 from extraction.value_crop import value_crop
+from extraction.weigh_readings import STRICT_KINDS, TAKE_CHECKED, compare, vocabularies_for
 from extraction.word_decoding import Expected, NumberShape
 
 CropReader = Callable[[np.ndarray, "str | None", Expected], "Reading | None"]
@@ -52,52 +42,14 @@ CropReader = Callable[[np.ndarray, "str | None", Expected], "Reading | None"]
 ROW_EXCESS = 1.5
 # Kinds read as one line of free text, digits or a date: choices (yes/no, immune) are not.
 LOOK_KINDS = ("text", "person", "date", "phone", "integer", "identifier")
-# A one-line value flagged only for tesseract's low confidence in its ink is no longer flagged
-# when the second reader reads it alike at least this sure. On 120 tuning documents (seeds 7978,
-# 7979) 53 of 55 values so read alike were right at any confidence; the two wrong ones were a
-# list missing a line (lists keep their flag) and a date that fails its check (flagged later).
-CONFIRM_CONFIDENCE = 0.9
 # A value whose confidence is below this is read again: the engine flags below 0.80, and a value
 # tesseract read at 0.80-0.90 is still often a confident misreading of handwriting.
 LOOK_BELOW = 0.90
-# The second reading must be at least this sure to replace tesseract's. Measured on 62
-# handwritten value crops of tuning documents (seed 7504): readings at 0.95 or more were 91 %
-# exact, those at 0.85-0.95 only 14 %.
-TAKE_CONFIDENCE = 0.95
-# A less sure second reading is taken when each of its words is a known word and tesseract's are
-# not all. Where the two readings differed on 54 handwritten tuning documents (seeds 7561, 7563),
-# a second reading of 0.80-0.95 that passed the check was right 3 times as often as tesseract's;
-# this and TAKE_CHECKED raised handwritten fields exact from 30.4/28.7 % to 35.8/32.2 % there.
-TAKE_KNOWN = 0.80
-# Below this confidence tesseract is guessing at the ink (it flags below 0.80). A second reading
-# at least TAKE_KNOWN sure that passes the check is then the likelier one: of free text when each
-# of its words is a known word (tesseract's guess often is one too: "Cogs" for "Eggs"; a field
-# whose lines have a pattern keeps TAKE_CHECKED), of kinds whose words no vocabulary can vouch
-# for (GUESS_KINDS: a list of names, a census's surnames, holds too many words to tell a misread
-# name from a name; a member number has none) whatever its words.
-TESSERACT_GUESSING = 0.70
-GUESS_KINDS = ("person", "identifier")
-# Kinds whose check is strict (a date must parse, a phone have its digits), and fields whose lines
-# have a pattern: a reading of one of them that passes it may be taken when less sure (0.85-0.95:
-# 0.88 tried, 0.85 better).
-STRICT_KINDS = ("date", "phone", "integer")
-# A second reading opening with this many words or fewer and a colon took a label in with the
-# value.
-MAX_LABEL_HEAD_WORDS = 4
-TAKE_CHECKED = 0.85
-# Where both readings are digits alone and differ, on handwritten tuning documents (seed 7850,
-# 33 single-line values) the second reader was right 30 times and tesseract never (it drops a
-# written number's first digits, "3" for "133", and confuses 2/9, 0/9), down to readings of
-# 0.64: one that passes the field's check at this confidence is taken, flagged, whatever
-# tesseract's confidence.
-TAKE_DIGITS = 0.6
 # The characters a value of these kinds is written with: the reader may read no others.
 KIND_SYMBOLS: dict[str, str] = {"integer": "0123456789"}
 # Lexicons that hold every word a field's lines are written with (the words of dosing
 # directions), not only some of them as a list of names does.
 LINE_LEXICONS = ("directions",)
-# The vocabularies a reading's words are looked up in, per kind of field (with its own lexicons).
-KNOWN_WORDS: dict[str, tuple[str, ...]] = {"person": ("names",), "text": (ENGLISH,)}
 # The words of a date written with its month in words (the C locale's English names), and the
 # symbols its numbers and a phone's are written with.
 MONTH_WORDS = (*calendar.month_name[1:], *calendar.month_abbr[1:], "Sept")
@@ -257,127 +209,6 @@ def _one_line(spec: FieldSpec) -> FieldSpec:
     return replace(spec, multiline=False)
 
 
-def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int = 1) -> FieldResult:
-    """The field after weighing the second reading against tesseract's (see the module doc).
-    ``place`` is the line's place in its value (1 for a value of one line)."""
-    unlisted = _as_tesseract_listed(reading.text, result.value)
-    if unlisted != reading.text:
-        item = LIST_NUMBER.match(reading.text)
-        if item is not None and int(item.group(1)) > place:
-            # Item 2 of a numbered list as the value's first line: item 1 was not read.
-            result = replace(result)
-            result.flag(f"read as item {item.group(1)} of a numbered list: is an item before it missing?")
-    again = spaced_for_check(spec, normalize(spec, [unlisted])[0])
-    # The recognizer often drops the space between words ("JacobMiller") and reads a capital as
-    # its small letter, and a crop may take in or leave out the punctuation round digits:
-    # spacing, case, the punctuation of a number and the way a date is written are no
-    # disagreement.
-    if not again or same_value(spec, again, result.value):
-        return _confirmed(spec, result, reading) if alike(again, result.value) else result
-    digits = digits_alone(again, result.value)
-    if digits and not any(ch.isspace() for ch in result.value):
-        again = "".join(again.split())  # a gap between written digits is no space in the value
-    first_problem = check_value(spec, result.value)
-    # A doubt of the field's (a count lost before "tablet") that one reading raises and the other
-    # does not counts against the reading that raises it.
-    first_doubts, again_doubts = set(doubts_about(spec, result.value)), set(doubts_about(spec, again))
-    passes = check_value(spec, again) is None and again_doubts <= first_doubts
-    known = reading.confidence >= TAKE_KNOWN and _words_known(spec, again, result.value)
-    over_a_guess = (
-        result.confidence < TESSERACT_GUESSING
-        and reading.confidence >= TAKE_KNOWN
-        and (spec.kind in GUESS_KINDS or (not _strictly_checked(spec) and _all_known(spec, again)))
-    )
-    sure = (
-        reading.confidence >= TAKE_CONFIDENCE
-        or known
-        or over_a_guess
-        or (reading.confidence >= TAKE_CHECKED and _strictly_checked(spec))
-    )
-    # What tesseract read is doubtful: it fails the field's check, is far less sure, or holds a
-    # word of no vocabulary where the surer second reading's words are all known ("Egys" 0.88
-    # against "Eggs" 0.97).
-    doubtful = (
-        first_problem is not None
-        or bool(first_doubts - again_doubts)
-        or reading.confidence >= result.confidence + 0.25
-        or digits
-        or over_a_guess
-        or (known and reading.confidence > result.confidence)
-    )
-    take = (
-        passes
-        and (sure or (digits and reading.confidence >= TAKE_DIGITS))
-        and not _opens_with_a_label(again, result.value)
-        and doubtful
-    )
-    both = (
-        f"tesseract read {result.value!r} ({result.confidence:.2f}), "
-        f"the second reader {again!r} ({reading.confidence:.2f})"
-    )
-    if not take:
-        flagged = replace(result)
-        flagged.flag(f"readings disagree: {both}")
-        return flagged
-    if spec.kind == "person":
-        again = _capitals_kept(again, result.value)
-    taken = replace(result, value=again, confidence=min(reading.confidence, 0.79))
-    taken.flag(f"read again by the second reader: {both}")
-    return taken
-
-
-def _capitals_kept(again: str, first: str) -> str:
-    """A name's second reading with the capital of each word tesseract read with one: the
-    recognizer reads a written capital as its small letter ("Sophia reyes"), and a name's words
-    are written with capitals (in free text tesseract too reads a small letter as a capital,
-    "Latex", and its case is not trusted). Words are paired by place, when both readings have as
-    many."""
-    words, firsts = again.split(" "), first.split(" ")
-    if len(words) != len(firsts):
-        return again
-    return " ".join(
-        word[0].upper() + word[1:] if word[:1].islower() and theirs[:1].isupper() else word
-        for word, theirs in zip(words, firsts, strict=True)
-    )
-
-
-def _strictly_checked(spec: FieldSpec) -> bool:
-    """Whether the field's check holds a reading to a shape few misreadings keep: its kind's
-    (a date, a phone, a number) or its lines' pattern (a medicine's name, dose and unit)."""
-    return spec.kind in STRICT_KINDS or bool(spec.line_pattern)
-
-
-def _as_tesseract_listed(again: str, first: str) -> str:
-    """The second reading without the list number its crop took in ("2) Metoprolol 100 mg")
-    when tesseract's reading has none: the engine reads a list's numbering as layout."""
-    return strip_list_mark(again) if LIST_MARK.match(again) and not LIST_MARK.match(first) else again
-
-
-def _confirmed(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResult:
-    """The one-line value read alike by both readers: a doubt of tesseract's confidence in its
-    ink alone is lifted when the second reader is sure of the same reading
-    (CONFIRM_CONFIDENCE); any other doubt stays. Agreement shows the ink was read right, not that
-    a value of several lines is whole, so such a value keeps its flag."""
-    if spec.multiline or not result.only_unsure_ink or reading.confidence < CONFIRM_CONFIDENCE:
-        return result
-    return replace(result, needs_review=False, reason=None, confidence=reading.confidence)
-
-
-def _opens_with_a_label(again: str, first: str) -> bool:
-    """True when the second reading starts with a few words and a colon that tesseract's reading
-    has not ("LINE 1: 3690 Ridge Ave"): the crop took in print before the value, a label or a
-    caption, whichever field's it is. A colon tesseract read after as many words is the value's
-    own ("Fluticasone: take 2 capsule" read "Vluticusone: take 2 capsule")."""
-    head, colon, _ = again.partition(":")
-    words = head.split()
-    if not colon or not words or len(words) > MAX_LABEL_HEAD_WORDS or first.startswith(head):
-        return False
-    first_head, first_colon, _ = first.partition(":")
-    if first_colon and len(first_head.split()) == len(words):
-        return False
-    return any(ch.isalpha() for ch in head)
-
-
 def _blank_to_read(spec: FieldSpec, result: FieldResult) -> bool:
     """A blank of a kind whose check is strict, with a box (its label's or its unreadable
     words'): handwriting tesseract found no words in may stand there."""
@@ -438,42 +269,6 @@ def _take_answer(spec: FieldSpec, result: FieldResult, reading: Reading) -> Fiel
     taken = replace(result, value=reading.text, confidence=min(reading.confidence, 0.79))
     taken.flag(f"tesseract read {result.value!r}; read again as the answer its ink most likely shows")
     return taken
-
-
-def vocabularies_for(spec: FieldSpec) -> tuple[str, ...]:
-    """The lexicons the field's words are expected in: names for a person; the field's lexicons
-    and English for free text; none for other kinds."""
-    vocabularies = KNOWN_WORDS.get(spec.kind)
-    return () if vocabularies is None else (*vocabularies, *spec.lexicons)
-
-
-def _words_known(spec: FieldSpec, again: str, first: str) -> bool:
-    """Whether every word of the second reading is a known word of the field's vocabularies
-    (``vocabularies_for``) and tesseract's reading has fewer: a real word read where tesseract
-    read letters of no word."""
-    vocabularies = vocabularies_for(spec)
-    if not vocabularies:
-        return False
-    if spec.kind == "person":
-        again, first = _name_words(again), _name_words(first)
-    return known_share(again, vocabularies) == 1.0 and known_share(first, vocabularies) < 1.0
-
-
-def _all_known(spec: FieldSpec, text: str) -> bool:
-    """Whether every word of ``text`` is a known word of the field's vocabularies (none: no)."""
-    vocabularies = vocabularies_for(spec)
-    return bool(vocabularies) and known_share(text, vocabularies) == 1.0
-
-
-def _name_words(text: str) -> str:
-    """A person's name without its title, credentials and initials ("Dr. Ann Lee, MD" -> "Ann
-    Lee"): words no list of names holds, and no sign of a misreading."""
-    kept = [
-        word
-        for word in text.split()
-        if len(letters := spelling(word)) > 1 and letters not in TITLES | AFTER_A_NAME
-    ]
-    return " ".join(kept)
 
 
 def _wanted(spec: FieldSpec, result: FieldResult) -> bool:

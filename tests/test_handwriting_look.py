@@ -17,10 +17,11 @@ from PIL import Image, ImageDraw, ImageFont
 from extraction.doctypes import get_document_type
 from extraction.parts import PARTS_NOTE
 from extraction.reread import around_value
-from extraction.second_look import compare, second_look
+from extraction.second_look import second_look
 from extraction.second_reader import Reading, read_crop
 from extraction.types import Box, FieldResult, Line, PageText, Word
 from extraction.value_crop import value_crop
+from extraction.weigh_readings import compare
 from extraction.word_decoding import Expected
 from tests.conftest import require
 

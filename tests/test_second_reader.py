@@ -16,9 +16,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extraction import Options, extract
 from extraction.doctypes import get_document_type
-from extraction.second_look import compare, second_look
+from extraction.second_look import second_look
 from extraction.second_reader import Reading, read_crop, trim_to_ink
 from extraction.types import FieldResult, low_confidence
+from extraction.weigh_readings import compare
 from tests.conftest import require
 
 
