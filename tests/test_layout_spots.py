@@ -400,10 +400,7 @@ def test_learned_lines_not_shaped_like_the_fields_lines_do_not_lengthen_it() -> 
     generic = {"medicines": FieldResult("Omeprazole 10 mg", 0.9, False)}
     learned = {"medicines": FieldResult("Omeprazole 10 mg\n# 20", 0.9, False)}
 
-    def valid(name: str, value: str) -> bool:
-        return check_value(spec.field(name), value) is None
-
-    merged = cross_check(generic, learned, valid=valid, lists=list_fields(spec))
+    merged = cross_check(generic, learned, valid=_valid, lists=list_fields(spec))
     assert merged["medicines"].value == "Omeprazole 10 mg"
     assert merged["medicines"].needs_review
     assert "# 20" in (merged["medicines"].reason or "")
@@ -455,14 +452,11 @@ def test_print_read_surely_that_fails_the_check_does_not_replace_the_generic_rea
     generic = {"medicines": FieldResult("Moe he nece:e 75 mg", 0.3, True)}
     learned = {"medicines": FieldResult("(503) 564-5328", 0.96, False)}
 
-    def valid(name: str, value: str) -> bool:
-        return check_value(spec.field(name), value) is None
-
-    merged = cross_check(generic, learned, valid=valid, lists=list_fields(spec))
+    merged = cross_check(generic, learned, valid=_valid, lists=list_fields(spec))
     assert merged["medicines"].value == "Moe he nece:e 75 mg"
     assert merged["medicines"].needs_review and "(503) 564-5328" in (merged["medicines"].reason or "")
     unsure = {"medicines": FieldResult("Metformn 5OO mg", 0.4, True)}
-    assert cross_check(generic, unsure, valid=valid)["medicines"].value == "Metformn 5OO mg"
+    assert cross_check(generic, unsure, valid=_valid)["medicines"].value == "Metformn 5OO mg"
 
 
 def test_a_learned_line_of_no_word_does_not_lengthen_a_list() -> None:
@@ -471,3 +465,8 @@ def test_a_learned_line_of_no_word_does_not_lengthen_a_list() -> None:
     learned = {"directions": FieldResult("Take 2 capsule at bedtime until finished\n90", 0.9, False)}
     merged = cross_check(generic, learned, lists=list_fields(get_document_type("prescription")))
     assert merged["directions"].value == "Take 2 capsule at bedtime until finished"
+
+
+def _valid(name: str, value: str) -> bool:
+    """Whether ``value`` passes the prescription field's check."""
+    return check_value(get_document_type("prescription").field(name), value) is None

@@ -131,42 +131,38 @@ def test_an_answer_grid_gives_each_question_its_column_s_header() -> None:
     assert fields["hepatitis_b_vaccination"].value == "Yes"
 
 
+def _immunity_grid(width: int, columns: list[int], headers: tuple[str, str], rule: int = 2) -> dict:
+    """An immunity grid of a question column and two answer columns under ``headers``, an X
+    drawn for "immune" to chickenpox and "not immune" to measles: its four answer cells and the
+    fields read from it."""
+    page = DrawnPage(width, 400)
+    page.table(60, 100, columns, [56, 56, 56], width=rule)
+    left = 60 + columns[0]
+    words = page.text(left + 16, 112, headers[0])
+    words += page.text(left + columns[1] + 16, 112, headers[1])
+    words += page.text(70, 168, "Chickenpox")
+    words += page.text(70, 224, "Measles")
+    for x, y in ((left + 90, 166), (left + columns[1] + 90, 222)):
+        page.cross(x, y + 10, x + 36, y + 42)
+    gray = page.array()
+    structure = find_structure(gray, words)
+    assert sum(m.shape == "cell" for m in structure.marks) == 4
+    return extract_fields(PATIENT, [_page_text(words, (width, 400))], 0.8, structures=[structure])
+
+
 @pytest.mark.parametrize("rule", [2, 9])
 def test_an_answer_grid_with_columns_as_wide_as_two_word_headers_is_still_an_answer_grid(rule: int) -> None:
     # "Not immune" over a column eleven text heights wide: the X in it is a mark, not a word;
     # and so with rules as thick as a heavy grid's.
-    page = DrawnPage(1400, 400)
-    page.table(60, 100, [560, 260, 260], [56, 56, 56], width=rule)
-    words = page.text(636, 112, "Immune")
-    words += page.text(896, 112, "Not immune")
-    words += page.text(70, 168, "Chickenpox")
-    words += page.text(70, 224, "Measles")
-    for x, y in ((690 - 20, 166), (950 - 20, 222)):  # immune to chickenpox, not to measles
-        page.cross(x, y + 10, x + 36, y + 42)
-    gray = page.array()
-    structure = find_structure(gray, words)
-    assert sum(m.shape == "cell" for m in structure.marks) == 4
-    fields = extract_fields(PATIENT, [_page_text(words, (1400, 400))], 0.8, structures=[structure])
-    assert fields["chickenpox"].value == "IMMUNE"
-    assert fields["measles"].value == "NOT IMMUNE"
+    fields = _immunity_grid(1400, [560, 260, 260], ("Immune", "Not immune"), rule)
+    assert (fields["chickenpox"].value, fields["measles"].value) == ("IMMUNE", "NOT IMMUNE")
 
 
 def test_a_landscape_answer_grid_with_wide_columns_beside_a_wider_question_is_still_one() -> None:
-    # Answer columns fourteen text heights wide, beside a question column four times as wide.
-    page = DrawnPage(2400, 400)
-    page.table(60, 100, [1400, 340, 340], [56, 56, 56], width=2)
-    words = page.text(1476, 112, "Had it / immune")
-    words += page.text(1816, 112, "Not immune")
-    words += page.text(70, 168, "Chickenpox")
-    words += page.text(70, 224, "Measles")
-    for x, y in ((1620, 166), (1960, 222)):  # immune to chickenpox, not to measles
-        page.cross(x, y + 10, x + 36, y + 42)
-    gray = page.array()
-    structure = find_structure(gray, words)
-    assert sum(m.shape == "cell" for m in structure.marks) == 4
-    fields = extract_fields(PATIENT, [_page_text(words, (2400, 400))], 0.8, structures=[structure])
-    assert fields["chickenpox"].value == "IMMUNE"
-    assert fields["measles"].value == "NOT IMMUNE"
+    # Answer columns fourteen text heights wide, beside a question column four times as wide,
+    # under a header whose slash is no word ("Had it / immune").
+    fields = _immunity_grid(2400, [1400, 340, 340], ("Had it / immune", "Not immune"))
+    assert (fields["chickenpox"].value, fields["measles"].value) == ("IMMUNE", "NOT IMMUNE")
 
 
 def test_an_answer_grid_with_rows_roomy_for_a_pen_is_still_an_answer_grid() -> None:

@@ -255,25 +255,22 @@ def test_a_missing_model_is_never_downloaded(monkeypatch: pytest.MonkeyPatch, ne
     assert looked["patient_name"] == first
 
 
-def test_a_fairly_sure_reading_is_taken_over_tesseract_s_guess() -> None:
-    # Both readings are names a census list holds; tesseract was guessing at the ink.
-    result = compare(NAME, _field("Maney Canter", 0.54), Reading("Nancy Carter", 0.83))
-    assert result.value == "Nancy Carter"
-    assert result.needs_review
-    assert "'Maney Canter'" in result.reason
-
-
-def test_a_fairly_sure_reading_does_not_replace_a_reading_tesseract_was_fairly_sure_of() -> None:
-    result = compare(NAME, _field("Joseph Harris", 0.76), Reading("Joseph Harns", 0.9))
-    assert result.value == "Joseph Harris"
-    assert result.needs_review
-
-
-def test_a_fairly_sure_reading_of_a_member_number_is_taken_over_tesseract_s_guess() -> None:
-    policy = get_document_type("patient_details").field("policy_number")
-    result = compare(policy, _field("7IG665OO", 0.25), Reading("71666500", 0.89))
-    assert result.value == "71666500"
-    assert result.needs_review
+@pytest.mark.parametrize(
+    ("field", "first", "confidence", "second", "taken"),
+    [
+        # Both readings are names a census list holds; tesseract was guessing at the ink.
+        ("patient_name", "Maney Canter", 0.54, "Nancy Carter", True),
+        ("patient_name", "Joseph Harris", 0.76, "Joseph Harns", False),  # tesseract fairly sure
+        ("policy_number", "7IG665OO", 0.25, "71666500", True),
+    ],
+)
+def test_a_fairly_sure_reading_of_a_name_or_number_is_taken_over_tesseract_s_guess(
+    field: str, first: str, confidence: float, second: str, taken: bool
+) -> None:
+    spec = get_document_type("patient_details").field(field)
+    result = compare(spec, _field(first, confidence), Reading(second, 0.89 if taken else 0.9))
+    assert result.value == (second if taken else first)
+    assert result.needs_review and repr(first) in (result.reason or "")
 
 
 def test_a_taken_reading_keeps_the_capitals_tesseract_read() -> None:
