@@ -165,9 +165,8 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
 def only_print(spec: FieldSpec, value: str, doc_type: DocumentType) -> bool:
     """True when every line of ``value`` is words the form prints, never a value: a label or
     heading of the type ("Family name", "Immunization Status"), a date's format ("MM/DD/YYYY"),
-    or, for a member number, words
-    of the language alone ("Immunizations": a number holds digits, and a misread one reads as
-    letters of no word)."""
+    or, for a member number, words of the language alone ("Immunizations": a number holds
+    digits, and a misread one reads as letters of no word)."""
     lines = [line for line in value.split("\n") if line.strip()]
     if not lines:
         return False
