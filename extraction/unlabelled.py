@@ -49,9 +49,10 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
         for line in lines:
             if _under_a_key(line, view):
                 continue
-            match = pattern.search(strip_list_mark(line.text))
-            if match and not after_a_word(strip_list_mark(line.text)[: match.start()]):
-                words = _words_of_span(line, strip_list_mark(line.text), match.start(), match.end())
+            text = strip_list_mark(line.text)
+            match = pattern.search(text)
+            if match and not after_a_word(text[: match.start()]):
+                words = _words_of_span(line, text, match.start(), match.end())
                 found.append(Candidate(spec.name, view.page.index, (tuple(words),), "find"))
     shape = spec.line_pattern if spec.find_lines else spec.shape
     if shape:

@@ -161,13 +161,15 @@ NAME_PARTICLES = frozenset(
     {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "la", "le", "du", "bin", "al"}
 )
 
+_SMALL_NAME_WORDS = NAME_PARTICLES | TITLES
+
 
 def _in_small_letters(value: str) -> str | None:
     """The first word of a person's name that starts with a small letter and is no particle: a
     name is written with capitals, and a small first letter is most often a capital misread."""
     for word in value.split():
         letters = word.strip(".,'-")
-        if len(letters) >= 2 and letters[0].islower() and letters.lower() not in NAME_PARTICLES | TITLES:
+        if len(letters) >= 2 and letters[0].islower() and letters.lower() not in _SMALL_NAME_WORDS:
             return word
     return None
 

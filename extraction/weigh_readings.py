@@ -205,19 +205,16 @@ def vocabularies_for(spec: FieldSpec) -> tuple[str, ...]:
 
 def _words_known(spec: FieldSpec, again: str, first: str) -> bool:
     """Whether every word of the second reading is a known word of the field's vocabularies
-    (``vocabularies_for``) and tesseract's reading has fewer: a real word read where tesseract
-    read letters of no word."""
-    vocabularies = vocabularies_for(spec)
-    if not vocabularies:
-        return False
-    if spec.kind == "person":
-        again, first = _name_words(again), _name_words(first)
-    return known_share(again, vocabularies) == 1.0 and known_share(first, vocabularies) < 1.0
+    and tesseract's reading has fewer: a real word read where tesseract read letters of no word."""
+    return _all_known(spec, again) and not _all_known(spec, first)
 
 
 def _all_known(spec: FieldSpec, text: str) -> bool:
-    """Whether every word of ``text`` is a known word of the field's vocabularies (none: no)."""
+    """Whether every word of ``text`` is a known word of the field's vocabularies
+    (``vocabularies_for``; none: no), a person's name read without its title and credentials."""
     vocabularies = vocabularies_for(spec)
+    if spec.kind == "person":
+        text = _name_words(text)
     return bool(vocabularies) and known_share(text, vocabularies) == 1.0
 
 

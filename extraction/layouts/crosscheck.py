@@ -125,10 +125,13 @@ def cross_check(
         theirs_sound = bool(theirs.value) and valid(name, theirs.value) and not theirs_printed
         generic_stands = (
             (theirs_sound and (_same_reading(mine.value, theirs.value) or _same_place(mine, theirs)))
-            or (not valid(name, mine.value) and theirs_sound)
-            # Print read surely that is no value of the field (a phone number where a medicine
-            # was learned): the form moved, and the learned area holds something else.
-            or (bool(theirs.value) and not valid(name, mine.value) and not mine.needs_review)
+            # A learned value that fails the check, where the generic one passes, or where it was
+            # read surely (a phone number where a medicine was learned: the form moved, and the
+            # learned area holds other print).
+            or (
+                not valid(name, mine.value)
+                and (theirs_sound or (bool(theirs.value) and not mine.needs_review))
+            )
             or (mine.needs_review and (theirs_sound or not theirs.needs_review))
             or (not theirs.needs_review and not theirs_printed)
         )
