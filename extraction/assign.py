@@ -131,13 +131,18 @@ def score_candidate(spec: FieldSpec, candidate: Candidate, doc_type: DocumentTyp
     )
 
 
+def _more_digits_than_letters(text: str) -> bool:
+    return sum(ch.isdigit() for ch in text) > sum(ch.isalpha() for ch in text)
+
+
 def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) -> float:
     """1 for a value that passes the field's checks, less for one that does not, 0 for none.
 
     A value that reads as a label or heading or as the form's instructions ("Please print in
     block capitals"), is shaped like another field's lines (a medicine under a blank address),
     or is wholly a value of another kind (a date, a phone number, a yes/no answer, a number with
-    a unit for a name or a company), is implausible whatever its kind.
+    a unit for a name or a company), is implausible whatever its kind; so is a name or other
+    words written in more digits than letters.
     """
     texts = [t for t in candidate.texts if t.strip()]
     if not texts:
@@ -152,6 +157,8 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
             return -1.0
     if spec.kind in ("text", "person", "identifier") and value_kind(" ".join(texts)) not in ("", spec.kind):
         return -1.0
+    if spec.kind in ("text", "person") and not spec.is_part and _more_digits_than_letters(" ".join(texts)):
+        return -1.0  # a name, an address or a company is written in words ("I45" is a weight)
     value, problem = normalize(spec, texts)
     if not value:
         return 0.0

@@ -1745,3 +1745,26 @@ def test_a_caption_ending_in_a_number_is_a_label_not_a_label_and_its_count() -> 
     assert [(k.text, k.whole_line) for k in view.keys] == [("Address line 1", True)]
     refills = page_view(PRESCRIPTION, parse_layout("200 500 Refills 2 times")[0]).keys
     assert [(k.text, [w.text for w in k.rest]) for k in refills] == [("Refills", ["2", "times"])]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "plausible"),
+    [
+        ("address", "I45", False),  # a weight's figures read under the address's caption
+        ("insurance_company", "7554 3U7UUU", False),  # a member number
+        ("emergency_contact_name", "0 2194", False),
+        ("address", "145 Main St", True),
+        ("address", "PO Box 12345", True),
+        ("medical_problems", "Type 2 diabetes", True),
+        ("regular_medications", "Vitamin B12 1000 mcg", True),
+    ],
+)
+def test_a_name_address_or_company_is_written_in_more_letters_than_digits(
+    field: str, text: str, plausible: bool
+) -> None:
+    from extraction.assign import plausibility
+
+    tokens = enumerate(text.split())
+    words = tuple(Word(token, 0.9, (100 + 80 * i, 100, 170 + 80 * i, 130)) for i, token in tokens)
+    candidate = Candidate(field, 0, (words,), "beside", 1.0)
+    assert (plausibility(PATIENT.field(field), candidate, PATIENT) > 0) is plausible

@@ -143,6 +143,12 @@ class FieldSpec:
             + tuple(label for part in self.parts for label in part.labels + part.colon_labels)
         )
 
+    @property
+    def is_part(self) -> bool:
+        """True for a part read as a field of its own (see ``part_specs``): its kind is no guide
+        to its value (a phone's area code, a ZIP and a city are all "text")."""
+        return "." in self.name
+
     @cached_property
     def part_specs(self) -> tuple[FieldSpec, ...]:
         """Each part as a one-line field of its own, named "<field>.<part>" (made once)."""
