@@ -16,6 +16,9 @@ ABOVE_GAP = 1.6
 # A value written on a ruled line stands within this many line heights over the rule; the rule
 # itself stands within one line height over its caption.
 ON_RULE_REACH = 1.0
+# A caption stands within this many line heights under the ruled line it names (a small
+# caption is set as far under the rule as a line's height and more).
+CAPTION_REACH = 1.5
 
 
 def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
@@ -153,9 +156,9 @@ def line_on_rule_over(key: Key, view: PageView) -> Line | None:
 
 
 def rule_right_over(key: Key, view: PageView) -> Box | None:
-    """The ruled line running within a line height over ``key``, the nearest: the line a caption
-    printed under it names. None for a key not alone on its line or standing in a ruled cell (a
-    box's top edge is no line written on)."""
+    """The ruled line running within ``CAPTION_REACH`` line heights over ``key``, the nearest:
+    the line a caption printed under it names. None for a key not alone on its line or standing
+    in a ruled cell (a box's top edge is no line written on)."""
     if view.structure is None or not key.whole_line or cell_of(key.box, view):
         return None
     top, height = key.box[1], view.height
@@ -163,7 +166,7 @@ def rule_right_over(key: Key, view: PageView) -> Box | None:
         rule.box
         for rule in view.structure.rules
         if rule.orientation == "horizontal"
-        and top - height <= rule.box[1]
+        and top - CAPTION_REACH * height <= rule.box[1]
         and rule.box[3] <= top + 0.3 * height
         and overlaps(rule.box, key.box)
     ]
