@@ -46,6 +46,7 @@ from extraction.page_view import (
     Candidate,
     PageView,
     apart_from_glyphs,
+    cell_of,
     heads_its_cell,
     others_in_cell,
 )
@@ -236,7 +237,7 @@ def _votes_for_labels_under(view: PageView, doc_type: DocumentType) -> tuple[int
     """How many labels alone on their line sit nearer the line above them than the one below
     (a caption under the line filled in), and how many the other way. A label set in capitals
     like a heading ("STREET ADDRESS") votes when it reads as a field's label; one ending in a
-    colon only ever votes for its value below."""
+    colon votes for its value above only under a line written on, in no ruled cell."""
     labels = tuple(label for spec in doc_type.fields for label in spec.labels)
     above = below = 0
     voters = [
@@ -248,9 +249,10 @@ def _votes_for_labels_under(view: PageView, doc_type: DocumentType) -> tuple[int
         up, down = gap_above(key, view), gap_below(key, view)
         if heads_its_cell(key, view):
             below += 1
-        elif key.colon:
-            # "Label:" opens what follows it: it never captions the line above (a label in a
-            # cell's corner stands right under the rule the row above is written on).
+        elif key.colon and (cell_of(key.box, view) or not under_a_filled_line(key, view)):
+            # "Label:" opens what follows it: it never captions the line above, unless it is
+            # printed under the line filled in, out of any ruled cell (a label in a cell's corner
+            # stands right under the rule the row above is written on).
             below += down is not None
         elif up is not None and (under_a_filled_line(key, view) or down is None or up < 0.8 * down):
             above += 1
