@@ -284,10 +284,13 @@ def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...]
     if spec.max_lines > 1:
         first = union_box([w.box for w in words])
         assert first is not None
-        column = (min(first[0], key.box[0]) if key.colon and not key.rest else first[0], *first[1:])
         key_cell = cell_of(key.box, view)
         cell = cell_of(first, view) or (key_cell if key_cell and mostly_inside(first, key_cell) else None)
-        more = _below(spec, column, view, spec.max_gap, spec.max_lines - 1, cell, under_label=False)
+        # A value beside "Label:" may go on under the label, unless it stands in a ruled cell of
+        # its own (the label's cell beside it holds the label's own wrapped lines).
+        from_key = key.colon and not key.rest and (cell is None or cell == key_cell)
+        column = (min(first[0], key.box[0]) if from_key else first[0], *first[1:])
+        more = _below(spec, column, view, spec.max_gap, spec.max_lines - 1, cell, under_label=False, own=key)
         lines += [ln.words for ln in more]
     return tuple(lines)
 
@@ -313,6 +316,7 @@ def _below(
     cell: Box | None,
     after_colon: bool = False,
     under_label: bool = True,
+    own: Key | None = None,
 ) -> list[Line]:
     """Value lines under ``column``: overlapping it, in order, until a key, a wide gap, the
     edge of the cell the key is in, or ``limit`` lines. Right under a label that ends in a
@@ -347,7 +351,8 @@ def _below(
             and (after_colon or best_phrase(key.text, spec.labels)[1] >= LABEL_MIN_SCORE)
             and not line_beside(key, view)  # a label with its own value beside it
         )
-        if line.box[1] - bottom > allowed * height or (key and not is_value) or _beside_a_key(line, view):
+        too_far = line.box[1] - bottom > allowed * height
+        if too_far or (key and not is_value) or _beside_a_key(line, view, own):
             break
         if cell is not None and not mostly_inside(line.box, cell):
             # A list written in a ruled area goes on in the cell under this one, as wide.
@@ -363,7 +368,7 @@ def _below(
     return taken
 
 
-def _beside_a_key(line: Line, view: PageView) -> bool:
+def _beside_a_key(line: Line, view: PageView, own: Key | None = None) -> bool:
     """True for a line that starts a row with a label alone on its line to its left: that
     label's value. The label ends in a colon or stands in a column of labels; a line that only
     reads like a label ("Blue Insurance Company") may be a value of its own row, and is one
@@ -376,6 +381,7 @@ def _beside_a_key(line: Line, view: PageView) -> bool:
         and abs((k.box[1] + k.box[3]) / 2 - middle) <= 0.5 * view.height
         and (k.colon or (in_a_label_column(k, view) and not under_a_colon_label(k, view)))
         for k in view.keys
+        if k is not own
     )
 
 

@@ -584,6 +584,58 @@ def test_captions_ending_in_colons_under_filled_lines_are_read_upwards() -> None
     assert fields["birth_date"].value == "03/09/1961"
 
 
+def test_colon_captions_out_of_any_cell_are_read_upwards_where_no_value_s_kind_tells() -> None:
+    # "Known allergies:" under the line written on, with no box round it: only the rules tell
+    # which way the form reads (every value here would pass under either label).
+    page = DrawnPage(1400, 900)
+    rows = [("Ada Baker", "PATIENT NAME:"), ("3 Elm Road, Salem, OR", "MAILING ADDRESS:")]
+    rows += [("114 kg", "BODY WEIGHT:"), ("Hypertension", "MEDICAL CONDITIONS:")]
+    rows += [("Peanuts", "KNOWN ALLERGIES:"), ("Levothyroxine", "LIST ANY MEDICATION TAKEN REGULARLY:")]
+    words = _captioned(page, rows, 90, 34, 44)
+    fields = _read_drawn(page, words)
+    assert fields["allergies"].value == "Peanuts"
+    assert fields["medical_problems"].value == "Hypertension"
+    assert fields["regular_medications"].value == "Levothyroxine"
+    # The captions themselves vote so, not only the values' fit: a form whose values all fit
+    # either way is read by the votes.
+    from extraction.fields import _votes_for_labels_under
+
+    reading = PATIENT.with_parts
+    view = page_view(reading, _page_text(words, page.image.size), find_structure(page.array(), words))
+    above, below = _votes_for_labels_under(view, reading)
+    assert above >= 4 and below == 0
+
+
+def test_a_blank_colon_label_on_no_rule_takes_nothing_from_the_line_above() -> None:
+    # "Home address:" left blank between labelled values set close, no line drawn to write on:
+    # it is no caption of the date of birth over it.
+    page = DrawnPage(1400, 700)
+    words = page.text(100, 100, "Patient name: Thomas Allen")
+    words += page.text(100, 140, "Sex: Female")
+    words += page.text(100, 180, "D.O.B.: July 1 1984")
+    words += page.text(100, 220, "Home address:")
+    words += page.text(100, 260, "Allergies: NKDA")
+    fields = _read_drawn(page, words)
+    assert fields["birth_date"].value == "July 1 1984"
+    assert fields["address"].value == ""
+    from extraction.fields import _votes_for_labels_under
+
+    reading = PATIENT.with_parts
+    view = page_view(reading, _page_text(words, page.image.size), find_structure(page.array(), words))
+    assert _votes_for_labels_under(view, reading) == (0, 0)  # no caption: it does not vote so
+
+
+def test_a_small_caption_further_than_a_line_height_under_its_rule_still_names_its_writing() -> None:
+    # Small captions set well under the rules their values stand on: each stands as near the
+    # next value as its own, and the rule over it is what ties it to its value.
+    page = DrawnPage(1400, 900)
+    rows = [("Ada Baker", "NAME"), ("Peanuts", "ALLERGIES"), ("Levothyroxine", "MEDICATIONS")]
+    words = _captioned(page, rows, 120, 40, 63)
+    fields = _read_drawn(page, words)
+    assert fields["allergies"].value == "Peanuts"
+    assert fields["regular_medications"].value == "Levothyroxine"
+
+
 def test_a_label_heading_its_box_reads_down_on_a_form_of_captions_under_their_lines() -> None:
     # Most labels are captions under the lines written on; the phone's label stands in the top
     # corner of its box, the number under it in the box: its value is there, not above the box.
@@ -710,6 +762,25 @@ def test_a_value_in_the_ruled_cell_beside_a_wide_label_cell_is_its_value() -> No
     fields = _read_drawn(page, words)
     assert fields["patient_name"].value == "Joshua Guzman"
     assert fields["regular_medications"].value == "Cetirizine"
+
+
+def test_a_value_s_lines_go_on_in_its_cell_beside_its_label_s_wrapped_lines() -> None:
+    # "MAILING / ADDRESS:" wrapped over two lines of its cell; the address's second line is
+    # level with the label's second line, in the cell beside it: it goes on with the value.
+    page = DrawnPage(1600, 600)
+    page.table(60, 100, [200, 1200], [60, 160, 60], width=2)
+    words = page.text(70, 115, "NAME:")
+    words += page.text(280, 115, "Joshua Guzman")
+    words += page.text(70, 180, "MAILING")
+    words += page.text(70, 215, "ADDRESS:")
+    words += page.text(280, 178, "33 Franklin St")
+    words += page.text(280, 220, "Houston, 77008")
+    words += page.text(280, 262, "United States")
+    words += page.text(70, 335, "WEIGHT:")
+    words += page.text(280, 335, "81")
+    fields = _read_drawn(page, words)
+    assert fields["address"].value == "33 Franklin St\nHouston, 77008\nUnited States"
+    assert fields["weight"].value == "81"
 
 
 def test_a_value_in_the_cell_beside_its_label_is_its_value_though_it_starts_over_a_column_header() -> None:
