@@ -254,6 +254,23 @@ def test_a_ticked_box_under_another_question_s_options_is_read_beside_it_not_und
     assert vaccine.needs_review
 
 
+def test_a_question_with_boxes_to_tick_lends_its_options_to_no_field_of_words() -> None:
+    # "Do you have health insurance?" reads partly as the insurance company's label; its
+    # options beside their boxes ("OY": the first box read as an O) are print, never the company.
+    page = DrawnPage(1400, 400)
+    words = _question(page, 100, "Do you have health insurance?", [(620, "empty", "Y"), (720, "tick", "N")])
+    words.append(Word("O", 0.6, (620, 102, 646, 128)))
+    words += page.text(50, 200, "Insurance provider:")
+    fields = _read_drawn(page, words)
+    assert fields["has_medical_insurance"].value == "No"
+    assert fields["insurance_company"].value == ""
+    from extraction.candidates import labelled_candidates
+
+    view = page_view(PATIENT, _page_text(words, page.image.size), find_structure(page.array(), words))
+    company = labelled_candidates(PATIENT.field("insurance_company"), view, PATIENT)
+    assert [k.text for c in company for k in c.keys] == ["Insurance provider"]
+
+
 def test_a_ticked_box_whose_option_ocr_missed_does_not_take_the_option_of_the_row_above() -> None:
     """Unruled rows of checkboxes, one question each: the measles row's ticked box has its "No"
     printed beside it, but the page's OCR missed the word. The option just above it is the
