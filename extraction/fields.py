@@ -23,6 +23,7 @@ from extraction.assign import (
     plausibility,
     score_candidate,
 )
+from extraction.blank_spots import blank_spots
 from extraction.captions import gap_above, gap_below, under_a_filled_line
 from extraction.cells import answer_grid_headers, join_wrapped_labels
 from extraction.columns import (
@@ -53,7 +54,7 @@ from extraction.page_view import (
 from extraction.parts import from_parts, share_parts
 from extraction.phrases import best_phrase, whole_phrase_score
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
-from extraction.types import Box, FieldResult, PageText, Word, low_confidence, union_box
+from extraction.types import BLANK_DOUBT, Box, FieldResult, PageText, Word, low_confidence, union_box
 from extraction.unsure_labels import unsure_labels, with_labels_read_again
 from extraction.validate import IMMUNITY, YES_NO
 
@@ -118,6 +119,8 @@ def extract_fields(
             key_box = chosen.keys[0].box
             cell = cell_beside(key_box, view)
             result = reread_blank(spec, result, key_box, view.height, reread, cell)
+            if not result.value:
+                result.spots = blank_spots(chosen.keys[0], view)
         elif reread is not None and chosen is None and spec.find:
             result = next(filter(None, (reread_region(spec, p, reread) for p in pages)), result)
         if reread is not None and chosen is not None and chosen.header_box is not None:
@@ -386,7 +389,7 @@ def _doubts(
     if candidate.words and not value:
         doubts.append("nothing readable where the value should be")
     elif not candidate.words:
-        doubts.append("blank on the document? please confirm")
+        doubts.append(BLANK_DOUBT)
     if problem:
         doubts.append(problem)
     if value and confidence < review and candidate.labelled:

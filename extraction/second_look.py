@@ -30,9 +30,9 @@ from extraction.normalize import normalize
 from extraction.parts import composed_from_parts
 from extraction.readings_agree import letters
 from extraction.second_reader import Reading, read_crop
-from extraction.types import Box, FieldResult, Line, PageText, mostly_inside, on_one_row
+from extraction.types import BLANK_DOUBT, Box, FieldResult, Line, PageText, mostly_inside, on_one_row
 from extraction.validate import IMMUNITY, YES_NO, check_value, doubts_about
-from extraction.value_crop import value_crop
+from extraction.value_crop import ink_within, value_crop
 from extraction.weigh_readings import STRICT_KINDS, TAKE_CHECKED, compare, vocabularies_for
 from extraction.word_decoding import Expected, NumberShape
 
@@ -81,15 +81,12 @@ def second_look(
     form prints something else there) is not read."""
     for spec in doc_type.fields:
         result = fields.get(spec.name)
-        if result is None or result.box is None or composed_from_parts(result):
+        if result is None or (result.box is None and not result.spots) or composed_from_parts(result):
             continue
         image = images[result.page]
         if _blank_to_read(spec, result):
-            if spec.name in left_blank:
-                continue
-            reading = _read(reader, image, result.box, KIND_SYMBOLS.get(spec.kind), Expected())
-            if reading is not None:
-                fields[spec.name] = _fill_blank(spec, result, reading)
+            if spec.name not in left_blank:
+                fields[spec.name] = _read_blank(spec, result, image, reader)
             continue
         if _answer_to_read(spec, result):
             reading = _read(reader, image, result.box, None, expected_for(spec))
@@ -210,19 +207,40 @@ def _one_line(spec: FieldSpec) -> FieldSpec:
 
 
 def _blank_to_read(spec: FieldSpec, result: FieldResult) -> bool:
-    """A blank of a kind whose check is strict, with a box (its label's or its unreadable
-    words'): handwriting tesseract found no words in may stand there."""
-    return not result.value and spec.kind in STRICT_KINDS
+    """A blank of a kind whose check is strict or whose answers are few: handwriting tesseract
+    found no words in may stand in its box (its unreadable words') or its spots."""
+    return not result.value and (spec.kind in STRICT_KINDS or spec.kind in ANSWERS)
 
 
-def _fill_blank(spec: FieldSpec, result: FieldResult, reading: Reading) -> FieldResult:
-    """The blank filled with the second reading when that passes the field's strict check and is
-    sure enough; flagged either way (a label read as a value never passes a date's, a phone's
-    or a number's check)."""
+def _read_blank(spec: FieldSpec, result: FieldResult, image: np.ndarray, reader: CropReader) -> FieldResult:
+    """The blank filled from the first of its box and its spots (``FieldResult.spots``) whose
+    second reading passes: a strict kind's check, or a choice's answers."""
+    places = ((result.box,) if result.box is not None and spec.kind in STRICT_KINDS else ()) + result.spots
+    expected = expected_for(spec) if spec.kind in ANSWERS else Expected()
+    for place in places:
+        if place in result.spots:
+            place = ink_within(image, place)  # the writing in the spot, not the spot's paper
+            if place is None:
+                continue
+        reading = _read(reader, image, place, KIND_SYMBOLS.get(spec.kind), expected)
+        filled = None if reading is None else _fill_blank(spec, result, reading, place)
+        if filled is not None:
+            return filled
+    return result
+
+
+def _fill_blank(spec: FieldSpec, result: FieldResult, reading: Reading, place: Box) -> FieldResult | None:
+    """The blank filled with the second reading of ``place`` when that passes the field's strict
+    check (or is one of a choice's answers) and is sure enough, flagged; None otherwise (a label
+    read as a value never passes a date's, a phone's or a number's check)."""
     again, _ = normalize(spec, [reading.text])
-    if not again or check_value(spec, again) is not None or reading.confidence < TAKE_CHECKED:
-        return result
-    filled = replace(result, value=again, confidence=min(reading.confidence, 0.79))
+    answers = ANSWERS.get(spec.kind)
+    passes = again in answers if answers else bool(again) and check_value(spec, again) is None
+    if not passes or reading.confidence < TAKE_CHECKED:
+        return None
+    # Not blank after all: the doubt that it may be goes; every other doubt stays.
+    reason = "; ".join(part for part in (result.reason or "").split("; ") if part != BLANK_DOUBT) or None
+    filled = replace(result, value=again, confidence=min(reading.confidence, 0.79), box=place, reason=reason)
     filled.flag(f"tesseract read nothing, the second reader {again!r} ({reading.confidence:.2f})")
     return filled
 

@@ -21,6 +21,8 @@ UNKNOWN_TYPE = "unknown"
 
 
 _LOW_CONFIDENCE = re.compile(r"OCR confidence \d+%")
+# The doubt of a labelled field with nothing read where its value goes.
+BLANK_DOUBT = "blank on the document? please confirm"
 
 
 def low_confidence(confidence: float) -> str:
@@ -157,6 +159,9 @@ class FieldResult:
     reason: str | None = None
     page: int = 0
     box: Box | None = None
+    spots: tuple[Box, ...] = field(default=(), compare=False, repr=False)
+    """For a blank value, the places on its page where it would be written (beside and under
+    its label, ``extraction.blank_spots``), read again by the second reader; not output."""
 
     def flag(self, reason: str) -> None:
         """Mark the field for review, keeping the first reason and adding later ones."""

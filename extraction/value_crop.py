@@ -44,6 +44,9 @@ TICK_SAME = 0.1
 RULE_TOUCH = 2
 # Blobs of fewer pixels are specks: they neither join nor extend the writing.
 MIN_AREA = 4
+# A piece of writing in a blank's spot is at least this share of a line tall or wide (dust is
+# smaller; a written "1" or "-" is not).
+MIN_STROKE = 0.3
 # Ink is this much darker than the paper (grey levels). The crop has a margin of paper of this
 # share of the writing's height, at least MIN_MARGIN pixels.
 INK_CONTRAST = 60
@@ -238,3 +241,32 @@ def _bounds(stats: np.ndarray, indexes: list[int]) -> tuple[int, int, int, int]:
         int((chosen[:, 0] + chosen[:, 2]).max()),
         int((chosen[:, 1] + chosen[:, 3]).max()),
     )
+
+
+def ink_within(page: np.ndarray, spot: Box) -> Box | None:
+    """The box, in page pixels, of the writing inside ``spot`` (a blank field's place, see
+    ``extraction.blank_spots``): its pieces at least ``MIN_STROKE`` of a line tall or wide, ruled
+    lines and specks left out; None for a spot of bare paper. A line is taken as half the spot's
+    height (a spot is about two lines high)."""
+    x0, y0 = max(0, spot[0]), max(0, spot[1])
+    x1, y1 = min(page.shape[1], spot[2]), min(page.shape[0], spot[3])
+    window = page[y0:y1, x0:x1]
+    if window.size == 0:
+        return None
+    height = max(8, (y1 - y0) // 2)
+    paper = float(np.percentile(window[::2, ::2], 90))
+    ink = (window < paper - INK_CONTRAST).astype(np.uint8)
+    # The line written on may be cut short by the spot: a straight run across half of it is a
+    # rule too, if no shorter than a wide written word.
+    across = max(int(1.5 * height), min(int(RULE_WIDTH * height), (x1 - x0) // 2))
+    ink[cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, across), np.uint8)) > 0] = 0
+    lines, _across, _walls = _ruled_lines(ink, height)
+    ink[lines > 0] = 0
+    _count, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    pieces = [
+        i for i, s in enumerate(stats[1:]) if max(s[2], s[3]) >= MIN_STROKE * height and s[4] >= MIN_AREA
+    ]
+    if not pieces:
+        return None
+    left, top, right, bottom = _bounds(stats[1:], pieces)
+    return (x0 + left, y0 + top, x0 + right, y0 + bottom)

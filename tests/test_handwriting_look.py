@@ -19,7 +19,7 @@ from extraction.parts import PARTS_NOTE
 from extraction.reread import around_value
 from extraction.second_look import second_look
 from extraction.second_reader import Reading, read_crop
-from extraction.types import Box, FieldResult, Line, PageText, Word
+from extraction.types import BLANK_DOUBT, Box, FieldResult, Line, PageText, Word
 from extraction.value_crop import value_crop
 from extraction.weigh_readings import compare
 from extraction.word_decoding import Expected
@@ -185,6 +185,40 @@ def test_a_blank_number_is_read_where_tesseract_found_no_words(needs_reader: Non
     # The label alone is no number: a blank whose box is its label's stays blank.
     labelled = FieldResult("", 0.0, needs_review=True, reason="blank on the document?", box=label)
     assert second_look(PRESCRIPTION, {"refills": labelled}, [image])["refills"] == labelled
+
+
+def test_a_blank_answer_is_read_in_the_spot_under_its_question(needs_reader: None) -> None:
+    # "Yes" written small under the question, in a face tesseract read nothing of: the spot
+    # under the label (extraction.blank_spots) is read, the answer taken and flagged, and the
+    # doubt that the field is blank goes.
+    page = Image.new("L", (900, 220), 250)
+    draw = ImageDraw.Draw(page)
+    draw.text((30, 30), "Have you had the Hepatitis B vaccination?", font=_printed(), fill=20)
+    draw.text((40, 95), "Yes", font=_hand(), fill=30)
+    image = np.asarray(page)
+    label = _ink_box(page, (0, 0, 900, 80))
+    spots = ((label[2] + 8, label[1] - 15, 890, label[3] + 15), (22, label[3] + 8, 700, 200))
+    blank = FieldResult("", 0.0, needs_review=True, reason=BLANK_DOUBT, box=label, spots=spots)
+    read = second_look(PATIENT_DETAILS, {"hepatitis_b_vaccination": blank}, [image])
+    filled = read["hepatitis_b_vaccination"]
+    assert filled.value == "Yes"
+    assert filled.needs_review and BLANK_DOUBT not in filled.reason
+    assert filled.box is not None and filled.box[1] > label[3]  # the writing's place, not the label's
+
+
+def test_a_blank_whose_spots_are_bare_paper_is_not_read() -> None:
+    image = np.full((220, 900), 250, np.uint8)
+    image[30:60, 30:600:7] = 20  # the question's print, left of the spots
+    calls = []
+
+    def reader(crop: np.ndarray, symbols: str | None, expected: Expected) -> Reading:
+        calls.append(crop.shape)
+        return Reading("Yes", 1.0)
+
+    spots = ((610, 15, 890, 75), (22, 70, 700, 200))
+    blank = FieldResult("", 0.0, needs_review=True, reason=BLANK_DOUBT, box=(30, 30, 600, 60), spots=spots)
+    read = second_look(PATIENT_DETAILS, {"hepatitis_b_vaccination": blank}, [image], reader=reader)
+    assert read["hepatitis_b_vaccination"].value == "" and not calls
 
 
 def test_a_blank_a_learned_layout_left_out_is_not_read() -> None:
