@@ -19,6 +19,8 @@ ON_RULE_REACH = 1.0
 # A caption stands within this many line heights under the ruled line it names (a small
 # caption is set as far under the rule as a line's height and more).
 CAPTION_REACH = 1.5
+# A line written on is at least this many line heights long (or half its caption's width).
+MIN_WRITING_LINE = 3.0
 
 
 def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
@@ -121,6 +123,7 @@ def under_a_filled_line(key: Key, view: PageView) -> bool:
     text_bottom, reach = above[-1].box[3], 0.6 * view.height
     return any(
         rule.orientation == "horizontal"
+        and _long_enough_to_write_on(rule.box, key, view.height)
         and text_bottom - reach <= rule.box[1]
         and rule.box[3] <= key.box[1] + reach
         and rule.box[0] <= key.box[2]
@@ -169,8 +172,15 @@ def rule_right_over(key: Key, view: PageView) -> Box | None:
         and top - CAPTION_REACH * height <= rule.box[1]
         and rule.box[3] <= top + 0.3 * height
         and overlaps(rule.box, key.box)
+        and _long_enough_to_write_on(rule.box, key, height)
     ]
     return max(rules, key=lambda box: box[1], default=None)
+
+
+def _long_enough_to_write_on(rule: Box, key: Key, height: float) -> bool:
+    """True for a rule as long as half its caption or ``MIN_WRITING_LINE`` line heights, the
+    shorter: a stroke over a few letters (a mark, a crossed-out word) is no line written on."""
+    return rule[2] - rule[0] >= min(MIN_WRITING_LINE * height, 0.5 * (key.box[2] - key.box[0]))
 
 
 def writing_rule(key: Key, view: PageView) -> Box | None:

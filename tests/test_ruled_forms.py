@@ -623,6 +623,33 @@ def test_colon_captions_out_of_any_cell_are_read_upwards_where_no_value_s_kind_t
     assert above >= 4 and below == 0
 
 
+def test_a_short_stroke_over_a_label_is_no_line_its_value_is_written_on() -> None:
+    # Labels over their values under a heading's rule; a stroke as long as two letters over
+    # "Active Medications" (a pen's slip) is no line written on: the labels do not turn into
+    # captions of the lines above them.
+    page = DrawnPage(1400, 700)
+    words = page.text(100, 100, "Health Summary")
+    page.line(100, 135, 1200, 135)
+    words += page.text(100, 145, "Medical conditions")
+    words += page.text(130, 180, "Migraine")
+    words += page.text(100, 225, "Allergies")
+    words += page.text(130, 260, "Wheat")
+    page.line(140, 300, 222, 300)
+    words += page.text(100, 308, "Active Medications")
+    words += page.text(130, 343, "Ibuprofen")
+    fields = _read_drawn(page, words)
+    assert fields["medical_problems"].value == "Migraine"
+    assert fields["allergies"].value == "Wheat"
+    assert fields["regular_medications"].value == "Ibuprofen"
+    from extraction.fields import _votes_for_labels_under
+
+    reading = PATIENT.with_parts
+    view = page_view(reading, _page_text(words, page.image.size), find_structure(page.array(), words))
+    # The heading standing on its rule over "Medical conditions" looks like a value over its
+    # caption (one vote); the stroke adds no second.
+    assert _votes_for_labels_under(view, reading)[0] <= 1
+
+
 def test_a_blank_colon_label_on_no_rule_takes_nothing_from_the_line_above() -> None:
     # "Home address:" left blank between labelled values set close, no line drawn to write on:
     # it is no caption of the date of birth over it.
