@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from extraction.blank_spots import blank_spots
 from extraction.doctypes import get_document_type
-from extraction.fields import page_view
-from extraction.page_view import PageView
-from extraction.structure import find_structure
-from extraction.types import Word
 from tests.drawn_pages import DrawnPage
-from tests.test_ruled_forms import _page_text
+from tests.test_ruled_forms import drawn_view
 
 PRESCRIPTION = get_document_type("prescription")
-
-
-def _view(page: DrawnPage, words: list[Word]) -> PageView:
-    text = _page_text(words, page.image.size)
-    return page_view(PRESCRIPTION, text, find_structure(page.array(), words))
 
 
 def test_the_spot_beside_a_label_ends_before_the_next_print_on_its_row() -> None:
@@ -26,7 +17,7 @@ def test_the_spot_beside_a_label_ends_before_the_next_print_on_its_row() -> None
     page.line(210, 128, 400, 128)
     words += page.text(420, 100, "times")
     words += page.text(100, 260, "Signature:")
-    view = _view(page, words)
+    view = drawn_view(page, words, PRESCRIPTION)
     key = next(k for k in view.keys if k.text.startswith("Refill"))
     beside, under = blank_spots(key, view)
     label_end, times = words[0].box[2], words[1].box[0]
@@ -43,6 +34,6 @@ def test_no_spot_where_the_next_print_leaves_no_room() -> None:
     words = page.text(100, 100, "Refills:")
     words += page.text(215, 100, "Quantity: 30")
     words += page.text(100, 132, "Directions: take 1 daily")
-    view = _view(page, words)
+    view = drawn_view(page, words, PRESCRIPTION)
     key = next(k for k in view.keys if k.text.startswith("Refills"))
     assert blank_spots(key, view) == ()

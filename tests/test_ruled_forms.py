@@ -18,6 +18,7 @@ from extraction.doctypes import DocumentType, get_document_type, with_synonyms
 from extraction.fields import extract_fields, page_view, split_at_inline_keys, vocabulary_of
 from extraction.layout import group_lines
 from extraction.line_beside import line_beside
+from extraction.page_view import PageView
 from extraction.structure import find_structure, without_rules
 from extraction.types import FieldResult, Line, PageText, Word
 from tests.drawn_pages import FONT_PATH, Check, DrawnPage, noisy
@@ -32,6 +33,19 @@ def _page_text(words: list[Word], size: tuple[int, int] = (1400, 900)) -> PageTe
     tops = sorted({w.box[1] // 10 for w in words})
     numbered = [replace(w, line=tops.index(w.box[1] // 10)) for w in words]
     return PageText(index=0, lines=tuple(group_lines(numbered)), width=size[0], height=size[1])
+
+
+def drawn_view(page: DrawnPage, words: list[Word], doc_type: DocumentType = PATIENT) -> PageView:
+    """How the field finders see a drawn page: its words as OCR lines, its structure found."""
+    return page_view(doc_type, _page_text(words, page.image.size), find_structure(page.array(), words))
+
+
+def _votes(page: DrawnPage, words: list[Word]) -> tuple[int, int]:
+    """The labels of a drawn page voting that it prints them under their values, and not."""
+    from extraction.fields import _votes_for_labels_under
+
+    reading = PATIENT.with_parts
+    return _votes_for_labels_under(drawn_view(page, words, reading), reading)
 
 
 def _read_drawn(
@@ -266,7 +280,7 @@ def test_a_question_with_boxes_to_tick_lends_its_options_to_no_field_of_words() 
     assert fields["insurance_company"].value == ""
     from extraction.candidates import labelled_candidates
 
-    view = page_view(PATIENT, _page_text(words, page.image.size), find_structure(page.array(), words))
+    view = drawn_view(page, words)
     company = labelled_candidates(PATIENT.field("insurance_company"), view, PATIENT)
     assert [k.text for c in company for k in c.keys] == ["Insurance provider"]
 
@@ -615,11 +629,7 @@ def test_colon_captions_out_of_any_cell_are_read_upwards_where_no_value_s_kind_t
     assert fields["regular_medications"].value == "Levothyroxine"
     # The captions themselves vote so, not only the values' fit: a form whose values all fit
     # either way is read by the votes.
-    from extraction.fields import _votes_for_labels_under
-
-    reading = PATIENT.with_parts
-    view = page_view(reading, _page_text(words, page.image.size), find_structure(page.array(), words))
-    above, below = _votes_for_labels_under(view, reading)
+    above, below = _votes(page, words)
     assert above >= 4 and below == 0
 
 
@@ -641,13 +651,9 @@ def test_a_short_stroke_over_a_label_is_no_line_its_value_is_written_on() -> Non
     assert fields["medical_problems"].value == "Migraine"
     assert fields["allergies"].value == "Wheat"
     assert fields["regular_medications"].value == "Ibuprofen"
-    from extraction.fields import _votes_for_labels_under
-
-    reading = PATIENT.with_parts
-    view = page_view(reading, _page_text(words, page.image.size), find_structure(page.array(), words))
     # The heading standing on its rule over "Medical conditions" looks like a value over its
     # caption (one vote); the stroke adds no second.
-    assert _votes_for_labels_under(view, reading)[0] <= 1
+    assert _votes(page, words)[0] <= 1
 
 
 def test_a_blank_colon_label_on_no_rule_takes_nothing_from_the_line_above() -> None:
@@ -662,11 +668,7 @@ def test_a_blank_colon_label_on_no_rule_takes_nothing_from_the_line_above() -> N
     fields = _read_drawn(page, words)
     assert fields["birth_date"].value == "July 1 1984"
     assert fields["address"].value == ""
-    from extraction.fields import _votes_for_labels_under
-
-    reading = PATIENT.with_parts
-    view = page_view(reading, _page_text(words, page.image.size), find_structure(page.array(), words))
-    assert _votes_for_labels_under(view, reading) == (0, 0)  # no caption: it does not vote so
+    assert _votes(page, words) == (0, 0)  # no caption: it does not vote so
 
 
 def test_a_small_caption_further_than_a_line_height_under_its_rule_still_names_its_writing() -> None:
