@@ -71,6 +71,14 @@ def test_reject_without_a_reason_keeps_the_box_open_and_the_edits(
     expect(reason).to_have_value("Not a prescription")
 
 
+def _typed(page: Any, selector: str, text: str) -> None:
+    """Type ``text`` into the input at ``selector`` and wait for the rerun its Enter starts: a
+    click sent while the rerun of an input's change still runs may be lost on a busy machine."""
+    page.locator(selector).fill(text)
+    page.locator(selector).press("Enter")
+    wait_for_rerun(page)
+
+
 def test_a_refused_new_user_keeps_the_form_open_and_filled_in(
     app_url: str, page: Any, seeded: tuple[Path, list[int]]
 ) -> None:
@@ -80,7 +88,7 @@ def test_a_refused_new_user_keeps_the_form_open_and_filled_in(
     username.fill("bob")
     page.locator(".st-key-users_new_display input").fill("Bob Jones")
     page.locator(".st-key-users_new_password input").fill("first long password")
-    page.locator(".st-key-users_new_password2 input").fill("another long password")
+    _typed(page, ".st-key-users_new_password2 input", "another long password")
     page.get_by_role("button", name="Add user").click()
     page.get_by_text("The two passwords differ.").wait_for()
     expect(username).to_be_visible()  # the form stayed open
@@ -88,7 +96,7 @@ def test_a_refused_new_user_keeps_the_form_open_and_filled_in(
     expect(page.locator(".st-key-users_new_display input")).to_have_value("Bob Jones")
 
     page.locator(".st-key-users_new_password2 input").fill("first long password")
-    page.locator(".st-key-users_new_username input").fill("ada")  # taken: refused by the services
+    _typed(page, ".st-key-users_new_username input", "ada")  # taken: refused by the services
     page.get_by_role("button", name="Add user").click()
     page.get_by_text("The username ada is already taken.").wait_for()
     expect(username).to_be_visible()
