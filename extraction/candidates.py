@@ -22,11 +22,10 @@ from extraction.captions import (
     writing_rule,
 )
 from extraction.checklist import checklist_candidate
-from extraction.choices import OPTION_KINDS, lone_grid_answer, option_candidate, option_marks
+from extraction.choices import OPTION_KINDS, asks_with_boxes, lone_grid_answer, option_candidate, option_marks
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key, section_of
 from extraction.layout import normalize_token, similarity
-from extraction.layouts.rows import boxed_marks
 from extraction.line_beside import line_beside
 from extraction.page_view import (
     LABEL_MIN_SCORE,
@@ -61,8 +60,6 @@ SAME_PRINT = 0.85
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
 SECTION_BAR_NOTE = "read on a shaded bar, as a section's heading is set: check it is a value at all"
 CONTINUED_NOTE = "its label ends the page before: read at the top of this page, check it"
-# The first box to tick of a question stands within this many line heights after it (a tab).
-OPTIONS_REACH = 8.0
 CUT_AT_RULE_NOTE = "a line under it is not written on its ruled line: check whether it belongs to it"
 
 
@@ -157,7 +154,7 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
     lone = lone_grid_answer(spec, key, view, marks, score)
     if lone is not None:
         return [lone]
-    if spec.kind not in OPTION_KINDS and _asks_with_boxes(key, view):
+    if spec.kind not in OPTION_KINDS and asks_with_boxes(key, view):
         return []  # a question answered by ticking a box: its options are no value of words
     found = []
     if "beside" in hows:
@@ -202,21 +199,6 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
             Candidate(spec.name, key.page, tuple(ln.words for ln in below), how, score, (key,), note=note)
         )
     return found
-
-
-def _asks_with_boxes(key: Key, view: PageView) -> bool:
-    """True for a key with two or more boxes to tick right after it on its row, within a few
-    line heights ("Do you have health insurance?  [ ] Y  [x] N"): a question whose options are
-    print, however well its words read as another field's label."""
-    if view.structure is None:
-        return False
-    middle = (key.box[1] + key.box[3]) / 2
-    starts = sorted(
-        m.box[0] - key.box[2]
-        for m in boxed_marks(view.structure)
-        if m.box[0] >= key.box[2] - 0.2 * view.height and m.box[1] <= middle <= m.box[3]
-    )
-    return len(starts) >= 2 and starts[0] <= OPTIONS_REACH * view.height
 
 
 def _column_under(key: Key, view: PageView) -> Box:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from extraction.cells import header_above
 from extraction.doctypes import FieldSpec
 from extraction.keys import Key
+from extraction.layouts.rows import boxed_marks
 from extraction.page_view import Candidate, PageView
 from extraction.types import Box, Word, mostly_inside, on_one_row
 from extraction.validate import check_value
@@ -38,6 +39,8 @@ HEADER_BAND = 1.4
 OPTION_MAX_HEIGHTS = 2.0
 # The option of a ticked box is looked for this many text heights right of it at most.
 OPTION_REGION_HEIGHTS = 8.0
+# The first box to tick of a question stands within this many line heights after it (a tab).
+OPTIONS_REACH = 8.0
 
 
 def option_marks(spec: FieldSpec, key: Key, view: PageView) -> list[SelectionMark]:
@@ -362,3 +365,18 @@ def _trim_over(word: Word, box: Box) -> Word:
     width = max(1, word.box[2] - word.box[0])
     cut = round(len(word.text) * over / width)
     return replace(word, text=word.text[cut:], box=(box[2], word.box[1], word.box[2], word.box[3]))
+
+
+def asks_with_boxes(key: Key, view: PageView) -> bool:
+    """True for a key with two or more boxes to tick right after it on its row, within a few
+    line heights ("Do you have health insurance?  [ ] Y  [x] N"): a question whose options are
+    print, however well its words read as another field's label."""
+    if view.structure is None:
+        return False
+    middle = (key.box[1] + key.box[3]) / 2
+    starts = sorted(
+        m.box[0] - key.box[2]
+        for m in boxed_marks(view.structure)
+        if m.box[0] >= key.box[2] - 0.2 * view.height and m.box[1] <= middle <= m.box[3]
+    )
+    return len(starts) >= 2 and starts[0] <= OPTIONS_REACH * view.height
