@@ -33,7 +33,14 @@ from extraction.second_reader import Reading, read_crop
 from extraction.types import BLANK_DOUBT, Box, FieldResult, Line, PageText, mostly_inside, on_one_row
 from extraction.validate import IMMUNITY, YES_NO, check_value, doubts_about
 from extraction.value_crop import ink_within, value_crop
-from extraction.weigh_readings import STRICT_KINDS, TAKE_CHECKED, compare, vocabularies_for
+from extraction.weigh_readings import (
+    STRICT_KINDS,
+    TAKE_CHECKED,
+    TAKE_CONFIDENCE,
+    all_known,
+    compare,
+    vocabularies_for,
+)
 from extraction.word_decoding import Expected, NumberShape
 
 CropReader = Callable[[np.ndarray, "str | None", Expected], "Reading | None"]
@@ -207,16 +214,18 @@ def _one_line(spec: FieldSpec) -> FieldSpec:
 
 
 def _blank_to_read(spec: FieldSpec, result: FieldResult) -> bool:
-    """A blank of a kind whose check is strict or whose answers are few: handwriting tesseract
-    found no words in may stand in its box (its unreadable words') or its spots."""
-    return not result.value and (spec.kind in STRICT_KINDS or spec.kind in ANSWERS)
+    """A blank of a kind whose check is strict or whose answers are few, or a list of known
+    words (allergies, medicines): handwriting tesseract found no words in may stand in its box
+    (its unreadable words') or its spots."""
+    return not result.value and (spec.kind in STRICT_KINDS or spec.kind in ANSWERS or spec.known_words)
 
 
 def _read_blank(spec: FieldSpec, result: FieldResult, image: np.ndarray, reader: CropReader) -> FieldResult:
     """The blank filled from the first of its box and its spots (``FieldResult.spots``) whose
-    second reading passes: a strict kind's check, or a choice's answers."""
+    second reading passes: a strict kind's check, a choice's answers, or known words read very
+    surely."""
     places = ((result.box,) if result.box is not None and spec.kind in STRICT_KINDS else ()) + result.spots
-    expected = expected_for(spec) if spec.kind in ANSWERS else Expected()
+    expected = expected_for(spec) if spec.kind in ANSWERS or spec.known_words else Expected()
     for place in places:
         if place in result.spots:
             place = ink_within(image, place)  # the writing in the spot, not the spot's paper
@@ -235,8 +244,14 @@ def _fill_blank(spec: FieldSpec, result: FieldResult, reading: Reading, place: B
     read as a value never passes a date's, a phone's or a number's check)."""
     again, _ = normalize(spec, [reading.text])
     answers = ANSWERS.get(spec.kind)
-    passes = again in answers if answers else bool(again) and check_value(spec, again) is None
-    if not passes or reading.confidence < TAKE_CHECKED:
+    if spec.kind in STRICT_KINDS or answers:
+        passes = again in answers if answers else bool(again) and check_value(spec, again) is None
+        sure = reading.confidence >= TAKE_CHECKED
+    else:
+        # Words have no check to pass: only a very sure reading of known words is taken.
+        passes = bool(again) and check_value(spec, again) is None and all_known(spec, again)
+        sure = reading.confidence >= TAKE_CONFIDENCE
+    if not passes or not sure:
         return None
     # Not blank after all: the doubt that it may be goes; every other doubt stays.
     reason = "; ".join(part for part in (result.reason or "").split("; ") if part != BLANK_DOUBT) or None

@@ -104,7 +104,7 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int =
     over_a_guess = (
         result.confidence < TESSERACT_GUESSING
         and reading.confidence >= TAKE_KNOWN
-        and (spec.kind in GUESS_KINDS or (not _strictly_checked(spec) and _all_known(spec, again)))
+        and (spec.kind in GUESS_KINDS or (not _strictly_checked(spec) and all_known(spec, again)))
     )
     sure = (
         reading.confidence >= TAKE_CONFIDENCE
@@ -206,10 +206,10 @@ def vocabularies_for(spec: FieldSpec) -> tuple[str, ...]:
 def _words_known(spec: FieldSpec, again: str, first: str) -> bool:
     """Whether every word of the second reading is a known word of the field's vocabularies
     and tesseract's reading has fewer: a real word read where tesseract read letters of no word."""
-    return _all_known(spec, again) and not _all_known(spec, first)
+    return all_known(spec, again) and not all_known(spec, first)
 
 
-def _all_known(spec: FieldSpec, text: str) -> bool:
+def all_known(spec: FieldSpec, text: str) -> bool:
     """Whether every word of ``text`` is a known word of the field's vocabularies
     (``vocabularies_for``; none: no), a person's name read without its title and credentials."""
     vocabularies = vocabularies_for(spec)

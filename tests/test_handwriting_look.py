@@ -206,6 +206,27 @@ def test_a_blank_answer_is_read_in_the_spot_under_its_question(needs_reader: Non
     assert filled.box is not None and filled.box[1] > label[3]  # the writing's place, not the label's
 
 
+def test_a_blank_list_of_known_words_takes_only_a_very_sure_reading_of_known_words() -> None:
+    # Words have no check to pass: "Penicillin" read at 0.97 is taken, flagged; letters of no
+    # word, or known words read less surely, leave the list blank.
+    image = np.full((220, 900), 250, np.uint8)
+    image[100:130, 40:300:5] = 20  # the writing under the label
+    spots = ((200, 15, 890, 75), (22, 80, 700, 200))
+
+    def reading_of(text: str, confidence: float) -> dict[str, FieldResult]:
+        def reader(crop: np.ndarray, symbols: str | None, expected: Expected) -> Reading:
+            return Reading(text, confidence)
+
+        label = (30, 30, 190, 60)
+        blank = FieldResult("", 0.0, needs_review=True, reason=BLANK_DOUBT, box=label, spots=spots)
+        return second_look(PATIENT_DETAILS, {"allergies": blank}, [image], reader=reader)
+
+    taken = reading_of("Penicillin", 0.97)["allergies"]
+    assert taken.value == "Penicillin" and taken.needs_review
+    assert reading_of("Penicillin", 0.9)["allergies"].value == ""
+    assert reading_of("Xqzt Vrrb", 1.0)["allergies"].value == ""
+
+
 def test_a_blank_whose_spots_are_bare_paper_is_not_read() -> None:
     image = np.full((220, 900), 250, np.uint8)
     image[30:60, 30:600:7] = 20  # the question's print, left of the spots
