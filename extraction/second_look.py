@@ -224,13 +224,11 @@ def _read_blank(spec: FieldSpec, result: FieldResult, image: np.ndarray, reader:
     """The blank filled from the first of its box and its spots (``FieldResult.spots``) whose
     second reading passes: a strict kind's check, a choice's answers, or known words read very
     surely."""
-    places = ((result.box,) if result.box is not None and spec.kind in STRICT_KINDS else ()) + result.spots
+    places = [result.box] if result.box is not None and spec.kind in STRICT_KINDS else []
+    # In a spot, the writing's box, not the spot's paper; a spot of bare paper is not read.
+    places += [ink for spot in result.spots if (ink := ink_within(image, spot)) is not None]
     expected = expected_for(spec) if spec.kind in ANSWERS or spec.known_words else Expected()
     for place in places:
-        if place in result.spots:
-            place = ink_within(image, place)  # the writing in the spot, not the spot's paper
-            if place is None:
-                continue
         reading = _read(reader, image, place, KIND_SYMBOLS.get(spec.kind), expected)
         filled = None if reading is None else _fill_blank(spec, result, reading, place)
         if filled is not None:
@@ -254,8 +252,9 @@ def _fill_blank(spec: FieldSpec, result: FieldResult, reading: Reading, place: B
     if not passes or not sure:
         return None
     # Not blank after all: the doubt that it may be goes; every other doubt stays.
-    reason = "; ".join(part for part in (result.reason or "").split("; ") if part != BLANK_DOUBT) or None
-    filled = replace(result, value=again, confidence=min(reading.confidence, 0.79), box=place, reason=reason)
+    filled = replace(
+        result.without_doubt(BLANK_DOUBT), value=again, confidence=min(reading.confidence, 0.79), box=place
+    )
     filled.flag(f"tesseract read nothing, the second reader {again!r} ({reading.confidence:.2f})")
     return filled
 

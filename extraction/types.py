@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -21,6 +21,8 @@ UNKNOWN_TYPE = "unknown"
 
 
 _LOW_CONFIDENCE = re.compile(r"OCR confidence \d+%")
+# What sets a field's doubts apart in its reason.
+_DOUBTS_APART = "; "
 # The doubt of a labelled field with nothing read where its value goes.
 BLANK_DOUBT = "blank on the document? please confirm"
 
@@ -166,7 +168,13 @@ class FieldResult:
     def flag(self, reason: str) -> None:
         """Mark the field for review, keeping the first reason and adding later ones."""
         self.needs_review = True
-        self.reason = reason if not self.reason else f"{self.reason}; {reason}"
+        self.reason = reason if not self.reason else f"{self.reason}{_DOUBTS_APART}{reason}"
+
+    def without_doubt(self, reason: str) -> FieldResult:
+        """A copy without the doubt ``reason`` among its reasons; the others and the review
+        flag stay."""
+        kept = [doubt for doubt in (self.reason or "").split(_DOUBTS_APART) if doubt != reason]
+        return replace(self, reason=_DOUBTS_APART.join(kept) or None)
 
     @property
     def only_unsure_ink(self) -> bool:
