@@ -33,16 +33,16 @@ MIN_SIDE = 0.6
 
 def blank_spots(key: Key, view: PageView) -> tuple[Box, ...]:
     """The spots beside and under ``key`` where its value would be written (see the module)."""
-    spots = (_beside(key, view), _under(key, view))
-    return tuple(spot for spot in spots if spot is not None and _roomy(spot, view.height))
+    cell = cell_of(key.box, view)
+    spots = (_beside(key, view, cell), _under(key, view, cell))
+    return tuple(spot for spot in spots if _roomy(spot, view.height))
 
 
-def _beside(key: Key, view: PageView) -> Box | None:
+def _beside(key: Key, view: PageView, cell: Box | None) -> Box:
     height = view.height
     _, y0, x1, y1 = key.box
     left = x1 + CLEARANCE * height
     right = x1 + BESIDE_WIDTH * height
-    cell = cell_of(key.box, view)
     if cell is not None:
         right = min(right, cell[2] - CLEARANCE * height)
     middle = (y0 + y1) / 2
@@ -53,7 +53,7 @@ def _beside(key: Key, view: PageView) -> Box | None:
     return (int(left), int(y0 - 0.5 * height), int(right), int(y1 + 0.5 * height))
 
 
-def _under(key: Key, view: PageView) -> Box | None:
+def _under(key: Key, view: PageView, cell: Box | None) -> Box:
     height = view.height
     x0, _, x1, y1 = key.box
     column = (int(x0 - CLEARANCE * height), y1, int(max(x1, x0 + UNDER_WIDTH * height)), y1)
@@ -62,7 +62,6 @@ def _under(key: Key, view: PageView) -> Box | None:
     for line in view.page.lines:
         if line.box[1] > y1 - 0.3 * height and overlaps(line.box, column):
             bottom = min(bottom, line.box[1] - CLEARANCE * height)
-    cell = cell_of(key.box, view)
     if cell is not None:
         bottom = min(bottom, cell[3] - CLEARANCE * height)
     return (column[0], int(top), column[2], int(bottom))

@@ -252,12 +252,14 @@ def _votes_for_labels_under(view: PageView, doc_type: DocumentType) -> tuple[int
         up, down = gap_above(key, view), gap_below(key, view)
         if heads_its_cell(key, view):
             below += 1
-        elif key.colon and (cell_of(key.box, view) or not under_a_filled_line(key, view)):
+            continue
+        filled = under_a_filled_line(key, view)
+        if key.colon and (cell_of(key.box, view) or not filled):
             # "Label:" opens what follows it: it never captions the line above, unless it is
             # printed under the line filled in, out of any ruled cell (a label in a cell's corner
             # stands right under the rule the row above is written on).
             below += down is not None
-        elif up is not None and (under_a_filled_line(key, view) or down is None or up < 0.8 * down):
+        elif up is not None and (filled or down is None or up < 0.8 * down):
             above += 1
         elif down is not None:
             below += 1

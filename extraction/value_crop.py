@@ -65,8 +65,7 @@ def value_crop(page: np.ndarray, box: Box) -> np.ndarray | None:
     window = page[y0:y1, x0:x1]
     if window.size == 0:
         return None
-    paper = float(np.percentile(window[::2, ::2], 90))
-    ink = (window < paper - INK_CONTRAST).astype(np.uint8)
+    paper, ink = _paper_and_ink(window)
     lines, across, walls = _ruled_lines(ink, height)
     ink[lines > 0] = 0
     _count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -86,6 +85,13 @@ def value_crop(page: np.ndarray, box: Box) -> np.ndarray | None:
     # Paper round the writing, as the recognizer was trained on: a tight crop loses strokes.
     margin = max(MIN_MARGIN, int(MARGIN * (bottom - top)))
     return cv2.copyMakeBorder(crop, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=int(paper))
+
+
+def _paper_and_ink(window: np.ndarray) -> tuple[float, np.ndarray]:
+    """The paper's grey level in ``window`` and the mask (0/1) of what is ``INK_CONTRAST``
+    darker than it."""
+    paper = float(np.percentile(window[::2, ::2], 90))
+    return paper, (window < paper - INK_CONTRAST).astype(np.uint8)
 
 
 def _close_gaps(crop: np.ndarray, ink: np.ndarray, height: int) -> np.ndarray:
@@ -254,8 +260,7 @@ def ink_within(page: np.ndarray, spot: Box) -> Box | None:
     if window.size == 0:
         return None
     height = max(8, (y1 - y0) // 2)
-    paper = float(np.percentile(window[::2, ::2], 90))
-    ink = (window < paper - INK_CONTRAST).astype(np.uint8)
+    _paper, ink = _paper_and_ink(window)
     # The line written on may be cut short by the spot: a straight run across half of it is a
     # rule too, if no shorter than a wide written word.
     across = max(int(1.5 * height), min(int(RULE_WIDTH * height), (x1 - x0) // 2))
