@@ -17,6 +17,7 @@ PD_FAMILIES = (
     "pd_sectioned",
     "pd_intake_grid",
     "pd_answer_grid",
+    "pd_world_registration",
 )
 ANSWERS = {
     "chickenpox": {"IMMUNE", "NOT IMMUNE"},
@@ -112,3 +113,24 @@ def test_tesseract_reads_most_values(family: str, needs_ocr: None) -> None:
     ]
     found = [word for word in words if word in read]
     assert len(found) >= 0.85 * len(words), (sorted(set(words) - read), text)
+
+
+def test_the_registration_form_of_a_clinic_abroad_varies_its_values_layouts_and_answers() -> None:
+    """Other countries' numbers and dates, on tables, dotted leaders and inline pairs, answered
+    by rings, strikes, written words or ticked cells: the variety the family exists for."""
+    import random
+
+    from docgen.families import pd_world_registration as abroad
+
+    forms = [abroad.Form(random.Random(seed), 50) for seed in range(40)]
+    assert {form.mode for form in forms} == {"table", "dotted", "inline"}
+    assert {form.answer_style for form in forms} == {"circle", "strike", "written", "cells"}
+    truths = [
+        generate(seed, "patient_details", "clean", dpi=40, family="pd_world_registration").truth
+        for seed in SEEDS
+    ]
+    phones = [t["phone_number"] for t in truths if t["phone_number"]]
+    assert any(phone.startswith("+") for phone in phones) and not all(
+        phone.startswith("+") for phone in phones
+    )
+    assert len({len(t["birth_date"]) for t in truths}) >= 2

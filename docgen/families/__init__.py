@@ -62,6 +62,7 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "rx_ehr_printout",
         "pd_face_sheet",
         "pd_answer_grid",
+        "pd_world_registration",
     )
     if name in FAMILIES
 )
