@@ -359,20 +359,22 @@ def _in_section(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box
 
 def _reads_as_phone(text: str) -> bool:
     digits = sum(ch.isdigit() for ch in text)
-    return 7 <= digits <= 15 and re.fullmatch(r"[\d\s().+-]+", text.strip()) is not None
+    return 7 <= digits <= 15 and re.fullmatch(r"[\d\s().+.-]+", text.strip()) is not None
 
 
 def phone_shaped(text: str) -> bool:
-    """True for a line laid out as a phone number whatever its digits were read as: three or
-    four groups split by brackets, dashes or spaces, ending in groups of 3 and 4 characters,
-    each with a digit, two thirds of them digits ("G4) 779-5251", "TU6-4V0-3005"); a street or
-    town line has a group of letters."""
-    groups = [g for g in re.split(r"[\s().+/-]+", text.strip()) if g]
-    if len(groups) not in (3, 4) or [len(g) for g in groups[-2:]] != [3, 4]:
+    """True for a line laid out as a phone number whatever its digits were read as: two to five
+    groups split by brackets, dashes, dots or spaces, seven characters or more, each group with a
+    digit, the last of three to five characters, two thirds of them digits ("G4) 779-5251",
+    "TU6-4V0-3005", "+65 8922 5780"); a street or town line has a group of letters, a date's
+    last group is its year after a slash or a two-digit day."""
+    groups = [g for g in re.split(r"[\s().+-]+", text.strip()) if g]
+    if not 2 <= len(groups) <= 5 or not 3 <= len(groups[-1]) <= 5 or value_kind(text) == "date":
         return False
     digits = sum(ch.isdigit() for ch in text)
     characters = sum(len(g) for g in groups)
-    return all(any(ch.isdigit() for ch in g) for g in groups) and 3 * digits >= 2 * characters
+    every_group_a_digit = all(any(ch.isdigit() for ch in g) for g in groups)
+    return characters >= 7 and every_group_a_digit and 3 * digits >= 2 * characters
 
 
 def _looks_like_address(lines: Iterable) -> bool:

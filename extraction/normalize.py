@@ -281,10 +281,16 @@ def _pattern_match(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     return found.group(0), (f"extra text {extra!r} left out" if extra else None)
 
 
+# A North American number: area code, exchange, line ("(737) 988-0851", "737.988.0851").
+_NANP = re.compile(r"\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}")
+
+
 def _phone(text: str, spec: FieldSpec) -> tuple[str, str | None]:
-    """The number as printed; its last four digits read apart ("889-43 12") are joined, a space
-    read beside a dash ("683- 1128") goes, and a dash read as a space ("969 885-7765": numbers
-    are printed with one separator) is put back, all flagged. The spacing of a form's printed
+    """The number as printed, any country's; a space read beside a dash ("683- 1128") goes,
+    flagged. A North American number's groups are known, so there its last four digits read
+    apart ("889-43 12") are joined and a dash read as a space ("969 885-7765": its numbers are
+    printed with one separator) is put back, flagged; other countries group their digits in
+    twos, threes and fours, so their spacing is left as read. The spacing of a form's printed
     brackets goes unflagged: "( 737 ) 988" written in '( ___ ) ___' blanks and "(737)988" read
     from comb boxes are "(737) 988", the one way a bracketed area code is written."""
     text = re.sub(r"\(\s+(?=\d)", "(", text)
@@ -292,7 +298,9 @@ def _phone(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     text = re.sub(r"(?<=\d)\)\s*(?=\d)", ") ", text)
     value, problem = _pattern_match(text, spec)
     joined = re.sub(r"(?<=\d) ?- ?(?=\d)", "-", value)  # a dash never has a space beside it
-    joined = re.sub(r"\d(?: ?\d){3}$", lambda last: last.group(0).replace(" ", ""), joined)
+    last_four = re.sub(r"\d(?: ?\d){3}$", lambda last: last.group(0).replace(" ", ""), joined)
+    if _NANP.fullmatch(last_four) and not _NANP.fullmatch(joined):
+        joined = last_four
     joined = re.sub(r"^(\d{3}) (?=\d{3}-\d{4}$)", r"\1-", joined)
     if joined != value and problem is None:
         return joined, f"read {value!r}, taken as {joined}"

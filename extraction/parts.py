@@ -16,6 +16,9 @@ from extraction.page_view import Candidate
 from extraction.phrases import whole_phrase_score
 from extraction.types import Box, FieldResult, union_box
 
+# A number with its area code: national numbers hold nine digits or more, the local part alone
+# (what a form's "Number" box holds beside its "Area code" box) seven or eight.
+WHOLE_NUMBER_DIGITS = 9
 PARTS_NOTE = "put together from its parts ({}): check the order and spelling"
 
 
@@ -121,7 +124,9 @@ def from_parts(spec: FieldSpec, result: FieldResult, assigned: dict[str, Assigne
             page = candidate.page if page is None else page
     if all(value == result.value for value in read.values()):
         return result  # no part read, or only what the field read itself
-    whole = bool(spec.pattern and re.search(spec.pattern, result.value))
+    whole = bool(spec.pattern and re.search(spec.pattern, result.value)) and (
+        sum(ch.isdigit() for ch in result.value) >= WHOLE_NUMBER_DIGITS
+    )
     if result.value and spec.parts_own and spec.parts_own not in read and not whole:
         # The field's own label stood over one of its parts; a value whole by its own pattern (a
         # phone with its area code) is the field's, whatever a part's label stands over.

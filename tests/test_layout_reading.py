@@ -1317,6 +1317,11 @@ def test_a_misread_phone_under_a_section_is_the_phone_not_the_addresss_first_lin
         ("Richmond, 23216", False),
         ("12 Main St 4567", False),
         ("2020-07-23", False),
+        ("+65 8922 5780", True),
+        ("0712 555 134", True),
+        ("23-07-2020", False),
+        ("#19-18", False),
+        ("Halifax NS T5J 9R8", False),
     ],
 )
 def test_a_line_laid_out_as_a_phone_number_is_told_by_its_groups(text: str, shaped: bool) -> None:

@@ -243,6 +243,13 @@ def test_integers_are_read_whole_and_repairs_flagged(lines: list[str], value: st
         (["( 737 ) 988-0851"], "(737) 988-0851", False),
         (["(737)988-0851"], "(737) 988-0851", False),
         (["(248)-683-1128"], "(248)-683-1128", False),
+        # Other countries' numbers, grouped as they print them, whole and unchanged.
+        (["+254 715 016 106"], "+254 715 016 106", False),
+        (["0712 555 134"], "0712 555 134", False),
+        (["080-0252 1758"], "080-0252 1758", False),
+        (["(02) 8555 0134"], "(02) 8555 0134", False),
+        (["416.555.0134"], "416.555.0134", False),
+        (["+27 83 592 3036 Weight (kg)"], "+27 83 592 3036", True),
     ],
 )
 def test_phone_is_cut_to_the_number_and_extra_text_flagged(
