@@ -126,7 +126,7 @@ def test_the_registration_form_of_a_clinic_abroad_varies_its_values_layouts_and_
     assert {form.mode for form in forms} == {"table", "dotted", "inline"}
     assert {form.answer_style for form in forms} == {"circle", "strike", "written", "cells"}
     truths = [
-        generate(seed, "patient_details", "clean", dpi=40, family="pd_world_registration").truth
+        generate(seed, "patient_details", "clean", dpi=50, family="pd_world_registration").truth
         for seed in SEEDS
     ]
     phones = [t["phone_number"] for t in truths if t["phone_number"]]
