@@ -41,6 +41,7 @@ from extraction.page_view import (
 )
 from extraction.phrases import ITEM_NUMBER, best_phrase, phrase_score
 from extraction.pieces import pieced_value
+from extraction.structure.types import ANSWERED_IN_WORDS
 from extraction.types import Box, Line, Word, mostly_inside, union_box
 
 # A value's next line set flush under its last may stand this many line heights below it.
@@ -149,7 +150,7 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
         return [checklist]
     marks = option_marks(spec, key, view) if spec.kind in OPTION_KINDS else []
     # Boxes to tick come two or more to a question; a ring round a word is an answer alone.
-    if len(marks) >= 2 or any(m.shape == "ring" for m in marks):
+    if len(marks) >= 2 or any(m.shape in ANSWERED_IN_WORDS for m in marks):
         return [option_candidate(spec, key, view, marks, score)]
     lone = lone_grid_answer(spec, key, view, marks, score)
     if lone is not None:

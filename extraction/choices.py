@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING
 from extraction.cells import header_above
 from extraction.doctypes import FieldSpec
 from extraction.keys import Key
+from extraction.label_shapes import value_kind
 from extraction.layouts.rows import boxed_marks
 from extraction.page_view import Candidate, PageView
+from extraction.structure.geometry import overlap_area
+from extraction.structure.types import ANSWERED_IN_WORDS
 from extraction.types import Box, Word, mostly_inside, on_one_row
 from extraction.validate import check_value
 
@@ -19,8 +22,10 @@ if TYPE_CHECKING:
 
     from extraction.structure import Cell, PageStructure, SelectionMark
 
-# Options of a checkbox group lie on the key's row or on the row just under it.
+# Options of a checkbox group lie on the key's row or on the row just under it, unless that row
+# asks a question of its own: print of this many letters before its first mark.
 OPTIONS_BELOW = 1.8
+QUESTION_LETTERS = 4
 # A table of this many rows or more is a grid of questions, one a row under a header row.
 GRID_ROWS = 3
 # Said of a grid row answered by the one box of it found ticked.
@@ -62,7 +67,23 @@ def option_marks(spec: FieldSpec, key: Key, view: PageView) -> list[SelectionMar
     if not under:
         return []
     first = min(under, key=lambda m: m.box[1])
-    return sorted((m for m in under if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
+    row = sorted((m for m in under if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
+    return [] if _asks_its_own_question(row[0], key, view) else row
+
+
+def _asks_its_own_question(first: SelectionMark, key: Key, view: PageView) -> bool:
+    """True when the row of marks under ``key`` has a question of its own: words of four
+    letters or more, no answer word, left of its first mark from the key's column on
+    ("Measles (rubeola)  Yes / N̶o̶" under "Chickenpox"). Options printed before their boxes
+    ("Yes [ ]  No [ ]") are answer words."""
+    left = [
+        w
+        for w in view.page.words
+        if w.box[2] <= first.box[0] and w.box[0] >= key.box[0] - view.height and on_one_row(w.box, first.box)
+    ]
+    text = " ".join(w.text for w in left)
+    letters = sum(ch.isalpha() for ch in text)
+    return letters >= QUESTION_LETTERS and not any(value_kind(w.text) == "yesno" for w in left)
 
 
 def _answered_before(spec: FieldSpec, key: Key, first: SelectionMark, view: PageView) -> bool:
@@ -275,7 +296,7 @@ def _option_region(mark: SelectionMark, row: list[SelectionMark], view: PageView
     """Where the option of a ticked box is printed when OCR read nothing there (a row of
     boxes each with one digit beside it is often read as "OO"): right of the box, up to the
     next box of its row or ``OPTION_REGION_HEIGHTS`` text heights; for a ring, inside it."""
-    if mark.shape == "ring":  # the ring whole, with paper round it, to be painted out
+    if mark.shape in ANSWERED_IN_WORDS:  # a ring whole, with paper round it, to be painted out
         pad = round(0.3 * view.height)
         x0, y0, x1, y1 = mark.box
         return (max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad)
@@ -296,6 +317,10 @@ def option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) 
         return _column_header(mark, view)
     if mark.shape == "ring":
         return tuple(view.page.words_in(mark.box))
+    if mark.shape == "kept":  # maybe a part of a word ("Yes" of "Yes/Ne"): the mark's own reading
+        under = [w for w in view.page.words if overlap_area(w.box, mark.box) > 0]
+        sure = min((w.confidence for w in under), default=mark.confidence)
+        return (Word(mark.option, sure, mark.box, under[0].line if under else 0),)
     right = min((m.box[0] for m in row if m.box[0] > mark.box[2]), default=view.page.width)
     cell = grid_cell(mark.box, view.structure) if view.structure is not None else None
     if cell is not None:

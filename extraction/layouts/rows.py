@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from extraction.structure import PageStructure, SelectionMark
+from extraction.structure.types import ANSWERED_IN_WORDS
 from extraction.types import Box, Word, on_one_row, union_box
 
 # A piece joins a row when it shares this much of the shorter one's height with it. Half, not
@@ -53,4 +54,4 @@ def boxed_marks(structure: PageStructure) -> list[SelectionMark]:
     """The page's boxes and circles to tick, without the loops drawn round chosen words: a
     loop stands where the chosen answer is printed, so where it is on one copy says nothing of
     which answer it is on another."""
-    return [mark for mark in structure.marks if mark.shape != "ring"]
+    return [mark for mark in structure.marks if mark.shape not in ANSWERED_IN_WORDS]

@@ -9,10 +9,11 @@ import numpy as np
 from extraction.structure.combs import find_combs, inside_comb
 from extraction.structure.geometry import area, overlap_area
 from extraction.structure.grid_cells import answer_cells
-from extraction.structure.ink import ink_threshold
+from extraction.structure.ink import binary, ink_threshold
 from extraction.structure.marks import find_marks, side_of_a_mark
 from extraction.structure.rings import circled_marks, find_rings
 from extraction.structure.rules import find_cells, find_rules, median_thickness
+from extraction.structure.strikes import kept_marks
 from extraction.structure.types import PageStructure
 from extraction.structure.words import text_height
 from extraction.types import Box, Word
@@ -49,6 +50,7 @@ def find_structure(image: np.ndarray, words: Sequence[Word], shades: Sequence[Bo
     # A ring round a word ("(Y)  N") is an answer; the same ring as a circle to fill is no radio
     # button filled in by the letter inside it.
     marks = [m for m in marks if not any(_same_place(m.box, r.box) for r in rings)] + list(rings)
+    marks += kept_marks(binary(image, threshold), words, height)
     # A comb's box with a digit in it is no ticked checkbox.
     marks = [m for m in marks if not inside_comb(m.box, combs)]
     return PageStructure(rules, cells, tables, tuple(marks), combs, tuple(shades))

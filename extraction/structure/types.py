@@ -51,13 +51,19 @@ class SelectionMark:
     """
 
     box: Box
-    shape: Literal["square", "circle", "cell", "ring"]
+    shape: Literal["square", "circle", "cell", "ring", "kept"]
     """"cell": a table cell of an answer grid, marked with an X or a tick drawn in it; "ring": a
-    loop drawn round the chosen words (always selected; its option is the words inside)."""
+    loop drawn round the chosen words (always selected; its option is the words inside); "kept":
+    the option left standing where the others are struck through (always selected; its option
+    is its words)."""
     selected: bool
     option: str
     option_box: Box | None
     confidence: float
+
+
+# Marks whose answer is the words they stand on, not words printed beside them.
+ANSWERED_IN_WORDS = ("ring", "kept")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from extraction.structure.combs import inside_comb
 from extraction.structure.geometry import inside_any, passes_between, word_boxes
-from extraction.structure.types import PageStructure
+from extraction.structure.types import ANSWERED_IN_WORDS, PageStructure
 from extraction.types import Box, Line, Word, union_box
 
 # Text height assumed when the words cannot tell (preprocess scales pages to about this).
@@ -46,7 +46,8 @@ def text_height(words: Sequence[Word]) -> float:
 def words_outside_marks(words: Sequence[Word], structure: PageStructure) -> list[Word]:
     """The words that are not a selection mark read as text ("O", "[]", "0", "D", "☐"...):
     a word goes when at least half of its box lies inside a mark's box."""
-    printed = [mark.box for mark in structure.marks if mark.shape != "ring"]  # a ring's word is its answer
+    # A ring's word, and the option left standing among struck ones, is its answer.
+    printed = [mark.box for mark in structure.marks if mark.shape not in ANSWERED_IN_WORDS]
     inside = inside_any(word_boxes(words), printed)
     return [word for word, is_mark in zip(words, inside, strict=True) if not is_mark]
 
