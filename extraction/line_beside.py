@@ -59,9 +59,11 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
     if not key.whole_line:
         return []
     reach = key.box[2] + BESIDE_MAX_GAP * view.height
-    column = next((c for c in view.label_columns if c.holds(key.box, view.height)), None)
-    if column is not None:
-        reach = max(reach, column.value_x + ALIGN_HEIGHTS * view.height)
+    # A form may set its values at two edges (two pairs a row, or one pair spanning the row):
+    # every column of labels the key stands in says where a value of it may start.
+    columns = [c for c in view.label_columns if c.holds(key.box, view.height)]
+    if columns:
+        reach = max(reach, *(c.value_x + ALIGN_HEIGHTS * view.height for c in columns))
     value_cell = cell_beside(key.box, view)
     in_corner = heads_its_cell(key, view)
     low_cell = _cell_on_key_row(key, value_cell, in_corner, view)
@@ -90,7 +92,7 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
         ln
         for ln in level
         if all(abs(ln.box[0] - k.box[0]) > view.height or caption_under(k, ln, view) for k in near_keys)
-        or (column is not None and column.starts_value(ln.box, view.height))
+        or any(column.starts_value(ln.box, view.height) for column in columns)
         # A line in the ruled cell beside the label's is that cell's value, wherever it starts,
         # unless a label of that cell claims it (the cell holds a label and its value).
         or (

@@ -1773,3 +1773,33 @@ def test_a_name_address_or_company_is_written_in_more_letters_than_digits(
     words = tuple(Word(token, 0.9, (100 + 80 * i, 100, 170 + 80 * i, 130)) for i, token in tokens)
     candidate = Candidate(field, 0, (words,), "beside", 1.0)
     assert (plausibility(PATIENT.field(field), candidate, PATIENT) > 0) is plausible
+
+
+# A form setting two pairs a row, each value at its own edge, and a long pair (the address) a
+# row of its own, its value at a third edge far from its label (dotted leaders, read as nothing).
+TWO_VALUE_EDGES = """
+200 400 Patient Information
+200 500 Full name
+650 500 Wei Ling Koh
+1200 500 Birthdate
+1650 500 17 Jun 2002
+200 600 Mobile
+650 600 8922 5780
+1200 600 Height
+1650 600 162 cm
+200 700 Sex
+1000 700 Female
+200 800 Residential address
+1000 800 Blk 151 Tampines St 11
+1000 860 #19-18
+1000 920 Singapore 734868
+200 1100 Next of kin
+650 1100 Rajesh Ong
+"""
+
+
+def test_a_value_at_another_edge_of_a_column_of_labels_is_read_beside_its_label() -> None:
+    fields = extract_fields(PATIENT, parse_layout(TWO_VALUE_EDGES), 0.8)
+    assert fields["address"].value == "Blk 151 Tampines St 11\n#19-18\nSingapore 734868"
+    assert fields["patient_name"].value == "Wei Ling Koh"
+    assert fields["emergency_contact_name"].value == "Rajesh Ong"
