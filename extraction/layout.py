@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -45,6 +45,9 @@ SURE_CONFIDENCE = 0.6
 _RULE_CHARS = set("_|—–~=-.,:;'`\"^*#<>()[]{}/\\")
 # Points a word may be read as alone: printed, a point or comma never stands apart from a word.
 _LONE_POINTS = set(".,·")
+# A dotted leader (the row of dots leading from a label to its value) read onto a word's end or
+# start: three points or more, never part of a word.
+_LEADER = re.compile(r"[.,·…]{3,}|…+")
 
 
 def group_lines(words: list[Word]) -> list[Line]:
@@ -59,7 +62,7 @@ def group_lines(words: list[Word]) -> list[Line]:
     """
     typical = _word_height(words)
     by_line: dict[int, list[Word]] = {}
-    for word in words:
+    for word in (part for whole in words for part in split_at_leaders(whole)):
         if not _is_noise_word(word) and not _is_speck(word, typical):
             by_line.setdefault(word.line, []).append(word)
     lines = [
@@ -70,6 +73,27 @@ def group_lines(words: list[Word]) -> list[Line]:
     ]
     lines = _without_bullets(_join_row_neighbours(lines))
     return sorted(lines, key=lambda line: (line.box[1] + line.box[3], line.box[0]))
+
+
+def split_at_leaders(word: Word) -> list[Word]:
+    """``word`` without the dots of a leader OCR read into it ("Patel......", "...Lakshmi",
+    "Sharma...)"): the parts around each run of three points or more, each with its share of
+    the box by characters, so the leader's length parts them as the leader's gap does. A word
+    of dots alone comes back as it is (it is dropped as dust)."""
+    text = word.text
+    runs = list(_LEADER.finditer(text))
+    if not runs or not _LEADER.sub("", text).strip():
+        return [word]
+    x0, y0, x1, y1 = word.box
+    per_char = (x1 - x0) / len(text)
+    parts, start = [], 0
+    for run in [*runs, None]:
+        stop = run.start() if run else len(text)
+        if text[start:stop].strip():
+            left, right = x0 + round(start * per_char), x0 + round(stop * per_char)
+            parts.append(replace(word, text=text[start:stop], box=(left, y0, max(left + 1, right), y1)))
+        start = run.end() if run else stop
+    return parts
 
 
 def _is_bullet(glyph: Word, item: Word) -> bool:

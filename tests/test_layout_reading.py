@@ -1803,3 +1803,20 @@ def test_a_value_at_another_edge_of_a_column_of_labels_is_read_beside_its_label(
     assert fields["address"].value == "Blk 151 Tampines St 11\n#19-18\nSingapore 734868"
     assert fields["patient_name"].value == "Wei Ling Koh"
     assert fields["emergency_contact_name"].value == "Rajesh Ong"
+
+
+def test_a_dotted_leader_read_onto_a_value_parts_it_from_the_next_label() -> None:
+    """Two pairs a row on dotted leaders: OCR read the leader after the name as dots on its last
+    word, which joined the next pair's label to the name. The dots go, and their length parts
+    the two as the leader did."""
+    page = parse_layout(
+        """
+        200 400 Patient Information
+        200 500 Full name.......... Kavya Patel.......... Date of birth (DOB):...... 30-04-1991......
+        200 600 Mobile.............. 044-1437 1653
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["patient_name"].value == "Kavya Patel"
+    assert fields["birth_date"].value == "30-04-1991"
+    assert fields["phone_number"].value == "044-1437 1653"
