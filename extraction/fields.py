@@ -147,13 +147,13 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     page = join_wrapped_labels(page, structure, vocabulary, height)
     page = with_label_like_tails_joined(page, vocabulary, height)
     keys = without_values_beside_labels(
-        find_keys(page, vocabulary, doc_type.colon_labels), vocabulary, height
+        find_keys(page, vocabulary, doc_type.colon_labels), vocabulary, height, structure
     )
     columns = find_label_columns(page, keys, height)
     split = split_at_value_edges(page, columns, height, vocabulary)
     if split is not page:
         page, keys = split, find_keys(split, vocabulary, doc_type.colon_labels)
-        keys = without_values_beside_labels(keys, vocabulary, height)
+        keys = without_values_beside_labels(keys, vocabulary, height, structure)
         columns = find_label_columns(page, keys, height)
     order = {id(line): index for index, line in enumerate(page.lines)}
     keys += column_keys(page, keys, columns, height)

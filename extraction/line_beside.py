@@ -12,6 +12,7 @@ from extraction.columns import ALIGN_HEIGHTS
 from extraction.keys import KEY_MIN_SCORE, Key
 from extraction.page_view import PageView, cell_of, heads_its_cell, line_heads_its_cell
 from extraction.phrases import whole_phrase_score
+from extraction.structure import PageStructure
 from extraction.types import Box, Line, PageText, Word, mostly_inside, on_one_row
 
 # A value printed beside its label sits within this many line heights of it.
@@ -110,12 +111,15 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
     return list(min(first_row, key=lambda ln: ln.box[0]).words)
 
 
-def without_values_beside_labels(keys: list[Key], vocabulary: tuple[str, ...], height: float) -> list[Key]:
+def without_values_beside_labels(
+    keys: list[Key], vocabulary: tuple[str, ...], height: float, structure: PageStructure | None = None
+) -> list[Key]:
     """``keys`` without the lines that stand where a value does, right beside a label closed by
-    its colon with nothing after it on its line, with no colon of their own, that end in a
-    label's words after words of no label: a name ending in a label's words ("Health plan:
-    Blue Insurance Company"). A label with a word of its own added ("Medications taken",
-    "Known drug allergies") stays one wherever it stands."""
+    its colon with nothing after it on its line or in the ruled cell beside a label's cell,
+    with no colon of their own, that end in a label's words after words of no label: a name
+    ending in a label's words ("Health plan: Blue Insurance Company", "Health plan | CIC
+    Insurance"). A label with a word of its own added ("Medications taken", "Known drug
+    allergies") stays one wherever it stands."""
     return [
         key
         for key in keys
@@ -123,13 +127,26 @@ def without_values_beside_labels(keys: list[Key], vocabulary: tuple[str, ...], h
         or not key.whole_line
         or not _named_like_a_label(key.text, vocabulary)
         or not any(
-            label.colon
-            and not label.rest
+            not label.rest
             and on_one_row(label.box, key.box)
             and 0 < key.box[0] - label.box[2] <= BESIDE_MAX_GAP * height
+            and (label.colon or _in_the_cell_beside(key.box, label.box, structure, height))
             for label in keys
         )
     ]
+
+
+def _in_the_cell_beside(box: Box, label: Box, structure: PageStructure | None, height: float) -> bool:
+    """True when ``box`` stands in the ruled cell right of the one holding ``label``."""
+    if structure is None:
+        return False
+    own, other = structure.cell_at(label), structure.cell_at(box)
+    return (
+        own is not None
+        and other is not None
+        and on_one_row(own.box, other.box)
+        and 0 <= other.box[0] - own.box[2] <= height
+    )
 
 
 def with_label_like_tails_joined(page: PageText, vocabulary: tuple[str, ...], height: float) -> PageText:

@@ -1047,3 +1047,17 @@ def test_a_signature_read_as_text_over_its_caption_is_passed_over_for_the_name_a
     prescription = get_document_type("prescription")
     fields = extract_fields(prescription, [_page_text(words)], 0.8, structures=[structure])
     assert fields["prescriber"].value == "Dr Doris Hall, MD"
+
+
+def test_an_insurer_named_like_a_label_in_the_cell_beside_its_label_is_the_value() -> None:
+    """A ruled table of label and value cells with no colons: the insurer's name ends in a
+    label's word ("CIC Insurance"), yet stands in the value cell beside "Health plan"."""
+    page = DrawnPage(1400, 400)
+    page.table(100, 100, [360, 560], [60, 60], width=2)
+    page.text(110, 116, "Health plan")
+    page.text(470, 116, "CIC Insurance")
+    page.text(110, 176, "Subscriber ID")
+    page.text(470, 176, "BRT/125255")
+    fields = _read_drawn(page, page.words)
+    assert fields["insurance_company"].value == "CIC Insurance"
+    assert fields["policy_number"].value == "BRT/125255"
