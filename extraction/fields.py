@@ -359,11 +359,15 @@ def _another_fields_line(value: str, spec: FieldSpec, doc_type: DocumentType) ->
 
 def _caption_line(value: str, spec: FieldSpec, doc_type: DocumentType) -> str | None:
     """A line of the value that starts as a printed label: the first line as one of the
-    field's own labels ("Name of patient Warren": the label read into its value), a later line
-    as any label of the type ("Address line 1" under the street, "Phone 555..." under an
-    address: the form's print or another field's, taken in with the value)."""
+    field's own labels ("Name of patient Warren": the label read into its value) or another
+    field's label of two words or more ("Allergies (drug/food) Tree nuts" as the medical
+    problems: that field's label and value taken for this one's; a one-word label starts
+    values too, "Weight loss"), a later line as any label of the type ("Address line 1" under
+    the street, "Phone 555..." under an address: the form's print or another field's, taken
+    in with the value)."""
     first, *rest = value.split("\n")
-    if _starts_as_label(first, spec.all_labels):
+    others = tuple(label for label in doc_type.all_labels if len(label.split()) >= 2)
+    if _starts_as_label(first, spec.all_labels + others):
         return first
     return next((line for line in rest if _starts_as_label(line, doc_type.all_labels)), None)
 

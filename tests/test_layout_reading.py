@@ -1820,3 +1820,19 @@ def test_a_dotted_leader_read_onto_a_value_parts_it_from_the_next_label() -> Non
     assert fields["patient_name"].value == "Kavya Patel"
     assert fields["birth_date"].value == "30-04-1991"
     assert fields["phone_number"].value == "044-1437 1653"
+
+
+def test_a_value_opening_with_another_field_s_label_is_flagged() -> None:
+    """A row of two pairs with no colons, read as two lines: the medical problems' own line was
+    not found, and the line beside it, the allergies' label and value, taken instead. It opens
+    with a label of the type: flagged, whosever label it is."""
+    from extraction.fields import _caption_line
+
+    problems, name = PATIENT.field("medical_problems"), PATIENT.field("patient_name")
+    assert (
+        _caption_line("Allergies (drug/food) Tree nuts", problems, PATIENT)
+        == "Allergies (drug/food) Tree nuts"
+    )
+    assert _caption_line("Name of patient Warren", name, PATIENT) == "Name of patient Warren"
+    assert _caption_line("Weight loss\nAsthma", problems, PATIENT) is None
+    assert _caption_line("No known allergies", problems, PATIENT) is None
