@@ -21,6 +21,7 @@ flag lifted is that of ink both readers read alike.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from extraction.doctypes import FieldSpec
@@ -94,7 +95,7 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int =
         return _confirmed(spec, result, reading) if alike(again, result.value) else result
     digits = digits_alone(again, result.value)
     if digits and not any(ch.isspace() for ch in result.value):
-        again = "".join(again.split())  # a gap between written digits is no space in the value
+        again = re.sub(r"(?<=\d)\s+(?=\d)", "", again)  # a gap between written digits is no space
     first_problem = check_value(spec, result.value)
     # A doubt of the field's (a count lost before "tablet") that one reading raises and the other
     # does not counts against the reading that raises it.

@@ -626,3 +626,16 @@ def test_a_first_line_read_as_item_2_of_a_list_is_flagged_as_missing_item_1() ->
     looked = compare(medicines, first, Reading("2) Lialda 2.4 gram", 0.98))
     assert looked.value == "Lialda 2.4 gram"
     assert looked.needs_review and "item 2 of a numbered list" in (looked.reason or "")
+
+
+def test_a_second_reading_of_a_phone_keeps_the_space_after_its_area_code() -> None:
+    """Tesseract read a few digits with no space; the second reader the whole number with its
+    brackets run into the digits ("(989)916-1535"). Gaps between written digits go; the space
+    after the bracketed area code is the number's own."""
+    phone = PATIENT_DETAILS.field("phone_number")
+    taken = compare(
+        phone,
+        FieldResult("15735", 0.22, needs_review=False, box=(0, 0, 10, 10)),
+        Reading("(989)916-1535", 0.99),
+    )
+    assert taken.value == "(989) 916-1535" and taken.needs_review
