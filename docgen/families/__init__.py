@@ -63,6 +63,7 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "pd_face_sheet",
         "pd_answer_grid",
         "pd_world_registration",
+        "rx_world_clinic",
     )
     if name in FAMILIES
 )
