@@ -25,7 +25,7 @@ LATEST_YEAR = 2100
 
 DATE_FORMATS = (
     "%d/%m/%Y", "%m/%d/%Y", "%d/%m/%y", "%m/%d/%y", "%d-%m-%Y", "%m-%d-%Y", "%Y-%m-%d", "%Y/%m/%d",
-    "%d.%m.%Y",
+    "%d.%m.%Y", "%d-%b-%Y", "%d-%B-%Y",
     "%B %d %Y", "%b %d %Y", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%b. %d %Y",
     "%d %B %Y", "%d %b %Y", "%d %B, %Y", "%d %b, %Y",
 )  # fmt: skip

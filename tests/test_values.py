@@ -808,3 +808,11 @@ def test_a_dose_s_unit_is_a_known_word_of_a_medicine() -> None:
     fields = {f.name: FieldResult("", 0.0, False, None, 0, None) for f in spec.fields}
     fields["medicines"] = FieldResult("Levothyroxine 75 mcg\nLialda 2.4 gram", 0.95, False, None, 0, None)
     assert "words in no vocabulary" not in (validate_fields(spec, fields)["medicines"].reason or "")
+
+
+@pytest.mark.parametrize("printed", ["20-Jun-2022", "03-Dec-2026", "3-December-2026"])
+def test_a_date_with_its_month_named_between_dashes_is_a_date(printed: str) -> None:
+    """ "20-Jun-2022": how clinics in much of the world write a date."""
+    spec = PATIENT.field("birth_date")
+    value, _ = normalize(spec, [printed])
+    assert value == printed and check_value(spec, value) is None
