@@ -27,6 +27,9 @@ SPECK_HEIGHT_SHARE = 0.3
 # too: small letters stand at about half a word's height, and are read far more surely.
 UNSURE_SPECK_SHARE = 0.45
 UNSURE_SPECK = 0.3
+# A list's item number alone ("1.", "2)") opens the item at most this many heights after it.
+ITEM_GAP_HEIGHTS = 4.0
+_ITEM_NUMBER = re.compile(r"\(?\d{1,2}[.)]")
 # A list's bullet is at most this share of its item's height, and at most this many item
 # heights before it.
 BULLET_HEIGHT_SHARE = 0.6
@@ -161,11 +164,13 @@ def _join_row_neighbours(lines: list[Line]) -> list[Line]:
 
 
 def _continues(left: _Placed, right: _Placed) -> bool:
-    """True when ``right`` starts just after ``left`` ends, on the same row."""
+    """True when ``right`` starts just after ``left`` ends, on the same row; after a list's item
+    number alone ("1.", "2)"), a tab's width after it: the number opens the item beside it."""
     height = min(left.height, right.height)
     gap = right.box[0] - left.box[2]
     shared = min(left.box[3], right.box[3]) - max(left.box[1], right.box[1])
-    return -0.5 * height <= gap <= COLUMN_GAP_HEIGHTS * height and shared >= 0.5 * height
+    reach = ITEM_GAP_HEIGHTS if _ITEM_NUMBER.fullmatch(left.line.text) else COLUMN_GAP_HEIGHTS
+    return -0.5 * height <= gap <= reach * height and shared >= 0.5 * height
 
 
 def _is_noise_word(word: Word) -> bool:

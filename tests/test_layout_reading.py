@@ -1836,3 +1836,24 @@ def test_a_value_opening_with_another_field_s_label_is_flagged() -> None:
     assert _caption_line("Name of patient Warren", name, PATIENT) == "Name of patient Warren"
     assert _caption_line("Weight loss\nAsthma", problems, PATIENT) is None
     assert _caption_line("No known allergies", problems, PATIENT) is None
+
+
+def test_a_list_number_set_a_tab_before_its_item_opens_that_item() -> None:
+    """ "1." and its medicine a tab apart (wider than a column gap): OCR gives two lines, the
+    number alone under the "Rx" mark and the medicine right of it; they are one item."""
+    page = parse_layout(
+        """
+        200 300 Name: Rajesh Tan
+        200 500 Rx
+        260 600 1.
+        420 600 Tab. Levothyroxine 125 mcg
+        260 700 2.
+        420 700 Cap. Amoxicillin 875 mg
+        """
+    )
+    assert [line.text for line in page[0].lines][2:4] == [
+        "1. Tab. Levothyroxine 125 mcg",
+        "2. Cap. Amoxicillin 875 mg",
+    ]
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value == "Tab. Levothyroxine 125 mcg\nCap. Amoxicillin 875 mg"
