@@ -37,3 +37,26 @@ def test_a_colon_label_of_a_shaped_field_opens_a_line_of_its_shape() -> None:
     for _, spec in SHAPED:
         for label in spec.colon_labels:
             assert re.match(spec.shape, f"{label} {DIRECTIONS_TAIL}"), label
+
+
+@pytest.mark.parametrize(
+    ("line", "shaped"),
+    [
+        ("Take 1 tablet twice daily for 7 days", True),
+        ("Furosemide: take 1 tab every morning", True),
+        # The shorthand of many countries: a count and form with a Latin frequency, or a
+        # morning-noon-night schedule.
+        ("1 tab BD x 5 days", True),
+        ("10 ml TDS after food", True),
+        ("1/2 tablet HS with meals", True),
+        ("1-0-1 after food x 7 days", True),
+        ("1/2-0-1/2 before food", True),
+        # A medicine, a date, a count to dispense are no directions.
+        ("Tab. Losartan 100 mg", False),
+        ("12-05-2024 refill", False),
+        ("30 tablets", False),
+    ],
+)
+def test_directions_are_told_by_their_shape(line: str, shaped: bool) -> None:
+    spec = get_document_type("prescription").field("directions")
+    assert bool(re.search(spec.shape, line)) is shaped
