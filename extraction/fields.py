@@ -35,6 +35,7 @@ from extraction.columns import (
     split_at_value_edges,
 )
 from extraction.doctypes import DocumentType, FieldSpec
+from extraction.joined_values import split_joined_values
 from extraction.keys import Key, find_keys, split_at_inline_keys, typical_height
 from extraction.label_shapes import is_negative_answer, label_within
 from extraction.layout import spelling
@@ -144,6 +145,7 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     vocabulary = vocabulary_of(doc_type)
     height = typical_height(page)
     page = apart_from_glyphs(page, height)
+    page = split_joined_values(page, doc_type)
     page = join_wrapped_labels(page, structure, vocabulary, height)
     page = with_label_like_tails_joined(page, vocabulary, height)
     keys = without_values_beside_labels(

@@ -1857,3 +1857,22 @@ def test_a_list_number_set_a_tab_before_its_item_opens_that_item() -> None:
     ]
     fields = extract_fields(PRESCRIPTION, page, 0.8)
     assert fields["medicines"].value == "Tab. Levothyroxine 125 mcg\nCap. Amoxicillin 875 mg"
+
+
+def test_a_medicine_and_its_directions_joined_by_a_dash_are_each_their_field_s() -> None:
+    """ "1. Tab. Metformin 500 mg - 1 tab BD x 5 days": the medicine and, after the dash, its
+    directions in the shorthand of many countries, one line each medicine."""
+    page = parse_layout(
+        """
+        200 300 Name: Rajesh Tan
+        200 500 Rx
+        260 600 1. Tab. Metformin 500 mg - 1 tab BD x 5 days
+        260 700 2. Syp. Lactulose 15 ml - 10 ml TDS after food
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value == "Tab. Metformin 500 mg\nSyp. Lactulose 15 ml"
+    assert fields["directions"].value == "1 tab BD x 5 days\n10 ml TDS after food"
+    assert not any(word in (fields["directions"].reason or "") for word in ("'BD'", "'TDS'", "'x'")), (
+        "the Latin abbreviations are words of directions"
+    )
