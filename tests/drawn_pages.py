@@ -7,6 +7,7 @@ the ``Word`` objects tesseract would give for the text drawn (their boxes are th
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -14,13 +15,21 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from extraction.types import Word
+from extraction.layout import group_lines
+from extraction.types import PageText, Word
 
 FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # At 32 px DejaVu Sans words are about 24 px high, the height preprocess scales pages to.
 FONT_SIZE = 32
 Check = Literal["empty", "tick", "cross", "filled"]
 CombStyle = Literal["shared", "spaced", "teeth"]
+
+
+def page_text(words: list[Word], size: tuple[int, int] = (1400, 900)) -> PageText:
+    """The words as OCR would give them: each drawn text its own line (by its top)."""
+    tops = sorted({w.box[1] // 10 for w in words})
+    numbered = [replace(w, line=tops.index(w.box[1] // 10)) for w in words]
+    return PageText(index=0, lines=tuple(group_lines(numbered)), width=size[0], height=size[1])
 
 
 class DrawnPage:

@@ -3,28 +3,19 @@ question's answer; letters, radio circles and ruled boxes are not rings."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
-from extraction.layout import group_lines
 from extraction.structure import find_structure, without_rings
 from extraction.structure.rings import find_rings
-from extraction.types import PageText, Word
-from tests.drawn_pages import FONT_PATH, DrawnPage
+from extraction.types import Word
+from tests.drawn_pages import FONT_PATH, DrawnPage, page_text
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
 
 HEIGHT = 24.0
-
-
-def _page_text(words: list[Word], size: tuple[int, int]) -> PageText:
-    tops = sorted({w.box[1] // 10 for w in words})
-    numbered = [replace(w, line=tops.index(w.box[1] // 10)) for w in words]
-    return PageText(index=0, lines=tuple(group_lines(numbered)), width=size[0], height=size[1])
 
 
 def _questionnaire(circled: str) -> DrawnPage:
@@ -94,7 +85,7 @@ def test_the_circled_word_is_the_answer(circled: str) -> None:
     page = _questionnaire(circled)
     gray = page.array()
     structure = find_structure(gray, page.words)
-    text = _page_text(page.words, (1400, 420))
+    text = page_text(page.words, (1400, 420))
     fields = extract_fields(get_document_type("patient_details"), [text], 0.8, structures=[structure])
     assert fields["hepatitis_b_vaccination"].value == circled
     assert [m.option for m in structure.marks if m.shape == "ring"] == [circled]
@@ -112,7 +103,7 @@ def test_a_ring_round_one_letter_is_its_answer_not_a_radio_circle_filled_in(circ
     page.draw.ellipse((cx - 22, cy - 22, cx + 22, cy + 22), outline=0, width=3)
     structure = find_structure(page.array(), page.words)
     assert [(m.shape, m.option) for m in structure.marks if m.selected] == [("ring", circled)]
-    text = _page_text(page.words, (1400, 200))
+    text = page_text(page.words, (1400, 200))
     fields = extract_fields(get_document_type("patient_details"), [text], 0.8, structures=[structure])
     assert fields["has_medical_insurance"].value == ("Yes" if circled == "Y" else "No")
 
@@ -142,7 +133,7 @@ def test_a_circled_word_ocr_did_not_read_is_read_again_inside_its_ring() -> None
     structure = find_structure(gray, page.words)
     [ring] = [m for m in structure.marks if m.shape == "ring"]
     assert ring.selected and ring.option == ""
-    text = _page_text(page.words, (1400, 420))
+    text = page_text(page.words, (1400, 420))
 
     def reread(index: int, box: tuple[int, int, int, int], mode: str) -> list[Word]:
         return read_region(gray, box, 300, Options(), mode)

@@ -7,8 +7,6 @@ text's boxes, except where a test says it runs tesseract.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 from PIL import Image
@@ -16,28 +14,20 @@ from PIL import Image
 from extraction.cells import join_wrapped_labels
 from extraction.doctypes import DocumentType, get_document_type, with_synonyms
 from extraction.fields import extract_fields, page_view, split_at_inline_keys, vocabulary_of
-from extraction.layout import group_lines
 from extraction.line_beside import line_beside
 from extraction.page_view import PageView
 from extraction.structure import find_structure, without_rules
 from extraction.types import FieldResult, Line, PageText, Word
-from tests.drawn_pages import FONT_PATH, Check, DrawnPage, noisy
+from tests.drawn_pages import FONT_PATH, Check, DrawnPage, noisy, page_text
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
 
 PATIENT = get_document_type("patient_details")
 
 
-def _page_text(words: list[Word], size: tuple[int, int] = (1400, 900)) -> PageText:
-    """The words as OCR would give them: each drawn text its own line (by its top)."""
-    tops = sorted({w.box[1] // 10 for w in words})
-    numbered = [replace(w, line=tops.index(w.box[1] // 10)) for w in words]
-    return PageText(index=0, lines=tuple(group_lines(numbered)), width=size[0], height=size[1])
-
-
 def drawn_view(page: DrawnPage, words: list[Word], doc_type: DocumentType = PATIENT) -> PageView:
     """How the field finders see a drawn page: its words as OCR lines, its structure found."""
-    return page_view(doc_type, _page_text(words, page.image.size), find_structure(page.array(), words))
+    return page_view(doc_type, page_text(words, page.image.size), find_structure(page.array(), words))
 
 
 def _votes(page: DrawnPage, words: list[Word]) -> tuple[int, int]:
@@ -53,7 +43,7 @@ def _read_drawn(
 ) -> dict[str, FieldResult]:
     """The fields of a drawn page, its structure found on its image and its words as OCR lines."""
     structure = find_structure(page.array(), words)
-    return extract_fields(doc_type, [_page_text(words, page.image.size)], 0.8, structures=[structure])
+    return extract_fields(doc_type, [page_text(words, page.image.size)], 0.8, structures=[structure])
 
 
 # ---- rules painted out ----------------------------------------------------------------------
@@ -141,7 +131,7 @@ def test_cells_of_an_answer_grid_are_marks_ticked_by_their_x(spoil: bool) -> Non
 def test_an_answer_grid_gives_each_question_its_column_s_header() -> None:
     gray, words = _answer_grid()
     structure = find_structure(gray, words)
-    fields = extract_fields(PATIENT, [_page_text(words, (1400, 500))], 0.8, structures=[structure])
+    fields = extract_fields(PATIENT, [page_text(words, (1400, 500))], 0.8, structures=[structure])
     assert fields["hepatitis_b_vaccination"].value == "Yes"
 
 
@@ -161,7 +151,7 @@ def _immunity_grid(width: int, columns: list[int], headers: tuple[str, str], rul
     gray = page.array()
     structure = find_structure(gray, words)
     assert sum(m.shape == "cell" for m in structure.marks) == 4
-    return extract_fields(PATIENT, [_page_text(words, (width, 400))], 0.8, structures=[structure])
+    return extract_fields(PATIENT, [page_text(words, (width, 400))], 0.8, structures=[structure])
 
 
 @pytest.mark.parametrize("rule", [2, 9])
@@ -191,7 +181,7 @@ def test_an_answer_grid_with_rows_roomy_for_a_pen_is_still_an_answer_grid() -> N
     gray = page.array()
     structure = find_structure(gray, words)
     assert sum(m.shape == "cell" for m in structure.marks) == 4
-    fields = extract_fields(PATIENT, [_page_text(words, (1400, 500))], 0.8, structures=[structure])
+    fields = extract_fields(PATIENT, [page_text(words, (1400, 500))], 0.8, structures=[structure])
     assert fields["chickenpox"].value == "IMMUNE"
     assert fields["hepatitis_b_vaccination"].value == "No"
 
@@ -218,7 +208,7 @@ def test_a_column_header_ocr_dropped_is_read_again_from_its_cell() -> None:
     def reread(page: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
         return read_region(gray, region, 300, Options(), mode)
 
-    page = [_page_text(words, (1400, 500))]
+    page = [page_text(words, (1400, 500))]
     assert not extract_fields(PATIENT, page, 0.8, structures=[structure])["hepatitis_b_vaccination"].value
     field = extract_fields(PATIENT, page, 0.8, reread, structures=[structure])["hepatitis_b_vaccination"]
     assert field.value == "Yes"
@@ -261,7 +251,7 @@ def test_a_ticked_box_under_another_question_s_options_is_read_beside_it_not_und
     def reread(page_index: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
         return read_region(gray, region, 300, Options(), mode)
 
-    fields = extract_fields(PATIENT, [_page_text(words, (1400, 400))], 0.8, reread, [structure])
+    fields = extract_fields(PATIENT, [page_text(words, (1400, 400))], 0.8, reread, [structure])
     assert fields["chickenpox"].value == "NOT IMMUNE"
     vaccine = fields["hepatitis_b_vaccination"]
     assert vaccine.value == "Yes"
@@ -319,7 +309,7 @@ def test_a_header_cell_split_inside_its_column_still_heads_it() -> None:
     def reread(page_index: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
         return read_region(gray, region, 300, Options(), mode)
 
-    field = extract_fields(PATIENT, [_page_text(words, (1400, 500))], 0.8, reread, [structure])
+    field = extract_fields(PATIENT, [page_text(words, (1400, 500))], 0.8, reread, [structure])
     assert field["hepatitis_b_vaccination"].value == "Yes"
 
 
@@ -349,7 +339,7 @@ def test_a_header_row_with_no_rules_between_its_columns_is_read_across_the_colum
     def reread(page_index: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
         return read_region(gray, region, 300, Options(), mode)
 
-    field = extract_fields(PATIENT, [_page_text(words, (1400, 500))], 0.8, reread, [structure])
+    field = extract_fields(PATIENT, [page_text(words, (1400, 500))], 0.8, reread, [structure])
     assert field["hepatitis_b_vaccination"].value == answer
 
 
@@ -370,7 +360,7 @@ def test_a_lone_digit_ocr_dropped_from_the_cell_beside_its_label_is_read_from_th
         return read_region(gray, region, 300, Options(), mode)
 
     prescription = get_document_type("prescription")
-    fields = extract_fields(prescription, [_page_text(words, (1400, 400))], 0.8, reread, [structure])
+    fields = extract_fields(prescription, [page_text(words, (1400, 400))], 0.8, reread, [structure])
     refills = fields["refills"]
     assert refills.value == "6"
     assert refills.needs_review
@@ -411,9 +401,9 @@ def test_a_label_wrapped_over_two_lines_of_its_cell_is_one_label(
     words += page.text(348, 108, "1077 Center Ct")
     words += page.text(348, 150, "Phoenix, 85010")
     structure = find_structure(page.array(), words)
-    text = join_wrapped_labels(_page_text(words), structure, ("Address", "Street"), 40.0)
+    text = join_wrapped_labels(page_text(words), structure, ("Address", "Street"), 40.0)
     assert f"{first} {second}" in [line.text for line in text.lines]
-    fields = extract_fields(PATIENT, [_page_text(words)], 0.8, structures=[structure])
+    fields = extract_fields(PATIENT, [page_text(words)], 0.8, structures=[structure])
     assert fields["address"].value == "1077 Center Ct\nPhoenix, 85010"
 
 
@@ -428,7 +418,7 @@ def _cell_lines(
     words += page.text(108, second_top, second)
     words += page.text(348, 108, "Atlas Health Inc")
     structure = find_structure(page.array(), words)
-    return [line.text for line in join_wrapped_labels(_page_text(words), structure, vocabulary, height).lines]
+    return [line.text for line in join_wrapped_labels(page_text(words), structure, vocabulary, height).lines]
 
 
 def test_a_label_wrapped_tightly_is_one_label_though_its_first_line_is_a_label_too() -> None:
@@ -444,7 +434,7 @@ def test_a_corner_label_over_its_value_is_not_joined_to_it() -> None:
     words = page.text(108, 108, "Patient name")
     words += page.text(108, 150, "Megan Gray")
     structure = find_structure(page.array(), words)
-    text = join_wrapped_labels(_page_text(words), structure, ("Patient name",), 40.0)
+    text = join_wrapped_labels(page_text(words), structure, ("Patient name",), 40.0)
     assert [line.text for line in text.lines] == ["Patient name", "Megan Gray"]
 
 
@@ -456,7 +446,7 @@ def test_a_label_cut_short_after_a_connective_goes_on_in_its_cell_however_spaced
     words = page.text(108, 108, "Insurer")
     words += page.text(108, 160, "name")
     structure = find_structure(page.array(), words)
-    text = join_wrapped_labels(_page_text(words), structure, ("Insurer", "Insurer name"), 25.0)
+    text = join_wrapped_labels(page_text(words), structure, ("Insurer", "Insurer name"), 25.0)
     assert [line.text for line in text.lines] == ["Insurer", "name"]
 
 
@@ -849,7 +839,7 @@ def test_a_value_in_the_cell_beside_its_label_is_its_value_though_it_starts_over
     ]
     words = [word for x, y, text in printed for word in page.text(x, y, text)]
     prescription = get_document_type("prescription")
-    text = split_at_inline_keys(_page_text(words, page.image.size), vocabulary_of(prescription))
+    text = split_at_inline_keys(page_text(words, page.image.size), vocabulary_of(prescription))
     view = page_view(prescription, text, find_structure(page.array(), words))
     doctor = next(key for key in view.keys if key.text == "Doctor")
     assert " ".join(word.text for word in line_beside(doctor, view)) == "Dr. Ann Lee, MD"
@@ -904,7 +894,7 @@ def test_labels_in_the_corners_of_their_cells_read_downwards_though_each_stands_
     gray, words = _boxed_prescription()
     fields = extract_fields(
         get_document_type("prescription"),
-        [_page_text(words, (1400, 500))],
+        [page_text(words, (1400, 500))],
         0.8,
         structures=[find_structure(gray, words)],
     )
@@ -925,7 +915,7 @@ def test_a_label_wrapped_loosely_in_its_cell_is_one_label_and_its_value_starts_a
     page.text(416, 170, "Raleigh, North Carolina, 27620")  # a hair further left, as a skew leaves it
     gray = page.array()
     fields = extract_fields(
-        PATIENT, [_page_text(page.words, (1400, 400))], 0.8, structures=[find_structure(gray, page.words)]
+        PATIENT, [page_text(page.words, (1400, 400))], 0.8, structures=[find_structure(gray, page.words)]
     )
     assert fields["address"].value == "1719 Washington Avenue\nRaleigh, North Carolina, 27620"
 
@@ -1027,7 +1017,7 @@ def test_an_option_ocr_ran_into_its_ticked_box_is_read_again_on_its_own() -> Non
     def reread(page: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
         return read_region(gray, region, 300, Options(), mode)
 
-    text = [_page_text(words, (1400, 300))]
+    text = [page_text(words, (1400, 300))]
     field = extract_fields(PATIENT, text, 0.8, reread, structures=[structure])["hepatitis_b_vaccination"]
     assert field.value == "Yes"
     assert field.needs_review and "read again" in (field.reason or "")
@@ -1045,7 +1035,7 @@ def test_a_signature_read_as_text_over_its_caption_is_passed_over_for_the_name_a
     words += page.text(300, 210, "Signature of prescriber")
     structure = find_structure(page.array(), words)
     prescription = get_document_type("prescription")
-    fields = extract_fields(prescription, [_page_text(words)], 0.8, structures=[structure])
+    fields = extract_fields(prescription, [page_text(words)], 0.8, structures=[structure])
     assert fields["prescriber"].value == "Dr Doris Hall, MD"
 
 

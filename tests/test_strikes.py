@@ -4,28 +4,19 @@ by slashes are no strikes."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
-from extraction.layout import group_lines
 from extraction.structure import find_structure
 from extraction.structure.ink import binary, ink_threshold
 from extraction.structure.strikes import kept_marks, option_groups
-from extraction.types import PageText, Word
-from tests.drawn_pages import FONT_PATH, DrawnPage
+from extraction.types import Word
+from tests.drawn_pages import FONT_PATH, DrawnPage, page_text
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
 
 HEIGHT = 24.0
-
-
-def _page_text(words: list[Word], size: tuple[int, int]) -> PageText:
-    tops = sorted({w.box[1] // 10 for w in words})
-    numbered = [replace(w, line=tops.index(w.box[1] // 10)) for w in words]
-    return PageText(index=0, lines=tuple(group_lines(numbered)), width=size[0], height=size[1])
 
 
 def _strike(page: DrawnPage, words: list[Word], overrun: int = 6) -> None:
@@ -58,7 +49,7 @@ def test_the_option_left_standing_is_the_answer(struck: tuple[str, ...], kept: s
     page = _question(struck)
     assert _kept(page) == [kept]
     structure = find_structure(page.array(), page.words)
-    text = _page_text(page.words, page.image.size)
+    text = page_text(page.words, page.image.size)
     fields = extract_fields(get_document_type("patient_details"), [text], 0.8, structures=[structure])
     assert fields["hepatitis_b_vaccination"].value == kept
 
@@ -114,7 +105,7 @@ def test_a_row_of_options_under_another_question_does_not_answer_the_one_above()
     words = page.text(900, 110, "Immune / Not immune")
     _strike(page, words[:1])
     structure = find_structure(page.array(), page.words)
-    text = _page_text(page.words, page.image.size)
+    text = page_text(page.words, page.image.size)
     fields = extract_fields(get_document_type("patient_details"), [text], 0.8, structures=[structure])
     assert fields["measles"].value == "NOT IMMUNE"
     assert fields["chickenpox"].value == ""

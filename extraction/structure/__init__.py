@@ -18,7 +18,8 @@ Boxes are ``(x0, y0, x1, y1)`` pixels of the image given, like every box in ``ex
 The package, by concern: ``types`` (what is found: ``Rule``, ``Cell``, ``Table``,
 ``SelectionMark``, ``PageStructure``), ``find`` (``find_structure``), ``rules`` (ruled lines,
 cells and tables; ``without_rules``), ``marks`` (checkboxes, radio circles, answer-grid cells and
-their option words), ``words`` (the text height and the words against the structure), ``ink``
+their option words), ``rings`` (words circled to answer), ``strikes`` (options struck out, the one
+left standing the answer), ``words`` (the text height and the words against the structure), ``ink``
 (ink against paper) and ``geometry`` (box arithmetic).
 """
 

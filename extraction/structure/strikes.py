@@ -6,9 +6,9 @@ whose option is its words.
 A stroke through a word is told from the word's own print by its length: one row of ink through
 the word's middle from its first letter to its last, which letters do not make (a letter's bar
 stops at its own edge, and the next letter stands apart), and which stops near the word (a rule
-the word stands on runs on far past it). A single letter's bar ("H", "e") spans that letter, so
-an option only counts as struck beside one that plainly is not: a group is answered when every
-option is clearly struck or clearly standing and the standing words are one run.
+the word stands on runs on far past it). A letter's bar ("t", "H") spans that letter, so a short
+word counts as struck only when the stroke runs on past it; and a group is answered only when
+every option is plainly struck or plainly standing and the standing words are one run.
 """
 
 from __future__ import annotations
