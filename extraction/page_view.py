@@ -84,8 +84,14 @@ class Candidate:
 
 def strip_list_mark(text: str) -> str:
     """A value line without its list numbering or bullet, and without a colon or semicolon at
-    its end (a value never ends in one: a speck after "100 mg" is read as one)."""
-    return LIST_MARK.sub("", text.strip()).rstrip(":;").rstrip()
+    its end (a value never ends in one: a speck after "100 mg" is read as one). A list's items
+    are words: before digits alone what looks like an item number is part of the number, the
+    area code of "(02) 9337 9274"."""
+    text = text.strip()
+    unlisted = LIST_MARK.sub("", text)
+    if any(ch.isalpha() for ch in unlisted) or not any(ch.isdigit() for ch in unlisted):
+        text = unlisted
+    return text.rstrip(":;").rstrip()
 
 
 def _item_number_alone(line: tuple[Word, ...], lines: list[tuple[Word, ...]]) -> bool:

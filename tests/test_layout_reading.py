@@ -1876,3 +1876,19 @@ def test_a_medicine_and_its_directions_joined_by_a_dash_are_each_their_field_s()
     assert not any(word in (fields["directions"].reason or "") for word in ("'BD'", "'TDS'", "'x'")), (
         "the Latin abbreviations are words of directions"
     )
+
+
+def test_a_bracketed_area_code_is_no_list_number() -> None:
+    """ "(02) 9337 9274": a two-digit area code in brackets reads like a list's item number
+    "(2)"; a list's items are words, so before digits alone it is part of the number."""
+    page = parse_layout(
+        """
+        200 400 Patient Information
+        200 500 PHONE NUMBER
+        560 500 (02) 9337 9274
+        """
+    )
+    assert extract_fields(PATIENT, page, 0.8)["phone_number"].value == "(02) 9337 9274"
+    from extraction.page_view import strip_list_mark
+
+    assert strip_list_mark("1. Amoxicillin 500 mg") == "Amoxicillin 500 mg"
