@@ -14,8 +14,7 @@ from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.structure import find_structure
 from extraction.types import FieldResult
-from tests.drawn_pages import FONT_PATH, DrawnPage
-from tests.test_ruled_forms import _page_text
+from tests.drawn_pages import FONT_PATH, DrawnPage, page_text
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
 
@@ -26,7 +25,7 @@ CONDITIONS = (("Asthma", "Gout", "Eczema"), ("Migraine", "Anemia", "Insomnia"))
 def _read(page: DrawnPage) -> dict[str, FieldResult]:
     """The fields of a drawn patient record, its structure found on its pixels."""
     structure = find_structure(page.array(), page.words)
-    return extract_fields(PATIENT, [_page_text(page.words, page.image.size)], 0.8, structures=[structure])
+    return extract_fields(PATIENT, [page_text(page.words, page.image.size)], 0.8, structures=[structure])
 
 
 def _history_page(ticked: set[str], unboxed: str = "") -> tuple[DrawnPage, dict[str, FieldResult]]:
