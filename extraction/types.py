@@ -8,10 +8,10 @@ review app stores. Boxes are ``(x0, y0, x1, y1)`` in pixels of the page image th
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from PIL import Image
 
@@ -36,6 +36,27 @@ def on_one_row(a: Box, b: Box, share: float = 1 / 3) -> bool:
     """True when the boxes share more than ``share`` of the shorter one's height: one row."""
     shared = min(a[3], b[3]) - max(a[1], b[1])
     return shared > min(a[3] - a[1], b[3] - b[1]) * share
+
+
+class _Boxed(Protocol):
+    @property
+    def box(self) -> Box: ...
+
+
+_B = TypeVar("_B", bound=_Boxed)
+
+
+def rows_left_to_right(items: Iterable[_B]) -> list[list[_B]]:
+    """``items`` grouped into rows, each left to right: an item joins the row whose last item
+    it is on one row with, so a row slanting on a photo stays one."""
+    rows: list[list[_B]] = []
+    for item in sorted(items, key=lambda it: it.box[0]):
+        row = next((r for r in rows if on_one_row(r[-1].box, item.box)), None)
+        if row is None:
+            rows.append([item])
+        else:
+            row.append(item)
+    return rows
 
 
 def centre_inside(box: Box, outer: Box) -> bool:

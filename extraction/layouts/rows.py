@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from extraction.structure import PageStructure, SelectionMark
 from extraction.structure.types import ANSWERED_IN_WORDS
-from extraction.types import Box, Word, on_one_row, union_box
+from extraction.types import Box, Word, on_one_row, rows_left_to_right, union_box
 
 # A piece joins a row when it shares this much of the shorter one's height with it. Half, not
 # the usual third: a tall cell (a value and its descender, a wrapped line) shares a third of a
@@ -38,16 +38,8 @@ def _box_of(row: list[Word]) -> Box:
 
 
 def rows_of_marks(marks: Iterable[SelectionMark]) -> list[list[SelectionMark]]:
-    """The marks grouped into rows, each left to right: a mark joins the row whose last mark
-    it is on one row with, so a row slanting on a photo stays one."""
-    rows: list[list[SelectionMark]] = []
-    for mark in sorted(marks, key=lambda m: m.box[0]):
-        row = next((r for r in rows if on_one_row(r[-1].box, mark.box)), None)
-        if row is None:
-            rows.append([mark])
-        else:
-            row.append(mark)
-    return rows
+    """The marks grouped into rows, each left to right (``rows_left_to_right``)."""
+    return rows_left_to_right(marks)
 
 
 def boxed_marks(structure: PageStructure) -> list[SelectionMark]:

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from extraction.structure.types import SelectionMark
-from extraction.types import Box, Word, on_one_row, union_box
+from extraction.types import Box, Word, rows_left_to_right, union_box
 
 # The rows of a word's box (as shares of its height from the top) a strike passes through.
 STRIKE_BAND = (0.25, 0.85)
@@ -133,23 +133,11 @@ def option_groups(words: Sequence[Word], height: float) -> list[list[Piece]]:
     (up to ``OPTION_WORDS``, each close to the last); the first reaches back from its slash to
     a wide gap or to the question's "?" or ":"."""
     groups = []
-    for row in _rows(words):
+    # Rows, not OCR's lines: the structure is found before lines are trusted.
+    for row in rows_left_to_right(words):
         pieces = [piece for word in row for piece in _pieces(word)]
         groups += _groups_of_line(pieces, height)
     return [group for group in groups if all(_wordlike(option.text) for option in group)]
-
-
-def _rows(words: Sequence[Word]) -> list[list[Word]]:
-    """The words in rows (each word joins the row whose last word it shares a row with), each
-    left to right. Rows, not OCR's lines: the structure is found before lines are trusted."""
-    rows: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.box[0], w.box[1])):
-        row = next((r for r in rows if on_one_row(r[-1].box, word.box)), None)
-        if row is None:
-            rows.append([word])
-        else:
-            row.append(word)
-    return rows
 
 
 def _groups_of_line(pieces: list[Piece], height: float) -> list[list[Piece]]:
