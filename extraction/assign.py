@@ -359,7 +359,7 @@ def _in_section(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box
 
 def _reads_as_phone(text: str) -> bool:
     digits = sum(ch.isdigit() for ch in text)
-    return 7 <= digits <= 15 and re.fullmatch(r"[\d\s().+.-]+", text.strip()) is not None
+    return 7 <= digits <= 15 and re.fullmatch(r"[\d\s().+-]+", text.strip()) is not None
 
 
 def phone_shaped(text: str) -> bool:

@@ -25,13 +25,18 @@ WORD_SPACE = 0.6
 
 def cell_beside(box: Box, view: PageView) -> Box | None:
     """The cell right of the one holding ``box`` on its row (a label's value cell), or None."""
-    own = cell_of(box, view)
-    if own is None or view.structure is None:
+    return cell_right_of(box, view.structure, view.height)
+
+
+def cell_right_of(box: Box, structure: PageStructure | None, height: float) -> Box | None:
+    """The nearest cell starting within ``height`` right of the one holding ``box``, on its row."""
+    own = structure.cell_at(box) if structure is not None else None
+    if own is None or structure is None:
         return None
     row = [
         cell.box
-        for cell in view.structure.cells
-        if 0 <= cell.box[0] - own[2] <= view.height and on_one_row(cell.box, own)
+        for cell in structure.cells
+        if 0 <= cell.box[0] - own.box[2] <= height and on_one_row(cell.box, own.box)
     ]
     return min(row, key=lambda cell: cell[0], default=None)
 
@@ -138,15 +143,9 @@ def without_values_beside_labels(
 
 def _in_the_cell_beside(box: Box, label: Box, structure: PageStructure | None, height: float) -> bool:
     """True when ``box`` stands in the ruled cell right of the one holding ``label``."""
-    if structure is None:
-        return False
-    own, other = structure.cell_at(label), structure.cell_at(box)
-    return (
-        own is not None
-        and other is not None
-        and on_one_row(own.box, other.box)
-        and 0 <= other.box[0] - own.box[2] <= height
-    )
+    beside = cell_right_of(label, structure, height)
+    own = structure.cell_at(box) if structure is not None else None
+    return beside is not None and own is not None and own.box == beside
 
 
 def with_label_like_tails_joined(page: PageText, vocabulary: tuple[str, ...], height: float) -> PageText:
