@@ -2,14 +2,14 @@
 
 ``extract_fields`` reads like its table of contents: find the keys of every page, gather each
 field's candidates, assign all fields at once (see ``extraction.assign``), turn each chosen
-candidate into a value with its evidence, and read again the spots whose value failed its check.
+candidate into a value with its evidence (see ``extraction.evidence``), and read again the spots
+whose value failed its check.
 A value is left unflagged only when a label read well backs it (or a shape trusted on any form),
 it passes its checks, and OCR was sure of it: a clerk can trust every unflagged field.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -19,8 +19,6 @@ from extraction.assign import (
     PLAUSIBLE_WEIGHT,
     Assigned,
     assign_fields,
-    only_print,
-    plausibility,
     score_candidate,
 )
 from extraction.blank_spots import blank_spots
@@ -34,18 +32,14 @@ from extraction.columns import (
     row_neighbour,
     split_at_value_edges,
 )
-from extraction.doctypes import DocumentType, FieldSpec
+from extraction.doctypes import DocumentType
+from extraction.evidence import to_result
 from extraction.joined_values import split_joined_values
 from extraction.keys import Key, find_keys, split_at_inline_keys, typical_height
-from extraction.label_shapes import is_negative_answer, label_within
-from extraction.layout import spelling
 from extraction.layout_doubts import layout_doubts
-from extraction.lexicon import is_known, misread_names
 from extraction.line_beside import cell_beside, with_label_like_tails_joined, without_values_beside_labels
-from extraction.normalize import normalize
 from extraction.page_view import (
     SECTION_BAR_SHARE,
-    Candidate,
     PageView,
     apart_from_glyphs,
     cell_of,
@@ -55,9 +49,8 @@ from extraction.page_view import (
 from extraction.parts import from_parts, share_parts
 from extraction.phrases import best_phrase, whole_phrase_score
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
-from extraction.types import BLANK_DOUBT, Box, FieldResult, PageText, Word, low_confidence, union_box
+from extraction.types import Box, FieldResult, PageText, Word
 from extraction.unsure_labels import unsure_labels, with_labels_read_again
-from extraction.validate import IMMUNITY, YES_NO
 
 if TYPE_CHECKING:
     from extraction.structure import PageStructure
@@ -67,23 +60,9 @@ if TYPE_CHECKING:
 # Injected so this module never calls tesseract itself; None in tests without OCR.
 RegionReader = Callable[[int, Box, str], list[Word]]
 
-# A later line of a value reading this surely as a label is flagged: a label with a few words
-# after it ("Address line 1") scores above it, a value line that only starts with a short
-# label's word ("Use as directed") below.
-CAPTION_SCORE = 0.9
-# A value opening with a label's words, spelled out, when the label has this many letters
-# ("Use", "Rx" and "Sig" open directions and lists as words of their own).
-CAPTION_LETTERS = 4
-
 # Reading the labels against the vote must fit the fields better by at least one field's worth of
 # plausibility to overturn it; nearer than that, the fields the two readings disagree on are flagged.
 READING_MARGIN = PLAUSIBLE_WEIGHT
-
-UNLABELLED_REASONS = {
-    "find": "no label: recognised by its shape",
-    "find_lines": "no label: lines shaped like this field's",
-    "in_section": "no label: an unlabelled line of the section",
-}
 
 
 def extract_fields(
@@ -298,142 +277,3 @@ def _is_heading(text: str, doc_type: DocumentType, valued: bool = False) -> bool
     return best_phrase(text, headings)[1] >= 0.85 or (
         not valued and len(letters) > 3 and all(ch.isupper() for ch in letters)
     )
-
-
-def to_result(
-    spec: FieldSpec, assigned: Assigned, review_confidence: float, doc_type: DocumentType
-) -> FieldResult:
-    """The value a clerk would type for the chosen candidate, flagged with every doubt."""
-    candidate = assigned.candidate
-    if candidate is None:
-        reason = (
-            "no label for it was found" if not assigned.label_found else "its label was found, its value not"
-        )
-        return FieldResult("", 0.0, needs_review=True, reason=f"{reason}: please check the page")
-    value, problem = normalize(spec, candidate.texts)
-    if only_print(spec, value, doc_type):
-        # A printed label or heading is never a value: the field is blank where the form left it.
-        reason = f"only print where its value would be ({value!r}): please check the page"
-        return FieldResult("", 0.0, needs_review=True, page=candidate.page, reason=reason)
-    words = candidate.words
-    label_factor = (
-        min(candidate.label_score, 1.0) if candidate.labelled else (0.9 if candidate.trusted else 0.6)
-    )
-    confidence = min((w.confidence for w in words), default=0.0) * label_factor
-    box = union_box([w.box for w in words]) or (
-        union_box([k.box for k in candidate.keys]) if candidate.keys else None
-    )
-    result = FieldResult(
-        value, confidence if value else 0.0, needs_review=False, page=candidate.page, box=box
-    )
-    for doubt in _doubts(spec, candidate, value, problem, confidence, review_confidence):
-        result.flag(doubt)
-    if value and plausibility(spec, candidate, doc_type) < 0:
-        # The best there was reads as a printed label or as a value of another kind.
-        result.flag("does not read as this field's value")
-    caption = _caption_line(value, spec, doc_type)
-    if caption:
-        result.flag(f"{caption!r} reads as a printed label: check where the value ends")
-    intruder = _another_fields_line(value, spec, doc_type)
-    if intruder:
-        line, other = intruder
-        result.flag(f"{line!r} reads as the {other}: check where the value ends")
-    # Another field's label or one of no field inside the value: the next column read on into
-    # it (the field's own labels are left out: a company is often named "... Health Plan").
-    if spec.kind in ("text", "person"):
-        others = doc_type.labels_read_into[spec.name]
-        inner = next((found for line in value.split("\n") if (found := label_within(line, others))), None)
-        if inner:
-            result.flag(f"{inner!r} inside the value reads as a printed label: check where the value ends")
-    return result
-
-
-def _another_fields_line(value: str, spec: FieldSpec, doc_type: DocumentType) -> tuple[str, str] | None:
-    """A later line of a multi-line value wholly shaped like another field's value ("Dr. Janet
-    Bailey, MBBS" under a patient's address: the next field, run on into it), with that
-    field's label."""
-    for line in value.split("\n")[1:]:
-        for other in doc_type.fields:
-            if other is not spec and other.find and re.fullmatch(other.find, line.strip()):
-                return line, other.label.lower()
-    return None
-
-
-def _caption_line(value: str, spec: FieldSpec, doc_type: DocumentType) -> str | None:
-    """A line of the value that starts as a printed label: the first line as one of the
-    field's own labels ("Name of patient Warren": the label read into its value) or another
-    field's label of two words or more ("Allergies (drug/food) Tree nuts" as the medical
-    problems: that field's label and value taken for this one's; a one-word label starts
-    values too, "Weight loss"), a later line as any label of the type ("Address line 1" under
-    the street, "Phone 555..." under an address: the form's print or another field's, taken
-    in with the value)."""
-    first, *rest = value.split("\n")
-    others = tuple(label for label in doc_type.all_labels if len(label.split()) >= 2)
-    if _starts_as_label(first, spec.all_labels + others):
-        return first
-    return next((line for line in rest if _starts_as_label(line, doc_type.all_labels)), None)
-
-
-def _starts_as_label(line: str, labels: tuple[str, ...]) -> bool:
-    """True for a line opening with one of ``labels``, unless it negates it ("No known allergies"):
-    read as a label, or its first words spelled as a label of CAPTION_LETTERS letters or more
-    with more words after them ("Name Jessica Cruz": a short label scores low against a line)."""
-    if is_negative_answer(line):
-        return False
-    if best_phrase(line, labels)[1] >= CAPTION_SCORE:
-        return True
-    words = [spelling(word) for word in line.split()]
-    for label in labels:
-        head = [spelling(word) for word in label.split()]
-        if len("".join(head)) >= CAPTION_LETTERS and len(words) > len(head) and words[: len(head)] == head:
-            return True
-    return False
-
-
-def _doubts(
-    spec: FieldSpec, candidate: Candidate, value: str, problem: str | None, confidence: float, review: float
-) -> list[str]:
-    doubts = []
-    if candidate.words and not value:
-        doubts.append("nothing readable where the value should be")
-    elif not candidate.words:
-        doubts.append(BLANK_DOUBT)
-    if problem:
-        doubts.append(problem)
-    if value and confidence < review and candidate.labelled:
-        doubts.append(low_confidence(min(w.confidence for w in candidate.words)))
-    if candidate.note:
-        doubts.append(candidate.note)
-    if candidate.labelled and candidate.label_score < LABEL_SURE_SCORE:
-        label = " ".join(k.text for k in candidate.keys[:1])
-        doubts.append(f"label only partly matched (read {label!r})")
-    if not candidate.labelled and not candidate.trusted:
-        doubts.append(UNLABELLED_REASONS.get(candidate.how, "no label"))
-    if (
-        not candidate.labelled
-        and candidate.trusted
-        and min((w.confidence for w in candidate.words), default=0) < review
-    ):
-        doubts.append(low_confidence(min(w.confidence for w in candidate.words)))
-    if candidate.how == "section" and candidate.labelled and len(candidate.lines) > 1:
-        doubts.append("several lines under the heading")
-    if value and "directions" in spec.lexicons:
-        unknown = [
-            w for w in re.findall(r"[A-Za-z]{2,}", value) if not is_known(w, (*spec.lexicons, "english"))
-        ]
-        # A word after a number is a unit or a count's noun ("2 ml", "3 days"): only those fit.
-        unknown += [w for w in re.findall(r"\d\s*([A-Za-z]+)\b", value) if not is_known(w, ("directions",))]
-        if unknown:
-            doubts.append("words in no vocabulary: " + ", ".join(repr(w) for w in unknown[:3]))
-        glued = re.findall(r"[A-Za-z]+[.,:;][0-9]+|[0-9]+[:;][A-Za-z]+", value)
-        if glued:
-            # "for.7 days", "1:month": a speck read as punctuation between a word and a number
-            doubts.append("punctuation between a word and a number: " + ", ".join(repr(g) for g in glued[:3]))
-    for read, near in misread_names(value)[:2] if spec.kind == "person" else []:
-        doubts.append(f"{read!r} is in no list of names, one letter from {near!r}")
-    answers = YES_NO if spec.kind == "yesno" else IMMUNITY if spec.kind == "immunity" else ()
-    if answers and candidate.how != "option":
-        said = " ".join(candidate.texts).lower().split()
-        if ("yes" in said and "no" in said) or ("immune" in said and said.count("immune") > 1):
-            doubts.append("several answers printed: a checkbox may not have been read")
-    return doubts

@@ -1345,7 +1345,7 @@ def test_a_value_opening_with_its_own_label_is_flagged() -> None:
     name = extract_fields(PATIENT, page, 0.8)["patient_name"]
     assert name.value == "Name Jessica Cruz"
     assert name.needs_review and "printed label" in (name.reason or "")
-    from extraction.fields import _starts_as_label
+    from extraction.evidence import _starts_as_label
 
     assert not _starts_as_label("Use 1 tablet at bedtime", PRESCRIPTION.field("directions").all_labels)
 
@@ -1826,7 +1826,7 @@ def test_a_value_opening_with_another_field_s_label_is_flagged() -> None:
     """A row of two pairs with no colons, read as two lines: the medical problems' own line was
     not found, and the line beside it, the allergies' label and value, taken instead. It opens
     with a label of the type: flagged, whosever label it is."""
-    from extraction.fields import _caption_line
+    from extraction.evidence import _caption_line
 
     problems, name = PATIENT.field("medical_problems"), PATIENT.field("patient_name")
     assert (
