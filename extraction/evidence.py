@@ -101,11 +101,14 @@ def _caption_line(value: str, spec: FieldSpec, doc_type: DocumentType) -> str | 
     field's own labels ("Name of patient Warren": the label read into its value) or another
     field's label of two words or more ("Allergies (drug/food) Tree nuts" as the medical
     problems: that field's label and value taken for this one's; a one-word label starts
-    values too, "Weight loss"), a later line as any label of the type ("Address line 1" under
-    the street, "Phone 555..." under an address: the form's print or another field's, taken
-    in with the value)."""
+    values too, "Weight loss", though never a person's name), a later line as any label of the
+    type ("Address line 1" under the street, "Phone 555..." under an address: the form's print
+    or another field's, taken in with the value)."""
     first, *rest = value.split("\n")
-    others = tuple(label for label in doc_type.all_labels if len(label.split()) >= 2)
+    # A one-word label opens other values as a word of their own ("Weight loss"), never a
+    # person's name ("Name Jerome Santos": the label read with its value).
+    shortest = 1 if spec.kind == "person" else 2
+    others = tuple(label for label in doc_type.all_labels if len(label.split()) >= shortest)
     if _starts_as_label(first, spec.all_labels + others):
         return first
     return next((line for line in rest if _starts_as_label(line, doc_type.all_labels)), None)

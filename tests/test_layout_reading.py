@@ -1836,6 +1836,9 @@ def test_a_value_opening_with_another_field_s_label_is_flagged() -> None:
     assert _caption_line("Name of patient Warren", name, PATIENT) == "Name of patient Warren"
     assert _caption_line("Weight loss\nAsthma", problems, PATIENT) is None
     assert _caption_line("No known allergies", problems, PATIENT) is None
+    contact = PATIENT.field("emergency_contact_name")
+    assert _caption_line("Name Jerome Santos", contact, PATIENT) == "Name Jerome Santos"
+    assert _caption_line("Jerome Santos", contact, PATIENT) is None
 
 
 def test_a_list_number_set_a_tab_before_its_item_opens_that_item() -> None:
