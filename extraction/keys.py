@@ -52,6 +52,10 @@ GAP_SPECKS = "§~`'‘’•°*^¨"
 SPECKS = ".,'`"
 # A line with digits reads as a label only when it reads as one this well with them folded.
 MISREAD_LABEL_SCORE = 0.95
+# A label with no colon and no wide gap after it is one only when read this well and set off
+# from its value by this many times the line's other spaces.
+SPACED_LABEL_SCORE = 0.95
+SPACED_LABEL_GAP = 1.3
 # The answers a label may be followed by, a space apart, on its own line.
 _ANSWERS = frozenset(answer.upper() for answer in (*YES_NO, *IMMUNITY, "Y", "N"))
 
@@ -166,6 +170,12 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
         # "Visit date 09/11/2021": a known label, then a date a space after it (its colon
         # lost): the value's own shape tells where the label ends.
         return Key(page, line, shaped_at, colon=False, known=True)
+    apart_at = _spaced_label_index(words, inline)
+    if apart_at is not None:
+        # "Telephone  +63 2 7175 8796": a label read exactly, its value a little further off
+        # than the line's spaces (a value filled in after a printed label, no colon). Whether
+        # the label really ends there is left in doubt by the value's evidence (too small a gap).
+        return Key(page, line, apart_at, colon=False, known=True)
     answer_at = _answer_index(words)
     if answer_at is not None:
         # "Hepatitis B Yes": a known label and one answer after it, set a space apart; unless
@@ -244,6 +254,29 @@ def _shaped_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) ->
             head = whole_phrase_score(_text(words[:end]), vocabulary)
             if head >= KEY_MIN_SCORE and head > whole_phrase_score(_text(words), vocabulary):
                 return end
+    return None
+
+
+def _spaced_label_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
+    """The index of the first word after a known label read exactly (SPACED_LABEL_SCORE) and set
+    apart from it by a gap SPACED_LABEL_GAP times the line's other spaces or wider, among the
+    first MAX_KEY_WORDS words; None when the whole line reads as a label at least as well
+    ("Name of patient"), or when the gap is no wider than a space ("Allergies to penicillin": a
+    value opening with a label's word)."""
+    solid = [w for w in words if w.text.strip(GAP_SPECKS)]
+    if len(solid) < 3:
+        return None
+    gaps = [b.box[0] - a.box[2] for a, b in itertools.pairwise(solid)]
+    whole = whole_phrase_score(_text(solid), vocabulary)
+    for end in range(1, min(MAX_KEY_WORDS, len(solid) - 1) + 1):
+        if not any(ch.isalnum() or ch == "#" for ch in solid[end - 1].text):
+            continue  # "Insurance / Billing": a label does not end in the mark joining two
+        head = whole_phrase_score(_text(solid[:end]), vocabulary)
+        if head < SPACED_LABEL_SCORE or head <= whole:
+            continue
+        others = gaps[: end - 1] + gaps[end:]
+        if gaps[end - 1] >= SPACED_LABEL_GAP * statistics.median(others):
+            return words.index(solid[end])
     return None
 
 

@@ -125,6 +125,32 @@ def test_a_value_typed_larger_than_its_label_is_cut_from_it_at_a_gap_wide_for_th
     assert fields["patient_address"].value == "4536 Cherry Blvd, Hartford, CT"
 
 
+def test_a_label_read_exactly_and_set_a_little_apart_from_its_value_is_cut_from_it() -> None:
+    """No colon, and a gap after the label narrower than a wide gap but wider than the line's
+    spaces: the label ends there. The value is read, flagged (the label's end is in doubt); a
+    value opening with a label's word a space after it stays whole."""
+    page = parse_layout(
+        """
+        200 300 Telephone
+        428 300 +63 2 7175 8796
+        200 400 Home address
+        494 400 3 Katipunan Ave, Loyola Heights
+        200 500 Medical problems
+        200 560 Allergies to penicillin
+        200 700 Insurance /
+        474 700 Billing
+        200 760 Insurance company
+        200 820 Keystone Health
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["phone_number"].value == "+63 2 7175 8796"
+    assert fields["address"].value == "3 Katipunan Ave, Loyola Heights"
+    assert fields["address"].needs_review
+    assert fields["medical_problems"].value == "Allergies to penicillin"
+    assert fields["insurance_company"].value == "Keystone Health"
+
+
 def test_a_label_whose_bracketed_hint_runs_on_beside_it_is_still_its_label() -> None:
     """A real form's "List any Medical Problems (asthma, seizures, headaches):" read as two
     lines: the first ends inside the brackets, the second closes them. Neither is the value."""
