@@ -211,6 +211,21 @@ def test_letters_of_a_title_twice_the_print_s_height_are_not_marks() -> None:
     assert find_structure(page.array(), page.words).marks == ()
 
 
+def test_the_letters_and_colon_of_a_large_heading_read_surely_are_not_marks() -> None:
+    """A bold heading over twice the print's height, read surely as a word of many letters: its
+    "o" and its colon's dots are no radio and no filled boxes, and give no size to find more
+    boxes among the print's letters by."""
+    page = DrawnPage()
+    heading = ImageFont.truetype(str(FONT_PATH.with_name("DejaVuSans-Bold.ttf")), round(2.6 * FONT_SIZE))
+    page.draw.text((100, 100), "Prescription:", font=heading, fill=0)
+    page.words.append(
+        Word("Prescription:", 0.96, page.draw.textbbox((100, 100), "Prescription:", font=heading))
+    )
+    page.text(100, 260, "Residence: 88 Prospect Avenue, Hartford, CT")
+    page.text(100, 330, "Refill: 6   Date issued: April 3 2023")
+    assert find_structure(page.array(), page.words).marks == ()
+
+
 @pytest.mark.parametrize("text", ["O 0 D o", "Blood group O, code 0D, Do go", "OD oo Oo DD"])
 def test_letters_are_not_marks(text: str) -> None:
     page = DrawnPage()

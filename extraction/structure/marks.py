@@ -46,8 +46,10 @@ CLEARANCE_HEIGHTS = 0.2
 SELECTED_INK_SHARE = 0.06
 # A solid blob this full is a filled-in mark.
 SOLID_INK_SHARE = 0.9
-# A word this many text heights tall or more is not a line of the page's print.
+# A word this many text heights tall or more is not a line of the page's print, unless it has
+# this many letters: OCR reads a box and its option as a word of two or three.
 MAX_LETTER_HEIGHTS = 1.6
+HEADING_LETTERS = 5
 # A box joined to print is found as strokes this share of its side long, within this spread of
 # the side of the page's other boxes.
 EDGE_SHARE = 0.7
@@ -77,9 +79,14 @@ def find_marks(
     found: list[tuple[Box, Literal["square", "circle"], bool, float]] = []
     clearance = max(2, round(CLEARANCE_HEIGHTS * height))
     text_boxes = word_boxes(words)
-    # Text of the page's own size: a box read as "Oo", twice as tall as the print, is no letter.
+    # Text of the page's own size: a box read as "Oo", twice as tall as the print, is no letter;
+    # a word of many letters read surely is text at any size (a heading's "o" and colon).
     sure_text = np.array(
-        [is_sure_word(w) and w.height <= MAX_LETTER_HEIGHTS * height for w in words], dtype=bool
+        [
+            is_sure_word(w) and (w.height <= MAX_LETTER_HEIGHTS * height or _letters(w) >= HEADING_LETTERS)
+            for w in words
+        ],
+        dtype=bool,
     )
     holed = np.array([w.text[:1] in HOLED_GLYPHS for w in words], dtype=bool)
     for candidate in _mark_candidates(ink, height):
@@ -109,6 +116,10 @@ def find_marks(
             )
         )
     return tuple(_reading_order(marks, height))
+
+
+def _letters(word: Word) -> int:
+    return sum(ch.isalpha() for ch in word.text)
 
 
 def side_of_a_mark(rule: Box, marks: Sequence[Box]) -> bool:
