@@ -4,40 +4,37 @@ A key is found by how it is set, not by where one remembered form puts it:
 - a run of words at the start of a line ending in ':' or '?' ("Date of birth:", "Insured?");
 - a whole line (or cell) that reads as a known label or heading ("Birth Date" over its value,
   "PATIENT NAME" in a box's corner, "In Case of Emergency").
+- a known label sharing its line with its value, no colon between them (where it ends:
+  ``extraction.label_ends``).
 Which field a key belongs to is decided later, by its words (see ``extraction.assign``); here a
 key only knows its text, where it is, and which section heading it stands under.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
-from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, is_number_label, value_kind
+from extraction.label_ends import (
+    KEY_MIN_SCORE,
+    MAX_KEY_WORDS,
+    abbreviation_index,
+    answer_index,
+    label_then_value,
+    shaped_value_index,
+    spaced_label_index,
+    wide_gap_index,
+)
+from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, is_number_label
 from extraction.layout import is_sure_text
 from extraction.lexicon import ENGLISH, is_known
 from extraction.phrases import best_phrase, key_token, whole_phrase_score
 from extraction.types import Box, Line, PageText, Word, union_box
-from extraction.validate import IMMUNITY, TITLES, YES_NO
+from extraction.validate import TITLES
 
-# A known label or heading is read with at least this similarity to count as a key.
-KEY_MIN_SCORE = 0.84
-# At most this many words before a colon make a label; more is a sentence with a colon in it.
-MAX_KEY_WORDS = 10
-# Values whose shape alone ends the label before them when no colon or gap does (a phone number
-# does not: a clinic header's "Tel (708) 499-5190" then competed with the patient's phone).
-SHAPED_VALUES = ("date",)
-# So does a number, alone or with one short word after it ("Refills 2 times", "Age 45"): no
-# label ends in a number.
-COUNT_VALUE = re.compile(r"\d+(?:[.,]\d+)?(?: [A-Za-z]{1,6}\.?)?")
-# A gap this many line heights wide, and this many times the line's usual space, sets a label
-# apart from its value.
-WIDE_GAP_HEIGHTS = 0.9
-WIDE_GAP_SPACES = 1.8
 # A label of no known wording is an English word; a word of this many letters or more that is
 # none, before a colon and a sentence, is a medicine naming its direction, however misread
 # ("Ceticzine: Toke 1/2 pill twice daily"). Shorter ones may be abbreviations ("NPI:", "Dx:").
@@ -46,18 +43,10 @@ UNKNOWN_NAME_LETTERS = 5
 SENTENCE_WORDS = 3
 # The marks a word made of words is joined by ("Follow-up", "Patient's", "and/or").
 COMPOUND_PARTS = re.compile(r"[-'’/]")
-# Marks OCR makes of dust in such a gap: no separator a form prints ("/", "&" and "-" are).
-GAP_SPECKS = "§~`'‘’•°*^¨"
 # Marks a speck beside a label's colon is read as (":." ":,"): not part of what is printed.
 SPECKS = ".,'`"
 # A line with digits reads as a label only when it reads as one this well with them folded.
 MISREAD_LABEL_SCORE = 0.95
-# A label with no colon and no wide gap after it is one only when read this well and set off
-# from its value by this many times the line's other spaces.
-SPACED_LABEL_SCORE = 0.95
-SPACED_LABEL_GAP = 1.3
-# The answers a label may be followed by, a space apart, on its own line.
-_ANSWERS = frozenset(answer.upper() for answer in (*YES_NO, *IMMUNITY, "Y", "N"))
 
 
 @dataclass(frozen=True)
@@ -156,27 +145,27 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
         known = best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
         if known or _reads_as_unknown_label(words, colon_at):
             return Key(page, line, colon_at + 1, colon=True, known=known)
-    dot_at = _abbreviation_index(words, inline)
+    dot_at = abbreviation_index(words, inline)
     if dot_at is not None:
         # "Sig. Take 1 tablet": a known label abbreviated with a full stop (or its colon read
         # as one) opens its value like a colon.
         return Key(page, line, dot_at + 1, colon=True, known=True)
-    gap_at = _wide_gap_index(words)
-    if gap_at is not None and _label_then_value(words, gap_at, inline):
+    gap_at = wide_gap_index(words)
+    if gap_at is not None and label_then_value(words, gap_at, inline):
         # A known label, then a wide gap, then its value: OCR joined the two into one line.
         return Key(page, line, gap_at, colon=False, known=True)
-    shaped_at = _shaped_value_index(words, inline)
+    shaped_at = shaped_value_index(words, inline)
     if shaped_at is not None:
         # "Visit date 09/11/2021": a known label, then a date a space after it (its colon
         # lost): the value's own shape tells where the label ends.
         return Key(page, line, shaped_at, colon=False, known=True)
-    apart_at = _spaced_label_index(words, inline)
+    apart_at = spaced_label_index(words, inline)
     if apart_at is not None:
         # "Telephone  +63 2 7175 8796": a label read exactly, its value a little further off
         # than the line's spaces (a value filled in after a printed label, no colon). Whether
         # the label really ends there is left in doubt by the value's evidence (too small a gap).
         return Key(page, line, apart_at, colon=False, known=True)
-    answer_at = _answer_index(words)
+    answer_at = answer_index(words)
     if answer_at is not None:
         # "Hepatitis B Yes": a known label and one answer after it, set a space apart; unless
         # the line with it reads as a label at least as well ("Contact no": a number's label).
@@ -209,126 +198,6 @@ def _misread_label(text: str, vocabulary: tuple[str, ...]) -> bool:
         and digits <= set("015")
         and whole_phrase_score(text, vocabulary) >= MISREAD_LABEL_SCORE
     )
-
-
-def _answer_index(words: tuple[Word, ...]) -> int | None:
-    """The index where a line's one closing answer starts ("Yes", "No", "Immune", "Not immune"),
-    after at least one word that is no answer; None when the line closes with two answers (a
-    question's printed options, "Smoker? Yes No") or with none."""
-    for size in (2, 1):
-        if len(words) <= size:
-            continue
-        tail = " ".join(w.text for w in words[-size:]).upper()
-        if tail in _ANSWERS:
-            before = words[-size - 1].text.upper().strip("?:.")
-            if before in _ANSWERS or before in ("NOT", "/"):
-                return None
-            return len(words) - size
-    return None
-
-
-def _label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[str, ...]) -> bool:
-    """True when the words before the gap read as a known label and those after it do not go on
-    with it: a label of two words set a little apart ("Pt.  name") is one label, while "Refills
-    5" is a label and its value."""
-    head = whole_phrase_score(_text(words[:gap_at]), vocabulary)
-    if head < KEY_MIN_SCORE:
-        return False
-    rest = words[gap_at:]
-    if any(ch.isdigit() for w in rest for ch in w.text):
-        return True
-    return whole_phrase_score(_text(words), vocabulary) < head
-
-
-def _shaped_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
-    """The index where a line's words after a known label are wholly a value of SHAPED_VALUES (a
-    date) or a COUNT_VALUE, among its first MAX_KEY_WORDS words; None when no such split reads so,
-    or when the whole line reads as a label at least as well ("Address line 1")."""
-    if not any(_has_digits(w.text) for w in words):
-        # A date has digits. Most lines have none, and every tail tried would fill the date
-        # parser's cache, which assigning the fields relies on.
-        return None
-    for end in range(1, min(MAX_KEY_WORDS, len(words) - 1) + 1):
-        tail = _text(words[end:])
-        if value_kind(tail) in SHAPED_VALUES or COUNT_VALUE.fullmatch(tail):
-            head = whole_phrase_score(_text(words[:end]), vocabulary)
-            if head >= KEY_MIN_SCORE and head > whole_phrase_score(_text(words), vocabulary):
-                return end
-    return None
-
-
-def _spaced_label_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
-    """The index of the first word after a known label read exactly (SPACED_LABEL_SCORE) and set
-    apart from it by a gap SPACED_LABEL_GAP times the line's other spaces or wider, among the
-    first MAX_KEY_WORDS words; None when the whole line reads as a label at least as well
-    ("Name of patient"), or when the gap is no wider than a space ("Allergies to penicillin": a
-    value opening with a label's word)."""
-    solid = [w for w in words if w.text.strip(GAP_SPECKS)]
-    if len(solid) < 3:
-        return None
-    gaps = [b.box[0] - a.box[2] for a, b in itertools.pairwise(solid)]
-    whole = whole_phrase_score(_text(solid), vocabulary)
-    for end in range(1, min(MAX_KEY_WORDS, len(solid) - 1) + 1):
-        if not any(ch.isalnum() or ch == "#" for ch in solid[end - 1].text):
-            continue  # "Insurance / Billing": a label does not end in the mark joining two
-        head = whole_phrase_score(_text(solid[:end]), vocabulary)
-        if head < SPACED_LABEL_SCORE or head <= whole:
-            continue
-        others = gaps[: end - 1] + gaps[end:]
-        if gaps[end - 1] >= SPACED_LABEL_GAP * statistics.median(others):
-            return words.index(solid[end])
-    return None
-
-
-def _abbreviation_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
-    """The index of a word ending in a full stop that closes a known label (of three letters
-    or more, or a two-letter abbreviation the vocabulary has as such: "Pt."), among a line's
-    first three words, with words after it."""
-    for index, word in enumerate(words[: min(3, len(words) - 1)]):
-        if word.text.endswith(".") and not word.text.endswith(".."):
-            if not _abbreviated_label(words[: index + 1], vocabulary):
-                return None
-            # "Tel. no. (520) 210-0039": the label goes on while it still reads as one ("Tel No").
-            end = index
-            while end + 1 < len(words) and _abbreviated_label(words[: end + 2], vocabulary):
-                end += 1
-            return end if end + 1 < len(words) else None
-    return None
-
-
-def _abbreviated_label(words: Sequence[Word], vocabulary: tuple[str, ...]) -> bool:
-    """True when ``words`` read as a known label (of three letters or more, or a two-letter
-    abbreviation the vocabulary has as such: "Pt.")."""
-    head = _text(words).rstrip(".")
-    letters = sum(ch.isalpha() for ch in head)
-    score = whole_phrase_score(head, vocabulary)
-    return (letters >= 3 and score >= 0.95) or (letters == 2 and score == 1.0)
-
-
-def _wide_gap_index(words: tuple[Word, ...]) -> int | None:
-    """The index of the first word after a gap far wider than the line's spaces between words
-    (a label and its value set apart), among the first MAX_KEY_WORDS words. The gap is
-    measured against the print of the words before it where that is smaller than the line's
-    (its text height, its spaces): a value written by hand after a printed label is taller
-    and more widely spaced than the print, and the space left after the label is the print's."""
-    # A speck read in the gap ("FULL NAME § Jessica") is part of the gap, not a word.
-    solid = [(i, w) for i, w in enumerate(words) if w.text.strip(GAP_SPECKS)]
-    if len(solid) < 2:
-        return None
-    gaps = [b.box[0] - a.box[2] for (_, a), (_, b) in itertools.pairwise(solid)]
-    line_height = statistics.median(w.height for _, w in solid)
-    for index, gap in enumerate(gaps[:MAX_KEY_WORDS], start=1):
-        others = gaps[: index - 1] + gaps[index:]
-        before = statistics.median(w.height for _, w in solid[:index])
-        after = statistics.median(w.height for _, w in solid[index:])
-        # Spaces grow with the type: a value set larger than its label spaces its words wider.
-        usual = statistics.median(others) * min(1.0, before / after) if others else 0.0
-        if index > 1:
-            usual = min(usual, statistics.median(gaps[: index - 1]))
-        height = min(line_height, before)
-        if gap >= WIDE_GAP_HEIGHTS * height and gap >= WIDE_GAP_SPACES * usual:
-            return solid[index - 1][0] + 1
-    return None
 
 
 def _text(words: Iterable[Word]) -> str:

@@ -83,7 +83,10 @@ def find_marks(
     # a word of many letters read surely is text at any size (a heading's "o" and colon).
     sure_text = np.array(
         [
-            is_sure_word(w) and (w.height <= MAX_LETTER_HEIGHTS * height or _letters(w) >= HEADING_LETTERS)
+            is_sure_word(w)
+            and (
+                w.height <= MAX_LETTER_HEIGHTS * height or sum(c.isalpha() for c in w.text) >= HEADING_LETTERS
+            )
             for w in words
         ],
         dtype=bool,
@@ -116,10 +119,6 @@ def find_marks(
             )
         )
     return tuple(_reading_order(marks, height))
-
-
-def _letters(word: Word) -> int:
-    return sum(ch.isalpha() for ch in word.text)
 
 
 def side_of_a_mark(rule: Box, marks: Sequence[Box]) -> bool:

@@ -1,0 +1,179 @@
+"""Where a label with no colon ends on the line it shares with its value.
+
+A form may print a label and set its value after it on the same line with nothing but space
+between them, and OCR then gives one line: "Telephone  +63 2 7175 8796", "Refills 2",
+"Sig. Take 1 tablet", "Hepatitis B Yes". Each function here reads one sign that the label ends
+before a word (a gap wide for the print, a label read exactly and set apart, a full stop after
+an abbreviated label, a value of a date's or a count's shape, one closing answer) and gives the
+index of the value's first word, or None when the sign is not there. ``extraction.keys`` tries
+them in turn.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections.abc import Iterable, Sequence
+
+from extraction.label_shapes import value_kind
+from extraction.phrases import whole_phrase_score
+from extraction.types import Word
+from extraction.validate import IMMUNITY, YES_NO
+
+# A known label or heading is read with at least this similarity to count as a key.
+KEY_MIN_SCORE = 0.84
+
+# At most this many words before a colon make a label; more is a sentence with a colon in it.
+MAX_KEY_WORDS = 10
+
+# Values whose shape alone ends the label before them when no colon or gap does (a phone number
+# does not: a clinic header's "Tel (708) 499-5190" then competed with the patient's phone).
+SHAPED_VALUES = ("date",)
+# So does a number, alone or with one short word after it ("Refills 2 times", "Age 45"): no
+# label ends in a number.
+COUNT_VALUE = re.compile(r"\d+(?:[.,]\d+)?(?: [A-Za-z]{1,6}\.?)?")
+
+# A gap this many line heights wide, and this many times the line's usual space, sets a label
+# apart from its value.
+WIDE_GAP_HEIGHTS = 0.9
+WIDE_GAP_SPACES = 1.8
+
+# Marks OCR makes of dust in such a gap: no separator a form prints ("/", "&" and "-" are).
+GAP_SPECKS = "§~`'‘’•°*^¨"
+
+# A label with no colon and no wide gap after it is one only when read this well and set off
+# from its value by this many times the line's other spaces.
+SPACED_LABEL_SCORE = 0.95
+SPACED_LABEL_GAP = 1.3
+
+# The answers a label may be followed by, a space apart, on its own line.
+ANSWERS = frozenset(answer.upper() for answer in (*YES_NO, *IMMUNITY, "Y", "N"))
+
+
+def answer_index(words: tuple[Word, ...]) -> int | None:
+    """The index where a line's one closing answer starts ("Yes", "No", "Immune", "Not immune"),
+    after at least one word that is no answer; None when the line closes with two answers (a
+    question's printed options, "Smoker? Yes No") or with none."""
+    for size in (2, 1):
+        if len(words) <= size:
+            continue
+        tail = " ".join(w.text for w in words[-size:]).upper()
+        if tail in ANSWERS:
+            before = words[-size - 1].text.upper().strip("?:.")
+            if before in ANSWERS or before in ("NOT", "/"):
+                return None
+            return len(words) - size
+    return None
+
+
+def label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[str, ...]) -> bool:
+    """True when the words before the gap read as a known label and those after it do not go on
+    with it: a label of two words set a little apart ("Pt.  name") is one label, while "Refills
+    5" is a label and its value."""
+    head = whole_phrase_score(_text(words[:gap_at]), vocabulary)
+    if head < KEY_MIN_SCORE:
+        return False
+    rest = words[gap_at:]
+    if any(ch.isdigit() for w in rest for ch in w.text):
+        return True
+    return whole_phrase_score(_text(words), vocabulary) < head
+
+
+def shaped_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
+    """The index where a line's words after a known label are wholly a value of SHAPED_VALUES (a
+    date) or a COUNT_VALUE, among its first MAX_KEY_WORDS words; None when no such split reads so,
+    or when the whole line reads as a label at least as well ("Address line 1")."""
+    if not any(_has_digits(w.text) for w in words):
+        # A date has digits. Most lines have none, and every tail tried would fill the date
+        # parser's cache, which assigning the fields relies on.
+        return None
+    for end in range(1, min(MAX_KEY_WORDS, len(words) - 1) + 1):
+        tail = _text(words[end:])
+        if value_kind(tail) in SHAPED_VALUES or COUNT_VALUE.fullmatch(tail):
+            head = whole_phrase_score(_text(words[:end]), vocabulary)
+            if head >= KEY_MIN_SCORE and head > whole_phrase_score(_text(words), vocabulary):
+                return end
+    return None
+
+
+def spaced_label_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
+    """The index of the first word after a known label read exactly (SPACED_LABEL_SCORE) and set
+    apart from it by a gap SPACED_LABEL_GAP times the line's other spaces or wider, among the
+    first MAX_KEY_WORDS words; None when the whole line reads as a label at least as well
+    ("Name of patient"), or when the gap is no wider than a space ("Allergies to penicillin": a
+    value opening with a label's word)."""
+    solid = [w for w in words if w.text.strip(GAP_SPECKS)]
+    if len(solid) < 3:
+        return None
+    gaps = [b.box[0] - a.box[2] for a, b in itertools.pairwise(solid)]
+    whole = whole_phrase_score(_text(solid), vocabulary)
+    for end in range(1, min(MAX_KEY_WORDS, len(solid) - 1) + 1):
+        if not any(ch.isalnum() or ch == "#" for ch in solid[end - 1].text):
+            continue  # "Insurance / Billing": a label does not end in the mark joining two
+        head = whole_phrase_score(_text(solid[:end]), vocabulary)
+        if head < SPACED_LABEL_SCORE or head <= whole:
+            continue
+        others = gaps[: end - 1] + gaps[end:]
+        if gaps[end - 1] >= SPACED_LABEL_GAP * statistics.median(others):
+            return words.index(solid[end])
+    return None
+
+
+def abbreviation_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
+    """The index of a word ending in a full stop that closes a known label (of three letters
+    or more, or a two-letter abbreviation the vocabulary has as such: "Pt."), among a line's
+    first three words, with words after it."""
+    for index, word in enumerate(words[: min(3, len(words) - 1)]):
+        if word.text.endswith(".") and not word.text.endswith(".."):
+            if not _abbreviated_label(words[: index + 1], vocabulary):
+                return None
+            # "Tel. no. (520) 210-0039": the label goes on while it still reads as one ("Tel No").
+            end = index
+            while end + 1 < len(words) and _abbreviated_label(words[: end + 2], vocabulary):
+                end += 1
+            return end if end + 1 < len(words) else None
+    return None
+
+
+def _abbreviated_label(words: Sequence[Word], vocabulary: tuple[str, ...]) -> bool:
+    """True when ``words`` read as a known label (of three letters or more, or a two-letter
+    abbreviation the vocabulary has as such: "Pt.")."""
+    head = _text(words).rstrip(".")
+    letters = sum(ch.isalpha() for ch in head)
+    score = whole_phrase_score(head, vocabulary)
+    return (letters >= 3 and score >= 0.95) or (letters == 2 and score == 1.0)
+
+
+def wide_gap_index(words: tuple[Word, ...]) -> int | None:
+    """The index of the first word after a gap far wider than the line's spaces between words
+    (a label and its value set apart), among the first MAX_KEY_WORDS words. The gap is
+    measured against the print of the words before it where that is smaller than the line's
+    (its text height, its spaces): a value written by hand after a printed label is taller
+    and more widely spaced than the print, and the space left after the label is the print's."""
+    # A speck read in the gap ("FULL NAME § Jessica") is part of the gap, not a word.
+    solid = [(i, w) for i, w in enumerate(words) if w.text.strip(GAP_SPECKS)]
+    if len(solid) < 2:
+        return None
+    gaps = [b.box[0] - a.box[2] for (_, a), (_, b) in itertools.pairwise(solid)]
+    line_height = statistics.median(w.height for _, w in solid)
+    for index, gap in enumerate(gaps[:MAX_KEY_WORDS], start=1):
+        others = gaps[: index - 1] + gaps[index:]
+        before = statistics.median(w.height for _, w in solid[:index])
+        after = statistics.median(w.height for _, w in solid[index:])
+        # Spaces grow with the type: a value set larger than its label spaces its words wider.
+        usual = statistics.median(others) * min(1.0, before / after) if others else 0.0
+        if index > 1:
+            usual = min(usual, statistics.median(gaps[: index - 1]))
+        height = min(line_height, before)
+        if gap >= WIDE_GAP_HEIGHTS * height and gap >= WIDE_GAP_SPACES * usual:
+            return solid[index - 1][0] + 1
+    return None
+
+
+def _text(words: Iterable[Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+def _has_digits(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
