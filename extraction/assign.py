@@ -56,6 +56,9 @@ LABEL_SURE_SCORE = 0.9
 RIVAL_MARGIN = 0.1
 # A word this long or longer can be told for a word of the language ("N/A" cannot).
 MIN_PRINTED_WORD = 4
+# A member number grouped like a phone number fits as well as a value failing its checks: taken
+# beside its label, and flagged (``extraction.evidence``).
+GROUPED_NUMBER = 0.3
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,8 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
     block capitals"), is shaped like another field's lines (a medicine under a blank address),
     or is wholly a value of another kind (a date, a phone number, a yes/no answer, a number with
     a unit for a name or a company), is implausible whatever its kind; so is a name or other
-    words written in more digits than letters.
+    words written in more digits than letters. A member number grouped like a phone's digits is
+    in doubt, not ruled out: clinics print both that way.
     """
     texts = [t for t in candidate.texts if t.strip()]
     if not texts:
@@ -155,7 +159,10 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
         shaped = other is not spec and other.line_pattern and spec.line_pattern != other.line_pattern
         if shaped and all(re.match(other.line_pattern, t) for t in texts):
             return -1.0
-    if spec.kind in ("text", "person", "identifier") and value_kind(" ".join(texts)) not in ("", spec.kind):
+    kind = value_kind(" ".join(texts))
+    if spec.kind == "identifier" and kind == "phone":
+        return GROUPED_NUMBER  # a member number grouped like a phone's digits ("04-534377375-5")
+    if spec.kind in ("text", "person", "identifier") and kind not in ("", spec.kind):
         return -1.0
     if spec.kind in ("text", "person") and not spec.is_part and _more_digits_than_letters(" ".join(texts)):
         return -1.0  # a name, an address or a company is written in words ("I45" is a weight)

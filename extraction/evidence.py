@@ -13,7 +13,7 @@ import re
 
 from extraction.assign import LABEL_SURE_SCORE, Assigned, only_print, plausibility
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.label_shapes import is_negative_answer, label_within
+from extraction.label_shapes import is_negative_answer, label_within, value_kind
 from extraction.layout import spelling
 from extraction.lexicon import is_known, misread_names
 from extraction.normalize import normalize
@@ -68,6 +68,8 @@ def to_result(
     if value and plausibility(spec, candidate, doc_type) < 0:
         # The best there was reads as a printed label or as a value of another kind.
         result.flag("does not read as this field's value")
+    if spec.kind == "identifier" and value_kind(value) == "phone":
+        result.flag("grouped like a phone number: check it is this number")
     caption = _caption_line(value, spec, doc_type)
     if caption:
         result.flag(f"{caption!r} reads as a printed label: check where the value ends")

@@ -151,6 +151,23 @@ def test_a_label_read_exactly_and_set_a_little_apart_from_its_value_is_cut_from_
     assert fields["insurance_company"].value == "Keystone Health"
 
 
+def test_a_member_number_grouped_like_a_phone_number_is_taken_beside_its_label_and_flagged() -> None:
+    """ "Policy #: 04-534377375-5" has a phone's digits and separators: taken as the policy
+    number its label names, with a flag; the phone beside its own label stays the phone's."""
+    page = parse_layout(
+        """
+        200 200 Phone: (555) 123-4567
+        200 300 INSURANCE INFORMATION
+        200 400 Insurance provider: PhilHealth
+        200 500 Policy #: 04-534377375-5
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["policy_number"].value == "04-534377375-5"
+    assert "grouped like a phone number" in (fields["policy_number"].reason or "")
+    assert fields["phone_number"].value == "(555) 123-4567"
+
+
 def test_a_label_whose_bracketed_hint_runs_on_beside_it_is_still_its_label() -> None:
     """A real form's "List any Medical Problems (asthma, seizures, headaches):" read as two
     lines: the first ends inside the brackets, the second closes them. Neither is the value."""
