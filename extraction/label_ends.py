@@ -46,6 +46,8 @@ GAP_SPECKS = "§~`'‘’•°*^¨"
 # from its value by this many times the line's other spaces.
 SPACED_LABEL_SCORE = 0.95
 SPACED_LABEL_GAP = 1.3
+# A space is about a third of a word's height: a gap of six tenths of it is wider than one.
+SPACED_LABEL_HEIGHTS = 0.6
 
 # The answers a label may be followed by, a space apart, on its own line.
 ANSWERS = frozenset(answer.upper() for answer in (*YES_NO, *IMMUNITY, "Y", "N"))
@@ -99,11 +101,18 @@ def shaped_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
 
 def spaced_label_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
     """The index of the first word after a known label read exactly (SPACED_LABEL_SCORE) and set
-    apart from it by a gap SPACED_LABEL_GAP times the line's other spaces or wider, among the
-    first MAX_KEY_WORDS words; None when the whole line reads as a label at least as well
-    ("Name of patient"), or when the gap is no wider than a space ("Allergies to penicillin": a
-    value opening with a label's word)."""
+    apart from it by a gap SPACED_LABEL_GAP times the line's other spaces or wider (on a line of
+    two words, with no other space to go by, SPACED_LABEL_HEIGHTS of the shorter word's height),
+    among the first MAX_KEY_WORDS words; None when the whole line reads as a label at least as
+    well ("Name of patient"), or when the gap is no wider than a space ("Allergies to
+    penicillin", "Weight loss": a value opening with a label's word)."""
     solid = [w for w in words if w.text.strip(GAP_SPECKS)]
+    if len(solid) == 2:
+        label, value = solid
+        apart = value.box[0] - label.box[2] >= SPACED_LABEL_HEIGHTS * min(label.height, value.height)
+        head = whole_phrase_score(label.text, vocabulary)
+        known = head >= SPACED_LABEL_SCORE and head > whole_phrase_score(_text(solid), vocabulary)
+        return words.index(value) if apart and known and any(ch.isalnum() for ch in label.text) else None
     if len(solid) < 3:
         return None
     gaps = [b.box[0] - a.box[2] for a, b in itertools.pairwise(solid)]

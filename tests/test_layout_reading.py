@@ -127,8 +127,9 @@ def test_a_value_typed_larger_than_its_label_is_cut_from_it_at_a_gap_wide_for_th
 
 def test_a_label_read_exactly_and_set_a_little_apart_from_its_value_is_cut_from_it() -> None:
     """No colon, and a gap after the label narrower than a wide gap but wider than the line's
-    spaces: the label ends there. The value is read, flagged (the label's end is in doubt); a
-    value opening with a label's word a space after it stays whole."""
+    spaces (on a line of two words, wider than a space is for the words' height): the label ends
+    there. The value is read, flagged (the label's end is in doubt); a value opening with a
+    label's word a space after it, and a heading with its separator, stay whole."""
     page = parse_layout(
         """
         200 300 Telephone
@@ -137,6 +138,8 @@ def test_a_label_read_exactly_and_set_a_little_apart_from_its_value_is_cut_from_
         494 400 3 Katipunan Ave, Loyola Heights
         200 500 Medical problems
         200 560 Allergies to penicillin
+        200 600 Allergies
+        424 600 Latex
         200 700 Insurance /
         474 700 Billing
         200 760 Insurance company
@@ -149,6 +152,7 @@ def test_a_label_read_exactly_and_set_a_little_apart_from_its_value_is_cut_from_
     assert fields["address"].needs_review
     assert fields["medical_problems"].value == "Allergies to penicillin"
     assert fields["insurance_company"].value == "Keystone Health"
+    assert fields["allergies"].value == "Latex" and fields["allergies"].needs_review
 
 
 def test_a_member_number_grouped_like_a_phone_number_is_taken_beside_its_label_and_flagged() -> None:
