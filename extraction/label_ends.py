@@ -112,7 +112,13 @@ def spaced_label_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
         apart = value.box[0] - label.box[2] >= SPACED_LABEL_HEIGHTS * min(label.height, value.height)
         head = whole_phrase_score(label.text, vocabulary)
         known = head >= SPACED_LABEL_SCORE and head > whole_phrase_score(_text(solid), vocabulary)
-        return words.index(value) if apart and known and any(ch.isalnum() for ch in label.text) else None
+        # A letterhead's "Tel (814) 284-2795" is set so too, and is no field's (see SHAPED_VALUES).
+        shaped = value_kind(value.text) == "phone"
+        return (
+            words.index(value)
+            if apart and known and not shaped and any(ch.isalnum() for ch in label.text)
+            else None
+        )
     if len(solid) < 3:
         return None
     gaps = [b.box[0] - a.box[2] for a, b in itertools.pairwise(solid)]

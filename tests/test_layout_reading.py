@@ -155,6 +155,22 @@ def test_a_label_read_exactly_and_set_a_little_apart_from_its_value_is_cut_from_
     assert fields["allergies"].value == "Latex" and fields["allergies"].needs_review
 
 
+def test_a_letterhead_s_phone_a_little_apart_from_its_label_is_no_field_s_key() -> None:
+    """"Tel  (814)-284-2795" in a clinic's letterhead is set as a label and its value are, and
+    is the clinic's: the patient's phone left blank is not filled from it."""
+    page = parse_layout(
+        """
+        1000 100 Oak Park Community Health Center
+        1000 160 Tel
+        1100 160 (814)-284-2795
+        200 400 Patient name: Peter Kennedy
+        200 500 Phone number:
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["phone_number"].value == ""
+
+
 def test_a_member_number_grouped_like_a_phone_number_is_taken_beside_its_label_and_flagged() -> None:
     """ "Policy #: 04-534377375-5" has a phone's digits and separators: taken as the policy
     number its label names, with a flag; the phone beside its own label stays the phone's."""
