@@ -14,6 +14,7 @@ from extraction.structure.marks import find_marks, side_of_a_mark
 from extraction.structure.rings import circled_marks, find_rings
 from extraction.structure.rules import find_cells, find_rules, median_thickness
 from extraction.structure.strikes import kept_marks
+from extraction.structure.ticks import ticked_cells
 from extraction.structure.types import PageStructure
 from extraction.structure.words import text_height
 from extraction.types import Box, Word
@@ -50,7 +51,9 @@ def find_structure(image: np.ndarray, words: Sequence[Word], shades: Sequence[Bo
     # A ring round a word ("(Y)  N") is an answer; the same ring as a circle to fill is no radio
     # button filled in by the letter inside it.
     marks = [m for m in marks if not any(_same_place(m.box, r.box) for r in rings)] + list(rings)
-    marks += kept_marks(binary(image, threshold), words, height)
+    ink = binary(image, threshold)
+    marks += kept_marks(ink, words, height)
+    marks += ticked_cells(ink, height, cells, marks, words)
     # A comb's box with a digit in it is no ticked checkbox.
     marks = [m for m in marks if not inside_comb(m.box, combs)]
     return PageStructure(rules, cells, tables, tuple(marks), combs, tuple(shades))
