@@ -357,6 +357,8 @@ def _below(
         too_far = line.box[1] - bottom > allowed * height
         if too_far or (key and not is_value) or _beside_a_key(line, view, own):
             break
+        if taken and _leaves_numbered_list(taken[-1], line, height):
+            break
         if cell is not None and not mostly_inside(line.box, cell):
             # A list written in a ruled area goes on in the cell under this one, as wide.
             cell = _cell_under(cell, line.box, view)
@@ -369,6 +371,15 @@ def _below(
         if len(taken) >= limit:
             break
     return taken
+
+
+def _leaves_numbered_list(item: Line, line: Line, height: float) -> bool:
+    """True for ``line`` under a numbered list's ``item`` with no number of its own and set
+    left of the item's words: a note under the list ("Follow up in 1 month" at the margin),
+    not the item's next line (set under its words) nor the next item."""
+    if not ITEM_NUMBER.match(item.text) or ITEM_NUMBER.match(line.text) or len(item.words) < 2:
+        return False
+    return line.box[0] < item.words[1].box[0] - 0.5 * height
 
 
 def _beside_a_key(line: Line, view: PageView, own: Key | None = None) -> bool:

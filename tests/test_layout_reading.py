@@ -156,7 +156,7 @@ def test_a_label_read_exactly_and_set_a_little_apart_from_its_value_is_cut_from_
 
 
 def test_a_letterhead_s_phone_a_little_apart_from_its_label_is_no_field_s_key() -> None:
-    """"Tel  (814)-284-2795" in a clinic's letterhead is set as a label and its value are, and
+    """ "Tel  (814)-284-2795" in a clinic's letterhead is set as a label and its value are, and
     is the clinic's: the patient's phone left blank is not filled from it."""
     page = parse_layout(
         """
@@ -1923,6 +1923,34 @@ def test_a_list_number_set_a_tab_before_its_item_opens_that_item() -> None:
     ]
     fields = extract_fields(PRESCRIPTION, page, 0.8)
     assert fields["medicines"].value == "Tab. Levothyroxine 125 mcg\nCap. Amoxicillin 875 mg"
+
+
+def test_a_note_at_the_margin_under_a_numbered_list_ends_the_list() -> None:
+    """ "Follow up in 1 month" under the last item, with no number and set left of the items'
+    words, is a note under the list, not a medicine; an item's second line set under its words
+    is still the item's."""
+    page = parse_layout(
+        """
+        200 300 Name: Rajesh Tan
+        200 500 Rx
+        260 600 1. Tab. Doxycycline 100 mg
+        260 700 2. Cap. Furosemide 80 mg
+        200 800 Follow up in 1 month
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value == "Tab. Doxycycline 100 mg\nCap. Furosemide 80 mg"
+    from extraction.candidates import _leaves_numbered_list
+
+    lines = parse_layout(
+        """
+        260 600 1. Take 1 tablet twice daily with food
+        326 660 for 10 days
+        200 760 Follow up in 1 month
+        """
+    )[0].lines
+    assert not _leaves_numbered_list(lines[0], lines[1], 40)
+    assert _leaves_numbered_list(lines[0], lines[2], 40)
 
 
 def test_a_medicine_and_its_directions_joined_by_a_dash_are_each_their_field_s() -> None:
