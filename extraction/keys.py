@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
@@ -23,9 +22,11 @@ from extraction.label_ends import (
     MAX_KEY_WORDS,
     abbreviation_index,
     answer_index,
+    has_digits,
     label_then_value,
     shaped_value_index,
     spaced_label_index,
+    text_of,
     wide_gap_index,
 )
 from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, is_number_label
@@ -169,11 +170,11 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
     if answer_at is not None:
         # "Hepatitis B Yes": a known label and one answer after it, set a space apart; unless
         # the line with it reads as a label at least as well ("Contact no": a number's label).
-        head = whole_phrase_score(_text(words[:answer_at]), inline)
+        head = whole_phrase_score(text_of(words[:answer_at]), inline)
         if head >= KEY_MIN_SCORE and head > whole_phrase_score(line.text, vocabulary):
             return Key(page, line, answer_at, colon=False, known=True)
     # A line that is a label or heading as a whole: the value is under it, or it opens a section.
-    if len(words) > MAX_KEY_WORDS or (_has_digits(line.text) and not _misread_label(line.text, vocabulary)):
+    if len(words) > MAX_KEY_WORDS or (has_digits(line.text) and not _misread_label(line.text, vocabulary)):
         return None
     if is_negative_answer(line.text):
         return None
@@ -182,10 +183,6 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
     if is_number_label(line.text):
         return Key(page, line, len(words), colon=False, known=False)
     return None
-
-
-def _has_digits(text: str) -> bool:
-    return any(ch.isdigit() for ch in text)
 
 
 def _misread_label(text: str, vocabulary: tuple[str, ...]) -> bool:
@@ -198,10 +195,6 @@ def _misread_label(text: str, vocabulary: tuple[str, ...]) -> bool:
         and digits <= set("015")
         and whole_phrase_score(text, vocabulary) >= MISREAD_LABEL_SCORE
     )
-
-
-def _text(words: Iterable[Word]) -> str:
-    return " ".join(w.text for w in words)
 
 
 def _all_label_words(line: Line, vocabulary: tuple[str, ...]) -> bool:

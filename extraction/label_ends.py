@@ -73,28 +73,28 @@ def label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[str
     """True when the words before the gap read as a known label and those after it do not go on
     with it: a label of two words set a little apart ("Pt.  name") is one label, while "Refills
     5" is a label and its value."""
-    head = whole_phrase_score(_text(words[:gap_at]), vocabulary)
+    head = whole_phrase_score(text_of(words[:gap_at]), vocabulary)
     if head < KEY_MIN_SCORE:
         return False
     rest = words[gap_at:]
     if any(ch.isdigit() for w in rest for ch in w.text):
         return True
-    return whole_phrase_score(_text(words), vocabulary) < head
+    return whole_phrase_score(text_of(words), vocabulary) < head
 
 
 def shaped_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
     """The index where a line's words after a known label are wholly a value of SHAPED_VALUES (a
     date) or a COUNT_VALUE, among its first MAX_KEY_WORDS words; None when no such split reads so,
     or when the whole line reads as a label at least as well ("Address line 1")."""
-    if not any(_has_digits(w.text) for w in words):
+    if not any(has_digits(w.text) for w in words):
         # A date has digits. Most lines have none, and every tail tried would fill the date
         # parser's cache, which assigning the fields relies on.
         return None
     for end in range(1, min(MAX_KEY_WORDS, len(words) - 1) + 1):
-        tail = _text(words[end:])
+        tail = text_of(words[end:])
         if value_kind(tail) in SHAPED_VALUES or COUNT_VALUE.fullmatch(tail):
-            head = whole_phrase_score(_text(words[:end]), vocabulary)
-            if head >= KEY_MIN_SCORE and head > whole_phrase_score(_text(words), vocabulary):
+            head = whole_phrase_score(text_of(words[:end]), vocabulary)
+            if head >= KEY_MIN_SCORE and head > whole_phrase_score(text_of(words), vocabulary):
                 return end
     return None
 
@@ -111,7 +111,7 @@ def spaced_label_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
         label, value = solid
         apart = value.box[0] - label.box[2] >= SPACED_LABEL_HEIGHTS * min(label.height, value.height)
         head = whole_phrase_score(label.text, vocabulary)
-        known = head >= SPACED_LABEL_SCORE and head > whole_phrase_score(_text(solid), vocabulary)
+        known = head >= SPACED_LABEL_SCORE and head > whole_phrase_score(text_of(solid), vocabulary)
         # A letterhead's "Tel (814) 284-2795" is set so too, and is no field's (see SHAPED_VALUES).
         shaped = value_kind(value.text) == "phone"
         return (
@@ -122,11 +122,11 @@ def spaced_label_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
     if len(solid) < 3:
         return None
     gaps = [b.box[0] - a.box[2] for a, b in itertools.pairwise(solid)]
-    whole = whole_phrase_score(_text(solid), vocabulary)
+    whole = whole_phrase_score(text_of(solid), vocabulary)
     for end in range(1, min(MAX_KEY_WORDS, len(solid) - 1) + 1):
         if not any(ch.isalnum() or ch == "#" for ch in solid[end - 1].text):
             continue  # "Insurance / Billing": a label does not end in the mark joining two
-        head = whole_phrase_score(_text(solid[:end]), vocabulary)
+        head = whole_phrase_score(text_of(solid[:end]), vocabulary)
         if head < SPACED_LABEL_SCORE or head <= whole:
             continue
         others = gaps[: end - 1] + gaps[end:]
@@ -154,7 +154,7 @@ def abbreviation_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
 def _abbreviated_label(words: Sequence[Word], vocabulary: tuple[str, ...]) -> bool:
     """True when ``words`` read as a known label (of three letters or more, or a two-letter
     abbreviation the vocabulary has as such: "Pt.")."""
-    head = _text(words).rstrip(".")
+    head = text_of(words).rstrip(".")
     letters = sum(ch.isalpha() for ch in head)
     score = whole_phrase_score(head, vocabulary)
     return (letters >= 3 and score >= 0.95) or (letters == 2 and score == 1.0)
@@ -186,9 +186,9 @@ def wide_gap_index(words: tuple[Word, ...]) -> int | None:
     return None
 
 
-def _text(words: Iterable[Word]) -> str:
+def text_of(words: Iterable[Word]) -> str:
     return " ".join(w.text for w in words)
 
 
-def _has_digits(text: str) -> bool:
+def has_digits(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
