@@ -384,19 +384,32 @@ def _leaves_numbered_list(item: Line, line: Line, height: float) -> bool:
 
 def _beside_a_key(line: Line, view: PageView, own: Key | None = None) -> bool:
     """True for a line that starts a row with a label alone on its line to its left: that
-    label's value. The label ends in a colon or stands in a column of labels; a line that only
+    label's value. The label ends in a colon, stands in a column of labels, or reads as a
+    label of the document and has this line as the value beside it; a line that only
     reads like a label ("Blue Insurance Company") may be a value of its own row, and is one
     when it stands right under a label ending in a colon ("Insurance provider:"), which opens it."""
     # Level by their middles: writing by hand stands taller than the label's print.
     middle = (line.box[1] + line.box[3]) / 2
-    return any(
-        k.whole_line
-        and k.box[2] <= line.box[0]
-        and abs((k.box[1] + k.box[3]) / 2 - middle) <= 0.5 * view.height
-        and (k.colon or (in_a_label_column(k, view) and not under_a_colon_label(k, view)))
+    level = [
+        k
         for k in view.keys
         if k is not own
+        and k.whole_line
+        and k.box[2] <= line.box[0]
+        and abs((k.box[1] + k.box[3]) / 2 - middle) <= 0.5 * view.height
+    ]
+    return any(
+        k.colon or (in_a_label_column(k, view) and not under_a_colon_label(k, view)) for k in level
+    ) or any(
+        # A label of known wording whose value beside it is this line ("Emergency contact name
+        # Julie Parker" under an address): the line answers that label, not the one above.
+        k.known and not under_a_colon_label(k, view) and _first_word_of(line, line_beside(k, view))
+        for k in level
     )
+
+
+def _first_word_of(line: Line, words: list[Word]) -> bool:
+    return bool(words) and words[0] is line.words[0]
 
 
 def repeated_candidates(spec: FieldSpec, view: PageView) -> list[Candidate]:

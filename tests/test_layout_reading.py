@@ -1986,3 +1986,23 @@ def test_a_bracketed_area_code_is_no_list_number() -> None:
     from extraction.page_view import strip_list_mark
 
     assert strip_list_mark("1. Amoxicillin 500 mg") == "Amoxicillin 500 mg"
+
+
+# Labels down the left without colons, each value beside its label wherever the label ends (no
+# column of values); the contact's name sits a little higher than its label, a line of its own.
+LABELS_WITHOUT_VALUE_COLUMN = """
+200 200 Patient name
+560 200 Simeone Vasquez
+200 300 Phone
+420 300 (248) 985-6748
+200 400 Residential address
+700 400 2656 Cherry Drive, Seattle, Washington, 98134
+200 482 Emergency contact name
+900 476 Julie Parker
+"""
+
+
+def test_a_line_beside_the_next_label_is_that_label_s_value_not_the_address_s_next_line() -> None:
+    fields = extract_fields(PATIENT, parse_layout(LABELS_WITHOUT_VALUE_COLUMN), 0.8)
+    assert fields["address"].value == "2656 Cherry Drive, Seattle, Washington, 98134"
+    assert fields["emergency_contact_name"].value == "Julie Parker"
