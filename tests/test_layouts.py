@@ -443,3 +443,22 @@ def test_a_broken_layout_file_leaves_the_others_readable(tmp_path: Path) -> None
     layouts, errors = store.readable()
     assert [t.id for t in layouts] == [learned_pad().id]
     assert len(errors) == 1 and "half-written.json" in str(errors[0])
+
+
+def test_a_line_the_generic_reading_ran_on_into_goes_to_the_field_learned_there() -> None:
+    """The generic reading took the contact's name, written under the address beside its own
+    label, as the address's last line and found no contact name; the learned layout reads the
+    name in the contact's place. The line goes to the contact, both flagged."""
+    generic = {
+        "address": FieldResult("2656 Cherry Drive, Seattle\nJulie Parker", 0.9, needs_review=False),
+        "emergency_contact_name": FieldResult("", 0.0, needs_review=True, reason="blank on the document?"),
+    }
+    learned = {
+        "address": FieldResult("2656 Cherry Drive, Seattle", 0.9, needs_review=False),
+        "emergency_contact_name": FieldResult("Julie Parker", 0.9, needs_review=False),
+    }
+    merged = cross_check(generic, learned)
+    assert merged["address"].value == "2656 Cherry Drive, Seattle" and merged["address"].needs_review
+    assert "Julie Parker" in (merged["address"].reason or "")
+    contact = merged["emergency_contact_name"]
+    assert contact.value == "Julie Parker" and contact.needs_review

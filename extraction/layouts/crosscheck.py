@@ -64,6 +64,7 @@ def cross_check(
     its learned reading is blank with the box of that place), a generic value read in that
     place is left out, and one read elsewhere flagged. A value made of words the form prints is
     flagged whatever the learned reading (``flag_printed``)."""
+    generic = _lines_learned_elsewhere(generic, learned)
     merged = dict(generic)
     for name, mine in learned.items():
         theirs = generic.get(name)
@@ -177,6 +178,42 @@ def flag_printed(
             continue
         if _mostly_printed(field.value, printed):
             field.flag("the form prints these words: a label or instruction, not a value?")
+    return fields
+
+
+def _lines_learned_elsewhere(
+    generic: Mapping[str, FieldResult], learned: Mapping[str, FieldResult]
+) -> dict[str, FieldResult]:
+    """The generic values without a line that is, whole, another field's learned reading while
+    that field's generic reading is blank and this field's learned reading is the rest of the
+    value: the generic reading ran a value on into the next field's (an address taking the
+    contact's name written beside its label under it). The line is left to the field it
+    answers; the value it was taken from is flagged, naming it."""
+    fields = dict(generic)
+    for name, theirs in generic.items():
+        lines = theirs.value.splitlines()
+        if len(lines) < 2:
+            continue
+        mine = learned.get(name)
+        if mine is None:
+            continue
+        claimed = [
+            (line, other)
+            for line in lines
+            for other, reading in learned.items()
+            if other != name
+            and not generic.get(other, FieldResult("", 0.0, True)).value
+            and len(_letters_and_digits(line)) >= MIN_SHARED_LINE
+            and same_text(line, reading.value)
+        ]
+        gone = {line for line, _ in claimed}
+        rest = "\n".join(line for line in lines if line not in gone)
+        if not claimed or not same_text(rest, mine.value):
+            continue
+        kept = replace(theirs, value=rest)
+        for line, other in claimed:
+            kept.flag(f"{line!r} left out: the learned layout reads it as the {other.replace('_', ' ')}")
+        fields[name] = kept
     return fields
 
 
