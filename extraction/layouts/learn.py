@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import KEY_MIN_SCORE, typical_height
 from extraction.layouts.anchors import anchors_of, form_words, page_words, same_text
 from extraction.layouts.formats import SHAPED_KINDS, learn_formats
+from extraction.layouts.joined_rows import row_joints
 from extraction.layouts.locate import (
     Place,
     locate_lines,
@@ -135,6 +137,11 @@ def learn_layout(
                 zones[spec.name] = FieldZone(
                     engine.page, box, box, nearest_anchors(label or box, page.anchors), 1, marks=learned_marks
                 )
+    for name, joint in row_joints(places, result.page_texts).items():
+        if name in zones:
+            zones[name] = replace(
+                zones[name], row_joint=joint.joint, row_partner=joint.partner, row_left=joint.left
+            )
     for name in _shared_rows(zones):
         del zones[name]
     zones.update(_not_here(result, doc_type, verified, pages))

@@ -19,6 +19,7 @@ from extraction.layouts.anchors import Anchor, same_word
 from extraction.layouts.answers import read_answer
 from extraction.layouts.crosscheck import LABEL_ELSEWHERE
 from extraction.layouts.fit import LayoutMatch
+from extraction.layouts.joined_rows import RowJoint, split_at_joint
 from extraction.layouts.matching import PageMatch
 from extraction.layouts.rows import rows_of_lines
 from extraction.layouts.spot import without_box_rules
@@ -96,6 +97,11 @@ def read_fields(
         else:
             row = _row_nearest(_words_inside(page, area), learned_box, printed, height)
             lines = [_extend_left(row, page, printed, height)] if row else []
+        if zone.row_joint and zone.row_partner in placed:
+            joint = RowJoint(zone.row_partner, zone.row_joint, zone.row_left)
+            span = union_box([area, placed[zone.row_partner][1]])
+            assert span is not None
+            lines = [split_at_joint(line, page, joint, span) for line in lines]
         lines = [kept for line in lines if (kept := _unprinted(line, printed))]
         value, problem = normalize(spec, [" ".join(w.text for w in line) for line in lines])
         value, problem, unruled = without_box_rules(spec, lines, value, problem)

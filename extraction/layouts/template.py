@@ -69,6 +69,12 @@ class FieldZone:
     not_here: bool = False
     """The clerk left the field blank on the learned copy where the engine had read a value in
     ``box``: what stands there on a copy of the form is not this field's value."""
+    row_joint: str = ""
+    """The mark standing between this value and ``row_partner``'s on each row the two share
+    (a dash between a medicine and its directions): a copy's rows are split there."""
+    row_partner: str = ""
+    row_left: bool = False
+    """True when this value stands before the mark, its partner's after it."""
 
 
 @dataclass
@@ -183,6 +189,9 @@ def _zone_from_dict(z: dict[str, Any]) -> FieldZone:
         tuple(str(joint) for joint in z.get("joints", ())),
         tuple(str(shape) for shape in z.get("interleaved_numbers", ())),
         bool(z.get("not_here", False)),
+        str(z.get("row_joint", "")),
+        str(z.get("row_partner", "")),
+        bool(z.get("row_left", False)),
     )
 
 
