@@ -52,6 +52,9 @@ LOOK_KINDS = ("text", "person", "date", "phone", "integer", "identifier")
 # A value whose confidence is below this is read again: the engine flags below 0.80, and a value
 # tesseract read at 0.80-0.90 is still often a confident misreading of handwriting.
 LOOK_BELOW = 0.90
+# Values of these kinds are read again even when tesseract was sure of them: one digit misread
+# passes every check, and only a second reader at least as sure that reads it otherwise tells.
+DIGIT_KINDS = ("date", "phone", "integer", "identifier")
 # The characters a value of these kinds is written with: the reader may read no others.
 KIND_SYMBOLS: dict[str, str] = {"integer": "0123456789"}
 # Lexicons that hold every word a field's lines are written with (the words of dosing
@@ -104,7 +107,8 @@ def second_look(
             continue
         if "\n" not in result.value:
             reading = _read(reader, image, result.box, KIND_SYMBOLS.get(spec.kind), expected_for(spec))
-            if reading is not None:
+            # A value tesseract was sure of is weighed only against a reading as sure.
+            if reading is not None and (_unsure(spec, result) or reading.confidence >= result.confidence):
                 fields[spec.name] = compare(spec, result, reading)
         elif pages is not None:
             fields[spec.name] = _look_at_lines(spec, result, image, pages[result.page], reader)
@@ -305,6 +309,12 @@ def _take_answer(spec: FieldSpec, result: FieldResult, reading: Reading) -> Fiel
 
 def _wanted(spec: FieldSpec, result: FieldResult) -> bool:
     """A value of a kind read as a line, read without confidence or raising one of its field's
-    doubts (tesseract may read a line surely and still lose a count: "take tablet daily")."""
-    unsure = result.confidence < LOOK_BELOW or bool(doubts_about(spec, result.value))
-    return spec.kind in LOOK_KINDS and bool(result.value) and unsure
+    doubts (tesseract may read a line surely and still lose a count: "take tablet daily"), or
+    of a kind written in digits."""
+    return (
+        spec.kind in LOOK_KINDS and bool(result.value) and (_unsure(spec, result) or spec.kind in DIGIT_KINDS)
+    )
+
+
+def _unsure(spec: FieldSpec, result: FieldResult) -> bool:
+    return result.confidence < LOOK_BELOW or bool(doubts_about(spec, result.value))

@@ -9,6 +9,7 @@ its wheel).
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -285,6 +286,28 @@ def test_a_value_put_together_from_its_parts_is_not_read_again_as_one_crop() -> 
         ].value
         != "Joshua Price"
     )  # the same value read in one place is read again
+
+
+def test_a_number_read_surely_is_flagged_only_when_a_reading_as_sure_differs() -> None:
+    """One digit misread passes every check of a policy number; a second reading at least as
+    sure that reads another digit says so. A less sure one (a unit beside the number read as a
+    digit) says nothing against it."""
+    image = np.full((120, 600), 250, np.uint8)
+    image[40:70, 260:400:6] = 0
+
+    def reading(text: str, confidence: float) -> Callable[..., Reading]:
+        return lambda crop, symbols, expected: Reading(text, confidence)
+
+    def sure() -> FieldResult:
+        return FieldResult("33558985", 0.96, needs_review=False, box=(255, 35, 405, 75))
+
+    doubted = second_look(
+        PATIENT_DETAILS, {"policy_number": sure()}, [image], reader=reading("33558285", 1.0)
+    )
+    assert doubted["policy_number"].needs_review
+    assert "33558285" in (doubted["policy_number"].reason or "")
+    kept = second_look(PATIENT_DETAILS, {"policy_number": sure()}, [image], reader=reading("335589859", 0.7))
+    assert kept["policy_number"] == sure()
 
 
 MEDICATIONS = PATIENT_DETAILS.field("regular_medications")
