@@ -38,7 +38,7 @@ from rapidfuzz.distance import Levenshtein
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 #: Lexicons that can correct a word, each a file LEXICON_DIR/<name>.txt.
-LEXICONS = ("drugs", "places", "names", "directions", "common_names")
+LEXICONS = ("drugs", "places", "names", "directions", "common_names", "conditions")
 #: A further name accepted by is_known and known_share: the general English list (never a correction).
 ENGLISH = "english"
 ENGLISH_COMMON = 100  # English words seen this often make a correction near them a guess

@@ -2006,3 +2006,18 @@ def test_a_line_beside_the_next_label_is_that_label_s_value_not_the_address_s_ne
     fields = extract_fields(PATIENT, parse_layout(LABELS_WITHOUT_VALUE_COLUMN), 0.8)
     assert fields["address"].value == "2656 Cherry Drive, Seattle, Washington, 98134"
     assert fields["emergency_contact_name"].value == "Julie Parker"
+
+
+def test_conditions_and_allergies_misread_are_set_right_from_the_conditions_list_and_flagged() -> None:
+    pages = parse_layout(
+        """
+200 200 Patient name: Ann Lee
+200 300 Medical problems: Asthrna, hypothyroidisrn
+200 400 Allergies: Shelfish
+"""
+    )
+    fields = extract_fields(PATIENT, pages, 0.8)
+    problems, allergies = fields["medical_problems"], fields["allergies"]
+    assert problems.value == "Asthma, hypothyroidism" and problems.needs_review
+    assert "read 'Asthrna'" in (problems.reason or "")
+    assert allergies.value == "Shellfish" and allergies.needs_review

@@ -49,6 +49,15 @@ MISREADINGS = [
     ("Atorvastatln 20 mg", ["drugs"], "Atorvastatin 20 mg", [("Atorvastatln", "Atorvastatin", "drugs")]),
     ("Lisinoprii", ["drugs"], "Lisinopril", [("Lisinoprii", "Lisinopril", "drugs")]),
     ("Ciozapine", ["drugs"], "Clozapine", [("Ciozapine", "Clozapine", "drugs")]),
+    # conditions, for medical problems and allergies (words of the ICD-10-CM descriptions)
+    (
+        "Hypothyroidisrn",
+        ["conditions"],
+        "Hypothyroidism",
+        [("Hypothyroidisrn", "Hypothyroidism", "conditions")],
+    ),
+    ("Migraine, insornnia", ["conditions"], "Migraine, insomnia", [("insornnia", "insomnia", "conditions")]),
+    ("Shelfish", ["conditions", "drugs"], "Shellfish", [("Shelfish", "Shellfish", "conditions")]),
     # "y" read as "v", "e" as "c", "g" as "q"
     ("once dailv", ["directions"], "once daily", [("dailv", "daily", "directions")]),
     ("Mctformin", ["drugs"], "Metformin", [("Mctformin", "Metformin", "drugs")]),

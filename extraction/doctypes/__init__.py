@@ -26,7 +26,7 @@ from extraction.errors import UnknownDocumentTypeError
 
 FOLDER = Path(__file__).resolve().parent
 KINDS = {"text", "person", "date", "phone", "integer", "yesno", "immunity", "identifier"}
-LEXICONS = {"drugs", "places", "names", "directions"}
+LEXICONS = {"drugs", "places", "names", "directions", "conditions"}
 
 
 @dataclass(frozen=True)

