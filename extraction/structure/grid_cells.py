@@ -11,7 +11,7 @@ import numpy as np
 from extraction.structure.geometry import area, overlap_area
 from extraction.structure.ink import binary
 from extraction.structure.types import Cell, SelectionMark
-from extraction.structure.words import is_sure_word
+from extraction.structure.words import asked_beside, is_sure_word
 from extraction.types import Word
 
 # A cell of an answer grid is at most this many text heights wide (as wide as a header of two
@@ -74,9 +74,7 @@ def answer_cells(
         rows.setdefault((cell.table, cell.row), []).append(mark)
     answers: list[SelectionMark] = []
     for row in (run for key, marks_of_row in rows.items() for run in _side_by_side(marks_of_row, cells, key)):
-        left = min(m.box[0] for m in row)
-        middle = sum((m.box[1] + m.box[3]) / 2 for m in row) / len(row)
-        asked = any(box[2] <= left and box[1] <= middle <= box[3] for box in sure)
+        asked = asked_beside([m.box for m in row], sure)
         # Ink in every cell of a row is print (a header row whose words OCR dropped), not
         # answers: one question is answered in one of its cells.
         if len(row) >= 2 and asked and not all(m.selected for m in row):

@@ -19,7 +19,7 @@ import numpy as np
 
 from extraction.structure.geometry import overlap_area
 from extraction.structure.types import Cell, SelectionMark
-from extraction.structure.words import is_sure_word
+from extraction.structure.words import asked_beside, is_sure_word
 from extraction.types import Word, union_box
 
 # A tick or cross is a stroke at least this many text heights high, and a word at most this
@@ -58,7 +58,7 @@ def ticked_cells(
         if any(reading is None for reading in readings):
             continue
         ticked = [reading[0] for reading in readings if reading is not None and reading[1]]
-        if len(ticked) == 1 and _asked(row, sure):
+        if len(ticked) == 1 and asked_beside([c.box for c in row], [w.box for w in sure]):
             option = ticked[0]
             box = union_box([w.box for w in option])
             assert box is not None
@@ -95,11 +95,3 @@ def _read_cell(
     if strokes > 1:
         return None
     return option, strokes == 1
-
-
-def _asked(row: Sequence[Cell], sure: Sequence[Word]) -> bool:
-    """True when a word read surely stands left of the row's first cell, on its row: the
-    question the cells answer (a row of a table of labels and values has none)."""
-    first = min(row, key=lambda c: c.box[0]).box
-    middle = (first[1] + first[3]) / 2
-    return any(w.box[2] <= first[0] and w.box[1] <= middle <= w.box[3] for w in sure)

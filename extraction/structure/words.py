@@ -213,6 +213,15 @@ def is_sure_word(word: Word) -> bool:
     return word.confidence >= SURE_WORD_CONFIDENCE and sum(ch.isalpha() for ch in word.text) >= 2
 
 
+def asked_beside(row: Sequence[Box], sure: Sequence[Box]) -> bool:
+    """True when a word read surely (``sure``: their boxes) stands left of the row of answer
+    boxes ``row``, level with its middle: the question the row answers (a row of a table of
+    labels and values asks none)."""
+    left = min(box[0] for box in row)
+    middle = sum((box[1] + box[3]) / 2 for box in row) / len(row)
+    return any(box[2] <= left and box[1] <= middle <= box[3] for box in sure)
+
+
 def _is_sure_text(word: Word) -> bool:
     return word.confidence >= SURE_WORD_CONFIDENCE and sum(ch.isalnum() for ch in word.text) >= 2
 
