@@ -2021,18 +2021,3 @@ def test_conditions_and_allergies_misread_are_set_right_from_the_conditions_list
     assert problems.value == "Asthma, hypothyroidism" and problems.needs_review
     assert "read 'Asthrna'" in (problems.reason or "")
     assert allergies.value == "Shellfish" and allergies.needs_review
-
-
-def test_a_billing_section_s_heading_set_apart_is_no_label_and_its_value() -> None:
-    """ "Insurance / Billing" with its slash lost reads as the label "Insurance" a little apart
-    from "Billing"; the type knows the heading, so nothing of it is the insurer."""
-    pages = parse_layout(
-        """
-200 200 Patient name: Ann Lee
-200 500 h=50 Insurance  Billing
-200 700 Insurance company:
-200 800 Policy number:
-"""
-    )
-    company = extract_fields(PATIENT, pages, 0.8)["insurance_company"]
-    assert company.value == "" and company.needs_review
