@@ -190,21 +190,23 @@ def _lines_learned_elsewhere(
     contact's name written beside its label under it). The line is left to the field it
     answers; the value it was taken from is flagged, naming it."""
     fields = dict(generic)
+    # The learned readings of the fields the generic reading left blank, which may claim a line.
+    claimants = {
+        other: reading
+        for other, reading in learned.items()
+        if other not in generic or not generic[other].value
+    }
     for name, theirs in generic.items():
         lines = theirs.value.splitlines()
-        if len(lines) < 2:
-            continue
         mine = learned.get(name)
-        if mine is None:
+        if len(lines) < 2 or mine is None:
             continue
         claimed = [
             (line, other)
             for line in lines
-            for other, reading in learned.items()
-            if other != name
-            and not generic.get(other, FieldResult("", 0.0, True)).value
-            and len(_letters_and_digits(line)) >= MIN_SHARED_LINE
-            and same_text(line, reading.value)
+            if len(_letters_and_digits(line)) >= MIN_SHARED_LINE
+            for other, reading in claimants.items()
+            if other != name and same_text(line, reading.value)
         ]
         gone = {line for line, _ in claimed}
         rest = "\n".join(line for line in lines if line not in gone)

@@ -47,15 +47,7 @@ def split_at_joint(line: Sequence[Word], page: PageText, joint: RowJoint, span: 
     is left as read."""
     if not line:
         return list(line)
-    row = sorted(
-        (
-            word
-            for other in page.lines
-            for word in other.words
-            if on_one_row(word.box, line[0].box) and span[0] <= _middle(word.box) <= span[2]
-        ),
-        key=lambda word: word.box[0],
-    )
+    row = _row_words(page, line[0].box, span[0], span[2])
     cut = next((i for i, word in enumerate(row) if word.text == joint.joint), None)
     if cut is None:
         return list(line)
@@ -72,17 +64,20 @@ def _joint_between(lefts: Sequence[Box], rights: Sequence[Box], page: PageText) 
         left = next((box for box in lefts if on_one_row(box, right) and box[2] <= right[0]), None)
         if left is None:
             return None
-        between = [
-            word.text
-            for other in page.lines
-            for word in other.words
-            if on_one_row(word.box, right) and left[2] <= _middle(word.box) <= right[0]
-        ]
+        between = [word.text for word in _row_words(page, right, left[2], right[0])]
         if len(between) != 1 or any(ch.isalnum() for ch in between[0]):
             return None
         marks.add(between[0])
     return marks.pop() if len(marks) == 1 else None
 
 
-def _middle(box: Box) -> float:
-    return (box[0] + box[2]) / 2
+def _row_words(page: PageText, box: Box, x0: float, x1: float) -> list[Word]:
+    """The page's words on the row of ``box`` whose middles lie between ``x0`` and ``x1``, left
+    to right."""
+    words = (
+        word
+        for line in page.lines
+        for word in line.words
+        if on_one_row(word.box, box) and x0 <= (word.box[0] + word.box[2]) / 2 <= x1
+    )
+    return sorted(words, key=lambda word: word.box[0])

@@ -50,6 +50,7 @@ def ticked_cells(
         if cell.box[3] - cell.box[1] <= MAX_ROW_HEIGHTS * height:
             rows[(cell.table, cell.row)].append(cell)
     sure = [w for w in words if is_sure_word(w)]
+    sure_boxes = [w.box for w in sure]
     found = []
     for row in rows.values():
         if len(row) < 2 or any(overlap_area(c.box, m.box) > 0 for c in row for m in marks):
@@ -58,7 +59,7 @@ def ticked_cells(
         if any(reading is None for reading in readings):
             continue
         ticked = [reading[0] for reading in readings if reading is not None and reading[1]]
-        if len(ticked) == 1 and asked_beside([c.box for c in row], [w.box for w in sure]):
+        if len(ticked) == 1 and asked_beside([c.box for c in row], sure_boxes):
             option = ticked[0]
             box = union_box([w.box for w in option])
             assert box is not None
