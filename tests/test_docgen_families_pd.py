@@ -18,6 +18,8 @@ PD_FAMILIES = (
     "pd_intake_grid",
     "pd_answer_grid",
     "pd_world_registration",
+    "pd_health_questionnaire",
+    "pd_landscape_cells",
 )
 ANSWERS = {
     "chickenpox": {"IMMUNE", "NOT IMMUNE"},
@@ -134,3 +136,21 @@ def test_the_registration_form_of_a_clinic_abroad_varies_its_values_layouts_and_
         phone.startswith("+") for phone in phones
     )
     assert len({len(t["birth_date"]) for t in truths}) >= 2
+
+
+def test_the_questionnaire_answers_its_conditions_in_a_table_and_the_sheet_lies_landscape() -> None:
+    """The questionnaire's medical problems are conditions it printed in its table (one per
+    line, never chickenpox or measles, which are fields of their own); the landscape sheet is
+    wider than tall."""
+    from docgen.families import pd_health_questionnaire as questionnaire
+
+    printed = set(pd.CHECKLIST_CONDITIONS) | set(questionnaire.FILLER_CONDITIONS)
+    problems = []
+    for seed in SEEDS:
+        doc = generate(seed, "patient_details", "clean", dpi=50, family="pd_health_questionnaire")
+        lines = [line for line in doc.truth["medical_problems"].split("\n") if line]
+        assert set(lines) <= printed, lines
+        problems += lines
+        sheet = generate(seed, "patient_details", "clean", dpi=50, family="pd_landscape_cells")
+        assert all(page.width > page.height for page in sheet.pages)
+    assert len(problems) >= 5

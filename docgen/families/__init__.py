@@ -64,6 +64,8 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "pd_answer_grid",
         "pd_world_registration",
         "rx_world_clinic",
+        "pd_health_questionnaire",
+        "pd_landscape_cells",
     )
     if name in FAMILIES
 )
