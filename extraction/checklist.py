@@ -16,13 +16,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from extraction.choices import grid_cell, option_words
+from extraction.choices import GRID_ROWS, grid_cell, option_words
 from extraction.doctypes import FieldSpec
 from extraction.keys import Key
 from extraction.label_shapes import ANSWER_WORDS
 from extraction.layouts.rows import boxed_marks, rows_of_marks
 from extraction.page_view import Candidate, PageView
 from extraction.structure import Cell, SelectionMark
+from extraction.structure.answer_groups import answer_groups
 from extraction.structure.geometry import overlap_area
 from extraction.types import Box, Word, mostly_inside, on_one_row
 
@@ -127,10 +128,13 @@ def _rows_after(key: Key, view: PageView, grids: list[Box]) -> list[list[Selecti
     it, each next row close under the one before; top to bottom, each left to right. A key
     heading a ruled grid reads the grid's rows, then those of the grids set beside it under
     the same heading (a long grid printed in halves side by side): ``grids``, their outlines."""
-    assert view.structure is not None
+    structure = view.structure
+    assert structure is not None
     if grids:
-        return [row for table in grids for row in _rows_below(key, view, _marks_in(table, view), table)]
-    return _rows_below(key, view, boxed_marks(view.structure), None)
+        rows = [row for table in grids for row in _rows_below(key, view, _marks_in(table, view), table)]
+    else:
+        rows = _rows_below(key, view, boxed_marks(structure), None)
+    return [group for row in rows for group in answer_groups(row, view.page.words, structure)]
 
 
 def _rows_below(
@@ -161,7 +165,8 @@ def _grids_headed_alike(key: Key, view: PageView) -> list[Box]:
     assert structure is not None
     cell = grid_cell(key.box, structure)
     if cell is None or cell.row != 0:
-        return []
+        under = _grid_under(key, view)
+        return [] if under is None else [under]
     own = structure.tables[cell.table].box
     grids = [own]
     for other in structure.cells:
@@ -169,6 +174,30 @@ def _grids_headed_alike(key: Key, view: PageView) -> list[Box]:
         if table[0] > own[2] and table not in grids and _headed_alike(other, cell, view):
             grids.append(table)
     return sorted(grids, key=lambda box: box[0])
+
+
+def _grid_under(key: Key, view: PageView) -> Box | None:
+    """The outline of the ruled grid printed just under ``key`` (its top within
+    ``FIRST_ROW_GAP`` text heights of the key's foot, nothing printed between, the key not
+    right of its middle, a header row with no box to tick in it): a grid of questions under
+    its heading ("Have you ever had:"), not a panel of fields' cells under a section's title.
+    None when there is none, or the key stands in a table itself."""
+    structure = view.structure
+    assert structure is not None
+    if structure.cell_at(key.box) is not None:
+        return None
+    for index, table in enumerate(structure.tables):
+        box = table.box
+        header = [cell.box for cell in structure.cells if cell.table == index and cell.row == 0]
+        if (
+            table.rows >= GRID_ROWS
+            and not any(overlap_area(mark.box, cell) > 0 for mark in structure.marks for cell in header)
+            and 0 <= box[1] - key.box[3] <= FIRST_ROW_GAP * view.height
+            and box[0] - view.height <= key.box[0] <= (box[0] + box[2]) / 2
+            and not any(key.box[3] < w.box[1] and w.box[3] < box[1] for w in view.page.words)
+        ):
+            return box
+    return None
 
 
 def _first_half_heading(key: Key, view: PageView) -> Key | None:
@@ -369,6 +398,12 @@ def _words_left_of(
     left edge of ``table``, the grid the mark is in, when given), but for the key itself when
     the row is the key's; left to right."""
     left = table[0] if table is not None else key.box[0] - view.height
+    assert view.structure is not None
+    # A question asked after another on the same row starts where the other's boxes end.
+    before = [
+        m.box[2] for m in view.structure.marks if m.box[2] <= mark.box[0] and on_one_row(m.box, mark.box)
+    ]
+    left = max([left, *before])
     return tuple(
         sorted(
             (

@@ -12,6 +12,7 @@ from extraction.keys import Key
 from extraction.label_shapes import value_kind
 from extraction.layouts.rows import boxed_marks
 from extraction.page_view import Candidate, PageView
+from extraction.structure.answer_groups import answer_groups
 from extraction.structure.geometry import overlap_area
 from extraction.structure.types import ANSWERED_IN_WORDS
 from extraction.types import Box, Word, mostly_inside, on_one_row
@@ -57,6 +58,7 @@ def option_marks(spec: FieldSpec, key: Key, view: PageView) -> list[SelectionMar
     row = [m for m in marks if m.box[0] >= key.box[2] - 2 and on_one_row(m.box, key.line.box)]
     if row:
         row.sort(key=lambda m: m.box[0])
+        row = answer_groups(row, view.page.words, view.structure)[0]
         return [] if _answered_before(spec, key, row[0], view) else row
     top = key.box[3]
     under = [

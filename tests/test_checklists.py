@@ -279,3 +279,37 @@ def test_a_grid_of_three_answers_whose_yes_column_is_not_read_flags_the_list() -
     problems = _grid_with_headers("Sí", "No", "Unsure")["medical_problems"]
     assert problems.value == ""  # which column says yes is not known: nothing is listed
     assert problems.needs_review and "no Yes column" in (problems.reason or "")
+
+
+def _two_groups_page(left: dict[str, str], right: dict[str, str]) -> dict[str, FieldResult]:
+    """One ruled grid asking two groups of conditions side by side ("Illness | Yes | No |
+    Illness | Yes | No"), under a heading printed a little above it; an X in one cell of each
+    row."""
+    page = DrawnPage(1900, 700)
+    page.text(60, 40, "Medical history (mark Yes or No)")
+    top = 100
+    widths = [540, 150, 150]
+    page.table(60, top, widths * 2, [56] * (max(len(left), len(right)) + 1), width=2)
+    for group, answers in enumerate((left, right)):
+        x = 60 + sum(widths) * group
+        for text, dx in (("Illness", 10), ("Yes", 556), ("No", 706)):
+            page.text(x + dx, top + 12, text)
+        for row, (name, answer) in enumerate(answers.items(), 1):
+            y = top + 56 * row
+            page.text(x + 10, y + 12, name)
+            cx = x + 596 if answer == "yes" else x + 746
+            page.cross(cx, y + 10, cx + 36, y + 42)
+    page.text(60, 560, "Allergies: Peanuts")
+    return _read(page)
+
+
+def test_a_grid_of_two_groups_side_by_side_answers_each_row_in_its_own_group() -> None:
+    """Each condition is answered in the Yes / No cells of its own group, not in the other
+    group's on the same row; the grid under its heading is the heading's list; a condition
+    that is a field of its own (chickenpox) answers that field."""
+    left = {"Asthma": "no", "Chickenpox (varicella)": "no", "Epilepsy": "no"}
+    right = {"Migraine": "yes", "Gout": "yes", "Anemia": "no"}
+    fields = _two_groups_page(left, right)
+    assert fields["medical_problems"].value == "Migraine\nGout"
+    assert fields["chickenpox"].value == "NOT IMMUNE"
+    assert fields["allergies"].value == "Peanuts"
