@@ -33,7 +33,7 @@ from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, i
 from extraction.layout import is_sure_text
 from extraction.lexicon import ENGLISH, is_known
 from extraction.phrases import best_phrase, key_token, whole_phrase_score
-from extraction.types import Box, Line, PageText, Word, union_box
+from extraction.types import Box, Line, PageText, Word, on_one_row, union_box
 from extraction.validate import TITLES
 
 # A label of no known wording is an English word; a word of this many letters or more that is
@@ -287,6 +287,10 @@ def typical_height(page: PageText) -> float:
 
 def section_of(key_box: Box, headings: list[Key]) -> Key | None:
     """The heading a box stands under: the nearest heading above it that starts left of its end
-    (a heading spans the columns under it)."""
+    (a heading spans the columns under it); of headings set side by side on one row (panels
+    across the page, each with its title), the one starting nearest left of the box."""
     above = [h for h in headings if h.box[3] <= key_box[1] + 2 and h.box[0] <= key_box[2]]
-    return max(above, key=lambda h: h.box[3], default=None)
+    if not above:
+        return None
+    nearest = max(above, key=lambda h: h.box[3])
+    return max((h for h in above if on_one_row(h.box, nearest.box)), key=lambda h: h.box[0])

@@ -2021,3 +2021,31 @@ def test_conditions_and_allergies_misread_are_set_right_from_the_conditions_list
     assert problems.value == "Asthma, hypothyroidism" and problems.needs_review
     assert "read 'Asthrna'" in (problems.reason or "")
     assert allergies.value == "Shellfish" and allergies.needs_review
+
+
+PANELS_SIDE_BY_SIDE = """
+100 200 PATIENT DETAILS
+800 200 EMERGENCY CONTACT
+1500 200 INSURANCE INFORMATION
+100 300 Full name
+100 360 Rose Carter
+800 300 Full name
+800 360 Ruth West
+100 440 Date of birth
+100 500 03/14/1961
+800 440 Telephone
+800 500 (233) 332-3978
+1500 300 Insurer
+1500 360 Liberty Mutual
+1500 440 Member ID
+1500 500 157704492
+"""
+
+
+def test_a_label_under_panels_titled_side_by_side_is_in_its_own_panel_s_section() -> None:
+    """Three panels across a landscape sheet, each titled on one row: "Full name" under
+    "EMERGENCY CONTACT" is the contact's, not a second patient name under the left title."""
+    fields = extract_fields(PATIENT, parse_layout(PANELS_SIDE_BY_SIDE), 0.8)
+    assert fields["patient_name"].value == "Rose Carter"
+    assert fields["emergency_contact_name"].value == "Ruth West"
+    assert fields["emergency_contact_phone"].value == "(233) 332-3978"
