@@ -34,7 +34,9 @@ STROKE_WIDTH_RATIO = 2.5
 _ROMAN = r"(?:x|x?(?:i{1,3}|iv|v|vi{1,3}|ix))"
 _LIST_NUMBERING = rf"(?:\(?\d{{1,2}}[.)]|#\d{{1,2}}\.?|\(?{_ROMAN}[.)]|\(?[a-h]\)|[•*·▪-])"
 LIST_MARK = re.compile(rf"^{_LIST_NUMBERING}\s+")
-BARE_LIST_MARK = re.compile(rf"^{_LIST_NUMBERING}$")
+# Alone on its line an item number's point may be read as a comma ("2," for "2."): nothing
+# else reads so. Inside a line a number and comma open an address ("12, rue de Rivoli").
+BARE_LIST_MARK = re.compile(rf"^(?:{_LIST_NUMBERING}|\d{{1,2}},)$")
 # A list's item number and the space after it, its full stop or bracket optional (OCR drops a
 # lone "2." to "2"): which item a line is.
 LIST_NUMBER = re.compile(r"\(?(\d{1,2})[.)]?\s")

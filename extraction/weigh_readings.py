@@ -28,7 +28,7 @@ from extraction.doctypes import FieldSpec
 from extraction.layout import spelling
 from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import AFTER_A_NAME, normalize
-from extraction.page_view import LIST_MARK, LIST_NUMBER, strip_list_mark
+from extraction.page_view import BARE_LIST_MARK, LIST_MARK, LIST_NUMBER, strip_list_mark
 from extraction.readings_agree import alike, digits_alone, same_value, spaced_for_check
 from extraction.second_reader import Reading
 from extraction.types import FieldResult
@@ -79,6 +79,8 @@ KNOWN_WORDS: dict[str, tuple[str, ...]] = {"person": ("names",), "text": (ENGLIS
 def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int = 1) -> FieldResult:
     """The field after weighing the second reading against tesseract's (see the module doc).
     ``place`` is the line's place in its value (1 for a value of one line)."""
+    if BARE_LIST_MARK.match(reading.text.strip()):
+        return result  # the crop's item number alone: the second reader read none of the value
     unlisted = _as_tesseract_listed(reading.text, result.value)
     if unlisted != reading.text:
         item = LIST_NUMBER.match(reading.text)

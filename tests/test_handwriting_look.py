@@ -326,6 +326,13 @@ def test_a_fairly_sure_reading_of_known_words_is_taken_and_flagged() -> None:
     assert kept.value == "Inslin" and kept.needs_review
 
 
+def test_a_second_reading_of_the_item_number_alone_reads_nothing_of_the_value() -> None:
+    """The crop of a numbered list's line took in its number and the reader read only that:
+    tesseract's reading stands."""
+    kept = compare(MEDICATIONS, _field("Metformin", 0.59), Reading("2.", 1.0))
+    assert kept.value == "Metformin"
+
+
 def test_known_words_read_surer_than_tesseract_s_unknown_ones_are_taken() -> None:
     """Tesseract was fairly sure of "Egys" too: a surer reading of known words still wins; a
     known reading less sure than tesseract's does not."""

@@ -33,7 +33,16 @@ def test_numbering_is_stripped_and_words_stay(line: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "bare"), [("ii.", True), ("(3)", True), ("c)", True), ("Iv.", False), ("mg", False)]
+    ("text", "bare"),
+    [
+        ("ii.", True),
+        ("(3)", True),
+        ("c)", True),
+        ("2,", True),
+        ("Iv.", False),
+        ("mg", False),
+        ("12, rue", False),
+    ],
 )
 def test_a_number_read_alone_is_a_bare_mark(text: str, bare: bool) -> None:
     assert bool(BARE_LIST_MARK.match(text)) is bare
