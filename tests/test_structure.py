@@ -432,6 +432,9 @@ def test_a_letter_inside_a_surely_read_word_is_no_mark_but_a_box_at_its_start_ma
     assert _on_sure_text((1115, 1016, 1143, 1047), words, sure, holed)
     assert not _on_sure_text((1005, 1013, 1040, 1048), words, sure, holed)
     assert not _on_sure_text((1115, 1016, 1143, 1047), words, np.array([False]), holed)
+    # The "N" of "INSURANCE" just after its narrow "I": less than its own width from the start.
+    insurance = np.array([[1526, 539, 1782, 569]])
+    assert _on_sure_text((1542, 539, 1569, 569), insurance, sure, np.array([False]))
 
 
 def test_a_box_at_a_short_word_s_start_is_a_letter_only_if_ocr_read_one_with_a_hole() -> None:

@@ -256,8 +256,9 @@ def _rectangle(box: Box) -> np.ndarray:
 
 def _on_sure_text(box: Box, text_boxes: np.ndarray, sure_text: np.ndarray, holed: np.ndarray) -> bool:
     """True where a surely read word of two or more letters is: a letter ("OD"), not a mark. A
-    letter inside a longer word counts too, past the word's first letter ("PRN"'s "N" in a box's
-    option read as "OPRN"): a box read into its option's word stands at the word's start.
+    letter inside a longer word counts too, anywhere past the word's start ("PRN"'s "N" in a
+    box's option read as "OPRN", the "N" of a heading's "INSURANCE" right after its narrow "I"):
+    a box read into its option's word stands at the word's start.
 
     ``holed`` tells the words whose first letter closes a hole ("O", "D", "a"): a hollow
     outline at the start of a word OCR began with a letter that has none ("MY" for a ticked box
@@ -266,9 +267,9 @@ def _on_sure_text(box: Box, text_boxes: np.ndarray, sure_text: np.ndarray, holed
     letters = sure_text & ~(at_start & ~holed)
     if (letters & (iou(box, text_boxes) >= 0.5)).any():
         return True
-    width = box[2] - box[0]
     within = (
-        (text_boxes[:, 0] + width <= box[0])
+        ~at_start
+        & (text_boxes[:, 0] < box[0])
         & (box[2] <= text_boxes[:, 2] + 1)
         & (text_boxes[:, 1] <= box[1] + 0.25 * (box[3] - box[1]))
         & (box[3] - 0.25 * (box[3] - box[1]) <= text_boxes[:, 3])
