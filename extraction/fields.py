@@ -152,11 +152,25 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
         if not k.colon
         and k.whole_line
         and (
-            _is_heading(k.text, doc_type, _valued_in_column(k, page, columns, keyed, height))
+            _is_heading(
+                k.text,
+                doc_type,
+                _valued_in_column(k, page, columns, keyed, height) or _valued_in_cell(k, page, structure),
+            )
             or _is_section_bar(k, page, structure)
         )
     ]
     return PageView(page, structure, height, keys, headings, label_columns=columns)
+
+
+def _valued_in_cell(key: Key, page: PageText, structure: PageStructure | None) -> bool:
+    """True for a key in a ruled cell of a table with other print in that cell: a label with
+    its value written in its cell ("PHONE" in the cell's corner over the number), however it is
+    set, not a section's heading (which a table sets alone in its cell, or outside the cells)."""
+    if structure is None:
+        return False
+    cell = structure.cell_at(key.box)
+    return cell is not None and bool(others_in_cell(key, page, cell.box))
 
 
 def _valued_in_column(

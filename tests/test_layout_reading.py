@@ -2049,3 +2049,38 @@ def test_a_label_under_panels_titled_side_by_side_is_in_its_own_panel_s_section(
     assert fields["patient_name"].value == "Rose Carter"
     assert fields["emergency_contact_name"].value == "Ruth West"
     assert fields["emergency_contact_phone"].value == "(233) 332-3978"
+
+
+PANELS_OF_CELLS = """
+100 200 PATIENT DETAILS
+800 200 NEXT OF KIN / INSURANCE
+100 300 FULL NAME
+120 360 Rose Carter
+800 300 FULL NAME
+820 360 Ruth West
+100 460 TELEPHONE
+120 520 (776) 279-2023
+800 460 TELEPHONE
+820 520 (233) 332-3978
+800 620 INSURER
+820 680 Liberty Mutual
+"""
+
+
+def test_capital_labels_over_their_values_in_cells_are_no_headings() -> None:
+    """Panels of cells, each cell's label in capitals over its value: the labels do not open
+    sections of their own (the value in the cell makes each a label), so the middle panel's
+    "TELEPHONE" is under "NEXT OF KIN / INSURANCE", the contact's phone."""
+    from extraction.structure import Cell, Table
+
+    left = [(90, 280, 750, 430), (90, 440, 750, 590)]
+    middle = [(790, 280, 1450, 430), (790, 440, 1450, 590), (790, 600, 1450, 750)]
+    cells = tuple(Cell(box, row, 0, 0) for row, box in enumerate(left))
+    cells += tuple(Cell(box, row, 0, 1) for row, box in enumerate(middle))
+    tables = (Table((90, 280, 750, 590), 2, 1), Table((790, 280, 1450, 750), 3, 1))
+    structure = PageStructure(cells=cells, tables=tables)
+    fields = extract_fields(PATIENT, parse_layout(PANELS_OF_CELLS), 0.8, structures=[structure])
+    assert fields["patient_name"].value == "Rose Carter"
+    assert fields["phone_number"].value == "(776) 279-2023"
+    assert fields["emergency_contact_name"].value == "Ruth West"
+    assert fields["emergency_contact_phone"].value == "(233) 332-3978"
