@@ -66,6 +66,7 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "rx_world_clinic",
         "pd_health_questionnaire",
         "pd_landscape_cells",
+        "rx_outpatient_form",
     )
     if name in FAMILIES
 )
