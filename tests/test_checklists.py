@@ -313,3 +313,27 @@ def test_a_grid_of_two_groups_side_by_side_answers_each_row_in_its_own_group() -
     assert fields["medical_problems"].value == "Migraine\nGout"
     assert fields["chickenpox"].value == "NOT IMMUNE"
     assert fields["allergies"].value == "Peanuts"
+
+
+def test_a_tick_ocr_read_as_letters_is_still_the_cell_s_mark() -> None:
+    """A tick drawn in a Yes or No cell that OCR read surely as a word of two letters ("Jv"):
+    one stroke of ink, where print is letters apart, so the cell is still an answer cell."""
+    from extraction.types import Word
+
+    page = DrawnPage(1400, 600)
+    page.text(100, 40, "Medical history:")
+    page.table(100, 100, [560, 140, 140], [56, 56, 56, 56], width=2)
+    page.text(110, 112, "Condition")
+    page.text(676, 112, "Yes")
+    page.text(816, 112, "No")
+    answers = {"Asthma": "yes", "Diabetes": "no", "Gout": "yes"}
+    for row, (name, answer) in enumerate(answers.items()):
+        y = 156 + 56 * row
+        page.text(110, y + 12, name)
+        x = 716 if answer == "yes" else 856
+        page.line(x, y + 28, x + 10, y + 44, width=4)
+        page.line(x + 10, y + 44, x + 30, y + 8, width=4)
+        page.words.append(Word("Jv", 0.68, (x - 2, y + 6, x + 32, y + 46)))
+    page.text(100, 420, "Allergies: Peanuts")
+    fields = _read(page)
+    assert fields["medical_problems"].value == "Asthma\nGout"

@@ -25,6 +25,8 @@ MIN_CELL_MARK_HEIGHTS = 0.5
 # question's, on a wide page: a landscape grid spreads its answer columns).
 QUESTION_WIDTH_RATIO = 4.0
 MARK_GLYPHS = "xXvV✓✔✗✘/\\|"
+# A stroke this many text heights high is a letter's (or a mark's), not a speck.
+LETTER_STROKE_HEIGHTS = 0.3
 
 
 def answer_cells(
@@ -41,8 +43,13 @@ def answer_cells(
     at least ``MIN_CELL_MARK_HEIGHTS`` high). Which option a cell answers is read from its
     column's header."""
     ink = binary(gray, threshold)
-    # An X or a tick read as letters ("Xx", "v") is the mark itself, not text in the cell.
-    sure = [w.box for w in words if is_sure_word(w) and w.text.strip(MARK_GLYPHS)]
+    # An X or a tick read as letters ("Xx", "v", "Jv") is the mark itself, not text in the
+    # cell: one stroke of ink, where print is letters apart.
+    sure = [
+        w.box
+        for w in words
+        if is_sure_word(w) and w.text.strip(MARK_GLYPHS) and _letters_apart(ink, w.box, height)
+    ]
     found: list[tuple[Cell, SelectionMark]] = []
     widest: dict[tuple[int, int], int] = {}
     for cell in cells:
@@ -80,6 +87,18 @@ def answer_cells(
         if len(row) >= 2 and asked and not all(m.selected for m in row):
             answers += row
     return tuple(answers)
+
+
+def _letters_apart(ink: np.ndarray, box: tuple[int, int, int, int], height: float) -> bool:
+    """True when the ink inside ``box`` is two or more strokes of a letter's size (a word's
+    letters stand apart), not one stroke (a tick or cross OCR read as letters)."""
+    x0, y0, x1, y1 = (max(0, v) for v in box)
+    crop = ink[y0:y1, x0:x1]
+    if crop.size == 0:
+        return False
+    _count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    strokes = stats[1:, cv2.CC_STAT_HEIGHT] >= LETTER_STROKE_HEIGHTS * height
+    return int(strokes.sum()) >= 2
 
 
 def _side_by_side(
