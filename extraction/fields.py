@@ -34,6 +34,7 @@ from extraction.columns import (
 )
 from extraction.doctypes import DocumentType
 from extraction.evidence import to_result
+from extraction.interleaved import part_interleaved
 from extraction.joined_values import split_joined_values
 from extraction.keys import Key, find_keys, split_at_inline_keys, typical_height
 from extraction.layout_doubts import layout_doubts
@@ -86,6 +87,7 @@ def extract_fields(
     # A form prints its labels one way on every page: the pages vote together.
     votes = [_votes_for_labels_under(view, reading) for view in views]
     assigned = share_parts(doc_type, _assign_surer_reading(reading, views, votes))
+    assigned = part_interleaved(reading, assigned)
     results = {}
     for spec in doc_type.fields:
         chosen = assigned[spec.name].candidate

@@ -1,0 +1,41 @@
+"""Medicines and their directions written line by line under one caption
+(``extraction.interleaved``): parted by shape between the two fields, both flagged.
+
+Pages are written in the plain-text layout of ``tests.layout_text`` (no tesseract).
+"""
+
+from __future__ import annotations
+
+from extraction.doctypes import get_document_type
+from extraction.fields import extract_fields
+from tests.layout_text import parse_layout
+
+PRESCRIPTION = get_document_type("prescription")
+
+ONE_BOX = """
+200 200 Patient name: Steven Stewart
+200 280 Date: Apr 12, 2017
+200 400 Medicine, strength, dose and directions
+240 470 Citalopram 40 mg
+320 520 2 tab once daily
+240 580 Azithromycin 250 mg
+320 630 2 tablet as needed for pain
+200 900 Doctor's name: Dr. Michael Anderson
+"""
+
+
+def test_medicines_with_their_directions_under_each_in_one_box_are_parted_by_shape() -> None:
+    fields = extract_fields(PRESCRIPTION, parse_layout(ONE_BOX), 0.8)
+    assert fields["medicines"].value == "Citalopram 40 mg\nAzithromycin 250 mg"
+    assert fields["directions"].value == "2 tab once daily\n2 tablet as needed for pain"
+    assert fields["medicines"].needs_review and fields["directions"].needs_review
+    assert "told apart" in (fields["directions"].reason or "")
+
+
+def test_directions_alone_under_their_label_stay_whole() -> None:
+    """No line shaped like a medicine opens the block: nothing to part."""
+    page = ONE_BOX.replace("240 470 Citalopram 40 mg\n", "").replace("240 580 Azithromycin 250 mg\n", "")
+    page = page.replace("Medicine, strength, dose and directions", "Directions").replace("320 630", "320 570")
+    fields = extract_fields(PRESCRIPTION, parse_layout(page), 0.8)
+    assert fields["directions"].value == "2 tab once daily\n2 tablet as needed for pain"
+    assert "told apart" not in (fields["directions"].reason or "")
