@@ -2084,3 +2084,25 @@ def test_capital_labels_over_their_values_in_cells_are_no_headings() -> None:
     assert fields["phone_number"].value == "(776) 279-2023"
     assert fields["emergency_contact_name"].value == "Ruth West"
     assert fields["emergency_contact_phone"].value == "(233) 332-3978"
+
+
+DOSE_AND_FREQUENCY_COLUMN = """
+200 200 Patient name: Katherine Wells
+200 280 Date prescribed: 14/09/2022
+200 500 Drug
+760 500 Dose and frequency
+1430 500 Quantity
+200 566 Lactulose 10 ml
+760 566 2 ml every morning
+1430 566 28
+200 642 Metoprolol 25 mg
+760 642 1/2 tablet twice daily
+1430 642 7
+"""
+
+
+def test_a_dose_and_frequency_column_holds_the_directions() -> None:
+    """"Dose and frequency" heads how the medicine is taken, not the medicine's strength."""
+    fields = extract_fields(PRESCRIPTION, parse_layout(DOSE_AND_FREQUENCY_COLUMN), 0.8)
+    assert fields["medicines"].value == "Lactulose 10 ml\nMetoprolol 25 mg"
+    assert fields["directions"].value == "2 ml every morning\n1/2 tablet twice daily"
