@@ -2102,7 +2102,7 @@ DOSE_AND_FREQUENCY_COLUMN = """
 
 
 def test_a_dose_and_frequency_column_holds_the_directions() -> None:
-    """"Dose and frequency" heads how the medicine is taken, not the medicine's strength."""
+    """A column headed "Dose and frequency" holds how the medicine is taken, not its strength."""
     fields = extract_fields(PRESCRIPTION, parse_layout(DOSE_AND_FREQUENCY_COLUMN), 0.8)
     assert fields["medicines"].value == "Lactulose 10 ml\nMetoprolol 25 mg"
     assert fields["directions"].value == "2 ml every morning\n1/2 tablet twice daily"
