@@ -7,6 +7,8 @@ Pages are drawn with PIL (``tests.drawn_pages``); their words are the drawn text
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from extraction.checklist import UNBOXED_NOTE
@@ -117,9 +119,9 @@ def test_a_row_whose_yes_box_was_not_read_flags_the_list_and_the_rows_go_on() ->
     assert problems.needs_review and "check it" in (problems.reason or "")
 
 
-def test_conditions_marked_yes_in_an_answer_grid_are_the_value() -> None:
-    """A ruled grid under "Medical history:": Condition | Yes | No, an X drawn in one cell of
-    each row. The conditions whose X stands under "Yes"."""
+def _answer_grid(mark: Callable[[DrawnPage, int, int], None]) -> dict[str, FieldResult]:
+    """A ruled grid under "Medical history:": Condition | Yes | No, one cell of each row
+    marked by ``mark(page, x, y)`` (the cell's left and top); the allergies under it."""
     page = DrawnPage(1400, 600)
     page.text(100, 40, "Medical history:")
     page.table(100, 100, [560, 140, 140], [56, 56, 56, 56], width=2)
@@ -130,10 +132,14 @@ def test_conditions_marked_yes_in_an_answer_grid_are_the_value() -> None:
     for row, (name, answer) in enumerate(answers.items()):
         y = 156 + 56 * row
         page.text(110, y + 12, name)
-        x = 710 if answer == "yes" else 850
-        page.cross(x, y + 10, x + 36, y + 42)
+        mark(page, 700 if answer == "yes" else 840, y)
     page.text(100, 420, "Allergies: Peanuts")
-    fields = _read(page)
+    return _read(page)
+
+
+def test_conditions_marked_yes_in_an_answer_grid_are_the_value() -> None:
+    """An X drawn in one cell of each row: the conditions whose X stands under "Yes"."""
+    fields = _answer_grid(lambda page, x, y: page.cross(x + 10, y + 10, x + 46, y + 42))
     assert fields["medical_problems"].value == "Asthma\nGout"
     assert fields["allergies"].value == "Peanuts"
 
@@ -320,33 +326,9 @@ def test_a_tick_ocr_read_as_letters_is_still_the_cell_s_mark() -> None:
     one stroke of ink, where print is letters apart, so the cell is still an answer cell."""
     from extraction.types import Word
 
-    page = DrawnPage(1400, 600)
-    page.text(100, 40, "Medical history:")
-    page.table(100, 100, [560, 140, 140], [56, 56, 56, 56], width=2)
-    page.text(110, 112, "Condition")
-    page.text(676, 112, "Yes")
-    page.text(816, 112, "No")
-    answers = {"Asthma": "yes", "Diabetes": "no", "Gout": "yes"}
-    for row, (name, answer) in enumerate(answers.items()):
-        y = 156 + 56 * row
-        page.text(110, y + 12, name)
-        x = 716 if answer == "yes" else 856
-        page.line(x, y + 28, x + 10, y + 44, width=4)
-        page.line(x + 10, y + 44, x + 30, y + 8, width=4)
-        page.words.append(Word("Jv", 0.68, (x - 2, y + 6, x + 32, y + 46)))
-    page.text(100, 420, "Allergies: Peanuts")
-    fields = _read(page)
-    assert fields["medical_problems"].value == "Asthma\nGout"
+    def tick(page: DrawnPage, x: int, y: int) -> None:
+        page.line(x + 16, y + 28, x + 26, y + 44, width=4)
+        page.line(x + 26, y + 44, x + 46, y + 8, width=4)
+        page.words.append(Word("Jv", 0.68, (x + 14, y + 6, x + 48, y + 46)))
 
-
-def test_a_short_group_s_empty_last_row_parts_the_row_and_a_ticked_row_read_as_nothing_is_flagged() -> None:
-    """The second group is a row shorter: the last row's empty question cell still parts the
-    first group's answer from the second's empty cells. A ticked row whose condition was not
-    read is passed over, and the list flagged."""
-    left = {"Asthma": "no", "Migraine": "yes", "Back pain": "yes"}
-    right = {"Gout": "no", "Eczema": "no"}
-    problems = _two_groups_page(left, right)["medical_problems"]
-    assert problems.value == "Migraine\nBack pain"
-    problems = _two_groups_page(left, {"Gout": "no", " ": "yes"})["medical_problems"]
-    assert problems.value == "Migraine\nBack pain" and problems.needs_review
-    assert "read as no condition" in (problems.reason or "")
+    assert _answer_grid(tick)["medical_problems"].value == "Asthma\nGout"

@@ -21,30 +21,12 @@ DESCRIPTION = (
 )
 
 LANDSCAPE_INCHES = (11.0, 8.5)
+# The panels left to right: the patient (the form's date first), the emergency contact with
+# the insurance, the medical history.
 PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("patient", ("record_date", "patient_name", "birth_date", "phone_number", "address", "weight", "height")),
-    (
-        "insurance",
-        (
-            "emergency_contact_name",
-            "emergency_contact_phone",
-            "has_medical_insurance",
-            "insurance_company",
-            "policy_number",
-            "insurance_expiry",
-        ),
-    ),
-    (
-        "history",
-        (
-            "chickenpox",
-            "measles",
-            "hepatitis_b_vaccination",
-            "medical_problems",
-            "allergies",
-            "regular_medications",
-        ),
-    ),
+    ("patient", ("record_date", *pd.SECTION_FIELDS["patient"])),
+    ("insurance", pd.SECTION_FIELDS["emergency"] + pd.SECTION_FIELDS["insurance"]),
+    ("history", pd.SECTION_FIELDS["history"]),
 )
 # The middle panel holds the emergency contact ("Name", "Phone" inside it) and the insurance.
 INSURANCE_PANEL_TITLES = (
