@@ -1,0 +1,99 @@
+"""Which ruled grid a checklist's key heads (``extraction.checklist``): the grid whose first
+row holds the key, with the grids set beside it under the same words (a long grid printed in
+halves side by side), or a grid of questions printed just under the key."""
+
+from __future__ import annotations
+
+from extraction.choices import GRID_ROWS, grid_cell
+from extraction.keys import Key
+from extraction.page_view import PageView
+from extraction.structure import Cell
+from extraction.structure.geometry import overlap_area
+from extraction.types import Box
+
+# A grid of questions under its heading starts at most this many text heights under it (as a
+# list's first row of boxes does).
+GRID_UNDER_GAP = 2.5
+
+
+def grids_headed_alike(key: Key, view: PageView) -> list[Box]:
+    """The outline of the ruled grid whose first row holds ``key`` (the heading of its question
+    column), then those of the grids beside it, left to right, whose first row starts with the
+    same words; else the grid of questions just under the key (``_grid_under``); [] when the
+    key heads no grid."""
+    structure = view.structure
+    assert structure is not None
+    cell = grid_cell(key.box, structure)
+    if cell is None or cell.row != 0:
+        under = _grid_under(key, view)
+        return [] if under is None else [under]
+    own = structure.tables[cell.table].box
+    grids = [own]
+    for other in structure.cells:
+        table = structure.tables[other.table].box
+        if table[0] > own[2] and table not in grids and _headed_alike(other, cell, view):
+            grids.append(table)
+    return sorted(grids, key=lambda box: box[0])
+
+
+def _grid_under(key: Key, view: PageView) -> Box | None:
+    """The outline of the ruled grid printed just under ``key`` (its top within
+    ``GRID_UNDER_GAP`` text heights of the key's foot, nothing printed between, the key not
+    right of its middle, a header row with no box to tick in it): a grid of questions under
+    its heading ("Have you ever had:"), not a panel of fields' cells under a section's title.
+    None when there is none, or the key stands in a table itself."""
+    structure = view.structure
+    assert structure is not None
+    if structure.cell_at(key.box) is not None:
+        return None
+    for index, table in enumerate(structure.tables):
+        box = table.box
+        header = [cell.box for cell in structure.cells if cell.table == index and cell.row == 0]
+        if (
+            table.rows >= GRID_ROWS
+            and not any(overlap_area(mark.box, cell) > 0 for mark in structure.marks for cell in header)
+            and 0 <= box[1] - key.box[3] <= GRID_UNDER_GAP * view.height
+            and box[0] - view.height <= key.box[0] <= (box[0] + box[2]) / 2
+            and not any(key.box[3] < w.box[1] and w.box[3] < box[1] for w in view.page.words)
+        ):
+            return box
+    return None
+
+
+def first_half_heading(key: Key, view: PageView) -> Key | None:
+    """The key heading the grid left of ``key``'s when ``key`` heads a ruled grid printed as
+    the second half of that one (headed with the same words), else None. OCR may split the
+    first half's heading into two keys ("Do you have" | "or have you had"): the first is taken."""
+    structure = view.structure
+    assert structure is not None
+    cell = grid_cell(key.box, structure)
+    if cell is None or cell.row != 0:
+        return None
+    own = structure.tables[cell.table].box
+    for other in view.keys:
+        left = grid_cell(other.box, structure) if other.page == key.page else None
+        if (
+            left is not None
+            and structure.tables[left.table].box[2] < own[0]
+            and _headed_alike(left, cell, view)
+        ):
+            return other
+    return None
+
+
+def _headed_alike(other: Cell, heading: Cell, view: PageView) -> bool:
+    """True when ``other`` is the first cell of a table whose top is level with the table of
+    ``heading`` (a first-row cell) and reads like it: the two are halves of one grid."""
+    assert view.structure is not None
+    tables = view.structure.tables
+    level = abs(tables[other.table].box[1] - tables[heading.table].box[1]) <= view.height
+    return other.row == 0 and other.col == 0 and level and _same_print(other.box, heading.box, view)
+
+
+def _same_print(box: Box, other: Box, view: PageView) -> bool:
+    """True when the words inside the two boxes read alike."""
+    return _print_in(box, view).casefold() == _print_in(other, view).casefold()
+
+
+def _print_in(box: Box, view: PageView) -> str:
+    return " ".join(w.text for w in view.page.words_in(box))
