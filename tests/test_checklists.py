@@ -332,3 +332,16 @@ def test_a_tick_ocr_read_as_letters_is_still_the_cell_s_mark() -> None:
         page.words.append(Word("Jv", 0.68, (x + 14, y + 6, x + 48, y + 46)))
 
     assert _answer_grid(tick)["medical_problems"].value == "Asthma\nGout"
+
+
+def test_a_short_group_s_empty_last_row_parts_the_row_and_a_ticked_row_read_as_nothing_is_flagged() -> None:
+    """The second group is a row shorter: the last row's empty question cell still parts the
+    first group's answer from the second's empty cells. A ticked row whose condition was not
+    read is passed over, and the list flagged."""
+    left = {"Asthma": "no", "Migraine": "yes", "Back pain": "yes"}
+    right = {"Gout": "no", "Eczema": "no"}
+    problems = _two_groups_page(left, right)["medical_problems"]
+    assert problems.value == "Migraine\nBack pain"
+    problems = _two_groups_page(left, {"Gout": "no", " ": "yes"})["medical_problems"]
+    assert problems.value == "Migraine\nBack pain" and problems.needs_review
+    assert "read as no condition" in (problems.reason or "")
