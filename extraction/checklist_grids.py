@@ -7,7 +7,7 @@ from __future__ import annotations
 from extraction.choices import GRID_ROWS, grid_cell
 from extraction.keys import Key
 from extraction.page_view import PageView
-from extraction.structure import Cell
+from extraction.structure import Cell, PageStructure
 from extraction.structure.geometry import overlap_area
 from extraction.types import Box
 
@@ -48,16 +48,21 @@ def _grid_under(key: Key, view: PageView) -> Box | None:
         return None
     for index, table in enumerate(structure.tables):
         box = table.box
-        header = [cell.box for cell in structure.cells if cell.table == index and cell.row == 0]
         if (
             table.rows >= GRID_ROWS
-            and not any(overlap_area(mark.box, cell) > 0 for mark in structure.marks for cell in header)
             and 0 <= box[1] - key.box[3] <= GRID_UNDER_GAP * view.height
             and box[0] - view.height <= key.box[0] <= (box[0] + box[2]) / 2
+            and not _header_holds_a_mark(index, structure)
             and not any(key.box[3] < w.box[1] and w.box[3] < box[1] for w in view.page.words)
         ):
             return box
     return None
+
+
+def _header_holds_a_mark(table: int, structure: PageStructure) -> bool:
+    """True when a box to tick stands in the first row of table number ``table``."""
+    header = [cell.box for cell in structure.cells if cell.table == table and cell.row == 0]
+    return any(overlap_area(mark.box, cell) > 0 for mark in structure.marks for cell in header)
 
 
 def first_half_heading(key: Key, view: PageView) -> Key | None:

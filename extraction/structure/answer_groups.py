@@ -5,8 +5,8 @@ one header for all ("Condition | Yes | No | Condition | Yes | No"): a row of the
 holds the answer cells of two questions. The answers of one question are the marks from its
 own cell up to the next question's cell: a ruled cell with no mark in it between two marks
 (however its print was read, or left empty at the end of a short group) starts another
-question, and so does print in a cell of its own. Options printed beside their boxes ("[x] Yes [ ] No") share
-their box's cell or stand in no cell, and split nothing.
+question, and so does print in a cell of its own. Options printed beside their boxes
+("[x] Yes [ ] No") share their box's cell or stand in no cell, and split nothing.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def answer_groups(
     own cell does. The groups left to right."""
     if not row:
         return []
-    marked = {structure.cell_at(mark.box) for mark in structure.marks} - {None}
+    marked = structure.marked_cells
     groups = [[row[0]]]
     for before, after in itertools.pairwise(row):
         if _question_between(before, after, words, marked, structure):
@@ -44,7 +44,7 @@ def _question_between(
     before: SelectionMark,
     after: SelectionMark,
     words: Sequence[Word],
-    marked: set[Cell | None],
+    marked: frozenset[Cell],
     structure: PageStructure,
 ) -> bool:
     """True when a cell of no mark, or print in one, stands between the two marks on their row."""
@@ -64,7 +64,7 @@ def _question_between(
     return any(_asks(word, marked, structure) for word in between)
 
 
-def _asks(word: Word, marked: set[Cell | None], structure: PageStructure) -> bool:
+def _asks(word: Word, marked: frozenset[Cell], structure: PageStructure) -> bool:
     """True when ``word`` is print in a cell of its own that holds no mark."""
     if sum(ch.isalpha() for ch in word.text) < QUESTION_LETTERS:
         return False

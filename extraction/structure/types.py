@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from extraction.structure.geometry import area, overlap_area
@@ -83,6 +84,11 @@ class PageStructure:
         """The smallest cell holding at least half of ``box``, or None when no cell does."""
         holding = [cell for cell in self.cells if overlap_area(cell.box, box) >= 0.5 * area(box)]
         return min(holding, key=lambda cell: area(cell.box), default=None)
+
+    @cached_property
+    def marked_cells(self) -> frozenset[Cell]:
+        """The cells that hold a mark (``cell_at`` of each mark), worked out once per page."""
+        return frozenset(cell for mark in self.marks if (cell := self.cell_at(mark.box)) is not None)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data; ``from_dict`` rebuilds an equal structure."""
