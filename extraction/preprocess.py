@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from extraction.structure.ink import components
+
 # The paper's brightness may vary by this much (0..255) across a page before we flatten it.
 UNEVEN_LIGHT_THRESHOLD = 40.0
 # Share of ink pixels in specks above which the page counts as speckled. Measured at the page's
@@ -203,7 +205,7 @@ def looks_sideways(gray: np.ndarray) -> bool:
 def _letter_sized(ink: np.ndarray) -> np.ndarray:
     """Only the ink blobs shaped like letters or words: page borders, table edges and shadows in
     a phone photo are long or fat blobs and would swamp the text's profile."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    count, labels, stats, _ = components(ink.astype(np.uint8))
     size = max(ink.shape)
     h, w = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
     wordlike = np.zeros(count, dtype=bool)
@@ -301,7 +303,7 @@ def _speck_mask(gray: np.ndarray, dpi: int, level: int) -> tuple[np.ndarray, int
 
 def _small_components(mask: np.ndarray, max_area: int) -> np.ndarray:
     """The pixels of ``mask`` in 8-connected parts of at most ``max_area`` pixels."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    count, labels, stats, _ = components(mask)
     small = np.zeros(count, dtype=bool)
     small[1:] = stats[1:, cv2.CC_STAT_AREA] <= max_area
     return small[labels]
@@ -326,7 +328,7 @@ def text_height(gray: np.ndarray) -> float:
     paper = float(np.median(gray))
     level = min(otsu, paper - GLYPH_CONTRAST)
     ink = cv2.threshold(gray, level, 255, cv2.THRESH_BINARY_INV)[1]
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, _, stats, _ = components(ink)
     heights, widths, areas = (stats[1:, k] for k in (cv2.CC_STAT_HEIGHT, cv2.CC_STAT_WIDTH, cv2.CC_STAT_AREA))
     letters = (heights >= 6) & (heights <= 300) & (widths >= 2) & (widths <= 3 * heights) & (areas >= 12)
     return float(np.median(heights[letters])) if letters.sum() >= 20 else 0.0

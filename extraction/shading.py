@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from extraction.preprocess import NOT_PAPER, paper_level
-from extraction.structure.ink import ink_threshold
+from extraction.structure.ink import components, ink_threshold
 from extraction.types import Box
 
 # A shaded area covers at least this share of the page; less is a few grey strokes, not shading.
@@ -97,7 +97,7 @@ def _shaded_areas(
     letters, solid (next to no paper shows through: small or blurred print is grey strokes with
     paper between them) and mostly grey rather than ink (a blurred bold word's grey halo is
     mostly ink); None when none is."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(grey_areas, connectivity=8)
+    count, labels, stats, _ = components(grey_areas)
     keep = np.zeros(count, dtype=bool)
     for index in range(1, count):
         x, y, w, h = (int(v) for v in stats[index, :4])

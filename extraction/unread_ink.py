@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from extraction.structure.ink import binary, ink_threshold
+from extraction.structure.ink import binary, components, ink_threshold
 from extraction.types import Box, Word
 
 # A letter is between these many text heights tall (an "o" about half, a "g" or an "l" the
@@ -50,7 +50,7 @@ def unread_runs(image: np.ndarray, words: Sequence[Word], text_height: float) ->
     threshold = ink_threshold(image)
     if threshold is None or text_height <= 0:
         return []
-    count, labels, stats, centres = cv2.connectedComponentsWithStats(binary(image, threshold), connectivity=8)
+    count, labels, stats, centres = components(binary(image, threshold))
     covered = _covered(image.shape[:2], words, round(WORD_MARGIN * text_height))
     loose = np.zeros(image.shape[:2], np.uint8)
     for index in range(1, count):
@@ -64,7 +64,7 @@ def unread_runs(image: np.ndarray, words: Sequence[Word], text_height: float) ->
     reach = cv2.getStructuringElement(
         cv2.MORPH_RECT, (max(3, round(LETTER_REACH * text_height)), max(1, round(ROW_REACH * text_height)))
     )
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(loose, reach), connectivity=8)
+    count, labels, stats, _ = components(cv2.dilate(loose, reach))
     runs = []
     for index in range(1, count):
         x, y, width, height, _ink = stats[index]

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from extraction.structure.ink import binary, ink_threshold
+from extraction.structure.ink import binary, components, ink_threshold
 from extraction.types import Box
 
 # A wall is a vertical stroke at least this many text heights tall (a tooth of a comb drawn on a
@@ -71,9 +71,24 @@ def find_combs(gray: np.ndarray, height: float) -> tuple[Box, ...]:
 def without_combs(gray: np.ndarray, height: float) -> np.ndarray:
     """A copy of the page with the walls and lines of its combs painted out, for OCR; a page with
     no comb comes back unchanged (the same array)."""
+    return combed(gray, height)[0]
+
+
+def combed(gray: np.ndarray, height: float) -> tuple[np.ndarray, tuple[Box, ...]]:
+    """``without_combs`` and ``find_combs`` from one search of the page: the page for OCR and
+    the combs' outlines (the search labels every vertical stroke of the page, the dearest step
+    of the structure stage, so a page is searched once)."""
     runs, horizontal = _comb_runs(gray, height)
     if not runs:
-        return gray
+        return gray, ()
+    return _painted_out(gray, runs, horizontal, height), _merged([_outline(run) for run in runs], height)
+
+
+def _painted_out(
+    gray: np.ndarray, runs: list[list[_Wall]], horizontal: np.ndarray, height: float
+) -> np.ndarray:
+    """A copy of ``gray`` with the walls of ``runs`` and the lines along their base and tops
+    painted the paper's shade."""
     mask = np.zeros(gray.shape, dtype=bool)
     thickness = max(2, round(0.15 * height))
     for run in runs:
@@ -143,7 +158,7 @@ def _comb_runs(gray: np.ndarray, height: float) -> tuple[list[list[_Wall]], np.n
 def _walls(ink: np.ndarray, horizontal: np.ndarray, height: float) -> list[_Wall]:
     """Thin vertical strokes of a wall's height whose lower end stands on a horizontal line."""
     vertical = _opened(ink, 1, max(5, round(MIN_WALL_HEIGHTS * height)))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    count, labels, stats, _ = components(vertical)
     reach = _reach(height)
     walls = []
     for i in range(1, count):

@@ -36,3 +36,16 @@ def ink_threshold(gray: np.ndarray) -> int | None:
 def binary(gray: np.ndarray, threshold: int) -> np.ndarray:
     """Ink as 255 on 0: pixels at or below ``threshold``."""
     return cv2.threshold(gray, threshold, 255, cv2.THRESH_BINARY_INV)[1]
+
+
+def components(mask: np.ndarray, connectivity: int = 8) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """``cv2.connectedComponentsWithStats`` of a uint8 mask (count, labels, stats, centroids).
+
+    Labels are 16-bit while they fit (a page's labels then take half the memory to write, which
+    is most of the call's time); a mask with more parts than 16 bits hold is labelled again in
+    32 bits (OpenCV refuses the overflow rather than wrapping round).
+    """
+    try:
+        return cv2.connectedComponentsWithStats(mask, connectivity=connectivity, ltype=cv2.CV_16U)
+    except cv2.error:
+        return cv2.connectedComponentsWithStats(mask, connectivity=connectivity, ltype=cv2.CV_32S)

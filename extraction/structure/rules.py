@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from extraction.structure.geometry import grow
-from extraction.structure.ink import binary, ink_threshold
+from extraction.structure.ink import binary, components, ink_threshold
 from extraction.structure.types import Cell, Rule, Table
 from extraction.structure.words import DEFAULT_TEXT_HEIGHT
 from extraction.types import Box, union_box
@@ -88,7 +88,7 @@ def without_rules(image: np.ndarray, height: float = DEFAULT_TEXT_HEIGHT) -> np.
         small = (
             cv2.resize(runs, None, fx=RULE_SCALE, fy=RULE_SCALE, interpolation=cv2.INTER_AREA) > 0
         ).astype(np.uint8)
-        _, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
+        _, labels, stats, _ = components(small)
         horizontal = along[0] > 1
         long_side = stats[:, cv2.CC_STAT_WIDTH if horizontal else cv2.CC_STAT_HEIGHT] / RULE_SCALE
         short_side = stats[:, cv2.CC_STAT_HEIGHT if horizontal else cv2.CC_STAT_WIDTH] / RULE_SCALE
