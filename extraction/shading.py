@@ -62,6 +62,9 @@ def find_shading(gray: np.ndarray, text_height: int) -> Shading | None:
     # than blurring floats): a window more than half grey.
     count = cv2.boxFilter(grey.view(np.uint8), cv2.CV_16U, (side, side), normalize=False)
     mostly_grey = (count > side * side // 2).view(np.uint8)
+    # The shading is part of these windows: too few of them, and there is none to label.
+    if np.count_nonzero(mostly_grey) < MIN_SHADED_SHARE * mostly_grey.size:
+        return None
     areas = _shaded_areas(mostly_grey, gray <= level, ~not_paper, height)
     if areas is None or areas[0].mean() < MIN_SHADED_SHARE:
         return None
