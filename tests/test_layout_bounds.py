@@ -18,6 +18,7 @@ from extraction.layouts.crosscheck import LABEL_ELSEWHERE
 from extraction.layouts.rows import rows_of_lines
 from extraction.structure import PageStructure, SelectionMark
 from extraction.types import ExtractionResult, FieldResult, Line, PageText, Word
+from extraction.validate import check_value
 from tests.layout_text import engine_reading, parse_layout
 
 PRESCRIPTION = get_document_type("prescription")
@@ -119,6 +120,35 @@ def test_a_learned_area_holding_one_line_of_another_field_s_list_keeps_the_blank
     merged = cross_check(generic, learned)
     assert merged["patient_address"].value == ""
     assert "another field's value" in (merged["patient_address"].reason or "")
+
+
+def test_a_value_another_field_holds_against_its_check_is_no_claim_on_it() -> None:
+    """The generic reading took the policy number for the answer to "Insured?" (no yes/no
+    answer) and left the policy blank; the learned layout reads the number where the policy
+    stands and "Yes" where the answer is ticked. The number is the policy's, flagged."""
+    record = get_document_type("patient_details")
+
+    def checked(name: str, value: str) -> bool:
+        return check_value(record.field(name), value) is None
+
+    generic = {
+        "policy_number": FieldResult("", 0.0, True, reason="blank on the document? please confirm"),
+        "has_medical_insurance": FieldResult("94526432321", 0.5, True, reason="must be one of: Yes, No"),
+    }
+    learned = {
+        "policy_number": FieldResult("94526432321", 0.9, False),
+        "has_medical_insurance": FieldResult("Yes", 0.9, False),
+    }
+    merged = cross_check(generic, learned, valid=checked, options=option_fields(record))
+    assert merged["policy_number"].value == "94526432321"
+    assert merged["policy_number"].needs_review
+    assert merged["has_medical_insurance"].value == "Yes"
+    # A value the other field holds and passes its check stays that field's.
+    generic["has_medical_insurance"] = FieldResult("Yes", 0.9, False)
+    generic["insurance_company"] = FieldResult("94526432321", 0.9, False)
+    merged = cross_check(generic, learned, valid=checked, options=option_fields(record))
+    assert merged["policy_number"].value == ""
+    assert "another field's value" in (merged["policy_number"].reason or "")
 
 
 # An address written in parts: the street beside the section's label, each part's name

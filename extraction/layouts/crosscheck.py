@@ -56,7 +56,8 @@ def cross_check(
     A learned area found empty (but where the field's label is not where the layout learned
     it: the layout lost its place there, and the generic reading stands on its own) or holding
     only the form's own print, or holding another
-    field's value (but for an answer chosen from printed options, named in ``options``), keeps
+    field's value (one that passes that field's check; but for an answer chosen from printed
+    options, named in ``options``), keeps
     the generic value, flagged. For a list of like lines (``lists``: a medicine or a direction
     a line) whose generic lines are the first of a longer learned reading, the learned rest is
     kept after them, flagged, when the whole passes the field's check. For a field learned
@@ -73,7 +74,7 @@ def cross_check(
         if name in not_here:
             merged[name] = _not_here(theirs, mine)
             continue
-        others_lines = _others_lines(name, generic)
+        others_lines = _others_lines(name, generic, valid)
         mine = _without_others_lines(mine, others_lines)
         others = _other_values_words(name, generic)
         if name not in options and _mostly_printed(mine.value, printed):
@@ -96,12 +97,18 @@ def cross_check(
             # has nothing to say of this field, and the generic reading stands on its own.
             continue
         if name not in options and (
-            any(same_text(mine.value, other.value) for n, other in generic.items() if n != name)
+            any(
+                same_text(mine.value, other.value) and valid(n, other.value)
+                for n, other in generic.items()
+                if n != name
+            )
             or _all_others_lines(mine.value, others_lines)
         ):
             # Each value answers one field: the learned area holds another field's value (a
             # blank row the form left out moved the next one up). Not so for answers chosen
-            # from printed options: two questions are often both "IMMUNE" or both "No".
+            # from printed options: two questions are often both "IMMUNE" or both "No". Nor
+            # for a value the other field's generic reading holds against that field's check
+            # (a policy number as the answer to "Insured?"): it was never that field's.
             theirs.flag(f"the learned layout reads {mine.value!r} here, another field's value")
             continue
         longer = _longer_reading(mine.value, theirs.value, others, printed) if name in lists else None
@@ -225,12 +232,15 @@ def _mostly_printed(value: str, printed: Set[str]) -> bool:
     return bool(words) and sum(w in printed for w in words) * 2 > len(words)
 
 
-def _others_lines(name: str, generic: Mapping[str, FieldResult]) -> set[str]:
-    """The lines the generic reading gave the fields other than ``name`` (letters and digits)."""
+def _others_lines(
+    name: str, generic: Mapping[str, FieldResult], valid: Callable[[str, str], bool]
+) -> set[str]:
+    """The lines the generic reading gave the fields other than ``name`` (letters and digits),
+    but for values that fail their own field's check: those were never that field's."""
     return {
         _letters_and_digits(line)
         for other, field in generic.items()
-        if other != name
+        if other != name and valid(other, field.value)
         for line in field.value.splitlines()
         if len(_letters_and_digits(line)) >= MIN_SHARED_LINE
     }
