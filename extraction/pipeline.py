@@ -62,7 +62,7 @@ from extraction.types import (
     mostly_inside,
 )
 from extraction.unread_marks import flag_unread_marks
-from extraction.validate import check_value, validate_fields
+from extraction.validate import check_value, doubts_about, validate_fields
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,7 @@ def extract(
                     option_fields(spec),
                     list_fields(spec),
                     layout.template.not_here,
+                    _doubts(spec),
                 )
                 fields = in_learned_formats(fields, layout.template.formats)
         if options.second_reader:
@@ -193,6 +194,15 @@ def _passes_check(spec: DocumentType) -> Callable[[str, str], bool]:
         return check_value(spec.field(name), value) is None
 
     return passes
+
+
+def _doubts(spec: DocumentType) -> Callable[[str, str], set[str]]:
+    """The doubts of its field a value raises (``extraction.validate.doubts_about``)."""
+
+    def raised(name: str, value: str) -> set[str]:
+        return set(doubts_about(spec.field(name), value))
+
+    return raised
 
 
 def _matching_layout(

@@ -18,7 +18,7 @@ from extraction.layouts.crosscheck import LABEL_ELSEWHERE
 from extraction.layouts.rows import rows_of_lines
 from extraction.structure import PageStructure, SelectionMark
 from extraction.types import ExtractionResult, FieldResult, Line, PageText, Word
-from extraction.validate import check_value
+from extraction.validate import check_value, doubts_about
 from tests.layout_text import engine_reading, parse_layout
 
 PRESCRIPTION = get_document_type("prescription")
@@ -400,3 +400,35 @@ def test_numbers_written_between_a_values_lines_on_the_learned_copy_are_left_out
     assert match is not None
     read = read_fields(match, PRESCRIPTION, copy)["directions"]
     assert read.value == "Use 1 puff twice a day\nTake 1 tablet at bedtime"
+
+
+def test_a_learned_list_raising_a_doubt_the_generic_one_does_not_leaves_the_generic_reading() -> None:
+    """This copy's "Dispense:" label went unread, so the learned area of the directions took its
+    "#90" for a line and stopped before the third direction; the generic reading, flagged for
+    its low confidence but checked whole, stands, flagged with the learned reading."""
+    prescription = get_document_type("prescription")
+
+    def checked(name: str, value: str) -> bool:
+        return check_value(prescription.field(name), value) is None
+
+    def raised(name: str, value: str) -> set[str]:
+        return set(doubts_about(prescription.field(name), value))
+
+    whole = "Use 2 ml every 12 hours for 1 month\nTake 2 pill twice daily for 1 month\ntake 2 ml once daily"
+    generic = {"directions": FieldResult(whole, 0.6, True, reason="OCR confidence 60%")}
+    learned = {
+        "directions": FieldResult(
+            "Use 2 ml every 12 hours for 1 month\n#90\nTake 2 pill twice daily for 1 month", 0.9, False
+        )
+    }
+    merged = cross_check(generic, learned, valid=checked, lists=frozenset({"directions"}), doubts=raised)
+    assert merged["directions"].value == whole
+    assert "the learned layout reads" in (merged["directions"].reason or "")
+    # Without a doubt to tell them apart, the learned reading is taken, flagged.
+    merged = cross_check(
+        {"directions": FieldResult(whole, 0.6, True, reason="OCR confidence 60%")},
+        learned,
+        valid=checked,
+        lists=frozenset({"directions"}),
+    )
+    assert merged["directions"].value.startswith("Use 2 ml every 12 hours for 1 month\n#90")

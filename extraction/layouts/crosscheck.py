@@ -38,6 +38,7 @@ def cross_check(
     options: Set[str] = frozenset(),
     lists: Set[str] = frozenset(),
     not_here: Set[str] = frozenset(),
+    doubts: Callable[[str, str], Set[str]] = lambda _name, _value: frozenset(),
 ) -> dict[str, FieldResult]:
     """The fields with both readings weighed. Agreement keeps the generic evidence: the same
     text, the same number with other separators, a learned area that ran on into the next
@@ -52,7 +53,9 @@ def cross_check(
       value's label was not found in place;
     - the generic reading was sure of its value (label found, value checked) and what it has
       besides the learned value is not words the form prints (``printed``: a label read into
-      the value, or taken for it).
+      the value, or taken for it);
+    - the learned value raises a doubt of the field's (``doubts(name, value)``, its reasons)
+      that the generic value, passing its check, does not.
     A learned area found empty (but where the field's label is not where the layout learned
     it: the layout lost its place there, and the generic reading stands on its own) or holding
     only the form's own print, or holding another
@@ -142,6 +145,9 @@ def cross_check(
             )
             or (mine.needs_review and (theirs_sound or not theirs.needs_review))
             or (not theirs.needs_review and not theirs_printed)
+            # A doubt of the field's ("#90" in directions: the next column) that the learned
+            # value raises and the generic one does not counts against the learned value.
+            or (theirs_sound and bool(doubts(name, mine.value) - doubts(name, theirs.value)))
         )
         if generic_stands:
             theirs.flag(f"the learned layout reads {mine.value!r} here")
