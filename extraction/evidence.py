@@ -19,6 +19,7 @@ from extraction.lexicon import is_known, misread_names
 from extraction.normalize import normalize
 from extraction.page_view import Candidate
 from extraction.phrases import best_phrase
+from extraction.streets import misread_places
 from extraction.types import BLANK_DOUBT, FieldResult, low_confidence, union_box
 from extraction.validate import IMMUNITY, YES_NO
 
@@ -173,6 +174,8 @@ def _doubts(
             doubts.append("punctuation between a word and a number: " + ", ".join(repr(g) for g in glued[:3]))
     for read, near in misread_names(value)[:2] if spec.kind == "person" else []:
         doubts.append(f"{read!r} is in no list of names, one letter from {near!r}")
+    for read, near in misread_places(value)[:2] if "places" in spec.lexicons else []:
+        doubts.append(f"{read!r} is in no list of places, one letter from {near!r}")
     answers = YES_NO if spec.kind == "yesno" else IMMUNITY if spec.kind == "immunity" else ()
     if answers and candidate.how != "option":
         said = " ".join(candidate.texts).lower().split()

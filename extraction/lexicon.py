@@ -424,6 +424,13 @@ def _near_words(word: str, lexicons: Sequence[str]) -> list[str]:
     return sorted(edit for edit in _one_letter_edits(word) if any(edit in lex.words for lex in lexes))
 
 
+def one_letter_changes(word: str) -> set[str]:
+    """Every string made from ``word`` by changing one of its letters (a glyph misread as
+    another: OCR's commonest slip, far commoner than a letter dropped or added)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return {word[:i] + c + word[i + 1 :] for i in range(len(word)) for c in letters} - {word}
+
+
 def _one_letter_edits(word: str) -> set[str]:
     """Every string one letter away from ``word``: one dropped, swapped with its neighbour,
     changed or added."""

@@ -21,7 +21,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from extraction.lexicon import Correction
+from extraction.lexicon import ENGLISH, Correction, lexicon, one_letter_changes
 
 SUFFIX_FILE = Path(__file__).resolve().parent / "lexicons" / "street_suffixes.txt"
 LEXICON_NAME = "street suffixes"
@@ -124,3 +124,30 @@ def _in_case_of(read: str, suffix: str, name: str) -> str:
     if model and all(ch.islower() for ch in model):
         return suffix
     return suffix[:1].upper() + suffix[1:]
+
+
+# A word of an address this long or longer is looked up among the places (shorter ones are
+# numbers' letters, unit and street abbreviations).
+PLACE_MIN_LETTERS = 4
+_ADDRESS_WORD = re.compile(rf"(?<![A-Za-z0-9'-])[A-Za-z]{{{PLACE_MIN_LETTERS},}}(?![A-Za-z0-9'-])")
+_CAPITALS_PAIR = re.compile(r"(?<![A-Za-z])[A-Z]{2}(?![A-Za-z])")
+
+
+def misread_places(address: str) -> list[tuple[str, str]]:
+    """The words of a US address that look misread: in no list (places, street suffixes, names,
+    English), yet one letter changed from a place's word ("Cily": "city", "Sprinafield":
+    "springfield"), each with that word. Only an address that names a US state by its code is
+    looked at: the list of places is of US places, and a word of an address elsewhere ("Brgy",
+    "Bandra") is in it by chance or not at all."""
+    if not any(code.lower() in state_codes() for code in _CAPITALS_PAIR.findall(address)):
+        return []
+    places, english, names = lexicon("places").words, lexicon(ENGLISH).words, lexicon("names").words
+    found = []
+    for word in _ADDRESS_WORD.findall(address):
+        low = word.lower()
+        if low in places or low in english or low in names or low in suffixes():
+            continue
+        near = sorted(one_letter_changes(low) & places)
+        if near:
+            found.append((word, near[0]))
+    return found

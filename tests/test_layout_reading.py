@@ -1101,6 +1101,31 @@ def test_a_name_in_no_list_of_names_is_doubted(name: str, doubted: bool) -> None
     assert ("in no list of names" in (fields["patient_name"].reason or "")) is doubted
 
 
+@pytest.mark.parametrize(
+    ("address", "doubted"),
+    [
+        ("29 River Blvd, Kansas Cily, MO 64147", True),
+        ("9269 Grove St, Sprinafield, IL", True),
+        ("29 River Blvd, Kansas City, MO 64147", False),
+        ("1512 Jefferson Ave, Springfield, IL", False),
+        # No US state named: the list of places is of US places, and cannot vouch here.
+        ("58 Mabini St, Brgy. Kapitolyo, Quezon City 3198", False),
+        ("Flat 1A, Green Park Apts, 216 Anna Salai, Chennai 600002", False),
+    ],
+)
+def test_an_address_word_one_letter_from_a_listed_place_is_doubted(address: str, doubted: bool) -> None:
+    page = parse_layout(
+        f"""
+        200 300 Patient name: Alan Adams
+        200 360 Address: {address}
+        200 420 Date of birth: 04/05/1961
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["address"].value == address
+    assert ("in no list of places" in (fields["address"].reason or "")) is doubted
+
+
 def test_a_value_under_a_label_set_in_capitals_is_not_doubted_for_its_capitals() -> None:
     # Boxed and plain forms set labels in capitals over their values; only a heading ruled off
     # from what follows (see tests/test_ruled_forms.py) makes its first line doubtful.
