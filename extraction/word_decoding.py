@@ -162,6 +162,21 @@ def candidates(word: str, vocabularies: tuple[str, ...], words: tuple[str, ...] 
     return list(dict.fromkeys(found))
 
 
+# Each alphabet's symbol index, by the alphabet's identity (the alphabet itself kept with it, so
+# that identity is never another's).
+_SYMBOL_INDEX: dict[int, tuple[Sequence[str], dict[str, int]]] = {}
+
+
+def _symbols(alphabet: Sequence[str]) -> dict[str, int]:
+    """Each symbol's column in the recognizer's output, the blank (column 0) left out; worked out
+    once per alphabet: the recognizer's holds some 18 000 symbols, and every crop is read with it."""
+    known = _SYMBOL_INDEX.get(id(alphabet))
+    if known is None or known[0] is not alphabet:
+        known = (alphabet, {char: index for index, char in enumerate(alphabet) if index})
+        _SYMBOL_INDEX[id(alphabet)] = known
+    return known[1]
+
+
 def decode(probabilities: np.ndarray, alphabet: Sequence[str], expected: Expected) -> str | None:
     """The line read from ``probabilities`` (columns x symbols, rows summing to 1) as ``expected``:
     each word in none of its vocabularies replaced by the likeliest vocabulary word near it, or
@@ -180,7 +195,7 @@ def decode(probabilities: np.ndarray, alphabet: Sequence[str], expected: Expecte
     words = [word for word in words if word]
     if not words:
         return None
-    symbol = {char: index for index, char in enumerate(alphabet) if index}
+    symbol = _symbols(alphabet)
     # Between words the columns read a space: for a word's own likelihood that is no symbol.
     spaced = _space_as_blank(probabilities, alphabet)
     texts: list[str] = []
@@ -288,7 +303,7 @@ def likeliest_answer(
     greedy = [int(index) for index, _ in itertools.groupby(best) if index != 0]
     if not greedy:
         return None
-    symbol = {char: index for index, char in enumerate(alphabet) if index}
+    symbol = _symbols(alphabet)
     written = [
         (answer, cased)
         for answer in answers
@@ -322,7 +337,7 @@ def likeliest_shape(
         return None
     if any(shape.allows(greedy, whole=True) for shape in shapes):
         return None
-    symbol = {char: index for index, char in enumerate(alphabet) if index}
+    symbol = _symbols(alphabet)
     usable = {char: symbol[char] for char in symbols if char in symbol}
     found = _shape_search(probabilities, usable, shapes)
     found = [text for text in found if any(shape.allows(text, whole=True) for shape in shapes)]
