@@ -22,6 +22,7 @@ from extraction.validate import (
     LATEST_YEAR,
     YES_NO,
     check_value,
+    doubts_about,
     parse_date,
     validate_fields,
 )
@@ -699,6 +700,7 @@ def test_an_address_naming_no_town_is_doubted(doc_type: str, address: str, doubt
 
 NO_TOWN = "one line and no town"
 SEMICOLON = "a semicolon in an address"
+STOP_BEFORE_STATE = "a full stop before the state's code"
 
 
 @pytest.mark.parametrize("doc_type", ["patient_details", "prescription"])
@@ -711,6 +713,10 @@ SEMICOLON = "a semicolon in an address"
         ("44 Walnut Ln", (NO_TOWN,)),
         ("80 Birch Road\nMinneapolis; 55494", (SEMICOLON,)),
         ("80 Birch Road; Minneapolis, MN", (SEMICOLON,)),
+        ("62 prospect road, orlando. FL", (STOP_BEFORE_STATE,)),
+        ("9 Oak St\nSalt Lake City. UT 84101", (STOP_BEFORE_STATE,)),
+        ("4 Elm St. NW, Washington, DC 20001", ()),  # "St. NW": a quarter, no state's code
+        ("Flat 2, 7 Mabini St. Quezon City 1100", ()),
     ],
 )
 def test_each_rule_of_the_address_doubts_by_its_examples(
@@ -719,10 +725,46 @@ def test_each_rule_of_the_address_doubts_by_its_examples(
     import re
 
     spec = next(f for f in get_document_type(doc_type).fields if f.name.endswith("address"))
-    kinds = (NO_TOWN, SEMICOLON)
+    kinds = (NO_TOWN, SEMICOLON, STOP_BEFORE_STATE)
     assert len(spec.doubts) == len(kinds)  # a rule added needs its own examples here
     matched = [message for pattern, message in spec.doubts if re.search(pattern, address)]
     assert sorted(kind for kind in kinds for message in matched if message.startswith(kind)) == sorted(doubts)
+
+
+@pytest.mark.parametrize("field", ["allergies", "medical_problems", "regular_medications"])
+@pytest.mark.parametrize(
+    ("value", "doubted"),
+    [
+        ("Eggs. soy", True),  # the comma between two items read as a full stop
+        ("Asthma, acid reflux. migraine", True),
+        ("Eggs, soy", False),
+        ("Tree nuts\nDust mites", False),
+        ("Vitamin D. Fish oil", False),  # a capital after it: two sentences or items
+        ("Aspirin 81 mg", False),
+    ],
+)
+def test_a_list_doubts_a_full_stop_before_a_small_letter(field: str, value: str, doubted: bool) -> None:
+    spec = get_document_type("patient_details").field(field)
+    assert len(spec.doubts) == 1  # a rule added needs its own examples here
+    assert bool(doubts_about(spec, value)) is doubted
+
+
+@pytest.mark.parametrize("field", ["phone_number", "emergency_contact_phone"])
+@pytest.mark.parametrize(
+    ("value", "doubted"),
+    [
+        ("+27 82.117 8865", True),  # a space read as a point between two groups
+        ("044-1437.1653", True),
+        ("+1 514.397.6531", False),  # points throughout: the number's own style
+        ("514.397.6531", False),
+        ("(613) 439-6933", False),
+        ("+27 82 117 8865", False),
+    ],
+)
+def test_a_phone_doubts_one_full_stop_among_other_separators(field: str, value: str, doubted: bool) -> None:
+    spec = get_document_type("patient_details").field(field)
+    assert len(spec.doubts) == 1  # a rule added needs its own examples here
+    assert bool(doubts_about(spec, value)) is doubted
 
 
 LOST_COUNT = "no count before the dose form"
