@@ -37,7 +37,6 @@ from extraction.shading import find_shading, made_paper
 from extraction.structure import (
     COMB_REACH,
     PageStructure,
-    combed,
     find_structure,
     join_combs,
     split_at_rule_starts,
@@ -45,6 +44,7 @@ from extraction.structure import (
     split_before_marks,
     trim_borders,
     with_comb_lines_joined,
+    without_combs,
     without_rings,
     without_rules,
     words_outside_marks,
@@ -348,7 +348,7 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
             image = adaptive_threshold(image)
     with timer("structure"):
         # Combs first: their walls are found standing on their lines, which without_rules erases.
-        unruled, combs = combed(image, options.text_height) if options.erase_rules else (image, None)
+        unruled = without_combs(image, options.text_height) if options.erase_rules else image
         unruled = without_rules(unruled, options.text_height) if options.erase_rules else unruled
         unruled = without_rings(unruled, options.text_height)
         shading = find_shading(unruled, options.text_height)
@@ -361,11 +361,12 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
         if turned:
             image = _turned_like(image, unruled, read)
     with timer("structure"):
-        if turned:  # the shading and the combs were found on the page as it came
+        if turned:  # the shading was found on the page as it came
             shading = find_shading(image, options.text_height)
-            combs = None
         shades = shading.boxes if shading is not None else ()
-        structure = find_structure(image, text.words, shades, combs)
+        # The combs are looked for again at the text height the words measure: the search before
+        # OCR, at the height the page was scaled to, may take a worn page's strokes for one.
+        structure = find_structure(image, text.words, shades)
     headers = unread_header_cells(structure, text)
     if headers:
         with timer("ocr_page"):
@@ -373,7 +374,7 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
         if named is not text:
             text = named
             with timer("structure"):
-                structure = find_structure(image, text.words, shades, structure.combs)
+                structure = find_structure(image, text.words, shades)
     structure = without_marks_on_header_names(structure, text)
     if structure.combs:
         with timer("ocr_page"):

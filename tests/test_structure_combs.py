@@ -3,8 +3,6 @@ characters joined into one word; letters, underlines and narrow table columns ar
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 from PIL import ImageFont
@@ -12,7 +10,6 @@ from PIL import ImageFont
 from extraction.structure import (
     PageStructure,
     Rule,
-    combed,
     find_combs,
     find_structure,
     join_combs,
@@ -78,23 +75,6 @@ def test_without_combs_paints_the_walls_out_and_keeps_the_digits() -> None:
         assert (cleaned[wy0:wy1, wx0:wx1] < 128).sum() >= 0.8 * (image[wy0:wy1, wx0:wx1] < 128).sum()
 
 
-@pytest.mark.parametrize("style", ["shared", "spaced", "teeth"])
-def test_one_search_gives_the_page_for_ocr_and_the_combs_the_structure_uses(style: CombStyle) -> None:
-    page, _ = _date_page(style)
-    image = page.array()
-    cleaned, combs = combed(image, HEIGHT)
-    assert np.array_equal(cleaned, without_combs(image, HEIGHT))
-    assert combs == find_combs(image, HEIGHT) and len(combs) == 1
-    # The structure takes the combs found before OCR as they are; searching itself, at the text
-    # height it measures from the words, it finds the same comb to a pixel or two.
-    given = find_structure(image, page.words, combs=combs)
-    found = find_structure(image, page.words)
-    assert given.combs == combs
-    assert np.abs(np.subtract(given.combs, found.combs)).max() <= 2
-    assert replace(given, combs=()) == replace(found, combs=())
-    assert find_structure(image, page.words, combs=()).combs == ()
-
-
 def test_the_teeth_of_a_comb_end_mid_digit_and_the_digits_bars_there_stay() -> None:
     # No line runs along the teeth's tops: a bold "7"'s bar at that height is as long as a short
     # line, and is the digit's own.
@@ -115,7 +95,6 @@ def test_a_page_without_combs_comes_back_unchanged() -> None:
     page.line(240, 132, 620, 132)
     image = page.array()
     assert without_combs(image, HEIGHT) is image
-    assert combed(image, HEIGHT) == (image, ())
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ left standing the answer), ``words`` (the text height and the words against the 
 (ink against paper) and ``geometry`` (box arithmetic).
 """
 
-from extraction.structure.combs import combed, find_combs, without_combs
+from extraction.structure.combs import find_combs, without_combs
 from extraction.structure.find import find_structure
 from extraction.structure.rings import without_rings
 from extraction.structure.rules import without_rules
@@ -49,7 +49,6 @@ __all__ = [
     "Rule",
     "SelectionMark",
     "Table",
-    "combed",
     "find_combs",
     "find_structure",
     "join_combs",

@@ -71,24 +71,9 @@ def find_combs(gray: np.ndarray, height: float) -> tuple[Box, ...]:
 def without_combs(gray: np.ndarray, height: float) -> np.ndarray:
     """A copy of the page with the walls and lines of its combs painted out, for OCR; a page with
     no comb comes back unchanged (the same array)."""
-    return combed(gray, height)[0]
-
-
-def combed(gray: np.ndarray, height: float) -> tuple[np.ndarray, tuple[Box, ...]]:
-    """``without_combs`` and ``find_combs`` from one search of the page: the page for OCR and
-    the combs' outlines (the search labels every vertical stroke of the page, the dearest step
-    of the structure stage, so a page is searched once)."""
     runs, horizontal = _comb_runs(gray, height)
     if not runs:
-        return gray, ()
-    return _painted_out(gray, runs, horizontal, height), _merged([_outline(run) for run in runs], height)
-
-
-def _painted_out(
-    gray: np.ndarray, runs: list[list[_Wall]], horizontal: np.ndarray, height: float
-) -> np.ndarray:
-    """A copy of ``gray`` with the walls of ``runs`` and the lines along their base and tops
-    painted the paper's shade."""
+        return gray
     mask = np.zeros(gray.shape, dtype=bool)
     thickness = max(2, round(0.15 * height))
     for run in runs:

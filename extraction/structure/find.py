@@ -20,17 +20,14 @@ from extraction.structure.words import text_height
 from extraction.types import Box, Word
 
 
-def find_structure(
-    image: np.ndarray, words: Sequence[Word], shades: Sequence[Box] = (), combs: Sequence[Box] | None = None
-) -> PageStructure:
+def find_structure(image: np.ndarray, words: Sequence[Word], shades: Sequence[Box] = ()) -> PageStructure:
     """The rules, cells, tables and selection marks printed on a page.
 
     ``image`` is the grayscale page (uint8, HxW, dark ink on light paper); ``words`` are
     tesseract's words in the same pixel frame, used for the text height and to tell letters from
     checkboxes (may be empty); ``shades`` the outlines of its shaded areas, found before OCR
-    (``extraction.shading``), kept as they are; ``combs`` the outlines of its combs when they
-    were found before OCR (``extraction.structure.combed``, on this image), else they are found
-    here. A blank or empty page gives an empty structure, never an error.
+    (``extraction.shading``), kept as they are. A blank or empty page gives an empty structure,
+    never an error.
     """
     if image.ndim != 2 or image.size == 0 or min(image.shape) < 8:
         return PageStructure(shades=tuple(shades))
@@ -40,7 +37,7 @@ def find_structure(
     height = text_height(words)
     rules, grid = find_rules(image, threshold, height, [w.box for w in words if w.text.strip()])
     cells, tables = find_cells(grid, height, image.shape, median_thickness(rules))
-    combs = find_combs(image, height) if combs is None else tuple(combs)
+    combs = find_combs(image, height)
     if combs:
         # A comb's walls part the characters of one value: no rule to split the line at, no cells.
         rules = tuple(r for r in rules if r.orientation == "horizontal" or not inside_comb(r.box, combs))
