@@ -35,6 +35,8 @@ RESEMBLES_A_NAME = 0.7
 ITEM_WITH_DIRECTIONS = 3.0
 # A medicine's line is its name and a few words (dose, unit, form): no more words than this.
 ROUGH_ITEM_WORDS = 5
+# The lines of a section's unlabelled block are at most this many text heights apart.
+SECTION_GAP = 2.2
 
 
 def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]]) -> list[Candidate]:
@@ -200,16 +202,25 @@ def section_lines(view: PageView, headings: Iterable[str]) -> list[Line]:
 
 
 def _below_any(column: Box, view: PageView) -> list[Line]:
+    """The lines under ``column`` down to the next key or a gap wider than ``SECTION_GAP``
+    heights of the text above it: the page's, or the taller hand a line above was written in
+    (a hand twice the print's size is spaced as widely)."""
     height = view.height
     taken: list[Line] = []
-    bottom = column[3]
+    bottom, above = column[3], height
     for line in lines_under(column, view):
-        if line.box[1] - bottom > 2.2 * height or view.is_key_line(line):
+        if line.box[1] - bottom > SECTION_GAP * above or view.is_key_line(line):
             break
         if not (is_glyph(line, height) or is_noise(line, height)):
             taken.append(line)
-            bottom = line.box[3]
+            bottom, above = line.box[3], max(height, _written_height(line))
     return taken
+
+
+def _written_height(line: Line) -> float:
+    """The height of the writing on ``line``: its words' median, so one letter's tail below the
+    line does not count."""
+    return statistics.median(w.box[3] - w.box[1] for w in line.words)
 
 
 def _under_a_key(line: Line, view: PageView) -> bool:

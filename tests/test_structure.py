@@ -312,6 +312,23 @@ def test_a_line_splits_where_the_rule_ruled_for_its_value_starts() -> None:
     assert split_at_rule_starts([], structure) == []
 
 
+def test_the_feet_of_a_heading_s_letters_run_together_are_no_rule_to_part_it() -> None:
+    """A bold serif heading on a noisy scan: the serifs along "Information"'s baseline make one
+    run of ink from its first letter to its last, which must not part it from "Patient"; a line
+    running on past the word is still one ruled for a value."""
+    page = DrawnPage()
+    heading = page.text(100, 100, "Patient Information")
+    second = heading[1].box
+    page.line(second[0] + 1, second[3] - 2, second[2] - 1, second[3] - 2)
+    label = page.text(100, 300, "For")
+    value = page.text(175, 300, "Jacqueline")
+    page.line(value[0].box[0] - 10, value[0].box[3] - 2, value[0].box[2] + 200, value[0].box[3] - 2)
+    structure = find_structure(page.array(), page.words)
+    assert [r.box[1] for r in structure.rules] == [pytest.approx(value[0].box[3] - 2, abs=3)]
+    assert split_at_rule_starts(heading, structure) == [heading]
+    assert split_at_rule_starts(label + value, structure) == [label, value]
+
+
 # ---- robustness -----------------------------------------------------------------------------
 
 

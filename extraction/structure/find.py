@@ -35,7 +35,13 @@ def find_structure(image: np.ndarray, words: Sequence[Word], shades: Sequence[Bo
     if threshold is None:
         return PageStructure(shades=tuple(shades))
     height = text_height(words)
-    rules, grid = find_rules(image, threshold, height, [w.box for w in words if w.text.strip()])
+    rules, grid = find_rules(
+        image,
+        threshold,
+        height,
+        [w.box for w in words if w.text.strip()],
+        [w.box for w in words if any(ch.isalnum() for ch in w.text)],
+    )
     cells, tables = find_cells(grid, height, image.shape, median_thickness(rules))
     combs = find_combs(image, height)
     if combs:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import cv2
@@ -130,11 +130,16 @@ class _Segments:
 
 
 def find_rules(
-    gray: np.ndarray, threshold: int, height: float, words: Sequence[Box] = ()
+    gray: np.ndarray,
+    threshold: int,
+    height: float,
+    words: Sequence[Box] = (),
+    printed: Sequence[Box] = (),
 ) -> tuple[tuple[Rule, ...], np.ndarray]:
     """The page's rules in reading order, and a mask (at ``RULE_SCALE``) of them for
     ``find_cells``. ``words`` are the boxes of the words read on the page, if any: a short
-    stroke inside one is a letter's."""
+    stroke inside one is a letter's; ``printed`` those of the words with a letter or digit: a
+    run of ink along one's foot from its start to its end is its letters' feet."""
     small = cv2.resize(gray, None, fx=RULE_SCALE, fy=RULE_SCALE, interpolation=cv2.INTER_AREA)
     small_height = height * RULE_SCALE
     ink = _line_ink(small, threshold, small_height)
@@ -144,6 +149,9 @@ def find_rules(
     if len(words):
         small_words = np.array(words, dtype=np.float64) * RULE_SCALE
         keep_vertical &= ~_letter_strokes(vertical.boxes, small_words, small_height)
+    if len(printed):
+        small_printed = np.array(printed, dtype=np.float64) * RULE_SCALE
+        horizontal = replace(horizontal, thin=horizontal.thin & ~_letter_feet(horizontal.boxes, small_printed))
     grid = np.zeros_like(ink)
     horizontal.draw(grid, horizontal.thin)
     vertical.draw(grid, keep_vertical)
@@ -229,6 +237,23 @@ def _letter_strokes(boxes: np.ndarray, words: np.ndarray, height: float) -> np.n
     reach = LETTER_STROKE_REACH * (words[None, :, 3] - words[None, :, 1])
     runs_past = (boxes[:, 1:2] <= words[None, :, 1] - reach) & (boxes[:, 3:4] >= words[None, :, 3] + reach)
     return short & (over & level & ~runs_past).any(axis=1)
+
+
+def _letter_feet(boxes: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Which horizontal fragments lie in the lower half of a word's box and reach from its start
+    to its end, neither short of them nor past them by more than a letter stroke's reach: the
+    serifs of its letters run together along the baseline (a bold face on a noisy scan). A line
+    to write on runs past the value written on it, an underline below the word's foot; taken for
+    a rule, the feet of a heading's second word part it from the first ("Patient | Information")."""
+    if not len(boxes) or not len(words):
+        return np.zeros(len(boxes), dtype=bool)
+    word_height = words[None, :, 3] - words[None, :, 1]
+    reach = LETTER_STROKE_REACH * word_height
+    middle = (boxes[:, 1:2] + boxes[:, 3:4]) / 2
+    in_foot = (middle >= words[None, :, 1] + 0.5 * word_height) & (boxes[:, 3:4] <= words[None, :, 3] + 1)
+    starts = np.abs(boxes[:, 0:1] - words[None, :, 0]) <= reach
+    ends = np.abs(boxes[:, 2:3] - words[None, :, 2]) <= reach
+    return (in_foot & starts & ends).any(axis=1)
 
 
 def _unscale(box: np.ndarray | Sequence[int]) -> Box:
