@@ -33,6 +33,9 @@ RESEMBLES_A_NAME = 0.7
 # A list with a line of directions under each item sets its items this many times the pitch of
 # its lines apart, at most (two lines each, and room between).
 ITEM_WITH_DIRECTIONS = 3.0
+# An amount written by hand and read as letters ("Ww" for "25", "IOOU" for "1000") is this
+# many characters at most.
+ROUGH_AMOUNT_LETTERS = 5
 # A medicine's line is its name and a few words (dose, unit, form): no more words than this.
 ROUGH_ITEM_WORDS = 5
 # The lines of a section's unlabelled block are at most this many text heights apart.
@@ -150,7 +153,7 @@ def _rough_run(lines: list[Line], view: PageView, spec: FieldSpec) -> list[Line]
     Lines found so are never trusted: the value is flagged, and read again by the second look."""
     for line in sorted(lines, key=lambda ln: ln.box[1]):
         text = strip_list_mark(line.text).rstrip(".,;:'` ")
-        if not ROUGH_DOSE_LINE.match(text) or is_glyph(line, view.height):
+        if not _rough_item(text, spec) or is_glyph(line, view.height):
             continue
         # The name is the first word, or the second after a list number misread as letters
         # ("th) Sertraline 50 re" for "(1) Sertraline 50 mg").
@@ -158,6 +161,17 @@ def _rough_run(lines: list[Line], view: PageView, spec: FieldSpec) -> list[Line]
             if _like_a_listed_name(word, spec):
                 return [Line(line.words[index:])]
     return []
+
+
+def _rough_item(text: str, spec: FieldSpec) -> bool:
+    """Whether ``text`` still reads as a medicine's line: a name, a number and a short word; or a
+    name, one short word and one of the field's units, the number written by hand and read as
+    letters ("Spironclactone Ww MG" for "Spironolactone 25 mg")."""
+    if ROUGH_DOSE_LINE.match(text):
+        return True
+    words = text.split()
+    units = {unit.lower() for unit in spec.units}
+    return len(words) == 3 and len(words[1]) <= ROUGH_AMOUNT_LETTERS and words[2].lower() in units
 
 
 def _item_number(line: Line, lines: list[Line], height: float) -> int | None:

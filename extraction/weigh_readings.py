@@ -25,7 +25,7 @@ import re
 from dataclasses import replace
 
 from extraction.doctypes import FieldSpec
-from extraction.layout import spelling
+from extraction.layout import similarity, spelling
 from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import AFTER_A_NAME, normalize
 from extraction.page_view import BARE_LIST_MARK, LIST_MARK, LIST_NUMBER, strip_list_mark
@@ -64,6 +64,9 @@ STRICT_KINDS = ("date", "phone", "integer")
 # A second reading opening with this many words or fewer and a colon took a label in with the
 # value.
 MAX_LABEL_HEAD_WORDS = 4
+# Words before that colon this like (difflib's ratio of their letters) tesseract's first words of
+# the value are the value's own words, read by both.
+OWN_HEAD_LIKENESS = 0.7
 TAKE_CHECKED = 0.85
 # Where both readings are digits alone and differ, on handwritten tuning documents (seed 7850,
 # 33 single-line values) the second reader was right 30 times and tesseract never (it drops a
@@ -195,6 +198,10 @@ def _opens_with_a_label(again: str, first: str) -> bool:
         return False
     first_head, first_colon, _ = first.partition(":")
     if first_colon and len(first_head.split()) == len(words):
+        return False
+    # Tesseract read the same words first with the colon misread ("Spirenclactene!" for
+    # "Spironolactone:"): the colon is the value's own; a label is print tesseract did not read.
+    if similarity(spelling(" ".join(first.split()[: len(words)])), spelling(head)) >= OWN_HEAD_LIKENESS:
         return False
     return any(ch.isalpha() for ch in head)
 

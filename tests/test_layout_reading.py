@@ -508,8 +508,14 @@ def test_an_unshaped_line_just_above_unlabelled_medicines_flags_them() -> None:
         ),
         # A list number misread as letters before the name: the line from the name on.
         ("347 814 th)@0.66 Sertraline@0.0 50@0.66 re@0.32", ["Sertraline 50 re"]),
+        # Every amount written by hand and read as letters, the units read as units.
+        (
+            "347 814 Spironclactone@0.34 Ww@0.59 MG@0.4\n350 890 Simvastatin@0.35 VO@0.9 mg@0.6",
+            ["Spironolactone Ww MG", "Simvastatin VO mg"],
+        ),
         # A first word like no listed drug's opens no list.
         ("347 814 Brooklyn 5° wi,", []),
+        ("347 814 Brooklyn Ww MG", []),
     ],
 )
 def test_medicine_lines_misread_out_of_their_shape_are_found_by_their_names_and_flagged(

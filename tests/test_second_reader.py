@@ -116,6 +116,15 @@ def test_a_reading_that_took_in_the_print_before_the_value_is_not_taken(label: s
     assert result.needs_review
 
 
+def test_a_colon_after_words_tesseract_read_alike_is_the_value_s_own() -> None:
+    # Tesseract read the medicine's name and misread its colon; the second reader read both.
+    first = _field("Spirenclactene! kake V gill at Ledtine Fer 7 days", 0.41)
+    spec = PRESCRIPTION.field("directions")
+    result = compare(spec, first, Reading("Spironolactone: take 1 pill at bedtime for 7 days", 0.98))
+    assert result.value == "Spironolactone: take 1 pill at bedtime for 7 days"
+    assert result.needs_review
+
+
 def test_a_time_s_colon_is_no_label() -> None:
     first = _field("Take 1 at 8 30", 0.40)
     spec = PRESCRIPTION.field("directions")
