@@ -285,6 +285,41 @@ def test_split_at_rules_splits_words_either_side_of_a_vertical_border() -> None:
     assert split_at_rules([], structure) == []
 
 
+def test_a_hand_s_tall_letter_touching_no_rule_parts_no_line_but_a_column_divider_does() -> None:
+    """A written "f" between two words reaches three text heights from its top to its tail; a
+    divider between two columns of text touching no rule runs the length of their lines."""
+    page = DrawnPage(1400, 900)
+    words = page.text(100, 100, "daily") + page.text(300, 100, "month")
+    height = words[1].box[3] - words[1].box[1]
+    top = words[1].box[1]
+    page.line(250, top - height, 250, top + 2 * height, width=3)  # the "f" of "for"
+    left = page.text(100, 400, "Losartan 50 mg")
+    right = page.text(560, 400, "Take once daily")
+    page.text(100, 450, "Metformin 500 mg")
+    page.text(560, 450, "Take twice daily")
+    page.line(530, 380, 530, 380 + round(5 * height), width=3)
+    structure = find_structure(page.array(), page.words)
+    assert [r.box[0] // 10 for r in structure.rules if r.orientation == "vertical"] == [52]
+    assert split_at_rules(words, structure) == [words]
+    assert split_at_rules(left + right, structure) == [left, right]
+
+
+def test_a_stroke_along_the_words_of_lines_written_close_is_no_rule() -> None:
+    """Tall strokes of a hand on lines written close together join into one long stroke, which
+    lies inside the boxes of the words it passes through; a rule runs through their gaps."""
+    page = DrawnPage(1400, 900)
+    lines = [page.text(100, 100, "Avoid alcohol")]
+    pitch = lines[0][0].box[3] - lines[0][0].box[1]
+    lines += [page.text(100, 100 + k * pitch, text) for k, text in ((1, "Follow up in"), (2, "Drink plenty"))]
+    for words in lines:  # tesseract's boxes of a hand reach from its ascenders to its tails
+        words[0] = Word(words[0].text, words[0].confidence, (100, words[0].box[1] - 8, 240, words[0].box[3] + 8))
+    top, bottom = lines[0][0].box[1], lines[-1][0].box[3]
+    page.line(170, top + 2, 170, bottom - 2, width=3)
+    page.words = [w for words in lines for w in words]
+    structure = find_structure(page.array(), page.words)
+    assert [r for r in structure.rules if r.orientation == "vertical"] == []
+
+
 def test_a_line_splits_where_the_rule_ruled_for_its_value_starts() -> None:
     """ "For ____" filled in: the rule starts in the gap after the label and runs under the
     value, which it parts from the label; a rule under the whole line, or one that ends before

@@ -31,6 +31,12 @@ ERASE_RULE_HEIGHTS = 4.0
 # fonts, shorter than a table row. A vertical fragment is kept when it is long or closes a cell.
 VERTICAL_KERNEL_HEIGHTS = 1.2
 VERTICAL_RULE_HEIGHTS = 2.0
+# A vertical stroke this much of whose length lies inside the words read where it passes is
+# written, not ruled: a ruled line runs through the gaps between lines and words as well.
+WRITTEN_COVER = 0.9
+# A vertical stroke touching no horizontal rule is a rule only this many text heights long: a
+# hand's "f", its stem and tail, reaches three, and a column's divider spans its lines.
+LONE_RULE_HEIGHTS = 4.0
 # A cell's side runs past the words beside it by this share of their height above and below;
 # a letter's stem does not.
 LETTER_STROKE_REACH = 0.25
@@ -149,6 +155,7 @@ def find_rules(
     if len(words):
         small_words = np.array(words, dtype=np.float64) * RULE_SCALE
         keep_vertical &= ~_letter_strokes(vertical.boxes, small_words, small_height)
+        keep_vertical &= ~_written_strokes(vertical.boxes, small_words)
     if len(printed):
         small_printed = np.array(printed, dtype=np.float64) * RULE_SCALE
         horizontal = replace(horizontal, thin=horizontal.thin & ~_letter_feet(horizontal.boxes, small_printed))
@@ -199,12 +206,13 @@ def _rule_segments(
 
 
 def _keep_verticals(vertical: _Segments, horizontal_boxes: np.ndarray, height: float) -> np.ndarray:
-    """Which vertical fragments are rules: long ones, and short ones running from one horizontal
-    rule to another (the side of a table row). A tall letter is neither."""
+    """Which vertical fragments are rules: long ones (longer still when they touch no horizontal
+    rule), and short ones running from one horizontal rule to another (the side of a table
+    row). A tall letter is neither."""
     boxes = vertical.boxes
     long_enough = (boxes[:, 3] - boxes[:, 1]) >= VERTICAL_RULE_HEIGHTS * height
     if not len(horizontal_boxes):
-        return vertical.thin & long_enough
+        return vertical.thin & ((boxes[:, 3] - boxes[:, 1]) >= LONE_RULE_HEIGHTS * height)
     tolerance = 0.35 * height + 2
     centre = (boxes[:, 0:1] + boxes[:, 2:3]) / 2
     under = (horizontal_boxes[None, :, 0] - tolerance <= centre) & (
@@ -217,8 +225,10 @@ def _keep_verticals(vertical: _Segments, horizontal_boxes: np.ndarray, height: f
         )
         return (under & near).any(axis=1)
 
-    closed = touches(boxes[:, 1:2]) & touches(boxes[:, 3:4])
-    return vertical.thin & (long_enough | closed)
+    top, bottom = touches(boxes[:, 1:2]), touches(boxes[:, 3:4])
+    # Touching no horizontal rule, a stroke must be longer than a hand's tallest letter.
+    lone_long_enough = (boxes[:, 3] - boxes[:, 1]) >= LONE_RULE_HEIGHTS * height
+    return vertical.thin & ((long_enough & (top | bottom | lone_long_enough)) | (top & bottom))
 
 
 def _letter_strokes(boxes: np.ndarray, words: np.ndarray, height: float) -> np.ndarray:
@@ -237,6 +247,33 @@ def _letter_strokes(boxes: np.ndarray, words: np.ndarray, height: float) -> np.n
     reach = LETTER_STROKE_REACH * (words[None, :, 3] - words[None, :, 1])
     runs_past = (boxes[:, 1:2] <= words[None, :, 1] - reach) & (boxes[:, 3:4] >= words[None, :, 3] + reach)
     return short & (over & level & ~runs_past).any(axis=1)
+
+
+def _written_strokes(boxes: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Which vertical fragments lie along nearly all their length (``WRITTEN_COVER``) inside the
+    boxes of the words read where they pass: the tall strokes of a hand ("f", "l", a capital's
+    stem), joined across lines written close together. A rule runs through the gaps between
+    lines and words too; taken for one, a hand's "f" parts its line in two."""
+    found = np.zeros(len(boxes), dtype=bool)
+    if not len(words):
+        return found
+    centre_x = (boxes[:, 0] + boxes[:, 2]) / 2
+    for index, (x, box) in enumerate(zip(centre_x, boxes, strict=True)):
+        top, bottom = float(box[1]), float(box[3])
+        crossed = words[(words[:, 0] - 1 <= x) & (x <= words[:, 2] + 1) & (words[:, 1] < bottom) & (words[:, 3] > top)]
+        if len(crossed):
+            found[index] = _covered(crossed[:, 1], crossed[:, 3], top, bottom) >= WRITTEN_COVER * (bottom - top)
+    return found
+
+
+def _covered(starts: np.ndarray, ends: np.ndarray, top: float, bottom: float) -> float:
+    """How much of [top, bottom] the intervals [starts, ends] cover together."""
+    total, reached = 0.0, top
+    for start, end in sorted(zip(np.clip(starts, top, bottom), np.clip(ends, top, bottom), strict=True)):
+        if end > reached:
+            total += end - max(start, reached)
+            reached = end
+    return total
 
 
 def _letter_feet(boxes: np.ndarray, words: np.ndarray) -> np.ndarray:
