@@ -312,7 +312,9 @@ def test_a_stroke_along_the_words_of_lines_written_close_is_no_rule() -> None:
     pitch = lines[0][0].box[3] - lines[0][0].box[1]
     lines += [page.text(100, 100 + k * pitch, text) for k, text in ((1, "Follow up in"), (2, "Drink plenty"))]
     for words in lines:  # tesseract's boxes of a hand reach from its ascenders to its tails
-        words[0] = Word(words[0].text, words[0].confidence, (100, words[0].box[1] - 8, 240, words[0].box[3] + 8))
+        words[0] = Word(
+            words[0].text, words[0].confidence, (100, words[0].box[1] - 8, 240, words[0].box[3] + 8)
+        )
     top, bottom = lines[0][0].box[1], lines[-1][0].box[3]
     page.line(170, top + 2, 170, bottom - 2, width=3)
     page.words = [w for words in lines for w in words]

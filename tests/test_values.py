@@ -781,7 +781,9 @@ def test_a_phone_doubts_one_full_stop_among_other_separators(field: str, value: 
         ("+1 514 181 9454", False),
     ],
 )
-def test_a_phone_doubts_a_space_inside_a_group_set_off_by_dashes(field: str, value: str, doubted: bool) -> None:
+def test_a_phone_doubts_a_space_inside_a_group_set_off_by_dashes(
+    field: str, value: str, doubted: bool
+) -> None:
     spec = get_document_type("patient_details").field(field)
     doubts = [d for d in doubts_about(spec, value) if d.startswith("a space inside")]
     assert bool(doubts) is doubted

@@ -14,6 +14,7 @@ import numpy as np
 
 from extraction.structure.geometry import grow
 from extraction.structure.ink import binary, components, ink_threshold
+from extraction.structure.letter_ink import letter_feet, letter_strokes, written_strokes
 from extraction.structure.types import Cell, Rule, Table
 from extraction.structure.words import DEFAULT_TEXT_HEIGHT
 from extraction.types import Box, union_box
@@ -31,15 +32,9 @@ ERASE_RULE_HEIGHTS = 4.0
 # fonts, shorter than a table row. A vertical fragment is kept when it is long or closes a cell.
 VERTICAL_KERNEL_HEIGHTS = 1.2
 VERTICAL_RULE_HEIGHTS = 2.0
-# A vertical stroke this much of whose length lies inside the words read where it passes is
-# written, not ruled: a ruled line runs through the gaps between lines and words as well.
-WRITTEN_COVER = 0.9
 # A vertical stroke touching no horizontal rule is a rule only this many text heights long: a
 # hand's "f", its stem and tail, reaches three, and a column's divider spans its lines.
 LONE_RULE_HEIGHTS = 4.0
-# A cell's side runs past the words beside it by this share of their height above and below;
-# a letter's stem does not.
-LETTER_STROKE_REACH = 0.25
 # Fragments of one rule separated by less than this many text heights are joined (faded scans).
 RULE_GAP_HEIGHTS = 0.75
 # Strokes thinner than this many (halved) line heights count as line ink; shading wider is fill.
@@ -154,11 +149,13 @@ def find_rules(
     keep_vertical = _keep_verticals(vertical, horizontal.boxes[horizontal.thin], small_height)
     if len(words):
         small_words = np.array(words, dtype=np.float64) * RULE_SCALE
-        keep_vertical &= ~_letter_strokes(vertical.boxes, small_words, small_height)
-        keep_vertical &= ~_written_strokes(vertical.boxes, small_words)
+        short = (vertical.boxes[:, 3] - vertical.boxes[:, 1]) < VERTICAL_RULE_HEIGHTS * small_height
+        keep_vertical &= ~(short & letter_strokes(vertical.boxes, small_words))
+        keep_vertical &= ~written_strokes(vertical.boxes, small_words)
+        keep_vertical &= ~_lone_strokes(vertical.boxes, horizontal.boxes[horizontal.thin], small_height)
     if len(printed):
         small_printed = np.array(printed, dtype=np.float64) * RULE_SCALE
-        horizontal = replace(horizontal, thin=horizontal.thin & ~_letter_feet(horizontal.boxes, small_printed))
+        horizontal = replace(horizontal, thin=horizontal.thin & ~letter_feet(horizontal.boxes, small_printed))
     grid = np.zeros_like(ink)
     horizontal.draw(grid, horizontal.thin)
     vertical.draw(grid, keep_vertical)
@@ -206,13 +203,30 @@ def _rule_segments(
 
 
 def _keep_verticals(vertical: _Segments, horizontal_boxes: np.ndarray, height: float) -> np.ndarray:
-    """Which vertical fragments are rules: long ones (longer still when they touch no horizontal
-    rule), and short ones running from one horizontal rule to another (the side of a table
-    row). A tall letter is neither."""
+    """Which vertical fragments are rules: long ones, and short ones running from one horizontal
+    rule to another (the side of a table row). A tall letter is neither."""
     boxes = vertical.boxes
     long_enough = (boxes[:, 3] - boxes[:, 1]) >= VERTICAL_RULE_HEIGHTS * height
+    top, bottom = _ends_touching(boxes, horizontal_boxes, height)
+    return vertical.thin & (long_enough | (top & bottom))
+
+
+def _lone_strokes(boxes: np.ndarray, horizontal_boxes: np.ndarray, height: float) -> np.ndarray:
+    """Which vertical fragments shorter than ``LONE_RULE_HEIGHTS`` touch no horizontal rule at
+    either end: on a page with words read, a hand's tall letter ("f", its stem and tail) rather
+    than a divider, which runs the length of the lines it parts."""
+    short = (boxes[:, 3] - boxes[:, 1]) < LONE_RULE_HEIGHTS * height
+    top, bottom = _ends_touching(boxes, horizontal_boxes, height)
+    return short & ~top & ~bottom
+
+
+def _ends_touching(
+    boxes: np.ndarray, horizontal_boxes: np.ndarray, height: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per vertical fragment, whether its top and whether its bottom end on a horizontal rule."""
     if not len(horizontal_boxes):
-        return vertical.thin & ((boxes[:, 3] - boxes[:, 1]) >= LONE_RULE_HEIGHTS * height)
+        none = np.zeros(len(boxes), dtype=bool)
+        return none, none
     tolerance = 0.35 * height + 2
     centre = (boxes[:, 0:1] + boxes[:, 2:3]) / 2
     under = (horizontal_boxes[None, :, 0] - tolerance <= centre) & (
@@ -225,72 +239,7 @@ def _keep_verticals(vertical: _Segments, horizontal_boxes: np.ndarray, height: f
         )
         return (under & near).any(axis=1)
 
-    top, bottom = touches(boxes[:, 1:2]), touches(boxes[:, 3:4])
-    # Touching no horizontal rule, a stroke must be longer than a hand's tallest letter.
-    lone_long_enough = (boxes[:, 3] - boxes[:, 1]) >= LONE_RULE_HEIGHTS * height
-    return vertical.thin & ((long_enough & (top | bottom | lone_long_enough)) | (top & bottom))
-
-
-def _letter_strokes(boxes: np.ndarray, words: np.ndarray, height: float) -> np.ndarray:
-    """Which vertical fragments, too short to be a rule on their own, stand over a word read
-    there without running past it above and below: the stems of its letters. In a row set tight
-    round its text they reach from the row's top rule to its bottom one like the sides of cells,
-    and would cut the value written in the row into pieces. A cell's side runs past the words
-    beside it (as ``trim_borders`` tells a border read into a word)."""
-    short = (boxes[:, 3] - boxes[:, 1]) < VERTICAL_RULE_HEIGHTS * height
-    if not short.any() or not len(words):
-        return np.zeros(len(boxes), dtype=bool)
-    centre_x = (boxes[:, 0:1] + boxes[:, 2:3]) / 2
-    over = (words[None, :, 0] - 1 <= centre_x) & (centre_x <= words[None, :, 2] + 1)
-    overlap = np.minimum(boxes[:, 3:4], words[None, :, 3]) - np.maximum(boxes[:, 1:2], words[None, :, 1])
-    level = overlap >= 0.5 * (boxes[:, 3:4] - boxes[:, 1:2])
-    reach = LETTER_STROKE_REACH * (words[None, :, 3] - words[None, :, 1])
-    runs_past = (boxes[:, 1:2] <= words[None, :, 1] - reach) & (boxes[:, 3:4] >= words[None, :, 3] + reach)
-    return short & (over & level & ~runs_past).any(axis=1)
-
-
-def _written_strokes(boxes: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Which vertical fragments lie along nearly all their length (``WRITTEN_COVER``) inside the
-    boxes of the words read where they pass: the tall strokes of a hand ("f", "l", a capital's
-    stem), joined across lines written close together. A rule runs through the gaps between
-    lines and words too; taken for one, a hand's "f" parts its line in two."""
-    found = np.zeros(len(boxes), dtype=bool)
-    if not len(words):
-        return found
-    centre_x = (boxes[:, 0] + boxes[:, 2]) / 2
-    for index, (x, box) in enumerate(zip(centre_x, boxes, strict=True)):
-        top, bottom = float(box[1]), float(box[3])
-        crossed = words[(words[:, 0] - 1 <= x) & (x <= words[:, 2] + 1) & (words[:, 1] < bottom) & (words[:, 3] > top)]
-        if len(crossed):
-            found[index] = _covered(crossed[:, 1], crossed[:, 3], top, bottom) >= WRITTEN_COVER * (bottom - top)
-    return found
-
-
-def _covered(starts: np.ndarray, ends: np.ndarray, top: float, bottom: float) -> float:
-    """How much of [top, bottom] the intervals [starts, ends] cover together."""
-    total, reached = 0.0, top
-    for start, end in sorted(zip(np.clip(starts, top, bottom), np.clip(ends, top, bottom), strict=True)):
-        if end > reached:
-            total += end - max(start, reached)
-            reached = end
-    return total
-
-
-def _letter_feet(boxes: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Which horizontal fragments lie in the lower half of a word's box and reach from its start
-    to its end, neither short of them nor past them by more than a letter stroke's reach: the
-    serifs of its letters run together along the baseline (a bold face on a noisy scan). A line
-    to write on runs past the value written on it, an underline below the word's foot; taken for
-    a rule, the feet of a heading's second word part it from the first ("Patient | Information")."""
-    if not len(boxes) or not len(words):
-        return np.zeros(len(boxes), dtype=bool)
-    word_height = words[None, :, 3] - words[None, :, 1]
-    reach = LETTER_STROKE_REACH * word_height
-    middle = (boxes[:, 1:2] + boxes[:, 3:4]) / 2
-    in_foot = (middle >= words[None, :, 1] + 0.5 * word_height) & (boxes[:, 3:4] <= words[None, :, 3] + 1)
-    starts = np.abs(boxes[:, 0:1] - words[None, :, 0]) <= reach
-    ends = np.abs(boxes[:, 2:3] - words[None, :, 2]) <= reach
-    return (in_foot & starts & ends).any(axis=1)
+    return touches(boxes[:, 1:2]), touches(boxes[:, 3:4])
 
 
 def _unscale(box: np.ndarray | Sequence[int]) -> Box:
