@@ -19,6 +19,8 @@ from extraction.types import Box, Line, PageText, Word, mostly_inside, on_one_ro
 BESIDE_MAX_GAP = 8.0
 # A line read as a label at least this well is one wherever it stands.
 EXACT_LABEL_SCORE = 0.95
+# A cell's caption is set this share of the height of what is written under it, or smaller.
+CAPTION_TYPE_SHARE = 0.75
 # The widest space between two words of one value, in line heights.
 WORD_SPACE = 0.6
 
@@ -124,21 +126,45 @@ def without_values_beside_labels(
     with no colon of their own, that end in a label's words after words of no label: a name
     ending in a label's words ("Health plan: Blue Insurance Company", "Health plan | CIC
     Insurance"). A label with a word of its own added ("Medications taken", "Known drug
-    allergies") stays one wherever it stands."""
+    allergies") stays one wherever it stands. Nor does a line written under its cell's caption
+    read as a label (``_written_under_a_caption``)."""
     return [
         key
         for key in keys
-        if key.colon
-        or not key.whole_line
-        or not _named_like_a_label(key.text, vocabulary)
-        or not any(
-            not label.rest
-            and on_one_row(label.box, key.box)
-            and 0 < key.box[0] - label.box[2] <= BESIDE_MAX_GAP * height
-            and (label.colon or _in_the_cell_beside(key.box, label.box, structure, height))
-            for label in keys
+        if not _written_under_a_caption(key, keys, structure)
+        and (
+            key.colon
+            or not key.whole_line
+            or not _named_like_a_label(key.text, vocabulary)
+            or not any(
+                not label.rest
+                and on_one_row(label.box, key.box)
+                and 0 < key.box[0] - label.box[2] <= BESIDE_MAX_GAP * height
+                and (label.colon or _in_the_cell_beside(key.box, label.box, structure, height))
+                for label in keys
+            )
         )
     ]
+
+
+def _written_under_a_caption(key: Key, keys: list[Key], structure: PageStructure | None) -> bool:
+    """True when ``key``, a whole line with no colon, stands in a ruled cell under another key of
+    that cell set in smaller type (``CAPTION_TYPE_SHARE`` of its height at most): the cell's
+    caption and what was written in it, which reads like a label of its own ("St." over "MI",
+    a state's code that reads as "M.I."). Two lines of one caption are set alike."""
+    if key.colon or not key.whole_line or structure is None:
+        return False
+    cell = structure.cell_at(key.box)
+    if cell is None:
+        return False
+    height = key.box[3] - key.box[1]
+    return any(
+        other is not key
+        and other.box[3] <= key.box[1]
+        and other.box[3] - other.box[1] <= CAPTION_TYPE_SHARE * height
+        and structure.cell_at(other.box) == cell
+        for other in keys
+    )
 
 
 def _in_the_cell_beside(box: Box, label: Box, structure: PageStructure | None, height: float) -> bool:

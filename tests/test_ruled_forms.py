@@ -1051,3 +1051,22 @@ def test_an_insurer_named_like_a_label_in_the_cell_beside_its_label_is_the_value
     fields = _read_drawn(page, page.words)
     assert fields["insurance_company"].value == "CIC Insurance"
     assert fields["policy_number"].value == "BRT/125255"
+
+
+def test_a_state_s_code_written_under_its_cell_s_caption_is_the_caption_s_value() -> None:
+    """ "MI" reads as the label "M.I."; written under the small "St." caption of its own cell,
+    it is the state the caption asks for, and the address is put together with it."""
+    page = DrawnPage(1400, 600)
+    page.table(100, 100, [800], [90], width=2)
+    page.table(100, 200, [400, 150, 250], [90], width=2)
+    captions = [
+        Word("Street", 0.95, (108, 106, 160, 122)),
+        Word("City", 0.95, (108, 206, 140, 222)),
+        Word("St.", 0.95, (508, 206, 532, 222)),
+        Word("ZIP", 0.95, (658, 206, 690, 222)),
+    ]
+    values = page.text(112, 140, "8636 Adams Drive") + page.text(112, 240, "Detroit")
+    values += page.text(512, 240, "MI") + page.text(662, 240, "48211")
+    fields = _read_drawn(page, captions + values)
+    assert fields["address"].value == "8636 Adams Drive\nDetroit, MI 48211"
+    assert fields["address"].needs_review  # put together from its parts
