@@ -2137,3 +2137,28 @@ def test_a_dose_and_frequency_column_holds_the_directions() -> None:
     fields = extract_fields(PRESCRIPTION, parse_layout(DOSE_AND_FREQUENCY_COLUMN), 0.8)
     assert fields["medicines"].value == "Lactulose 10 ml\nMetoprolol 25 mg"
     assert fields["directions"].value == "2 ml every morning\n1/2 tablet twice daily"
+
+
+def test_a_section_written_in_a_large_hand_is_spaced_by_its_size_and_read_whole() -> None:
+    # A hand half again the print's size is spaced as widely: the gap between its lines is
+    # wider than 2.2 of the page's text heights, not of the writing's.
+    page = parse_layout(
+        """
+        200 150 Patient Medical Record
+        200 300 Patient Information
+        1000 300 Birth Date
+        200 360 h=60 Alice@0.3 Marshall@0.3
+        1000 360 18/07/1939
+        1000 450 Weight:
+        200 520 h=60 (935) 393-6128
+        1000 520 144
+        200 610 h=60 2235 Valley Ln
+        1000 610 Height:
+        200 690 h=60 Albany, New York, 12255
+        1000 690 205
+        200 900 In Case of Emergency
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["phone_number"].value == "(935) 393-6128"
+    assert fields["address"].value == "2235 Valley Ln\nAlbany, New York, 12255"
