@@ -148,8 +148,11 @@ def generate_set(
     set in the faces of the font set `fonts`, values handwritten at `hand_rate` (see generate).
 
     Document i has seed `seed * 100_003 + i`, family families[i % len(families)] and profile
-    profiles[(i // len(families)) % len(profiles)], so every family meets every profile once
-    n >= len(families) * len(profiles).
+    profiles[(i // len(families) + i % len(families) + seed) % len(profiles)]: every family
+    meets every profile once in each len(families) * len(profiles) documents, and a set shorter
+    than that still spreads over all the profiles (each round of the families takes them one
+    step further along, and the seed chooses where they start) instead of giving its first
+    families' documents the first profiles only.
     """
     from docgen.families import FAMILIES
 
@@ -158,7 +161,7 @@ def generate_set(
     documents = []
     for i in range(n):
         family = names[i % len(names)]
-        profile = chosen[(i // len(names)) % len(chosen)]
+        profile = chosen[(i // len(names) + i % len(names) + seed) % len(chosen)]
         doc_type = FAMILIES[family].DOC_TYPE
         documents.append(
             generate(seed * 100_003 + i, doc_type, profile, family=family, fonts=fonts, hand_rate=hand_rate)

@@ -181,6 +181,16 @@ def test_generate_set_is_balanced_and_deterministic() -> None:
     assert len({d.seed for d in docs}) == 8
 
 
+def test_a_set_shorter_than_every_pairing_still_meets_every_profile() -> None:
+    # One document of each family: before, all of them had the first profile.
+    profiles = ["clean", "scan", "fax"]
+    docs = generate_set(3, seed=4, profiles=profiles, families=["rx_classic", "pd_classic", "rx_table"])
+    assert sorted(d.profile for d in docs) == sorted(profiles)
+    # The seed chooses where the profiles start.
+    starts = {generate_set(1, seed=seed, profiles=profiles)[0].profile for seed in range(3)}
+    assert starts == set(profiles)
+
+
 def _pdfinfo(path: Path) -> str:
     require(shutil.which("pdfinfo") is not None, "poppler-utils (pdfinfo) is not installed")
     return subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
