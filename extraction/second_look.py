@@ -26,6 +26,7 @@ import numpy as np
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.errors import ExtractionError
+from extraction.layout import similarity
 from extraction.normalize import normalize
 from extraction.parts import composed_from_parts
 from extraction.readings_agree import letters
@@ -47,6 +48,9 @@ CropReader = Callable[[np.ndarray, "str | None", Expected], "Reading | None"]
 
 # A page row with this many times the letters of the value's line holds more than the line.
 ROW_EXCESS = 1.5
+# A value's line is the page's line whose letters are at least this like its own (difflib's
+# ratio): the value may hold a word corrected against a word list ("alcoho]" taken as "alcohol").
+LINE_READ_AS = 0.8
 # Kinds read as one line of free text, digits or a date: choices (yes/no, immune) are not.
 LOOK_KINDS = ("text", "person", "date", "phone", "integer", "identifier")
 # A value whose confidence is below this is read again: the engine flags below 0.80, and a value
@@ -175,7 +179,27 @@ def _rows_of(lines: list[str], page: PageText, box: Box) -> list[Line] | None:
             rows = [row for row in rows if letters(row.text) in {letters(line) for line in lines}]
         if len(rows) == len(lines):
             return rows
-    return None
+    return _lines_reading_as(lines, page, box)
+
+
+def _lines_reading_as(lines: list[str], page: PageText, box: Box) -> list[Line] | None:
+    """For each of the value's ``lines``, the OCR line in its box that reads as it, or None when
+    one has none: a stray mark in the box (a tall letter's tail read as a line of its own)
+    runs two rows together, but each line of the value is still a line of the page."""
+    inside = [
+        Line(words)
+        for line in page.lines
+        if (words := tuple(w for w in line.words if mostly_inside(w.box, box)))
+    ]
+    found = []
+    for line in lines:
+        # The value's line as read, or corrected a letter or two against a word list.
+        scored = [(similarity(letters(row.text), letters(line)), index) for index, row in enumerate(inside)]
+        score, index = max(scored, default=(0.0, -1))
+        if score < LINE_READ_AS or index in found:
+            return None
+        found.append(index)
+    return [inside[index] for index in found]
 
 
 def _holds_more(row: Line, line: str) -> bool:

@@ -669,3 +669,19 @@ def test_a_second_reading_of_a_phone_keeps_the_space_after_its_area_code() -> No
         Reading("(989)916-1535", 0.99),
     )
     assert taken.value == "(989) 916-1535" and taken.needs_review
+
+
+def test_a_tall_letter_s_tail_read_as_a_line_of_its_own_leaves_each_value_line_its_row() -> None:
+    # The tail of a written "f" read as a line ("OD") reaches from the first row into the
+    # second: the rows run together, but each line of the value is still a line of the page,
+    # "alcoho]" read and corrected to "alcohol" in the value.
+    from extraction.second_look import _rows_of
+
+    first = (Word("Losartan,", 0.4, (300, 60, 500, 110), 0), Word("month", 0.8, (700, 60, 820, 110), 0))
+    tail = (Word("OD", 0.3, (560, 80, 600, 170), 1),)
+    second = (Word("Avoid", 0.1, (300, 130, 420, 170), 2), Word("alcoho]", 0.4, (440, 130, 600, 170), 2))
+    page = PageText(0, (Line(first), Line(tail), Line(second)), 1200, 300)
+    rows = _rows_of(["Losartan, month", "Avoid alcohol"], page, (290, 55, 830, 175))
+    assert rows is not None
+    assert [row.text for row in rows] == ["Losartan, month", "Avoid alcoho]"]
+    assert _rows_of(["Losartan, month", "Take with food"], page, (290, 55, 830, 175)) is None
