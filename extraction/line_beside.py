@@ -12,7 +12,7 @@ from extraction.columns import ALIGN_HEIGHTS
 from extraction.keys import KEY_MIN_SCORE, Key
 from extraction.page_view import PageView, cell_of, heads_its_cell, line_heads_its_cell
 from extraction.phrases import whole_phrase_score
-from extraction.structure import PageStructure
+from extraction.structure import Cell, PageStructure
 from extraction.types import Box, Line, PageText, Word, mostly_inside, on_one_row
 
 # A value printed beside its label sits within this many line heights of it.
@@ -128,10 +128,11 @@ def without_values_beside_labels(
     Insurance"). A label with a word of its own added ("Medications taken", "Known drug
     allergies") stays one wherever it stands. Nor does a line written under its cell's caption
     read as a label (``_written_under_a_caption``)."""
+    cells = {id(key): structure.cell_at(key.box) for key in keys} if structure is not None else {}
     return [
         key
         for key in keys
-        if not _written_under_a_caption(key, keys, structure)
+        if not _written_under_a_caption(key, keys, cells)
         and (
             key.colon
             or not key.whole_line
@@ -147,22 +148,21 @@ def without_values_beside_labels(
     ]
 
 
-def _written_under_a_caption(key: Key, keys: list[Key], structure: PageStructure | None) -> bool:
+def _written_under_a_caption(key: Key, keys: list[Key], cells: dict[int, Cell | None]) -> bool:
     """True when ``key``, a whole line with no colon, stands in a ruled cell under another key of
     that cell set in smaller type (``CAPTION_TYPE_SHARE`` of its height at most): the cell's
     caption and what was written in it, which reads like a label of its own ("St." over "MI",
-    a state's code that reads as "M.I."). Two lines of one caption are set alike."""
-    if key.colon or not key.whole_line or structure is None:
-        return False
-    cell = structure.cell_at(key.box)
-    if cell is None:
+    a state's code that reads as "M.I."). Two lines of one caption are set alike. ``cells``
+    holds the ruled cell of each key (by ``id``), None for a key in none."""
+    cell = cells.get(id(key))
+    if key.colon or not key.whole_line or cell is None:
         return False
     height = key.box[3] - key.box[1]
     return any(
         other is not key
         and other.box[3] <= key.box[1]
         and other.box[3] - other.box[1] <= CAPTION_TYPE_SHARE * height
-        and structure.cell_at(other.box) == cell
+        and cells.get(id(other)) == cell
         for other in keys
     )
 

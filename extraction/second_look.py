@@ -31,7 +31,7 @@ from extraction.normalize import normalize
 from extraction.parts import composed_from_parts
 from extraction.readings_agree import letters
 from extraction.second_reader import Reading, read_crop
-from extraction.types import BLANK_DOUBT, Box, FieldResult, Line, PageText, mostly_inside, on_one_row
+from extraction.types import BLANK_DOUBT, Box, FieldResult, Line, PageText, Word, mostly_inside, on_one_row
 from extraction.validate import IMMUNITY, YES_NO, check_value, doubts_about
 from extraction.value_crop import ink_within, value_crop
 from extraction.weigh_readings import (
@@ -186,11 +186,7 @@ def _lines_reading_as(lines: list[str], page: PageText, box: Box) -> list[Line] 
     """For each of the value's ``lines``, the OCR line in its box that reads as it, or None when
     one has none: a stray mark in the box (a tall letter's tail read as a line of its own)
     runs two rows together, but each line of the value is still a line of the page."""
-    inside = [
-        Line(words)
-        for line in page.lines
-        if (words := tuple(w for w in line.words if mostly_inside(w.box, box)))
-    ]
+    inside = [Line(words) for line in page.lines if (words := _words_inside(line, box))]
     found = []
     for line in lines:
         # The value's line as read, or corrected a letter or two against a word list.
@@ -218,7 +214,7 @@ def value_rows(page: PageText, box: Box, whole: bool = True) -> list[Line]:
         (
             Line(words)
             for line in page.lines
-            if (words := tuple(w for w in line.words if mostly_inside(w.box, box)))
+            if (words := _words_inside(line, box))
             and (
                 mostly_inside(line.box, box)
                 if whole
@@ -234,6 +230,11 @@ def value_rows(page: PageText, box: Box, whole: bool = True) -> list[Line]:
         else:
             rows.append([line])
     return [Line(tuple(word for line in row for word in line.words)) for row in rows]
+
+
+def _words_inside(line: Line, box: Box) -> tuple[Word, ...]:
+    """The words of ``line`` mostly inside ``box``."""
+    return tuple(w for w in line.words if mostly_inside(w.box, box))
 
 
 def _one_line(spec: FieldSpec) -> FieldSpec:

@@ -227,14 +227,9 @@ def _below_any(column: Box, view: PageView) -> list[Line]:
             break
         if not (is_glyph(line, height) or is_noise(line, height)):
             taken.append(line)
-            bottom, above = line.box[3], max(height, _written_height(line))
+            # The writing's height is its words' median: one letter's tail does not count.
+            bottom, above = line.box[3], max(height, statistics.median(w.height for w in line.words))
     return taken
-
-
-def _written_height(line: Line) -> float:
-    """The height of the writing on ``line``: its words' median, so one letter's tail below the
-    line does not count."""
-    return statistics.median(w.box[3] - w.box[1] for w in line.words)
 
 
 def _under_a_key(line: Line, view: PageView) -> bool:

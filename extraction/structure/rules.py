@@ -146,13 +146,14 @@ def find_rules(
     ink = _line_ink(small, threshold, small_height)
     horizontal = _rule_segments(ink, small_height, "horizontal")
     vertical = _rule_segments(ink, small_height, "vertical")
-    keep_vertical = _keep_verticals(vertical, horizontal.boxes[horizontal.thin], small_height)
+    top, bottom = _ends_touching(vertical.boxes, horizontal.boxes[horizontal.thin], small_height)
+    keep_vertical = _keep_verticals(vertical, top & bottom, small_height)
     if len(words):
         small_words = np.array(words, dtype=np.float64) * RULE_SCALE
         short = (vertical.boxes[:, 3] - vertical.boxes[:, 1]) < VERTICAL_RULE_HEIGHTS * small_height
         keep_vertical &= ~(short & letter_strokes(vertical.boxes, small_words))
         keep_vertical &= ~written_strokes(vertical.boxes, small_words)
-        keep_vertical &= ~_lone_strokes(vertical.boxes, horizontal.boxes[horizontal.thin], small_height)
+        keep_vertical &= ~_lone_strokes(vertical.boxes, top | bottom, small_height)
     if len(printed):
         small_printed = np.array(printed, dtype=np.float64) * RULE_SCALE
         horizontal = replace(horizontal, thin=horizontal.thin & ~letter_feet(horizontal.boxes, small_printed))
@@ -202,22 +203,19 @@ def _rule_segments(
     return _Segments(contours, np.stack(boxes, axis=1).reshape(-1, 4), thin)
 
 
-def _keep_verticals(vertical: _Segments, horizontal_boxes: np.ndarray, height: float) -> np.ndarray:
+def _keep_verticals(vertical: _Segments, closed: np.ndarray, height: float) -> np.ndarray:
     """Which vertical fragments are rules: long ones, and short ones running from one horizontal
-    rule to another (the side of a table row). A tall letter is neither."""
-    boxes = vertical.boxes
-    long_enough = (boxes[:, 3] - boxes[:, 1]) >= VERTICAL_RULE_HEIGHTS * height
-    top, bottom = _ends_touching(boxes, horizontal_boxes, height)
-    return vertical.thin & (long_enough | (top & bottom))
+    rule to another (``closed``: the side of a table row). A tall letter is neither."""
+    long_enough = (vertical.boxes[:, 3] - vertical.boxes[:, 1]) >= VERTICAL_RULE_HEIGHTS * height
+    return vertical.thin & (long_enough | closed)
 
 
-def _lone_strokes(boxes: np.ndarray, horizontal_boxes: np.ndarray, height: float) -> np.ndarray:
+def _lone_strokes(boxes: np.ndarray, touching: np.ndarray, height: float) -> np.ndarray:
     """Which vertical fragments shorter than ``LONE_RULE_HEIGHTS`` touch no horizontal rule at
-    either end: on a page with words read, a hand's tall letter ("f", its stem and tail) rather
-    than a divider, which runs the length of the lines it parts."""
+    either end (``touching``: they touch one): on a page with words read, a hand's tall letter
+    ("f", its stem and tail) rather than a divider, which runs the length of the lines it parts."""
     short = (boxes[:, 3] - boxes[:, 1]) < LONE_RULE_HEIGHTS * height
-    top, bottom = _ends_touching(boxes, horizontal_boxes, height)
-    return short & ~top & ~bottom
+    return short & ~touching
 
 
 def _ends_touching(
