@@ -727,6 +727,21 @@ def test_a_value_that_starts_with_its_own_label_is_flagged() -> None:
     assert name.needs_review and "reads as a printed label" in (name.reason or "")
 
 
+@pytest.mark.parametrize("doc_type", ["prescription", "patient_details"])
+@pytest.mark.parametrize("label", ["Surname, first name", "Last name, first name"])
+def test_a_name_asked_surname_first_in_one_caption_is_the_patient_s_name(doc_type: str, label: str) -> None:
+    # One caption asking for both parts over one value: the whole name, not a part of it.
+    layout = f"""
+300 300 Patient form
+300 420 {label}
+300 470 Sean Hicks
+300 600 Home address
+300 650 2652 Meadow Ave
+"""
+    fields = extract_fields(get_document_type(doc_type), parse_layout(layout), 0.8)
+    assert fields["patient_name"].value == "Sean Hicks"
+
+
 PRESCRIBER_UNDER_THE_ADDRESS = """
 300 300 Rx Prescription
 300 420 Patient: Anna Lopez
