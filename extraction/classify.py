@@ -1,23 +1,31 @@
 """Tell which document type a set of pages is, from the whole vocabulary of each type.
 
 A type's evidence is its fields (one point each when any wording of the field's label is
-printed as a label on the pages) and its keywords (their own weights); words of other documents
-that mention the same things (a receipt's "Total", a visit note's "Assessment") count against
-it. The best type wins only if it is clearly found and clearly ahead; otherwise the answer is
-"unknown", never a guess.
+printed as a label on the pages, or when the field is a list whose lines are found by their
+shape, as the field's unlabelled reading finds them) and its keywords (their own weights);
+words of other documents that mention the same things (a receipt's "Total", a visit note's
+"Assessment") count against it. The best type wins only if it is clearly found and clearly
+ahead; otherwise the answer is "unknown", never a guess.
 """
 
 from __future__ import annotations
 
-from extraction.doctypes import DocumentType
+import re
+
+from extraction.doctypes import DocumentType, FieldSpec
+from extraction.joined_values import split_joined_values
 from extraction.keys import find_keys
 from extraction.layout import match_label
+from extraction.page_view import strip_list_mark
 from extraction.phrases import best_phrase
-from extraction.types import UNKNOWN_TYPE, PageText
+from extraction.types import UNKNOWN_TYPE, Line, PageText
 
 MIN_SCORE = 0.25
 MIN_LEAD = 0.1
 PHRASE_MIN_SCORE = 0.85
+# A list field with no label printed is found by this many lines of its shape: one dosing line
+# may be a sentence of a letter or a note ("take 1 tablet daily"), a list of them is a list.
+MIN_SHAPED_LINES = 2
 
 
 def type_score(doc_type: DocumentType, pages: list[PageText]) -> float:
@@ -25,16 +33,29 @@ def type_score(doc_type: DocumentType, pages: list[PageText]) -> float:
     the share of other documents' words found."""
     vocabulary = doc_type.all_labels + tuple(w for words in doc_type.table_columns.values() for w in words)
     keys = [key.text for page in pages for key in find_keys(page, vocabulary)]
+    lines = [line for page in pages for line in page.lines]
+    # Medicine and directions written on one line ("Tab. X 500 mg - 1 tab BD") are two lines.
+    value_lines = [line for page in pages for line in split_joined_values(page, doc_type).lines]
     fields_found = sum(
         1.0
         for spec in doc_type.fields
         if any(best_phrase(key, spec.all_labels)[1] >= PHRASE_MIN_SCORE for key in keys)
+        or _lines_of_its_shape(spec, value_lines)
     )
-    lines = [line for page in pages for line in page.lines]
     keywords = sum(w for phrase, w in doc_type.keywords.items() if _printed(phrase, lines))
     against = sum(w for phrase, w in doc_type.not_keywords.items() if _printed(phrase, lines))
     total = len(doc_type.fields) + sum(doc_type.keywords.values())
     return max(0.0, (fields_found + keywords - against) / total)
+
+
+def _lines_of_its_shape(spec: FieldSpec, lines: list[Line]) -> bool:
+    """True when MIN_SHAPED_LINES of the lines, list marks left out, have the shape by which the
+    field's unlabelled lines are found (a medicine with its dose, a line of directions)."""
+    shape = spec.line_pattern if spec.find_lines else spec.shape
+    if not shape:
+        return False
+    pattern = re.compile(shape)
+    return sum(1 for line in lines if pattern.match(strip_list_mark(line.text))) >= MIN_SHAPED_LINES
 
 
 def _printed(phrase: str, lines: list) -> bool:

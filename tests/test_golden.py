@@ -90,3 +90,27 @@ def test_a_prescription_pad_of_few_labels_is_told_by_its_dispensing_words() -> N
         """
     )
     assert classify(pad, document_types())[0] == "prescription"
+
+
+# A clinic's numbered Rx list with each medicine's directions after a dash, under few labels.
+NUMBERED_RX_LIST = """
+200 100 Cedar Grove Community Health Center
+200 200 Date of issue: 06/03/2025
+200 260 Pt.name: Angelica Bautista
+200 320 Addr: 150 Katipunan Ave, Quezon City 1081
+200 420 R/
+250 480 1. Cap. Cephalexin 500 mg - 1 tab OD after food for 1 month
+250 540 2. Tab. Levothyroxine 100 mcg - 1/2 tab PRN with meals
+250 600 3. Tab. Ibuprofen 200 mg - 1 tablet HS after food for 1 month
+1200 800 Dr. Kristine Villanueva
+"""
+
+
+def test_a_list_of_medicines_with_their_directions_tells_a_prescription_whose_labels_are_few() -> None:
+    assert classify(load_layout_text(NUMBERED_RX_LIST), document_types())[0] == "prescription"
+    # One dosing sentence in a letter is no list.
+    letter = load_layout_text(
+        "100 100 Dear Dr. Villanueva,\n100 200 Date: 06/03/2025\n100 260 Patient: Angelica Bautista\n"
+        "100 320 She was told to take 1 tablet daily with meals.\n100 380 Cap. Cephalexin 500 mg"
+    )
+    assert classify(letter, document_types())[0] == "unknown"
