@@ -17,6 +17,8 @@ TABLE_ROW_GAP = 2.6
 # Words of one cell on one row stand at most this many line heights apart (a space is a third
 # of one); a wider gap held words OCR lost.
 CELL_GAP_HEIGHTS = 1.5
+# What joins two columns' names in one head ("Drug / strength", "Medicine & dose").
+HEAD_JOINERS = "/&+,-"
 
 
 def table_candidates(doc_type: DocumentType, view: PageView) -> list[Candidate]:
@@ -54,10 +56,9 @@ def table_candidates(doc_type: DocumentType, view: PageView) -> list[Candidate]:
 
 def _table_header(doc_type: DocumentType, view: PageView) -> dict[str, tuple[Key, float]]:
     """The first row of keys naming two or more table columns: column name -> (key, score)."""
-    for key in view.keys:
-        if not key.whole_line:
-            continue
-        row = [k for k in view.keys if k.whole_line and on_one_row(k.box, key.box)]
+    heads = [key for key in view.keys if _a_column_head(key, doc_type)]
+    for key in heads:
+        row = [k for k in heads if on_one_row(k.box, key.box)]
         named: dict[str, tuple[Key, float]] = {}
         for k in row:
             column, score = max(
@@ -69,6 +70,16 @@ def _table_header(doc_type: DocumentType, view: PageView) -> dict[str, tuple[Key
         if len(named) >= 2:
             return named
     return {}
+
+
+def _a_column_head(key: Key, doc_type: DocumentType) -> bool:
+    """True for a key alone on its line, or followed only by another column's name: one head
+    over a column that holds both ("Drug / strength", its slash maybe unread), named by its
+    first."""
+    if key.whole_line:
+        return True
+    rest = " ".join(w.text.strip(HEAD_JOINERS) for w in key.rest if w.text.lower() != "and").strip()
+    return bool(rest) and any(best_phrase(rest, words)[1] >= LABEL_MIN_SCORE for words in doc_type.table_columns.values())
 
 
 def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[dict[str, list[Word]]]:

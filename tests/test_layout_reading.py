@@ -413,6 +413,27 @@ def test_a_table_column_of_no_known_name_is_left_out_of_its_neighbour() -> None:
     assert fields["directions"].value == "2 tablet twice daily\n1/2 cap at bedtime"
 
 
+# One head over a column of medicines with their strengths ("Drug / strength"): OCR lost the
+# slash, leaving a gap, and was unsure of the second word.
+TABLE_WITH_A_HEAD_OF_TWO_NAMES = """
+300 100 PRESCRIPTION
+300 200 Name of patient: John Lee
+400 460 Drug  strength@0.49
+1300 460 How to take
+300 520 Amoxicillin 875 mg
+1300 520 1 tablet once daily
+300 580 Tamsulosin 0.4 mg
+1300 580 1 cap three times a day
+300 800 Provider: Dr Ashley Myers, DO
+"""
+
+
+def test_a_column_head_naming_two_columns_heads_one_column_of_the_table() -> None:
+    fields = extract_fields(PRESCRIPTION, parse_layout(TABLE_WITH_A_HEAD_OF_TWO_NAMES), 0.8)
+    assert fields["medicines"].value == "Amoxicillin 875 mg\nTamsulosin 0.4 mg"
+    assert fields["directions"].value == "1 tablet once daily\n1 cap three times a day"
+
+
 TABLE_WITH_A_COUNT_LOST_TO_A_GAP = """
 200 800 Drug name
 620 800 Dosage
