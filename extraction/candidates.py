@@ -291,7 +291,7 @@ def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...]
         cell = cell_of(first, view) or (key_cell if key_cell and mostly_inside(first, key_cell) else None)
         # A value beside "Label:" may go on under the label, unless it stands in a ruled cell of
         # its own (the label's cell beside it holds the label's own wrapped lines).
-        from_key = key.colon and not key.rest and (cell is None or cell == key_cell)
+        from_key = key.colon and key.whole_line and (cell is None or cell == key_cell)
         column = (min(first[0], key.box[0]) if from_key else first[0], *first[1:])
         more = _below(spec, column, view, spec.max_gap, spec.max_lines - 1, cell, under_label=False, own=key)
         lines += [ln.words for ln in more]

@@ -82,7 +82,9 @@ class Key:
 
     @property
     def whole_line(self) -> bool:
-        return self.end == len(self.line.words)
+        """True when nothing but marks of the form follows the key on its line: the bracket
+        opening a boxed phone number ("Phone number: (   ) "), an underline read as a word."""
+        return not any(ch.isalnum() for w in self.rest for ch in w.text)
 
 
 def split_at_inline_keys(page: PageText, vocabulary: tuple[str, ...]) -> PageText:

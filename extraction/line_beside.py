@@ -138,7 +138,7 @@ def without_values_beside_labels(
             or not key.whole_line
             or not _named_like_a_label(key.text, vocabulary)
             or not any(
-                not label.rest
+                label.whole_line
                 and on_one_row(label.box, key.box)
                 and 0 < key.box[0] - label.box[2] <= BESIDE_MAX_GAP * height
                 and (label.colon or _in_the_cell_beside(key.box, label.box, structure, height))

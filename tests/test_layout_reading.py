@@ -2183,3 +2183,22 @@ def test_a_section_written_in_a_large_hand_is_spaced_by_its_size_and_read_whole(
     fields = extract_fields(PATIENT, page, 0.8)
     assert fields["phone_number"].value == "(935) 393-6128"
     assert fields["address"].value == "2235 Valley Ln\nAlbany, New York, 12255"
+
+
+# A boxed phone number "( 805 ) 382 - 1071": each group on its own underline, written a little
+# above the label's baseline, so OCR gives the label with the opening bracket as one line and
+# each group as a line of its own.
+PHONE_IN_BOXES = """
+300 100 Patient Information
+300 200 Name: Carl Hayes
+300 400 Phone number: (
+700 375 805
+900 375 382
+1100 375 1071
+300 600 Address: 2049 Bollinger Blvd, Newark, NJ 07115
+"""
+
+
+def test_a_label_followed_only_by_a_printed_bracket_has_its_value_beside_it() -> None:
+    fields = extract_fields(PATIENT, parse_layout(PHONE_IN_BOXES), 0.8)
+    assert fields["phone_number"].value == "(805) 382-1071"
