@@ -79,7 +79,8 @@ def _a_column_head(key: Key, doc_type: DocumentType) -> bool:
     if key.whole_line:
         return True
     rest = " ".join(w.text.strip(HEAD_JOINERS) for w in key.rest if w.text.lower() != "and").strip()
-    return bool(rest) and any(best_phrase(rest, words)[1] >= LABEL_MIN_SCORE for words in doc_type.table_columns.values())
+    columns = doc_type.table_columns.values()
+    return bool(rest) and any(best_phrase(rest, words)[1] >= LABEL_MIN_SCORE for words in columns)
 
 
 def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[dict[str, list[Word]]]:
