@@ -44,6 +44,9 @@ UNKNOWN_NAME_LETTERS = 5
 SENTENCE_WORDS = 3
 # The marks a word made of words is joined by ("Follow-up", "Patient's", "and/or").
 COMPOUND_PARTS = re.compile(r"[-'’/]")
+# What sets apart the names a caption lists ("Drug, dose, frequency", "Drug / strength").
+NAME_SEPARATORS = (",", "/")
+NAME_LIST_SPLIT = re.compile(r"\s*[,/]\s*|\s+and\s+")
 # Marks a speck beside a label's colon is read as (":." ":,"): not part of what is printed.
 SPECKS = ".,'`"
 # A line with digits reads as a label only when it reads as one this well with them folded.
@@ -133,8 +136,20 @@ def find_keys(page: PageText, vocabulary: tuple[str, ...], colon_only: tuple[str
     for line in page.lines:
         key = _key_of(page.index, line, vocabulary, inline)
         if key is not None:
-            keys.append(key)
+            keys.append(_over_more_names(key, vocabulary))
     return keys
+
+
+def _over_more_names(key: Key, vocabulary: tuple[str, ...]) -> Key:
+    """The key over its whole line when, after a comma or slash, the line goes on only with
+    more labels' wordings, each set apart so ("Drug (approved name), dose, frequency"): one
+    caption naming all that its value holds, never a label with a value beside it."""
+    if key.colon or key.whole_line or not key.words[-1].text.endswith(NAME_SEPARATORS):
+        return key
+    names = [name.strip() for name in NAME_LIST_SPLIT.split(text_of(key.rest))]
+    if not all(name and best_phrase(name, vocabulary)[1] >= KEY_MIN_SCORE for name in names):
+        return key
+    return replace(key, end=len(key.line.words))
 
 
 def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[str, ...]) -> Key | None:
