@@ -6,7 +6,8 @@ is left blank. Where a field's lines usually match another's one for one (``line
 medicine's directions) and one of the two is blank while the other's block opens with a line
 shaped like the first's (``line_pattern``: "Fluoxetine 20 mg") and such lines never follow one
 another, the block is parted by shape: the shaped lines to one field, the lines under each to
-the other. Both are flagged: a shape tells them apart, no label does.
+the other. Both are flagged: a shape tells them apart, no label does. A value of the blank field
+none of whose lines has that field's shape counts as blank.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def part_interleaved(doc_type: DocumentType, assigned: dict[str, Assigned]) -> d
         if not shaped.line_pattern:
             continue
         for holder, blank in ((spec, shaped), (shaped, spec)):
-            split = _parted(parted[holder.name].candidate, shaped, parted[blank.name].candidate)
+            other = parted[blank.name].candidate
+            split = _parted(parted[holder.name].candidate, shaped, None if _yields(other, blank) else other)
             if split is None:
                 continue
             shaped_lines, other_lines = split
@@ -44,6 +46,16 @@ def part_interleaved(doc_type: DocumentType, assigned: dict[str, Assigned]) -> d
                 parted[field.name] = replace(parted[field.name], candidate=candidate, label_found=True)
             break
     return parted
+
+
+def _yields(candidate: Candidate | None, spec: FieldSpec) -> bool:
+    """True for a value none of whose lines has its field's shape ("MRN" / "8044824" read under
+    "Prescribed medication"): it gives way to the field's own lines parted from a block by
+    their shape (both flagged)."""
+    shape = spec.line_pattern or spec.shape
+    if candidate is None or not shape:
+        return False
+    return not any(re.match(shape, text.strip()) for text in candidate.texts)
 
 
 def _parted(held: Candidate | None, shaped: FieldSpec, other: Candidate | None) -> tuple[tuple, tuple] | None:

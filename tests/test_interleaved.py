@@ -39,3 +39,25 @@ def test_directions_alone_under_their_label_stay_whole() -> None:
     fields = extract_fields(PRESCRIPTION, parse_layout(page), 0.8)
     assert fields["directions"].value == "2 tab once daily\n2 tablet as needed for pain"
     assert "told apart" not in (fields["directions"].reason or "")
+
+
+def test_a_caption_listing_the_block_s_contents_gives_none_of_its_names_as_a_value() -> None:
+    # "Drug (approved name), dose, frequency", set a little apart after the first name: the
+    # names after it are the caption's too, no value beside it.
+    page = ONE_BOX.replace(
+        "Medicine, strength, dose and directions", "Drug (approved name),  dose, frequency"
+    )
+    fields = extract_fields(PRESCRIPTION, parse_layout(page), 0.8)
+    assert fields["medicines"].value == "Citalopram 40 mg\nAzithromycin 250 mg"
+    assert fields["directions"].value == "2 tab once daily\n2 tablet as needed for pain"
+
+
+def test_a_value_of_no_medicine_s_shape_under_a_heading_gives_way_to_the_parted_block() -> None:
+    # The form's record number under its heading was read as the medicines.
+    page = ONE_BOX.replace("Medicine, strength, dose and directions", "Medication and instructions")
+    page = page.replace(
+        "200 280 Date: Apr 12, 2017\n", "200 280 Date: Apr 12, 2017\n1400 280 Medication\n1400 330 MRN\n"
+    )
+    fields = extract_fields(PRESCRIPTION, parse_layout(page), 0.8)
+    assert fields["medicines"].value == "Citalopram 40 mg\nAzithromycin 250 mg"
+    assert fields["directions"].value == "2 tab once daily\n2 tablet as needed for pain"
