@@ -36,6 +36,13 @@ MAX_TEXT_SCALE = 2.0
 # Skew below this many degrees is left alone: rotating costs sharpness and tesseract copes.
 MIN_DESKEW_DEGREES = 0.4
 MAX_DESKEW_DEGREES = 12.0
+# A page is sideways when it has this many tall words and more than this many times as many
+# tall words as wide ones (``looks_sideways``); a page with fewer is read as it is, and OCR's
+# own orientation check turns it if its words come out sideways. Words are at least this many
+# pixels thick at the size ``_small_ink`` gives (letters of 8 pt print are about 5).
+MIN_SIDEWAYS_WORDS = 10
+SIDEWAYS_WORDS_SHARE = 2.0
+MIN_WORD_THICKNESS = 4
 # Print contrast: how far the print is under its paper, relative to the paper's brightness
 # (``print_contrast``), the PRINT_PERCENTILE-th percentile over the pixels NOT_PAPER levels or more
 # under the paper (``print_depth``, which extraction.quality applies to absolute depths at upload;
@@ -192,26 +199,30 @@ def estimate_skew(gray: np.ndarray) -> float:
 def looks_sideways(gray: np.ndarray) -> bool:
     """True when the text runs vertically (the page was scanned turned by 90 degrees).
 
-    Horizontal text lines make the row-by-row ink profile alternate sharply while the column
-    profile stays flat; on a turned page it is the other way round.
+    Letters run together into words at a small scale, and a word is long along its line: on an
+    upright page most word-sized blobs are wide, on a turned one tall. Neither a tilt (a phone
+    photo, a skewed scan) nor a form's columns of labels and boxes changes that, where both
+    change how sharply the ink's row and column profiles alternate.
     """
     ink = _small_ink(gray)
     if ink is None:
         return False
-    letters = _letter_sized(ink)
-    return float(np.var(letters.sum(axis=0))) > 1.5 * float(np.var(letters.sum(axis=1)))
+    wide, tall = _long_words(ink)
+    return tall >= MIN_SIDEWAYS_WORDS and tall > SIDEWAYS_WORDS_SHARE * wide
 
 
-def _letter_sized(ink: np.ndarray) -> np.ndarray:
-    """Only the ink blobs shaped like letters or words: page borders, table edges and shadows in
-    a phone photo are long or fat blobs and would swamp the text's profile."""
-    count, labels, stats, _ = components(ink.astype(np.uint8))
+def _long_words(ink: np.ndarray) -> tuple[int, int]:
+    """How many word-sized blobs of ``ink`` (from ``_small_ink``), their letters run together,
+    are twice as wide as tall, and how many twice as tall as wide. Page borders, rules and
+    table edges are too long or too thin to count, shadows and blotches too thick; specks and
+    lone letters too small."""
+    joined = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8))
+    _, _, stats, _ = components(joined)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     size = max(ink.shape)
-    h, w = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
-    wordlike = np.zeros(count, dtype=bool)
-    # Thin across (a text line's height at most) and not too long along.
-    wordlike[1:] = (np.minimum(h, w) <= 0.03 * size) & (np.maximum(h, w) <= 0.15 * size)
-    return wordlike[labels].astype(np.float32)
+    thick, long = np.minimum(w, h), np.maximum(w, h)
+    words = (thick >= MIN_WORD_THICKNESS) & (thick <= 0.03 * size) & (long <= 0.15 * size)
+    return int((words & (w >= 2 * h)).sum()), int((words & (h >= 2 * w)).sum())
 
 
 def _small_ink(gray: np.ndarray) -> np.ndarray | None:

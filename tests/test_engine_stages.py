@@ -26,9 +26,11 @@ from extraction.pipeline import _better_second_readings
 from extraction.preprocess import (
     looks_sideways,
     preprocess,
+    rotate,
     rotate_quarter,
     scale_to_text_height,
     text_height,
+    to_grayscale,
 )
 from extraction.types import Box, FieldResult, PageText, Word
 from extraction.validate import validate_fields
@@ -120,6 +122,19 @@ def test_a_page_turned_sideways_is_recognised_and_turned_before_deskew(turn: int
     assert "turn 90" in report.steps
     assert result.shape[0] > result.shape[1]  # portrait again
     assert abs(report.skew_degrees) < 1.0  # no spurious deskew at the search's edge
+
+
+@pytest.mark.parametrize("tilt", [0.0, 3.0, -5.0])
+def test_a_form_tilted_or_not_is_told_upright_or_sideways_by_its_words(tilt: float) -> None:
+    from docgen import generate
+
+    # A form of labels over underlines and boxes: its columns of labels made the ink's column
+    # profile alternate more sharply than its rows', and upright pages were turned sideways.
+    doc = generate(1, "patient_details", "clean", family="pd_single_column", hand_rate=0)
+    form = to_grayscale(np.asarray(doc.pages[0].convert("L")))
+    assert not looks_sideways(rotate(form, tilt))
+    assert looks_sideways(rotate(rotate_quarter(form, 90), tilt))
+    assert looks_sideways(rotate(rotate_quarter(form, 270), tilt))
 
 
 def test_dark_border_of_a_phone_photo_does_not_look_sideways() -> None:
