@@ -19,8 +19,9 @@ from extraction import tesseract
 from extraction.errors import ToolTimeoutError
 from extraction.layout import group_lines
 from extraction.options import Options
-from extraction.preprocess import NOT_PAPER, erase_long_rules, paper_level, rotate_quarter
+from extraction.preprocess import GLYPH_CONTRAST, NOT_PAPER, erase_long_rules, paper_level, rotate_quarter
 from extraction.specks import split_at_specks
+from extraction.structure.ink import components
 from extraction.structure.rings import without_rings
 from extraction.types import Box, PageText, Word, centre_inside
 from extraction.unread_ink import unread_runs
@@ -40,6 +41,9 @@ MIN_CUT_ROWS = 4
 CROP_MARGIN = 20
 # A crop whose darkest and lightest pixels differ less than this holds no print to binarise.
 MIN_CROP_CONTRAST = 60
+# A blob of print at least this share of a text height across is a glyph (a letter or digit;
+# a full stop is smaller, and so are the specks of a grainy scan).
+GLYPH_SHARE = 0.4
 
 
 def reading_quality(words: list[Word]) -> float:
@@ -189,12 +193,25 @@ def read_region(
         return []
     # A loop circling the answer ("(No)") is read as letters of it: painted out, as on the page.
     crop = erase_long_rules(without_rings(image[y0:y1, x0:x1], options.text_height))
+    if mode == "block" and not _holds_print(crop, options.text_height):
+        return []
     ways = [(2, True)] if mode == "block" else [(1, True), (2, False)]
     # The two readings at once when the engine may use two threads: the page pass is over.
     with ThreadPoolExecutor(max_workers=min(len(ways), options.page_workers)) as pool:
         readings = list(pool.map(lambda way: _read_crop(crop, *way, dpi, options, mode), ways))
     words = max(readings, key=_mean_confidence)
     return [_to_page_frame(w, CROP_MARGIN, scale, x0, y0) for w, scale in words]
+
+
+def _holds_print(crop: np.ndarray, text_height: int) -> bool:
+    """True when some blob of ink in the crop, as dark under its paper as print is, is at least
+    GLYPH_SHARE of a text height tall or wide. Read as sparse text, bare paper with grain in it
+    comes back as hundreds of one-letter words, slowly (800 words and 9 s on a scanned form's
+    empty corner)."""
+    ink = (crop < float(np.median(crop)) - GLYPH_CONTRAST).astype(np.uint8)
+    _, _, stats, _ = components(ink)
+    size = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    return bool((size >= GLYPH_SHARE * text_height).any())
 
 
 def _read_crop(

@@ -98,3 +98,28 @@ def test_a_region_is_read_binarised_at_1x_and_grey_at_2x_and_the_surer_reading_k
     assert shapes[False][0] > shapes[True][0]  # the grey reading is of the crop enlarged
     # Boxes come back in page pixels whichever reading won: (20 - margin) / 2 + 90 = 90.
     assert words[0].box[0] == 90
+
+
+def test_a_block_of_bare_grainy_paper_is_not_read_and_one_with_print_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A scanner's grain: dark dots a few pixels wide on paper, nothing a text height tall.
+    rng = np.random.default_rng(5)
+    paper = np.full((400, 1200), 250, np.uint8)
+    ys, xs = rng.integers(0, 398, 600), rng.integers(0, 1198, 600)
+    for y, x in zip(ys, xs, strict=True):
+        paper[y : y + 2, x : x + 2] = 120
+    calls: list[tuple[int, ...]] = []
+
+    def counted_read(image: np.ndarray, **kwargs: object) -> list[Word]:
+        calls.append(image.shape)
+        return []
+
+    monkeypatch.setattr(tesseract, "read_words", counted_read)
+    assert read_region(paper, (0, 0, 1200, 400), 250, Options(), "block") == []
+    assert calls == []
+    # The same grain around a line of print is read.
+    with_print = paper.copy()
+    with_print[100:300] = text_page(lines=2)[160:360, :1200]
+    read_region(with_print, (0, 0, 1200, 400), 250, Options(), "block")
+    assert len(calls) == 1
