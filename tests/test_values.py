@@ -845,6 +845,27 @@ def test_a_word_in_no_vocabulary_flags_a_field_whose_words_should_be_known(
         assert repr(word) in (flagged.reason or "")
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "wordless"),
+    [
+        ("regular_medications", "Amlodipine\n2", "2"),  # a stray digit read under the list
+        ("medical_problems", "Asthma\n-", "-"),
+        ("medical_problems", "Type 2 diabetes\nAsthma", None),
+        ("address", "Blk 549 Jurong West St 42\n#12-95\nSingapore 808841", None),  # no list of words
+    ],
+)
+def test_a_line_of_no_word_in_a_field_of_words_is_flagged(
+    field: str, value: str, wordless: str | None
+) -> None:
+    spec = get_document_type("patient_details")
+    fields = {f.name: FieldResult("", 0.0, False, None, 0, None) for f in spec.fields}
+    fields[field] = FieldResult(value, 0.95, False, None, 0, None)
+    reason = validate_fields(spec, fields)[field].reason or ""
+    assert ("holds no word" in reason) == (wordless is not None)
+    if wordless is not None:
+        assert repr(wordless) in reason
+
+
 def test_a_dose_s_unit_is_a_known_word_of_a_medicine() -> None:
     spec = get_document_type("prescription")
     fields = {f.name: FieldResult("", 0.0, False, None, 0, None) for f in spec.fields}
