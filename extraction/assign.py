@@ -306,7 +306,7 @@ def _unlabelled(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box
             best = found[0]
             distinct = {tuple(c.texts) for c in found}
             trusted = best.trusted or (spec.find_trusted and len(distinct) == 1)
-            note = None if len(distinct) == 1 else f"{len(distinct)} lines could be it"
+            note = best.note if len(distinct) == 1 else f"{len(distinct)} lines could be it"
             return Candidate(best.field, best.page, best.lines, best.how, trusted=trusted, note=note)
     if spec.in_section:
         return _in_section(spec, views, used)

@@ -40,6 +40,10 @@ ROUGH_AMOUNT_LETTERS = 5
 ROUGH_ITEM_WORDS = 5
 # The lines of a section's unlabelled block are at most this many text heights apart.
 SECTION_GAP = 2.2
+# A line ending at most this many text heights left of a value found by its shape, on its row,
+# may be the value's label, misread ("poB" for "DOB" beside a date).
+LABEL_REACH = 4.0
+UNREAD_LABEL_NOTE = "a word just left of it may be its label, misread: check which field it is"
 
 
 def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]]) -> list[Candidate]:
@@ -58,7 +62,8 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
             match = pattern.search(text)
             if match and not after_a_word(text[: match.start()]):
                 words = _words_of_span(line, text, match.start(), match.end())
-                found.append(Candidate(spec.name, view.page.index, (tuple(words),), "find"))
+                note = UNREAD_LABEL_NOTE if _after_a_line(line, view) else None
+                found.append(Candidate(spec.name, view.page.index, (tuple(words),), "find", note=note))
     shape = spec.line_pattern if spec.find_lines else spec.shape
     if shape:
         pattern = re.compile(shape)
@@ -74,6 +79,17 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
             words = tuple(ln.words for ln in shaped)
             found.append(Candidate(spec.name, view.page.index, words, "find_lines", trusted=trusted))
     return found
+
+
+def _after_a_line(line: Line, view: PageView) -> bool:
+    """True when another line ends on ``line``'s row, at most LABEL_REACH text heights left of
+    it: the value's own label, unread as one, or a value beside another label."""
+    return any(
+        other is not line
+        and on_one_row(other.box, line.box)
+        and 0 <= line.box[0] - other.box[2] <= LABEL_REACH * view.height
+        for other in view.page.lines
+    )
 
 
 def after_a_word(before: str) -> bool:

@@ -2202,3 +2202,23 @@ PHONE_IN_BOXES = """
 def test_a_label_followed_only_by_a_printed_bracket_has_its_value_beside_it() -> None:
     fields = extract_fields(PATIENT, parse_layout(PHONE_IN_BOXES), 0.8)
     assert fields["phone_number"].value == "(805) 382-1071"
+
+
+# "DOB" over a date at the form's top right, misread as "poB" and set as a line of its own.
+DATE_BESIDE_AN_UNREAD_LABEL = """
+300 100 Summit Internal Medicine
+1500 200 poB
+1650 190 1955-04-01
+300 300 Patient name: Bruce Murray
+300 400 Phone: (461)-350-5383
+"""
+
+
+def test_a_date_found_by_its_shape_beside_an_unread_word_is_flagged() -> None:
+    record_date = extract_fields(PATIENT, parse_layout(DATE_BESIDE_AN_UNREAD_LABEL), 0.8)["record_date"]
+    assert record_date.value == "1955-04-01"
+    assert record_date.needs_review and "may be its label" in (record_date.reason or "")
+    # Alone at the top, as a form dates itself, it stays sure.
+    alone = DATE_BESIDE_AN_UNREAD_LABEL.replace("1500 200 poB\n", "")
+    record_date = extract_fields(PATIENT, parse_layout(alone), 0.8)["record_date"]
+    assert record_date.value == "1955-04-01" and not record_date.needs_review
