@@ -82,12 +82,13 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
 
 
 def _after_a_line(line: Line, view: PageView) -> bool:
-    """True when another line ends on ``line``'s row, at most LABEL_REACH text heights left of
-    it: the value's own label, unread as one, or a value beside another label."""
+    """True when a line that reads as no label ends on ``line``'s row, at most LABEL_REACH text
+    heights left of it: the value's own label, unread as one, or a value beside another label."""
     return any(
         other is not line
         and on_one_row(other.box, line.box)
         and 0 <= line.box[0] - other.box[2] <= LABEL_REACH * view.height
+        and not view.is_key_line(other)
         for other in view.page.lines
     )
 
