@@ -757,17 +757,6 @@ def test_a_name_asked_surname_first_in_one_caption_is_the_patient_s_name(doc_typ
     assert fields["patient_name"].value == "Sean Hicks"
 
 
-def test_a_consultant_printed_beside_the_doctor_s_name_is_the_prescriber_s_label() -> None:
-    layout = """
-300 300 Rx Prescription
-300 420 Patient: Anna Lopez
-300 700 CONSULTANT
-600 700 Dr Sean Alvarez, M.D
-"""
-    prescriber = extract_fields(get_document_type("prescription"), parse_layout(layout), 0.8)["prescriber"]
-    assert prescriber.value == "Dr Sean Alvarez, M.D" and not prescriber.needs_review
-
-
 PRESCRIBER_UNDER_THE_ADDRESS = """
 300 300 Rx Prescription
 300 420 Patient: Anna Lopez
