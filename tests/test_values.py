@@ -749,24 +749,6 @@ def test_a_list_doubts_a_full_stop_before_a_small_letter(field: str, value: str,
     assert bool(doubts_about(spec, value)) is doubted
 
 
-@pytest.mark.parametrize("field", ["phone_number", "emergency_contact_phone"])
-@pytest.mark.parametrize(
-    ("value", "doubted"),
-    [
-        ("+27 82.117 8865", True),  # a space read as a point between two groups
-        ("044-1437.1653", True),
-        ("+1 514.397.6531", False),  # points throughout: the number's own style
-        ("514.397.6531", False),
-        ("(613) 439-6933", False),
-        ("+27 82 117 8865", False),
-    ],
-)
-def test_a_phone_doubts_one_full_stop_among_other_separators(field: str, value: str, doubted: bool) -> None:
-    spec = get_document_type("patient_details").field(field)
-    assert len(spec.doubts) == 1  # a rule added needs its own examples here
-    assert bool(doubts_about(spec, value)) is doubted
-
-
 LOST_COUNT = "no count before the dose form"
 LOST_LENGTH = "no count before a length of time"
 LOST_AMOUNT = "no amount before a unit"
