@@ -51,10 +51,9 @@ def type_score(doc_type: DocumentType, pages: list[PageText]) -> float:
 def _lines_of_its_shape(spec: FieldSpec, lines: list[Line]) -> bool:
     """True when MIN_SHAPED_LINES of the lines, list marks left out, have the shape by which the
     field's unlabelled lines are found (a medicine with its dose, a line of directions)."""
-    shape = spec.line_pattern if spec.find_lines else spec.shape
-    if not shape:
+    if not spec.unlabelled_shape:
         return False
-    pattern = re.compile(shape)
+    pattern = re.compile(spec.unlabelled_shape)
     return sum(1 for line in lines if pattern.match(strip_list_mark(line.text))) >= MIN_SHAPED_LINES
 
 

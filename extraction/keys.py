@@ -83,7 +83,7 @@ class Key:
         assert box is not None, "a key holds at least one word"
         return box
 
-    @property
+    @cached_property
     def whole_line(self) -> bool:
         """True when nothing but marks of the form follows the key on its line: the bracket
         opening a boxed phone number ("Phone number: (   ) "), an underline read as a word."""

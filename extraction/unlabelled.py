@@ -64,7 +64,7 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
                 words = _words_of_span(line, text, match.start(), match.end())
                 note = UNREAD_LABEL_NOTE if _after_a_line(line, view) else None
                 found.append(Candidate(spec.name, view.page.index, (tuple(words),), "find", note=note))
-    shape = spec.line_pattern if spec.find_lines else spec.shape
+    shape = spec.unlabelled_shape
     if shape:
         pattern = re.compile(shape)
         # A dose misread by a confusable glyph ("75 mq") keeps its line's shape.

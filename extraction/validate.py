@@ -151,11 +151,11 @@ def validate_field(doc_type: str, field: str, value: str) -> str | None:
     return check_value(get_document_type(doc_type).field(field), value)
 
 
-# A number joined to a word by a mark ("2.cap", "1,tab"): dust in the space between two words,
-# read as a point. A number's own point has a digit after it ("2.5 mg").
 # A field of words lists its items in words (``FieldSpec.known_words``): a line of its value with
 # no word of two letters (a lone "2", a mark) is a stray from another value or the page.
 WORD = re.compile(r"[^\W\d_]{2}")
+# A number joined to a word by a mark ("2.cap", "1,tab"): dust in the space between two words,
+# read as a point. A number's own point has a digit after it ("2.5 mg").
 JOINED_BY_A_MARK = re.compile(r"(?<![\w.])\d+[.,:;][A-Za-z]{2,}")
 
 
@@ -198,7 +198,7 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
         unknown = unknown_words(spec, value)
         if unknown:
             fields[spec.name].flag("words in no vocabulary: " + ", ".join(repr(w) for w in unknown[:3]))
-        wordless = [line for line in value.splitlines() if spec.known_words and not WORD.search(line)]
+        wordless = [line for line in value.splitlines() if not WORD.search(line)] if spec.known_words else []
         if wordless:
             fields[spec.name].flag(f"the line {wordless[0]!r} holds no word: is it part of this value?")
         if spec.lines_like and value:

@@ -144,6 +144,12 @@ class FieldSpec:
         )
 
     @property
+    def unlabelled_shape(self) -> str:
+        """The shape by which the field's unlabelled lines are found, "" if none: its
+        ``line_pattern`` where it finds lines so, else its ``shape``."""
+        return self.line_pattern if self.find_lines else self.shape
+
+    @property
     def is_part(self) -> bool:
         """True for a part read as a field of its own (see ``part_specs``): its kind is no guide
         to its value (a phone's area code, a ZIP and a city are all "text")."""
