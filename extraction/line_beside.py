@@ -17,6 +17,9 @@ from extraction.types import Box, Line, PageText, Word, mostly_inside, on_one_ro
 
 # A value printed beside its label sits within this many line heights of it.
 BESIDE_MAX_GAP = 8.0
+# A line starting within this many line heights after a label is its value, though a label under
+# it starts at the same edge; further off, it may be a label of that column, its own unread.
+NEAR_BESIDE_GAP = 2.0
 # A line read as a label at least this well is one wherever it stands.
 EXACT_LABEL_SCORE = 0.95
 # A cell's caption is set this share of the height of what is written under it, or smaller.
@@ -89,8 +92,9 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
         # it is that cell's label, however unknown its wording ("St." over "Oregon").
         and not (in_corner and line_heads_its_cell(line, view))
     ]
-    # A caption ("(Address)", or a small "Address" printed right under the line written on)
-    # starts where the value over it starts: no column of labels.
+    # A line starting where a nearby key starts is in that key's column of labels: the value
+    # under it, or a label of its own. A caption ("(Address)", or a small "Address" printed
+    # right under the line written on) starts where the value over it starts: no column.
     near_keys = [
         k
         for k in view.keys
@@ -99,7 +103,12 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
     level = [
         ln
         for ln in level
-        if all(abs(ln.box[0] - k.box[0]) > view.height or caption_under(k, ln, view) for k in near_keys)
+        if all(
+            abs(ln.box[0] - k.box[0]) > view.height
+            or caption_under(k, ln, view)
+            or (not _over(k, ln) and ln.box[0] - key.box[2] <= NEAR_BESIDE_GAP * view.height)
+            for k in near_keys
+        )
         or any(column.starts_value(ln.box, view.height) for column in columns)
         # A line in the ruled cell beside the label's is that cell's value, wherever it starts,
         # unless a label of that cell claims it (the cell holds a label and its value).
@@ -216,3 +225,9 @@ def _named_like_a_label(text: str, vocabulary: tuple[str, ...]) -> bool:
 def _label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
     """Every word of the vocabulary's labels, lower case."""
     return frozenset(word.lower().strip(".,'():?") for label in vocabulary for word in label.split())
+
+
+def _over(key: Key, line: Line) -> bool:
+    """Whether ``key`` is a label alone on its line standing over ``line``: its value may be
+    written under it."""
+    return key.whole_line and (key.box[1] + key.box[3]) / 2 < line.box[1]

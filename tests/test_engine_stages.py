@@ -505,6 +505,25 @@ def test_a_line_level_with_a_label_but_in_the_next_column_of_labels_is_not_its_v
     assert fields["insurance_expiry"].value == "9 December 2019"
 
 
+# Labels and values on underlines, two pairs a row: the height is written just after its label and
+# starts, by chance, where the label of the row under it starts.
+HEIGHT_BESIDE = """
+300 860 BODY WEIGHT:
+620 849 128
+1100 860 HEIGHT:
+1330 849 180 cm
+300 1000 EMERGENCY CONTACT NAME: Shirley Davis
+1310 1000 RELATIONSHIP:
+1640 1000 Father
+"""
+
+
+def test_a_value_just_after_its_label_is_its_own_though_the_label_under_it_starts_at_its_edge() -> None:
+    fields = extract_fields(get_document_type("patient_details"), parse_layout(HEIGHT_BESIDE), 0.8)
+    assert fields["height"].value == "180"
+    assert fields["weight"].value == "128"
+
+
 DATE_BESIDE = """
 300 680 Name: Keith Medina
 1750 684 Date:
