@@ -22,11 +22,12 @@ from extraction.captions import (
     writing_rule,
 )
 from extraction.checklist import checklist_candidate
-from extraction.choices import OPTION_KINDS, asks_with_boxes, lone_grid_answer, option_candidate, option_marks
+from extraction.choices import OPTION_KINDS, asks_with_boxes, lone_grid_answer, option_candidate
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key, section_of
 from extraction.layout import normalize_token, similarity
 from extraction.line_beside import line_beside
+from extraction.option_rows import option_marks
 from extraction.page_view import (
     LABEL_MIN_SCORE,
     Candidate,

@@ -9,24 +9,17 @@ from typing import TYPE_CHECKING
 from extraction.cells import header_above
 from extraction.doctypes import FieldSpec
 from extraction.keys import Key
-from extraction.label_shapes import value_kind
 from extraction.layouts.rows import boxed_marks
 from extraction.page_view import Candidate, PageView
-from extraction.structure.answer_groups import answer_groups
 from extraction.structure.geometry import overlap_area
 from extraction.structure.types import ANSWERED_IN_WORDS
 from extraction.types import Box, Word, mostly_inside, on_one_row
-from extraction.validate import check_value
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from extraction.structure import Cell, PageStructure, SelectionMark
 
-# Options of a checkbox group lie on the key's row or on the row just under it, unless that row
-# asks a question of its own: print of this many letters before its first mark.
-OPTIONS_BELOW = 1.8
-QUESTION_LETTERS = 4
 # A table of this many rows or more is a grid of questions, one a row under a header row.
 GRID_ROWS = 3
 # Said of a grid row answered by the one box of it found ticked.
@@ -35,8 +28,6 @@ ONE_BOX_NOTE = "one box of the row was read: check the answer"
 OTHER_CELL_NOTE = "only the row's empty box was read: the answer is the other column's, check it"
 # Kinds of field a checkbox group answers: a choice among a few printed options.
 OPTION_KINDS = ("yesno", "immunity", "integer")
-# Boxes this many line heights or more right of the print after a key answer another question.
-OTHER_QUESTION_GAP = 4.0
 # A grid column's header cell stands at most this many line heights above a cell of it.
 HEADER_CELL_REACH = 12.0
 # A header row with no rules between its columns is read in a band this many line heights high.
@@ -47,62 +38,6 @@ OPTION_MAX_HEIGHTS = 2.0
 OPTION_REGION_HEIGHTS = 8.0
 # The first box to tick of a question stands within this many line heights after it (a tab).
 OPTIONS_REACH = 8.0
-
-
-def option_marks(spec: FieldSpec, key: Key, view: PageView) -> list[SelectionMark]:
-    """The checkboxes answering ``key`` (a label of ``spec``): on its row right of it, else on
-    the row just under it."""
-    if view.structure is None or not view.structure.marks:
-        return []
-    marks = in_the_keys_table(key, view.structure)
-    row = [m for m in marks if m.box[0] >= key.box[2] - 2 and on_one_row(m.box, key.line.box)]
-    if row:
-        row.sort(key=lambda m: m.box[0])
-        row = answer_groups(row, view.page.words, view.structure)[0]
-        return [] if _answered_before(spec, key, row[0], view) else row
-    top = key.box[3]
-    under = [
-        m
-        for m in marks
-        if top - 2 <= m.box[1] <= top + OPTIONS_BELOW * view.height and m.box[0] >= key.box[0] - view.height
-    ]
-    if not under:
-        return []
-    first = min(under, key=lambda m: m.box[1])
-    row = sorted((m for m in under if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
-    return [] if _asks_its_own_question(row[0], key, view) else row
-
-
-def _asks_its_own_question(first: SelectionMark, key: Key, view: PageView) -> bool:
-    """True when the row of marks under ``key`` has a question of its own: words of four
-    letters or more, no answer word, left of its first mark from the key's column on
-    ("Measles (rubeola)  Yes / N̶o̶" under "Chickenpox"). Options printed before their boxes
-    ("Yes [ ]  No [ ]") are answer words."""
-    left = [
-        w
-        for w in view.page.words
-        if w.box[2] <= first.box[0] and w.box[0] >= key.box[0] - view.height and on_one_row(w.box, first.box)
-    ]
-    text = " ".join(w.text for w in left)
-    letters = sum(ch.isalpha() for ch in text)
-    return letters >= QUESTION_LETTERS and not any(value_kind(w.text) == "yesno" for w in left)
-
-
-def _answered_before(spec: FieldSpec, key: Key, first: SelectionMark, view: PageView) -> bool:
-    """True when a value of ``spec`` stands between ``key`` and the first box on its row, set
-    far apart from the box: the key's value written beside it ("No. of refills: 3"), and the
-    boxes further along the row another question's ("[x] Substitution permitted"). An option's
-    own word stands close to its box ("Yes [ ]"); ink read as no value of the field (the boxes
-    of a grid row read as letters) is no answer."""
-    between = [
-        w
-        for w in view.page.words
-        if w.box[0] >= key.box[2] and w.box[2] <= first.box[0] and on_one_row(w.box, key.line.box)
-    ]
-    if not between or check_value(spec, " ".join(w.text for w in between)) is not None:
-        return False
-    nearest = max(w.box[2] for w in between)
-    return first.box[0] - nearest > OTHER_QUESTION_GAP * view.height
 
 
 def grid_cell(box: Box, structure: PageStructure) -> Cell | None:
@@ -160,16 +95,6 @@ def _the_other_cell(
         note=OTHER_CELL_NOTE,
         header_box=others[0].box,
     )
-
-
-def in_the_keys_table(key: Key, structure: PageStructure) -> Sequence[SelectionMark]:
-    """The page's marks, or for a key in a table's cell the marks in that table only: a grid
-    set in halves side by side answers the question of each half in that half's columns."""
-    cell = structure.cell_at(key.box)
-    if cell is None or structure.tables[cell.table].rows < 2:
-        return structure.marks
-    table = structure.tables[cell.table].box
-    return [m for m in structure.marks if mostly_inside(m.box, table)]
 
 
 def option_candidate(

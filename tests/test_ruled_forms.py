@@ -379,6 +379,37 @@ def test_a_box_read_as_a_tall_word_is_still_a_mark() -> None:
     assert sorted(m.box[0] for m in marks) == [yes[0], no[0]]
 
 
+def test_boxes_past_the_end_of_the_table_found_around_the_questions_answer_them() -> None:
+    """On a blurred photo the rules of a grid's answer columns were not found: the table found
+    is the question column alone, and the ticked boxes stand right of it under their names."""
+    page = DrawnPage(1100, 300)
+    page.table(60, 40, [600], [50, 50, 50])
+    words = page.text(75, 52, "Immunizations")
+    words += page.text(700, 52, "Immune") + page.text(900, 52, "Not immune")
+    for row, (question, immune) in enumerate((("Chickenpox", True), ("Measles", False))):
+        top = 90 + 50 * row
+        words += page.text(75, top + 12, question)
+        page.checkbox(720, top + 12, "cross" if immune else "empty")
+        page.checkbox(930, top + 12, "empty" if immune else "cross")
+    fields = _read_drawn(page, words)
+    assert (fields["chickenpox"].value, fields["measles"].value) == ("IMMUNE", "NOT IMMUNE")
+
+
+def test_boxes_past_another_question_on_the_row_answer_that_question_not_the_first() -> None:
+    """A grid printed in halves side by side: the left half's boxes were lost to the page's
+    damage, and the right half's answer the question printed between."""
+    page = DrawnPage(1500, 300)
+    page.table(60, 40, [400], [50, 50])
+    page.table(760, 40, [300], [50, 50])
+    words = page.text(1100, 52, "Yes") + page.text(1200, 52, "No")
+    words += page.text(75, 102, "Chickenpox") + page.text(775, 102, "Hepatitis B vaccination")
+    page.checkbox(1110, 102, "cross")
+    page.checkbox(1210, 102, "empty")
+    fields = _read_drawn(page, words)
+    assert fields["chickenpox"].value == ""
+    assert fields["hepatitis_b_vaccination"].value == "Yes"
+
+
 # ---- labels wrapped in their cell -----------------------------------------------------------
 
 

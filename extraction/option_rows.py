@@ -1,0 +1,115 @@
+"""Which boxes to tick answer a key: those on its row right of it (in its table, or past the
+table found around it), else those on the row just under it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from extraction.doctypes import FieldSpec
+from extraction.keys import Key
+from extraction.label_shapes import value_kind
+from extraction.page_view import PageView
+from extraction.structure.answer_groups import answer_groups
+from extraction.types import mostly_inside, on_one_row
+from extraction.validate import check_value
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from extraction.structure import PageStructure, SelectionMark
+
+# Options of a checkbox group lie on the key's row or on the row just under it, unless that row
+# asks a question of its own: print of this many letters before its first mark.
+OPTIONS_BELOW = 1.8
+QUESTION_LETTERS = 4
+# Boxes this many line heights or more right of the print after a key answer another question.
+OTHER_QUESTION_GAP = 4.0
+
+
+def option_marks(spec: FieldSpec, key: Key, view: PageView) -> list[SelectionMark]:
+    """The checkboxes answering ``key`` (a label of ``spec``): on its row right of it, else on
+    the row just under it."""
+    if view.structure is None or not view.structure.marks:
+        return []
+    marks = in_the_keys_table(key, view.structure)
+    row = _on_the_keys_row(key, marks, view) or _past_the_keys_table(key, view)
+    if row:
+        row.sort(key=lambda m: m.box[0])
+        row = answer_groups(row, view.page.words, view.structure)[0]
+        return [] if _answered_before(spec, key, row[0], view) else row
+    top = key.box[3]
+    under = [
+        m
+        for m in marks
+        if top - 2 <= m.box[1] <= top + OPTIONS_BELOW * view.height and m.box[0] >= key.box[0] - view.height
+    ]
+    if not under:
+        return []
+    first = min(under, key=lambda m: m.box[1])
+    row = sorted((m for m in under if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
+    return [] if _asks_its_own_question(row[0], key, view) else row
+
+
+def _on_the_keys_row(key: Key, marks: Sequence[SelectionMark], view: PageView) -> list[SelectionMark]:
+    """Those of ``marks`` on ``key``'s row right of it (a new list)."""
+    return [m for m in marks if m.box[0] >= key.box[2] - 2 and on_one_row(m.box, key.line.box)]
+
+
+def _past_the_keys_table(key: Key, view: PageView) -> list[SelectionMark]:
+    """The marks on ``key``'s row right of it outside the table found around the key, when no
+    other key stands between them and it: the rules of the grid's answer columns were not all
+    found (a blurred photo), so the table found ends before them. A key between them asks a
+    question of its own (a grid printed in halves side by side)."""
+    assert view.structure is not None
+    row = _on_the_keys_row(key, view.structure.marks, view)
+    if not row:
+        return []
+    first = min(m.box[0] for m in row)
+    between = [
+        k
+        for k in view.keys
+        if k is not key and key.box[2] <= k.box[0] < first and on_one_row(k.box, key.line.box)
+    ]
+    return [] if between else row
+
+
+def _asks_its_own_question(first: SelectionMark, key: Key, view: PageView) -> bool:
+    """True when the row of marks under ``key`` has a question of its own: words of four
+    letters or more, no answer word, left of its first mark from the key's column on
+    ("Measles (rubeola)  Yes / N̶o̶" under "Chickenpox"). Options printed before their boxes
+    ("Yes [ ]  No [ ]") are answer words."""
+    left = [
+        w
+        for w in view.page.words
+        if w.box[2] <= first.box[0] and w.box[0] >= key.box[0] - view.height and on_one_row(w.box, first.box)
+    ]
+    text = " ".join(w.text for w in left)
+    letters = sum(ch.isalpha() for ch in text)
+    return letters >= QUESTION_LETTERS and not any(value_kind(w.text) == "yesno" for w in left)
+
+
+def _answered_before(spec: FieldSpec, key: Key, first: SelectionMark, view: PageView) -> bool:
+    """True when a value of ``spec`` stands between ``key`` and the first box on its row, set
+    far apart from the box: the key's value written beside it ("No. of refills: 3"), and the
+    boxes further along the row another question's ("[x] Substitution permitted"). An option's
+    own word stands close to its box ("Yes [ ]"); ink read as no value of the field (the boxes
+    of a grid row read as letters) is no answer."""
+    between = [
+        w
+        for w in view.page.words
+        if w.box[0] >= key.box[2] and w.box[2] <= first.box[0] and on_one_row(w.box, key.line.box)
+    ]
+    if not between or check_value(spec, " ".join(w.text for w in between)) is not None:
+        return False
+    nearest = max(w.box[2] for w in between)
+    return first.box[0] - nearest > OTHER_QUESTION_GAP * view.height
+
+
+def in_the_keys_table(key: Key, structure: PageStructure) -> Sequence[SelectionMark]:
+    """The page's marks, or for a key in a table's cell the marks in that table only: a grid
+    set in halves side by side answers the question of each half in that half's columns."""
+    cell = structure.cell_at(key.box)
+    if cell is None or structure.tables[cell.table].rows < 2:
+        return structure.marks
+    table = structure.tables[cell.table].box
+    return [m for m in structure.marks if mostly_inside(m.box, table)]
