@@ -27,6 +27,7 @@ SUFFIX_FILE = Path(__file__).resolve().parent / "lexicons" / "street_suffixes.tx
 LEXICON_NAME = "street suffixes"
 STATE_FILE = Path(__file__).resolve().parent / "lexicons" / "state_codes.txt"
 STATE_LEXICON_NAME = "state codes"
+STATE_NAME_FILE = Path(__file__).resolve().parent / "lexicons" / "state_names.txt"
 # Glyphs OCR reads for one another in print; each group folds to its first member.
 CONFUSABLE = ("l1iI|!", "o0", "s5", "b6")
 # A house number, a street name, then the suffix at a comma or the end of the line.
@@ -48,6 +49,12 @@ def suffixes() -> frozenset[str]:
 def state_codes() -> frozenset[str]:
     """The two-letter codes of the states, DC and the territories, lower case."""
     return _read_list(STATE_FILE)
+
+
+@cache
+def state_names() -> frozenset[str]:
+    """The names of the states, DC and the territories, lower case ("new york")."""
+    return _read_list(STATE_NAME_FILE)
 
 
 def _read_list(path: Path) -> frozenset[str]:
@@ -136,10 +143,10 @@ _CAPITALS_PAIR = re.compile(r"(?<![A-Za-z])[A-Z]{2}(?![A-Za-z])")
 def misread_places(address: str) -> list[tuple[str, str]]:
     """The words of a US address that look misread: in no list (places, street suffixes, names,
     English), yet one letter changed from a place's word ("Cily": "city", "Sprinafield":
-    "springfield"), each with that word. Only an address that names a US state by its code is
+    "springfield"), each with that word. Only an address that names a US state is
     looked at: the list of places is of US places, and a word of an address elsewhere ("Brgy",
     "Bandra") is in it by chance or not at all."""
-    if not any(code.lower() in state_codes() for code in _CAPITALS_PAIR.findall(address)):
+    if not names_a_us_state(address):
         return []
     places, english, names = lexicon("places").words, lexicon(ENGLISH).words, lexicon("names").words
     found = []
@@ -151,3 +158,17 @@ def misread_places(address: str) -> list[tuple[str, str]]:
         if near:
             found.append((word, near[0]))
     return found
+
+
+def names_a_us_state(address: str) -> bool:
+    """Whether ``address`` names a US state: by its code in capitals ("MI"), or by its name
+    written out, read right or with one letter misread ("Michiaan")."""
+    if any(code.lower() in state_codes() for code in _CAPITALS_PAIR.findall(address)):
+        return True
+    words = re.findall(r"[a-z]+", address.lower())
+    if any(" " in name and re.search(rf"\b{name}\b", " ".join(words)) for name in state_names()):
+        return True
+    one_word = {name for name in state_names() if " " not in name}
+    return any(
+        len(w) >= PLACE_MIN_LETTERS and (w in one_word or one_letter_changes(w) & one_word) for w in words
+    )

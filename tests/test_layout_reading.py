@@ -1135,6 +1135,12 @@ def test_a_name_in_no_list_of_names_is_doubted(name: str, doubted: bool) -> None
         ("9269 Grove St, Sprinafield, IL", True),
         ("29 River Blvd, Kansas City, MO 64147", False),
         ("1512 Jefferson Ave, Springfield, IL", False),
+        # A state named in full, itself misread or not.
+        ("3217 River Blvd, Detroit, Michiaan, 48235", True),
+        ("3217 River Blvd, Detroil, Michigan, 48235", True),
+        ("3217 River Blvd, Detroit, Michigan, 48235", False),
+        ("12 Elm St, Albany, New York 12208", False),
+        ("12 Elm St, Albamy, New York 12208", True),
         # No US state named: the list of places is of US places, and cannot vouch here.
         ("58 Mabini St, Brgy. Kapitolyo, Quezon City 3198", False),
         ("Flat 1A, Green Park Apts, 216 Anna Salai, Chennai 600002", False),
