@@ -10,6 +10,7 @@ from extraction.cells import header_above
 from extraction.doctypes import FieldSpec
 from extraction.keys import Key
 from extraction.layouts.rows import boxed_marks
+from extraction.line_beside import WORD_SPACE
 from extraction.page_view import Candidate, PageView
 from extraction.structure.geometry import overlap_area
 from extraction.structure.types import ANSWERED_IN_WORDS
@@ -287,12 +288,29 @@ def _column_header(mark: SelectionMark, view: PageView) -> tuple[Word, ...]:
     if ruled:
         return ruled
     nearest = header_above(mark.box, view.page.lines, view.height)
-    if nearest is None or len(nearest.words) > 3 or any(ch.isdigit() for ch in nearest.text):
+    if nearest is None:
         return ()
-    if _beside_a_mark(nearest.words, view):
+    name = _name_over(nearest.words, mark, view.height)
+    if len(name) > 3 or any(ch.isdigit() for w in name for ch in w.text):
+        return ()
+    if _beside_a_mark(name, view):
         # The option of another row's box ("Immune" ticked one question up), not a header.
         return ()
-    return nearest.words
+    return name
+
+
+def _name_over(words: Sequence[Word], mark: SelectionMark, height: float) -> tuple[Word, ...]:
+    """Of a header line, the name of the column ``mark`` stands in: a line may name columns side
+    by side ("Immune   Not immune"), each name apart from the next by more than a space
+    (``WORD_SPACE``); the one nearest the mark's middle."""
+    names: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.box[0]):
+        if names and word.box[0] - names[-1][-1].box[2] <= WORD_SPACE * height:
+            names[-1].append(word)
+        else:
+            names.append([word])
+    middle = (mark.box[0] + mark.box[2]) / 2
+    return tuple(min(names, key=lambda name: max(name[0].box[0] - middle, middle - name[-1].box[2], 0)))
 
 
 def _beside_a_mark(words: Sequence[Word], view: PageView) -> bool:

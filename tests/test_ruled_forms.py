@@ -395,6 +395,21 @@ def test_boxes_past_the_end_of_the_table_found_around_the_questions_answer_them(
     assert (fields["chickenpox"].value, fields["measles"].value) == ("IMMUNE", "NOT IMMUNE")
 
 
+def test_a_header_line_naming_two_columns_gives_each_box_its_own_column_s_name() -> None:
+    """The names of two answer columns set close together are read as one line ("Immune  Not
+    immune"): each box answers with the name over it, not with the line's words."""
+    page = DrawnPage(1100, 300)
+    words = page.text(700, 52, "Immune") + page.text(860, 52, "Not immune")
+    for row, (question, immune) in enumerate((("Chickenpox", True), ("Measles", False))):
+        top = 90 + 50 * row
+        words += page.text(75, top + 12, question)
+        page.checkbox(720, top + 12, "cross" if immune else "empty")
+        page.checkbox(890, top + 12, "empty" if immune else "cross")
+    assert len(page_text(words, page.image.size).lines[0].words) == 3  # one line of the names
+    fields = _read_drawn(page, words)
+    assert (fields["chickenpox"].value, fields["measles"].value) == ("IMMUNE", "NOT IMMUNE")
+
+
 def test_boxes_past_another_question_on_the_row_answer_that_question_not_the_first() -> None:
     """A grid printed in halves side by side: the left half's boxes were lost to the page's
     damage, and the right half's answer the question printed between."""
