@@ -24,7 +24,8 @@ from extraction.captions import (
 from extraction.checklist import checklist_candidate
 from extraction.choices import OPTION_KINDS, asks_with_boxes, lone_grid_answer, option_candidate
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import Key, section_of
+from extraction.keys import Key
+from extraction.label_scores import label_score
 from extraction.layout import normalize_token, similarity
 from extraction.line_beside import line_beside
 from extraction.option_rows import option_marks
@@ -53,10 +54,6 @@ IN_CELL_GAP = 2.5
 # INDENT_HEIGHTS past its end under it too: a list indented under it.
 SHORT_LABEL_HEIGHTS = 3.5
 INDENT_HEIGHTS = 1.0
-# A key that reads at least this well as a label of no field, and better than as the field's, is
-# that label ("Email address" is no "Address"; "Home phone" under a contact's heading still is
-# the contact's phone though it reads nearly as "Work phone").
-STOP_LABEL_SCORE = 0.9
 # Two readings of one printed label, one with an OCR slip ("Medicatlon:"), are at least this alike.
 SAME_PRINT = 0.85
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
@@ -69,7 +66,7 @@ def labelled_candidates(spec: FieldSpec, view: PageView, doc_type: DocumentType)
     """The candidates of ``spec`` from every key on the page that reads as one of its labels."""
     found = []
     for key in view.keys:
-        score = _label_score(spec, key, view, doc_type)
+        score = label_score(spec, key, view, doc_type)
         if score >= LABEL_MIN_SCORE:
             found += _values_of_key(spec, key, view, score, "beside", "below")
         section = (
@@ -92,7 +89,7 @@ def continued_candidates(
     for key in view.keys:
         if not key.whole_line:
             continue
-        score = _label_score(spec, key, view, doc_type)
+        score = label_score(spec, key, view, doc_type)
         if score < LABEL_MIN_SCORE or _anything_under(key, view):
             continue
         top = (key.box[0], 0, key.box[2], 0)
@@ -111,38 +108,6 @@ def _anything_under(key: Key, view: PageView) -> bool:
         line.box[1] > key.box[3] and not is_noise(line, view.height) and not is_glyph(line, view.height)
         for line in view.page.lines
     )
-
-
-def _label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:
-    """How well ``key`` reads as one of the field's labels, in its section; 0 when it reads
-    surely and better as a label of no field (``DocumentType.stop_labels``).
-
-    Under a heading that belongs to another field of the same kind ("Home phone" under "In Case
-    of Emergency" is the contact's phone) the key is that field's rather than this one's; under
-    this field's own heading, a plain label of its kind reads as its own.
-    """
-    score = _in_section(spec, key, view, doc_type)
-    stop = best_phrase(key.text, doc_type.stop_labels)[1] if doc_type.stop_labels else 0.0
-    # "Email address" reads as "Address" only in part, and as a label of no field whole.
-    return 0.0 if stop >= STOP_LABEL_SCORE and stop > score else score
-
-
-def _in_section(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:
-    labels = spec.labels + spec.colon_labels if key.colon or key.whole_line else spec.labels
-    score = best_phrase(key.text, labels)[1] if labels else 0.0
-    heading = section_of(key.box, view.headings)
-    if heading is None:
-        return score
-    for other in doc_type.fields:
-        if other is spec or other.kind != spec.kind or not other.section_labels:
-            continue
-        if best_phrase(heading.text, other.section_labels)[1] >= LABEL_MIN_SCORE:
-            return score - 0.2
-    if spec.section_labels and best_phrase(heading.text, spec.section_labels)[1] >= LABEL_MIN_SCORE:
-        kin = [o for o in doc_type.fields if o.kind == spec.kind and o is not spec]
-        same_kind = max((best_phrase(key.text, o.labels)[1] for o in kin), default=0.0)
-        score = max(score, min(1.0, same_kind + 0.02))
-    return score
 
 
 def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *hows: str) -> list[Candidate]:

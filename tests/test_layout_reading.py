@@ -2228,3 +2228,41 @@ def test_a_date_found_by_its_shape_beside_an_unread_word_is_flagged() -> None:
     alone = DATE_BESIDE_AN_UNREAD_LABEL.replace("1500 200 poB\n", "")
     record_date = extract_fields(PATIENT, parse_layout(alone), 0.8)["record_date"]
     assert record_date.value == "1955-04-01" and not record_date.needs_review
+
+
+@pytest.mark.parametrize(
+    "contact_row",
+    [
+        "300 420 Emergency contact: Jane Smith\n1200 420 Phone: (555) 987-6543",
+        "300 420 Emergency contact: Jane Smith\n1000 420 Relationship: Wife\n1600 420 Phone: (555) 987-6543",
+    ],
+)
+def test_a_plain_phone_label_on_the_emergency_contact_s_row_is_the_contact_s_phone(contact_row: str) -> None:
+    # No heading parts the form: the row the contact's label opens is the contact's section.
+    page = parse_layout(f"300 300 Patient name: John Smith\n1200 300 Phone: (555) 123-4567\n{contact_row}")
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["phone_number"].value == "(555) 123-4567"
+    assert fields["emergency_contact_phone"].value == "(555) 987-6543"
+    assert fields["emergency_contact_name"].value == "Jane Smith"
+
+
+def test_a_row_of_two_panels_is_no_row_of_one_section() -> None:
+    # Panels side by side, each under its title: the patient's name opens the row, but the
+    # "TEL" of the emergency panel is still the contact's.
+    page = parse_layout(
+        """
+        100 300 ABOUT YOU
+        1100 300 EMERGENCY CONTACT
+        100 400 PATIENT FULL NAME
+        1100 400 TEL
+        100 460 Sharon Collins
+        1100 460 983-902-7674
+        100 560 TEL. NO.
+        1100 560 NAME
+        100 620 (443)-605-6188
+        1100 620 Frank Harris
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["emergency_contact_phone"].value == "983-902-7674"
+    assert fields["phone_number"].value == "(443)-605-6188"

@@ -1,0 +1,68 @@
+"""How well a key reads as one of a field's labels, where it stands: under a heading (or on a
+row opened by a key reading as one) that belongs to another field of the same kind, a plain
+label is that field's ("Home phone" under "In Case of Emergency" is the contact's phone)."""
+
+from __future__ import annotations
+
+from extraction.doctypes import DocumentType, FieldSpec
+from extraction.keys import Key, section_of
+from extraction.page_view import LABEL_MIN_SCORE, PageView
+from extraction.phrases import best_phrase
+from extraction.types import on_one_row
+
+# A key that reads at least this well as a label of no field, and better than as the field's, is
+# that label ("Email address" is no "Address"; "Home phone" under a contact's heading still is
+# the contact's phone though it reads nearly as "Work phone").
+STOP_LABEL_SCORE = 0.9
+
+
+def label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:
+    """How well ``key`` reads as one of the field's labels, in its section; 0 when it reads
+    surely and better as a label of no field (``DocumentType.stop_labels``).
+
+    Under a heading that belongs to another field of the same kind ("Home phone" under "In Case
+    of Emergency" is the contact's phone) the key is that field's rather than this one's; under
+    this field's own heading, a plain label of its kind reads as its own.
+    """
+    score = _in_section(spec, key, view, doc_type)
+    stop = best_phrase(key.text, doc_type.stop_labels)[1] if doc_type.stop_labels else 0.0
+    # "Email address" reads as "Address" only in part, and as a label of no field whole.
+    return 0.0 if stop >= STOP_LABEL_SCORE and stop > score else score
+
+
+def _in_section(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:
+    labels = spec.labels + spec.colon_labels if key.colon or key.whole_line else spec.labels
+    score = best_phrase(key.text, labels)[1] if labels else 0.0
+    heading = _row_lead(key, view, doc_type) or section_of(key.box, view.headings)
+    if heading is None:
+        return score
+    for other in doc_type.fields:
+        if other is spec or other.kind != spec.kind or not other.section_labels:
+            continue
+        if best_phrase(heading.text, other.section_labels)[1] >= LABEL_MIN_SCORE:
+            return score - 0.2
+    if spec.section_labels and best_phrase(heading.text, spec.section_labels)[1] >= LABEL_MIN_SCORE:
+        kin = [o for o in doc_type.fields if o.kind == spec.kind and o is not spec]
+        same_kind = max((best_phrase(key.text, o.labels)[1] for o in kin), default=0.0)
+        score = max(score, min(1.0, same_kind + 0.02))
+    return score
+
+
+def _row_lead(key: Key, view: PageView, doc_type: DocumentType) -> Key | None:
+    """The key opening ``key``'s row, left of it, when it reads as a section's heading ("Emergency
+    contact: Jane Doe   Phone: ..."): the plain labels after it on its row are that section's,
+    as under a heading. A key under another heading than ``key``'s opens a row of another panel
+    of the form (panels side by side, each under its own title)."""
+    heading = section_of(key.box, view.headings)
+    before = [
+        k
+        for k in view.keys
+        if k.box[2] <= key.box[0]
+        and on_one_row(k.box, key.box)
+        and section_of(k.box, view.headings) is heading
+    ]
+    if not before:
+        return None
+    lead = min(before, key=lambda k: k.box[0])
+    sections = tuple(label for spec in doc_type.fields for label in spec.section_labels)
+    return lead if sections and best_phrase(lead.text, sections)[1] >= LABEL_MIN_SCORE else None
