@@ -133,11 +133,13 @@ def _with_rough_neighbours(
                 continue
             above = 0 < run[0].box[1] - item.box[1] <= reach
             below = 0 < item.box[1] - run[-1].box[1] <= reach
+            # Flush with the list between two of its items, it is the item between them.
+            inside = run[0].box[1] < item.box[1] < run[-1].box[1]
             # A numbered list with lines between its items (directions under each medicine)
             # has no pitch of its own: the next item is the one numbered next.
             number, last = _item_number(line, lines, view.height), _item_number(run[-1], lines, view.height)
             next_item = number is not None and last is not None and number == last + 1
-            if above or below or (next_item and item.box[1] > run[-1].box[1]):
+            if above or below or inside or (next_item and item.box[1] > run[-1].box[1]):
                 run = sorted([*run, item], key=lambda ln: ln.box[1])
                 taken.add(id(line))
                 grown = True

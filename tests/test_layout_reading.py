@@ -715,6 +715,26 @@ def test_a_speck_read_as_a_colon_after_a_medicine_keeps_it_in_the_list() -> None
     assert fields["medicines"].value == "Gabapentin 100 mg\nMetformin 500 mg"
 
 
+def test_a_misread_medicine_between_two_read_right_is_the_item_between_them() -> None:
+    # A speck read as a full stop after "Sertraline" took the middle line out of its shape.
+    page = parse_layout(
+        """
+        300 600 Name: Gary Murray
+        300 760 Address: 47 Walnut St, San Diego, CA
+        448 1242 Prednisone 20 mg
+        446 1306 Sertraline. 100 mg
+        446 1369 Albuterol 90 mcg
+        447 1529 Directions:
+        439 1651 Prednisone, take 2 pill once daily for 5 days
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value.splitlines()[0] == "Prednisone 20 mg"
+    assert fields["medicines"].value.splitlines()[2] == "Albuterol 90 mcg"
+    assert fields["medicines"].value.splitlines()[1].startswith("Sertraline")
+    assert fields["medicines"].needs_review
+
+
 def test_a_misread_medicine_naming_its_direction_is_no_label_that_ends_the_directions() -> None:
     page = parse_layout(
         """
