@@ -57,20 +57,23 @@ def _on_the_keys_row(key: Key, marks: Sequence[SelectionMark], view: PageView) -
 
 def _past_the_keys_table(key: Key, view: PageView) -> list[SelectionMark]:
     """The marks on ``key``'s row right of it outside the table found around the key, when no
-    other key stands between them and it: the rules of the grid's answer columns were not all
-    found (a blurred photo), so the table found ends before them. A key between them asks a
-    question of its own (a grid printed in halves side by side)."""
+    question stands between them and it: the rules of the grid's answer columns were not all
+    found (a blurred photo), so the table found ends before them. Words between them, other
+    than answers ("Yes"), ask a question of their own (a grid printed in halves side by side,
+    whose other half asks of a condition no field names)."""
     assert view.structure is not None
     row = _on_the_keys_row(key, view.structure.marks, view)
     if not row:
         return []
     first = min(m.box[0] for m in row)
     between = [
-        k
-        for k in view.keys
-        if k is not key and key.box[2] <= k.box[0] < first and on_one_row(k.box, key.line.box)
+        w
+        for w in view.page.words
+        if key.box[2] <= w.box[0] and w.box[2] <= first and on_one_row(w.box, key.line.box)
     ]
-    return [] if between else row
+    letters = sum(ch.isalpha() for w in between for ch in w.text)
+    asks = letters >= QUESTION_LETTERS and not any(value_kind(w.text) == "yesno" for w in between)
+    return [] if asks else row
 
 
 def _asks_its_own_question(first: SelectionMark, key: Key, view: PageView) -> bool:
