@@ -26,6 +26,7 @@ from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import whole_phrase_score
+from extraction.shared_lines import split_shared_lines
 from extraction.table_rows import table_candidates
 from extraction.types import Box
 from extraction.unlabelled import find_candidates, section_lines
@@ -95,7 +96,7 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
         used_keys.update(id(k) for k in candidate.keys)
         used_words.update(_word_ids(candidate))
         owners.update(dict.fromkeys(_word_ids(candidate), candidate.field))
-    chosen = _doubt_rivals(chosen, scored, used_keys, used_words)
+    chosen = split_shared_lines(doc_type, _doubt_rivals(chosen, scored, used_keys, used_words), scored)
     labelled = {c.field for c in pool}
     for spec in doc_type.fields:
         if spec.name in chosen and spec.find_lines and chosen[spec.name].labelled:

@@ -2286,3 +2286,24 @@ def test_a_row_of_two_panels_is_no_row_of_one_section() -> None:
     fields = extract_fields(PATIENT, page, 0.8)
     assert fields["emergency_contact_phone"].value == "983-902-7674"
     assert fields["phone_number"].value == "(443)-605-6188"
+
+
+@pytest.mark.parametrize(
+    "contact_line",
+    [
+        "Emergency contact: Jane Smith (555) 987-6543",
+        "Emergency contact: Jane Smith, (555) 987-6543",
+        "Emergency contact (name / phone): Jane Smith / (555) 987-6543",
+    ],
+)
+def test_a_contact_written_whole_on_one_line_gives_the_name_and_the_phone(contact_line: str) -> None:
+    # One label names two fields and both values share its line: the phone takes its own shape,
+    # the name the words before it, flagged.
+    page = parse_layout(
+        f"300 300 Patient name: John Smith\n1200 300 Phone: (555) 123-4567\n300 420 {contact_line}"
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["emergency_contact_phone"].value == "(555) 987-6543"
+    assert fields["emergency_contact_name"].value == "Jane Smith"
+    assert fields["emergency_contact_name"].needs_review
+    assert fields["phone_number"].value == "(555) 123-4567"
