@@ -2255,6 +2255,8 @@ def test_a_date_found_by_its_shape_beside_an_unread_word_is_flagged() -> None:
     [
         "300 420 Emergency contact: Jane Smith\n1200 420 Phone: (555) 987-6543",
         "300 420 Emergency contact: Jane Smith\n1000 420 Relationship: Wife\n1600 420 Phone: (555) 987-6543",
+        "300 420 Person to contact in case of emergency: Jane Smith\n1400 420 Phone: (555) 987-6543",
+        "300 420 Person to contact in an emergency: Jane Smith\n1400 420 Phone: (555) 987-6543",
     ],
 )
 def test_a_plain_phone_label_on_the_emergency_contact_s_row_is_the_contact_s_phone(contact_row: str) -> None:
