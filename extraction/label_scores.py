@@ -33,16 +33,16 @@ def label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentTyp
 def _in_section(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:
     labels = spec.labels + spec.colon_labels if key.colon or key.whole_line else spec.labels
     score = best_phrase(key.text, labels)[1] if labels else 0.0
+    kin = [o for o in doc_type.fields if o.kind == spec.kind and o is not spec]
+    if not spec.section_labels and not any(o.section_labels for o in kin):
+        return score  # no heading says whose a label of this kind is
     heading = _row_lead(key, view, doc_type) or section_of(key.box, view.headings)
     if heading is None:
         return score
-    for other in doc_type.fields:
-        if other is spec or other.kind != spec.kind or not other.section_labels:
-            continue
-        if best_phrase(heading.text, other.section_labels)[1] >= LABEL_MIN_SCORE:
+    for other in kin:
+        if other.section_labels and best_phrase(heading.text, other.section_labels)[1] >= LABEL_MIN_SCORE:
             return score - 0.2
     if spec.section_labels and best_phrase(heading.text, spec.section_labels)[1] >= LABEL_MIN_SCORE:
-        kin = [o for o in doc_type.fields if o.kind == spec.kind and o is not spec]
         same_kind = max((best_phrase(key.text, o.labels)[1] for o in kin), default=0.0)
         score = max(score, min(1.0, same_kind + 0.02))
     return score

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from extraction.structure import PageStructure, SelectionMark
+    from extraction.types import Word
 
 # Options of a checkbox group lie on the key's row or on the row just under it, unless that row
 # asks a question of its own: print of this many letters before its first mark.
@@ -71,9 +72,7 @@ def _past_the_keys_table(key: Key, view: PageView) -> list[SelectionMark]:
         for w in view.page.words
         if key.box[2] <= w.box[0] and w.box[2] <= first and on_one_row(w.box, key.line.box)
     ]
-    letters = sum(ch.isalpha() for w in between for ch in w.text)
-    asks = letters >= QUESTION_LETTERS and not any(value_kind(w.text) == "yesno" for w in between)
-    return [] if asks else row
+    return [] if _a_question(between) else row
 
 
 def _asks_its_own_question(first: SelectionMark, key: Key, view: PageView) -> bool:
@@ -86,9 +85,14 @@ def _asks_its_own_question(first: SelectionMark, key: Key, view: PageView) -> bo
         for w in view.page.words
         if w.box[2] <= first.box[0] and w.box[0] >= key.box[0] - view.height and on_one_row(w.box, first.box)
     ]
-    text = " ".join(w.text for w in left)
-    letters = sum(ch.isalpha() for ch in text)
-    return letters >= QUESTION_LETTERS and not any(value_kind(w.text) == "yesno" for w in left)
+    return _a_question(left)
+
+
+def _a_question(words: Sequence[Word]) -> bool:
+    """Whether ``words`` ask a question: QUESTION_LETTERS letters or more, and no answer word
+    among them ("Yes")."""
+    letters = sum(ch.isalpha() for w in words for ch in w.text)
+    return letters >= QUESTION_LETTERS and not any(value_kind(w.text) == "yesno" for w in words)
 
 
 def _answered_before(spec: FieldSpec, key: Key, first: SelectionMark, view: PageView) -> bool:

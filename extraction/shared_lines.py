@@ -11,7 +11,7 @@ from dataclasses import replace
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.page_view import Candidate
 from extraction.types import Word
-from extraction.validate import check_value
+from extraction.validate import WORD, check_value
 
 SHARED_LINE_NOTE = "read from a line the label gives two values: check which is which"
 # What parts two values written on one line ("Jane Smith / (555) 987-6543").
@@ -41,7 +41,7 @@ def split_shared_lines(
         spec = doc_type.field(field)
         # Two values of one kind, or a part of the value's own shape ("(02)" before "9337 9274"),
         # are no two fields' values.
-        if spec.kind == doc_type.field(owner.field).kind or not re.search(r"[^\W\d_]{2}", text):
+        if spec.kind == doc_type.field(owner.field).kind or not WORD.search(text):
             continue
         if check_value(spec, text) is not None:
             continue
