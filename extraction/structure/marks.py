@@ -300,10 +300,13 @@ def _read_mark(
         return shape, True, _confidence(solid, SOLID_INK_SHARE)
     if not candidate.hollow:
         return None
-    rims = _rim_thickness(crop)
-    if max(rims) > MAX_BORDER_SHARE * min(w, h) + 1 or max(rims) > MAX_BORDER_SPREAD * min(rims) + 1:
+    rims = _rim_thickness(crop, 3)
+    thickest = MAX_BORDER_SHARE * min(w, h) + 1
+    # A thick tick at a low resolution may touch a side all along its middle third: read
+    # across the middle two thirds, the rim shows where the tick leaves it.
+    if not _printed_rim(rims, thickest) and not _printed_rim(_rim_thickness(crop, 6), thickest):
         return None
-    share = _interior_ink(crop, max(rims), shape)
+    share = _interior_ink(crop, min(max(rims), int(thickest)), shape)
     return shape, share >= SELECTED_INK_SHARE, _confidence(share, SELECTED_INK_SHARE)
 
 
@@ -317,12 +320,18 @@ def _stands_apart(ink: np.ndarray, box: Box, clearance: int) -> bool:
     return not (left.any() or right.any())
 
 
-def _rim_thickness(crop: np.ndarray) -> tuple[int, int, int, int]:
-    """How thick the outline is on the left, right, top and bottom, measured across the middle
-    third of the mark; the thinnest reading per side, as a tick may touch the rim in some rows."""
+def _printed_rim(rims: tuple[int, int, int, int], thickest: float) -> bool:
+    """True when the rim is thin and even, as a printed box's is (a letter's strokes vary)."""
+    return max(rims) <= thickest and max(rims) <= MAX_BORDER_SPREAD * min(rims) + 1
+
+
+def _rim_thickness(crop: np.ndarray, margin: int) -> tuple[int, int, int, int]:
+    """How thick the outline is on the left, right, top and bottom, measured across the mark
+    but for a ``1 / margin`` of its side at either end; the thinnest reading per side, as a
+    tick may touch the rim in some rows."""
     h, w = crop.shape
-    rows = crop[h // 3 : max(h // 3 + 1, 2 * h // 3)]
-    cols = crop[:, w // 3 : max(w // 3 + 1, 2 * w // 3)].T
+    rows = crop[h // margin : max(h // margin + 1, h - h // margin)]
+    cols = crop[:, w // margin : max(w // margin + 1, w - w // margin)].T
     return (
         _first_gap(rows),
         _first_gap(rows[:, ::-1]),
