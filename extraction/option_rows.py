@@ -44,6 +44,7 @@ def option_marks(spec: FieldSpec, key: Key, view: PageView) -> list[SelectionMar
         for m in marks
         if top - 2 <= m.box[1] <= top + OPTIONS_BELOW * view.height and m.box[0] >= key.box[0] - view.height
     ]
+    under = _in_the_keys_cell(key, under, view.structure)
     if not under:
         return []
     first = min(under, key=lambda m: m.box[1])
@@ -73,6 +74,17 @@ def _past_the_keys_table(key: Key, view: PageView) -> list[SelectionMark]:
         if key.box[2] <= w.box[0] and w.box[2] <= first and on_one_row(w.box, key.line.box)
     ]
     return [] if _a_question(between) else row
+
+
+def _in_the_keys_cell(
+    key: Key, marks: Sequence[SelectionMark], structure: PageStructure
+) -> Sequence[SelectionMark]:
+    """Those of ``marks`` inside the cell holding ``key``, when any is: a form of boxed cells
+    side by side answers each cell's question inside the cell, and the next cell's boxes on
+    the same row answer its own question (printed on the row above them)."""
+    cell = structure.cell_at(key.box)
+    inside = [m for m in marks if cell is not None and mostly_inside(m.box, cell.box)]
+    return inside or marks
 
 
 def _asks_its_own_question(first: SelectionMark, key: Key, view: PageView) -> bool:

@@ -162,10 +162,19 @@ def test_an_answer_grid_with_columns_as_wide_as_two_word_headers_is_still_an_ans
     assert (fields["chickenpox"].value, fields["measles"].value) == ("IMMUNE", "NOT IMMUNE")
 
 
-def test_a_landscape_answer_grid_with_wide_columns_beside_a_wider_question_is_still_one() -> None:
-    # Answer columns fourteen text heights wide, beside a question column four times as wide,
-    # under a header whose slash is no word ("Had it / immune").
-    fields = _immunity_grid(2400, [1400, 340, 340], ("Had it / immune", "Not immune"))
+@pytest.mark.parametrize(
+    ("width", "columns"),
+    [
+        (2400, [1400, 340, 340]),  # a landscape page: the question column four times as wide
+        (2000, [1200, 330, 330]),  # a portrait grid set roomy: three and a half times as wide
+    ],
+)
+def test_an_answer_grid_with_wide_columns_beside_a_wider_question_is_still_one(
+    width: int, columns: list[int]
+) -> None:
+    # Answer columns fourteen text heights wide, under a header whose slash is no word ("Had
+    # it / immune"), beside a question column several times as wide.
+    fields = _immunity_grid(width, columns, ("Had it / immune", "Not immune"))
     assert (fields["chickenpox"].value, fields["measles"].value) == ("IMMUNE", "NOT IMMUNE")
 
 
@@ -393,6 +402,26 @@ def test_boxes_past_the_end_of_the_table_found_around_the_questions_answer_them(
         page.checkbox(930, top + 12, "empty" if immune else "cross")
     fields = _read_drawn(page, words)
     assert (fields["chickenpox"].value, fields["measles"].value) == ("IMMUNE", "NOT IMMUNE")
+
+
+def test_boxes_under_a_question_in_a_cell_answer_it_not_the_next_cell_s_question() -> None:
+    """Panels of boxed cells side by side, each a question over its boxes: the boxes on the row
+    under "Do you have health insurance?" in the next panel's cell answer that cell's question."""
+    page = DrawnPage(1500, 300)
+    page.table(60, 40, [600, 600], [110, 110])
+    words = page.text(75, 52, "Do you have health insurance?") + page.text(675, 52, "Measles")
+    page.checkbox(80, 100, "empty")
+    words += page.text(115, 100, "Yes")
+    page.checkbox(250, 100, "cross")
+    words += page.text(285, 100, "No")
+    page.checkbox(680, 100, "cross")
+    words += page.text(715, 100, "Immune")
+    page.checkbox(900, 100, "empty")
+    words += page.text(935, 100, "Not immune")
+    words += page.text(75, 162, "Allergies") + page.text(75, 200, "Peanuts")
+    fields = _read_drawn(page, words)
+    assert fields["has_medical_insurance"].value == "No"
+    assert fields["measles"].value == "IMMUNE"
 
 
 def test_a_header_line_naming_two_columns_gives_each_box_its_own_column_s_name() -> None:
