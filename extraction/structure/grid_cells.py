@@ -22,8 +22,9 @@ MAX_ANSWER_CELL_HEIGHTS = 12.0
 MAX_ANSWER_ROW_HEIGHTS = 4.5
 MIN_CELL_MARK_HEIGHTS = 0.5
 # A wider cell is still an answer cell when its row holds a cell this many times as wide (the
-# question's, on a wide page: a landscape grid spreads its answer columns).
-QUESTION_WIDTH_RATIO = 4.0
+# question's: a landscape grid, or one set roomy, spreads its answer columns; a form's value
+# cells are as wide as their labels' or wider).
+QUESTION_WIDTH_RATIO = 3.0
 MARK_GLYPHS = "xXvV✓✔✗✘/\\|"
 # A stroke this many text heights high is a letter's (or a mark's), not a speck.
 LETTER_STROKE_HEIGHTS = 0.3
