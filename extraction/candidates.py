@@ -25,7 +25,7 @@ from extraction.checklist import checklist_candidate
 from extraction.choices import OPTION_KINDS, asks_with_boxes, lone_grid_answer, option_candidate
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key
-from extraction.label_scores import label_score
+from extraction.label_scores import label_score, reads_as_no_field
 from extraction.layout import normalize_token, similarity
 from extraction.line_beside import line_beside
 from extraction.option_rows import option_marks
@@ -74,7 +74,7 @@ def labelled_candidates(spec: FieldSpec, view: PageView, doc_type: DocumentType)
             if spec.section_labels
             else 0
         )
-        if section >= LABEL_MIN_SCORE and not key.colon:
+        if section >= LABEL_MIN_SCORE and not key.colon and not reads_as_no_field(key, doc_type, section):
             found += _values_of_key(spec, key, view, section, "section")
     return found
 

@@ -25,9 +25,16 @@ def label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentTyp
     this field's own heading, a plain label of its kind reads as its own.
     """
     score = _in_section(spec, key, view, doc_type)
+    return 0.0 if reads_as_no_field(key, doc_type, score) else score
+
+
+def reads_as_no_field(key: Key, doc_type: DocumentType, score: float) -> bool:
+    """True when ``key`` reads surely, and better than ``score`` (how it reads as a field's
+    label or heading), as a label of no field: "Email address" reads as "Address" only in
+    part, and as a label of no field whole; "Patient Medical Record" is a form's title, not
+    the "Patient" heading a name is printed under."""
     stop = best_phrase(key.text, doc_type.stop_labels)[1] if doc_type.stop_labels else 0.0
-    # "Email address" reads as "Address" only in part, and as a label of no field whole.
-    return 0.0 if stop >= STOP_LABEL_SCORE and stop > score else score
+    return stop >= STOP_LABEL_SCORE and stop > score
 
 
 def _in_section(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:

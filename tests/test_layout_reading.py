@@ -2309,3 +2309,24 @@ def test_a_contact_written_whole_on_one_line_gives_the_name_and_the_phone(contac
     assert fields["emergency_contact_name"].value == "Jane Smith"
     assert fields["emergency_contact_name"].needs_review
     assert fields["phone_number"].value == "(555) 123-4567"
+
+
+def test_a_form_s_title_naming_a_record_is_no_heading_its_next_line_is_the_value_under() -> None:
+    """ "Patient Medical Record" is the form's title (a label of no field), not the "Patient"
+    heading a name is printed under: the section's heading under it is no patient's name."""
+    fields = extract_fields(
+        PATIENT,
+        parse_layout(
+            """
+            200 200 Riverside Community Health Center
+            200 320 Patient Medical Record
+            200 420 About You
+            200 520 Patient's name
+            900 520 Lopez
+            1400 520 Cheryl
+            200 640 Date of birth: 09/05/2006
+            """
+        ),
+        0.8,
+    )
+    assert "About" not in fields["patient_name"].value
