@@ -30,6 +30,10 @@ SHAPED_KINDS = ("date", "phone", "identifier", "integer")
 # column of the form (a tilted photo lines rows up) when a line stands right under the label.
 FAR_BESIDE_GAP = 2.0
 
+# A word of this many letters or more, this many times as tall as wide, was read on its end.
+ON_END_LETTERS = 4
+ON_END_RATIO = 1.5
+
 # A value closer than this many line heights to a label with no colon runs on from it as its
 # words do ("INSURANCE BILLING"): a heading as likely as a label and its value.
 RUN_ON_GAP = 0.8
@@ -62,7 +66,18 @@ def layout_doubts(
         doubts.append("the table's column goes on under the value: its other rows may belong to it")
     if _unclaimed_under_its_label(chosen, view, claimed):
         doubts.append("taken from far beside its label, while a line right under the label may be its value")
+    if _read_on_end(chosen):
+        doubts.append("its words were read standing on end (a turned part of the page): check their order")
     return doubts
+
+
+def _read_on_end(candidate: Candidate) -> bool:
+    """True when most of the value's words of ``ON_END_LETTERS`` or more are taller than wide
+    by ``ON_END_RATIO``: print running down the page, read as a line across it, in an order
+    nothing vouches for. A word of four letters set upright is wider than tall."""
+    long = [w for w in candidate.words if sum(ch.isalnum() for ch in w.text) >= ON_END_LETTERS]
+    on_end = [w for w in long if w.box[3] - w.box[1] > ON_END_RATIO * (w.box[2] - w.box[0])]
+    return bool(long) and 2 * len(on_end) > len(long)
 
 
 def _more_beside_the_answer(spec: FieldSpec, candidate: Candidate, view: PageView) -> bool:

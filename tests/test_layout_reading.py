@@ -21,7 +21,7 @@ from extraction.label_shapes import (
     label_within,
     value_kind,
 )
-from extraction.layout_doubts import _boxes_on_its_rows, _run_into_its_label, layout_doubts
+from extraction.layout_doubts import _boxes_on_its_rows, _read_on_end, _run_into_its_label, layout_doubts
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import best_phrase
 from extraction.structure import PageStructure, SelectionMark
@@ -2330,3 +2330,24 @@ def test_a_form_s_title_naming_a_record_is_no_heading_its_next_line_is_the_value
         0.8,
     )
     assert "About" not in fields["patient_name"].value
+
+
+@pytest.mark.parametrize(
+    ("words", "doubted"),
+    [
+        # "List any allergies: Pollen" running down a turned part of the page, read as a line.
+        (
+            (
+                ("any", (3597, 427, 3637, 515)),
+                ("List", (3609, 321, 3648, 408)),
+                ("Pollen", (3601, 827, 3640, 964)),
+            ),
+            True,
+        ),
+        ((("Pollen", (600, 500, 700, 540)), ("Dust", (720, 500, 800, 540))), False),
+        ((("Ox", (600, 500, 620, 540)), ("il", (640, 500, 650, 540))), False),  # short words, however narrow
+    ],
+)
+def test_a_value_whose_words_were_read_on_their_end_is_doubted(words: tuple, doubted: bool) -> None:
+    line = tuple(Word(text, 0.96, box) for text, box in words)
+    assert _read_on_end(Candidate("allergies", 0, (line,), "beside")) is doubted
