@@ -174,7 +174,7 @@ def _listed(rows: list[list[SelectionMark]], key: Key, view: PageView) -> list[l
     for row in rows:
         beside_key = not listed and on_one_row(row[0].box, key.box)
         left_words = _words_left_of(row[0], key, view, beside_key)
-        if _answers_a_question(row):
+        if _answers_a_question(row, view):
             break
         if left_words and not (
             listed
@@ -355,6 +355,12 @@ def _table_of(mark: SelectionMark, view: PageView) -> Box | None:
     return view.structure.tables[cell.table].box if cell is not None else None
 
 
-def _answers_a_question(row: list[SelectionMark]) -> bool:
-    """True for a row of boxes whose options answer a question ("Yes", "No")."""
-    return any(mark.option.strip(" .:").casefold() in QUESTION_ANSWERS for mark in row)
+def _answers_a_question(row: list[SelectionMark], view: PageView) -> bool:
+    """True for a row of boxes whose options answer a question ("Yes", "No"): the words beside
+    a box, or over its column (a grid's "YES | NO" header, where the damage left the row's
+    question unread)."""
+    return any(
+        mark.option.strip(" .:").casefold() in QUESTION_ANSWERS
+        or _answer_of(mark, row, view) in QUESTION_ANSWERS
+        for mark in row
+    )

@@ -144,6 +144,24 @@ def test_conditions_marked_yes_in_an_answer_grid_are_the_value() -> None:
     assert fields["allergies"].value == "Peanuts"
 
 
+def test_a_grid_s_column_headers_are_no_options_of_a_list_where_its_conditions_were_not_read() -> None:
+    """A shadow hid the conditions of a "Condition | YES | NO" grid of boxes: the boxes ticked
+    under "NO" answer unread questions, they are no list of options named "NO"."""
+    page = DrawnPage(1400, 600)
+    page.table(100, 100, [560, 140, 140], [56, 56, 56, 56], width=2)
+    page.text(110, 112, "Condition")
+    page.text(676, 112, "YES")
+    page.text(816, 112, "NO")
+    for row in range(3):
+        y = 156 + 56 * row
+        page.checkbox(697, y + 15, "empty")
+        page.checkbox(837, y + 15, "cross")
+    page.text(100, 420, "Allergies: Peanuts")
+    problems = _read(page)["medical_problems"]
+    assert "NO" not in problems.value
+    assert problems.needs_review
+
+
 def _split_grid_page(
     left: dict[str, str],
     right: dict[str, str],
