@@ -50,6 +50,7 @@ COLUMN_SPREAD = 1.5
 FAINT_MARK = 0.7
 FAINT_NOTE = "a box is faint: check which are ticked"
 UNREAD_ROW_NOTE = "a ticked row of the grid was read as no condition: check which conditions are ticked"
+CUT_NOTE = "the conditions were read up to a question among them, ticked ones follow: check which are ticked"
 UNBOXED_NOTE = "an option of the list has no box read beside it: check which are ticked"
 
 
@@ -75,10 +76,10 @@ def checklist_candidate(spec: FieldSpec, key: Key, view: PageView, score: float)
         return boxes
     # Too few boxes with options for a list: rows of Yes / No boxes may follow all the same (a
     # letter of the heading taken for a box, "o" of "or", made it look like a list's first box).
-    answered, inferred, unread = _answered(rows, key, view, in_grid=bool(grids))
+    answered, inferred, doubt = _answered(rows, key, view, in_grid=bool(grids))
     if len(answered) >= MIN_QUESTION_ROWS:
         found = _answers_candidate(spec, key, score, answered, inferred)
-        return replace(found, note=UNREAD_ROW_NOTE) if unread else found
+        return replace(found, note=doubt) if doubt else found
     return None
 
 
@@ -188,7 +189,7 @@ def _listed(rows: list[list[SelectionMark]], key: Key, view: PageView) -> list[l
 
 def _answered(
     rows: list[list[SelectionMark]], key: Key, view: PageView, in_grid: bool
-) -> tuple[list[tuple[tuple[Word, ...], list[SelectionMark]]], bool, bool]:
+) -> tuple[list[tuple[tuple[Word, ...], list[SelectionMark]]], bool, str | None]:
     """The first rows that each answer a condition printed left of them in Yes / No boxes:
     the condition's words and the row's boxes, each box's option set to its column's answer
     (the boxes of such rows stand in columns, so a box whose option OCR misread answers as the
@@ -196,22 +197,26 @@ def _answered(
     ends the rows; inside a ruled grid such rows are passed over (their marks still tell the
     answer columns) and a row whose answer is unknown stays, to be flagged. Also says whether
     a column's answer was inferred from the other column of its rows (``_the_other_answers``),
-    and whether a ticked row of a grid was passed over as no condition."""
+    and what leaves the rows in doubt: a ticked row of a grid passed over as no condition, or
+    conditions ticked after the question that ended the rows (a grid read as none)."""
     asked, questions = [], []
-    unread = False
-    for row in rows:
+    doubt = None
+    for index, row in enumerate(rows):
         words = _words_left_of(row[0], key, view, False, _table_of(row[0], view) if in_grid else None)
         if not any(sum(ch.isalpha() for ch in w.text) >= 2 for w in words) or len(row) > MAX_ANSWER_BOXES:
             if not in_grid:
                 break
             # A grid's row read as no question: left empty (a short group's last row) it says
             # nothing; ticked, its answer is lost, and the clerk is told.
-            unread = unread or any(mark.selected for mark in row)
+            if any(mark.selected for mark in row):
+                doubt = UNREAD_ROW_NOTE
             continue
         if words[-1].text.endswith("?") or _labels_a_field(words, view, known_only=in_grid):
             if in_grid:
                 questions.append(row)  # the grid asks other questions among the conditions
                 continue
+            if _a_condition_ticked(rows[index + 1 :], key, view):
+                doubt = CUT_NOTE
             break
         asked.append((words, row))
     # Every row of a grid answers in its columns, the questions' rows too.
@@ -237,7 +242,22 @@ def _answered(
         # that box to the page's damage: it stays a row, its answer unknown unless its other
         # box is ticked, and the rows under it are still read.
         answered.append((words, [replace(m, option=a) for m, a in zip(row, answers, strict=True)]))
-    return answered, bool(inferred), unread
+    return answered, bool(inferred), doubt
+
+
+def _a_condition_ticked(rows: list[list[SelectionMark]], key: Key, view: PageView) -> bool:
+    """True when one of ``rows`` has a box ticked beside a condition (words that are no
+    question and no field's label): the rows go on past the question that ended them."""
+    for row in rows:
+        words = _words_left_of(row[0], key, view, False)
+        if (
+            any(mark.selected for mark in row)
+            and any(sum(ch.isalpha() for ch in w.text) >= 2 for w in words)
+            and not words[-1].text.endswith("?")
+            and not _labels_a_field(words, view)
+        ):
+            return True
+    return False
 
 
 def _the_other_answers(

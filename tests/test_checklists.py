@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from extraction.checklist import UNBOXED_NOTE
+from extraction.checklist import CUT_NOTE, UNBOXED_NOTE
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.structure import find_structure
@@ -96,6 +96,25 @@ def test_conditions_answered_yes_in_rows_of_boxes_are_the_value(after: str) -> N
     problems = fields["medical_problems"]
     assert problems.value == "Headaches\nBack pain" and not problems.needs_review
     assert fields["allergies"].value == "Peanuts"
+
+
+def test_conditions_ticked_after_a_question_among_them_flag_the_list_that_stopped_there() -> None:
+    """A grid read as none lists its conditions among other fields' questions ("Measles"): the
+    rows end at the question, and a condition ticked Yes after it is not read; the clerk is told."""
+    page = DrawnPage(height=700)
+    page.text(60, 60, "Chronic conditions:")
+    answers = {"Headaches": "yes", "Insomnia": "no", "Measles": "no", "Back pain": "yes"}
+    for row, (name, answer) in enumerate(answers.items()):
+        y = 120 + 55 * row
+        page.text(90, y - 2, name)
+        page.checkbox(600, y, "cross" if answer == "yes" else "empty")
+        page.text(640, y - 2, "Yes")
+        page.checkbox(760, y, "cross" if answer == "no" else "empty")
+        page.text(800, y - 2, "No")
+    page.text(60, 450, "Allergies: Peanuts")
+    problems = _read(page)["medical_problems"]
+    assert problems.value == "Headaches"
+    assert problems.needs_review and CUT_NOTE in (problems.reason or "")
 
 
 def test_a_row_whose_yes_box_was_not_read_flags_the_list_and_the_rows_go_on() -> None:
