@@ -2353,6 +2353,21 @@ def test_a_value_whose_words_were_read_on_their_end_is_doubted(words: tuple, dou
     assert _read_on_end(Candidate("allergies", 0, (line,), "beside")) is doubted
 
 
+def test_a_short_label_s_value_far_off_starts_where_the_stacked_label_s_value_does() -> None:
+    """Labels set at one edge, values at another far right of a short label: the value of the
+    label above, read on its line, says where this label's starts."""
+    pages = parse_layout(
+        """
+        200 400 EMERGENCY CONTACT
+        200 500 EMERGENCY CONTACT PERSON: Katherine Green
+        200 560 TEL:
+        772 560 (852) 970-2099
+        """
+    )
+    fields = extract_fields(PATIENT, pages, 0.8)
+    assert fields["emergency_contact_phone"].value == "(852) 970-2099"
+
+
 def test_a_label_column_slanted_by_a_photo_is_one_column() -> None:
     """A photo's perspective slants the column of labels and the column of values: each row
     lines up with the row above it, the first and last do not."""
