@@ -10,7 +10,7 @@ from extraction.keys import Key
 from extraction.label_shapes import value_kind
 from extraction.page_view import PageView
 from extraction.structure.answer_groups import answer_groups
-from extraction.types import mostly_inside, on_one_row
+from extraction.types import Box, mostly_inside, on_one_row
 from extraction.validate import check_value
 
 if TYPE_CHECKING:
@@ -20,8 +20,11 @@ if TYPE_CHECKING:
     from extraction.types import Word
 
 # Options of a checkbox group lie on the key's row or on the row just under it, unless that row
-# asks a question of its own: print of this many letters before its first mark.
+# asks a question of its own: print of this many letters before its first mark. The row just
+# under starts this many line heights under the key, or up to the further limit when no print
+# stands between (a cell set roomy for a pen).
 OPTIONS_BELOW = 1.8
+OPTIONS_FAR_BELOW = 3.0
 QUESTION_LETTERS = 4
 # Boxes this many line heights or more right of the print after a key answer another question.
 OTHER_QUESTION_GAP = 4.0
@@ -39,22 +42,49 @@ def option_marks(spec: FieldSpec, key: Key, view: PageView) -> list[SelectionMar
         row = answer_groups(row, view.page.words, view.structure)[0]
         return [] if _answered_before(spec, key, row[0], view) else row
     top = key.box[3]
-    under = [
-        m
-        for m in marks
-        if top - 2 <= m.box[1] <= top + OPTIONS_BELOW * view.height and m.box[0] >= key.box[0] - view.height
-    ]
-    under = _in_the_keys_cell(key, under, view.structure)
+    after = _in_the_keys_cell(key, [m for m in marks if m.box[0] >= key.box[0] - view.height], view.structure)
+    under = [m for m in after if top - 2 <= m.box[1] <= top + OPTIONS_FAR_BELOW * view.height]
     if not under:
         return []
+    # The row is the first mark's: a box of it whose top a scan's jitter set a pixel lower
+    # than the rest is on it all the same.
     first = min(under, key=lambda m: m.box[1])
-    row = sorted((m for m in under if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
+    if first.box[1] > top + OPTIONS_BELOW * view.height and _print_between(key, first, view):
+        return []
+    row = sorted((m for m in after if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
     return [] if _asks_its_own_question(row[0], key, view) else row
 
 
+def _print_between(key: Key, first: SelectionMark, view: PageView) -> bool:
+    """True when a line of print stands between ``key`` and the row of marks under it, over the
+    key's column: the marks answer that line, not the key."""
+    return any(
+        line is not key.line
+        and line.box[1] >= key.box[3] - 2
+        and line.box[3] <= first.box[1] + 2
+        and line.box[2] > key.box[0] - view.height
+        and line.box[0] < max(key.box[2], first.box[2])
+        for line in view.page.lines
+    )
+
+
 def _on_the_keys_row(key: Key, marks: Sequence[SelectionMark], view: PageView) -> list[SelectionMark]:
-    """Those of ``marks`` on ``key``'s row right of it (a new list)."""
-    return [m for m in marks if m.box[0] >= key.box[2] - 2 and on_one_row(m.box, key.line.box)]
+    """Those of ``marks`` on ``key``'s row right of it (a new list), the row followed as the
+    page's rows of marks lean (a photographed grid's boxes far right of their question stand
+    higher or lower than it, level with the next row's question)."""
+    assert view.structure is not None
+    slope = view.structure.mark_row_slope
+    return [
+        m
+        for m in marks
+        if m.box[0] >= key.box[2] - 2 and on_one_row(_levelled(m.box, key.box, slope), key.line.box)
+    ]
+
+
+def _levelled(box: Box, key: Box, slope: float) -> Box:
+    """``box`` moved up or down by the rows' lean between ``key``'s middle and its own."""
+    shift = round(slope * ((box[0] + box[2]) / 2 - (key[0] + key[2]) / 2))
+    return (box[0], box[1] - shift, box[2], box[3] - shift)
 
 
 def _past_the_keys_table(key: Key, view: PageView) -> list[SelectionMark]:

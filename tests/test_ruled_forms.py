@@ -424,6 +424,54 @@ def test_boxes_under_a_question_in_a_cell_answer_it_not_the_next_cell_s_question
     assert fields["measles"].value == "IMMUNE"
 
 
+def test_boxes_set_roomy_under_a_question_in_a_tall_cell_answer_it() -> None:
+    """A cell set roomy for a pen: the question's boxes stand two line heights under it, the
+    ticked one a few pixels lower than the other (a scan's jitter). Nothing is printed between,
+    so they are its answer, not the next panel's boxes."""
+    page = DrawnPage(1500, 400)
+    page.table(60, 40, [700, 600], [160, 110])
+    words = page.text(75, 52, "Hepatitis B vaccinated?") + page.text(775, 52, "Measles")
+    page.checkbox(80, 142, "cross")
+    words += page.text(115, 136, "Yes")
+    page.checkbox(250, 136, "empty")
+    words += page.text(285, 136, "No")
+    page.checkbox(780, 100, "cross")
+    words += page.text(815, 100, "Immune")
+    page.checkbox(1000, 100, "empty")
+    words += page.text(1035, 100, "Not immune")
+    fields = _read_drawn(page, words)
+    assert (fields["hepatitis_b_vaccination"].value, fields["measles"].value) == ("Yes", "IMMUNE")
+
+
+def test_boxes_under_another_question_printed_under_the_key_answer_that_question() -> None:
+    page = DrawnPage(1500, 400)
+    words = page.text(75, 52, "Hepatitis B vaccinated?") + page.text(75, 94, "Do you smoke?")
+    page.checkbox(80, 142, "cross")
+    words += page.text(115, 142, "Yes")
+    page.checkbox(250, 142, "empty")
+    words += page.text(285, 142, "No")
+    assert _read_drawn(page, words)["hepatitis_b_vaccination"].value == ""
+
+
+def test_a_photographed_grid_s_boxes_far_right_of_their_questions_follow_its_lean() -> None:
+    """The rows of a photographed grid lean: the boxes far right of "Chickenpox" stand higher
+    than it, level with "Measles" under it. Each question is answered by the boxes of its own
+    row, followed as the page's rows of boxes lean."""
+    page = DrawnPage(1700, 600)
+
+    def leaning(x: int, y: int) -> int:
+        return round(y - 0.05 * (x - 70))
+
+    words = page.text(1180, leaning(1180, 150), "Immune") + page.text(1420, leaning(1420, 150), "Not immune")
+    for row, (question, immune) in enumerate((("Chickenpox", True), ("Measles", False), ("Rubella", True))):
+        y = 230 + 70 * row
+        words += page.text(70, y, question)
+        page.checkbox(1200, leaning(1200, y), "cross" if immune else "empty")
+        page.checkbox(1440, leaning(1440, y), "empty" if immune else "cross")
+    fields = _read_drawn(page, words)
+    assert (fields["chickenpox"].value, fields["measles"].value) == ("IMMUNE", "NOT IMMUNE")
+
+
 def test_a_header_line_naming_two_columns_gives_each_box_its_own_column_s_name() -> None:
     """The names of two answer columns set close together are read as one line ("Immune  Not
     immune"): each box answers with the name over it, not with the line's words."""

@@ -3,6 +3,7 @@ a ``PageStructure`` that turns into plain JSON data and back."""
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -63,6 +64,12 @@ class SelectionMark:
     confidence: float
 
 
+# A row of marks leaning less than this (half a degree, what deskewing leaves) is level; a lean
+# is told from this many pairs of marks side by side.
+LEVEL_SLOPE = 0.01
+MIN_SLOPE_PAIRS = 3
+
+
 # Marks whose answer is the words they stand on, not words printed beside them.
 ANSWERED_IN_WORDS = ("ring", "kept")
 
@@ -84,6 +91,30 @@ class PageStructure:
         """The smallest cell holding at least half of ``box``, or None when no cell does."""
         holding = [cell for cell in self.cells if overlap_area(cell.box, box) >= 0.5 * area(box)]
         return min(holding, key=lambda cell: area(cell.box), default=None)
+
+    @cached_property
+    def mark_row_slope(self) -> float:
+        """How the page's rows of marks slope (pixels down per pixel right; 0 on a level page):
+        the median slope from each mark's foot to its nearest neighbour's right of it on its
+        row (a tick drawn past a box's top raises its box, not its foot). A
+        photographed form deskewed as a whole may still lean where its grid is; under
+        ``LEVEL_SLOPE`` the page is level, and with fewer than ``MIN_SLOPE_PAIRS`` pairs no
+        lean is told."""
+        slopes = []
+        for mark in self.marks:
+            side = mark.box[3] - mark.box[1]
+            right = [
+                other
+                for other in self.marks
+                if other.box[0] > mark.box[2] and abs(other.box[3] - mark.box[3]) < side
+            ]
+            if right:
+                other = min(right, key=lambda o: o.box[0])
+                slopes.append((other.box[3] - mark.box[3]) / (other.box[0] - mark.box[0]))
+        if len(slopes) < MIN_SLOPE_PAIRS:
+            return 0.0
+        slope = statistics.median(slopes)
+        return slope if abs(slope) >= LEVEL_SLOPE else 0.0
 
     @cached_property
     def marked_cells(self) -> frozenset[Cell]:
