@@ -22,7 +22,8 @@ from extraction.structure import (
     words_outside_marks,
 )
 from extraction.structure.ink import binary, ink_threshold
-from extraction.structure.marks import _mark_candidates, _read_mark
+from extraction.structure.mark_shapes import read_mark
+from extraction.structure.marks import _mark_candidates
 from extraction.types import Word
 from tests.drawn_pages import FONT_PATH, FONT_SIZE, DrawnPage, jpeg_round_trip, noisy, rotated
 
@@ -292,7 +293,7 @@ def test_a_box_with_a_stub_of_ink_on_its_ragged_outline_is_still_a_mark() -> Non
     gray = page.array()
     ink = binary(gray, ink_threshold(gray))
     outline = next(c for c in _mark_candidates(ink, 32.0) if c.box == (100, 100, 133, 133))
-    assert _read_mark(ink, outline) == ("square", True, 1.0)
+    assert read_mark(ink, outline) == ("square", True, 1.0)
 
 
 def test_a_box_twice_as_high_as_the_print_in_a_tall_row_is_a_mark_with_its_option() -> None:

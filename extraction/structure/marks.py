@@ -4,7 +4,6 @@ printed right of it (the cells of answer grids: ``extraction.structure.grid_cell
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import cv2
@@ -19,6 +18,7 @@ from extraction.structure.geometry import (
     word_boxes,
 )
 from extraction.structure.ink import binary
+from extraction.structure.mark_shapes import MAX_BORDER_SHARE, Outline, read_mark
 from extraction.structure.types import Rule, SelectionMark
 from extraction.structure.words import is_sure_word
 from extraction.types import Box, Word, union_box
@@ -27,29 +27,9 @@ from extraction.types import Box, Word, union_box
 # is twice the height of the print beside it.
 MIN_MARK_HEIGHTS = 0.45
 MAX_MARK_HEIGHTS = 2.4
-# Shape of the mark's outline: its enclosed area over its bounding box (corrected for the
-# outline running through pixel centres). A drawn square fills it; a circle fills pi/4 = 0.785;
-# the letters "O" and "o" fill 0.81-0.85 in DejaVu Sans and Serif and "D" 0.76-0.91 (measured
-# clean, rotated, noisy and JPEG'd; drawn circles measured 0.74-0.79).
-MIN_SQUARE_FILL = 0.92
-# A stub of ink on a box's outline: edge rows (or columns) at most this share inked, at most
-# this share of the side deep.
-STUB_SHARE = 0.15
-STUB_DEPTH = 0.1
-CIRCLE_FILL = (0.70, 0.80)
-MIN_CIRCLE_ASPECT = 0.9
-# The mark's border: at most this share of its side thick, and its thickest side at most this
-# many times its thinnest (a letter's strokes vary more, a printed box's do not).
-MAX_BORDER_SHARE = 0.2
-MAX_BORDER_SPREAD = 1.6
 # A mark stands apart: no ink this many text heights left or right of it. A letter has its
 # word's next letter closer than that; a printed box has a space at least before its option.
 CLEARANCE_HEIGHTS = 0.2
-# A mark whose interior holds more ink than this share is selected; confidence grows with the
-# distance from it.
-SELECTED_INK_SHARE = 0.06
-# A solid blob this full is a filled-in mark.
-SOLID_INK_SHARE = 0.9
 # A word this many text heights tall or more is not a line of the page's print, unless it has
 # this many letters: OCR reads a box and its option as a word of two or three.
 MAX_LETTER_HEIGHTS = 1.6
@@ -64,15 +44,6 @@ CLOSED_SIDE_SHARE = 0.9
 HOLED_GLYPHS = frozenset("ABDOPQRabdegopq04689")
 # Option text continues right of a mark while the gap to the next word is under this many text heights.
 OPTION_GAP_HEIGHTS = 2.0
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    """An outline of mark size: its contour and bounding box (x1, y1 exclusive)."""
-
-    contour: np.ndarray
-    box: Box
-    hollow: bool
 
 
 def find_marks(
@@ -99,7 +70,7 @@ def find_marks(
     for candidate in _mark_candidates(ink, height):
         if not _stands_apart(ink, candidate.box, clearance):
             continue
-        read = _read_mark(ink, candidate)
+        read = read_mark(ink, candidate)
         if read is not None and not _on_sure_text(candidate.box, text_boxes, sure_text, holed):
             found.append((candidate.box, *read))
     found += _boxes_joined_to_print(ink, found, text_boxes, sure_text, holed)
@@ -134,7 +105,7 @@ def side_of_a_mark(rule: Box, marks: Sequence[Box]) -> bool:
     )
 
 
-def _mark_candidates(ink: np.ndarray, height: float) -> list[_Candidate]:
+def _mark_candidates(ink: np.ndarray, height: float) -> list[Outline]:
     """Outlines of a mark's size and squareness: hollow ones with a thin rim around their holes,
     and hole-less ones dense enough to be a filled-in mark. Filtered on all outlines at once, so
     the page's letters cost no Python work each."""
@@ -165,7 +136,7 @@ def _mark_candidates(ink: np.ndarray, height: float) -> list[_Candidate]:
     for i in chosen:
         box = (int(x0[i]), int(y0[i]), int(x1[i]), int(y1[i]))
         if hollow[i] or _ink_share(ink, box) >= 0.7:
-            candidates.append(_Candidate(contours[i], box, bool(hollow[i])))
+            candidates.append(Outline(contours[i], box, bool(hollow[i])))
     return candidates
 
 
@@ -217,7 +188,7 @@ def _boxes_joined_to_print(
             # as a letter ("ON" for an empty box and its option "N") is a box all the same.
             if not closed and _on_sure_text(box, text_boxes, sure_text, holed):
                 continue
-            read = _read_mark(ink, _Candidate(outline, box, hollow=True))
+            read = read_mark(ink, Outline(outline, box, hollow=True))
             if read is not None:
                 # Straight strokes close no circle: a tick's stub left on the rim only rounds the fill.
                 more.append((box, "square", *read[1:]))
@@ -281,75 +252,6 @@ def _on_sure_text(box: Box, text_boxes: np.ndarray, sure_text: np.ndarray, holed
     return bool((sure_text & within).any())
 
 
-def _read_mark(
-    ink: np.ndarray, candidate: _Candidate
-) -> tuple[Literal["square", "circle"], bool, float] | None:
-    """Shape, selected and confidence of a candidate outline, or None when it is no mark: not a
-    square or circle, or a rim too thick or uneven for a printed box (a letter's strokes)."""
-    x0, y0, x1, y1 = candidate.box
-    fill = _fill(candidate.contour, candidate.box)
-    if fill < MIN_SQUARE_FILL:
-        # A stub of ink on the outline (a speck, a fax's ragged rule) widens its box: without
-        # the stub's rows and columns the box is the printed square it is.
-        trimmed = _without_stubs(ink, candidate.box)
-        if trimmed != candidate.box and _fill(candidate.contour, trimmed) >= MIN_SQUARE_FILL:
-            x0, y0, x1, y1 = trimmed
-            fill = _fill(candidate.contour, trimmed)
-    w, h = x1 - x0, y1 - y0
-    shape: Literal["square", "circle"]
-    if fill >= MIN_SQUARE_FILL:
-        shape = "square"
-    elif CIRCLE_FILL[0] <= fill <= CIRCLE_FILL[1] and min(w, h) >= MIN_CIRCLE_ASPECT * max(w, h):
-        shape = "circle"
-    else:
-        return None
-    crop = ink[y0:y1, x0:x1] > 0
-    # Filled in: a solid blob fills its own outline completely. A box filled to a hair's width
-    # of its rim keeps a hole or two of that hair, but no rim of a printed box's thickness.
-    solid = crop.mean() / (1.0 if shape == "square" else np.pi / 4)
-    if solid >= SOLID_INK_SHARE:
-        return shape, True, _confidence(solid, SOLID_INK_SHARE)
-    if not candidate.hollow:
-        return None
-    rims = _rim_thickness(crop, 3)
-    thickest = MAX_BORDER_SHARE * min(w, h) + 1
-    # A thick tick at a low resolution may touch a side all along its middle third: read
-    # across the middle two thirds, the rim shows where the tick leaves it.
-    if not _printed_rim(rims, thickest) and not _printed_rim(_rim_thickness(crop, 6), thickest):
-        return None
-    share = _interior_ink(crop, min(max(rims), int(thickest)), shape)
-    return shape, share >= SELECTED_INK_SHARE, _confidence(share, SELECTED_INK_SHARE)
-
-
-def _fill(contour: np.ndarray, box: Box) -> float:
-    """The outline's enclosed area over ``box`` (corrected for the outline running through pixel
-    centres), at most 1."""
-    w, h = box[2] - box[0], box[3] - box[1]
-    return min(1.0, cv2.contourArea(contour) / max(1, (w - 1) * (h - 1)))
-
-
-def _without_stubs(ink: np.ndarray, box: Box) -> Box:
-    """``box`` without its edge rows and columns that hold only a stub of ink (``STUB_SHARE`` of
-    the side at most, ``STUB_DEPTH`` of the side deep at most): a letter's round edge holds more."""
-    x0, y0, x1, y1 = box
-    crop = ink[y0:y1, x0:x1] > 0
-    depth = max(1, round(STUB_DEPTH * min(crop.shape)))
-
-    def stub_lines(shares: np.ndarray) -> int:
-        count = 0
-        while count < min(depth, len(shares)) and shares[count] <= STUB_SHARE:
-            count += 1
-        return count
-
-    rows, cols = crop.mean(axis=1), crop.mean(axis=0)
-    return (
-        x0 + stub_lines(cols),
-        y0 + stub_lines(rows),
-        x1 - stub_lines(cols[::-1]),
-        y1 - stub_lines(rows[::-1]),
-    )
-
-
 def _stands_apart(ink: np.ndarray, box: Box, clearance: int) -> bool:
     """True when no ink lies within ``clearance`` pixels left or right of the box's middle half
     (a letter's neighbour in its word would; rows above and below may hold an underline)."""
@@ -358,56 +260,6 @@ def _stands_apart(ink: np.ndarray, box: Box, clearance: int) -> bool:
     left = ink[top:bottom, max(0, x0 - clearance) : x0]
     right = ink[top:bottom, x1 : x1 + clearance]
     return not (left.any() or right.any())
-
-
-def _printed_rim(rims: tuple[int, int, int, int], thickest: float) -> bool:
-    """True when the rim is thin and even, as a printed box's is (a letter's strokes vary)."""
-    return max(rims) <= thickest and max(rims) <= MAX_BORDER_SPREAD * min(rims) + 1
-
-
-def _rim_thickness(crop: np.ndarray, margin: int) -> tuple[int, int, int, int]:
-    """How thick the outline is on the left, right, top and bottom, measured across the mark
-    but for a ``1 / margin`` of its side at either end; the thinnest reading per side, as a
-    tick may touch the rim in some rows."""
-    h, w = crop.shape
-    rows = crop[h // margin : max(h // margin + 1, h - h // margin)]
-    cols = crop[:, w // margin : max(w // margin + 1, w - w // margin)].T
-    return (
-        _first_gap(rows),
-        _first_gap(rows[:, ::-1]),
-        _first_gap(cols),
-        _first_gap(cols[:, ::-1]),
-    )
-
-
-def _first_gap(lines: np.ndarray) -> int:
-    """The thinnest first run of ink across ``lines`` (rows of a crop): a skewed box's edge may
-    start a pixel or two in from the crop's edge, so paper before the run is skipped."""
-    started = np.maximum.accumulate(lines, axis=1)
-    paper_after = started & ~lines
-    first_ink = lines.argmax(axis=1)
-    end = np.where(paper_after.any(axis=1), paper_after.argmax(axis=1), lines.shape[1])
-    runs = np.where(lines.any(axis=1), end - first_ink, lines.shape[1])
-    return int(runs.min())
-
-
-def _interior_ink(crop: np.ndarray, rim: int, shape: str) -> float:
-    """The share of ink inside the mark's rim: the inset box for a square, the square inscribed
-    in the inner circle for a circle (its corners would catch the ring)."""
-    h, w = crop.shape
-    if shape == "square":
-        inset_x = inset_y = rim + 1
-    else:
-        inner_radius = (min(w, h) - 2 * rim) / 2
-        half = max(1.0, inner_radius / np.sqrt(2) - 1)
-        inset_x, inset_y = round(w / 2 - half), round(h / 2 - half)
-    interior = crop[inset_y : h - inset_y, inset_x : w - inset_x]
-    return float(interior.mean()) if interior.size else 0.0
-
-
-def _confidence(share: float, threshold: float) -> float:
-    """0.5 at the threshold, rising to 1.0 once the share is a threshold's width away from it."""
-    return float(min(1.0, 0.5 + abs(share - threshold) / (2 * threshold)))
 
 
 def _ink_share(ink: np.ndarray, box: Box) -> float:
