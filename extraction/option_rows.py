@@ -41,6 +41,13 @@ def option_marks(spec: FieldSpec, key: Key, view: PageView) -> list[SelectionMar
         row.sort(key=lambda m: m.box[0])
         row = answer_groups(row, view.page.words, view.structure)[0]
         return [] if _answered_before(spec, key, row[0], view) else row
+    return _row_under(key, marks, view)
+
+
+def _row_under(key: Key, marks: Sequence[SelectionMark], view: PageView) -> list[SelectionMark]:
+    """The row of ``marks`` just under ``key`` (in its cell, when any stands there), unless
+    print stands between or the row asks a question of its own; left to right."""
+    assert view.structure is not None
     top = key.box[3]
     after = _in_the_keys_cell(key, [m for m in marks if m.box[0] >= key.box[0] - view.height], view.structure)
     under = [m for m in after if top - 2 <= m.box[1] <= top + OPTIONS_FAR_BELOW * view.height]
