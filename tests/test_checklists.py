@@ -76,6 +76,19 @@ def test_an_option_with_no_box_read_beside_it_flags_the_list(unboxed: str, ticke
     assert problems.needs_review and UNBOXED_NOTE in (problems.reason or "")
 
 
+def _yes_no_rows(page: DrawnPage, answers: dict[str, str], misread: str = "") -> None:
+    """One condition a row from y=120, answered in Yes / No boxes ("yes", "no"; "hidden": the
+    Yes box lost to the scan); the "No" of ``misread``'s row read "MNo"."""
+    for row, (name, answer) in enumerate(answers.items()):
+        y = 120 + 55 * row
+        page.text(90, y - 2, name)
+        if answer != "hidden":
+            page.checkbox(600, y, "cross" if answer == "yes" else "empty")
+        page.text(640, y - 2, "Yes")
+        page.checkbox(760, y, "cross" if answer == "no" else "empty")
+        page.text(800, y - 2, "MNo" if name == misread else "No")
+
+
 @pytest.mark.parametrize("after", ["Smoker?", "Measles"])
 def test_conditions_answered_yes_in_rows_of_boxes_are_the_value(after: str) -> None:
     """Under "Chronic conditions:" one condition a row, answered in Yes / No boxes: the
@@ -84,13 +97,7 @@ def test_conditions_answered_yes_in_rows_of_boxes_are_the_value(after: str) -> N
     page = DrawnPage(height=700)
     page.text(60, 60, "Chronic conditions:")
     answers = {"Headaches": "yes", "Sinusitis": "no", "Back pain": "yes", "Insomnia": "no", after: "yes"}
-    for row, (name, answer) in enumerate(answers.items()):
-        y = 120 + 55 * row
-        page.text(90, y - 2, name)
-        page.checkbox(600, y, "cross" if answer == "yes" else "empty")
-        page.text(640, y - 2, "Yes")
-        page.checkbox(760, y, "cross" if answer == "no" else "empty")
-        page.text(800, y - 2, "MNo" if name == "Sinusitis" else "No")
+    _yes_no_rows(page, answers, misread="Sinusitis")
     page.text(60, 450, "Allergies: Peanuts")
     fields = _read(page)
     problems = fields["medical_problems"]
@@ -103,14 +110,7 @@ def test_conditions_ticked_after_a_question_among_them_flag_the_list_that_stoppe
     rows end at the question, and a condition ticked Yes after it is not read; the clerk is told."""
     page = DrawnPage(height=700)
     page.text(60, 60, "Chronic conditions:")
-    answers = {"Headaches": "yes", "Insomnia": "no", "Measles": "no", "Back pain": "yes"}
-    for row, (name, answer) in enumerate(answers.items()):
-        y = 120 + 55 * row
-        page.text(90, y - 2, name)
-        page.checkbox(600, y, "cross" if answer == "yes" else "empty")
-        page.text(640, y - 2, "Yes")
-        page.checkbox(760, y, "cross" if answer == "no" else "empty")
-        page.text(800, y - 2, "No")
+    _yes_no_rows(page, {"Headaches": "yes", "Insomnia": "no", "Measles": "no", "Back pain": "yes"})
     page.text(60, 450, "Allergies: Peanuts")
     problems = _read(page)["medical_problems"]
     assert problems.value == "Headaches"
@@ -122,15 +122,7 @@ def test_a_row_whose_yes_box_was_not_read_flags_the_list_and_the_rows_go_on() ->
     flagged, and the rows under it are still read (they used to end the list unflagged)."""
     page = DrawnPage(height=700)
     page.text(60, 60, "Chronic conditions:")
-    answers = {"Headaches": "yes", "Sinusitis": "no", "Migraine": "hidden", "Back pain": "yes"}
-    for row, (name, answer) in enumerate(answers.items()):
-        y = 120 + 55 * row
-        page.text(90, y - 2, name)
-        if answer != "hidden":
-            page.checkbox(600, y, "cross" if answer == "yes" else "empty")
-        page.text(640, y - 2, "Yes")
-        page.checkbox(760, y, "cross" if answer == "no" else "empty")
-        page.text(800, y - 2, "No")
+    _yes_no_rows(page, {"Headaches": "yes", "Sinusitis": "no", "Migraine": "hidden", "Back pain": "yes"})
     page.text(60, 450, "Allergies: Peanuts")
     fields = _read(page)
     problems = fields["medical_problems"]

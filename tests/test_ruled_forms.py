@@ -404,20 +404,25 @@ def test_boxes_past_the_end_of_the_table_found_around_the_questions_answer_them(
     assert (fields["chickenpox"].value, fields["measles"].value) == ("IMMUNE", "NOT IMMUNE")
 
 
+def _boxes(page: DrawnPage, y: int, options: list[tuple[int, str, bool]]) -> list[Word]:
+    """Boxes on the row at ``y``, each ``(x, option, ticked)``: the box at x, its option after
+    it; the option's words."""
+    words: list[Word] = []
+    for x, option, ticked in options:
+        page.checkbox(x, y, "cross" if ticked else "empty")
+        words += page.text(x + 35, y, option)
+    return words
+
+
 def test_boxes_under_a_question_in_a_cell_answer_it_not_the_next_cell_s_question() -> None:
     """Panels of boxed cells side by side, each a question over its boxes: the boxes on the row
     under "Do you have health insurance?" in the next panel's cell answer that cell's question."""
     page = DrawnPage(1500, 300)
     page.table(60, 40, [600, 600], [110, 110])
     words = page.text(75, 52, "Do you have health insurance?") + page.text(675, 52, "Measles")
-    page.checkbox(80, 100, "empty")
-    words += page.text(115, 100, "Yes")
-    page.checkbox(250, 100, "cross")
-    words += page.text(285, 100, "No")
-    page.checkbox(680, 100, "cross")
-    words += page.text(715, 100, "Immune")
-    page.checkbox(900, 100, "empty")
-    words += page.text(935, 100, "Not immune")
+    words += _boxes(
+        page, 100, [(80, "Yes", False), (250, "No", True), (680, "Immune", True), (900, "Not immune", False)]
+    )
     words += page.text(75, 162, "Allergies") + page.text(75, 200, "Peanuts")
     fields = _read_drawn(page, words)
     assert fields["has_medical_insurance"].value == "No"
@@ -431,14 +436,9 @@ def test_boxes_set_roomy_under_a_question_in_a_tall_cell_answer_it() -> None:
     page = DrawnPage(1500, 400)
     page.table(60, 40, [700, 600], [160, 110])
     words = page.text(75, 52, "Hepatitis B vaccinated?") + page.text(775, 52, "Measles")
-    page.checkbox(80, 142, "cross")
-    words += page.text(115, 136, "Yes")
-    page.checkbox(250, 136, "empty")
-    words += page.text(285, 136, "No")
-    page.checkbox(780, 100, "cross")
-    words += page.text(815, 100, "Immune")
-    page.checkbox(1000, 100, "empty")
-    words += page.text(1035, 100, "Not immune")
+    words += _boxes(page, 136, [(250, "No", False)]) + page.text(115, 136, "Yes")
+    page.checkbox(80, 142, "cross")  # the ticked box a few pixels lower
+    words += _boxes(page, 100, [(780, "Immune", True), (1000, "Not immune", False)])
     fields = _read_drawn(page, words)
     assert (fields["hepatitis_b_vaccination"].value, fields["measles"].value) == ("Yes", "IMMUNE")
 
@@ -446,10 +446,7 @@ def test_boxes_set_roomy_under_a_question_in_a_tall_cell_answer_it() -> None:
 def test_boxes_under_another_question_printed_under_the_key_answer_that_question() -> None:
     page = DrawnPage(1500, 400)
     words = page.text(75, 52, "Hepatitis B vaccinated?") + page.text(75, 94, "Do you smoke?")
-    page.checkbox(80, 142, "cross")
-    words += page.text(115, 142, "Yes")
-    page.checkbox(250, 142, "empty")
-    words += page.text(285, 142, "No")
+    words += _boxes(page, 142, [(80, "Yes", True), (250, "No", False)])
     assert _read_drawn(page, words)["hepatitis_b_vaccination"].value == ""
 
 
