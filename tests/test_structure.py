@@ -21,9 +21,6 @@ from extraction.structure import (
     split_at_rules,
     words_outside_marks,
 )
-from extraction.structure.ink import binary, ink_threshold
-from extraction.structure.mark_shapes import read_mark
-from extraction.structure.marks import _mark_candidates
 from extraction.types import Word
 from tests.drawn_pages import FONT_PATH, FONT_SIZE, DrawnPage, jpeg_round_trip, noisy, rotated
 
@@ -244,56 +241,6 @@ def test_a_box_whose_heavy_tick_hugs_its_side_is_still_a_ticked_mark() -> None:
     page.text(445, 104, "No")
     structure = find_structure(page.array(), page.words)
     assert [(m.option, m.selected) for m in structure.marks] == [("Yes", False), ("No", True)]
-
-
-# A ticked box as a fax draws it: its rules ragged, a stub of ink standing on its outline.
-RAGGED_BOX = """
-..##.............................
-..##.............................
-..###...########################.
-..###############################
-.#############...............####
-.###.........................####
-####.........................####
-.###...###################...####
-.###...####################..####
-.###...####################..####
-.###...####################..####
-.###...####################..####
-.###...####################..####
-.###...####################..####
-.###...####################..####
-.###...####################..####
-.###...####################..####
-.###...####################..####
-.###...####################...###
-.###...####################...###
-.###...####################...###
-.###...####################...###
-.####..####################...###
-.####..####################...###
-.####..####################...###
-.####....#...............##...###
-.####....................##...###
-.####.........................###
-.####.........................###
-.####.........................###
-.####.................###########
-.################################
-..########################.......
-""".strip().splitlines()
-
-
-def test_a_box_with_a_stub_of_ink_on_its_ragged_outline_is_still_a_mark() -> None:
-    page = DrawnPage()
-    for row, line in enumerate(RAGGED_BOX):
-        for col, glyph in enumerate(line):
-            if glyph == "#":
-                page.draw.point((100 + col, 100 + row), fill=0)
-    gray = page.array()
-    ink = binary(gray, ink_threshold(gray))
-    outline = next(c for c in _mark_candidates(ink, 32.0) if c.box == (100, 100, 133, 133))
-    assert read_mark(ink, outline) == ("square", True, 1.0)
 
 
 def test_a_box_twice_as_high_as_the_print_in_a_tall_row_is_a_mark_with_its_option() -> None:

@@ -17,10 +17,8 @@ from extraction.types import Box
 # the letters "O" and "o" fill 0.81-0.85 in DejaVu Sans and Serif and "D" 0.76-0.91 (measured
 # clean, rotated, noisy and JPEG'd; drawn circles measured 0.74-0.79).
 MIN_SQUARE_FILL = 0.92
-# A stub of ink on a box's outline: edge rows (or columns) at most this share inked, at most
-# this share of the side deep.
-STUB_SHARE = 0.15
-STUB_DEPTH = 0.1
+# A mark's sides: the longer at most this many times the shorter.
+MAX_SIDE_RATIO = 1.25
 CIRCLE_FILL = (0.70, 0.80)
 MIN_CIRCLE_ASPECT = 0.9
 # The mark's border: at most this share of its side thick, and its thickest side at most this
@@ -48,13 +46,6 @@ def read_mark(ink: np.ndarray, candidate: Outline) -> tuple[Literal["square", "c
     square or circle, or a rim too thick or uneven for a printed box (a letter's strokes)."""
     x0, y0, x1, y1 = candidate.box
     fill = _fill(candidate.contour, candidate.box)
-    if fill < MIN_SQUARE_FILL:
-        # A stub of ink on the outline (a speck, a fax's ragged rule) widens its box: without
-        # the stub's rows and columns the box is the printed square it is.
-        trimmed = _without_stubs(ink, candidate.box)
-        if trimmed != candidate.box and _fill(candidate.contour, trimmed) >= MIN_SQUARE_FILL:
-            x0, y0, x1, y1 = trimmed
-            fill = _fill(candidate.contour, trimmed)
     w, h = x1 - x0, y1 - y0
     shape: Literal["square", "circle"]
     if fill >= MIN_SQUARE_FILL:
@@ -74,8 +65,11 @@ def read_mark(ink: np.ndarray, candidate: Outline) -> tuple[Literal["square", "c
     rims = _rim_thickness(crop, 3)
     thickest = MAX_BORDER_SHARE * min(w, h) + 1
     # A thick tick at a low resolution may touch a side all along its middle third: read
-    # across the middle two thirds, the rim shows where the tick leaves it.
-    if not _printed_rim(rims, thickest) and not _printed_rim(_rim_thickness(crop, 6), thickest):
+    # across the middle two thirds, a square's straight rim shows where the tick leaves it (a
+    # round outline's, or a letter's, thins toward its ends and is read on its middle only).
+    if not _printed_rim(rims, thickest) and not (
+        shape == "square" and _printed_rim(_rim_thickness(crop, 6), thickest)
+    ):
         return None
     share = _interior_ink(crop, min(max(rims), int(thickest)), shape)
     return shape, share >= SELECTED_INK_SHARE, _confidence(share, SELECTED_INK_SHARE)
@@ -86,28 +80,6 @@ def _fill(contour: np.ndarray, box: Box) -> float:
     centres), at most 1."""
     w, h = box[2] - box[0], box[3] - box[1]
     return min(1.0, cv2.contourArea(contour) / max(1, (w - 1) * (h - 1)))
-
-
-def _without_stubs(ink: np.ndarray, box: Box) -> Box:
-    """``box`` without its edge rows and columns that hold only a stub of ink (``STUB_SHARE`` of
-    the side at most, ``STUB_DEPTH`` of the side deep at most): a letter's round edge holds more."""
-    x0, y0, x1, y1 = box
-    crop = ink[y0:y1, x0:x1] > 0
-    depth = max(1, round(STUB_DEPTH * min(crop.shape)))
-
-    def stub_lines(shares: np.ndarray) -> int:
-        count = 0
-        while count < min(depth, len(shares)) and shares[count] <= STUB_SHARE:
-            count += 1
-        return count
-
-    rows, cols = crop.mean(axis=1), crop.mean(axis=0)
-    return (
-        x0 + stub_lines(cols),
-        y0 + stub_lines(rows),
-        x1 - stub_lines(cols[::-1]),
-        y1 - stub_lines(rows[::-1]),
-    )
 
 
 def _printed_rim(rims: tuple[int, int, int, int], thickest: float) -> bool:

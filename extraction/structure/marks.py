@@ -18,7 +18,7 @@ from extraction.structure.geometry import (
     word_boxes,
 )
 from extraction.structure.ink import binary
-from extraction.structure.mark_shapes import MAX_BORDER_SHARE, Outline, read_mark
+from extraction.structure.mark_shapes import MAX_BORDER_SHARE, MAX_SIDE_RATIO, Outline, read_mark
 from extraction.structure.types import Rule, SelectionMark
 from extraction.structure.words import is_sure_word
 from extraction.types import Box, Word, union_box
@@ -119,7 +119,15 @@ def _mark_candidates(ink: np.ndarray, height: float) -> list[Outline]:
     w, h = x1 - x0, y1 - y0
     parent = hierarchy[0][:, 3]
     lo, hi = MIN_MARK_HEIGHTS * height, MAX_MARK_HEIGHTS * height
-    sized = (parent < 0) & (w >= lo) & (w <= hi) & (h >= lo) & (h <= hi) & (w <= 1.25 * h) & (h <= 1.25 * w)
+    sized = (
+        (parent < 0)
+        & (w >= lo)
+        & (w <= hi)
+        & (h >= lo)
+        & (h <= hi)
+        & (w <= MAX_SIDE_RATIO * h)
+        & (h <= MAX_SIDE_RATIO * w)
+    )
     # The union of each outline's holes: a tick or cross splits a box's interior into several.
     n = len(contours)
     hx0, hy0 = np.full(n, np.iinfo(np.int32).max), np.full(n, np.iinfo(np.int32).max)
