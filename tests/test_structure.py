@@ -243,6 +243,50 @@ def test_a_box_whose_heavy_tick_hugs_its_side_is_still_a_ticked_mark() -> None:
     assert [(m.option, m.selected) for m in structure.marks] == [("Yes", False), ("No", True)]
 
 
+# A serifed capital D as a shadowed photo's print gives it, read by OCR as no sure word: its
+# round side thins toward its ends, as no printed box's side does.
+SERIFED_D = """
+#################..........
+.###################.......
+....####.......######......
+....####..........#####....
+....####...........#####...
+....####............#####..
+....####.............####..
+....####.............#####.
+....####..............####.
+....####..............#####
+....####..............#####
+....####..............#####
+....####..............#####
+....####..............#####
+....####..............#####
+....####..............#####
+....####..............#####
+....####..............#####
+....####..............#####
+....####..............#####
+....####..............####.
+....####.............#####.
+....####.............####..
+....####............#####..
+....####...........#####...
+....####.........######....
+....####.......######......
+###################........
+.###############...........
+""".strip().splitlines()
+
+
+def test_a_serifed_letter_d_standing_alone_is_no_mark() -> None:
+    page = DrawnPage()
+    for row, line in enumerate(SERIFED_D):
+        for col, glyph in enumerate(line):
+            if glyph == "#":
+                page.draw.point((400 + col, 100 + row), fill=0)
+    assert find_structure(page.array(), []).marks == ()
+
+
 def test_a_box_twice_as_high_as_the_print_in_a_tall_row_is_a_mark_with_its_option() -> None:
     page = DrawnPage()
     page.table(60, 80, [500, 200, 200], [90])
