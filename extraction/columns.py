@@ -11,8 +11,9 @@ wording we know ("HOSPITAL NO"), so it is never read as the value of the label a
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from extraction.keys import KEY_MIN_SCORE, MAX_UNKNOWN_KEY_WORDS, Key
 from extraction.phrases import whole_phrase_score
@@ -28,6 +29,8 @@ MIN_ROWS = 2
 SPACE_HEIGHTS = 0.3
 # A line that reads this well as a known label, whole, is never cut at a value edge.
 WHOLE_LABEL_SCORE = 0.95
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -59,40 +62,19 @@ def find_label_columns(page: PageText, keys: Sequence[Key], height: float) -> li
             neighbour = row_neighbour(key.line, page, key_lines)
             if neighbour is not None:
                 pairs.append((key.box, neighbour.box))
-    columns = [
-        LabelColumn(
-            label_x=round(statistics.median(p[0][0] for p in rows)),
-            value_x=round(statistics.median(p[1][0] for p in rows)),
-            top=min(p[0][1] for p in rows),
-            bottom=max(p[0][3] for p in rows),
-        )
-        for rows in _lined_up(pairs, height)
-        if len(rows) >= MIN_ROWS
-    ]
+    columns = []
+    for group in _aligned(pairs, height, lambda pair: pair[0][0]):
+        for rows in _aligned(group, height, lambda pair: pair[1][0]):
+            if len(rows) >= MIN_ROWS:
+                columns.append(
+                    LabelColumn(
+                        label_x=round(statistics.median(p[0][0] for p in rows)),
+                        value_x=round(statistics.median(p[1][0] for p in rows)),
+                        top=min(p[0][1] for p in rows),
+                        bottom=max(p[0][3] for p in rows),
+                    )
+                )
     return sorted(columns, key=lambda c: c.label_x)
-
-
-def _lined_up(pairs: list[tuple[Box, Box]], height: float) -> list[list[tuple[Box, Box]]]:
-    """Rows (label box, value box) in columns: each row joins the nearest row above it whose
-    label and value edges both lie within ALIGN_HEIGHTS of its own. Edges are compared row to
-    row, not with the column's first, so a column a photo's tilt or perspective slants across
-    the page is still one."""
-    order = sorted(range(len(pairs)), key=lambda i: pairs[i][0][1])
-    column_of = list(range(len(pairs)))
-    tolerance = ALIGN_HEIGHTS * height
-    for n, i in enumerate(order):
-        (label, value) = pairs[i]
-        above = [
-            j
-            for j in order[:n]
-            if abs(pairs[j][0][0] - label[0]) <= tolerance and abs(pairs[j][1][0] - value[0]) <= tolerance
-        ]
-        if above:
-            column_of[i] = column_of[max(above, key=lambda j: pairs[j][0][1])]
-    columns: dict[int, list[tuple[Box, Box]]] = {}
-    for i in order:
-        columns.setdefault(column_of[i], []).append(pairs[i])
-    return list(columns.values())
 
 
 def column_keys(
@@ -132,6 +114,17 @@ def _label_shaped(line: Line) -> bool:
         and not any(ch.isdigit() for ch in text)
         and text[:1].isupper()
     )
+
+
+def _aligned(items: list[T], height: float, edge: Callable[[T], int]) -> list[list[T]]:
+    """``items`` in runs whose ``edge`` values lie within ALIGN_HEIGHTS of the run's first."""
+    runs: list[list[T]] = []
+    for item in sorted(items, key=edge):
+        if runs and edge(item) - edge(runs[-1][0]) <= ALIGN_HEIGHTS * height:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
 
 
 def split_at_value_edges(

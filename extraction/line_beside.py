@@ -20,8 +20,6 @@ BESIDE_MAX_GAP = 8.0
 # A line starting within this many line heights after a label is its value, though a label under
 # it starts at the same edge; further off, it may be a label of that column, its own unread.
 NEAR_BESIDE_GAP = 2.0
-# Labels stacked at one edge, this many line heights apart at most, are one column's.
-STACKED_ROWS_HEIGHTS = 2.5
 # A line read as a label at least this well is one wherever it stands.
 EXACT_LABEL_SCORE = 0.95
 # A cell's caption is set this share of the height of what is written under it, or smaller.
@@ -77,7 +75,6 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
     columns = [c for c in view.label_columns if c.holds(key.box, view.height)]
     if columns:
         reach = max(reach, *(c.value_x + ALIGN_HEIGHTS * view.height for c in columns))
-    reach = max([reach, *(edge + ALIGN_HEIGHTS * view.height for edge in _stacked_value_edges(key, view))])
     value_cell = cell_beside(key.box, view)
     in_corner = heads_its_cell(key, view)
     low_cell = _cell_on_key_row(key, value_cell, in_corner, view)
@@ -128,21 +125,6 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
     top = min(ln.box[1] for ln in level)
     first_row = [ln for ln in level if ln.box[1] - top < 0.5 * view.height]
     return list(min(first_row, key=lambda ln: ln.box[0]).words)
-
-
-def _stacked_value_edges(key: Key, view: PageView) -> list[int]:
-    """Where the values of the labels stacked right over and under ``key`` start, those read on
-    their label's line: labels set at one edge with their values at one edge further right tell
-    how far this label's value may start ("CONTACT NAME:  Katherine Green" over "TEL:" and the
-    phone under the name), however short the label."""
-    return [
-        k.rest[0].box[0]
-        for k in view.keys
-        if k is not key
-        and k.rest
-        and abs(k.box[0] - key.box[0]) <= ALIGN_HEIGHTS * view.height
-        and 0 < abs(k.box[1] - key.box[1]) <= STACKED_ROWS_HEIGHTS * view.height
-    ]
 
 
 def without_values_beside_labels(

@@ -2351,39 +2351,3 @@ def test_a_form_s_title_naming_a_record_is_no_heading_its_next_line_is_the_value
 def test_a_value_whose_words_were_read_on_their_end_is_doubted(words: tuple, doubted: bool) -> None:
     line = tuple(Word(text, 0.96, box) for text, box in words)
     assert _read_on_end(Candidate("allergies", 0, (line,), "beside")) is doubted
-
-
-def test_a_short_label_s_value_far_off_starts_where_the_stacked_label_s_value_does() -> None:
-    """Labels set at one edge, values at another far right of a short label: the value of the
-    label above, read on its line, says where this label's starts."""
-    pages = parse_layout(
-        """
-        200 400 EMERGENCY CONTACT
-        200 500 EMERGENCY CONTACT PERSON: Katherine Green
-        200 560 TEL:
-        772 560 (852) 970-2099
-        """
-    )
-    fields = extract_fields(PATIENT, pages, 0.8)
-    assert fields["emergency_contact_phone"].value == "(852) 970-2099"
-
-
-def test_a_label_column_slanted_by_a_photo_is_one_column() -> None:
-    """A photo's perspective slants the column of labels and the column of values: each row
-    lines up with the row above it, the first and last do not."""
-    page = parse_layout(
-        """
-        200 300 PATIENT
-        900 300 Megan Gray
-        190 360 ADDRESS
-        890 360 79 Franklin Avenue
-        180 420 BIRTH DATE
-        880 420 08/11/1970
-        170 480 TELEPHONE
-        870 480 555-201-7788
-        """
-    )[0]
-    keys = find_keys(page, ("Patient", "Address", "Birth date", "Telephone"))
-    columns = find_label_columns(page, keys, 40.0)
-    assert len(columns) == 1
-    assert (columns[0].top, columns[0].bottom) == (300, 520)
