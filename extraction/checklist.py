@@ -203,7 +203,7 @@ def _answered(
     doubt = None
     for index, row in enumerate(rows):
         words = _words_left_of(row[0], key, view, False, _table_of(row[0], view) if in_grid else None)
-        if not any(sum(ch.isalpha() for ch in w.text) >= 2 for w in words) or len(row) > MAX_ANSWER_BOXES:
+        if not _names_something(words) or len(row) > MAX_ANSWER_BOXES:
             if not in_grid:
                 break
             # A grid's row read as no question: left empty (a short group's last row) it says
@@ -211,7 +211,7 @@ def _answered(
             if any(mark.selected for mark in row):
                 doubt = UNREAD_ROW_NOTE
             continue
-        if words[-1].text.endswith("?") or _labels_a_field(words, view, known_only=in_grid):
+        if _asks_a_question(words, view, known_only=in_grid):
             if in_grid:
                 questions.append(row)  # the grid asks other questions among the conditions
                 continue
@@ -252,12 +252,22 @@ def _a_condition_ticked(rows: list[list[SelectionMark]], key: Key, view: PageVie
         words = _words_left_of(row[0], key, view, False)
         if (
             any(mark.selected for mark in row)
-            and any(sum(ch.isalpha() for ch in w.text) >= 2 for w in words)
-            and not words[-1].text.endswith("?")
-            and not _labels_a_field(words, view)
+            and _names_something(words)
+            and not _asks_a_question(words, view)
         ):
             return True
     return False
+
+
+def _names_something(words: tuple[Word, ...]) -> bool:
+    """True when ``words`` hold a word of two letters or more: a row's condition or question."""
+    return any(sum(ch.isalpha() for ch in w.text) >= 2 for w in words)
+
+
+def _asks_a_question(words: tuple[Word, ...], view: PageView, known_only: bool = False) -> bool:
+    """True when a row's ``words`` (naming something) ask a question ("Do you smoke?") or are
+    another field's label ("Measles"), not a condition of the list."""
+    return words[-1].text.endswith("?") or _labels_a_field(words, view, known_only=known_only)
 
 
 def _the_other_answers(
