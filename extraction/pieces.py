@@ -44,7 +44,12 @@ def pieced_value(spec: FieldSpec, first: Sequence[Word], lines: Sequence[Line], 
     )
     pieces, end = list(first), first[-1].box[2]
     for line in row:
-        if line.box[0] - end > PIECE_GAP * height or not _is_piece(list(line.words)):
+        # The print between two groups ("-") may stand as a line of its own: it joins, never ends.
+        between = all(BETWEEN.match(w.text) for w in line.words)
+        piece = between or _is_piece(list(line.words))
+        if not piece and line.box[0] < end:
+            continue  # no piece, starting over the last one: its ink read again as something else
+        if line.box[0] - end > PIECE_GAP * height or not piece:
             break
         pieces += line.words
         end = line.box[2]

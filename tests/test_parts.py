@@ -8,6 +8,7 @@ import pytest
 from extraction.doctypes import FieldPart, FieldSpec, get_document_type
 from extraction.fields import extract_fields
 from extraction.parts import fill_parts
+from extraction.types import Line, PageText, Word
 from tests.layout_text import parse_layout
 
 PATIENT = get_document_type("patient_details")
@@ -216,6 +217,29 @@ def test_a_date_and_a_phone_written_in_pieces_along_their_row_are_read_whole() -
     assert fields["phone_number"].box is not None and fields["phone_number"].box[2] >= 1100
     # Numbers on one row that make no value of the field stay apart.
     assert fields["weight"].value == "73"
+
+
+def test_a_dash_alone_and_a_misreading_over_a_piece_do_not_end_a_phone_in_pieces() -> None:
+    """A shadowed page: the dash between the groups read as a line of its own, and the rule under
+    the middle group read again as a word over that group's end ("Zot")."""
+    rows = [
+        [("Patient", 300), ("Intake", 476), ("Form", 630)],
+        [("Home", 300), ("phone:", 410)],
+        [("652", 700)],
+        [("724", 900)],
+        [("Zot", 950)],
+        [("-", 1010)],
+        [("3582", 1100)],
+    ]
+    lines = []
+    for number, row in enumerate(rows):
+        y = 300 if number == 0 else 520
+        words = [
+            Word(t, 0.29 if t == "Zot" else 0.96, (x, y, x + 22 * len(t), y + 40), number) for t, x in row
+        ]
+        lines.append(Line(tuple(words)))
+    page = PageText(index=0, lines=tuple(lines), width=2550, height=3300)
+    assert extract_fields(PATIENT, [page], 0.8)["phone_number"].value == "(652) 724-3582"
 
 
 def test_pieces_that_make_no_date_are_not_joined() -> None:
