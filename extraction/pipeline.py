@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from extraction.classify import classify
-from extraction.doctypes import DocumentType, document_types, get_document_type
+from extraction.doctypes import DocumentType, FieldSpec, document_types, get_document_type
 from extraction.errors import ToolFailedError
 from extraction.fields import RegionReader, extract_fields
 from extraction.header_cells import unread_header_cells, with_header_cells, without_marks_on_header_names
@@ -219,10 +219,11 @@ def _matching_layout(
 def _better_second_readings(
     spec: DocumentType, first: dict[str, FieldResult], second: dict[str, FieldResult]
 ) -> dict[str, FieldResult]:
-    """The fields the sparse pass read better: blanks it filled, and multi-line values it
+    """The fields the sparse pass read better: blanks it filled, multi-line values it
     extended, its first lines the same, with lines the page pass dropped (automatic page
     segmentation loses a short last line of directions, "Take with food", now and then) or
-    words at the end of lines (a column beside them it had lost). A
+    words at the end of lines (a column beside them it had lost), and one-line values that
+    pass the field's check where the page pass's failed it (flagged, with both readings). A
     blank filled with what the page pass gave another field means the two passes read the
     labels differently: both fields are flagged, each naming the other."""
     better: dict[str, FieldResult] = {}
@@ -234,6 +235,9 @@ def _better_second_readings(
             better[name] = replace(second[name])
             if not old:
                 filled.append(name)
+        elif _passes_where_first_failed(field_spec, old, new):
+            better[name] = replace(second[name])
+            better[name].flag(f"read {old!r} first, {new!r} by a second pass over the page")
     for name in filled:
         for other in _holders(name, second[name], first):
             held = better.setdefault(other, replace(first[other]))
@@ -242,6 +246,18 @@ def _better_second_readings(
             )
             held.flag(f"the same words were read as the {_label(spec, name)}: check which field they are")
     return better
+
+
+def _passes_where_first_failed(spec: FieldSpec, old: str, new: str) -> bool:
+    """True for a one-line value that the sparse pass read otherwise and passing the field's
+    check, where the page pass's reading failed it ("476" for a phone written in pieces)."""
+    return (
+        bool(old and new)
+        and not spec.multiline
+        and new != old
+        and check_value(spec, old) is not None
+        and check_value(spec, new) is None
+    )
 
 
 def _label(spec: DocumentType, name: str) -> str:

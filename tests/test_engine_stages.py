@@ -584,6 +584,28 @@ def test_the_sparse_pass_extends_each_line_with_a_column_the_page_pass_lost() ->
     assert "medicines" not in _better_second_readings(spec, first, other)
 
 
+def test_the_sparse_pass_sets_right_a_value_that_failed_its_check_and_flags_it() -> None:
+    """A phone written in pieces on a shadowed page ("( 476 ) 472 - 2198"): the page pass read its
+    area code alone, which is no phone; the sparse pass read the number whole. That reading is
+    taken, flagged with both; a reading that fails the check too, or a first reading that
+    passes it, is left alone."""
+    spec = get_document_type("patient_details")
+    blank = {f.name: FieldResult("", 0.0, True, None, 0, None) for f in spec.fields}
+    first = dict(
+        blank, phone_number=FieldResult("476", 0.25, True, "OCR confidence 25%", 0, (441, 1227, 501, 1257))
+    )
+    whole = dict(
+        blank, phone_number=FieldResult("(476) 472-2198", 0.93, False, None, 0, (441, 1227, 954, 1257))
+    )
+    better = _better_second_readings(spec, first, whole)
+    assert better["phone_number"].value == "(476) 472-2198"
+    assert better["phone_number"].needs_review and "'476'" in (better["phone_number"].reason or "")
+    still_bad = dict(blank, phone_number=FieldResult("476 472", 0.93, False, None, 0, None))
+    assert "phone_number" not in _better_second_readings(spec, first, still_bad)
+    good = dict(blank, phone_number=FieldResult("(476) 472-2190", 0.9, False, None, 0, None))
+    assert "phone_number" not in _better_second_readings(spec, good, whole)
+
+
 def test_a_blank_the_sparse_pass_fills_with_another_field_s_value_flags_both() -> None:
     """A label wrapped over two cells ("DATE" / "OF" / "BIRTH (DOB)") was the date of birth's to
     the page pass and the form's date's to the sparse pass: the one date is both fields' now,
