@@ -4,10 +4,11 @@ ruled cell beside the label's (a value on an underline is often read as a line o
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import cache
 
-from extraction.captions import caption_under, is_caption
+from extraction.captions import caption_under, is_caption, lines_above
 from extraction.columns import ALIGN_HEIGHTS
 from extraction.keys import KEY_MIN_SCORE, Key
 from extraction.page_view import PageView, cell_of, heads_its_cell, line_heads_its_cell
@@ -20,6 +21,8 @@ BESIDE_MAX_GAP = 8.0
 # A line starting within this many line heights after a label is its value, though a label under
 # it starts at the same edge; further off, it may be a label of that column, its own unread.
 NEAR_BESIDE_GAP = 2.0
+# A value written under its label starts within this many line heights under it (a roomy cell).
+UNDER_REACH = 2.5
 # A line read as a label at least this well is one wherever it stands.
 EXACT_LABEL_SCORE = 0.95
 # A cell's caption is set this share of the height of what is written under it, or smaller.
@@ -98,7 +101,10 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
     near_keys = [
         k
         for k in view.keys
-        if k is not key and abs(k.box[1] - key.box[1]) <= 8 * view.height and not is_caption(k)
+        if k is not key
+        and abs(k.box[1] - key.box[1]) <= 8 * view.height
+        and not is_caption(k)
+        and not _captions_the_line_over(k, view)
     ]
     level = [
         ln
@@ -106,7 +112,7 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
         if all(
             abs(ln.box[0] - k.box[0]) > view.height
             or caption_under(k, ln, view)
-            or (not _over(k, ln) and ln.box[0] - key.box[2] <= NEAR_BESIDE_GAP * view.height)
+            or (not _over(k, ln, view.height) and ln.box[0] - key.box[2] <= NEAR_BESIDE_GAP * view.height)
             for k in near_keys
         )
         or any(column.starts_value(ln.box, view.height) for column in columns)
@@ -208,13 +214,20 @@ def with_label_like_tails_joined(page: PageText, vocabulary: tuple[str, ...], he
     return page if len(lines) == len(page.lines) else replace(page, lines=tuple(lines))
 
 
+def _captions_the_line_over(key: Key, view: PageView) -> bool:
+    """True for a key set in small type right under a line ("Address line 1" under the street
+    written on its rule): that line's caption, which starts no column of labels."""
+    small = key.box[3] - key.box[1] <= CAPTION_TYPE_SHARE * view.height
+    return small and bool(lines_above(key, view))
+
+
 def _named_like_a_label(text: str, vocabulary: tuple[str, ...]) -> bool:
     """Whether ``text`` is words of no label followed by a label's words read exactly ("Atlas |
     Health Insurance"): how insurers and clinics name themselves."""
     words = text.split()
     known = _label_words(vocabulary)
     for start in range(1, len(words)):
-        if any(word.lower().strip(".,'") in known for word in words[:start]):
+        if any(_bare(word) in known for word in words[:start]):
             return False
         if whole_phrase_score(" ".join(words[start:]), vocabulary) >= EXACT_LABEL_SCORE:
             return True
@@ -224,10 +237,19 @@ def _named_like_a_label(text: str, vocabulary: tuple[str, ...]) -> bool:
 @cache
 def _label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
     """Every word of the vocabulary's labels, lower case."""
-    return frozenset(word.lower().strip(".,'():?") for label in vocabulary for word in label.split())
+    return frozenset(_bare(word) for label in vocabulary for word in label.split())
 
 
-def _over(key: Key, line: Line) -> bool:
-    """Whether ``key`` is a label alone on its line standing over ``line``: its value may be
-    written under it."""
-    return key.whole_line and (key.box[1] + key.box[3]) / 2 < line.box[1]
+def _bare(word: str) -> str:
+    """A word in lower case without the punctuation round it and a possessive's ending: the
+    "Contact's phone" of a form is the "Contact phone" of the vocabulary."""
+    bare = word.lower().strip(".,'’():?")
+    return re.sub(r"['’]s$", "", bare)
+
+
+def _over(key: Key, line: Line, height: float) -> bool:
+    """Whether ``key`` is a label alone on its line standing right over ``line`` (within
+    ``UNDER_REACH`` line heights): its value may be written under it. A label further up ("Date
+    of visit" over a section's rows) has other lines for its value."""
+    middle = (key.box[1] + key.box[3]) / 2
+    return key.whole_line and middle < line.box[1] <= key.box[3] + UNDER_REACH * height

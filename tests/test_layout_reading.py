@@ -930,6 +930,46 @@ def test_an_address_written_in_parts_over_small_captions_reads_every_part() -> N
     assert fields["address"].value == "3753 Walnut Ave\nBrooklyn, NY 11211"
 
 
+def test_a_small_caption_under_a_line_below_starts_no_column_that_claims_a_value_beside_its_label() -> None:
+    """A date of birth written in boxes a little off its label; lower down, the small "Address
+    line 1" caption under the street starts where the date starts. The caption names the line
+    over it: it is no label of a column the date would belong to."""
+    page = parse_layout(
+        """
+        300 300 Patient Intake Form
+        300 420 Date of birth:
+        700 420 03/16/1945
+        300 600 Mailing address:
+        700 600 4684 Center Road
+        720 650 h=24 Address line 1
+        """
+    )
+    assert extract_fields(PATIENT, page, 0.8)["birth_date"].value == "03/16/1945"
+
+
+def test_a_label_far_over_a_value_beside_another_label_does_not_claim_it() -> None:
+    """ "19 November 2002", read apart from "Birth date" (each on its underline), starts where
+    "Date of visit" starts six lines up, across a section's heading: that label has its own
+    value beside it and stands too far up for this one to be written under it."""
+    rows = [
+        [("HEALTH", 231, 382, 480), ("HISTORY", 500, 382, 797)],
+        [("Date", 1744, 420, 1830), ("of", 1845, 420, 1880), ("visit", 1895, 420, 2013)],
+        [("2022-10-20", 2050, 413, 2260)],
+        [("Personal", 231, 534, 480), ("Information", 500, 534, 804)],
+        [("Full", 231, 648, 300), ("name", 320, 648, 451)],
+        [("Christopher", 506, 640, 700), ("Price", 720, 640, 829)],
+        [("Birth", 1433, 648, 1540), ("date", 1560, 648, 1658)],
+        [("19", 1716, 640, 1760), ("November", 1780, 640, 1980), ("2002", 2000, 640, 2067)],
+    ]
+    lines = [
+        Line(tuple(Word(t, 0.96, (x0, y, x1, y + 31), n) for t, x0, y, x1 in row))
+        for n, row in enumerate(rows)
+    ]
+    fields = extract_fields(PATIENT, [PageText(index=0, lines=tuple(lines), width=2550, height=3300)], 0.8)
+    assert fields["birth_date"].value == "19 November 2002"
+    assert fields["record_date"].value == "2022-10-20"
+
+
 def test_a_name_under_next_of_kin_is_the_emergency_contact() -> None:
     page = parse_layout(
         """

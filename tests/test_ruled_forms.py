@@ -1176,6 +1176,21 @@ def test_an_insurer_named_like_a_label_in_the_cell_beside_its_label_is_the_value
     assert fields["policy_number"].value == "BRT/125255"
 
 
+def test_a_label_with_a_possessive_in_the_cell_beside_another_label_s_is_a_label() -> None:
+    """ "Area" and "Contact's phone" head two cells of a row, each with its part of the number
+    under it: "Contact's phone" is the vocabulary's "Contact phone", a label of its own, not a
+    name written beside "Area" that ends in a label's word."""
+    page = DrawnPage(1400, 500)
+    page.text(110, 40, "Emergency Contact")
+    page.table(100, 100, [220, 560], [110], width=2)
+    page.text(110, 110, "Area")
+    page.text(330, 110, "Contact's phone")
+    page.text(120, 160, "823")
+    page.text(340, 160, "591-5828")
+    fields = _read_drawn(page, page.words)
+    assert fields["emergency_contact_phone"].value == "(823) 591-5828"
+
+
 def test_a_state_s_code_written_under_its_cell_s_caption_is_the_caption_s_value() -> None:
     """ "MI" reads as the label "M.I."; written under the small "St." caption of its own cell,
     it is the state the caption asks for, and the address is put together with it."""
