@@ -173,6 +173,9 @@ def _continues(left: _Placed, right: _Placed) -> bool:
     return -0.5 * height <= gap <= reach * height and shared >= 0.5 * height
 
 
+_TITLE_CASE_PAIR = re.compile(r"[A-Z][a-z]")
+
+
 def _is_noise_word(word: Word) -> bool:
     """Punctuation-only words survive only when read confidently (the "-" in "Lialda - take").
 
@@ -185,7 +188,10 @@ def _is_noise_word(word: Word) -> bool:
         return word.confidence < 0.5 or any(ch in "_|—~=" for ch in word.text)
     if any(ch.isdecimal() for ch in word.text):
         return False
-    return len(word.text) <= 2 and word.confidence < 0.3
+    # A capital and a small letter ("Dr", "Ht", "No") have the shape of print, however unsure
+    # tesseract was of a short bold word; a box or a blot reads as capitals or symbols ("CL",
+    # "LJ", "OO"). Kept, an unsure word flags the value it is in.
+    return len(word.text) <= 2 and word.confidence < 0.3 and not _TITLE_CASE_PAIR.fullmatch(word.text)
 
 
 def _is_speck(word: Word, typical: float) -> bool:
