@@ -65,6 +65,37 @@ def test_another_misreading_however_sure_is_not_taken() -> None:
     assert "cm: 250-808-9421" in [line.text for line in read.lines]
 
 
+# Labels with no colon, set apart from their values: "DOB" read "pos.", unsure. A name written
+# beside its label, however unsure, has no value beside it: no label.
+APART_LABELS = """
+300 300 Patient Information Form
+300 400 Name
+500 400 Diane@0.7 Wells@0.7
+300 500 pos.@0.48
+500 500 03/04/1997
+"""
+
+
+def test_a_label_apart_from_its_value_is_read_again_and_taken_when_it_reads_as_a_known_one() -> None:
+    page = parse_layout(APART_LABELS)[0]
+    assert [" ".join(w.text for w in label) for label in unsure_labels(page, VOCABULARY)] == ["pos."]
+    CROPS["pos."] = "DOB"
+    try:
+        read = with_labels_read_again(
+            page, unsure_labels(page, VOCABULARY), _reader(list(page.words)), VOCABULARY
+        )
+        colon = with_labels_read_again(page, unsure_labels(page, VOCABULARY), _reader_as("DOB:"), VOCABULARY)
+    finally:
+        del CROPS["pos."]
+    texts = [line.text for line in read.lines]
+    assert "DOB" in texts and "Diane Wells" in texts
+    assert "pos." in [line.text for line in colon.lines]  # a colon read that the page pass did not see
+
+
+def _reader_as(text: str) -> object:
+    return lambda box: [Word(text, 0.96, box, 0)]
+
+
 def test_the_fields_under_labels_read_again_are_found() -> None:
     pages = parse_layout(SMALL_LABELS)
     words = list(pages[0].words)
