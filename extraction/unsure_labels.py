@@ -7,8 +7,8 @@ large), and tesseract's page pass, its scale set by the page's usual text, misre
 that reads as none the document knows is read again on its own (a crop with a white margin,
 read at 1x and 2x: ``extraction.ocr.read_region`` through the fields' region reader), and the
 reading replaces the page pass's when it is sure and reads as a known label ending as the label
-read did (in a colon or not): a crop of a short word alone is misread too ("lel:" for "Tel:"), and only the document's own
-wordings tell a better reading from another misreading.
+read did (in a colon or not): a crop of a short word alone is misread too ("lel:" for "Tel:"),
+and only the document's own wordings tell a better reading from another misreading.
 """
 
 from __future__ import annotations
