@@ -259,7 +259,17 @@ def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...]
         # its own (the label's cell beside it holds the label's own wrapped lines).
         from_key = key.colon and key.whole_line and (cell is None or cell == key_cell)
         column = (min(first[0], key.box[0]) if from_key else first[0], *first[1:])
-        more = _below(spec, column, view, spec.max_gap, spec.max_lines - 1, cell, under_label=False, own=key)
+        more = _below(
+            spec,
+            column,
+            view,
+            spec.max_gap,
+            spec.max_lines - 1,
+            cell,
+            under_label=False,
+            own=key,
+            flush_x=first[0],
+        )
         lines += [ln.words for ln in more]
     return tuple(lines)
 
@@ -286,9 +296,12 @@ def _below(
     after_colon: bool = False,
     under_label: bool = True,
     own: Key | None = None,
+    flush_x: int | None = None,
 ) -> list[Line]:
     """Value lines under ``column``: overlapping it, in order, until a key, a wide gap, the
-    edge of the cell the key is in, or ``limit`` lines. Right under a label that ends in a
+    edge of the cell the key is in, or ``limit`` lines. A line set flush under the last (or
+    under ``flush_x``, where the value's first line starts in a column widened to its label)
+    may stand further down. Right under a label that ends in a
     colon (``after_colon``), a first line that only reads like a label without one ("Harbor
     Insurance Company" under "Name of Insurance Company:") is its value; under a value's first
     line (not ``under_label``) a line that reads like a label never is."""
@@ -299,7 +312,8 @@ def _below(
         if line.box[1] <= column[1]:
             continue  # level with or above the value: a label beside it, wrapped over two lines
         allowed = first_gap if not taken else spec.max_gap
-        if abs(line.box[0] - (taken[-1].box[0] if taken else column[0])) <= 0.6 * height:
+        starts = (taken[-1].box[0],) if taken else (column[0], column[0] if flush_x is None else flush_x)
+        if any(abs(line.box[0] - x) <= 0.6 * height for x in starts):
             allowed = max(allowed, ALIGNED_GAP)  # set flush under the value's line: its next line
         if cell is not None and mostly_inside(line.box, cell):
             allowed = max(allowed, IN_CELL_GAP)  # a cell holds its value, however spaced

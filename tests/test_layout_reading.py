@@ -970,6 +970,21 @@ def test_a_label_far_over_a_value_beside_another_label_does_not_claim_it() -> No
     assert fields["record_date"].value == "2022-10-20"
 
 
+def test_a_list_beside_its_label_goes_on_flush_under_its_first_line() -> None:
+    """ "Sertraline" on the ruled line under "Melatonin", set flush under it: the list's next
+    line, though the value beside "Medications taken regularly:" may also run on under the
+    label, whose start is where its lines were measured from."""
+    page = parse_layout(
+        """
+        300 300 Patient Intake Form
+        237 2400 Medications taken regularly:
+        960 2400 Melatonin
+        960 2490 Sertraline
+        """
+    )
+    assert extract_fields(PATIENT, page, 0.8)["regular_medications"].value == "Melatonin\nSertraline"
+
+
 def test_a_name_under_next_of_kin_is_the_emergency_contact() -> None:
     page = parse_layout(
         """
