@@ -698,6 +698,24 @@ def test_an_address_naming_no_town_is_doubted(doc_type: str, address: str, doubt
     assert any(re.search(pattern, address) for pattern, _ in spec.doubts) == doubted
 
 
+@pytest.mark.parametrize("field", ["phone_number", "emergency_contact_phone"])
+@pytest.mark.parametrize(
+    ("phone", "doubted"),
+    [
+        ("341-5122", True),  # the area code boxed apart and not read
+        ("8272 0451", True),
+        ("(907) 341-5122", False),
+        ("907-341-5122", False),
+        ("69364 31987", False),
+        ("+44 20 7946 0958", False),
+    ],
+)
+def test_a_phone_with_no_area_code_is_doubted(field: str, phone: str, doubted: bool) -> None:
+    spec = get_document_type("patient_details").field(field)
+    assert len(spec.doubts) == 1  # a rule added needs its own examples here
+    assert bool(doubts_about(spec, phone)) is doubted
+
+
 NO_TOWN = "one line and no town"
 SEMICOLON = "a semicolon in an address"
 STOP_BEFORE_STATE = "a full stop before the state's code"
