@@ -772,6 +772,7 @@ LOST_LENGTH = "no count before a length of time"
 LOST_AMOUNT = "no amount before a unit"
 DISPENSED = "a quantity to dispense"
 TWO_ROWS = "two dosing instructions on one line"
+JOINED = "a full stop joining two words"
 
 
 @pytest.mark.parametrize(
@@ -803,6 +804,9 @@ TWO_ROWS = "two dosing instructions on one line"
         ("Inject 10 units at bedtime", ()),
         ("take 1/2 mg at night", ()),
         ("Take mg once daily", (LOST_AMOUNT,)),
+        ("2 tab three times.a day", (JOINED,)),  # a speck in the space read as a full stop
+        ("1 tab p.o. b.i.d. for 5 days", ()),  # abbreviations: a letter or two between points
+        ("Take 1 tab daily. Take with food", ()),
     ],
 )
 def test_directions_that_lost_a_count_or_ran_into_another_row_are_doubted(
@@ -814,7 +818,7 @@ def test_directions_that_lost_a_count_or_ran_into_another_row_are_doubted(
 
     spec = get_document_type("prescription").field("directions")
     matched = [message for pattern, message in spec.doubts if re.search(pattern, directions)]
-    kinds = (LOST_COUNT, LOST_LENGTH, LOST_AMOUNT, DISPENSED, TWO_ROWS)
+    kinds = (LOST_COUNT, LOST_LENGTH, LOST_AMOUNT, DISPENSED, TWO_ROWS, JOINED)
     assert len(spec.doubts) == len(kinds)  # a rule added needs its own examples here
     assert sorted(kind for kind in kinds for message in matched if message.startswith(kind)) == sorted(doubts)
 
