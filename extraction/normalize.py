@@ -342,9 +342,12 @@ def _slashes_read_as_ones(text: str) -> str:
 
 
 def _separated(text: str) -> str:
-    """Eight digits with no separator ("19670926": the boxes of a comb, ISO 8601's basic form) as
-    a date with slashes, year first ("1967/09/26") or last ("26/09/1967"), when exactly one of
-    those gives a real date in the accepted years; otherwise ``text`` as it is."""
+    """Eight digits with no separator ("19670926": the boxes of a comb, ISO 8601's basic form),
+    or with only some of a date's separators read ("04/081984"), as a date with slashes, year
+    first ("1967/09/26") or last ("26/09/1967"), when exactly one of those gives a real date in
+    the accepted years; otherwise ``text`` as it is."""
+    if re.fullmatch(r"\d+[/.-]\d+", text) and len(digits := re.sub(r"\D", "", text)) == 8:
+        text = digits
     if not re.fullmatch(r"\d{8}", text):
         return text
     readings = {f"{text[:4]}/{text[4:6]}/{text[6:]}", f"{text[:2]}/{text[2:4]}/{text[4:]}"}

@@ -18,7 +18,8 @@ from extraction.structure import (
     with_comb_lines_joined,
     without_combs,
 )
-from extraction.types import Line, Word
+from extraction.structure.words import BORDER_GLYPH_CONFIDENCE
+from extraction.types import Line, Word, union_box
 from tests.drawn_pages import FONT_PATH, CombStyle, DrawnPage, noisy, rotated
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
@@ -124,6 +125,25 @@ def test_join_combs_makes_one_word_as_sure_as_its_least_sure_character() -> None
     assert [w.text for w in joined] == ["DOB", "07/03/1985"]
     assert joined[1].confidence == 0.4
     assert join_combs([label], structure) == [label]
+
+
+@pytest.mark.parametrize(
+    ("read", "value"),
+    [
+        ("O3]16|1945", "03161945"),  # the bars between the groups, an "O" among the digits
+        ("04/08]1984", "04/081984"),  # a printed slash kept, a bar dropped
+        ("ROSS", "ROSS"),  # a name in the boxes: its "O" is a letter
+    ],
+)
+def test_a_comb_s_reading_keeps_only_what_its_boxes_hold(read: str, value: str) -> None:
+    page, _ = _date_page("spaced")
+    structure = find_structure(page.array(), page.words)
+    label, *digits = page.words
+    box = union_box([w.box for w in digits])
+    assert box is not None
+    joined = join_combs([label, Word(read, 0.9, box)], structure)
+    assert joined[1].text == value
+    assert joined[1].confidence == (0.9 if read == value else BORDER_GLYPH_CONFIDENCE)
 
 
 def test_combs_round_trip_through_plain_data() -> None:

@@ -82,6 +82,9 @@ def test_clean_line_strips_rules_and_label_punctuation_only(raw: str, clean: str
         # Eight digits with no separator (a comb's boxes read as one word): year first or last.
         ("patient_details.birth_date", ["19670926"], "1967/09/26"),
         ("patient_details.birth_date", ["26091967"], "26/09/1967"),
+        # ... or with one of its separators read ("/" printed between two groups, lost as a wall).
+        ("patient_details.birth_date", ["04/081984"], "04/08/1984"),
+        ("patient_details.birth_date", ["2010/0614"], "2010/06/14"),
         # A name's letters read as marks, by the general name rules.
         ("prescriber", ["Dr Anthony: Cox, M.D."], "Dr Anthony Cox, M.D."),
     ],

@@ -4,6 +4,7 @@ runs of a line split at vertical rules, and a border read into a value trimmed o
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from collections.abc import Callable, Sequence
 
@@ -23,6 +24,11 @@ BORDER_GLYPHS = "[{|]})(1lI!"
 # wall only where it stands over a cell's wall, most of the glyph outside the cell.
 CORNER_GLYPHS = "JL"
 BORDER_GLYPH_CONFIDENCE = 0.7
+# Glyphs OCR makes of a comb's walls and of the bars a form prints between a comb's groups
+# (DD | MM | YYYY); a box holds a digit or a letter, never one of these.
+_NO_COMB_BARS = str.maketrans("", "", "|[]{}")
+# A comb's reading of this many digits and no letter but "O" holds a number: its "O" is a zero.
+MIN_COMB_DIGITS = 4
 # A rule ruled for a value starts within this many text heights of the gap before it, and lies
 # at most this many text heights under the foot of the words written on it.
 RULE_START_SLACK = 0.3
@@ -244,7 +250,7 @@ def join_combs(line_words: Sequence[Word], structure: PageStructure) -> list[Wor
     for word in [*ordered, None]:
         home = None if word is None else _comb_of(word, structure.combs)
         if group and (home is None or home != comb):
-            joined.append(_joined(group) if len(group) > 1 else group[0])
+            joined.append(_comb_characters(_joined(group) if len(group) > 1 else group[0]))
             group = []
         if word is None:
             break
@@ -285,6 +291,19 @@ def _comb_of(word: Word, combs: Sequence[Box]) -> Box | None:
         if comb[0] - reach <= cx <= comb[2] + reach and comb[1] <= cy <= comb[3]:
             return comb
     return None
+
+
+def _comb_characters(word: Word) -> Word:
+    """A comb's reading with only what its boxes hold: its walls and the bars printed between
+    its groups read as glyphs ("O3]16|1945") are no characters of the value, and among digits
+    an "O" is a zero. The word is left no surer than ``BORDER_GLYPH_CONFIDENCE`` when anything
+    was taken out, so the clerk looks at it."""
+    text = word.text.translate(_NO_COMB_BARS)
+    if sum(ch.isdigit() for ch in text) >= MIN_COMB_DIGITS and not re.search(r"[A-NP-Za-np-z]", text):
+        text = text.replace("O", "0").replace("o", "0")
+    if text == word.text or not text:
+        return word
+    return Word(text, min(word.confidence, BORDER_GLYPH_CONFIDENCE), word.box, word.line)
 
 
 def _joined(words: Sequence[Word]) -> Word:
