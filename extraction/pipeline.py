@@ -220,8 +220,9 @@ def _better_second_readings(
     spec: DocumentType, first: dict[str, FieldResult], second: dict[str, FieldResult]
 ) -> dict[str, FieldResult]:
     """The fields the sparse pass read better: blanks it filled, multi-line values it
-    extended, its first lines the same, with lines the page pass dropped (automatic page
-    segmentation loses a short last line of directions, "Take with food", now and then) or
+    extended, their lines the same, with lines the page pass dropped (automatic page
+    segmentation loses a short last line of directions, "Take with food", now and then, or a
+    list's first line) or
     words at the end of lines (a column beside them it had lost), and one-line values that
     pass the field's check where the page pass's failed it (flagged, with both readings). A
     blank filled with what the page pass gave another field means the two passes read the
@@ -281,12 +282,17 @@ def _holders(name: str, result: FieldResult, fields: dict[str, FieldResult]) -> 
 
 
 def _extends(longer: list[str], shorter: list[str]) -> bool:
-    """True when ``longer`` is ``shorter`` with more read: lines after its own, or more words at
-    the end of its lines (a table's dose column, read beside each medicine), none changed."""
+    """True when ``longer`` is ``shorter`` with more read: lines before or after its own, or more
+    words at the end of its lines (a table's dose column, read beside each medicine), none
+    changed."""
     if len(longer) < len(shorter) or longer == shorter:
         return False
-    return all(
-        new.split()[: len(old.split())] == old.split() for new, old in zip(longer, shorter, strict=False)
+    return any(
+        all(
+            new.split()[: len(old.split())] == old.split()
+            for new, old in zip(longer[start:], shorter, strict=False)
+        )
+        for start in range(len(longer) - len(shorter) + 1)
     )
 
 

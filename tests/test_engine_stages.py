@@ -584,7 +584,8 @@ def test_the_sparse_pass_extends_a_value_only_with_lines_the_page_pass_dropped()
 
 def test_the_sparse_pass_extends_each_line_with_a_column_the_page_pass_lost() -> None:
     """The page pass lost a table's dose column and read the medicines alone; the sparse pass
-    read each medicine with its dose. A line read otherwise is no extension."""
+    read each medicine with its dose. A line read otherwise is no extension; a line read before
+    the value's first is."""
     spec = get_document_type("prescription")
 
     def results(medicines: str) -> dict[str, FieldResult]:
@@ -599,6 +600,11 @@ def test_the_sparse_pass_extends_each_line_with_a_column_the_page_pass_lost() ->
     )
     other = results("Levothyroxine 75 mcg\nRosuvastin 20 mg")
     assert "medicines" not in _better_second_readings(spec, first, other)
+    # The page pass lost the first line of the list, the sparse pass read it.
+    assert (
+        _better_second_readings(spec, results("Rosuvastatin"), first)["medicines"].value
+        == "Levothyroxine\nRosuvastatin"
+    )
 
 
 def test_the_sparse_pass_sets_right_a_value_that_failed_its_check_and_flags_it() -> None:
