@@ -46,11 +46,12 @@ from extraction.page_view import (
     cell_of,
     heads_its_cell,
     others_in_cell,
+    overlaps,
 )
 from extraction.parts import from_parts, share_parts
 from extraction.phrases import best_phrase, whole_phrase_score
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
-from extraction.types import Box, FieldResult, PageText, Word
+from extraction.types import Box, FieldResult, PageText, Word, on_one_row
 from extraction.unsure_labels import unsure_labels, with_labels_read_again
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ RegionReader = Callable[[int, Box, str], list[Word]]
 # Reading the labels against the vote must fit the fields better by at least one field's worth of
 # plausibility to overturn it; nearer than that, the fields the two readings disagree on are flagged.
 READING_MARGIN = PLAUSIBLE_WEIGHT
+# A panel's title stands within this many line heights over the first label of its panel.
+TITLE_REACH = 3.0
 
 
 def extract_fields(
@@ -162,7 +165,33 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
             or _is_section_bar(k, page, structure)
         )
     ]
+    titles = _panel_titles(page, keys, headings, height)
+    if titles:
+        keys = sorted([*keys, *titles], key=lambda k: order[id(k.line)])
+        headings = sorted([*headings, *titles], key=lambda k: order[id(k.line)])
     return PageView(page, structure, height, keys, headings, label_columns=columns)
+
+
+def _panel_titles(page: PageText, keys: list[Key], headings: list[Key], height: float) -> list[Key]:
+    """Lines in capitals that no wording of the type names, set on a row with a section's
+    heading and over a label: the titles of panels side by side ("EMERGENCY CONTACT" | "ABOUT
+    YOU" | "IMMUNIZATIONS"). They head their panels as the known one heads its own, so a
+    label under an unknown title ("Full name" under "ABOUT YOU") is not taken as the known
+    panel's."""
+    keyed = {id(k.line) for k in keys}
+    titles = []
+    for line in page.lines:
+        letters = [ch for ch in line.text if ch.isalpha()]
+        if id(line) in keyed or len(letters) <= 3 or not all(ch.isupper() for ch in letters):
+            continue
+        if any(ch.isdigit() for ch in line.text) or not any(on_one_row(line.box, h.box) for h in headings):
+            continue
+        over_a_label = any(
+            0 <= k.box[1] - line.box[3] <= TITLE_REACH * height and overlaps(k.box, line.box) for k in keys
+        )
+        if over_a_label:
+            titles.append(Key(page.index, line, len(line.words), colon=False, known=False))
+    return titles
 
 
 def _valued_in_cell(key: Key, page: PageText, structure: PageStructure | None) -> bool:

@@ -12,7 +12,7 @@ from extraction.assign import only_print
 from extraction.columns import LabelColumn, find_label_columns, split_at_value_edges
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields, page_view
-from extraction.keys import Key, find_keys
+from extraction.keys import Key, find_keys, section_of
 from extraction.label_shapes import (
     is_format_hint,
     is_heading,
@@ -983,6 +983,38 @@ def test_a_list_beside_its_label_goes_on_flush_under_its_first_line() -> None:
         """
     )
     assert extract_fields(PATIENT, page, 0.8)["regular_medications"].value == "Melatonin\nSertraline"
+
+
+def test_panels_side_by_side_each_head_their_labels_though_one_title_is_unknown() -> None:
+    """Three boxed panels across the page, each under its title in capitals: "ABOUT YOU" is no
+    wording of the type, yet it heads "Full name" as "EMERGENCY CONTACT" heads "Contact
+    person"; the patient's name is not the contact's. A value in capitals on no title's row
+    ("BLUE CROSS" over a label) heads nothing."""
+    page = parse_layout(
+        """
+        100 200 EMERGENCY CONTACT AND INSURANCE
+        900 200 ABOUT YOU
+        1600 200 IMMUNIZATIONS AND HISTORY
+        100 300 Contact person
+        130 360 Stephanie Jimenez
+        895 300 Full name
+        930 360 Joe Fernandez
+        100 900 Insurance company
+        130 960 BLUE CROSS
+        100 1040 Policy number
+        130 1100 ABC12345
+        """
+    )[0]
+    view = page_view(PATIENT, page)
+    heading_of = {k.text: section_of(k.box, view.headings) for k in view.keys}
+    assert heading_of["Full name"] is not None and heading_of["Full name"].text == "ABOUT YOU"
+    assert heading_of["Contact person"] is not None and heading_of["Contact person"].text.startswith(
+        "EMERGENCY"
+    )
+    assert "BLUE CROSS" not in [h.text for h in view.headings]
+    fields = extract_fields(PATIENT, [page], 0.8)
+    assert fields["patient_name"].value == "Joe Fernandez"
+    assert fields["insurance_company"].value == "BLUE CROSS"
 
 
 def test_a_name_under_next_of_kin_is_the_emergency_contact() -> None:
