@@ -719,6 +719,26 @@ def test_a_phone_with_no_area_code_is_doubted(field: str, phone: str, doubted: b
     assert bool(doubts_about(spec, phone)) is doubted
 
 
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("Dr. Chebet Kariuki, MBBS, MD", True),  # two credentials
+        ("Dr Ann Lee", True),
+        ("Dr. Ann Lee, MD", True),
+        ("Ann Lee, MD, FACP", False),  # a credential the list does not hold
+        ("Ann Lee, MBBS, MD", True),
+        ("Ann Lee", False),  # no title, no credential: any name
+        ("Dr. Ann Lee, MD, take 1 tablet", False),
+    ],
+)
+def test_a_doctor_s_name_is_found_unlabelled_by_its_title_or_credentials(line: str, found: bool) -> None:
+    import re
+
+    spec = get_document_type("prescription").field("prescriber")
+    assert spec.find is not None
+    assert bool(re.search(spec.find, line)) is found
+
+
 NO_TOWN = "one line and no town"
 SEMICOLON = "a semicolon in an address"
 STOP_BEFORE_STATE = "a full stop before the state's code"
