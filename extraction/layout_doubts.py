@@ -4,7 +4,6 @@ read as a label and its value), a line further down that may belong to the value
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections.abc import Sequence
 
@@ -42,8 +41,6 @@ RUN_ON_GAP = 0.8
 # a lost separator (" / ") leaves is about one line height.
 SEPARATOR_GAP = 2.0
 SAME_SIZE_SHARE = 0.15
-# Letters that hang under the base line, making a word's box taller than its size.
-DESCENDERS = "gjpqy,;"
 
 
 def layout_doubts(
@@ -262,39 +259,13 @@ def _run_into_its_label(spec: FieldSpec, chosen: Candidate, view: PageView) -> b
 
 
 def _set_alike(label: Sequence[Word], value: Sequence[Word]) -> bool:
-    """True when a value is set as its label is: in capitals alone, or each word of both with a
-    capital and small letters ("Insurance / Billing"), no digit, words of the label's height
-    (a value typed or written in is most often set otherwise)."""
-    words = [w.text for w in (*label, *value)]
-    letters = [ch for text in words for ch in text if ch.isalpha()]
-    title_case = all(re.fullmatch(r"[^A-Za-z]*[A-Z][a-z]+[^A-Za-z]*", text) for text in words)
-    if not letters or not (all(ch.isupper() for ch in letters) or title_case):
+    """True when a value is set as its label is: letters in capitals alone, no digit, words of
+    the label's height (a value typed or written in is most often set otherwise)."""
+    letters = [ch for w in (*label, *value) for ch in w.text if ch.isalpha()]
+    if not letters or not all(ch.isupper() for ch in letters):
         return False
     if any(ch.isdigit() for w in value for ch in w.text):
         return False
-    return _same_size(label, value)
-
-
-def _same_size(label: Sequence[Word], value: Sequence[Word]) -> bool:
-    """Whether two runs of words on one row are set in one size: their tops level, and the
-    words of each with no letter hanging under the line ("g", "p", "y") as tall, where both
-    have such words (a word with one reaches lower: "Billing" beside "Insurance")."""
     label_height = statistics.median(w.height for w in label)
-    tolerance = SAME_SIZE_SHARE * label_height
-    if (
-        abs(statistics.median(w.box[1] for w in label) - statistics.median(w.box[1] for w in value))
-        > tolerance
-    ):
-        return False
-    label_even, value_even = _on_the_line(label), _on_the_line(value)
-    if not label_even or not value_even:
-        return True
-    return (
-        abs(statistics.median(w.height for w in value_even) - statistics.median(w.height for w in label_even))
-        <= tolerance
-    )
-
-
-def _on_the_line(words: Sequence[Word]) -> list[Word]:
-    """The words with no letter hanging under the base line."""
-    return [w for w in words if not set(w.text) & set(DESCENDERS)]
+    value_height = statistics.median(w.height for w in value)
+    return abs(value_height - label_height) <= SAME_SIZE_SHARE * label_height

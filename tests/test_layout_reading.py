@@ -21,13 +21,7 @@ from extraction.label_shapes import (
     label_within,
     value_kind,
 )
-from extraction.layout_doubts import (
-    _boxes_on_its_rows,
-    _read_on_end,
-    _run_into_its_label,
-    _set_alike,
-    layout_doubts,
-)
+from extraction.layout_doubts import _boxes_on_its_rows, _read_on_end, _run_into_its_label, layout_doubts
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import best_phrase
 from extraction.structure import PageStructure, SelectionMark
@@ -1394,20 +1388,6 @@ def test_an_item_s_words_set_apart_on_its_row_flag_the_list() -> None:
     if "for 3 months" not in directions.value:
         assert directions.needs_review and "printed after the value" in (directions.reason or "")
     assert "printed after the value" not in (fields["patient_name"].reason or "")
-
-
-@pytest.mark.parametrize(
-    ("value", "alike"),
-    [
-        (("Billing", (317, 968, 402, 1001)), True),  # its "g" hangs lower: its top is what tells
-        (("Billing", (317, 975, 402, 1001)), False),  # set smaller: its top lower
-        (("Blue", (317, 966, 380, 990)), True),
-        (("Blue", (317, 972, 370, 988)), False),  # no letter hanging: its height tells
-    ],
-)
-def test_a_heading_s_words_are_one_size_whatever_hangs_under_the_line(value: tuple, alike: bool) -> None:
-    label = [Word("Insurance", 0.96, (157, 966, 291, 990))]
-    assert _set_alike(label, [Word(value[0], 0.96, value[1])]) is alike
 
 
 @pytest.mark.parametrize(
