@@ -1017,6 +1017,25 @@ def test_panels_side_by_side_each_head_their_labels_though_one_title_is_unknown(
     assert fields["insurance_company"].value == "BLUE CROSS"
 
 
+@pytest.mark.parametrize("title", ["MEDICAL HISTORY FORM", "Health History Form", "PATIENT INTAKE FORM"])
+def test_a_form_s_title_is_no_label_of_a_field_it_names(title: str) -> None:
+    """ "MEDICAL HISTORY FORM" reads as the medical problems' label "Medical history" and more;
+    under it stood the heading "ABOUT You" (its capitals misread), taken as the problems,
+    unflagged. A form's title is print of no field."""
+    page = parse_layout(
+        f"""
+        200 200 Riverside Medical Group
+        200 300 {title}
+        1500 330 Form date: 06/11/2018
+        200 420 ABOUT You
+        200 520 Patient full name: Bruce Walker
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["medical_problems"].value == ""
+    assert fields["patient_name"].value == "Bruce Walker"
+
+
 def test_a_name_under_next_of_kin_is_the_emergency_contact() -> None:
     page = parse_layout(
         """
