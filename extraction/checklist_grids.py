@@ -1,6 +1,7 @@
 """Which ruled grid a checklist's key heads (``extraction.checklist``): the grid whose first
-row holds the key, with the grids set beside it under the same words (a long grid printed in
-halves side by side), or a grid of questions printed just under the key."""
+row holds the key, with the grids set beside it under the same words or the same answer columns
+(a long grid printed in halves side by side), or a grid of questions printed just under the
+key."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ GRID_UNDER_GAP = 2.5
 
 def grids_headed_alike(key: Key, view: PageView) -> list[Box]:
     """The outline of the ruled grid whose first row holds ``key`` (the heading of its question
-    column), then those of the grids beside it, left to right, whose first row starts with the
-    same words; else the grid of questions just under the key (``_grid_under``); [] when the
+    column) and those of the grids beside it whose first row reads alike (``_headed_alike``),
+    left to right; else the grid of questions just under the key (``_grid_under``); [] when the
     key heads no grid."""
     structure = view.structure
     assert structure is not None
@@ -31,7 +32,8 @@ def grids_headed_alike(key: Key, view: PageView) -> list[Box]:
     grids = [own]
     for other in structure.cells:
         table = structure.tables[other.table].box
-        if table[0] > own[2] and table not in grids and _headed_alike(other, cell, view):
+        beside = table[0] > own[2] or table[2] < own[0]
+        if beside and table not in grids and _headed_alike(other, cell, view):
             grids.append(table)
     return sorted(grids, key=lambda box: box[0])
 
@@ -88,11 +90,33 @@ def first_half_heading(key: Key, view: PageView) -> Key | None:
 
 def _headed_alike(other: Cell, heading: Cell, view: PageView) -> bool:
     """True when ``other`` is the first cell of a table whose top is level with the table of
-    ``heading`` (a first-row cell) and reads like it: the two are halves of one grid."""
+    ``heading`` (a first-row cell) and reads like it, or whose answer columns are headed with
+    the same words where one of the two headings reads as no label (misread: "aeeition" for
+    "Condition" in a shadow): the two are halves of one grid."""
     assert view.structure is not None
     tables = view.structure.tables
     level = abs(tables[other.table].box[1] - tables[heading.table].box[1]) <= view.height
-    return other.row == 0 and other.col == 0 and level and _same_print(other.box, heading.box, view)
+    if other.row != 0 or other.col != 0 or not level:
+        return False
+    if _same_print(other.box, heading.box, view):
+        return True
+    # Two headings each read as a label ("Vaccine" beside "Condition") head two grids.
+    both_read = all(
+        any(k.known and overlap_area(k.box, c.box) > 0 for k in view.keys) for c in (other, heading)
+    )
+    answers = _answer_headers(heading.table, view)
+    return not both_read and bool(answers) and answers == _answer_headers(other.table, view)
+
+
+def _answer_headers(table: int, view: PageView) -> list[str]:
+    """The print of the first row's cells after the first, of table number ``table``, left to
+    right and case folded ("yes", "no")."""
+    assert view.structure is not None
+    header = sorted(
+        (c for c in view.structure.cells if c.table == table and c.row == 0 and c.col > 0),
+        key=lambda c: c.col,
+    )
+    return [_print_in(c.box, view).casefold() for c in header]
 
 
 def _same_print(box: Box, other: Box, view: PageView) -> bool:

@@ -179,10 +179,12 @@ def _split_grid_page(
     bar: str = "",
     heading: str = "Have you ever had",
     split_heading: bool = False,
+    first_heading: str | None = None,
 ) -> dict[str, FieldResult]:
     """A questionnaire grid printed in two halves side by side, each headed "Have you ever had
     | Y | N", questions and other fields' questions among the conditions, an X in one cell of
-    each row; with ``bar`` a heading across the top of each half, over its header row."""
+    each row; with ``bar`` a heading across the top of each half, over its header row; with
+    ``first_heading`` the first half's heading as OCR misread it."""
     page = DrawnPage(2000, 700)
     top = 100 if not bar else 156
     for half, answers in enumerate((left, right)):
@@ -196,7 +198,7 @@ def _split_grid_page(
             page.text(x + 10, top + 12, first)
             page.text(x + 160, top + 12, rest)
         else:
-            page.text(x + 10, top + 12, heading)
+            page.text(x + 10, top + 12, first_heading if half == 0 and first_heading else heading)
         page.text(x + 720, top + 12, "Y")
         page.text(x + 830, top + 12, "N")
         for row, (name, answer) in enumerate(answers.items(), 1):
@@ -236,6 +238,25 @@ def test_the_second_half_s_heading_reads_the_whole_grid() -> None:
     right = {"Eczema": "no", "Insomnia": "yes", "Anemia": "no"}
     fields = _split_grid_page(left, right, heading="Do you have or have you had", split_heading=True)
     assert fields["medical_problems"].value == "Migraine\nInsomnia"
+
+
+def test_a_half_whose_heading_was_misread_is_read_with_the_other_by_its_answer_columns() -> None:
+    """A shadow over the first half: its heading read "aeeition", no label. Its answer columns
+    are headed "Y | N" as the second half's: the grid's first half, read with it (the list was
+    the second half's ticks alone, unflagged)."""
+    left = {"Hypertension": "yes", "Asthma": "no", "Gout": "no"}
+    right = {"Eczema": "no", "Sinusitis": "yes", "Anemia": "no"}
+    fields = _split_grid_page(left, right, heading="Condition", first_heading="aeeition")
+    assert fields["medical_problems"].value == "Hypertension\nSinusitis"
+
+
+def test_a_grid_beside_with_a_heading_of_its_own_is_another_grid() -> None:
+    """ "Vaccine | Y | N" beside "Condition | Y | N": the same answer columns, but a heading
+    that reads as a label of its own; its rows are no conditions."""
+    left = {"Hepatitis B": "yes", "Tetanus": "no", "Influenza": "no"}
+    right = {"Eczema": "no", "Sinusitis": "yes", "Anemia": "no"}
+    fields = _split_grid_page(left, right, heading="Condition", first_heading="Vaccine")
+    assert fields["medical_problems"].value == "Sinusitis"
 
 
 def test_a_heading_across_a_grid_is_never_an_answer() -> None:
