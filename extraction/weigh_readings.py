@@ -103,9 +103,10 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int =
         again = re.sub(r"(?<=\d)\s+(?=\d)", "", again)  # a gap between written digits is no space
     first_problem = check_value(spec, result.value)
     # A doubt of the field's (a count lost before "tablet") that one reading raises and the other
-    # does not counts against the reading that raises it.
+    # does not counts against the reading that raises it, where both pass the check (a reading
+    # that fails it is no measure: "341 1" raises no doubt of a phone's, nor is one).
     first_doubts, again_doubts = set(doubts_about(spec, result.value)), set(doubts_about(spec, again))
-    passes = check_value(spec, again) is None and again_doubts <= first_doubts
+    passes = check_value(spec, again) is None and (first_problem is not None or again_doubts <= first_doubts)
     known = reading.confidence >= TAKE_KNOWN and _words_known(spec, again, result.value)
     over_a_guess = (
         result.confidence < TESSERACT_GUESSING

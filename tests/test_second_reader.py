@@ -100,6 +100,16 @@ def test_a_confident_reading_that_passes_the_check_is_taken_and_flagged() -> Non
     assert "(BON) 847-4935" in result.reason
 
 
+def test_a_doubt_counts_against_a_reading_only_beside_one_that_passes_the_check() -> None:
+    """ "341 1" is no phone; the second reader's "9349 9674" is one, with no area code (a doubt
+    of the field's). Beside a reading that fails the check that doubt is no measure: taken,
+    flagged. Beside one that passes the check and raises no doubt, it counts against it."""
+    result = compare(PHONE, _field("341 1", 0.15), Reading("9349 9674", 0.96))
+    assert result.value == "9349 9674" and result.needs_review
+    kept = compare(PHONE, _field("(501) 934-9674", 0.5), Reading("9349 9674", 0.96))
+    assert kept.value == "(501) 934-9674" and kept.needs_review
+
+
 def test_an_unsure_reading_is_never_taken() -> None:
     first = _field("(BON) 847-4935", 0.40)
     result = compare(PHONE, first, Reading("(501) 897-4935", 0.6))
