@@ -17,6 +17,7 @@ from extraction.captions import (
     is_caption,
     line_on_rule_over,
     lines_above,
+    rule_written_on,
     stands_on_rule_from,
     under_a_colon_label,
     writing_rule,
@@ -233,6 +234,15 @@ def _value_cell(key: Key, view: PageView) -> Box | None:
     return cell if others else None
 
 
+def _on_the_rule_under(above: Line, line: Line, view: PageView) -> bool:
+    """True when ``above`` is written on a ruled line and ``line`` on another starting where
+    that one starts: lines ruled to write a list on, one item a line."""
+    rule = rule_written_on(above, view)
+    return (
+        rule is not None and rule_written_on(line, view) != rule and stands_on_rule_from(line, rule[0], view)
+    )
+
+
 def _in_ruled_row_under(above: Line, line: Line, view: PageView) -> bool:
     """True when ``line`` stands in the cell right under the cell of ``above``, as wide."""
     cell = cell_of(above.box, view)
@@ -319,6 +329,8 @@ def _below(
             allowed = max(allowed, IN_CELL_GAP)  # a cell holds its value, however spaced
         elif cell is None and taken and _in_ruled_row_under(taken[-1], line, view):
             allowed = max(allowed, IN_CELL_GAP)  # a list goes on in the ruled row under its line
+        elif cell is None and taken and _on_the_rule_under(taken[-1], line, view):
+            allowed = max(allowed, IN_CELL_GAP)  # ... or on the ruled line under its line's
         key = view.key_on(line) if view.is_key_line(line) else None
         # Right under a label, a line that only reads like a label is its value when the label
         # above ends in a colon, or when it reads like this same field's label: one field's

@@ -202,6 +202,24 @@ def writing_rule(key: Key, view: PageView) -> Box | None:
     )
 
 
+def rule_written_on(line: Line, view: PageView) -> Box | None:
+    """The ruled line ``line`` is written on (its foot within ``ON_RULE_REACH`` line heights
+    over the rule, the two overlapping); None when it stands on none."""
+    if view.structure is None:
+        return None
+    height = view.height
+    return next(
+        (
+            rule.box
+            for rule in view.structure.rules
+            if rule.orientation == "horizontal"
+            and -0.3 * height <= rule.box[1] - line.box[3] <= ON_RULE_REACH * height
+            and overlaps(rule.box, line.box)
+        ),
+        None,
+    )
+
+
 def stands_on_rule_from(line: Line, start: int, view: PageView) -> bool:
     """True when ``line`` is written on a ruled line starting within a line height of ``start``:
     the next line of a value written on the rule beside its label."""

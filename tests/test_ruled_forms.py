@@ -1191,6 +1191,20 @@ def test_a_label_with_a_possessive_in_the_cell_beside_another_label_s_is_a_label
     assert fields["emergency_contact_phone"].value == "(823) 591-5828"
 
 
+def test_a_list_written_on_ruled_lines_goes_on_from_rule_to_rule() -> None:
+    """Lines ruled under "Drug allergies", one item written on each: "Tree nuts" on the second
+    rule stands a rule's pitch under "Wheat", further than a value's next line would, yet it
+    is the list's next item."""
+    page = DrawnPage(1400, 500)
+    page.text(100, 40, "Patient Questionnaire")
+    page.text(100, 120, "Drug allergies")
+    for y, text in ((200, "Wheat"), (272, "Tree nuts"), (344, "")):
+        page.line(100, y + 36, 1300, y + 36)
+        if text:
+            page.text(130, y, text)
+    assert _read_drawn(page, page.words)["allergies"].value == "Wheat\nTree nuts"
+
+
 def test_a_state_s_code_written_under_its_cell_s_caption_is_the_caption_s_value() -> None:
     """ "MI" reads as the label "M.I."; written under the small "St." caption of its own cell,
     it is the state the caption asks for, and the address is put together with it."""
