@@ -145,15 +145,17 @@ def read_in_bands(image: np.ndarray, dpi: int, options: Options) -> list[Word]:
 def _try_orientation(
     image: np.ndarray, words: list[Word], dpi: int, options: Options
 ) -> tuple[np.ndarray, list[Word]]:
-    """Turn the page as tesseract's orientation detection says; if it cannot tell and the words
-    stand sideways, try both quarter turns. Keep whichever reading is best."""
+    """Turn the page as tesseract's orientation detection says; if it cannot tell, try both
+    quarter turns when the words stand sideways, else the half turn (a sparse page scanned
+    upside down, a few lines of print, leaves the detection guessing). Keep whichever reading
+    is best."""
     verdict = tesseract.detect_orientation(image, dpi=dpi, timeout=options.tesseract_timeout)
     if verdict.rotate != 0 and verdict.confidence >= MIN_OSD_CONFIDENCE:
         turns = [verdict.rotate]
     elif sideways_share(words) > MAX_SIDEWAYS_SHARE:
         turns = [90, 270]
     else:
-        return image, words
+        turns = [180]
     best_image, best_words = image, words
     for turn in turns:
         turned = rotate_quarter(image, turn)

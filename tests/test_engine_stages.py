@@ -169,6 +169,22 @@ def test_confident_words_standing_on_end_do_not_look_upright() -> None:
     assert looks_upright(words_with_shape(20, tall=False))
 
 
+def test_a_sparse_page_upside_down_is_turned_though_orientation_detection_cannot_tell() -> None:
+    """A record's second page, a few short lines at its foot, scanned upside down: tesseract's
+    orientation detection is unsure of it (0.28), and the page was read upside down, every
+    word garbage. The half turn is tried and its reading kept, being surer."""
+    image = Image.new("L", (1700, 2200), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 31)
+    lines = ["MEDICATIONS TAKEN REGULARLY", "Metformin", "Ventolin inhaler", "ALLERGIES", "Penicillin, latex"]
+    for row, text in enumerate(lines):
+        draw.text((200, 1500 + 70 * row), text, font=font, fill=0)
+        draw.line((180, 1540 + 70 * row, 1000, 1540 + 70 * row), fill=0, width=2)
+    upside_down = rotate_quarter(np.asarray(image), 180)
+    _turned, text = ocr.ocr_page(upside_down, 0, 200, Options())
+    assert [line.text for line in text.lines][:3] == lines[:3]
+
+
 def test_a_faint_page_sure_of_many_words_is_upright_and_an_unsure_one_is_checked() -> None:
     # A faint scan: mean confidence 0.66, but 40 % of its words read surely.
     faint = [Word("word", 0.95 if i % 5 < 2 else 0.46, (0, 0, 80, 20), line=i) for i in range(20)]
