@@ -66,7 +66,7 @@ def group_lines(words: list[Word]) -> list[Line]:
     typical = _word_height(words)
     by_line: dict[int, list[Word]] = {}
     for word in (part for whole in words for part in split_at_leaders(whole)):
-        if not _is_noise_word(word) and not _is_speck(word, typical):
+        if not _is_noise_word(word, typical) and not _is_speck(word, typical):
             by_line.setdefault(word.line, []).append(word)
     lines = [
         segment
@@ -174,9 +174,11 @@ def _continues(left: _Placed, right: _Placed) -> bool:
 
 
 _TITLE_CASE_PAIR = re.compile(r"[A-Z][a-z]")
+# ... of at least this share of the page's word height.
+PAIR_HEIGHT_SHARE = 0.75
 
 
-def _is_noise_word(word: Word) -> bool:
+def _is_noise_word(word: Word, typical: float = 0.0) -> bool:
     """Punctuation-only words survive only when read confidently (the "-" in "Lialda - take").
 
     A word with a digit always survives: dropping a doubtful "9" beside a sure "8" would turn
@@ -188,10 +190,12 @@ def _is_noise_word(word: Word) -> bool:
         return word.confidence < 0.5 or any(ch in "_|—~=" for ch in word.text)
     if any(ch.isdecimal() for ch in word.text):
         return False
-    # A capital and a small letter ("Dr", "Ht", "No") have the shape of print, however unsure
-    # tesseract was of a short bold word; a box or a blot reads as capitals or symbols ("CL",
-    # "LJ", "OO"). Kept, an unsure word flags the value it is in.
-    return len(word.text) <= 2 and word.confidence < 0.3 and not _TITLE_CASE_PAIR.fullmatch(word.text)
+    # A capital and a small letter as tall as the page's words ("Dr", "Ht", "No") have the shape
+    # of print, however unsure tesseract was of a short bold word; a box or a blot reads as
+    # capitals or symbols ("CL", "LJ", "OO"), a loop of a pen under its line as a small "Oo".
+    # Kept, an unsure word flags the value it is in. (``typical``: the page's word height.)
+    printed = _TITLE_CASE_PAIR.fullmatch(word.text) and word.height >= PAIR_HEIGHT_SHARE * typical
+    return len(word.text) <= 2 and word.confidence < 0.3 and not printed
 
 
 def _is_speck(word: Word, typical: float) -> bool:

@@ -326,20 +326,30 @@ def test_the_bullets_before_list_items_are_dropped_whatever_they_were_read_as() 
 
 
 def test_a_short_unsure_word_shaped_like_print_is_kept_and_a_box_read_as_capitals_is_not() -> None:
-    """A bold "Ht" read at 0.18 is a label, "Dr" at 0.26 a title; an empty box read as "CL"
-    and a pair of radio circles as "OO" are ink of no word."""
+    """A bold "Ht" read at 0.18 is a label, "Dr" at 0.26 a title; an empty box read as "CL",
+    a pair of radio circles as "OO" and the loop of a written "g" under its line as a small
+    "Oo" are ink of no word."""
     words = [
         Word("Ht", 0.18, (1145, 788, 1187, 814), 1),
         Word("(cm)", 0.18, (1202, 787, 1283, 818), 1),
         Word("Dr", 0.26, (300, 900, 325, 923), 2),
-        Word("Joe", 0.9, (340, 900, 400, 923), 2),
-        Word("Haddad", 0.9, (415, 900, 540, 923), 2),
+        Word("Joe", 0.9, (340, 900, 400, 926), 2),
+        Word("Haddad", 0.9, (415, 900, 540, 926), 2),
         Word("CL", 0.07, (300, 1000, 333, 1055), 3),
-        Word("Yes", 0.9, (350, 1010, 420, 1040), 3),
+        Word("Yes", 0.9, (350, 1010, 420, 1036), 3),
         Word("OO", 0.06, (300, 1100, 397, 1144), 4),
-        Word("Female", 0.9, (420, 1110, 540, 1140), 4),
+        Word("Female", 0.9, (420, 1110, 540, 1136), 4),
+        Word("Washington,", 0.9, (300, 1200, 520, 1226), 5),
+        Word("DC", 0.9, (540, 1200, 590, 1226), 5),
+        Word("Oo", 0.14, (400, 1236, 424, 1251), 6),
     ]
-    assert [line.text for line in group_lines(words)] == ["Ht (cm)", "Dr Joe Haddad", "Yes", "Female"]
+    assert [line.text for line in group_lines(words)] == [
+        "Ht (cm)",
+        "Dr Joe Haddad",
+        "Yes",
+        "Female",
+        "Washington, DC",
+    ]
 
 
 def test_two_lines_tesseract_numbered_apart_on_one_row_are_one_line() -> None:
