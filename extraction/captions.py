@@ -187,52 +187,42 @@ def writing_rule(key: Key, view: PageView) -> Box | None:
     """The ruled line drawn beside ``key`` to write its value on ("Medications: ______"): a
     rule starting within two line heights right of the key, at the height of its foot. None
     where the key has none (its value may then stand anywhere under it)."""
-    if view.structure is None:
-        return None
     height = view.height
     return next(
         (
-            rule.box
-            for rule in view.structure.rules
-            if rule.orientation == "horizontal"
-            and key.box[2] - 0.5 * height <= rule.box[0] <= key.box[2] + 2 * height
-            and abs(rule.box[1] - key.box[3]) <= 0.6 * height
+            rule
+            for rule in _horizontal_rules(view)
+            if key.box[2] - 0.5 * height <= rule[0] <= key.box[2] + 2 * height
+            and abs(rule[1] - key.box[3]) <= 0.6 * height
         ),
         None,
     )
 
 
 def rule_written_on(line: Line, view: PageView) -> Box | None:
-    """The ruled line ``line`` is written on (its foot within ``ON_RULE_REACH`` line heights
-    over the rule, the two overlapping); None when it stands on none."""
-    if view.structure is None:
-        return None
-    height = view.height
-    return next(
-        (
-            rule.box
-            for rule in view.structure.rules
-            if rule.orientation == "horizontal"
-            and -0.3 * height <= rule.box[1] - line.box[3] <= ON_RULE_REACH * height
-            and overlaps(rule.box, line.box)
-        ),
-        None,
-    )
+    """The ruled line ``line`` is written on (``_written_on``); None when it stands on none."""
+    return next((rule for rule in _horizontal_rules(view) if _written_on(line, rule, view.height)), None)
 
 
 def stands_on_rule_from(line: Line, start: int, view: PageView) -> bool:
     """True when ``line`` is written on a ruled line starting within a line height of ``start``:
     the next line of a value written on the rule beside its label."""
-    if view.structure is None:
-        return False
-    height = view.height
     return any(
-        rule.orientation == "horizontal"
-        and abs(rule.box[0] - start) <= height
-        and -0.3 * height <= rule.box[1] - line.box[3] <= ON_RULE_REACH * height
-        and overlaps(rule.box, line.box)
-        for rule in view.structure.rules
+        abs(rule[0] - start) <= view.height and _written_on(line, rule, view.height)
+        for rule in _horizontal_rules(view)
     )
+
+
+def _horizontal_rules(view: PageView) -> list[Box]:
+    if view.structure is None:
+        return []
+    return [rule.box for rule in view.structure.rules if rule.orientation == "horizontal"]
+
+
+def _written_on(line: Line, rule: Box, height: float) -> bool:
+    """True when ``line`` stands on ``rule``: its foot within ``ON_RULE_REACH`` line heights over
+    the rule (or a little under it), the two overlapping."""
+    return -0.3 * height <= rule[1] - line.box[3] <= ON_RULE_REACH * height and overlaps(rule, line.box)
 
 
 def caption_under(key: Key, line: Line, view: PageView) -> bool:

@@ -302,10 +302,10 @@ def test_noise_read_as_small_unsure_words_changes_no_gap_and_joins_no_value() ->
     assert fields["directions"].value == "One tablet every morning"
 
 
-def test_the_bullets_before_list_items_are_dropped_whatever_they_were_read_as() -> None:
-    """A round bullet read as "e" before its item, and one tesseract set on a line of its own;
-    a count, an initial and a word of their own size are kept."""
-    words = [
+# A round bullet read as "e" before its item, and one tesseract set on a line of its own; a
+# count, an initial and a word of their own size are kept.
+BULLETS = (
+    [
         Word("e", 0.39, (407, 3000, 422, 3016), 1),  # the bullet, 16 px among 40 px words
         Word("Gout,", 0.95, (480, 2987, 600, 3027), 1),
         Word("seizures", 0.95, (619, 2987, 794, 3027), 1),
@@ -316,20 +316,14 @@ def test_the_bullets_before_list_items_are_dropped_whatever_they_were_read_as() 
         Word("tablets", 0.9, (340, 3200, 480, 3236), 4),
         Word("J.", 0.9, (300, 3300, 330, 3340), 5),
         Word("Smith", 0.9, (345, 3300, 460, 3340), 5),
-    ]
-    assert [line.text for line in group_lines(words)] == [
-        "Gout, seizures",
-        "Ventolin inhaler",
-        "2 tablets",
-        "J. Smith",
-    ]
-
-
-def test_a_short_unsure_word_shaped_like_print_is_kept_and_a_box_read_as_capitals_is_not() -> None:
-    """A bold "Ht" read at 0.18 is a label, "Dr" at 0.26 a title; an empty box read as "CL",
-    a pair of radio circles as "OO" and the loop of a written "g" under its line as a small
-    "Oo" are ink of no word."""
-    words = [
+    ],
+    ["Gout, seizures", "Ventolin inhaler", "2 tablets", "J. Smith"],
+)
+# A bold "Ht" read at 0.18 is a label, "Dr" at 0.26 a title; an empty box read as "CL", a pair
+# of radio circles as "OO" and the loop of a written "g" under its line as a small "Oo" are ink
+# of no word.
+SHORT_UNSURE_WORDS = (
+    [
         Word("Ht", 0.18, (1145, 788, 1187, 814), 1),
         Word("(cm)", 0.18, (1202, 787, 1283, 818), 1),
         Word("Dr", 0.26, (300, 900, 325, 923), 2),
@@ -342,14 +336,18 @@ def test_a_short_unsure_word_shaped_like_print_is_kept_and_a_box_read_as_capital
         Word("Washington,", 0.9, (300, 1200, 520, 1226), 5),
         Word("DC", 0.9, (540, 1200, 590, 1226), 5),
         Word("Oo", 0.14, (400, 1236, 424, 1251), 6),
-    ]
-    assert [line.text for line in group_lines(words)] == [
-        "Ht (cm)",
-        "Dr Joe Haddad",
-        "Yes",
-        "Female",
-        "Washington, DC",
-    ]
+    ],
+    ["Ht (cm)", "Dr Joe Haddad", "Yes", "Female", "Washington, DC"],
+)
+
+
+@pytest.mark.parametrize(
+    ("words", "lines"), [BULLETS, SHORT_UNSURE_WORDS], ids=["bullets", "short unsure words"]
+)
+def test_lines_keep_the_words_of_print_and_drop_ink_read_as_no_word(
+    words: list[Word], lines: list[str]
+) -> None:
+    assert [line.text for line in group_lines(words)] == lines
 
 
 def test_two_lines_tesseract_numbered_apart_on_one_row_are_one_line() -> None:

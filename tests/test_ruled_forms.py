@@ -1181,12 +1181,10 @@ def test_a_label_with_a_possessive_in_the_cell_beside_another_label_s_is_a_label
     under it: "Contact's phone" is the vocabulary's "Contact phone", a label of its own, not a
     name written beside "Area" that ends in a label's word."""
     page = DrawnPage(1400, 500)
-    page.text(110, 40, "Emergency Contact")
     page.table(100, 100, [220, 560], [110], width=2)
-    page.text(110, 110, "Area")
-    page.text(330, 110, "Contact's phone")
-    page.text(120, 160, "823")
-    page.text(340, 160, "591-5828")
+    printed = ((110, 40, "Emergency Contact"), (110, 110, "Area"), (330, 110, "Contact's phone"))
+    for x, y, text in (*printed, (120, 160, "823"), (340, 160, "591-5828")):
+        page.text(x, y, text)
     fields = _read_drawn(page, page.words)
     assert fields["emergency_contact_phone"].value == "(823) 591-5828"
 
