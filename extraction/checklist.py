@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from extraction.checklist_grids import first_half_heading, grids_headed_alike
+from extraction.checklist_grids import first_half_heading, grids_headed_alike, row_left_unread
 from extraction.choices import option_words
 from extraction.doctypes import FieldSpec
 from extraction.keys import Key
@@ -52,6 +52,7 @@ FAINT_NOTE = "a box is faint: check which are ticked"
 UNREAD_ROW_NOTE = "a ticked row of the grid was read as no condition: check which conditions are ticked"
 CUT_NOTE = "the conditions were read up to a question among them, ticked ones follow: check which are ticked"
 UNBOXED_NOTE = "an option of the list has no box read beside it: check which are ticked"
+LOST_ROW_NOTE = "a row of the grid has no answer boxes read: check which conditions are ticked"
 
 
 def is_list_field(spec: FieldSpec) -> bool:
@@ -77,6 +78,8 @@ def checklist_candidate(spec: FieldSpec, key: Key, view: PageView, score: float)
     # Too few boxes with options for a list: rows of Yes / No boxes may follow all the same (a
     # letter of the heading taken for a box, "o" of "or", made it look like a list's first box).
     answered, inferred, doubt = _answered(rows, key, view, in_grid=bool(grids))
+    if grids and doubt is None and row_left_unread(rows, view):
+        doubt = LOST_ROW_NOTE
     if len(answered) >= MIN_QUESTION_ROWS:
         found = _answers_candidate(spec, key, score, answered, inferred)
         return replace(found, note=doubt) if doubt else found

@@ -8,9 +8,9 @@ from __future__ import annotations
 from extraction.choices import GRID_ROWS, grid_cell
 from extraction.keys import Key
 from extraction.page_view import PageView
-from extraction.structure import Cell, PageStructure
+from extraction.structure import Cell, PageStructure, SelectionMark
 from extraction.structure.geometry import overlap_area
-from extraction.types import Box
+from extraction.types import Box, on_one_row
 
 # A grid of questions under its heading starts at most this many text heights under it (as a
 # list's first row of boxes does).
@@ -126,3 +126,28 @@ def _same_print(box: Box, other: Box, view: PageView) -> bool:
 
 def _print_in(box: Box, view: PageView) -> str:
     return " ".join(w.text for w in view.page.words_in(box))
+
+
+def row_left_unread(rows: list[list[SelectionMark]], view: PageView) -> bool:
+    """True when a ruled grid's question column holds a condition on a row where none of the
+    grid's answer cells or boxes was found, under the first row read (damage broke that row's
+    rules): its answer is lost, and the list read from ``rows`` (the rows of marks found, by
+    grid) may be short."""
+    structure = view.structure
+    assert structure is not None
+    by_table: dict[Box, list[list[SelectionMark]]] = {}
+    for row in rows:
+        cell = structure.cell_at(row[0].box)
+        if cell is not None:
+            by_table.setdefault(structure.tables[cell.table].box, []).append(row)
+    for table, found in by_table.items():
+        answers_x = min(mark.box[0] for row in found for mark in row)
+        top = min(mark.box[1] for row in found for mark in row)
+        for line in view.page.lines:
+            inside = table[0] <= line.box[0] and line.box[2] <= answers_x and line.box[3] <= table[3]
+            if not inside or (line.box[1] + line.box[3]) / 2 < top:
+                continue
+            names = any(sum(ch.isalpha() for ch in w.text) >= 2 for w in line.words)
+            if names and not any(on_one_row(line.box, row[0].box) for row in found):
+                return True
+    return False

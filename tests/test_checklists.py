@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from extraction.checklist import CUT_NOTE, UNBOXED_NOTE
+from extraction.checklist import CUT_NOTE, LOST_ROW_NOTE, UNBOXED_NOTE
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.structure import find_structure
@@ -257,6 +257,30 @@ def test_a_grid_beside_with_a_heading_of_its_own_is_another_grid() -> None:
     right = {"Eczema": "no", "Sinusitis": "yes", "Anemia": "no"}
     fields = _split_grid_page(left, right, heading="Condition", first_heading="Vaccine")
     assert fields["medical_problems"].value == "Sinusitis"
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_grid_row_whose_answer_cells_were_not_found_flags_the_list(broken: bool) -> None:
+    """Damage took the wall between the Y and N cells of "Sinusitis" (ticked): the row has no
+    answer cells, the list is read without it, and it says so; whole, the grid reads whole."""
+    page = DrawnPage(1400, 700)
+    rows = {"Asthma": "yes", "Gout": "no", "Sinusitis": "yes", "Eczema": "no", "Migraine": "yes"}
+    page.table(100, 100, [680, 110, 110], [56] * (len(rows) + 1), width=2)
+    for x, text in ((110, "Have you ever had"), (820, "Y"), (930, "N")):
+        page.text(x, 112, text)
+    for row, (name, answer) in enumerate(rows.items(), 1):
+        y = 100 + 56 * row
+        page.text(110, y + 12, name)
+        cx = 816 if answer == "yes" else 926
+        page.cross(cx, y + 10, cx + 36, y + 42)
+    if broken:
+        page.draw.rectangle((886, 100 + 56 * 3 + 3, 894, 100 + 56 * 4 - 3), fill=255)
+    page.text(100, 600, "Allergies: Peanuts")
+    problems = _read(page)["medical_problems"]
+    if broken:
+        assert problems.needs_review and LOST_ROW_NOTE in (problems.reason or "")
+    else:
+        assert problems.value == "Asthma\nSinusitis\nMigraine" and not problems.needs_review
 
 
 def test_a_heading_across_a_grid_is_never_an_answer() -> None:
