@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from extraction.choices import GRID_ROWS, grid_cell
 from extraction.keys import Key
+from extraction.lexicon import ENGLISH, known_share
 from extraction.page_view import PageView
 from extraction.structure import Cell, PageStructure, SelectionMark
 from extraction.structure.geometry import overlap_area
@@ -15,6 +16,8 @@ from extraction.types import Box, on_one_row
 # A grid of questions under its heading starts at most this many text heights under it (as a
 # list's first row of boxes does).
 GRID_UNDER_GAP = 2.5
+# A heading fewer of whose words than this share are English words was misread.
+MISREAD_SHARE = 0.5
 
 
 def grids_headed_alike(key: Key, view: PageView) -> list[Box]:
@@ -91,8 +94,8 @@ def first_half_heading(key: Key, view: PageView) -> Key | None:
 def _headed_alike(other: Cell, heading: Cell, view: PageView) -> bool:
     """True when ``other`` is the first cell of a table whose top is level with the table of
     ``heading`` (a first-row cell) and reads like it, or whose answer columns are headed with
-    the same words where one of the two headings reads as no label (misread: "aeeition" for
-    "Condition" in a shadow): the two are halves of one grid."""
+    the same words where one of the two headings reads as no words at all (misread: "aeeition"
+    for "Condition" in a shadow): the two are halves of one grid."""
     assert view.structure is not None
     tables = view.structure.tables
     level = abs(tables[other.table].box[1] - tables[heading.table].box[1]) <= view.height
@@ -100,12 +103,11 @@ def _headed_alike(other: Cell, heading: Cell, view: PageView) -> bool:
         return False
     if _same_print(other.box, heading.box, view):
         return True
-    # Two headings each read as a label ("Vaccine" beside "Condition") head two grids.
-    both_read = all(
-        any(k.known and overlap_area(k.box, c.box) > 0 for k in view.keys) for c in (other, heading)
-    )
+    # Headings read as words ("Vaccine", "Has a parent had" beside "Have you ever had") head
+    # grids of their own: only one read as no words at all is a misread heading of one grid.
+    misread = any(known_share(_print_in(c.box, view), (ENGLISH,)) < MISREAD_SHARE for c in (other, heading))
     answers = _answer_headers(heading.table, view)
-    return not both_read and bool(answers) and answers == _answer_headers(other.table, view)
+    return misread and bool(answers) and answers == _answer_headers(other.table, view)
 
 
 def _answer_headers(table: int, view: PageView) -> list[str]:

@@ -250,13 +250,27 @@ def test_a_half_whose_heading_was_misread_is_read_with_the_other_by_its_answer_c
     assert fields["medical_problems"].value == "Hypertension\nSinusitis"
 
 
-def test_a_grid_beside_with_a_heading_of_its_own_is_another_grid() -> None:
-    """ "Vaccine | Y | N" beside "Condition | Y | N": the same answer columns, but a heading
-    that reads as a label of its own; its rows are no conditions."""
-    left = {"Hepatitis B": "yes", "Tetanus": "no", "Influenza": "no"}
-    right = {"Eczema": "no", "Sinusitis": "yes", "Anemia": "no"}
-    fields = _split_grid_page(left, right, heading="Condition", first_heading="Vaccine")
-    assert fields["medical_problems"].value == "Sinusitis"
+VACCINES_ANSWERED = {"Hepatitis B": "yes", "Tetanus": "no", "Influenza": "no"}
+CONDITIONS_ANSWERED = {"Eczema": "no", "Sinusitis": "yes", "Anemia": "no"}
+FAMILY_ANSWERED = {"Diabetes": "yes", "Heart disease": "yes", "Cancer": "no"}
+
+
+@pytest.mark.parametrize(
+    ("first", "left", "second", "right", "problems"),
+    [
+        ("Vaccine", VACCINES_ANSWERED, "Condition", CONDITIONS_ANSWERED, "Sinusitis"),
+        # A family's history beside the patient's, no label of ours: words all the same.
+        ("Have you ever had", CONDITIONS_ANSWERED, "Has a parent had", FAMILY_ANSWERED, "Sinusitis"),
+    ],
+)
+def test_a_grid_beside_with_a_heading_of_its_own_is_another_grid(
+    first: str, left: dict[str, str], second: str, right: dict[str, str], problems: str
+) -> None:
+    """ "Vaccine | Y | N" beside "Condition | Y | N", a family's history beside the patient's:
+    the same answer columns, but each heading reads as words; the rows of one are no rows of
+    the other."""
+    fields = _split_grid_page(left, right, heading=second, first_heading=first)
+    assert fields["medical_problems"].value == problems
 
 
 @pytest.mark.parametrize("broken", [False, True])
