@@ -16,7 +16,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from extraction.checklist_grids import first_half_heading, grids_headed_alike, row_left_unread
+from extraction.checklist_grids import (
+    first_half_heading,
+    grids_headed_alike,
+    names_something,
+    row_left_unread,
+)
 from extraction.choices import option_words
 from extraction.doctypes import FieldSpec
 from extraction.keys import Key
@@ -206,7 +211,7 @@ def _answered(
     doubt = None
     for index, row in enumerate(rows):
         words = _words_left_of(row[0], key, view, False, _table_of(row[0], view) if in_grid else None)
-        if not _names_something(words) or len(row) > MAX_ANSWER_BOXES:
+        if not names_something(words) or len(row) > MAX_ANSWER_BOXES:
             if not in_grid:
                 break
             # A grid's row read as no question: left empty (a short group's last row) it says
@@ -255,16 +260,11 @@ def _a_condition_ticked(rows: list[list[SelectionMark]], key: Key, view: PageVie
         words = _words_left_of(row[0], key, view, False)
         if (
             any(mark.selected for mark in row)
-            and _names_something(words)
+            and names_something(words)
             and not _asks_a_question(words, view)
         ):
             return True
     return False
-
-
-def _names_something(words: tuple[Word, ...]) -> bool:
-    """True when ``words`` hold a word of two letters or more: a row's condition or question."""
-    return any(sum(ch.isalpha() for ch in w.text) >= 2 for w in words)
 
 
 def _asks_a_question(words: tuple[Word, ...], view: PageView, known_only: bool = False) -> bool:

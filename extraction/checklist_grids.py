@@ -5,13 +5,15 @@ key."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from extraction.choices import GRID_ROWS, grid_cell
 from extraction.keys import Key
 from extraction.lexicon import ENGLISH, known_share
 from extraction.page_view import PageView
 from extraction.structure import Cell, PageStructure, SelectionMark
 from extraction.structure.geometry import overlap_area
-from extraction.types import Box, on_one_row
+from extraction.types import Box, Word, on_one_row
 
 # A grid of questions under its heading starts at most this many text heights under it (as a
 # list's first row of boxes does).
@@ -130,6 +132,11 @@ def _print_in(box: Box, view: PageView) -> str:
     return " ".join(w.text for w in view.page.words_in(box))
 
 
+def names_something(words: Sequence[Word]) -> bool:
+    """True when ``words`` hold a word of two letters or more: a row's condition or question."""
+    return any(sum(ch.isalpha() for ch in w.text) >= 2 for w in words)
+
+
 def row_left_unread(rows: list[list[SelectionMark]], view: PageView) -> bool:
     """True when a ruled grid's question column holds a condition on a row where none of the
     grid's answer cells or boxes was found, under the first row read (damage broke that row's
@@ -149,7 +156,6 @@ def row_left_unread(rows: list[list[SelectionMark]], view: PageView) -> bool:
             inside = table[0] <= line.box[0] and line.box[2] <= answers_x and line.box[3] <= table[3]
             if not inside or (line.box[1] + line.box[3]) / 2 < top:
                 continue
-            names = any(sum(ch.isalpha() for ch in w.text) >= 2 for w in line.words)
-            if names and not any(on_one_row(line.box, row[0].box) for row in found):
+            if names_something(line.words) and not any(on_one_row(line.box, row[0].box) for row in found):
                 return True
     return False

@@ -181,8 +181,7 @@ def _panel_titles(page: PageText, keys: list[Key], headings: list[Key], height: 
     keyed = {id(k.line) for k in keys}
     titles = []
     for line in page.lines:
-        letters = [ch for ch in line.text if ch.isalpha()]
-        if id(line) in keyed or len(letters) <= 3 or not all(ch.isupper() for ch in letters):
+        if id(line) in keyed or not _in_capitals(line.text):
             continue
         if any(ch.isdigit() for ch in line.text) or not any(on_one_row(line.box, h.box) for h in headings):
             continue
@@ -318,7 +317,10 @@ def _is_heading(text: str, doc_type: DocumentType, valued: bool = False) -> bool
     with its value beside it: a form that sets every label in capitals)."""
     headings = tuple(h for spec in doc_type.fields for h in spec.section_labels + spec.in_section)
     headings += doc_type.stop_labels
+    return best_phrase(text, headings)[1] >= 0.85 or (not valued and _in_capitals(text))
+
+
+def _in_capitals(text: str) -> bool:
+    """True for print of more than three letters, all capitals: how forms set headings."""
     letters = [ch for ch in text if ch.isalpha()]
-    return best_phrase(text, headings)[1] >= 0.85 or (
-        not valued and len(letters) > 3 and all(ch.isupper() for ch in letters)
-    )
+    return len(letters) > 3 and all(ch.isupper() for ch in letters)

@@ -222,11 +222,10 @@ def _better_second_readings(
     """The fields the sparse pass read better: blanks it filled, multi-line values it
     extended, their lines the same, with lines the page pass dropped (automatic page
     segmentation loses a short last line of directions, "Take with food", now and then, or a
-    list's first line) or
-    words at the end of lines (a column beside them it had lost), and one-line values that
-    pass the field's check where the page pass's failed it (flagged, with both readings). A
-    blank filled with what the page pass gave another field means the two passes read the
-    labels differently: both fields are flagged, each naming the other."""
+    list's first line) or words at the end of lines (a column beside them it had lost), and
+    one-line values that pass the field's check where the page pass's failed it (flagged, with
+    both readings). A blank filled with what the page pass gave another field means the two
+    passes read the labels differently: both fields are flagged, each naming the other."""
     better: dict[str, FieldResult] = {}
     filled = []
     for field_spec in spec.fields:

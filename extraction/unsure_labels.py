@@ -56,13 +56,7 @@ def _label_alone(line: Line, page: PageText) -> tuple[Word, ...] | None:
     """A short line of words with no colon, read unsure, with a line starting just right of it
     on its row: a label set apart from its value ("DOB   18/07/1986" read "pos." and the date)."""
     words = line.words
-    text = "".join(w.text for w in words)
-    if (
-        len(words) > MAX_LABEL_WORDS
-        or any(ch.isdigit() for ch in text)
-        or not any(ch.isalpha() for ch in text)
-        or min(w.confidence for w in words) >= SURE_CONFIDENCE
-    ):
+    if len(words) > MAX_LABEL_WORDS or not _unsure_label_words(words):
         return None
     height = line.box[3] - line.box[1]
     beside = any(
@@ -76,19 +70,26 @@ def _opening_label(line: Line) -> tuple[Word, ...] | None:
     for end, word in enumerate(line.words[:MAX_LABEL_WORDS], start=1):
         if word.text.endswith(COLONS):
             label = line.words[:end]
-            text = "".join(w.text for w in label)
-            if any(ch.isdigit() for ch in text) or not any(ch.isalpha() for ch in text):
-                return None
-            return label if min(w.confidence for w in label) < SURE_CONFIDENCE else None
+            return label if _unsure_label_words(label) else None
     return None
+
+
+def _unsure_label_words(words: tuple[Word, ...]) -> bool:
+    """True for words that may be a label (a letter, no digit) with one read unsure."""
+    text = "".join(w.text for w in words)
+    return (
+        not any(ch.isdigit() for ch in text)
+        and any(ch.isalpha() for ch in text)
+        and min(w.confidence for w in words) < SURE_CONFIDENCE
+    )
 
 
 def with_labels_read_again(
     page: PageText, labels: Sequence[tuple[Word, ...]], read: LabelReader, vocabulary: tuple[str, ...]
 ) -> PageText:
     """``page`` with each of ``labels`` read by ``read``: its reading replaces the label's words
-    when it ends as they end (in a colon or not), is sure (``SURE_CONFIDENCE`` on average) and reads as a
-    wording of ``vocabulary``; ``page`` itself when nothing changes."""
+    when it ends as they end (in a colon or not), is sure (``SURE_CONFIDENCE`` on average) and
+    reads as a wording of ``vocabulary``; ``page`` itself when nothing changes."""
     words = list(page.words)
     changed = False
     for label in labels:
