@@ -224,8 +224,9 @@ def _better_second_readings(
     segmentation loses a short last line of directions, "Take with food", now and then, or a
     list's first line) or words at the end of lines (a column beside them it had lost), and
     one-line values that pass the field's check where the page pass's failed it (flagged, with
-    both readings). A blank filled with what the page pass gave another field means the two
-    passes read the labels differently: both fields are flagged, each naming the other."""
+    both readings). An extended value keeps the doubts of the reading it extends. A blank
+    filled with what the page pass gave another field means the two passes read the labels
+    differently: both fields are flagged, each naming the other."""
     better: dict[str, FieldResult] = {}
     filled = []
     for field_spec in spec.fields:
@@ -235,6 +236,8 @@ def _better_second_readings(
             better[name] = replace(second[name])
             if not old:
                 filled.append(name)
+            else:
+                _keep_doubts(better[name], first[name])
         elif _passes_where_first_failed(field_spec, old, new):
             better[name] = replace(second[name])
             better[name].flag(f"read {old!r} first, {new!r} by a second pass over the page")
@@ -246,6 +249,16 @@ def _better_second_readings(
             )
             held.flag(f"the same words were read as the {_label(spec, name)}: check which field they are")
     return better
+
+
+def _keep_doubts(extended: FieldResult, first: FieldResult) -> None:
+    """Flag ``extended`` with the doubts of the reading it extends: its lines hold the first
+    reading's, and what made those doubtful (a rival label, an unsure word) still stands when
+    the sparse pass happened not to raise it."""
+    for doubt in first.doubts:
+        if doubt not in extended.doubts:
+            extended.flag(doubt)
+    extended.needs_review = extended.needs_review or first.needs_review
 
 
 def _passes_where_first_failed(spec: FieldSpec, old: str, new: str) -> bool:

@@ -191,10 +191,15 @@ class FieldResult:
         self.needs_review = True
         self.reason = reason if not self.reason else f"{self.reason}{_DOUBTS_APART}{reason}"
 
+    @property
+    def doubts(self) -> list[str]:
+        """The reasons the field is flagged for, one by one."""
+        return [doubt for doubt in (self.reason or "").split(_DOUBTS_APART) if doubt]
+
     def without_doubt(self, reason: str) -> FieldResult:
         """A copy without the doubt ``reason`` among its reasons; the others and the review
         flag stay."""
-        kept = [doubt for doubt in (self.reason or "").split(_DOUBTS_APART) if doubt != reason]
+        kept = [doubt for doubt in self.doubts if doubt != reason]
         return replace(self, reason=_DOUBTS_APART.join(kept) or None)
 
     @property

@@ -631,6 +631,22 @@ def test_the_sparse_pass_extends_each_line_with_a_column_the_page_pass_lost() ->
     )
 
 
+def test_a_list_the_sparse_pass_extends_keeps_the_doubts_of_the_page_pass_reading() -> None:
+    """The page pass's list was flagged (a rival label beside it); the sparse pass read one line
+    more and raised no doubt: the longer list is taken, and its lines are still the doubtful
+    ones, so the flag stays, with its reason. An unflagged first reading adds nothing."""
+    spec = get_document_type("patient_details")
+    blank = {f.name: FieldResult("", 0.0, True, None, 0, None) for f in spec.fields}
+    doubt = "another label is as near: 'Past history'"
+    first = dict(blank, medical_problems=FieldResult("Asthma", 0.9, True, doubt, 0, None))
+    longer = dict(blank, medical_problems=FieldResult("Asthma\nGout", 0.9, False, None, 0, None))
+    taken = _better_second_readings(spec, first, longer)["medical_problems"]
+    assert (taken.value, taken.needs_review, taken.reason) == ("Asthma\nGout", True, doubt)
+    assert not longer["medical_problems"].needs_review  # the sparse pass's result is left as it was
+    sure = dict(blank, medical_problems=FieldResult("Asthma", 0.9, False, None, 0, None))
+    assert not _better_second_readings(spec, sure, longer)["medical_problems"].needs_review
+
+
 def test_the_sparse_pass_sets_right_a_value_that_failed_its_check_and_flags_it() -> None:
     """A phone written in pieces on a shadowed page ("( 476 ) 472 - 2198"): the page pass read its
     area code alone, which is no phone; the sparse pass read the number whole. That reading is
