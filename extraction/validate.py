@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from extraction.doctypes import DocumentType, FieldSpec, get_document_type
+from extraction.letter_case import odd_case_word
 from extraction.lexicon import ENGLISH, is_known, near_known
 from extraction.types import FieldResult
 
@@ -195,6 +196,9 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
             fields[spec.name].flag(
                 f"{joined.group(0)!r} reads as two words a speck joined: check the spacing"
             )
+        odd_case = odd_case_word(value) if spec.kind == "text" else None
+        if odd_case:
+            fields[spec.name].flag(f"{odd_case!r} is in a case its line does not use: check its first letter")
         unknown = unknown_words(spec, value)
         if unknown:
             fields[spec.name].flag("words in no vocabulary: " + ", ".join(repr(w) for w in unknown[:3]))
