@@ -743,6 +743,8 @@ def test_a_doctor_s_name_is_found_unlabelled_by_its_title_or_credentials(line: s
 NO_TOWN = "one line and no town"
 SEMICOLON = "a semicolon in an address"
 STOP_BEFORE_STATE = "a full stop before the state's code"
+SHORT_ZIP = "a ZIP code of other than five digits"
+POSTCODE_LETTER = "a postcode with a letter where a digit goes"
 
 
 @pytest.mark.parametrize("doc_type", ["patient_details", "prescription"])
@@ -759,6 +761,17 @@ STOP_BEFORE_STATE = "a full stop before the state's code"
         ("9 Oak St\nSalt Lake City. UT 84101", (STOP_BEFORE_STATE,)),
         ("4 Elm St. NW, Washington, DC 20001", ()),  # "St. NW": a quarter, no state's code
         ("Flat 2, 7 Mabini St. Quezon City 1100", ()),
+        ("7282 Maple Lane\nDenver, Colorado, 8028\nUnited States", (SHORT_ZIP,)),
+        ("12 Elm St, Albany, NY 1220", (SHORT_ZIP,)),
+        ("12 Elm St, Albany, NY 122071", (SHORT_ZIP,)),
+        ("Denver, CO 80281-1234", ()),
+        ("9 Hay St, Perth WA 6000", ()),  # Western Australia's code and postcode
+        ("1 George St, Sydney NSW 2000", ()),
+        ("Suite 1200, 5 Ohio St, Dayton, OH 45402", ()),
+        ("36 Yonge Street, Winnipeg MB JOA 3M2", (POSTCODE_LETTER,)),
+        ("80 King St W, Toronto ON M5V ZT6", (POSTCODE_LETTER,)),
+        ("36 Yonge Street, Winnipeg MB J0A 3M2", ()),
+        ("10 Downing St, London SW1A 2AA", ()),
     ],
 )
 def test_each_rule_of_the_address_doubts_by_its_examples(
@@ -767,7 +780,7 @@ def test_each_rule_of_the_address_doubts_by_its_examples(
     import re
 
     spec = next(f for f in get_document_type(doc_type).fields if f.name.endswith("address"))
-    kinds = (NO_TOWN, SEMICOLON, STOP_BEFORE_STATE)
+    kinds = (NO_TOWN, SEMICOLON, STOP_BEFORE_STATE, SHORT_ZIP, POSTCODE_LETTER)
     assert len(spec.doubts) == len(kinds)  # a rule added needs its own examples here
     matched = [message for pattern, message in spec.doubts if re.search(pattern, address)]
     assert sorted(kind for kind in kinds for message in matched if message.startswith(kind)) == sorted(doubts)
