@@ -759,6 +759,9 @@ POSTCODE_LETTER = "a postcode with a letter where a digit goes"
         ("80 Birch Road; Minneapolis, MN", (SEMICOLON,)),
         ("62 prospect road, orlando. FL", (STOP_BEFORE_STATE,)),
         ("9 Oak St\nSalt Lake City. UT 84101", (STOP_BEFORE_STATE,)),
+        ("7275 Madison Ave\nNewark. 07192", (STOP_BEFORE_STATE,)),
+        ("7275 Madison Ave\nNewark. 07192-1234\nUnited States", (STOP_BEFORE_STATE,)),
+        ("Bldg. 12345 Ridge Rd, Austin, TX 78701", ()),  # a number opening the street
         ("4 Elm St. NW, Washington, DC 20001", ()),  # "St. NW": a quarter, no state's code
         ("Flat 2, 7 Mabini St. Quezon City 1100", ()),
         ("7282 Maple Lane\nDenver, Colorado, 8028\nUnited States", (SHORT_ZIP,)),
