@@ -152,7 +152,7 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
     texts = [t for t in candidate.texts if t.strip()]
     if not texts:
         return -0.5 if candidate.note else 0.0
-    if any(_reads_as_label(t, doc_type) for t in texts):
+    if any(_reads_as_label(t, doc_type) for t in texts) or _rest_of_a_heading(candidate):
         return -1.0
     if any(doc_type.reads_as_instructions(t) for t in texts):
         return -1.0  # the form's instructions to whoever fills it in
@@ -175,6 +175,16 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
     if spec.kind == "person" and len(value.split()) > MAX_NAME_WORDS:
         return 0.3
     return 0.8 if problem else 1.0
+
+
+def _rest_of_a_heading(candidate: Candidate) -> bool:
+    """True for the words after a label's on a line that reads whole as a section's heading
+    ("INSURANCE INFORMATION", "Insurance / Billing"): the heading's last word, not the value of
+    the field its first word names."""
+    return any(
+        not key.colon and candidate.lines and candidate.lines[0] == key.rest and is_heading(key.line.text)
+        for key in candidate.keys
+    )
 
 
 def only_print(spec: FieldSpec, value: str, doc_type: DocumentType) -> bool:

@@ -20,10 +20,11 @@ MAX_UNKNOWN_KEY_WORDS = 4
 # "Member ID", "Case number"): whatever it numbers, such a label is never a value.
 NUMBER_WORDS = frozenset({"no", "no.", "nr", "nr.", "#", "number", "num", "num.", "id"})
 # The last word of a section's heading ("Insurance Information", "Contact Details", "Billing
-# Section", "Immunization Status", "Social History"): whatever the section is about, such a
-# line heads print, it is no value.
+# Section", "Immunization Status", "Social History", "Insurance / Billing"): whatever the
+# section is about, such a line heads print, it is no value.
 HEADING_WORDS = frozenset(
     {"information", "info", "details", "particulars", "section", "data", "status", "history"}
+    | {"billing", "coverage"}
 )
 # A date's format as forms print it: groups of D, M or Y parted by slashes, dashes, full stops
 # or spaces, in brackets or not.

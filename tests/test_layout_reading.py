@@ -267,6 +267,28 @@ def test_the_label_of_a_number_of_no_field_beside_a_name_s_label_is_never_the_na
         assert fields[name].needs_review, name
 
 
+INSURANCE_HEADING = """
+300 200 Patient name: Maria Lopez
+300 260 Date of birth: 03/04/1971
+300 460 h=34 INSURANCE INFORMATION
+300 541 Medical insurance
+300 628 Insurance company:
+316 688 Northstar Assurance
+300 780 Policy number: HX-4471
+"""
+
+
+def test_a_heading_that_opens_with_a_label_s_word_is_no_label_with_a_value() -> None:
+    """A heading, "INSURANCE INFORMATION", opens with a label of the insurer, and its last
+    word is no insurer ("INFORMATION" went out as the insurance company, flagged only by
+    the rival label under it, which holds the value); so with "Insurance / Billing"."""
+    spec = get_document_type("patient_details")
+    fields = extract_fields(spec, parse_layout(INSURANCE_HEADING), 0.8)
+    assert fields["insurance_company"].value == "Northstar Assurance"
+    billing = parse_layout(INSURANCE_HEADING.replace("INSURANCE INFORMATION", "Insurance / Billing"))
+    assert extract_fields(spec, billing, 0.8)["insurance_company"].value == "Northstar Assurance"
+
+
 @pytest.mark.parametrize(
     ("text", "heading"),
     [
@@ -277,11 +299,14 @@ def test_the_label_of_a_number_of_no_field_beside_a_name_s_label_is_never_the_na
         ("Patient Data", True),
         ("Immunization Status", True),
         ("SOCIAL HISTORY", True),
+        ("Insurance / Billing", True),
+        ("INSURANCE COVERAGE", True),
         ("Family history of asthma", False),
         ("Penicillin, no reaction history", False),
         ("United Health Information Systems Inc", False),  # too long for a heading
         ("Details of surgery in 2019", False),
         ("Medicare", False),
+        ("Billing", False),  # one word: a label's, or a value's
         ("see details", False),
     ],
 )
