@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from extraction.classify import classify
+from extraction.digit_spacing import flag_phone_separators
 from extraction.doctypes import DocumentType, FieldSpec, document_types, get_document_type
 from extraction.errors import ToolFailedError
 from extraction.fields import RegionReader, extract_fields
@@ -169,7 +170,9 @@ def extract(
             with timer("second_reader"):
                 fields = second_look(spec, fields, images, pages, left_blank=left_blank)
         with timer("validate"):
-            fields = flag_unread_marks({f.name: f.kind for f in spec.fields}, fields, images, pages)
+            kinds = {f.name: f.kind for f in spec.fields}
+            fields = flag_unread_marks(kinds, fields, images, pages)
+            fields = flag_phone_separators(kinds, fields, images, pages)
             fields = validate_fields(spec, fields)
     return ExtractionResult(
         document_type=type_name,
