@@ -36,6 +36,15 @@ LOOK_ALIKE_RUNS = (("rn", "m"), ("vv", "w"))
 # an abbreviation: one letter off is another word ("MRN", a record number, is not "MMR"), so it
 # scores only when read exactly; look-alike glyphs are folded before.
 ACRONYM_LETTERS = 3
+# Words that put a label as a question ("Have you had chickenpox?", "Do you have health
+# insurance?"): in front of a label's wording they ask for its value and make it no other
+# field's, so a reading after them scores nearly as the wording alone.
+QUESTION_LEADS = (
+    "have you had", "have you ever had", "have you been", "have you ever been", "have you received",
+    "do you have", "do you currently have", "do you have any", "are you", "are you currently",
+    "did you have", "did you receive", "history of", "any",
+)  # fmt: skip
+QUESTION_LEAD_FACTOR = 0.97
 # A list's number or letter before a label ("1. Medication:", "(2) Sig:"): no word of the label.
 ITEM_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(?=\S)", re.IGNORECASE)
 
@@ -99,8 +108,14 @@ def _readings(whole: str, tokens: tuple[str, ...]) -> list[tuple[str, float]]:
         readings.append((head, 0.85 + 0.15 * len(head) / len(whole)))
     for start in range(1, len(tokens)):
         tail = "".join(tokens[start:])
-        readings.append((tail, 0.8 + 0.05 * len(tail) / len(whole)))
+        asked = "".join(tokens[:start]) in _question_leads()
+        readings.append((tail, QUESTION_LEAD_FACTOR if asked else 0.8 + 0.05 * len(tail) / len(whole)))
     return readings
+
+
+@lru_cache(maxsize=1)
+def _question_leads() -> frozenset[str]:
+    return frozenset(key_token(lead.replace(" ", "")) for lead in QUESTION_LEADS)
 
 
 def best_phrase(text: str, phrases: Iterable[str]) -> tuple[str, float]:

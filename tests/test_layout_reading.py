@@ -2482,3 +2482,22 @@ def test_a_form_s_title_naming_a_record_is_no_heading_its_next_line_is_the_value
 def test_a_value_whose_words_were_read_on_their_end_is_doubted(words: tuple, doubted: bool) -> None:
     line = tuple(Word(text, 0.96, box) for text, box in words)
     assert _read_on_end(Candidate("allergies", 0, (line,), "beside")) is doubted
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "sure"),
+    [
+        ("Have you had chickenpox?", "chickenpox", True),
+        ("History of measles", "measles", True),
+        ("Do you currently have health insurance?", "has_medical_insurance", True),
+        ("Have you been vaccinated against hepatitis B?", "hepatitis_b_vaccination", True),
+        ("Do you have any allergies?", "allergies", True),
+        ("Emergency phone", "phone_number", False),  # a word in front that makes it another's
+        ("Family history of asthma", "medical_problems", False),
+    ],
+)
+def test_a_label_asked_as_a_question_reads_nearly_as_the_label(text: str, field: str, sure: bool) -> None:
+    """Words that ask for a value ("Have you had", "Do you have") in front of a label's wording
+    cost it little; other words in front still cost it its sureness."""
+    score = best_phrase(text, PATIENT.field(field).labels)[1]
+    assert (score >= 0.9) is sure, score
