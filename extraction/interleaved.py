@@ -61,9 +61,9 @@ def _yields(candidate: Candidate | None, spec: FieldSpec) -> bool:
 def _parted(held: Candidate | None, shaped: FieldSpec, other: Candidate | None) -> tuple[tuple, tuple] | None:
     """The held block's lines shaped like ``shaped``'s and the rest, when the block interleaves
     them (opens with a shaped line, no two shaped lines in a row, some of each) and the other
-    field holds nothing; else None."""
-    if held is None or (other is not None and any(t.strip() for t in other.texts)):
-        return None
+    field holds nothing; else None. A column read from a table is no block."""
+    if held is None or held.how == "table" or (other is not None and any(t.strip() for t in other.texts)):
+        return None  # a table's column is one field's, row by row, whatever a cell's shape
     texts = held.texts
     if len(texts) < 2 or len(texts) != len(held.lines):
         return None

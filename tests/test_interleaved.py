@@ -61,3 +61,30 @@ def test_a_value_of_no_medicine_s_shape_under_a_heading_gives_way_to_the_parted_
     fields = extract_fields(PRESCRIPTION, parse_layout(page), 0.8)
     assert fields["medicines"].value == "Citalopram 40 mg\nAzithromycin 250 mg"
     assert fields["directions"].value == "2 tab once daily\n2 tablet as needed for pain"
+
+
+TABLE = """
+200 200 PATIENT NAME  Steven Stewart
+200 260 DATE  Apr 12, 2017
+200 400 Medication
+760 400 Strength
+1100 400 Directions
+200 470 Metoprolol
+760 470 50 mg
+1100 470 2 cap as needed for pain
+200 540 Warfarin
+760 540 img
+1100 540 2 tab with meals
+200 610 Propranolol
+760 610 40 mg
+1100 610 2 tab every 12 hours
+"""
+
+
+def test_a_table_s_column_is_never_parted_by_the_shape_of_its_cells() -> None:
+    """A dose misread ("img") leaves a medicine's row unshaped, and these directions have no
+    dosing verb: the medicines column once went out parted, a row's medicine as the
+    directions. A table's columns say whose each cell is."""
+    fields = extract_fields(PRESCRIPTION, parse_layout(TABLE), 0.8)
+    assert fields["medicines"].value == "Metoprolol 50 mg\nWarfarin img\nPropranolol 40 mg"
+    assert fields["directions"].value == "2 cap as needed for pain\n2 tab with meals\n2 tab every 12 hours"
