@@ -14,7 +14,8 @@ FAMILY = "rx_table"
 DOC_TYPE = "prescription"
 DESCRIPTION = (
     "hospital discharge prescription: heading, BOLD CAPS labels beside values, ruled medicine table "
-    "(Medicine | Dose | Directions, sometimes Qty or Duration), refills"
+    "(Medicine | Dose | Directions, sometimes a Route column, Qty or Duration, a reason or a status "
+    "no field holds), refills"
 )
 
 HEADINGS = (
@@ -40,6 +41,17 @@ MEDICINE_HEADERS = ("Medicine", "Medication", "Drug", "Drug name", "MEDICINE")
 DOSE_HEADERS = ("Dose", "Strength", "DOSE")
 DIRECTION_HEADERS = ("Directions", "Instructions", "Sig", "How to take", "DIRECTIONS")
 EXTRA_HEADERS = ("Qty", "Duration", "Quantity", "Days")
+# Columns discharge tables print that no field of a prescription holds: how the medicine is
+# taken, what it is for, and whether it is new or changed at discharge.
+ROUTE_HEADERS = ("Route", "Route", "ROUTE")
+ROUTES = ("Oral", "PO", "By mouth", "Oral", "PO")
+REASON_HEADERS = ("Reason", "Indication", "For", "Purpose")
+REASONS = (
+    "blood pressure", "pain", "cholesterol", "infection", "diabetes", "stomach", "heart",
+    "thyroid", "allergy", "mood", "gout", "asthma", "sleep", "swelling",
+)  # fmt: skip
+STATUS_HEADERS = ("Status", "New/Continue", "Change")
+STATUSES = ("NEW", "CONTINUE", "CHANGED", "New", "Continue", "Changed")
 WARDS = ("4B", "Ward 7", "Cardiology", "Surgical 2", "Medical 3A", "Orthopaedics", "ICU step-down")
 
 
@@ -114,6 +126,19 @@ def _details(page: Page, rng: random.Random, values_: rx.Rx, left: int, right: i
     return y + page.px(rng.uniform(0.3, 0.5))
 
 
+def _other_columns(rng: random.Random) -> list[tuple[int, str, tuple[str, ...]]]:
+    """Columns of no field's, each with where it goes (-1: last), its header and its cells'
+    choices: a route after the dose, a reason or a status at the end, a status first."""
+    columns = []
+    if rng.random() < 0.3:
+        columns.append((2, rng.choice(ROUTE_HEADERS), ROUTES))
+    if rng.random() < 0.25:
+        columns.append((-1, rng.choice(REASON_HEADERS), REASONS))
+    if rng.random() < 0.2:
+        columns.append((rng.choice((0, -1)), rng.choice(STATUS_HEADERS), STATUSES))
+    return columns
+
+
 def _table(page: Page, rng: random.Random, values_: rx.Rx, left: int, right: int, y: int) -> int:
     """The ruled medicines table; returns y below it."""
     headers = [rng.choice(MEDICINE_HEADERS), rng.choice(DOSE_HEADERS), rng.choice(DIRECTION_HEADERS)]
@@ -122,9 +147,14 @@ def _table(page: Page, rng: random.Random, values_: rx.Rx, left: int, right: int
     if extra:
         headers.append(extra)
         weights = [0.28, 0.14, 0.46, 0.12]
+    others = _other_columns(rng)
+    for at, header, _cells in others:
+        headers.insert(at if at >= 0 else len(headers), header)
+        weights.insert(at if at >= 0 else len(weights), 0.11 if header in ROUTE_HEADERS else 0.14)
     if rng.random() < 0.3:
         headers = [h.upper() for h in headers]
     total = right - left
+    weights = [w / sum(weights) for w in weights]
     edges = [left]
     for w in weights:
         edges.append(edges[-1] + round(total * w))
@@ -152,6 +182,8 @@ def _table(page: Page, rng: random.Random, values_: rx.Rx, left: int, right: int
         cells = [name, rx.dose_of((name, _text)), direction]
         if extra:
             cells.append(_extra_cell(rng, extra))
+        for at, _header, choices in others:
+            cells.insert(at if at >= 0 else len(cells), rng.choice(choices))
         base = y + row_h - round(row_h * 0.32)
         for i, cell in enumerate(cells):
             page.text(
