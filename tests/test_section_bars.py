@@ -1,4 +1,4 @@
-"""Section headings whose separator OCR lost ("INSURANCE / BILLING" read "INSURANCE  BILLING"),
+"""Section headings whose separator OCR lost ("INSURANCE / CLAIMS" read "INSURANCE  CLAIMS"),
 read as a label and its value: doubted when set on a shaded bar across the page (the shading is
 found before OCR and kept in the page's structure) or when the "value" is set like its label,
 in the same capitals a separator's gap after it. Hand-written layouts (tests/layout_text.py)
@@ -23,12 +23,12 @@ FORM = """
 200 400 Full name:      Ingrid Simpson
 200 460 Birth date:     Jan 2 2009
 200 520 Contact no.:    (225) 759-0329
-200 700 INSURANCE  BILLING
+200 700 INSURANCE  CLAIMS
 200 800 Medical insurance:   No
 200 860 Insurer:
 200 920 ID number:
 """
-# The bar under "INSURANCE  BILLING" (its line is 40 px high at y 700), as wide as the print.
+# The bar under "INSURANCE  CLAIMS" (its line is 40 px high at y 700), as wide as the print.
 BAR = (180, 680, 1400, 760)
 
 
@@ -40,9 +40,13 @@ def _fields(shades: tuple[tuple[int, int, int, int], ...]) -> dict[str, object]:
 def test_a_value_beside_a_key_on_a_shaded_bar_is_flagged() -> None:
     fields = _fields((BAR,))
     insurer = fields["insurance_company"]
-    assert insurer.value == "BILLING"  # the heading's second word, beside "INSURANCE"
+    assert insurer.value == "CLAIMS"  # the heading's second word, beside "INSURANCE"
     assert insurer.needs_review and "shaded bar" in (insurer.reason or "")
     assert not fields["patient_name"].needs_review  # the rest of the page reads as before
+    # A heading's last word such as "BILLING" says it is one: no value at all.
+    billing = parse_layout(FORM.replace("CLAIMS", "BILLING"))
+    structures = [PageStructure(shades=(BAR,))]
+    assert extract_fields(PATIENT, billing, 0.8, structures=structures)["insurance_company"].value == ""
 
 
 def test_the_same_heading_on_paper_is_doubted_for_its_lost_separator() -> None:
@@ -50,7 +54,7 @@ def test_the_same_heading_on_paper_is_doubted_for_its_lost_separator() -> None:
     apart, read as a label and its value as much as a heading: flagged all the same."""
     insurer = _fields(())["insurance_company"]
     assert "shaded bar" not in (insurer.reason or "")
-    assert insurer.value == "BILLING" and insurer.needs_review
+    assert insurer.value == "CLAIMS" and insurer.needs_review
     assert "read on from a label" in (insurer.reason or "")
 
 
