@@ -83,6 +83,21 @@ def test_a_ruled_table_gives_its_cells_with_rows_and_columns() -> None:
     assert dose is not None and (dose.row, dose.col) == (0, 1)
 
 
+def test_a_table_whose_sides_lean_as_on_a_photo_taken_at_an_angle_has_its_cells() -> None:
+    """On a photo taken at an angle a table's sides lean by four degrees while its rows stay
+    level: each side is still a thin rule, however wide its box (the rows' cells were lost,
+    and a row's cells read as one line: "ROUTE Directions")."""
+    page = DrawnPage()
+    lean, top, bottom = 22, 100, 430
+    for y in range(top, bottom + 1, 66):
+        page.line(100, y, 1000 + lean, y)
+    for x in (100, 320, 500, 680, 1000):
+        page.line(x, top, x + lean, bottom)
+    structure = find_structure(page.array(), page.words)
+    assert len(structure.tables) == 1
+    assert (structure.tables[0].rows, structure.tables[0].cols) == (5, 4)
+
+
 def test_a_lone_box_is_one_cell() -> None:
     page = DrawnPage()
     page.box(200, 200, 700, 280)

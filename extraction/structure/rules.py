@@ -196,8 +196,12 @@ def _rule_segments(
     rects = np.array([cv2.boundingRect(c) for c in contours], dtype=np.int64).reshape(-1, 4)
     x, y, w, h = rects.T
     long_side, short_side = (w, h) if horizontal else (h, w)
-    # A black band or a blot survives the opening too; a line is thin, allowing for its skew.
-    thin = short_side <= RULE_THICKNESS_HEIGHTS * height + SKEW_DRIFT * long_side + 2
+    # A black band or a blot survives the opening too; a line is thin, allowing for its skew:
+    # its box is, or, slanted further (a table's sides on a photo taken at an angle lean by
+    # several degrees), its outline's area over its length is.
+    areas = np.array([cv2.contourArea(c) for c in contours], dtype=np.float64).reshape(-1)
+    thickness = RULE_THICKNESS_HEIGHTS * height + 2
+    thin = (short_side <= thickness + SKEW_DRIFT * long_side) | (areas <= thickness * long_side)
     # Boxes give back the pixel the thickening added on each side.
     boxes = [x, y + 1, x + w, y + h - 1] if horizontal else [x + 1, y, x + w - 1, y + h]
     return _Segments(contours, np.stack(boxes, axis=1).reshape(-1, 4), thin)
