@@ -13,9 +13,9 @@ from docgen.families import _rx_common as rx
 FAMILY = "rx_table"
 DOC_TYPE = "prescription"
 DESCRIPTION = (
-    "hospital discharge prescription: heading, BOLD CAPS labels beside values, ruled medicine table "
-    "(Medicine | Dose | Directions, sometimes a Route column, Qty or Duration, a reason or a status "
-    "no field holds), refills"
+    "hospital discharge prescription: heading, BOLD CAPS labels beside values, a medicine table "
+    "ruled as a grid or under its header only (Medicine | Dose | Directions, sometimes a Route "
+    "column, Qty or Duration, a reason or a status no field holds), refills"
 )
 
 HEADINGS = (
@@ -162,13 +162,17 @@ def _table(page: Page, rng: random.Random, values_: rx.Rx, left: int, right: int
     head_font = page.font(bold=True, scale=0.95, family=page.style.label)
     cell_font = page.font(bold=False, scale=rng.uniform(0.9, 1.0))
     pad = page.px(0.08)
-    row_h = round(cell_font.size * rng.uniform(1.9, 2.4))
+    # Most tables are ruled as a grid; some only underline their header, columns kept apart by
+    # their spacing alone.
+    ruled = rng.random() < 0.7
+    row_h = round(cell_font.size * (rng.uniform(1.9, 2.4) if ruled else rng.uniform(1.5, 1.9)))
     thick = rng.choice((0.6, 0.8, 1.0))
     top = y
-    shade = rng.random() < 0.4
+    shade = ruled and rng.random() < 0.4
     if shade:
         page.draw.rectangle((left, top, right, top + row_h), fill=max(0, page.style.paper - 30))
-    page.rule(left, right, top, thick)
+    if ruled:
+        page.rule(left, right, top, thick)
     for i, header in enumerate(headers):
         page.text(
             edges[i] + pad,
@@ -190,10 +194,12 @@ def _table(page: Page, rng: random.Random, values_: rx.Rx, left: int, right: int
                 edges[i] + pad, base, cell, page.fit(cell, cell_font, edges[i + 1] - edges[i] - 2 * pad)
             )
         y += row_h
-        page.rule(left, right, y, thick)
-    for x in edges[:-1]:
-        rx.vline(page, x, top, y, thick)
-    rx.vline(page, right - max(1, round(thick * page.dpi / 72)) + 1, top, y, thick)
+        if ruled:
+            page.rule(left, right, y, thick)
+    if ruled:
+        for x in edges[:-1]:
+            rx.vline(page, x, top, y, thick)
+        rx.vline(page, right - max(1, round(thick * page.dpi / 72)) + 1, top, y, thick)
     return y
 
 
