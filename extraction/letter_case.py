@@ -22,8 +22,11 @@ JOINING_WORDS = frozenset(
     {"of", "and", "the", "for", "in", "on", "at", "to", "by", "or", "van", "von", "de", "del", "der",
      "den", "di", "da", "dos", "du", "la", "le", "al", "bin", "y"}
 )  # fmt: skip
-# Lists of names written with a capital wherever they stand ("Tab Carvedilol 12.5 mg").
+# Lists of names written with a capital wherever they stand ("Tab Carvedilol 12.5 mg"), and the
+# list of the plain words of directions, which those lists hold too ("cap", "tab") and which
+# take no capital inside a line ("2 Cap with meals").
 PROPER_NAMES = ("drugs", "names")
+COMMON_WORDS = ("directions",)
 # Marks after which a word opens an item and may take a capital.
 _OPENERS = frozenset(",.;:-(/&")
 _TOKEN = re.compile(r"[^\W\d_]+|\S")
@@ -61,7 +64,7 @@ def _odd_capital(word: str, opens: bool, others: list[tuple[str, bool]]) -> bool
         and word[0].lower() in SAME_SHAPE_IN_BOTH_CASES
         and word[0].isupper()
         and word[1:].islower()
-        and not is_known(word, PROPER_NAMES)
+        and not (is_known(word, PROPER_NAMES) and not is_known(word, COMMON_WORDS))
         and bool(inner)
         and all(other.islower() for other in inner)
     )

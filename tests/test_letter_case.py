@@ -20,6 +20,7 @@ from extraction.validate import validate_fields
         ("Peanuts, shellfish, Pollen", None),  # each item opens after its comma
         ("Meloxicam, Take 1 capsule everyday", None),
         ("Tab Carvedilol 12.5 mg", None),  # a drug's name takes a capital anywhere
+        ("2 Cap with meals", "Cap"),  # a dose form, listed with drugs, is a plain word
         ("2531 Grove Lane\nWashington, District of Columbia, 20035", None),  # "of" says nothing
         ("Pieter van Houten Clinic", None),
         ("Blue Cross of California", None),
