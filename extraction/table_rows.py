@@ -10,7 +10,7 @@ from extraction.doctypes import DocumentType
 from extraction.keys import Key
 from extraction.page_view import LABEL_MIN_SCORE, Candidate, PageView, cell_of, has_text
 from extraction.phrases import best_phrase
-from extraction.types import Box, Line, Word, mostly_inside, on_one_row
+from extraction.types import Box, Line, Word, mostly_inside, on_one_row, union_box
 
 # A table's rows follow each other within this many line heights.
 TABLE_ROW_GAP = 2.6
@@ -29,7 +29,7 @@ def table_candidates(doc_type: DocumentType, view: PageView) -> list[Candidate]:
     header = _table_header(doc_type, view)
     if len(header) < 2:
         return []
-    rows = _table_rows(header, view)
+    rows = _table_rows(header, view, doc_type.table_columns)
     found = []
     for spec in doc_type.fields:
         if not spec.table_columns or not any(name in header for name in spec.table_columns):
@@ -83,10 +83,14 @@ def _a_column_head(key: Key, doc_type: DocumentType) -> bool:
     return bool(rest) and any(best_phrase(rest, words)[1] >= LABEL_MIN_SCORE for words in columns)
 
 
-def _table_rows(header: dict[str, tuple[Key, float]], view: PageView) -> list[dict[str, list[Word]]]:
+def _table_rows(
+    header: dict[str, tuple[Key, float]], view: PageView, names: dict[str, tuple[str, ...]]
+) -> list[dict[str, list[Word]]]:
     """The table's rows under its header: each word goes to the column whose header it sits
     under; a row with nothing in the first column continues the row above (a wrapped cell)."""
-    named = sorted(((_column_start(k.box, view), name) for name, (k, _) in header.items()))
+    named = sorted(
+        (_column_start(_named_part(k, names[name]), view), name) for name, (k, _) in header.items()
+    )
     # Header cells of no known column ("Days", "Qty") still end the column before them; their
     # own cells are left out.
     others = [
@@ -193,6 +197,17 @@ def _ragged(rows: list[dict[str, list[Word]]], column: str, height: float) -> bo
     edge = min(starts)
     aligned = sum(start - edge <= 0.3 * height for start in starts)
     return 2 * aligned >= len(starts) and aligned >= 2 and max(starts) - edge > 0.8 * height
+
+
+def _named_part(key: Key, names: tuple[str, ...]) -> Box:
+    """The box of the words of ``key`` that read as one of the column's ``names``: a header
+    line of an unruled table may hold another column's name before them ("ROUTE DIRECTIONS",
+    a column gap read as a space), and the column starts where its own name does."""
+    words = key.words
+    for start in range(len(words) - 1, 0, -1):
+        if best_phrase(" ".join(w.text for w in words[start:]), names)[1] >= LABEL_MIN_SCORE:
+            return union_box([w.box for w in words[start:]])
+    return key.box
 
 
 def _column_start(header: Box, view: PageView) -> float:

@@ -142,3 +142,26 @@ def test_a_medicine_in_a_ruled_table_amid_a_column_of_labels_is_a_row_not_a_labe
     assert fields["medicines"].value == "Venlafaxine 75 mg"
     assert fields["directions"].value == "1 tablet every 8 hours"
     assert fields["refills"].value == "6"
+
+
+# An unruled table whose "ROUTE" and "DIRECTIONS" headers OCR read as one line: the route words
+# under "ROUTE" are no part of the directions.
+ROUTE_BEFORE = """
+200 500 MEDICINE
+700 500 DOSE
+900 500 ROUTE DIRECTIONS
+200 560 Omeprazole
+700 560 40 mg
+900 560 Oral
+1040 560 2 cap twice daily
+200 620 Metoprolol
+700 620 25 mg
+900 620 PO
+1040 620 1 tab at bedtime
+"""
+
+
+def test_a_column_starts_where_its_name_does_in_a_header_line_holding_another_s() -> None:
+    fields = extract_fields(PRESCRIPTION, parse_layout(ROUTE_BEFORE), 0.8, structures=[PageStructure()])
+    assert fields["directions"].value == "2 cap twice daily\n1 tab at bedtime"
+    assert fields["medicines"].value == "Omeprazole 40 mg\nMetoprolol 25 mg"
