@@ -17,6 +17,9 @@ TABLE_ROW_GAP = 2.6
 # Words of one cell on one row stand at most this many line heights apart (a space is a third
 # of one); a wider gap held words OCR lost.
 CELL_GAP_HEIGHTS = 1.5
+# The words ending a header line name its column alone when they read this much better as its
+# name than the whole line does.
+OWN_NAME_MARGIN = 0.1
 # What joins two columns' names in one head ("Drug / strength", "Medicine & dose").
 HEAD_JOINERS = "/&+,-"
 
@@ -202,11 +205,15 @@ def _ragged(rows: list[dict[str, list[Word]]], column: str, height: float) -> bo
 def _named_part(key: Key, names: tuple[str, ...]) -> Box:
     """The box of the words of ``key`` that read as one of the column's ``names``: a header
     line of an unruled table may hold another column's name before them ("ROUTE DIRECTIONS",
-    a column gap read as a space), and the column starts where its own name does."""
-    words = key.words
+    a column gap read as a space), and the column starts where its own name does. Words that
+    read as well as a whole ("Dose and frequency") are one name."""
+    words, whole = key.words, best_phrase(key.text, names)[1]
     for start in range(len(words) - 1, 0, -1):
-        if best_phrase(" ".join(w.text for w in words[start:]), names)[1] >= LABEL_MIN_SCORE:
-            return union_box([w.box for w in words[start:]])
+        named = best_phrase(" ".join(w.text for w in words[start:]), names)[1]
+        if named >= LABEL_MIN_SCORE and named > whole + OWN_NAME_MARGIN:
+            box = union_box([w.box for w in words[start:]])
+            assert box is not None
+            return box
     return key.box
 
 
