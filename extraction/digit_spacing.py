@@ -5,9 +5,11 @@ OCR splits and joins a number's words by the gaps it sees, and drops a thin dash
 for "(877) 941-0451". The digits are right, so no check of the value's shape notices. The page
 still shows where the writer put dashes and spaces: each character of a printed number is a
 piece of ink of about the digits' height, a dash a short flat piece at their middle, a space a
-gap wider than letters keep. Where the pieces can be matched one to one with the value's
-characters, the separator between each two is compared with the value's; a difference flags the
-value. Where they cannot (digits touching on a fax, a broken stroke), nothing is said.
+gap wider than letters keep. Two readings of the page are held against the value: the gaps
+between the words OCR read (a dash between two words that neither holds; a gap read as a space
+no wider than one read inside a word), and, where the pieces of ink can be matched one to one
+with the value's characters, the separator between each two. A difference flags the value.
+Where neither can tell (digits touching on a fax, handwriting spaced unevenly), nothing is said.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from itertools import pairwise
 import cv2
 import numpy as np
 
-from extraction.types import Box, FieldResult, PageText, Word, on_one_row
+from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union_box
 
 # A character's ink is at least this share of the tallest pieces' height (a digit, a
 # parenthesis, a plus sign's upright)...
@@ -56,7 +58,7 @@ class _Piece:
 
 
 @dataclass(frozen=True)
-class Gap:
+class _Gap:
     """What lies between two characters: a mark ("-", "" for none, None when it cannot be told),
     and whether a space is before it and after it (no mark: one space, before)."""
 
@@ -74,7 +76,9 @@ def separators_differ(image: np.ndarray, words: Sequence[Word], value: str) -> s
     if not value or not words or any(c not in _GLYPHS and c not in _SEPARATORS for c in value):
         return None
     row = sorted(words, key=lambda w: w.box[0])
-    pieces = _joined_over_each_other(_pieces(image, _around(row)))
+    around = union_box([w.box for w in row])
+    assert around is not None
+    pieces = _joined_over_each_other(_pieces(image, around))
     glyphs, dashes, height = _glyphs_and_dashes(pieces)
     if height == 0:
         return None
@@ -133,15 +137,6 @@ def _between_characters(glyphs: list[_Piece], dashes: list[_Piece], height: int,
     return None
 
 
-def _around(row: list[Word]) -> Box:
-    return (
-        min(w.box[0] for w in row),
-        min(w.box[1] for w in row),
-        max(w.box[2] for w in row),
-        max(w.box[3] for w in row),
-    )
-
-
 def _pieces(image: np.ndarray, box: Box) -> list[_Piece]:
     """The pieces of ink in ``box`` and a little round it, in the page's coordinates."""
     x0, y0, x1, y1 = box
@@ -194,28 +189,24 @@ def _joined_over_each_other(pieces: list[_Piece]) -> list[_Piece]:
     return joined
 
 
+def _dash_sized(piece: _Piece, height: int) -> bool:
+    """A flat piece wider than high, of a dash's size beside characters ``height`` high."""
+    width, depth = piece.x1 - piece.x0, piece.y1 - piece.y0
+    return depth <= DASH_HEIGHT * height and width >= DASH_WIDTH * height and width > depth
+
+
 def _is_dash_between(piece: _Piece, left: int, right: int, height: int) -> bool:
-    """A flat piece wider than high, of a dash's size, lying between ``left`` and ``right``."""
-    return (
-        piece.x0 >= left - 1
-        and piece.x1 <= right + 1
-        and piece.y1 - piece.y0 <= DASH_HEIGHT * height
-        and DASH_WIDTH * height <= piece.x1 - piece.x0
-        and piece.x1 - piece.x0 > piece.y1 - piece.y0
-    )
+    """A piece of a dash's size lying between ``left`` and ``right``."""
+    return piece.x0 >= left - 1 and piece.x1 <= right + 1 and _dash_sized(piece, height)
 
 
 def _is_dash(piece: _Piece, height: int, band_top: int) -> bool:
+    """A piece of a dash's size at the characters' middle (``band_top``: their top)."""
     middle = (piece.y0 + piece.y1) / 2 - band_top
-    return (
-        piece.y1 - piece.y0 <= DASH_HEIGHT * height
-        and piece.x1 - piece.x0 >= DASH_WIDTH * height
-        and piece.x1 - piece.x0 > piece.y1 - piece.y0
-        and DASH_BAND[0] * height <= middle <= DASH_BAND[1] * height
-    )
+    return _dash_sized(piece, height) and DASH_BAND[0] * height <= middle <= DASH_BAND[1] * height
 
 
-def _written_gap(value: str, index: int) -> Gap | None:
+def _written_gap(value: str, index: int) -> _Gap | None:
     """What ``value`` writes between its ``index``-th character and the next; None for a full
     stop, a mark too small to tell from a speck."""
     at = [i for i, c in enumerate(value) if c in _GLYPHS]
@@ -224,12 +215,12 @@ def _written_gap(value: str, index: int) -> Gap | None:
         return None
     mark = "-" if "-" in between else ""
     if not mark:
-        return Gap("", " " in between)
+        return _Gap("", " " in between)
     before, _, after = between.partition("-")
-    return Gap("-", " " in before, " " in after)
+    return _Gap("-", " " in before, " " in after)
 
 
-def _seen_gap(left: _Piece, right: _Piece, dashes: list[_Piece], height: int, usual: float) -> Gap:
+def _seen_gap(left: _Piece, right: _Piece, dashes: list[_Piece], height: int, usual: float) -> _Gap:
     """What the page shows between two characters: a dash between them, or none where they
     stand too close for one (a faint dash may be lost to the scan: room for one says nothing),
     or too close to call (mark None); and each gap as a space (True), no space (False) or too
@@ -238,8 +229,8 @@ def _seen_gap(left: _Piece, right: _Piece, dashes: list[_Piece], height: int, us
     dash = next((d for d in dashes if d.x0 >= left.x1 - 1 and d.x1 <= right.x0 + 1), None)
     gap = right.x0 - left.x1
     if dash is None:
-        return Gap("" if gap < NO_SPACE * height else None, _spaced(gap, height, usual))
-    return Gap("-", _spaced(dash.x0 - left.x1, height, usual), _spaced(right.x0 - dash.x1, height, usual))
+        return _Gap("" if gap < NO_SPACE * height else None, _spaced(gap, height, usual))
+    return _Gap("-", _spaced(dash.x0 - left.x1, height, usual), _spaced(right.x0 - dash.x1, height, usual))
 
 
 def _spaced(gap: int, height: int, usual: float) -> bool | None:
@@ -250,7 +241,7 @@ def _spaced(gap: int, height: int, usual: float) -> bool | None:
     return None
 
 
-def _difference(written: Gap, seen: Gap) -> str | None:
+def _difference(written: _Gap, seen: _Gap) -> str | None:
     if seen.mark and not written.mark:
         return "a dash on the page was not read"
     if written.mark and seen.mark == "":
