@@ -743,6 +743,7 @@ def test_a_doctor_s_name_is_found_unlabelled_by_its_title_or_credentials(line: s
 NO_TOWN = "one line and no town"
 SEMICOLON = "a semicolon in an address"
 STOP_BEFORE_STATE = "a full stop before the state's code"
+STOP_AFTER_STREET = "a full stop after a street's name"
 SHORT_ZIP = "a ZIP code of other than five digits"
 POSTCODE_LETTER = "a postcode with a letter where a digit goes"
 
@@ -764,6 +765,9 @@ POSTCODE_LETTER = "a postcode with a letter where a digit goes"
         ("Bldg. 12345 Ridge Rd, Austin, TX 78701", ()),  # a number opening the street
         ("4 Elm St. NW, Washington, DC 20001", ()),  # "St. NW": a quarter, no state's code
         ("Flat 2, 7 Mabini St. Quezon City 1100", ()),
+        ("1642 River Road. Springfield, IL", (STOP_AFTER_STREET,)),
+        ("18 Shaw Blvd, Brgy. Loyola Heights, Davao City 7870", ()),  # an abbreviation's stop
+        ("12 Park Ave. Suite 4, Albany, NY", ()),
         ("7282 Maple Lane\nDenver, Colorado, 8028\nUnited States", (SHORT_ZIP,)),
         ("12 Elm St, Albany, NY 1220", (SHORT_ZIP,)),
         ("12 Elm St, Albany, NY 122071", (SHORT_ZIP,)),
@@ -783,7 +787,7 @@ def test_each_rule_of_the_address_doubts_by_its_examples(
     import re
 
     spec = next(f for f in get_document_type(doc_type).fields if f.name.endswith("address"))
-    kinds = (NO_TOWN, SEMICOLON, STOP_BEFORE_STATE, SHORT_ZIP, POSTCODE_LETTER)
+    kinds = (NO_TOWN, SEMICOLON, STOP_BEFORE_STATE, STOP_AFTER_STREET, SHORT_ZIP, POSTCODE_LETTER)
     assert len(spec.doubts) == len(kinds)  # a rule added needs its own examples here
     matched = [message for pattern, message in spec.doubts if re.search(pattern, address)]
     assert sorted(kind for kind in kinds for message in matched if message.startswith(kind)) == sorted(doubts)
