@@ -98,6 +98,17 @@ def test_a_table_whose_sides_lean_as_on_a_photo_taken_at_an_angle_has_its_cells(
     assert (structure.tables[0].rows, structure.tables[0].cols) == (5, 4)
 
 
+def test_stems_of_bold_print_stacked_line_under_line_are_no_leaning_rule() -> None:
+    """Three lines of a large bold heading, each set a little left of the one above: the stems
+    of their letters, joined across the lines' gaps, lean like a photo's table side, but no ink
+    runs between the lines (once they were taken for rules, painted out before OCR)."""
+    page = DrawnPage()
+    bold = ImageFont.truetype(str(FONT_PATH).replace("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"), 64)
+    for line, y in enumerate((100, 162, 224)):
+        page.draw.text((300 - 4 * line, y), "HILL MEDICAL", font=bold, fill=0)
+    assert [r for r in find_structure(page.array(), []).rules if r.orientation == "vertical"] == []
+
+
 def test_a_lone_box_is_one_cell() -> None:
     page = DrawnPage()
     page.box(200, 200, 700, 280)

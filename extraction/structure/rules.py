@@ -42,6 +42,11 @@ LINE_KERNEL_HEIGHTS = 0.5
 # A rule is thinner than this many text heights, plus the drift that a 1.5 degree skew adds.
 RULE_THICKNESS_HEIGHTS = 0.4
 SKEW_DRIFT = 0.026
+# An upright rule leaning further than that is judged thin by the narrowest rectangle round it
+# when it is at least this many text heights long: a table's side, never a letter's stroke.
+LEANING_RULE_HEIGHTS = 4.0
+# ... and its ink runs along at least this share of its length (a scan's gaps in a rule aside).
+LEANING_RULE_INK = 0.9
 # A cell's sides are at least this many text heights, and it covers less than this share of the
 # page (a frame around the whole page is not a cell).
 MIN_CELL_HEIGHTS = 0.6
@@ -190,21 +195,39 @@ def _rule_segments(
     along, across, join = ((length, 1), (1, 3), (gap, 1)) if horizontal else ((1, length), (3, 1), (1, gap))
     # Thickening across first keeps a line tilted by a degree long enough in one row to survive.
     mask = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, across))
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, join))
+    opened = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
+    mask = cv2.morphologyEx(opened, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, join))
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     rects = np.array([cv2.boundingRect(c) for c in contours], dtype=np.int64).reshape(-1, 4)
     x, y, w, h = rects.T
     long_side, short_side = (w, h) if horizontal else (h, w)
     # A black band or a blot survives the opening too; a line is thin, allowing for its skew:
-    # its box is, or, slanted further (a table's sides on a photo taken at an angle lean by
-    # several degrees), its outline's area over its length is.
-    areas = np.array([cv2.contourArea(c) for c in contours], dtype=np.float64).reshape(-1)
+    # its box is, or, for a long upright line slanted further (a table's sides on a photo taken
+    # at an angle lean by several degrees while deskewing keeps its rows level), the narrowest
+    # rectangle round it is.
     thickness = RULE_THICKNESS_HEIGHTS * height + 2
-    thin = (short_side <= thickness + SKEW_DRIFT * long_side) | (areas <= thickness * long_side)
+    thin = short_side <= thickness + SKEW_DRIFT * long_side
+    if not horizontal:
+        minimum = LEANING_RULE_HEIGHTS * height
+        thin |= np.array([_thin_leaning(c, opened, thickness, minimum) for c in contours], dtype=bool)
     # Boxes give back the pixel the thickening added on each side.
     boxes = [x, y + 1, x + w, y + h - 1] if horizontal else [x + 1, y, x + w - 1, y + h]
     return _Segments(contours, np.stack(boxes, axis=1).reshape(-1, 4), thin)
+
+
+def _thin_leaning(contour: np.ndarray, ink: np.ndarray, thickness: float, length: float) -> bool:
+    """Whether an upright outline is a straight line at least ``length`` long and at most
+    ``thickness`` thick, whatever its slant: the narrowest rectangle round it is that long and
+    that thin, and ``ink`` (the strokes before gaps were closed) runs along nearly all of it
+    (stems of letters stacked on lines of print, joined across the lines' gaps, do not)."""
+    sides = cv2.minAreaRect(contour)[1]
+    if min(sides) > thickness or max(sides) < length:
+        return False
+    x, y, w, h = cv2.boundingRect(contour)
+    inside = np.zeros((h, w), np.uint8)
+    cv2.drawContours(inside, [contour], -1, 255, thickness=cv2.FILLED, offset=(-x, -y))
+    rows = (cv2.bitwise_and(ink[y : y + h, x : x + w], inside) > 0).any(axis=1)
+    return float(rows.mean()) >= LEANING_RULE_INK
 
 
 def _keep_verticals(vertical: _Segments, closed: np.ndarray, height: float) -> np.ndarray:
