@@ -25,11 +25,23 @@ ONE_BOX = """
 
 
 def test_medicines_with_their_directions_under_each_in_one_box_are_parted_by_shape() -> None:
+    # Directions in words of no shape of their own: the medicines' lines part the block.
+    page = ONE_BOX.replace("2 tab once daily", "One tablet at night").replace(
+        "2 tablet as needed for pain", "Two when needed for pain"
+    )
+    fields = extract_fields(PRESCRIPTION, parse_layout(page), 0.8)
+    assert fields["medicines"].value == "Citalopram 40 mg\nAzithromycin 250 mg"
+    assert fields["directions"].value == "One tablet at night\nTwo when needed for pain"
+    assert fields["medicines"].needs_review and fields["directions"].needs_review
+    assert "told apart" in (fields["directions"].reason or "")
+
+
+def test_directions_of_their_own_shape_in_the_block_are_found_by_it() -> None:
+    # "2 tab once daily": a count, a dose form and how often, the verb left out.
     fields = extract_fields(PRESCRIPTION, parse_layout(ONE_BOX), 0.8)
     assert fields["medicines"].value == "Citalopram 40 mg\nAzithromycin 250 mg"
     assert fields["directions"].value == "2 tab once daily\n2 tablet as needed for pain"
     assert fields["medicines"].needs_review and fields["directions"].needs_review
-    assert "told apart" in (fields["directions"].reason or "")
 
 
 def test_directions_alone_under_their_label_stay_whole() -> None:
