@@ -127,6 +127,8 @@ class _Segments:
     contours: Sequence[np.ndarray]
     boxes: np.ndarray
     thin: np.ndarray
+    leaning: np.ndarray
+    """Which are thin only as a line slanted past the skew allowance (see ``_thin_leaning``)."""
 
     def draw(self, mask: np.ndarray, keep: np.ndarray) -> None:
         """Paint the fragments flagged in ``keep`` onto ``mask`` as 255."""
@@ -152,7 +154,11 @@ def find_rules(
     horizontal = _rule_segments(ink, small_height, "horizontal")
     vertical = _rule_segments(ink, small_height, "vertical")
     top, bottom = _ends_touching(vertical.boxes, horizontal.boxes[horizontal.thin], small_height)
-    keep_vertical = _keep_verticals(vertical, top & bottom, small_height)
+    # A side leaning past the skew allowance runs from one horizontal rule to another: a
+    # table's, not the edge of a photographed page or of its shadow.
+    keep_vertical = _keep_verticals(vertical, top & bottom, small_height) & ~(
+        vertical.leaning & ~(top & bottom)
+    )
     if len(words):
         small_words = np.array(words, dtype=np.float64) * RULE_SCALE
         short = (vertical.boxes[:, 3] - vertical.boxes[:, 1]) < VERTICAL_RULE_HEIGHTS * small_height
@@ -207,12 +213,17 @@ def _rule_segments(
     # rectangle round it is.
     thickness = RULE_THICKNESS_HEIGHTS * height + 2
     thin = short_side <= thickness + SKEW_DRIFT * long_side
+    leaning = np.zeros(len(contours), dtype=bool)
     if not horizontal:
         minimum = LEANING_RULE_HEIGHTS * height
-        thin |= np.array([_thin_leaning(c, opened, thickness, minimum) for c in contours], dtype=bool)
+        slanted = [
+            not t and _thin_leaning(c, opened, thickness, minimum)
+            for c, t in zip(contours, thin, strict=True)
+        ]
+        leaning = np.array(slanted, dtype=bool).reshape(-1)
     # Boxes give back the pixel the thickening added on each side.
     boxes = [x, y + 1, x + w, y + h - 1] if horizontal else [x + 1, y, x + w - 1, y + h]
-    return _Segments(contours, np.stack(boxes, axis=1).reshape(-1, 4), thin)
+    return _Segments(contours, np.stack(boxes, axis=1).reshape(-1, 4), thin | leaning, leaning)
 
 
 def _thin_leaning(contour: np.ndarray, ink: np.ndarray, thickness: float, length: float) -> bool:
