@@ -58,6 +58,9 @@ UNREAD_ROW_NOTE = "a ticked row of the grid was read as no condition: check whic
 CUT_NOTE = "the conditions were read up to a question among them, ticked ones follow: check which are ticked"
 UNBOXED_NOTE = "an option of the list has no box read beside it: check which are ticked"
 LOST_ROW_NOTE = "a row of the grid has no answer boxes read: check which conditions are ticked"
+# Answer cells of a ruled grid follow a key that stands in none of its cells: the grid's column
+# of questions was not found, and with it whether halves of the grid stand beside it.
+UNGRIDDED_NOTE = "the grid's column of conditions was not found: check the whole list, and any half beside it"
 
 
 def is_list_field(spec: FieldSpec) -> bool:
@@ -85,6 +88,8 @@ def checklist_candidate(spec: FieldSpec, key: Key, view: PageView, score: float)
     answered, inferred, doubt = _answered(rows, key, view, in_grid=bool(grids))
     if grids and doubt is None and row_left_unread(rows, view):
         doubt = LOST_ROW_NOTE
+    if not grids and doubt is None and any(m.shape == "cell" for row in rows for m in row):
+        doubt = UNGRIDDED_NOTE
     if len(answered) >= MIN_QUESTION_ROWS:
         found = _answers_candidate(spec, key, score, answered, inferred)
         return replace(found, note=doubt) if doubt else found

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from extraction.checklist import CUT_NOTE, LOST_ROW_NOTE, UNBOXED_NOTE
+from extraction.checklist import CUT_NOTE, LOST_ROW_NOTE, UNBOXED_NOTE, UNGRIDDED_NOTE
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.structure import find_structure
@@ -295,6 +295,30 @@ def test_a_grid_row_whose_answer_cells_were_not_found_flags_the_list(broken: boo
         assert problems.needs_review and LOST_ROW_NOTE in (problems.reason or "")
     else:
         assert problems.value == "Asthma\nSinusitis\nMigraine" and not problems.needs_review
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_grid_whose_column_of_conditions_was_not_found_flags_its_list(broken: bool) -> None:
+    """A photo's vignette took the grid's left wall: its column of conditions closes no cells,
+    the heading stands in none, and the grid is read as rows of answer cells after it, with no
+    telling whether a half of it stands beside (one half went out alone, unflagged)."""
+    page = DrawnPage(1400, 700)
+    rows = {"Asthma": "yes", "Gout": "no", "Eczema": "yes"}
+    page.table(100, 100, [680, 110, 110], [56] * (len(rows) + 1), width=2)
+    for x, text in ((110, "Have you ever had"), (820, "Y"), (930, "N")):
+        page.text(x, 112, text)
+    for row, (name, answer) in enumerate(rows.items(), 1):
+        y = 100 + 56 * row
+        page.text(110, y + 12, name)
+        cx = 816 if answer == "yes" else 926
+        page.cross(cx, y + 10, cx + 36, y + 42)
+    if broken:
+        page.draw.rectangle((96, 96, 104, 100 + 56 * (len(rows) + 1) + 4), fill=255)
+    page.text(100, 600, "Allergies: Peanuts")
+    problems = _read(page)["medical_problems"]
+    assert problems.value == "Asthma\nEczema"
+    assert problems.needs_review is broken
+    assert (UNGRIDDED_NOTE in (problems.reason or "")) is broken
 
 
 def test_a_heading_across_a_grid_is_never_an_answer() -> None:
