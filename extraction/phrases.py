@@ -38,13 +38,15 @@ LOOK_ALIKE_RUNS = (("rn", "m"), ("vv", "w"))
 ACRONYM_LETTERS = 3
 # Words that put a label as a question ("Have you had chickenpox?", "Do you have health
 # insurance?"): in front of a label's wording they ask for its value and make it no other
-# field's, so a reading after them scores nearly as the wording alone.
+# field's, so a reading after them scores above any other reading in part; but the question
+# holds words no wording of ours does, so it is not sure (under LABEL_SURE_SCORE, 0.9): its
+# value is flagged, as before the question was known.
 QUESTION_LEADS = (
     "have you had", "have you ever had", "have you been", "have you ever been", "have you received",
     "do you have", "do you currently have", "do you have any", "are you", "are you currently",
     "did you have", "did you receive", "history of", "any",
 )  # fmt: skip
-QUESTION_LEAD_FACTOR = 0.97
+QUESTION_LEAD_FACTOR = 0.88
 # A list's number or letter before a label ("1. Medication:", "(2) Sig:"): no word of the label.
 ITEM_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(?=\S)", re.IGNORECASE)
 

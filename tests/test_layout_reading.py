@@ -2498,6 +2498,7 @@ def test_a_value_whose_words_were_read_on_their_end_is_doubted(words: tuple, dou
 )
 def test_a_label_asked_as_a_question_reads_nearly_as_the_label(text: str, field: str, sure: bool) -> None:
     """Words that ask for a value ("Have you had", "Do you have") in front of a label's wording
-    cost it little; other words in front still cost it its sureness."""
+    cost it less than other words in front do, but leave it short of sure (0.9): the question
+    holds words no wording of ours does."""
     score = best_phrase(text, PATIENT.field(field).labels)[1]
-    assert (score >= 0.9) is sure, score
+    assert (0.85 <= score < 0.9) is sure, score
