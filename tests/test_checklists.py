@@ -273,12 +273,10 @@ def test_a_grid_beside_with_a_heading_of_its_own_is_another_grid(
     assert fields["medical_problems"].value == problems
 
 
-@pytest.mark.parametrize("broken", [False, True])
-def test_a_grid_row_whose_answer_cells_were_not_found_flags_the_list(broken: bool) -> None:
-    """Damage took the wall between the Y and N cells of "Sinusitis" (ticked): the row has no
-    answer cells, the list is read without it, and it says so; whole, the grid reads whole."""
+def _one_grid_page(rows: dict[str, str], erased: tuple[int, int, int, int] | None = None) -> DrawnPage:
+    """A grid "Have you ever had | Y | N", one row per condition with an X in its answer's
+    cell, and ``erased`` (a box of its rules) painted out as damage would."""
     page = DrawnPage(1400, 700)
-    rows = {"Asthma": "yes", "Gout": "no", "Sinusitis": "yes", "Eczema": "no", "Migraine": "yes"}
     page.table(100, 100, [680, 110, 110], [56] * (len(rows) + 1), width=2)
     for x, text in ((110, "Have you ever had"), (820, "Y"), (930, "N")):
         page.text(x, 112, text)
@@ -287,10 +285,19 @@ def test_a_grid_row_whose_answer_cells_were_not_found_flags_the_list(broken: boo
         page.text(110, y + 12, name)
         cx = 816 if answer == "yes" else 926
         page.cross(cx, y + 10, cx + 36, y + 42)
-    if broken:
-        page.draw.rectangle((886, 100 + 56 * 3 + 3, 894, 100 + 56 * 4 - 3), fill=255)
+    if erased:
+        page.draw.rectangle(erased, fill=255)
     page.text(100, 600, "Allergies: Peanuts")
-    problems = _read(page)["medical_problems"]
+    return page
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_grid_row_whose_answer_cells_were_not_found_flags_the_list(broken: bool) -> None:
+    """Damage took the wall between the Y and N cells of "Sinusitis" (ticked): the row has no
+    answer cells, the list is read without it, and it says so; whole, the grid reads whole."""
+    rows = {"Asthma": "yes", "Gout": "no", "Sinusitis": "yes", "Eczema": "no", "Migraine": "yes"}
+    wall = (886, 100 + 56 * 3 + 3, 894, 100 + 56 * 4 - 3)
+    problems = _read(_one_grid_page(rows, wall if broken else None))["medical_problems"]
     if broken:
         assert problems.needs_review and LOST_ROW_NOTE in (problems.reason or "")
     else:
@@ -302,20 +309,9 @@ def test_a_grid_whose_column_of_conditions_was_not_found_flags_its_list(broken: 
     """A photo's vignette took the grid's left wall: its column of conditions closes no cells,
     the heading stands in none, and the grid is read as rows of answer cells after it, with no
     telling whether a half of it stands beside (one half went out alone, unflagged)."""
-    page = DrawnPage(1400, 700)
     rows = {"Asthma": "yes", "Gout": "no", "Eczema": "yes"}
-    page.table(100, 100, [680, 110, 110], [56] * (len(rows) + 1), width=2)
-    for x, text in ((110, "Have you ever had"), (820, "Y"), (930, "N")):
-        page.text(x, 112, text)
-    for row, (name, answer) in enumerate(rows.items(), 1):
-        y = 100 + 56 * row
-        page.text(110, y + 12, name)
-        cx = 816 if answer == "yes" else 926
-        page.cross(cx, y + 10, cx + 36, y + 42)
-    if broken:
-        page.draw.rectangle((96, 96, 104, 100 + 56 * (len(rows) + 1) + 4), fill=255)
-    page.text(100, 600, "Allergies: Peanuts")
-    problems = _read(page)["medical_problems"]
+    left_wall = (96, 96, 104, 100 + 56 * (len(rows) + 1) + 4)
+    problems = _read(_one_grid_page(rows, left_wall if broken else None))["medical_problems"]
     assert problems.value == "Asthma\nEczema"
     assert problems.needs_review is broken
     assert (UNGRIDDED_NOTE in (problems.reason or "")) is broken
