@@ -21,6 +21,7 @@ from itertools import pairwise
 import cv2
 import numpy as np
 
+from extraction.structure.ink import components
 from extraction.types import Box, FieldResult, PageText, Word, on_one_row, union_box
 
 # A character's ink is at least this share of the tallest pieces' height (a digit, a
@@ -148,7 +149,7 @@ def _pieces(image: np.ndarray, box: Box) -> list[_Piece]:
     if crop.size == 0 or int(crop.max()) - int(crop.min()) < MIN_CONTRAST:
         return []
     _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    count, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, _labels, stats, _ = components(ink)
     return [
         _Piece(int(x) + left, int(y) + top, int(x + w) + left, int(y + h) + top)
         for x, y, w, h, _area in stats[1:count]

@@ -92,7 +92,7 @@ def _table_rows(
     """The table's rows under its header: each word goes to the column whose header it sits
     under; a row with nothing in the first column continues the row above (a wrapped cell)."""
     named = sorted(
-        (_column_start(_named_part(k, names[name]), view), name) for name, (k, _) in header.items()
+        (_column_start(_named_part(k, score, names[name]), view), name) for name, (k, score) in header.items()
     )
     # Header cells of no known column ("Days", "Qty") still end the column before them; their
     # own cells are left out.
@@ -202,12 +202,13 @@ def _ragged(rows: list[dict[str, list[Word]]], column: str, height: float) -> bo
     return 2 * aligned >= len(starts) and aligned >= 2 and max(starts) - edge > 0.8 * height
 
 
-def _named_part(key: Key, names: tuple[str, ...]) -> Box:
+def _named_part(key: Key, whole: float, names: tuple[str, ...]) -> Box:
     """The box of the words of ``key`` that read as one of the column's ``names``: a header
     line of an unruled table may hold another column's name before them ("ROUTE DIRECTIONS",
     a column gap read as a space), and the column starts where its own name does. Words that
-    read as well as a whole ("Dose and frequency") are one name."""
-    words, whole = key.words, best_phrase(key.text, names)[1]
+    read as well as the ``whole`` line does (its score as the column's name: "Dose and
+    frequency") are one name."""
+    words = key.words
     for start in range(len(words) - 1, 0, -1):
         named = best_phrase(" ".join(w.text for w in words[start:]), names)[1]
         if named >= LABEL_MIN_SCORE and named > whole + OWN_NAME_MARGIN:

@@ -115,7 +115,8 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int =
     # does not counts against the reading that raises it, where both pass the check (a reading
     # that fails it is no measure: "341 1" raises no doubt of a phone's, nor is one).
     first_doubts, again_doubts = set(doubts_about(spec, result.value)), set(doubts_about(spec, again))
-    passes = check_value(spec, again) is None and (first_problem is not None or again_doubts <= first_doubts)
+    again_passes = check_value(spec, again) is None
+    passes = again_passes and (first_problem is not None or again_doubts <= first_doubts)
     known = reading.confidence >= TAKE_KNOWN and _words_known(spec, again, result.value)
     over_a_guess = (
         result.confidence < TESSERACT_GUESSING
@@ -149,7 +150,7 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int =
         and (sure or (digits and reading.confidence >= TAKE_DIGITS))
         and not _opens_with_a_label(again, result.value)
         and doubtful
-    ) or (marks and check_value(spec, again) is None)
+    ) or (marks and again_passes)
     both = (
         f"tesseract read {result.value!r} ({result.confidence:.2f}), "
         f"the second reader {again!r} ({reading.confidence:.2f})"

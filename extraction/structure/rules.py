@@ -154,11 +154,7 @@ def find_rules(
     horizontal = _rule_segments(ink, small_height, "horizontal")
     vertical = _rule_segments(ink, small_height, "vertical")
     top, bottom = _ends_touching(vertical.boxes, horizontal.boxes[horizontal.thin], small_height)
-    # A side leaning past the skew allowance runs from one horizontal rule to another: a
-    # table's, not the edge of a photographed page or of its shadow.
-    keep_vertical = _keep_verticals(vertical, top & bottom, small_height) & ~(
-        vertical.leaning & ~(top & bottom)
-    )
+    keep_vertical = _keep_verticals(vertical, top & bottom, small_height)
     if len(words):
         small_words = np.array(words, dtype=np.float64) * RULE_SCALE
         short = (vertical.boxes[:, 3] - vertical.boxes[:, 1]) < VERTICAL_RULE_HEIGHTS * small_height
@@ -217,8 +213,8 @@ def _rule_segments(
     if not horizontal:
         minimum = LEANING_RULE_HEIGHTS * height
         slanted = [
-            not t and _thin_leaning(c, opened, thickness, minimum)
-            for c, t in zip(contours, thin, strict=True)
+            not straight and _thin_leaning(contour, opened, thickness, minimum)
+            for contour, straight in zip(contours, thin, strict=True)
         ]
         leaning = np.array(slanted, dtype=bool).reshape(-1)
     # Boxes give back the pixel the thickening added on each side.
@@ -243,9 +239,11 @@ def _thin_leaning(contour: np.ndarray, ink: np.ndarray, thickness: float, length
 
 def _keep_verticals(vertical: _Segments, closed: np.ndarray, height: float) -> np.ndarray:
     """Which vertical fragments are rules: long ones, and short ones running from one horizontal
-    rule to another (``closed``: the side of a table row). A tall letter is neither."""
+    rule to another (``closed``: the side of a table row). A tall letter is neither; a side
+    leaning past the skew allowance is one only when closed (a table's, not the edge of a
+    photographed page or of its shadow)."""
     long_enough = (vertical.boxes[:, 3] - vertical.boxes[:, 1]) >= VERTICAL_RULE_HEIGHTS * height
-    return vertical.thin & (long_enough | closed)
+    return vertical.thin & (long_enough | closed) & (closed | ~vertical.leaning)
 
 
 def _lone_strokes(boxes: np.ndarray, touching: np.ndarray, height: float) -> np.ndarray:
