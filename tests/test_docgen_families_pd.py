@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from docgen import FIELDS, generate
-from docgen.families import FAMILIES, families_of
+from docgen.families import FAMILIES, TUNING_FAMILIES, families_of
 from docgen.families import _pd_common as pd
 
 PD_FAMILIES = (
@@ -20,6 +20,7 @@ PD_FAMILIES = (
     "pd_world_registration",
     "pd_health_questionnaire",
     "pd_landscape_cells",
+    "pd_question_form",
 )
 ANSWERS = {
     "chickenpox": {"IMMUNE", "NOT IMMUNE"},
@@ -154,3 +155,23 @@ def test_the_questionnaire_answers_its_conditions_in_a_table_and_the_sheet_lies_
         sheet = generate(seed, "patient_details", "clean", dpi=50, family="pd_landscape_cells")
         assert all(page.width > page.height for page in sheet.pages)
     assert len(problems) >= 5
+
+
+def test_the_questionnaire_asks_for_values_in_sentences_among_questions_of_no_field() -> None:
+    """Each field asked by a question of the family's own, and questions that are no field
+    printed among them: a doctor's name and a pharmacy the record's fields must not take."""
+    import random
+
+    from docgen import canvas, fonts
+    from docgen.families import pd_question_form as questions
+
+    printed: list[str] = []
+    for seed in range(12):
+        with fonts.drawing_from("tuning"), canvas.filled_in(None) as pages:
+            questions.draw(random.Random(seed), 50)
+        printed += [text for page in pages for text, _by_hand in page.texts]
+    for name, wordings in questions.QUESTIONS.items():
+        assert any(wording in text for wording in wordings for text in printed), name
+    others = [text for text, _answers in questions.OTHER_QUESTIONS]
+    assert any(other in text for other in others for text in printed)
+    assert "pd_question_form" in TUNING_FAMILIES

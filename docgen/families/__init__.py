@@ -67,6 +67,7 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "pd_health_questionnaire",
         "pd_landscape_cells",
         "rx_outpatient_form",
+        "pd_question_form",
     )
     if name in FAMILIES
 )
