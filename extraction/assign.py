@@ -212,7 +212,8 @@ def _reads_as_label(text: str, doc_type: DocumentType) -> bool:
     if is_negative_answer(text):
         return False
     return (
-        whole_phrase_score(text, doc_type.all_labels) >= 0.9
+        text.rstrip().endswith("?")  # a question is printed; no answer ends in a question mark
+        or whole_phrase_score(text, doc_type.all_labels) >= 0.9
         or is_number_label(text)
         or is_heading(text)
         or is_format_hint(text)

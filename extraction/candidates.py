@@ -25,7 +25,7 @@ from extraction.captions import (
 from extraction.checklist import checklist_candidate
 from extraction.choices import OPTION_KINDS, asks_with_boxes, lone_grid_answer, option_candidate
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import Key
+from extraction.keys import Key, asks
 from extraction.label_scores import label_score, reads_as_no_field
 from extraction.layout import normalize_token, similarity
 from extraction.line_beside import line_beside
@@ -343,6 +343,7 @@ def _below(
             and not key.colon
             and key not in view.headings  # a section heading is print under any label
             and not is_caption(key)  # "(Address)" names the line over it
+            and not asks(key)  # a question under a question is the next one, unanswered
             and (after_colon or best_phrase(key.text, spec.labels)[1] >= LABEL_MIN_SCORE)
             and not line_beside(key, view)  # a label with its own value beside it
         )

@@ -32,7 +32,7 @@ from extraction.label_ends import (
 from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, is_number_label
 from extraction.layout import is_sure_text
 from extraction.lexicon import ENGLISH, is_known
-from extraction.phrases import best_phrase, key_token, whole_phrase_score
+from extraction.phrases import best_phrase, key_token, question_words, whole_phrase_score
 from extraction.types import Box, Line, PageText, Word, on_one_row, union_box
 from extraction.validate import TITLES
 
@@ -49,13 +49,16 @@ NAME_SEPARATORS = (",", "/")
 NAME_LIST_SPLIT = re.compile(r"\s*[,/]\s*|\s+and\s+")
 # Marks a speck beside a label's colon is read as (":." ":,"): not part of what is printed.
 SPECKS = ".,'`"
+# A question's or an item's number before its first word: "3.", "12)", "(4)", "Q5.", "7".
+ITEM_NUMBER_WORD = re.compile(r"\(?Q?\d{1,2}[.):,]?")
 # A line with digits reads as a label only when it reads as one this well with them folded.
 MISREAD_LABEL_SCORE = 0.95
 
 
 @dataclass(frozen=True)
 class Key:
-    """A printed label or heading: the first ``end`` words of ``line`` on page ``page``."""
+    """A printed label or heading: the words ``start`` to ``end`` of ``line`` on page ``page``
+    (``start`` 1 past a question's number: "3. What is your date of birth?")."""
 
     page: int
     line: Line
@@ -63,10 +66,11 @@ class Key:
     colon: bool
     known: bool
     """True when its words read as one of the document's label or heading wordings."""
+    start: int = 0
 
     @cached_property
     def words(self) -> tuple[Word, ...]:
-        return self.line.words[: self.end]
+        return self.line.words[self.start : self.end]
 
     @property
     def rest(self) -> tuple[Word, ...]:
@@ -156,50 +160,90 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
     """The key ``line`` opens with: read against ``vocabulary`` before a colon and as a whole
     line, against ``inline`` (without the colon-only labels) where the label shares its line
     with what follows it and no colon ends it."""
-    words = line.words
+    start = 1 if _numbered(line.words) else 0
+    words = line.words[start:]
+
+    def key(end: int, colon: bool, known: bool) -> Key:
+        return Key(page, line, start + end, colon, known, start)
+
     colon_at = _colon_index(words)
     if colon_at is not None:
         text = " ".join(w.text for w in words[: colon_at + 1])
         known = best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
         if known or _reads_as_unknown_label(words, colon_at):
-            return Key(page, line, colon_at + 1, colon=True, known=known)
+            return key(colon_at + 1, colon=True, known=known)
     dot_at = abbreviation_index(words, inline)
     if dot_at is not None:
         # "Sig. Take 1 tablet": a known label abbreviated with a full stop (or its colon read
         # as one) opens its value like a colon.
-        return Key(page, line, dot_at + 1, colon=True, known=True)
+        return key(dot_at + 1, colon=True, known=True)
     gap_at = wide_gap_index(words)
     if gap_at is not None and label_then_value(words, gap_at, inline):
         # A known label, then a wide gap, then its value: OCR joined the two into one line.
-        return Key(page, line, gap_at, colon=False, known=True)
+        return key(gap_at, colon=False, known=True)
     shaped_at = shaped_value_index(words, inline)
     if shaped_at is not None:
         # "Visit date 09/11/2021": a known label, then a date a space after it (its colon
         # lost): the value's own shape tells where the label ends.
-        return Key(page, line, shaped_at, colon=False, known=True)
+        return key(shaped_at, colon=False, known=True)
     apart_at = spaced_label_index(words, inline)
     if apart_at is not None:
         # "Telephone  +63 2 7175 8796": a label read exactly, its value a little further off
         # than the line's spaces (a value filled in after a printed label, no colon). Whether
         # the label really ends there is left in doubt by the value's evidence (too small a gap).
-        return Key(page, line, apart_at, colon=False, known=True)
+        return key(apart_at, colon=False, known=True)
     answer_at = answer_index(words)
     if answer_at is not None:
         # "Hepatitis B Yes": a known label and one answer after it, set a space apart; unless
         # the line with it reads as a label at least as well ("Contact no": a number's label).
         head = whole_phrase_score(text_of(words[:answer_at]), inline)
-        if head >= KEY_MIN_SCORE and head > whole_phrase_score(line.text, vocabulary):
-            return Key(page, line, answer_at, colon=False, known=True)
+        if head >= KEY_MIN_SCORE and head > whole_phrase_score(text_of(words), vocabulary):
+            return key(answer_at, colon=False, known=True)
     # A line that is a label or heading as a whole: the value is under it, or it opens a section.
-    if len(words) > MAX_KEY_WORDS or (has_digits(line.text) and not _misread_label(line.text, vocabulary)):
+    text = text_of(words)
+    if len(words) > MAX_KEY_WORDS or (has_digits(text) and not _misread_label(text, vocabulary)):
         return None
-    if is_negative_answer(line.text):
+    if is_negative_answer(text):
         return None
-    if whole_phrase_score(line.text, vocabulary) >= KEY_MIN_SCORE or _all_label_words(line, vocabulary):
-        return Key(page, line, len(words), colon=False, known=True)
-    if is_number_label(line.text):
-        return Key(page, line, len(words), colon=False, known=False)
+    if (
+        whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE
+        or _all_label_words(words, vocabulary)
+        or _asks_for_a_label(text, vocabulary)
+    ):
+        return key(len(words), colon=False, known=True)
+    if is_number_label(text):
+        return key(len(words), colon=False, known=False)
     return None
+
+
+def _numbered(words: tuple[Word, ...]) -> bool:
+    """True when a line opens with a question's or an item's number before a word with a
+    capital ("3.", "12)", "Q4.", "(5)"), as questionnaires number them; a number with no mark
+    after it only before a question ("7 Do you smoke?", its full stop lost): "12 Oak Street"
+    is an address."""
+    if len(words) < 2 or not words[1].text[:1].isupper():
+        return False
+    number = ITEM_NUMBER_WORD.fullmatch(words[0].text)
+    if number is None:
+        return False
+    return not words[0].text.isdigit() or words[-1].text.rstrip(SPECKS).endswith("?")
+
+
+def asks(key: Key) -> bool:
+    """True for a key put as a question or a request ("Do you smoke?", "Your date of birth",
+    "Please list your medications"): print that asks for a value, never one."""
+    words = key.text.split()
+    return key.line.words[key.end - 1].text.rstrip(SPECKS).endswith("?") or (
+        bool(words) and key_token(words[0]) in question_words()
+    )
+
+
+def _asks_for_a_label(text: str, vocabulary: tuple[str, ...]) -> bool:
+    """True for a line that asks for a label's value in words of its own, its question mark
+    or colon left out ("Please print your full name", "Your date of birth"): it opens with a
+    question's or a request's word and reads as a label after it."""
+    first = key_token(text.split()[0]) if text.split() else ""
+    return first in question_words() and best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
 
 
 def _misread_label(text: str, vocabulary: tuple[str, ...]) -> bool:
@@ -214,16 +258,16 @@ def _misread_label(text: str, vocabulary: tuple[str, ...]) -> bool:
     )
 
 
-def _all_label_words(line: Line, vocabulary: tuple[str, ...]) -> bool:
+def _all_label_words(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> bool:
     """True for a line made only of the words labels and headings are made of ("INSURANCE
     INFORMATION", "Patient Details"): a heading of this form's own wording, never a value.
     Words of three letters or fewer ("No", "of") tell nothing either way."""
-    tokens = [key_token(w.text) for w in line.words]
+    tokens = [key_token(w.text) for w in words]
     long = [t for t in tokens if len(t) >= 4]
     if not long or len(tokens) > MAX_UNKNOWN_KEY_WORDS + 1:
         return False
     known = sum(t in _label_words(vocabulary) for t in long)
-    letters = [ch for ch in line.text if ch.isalpha()]
+    letters = [ch for ch in text_of(words) if ch.isalpha()]
     # Set in capitals like the form's labels, half its words a label's: a label of its own.
     capitals = all(ch.isupper() for ch in letters) and 2 * known >= len(long)
     return known == len(long) or capitals

@@ -36,17 +36,27 @@ LOOK_ALIKE_RUNS = (("rn", "m"), ("vv", "w"))
 # an abbreviation: one letter off is another word ("MRN", a record number, is not "MMR"), so it
 # scores only when read exactly; look-alike glyphs are folded before.
 ACRONYM_LETTERS = 3
-# Words that put a label as a question ("Have you had chickenpox?", "Do you have health
-# insurance?"): in front of a label's wording they ask for its value and make it no other
-# field's, so a reading after them scores above any other reading in part; but the question
-# holds words no wording of ours does, so it is not sure (under LABEL_SURE_SCORE, 0.9): its
-# value is flagged, as before the question was known.
+# Words that put a label as a question or a request ("Have you had chickenpox?", "What is your
+# date of birth?", "Please list any allergies"): in front of a label's wording they ask for its
+# value and make it no other field's, so a reading after them scores above any other reading in
+# part; but the question holds words no wording of ours does, so it is not sure (under
+# LABEL_SURE_SCORE, 0.9): its value is flagged. A lead is one of these phrases, or any run of
+# the words questions and requests are made of (``QUESTION_WORDS``).
 QUESTION_LEADS = (
     "have you had", "have you ever had", "have you been", "have you ever been", "have you received",
     "do you have", "do you currently have", "do you have any", "are you", "are you currently",
     "did you have", "did you receive", "history of", "any",
 )  # fmt: skip
-QUESTION_LEAD_FACTOR = 0.88
+QUESTION_WORDS = frozenset((
+    "what", "which", "who", "when", "where", "how", "is", "are", "was", "were", "do", "does", "did",
+    "have", "has", "had", "you", "your", "the", "a", "an", "any", "please", "print", "list", "write",
+    "enter", "give", "provide", "ever", "currently", "now", "of", "if", "yes", "we", "us", "i",
+    "should", "would", "could", "can", "may", "will",
+))  # fmt: skip
+QUESTION_LEAD_FACTOR = 0.89
+# A label's wording asked with words after it too ("Please list any medical conditions you
+# have"): less sure than one the question ends with, still a label (over KEY_MIN_SCORE, 0.84).
+QUESTION_QUALIFIED_FACTOR = 0.86
 # A list's number or letter before a label ("1. Medication:", "(2) Sig:"): no word of the label.
 ITEM_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(?=\S)", re.IGNORECASE)
 
@@ -110,9 +120,31 @@ def _readings(whole: str, tokens: tuple[str, ...]) -> list[tuple[str, float]]:
         readings.append((head, 0.85 + 0.15 * len(head) / len(whole)))
     for start in range(1, len(tokens)):
         tail = "".join(tokens[start:])
-        asked = "".join(tokens[:start]) in _question_leads()
+        asked = _asks(tokens[:start])
         readings.append((tail, QUESTION_LEAD_FACTOR if asked else 0.8 + 0.05 * len(tail) / len(whole)))
+        if asked:
+            readings += [
+                ("".join(tokens[start:end]), QUESTION_QUALIFIED_FACTOR)
+                for end in range(start + 1, len(tokens))
+            ]
     return readings
+
+
+def _asks(lead: tuple[str, ...]) -> bool:
+    """True when the words before a reading put it as a question or a request; "name of" asks
+    too ("What is the name of your insurance company?"), "name" alone is a label."""
+    if "".join(lead) in _question_leads():
+        return True
+    return all(
+        token in question_words() or (token == "name" and following == "of")
+        for token, following in zip(lead, (*lead[1:], ""), strict=True)
+    )
+
+
+@lru_cache(maxsize=1)
+def question_words() -> frozenset[str]:
+    """``QUESTION_WORDS`` as labels' words are compared (``key_token``)."""
+    return frozenset(key_token(word) for word in QUESTION_WORDS)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,101 @@
+"""Forms that ask for each value in a sentence: "3. What is your date of birth?" read as the
+birth date's label, numbered or not, its question mark there or not; never a value."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.doctypes import get_document_type
+from extraction.fields import extract_fields
+from extraction.keys import find_keys
+from extraction.phrases import best_phrase
+from tests.layout_text import parse_layout
+
+PATIENT = get_document_type("patient_details")
+SURE = 0.9
+KEY = 0.84
+
+
+@pytest.mark.parametrize(
+    ("asked", "field", "wording"),
+    [
+        ("What is your date of birth", "birth_date", "Date of birth"),
+        ("When were you born", "birth_date", "Born"),
+        ("Please print your full name", "patient_name", "Full name"),
+        ("Who should we contact in an emergency", "emergency_contact_name", "Contact in an emergency"),
+        ("What is the name of your insurance company", "insurance_company", "Insurance company"),
+        ("Name of your health plan", "insurance_company", "Health plan"),
+        ("If yes, who is your insurance provider", "insurance_company", "Insurance provider"),
+        # The wording with words after it as well as before it.
+        ("Please list any medical conditions you have", "medical_problems", "Medical conditions"),
+        ("Which medications are you taking now", "regular_medications", "Medications"),
+    ],
+)
+def test_a_label_asked_as_a_question_reads_as_the_label_but_not_surely(
+    asked: str, field: str, wording: str
+) -> None:
+    scores = {spec.name: best_phrase(asked, spec.all_labels) for spec in PATIENT.fields}
+    best = max(scores, key=lambda name: scores[name][1])
+    assert (best, scores[best][0]) == (field, wording)
+    assert KEY <= scores[best][1] < SURE
+
+
+def test_name_alone_before_other_words_is_no_question() -> None:
+    # "Name" is a label of its own: only "name of" asks for what follows it.
+    assert best_phrase("Name Phone", PATIENT.field("phone_number").all_labels)[1] < KEY
+
+
+NUMBERED_QUESTIONS = """
+300 300 New Patient Questionnaire
+300 420 1. What is your full name?
+960 420 Laura Mendez
+300 520 2) Your date of birth
+360 600 03/14/1962
+300 700 Q3. What is your telephone number?
+1130 700 (415) 555-0182
+300 800 4 Do you smoke?
+300 900 5. Please list any medications you take regularly
+360 980 Metformin 500 mg
+300 1080 6. Who should we contact in an emergency?
+1250 1080 Carlos Mendez
+"""
+
+
+def test_numbered_questions_are_keys_their_numbers_left_out() -> None:
+    (page,) = parse_layout(NUMBERED_QUESTIONS)
+    texts = [key.text for key in find_keys(page, PATIENT.all_labels)]
+    assert "What is your full name" in texts
+    assert "Your date of birth" in texts  # no question mark: a request, asked in words
+    assert "What is your telephone number" in texts
+    assert "Do you smoke" in texts  # a number whose full stop was lost, before a question
+    assert "Please list any medications you take regularly" in texts
+
+
+def test_an_address_s_house_number_is_no_question_number() -> None:
+    (page,) = parse_layout("300 300 Address\n300 380 12 Oak Street\n")
+    assert [key.text for key in find_keys(page, PATIENT.all_labels)] == ["Address"]
+
+
+def test_a_questionnaire_is_read_field_by_field_every_asked_value_flagged() -> None:
+    pages = parse_layout(NUMBERED_QUESTIONS)
+    fields = extract_fields(PATIENT, pages, 0.8)
+    for name, value in (
+        ("patient_name", "Laura Mendez"),
+        ("birth_date", "03/14/1962"),
+        ("phone_number", "(415) 555-0182"),
+        ("regular_medications", "Metformin 500 mg"),
+        ("emergency_contact_name", "Carlos Mendez"),
+    ):
+        assert (fields[name].value, fields[name].needs_review) == (value, True), name
+
+
+def test_a_question_is_never_a_value() -> None:
+    # Under a question whose answer was left blank, the next question is print, whatever it
+    # asks: not the value, however well it would pass as one (an address's words).
+    from extraction.assign import plausibility
+    from extraction.page_view import Candidate
+    from extraction.types import Word
+
+    line = (Word("Which", 0.95, (300, 480, 400, 520)), Word("street?", 0.95, (420, 480, 560, 520)))
+    asked = Candidate("address", 0, (line,), "below", 0.95)
+    assert plausibility(PATIENT.field("address"), asked, PATIENT) == -1.0
