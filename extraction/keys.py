@@ -32,7 +32,7 @@ from extraction.label_ends import (
 from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, is_number_label
 from extraction.layout import is_sure_text
 from extraction.lexicon import ENGLISH, is_known
-from extraction.phrases import best_phrase, key_token, question_words, whole_phrase_score
+from extraction.phrases import BRACKETED, best_phrase, key_token, question_words, whole_phrase_score
 from extraction.types import Box, Line, PageText, Word, on_one_row, union_box
 from extraction.validate import TITLES
 
@@ -49,6 +49,8 @@ NAME_SEPARATORS = (",", "/")
 NAME_LIST_SPLIT = re.compile(r"\s*[,/]\s*|\s+and\s+")
 # Marks a speck beside a label's colon is read as (":." ":,"): not part of what is printed.
 SPECKS = ".,'`"
+# A request to whoever fills the form in opens with this word ("Please list them").
+REQUEST = re.compile(r"\(?please\b", re.IGNORECASE)
 # A question's or an item's number before its first word: "3.", "12)", "(4)", "Q5.", "7".
 ITEM_NUMBER_WORD = re.compile(r"\(?Q?\d{1,2}[.):,]?")
 # A line with digits reads as a label only when it reads as one this well with them folded.
@@ -92,6 +94,12 @@ class Key:
         """True when nothing but marks of the form follows the key on its line: the bracket
         opening a boxed phone number ("Phone number: (   ) "), an underline read as a word."""
         return not any(ch.isalnum() for w in self.rest for ch in w.text)
+
+
+def _print_after_a_label(text: str) -> bool:
+    """True for words a form prints after a label, never its value: a request ("Please list
+    them") or a hint in brackets ("(circle one)", "(street, city, state, ZIP)")."""
+    return REQUEST.match(text) is not None or BRACKETED.fullmatch(text.strip()) is not None
 
 
 def split_at_inline_keys(page: PageText, vocabulary: tuple[str, ...]) -> PageText:
@@ -171,7 +179,10 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
         text = " ".join(w.text for w in words[: colon_at + 1])
         known = best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
         if known or _reads_as_unknown_label(words, colon_at):
-            return key(colon_at + 1, colon=True, known=known)
+            # A request or a hint after the label is printed with it ("Any allergies? Please
+            # list them", "Where do you live? (street, city, ZIP)"), never its value.
+            end = len(words) if _print_after_a_label(text_of(words[colon_at + 1 :])) else colon_at + 1
+            return key(end, colon=True, known=known)
     dot_at = abbreviation_index(words, inline)
     if dot_at is not None:
         # "Sig. Take 1 tablet": a known label abbreviated with a full stop (or its colon read

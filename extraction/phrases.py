@@ -51,12 +51,15 @@ QUESTION_WORDS = frozenset((
     "what", "which", "who", "when", "where", "how", "is", "are", "was", "were", "do", "does", "did",
     "have", "has", "had", "you", "your", "the", "a", "an", "any", "please", "print", "list", "write",
     "enter", "give", "provide", "ever", "currently", "now", "of", "if", "yes", "we", "us", "i",
-    "should", "would", "could", "can", "may", "will",
+    "should", "would", "could", "can", "may", "will", "anything", "all",
 ))  # fmt: skip
 QUESTION_LEAD_FACTOR = 0.89
+# A question's word glued to the next by a lost space is told apart when both have this many
+# letters or more ("youborn"; "is" + "land" would not be).
+MIN_GLUED_LETTERS = 3
 # A label's wording asked with words after it too ("Please list any medical conditions you
 # have"): less sure than one the question ends with, still a label (over KEY_MIN_SCORE, 0.84).
-QUESTION_QUALIFIED_FACTOR = 0.86
+QUESTION_QUALIFIED_FACTOR = 0.85
 # A list's number or letter before a label ("1. Medication:", "(2) Sig:"): no word of the label.
 ITEM_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(?=\S)", re.IGNORECASE)
 
@@ -123,21 +126,54 @@ def _readings(whole: str, tokens: tuple[str, ...]) -> list[tuple[str, float]]:
         asked = _asks(tokens[:start])
         readings.append((tail, QUESTION_LEAD_FACTOR if asked else 0.8 + 0.05 * len(tail) / len(whole)))
         if asked:
-            readings += [
-                ("".join(tokens[start:end]), QUESTION_QUALIFIED_FACTOR)
-                for end in range(start + 1, len(tokens))
-            ]
+            readings += _asked_readings(tokens[start:])[1:]
+    # A question's word glued to the label's first word by a lost space ("When were youborn"):
+    # the label read from inside that word.
+    for start in range(len(tokens)):
+        glued = _glued_question_word(tokens[start])
+        if glued and _asks((*tokens[:start], glued)):
+            readings += _asked_readings((tokens[start][len(glued) :], *tokens[start + 1 :]))
     return readings
 
 
+def _asked_readings(tokens: tuple[str, ...]) -> list[tuple[str, float]]:
+    """The readings of the words after a question's lead: all of them, then their first words
+    with more words after them."""
+    return [("".join(tokens), QUESTION_LEAD_FACTOR)] + [
+        ("".join(tokens[:end]), QUESTION_QUALIFIED_FACTOR) for end in range(1, len(tokens))
+    ]
+
+
+def _glued_question_word(token: str) -> str:
+    """The question's word a token opens with when OCR lost the space after it ("youborn",
+    "yourphone"), or "": a word of MIN_GLUED_LETTERS or more before as many letters or more."""
+    return next(
+        (
+            w
+            for w in _glued_question_words()
+            if token.startswith(w) and len(token) - len(w) >= MIN_GLUED_LETTERS
+        ),
+        "",
+    )
+
+
+@lru_cache(maxsize=1)
+def _glued_question_words() -> tuple[str, ...]:
+    """The question's words that may be glued to the next, longest first ("your" before "you")."""
+    words = (w for w in question_words() if len(w) >= MIN_GLUED_LETTERS)
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 def _asks(lead: tuple[str, ...]) -> bool:
-    """True when the words before a reading put it as a question or a request; "name of" asks
-    too ("What is the name of your insurance company?"), "name" alone is a label."""
+    """True when the words before a reading put it as a question or a request; "name of your"
+    asks too ("What is the name of your insurance company?"), while "Name of patient" is a
+    label of its own, not the "Patient" heading asked for."""
     if "".join(lead) in _question_leads():
         return True
+    words = question_words()
     return all(
-        token in question_words() or (token == "name" and following == "of")
-        for token, following in zip(lead, (*lead[1:], ""), strict=True)
+        token in words or (token == "name" and lead[index + 1 : index + 3] in (("of", "your"), ("of", "the")))
+        for index, token in enumerate(lead)
     )
 
 

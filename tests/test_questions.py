@@ -29,6 +29,9 @@ KEY = 0.84
         # The wording with words after it as well as before it.
         ("Please list any medical conditions you have", "medical_problems", "Medical conditions"),
         ("Which medications are you taking now", "regular_medications", "Medications"),
+        # OCR lost the space after the question's word.
+        ("When were youborn", "birth_date", "Born"),
+        ("What is yourphone number", "phone_number", "Phone number"),
     ],
 )
 def test_a_label_asked_as_a_question_reads_as_the_label_but_not_surely(
@@ -41,8 +44,10 @@ def test_a_label_asked_as_a_question_reads_as_the_label_but_not_surely(
 
 
 def test_name_alone_before_other_words_is_no_question() -> None:
-    # "Name" is a label of its own: only "name of" asks for what follows it.
+    # "Name" is a label of its own: only "name of your" asks for what follows it; "Name of
+    # patient" is no "Patient" heading.
     assert best_phrase("Name Phone", PATIENT.field("phone_number").all_labels)[1] < KEY
+    assert best_phrase("Name of patient", PATIENT.field("patient_name").section_labels)[1] < KEY
 
 
 NUMBERED_QUESTIONS = """
@@ -99,3 +104,17 @@ def test_a_question_is_never_a_value() -> None:
     line = (Word("Which", 0.95, (300, 480, 400, 520)), Word("street?", 0.95, (420, 480, 560, 520)))
     asked = Candidate("address", 0, (line,), "below", 0.95)
     assert plausibility(PATIENT.field("address"), asked, PATIENT) == -1.0
+
+
+def test_a_request_after_a_question_is_printed_with_it_not_its_value() -> None:
+    layout = """
+    300 300 Patient Information
+    300 420 Do you have any allergies? Please list them
+    360 500 Penicillin
+    """
+    (page,) = parse_layout(layout)
+    assert [key.text for key in find_keys(page, PATIENT.all_labels)][-1] == (
+        "Do you have any allergies? Please list them"
+    )
+    fields = extract_fields(PATIENT, [page], 0.8)
+    assert fields["allergies"].value == "Penicillin"
