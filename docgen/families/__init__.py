@@ -68,6 +68,7 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "pd_landscape_cells",
         "rx_outpatient_form",
         "pd_question_form",
+        "rx_order_set",
     )
     if name in FAMILIES
 )
