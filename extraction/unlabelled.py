@@ -52,6 +52,7 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
         return []
     lines = [ln for ln in _lines_in_region(view.page, spec.region) if not view.is_key_line(ln)]
     lines = [ln for ln in lines if all((view.page.index, w.box) in free for w in ln.words)]
+    lines = [ln for ln in lines if not _option_left_empty(ln, view)]
     found = []
     if spec.find:
         pattern = re.compile(spec.find)
@@ -79,6 +80,17 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
             words = tuple(ln.words for ln in shaped)
             found.append(Candidate(spec.name, view.page.index, words, "find_lines", trusted=trusted))
     return found
+
+
+def _option_left_empty(line: Line, view: PageView) -> bool:
+    """True for a line on the row of a box left empty, that box the nearest mark left of it: an
+    option not chosen, or what is printed with it further along its row (a pre-printed medicine
+    nobody ticked and its directions), print rather than a value."""
+    if view.structure is None:
+        return False
+    boxes = [mark for mark in view.structure.marks if mark.shape in ("square", "circle")]
+    left = [mark for mark in boxes if on_one_row(mark.box, line.box) and mark.box[2] <= line.box[0]]
+    return bool(left) and not max(left, key=lambda mark: mark.box[2]).selected
 
 
 def _after_a_line(line: Line, view: PageView) -> bool:
