@@ -33,6 +33,8 @@ from docgen.families import _rx_common as rx
 
 REPO = Path(__file__).resolve().parent.parent
 FILLED_FAMILIES = sorted(name for name, module in FAMILIES.items() if module.DOC_TYPE != "unknown")
+# Families whose medicines are printed and ticked, not written (an order set).
+PRINTED_MEDICINES = {"rx_order_set"}
 NEW_DAMAGE = (
     "stamp",
     "highlight",
@@ -206,7 +208,7 @@ def test_handwriting_writes_the_values_and_leaves_the_print_alone(family: str) -
             assert not _LABEL_START.match(text.lower()), (family, seed, text)
         first_name = truth["patient_name"].split()[0] if truth["patient_name"] else ""
         assert not first_name or any(first_name in text for text in written), (family, seed, written)
-        for line in truth.get("medicines", "").splitlines():
+        for line in truth.get("medicines", "").splitlines() if family not in PRINTED_MEDICINES else ():
             assert any(line.split()[0] in text for text in written), (family, seed, line)
 
 
