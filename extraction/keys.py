@@ -232,10 +232,7 @@ def _numbered(words: tuple[Word, ...]) -> bool:
     capital ("3.", "12)", "Q4.", "(5)"), as questionnaires number them; a number with no mark
     after it only before a question ("7 Do you smoke?", its full stop lost): "12 Oak Street"
     is an address."""
-    if len(words) < 2 or not words[1].text[:1].isupper():
-        return False
-    number = ITEM_NUMBER_WORD.fullmatch(words[0].text)
-    if number is None:
+    if len(words) < 2 or not words[1].text[:1].isupper() or not ITEM_NUMBER_WORD.fullmatch(words[0].text):
         return False
     return not words[0].text.isdigit() or words[-1].text.rstrip(SPECKS).endswith("?")
 
