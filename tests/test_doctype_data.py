@@ -60,3 +60,22 @@ def test_a_colon_label_of_a_shaped_field_opens_a_line_of_its_shape() -> None:
 def test_directions_are_told_by_their_shape(line: str, shaped: bool) -> None:
     spec = get_document_type("prescription").field("directions")
     assert bool(re.search(spec.shape, line)) is shaped
+
+
+def test_a_doubt_set_is_written_once_and_taken_by_every_field_that_names_it() -> None:
+    """The address's doubts are one table for both types: the same rules, in the same order."""
+    from extraction.doctypes import _shared_doubts
+
+    patient = get_document_type("patient_details").field("address")
+    prescription = get_document_type("prescription").field("patient_address")
+    shared = tuple(tuple(pair) for pair in _shared_doubts()["address"])
+    assert patient.doubts == prescription.doubts == shared
+
+
+def test_an_unknown_doubt_set_is_refused_by_name() -> None:
+    from pathlib import Path
+
+    from extraction.doctypes import _doubts_of
+
+    with pytest.raises(ValueError, match="unknown doubt sets"):
+        _doubts_of(Path("x.toml"), ["adress"], [])

@@ -25,6 +25,8 @@ from pathlib import Path
 from extraction.errors import UnknownDocumentTypeError
 
 FOLDER = Path(__file__).resolve().parent
+# Doubts several fields of one or more types share, written once.
+SHARED_DOUBTS = FOLDER / "shared" / "doubts.toml"
 KINDS = {"text", "person", "date", "phone", "integer", "yesno", "immunity", "identifier"}
 LEXICONS = {"drugs", "places", "names", "directions", "conditions"}
 
@@ -255,8 +257,7 @@ def _load(path: Path) -> DocumentType:
         ):
             if key in raw:
                 raw[key] = tuple(raw[key])
-        if "doubts" in raw:
-            raw["doubts"] = tuple(tuple(pair) for pair in raw["doubts"])
+        raw["doubts"] = _doubts_of(path, raw.pop("doubt_sets", ()), raw.get("doubts", ()))
         if "labels" in raw:
             raw["labels"] = with_synonyms(raw["labels"], synonyms)
         if "parts" in raw:
@@ -284,6 +285,21 @@ def _load(path: Path) -> DocumentType:
         table_columns=columns,
         instructions=tuple(data.get("instructions", ())),
     )
+
+
+def _doubts_of(path: Path, sets: list[str], own: list[list[str]]) -> tuple[tuple[str, ...], ...]:
+    """A field's doubts: those of the shared sets it names (``shared/doubts.toml``), then its own."""
+    shared = _shared_doubts()
+    unknown = [name for name in sets if name not in shared]
+    if unknown:
+        raise ValueError(f"{path.name}: unknown doubt sets {unknown}; known: {sorted(shared)}")
+    return tuple(tuple(pair) for name in sets for pair in shared[name]) + tuple(tuple(pair) for pair in own)
+
+
+@cache
+def _shared_doubts() -> dict[str, list[list[str]]]:
+    data = tomllib.loads(SHARED_DOUBTS.read_text(encoding="utf-8"))
+    return {name: table["doubts"] for name, table in data.items()}
 
 
 def with_synonyms(labels: tuple[str, ...], synonyms: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
