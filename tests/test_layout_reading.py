@@ -2502,3 +2502,18 @@ def test_a_label_asked_as_a_question_reads_nearly_as_the_label(text: str, field:
     holds words no wording of ours does."""
     score = best_phrase(text, PATIENT.field(field).labels)[1]
     assert (0.85 <= score < 0.9) is sure, score
+
+
+def test_a_wide_gap_inside_a_number_ends_no_label_after_the_number_s_first_group() -> None:
+    patient = PATIENT.with_parts
+    page = parse_layout(
+        """
+        200 400 Emergency contact phone 097402   54685
+        200 480 Address line 1   12 Oak Street
+        """
+    )[0]
+    keys = find_keys(page, patient.vocabulary, patient.colon_labels)
+    assert [(k.text, [w.text for w in k.rest]) for k in keys] == [
+        ("Emergency contact phone", ["097402", "54685"]),
+        ("Address line 1", ["12", "Oak", "Street"]),
+    ]
