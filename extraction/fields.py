@@ -82,7 +82,7 @@ def extract_fields(
     ``reread`` reads a spot again when its value fails the field's check.
     """
     reading = doc_type.with_parts  # the parts some forms ask for, read as fields too
-    vocabulary = vocabulary_of(reading)
+    vocabulary = reading.vocabulary
     if reread is not None:
         pages = [_labels_read_again(page, vocabulary, reread) for page in pages]
     pages = [split_at_inline_keys(page, vocabulary) for page in pages]
@@ -126,7 +126,7 @@ def _labels_read_again(page: PageText, vocabulary: tuple[str, ...], reread: Regi
 def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure | None = None) -> PageView:
     """A page with its keys, the headings that open its sections, and its line height; whether
     its labels stand under their values is decided for the whole document (extract_fields)."""
-    vocabulary = vocabulary_of(doc_type)
+    vocabulary = doc_type.vocabulary
     height = typical_height(page)
     page = apart_from_glyphs(page, height)
     page = split_joined_values(page, doc_type)
@@ -289,12 +289,6 @@ def _votes_for_labels_under(view: PageView, doc_type: DocumentType) -> tuple[int
         elif down is not None:
             below += 1
     return above, below
-
-
-def vocabulary_of(doc_type: DocumentType) -> tuple[str, ...]:
-    """Every wording of a label or heading the type knows, table column names included."""
-    columns = tuple(word for words in doc_type.table_columns.values() for word in words)
-    return doc_type.all_labels + columns
 
 
 def _is_section_bar(key: Key, page: PageText, structure: PageStructure | None) -> bool:

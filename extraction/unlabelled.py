@@ -83,14 +83,11 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
 
 
 def _option_left_empty(line: Line, view: PageView) -> bool:
-    """True for a line on the row of a box left empty, that box the nearest mark left of it: an
-    option not chosen, or what is printed with it further along its row (a pre-printed medicine
-    nobody ticked and its directions), print rather than a value."""
+    """True for a line on the row of a box left empty (``PageStructure.beside_an_empty_box``)."""
     if view.structure is None:
         return False
-    boxes = [mark for mark in view.structure.marks if mark.shape in ("square", "circle")]
-    left = [mark for mark in boxes if on_one_row(mark.box, line.box) and mark.box[2] <= line.box[0]]
-    return bool(left) and not max(left, key=lambda mark: mark.box[2]).selected
+    row = [w for other in view.page.lines if on_one_row(other.box, line.box) for w in other.words]
+    return view.structure.beside_an_empty_box(line.box, row)
 
 
 def _after_a_line(line: Line, view: PageView) -> bool:

@@ -13,7 +13,7 @@ from PIL import Image
 
 from extraction.cells import join_wrapped_labels
 from extraction.doctypes import DocumentType, get_document_type, with_synonyms
-from extraction.fields import extract_fields, page_view, split_at_inline_keys, vocabulary_of
+from extraction.fields import extract_fields, page_view, split_at_inline_keys
 from extraction.line_beside import line_beside
 from extraction.page_view import PageView
 from extraction.structure import find_structure, without_rules
@@ -962,7 +962,7 @@ def test_a_value_in_the_cell_beside_its_label_is_its_value_though_it_starts_over
     ]
     words = [word for x, y, text in printed for word in page.text(x, y, text)]
     prescription = get_document_type("prescription")
-    text = split_at_inline_keys(page_text(words, page.image.size), vocabulary_of(prescription))
+    text = split_at_inline_keys(page_text(words, page.image.size), prescription.vocabulary)
     view = page_view(prescription, text, find_structure(page.array(), words))
     doctor = next(key for key in view.keys if key.text == "Doctor")
     assert " ".join(word.text for word in line_beside(doctor, view)) == "Dr. Ann Lee, MD"

@@ -7,13 +7,13 @@ check which labels are read again and which readings are taken, not tesseract.
 from __future__ import annotations
 
 from extraction.doctypes import get_document_type
-from extraction.fields import extract_fields, vocabulary_of
+from extraction.fields import extract_fields
 from extraction.types import Box, Word
 from extraction.unsure_labels import unsure_labels, with_labels_read_again
 from tests.layout_text import parse_layout
 
 PATIENT = get_document_type("patient_details")
-VOCABULARY = vocabulary_of(PATIENT.with_parts)
+VOCABULARY = PATIENT.with_parts.vocabulary
 
 # "DOB:" and "Wt:" printed small and read "pos:" and "w:", unsure; "Tel:" read right, unsure.
 SMALL_LABELS = """

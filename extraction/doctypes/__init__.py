@@ -197,6 +197,12 @@ class DocumentType:
         """Every printed label of the type: a line starting with one is never a value."""
         return tuple(label for f in self.fields for label in f.all_labels) + self.stop_labels
 
+    @cached_property
+    def vocabulary(self) -> tuple[str, ...]:
+        """Every wording of a label or heading the type knows, table column names included."""
+        columns = tuple(word for words in self.table_columns.values() for word in words)
+        return self.all_labels + columns
+
     @property
     def colon_labels(self) -> tuple[str, ...]:
         """The labels of its fields that are labels only with their colon (``FieldSpec``)."""

@@ -49,24 +49,24 @@ def cross_check(
       generic value, or both taken from one place): the generic reading reads doubtful spots
       again and checks words against its lexicons, so its text is the better one;
     - the learned value fails its field's check (``valid(name, value)``) while the generic one
-      passes, or was read surely and fails it (the area holds other print), or the learned
-      value's label was not found in place;
+      passes, or was read surely and fails it (the area holds other print), or away from
+      its label (the learned value's label was not found in place);
     - the generic reading was sure of its value (label found, value checked) and what it has
       besides the learned value is not words the form prints (``printed``: a label read into
       the value, or taken for it);
     - the learned value raises a doubt of the field's (``doubts(name, value)``, its reasons)
       that the generic value, passing its check, does not.
-    A learned area found empty (but where the field's label is not where the layout learned
-    it: the layout lost its place there, and the generic reading stands on its own) or holding
-    only the form's own print, or holding another
-    field's value (one that passes that field's check; but for an answer chosen from printed
-    options, named in ``options``), keeps
-    the generic value, flagged. For a list of like lines (``lists``: a medicine or a direction
-    a line) whose generic lines are the first of a longer learned reading, the learned rest is
-    kept after them, flagged, when the whole passes the field's check. For a field learned
-    as not on the form (``not_here``: the clerk left it blank where the engine had read a value;
-    its learned reading is blank with the box of that place), a generic value read in that
-    place is left out, and one read elsewhere flagged. A value made of words the form prints is
+    A learned area found empty, holding only the form's own print, or holding another field's
+    value (one that passes that field's check; but for an answer chosen from printed options,
+    named in ``options``), keeps the generic value, flagged; but where the field's label is not
+    where the layout learned it (the layout lost its place there: the form flowed), an empty
+    area or another field's value there says nothing, and the generic reading stands on its
+    own. For a list of like lines (``lists``: a medicine or a direction a line) whose generic
+    lines are the first of a longer learned reading, the learned rest is kept after them,
+    flagged, when the whole passes the field's check. For a field learned as not on the form
+    (``not_here``: the clerk left it blank where the engine had read a value; its learned
+    reading is blank with the box of that place), a generic value read in that place is left
+    out, and one read elsewhere flagged. A value made of words the form prints is
     flagged whatever the learned reading (``flag_printed``)."""
     generic = _lines_learned_elsewhere(generic, learned)
     merged = dict(generic)
@@ -111,8 +111,11 @@ def cross_check(
             # blank row the form left out moved the next one up). Not so for answers chosen
             # from printed options: two questions are often both "IMMUNE" or both "No". Nor
             # for a value the other field's generic reading holds against that field's check
-            # (a policy number as the answer to "Insured?"): it was never that field's.
-            theirs.flag(f"the learned layout reads {mine.value!r} here, another field's value")
+            # (a policy number as the answer to "Insured?"): it was never that field's. Where
+            # the field's label is not where the layout learned it, the layout lost its place
+            # on this copy (the form flowed), and the generic reading stands on its own.
+            if LABEL_ELSEWHERE not in (mine.reason or ""):
+                theirs.flag(f"the learned layout reads {mine.value!r} here, another field's value")
             continue
         longer = _longer_reading(mine.value, theirs.value, others, printed) if name in lists else None
         if longer is not None and (valid(name, longer) or not valid(name, theirs.value)):
@@ -138,10 +141,17 @@ def cross_check(
             (theirs_sound and (_same_reading(mine.value, theirs.value) or _same_place(mine, theirs)))
             # A learned value that fails the check, where the generic one passes, or where it was
             # read surely (a phone number where a medicine was learned: the form moved, and the
-            # learned area holds other print).
+            # learned area holds other print), or away from its label (the form moved, and the
+            # generic value stands by the label read where it is now).
             or (
                 not valid(name, mine.value)
-                and (theirs_sound or (bool(theirs.value) and not mine.needs_review))
+                and (
+                    theirs_sound
+                    or (
+                        bool(theirs.value)
+                        and (not mine.needs_review or LABEL_ELSEWHERE in (mine.reason or ""))
+                    )
+                )
             )
             or (mine.needs_review and (theirs_sound or not theirs.needs_review))
             or (not theirs.needs_review and not theirs_printed)

@@ -20,7 +20,9 @@ from extraction.layouts.answers import read_answer
 from extraction.layouts.crosscheck import LABEL_ELSEWHERE
 from extraction.layouts.fit import LayoutMatch
 from extraction.layouts.joined_rows import RowJoint, split_at_joint
+from extraction.layouts.learn import ANSWERS
 from extraction.layouts.matching import PageMatch
+from extraction.layouts.page_labels import labels_on, up_to_a_label
 from extraction.layouts.rows import rows_of_lines
 from extraction.layouts.spot import without_box_rules
 from extraction.layouts.stack import stack_pages, stack_structures, unstack_field
@@ -48,6 +50,13 @@ def read_fields(
         read = read_fields(replace(match, stacked=None), doc_type, [stack_pages(pages, stacking)], stacked)
         return {name: unstack_field(field, stacking) for name, field in read.items()}
     results = {}
+    found_labels: dict[int, dict[Box, str]] = {}
+
+    def page_labels(index: int) -> dict[Box, str]:
+        if index not in found_labels:
+            found_labels[index] = labels_on(pages[index], doc_type, match.printed)
+        return found_labels[index]
+
     placed = {
         name: _placed_zone(match, zone)
         for name, zone in match.template.fields.items()
@@ -75,7 +84,8 @@ def read_fields(
                     page_match.score,
                 )
             continue
-        printed = _printed_words(page, learned, page_match, shift)
+        labels = {} if spec.kind in ANSWERS else page_labels(zone.page)
+        printed = {**labels, **_printed_words(page, learned, page_match, shift)}
         height = learned.text_height * page_match.scale
         if spec.multiline:
             others = {
@@ -102,6 +112,9 @@ def read_fields(
             span = union_box([area, placed[zone.row_partner][1]])
             assert span is not None
             lines = [split_at_joint(line, page, joint, span) for line in lines]
+        lines = [up_to_a_label(line, labels) for line in lines]
+        if structures is not None:
+            lines = [line for line in lines if not _an_option_left_empty(line, page, structures[zone.page])]
         lines = [kept for line in lines if (kept := _unprinted(line, printed))]
         value, problem = normalize(spec, [" ".join(w.text for w in line) for line in lines])
         value, problem, unruled = without_box_rules(spec, lines, value, problem)
@@ -316,6 +329,14 @@ def _extend_left(line: list[Word], page: PageText, printed: dict[Box, str], heig
             break
         extended.insert(0, word)
     return extended
+
+
+def _an_option_left_empty(line: list[Word], page: PageText, structure: PageStructure) -> bool:
+    """True for a line that is an option nobody chose, or print along its row (a pre-printed
+    medicine left unticked and its directions): the learned copy's choice may stand there."""
+    box = union_box([w.box for w in line])
+    row = [w for other in page.lines if on_one_row(other.box, line[0].box) for w in other.words]
+    return box is not None and structure.beside_an_empty_box(box, row)
 
 
 def _unprinted(line: list[Word], printed: dict[Box, str]) -> list[Word]:

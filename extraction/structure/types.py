@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from extraction.structure.geometry import area, overlap_area
-from extraction.types import Box
+from extraction.types import Box, Word, on_one_row
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,22 @@ class PageStructure:
         holding = [cell for cell in self.cells if overlap_area(cell.box, box) >= 0.5 * area(box)]
         return min(holding, key=lambda cell: area(cell.box), default=None)
 
+    def beside_an_empty_box(self, box: Box, words: Sequence[Word] = ()) -> bool:
+        """True when the nearest checkbox or radio circle left of ``box`` on its row is left
+        empty: ``box`` holds an option not chosen, or what is printed with it further along its
+        row (a pre-printed medicine nobody ticked and its directions): print, never a value. A
+        mark inside one of ``words`` at least twice its width is a letter's loop ("D" of
+        "D.O.B."), not a box."""
+        left = [
+            mark
+            for mark in self.marks
+            if mark.shape in ("square", "circle")
+            and on_one_row(mark.box, box)
+            and mark.box[2] <= box[0]
+            and not any(_a_letter_of(mark.box, word.box) for word in words)
+        ]
+        return bool(left) and not max(left, key=lambda mark: mark.box[2]).selected
+
     @cached_property
     def mark_row_slope(self) -> float:
         """How the page's rows of marks slope (pixels down per pixel right; 0 on a level page):
@@ -167,3 +183,9 @@ class PageStructure:
 def _box(values: Sequence[int]) -> Box:
     x0, y0, x1, y1 = (int(v) for v in values)
     return (x0, y0, x1, y1)
+
+
+def _a_letter_of(mark: Box, word: Box) -> bool:
+    """True when ``mark`` lies within ``word`` and ``word`` is at least twice its width."""
+    inside = overlap_area(mark, word) >= 0.8 * area(mark)
+    return inside and word[2] - word[0] >= 2 * (mark[2] - mark[0])
