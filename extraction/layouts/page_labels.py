@@ -9,6 +9,7 @@ their words, wherever they stand: each of them ends a value read from a learned 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence, Set
+from functools import lru_cache
 
 from extraction.doctypes import DocumentType
 from extraction.keys import find_keys, split_at_inline_keys
@@ -18,17 +19,23 @@ from extraction.types import Box, PageText, Word
 
 def labels_on(page: PageText, doc_type: DocumentType, printed: Set[str]) -> dict[Box, str]:
     """The words of ``page`` that read as one of ``doc_type``'s label or heading wordings (its
-    known keys, lines cut before a label that follows a value) and are all words the form
-    prints (``printed``, spelled: "Atlas Insurance Company" reads as a label but is a value),
-    by box, spelled."""
+    known keys, lines cut before a label that follows a value), by box, spelled. Every word of
+    such a label is one the form prints (``printed``, spelled) or a word of the type's labels:
+    "Atlas Insurance Company" reads as a label, but "Atlas" is neither, and it is a value."""
     vocabulary = doc_type.vocabulary
+    words = printed | _label_words(vocabulary)
     split = split_at_inline_keys(page, vocabulary)
     labels = {}
     for key in find_keys(split, vocabulary, doc_type.colon_labels):
         spelled = {word.box: spelling(word.text) for word in key.words}
-        if key.known and all(text in printed for text in spelled.values() if len(text) >= 2):
+        if key.known and all(text in words for text in spelled.values() if len(text) >= 2):
             labels.update(spelled)
     return labels
+
+
+@lru_cache(maxsize=8)
+def _label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(spelling(word) for wording in vocabulary for word in wording.split())
 
 
 def up_to_a_label(line: Sequence[Word], labels: Mapping[Box, str]) -> list[Word]:
