@@ -53,6 +53,13 @@ SPECKS = ".,'`"
 REQUEST = re.compile(r"\(?please\b", re.IGNORECASE)
 # A question's or an item's number before its first word: "3.", "12)", "(4)", "Q5.", "7".
 ITEM_NUMBER_WORD = re.compile(r"\(?Q?\d{1,2}[.):,]?")
+# A label narrowed by words after it ("Member ID on your insurance card", "Weight in kg"): a
+# preposition, then a determiner or a unit. "of" binds a label's own words ("Name of patient"),
+# and a value may open with a label's word before one ("Allergy to penicillin").
+QUALIFIER = re.compile(
+    r"\s+(?:on|in|at|for|from|to|with|by)\s+(?:(?:your|the|a|an|this|our|their)\s.*|kg|cm|lbs?|inches|pounds)$",
+    re.IGNORECASE,
+)
 # A line with digits reads as a label only when it reads as one this well with them folded.
 MISREAD_LABEL_SCORE = 0.95
 
@@ -223,6 +230,7 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
         whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE
         or _all_label_words(words, vocabulary)
         or _asks_for_a_label(text, vocabulary)
+        or _qualified_label(text, vocabulary)
     ):
         return key(len(words), colon=False, known=True)
     if is_number_label(text):
@@ -266,6 +274,17 @@ def _asks_for_a_label(text: str, vocabulary: tuple[str, ...]) -> bool:
     question's or a request's word and reads as a label after it."""
     first = key_token(text.split()[0]) if text.split() else ""
     return first in question_words() and best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
+
+
+def _qualified_label(text: str, vocabulary: tuple[str, ...]) -> bool:
+    """True for a line that is a label, or a label asked for, narrowed by a phrase after it
+    (``QUALIFIER``: "Expiration date on your insurance card", "Your height in cm"), the label
+    of two words or more (one word so narrowed is as often a value: "Allergy to the dye")."""
+    qualifier = QUALIFIER.search(text)
+    head = text[: qualifier.start()] if qualifier is not None else ""
+    if len(head.split()) < 2:
+        return False
+    return whole_phrase_score(head, vocabulary) >= KEY_MIN_SCORE or _asks_for_a_label(head, vocabulary)
 
 
 def _misread_label(text: str, vocabulary: tuple[str, ...]) -> bool:

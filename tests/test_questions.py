@@ -118,3 +118,25 @@ def test_a_request_after_a_question_is_printed_with_it_not_its_value() -> None:
     )
     fields = extract_fields(PATIENT, [page], 0.8)
     assert fields["allergies"].value == "Penicillin"
+
+
+@pytest.mark.parametrize(
+    ("label", "field", "value"),
+    [
+        ("Member ID on your insurance card", "policy_number", "BM4433221"),
+        ("Expiration date on your insurance card", "insurance_expiry", "12/31/2027"),
+        ("Your height in cm", "height", "165"),
+    ],
+)
+def test_a_label_narrowed_by_a_phrase_after_it_is_a_key(label: str, field: str, value: str) -> None:
+    page = parse_layout(
+        f"200 400 Pre-Visit Questionnaire\n200 600 {label}\n240 660 {value}\n200 800 Signature:"
+    )
+    assert extract_fields(PATIENT, page, 0.8)[field].value == value
+
+
+@pytest.mark.parametrize("value", ["Allergy to the dye", "Weight loss in the last year", "Pain in the back"])
+def test_a_value_opening_with_a_label_s_word_before_such_a_phrase_stays_a_value(value: str) -> None:
+    for label, field in (("Allergies:", "allergies"), ("Medical problems:", "medical_problems")):
+        page = parse_layout(f"200 400 Intake\n200 600 {label}\n240 660 {value}\n200 800 Signature:")
+        assert extract_fields(PATIENT, page, 0.8)[field].value == value
