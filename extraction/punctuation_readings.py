@@ -4,12 +4,15 @@ trusted with.
 Tesseract drops the full stop of an abbreviation (it merges into the letter before it, or is
 taken for a speck: "Dr Amy Olson" for "Dr. Amy Olson", "MD" for "M.D") and reads specks beside
 words as marks of their own ("+Eggs", "[Tree nuts", "Park.Avenue"); the second reader keeps
-the one and not the other. But the second reader turns commas into full stops ("Way. Chicago.
-IL") and adds a full stop at a value's end ("Codeine."). So where the two readings hold the
-same letters and digits, the second one is the better only when every mark it changes is one
-of those tesseract gets wrong: a full stop added after an abbreviation (one or two letters
-opening with a capital), or a stray mark left out (next to a word's start or end, or between
-two words' letters, and not an abbreviation's full stop).
+the one and not the other. Tesseract also loses the comma between two words ("Pine Dr
+Houston", "Denver CO") or reads it as a full stop or a semicolon; the second reader, whose
+habit is the other way (it turns commas into full stops: "Way. Chicago. IL", and adds a full
+stop at a value's end: "Codeine."), is to be trusted where it reads a comma. So where the two
+readings hold the same letters and digits, the second one is the better only when every mark
+it changes is one of those tesseract gets wrong: a full stop added after an abbreviation (one
+or two letters opening with a capital), a comma between words (added, or for a full stop or a
+semicolon), or a stray mark left out (next to a word's start or end, or between two words'
+letters, and not an abbreviation's full stop).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ def second_marks_better(first: str, second: str) -> bool:
         removed, added = first[i1:i2], second[j1:j2]
         if op == "insert" and added == "." and _ABBREVIATION_END.search(second[:j1]):
             continue
+        if added == "," and removed in ("", ".", ";") and _between_words(second, j1, j2):
+            continue  # a comma between words, lost or read as another mark
         if removed.strip() and set(removed.strip()) <= STRAY_MARKS and added.strip() == "":
             if "." in removed and _ABBREVIATION_END.search(first[:i1]):
                 return False  # an abbreviation's own full stop
@@ -42,6 +47,12 @@ def second_marks_better(first: str, second: str) -> bool:
             continue
         return False
     return True
+
+
+def _between_words(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` follows a letter and comes before a space: where a comma
+    parts two words ("Pine Dr, Houston", "Denver, CO")."""
+    return start > 0 and text[start - 1].isalpha() and text[end : end + 1] == " "
 
 
 def _stray_at(text: str, start: int, end: int) -> bool:

@@ -21,6 +21,12 @@ from extraction.weigh_readings import compare
         ("6420) mill court", "6420 mill court", True),  # ... at a word's end
         ("16 Park.Avenue, Jersey City", "16 Park Avenue, Jersey City", True),  # between words
         ("San Diego,.CA", "San Diego, CA", True),
+        ("6294 Pine Dr Houston, TX", "6294 Pine Dr, Houston, TX", True),  # a comma lost
+        ("78 Church Drive, Denver CO", "78 Church Drive, Denver, CO", True),
+        ("1642 River Road. Springfield, IL", "1642 River Road, Springfield, IL", True),  # read as a stop
+        ("Dr. Joshua Schmidt. MD", "Dr. Joshua Schmidt, MD", True),
+        ("5 spruce ct; columbus, OH", "5 spruce ct, columbus, OH", True),  # ... as a semicolon
+        ("Amoxicillin 1200 mg", "Amoxicillin 1,200 mg", False),  # a comma between digits
         ("Dr. Omar Barnes, MD", "Dr Omar Barnes, MD", False),  # an abbreviation's stop lost
         ("Dr. Jason Foster, D.O.", "Dr Jason Foster, D.O", False),
         ("93 Maple Way, Chicago, IL", "93 Maple Way. Chicago. IL", False),  # commas as stops
