@@ -32,7 +32,14 @@ from extraction.label_ends import (
 from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, is_number_label
 from extraction.layout import is_sure_text
 from extraction.lexicon import ENGLISH, is_known
-from extraction.phrases import BRACKETED, best_phrase, key_token, question_words, whole_phrase_score
+from extraction.phrases import (
+    BRACKETED,
+    best_phrase,
+    key_token,
+    opens_asking,
+    question_words,
+    whole_phrase_score,
+)
 from extraction.types import Box, Line, PageText, Word, on_one_row, union_box
 from extraction.validate import TITLES
 
@@ -270,10 +277,9 @@ def asks(key: Key) -> bool:
 
 def _asks_for_a_label(text: str, vocabulary: tuple[str, ...]) -> bool:
     """True for a line that asks for a label's value in words of its own, its question mark
-    or colon left out ("Please print your full name", "Your date of birth"): it opens with a
-    question's or a request's word and reads as a label after it."""
-    first = key_token(text.split()[0]) if text.split() else ""
-    return first in question_words() and best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
+    or colon left out ("Please print your full name", "Name of your health plan"): it opens
+    with a question's or a request's words and reads as a label after them."""
+    return opens_asking(text) and best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
 
 
 def _qualified_label(text: str, vocabulary: tuple[str, ...]) -> bool:

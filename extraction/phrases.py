@@ -177,6 +177,13 @@ def _asks(lead: tuple[str, ...]) -> bool:
     )
 
 
+def opens_asking(text: str) -> bool:
+    """True when ``text``'s first words put what follows as a question or a request ("What is
+    your ...", "Please print ...", "Name of your ...")."""
+    tokens = _tokens(text)
+    return any(_asks(tokens[:end]) for end in range(1, len(tokens)))
+
+
 @lru_cache(maxsize=1)
 def question_words() -> frozenset[str]:
     """``QUESTION_WORDS`` as labels' words are compared (``key_token``)."""

@@ -140,3 +140,10 @@ def test_a_value_opening_with_a_label_s_word_before_such_a_phrase_stays_a_value(
     for label, field in (("Allergies:", "allergies"), ("Medical problems:", "medical_problems")):
         page = parse_layout(f"200 400 Intake\n200 600 {label}\n240 660 {value}\n200 800 Signature:")
         assert extract_fields(PATIENT, page, 0.8)[field].value == value
+
+
+def test_a_line_asking_for_a_label_s_value_by_its_name_is_a_key() -> None:
+    page = parse_layout(
+        "200 400 Pre-Visit Questionnaire\n200 600 Name of your health plan\n240 660 Blue Mutual"
+    )
+    assert extract_fields(PATIENT, page, 0.8)["insurance_company"].value == "Blue Mutual"
