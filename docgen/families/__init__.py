@@ -69,6 +69,8 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "rx_outpatient_form",
         "pd_question_form",
         "rx_order_set",
+        "rx_fax_cover",
+        "pd_fax_cover",
     )
     if name in FAMILIES
 )
