@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from extraction.classify import classify
+from extraction.cover_pages import cover_sheet_pages, set_aside
 from extraction.digit_spacing import flag_phone_separators
 from extraction.doctypes import DocumentType, FieldSpec, document_types, get_document_type
 from extraction.errors import ToolFailedError
@@ -116,8 +117,11 @@ def extract(
     started = time.perf_counter()
     timer = StageTimer()
     read = _read_pages(read_source(source), options, timer)
-    images, dpis, structures = [r.image for r in read], [r.dpi for r in read], [r.structure for r in read]
+    images, dpis = [r.image for r in read], [r.dpi for r in read]
     pages = [_apply_structure(r.text, r.structure) for r in read]
+    # A fax cover sheet in front of the document is read for nothing (extraction.cover_pages).
+    covers, shown = cover_sheet_pages(pages), pages
+    pages, structures = set_aside(covers, pages, [r.structure for r in read])
     with timer("layouts"):
         layout = _matching_layout(layouts, pages, forced)
     with timer("classify"):
@@ -128,7 +132,7 @@ def extract(
     if type_name == UNKNOWN_TYPE:
         # Page segmentation may have dropped the lines that tell the type: look once more.
         with timer("ocr_page"):
-            pages, sparse_done = _add_sparse_readings(images, pages, dpis, structures, options), True
+            pages, sparse_done = _add_sparse_readings(images, pages, dpis, structures, options, covers), True
         with timer("classify"):
             type_name, type_confidence = classify(pages, document_types())
     fields = {}
@@ -145,7 +149,7 @@ def extract(
             # A sparse pass, for those and for multi-line values that may have lost a line the
             # same way.
             with timer("ocr_page"):
-                pages = _add_sparse_readings(images, pages, dpis, structures, options)
+                pages = _add_sparse_readings(images, pages, dpis, structures, options, covers)
             with timer("extract_fields"):
                 second = extract_fields(spec, pages, options.review_confidence, reread, structures)
             fields.update(_better_second_readings(spec, fields, second))
@@ -182,9 +186,9 @@ def extract(
         fields=fields,
         seconds=time.perf_counter() - started,
         page_images=[Image.fromarray(image) for image in images],
-        page_texts=pages,
+        page_texts=[shown[index] if index in covers else page for index, page in enumerate(pages)],
         stage_seconds=dict(timer.seconds),
-        page_structures=structures,
+        page_structures=[r.structure for r in read],
         layout=layout,
         layouts_consulted=layouts is not None,
     )
@@ -317,11 +321,19 @@ def _add_sparse_readings(
     dpis: list[int],
     structures: list[PageStructure],
     options: Options,
+    set_aside: frozenset[int] = frozenset(),
 ) -> list[PageText]:
-    """Every page with a sparse-text pass merged in, ``options.page_workers`` pages at a time."""
+    """Every page but those ``set_aside`` with a sparse-text pass merged in,
+    ``options.page_workers`` pages at a time."""
+    reading = [index for index in range(len(pages)) if index not in set_aside]
+    merged = list(pages)
     with ThreadPoolExecutor(max_workers=options.page_workers) as pool:
-        merged = list(pool.map(add_sparse_reading, images, pages, dpis, [options] * len(pages)))
-    return [_apply_structure(page, structure) for page, structure in zip(merged, structures, strict=True)]
+        read = pool.map(
+            lambda index: add_sparse_reading(images[index], pages[index], dpis[index], options), reading
+        )
+        for index, page in zip(reading, read, strict=True):
+            merged[index] = _apply_structure(page, structures[index])
+    return merged
 
 
 def _apply_structure(page: PageText, structure: PageStructure) -> PageText:
