@@ -12,12 +12,15 @@ from extraction.captions import caption_under, is_caption, lines_above
 from extraction.columns import ALIGN_HEIGHTS
 from extraction.keys import KEY_MIN_SCORE, Key
 from extraction.page_view import PageView, cell_of, heads_its_cell, line_heads_its_cell
-from extraction.phrases import whole_phrase_score
+from extraction.phrases import key_token, whole_phrase_score
 from extraction.structure import Cell, PageStructure
 from extraction.types import Box, Line, PageText, Word, mostly_inside, on_one_row
 
 # A value printed beside its label sits within this many line heights of it.
 BESIDE_MAX_GAP = 8.0
+# A label this long (letters and digits) that a line beside it ends with names that line's value
+# ("Insurance company"); shorter ones ("Tel") end too many words by chance.
+MIN_NAMED_AFTER = 8
 # A line starting within this many line heights after a label is its value, though a label under
 # it starts at the same edge; further off, it may be a label of that column, its own unread.
 NEAR_BESIDE_GAP = 2.0
@@ -66,6 +69,20 @@ def _first_in_cell(line: Line, cell: Box | None, view: PageView) -> bool:
     return line.box[1] - cell[1] <= view.height + (line.box[3] - line.box[1])
 
 
+def _named_after(line: Line, key: Key) -> bool:
+    """True for a line that reads as a label only by ending in ``key``'s own words, after words
+    of its own, with no colon: a value named after its label ("Atlas Insurance Company" beside
+    "Insurance company", "Pilgrim Health Plan" beside "Health plan"); one field's labels do not
+    stand side by side."""
+    words = key_token(key.text)
+    return (
+        len(line.words) > len(key.words)
+        and not line.text.rstrip().endswith(":")
+        and key_token(line.text).endswith(words)
+        and len(words) >= MIN_NAMED_AFTER
+    )
+
+
 def line_beside(key: Key, view: PageView) -> list[Word]:
     """A line level with the key and just right of it, or at the start of the ruled cell beside
     the key's (a value on an underline is often read as a line of its own); a line starting
@@ -90,7 +107,7 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
         if key.box[2] - 2 <= line.box[0] <= reach
         and line is not key.line
         and (on_one_row(line.box, key.box) or _first_in_cell(line, low_cell, view))
-        and not view.is_key_line(line)
+        and (not view.is_key_line(line) or _named_after(line, key))
         # Beside a label in its cell's corner, a line in the next cell's corner with text under
         # it is that cell's label, however unknown its wording ("St." over "Oregon").
         and not (in_corner and line_heads_its_cell(line, view))
@@ -110,7 +127,8 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
         ln
         for ln in level
         if all(
-            abs(ln.box[0] - k.box[0]) > view.height
+            k.line is ln  # a value named after the label (``_named_after``) is its own key
+            or abs(ln.box[0] - k.box[0]) > view.height
             or caption_under(k, ln, view)
             or (not _over(k, ln, view.height) and ln.box[0] - key.box[2] <= NEAR_BESIDE_GAP * view.height)
             for k in near_keys

@@ -2517,3 +2517,21 @@ def test_a_wide_gap_inside_a_number_ends_no_label_after_the_number_s_first_group
         ("Emergency contact phone", ["097402", "54685"]),
         ("Address line 1", ["12", "Oak", "Street"]),
     ]
+
+
+@pytest.mark.parametrize("company", ["United Insurance Company", "Pilgrim Health Plan"])
+def test_a_value_beside_its_label_named_after_it_is_the_value(company: str) -> None:
+    """One field's labels do not stand side by side: a line beside "Insurance company" that
+    ends in those words is the company's name, not a second label."""
+    label = "Insurance company" if "Insurance" in company else "Health plan"
+    page = parse_layout(
+        f"""
+        200 400 Intake form
+        200 680 {label}
+        700 680 {company}
+        200 760 Policy number  88442211
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["insurance_company"].value == company
+    assert fields["policy_number"].value == "88442211"
