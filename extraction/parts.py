@@ -14,7 +14,7 @@ from extraction.doctypes import DocumentType, FieldSpec
 from extraction.normalize import normalize
 from extraction.page_view import Candidate
 from extraction.phrases import whole_phrase_score
-from extraction.types import Box, FieldResult, union_box
+from extraction.types import Box, FieldResult, PartReading, union_box
 
 # A number with its area code: national numbers hold nine digits or more, the local part alone
 # (what a form's "Number" box holds beside its "Area code" box) seven or eight.
@@ -112,16 +112,22 @@ def from_parts(spec: FieldSpec, result: FieldResult, assigned: dict[str, Assigne
     whole by the field's pattern."""
     read: dict[str, str] = {}
     boxes, confidences, page = [], [], None
+    pieces: list[PartReading] = []
     took_a_part = False  # the field's label matched a part's ("Name" in "Last name")
     for part in spec.part_specs:
         candidate = assigned[part.name].candidate
         value = normalize(part, candidate.texts)[0] if candidate is not None and candidate.words else ""
         took_a_part |= bool(value) and value == result.value
         if value:
-            read[part.name.split(".", 1)[1]] = value
+            name = part.name.split(".", 1)[1]
+            read[name] = value
             boxes += [w.box for w in candidate.words]
             confidences += [w.confidence for w in candidate.words]
             page = candidate.page if page is None else page
+            if candidate.page == page:
+                box = union_box([w.box for w in candidate.words])
+                assert box is not None
+                pieces.append(PartReading(name, value, box, min(w.confidence for w in candidate.words)))
     if all(value == result.value for value in read.values()):
         return result  # no part read, or only what the field read itself
     whole = bool(spec.pattern and re.search(spec.pattern, result.value)) and (
@@ -133,6 +139,8 @@ def from_parts(spec: FieldSpec, result: FieldResult, assigned: dict[str, Assigne
         read[spec.parts_own] = result.value
         boxes += [result.box] if result.box else []
         confidences.append(result.confidence)
+        if result.box is not None and result.page == page and "\n" not in result.value:
+            pieces.append(PartReading(spec.parts_own, result.value, result.box, result.confidence))
     elif result.value and not took_a_part:
         return result  # read in its own right
     composed = FieldResult(
@@ -141,6 +149,7 @@ def from_parts(spec: FieldSpec, result: FieldResult, assigned: dict[str, Assigne
         needs_review=False,
         page=result.page if page is None else page,
         box=union_box(boxes),
+        parts=tuple(pieces),
     )
     composed.flag(PARTS_NOTE.format(", ".join(name for name in read)))
     return composed

@@ -28,7 +28,7 @@ from extraction.doctypes import DocumentType, FieldSpec
 from extraction.errors import ExtractionError
 from extraction.layout import similarity
 from extraction.normalize import normalize
-from extraction.parts import composed_from_parts
+from extraction.parts import composed_from_parts, fill_parts
 from extraction.readings_agree import letters
 from extraction.second_reader import Reading, read_crop
 from extraction.types import BLANK_DOUBT, Box, FieldResult, Line, PageText, Word, mostly_inside, on_one_row
@@ -95,7 +95,11 @@ def second_look(
     form prints something else there) is not read."""
     for spec in doc_type.fields:
         result = fields.get(spec.name)
-        if result is None or (result.box is None and not result.spots) or composed_from_parts(result):
+        if result is None or (result.box is None and not result.spots):
+            continue
+        if composed_from_parts(result):
+            # Read as one crop, the parts' places give the page's order, not the field's.
+            fields[spec.name] = _look_at_parts(spec, result, images[result.page], reader)
             continue
         image = images[result.page]
         if _blank_to_read(spec, result):
@@ -117,6 +121,44 @@ def second_look(
         elif pages is not None:
             fields[spec.name] = _look_at_lines(spec, result, image, pages[result.page], reader)
     return fields
+
+
+def _look_at_parts(
+    spec: FieldSpec, result: FieldResult, image: np.ndarray, reader: CropReader
+) -> FieldResult:
+    """A value put together from its parts with each unsure part weighed against its own second
+    reading (as a value of the field's kind, with the field's vocabularies: a given name as a
+    name, a town against the places), put together again in the field's order; flagged, naming
+    the parts read otherwise, when any is."""
+    read = {piece.name: piece.value for piece in result.parts}
+    changed = []
+    for piece in result.parts:
+        part_spec = _part_spec(spec, piece.name)
+        part = FieldResult(piece.value, piece.confidence, False, page=result.page, box=piece.box)
+        if not _wanted(part_spec, part):
+            continue
+        reading = _read(reader, image, piece.box, KIND_SYMBOLS.get(part_spec.kind), expected_for(part_spec))
+        if reading is None or not (_unsure(part_spec, part) or reading.confidence >= part.confidence):
+            continue
+        weighed = compare(part_spec, part, reading)
+        if weighed.value and weighed.value != piece.value:
+            read[piece.name] = weighed.value
+            changed.append(f"{piece.value!r} as {weighed.value!r}")
+    if not changed:
+        return result
+    again = replace(result, value=fill_parts(spec.parts_format, read))
+    again.flag(f"parts read again by the second reader: {', '.join(changed)}")
+    return again
+
+
+def _part_spec(spec: FieldSpec, part: str) -> FieldSpec:
+    """A part of ``spec`` as a one-line field of free text (a given name alone is no full name,
+    an area code no phone number), read against the field's vocabularies (a name's parts
+    against the names)."""
+    lexicons = (*vocabularies_for(spec), *spec.lexicons) if spec.kind == "person" else spec.lexicons
+    return FieldSpec(
+        name=f"{spec.name}.{part}", label=f"{spec.label}: {part}", labels=(part,), lexicons=lexicons
+    )
 
 
 def _read(

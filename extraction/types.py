@@ -168,6 +168,17 @@ class PageText:
         return [w for line in self.lines for w in line.words if mostly_inside(w.box, box)]
 
 
+@dataclass(frozen=True)
+class PartReading:
+    """One part of a value put together from its parts: its name ("given", "zip"), its text,
+    where it was read and how surely."""
+
+    name: str
+    value: str
+    box: Box
+    confidence: float
+
+
 @dataclass
 class FieldResult:
     """One field's value with the evidence a clerk needs to trust or check it.
@@ -185,6 +196,9 @@ class FieldResult:
     spots: tuple[Box, ...] = field(default=(), compare=False, repr=False)
     """For a blank value, the places on its page where it would be written (beside and under
     its label, ``extraction.blank_spots``), read again by the second reader; not output."""
+    parts: tuple[PartReading, ...] = field(default=(), compare=False, repr=False)
+    """For a value put together from its parts (``extraction.parts``), each part as read, read
+    again by the second reader part by part; not output."""
 
     def flag(self, reason: str) -> None:
         """Mark the field for review, keeping the first reason and adding later ones."""

@@ -20,7 +20,7 @@ from extraction.parts import PARTS_NOTE
 from extraction.reread import around_value
 from extraction.second_look import second_look
 from extraction.second_reader import Reading, read_crop
-from extraction.types import BLANK_DOUBT, Box, FieldResult, Line, PageText, Word
+from extraction.types import BLANK_DOUBT, Box, FieldResult, Line, PageText, PartReading, Word
 from extraction.value_crop import value_crop
 from extraction.weigh_readings import compare
 from extraction.word_decoding import Expected
@@ -286,6 +286,31 @@ def test_a_value_put_together_from_its_parts_is_not_read_again_as_one_crop() -> 
         ].value
         != "Joshua Price"
     )  # the same value read in one place is read again
+
+
+def test_each_part_of_a_value_put_together_from_its_parts_is_read_again_on_its_own() -> None:
+    """The given name and the family name boxes read apart: a part tesseract misread is read
+    again in its own box, and the value put together again in the field's order, flagged."""
+    image = np.full((120, 900), 250, np.uint8)
+    image[40:70, 60:300:6] = 0
+    image[40:70, 500:760:6] = 0
+    given, family = (55, 35, 305, 75), (495, 35, 765, 75)
+
+    def reader(crop: np.ndarray, symbols: str | None, expected: Expected) -> Reading:
+        # The given name's box is the first drawn: wider ink on the left of the page.
+        return Reading("Simeone", 0.97) if crop.shape[1] < 260 else Reading("Rose", 0.97)
+
+    composed = FieldResult(
+        "Sonica Rose",
+        0.3,
+        needs_review=False,
+        box=(55, 35, 765, 75),
+        parts=(PartReading("given", "Sonica", given, 0.3), PartReading("family", "Rose", family, 0.9)),
+    )
+    composed.flag(PARTS_NOTE.format("given, family"))
+    read = second_look(PATIENT_DETAILS, {"patient_name": composed}, [image], reader=reader)["patient_name"]
+    assert read.value == "Simeone Rose"
+    assert read.needs_review and "'Sonica' as 'Simeone'" in (read.reason or "")
 
 
 def test_a_number_read_surely_is_flagged_only_when_a_reading_as_sure_differs() -> None:

@@ -28,7 +28,11 @@ KEY = 0.84
         ("If yes, who is your insurance provider", "insurance_company", "Insurance provider"),
         # A contact asked about, then "their" number: the only third person an intake form asks for.
         ("What is their phone number", "emergency_contact_phone", "Their phone number"),
-        ("Are you covered by a health insurance plan", "has_medical_insurance", "Covered by health insurance"),
+        (
+            "Are you covered by a health insurance plan",
+            "has_medical_insurance",
+            "Covered by health insurance",
+        ),
         # The wording with words after it as well as before it.
         ("Please list any medical conditions you have", "medical_problems", "Medical conditions"),
         ("Which medications are you taking now", "regular_medications", "Medications"),
