@@ -51,6 +51,8 @@ ROW_EXCESS = 1.5
 # A value's line is the page's line whose letters are at least this like its own (difflib's
 # ratio): the value may hold a word corrected against a word list ("alcoho]" taken as "alcohol").
 LINE_READ_AS = 0.8
+# Kinds of values whose parts are read again one by one: names and addresses.
+PART_KINDS = ("person", "text")
 # Kinds read as one line of free text, digits or a date: choices (yes/no, immune) are not.
 LOOK_KINDS = ("text", "person", "date", "phone", "integer", "identifier")
 # A value whose confidence is below this is read again: the engine flags below 0.80, and a value
@@ -131,6 +133,10 @@ def _look_at_parts(
     name, a town against the places), put together again in the field's order; flagged, naming
     the parts read otherwise, when any is."""
     read = {piece.name: piece.value for piece in result.parts}
+    if spec.kind not in PART_KINDS or fill_parts(spec.parts_format, read) != result.value:
+        # A phone's part read alone is no phone to check; a value with a part not read in a
+        # box of its own (a street of two lines) cannot be put together again from its boxes.
+        return result
     changed = []
     for piece in result.parts:
         part_spec = _part_spec(spec, piece.name)

@@ -313,6 +313,27 @@ def test_each_part_of_a_value_put_together_from_its_parts_is_read_again_on_its_o
     assert read.needs_review and "'Sonica' as 'Simeone'" in (read.reason or "")
 
 
+def test_a_value_whose_parts_were_not_all_read_in_boxes_of_their_own_is_left_whole() -> None:
+    """A street of two lines read as the field's own value and a phone's parts are not read
+    again part by part: the value could not be put together again from the boxes."""
+    image = np.full((120, 900), 250, np.uint8)
+    image[40:70, 60:300:6] = 0
+
+    def reader(crop: np.ndarray, symbols: str | None, expected: Expected) -> Reading:
+        return Reading("Springfield", 0.99)
+
+    address = FieldResult(
+        "12 Oak St\nApt 4\nSpringfeld, IL 62701",
+        0.3,
+        needs_review=False,
+        box=(55, 35, 765, 75),
+        parts=(PartReading("city", "Springfeld", (55, 35, 305, 75), 0.3),),
+    )
+    address.flag(PARTS_NOTE.format("street, city"))
+    read = second_look(PATIENT_DETAILS, {"address": address}, [image], reader=reader)["address"]
+    assert read.value == "12 Oak St\nApt 4\nSpringfeld, IL 62701"
+
+
 def test_a_number_read_surely_is_flagged_only_when_a_reading_as_sure_differs() -> None:
     """One digit misread passes every check of a policy number; a second reading at least as
     sure that reads another digit says so. A less sure one (a unit beside the number read as a
