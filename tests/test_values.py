@@ -721,6 +721,35 @@ def test_a_phone_with_no_area_code_is_doubted(field: str, phone: str, doubted: b
 
 
 @pytest.mark.parametrize(
+    ("doc_type", "field"),
+    [
+        ("patient_details", "patient_name"),
+        ("patient_details", "emergency_contact_name"),
+        ("prescription", "prescriber"),
+        ("prescription", "patient_name"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("name", "doubted"),
+    [
+        ("Keystone Health Inc", True),  # the insurer read as the emergency contact
+        ("AND INSURANCE", True),  # a heading's words
+        ("Riverside Family Clinic", True),
+        ("Blue Mutual", True),
+        ("Harold Henderson", False),
+        ("Dr. Ann Lee, MD", False),
+        ("Mary-Jane O'Neil", False),
+        ("Planck Hale", False),  # a word is matched whole: "Planck" is no "plan"
+    ],
+)
+def test_a_name_with_a_word_of_an_organisation_s_is_doubted(
+    doc_type: str, field: str, name: str, doubted: bool
+) -> None:
+    spec = get_document_type(doc_type).field(field)
+    assert bool(doubts_about(spec, name)) is doubted
+
+
+@pytest.mark.parametrize(
     ("line", "found"),
     [
         ("Dr. Chebet Kariuki, MBBS, MD", True),  # two credentials
