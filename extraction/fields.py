@@ -67,6 +67,9 @@ RegionReader = Callable[[int, Box, str], list[Word]]
 READING_MARGIN = PLAUSIBLE_WEIGHT
 # A panel's title stands within this many line heights over the first label of its panel.
 TITLE_REACH = 3.0
+# A line in capitals that reads this well as one of the type's field labels is that label, not
+# a heading.
+EXACT_LABEL = 0.95
 
 
 def extract_fields(
@@ -308,10 +311,21 @@ def _is_section_bar(key: Key, page: PageText, structure: PageStructure | None) -
 
 def _is_heading(text: str, doc_type: DocumentType, valued: bool = False) -> bool:
     """True for a section's wording, or a line set in capitals unless it is ``valued`` (a label
-    with its value beside it: a form that sets every label in capitals)."""
+    with its value beside it: a form that sets every label in capitals); never for a line that
+    reads exactly as one of the type's field labels, better than as a section's wording
+    ("PATIENT'S NAME" over its value, read in part as the "Patient" section: taken for a
+    heading, it made the labels of the panel beside it its section's)."""
     headings = tuple(h for spec in doc_type.fields for h in spec.section_labels + spec.in_section)
     headings += doc_type.stop_labels
-    return best_phrase(text, headings)[1] >= 0.85 or (not valued and _in_capitals(text))
+    section = best_phrase(text, headings)[1]
+    label = best_phrase(text, _field_labels(doc_type))[1]
+    if label >= EXACT_LABEL and label > section:
+        return False
+    return section >= 0.85 or (not valued and _in_capitals(text))
+
+
+def _field_labels(doc_type: DocumentType) -> tuple[str, ...]:
+    return tuple(label for spec in doc_type.fields for label in spec.labels)
 
 
 def _in_capitals(text: str) -> bool:

@@ -16,9 +16,10 @@ from extraction.doctypes import DocumentType, get_document_type, with_synonyms
 from extraction.fields import extract_fields, page_view, split_at_inline_keys
 from extraction.line_beside import line_beside
 from extraction.page_view import PageView
-from extraction.structure import find_structure, without_rules
+from extraction.structure import PageStructure, SelectionMark, find_structure, without_rules
 from extraction.types import FieldResult, Line, PageText, Word
 from tests.drawn_pages import FONT_PATH, Check, DrawnPage, noisy, page_text
+from tests.layout_text import parse_layout
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
 
@@ -1220,3 +1221,46 @@ def test_a_state_s_code_written_under_its_cell_s_caption_is_the_caption_s_value(
     fields = _read_drawn(page, captions + values)
     assert fields["address"].value == "8636 Adams Drive\nDetroit, MI 48211"
     assert fields["address"].needs_review  # put together from its parts
+
+
+def test_a_heading_with_a_letter_taken_for_a_box_is_not_cut_by_a_box_of_another_line() -> None:
+    """ "NEXT OF KIN / INSURANCE": the bold O of "OF" found as a box, and a box on the same row
+    in another panel; options come two or more on the line itself, so the heading stays whole."""
+    from extraction.structure import split_before_marks
+
+    words = [
+        Word("NEXT", 0.9, (1203, 395, 1328, 426)),
+        Word("OF", 0.9, (1345, 395, 1407, 426)),
+        Word("KIN", 0.9, (1430, 395, 1508, 426)),
+        Word("/", 0.9, (1528, 395, 1543, 431)),
+        Word("INSURANCE", 0.9, (1562, 395, 1840, 426)),
+    ]
+    letter = SelectionMark((1350, 397, 1373, 424), "square", False, "OF KIN", None, 0.55)
+    elsewhere = SelectionMark((2815, 397, 2838, 424), "square", False, "", None, 0.55)
+    runs = split_before_marks(words, PageStructure(marks=(letter, elsewhere)))
+    assert [[w.text for w in run] for run in runs] == [["NEXT", "OF", "KIN", "/", "INSURANCE"]]
+
+
+def test_a_field_label_set_in_capitals_over_its_value_opens_no_section() -> None:
+    """A form setting its labels in capitals over their values, in panels side by side: the
+    patient's "PATIENT'S NAME" is no heading over the next panel's "TEL", which stays under
+    "NEXT OF KIN" and is the contact's phone."""
+    page = parse_layout(
+        """
+        184 395 DEMOGRAPHICS
+        1203 395 NEXT OF KIN
+        177 471 PATIENT'S NAME
+        1196 471 NAME
+        211 521 Zachary Adams
+        1200 521 Ryan Adams
+        1193 588 TEL
+        1200 640 730-950-3263
+        177 705 PHONE
+        211 760 (272)-653-5942
+        """
+    )
+    fields = extract_fields(get_document_type("patient_details"), page, 0.8)
+    assert fields["patient_name"].value == "Zachary Adams"
+    assert fields["phone_number"].value == "(272)-653-5942"
+    assert fields["emergency_contact_name"].value == "Ryan Adams"
+    assert fields["emergency_contact_phone"].value == "730-950-3263"

@@ -115,9 +115,9 @@ def _starts_under(rule: Box, previous: Word, word: Word) -> bool:
 
 def split_before_marks(line_words: Sequence[Word], structure: PageStructure) -> list[list[Word]]:
     """The words of one text line cut before the first checkbox or radio circle on it that
-    has words left of it, when two or more stand on the line: a question or label and the
-    options it is answered with ("Refills [ ]0 [ ]1 [x]2") are two runs, as a colon would part
-    them. No words, no runs."""
+    has words left of it, when two or more stand within the line (marks further along its row
+    are other lines'): a question or label and the options it is answered with ("Refills [ ]0
+    [ ]1 [x]2") are two runs, as a colon would part them. No words, no runs."""
     ordered = sorted(line_words, key=lambda w: w.x0)
     if not ordered:
         return []
@@ -127,7 +127,9 @@ def split_before_marks(line_words: Sequence[Word], structure: PageStructure) -> 
     marks = [
         m.box
         for m in structure.marks
-        if m.shape in ("square", "circle") and m.box[1] <= row_middle <= m.box[3] and m.box[0] >= row[0]
+        if m.shape in ("square", "circle")
+        and m.box[1] <= row_middle <= m.box[3]
+        and row[0] <= m.box[0] <= row[2]
     ]
     if len(marks) < 2:
         return [ordered]  # a lone mark may be a letter taken for one; options come two or more
