@@ -123,7 +123,8 @@ def extract(
     covers, shown = cover_sheet_pages(pages), pages
     pages, structures = set_aside(covers, pages, [r.structure for r in read])
     with timer("layouts"):
-        layout = _matching_layout(layouts, pages, forced)
+        # A cover sheet's print is the sending clinic's, as much its form as the pages behind it.
+        layout = _matching_layout(layouts, shown, forced)
     with timer("classify"):
         type_name, type_confidence = (forced.name, 1.0) if forced else classify(pages, document_types())
     if layout is not None and not forced:

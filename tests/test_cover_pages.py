@@ -87,3 +87,25 @@ def test_no_field_is_read_from_a_generated_cover_sheet(
     assert result.document_type == doc_type
     assert len(result.page_texts[0].lines) > 5  # the cover's text is kept for the reviewer
     assert [name for name, field in result.fields.items() if field.value and field.page == 0] == []
+
+
+@pytest.mark.ocr
+def test_a_form_learned_from_a_faxed_copy_is_found_on_the_next_faxed_copy(
+    needs_ocr: None, tmp_path: Path
+) -> None:
+    """The cover is read for no field, but its print is the sending clinic's: a learned layout
+    matches the next fax of the form, cover and all."""
+    from extraction.doctypes import get_document_type as doc_type_of
+    from extraction.layouts import learn_layout
+
+    def faxed(seed: int) -> tuple[Path, dict[str, str]]:
+        doc = generate(
+            seed, "prescription", "scan", family="rx_fax_cover", form=7692, fonts="tuning", hand_rate=0
+        )
+        return write_document(doc, tmp_path / f"{seed}.pdf", "pdf"), dict(doc.truth)
+
+    first, truth = faxed(1)
+    template = learn_layout(extract(first, doc_type="prescription"), doc_type_of("prescription"), truth)
+    second, _ = faxed(2)
+    result = extract(second, layouts=[template])
+    assert result.layout is not None and result.layout.template.id == template.id
