@@ -322,11 +322,11 @@ def _add_sparse_readings(
     dpis: list[int],
     structures: list[PageStructure],
     options: Options,
-    set_aside: frozenset[int] = frozenset(),
+    skipped: frozenset[int] = frozenset(),
 ) -> list[PageText]:
-    """Every page but those ``set_aside`` with a sparse-text pass merged in,
+    """Every page but those ``skipped`` (cover sheets) with a sparse-text pass merged in,
     ``options.page_workers`` pages at a time."""
-    reading = [index for index in range(len(pages)) if index not in set_aside]
+    reading = [index for index in range(len(pages)) if index not in skipped]
     merged = list(pages)
     with ThreadPoolExecutor(max_workers=options.page_workers) as pool:
         read = pool.map(
