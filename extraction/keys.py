@@ -22,6 +22,7 @@ from extraction.label_ends import (
     MAX_KEY_WORDS,
     abbreviation_index,
     answer_index,
+    ends_in_a_number,
     has_digits,
     label_then_value,
     shaped_value_index,
@@ -186,7 +187,7 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
     words = line.words[start:]
 
     def key(end: int, colon: bool, known: bool) -> Key:
-        if not colon and end > 1 and _ends_in_a_number(words[:end], vocabulary):
+        if not colon and end > 1 and ends_in_a_number(words[:end], vocabulary):
             # "Emergency contact phone 097402  54685": the value's own gap ended the label.
             end -= 1
         return Key(page, line, start + end, colon, known, start)
@@ -243,17 +244,6 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
     if is_number_label(text):
         return key(len(words), colon=False, known=False)
     return None
-
-
-def _ends_in_a_number(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> bool:
-    """True when the last of a label's words is a group of three digits or more and the label
-    reads as well without it: a value's first group ("097402 54685"), never a label's number
-    ("Address line 1", "Medication 2")."""
-    if not re.fullmatch(r"\d{3,}", words[-1].text):
-        return False
-    return whole_phrase_score(text_of(words[:-1]), vocabulary) >= whole_phrase_score(
-        text_of(words), vocabulary
-    )
 
 
 def _numbered(words: tuple[Word, ...]) -> bool:

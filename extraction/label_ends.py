@@ -192,3 +192,14 @@ def text_of(words: Iterable[Word]) -> str:
 
 def has_digits(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
+
+
+def ends_in_a_number(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> bool:
+    """True when the last of a label's words is a group of three digits or more and the label
+    reads as well without it: a value's first group ("097402 54685"), never a label's number
+    ("Address line 1", "Medication 2")."""
+    if not re.fullmatch(r"\d{3,}", words[-1].text):
+        return False
+    return whole_phrase_score(text_of(words[:-1]), vocabulary) >= whole_phrase_score(
+        text_of(words), vocabulary
+    )
