@@ -31,8 +31,7 @@ MIN_SHAPED_LINES = 2
 def type_score(doc_type: DocumentType, pages: list[PageText]) -> float:
     """The weighted share (0..1) of the type's fields and keywords present on the pages, less
     the share of other documents' words found."""
-    vocabulary = doc_type.all_labels + tuple(w for words in doc_type.table_columns.values() for w in words)
-    keys = [key.text for page in pages for key in find_keys(page, vocabulary)]
+    keys = [key.text for page in pages for key in find_keys(page, doc_type.vocabulary)]
     lines = [line for page in pages for line in page.lines]
     # Medicine and directions written on one line ("Tab. X 500 mg - 1 tab BD") are two lines.
     value_lines = [line for page in pages for line in split_joined_values(page, doc_type).lines]

@@ -12,8 +12,8 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 
+from extraction.doctypes import FOLDER
 from extraction.phrases import key_token
 from extraction.structure import PageStructure
 from extraction.types import Line, PageText
@@ -31,8 +31,7 @@ class CoverSheet:
 @lru_cache(maxsize=1)
 def cover_sheet() -> CoverSheet:
     """The cover sheet's words from the package's data, compared as ``key_token`` reads them."""
-    text = resources.files("extraction").joinpath("doctypes/shared/cover_sheet.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+    data = tomllib.loads((FOLDER / "shared" / "cover_sheet.toml").read_text(encoding="utf-8"))
     return CoverSheet(
         labels=frozenset(key_token(label) for label in data["labels"]),
         titles=frozenset(key_token(title) for title in data["titles"]),

@@ -84,10 +84,7 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
 
 def _option_left_empty(line: Line, view: PageView) -> bool:
     """True for a line on the row of a box left empty (``PageStructure.beside_an_empty_box``)."""
-    if view.structure is None:
-        return False
-    row = [w for other in view.page.lines if on_one_row(other.box, line.box) for w in other.words]
-    return view.structure.beside_an_empty_box(line.box, row)
+    return view.structure is not None and view.structure.beside_an_empty_box(line.box, view.page)
 
 
 def _after_a_line(line: Line, view: PageView) -> bool:

@@ -60,14 +60,13 @@ def page_words(page: PageText) -> list[Word]:
 def form_words(doc_type: DocumentType) -> frozenset[str]:
     """The words a form of ``doc_type`` prints whatever was filled in, in the anchors' spelling:
     its labels, column names, headings and instructions, and the answers it offers to tick."""
-    phrases = [
-        *doc_type.all_labels,
-        *(name for names in doc_type.table_columns.values() for name in names),
-        *doc_type.keywords,
-        *doc_type.instructions,
-        *YES_NO,
-        *IMMUNITY,
-    ]
+    return spelled_words(
+        (*doc_type.vocabulary, *doc_type.keywords, *doc_type.instructions, *YES_NO, *IMMUNITY)
+    )
+
+
+def spelled_words(phrases: Iterable[str]) -> frozenset[str]:
+    """The words of ``phrases`` in the anchors' spelling (``spelling``)."""
     return frozenset(word for phrase in phrases for word in map(spelling, phrase.split()) if word)
 
 

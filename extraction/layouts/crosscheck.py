@@ -77,6 +77,8 @@ def cross_check(
         if name in not_here:
             merged[name] = _not_here(theirs, mine)
             continue
+        # The layout lost its place here (the field's label is not where it learned it).
+        lost_place = LABEL_ELSEWHERE in (mine.reason or "")
         others_lines = _others_lines(name, generic, valid)
         mine = _without_others_lines(mine, others_lines)
         others = _other_values_words(name, generic)
@@ -94,7 +96,7 @@ def cross_check(
         ):
             continue
         if not mine.value:
-            if LABEL_ELSEWHERE not in (mine.reason or ""):
+            if not lost_place:
                 theirs.flag(mine.reason or "nothing where the learned layout puts this field")
             # Else the layout lost its place here (its label is not where it learned it): it
             # has nothing to say of this field, and the generic reading stands on its own.
@@ -114,7 +116,7 @@ def cross_check(
             # (a policy number as the answer to "Insured?"): it was never that field's. Where
             # the field's label is not where the layout learned it, the layout lost its place
             # on this copy (the form flowed), and the generic reading stands on its own.
-            if LABEL_ELSEWHERE not in (mine.reason or ""):
+            if not lost_place:
                 theirs.flag(f"the learned layout reads {mine.value!r} here, another field's value")
             continue
         longer = _longer_reading(mine.value, theirs.value, others, printed) if name in lists else None
@@ -145,13 +147,7 @@ def cross_check(
             # generic value stands by the label read where it is now).
             or (
                 not valid(name, mine.value)
-                and (
-                    theirs_sound
-                    or (
-                        bool(theirs.value)
-                        and (not mine.needs_review or LABEL_ELSEWHERE in (mine.reason or ""))
-                    )
-                )
+                and (theirs_sound or (bool(theirs.value) and (not mine.needs_review or lost_place)))
             )
             or (mine.needs_review and (theirs_sound or not theirs.needs_review))
             or (not theirs.needs_review and not theirs_printed)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from extraction.doctypes import DocumentType
 from extraction.keys import find_keys, split_at_inline_keys
 from extraction.layout import spelling
+from extraction.layouts.anchors import spelled_words
 from extraction.types import Box, PageText, Word
 
 
@@ -35,7 +36,7 @@ def labels_on(page: PageText, doc_type: DocumentType, printed: Set[str]) -> dict
 
 @lru_cache(maxsize=8)
 def _label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(spelling(word) for wording in vocabulary for word in wording.split())
+    return spelled_words(vocabulary)
 
 
 def up_to_a_label(line: Sequence[Word], labels: Mapping[Box, str]) -> list[Word]:

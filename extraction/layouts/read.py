@@ -335,8 +335,7 @@ def _an_option_left_empty(line: list[Word], page: PageText, structure: PageStruc
     """True for a line that is an option nobody chose, or print along its row (a pre-printed
     medicine left unticked and its directions): the learned copy's choice may stand there."""
     box = union_box([w.box for w in line])
-    row = [w for other in page.lines if on_one_row(other.box, line[0].box) for w in other.words]
-    return box is not None and structure.beside_an_empty_box(box, row)
+    return box is not None and structure.beside_an_empty_box(box, page)
 
 
 def _unprinted(line: list[Word], printed: dict[Box, str]) -> list[Word]:

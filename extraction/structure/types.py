@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from extraction.structure.geometry import area, overlap_area
-from extraction.types import Box, Word, on_one_row
+from extraction.types import Box, PageText, on_one_row
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,13 @@ class PageStructure:
         holding = [cell for cell in self.cells if overlap_area(cell.box, box) >= 0.5 * area(box)]
         return min(holding, key=lambda cell: area(cell.box), default=None)
 
-    def beside_an_empty_box(self, box: Box, words: Sequence[Word] = ()) -> bool:
+    def beside_an_empty_box(self, box: Box, page: PageText) -> bool:
         """True when the nearest checkbox or radio circle left of ``box`` on its row is left
         empty: ``box`` holds an option not chosen, or what is printed with it further along its
         row (a pre-printed medicine nobody ticked and its directions): print, never a value. A
-        mark inside one of ``words`` at least twice its width is a letter's loop ("D" of
+        mark inside a word of ``page`` at least twice its width is a letter's loop ("D" of
         "D.O.B."), not a box."""
+        words = [word for line in page.lines if on_one_row(line.box, box) for word in line.words]
         left = [
             mark
             for mark in self.marks
