@@ -39,6 +39,8 @@ PLAUSIBLE_WEIGHT = 0.35
 # A label set with its colon says "value here" more surely than a heading reading alike
 # ("Medical problems:" over "MEDICAL HISTORY" for the same field).
 COLON_BONUS = 0.02
+# Kinds of value always written with digits: words alone are another field's value.
+WRITTEN_IN_DIGITS = ("date", "phone")
 HOW_BONUS = {
     "above": 0.0,
     "beside": 0.06,
@@ -146,8 +148,9 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
     block capitals"), is shaped like another field's lines (a medicine under a blank address),
     or is wholly a value of another kind (a date, a phone number, a yes/no answer, a number with
     a unit for a name or a company), is implausible whatever its kind; so is a name or other
-    words written in more digits than letters. A member number grouped like a phone's digits is
-    in doubt, not ruled out: clinics print both that way.
+    words written in more digits than letters, and a date or phone number with no digit. A
+    member number grouped like a phone's digits is in doubt, not ruled out: clinics print both
+    that way.
     """
     texts = [t for t in candidate.texts if t.strip()]
     if not texts:
@@ -167,6 +170,8 @@ def plausibility(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) 
         return -1.0
     if spec.kind in ("text", "person") and not spec.is_part and _more_digits_than_letters(" ".join(texts)):
         return -1.0  # a name, an address or a company is written in words ("I45" is a weight)
+    if spec.kind in WRITTEN_IN_DIGITS and not any(ch.isdigit() for t in texts for ch in t):
+        return -1.0  # words alone are no date or phone number ("Edward Walker" above a birth date)
     value, problem = normalize(spec, texts)
     if not value:
         return 0.0

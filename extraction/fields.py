@@ -36,7 +36,7 @@ from extraction.doctypes import DocumentType
 from extraction.evidence import to_result
 from extraction.interleaved import part_interleaved
 from extraction.joined_values import split_joined_values
-from extraction.keys import Key, find_keys, split_at_inline_keys, typical_height
+from extraction.keys import Key, find_keys, opens_what_follows, split_at_inline_keys, typical_height
 from extraction.layout_doubts import layout_doubts
 from extraction.line_beside import cell_beside, with_label_like_tails_joined, without_values_beside_labels
 from extraction.page_view import (
@@ -244,11 +244,14 @@ def _assign_reading(doc_type: DocumentType, views: list[PageView], under: bool) 
 
 
 def _fit(doc_type: DocumentType, assigned: dict[str, Assigned]) -> float:
-    """How well a reading fits the fields: the summed scores of the candidates they took."""
+    """How well a reading fits the fields: the summed scores of the candidates they took. The
+    parts some forms ask for are left out: a part read in one reading and not the other stands
+    beside its whole field's value, and would count that value twice ("Number", a phone's part,
+    read into "What is their phone number?" took the line above it as well as the phone)."""
     return sum(
-        score_candidate(doc_type.field(name), a.candidate, doc_type)
+        score_candidate(spec, a.candidate, doc_type)
         for name, a in assigned.items()
-        if a.candidate is not None
+        if a.candidate is not None and not (spec := doc_type.field(name)).is_part
     )
 
 
@@ -268,7 +271,8 @@ def _votes_for_labels_under(view: PageView, doc_type: DocumentType) -> tuple[int
     """How many labels alone on their line sit nearer the line above them than the one below
     (a caption under the line filled in), and how many the other way. A label set in capitals
     like a heading ("STREET ADDRESS") votes when it reads as a field's label; one ending in a
-    colon votes for its value above only under a line written on, in no ruled cell."""
+    colon votes for its value above only under a line written on, in no ruled cell; a question
+    or a numbered item never does."""
     labels = tuple(label for spec in doc_type.fields for label in spec.labels)
     above = below = 0
     voters = [
@@ -282,7 +286,11 @@ def _votes_for_labels_under(view: PageView, doc_type: DocumentType) -> tuple[int
             below += 1
             continue
         filled = under_a_filled_line(key, view)
-        if key.colon and (cell_of(key.box, view) or not filled):
+        if opens_what_follows(key):
+            # A question or a numbered item is answered after it, however near the line
+            # written on above it stands (the previous question's answer).
+            below += down is not None
+        elif key.colon and (cell_of(key.box, view) or not filled):
             # "Label:" opens what follows it: it never captions the line above, unless it is
             # printed under the line filled in, out of any ruled cell (a label in a cell's corner
             # stands right under the rule the row above is written on).

@@ -265,6 +265,12 @@ def asks(key: Key) -> bool:
     )
 
 
+def opens_what_follows(key: Key) -> bool:
+    """True for a question ("What is your phone number?") or a numbered item ("2) Your date
+    of birth"): print answered after it, never a caption of the line written on above it."""
+    return key.start > 0 or key.line.words[key.end - 1].text.rstrip(SPECKS).endswith("?")
+
+
 def _asks_for_a_label(text: str, vocabulary: tuple[str, ...]) -> bool:
     """True for a line that asks for a label's value in words of its own, its question mark
     or colon left out ("Please print your full name", "Name of your health plan"): it opens

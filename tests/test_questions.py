@@ -9,6 +9,7 @@ from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.keys import find_keys
 from extraction.phrases import best_phrase
+from extraction.structure import PageStructure, Rule
 from tests.layout_text import parse_layout
 
 PATIENT = get_document_type("patient_details")
@@ -154,3 +155,97 @@ def test_a_line_asking_for_a_label_s_value_by_its_name_is_a_key() -> None:
         "200 400 Pre-Visit Questionnaire\n200 600 Name of your health plan\n240 660 Blue Mutual"
     )
     assert extract_fields(PATIENT, page, 0.8)["insurance_company"].value == "Blue Mutual"
+
+
+QUESTIONS_ON_RULED_LINES = """
+229 330 New Patient Questionnaire
+229 536 Personal Information
+234 633 {n1}Your name (first and last)
+326 704 Edward Walker
+229 795 {n2}Your date of birth
+329 868 14 May 1965
+230 958 {n3}What is your telephone number?
+327 1031 616-402-9737
+228 1121 {n4}Your address
+329 1192 1190 Elm Dr, Richmond, VA
+230 1284 {n5}How much do you weigh (kg)?
+329 1356 113
+230 1465 In Case of Emergency
+229 1561 {n6}Who is your emergency contact?
+327 1633 Pamela Rogers
+229 1724 {n7}What is their phone number?
+328 1797 558-211-0692
+"""
+
+
+def _questions_on_ruled_lines(numbered: bool) -> tuple[list, PageStructure]:
+    """A questionnaire that answers each question on a ruled line right under it, the next
+    question printed right under that line: each question stands about as near the answer
+    above it (the previous question's) as its own."""
+    numbers = {f"n{i}": f"{i}) " if numbered else "" for i in range(1, 8)}
+    rules = tuple(Rule((312, y, 2088, y + 4), "horizontal") for y in (756, 918, 1082, 1244, 1406, 1684, 1846))
+    return parse_layout(QUESTIONS_ON_RULED_LINES.format(**numbers)), PageStructure(rules=rules)
+
+
+@pytest.mark.parametrize("numbered", [True, False])
+def test_a_question_over_a_line_written_on_is_answered_under_it_not_over_it(numbered: bool) -> None:
+    # A question asks for what follows it: it never captions the line written on above it,
+    # however near that line stands.
+    pages, structure = _questions_on_ruled_lines(numbered)
+    fields = extract_fields(PATIENT, pages, 0.8, structures=[structure])
+    expected = {
+        "phone_number": "616-402-9737",
+        "weight": "113",
+        "emergency_contact_name": "Pamela Rogers",
+        "emergency_contact_phone": "558-211-0692",
+    }
+    if numbered:  # a numbered item opens what follows it, asked with a question mark or not
+        expected |= {"patient_name": "Edward Walker", "birth_date": "14 May 1965"}
+    for name, value in expected.items():
+        assert fields[name].value == value, name
+
+
+def test_questions_and_numbered_items_vote_for_values_under_them() -> None:
+    # However near the answer above stands, a question or a numbered item votes for its own
+    # answer under it; a plain label under a line written on still votes for the line above.
+    from extraction.fields import _votes_for_labels_under, page_view
+
+    reading = PATIENT.with_parts
+    for numbered in (True, False):
+        (page,), structure = _questions_on_ruled_lines(numbered)
+        above, below = _votes_for_labels_under(page_view(reading, page, structure), reading)
+        assert above == (0 if numbered else 2) and below >= 4, numbered
+
+
+def test_a_reading_s_fit_leaves_out_the_parts_of_fields() -> None:
+    # A part read in one reading only stands beside its whole field's value: counted, it would
+    # let a reading win by reading one value twice.
+    from extraction.assign import Assigned
+    from extraction.fields import _fit
+    from extraction.page_view import Candidate
+    from extraction.types import Word
+
+    reading = PATIENT.with_parts
+    name = (Word("Pamela", 0.95, (300, 480, 440, 520)), Word("Rogers", 0.95, (460, 480, 600, 520)))
+    contact = Candidate("emergency_contact_name", 0, (name,), "below", 1.0)
+    whole = {"emergency_contact_name": Assigned(contact, True)}
+    part = Assigned(Candidate("emergency_contact_phone.number", 0, (name,), "above", 0.9), True)
+    assert _fit(reading, whole) == _fit(reading, whole | {"emergency_contact_phone.number": part}) > 0
+
+
+def _plausibility(field: str, value: str) -> float:
+    from extraction.assign import plausibility
+    from extraction.page_view import Candidate
+    from extraction.types import Word
+
+    line = tuple(Word(w, 0.95, (300 + 200 * i, 480, 480 + 200 * i, 520)) for i, w in enumerate(value.split()))
+    return plausibility(PATIENT.field(field), Candidate(field, 0, (line,), "above", 0.9), PATIENT)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("birth_date", "Edward Walker"), ("phone_number", "Pamela Rogers")]
+)
+def test_words_alone_are_no_date_or_phone_number(field: str, value: str) -> None:
+    assert _plausibility(field, value) == -1.0
+    # A date misread in part still holds a digit: in doubt, not ruled out.
+    assert _plausibility("birth_date", "I4 Mav I965") > -1.0
