@@ -2,6 +2,7 @@
 
 Each step is measured on the page before it is applied, so a clean scan is not put through
 photo repairs it does not need:
+- a photographed page's perspective undone only where its paper's edges show on darker ground;
 - illumination flattening only when the paper's brightness varies (shadows, phone photos);
 - contrast stretching only when the print is measurably light (faint toner, a washed-out photo):
   every later step, and tesseract, take print to be dark on white paper;
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from extraction.page_outline import flattened, page_corners
 from extraction.structure.ink import components
 
 # The paper's brightness may vary by this much (0..255) across a page before we flatten it.
@@ -363,13 +365,19 @@ def scale_to_text_height(gray: np.ndarray, dpi: int, target: int) -> tuple[np.nd
 
 
 def preprocess(image: np.ndarray, dpi: int) -> tuple[np.ndarray, PreprocessReport]:
-    """Grayscale, then each step only when measured: flatten uneven light, stretch faint print,
-    despeckle, turn a sideways page, deskew.
+    """Grayscale, then each step only when measured: flatten a photographed page's outline,
+    flatten uneven light, stretch faint print, despeckle, turn a sideways page, deskew.
 
     Returns the page tesseract should read; its pixel frame is the one field boxes refer to.
     """
     report = PreprocessReport()
     gray = to_grayscale(image)
+    # A photographed page is flattened first: its rows lean by different amounts across the
+    # page, which no rotation undoes, and the ground around it is no shadow to flatten.
+    corners = page_corners(gray)
+    if corners is not None:
+        gray = flattened(gray, corners)
+        report.steps.append("flatten outline")
     background = estimate_background(gray)
     report.light_spread = light_spread(background)
     report.contrast = print_contrast(gray, background)
