@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from extraction.keys import KEY_MIN_SCORE, MAX_UNKNOWN_KEY_WORDS
+from extraction.label_ends import MAX_KEY_WORDS
 from extraction.phrases import whole_phrase_score
 from extraction.structure import PageStructure
 from extraction.types import Box, Line, PageText, mostly_inside, on_one_row
@@ -45,6 +46,8 @@ CONNECTIVES = frozenset(
     )
 )
 MAX_CUT_LINE_GAP_HEIGHTS = 1.6
+# A label's end run on to the next line holds at most this many words up to its colon.
+MAX_TAIL_WORDS = 4
 # A grid column's header (Yes | No) stands at most this many line heights above its cells.
 HEADER_REACH_HEIGHTS = 6.0
 
@@ -67,6 +70,39 @@ def join_wrapped_labels(
         return page
     lines = tuple(joined.get(id(line), line) for line in page.lines if id(line) not in dropped)
     return replace(page, lines=lines)
+
+
+def join_label_tails(page: PageText, vocabulary: tuple[str, ...], height: float) -> PageText:
+    """``page`` with each label that runs on to the next line, outside any cell, joined into
+    one line with it: a line of a label's words with no colon, and right under it, set flush
+    with it, a line that goes on in small letters or a bracket up to a colon and the value
+    ("List any medication" over "taken regularly: Melatonin", "Known allergies" over "(drug or
+    food): Latex"). The lower line's head is the label's end, never a value: read alone, the
+    label's first line would take the whole lower line as its value."""
+    lines = list(page.lines)
+    for upper, lower in itertools.pairwise(sorted(page.lines, key=lambda line: line.box[1])):
+        if upper in lines and lower in lines and _label_goes_on(upper, lower, vocabulary, height):
+            lines[lines.index(upper)] = Line(upper.words + lower.words)
+            lines.remove(lower)
+    return page if len(lines) == len(page.lines) else replace(page, lines=tuple(lines))
+
+
+def _label_goes_on(upper: Line, lower: Line, vocabulary: tuple[str, ...], height: float) -> bool:
+    words = lower.text.split()
+    colon_at = next((i for i, word in enumerate(words[:MAX_TAIL_WORDS]) if word.endswith(":")), None)
+    if colon_at is None or ":" in upper.text or any(ch.isdigit() for ch in upper.text):
+        return False
+    tail = " ".join(words[: colon_at + 1])
+    if not (tail[0].islower() or tail[0] == "(") or any(ch.isdigit() for ch in tail):
+        return False
+    flush = abs(lower.box[0] - upper.box[0]) <= ALIGN_HEIGHTS * height
+    tight = 0 <= lower.box[1] - upper.box[3] <= MAX_LINE_GAP_HEIGHTS * height
+    if not (flush and tight) or len(upper.text.split()) + colon_at + 1 > MAX_KEY_WORDS:
+        return False
+    # The run-on words read as the label's (at least as well as its first line alone): a value
+    # after a whole label ("Medical problems" over "asthma: since 2010") reads worse with it.
+    joined = whole_phrase_score(f"{upper.text} {tail.rstrip(':')}", vocabulary)
+    return joined >= KEY_MIN_SCORE and joined >= whole_phrase_score(upper.text, vocabulary)
 
 
 def _wrapped_label(lines: list[Line], vocabulary: tuple[str, ...], height: float) -> bool:

@@ -23,7 +23,7 @@ from extraction.assign import (
 )
 from extraction.blank_spots import blank_spots
 from extraction.captions import gap_above, gap_below, under_a_filled_line
-from extraction.cells import answer_grid_headers, join_wrapped_labels
+from extraction.cells import answer_grid_headers, join_label_tails, join_wrapped_labels
 from extraction.columns import (
     ALIGN_HEIGHTS,
     LabelColumn,
@@ -134,6 +134,7 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     page = apart_from_glyphs(page, height)
     page = split_joined_values(page, doc_type)
     page = join_wrapped_labels(page, structure, vocabulary, height)
+    page = join_label_tails(page, vocabulary, height)
     page = with_label_like_tails_joined(page, vocabulary, height)
     keys = without_values_beside_labels(
         find_keys(page, vocabulary, doc_type.colon_labels), vocabulary, height, structure

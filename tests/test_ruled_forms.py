@@ -1264,3 +1264,42 @@ def test_a_field_label_set_in_capitals_over_its_value_opens_no_section() -> None
     assert fields["phone_number"].value == "(272)-653-5942"
     assert fields["emergency_contact_name"].value == "Ryan Adams"
     assert fields["emergency_contact_phone"].value == "730-950-3263"
+
+
+@pytest.mark.parametrize(
+    ("upper", "lower", "field", "value"),
+    [
+        ("List any medication", "taken regularly: Melatonin", "regular_medications", "Melatonin"),
+        ("Known allergies", "(drug or food): Latex", "allergies", "Latex"),
+        (
+            "Name of person to contact in",
+            "case of emergency: Ruth Hale",
+            "emergency_contact_name",
+            "Ruth Hale",
+        ),
+    ],
+)
+def test_a_label_run_on_to_the_next_line_outside_cells_ends_at_its_colon(
+    upper: str, lower: str, field: str, value: str
+) -> None:
+    # Read alone, the label's first line took the whole lower line as its value, or another
+    # field's label took it (a run-on allergies label gave "(drug or food): Latex", unflagged).
+    pages = parse_layout(f"200 400 Patient Intake\n200 600 {upper}\n200 645 {lower}\n200 800 Height: 170")
+    fields = extract_fields(PATIENT, pages, 0.8)
+    assert fields[field].value == value
+    assert fields["height"].value == "170"
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "field"),
+    [
+        ("Allergies", "penicillin: rash", "allergies"),
+        ("Medical problems", "asthma: since 2010", "medical_problems"),
+        ("Current medications", "metformin: 500 mg twice daily", "regular_medications"),
+    ],
+)
+def test_a_value_in_small_letters_with_a_colon_under_a_whole_label_is_its_value(
+    label: str, value: str, field: str
+) -> None:
+    pages = parse_layout(f"200 400 Patient Intake\n200 600 {label}\n200 645 {value}")
+    assert extract_fields(PATIENT, pages, 0.8)[field].value == value
