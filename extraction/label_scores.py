@@ -1,6 +1,7 @@
 """How well a key reads as one of a field's labels, where it stands: under a heading (or on a
 row opened by a key reading as one) that belongs to another field of the same kind, a plain
-label is that field's ("Home phone" under "In Case of Emergency" is the contact's phone)."""
+label is that field's ("Home phone" under "In Case of Emergency" is the contact's phone); a
+label naming a field's section itself ("Emergency phone") stays that field's under any heading."""
 
 from __future__ import annotations
 
@@ -44,15 +45,23 @@ def _in_section(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentTyp
     if not spec.section_labels and not any(o.section_labels for o in kin):
         return score  # no heading says whose a label of this kind is
     heading = _row_lead(key, view, doc_type) or section_of(key.box, view.headings)
-    if heading is None:
-        return score
+    if heading is None or _names_a_section(key, spec):
+        return score  # "Name of person to contact in case of emergency" says whose it is
     for other in kin:
         if other.section_labels and best_phrase(heading.text, other.section_labels)[1] >= LABEL_MIN_SCORE:
             return score - 0.2
     if spec.section_labels and best_phrase(heading.text, spec.section_labels)[1] >= LABEL_MIN_SCORE:
-        same_kind = max((best_phrase(key.text, o.labels)[1] for o in kin), default=0.0)
+        plain = [o for o in kin if not _names_a_section(key, o)]
+        same_kind = max((best_phrase(key.text, o.labels)[1] for o in plain), default=0.0)
         score = max(score, min(1.0, same_kind + 0.02))
     return score
+
+
+def _names_a_section(key: Key, spec: FieldSpec) -> bool:
+    """True when ``key`` holds every word of one of the field's section headings ("in case of
+    emergency", "emergency contact"): a label that names whose value it is, under any heading."""
+    words = {word.lower().strip(".,:;()") for word in key.text.split()}
+    return any(set(label.lower().split()) <= words for label in spec.section_labels)
 
 
 def _row_lead(key: Key, view: PageView, doc_type: DocumentType) -> Key | None:

@@ -1079,6 +1079,21 @@ def test_a_name_under_next_of_kin_is_the_emergency_contact() -> None:
     assert fields["emergency_contact_phone"].value == "(227) 793-2419"
 
 
+@pytest.mark.parametrize("named_above", [True, False])
+def test_a_label_naming_the_contact_s_section_is_the_contact_s_under_the_patient_heading(
+    named_above: bool,
+) -> None:
+    # Under "Patient Intake", a plain "Name" is the patient's; one that says "in case of
+    # emergency" is the contact's (it went out as the patient's name, unflagged).
+    patient = "200 500 Name: Joe Hale\n" if named_above else ""
+    page = parse_layout(
+        f"200 400 Patient Intake\n{patient}200 600 Name of person to contact in case of emergency: Ruth Hale"
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["emergency_contact_name"].value == "Ruth Hale"
+    assert fields["patient_name"].value == ("Joe Hale" if named_above else "")
+
+
 def test_a_long_question_is_a_label_and_never_part_of_an_answer() -> None:
     page = parse_layout(
         """
