@@ -51,6 +51,9 @@ _LONE_POINTS = set(".,·")
 # A dotted leader (the row of dots leading from a label to its value) read onto a word's end or
 # start: three points or more, never part of a word.
 _LEADER = re.compile(r"[.,·…]{3,}|…+")
+# A word's first colon, after a letter, then perhaps a cell's wall (a bar, a bracket, an l or I
+# before a capital), then the next word's first letter or digit.
+_RUN_ON_COLON = re.compile(r"^([^:]*[^\W\d_]:)(?:[|\[\]]+|[lI](?=[A-Z]))?([^\W_])")
 
 
 def group_lines(words: list[Word]) -> list[Line]:
@@ -65,7 +68,13 @@ def group_lines(words: list[Word]) -> list[Line]:
     """
     typical = _word_height(words)
     by_line: dict[int, list[Word]] = {}
-    for word in (part for whole in words for part in split_at_leaders(whole)):
+    parts = (
+        part
+        for whole in words
+        for leader_part in split_at_leaders(whole)
+        for part in split_after_colon(leader_part)
+    )
+    for word in parts:
         if not _is_noise_word(word, typical) and not _is_speck(word, typical):
             by_line.setdefault(word.line, []).append(word)
     lines = [
@@ -97,6 +106,24 @@ def split_at_leaders(word: Word) -> list[Word]:
             parts.append(replace(word, text=text[start:stop], box=(left, y0, max(left + 1, right), y1)))
         start = run.end() if run else stop
     return parts
+
+
+def split_after_colon(word: Word) -> list[Word]:
+    """``word`` parted after a colon that OCR ran into the next word ("patient:|Scott",
+    "contact:lEdward", "Sig:1"): a colon after a letter ends a label, never a word of text (a
+    time's, "10:30", stands between digits). A ruled cell's wall read into the gap (a bar or bracket, or
+    a lone l or I before a capital) is dropped. Each part gets its share of the box by characters."""
+    match = _RUN_ON_COLON.search(word.text)
+    if match is None:
+        return [word]
+    x0, y0, x1, y1 = word.box
+    per_char = (x1 - x0) / len(word.text)
+    cut, rest = match.end(1), match.start(2)
+    middle = x0 + round(cut * per_char)
+    return [
+        replace(word, text=word.text[:cut], box=(x0, y0, max(x0 + 1, middle), y1)),
+        replace(word, text=word.text[rest:], box=(min(x1 - 1, x0 + round(rest * per_char)), y0, x1, y1)),
+    ]
 
 
 def _is_bullet(glyph: Word, item: Word) -> bool:

@@ -2109,6 +2109,31 @@ def test_a_dotted_leader_read_onto_a_value_parts_it_from_the_next_label() -> Non
     assert fields["phone_number"].value == "044-1437 1653"
 
 
+def test_a_colon_run_into_the_value_by_ocr_parts_label_and_value() -> None:
+    """OCR ran the label's colon, the cell's wall and the value into one word: the label ends
+    at its colon, the wall goes, and the value is the field's."""
+    page = parse_layout(
+        """
+        200 400 Patient Information
+        200 500 Name of patient:|Scott Rossi
+        200 600 Emergency contact:lEdward Harrison
+        200 700 Date of birth:12/03/1961
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["patient_name"].value == "Scott Rossi"
+    assert fields["emergency_contact_name"].value == "Edward Harrison"
+    assert fields["birth_date"].value == "12/03/1961"
+
+
+@pytest.mark.parametrize("text", ["10:30", "http://example.org", "Note:", "Dr.Smith"])
+def test_a_word_with_no_colon_run_into_a_next_word_is_kept_whole(text: str) -> None:
+    from extraction.layout import split_after_colon
+
+    word = Word(text, 0.9, (0, 0, 20 * len(text), 40))
+    assert split_after_colon(word) == [word]
+
+
 def test_a_value_opening_with_another_field_s_label_is_flagged() -> None:
     """A row of two pairs with no colons, read as two lines: the medical problems' own line was
     not found, and the line beside it, the allergies' label and value, taken instead. It opens
