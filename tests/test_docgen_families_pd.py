@@ -21,6 +21,7 @@ PD_FAMILIES = (
     "pd_health_questionnaire",
     "pd_landscape_cells",
     "pd_question_form",
+    "pd_bilingual",
 )
 ANSWERS = {
     "chickenpox": {"IMMUNE", "NOT IMMUNE"},
@@ -175,3 +176,24 @@ def test_the_questionnaire_asks_for_values_in_sentences_among_questions_of_no_fi
     others = [text for text, _answers in questions.OTHER_QUESTIONS]
     assert any(other in text for other in others for text in printed)
     assert "pd_question_form" in TUNING_FAMILIES
+
+
+def test_the_bilingual_form_prints_every_label_in_english_and_spanish() -> None:
+    """Each field's label printed with a Spanish wording of the family's own, beside it or under
+    it, and the answers' options in both languages."""
+    import random
+
+    from docgen import canvas, fonts
+    from docgen.families import pd_bilingual as bilingual
+
+    printed: list[str] = []
+    for seed in range(12):
+        with fonts.drawing_from("tuning"), canvas.filled_in(None) as pages:
+            bilingual.draw(random.Random(seed), 50)
+        printed += [text for page in pages for text, _by_hand in page.texts]
+    for name, wordings in bilingual.SPANISH.items():
+        assert any(wording in text for wording in wordings for text in printed), name
+    assert any("Yes / Sí" in text for text in printed)
+    assert any(" / " in text and text.endswith(":") for text in printed)  # inline: "English / Spanish:"
+    assert any(text in bilingual.SPANISH["birth_date"] for text in printed)  # stacked: alone under it
+    assert "pd_bilingual" in TUNING_FAMILIES

@@ -71,6 +71,7 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "rx_order_set",
         "rx_fax_cover",
         "pd_fax_cover",
+        "pd_bilingual",
     )
     if name in FAMILIES
 )
