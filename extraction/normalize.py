@@ -226,8 +226,10 @@ def _answer(text: str, vocabulary: tuple[str, ...], min_score: float, refusal: s
 
 
 def _yes_no(text: str, spec: FieldSpec) -> tuple[str, str | None]:
-    # Only the first word: "Yes (2019)" still answers the question.
+    # Only the first word: "Yes (2019)" still answers the question; of an option worded in two
+    # languages ("Yes/Sí", "Yes/Oui"), the first wording.
     first, *rest = text.split()
+    first = _first_wording(first)
     if first in ("Y", "N"):  # printed options abbreviated to their initial
         best, problem = YES_NO[first == "N"], None
     else:
@@ -237,6 +239,17 @@ def _yes_no(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     if problem is None and _mark_or_option(rest):
         problem = f"read {text!r}: a mark or another option beside the answer, check which is chosen"
     return best, problem
+
+
+def _first_wording(text: str) -> str:
+    """Of an option worded in two languages ("Yes/Sí", "Yes / Oui"), its first wording; any other
+    text as it is ("Y/N" and "Yes/No" are two options printed, not one answer)."""
+    parts = [part.strip() for part in text.split("/")]
+    if len(parts) != 2 or not parts[0]:
+        return text
+    answers = {"yes": "yes", "y": "yes", "no": "no", "n": "no"}
+    first, second = answers.get(parts[0].lower()), answers.get(parts[1].lower())
+    return parts[0] if first is not None and second in (None, first) else text
 
 
 def _mark_or_option(words: list[str]) -> bool:
@@ -260,7 +273,10 @@ _NOT_WORDS = frozenset({"not", "non", "no", "never"})
 
 
 def _immunity(text: str, spec: FieldSpec) -> tuple[str, str | None]:
-    answer = _IMMUNITY_ANSWERS.get(text.strip().lower())
+    # The whole answer, or its first wording of an option worded in two languages ("Yes/Sí").
+    answer = _IMMUNITY_ANSWERS.get(text.strip().lower()) or _IMMUNITY_ANSWERS.get(
+        _first_wording(text.strip()).lower()
+    )
     if answer is not None:
         return answer, f"answered {text.strip()!r}, taken as {answer}"
     best, problem = _answer(text, IMMUNITY, 0.75, "not IMMUNE / NOT IMMUNE")

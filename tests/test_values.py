@@ -184,6 +184,11 @@ def spec_named(field: str) -> FieldSpec:
         (["Yes @)"], "Yes", True),
         (["Yes No"], "Yes", True),
         (["N [Y]"], "No", True),
+        # An option worded in two languages answers by its first wording; two options printed
+        # with a slash are no answer.
+        (["Yes/Sí"], "Yes", False),
+        (["No/No"], "No", False),
+        (["Y/N"], "Y/N", True),
     ],
 )
 def test_yes_no_answers_are_spelled_one_way_and_guesses_flagged(
@@ -204,6 +209,8 @@ def test_yes_no_answers_are_spelled_one_way_and_guesses_flagged(
         (["NOT IMMUNF"], "NOT IMMUNE", True),
         (["N0T IMMUNE"], "NOT IMMUNE", True),
         (["unknown"], "unknown", True),
+        (["Yes/Sí"], "IMMUNE", True),  # asked as a question, in two languages: taken, said so
+        (["Yes/No"], "Yes/No", True),
     ],
 )
 def test_immunity_answers_are_spelled_one_way_and_guesses_flagged(
