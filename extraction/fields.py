@@ -38,7 +38,12 @@ from extraction.interleaved import part_interleaved
 from extraction.joined_values import split_joined_values
 from extraction.keys import Key, find_keys, opens_what_follows, split_at_inline_keys, typical_height
 from extraction.layout_doubts import layout_doubts
-from extraction.line_beside import cell_beside, with_label_like_tails_joined, without_values_beside_labels
+from extraction.line_beside import (
+    cell_beside,
+    with_label_like_tails_joined,
+    without_label_notes,
+    without_values_beside_labels,
+)
 from extraction.page_view import (
     SECTION_BAR_SHARE,
     PageView,
@@ -139,6 +144,7 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     keys = without_values_beside_labels(
         find_keys(page, vocabulary, doc_type.colon_labels), vocabulary, height, structure
     )
+    page = without_label_notes(page, keys, height)
     columns = find_label_columns(page, keys, height)
     split = split_at_value_edges(page, columns, height, vocabulary)
     if split is not page:

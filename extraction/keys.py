@@ -12,6 +12,7 @@ key only knows its text, where it is, and which section heading it stands under.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, replace
@@ -206,6 +207,10 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
         # "Sig. Take 1 tablet": a known label abbreviated with a full stop (or its colon read
         # as one) opens its value like a colon.
         return key(dot_at + 1, colon=True, known=True)
+    if _named_first(words, vocabulary):
+        # A heading or label in two languages: the words after the slash are its own, however
+        # far a gap or a label's shape sets them off.
+        return key(len(words), colon=False, known=True)
     gap_at = wide_gap_index(words)
     if gap_at is not None and label_then_value(words, gap_at, inline):
         # A known label, then a wide gap, then its value: OCR joined the two into one line.
@@ -276,6 +281,18 @@ def _asks_for_a_label(text: str, vocabulary: tuple[str, ...]) -> bool:
     or colon left out ("Please print your full name", "Name of your health plan"): it opens
     with a question's or a request's words and reads as a label after them."""
     return opens_asking(text) and best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
+
+
+def _named_first(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> bool:
+    """True for a line naming a label or heading, then the same in other words after a slash
+    set apart ("Health History / Antecedentes médicos", "Emergency Contact Information /
+    Contacto de emergencia"): a bilingual form prints its headings and labels so."""
+    first = tuple(itertools.takewhile(lambda w: not w.text.startswith("/"), words))
+    if not first or len(first) == len(words) or has_digits(text_of(words)):
+        return False
+    return whole_phrase_score(text_of(first), vocabulary) >= KEY_MIN_SCORE or _all_label_words(
+        first, vocabulary
+    )
 
 
 def _qualified_label(text: str, vocabulary: tuple[str, ...]) -> bool:

@@ -32,6 +32,16 @@ EXACT_LABEL_SCORE = 0.95
 CAPTION_TYPE_SHARE = 0.75
 # The widest space between two words of one value, in line heights.
 WORD_SPACE = 0.6
+# A label's note in small type (``without_label_notes``) stands within this many line heights
+# under it, set this share of the height or the character width of the value beside it or smaller.
+NOTE_GAP = 0.6
+NOTE_TYPE_SHARE = 0.8
+# ... overlapping it by this many line heights at most (a tall label's box).
+NOTE_OVERLAP = 0.3
+# Under a label left blank, a line is a note where the form has this many notes under labels
+# with values, and its characters are as wide as theirs (the median) to within this share.
+MIN_NOTES_FOR_BLANKS = 2
+NOTE_TYPE_SPREAD = 0.15
 
 
 def cell_beside(box: Box, view: PageView) -> Box | None:
@@ -271,3 +281,62 @@ def _over(key: Key, line: Line, height: float) -> bool:
     of visit" over a section's rows) has other lines for its value."""
     middle = (key.box[1] + key.box[3]) / 2
     return key.whole_line and middle < line.box[1] <= key.box[3] + UNDER_REACH * height
+
+
+def without_label_notes(page: PageText, keys: list[Key], height: float) -> PageText:
+    """``page`` without the notes printed in small type right under a label whose value stands
+    beside it, flush with the label and ending before the value: the label in a second
+    language ("Date of birth:" over "Fecha de nacimiento"), a hint ("as on your card"). They
+    are the form's print, never a value; read as one, they ran into the value above or under
+    them. Small type is lower or narrower than the value beside the label: a box's height alone
+    says little (it holds a letter's tail or not). Under a label left blank, a line is such a
+    note when the form sets its notes so under two labels or more, and it is of their type.
+    Lines with digits are left (a value written small)."""
+    keyed = {id(key.line) for key in keys}
+    notes: dict[int, Line] = {}
+    blank: list[Key] = []
+    for key in keys:
+        beside = [
+            line
+            for line in page.lines
+            if id(line) not in keyed and on_one_row(line.box, key.box) and line.box[0] > key.box[2]
+        ]
+        if not beside and not key.rest:
+            blank.append(key)
+            continue
+        value_x = min((line.box[0] for line in beside), default=key.box[2])
+        # Measured against the value (a label's box may be tall: a mark read into it).
+        row = beside or [key.line]
+        row_height = max(line.box[3] - line.box[1] for line in row)
+        row_width = max(_char_width(line) for line in row)
+        for line in _lines_flush_under(key, page, keyed, height):
+            lower = line.box[3] - line.box[1] <= NOTE_TYPE_SHARE * row_height
+            narrower = _char_width(line) <= NOTE_TYPE_SHARE * row_width
+            if (lower or narrower) and line.box[2] < value_x:
+                notes[id(line)] = line
+    if len(notes) >= MIN_NOTES_FOR_BLANKS:
+        width = sorted(_char_width(line) for line in notes.values())[len(notes) // 2]
+        for key in blank:
+            for line in _lines_flush_under(key, page, keyed, height):
+                if abs(_char_width(line) - width) <= NOTE_TYPE_SPREAD * width:
+                    notes[id(line)] = line
+    if not notes:
+        return page
+    return replace(page, lines=tuple(line for line in page.lines if id(line) not in notes))
+
+
+def _char_width(line: Line) -> float:
+    """How wide a line's characters are on average: its type's size, whatever its letters."""
+    return (line.box[2] - line.box[0]) / max(1, len(line.text))
+
+
+def _lines_flush_under(key: Key, page: PageText, keyed: set[int], height: float) -> list[Line]:
+    """The lines without digits right under ``key``, set flush with it."""
+    return [
+        line
+        for line in page.lines
+        if id(line) not in keyed
+        and not any(ch.isdigit() for ch in line.text)
+        and -NOTE_OVERLAP * height <= line.box[1] - key.box[3] <= NOTE_GAP * height
+        and abs(line.box[0] - key.box[0]) <= ALIGN_HEIGHTS * height
+    ]

@@ -2575,3 +2575,91 @@ def test_a_value_beside_its_label_named_after_it_is_the_value(company: str) -> N
     fields = extract_fields(PATIENT, page, 0.8)
     assert fields["insurance_company"].value == company
     assert fields["policy_number"].value == "88442211"
+
+
+BILINGUAL_STACKED = """
+260 500 Patient Information / Información del paciente
+266 700 Patient name:
+1155 698 Donald Robertson
+266 749 Nombre del paciente
+266 810 Date of birth:
+1153 808 4/1/1983
+266 859 Fecha de nacimiento
+266 920 List any allergies:
+1151 918 Aspirin
+266 969 Alergias
+1151 975 Peanuts
+266 1030 Health plan:
+266 1079 Seguro médico
+266 1140 Policy number:
+1153 1138 4275542159
+266 1189 Número de póliza
+"""
+
+
+def _small_notes(layout: str) -> list[PageText]:
+    """The layout with its Spanish notes set in small type: two thirds as wide and high."""
+    (page,) = parse_layout(layout)
+    spanish = {"Nombre", "Fecha", "Alergias", "Seguro", "Número"}
+    lines = []
+    for line in page.lines:
+        if line.words[0].text in spanish:
+            x0 = line.words[0].box[0]
+            words, x = [], x0
+            for word in line.words:
+                width = round((word.box[2] - word.box[0]) * 2 / 3)
+                words.append(
+                    Word(word.text, word.confidence, (x, word.box[1], x + width, word.box[1] + 27), word.line)
+                )
+                x += width + 14
+            line = Line(tuple(words))
+        lines.append(line)
+    return [PageText(index=0, lines=tuple(lines), width=page.width, height=page.height)]
+
+
+def test_a_label_s_note_in_small_type_under_it_is_print_not_a_value() -> None:
+    # A bilingual form sets each label's Spanish wording small under it: never a value, not
+    # under a label with its value beside it, nor under one left blank.
+    fields = extract_fields(PATIENT, _small_notes(BILINGUAL_STACKED), 0.8)
+    assert fields["patient_name"].value == "Donald Robertson"
+    assert fields["birth_date"].value == "4/1/1983"
+    assert fields["allergies"].value == "Aspirin\nPeanuts"
+    assert fields["insurance_company"].value == ""
+    assert fields["policy_number"].value == "4275542159"
+
+
+def test_a_line_as_large_as_its_label_under_it_is_no_note() -> None:
+    # Set as large as the labels, a line under a label is read as it was before: a value.
+    from extraction.keys import find_keys
+    from extraction.line_beside import without_label_notes
+
+    (page,) = parse_layout("266 700 Allergies:\n1151 698 Aspirin\n266 749 Peanuts and latex")
+    keys = find_keys(page, PATIENT.vocabulary)
+    assert without_label_notes(page, keys, 40.0) is page
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Next of Kin / En caso de emergencia",
+        "Emergency Contact / Contacto de emergencia",
+        "Emergency Contact Information / Contacto de emergencia",  # its own words, a label's
+        "Next of Kin   /   En caso de emergencia",  # set wide: no label and a value after a gap
+    ],
+)
+def test_a_heading_in_two_languages_heads_its_section(heading: str) -> None:
+    # "Full name" under the contact's heading is the contact's: the heading is read by its
+    # first wording, the Spanish after the slash reads as no label.
+    page = parse_layout(
+        f"""
+        200 300 Patient Information / Información del paciente
+        200 400 Full name: Joshua Williams
+        200 600 {heading}
+        200 700 Full name: Sean Williams
+        200 800 Phone: (300) 532-9272
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["patient_name"].value == "Joshua Williams"
+    assert fields["emergency_contact_name"].value == "Sean Williams"
+    assert fields["emergency_contact_phone"].value == "(300) 532-9272"
