@@ -10,15 +10,17 @@ clerk can trust.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from extraction.assign import LABEL_SURE_SCORE, Assigned, only_print, plausibility
 from extraction.doctypes import DocumentType, FieldSpec
+from extraction.keys import label_words
 from extraction.label_shapes import is_negative_answer, label_within, value_kind
 from extraction.layout import spelling
 from extraction.lexicon import is_known, misread_names
 from extraction.normalize import normalize
 from extraction.page_view import Candidate
-from extraction.phrases import best_phrase
+from extraction.phrases import best_phrase, key_token
 from extraction.streets import misread_places
 from extraction.types import BLANK_DOUBT, FieldResult, low_confidence, union_box
 from extraction.validate import IMMUNITY, YES_NO
@@ -30,6 +32,8 @@ CAPTION_SCORE = 0.9
 # A value opening with a label's words, spelled out, when the label has this many letters
 # ("Use", "Rx" and "Sig" open directions and lists as words of their own).
 CAPTION_LETTERS = 4
+# The words a date's format is printed in, as hints are ("(DD/MM/YYYY)").
+DATE_FORMAT_WORDS = frozenset(("dd", "mm", "yy", "yyyy", "mmddyyyy", "ddmmyyyy"))
 
 UNLABELLED_REASONS = {
     "find": "no label: recognised by its shape",
@@ -48,7 +52,10 @@ def to_result(
             "no label for it was found" if not assigned.label_found else "its label was found, its value not"
         )
         return FieldResult("", 0.0, needs_review=True, reason=f"{reason}: please check the page")
+    candidate, hint = _without_leading_hint(candidate, doc_type)
     value, problem = normalize(spec, candidate.texts)
+    if hint:
+        problem = f"{hint!r}, printed before it, left out" + (f"; {problem}" if problem else "")
     if only_print(spec, value, doc_type):
         # A printed label or heading is never a value: the field is blank where the form left it.
         reason = f"only print where its value would be ({value!r}): please check the page"
@@ -86,6 +93,23 @@ def to_result(
         if inner:
             result.flag(f"{inner!r} inside the value reads as a printed label: check where the value ends")
     return result
+
+
+def _without_leading_hint(candidate: Candidate, doc_type: DocumentType) -> tuple[Candidate, str | None]:
+    """``candidate`` without the hint in brackets its first line opens with, and that hint
+    (None when there is none): words of the type's labels only, printed before the value and
+    read with it ("(street, city, state, ZIP) 9769 Union St", a question's hint run on)."""
+    first = candidate.lines[0] if candidate.lines else ()
+    if len(first) < 2 or not first[0].text.startswith("("):
+        return candidate, None
+    end = next((i for i, w in enumerate(first) if w.text.rstrip(".,:;").endswith(")")), None)
+    if end is None or end == len(first) - 1:
+        return candidate, None
+    hint = " ".join(w.text for w in first[: end + 1])
+    words = [key_token(word) for word in re.findall(r"[A-Za-z]+", hint)]
+    if not words or not set(words) <= label_words(doc_type.vocabulary) | DATE_FORMAT_WORDS:
+        return candidate, None
+    return replace(candidate, lines=(first[end + 1 :], *candidate.lines[1:])), hint
 
 
 def _another_fields_line(value: str, spec: FieldSpec, doc_type: DocumentType) -> tuple[str, str] | None:

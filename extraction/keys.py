@@ -326,7 +326,7 @@ def _all_label_words(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> bo
     long = [t for t in tokens if len(t) >= 4]
     if not long or len(tokens) > MAX_UNKNOWN_KEY_WORDS + 1:
         return False
-    known = sum(t in _label_words(vocabulary) for t in long)
+    known = sum(t in label_words(vocabulary) for t in long)
     letters = [ch for ch in text_of(words) if ch.isalpha()]
     # Set in capitals like the form's labels, half its words a label's: a label of its own.
     capitals = all(ch.isupper() for ch in letters) and 2 * known >= len(long)
@@ -334,7 +334,8 @@ def _all_label_words(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> bo
 
 
 @lru_cache(maxsize=16)
-def _label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
+def label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
+    """Every word of the vocabulary's labels and headings, as labels are compared (``key_token``)."""
     return frozenset(key_token(w) for phrase in vocabulary for w in phrase.split())
 
 

@@ -249,3 +249,18 @@ def test_words_alone_are_no_date_or_phone_number(field: str, value: str) -> None
     assert _plausibility(field, value) == -1.0
     # A date misread in part still holds a digit: in doubt, not ruled out.
     assert _plausibility("birth_date", "I4 Mav I965") > -1.0
+
+
+def test_a_hint_in_brackets_read_with_the_answer_is_left_out_and_said_so() -> None:
+    # The question's hint ran on to the answer's line: the form's print, not the address.
+    pages = parse_layout(
+        "300 300 New Patient Questionnaire\n"
+        "300 400 4. Where do you live?\n"
+        "360 480 (street, city, state, ZIP) 9769 Union Street, Dallas, TX\n"
+        "300 600 5. Please list any allergies\n"
+        "360 680 (mild) penicillin rash"
+    )
+    fields = extract_fields(PATIENT, pages, 0.8)
+    assert fields["address"].value == "9769 Union Street, Dallas, TX"
+    assert "printed before it, left out" in (fields["address"].reason or "")
+    assert fields["allergies"].value == "(mild) penicillin rash"  # words of no label: the value's
