@@ -23,7 +23,13 @@ SMALL_SIDE = 800
 MAX_CORNER_SHIFT = 0.15
 # ... and the ground around it is at most this share of the paper's brightness (a photo's
 # lighting darkens both alike).
-MAX_GROUND_SHARE = 0.75
+MAX_GROUND_SHARE = 0.6
+# A paper's side leans at most this much (as a slope) in a photo framed to read the page; the
+# rows showing it start within RUN_END_SLACK samples of one end and hold RUN_DENSITY of the rows
+# between their first and last.
+MAX_LEAN = 0.1
+RUN_END_SLACK = 3
+RUN_DENSITY = 0.5
 # Paper is at least this share of the brightest paper on its row near the edge; the step from
 # ground to paper spreads over this many pixels of the small copy.
 PAPER_SHARE = 0.85
@@ -84,11 +90,15 @@ def page_corners(gray: np.ndarray) -> np.ndarray | None:
 def _side_line(view: np.ndarray) -> tuple[float, float] | None:
     """The paper's left edge in ``view`` as x = a*y + b, or None where it does not show: in
     enough rows, a run of ground from the picture's edge, then paper at least 1/MAX_GROUND_SHARE
-    times as bright, within MAX_CORNER_SHIFT of the width."""
+    times as bright, within MAX_CORNER_SHIFT of the width. A paper's edge crosses the
+    picture's once: the rows that show it run on unbroken from one end of the side, and they
+    lie on one line leaning no more than a photo leans (blur smeared into the margin, or print
+    near it, gives scattered rows)."""
     h, w = view.shape
     reach = max(3, int(MAX_CORNER_SHIFT * w))
-    ys, xs = [], []
-    for y in range(int(0.1 * h), int(0.9 * h), max(1, h // 100)):
+    sampled = list(range(int(0.1 * h), int(0.9 * h), max(1, h // 100)))
+    shown: dict[int, int] = {}
+    for index, y in enumerate(sampled):
         row = view[y]
         paper = float(np.percentile(row[: w // 3], 90))
         bright = np.flatnonzero(row[:reach] >= PAPER_SHARE * paper)
@@ -97,17 +107,27 @@ def _side_line(view: np.ndarray) -> tuple[float, float] | None:
         edge = int(bright[0])
         # The edge itself is blurred from ground into paper: the ground lies before it.
         if row[: edge - EDGE_BLUR].max() <= MAX_GROUND_SHARE * paper:
-            ys.append(y)
-            xs.append(edge)
-    if len(ys) < MIN_SIDE_ROWS:
+            shown[index] = edge
+    if len(shown) < MIN_SIDE_ROWS or not _one_run_from_an_end(sorted(shown), len(sampled)):
         return None
-    y_arr, x_arr = np.array(ys, np.float32), np.array(xs, np.float32)
+    y_arr = np.array([sampled[i] for i in shown], np.float32)
+    x_arr = np.array(list(shown.values()), np.float32)
     slope, offset = np.polyfit(y_arr, x_arr, 1)
     close = np.abs(x_arr - (slope * y_arr + offset)) <= FIT_TOLERANCE
     if close.sum() < MIN_SIDE_ROWS:
         return None
     slope, offset = np.polyfit(y_arr[close], x_arr[close], 1)
+    if abs(slope) > MAX_LEAN:
+        return None
     return float(slope), float(offset)
+
+
+def _one_run_from_an_end(indices: list[int], count: int) -> bool:
+    """True when the sampled rows' ``indices`` (sorted, of ``count``) run from the first or to
+    the last, with at most a few rows missing between."""
+    first, last = indices[0], indices[-1]
+    from_an_end = first <= RUN_END_SLACK or last >= count - 1 - RUN_END_SLACK
+    return from_an_end and len(indices) >= RUN_DENSITY * (last - first + 1)
 
 
 def _crossing(upright: tuple[float, float], level: tuple[float, float]) -> tuple[float, float]:

@@ -158,19 +158,28 @@ def test_the_questionnaire_answers_its_conditions_in_a_table_and_the_sheet_lies_
     assert len(problems) >= 5
 
 
-def test_the_questionnaire_asks_for_values_in_sentences_among_questions_of_no_field() -> None:
-    """Each field asked by a question of the family's own, and questions that are no field
-    printed among them: a doctor's name and a pharmacy the record's fields must not take."""
+def _printed(family: str, seeds: int = 12) -> list[str]:
+    """Every text the family prints on ``seeds`` documents, faces of the tuning set."""
+    import importlib
     import random
 
     from docgen import canvas, fonts
+
+    module = importlib.import_module(f"docgen.families.{family}")
+    printed: list[str] = []
+    for seed in range(seeds):
+        with fonts.drawing_from("tuning"), canvas.filled_in(None) as pages:
+            module.draw(random.Random(seed), 50)
+        printed += [text for page in pages for text, _by_hand in page.texts]
+    return printed
+
+
+def test_the_questionnaire_asks_for_values_in_sentences_among_questions_of_no_field() -> None:
+    """Each field asked by a question of the family's own, and questions that are no field
+    printed among them: a doctor's name and a pharmacy the record's fields must not take."""
     from docgen.families import pd_question_form as questions
 
-    printed: list[str] = []
-    for seed in range(12):
-        with fonts.drawing_from("tuning"), canvas.filled_in(None) as pages:
-            questions.draw(random.Random(seed), 50)
-        printed += [text for page in pages for text, _by_hand in page.texts]
+    printed = _printed("pd_question_form")
     for name, wordings in questions.QUESTIONS.items():
         assert any(wording in text for wording in wordings for text in printed), name
     others = [text for text, _answers in questions.OTHER_QUESTIONS]
@@ -181,16 +190,9 @@ def test_the_questionnaire_asks_for_values_in_sentences_among_questions_of_no_fi
 def test_the_bilingual_form_prints_every_label_in_english_and_spanish() -> None:
     """Each field's label printed with a Spanish wording of the family's own, beside it or under
     it, and the answers' options in both languages."""
-    import random
-
-    from docgen import canvas, fonts
     from docgen.families import pd_bilingual as bilingual
 
-    printed: list[str] = []
-    for seed in range(12):
-        with fonts.drawing_from("tuning"), canvas.filled_in(None) as pages:
-            bilingual.draw(random.Random(seed), 50)
-        printed += [text for page in pages for text, _by_hand in page.texts]
+    printed = _printed("pd_bilingual")
     for name, wordings in bilingual.SPANISH.items():
         assert any(wording in text for wording in wordings for text in printed), name
     assert any("Yes / Sí" in text for text in printed)
