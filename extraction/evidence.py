@@ -14,8 +14,8 @@ from dataclasses import replace
 
 from extraction.assign import LABEL_SURE_SCORE, Assigned, only_print, plausibility
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.keys import label_words
 from extraction.label_shapes import is_negative_answer, label_within, value_kind
+from extraction.label_words import label_words
 from extraction.layout import spelling
 from extraction.lexicon import is_known, misread_names
 from extraction.normalize import normalize

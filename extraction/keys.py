@@ -12,11 +12,10 @@ key only knows its text, where it is, and which section heading it stands under.
 
 from __future__ import annotations
 
-import itertools
 import re
 import statistics
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from extraction.label_ends import (
     KEY_MIN_SCORE,
@@ -32,6 +31,7 @@ from extraction.label_ends import (
     wide_gap_index,
 )
 from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, is_number_label
+from extraction.label_words import all_label_words, named_first
 from extraction.layout import is_sure_text
 from extraction.lexicon import ENGLISH, is_known
 from extraction.phrases import (
@@ -207,7 +207,7 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
         # "Sig. Take 1 tablet": a known label abbreviated with a full stop (or its colon read
         # as one) opens its value like a colon.
         return key(dot_at + 1, colon=True, known=True)
-    if _named_first(words, vocabulary):
+    if named_first(words, vocabulary):
         # A heading or label in two languages: the words after the slash are its own, however
         # far a gap or a label's shape sets them off.
         return key(len(words), colon=False, known=True)
@@ -241,7 +241,7 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
         return None
     if (
         whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE
-        or _all_label_words(words, vocabulary)
+        or all_label_words(words, vocabulary)
         or _asks_for_a_label(text, vocabulary)
         or _qualified_label(text, vocabulary)
     ):
@@ -283,18 +283,6 @@ def _asks_for_a_label(text: str, vocabulary: tuple[str, ...]) -> bool:
     return opens_asking(text) and best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
 
 
-def _named_first(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> bool:
-    """True for a line naming a label or heading, then the same in other words after a slash
-    set apart ("Health History / Antecedentes médicos", "Emergency Contact Information /
-    Contacto de emergencia"): a bilingual form prints its headings and labels so."""
-    first = tuple(itertools.takewhile(lambda w: not w.text.startswith("/"), words))
-    if not first or len(first) == len(words) or has_digits(text_of(words)):
-        return False
-    return whole_phrase_score(text_of(first), vocabulary) >= KEY_MIN_SCORE or _all_label_words(
-        first, vocabulary
-    )
-
-
 def _qualified_label(text: str, vocabulary: tuple[str, ...]) -> bool:
     """True for a line that is a label, or a label asked for, narrowed by a phrase after it
     (``QUALIFIER``: "Expiration date on your insurance card", "Your height in cm"), the label
@@ -316,27 +304,6 @@ def _misread_label(text: str, vocabulary: tuple[str, ...]) -> bool:
         and digits <= set("015")
         and whole_phrase_score(text, vocabulary) >= MISREAD_LABEL_SCORE
     )
-
-
-def _all_label_words(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> bool:
-    """True for a line made only of the words labels and headings are made of ("INSURANCE
-    INFORMATION", "Patient Details"): a heading of this form's own wording, never a value.
-    Words of three letters or fewer ("No", "of") tell nothing either way."""
-    tokens = [key_token(w.text) for w in words]
-    long = [t for t in tokens if len(t) >= 4]
-    if not long or len(tokens) > MAX_UNKNOWN_KEY_WORDS + 1:
-        return False
-    known = sum(t in label_words(vocabulary) for t in long)
-    letters = [ch for ch in text_of(words) if ch.isalpha()]
-    # Set in capitals like the form's labels, half its words a label's: a label of its own.
-    capitals = all(ch.isupper() for ch in letters) and 2 * known >= len(long)
-    return known == len(long) or capitals
-
-
-@lru_cache(maxsize=16)
-def label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
-    """Every word of the vocabulary's labels and headings, as labels are compared (``key_token``)."""
-    return frozenset(key_token(w) for phrase in vocabulary for w in phrase.split())
 
 
 def _colon_index(words: tuple[Word, ...]) -> int | None:
