@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageFont
 
 from docgen import values
-from docgen.canvas import Page, Style
+from docgen.canvas import Page, Style, pick_style
 from docgen.content import content
 from docgen.document import FIELDS, with_blanks
 
@@ -325,6 +325,14 @@ def make_record(rng: random.Random, omit_rate: float = 0.5, max_omitted: int = 2
     for name in omitted:
         truth[name], lines[name] = "", []
     return Record(truth, lines, omitted)
+
+
+def flowing_form(rng: random.Random, dpi: int) -> tuple[Record, Flow]:
+    """A record's values and the pages a form of one flowing column draws them on (its first
+    line 0.6-0.9 in from the top)."""
+    record = make_record(rng)
+    style = pick_style(rng)
+    return record, Flow(dpi, style, top=rng.uniform(0.6, 0.9), bottom=0.7)
 
 
 def label(rng: random.Random, name: str, in_section: bool = False) -> str:

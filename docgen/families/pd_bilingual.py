@@ -8,7 +8,6 @@ import random
 
 from PIL import Image
 
-from docgen.canvas import pick_style
 from docgen.families import _pd_common as pd
 
 FAMILY = "pd_bilingual"
@@ -56,10 +55,8 @@ OPTION_FIELDS = ("chickenpox", "measles", "hepatitis_b_vaccination", "has_medica
 
 
 def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image]]:
-    record = pd.make_record(rng)
+    record, flow = pd.flowing_form(rng, dpi)
     t = record.lines
-    style = pick_style(rng)
-    flow = pd.Flow(dpi, style, top=rng.uniform(0.6, 0.9), bottom=0.7)
     page = flow.page
     left = page.px(rng.uniform(0.7, 1.0))
     right = page.image.width - page.px(rng.uniform(0.7, 0.9))

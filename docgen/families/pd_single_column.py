@@ -6,7 +6,6 @@ import random
 
 from PIL import Image
 
-from docgen.canvas import pick_style
 from docgen.families import _pd_common as pd
 
 FAMILY = "pd_single_column"
@@ -15,10 +14,8 @@ DESCRIPTION = "one column of 'Label: value' lines under section headings, clinic
 
 
 def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image]]:
-    record = pd.make_record(rng)
+    record, flow = pd.flowing_form(rng, dpi)
     t = record.lines
-    style = pick_style(rng)
-    flow = pd.Flow(dpi, style, top=rng.uniform(0.6, 0.9), bottom=0.7)
     page = flow.page
     left = page.px(rng.uniform(0.7, 1.1))
     right = page.image.width - page.px(rng.uniform(0.7, 1.0))
