@@ -114,8 +114,8 @@ def split_after_colon(word: Word) -> list[Word]:
     time's, "10:30", stands between digits). A ruled cell's wall read into the gap (a bar or bracket, or
     a lone l or I before a capital) is dropped. Each part gets its share of the box by characters."""
     match = _RUN_ON_COLON.search(word.text)
-    if match is None:
-        return [word]
+    if match is None or word.box[2] - word.box[0] < len(word.text):
+        return [word]  # no colon run on, or no box to share out (a pixel a character at least)
     x0, y0, x1, y1 = word.box
     per_char = (x1 - x0) / len(word.text)
     cut, rest = match.end(1), match.start(2)

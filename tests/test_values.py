@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 
 from extraction import UnknownDocumentTypeError, validate_field
 from extraction.doctypes import FieldSpec, document_types, get_document_type
-from extraction.layout import SPECK_HEIGHT_SHARE, group_lines, match_label
+from extraction.layout import (
+    SPECK_HEIGHT_SHARE,
+    group_lines,
+    match_label,
+    split_after_colon,
+    split_at_leaders,
+)
 from extraction.normalize import clean_line, normalize
 from extraction.types import FieldResult, Word
 from extraction.validate import (
@@ -604,9 +610,14 @@ def test_a_speck_read_as_a_digit_is_not_a_line() -> None:
 @given(page=st.lists(words, max_size=30))
 # Found by the property: a lone letter was taken for the bullet of an empty "word" after it.
 @example(page=[Word("", 1.0, (1, 0, 0, 4), 0), Word("a", 1.0, (0, 0, 0, 2), 0)])
+# Found by the property: a colon run into the next word, in a box too narrow to share out.
+@example(page=[Word("A:0", 1.0, (0, 0, 0, 0), 0)])
 def test_group_lines_never_loses_a_confident_word_with_a_letter_or_digit(page: list[Word]) -> None:
     lines = group_lines(page)
     kept = Counter(word for line in lines for word in line.words)
+    # A word is first parted where a leader's dots or a colon run into the next word part it
+    # (their own tests say how): no piece of it may be lost.
+    page = [piece for word in page for part in split_at_leaders(word) for piece in split_after_colon(part)]
     # Only a speck far smaller than the page's words may go; one that tall next to the tallest never
     # is. A lone small letter may be the bullet of the word after it ("e" for a dot): digits and
     # capitals never are.
