@@ -34,6 +34,9 @@ from extraction.types import Box, FieldResult, PageText, Word, centre_inside, on
 
 # The most lines a multi-line value is read to, when no printed word stands under it sooner.
 MAX_LINES = 8
+# A value's label stands at most this many line heights left of it: forms that set their values
+# at one tab after the longest label leave a short label's value that far off.
+LABEL_REACH = 16
 
 
 def read_fields(
@@ -251,7 +254,7 @@ def _label_column(zone: FieldZone, learned: LearnedPage) -> tuple[float, float] 
         ),
         key=lambda box: -box[2],
     )
-    if not row or zone.box[0] - row[0][2] > 8 * height:
+    if not row or zone.box[0] - row[0][2] > LABEL_REACH * height:
         return None
     x0 = row[0][0]
     for box in row[1:]:
