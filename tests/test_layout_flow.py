@@ -157,3 +157,44 @@ def test_a_value_reading_like_a_label_is_no_label_of_the_form_s() -> None:
     match = match_layout([template], following)
     assert match is not None
     assert read_fields(match, PATIENT, following)["insurance_company"].value == "Atlas Insurance Company"
+
+
+# Values set at one tab after the longest label: a short label's value stands far off.
+TABBED_LEARNED = """
+700 150 Fairview Community Hospital
+800 250 DISCHARGE PRESCRIPTION
+200 400 NAME OF PATIENT
+1100 400 Amber Black
+200 480 HOME ADDRESS
+1100 480 7811 Church Road, Nashville, TN
+200 560 WARD
+1100 560 4B
+200 640 PRESCRIBING CLINICIAN
+1100 640 Dr Frances Wright, M.D.
+200 900 Refills: 1
+"""
+TABBED_VALUES = {
+    "patient_name": "Amber Black",
+    "patient_address": "7811 Church Road, Nashville, TN",
+    "prescriber": "Dr Frances Wright, M.D.",
+    "refills": "1",
+}
+TABBED_NEXT = (
+    TABBED_LEARNED.replace("Amber Black", "Doris Murphy")
+    .replace("7811 Church Road, Nashville, TN", "63 Meadow Court, Austin, TX")
+    .replace("1100 560 4B", "1100 560 Cardiology")
+)
+
+
+def test_a_learned_address_set_far_from_its_label_ends_at_the_next_label_of_its_column() -> None:
+    # The ward's value on the next copy is no word the learned copy printed: only the WARD label
+    # of the label column, far left of the values, ends the address.
+    pages = parse_layout(TABBED_LEARNED)
+    template = learn_layout(
+        engine_reading(pages, TABBED_VALUES, doc_type="prescription"), PRESCRIPTION, TABBED_VALUES
+    )
+    following = parse_layout(TABBED_NEXT)
+    match = match_layout([template], following)
+    assert match is not None
+    learned = read_fields(match, PRESCRIPTION, following)
+    assert learned["patient_address"].value == "63 Meadow Court, Austin, TX"
