@@ -52,15 +52,20 @@ REGISTER_NEXT = """
 """
 
 
-def test_a_learned_value_ends_at_a_label_the_flowing_form_moved_into_its_area() -> None:
-    pages = parse_layout(REGISTER_LEARNED)
-    template = learn_layout(
-        engine_reading(pages, REGISTER_VALUES, doc_type="patient_details"), PATIENT, REGISTER_VALUES
-    )
-    following = parse_layout(REGISTER_NEXT)
+def _read_with_learned(learned_copy: str, values: dict[str, str], doc_type: str, next_copy: str) -> dict:
+    """The fields of ``next_copy`` as the layout learned from ``learned_copy`` (verified as
+    ``values``) reads them."""
+    spec = get_document_type(doc_type)
+    reading = engine_reading(parse_layout(learned_copy), values, doc_type=doc_type)
+    template = learn_layout(reading, spec, values)
+    following = parse_layout(next_copy)
     match = match_layout([template], following)
     assert match is not None
-    learned = read_fields(match, PATIENT, following)
+    return read_fields(match, spec, following)
+
+
+def test_a_learned_value_ends_at_a_label_the_flowing_form_moved_into_its_area() -> None:
+    learned = _read_with_learned(REGISTER_LEARNED, REGISTER_VALUES, "patient_details", REGISTER_NEXT)
     assert learned["address"].value == "7084 Forest Pl"
     assert learned["patient_name"].value == "Steven Hall"
 
@@ -189,12 +194,5 @@ TABBED_NEXT = (
 def test_a_learned_address_set_far_from_its_label_ends_at_the_next_label_of_its_column() -> None:
     # The ward's value on the next copy is no word the learned copy printed: only the WARD label
     # of the label column, far left of the values, ends the address.
-    pages = parse_layout(TABBED_LEARNED)
-    template = learn_layout(
-        engine_reading(pages, TABBED_VALUES, doc_type="prescription"), PRESCRIPTION, TABBED_VALUES
-    )
-    following = parse_layout(TABBED_NEXT)
-    match = match_layout([template], following)
-    assert match is not None
-    learned = read_fields(match, PRESCRIPTION, following)
+    learned = _read_with_learned(TABBED_LEARNED, TABBED_VALUES, "prescription", TABBED_NEXT)
     assert learned["patient_address"].value == "63 Meadow Court, Austin, TX"
