@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from extraction.keys import KEY_MIN_SCORE, MAX_UNKNOWN_KEY_WORDS
-from extraction.label_ends import MAX_KEY_WORDS
+from extraction.label_ends import MAX_KEY_WORDS, has_digits
 from extraction.phrases import whole_phrase_score
 from extraction.structure import PageStructure
 from extraction.types import Box, Line, PageText, mostly_inside, on_one_row
@@ -90,10 +90,10 @@ def join_label_tails(page: PageText, vocabulary: tuple[str, ...], height: float)
 def _label_goes_on(upper: Line, lower: Line, vocabulary: tuple[str, ...], height: float) -> bool:
     words = lower.text.split()
     colon_at = next((i for i, word in enumerate(words[:MAX_TAIL_WORDS]) if word.endswith(":")), None)
-    if colon_at is None or ":" in upper.text or any(ch.isdigit() for ch in upper.text):
+    if colon_at is None or ":" in upper.text or has_digits(upper.text):
         return False
     tail = " ".join(words[: colon_at + 1])
-    if not (tail[0].islower() or tail[0] == "(") or any(ch.isdigit() for ch in tail):
+    if not (tail[0].islower() or tail[0] == "(") or has_digits(tail):
         return False
     flush = abs(lower.box[0] - upper.box[0]) <= ALIGN_HEIGHTS * height
     tight = 0 <= lower.box[1] - upper.box[3] <= MAX_LINE_GAP_HEIGHTS * height

@@ -96,14 +96,11 @@ def split_at_leaders(word: Word) -> list[Word]:
     runs = list(_LEADER.finditer(text))
     if not runs or not _LEADER.sub("", text).strip():
         return [word]
-    x0, y0, x1, y1 = word.box
-    per_char = (x1 - x0) / len(text)
     parts, start = [], 0
     for run in [*runs, None]:
         stop = run.start() if run else len(text)
         if text[start:stop].strip():
-            left, right = x0 + round(start * per_char), x0 + round(stop * per_char)
-            parts.append(replace(word, text=text[start:stop], box=(left, y0, max(left + 1, right), y1)))
+            parts.append(_piece(word, start, stop))
         start = run.end() if run else stop
     return parts
 
@@ -116,14 +113,16 @@ def split_after_colon(word: Word) -> list[Word]:
     match = _RUN_ON_COLON.search(word.text)
     if match is None or word.box[2] - word.box[0] < len(word.text):
         return [word]  # no colon run on, or no box to share out (a pixel a character at least)
+    return [_piece(word, 0, match.end(1)), _piece(word, match.start(2), len(word.text))]
+
+
+def _piece(word: Word, start: int, stop: int) -> Word:
+    """The characters ``start`` to ``stop`` of ``word``, with their share of its box by
+    characters (at least a pixel wide)."""
     x0, y0, x1, y1 = word.box
     per_char = (x1 - x0) / len(word.text)
-    cut, rest = match.end(1), match.start(2)
-    middle = x0 + round(cut * per_char)
-    return [
-        replace(word, text=word.text[:cut], box=(x0, y0, max(x0 + 1, middle), y1)),
-        replace(word, text=word.text[rest:], box=(min(x1 - 1, x0 + round(rest * per_char)), y0, x1, y1)),
-    ]
+    left, right = x0 + round(start * per_char), x0 + round(stop * per_char)
+    return replace(word, text=word.text[start:stop], box=(left, y0, max(left + 1, right), y1))
 
 
 def _is_bullet(glyph: Word, item: Word) -> bool:

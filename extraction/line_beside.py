@@ -11,6 +11,7 @@ from functools import cache
 from extraction.captions import caption_under, is_caption, lines_above
 from extraction.columns import ALIGN_HEIGHTS
 from extraction.keys import KEY_MIN_SCORE, Key
+from extraction.label_ends import has_digits
 from extraction.page_view import PageView, cell_of, heads_its_cell, line_heads_its_cell
 from extraction.phrases import key_token, whole_phrase_score
 from extraction.structure import Cell, PageStructure
@@ -336,7 +337,7 @@ def _lines_flush_under(key: Key, page: PageText, keyed: set[int], height: float)
         line
         for line in page.lines
         if id(line) not in keyed
-        and not any(ch.isdigit() for ch in line.text)
+        and not has_digits(line.text)
         and -NOTE_OVERLAP * height <= line.box[1] - key.box[3] <= NOTE_GAP * height
         and abs(line.box[0] - key.box[0]) <= ALIGN_HEIGHTS * height
     ]

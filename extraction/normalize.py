@@ -247,8 +247,8 @@ def _first_wording(text: str) -> str:
     parts = [part.strip() for part in text.split("/")]
     if len(parts) != 2 or not parts[0]:
         return text
-    answers = {"yes": "yes", "y": "yes", "no": "no", "n": "no"}
-    first, second = answers.get(parts[0].lower()), answers.get(parts[1].lower())
+    # Which answer each wording is, by the yes/no answers a question of immunity takes.
+    first, second = _IMMUNITY_ANSWERS.get(parts[0].lower()), _IMMUNITY_ANSWERS.get(parts[1].lower())
     return parts[0] if first is not None and second in (None, first) else text
 
 
