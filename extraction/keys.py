@@ -44,6 +44,7 @@ from extraction.phrases import (
 )
 from extraction.types import Box, Line, PageText, Word, on_one_row, union_box
 from extraction.validate import TITLES
+from extraction.word_breaks import respaced
 
 # A label of no known wording is an English word; a word of this many letters or more that is
 # none, before a colon and a sentence, is a medicine naming its direction, however misread
@@ -97,7 +98,9 @@ class Key:
 
     @cached_property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words).rstrip(":?; " + SPECKS).strip()
+        """Its words, with words a lost space ran together parted ("Your height in cm" for
+        "Yourheightincm"): what it is read against labels as."""
+        return respaced(" ".join(w.text for w in self.words)).rstrip(":?; " + SPECKS).strip()
 
     @cached_property
     def box(self) -> Box:
@@ -239,16 +242,30 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
         return None
     if is_negative_answer(text):
         return None
-    if (
-        whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE
-        or all_label_words(words, vocabulary)
-        or _asks_for_a_label(text, vocabulary)
-        or _qualified_label(text, vocabulary)
+    if all_label_words(words, vocabulary) or any(
+        _reads_as_label(reading, vocabulary) for reading in _readings(text)
     ):
         return key(len(words), colon=False, known=True)
     if is_number_label(text):
         return key(len(words), colon=False, known=False)
     return None
+
+
+def _readings(text: str) -> tuple[str, ...]:
+    """A line's text as read, then with words a lost space ran together parted ("Your
+    heightincm" -> "Your height in cm"), when that changes it."""
+    parted = respaced(text)
+    return (text,) if parted == text else (text, parted)
+
+
+def _reads_as_label(text: str, vocabulary: tuple[str, ...]) -> bool:
+    """True for a line's text that is a label or heading as a whole, asks for one in words of
+    its own, or is one narrowed by a phrase after it."""
+    return (
+        whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE
+        or _asks_for_a_label(text, vocabulary)
+        or _qualified_label(text, vocabulary)
+    )
 
 
 def _numbered(words: tuple[Word, ...]) -> bool:

@@ -141,7 +141,7 @@ def _read_list(path: Path) -> list[str]:
 def lexicon(name: str) -> _Lexicon:
     """The lexicon of that name, loaded on first use."""
     if name == ENGLISH:
-        counts = _english_counts()
+        counts = english_counts()
         # Any word of the list is known; those seen 100 times or more compete with a correction.
         common = [w for w, n in counts.items() if n >= ENGLISH_COMMON]
         return _Lexicon(ENGLISH, counts, min_candidate=4, candidates=common)
@@ -150,7 +150,8 @@ def lexicon(name: str) -> _Lexicon:
     return _Lexicon(name, _read_list(LEXICON_DIR / f"{name}.txt"), 4 if name == "directions" else 5)
 
 
-def _english_counts() -> dict[str, int]:
+@cache
+def english_counts() -> dict[str, int]:
     """pyspellchecker's English word-frequency list (words seen at least 50 times in OpenSubtitles)."""
     data = (resources.files("spellchecker") / "resources" / "en.json.gz").read_bytes()
     return {w: n for w, n in json.loads(gzip.decompress(data)).items() if w.isascii()}

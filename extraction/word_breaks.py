@@ -1,0 +1,88 @@
+"""Words a lost space ran together, parted again where print is read as a label.
+
+Tesseract drops the narrow space of a tightly set line ("Yourheightincm", "Whatis your
+fullname?", "a person we may callin anemergency"). A label read so loses its question's lead,
+the qualifier after it and its own words. Such a run is parted into the words it is made of
+when it is no word itself and splits wholly into common English words and the words of the
+document types' labels, fewest words first. Only print tried as a label is parted: a value's
+text is never changed here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache, lru_cache
+
+from extraction.doctypes import document_types
+from extraction.lexicon import english_counts
+
+# A run this short is as likely an abbreviation or a code ("DOB", "MRN") as words run together.
+MIN_RUN_LETTERS = 5
+# English words seen at least this often may be parts of a run; rarer ones ("ot", "wht") are
+# more often misreadings than words.
+COMMON_COUNT = 1000
+# A part of this many letters or fewer is a word of the commonest ("in", "is", "you"), or a
+# label's ("kg", "id"): rarer short words are a longer word's endings ("hospital|is|ed").
+SHORT_PART_LETTERS = 3
+COMMON_SHORT_COUNT = 1_000_000
+# A label word counts as often as the commonest English words.
+LABEL_WORD_COUNT = 10**8
+LETTERS_RUN = re.compile(r"[A-Za-z]+")
+
+
+def respaced(text: str) -> str:
+    """``text`` with each run of letters that is no word but is words run together parted by
+    spaces, its letters kept as they are ("Yourheightincm" -> "Your height in cm")."""
+    return LETTERS_RUN.sub(lambda match: _parted(match.group(), _label_words()), text)
+
+
+def _parted(run: str, label_words: frozenset[str]) -> str:
+    if len(run) < MIN_RUN_LETTERS or _is_word(run.lower(), label_words):
+        return run
+    cuts = _cuts(run.lower(), label_words)
+    if not cuts:
+        return run
+    starts = (0, *cuts)
+    ends = (*cuts, len(run))
+    return " ".join(run[start:end] for start, end in zip(starts, ends, strict=True))
+
+
+@lru_cache(maxsize=4096)
+def _cuts(run: str, label_words: frozenset[str]) -> tuple[int, ...]:
+    """Where ``run`` is parted into the fewest known words, the commoner words among equals
+    (positions inside it); () when it is no run of known words or a word alone."""
+    # best[i]: (words, cost, cuts) of the best parting of run[:i]
+    best: list[tuple[int, float, tuple[int, ...]] | None] = [None] * (len(run) + 1)
+    best[0] = (0, 0.0, ())
+    for end in range(1, len(run) + 1):
+        for start in range(end):
+            before = best[start]
+            piece = run[start:end]
+            if before is None or not _is_word(piece, label_words):
+                continue
+            cuts = (*before[2], start) if start else ()
+            candidate = (before[0] + 1, before[1] + _cost(piece, label_words), cuts)
+            if best[end] is None or candidate[:2] < best[end][:2]:  # type: ignore[index]
+                best[end] = candidate
+    found = best[len(run)]
+    return found[2] if found is not None and found[0] >= 2 else ()
+
+
+def _is_word(piece: str, label_words: frozenset[str]) -> bool:
+    if piece in label_words:
+        return True
+    floor = COMMON_SHORT_COUNT if len(piece) <= SHORT_PART_LETTERS else COMMON_COUNT
+    return english_counts().get(piece, 0) >= floor
+
+
+def _cost(piece: str, label_words: frozenset[str]) -> float:
+    count = LABEL_WORD_COUNT if piece in label_words else english_counts().get(piece, 1)
+    return -math.log(count)
+
+
+@cache
+def _label_words() -> frozenset[str]:
+    """The words of every document type's labels and headings, in lower-case letters alone."""
+    phrases = (phrase for doc_type in document_types().values() for phrase in doc_type.vocabulary)
+    return frozenset(w for phrase in phrases for w in LETTERS_RUN.findall(phrase.lower()) if len(w) >= 2)

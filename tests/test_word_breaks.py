@@ -1,0 +1,60 @@
+"""Words a lost space ran together, parted again where print is read as a label: a run is
+parted only when it is no word and splits wholly into common words and labels' words."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.doctypes import get_document_type
+from extraction.fields import extract_fields
+from extraction.keys import find_keys
+from extraction.word_breaks import respaced
+from tests.layout_text import parse_layout
+
+PATIENT = get_document_type("patient_details")
+
+
+@pytest.mark.parametrize(
+    ("read", "parted"),
+    [
+        ("Yourheightincm", "Your height in cm"),
+        ("7. Your weightinkg", "7. Your weight in kg"),
+        ("Whatis your fullname?", "What is your full name?"),
+        ("we may callin anemergency", "we may call in an emergency"),
+        ("Dateofbirth:", "Date of birth:"),
+        ("Nextofkin", "Next of kin"),
+    ],
+)
+def test_words_run_together_are_parted(read: str, parted: str) -> None:
+    assert respaced(read) == parted
+
+
+@pytest.mark.parametrize(
+    "word",
+    # Words of their own (a rare spelling, a place, a name) and runs that would part only
+    # into a longer word's endings ("hospital|is|ed") stay whole; so do short runs ("DOB").
+    ["hospitalised", "Immunised", "Lindqvist", "Johannesburg", "Nashville", "Mcdonald", "DOB", "hepatitisB"],
+)
+def test_words_and_runs_of_no_known_words_stay_whole(word: str) -> None:
+    assert respaced(word) == word
+
+
+@pytest.mark.parametrize(
+    ("label", "field", "value"),
+    [
+        ("8. Yourheightincm", "height", "168"),
+        ("7. Your weightinkg", "weight", "75"),
+        ("Dateofbirth", "birth_date", "03/04/1980"),
+    ],
+)
+def test_a_label_read_with_its_spaces_lost_is_its_field_s_key(label: str, field: str, value: str) -> None:
+    page = parse_layout(
+        f"200 400 Patient Questionnaire\n200 600 {label}\n240 660 {value}\n200 800 Signature:"
+    )
+    assert extract_fields(PATIENT, page, 0.8)[field].value == value
+
+
+def test_a_value_is_never_parted() -> None:
+    page = parse_layout("200 400 Patient Intake\n200 600 Address:\n240 660 12 Fairview Springfield")
+    assert extract_fields(PATIENT, page, 0.8)["address"].value == "12 Fairview Springfield"
+    assert "Fair view" not in " ".join(k.text for k in find_keys(page[0], PATIENT.vocabulary))
