@@ -243,6 +243,14 @@ class DocumentType:
         raise KeyError(f"{self.name} has no field {name!r}")
 
 
+# A label of a person's field names a role when it is this short, of this many letters or more
+# ("Pt" is read whole or not at all), and holds none of these words (a name asked for already,
+# or a phrase: "Signed by", "Next of kin", "Person to notify", "For").
+ROLE_WORDS = 2
+ROLE_MIN_LETTERS = 4
+NOT_A_ROLE = frozenset({"name", "names", "by", "of", "to", "in", "for", "surname", "first", "last", "full"})
+
+
 def _load(path: Path) -> DocumentType:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     columns = {name: tuple(words) for name, words in data.get("table_columns", {}).items()}
@@ -266,6 +274,8 @@ def _load(path: Path) -> DocumentType:
         raw["doubts"] = _doubts_of(path, raw.pop("doubt_sets", ()), raw.get("doubts", ()))
         if "labels" in raw:
             raw["labels"] = with_synonyms(raw["labels"], synonyms)
+            if raw.get("kind") == "person":
+                raw["labels"] = with_name_wordings(raw["labels"])
         if "parts" in raw:
             raw["parts"] = tuple(
                 FieldPart(part["name"], tuple(part["labels"]), tuple(part.get("colon_labels", ())))
@@ -317,6 +327,24 @@ def with_synonyms(labels: tuple[str, ...], synonyms: dict[str, tuple[str, ...]])
         choices = [(word, *synonyms.get(word.lower(), ())) for word in label.split()]
         for words in itertools.product(*choices):
             variant = " ".join(words)
+            if variant.lower() not in seen:
+                seen.add(variant.lower())
+                found.append(variant)
+    return tuple(found)
+
+
+def with_name_wordings(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """A person's ``labels`` and, after them, each label naming a role ("Doctor", "Attending
+    physician") also as its person's name is asked for: "Doctor name", "Doctor's name", "Name
+    of doctor". A label that names already ("Patient name", "Signed by", "Next of kin") stays
+    as it is."""
+    found = list(labels)
+    seen = {label.lower() for label in labels}
+    for label in labels:
+        words = label.lower().split()
+        if len(words) > ROLE_WORDS or set(words) & NOT_A_ROLE or len(label) < ROLE_MIN_LETTERS:
+            continue
+        for variant in (f"{label} name", f"{label}'s name", f"Name of {label.lower()}"):
             if variant.lower() not in seen:
                 seen.add(variant.lower())
                 found.append(variant)
