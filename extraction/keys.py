@@ -61,8 +61,9 @@ NAME_LIST_SPLIT = re.compile(r"\s*[,/]\s*|\s+and\s+")
 SPECKS = ".,'`"
 # A request to whoever fills the form in opens with this word ("Please list them").
 REQUEST = re.compile(r"\(?please\b", re.IGNORECASE)
-# A question's or an item's number before its first word: "3.", "12)", "(4)", "Q5.", "7".
-ITEM_NUMBER_WORD = re.compile(r"\(?Q?\d{1,2}[.):,]?")
+# A question's or an item's number before its first word: "3.", "12)", "(4)", "Q5.", "7"; after
+# a "Q" its digits may be read as their look-alike letters ("Ql." for "Q1.", "QlO").
+ITEM_NUMBER_WORD = re.compile(r"\(?(?:Q[\dlIO|]{1,2}|\d{1,2})[.):,]?")
 # A label narrowed by words after it ("Member ID on your insurance card", "Weight in kg"): a
 # preposition, then a determiner or a unit. "of" binds a label's own words ("Name of patient"),
 # and a value may open with a label's word before one ("Allergy to penicillin").

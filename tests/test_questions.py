@@ -84,6 +84,12 @@ def test_numbered_questions_are_keys_their_numbers_left_out() -> None:
     assert "Please list any medications you take regularly" in texts
 
 
+@pytest.mark.parametrize("number", ["Ql.", "QlO.", "Q1O)"])
+def test_a_question_s_number_read_with_look_alike_letters_is_still_its_number(number: str) -> None:
+    (page,) = parse_layout(f"300 300 {number} Please print your full name\n900 300 Zachary Coleman\n")
+    assert [key.text for key in find_keys(page, PATIENT.all_labels)] == ["Please print your full name"]
+
+
 def test_an_address_s_house_number_is_no_question_number() -> None:
     (page,) = parse_layout("300 300 Address\n300 380 12 Oak Street\n")
     assert [key.text for key in find_keys(page, PATIENT.all_labels)] == ["Address"]
