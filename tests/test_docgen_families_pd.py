@@ -199,3 +199,24 @@ def test_the_bilingual_form_prints_every_label_in_english_and_spanish() -> None:
     assert any(" / " in text and text.endswith(":") for text in printed)  # inline: "English / Spanish:"
     assert any(text in bilingual.SPANISH["birth_date"] for text in printed)  # stacked: alone under it
     assert "pd_bilingual" in TUNING_FAMILIES
+
+
+def test_the_new_patient_packet_prints_each_field_among_its_look_alikes() -> None:
+    """The packet's pharmacy and physician phones, subscriber, secondary insurance and the second
+    column of its medication and allergy tables are printed, none of them the truth of a field."""
+    import random
+
+    from docgen import canvas, fonts
+    from docgen.families import pd_new_patient_packet as packet
+
+    printed = _printed("pd_new_patient_packet")
+    for look_alike in ("Pharmacy", "Subscriber name", "Subscriber DOB", "Reaction", "How often", "Year"):
+        assert any(look_alike in text for text in printed), look_alike
+    assert any(text.upper() == "SECONDARY INSURANCE" for text in printed)
+    assert any(text in packet.FAMILY_CONDITIONS for text in printed)
+    for seed in range(6):
+        with fonts.drawing_from("tuning"), canvas.filled_in(None):
+            truth, _pages = packet.draw(random.Random(seed), 50)
+        assert not any(often in truth["regular_medications"] for often in packet.HOW_OFTEN)
+        assert not any(reaction in truth["allergies"] for reaction in packet.REACTIONS)
+    assert "pd_new_patient_packet" in TUNING_FAMILIES

@@ -72,6 +72,7 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "rx_fax_cover",
         "pd_fax_cover",
         "pd_bilingual",
+        "pd_new_patient_packet",
     )
     if name in FAMILIES
 )
