@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from extraction.doctypes import DocumentType
+from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key
 from extraction.page_view import LABEL_MIN_SCORE, Candidate, PageView, cell_of, has_text
 from extraction.phrases import best_phrase
@@ -29,39 +29,52 @@ def table_candidates(doc_type: DocumentType, view: PageView) -> list[Candidate]:
     with ``table_columns`` gets, per row, the text of its columns joined (Medicine + Dose)."""
     if not doc_type.table_columns:
         return []
-    header = _table_header(doc_type, view)
-    if len(header) < 2:
-        return []
-    rows = _table_rows(header, view, doc_type.table_columns)
-    found = []
-    for spec in doc_type.fields:
-        if not spec.table_columns or not any(name in header for name in spec.table_columns):
-            continue
-        lines = []
-        for row in rows:
-            words = [w for name in spec.table_columns for w in row.get(name, ())]
-            if has_text(words):
-                lines.append(tuple(words))
-        keys = tuple(header[name][0] for name in spec.table_columns if name in header)
-        score = min(header[name][1] for name in spec.table_columns if name in header)
-        ragged = any(_ragged(rows, name, view.height) for name in spec.table_columns)
-        gapped = any(_gapped(row.get(name, ()), view.height) for row in rows for name in spec.table_columns)
-        note = (
-            "a line starts right of its column's edge: its first word may be unread"
-            if ragged
-            else "a wide gap inside a cell: words between may be unread"
-            if gapped
-            else None
-        )
-        found.append(Candidate(spec.name, view.page.index, tuple(lines), "table", score, keys, note=note))
+    found: list[Candidate] = []
+    for header in _table_headers(doc_type, view):
+        rows = _table_rows(header, view, doc_type.table_columns)
+        read = {candidate.field for candidate in found}
+        found += [
+            _column_candidate(spec, header, rows, view)
+            for spec in doc_type.fields
+            if spec.name not in read and any(name in header for name in spec.table_columns)
+        ]
     return found
 
 
-def _table_header(doc_type: DocumentType, view: PageView) -> dict[str, tuple[Key, float]]:
-    """The first row of keys naming two or more table columns: column name -> (key, score)."""
+def _column_candidate(
+    spec: FieldSpec, header: dict[str, tuple[Key, float]], rows: list[dict[str, list[Word]]], view: PageView
+) -> Candidate:
+    """The field's value from its columns of one table, row by row (Medicine + Dose)."""
+    lines = []
+    for row in rows:
+        words = [w for name in spec.table_columns for w in row.get(name, ())]
+        if has_text(words):
+            lines.append(tuple(words))
+    keys = tuple(header[name][0] for name in spec.table_columns if name in header)
+    score = min(header[name][1] for name in spec.table_columns if name in header)
+    ragged = any(_ragged(rows, name, view.height) for name in spec.table_columns)
+    gapped = any(_gapped(row.get(name, ()), view.height) for row in rows for name in spec.table_columns)
+    note = (
+        "a line starts right of its column's edge: its first word may be unread"
+        if ragged
+        else "a wide gap inside a cell: words between may be unread"
+        if gapped
+        else None
+    )
+    return Candidate(spec.name, view.page.index, tuple(lines), "table", score, keys, note=note)
+
+
+def _table_headers(doc_type: DocumentType, view: PageView) -> list[dict[str, tuple[Key, float]]]:
+    """Each row of keys naming two or more table columns, top to bottom: column name -> (key,
+    score). A page may hold several tables (medications, then allergies)."""
     heads = [key for key in view.keys if _a_column_head(key, doc_type)]
+    headers: list[dict[str, tuple[Key, float]]] = []
+    seen: set[int] = set()
     for key in heads:
+        if id(key) in seen:
+            continue
         row = [k for k in heads if on_one_row(k.box, key.box)]
+        seen.update(id(k) for k in row)
         named: dict[str, tuple[Key, float]] = {}
         for k in row:
             column, score = max(
@@ -71,8 +84,8 @@ def _table_header(doc_type: DocumentType, view: PageView) -> dict[str, tuple[Key
             if score >= LABEL_MIN_SCORE and score > named.get(column, (k, 0.0))[1]:
                 named[column] = (k, score)
         if len(named) >= 2:
-            return named
-    return {}
+            headers.append(named)
+    return headers
 
 
 def _a_column_head(key: Key, doc_type: DocumentType) -> bool:

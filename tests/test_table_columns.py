@@ -165,3 +165,29 @@ def test_a_column_starts_where_its_name_does_in_a_header_line_holding_another_s(
     fields = extract_fields(PRESCRIPTION, parse_layout(ROUTE_BEFORE), 0.8, structures=[PageStructure()])
     assert fields["directions"].value == "2 cap twice daily\n1 tab at bedtime"
     assert fields["medicines"].value == "Omeprazole 40 mg\nMetoprolol 25 mg"
+
+
+PATIENT = get_document_type("patient_details")
+
+TWO_TABLES = """
+200 300 Health History
+200 500 Current medications:
+220 580 Medication and dose
+1100 580 How often
+220 640 Lisinopril 10 mg
+1100 640 daily
+220 700 Metformin 500 mg
+1100 700 twice daily
+200 900 Known allergies:
+220 980 Allergy
+1100 980 Reaction
+220 1040 Penicillin
+1100 1040 Hives
+200 1300 Patient signature
+"""
+
+
+def test_each_table_of_a_page_gives_its_own_column_and_never_its_header_or_other_columns() -> None:
+    fields = extract_fields(PATIENT, parse_layout(TWO_TABLES), 0.8)
+    assert fields["regular_medications"].value == "Lisinopril 10 mg\nMetformin 500 mg"
+    assert fields["allergies"].value == "Penicillin"
