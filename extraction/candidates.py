@@ -45,7 +45,7 @@ from extraction.page_view import (
 from extraction.phrases import ITEM_NUMBER, best_phrase, phrase_score
 from extraction.pieces import pieced_value
 from extraction.structure.types import ANSWERED_IN_WORDS
-from extraction.types import Box, Line, Word, mostly_inside, union_box
+from extraction.types import Box, Line, Word, mostly_inside, on_one_row, union_box
 
 # A value's next line set flush under its last may stand this many line heights below it.
 ALIGNED_GAP = 1.3
@@ -346,6 +346,7 @@ def _below(
             and not asks(key)  # a question under a question is the next one, unanswered
             and (after_colon or best_phrase(key.text, spec.labels)[1] >= LABEL_MIN_SCORE)
             and not line_beside(key, view)  # a label with its own value beside it
+            and not _in_a_row_of_labels(key, view)  # a table's column heads ("Allergy | Reaction")
         )
         too_far = line.box[1] - bottom > allowed * height
         if too_far or (key and not is_value) or _beside_a_key(line, view, own):
@@ -364,6 +365,14 @@ def _below(
         if len(taken) >= limit:
             break
     return taken
+
+
+def _in_a_row_of_labels(key: Key, view: PageView) -> bool:
+    """True for a key alone on its line with another such key on its row: a row of labels or
+    a table's column heads ("Allergy | Reaction"), print under any label, never its value."""
+    return any(
+        other is not key and other.whole_line and on_one_row(other.box, key.box) for other in view.keys
+    )
 
 
 def _leaves_numbered_list(item: Line, line: Line, height: float) -> bool:
