@@ -15,6 +15,11 @@ from extraction.types import on_one_row
 # that label ("Email address" is no "Address"; "Home phone" under a contact's heading still is
 # the contact's phone though it reads nearly as "Work phone").
 STOP_LABEL_SCORE = 0.9
+# A heading reading this well as one of a section of no field's (``DocumentType.other_sections``)
+# makes the labels under it read as their field's this much less: taken only where no other
+# label has a value, and then never surely.
+OTHER_SECTION_SCORE = 0.9
+OTHER_SECTION_COST = 0.2
 
 
 def label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:
@@ -41,6 +46,9 @@ def reads_as_no_field(key: Key, doc_type: DocumentType, score: float) -> bool:
 def _in_section(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:
     labels = spec.labels + spec.colon_labels if key.colon or key.whole_line else spec.labels
     score = best_phrase(key.text, labels)[1] if labels else 0.0
+    section = section_of(key.box, view.headings)
+    if section is not None and best_phrase(section.text, doc_type.other_sections)[1] >= OTHER_SECTION_SCORE:
+        return score - OTHER_SECTION_COST  # a second insurance's "Insurance company"
     kin = [o for o in doc_type.fields if o.kind == spec.kind and o is not spec]
     if not spec.section_labels and not any(o.section_labels for o in kin):
         return score  # no heading says whose a label of this kind is

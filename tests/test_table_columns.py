@@ -191,3 +191,40 @@ def test_each_table_of_a_page_gives_its_own_column_and_never_its_header_or_other
     fields = extract_fields(PATIENT, parse_layout(TWO_TABLES), 0.8)
     assert fields["regular_medications"].value == "Lisinopril 10 mg\nMetformin 500 mg"
     assert fields["allergies"].value == "Penicillin"
+
+
+def test_a_table_s_column_heads_under_a_label_are_never_its_value() -> None:
+    page = parse_layout(
+        """
+        200 300 Health History
+        200 500 List any allergies:
+        220 580 Allergy
+        1100 580 Reaction
+        200 900 Patient signature
+        """
+    )
+    assert extract_fields(PATIENT, page, 0.8)["allergies"].value == ""
+
+
+SECONDARY_INSURANCE = """
+200 300 Insurance
+200 400 Do you have medical insurance? Yes
+200 500 Primary insurance
+200 560 Insurance company: {primary}
+200 620 Member ID: {member}
+200 720 Secondary insurance
+200 780 Insurance company: Blue Mutual
+200 840 Member ID: BM4433221
+200 1000 Patient signature
+"""
+
+
+def test_a_second_insurance_s_company_is_never_the_record_s_unflagged() -> None:
+    alone = extract_fields(PATIENT, parse_layout(SECONDARY_INSURANCE.format(primary="", member="")), 0.8)
+    assert alone["insurance_company"].value == "" or alone["insurance_company"].needs_review
+    assert alone["policy_number"].value == "" or alone["policy_number"].needs_review
+    both = extract_fields(
+        PATIENT, parse_layout(SECONDARY_INSURANCE.format(primary="Atlas Health", member="AT1234567")), 0.8
+    )
+    assert both["insurance_company"].value == "Atlas Health"
+    assert both["policy_number"].value == "AT1234567"

@@ -187,6 +187,9 @@ class DocumentType:
     instructions: tuple[str, ...] = ()
     """Phrases of the form's instructions to whoever fills it in ("please", "block capitals"):
     a line holding one is the form's print, never a value."""
+    other_sections: tuple[str, ...] = ()
+    """Headings of sections whose labels are no field's, though they read as one's (a second
+    insurance's "Insurance company", a guarantor's "Phone"); among ``stop_labels`` too."""
 
     @property
     def field_names(self) -> list[str]:
@@ -296,7 +299,8 @@ def _load(path: Path) -> DocumentType:
         title=data["title"],
         fields=tuple(fields),
         keywords=dict(data.get("keywords", {})),
-        stop_labels=tuple(data.get("stop_labels", ())),
+        stop_labels=tuple(data.get("stop_labels", ())) + tuple(data.get("other_sections", ())),
+        other_sections=tuple(data.get("other_sections", ())),
         not_keywords=dict(data.get("not_keywords", {})),
         table_columns=columns,
         instructions=tuple(data.get("instructions", ())),
