@@ -127,6 +127,11 @@ def _aligned(items: list[T], height: float, edge: Callable[[T], int]) -> list[li
     return runs
 
 
+# Marks that bind the words on either side of them into one phrase ("Insurance / Billing",
+# "Town/ City", "Allergies & reactions"): no value starts right after one.
+PHRASE_JOINERS = ("/", "&", "+")
+
+
 def split_at_value_edges(
     page: PageText, columns: Sequence[LabelColumn], height: float, vocabulary: tuple[str, ...] = ()
 ) -> PageText:
@@ -157,6 +162,8 @@ def _value_start(line: Line, column: LabelColumn, height: float, vocabulary: tup
         gap = words[index].box[0] - words[index - 1].box[2]
         if not column.starts_value(words[index].box, height) or gap < SPACE_HEIGHTS * height:
             continue
+        if words[index - 1].text.endswith(PHRASE_JOINERS) or words[index].text.startswith(PHRASE_JOINERS):
+            continue  # a slash binds the words round it: "Insurance / Billing" is one heading
         if gap >= height or _label_ends_at(words, index, vocabulary):
             return index
     return None

@@ -1926,6 +1926,9 @@ def test_a_line_under_a_list_taken_for_a_label_only_by_its_column_may_be_the_lis
         ("Have you had the Hepatitis  Bvaccination?", ["Have you had the Hepatitis Bvaccination?"]),
         # A label and its value, joined by OCR across the value edge: cut there.
         ("Chickenpox (varicella):  Immune", ["Chickenpox (varicella):", "Immune"]),
+        # A heading naming its section two ways: a slash binds the words round it.
+        ("Insurance /  Billing", ["Insurance / Billing"]),
+        ("Insurance/  Billing", ["Insurance/ Billing"]),
     ],
 )
 def test_a_line_that_is_a_known_label_whole_is_not_cut_at_a_value_edge(text: str, lines: list[str]) -> None:
