@@ -228,3 +228,22 @@ def test_a_second_insurance_s_company_is_never_the_record_s_unflagged() -> None:
     )
     assert both["insurance_company"].value == "Atlas Health"
     assert both["policy_number"].value == "AT1234567"
+
+
+def test_a_table_under_a_title_of_no_field_s_section_gives_no_field_its_column() -> None:
+    page = parse_layout(
+        """
+        200 300 Health History
+        200 400 Do you smoke? No
+        200 560 Family history:
+        220 640 Condition
+        1030 640 Mother
+        1300 640 Father
+        220 700 Diabetes
+        1030 700 X
+        220 760 Stroke
+        1300 760 X
+        200 1000 Patient signature
+        """
+    )
+    assert extract_fields(PATIENT, page, 0.8)["medical_problems"].value == ""
