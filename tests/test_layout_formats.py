@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from extraction.doctypes import get_document_type
 from extraction.layouts import LayoutTemplate, in_learned_formats, learn_layout
+from extraction.layouts.formats import learn_formats, shape
 from extraction.types import FieldResult
 from tests.layout_text import engine_reading, parse_layout
 
@@ -58,3 +59,14 @@ def test_the_forms_separators_are_learned_from_the_page_whatever_the_engine_read
     expected = {"birth_date": ("dd-dd-dddd", "dd/dd/dddd")}
     assert _learned("04-09-1967", "04/09/1967", engine_birth="").formats == expected
     assert _learned("04-09-1961", "04/09/1967").formats == expected
+
+
+def test_a_mark_the_learned_copy_was_read_without_is_no_way_the_form_prints_it() -> None:
+    """OCR lost the dash after the area code on the learned copy: later copies read whole stay
+    as read. Boxes printed with nothing between them are the form's way, every separator a space."""
+    phone = get_document_type("patient_details")
+    assert shape("(563) 401-5827") == "(ddd) ddd-dddd"
+    read, verified = {"phone_number": "(563) 401-5827"}, {"phone_number": "(563)-401-5827"}
+    assert learn_formats(phone, read, verified) == {}
+    spaced, slashed = {"birth_date": "04 09 1967"}, {"birth_date": "04/09/1967"}
+    assert learn_formats(phone, spaced, slashed) == {"birth_date": ("dd dd dddd", "dd/dd/dddd")}

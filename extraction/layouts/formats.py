@@ -37,9 +37,31 @@ def learn_formats(
         if spec.kind not in SHAPED_KINDS or not seen or not value or shape(seen) == shape(value):
             continue
         written = _only_digits_and_separators(seen) and _only_digits_and_separators(value)
-        if written and _groups(seen) == _groups(value):
+        if written and _groups(seen) == _groups(value) and _separators_printed(seen, value):
             formats[spec.name] = (shape(seen), shape(value))
     return formats
+
+
+def _separators_printed(seen: str, value: str) -> bool:
+    """True when the separators read differ from the verified ones as a form's print does from
+    an office's writing: each that differs is another mark ("-" for "/"), or every one read is
+    a mere space (boxes printed with nothing between them). A mark read lost or added beside
+    one kept (") " for ")-") is a misreading of that copy, no way the form prints the value."""
+    pairs = list(zip(_separators(seen), _separators(value), strict=True))
+    if all(not read.strip() for read, _ in pairs):
+        return True
+    for read, verified in pairs:
+        marks_read, marks_verified = read.replace(" ", ""), verified.replace(" ", "")
+        if marks_read == marks_verified:
+            continue
+        if not marks_read or not marks_verified or set(marks_read) & set(marks_verified):
+            return False
+    return True
+
+
+def _separators(value: str) -> list[str]:
+    """What stands before, between and after the groups of digits of ``value``."""
+    return re.split(r"\d+", value)
 
 
 def in_learned_formats(
