@@ -16,6 +16,7 @@ from extraction.doctypes import DocumentType, FieldSpec
 from extraction.joined_values import split_joined_values
 from extraction.keys import find_keys
 from extraction.layout import match_label
+from extraction.lexicon import is_known
 from extraction.page_view import strip_list_mark
 from extraction.phrases import best_phrase
 from extraction.types import UNKNOWN_TYPE, Line, PageText
@@ -26,6 +27,8 @@ PHRASE_MIN_SCORE = 0.85
 # A list field with no label printed is found by this many lines of its shape: one dosing line
 # may be a sentence of a letter or a note ("take 1 tablet daily"), a list of them is a list.
 MIN_SHAPED_LINES = 2
+# A glyph read as a letter or two before a line's first word or list number ("R (1)", "B/ 1.").
+GLYPH_READING = re.compile(r"^[A-Za-z/]{1,2}\s+(?=[(#\d])")
 
 
 def type_score(doc_type: DocumentType, pages: list[PageText]) -> float:
@@ -49,11 +52,25 @@ def type_score(doc_type: DocumentType, pages: list[PageText]) -> float:
 
 def _lines_of_its_shape(spec: FieldSpec, lines: list[Line]) -> bool:
     """True when MIN_SHAPED_LINES of the lines, list marks left out, have the shape by which the
-    field's unlabelled lines are found (a medicine with its dose, a line of directions)."""
+    field's unlabelled lines are found (a medicine with its dose, a line of directions), or one
+    does and opens with a word of the field's lexicons: "Amoxicillin suspension 5 ml" alone on
+    a pad whose Rx mark went unread is a medicine, where one dosing line may be a letter's."""
     if not spec.unlabelled_shape:
         return False
     pattern = re.compile(spec.unlabelled_shape)
-    return sum(1 for line in lines if pattern.match(strip_list_mark(line.text))) >= MIN_SHAPED_LINES
+    shaped = [text for line in lines if pattern.match(text := strip_list_mark(_without_glyph(line.text)))]
+    return len(shaped) >= MIN_SHAPED_LINES or any(_opens_with_a_listed_word(text, spec) for text in shaped)
+
+
+def _without_glyph(text: str) -> str:
+    """A line without a mark of one or two letters or signs before a list's number (the Rx
+    glyph read "R", "B" or "R/": "R (1) Amoxicillin 5 ml")."""
+    return GLYPH_READING.sub("", text)
+
+
+def _opens_with_a_listed_word(text: str, spec: FieldSpec) -> bool:
+    words = text.split()
+    return bool(spec.lexicons and words) and is_known(words[0].strip(".,:;"), spec.lexicons)
 
 
 def _printed(phrase: str, lines: list) -> bool:

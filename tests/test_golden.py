@@ -114,3 +114,34 @@ def test_a_list_of_medicines_with_their_directions_tells_a_prescription_whose_la
         "100 320 She was told to take 1 tablet daily with meals.\n100 380 Cap. Cephalexin 500 mg"
     )
     assert classify(letter, document_types())[0] == "unknown"
+
+
+def test_one_medicine_of_the_list_of_drugs_tells_a_pad_whose_rx_sign_was_read_as_a_letter() -> None:
+    # One medicine, its Rx sign read "R" before its item number, few labels and keywords.
+    pad = load_layout_text(
+        """
+        1100 170 Fairview Medical Center
+        150 440 Tyler Ortiz
+        140 500 Name of patient:
+        2160 500 Age:
+        150 650 22 Main Court, Brooklyn, NY
+        140 720 Home address:
+        140 880 R (1) Amoxicillin suspension 5 ml
+        470 960 Amoxicillin suspension: Take 2 ml twice daily for 2 weeks
+        140 1140 Repeats:
+        200 1230 Brand medically necessary
+        760 1230 Generic substitution permitted
+        1780 1480 Dr Dmitri Bennett, MBBS
+        150 1570 June 28 2018
+        140 1630 Date written
+        1780 1640 Signature of prescriber
+        """
+    )
+    assert classify(pad, document_types())[0] == "prescription"
+    # A letter naming one medicine in a sentence is still no prescription.
+    letter = load_layout_text(
+        "100 100 Dear Dr. Lee,\n"
+        "100 200 Amoxicillin 500 mg was stopped after a rash.\n"
+        "100 300 Yours sincerely,"
+    )
+    assert classify(letter, document_types())[0] == "unknown"
