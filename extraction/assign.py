@@ -339,8 +339,13 @@ def _with_shaped_lines(
     free = _free_words(view, used)
     found = find_candidates(replace(spec, find=None, region=(0.0, 0.0, 1.0, 1.0), page=None), view, free)
     # Level with the label's value counts too: a marker alone under the label ("1.") leaves the
-    # first item, set to its right, beside the value rather than under it.
+    # first item, set to its right, beside the value rather than under it; and so does a line
+    # between the label and its value: the first item, its number unread, set right of the
+    # label's column the value was read under.
     top = min((w.box[1] for w in candidate.words), default=0)
+    label_bottoms = [k.box[3] for k in candidate.keys if k.page == candidate.page]
+    if label_bottoms:
+        top = min(top, max(label_bottoms))
     more = [line for c in found for line in c.lines if line and line[0].box[1] + line[0].box[3] >= 2 * top]
     if not more:
         return candidate

@@ -46,3 +46,29 @@ def test_numbering_is_stripped_and_words_stay(line: str, value: str) -> None:
 )
 def test_a_number_read_alone_is_a_bare_mark(text: str, bare: bool) -> None:
     assert bool(BARE_LIST_MARK.match(text)) is bare
+
+
+def test_a_first_item_whose_number_went_unread_is_still_the_list_s_first() -> None:
+    """Its number lost, the first item starts right of the Rx label's column, between the label
+    and the items under it: it is the list's first line, not left out."""
+    from extraction.doctypes import get_document_type
+    from extraction.fields import extract_fields
+    from tests.layout_text import parse_layout
+
+    page = parse_layout(
+        """
+        200 200 Summit Family Practice
+        200 390 Patient: Kristine Dela Cruz
+        200 490 Rx:
+        360 600 Tab. Ibuprofen 200 mg
+        440 660 2 tablet at night for 1 month
+        270 730 2. Cap. Clopidogrel 75 mg
+        440 790 1/2 tab before food x 5 days
+        270 860 3. Cap. Carvedilol 25 mg
+        440 920 1/2 tab after food
+        200 1240 Refill: 0
+        1200 2440 Prescribing clinician: Dr. Rowena Garcia
+        """
+    )
+    fields = extract_fields(get_document_type("prescription"), page, 0.8)
+    assert fields["medicines"].value == "Tab. Ibuprofen 200 mg\nCap. Clopidogrel 75 mg\nCap. Carvedilol 25 mg"
