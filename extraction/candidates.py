@@ -414,6 +414,25 @@ def _first_word_of(line: Line, words: list[Word]) -> bool:
     return bool(words) and words[0] is line.words[0]
 
 
+def _with_colons_lost(keys: list[Key], spec: FieldSpec, view: PageView) -> list[Key]:
+    """The occurrences of a label printed once per item, with those whose colon OCR lost ("3.
+    Rx Mesalamine 1.2 gram" after "1. Rx:" and "2. Rx:"): the same wording, with its value
+    beside it, starting where another occurrence starts. In reading order."""
+    text = normalize_token(ITEM_NUMBER.sub("", keys[0].text))
+    lost = [
+        key
+        for key in view.keys
+        if not key.colon
+        and key not in keys
+        and has_text(key.rest)
+        and similarity(text, normalize_token(ITEM_NUMBER.sub("", key.text))) >= SAME_PRINT
+        and best_phrase(key.text, spec.labels)[1] >= 0.9
+        and any(abs(key.box[0] - other.box[0]) <= view.height for other in keys)
+    ]
+    order = {id(line): index for index, line in enumerate(view.page.lines)}
+    return sorted([*keys, *lost], key=lambda k: order.get(id(k.line), 0))
+
+
 def repeated_candidates(spec: FieldSpec, view: PageView) -> list[Candidate]:
     """A label printed once per item ("Sig:" under each medicine): every occurrence's value,
     in reading order, as the lines of one multi-line value. The occurrences are one label
@@ -431,6 +450,7 @@ def repeated_candidates(spec: FieldSpec, view: PageView) -> list[Candidate]:
     keys = max(groups.values(), key=len, default=[])
     if len(keys) < 2:
         return []
+    keys = _with_colons_lost(keys, spec, view)
     lines = [k.rest for k in keys if has_text(k.rest)]
     if not lines:
         return []  # no value beside any: a heading printed again (the halves of one grid), no items

@@ -72,3 +72,25 @@ def test_a_first_item_whose_number_went_unread_is_still_the_list_s_first() -> No
     )
     fields = extract_fields(get_document_type("prescription"), page, 0.8)
     assert fields["medicines"].value == "Tab. Ibuprofen 200 mg\nCap. Clopidogrel 75 mg\nCap. Carvedilol 25 mg"
+
+
+def test_a_label_printed_once_per_item_counts_where_its_colon_was_lost() -> None:
+    from extraction.doctypes import get_document_type
+    from extraction.fields import extract_fields
+    from tests.layout_text import parse_layout
+
+    page = parse_layout(
+        """
+        200 200 Lakeside Medical Center
+        200 400 Patient name: Ann Lee
+        264 1006 1. Rx: Spironolactone 50 mg
+        340 1063 SIG: take 1 capsule three times a day until finished
+        264 1222 2. Rx: Prednisone 40 mg
+        340 1278 SIG: Take 1/2 pill at bedtime for 7 days
+        264 1454 3. Rx  Mesalamine 1.2 gram
+        340 1510 SIG: take 2 tab with meals until finished
+        1200 2000 Dr. Paul Stone
+        """
+    )
+    fields = extract_fields(get_document_type("prescription"), page, 0.8)
+    assert fields["medicines"].value == "Spironolactone 50 mg\nPrednisone 40 mg\nMesalamine 1.2 gram"
