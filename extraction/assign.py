@@ -28,7 +28,7 @@ from extraction.page_view import Candidate, PageView
 from extraction.phrases import whole_phrase_score
 from extraction.shared_lines import split_shared_lines
 from extraction.table_rows import table_candidates
-from extraction.types import Box
+from extraction.types import Box, Word
 from extraction.unlabelled import find_candidates, section_lines
 from extraction.validate import check_value
 
@@ -57,6 +57,8 @@ MAX_NAME_WORDS = 5
 LABEL_SURE_SCORE = 0.9
 # A candidate of another sure label scoring within this of the one taken puts it in doubt.
 RIVAL_MARGIN = 0.1
+# A list's item number at the start of its line: "2.", "3)", "(4)".
+LATER_ITEM = re.compile(r"^\(?(\d{1,2})[.),]\)?$")
 # A word this long or longer can be told for a word of the language ("N/A" cannot).
 MIN_PRINTED_WORD = 4
 # A member number grouped like a phone number fits as well as a value failing its checks: taken
@@ -339,18 +341,24 @@ def _with_shaped_lines(
     free = _free_words(view, used)
     found = find_candidates(replace(spec, find=None, region=(0.0, 0.0, 1.0, 1.0), page=None), view, free)
     # Level with the label's value counts too: a marker alone under the label ("1.") leaves the
-    # first item, set to its right, beside the value rather than under it; and so does a line
-    # between the label and its value: the first item, its number unread, set right of the
-    # label's column the value was read under.
+    # first item, set to its right, beside the value rather than under it. A value opening at
+    # item 2 or later has its earlier items between it and the label: the first, its number
+    # unread, set right of the label's column the value was read under.
     top = min((w.box[1] for w in candidate.words), default=0)
     label_bottoms = [k.box[3] for k in candidate.keys if k.page == candidate.page]
-    if label_bottoms:
+    if label_bottoms and candidate.lines and _opens_after_item_one(candidate.lines[0]):
         top = min(top, max(label_bottoms))
     more = [line for c in found for line in c.lines if line and line[0].box[1] + line[0].box[3] >= 2 * top]
     if not more:
         return candidate
     lines = sorted(candidate.lines + tuple(more), key=lambda line: (line[0].box[1], line[0].box[0]))
     return replace(candidate, lines=tuple(lines[: spec.max_lines]))
+
+
+def _opens_after_item_one(line: tuple[Word, ...]) -> bool:
+    """True for a list's line numbered 2 or more ("2. Cap. Clopidogrel 75 mg", "(3)")."""
+    number = LATER_ITEM.match(line[0].text) if line else None
+    return number is not None and int(number.group(1)) >= 2
 
 
 def _in_section(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box]]) -> Candidate | None:
