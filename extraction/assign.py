@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from extraction.candidates import continued_candidates, labelled_candidates, repeated_candidates
+from extraction.candidates import continued_candidates, labelled_candidates
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.label_shapes import (
     is_format_hint,
@@ -26,6 +26,7 @@ from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import whole_phrase_score
+from extraction.repeated_labels import repeated_candidates
 from extraction.shared_lines import split_shared_lines
 from extraction.table_rows import table_candidates
 from extraction.types import Box, Word

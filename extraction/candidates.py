@@ -27,7 +27,6 @@ from extraction.choices import OPTION_KINDS, asks_with_boxes, lone_grid_answer, 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key, asks
 from extraction.label_scores import label_score, reads_as_no_field
-from extraction.layout import normalize_token, similarity
 from extraction.line_beside import line_beside
 from extraction.option_rows import option_marks
 from extraction.page_view import (
@@ -55,8 +54,6 @@ IN_CELL_GAP = 2.5
 # INDENT_HEIGHTS past its end under it too: a list indented under it.
 SHORT_LABEL_HEIGHTS = 3.5
 INDENT_HEIGHTS = 1.0
-# Two readings of one printed label, one with an OCR slip ("Medicatlon:"), are at least this alike.
-SAME_PRINT = 0.85
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
 SECTION_BAR_NOTE = "read on a shaded bar, as a section's heading is set: check it is a value at all"
 CONTINUED_NOTE = "its label ends the page before: read at the top of this page, check it"
@@ -412,47 +409,3 @@ def _beside_a_key(line: Line, view: PageView, own: Key | None = None) -> bool:
 
 def _first_word_of(line: Line, words: list[Word]) -> bool:
     return bool(words) and words[0] is line.words[0]
-
-
-def _with_colons_lost(keys: list[Key], spec: FieldSpec, view: PageView) -> list[Key]:
-    """The occurrences of a label printed once per item, with those whose colon OCR lost ("3.
-    Rx Mesalamine 1.2 gram" after "1. Rx:" and "2. Rx:"): the same wording, with its value
-    beside it, starting where another occurrence starts. In reading order."""
-    text = normalize_token(ITEM_NUMBER.sub("", keys[0].text))
-    lost = [
-        key
-        for key in view.keys
-        if not key.colon
-        and key not in keys
-        and has_text(key.rest)
-        and similarity(text, normalize_token(ITEM_NUMBER.sub("", key.text))) >= SAME_PRINT
-        and best_phrase(key.text, spec.labels)[1] >= 0.9
-        and any(abs(key.box[0] - other.box[0]) <= view.height for other in keys)
-    ]
-    order = {id(line): index for index, line in enumerate(view.page.lines)}
-    return sorted([*keys, *lost], key=lambda k: order.get(id(k.line), 0))
-
-
-def repeated_candidates(spec: FieldSpec, view: PageView) -> list[Candidate]:
-    """A label printed once per item ("Sig:" under each medicine): every occurrence's value,
-    in reading order, as the lines of one multi-line value. The occurrences are one label
-    printed again, so they read alike, but for an OCR slip: "Rx date:" above two "Rx:" rows
-    reads as the list's label "Rx", but is no item of it."""
-    if spec.max_lines < 2:
-        return []
-    groups: dict[str, list[Key]] = {}
-    for key in view.keys:
-        if not key.colon or best_phrase(key.text, spec.labels)[1] < 0.9:
-            continue
-        text = normalize_token(ITEM_NUMBER.sub("", key.text))
-        same = next((g for g in groups if similarity(g, text) >= SAME_PRINT), text)
-        groups.setdefault(same, []).append(key)
-    keys = max(groups.values(), key=len, default=[])
-    if len(keys) < 2:
-        return []
-    keys = _with_colons_lost(keys, spec, view)
-    lines = [k.rest for k in keys if has_text(k.rest)]
-    if not lines:
-        return []  # no value beside any: a heading printed again (the halves of one grid), no items
-    score = min(best_phrase(k.text, spec.labels)[1] for k in keys)
-    return [Candidate(spec.name, view.page.index, tuple(lines), "repeated", score, tuple(keys))]
