@@ -27,7 +27,7 @@ PHRASE_MIN_SCORE = 0.85
 # A list field with no label printed is found by this many lines of its shape: one dosing line
 # may be a sentence of a letter or a note ("take 1 tablet daily"), a list of them is a list.
 MIN_SHAPED_LINES = 2
-# A glyph read as a letter or two before a line's first word or list number ("R (1)", "B/ 1.").
+# A glyph read as a letter or two before a list's number ("R (1)", "B/ 1.": the Rx sign).
 GLYPH_READING = re.compile(r"^[A-Za-z/]{1,2}\s+(?=[(#\d])")
 
 
@@ -69,6 +69,7 @@ def _without_glyph(text: str) -> str:
 
 
 def _opens_with_a_listed_word(text: str, spec: FieldSpec) -> bool:
+    """True when ``text``'s first word is a word of the field's lexicons ("Amoxicillin")."""
     words = text.split()
     return bool(spec.lexicons and words) and is_known(words[0].strip(".,:;"), spec.lexicons)
 
