@@ -140,6 +140,9 @@ def test_a_request_after_a_question_is_printed_with_it_not_its_value() -> None:
         ("Member ID on your insurance card", "policy_number", "BM4433221"),
         ("Expiration date on your insurance card", "insurance_expiry", "12/31/2027"),
         ("Your height in cm", "height", "165"),
+        # Read with its spaces lost (extraction.word_breaks): the same label.
+        ("8. Yourheightincm", "height", "168"),
+        ("7. Your weightinkg", "weight", "75"),
     ],
 )
 def test_a_label_narrowed_by_a_phrase_after_it_is_a_key(label: str, field: str, value: str) -> None:

@@ -39,21 +39,6 @@ def test_words_and_runs_of_no_known_words_stay_whole(word: str) -> None:
     assert respaced(word) == word
 
 
-@pytest.mark.parametrize(
-    ("label", "field", "value"),
-    [
-        ("8. Yourheightincm", "height", "168"),
-        ("7. Your weightinkg", "weight", "75"),
-        ("Dateofbirth", "birth_date", "03/04/1980"),
-    ],
-)
-def test_a_label_read_with_its_spaces_lost_is_its_field_s_key(label: str, field: str, value: str) -> None:
-    page = parse_layout(
-        f"200 400 Patient Questionnaire\n200 600 {label}\n240 660 {value}\n200 800 Signature:"
-    )
-    assert extract_fields(PATIENT, page, 0.8)[field].value == value
-
-
 def test_a_value_is_never_parted() -> None:
     page = parse_layout("200 400 Patient Intake\n200 600 Address:\n240 660 12 Fairview Springfield")
     assert extract_fields(PATIENT, page, 0.8)["address"].value == "12 Fairview Springfield"
