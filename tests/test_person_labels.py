@@ -32,3 +32,16 @@ def test_a_label_naming_already_gets_no_name_wordings() -> None:
     assert "Doctor's name" in labels and "Name of physician" in labels
     assert not any(label.startswith(("Signed by name", "Name of signed")) for label in labels)
     assert "For name" not in PRESCRIPTION.field("patient_name").labels
+
+
+def test_a_role_s_signature_asked_for_is_no_label_of_its_name() -> None:
+    from extraction.fields import page_view
+    from extraction.label_scores import label_score
+
+    assert "Prescriber's signature" in PRESCRIPTION.stop_labels
+    (page,) = parse_layout(
+        "200 300 Riverside Clinic\n200 900 Dr Dylan Medina, D.O.\n200 960 Prescriber's signature"
+    )
+    view = page_view(PRESCRIPTION, page)
+    signature = next(key for key in view.keys if key.text == "Prescriber's signature")
+    assert label_score(PRESCRIPTION.field("prescriber"), signature, view, PRESCRIPTION) == 0.0

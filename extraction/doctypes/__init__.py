@@ -299,7 +299,9 @@ def _load(path: Path) -> DocumentType:
         title=data["title"],
         fields=tuple(fields),
         keywords=dict(data.get("keywords", {})),
-        stop_labels=tuple(data.get("stop_labels", ())) + tuple(data.get("other_sections", ())),
+        stop_labels=tuple(data.get("stop_labels", ()))
+        + tuple(data.get("other_sections", ()))
+        + tuple(w for spec in fields if spec.kind == "person" for w in signature_wordings(spec.labels)),
         other_sections=tuple(data.get("other_sections", ())),
         not_keywords=dict(data.get("not_keywords", {})),
         table_columns=columns,
@@ -344,15 +346,34 @@ def with_name_wordings(labels: tuple[str, ...]) -> tuple[str, ...]:
     as it is."""
     found = list(labels)
     seen = {label.lower() for label in labels}
-    for label in labels:
-        words = label.lower().split()
-        if len(words) > ROLE_WORDS or set(words) & NOT_A_ROLE or len(label) < ROLE_MIN_LETTERS:
-            continue
-        for variant in (f"{label} name", f"{label}'s name", f"Name of {label.lower()}"):
+    for role in _roles(labels):
+        for variant in (f"{role} name", f"{role}'s name", f"Name of {role.lower()}"):
             if variant.lower() not in seen:
                 seen.add(variant.lower())
                 found.append(variant)
     return tuple(found)
+
+
+def signature_wordings(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """How a form asks for the signature of each role a person's ``labels`` name ("Prescriber's
+    signature", "Signature of physician"): labels of no field, which read nearly as the role's
+    name asked for and are not."""
+    return tuple(
+        variant
+        for role in _roles(labels)
+        for variant in (f"{role}'s signature", f"{role} signature", f"Signature of {role.lower()}")
+    )
+
+
+def _roles(labels: tuple[str, ...]) -> list[str]:
+    """The labels that name a role (see ROLE_WORDS)."""
+    return [
+        label
+        for label in labels
+        if len(label.split()) <= ROLE_WORDS
+        and not set(label.lower().split()) & NOT_A_ROLE
+        and len(label) >= ROLE_MIN_LETTERS
+    ]
 
 
 @cache
