@@ -39,7 +39,8 @@ def reads_as_no_field(key: Key, doc_type: DocumentType, score: float) -> bool:
     label or heading), as a label of no field: "Email address" reads as "Address" only in
     part, and as a label of no field whole; "Patient Medical Record" is a form's title, not
     the "Patient" heading a name is printed under."""
-    stop = best_phrase(key.text, doc_type.stop_labels)[1] if doc_type.stop_labels else 0.0
+    no_field = doc_type.no_field_labels
+    stop = best_phrase(key.text, no_field)[1] if no_field else 0.0
     return stop >= STOP_LABEL_SCORE and stop > score
 
 

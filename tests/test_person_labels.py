@@ -38,7 +38,7 @@ def test_a_role_s_signature_asked_for_is_no_label_of_its_name() -> None:
     from extraction.fields import page_view
     from extraction.label_scores import label_score
 
-    assert "Prescriber's signature" in PRESCRIPTION.stop_labels
+    assert "Prescriber's signature" in PRESCRIPTION.signatures
     (page,) = parse_layout(
         "200 300 Riverside Clinic\n200 900 Dr Dylan Medina, D.O.\n200 960 Prescriber's signature"
     )

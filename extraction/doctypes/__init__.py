@@ -187,6 +187,10 @@ class DocumentType:
     instructions: tuple[str, ...] = ()
     """Phrases of the form's instructions to whoever fills it in ("please", "block capitals"):
     a line holding one is the form's print, never a value."""
+    signatures: tuple[str, ...] = ()
+    """How the form asks for the signature of each role a person's field names ("Prescriber's
+    signature"): read as labels of no field when a key is scored, though they are no wording
+    keys are found by (a signature's scribble is no label's wrapped line)."""
     other_sections: tuple[str, ...] = ()
     """Headings of sections whose labels are no field's, though they read as one's (a second
     insurance's "Insurance company", a guarantor's "Phone"); among ``stop_labels`` too."""
@@ -199,6 +203,12 @@ class DocumentType:
     def all_labels(self) -> tuple[str, ...]:
         """Every printed label of the type: a line starting with one is never a value."""
         return tuple(label for f in self.fields for label in f.all_labels) + self.stop_labels
+
+    @cached_property
+    def no_field_labels(self) -> tuple[str, ...]:
+        """What a key reads as when it is the label of no field: the stop labels and the
+        signatures asked for."""
+        return self.stop_labels + self.signatures
 
     @cached_property
     def vocabulary(self) -> tuple[str, ...]:
@@ -299,9 +309,10 @@ def _load(path: Path) -> DocumentType:
         title=data["title"],
         fields=tuple(fields),
         keywords=dict(data.get("keywords", {})),
-        stop_labels=tuple(data.get("stop_labels", ()))
-        + tuple(data.get("other_sections", ()))
-        + tuple(w for spec in fields if spec.kind == "person" for w in signature_wordings(spec.labels)),
+        stop_labels=tuple(data.get("stop_labels", ())) + tuple(data.get("other_sections", ())),
+        signatures=tuple(
+            w for spec in fields if spec.kind == "person" for w in signature_wordings(spec.labels)
+        ),
         other_sections=tuple(data.get("other_sections", ())),
         not_keywords=dict(data.get("not_keywords", {})),
         table_columns=columns,
@@ -356,8 +367,8 @@ def with_name_wordings(labels: tuple[str, ...]) -> tuple[str, ...]:
 
 def signature_wordings(labels: tuple[str, ...]) -> tuple[str, ...]:
     """How a form asks for the signature of each role a person's ``labels`` name ("Prescriber's
-    signature", "Signature of physician"): labels of no field, which read nearly as the role's
-    name asked for and are not."""
+    signature", "Signature of physician"): they read nearly as the role's name asked for and
+    are not."""
     return tuple(
         variant
         for role in _roles(labels)
