@@ -14,10 +14,10 @@ import re
 
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.joined_values import split_joined_values
-from extraction.keys import find_keys
+from extraction.keys import find_keys, typical_height
 from extraction.layout import match_label
 from extraction.lexicon import is_known
-from extraction.page_view import strip_list_mark
+from extraction.page_view import apart_from_glyphs, strip_list_mark
 from extraction.phrases import best_phrase
 from extraction.types import UNKNOWN_TYPE, Line, PageText
 
@@ -27,8 +27,6 @@ PHRASE_MIN_SCORE = 0.85
 # A list field with no label printed is found by this many lines of its shape: one dosing line
 # may be a sentence of a letter or a note ("take 1 tablet daily"), a list of them is a list.
 MIN_SHAPED_LINES = 2
-# A glyph read as a letter or two before a list's number ("R (1)", "B/ 1.": the Rx sign).
-GLYPH_READING = re.compile(r"^[A-Za-z/]{1,2}\s+(?=[(#\d])")
 
 
 def type_score(doc_type: DocumentType, pages: list[PageText]) -> float:
@@ -36,8 +34,13 @@ def type_score(doc_type: DocumentType, pages: list[PageText]) -> float:
     the share of other documents' words found."""
     keys = [key.text for page in pages for key in find_keys(page, doc_type.vocabulary)]
     lines = [line for page in pages for line in page.lines]
-    # Medicine and directions written on one line ("Tab. X 500 mg - 1 tab BD") are two lines.
-    value_lines = [line for page in pages for line in split_joined_values(page, doc_type).lines]
+    # Medicine and directions written on one line ("Tab. X 500 mg - 1 tab BD") are two lines, and
+    # so are a tall glyph and the line OCR ran it into ("R (1) Amoxicillin 5 ml": the Rx sign).
+    value_lines = [
+        line
+        for page in pages
+        for line in split_joined_values(apart_from_glyphs(page, typical_height(page)), doc_type).lines
+    ]
     fields_found = sum(
         1.0
         for spec in doc_type.fields
@@ -54,18 +57,12 @@ def _lines_of_its_shape(spec: FieldSpec, lines: list[Line]) -> bool:
     """True when MIN_SHAPED_LINES of the lines, list marks left out, have the shape by which the
     field's unlabelled lines are found (a medicine with its dose, a line of directions), or one
     does and opens with a word of the field's lexicons: "Amoxicillin suspension 5 ml" alone on
-    a pad whose Rx mark went unread is a medicine, where one dosing line may be a letter's."""
+    a pad is a medicine, where one dosing line may be a letter's."""
     if not spec.unlabelled_shape:
         return False
     pattern = re.compile(spec.unlabelled_shape)
-    shaped = [text for line in lines if pattern.match(text := strip_list_mark(_without_glyph(line.text)))]
+    shaped = [text for line in lines if pattern.match(text := strip_list_mark(line.text))]
     return len(shaped) >= MIN_SHAPED_LINES or any(_opens_with_a_listed_word(text, spec) for text in shaped)
-
-
-def _without_glyph(text: str) -> str:
-    """A line without a mark of one or two letters or signs before a list's number (the Rx
-    glyph read "R", "B" or "R/": "R (1) Amoxicillin 5 ml")."""
-    return GLYPH_READING.sub("", text)
 
 
 def _opens_with_a_listed_word(text: str, spec: FieldSpec) -> bool:

@@ -117,7 +117,7 @@ def test_a_list_of_medicines_with_their_directions_tells_a_prescription_whose_la
 
 
 def test_one_medicine_of_the_list_of_drugs_tells_a_pad_whose_rx_sign_was_read_as_a_letter() -> None:
-    # One medicine, its Rx sign read "R" before its item number, few labels and keywords.
+    # One medicine, its tall Rx sign read "R" and run into its line, few labels and keywords.
     pad = load_layout_text(
         """
         1100 170 Fairview Medical Center
@@ -126,7 +126,8 @@ def test_one_medicine_of_the_list_of_drugs_tells_a_pad_whose_rx_sign_was_read_as
         2160 500 Age:
         150 650 22 Main Court, Brooklyn, NY
         140 720 Home address:
-        140 880 R (1) Amoxicillin suspension 5 ml
+        140 850 h=110 R
+        200 880 (1) Amoxicillin suspension 5 ml
         470 960 Amoxicillin suspension: Take 2 ml twice daily for 2 weeks
         140 1140 Repeats:
         200 1230 Brand medically necessary
