@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
@@ -338,16 +339,16 @@ def _shared_doubts() -> dict[str, list[list[str]]]:
 def with_synonyms(labels: tuple[str, ...], synonyms: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """``labels`` and, after them, each label with any of its words swapped for a synonym
     ("Emergency phone" -> "Emergency tel", "Phone number" -> "Tel No"), without repeats."""
-    found = list(labels)
-    seen = {label.lower() for label in labels}
-    for label in labels:
-        choices = [(word, *synonyms.get(word.lower(), ())) for word in label.split()]
-        for words in itertools.product(*choices):
-            variant = " ".join(words)
-            if variant.lower() not in seen:
-                seen.add(variant.lower())
-                found.append(variant)
-    return tuple(found)
+    return _with_variants(
+        labels,
+        (
+            " ".join(words)
+            for label in labels
+            for words in itertools.product(
+                *((word, *synonyms.get(word.lower(), ())) for word in label.split())
+            )
+        ),
+    )
 
 
 def with_name_wordings(labels: tuple[str, ...]) -> tuple[str, ...]:
@@ -355,13 +356,24 @@ def with_name_wordings(labels: tuple[str, ...]) -> tuple[str, ...]:
     physician") also as its person's name is asked for: "Doctor name", "Doctor's name", "Name
     of doctor". A label that names already ("Patient name", "Signed by", "Next of kin") stays
     as it is."""
+    return _with_variants(
+        labels,
+        (
+            variant
+            for role in _roles(labels)
+            for variant in (f"{role} name", f"{role}'s name", f"Name of {role.lower()}")
+        ),
+    )
+
+
+def _with_variants(labels: tuple[str, ...], variants: Iterable[str]) -> tuple[str, ...]:
+    """``labels`` and, after them, each of ``variants`` not yet among them (case aside)."""
     found = list(labels)
     seen = {label.lower() for label in labels}
-    for role in _roles(labels):
-        for variant in (f"{role} name", f"{role}'s name", f"Name of {role.lower()}"):
-            if variant.lower() not in seen:
-                seen.add(variant.lower())
-                found.append(variant)
+    for variant in variants:
+        if variant.lower() not in seen:
+            seen.add(variant.lower())
+            found.append(variant)
     return tuple(found)
 
 
