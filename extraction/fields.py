@@ -37,6 +37,7 @@ from extraction.evidence import to_result
 from extraction.interleaved import part_interleaved
 from extraction.joined_values import split_joined_values
 from extraction.keys import Key, find_keys, opens_what_follows, split_at_inline_keys, typical_height
+from extraction.label_scores import no_field_titles
 from extraction.layout_doubts import layout_doubts
 from extraction.line_beside import (
     cell_beside,
@@ -179,7 +180,15 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     if titles:
         keys = sorted([*keys, *titles], key=lambda k: order[id(k.line)])
         headings = sorted([*headings, *titles], key=lambda k: order[id(k.line)])
-    return PageView(page, structure, height, keys, headings, label_columns=columns)
+    return PageView(
+        page,
+        structure,
+        height,
+        keys,
+        headings,
+        label_columns=columns,
+        no_field_titles=no_field_titles(keys, doc_type),
+    )
 
 
 def _panel_titles(page: PageText, keys: list[Key], headings: list[Key], height: float) -> list[Key]:

@@ -47,7 +47,7 @@ def reads_as_no_field(key: Key, doc_type: DocumentType, score: float) -> bool:
 def _in_section(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:
     labels = spec.labels + spec.colon_labels if key.colon or key.whole_line else spec.labels
     score = best_phrase(key.text, labels)[1] if labels else 0.0
-    if _in_a_section_of_no_field(key, view, doc_type):
+    if _in_a_section_of_no_field(key, view):
         return score - OTHER_SECTION_COST  # a second insurance's "Insurance company"
     kin = [o for o in doc_type.fields if o.kind == spec.kind and o is not spec]
     if not spec.section_labels and not any(o.section_labels for o in kin):
@@ -65,20 +65,27 @@ def _in_section(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentTyp
     return score
 
 
-def _in_a_section_of_no_field(key: Key, view: PageView, doc_type: DocumentType) -> bool:
-    """True when ``key`` stands under the heading of a section of no field's (a second
-    insurance, the family's history), or under such a title set alone on its line with a colon
-    ("Family history:" over its table): that section runs on to the next heading."""
+def no_field_titles(keys: list[Key], doc_type: DocumentType) -> list[Key]:
+    """The keys alone on their line that title a section of no field's (a second insurance, the
+    family's history; ``DocumentType.other_sections``), with their colon or without."""
     if not doc_type.other_sections:
-        return False
-    titles = [
+        return []
+    return [
         k
-        for k in view.keys
+        for k in keys
         if k.whole_line and best_phrase(k.text, doc_type.other_sections)[1] >= OTHER_SECTION_SCORE
     ]
+
+
+def _in_a_section_of_no_field(key: Key, view: PageView) -> bool:
+    """True when ``key`` stands under the heading of a section of no field's, or under such a
+    title set alone on its line with a colon ("Family history:" over its table): that section
+    runs on to the next heading."""
+    titles = view.no_field_titles
     if not titles:
         return False
-    section = section_of(key.box, [*view.headings, *(t for t in titles if t not in view.headings)])
+    headings = {id(h) for h in view.headings}
+    section = section_of(key.box, [*view.headings, *(t for t in titles if id(t) not in headings)])
     return section is not None and section is not key and any(section is t for t in titles)
 
 

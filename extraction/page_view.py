@@ -128,6 +128,9 @@ class PageView:
     """The form prints each label under its value (a caption under the line written on)."""
     label_columns: list[LabelColumn] = field(default_factory=list)
     """Columns of labels whose values stand in a column of their own (see extraction.columns)."""
+    no_field_titles: list[Key] = field(default_factory=list)
+    """Keys titling a section of no field's ("Secondary insurance", "Family history:"; see
+    ``extraction.label_scores.no_field_titles``)."""
 
     def __post_init__(self) -> None:
         self._key_lines = {id(k.line) for k in self.keys}
