@@ -34,13 +34,14 @@ LETTERS_RUN = re.compile(r"[A-Za-z]+")
 def respaced(text: str) -> str:
     """``text`` with each run of letters that is no word but is words run together parted by
     spaces, its letters kept as they are ("Yourheightincm" -> "Your height in cm")."""
-    return LETTERS_RUN.sub(lambda match: _parted(match.group(), _label_words()), text)
+    return LETTERS_RUN.sub(lambda match: _parted(match.group()), text)
 
 
-def _parted(run: str, label_words: frozenset[str]) -> str:
-    if len(run) < MIN_RUN_LETTERS or _is_word(run.lower(), label_words):
+def _parted(run: str) -> str:
+    lower = run.lower()
+    if len(run) < MIN_RUN_LETTERS or _is_word(lower):
         return run
-    cuts = _cuts(run.lower(), label_words)
+    cuts = _cuts(lower)
     if not cuts:
         return run
     starts = (0, *cuts)
@@ -49,7 +50,7 @@ def _parted(run: str, label_words: frozenset[str]) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _cuts(run: str, label_words: frozenset[str]) -> tuple[int, ...]:
+def _cuts(run: str) -> tuple[int, ...]:
     """Where ``run`` is parted into the fewest known words, the commoner words among equals
     (positions inside it); () when it is no run of known words or a word alone."""
     # best[i]: (words, cost, cuts) of the best parting of run[:i]
@@ -59,25 +60,25 @@ def _cuts(run: str, label_words: frozenset[str]) -> tuple[int, ...]:
         for start in range(end):
             before = best[start]
             piece = run[start:end]
-            if before is None or not _is_word(piece, label_words):
+            if before is None or not _is_word(piece):
                 continue
             cuts = (*before[2], start) if start else ()
-            candidate = (before[0] + 1, before[1] + _cost(piece, label_words), cuts)
+            candidate = (before[0] + 1, before[1] + _cost(piece), cuts)
             if best[end] is None or candidate[:2] < best[end][:2]:  # type: ignore[index]
                 best[end] = candidate
     found = best[len(run)]
     return found[2] if found is not None and found[0] >= 2 else ()
 
 
-def _is_word(piece: str, label_words: frozenset[str]) -> bool:
-    if piece in label_words:
+def _is_word(piece: str) -> bool:
+    if piece in _label_words():
         return True
     floor = COMMON_SHORT_COUNT if len(piece) <= SHORT_PART_LETTERS else COMMON_COUNT
     return english_counts().get(piece, 0) >= floor
 
 
-def _cost(piece: str, label_words: frozenset[str]) -> float:
-    count = LABEL_WORD_COUNT if piece in label_words else english_counts().get(piece, 1)
+def _cost(piece: str) -> float:
+    count = LABEL_WORD_COUNT if piece in _label_words() else english_counts().get(piece, 1)
     return -math.log(count)
 
 
