@@ -15,6 +15,7 @@ from extraction.doctypes import DocumentType, FieldSpec, get_document_type
 from extraction.letter_case import odd_case_word
 from extraction.lexicon import ENGLISH, is_known, near_known
 from extraction.types import FieldResult
+from extraction.word_breaks import run_together
 
 # Words in capitals this short are acronyms ("GERD", "NKDA"), found in no dictionary.
 MAX_ACRONYM = 5
@@ -199,6 +200,8 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
         odd_case = odd_case_word(value) if spec.kind == "text" else None
         if odd_case:
             fields[spec.name].flag(f"{odd_case!r} is in a case its line does not use: check its first letter")
+        for run, parted in _run_together(spec, value)[:1]:
+            fields[spec.name].flag(f"{run!r} may be words run together ({parted!r}): check the spacing")
         unknown = unknown_words(spec, value)
         if unknown:
             fields[spec.name].flag("words in no vocabulary: " + ", ".join(repr(w) for w in unknown[:3]))
@@ -216,6 +219,15 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
                 missing = f"{mine} line(s) for {theirs} lines of {other.name}: is a line missing?"
                 fields[spec.name].flag(missing)
     return fields
+
+
+def _run_together(spec: FieldSpec, value: str) -> list[tuple[str, str]]:
+    """A text value's words a lost space ran together. A person's name and a place are left
+    alone: a rare name is more often a name than words, and places are named by joined words
+    ("Maplewood", "Fairview")."""
+    if spec.kind != "text" or not value or "places" in spec.lexicons:
+        return []
+    return run_together(value, lambda word: is_known(word, spec.lexicons))
 
 
 def _shaped_lines(spec: FieldSpec, value: str) -> int:

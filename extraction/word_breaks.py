@@ -5,13 +5,15 @@ fullname?", "a person we may callin anemergency"). A label read so loses its que
 the qualifier after it and its own words. Such a run is parted into the words it is made of
 when it is no word itself and splits wholly into common English words and the words of the
 document types' labels, fewest words first. Only print tried as a label is parted: a value's
-text is never changed here.
+text is never changed here, only its run-together words named (``run_together``) so the value is
+flagged.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from functools import cache, lru_cache
 
 from extraction.doctypes import document_types
@@ -35,6 +37,21 @@ def respaced(text: str) -> str:
     """``text`` with each run of letters that is no word but is words run together parted by
     spaces, its letters kept as they are ("Yourheightincm" -> "Your height in cm")."""
     return LETTERS_RUN.sub(lambda match: _parted(match.group()), text)
+
+
+def run_together(text: str, known: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """The runs of letters in a value's ``text`` that read as words run together, each with its
+    parting ("Lifeand" -> "Life and"): no word of English at any frequency nor one ``known``
+    takes (the field's own vocabularies: a city, a drug), yet wholly made of common words."""
+    found = []
+    for run in LETTERS_RUN.findall(text):
+        lower = run.lower()
+        if lower in english_counts() or known(lower):
+            continue
+        parted = _parted(run)
+        if parted != run:
+            found.append((run, parted))
+    return found
 
 
 def _parted(run: str) -> str:

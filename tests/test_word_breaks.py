@@ -8,7 +8,8 @@ import pytest
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.keys import find_keys
-from extraction.word_breaks import respaced
+from extraction.validate import validate_fields
+from extraction.word_breaks import respaced, run_together
 from tests.layout_text import parse_layout
 
 PATIENT = get_document_type("patient_details")
@@ -43,3 +44,29 @@ def test_a_value_is_never_parted() -> None:
     page = parse_layout("200 400 Patient Intake\n200 600 Address:\n240 660 12 Fairview Springfield")
     assert extract_fields(PATIENT, page, 0.8)["address"].value == "12 Fairview Springfield"
     assert "Fair view" not in " ".join(k.text for k in find_keys(page[0], PATIENT.vocabulary))
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        ("Evergreen Lifeand Health", [("Lifeand", "Life and")]),
+        ("Takeone tablet daily", [("Takeone", "Take one")]),
+        # Words of English at any frequency and words the field knows stay whole.
+        ("Evergreen Life and Health", []),
+        ("Blue Cross of Idaho", []),
+    ],
+)
+def test_words_run_together_in_a_value_are_named_not_parted(value: str, named: list) -> None:
+    assert run_together(value, lambda word: False) == named
+
+
+def test_a_text_value_with_words_run_together_is_flagged_but_a_place_is_not() -> None:
+    page = parse_layout(
+        "200 400 Patient Intake\n200 600 Insurance company: Evergreen Lifeand Health\n"
+        "200 700 Address: 12 Fairview Road, Springfield"
+    )
+    fields = validate_fields(PATIENT, extract_fields(PATIENT, page, 0.8))
+    insurer, address = fields["insurance_company"], fields["address"]
+    assert insurer.value == "Evergreen Lifeand Health"
+    assert insurer.needs_review and "'Lifeand' may be words run together" in insurer.reason
+    assert "run together" not in (address.reason or "")
