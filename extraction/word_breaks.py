@@ -30,6 +30,10 @@ SHORT_PART_LETTERS = 3
 COMMON_SHORT_COUNT = 1_000_000
 # A label word counts as often as the commonest English words.
 LABEL_WORD_COUNT = 10**8
+# In a value, a run counts as words run together only when one of its parts is a word this
+# common (of two letters or more: "and", "of", "the", "for", "with"): brands and places are
+# named by joined words of content ("Northstar", "Silverline", "Maplewood"), seldom by these.
+FUNCTION_WORD_COUNT = 10**7
 LETTERS_RUN = re.compile(r"[A-Za-z]+")
 
 
@@ -42,16 +46,21 @@ def respaced(text: str) -> str:
 def run_together(text: str, known: Callable[[str], bool]) -> list[tuple[str, str]]:
     """The runs of letters in a value's ``text`` that read as words run together, each with its
     parting ("Lifeand" -> "Life and"): no word of English at any frequency nor one ``known``
-    takes (the field's own vocabularies: a city, a drug), yet wholly made of common words."""
+    takes (the field's own vocabularies: a city, a drug), yet wholly made of common words, one
+    of them a function word (``FUNCTION_WORD_COUNT``)."""
     found = []
     for run in LETTERS_RUN.findall(text):
         lower = run.lower()
         if lower in english_counts() or known(lower):
             continue
         parted = _parted(run)
-        if parted != run:
+        if parted != run and any(_is_function_word(part.lower()) for part in parted.split()):
             found.append((run, parted))
     return found
+
+
+def _is_function_word(word: str) -> bool:
+    return len(word) >= 2 and english_counts().get(word, 0) >= FUNCTION_WORD_COUNT
 
 
 def _parted(run: str) -> str:

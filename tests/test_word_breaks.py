@@ -50,9 +50,12 @@ def test_a_value_is_never_parted() -> None:
     ("value", "named"),
     [
         ("Evergreen Lifeand Health", [("Lifeand", "Life and")]),
-        ("Takeone tablet daily", [("Takeone", "Take one")]),
-        # Words of English at any frequency and words the field knows stay whole.
+        ("Mutualof Omaha", [("Mutualof", "Mutual of")]),
+        ("Carewith Health", [("Carewith", "Care with")]),
+        # Words of English at any frequency and words the field knows stay whole, and so do
+        # brands joined from words of content.
         ("Evergreen Life and Health", []),
+        ("Northstar Silverline Carefirst Humana", []),
         ("Blue Cross of Idaho", []),
     ],
 )
