@@ -734,7 +734,35 @@ def test_an_address_naming_no_town_is_doubted(doc_type: str, address: str, doubt
 )
 def test_a_phone_with_no_area_code_is_doubted(field: str, phone: str, doubted: bool) -> None:
     spec = get_document_type("patient_details").field(field)
-    assert len(spec.doubts) == 1  # a rule added needs its own examples here
+    assert any("area code" in reason for reason in doubts_about(spec, phone)) is doubted
+
+
+@pytest.mark.parametrize("field", ["phone_number", "emergency_contact_phone"])
+@pytest.mark.parametrize(
+    ("phone", "doubted"),
+    [
+        ("985-521 5970", True),  # the second dash lost
+        ("(367)-673 6640", True),
+        ("985.521 5970", True),
+        ("(770)- 781-5159", True),  # a speck beside a dash, or a dash split off
+        ("985-521 -5970", True),
+        ("(367) 673-6640", False),
+        ("(367)-673-6640", False),
+        ("985-521-5970", False),
+        ("985.521.5970", False),
+        ("985 521 5970", False),
+        ("+1 985-521-5970", False),
+        ("+1 (985) 521-5970", False),
+        ("022-5125 3368", False),  # other countries' shapes are left alone
+        ("+91 98765 43210", False),
+        ("+44 20 7946 0958", False),
+    ],
+)
+def test_a_phone_whose_groups_are_parted_unlike_each_other_is_doubted(
+    field: str, phone: str, doubted: bool
+) -> None:
+    spec = get_document_type("patient_details").field(field)
+    assert len(spec.doubts) == 3  # a rule added needs its own examples here
     assert bool(doubts_about(spec, phone)) is doubted
 
 
