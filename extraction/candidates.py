@@ -324,6 +324,8 @@ def _below(
             allowed = max(allowed, ALIGNED_GAP)  # set flush under the value's line: its next line
         if cell is not None and mostly_inside(line.box, cell):
             allowed = max(allowed, IN_CELL_GAP)  # a cell holds its value, however spaced
+        elif cell is not None and _cell_under(cell, line.box, view) is not None:
+            allowed = max(allowed, IN_CELL_GAP)  # ... and goes on in the ruled cell under it
         elif cell is None and taken and _in_ruled_row_under(taken[-1], line, view):
             allowed = max(allowed, IN_CELL_GAP)  # a list goes on in the ruled row under its line
         elif cell is None and taken and _on_the_rule_under(taken[-1], line, view):
