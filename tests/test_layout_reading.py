@@ -2338,6 +2338,31 @@ def test_capital_labels_over_their_values_in_cells_are_no_headings() -> None:
     assert fields["emergency_contact_phone"].value == "(233) 332-3978"
 
 
+LABEL_CELL_OVER_THREE_ROWS = """
+200 300 Patient Registration
+100 520 Regular medications:
+700 520 Amlodipine
+700 620 Lisinopril
+100 820 Allergies:
+700 820 Bee stings, wheat
+"""
+
+
+def test_a_list_goes_on_in_the_ruled_cells_beside_its_label_s_tall_cell() -> None:
+    """A label's cell three rows tall beside a row of cells each: the list written one item a
+    row is its value, rows apart as they are; the next label's cells are not."""
+    from extraction.structure import Cell, Table
+
+    labels = [(90, 500, 680, 790), (90, 800, 680, 1090)]
+    rows = [(690, 500 + 100 * row, 2000, 590 + 100 * row) for row in range(6)]
+    cells = tuple(Cell(box, 3 * index, 0, 0) for index, box in enumerate(labels))
+    cells += tuple(Cell(box, row, 1, 0) for row, box in enumerate(rows))
+    structure = PageStructure(cells=cells, tables=(Table((88, 498, 2002, 1092), 6, 2),))
+    fields = extract_fields(PATIENT, parse_layout(LABEL_CELL_OVER_THREE_ROWS), 0.8, structures=[structure])
+    assert fields["regular_medications"].value == "Amlodipine\nLisinopril"
+    assert fields["allergies"].value == "Bee stings, wheat"
+
+
 DOSE_AND_FREQUENCY_COLUMN = """
 200 200 Patient name: Katherine Wells
 200 280 Date prescribed: 14/09/2022
