@@ -756,13 +756,16 @@ def test_a_phone_with_no_area_code_is_doubted(field: str, phone: str, doubted: b
         ("022-5125 3368", False),  # other countries' shapes are left alone
         ("+91 98765 43210", False),
         ("+44 20 7946 0958", False),
+        ("674)-620-9539", True),  # a bracket lost to a crop
+        ("(674-620-9539", True),
+        ("+1 (985) 521-5970", False),
     ],
 )
-def test_a_phone_whose_groups_are_parted_unlike_each_other_is_doubted(
+def test_a_phone_whose_groups_are_parted_unlike_each_other_or_a_bracket_alone_is_doubted(
     field: str, phone: str, doubted: bool
 ) -> None:
     spec = get_document_type("patient_details").field(field)
-    assert len(spec.doubts) == 3  # a rule added needs its own examples here
+    assert len(spec.doubts) == 4  # a rule added needs its own examples here
     assert bool(doubts_about(spec, phone)) is doubted
 
 
@@ -786,9 +789,14 @@ def test_a_phone_whose_groups_are_parted_unlike_each_other_is_doubted(
         ("Dr. Ann Lee, MD", False),
         ("Mary-Jane O'Neil", False),
         ("Planck Hale", False),  # a word is matched whole: "Planck" is no "plan"
+        ("Dr Margaret.Sharapova, MD", True),  # a speck read in the space
+        ("Dr. Ann Lee,MD", True),
+        ("J.R. Hartley", False),
+        ("Dr. Stephen Price, M.D", False),
+        ("Dr.Ann Lee, Ph.D", False),
     ],
 )
-def test_a_name_with_a_word_of_an_organisation_s_is_doubted(
+def test_a_name_with_a_word_of_an_organisation_s_or_words_joined_by_a_mark_is_doubted(
     doc_type: str, field: str, name: str, doubted: bool
 ) -> None:
     spec = get_document_type(doc_type).field(field)
