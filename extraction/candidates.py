@@ -43,6 +43,7 @@ from extraction.page_view import (
 )
 from extraction.phrases import ITEM_NUMBER, best_phrase, phrase_score
 from extraction.pieces import pieced_value
+from extraction.row_spaced import ROWS_APART_NOTE, lines_a_row_apart
 from extraction.structure.types import ANSWERED_IN_WORDS
 from extraction.types import Box, Line, Word, mostly_inside, on_one_row, union_box
 
@@ -123,9 +124,9 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
         return []  # a question answered by ticking a box: its options are no value of words
     found = []
     if "beside" in hows:
-        beside = _beside(spec, key, view)
+        beside, note = _beside(spec, key, view)
         if beside:
-            note = SECTION_BAR_NOTE if on_section_bar(key, view) else None
+            note = SECTION_BAR_NOTE if on_section_bar(key, view) else note
             found.append(Candidate(spec.name, key.page, beside, "beside", score, (key,), note=note))
     # A label heading its ruled cell has its value in the cell under it, however the form's
     # other labels stand.
@@ -246,15 +247,16 @@ def _in_ruled_row_under(above: Line, line: Line, view: PageView) -> bool:
     return cell is not None and _cell_under(cell, line.box, view) is not None
 
 
-def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...], ...]:
+def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[tuple[Word, ...], ...], str | None]:
     """The value on the key's own line, else on a line level with it just to its right; for a
-    multi-line field, with the lines under that first one."""
+    multi-line field, with the lines under that first one (and the note on lines taken a row
+    apart, see ``extraction.row_spaced``)."""
     words = list(key.rest)
     if not has_text(words):
         words = line_beside(key, view)
     words = _past_its_labels_bracket(key, words)
     if not has_text(words):
-        return ()
+        return (), None
     words = pieced_value(spec, words, view.page.lines, view.height)
     lines: list[tuple[Word, ...]] = [tuple(words)]
     if spec.max_lines > 1:
@@ -278,7 +280,11 @@ def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[Word, ...]
             flush_x=first[0],
         )
         lines += [ln.words for ln in more]
-    return tuple(lines)
+        apart = lines_a_row_apart(lines[-1], view, spec.max_lines - len(lines)) if cell is None else []
+        if apart:
+            lines += [ln.words for ln in apart]
+            return tuple(lines), ROWS_APART_NOTE
+    return tuple(lines), None
 
 
 def _past_its_labels_bracket(key: Key, words: list[Word]) -> list[Word]:

@@ -818,6 +818,27 @@ def test_an_address_s_next_line_set_flush_under_it_is_kept_across_a_wider_gap() 
     assert fields["patient_address"].value == "1274 Park Drive\nMadison, WI 53721"
 
 
+ADDRESS_ONE_LINE_A_ROW = """
+100 300 New Patient Intake
+100 500 Patient name  Kenneth Dixon
+100 600 Address  64 Lincoln Lane
+298 700 Minneapolis, 55415
+298 800 United States
+100 900 Telephone  559-249-4835
+"""
+
+
+def test_an_address_written_one_line_a_row_is_read_whole_and_flagged() -> None:
+    """The town and country flush under the street, a form's row apart and alone on their rows:
+    the address's own lines, the value flagged (a lost label leaves its value alone too); the
+    next row, beside its label, is not."""
+    fields = extract_fields(PATIENT, parse_layout(ADDRESS_ONE_LINE_A_ROW), 0.8)
+    address = fields["address"]
+    assert address.value == "64 Lincoln Lane\nMinneapolis, 55415\nUnited States"
+    assert address.needs_review and "as far apart as the form's rows" in address.reason
+    assert fields["phone_number"].value == "559-249-4835"
+
+
 def test_every_line_over_a_caption_is_its_value_up_to_the_caption_above() -> None:
     # Captions printed under the lines written on; the value's lines stand a line apart.
     page = parse_layout(
