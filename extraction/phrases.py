@@ -127,6 +127,15 @@ def _readings(whole: str, tokens: tuple[str, ...]) -> list[tuple[str, float]]:
         readings.append((tail, QUESTION_LEAD_FACTOR if asked else 0.8 + 0.05 * len(tail) / len(whole)))
         if asked:
             readings += _asked_readings(tokens[start:])[1:]
+    # One word of its own among a question's words before the wording ("Do you have any
+    # ongoing health conditions", "Are you currently taking any regular medications"): the
+    # wording asked with a qualifier, still a label but less sure.
+    for start in range(2, len(tokens)):
+        lead = tokens[:start]
+        own = [index for index, token in enumerate(lead) if token not in question_words()]
+        # The question opens with its own words ("Name of patient" asks nothing).
+        if len(own) == 1 and own[0] >= 2 and _asks(lead[: own[0]] + lead[own[0] + 1 :]) and not _asks(lead):
+            readings += [(text, QUESTION_QUALIFIED_FACTOR) for text, _ in _asked_readings(tokens[start:])]
     # A question's word glued to the label's first word by a lost space ("When were youborn"):
     # the label read from inside that word.
     for start in range(len(tokens)):

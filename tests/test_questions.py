@@ -37,6 +37,13 @@ KEY = 0.84
         # The wording with words after it as well as before it.
         ("Please list any medical conditions you have", "medical_problems", "Medical conditions"),
         ("Which medications are you taking now", "regular_medications", "Medications"),
+        # A word of its own between the question and the wording, and a request after it.
+        (
+            "Do you have any ongoing health conditions? Please list them",
+            "medical_problems",
+            "Health conditions",
+        ),
+        ("Are you currently taking any regular medications", "regular_medications", "Regular medications"),
         # OCR lost the space after the question's word.
         ("When were youborn", "birth_date", "Born"),
         ("What is yourphone number", "phone_number", "Phone number"),
