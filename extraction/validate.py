@@ -158,6 +158,8 @@ def validate_field(doc_type: str, field: str, value: str) -> str | None:
 WORD = re.compile(r"[^\W\d_]{2}")
 # A number joined to a word by a mark ("2.cap", "1,tab"): dust in the space between two words,
 # read as a point. A number's own point has a digit after it ("2.5 mg").
+# A word right after a number: a dose's unit or a count's noun ("81 mg", "500mg", "2 puffs").
+AFTER_A_NUMBER = re.compile(r"\d\s*([A-Za-z]+)\b")
 JOINED_BY_A_MARK = re.compile(r"(?<![\w.])\d+[.,:;][A-Za-z]{2,}")
 
 
@@ -202,6 +204,9 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
             fields[spec.name].flag(f"{odd_case!r} is in a case its line does not use: check its first letter")
         for run, parted in _run_together(spec, value)[:1]:
             fields[spec.name].flag(f"{run!r} may be words run together ({parted!r}): check the spacing")
+        unit = _no_unit_after_a_number(spec, value)
+        if unit:
+            fields[spec.name].flag(f"{unit!r} after a number is no unit or count: check the dose")
         unknown = unknown_words(spec, value)
         if unknown:
             fields[spec.name].flag("words in no vocabulary: " + ", ".join(repr(w) for w in unknown[:3]))
@@ -228,6 +233,15 @@ def _run_together(spec: FieldSpec, value: str) -> list[tuple[str, str]]:
     if spec.kind != "text" or not value or "places" in spec.lexicons:
         return []
     return run_together(value, lambda word: is_known(word, spec.lexicons))
+
+
+def _no_unit_after_a_number(spec: FieldSpec, value: str) -> str | None:
+    """In a value naming medicines, the first word right after a number that is no unit or
+    count of the directions' vocabulary ("81 ma": "mg" misread); words of two letters are no
+    word ``unknown_words`` looks at."""
+    if "drugs" not in spec.lexicons or "directions" in spec.lexicons:
+        return None  # directions check their own words (see ``extraction.evidence``)
+    return next((w for w in AFTER_A_NUMBER.findall(value) if not is_known(w, ("directions",))), None)
 
 
 def _shaped_lines(spec: FieldSpec, value: str) -> int:

@@ -1013,3 +1013,24 @@ def test_a_date_with_its_month_named_between_dashes_is_a_date(printed: str) -> N
     spec = PATIENT.field("birth_date")
     value, _ = normalize(spec, [printed])
     assert value == printed and check_value(spec, value) is None
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "field", "value", "doubted"),
+    [
+        ("patient_details", "regular_medications", "Aspirin 81 ma", True),  # "mg" misread
+        ("patient_details", "regular_medications", "Aspirin 81 mg", False),
+        ("patient_details", "regular_medications", "Metformin 500mg twice daily", False),
+        ("patient_details", "regular_medications", "Insulin 10 units\nVitamin D 1000 IU", False),
+        ("prescription", "medicines", "Albuterol 90 mo", True),
+        ("prescription", "medicines", "Albuterol 90 mcg", False),
+    ],
+)
+def test_a_medicine_s_word_after_a_number_that_is_no_unit_is_doubted(
+    doc_type: str, field: str, value: str, doubted: bool
+) -> None:
+    spec = get_document_type(doc_type)
+    fields = {f.name: FieldResult("", 0.0, False) for f in spec.fields}
+    fields[field] = FieldResult(value, 0.95, False)
+    flagged = validate_fields(spec, fields)[field]
+    assert ("is no unit or count" in (flagged.reason or "")) is doubted
