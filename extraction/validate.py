@@ -156,10 +156,10 @@ def validate_field(doc_type: str, field: str, value: str) -> str | None:
 # A field of words lists its items in words (``FieldSpec.known_words``): a line of its value with
 # no word of two letters (a lone "2", a mark) is a stray from another value or the page.
 WORD = re.compile(r"[^\W\d_]{2}")
-# A number joined to a word by a mark ("2.cap", "1,tab"): dust in the space between two words,
-# read as a point. A number's own point has a digit after it ("2.5 mg").
 # A word right after a number: a dose's unit or a count's noun ("81 mg", "500mg", "2 puffs").
 AFTER_A_NUMBER = re.compile(r"\d\s*([A-Za-z]+)\b")
+# A number joined to a word by a mark ("2.cap", "1,tab"): dust in the space between two words,
+# read as a point. A number's own point has a digit after it ("2.5 mg").
 JOINED_BY_A_MARK = re.compile(r"(?<![\w.])\d+[.,:;][A-Za-z]{2,}")
 
 
