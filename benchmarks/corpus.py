@@ -93,3 +93,40 @@ def generated_documents(
         truth = dict(doc.truth)
         documents.append(BenchDocument(path, doc.profile, doc.doc_type, truth, doc.family, doc.handwriting))
     return documents
+
+
+def touches_held_out(families: list[str], profiles: list[str], fonts: str, generated: bool = True) -> bool:
+    """Whether generated documents may come from a held-out family, damage profile or face."""
+    from docgen import TUNING_PROFILES
+    from docgen.families import TUNING_FAMILIES
+
+    if not generated:
+        return False
+    return (
+        fonts != "tuning"
+        or bool(set(families) - set(TUNING_FAMILIES))
+        or bool(set(profiles) - set(TUNING_PROFILES))
+    )
+
+
+def measured_only(outcome: dict) -> dict:
+    """A held-out document's outcome as it may be kept on disk: for each field whether it was
+    exact, flagged and filled in, never what was read or written (nor the reason, which quotes
+    the reading). Held-out documents are measured, never studied. Reads both the accuracy
+    benchmark's fields (``value``) and the learning benchmark's (``before`` and ``after``)."""
+
+    def measured(truth: str, reading: dict) -> dict:
+        return {"exact": reading["value"] == truth, "flagged": reading["flagged"]}
+
+    fields = {}
+    for name, field in (outcome.get("fields") or {}).items():
+        truth = field["truth"]
+        if "before" in field:
+            fields[name] = {
+                "filled": bool(truth),
+                "before": measured(truth, field["before"]),
+                "after": measured(truth, field["after"]),
+            }
+        else:
+            fields[name] = {"filled": bool(truth), **measured(truth, field)}
+    return {**outcome, "fields": fields} if "fields" in outcome else dict(outcome)

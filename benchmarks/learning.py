@@ -26,7 +26,7 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from benchmarks.corpus import FONT_SETS, family_names, profile_names
+from benchmarks.corpus import FONT_SETS, family_names, measured_only, profile_names, touches_held_out
 from extraction import ExtractionError, extract
 from extraction.doctypes import get_document_type
 from extraction.layouts import LayoutTemplate, learn_layout
@@ -189,10 +189,10 @@ def main() -> None:
             for i in range(1, args.per_form)
         ]
         outcomes = list(pool.map(read_one, read_jobs))
+    held_out = touches_held_out(families, [*profiles, args.learn_profile], args.fonts)
+    kept = [measured_only(o) for o in outcomes] if held_out else outcomes
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(
-        json.dumps({"layouts": layout_family, "outcomes": outcomes}, indent=1), encoding="utf-8"
-    )
+    args.out.write_text(json.dumps({"layouts": layout_family, "outcomes": kept}, indent=1), encoding="utf-8")
     print(f"{len(learned)} layouts learned, {len(outcomes)} documents read; details in {args.out}")
     report(outcomes, layout_family)
 
