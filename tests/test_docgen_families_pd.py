@@ -220,3 +220,27 @@ def test_the_new_patient_packet_prints_each_field_among_its_look_alikes() -> Non
         assert not any(often in truth["regular_medications"] for often in packet.HOW_OFTEN)
         assert not any(reaction in truth["allergies"] for reaction in packet.REACTIONS)
     assert "pd_new_patient_packet" in TUNING_FAMILIES
+
+
+def test_the_pediatric_registration_asks_for_the_child_among_a_parent_s_own_details() -> None:
+    """The child named under a child's wording, beside a parent's or guardian's own name, date of
+    birth and phones and the insured parent's: none of them the truth of a field."""
+    import random
+
+    from docgen import canvas, fonts
+    from docgen.families import pd_pediatric_registration as pediatric
+
+    printed = _printed("pd_pediatric_registration")
+    assert any(text.rstrip(":") in pediatric.CHILD_NAME for text in printed)
+    for look_alike in ("Relationship", "Employer", "Work phone", "School"):
+        assert any(look_alike in text for text in printed), look_alike
+    for seed in range(6):
+        with fonts.drawing_from("tuning"), canvas.filled_in(None) as pages:
+            truth, _ = pediatric.draw(random.Random(seed), 50)
+        texts = [text for page in pages for text, _by_hand in page.texts]
+        parent = texts[
+            next(i for i, t in enumerate(texts) if t.rstrip(":") in ("Relationship to child", "Relationship"))
+            - 1
+        ]
+        assert parent not in truth.values()
+    assert "pd_pediatric_registration" in TUNING_FAMILIES

@@ -73,6 +73,7 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "pd_fax_cover",
         "pd_bilingual",
         "pd_new_patient_packet",
+        "pd_pediatric_registration",
     )
     if name in FAMILIES
 )
