@@ -33,6 +33,8 @@ CAPTION_SCORE = 0.9
 # ("Use", "Rx" and "Sig" open directions and lists as words of their own).
 CAPTION_LETTERS = 4
 # The words a date's format is printed in, as hints are ("(DD/MM/YYYY)").
+# A key reads whole as a label at this score or more (read as printed, look-alike glyphs aside).
+WHOLE_LABEL = 0.99
 DATE_FORMAT_WORDS = frozenset(("dd", "mm", "yy", "yyyy", "mmddyyyy", "ddmmyyyy"))
 
 UNLABELLED_REASONS = {
@@ -78,6 +80,9 @@ def to_result(
         result.flag("does not read as this field's value")
     if spec.kind == "identifier" and value_kind(value) == "phone":
         result.flag("grouped like a phone number: check it is this number")
+    owner = _label_of_another_field(spec, candidate, doc_type) if value else None
+    if owner:
+        result.flag(f"its label reads whole as another field's ({owner!r}): check it is this field's")
     caption = _caption_line(value, spec, doc_type)
     if caption:
         result.flag(f"{caption!r} reads as a printed label: check where the value ends")
@@ -93,6 +98,25 @@ def to_result(
         if inner:
             result.flag(f"{inner!r} inside the value reads as a printed label: check where the value ends")
     return result
+
+
+def _label_of_another_field(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) -> str | None:
+    """The name (``FieldSpec.label``) of the field whose label the candidate's key reads as
+    whole (``WHOLE_LABEL``) when it reads as this field's only in part: "Date of birth" taken as
+    a record's "Date" when the form asks two people's dates of birth and no date of its own."""
+    if not candidate.labelled or not candidate.keys:
+        return None
+    if candidate.label_score >= WHOLE_LABEL:
+        return None  # read whole as this field's, where it stands ("Phone" under a contact's heading)
+    text = candidate.keys[0].text
+    return next(
+        (
+            o.label
+            for o in doc_type.fields
+            if o is not spec and best_phrase(text, o.all_labels)[1] >= WHOLE_LABEL
+        ),
+        None,
+    )
 
 
 def _without_leading_hint(candidate: Candidate, doc_type: DocumentType) -> tuple[Candidate, str | None]:

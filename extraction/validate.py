@@ -156,6 +156,9 @@ def validate_field(doc_type: str, field: str, value: str) -> str | None:
 # A field of words lists its items in words (``FieldSpec.known_words``): a line of its value with
 # no word of two letters (a lone "2", a mark) is a stray from another value or the page.
 WORD = re.compile(r"[^\W\d_]{2}")
+# A name's word (a capital, then small letters) and any word of three letters or more.
+NAME_WORD = re.compile(r"\b[A-Z][a-z]{2,}\b")
+LONG_WORD = re.compile(r"[A-Za-z]{3,}")
 # A word right after a number: a dose's unit or a count's noun ("81 mg", "500mg", "2 puffs").
 AFTER_A_NUMBER = re.compile(r"\d\s*([A-Za-z]+)\b")
 # A number joined to a word by a mark ("2.cap", "1,tab"): dust in the space between two words,
@@ -210,6 +213,9 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
         unknown = unknown_words(spec, value)
         if unknown:
             fields[spec.name].flag("words in no vocabulary: " + ", ".join(repr(w) for w in unknown[:3]))
+        named = next((line for line in value.splitlines() if _names_a_person(spec, line)), None)
+        if named:
+            fields[spec.name].flag(f"the line {named!r} reads as a person's name: is it part of this value?")
         wordless = [line for line in value.splitlines() if not WORD.search(line)] if spec.known_words else []
         if wordless:
             fields[spec.name].flag(f"the line {wordless[0]!r} holds no word: is it part of this value?")
@@ -242,6 +248,19 @@ def _no_unit_after_a_number(spec: FieldSpec, value: str) -> str | None:
     if "drugs" not in spec.lexicons or "directions" in spec.lexicons:
         return None  # directions check their own words (see ``extraction.evidence``)
     return next((w for w in AFTER_A_NUMBER.findall(value) if not is_known(w, ("directions",))), None)
+
+
+def _names_a_person(spec: FieldSpec, line: str) -> bool:
+    """True for a line of a list of conditions or medicines (``FieldSpec.known_words``) that
+    reads as a person's name: two capitalised words or more, every word of three letters or
+    more a listed name and none a word of the field's vocabularies ("Dr. Nicholas Silva", the
+    next row's doctor read on into the list)."""
+    if not spec.known_words:
+        return False
+    words = LONG_WORD.findall(line)
+    return len(NAME_WORD.findall(line)) >= 2 and all(
+        is_known(w, ("names",)) and not is_known(w, spec.lexicons) for w in words
+    )
 
 
 def _shaped_lines(spec: FieldSpec, value: str) -> int:

@@ -2384,6 +2384,26 @@ def test_a_list_goes_on_in_the_ruled_cells_beside_its_label_s_tall_cell() -> Non
     assert fields["allergies"].value == "Bee stings, wheat"
 
 
+TWO_DATES_OF_BIRTH = """
+100 300 Pediatric Registration
+100 500 Patient name: Amy Lee
+100 600 Date of birth: 12/03/2015
+100 800 Parent / Guardian
+100 900 Parent name: John Lee
+100 1000 Date of birth: 04/05/1980
+"""
+
+
+def test_a_value_under_another_field_s_whole_label_is_flagged() -> None:
+    """A child's form asks the parent's date of birth too and no date of its own: the parent's,
+    under a label that reads whole as the date of birth's and only in part as the record's
+    "Date", is no sure record date."""
+    fields = extract_fields(PATIENT, parse_layout(TWO_DATES_OF_BIRTH), 0.8)
+    assert fields["birth_date"].value == "12/03/2015" and not fields["birth_date"].needs_review
+    record = fields["record_date"]
+    assert record.value == "" or "reads whole as another field's ('Birth date')" in record.reason
+
+
 DOSE_AND_FREQUENCY_COLUMN = """
 200 200 Patient name: Katherine Wells
 200 280 Date prescribed: 14/09/2022

@@ -1034,3 +1034,23 @@ def test_a_medicine_s_word_after_a_number_that_is_no_unit_is_doubted(
     fields[field] = FieldResult(value, 0.95, False)
     flagged = validate_fields(spec, fields)[field]
     assert ("is no unit or count" in (flagged.reason or "")) is doubted
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "doubted"),
+    [
+        ("regular_medications", "Metoprolol, aspirin\nDr. Nicholas Silva", True),  # the next row's doctor
+        ("allergies", "Milk\nRebecca Warren", True),
+        ("regular_medications", "Birth control pill\nVitamin D", False),
+        ("allergies", "Bee stings\nDust mites", False),
+        ("medical_problems", "Back pain\nGraves disease", False),
+    ],
+)
+def test_a_list_s_line_that_reads_as_a_person_s_name_is_doubted(
+    field: str, value: str, doubted: bool
+) -> None:
+    spec = get_document_type("patient_details")
+    fields = {f.name: FieldResult("", 0.0, False) for f in spec.fields}
+    fields[field] = FieldResult(value, 0.95, False)
+    flagged = validate_fields(spec, fields)[field]
+    assert ("reads as a person's name" in (flagged.reason or "")) is doubted
