@@ -13,6 +13,7 @@ underlines after their labels, two or three to a row. Truth follows ``_pd_common
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from PIL import Image, ImageFont
 
@@ -212,16 +213,19 @@ class Packet:
             rng.choice(("Family history", "Family medical history")), ("Condition", *relatives), rows, 0
         )
 
-    def header(self) -> None:
+    def header(
+        self, titles: tuple[str, ...] = TITLES, clinic_name: Callable[[random.Random], str] = pd.clinic_name
+    ) -> None:
+        """The practice's name and contact, one of ``titles`` centred, and the form's date."""
         rng, page = self.rng, self.page
         big = page.font(bold=True, scale=rng.uniform(1.2, 1.5), family=page.style.label)
         small = page.font(bold=False, scale=0.8, family=page.style.label)
-        page.text(self.left, self.flow.y, pd.clinic_name(rng), big)
+        page.text(self.left, self.flow.y, clinic_name(rng), big)
         self.flow.y += page.line_step(small) + big.size // 3
         page.text(self.left, self.flow.y, pd.clinic_contact(rng), small)
         self.flow.y += round(self.step * 1.4)
         title = page.font(bold=True, scale=1.2, family=page.style.label)
-        page.text((self.left + self.right) // 2, self.flow.y, rng.choice(TITLES), title, "center")
+        page.text((self.left + self.right) // 2, self.flow.y, rng.choice(titles), title, "center")
         self.flow.y += round(self.step * 1.2)
         self.row(self.field("record_date"))
 
@@ -312,11 +316,11 @@ class Packet:
         self.answer("", rng.choice(("Do you use tobacco?", "Tobacco use")), vals.choice(("Yes", "No")))
         self.answer("", rng.choice(("Do you drink alcohol?", "Alcohol use")), vals.choice(("Yes", "No")))
 
-    def signature(self) -> None:
+    def signature(self, caption: str = "Patient signature") -> None:
         self.flow.need(self.step * 3)
         self.flow.y += self.step
         page = self.page
-        width = page.text(self.left, self.flow.y, "Patient signature", self.label)
+        width = page.text(self.left, self.flow.y, caption, self.label)
         page.rule(
             self.left + width + page.px(0.1),
             self.left + width + page.px(2.6),

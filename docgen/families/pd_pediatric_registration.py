@@ -141,22 +141,10 @@ class PediatricForm(Packet):
         )
         self.row([doctor, ("Phone", [values.phone(vals)])])
 
-    def signature(self) -> None:
-        self.flow.need(self.step * 3)
-        self.flow.y += self.step
-        page = self.page
-        width = page.text(self.left, self.flow.y, "Parent/guardian signature", self.label)
-        page.rule(
-            self.left + width + page.px(0.1),
-            self.left + width + page.px(2.6),
-            self.flow.y + page.px(0.03),
-            0.6,
-        )
-
 
 def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image]]:
     form = PediatricForm(rng, dpi)
-    _header(form)
+    form.header(TITLES, _practice_name)
     form.child()
     form.parent()
     if rng.random() < 0.4:
@@ -166,21 +154,9 @@ def draw(rng: random.Random, dpi: int) -> tuple[dict[str, str], list[Image.Image
     for section in sections:
         section()
     form.health()
-    form.signature()
+    form.signature("Parent/guardian signature")
     return form.record.truth, form.flow.images()
 
 
-def _header(form: PediatricForm) -> None:
-    """The practice's name and contact, the form's title and the date, as the packet sets them."""
-    rng, page = form.rng, form.page
-    big = page.font(bold=True, scale=rng.uniform(1.2, 1.5), family=page.style.label)
-    small = page.font(bold=False, scale=0.8, family=page.style.label)
-    name = f"{rng.choice(pd.CLINIC_FIRST)} {rng.choice(('Pediatrics', 'Children’s Clinic', 'Kids Care'))}"
-    page.text(form.left, form.flow.y, name, big)
-    form.flow.y += page.line_step(small) + big.size // 3
-    page.text(form.left, form.flow.y, pd.clinic_contact(rng), small)
-    form.flow.y += round(form.step * 1.4)
-    title = page.font(bold=True, scale=1.2, family=page.style.label)
-    page.text((form.left + form.right) // 2, form.flow.y, rng.choice(TITLES), title, "center")
-    form.flow.y += round(form.step * 1.2)
-    form.row(form.field("record_date"))
+def _practice_name(rng: random.Random) -> str:
+    return f"{rng.choice(pd.CLINIC_FIRST)} {rng.choice(('Pediatrics', 'Children’s Clinic', 'Kids Care'))}"
