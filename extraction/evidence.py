@@ -32,9 +32,9 @@ CAPTION_SCORE = 0.9
 # A value opening with a label's words, spelled out, when the label has this many letters
 # ("Use", "Rx" and "Sig" open directions and lists as words of their own).
 CAPTION_LETTERS = 4
-# The words a date's format is printed in, as hints are ("(DD/MM/YYYY)").
 # A key reads whole as a label at this score or more (read as printed, look-alike glyphs aside).
 WHOLE_LABEL = 0.99
+# The words a date's format is printed in, as hints are ("(DD/MM/YYYY)").
 DATE_FORMAT_WORDS = frozenset(("dd", "mm", "yy", "yyyy", "mmddyyyy", "ddmmyyyy"))
 
 UNLABELLED_REASONS = {
