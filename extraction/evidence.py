@@ -23,7 +23,7 @@ from extraction.page_view import Candidate
 from extraction.phrases import best_phrase, key_token
 from extraction.streets import misread_places
 from extraction.types import BLANK_DOUBT, FieldResult, low_confidence, union_box
-from extraction.validate import IMMUNITY, YES_NO
+from extraction.validate import IMMUNITY, YES_NO, no_units
 
 # A later line of a value reading this surely as a label is flagged: a label with a few words
 # after it ("Address line 1") scores above it, a value line that only starts with a short
@@ -213,7 +213,7 @@ def _doubts(
             w for w in re.findall(r"[A-Za-z]{2,}", value) if not is_known(w, (*spec.lexicons, "english"))
         ]
         # A word after a number is a unit or a count's noun ("2 ml", "3 days"): only those fit.
-        unknown += [w for w in re.findall(r"\d\s*([A-Za-z]+)\b", value) if not is_known(w, ("directions",))]
+        unknown += no_units(value)
         if unknown:
             doubts.append("words in no vocabulary: " + ", ".join(repr(w) for w in unknown[:3]))
         glued = re.findall(r"[A-Za-z]+[.,:;][0-9]+|[0-9]+[:;][A-Za-z]+", value)

@@ -241,13 +241,18 @@ def _run_together(spec: FieldSpec, value: str) -> list[tuple[str, str]]:
     return run_together(value, lambda word: is_known(word, spec.lexicons))
 
 
+def no_units(value: str) -> list[str]:
+    """The words right after a number in ``value`` that are no unit or count of the directions'
+    vocabulary ("81 ma": "mg" misread; "2 ml", "3 days" fit)."""
+    return [w for w in AFTER_A_NUMBER.findall(value) if not is_known(w, ("directions",))]
+
+
 def _no_unit_after_a_number(spec: FieldSpec, value: str) -> str | None:
-    """In a value naming medicines, the first word right after a number that is no unit or
-    count of the directions' vocabulary ("81 ma": "mg" misread); words of two letters are no
-    word ``unknown_words`` looks at."""
+    """In a value naming medicines, the first word after a number that is no unit or count
+    (``no_units``); words of two letters are no word ``unknown_words`` looks at."""
     if "drugs" not in spec.lexicons or "directions" in spec.lexicons:
         return None  # directions check their own words (see ``extraction.evidence``)
-    return next((w for w in AFTER_A_NUMBER.findall(value) if not is_known(w, ("directions",))), None)
+    return next(iter(no_units(value)), None)
 
 
 def _names_a_person(spec: FieldSpec, line: str) -> bool:
