@@ -29,18 +29,15 @@ PHRASE_MIN_SCORE = 0.85
 MIN_SHAPED_LINES = 2
 
 
-def type_score(doc_type: DocumentType, pages: list[PageText]) -> float:
+def type_score(doc_type: DocumentType, pages: list[PageText], glyphs_apart: list[PageText]) -> float:
     """The weighted share (0..1) of the type's fields and keywords present on the pages, less
-    the share of other documents' words found."""
+    the share of other documents' words found. ``glyphs_apart`` are the pages with each tall
+    glyph on a line of its own (``page_view.apart_from_glyphs``), the same for every type."""
     keys = [key.text for page in pages for key in find_keys(page, doc_type.vocabulary)]
     lines = [line for page in pages for line in page.lines]
     # Medicine and directions written on one line ("Tab. X 500 mg - 1 tab BD") are two lines, and
     # so are a tall glyph and the line OCR ran it into ("R (1) Amoxicillin 5 ml": the Rx sign).
-    value_lines = [
-        line
-        for page in pages
-        for line in split_joined_values(apart_from_glyphs(page, typical_height(page)), doc_type).lines
-    ]
+    value_lines = [line for page in glyphs_apart for line in split_joined_values(page, doc_type).lines]
     fields_found = sum(
         1.0
         for spec in doc_type.fields
@@ -77,7 +74,8 @@ def _printed(phrase: str, lines: list) -> bool:
 
 def classify(pages: list[PageText], types: dict[str, DocumentType]) -> tuple[str, float]:
     """The best type's name and its score, or ("unknown", best score) when not clear-cut."""
-    scores = sorted(((type_score(t, pages), name) for name, t in types.items()), reverse=True)
+    glyphs_apart = [apart_from_glyphs(page, typical_height(page)) for page in pages]
+    scores = sorted(((type_score(t, pages, glyphs_apart), name) for name, t in types.items()), reverse=True)
     if not scores:
         return UNKNOWN_TYPE, 0.0
     best_score, best = scores[0]
