@@ -11,21 +11,28 @@ from extraction.phrases import ITEM_NUMBER, best_phrase
 
 # Two readings of one printed label, one with an OCR slip ("Medicatlon:"), are at least this alike.
 SAME_PRINT = 0.85
+# An occurrence reads as one of the field's labels at least this well.
+LABEL_SCORE = 0.9
+
+
+def _wording(key: Key) -> str:
+    """The key's text as occurrences are compared: its item number left out, normalised."""
+    return normalize_token(ITEM_NUMBER.sub("", key.text))
 
 
 def _with_colons_lost(keys: list[Key], spec: FieldSpec, view: PageView) -> list[Key]:
     """The occurrences of a label printed once per item, with those whose colon OCR lost ("3.
     Rx Mesalamine 1.2 gram" after "1. Rx:" and "2. Rx:"): the same wording, with its value
     beside it, starting where another occurrence starts. In reading order."""
-    text = normalize_token(ITEM_NUMBER.sub("", keys[0].text))
+    text = _wording(keys[0])
     lost = [
         key
         for key in view.keys
         if not key.colon
         and key not in keys
         and has_text(key.rest)
-        and similarity(text, normalize_token(ITEM_NUMBER.sub("", key.text))) >= SAME_PRINT
-        and best_phrase(key.text, spec.labels)[1] >= 0.9
+        and similarity(text, _wording(key)) >= SAME_PRINT
+        and best_phrase(key.text, spec.labels)[1] >= LABEL_SCORE
         and any(abs(key.box[0] - other.box[0]) <= view.height for other in keys)
     ]
     order = {id(line): index for index, line in enumerate(view.page.lines)}
@@ -41,9 +48,9 @@ def repeated_candidates(spec: FieldSpec, view: PageView) -> list[Candidate]:
         return []
     groups: dict[str, list[Key]] = {}
     for key in view.keys:
-        if not key.colon or best_phrase(key.text, spec.labels)[1] < 0.9:
+        if not key.colon or best_phrase(key.text, spec.labels)[1] < LABEL_SCORE:
             continue
-        text = normalize_token(ITEM_NUMBER.sub("", key.text))
+        text = _wording(key)
         same = next((g for g in groups if similarity(g, text) >= SAME_PRINT), text)
         groups.setdefault(same, []).append(key)
     keys = max(groups.values(), key=len, default=[])
