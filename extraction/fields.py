@@ -57,7 +57,8 @@ from extraction.page_view import (
 from extraction.parts import from_parts, share_parts
 from extraction.phrases import best_phrase, whole_phrase_score
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
-from extraction.types import Box, FieldResult, PageText, Word, on_one_row
+from extraction.section_rules import over_a_section_rule
+from extraction.types import Box, FieldResult, Line, PageText, Word, on_one_row
 from extraction.unsure_labels import unsure_labels, with_labels_read_again
 
 if TYPE_CHECKING:
@@ -174,8 +175,11 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
                 _valued_in_column(k, page, columns, keyed, height) or _valued_in_cell(k, page, structure),
             )
             or _is_section_bar(k, page, structure)
+            or (over_a_section_rule(k.line, page, structure, height) and not _a_field_label(k.text, doc_type))
         )
     ]
+    headings += [h for h in _ruled_headings(page, keys, structure, height, doc_type) if h not in headings]
+    headings.sort(key=lambda k: order[id(k.line)])
     titles = _panel_titles(page, keys, headings, height)
     if titles:
         keys = sorted([*keys, *titles], key=lambda k: order[id(k.line)])
@@ -188,6 +192,36 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
         headings,
         label_columns=columns,
         no_field_titles=no_field_titles(keys, doc_type),
+    )
+
+
+def _ruled_headings(
+    page: PageText, keys: list[Key], structure: PageStructure | None, height: float, doc_type: DocumentType
+) -> list[Key]:
+    """Lines over a section's rule (``extraction.section_rules``) in words, not figures: a key
+    alone on its line that reads exactly as no field's label, or a line no wording of the type
+    names ("Emergency contact - not a parent") and that stands under no label (a value written
+    on a long underline). A section of no field's ends at one."""
+    by_line = {id(k.line): k for k in keys}
+    found = []
+    for line in page.lines:
+        key = by_line.get(id(line))
+        if key is not None and (key.colon or not key.whole_line or _a_field_label(key.text, doc_type)):
+            continue
+        letters = sum(ch.isalpha() for ch in line.text)
+        if letters < 3 or any(ch.isdigit() for ch in line.text) or line.text.rstrip().endswith(":"):
+            continue
+        if key is None and _under_a_label(line, keys, height):
+            continue  # a value written on its underline, its label over it
+        if over_a_section_rule(line, page, structure, height):
+            found.append(key or Key(page.index, line, len(line.words), colon=False, known=False))
+    return found
+
+
+def _under_a_label(line: Line, keys: list[Key], height: float) -> bool:
+    return any(
+        0 <= line.box[1] - k.box[3] <= 1.5 * height and k.box[0] < line.box[2] and line.box[0] < k.box[2]
+        for k in keys
     )
 
 
@@ -339,13 +373,21 @@ def _is_heading(text: str, doc_type: DocumentType, valued: bool = False) -> bool
     reads exactly as one of the type's field labels, better than as a section's wording
     ("PATIENT'S NAME" over its value, read in part as the "Patient" section: taken for a
     heading, it made the labels of the panel beside it its section's)."""
-    headings = tuple(h for spec in doc_type.fields for h in spec.section_labels + spec.in_section)
-    headings += doc_type.stop_labels
-    section = best_phrase(text, headings)[1]
-    label = best_phrase(text, _field_labels(doc_type))[1]
-    if label >= EXACT_LABEL and label > section:
+    if _a_field_label(text, doc_type):
         return False
-    return section >= 0.85 or (not valued and _in_capitals(text))
+    return _section_score(text, doc_type) >= 0.85 or (not valued and _in_capitals(text))
+
+
+def _a_field_label(text: str, doc_type: DocumentType) -> bool:
+    """True for a line reading exactly as one of the type's field labels, better than as a
+    section's wording: a label, whatever its print or place says."""
+    label = best_phrase(text, _field_labels(doc_type))[1]
+    return label >= EXACT_LABEL and label > _section_score(text, doc_type)
+
+
+def _section_score(text: str, doc_type: DocumentType) -> float:
+    headings = tuple(h for spec in doc_type.fields for h in spec.section_labels + spec.in_section)
+    return best_phrase(text, headings + doc_type.stop_labels)[1]
 
 
 def _field_labels(doc_type: DocumentType) -> tuple[str, ...]:

@@ -1,0 +1,62 @@
+"""Headings set over a section rule: a line alone on its row with a ruled line close under it
+that runs on far past its end, across most of the page's print ("Insurance" over a rule the
+width of the form). Forms mark their sections so whatever the wording; a heading no section
+wording names still ends the section before it (a parent's details must not run on into the
+emergency contact's and the insurance's)."""
+
+from __future__ import annotations
+
+from extraction.structure.types import PageStructure
+from extraction.types import Box, Line, PageText, on_one_row
+
+# How far under the line's foot a section's rule may run, in line heights: a heading's rule is
+# set close; a blank value's underline leaves room to write on.
+RULE_GAP = 0.6
+# A section's rule runs across at least this share of the page's print, and this many times
+# the heading's own width.
+RULE_SHARE = 0.5
+RULE_PAST_HEADING = 2.0
+
+
+def over_a_section_rule(line: Line, page: PageText, structure: PageStructure | None, height: float) -> bool:
+    """True when ``line`` stands alone on its row with a horizontal rule close under it that
+    starts at most a line height left of the line, runs ``RULE_PAST_HEADING`` times its width
+    and ``RULE_SHARE`` of the page's print: a section's heading, however it is worded."""
+    if structure is None:
+        return False
+    print_width = _print_width(page)
+    return any(
+        _rules_under(rule.box, line.box, height)
+        and rule.box[2] - rule.box[0]
+        >= max(RULE_SHARE * print_width, RULE_PAST_HEADING * (line.box[2] - line.box[0]))
+        and not _others_on_row(line, page, rule.box)
+        for rule in structure.rules
+        if rule.orientation == "horizontal"
+    )
+
+
+def _rules_under(rule: Box, box: Box, height: float) -> bool:
+    gap = rule[1] - box[3]
+    return (
+        -0.2 * height <= gap <= RULE_GAP * height
+        and rule[0] <= box[0] + height
+        and rule[0] >= box[0] - height
+    )
+
+
+def _others_on_row(line: Line, page: PageText, span: Box) -> bool:
+    """True when other print stands on ``line``'s row within the rule's span (a value beside
+    it, or the next label of a row of fields)."""
+    return any(
+        other is not line
+        and on_one_row(other.box, line.box)
+        and other.box[0] < span[2]
+        and other.box[2] > span[0]
+        for other in page.lines
+    )
+
+
+def _print_width(page: PageText) -> int:
+    if not page.lines:
+        return page.width
+    return max(line.box[2] for line in page.lines) - min(line.box[0] for line in page.lines)
