@@ -259,10 +259,11 @@ def _names_a_person(spec: FieldSpec, line: str) -> bool:
     """True for a line of a list of conditions or medicines (``FieldSpec.known_words``) that
     reads as a person's name: two capitalised words or more, every word of three letters or
     more a listed name and none a word of the field's vocabularies ("Dr. Nicholas Silva", the
-    next row's doctor read on into the list)."""
+    next row's doctor read on into the list). Words in capitals are no names' words: a doctor's
+    credentials ("MBBS") or a condition's initials ("GERD")."""
     if not spec.known_words:
         return False
-    words = LONG_WORD.findall(line)
+    words = [word for word in LONG_WORD.findall(line) if not word.isupper()]
     return len(NAME_WORD.findall(line)) >= 2 and all(
         is_known(w, ("names",)) and not is_known(w, spec.lexicons) for w in words
     )
