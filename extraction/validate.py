@@ -207,6 +207,9 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
             fields[spec.name].flag(f"{odd_case!r} is in a case its line does not use: check its first letter")
         for run, parted in _run_together(spec, value)[:1]:
             fields[spec.name].flag(f"{run!r} may be words run together ({parted!r}): check the spacing")
+        if _long_ago(spec, value):
+            years = spec.recent_years
+            fields[spec.name].flag(f"dated over {years} years ago: is it another date, a birth date?")
         unit = _no_unit_after_a_number(spec, value)
         if unit:
             fields[spec.name].flag(f"{unit!r} after a number is no unit or count: check the dose")
@@ -230,6 +233,12 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
                 missing = f"{mine} line(s) for {theirs} lines of {other.name}: is a line missing?"
                 fields[spec.name].flag(missing)
     return fields
+
+
+def _long_ago(spec: FieldSpec, value: str) -> bool:
+    """True for a date of a field with ``FieldSpec.recent_years`` set lying further back."""
+    parsed = parse_date(value) if spec.recent_years and spec.kind == "date" and value else None
+    return parsed is not None and (date.today() - parsed).days > 365.25 * spec.recent_years
 
 
 def _run_together(spec: FieldSpec, value: str) -> list[tuple[str, str]]:

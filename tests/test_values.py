@@ -768,8 +768,25 @@ def test_a_phone_whose_groups_are_parted_unlike_each_other_or_a_bracket_alone_is
     field: str, phone: str, doubted: bool
 ) -> None:
     spec = get_document_type("patient_details").field(field)
-    assert len(spec.doubts) == 5  # a rule added needs its own examples here
+    assert len(spec.doubts) == 6  # a rule added needs its own examples here
     assert bool(doubts_about(spec, phone)) is doubted
+
+
+@pytest.mark.parametrize("field", ["phone_number", "emergency_contact_phone"])
+@pytest.mark.parametrize(
+    ("phone", "doubted"),
+    [
+        ("2016-12-03", True),  # a date read beside the phone's label
+        ("03/12/2016", True),
+        ("3.12.1998", True),
+        ("201-612-0312", False),
+        ("(201) 612-2016", False),
+        ("2016 1203", False),  # a whole number of a country with no area codes
+    ],
+)
+def test_a_phone_that_reads_as_a_date_is_doubted(field: str, phone: str, doubted: bool) -> None:
+    spec = get_document_type("patient_details").field(field)
+    assert any("reads as a date" in reason for reason in doubts_about(spec, phone)) is doubted
 
 
 @pytest.mark.parametrize(
@@ -1056,3 +1073,26 @@ def test_a_list_s_line_that_reads_as_a_person_s_name_is_doubted(
     fields[field] = FieldResult(value, 0.95, False)
     flagged = validate_fields(spec, fields)[field]
     assert ("reads as a person's name" in (flagged.reason or "")) is doubted
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "field", "years_ago", "doubted"),
+    [
+        ("prescription", "prescription_date", 70, True),  # a birth date read beside "Date"
+        ("patient_details", "record_date", 45, True),
+        ("prescription", "prescription_date", 2, False),
+        ("patient_details", "record_date", 12, False),
+        ("patient_details", "birth_date", 70, False),  # a birth date is dated long ago
+        ("patient_details", "insurance_expiry", 40, False),
+    ],
+)
+def test_a_form_s_own_date_decades_old_is_doubted(
+    doc_type: str, field: str, years_ago: int, doubted: bool
+) -> None:
+    spec = get_document_type(doc_type)
+    day = date.today().replace(month=1, day=15)
+    when = day.replace(year=day.year - years_ago).isoformat()
+    fields = {f.name: FieldResult("", 0.0, False) for f in spec.fields}
+    fields[field] = FieldResult(when, 0.95, False)
+    flagged = validate_fields(spec, fields)[field]
+    assert ("years ago" in (flagged.reason or "")) is doubted

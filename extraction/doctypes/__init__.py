@@ -95,6 +95,10 @@ class FieldSpec:
     past_only: bool = False
     """A date that cannot lie in the future (a birth date read "5/6/50" is 1950, not 2050; a
     prescription dated 2074 is a misread 2024). A month's grace covers post-dated paper."""
+    recent_years: int = 0
+    """When set, a date more than this many years before today is doubted (flagged, never
+    refused): a form's own date decades old is most often another date, a birth date, read
+    beside the date's label."""
     dose_lines: bool = False
     """Each line is a medicine and its dose: a dose misread by a confusable glyph ("9O mcg",
     "75 mq") is set right, and flagged (see ``extraction.doses``). Directions are left as read:
