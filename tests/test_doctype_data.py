@@ -79,3 +79,18 @@ def test_an_unknown_doubt_set_is_refused_by_name() -> None:
 
     with pytest.raises(ValueError, match="unknown doubt sets"):
         _doubts_of(Path("x.toml"), ["adress"], [])
+
+
+@pytest.mark.parametrize("doc_type", ["patient_details", "prescription"])
+def test_no_heading_of_a_field_s_section_reads_as_a_section_of_no_field(doc_type: str) -> None:
+    """A section of no field's makes every label under it doubtful: a field's own heading read
+    as one ("Patient Information" as "Parent information") would doubt the whole record."""
+    from extraction.label_scores import OTHER_SECTION_SCORE
+    from extraction.phrases import best_phrase
+
+    spec = get_document_type(doc_type)
+    if not spec.other_sections:
+        return
+    headings = {h for field in spec.fields for h in field.section_labels} | {"Patient Information"}
+    close = {h: best_phrase(h, spec.other_sections) for h in headings}
+    assert not {h: hit for h, hit in close.items() if hit[1] >= OTHER_SECTION_SCORE}
