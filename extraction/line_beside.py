@@ -251,10 +251,13 @@ def _captions_the_line_over(key: Key, view: PageView) -> bool:
 
 
 def _named_like_a_label(text: str, vocabulary: tuple[str, ...]) -> bool:
-    """Whether ``text`` is words of no label followed by a label's words read exactly ("Atlas |
-    Health Insurance"): how insurers and clinics name themselves."""
+    """Whether ``text`` is words that open no label followed by a label's words read exactly
+    ("Atlas | Health Insurance"): how insurers and clinics name themselves. A word that opens a
+    label makes the whole a longer label ("Emergency | Contact phone"); one only inside a label
+    may name an insurer ("Guardian | Health Plan", though a form asks for a "Parent /
+    Guardian")."""
     words = text.split()
-    known = _label_words(vocabulary)
+    known = _first_label_words(vocabulary)
     for start in range(1, len(words)):
         if any(_bare(word) in known for word in words[:start]):
             return False
@@ -264,9 +267,9 @@ def _named_like_a_label(text: str, vocabulary: tuple[str, ...]) -> bool:
 
 
 @cache
-def _label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
-    """Every word of the vocabulary's labels, lower case."""
-    return frozenset(_bare(word) for label in vocabulary for word in label.split())
+def _first_label_words(vocabulary: tuple[str, ...]) -> frozenset[str]:
+    """The first word of each of the vocabulary's labels, lower case."""
+    return frozenset(_bare(label.split()[0]) for label in vocabulary if label.split())
 
 
 def _bare(word: str) -> str:

@@ -16,32 +16,38 @@ RULE_GAP = 0.6
 # the heading's own width.
 RULE_SHARE = 0.5
 RULE_PAST_HEADING = 2.0
+# A rule as wide this close over the line makes it a row of a ruled register (a rule under each
+# row), not a heading: a section's heading has room above it.
+REGISTER_GAP = 1.0
 
 
 def over_a_section_rule(line: Line, page: PageText, structure: PageStructure | None, height: float) -> bool:
-    """True when ``line`` stands alone on its row with a horizontal rule close under it that
-    starts at most a line height left of the line, runs ``RULE_PAST_HEADING`` times its width
-    and ``RULE_SHARE`` of the page's print: a section's heading, however it is worded."""
-    if structure is None:
-        return False
-    print_width = _print_width(page)
+    """True when ``line`` stands alone on its row, in no ruled cell, with a horizontal rule close
+    under it that starts within a line height of the line's start, runs ``RULE_PAST_HEADING``
+    times its width and ``RULE_SHARE`` of the page's print, and no such rule close over it: a
+    section's heading, however it is worded."""
+    if structure is None or structure.cell_at(line.box) is not None:
+        return False  # print in a ruled cell is the table's
+    least = max(RULE_SHARE * _print_width(page), RULE_PAST_HEADING * (line.box[2] - line.box[0]))
+    across = [
+        r.box for r in structure.rules if r.orientation == "horizontal" and r.box[2] - r.box[0] >= least
+    ]
+    if any(_rules_over(rule, line.box, height) for rule in across):
+        return False  # a row of a ruled register, its label alone with no value written
     return any(
-        _rules_under(rule.box, line.box, height)
-        and rule.box[2] - rule.box[0]
-        >= max(RULE_SHARE * print_width, RULE_PAST_HEADING * (line.box[2] - line.box[0]))
-        and not _others_on_row(line, page, rule.box)
-        for rule in structure.rules
-        if rule.orientation == "horizontal"
+        _rules_under(rule, line.box, height) and not _others_on_row(line, page, rule) for rule in across
     )
 
 
 def _rules_under(rule: Box, box: Box, height: float) -> bool:
     gap = rule[1] - box[3]
-    return (
-        -0.2 * height <= gap <= RULE_GAP * height
-        and rule[0] <= box[0] + height
-        and rule[0] >= box[0] - height
-    )
+    return -0.2 * height <= gap <= RULE_GAP * height and abs(rule[0] - box[0]) <= height
+
+
+def _rules_over(rule: Box, box: Box, height: float) -> bool:
+    """True when ``rule`` runs close over ``box``, a line height or less above its top."""
+    gap = box[1] - rule[3]
+    return -0.2 * height <= gap <= REGISTER_GAP * height and rule[0] <= box[0] + height
 
 
 def _others_on_row(line: Line, page: PageText, span: Box) -> bool:

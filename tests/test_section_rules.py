@@ -7,6 +7,8 @@ the rules a page's structure would give.
 
 from __future__ import annotations
 
+import pytest
+
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields, page_view
 from extraction.structure.types import PageStructure, Rule
@@ -83,3 +85,24 @@ def test_a_line_over_a_rule_across_the_form_is_a_heading_and_a_value_on_its_unde
     assert [h.text for h in view.headings] == ["Emergency contact - not a parent"]
     short = page_view(PATIENT, page, PageStructure(rules=(Rule((195, 345, 600, 349), "horizontal"),)))
     assert short.headings == []  # an underline no wider than the line is no section's rule
+
+
+INSURED_PARENT = """
+200 300 Child's name: Jesse Shaw
+200 400 Insurance
+200 500 {holder}: Arthur Larsen
+1300 500 {holder_born}: 1988-11-06
+200 580 Plan name: Pioneer Health Plan
+1300 580 Subscriber ID: 539449751132
+"""
+
+
+@pytest.mark.parametrize(
+    ("holder", "holder_born"),
+    [("Subscriber (parent) name", "Holder's DOB"), ("Insured's name", "Insured's date of birth")],
+)
+def test_the_insured_parent_s_name_and_birth_date_are_no_field_s(holder: str, holder_born: str) -> None:
+    fields = _read(INSURED_PARENT.format(holder=holder, holder_born=holder_born), None)
+    assert fields["insurance_company"].value == "Pioneer Health Plan"
+    assert fields["policy_number"].value == "539449751132"
+    assert fields["birth_date"].value == ""
