@@ -272,9 +272,25 @@ def _names_a_person(spec: FieldSpec, line: str) -> bool:
     credentials ("MBBS") or a condition's initials ("GERD")."""
     if not spec.known_words:
         return False
+    if _titled_name(line):
+        return True
     words = [word for word in LONG_WORD.findall(line) if not word.isupper()]
     return len(NAME_WORD.findall(line)) >= 2 and all(
         is_known(w, ("names",)) and not is_known(w, spec.lexicons) for w in words
+    )
+
+
+def _titled_name(line: str) -> bool:
+    """True for a line opening with a person's title and then capitalised words only ("Dr
+    Matthew Sharapova, M.D"): a person however rare the name. "Dr" opens no medicine's or
+    condition's name."""
+    first, *rest = line.replace(".", ". ").split()
+    names = [word for word in rest if word.strip(".,")]
+    return (
+        first.strip(".").lower() in TITLES
+        and bool(names)
+        and all(word[0].isupper() for word in names)
+        and len(NAME_WORD.findall(line)) >= 1
     )
 
 

@@ -1059,6 +1059,9 @@ def test_a_medicine_s_word_after_a_number_that_is_no_unit_is_doubted(
         ("regular_medications", "Metoprolol, aspirin\nDr. Nicholas Silva", True),  # the next row's doctor
         ("allergies", "Milk\nRebecca Warren", True),
         ("regular_medications", "Lisinopril\nDr. Jonathan Dixon, MBBS", True),  # credentials in capitals
+        ("regular_medications", "Melatonin\nDr Matthew Sharapova, M.D", True),  # a rare name after a title
+        ("medical_problems", "Asthma\nDry skin", False),
+        ("allergies", "Dust\nMrs. Okonkwo", True),
         ("medical_problems", "Asthma\nGERD", False),
         ("regular_medications", "Birth control pill\nVitamin D", False),
         ("allergies", "Bee stings\nDust mites", False),
