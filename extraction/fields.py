@@ -175,10 +175,11 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
                 _valued_in_column(k, page, columns, keyed, height) or _valued_in_cell(k, page, structure),
             )
             or _is_section_bar(k, page, structure)
-            or (over_a_section_rule(k.line, page, structure, height) and not _a_field_label(k.text, doc_type))
         )
     ]
-    headings += [h for h in _ruled_headings(page, keys, structure, height, doc_type) if h not in headings]
+    ruled = _over_section_rules(page, keys, structure, height)
+    breaks = [k for k in ruled if k.known and _a_field_label(k.text, doc_type) and k not in headings]
+    headings += [k for k in ruled if k not in headings and k not in breaks]
     headings.sort(key=lambda k: order[id(k.line)])
     titles = _panel_titles(page, keys, headings, height)
     if titles:
@@ -192,21 +193,21 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
         headings,
         label_columns=columns,
         no_field_titles=no_field_titles(keys, doc_type),
+        section_breaks=breaks,
     )
 
 
-def _ruled_headings(
-    page: PageText, keys: list[Key], structure: PageStructure | None, height: float, doc_type: DocumentType
+def _over_section_rules(
+    page: PageText, keys: list[Key], structure: PageStructure | None, height: float
 ) -> list[Key]:
     """Lines over a section's rule (``extraction.section_rules``) in words, not figures: a key
-    alone on its line that reads exactly as no field's label, or a line no wording of the type
-    names ("Emergency contact - not a parent") and that stands under no label (a value written
-    on a long underline). A section of no field's ends at one."""
+    alone on its line, or a line no wording of the type names ("Emergency contact - not a
+    parent") that stands under no label (not a value written on a long underline)."""
     by_line = {id(k.line): k for k in keys}
     found = []
     for line in page.lines:
         key = by_line.get(id(line))
-        if key is not None and (key.colon or not key.whole_line or _a_field_label(key.text, doc_type)):
+        if key is not None and (key.colon or not key.whole_line):
             continue
         letters = sum(ch.isalpha() for ch in line.text)
         if letters < 3 or any(ch.isdigit() for ch in line.text) or line.text.rstrip().endswith(":"):

@@ -52,7 +52,7 @@ def _in_section(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentTyp
     kin = [o for o in doc_type.fields if o.kind == spec.kind and o is not spec]
     if not spec.section_labels and not any(o.section_labels for o in kin):
         return score  # no heading says whose a label of this kind is
-    heading = _row_lead(key, view, doc_type) or section_of(key.box, view.headings)
+    heading = _row_lead(key, view, doc_type) or section_of(key.box, view.sections)
     if heading is None or _names_a_section(key, spec):
         return score  # "Name of person to contact in case of emergency" says whose it is
     for other in kin:
@@ -84,8 +84,8 @@ def _in_a_section_of_no_field(key: Key, view: PageView) -> bool:
     titles = view.no_field_titles
     if not titles:
         return False
-    headings = {id(h) for h in view.headings}
-    section = section_of(key.box, [*view.headings, *(t for t in titles if id(t) not in headings)])
+    headings = {id(h) for h in view.sections}
+    section = section_of(key.box, [*view.sections, *(t for t in titles if id(t) not in headings)])
     return section is not None and section is not key and any(section is t for t in titles)
 
 

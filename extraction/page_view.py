@@ -132,8 +132,17 @@ class PageView:
     """Keys titling a section of no field's ("Secondary insurance", "Family history:"; see
     ``extraction.label_scores.no_field_titles``)."""
 
+    section_breaks: list[Key] = field(default_factory=list)
+    """Keys over a section's rule that read exactly as a field's label ("Medical History",
+    "Insurance"): labels still, they end the section above them."""
+
     def __post_init__(self) -> None:
         self._key_lines = {id(k.line) for k in self.keys}
+
+    @property
+    def sections(self) -> list[Key]:
+        """The keys that end the section above them: the headings and the section breaks."""
+        return [*self.headings, *self.section_breaks]
 
     def is_key_line(self, line: Line) -> bool:
         return id(line) in self._key_lines

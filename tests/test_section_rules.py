@@ -106,3 +106,25 @@ def test_the_insured_parent_s_name_and_birth_date_are_no_field_s(holder: str, ho
     assert fields["insurance_company"].value == "Pioneer Health Plan"
     assert fields["policy_number"].value == "539449751132"
     assert fields["birth_date"].value == ""
+
+
+def test_a_field_s_label_over_a_section_rule_stays_a_label_and_ends_the_section_above() -> None:
+    """ "Medical History" over a rule reads exactly as the medical problems' label: it stays
+    that label, and the emergency section above it ends there, so a pediatrician's plain
+    "Phone" under it is no emergency contact's phone."""
+    layout = """
+    200 300 Emergency Contact
+    200 400 Name: Jordan Price
+    200 600 Medical History
+    200 700 List any medical problems: Hypertension
+    200 780 Previous pediatrician: Dr Amber Ramirez, DO
+    1400 780 Phone: (868) 757-0506
+    """
+    rules = PageStructure(
+        rules=(Rule((195, 345, 2300, 349), "horizontal"), Rule((195, 645, 2300, 649), "horizontal"))
+    )
+    fields = _read(layout, rules)
+    assert fields["emergency_contact_name"].value == "Jordan Price"
+    assert fields["emergency_contact_phone"].value == "" or fields["emergency_contact_phone"].needs_review
+    view = page_view(PATIENT, parse_layout(layout)[0], rules)
+    assert [k.text for k in view.section_breaks] == ["Medical History"]
