@@ -265,26 +265,48 @@ def _to_page_frame(word: Word, margin: int, scale: int, x0: int, y0: int) -> Wor
     return Word(word.text, word.confidence, box, word.line)
 
 
-def with_unread_rows(image: np.ndarray, page: PageText, dpi: int, options: Options) -> PageText:
+def with_unread_rows(
+    image: np.ndarray, page: PageText, dpi: int, options: Options
+) -> tuple[PageText, list[Word] | None]:
     """The page's text with the rows of print the page pass left unread (see
     ``extraction.unread_ink``) read in sparse mode: a block page segmentation dropped (the
     lower half of a photographed questionnaire) holds labels whose fields would be missed
     without a word of why. Only words on those rows are taken, the short values beside their
-    labels included; the rest of the page stays as the page pass read it."""
+    labels included; the rest of the page stays as the page pass read it. Also returns the
+    whole page's sparse reading when one was made (see ``sparse_words``), None when not, so a
+    later sparse pass over the page need not read it again."""
     words = [w for line in page.lines for w in line.words]
     runs = unread_runs(image, words, options.text_height)
     if not runs:
-        return page
+        return page, None
     reach = options.text_height / 2
     rows = [(0, round(run[1] - reach), page.width, round(run[3] + reach)) for run in runs]
-    return add_sparse_reading(image, page, dpi, options, within=rows)
+    sparse = sparse_words(image, dpi, options)
+    return add_sparse_reading(image, page, dpi, options, within=rows, read=sparse), sparse
+
+
+def sparse_words(image: np.ndarray, dpi: int, options: Options) -> list[Word]:
+    """The page read in sparse-text mode (psm 11), its paper made white first; none when the
+    reading ran out of time (a second look only: the first pass's reading stands)."""
+    white = paper_made_white(image)
+    try:
+        read = tesseract.read_words(white, dpi=dpi, timeout=options.tesseract_timeout, psm=11)
+    except ToolTimeoutError:
+        return []
+    return split_at_specks(read, white)
 
 
 def add_sparse_reading(
-    image: np.ndarray, page: PageText, dpi: int, options: Options, within: Sequence[Box] | None = None
+    image: np.ndarray,
+    page: PageText,
+    dpi: int,
+    options: Options,
+    within: Sequence[Box] | None = None,
+    read: Sequence[Word] | None = None,
 ) -> PageText:
     """The page's text merged with a sparse-text pass (psm 11), or with only its words whose
     middle is in one of the boxes ``within``, added where no word stands (print left unread).
+    ``read`` is the page's sparse reading when already made (``sparse_words``).
 
     Automatic page segmentation sometimes drops a short, isolated line ("Home phone") or misreads
     it ("Height:" as "Retain"); sparse mode looks at every piece of text on its own. A word the
@@ -292,13 +314,7 @@ def add_sparse_reading(
     confident pass (by a margin), so a sure first reading is never overwritten.
     """
     known = [w for line in page.lines for w in line.words]
-    white = paper_made_white(image)
-    try:
-        extra = split_at_specks(
-            tesseract.read_words(white, dpi=dpi, timeout=options.tesseract_timeout, psm=11), white
-        )
-    except ToolTimeoutError:
-        return page  # a second look only: the first pass's reading stands
+    extra = list(read) if read is not None else sparse_words(image, dpi, options)
     if within is not None:
         extra = [w for w in extra if any(centre_inside(w.box, box) for box in within)]
     offset = 1 + max((w.line for w in known), default=0)

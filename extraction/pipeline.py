@@ -75,6 +75,11 @@ class ReadPage:
     text: PageText
     dpi: int
     structure: PageStructure
+    unruled: np.ndarray
+    """The page as OCR read it: rules, combs and rings painted out, shading made paper."""
+    sparse: list[Word] | None = None
+    """The whole page read in sparse mode, when the page's own reading needed it (print left
+    unread): the document's later sparse pass takes it instead of reading the page again."""
 
 
 class StageTimer:
@@ -133,7 +138,7 @@ def extract(
     if type_name == UNKNOWN_TYPE:
         # Page segmentation may have dropped the lines that tell the type: look once more.
         with timer("ocr_page"):
-            pages, sparse_done = _add_sparse_readings(images, pages, dpis, structures, options, covers), True
+            pages, sparse_done = _add_sparse_readings(read, pages, structures, options, covers), True
         with timer("classify"):
             type_name, type_confidence = classify(pages, document_types())
     fields = {}
@@ -150,7 +155,7 @@ def extract(
             # A sparse pass, for those and for multi-line values that may have lost a line the
             # same way.
             with timer("ocr_page"):
-                pages = _add_sparse_readings(images, pages, dpis, structures, options, covers)
+                pages = _add_sparse_readings(read, pages, structures, options, covers)
             with timer("extract_fields"):
                 second = extract_fields(spec, pages, options.review_confidence, reread, structures)
             fields.update(_better_second_readings(spec, fields, second))
@@ -317,22 +322,24 @@ def _extends(longer: list[str], shorter: list[str]) -> bool:
 
 
 def _add_sparse_readings(
-    images: list[np.ndarray],
+    read: list[ReadPage],
     pages: list[PageText],
-    dpis: list[int],
     structures: list[PageStructure],
     options: Options,
     skipped: frozenset[int] = frozenset(),
 ) -> list[PageText]:
     """Every page but those ``skipped`` (cover sheets) with a sparse-text pass merged in,
-    ``options.page_workers`` pages at a time."""
+    ``options.page_workers`` pages at a time. Each page is read as its page pass read it
+    (rules painted out), or not again when its own reading already made the sparse pass."""
     reading = [index for index in range(len(pages)) if index not in skipped]
     merged = list(pages)
+
+    def sparse(index: int) -> PageText:
+        page = read[index]
+        return add_sparse_reading(page.unruled, pages[index], page.dpi, options, read=page.sparse)
+
     with ThreadPoolExecutor(max_workers=options.page_workers) as pool:
-        read = pool.map(
-            lambda index: add_sparse_reading(images[index], pages[index], dpis[index], options), reading
-        )
-        for index, page in zip(reading, read, strict=True):
+        for index, page in zip(reading, pool.map(sparse, reading), strict=True):
             merged[index] = _apply_structure(page, structures[index])
     return merged
 
@@ -406,7 +413,7 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
     with timer("ocr_page"):
         split = page.page_count == 1 and options.split_lone_page and options.page_workers > 1
         read, text = ocr_page(unruled, index, dpi, options, split=split)
-        text = with_unread_rows(read, text, dpi, options)
+        text, sparse = with_unread_rows(read, text, dpi, options)
         turned = read is not unruled
         if turned:
             image = _turned_like(image, unruled, read)
@@ -429,7 +436,7 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
     if structure.combs:
         with timer("ocr_page"):
             text = _reread_combs(read, text, structure.combs, dpi, options)
-    return ReadPage(image, text, dpi, structure)
+    return ReadPage(image, text, dpi, structure, unruled=read, sparse=sparse)
 
 
 def _reread_combs(

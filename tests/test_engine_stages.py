@@ -704,7 +704,7 @@ def read_noting_threads(
         height, width = image.shape[:2]
         return image, PageText(index=index, lines=(), width=width, height=height)
 
-    def sparse_reading(image: np.ndarray, page: PageText, dpi: int, _: Options) -> PageText:
+    def sparse_reading(image: np.ndarray, page: PageText, dpi: int, _: Options, **__: Any) -> PageText:
         seen["sparse"].append(threading.get_ident())
         return page
 
@@ -756,7 +756,7 @@ def sparse_passes(monkeypatch: pytest.MonkeyPatch, layout: str) -> int:
     def page_reading(image: np.ndarray, index: int, dpi: int, _: Options, *, split: bool = False) -> Any:
         return image, page_text
 
-    def sparse_reading(image: np.ndarray, page: PageText, dpi: int, _: Options) -> PageText:
+    def sparse_reading(image: np.ndarray, page: PageText, dpi: int, _: Options, **__: Any) -> PageText:
         calls.append(page.index)
         return page
 
@@ -775,6 +775,32 @@ def test_the_sparse_pass_runs_for_a_blank_whose_label_was_found_and_not_for_one_
     no_refills_on_the_form = PRESCRIPTION.replace("1790 3010 Refill:", "")
     assert sparse_passes(monkeypatch, no_refills_on_the_form) == 0
     assert sparse_passes(monkeypatch, PRESCRIPTION) == 1  # "Refill:" with nothing read after it
+
+
+def test_a_page_its_own_reading_read_sparsely_is_not_read_sparsely_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Print the page pass left unread makes the page's own sparse reading; the document's
+    sparse pass for a blank takes that reading instead of making a second one."""
+    readings: list[int] = []
+    page_text = parse_layout(PRESCRIPTION)[0]
+
+    def sparse_words(image: np.ndarray, dpi: int, _: Options) -> list[Word]:
+        readings.append(dpi)
+        return []
+
+    monkeypatch.setattr(pipeline, "ocr_page", lambda image, *a, **k: (image, page_text))
+    monkeypatch.setattr(ocr, "sparse_words", sparse_words)
+    monkeypatch.setattr(pipeline, "read_region", lambda *a, **k: [])
+    data = io.BytesIO()
+    Image.fromarray(text_page(lines=4)).save(data, "PNG", dpi=(200, 200))
+    monkeypatch.setattr(ocr, "unread_runs", lambda *a: [])
+    pipeline.extract(data.getvalue(), doc_type="prescription")
+    assert len(readings) == 1  # no print left unread: only the document's pass reads
+    readings.clear()
+    monkeypatch.setattr(ocr, "unread_runs", lambda *a: [(100, 100, 400, 140)])
+    pipeline.extract(data.getvalue(), doc_type="prescription")
+    assert len(readings) == 1
 
 
 HEADING_UNDER_A_BLANK = """

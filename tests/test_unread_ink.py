@@ -78,7 +78,7 @@ def _read_round_a_lost_line(last: str, read_of_last: int) -> PageText:
     image = np.array(page.image)
     read = [*first, *third[:read_of_last]]
     known = [Word(w.text, w.confidence, w.box, line) for line, w in enumerate(read)]
-    return with_unread_rows(image, _page_text(known, image), 300, DEFAULT_OPTIONS)
+    return with_unread_rows(image, _page_text(known, image), 300, DEFAULT_OPTIONS)[0]
 
 
 def test_a_page_with_print_left_out_is_read_again_in_sparse_mode() -> None:
@@ -91,7 +91,7 @@ def test_a_page_read_whole_is_not_read_again() -> None:
     page.text(60, 60, "Patient name: Megan Long")
     image = np.array(page.image)
     text = _page_text(page.words, image)
-    assert with_unread_rows(image, text, 300, DEFAULT_OPTIONS) is text
+    assert with_unread_rows(image, text, 300, DEFAULT_OPTIONS) == (text, None)
 
 
 def test_only_the_rows_left_unread_are_taken_from_the_sparse_reading() -> None:
