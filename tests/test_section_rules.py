@@ -128,3 +128,17 @@ def test_a_field_s_label_over_a_section_rule_stays_a_label_and_ends_the_section_
     assert fields["emergency_contact_phone"].value == "" or fields["emergency_contact_phone"].needs_review
     view = page_view(PATIENT, parse_layout(layout)[0], rules)
     assert [k.text for k in view.section_breaks] == ["Medical History"]
+
+
+@pytest.mark.parametrize("doctor", ["Previous pediatrician", "Current pediatrician", "Family physician:", "Primary doctor:"])
+def test_a_list_ends_at_the_patient_s_doctor_s_label(doctor: str) -> None:
+    fields = _read(
+        f"""
+        200 300 Child's name: Jesse Shaw
+        200 400 Medications taken regularly: Melatonin
+        200 460 {doctor}
+        900 460 Dr Amber Ramirez, DO
+        """,
+        None,
+    )
+    assert fields["regular_medications"].value == "Melatonin"
