@@ -94,4 +94,3 @@ def test_no_heading_of_a_field_s_section_reads_as_a_section_of_no_field(doc_type
     headings = {h for field in spec.fields for h in field.section_labels} | {"Patient Information"}
     close = {h: best_phrase(h, spec.other_sections) for h in headings}
     assert not {h: hit for h, hit in close.items() if hit[1] >= OTHER_SECTION_SCORE}
-

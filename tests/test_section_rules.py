@@ -130,7 +130,9 @@ def test_a_field_s_label_over_a_section_rule_stays_a_label_and_ends_the_section_
     assert [k.text for k in view.section_breaks] == ["Medical History"]
 
 
-@pytest.mark.parametrize("doctor", ["Previous pediatrician", "Current pediatrician", "Family physician:", "Primary doctor:"])
+@pytest.mark.parametrize(
+    "doctor", ["Previous pediatrician", "Current pediatrician", "Family physician:", "Primary doctor:"]
+)
 def test_a_list_ends_at_the_patient_s_doctor_s_label(doctor: str) -> None:
     fields = _read(
         f"""
