@@ -57,8 +57,8 @@ from extraction.page_view import (
 from extraction.parts import from_parts, share_parts
 from extraction.phrases import best_phrase, whole_phrase_score
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
-from extraction.section_rules import over_a_section_rule
-from extraction.types import Box, FieldResult, Line, PageText, Word, on_one_row
+from extraction.section_rules import lines_over_section_rules
+from extraction.types import Box, FieldResult, PageText, Word, on_one_row
 from extraction.unsure_labels import unsure_labels, with_labels_read_again
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
             or _is_section_bar(k, page, structure)
         )
     ]
-    ruled = _over_section_rules(page, keys, structure, height)
+    ruled = lines_over_section_rules(page, keys, structure, height)
     breaks = [k for k in ruled if k.known and _a_field_label(k.text, doc_type) and k not in headings]
     headings += [k for k in ruled if k not in headings and k not in breaks]
     headings.sort(key=lambda k: order[id(k.line)])
@@ -194,35 +194,6 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
         label_columns=columns,
         no_field_titles=no_field_titles(keys, doc_type),
         section_breaks=breaks,
-    )
-
-
-def _over_section_rules(
-    page: PageText, keys: list[Key], structure: PageStructure | None, height: float
-) -> list[Key]:
-    """Lines over a section's rule (``extraction.section_rules``) in words, not figures: a key
-    alone on its line, or a line no wording of the type names ("Emergency contact - not a
-    parent") that stands under no label (not a value written on a long underline)."""
-    by_line = {id(k.line): k for k in keys}
-    found = []
-    for line in page.lines:
-        key = by_line.get(id(line))
-        if key is not None and (key.colon or not key.whole_line):
-            continue
-        letters = sum(ch.isalpha() for ch in line.text)
-        if letters < 3 or any(ch.isdigit() for ch in line.text) or line.text.rstrip().endswith(":"):
-            continue
-        if key is None and _under_a_label(line, keys, height):
-            continue  # a value written on its underline, its label over it
-        if over_a_section_rule(line, page, structure, height):
-            found.append(key or Key(page.index, line, len(line.words), colon=False, known=False))
-    return found
-
-
-def _under_a_label(line: Line, keys: list[Key], height: float) -> bool:
-    return any(
-        0 <= line.box[1] - k.box[3] <= 1.5 * height and k.box[0] < line.box[2] and line.box[0] < k.box[2]
-        for k in keys
     )
 
 

@@ -1,11 +1,12 @@
 """Headings set over a section rule: a line alone on its row with a ruled line close under it
-that runs on far past its end, across most of the page's print ("Insurance" over a rule the
-width of the form). Forms mark their sections so whatever the wording; a heading no section
+that runs on well past its end, across half the page's print or more ("Insurance" over a rule
+the width of the form). Forms mark their sections so whatever the wording; a heading no section
 wording names still ends the section before it (a parent's details must not run on into the
 emergency contact's and the insurance's)."""
 
 from __future__ import annotations
 
+from extraction.keys import Key
 from extraction.structure.types import PageStructure
 from extraction.types import Box, Line, PageText, on_one_row
 
@@ -19,6 +20,39 @@ RULE_PAST_HEADING = 2.0
 # A rule as wide this close over the line makes it a row of a ruled register (a rule under each
 # row), not a heading: a section's heading has room above it.
 REGISTER_GAP = 1.0
+# A line this many line heights or less under a key is read as that key's value.
+UNDER_A_LABEL = 1.5
+
+
+def lines_over_section_rules(
+    page: PageText, keys: list[Key], structure: PageStructure | None, height: float
+) -> list[Key]:
+    """The lines over a section's rule (``over_a_section_rule``) in words, not figures: a key
+    alone on its line, or a line no wording names ("Emergency contact - not a parent", made a
+    key of no field here) that stands under no key (not a value written on a long underline)."""
+    by_line = {id(k.line): k for k in keys}
+    found = []
+    for line in page.lines:
+        key = by_line.get(id(line))
+        if key is not None and (key.colon or not key.whole_line):
+            continue
+        letters = sum(ch.isalpha() for ch in line.text)
+        if letters < 3 or any(ch.isdigit() for ch in line.text) or line.text.rstrip().endswith(":"):
+            continue
+        if key is None and _under_a_key(line, keys, height):
+            continue
+        if over_a_section_rule(line, page, structure, height):
+            found.append(key or Key(page.index, line, len(line.words), colon=False, known=False))
+    return found
+
+
+def _under_a_key(line: Line, keys: list[Key], height: float) -> bool:
+    return any(
+        0 <= line.box[1] - key.box[3] <= UNDER_A_LABEL * height
+        and key.box[0] < line.box[2]
+        and line.box[0] < key.box[2]
+        for key in keys
+    )
 
 
 def over_a_section_rule(line: Line, page: PageText, structure: PageStructure | None, height: float) -> bool:
