@@ -20,16 +20,18 @@ RULE_PAST_HEADING = 2.0
 # A rule as wide this close over the line makes it a row of a ruled register (a rule under each
 # row), not a heading: a section's heading has room above it.
 REGISTER_GAP = 1.0
-# A line this many line heights or less under a key is read as that key's value.
-UNDER_A_LABEL = 1.5
+# A line this close under other print (in line heights) is written under it: a value under its
+# question; a heading has room above it.
+UNDER_ANOTHER = 1.2
 
 
 def lines_over_section_rules(
     page: PageText, keys: list[Key], structure: PageStructure | None, height: float
 ) -> list[Key]:
-    """The lines over a section's rule (``over_a_section_rule``) in words, not figures: a key
-    alone on its line, or a line no wording names ("Emergency contact - not a parent", made a
-    key of no field here) that stands under no key (not a value written on a long underline)."""
+    """The lines over a section's rule (``over_a_section_rule``) in words, not figures, with
+    room above them (not a value written under its question on a long underline): a key alone
+    on its line, or a line no wording names ("Emergency contact - not a parent", made a key of
+    no field here)."""
     by_line = {id(k.line): k for k in keys}
     found = []
     for line in page.lines:
@@ -39,19 +41,22 @@ def lines_over_section_rules(
         letters = sum(ch.isalpha() for ch in line.text)
         if letters < 3 or any(ch.isdigit() for ch in line.text) or line.text.rstrip().endswith(":"):
             continue
-        if key is None and _under_a_key(line, keys, height):
+        if _right_under(line, page, height):
             continue
         if over_a_section_rule(line, page, structure, height):
             found.append(key or Key(page.index, line, len(line.words), colon=False, known=False))
     return found
 
 
-def _under_a_key(line: Line, keys: list[Key], height: float) -> bool:
+def _right_under(line: Line, page: PageText, height: float) -> bool:
+    """True when other print stands close over ``line`` (``UNDER_ANOTHER`` line heights or less):
+    a value written under its question or label, which a section's heading never is."""
     return any(
-        0 <= line.box[1] - key.box[3] <= UNDER_A_LABEL * height
-        and key.box[0] < line.box[2]
-        and line.box[0] < key.box[2]
-        for key in keys
+        other is not line
+        and 0 <= line.box[1] - other.box[3] <= UNDER_ANOTHER * height
+        and other.box[0] < line.box[2]
+        and line.box[0] < other.box[2]
+        for other in page.lines
     )
 
 
