@@ -144,3 +144,21 @@ def test_a_list_ends_at_the_patient_s_doctor_s_label(doctor: str) -> None:
         None,
     )
     assert fields["regular_medications"].value == "Melatonin"
+
+
+def test_an_answer_under_a_question_no_wording_names_is_no_heading() -> None:
+    """An answer written on a long underline right under its question is no section's heading,
+    whether or not the question reads as a label: a heading has room above it."""
+    page = parse_layout(
+        """
+        200 300 Next of Kin
+        200 400 Whom may we call if you are taken ill
+        230 450 Amber Okafor
+        """
+    )[0]
+    rules = (
+        Rule((195, 345, 2300, 349), "horizontal"),
+        Rule((195, 495, 2300, 499), "horizontal"),  # the answer's underline
+    )
+    view = page_view(PATIENT, page, PageStructure(rules=rules))
+    assert [h.text for h in view.headings] == ["Next of Kin"]
