@@ -284,7 +284,10 @@ def _titled_name(line: str) -> bool:
     """True for a line opening with a person's title and then capitalised words only ("Dr
     Matthew Sharapova, M.D"): a person however rare the name. "Dr" opens no medicine's or
     condition's name."""
-    first, *rest = line.replace(".", ". ").split()
+    words = line.replace(".", ". ").split()
+    if not words:
+        return False
+    first, *rest = words
     names = [word for word in rest if word.strip(".,")]
     return (
         first.strip(".").lower() in TITLES

@@ -1066,6 +1066,7 @@ def test_a_medicine_s_word_after_a_number_that_is_no_unit_is_doubted(
         ("regular_medications", "Birth control pill\nVitamin D", False),
         ("allergies", "Bee stings\nDust mites", False),
         ("medical_problems", "Back pain\nGraves disease", False),
+        ("allergies", "Milk\n\nEggs", False),  # a blank line is no name, and no crash
     ],
 )
 def test_a_list_s_line_that_reads_as_a_person_s_name_is_doubted(
