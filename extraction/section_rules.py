@@ -28,10 +28,13 @@ UNDER_ANOTHER = 1.2
 def lines_over_section_rules(
     page: PageText, keys: list[Key], structure: PageStructure | None, height: float
 ) -> list[Key]:
-    """The lines over a section's rule (``over_a_section_rule``) in words, not figures, with
+    """The lines over a section's rule (``_over_a_section_rule``) in words, not figures, with
     room above them (not a value written under its question on a long underline): a key alone
     on its line, or a line no wording names ("Emergency contact - not a parent", made a key of
     no field here)."""
+    rules = _wide_rules(page, structure)
+    if structure is None or not rules:
+        return []
     by_line = {id(k.line): k for k in keys}
     found = []
     for line in page.lines:
@@ -43,7 +46,7 @@ def lines_over_section_rules(
             continue
         if _right_under(line, page, height):
             continue
-        if over_a_section_rule(line, page, structure, height):
+        if _over_a_section_rule(line, page, structure, rules, height):
             found.append(key or Key(page.index, line, len(line.words), colon=False, known=False))
     return found
 
@@ -60,17 +63,24 @@ def _right_under(line: Line, page: PageText, height: float) -> bool:
     )
 
 
-def over_a_section_rule(line: Line, page: PageText, structure: PageStructure | None, height: float) -> bool:
-    """True when ``line`` stands alone on its row, in no ruled cell, with a horizontal rule close
-    under it that starts within a line height of the line's start, runs ``RULE_PAST_HEADING``
-    times its width and ``RULE_SHARE`` of the page's print, and no such rule close over it: a
-    section's heading, however it is worded."""
-    if structure is None or structure.cell_at(line.box) is not None:
+def _wide_rules(page: PageText, structure: PageStructure | None) -> list[Box]:
+    """The page's horizontal rules running across ``RULE_SHARE`` of its print or more."""
+    if structure is None:
+        return []
+    least = RULE_SHARE * _print_width(page)
+    return [r.box for r in structure.rules if r.orientation == "horizontal" and r.box[2] - r.box[0] >= least]
+
+
+def _over_a_section_rule(
+    line: Line, page: PageText, structure: PageStructure, rules: list[Box], height: float
+) -> bool:
+    """True when ``line`` stands alone on its row, in no ruled cell, with one of the page's wide
+    ``rules`` close under it that starts within a line height of the line's start and runs
+    ``RULE_PAST_HEADING`` times its width, and no such rule close over it: a section's heading,
+    however it is worded."""
+    if structure.cell_at(line.box) is not None:
         return False  # print in a ruled cell is the table's
-    least = max(RULE_SHARE * _print_width(page), RULE_PAST_HEADING * (line.box[2] - line.box[0]))
-    across = [
-        r.box for r in structure.rules if r.orientation == "horizontal" and r.box[2] - r.box[0] >= least
-    ]
+    across = [rule for rule in rules if rule[2] - rule[0] >= RULE_PAST_HEADING * (line.box[2] - line.box[0])]
     if any(_rules_over(rule, line.box, height) for rule in across):
         return False  # a row of a ruled register, its label alone with no value written
     return any(
