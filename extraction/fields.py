@@ -345,16 +345,20 @@ def _is_heading(text: str, doc_type: DocumentType, valued: bool = False) -> bool
     reads exactly as one of the type's field labels, better than as a section's wording
     ("PATIENT'S NAME" over its value, read in part as the "Patient" section: taken for a
     heading, it made the labels of the panel beside it its section's)."""
-    if _a_field_label(text, doc_type):
+    section = _section_score(text, doc_type)
+    if _a_field_label(text, doc_type, section):
         return False
-    return _section_score(text, doc_type) >= 0.85 or (not valued and _in_capitals(text))
+    return section >= 0.85 or (not valued and _in_capitals(text))
 
 
-def _a_field_label(text: str, doc_type: DocumentType) -> bool:
+def _a_field_label(text: str, doc_type: DocumentType, section: float | None = None) -> bool:
     """True for a line reading exactly as one of the type's field labels, better than as a
-    section's wording: a label, whatever its print or place says."""
+    section's wording (``section``, its ``_section_score`` when already known): a label,
+    whatever its print or place says."""
     label = best_phrase(text, _field_labels(doc_type))[1]
-    return label >= EXACT_LABEL and label > _section_score(text, doc_type)
+    if label < EXACT_LABEL:
+        return False
+    return label > (_section_score(text, doc_type) if section is None else section)
 
 
 def _section_score(text: str, doc_type: DocumentType) -> float:
