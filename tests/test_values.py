@@ -44,6 +44,15 @@ def problem(field: str, value: str, doc_type: str = "patient_details") -> str | 
     return validate_field(doc_type, field, value)
 
 
+def _validated_alone(doc_type: str, field: str, value: str) -> FieldResult:
+    """``field`` as ``validate_fields`` leaves it when it holds ``value``, read at 0.95 and
+    unflagged, and every other field of the type is blank."""
+    spec = get_document_type(doc_type)
+    fields = {f.name: FieldResult("", 0.0, False) for f in spec.fields}
+    fields[field] = FieldResult(value, 0.95, False)
+    return validate_fields(spec, fields)[field]
+
+
 # ---------------------------------------------------------------- clean_line
 
 
@@ -637,10 +646,7 @@ def test_group_lines_never_loses_a_confident_word_with_a_letter_or_digit(page: l
 
 @pytest.mark.parametrize(("value", "doubted"), [("Lialda 12 gram", True), ("Lialda 1.2 gram", False)])
 def test_a_dose_of_ten_grams_or_more_is_flagged_but_never_refused(value: str, doubted: bool) -> None:
-    spec = get_document_type("prescription")
-    fields = {f.name: FieldResult("", 0.0, False, None, 0, None) for f in spec.fields}
-    fields["medicines"] = FieldResult(f"Ondansetron 4 mg\n{value}", 0.95, False, None, 0, None)
-    flagged = validate_fields(spec, fields)["medicines"]
+    flagged = _validated_alone("prescription", "medicines", f"Ondansetron 4 mg\n{value}")
     assert flagged.needs_review == doubted
     assert ("decimal point" in (flagged.reason or "")) == doubted
     assert validate_field("prescription", "medicines", value) is None  # a clerk may verify it as is
@@ -987,10 +993,7 @@ def test_directions_that_lost_a_count_or_ran_into_another_row_are_doubted(
 def test_a_word_in_no_vocabulary_flags_a_field_whose_words_should_be_known(
     field: str, value: str, unknown: list[str]
 ) -> None:
-    spec = get_document_type("patient_details")
-    fields = {f.name: FieldResult("", 0.0, False, None, 0, None) for f in spec.fields}
-    fields[field] = FieldResult(value, 0.95, False, None, 0, None)
-    flagged = validate_fields(spec, fields)[field]
+    flagged = _validated_alone("patient_details", field, value)
     assert ("words in no vocabulary" in (flagged.reason or "")) == bool(unknown)
     for word in unknown:
         assert repr(word) in (flagged.reason or "")
@@ -1008,20 +1011,15 @@ def test_a_word_in_no_vocabulary_flags_a_field_whose_words_should_be_known(
 def test_a_line_of_no_word_in_a_field_of_words_is_flagged(
     field: str, value: str, wordless: str | None
 ) -> None:
-    spec = get_document_type("patient_details")
-    fields = {f.name: FieldResult("", 0.0, False, None, 0, None) for f in spec.fields}
-    fields[field] = FieldResult(value, 0.95, False, None, 0, None)
-    reason = validate_fields(spec, fields)[field].reason or ""
+    reason = _validated_alone("patient_details", field, value).reason or ""
     assert ("holds no word" in reason) == (wordless is not None)
     if wordless is not None:
         assert repr(wordless) in reason
 
 
 def test_a_dose_s_unit_is_a_known_word_of_a_medicine() -> None:
-    spec = get_document_type("prescription")
-    fields = {f.name: FieldResult("", 0.0, False, None, 0, None) for f in spec.fields}
-    fields["medicines"] = FieldResult("Levothyroxine 75 mcg\nLialda 2.4 gram", 0.95, False, None, 0, None)
-    assert "words in no vocabulary" not in (validate_fields(spec, fields)["medicines"].reason or "")
+    flagged = _validated_alone("prescription", "medicines", "Levothyroxine 75 mcg\nLialda 2.4 gram")
+    assert "words in no vocabulary" not in (flagged.reason or "")
 
 
 @pytest.mark.parametrize("printed", ["20-Jun-2022", "03-Dec-2026", "3-December-2026"])
@@ -1046,10 +1044,7 @@ def test_a_date_with_its_month_named_between_dashes_is_a_date(printed: str) -> N
 def test_a_medicine_s_word_after_a_number_that_is_no_unit_is_doubted(
     doc_type: str, field: str, value: str, doubted: bool
 ) -> None:
-    spec = get_document_type(doc_type)
-    fields = {f.name: FieldResult("", 0.0, False) for f in spec.fields}
-    fields[field] = FieldResult(value, 0.95, False)
-    flagged = validate_fields(spec, fields)[field]
+    flagged = _validated_alone(doc_type, field, value)
     assert ("is no unit or count" in (flagged.reason or "")) is doubted
 
 
@@ -1072,10 +1067,7 @@ def test_a_medicine_s_word_after_a_number_that_is_no_unit_is_doubted(
 def test_a_list_s_line_that_reads_as_a_person_s_name_is_doubted(
     field: str, value: str, doubted: bool
 ) -> None:
-    spec = get_document_type("patient_details")
-    fields = {f.name: FieldResult("", 0.0, False) for f in spec.fields}
-    fields[field] = FieldResult(value, 0.95, False)
-    flagged = validate_fields(spec, fields)[field]
+    flagged = _validated_alone("patient_details", field, value)
     assert ("reads as a person's name" in (flagged.reason or "")) is doubted
 
 
@@ -1093,10 +1085,7 @@ def test_a_list_s_line_that_reads_as_a_person_s_name_is_doubted(
 def test_a_form_s_own_date_decades_old_is_doubted(
     doc_type: str, field: str, years_ago: int, doubted: bool
 ) -> None:
-    spec = get_document_type(doc_type)
     day = date.today().replace(month=1, day=15)
     when = day.replace(year=day.year - years_ago).isoformat()
-    fields = {f.name: FieldResult("", 0.0, False) for f in spec.fields}
-    fields[field] = FieldResult(when, 0.95, False)
-    flagged = validate_fields(spec, fields)[field]
+    flagged = _validated_alone(doc_type, field, when)
     assert ("years ago" in (flagged.reason or "")) is doubted
