@@ -61,6 +61,13 @@ def blur(image: Image.Image, seed: int, dpi: int) -> Image.Image:
     return image.filter(ImageFilter.GaussianBlur(radius))
 
 
+def defocus(image: Image.Image, seed: int, dpi: int) -> Image.Image:
+    """A camera focused off the page: a Gaussian blur of 1.4-2.4 px at 200 dpi (scaled with dpi),
+    strokes spread to about twice their width, counters of small letters half filled."""
+    radius = _rng(seed).uniform(1.4, 2.4) * dpi / 200
+    return image.filter(ImageFilter.GaussianBlur(radius))
+
+
 def _rotate(image: Image.Image, low: float, high: float, seed: int) -> Image.Image:
     rng = _rng(seed)
     angle = rng.uniform(low, high) * rng.choice((-1, 1))
@@ -209,6 +216,7 @@ DEGRADATIONS: dict[str, Degradation] = {
     "clean": clean,
     "noise": noise,
     "blur": blur,
+    "defocus": defocus,
     "skew": skew,
     "slight_skew": slight_skew,
     "shadow": shadow,
@@ -245,6 +253,7 @@ _TUNING_PROFILES: dict[str, tuple[str, ...]] = {
     "rotated": ("rotate_any",),
     "lowres": ("lowres", "jpeg"),
     "heavy": ("skew", "shadow", "noise", "blur", "jpeg"),
+    "defocused": ("defocus", "photo"),
 }
 # ... and those held out from tuning: what paper goes through in an office and a phone camera does.
 _HELD_OUT_PROFILES: dict[str, tuple[str, ...]] = {

@@ -63,6 +63,8 @@ OLD_PROFILES = (
     "lowres",
     "heavy",
 )
+# Tuning damage added since the split, after the old profiles so their order stays.
+NEW_TUNING_PROFILES = ("defocused",)
 
 
 def _pixels(image: Image.Image) -> bytes:
@@ -250,7 +252,7 @@ def _contrast(image: Image.Image, print_mask: np.ndarray) -> float:
 
 
 def test_profiles_are_split_into_tuning_and_held_out() -> None:
-    assert TUNING_PROFILES == OLD_PROFILES
+    assert TUNING_PROFILES == OLD_PROFILES + NEW_TUNING_PROFILES
     assert set(HELD_OUT_PROFILES).isdisjoint(TUNING_PROFILES) and len(HELD_OUT_PROFILES) >= 9
     assert set(DEGRADATION_PROFILES) == set(TUNING_PROFILES) | set(HELD_OUT_PROFILES)
     used = {step for name in HELD_OUT_PROFILES for step in DEGRADATION_PROFILES[name]}
@@ -281,6 +283,16 @@ def test_new_damage_is_visible_deterministic_and_keeps_the_page(name: str, page:
     # Readable: the print keeps at least a quarter of its contrast against the paper.
     ink = np.asarray(page) < 100
     assert _contrast(damaged, ink) > 0.25 * _contrast(page, ink), name
+
+
+def test_defocus_blurs_the_print_by_more_than_a_scan_does(page: Image.Image) -> None:
+    def sharpness(image: Image.Image) -> float:
+        return float(np.abs(np.diff(np.asarray(image.convert("L"), dtype=np.int16), axis=1)).mean())
+
+    defocused = DEGRADATIONS["defocus"](page, 5, 60)
+    assert defocused.size == page.size and defocused.mode == page.mode
+    assert _pixels(defocused) == _pixels(DEGRADATIONS["defocus"](page, 5, 60))
+    assert sharpness(defocused) < sharpness(DEGRADATIONS["blur"](page, 5, 60)) < sharpness(page)
 
 
 def test_crop_never_cuts_into_the_print(page: Image.Image) -> None:
