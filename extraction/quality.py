@@ -22,10 +22,8 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from extraction.load import to_gray_on_white
 from extraction.preprocess import estimate_background, print_depth
+from extraction.sharpness import WORK_LONG_SIDE, blur_effect, middle, working_copy
 
-# The page is measured at this size (longer side, pixels): a letter page at about 100 dpi. Print of
-# 8 pt and up keeps its strokes, and a phone's 4000-pixel photo is shrunk 4x before anything runs.
-WORK_LONG_SIDE = 1100
 # At most this many pages of a multi-page TIFF are measured (the rest cost time and say the same).
 MAX_PAGES_CHECKED = 10
 
@@ -45,14 +43,11 @@ MIN_PAPER_LEVEL = 120
 # Generated pages of every profile keep 77 and more; print faded to 40 % on grey paper 56..101;
 # print fogged to 15 % on light grey paper about 35. Under this the print is named too faint.
 MIN_CONTRAST = 45
-# Blur: the blur measure of Crete-Roffet et al. (2007, "The blur effect"): how much of the
-# brightness variation between neighbours survives a further 9-pixel blur, 0 (sharp) to 1 (flat).
-# Contrast-free, so a dim photo is not called blurred. Generated pages of every profile (noisy and
-# heavy include a mild blur, photo a defocus) measure 0.05..0.26; a defocus of 4 px at 200 dpi
-# (1/50 inch: letters smear into each other) 0.39..0.65, of 3 px 0.26..0.54. Above this the photo
-# is named blurred.
+# Blur (``extraction.sharpness.blur_effect``, 0 sharp to 1 flat): generated pages of every profile
+# (noisy and heavy include a mild blur, photo a defocus) measure 0.05..0.26; a defocus of 4 px at
+# 200 dpi (1/50 inch: letters smear into each other) 0.39..0.65, of 3 px 0.26..0.54. Above this the
+# photo is named blurred. (Less blurred print is sharpened before OCR: SHARPEN_BLUR.)
 MAX_BLUR = 0.32
-BLUR_KERNEL = 9
 # Cut off: print running into the image's edge. The outer EDGE_DEPTH working pixels (1/50 inch) of
 # each edge are searched for print crossing them: brightness steps along the edge of at least
 # EDGE_STEP x contrast in every one of those rows, where the strip is paper (its mean over
@@ -103,22 +98,6 @@ class Measures:
     edges: dict[str, float]
 
 
-def working_copy(gray: np.ndarray) -> np.ndarray:
-    """``gray`` (HxW uint8) with its longer side brought to WORK_LONG_SIDE by area averaging."""
-    height, width = gray.shape
-    scale = WORK_LONG_SIDE / max(height, width)
-    if abs(scale - 1) < 0.02:
-        return gray
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return np.asarray(Image.fromarray(gray).resize(size, Image.Resampling.BOX))
-
-
-def _middle(gray: np.ndarray) -> np.ndarray:
-    """The inner 90 % of the page: a photo's table or a dark border is not the paper."""
-    height, width = gray.shape
-    return gray[height // 20 : height - height // 20, width // 20 : width - width // 20]
-
-
 def levels(gray: np.ndarray) -> tuple[float, float]:
     """(paper level, ink-paper contrast) of a working copy, both 0..255.
 
@@ -128,28 +107,10 @@ def levels(gray: np.ndarray) -> tuple[float, float]:
     print only, a page with little print has the same contrast as a full one; a page with too few
     print pixels has no print to measure and a contrast of 0.
     """
-    middle = _middle(gray)
-    paper = float(np.percentile(middle, 90))
-    depth = _middle(estimate_background(gray)).astype(np.int16) - middle.astype(np.int16)
+    inner = middle(gray)
+    paper = float(np.percentile(inner, 90))
+    depth = middle(estimate_background(gray)).astype(np.int16) - inner.astype(np.int16)
     return paper, print_depth(depth)
-
-
-def blur_effect(gray: np.ndarray) -> float:
-    """Crete-Roffet blur of a working copy, 0 (sharp) to 1 (no detail left): the share of the
-    neighbour-to-neighbour variation that a further blur of BLUR_KERNEL pixels does not remove,
-    the larger of the vertical and the horizontal. 0 for a page with no variation at all."""
-    values = _middle(gray).astype(np.float32)
-    worst = 0.0
-    for axis in (0, 1):
-        size = (1, BLUR_KERNEL) if axis == 0 else (BLUR_KERNEL, 1)  # (width, height): across the steps
-        reblurred = cv2.blur(values, size)
-        sharp_steps = np.abs(np.diff(values, axis=axis))
-        total = float(sharp_steps.sum())
-        if total <= 0:
-            continue
-        lost = np.maximum(0.0, sharp_steps - np.abs(np.diff(reblurred, axis=axis)))
-        worst = max(worst, (total - float(lost.sum())) / total)
-    return worst
 
 
 def edge_print(gray: np.ndarray, paper: float, contrast: float) -> dict[str, float]:
