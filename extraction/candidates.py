@@ -207,7 +207,8 @@ def _rule_between(upper: Box, lower: Box, view: PageView) -> bool:
 
 def _cell_under(cell: Box, line: Box, view: PageView) -> Box | None:
     """The cell holding ``line`` when it lies right under ``cell`` with the same sides and no
-    label of its own stands level with it to its left (a form's next row: "Full name")."""
+    label of its own stands level with it to its left (a form's next row: "Full name"), nor a
+    label's cell of its own beside it as ``cell`` has one (a grid's next labelled row)."""
     below = cell_of(line, view)
     height = view.height
     if (
@@ -219,7 +220,26 @@ def _cell_under(cell: Box, line: Box, view: PageView) -> Box | None:
         return None
     if any(k.box[2] <= below[0] and below[1] <= (k.box[1] + k.box[3]) / 2 <= below[3] for k in view.keys):
         return None
+    if _label_cell_beside(cell, view) and _label_cell_beside(below, view):
+        return None
     return below
+
+
+def _label_cell_beside(cell: Box, view: PageView) -> Box | None:
+    """The ruled cell just left of ``cell`` in its row (a grid's label column), if any: two
+    rows that each have one are two labelled rows, whether or not OCR read the lower label
+    ("Dx" in a shaded cell)."""
+    assert view.structure is not None
+    height = view.height
+    for other in view.structure.cells:
+        box = other.box
+        if (
+            0 <= cell[0] - box[2] <= height
+            and abs(box[1] - cell[1]) <= height / 2
+            and abs(box[3] - cell[3]) <= height / 2
+        ):
+            return box
+    return None
 
 
 def _value_cell(key: Key, view: PageView) -> Box | None:

@@ -2384,6 +2384,37 @@ def test_a_list_goes_on_in_the_ruled_cells_beside_its_label_s_tall_cell() -> Non
     assert fields["allergies"].value == "Bee stings, wheat"
 
 
+GRID_WITH_AN_UNREAD_LABEL = """
+200 300 Prescription
+100 520 Patient name
+700 520 Willie Wagner
+100 620 Residence
+700 620 2748 Magnolia Drive, Miami, FL
+700 720 Hypothyroidism
+100 820 Provider
+700 820 Dr. Betty Rice, M.D
+"""
+
+
+def test_a_value_stops_at_its_row_when_the_row_under_it_has_a_label_cell_of_its_own() -> None:
+    """A grid of label cells beside value cells, one pair a row: the row under the address has
+    its own label's cell, unread by OCR ("Dx" in small bold on grey), and its value is that
+    label's, not the address's second line."""
+    from extraction.structure import Cell, Table
+
+    tops = [500, 600, 700, 800]
+    labels = [(90, top, 680, top + 90) for top in tops]
+    values = [(690, top, 2000, top + 90) for top in tops]
+    cells = tuple(Cell(box, row, 0, 0) for row, box in enumerate(labels))
+    cells += tuple(Cell(box, row, 1, 0) for row, box in enumerate(values))
+    structure = PageStructure(cells=cells, tables=(Table((88, 498, 2002, 892), 4, 2),))
+    fields = extract_fields(
+        PRESCRIPTION, parse_layout(GRID_WITH_AN_UNREAD_LABEL), 0.8, structures=[structure]
+    )
+    assert fields["patient_address"].value == "2748 Magnolia Drive, Miami, FL"
+    assert fields["prescriber"].value == "Dr. Betty Rice, M.D"
+
+
 TWO_DATES_OF_BIRTH = """
 100 300 Pediatric Registration
 100 500 Patient name: Amy Lee
