@@ -17,7 +17,6 @@ from extraction.captions import (
     is_caption,
     line_on_rule_over,
     lines_above,
-    rule_written_on,
     stands_on_rule_from,
     under_a_colon_label,
     writing_rule,
@@ -44,6 +43,7 @@ from extraction.page_view import (
 from extraction.phrases import ITEM_NUMBER, best_phrase, phrase_score
 from extraction.pieces import pieced_value
 from extraction.row_spaced import ROWS_APART_NOTE, lines_a_row_apart
+from extraction.ruled_rows import cell_under, in_ruled_row_under, on_the_rule_under, rule_between, value_cell
 from extraction.structure.types import ANSWERED_IN_WORDS
 from extraction.types import Box, Line, Word, mostly_inside, on_one_row, union_box
 
@@ -142,7 +142,7 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
             found.append(
                 Candidate(spec.name, key.page, tuple(ln.words for ln in above), "above", score, (key,))
             )
-    column, cell = _column_under(key, view), _value_cell(key, view)
+    column, cell = _column_under(key, view), value_cell(key, view)
     under = _below(spec, column, view, spec.max_first_gap, spec.max_lines, cell, key.colon)
     below = _on_its_rule(key, view, under)
     # A caption with nothing under it, on a rule written on: the writing is its value (a label
@@ -158,7 +158,7 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
         # from what follows (a section bar), the first lines may be the section's own print (a
         # grid's header row) rather than the value.
         ruled_off = (
-            how == "below" and below and key in view.headings and _rule_between(key.box, below[0].box, view)
+            how == "below" and below and key in view.headings and rule_between(key.box, below[0].box, view)
         )
         note = HEADING_VALUE_NOTE if ruled_off else CUT_AT_RULE_NOTE if 0 < len(below) < len(under) else None
         found.append(
@@ -189,82 +189,6 @@ def _on_its_rule(key: Key, view: PageView, below: list[Line]) -> list[Line]:
             break
         kept.append(line)
     return kept
-
-
-def _rule_between(upper: Box, lower: Box, view: PageView) -> bool:
-    """True when a horizontal rule runs between two boxes, across both."""
-    if view.structure is None:
-        return False
-    return any(
-        rule.orientation == "horizontal"
-        and upper[3] - 2 <= rule.box[1]
-        and rule.box[3] <= lower[1] + 2
-        and rule.box[0] <= min(upper[2], lower[2])
-        and rule.box[2] >= max(upper[0], lower[0])
-        for rule in view.structure.rules
-    )
-
-
-def _cell_under(cell: Box, line: Box, view: PageView) -> Box | None:
-    """The cell holding ``line`` when it lies right under ``cell`` with the same sides and no
-    label of its own stands level with it to its left (a form's next row: "Full name"), nor a
-    label's cell of its own beside it as ``cell`` has one (a grid's next labelled row)."""
-    below = cell_of(line, view)
-    height = view.height
-    if (
-        below is None
-        or abs(below[0] - cell[0]) > height
-        or abs(below[2] - cell[2]) > height
-        or not 0 <= below[1] - cell[3] <= height
-    ):
-        return None
-    if any(k.box[2] <= below[0] and below[1] <= (k.box[1] + k.box[3]) / 2 <= below[3] for k in view.keys):
-        return None
-    if _label_cell_beside(cell, view) and _label_cell_beside(below, view):
-        return None
-    return below
-
-
-def _label_cell_beside(cell: Box, view: PageView) -> Box | None:
-    """The ruled cell just left of ``cell`` in its row (a grid's label column), if any: two
-    rows that each have one are two labelled rows, whether or not OCR read the lower label
-    ("Dx" in a shaded cell)."""
-    assert view.structure is not None
-    height = view.height
-    for other in view.structure.cells:
-        box = other.box
-        if (
-            0 <= cell[0] - box[2] <= height
-            and abs(box[1] - cell[1]) <= height / 2
-            and abs(box[3] - cell[3]) <= height / 2
-        ):
-            return box
-    return None
-
-
-def _value_cell(key: Key, view: PageView) -> Box | None:
-    """The key's cell when its value may be inside it (a label in a cell's corner); None when
-    the key fills its cell alone, so the value is in the cell under it."""
-    cell = cell_of(key.box, view)
-    if cell is None:
-        return None
-    others = [ln for ln in view.page.lines if ln is not key.line and mostly_inside(ln.box, cell)]
-    return cell if others else None
-
-
-def _on_the_rule_under(above: Line, line: Line, view: PageView) -> bool:
-    """True when ``above`` is written on a ruled line and ``line`` on another starting where
-    that one starts: lines ruled to write a list on, one item a line."""
-    rule = rule_written_on(above, view)
-    return (
-        rule is not None and rule_written_on(line, view) != rule and stands_on_rule_from(line, rule[0], view)
-    )
-
-
-def _in_ruled_row_under(above: Line, line: Line, view: PageView) -> bool:
-    """True when ``line`` stands in the cell right under the cell of ``above``, as wide."""
-    cell = cell_of(above.box, view)
-    return cell is not None and _cell_under(cell, line.box, view) is not None
 
 
 def _beside(spec: FieldSpec, key: Key, view: PageView) -> tuple[tuple[tuple[Word, ...], ...], str | None]:
@@ -350,11 +274,11 @@ def _below(
             allowed = max(allowed, ALIGNED_GAP)  # set flush under the value's line: its next line
         if cell is not None and mostly_inside(line.box, cell):
             allowed = max(allowed, IN_CELL_GAP)  # a cell holds its value, however spaced
-        elif cell is not None and _cell_under(cell, line.box, view) is not None:
+        elif cell is not None and cell_under(cell, line.box, view) is not None:
             allowed = max(allowed, IN_CELL_GAP)  # ... and goes on in the ruled cell under it
-        elif cell is None and taken and _in_ruled_row_under(taken[-1], line, view):
+        elif cell is None and taken and in_ruled_row_under(taken[-1], line, view):
             allowed = max(allowed, IN_CELL_GAP)  # a list goes on in the ruled row under its line
-        elif cell is None and taken and _on_the_rule_under(taken[-1], line, view):
+        elif cell is None and taken and on_the_rule_under(taken[-1], line, view):
             allowed = max(allowed, IN_CELL_GAP)  # ... or on the ruled line under its line's
         key = view.key_on(line) if view.is_key_line(line) else None
         # Right under a label, a line that only reads like a label is its value when the label
@@ -380,7 +304,7 @@ def _below(
             break
         if cell is not None and not mostly_inside(line.box, cell):
             # A list written in a ruled area goes on in the cell under this one, as wide.
-            cell = _cell_under(cell, line.box, view)
+            cell = cell_under(cell, line.box, view)
             if cell is None:
                 break
         if is_glyph(line, height) or is_noise(line, height):
