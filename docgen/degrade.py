@@ -57,14 +57,17 @@ def noise(image: Image.Image, seed: int, dpi: int) -> Image.Image:
 
 def blur(image: Image.Image, seed: int, dpi: int) -> Image.Image:
     """Gaussian defocus of 0.6-1.3 px at 200 dpi (scaled with dpi)."""
-    radius = _rng(seed).uniform(0.6, 1.3) * dpi / 200
-    return image.filter(ImageFilter.GaussianBlur(radius))
+    return _gaussian_blur(image, 0.6, 1.3, seed, dpi)
 
 
 def defocus(image: Image.Image, seed: int, dpi: int) -> Image.Image:
     """A camera focused off the page: a Gaussian blur of 1.4-2.4 px at 200 dpi (scaled with dpi),
     strokes spread to about twice their width, counters of small letters half filled."""
-    radius = _rng(seed).uniform(1.4, 2.4) * dpi / 200
+    return _gaussian_blur(image, 1.4, 2.4, seed, dpi)
+
+
+def _gaussian_blur(image: Image.Image, low: float, high: float, seed: int, dpi: int) -> Image.Image:
+    radius = _rng(seed).uniform(low, high) * dpi / 200
     return image.filter(ImageFilter.GaussianBlur(radius))
 
 
