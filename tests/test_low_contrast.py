@@ -52,6 +52,18 @@ def test_ordinary_print_is_not_stretched_and_left_as_it_is(strength: float) -> N
     assert result is page
 
 
+def grey_over_dusty_black(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``gray`` with the print of its top half lightened to a grainy grey (grey labels) and 6000
+    specks of dust on its bottom half (black values): the page, and the dust's rows and columns."""
+    half = gray.shape[0] // 2
+    mixed = gray.copy()
+    mixed[:half] = lightened(gray[:half], 0.4, noise=10.0)
+    rng = np.random.default_rng(2)
+    ys, xs = rng.integers(half, mixed.shape[0], 6000), rng.integers(0, mixed.shape[1], 6000)
+    mixed[ys, xs] = 0
+    return mixed, ys, xs
+
+
 def grainy(gray: np.ndarray, strength: float, sigma: float, grain_px: int, seed: int = 0) -> np.ndarray:
     """``gray`` lightened to ``strength`` on paper with blotchy grain (dust, a dim photo's sensor
     noise): normal noise of ``sigma`` levels in blots ``grain_px`` pixels wide."""
@@ -148,11 +160,7 @@ def test_despeckling_leaves_letters_printed_in_light_grey_whole() -> None:
     # darkest cores are ink, small as dust; painting them out punched holes in the labels.
     page = text_page()
     half = page.shape[0] // 2
-    mixed = page.copy()
-    mixed[:half] = lightened(page[:half], 0.4, noise=10.0)  # grey print is grainy
-    rng = np.random.default_rng(2)
-    ys, xs = rng.integers(half, mixed.shape[0], 6000), rng.integers(0, mixed.shape[1], 6000)
-    mixed[ys, xs] = 0  # dust on the black half
+    mixed, ys, xs = grey_over_dusty_black(page)
     result, report = preprocess(mixed, 200)
     assert "despeckle" in report.steps
     painted = result[:half] != mixed[:half]

@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from extraction.preprocess import preprocess
 from extraction.sharpness import SHARPEN_BLUR, blur_effect, is_blurred, sharpen, working_copy
 from tests.test_engine_stages import text_page
-from tests.test_low_contrast import grainy, lightened
+from tests.test_low_contrast import grainy, grey_over_dusty_black, lightened
 
 BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
@@ -36,22 +36,11 @@ def blurred(gray: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.GaussianBlur(gray, (0, 0), sigma)
 
 
-def mixed_print() -> np.ndarray:
-    """Grey print over black print sprinkled with dust (grey labels beside black values)."""
-    page = text_page()
-    half = page.shape[0] // 2
-    mixed = page.copy()
-    mixed[:half] = lightened(page[:half], 0.4, noise=10.0)
-    rng = np.random.default_rng(2)
-    mixed[rng.integers(half, mixed.shape[0], 6000), rng.integers(0, mixed.shape[1], 6000)] = 0
-    return mixed
-
-
 SHARP_PAGES = {
     "form, 9 pt": lambda: form_page(9),
     "form, 11 pt": lambda: form_page(11),
     "faint print with noise": lambda: lightened(text_page(7, 200, 3)[:800], 0.15, noise=4.0, seed=1),
-    "grey and black print, dust": mixed_print,
+    "grey and black print, dust": lambda: grey_over_dusty_black(text_page())[0],
     "light print on grainy paper": lambda: grainy(text_page(), 0.3, sigma=16, grain_px=4),
 }
 
