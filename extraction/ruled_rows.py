@@ -43,21 +43,18 @@ def cell_under(cell: Box, line: Box, view: PageView) -> Box | None:
     return below
 
 
-def _label_cell_beside(cell: Box, view: PageView) -> Box | None:
-    """The ruled cell just left of ``cell`` in its row (a grid's label column), if any: two
-    rows that each have one are two labelled rows, whether or not OCR read the lower label
+def _label_cell_beside(cell: Box, view: PageView) -> bool:
+    """True when a ruled cell stands just left of ``cell`` in its row (a grid's label column):
+    two rows that each have one are two labelled rows, whether or not OCR read the lower label
     ("Dx" in a shaded cell)."""
     assert view.structure is not None
     height = view.height
-    for other in view.structure.cells:
-        box = other.box
-        if (
-            0 <= cell[0] - box[2] <= height
-            and abs(box[1] - cell[1]) <= height / 2
-            and abs(box[3] - cell[3]) <= height / 2
-        ):
-            return box
-    return None
+    return any(
+        0 <= cell[0] - other.box[2] <= height
+        and abs(other.box[1] - cell[1]) <= height / 2
+        and abs(other.box[3] - cell[3]) <= height / 2
+        for other in view.structure.cells
+    )
 
 
 def value_cell(key: Key, view: PageView) -> Box | None:
