@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from extraction.page_outline import flattened, page_corners
+from extraction.pixel_stats import median, percentiles
 from extraction.sharpness import blur_effect, is_blurred, sharpen, working_copy
 from extraction.structure.ink import components
 
@@ -108,13 +109,13 @@ def estimate_background(gray: np.ndarray) -> np.ndarray:
 
 def paper_level(gray: np.ndarray) -> float:
     """The page's paper grey: the median of every fourth pixel of every fourth row."""
-    return float(np.median(gray[::4, ::4]))
+    return median(gray[::4, ::4])
 
 
 def light_spread(background: np.ndarray) -> float:
     """How unevenly lit the paper is: the 95th minus the 5th percentile of its brightness."""
-    low, high = np.percentile(background, [5, 95])
-    return float(high - low)
+    low, high = percentiles(background, [5, 95])
+    return high - low
 
 
 def flatten_illumination(gray: np.ndarray, background: np.ndarray) -> np.ndarray:
@@ -158,7 +159,7 @@ def is_faint(contrast: float) -> bool:
 def paper_grain(flat: np.ndarray) -> float:
     """How deep under a flattened page's white paper its grain reaches: the GRAIN_PERCENTILE-th
     percentile depth of the whole page, most of which is paper."""
-    return float(np.percentile(255 - flat[::2, ::2].astype(np.int16), GRAIN_PERCENTILE))
+    return percentiles(255 - flat[::2, ::2], [GRAIN_PERCENTILE])[0]
 
 
 def stretched_print(flat: np.ndarray, dpi: int, contrast: float) -> np.ndarray | None:
@@ -343,7 +344,7 @@ def text_height(gray: np.ndarray) -> float:
     otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     # Print is darker than the paper by a clear margin: on a page of paper texture and little
     # print, Otsu splits the texture, whose grains then pass for tiny letters.
-    paper = float(np.median(gray))
+    paper = median(gray)
     level = min(otsu, paper - GLYPH_CONTRAST)
     ink = cv2.threshold(gray, level, 255, cv2.THRESH_BINARY_INV)[1]
     _, _, stats, _ = components(ink)
