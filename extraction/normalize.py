@@ -254,10 +254,21 @@ def _first_wording(text: str) -> str:
 
 def _mark_or_option(words: list[str]) -> bool:
     """True when words after an answer hold no letter or digit (a ring or tick read as text,
-    "@)") or are another option ("Yes No" as printed): which one is chosen is not read."""
+    "@)") or are another option ("Yes No" as printed), perhaps misread by one letter (a ring
+    round "No" joins it into "Wo)"): which one is chosen is not read."""
     options = {option.lower() for option in YES_NO} | {"y", "n"}
     return any(
-        not any(ch.isalnum() for ch in word) or word.strip("()[].,:;|").lower() in options for word in words
+        not any(ch.isalnum() for ch in word) or _option_spelled(word.strip("()[].,:;|").lower(), options)
+        for word in words
+    )
+
+
+def _option_spelled(word: str, options: set[str]) -> bool:
+    """True when ``word`` is one of ``options`` or, two letters or more, differs from one of
+    them in one letter only ("wo", "n0", "yas")."""
+    return word in options or any(
+        len(word) == len(option) >= 2 and sum(a != b for a, b in zip(word, option, strict=True)) == 1
+        for option in options
     )
 
 

@@ -197,6 +197,8 @@ def spec_named(field: str) -> FieldSpec:
         # A ring round the other option read as text, or both options printed: which is chosen
         # was not read.
         (["Yes @)"], "Yes", True),
+        (["Yes Wo)"], "Yes", True),  # a ring round "No" joined into its letters
+        (["No (yas)"], "No", True),
         (["Yes No"], "Yes", True),
         (["N [Y]"], "No", True),
         # An option worded in two languages answers by its first wording; two options printed
