@@ -68,7 +68,25 @@ def layout_doubts(
         doubts.append("taken from far beside its label, while a line right under the label may be its value")
     if _read_on_end(chosen):
         doubts.append("its words were read standing on end (a turned part of the page): check their order")
+    if _heading_over_its_label(chosen, view):
+        doubts.append("taken from over its label, set as the label is: a heading? its value may be under it")
     return doubts
+
+
+def _heading_over_its_label(chosen: Candidate, view: PageView) -> bool:
+    """True for a value taken from the line over its label, on a page not read as printing
+    labels under their values, that is set as a heading is: words of capitalised letters
+    alone, as tall as the label's. A section's heading stands on its rule over the first
+    label as a value written on its line stands over a caption; when the value under the
+    label was not read, only its type tells the heading from a value."""
+    if chosen.how != "above" or view.labels_under_values or not chosen.keys or not chosen.words:
+        return False
+    words = [w.text.strip(".,:;") for w in chosen.words]
+    if not all(w[:1].isupper() and w.isalpha() for w in words):
+        return False
+    label_height = statistics.median(w.height for w in chosen.keys[0].words)
+    value_height = statistics.median(w.height for w in chosen.words)
+    return abs(value_height - label_height) <= SAME_SIZE_SHARE * label_height
 
 
 def _read_on_end(candidate: Candidate) -> bool:

@@ -2763,3 +2763,31 @@ def test_a_heading_in_two_languages_heads_its_section(heading: str) -> None:
     assert fields["patient_name"].value == "Joshua Williams"
     assert fields["emergency_contact_name"].value == "Sean Williams"
     assert fields["emergency_contact_phone"].value == "(300) 532-9272"
+
+
+@pytest.mark.parametrize(
+    ("over", "under_values", "doubted"),
+    [
+        ("Health Summary", False, True),  # a section's heading on its rule over the first label
+        ("h=28 Arthritis", False, False),  # written over a caption in a type of its own
+        ("12 Oak Street", False, False),  # a value with a digit is no heading
+        ("Health Summary", True, False),  # the form prints every label under its value
+    ],
+)
+def test_a_value_over_its_label_set_as_the_label_is_may_be_a_heading(
+    over: str, under_values: bool, doubted: bool
+) -> None:
+    # On a defocused page OCR lost the value under "Medical conditions" and the label's colon:
+    # the heading standing on its rule over the label was taken as the value written on a line
+    # over a caption.
+    page = parse_layout(f"300 480 {over}\n300 580 Medical conditions")[0]
+    view = page_view(PATIENT, page)
+    heading, label = view.page.lines
+    key = Key(0, label, len(label.words), False, known=True)
+    view = PageView(view.page, None, view.height, [key], labels_under_values=under_values)
+    spec = next(f for f in PATIENT.fields if f.name == "medical_problems")
+    candidate = Candidate("medical_problems", 0, (heading.words,), "above", 1.0, (key,))
+    assert (
+        "taken from over its label, set as the label is: a heading? its value may be under it"
+        in layout_doubts(spec, candidate, [view], {})
+    ) is doubted
