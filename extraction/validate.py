@@ -15,7 +15,7 @@ from extraction.doctypes import DocumentType, FieldSpec, get_document_type
 from extraction.letter_case import odd_case_word
 from extraction.lexicon import ENGLISH, is_known, near_known
 from extraction.types import FieldResult
-from extraction.word_breaks import run_together
+from extraction.word_breaks import run_together, split_apart
 
 # Words in capitals this short are acronyms ("GERD", "NKDA"), found in no dictionary.
 MAX_ACRONYM = 5
@@ -207,6 +207,8 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
             fields[spec.name].flag(f"{odd_case!r} is in a case its line does not use: check its first letter")
         for run, parted in _run_together(spec, value)[:1]:
             fields[spec.name].flag(f"{run!r} may be words run together ({parted!r}): check the spacing")
+        for pair, joined in _split_apart(spec, value)[:1]:
+            fields[spec.name].flag(f"{pair!r} may be one word split apart ({joined!r}): check the spacing")
         if _long_ago(spec, value):
             years = spec.recent_years
             fields[spec.name].flag(f"dated over {years} years ago: is it another date, a birth date?")
@@ -248,6 +250,14 @@ def _run_together(spec: FieldSpec, value: str) -> list[tuple[str, str]]:
     if spec.kind != "text" or not value or "places" in spec.lexicons:
         return []
     return run_together(value, lambda word: is_known(word, spec.lexicons))
+
+
+def _split_apart(spec: FieldSpec, value: str) -> list[tuple[str, str]]:
+    """A text value's word a space split in two. A person's name is left alone: names are
+    written in parts that need be no words ("Mc Donald", "Van Dyke")."""
+    if spec.kind != "text" or not value:
+        return []
+    return split_apart(value, lambda word: is_known(word, spec.lexicons))
 
 
 def no_units(value: str) -> list[str]:

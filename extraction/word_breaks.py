@@ -11,6 +11,7 @@ flagged.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -56,6 +57,25 @@ def run_together(text: str, known: Callable[[str], bool]) -> list[tuple[str, str
         parted = _parted(run)
         if parted != run and any(_is_function_word(part.lower()) for part in parted.split()):
             found.append((run, parted))
+    return found
+
+
+def split_apart(text: str, known: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """The pairs of neighbouring words in a value's ``text`` that read as one word a space
+    split apart, each with that word ("He alth" -> "Health"): joined, an English word seen
+    at least ``COMMON_COUNT`` times or one ``known`` takes, while one of the two is no word of
+    English at any frequency nor one ``known`` takes. Two words ("to day", "any one") are left
+    alone: either spelling is written."""
+    words = text.split(" ")
+    found = []
+    for first, second in itertools.pairwise(words):
+        if not (LETTERS_RUN.fullmatch(first) and LETTERS_RUN.fullmatch(second)):
+            continue
+        joined = (first + second).lower()
+        if english_counts().get(joined, 0) < COMMON_COUNT and not known(joined):
+            continue
+        if any(part.lower() not in english_counts() and not known(part.lower()) for part in (first, second)):
+            found.append((f"{first} {second}", first + second.lower()))
     return found
 
 

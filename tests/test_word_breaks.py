@@ -9,7 +9,7 @@ from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.keys import find_keys
 from extraction.validate import validate_fields
-from extraction.word_breaks import respaced, run_together
+from extraction.word_breaks import respaced, run_together, split_apart
 from tests.layout_text import parse_layout
 
 PATIENT = get_document_type("patient_details")
@@ -73,3 +73,31 @@ def test_a_text_value_with_words_run_together_is_flagged_but_a_place_is_not() ->
     assert insurer.value == "Evergreen Lifeand Health"
     assert insurer.needs_review and "'Lifeand' may be words run together" in insurer.reason
     assert "run together" not in (address.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        ("Blue Life and He alth", [("He alth", "Health")]),  # a space OCR put inside a word
+        ("Evergreen Insur ance", [("Insur ance", "Insurance")]),
+        # Two words either way, words of English both, and words the field knows stay as read.
+        ("Take 1 tablet to day", []),
+        ("Any one of them", []),
+        ("Acid re flux", []),
+        ("Heritage Mutual", []),
+        ("Dr. Rao", []),
+    ],
+)
+def test_a_word_split_apart_in_a_value_is_named(value: str, named: list) -> None:
+    assert split_apart(value, lambda word: False) == named
+
+
+def test_a_text_value_with_a_word_split_apart_is_flagged_but_a_name_is_not() -> None:
+    page = parse_layout(
+        "200 400 Patient Intake\n200 500 Patient name: Ann Mc Donald\n"
+        "200 600 Insurance company: Blue Life and He alth"
+    )
+    fields = validate_fields(PATIENT, extract_fields(PATIENT, page, 0.8))
+    insurer, name = fields["insurance_company"], fields["patient_name"]
+    assert insurer.needs_review and "'He alth' may be one word split apart ('Health')" in insurer.reason
+    assert "split apart" not in (name.reason or "")
