@@ -16,10 +16,11 @@ from PIL import Image
 from extraction.classify import classify
 from extraction.cover_pages import cover_sheet_pages, set_aside
 from extraction.digit_spacing import flag_phone_separators
-from extraction.doctypes import DocumentType, FieldSpec, document_types, get_document_type
+from extraction.doctypes import DocumentType, document_types, get_document_type
 from extraction.errors import ToolFailedError
 from extraction.fields import RegionReader, extract_fields
 from extraction.header_cells import unread_header_cells, with_header_cells, without_marks_on_header_names
+from extraction.labels_again import missing_fields, read_labels_again, second_reader_lines
 from extraction.layouts import (
     LayoutMatch,
     LayoutTemplate,
@@ -35,6 +36,7 @@ from extraction.ocr import add_sparse_reading, ocr_page, read_region, with_unrea
 from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.preprocess import adaptive_threshold, preprocess, rotate_quarter, scale_to_text_height
 from extraction.second_look import second_look
+from extraction.second_readings import better_second_readings, label_read_again
 from extraction.shading import find_shading, made_paper
 from extraction.structure import (
     COMB_REACH,
@@ -55,13 +57,11 @@ from extraction.types import (
     UNKNOWN_TYPE,
     Box,
     ExtractionResult,
-    FieldResult,
     Line,
     PageText,
     Word,
     centre_inside,
     mean_confidence,
-    mostly_inside,
 )
 from extraction.unread_marks import flag_unread_marks
 from extraction.validate import check_value, doubts_about, validate_fields
@@ -158,7 +158,21 @@ def extract(
                 pages = _add_sparse_readings(read, pages, structures, options, covers)
             with timer("extract_fields"):
                 second = extract_fields(spec, pages, options.review_confidence, reread, structures)
-            fields.update(_better_second_readings(spec, fields, second))
+            fields.update(better_second_readings(spec, fields, second))
+        missing = missing_fields(fields)
+        if missing:
+            with timer("ocr_page"):
+                read_line = second_reader_lines(images, None if options.second_reader else reread)
+                again_pages, again = read_labels_again(spec, missing, fields, pages, read_line)
+            if again:
+                with timer("extract_fields"):
+                    third = extract_fields(spec, again_pages, options.review_confidence, reread, structures)
+                filled = {name: third[name] for name in missing if third[name].value}
+                if filled:
+                    fields.update(better_second_readings(spec, fields, {**fields, **filled}))
+                    for name in filled:
+                        fields[name].flag(label_read_again(spec.field(name), again))
+                    pages = again_pages
         if layout is not None:
             with timer("layouts"):
                 learned = read_fields(layout, spec, pages, structures)
@@ -227,98 +241,6 @@ def _matching_layout(
     if forced is not None:
         layouts = [layout for layout in layouts if layout.document_type == forced.name]
     return match_layout(layouts, pages)
-
-
-def _better_second_readings(
-    spec: DocumentType, first: dict[str, FieldResult], second: dict[str, FieldResult]
-) -> dict[str, FieldResult]:
-    """The fields the sparse pass read better: blanks it filled, multi-line values it
-    extended, their lines the same, with lines the page pass dropped (automatic page
-    segmentation loses a short last line of directions, "Take with food", now and then, or a
-    list's first line) or words at the end of lines (a column beside them it had lost), and
-    one-line values that pass the field's check where the page pass's failed it (flagged, with
-    both readings). An extended value keeps the doubts of the reading it extends. A blank
-    filled with what the page pass gave another field means the two passes read the labels
-    differently: both fields are flagged, each naming the other."""
-    better: dict[str, FieldResult] = {}
-    filled = []
-    for field_spec in spec.fields:
-        name = field_spec.name
-        old, new = first[name].value, second[name].value
-        if new and (not old or (field_spec.multiline and _extends(new.split("\n"), old.split("\n")))):
-            better[name] = replace(second[name])
-            if not old:
-                filled.append(name)
-            else:
-                _keep_doubts(better[name], first[name])
-        elif _passes_where_first_failed(field_spec, old, new):
-            better[name] = replace(second[name])
-            better[name].flag(f"read {old!r} first, {new!r} by a second pass over the page")
-    for name in filled:
-        for other in _holders(name, second[name], first):
-            held = better.setdefault(other, replace(first[other]))
-            better[name].flag(
-                f"the same words were read as the {_label(spec, other)}: check which field they are"
-            )
-            held.flag(f"the same words were read as the {_label(spec, name)}: check which field they are")
-    return better
-
-
-def _keep_doubts(extended: FieldResult, first: FieldResult) -> None:
-    """Flag ``extended`` with the doubts of the reading it extends: its lines hold the first
-    reading's, and what made those doubtful (a rival label, an unsure word) still stands when
-    the sparse pass happened not to raise it."""
-    for doubt in first.doubts:
-        if doubt not in extended.doubts:
-            extended.flag(doubt)
-    extended.needs_review = extended.needs_review or first.needs_review
-
-
-def _passes_where_first_failed(spec: FieldSpec, old: str, new: str) -> bool:
-    """True for a one-line value that the sparse pass read otherwise and passing the field's
-    check, where the page pass's reading failed it ("476" for a phone written in pieces)."""
-    return (
-        bool(old and new)
-        and not spec.multiline
-        and new != old
-        and check_value(spec, old) is not None
-        and check_value(spec, new) is None
-    )
-
-
-def _label(spec: DocumentType, name: str) -> str:
-    return spec.field(name).label.lower()
-
-
-def _holders(name: str, result: FieldResult, fields: dict[str, FieldResult]) -> list[str]:
-    """The other ``fields`` that have a value where ``result`` was read (one box mostly inside
-    the other, on one page)."""
-    if result.box is None:
-        return []
-    return [
-        other
-        for other, field in fields.items()
-        if other != name
-        and field.value
-        and field.box is not None
-        and field.page == result.page
-        and (mostly_inside(result.box, field.box) or mostly_inside(field.box, result.box))
-    ]
-
-
-def _extends(longer: list[str], shorter: list[str]) -> bool:
-    """True when ``longer`` is ``shorter`` with more read: lines before or after its own, or more
-    words at the end of its lines (a table's dose column, read beside each medicine), none
-    changed."""
-    if len(longer) < len(shorter) or longer == shorter:
-        return False
-    return any(
-        all(
-            new.split()[: len(old.split())] == old.split()
-            for new, old in zip(longer[start:], shorter, strict=False)
-        )
-        for start in range(len(longer) - len(shorter) + 1)
-    )
 
 
 def _add_sparse_readings(

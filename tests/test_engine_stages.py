@@ -22,7 +22,6 @@ from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.layout import group_lines
 from extraction.ocr import add_sparse_reading, looks_upright, sideways_share
-from extraction.pipeline import _better_second_readings
 from extraction.preprocess import (
     looks_sideways,
     preprocess,
@@ -32,6 +31,7 @@ from extraction.preprocess import (
     text_height,
     to_grayscale,
 )
+from extraction.second_readings import better_second_readings
 from extraction.types import Box, FieldResult, PageText, Word
 from extraction.validate import validate_fields
 from tests.layout_text import parse_layout
@@ -597,13 +597,13 @@ def test_the_sparse_pass_extends_a_value_only_with_lines_the_page_pass_dropped()
             "patient_name": "",  # blank both times: nothing to take
         }
     )
-    better = _better_second_readings(spec, first, second)
+    better = better_second_readings(spec, first, second)
     assert {name: result.value for name, result in better.items()} == {
         "directions": "Take 1 tablet once daily\nDo not crush or chew\nTake with food",
         "refills": "0",
     }
     changed = results({"directions": "Take 2 tablets once daily\nDo not crush or chew\nTake with food"})
-    assert "directions" not in _better_second_readings(spec, first, changed)
+    assert "directions" not in better_second_readings(spec, first, changed)
 
 
 def test_the_sparse_pass_extends_each_line_with_a_column_the_page_pass_lost() -> None:
@@ -619,14 +619,14 @@ def test_the_sparse_pass_extends_each_line_with_a_column_the_page_pass_lost() ->
     first = results("Levothyroxine\nRosuvastatin")
     whole = results("Levothyroxine 75 mcg\nRosuvastatin 20 mg")
     assert (
-        _better_second_readings(spec, first, whole)["medicines"].value
+        better_second_readings(spec, first, whole)["medicines"].value
         == "Levothyroxine 75 mcg\nRosuvastatin 20 mg"
     )
     other = results("Levothyroxine 75 mcg\nRosuvastin 20 mg")
-    assert "medicines" not in _better_second_readings(spec, first, other)
+    assert "medicines" not in better_second_readings(spec, first, other)
     # The page pass lost the first line of the list, the sparse pass read it.
     assert (
-        _better_second_readings(spec, results("Rosuvastatin"), first)["medicines"].value
+        better_second_readings(spec, results("Rosuvastatin"), first)["medicines"].value
         == "Levothyroxine\nRosuvastatin"
     )
 
@@ -640,11 +640,11 @@ def test_a_list_the_sparse_pass_extends_keeps_the_doubts_of_the_page_pass_readin
     doubt = "another label is as near: 'Past history'"
     first = dict(blank, medical_problems=FieldResult("Asthma", 0.9, True, doubt, 0, None))
     longer = dict(blank, medical_problems=FieldResult("Asthma\nGout", 0.9, False, None, 0, None))
-    taken = _better_second_readings(spec, first, longer)["medical_problems"]
+    taken = better_second_readings(spec, first, longer)["medical_problems"]
     assert (taken.value, taken.needs_review, taken.reason) == ("Asthma\nGout", True, doubt)
     assert not longer["medical_problems"].needs_review  # the sparse pass's result is left as it was
     sure = dict(blank, medical_problems=FieldResult("Asthma", 0.9, False, None, 0, None))
-    assert not _better_second_readings(spec, sure, longer)["medical_problems"].needs_review
+    assert not better_second_readings(spec, sure, longer)["medical_problems"].needs_review
 
 
 def test_the_sparse_pass_sets_right_a_value_that_failed_its_check_and_flags_it() -> None:
@@ -660,13 +660,13 @@ def test_the_sparse_pass_sets_right_a_value_that_failed_its_check_and_flags_it()
     whole = dict(
         blank, phone_number=FieldResult("(476) 472-2198", 0.93, False, None, 0, (441, 1227, 954, 1257))
     )
-    better = _better_second_readings(spec, first, whole)
+    better = better_second_readings(spec, first, whole)
     assert better["phone_number"].value == "(476) 472-2198"
     assert better["phone_number"].needs_review and "'476'" in (better["phone_number"].reason or "")
     still_bad = dict(blank, phone_number=FieldResult("476 472", 0.93, False, None, 0, None))
-    assert "phone_number" not in _better_second_readings(spec, first, still_bad)
+    assert "phone_number" not in better_second_readings(spec, first, still_bad)
     good = dict(blank, phone_number=FieldResult("(476) 472-2190", 0.9, False, None, 0, None))
-    assert "phone_number" not in _better_second_readings(spec, good, whole)
+    assert "phone_number" not in better_second_readings(spec, good, whole)
 
 
 def test_a_blank_the_sparse_pass_fills_with_another_field_s_value_flags_both() -> None:
@@ -678,13 +678,13 @@ def test_a_blank_the_sparse_pass_fills_with_another_field_s_value_flags_both() -
     blank = {f.name: FieldResult("", 0.0, True, None, 0, None) for f in spec.fields}
     first = dict(blank, birth_date=FieldResult("25 December 1981", 0.9, False, None, 0, date_box))
     second = dict(blank, record_date=FieldResult("25 December 1981", 0.96, False, None, 0, date_box))
-    better = _better_second_readings(spec, first, second)
+    better = better_second_readings(spec, first, second)
     assert better["record_date"].value == better["birth_date"].value == "25 December 1981"
     assert better["record_date"].needs_review and "birth date" in (better["record_date"].reason or "")
     assert better["birth_date"].needs_review and "record date" in (better["birth_date"].reason or "")
     assert not first["birth_date"].needs_review  # the first pass's result is left as it was
     elsewhere = dict(blank, record_date=FieldResult("3/4/2020", 0.96, False, None, 0, (200, 100, 400, 130)))
-    assert {name: r.needs_review for name, r in _better_second_readings(spec, first, elsewhere).items()} == {
+    assert {name: r.needs_review for name, r in better_second_readings(spec, first, elsewhere).items()} == {
         "record_date": False
     }
 

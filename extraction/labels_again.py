@@ -1,0 +1,155 @@
+"""A second look at labels: unsure short lines read again on their own when a field's label is
+nowhere on the document.
+
+The page pass misreads a label now and then as it misreads a value: a fax's stretched rows turn
+"D.O.B." into "D.O0.B.", a blurred "EXPIRY DATE" reads "EPRVOATE". Its field is then left blank
+as if the form had no such field. A line the page pass read unsurely, short as labels are, is
+read again alone (by the caller's ``LineReader``: the second reader, told the missing fields'
+label wordings); where the second reading is a missing field's label and the first was not, the
+line is replaced and the fields are read again. Values found this way are flagged with both
+readings of the label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from extraction.doctypes import DocumentType
+from extraction.errors import ExtractionError
+from extraction.fields import RegionReader
+from extraction.label_ends import KEY_MIN_SCORE
+from extraction.phrases import best_phrase
+from extraction.second_reader import read_crop
+from extraction.types import Box, FieldResult, Line, PageText, Word
+from extraction.word_decoding import Expected
+
+# Reads the line in a box of a page again, told the label wordings it may hold: its words (boxes
+# in page pixels), none when it holds no text or the reader failed.
+LineReader = Callable[[int, Box, tuple[str, ...]], list[Word]]
+
+# A line whose weakest word was read less surely than this may be a misread label.
+UNSURE_LINE = 0.75
+# Labels are short: a line of more words than this (a label and its value at most) is not read again.
+MAX_LINE_WORDS = 6
+# At most this many lines a document are read again, the least sure first: each is a crop OCR'd twice.
+MAX_LINES = 10
+# The crop reaches this share of the line's height past it on each side (letters a blur spread).
+MARGIN_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class LabelReadAgain:
+    """A line of a page read again as a missing field's label: the page pass's text and the new."""
+
+    page: int
+    first: str
+    again: str
+
+
+def missing_fields(fields: dict[str, FieldResult]) -> list[str]:
+    """The fields left blank with no place on the page: their label was found nowhere."""
+    return [name for name, field in fields.items() if not field.value and field.box is None]
+
+
+def read_labels_again(
+    doc_type: DocumentType,
+    missing: Sequence[str],
+    fields: dict[str, FieldResult],
+    pages: list[PageText],
+    read_line: LineReader,
+) -> tuple[list[PageText], list[LabelReadAgain]]:
+    """``pages`` with the unsure short lines that, read again, are a label of a ``missing``
+    field (and were not as first read) replaced by their second reading; what was replaced.
+    Lines holding a found value are left alone."""
+    wordings = tuple(label for name in missing for label in doc_type.field(name).labels)
+    if not wordings:
+        return pages, []
+    taken = [(f.page, f.box) for f in fields.values() if f.value and f.box is not None]
+    unsure = [
+        (page.index, line)
+        for page in pages
+        for line in page.lines
+        if _may_be_a_label(line) and not any(p == page.index and _overlaps(box, line.box) for p, box in taken)
+    ]
+    unsure.sort(key=lambda item: item[1].confidence)
+    replaced: dict[tuple[int, Box], Line] = {}
+    found = []
+    for index, line in unsure[:MAX_LINES]:
+        if best_phrase(line.text, wordings)[1] >= KEY_MIN_SCORE:
+            continue  # read as a label already: another reason left its field blank
+        words = read_line(index, _crop(line), wordings)
+        if not words:
+            continue
+        again = Line(tuple(words))
+        if best_phrase(again.text, wordings)[1] >= KEY_MIN_SCORE:
+            replaced[(index, line.box)] = again
+            found.append(LabelReadAgain(index, line.text, again.text))
+    if not replaced:
+        return pages, []
+    return [_with_lines(page, replaced) for page in pages], found
+
+
+def _may_be_a_label(line: Line) -> bool:
+    """A short line read unsurely, with letters: perhaps a misread label."""
+    return (
+        line.confidence < UNSURE_LINE
+        and len(line.words) <= MAX_LINE_WORDS
+        and sum(ch.isalpha() for ch in line.text) >= 2
+    )
+
+
+def _crop(line: Line) -> Box:
+    x0, y0, x1, y1 = line.box
+    margin = round(MARGIN_SHARE * (y1 - y0))
+    return (max(0, x0 - margin), max(0, y0 - margin), x1 + margin, y1 + margin)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _with_lines(page: PageText, replaced: dict[tuple[int, Box], Line]) -> PageText:
+    lines = tuple(replaced.get((page.index, line.box), line) for line in page.lines)
+    return replace(page, lines=lines)
+
+
+def second_reader_lines(images: Sequence[np.ndarray], fallback: RegionReader | None = None) -> LineReader:
+    """A ``LineReader`` over the pages' ``images``: the second reader (``read_crop``) on the box,
+    its reading snapped to one of the label wordings where its own column probabilities support
+    that, the words laid out over the box by their letters. With ``fallback`` (the second reader
+    turned off), tesseract reads the box again instead. A reader failing on a crop reads nothing."""
+
+    def read(page: int, box: Box, wordings: tuple[str, ...]) -> list[Word]:
+        if fallback is not None:
+            return fallback(page, box, "line")
+        image = images[page]
+        x0, y0, x1, y1 = (
+            max(0, box[0]),
+            max(0, box[1]),
+            min(image.shape[1], box[2]),
+            min(image.shape[0], box[3]),
+        )
+        try:
+            reading = read_crop(image[y0:y1, x0:x1], expected=Expected(answers=wordings))
+        except ExtractionError:
+            return []
+        return [] if reading is None else spread_over(reading.text, reading.confidence, (x0, y0, x1, y1))
+
+    return read
+
+
+def spread_over(text: str, confidence: float, box: Box) -> list[Word]:
+    """The words of ``text`` laid over ``box`` in proportion to their letters (a space counted as
+    one): a reading given as text alone, placed where it was read."""
+    x0, y0, x1, y1 = box
+    unit = (x1 - x0) / max(1, len(text))
+    words, start = [], 0
+    for token in text.split(" "):
+        if token:
+            left = x0 + round(start * unit)
+            words.append(Word(token, confidence, (left, y0, left + max(1, round(len(token) * unit)), y1)))
+        start += len(token) + 1
+    return words
