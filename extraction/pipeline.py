@@ -161,7 +161,7 @@ def extract(
             fields.update(better_second_readings(spec, fields, second))
         missing = missing_fields(fields)
         if missing:
-            with timer("ocr_page"):
+            with timer("second_reader"):
                 read_line = second_reader_lines(images, None if options.second_reader else reread)
                 again_pages, again = read_labels_again(spec, missing, fields, pages, read_line)
             if again:
