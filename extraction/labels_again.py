@@ -8,6 +8,11 @@ read again alone (by the caller's ``LineReader``: the second reader, told the mi
 label wordings); where the second reading is a missing field's label and the first was not, the
 line is replaced and the fields are read again. Values found this way are flagged with both
 readings of the label.
+
+``extraction.unsure_labels`` reads a page's unsure labels again before any field is found, with
+tesseract, and only lines shaped as labels (a colon, a short line set apart). This pass comes after,
+only when fields are left with no label, and asks the second reader, which reads blurred and faxed
+print that tesseract misreads a second time alike.
 """
 
 from __future__ import annotations
@@ -117,28 +122,30 @@ def _with_lines(page: PageText, replaced: dict[tuple[int, Box], Line]) -> PageTe
 
 
 def second_reader_lines(images: Sequence[np.ndarray], fallback: RegionReader | None = None) -> LineReader:
-    """A ``LineReader`` over the pages' ``images``: the second reader (``read_crop``) on the box,
-    its reading snapped to one of the label wordings where its own column probabilities support
-    that, the words laid out over the box by their letters. With ``fallback`` (the second reader
-    turned off), tesseract reads the box again instead. A reader failing on a crop reads nothing."""
+    """A ``LineReader`` over the pages' ``images``: ``read_box`` told the label wordings. With
+    ``fallback`` (the second reader turned off), tesseract reads the box again instead."""
 
     def read(page: int, box: Box, wordings: tuple[str, ...]) -> list[Word]:
         if fallback is not None:
             return fallback(page, box, "line")
-        image = images[page]
-        x0, y0, x1, y1 = (
-            max(0, box[0]),
-            max(0, box[1]),
-            min(image.shape[1], box[2]),
-            min(image.shape[0], box[3]),
-        )
-        try:
-            reading = read_crop(image[y0:y1, x0:x1], expected=Expected(answers=wordings))
-        except ExtractionError:
-            return []
-        return [] if reading is None else spread_over(reading.text, reading.confidence, (x0, y0, x1, y1))
+        return read_box(images[page], box, wordings)
 
     return read
+
+
+def read_box(image: np.ndarray, box: Box, answers: tuple[str, ...] = ()) -> list[Word]:
+    """The second reader (``read_crop``) on ``box`` of a page's ``image`` as one line, its reading
+    snapped to one of ``answers`` where its own column probabilities support that, the words laid
+    out over the box by their letters; none when the box holds no text or the reader fails."""
+    height, width = image.shape[:2]
+    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(width, box[2]), min(height, box[3])
+    if x1 <= x0 or y1 <= y0:
+        return []
+    try:
+        reading = read_crop(image[y0:y1, x0:x1], expected=Expected(answers=answers))
+    except ExtractionError:
+        return []
+    return [] if reading is None else spread_over(reading.text, reading.confidence, (x0, y0, x1, y1))
 
 
 def spread_over(text: str, confidence: float, box: Box) -> list[Word]:

@@ -185,10 +185,12 @@ def read_region(
     1x and grey enlarged 2x, keeping the surer reading, because neither always wins (binarised
     1x alone read a scanned "71" that 2x read as "2", grey 2x a blurred "134" that 1x read as
     "34"). "block" reads a whole area as sparse text, binarised and enlarged 2x (small print in
-    a corner that the page pass did not see at all).
+    a corner that the page pass did not see at all). "option" (a ticked box's option, a grid's
+    column header) is read as a "line" here; the pipeline's reader asks the second reader first.
     """
-    if mode not in ("line", "digits", "block"):
+    if mode not in ("line", "digits", "block", "option"):
         raise ValueError(f"unknown region reading mode {mode!r}")
+    mode = "line" if mode == "option" else mode  # tesseract reads an option as any line
     height, width = image.shape[:2]
     x0, y0, x1, y1 = max(0, region[0]), max(0, region[1]), min(width, region[2]), min(height, region[3])
     if x1 - x0 < 4 or y1 - y0 < 4:

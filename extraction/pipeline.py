@@ -20,7 +20,7 @@ from extraction.doctypes import DocumentType, document_types, get_document_type
 from extraction.errors import ToolFailedError
 from extraction.fields import RegionReader, extract_fields
 from extraction.header_cells import unread_header_cells, with_header_cells, without_marks_on_header_names
-from extraction.labels_again import missing_fields, read_labels_again, second_reader_lines
+from extraction.labels_again import missing_fields, read_box, read_labels_again, second_reader_lines
 from extraction.layouts import (
     LayoutMatch,
     LayoutTemplate,
@@ -287,14 +287,18 @@ def _apply_structure(page: PageText, structure: PageStructure) -> PageText:
 
 def _region_reader(images: list[np.ndarray], dpis: list[int], options: Options) -> RegionReader:
     """A RegionReader over this document's page images (see extraction.fields). A spot is read
-    once: the fields are read again after the sparse pass and ask for the same spots."""
+    once: the fields are read again after the sparse pass and ask for the same spots. Mode
+    "option" (a ticked box's option, a grid's column header: a word or a lone character, which
+    tesseract drops or misreads, "4" as "A") is read by the second reader when it is on, by
+    tesseract as a "line" when it is off or the second reader reads nothing."""
     readings: dict[tuple[int, tuple[int, int, int, int], str], list[Word]] = {}
 
     def reread(page: int, region: tuple[int, int, int, int], mode: str) -> list[Word]:
         key = (page, tuple(region), mode)
         if key not in readings:
             try:
-                readings[key] = read_region(images[page], region, dpis[page], options, mode)
+                second = read_box(images[page], region) if mode == "option" and options.second_reader else []
+                readings[key] = second or read_region(images[page], region, dpis[page], options, mode)
             except ToolFailedError:
                 # A second reading that could not be made is no reading: the page pass stands and
                 # the field keeps its flag, rather than the whole document failing.

@@ -149,7 +149,7 @@ def reread_option_header(
     one of the field's answers; it stays flagged."""
     if result.value and check_value(spec, result.value) is None:
         return result
-    words = [w for w in reread(page, header, "line") if any(c.isalnum() for c in w.text)]
+    words = [w for w in reread(page, header, "option") if any(c.isalnum() for c in w.text)]
     if not words or statistics.fmean(w.confidence for w in words) < REREAD_MIN_CONFIDENCE:
         return result
     text = " ".join(w.text for w in words)

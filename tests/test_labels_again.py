@@ -15,7 +15,13 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
-from extraction.labels_again import missing_fields, read_labels_again, second_reader_lines, spread_over
+from extraction.labels_again import (
+    missing_fields,
+    read_box,
+    read_labels_again,
+    second_reader_lines,
+    spread_over,
+)
 from extraction.types import Box, Word
 from tests.conftest import require
 from tests.layout_text import parse_layout
@@ -96,3 +102,15 @@ def test_the_second_reader_reads_a_blurred_label_as_its_wording(needs_reader: No
     read = second_reader_lines([blurred])
     words = read(0, (30, 30, 330, 90), ("Policy number", "Expiry date", "Weight"))
     assert " ".join(w.text for w in words).casefold() == "expiry date"
+
+
+def test_a_lone_option_digit_is_read_by_the_second_reader(needs_reader: None) -> None:
+    # The option "4" beside a ticked box, which tesseract read again as "A".
+    from docgen.fonts import font_families
+
+    font = ImageFont.truetype(font_families("tuning")[0].regular, 30)
+    image = Image.new("L", (200, 80), 255)
+    ImageDraw.Draw(image).text((80, 22), "4", font=font, fill=20)
+    words = read_box(np.asarray(image), (60, 10, 140, 70))
+    assert [w.text for w in words] == ["4"]
+    assert read_box(np.full((80, 200), 255, np.uint8), (60, 10, 140, 70)) == []
