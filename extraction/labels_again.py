@@ -22,12 +22,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from extraction.doctypes import DocumentType
+from extraction.doctypes import DocumentType, FieldSpec
 from extraction.errors import ExtractionError
-from extraction.fields import RegionReader
+from extraction.fields import RegionReader, extract_fields
 from extraction.label_ends import KEY_MIN_SCORE
+from extraction.options import Options
 from extraction.phrases import best_phrase
 from extraction.second_reader import read_crop
+from extraction.second_readings import better_second_readings
+from extraction.structure import PageStructure
 from extraction.types import Box, FieldResult, Line, PageText, Word
 from extraction.word_decoding import Expected
 
@@ -95,6 +98,40 @@ def read_labels_again(
     if not replaced:
         return pages, []
     return [_with_lines(page, replaced) for page in pages], found
+
+
+def with_labels_read_again(
+    doc_type: DocumentType,
+    fields: dict[str, FieldResult],
+    pages: list[PageText],
+    images: Sequence[np.ndarray],
+    structures: Sequence[PageStructure],
+    reread: RegionReader,
+    options: Options,
+) -> tuple[dict[str, FieldResult], list[PageText]]:
+    """The fields and pages after the unsure short lines were read again for the labels of the
+    fields left with no label: a missing field the new reading fills takes its value, flagged
+    with both readings of its label (a value another field held is flagged on both, as after
+    the sparse pass); the pages are the new ones when any field was filled."""
+    missing = missing_fields(fields)
+    read_line = second_reader_lines(images, None if options.second_reader else reread)
+    again_pages, again = read_labels_again(doc_type, missing, fields, pages, read_line)
+    if not again:
+        return fields, pages
+    third = extract_fields(doc_type, again_pages, options.review_confidence, reread, structures)
+    filled = {name: third[name] for name in missing if third[name].value}
+    if not filled:
+        return fields, pages
+    fields = {**fields, **better_second_readings(doc_type, fields, {**fields, **filled})}
+    for name in filled:
+        fields[name].flag(_label_read_again(doc_type.field(name), again))
+    return fields, again_pages
+
+
+def _label_read_again(spec: FieldSpec, again: list[LabelReadAgain]) -> str:
+    """The reason of a value found under a label read again: how the label read both times."""
+    line = max(again, key=lambda a: best_phrase(a.again, spec.labels)[1])
+    return f"its label was found only when read again: {line.first!r} at first, {line.again!r} then"
 
 
 def _may_be_a_label(line: Line) -> bool:

@@ -20,7 +20,7 @@ from extraction.doctypes import DocumentType, document_types, get_document_type
 from extraction.errors import ToolFailedError
 from extraction.fields import RegionReader, extract_fields
 from extraction.header_cells import unread_header_cells, with_header_cells, without_marks_on_header_names
-from extraction.labels_again import missing_fields, read_box, read_labels_again, second_reader_lines
+from extraction.labels_again import missing_fields, read_box, with_labels_read_again
 from extraction.layouts import (
     LayoutMatch,
     LayoutTemplate,
@@ -36,7 +36,7 @@ from extraction.ocr import add_sparse_reading, ocr_page, read_region, with_unrea
 from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.preprocess import adaptive_threshold, preprocess, rotate_quarter, scale_to_text_height
 from extraction.second_look import second_look
-from extraction.second_readings import better_second_readings, label_read_again
+from extraction.second_readings import better_second_readings
 from extraction.shading import find_shading, made_paper
 from extraction.structure import (
     COMB_REACH,
@@ -159,20 +159,12 @@ def extract(
             with timer("extract_fields"):
                 second = extract_fields(spec, pages, options.review_confidence, reread, structures)
             fields.update(better_second_readings(spec, fields, second))
-        missing = missing_fields(fields)
-        if missing:
+        if missing_fields(fields):
+            # Fields with no label anywhere: their labels may be among the lines read unsurely.
             with timer("second_reader"):
-                read_line = second_reader_lines(images, None if options.second_reader else reread)
-                again_pages, again = read_labels_again(spec, missing, fields, pages, read_line)
-            if again:
-                with timer("extract_fields"):
-                    third = extract_fields(spec, again_pages, options.review_confidence, reread, structures)
-                filled = {name: third[name] for name in missing if third[name].value}
-                if filled:
-                    fields.update(better_second_readings(spec, fields, {**fields, **filled}))
-                    for name in filled:
-                        fields[name].flag(label_read_again(spec.field(name), again))
-                    pages = again_pages
+                fields, pages = with_labels_read_again(
+                    spec, fields, pages, images, structures, reread, options
+                )
         if layout is not None:
             with timer("layouts"):
                 learned = read_fields(layout, spec, pages, structures)

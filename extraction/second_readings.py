@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extraction.doctypes import DocumentType, FieldSpec
-from extraction.labels_again import LabelReadAgain
-from extraction.phrases import best_phrase
 from extraction.types import FieldResult, mostly_inside
 from extraction.validate import check_value
 
@@ -67,12 +65,6 @@ def _passes_where_first_failed(spec: FieldSpec, old: str, new: str) -> bool:
         and check_value(spec, old) is not None
         and check_value(spec, new) is None
     )
-
-
-def label_read_again(spec: FieldSpec, again: list[LabelReadAgain]) -> str:
-    """The reason of a value found under a label read again: how the label read both times."""
-    line = max(again, key=lambda a: best_phrase(a.again, spec.labels)[1])
-    return f"its label was found only when read again: {line.first!r} at first, {line.again!r} then"
 
 
 def _label(spec: DocumentType, name: str) -> str:
