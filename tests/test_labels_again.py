@@ -114,3 +114,14 @@ def test_a_lone_option_digit_is_read_by_the_second_reader(needs_reader: None) ->
     words = read_box(np.asarray(image), (60, 10, 140, 70))
     assert [w.text for w in words] == ["4"]
     assert read_box(np.full((80, 200), 255, np.uint8), (60, 10, 140, 70)) == []
+
+
+def test_an_unsure_line_unlike_every_missing_label_is_not_read_again() -> None:
+    # A scrawl read as letters that no missing field's label resembles.
+    page = PAGE.replace("D.O0.B.@0.36 22-11-1958", "Mxqz@0.40 Wvb@0.50")
+    pages = parse_layout(page)
+    fields = extract_fields(PATIENT, pages, 0.8)
+    assert "birth_date" in missing_fields(fields)
+    reader = Reader(page)
+    assert read_labels_again(PATIENT, missing_fields(fields), fields, pages, reader) == (pages, [])
+    assert reader.calls == []
