@@ -31,7 +31,9 @@ from extraction.phrases import best_phrase
 from extraction.second_reader import read_crop
 from extraction.second_readings import better_second_readings
 from extraction.structure import PageStructure
+from extraction.structure.geometry import overlap_area
 from extraction.types import Box, FieldResult, Line, PageText, Word
+from extraction.unsure_labels import label_crop
 from extraction.word_decoding import Expected
 
 # Reads the line in a box of a page again, told the label wordings it may hold: its words (boxes
@@ -48,8 +50,6 @@ MAX_LINE_WORDS = 6
 MIN_LIKENESS = 0.4
 # At most this many lines a document are read again, the likeliest labels first.
 MAX_LINES = 10
-# The crop reaches this share of the line's height past it on each side (letters a blur spread).
-MARGIN_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def read_labels_again(
         for page in pages
         for line in page.lines
         if _may_be_a_label(line)
-        and not any(p == page.index and _overlaps(box, line.box) for p, box in taken)
+        and not any(p == page.index and overlap_area(box, line.box) > 0 for p, box in taken)
         # Read as a label already (another reason left its field blank), or too unlike any.
         and MIN_LIKENESS <= (likeness := best_phrase(line.text, wordings)[1]) < KEY_MIN_SCORE
     ]
@@ -93,7 +93,7 @@ def read_labels_again(
     replaced: dict[tuple[int, Box], Line] = {}
     found = []
     for _likeness, index, line in unsure[:MAX_LINES]:
-        words = read_line(index, _crop(line), wordings)
+        words = read_line(index, label_crop(line.box), wordings)
         if not words:
             continue
         again = Line(tuple(words))
@@ -105,7 +105,7 @@ def read_labels_again(
     return [_with_lines(page, replaced) for page in pages], found
 
 
-def with_labels_read_again(
+def with_missing_labels_read_again(
     doc_type: DocumentType,
     fields: dict[str, FieldResult],
     pages: list[PageText],
@@ -146,16 +146,6 @@ def _may_be_a_label(line: Line) -> bool:
         and len(line.words) <= MAX_LINE_WORDS
         and sum(ch.isalpha() for ch in line.text) >= 2
     )
-
-
-def _crop(line: Line) -> Box:
-    x0, y0, x1, y1 = line.box
-    margin = round(MARGIN_SHARE * (y1 - y0))
-    return (max(0, x0 - margin), max(0, y0 - margin), x1 + margin, y1 + margin)
-
-
-def _overlaps(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _with_lines(page: PageText, replaced: dict[tuple[int, Box], Line]) -> PageText:

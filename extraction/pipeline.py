@@ -20,7 +20,7 @@ from extraction.doctypes import DocumentType, document_types, get_document_type
 from extraction.errors import ToolFailedError
 from extraction.fields import RegionReader, extract_fields
 from extraction.header_cells import unread_header_cells, with_header_cells, without_marks_on_header_names
-from extraction.labels_again import missing_fields, read_box, with_labels_read_again
+from extraction.labels_again import missing_fields, read_box, with_missing_labels_read_again
 from extraction.layouts import (
     LayoutMatch,
     LayoutTemplate,
@@ -162,7 +162,7 @@ def extract(
         if missing_fields(fields):
             # Fields with no label anywhere: their labels may be among the lines read unsurely.
             with timer("second_reader"):
-                fields, pages = with_labels_read_again(
+                fields, pages = with_missing_labels_read_again(
                     spec, fields, pages, images, structures, reread, options
                 )
         if layout is not None:

@@ -84,6 +84,13 @@ def _unsure_label_words(words: tuple[Word, ...]) -> bool:
     )
 
 
+def label_crop(box: Box) -> Box:
+    """The box a label is read again from: ``box`` and MARGIN_SHARE of its height round it (the
+    tops and tails of its letters; a reader clips it to the page)."""
+    margin = round(MARGIN_SHARE * (box[3] - box[1]))
+    return (box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin)
+
+
 def with_labels_read_again(
     page: PageText, labels: Sequence[tuple[Word, ...]], read: LabelReader, vocabulary: tuple[str, ...]
 ) -> PageText:
@@ -95,8 +102,7 @@ def with_labels_read_again(
     for label in labels:
         box = union_box([w.box for w in label])
         assert box is not None
-        margin = round(MARGIN_SHARE * (box[3] - box[1]))
-        found = read((box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin))
+        found = read(label_crop(box))
         if (
             not found
             or _ends_in_colon(found) != _ends_in_colon(label)
