@@ -82,11 +82,9 @@ def _heading_over_its_label(chosen: Candidate, view: PageView) -> bool:
     if chosen.how != "above" or view.labels_under_values or not chosen.keys or not chosen.words:
         return False
     words = [w.text.strip(".,:;") for w in chosen.words]
-    if not all(w[:1].isupper() and w.isalpha() for w in words):
-        return False
-    label_height = statistics.median(w.height for w in chosen.keys[0].words)
-    value_height = statistics.median(w.height for w in chosen.words)
-    return abs(value_height - label_height) <= SAME_SIZE_SHARE * label_height
+    return all(w[:1].isupper() and w.isalpha() for w in words) and _as_tall(
+        chosen.keys[0].words, chosen.words
+    )
 
 
 def _read_on_end(candidate: Candidate) -> bool:
@@ -284,6 +282,11 @@ def _set_alike(label: Sequence[Word], value: Sequence[Word]) -> bool:
         return False
     if any(ch.isdigit() for w in value for ch in w.text):
         return False
+    return _as_tall(label, value)
+
+
+def _as_tall(label: Sequence[Word], value: Sequence[Word]) -> bool:
+    """True when a value's words are as tall as its label's (medians, within SAME_SIZE_SHARE)."""
     label_height = statistics.median(w.height for w in label)
     value_height = statistics.median(w.height for w in value)
     return abs(value_height - label_height) <= SAME_SIZE_SHARE * label_height
