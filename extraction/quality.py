@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from extraction.load import to_gray_on_white
+from extraction.pixel_stats import percentiles
 from extraction.preprocess import estimate_background, print_depth
 from extraction.sharpness import WORK_LONG_SIDE, blur_effect, middle, working_copy
 
@@ -108,7 +109,7 @@ def levels(gray: np.ndarray) -> tuple[float, float]:
     print pixels has no print to measure and a contrast of 0.
     """
     inner = middle(gray)
-    paper = float(np.percentile(inner, 90))
+    paper = percentiles(inner, [90])[0]
     depth = middle(estimate_background(gray)).astype(np.int16) - inner.astype(np.int16)
     return paper, print_depth(depth)
 

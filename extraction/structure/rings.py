@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from extraction.pixel_stats import median
 from extraction.structure.geometry import area, overlap_area
 from extraction.structure.ink import binary, ink_threshold
 from extraction.structure.types import SelectionMark
@@ -80,7 +81,7 @@ def without_rings(gray: np.ndarray, height: float) -> np.ndarray:
         # antialiased edge, and cuts a letter touching it only where it touches.
         cv2.drawContours(mask, [ring.outline], -1, 255, thickness=round(2 * ring.stroke + 3))
     cleaned = gray.copy()
-    cleaned[mask > 0] = np.maximum(gray[mask > 0], int(np.median(gray[::8, ::8])))
+    cleaned[mask > 0] = np.maximum(gray[mask > 0], int(median(gray[::8, ::8])))
     return cleaned
 
 
