@@ -822,6 +822,10 @@ def test_a_phone_that_reads_as_a_date_is_doubted(field: str, phone: str, doubted
         ("J.R. Hartley", False),
         ("Dr. Stephen Price, M.D", False),
         ("Dr.Ann Lee, Ph.D", False),
+        ("Dr.. Scott Roberts", True),  # two marks side by side
+        ("Ann Lee,, MD", True),
+        ("Ann Lee,. MD", True),
+        ("Dr. Ann Lee, M.D., PhD", False),  # an abbreviation's stop, then a comma
     ],
 )
 def test_a_name_with_a_word_of_an_organisation_s_or_words_joined_by_a_mark_is_doubted(
@@ -857,6 +861,7 @@ STOP_BEFORE_STATE = "a full stop before the state's code"
 STOP_AFTER_STREET = "a full stop after a street's name"
 SHORT_ZIP = "a ZIP code of other than five digits"
 POSTCODE_LETTER = "a postcode with a letter where a digit goes"
+TWO_MARKS = "two marks side by side"
 
 
 @pytest.mark.parametrize("doc_type", ["patient_details", "prescription"])
@@ -890,6 +895,10 @@ POSTCODE_LETTER = "a postcode with a letter where a digit goes"
         ("80 King St W, Toronto ON M5V ZT6", (POSTCODE_LETTER,)),
         ("36 Yonge Street, Winnipeg MB J0A 3M2", ()),
         ("10 Downing St, London SW1A 2AA", ()),
+        ("12 Main St.. Austin, TX", (TWO_MARKS,)),
+        ("12 Main St,, Austin, TX", (TWO_MARKS,)),
+        ("P.O. Box 12, Austin, TX", ()),
+        ("12 Main St., Austin, TX", ()),  # an abbreviation's stop, then a comma
     ],
 )
 def test_each_rule_of_the_address_doubts_by_its_examples(
@@ -898,7 +907,7 @@ def test_each_rule_of_the_address_doubts_by_its_examples(
     import re
 
     spec = next(f for f in get_document_type(doc_type).fields if f.name.endswith("address"))
-    kinds = (NO_TOWN, SEMICOLON, STOP_BEFORE_STATE, STOP_AFTER_STREET, SHORT_ZIP, POSTCODE_LETTER)
+    kinds = (NO_TOWN, SEMICOLON, TWO_MARKS, STOP_BEFORE_STATE, STOP_AFTER_STREET, SHORT_ZIP, POSTCODE_LETTER)
     assert len(spec.doubts) == len(kinds)  # a rule added needs its own examples here
     matched = [message for pattern, message in spec.doubts if re.search(pattern, address)]
     assert sorted(kind for kind in kinds for message in matched if message.startswith(kind)) == sorted(doubts)
