@@ -34,6 +34,9 @@ FAR_BESIDE_GAP = 2.0
 ON_END_LETTERS = 4
 ON_END_RATIO = 1.5
 
+# The headers of a grid's answer columns ("Condition | Yes | No | Unsure").
+ANSWER_HEADERS = frozenset({"yes", "no", "y", "n", "unsure", "unknown", "n/a"})
+
 # A value closer than this many line heights to a label with no colon runs on from it as its
 # words do ("INSURANCE BILLING"): a heading as likely as a label and its value.
 RUN_ON_GAP = 0.8
@@ -70,7 +73,28 @@ def layout_doubts(
         doubts.append("its words were read standing on end (a turned part of the page): check their order")
     if _heading_over_its_label(chosen, view):
         doubts.append("taken from over its label, set as the label is: a heading? its value may be under it")
+    if _under_a_header_of_answers(chosen, view):
+        doubts.append("its label heads a column answered Yes / No: check which rows were answered Yes")
     return doubts
+
+
+def _under_a_header_of_answers(chosen: Candidate, view: PageView) -> bool:
+    """True for a value read under its label when the label's row goes on with column headers
+    that are answers ("Condition | Yes | No"): the lines under such a label are the questions
+    of a grid, and which of them count is told by marks in the answer columns, not by the words.
+    """
+    if chosen.how not in ("below", "table") or not chosen.keys or not chosen.words:
+        return False
+    key = chosen.keys[0].box
+    if min(w.box[1] for w in chosen.words) < key[3]:
+        return False
+    answers = {
+        w.text.strip(".,:;?").lower()
+        for line in view.page.lines
+        for w in line.words
+        if w.box[0] >= key[2] and _level_with(w.box, key, view.height)
+    }
+    return len(answers & ANSWER_HEADERS) >= 2
 
 
 def _heading_over_its_label(chosen: Candidate, view: PageView) -> bool:

@@ -2791,3 +2791,29 @@ def test_a_value_over_its_label_set_as_the_label_is_may_be_a_heading(
         "taken from over its label, set as the label is: a heading? its value may be under it"
         in layout_doubts(spec, candidate, [view], {})
     ) is doubted
+
+
+@pytest.mark.parametrize(
+    ("header", "doubted"),
+    [
+        ("300 480 Condition\n900 480 Yes\n1000 480 No", True),  # a grid's question column
+        ("300 480 Condition\n900 480 Y\n1000 480 N\n1100 480 Unsure", True),
+        ("300 480 Condition\n900 480 Since", False),  # another column, no answers
+        ("300 480 Condition\n900 1200 Yes\n1000 1200 No", False),  # answers far down, not its row
+    ],
+)
+def test_a_value_under_a_label_heading_answer_columns_is_doubted(header: str, doubted: bool) -> None:
+    # A defocused grid's marks were read as letters: the conditions under "Condition" were taken
+    # as the list of them, though every row was answered No.
+    page = parse_layout(f"{header}\n300 530 Asthma\n300 580 Eczema")[0]
+    view = page_view(PATIENT, page)
+    label = view.page.lines[0]
+    values = [line for line in view.page.lines if line.text in ("Asthma", "Eczema")]
+    key = Key(0, label, 1, False, known=True)
+    view = PageView(view.page, None, view.height, [key])
+    spec = next(f for f in PATIENT.fields if f.name == "medical_problems")
+    candidate = Candidate("medical_problems", 0, tuple(v.words for v in values), "below", 1.0, (key,))
+    assert (
+        "its label heads a column answered Yes / No: check which rows were answered Yes"
+        in layout_doubts(spec, candidate, [view], {})
+    ) is doubted
