@@ -69,18 +69,6 @@ def test_a_table_s_rules_are_painted_out_and_its_text_kept() -> None:
     assert (ink_after & text).sum() >= 0.97 * (ink_before & text).sum()
 
 
-def test_a_word_blurred_into_a_band_inside_a_cell_is_not_erased_as_a_rule() -> None:
-    page = DrawnPage()
-    page.table(100, 100, [500, 120], [60, 60], width=3)
-    page.text(106, 112, "Policy")
-    # A bold word out of focus: its letters run together into a band as long as a rule and as
-    # thin, well inside its cell.
-    page.draw.rectangle((110, 180, 330, 190), fill=40)
-    cleaned = without_rules(page.array())
-    assert int(cleaned[185, 220]) == 40
-    assert int(cleaned[101, 400]) > 200  # the table's border still goes
-
-
 def test_a_page_without_rules_is_returned_as_it_is() -> None:
     page = DrawnPage()
     page.text(100, 100, "Name: Jane Doe")

@@ -62,9 +62,7 @@ def without_rules(image: np.ndarray, height: float = DEFAULT_TEXT_HEIGHT) -> np.
 
     Only runs of ink far longer than any letter (``ERASE_RULE_HEIGHTS`` text heights) and thin
     go, pixel by pixel, so a letter standing on a line keeps its strokes and a shaded band or a
-    black bar is left alone. A run inside a cell is the cell's content, never its border: a bold
-    word blurred out of focus fuses into a band as long and thin as a rule. A page with no such
-    rules comes back unchanged (the same array).
+    black bar is left alone. A page with no such rules comes back unchanged (the same array).
     """
     if image.ndim != 2 or image.size == 0 or min(image.shape) < 8:
         return image
@@ -72,7 +70,7 @@ def without_rules(image: np.ndarray, height: float = DEFAULT_TEXT_HEIGHT) -> np.
     if threshold is None:
         return image
     rules, grid = find_rules(image, threshold, height)
-    cells, tables = find_cells(grid, height, image.shape, median_thickness(rules))
+    _, tables = find_cells(grid, height, image.shape, median_thickness(rules))
     if not tables:
         return image
     ink = binary(image, threshold)
@@ -102,8 +100,6 @@ def without_rules(image: np.ndarray, height: float = DEFAULT_TEXT_HEIGHT) -> np.
         short_side = stats[:, cv2.CC_STAT_HEIGHT if horizontal else cv2.CC_STAT_WIDTH] / RULE_SCALE
         thin = short_side <= RULE_THICKNESS_HEIGHTS * height + SKEW_DRIFT * long_side + 4
         thin[0] = False  # the background
-        if horizontal:  # no word stands on end: an upright run in a cell is a divider
-            thin &= ~_inside_cells(stats, [cell.box for cell in cells], height)
         if thin[1:].any():
             keep = thin.astype(np.uint8)[labels] * 255
             keep = cv2.resize(keep, (runs.shape[1], runs.shape[0]), interpolation=cv2.INTER_NEAREST)
@@ -118,23 +114,6 @@ def without_rules(image: np.ndarray, height: float = DEFAULT_TEXT_HEIGHT) -> np.
     cleaned = image.copy()
     cleaned[mask] = lightest[mask]
     return cleaned
-
-
-def _inside_cells(stats: np.ndarray, cells: Sequence[Box], height: float) -> np.ndarray:
-    """Which components (``stats`` of a ``RULE_SCALE`` labelling) lie within the rows of one of
-    the ``cells``' interiors (full-size boxes) and no further than ``height`` beyond its sides:
-    content of the cell, not its border (a border lies outside the rows it closes in; a word set
-    close to a wall may blur into it)."""
-    inside = np.zeros(len(stats), dtype=bool)
-    if not cells:
-        return inside
-    x0 = stats[:, cv2.CC_STAT_LEFT] / RULE_SCALE
-    y0 = stats[:, cv2.CC_STAT_TOP] / RULE_SCALE
-    x1 = x0 + stats[:, cv2.CC_STAT_WIDTH] / RULE_SCALE
-    y1 = y0 + stats[:, cv2.CC_STAT_HEIGHT] / RULE_SCALE
-    for cx0, cy0, cx1, cy1 in cells:
-        inside |= (y0 >= cy0) & (y1 <= cy1) & (x0 >= cx0 - height) & (x1 <= cx1 + height)
-    return inside
 
 
 # ---- rules ----------------------------------------------------------------------------------
@@ -329,15 +308,14 @@ def find_cells(
     contours, hierarchy = cv2.findContours(closed, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return (), ()
-    parent, first_child = hierarchy[0][:, 3], hierarchy[0][:, 2]
+    parent = hierarchy[0][:, 3]
     areas = np.array([cv2.contourArea(c) for c in contours])
     # An area's holes are the rules' hole outlines, at any depth: a table drawn inside a frame
-    # round the page is a hole's ink's holes. Whatever closes in areas of its own inside one (a
-    # nested table, a box to tick) is not paper of that area; a stroke with no hole of its own
-    # (a bold word blurred into a band as long as a rule) leaves the cell a cell.
+    # round the page is a hole's ink's holes. Whatever sits inside one (a nested table) is not
+    # paper of that area.
     holes = np.flatnonzero(_depths(parent) % 2 == 1)
     inner = np.zeros(len(contours))
-    nested = np.flatnonzero((parent >= 0) & (first_child >= 0))
+    nested = np.flatnonzero(parent >= 0)
     np.add.at(inner, parent[nested], areas[nested])
     rects = np.array([cv2.boundingRect(contours[i]) for i in holes], dtype=np.int64).reshape(-1, 4)
     # A hole's outline runs on the rule pixels around it: the interior starts one pixel in.
