@@ -79,22 +79,27 @@ def layout_doubts(
 
 
 def _under_a_header_of_answers(chosen: Candidate, view: PageView) -> bool:
-    """True for a value read under its label when the label's row goes on with column headers
-    that are answers ("Condition | Yes | No"): the lines under such a label are the questions
-    of a grid, and which of them count is told by marks in the answer columns, not by the words.
-    """
+    """True for a value read under its label when the label's row goes on, right after it, with
+    column headers that are answers ("Condition | Yes | No"): the lines under such a label are
+    the questions of a grid, and which of them count is told by marks in the answer columns,
+    not by the words."""
     if chosen.how not in ("below", "table") or not chosen.keys or not chosen.words:
         return False
     key = chosen.keys[0].box
     if min(w.box[1] for w in chosen.words) < key[3]:
         return False
-    answers = {
-        w.text.strip(".,:;?").lower()
-        for line in view.page.lines
-        for w in line.words
-        if w.box[0] >= key[2] and _level_with(w.box, key, view.height)
-    }
-    return len(answers & ANSWER_HEADERS) >= 2
+    after = sorted(
+        (
+            w
+            for line in view.page.lines
+            for w in line.words
+            if w.box[0] >= key[2] and _level_with(w.box, key, view.height)
+        ),
+        key=lambda w: w.box[0],
+    )
+    # The answers head the columns right after the label's ("Insurer ... Do you smoke? Yes No"
+    # on one row is another question's answers).
+    return len(after) >= 2 and all(w.text.strip(".,:;?").lower() in ANSWER_HEADERS for w in after[:2])
 
 
 def _heading_over_its_label(chosen: Candidate, view: PageView) -> bool:

@@ -2799,6 +2799,7 @@ def test_a_value_over_its_label_set_as_the_label_is_may_be_a_heading(
         ("300 480 Condition\n900 480 Yes\n1000 480 No", True),  # a grid's question column
         ("300 480 Condition\n900 480 Y\n1000 480 N\n1100 480 Unsure", True),
         ("300 480 Condition\n900 480 Since", False),  # another column, no answers
+        ("300 480 Condition\n700 480 Do you smoke?\n900 480 Yes\n1000 480 No", False),  # another question's
         ("300 480 Condition\n900 1200 Yes\n1000 1200 No", False),  # answers far down, not its row
     ],
 )
