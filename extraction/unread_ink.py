@@ -5,9 +5,8 @@ photographed questionnaire, whose faint table rules it took for a picture) or a 
 others ("company:" after "Name of insurance"). A field whose label is in such a block is not
 found at all, and nothing tells the clerk why. That print is found on the image instead: pieces
 of ink of a letter's size that no word's box covers, at least ``MIN_PIECES`` of them in a row as
-close as the letters of words, or one word whose letters blur or boldness ran together.
-``extraction.ocr.with_unread_rows`` then reads those rows again in sparse mode, which looks at
-every piece of text on its own.
+close as the letters of words. ``extraction.ocr.with_unread_print`` then reads the page again
+in sparse mode, which looks at every piece of text on its own.
 """
 
 from __future__ import annotations
@@ -27,12 +26,6 @@ MIN_PIECE_HEIGHT = 0.35
 MAX_PIECE_HEIGHT = 2.0
 MAX_PIECE_WIDTH = 4.0
 MIN_PIECE_INK = 0.02
-# Print blurred out of focus, or bold and enlarged, fuses a word's letters into one piece: wider
-# than a letter, between these many text heights tall (a rule blurred as much is thinner), its
-# ink filling between these shares of its box (a signature's loops fill less, a black bar more).
-# One such piece is print on its own.
-FUSED_HEIGHT = (0.8, 1.5)
-FUSED_FILL = (0.3, 0.8)
 # A piece within this many text heights of a word's box belongs to that word (the word's box
 # is tight round the ink tesseract read; antialiasing and a leaning letter reach past it).
 WORD_MARGIN = 0.3
@@ -60,18 +53,12 @@ def unread_runs(image: np.ndarray, words: Sequence[Word], text_height: float) ->
     count, labels, stats, centres = components(binary(image, threshold))
     covered = _covered(image.shape[:2], words, round(WORD_MARGIN * text_height))
     loose = np.zeros(image.shape[:2], np.uint8)
-    fused = np.zeros(image.shape[:2], bool)
     for index in range(1, count):
         x, y, width, height, ink = stats[index]
         centre_x, centre_y = int(centres[index][0]), int(centres[index][1])
-        if covered[centre_y, centre_x]:
-            continue
-        letter = _letter_sized(width, height, ink, text_height)
-        if letter or _fused_print(width, height, ink, text_height):
+        if _letter_sized(width, height, ink, text_height) and not covered[centre_y, centre_x]:
             piece = labels[y : y + height, x : x + width] == index
             loose[y : y + height, x : x + width][piece] = 255
-            if not letter:
-                fused[centre_y, centre_x] = True
     if not loose.any():
         return []
     reach = cv2.getStructuringElement(
@@ -86,7 +73,7 @@ def unread_runs(image: np.ndarray, words: Sequence[Word], text_height: float) ->
         window = (slice(y, y + height), slice(x, x + width))
         inside = np.where(labels[window] == index, loose[window], 0)
         pieces, _ = cv2.connectedComponents(inside, connectivity=8)
-        if pieces - 1 >= MIN_PIECES or (fused[window] & (labels[window] == index)).any():
+        if pieces - 1 >= MIN_PIECES:
             runs.append((int(x), int(y), int(x + width), int(y + height)))
     runs.sort(key=lambda box: (box[2] - box[0]) * (box[3] - box[1]), reverse=True)
     return runs[:MAX_RUNS]
@@ -97,17 +84,6 @@ def _letter_sized(width: int, height: int, ink: int, text_height: float) -> bool
         MIN_PIECE_HEIGHT * text_height <= height <= MAX_PIECE_HEIGHT * text_height
         and width <= MAX_PIECE_WIDTH * text_height
         and ink >= MIN_PIECE_INK * text_height * text_height
-    )
-
-
-def _fused_print(width: int, height: int, ink: int, text_height: float) -> bool:
-    """A piece shaped like a word whose letters ran together (see ``FUSED_HEIGHT``)."""
-    low, high = FUSED_FILL
-    shortest, tallest = FUSED_HEIGHT
-    return (
-        width > MAX_PIECE_WIDTH * text_height
-        and shortest * text_height <= height <= tallest * text_height
-        and low * width * height <= ink <= high * width * height
     )
 
 

@@ -37,27 +37,6 @@ def test_a_word_left_out_of_a_read_line_is_found() -> None:
     assert _inside(company.box, runs[0])
 
 
-def test_a_word_whose_letters_ran_together_is_print() -> None:
-    page = DrawnPage(1200, 300)
-    read = page.text(60, 60, "Patient name: Megan Long")
-    # A bold word out of focus: one piece as wide as five letters' heights, half filled.
-    image = np.array(page.image)
-    image[180:204, 60:190][:, ::2] = 0
-    image[180:204, 60:190][::3, :] = 0
-    runs = unread_runs(image, read, HEIGHT)
-    assert len(runs) == 1
-    assert _inside((60, 180, 190, 204), runs[0])
-
-
-def test_a_thick_rule_or_a_black_bar_is_not_print() -> None:
-    page = DrawnPage(1200, 300)
-    read = page.text(60, 60, "Patient name: Megan Long")
-    image = np.array(page.image)
-    image[180:204, 60:400] = 0  # a bar, filled solid
-    image[250:262, 60:400] = 0  # a rule blurred thick
-    assert unread_runs(image, read, HEIGHT) == []
-
-
 def test_a_page_read_whole_has_nothing_left() -> None:
     page = DrawnPage(1200, 300)
     page.text(60, 60, "Patient name: Megan Long")
