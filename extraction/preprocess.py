@@ -25,7 +25,7 @@ import numpy as np
 
 from extraction.page_outline import flattened, page_corners
 from extraction.pixel_stats import median, percentiles
-from extraction.sharpness import blur_effect, is_blurred, sharpen, working_copy
+from extraction.sharpness import focus_blur, is_blurred, sharpen
 from extraction.structure.ink import components
 
 # The paper's brightness may vary by this much (0..255) across a page before we flatten it.
@@ -388,7 +388,7 @@ def preprocess(image: np.ndarray, dpi: int) -> tuple[np.ndarray, PreprocessRepor
     background = estimate_background(gray)
     report.light_spread = light_spread(background)
     report.contrast = print_contrast(gray, background)
-    report.blur = blur_effect(working_copy(gray))
+    report.blur = focus_blur(gray, dpi)
     faint = is_faint(report.contrast)
     paper, contrast = paper_level(background), report.contrast
     # Faint print is stretched from white, so the paper must be white first, evenly lit or not.

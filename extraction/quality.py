@@ -47,7 +47,7 @@ MIN_CONTRAST = 45
 # Blur (``extraction.sharpness.blur_effect``, 0 sharp to 1 flat): generated pages of every profile
 # (noisy and heavy include a mild blur, photo a defocus) measure 0.05..0.26; a defocus of 4 px at
 # 200 dpi (1/50 inch: letters smear into each other) 0.39..0.65, of 3 px 0.26..0.54. Above this the
-# photo is named blurred. (Less blurred print is sharpened before OCR: SHARPEN_BLUR.)
+# photo is named blurred. (Print is sharpened before OCR by its blur at 200 dpi: SHARPEN_BLUR.)
 MAX_BLUR = 0.32
 # Cut off: print running into the image's edge. The outer EDGE_DEPTH working pixels (1/50 inch) of
 # each edge are searched for print crossing them: brightness steps along the edge of at least

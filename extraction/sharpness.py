@@ -15,17 +15,22 @@ from PIL import Image
 # The page is measured at this size (longer side, pixels): a letter page at about 100 dpi. Print of
 # 8 pt and up keeps its strokes, and a phone's 4000-pixel photo is shrunk 4x before anything runs.
 WORK_LONG_SIDE = 1100
+# Whether print is sharpened is told at this resolution instead: halving a page to the working
+# size halves its blur too, and a defocus of 1.4 px at 200 dpi then measures like the mild blur
+# of a scan or of a page enlarged from a low resolution.
+FOCUS_DPI = 200
 # Blur: the blur measure of Crete-Roffet et al. (2007, "The blur effect"): how much of the
 # brightness variation between neighbours survives a further BLUR_KERNEL-pixel blur, 0 (sharp) to
 # 1 (flat). Contrast-free, so a dim photo is not called blurred, and grain or noise only make a
-# page measure sharper. Tuning pages clean, scanned, faxed, photographed, noisy or enlarged from a
-# low resolution measure 0.08..0.21; under the heavy profile's blur (0.6-1.3 px at 200 dpi, with
-# noise, shadow and JPEG) 0.17..0.26; under a defocus of 1.4-2.4 px and a photo's blur 0.22..0.42.
-# Print measuring SHARPEN_BLUR or more is sharpened before OCR: every defocused page, and of the
-# others a heavy page in four, which reads better so (extraction.quality names a photo over 0.32
-# too blurred to read and asks for another).
+# page measure sharper. At FOCUS_DPI, tuning pages clean, scanned, faxed or rotated measure
+# 0.08..0.17; noisy, photographed, skewed, JPEG or enlarged from a low resolution 0.17..0.35;
+# under the heavy profile's blur (0.6-1.3 px at 200 dpi, with noise, shadow and JPEG) 0.23..0.31;
+# under a defocus of 1.4-2.4 px and a photo's blur 0.41..0.58. Print measuring SHARPEN_BLUR or
+# more is sharpened before OCR: every defocused page and none of the others (on the working copy
+# the two overlapped, and a gate there sharpened some heavy pages and missed some defocused
+# ones). extraction.quality names a photo too blurred to read on the working copy, over 0.32.
 BLUR_KERNEL = 9
-SHARPEN_BLUR = 0.22
+SHARPEN_BLUR = 0.38
 # The unsharp mask: the page plus SHARPEN_AMOUNT times its difference from itself blurred by
 # SHARPEN_SIGMA px at 200 dpi (scaled with the resolution), about the size of the blur it undoes.
 # Its overshoot is clipped at black and white.
@@ -67,8 +72,17 @@ def blur_effect(gray: np.ndarray) -> float:
     return worst
 
 
+def focus_blur(gray: np.ndarray, dpi: int) -> float:
+    """``blur_effect`` of the page brought to FOCUS_DPI by area averaging (as it is when ``dpi``
+    is within 2 % of it): the measure ``is_blurred`` judges."""
+    scale = FOCUS_DPI / dpi
+    if abs(scale - 1) >= 0.02:
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return blur_effect(gray)
+
+
 def is_blurred(blur: float) -> bool:
-    """True for print blurred enough (``blur_effect`` of its working copy) to be sharpened before OCR."""
+    """True for print blurred enough (``focus_blur``) to be sharpened before OCR."""
     return blur >= SHARPEN_BLUR
 
 

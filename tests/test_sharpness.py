@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from extraction.preprocess import preprocess
-from extraction.sharpness import SHARPEN_BLUR, blur_effect, is_blurred, sharpen, working_copy
+from extraction.sharpness import SHARPEN_BLUR, focus_blur, is_blurred, sharpen
 from tests.test_engine_stages import text_page
 from tests.test_low_contrast import grainy, grey_over_dusty_black, lightened
 
@@ -28,8 +28,8 @@ def form_page(size_pt: int = 9) -> np.ndarray:
     return np.asarray(page)
 
 
-def measured_blur(gray: np.ndarray) -> float:
-    return blur_effect(working_copy(gray))
+def measured_blur(gray: np.ndarray, dpi: int = 200) -> float:
+    return focus_blur(gray, dpi)
 
 
 def blurred(gray: np.ndarray, sigma: float) -> np.ndarray:
@@ -64,7 +64,7 @@ def test_blur_grows_with_the_blur_and_a_defocus_of_a_pixel_and_a_half_is_sharpen
 def test_blur_is_the_same_at_twice_the_resolution() -> None:
     page = blurred(form_page(), 2.0)
     twice = cv2.resize(page, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-    assert measured_blur(twice) == pytest.approx(measured_blur(page), abs=0.03)
+    assert measured_blur(twice, 400) == pytest.approx(measured_blur(page), abs=0.03)
 
 
 def test_blurred_print_is_sharpened_before_ocr() -> None:
