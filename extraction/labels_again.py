@@ -31,7 +31,7 @@ from extraction.phrases import best_phrase
 from extraction.second_reader import read_crop
 from extraction.second_readings import better_second_readings
 from extraction.structure import PageStructure
-from extraction.structure.geometry import overlap_area
+from extraction.structure.geometry import grow, overlap_area
 from extraction.types import Box, FieldResult, Line, PageText, Word
 from extraction.unsure_labels import label_crop
 from extraction.word_decoding import Expected
@@ -169,8 +169,7 @@ def read_box(image: np.ndarray, box: Box, answers: tuple[str, ...] = ()) -> list
     """The second reader (``read_crop``) on ``box`` of a page's ``image`` as one line, its reading
     snapped to one of ``answers`` where its own column probabilities support that, the words laid
     out over the box by their letters; none when the box holds no text or the reader fails."""
-    height, width = image.shape[:2]
-    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(width, box[2]), min(height, box[3])
+    x0, y0, x1, y1 = grow(box, 0, image.shape)
     if x1 <= x0 or y1 <= y0:
         return []
     try:
