@@ -174,7 +174,8 @@ def read_words(
 def parse_tsv(report: str) -> list[Word]:
     """Words from tesseract's TSV report (level, page, block, paragraph, line, word, left, top,
     width, height, confidence, text). Confidences are kept in whole percents, as tesseract's
-    own word confidences give them; each (block, paragraph, line) becomes one line number."""
+    own word confidences give them; each (block, paragraph, line) becomes one line number. A
+    word of underscores alone is dropped, and the underscores at a word's ends."""
     words: list[Word] = []
     line_numbers: dict[tuple[str, str, str], int] = {}
     for row in report.splitlines():
@@ -184,7 +185,9 @@ def parse_tsv(report: str) -> list[Word]:
         block, paragraph, line = cells[2:5]
         left, top, width, height = (int(cell) for cell in cells[6:10])
         confidence = float(cells[10])
-        text = "\t".join(cells[11:]).strip()
+        # Underscores at a word's ends are the fill-in line it was written on, read as print;
+        # inside a word they are kept (an e-mail address).
+        text = "\t".join(cells[11:]).strip().strip("_")
         if not text or confidence < 0:
             continue
         number = line_numbers.setdefault((block, paragraph, line), len(line_numbers))

@@ -280,6 +280,17 @@ def test_tsv_drops_empty_words_and_structure_rows() -> None:
     ]
 
 
+def test_tsv_drops_the_fill_in_line_read_as_underscores() -> None:
+    report = tsv(
+        (5, 1, 1, 1, 1, 10, 10, 80, 20, 90, "Name:"),
+        (5, 1, 1, 1, 2, 95, 10, 200, 20, 40, "________"),
+        (5, 1, 1, 1, 3, 300, 10, 120, 20, 15, "_Rosuvastatin"),
+        (5, 1, 1, 1, 4, 430, 10, 40, 20, 90, "10__"),
+        (5, 1, 1, 1, 5, 480, 10, 160, 20, 90, "ann_lee@example.com"),
+    )
+    assert [w.text for w in parse_tsv(report)] == ["Name:", "Rosuvastatin", "10", "ann_lee@example.com"]
+
+
 def test_tsv_numbers_lines_by_block_paragraph_and_line() -> None:
     report = tsv(
         (5, 1, 1, 1, 1, 10, 10, 60, 20, 90, "Patient"),
