@@ -20,6 +20,10 @@ CELL_GAP_HEIGHTS = 1.5
 # The words ending a header line name its column alone when they read this much better as its
 # name than the whole line does.
 OWN_NAME_MARGIN = 0.1
+# A header line's print is at most this many text heights tall (a descender included).
+HEADER_LINE = 1.25
+# A row's line has its middle at least this many text heights under the header line's middle.
+ROW_BELOW = 0.8
 # What joins two columns' names in one head ("Drug / strength", "Medicine & dose").
 HEAD_JOINERS = "/&+,-"
 
@@ -117,9 +121,12 @@ def _table_rows(
     ]
     columns = sorted(named + others)
     starts = [x for x, _ in columns]
-    top = max(k.box[3] for k, _ in header.values())
+    top = max(_foot(k, view.height) for k, _ in header.values())
+    # A row's line stands under the header's: its middle at least half a line under the header's
+    # foot. (Tight rows share their rules with the header, and OCR may box a rule with either.)
+    below = max((k.box[1] + _foot(k, view.height)) / 2 for k, _ in header.values()) + ROW_BELOW * view.height
     lines = sorted(
-        (ln for ln in view.page.lines if ln.box[1] >= top - 2 and ln.box[2] > starts[0]),
+        (ln for ln in view.page.lines if (ln.box[1] + ln.box[3]) / 2 >= below and ln.box[2] > starts[0]),
         key=lambda ln: ln.box[1],
     )
     ruled = _ruled_table(header, view)
@@ -142,8 +149,9 @@ def _table_rows(
             row_box = line.box
         for word in line.words:
             centre = (word.box[0] + word.box[2]) / 2
-            index = max((i for i, start in enumerate(starts) if centre >= start), default=0)
-            if columns[index][1]:
+            # Left of the first column named: a column of row numbers ("1", "2") or of no field.
+            index = max((i for i, start in enumerate(starts) if centre >= start), default=None)
+            if index is not None and columns[index][1]:
                 rows[-1].setdefault(columns[index][1], []).append(word)
         bottom = max(bottom, line.box[3])
     for row in rows:
@@ -158,6 +166,12 @@ def _table_rows(
         else:
             merged.append(row)
     return merged
+
+
+def _foot(key: Key, height: float) -> float:
+    """Where a header's print ends: at most ``HEADER_LINE`` text heights under its top (OCR may
+    box the rule under a header with its words)."""
+    return min(key.box[3], key.box[1] + HEADER_LINE * height)
 
 
 def _ruled_table(header: dict[str, tuple[Key, float]], view: PageView) -> Box | None:

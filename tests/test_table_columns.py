@@ -247,3 +247,29 @@ def test_a_table_under_a_title_of_no_field_s_section_gives_no_field_its_column()
         """
     )
     assert extract_fields(PATIENT, page, 0.8)["medical_problems"].value == ""
+
+
+# A tight table whose header words OCR boxed with the rule under them (64 px for 40 px of print),
+# its first row starting before the header's box ends; a column of row numbers left of the
+# medicines, one of them read into the medicine's line.
+TIGHT_TABLE = """
+200 1000 #
+400 1000 h=64 MEDICATION
+1000 1000 h=64 DIRECTIONS FOR USE
+200 1055 1
+400 1052 Amoxicillin 875 mg
+1000 1052 Use 1 tab everyday until finished
+200 1110 2
+400 1110 Cetirizine 10 mg
+1000 1110 take 2 capsule at bedtime until finished
+300 1300 Refills: 2
+"""
+
+
+def test_a_tight_tables_rows_are_read_under_a_header_boxed_with_its_rule() -> None:
+    fields = extract_fields(PRESCRIPTION, parse_layout(TIGHT_TABLE), 0.8)
+    assert fields["medicines"].value == "Amoxicillin 875 mg\nCetirizine 10 mg"
+    assert (
+        fields["directions"].value
+        == "Use 1 tab everyday until finished\ntake 2 capsule at bedtime until finished"
+    )
