@@ -14,7 +14,9 @@ from dataclasses import dataclass, replace
 
 from extraction.candidates import continued_candidates, labelled_candidates
 from extraction.doctypes import DocumentType, FieldSpec
+from extraction.item_lines import split_item_lines
 from extraction.label_shapes import (
+    ANOTHER_ITEM,
     is_format_hint,
     is_heading,
     is_negative_answer,
@@ -114,6 +116,7 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
         if unlabelled is not None:
             chosen[spec.name] = unlabelled
             used_words.update(_word_ids(unlabelled))
+    chosen = split_item_lines(doc_type, chosen)
     return {spec.name: Assigned(chosen.get(spec.name), spec.name in labelled) for spec in doc_type.fields}
 
 
@@ -346,6 +349,9 @@ def _with_shaped_lines(
     # item 2 or later has its earlier items between it and the label: the first, its number
     # unread, set right of the label's column the value was read under.
     top = min((w.box[1] for w in candidate.words), default=0)
+    # An "Other medicine:" line ends the list: the items stand above it.
+    if any(ANOTHER_ITEM.match(k.text) for k in candidate.keys):
+        top = 0
     label_bottoms = [k.box[3] for k in candidate.keys if k.page == candidate.page]
     if label_bottoms and candidate.lines and _opens_after_item_one(candidate.lines[0]):
         top = min(top, max(label_bottoms))

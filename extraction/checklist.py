@@ -27,7 +27,7 @@ from extraction.doctypes import FieldSpec
 from extraction.keys import Key
 from extraction.label_shapes import ANSWER_WORDS
 from extraction.layouts.rows import boxed_marks, rows_of_marks
-from extraction.page_view import Candidate, PageView
+from extraction.page_view import OTHER_LINE_NOTE, Candidate, PageView
 from extraction.structure import SelectionMark
 from extraction.structure.answer_groups import answer_groups
 from extraction.structure.geometry import overlap_area
@@ -107,7 +107,12 @@ def _boxes_candidate(
     if sum(bool(words) for words in options.values()) < MIN_CHECKLIST_MARKS:
         return None
     ticked = [options[id(mark)] for mark in marks if mark.selected and options[id(mark)]]
+    left = min(row[0].box[0] for row in rows) - view.height
+    written = view.written_on_other_line(left, max(mark.box[3] for mark in rows[-1]))
+    if written:
+        ticked.append(written)
     note = FAINT_NOTE if min(mark.confidence for mark in marks) < FAINT_MARK else None
+    note = note or (OTHER_LINE_NOTE if written else None)
     if _unboxed_words(rows, options, view):
         note = UNBOXED_NOTE
     if any(mark.selected and not options[id(mark)] for mark in marks):

@@ -38,6 +38,9 @@ ANSWER_WORDS = frozenset({"yes", "y", "n/a", "na", "unknown"})
 # A label's words after one of these are an answer that says "none": "No known allergies",
 # "None known", "Nil regular medication", "Denies allergies".
 NEGATIONS = frozenset({"no", "none", "nil", "not", "denies", "never"})
+# A label naming one more item of a list ("Other:", "Other medicine:", "Additional
+# medications:") is the list's last slot, for an item not printed among its options.
+ANOTHER_ITEM = re.compile(r"(?i)^(other|additional|further)\b")
 
 
 def is_negative_answer(text: str) -> bool:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from extraction.columns import LabelColumn
 from extraction.keys import Key
+from extraction.label_shapes import ANOTHER_ITEM
 from extraction.layout import SURE_CONFIDENCE
 from extraction.types import Box, Line, PageText, Word, mostly_inside, on_one_row, union_box
 
@@ -44,6 +45,10 @@ LIST_NUMBER = re.compile(r"\(?(\d{1,2})[.)]?\s")
 # one at most this many lines tall (a shaded block holding a label and its value is no bar).
 SECTION_BAR_SHARE = 0.8
 BAR_LINES = 2.5
+# Said of a list one of whose items was read from its "Other:" line.
+OTHER_LINE_NOTE = 'an item was read from the list\'s "Other" line: check it'
+# A list's "Other:" line starts at most this many text heights under its last item.
+OTHER_LINE_GAP = 2.5
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,26 @@ class PageView:
 
     def key_on(self, line: Line) -> Key | None:
         return next((k for k in self.keys if k.line is line), None)
+
+    def written_on_other_line(self, left: float, bottom: float) -> tuple[Word, ...]:
+        """What is written on a list's "Other:" line starting right under its last item (whose
+        bottom is ``bottom``), from the list's left edge ``left`` on: one more item, not printed
+        among the options ("Other (specify): Losartan 50 mg"). Empty when no such line follows,
+        or nothing is written after its label's colon."""
+        below = sorted(
+            (
+                line
+                for line in self.page.lines
+                if line.box[0] >= left
+                and -0.3 * self.height <= line.box[1] - bottom <= OTHER_LINE_GAP * self.height
+            ),
+            key=lambda line: line.box[1],
+        )
+        for line in below:
+            if ANOTHER_ITEM.match(line.text):
+                colon = next((i for i, w in enumerate(line.words[:4]) if w.text.endswith(":")), None)
+                return line.words[colon + 1 :] if colon is not None else ()
+        return ()
 
     @cached_property
     def section_bars(self) -> tuple[Box, ...]:

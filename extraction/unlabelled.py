@@ -13,6 +13,8 @@ from extraction.lexicon import resembles_listed
 from extraction.page_view import (
     LABEL_MIN_SCORE,
     LIST_NUMBER,
+    OTHER_LINE_GAP,
+    OTHER_LINE_NOTE,
     Candidate,
     PageView,
     is_glyph,
@@ -78,8 +80,37 @@ def find_candidates(spec: FieldSpec, view: PageView, free: set[tuple[int, Box]])
             checked = spec.find_lines  # lines the field's own check holds them to
             trusted = checked and shaped == strict and not _shaped_run_broken(shaped, lines, view)
             words = tuple(ln.words for ln in shaped)
-            found.append(Candidate(spec.name, view.page.index, words, "find_lines", trusted=trusted))
+            written = _written_after(shaped, view, free) if spec.find_lines else ()
+            note = OTHER_LINE_NOTE if written else None
+            words = (*words, written) if written else words
+            found.append(
+                Candidate(
+                    spec.name,
+                    view.page.index,
+                    words,
+                    "find_lines",
+                    trusted=trusted and not written,
+                    note=note,
+                )
+            )
     return found
+
+
+def _written_after(shaped: list[Line], view: PageView, free: set[tuple[int, Box]]) -> tuple[Word, ...]:
+    """What is written on the "Other:" line under a list of shaped lines, if no field took it."""
+    start = min(ln.box[0] for ln in shaped)
+    bottom = max(ln.box[3] for ln in shaped)
+    # The list goes on down its options left unticked.
+    unticked = sorted(
+        (ln for ln in view.page.lines if abs(ln.box[0] - start) <= view.height and ln.box[1] > bottom),
+        key=lambda ln: ln.box[1],
+    )
+    for line in unticked:
+        if line.box[1] - bottom > OTHER_LINE_GAP * view.height or not _option_left_empty(line, view):
+            break
+        bottom = line.box[3]
+    written = view.written_on_other_line(start - 2 * view.height, bottom)
+    return written if all((view.page.index, w.box) in free for w in written) else ()
 
 
 def _option_left_empty(line: Line, view: PageView) -> bool:

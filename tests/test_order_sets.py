@@ -64,3 +64,39 @@ def test_the_order_set_prints_more_medicines_than_are_ticked() -> None:
         assert all(medicine in printed for medicine in medicines), seed
         assert len(truth["directions"].split("\n")) == len(medicines)
         assert printed.count(" mg") + printed.count(" ml") + printed.count(" mcg") > len(medicines)
+
+
+def _with_other_line(line: str) -> str:
+    return ORDER_SET + f"300 1000 {line}\n"
+
+
+def test_a_medicine_written_on_the_other_line_joins_the_ticked_ones() -> None:
+    """The "Other" line under the list is one more item, the medicine written with its directions
+    on the line: each part goes to its field, in reading order, flagged where parted."""
+    marks = (_box(700, False), _box(800, True), _box(900, False))
+    layout = _with_other_line("Other (specify): Losartan 50 mg - take 1/2 tab everyday for 5 days")
+    fields = extract_fields(PRESCRIPTION, parse_layout(layout), 0.8, structures=[PageStructure(marks=marks)])
+    assert fields["medicines"].value == "Prednisone 10 mg\nLosartan 50 mg"
+    assert (
+        fields["directions"].value
+        == "Take 2 tablet every morning for 5 days\ntake 1/2 tab everyday for 5 days"
+    )
+    assert fields["directions"].needs_review
+
+
+def test_an_other_medicine_label_extends_the_list_above_it() -> None:
+    """ "Other medicine:" reads partly as the medicines' label: its value is the list's last item,
+    not the whole list."""
+    marks = (_box(700, True), _box(800, False), _box(900, True))
+    layout = _with_other_line("Other medicine: Losartan 50 mg - take 1/2 tab everyday for 5 days")
+    fields = extract_fields(PRESCRIPTION, parse_layout(layout), 0.8, structures=[PageStructure(marks=marks)])
+    assert fields["medicines"].value == "Omeprazole 40 mg\nCiprofloxacin 250 mg\nLosartan 50 mg"
+    assert fields["directions"].value.split("\n")[-1] == "take 1/2 tab everyday for 5 days"
+
+
+def test_an_other_line_left_blank_adds_nothing() -> None:
+    marks = (_box(700, False), _box(800, True), _box(900, False))
+    fields = extract_fields(
+        PRESCRIPTION, parse_layout(_with_other_line("Other:")), 0.8, structures=[PageStructure(marks=marks)]
+    )
+    assert fields["medicines"].value == "Prednisone 10 mg"
