@@ -384,6 +384,20 @@ def test_a_word_read_on_a_mark_is_dropped_and_the_option_kept() -> None:
     assert structure.marks[0].option == "Yes"
 
 
+def test_a_column_of_boxes_read_as_one_tall_word_is_dropped() -> None:
+    """OCR may read a column of empty boxes as one word ("OOOdao") as tall as the column, which
+    line grouping then sets beside one of the options."""
+    page = DrawnPage()
+    boxes = [page.checkbox(100, 100 + 60 * row, "empty") for row in range(5)]
+    for row in range(5):
+        page.text(150, 100 + 60 * row, f"Option {row}")
+    column = Word("OOOdao", 0.5, (boxes[0][0] - 2, boxes[0][1], boxes[0][2] + 2, boxes[-1][3]))
+    words = [column, *page.words]
+    structure = find_structure(page.array(), words)
+    assert len(structure.marks) == 5
+    assert words_outside_marks(words, structure) == page.words
+
+
 def test_a_table_inside_a_double_frame_round_the_page_has_its_cells() -> None:
     """A form ruled with a double border round the page: the table's cells are holes inside the
     inner frame's ink, itself inside the outer frame's hole; they are cells all the same."""

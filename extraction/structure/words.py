@@ -55,7 +55,23 @@ def words_outside_marks(words: Sequence[Word], structure: PageStructure) -> list
     # A ring's word, and the option left standing among struck ones, is its answer.
     printed = [mark.box for mark in structure.marks if mark.shape not in ANSWERED_IN_WORDS]
     inside = inside_any(word_boxes(words), printed)
-    return [word for word, is_mark in zip(words, inside, strict=True) if not is_mark]
+    return [
+        word
+        for word, is_mark in zip(words, inside, strict=True)
+        if not is_mark and not _a_column_of(word, printed)
+    ]
+
+
+def _a_column_of(word: Word, marks: Sequence[Box]) -> bool:
+    """True for a "word" that is a column of boxes read as one ("OOOdao"): the middles of two or
+    more marks on different rows lie inside its box. A word of print is one row tall."""
+    rows = {
+        (mark[1] + mark[3]) // 2
+        for mark in marks
+        if word.x0 <= (mark[0] + mark[2]) / 2 <= word.x1
+        and word.box[1] <= (mark[1] + mark[3]) / 2 <= word.box[3]
+    }
+    return len(rows) >= 2 and max(rows) - min(rows) > word.height / 2
 
 
 def split_at_rules(line_words: Sequence[Word], structure: PageStructure) -> list[list[Word]]:
