@@ -13,6 +13,7 @@ from extraction.doctypes import FieldSpec
 from extraction.doses import repair_doses
 from extraction.layout import normalize_token
 from extraction.lexicon import correct_text
+from extraction.page_view import COMMA_ITEM_NUMBER
 from extraction.repairs import apply_repairs
 from extraction.streets import correct_street_suffixes
 from extraction.validate import EARLIEST_YEAR, IMMUNITY, LATEST_YEAR, TITLES, YES_NO, parse_date
@@ -51,6 +52,7 @@ def normalize(spec: FieldSpec, lines: list[str]) -> tuple[str, str | None]:
     normalizer = _NORMALIZERS.get(spec.kind)
     value, problem = normalizer(joined, spec) if normalizer else (joined, None)
     if spec.dose_lines:
+        value = "\n".join(COMMA_ITEM_NUMBER.sub("", line) for line in value.split("\n"))
         value, repairs = repair_doses(value, spec.units)
         if repairs:
             note = "; ".join(f"read {read!r}, taken as {taken!r}" for read, taken in repairs)

@@ -38,6 +38,9 @@ LIST_MARK = re.compile(rf"^{_LIST_NUMBERING}\s+")
 # Alone on its line an item number's point may be read as a comma ("2," for "2."): nothing
 # else reads so. Inside a line a number and comma open an address ("12, rue de Rivoli").
 BARE_LIST_MARK = re.compile(rf"^(?:{_LIST_NUMBERING}|\d{{1,2}},)$")
+# A list's item number whose point was read as a comma ("2, Tab. Simvastatin 10 mg"): one only
+# in a list of medicines with their doses; an address may open so ("12, rue de Rivoli").
+COMMA_ITEM_NUMBER = re.compile(r"^\(?\d{1,2},\s+(?=[A-Za-z])")
 # A list's item number and the space after it, its full stop or bracket optional (OCR drops a
 # lone "2." to "2"): which item a line is.
 LIST_NUMBER = re.compile(r"\(?(\d{1,2})[.)]?\s")

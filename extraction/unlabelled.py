@@ -11,6 +11,7 @@ from extraction.doctypes import FieldSpec
 from extraction.doses import repair_doses
 from extraction.lexicon import resembles_listed
 from extraction.page_view import (
+    COMMA_ITEM_NUMBER,
     LABEL_MIN_SCORE,
     LIST_NUMBER,
     OTHER_LINE_GAP,
@@ -139,7 +140,7 @@ def after_a_word(before: str) -> bool:
 
 
 def _as_dose_line(text: str, spec: FieldSpec) -> str:
-    return repair_doses(text, spec.units)[0] if spec.dose_lines else text
+    return repair_doses(COMMA_ITEM_NUMBER.sub("", text), spec.units)[0] if spec.dose_lines else text
 
 
 def _with_rough_neighbours(

@@ -707,6 +707,25 @@ def test_a_numbered_list_under_rx_keeps_its_first_item_set_beside_the_marker() -
     assert fields["medicines"].value == "Amlodipine 5 mg\nSertraline 25 mg"
 
 
+def test_an_item_number_whose_point_was_read_as_a_comma_is_still_a_list_mark() -> None:
+    # "2." read "2,": before a medicine and its dose, a number and a comma number an item; an
+    # address may open with one ("12, rue de Rivoli") and keeps it.
+    page = parse_layout(
+        """
+        196 435 Rx:
+        247 515 1. Cap. Tramadol 50 mg
+        375 563 2 tab HS before food x 2 weeks
+        245 623 2, Tab. Simvastatin 10 mg
+        377 670 1 tablet HS at night x 7 days
+        196 818 Refills: 5
+        196 900 Patient address: 12, rue de Rivoli, Paris
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value == "Cap. Tramadol 50 mg\nTab. Simvastatin 10 mg"
+    assert fields["patient_address"].value.startswith("12, rue de Rivoli")
+
+
 def test_a_numbered_list_indented_just_past_a_short_label_is_read_from_its_first_item() -> None:
     # "Rx" is two letters wide; the list under it starts just right of its end: its first item
     # stands under the label as much as the second, which a speck widened to reach under it.
