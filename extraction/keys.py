@@ -27,6 +27,7 @@ from extraction.label_ends import (
     label_then_value,
     shaped_value_index,
     spaced_label_index,
+    taller_value_index,
     text_of,
     wide_gap_index,
 )
@@ -230,6 +231,10 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
         # than the line's spaces (a value filled in after a printed label, no colon). Whether
         # the label really ends there is left in doubt by the value's evidence (too small a gap).
         return key(apart_at, colon=False, known=True)
+    taller_at = taller_value_index(words, inline)
+    if taller_at is not None:
+        # "Pt. name  Jerome Santos": a printed label, then a value written in by hand, taller.
+        return key(taller_at, colon=False, known=True)
     answer_at = answer_index(words)
     if answer_at is not None:
         # "Hepatitis B Yes": a known label and one answer after it, set a space apart; unless

@@ -49,6 +49,10 @@ SPACED_LABEL_GAP = 1.3
 # A space is about a third of a word's height: a gap of six tenths of it is wider than one.
 SPACED_LABEL_HEIGHTS = 0.6
 
+# A value written in after a printed label, by hand or in a larger face, stands this many times
+# taller than the label's print (the median heights of their words).
+WRITTEN_TALLER = 1.25
+
 # The answers a label may be followed by, a space apart, on its own line.
 ANSWERS = frozenset(answer.upper() for answer in (*YES_NO, *IMMUNITY, "Y", "N"))
 
@@ -184,6 +188,25 @@ def wide_gap_index(words: tuple[Word, ...]) -> int | None:
         if gap >= WIDE_GAP_HEIGHTS * height and gap >= WIDE_GAP_SPACES * usual:
             return solid[index - 1][0] + 1
     return None
+
+
+def taller_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
+    """The index of the first word after a known label where the rest of the line is written
+    taller than the label's print (WRITTEN_TALLER times its shortest word: a word's ascenders
+    and descenders vary): a value filled in by hand after a printed label, no colon and no gap
+    wider than handwriting's own spaces ("Pt. name  Jerome Santos"). Of the splits that read
+    so, the one whose label reads best (the longer on a tie); None when none does, or when the
+    whole line reads as a label at least as well."""
+    whole = whole_phrase_score(text_of(words), vocabulary)
+    found: list[tuple[float, int]] = []
+    for end in range(1, min(MAX_KEY_WORDS, len(words) - 1) + 1):
+        label, rest = words[:end], words[end:]
+        if statistics.median(w.height for w in rest) < WRITTEN_TALLER * min(w.height for w in label):
+            continue
+        head = whole_phrase_score(text_of(label), vocabulary)
+        if head >= KEY_MIN_SCORE and head > whole:
+            found.append((head, end))
+    return max(found)[1] if found else None
 
 
 def text_of(words: Iterable[Word]) -> str:

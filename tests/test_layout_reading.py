@@ -112,6 +112,27 @@ def test_a_value_written_taller_than_its_label_is_cut_from_it_at_the_print_s_gap
     assert fields["prescription_date"].value == "Aug 15, 2020"
 
 
+def test_a_value_written_taller_than_its_label_a_space_after_it_is_cut_from_it() -> None:
+    """No colon and no gap wider than a space: handwriting after a printed label is told from it
+    by its height. A printed word of the label with a descender ("phone") is no value; a line
+    all of one height stays as it reads."""
+    page = parse_layout(
+        """
+        176 385 h=22 Pt. name
+        374 378 h=40 Jerome Santos
+        176 528 h=23 Cell
+        286 528 h=30 phone
+        418 522 h=36 +63 917 888 4395
+        176 700 h=24 Marital status Divorced
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["patient_name"].value == "Jerome Santos"
+    assert fields["phone_number"].value == "+63 917 888 4395"
+    keys = page_view(PATIENT, page[0]).keys
+    assert "Marital status Divorced" not in [k.text for k in keys]
+
+
 def test_a_value_typed_larger_than_its_label_is_cut_from_it_at_a_gap_wide_for_the_label() -> None:
     """An EHR types the value in a larger face than the form's label: its own spaces are wider
     than the label's, and the gap after the label is wide for the label's print."""
