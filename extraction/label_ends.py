@@ -49,9 +49,9 @@ SPACED_LABEL_GAP = 1.3
 # A space is about a third of a word's height: a gap of six tenths of it is wider than one.
 SPACED_LABEL_HEIGHTS = 0.6
 
-# A value written in after a printed label, by hand or in a larger face, stands this many times
-# taller than the label's print (the median heights of their words).
-WRITTEN_TALLER = 1.25
+# A value written in after a printed label, by hand or in a larger face: each of its words stands
+# this many times taller than the label's tallest.
+WRITTEN_TALLER = 1.1
 
 # The answers a label may be followed by, a space apart, on its own line.
 ANSWERS = frozenset(answer.upper() for answer in (*YES_NO, *IMMUNITY, "Y", "N"))
@@ -192,21 +192,31 @@ def wide_gap_index(words: tuple[Word, ...]) -> int | None:
 
 def taller_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
     """The index of the first word after a known label where the rest of the line is written
-    taller than the label's print (WRITTEN_TALLER times its shortest word: a word's ascenders
-    and descenders vary): a value filled in by hand after a printed label, no colon and no gap
-    wider than handwriting's own spaces ("Pt. name  Jerome Santos"). Of the splits that read
-    so, the one whose label reads best (the longer on a tie); None when none does, or when the
-    whole line reads as a label at least as well."""
+    taller than the label's print (each word WRITTEN_TALLER times the label's tallest word, whose
+    box holds the print's ascenders and descenders; marks such as a dash are not measured): a
+    value filled in by hand after a printed label, no colon and no gap wider than handwriting's
+    own spaces ("Pt. name  Jerome Santos"). Of the splits that read so, the one whose label reads
+    best (the longer on a tie). None when none does, when the whole line reads as a label at
+    least as well, or when the rest reads as a label too ("Prescriber's signature")."""
     whole = whole_phrase_score(text_of(words), vocabulary)
     found: list[tuple[float, int]] = []
     for end in range(1, min(MAX_KEY_WORDS, len(words) - 1) + 1):
-        label, rest = words[:end], words[end:]
-        if statistics.median(w.height for w in rest) < WRITTEN_TALLER * min(w.height for w in label):
+        label = [w.height for w in words[:end] if _measured(w)]
+        rest = [w.height for w in words[end:] if _measured(w)]
+        if not label or not rest or min(rest) < WRITTEN_TALLER * max(label):
             continue
-        head = whole_phrase_score(text_of(label), vocabulary)
+        head = whole_phrase_score(text_of(words[:end]), vocabulary)
         if head >= KEY_MIN_SCORE and head > whole:
             found.append((head, end))
-    return max(found)[1] if found else None
+    if not found:
+        return None
+    end = max(found)[1]
+    return None if whole_phrase_score(text_of(words[end:]), vocabulary) >= KEY_MIN_SCORE else end
+
+
+def _measured(word: Word) -> bool:
+    """True for a word whose height tells its print's size: one with a letter or digit."""
+    return any(ch.isalnum() for ch in word.text)
 
 
 def text_of(words: Iterable[Word]) -> str:
