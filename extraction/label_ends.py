@@ -52,6 +52,7 @@ SPACED_LABEL_HEIGHTS = 0.6
 # A value written in after a printed label, by hand or in a larger face: each of its words stands
 # this many times taller than the label's tallest.
 WRITTEN_TALLER = 1.1
+BRACKETS = "()[]{}|/"
 
 # The answers a label may be followed by, a space apart, on its own line.
 ANSWERS = frozenset(answer.upper() for answer in (*YES_NO, *IMMUNITY, "Y", "N"))
@@ -215,8 +216,9 @@ def taller_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
 
 
 def _measured(word: Word) -> bool:
-    """True for a word whose height tells its print's size: one with a letter or digit."""
-    return any(ch.isalnum() for ch in word.text)
+    """True for a word whose height tells its print's size: one with a letter or digit and no
+    bracket or bar, which reach above the capitals and below the line ("(970)-642-4224")."""
+    return any(ch.isalnum() for ch in word.text) and not any(ch in BRACKETS for ch in word.text)
 
 
 def text_of(words: Iterable[Word]) -> str:
