@@ -17,6 +17,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 
 from extraction.label_shapes import value_kind
+from extraction.layout import SURE_CONFIDENCE
 from extraction.phrases import whole_phrase_score
 from extraction.types import Word
 from extraction.validate import IMMUNITY, YES_NO
@@ -196,9 +197,10 @@ def taller_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
     taller than the label's print (each word WRITTEN_TALLER times the label's tallest word, whose
     box holds the print's ascenders and descenders; marks such as a dash are not measured): a
     value filled in by hand after a printed label, no colon and no gap wider than handwriting's
-    own spaces ("Pt. name  Jerome Santos"). Of the splits that read so, the one whose label reads
-    best (the longer on a tie). None when none does, when the whole line reads as a label at
-    least as well, or when the rest reads as a label too ("Prescriber's signature")."""
+    own spaces ("Pt. name  Jerome Santos"), the label's words read surely. Of the splits that
+    read so, the one whose label reads best (the longer on a tie). None when none does, when
+    the whole line reads as a label at least as well, or when the rest reads as a label too
+    ("Prescriber's signature")."""
     whole = whole_phrase_score(text_of(words), vocabulary)
     found: list[tuple[float, int]] = []
     for end in range(1, min(MAX_KEY_WORDS, len(words) - 1) + 1):
@@ -206,6 +208,8 @@ def taller_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
         rest = [w.height for w in words[end:] if _measured(w)]
         if not label or not rest or min(rest) < WRITTEN_TALLER * max(label):
             continue
+        if any(w.confidence < SURE_CONFIDENCE for w in words[:end]):
+            break  # a label is print, read surely; a word written in and misread is none ("Dated")
         head = whole_phrase_score(text_of(words[:end]), vocabulary)
         if head >= KEY_MIN_SCORE and head > whole:
             found.append((head, end))
