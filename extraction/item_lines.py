@@ -32,8 +32,9 @@ def split_item_lines(doc_type: DocumentType, chosen: dict[str, Candidate]) -> di
         if not spec.one_per_shaped_line_of or spec.name not in result or not spec.line_pattern:
             continue
         other = doc_type.field(spec.one_per_shaped_line_of)
-        if not other.shape:
-            continue
+        found = result.get(other.name)
+        if not other.shape or (found is not None and found.words and found.page != result[spec.name].page):
+            continue  # the directions are on another page: which item is whose is not told here
         items, tails = _parted(spec, other, result[spec.name])
         if not tails:
             continue
@@ -84,11 +85,9 @@ def item_and_rest(
 def _with_lines(
     spec: FieldSpec, candidate: Candidate | None, item: Candidate, tails: list[tuple[Word, ...]]
 ) -> Candidate:
-    """``candidate`` (None: the field had no value) with ``tails`` among its lines, top to
-    bottom, flagged: the cut rests on the line's reading alone."""
+    """``candidate`` (None: the field had no value; else on ``item``'s page) with ``tails``
+    among its lines, top to bottom, flagged: the cut rests on the line's reading alone."""
     if candidate is None or not candidate.words:
         return Candidate(spec.name, item.page, tuple(tails), "find_lines", note=PARTED_NOTE)
-    if candidate.page != item.page:
-        return candidate
     lines = sorted((*candidate.lines, *tails), key=lambda line: (line[0].box[1], line[0].box[0]))
     return replace(candidate, lines=tuple(lines[: spec.max_lines]), trusted=False, note=PARTED_NOTE)

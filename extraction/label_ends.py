@@ -53,6 +53,7 @@ SPACED_LABEL_HEIGHTS = 0.6
 # A value written in after a printed label, by hand or in a larger face: each of its words stands
 # this many times taller than the label's tallest.
 WRITTEN_TALLER = 1.1
+# Marks that reach above the capitals and below the line: a word holding one is not measured.
 BRACKETS = "()[]{}|/"
 
 # The answers a label may be followed by, a space apart, on its own line.

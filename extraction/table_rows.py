@@ -122,8 +122,9 @@ def _table_rows(
     columns = sorted(named + others)
     starts = [x for x, _ in columns]
     top = max(_foot(k, view.height) for k, _ in header.values())
-    # A row's line stands under the header's: its middle at least half a line under the header's
-    # foot. (Tight rows share their rules with the header, and OCR may box a rule with either.)
+    # A row's line stands under the header's: its middle ROW_BELOW text heights under the header
+    # print's middle. (Tight rows share their rules with the header, and OCR may box a rule with
+    # either, so neither box's edge tells where the other ends.)
     below = max((k.box[1] + _foot(k, view.height)) / 2 for k, _ in header.values()) + ROW_BELOW * view.height
     lines = sorted(
         (ln for ln in view.page.lines if (ln.box[1] + ln.box[3]) / 2 >= below and ln.box[2] > starts[0]),
