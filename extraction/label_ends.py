@@ -53,6 +53,8 @@ SPACED_LABEL_HEIGHTS = 0.6
 # A value written in after a printed label, by hand or in a larger face: each of its words stands
 # this many times taller than the label's tallest.
 WRITTEN_TALLER = 1.1
+# Handwriting reads less surely than print: a value written in holds a word read below this.
+WRITTEN_CONFIDENCE = 0.9
 # Marks that reach above the capitals and below the line: a word holding one is not measured.
 BRACKETS = "()[]{}|/"
 
@@ -198,10 +200,10 @@ def taller_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
     taller than the label's print (each word WRITTEN_TALLER times the label's tallest word, whose
     box holds the print's ascenders and descenders; marks such as a dash are not measured): a
     value filled in by hand after a printed label, no colon and no gap wider than handwriting's
-    own spaces ("Pt. name  Jerome Santos"), the label's words read surely. Of the splits that
-    read so, the one whose label reads best (the longer on a tie). None when none does, when
-    the whole line reads as a label at least as well, or when the rest reads as a label too
-    ("Prescriber's signature")."""
+    own spaces ("Pt. name  Jerome Santos"): the label's words read surely, one of the value's
+    less so (WRITTEN_CONFIDENCE). Of the splits that read so, the one whose label reads best
+    (the longer on a tie). None when none does, when the whole line reads as a label at least
+    as well, or when the rest reads as a label too ("Prescriber's signature")."""
     whole = whole_phrase_score(text_of(words), vocabulary)
     found: list[tuple[float, int]] = []
     for end in range(1, min(MAX_KEY_WORDS, len(words) - 1) + 1):
@@ -211,6 +213,8 @@ def taller_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
             continue
         if any(w.confidence < SURE_CONFIDENCE for w in words[:end]):
             break  # a label is print, read surely; a word written in and misread is none ("Dated")
+        if all(w.confidence >= WRITTEN_CONFIDENCE for w in words[end:]):
+            continue  # print as sure as the label's: a title's larger word ("Patient Questionnaire")
         head = whole_phrase_score(text_of(words[:end]), vocabulary)
         if head >= KEY_MIN_SCORE and head > whole:
             found.append((head, end))

@@ -114,16 +114,18 @@ def test_a_value_written_taller_than_its_label_is_cut_from_it_at_the_print_s_gap
 
 def test_a_value_written_taller_than_its_label_a_space_after_it_is_cut_from_it() -> None:
     """No colon and no gap wider than a space: handwriting after a printed label is told from it
-    by its height. A printed word of the label with a descender ("phone") is no value; a line
-    all of one height stays as it reads."""
+    by its height and its unsure reading. A printed word of the label with a descender ("phone")
+    is no value; a line all of one height stays as it reads."""
     page = parse_layout(
         """
         176 385 h=22 Pt. name
-        374 378 h=40 Jerome Santos
+        374 378 h=40 Jerome@0.62 Santos@0.71
         176 528 h=23 Cell
         286 528 h=30 phone
-        418 522 h=36 +63 917 888 4395
+        418 522 h=36 +63@0.84 917@0.83 888@0.80 4395@0.92
         176 700 h=24 Marital status Divorced
+        1500 160 h=40 Patient
+        1676 160 h=46 Questionnaire
         176 800 h=38 Dated@0.35
         300 800 h=44 Otates@0.56
         """
@@ -133,8 +135,10 @@ def test_a_value_written_taller_than_its_label_a_space_after_it_is_cut_from_it()
     assert fields["phone_number"].value == "+63 917 888 4395"
     keys = [k.text for k in page_view(PATIENT, page[0]).keys]
     assert "Marital status Divorced" not in keys
-    # A written line whose first word, misread, reads as a label ("United" as "Dated") is none.
+    # A written line whose first word, misread, reads as a label ("United" as "Dated") is none;
+    # nor is a title's first word before a taller one read as surely ("Patient Questionnaire").
     assert "Dated" not in keys
+    assert "Patient" not in keys
 
 
 def test_a_value_typed_larger_than_its_label_is_cut_from_it_at_a_gap_wide_for_the_label() -> None:
