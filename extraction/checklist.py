@@ -25,7 +25,7 @@ from extraction.checklist_grids import (
 from extraction.choices import option_words
 from extraction.doctypes import FieldSpec
 from extraction.keys import Key
-from extraction.label_shapes import ANSWER_WORDS
+from extraction.label_shapes import ANOTHER_ITEM, ANSWER_WORDS
 from extraction.layouts.rows import boxed_marks, rows_of_marks
 from extraction.page_view import OTHER_LINE_NOTE, Candidate, PageView
 from extraction.structure import SelectionMark
@@ -106,7 +106,7 @@ def _boxes_candidate(
     options = {id(mark): option_words(mark, row, view) for row in rows for mark in row}
     if sum(bool(words) for words in options.values()) < MIN_CHECKLIST_MARKS:
         return None
-    ticked = [options[id(mark)] for mark in marks if mark.selected and options[id(mark)]]
+    ticked = [_as_written(options[id(mark)]) for mark in marks if mark.selected and options[id(mark)]]
     left = min(row[0].box[0] for row in rows) - view.height
     written = view.written_on_other_line(left, max(mark.box[3] for mark in rows[-1]))
     if written:
@@ -118,6 +118,15 @@ def _boxes_candidate(
     if any(mark.selected and not options[id(mark)] for mark in marks):
         note = "a box is ticked but its option was not read"
     return Candidate(spec.name, key.page, tuple(ticked), "checklist", score, (key,), note=note)
+
+
+def _as_written(option: tuple[Word, ...]) -> tuple[Word, ...]:
+    """A ticked option as the list's item: for an "Other:" / "Other (specify):" box with
+    something written after its colon ("Other: Gout"), what is written; any other option whole."""
+    if not ANOTHER_ITEM.match(" ".join(w.text for w in option)):
+        return option
+    colon = next((i for i, w in enumerate(option[:4]) if w.text.endswith(":")), None)
+    return option[colon + 1 :] if colon is not None and option[colon + 1 :] else option
 
 
 def _answers_candidate(

@@ -453,3 +453,32 @@ def test_a_short_group_s_empty_last_row_parts_the_row_and_a_ticked_row_read_as_n
     problems = _two_groups_page(left, {"Gout": "no", " ": "yes"})["medical_problems"]
     assert problems.value == "Migraine\nBack pain" and problems.needs_review
     assert "read as no condition" in (problems.reason or "")
+
+
+def _list_with_other(other_boxed: bool, ticked: set[str]) -> dict[str, FieldResult]:
+    """A list of conditions in one column, then its "Other" line: a box of its own ticked with
+    what is written after it, or a line with no box under the list."""
+    page = DrawnPage(height=700)
+    page.text(60, 60, "Medical history (check all that apply):")
+    for row, name in enumerate(("Asthma", "Gout", "Eczema")):
+        page.checkbox(60, 130 + 60 * row, "cross" if name in ticked else "empty")
+        page.text(100, 128 + 60 * row, name)
+    if other_boxed:
+        page.checkbox(60, 310, "cross")
+        page.text(100, 308, "Other: Psoriasis")
+    else:
+        page.text(60, 308, "Other (specify): Psoriasis")
+    page.text(60, 420, "Allergies: Peanuts")
+    return _read(page)
+
+
+def test_a_ticked_other_box_gives_what_is_written_after_it() -> None:
+    fields = _list_with_other(other_boxed=True, ticked={"Gout"})
+    assert fields["medical_problems"].value == "Gout\nPsoriasis"
+
+
+def test_what_is_written_on_the_other_line_under_a_list_is_one_more_item_flagged() -> None:
+    fields = _list_with_other(other_boxed=False, ticked={"Asthma", "Eczema"})
+    assert fields["medical_problems"].value == "Asthma\nEczema\nPsoriasis"
+    assert fields["medical_problems"].needs_review
+    assert fields["allergies"].value == "Peanuts"
