@@ -25,9 +25,9 @@ from extraction.checklist_grids import (
 from extraction.choices import option_words
 from extraction.doctypes import FieldSpec
 from extraction.keys import Key
-from extraction.label_shapes import ANOTHER_ITEM, ANSWER_WORDS
+from extraction.label_shapes import ANSWER_WORDS
 from extraction.layouts.rows import boxed_marks, rows_of_marks
-from extraction.page_view import OTHER_LINE_NOTE, Candidate, PageView
+from extraction.page_view import OTHER_LINE_NOTE, Candidate, PageView, written_after_other_label
 from extraction.structure import SelectionMark
 from extraction.structure.answer_groups import answer_groups
 from extraction.structure.geometry import overlap_area
@@ -123,10 +123,7 @@ def _boxes_candidate(
 def _as_written(option: tuple[Word, ...]) -> tuple[Word, ...]:
     """A ticked option as the list's item: for an "Other:" / "Other (specify):" box with
     something written after its colon ("Other: Gout"), what is written; any other option whole."""
-    if not ANOTHER_ITEM.match(" ".join(w.text for w in option)):
-        return option
-    colon = next((i for i, w in enumerate(option[:4]) if w.text.endswith(":")), None)
-    return option[colon + 1 :] if colon is not None and option[colon + 1 :] else option
+    return written_after_other_label(option) or option
 
 
 def _answers_candidate(

@@ -204,7 +204,7 @@ def taller_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
     less so (WRITTEN_CONFIDENCE). Of the splits that read so, the one whose label reads best
     (the longer on a tie). None when none does, when the whole line reads as a label at least
     as well, or when the rest reads as a label too ("Prescriber's signature")."""
-    whole = whole_phrase_score(text_of(words), vocabulary)
+    whole: float | None = None  # read only for a line whose heights split: most lines are print
     found: list[tuple[float, int]] = []
     for end in range(1, min(MAX_KEY_WORDS, len(words) - 1) + 1):
         label = [w.height for w in words[:end] if _measured(w)]
@@ -216,6 +216,8 @@ def taller_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
         if all(w.confidence >= WRITTEN_CONFIDENCE for w in words[end:]):
             continue  # print as sure as the label's: a title's larger word ("Patient Questionnaire")
         head = whole_phrase_score(text_of(words[:end]), vocabulary)
+        if whole is None:
+            whole = whole_phrase_score(text_of(words), vocabulary)
         if head >= KEY_MIN_SCORE and head > whole:
             found.append((head, end))
     if not found:

@@ -104,6 +104,16 @@ def strip_list_mark(text: str) -> str:
     return text.rstrip(":;").rstrip()
 
 
+def written_after_other_label(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """The words written after the colon of the "Other:" / "Other (specify):" label ``words``
+    open with (the colon among their first four words); empty when they open with no such label
+    or nothing follows its colon."""
+    if not ANOTHER_ITEM.match(" ".join(w.text for w in words)):
+        return ()
+    colon = next((i for i, w in enumerate(words[:4]) if w.text.endswith(":")), None)
+    return words[colon + 1 :] if colon is not None else ()
+
+
 def _item_number_alone(line: tuple[Word, ...], lines: list[tuple[Word, ...]]) -> bool:
     """Whether ``line`` is a list's item number read apart from its item: "2." or "2)", or a
     bare number of one or two digits standing left of another of ``lines`` on its row."""
@@ -174,8 +184,7 @@ class PageView:
         )
         for line in below:
             if ANOTHER_ITEM.match(line.text):
-                colon = next((i for i, w in enumerate(line.words[:4]) if w.text.endswith(":")), None)
-                return line.words[colon + 1 :] if colon is not None else ()
+                return written_after_other_label(line.words)
         return ()
 
     @cached_property

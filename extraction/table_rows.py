@@ -121,11 +121,12 @@ def _table_rows(
     ]
     columns = sorted(named + others)
     starts = [x for x, _ in columns]
-    top = max(_foot(k, view.height) for k, _ in header.values())
+    print_rows = [(k.box[1], _foot(k, view.height)) for k, _ in header.values()]
+    top = max(foot for _, foot in print_rows)
     # A row's line stands under the header's: its middle ROW_BELOW text heights under the header
     # print's middle. (Tight rows share their rules with the header, and OCR may box a rule with
     # either, so neither box's edge tells where the other ends.)
-    below = max((k.box[1] + _foot(k, view.height)) / 2 for k, _ in header.values()) + ROW_BELOW * view.height
+    below = max((head + foot) / 2 for head, foot in print_rows) + ROW_BELOW * view.height
     lines = sorted(
         (ln for ln in view.page.lines if (ln.box[1] + ln.box[3]) / 2 >= below and ln.box[2] > starts[0]),
         key=lambda ln: ln.box[1],
