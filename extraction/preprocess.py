@@ -74,6 +74,11 @@ MAX_STRETCHED_GRAIN = 30.0
 # A stretched page whose ink is mostly specks had grain, not print, to stretch (a blank back page):
 # its specks would keep tesseract's sparse pass busy for minutes. Stretched print has under 1 %.
 MAX_STRETCHED_SPECKS = 0.5
+# Grain stretched into bigger blobs than specks (a grainy back page with a line of print) passes
+# for glyphs at the glyph level, but few of them are still there half as deep as stretched print:
+# stretched print keeps more glyphs there than at the glyph level (its blurred letters part), a
+# grainy page with a line of print kept 1 in 40.
+STRETCHED_GLYPHS_KEPT = 0.25
 
 
 @dataclass
@@ -173,7 +178,18 @@ def stretched_print(flat: np.ndarray, dpi: int, contrast: float) -> np.ndarray |
         return None
     stretched = stretch_contrast(flat, contrast)
     specks, ink = _speck_mask(stretched, dpi, ink_level(255.0, STRETCHED_CONTRAST))
-    return stretched if ink and specks.sum() / ink <= MAX_STRETCHED_SPECKS else None
+    if not ink or specks.sum() / ink > MAX_STRETCHED_SPECKS:
+        return None
+    return None if _stretched_grain(stretched) else stretched
+
+
+def _stretched_grain(stretched: np.ndarray) -> bool:
+    """True when what a stretch made of glyphs is grain: print stretched to STRETCHED_CONTRAST
+    keeps its glyphs half as deep again (its strokes' cores), grain darkened past the glyph
+    level falls away there."""
+    shallow = glyph_heights(stretched, glyph_level(stretched)).size
+    deep = glyph_heights(stretched, 255 - STRETCHED_CONTRAST / 2).size
+    return deep < STRETCHED_GLYPHS_KEPT * shallow
 
 
 def stretch_contrast(flat: np.ndarray, contrast: float) -> np.ndarray:
@@ -341,16 +357,25 @@ def text_height(gray: np.ndarray) -> float:
     Rules, dots and blotches are left out by shape; what remains is mostly letters, so the
     median sits between the x-height and the capital height of the body text.
     """
+    heights = glyph_heights(gray, glyph_level(gray))
+    return float(np.median(heights)) if heights.size >= 20 else 0.0
+
+
+def glyph_level(gray: np.ndarray) -> float:
+    """The grey level under which a page's print stands: Otsu's, but at least GLYPH_CONTRAST
+    under the paper (on a page of paper texture and little print, Otsu splits the texture,
+    whose grains then pass for tiny letters)."""
     otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    # Print is darker than the paper by a clear margin: on a page of paper texture and little
-    # print, Otsu splits the texture, whose grains then pass for tiny letters.
-    paper = median(gray)
-    level = min(otsu, paper - GLYPH_CONTRAST)
+    return min(otsu, median(gray) - GLYPH_CONTRAST)
+
+
+def glyph_heights(gray: np.ndarray, level: float) -> np.ndarray:
+    """The heights of the blobs darker than ``level`` shaped like letters."""
     ink = cv2.threshold(gray, level, 255, cv2.THRESH_BINARY_INV)[1]
     _, _, stats, _ = components(ink)
     heights, widths, areas = (stats[1:, k] for k in (cv2.CC_STAT_HEIGHT, cv2.CC_STAT_WIDTH, cv2.CC_STAT_AREA))
     letters = (heights >= 6) & (heights <= 300) & (widths >= 2) & (widths <= 3 * heights) & (areas >= 12)
-    return float(np.median(heights[letters])) if letters.sum() >= 20 else 0.0
+    return heights[letters]
 
 
 def scale_to_text_height(gray: np.ndarray, dpi: int, target: int) -> tuple[np.ndarray, int, float]:
