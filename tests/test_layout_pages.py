@@ -126,7 +126,7 @@ def test_words_of_one_row_give_the_prints_scale_when_the_rows_moved_together_oth
     the column propose a scale that lines the rows up; the header's words, set apart on one
     row, tell the print's own scale, and the fit keeps to it."""
     from extraction.layouts.anchors import Anchor
-    from extraction.layouts.matching import match_page
+    from extraction.layouts.matching import PageSpellings, match_page
     from extraction.types import Word
 
     header = [("summit", 200), ("community", 600), ("health", 1100), ("center", 1500)]
@@ -147,7 +147,7 @@ def test_words_of_one_row_give_the_prints_scale_when_the_rows_moved_together_oth
     words = [
         Word(text, 0.95, (round(x * scale), 133, round((x + 150) * scale), 173)) for text, x in header
     ] + [Word(text, 0.95, (267, 400 + 100 * row, 467, 440 + 100 * row)) for row, text in enumerate(labels)]
-    match = match_page(anchors, 30.0, words, 40.0)
+    match = match_page(anchors, 30.0, PageSpellings(words), 40.0)
     assert abs(match.scale - scale) < 0.05
     assert all(index in match.found for index in range(len(header)))
 
@@ -156,7 +156,7 @@ def test_words_read_on_top_of_each_other_do_not_break_the_fit() -> None:
     """A row's words read at one place on the new page (a second reading laid over the first)
     measure no scale: the fit goes on without them."""
     from extraction.layouts.anchors import Anchor
-    from extraction.layouts.matching import match_page
+    from extraction.layouts.matching import PageSpellings, match_page
     from extraction.types import Word
 
     row = ["summit", "community", "health", "center"]
@@ -164,4 +164,4 @@ def test_words_read_on_top_of_each_other_do_not_break_the_fit() -> None:
     anchors += [Anchor("registration", (200, 400, 450, 430)), Anchor("signature", (200, 900, 400, 930))]
     words = [Word(text, 0.95, (200, 100, 350, 130)) for text in row]
     words += [Word("registration", 0.95, (200, 400, 450, 430)), Word("signature", 0.95, (200, 900, 400, 930))]
-    match_page(anchors, 30.0, words, 30.0)  # no error, whatever it finds
+    match_page(anchors, 30.0, PageSpellings(words), 30.0)  # no error, whatever it finds

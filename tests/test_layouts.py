@@ -20,7 +20,9 @@ from extraction.layouts import (
     match_layout,
     read_fields,
 )
+from extraction.layouts.anchors import same_word
 from extraction.layouts.answers import read_answer
+from extraction.layouts.matching import PageSpellings
 from extraction.layouts.template import FieldZone
 from extraction.structure import PageStructure, SelectionMark
 from extraction.types import ExtractionResult, FieldResult, Line, PageText, Word
@@ -224,6 +226,66 @@ OTHER_FORM = """
 
 def test_another_form_with_the_same_labels_does_not_match() -> None:
     assert match_layout([learned_pad()], parse_layout(OTHER_FORM)) is None
+
+
+def test_printed_words_read_with_a_slip_are_still_found_in_place() -> None:
+    # "Prescrlber", "Signatnre": fax noise in the form's own print, a letter each.
+    slipped = PAD.replace("Prescriber:", "Prescrlber:").replace("Signature", "Signatnre")
+    slipped = slipped.replace("Outpatient", "0utpatlent").replace("Riverside", "Rlverside")
+    pages = parse_layout(
+        slipped.format(
+            name=SECOND["patient_name"],
+            date=SECOND["prescription_date"],
+            address=SECOND["patient_address"],
+            more_address="",
+            medicine=SECOND["medicines"],
+            directions=SECOND["directions"],
+            refills=SECOND["refills"],
+            prescriber=SECOND["prescriber"],
+            rx_y=600,
+            med_y=660,
+            sig_y=760,
+            dir_y=820,
+            ref_y=920,
+            doc_y=1000,
+            sign_y=1200,
+        )
+    )
+    exact = match_layout([learned_pad()], pad(SECOND))
+    slipped_match = match_layout([learned_pad()], pages)
+    assert exact is not None and slipped_match is not None
+    assert slipped_match.score == pytest.approx(exact.score)
+
+
+@pytest.mark.parametrize(
+    ("printed", "read", "same"),
+    [
+        ("formulario", "fonnulario", True),  # "rm" read "nn": 0.8 similar, at the cut-off itself
+        ("patient", "paciente", True),  # 0.8 too: a bilingual form's two labels pass for one word
+        ("patient", "patlent", True),
+        ("medicine", "medicare", False),
+        ("date", "dale", False),  # too short to allow a slip
+    ],
+)
+def test_a_printed_word_is_found_however_nearly_it_was_read(printed: str, read: str, same: bool) -> None:
+    word = Word(read.capitalize(), 0.9, (10, 10, 90, 30))
+    assert same_word(printed, read) is same
+    assert PageSpellings([word]).spelled_like(printed) == ([word] if same else [])
+
+
+def test_the_form_is_told_among_many_learned_forms_of_its_type() -> None:
+    # Other clinics' forms print the same labels elsewhere; each is learned like the pad.
+    others = []
+    for shift in range(1, 25):
+        lines = [line.split(" ", 2) for line in OTHER_FORM.strip().splitlines()]
+        form = "\n".join(
+            f"{int(x) + 13 * shift} {int(y) + (-1) ** shift * 40 * shift} {t}" for x, y, t in lines
+        )
+        values = dict(SECOND, patient_address="77 Harbour View Terrace")
+        others.append(learn_layout(engine_reading(parse_layout(form), values), PRESCRIPTION, values))
+    pad_layout = learned_pad()
+    match = match_layout([*others[:12], pad_layout, *others[12:]], pad(SECOND, 40, 30))
+    assert match is not None and match.template is pad_layout
 
 
 def test_a_page_with_nothing_of_the_form_does_not_match() -> None:

@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 
 from extraction.keys import typical_height
 from extraction.layouts.anchors import page_words
-from extraction.layouts.matching import MAX_FLOW, NO_MATCH, PageMatch, match_page, weight
+from extraction.layouts.matching import MAX_FLOW, NO_MATCH, PageMatch, PageSpellings, match_page, weight
 from extraction.layouts.stack import Stacking, stack_pages, stack_template
 from extraction.layouts.template import LayoutTemplate
-from extraction.types import PageText, Word
+from extraction.types import PageText
 
 # A layout is used only when this share of its printed text is found in place.
 MATCH_THRESHOLD = 0.5
@@ -46,10 +46,11 @@ def match_layout(templates: Sequence[LayoutTemplate], pages: Sequence[PageText])
     its print in place; None when none fits well enough. Stacking is tried only for a layout
     that found some of its print page by page: the other forms stay as cheap to rule out."""
     heights = [typical_height(page) for page in pages]
-    words = [page_words(page) for page in pages]
+    # Each page's words are indexed by spelling once for every layout tried.
+    words = [PageSpellings(page_words(page)) for page in pages]
     # The pages stacked into one, with their words and text height: made once, when a first
     # layout is worth trying on them.
-    stacked: tuple[Stacking, list[Word], float] | None = None
+    stacked: tuple[Stacking, PageSpellings, float] | None = None
     best: LayoutMatch | None = None
     for template in templates:
         found = _match(template, words, heights)
@@ -61,7 +62,7 @@ def match_layout(templates: Sequence[LayoutTemplate], pages: Sequence[PageText])
             if stacked is None:
                 stacking = Stacking.of([page.height for page in pages], heights)
                 page = stack_pages(pages, stacking)
-                stacked = stacking, page_words(page), typical_height(page)
+                stacked = stacking, PageSpellings(page_words(page)), typical_height(page)
             stacking, stacked_words, stacked_height = stacked
             one = _match(stack_template(template), [stacked_words], [stacked_height], stacked=True)
             if one is not None and one.score > found.score:
@@ -77,13 +78,13 @@ def match_layout(templates: Sequence[LayoutTemplate], pages: Sequence[PageText])
 
 def _match(
     template: LayoutTemplate,
-    words: Sequence[Sequence[Word]],
+    words: Sequence[PageSpellings],
     heights: Sequence[float],
     *,
     stacked: bool = False,
 ) -> LayoutMatch | None:
-    """How ``template`` lies on pages of ``words`` whose text is ``heights`` high, page by page
-    (None when it has no printed word)."""
+    """How ``template`` lies on pages of ``words`` (indexed by spelling) whose text is
+    ``heights`` high, page by page (None when it has no printed word)."""
     matches = tuple(
         match_page(learned.anchors, learned.text_height, words[i], heights[i], _flow(template, stacked))
         if i < len(words)

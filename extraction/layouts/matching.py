@@ -19,8 +19,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
+
 from extraction.layout import spelling
-from extraction.layouts.anchors import Anchor, same_word
+from extraction.layouts.anchors import SIMILAR_SPELLING, Anchor, same_word
 from extraction.types import Box, Word, on_one_row
 
 # How far (in text heights) a found anchor may sit from where the page's movement puts it.
@@ -77,16 +81,16 @@ def weight(anchor: Anchor) -> float:
 def match_page(
     anchors: Sequence[Anchor],
     learned_height: float,
-    words: Sequence[Word],
+    page: PageSpellings,
     text_height: float,
     max_flow: float = MAX_FLOW,
 ) -> PageMatch:
     """How ``anchors`` (learned on a page whose text was ``learned_height`` pixels high) lie on
-    a page of ``words`` whose text is ``text_height`` high; NO_MATCH when too few are found.
+    a page of words (``page``) whose text is ``text_height`` high; NO_MATCH when too few are found.
     A row may move ``max_flow`` text heights with its neighbours. Past ``MAX_FLOW`` (pages
     stacked into one, where a section moves across a page break with the blank foot of the
     page) the rows must also keep their order: a form flows, it does not reorder its sections."""
-    candidates = _candidates(anchors, words)
+    candidates = _candidates(anchors, page)
     if len(candidates) < 3 or learned_height <= 0 or text_height <= 0:
         return NO_MATCH
     model = _fit(anchors, candidates, text_height)
@@ -131,23 +135,45 @@ def _in_order(anchors: Sequence[Anchor], found: dict[int, Word], tolerance: floa
     return kept
 
 
-def _candidates(anchors: Sequence[Anchor], words: Sequence[Word]) -> dict[int, list[Word]]:
+class PageSpellings:
+    """A page's words by their normalised spelling, for finding many forms' anchors on it: each
+    spelling's near matches (``same_word``) are looked for once, however many layouts print it."""
+
+    def __init__(self, words: Sequence[Word]) -> None:
+        self.by_spelling: dict[str, list[Word]] = defaultdict(list)
+        for word in words:
+            text = spelling(word.text)
+            if len(text) >= 2:
+                self.by_spelling[text].append(word)
+        self._similar: dict[str, list[Word]] = {}
+
+    def spelled_like(self, text: str) -> list[Word]:
+        """The words spelled ``text``, then (for a word of five letters or more) those spelled
+        nearly so."""
+        same = list(self.by_spelling.get(text, ()))
+        if len(text) < 5:
+            return same
+        if text not in self._similar:
+            # rapidfuzz's similarity bounds same_word's from above: only its few hits are checked.
+            spellings = list(self.by_spelling)
+            scorer = Indel.normalized_similarity
+            # (Its cut-off is taken a hair lower: at exactly the cut-off it rounds some pairs out.)
+            cutoff = SIMILAR_SPELLING - 1e-6
+            near = process.extract_iter(text, spellings, scorer=scorer, score_cutoff=cutoff)
+            self._similar[text] = [
+                word
+                for other, _, _ in near
+                if other != text and same_word(text, other)
+                for word in self.by_spelling[other]
+            ]
+        return same + self._similar[text]
+
+
+def _candidates(anchors: Sequence[Anchor], page: PageSpellings) -> dict[int, list[Word]]:
     """For each anchor, the new page's words spelled the same."""
-    by_spelling: dict[str, list[Word]] = defaultdict(list)
-    for word in words:
-        text = spelling(word.text)
-        if len(text) >= 2:
-            by_spelling[text].append(word)
     found: dict[int, list[Word]] = {}
     for index, anchor in enumerate(anchors):
-        same = list(by_spelling.get(anchor.text, ()))
-        if len(anchor.text) >= 5:
-            same += [
-                w
-                for text, ws in by_spelling.items()
-                if text != anchor.text and same_word(anchor.text, text)
-                for w in ws
-            ]
+        same = page.spelled_like(anchor.text)
         if same:
             found[index] = same
     return found
@@ -171,8 +197,7 @@ def _fit(
     across = _scale_across(anchors, pairs, height)
     if len(pairs) > TRIALS:
         pairs = random.Random(len(anchors)).sample(pairs, TRIALS)
-    best: tuple[float, tuple[float, float, float]] | None = None
-    tolerance = PLACE_TOLERANCE * height
+    models = []
     for (i, wi), (j, wj) in pairs:
         (ax, ay), (bx, by) = anchors[i].centre, anchors[j].centre
         (px, py), (qx, qy) = _centre(wi.box), _centre(wj.box)
@@ -184,19 +209,29 @@ def _fit(
             continue
         if across is not None and abs(scale / across - 1) > SCALE_AGREEMENT:
             continue
-        dx, dy = (px + qx) / 2 - scale * (ax + bx) / 2, (py + qy) / 2 - scale * (ay + by) / 2
-        support = 0.0
-        for k, ws in candidates.items():
-            x, y = anchors[k].centre
-            x, y = scale * x + dx, scale * y + dy
-            if any(
-                abs(_centre(w.box)[0] - x) <= tolerance and abs(_centre(w.box)[1] - y) <= tolerance
-                for w in ws
-            ):
-                support += weight(anchors[k])
-        if best is None or support > best[0]:
-            best = (support, (scale, dx, dy))
-    return best[1] if best else None
+        models.append((scale, (px + qx) / 2 - scale * (ax + bx) / 2, (py + qy) / 2 - scale * (ay + by) / 2))
+    if not models:
+        return None
+    support = _support(anchors, candidates, np.array(models), PLACE_TOLERANCE * height)
+    return models[int(np.argmax(support))]  # the first of the best, as the pairs were drawn
+
+
+def _support(
+    anchors: Sequence[Anchor], candidates: dict[int, list[Word]], models: np.ndarray, tolerance: float
+) -> np.ndarray:
+    """For each model (rows of scale, dx, dy): the weight of the anchors it puts within
+    ``tolerance`` of one of their candidate words, all models at once."""
+    keys = list(candidates)
+    centres = np.array([anchors[k].centre for k in keys])
+    words = np.array([_centre(w.box) for k in keys for w in candidates[k]])
+    owner = np.repeat(np.arange(len(keys)), [len(candidates[k]) for k in keys])
+    starts = np.concatenate(([0], np.cumsum([len(candidates[k]) for k in keys])[:-1]))
+    scale, dx, dy = models[:, :1], models[:, 1:2], models[:, 2:]
+    x = (scale * centres[:, 0] + dx)[:, owner]
+    y = (scale * centres[:, 1] + dy)[:, owner]
+    near = (np.abs(words[:, 0] - x) <= tolerance) & (np.abs(words[:, 1] - y) <= tolerance)
+    placed = np.logical_or.reduceat(near, starts, axis=1)
+    return placed @ np.array([weight(anchors[k]) for k in keys])
 
 
 def _scale_across(
