@@ -197,7 +197,7 @@ def read_region(
         return []
     # A loop circling the answer ("(No)") is read as letters of it: painted out, as on the page.
     crop = erase_long_rules(without_rings(image[y0:y1, x0:x1], options.text_height))
-    if mode == "block" and not _holds_print(crop, options.text_height):
+    if mode == "block" and not holds_print(crop, options.text_height):
         return []
     ways = [(2, True)] if mode == "block" else [(1, True), (2, False)]
     # The two readings at once when the engine may use two threads: the page pass is over.
@@ -207,7 +207,7 @@ def read_region(
     return [_to_page_frame(w, CROP_MARGIN, scale, x0, y0) for w, scale in words]
 
 
-def _holds_print(crop: np.ndarray, text_height: int) -> bool:
+def holds_print(crop: np.ndarray, text_height: int) -> bool:
     """True when some blob of ink in the crop, as dark under its paper as print is, is at least
     GLYPH_SHARE of a text height tall or wide. Read as sparse text, bare paper with grain in it
     comes back as hundreds of one-letter words, slowly (800 words and 9 s on a scanned form's
