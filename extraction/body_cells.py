@@ -21,6 +21,8 @@ import numpy as np
 
 from extraction.labels_again import read_box, spread_over
 from extraction.layout import group_lines
+from extraction.ocr import holds_print, read_region
+from extraction.options import Options
 from extraction.readings_agree import letters
 from extraction.structure import PageStructure
 from extraction.types import Box, PageText, Word, centre_inside, mean_confidence
@@ -38,6 +40,26 @@ WALL_SHARE = 0.12
 DISAGREED_CONFIDENCE = 0.79
 
 CellReader = Callable[[Box], list[Word]]
+
+
+def table_cells_read_again(
+    read: np.ndarray, page: PageText, structure: PageStructure, dpi: int, options: Options
+) -> PageText:
+    """``page`` with its tables' unsure cells (``unsure_body_cells``) read again on ``read``, the
+    image tesseract read at ``dpi`` (``with_body_cells``); ``page`` itself when none changes."""
+
+    def holds(box: Box) -> bool:
+        return holds_print(read[box[1] : box[3], box[0] : box[2]], options.text_height)
+
+    cells = unsure_body_cells(structure, page, holds)
+    if not cells:
+        return page
+    return with_body_cells(
+        page,
+        cells,
+        lambda box: read_cell(read, box),
+        lambda box: read_region(read, box, dpi, options, "line"),
+    )
 
 
 def unsure_body_cells(
@@ -83,7 +105,7 @@ def inner_box(box: Box) -> Box:
 
 
 def _one_line(words: Sequence[Word]) -> bool:
-    """True when the words stand on one row: each one's middle within every other's height."""
+    """True when the words stand on one row: a band of the page crosses every one of them."""
     top = max(w.box[1] for w in words)
     bottom = min(w.box[3] for w in words)
     return top < bottom

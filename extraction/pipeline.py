@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from extraction.body_cells import read_cell, unsure_body_cells, with_body_cells
+from extraction.body_cells import table_cells_read_again
 from extraction.classify import classify
 from extraction.cover_pages import cover_sheet_pages, set_aside
 from extraction.digit_spacing import flag_phone_separators
@@ -33,7 +33,7 @@ from extraction.layouts import (
     read_fields,
 )
 from extraction.load import Source, SourcePage, load_pages, read_source
-from extraction.ocr import add_sparse_reading, holds_print, ocr_page, read_region, with_unread_rows
+from extraction.ocr import add_sparse_reading, ocr_page, read_region, with_unread_rows
 from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.preprocess import adaptive_threshold, preprocess, rotate_quarter, scale_to_text_height
 from extraction.second_look import second_look
@@ -353,43 +353,16 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
                 structure = find_structure(image, text.words, shades)
     structure = without_marks_on_header_names(structure, text)
     if options.second_reader:
-        text, structure = _reread_body_cells(image, read, text, structure, shades, dpi, options, timer)
+        with timer("second_reader"):
+            again = table_cells_read_again(read, text, structure, dpi, options)
+        if again is not text:
+            text = again
+            with timer("structure"):
+                structure = find_structure(image, text.words, shades)
     if structure.combs:
         with timer("ocr_page"):
             text = _reread_combs(read, text, structure.combs, dpi, options)
     return ReadPage(image, text, dpi, structure, unruled=read, sparse=sparse)
-
-
-def _reread_body_cells(
-    image: np.ndarray,
-    read: np.ndarray,
-    text: PageText,
-    structure: PageStructure,
-    shades: Sequence[Box],
-    dpi: int,
-    options: Options,
-    timer: StageTimer,
-) -> tuple[PageText, PageStructure]:
-    """The page's text with a table's unsure cells read one by one (``extraction.body_cells``)
-    on the image tesseract read (``read``), and the structure found again on the new words."""
-
-    def holds(box: Box) -> bool:
-        return holds_print(read[box[1] : box[3], box[0] : box[2]], options.text_height)
-
-    cells = unsure_body_cells(structure, text, holds)
-    if not cells:
-        return text, structure
-    with timer("second_reader"):
-        again = with_body_cells(
-            text,
-            cells,
-            lambda box: read_cell(read, box),
-            lambda box: read_region(read, box, dpi, options, "line"),
-        )
-    if again is text:
-        return text, structure
-    with timer("structure"):
-        return again, find_structure(image, again.words, shades)
 
 
 def _reread_combs(

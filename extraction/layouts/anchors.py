@@ -23,6 +23,10 @@ from extraction.validate import IMMUNITY, YES_NO
 MIN_ANCHOR_LETTERS = 2
 # Two spellings of one printed word read through noise: "Patlent" for "Patient".
 SIMILAR_SPELLING = 0.8
+# rapidfuzz's Indel similarity bounds difflib's ratio from above (difflib's matching blocks are
+# one common subsequence) and costs a hundredth: pairs under this never pass SIMILAR_SPELLING.
+# It is taken a hair lower, as rapidfuzz rounds some pairs at exactly 0.8 out.
+INDEL_CUTOFF = SIMILAR_SPELLING - 1e-6
 # Words read less surely are mostly handwriting misread ("Reithcomycin" for a written
 # "Azithromycin"): a value the verified ones cannot be matched to, not print.
 MIN_ANCHOR_CONFIDENCE = 0.6
@@ -46,9 +50,7 @@ def same_word(a: str, b: str) -> bool:
         return True
     if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 2:
         return False
-    # The ratio over the longest common subsequence bounds difflib's from above (difflib's
-    # matching blocks are one common subsequence) and costs a hundredth: most pairs stop here.
-    if Indel.normalized_similarity(a, b) < SIMILAR_SPELLING - 1e-6:
+    if Indel.normalized_similarity(a, b) < INDEL_CUTOFF:  # most pairs stop here
         return False
     return SequenceMatcher(None, a, b).ratio() >= SIMILAR_SPELLING
 

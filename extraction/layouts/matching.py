@@ -24,7 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from extraction.layout import spelling
-from extraction.layouts.anchors import SIMILAR_SPELLING, Anchor, same_word
+from extraction.layouts.anchors import INDEL_CUTOFF, Anchor, same_word
 from extraction.types import Box, Word, on_one_row
 
 # How far (in text heights) a found anchor may sit from where the page's movement puts it.
@@ -154,12 +154,10 @@ class PageSpellings:
         if len(text) < 5:
             return same
         if text not in self._similar:
-            # rapidfuzz's similarity bounds same_word's from above: only its few hits are checked.
+            # Only the spellings rapidfuzz finds near enough are checked (see INDEL_CUTOFF).
             spellings = list(self.by_spelling)
             scorer = Indel.normalized_similarity
-            # (Its cut-off is taken a hair lower: at exactly the cut-off it rounds some pairs out.)
-            cutoff = SIMILAR_SPELLING - 1e-6
-            near = process.extract_iter(text, spellings, scorer=scorer, score_cutoff=cutoff)
+            near = process.extract_iter(text, spellings, scorer=scorer, score_cutoff=INDEL_CUTOFF)
             self._similar[text] = [
                 word
                 for other, _, _ in near
