@@ -9,7 +9,7 @@ import pytest
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.structure import find_structure, without_rings
-from extraction.structure.rings import find_rings
+from extraction.structure.rings import Ring, circled_marks, find_rings
 from extraction.types import Word
 from tests.drawn_pages import FONT_PATH, DrawnPage, page_text
 
@@ -141,3 +141,13 @@ def test_a_circled_word_ocr_did_not_read_is_read_again_inside_its_ring() -> None
     fields = extract_fields(get_document_type("patient_details"), [text], 0.8, reread, structures=[structure])
     answer = fields["hepatitis_b_vaccination"]
     assert answer.value == "No" and answer.needs_review
+
+
+@pytest.mark.parametrize(("inside", "circled"), [("x", False), ("xX", False), ("✓", False), ("Y", True)])
+def test_a_loop_round_a_tick_is_a_ticked_box_not_a_circled_answer(inside: str, circled: bool) -> None:
+    # A faxed box with a cross in it, its corners worn round, passed for a ring round the word
+    # "x": it hid the box found there, ticked, and "x" came out as the answer.
+    ring = Ring((1023, 1027, 1059, 1062), np.zeros((0, 1, 2), np.int32), 2.0)
+    words = [Word(inside, 0.6, (1029, 1032, 1053, 1057)), Word("Immune", 0.95, (1072, 1028, 1205, 1054))]
+    marks = circled_marks([ring], words)
+    assert [m.option for m in marks] == ([inside] if circled else [])

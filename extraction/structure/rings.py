@@ -35,6 +35,9 @@ MIN_HOLE_SHARE = 0.6
 MIN_INSIDE_INK = 0.02
 # How sure a circled answer is: a loop is an unmistakable mark, but it may circle two words.
 RING_CONFIDENCE = 0.9
+# What a tick or a cross is read as ("x", "xX", "✓"): a loop round one is a ticked box, and no
+# answer circles a tick.
+TICKS = frozenset("xX✓✔✗✘/\\")
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ def circled_marks(rings: Sequence[Ring], words: Sequence[Word]) -> tuple[Selecti
     for ring in rings:
         inside = [w for w in words if w.text.strip() and overlap_area(w.box, ring.box) >= 0.6 * area(w.box)]
         inside.sort(key=lambda w: w.box[0])
+        if inside and all(set(w.text.strip()) <= TICKS for w in inside):
+            continue  # a box ticked or crossed, its outline worn round by a fax: no circled word
         option_box = union_box([w.box for w in inside]) if inside else ring.box
         option = " ".join(w.text for w in inside)
         marks.append(SelectionMark(ring.box, "ring", True, option, option_box, RING_CONFIDENCE))
