@@ -34,6 +34,8 @@ SURE_CONFIDENCE = 0.9
 MIN_NAMED_COLUMNS = 2
 # The crop leaves out this share of the cell's height on every side: its walls' antialiasing.
 WALL_SHARE = 0.12
+# A cell's interior is read only when at least this many pixels wide and high.
+MIN_INSIDE = 4
 # The confidence the words of a cell reading keep when tesseract read the crop otherwise: under
 # the review threshold (0.80), so the field is flagged whichever reading is right, as a value
 # the second look takes from the second reader is (``extraction.weigh_readings``).
@@ -76,9 +78,17 @@ def unsure_body_cells(
         for cell in structure.cells
         if cell.row > 0
         and cell.table in named
+        and _room_inside(cell.box)
         and not any(centre_inside(m, cell.box) for m in marks)
         and _unsure([w for w in words if centre_inside(w.box, cell.box)], cell.box, holds_print)
     ]
+
+
+def _room_inside(box: Box) -> bool:
+    """True when the cell's interior is at least MIN_INSIDE pixels each way (a narrow column's
+    walls may leave nothing between their margins)."""
+    x0, y0, x1, y1 = inner_box(box)
+    return x1 - x0 >= MIN_INSIDE and y1 - y0 >= MIN_INSIDE
 
 
 def _unsure(there: Sequence[Word], box: Box, holds_print: Callable[[Box], bool]) -> bool:

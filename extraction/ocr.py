@@ -212,6 +212,8 @@ def holds_print(crop: np.ndarray, text_height: int) -> bool:
     GLYPH_SHARE of a text height tall or wide. Read as sparse text, bare paper with grain in it
     comes back as hundreds of one-letter words, slowly (800 words and 9 s on a scanned form's
     empty corner)."""
+    if crop.size == 0:
+        return False
     ink = (crop < float(np.median(crop)) - GLYPH_CONTRAST).astype(np.uint8)
     _, _, stats, _ = components(ink)
     size = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])

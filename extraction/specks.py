@@ -27,10 +27,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
-from extraction.structure.ink import binary, ink_threshold
+from extraction.structure.ink import binary, components, ink_threshold
 from extraction.types import Word
 
 # A mark is a piece of ink no longer or taller than this share of the word's height (letters and
@@ -177,7 +176,7 @@ def _is_dust(mark: _Mark, around: str, gap: _Gap, height: float, second: bool) -
 def _gaps_with_marks(ink: np.ndarray, height: float) -> list[_Gap]:
     """The blank stretches between the word's letters (columns no letter's ink reaches) that
     hold marks, left to right."""
-    count, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, _labels, stats, _ = components(ink)
     letters = np.zeros(ink.shape[1], dtype=bool)
     marks: list[_Mark] = []
     shapes: list[tuple[int, int, int, int]] = []

@@ -72,7 +72,7 @@ def unread_runs(image: np.ndarray, words: Sequence[Word], text_height: float) ->
             continue
         window = (slice(y, y + height), slice(x, x + width))
         inside = np.where(labels[window] == index, loose[window], 0)
-        pieces, _ = cv2.connectedComponents(inside, connectivity=8)
+        pieces, _, _, _ = components(inside)
         if pieces - 1 >= MIN_PIECES:
             runs.append((int(x), int(y), int(x + width), int(y + height)))
     runs.sort(key=lambda box: (box[2] - box[0]) * (box[3] - box[1]), reverse=True)

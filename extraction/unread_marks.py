@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from extraction.structure.ink import components
 from extraction.types import Box, FieldResult, PageText, Word, on_one_row
 
 # Characters with a mark on the baseline: a period, a comma, and the lower dot of ":" ";" "!" "?".
@@ -68,7 +69,7 @@ def baseline_marks(crop: np.ndarray, line_height: int) -> int:
     if crop.size == 0 or int(crop.max()) - int(crop.min()) < 40:
         return 0
     _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, labels, stats, _ = components(ink)
     blobs = [
         Blob(int(x), int(y), int(x + w), int(y + h), int(area), label)
         for label, (x, y, w, h, area) in enumerate(stats[1:count], start=1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from extraction.structure.ink import components
 from extraction.types import Box
 
 # How far round the value's box blobs are looked for, in box heights (12 sideways read no more
@@ -68,7 +69,7 @@ def value_crop(page: np.ndarray, box: Box) -> np.ndarray | None:
     paper, ink = _paper_and_ink(window)
     lines, across, walls = _ruled_lines(ink, height)
     ink[lines > 0] = 0
-    _count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _count, labels, stats, _ = components(ink)
     local = (box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0)
     ticks = _comb_ticks(stats[1:], across)
     rules = _rules_round(across, local)
@@ -116,7 +117,7 @@ def _ruled_lines(ink: np.ndarray, height: int) -> tuple[np.ndarray, np.ndarray, 
     down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((int(WALL_HEIGHT * height), 1), np.uint8))
     widen = np.ones((3, 3), np.uint8)
     lines = cv2.dilate(across | down, widen)
-    _count, _labels, stats, _ = cv2.connectedComponentsWithStats(down, connectivity=8)
+    _count, _labels, stats, _ = components(down)
     return lines, cv2.dilate(across, widen), list(stats[1:])
 
 
@@ -267,7 +268,7 @@ def ink_within(page: np.ndarray, spot: Box) -> Box | None:
     ink[cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, across), np.uint8)) > 0] = 0
     lines, _across, _walls = _ruled_lines(ink, height)
     ink[lines > 0] = 0
-    _count, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _count, _labels, stats, _ = components(ink)
     pieces = [
         i for i, s in enumerate(stats[1:]) if max(s[2], s[3]) >= MIN_STROKE * height and s[4] >= MIN_AREA
     ]

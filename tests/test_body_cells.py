@@ -127,3 +127,15 @@ def test_a_short_value_in_a_wide_cell_is_laid_over_its_writing() -> None:
     assert " ".join(w.text for w in words) == "Apr 6, 2015"
     assert max(w.box[2] for w in words) < 700
     assert len(group_lines(words)) == 1
+
+
+def test_a_column_narrower_than_its_margins_is_not_read_and_breaks_nothing() -> None:
+    # OpenCV ended the process on the empty crop of such a cell.
+    page = DrawnPage(1100, 320)
+    page.table(60, TOP, [300, 8, 500], ROWS)
+    words = page.text(75, 52, "Medication") + page.text(385, 52, "Directions")
+    words += [Word("omy", 0.4, (75, 112, 140, 138))]
+    image = page.array()
+    cells = unsure_body_cells(find_structure(image, words), _page(words), _holds(image))
+    assert all(box[2] - box[0] > 20 for box in cells)
+    assert holds_print(image[100:100, 60:70], DEFAULT_OPTIONS.text_height) is False

@@ -673,3 +673,12 @@ def test_a_box_filled_to_a_hair_of_its_rim_is_selected() -> None:
     structure = find_structure(page.array(), page.words)
     mark = _mark_at(structure, (x, y, x + side, y + side))
     assert mark.selected and mark.option == "Yes"
+
+
+def test_the_parts_of_an_empty_mask_are_its_background_alone() -> None:
+    # OpenCV's connected components end the process on an empty image.
+    from extraction.structure.ink import components
+
+    for shape in ((0, 5), (5, 0)):
+        count, labels, stats, _ = components(np.zeros(shape, np.uint8))
+        assert count == 1 and labels.shape == shape and stats.shape == (1, 5)

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from extraction.structure.geometry import area, overlap_area
-from extraction.structure.ink import binary
+from extraction.structure.ink import binary, components
 from extraction.structure.types import Cell, SelectionMark
 from extraction.structure.words import asked_beside, is_sure_word
 from extraction.types import Word
@@ -72,7 +72,7 @@ def answer_cells(
         crop = ink[y0 + inset : y1 - inset, x0 + inset : x1 - inset]
         if crop.size == 0:
             continue
-        count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+        count, _, stats, _ = components(crop)
         tallest = int(stats[1:, cv2.CC_STAT_HEIGHT].max()) if count > 1 else 0
         selected = tallest >= MIN_CELL_MARK_HEIGHTS * height
         found.append((cell, SelectionMark(cell.box, "cell", selected, "", None, 1.0)))
@@ -97,7 +97,7 @@ def _letters_apart(ink: np.ndarray, box: tuple[int, int, int, int], height: floa
     crop = ink[y0:y1, x0:x1]
     if crop.size == 0:
         return False
-    _count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    _count, _, stats, _ = components(crop)
     strokes = stats[1:, cv2.CC_STAT_HEIGHT] >= LETTER_STROKE_HEIGHTS * height
     return int(strokes.sum()) >= 2
 

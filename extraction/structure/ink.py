@@ -41,10 +41,14 @@ def binary(gray: np.ndarray, threshold: int) -> np.ndarray:
 def components(mask: np.ndarray, connectivity: int = 8) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """``cv2.connectedComponentsWithStats`` of a uint8 mask (count, labels, stats, centroids).
 
-    Labels are 16-bit while they fit (a page's labels then take half the memory to write, which
-    is most of the call's time); a mask with more parts than 16 bits hold is labelled again in
-    32 bits (OpenCV refuses the overflow rather than wrapping round).
+    An empty mask has the background alone. Labels are 16-bit while they fit (a page's labels
+    then take half the memory to write, which is most of the call's time); a mask with more
+    parts than 16 bits hold is labelled again in 32 bits (OpenCV refuses the overflow rather
+    than wrapping round).
     """
+    if mask.size == 0:
+        # OpenCV crashes the process on an empty image (a crop of a cell narrower than its margins).
+        return 1, np.zeros(mask.shape, np.int32), np.zeros((1, 5), np.int32), np.zeros((1, 2))
     try:
         return cv2.connectedComponentsWithStats(mask, connectivity=connectivity, ltype=cv2.CV_16U)
     except cv2.error:

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from extraction.structure.geometry import overlap_area
+from extraction.structure.ink import components
 from extraction.structure.types import Cell, SelectionMark
 from extraction.structure.words import asked_beside, is_sure_word
 from extraction.types import Word, union_box
@@ -88,7 +89,7 @@ def _read_cell(
         crop = ink[y0 + INSET : y1 - INSET, max(a, 0) : max(b, 0)]
         if crop.size == 0:
             continue
-        _, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+        _, _, stats, _ = components(crop)
         tall = stats[1:, cv2.CC_STAT_HEIGHT] >= MIN_TICK_HEIGHTS * height
         if (stats[1:, cv2.CC_STAT_WIDTH][tall] > MAX_TICK_WIDTHS * height).any():
             return None
