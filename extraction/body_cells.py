@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from extraction.header_cells import inner_box, with_cell_words
 from extraction.labels_again import read_box, spread_over
-from extraction.layout import group_lines
 from extraction.ocr import holds_print, read_region
 from extraction.options import Options
 from extraction.readings_agree import letters
@@ -32,8 +32,6 @@ from extraction.value_crop import ink_within
 SURE_CONFIDENCE = 0.9
 # A table has column names when this many of its first-row cells hold words read surely.
 MIN_NAMED_COLUMNS = 2
-# The crop leaves out this share of the cell's height on every side: its walls' antialiasing.
-WALL_SHARE = 0.12
 # A cell's interior is read only when at least this many pixels wide and high.
 MIN_INSIDE = 4
 # The confidence the words of a cell reading keep when tesseract read the crop otherwise: under
@@ -108,12 +106,6 @@ def _named_tables(structure: PageStructure, words: Sequence[Word]) -> set[int]:
     return {table for table, count in named.items() if count >= MIN_NAMED_COLUMNS}
 
 
-def inner_box(box: Box) -> Box:
-    """A cell's box without its walls' antialiasing (``WALL_SHARE`` of its height each side)."""
-    margin = round(WALL_SHARE * (box[3] - box[1]))
-    return (box[0] + margin, box[1] + margin, box[2] - margin, box[3] - margin)
-
-
 def _one_line(words: Sequence[Word]) -> bool:
     """True when the words stand on one row: a band of the page crosses every one of them."""
     top = max(w.box[1] for w in words)
@@ -126,24 +118,18 @@ def with_body_cells(page: PageText, cells: Sequence[Box], second: CellReader, fi
     replace those the page pass read there when surer on average, at DISAGREED_CONFIDENCE at most
     when neither the page pass nor tesseract's reading of the crop (``first``, asked only then)
     read the same letters; ``page`` itself when nothing changes."""
-    words = page.words
-    offset = 1 + max((w.line for w in words), default=0)
-    changed = False
-    for number, box in enumerate(cells):
+
+    def reading(box: Box, there: list[Word]) -> list[Word]:
         inner = inner_box(box)
         found = [w for w in second(inner) if any(ch.isalnum() for ch in w.text)]
-        there = [w for w in words if centre_inside(w.box, box)]
-        if not found or (there and mean_confidence(found) <= mean_confidence(there)):
-            continue
+        if mean_confidence(found) <= mean_confidence(there):
+            return []
         text = _text(found)
         if letters(text) != letters(_text(there)) and letters(text) != letters(_text(first(inner))):
-            found = [Word(w.text, min(w.confidence, DISAGREED_CONFIDENCE), w.box) for w in found]
-        words = [w for w in words if w not in there]
-        words += [Word(w.text, w.confidence, w.box, offset + number) for w in found]
-        changed = True
-    if not changed:
-        return page
-    return PageText(page.index, tuple(group_lines(words)), page.width, page.height)
+            return [Word(w.text, min(w.confidence, DISAGREED_CONFIDENCE), w.box) for w in found]
+        return found
+
+    return with_cell_words(page, cells, reading)
 
 
 def read_cell(image: np.ndarray, box: Box) -> list[Word]:

@@ -71,15 +71,32 @@ def with_header_cells(page: PageText, cells: Sequence[Box], read: CellReader) ->
     """``page`` with each of ``cells`` read by ``read``: its words (sure, holding a letter or a
     digit, no mark) replace those the page pass read there when they are surer on average;
     ``page`` itself when nothing changes."""
+
+    def reading(box: Box, there: list[Word]) -> list[Word]:
+        found = [w for w in read(inner_box(box)) if _a_name(w)]
+        return found if mean_confidence(found) > mean_confidence(there) else []
+
+    return with_cell_words(page, cells, reading)
+
+
+def inner_box(box: Box) -> Box:
+    """A cell's box without its walls' antialiasing (``WALL_SHARE`` of its height each side)."""
+    margin = round(WALL_SHARE * (box[3] - box[1]))
+    return (box[0] + margin, box[1] + margin, box[2] - margin, box[3] - margin)
+
+
+def with_cell_words(
+    page: PageText, cells: Sequence[Box], reading: Callable[[Box, list[Word]], list[Word]]
+) -> PageText:
+    """``page`` with the words in each of ``cells`` replaced by ``reading(cell, its words)``
+    where that gives any (each cell's a line of its own); ``page`` itself when none does."""
     words = page.words
     offset = 1 + max((w.line for w in words), default=0)
     changed = False
     for number, box in enumerate(cells):
-        margin = round(WALL_SHARE * (box[3] - box[1]))
-        inner = (box[0] + margin, box[1] + margin, box[2] - margin, box[3] - margin)
-        found = [w for w in read(inner) if _a_name(w)]
         there = [w for w in words if centre_inside(w.box, box)]
-        if not found or (there and mean_confidence(found) <= mean_confidence(there)):
+        found = reading(box, there)
+        if not found:
             continue
         words = [w for w in words if w not in there]
         words += [Word(w.text, w.confidence, w.box, offset + number) for w in found]
