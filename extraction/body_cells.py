@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from extraction.header_cells import inner_box, with_cell_words
+from extraction.header_cells import SURE_CONFIDENCE, inner_box, with_cell_words
 from extraction.labels_again import read_box, spread_over
 from extraction.ocr import holds_print, read_region
 from extraction.options import Options
@@ -28,8 +28,6 @@ from extraction.structure import PageStructure
 from extraction.types import Box, PageText, Word, centre_inside, mean_confidence
 from extraction.value_crop import ink_within
 
-# A cell whose words are read this sure on average is left as the page pass read it.
-SURE_CONFIDENCE = 0.9
 # A table has column names when this many of its first-row cells hold words read surely.
 MIN_NAMED_COLUMNS = 2
 # A cell's interior is read only when at least this many pixels wide and high.
@@ -66,7 +64,8 @@ def unsure_body_cells(
     structure: PageStructure, page: PageText, holds_print: Callable[[Box], bool]
 ) -> list[Box]:
     """The cells under a table's column names that hold no selection mark and either one line
-    of words read unsurely (``SURE_CONFIDENCE`` on average) or no word but print
+    of words read unsurely (under ``SURE_CONFIDENCE`` on average, the sureness that leaves a
+    grid's column name as read) or no word but print
     (``holds_print``, asked of the cell's interior)."""
     words = page.words
     named = _named_tables(structure, words)

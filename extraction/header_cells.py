@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from extraction.layout import group_lines
 from extraction.structure import PageStructure
+from extraction.structure.rings import TICKS
 from extraction.types import Box, PageText, Word, centre_inside, mean_confidence
 
 # A cell holding a word read at least this sure is left as the page pass read it.
@@ -30,8 +31,8 @@ MIN_CONFIDENCE = 0.8
 MIN_ANSWER_ROWS = 2
 # The crop leaves out this share of the cell's height on every side: its walls' antialiasing.
 WALL_SHARE = 0.12
-# What a tick or a cross in a cell is read as: never a column's name.
-MARK_READINGS = frozenset({"x", "v", "/", "\\", "✓", "✔", "✗", "✘"})
+# What a tick or a cross in a cell is read as (a ring's ``TICKS``, and "v"): never a column's name.
+MARK_READINGS = frozenset({tick.casefold() for tick in TICKS} | {"v"})
 
 CellReader = Callable[[Box], list[Word]]
 

@@ -145,6 +145,7 @@ class PageSpellings:
             text = spelling(word.text)
             if len(text) >= 2:
                 self.by_spelling[text].append(word)
+        self._spellings = list(self.by_spelling)
         self._similar: dict[str, list[Word]] = {}
 
     def spelled_like(self, text: str) -> list[Word]:
@@ -155,9 +156,8 @@ class PageSpellings:
             return same
         if text not in self._similar:
             # Only the spellings rapidfuzz finds near enough are checked (see INDEL_CUTOFF).
-            spellings = list(self.by_spelling)
             scorer = Indel.normalized_similarity
-            near = process.extract_iter(text, spellings, scorer=scorer, score_cutoff=INDEL_CUTOFF)
+            near = process.extract_iter(text, self._spellings, scorer=scorer, score_cutoff=INDEL_CUTOFF)
             self._similar[text] = [
                 word
                 for other, _, _ in near
@@ -222,8 +222,9 @@ def _support(
     keys = list(candidates)
     centres = np.array([anchors[k].centre for k in keys])
     words = np.array([_centre(w.box) for k in keys for w in candidates[k]])
-    owner = np.repeat(np.arange(len(keys)), [len(candidates[k]) for k in keys])
-    starts = np.concatenate(([0], np.cumsum([len(candidates[k]) for k in keys])[:-1]))
+    counts = [len(candidates[k]) for k in keys]
+    owner = np.repeat(np.arange(len(keys)), counts)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     scale, dx, dy = models[:, :1], models[:, 1:2], models[:, 2:]
     x = (scale * centres[:, 0] + dx)[:, owner]
     y = (scale * centres[:, 1] + dy)[:, owner]
