@@ -372,6 +372,9 @@ def _reread_combs(
     surer: the page pass reads the characters of spaced boxes, one standing alone in each, as
     noise ("1G", "Oj\\3") far more often than a one-line reading of the comb (walls painted out)."""
     lines = list(text.lines)
+    # The crop's line numbers are its own: a later regrouping of the page's words by line
+    # (extraction.ocr.add_sparse_reading) would join the reading to the page's first lines.
+    fresh = 1 + max((w.line for line in lines for w in line.words), default=0)
     for comb in combs:
         x0, y0, x1, y1 = comb
         reach = round(COMB_REACH * (y1 - y0))
@@ -388,6 +391,9 @@ def _reread_combs(
         lines = [Line(kept) for line in lines if (kept := tuple(w for w in line.words if id(w) not in gone))]
         # Back into the line of the label beside it ("DOB" left of the boxes), or a line of its own.
         level = [i for i, line in enumerate(lines) if line.box[1] <= (y0 + y1) / 2 <= line.box[3]]
+        number = lines[level[0]].words[0].line if level else fresh
+        fresh += not level
+        again = [Word(w.text, w.confidence, w.box, number) for w in again]
         if level:
             lines[level[0]] = Line(tuple(sorted((*lines[level[0]].words, *again), key=lambda w: w.x0)))
         else:

@@ -3,10 +3,15 @@ characters joined into one word; letters, underlines and narrow table columns ar
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PIL import ImageFont
 
+from extraction.ocr import add_sparse_reading
+from extraction.options import DEFAULT_OPTIONS
+from extraction.pipeline import _reread_combs
 from extraction.structure import (
     PageStructure,
     Rule,
@@ -20,7 +25,7 @@ from extraction.structure import (
 )
 from extraction.structure.words import BORDER_GLYPH_CONFIDENCE
 from extraction.types import Line, Word, union_box
-from tests.drawn_pages import FONT_PATH, CombStyle, DrawnPage, noisy, rotated
+from tests.drawn_pages import FONT_PATH, CombStyle, DrawnPage, noisy, page_text, rotated
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
 
@@ -186,3 +191,24 @@ def test_a_comb_s_floor_starting_under_a_group_parts_no_value() -> None:
     assert split_at_rule_starts([group, last], ruled) == [[group], [last]]
     combed = PageStructure(rules=(floor,), combs=((415, 671, 841, 718),))
     assert split_at_rule_starts([group, last], combed) == [[group, last]]
+
+
+def test_a_comb_read_again_stays_on_its_own_row_when_the_page_is_regrouped(needs_ocr: None) -> None:
+    """The comb's own reading comes numbered as its crop's first line, as the page's first line
+    is: a later pass that regroups the page's words by line (a sparse reading adding a word) must
+    not join the date to the letterhead."""
+    page, _ = _date_page("spaced")
+    page.text(60, 20, "Sunrise Family Medicine")
+    image = page.array()
+    structure = find_structure(image, page.words)
+    # The page pass read the boxes' digits as noise, so the comb is read again.
+    unsure = [replace(w, confidence=0.3) if w.box[1] >= 100 and w.text != "DOB" else w for w in page.words]
+    text = page_text(unsure)
+    assert text.lines[0].text == "Sunrise Family Medicine" and text.lines[0].words[0].line == 0
+    unruled = without_combs(image, HEIGHT)
+    read = _reread_combs(unruled, text, structure.combs, 300, DEFAULT_OPTIONS)
+    speck = Word("x", 0.9, (1300, 800, 1310, 812), 0)
+    regrouped = add_sparse_reading(unruled, read, 300, DEFAULT_OPTIONS, read=[speck])
+    rows = [line.text for line in regrouped.lines]
+    assert rows[0] == "Sunrise Family Medicine"
+    assert any("1985" in row.replace(" ", "") for row in rows[1:])
