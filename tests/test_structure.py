@@ -675,6 +675,37 @@ def test_a_box_filled_to_a_hair_of_its_rim_is_selected() -> None:
     assert mark.selected and mark.option == "Yes"
 
 
+@pytest.mark.parametrize("hair", ["left and top", "top"])
+def test_a_box_filled_into_its_rim_on_some_sides_is_selected(hair: str) -> None:
+    """A low-resolution scan fills a box up to its rim on some sides and leaves a hair of paper
+    on the others: the rim reads one pixel thin there and the fill's width on the rest, as no
+    printed box's does; with the hair along one side only, its outline has a sliver of hole
+    that no thin rim surrounds. It is a filled mark all the same, with its option."""
+    page = DrawnPage()
+    x, y, side = 100, 100, 28
+    x1, y1 = x + side - 1, y + side - 1
+    page.draw.rectangle((x, y, x1, y1), outline=0, width=2)
+    left = x + 4 if "left" in hair else x + 2
+    page.draw.rectangle((left, y + 4, x1, y1), fill=0)
+    page.text(x + 45, y, "Immune")
+    page.checkbox(300, 100, "empty")
+    page.text(345, 100, "Not immune")
+    structure = find_structure(page.array(), page.words)
+    mark = _mark_at(structure, (x, y, x + side, y + side))
+    assert mark.selected and mark.option == "Immune"
+    assert not _mark_at(structure, (300, 100, 326, 126)).selected
+
+
+@pytest.mark.parametrize("letters", ["B D R", "a e 8 0"])
+def test_bold_letters_with_holes_standing_alone_are_not_filled_marks(letters: str) -> None:
+    page = DrawnPage()
+    bold = ImageFont.truetype(str(FONT_PATH.with_name("DejaVuSans-Bold.ttf")), round(1.4 * FONT_SIZE))
+    page.draw.text((100, 100), letters, font=bold, fill=0)
+    page.text(100, 200, "Patient record of the clinic")
+    assert find_structure(page.array(), page.words).marks == ()
+    assert find_structure(page.array(), []).marks == ()
+
+
 def test_the_parts_of_an_empty_mask_are_its_background_alone() -> None:
     # OpenCV's connected components end the process on an empty image.
     from extraction.structure.ink import components

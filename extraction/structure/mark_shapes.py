@@ -30,6 +30,9 @@ MAX_BORDER_SPREAD = 1.6
 SELECTED_INK_SHARE = 0.06
 # A solid blob this full is a filled-in mark.
 SOLID_INK_SHARE = 0.9
+# A square whose inside, within its thinnest rim, is this full of ink is filled in, however
+# thick the fill makes its other sides look (a letter's hole leaves far more of it paper).
+FILLED_INTERIOR_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,10 @@ def read_mark(ink: np.ndarray, candidate: Outline) -> tuple[Literal["square", "c
         return None
     rims = _rim_thickness(crop, 3)
     thickest = MAX_BORDER_SHARE * min(w, h) + 1
+    # Filled short of its rim on some sides only (a low-resolution scan), the fill runs into the
+    # rim on the others, which then read thick: the box inside its thinnest rim is ink all the same.
+    if shape == "square" and (inside := _interior_ink(crop, min(rims), shape)) >= FILLED_INTERIOR_SHARE:
+        return shape, True, _confidence(inside, FILLED_INTERIOR_SHARE)
     # A thick tick at a low resolution may touch a side all along its middle third: read
     # across the middle two thirds, a square's straight rim shows where the tick leaves it (a
     # round outline's, or a letter's, thins toward its ends and is read on its middle only).

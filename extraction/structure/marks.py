@@ -42,6 +42,9 @@ SIDE_SPREAD = 0.25
 CLOSED_SIDE_SHARE = 0.9
 # Letters and digits whose outline closes a hole, as a box's does: OCR may read a box as one.
 HOLED_GLYPHS = frozenset("ABDOPQRabdegopq04689")
+# An outline with no thin rim round its holes is a filled-in mark when ink covers this share of
+# its box (read_mark then asks more of it); a letter's strokes cover far less.
+FILLED_MARK_SHARE = 0.7
 # Option text continues right of a mark while the gap to the next word is under this many text heights.
 OPTION_GAP_HEIGHTS = 2.0
 
@@ -107,8 +110,9 @@ def side_of_a_mark(rule: Box, marks: Sequence[Box]) -> bool:
 
 def _mark_candidates(ink: np.ndarray, height: float) -> list[Outline]:
     """Outlines of a mark's size and squareness: hollow ones with a thin rim around their holes,
-    and hole-less ones dense enough to be a filled-in mark. Filtered on all outlines at once, so
-    the page's letters cost no Python work each."""
+    and ones dense enough to be a filled-in mark, with or without a hole (a box filled to a
+    hair's width of its rim keeps a sliver of hole along one side). Filtered on all outlines at
+    once, so the page's letters cost no Python work each."""
     contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return []
@@ -139,13 +143,14 @@ def _mark_candidates(ink: np.ndarray, height: float) -> list[Outline]:
     np.maximum.at(hy1, parent[holes], y1[holes])
     rim = MAX_BORDER_SHARE * np.minimum(w, h) + 2
     hollow = (hx1 >= 0) & (hx0 - x0 <= rim) & (hy0 - y0 <= rim) & (x1 - hx1 <= rim) & (y1 - hy1 <= rim)
-    chosen = np.flatnonzero(sized & (hollow | (hx1 < 0)))
-    candidates = []
-    for i in chosen:
-        box = (int(x0[i]), int(y0[i]), int(x1[i]), int(y1[i]))
-        if hollow[i] or _ink_share(ink, box) >= 0.7:
-            candidates.append(Outline(contours[i], box, bool(hollow[i])))
-    return candidates
+    sums = cv2.integral((ink > 0).view(np.uint8))
+    inked = sums[y1, x1] - sums[y0, x1] - sums[y1, x0] + sums[y0, x0]
+    dense = inked >= FILLED_MARK_SHARE * np.maximum(1, w * h)
+    chosen = np.flatnonzero(sized & (hollow | dense))
+    return [
+        Outline(contours[i], (int(x0[i]), int(y0[i]), int(x1[i]), int(y1[i])), bool(hollow[i]))
+        for i in chosen
+    ]
 
 
 def _boxes_joined_to_print(
@@ -268,11 +273,6 @@ def _stands_apart(ink: np.ndarray, box: Box, clearance: int) -> bool:
     left = ink[top:bottom, max(0, x0 - clearance) : x0]
     right = ink[top:bottom, x1 : x1 + clearance]
     return not (left.any() or right.any())
-
-
-def _ink_share(ink: np.ndarray, box: Box) -> float:
-    x0, y0, x1, y1 = box
-    return float(cv2.countNonZero(ink[y0:y1, x0:x1])) / max(1, (x1 - x0) * (y1 - y0))
 
 
 def _option_words(
