@@ -67,16 +67,17 @@ def read_mark(ink: np.ndarray, candidate: Outline) -> tuple[Literal["square", "c
         return None
     rims = _rim_thickness(crop, 3)
     thickest = MAX_BORDER_SHARE * min(w, h) + 1
-    # Filled short of its rim on some sides only (a low-resolution scan), the fill runs into the
-    # rim on the others, which then read thick: the box inside its thinnest rim is ink all the same.
-    if shape == "square" and (inside := _interior_ink(crop, min(rims), shape)) >= FILLED_INTERIOR_SHARE:
-        return shape, True, _confidence(inside, FILLED_INTERIOR_SHARE)
     # A thick tick at a low resolution may touch a side all along its middle third: read
     # across the middle two thirds, a square's straight rim shows where the tick leaves it (a
     # round outline's, or a letter's, thins toward its ends and is read on its middle only).
     if not _printed_rim(rims, thickest) and not (
         shape == "square" and _printed_rim(_rim_thickness(crop, 6), thickest)
     ):
+        # Filled short of its rim on some sides only (a low-resolution scan), the fill runs into
+        # the rim on the others, which then read thick: inside its thinnest rim it is ink all the same.
+        inside = _interior_ink(crop, min(rims), shape)
+        if shape == "square" and inside >= FILLED_INTERIOR_SHARE:
+            return shape, True, _confidence(inside, FILLED_INTERIOR_SHARE)
         return None
     share = _interior_ink(crop, min(max(rims), int(thickest)), shape)
     return shape, share >= SELECTED_INK_SHARE, _confidence(share, SELECTED_INK_SHARE)
