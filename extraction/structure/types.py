@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from extraction.structure.geometry import area, overlap_area
-from extraction.types import Box, PageText, on_one_row
+from extraction.types import Box, PageText, Word, on_one_row
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,9 @@ class PageStructure:
             for mark in self.marks
             if mark.shape in ("square", "circle")
             and on_one_row(mark.box, box)
-            and mark.box[2] <= box[0]
-            and not any(_a_letter_of(mark.box, word.box) for word in words)
+            # Left of it, or at its start: OCR may read a box into its option's first word.
+            and (mark.box[2] <= box[0] or abs(mark.box[0] - box[0]) <= 0.25 * (mark.box[2] - mark.box[0]) + 1)
+            and not any(_a_letter_of(mark.box, word) for word in words)
         ]
         return bool(left) and not max(left, key=lambda mark: mark.box[2]).selected
 
@@ -186,7 +187,13 @@ def _box(values: Sequence[int]) -> Box:
     return (x0, y0, x1, y1)
 
 
-def _a_letter_of(mark: Box, word: Box) -> bool:
-    """True when ``mark`` lies within ``word`` and ``word`` is at least twice its width."""
-    inside = overlap_area(mark, word) >= 0.8 * area(mark)
-    return inside and word[2] - word[0] >= 2 * (mark[2] - mark[0])
+def _a_letter_of(mark: Box, word: Word) -> bool:
+    """True when ``mark`` lies within ``word``, ``word`` is at least twice its width, and the
+    mark is no box OCR read into its option: it stands past the word's start, or OCR read the
+    word surely (a box at an unsure word's start is read as a glyph of "OLisinopril")."""
+    from extraction.structure.words import is_sure_word  # words builds on this module
+
+    box = word.box
+    inside = overlap_area(mark, box) >= 0.8 * area(mark)
+    at_start = abs(box[0] - mark[0]) <= 0.25 * (mark[2] - mark[0]) + 1
+    return inside and box[2] - box[0] >= 2 * (mark[2] - mark[0]) and (is_sure_word(word) or not at_start)
