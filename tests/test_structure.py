@@ -8,7 +8,9 @@ except in the one test that runs tesseract.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+import cv2
 import numpy as np
 import pytest
 from PIL import ImageFont
@@ -22,7 +24,7 @@ from extraction.structure import (
     words_outside_marks,
 )
 from extraction.types import Word
-from tests.drawn_pages import FONT_PATH, FONT_SIZE, DrawnPage, jpeg_round_trip, noisy, rotated
+from tests.drawn_pages import FONT_PATH, FONT_SIZE, DrawnPage, jpeg_round_trip, noisy, page_text, rotated
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
 
@@ -704,6 +706,63 @@ def test_bold_letters_with_holes_standing_alone_are_not_filled_marks(letters: st
     page.text(100, 200, "Patient record of the clinic")
     assert find_structure(page.array(), page.words).marks == ()
     assert find_structure(page.array(), []).marks == ()
+
+
+def test_bold_words_opening_with_a_closed_up_a_are_no_filled_marks() -> None:
+    """A bold face closes the bowl of an "a" up to a speck of a hole: dense as a filled box, but
+    the first letter of a word read surely, or a word of its own."""
+    page = DrawnPage()
+    bold = ImageFont.truetype(str(FONT_PATH.with_name("DejaVuSans-Bold.ttf")), FONT_SIZE)
+    x = 100
+    for text in ("Please", "list", "anything", "you", "are", "allergic", "to", "a"):
+        page.draw.text((x, 100), text, font=bold, fill=0)
+        page.words.append(Word(text, 0.96, page.draw.textbbox((x, 100), text, font=bold)))
+        x = page.words[-1].box[2] + 14
+    ink = page.array()
+    # Close the bowls: what a heavy scan does to bold print.
+    ink = cv2.erode(ink, np.ones((3, 3), np.uint8))
+    assert find_structure(ink, page.words).marks == ()
+
+
+def test_boxes_broken_open_in_a_column_of_boxes_are_read() -> None:
+    """A fax breaks a box's outline at a corner: no closed outline, yet it stands in the column
+    of boxes found whole. It is found, read no surer than a clerk should trust, and its option
+    taken; a letter's loop at the column's edge stays a letter."""
+    page = DrawnPage()
+    rows = {"Simvastatin 40 mg": "cross", "Citalopram 10 mg": "empty", "Lisinopril 5 mg": "empty"}
+    broken = {}
+    for row, (option, state) in enumerate(rows.items()):
+        y = 100 + 60 * row
+        box = page.checkbox(100, y, state if row != 1 else "empty")
+        page.text(145, y, option)
+        if row == 1:
+            broken[option] = box
+            page.draw.rectangle((box[2] - 10, box[1] - 1, box[2] - 9, box[1] + 3), fill=255)  # 2 px
+    page.checkbox(100, 280, "empty")
+    page.text(145, 280, "Amlodipine 5 mg")
+    page.text(100, 340, "Other medicines")
+    page.words[-2:] = [replace(w, confidence=0.4) for w in page.words[-2:]]
+    structure = find_structure(page.array(), page.words)
+    mark = _mark_at(structure, broken["Citalopram 10 mg"])
+    assert not mark.selected and mark.option == "Citalopram 10 mg" and mark.confidence <= 0.65
+    assert len(structure.marks) == 4
+
+
+def test_a_box_ocr_read_into_its_option_s_unsure_first_word_still_leaves_it_unticked() -> None:
+    """OCR read an empty box and its option as one unsure word ("Lisinopril" from the box's
+    left side on): the option is beside an empty box, not a value; a sure word's letter loop
+    is no box."""
+    page = DrawnPage()
+    box = page.checkbox(100, 100, "empty")
+    page.checkbox(100, 160, "cross")
+    page.text(145, 160, "Amlodipine 5 mg")
+    structure = find_structure(page.array(), page.words)
+    unsure = Word("Lisinopril", 0.39, (box[0] - 2, 100, 420, 130))
+    text = page_text([unsure, Word("40", 0.95, (430, 100, 460, 130)), Word("mg", 0.95, (470, 100, 510, 130))])
+    line = text.lines[0]
+    assert structure.beside_an_empty_box(line.box, text)
+    sure = page_text([replace(unsure, confidence=0.96)])
+    assert not structure.beside_an_empty_box(sure.lines[0].box, sure)
 
 
 def test_the_parts_of_an_empty_mask_are_its_background_alone() -> None:

@@ -30,6 +30,9 @@ MAX_BORDER_SPREAD = 1.6
 SELECTED_INK_SHARE = 0.06
 # A solid blob this full is a filled-in mark.
 SOLID_INK_SHARE = 0.9
+# A box whose rim a fax broke open, closed again, has ink along this share of each of its sides
+# within a rim's thickness of the edge (a letter's loop leaves its corners bare).
+BROKEN_RIM_SHARE = 0.9
 # A square whose inside, within its thinnest rim, is this full of ink is filled in, however
 # thick the fill makes its other sides look (a letter's hole leaves far more of it paper).
 FILLED_INTERIOR_SHARE = 0.75
@@ -81,6 +84,29 @@ def read_mark(ink: np.ndarray, candidate: Outline) -> tuple[Literal["square", "c
         return None
     share = _interior_ink(crop, min(max(rims), int(thickest)), shape)
     return shape, share >= SELECTED_INK_SHARE, _confidence(share, SELECTED_INK_SHARE)
+
+
+def read_broken_box(ink: np.ndarray, candidate: Outline) -> tuple[bool, float] | None:
+    """Selected and confidence of a square outline known for a box by its place (``ink`` with
+    its broken rim closed): read from the ink inside its rim, however uneven a fax left the rim;
+    None when ink does not run round its edges as a box's rim does (a letter's loop rounds off
+    at the corners)."""
+    x0, y0, x1, y1 = candidate.box
+    crop = ink[y0:y1, x0:x1] > 0
+    thickest = MAX_BORDER_SHARE * min(x1 - x0, y1 - y0) + 1
+    band = max(1, int(thickest))
+    edges = (
+        crop[:band].any(axis=0),
+        crop[-band:].any(axis=0),
+        crop[:, :band].any(axis=1),
+        crop[:, -band:].any(axis=1),
+    )
+    if min(edge.mean() for edge in edges) < BROKEN_RIM_SHARE:
+        return None
+    # A fax's rows shifted and doubled make a rim's thickness vary along it: the inside is read
+    # within the thickest rim a box may have, where a tick or a cross still crosses it.
+    share = _interior_ink(crop, band, "square")
+    return share >= SELECTED_INK_SHARE, _confidence(share, SELECTED_INK_SHARE)
 
 
 def _fill(contour: np.ndarray, box: Box) -> float:

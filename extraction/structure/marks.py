@@ -3,7 +3,7 @@ printed right of it (the cells of answer grids: ``extraction.structure.grid_cell
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import cv2
@@ -18,7 +18,13 @@ from extraction.structure.geometry import (
     word_boxes,
 )
 from extraction.structure.ink import binary
-from extraction.structure.mark_shapes import MAX_BORDER_SHARE, MAX_SIDE_RATIO, Outline, read_mark
+from extraction.structure.mark_shapes import (
+    MAX_BORDER_SHARE,
+    MAX_SIDE_RATIO,
+    Outline,
+    read_broken_box,
+    read_mark,
+)
 from extraction.structure.types import Rule, SelectionMark
 from extraction.structure.words import is_sure_word
 from extraction.types import Box, Word, union_box
@@ -45,6 +51,16 @@ HOLED_GLYPHS = frozenset("ABDOPQRabdegopq04689")
 # An outline with no thin rim round its holes is a filled-in mark when ink covers this share of
 # its box (read_mark then asks more of it); a letter's strokes cover far less.
 FILLED_MARK_SHARE = 0.7
+# A box's outline broken open (a fax's lost rows, a worn corner) is closed over gaps up to this
+# share of the side of the boxes found whole; a box found so stands in the column or the row of
+# this many of them, left sides or middles level within this share of a side, and is read no
+# surer than this (a clerk checks it).
+CLOSING_SHARE = 0.12
+MIN_ALIGNED = 2
+ALIGN_SHARE = 0.3
+BROKEN_CONFIDENCE = 0.65
+# A word of one character read at least this surely is a letter, however dense its ink.
+SURE_LETTER = 0.9
 # Option text continues right of a mark while the gap to the next word is under this many text heights.
 OPTION_GAP_HEIGHTS = 2.0
 
@@ -70,13 +86,21 @@ def find_marks(
         dtype=bool,
     )
     holed = np.array([w.text[:1] in HOLED_GLYPHS for w in words], dtype=bool)
+    # A lone letter read surely ("a", "&"): a filled mark is solid where a bold or blurred
+    # letter's loop may close up to a speck of a hole.
+    letter = np.array([len(w.text) == 1 and w.confidence >= SURE_LETTER for w in words], dtype=bool)
     for candidate in _mark_candidates(ink, height):
         if not _stands_apart(ink, candidate.box, clearance):
+            continue
+        if not candidate.hollow and _a_filled_letter(candidate.box, text_boxes, letter, sure_text & holed):
             continue
         read = read_mark(ink, candidate)
         if read is not None and not _on_sure_text(candidate.box, text_boxes, sure_text, holed):
             found.append((candidate.box, *read))
     found += _boxes_joined_to_print(ink, found, text_boxes, sure_text, holed)
+    found += _boxes_broken_open(
+        ink, found, height, lambda box: _on_sure_text(box, text_boxes, sure_text, holed)
+    )
     # A filled radio's dot is a blob of its own inside the ring: the ring is the mark.
     outer = [f for f in found if not any(g is not f and contains(g[0], f[0]) for g in found)]
     boxes = [box for box, *_ in outer]
@@ -210,6 +234,52 @@ def _boxes_joined_to_print(
     return more
 
 
+def _boxes_broken_open(
+    ink: np.ndarray,
+    found: Sequence[tuple[Box, Literal["square", "circle"], bool, float]],
+    height: float,
+    on_text: Callable[[Box], bool],
+) -> list[tuple[Box, Literal["square", "circle"], bool, float]]:
+    """More checkboxes of the size of those found, in line with them, whose outline a fax or a
+    worn scan broke open at a corner or along a side: no closed outline, so no candidate. The
+    page's ink with gaps up to ``CLOSING_SHARE`` of a box's side closed shows them whole; one
+    counts only in the column or the row of ``MIN_ALIGNED`` boxes found whole (letters closed
+    into a loop stand in no such line), and is never surer than ``BROKEN_CONFIDENCE``."""
+    squares = [box for box, shape, *_ in found if shape == "square"]
+    if len(squares) < MIN_ALIGNED:
+        return []
+    side = float(np.median([min(b[2] - b[0], b[3] - b[1]) for b in squares]))
+    gap = max(2, round(CLOSING_SHARE * side))
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((gap, gap), np.uint8))
+    known = [box for box, *_ in found]
+    more: list[tuple[Box, Literal["square", "circle"], bool, float]] = []
+    for candidate in _mark_candidates(closed, height):
+        box = candidate.box
+        if (
+            not candidate.hollow
+            or not _side_sized(box, side)
+            or any(overlap_area(box, other) > 0 for other in known)
+            or not _in_line_with(box, squares, side)
+            or on_text(box)
+        ):
+            continue
+        read = read_broken_box(closed, candidate)
+        if read is not None:
+            more.append((box, "square", read[0], min(read[1], BROKEN_CONFIDENCE)))
+            known.append(box)
+    return more
+
+
+def _in_line_with(box: Box, squares: Sequence[Box], side: float) -> bool:
+    """True when ``MIN_ALIGNED`` of ``squares`` stand in ``box``'s column (left sides level) or
+    in its row (middles level), within ``ALIGN_SHARE`` of a box's ``side``."""
+    reach = ALIGN_SHARE * side
+    middle = (box[1] + box[3]) / 2
+    column = sum(abs(other[0] - box[0]) <= reach for other in squares)
+    row = sum(abs((other[1] + other[3]) / 2 - middle) <= reach for other in squares)
+    return max(column, row) >= MIN_ALIGNED
+
+
 def _side_sized(box: Box, side: float) -> bool:
     """True when both sides of ``box`` are within ``SIDE_SPREAD`` of ``side``."""
     short, long = sorted((box[2] - box[0], box[3] - box[1]))
@@ -263,6 +333,18 @@ def _on_sure_text(box: Box, text_boxes: np.ndarray, sure_text: np.ndarray, holed
         & (box[3] - 0.25 * (box[3] - box[1]) <= text_boxes[:, 3])
     )
     return bool((sure_text & within).any())
+
+
+def _a_filled_letter(box: Box, text_boxes: np.ndarray, letter: np.ndarray, opens_holed: np.ndarray) -> bool:
+    """True when a dense outline with no thin rim (a filled mark's shape) is a letter: a lone
+    letter read surely, or the first letter of a word read surely that starts with a letter
+    having a hole ("a" of "any", whose bowl a bold or blurred face closes up)."""
+    if (letter & (iou(box, text_boxes) >= 0.5)).any():
+        return True
+    half = 0.5 * (box[3] - box[1])
+    level = (np.minimum(text_boxes[:, 3], box[3]) - np.maximum(text_boxes[:, 1], box[1])) >= half
+    at_start = np.abs(text_boxes[:, 0] - box[0]) <= 0.25 * (box[2] - box[0]) + 1
+    return bool((opens_holed & at_start & level).any())
 
 
 def _stands_apart(ink: np.ndarray, box: Box, clearance: int) -> bool:
