@@ -748,6 +748,21 @@ def test_boxes_broken_open_in_a_column_of_boxes_are_read() -> None:
     assert len(structure.marks) == 4
 
 
+def test_a_bold_letter_level_with_a_row_of_boxes_is_no_box_broken_open() -> None:
+    """A question's bold "B" stands level with its row of answer boxes, as big as they are and
+    looped: print stands level with every row of boxes, so only a column vouches for a box."""
+    page = DrawnPage()
+    bold = ImageFont.truetype(str(FONT_PATH.with_name("DejaVuSans-Bold.ttf")), round(1.1 * FONT_SIZE))
+    page.draw.text((100, 98), "Hepatitis B:", font=bold, fill=0)
+    page.words.append(Word("Hepatitis", 0.95, page.draw.textbbox((100, 98), "Hepatitis", font=bold)))
+    x = 420
+    for option in ("Yes", "No", "Not sure"):
+        page.checkbox(x, 100, "cross" if option == "Yes" else "empty")
+        page.text(x + 40, 100, option)
+        x += 200
+    assert len(find_structure(page.array(), page.words).marks) == 3
+
+
 def test_a_box_ocr_read_into_its_option_s_unsure_first_word_still_leaves_it_unticked() -> None:
     """OCR read an empty box and its option as one unsure word ("Lisinopril" from the box's
     left side on): the option is beside an empty box, not a value; a sure word's letter loop

@@ -52,9 +52,9 @@ HOLED_GLYPHS = frozenset("ABDOPQRabdegopq04689")
 # its box (read_mark then asks more of it); a letter's strokes cover far less.
 FILLED_MARK_SHARE = 0.7
 # A box's outline broken open (a fax's lost rows, a worn corner) is closed over gaps up to this
-# share of the side of the boxes found whole; a box found so stands in the column or the row of
-# this many of them, left sides or middles level within this share of a side, and is read no
-# surer than this (a clerk checks it).
+# share of the side of the boxes found whole; a box found so stands in the column of this many
+# of them, left sides level within this share of a side, and is read no surer than this (a
+# clerk checks it).
 CLOSING_SHARE = 0.12
 MIN_ALIGNED = 2
 ALIGN_SHARE = 0.3
@@ -86,9 +86,11 @@ def find_marks(
         dtype=bool,
     )
     holed = np.array([w.text[:1] in HOLED_GLYPHS for w in words], dtype=bool)
-    # A lone letter read surely ("a", "&"): a filled mark is solid where a bold or blurred
+    # A lone letter read surely ("a", "B:"): a filled mark is solid where a bold or blurred
     # letter's loop may close up to a speck of a hole.
-    letter = np.array([len(w.text) == 1 and w.confidence >= SURE_LETTER for w in words], dtype=bool)
+    letter = np.array(
+        [sum(ch.isalnum() for ch in w.text) == 1 and w.confidence >= SURE_LETTER for w in words], dtype=bool
+    )
     for candidate in _mark_candidates(ink, height):
         if not _stands_apart(ink, candidate.box, clearance):
             continue
@@ -99,7 +101,13 @@ def find_marks(
             found.append((candidate.box, *read))
     found += _boxes_joined_to_print(ink, found, text_boxes, sure_text, holed)
     found += _boxes_broken_open(
-        ink, found, height, lambda box: _on_sure_text(box, text_boxes, sure_text, holed)
+        ink,
+        found,
+        height,
+        lambda box: (
+            _on_sure_text(box, text_boxes, sure_text, holed)
+            or bool((letter & (iou(box, text_boxes) >= 0.5)).any())
+        ),
     )
     # A filled radio's dot is a blob of its own inside the ring: the ring is the mark.
     outer = [f for f in found if not any(g is not f and contains(g[0], f[0]) for g in found)]
@@ -240,11 +248,12 @@ def _boxes_broken_open(
     height: float,
     on_text: Callable[[Box], bool],
 ) -> list[tuple[Box, Literal["square", "circle"], bool, float]]:
-    """More checkboxes of the size of those found, in line with them, whose outline a fax or a
+    """More checkboxes of the size of those found, in their column, whose outline a fax or a
     worn scan broke open at a corner or along a side: no closed outline, so no candidate. The
     page's ink with gaps up to ``CLOSING_SHARE`` of a box's side closed shows them whole; one
-    counts only in the column or the row of ``MIN_ALIGNED`` boxes found whole (letters closed
-    into a loop stand in no such line), and is never surer than ``BROKEN_CONFIDENCE``."""
+    counts only in the column of ``MIN_ALIGNED`` boxes found whole (letters closed into a loop
+    stand in no such line), off any letter read surely, and is never surer than
+    ``BROKEN_CONFIDENCE``."""
     squares = [box for box, shape, *_ in found if shape == "square"]
     if len(squares) < MIN_ALIGNED:
         return []
@@ -271,13 +280,10 @@ def _boxes_broken_open(
 
 
 def _in_line_with(box: Box, squares: Sequence[Box], side: float) -> bool:
-    """True when ``MIN_ALIGNED`` of ``squares`` stand in ``box``'s column (left sides level) or
-    in its row (middles level), within ``ALIGN_SHARE`` of a box's ``side``."""
-    reach = ALIGN_SHARE * side
-    middle = (box[1] + box[3]) / 2
-    column = sum(abs(other[0] - box[0]) <= reach for other in squares)
-    row = sum(abs((other[1] + other[3]) / 2 - middle) <= reach for other in squares)
-    return max(column, row) >= MIN_ALIGNED
+    """True when ``MIN_ALIGNED`` of ``squares`` stand in ``box``'s column, left sides level
+    within ``ALIGN_SHARE`` of a box's ``side``. A row of boxes is no such evidence: the print
+    of its questions and options stands level with it ("Hepatitis B:" before its boxes)."""
+    return sum(abs(other[0] - box[0]) <= ALIGN_SHARE * side for other in squares) >= MIN_ALIGNED
 
 
 def _side_sized(box: Box, side: float) -> bool:
