@@ -81,25 +81,28 @@ def read_labels_again(
         return pages, []
     taken = [(f.page, f.box) for f in fields.values() if f.value and f.box is not None]
     unsure = [
-        (likeness, page.index, line)
+        (likeness, page.index, line, label)
         for page in pages
         for line in page.lines
-        if _may_be_a_label(line)
-        and not any(p == page.index and overlap_area(box, line.box) > 0 for p, box in taken)
-        # Read as a label already (another reason left its field blank), or too unlike any.
-        and MIN_LIKENESS <= (likeness := best_phrase(line.text, wordings)[1]) < KEY_MIN_SCORE
+        if _may_be_a_label(label := _label_part(line))
+        and not any(p == page.index and overlap_area(box, label.box) > 0 for p, box in taken)
+        # Read as a label already (another reason left its field blank), or too unlike any and
+        # not shaped as one either.
+        and (likeness := best_phrase(label.text, wordings)[1]) < KEY_MIN_SCORE
+        and (likeness >= MIN_LIKENESS or _ends_as_a_label(label))
     ]
     unsure.sort(key=lambda item: -item[0])
     replaced: dict[tuple[int, Box], Line] = {}
     found = []
-    for _likeness, index, line in unsure[:MAX_LINES]:
-        words = read_line(index, label_crop(line.box), wordings)
+    for _likeness, index, line, label in unsure[:MAX_LINES]:
+        words = read_line(index, label_crop(label.box), wordings)
         if not words:
             continue
         again = Line(tuple(words))
         if best_phrase(again.text, wordings)[1] >= KEY_MIN_SCORE:
-            replaced[(index, line.box)] = again
-            found.append(LabelReadAgain(index, line.text, again.text))
+            # The value read after the label on its line stays as the page pass read it.
+            replaced[(index, line.box)] = Line(again.words + line.words[len(label.words) :])
+            found.append(LabelReadAgain(index, label.text, again.text))
     if not replaced:
         return pages, []
     return [_with_lines(page, replaced) for page in pages], found
@@ -139,12 +142,29 @@ def _label_read_again(spec: FieldSpec, again: list[LabelReadAgain]) -> str:
     return f"its label was found only when read again: {line.first!r} at first, {line.again!r} then"
 
 
+def _label_part(line: Line) -> Line:
+    """The words of ``line`` up to its first that ends in a colon ("D.O.B.:" of "D.O.B.: 02/06/1963"):
+    a label with its value on the line; the whole line when none does."""
+    for index, word in enumerate(line.words[:-1]):
+        if word.text.endswith(":"):
+            return Line(line.words[: index + 1])
+    return line
+
+
+def _ends_as_a_label(line: Line) -> bool:
+    """True for print that ends as labels and questions do, in a colon or a question mark, however
+    unlike every wording its letters were read ("Auld:" for "Address:")."""
+    return line.text.rstrip().endswith((":", "?"))
+
+
 def _may_be_a_label(line: Line) -> bool:
-    """A short line read unsurely, with letters: perhaps a misread label."""
+    """A short line read unsurely, with letters (a letter misread as a digit counts: "0.0.B:"
+    for "D.O.B.:"): perhaps a misread label."""
     return (
         line.confidence < UNSURE_LINE
         and len(line.words) <= MAX_LINE_WORDS
-        and sum(ch.isalpha() for ch in line.text) >= 2
+        and any(ch.isalpha() for ch in line.text)
+        and sum(ch.isalnum() for ch in line.text) >= 2
     )
 
 
