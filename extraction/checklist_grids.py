@@ -139,9 +139,10 @@ def names_something(words: Sequence[Word]) -> bool:
 
 def row_left_unread(rows: list[list[SelectionMark]], view: PageView) -> bool:
     """True when a ruled grid's question column holds a condition on a row where none of the
-    grid's answer cells or boxes was found, under the first row read (damage broke that row's
-    rules): its answer is lost, and the list read from ``rows`` (the rows of marks found, by
-    grid) may be short."""
+    grid's answer cells or boxes was found right of it, before the next condition on its row
+    (a grid printed in halves side by side), under the first row read (damage broke that row's
+    rules, or its box): its answer is lost, and the list read from ``rows`` (the rows of marks
+    found, by grid) may be short."""
     structure = view.structure
     assert structure is not None
     by_table: dict[Box, list[list[SelectionMark]]] = {}
@@ -150,12 +151,22 @@ def row_left_unread(rows: list[list[SelectionMark]], view: PageView) -> bool:
         if cell is not None:
             by_table.setdefault(structure.tables[cell.table].box, []).append(row)
     for table, found in by_table.items():
-        answers_x = min(mark.box[0] for row in found for mark in row)
-        top = min(mark.box[1] for row in found for mark in row)
-        for line in view.page.lines:
-            inside = table[0] <= line.box[0] and line.box[2] <= answers_x and line.box[3] <= table[3]
-            if not inside or (line.box[1] + line.box[3]) / 2 < top:
-                continue
-            if names_something(line.words) and not any(on_one_row(line.box, row[0].box) for row in found):
+        marks = [mark.box for row in found for mark in row]
+        top = min(box[1] for box in marks)
+        questions = [
+            line
+            for line in view.page.lines
+            if table[0] <= line.box[0]
+            and line.box[2] <= table[2]
+            and line.box[3] <= table[3]
+            and (line.box[1] + line.box[3]) / 2 >= top
+            and names_something(line.words)
+            # In a column of questions: no answer found above or below it.
+            and not any(box[0] < line.box[2] and line.box[0] < box[2] for box in marks)
+        ]
+        for line in questions:
+            beside = [q.box[0] for q in questions if q.box[0] >= line.box[2] and on_one_row(q.box, line.box)]
+            bound = min(beside, default=table[2])
+            if not any(on_one_row(line.box, box) and line.box[2] <= box[0] < bound for box in marks):
                 return True
     return False

@@ -482,3 +482,33 @@ def test_what_is_written_on_the_other_line_under_a_list_is_one_more_item_flagged
     assert fields["medical_problems"].value == "Asthma\nEczema\nPsoriasis"
     assert fields["medical_problems"].needs_review
     assert fields["allergies"].value == "Peanuts"
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_row_of_a_grid_s_second_half_whose_answers_were_not_found_flags_the_list(broken: bool) -> None:
+    """One grid printed in halves side by side, "Have you ever had | Y | N" twice: damage took
+    the wall between the Y and N cells of "Gout" (ticked) in the right half. The answers found
+    left of it, the left half's, are no answers of its row: the list is flagged."""
+    page = DrawnPage(2000, 600)
+    page.table(40, 100, [560, 110, 110, 560, 110, 110], [56] * 4, width=2)
+    for x in (40, 820):
+        for dx, text in ((10, "Have you ever had"), (580, "Y"), (690, "N")):
+            page.text(x + dx, 112, text)
+    left, right = (
+        {"Asthma": "yes", "Eczema": "no", "Migraine": "no"},
+        {"Gout": "yes", "Anemia": "no", "Acne": "no"},
+    )
+    for row, pair in enumerate(zip(left.items(), right.items(), strict=True), 1):
+        y = 100 + 56 * row
+        for x, (name, answer) in zip((40, 820), pair, strict=True):
+            page.text(x + 10, y + 12, name)
+            cx = x + 576 if answer == "yes" else x + 686
+            page.cross(cx, y + 10, cx + 36, y + 42)
+    if broken:
+        page.draw.rectangle((1486, 100 + 56 + 3, 1494, 100 + 112 - 3), fill=255)
+    page.text(40, 450, "Allergies: Peanuts")
+    problems = _read(page)["medical_problems"]
+    if broken:
+        assert problems.needs_review and LOST_ROW_NOTE in (problems.reason or "")
+    else:
+        assert problems.value == "Asthma\nGout" and not problems.needs_review
