@@ -32,7 +32,7 @@ SELECTED_INK_SHARE = 0.06
 SOLID_INK_SHARE = 0.9
 # A box whose rim a fax broke open, closed again, has ink along this share of each of its sides
 # within a rim's thickness of the edge (a letter's loop leaves its corners bare).
-BROKEN_RIM_SHARE = 0.9
+BROKEN_RIM_SHARE = 0.85
 # A square whose inside, within its thinnest rim, is this full of ink is filled in, however
 # thick the fill makes its other sides look (a letter's hole leaves far more of it paper).
 FILLED_INTERIOR_SHARE = 0.75
@@ -88,10 +88,15 @@ def read_mark(ink: np.ndarray, candidate: Outline) -> tuple[Literal["square", "c
 
 def read_broken_box(ink: np.ndarray, candidate: Outline) -> tuple[bool, float] | None:
     """Selected and confidence of a square outline known for a box by its place (``ink`` with
-    its broken rim closed): read from the ink inside its rim, however uneven a fax left the rim;
-    None when ink does not run round its edges as a box's rim does (a letter's loop rounds off
-    at the corners)."""
-    x0, y0, x1, y1 = candidate.box
+    its broken rim closed): see ``read_box_at``."""
+    return read_box_at(ink, candidate.box)
+
+
+def read_box_at(ink: np.ndarray, box: Box) -> tuple[bool, float] | None:
+    """Selected and confidence of a square ``box`` of ``ink`` known for a box by its place:
+    read from the ink inside its rim, however uneven damage left the rim; None when ink does not
+    run round its edges as a box's rim does (a letter's loop rounds off at the corners)."""
+    x0, y0, x1, y1 = box
     crop = ink[y0:y1, x0:x1] > 0
     thickest = MAX_BORDER_SHARE * min(x1 - x0, y1 - y0) + 1
     band = max(1, int(thickest))

@@ -9,6 +9,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from extraction.structure.boxed_options import boxes_read_into_options
 from extraction.structure.geometry import (
     contains,
     inside_any,
@@ -109,6 +110,7 @@ def find_marks(
             or bool((letter & (iou(box, text_boxes) >= 0.5)).any())
         ),
     )
+    found += boxes_read_into_options(ink, found, words)
     # A filled radio's dot is a blob of its own inside the ring: the ring is the mark.
     outer = [f for f in found if not any(g is not f and contains(g[0], f[0]) for g in found)]
     boxes = [box for box, *_ in outer]
