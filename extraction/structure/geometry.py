@@ -57,6 +57,16 @@ def inside_any(word_boxes: np.ndarray, mark_boxes: Sequence[Box]) -> np.ndarray:
     return inside
 
 
+# A box OCR read into a word as its first glyph stands this share of its width of the word's start.
+AT_START_SHARE = 0.25
+
+
+def at_the_start(mark: Box, lefts: np.ndarray | int) -> np.ndarray | bool:
+    """Whether ``mark`` stands at the start of the word (or words: ``lefts``, their left edges)
+    it lies in, where OCR reads a box run into its option as the word's first glyph."""
+    return np.abs(lefts - mark[0]) <= AT_START_SHARE * (mark[2] - mark[0]) + 1
+
+
 def contains(outer: Box, inner: Box) -> bool:
     return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 

@@ -12,6 +12,15 @@ import numpy as np
 
 from extraction.types import Box
 
+# Checkbox and radio circle sides, in text heights: a box drawn half as high as a tall ruled row
+# is twice the height of the print beside it.
+MIN_MARK_HEIGHTS = 0.45
+MAX_MARK_HEIGHTS = 2.4
+# An outline with no thin rim round its holes is a filled-in mark when ink covers this share of
+# its box (read_mark then asks more of it); a letter's strokes cover far less.
+FILLED_MARK_SHARE = 0.7
+# Boxes of one form are one size: within this spread of the side of those found.
+SIDE_SPREAD = 0.25
 # Shape of the mark's outline: its enclosed area over its bounding box (corrected for the
 # outline running through pixel centres). A drawn square fills it; a circle fills pi/4 = 0.785;
 # the letters "O" and "o" fill 0.81-0.85 in DejaVu Sans and Serif and "D" 0.76-0.91 (measured
@@ -84,12 +93,6 @@ def read_mark(ink: np.ndarray, candidate: Outline) -> tuple[Literal["square", "c
         return None
     share = _interior_ink(crop, min(max(rims), int(thickest)), shape)
     return shape, share >= SELECTED_INK_SHARE, _confidence(share, SELECTED_INK_SHARE)
-
-
-def read_broken_box(ink: np.ndarray, candidate: Outline) -> tuple[bool, float] | None:
-    """Selected and confidence of a square outline known for a box by its place (``ink`` with
-    its broken rim closed): see ``read_box_at``."""
-    return read_box_at(ink, candidate.box)
 
 
 def read_box_at(ink: np.ndarray, box: Box) -> tuple[bool, float] | None:
@@ -169,3 +172,54 @@ def _interior_ink(crop: np.ndarray, rim: int, shape: str) -> float:
 def _confidence(share: float, threshold: float) -> float:
     """0.5 at the threshold, rising to 1.0 once the share is a threshold's width away from it."""
     return float(min(1.0, 0.5 + abs(share - threshold) / (2 * threshold)))
+
+
+def mark_candidates(ink: np.ndarray, height: float) -> list[Outline]:
+    """Outlines of a mark's size and squareness: hollow ones with a thin rim around their holes,
+    and ones dense enough to be a filled-in mark, with or without a hole (a box filled to a
+    hair's width of its rim keeps a sliver of hole along one side). Filtered on all outlines at
+    once, so the page's letters cost no Python work each."""
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return []
+    points = np.concatenate(contours)[:, 0, :]
+    starts = np.cumsum([0] + [len(c) for c in contours[:-1]])
+    x0, y0 = np.minimum.reduceat(points[:, 0], starts), np.minimum.reduceat(points[:, 1], starts)
+    x1, y1 = np.maximum.reduceat(points[:, 0], starts) + 1, np.maximum.reduceat(points[:, 1], starts) + 1
+    w, h = x1 - x0, y1 - y0
+    parent = hierarchy[0][:, 3]
+    lo, hi = MIN_MARK_HEIGHTS * height, MAX_MARK_HEIGHTS * height
+    sized = (
+        (parent < 0)
+        & (w >= lo)
+        & (w <= hi)
+        & (h >= lo)
+        & (h <= hi)
+        & (w <= MAX_SIDE_RATIO * h)
+        & (h <= MAX_SIDE_RATIO * w)
+    )
+    # The union of each outline's holes: a tick or cross splits a box's interior into several.
+    n = len(contours)
+    hx0, hy0 = np.full(n, np.iinfo(np.int32).max), np.full(n, np.iinfo(np.int32).max)
+    hx1, hy1 = np.full(n, -1), np.full(n, -1)
+    holes = np.flatnonzero(parent >= 0)
+    np.minimum.at(hx0, parent[holes], x0[holes])
+    np.minimum.at(hy0, parent[holes], y0[holes])
+    np.maximum.at(hx1, parent[holes], x1[holes])
+    np.maximum.at(hy1, parent[holes], y1[holes])
+    rim = MAX_BORDER_SHARE * np.minimum(w, h) + 2
+    hollow = (hx1 >= 0) & (hx0 - x0 <= rim) & (hy0 - y0 <= rim) & (x1 - hx1 <= rim) & (y1 - hy1 <= rim)
+    sums = cv2.integral((ink > 0).view(np.uint8))
+    inked = sums[y1, x1] - sums[y0, x1] - sums[y1, x0] + sums[y0, x0]
+    dense = inked >= FILLED_MARK_SHARE * np.maximum(1, w * h)
+    chosen = np.flatnonzero(sized & (hollow | dense))
+    return [
+        Outline(contours[i], (int(x0[i]), int(y0[i]), int(x1[i]), int(y1[i])), bool(hollow[i]))
+        for i in chosen
+    ]
+
+
+def side_sized(box: Box, side: float) -> bool:
+    """True when both sides of ``box`` are within ``SIDE_SPREAD`` of ``side``."""
+    short, long = sorted((box[2] - box[0], box[3] - box[1]))
+    return (1 - SIDE_SPREAD) * side <= short <= long <= (1 + SIDE_SPREAD) * side

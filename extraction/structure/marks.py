@@ -3,14 +3,15 @@ printed right of it (the cells of answer grids: ``extraction.structure.grid_cell
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Literal
 
 import cv2
 import numpy as np
 
-from extraction.structure.boxed_options import boxes_read_into_options
+from extraction.structure.broken_boxes import boxes_broken_open, boxes_read_into_options
 from extraction.structure.geometry import (
+    at_the_start,
     contains,
     inside_any,
     iou,
@@ -19,21 +20,11 @@ from extraction.structure.geometry import (
     word_boxes,
 )
 from extraction.structure.ink import binary
-from extraction.structure.mark_shapes import (
-    MAX_BORDER_SHARE,
-    MAX_SIDE_RATIO,
-    Outline,
-    read_broken_box,
-    read_mark,
-)
+from extraction.structure.mark_shapes import Outline, mark_candidates, read_mark, side_sized
 from extraction.structure.types import Rule, SelectionMark
 from extraction.structure.words import is_sure_word
 from extraction.types import Box, Word, union_box
 
-# Checkbox and radio circle sides, in text heights: a box drawn half as high as a tall ruled row
-# is twice the height of the print beside it.
-MIN_MARK_HEIGHTS = 0.45
-MAX_MARK_HEIGHTS = 2.4
 # A mark stands apart: no ink this many text heights left or right of it. A letter has its
 # word's next letter closer than that; a printed box has a space at least before its option.
 CLEARANCE_HEIGHTS = 0.2
@@ -41,25 +32,13 @@ CLEARANCE_HEIGHTS = 0.2
 # this many letters: OCR reads a box and its option as a word of two or three.
 MAX_LETTER_HEIGHTS = 1.6
 HEADING_LETTERS = 5
-# A box joined to print is found as strokes this share of its side long, within this spread of
-# the side of the page's other boxes.
+# A box joined to print is found as strokes this share of its side long (a printed box's
+# sides; the page's other boxes give the side).
 EDGE_SHARE = 0.7
-SIDE_SPREAD = 0.25
 # Ink runs along at least this share of each side of a printed box (a scan's gaps aside).
 CLOSED_SIDE_SHARE = 0.9
 # Letters and digits whose outline closes a hole, as a box's does: OCR may read a box as one.
 HOLED_GLYPHS = frozenset("ABDOPQRabdegopq04689")
-# An outline with no thin rim round its holes is a filled-in mark when ink covers this share of
-# its box (read_mark then asks more of it); a letter's strokes cover far less.
-FILLED_MARK_SHARE = 0.7
-# A box's outline broken open (a fax's lost rows, a worn corner) is closed over gaps up to this
-# share of the side of the boxes found whole; a box found so stands in the column of this many
-# of them, left sides level within this share of a side, and is read no surer than this (a
-# clerk checks it).
-CLOSING_SHARE = 0.12
-MIN_ALIGNED = 2
-ALIGN_SHARE = 0.3
-BROKEN_CONFIDENCE = 0.65
 # A word of one character read at least this surely is a letter, however dense its ink.
 SURE_LETTER = 0.9
 # Option text continues right of a mark while the gap to the next word is under this many text heights.
@@ -89,25 +68,27 @@ def find_marks(
     holed = np.array([w.text[:1] in HOLED_GLYPHS for w in words], dtype=bool)
     # A lone letter read surely ("a", "B:"): a filled mark is solid where a bold or blurred
     # letter's loop may close up to a speck of a hole.
-    letter = np.array(
+    lone_letter = np.array(
         [sum(ch.isalnum() for ch in w.text) == 1 and w.confidence >= SURE_LETTER for w in words], dtype=bool
     )
-    for candidate in _mark_candidates(ink, height):
+    for candidate in mark_candidates(ink, height):
         if not _stands_apart(ink, candidate.box, clearance):
             continue
-        if not candidate.hollow and _a_filled_letter(candidate.box, text_boxes, letter, sure_text & holed):
+        if not candidate.hollow and _a_filled_letter(
+            candidate.box, text_boxes, lone_letter, sure_text & holed
+        ):
             continue
         read = read_mark(ink, candidate)
         if read is not None and not _on_sure_text(candidate.box, text_boxes, sure_text, holed):
             found.append((candidate.box, *read))
     found += _boxes_joined_to_print(ink, found, text_boxes, sure_text, holed)
-    found += _boxes_broken_open(
+    found += boxes_broken_open(
         ink,
         found,
         height,
         lambda box: (
             _on_sure_text(box, text_boxes, sure_text, holed)
-            or bool((letter & (iou(box, text_boxes) >= 0.5)).any())
+            or bool((lone_letter & (iou(box, text_boxes) >= 0.5)).any())
         ),
     )
     found += boxes_read_into_options(ink, found, words)
@@ -140,51 +121,6 @@ def side_of_a_mark(rule: Box, marks: Sequence[Box]) -> bool:
         m[0] - 2 <= rule[0] and rule[2] <= m[2] + 2 and m[1] - 2 <= rule[1] and rule[3] <= m[3] + 2
         for m in marks
     )
-
-
-def _mark_candidates(ink: np.ndarray, height: float) -> list[Outline]:
-    """Outlines of a mark's size and squareness: hollow ones with a thin rim around their holes,
-    and ones dense enough to be a filled-in mark, with or without a hole (a box filled to a
-    hair's width of its rim keeps a sliver of hole along one side). Filtered on all outlines at
-    once, so the page's letters cost no Python work each."""
-    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
-        return []
-    points = np.concatenate(contours)[:, 0, :]
-    starts = np.cumsum([0] + [len(c) for c in contours[:-1]])
-    x0, y0 = np.minimum.reduceat(points[:, 0], starts), np.minimum.reduceat(points[:, 1], starts)
-    x1, y1 = np.maximum.reduceat(points[:, 0], starts) + 1, np.maximum.reduceat(points[:, 1], starts) + 1
-    w, h = x1 - x0, y1 - y0
-    parent = hierarchy[0][:, 3]
-    lo, hi = MIN_MARK_HEIGHTS * height, MAX_MARK_HEIGHTS * height
-    sized = (
-        (parent < 0)
-        & (w >= lo)
-        & (w <= hi)
-        & (h >= lo)
-        & (h <= hi)
-        & (w <= MAX_SIDE_RATIO * h)
-        & (h <= MAX_SIDE_RATIO * w)
-    )
-    # The union of each outline's holes: a tick or cross splits a box's interior into several.
-    n = len(contours)
-    hx0, hy0 = np.full(n, np.iinfo(np.int32).max), np.full(n, np.iinfo(np.int32).max)
-    hx1, hy1 = np.full(n, -1), np.full(n, -1)
-    holes = np.flatnonzero(parent >= 0)
-    np.minimum.at(hx0, parent[holes], x0[holes])
-    np.minimum.at(hy0, parent[holes], y0[holes])
-    np.maximum.at(hx1, parent[holes], x1[holes])
-    np.maximum.at(hy1, parent[holes], y1[holes])
-    rim = MAX_BORDER_SHARE * np.minimum(w, h) + 2
-    hollow = (hx1 >= 0) & (hx0 - x0 <= rim) & (hy0 - y0 <= rim) & (x1 - hx1 <= rim) & (y1 - hy1 <= rim)
-    sums = cv2.integral((ink > 0).view(np.uint8))
-    inked = sums[y1, x1] - sums[y0, x1] - sums[y1, x0] + sums[y0, x0]
-    dense = inked >= FILLED_MARK_SHARE * np.maximum(1, w * h)
-    chosen = np.flatnonzero(sized & (hollow | dense))
-    return [
-        Outline(contours[i], (int(x0[i]), int(y0[i]), int(x1[i]), int(y1[i])), bool(hollow[i]))
-        for i in chosen
-    ]
 
 
 def _boxes_joined_to_print(
@@ -226,7 +162,7 @@ def _boxes_joined_to_print(
         # The outline itself; else, for a thick tick whose steep stroke outlasted the opening
         # and sticks out of a corner (no square outline), the box round the outline's holes.
         for box, outline in ((outer, contour), (round_holes, _rectangle(round_holes))):
-            if not _side_sized(box, side) or any(overlap_area(box, other) > 0 for other in known):
+            if not side_sized(box, side) or any(overlap_area(box, other) > 0 for other in known):
                 continue
             closed = _sides_closed(edges, box)
             if outline is not contour and not closed:
@@ -242,56 +178,6 @@ def _boxes_joined_to_print(
                 known.append(box)
                 break
     return more
-
-
-def _boxes_broken_open(
-    ink: np.ndarray,
-    found: Sequence[tuple[Box, Literal["square", "circle"], bool, float]],
-    height: float,
-    on_text: Callable[[Box], bool],
-) -> list[tuple[Box, Literal["square", "circle"], bool, float]]:
-    """More checkboxes of the size of those found, in their column, whose outline a fax or a
-    worn scan broke open at a corner or along a side: no closed outline, so no candidate. The
-    page's ink with gaps up to ``CLOSING_SHARE`` of a box's side closed shows them whole; one
-    counts only in the column of ``MIN_ALIGNED`` boxes found whole (letters closed into a loop
-    stand in no such line), off any letter read surely, and is never surer than
-    ``BROKEN_CONFIDENCE``."""
-    squares = [box for box, shape, *_ in found if shape == "square"]
-    if len(squares) < MIN_ALIGNED:
-        return []
-    side = float(np.median([min(b[2] - b[0], b[3] - b[1]) for b in squares]))
-    gap = max(2, round(CLOSING_SHARE * side))
-    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((gap, gap), np.uint8))
-    known = [box for box, *_ in found]
-    more: list[tuple[Box, Literal["square", "circle"], bool, float]] = []
-    for candidate in _mark_candidates(closed, height):
-        box = candidate.box
-        if (
-            not candidate.hollow
-            or not _side_sized(box, side)
-            or any(overlap_area(box, other) > 0 for other in known)
-            or not _in_line_with(box, squares, side)
-            or on_text(box)
-        ):
-            continue
-        read = read_broken_box(closed, candidate)
-        if read is not None:
-            more.append((box, "square", read[0], min(read[1], BROKEN_CONFIDENCE)))
-            known.append(box)
-    return more
-
-
-def _in_line_with(box: Box, squares: Sequence[Box], side: float) -> bool:
-    """True when ``MIN_ALIGNED`` of ``squares`` stand in ``box``'s column, left sides level
-    within ``ALIGN_SHARE`` of a box's ``side``. A row of boxes is no such evidence: the print
-    of its questions and options stands level with it ("Hepatitis B:" before its boxes)."""
-    return sum(abs(other[0] - box[0]) <= ALIGN_SHARE * side for other in squares) >= MIN_ALIGNED
-
-
-def _side_sized(box: Box, side: float) -> bool:
-    """True when both sides of ``box`` are within ``SIDE_SPREAD`` of ``side``."""
-    short, long = sorted((box[2] - box[0], box[3] - box[1]))
-    return (1 - SIDE_SPREAD) * side <= short <= long <= (1 + SIDE_SPREAD) * side
 
 
 def _box_round_holes(outer: Box, holes: Sequence[Box]) -> Box:
@@ -329,7 +215,7 @@ def _on_sure_text(box: Box, text_boxes: np.ndarray, sure_text: np.ndarray, holed
     ``holed`` tells the words whose first letter closes a hole ("O", "D", "a"): a hollow
     outline at the start of a word OCR began with a letter that has none ("MY" for a ticked box
     and its option "Y") is no letter of that word."""
-    at_start = np.abs(text_boxes[:, 0] - box[0]) <= 0.25 * (box[2] - box[0]) + 1
+    at_start = at_the_start(box, text_boxes[:, 0])
     letters = sure_text & ~(at_start & ~holed)
     if (letters & (iou(box, text_boxes) >= 0.5)).any():
         return True
@@ -343,15 +229,17 @@ def _on_sure_text(box: Box, text_boxes: np.ndarray, sure_text: np.ndarray, holed
     return bool((sure_text & within).any())
 
 
-def _a_filled_letter(box: Box, text_boxes: np.ndarray, letter: np.ndarray, opens_holed: np.ndarray) -> bool:
+def _a_filled_letter(
+    box: Box, text_boxes: np.ndarray, lone_letter: np.ndarray, opens_holed: np.ndarray
+) -> bool:
     """True when a dense outline with no thin rim (a filled mark's shape) is a letter: a lone
     letter read surely, or the first letter of a word read surely that starts with a letter
     having a hole ("a" of "any", whose bowl a bold or blurred face closes up)."""
-    if (letter & (iou(box, text_boxes) >= 0.5)).any():
+    if (lone_letter & (iou(box, text_boxes) >= 0.5)).any():
         return True
     half = 0.5 * (box[3] - box[1])
     level = (np.minimum(text_boxes[:, 3], box[3]) - np.maximum(text_boxes[:, 1], box[1])) >= half
-    at_start = np.abs(text_boxes[:, 0] - box[0]) <= 0.25 * (box[2] - box[0]) + 1
+    at_start = at_the_start(box, text_boxes[:, 0])
     return bool((opens_holed & at_start & level).any())
 
 

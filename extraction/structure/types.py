@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
-from extraction.structure.geometry import area, overlap_area
+from extraction.structure.geometry import area, at_the_start, overlap_area
 from extraction.types import Box, PageText, Word, on_one_row
 
 
@@ -105,7 +105,7 @@ class PageStructure:
             if mark.shape in ("square", "circle")
             and on_one_row(mark.box, box)
             # Left of it, or at its start: OCR may read a box into its option's first word.
-            and (mark.box[2] <= box[0] or abs(mark.box[0] - box[0]) <= 0.25 * (mark.box[2] - mark.box[0]) + 1)
+            and (mark.box[2] <= box[0] or at_the_start(mark.box, box[0]))
             and not any(_a_letter_of(mark.box, word) for word in words)
         ]
         return bool(left) and not max(left, key=lambda mark: mark.box[2]).selected
@@ -195,5 +195,5 @@ def _a_letter_of(mark: Box, word: Word) -> bool:
 
     box = word.box
     inside = overlap_area(mark, box) >= 0.8 * area(mark)
-    at_start = abs(box[0] - mark[0]) <= 0.25 * (mark[2] - mark[0]) + 1
-    return inside and box[2] - box[0] >= 2 * (mark[2] - mark[0]) and (is_sure_word(word) or not at_start)
+    wide = box[2] - box[0] >= 2 * (mark[2] - mark[0])
+    return inside and wide and (is_sure_word(word) or not at_the_start(mark, box[0]))
