@@ -669,12 +669,20 @@ def test_a_box_filled_to_a_hair_of_its_rim_is_selected() -> None:
     third = side // 3
     for a in range(third, 2 * third):  # the hair closed along the middle of each side
         page.draw.point([(x + 2, y + a), (x1 - 2, y + a), (x + a, y + 2), (x + a, y1 - 2)], fill=0)
-    page.text(x + 45, y, "Yes")
-    page.checkbox(300, 100, "empty")
-    page.text(345, 100, "No")
-    structure = find_structure(page.array(), page.words)
-    mark = _mark_at(structure, (x, y, x + side, y + side))
+    mark, _ = _beside_an_empty_box(page, (x, y, x + side, y + side), "Yes", "No")
     assert mark.selected and mark.option == "Yes"
+
+
+def _beside_an_empty_box(
+    page: DrawnPage, box: tuple[int, int, int, int], option: str, other: str
+) -> tuple[SelectionMark, PageStructure]:
+    """The mark found at ``box`` with ``option`` printed right of it, an empty box with
+    ``other`` beside it at (300, 100); and the page's structure."""
+    page.text(box[0] + 45, box[1], option)
+    page.checkbox(300, 100, "empty")
+    page.text(345, 100, other)
+    structure = find_structure(page.array(), page.words)
+    return _mark_at(structure, box), structure
 
 
 @pytest.mark.parametrize("hair", ["left and top", "top"])
@@ -689,11 +697,7 @@ def test_a_box_filled_into_its_rim_on_some_sides_is_selected(hair: str) -> None:
     page.draw.rectangle((x, y, x1, y1), outline=0, width=2)
     left = x + 4 if "left" in hair else x + 2
     page.draw.rectangle((left, y + 4, x1, y1), fill=0)
-    page.text(x + 45, y, "Immune")
-    page.checkbox(300, 100, "empty")
-    page.text(345, 100, "Not immune")
-    structure = find_structure(page.array(), page.words)
-    mark = _mark_at(structure, (x, y, x + side, y + side))
+    mark, structure = _beside_an_empty_box(page, (x, y, x + side, y + side), "Immune", "Not immune")
     assert mark.selected and mark.option == "Immune"
     assert not _mark_at(structure, (300, 100, 326, 126)).selected
 

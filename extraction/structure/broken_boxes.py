@@ -74,11 +74,16 @@ def boxes_broken_open(
             or on_text(box)
         ):
             continue
-        read = read_box_at(closed, box)
-        if read is not None:
-            more.append((box, "square", read[0], min(read[1], BROKEN_CONFIDENCE)))
+        if (mark := _read_as_a_box(closed, box, BROKEN_CONFIDENCE)) is not None:
+            more.append(mark)
             known.append(box)
     return more
+
+
+def _read_as_a_box(ink: np.ndarray, box: Box, surest: float) -> Found | None:
+    """``box`` read as a square box (``read_box_at``), no surer than ``surest``."""
+    read = read_box_at(ink, box)
+    return None if read is None else (box, "square", read[0], min(read[1], surest))
 
 
 def _in_line_with(box: Box, squares: Sequence[Box], side: float) -> bool:
@@ -104,9 +109,8 @@ def boxes_read_into_options(ink: np.ndarray, found: Sequence[Found], words: Sequ
         box = _box_at(ink, word.box[0], sibling)
         if box is None:
             continue
-        read = read_box_at(ink, box)
-        if read is not None:
-            more.append((box, "square", read[0], min(read[1], BOXED_OPTION_CONFIDENCE)))
+        if (mark := _read_as_a_box(ink, box, BOXED_OPTION_CONFIDENCE)) is not None:
+            more.append(mark)
             known.append(box)
     return more
 
