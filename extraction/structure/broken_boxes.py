@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from extraction.structure.geometry import overlap_area
-from extraction.structure.mark_shapes import mark_candidates, read_box_at, side_sized
+from extraction.structure.mark_shapes import SIDE_SPREAD, mark_candidates, read_box_at, side_sized
 from extraction.types import Box, Word
 
 # The options a row of boxes answers with: a word reading as one of these after its first glyph
@@ -61,23 +61,45 @@ def boxes_broken_open(
         return []
     side = float(np.median([min(b[2] - b[0], b[3] - b[1]) for b in squares]))
     gap = max(2, round(CLOSING_SHARE * side))
-    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((gap, gap), np.uint8))
     known = [box for box, *_ in found]
     more: list[Found] = []
-    for candidate in mark_candidates(closed, height):
-        box = candidate.box
-        if (
-            not candidate.hollow
-            or not side_sized(box, side)
-            or any(overlap_area(box, other) > 0 for other in known)
-            or not _in_line_with(box, squares, side)
-            or on_text(box)
-        ):
-            continue
-        if (mark := _read_as_a_box(closed, box, BROKEN_CONFIDENCE)) is not None:
-            more.append(mark)
-            known.append(box)
+    # Only the strips of the page a box in line with the squares can stand in are looked through.
+    for left, right in _column_strips(squares, side, gap, ink.shape[1]):
+        closed = cv2.morphologyEx(ink[:, left:right], cv2.MORPH_CLOSE, np.ones((gap, gap), np.uint8))
+        for candidate in mark_candidates(closed, height):
+            x0, y0, x1, y1 = candidate.box
+            box = (x0 + left, y0, x1 + left, y1)
+            if (
+                not candidate.hollow
+                or not side_sized(box, side)
+                or any(overlap_area(box, other) > 0 for other in known)
+                or not _in_line_with(box, squares, side)
+                or on_text(box)
+            ):
+                continue
+            if (mark := _read_as_a_box(closed, candidate.box, BROKEN_CONFIDENCE)) is not None:
+                more.append((box, *mark[1:]))
+                known.append(box)
     return more
+
+
+def _column_strips(squares: Sequence[Box], side: float, pad: int, width: int) -> list[tuple[int, int]]:
+    """The spans of the page's width a box in line with ``squares`` (``_in_line_with``) and of
+    their size (``side_sized``) can stand in, ``pad`` wider each way so closing gaps there sees
+    the ink it would on the whole page; overlapping spans merged, left to right."""
+    reach = ALIGN_SHARE * side
+    widest = (1 + SIDE_SPREAD) * side
+    spans = sorted(
+        (max(0, int(b[0] - reach) - 1 - pad), min(width, int(b[0] + reach + widest) + 2 + pad))
+        for b in squares
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _read_as_a_box(ink: np.ndarray, box: Box, surest: float) -> Found | None:
