@@ -20,6 +20,7 @@ from extraction.digit_spacing import flag_phone_separators
 from extraction.doctypes import DocumentType, document_types, get_document_type
 from extraction.errors import ToolFailedError
 from extraction.fields import RegionReader, extract_fields
+from extraction.grain import without_grain
 from extraction.header_cells import unread_header_cells, with_header_cells, without_marks_on_header_names
 from extraction.labels_again import missing_fields, read_box, with_missing_labels_read_again
 from extraction.layouts import (
@@ -318,7 +319,7 @@ def _read_pages(data: bytes, options: Options, timer: StageTimer) -> list[ReadPa
 
 def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer) -> ReadPage:
     with timer("preprocess"):
-        image, _report = preprocess(page.image, page.dpi)
+        image, report = preprocess(page.image, page.dpi)
         image, dpi, _scale = scale_to_text_height(image, page.dpi, options.text_height)
         if options.binarize == "adaptive":
             image = adaptive_threshold(image)
@@ -328,7 +329,7 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
         unruled = without_rules(unruled, options.text_height) if options.erase_rules else unruled
         unruled = without_rings(unruled, options.text_height)
         shading = find_shading(unruled, options.text_height)
-        unruled = made_paper(unruled, shading)
+        unruled = without_grain(made_paper(unruled, shading), report.paper, report.ink)
     with timer("ocr_page"):
         split = page.page_count == 1 and options.split_lone_page and options.page_workers > 1
         read, text = ocr_page(unruled, index, dpi, options, split=split)

@@ -90,6 +90,10 @@ class PreprocessReport:
     speckle: float = 0.0
     blur: float = 0.0
     skew_degrees: float = 0.0
+    # The paper's grey and the level under which is ink, as the page finally is (after any
+    # flattening and stretch): what every later step, and OCR, should take as paper and ink.
+    paper: float = 255.0
+    ink: int = 128
     steps: list[str] = field(default_factory=list)
 
 
@@ -425,7 +429,8 @@ def preprocess(image: np.ndarray, dpi: int) -> tuple[np.ndarray, PreprocessRepor
     if stretched is not None:
         gray, contrast = stretched, STRETCHED_CONTRAST
         report.steps.append(f"stretch {report.contrast:.0f}")
-    specks, ink = _speck_mask(gray, dpi, ink_level(paper, contrast))
+    report.paper, report.ink = paper, ink_level(paper, contrast)
+    specks, ink = _speck_mask(gray, dpi, report.ink)
     report.speckle = float(specks.sum()) / ink if ink else 0.0
     if report.speckle > SPECKLE_THRESHOLD:
         gray = _painted_out(gray, specks)
