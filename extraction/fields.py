@@ -96,7 +96,9 @@ def extract_fields(
     if reread is not None:
         pages = [_labels_read_again(page, vocabulary, reread) for page in pages]
     pages = [split_at_inline_keys(page, vocabulary) for page in pages]
-    views = [page_view(reading, page, (structures or [None] * len(pages))[i]) for i, page in enumerate(pages)]
+    structures = structures or [None] * len(pages)
+    views = [page_view(reading, page, structures[i]) for i, page in enumerate(pages)]
+    views = _with_the_forms_notes(reading, pages, structures, views)
     # A form prints its labels one way on every page: the pages vote together.
     votes = [_votes_for_labels_under(view, reading) for view in views]
     assigned = share_parts(doc_type, _assign_surer_reading(reading, views, votes))
@@ -126,6 +128,24 @@ def extract_fields(
     return results
 
 
+def _with_the_forms_notes(
+    doc_type: DocumentType,
+    pages: list[PageText],
+    structures: Sequence[PageStructure | None],
+    views: list[PageView],
+) -> list[PageView]:
+    """``views`` with the pages that showed too few notes under their labels read again knowing
+    the type the form's other pages print them in: a form sets its notes one way throughout."""
+    widths = sorted(view.note_width for view in views if view.note_width is not None)
+    if not widths or len(widths) == len(views):
+        return views
+    width = widths[len(widths) // 2]
+    return [
+        view if view.note_width is not None else page_view(doc_type, page, structure, width)
+        for view, page, structure in zip(views, pages, structures, strict=True)
+    ]
+
+
 def _labels_read_again(page: PageText, vocabulary: tuple[str, ...], reread: RegionReader) -> PageText:
     labels = unsure_labels(page, vocabulary)
     if not labels:
@@ -133,9 +153,15 @@ def _labels_read_again(page: PageText, vocabulary: tuple[str, ...], reread: Regi
     return with_labels_read_again(page, labels, lambda box: reread(page.index, box, "line"), vocabulary)
 
 
-def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure | None = None) -> PageView:
+def page_view(
+    doc_type: DocumentType,
+    page: PageText,
+    structure: PageStructure | None = None,
+    note_width: float | None = None,
+) -> PageView:
     """A page with its keys, the headings that open its sections, and its line height; whether
-    its labels stand under their values is decided for the whole document (extract_fields)."""
+    its labels stand under their values is decided for the whole document (extract_fields).
+    ``note_width``: the type of the notes under labels found on the document's other pages."""
     vocabulary = doc_type.vocabulary
     height = typical_height(page)
     page = apart_from_glyphs(page, height)
@@ -146,7 +172,7 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
     keys = without_values_beside_labels(
         find_keys(page, vocabulary, doc_type.colon_labels), vocabulary, height, structure
     )
-    page = without_label_notes(page, keys, height)
+    page, found_width = without_label_notes(page, keys, height, note_width)
     columns = find_label_columns(page, keys, height)
     split = split_at_value_edges(page, columns, height, vocabulary)
     if split is not page:
@@ -194,6 +220,7 @@ def page_view(doc_type: DocumentType, page: PageText, structure: PageStructure |
         label_columns=columns,
         no_field_titles=no_field_titles(keys, doc_type),
         section_breaks=breaks,
+        note_width=found_width,
     )
 
 

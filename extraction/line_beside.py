@@ -5,6 +5,7 @@ ruled cell beside the label's (a value on an underline is often read as a line o
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 
@@ -287,28 +288,46 @@ def _over(key: Key, line: Line, height: float) -> bool:
     return key.whole_line and middle < line.box[1] <= key.box[3] + UNDER_REACH * height
 
 
-def without_label_notes(page: PageText, keys: list[Key], height: float) -> PageText:
-    """``page`` without the notes printed in small type right under a label whose value stands
-    beside it, flush with the label and ending before the value: the label in a second
-    language ("Date of birth:" over "Fecha de nacimiento"), a hint ("as on your card"). They
-    are the form's print, never a value; read as one, they ran into the value above or under
-    them. Small type is lower or narrower than the value beside the label: a box's height alone
-    says little (it holds a letter's tail or not). Under a label left blank, a line is such a
-    note when the form sets its notes so under two labels or more, and it is of their type.
+def without_label_notes(
+    page: PageText, keys: list[Key], height: float, note_width: float | None = None
+) -> tuple[PageText, float | None]:
+    """``page`` without the notes printed in small type right under a label, flush with it and
+    ending before the value beside the label (``label_notes``), and the median width of their
+    characters (``label_note_width``; None for fewer than two notes)."""
+    notes = label_notes(page, keys, height, note_width)
+    if not notes:
+        return page, None
+    kept = replace(page, lines=tuple(line for line in page.lines if id(line) not in notes))
+    return kept, label_note_width(notes.values())
+
+
+def label_notes(
+    page: PageText, keys: list[Key], height: float, note_width: float | None = None
+) -> dict[int, Line]:
+    """The notes printed in small type right under a label whose value stands beside it, flush
+    with the label and ending before the value, by line id: the label in a second language
+    ("Date of birth:" over "Fecha de nacimiento"), a hint ("as on your card"). They are the
+    form's print, never a value; read as one, they ran into the value above or under them.
+    Small type is lower or narrower than the value beside the label: a box's height alone says
+    little (it holds a letter's tail or not). Where the form sets its notes so under two labels
+    or more, any line flush under a label, left blank or not, is a note when its characters are
+    as wide as theirs (the median) to within NOTE_TYPE_SPREAD: a note set only a little smaller
+    than a value. ``note_width`` is that median as found on the document's other pages (a form
+    sets its notes one way on every page), for a page with too few labels to show it.
     Lines with digits are left (a value written small)."""
     keyed = {id(key.line) for key in keys}
     notes: dict[int, Line] = {}
-    blank: list[Key] = []
+    unsized: list[tuple[Key, float]] = []
     for key in keys:
         beside = [
             line
             for line in page.lines
             if id(line) not in keyed and on_one_row(line.box, key.box) and line.box[0] > key.box[2]
         ]
+        value_x = min((line.box[0] for line in beside), default=key.box[2] if key.rest else page.width)
+        unsized.append((key, value_x))
         if not beside and not key.rest:
-            blank.append(key)
             continue
-        value_x = min((line.box[0] for line in beside), default=key.box[2])
         # Measured against the value (a label's box may be tall: a mark read into it).
         row = beside or [key.line]
         row_height = max(line.box[3] - line.box[1] for line in row)
@@ -318,15 +337,21 @@ def without_label_notes(page: PageText, keys: list[Key], height: float) -> PageT
             narrower = _char_width(line) <= NOTE_TYPE_SHARE * row_width
             if (lower or narrower) and line.box[2] < value_x:
                 notes[id(line)] = line
-    if len(notes) >= MIN_NOTES_FOR_BLANKS:
-        width = sorted(_char_width(line) for line in notes.values())[len(notes) // 2]
-        for key in blank:
-            for line in _lines_flush_under(key, page, keyed, height):
-                if abs(_char_width(line) - width) <= NOTE_TYPE_SPREAD * width:
-                    notes[id(line)] = line
-    if not notes:
-        return page
-    return replace(page, lines=tuple(line for line in page.lines if id(line) not in notes))
+    width = note_width if len(notes) < MIN_NOTES_FOR_BLANKS else label_note_width(notes.values())
+    if width is None:
+        return notes
+    for key, value_x in unsized:
+        for line in _lines_flush_under(key, page, keyed, height):
+            if abs(_char_width(line) - width) <= NOTE_TYPE_SPREAD * width and line.box[2] < value_x:
+                notes[id(line)] = line
+    return notes
+
+
+def label_note_width(notes: Iterable[Line]) -> float | None:
+    """The median width of the characters of a form's label notes, None for fewer than
+    MIN_NOTES_FOR_BLANKS notes: too few to tell the form's type for them."""
+    widths = sorted(_char_width(line) for line in notes)
+    return widths[len(widths) // 2] if len(widths) >= MIN_NOTES_FOR_BLANKS else None
 
 
 def _char_width(line: Line) -> float:

@@ -153,6 +153,9 @@ class PageView:
     section_breaks: list[Key] = field(default_factory=list)
     """Keys over a section's rule that read exactly as a field's label ("Medical History",
     "Insurance"): labels still, they end the section above them."""
+    note_width: float | None = None
+    """How wide the characters of the notes printed under its labels are (see
+    ``extraction.line_beside.label_notes``); None when fewer than two were found."""
 
     def __post_init__(self) -> None:
         self._key_lines = {id(k.line) for k in self.keys}
