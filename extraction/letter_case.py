@@ -1,10 +1,11 @@
-"""A word whose case stands out from its line's, in a letter OCR tells apart by size alone.
+"""A word whose case stands out from its line's.
 
 The capitals of c, k, o, p, s, u, v, w, x and z are their small letters drawn larger: OCR reads
 "Known" for "known" and "sullivan" for "Sullivan" when a line's height misleads it (a fax, a
-photo, handwriting). A capital such a word opens in the middle of a line of small words, or a
-small word of that letter among inner words all opening in capitals, is doubted: the line's own
-writing says which case it should have. A word that opens the line or an item (after a comma,
+photo, handwriting). A capital such a word opens in the middle of a line of small words is
+doubted. So is any small word among inner words all opening in capitals: of such a letter, or a
+capital misread as a small letter of another shape ("Evergreen Health tnsurance"). The line's
+own writing says which case it should have. A word that opens the line or an item (after a comma,
 a full stop, a colon...) may take either case and is neither judged nor evidence; nor are
 small joining words ("of", "van", "de"), nor drug or person names, which always take capitals.
 """
@@ -45,11 +46,13 @@ def odd_case_word(value: str) -> str | None:
 
 
 def _judged_words(line: str) -> list[tuple[str, bool]]:
-    """The line's words of two letters or more, no joining word, each with whether it opens the
-    line or an item."""
+    """The line's words of two letters or more, no joining word and none written on to a number
+    ("12th", "5mg"), each with whether it opens the line or an item."""
     words, previous = [], None
-    for token in _TOKEN.findall(line):
-        if len(token) >= 2 and token.isalpha() and token.lower() not in JOINING_WORDS:
+    for match in _TOKEN.finditer(line):
+        token = match.group()
+        on_a_number = match.start() > 0 and line[match.start() - 1].isdigit()
+        if len(token) >= 2 and token.isalpha() and token.lower() not in JOINING_WORDS and not on_a_number:
             words.append((token, previous is None or previous in _OPENERS))
         previous = token
     return words
@@ -71,13 +74,14 @@ def _odd_capital(word: str, opens: bool, others: list[tuple[str, bool]]) -> bool
 
 
 def _odd_small(word: str, opens: bool, others: list[tuple[str, bool]]) -> bool:
-    """A small word of a same-shaped letter inside a line whose other inner words, two or more,
-    all open in capitals ("Pacific coast Health Plan")."""
+    """A small word inside a line whose other inner words all open in capitals ("Pacific coast
+    Health Plan", "Evergreen Health tnsurance"); not a plain word of directions ("daily"),
+    written small in a line of capitals too."""
     inner = [other for other, other_opens in others if not other_opens]
     return (
         not opens
-        and word[0] in SAME_SHAPE_IN_BOTH_CASES
         and word.islower()
-        and len(inner) >= 2
+        and bool(inner)
         and all(other[0].isupper() for other in inner)
+        and not is_known(word, COMMON_WORDS)
     )

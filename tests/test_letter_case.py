@@ -1,4 +1,4 @@
-"""A word whose case stands out from its line's, in a letter of one shape in both cases."""
+"""A word whose case stands out from its line's."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ from extraction.validate import validate_fields
         ("Nuts Known", None),  # no inner word of small letters to go by
         ("4 Elm St. NW, Washington, DC 20001", None),  # capitals only: acronyms
         ("Hypertension Type 2", None),  # "T" has no small letter of its shape
+        ("Evergreen Health tnsurance", "tnsurance"),  # a capital I read as a small t
+        ("Apex Dental lnsurance", "lnsurance"),
+        ("Flat 1A, 181 12th Cross, Indiranagar", None),  # written on to its number
+        ("Take 1 Tablet daily", None),  # a plain word of directions, small among capitals
+        ("Grand Valley Health", None),
     ],
 )
 def test_a_word_in_a_case_its_line_does_not_use_is_found(value: str, odd: str | None) -> None:
