@@ -187,11 +187,23 @@ def _integer(text: str, spec: FieldSpec) -> tuple[str, str | None]:
         number, note = numbers[0]
         if len(number) > 1 and number.startswith("0"):  # "00" for a printed 0: a digit doubled
             return str(int(number)), note or f"read {number!r}, taken as {int(number)}"
-        return number, note
+        return number, note or _word_before(tokens, number)
     found = re.search(spec.pattern or r"\d+", text)
     if found:
         return found.group(0), f"number taken out of {text!r}"
     return "", "no number found where the value should be"
+
+
+def _word_before(tokens: list[str], number: str) -> str | None:
+    """A note when a word stands before the number ("Grade 7" read under "Weight"): a number
+    is written after its label, and a word before it is most often another label, whose value
+    the number is. Units and counts follow the number ("81 kg", "3 refills") and say nothing."""
+    for token in tokens:
+        if token.translate(_DIGIT_LOOKALIKES) == number or _is_number(token):
+            return None
+        if sum(ch.isalpha() for ch in token) >= 2:
+            return f"{token!r} is written before the number: is it another label's value?"
+    return None
 
 
 def _adjacent(tokens: list[str], numbers: list[tuple[str, str | None]]) -> bool:

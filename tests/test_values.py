@@ -248,6 +248,10 @@ def test_immunity_answers_are_spelled_one_way_and_guesses_flagged(
         (["9O"], "90", True),
         (["95.5"], "95", True),
         (["about ninety"], "", True),
+        (["Grade 7"], "7", True),  # another label's value, read under the field's label
+        (["Wt: 95"], "95", True),
+        (["95 kg (210 lb)"], "95", False),  # units follow the number
+        (["# 95"], "95", False),  # a mark before it is no word
     ],
 )
 def test_integers_are_read_whole_and_repairs_flagged(lines: list[str], value: str, flagged: bool) -> None:
