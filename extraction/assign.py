@@ -60,6 +60,9 @@ MAX_NAME_WORDS = 5
 LABEL_SURE_SCORE = 0.9
 # A candidate of another sure label scoring within this of the one taken puts it in doubt.
 RIVAL_MARGIN = 0.1
+# A rival of this many digits puts it in doubt whatever its score: a number misread (see
+# ``_misread_number``).
+MISREAD_DIGITS = 4
 # A list's item number at the start of its line: "2.", "3)", "(4)".
 LATER_ITEM = re.compile(r"^\(?(\d{1,2})[.),]\)?$")
 # A word this long or longer can be told for a word of the language ("N/A" cannot).
@@ -241,7 +244,8 @@ def _doubt_rivals(
     other field, reads a different value nearly as well (words it shares with the chosen value
     count as free: two headings of one list's halves each read some of it): the page prints
     the field's label twice ("INSURANCE / BILLING" over the section, "INSURER" in it), and
-    which one holds the value is not known."""
+    which one holds the value is not known. A number under a label as sure as the chosen one's
+    doubts it however ill it reads (``_misread_number``)."""
     best = {c.field: score for score, _i, c in scored if chosen.get(c.field) is c}
     doubted = dict(chosen)
     for score, _index, rival in scored:
@@ -252,7 +256,7 @@ def _doubt_rivals(
             or taken.note
             or taken.how in ("table", "option", "repeated")
             or rival.label_score < LABEL_SURE_SCORE
-            or score < best[rival.field] - RIVAL_MARGIN
+            or (score < best[rival.field] - RIVAL_MARGIN and not _misread_number(rival, taken))
             or not "".join(rival.texts).strip()
             or _same_text(rival.texts, taken.texts)
             or _clashes(replace(rival, keys=()), set(), used_words - set(_word_ids(taken)))
@@ -266,6 +270,14 @@ def _doubt_rivals(
             or f"another label of this field reads {shown!r}: check which is its value",
         )
     return doubted
+
+
+def _misread_number(rival: Candidate, taken: Candidate) -> bool:
+    """True for a rival of MISREAD_DIGITS digits or more under a label as sure as the chosen
+    value's: a number, its check failed by a glyph misread ("Home phone: (264) #49-5087"), is
+    no reason to trust the "Phone:" of the previous doctor's row further down."""
+    digits = sum(ch.isdigit() for text in rival.texts for ch in text)
+    return digits >= MISREAD_DIGITS and rival.label_score >= taken.label_score
 
 
 def _same_text(a: list[str], b: list[str]) -> bool:

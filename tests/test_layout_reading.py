@@ -1615,6 +1615,23 @@ def test_a_field_whose_label_is_printed_twice_over_two_values_is_doubted() -> No
     assert not fields["policy_number"].needs_review
 
 
+def test_a_value_under_a_label_as_sure_as_one_whose_value_is_misread_is_doubted() -> None:
+    # The home phone is misread ("#" for a digit): the only phone that reads well stands beside
+    # the "Phone:" of the previous doctor's row. It may be the patient's; it is not known to be.
+    page = parse_layout(
+        """
+        200 300 Patient name: Ruth Long
+        200 380 Home phone: (264) #49-5087
+        200 460 Allergies: None
+        200 900 Previous pediatrician: Dr Linda Olson
+        1300 900 Phone: 289-482-9682
+        """
+    )
+    phone = extract_fields(PATIENT, page, 0.8)["phone_number"]
+    assert phone.needs_review
+    assert "(264) #49-5087" in (phone.reason or "") or phone.value == ""
+
+
 def test_a_value_goes_on_at_the_top_of_the_next_page_after_its_label_ends_a_page() -> None:
     pages = parse_layout(
         """
