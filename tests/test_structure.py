@@ -506,6 +506,22 @@ def test_the_feet_of_a_heading_s_letters_run_together_are_no_rule_to_part_it() -
     assert split_at_rule_starts(label + value, structure) == [label, value]
 
 
+def test_the_feet_of_two_words_run_together_across_their_gap_are_no_rule_to_part_a_line() -> None:
+    """Blurred print at a low resolution: the feet of "tablet QDS" make one run of ink from the
+    first word's start to the second's end, across the gap; taken for a line to write on, it
+    parted the medicine's dose from its directions ("... 100 mcg - 2 | tablet QDS ...")."""
+    page = DrawnPage()
+    line = page.text(100, 100, "Levothyroxine 100 mcg - 2 tablet QDS after food")
+    tablet, qds = line[5].box, line[6].box
+    page.line(tablet[0] + 1, tablet[3] - 3, qds[2] - 1, tablet[3] - 3)
+    label = page.text(100, 300, "For")
+    value = page.text(175, 300, "Jacqueline Moss")
+    page.line(value[0].box[0] - 10, value[0].box[3] - 2, value[1].box[2] + 200, value[0].box[3] - 2)
+    structure = find_structure(page.array(), page.words)
+    assert split_at_rule_starts(line, structure) == [line]
+    assert split_at_rule_starts(label + value, structure) == [label, value]
+
+
 # ---- robustness -----------------------------------------------------------------------------
 
 

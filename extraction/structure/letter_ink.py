@@ -67,17 +67,32 @@ def _covered(starts: np.ndarray, ends: np.ndarray, top: float, bottom: float) ->
 
 
 def letter_feet(boxes: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Which horizontal fragments lie in the lower half of a word's box and reach from its start
-    to its end, neither short of them nor past them by more than a letter stroke's reach: the
-    serifs of its letters run together along the baseline (a bold face on a noisy scan). A line
-    to write on runs past the value written on it, an underline below the word's foot; taken for
-    a rule, the feet of a heading's second word part it from the first ("Patient | Information")."""
+    """Which horizontal fragments lie in the lower half of the words of one row and reach from
+    a word's start to the end of that word or of a later one on its row, neither short of them
+    nor past them by more than a letter stroke's reach: the serifs of its letters run together
+    along the baseline (a bold face on a noisy scan, blurred print at a low resolution, across
+    the gap between two words too). A line to write on runs past the value written on it, an
+    underline below the word's foot; taken for a rule, the feet of a heading's second word part
+    it from the first ("Patient | Information"), the feet of "tablet QDS" its dose from them."""
     if not len(boxes) or not len(words):
         return np.zeros(len(boxes), dtype=bool)
     word_height = words[None, :, 3] - words[None, :, 1]
     reach = LETTER_STROKE_REACH * word_height
     middle = (boxes[:, 1:2] + boxes[:, 3:4]) / 2
     in_foot = (middle >= words[None, :, 1] + 0.5 * word_height) & (boxes[:, 3:4] <= words[None, :, 3] + 1)
-    starts = np.abs(boxes[:, 0:1] - words[None, :, 0]) <= reach
-    ends = np.abs(boxes[:, 2:3] - words[None, :, 2]) <= reach
-    return (in_foot & starts & ends).any(axis=1)
+    starts = in_foot & (np.abs(boxes[:, 0:1] - words[None, :, 0]) <= reach)
+    ends = in_foot & (np.abs(boxes[:, 2:3] - words[None, :, 2]) <= reach)
+    feet = (starts & ends).any(axis=1)
+    for index in np.flatnonzero(~feet & starts.any(axis=1) & ends.any(axis=1)):
+        feet[index] = any(
+            _on_one_row(first, last) and first[0] < last[0]
+            for first in words[starts[index]]
+            for last in words[ends[index]]
+        )
+    return feet
+
+
+def _on_one_row(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two word boxes share half the height of the lower one."""
+    shared = min(a[3], b[3]) - max(a[1], b[1])
+    return bool(shared >= 0.5 * min(a[3] - a[1], b[3] - b[1]))
