@@ -3,7 +3,7 @@
 A dose is a number and a unit from a short, known list (a field's ``units``). Inside a number,
 letters shaped like digits ("O", "C", "l", "I", "S") are digits; a unit that is none as read but
 becomes exactly one known unit by swapping confusable glyphs ("q" for "g", "rn" or "n" for "m",
-"I" for "l") is that unit. Only a number standing before a unit, and a unit standing after a
+"I" for "l", "e" for "c") is that unit. Only a number standing before a unit, and a unit standing after a
 number, are touched; every repair is returned so the field is flagged with what was read. (A
 speck read as a mark in the space before a dose, "Losartan.100 mg", is parted from the words
 at the page's ink, before they are joined: ``extraction.specks``.)
@@ -29,6 +29,7 @@ UNIT_CONFUSIONS = (
     ("i", "l"),
     ("|", "l"),
     ("0", "o"),
+    ("e", "c"),
 )
 
 _LOOKS = "OolI|SBCc"

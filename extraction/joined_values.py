@@ -3,42 +3,83 @@ x 5 days", a medicine and its directions. Such a line is cut in two at the dash 
 before it (after a list's item number) is wholly a line of one field (its ``line_pattern``) and
 what is after it opens a line of another (its ``shape``), so each field finds its own part as a
 line of its shape.
+
+A medicine's name with its dose written onto it ("Rosuvastatin5 mg": tight print loses the
+space) is two words first: a listed drug's name (no English word) and a number.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from extraction.doctypes import DocumentType
+from extraction.doses import repair_doses
+from extraction.lexicon import is_known
 from extraction.phrases import ITEM_NUMBER
-from extraction.types import Line, PageText
+from extraction.types import Line, PageText, Word
 
 # The marks that join a medicine to its directions on one line.
 JOINERS = ("-", "–", "—")
+# A word of letters and then a number ("Rosuvastatin5"), and the lexicons its letters must be in.
+GLUED_DOSE = re.compile(r"([A-Za-z]{4,})(\d+(?:\.\d+)?)")
+NAMES_WITH_DOSES = ("drugs",)
 
 
 def split_joined_values(page: PageText, doc_type: DocumentType) -> PageText:
     """``page`` with each line holding two fields' values joined by a dash cut in two there
     (the dash dropped); a page with none comes back as it is."""
-    wholes = [spec.line_pattern for spec in doc_type.fields if spec.line_pattern]
+    wholes = [
+        (spec.line_pattern, spec.units if spec.dose_lines else ())
+        for spec in doc_type.fields
+        if spec.line_pattern
+    ]
     openings = [spec.shape for spec in doc_type.fields if spec.shape]
     if not wholes or not openings:
         return page
     lines: list[Line] = []
     for line in page.lines:
-        lines += _cut(line, wholes, openings)
-    return page if len(lines) == len(page.lines) else replace(page, lines=tuple(lines))
+        lines += _cut(_names_apart_from_doses(line), wholes, openings)
+    unchanged = len(lines) == len(page.lines) and all(a is b for a, b in zip(lines, page.lines, strict=True))
+    return page if unchanged else replace(page, lines=tuple(lines))
 
 
-def _cut(line: Line, wholes: list[str], openings: list[str]) -> list[Line]:
+def _names_apart_from_doses(line: Line) -> Line:
+    """``line`` with each listed drug's name written onto its dose made two words, the box cut
+    where the name's share of the characters ends; the line itself when there is none."""
+    words = tuple(part for word in line.words for part in _name_apart_from_dose(word))
+    return line if len(words) == len(line.words) else Line(words)
+
+
+def _name_apart_from_dose(word: Word) -> tuple[Word, ...]:
+    match = GLUED_DOSE.fullmatch(word.text)
+    # The lists hold the words of names of several words too ("form"): an English word is no name.
+    if (
+        match is None
+        or not is_known(match.group(1), NAMES_WITH_DOSES)
+        or is_known(match.group(1), ("english",))
+    ):
+        return (word,)
+    name, dose = match.groups()
+    x0, y0, x1, y1 = word.box
+    cut = x0 + round((x1 - x0) * len(name) / len(word.text))
+    return Word(name, word.confidence, (x0, y0, cut, y1), word.line), Word(
+        dose, word.confidence, (cut, y0, x1, y1), word.line
+    )
+
+
+def _cut(line: Line, wholes: list[tuple[str, Sequence[str]]], openings: list[str]) -> list[Line]:
+    """``line`` cut at the first dash with a whole line of one field before it (its pattern
+    met once any dose misread by a confusable glyph is set right: "100 meg") and the opening
+    of another's after it."""
     words = line.words
     for index, word in enumerate(words[1:-1], start=1):
         if word.text not in JOINERS:
             continue
         before = ITEM_NUMBER.sub("", " ".join(w.text for w in words[:index]))
         after = " ".join(w.text for w in words[index + 1 :])
-        if any(re.fullmatch(whole, before) for whole in wholes) and any(
+        if any(re.fullmatch(whole, repair_doses(before, units)[0]) for whole, units in wholes) and any(
             re.match(shape, after) for shape in openings
         ):
             return [Line(words[:index]), Line(words[index + 1 :])]

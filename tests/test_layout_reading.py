@@ -2310,6 +2310,28 @@ def test_a_medicine_and_its_directions_joined_by_a_dash_are_each_their_field_s()
     )
 
 
+def test_a_dose_written_onto_its_medicine_s_name_is_read_apart_from_it() -> None:
+    # Tight print lost the space of "Rosuvastatin 5 mg": the line was no medicine's, and the
+    # list lost its middle item and that item's directions.
+    page = parse_layout(
+        """
+        200 300 Name: Otieno Mwangi
+        200 500 Rx
+        260 600 1. Tab. Tramadol 50 mg - 1-0-1 after food
+        260 700 2. Cap. Rosuvastatin5 mg - 1-0-0 after food x 7 days
+        260 800 3. Tab Sumatriptan 100 mg - 1/2 tablet at night
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["medicines"].value == "Tab. Tramadol 50 mg\nCap. Rosuvastatin 5 mg\nTab Sumatriptan 100 mg"
+    assert fields["directions"].value.split("\n")[1] == "1-0-0 after food x 7 days"
+    from extraction.joined_values import _name_apart_from_dose
+    from extraction.types import Word
+
+    assert [w.text for w in _name_apart_from_dose(Word("Form2", 0.9, (0, 0, 50, 10)))] == ["Form2"]
+    assert [w.text for w in _name_apart_from_dose(Word("B12", 0.9, (0, 0, 50, 10)))] == ["B12"]
+
+
 def test_a_bracketed_area_code_is_no_list_number() -> None:
     """ "(02) 9337 9274": a two-digit area code in brackets reads like a list's item number
     "(2)"; a list's items are words, so before digits alone it is part of the number."""

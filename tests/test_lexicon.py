@@ -394,6 +394,7 @@ DOSE_UNITS = ("mg", "mcg", "g", "ml", "mL", "IU", "units")
         ("Cephalexin 50C mg", "Cephalexin 500 mg"),
         ("Valacyclovir ICCC mg", "Valacyclovir 1000 mg"),
         ("Methotrexate 2.5 ng", "Methotrexate 2.5 mg"),
+        ("Albuterol 90 meg", "Albuterol 90 mcg"),  # a "c" closed up into an "e"
     ],
 )
 def test_a_dose_misread_by_a_confusable_glyph_is_set_right(read: str, taken: str) -> None:
