@@ -63,6 +63,7 @@ RIVAL_MARGIN = 0.1
 # A rival of this many digits puts it in doubt whatever its score: a number misread (see
 # ``_misread_number``).
 MISREAD_DIGITS = 4
+NUMBERED_KINDS = ("phone", "date", "identifier", "integer")
 # A list's item number at the start of its line: "2.", "3)", "(4)".
 LATER_ITEM = re.compile(r"^\(?(\d{1,2})[.),]\)?$")
 # A word this long or longer can be told for a word of the language ("N/A" cannot).
@@ -106,7 +107,9 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
         used_keys.update(id(k) for k in candidate.keys)
         used_words.update(_word_ids(candidate))
         owners.update(dict.fromkeys(_word_ids(candidate), candidate.field))
-    chosen = split_shared_lines(doc_type, _doubt_rivals(chosen, scored, used_keys, used_words), scored)
+    chosen = split_shared_lines(
+        doc_type, _doubt_rivals(chosen, scored, used_keys, used_words, _numbered_fields(doc_type)), scored
+    )
     labelled = {c.field for c in pool}
     for spec in doc_type.fields:
         if spec.name in chosen and spec.find_lines and chosen[spec.name].labelled:
@@ -239,13 +242,15 @@ def _doubt_rivals(
     scored: list[tuple[float, int, Candidate]],
     used_keys: set[int],
     used_words: set[tuple[int, Box]],
+    numbered: frozenset[str],
 ) -> dict[str, Candidate]:
     """Each chosen candidate doubted when another surely read label of its field, left to no
     other field, reads a different value nearly as well (words it shares with the chosen value
     count as free: two headings of one list's halves each read some of it): the page prints
     the field's label twice ("INSURANCE / BILLING" over the section, "INSURER" in it), and
-    which one holds the value is not known. A number under a label as sure as the chosen one's
-    doubts it however ill it reads (``_misread_number``)."""
+    which one holds the value is not known. For a field whose values are numbers (``numbered``),
+    a number under a label as sure as the chosen one's doubts it however ill it reads
+    (``_misread_number``)."""
     best = {c.field: score for score, _i, c in scored if chosen.get(c.field) is c}
     doubted = dict(chosen)
     for score, _index, rival in scored:
@@ -256,7 +261,10 @@ def _doubt_rivals(
             or taken.note
             or taken.how in ("table", "option", "repeated")
             or rival.label_score < LABEL_SURE_SCORE
-            or (score < best[rival.field] - RIVAL_MARGIN and not _misread_number(rival, taken))
+            or (
+                score < best[rival.field] - RIVAL_MARGIN
+                and not (rival.field in numbered and _misread_number(rival, taken))
+            )
             or not "".join(rival.texts).strip()
             or _same_text(rival.texts, taken.texts)
             or _clashes(replace(rival, keys=()), set(), used_words - set(_word_ids(taken)))
@@ -270,6 +278,11 @@ def _doubt_rivals(
             or f"another label of this field reads {shown!r}: check which is its value",
         )
     return doubted
+
+
+def _numbered_fields(doc_type: DocumentType) -> frozenset[str]:
+    """The fields whose values are numbers: a phone, a date, an identifier, a count."""
+    return frozenset(spec.name for spec in doc_type.fields if spec.kind in NUMBERED_KINDS)
 
 
 def _misread_number(rival: Candidate, taken: Candidate) -> bool:

@@ -1630,6 +1630,11 @@ def test_a_value_under_a_label_as_sure_as_one_whose_value_is_misread_is_doubted(
     phone = extract_fields(PATIENT, page, 0.8)["phone_number"]
     assert phone.needs_review
     assert "(264) #49-5087" in (phone.reason or "") or phone.value == ""
+    # A name is no number misread: a patient's number under a label as sure leaves it alone.
+    page = parse_layout(
+        "200 300 Patient name: Jordan Perez\n200 380 Date: 01/02/2023\n1200 900 Patient: 3418615"
+    )
+    assert not extract_fields(PRESCRIPTION, page, 0.8)["patient_name"].needs_review
 
 
 def test_a_value_goes_on_at_the_top_of_the_next_page_after_its_label_ends_a_page() -> None:
