@@ -4,8 +4,9 @@ before it (after a list's item number) is wholly a line of one field (its ``line
 what is after it opens a line of another (its ``shape``), so each field finds its own part as a
 line of its shape.
 
-A medicine's name with its dose written onto it ("Rosuvastatin5 mg": tight print loses the
-space) is two words first: a listed drug's name (no English word) and a number.
+A medicine's name with its dose written onto it ("Rosuvastatin5 mg", "Aspirin81mg": tight
+print loses the space) is two words first: a listed drug's name and its dose, when a unit of a
+dose follows the number, on it or as the next word.
 """
 
 from __future__ import annotations
@@ -22,48 +23,57 @@ from extraction.types import Line, PageText, Word
 
 # The marks that join a medicine to its directions on one line.
 JOINERS = ("-", "–", "—")
-# A word of letters and then a number ("Rosuvastatin5"), and the lexicons its letters must be in.
-GLUED_DOSE = re.compile(r"([A-Za-z]{4,})(\d+(?:\.\d+)?)")
+# A word of letters and then a number ("Rosuvastatin5", "Aspirin81mg"), and the lexicons its
+# letters must be in.
+GLUED_DOSE = re.compile(r"([A-Za-z]{4,})(\d+(?:\.\d+)?)([A-Za-z]*)")
 NAMES_WITH_DOSES = ("drugs",)
 
 
 def split_joined_values(page: PageText, doc_type: DocumentType) -> PageText:
     """``page`` with each line holding two fields' values joined by a dash cut in two there
-    (the dash dropped); a page with none comes back as it is."""
+    (the dash dropped) and each drug's name run into its dose parted from it (a unit of one of
+    the type's fields after the number); a page with none comes back as it is."""
     wholes = [
         (spec.line_pattern, spec.units if spec.dose_lines else ())
         for spec in doc_type.fields
         if spec.line_pattern
     ]
     openings = [spec.shape for spec in doc_type.fields if spec.shape]
-    if not wholes or not openings:
+    units = {unit.lower() for spec in doc_type.fields for unit in spec.units}
+    if not units and not (wholes and openings):
         return page
     lines: list[Line] = []
     for line in page.lines:
-        lines += _cut(_names_apart_from_doses(line), wholes, openings)
+        apart = _names_apart_from_doses(line, units)
+        lines += _cut(apart, wholes, openings) if wholes and openings else [apart]
     unchanged = len(lines) == len(page.lines) and all(a is b for a, b in zip(lines, page.lines, strict=True))
     return page if unchanged else replace(page, lines=tuple(lines))
 
 
-def _names_apart_from_doses(line: Line) -> Line:
+def _names_apart_from_doses(line: Line, units: set[str]) -> Line:
     """``line`` with each listed drug's name written onto its dose made two words, the box cut
-    where the name's share of the characters ends; the line itself when there is none."""
-    words = tuple(part for word in line.words for part in _name_apart_from_dose(word))
-    return line if len(words) == len(line.words) else Line(words)
+    where the name's share of the characters ends; the line itself when there is none. The
+    dose's unit stands on the number or as the next word: a listed word run into a number and
+    no unit ("Gold123") is left whole."""
+    if not units:
+        return line
+    words: list[Word] = []
+    for index, word in enumerate(line.words):
+        after = line.words[index + 1].text.strip(".,;:").lower() if index + 1 < len(line.words) else ""
+        words += _name_apart_from_dose(word, units, after)
+    return line if len(words) == len(line.words) else Line(tuple(words))
 
 
-def _name_apart_from_dose(word: Word) -> tuple[Word, ...]:
+def _name_apart_from_dose(word: Word, units: set[str], after: str) -> tuple[Word, ...]:
     match = GLUED_DOSE.fullmatch(word.text)
-    # The lists hold the words of names of several words too ("form"): an English word is no name.
-    if (
-        match is None
-        or not is_known(match.group(1), NAMES_WITH_DOSES)
-        or is_known(match.group(1), ("english",))
-    ):
+    if match is None or not is_known(match.group(1), NAMES_WITH_DOSES):
         return (word,)
-    name, dose = match.groups()
+    name, number, unit = match.groups()
+    if (unit.lower() if unit else after) not in units:
+        return (word,)
     x0, y0, x1, y1 = word.box
     cut = x0 + round((x1 - x0) * len(name) / len(word.text))
+    dose = number + unit
     return Word(name, word.confidence, (x0, y0, cut, y1), word.line), Word(
         dose, word.confidence, (cut, y0, x1, y1), word.line
     )

@@ -44,6 +44,9 @@ NOTE_OVERLAP = 0.3
 # with values, and its characters are as wide as theirs (the median) to within this share.
 MIN_NOTES_FOR_BLANKS = 2
 NOTE_TYPE_SPREAD = 0.15
+# Notes found under this share of the labels with a line flush under them make the form one
+# that sets a note under every label.
+NOTE_FORM_SHARE = 0.5
 
 
 def cell_beside(box: Box, view: PageView) -> Box | None:
@@ -312,8 +315,10 @@ def label_notes(
     little (it holds a letter's tail or not). Where the form sets its notes so under two labels
     or more, any line flush under a label, left blank or not, is a note when its characters are
     as wide as theirs (the median) to within NOTE_TYPE_SPREAD: a note set only a little smaller
-    than a value. ``note_width`` is that median as found on the document's other pages (a form
-    sets its notes one way on every page), for a page with too few labels to show it.
+    than a value; where notes so found stand under most of the labels that have a line flush
+    under them (NOTE_FORM_SHARE), every such line is one, whatever its type. ``note_width``
+    is that median as found on the document's other pages (a form sets its notes one way on
+    every page), for a page with too few labels to show it.
     Lines with digits are left (a value written small)."""
     keyed = {id(key.line) for key in keys}
     notes: dict[int, Line] = {}
@@ -340,10 +345,14 @@ def label_notes(
     width = note_width if len(notes) < MIN_NOTES_FOR_BLANKS else label_note_width(notes.values())
     if width is None:
         return notes
-    for key, value_x in unsized:
-        for line in _lines_flush_under(key, page, keyed, height):
+    under = [(value_x, _lines_flush_under(key, page, keyed, height)) for key, value_x in unsized]
+    for value_x, lines in under:
+        for line in lines:
             if abs(_char_width(line) - width) <= NOTE_TYPE_SPREAD * width and line.box[2] < value_x:
                 notes[id(line)] = line
+    # A form that sets a note under most of its labels sets one under every label.
+    if len(notes) >= NOTE_FORM_SHARE * sum(1 for _x, lines in under if lines):
+        notes |= {id(line): line for value_x, lines in under for line in lines if line.box[2] < value_x}
     return notes
 
 

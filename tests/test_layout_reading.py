@@ -2333,8 +2333,17 @@ def test_a_dose_written_onto_its_medicine_s_name_is_read_apart_from_it() -> None
     from extraction.joined_values import _name_apart_from_dose
     from extraction.types import Word
 
-    assert [w.text for w in _name_apart_from_dose(Word("Form2", 0.9, (0, 0, 50, 10)))] == ["Form2"]
-    assert [w.text for w in _name_apart_from_dose(Word("B12", 0.9, (0, 0, 50, 10)))] == ["B12"]
+    def parts(text: str, after: str = "") -> list[str]:
+        return [w.text for w in _name_apart_from_dose(Word(text, 0.9, (0, 0, 50, 10)), {"mg", "ml"}, after)]
+
+    assert parts("Aspirin81mg") == ["Aspirin", "81mg"]
+    assert parts("Rosuvastatin5", "mg") == ["Rosuvastatin", "5"]
+    assert parts("Gold123") == ["Gold123"]  # no unit: a code, not a dose
+    assert parts("Form2", "of") == ["Form2"]
+    assert parts("B12", "mg") == ["B12"]  # one letter: no name
+    # A record's list of medicines too: its doses are spaced as a prescription's are.
+    record = parse_layout("200 300 Patient name: Ana Cruz\n200 400 Current medications: Aspirin81mg")
+    assert extract_fields(PATIENT, record, 0.8)["regular_medications"].value == "Aspirin 81 mg"
 
 
 def test_a_bracketed_area_code_is_no_list_number() -> None:
@@ -2769,6 +2778,9 @@ def test_a_value_beside_its_label_named_after_it_is_the_value(company: str) -> N
     assert fields["policy_number"].value == "88442211"
 
 
+# The Spanish notes of BILINGUAL_STACKED, set in small type: two thirds as wide and high.
+SPANISH_NOTES = {"Nombre": 0.66, "Fecha": 0.66, "Alergias": 0.66, "Seguro": 0.66, "Número": 0.66}
+
 BILINGUAL_STACKED = """
 260 500 Patient Information / Información del paciente
 266 700 Patient name:
@@ -2787,37 +2799,6 @@ BILINGUAL_STACKED = """
 1153 1138 4275542159
 266 1189 Número de póliza
 """
-
-
-def _small_notes(layout: str) -> list[PageText]:
-    """The layout with its Spanish notes set in small type: two thirds as wide and high."""
-    (page,) = parse_layout(layout)
-    spanish = {"Nombre", "Fecha", "Alergias", "Seguro", "Número"}
-    lines = []
-    for line in page.lines:
-        if line.words[0].text in spanish:
-            x0 = line.words[0].box[0]
-            words, x = [], x0
-            for word in line.words:
-                width = round((word.box[2] - word.box[0]) * 2 / 3)
-                words.append(
-                    Word(word.text, word.confidence, (x, word.box[1], x + width, word.box[1] + 27), word.line)
-                )
-                x += width + 14
-            line = Line(tuple(words))
-        lines.append(line)
-    return [PageText(index=0, lines=tuple(lines), width=page.width, height=page.height)]
-
-
-def test_a_label_s_note_in_small_type_under_it_is_print_not_a_value() -> None:
-    # A bilingual form sets each label's Spanish wording small under it: never a value, not
-    # under a label with its value beside it, nor under one left blank.
-    fields = extract_fields(PATIENT, _small_notes(BILINGUAL_STACKED), 0.8)
-    assert fields["patient_name"].value == "Donald Robertson"
-    assert fields["birth_date"].value == "4/1/1983"
-    assert fields["allergies"].value == "Aspirin\nPeanuts"
-    assert fields["insurance_company"].value == ""
-    assert fields["policy_number"].value == "4275542159"
 
 
 def _scaled(layout: str, shares: dict[str, float]) -> list[PageText]:
@@ -2848,6 +2829,17 @@ def _scaled(layout: str, shares: dict[str, float]) -> list[PageText]:
     return pages
 
 
+def test_a_label_s_note_in_small_type_under_it_is_print_not_a_value() -> None:
+    # A bilingual form sets each label's Spanish wording small under it: never a value, not
+    # under a label with its value beside it, nor under one left blank.
+    fields = extract_fields(PATIENT, _scaled(BILINGUAL_STACKED, SPANISH_NOTES), 0.8)
+    assert fields["patient_name"].value == "Donald Robertson"
+    assert fields["birth_date"].value == "4/1/1983"
+    assert fields["allergies"].value == "Aspirin\nPeanuts"
+    assert fields["insurance_company"].value == ""
+    assert fields["policy_number"].value == "4275542159"
+
+
 def test_a_note_set_nearly_as_large_as_the_value_beside_is_known_by_the_form_s_other_notes() -> None:
     # The allergies are typed in narrow type: the note under their label is no smaller than
     # four fifths of them, but as wide as the form's other notes, so it is a note as they are
@@ -2869,21 +2861,34 @@ def test_a_note_set_nearly_as_large_as_the_value_beside_is_known_by_the_form_s_o
     assert fields["patient_name"].value == "Donald Robertson"
 
 
+def test_on_a_form_with_a_note_under_most_labels_a_line_under_a_label_is_a_note_whatever_its_type() -> None:
+    # "Medicamentos" set as large as the values, its letters wider than the other notes': the
+    # form prints a note under every label, and this line stands where they stand.
+    pages = _scaled(BILINGUAL_STACKED, {"Nombre": 0.66, "Fecha": 0.66, "Número": 0.66, "Seguro": 0.66})
+    fields = extract_fields(PATIENT, pages, 0.8)
+    assert fields["allergies"].value == "Aspirin\nPeanuts"
+    # With one small note on the form, a line under a label is no note for its place alone.
+    from extraction.keys import find_keys
+    from extraction.line_beside import label_notes
+
+    (few,) = _scaled(BILINGUAL_STACKED, {"Nombre": 0.66, "Fecha": 0.66})
+    notes = label_notes(few, find_keys(few, PATIENT.vocabulary), 40.0)
+    assert sorted(line.words[0].text for line in notes.values()) == ["Fecha", "Nombre"]
+
+
 def test_a_page_with_one_label_knows_its_note_by_the_notes_of_the_form_s_other_pages() -> None:
     # The second page holds one label, left blank, and its note: too few to tell the form's
     # notes by, which the first page shows. Read as a value, the note went out unflagged.
-    layout = """
-266 700 Patient name:
-1155 698 Donald Robertson
-266 749 Nombre del paciente
-266 810 Date of birth:
-1153 808 4/1/1983
-266 859 Fecha de nacimiento
+    first_page = "\n".join(BILINGUAL_STACKED.strip().splitlines()[1:7])  # name and birth date
+    layout = (
+        first_page
+        + """
 --- page
 266 300 Drug allergies:
 266 349 Alergias
 266 500 Signature / Firma:
 """
+    )
     pages = _scaled(layout, {"Nombre": 0.66, "Fecha": 0.66, "Alergias": 0.66})
     fields = extract_fields(PATIENT, pages, 0.8)
     assert fields["allergies"].value == ""
