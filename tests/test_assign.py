@@ -126,5 +126,5 @@ def test_a_list_read_under_one_half_s_heading_is_doubted_when_the_other_heading_
     whole = Candidate("medical_problems", 0, ((headaches,), (sinusitis,)), "checklist", 1.0, (key(0),))
     chosen = {"medical_problems": right}
     scored = [(1.47, 0, right), (1.47, 1, whole)]
-    doubted = _doubt_rivals(chosen, scored, set(), _word_ids(right))
+    doubted = _doubt_rivals(chosen, scored, set(), _word_ids(right), frozenset())
     assert "'Headaches Sinusitis'" in (doubted["medical_problems"].note or "")
