@@ -322,7 +322,7 @@ def label_notes(
     Lines with digits are left (a value written small)."""
     keyed = {id(key.line) for key in keys}
     notes: dict[int, Line] = {}
-    unsized: list[tuple[Key, float]] = []
+    under: list[tuple[float, list[Line]]] = []  # each key's value edge and lines flush under it
     for key in keys:
         beside = [
             line
@@ -330,14 +330,15 @@ def label_notes(
             if id(line) not in keyed and on_one_row(line.box, key.box) and line.box[0] > key.box[2]
         ]
         value_x = min((line.box[0] for line in beside), default=key.box[2] if key.rest else page.width)
-        unsized.append((key, value_x))
+        flush = _lines_flush_under(key, page, keyed, height)
+        under.append((value_x, flush))
         if not beside and not key.rest:
             continue
         # Measured against the value (a label's box may be tall: a mark read into it).
         row = beside or [key.line]
         row_height = max(line.box[3] - line.box[1] for line in row)
         row_width = max(_char_width(line) for line in row)
-        for line in _lines_flush_under(key, page, keyed, height):
+        for line in flush:
             lower = line.box[3] - line.box[1] <= NOTE_TYPE_SHARE * row_height
             narrower = _char_width(line) <= NOTE_TYPE_SHARE * row_width
             if (lower or narrower) and line.box[2] < value_x:
@@ -345,7 +346,6 @@ def label_notes(
     width = note_width if len(notes) < MIN_NOTES_FOR_BLANKS else label_note_width(notes.values())
     if width is None:
         return notes
-    under = [(value_x, _lines_flush_under(key, page, keyed, height)) for key, value_x in unsized]
     for value_x, lines in under:
         for line in lines:
             if abs(_char_width(line) - width) <= NOTE_TYPE_SPREAD * width and line.box[2] < value_x:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from extraction.types import on_one_row
+
 # A cell's side runs past the words beside it by this share of their height above and below;
 # a letter's stem does not.
 LETTER_STROKE_REACH = 0.25
@@ -85,14 +87,8 @@ def letter_feet(boxes: np.ndarray, words: np.ndarray) -> np.ndarray:
     feet = (starts & ends).any(axis=1)
     for index in np.flatnonzero(~feet & starts.any(axis=1) & ends.any(axis=1)):
         feet[index] = any(
-            _on_one_row(first, last) and first[0] < last[0]
+            on_one_row(tuple(first), tuple(last), share=0.5) and first[0] < last[0]
             for first in words[starts[index]]
             for last in words[ends[index]]
         )
     return feet
-
-
-def _on_one_row(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether two word boxes share half the height of the lower one."""
-    shared = min(a[3], b[3]) - max(a[1], b[1])
-    return bool(shared >= 0.5 * min(a[3] - a[1], b[3] - b[1]))
