@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from extraction.doctypes import get_document_type
+from extraction.validate import doubts_about
 from extraction.layouts import (
     LayoutTemplate,
     TemplateError,
@@ -524,3 +525,30 @@ def test_a_line_the_generic_reading_ran_on_into_goes_to_the_field_learned_there(
     assert "Julie Parker" in (merged["address"].reason or "")
     contact = merged["emergency_contact_name"]
     assert contact.value == "Julie Parker" and contact.needs_review
+
+
+def test_a_line_is_not_claimed_by_a_learned_reading_its_own_field_doubts() -> None:
+    """This copy's patient address was left blank, and the learned address area fell on the
+    first medicine under it. An address of one line and no town is doubted by its own field, so
+    it claims no line: the medicine stays in the list, and the learned address is flagged."""
+    prescription = get_document_type("prescription")
+
+    def raised(name: str, value: str) -> set[str]:
+        return set(doubts_about(prescription.field(name), value))
+
+    medicines = "Methotrexate 7.5 mg\nMesalamine 0.8 gram\nAllopurinol 300 mg"
+    generic = {
+        "patient_address": FieldResult("", 0.0, needs_review=True, reason="blank on the document?"),
+        "medicines": FieldResult(medicines, 0.9, needs_review=False),
+    }
+    learned = {
+        "patient_address": FieldResult("Methotrexate 7.5 mg", 0.9, needs_review=False),
+        "medicines": FieldResult("Mesalamine 0.8 gram\nAllopurinol 300 mg", 0.9, needs_review=False),
+    }
+    assert raised("patient_address", "Methotrexate 7.5 mg")
+    merged = cross_check(generic, learned, doubts=raised)
+    assert merged["medicines"].value == medicines
+    assert merged["patient_address"].needs_review
+    # Without the doubt, the line would go to the address: the guard is what keeps it.
+    claimed = cross_check({name: replace(field) for name, field in generic.items()}, learned)
+    assert claimed["medicines"].value != medicines

@@ -68,7 +68,7 @@ def cross_check(
     reading is blank with the box of that place), a generic value read in that place is left
     out, and one read elsewhere flagged. A value made of words the form prints is
     flagged whatever the learned reading (``flag_printed``)."""
-    generic = _lines_learned_elsewhere(generic, learned)
+    generic = _lines_learned_elsewhere(generic, learned, doubts)
     merged = dict(generic)
     for name, mine in learned.items():
         theirs = generic.get(name)
@@ -201,19 +201,23 @@ def flag_printed(
 
 
 def _lines_learned_elsewhere(
-    generic: Mapping[str, FieldResult], learned: Mapping[str, FieldResult]
+    generic: Mapping[str, FieldResult],
+    learned: Mapping[str, FieldResult],
+    doubts: Callable[[str, str], Set[str]] = lambda _name, _value: frozenset(),
 ) -> dict[str, FieldResult]:
     """The generic values without a line that is, whole, another field's learned reading while
     that field's generic reading is blank and this field's learned reading is the rest of the
     value: the generic reading ran a value on into the next field's (an address taking the
     contact's name written beside its label under it). The line is left to the field it
-    answers; the value it was taken from is flagged, naming it."""
+    answers; the value it was taken from is flagged, naming it. A learned reading its own field
+    doubts (``doubts(name, value)``: an address of one line and no town) claims no line: the
+    blank field's row may be missing from this copy, and its area fall on the next field's."""
     fields = dict(generic)
     # The learned readings of the fields the generic reading left blank, which may claim a line.
     claimants = {
         other: reading
         for other, reading in learned.items()
-        if other not in generic or not generic[other].value
+        if (other not in generic or not generic[other].value) and not doubts(other, reading.value)
     }
     for name, theirs in generic.items():
         lines = theirs.value.splitlines()
