@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from extraction.label_ends import (
+    INLINE_FORM_GAP,
+    INLINE_FORM_LABELS,
     KEY_MIN_SCORE,
     MAX_KEY_WORDS,
     abbreviation_index,
@@ -94,6 +96,11 @@ class Key:
         return self.line.words[self.start : self.end]
 
     @property
+    def beside_its_value(self) -> bool:
+        """True for a known label with its value after it on its line and no colon between."""
+        return self.known and not self.colon and self.end < len(self.line.words)
+
+    @property
     def rest(self) -> tuple[Word, ...]:
         """The words after the key on its line: a value printed beside it, if any."""
         return self.line.words[self.end :]
@@ -165,12 +172,26 @@ def find_keys(page: PageText, vocabulary: tuple[str, ...], colon_only: tuple[str
     in ``colon_only`` (a value's first word too: "Use") are keys with their colon or alone on
     their line, never a line's first word set apart from the rest by a gap."""
     inline = tuple(wording for wording in vocabulary if wording not in colon_only)
-    keys = []
-    for line in page.lines:
-        key = _key_of(page.index, line, vocabulary, inline)
-        if key is not None:
-            keys.append(_over_more_names(key, vocabulary))
-    return keys
+    found = [(line, _key_of(page.index, line, vocabulary, inline)) for line in page.lines]
+    if sum(key is not None and key.beside_its_value for _, key in found) >= INLINE_FORM_LABELS:
+        # The form sets its labels before their values, no colon: a label a space from its value.
+        found = [(line, key or _inline_key(page.index, line, inline)) for line, key in found]
+    return [_over_more_names(key, vocabulary) for _, key in found if key is not None]
+
+
+def _inline_key(page: int, line: Line, inline: tuple[str, ...]) -> Key | None:
+    """The key ``line`` opens with on a form that sets its labels before their values with no
+    colon: a known label read exactly, then its value at least a usual space after it, opening
+    as a value does with a capital or a digit (a sentence goes on in small letters: "Allergies
+    to penicillin" under a label is a value)."""
+    start = 1 if _numbered(line.words) else 0
+    end = spaced_label_index(line.words[start:], inline, INLINE_FORM_GAP)
+    if end is None:
+        return None
+    opening = line.words[start + end].text[:1]
+    if not (opening.isupper() or opening.isdigit()):
+        return None
+    return Key(page, line, start + end, colon=False, known=True, start=start)
 
 
 def _over_more_names(key: Key, vocabulary: tuple[str, ...]) -> Key:

@@ -49,6 +49,13 @@ SPACED_LABEL_SCORE = 0.95
 SPACED_LABEL_GAP = 1.3
 # A space is about a third of a word's height: a gap of six tenths of it is wider than one.
 SPACED_LABEL_HEIGHTS = 0.6
+# A form that sets this many of a page's labels before their values on one line with no colon
+# sets its labels so throughout: there a known label read exactly, then words set at least a
+# usual space after it (``INLINE_FORM_GAP`` of the line's median space), is a label and its
+# value. A value opening with a label's word ("Allergies to penicillin") is a form's that sets
+# its labels otherwise: over their values, or with colons.
+INLINE_FORM_LABELS = 3
+INLINE_FORM_GAP = 1.0
 
 # A value written in after a printed label, by hand or in a larger face: each of its words stands
 # this many times taller than the label's tallest.
@@ -108,13 +115,16 @@ def shaped_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
     return None
 
 
-def spaced_label_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:
+def spaced_label_index(
+    words: tuple[Word, ...], vocabulary: tuple[str, ...], gap_share: float = SPACED_LABEL_GAP
+) -> int | None:
     """The index of the first word after a known label read exactly (SPACED_LABEL_SCORE) and set
-    apart from it by a gap SPACED_LABEL_GAP times the line's other spaces or wider (on a line of
+    apart from it by a gap ``gap_share`` times the line's other spaces or wider (on a line of
     two words, with no other space to go by, SPACED_LABEL_HEIGHTS of the shorter word's height),
     among the first MAX_KEY_WORDS words; None when the whole line reads as a label at least as
     well ("Name of patient"), or when the gap is no wider than a space ("Allergies to
-    penicillin", "Weight loss": a value opening with a label's word)."""
+    penicillin", "Weight loss": a value opening with a label's word). On a form known to set
+    its labels so (``INLINE_FORM_GAP``), a space's width is enough."""
     solid = [w for w in words if w.text.strip(GAP_SPECKS)]
     if len(solid) == 2:
         label, value = solid
@@ -139,7 +149,7 @@ def spaced_label_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
         if head < SPACED_LABEL_SCORE or head <= whole:
             continue
         others = gaps[: end - 1] + gaps[end:]
-        if gaps[end - 1] >= SPACED_LABEL_GAP * statistics.median(others):
+        if gaps[end - 1] >= gap_share * statistics.median(others):
             return words.index(solid[end])
     return None
 

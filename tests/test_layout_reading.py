@@ -184,6 +184,32 @@ def test_a_label_read_exactly_and_set_a_little_apart_from_its_value_is_cut_from_
     assert fields["allergies"].value == "Latex" and fields["allergies"].needs_review
 
 
+def test_on_a_form_that_sets_labels_beside_their_values_a_space_after_a_label_is_enough() -> None:
+    """A form that prints its labels with no colon, each value a little apart after it: three
+    of its labels show the form's way, so "Current medications Lisinopril, insulin", its value
+    set only a usual space after the label, is a label and its value too (flagged: its end is
+    in doubt). A sentence going on in small letters ("Allergies to penicillin", another field's
+    value under its label) is no label; and on a form that shows no such way, the space cuts
+    nothing."""
+    form = """
+        200 300 Telephone
+        428 300 +63 2 7175 8796
+        200 400 Home address
+        494 400 3 Katipunan Ave, Loyola Heights
+        200 500 Allergies
+        424 500 Latex
+        200 600 Medical problems
+        200 660 Allergies to penicillin
+        200 760 Current medications Lisinopril, insulin
+        """
+    fields = extract_fields(PATIENT, parse_layout(form), 0.8)
+    assert fields["regular_medications"].value == "Lisinopril, insulin"
+    assert fields["regular_medications"].needs_review
+    assert fields["medical_problems"].value == "Allergies to penicillin"
+    alone = extract_fields(PATIENT, parse_layout("200 760 Current medications Lisinopril, insulin"), 0.8)
+    assert alone["regular_medications"].value != "Lisinopril, insulin"
+
+
 def test_a_letterhead_s_phone_a_little_apart_from_its_label_is_no_field_s_key() -> None:
     """ "Tel  (814)-284-2795" in a clinic's letterhead is set as a label and its value are, and
     is the clinic's: the patient's phone left blank is not filled from it."""
