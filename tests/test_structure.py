@@ -315,6 +315,57 @@ def test_a_serifed_letter_d_standing_alone_is_no_mark() -> None:
     assert find_structure(page.array(), []).marks == ()
 
 
+# A "D" as a scanned page's "Vitamin D" set it (serif, binarized as the engine does): a thick
+# stem and a round bowl. Its outline fills its box as a circle's does, and its rims are even
+# enough for a printed one's.
+SCANNED_D = """
+...############............
+..#################.........
+...######.....#######.......
+....####.........######.....
+....####...........#####....
+....####............######..
+....####.............#####..
+....####..............#####.
+....####..............#####.
+....####..............#####.
+....####...............####.
+....####...............#####
+....####...............#####
+....####...............#####
+....####...............####.
+....####...............####.
+....####..............####..
+....####..............####..
+....####.............#####..
+....####.............#####..
+....####............#####...
+....####...........#####....
+....#####.........#####.....
+...######......#######......
+...#################........
+..###############...........
+""".strip().splitlines()
+
+
+def test_a_letter_d_read_alone_after_a_word_is_no_radio_but_a_circle_read_as_o_is() -> None:
+    """ "Vitamin D": OCR read the "D" surely as one letter; its ink is no mirror image of
+    itself, as a printed circle's is, so it is a letter and stays in the value. A radio circle
+    OCR read as "O" just as surely is still a mark."""
+    page = DrawnPage()
+    page.text(100, 100, "Vitamin")
+    for row, line in enumerate(SCANNED_D):
+        for col, glyph in enumerate(line):
+            if glyph == "#":
+                page.draw.point((260 + col, 100 + row), fill=0)
+    page.words.append(Word("D", 0.92, (260, 100, 288, 126)))
+    circle = page.radio(500, 100, filled=False)
+    page.words.append(Word("O", 0.92, circle))
+    page.text(540, 100, "Female")
+    structure = find_structure(page.array(), page.words)
+    assert [m.box for m in structure.marks] == [circle]
+
+
 def test_a_box_twice_as_high_as_the_print_in_a_tall_row_is_a_mark_with_its_option() -> None:
     page = DrawnPage()
     page.table(60, 80, [500, 200, 200], [90])

@@ -45,6 +45,9 @@ BROKEN_RIM_SHARE = 0.85
 # A square whose inside, within its thinnest rim, is this full of ink is filled in, however
 # thick the fill makes its other sides look (a letter's hole leaves far more of it paper).
 FILLED_INTERIOR_SHARE = 0.75
+# A printed circle's ink is its own mirror image left to right (overlap over union well above
+# this, damaged or filled in by hand); a "D" or "B" is a stem on one side and bowls on the other.
+MIN_MIRRORED_SHARE = 0.55
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,15 @@ def read_mark(ink: np.ndarray, candidate: Outline) -> tuple[Literal["square", "c
         return None
     share = _interior_ink(crop, min(max(rims), int(thickest)), shape)
     return shape, share >= SELECTED_INK_SHARE, _confidence(share, SELECTED_INK_SHARE)
+
+
+def lopsided(ink: np.ndarray, box: Box) -> bool:
+    """True when the ink in ``box`` is not its own mirror image left to right
+    (``MIN_MIRRORED_SHARE``): a letter's stem and bowl ("D"), not a printed circle."""
+    x0, y0, x1, y1 = box
+    crop = ink[y0:y1, x0:x1] > 0
+    union = (crop | crop[:, ::-1]).sum()
+    return bool(union) and (crop & crop[:, ::-1]).sum() < MIN_MIRRORED_SHARE * union
 
 
 def read_box_at(ink: np.ndarray, box: Box) -> tuple[bool, float] | None:

@@ -20,7 +20,7 @@ from extraction.structure.geometry import (
     word_boxes,
 )
 from extraction.structure.ink import binary
-from extraction.structure.mark_shapes import Outline, mark_candidates, read_mark, side_sized
+from extraction.structure.mark_shapes import Outline, lopsided, mark_candidates, read_mark, side_sized
 from extraction.structure.types import Rule, SelectionMark
 from extraction.structure.words import is_sure_word
 from extraction.types import Box, Word, union_box
@@ -79,6 +79,12 @@ def find_marks(
         ):
             continue
         read = read_mark(ink, candidate)
+        if (
+            read is not None
+            and read[0] == "circle"
+            and _a_drawn_letter(ink, candidate.box, text_boxes, lone_letter)
+        ):
+            continue
         if read is not None and not _on_sure_text(candidate.box, text_boxes, sure_text, holed):
             found.append((candidate.box, *read))
     found += _boxes_joined_to_print(ink, found, text_boxes, sure_text, holed)
@@ -241,6 +247,13 @@ def _a_filled_letter(
     level = (np.minimum(text_boxes[:, 3], box[3]) - np.maximum(text_boxes[:, 1], box[1])) >= half
     at_start = at_the_start(box, text_boxes[:, 0])
     return bool((opens_holed & at_start & level).any())
+
+
+def _a_drawn_letter(ink: np.ndarray, box: Box, text_boxes: np.ndarray, lone_letter: np.ndarray) -> bool:
+    """True when a round outline is a letter standing alone ("Vitamin D"): read surely as one
+    letter, and not its own mirror image as a printed circle is. A circle read as "O" stays a
+    mark: its ink mirrors itself."""
+    return bool((lone_letter & (iou(box, text_boxes) >= 0.5)).any()) and lopsided(ink, box)
 
 
 def _stands_apart(ink: np.ndarray, box: Box, clearance: int) -> bool:
