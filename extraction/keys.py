@@ -183,10 +183,11 @@ def _inline_key(page: int, line: Line, inline: tuple[str, ...]) -> Key | None:
     """The key ``line`` opens with on a form that sets its labels before their values with no
     colon: a known label read exactly, then its value at least a usual space after it, opening
     as a value does with a capital or a digit (a sentence goes on in small letters: "Allergies
-    to penicillin" under a label is a value)."""
+    to penicillin" under a label is a value), on a line not all in capitals (a heading:
+    "PATIENT FACE SHEET")."""
     start = 1 if _numbered(line.words) else 0
     end = spaced_label_index(line.words[start:], inline, INLINE_FORM_GAP)
-    if end is None:
+    if end is None or text_of(line.words).isupper():
         return None
     opening = line.words[start + end].text[:1]
     if not (opening.isupper() or opening.isdigit()):

@@ -189,9 +189,10 @@ def test_on_a_form_that_sets_labels_beside_their_values_a_space_after_a_label_is
     of its labels show the form's way, so "Current medications Lisinopril, insulin", its value
     set only a usual space after the label, is a label and its value too (flagged: its end is
     in doubt). A sentence going on in small letters ("Allergies to penicillin", another field's
-    value under its label) is no label; and on a form that shows no such way, the space cuts
-    nothing."""
+    value under its label) is no label, nor is a heading in capitals opening with a label's word
+    ("PATIENT FACE SHEET"); and on a form that shows no such way, the space cuts nothing."""
     form = """
+        800 200 PATIENT FACE SHEET
         200 300 Telephone
         428 300 +63 2 7175 8796
         200 400 Home address
@@ -206,6 +207,7 @@ def test_on_a_form_that_sets_labels_beside_their_values_a_space_after_a_label_is
     assert fields["regular_medications"].value == "Lisinopril, insulin"
     assert fields["regular_medications"].needs_review
     assert fields["medical_problems"].value == "Allergies to penicillin"
+    assert fields["patient_name"].value == ""
     alone = extract_fields(PATIENT, parse_layout("200 760 Current medications Lisinopril, insulin"), 0.8)
     assert alone["regular_medications"].value != "Lisinopril, insulin"
 
