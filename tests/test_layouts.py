@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from extraction.doctypes import get_document_type
-from extraction.validate import doubts_about
 from extraction.layouts import (
     LayoutTemplate,
     TemplateError,
@@ -27,6 +26,7 @@ from extraction.layouts.matching import PageSpellings
 from extraction.layouts.template import FieldZone
 from extraction.structure import PageStructure, SelectionMark
 from extraction.types import ExtractionResult, FieldResult, Line, PageText, Word
+from extraction.validate import doubts_about
 from tests.layout_text import engine_reading, parse_layout
 
 PRESCRIPTION = get_document_type("prescription")
