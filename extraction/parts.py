@@ -2,7 +2,7 @@
 State / ZIP lines. Each part is read as a field of its own (``DocumentType.with_parts``); when
 the field itself was not found, or took only what one of its parts took, its value is put
 together from the parts, and flagged: the order and spelling of what was assembled are for the
-clerk to confirm."""
+clerk to confirm (``extraction.part_values`` writes them)."""
 
 from __future__ import annotations
 
@@ -13,19 +13,13 @@ from extraction.assign import LABEL_SURE_SCORE, Assigned
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.normalize import normalize
 from extraction.page_view import Candidate
+from extraction.part_values import PARTS_NOTE, fill_parts
 from extraction.phrases import whole_phrase_score
 from extraction.types import Box, FieldResult, PartReading, union_box
 
 # A number with its area code: national numbers hold nine digits or more, the local part alone
 # (what a form's "Number" box holds beside its "Area code" box) seven or eight.
 WHOLE_NUMBER_DIGITS = 9
-PARTS_NOTE = "put together from its parts ({}): check the order and spelling"
-
-
-def composed_from_parts(result: FieldResult) -> bool:
-    """True for a value put together from its parts (``from_parts``): its box spans the parts'
-    places on the page, which read as one crop give the page's order, not the field's."""
-    return PARTS_NOTE.split("(", 1)[0] in (result.reason or "")
 
 
 def share_parts(doc_type: DocumentType, assigned: dict[str, Assigned]) -> dict[str, Assigned]:
@@ -153,18 +147,3 @@ def from_parts(spec: FieldSpec, result: FieldResult, assigned: dict[str, Assigne
     )
     composed.flag(PARTS_NOTE.format(", ".join(name for name in read)))
     return composed
-
-
-def fill_parts(template: str, parts: dict[str, str]) -> str:
-    """``template`` with each ``{part}`` replaced by its value; a missing part goes with the
-    brackets, commas and spaces it leaves, and a line left empty goes."""
-    lines = []
-    for line in template.split("\n"):
-        filled = re.sub(r"{(\w+)}", lambda m: parts.get(m.group(1), ""), line)
-        filled = re.sub(r"\(\s*\)", "", filled)  # the brackets of a missing area code
-        filled = re.sub(r"\s*,(\s*,)+", ",", filled)  # a comma left alone by a missing part
-        filled = re.sub(r"\s+,", ",", filled)
-        filled = re.sub(r"\s{2,}", " ", filled).strip(" ,")
-        if filled:
-            lines.append(filled)
-    return "\n".join(lines)

@@ -28,6 +28,7 @@ from extraction.layouts import (
     LayoutTemplate,
     cross_check,
     in_learned_formats,
+    in_learned_part_formats,
     list_fields,
     match_layout,
     option_fields,
@@ -187,6 +188,9 @@ def extract(
             left_blank = layout.template.not_here if layout is not None else frozenset()
             with timer("second_reader"):
                 fields = second_look(spec, fields, images, pages, left_blank=left_blank)
+        if layout is not None:
+            # After the second look, which puts a value read in parts together again its own way.
+            fields = in_learned_part_formats(fields, layout.template.part_formats, spec)
         with timer("validate"):
             kinds = {f.name: f.kind for f in spec.fields}
             fields = flag_unread_marks(kinds, fields, images, pages)

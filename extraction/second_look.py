@@ -28,7 +28,7 @@ from extraction.doctypes import DocumentType, FieldSpec
 from extraction.errors import ExtractionError
 from extraction.layout import similarity
 from extraction.normalize import normalize
-from extraction.parts import composed_from_parts, fill_parts
+from extraction.part_values import composed_from_parts, fill_parts
 from extraction.readings_agree import letters
 from extraction.second_reader import Reading, read_crop
 from extraction.types import BLANK_DOUBT, Box, FieldResult, Line, PageText, Word, mostly_inside, on_one_row
@@ -152,7 +152,8 @@ def _look_at_parts(
             changed.append(f"{piece.value!r} as {weighed.value!r}")
     if not changed:
         return result
-    again = replace(result, value=fill_parts(spec.parts_format, read))
+    parts = tuple(replace(piece, value=read[piece.name]) for piece in result.parts)
+    again = replace(result, value=fill_parts(spec.parts_format, read), parts=parts)
     again.flag(f"parts read again by the second reader: {', '.join(changed)}")
     return again
 

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from extraction.doctypes import get_document_type
-from extraction.parts import PARTS_NOTE
+from extraction.part_values import PARTS_NOTE
 from extraction.reread import around_value
 from extraction.second_look import second_look
 from extraction.second_reader import Reading, read_crop

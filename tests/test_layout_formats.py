@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from extraction.doctypes import get_document_type
 from extraction.layouts import LayoutTemplate, in_learned_formats, learn_layout
-from extraction.layouts.formats import learn_formats, shape
-from extraction.types import FieldResult
+from extraction.layouts.formats import in_learned_part_formats, learn_formats, learn_part_formats, shape
+from extraction.part_values import PARTS_NOTE, fill_parts
+from extraction.types import FieldResult, PartReading
 from tests.layout_text import engine_reading, parse_layout
 
 RECORD = get_document_type("patient_details")
@@ -70,3 +71,48 @@ def test_a_mark_the_learned_copy_was_read_without_is_no_way_the_form_prints_it()
     assert learn_formats(phone, read, verified) == {}
     spaced, slashed = {"birth_date": "04 09 1967"}, {"birth_date": "04/09/1967"}
     assert learn_formats(phone, spaced, slashed) == {"birth_date": ("dd dd dddd", "dd/dd/dddd")}
+
+
+def _composed(street: str, city: str, state: str, zip_code: str) -> FieldResult:
+    """An address put together from its parts, as ``extraction.parts`` gives it."""
+    spec = RECORD.field("address")
+    read = {"street": street, "city": city, "state": state, "zip": zip_code}
+    pieces = tuple(PartReading(name, value, (0, 0, 10, 10), 0.9) for name, value in read.items())
+    composed = FieldResult(
+        fill_parts(spec.parts_format, read), 0.9, False, page=0, box=(0, 0, 10, 10), parts=pieces
+    )
+    composed.flag(PARTS_NOTE.format("street, city, state, zip"))
+    return composed
+
+
+def test_a_value_asked_for_in_parts_is_written_as_the_clerk_wrote_it_on_the_learned_copy() -> None:
+    """The form asks for street, city, state and ZIP in boxes; the office writes a comma before
+    the ZIP. Learned from the verified copy, only the separators are kept, and a later copy's
+    parts are put together the office's way, still flagged."""
+    learned = {"address": _composed("66 Prospect Way", "Washington", "District of Columbia", "20047")}
+    verified = {"address": "66 Prospect Way\nWashington, District of Columbia, 20047"}
+    formats = learn_part_formats(RECORD, learned, verified)
+    assert formats == {"address": "{street}\n{city}, {state}, {zip}"}
+    fields = {"address": _composed("21 Sycamore Way", "Brooklyn", "New York", "11272")}
+    written = in_learned_part_formats(fields, formats, RECORD)["address"]
+    assert written.value == "21 Sycamore Way\nBrooklyn, New York, 11272" and written.needs_review
+
+
+def test_a_part_misread_or_words_beside_the_parts_teach_no_way_of_writing() -> None:
+    """A part the engine misread on the learned copy is not in the verified value; a verified
+    value holding more than its parts and separators ("USA") would keep words of the patient's:
+    neither is learned. A copy whose parts were put together otherwise is left as it is."""
+    misread = {"address": _composed("66 Prospect Way", "Washingten", "District of Columbia", "20047")}
+    verified = {"address": "66 Prospect Way\nWashington, District of Columbia, 20047"}
+    assert learn_part_formats(RECORD, misread, verified) == {}
+    learned = {"address": _composed("66 Prospect Way", "Washington", "District of Columbia", "20047")}
+    more = {"address": "66 Prospect Way\nWashington, District of Columbia, 20047\nUSA"}
+    assert learn_part_formats(RECORD, learned, more) == {}
+    as_verified = {"address": "66 Prospect Way\nWashington, District of Columbia 20047"}
+    assert learn_part_formats(RECORD, learned, as_verified) == {}
+    changed = _composed("21 Sycamore Way", "Brooklyn", "New York", "11272")
+    changed.value = "21 Sycamore Way\nBrooklyn, NY 11272"
+    kept = in_learned_part_formats(
+        {"address": changed}, {"address": "{street}\n{city}, {state}, {zip}"}, RECORD
+    )
+    assert kept["address"].value == "21 Sycamore Way\nBrooklyn, NY 11272"

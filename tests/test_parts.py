@@ -7,7 +7,7 @@ import pytest
 
 from extraction.doctypes import FieldPart, FieldSpec, get_document_type
 from extraction.fields import extract_fields
-from extraction.parts import fill_parts
+from extraction.part_values import fill_parts
 from extraction.types import Line, PageText, Word
 from tests.layout_text import parse_layout
 

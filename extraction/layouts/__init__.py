@@ -4,7 +4,7 @@ again on new documents by its printed words (``match_layout``) and read where it
 
 from extraction.layouts.crosscheck import cross_check
 from extraction.layouts.fit import MATCH_THRESHOLD, LayoutMatch, match_layout
-from extraction.layouts.formats import in_learned_formats
+from extraction.layouts.formats import in_learned_formats, in_learned_part_formats
 from extraction.layouts.learn import learn_layout, list_fields, option_fields
 from extraction.layouts.locate import locate_value
 from extraction.layouts.read import read_fields
@@ -19,6 +19,7 @@ __all__ = [
     "TemplateStore",
     "cross_check",
     "in_learned_formats",
+    "in_learned_part_formats",
     "learn_layout",
     "list_fields",
     "locate_value",

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import KEY_MIN_SCORE, typical_height
 from extraction.layouts.anchors import anchors_of, form_words, page_words, same_text
-from extraction.layouts.formats import SHAPED_KINDS, learn_formats
+from extraction.layouts.formats import SHAPED_KINDS, learn_formats, learn_part_formats
 from extraction.layouts.joined_rows import row_joints
 from extraction.layouts.locate import (
     Place,
@@ -155,6 +155,7 @@ def learn_layout(
         taught_by=taught_by,
         documents_seen=1,
         formats=learn_formats(doc_type, _read_where_found(result, doc_type, places), verified),
+        part_formats=learn_part_formats(doc_type, result.fields, verified),
     )
 
 

@@ -94,6 +94,9 @@ class LayoutTemplate:
     formats: dict[str, tuple[str, str]] = field(default_factory=dict)
     """For a date or phone the form prints otherwise than the clerk writes it: the shape read
     and the shape verified, digits as ``d`` (see ``extraction.layouts.formats``)."""
+    part_formats: dict[str, str] = field(default_factory=dict)
+    """For a value put together from its parts, the way the clerk wrote it: its parts as
+    ``{part}`` between separators (see ``extraction.layouts.formats``)."""
 
     @property
     def value_fields(self) -> list[str]:
@@ -127,6 +130,7 @@ class LayoutTemplate:
             "fields": {name: _zone_to_dict(zone) for name, zone in self.fields.items()},
             "extra": self.extra,
             "formats": {name: list(shapes) for name, shapes in self.formats.items()},
+            "part_formats": dict(self.part_formats),
         }
 
     @classmethod
@@ -158,6 +162,7 @@ class LayoutTemplate:
                 str(name): (str(shapes[0]), str(shapes[1]))
                 for name, shapes in data.get("formats", {}).items()
             },
+            part_formats={str(name): str(text) for name, text in data.get("part_formats", {}).items()},
         )
 
 
