@@ -552,3 +552,23 @@ def test_a_line_is_not_claimed_by_a_learned_reading_its_own_field_doubts() -> No
     # Without the doubt, the line would go to the address: the guard is what keeps it.
     claimed = cross_check({name: replace(field) for name, field in generic.items()}, learned)
     assert claimed["medicines"].value != medicines
+
+
+def test_a_learned_area_run_on_into_the_next_column_s_label_leaves_the_generic_value() -> None:
+    """On this copy the learned area of the medical problems reached the next column: "Eczema
+    Allergies (drug/food) Latex". What it holds besides the generic "Eczema" is mostly the
+    form's print: the generic value stands, flagged with the learned reading."""
+    generic = {
+        "medical_problems": FieldResult("Eczema", 0.9, needs_review=True, reason="read on from a label")
+    }
+    learned = {"medical_problems": FieldResult("Eczema Allergies (drug/food) Latex", 0.9, needs_review=False)}
+    printed = frozenset({"allergies", "drugfood", "medical", "conditions"})
+    merged = cross_check(generic, learned, printed)
+    assert merged["medical_problems"].value == "Eczema"
+    assert "Allergies (drug/food)" in (merged["medical_problems"].reason or "")
+    # A learned value holding more of the patient's words is taken, flagged.
+    longer = {"medical_problems": FieldResult("Eczema, asthma", 0.9, needs_review=False)}
+    generic = {
+        "medical_problems": FieldResult("Eczema", 0.9, needs_review=True, reason="read on from a label")
+    }
+    assert cross_check(generic, longer, printed)["medical_problems"].value == "Eczema, asthma"

@@ -54,6 +54,8 @@ def cross_check(
     - the generic reading was sure of its value (label found, value checked) and what it has
       besides the learned value is not words the form prints (``printed``: a label read into
       the value, or taken for it);
+    - what the learned value has besides the generic one, which passes its check, is mostly
+      words the form prints (the area ran on into the next column's label);
     - the learned value raises a doubt of the field's (``doubts(name, value)``, its reasons)
       that the generic value, passing its check, does not.
     A learned area found empty, holding only the form's own print, or holding another field's
@@ -141,6 +143,9 @@ def cross_check(
         theirs_sound = bool(theirs.value) and valid(name, theirs.value) and not theirs_printed
         generic_stands = (
             (theirs_sound and (_same_reading(mine.value, theirs.value) or _same_place(mine, theirs)))
+            # The learned area ran on into the form's print (the next column's label and its
+            # value): what it holds besides the generic value is mostly words the form prints.
+            or (theirs_sound and _printed_text(_added(mine.value, theirs.value), printed))
             # A learned value that fails the check, where the generic one passes, or where it was
             # read surely (a phone number where a medicine was learned: the form moved, and the
             # learned area holds other print), or away from its label (the form moved, and the
