@@ -12,6 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from extraction.preprocess import FAINTEST_PRINT
+
 
 def grain_level(gray: np.ndarray, paper: float, ink: int) -> float | None:
     """The level above which (lighter) ``gray`` is paper and its grain, when Otsu's level for the
@@ -20,10 +22,13 @@ def grain_level(gray: np.ndarray, paper: float, ink: int) -> float | None:
     The line is halfway between the ``paper`` and the ``ink`` level preprocessing measured on the
     whole page (see ``PreprocessReport``): measured on the page as OCR gets it, its rules
     erased, the grain would pass for the print. Ordinary print puts Otsu's level near the ink's.
+    On a page of so little print that its grain set the ink level (a shadowed back page with two
+    lines on it), the line is no lighter than the faintest print (``FAINTEST_PRINT`` under the
+    paper): paper that light is grain, whatever the page measured.
     """
     otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    halfway = (paper + ink) / 2
-    return halfway if otsu > halfway else None
+    level = min((paper + ink) / 2, paper - FAINTEST_PRINT)
+    return level if otsu > level else None
 
 
 def without_grain(gray: np.ndarray, paper: float, ink: int) -> np.ndarray:
