@@ -10,6 +10,7 @@ wording we know ("HOSPITAL NO"), so it is never read as the value of the label a
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -21,7 +22,9 @@ from extraction.types import Box, Line, PageText, Word, on_one_row
 
 # Left edges this many line heights apart are one column's.
 ALIGN_HEIGHTS = 0.6
-# A label column runs this many line heights past its first and last label.
+# A label column runs one of its rows (the median pitch of its labels) and this many line
+# heights more past its first and last label: a value of two lines sets the next label a line
+# further down than the column's pitch.
 REACH_HEIGHTS = 1.5
 # A column needs this many labels with a value at its value edge to count.
 MIN_ROWS = 2
@@ -41,12 +44,14 @@ class LabelColumn:
     value_x: int
     top: int
     bottom: int
+    pitch: float = 0.0
+    """The median distance from one of its labels to the next."""
 
     def holds(self, box: Box, height: float) -> bool:
         """True when ``box`` starts in this column's label edge and within its rows."""
-        return (
-            abs(box[0] - self.label_x) <= ALIGN_HEIGHTS * height
-            and self.top - REACH_HEIGHTS * height <= box[1] <= self.bottom + REACH_HEIGHTS * height
+        reach = self.pitch + REACH_HEIGHTS * height
+        return abs(box[0] - self.label_x) <= ALIGN_HEIGHTS * height and (
+            self.top - reach <= box[1] <= self.bottom + reach
         )
 
     def starts_value(self, box: Box, height: float) -> bool:
@@ -66,12 +71,14 @@ def find_label_columns(page: PageText, keys: Sequence[Key], height: float) -> li
     for group in _aligned(pairs, height, lambda pair: pair[0][0]):
         for rows in _aligned(group, height, lambda pair: pair[1][0]):
             if len(rows) >= MIN_ROWS:
+                tops = sorted(p[0][1] for p in rows)
                 columns.append(
                     LabelColumn(
                         label_x=round(statistics.median(p[0][0] for p in rows)),
                         value_x=round(statistics.median(p[1][0] for p in rows)),
                         top=min(p[0][1] for p in rows),
                         bottom=max(p[0][3] for p in rows),
+                        pitch=statistics.median(b - a for a, b in itertools.pairwise(tops)),
                     )
                 )
     return sorted(columns, key=lambda c: c.label_x)
@@ -81,19 +88,31 @@ def column_keys(
     page: PageText, keys: Sequence[Key], columns: Sequence[LabelColumn], height: float
 ) -> list[Key]:
     """Lines of no known wording that stand in a label column with a value at its value edge:
-    short, without digits, set where the column's labels are."""
+    short, without digits, set where the column's labels are. Each such label carries the
+    column on (its rows reach past it), so a run of them below the last known label ("WARD"
+    under "ADDR") is found whole and none is read as the value of the label above it."""
     key_lines = {id(k.line) for k in keys}
-    found = []
-    for line in page.lines:
-        if id(line) in key_lines or not _label_shaped(line):
-            continue
-        column = next((c for c in columns if c.holds(line.box, height)), None)
-        if column is None:
-            continue
-        neighbour = row_neighbour(line, page, key_lines)
-        if neighbour is not None and column.starts_value(neighbour.box, height):
-            found.append(Key(page.index, line, len(line.words), colon=False, known=False))
-    return found
+    found: list[Key] = []
+    columns = list(columns)
+    while True:
+        more = []
+        for line in page.lines:
+            if id(line) in key_lines or not _label_shaped(line):
+                continue
+            at = next((i for i, c in enumerate(columns) if c.holds(line.box, height)), None)
+            if at is None:
+                continue
+            neighbour = row_neighbour(line, page, key_lines)
+            if neighbour is not None and columns[at].starts_value(neighbour.box, height):
+                more.append(Key(page.index, line, len(line.words), colon=False, known=False))
+                key_lines.add(id(line))
+                column = columns[at]
+                columns[at] = replace(
+                    column, top=min(column.top, line.box[1]), bottom=max(column.bottom, line.box[3])
+                )
+        if not more:
+            return found
+        found += more
 
 
 def row_neighbour(line: Line, page: PageText, skip: set[int]) -> Line | None:

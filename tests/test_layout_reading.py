@@ -66,6 +66,34 @@ def test_a_label_of_no_known_wording_in_a_label_column_is_never_a_value() -> Non
     assert "HOSPITAL" not in fields["patient_name"].value
 
 
+def test_labels_of_no_known_wording_carry_a_label_column_on_past_its_last_known_label() -> None:
+    """The address's second line sets the next row lower than the column's pitch, and "WARD"
+    (a label of no known wording) stands past the last known label by more than a line's
+    reach: the column runs a row on, so "WARD" is a label and its "Surgical 2" no third line
+    of the address; "BED" under it is a label too, carried on by "WARD"."""
+    page = parse_layout(
+        """
+        200 500 PATIENT NAME
+        800 500 Margaret Chavez
+        200 570 HOSPITAL NO
+        800 570 90254416
+        200 640 DATE
+        800 640 23 March 2015
+        200 710 ADDR
+        800 710 24 Ash Pl
+        800 760 Detroit, 48253
+        200 830 WARD
+        800 830 Surgical 2
+        200 920 BED
+        800 920 Fourteen
+        """
+    )
+    keys = [k.text for k in page_view(PRESCRIPTION, page[0]).keys]
+    assert "WARD" in keys and "BED" in keys
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["patient_address"].value == "24 Ash Pl\nDetroit, 48253"
+
+
 def test_labels_above_their_values_make_no_label_column() -> None:
     page = parse_layout(
         """
