@@ -830,6 +830,10 @@ def test_a_phone_that_reads_as_a_date_is_doubted(field: str, phone: str, doubted
         ("Ann Lee,, MD", True),
         ("Ann Lee,. MD", True),
         ("Dr. Ann Lee, M.D., PhD", False),  # an abbreviation's stop, then a comma
+        ("Dr. Wei Ling Ng. MD", True),  # a comma read as a full stop
+        ("Dr Richard Mensah. DO", True),
+        ("Mrs. J. Smith Jr. Lee", False),  # titles' and initials' stops
+        ("St. John Rivers, D.O.", False),
     ],
 )
 def test_a_name_with_a_word_of_an_organisation_s_or_words_joined_by_a_mark_is_doubted(
