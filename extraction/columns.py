@@ -22,10 +22,12 @@ from extraction.types import Box, Line, PageText, Word, on_one_row
 
 # Left edges this many line heights apart are one column's.
 ALIGN_HEIGHTS = 0.6
-# A label column runs one of its rows (the median pitch of its labels) and this many line
-# heights more past its first and last label: a value of two lines sets the next label a line
-# further down than the column's pitch.
+# A label column runs one of its rows (the median pitch of its labels, at most MAX_PITCH_HEIGHTS
+# line heights: two labels a page apart say nothing of a row's height) and this many line heights
+# more past its first and last label: a value of two lines sets the next label a line further
+# down than the column's pitch.
 REACH_HEIGHTS = 1.5
+MAX_PITCH_HEIGHTS = 3.0
 # A column needs this many labels with a value at its value edge to count.
 MIN_ROWS = 2
 # A label and its value at the value edge stand at least this many line heights apart.
@@ -49,7 +51,7 @@ class LabelColumn:
 
     def holds(self, box: Box, height: float) -> bool:
         """True when ``box`` starts in this column's label edge and within its rows."""
-        reach = self.pitch + REACH_HEIGHTS * height
+        reach = min(self.pitch, MAX_PITCH_HEIGHTS * height) + REACH_HEIGHTS * height
         return abs(box[0] - self.label_x) <= ALIGN_HEIGHTS * height and (
             self.top - reach <= box[1] <= self.bottom + reach
         )

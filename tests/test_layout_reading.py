@@ -94,6 +94,15 @@ def test_labels_of_no_known_wording_carry_a_label_column_on_past_its_last_known_
     assert fields["patient_address"].value == "24 Ash Pl\nDetroit, 48253"
 
 
+def test_a_label_column_of_two_labels_a_page_apart_reaches_no_further_than_three_rows() -> None:
+    """Two labels a page apart made a column whose pitch was the page: reaching a pitch past
+    them, it cut an address line far above at its value edge. A row reaches at most three line
+    heights."""
+    column = LabelColumn(label_x=194, value_x=670, top=1603, bottom=2673, pitch=1033)
+    assert not column.holds((194, 795, 400, 830), 37.0)
+    assert column.holds((194, 1603 - 150, 400, 1603 - 120), 37.0)
+
+
 def test_labels_above_their_values_make_no_label_column() -> None:
     page = parse_layout(
         """
