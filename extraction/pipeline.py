@@ -66,6 +66,7 @@ from extraction.types import (
     centre_inside,
     mean_confidence,
 )
+from extraction.unread_ink import flag_unread_words
 from extraction.unread_marks import flag_unread_marks
 from extraction.validate import check_value, doubts_about, validate_fields
 
@@ -194,6 +195,7 @@ def extract(
         with timer("validate"):
             kinds = {f.name: f.kind for f in spec.fields}
             fields = flag_unread_marks(kinds, fields, images, pages)
+            fields = flag_unread_words(kinds, fields, images, pages)
             fields = flag_phone_separators(kinds, fields, images, pages)
             fields = validate_fields(spec, fields)
     return ExtractionResult(

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from extraction.keys import typical_height
 from extraction.structure.ink import binary, components, ink_threshold
-from extraction.types import Box, Word
+from extraction.types import Box, FieldResult, PageText, Word
 
 # A letter is between these many text heights tall (an "o" about half, a "g" or an "l" the
 # whole), at most this many wide (joined handwriting makes wider pieces), and holds at least
@@ -94,3 +95,61 @@ def _covered(shape: tuple[int, ...], words: Sequence[Word], margin: int) -> np.n
         x0, y0, x1, y1 = word.box
         covered[max(0, y0 - margin) : y1 + margin, max(0, x0 - margin) : x1 + margin] = 1
     return covered
+
+
+# The kinds of field whose value is words as read: a word of theirs left unread leaves the value
+# whole-looking ("stings" of "Bee stings"). Values of a checked shape (dates, phones) are not.
+WORD_KINDS = ("text", "person")
+# Print left unread within this many text heights of a value's box, on its rows, may be a word of
+# it: a space between words is about half a height.
+BESIDE_REACH = 1.2
+
+
+def flag_unread_words(
+    kinds: dict[str, str], fields: dict[str, FieldResult], images: list[np.ndarray], pages: list[PageText]
+) -> dict[str, FieldResult]:
+    """``fields`` with every unflagged value of a word kind (``kinds``: field name to kind)
+    flagged where letter-sized ink no word covers (``unread_pieces``: a letter, or a word whose
+    letters a blur ran together) stands on its rows within BESIDE_REACH text heights of its
+    box, left or right: a word of it OCR never read (the page pass dropped the line, and the
+    sparse pass read only "stings" of "Bee stings"). Each page is looked at once, and only when
+    one of its values may be flagged."""
+    pieces_of: dict[int, list[Box]] = {}
+    for name, result in fields.items():
+        if kinds.get(name) not in WORD_KINDS or result.needs_review or not result.value or result.box is None:
+            continue
+        page = pages[result.page]
+        height = typical_height(page)
+        if result.page not in pieces_of:
+            pieces_of[result.page] = unread_pieces(images[result.page], page.words, height)
+        if any(_beside(piece, result.box, height) for piece in pieces_of[result.page]):
+            result.flag("print beside the value was not read: is a word of it missing?")
+    return fields
+
+
+def unread_pieces(image: np.ndarray, words: Sequence[Word], text_height: float) -> list[Box]:
+    """The boxes of the letter-sized pieces of ink on ``image`` (grey, print dark) whose middle
+    no box of ``words`` covers; none on a page without ink."""
+    threshold = ink_threshold(image)
+    if threshold is None or text_height <= 0:
+        return []
+    count, _labels, stats, centres = components(binary(image, threshold))
+    covered = _covered(image.shape[:2], words, round(WORD_MARGIN * text_height))
+    pieces = []
+    for index in range(1, count):
+        x, y, width, height, ink = stats[index]
+        if (
+            _letter_sized(width, height, ink, text_height)
+            and not covered[int(centres[index][1]), int(centres[index][0])]
+        ):
+            pieces.append((int(x), int(y), int(x + width), int(y + height)))
+    return pieces
+
+
+def _beside(piece: Box, box: Box, height: float) -> bool:
+    """True when ``piece`` stands on ``box``'s rows, outside it, within BESIDE_REACH heights."""
+    middle = (piece[1] + piece[3]) / 2
+    if not box[1] <= middle <= box[3]:
+        return False
+    reach = BESIDE_REACH * height
+    return box[0] - reach <= piece[2] <= box[0] + 1 or box[2] - 1 <= piece[0] <= box[2] + reach

@@ -6,8 +6,8 @@ import numpy as np
 
 from extraction.ocr import with_unread_rows
 from extraction.options import DEFAULT_OPTIONS
-from extraction.types import Line, PageText, Word, union_box
-from extraction.unread_ink import unread_runs
+from extraction.types import FieldResult, Line, PageText, Word, union_box
+from extraction.unread_ink import flag_unread_words, unread_runs
 from tests.drawn_pages import DrawnPage
 
 HEIGHT = DEFAULT_OPTIONS.text_height
@@ -101,3 +101,28 @@ def test_only_the_rows_left_unread_are_taken_from_the_sparse_reading() -> None:
     again = _read_round_a_lost_line("Weight: 88", 1)
     texts = [w.text for line in again.lines for w in line.words]
     assert "Shellfish" in texts and "88" not in texts
+
+
+def _allergies_read(read: list[str]) -> tuple[dict[str, FieldResult], list[np.ndarray], list[PageText]]:
+    """A page with "Known allergies:" over "Bee stings", where OCR read only the words ``read``
+    of the value (the label always); the value is what it read."""
+    page = DrawnPage(1000, 300)
+    label = page.text(60, 60, "Known allergies:")
+    value = [w for w in page.text(100, 140, "Bee stings") if w.text in read]
+    image = np.array(page.image)
+    text = PageText(0, (Line(tuple(label)), Line(tuple(value))), image.shape[1], image.shape[0])
+    box = union_box([w.box for w in value])
+    field = FieldResult(" ".join(w.text for w in value), 0.96, needs_review=False, page=0, box=box)
+    return {"allergies": field}, [image], [text]
+
+
+def test_a_word_of_a_value_no_word_covers_flags_the_value() -> None:
+    """OCR read "stings" of "Bee stings": the "Bee" beside it, read by no word, flags the value;
+    read whole, the value is left alone, and so is a value of a checked shape (a date)."""
+    fields, images, pages = _allergies_read(["stings"])
+    flagged = flag_unread_words({"allergies": "text"}, fields, images, pages)["allergies"]
+    assert flagged.needs_review and "is a word of it missing" in (flagged.reason or "")
+    fields, images, pages = _allergies_read(["Bee", "stings"])
+    assert not flag_unread_words({"allergies": "text"}, fields, images, pages)["allergies"].needs_review
+    fields, images, pages = _allergies_read(["stings"])
+    assert not flag_unread_words({"allergies": "date"}, fields, images, pages)["allergies"].needs_review
