@@ -195,7 +195,8 @@ def extract(
         with timer("validate"):
             kinds = {f.name: f.kind for f in spec.fields}
             fields = flag_unread_marks(kinds, fields, images, pages)
-            fields = flag_unread_words(kinds, fields, images, pages)
+            marks = [[mark.box for mark in structure.marks] for structure in structures]
+            fields = flag_unread_words(kinds, fields, images, pages, marks)
             fields = flag_phone_separators(kinds, fields, images, pages)
             fields = validate_fields(spec, fields)
     return ExtractionResult(

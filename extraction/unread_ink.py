@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from extraction.keys import typical_height
+from extraction.structure.geometry import overlap_area
 from extraction.structure.ink import binary, components, ink_threshold
 from extraction.types import Box, FieldResult, PageText, Word
 
@@ -103,17 +104,29 @@ WORD_KINDS = ("text", "person")
 # Print left unread within this many text heights of a value's box, on its rows, may be a word of
 # it: a space between words is about half a height.
 BESIDE_REACH = 1.2
+# A piece whose ink fills this share of its box is a dot, not a letter: a list's bullet, a
+# filled mark (letters leave their counters and the room round their strokes).
+SOLID_SHARE = 0.7
+# A word holds a capital or a letter with an ascender at least this many text heights tall; a
+# list's bullet or asterisk before a value is no taller than a small letter.
+WORD_PIECE_HEIGHT = 0.65
 
 
 def flag_unread_words(
-    kinds: dict[str, str], fields: dict[str, FieldResult], images: list[np.ndarray], pages: list[PageText]
+    kinds: dict[str, str],
+    fields: dict[str, FieldResult],
+    images: list[np.ndarray],
+    pages: list[PageText],
+    marks: Sequence[Sequence[Box]] = (),
 ) -> dict[str, FieldResult]:
     """``fields`` with every unflagged value of a word kind (``kinds``: field name to kind)
     flagged where letter-sized ink no word covers (``unread_pieces``: a letter, or a word whose
     letters a blur ran together) stands on its rows within BESIDE_REACH text heights of its
     box, left or right: a word of it OCR never read (the page pass dropped the line, and the
-    sparse pass read only "stings" of "Bee stings"). Each page is looked at once, and only when
-    one of its values may be flagged."""
+    sparse pass read only "stings" of "Bee stings"). Only a piece as tall as a capital counts
+    (``WORD_PIECE_HEIGHT``): a bullet or an asterisk before a value is no word; nor are solid
+    dots or the checkboxes in ``marks`` (each page's boxes). Each page is looked at once, and
+    only when one of its values may be flagged."""
     pieces_of: dict[int, list[Box]] = {}
     for name, result in fields.items():
         if kinds.get(name) not in WORD_KINDS or result.needs_review or not result.value or result.box is None:
@@ -121,15 +134,20 @@ def flag_unread_words(
         page = pages[result.page]
         height = typical_height(page)
         if result.page not in pieces_of:
-            pieces_of[result.page] = unread_pieces(images[result.page], page.words, height)
-        if any(_beside(piece, result.box, height) for piece in pieces_of[result.page]):
+            boxes = marks[result.page] if result.page < len(marks) else ()
+            pieces_of[result.page] = [
+                piece
+                for piece in unread_pieces(images[result.page], page.words, height)
+                if not any(overlap_area(piece, box) > 0 for box in boxes)
+            ]
+        if _word_beside(pieces_of[result.page], result.box, height):
             result.flag("print beside the value was not read: is a word of it missing?")
     return fields
 
 
 def unread_pieces(image: np.ndarray, words: Sequence[Word], text_height: float) -> list[Box]:
     """The boxes of the letter-sized pieces of ink on ``image`` (grey, print dark) whose middle
-    no box of ``words`` covers; none on a page without ink."""
+    no box of ``words`` covers, solid dots left out (``SOLID_SHARE``); none on a page without ink."""
     threshold = ink_threshold(image)
     if threshold is None or text_height <= 0:
         return []
@@ -140,16 +158,29 @@ def unread_pieces(image: np.ndarray, words: Sequence[Word], text_height: float) 
         x, y, width, height, ink = stats[index]
         if (
             _letter_sized(width, height, ink, text_height)
+            and ink < SOLID_SHARE * width * height
             and not covered[int(centres[index][1]), int(centres[index][0])]
         ):
             pieces.append((int(x), int(y), int(x + width), int(y + height)))
     return pieces
 
 
-def _beside(piece: Box, box: Box, height: float) -> bool:
-    """True when ``piece`` stands on ``box``'s rows, outside it, within BESIDE_REACH heights."""
-    middle = (piece[1] + piece[3]) / 2
-    if not box[1] <= middle <= box[3]:
-        return False
+def _word_beside(pieces: Sequence[Box], box: Box, height: float) -> bool:
+    """True when a word's worth of ``pieces`` stands beside ``box`` on its rows: pieces chained
+    outward from either edge of the box, each within BESIDE_REACH heights of the last, one of
+    them as tall as a capital (``WORD_PIECE_HEIGHT``)."""
     reach = BESIDE_REACH * height
-    return box[0] - reach <= piece[2] <= box[0] + 1 or box[2] - 1 <= piece[0] <= box[2] + reach
+    row = [p for p in pieces if box[1] <= (p[1] + p[3]) / 2 <= box[3]]
+    left = sorted((p for p in row if p[2] <= box[0] + 1), key=lambda p: -p[2])
+    right = sorted((p for p in row if p[0] >= box[2] - 1), key=lambda p: p[0])
+    for side, edge in ((left, box[0]), (right, box[2])):
+        chain: list[Box] = []
+        for piece in side:
+            gap = edge - piece[2] if side is left else piece[0] - edge
+            if gap > reach:
+                break
+            chain.append(piece)
+            edge = piece[0] if side is left else piece[2]
+        if any(p[3] - p[1] >= WORD_PIECE_HEIGHT * height for p in chain):
+            return True
+    return False

@@ -126,3 +126,25 @@ def test_a_word_of_a_value_no_word_covers_flags_the_value() -> None:
     assert not flag_unread_words({"allergies": "text"}, fields, images, pages)["allergies"].needs_review
     fields, images, pages = _allergies_read(["stings"])
     assert not flag_unread_words({"allergies": "date"}, fields, images, pages)["allergies"].needs_review
+
+
+def test_a_bullet_an_asterisk_or_a_checkbox_beside_a_value_is_no_word_of_it() -> None:
+    """A list's asterisk or bullet before an item, and a checkbox before an option read as the
+    value, are ink no word covers beside the value, and none of them is a word: nothing is
+    flagged."""
+    page = DrawnPage(1000, 400)
+    star = page.text(100, 60, "* Asthma")[1:]
+    dot = page.text(100, 160, "Eczema")
+    page.draw.ellipse((70, 170, 84, 184), fill=0)
+    box = page.checkbox(60, 260, "empty")
+    boxed = page.text(100, 260, "Migraine")
+    image = np.array(page.image)
+    lines = tuple(Line(tuple(words)) for words in (star, dot, boxed))
+    text = PageText(0, lines, image.shape[1], image.shape[0])
+    fields = {
+        name: FieldResult(words[0].text, 0.96, needs_review=False, page=0, box=words[0].box)
+        for name, words in (("a", star), ("b", dot), ("c", boxed))
+    }
+    kinds = dict.fromkeys(fields, "text")
+    flagged = flag_unread_words(kinds, fields, [image], [text], [[box]])
+    assert not any(field.needs_review for field in flagged.values()), flagged
