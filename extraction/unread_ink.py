@@ -49,18 +49,15 @@ MAX_RUNS = 24
 def unread_runs(image: np.ndarray, words: Sequence[Word], text_height: float) -> list[Box]:
     """The boxes of rows of letter-sized ink on ``image`` (grey, print dark) that no box of
     ``words`` covers, largest first, at most ``MAX_RUNS``; none on a page without ink."""
-    threshold = ink_threshold(image)
-    if threshold is None or text_height <= 0:
+    found = _loose_pieces(image, words, text_height)
+    if found is None:
         return []
-    count, labels, stats, centres = components(binary(image, threshold))
-    covered = _covered(image.shape[:2], words, round(WORD_MARGIN * text_height))
+    labels, stats, loose_indices = found
     loose = np.zeros(image.shape[:2], np.uint8)
-    for index in range(1, count):
-        x, y, width, height, ink = stats[index]
-        centre_x, centre_y = int(centres[index][0]), int(centres[index][1])
-        if _letter_sized(width, height, ink, text_height) and not covered[centre_y, centre_x]:
-            piece = labels[y : y + height, x : x + width] == index
-            loose[y : y + height, x : x + width][piece] = 255
+    for index in loose_indices:
+        x, y, width, height, _ink = stats[index]
+        piece = labels[y : y + height, x : x + width] == index
+        loose[y : y + height, x : x + width][piece] = 255
     if not loose.any():
         return []
     reach = cv2.getStructuringElement(
@@ -127,20 +124,24 @@ def flag_unread_words(
     (``WORD_PIECE_HEIGHT``): a bullet or an asterisk before a value is no word; nor are solid
     dots or the checkboxes in ``marks`` (each page's boxes). Each page is looked at once, and
     only when one of its values may be flagged."""
-    pieces_of: dict[int, list[Box]] = {}
+    pieces_of: dict[int, tuple[float, list[Box]]] = {}
     for name, result in fields.items():
         if kinds.get(name) not in WORD_KINDS or result.needs_review or not result.value or result.box is None:
             continue
-        page = pages[result.page]
-        height = typical_height(page)
         if result.page not in pieces_of:
+            page = pages[result.page]
+            height = typical_height(page)
             boxes = marks[result.page] if result.page < len(marks) else ()
-            pieces_of[result.page] = [
-                piece
-                for piece in unread_pieces(images[result.page], page.words, height)
-                if not any(overlap_area(piece, box) > 0 for box in boxes)
-            ]
-        if _word_beside(pieces_of[result.page], result.box, height):
+            pieces_of[result.page] = (
+                height,
+                [
+                    piece
+                    for piece in unread_pieces(images[result.page], page.words, height)
+                    if not any(overlap_area(piece, box) > 0 for box in boxes)
+                ],
+            )
+        height, pieces = pieces_of[result.page]
+        if _word_beside(pieces, result.box, height):
             result.flag("print beside the value was not read: is a word of it missing?")
     return fields
 
@@ -148,21 +149,35 @@ def flag_unread_words(
 def unread_pieces(image: np.ndarray, words: Sequence[Word], text_height: float) -> list[Box]:
     """The boxes of the letter-sized pieces of ink on ``image`` (grey, print dark) whose middle
     no box of ``words`` covers, solid dots left out (``SOLID_SHARE``); none on a page without ink."""
-    threshold = ink_threshold(image)
-    if threshold is None or text_height <= 0:
+    found = _loose_pieces(image, words, text_height)
+    if found is None:
         return []
-    count, _labels, stats, centres = components(binary(image, threshold))
-    covered = _covered(image.shape[:2], words, round(WORD_MARGIN * text_height))
+    _labels, stats, loose_indices = found
     pieces = []
-    for index in range(1, count):
+    for index in loose_indices:
         x, y, width, height, ink = stats[index]
-        if (
-            _letter_sized(width, height, ink, text_height)
-            and ink < SOLID_SHARE * width * height
-            and not covered[int(centres[index][1]), int(centres[index][0])]
-        ):
+        if ink < SOLID_SHARE * width * height:
             pieces.append((int(x), int(y), int(x + width), int(y + height)))
     return pieces
+
+
+def _loose_pieces(
+    image: np.ndarray, words: Sequence[Word], text_height: float
+) -> tuple[np.ndarray, np.ndarray, list[int]] | None:
+    """The components of ``image``'s ink (their labels and stats) and the indices of those of a
+    letter's size whose middle no box of ``words`` covers; None on a page without ink."""
+    threshold = ink_threshold(image)
+    if threshold is None or text_height <= 0:
+        return None
+    count, labels, stats, centres = components(binary(image, threshold))
+    covered = _covered(image.shape[:2], words, round(WORD_MARGIN * text_height))
+    loose = [
+        index
+        for index in range(1, count)
+        if _letter_sized(*stats[index][2:5], text_height)
+        and not covered[int(centres[index][1]), int(centres[index][0])]
+    ]
+    return labels, stats, loose
 
 
 def _word_beside(pieces: Sequence[Box], box: Box, height: float) -> bool:
