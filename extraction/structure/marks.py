@@ -94,7 +94,7 @@ def find_marks(
         height,
         lambda box: (
             _on_sure_text(box, text_boxes, sure_text, holed)
-            or bool((lone_letter & (iou(box, text_boxes) >= 0.5)).any())
+            or _on_a_lone_letter(box, text_boxes, lone_letter)
         ),
     )
     found += boxes_read_into_options(ink, found, words)
@@ -241,7 +241,7 @@ def _a_filled_letter(
     """True when a dense outline with no thin rim (a filled mark's shape) is a letter: a lone
     letter read surely, or the first letter of a word read surely that starts with a letter
     having a hole ("a" of "any", whose bowl a bold or blurred face closes up)."""
-    if (lone_letter & (iou(box, text_boxes) >= 0.5)).any():
+    if _on_a_lone_letter(box, text_boxes, lone_letter):
         return True
     half = 0.5 * (box[3] - box[1])
     level = (np.minimum(text_boxes[:, 3], box[3]) - np.maximum(text_boxes[:, 1], box[1])) >= half
@@ -253,7 +253,13 @@ def _a_drawn_letter(ink: np.ndarray, box: Box, text_boxes: np.ndarray, lone_lett
     """True when a round outline is a letter standing alone ("Vitamin D"): read surely as one
     letter, and not its own mirror image as a printed circle is. A circle read as "O" stays a
     mark: its ink mirrors itself."""
-    return bool((lone_letter & (iou(box, text_boxes) >= 0.5)).any()) and lopsided(ink, box)
+    return _on_a_lone_letter(box, text_boxes, lone_letter) and lopsided(ink, box)
+
+
+def _on_a_lone_letter(box: Box, text_boxes: np.ndarray, lone_letter: np.ndarray) -> bool:
+    """True when ``box`` is where OCR surely read one letter alone (``lone_letter``: per word,
+    half its union with ``box`` shared or more)."""
+    return bool((lone_letter & (iou(box, text_boxes) >= 0.5)).any())
 
 
 def _stands_apart(ink: np.ndarray, box: Box, clearance: int) -> bool:
