@@ -74,6 +74,9 @@ QUALIFIER = re.compile(
     r"\s+(?:on|in|at|for|from|to|with|by)\s+(?:(?:your|the|a|an|this|our|their)\s.*|kg|cm|lbs?|inches|pounds)$",
     re.IGNORECASE,
 )
+# A form's labels set beside their values start at a few left edges, each within this many of a
+# line's heights of the next label's: a scanned page's skew moves an edge, a title stands apart.
+LABEL_EDGE_HEIGHTS = 1.0
 # A line with digits reads as a label only when it reads as one this well with them folded.
 MISREAD_LABEL_SCORE = 0.95
 
@@ -173,18 +176,23 @@ def find_keys(page: PageText, vocabulary: tuple[str, ...], colon_only: tuple[str
     their line, never a line's first word set apart from the rest by a gap."""
     inline = tuple(wording for wording in vocabulary if wording not in colon_only)
     found = [(line, _key_of(page.index, line, vocabulary, inline)) for line in page.lines]
-    if sum(key is not None and key.beside_its_value for _, key in found) >= INLINE_FORM_LABELS:
+    beside = [key for _, key in found if key is not None and key.beside_its_value]
+    if len(beside) >= INLINE_FORM_LABELS:
         # The form sets its labels before their values, no colon: a label a space from its value.
-        found = [(line, key or _inline_key(page.index, line, inline)) for line, key in found]
+        edges = tuple(key.line.words[0].box[0] for key in beside)
+        found = [(line, key or _inline_key(page.index, line, inline, edges)) for line, key in found]
     return [_over_more_names(key, vocabulary) for _, key in found if key is not None]
 
 
-def _inline_key(page: int, line: Line, inline: tuple[str, ...]) -> Key | None:
+def _inline_key(page: int, line: Line, inline: tuple[str, ...], edges: tuple[int, ...]) -> Key | None:
     """The key ``line`` opens with on a form that sets its labels before their values with no
     colon: a known label read exactly, then its value at least a usual space after it, opening
     as a value does with a capital or a digit (a sentence goes on in small letters: "Allergies
-    to penicillin" under a label is a value), on a line not all in capitals (a heading:
-    "PATIENT FACE SHEET")."""
+    to penicillin" under a label is a value), on a line not all in capitals and starting at a
+    left edge of the form's other such labels (``edges``): a title is set apart ("PATIENT FACE
+    SHEET", "Patient Face Sheet" centred over the form)."""
+    if not _at_an_edge(line, edges):
+        return None
     start = 1 if _numbered(line.words) else 0
     end = spaced_label_index(line.words[start:], inline, INLINE_FORM_GAP)
     if end is None or text_of(line.words).isupper():
@@ -193,6 +201,13 @@ def _inline_key(page: int, line: Line, inline: tuple[str, ...]) -> Key | None:
     if not (opening.isupper() or opening.isdigit()):
         return None
     return Key(page, line, start + end, colon=False, known=True, start=start)
+
+
+def _at_an_edge(line: Line, edges: tuple[int, ...]) -> bool:
+    """True when ``line`` starts within a line's height of one of ``edges`` (left x)."""
+    left = line.words[0].box[0]
+    height = max(w.height for w in line.words)
+    return any(abs(left - edge) <= LABEL_EDGE_HEIGHTS * height for edge in edges)
 
 
 def _over_more_names(key: Key, vocabulary: tuple[str, ...]) -> Key:

@@ -227,7 +227,8 @@ def test_on_a_form_that_sets_labels_beside_their_values_a_space_after_a_label_is
     set only a usual space after the label, is a label and its value too (flagged: its end is
     in doubt). A sentence going on in small letters ("Allergies to penicillin", another field's
     value under its label) is no label, nor is a heading in capitals opening with a label's word
-    ("PATIENT FACE SHEET"); and on a form that shows no such way, the space cuts nothing."""
+    ("PATIENT FACE SHEET") or a title set apart from the labels' left edge ("Patient Face
+    Sheet" centred); and on a form that shows no such way, the space cuts nothing."""
     form = """
         800 200 PATIENT FACE SHEET
         200 300 Telephone
@@ -245,6 +246,11 @@ def test_on_a_form_that_sets_labels_beside_their_values_a_space_after_a_label_is
     assert fields["regular_medications"].needs_review
     assert fields["medical_problems"].value == "Allergies to penicillin"
     assert fields["patient_name"].value == ""
+    titled = extract_fields(
+        PATIENT, parse_layout(form.replace("PATIENT FACE SHEET", "Patient Face Sheet")), 0.8
+    )
+    assert titled["patient_name"].value == ""
+    assert titled["regular_medications"].value == "Lisinopril, insulin"
     alone = extract_fields(PATIENT, parse_layout("200 760 Current medications Lisinopril, insulin"), 0.8)
     assert alone["regular_medications"].value != "Lisinopril, insulin"
 
