@@ -28,6 +28,12 @@ MIN_PIECE_HEIGHT = 0.35
 MAX_PIECE_HEIGHT = 2.0
 MAX_PIECE_WIDTH = 4.0
 MIN_PIECE_INK = 0.02
+# Letters of a bold word, blurred, run together into one piece ("Emergency" of a defocused
+# heading): a piece up to this many text heights wide and no taller than MAX_WORD_HEIGHT is a
+# word of print, counted as a letter per text height of its width. A rule is thinner; a filled
+# bar is solid (SOLID_SHARE).
+MAX_WORD_WIDTH = 12.0
+MAX_WORD_HEIGHT = 1.6
 # A piece within this many text heights of a word's box belongs to that word (the word's box
 # is tight round the ink tesseract read; antialiasing and a leaning letter reach past it).
 WORD_MARGIN = 0.3
@@ -71,19 +77,33 @@ def unread_runs(image: np.ndarray, words: Sequence[Word], text_height: float) ->
             continue
         window = (slice(y, y + height), slice(x, x + width))
         inside = np.where(labels[window] == index, loose[window], 0)
-        pieces, _, _, _ = components(inside)
-        if pieces - 1 >= MIN_PIECES:
+        pieces, _, piece_stats, _ = components(inside)
+        if sum(_letters(piece_stats[piece][2], text_height) for piece in range(1, pieces)) >= MIN_PIECES:
             runs.append((int(x), int(y), int(x + width), int(y + height)))
     runs.sort(key=lambda box: (box[2] - box[0]) * (box[3] - box[1]), reverse=True)
     return runs[:MAX_RUNS]
 
 
 def _letter_sized(width: int, height: int, ink: int, text_height: float) -> bool:
+    """True for a piece of ink shaped like a letter, joined handwriting or a word whose letters
+    ran together (``MAX_WORD_WIDTH``)."""
+    if not MIN_PIECE_HEIGHT * text_height <= height <= MAX_PIECE_HEIGHT * text_height:
+        return False
+    if ink < MIN_PIECE_INK * text_height * text_height:
+        return False
+    if width <= MAX_PIECE_WIDTH * text_height:
+        return True
     return (
-        MIN_PIECE_HEIGHT * text_height <= height <= MAX_PIECE_HEIGHT * text_height
-        and width <= MAX_PIECE_WIDTH * text_height
-        and ink >= MIN_PIECE_INK * text_height * text_height
+        width <= MAX_WORD_WIDTH * text_height
+        and height <= MAX_WORD_HEIGHT * text_height
+        and ink < SOLID_SHARE * width * height
     )
+
+
+def _letters(width: int, text_height: float) -> int:
+    """How many letters a piece this wide counts for: one, or one per text height of a word
+    whose letters ran together."""
+    return 1 if width <= MAX_PIECE_WIDTH * text_height else int(width // text_height)
 
 
 def _covered(shape: tuple[int, ...], words: Sequence[Word], margin: int) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from extraction.ocr import with_unread_rows
@@ -35,6 +36,31 @@ def test_a_word_left_out_of_a_read_line_is_found() -> None:
     company = next(w for w in words if w.text == "company:")
     assert len(runs) == 1
     assert _inside(company.box, runs[0])
+
+
+def test_a_bold_heading_whose_letters_ran_together_is_found() -> None:
+    """Blurred bold print joins a word's letters into one piece of ink, wider than any letter
+    ("Emergency" of a defocused heading): still a row of print no word covers."""
+    page = DrawnPage(1200, 300)
+    page.text(60, 60, "Relationship: Sister")
+    heading = page.text(60, 160, "Emergency Contact")
+    image = np.array(page.image)
+    x0, y0, x1, y1 = union_box([w.box for w in heading])
+    around = (slice(y0 - 4, y1 + 4), slice(x0 - 4, x1 + 4))
+    image[around] = cv2.erode(image[around], np.ones((1, 7)))
+    joined = cv2.connectedComponentsWithStats((image[around] < 128).astype(np.uint8))
+    assert joined[0] - 1 <= 3 and joined[2][1:, 2].max() > 4 * HEIGHT  # the letters ran together
+    runs = unread_runs(image, page.words[:2], HEIGHT)
+    assert len(runs) == 1
+    assert _inside((x0, y0, x1, y1), runs[0])
+
+
+def test_a_filled_bar_is_no_print() -> None:
+    page = DrawnPage(1200, 300)
+    words = page.text(60, 60, "Relationship: Sister")
+    image = np.array(page.image)
+    image[160 : 160 + HEIGHT, 60 : 60 + 8 * HEIGHT] = 0
+    assert unread_runs(image, words, HEIGHT) == []
 
 
 def test_a_page_read_whole_has_nothing_left() -> None:
