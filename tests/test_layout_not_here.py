@@ -61,9 +61,13 @@ def learned() -> LayoutTemplate:
     return learn_layout(result, PRESCRIPTION, {**FIRST, "prescription_date": ""})
 
 
-def generic_reading(pages: list[PageText], date: str) -> dict[str, FieldResult]:
-    """The generic reading of a copy: every value right, the date ``date`` where it stands."""
-    return engine_reading(pages, {**SECOND, "prescription_date": date}).fields
+def generic_reading(pages: list[PageText], date: str, sure: bool = False) -> dict[str, FieldResult]:
+    """The generic reading of a copy: every value right, the date ``date`` where it stands,
+    flagged (no label of the prescription's date names it) unless ``sure``."""
+    fields = engine_reading(pages, {**SECOND, "prescription_date": date}).fields
+    if not sure:
+        fields["prescription_date"].flag("no label for it was found")
+    return fields
 
 
 def test_a_value_the_clerk_removed_is_learned_as_a_place_and_no_value() -> None:
@@ -92,6 +96,23 @@ def test_a_value_read_where_the_clerk_removed_one_is_left_out_and_flagged() -> N
     assert "15/01/2026" in (merged["prescription_date"].reason or "")
     for name, value in SECOND.items():
         assert merged[name].value == value and not merged[name].needs_review, name
+
+
+def test_a_value_read_surely_where_the_clerk_removed_one_stands_flagged() -> None:
+    """A value read under a label that matched and passing its checks is not left out for a
+    learned place alone: a form printing a label twice may put the place on the other one."""
+    template = learned()
+    pages = pad(SECOND, "15/01/2026")
+    match = match_layout([template], pages)
+    assert match is not None
+    merged = cross_check(
+        generic_reading(pages, "15/01/2026", sure=True),
+        read_fields(match, PRESCRIPTION, pages),
+        not_here=template.not_here,
+    )
+    assert merged["prescription_date"].value == "15/01/2026"
+    assert merged["prescription_date"].needs_review
+    assert "no value" in (merged["prescription_date"].reason or "")
 
 
 def test_a_value_read_elsewhere_stands_flagged() -> None:

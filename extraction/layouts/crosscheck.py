@@ -67,8 +67,8 @@ def cross_check(
     lines are the first of a longer learned reading, the learned rest is kept after them,
     flagged, when the whole passes the field's check. For a field learned as not on the form
     (``not_here``: the clerk left it blank where the engine had read a value; its learned
-    reading is blank with the box of that place), a generic value read in that place is left
-    out, and one read elsewhere flagged. A value made of words the form prints is
+    reading is blank with the box of that place), a generic value read in doubt in that place
+    is left out, and one read elsewhere or surely flagged. A value made of words the form prints is
     flagged whatever the learned reading (``flag_printed``)."""
     generic = _lines_learned_elsewhere(generic, learned, doubts)
     merged = dict(generic)
@@ -170,11 +170,13 @@ def cross_check(
 
 def _not_here(generic: FieldResult, learned: FieldResult) -> FieldResult:
     """The generic reading of a field the learned copy did not have (``learned.box``: where
-    the engine read the value the clerk removed): blank, flagged, when read in that place;
-    flagged when read elsewhere."""
+    the engine read the value the clerk removed): blank, flagged, when read in that place in
+    doubt; flagged when read elsewhere, or surely (its label matched, its checks passed): a
+    form printing a label twice ("Insurance company" for the primary and the secondary cover)
+    may put the learned place on the other one's value, which this copy fills."""
     if not generic.value:
         return generic
-    if (
+    if generic.needs_review and (
         learned.box is not None
         and generic.box is not None
         and learned.page == generic.page
