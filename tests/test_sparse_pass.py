@@ -13,7 +13,7 @@ import pytest
 from extraction import tesseract
 from extraction.errors import ToolTimeoutError
 from extraction.layout import group_lines
-from extraction.ocr import add_sparse_reading, paper_made_white
+from extraction.ocr import add_sparse_reading, paper_made_white, read_in_bands, without_band_grain
 from extraction.options import DEFAULT_OPTIONS
 from extraction.types import PageText, Word
 from tests.test_engine_stages import text_page
@@ -33,6 +33,23 @@ def test_paper_made_white_clears_the_grain_and_keeps_the_print() -> None:
     print_pixels = text_page(lines=2) < 128
     assert (white[page >= 235] == 255).all()  # the grain: paper down to 15 levels under it
     assert np.array_equal(white[print_pixels], page[print_pixels])  # the print untouched
+
+
+def test_a_band_of_bare_grain_is_read_with_its_paper_made_white(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A faint page read in two bands: the bottom one, its last lines over bare grainy paper,
+    would be binarised inside the grain; it goes to tesseract with its paper white. The top
+    band, whose print sets its binarising level, goes as it is."""
+    rng = np.random.default_rng(5)
+    grain = np.clip(250 - rng.integers(0, 16, (1200, 1700)), 0, 255).astype(np.uint8)
+    top = grainy_back_page()[:1000]
+    page = np.vstack([top, grain])
+    assert (without_band_grain(grain) == 255).all()
+    assert without_band_grain(top) is top
+    seen: list[np.ndarray] = []
+    monkeypatch.setattr(tesseract, "read_words", lambda image, **kwargs: seen.append(image) or [])
+    read_in_bands(page, 200, DEFAULT_OPTIONS)
+    assert len(seen) == 2  # read at once: which comes first is not known
+    assert sorted(bool((band[-1000:] == 255).all()) for band in seen) == [False, True]
 
 
 def first_reading() -> PageText:
