@@ -74,8 +74,9 @@ QUALIFIER = re.compile(
     r"\s+(?:on|in|at|for|from|to|with|by)\s+(?:(?:your|the|a|an|this|our|their)\s.*|kg|cm|lbs?|inches|pounds)$",
     re.IGNORECASE,
 )
-# A form's labels set beside their values start at a few left edges, each within this many of a
-# line's heights of the next label's: a scanned page's skew moves an edge, a title stands apart.
+# A form's labels set beside their values start at a few left edges: a label of that kind starts
+# within this many of its line's heights of another's edge (skew moves an edge a little); a
+# title stands apart.
 LABEL_EDGE_HEIGHTS = 1.0
 # A line with digits reads as a label only when it reads as one this well with them folded.
 MISREAD_LABEL_SCORE = 0.95
