@@ -46,6 +46,9 @@ GAP_SPECKS = "§~`'‘’•°*^¨"
 # A label with no colon and no wide gap after it is one only when read this well and set off
 # from its value by this many times the line's other spaces.
 SPACED_LABEL_SCORE = 0.95
+# A value never opens with a word joining what follows to the words before it: a label going
+# on ("EMERGENCY CONTACT AND INSURANCE", a heading; "Date of birth"), set a little wide.
+JOINING_WORDS = frozenset({"and", "or", "nor", "&", "of"})
 SPACED_LABEL_GAP = 1.3
 # A space is about a third of a word's height: a gap of six tenths of it is wider than one.
 SPACED_LABEL_HEIGHTS = 0.6
@@ -88,11 +91,14 @@ def answer_index(words: tuple[Word, ...]) -> int | None:
 def label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[str, ...]) -> bool:
     """True when the words before the gap read as a known label and those after it do not go on
     with it: a label of two words set a little apart ("Pt.  name") is one label, while "Refills
-    5" is a label and its value."""
+    5" is a label and its value; nor do words opening with one that joins them on to the
+    label's (``JOINING_WORDS``)."""
     head = whole_phrase_score(text_of(words[:gap_at]), vocabulary)
     if head < KEY_MIN_SCORE:
         return False
     rest = words[gap_at:]
+    if rest and rest[0].text.lower() in JOINING_WORDS:
+        return False
     if any(ch.isdigit() for w in rest for ch in w.text):
         return True
     return whole_phrase_score(text_of(words), vocabulary) < head
@@ -123,8 +129,9 @@ def spaced_label_index(
     two words, with no other space to go by, SPACED_LABEL_HEIGHTS of the shorter word's height),
     among the first MAX_KEY_WORDS words; None when the whole line reads as a label at least as
     well ("Name of patient"), or when the gap is no wider than a space ("Allergies to
-    penicillin", "Weight loss": a value opening with a label's word). On a form known to set
-    its labels so (``INLINE_FORM_GAP``), a space's width is enough."""
+    penicillin", "Weight loss": a value opening with a label's word), or when the word after it
+    joins on to it (``JOINING_WORDS``). On a form known to set its labels so
+    (``INLINE_FORM_GAP``), a space's width is enough."""
     solid = [w for w in words if w.text.strip(GAP_SPECKS)]
     if len(solid) == 2:
         label, value = solid
@@ -133,9 +140,10 @@ def spaced_label_index(
         known = head >= SPACED_LABEL_SCORE and head > whole_phrase_score(text_of(solid), vocabulary)
         # A letterhead's "Tel (814) 284-2795" is set so too, and is no field's (see SHAPED_VALUES).
         shaped = value_kind(value.text) == "phone"
+        joined = value.text.lower() in JOINING_WORDS
         return (
             words.index(value)
-            if apart and known and not shaped and any(ch.isalnum() for ch in label.text)
+            if apart and known and not shaped and not joined and any(ch.isalnum() for ch in label.text)
             else None
         )
     if len(solid) < 3:
@@ -145,6 +153,8 @@ def spaced_label_index(
     for end in range(1, min(MAX_KEY_WORDS, len(solid) - 1) + 1):
         if not any(ch.isalnum() or ch == "#" for ch in solid[end - 1].text):
             continue  # "Insurance / Billing": a label does not end in the mark joining two
+        if solid[end].text.lower() in JOINING_WORDS:
+            continue
         head = whole_phrase_score(text_of(solid[:end]), vocabulary)
         if head < SPACED_LABEL_SCORE or head <= whole:
             continue

@@ -13,6 +13,7 @@ from extraction.columns import LabelColumn, find_label_columns, split_at_value_e
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields, page_view
 from extraction.keys import Key, find_keys, section_of
+from extraction.label_ends import spaced_label_index
 from extraction.label_shapes import (
     is_format_hint,
     is_heading,
@@ -387,6 +388,36 @@ def test_a_heading_that_opens_with_a_label_s_word_is_no_label_with_a_value() -> 
     assert fields["insurance_company"].value == "Northstar Assurance"
     billing = parse_layout(INSURANCE_HEADING.replace("INSURANCE INFORMATION", "Insurance / Billing"))
     assert extract_fields(spec, billing, 0.8)["insurance_company"].value == "Northstar Assurance"
+
+
+def test_a_heading_going_on_from_a_label_s_words_with_and_is_no_label_with_a_value() -> None:
+    """A section heading "EMERGENCY CONTACT  AND INSURANCE", its "AND" set a little wide,
+    opens with the contact's label; a value never opens with "and": the heading heads its
+    section, and the "FULL NAME" under it is the contact's."""
+    form = """
+        100 100 ABOUT YOU
+        100 200 PATIENT'S NAME
+        100 260 Adam Murray
+        900 100 EMERGENCY CONTACT  AND INSURANCE
+        900 200 FULL NAME
+        900 260 David Murray
+        """
+    fields = extract_fields(get_document_type("patient_details"), parse_layout(form), 0.8)
+    assert fields["patient_name"].value == "Adam Murray"
+    assert fields["emergency_contact_name"].value == "David Murray"
+
+
+def test_a_word_joining_on_to_a_label_opens_no_value_set_apart() -> None:
+    """Spaces measured on a scan vary: "CONTACT" and "AND" stand wider apart than the heading's
+    other words, yet "AND INSURANCE" goes on from the label, no value of it."""
+    spec = get_document_type("patient_details")
+    heading = [
+        Word(text, 0.96, (x0, 420, x1, 500), 0)
+        for text, x0, x1 in (("EMERGENCY", 1356, 1710), ("CONTACT", 1720, 1961), ("AND", 1989, 2087))
+    ] + [Word("INSURANCE", 0.96, (2100, 445, 2434, 489), 0)]
+    assert spaced_label_index(tuple(heading), spec.vocabulary) is None
+    labelled = [*heading[:2], Word("Jane", 0.96, (1989, 420, 2087, 500), 0), heading[3]]
+    assert spaced_label_index(tuple(labelled), spec.vocabulary) == 2
 
 
 @pytest.mark.parametrize(
