@@ -201,17 +201,25 @@ def _row_goes_on(spec: FieldSpec, chosen: Candidate, view: PageView, claimed: se
 
 
 def _boxes_on_its_rows(spec: FieldSpec, chosen: Candidate, view: PageView) -> bool:
-    """True when a line of a text value has boxes to tick after it on its row: such a line is
-    a question or a condition of a list to tick ("Seizures  [ ] Y  [x] N"), which the words
-    alone do not answer."""
+    """True when a line of a text value has boxes to tick after it on its row, with no other
+    print between: such a line is a question or a condition of a list to tick ("Seizures  [ ] Y
+    [x] N"), which the words alone do not answer. Boxes past another column's words on the row
+    are that column's."""
     if spec.kind not in ("text", "person") or not chosen.words or view.structure is None:
         return False
     marks = boxed_marks(view.structure)
+    words = view.page.words
     for line in (list(line) for line in chosen.lines if line):
         row = union_box([w.box for w in line])
-        if any(m.box[0] >= row[2] and _level_with(m.box, row, view.height) for m in marks):
+        after = [m for m in marks if m.box[0] >= row[2] and _level_with(m.box, row, view.height)]
+        if any(not _print_between(words, row, mark.box, view.height) for mark in after):
             return True
     return False
+
+
+def _print_between(words: Sequence[Word], row: Box, box: Box, height: float) -> bool:
+    """True when a word stands level with ``row`` wholly between its end and ``box``."""
+    return any(row[2] < w.box[0] and w.box[2] < box[0] and _level_with(w.box, row, height) for w in words)
 
 
 def _unclaimed_under_its_label(chosen: Candidate, view: PageView, claimed: set[Word]) -> bool:

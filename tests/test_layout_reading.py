@@ -1640,11 +1640,17 @@ def test_a_value_run_on_from_a_label_without_colon_or_gap_is_doubted(line: str, 
     assert _run_into_its_label(spec, candidate, view) is doubted
 
 
-@pytest.mark.parametrize(("mark_x", "doubted"), [(1500, True), (None, False)])
-def test_a_text_value_with_boxes_to_tick_on_its_row_is_doubted(mark_x: int | None, doubted: bool) -> None:
+@pytest.mark.parametrize(
+    ("mark_x", "between", "doubted"),
+    [(1500, "", True), (None, "", False), (1500, "900 580 Cardiology", False)],
+)
+def test_a_text_value_with_boxes_to_tick_on_its_row_is_doubted(
+    mark_x: int | None, between: str, doubted: bool
+) -> None:
     # "Seizures  [ ] Y  [x] N" under "Have you ever had:": the line is a condition asked, which
-    # its words alone do not answer; a line with no box after it is a value like any other.
-    page = parse_layout("200 500 Have you ever had:\n200 580 Seizures")[0]
+    # its words alone do not answer; a line with no box after it is a value like any other, and
+    # so is one whose row holds another column's words before the box.
+    page = parse_layout(f"200 500 Have you ever had:\n200 580 Seizures\n{between}")[0]
     box = None if mark_x is None else (mark_x, 584, mark_x + 30, 614)
     marks = () if box is None else (SelectionMark(box, "square", True, "", None, 1.0),)
     view = page_view(PATIENT, page, PageStructure(marks=marks))
