@@ -30,7 +30,11 @@ def lines_a_row_apart(last: tuple[Word, ...], view: PageView, limit: int) -> lis
     for line in sorted(view.page.lines, key=lambda line: line.box[1]):
         if len(taken) >= limit:
             break
-        if line.box[1] <= bottom - 0.3 * height or abs(line.box[0] - left) > FLUSH * height:
+        if line.box[1] <= bottom - 0.3 * height:
+            continue
+        if line.box[0] < left - FLUSH * height and line.box[2] > left:
+            break  # a line reaching into the value's column from the left: the next row's label
+        if abs(line.box[0] - left) > FLUSH * height:
             continue
         if line.box[1] - bottom > ROW_GAP * height:
             break

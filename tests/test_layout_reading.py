@@ -989,6 +989,23 @@ def test_an_address_written_one_line_a_row_is_read_whole_and_flagged() -> None:
     assert fields["phone_number"].value == "559-249-4835"
 
 
+def test_a_value_s_lines_a_row_apart_stop_at_the_next_row_s_label() -> None:
+    """Under "Allergies (drug/food): Latex, cats" comes the next row, "Current medications:
+    Triptans", its label reaching in from the left; the medicines' second line, flush under the
+    allergies' value past it, is the medicines', not the allergies'."""
+    page = parse_layout(
+        """
+        130 1580 Past medical history:  Back pain
+        130 1626 Allergies (drug/food): Latex, cats
+        130 1671 Current medications:   Triptans
+        636 1717 Cetirizine
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["allergies"].value == "Latex, cats"
+    assert fields["regular_medications"].value == "Triptans\nCetirizine"
+
+
 def test_every_line_over_a_caption_is_its_value_up_to_the_caption_above() -> None:
     # Captions printed under the lines written on; the value's lines stand a line apart.
     page = parse_layout(
