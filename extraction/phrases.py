@@ -36,6 +36,9 @@ LOOK_ALIKE_RUNS = (("rn", "m"), ("vv", "w"))
 # an abbreviation: one letter off is another word ("MRN", a record number, is not "MMR"), so it
 # scores only when read exactly; look-alike glyphs are folded before.
 ACRONYM_LETTERS = 3
+# The word after a label's first words that makes them a label of what follows ("Name of your
+# health plan"): those first words alone are no reading of it.
+OF = "of"
 # Words that put a label as a question or a request ("Have you had chickenpox?", "What is your
 # date of birth?", "Please list any allergies"): in front of a label's wording they ask for its
 # value and make it no other field's, so a reading after them scores above any other reading in
@@ -113,12 +116,15 @@ def _phrase_score(whole: str, tokens: tuple[str, ...], phrase: str) -> float:
 
 
 def _readings(whole: str, tokens: tuple[str, ...]) -> list[tuple[str, float]]:
-    """The key's text as a whole, then each run of its first words, then each run of its last,
-    with the factor that run's score is weighed by: extra words after the phrase cost a little;
+    """The key's text as a whole, then each run of its first words (but for one that "of" goes
+    on from: the words after it say whose it is), then each run of its last, with the factor
+    that run's score is weighed by: extra words after the phrase cost a little;
     words before it ("Chronic conditions", "Current meds") cost more, since a word in front may
     make it another field's label ("Emergency phone"), so such a reading is never sure."""
     readings = [(whole, 1.0)]
     for end in range(1, len(tokens)):
+        if tokens[end] == OF:
+            continue  # "Name of your health plan" names a plan, "Date of birth" no date
         head = "".join(tokens[:end])
         readings.append((head, 0.85 + 0.15 * len(head) / len(whole)))
     for start in range(1, len(tokens)):

@@ -65,6 +65,17 @@ def test_name_alone_before_other_words_is_no_question() -> None:
     assert best_phrase("Name of patient", PATIENT.field("patient_name").section_labels)[1] < KEY
 
 
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [("Name of your health plan", "patient_name"), ("Date of birth of your child", "record_date")],
+)
+def test_a_label_s_first_word_before_of_is_no_reading_of_it(label: str, field: str) -> None:
+    # "Name of your health plan" names the plan: its first word alone, "Name", is no reading of
+    # it (read so it was the patient's name, and a contact's under an emergency heading).
+    assert best_phrase(label, PATIENT.field(field).all_labels)[1] < KEY
+    assert best_phrase("Name of your health plan", PATIENT.field("insurance_company").all_labels)[1] >= KEY
+
+
 NUMBERED_QUESTIONS = """
 300 300 New Patient Questionnaire
 300 420 1. What is your full name?
