@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 from extraction.label_shapes import value_kind
 from extraction.layout import SURE_CONFIDENCE
-from extraction.phrases import whole_phrase_score
+from extraction.phrases import JOINING_WORDS, whole_phrase_score
 from extraction.types import Word
 from extraction.validate import IMMUNITY, YES_NO
 
@@ -46,9 +46,6 @@ GAP_SPECKS = "§~`'‘’•°*^¨"
 # A label with no colon and no wide gap after it is one only when read this well and set off
 # from its value by this many times the line's other spaces.
 SPACED_LABEL_SCORE = 0.95
-# A value never opens with a word joining what follows to the words before it: a label going
-# on ("EMERGENCY CONTACT AND INSURANCE", a heading; "Date of birth"), set a little wide.
-JOINING_WORDS = frozenset({"and", "or", "nor", "&", "of"})
 SPACED_LABEL_GAP = 1.3
 # A space is about a third of a word's height: a gap of six tenths of it is wider than one.
 SPACED_LABEL_HEIGHTS = 0.6

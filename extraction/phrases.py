@@ -39,6 +39,9 @@ ACRONYM_LETTERS = 3
 # The word after a label's first words that makes them a label of what follows ("Name of your
 # health plan"): those first words alone are no reading of it.
 OF = "of"
+# Words joining what follows them to the words before: a value never opens with one; the label
+# goes on ("EMERGENCY CONTACT AND INSURANCE", a heading; "Date of birth").
+JOINING_WORDS = frozenset({"and", "or", "nor", "&", OF})
 # Words that put a label as a question or a request ("Have you had chickenpox?", "What is your
 # date of birth?", "Please list any allergies"): in front of a label's wording they ask for its
 # value and make it no other field's, so a reading after them scores above any other reading in

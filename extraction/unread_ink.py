@@ -4,9 +4,10 @@ Tesseract's page segmentation now and then leaves out a whole block (the lower h
 photographed questionnaire, whose faint table rules it took for a picture) or a word among
 others ("company:" after "Name of insurance"). A field whose label is in such a block is not
 found at all, and nothing tells the clerk why. That print is found on the image instead: pieces
-of ink of a letter's size that no word's box covers, at least ``MIN_PIECES`` of them in a row as
-close as the letters of words. ``extraction.ocr.with_unread_print`` then reads the page again
-in sparse mode, which looks at every piece of text on its own.
+of ink of a letter's size (or a word's, its letters run together) that no word's box covers, at
+least ``MIN_PIECES`` letters of them in a row as close as the letters of words.
+``extraction.ocr.with_unread_rows`` then reads the page again in sparse mode, which looks at
+every piece of text on its own.
 """
 
 from __future__ import annotations
