@@ -60,6 +60,9 @@ MAX_NAME_WORDS = 5
 LABEL_SURE_SCORE = 0.9
 # A candidate of another sure label scoring within this of the one taken puts it in doubt.
 RIVAL_MARGIN = 0.1
+# So does one whose label reads this well, a letter of it misread ("Pasent full name"), as no
+# other field's better, its value fitting and placed as well as the one taken.
+NEAR_SURE_SCORE = 0.84
 # A rival of this many digits puts it in doubt whatever its score: a number misread (see
 # ``_misread_number``).
 MISREAD_DIGITS = 4
@@ -260,10 +263,15 @@ def _doubt_rivals(
             or rival is taken
             or taken.note
             or taken.how in ("table", "option", "repeated")
-            or rival.label_score < LABEL_SURE_SCORE
-            or (
-                score < best[rival.field] - RIVAL_MARGIN
-                and not (rival.field in numbered and _misread_number(rival, taken))
+            or not (
+                (
+                    rival.label_score >= LABEL_SURE_SCORE
+                    and (
+                        score >= best[rival.field] - RIVAL_MARGIN
+                        or (rival.field in numbered and _misread_number(rival, taken))
+                    )
+                )
+                or _near_sure_rival(rival, taken, score, best[rival.field], scored)
             )
             or not "".join(rival.texts).strip()
             or _same_text(rival.texts, taken.texts)
@@ -278,6 +286,25 @@ def _doubt_rivals(
             or f"another label of this field reads {shown!r}: check which is its value",
         )
     return doubted
+
+
+def _near_sure_rival(
+    rival: Candidate, taken: Candidate, score: float, best: float, scored: list[tuple[float, int, Candidate]]
+) -> bool:
+    """True for a rival whose label reads NEAR_SURE_SCORE or better but not surely, as no other
+    field's label better, its value as plausible and as well placed as the taken one's (its
+    score less its label's no lower, by RIVAL_MARGIN)."""
+    if not NEAR_SURE_SCORE <= rival.label_score < LABEL_SURE_SCORE:
+        return False
+    if score - rival.label_score < best - taken.label_score - RIVAL_MARGIN:
+        return False
+    keys = {id(k) for k in rival.keys}
+    return not any(
+        other.field != rival.field
+        and other.label_score > rival.label_score
+        and keys & {id(k) for k in other.keys}
+        for _score, _index, other in scored
+    )
 
 
 def _numbered_fields(doc_type: DocumentType) -> frozenset[str]:

@@ -407,6 +407,24 @@ def test_a_heading_going_on_from_a_label_s_words_with_and_is_no_label_with_a_val
     assert fields["emergency_contact_name"].value == "David Murray"
 
 
+def test_a_label_of_the_field_misread_by_a_letter_puts_the_value_taken_in_doubt() -> None:
+    """ "Patient full name" read "Pasent full name" (0.9 no longer: not sure) and, its heading
+    lost, the emergency contact's "Full name" read exactly: the contact's name is taken, and
+    the misread label, the patient's name by no other field's reading better, doubts it."""
+    page = parse_layout(
+        """
+        100 100 Registration Summary
+        100 200 PATIENT
+        100 260 Pasent full name: Juan Okafor
+        100 330 Date of birth: Jan 10, 1983
+        100 560 Full name: Larry Stevens
+        100 630 Relationship: Sister
+        """
+    )
+    name = extract_fields(PATIENT, page, 0.8)["patient_name"]
+    assert name.needs_review and "Juan Okafor" in (name.reason or "")
+
+
 def test_a_word_joining_on_to_a_label_opens_no_value_set_apart() -> None:
     """Spaces measured on a scan vary: "CONTACT" and "AND" stand wider apart than the heading's
     other words, yet "AND INSURANCE" goes on from the label, no value of it."""
