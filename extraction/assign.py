@@ -251,9 +251,8 @@ def _doubt_rivals(
     other field, reads a different value nearly as well (words it shares with the chosen value
     count as free: two headings of one list's halves each read some of it): the page prints
     the field's label twice ("INSURANCE / BILLING" over the section, "INSURER" in it), and
-    which one holds the value is not known. For a field whose values are numbers (``numbered``),
-    a number under a label as sure as the chosen one's doubts it however ill it reads
-    (``_misread_number``)."""
+    which one holds the value is not known (``_sure_rival``); so does a rival whose label a
+    misread letter left a little short of sure (``_near_sure_rival``)."""
     best = {c.field: score for score, _i, c in scored if chosen.get(c.field) is c}
     doubted = dict(chosen)
     for score, _index, rival in scored:
@@ -264,13 +263,7 @@ def _doubt_rivals(
             or taken.note
             or taken.how in ("table", "option", "repeated")
             or not (
-                (
-                    rival.label_score >= LABEL_SURE_SCORE
-                    and (
-                        score >= best[rival.field] - RIVAL_MARGIN
-                        or (rival.field in numbered and _misread_number(rival, taken))
-                    )
-                )
+                _sure_rival(rival, taken, score, best[rival.field], numbered)
                 or _near_sure_rival(rival, taken, score, best[rival.field], scored)
             )
             or not "".join(rival.texts).strip()
@@ -286,6 +279,17 @@ def _doubt_rivals(
             or f"another label of this field reads {shown!r}: check which is its value",
         )
     return doubted
+
+
+def _sure_rival(
+    rival: Candidate, taken: Candidate, score: float, best: float, numbered: frozenset[str]
+) -> bool:
+    """True for a rival whose label reads surely and whose score is within RIVAL_MARGIN of the
+    taken one's; for a field whose values are numbers (``numbered``), a number under a label as
+    sure as the taken one's however ill it reads (``_misread_number``)."""
+    return rival.label_score >= LABEL_SURE_SCORE and (
+        score >= best - RIVAL_MARGIN or (rival.field in numbered and _misread_number(rival, taken))
+    )
 
 
 def _near_sure_rival(

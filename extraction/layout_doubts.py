@@ -211,8 +211,9 @@ def _boxes_on_its_rows(spec: FieldSpec, chosen: Candidate, view: PageView) -> bo
     words = view.page.words
     for line in (list(line) for line in chosen.lines if line):
         row = union_box([w.box for w in line])
-        after = [m for m in marks if m.box[0] >= row[2] and _level_with(m.box, row, view.height)]
-        if any(not _print_between(words, row, mark.box, view.height) for mark in after):
+        after = [m.box for m in marks if m.box[0] >= row[2] and _level_with(m.box, row, view.height)]
+        # Print between the value and the nearest box stands between it and every box further on.
+        if after and not _print_between(words, row, min(after), view.height):
             return True
     return False
 

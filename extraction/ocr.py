@@ -108,9 +108,10 @@ def without_band_grain(image: np.ndarray) -> np.ndarray:
     """``image``, or a copy with its paper made white (``paper_made_white``) when Otsu's level
     for it falls within NOT_PAPER of its paper: tesseract would binarise it inside the grain.
 
-    The page as a whole has had its grain seen to (``extraction.grain``); a band of it read on
-    its own (``read_in_bands``) may hold a faint page's last lines over a half of bare grainy
-    paper, which tesseract then read as thousands of dots for half a minute."""
+    Every image read whole passes here. The page as a whole has had its grain seen to
+    (``extraction.grain``), so a whole page seldom changes; a band of it read on its own
+    (``read_in_bands``) may hold a faint page's last lines over a half of bare grainy paper,
+    which tesseract then read as thousands of dots for half a minute."""
     if image.ndim != 2:
         return image
     otsu, _ = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)

@@ -29,6 +29,9 @@ MIN_PIECE_HEIGHT = 0.35
 MAX_PIECE_HEIGHT = 2.0
 MAX_PIECE_WIDTH = 4.0
 MIN_PIECE_INK = 0.02
+# A piece whose ink fills this share of its box is a dot, not a letter: a list's bullet, a
+# filled mark (letters leave their counters and the room round their strokes).
+SOLID_SHARE = 0.7
 # Letters of a bold word, blurred, run together into one piece ("Emergency" of a defocused
 # heading): a piece up to this many text heights wide and no taller than MAX_WORD_HEIGHT is a
 # word of print, counted as a letter per text height of its width. A rule is thinner; a filled
@@ -122,9 +125,6 @@ WORD_KINDS = ("text", "person")
 # Print left unread within this many text heights of a value's box, on its rows, may be a word of
 # it: a space between words is about half a height.
 BESIDE_REACH = 1.2
-# A piece whose ink fills this share of its box is a dot, not a letter: a list's bullet, a
-# filled mark (letters leave their counters and the room round their strokes).
-SOLID_SHARE = 0.7
 # A word holds a capital or a letter with an ascender at least this many text heights tall; a
 # list's bullet or asterisk before a value is no taller than a small letter.
 WORD_PIECE_HEIGHT = 0.65
