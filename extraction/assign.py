@@ -29,8 +29,10 @@ from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import whole_phrase_score
 from extraction.repeated_labels import repeated_candidates
+from extraction.rival_doubts import doubt_rivals, numbered_fields
 from extraction.shared_lines import split_shared_lines
 from extraction.table_rows import table_candidates
+from extraction.taken_words import clashes, word_ids
 from extraction.types import Box, Word
 from extraction.unlabelled import find_candidates, section_lines
 from extraction.validate import check_value
@@ -56,17 +58,6 @@ HOW_BONUS = {
 }
 # A name has a few words; a sentence under a name's label is instructions, not the name.
 MAX_NAME_WORDS = 5
-# A label read this well or better is sure; below it the value is flagged.
-LABEL_SURE_SCORE = 0.9
-# A candidate of another sure label scoring within this of the one taken puts it in doubt.
-RIVAL_MARGIN = 0.1
-# So does one whose label reads this well, a letter of it misread ("Pasent full name"), as no
-# other field's better, its value fitting and placed as well as the one taken.
-NEAR_SURE_SCORE = 0.84
-# A rival of this many digits puts it in doubt whatever its score: a number misread (see
-# ``_misread_number``).
-MISREAD_DIGITS = 4
-NUMBERED_KINDS = ("phone", "date", "identifier", "integer")
 # A list's item number at the start of its line: "2.", "3)", "(4)".
 LATER_ITEM = re.compile(r"^\(?(\d{1,2})[.),]\)?$")
 # A word this long or longer can be told for a word of the language ("N/A" cannot).
@@ -104,27 +95,27 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
     used_words = _instruction_words(doc_type, views)
     owners: dict[tuple[int, Box], str] = {}
     for _score, _index, candidate in scored:
-        if candidate.field in chosen or _clashes(candidate, used_keys, used_words, owners):
+        if candidate.field in chosen or clashes(candidate, used_keys, used_words, owners):
             continue
         chosen[candidate.field] = candidate
         used_keys.update(id(k) for k in candidate.keys)
-        used_words.update(_word_ids(candidate))
-        owners.update(dict.fromkeys(_word_ids(candidate), candidate.field))
+        used_words.update(word_ids(candidate))
+        owners.update(dict.fromkeys(word_ids(candidate), candidate.field))
     chosen = split_shared_lines(
-        doc_type, _doubt_rivals(chosen, scored, used_keys, used_words, _numbered_fields(doc_type)), scored
+        doc_type, doubt_rivals(chosen, scored, used_keys, used_words, numbered_fields(doc_type)), scored
     )
     labelled = {c.field for c in pool}
     for spec in doc_type.fields:
         if spec.name in chosen and spec.find_lines and chosen[spec.name].labelled:
             chosen[spec.name] = _with_shaped_lines(spec, chosen[spec.name], views, used_words)
-            used_words.update(_word_ids(chosen[spec.name]))
+            used_words.update(word_ids(chosen[spec.name]))
     for spec in doc_type.fields:
         if spec.name in chosen and chosen[spec.name].words:
             continue
         unlabelled = _unlabelled(spec, views, used_words)
         if unlabelled is not None:
             chosen[spec.name] = unlabelled
-            used_words.update(_word_ids(unlabelled))
+            used_words.update(word_ids(unlabelled))
     chosen = split_item_lines(doc_type, chosen)
     return {spec.name: Assigned(chosen.get(spec.name), spec.name in labelled) for spec in doc_type.fields}
 
@@ -240,117 +231,6 @@ def _reads_as_label(text: str, doc_type: DocumentType) -> bool:
     )
 
 
-def _doubt_rivals(
-    chosen: dict[str, Candidate],
-    scored: list[tuple[float, int, Candidate]],
-    used_keys: set[int],
-    used_words: set[tuple[int, Box]],
-    numbered: frozenset[str],
-) -> dict[str, Candidate]:
-    """Each chosen candidate doubted when another surely read label of its field, left to no
-    other field, reads a different value nearly as well (words it shares with the chosen value
-    count as free: two headings of one list's halves each read some of it): the page prints
-    the field's label twice ("INSURANCE / BILLING" over the section, "INSURER" in it), and
-    which one holds the value is not known (``_sure_rival``); so does a rival whose label a
-    misread letter left a little short of sure (``_near_sure_rival``)."""
-    best = {c.field: score for score, _i, c in scored if chosen.get(c.field) is c}
-    doubted = dict(chosen)
-    for score, _index, rival in scored:
-        taken = chosen.get(rival.field)
-        if (
-            taken is None
-            or rival is taken
-            or taken.note
-            or taken.how in ("table", "option", "repeated")
-            or not (
-                _sure_rival(rival, taken, score, best[rival.field], numbered)
-                or _near_sure_rival(rival, taken, score, best[rival.field], scored)
-            )
-            or not "".join(rival.texts).strip()
-            or _same_text(rival.texts, taken.texts)
-            or _clashes(replace(rival, keys=()), set(), used_words - set(_word_ids(taken)))
-            or any(k in taken.keys or id(k) in used_keys for k in rival.keys)
-        ):
-            continue
-        shown = " ".join(rival.texts)
-        doubted[rival.field] = replace(
-            doubted[rival.field],
-            note=doubted[rival.field].note
-            or f"another label of this field reads {shown!r}: check which is its value",
-        )
-    return doubted
-
-
-def _sure_rival(
-    rival: Candidate, taken: Candidate, score: float, best: float, numbered: frozenset[str]
-) -> bool:
-    """True for a rival whose label reads surely and whose score is within RIVAL_MARGIN of the
-    taken one's; for a field whose values are numbers (``numbered``), a number under a label as
-    sure as the taken one's however ill it reads (``_misread_number``)."""
-    return rival.label_score >= LABEL_SURE_SCORE and (
-        score >= best - RIVAL_MARGIN or (rival.field in numbered and _misread_number(rival, taken))
-    )
-
-
-def _near_sure_rival(
-    rival: Candidate, taken: Candidate, score: float, best: float, scored: list[tuple[float, int, Candidate]]
-) -> bool:
-    """True for a rival whose label reads NEAR_SURE_SCORE or better but not surely, as no other
-    field's label better, its value as plausible and as well placed as the taken one's (its
-    score less its label's no lower, by RIVAL_MARGIN)."""
-    if not NEAR_SURE_SCORE <= rival.label_score < LABEL_SURE_SCORE:
-        return False
-    if score - rival.label_score < best - taken.label_score - RIVAL_MARGIN:
-        return False
-    keys = {id(k) for k in rival.keys}
-    return not any(
-        other.field != rival.field
-        and other.label_score > rival.label_score
-        and keys & {id(k) for k in other.keys}
-        for _score, _index, other in scored
-    )
-
-
-def _numbered_fields(doc_type: DocumentType) -> frozenset[str]:
-    """The fields whose values are numbers: a phone, a date, an identifier, a count."""
-    return frozenset(spec.name for spec in doc_type.fields if spec.kind in NUMBERED_KINDS)
-
-
-def _misread_number(rival: Candidate, taken: Candidate) -> bool:
-    """True for a rival of MISREAD_DIGITS digits or more under a label as sure as the chosen
-    value's: a number, its check failed by a glyph misread ("Home phone: (264) #49-5087"), is
-    no reason to trust the "Phone:" of the previous doctor's row further down."""
-    digits = sum(ch.isdigit() for text in rival.texts for ch in text)
-    return digits >= MISREAD_DIGITS and rival.label_score >= taken.label_score
-
-
-def _same_text(a: list[str], b: list[str]) -> bool:
-    return re.sub(r"\W+", "", " ".join(a)).lower() == re.sub(r"\W+", "", " ".join(b)).lower()
-
-
-def _clashes(
-    candidate: Candidate,
-    used_keys: set[int],
-    used_words: set[tuple[int, Box]],
-    owners: dict[tuple[int, Box], str] | None = None,
-) -> bool:
-    """True when the candidate's key or words are taken. A field and one of its parts may
-    share words (``owners`` says which field took each): a name written beside "Name" over a
-    "(Last)" caption is the name's value and its family part's both."""
-    if any(id(k) in used_keys for k in candidate.keys):
-        return True
-    owners = owners or {}
-    return any(
-        ident in used_words and not _whole_and_part(candidate.field, owners.get(ident, ""))
-        for ident in _word_ids(candidate)
-    )
-
-
-def _whole_and_part(field: str, other: str) -> bool:
-    """True when one of the two names is a field and the other one of its parts."""
-    return bool(other) and (other.startswith(field + ".") or field.startswith(other + "."))
-
-
 def _instruction_words(doc_type: DocumentType, views: list[PageView]) -> set[tuple[int, Box]]:
     """The words of every line that reads as the form's instructions: print, which no field
     takes, labelled or not. A label's line is left to the label ("Allergies (please list):")."""
@@ -366,14 +246,6 @@ def _instruction_words(doc_type: DocumentType, views: list[PageView]) -> set[tup
 def _free_words(view: PageView, used: set[tuple[int, Box]]) -> set[tuple[int, Box]]:
     """The words of the page no field has taken yet."""
     return {(view.page.index, w.box) for line in view.page.lines for w in line.words} - used
-
-
-def _word_ids(candidate: Candidate) -> set[tuple[int, Box]]:
-    """The words a candidate takes for itself. A ticked option's words are printed once for
-    every row of an answer grid (its column's "Yes"), so they stay free for the other rows."""
-    if candidate.how == "option":
-        return set()
-    return {(candidate.page, w.box) for w in candidate.words}
 
 
 def _unlabelled(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box]]) -> Candidate | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from extraction.assign import LABEL_SURE_SCORE, Assigned, only_print, plausibility
+from extraction.assign import Assigned, only_print, plausibility
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.label_shapes import is_negative_answer, label_within, value_kind
 from extraction.label_words import label_words
@@ -21,6 +21,7 @@ from extraction.lexicon import is_known, misread_names
 from extraction.normalize import normalize
 from extraction.page_view import Candidate
 from extraction.phrases import best_phrase, key_token
+from extraction.rival_doubts import LABEL_SURE_SCORE
 from extraction.streets import misread_places
 from extraction.types import BLANK_DOUBT, FieldResult, low_confidence, union_box
 from extraction.validate import IMMUNITY, YES_NO, no_units

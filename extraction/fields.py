@@ -15,7 +15,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from extraction.assign import (
-    LABEL_SURE_SCORE,
     PLAUSIBLE_WEIGHT,
     Assigned,
     assign_fields,
@@ -57,6 +56,7 @@ from extraction.page_view import (
 from extraction.parts import from_parts, share_parts
 from extraction.phrases import best_phrase, whole_phrase_score
 from extraction.reread import reread_blank, reread_invalid, reread_option_header, reread_region
+from extraction.rival_doubts import LABEL_SURE_SCORE
 from extraction.section_rules import lines_over_section_rules
 from extraction.types import Box, FieldResult, PageText, Word, on_one_row
 from extraction.unsure_labels import unsure_labels, with_labels_read_again

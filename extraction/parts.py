@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from extraction.assign import LABEL_SURE_SCORE, Assigned
+from extraction.assign import Assigned
 from extraction.doctypes import DocumentType, FieldSpec
 from extraction.normalize import normalize
 from extraction.page_view import Candidate
 from extraction.part_values import PARTS_NOTE, fill_parts
 from extraction.phrases import whole_phrase_score
+from extraction.rival_doubts import LABEL_SURE_SCORE
 from extraction.types import Box, FieldResult, PartReading, union_box
 
 # A number with its area code: national numbers hold nine digits or more, the local part alone

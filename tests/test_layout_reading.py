@@ -1335,7 +1335,7 @@ def test_rx_pad_labels_pt_and_for_name_the_patient() -> None:
 
 @pytest.mark.parametrize("label", ["DISCHARGING DOCTOR:", "Discharging doctor:"])
 def test_a_hospital_s_discharge_labels_name_the_prescriber(label: str) -> None:
-    from extraction.assign import LABEL_SURE_SCORE
+    from extraction.rival_doubts import LABEL_SURE_SCORE
 
     assert best_phrase(label, PRESCRIPTION.field("prescriber").labels)[1] >= LABEL_SURE_SCORE
     page = parse_layout(f"200 300 {label} Dr. Debra Salazar, M.D.\n200 400 PATIENT: Justin Bennett")
@@ -2177,7 +2177,7 @@ def test_a_line_that_is_a_known_label_whole_is_not_cut_at_a_value_edge(text: str
 @pytest.mark.parametrize("label", ["Are you insured?", "Are youinsured?"])
 def test_are_you_insured_asks_for_the_insurance_answer(label: str) -> None:
     # OCR often drops the space in small print: the wording still reads whole.
-    from extraction.assign import LABEL_SURE_SCORE
+    from extraction.rival_doubts import LABEL_SURE_SCORE
 
     assert best_phrase(label, PATIENT.field("has_medical_insurance").labels)[1] >= LABEL_SURE_SCORE
     page = parse_layout(f"260 2161 {label}\n700 2161 Yes\n262 2261 Insurance provider: Guardian Health")

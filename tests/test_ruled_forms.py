@@ -593,8 +593,8 @@ def test_labels_are_known_with_their_words_synonyms() -> None:
     ],
 )
 def test_labels_registers_print_for_a_list_or_a_question_read_as_their_field(label: str, field: str) -> None:
-    from extraction.assign import LABEL_SURE_SCORE
     from extraction.phrases import best_phrase
+    from extraction.rival_doubts import LABEL_SURE_SCORE
 
     # Read surely, as the field's own label: not "partly matched" to a shorter one ("Conditions").
     scores = {spec.name: best_phrase(label, spec.labels)[1] for spec in PATIENT.fields}
