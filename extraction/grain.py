@@ -5,6 +5,10 @@ little print (a sparse second page, its ruled lines erased before OCR) the paper
 outnumbers the print, and Otsu parts the paper from its grain: every grain dot becomes ink and
 is read as a word. One such page read as 3,000 words in 18 s, and read again for its orientation
 it held tesseract's layout analysis, which no timeout interrupts, for minutes.
+
+Three places see to it: the whole page before OCR, against the paper and ink levels
+preprocessing measured (``without_grain``); every image read whole, a band of a page on its own
+too (``without_band_grain``); and the page the sparse pass reads (``paper_made_white``).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from extraction.preprocess import FAINTEST_PRINT
+from extraction.preprocess import FAINTEST_PRINT, NOT_PAPER, paper_level
 
 
 def grain_level(gray: np.ndarray, paper: float, ink: int) -> float | None:
@@ -40,3 +44,30 @@ def without_grain(gray: np.ndarray, paper: float, ink: int) -> np.ndarray:
     whitened = gray.copy()
     whitened[gray > level] = 255
     return whitened
+
+
+def without_band_grain(image: np.ndarray) -> np.ndarray:
+    """``image``, or a copy with its paper made white (``paper_made_white``) when Otsu's level
+    for it falls within NOT_PAPER of its paper: tesseract would binarise it inside the grain.
+
+    Every image read whole passes here. The page as a whole has had its grain seen to
+    (``without_grain``), so a whole page seldom changes; a band of it read on its own
+    (``read_in_bands``) may hold a faint page's last lines over a half of bare grainy paper,
+    which tesseract then read as thousands of dots for half a minute."""
+    if image.ndim != 2:
+        return image
+    otsu, _ = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if otsu < paper_level(image) - NOT_PAPER:
+        return image
+    return paper_made_white(image)
+
+
+def paper_made_white(image: np.ndarray) -> np.ndarray:
+    """The page with everything within NOT_PAPER levels of its paper set to white.
+
+    Sparse mode binarises the whole page at one level; on a page of faint grain and little print
+    that level falls inside the grain, whose thousands of dots it then reads one by one, for
+    minutes. Print is far darker than that margin, so it is left as it was.
+    """
+    level = int(paper_level(image)) - NOT_PAPER
+    return cv2.max(image, cv2.threshold(image, level - 1, 255, cv2.THRESH_BINARY)[1])

@@ -17,9 +17,10 @@ import numpy as np
 
 from extraction import tesseract
 from extraction.errors import ToolTimeoutError
+from extraction.grain import paper_made_white, without_band_grain
 from extraction.layout import group_lines
 from extraction.options import Options
-from extraction.preprocess import GLYPH_CONTRAST, NOT_PAPER, erase_long_rules, paper_level, rotate_quarter
+from extraction.preprocess import GLYPH_CONTRAST, erase_long_rules, rotate_quarter
 from extraction.specks import split_at_specks
 from extraction.structure.ink import components
 from extraction.structure.rings import without_rings
@@ -102,22 +103,6 @@ def _read_whole(image: np.ndarray, dpi: int, options: Options) -> list[Word]:
     return tesseract.read_words(
         without_band_grain(image), dpi=dpi, timeout=options.tesseract_timeout, psm=options.psm
     )
-
-
-def without_band_grain(image: np.ndarray) -> np.ndarray:
-    """``image``, or a copy with its paper made white (``paper_made_white``) when Otsu's level
-    for it falls within NOT_PAPER of its paper: tesseract would binarise it inside the grain.
-
-    Every image read whole passes here. The page as a whole has had its grain seen to
-    (``extraction.grain``), so a whole page seldom changes; a band of it read on its own
-    (``read_in_bands``) may hold a faint page's last lines over a half of bare grainy paper,
-    which tesseract then read as thousands of dots for half a minute."""
-    if image.ndim != 2:
-        return image
-    otsu, _ = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    if otsu < paper_level(image) - NOT_PAPER:
-        return image
-    return paper_made_white(image)
 
 
 def blank_cut_row(image: np.ndarray) -> int | None:
@@ -355,17 +340,6 @@ def add_sparse_reading(
         return page
     merged = [w for w in known if w not in replaced] + added
     return PageText(page.index, tuple(group_lines(merged)), page.width, page.height)
-
-
-def paper_made_white(image: np.ndarray) -> np.ndarray:
-    """The page with everything within NOT_PAPER levels of its paper set to white.
-
-    Sparse mode binarises the whole page at one level; on a page of faint grain and little print
-    that level falls inside the grain, whose thousands of dots it then reads one by one, for
-    minutes. Print is far darker than that margin, so it is left as it was.
-    """
-    level = int(paper_level(image)) - NOT_PAPER
-    return cv2.max(image, cv2.threshold(image, level - 1, 255, cv2.THRESH_BINARY)[1])
 
 
 def _overlap_share(word: Word, other: Word) -> float:

@@ -12,8 +12,9 @@ import pytest
 
 from extraction import tesseract
 from extraction.errors import ToolTimeoutError
+from extraction.grain import paper_made_white, without_band_grain
 from extraction.layout import group_lines
-from extraction.ocr import add_sparse_reading, paper_made_white, read_in_bands, without_band_grain
+from extraction.ocr import add_sparse_reading, read_in_bands
 from extraction.options import DEFAULT_OPTIONS
 from extraction.types import PageText, Word
 from tests.test_engine_stages import text_page
