@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from extraction.keys import KEY_MIN_SCORE
-from extraction.layout import group_lines
 from extraction.phrases import whole_phrase_score
 from extraction.types import Box, Line, PageText, Word, mean_confidence, on_one_row, union_box
 
@@ -96,9 +95,11 @@ def with_labels_read_again(
 ) -> PageText:
     """``page`` with each of ``labels`` read by ``read``: its reading replaces the label's words
     when it ends as they end (in a colon or not), is sure (``SURE_CONFIDENCE`` on average) and
-    reads as a wording of ``vocabulary``; ``page`` itself when nothing changes."""
-    words = list(page.words)
-    changed = False
+    reads as a wording of ``vocabulary``; ``page`` itself when nothing changes. The reading takes
+    the label's place in its own line and every other line stays as it was: the page's lines
+    were cut at the walls of its cells, and grouped again a label would join the value in the
+    cell before it."""
+    readings: dict[int, list[Word]] = {}
     for label in labels:
         box = union_box([w.box for w in label])
         assert box is not None
@@ -111,14 +112,19 @@ def with_labels_read_again(
             continue
         if not _known(tuple(found), vocabulary):
             continue  # another misreading, however sure
-        line = label[0].line
-        words = [w for w in words if w not in label] + [
-            Word(w.text, w.confidence, w.box, line) for w in found
-        ]
-        changed = True
-    if not changed:
+        readings[id(label[0])] = [Word(w.text, w.confidence, w.box, label[0].line) for w in found]
+        readings.update((id(w), []) for w in label[1:])
+    if not readings:
         return page
-    return PageText(page.index, tuple(group_lines(words)), page.width, page.height)
+    lines = [
+        Line(tuple(sorted((new for w in line.words for new in readings.get(id(w), [w])), key=lambda w: w.x0)))
+        for line in page.lines
+    ]
+    return PageText(page.index, tuple(sorted(lines, key=_reading_order)), page.width, page.height)
+
+
+def _reading_order(line: Line) -> tuple[int, int]:
+    return (line.box[1] + line.box[3], line.box[0])
 
 
 def _ends_in_colon(words: Sequence[Word]) -> bool:

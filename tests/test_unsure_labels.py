@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
-from extraction.types import Box, Word
+from extraction.types import Box, Line, PageText, Word
 from extraction.unsure_labels import unsure_labels, with_labels_read_again
 from tests.layout_text import parse_layout
 
@@ -107,3 +107,22 @@ def test_the_fields_under_labels_read_again_are_found() -> None:
     assert fields["birth_date"].value == "03/04/1997"
     assert fields["weight"].value == "113"
     assert extract_fields(PATIENT, pages, 0.8)["birth_date"].value != "03/04/1997"
+
+
+def test_lines_cut_at_a_cells_wall_stay_cut_when_a_label_is_read_again() -> None:
+    # A row of two cells: "5 December 2023" and the next cell's label "FULL NAME:", which OCR
+    # read as one line (one line number) and the page's structure cut at the wall between.
+    # Another label of the page read again must not join them again.
+    date = tuple(
+        Word(text, 0.96, (x, 574, x + width, 603), 1)
+        for text, x, width in (("5", 476, 18), ("December", 514, 183), ("2023", 715, 87))
+    )
+    full_name = (Word("FULL", 0.96, (845, 566, 925, 598), 1), Word("NAME:", 0.96, (935, 566, 1007, 598), 1))
+    unsure = (Word("GENOER:", 0.61, (1473, 817, 1599, 842), 2),)
+    page = PageText(0, (Line(full_name), Line(date), Line(unsure)), 2125, 2750)
+
+    def read(box: Box) -> list[Word]:
+        return [Word("GENDER:", 0.96, (1473, 817, 1599, 842), 0)]
+
+    texts = [line.text for line in with_labels_read_again(page, [unsure], read, VOCABULARY).lines]
+    assert texts == ["FULL NAME:", "5 December 2023", "GENDER:"]
