@@ -220,13 +220,17 @@ def taller_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
     own spaces ("Pt. name  Jerome Santos"): the label's words read surely, one of the value's
     less so (WRITTEN_CONFIDENCE). Of the splits that read so, the one whose label reads best
     (the longer on a tie). None when none does, when the whole line reads as a label at least
-    as well, or when the rest reads as a label too ("Prescriber's signature")."""
+    as well, when the rest reads as a label too ("Prescriber's signature"), or when it opens
+    with a word joining it on to the label (``JOINING_WORDS``: "Name  of patient", its
+    "f" and "p" reaching higher and lower than the print of "Name")."""
     whole: float | None = None  # read only for a line whose heights split: most lines are print
     found: list[tuple[float, int]] = []
     for end in range(1, min(MAX_KEY_WORDS, len(words) - 1) + 1):
         label = [w.height for w in words[:end] if _measured(w)]
         rest = [w.height for w in words[end:] if _measured(w)]
         if not label or not rest or min(rest) < WRITTEN_TALLER * max(label):
+            continue
+        if words[end].text.lower() in JOINING_WORDS:
             continue
         if any(w.confidence < SURE_CONFIDENCE for w in words[:end]):
             break  # a label is print, read surely; a word written in and misread is none ("Dated")

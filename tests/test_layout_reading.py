@@ -13,7 +13,7 @@ from extraction.columns import LabelColumn, find_label_columns, split_at_value_e
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields, page_view
 from extraction.keys import Key, find_keys, section_of
-from extraction.label_ends import spaced_label_index
+from extraction.label_ends import spaced_label_index, taller_value_index
 from extraction.label_shapes import (
     is_format_hint,
     is_heading,
@@ -423,6 +423,18 @@ def test_a_label_of_the_field_misread_by_a_letter_puts_the_value_taken_in_doubt(
     )
     name = extract_fields(PATIENT, page, 0.8)["patient_name"]
     assert name.needs_review and "Juan Okafor" in (name.reason or "")
+
+
+def test_a_word_joining_on_to_a_label_opens_no_value_written_taller() -> None:
+    """ "Name of patient" printed small: "of patient", its "f" and "p" reaching above and below
+    the print of "Name" and read less surely, looks like a value written in after the label
+    "Name"; a value never opens with "of"."""
+    spec = get_document_type("patient_details")
+    label = (Word("Name", 0.95, (151, 245, 199, 262), 0),)
+    rest = (Word("of", 0.74, (207, 238, 230, 270), 0), Word("patent", 0.74, (238, 238, 283, 275), 0))
+    assert taller_value_index(label + rest, spec.vocabulary) is None
+    value = (Word("Ruth", 0.74, (207, 238, 240, 270), 0), Word("Martin", 0.74, (250, 238, 300, 275), 0))
+    assert taller_value_index(label + value, spec.vocabulary) == 1
 
 
 def test_a_word_joining_on_to_a_label_opens_no_value_set_apart() -> None:
