@@ -88,7 +88,7 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
     pool = _without_single_items(pool)
     scored = sorted(
         ((score_candidate(doc_type.field(c.field), c, doc_type), index, c) for index, c in enumerate(pool)),
-        key=lambda item: (-item[0], item[1]),
+        key=lambda item: (-item[0], -_read_sureness(item[2]), item[1]),
     )
     chosen: dict[str, Candidate] = {}
     used_keys: set[int] = set()
@@ -118,6 +118,14 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
             used_words.update(word_ids(unlabelled))
     chosen = split_item_lines(doc_type, chosen)
     return {spec.name: Assigned(chosen.get(spec.name), spec.name in labelled) for spec in doc_type.fields}
+
+
+def _read_sureness(candidate: Candidate) -> float:
+    """How surely the candidate's value was read (its least sure word's confidence; 0.0 for no
+    value): of two candidates scoring alike, the one read more surely is taken first. A title
+    whose misread word passes for a value written beside "PATIENT" ("PATIENT ate FORM") ties
+    with the name beside "Name of patient", both labels read exactly."""
+    return min((w.confidence for w in candidate.words), default=0.0)
 
 
 def _without_single_items(pool: list[Candidate]) -> list[Candidate]:

@@ -11,7 +11,7 @@ from functools import cache
 
 from extraction.captions import caption_under, is_caption, lines_above
 from extraction.columns import ALIGN_HEIGHTS
-from extraction.keys import KEY_MIN_SCORE, Key
+from extraction.keys import KEY_MIN_SCORE, Key, asks, opens_what_follows
 from extraction.label_ends import has_digits
 from extraction.page_view import PageView, cell_of, heads_its_cell, line_heads_its_cell
 from extraction.phrases import key_token, whole_phrase_score
@@ -20,6 +20,9 @@ from extraction.types import Box, Line, PageText, Word, mostly_inside, on_one_ro
 
 # A value printed beside its label sits within this many line heights of it.
 BESIDE_MAX_GAP = 8.0
+# A value printed under its label starts on the next line: its top within this many line
+# heights of the label's foot.
+UNDER_MAX_GAP = 1.5
 # A label this long (letters and digits) that a line beside it ends with names that line's value
 # ("Insurance company"); shorter ones ("Tel") end too many words by chance.
 MIN_NAMED_AFTER = 8
@@ -170,12 +173,13 @@ def without_values_beside_labels(
     keys: list[Key], vocabulary: tuple[str, ...], height: float, structure: PageStructure | None = None
 ) -> list[Key]:
     """``keys`` without the lines that stand where a value does, right beside a label closed by
-    its colon with nothing after it on its line or in the ruled cell beside a label's cell,
-    with no colon of their own, that end in a label's words after words of no label: a name
-    ending in a label's words ("Health plan: Blue Insurance Company", "Health plan | CIC
-    Insurance"). A label with a word of its own added ("Medications taken", "Known drug
-    allergies") stays one wherever it stands. Nor does a line written under its cell's caption
-    read as a label (``_written_under_a_caption``)."""
+    its colon with nothing after it on its line or in the ruled cell beside a label's cell, or
+    right under such a label at its left edge (``_right_under``), with no colon of their own,
+    that end in a label's words after words of no label: a name ending in a label's words
+    ("Health plan: Blue Insurance Company", "Health plan | CIC Insurance", "Name of insurance
+    company:" over "Atlas Health Insurance"). A label with a word of its own added
+    ("Medications taken", "Known drug allergies") stays one wherever it stands. Nor does a line
+    written under its cell's caption read as a label (``_written_under_a_caption``)."""
     cells = {id(key): structure.cell_at(key.box) for key in keys} if structure is not None else {}
     return [
         key
@@ -187,13 +191,31 @@ def without_values_beside_labels(
             or not _named_like_a_label(key.text, vocabulary)
             or not any(
                 label.whole_line
-                and on_one_row(label.box, key.box)
-                and 0 < key.box[0] - label.box[2] <= BESIDE_MAX_GAP * height
-                and (label.colon or _in_the_cell_beside(key.box, label.box, structure, height))
+                and (
+                    (
+                        on_one_row(label.box, key.box)
+                        and 0 < key.box[0] - label.box[2] <= BESIDE_MAX_GAP * height
+                        and (label.colon or _in_the_cell_beside(key.box, label.box, structure, height))
+                    )
+                    or (label.colon and _right_under(key.box, label.box, height) and not _asks(key))
+                )
                 for label in keys
             )
         )
     ]
+
+
+def _asks(key: Key) -> bool:
+    """True for a key that asks for a value or opens an item ("2) Your date of birth" under
+    the question before it): print, never a value."""
+    return asks(key) or opens_what_follows(key)
+
+
+def _right_under(box: Box, label: Box, height: float) -> bool:
+    """True when ``box`` starts under ``label``'s left edge (within a line's height) on the next
+    line (its top within UNDER_MAX_GAP line heights of the label's foot): where a form that
+    sets its values under their labels puts the value."""
+    return abs(box[0] - label[0]) <= height and 0 <= box[1] - label[3] <= UNDER_MAX_GAP * height
 
 
 def _written_under_a_caption(key: Key, keys: list[Key], cells: dict[int, Cell | None]) -> bool:

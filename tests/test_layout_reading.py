@@ -26,7 +26,7 @@ from extraction.layout_doubts import _boxes_on_its_rows, _read_on_end, _run_into
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import best_phrase
 from extraction.structure import PageStructure, SelectionMark
-from extraction.types import Line, PageText, Word
+from extraction.types import Box, Line, PageText, Word
 from extraction.validate import validate_fields
 from tests.layout_text import parse_layout
 
@@ -773,6 +773,25 @@ def test_a_value_ending_in_a_label_s_words_beside_a_colon_label_is_a_value(compa
     assert fields["insurance_company"].value == company
 
 
+@pytest.mark.parametrize("company", ["Blue Insurance Company", "Atlas Health Insurance"])
+def test_a_value_ending_in_a_label_s_words_under_a_colon_label_is_a_value(company: str) -> None:
+    # A form that sets its values under their labels: the insurer's name on the line under
+    # "Name of Insurance Company:" is its value, not a label with the address beside it.
+    page = parse_layout(
+        f"""
+        224 262 Name of Insurance Company:
+        222 321 {company}
+        1275 325 21 Valley Ave
+        1274 381 Seattle, WA 98105
+        224 412 Policy Number:
+        223 474 38603820
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["insurance_company"].value == company
+    assert fields["policy_number"].value == "38603820"
+
+
 @pytest.mark.parametrize("label", ["Medications taken", "Known drug allergies"])
 def test_a_label_with_a_word_of_its_own_beside_a_colon_label_stays_a_label(label: str) -> None:
     # Two labels on a row over their values, the first with its colon: the second, a label's
@@ -1075,7 +1094,7 @@ def test_a_value_reading_like_its_own_label_is_the_value_and_not_a_label() -> No
 def test_a_value_reading_like_a_label_under_a_colon_label_claims_no_line_beside_it() -> None:
     """The insurer's name reads like a label ("Insurance company") and stands in the column of
     labels the answers below line up with; right under "Insurance provider:" it is that label's
-    value, so the member number level with it is the value of its own label above."""
+    value, no key, so the member number level with it is the value of its own label above."""
     page = parse_layout(
         """
         227 400 Medical insurance
@@ -1093,8 +1112,7 @@ def test_a_value_reading_like_a_label_under_a_colon_label_claims_no_line_beside_
         """
     )
     view = page_view(PATIENT, page[0])
-    insurer = next(k for k in view.keys if k.text.startswith("Blue"))
-    assert any(c.holds(insurer.box, view.height) for c in view.label_columns)
+    assert not any(k.text.startswith("Blue") for k in view.keys)
     fields = extract_fields(PATIENT, page, 0.8)
     assert fields["insurance_company"].value == "Blue Insurance Company"
     assert fields["policy_number"].value == "57685216"
@@ -3143,3 +3161,41 @@ def test_a_value_under_a_label_heading_answer_columns_is_doubted(header: str, do
         "its label heads a column answered Yes / No: check which rows were answered Yes"
         in layout_doubts(spec, candidate, [view], {})
     ) is doubted
+
+
+def test_of_two_values_scoring_alike_the_one_read_more_surely_is_taken() -> None:
+    """A defocused title "PATIENT INTAKE FORM" read "PATIENT ate FORM", its misread word blurred
+    tall: "ate FORM" passes for a value written in after the label "PATIENT", and scores as
+    the name beside "Name of patient" does. The name read surely is taken (and flagged: the
+    other reading is a rival)."""
+
+    def line(*words: tuple[str, float, Box]) -> Line:
+        return Line(tuple(Word(text, confidence, box, 0) for text, confidence, box in words))
+
+    page = PageText(
+        0,
+        (
+            line(
+                ("PATIENT", 0.96, (1111, 191, 1281, 228)),
+                ("ate", 0.42, (1292, 126, 1445, 221)),
+                ("FORM", 0.96, (1457, 169, 1578, 219)),
+            ),
+            line(("PATIENT", 0.96, (134, 327, 330, 386)), ("INFORMATION", 0.96, (340, 327, 536, 386))),
+            line(("Jerome", 0.93, (384, 414, 500, 460)), ("Bautista", 0.93, (510, 414, 636, 460))),
+            line(
+                ("Name", 0.96, (131, 438, 200, 468)),
+                ("of", 0.96, (210, 438, 230, 468)),
+                ("patient", 0.96, (240, 438, 321, 468)),
+            ),
+            line(
+                ("0967", 0.95, (388, 500, 450, 535)),
+                ("862", 0.95, (460, 500, 520, 535)),
+                ("1188", 0.95, (530, 500, 626, 535)),
+            ),
+            line(("Contact", 0.96, (129, 526, 220, 547)), ("no.", 0.96, (228, 526, 265, 547))),
+        ),
+        2125,
+        2750,
+    )
+    name = extract_fields(PATIENT, [page], 0.8)["patient_name"]
+    assert (name.value, name.needs_review) == ("Jerome Bautista", True)
