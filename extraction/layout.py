@@ -54,6 +54,9 @@ _LEADER = re.compile(r"[.,·…]{3,}|…+")
 # A word's first colon, after a letter, then perhaps a cell's wall (a bar, a bracket, an l or I
 # before a capital), then the next word's first letter or digit.
 _RUN_ON_COLON = re.compile(r"^([^:]*[^\W\d_]:)(?:[|\[\]]+|[lI](?=[A-Z]))?([^\W_])")
+# A question's or an item's number OCR ran into the line's first word ("Q2.When", "3)Please"):
+# its mark, then a word opening with a capital.
+_RUN_ON_ITEM_NUMBER = re.compile(r"^(\(?(?:Q[\dlIO]{1,2}|\d{1,2})[.)])(?=[A-Z][a-z]{2})")
 
 
 def group_lines(words: list[Word]) -> list[Line]:
@@ -83,8 +86,24 @@ def group_lines(words: list[Word]) -> list[Line]:
         for segment in _split_columns(sorted(line_words, key=lambda w: w.x0))
         if _has_content(segment)
     ]
-    lines = _without_bullets(_join_row_neighbours(lines))
+    lines = [_with_item_number_apart(line) for line in _without_bullets(_join_row_neighbours(lines))]
     return sorted(lines, key=lambda line: (line.box[1] + line.box[3], line.box[0]))
+
+
+def _with_item_number_apart(line: Line) -> Line:
+    """``line`` with a question's or an item's number that OCR ran into its first word set
+    apart from it ("Q2.When were you born?"), as printed: a number opens a line, so only its
+    first word is parted (a dose's "5.Omg" further along stays whole)."""
+    return Line((*split_after_item_number(line.words[0]), *line.words[1:]))
+
+
+def split_after_item_number(word: Word) -> list[Word]:
+    """``word`` parted after a question's or an item's number run into it ("Q2.When" -> "Q2.",
+    "When"), each part with its share of the box by characters; else ``[word]``."""
+    match = _RUN_ON_ITEM_NUMBER.match(word.text)
+    if match is None or word.box[2] - word.box[0] < len(word.text):
+        return [word]
+    return [_piece(word, 0, match.end(1)), _piece(word, match.end(1), len(word.text))]
 
 
 def split_at_leaders(word: Word) -> list[Word]:

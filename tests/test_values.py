@@ -18,6 +18,7 @@ from extraction.layout import (
     group_lines,
     match_label,
     split_after_colon,
+    split_after_item_number,
     split_at_leaders,
 )
 from extraction.normalize import clean_line, normalize
@@ -633,6 +634,13 @@ def test_group_lines_never_loses_a_confident_word_with_a_letter_or_digit(page: l
     # A word is first parted where a leader's dots or a colon run into the next word part it
     # (their own tests say how): no piece of it may be lost.
     page = [piece for word in page for part in split_at_leaders(word) for piece in split_after_colon(part)]
+    # A line's first word is parted after an item's number run into it ("Q2.When"): whole or
+    # in its two pieces, it is kept.
+    parted = {word: split_after_item_number(word) for word in page}
+    pieces = Counter(piece for split in parted.values() if len(split) == 2 for piece in split)
+    kept_whole = kept + Counter(
+        word for word, split in parted.items() if len(split) == 2 and all(p in kept for p in split)
+    )
     # Only a speck far smaller than the page's words may go; one that tall next to the tallest never
     # is. A lone small letter may be the bullet of the word after it ("e" for a dot): digits and
     # capitals never are.
@@ -645,9 +653,27 @@ def test_group_lines_never_loses_a_confident_word_with_a_letter_or_digit(page: l
         and w.height >= SPECK_HEIGHT_SHARE * tallest
         and (len(w.text.strip()) >= 2 or w.text.strip().isdigit() or w.text.strip().isupper())
     )
-    assert not must_keep - kept, "words with text were dropped"
-    assert not kept - Counter(page), "words were invented or duplicated"
+    assert not must_keep - kept_whole, "words with text were dropped"
+    assert not kept - Counter(page) - pieces, "words were invented or duplicated"
     assert all(any(ch.isalnum() for ch in line.text) for line in lines)
+
+
+def test_a_question_s_number_run_into_its_first_word_is_set_apart() -> None:
+    # "Q2.When were youborn?" on a JPEG: the number opens the line, as printed; a dose's "5.Omg"
+    # (a zero read as "O") further along a line is no item's number.
+    question = [
+        Word(text, 0.9, (x, 788, x + 20 * len(text), 827), 0)
+        for text, x in (("Q2.When", 185), ("were", 340), ("youborn?", 430))
+    ]
+    dose = [
+        Word(text, 0.9, (x, 900, x + 20 * len(text), 930), 1) for text, x in (("Lialda", 185), ("5.Omg", 330))
+    ]
+    lines = group_lines(question + dose)
+    assert [[w.text for w in line.words] for line in lines] == [
+        ["Q2.", "When", "were", "youborn?"],
+        ["Lialda", "5.Omg"],
+    ]
+    assert split_after_item_number(Word("3)Please", 0.9, (0, 0, 160, 30), 0))[0].text == "3)"
 
 
 @pytest.mark.parametrize(("value", "doubted"), [("Lialda 12 gram", True), ("Lialda 1.2 gram", False)])
