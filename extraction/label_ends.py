@@ -89,12 +89,15 @@ def label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[str
     """True when the words before the gap read as a known label and those after it do not go on
     with it: a label of two words set a little apart ("Pt.  name") is one label, while "Refills
     5" is a label and its value; nor do words opening with one that joins them on to the
-    label's (``JOINING_WORDS``)."""
+    label's (``JOINING_WORDS``), nor words that read as a label or heading themselves: two
+    headings side by side, the slash between them lost in the gap ("NEXT OF KIN / INSURANCE")."""
     head = whole_phrase_score(text_of(words[:gap_at]), vocabulary)
     if head < KEY_MIN_SCORE:
         return False
     rest = words[gap_at:]
     if rest and rest[0].text.lower() in JOINING_WORDS:
+        return False
+    if _reads_as_print(text_of(rest), vocabulary):
         return False
     if any(ch.isdigit() for w in rest for ch in w.text):
         return True
@@ -127,7 +130,8 @@ def spaced_label_index(
     among the first MAX_KEY_WORDS words; None when the whole line reads as a label at least as
     well ("Name of patient"), or when the gap is no wider than a space ("Allergies to
     penicillin", "Weight loss": a value opening with a label's word), or when the word after it
-    joins on to it (``JOINING_WORDS``). On a form known to set its labels so
+    joins on to it (``JOINING_WORDS``) or the words after it read as a label or heading
+    themselves (``_reads_as_print``). On a form known to set its labels so
     (``INLINE_FORM_GAP``), a space's width is enough."""
     solid = [w for w in words if w.text.strip(GAP_SPECKS)]
     if len(solid) == 2:
@@ -137,7 +141,7 @@ def spaced_label_index(
         known = head >= SPACED_LABEL_SCORE and head > whole_phrase_score(text_of(solid), vocabulary)
         # A letterhead's "Tel (814) 284-2795" is set so too, and is no field's (see SHAPED_VALUES).
         shaped = value_kind(value.text) == "phone"
-        joined = value.text.lower() in JOINING_WORDS
+        joined = value.text.lower() in JOINING_WORDS or _reads_as_print(value.text, vocabulary)
         return (
             words.index(value)
             if apart and known and not shaped and not joined and any(ch.isalnum() for ch in label.text)
@@ -150,7 +154,7 @@ def spaced_label_index(
     for end in range(1, min(MAX_KEY_WORDS, len(solid) - 1) + 1):
         if not any(ch.isalnum() or ch == "#" for ch in solid[end - 1].text):
             continue  # "Insurance / Billing": a label does not end in the mark joining two
-        if solid[end].text.lower() in JOINING_WORDS:
+        if solid[end].text.lower() in JOINING_WORDS or _reads_as_print(text_of(solid[end:]), vocabulary):
             continue
         head = whole_phrase_score(text_of(solid[:end]), vocabulary)
         if head < SPACED_LABEL_SCORE or head <= whole:
@@ -159,6 +163,13 @@ def spaced_label_index(
         if gaps[end - 1] >= gap_share * statistics.median(others):
             return words.index(solid[end])
     return None
+
+
+def _reads_as_print(text: str, vocabulary: tuple[str, ...]) -> bool:
+    """True for words after a label that read as a label or heading themselves: two printed
+    side by side ("NEXT OF KIN / INSURANCE", its slash lost in the gap), never a label and its
+    value (``taller_value_index`` holds to the same)."""
+    return whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE
 
 
 def abbreviation_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:

@@ -6,6 +6,8 @@ Pages are written by hand in the plain-text layout of ``tests.layout_text`` (no 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from extraction.assign import only_print
@@ -435,6 +437,36 @@ def test_a_word_joining_on_to_a_label_opens_no_value_written_taller() -> None:
     assert taller_value_index(label + rest, spec.vocabulary) is None
     value = (Word("Ruth", 0.74, (207, 238, 240, 270), 0), Word("Martin", 0.74, (250, 238, 300, 275), 0))
     assert taller_value_index(label + value, spec.vocabulary) == 1
+
+
+def test_two_headings_side_by_side_their_slash_lost_are_no_label_and_value() -> None:
+    """ "NEXT OF KIN / INSURANCE" read with its slash lost in the gap, "INSURANCE" read unsure:
+    "INSURANCE" is a heading of its own, no value of "NEXT OF KIN"; the heading heads its
+    panel, and the "CONTACT NAME" in it is the contact's, not the patient's."""
+    (page,) = parse_layout(
+        """
+        187 407 PATIENT INFORMATION
+        186 612 NAME OF PATIENT
+        224 664 Heather Ward
+        1195 489 CONTACT NAME
+        1232 538 Emily Simpson
+        """
+    )
+    heading = Line(
+        tuple(
+            Word(text, confidence, (x0, 408, x1, 441), 9)
+            for text, confidence, x0, x1 in (
+                ("NEXT", 0.96, 1201, 1322),
+                ("OF", 0.96, 1336, 1396),
+                ("KIN", 0.88, 1411, 1490),
+                ("INSURANCE", 0.49, 1531, 1794),
+            )
+        )
+    )
+    page = replace(page, lines=(page.lines[0], heading, *page.lines[1:]))
+    fields = extract_fields(get_document_type("patient_details"), [page], 0.8)
+    assert fields["patient_name"].value == "Heather Ward"
+    assert fields["emergency_contact_name"].value == "Emily Simpson"
 
 
 def test_a_word_joining_on_to_a_label_opens_no_value_set_apart() -> None:
