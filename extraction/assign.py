@@ -62,6 +62,8 @@ MAX_NAME_WORDS = 5
 LATER_ITEM = re.compile(r"^\(?(\d{1,2})[.),]\)?$")
 # A word this long or longer can be told for a word of the language ("N/A" cannot).
 MIN_PRINTED_WORD = 4
+# A value's words read this surely or more are a sure reading (see ``_read_surely``).
+SURE_READING = 0.6
 # A member number grouped like a phone number fits as well as a value failing its checks: taken
 # beside its label, and flagged (``extraction.evidence``).
 GROUPED_NUMBER = 0.3
@@ -88,7 +90,7 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
     pool = _without_single_items(pool)
     scored = sorted(
         ((score_candidate(doc_type.field(c.field), c, doc_type), index, c) for index, c in enumerate(pool)),
-        key=lambda item: (-item[0], -_read_sureness(item[2]), item[1]),
+        key=lambda item: (-item[0], not _read_surely(item[2]), item[1]),
     )
     chosen: dict[str, Candidate] = {}
     used_keys: set[int] = set()
@@ -120,12 +122,13 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
     return {spec.name: Assigned(chosen.get(spec.name), spec.name in labelled) for spec in doc_type.fields}
 
 
-def _read_sureness(candidate: Candidate) -> float:
-    """How surely the candidate's value was read (its least sure word's confidence; 0.0 for no
-    value): of two candidates scoring alike, the one read more surely is taken first. A title
-    whose misread word passes for a value written beside "PATIENT" ("PATIENT ate FORM") ties
-    with the name beside "Name of patient", both labels read exactly."""
-    return min((w.confidence for w in candidate.words), default=0.0)
+def _read_surely(candidate: Candidate) -> bool:
+    """True when every word of the candidate's value was read SURE_READING or more surely: of
+    two candidates scoring alike, one read surely is taken before one that is not, else the
+    first on the pages (a child's birth date before a parent's). A title whose misread word
+    passes for a value written beside "PATIENT" ("PATIENT ate FORM") ties with the name beside
+    "Name of patient", both labels read exactly. No value is no sure reading."""
+    return bool(candidate.words) and min(w.confidence for w in candidate.words) >= SURE_READING
 
 
 def _without_single_items(pool: list[Candidate]) -> list[Candidate]:

@@ -3231,3 +3231,17 @@ def test_of_two_values_scoring_alike_the_one_read_more_surely_is_taken() -> None
     )
     name = extract_fields(PATIENT, [page], 0.8)["patient_name"]
     assert (name.value, name.needs_review) == ("Jerome Bautista", True)
+
+
+def test_of_two_sure_values_scoring_alike_the_first_on_the_page_is_taken() -> None:
+    # A pediatric form asks the child's and then a parent's date of birth, both read surely:
+    # the first is the patient's (and flagged: the other is a rival).
+    page = parse_layout(
+        """
+        200 200 Child's name: Rachel Tanaka
+        200 300 Date of birth: 2009-02-06@0.88
+        200 600 Date of birth: 1996-01-15@0.96
+        """
+    )
+    birth = extract_fields(PATIENT, page, 0.8)["birth_date"]
+    assert (birth.value, birth.needs_review) == ("2009-02-06", True)
