@@ -5,6 +5,7 @@ all use (a line's cell, the lines under a box, noise and glyphs that are never a
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -257,11 +258,17 @@ def is_glyph(line: Line, height: float) -> bool:
 def apart_from_glyphs(page: PageText, height: float) -> PageText:
     """``page`` with a tall glyph that opens a line (the Rx sign, a big bullet, a logo's letter)
     set on a line of its own: tesseract runs it into the first line beside it ("R 1. Omeprazole
-    10 mg"), which then reads as no medicine and no list item."""
+    10 mg"), which then reads as no medicine and no list item. The rest of the line is of the
+    page's print (its words' median height under the glyph's): a title set large all along is
+    no glyph and a line, while one word's box swollen by a scan's noise leaves the rest print."""
     lines: list[Line] = []
     for line in page.lines:
         first, rest = Line(line.words[:1]), line.words[1:]
-        if rest and is_glyph(first, height) and all(w.height <= GLYPH_HEIGHT_RATIO * height for w in rest):
+        if (
+            rest
+            and is_glyph(first, height)
+            and statistics.median(w.height for w in rest) <= GLYPH_HEIGHT_RATIO * height
+        ):
             lines += [first, Line(rest)]
         else:
             lines.append(line)

@@ -1802,6 +1802,28 @@ def test_a_tall_rx_sign_run_into_the_first_medicine_is_set_apart() -> None:
     assert medicines.value == "Omeprazole 10 mg\nAtorvastatin 10 mg"
 
 
+def test_a_tall_rx_sign_is_set_apart_though_a_word_beside_it_was_read_taller() -> None:
+    # On a scan the first medicine's box took in noise under the sign and stands near twice as
+    # tall as the print; the rest of its line is print still.
+    page = parse_layout(
+        """
+        200 300 Pt.name Judy Cruz
+        200 480 h=114 R
+        244 540 1. Omeprazole 10 mg
+        430 620 take 2 tab once daily for 10 days
+        """
+    )
+    line = page[0].lines[1]
+    swollen = tuple(
+        replace(w, box=(w.box[0], w.box[1] - 30, w.box[2], w.box[3])) if w.text == "Omeprazole" else w
+        for w in line.words
+    )
+    lines = list(page[0].lines)
+    lines[1] = Line(swollen)
+    page = [replace(page[0], lines=tuple(lines))]
+    assert extract_fields(PRESCRIPTION, page, 0.8)["medicines"].value == "Omeprazole 10 mg"
+
+
 def test_a_field_whose_label_is_printed_twice_over_two_values_is_doubted() -> None:
     # A heading OCR read without its slash ("INSURANCE / BILLING") is a label and a value
     # across a wide gap, as sure as the "Insurer" row under it: which holds the value is unknown.
