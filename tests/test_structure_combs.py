@@ -60,6 +60,15 @@ def test_a_date_in_comb_boxes_is_one_comb_without_cells_or_walls(style: CombStyl
     assert split_at_rules(digits, structure) == [sorted(digits, key=lambda w: w.x0)]
 
 
+def test_a_comb_s_outline_holding_words_on_two_rows_is_no_comb() -> None:
+    # Found as a comb on a shadowed photo: a cell's caption "Patient name" over the name written
+    # in it, the handwriting's strokes standing like walls. A comb holds one row of characters.
+    page, _groups = _date_page("shared")
+    (comb,) = find_structure(page.array(), page.words).combs
+    caption = Word("Patient", 0.96, (comb[0] + 4, comb[1] + 2, comb[0] + 60, comb[1] + 12), 9)
+    assert find_structure(page.array(), [*page.words, caption]).combs == ()
+
+
 @pytest.mark.parametrize("style", ["shared", "spaced", "teeth"])
 def test_the_comb_survives_noise_and_skew(style: CombStyle) -> None:
     page, _ = _date_page(style)

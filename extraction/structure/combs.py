@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from extraction.structure.ink import binary, components, ink_threshold
-from extraction.types import Box
+from extraction.types import Box, Word
 
 # A wall is a vertical stroke at least this many text heights tall (a tooth of a comb drawn on a
 # base line is about half a box) and at most this many (a table row's side is taller).
@@ -103,6 +103,23 @@ def inside_comb(box: Box, combs: Sequence[Box]) -> bool:
     """Whether ``box`` lies (its centre) inside one of ``combs``."""
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     return any(c[0] <= cx <= c[2] and c[1] <= cy <= c[3] for c in combs)
+
+
+def one_line_combs(combs: Sequence[Box], words: Sequence[Word]) -> tuple[Box, ...]:
+    """``combs`` less those holding words on two rows, one wholly above the other: a comb holds
+    one line of characters, one to a box, while a ruled cell with a caption over what was
+    written in it, its handwriting's strokes standing like walls, holds two ("Patient name"
+    over "Austin Reed"); joined as one comb's characters they read as one word of both."""
+    return tuple(comb for comb in combs if not _two_rows(_words_inside(comb, words)))
+
+
+def _words_inside(comb: Box, words: Sequence[Word]) -> list[Word]:
+    return [w for w in words if any(ch.isalnum() for ch in w.text) and inside_comb(w.box, (comb,))]
+
+
+def _two_rows(words: Sequence[Word]) -> bool:
+    """True when one of ``words`` stands wholly above another."""
+    return any(a.box[3] <= b.box[1] for a in words for b in words)
 
 
 class _Wall:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from extraction.structure.combs import find_combs, inside_comb
+from extraction.structure.combs import find_combs, inside_comb, one_line_combs
 from extraction.structure.geometry import area, overlap_area
 from extraction.structure.grid_cells import answer_cells
 from extraction.structure.ink import binary, ink_threshold
@@ -43,7 +43,7 @@ def find_structure(image: np.ndarray, words: Sequence[Word], shades: Sequence[Bo
         [w.box for w in words if any(ch.isalnum() for ch in w.text)],
     )
     cells, tables = find_cells(grid, height, image.shape, median_thickness(rules))
-    combs = find_combs(image, height)
+    combs = one_line_combs(find_combs(image, height), words)
     if combs:
         # A comb's walls part the characters of one value: no rule to split the line at, no cells.
         rules = tuple(r for r in rules if r.orientation == "horizontal" or not inside_comb(r.box, combs))
