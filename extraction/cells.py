@@ -11,8 +11,9 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 
-from extraction.keys import KEY_MIN_SCORE, MAX_UNKNOWN_KEY_WORDS
+from extraction.keys import KEY_MIN_SCORE
 from extraction.label_ends import MAX_KEY_WORDS, has_digits
+from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS
 from extraction.phrases import whole_phrase_score
 from extraction.structure import PageStructure
 from extraction.types import Box, Line, PageText, mostly_inside, on_one_row

@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from extraction.keys import KEY_MIN_SCORE, MAX_UNKNOWN_KEY_WORDS, Key
+from extraction.keys import KEY_MIN_SCORE, Key
+from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS
 from extraction.phrases import whole_phrase_score
 from extraction.types import Box, Line, PageText, Word, on_one_row
 

@@ -17,6 +17,7 @@ import statistics
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from extraction.colon_keys import SPECKS, colon_index, reads_as_unknown_label
 from extraction.label_ends import (
     INLINE_FORM_GAP,
     INLINE_FORM_LABELS,
@@ -33,10 +34,9 @@ from extraction.label_ends import (
     text_of,
     wide_gap_index,
 )
-from extraction.label_shapes import MAX_UNKNOWN_KEY_WORDS, is_negative_answer, is_number_label
+from extraction.label_shapes import is_negative_answer, is_number_label
 from extraction.label_words import all_label_words, named_first
 from extraction.layout import is_sure_text
-from extraction.lexicon import ENGLISH, is_known
 from extraction.phrases import (
     BRACKETED,
     best_phrase,
@@ -46,22 +46,11 @@ from extraction.phrases import (
     whole_phrase_score,
 )
 from extraction.types import Box, Line, PageText, Word, on_one_row, union_box
-from extraction.validate import TITLES
 from extraction.word_breaks import respaced
 
-# A label of no known wording is an English word; a word of this many letters or more that is
-# none, before a colon and a sentence, is a medicine naming its direction, however misread
-# ("Ceticzine: Toke 1/2 pill twice daily"). Shorter ones may be abbreviations ("NPI:", "Dx:").
-UNKNOWN_NAME_LETTERS = 5
-# What follows such a word is a sentence when it runs on this many words.
-SENTENCE_WORDS = 3
-# The marks a word made of words is joined by ("Follow-up", "Patient's", "and/or").
-COMPOUND_PARTS = re.compile(r"[-'’/]")
 # What sets apart the names a caption lists ("Drug, dose, frequency", "Drug / strength").
 NAME_SEPARATORS = (",", "/")
 NAME_LIST_SPLIT = re.compile(r"\s*[,/]\s*|\s+and\s+")
-# Marks a speck beside a label's colon is read as (":." ":,"): not part of what is printed.
-SPECKS = ".,'`"
 # A request to whoever fills the form in opens with this word ("Please list them").
 REQUEST = re.compile(r"\(?please\b", re.IGNORECASE)
 # A question's or an item's number before its first word: "3.", "12)", "(4)", "Q5.", "7"; after
@@ -153,7 +142,7 @@ def _cut_at_keys(line: Line, vocabulary: tuple[str, ...]) -> list[Line]:
         if not words[index].text.endswith(":"):
             continue
         starts = [
-            start for start in range(max(2, index - 3), index + 1) if _colon_index(words[:start]) is not None
+            start for start in range(max(2, index - 3), index + 1) if colon_index(words[:start]) is not None
         ]
         known = [
             start
@@ -236,11 +225,11 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
             end -= 1
         return Key(page, line, start + end, colon, known, start)
 
-    colon_at = _colon_index(words)
+    colon_at = colon_index(words)
     if colon_at is not None:
         text = " ".join(w.text for w in words[: colon_at + 1])
         known = best_phrase(text, vocabulary)[1] >= KEY_MIN_SCORE
-        if known or _reads_as_unknown_label(words, colon_at):
+        if known or reads_as_unknown_label(words, colon_at):
             # A request or a hint after the label is printed with it ("Any allergies? Please
             # list them", "Where do you live? (street, city, ZIP)"), never its value.
             end = len(words) if _print_after_a_label(text_of(words[colon_at + 1 :])) else colon_at + 1
@@ -365,66 +354,6 @@ def _misread_label(text: str, vocabulary: tuple[str, ...]) -> bool:
         and digits <= set("015")
         and whole_phrase_score(text, vocabulary) >= MISREAD_LABEL_SCORE
     )
-
-
-def _colon_index(words: tuple[Word, ...]) -> int | None:
-    """The index of the word that ends a label with ':' or '?', among a line's first words: a
-    word or a number sign ("Policy #:")."""
-    for index, word in enumerate(words[:MAX_KEY_WORDS]):
-        text = word.text.rstrip(SPECKS)
-        if text.endswith((":", "?", ";")) and any(ch.isalpha() or ch == "#" for ch in text):
-            if re.search(r"\d:\d", text):  # a time, "10:30", is a value
-                return None
-            return index
-    return None
-
-
-def _reads_as_unknown_label(words: tuple[Word, ...], colon_at: int) -> bool:
-    """A colon key of no known wording is a label when it is short (a question may be long),
-    has no digits, starts with a capital, and what follows is not the rest of a sentence
-    ("Duloxetine: take 1 tablet" is a direction, not a label and its value)."""
-    head = words[: colon_at + 1]
-    # A question is a label however long ("Have you been hospitalised in the last year?"):
-    # no value ends in a question mark.
-    question = head[-1].text.rstrip(SPECKS).endswith("?")
-    if (
-        not head[-1].text.rstrip(SPECKS).endswith((":", "?"))
-        or len(head) > (MAX_KEY_WORDS if question else MAX_UNKNOWN_KEY_WORDS)
-        or any(ch.isdigit() for w in head for ch in w.text)
-    ):
-        return False
-    if not head[0].text[:1].isupper():
-        return False
-    rest = words[colon_at + 1 :]
-    if len(head) == 1 and head[0].text.rstrip(":;").lower() in TITLES - {"doctor"} and rest:
-        return False  # "Dr: Kenneth Petrov": a name's title, its full stop read as a colon
-    if len(head) == 1 and _names_a_medicine(head[0].text.rstrip(":?;"), rest):
-        return False  # "Furosemide: Take 2 tablets": a medicine naming its direction
-    return not (len(rest) >= 2 and rest[0].text[:1].islower())
-
-
-def _names_a_medicine(word: str, rest: tuple[Word, ...]) -> bool:
-    """True when ``word`` before a colon names a medicine whose direction follows: a medicine's
-    name in no English list ("Furosemide"), one that is also an English word ("Aspirin") before
-    a word of dosing directions, or a long word in no list at all before a sentence (a name
-    misread). The drug list holds the words of names of several words too ("date", "name"):
-    alone they do not make a label a medicine."""
-    drug, english = is_known(word, ("drugs",)), _is_english(word)
-    if drug and not english:
-        return True
-    if drug and rest and is_known(rest[0].text, ("directions",)):
-        return True
-    return (
-        len(rest) >= SENTENCE_WORDS
-        and sum(ch.isalpha() for ch in word) >= UNKNOWN_NAME_LETTERS
-        and not english
-    )
-
-
-def _is_english(word: str) -> bool:
-    """True for an English word, or one made of English words ("Follow-up", "Patient's")."""
-    parts = [part for part in COMPOUND_PARTS.split(word) if part]
-    return is_known(word, (ENGLISH,)) or (bool(parts) and all(is_known(part, (ENGLISH,)) for part in parts))
 
 
 def typical_height(page: PageText) -> float:
