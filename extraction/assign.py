@@ -261,6 +261,7 @@ def _free_words(view: PageView, used: set[tuple[int, Box]]) -> set[tuple[int, Bo
 
 def _unlabelled(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box]]) -> Candidate | None:
     """A value with no label: by its shape, else by its kind among a section's unlabelled lines."""
+    spec = _on_its_page(spec, views)
     for view in views:
         free = _free_words(view, used)
         found = find_candidates(spec, view, free)
@@ -273,6 +274,17 @@ def _unlabelled(spec: FieldSpec, views: list[PageView], used: set[tuple[int, Box
     if spec.in_section:
         return _in_section(spec, views, used)
     return None
+
+
+def _on_its_page(spec: FieldSpec, views: list[PageView]) -> FieldSpec:
+    """``spec`` with the page it is found on unlabelled (its ``page``, counted among the
+    document's own pages) given as the index of that page among ``views``: a fax cover sheet
+    set aside in front (``extraction.cover_pages``: its lines emptied) is none of them, so a
+    date alone at the top of the first page is looked for on the record's first page."""
+    if spec.page is None:
+        return spec
+    own = [view.page.index for view in views if view.page.lines]
+    return replace(spec, page=own[spec.page] if spec.page < len(own) else -1)
 
 
 def _with_shaped_lines(

@@ -3267,3 +3267,19 @@ def test_of_two_sure_values_scoring_alike_the_first_on_the_page_is_taken() -> No
     )
     birth = extract_fields(PATIENT, page, 0.8)["birth_date"]
     assert (birth.value, birth.needs_review) == ("2009-02-06", True)
+
+
+def test_a_date_alone_at_the_top_of_the_record_s_first_page_behind_a_cover_sheet_is_its_date() -> None:
+    # A fax packet: the cover sheet in front is set aside (its lines emptied), so the date
+    # printed alone at the top of the record's first page is looked for there, as on a form
+    # sent alone.
+    record = """
+        1900 150 2023-04-28
+        200 300 Patient Medical Record
+        200 400 Patient name: Nathan Williams
+        200 480 Birth date: Sep 23 1987
+        """
+    (alone,) = parse_layout(record)
+    behind_a_cover = [PageText(index=0, lines=(), width=2550, height=3300), replace(alone, index=1)]
+    for pages in ([alone], behind_a_cover):
+        assert extract_fields(PATIENT, pages, 0.8)["record_date"].value == "2023-04-28"
