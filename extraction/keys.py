@@ -304,11 +304,15 @@ def _reads_as_label(text: str, vocabulary: tuple[str, ...]) -> bool:
 def _numbered(words: tuple[Word, ...]) -> bool:
     """True when a line opens with a question's or an item's number before a word with a
     capital ("3.", "12)", "Q4.", "(5)"), as questionnaires number them; a number with no mark
-    after it only before a question ("7 Do you smoke?", its full stop lost): "12 Oak Street"
-    is an address."""
+    after it only before a question or a request ("7 Do you smoke?", "5 Your address", its
+    full stop lost): "12 Oak Street" is an address."""
     if len(words) < 2 or not words[1].text[:1].isupper() or not ITEM_NUMBER_WORD.fullmatch(words[0].text):
         return False
-    return not words[0].text.isdigit() or words[-1].text.rstrip(SPECKS).endswith("?")
+    return (
+        not words[0].text.isdigit()
+        or words[-1].text.rstrip(SPECKS).endswith("?")
+        or opens_asking(text_of(words[1:]))
+    )
 
 
 def asks(key: Key) -> bool:

@@ -108,6 +108,13 @@ def test_a_question_s_number_read_with_look_alike_letters_is_still_its_number(nu
     assert [key.text for key in find_keys(page, PATIENT.all_labels)] == ["Please print your full name"]
 
 
+def test_a_bare_number_before_a_request_is_its_item_number() -> None:
+    # "5. Your address" with its full stop lost: the request is a key, its number left out, and
+    # the address under it its value.
+    (page,) = parse_layout("300 300 5 Your address\n400 380 9224 Ridge Road\n400 440 Atlanta, GA 30355\n")
+    assert [key.text for key in find_keys(page, PATIENT.all_labels)] == ["Your address"]
+
+
 def test_an_address_s_house_number_is_no_question_number() -> None:
     (page,) = parse_layout("300 300 Address\n300 380 12 Oak Street\n")
     assert [key.text for key in find_keys(page, PATIENT.all_labels)] == ["Address"]
