@@ -540,6 +540,21 @@ def test_a_line_splits_where_the_rule_ruled_for_its_value_starts() -> None:
     assert split_at_rule_starts([], structure) == []
 
 
+def test_a_rule_starting_after_a_house_number_parts_no_address() -> None:
+    """On a fax the line under an address broke off under its house number and starts under
+    the street: a number is no label, so "38" and "Madison Way" stay one line."""
+    page = DrawnPage()
+    address = page.text(100, 100, "38 Madison Way, Hartford, CT")
+    street = address[1].box
+    page.line(street[0] - 8, street[3] + 4, 900, street[3] + 4)
+    label = page.text(100, 300, "For")
+    value = page.text(175, 300, "Jacqueline Moss")
+    page.line(value[0].box[0] - 10, value[0].box[3] - 2, value[1].box[2] + 200, value[0].box[3] - 2)
+    structure = find_structure(page.array(), page.words)
+    assert split_at_rule_starts(address, structure) == [address]
+    assert split_at_rule_starts(label + value, structure) == [label, value]
+
+
 def test_the_feet_of_a_heading_s_letters_run_together_are_no_rule_to_part_it() -> None:
     """A bold serif heading on a noisy scan: the serifs along "Information"'s baseline make one
     run of ink from its first letter to its last, which must not part it from "Patient"; a line

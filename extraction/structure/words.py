@@ -101,8 +101,8 @@ def split_at_rule_starts(line_words: Sequence[Word], structure: PageStructure) -
     in the gap between two neighbours and runs on under the second at the line's foot: a value
     written on the line ruled for it right of its label ("For ____" filled in), which the rule's
     start parts from the label as a colon would (after a colon the line is left whole: the
-    colon parts them already, and a value that reads like a label stays the label's value).
-    No words, no runs."""
+    colon parts them already, and a value that reads like a label stays the label's value; nor
+    after a word with no letter, which no label ends with). No words, no runs."""
     # A comb's floor and the tops of its boxes are no line to write on: its groups are one value.
     rules = [
         r.box
@@ -112,8 +112,19 @@ def split_at_rule_starts(line_words: Sequence[Word], structure: PageStructure) -
     # After a colon the line already reads as a label and its value.
     return _runs_parted(
         line_words,
-        lambda a, b: not a.text.endswith(":") and any(_starts_under(rule, a, b) for rule in rules),
+        lambda a, b: (
+            not a.text.endswith(":")
+            and _may_end_a_label(a)
+            and any(_starts_under(rule, a, b) for rule in rules)
+        ),
     )
+
+
+def _may_end_a_label(word: Word) -> bool:
+    """True for a word a label may end with: one with a letter. A number before the rule's
+    start is the value's own ("38 | Madison Way": a house number, the rule under the street
+    broken off on a fax), never a label."""
+    return any(ch.isalpha() for ch in word.text)
 
 
 def _starts_under(rule: Box, previous: Word, word: Word) -> bool:
