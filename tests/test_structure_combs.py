@@ -193,8 +193,9 @@ def _starts(digits: list[Word]) -> list[tuple[int, int]]:
 
 def test_a_comb_s_floor_starting_under_a_group_parts_no_value() -> None:
     """The floor of a comb's last group starts in the gap after the one before and runs under
-    it, as a line ruled to write a value on would: inside a comb it is no such line."""
-    group, last = Word("14", 0.9, (551, 680, 614, 706)), Word("1954", 0.9, (671, 680, 826, 706))
+    it, as a line ruled to write a value on would: inside a comb it is no such line. (Letters:
+    after a number no such line parts a value, comb or not.)"""
+    group, last = Word("MA", 0.9, (551, 680, 614, 706)), Word("JONES", 0.9, (671, 680, 826, 706))
     floor = Rule((660, 710, 832, 713), "horizontal")
     ruled = PageStructure(rules=(floor,))
     assert split_at_rule_starts([group, last], ruled) == [[group], [last]]
