@@ -36,6 +36,10 @@ LABEL_WORD_COUNT = 10**8
 # named by joined words of content ("Northstar", "Silverline", "Maplewood"), seldom by these.
 FUNCTION_WORD_COUNT = 10**7
 LETTERS_RUN = re.compile(r"[A-Za-z]+")
+# Where a capital follows a small letter inside a run, and the least letters of each part so
+# parted ("McDonald", "LeBlanc": a name's prefix is no word of its own).
+INNER_CAPITAL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+MIN_CAPITAL_PART = 3
 
 
 def respaced(text: str) -> str:
@@ -48,7 +52,9 @@ def run_together(text: str, known: Callable[[str], bool]) -> list[tuple[str, str
     """The runs of letters in a value's ``text`` that read as words run together, each with its
     parting ("Lifeand" -> "Life and"): no word of English at any frequency nor one ``known``
     takes (the field's own vocabularies: a city, a drug), yet wholly made of common words, one
-    of them a function word (``FUNCTION_WORD_COUNT``)."""
+    of them a function word (``FUNCTION_WORD_COUNT``); or, whatever its words, a run whose
+    capitals part it into common words ("BlueAssurance": a capital after a small letter opens
+    a word in print; a brand so written, "BlueCross", is flagged for a look, no more)."""
     found = []
     for run in LETTERS_RUN.findall(text):
         lower = run.lower()
@@ -57,7 +63,23 @@ def run_together(text: str, known: Callable[[str], bool]) -> list[tuple[str, str
         parted = _parted(run)
         if parted != run and any(_is_function_word(part.lower()) for part in parted.split()):
             found.append((run, parted))
+        elif _common_words(capitalised := _at_capitals(run)):
+            found.append((run, capitalised))
     return found
+
+
+def _at_capitals(run: str) -> str:
+    """``run`` parted before each capital that follows a small letter ("BlueAssurance")."""
+    return INNER_CAPITAL.sub(" ", run)
+
+
+def _common_words(parted: str) -> bool:
+    """True for two words or more, each of MIN_CAPITAL_PART letters or more and common English."""
+    parts = parted.split()
+    return len(parts) >= 2 and all(
+        len(part) >= MIN_CAPITAL_PART and english_counts().get(part.lower(), 0) >= COMMON_COUNT
+        for part in parts
+    )
 
 
 def split_apart(text: str, known: Callable[[str], bool]) -> list[tuple[str, str]]:

@@ -57,6 +57,12 @@ def test_a_value_is_never_parted() -> None:
         ("Evergreen Life and Health", []),
         ("Northstar Silverline Carefirst Humana", []),
         ("Blue Cross of Idaho", []),
+        # A capital after a small letter opens a word: common words so joined lost a space.
+        ("BlueAssurance", [("BlueAssurance", "Blue Assurance")]),
+        # A name's prefix is no word of its own; a brand of a rare word is left alone.
+        ("Ronald McDonald", []),
+        ("Amy LeBlanc", []),
+        ("MedStar Health", []),
     ],
 )
 def test_words_run_together_in_a_value_are_named_not_parted(value: str, named: list) -> None:
