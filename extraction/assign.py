@@ -23,7 +23,7 @@ from extraction.label_shapes import (
     is_number_label,
     value_kind,
 )
-from extraction.layout import spelling
+from extraction.layout import SURE_CONFIDENCE, spelling
 from extraction.lexicon import ENGLISH, known_share
 from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
@@ -62,8 +62,6 @@ MAX_NAME_WORDS = 5
 LATER_ITEM = re.compile(r"^\(?(\d{1,2})[.),]\)?$")
 # A word this long or longer can be told for a word of the language ("N/A" cannot).
 MIN_PRINTED_WORD = 4
-# A value's words read this surely or more are a sure reading (see ``_read_surely``).
-SURE_READING = 0.6
 # A member number grouped like a phone number fits as well as a value failing its checks: taken
 # beside its label, and flagged (``extraction.evidence``).
 GROUPED_NUMBER = 0.3
@@ -123,12 +121,12 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
 
 
 def _read_surely(candidate: Candidate) -> bool:
-    """True when every word of the candidate's value was read SURE_READING or more surely: of
+    """True when every word of the candidate's value was read SURE_CONFIDENCE or more surely: of
     two candidates scoring alike, one read surely is taken before one that is not, else the
     first on the pages (a child's birth date before a parent's). A title whose misread word
     passes for a value written beside "PATIENT" ("PATIENT ate FORM") ties with the name beside
     "Name of patient", both labels read exactly. No value is no sure reading."""
-    return bool(candidate.words) and min(w.confidence for w in candidate.words) >= SURE_READING
+    return bool(candidate.words) and min(w.confidence for w in candidate.words) >= SURE_CONFIDENCE
 
 
 def _without_single_items(pool: list[Candidate]) -> list[Candidate]:

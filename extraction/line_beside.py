@@ -189,20 +189,20 @@ def without_values_beside_labels(
             key.colon
             or not key.whole_line
             or not _named_like_a_label(key.text, vocabulary)
-            or not any(
-                label.whole_line
-                and (
-                    (
-                        on_one_row(label.box, key.box)
-                        and 0 < key.box[0] - label.box[2] <= BESIDE_MAX_GAP * height
-                        and (label.colon or _in_the_cell_beside(key.box, label.box, structure, height))
-                    )
-                    or (label.colon and _right_under(key.box, label.box, height) and not _asks(key))
-                )
-                for label in keys
-            )
+            or not any(_where_its_value_stands(key, label, height, structure) for label in keys)
         )
     ]
+
+
+def _where_its_value_stands(key: Key, label: Key, height: float, structure: PageStructure | None) -> bool:
+    """True when ``key`` stands where ``label``'s value does: right beside it on its row, the
+    label closed by its colon or ``key`` in the ruled cell beside the label's; or, the label
+    closed by its colon, right under it at its left edge, ``key`` asking for nothing."""
+    if not label.whole_line:
+        return False
+    if on_one_row(label.box, key.box) and 0 < key.box[0] - label.box[2] <= BESIDE_MAX_GAP * height:
+        return label.colon or _in_the_cell_beside(key.box, label.box, structure, height)
+    return label.colon and _right_under(key.box, label.box, height) and not _asks(key)
 
 
 def _asks(key: Key) -> bool:
