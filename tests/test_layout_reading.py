@@ -1785,13 +1785,19 @@ def test_a_slash_parts_the_words_of_a_label() -> None:
     assert best_phrase("DOB/Age", PATIENT.all_labels)[0] == "DOB"
 
 
+# A pad's tall Rx sign before its first medicine, which tesseract runs into one line.
+RX_SIGN_PAD = """
+    200 300 Pt.name Judy Cruz
+    200 480 h=114 R
+    244 540 1. Omeprazole 10 mg
+    430 620 take 2 tab once daily for 10 days
+    """
+
+
 def test_a_tall_rx_sign_run_into_the_first_medicine_is_set_apart() -> None:
     page = parse_layout(
-        """
-        200 300 Pt.name Judy Cruz
-        200 480 h=114 R
-        244 540 1. Omeprazole 10 mg
-        430 620 take 2 tab once daily for 10 days
+        RX_SIGN_PAD
+        + """
         400 700 2. Atorvastatin 10 mg
         490 760 Use 1/2 capsule once daily for 1 month
         """
@@ -1805,14 +1811,7 @@ def test_a_tall_rx_sign_run_into_the_first_medicine_is_set_apart() -> None:
 def test_a_tall_rx_sign_is_set_apart_though_a_word_beside_it_was_read_taller() -> None:
     # On a scan the first medicine's box took in noise under the sign and stands near twice as
     # tall as the print; the rest of its line is print still.
-    page = parse_layout(
-        """
-        200 300 Pt.name Judy Cruz
-        200 480 h=114 R
-        244 540 1. Omeprazole 10 mg
-        430 620 take 2 tab once daily for 10 days
-        """
-    )
+    page = parse_layout(RX_SIGN_PAD)
     line = page[0].lines[1]
     swollen = tuple(
         replace(w, box=(w.box[0], w.box[1] - 30, w.box[2], w.box[3])) if w.text == "Omeprazole" else w

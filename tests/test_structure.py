@@ -547,12 +547,19 @@ def test_a_rule_starting_after_a_house_number_parts_no_address() -> None:
     address = page.text(100, 100, "38 Madison Way, Hartford, CT")
     street = address[1].box
     page.line(street[0] - 8, street[3] + 4, 900, street[3] + 4)
-    label = page.text(100, 300, "For")
-    value = page.text(175, 300, "Jacqueline Moss")
-    page.line(value[0].box[0] - 10, value[0].box[3] - 2, value[1].box[2] + 200, value[0].box[3] - 2)
+    label, value = _written_on_its_rule(page)
     structure = find_structure(page.array(), page.words)
     assert split_at_rule_starts(address, structure) == [address]
     assert split_at_rule_starts(label + value, structure) == [label, value]
+
+
+def _written_on_its_rule(page: DrawnPage) -> tuple[list[Word], list[Word]]:
+    """ "For" and "Jacqueline Moss" written on the line ruled for it, drawn on ``page``: a rule's
+    start that does part a label from its value."""
+    label = page.text(100, 300, "For")
+    value = page.text(175, 300, "Jacqueline Moss")
+    page.line(value[0].box[0] - 10, value[0].box[3] - 2, value[1].box[2] + 200, value[0].box[3] - 2)
+    return label, value
 
 
 def test_the_feet_of_a_heading_s_letters_run_together_are_no_rule_to_part_it() -> None:
@@ -580,9 +587,7 @@ def test_the_feet_of_two_words_run_together_across_their_gap_are_no_rule_to_part
     line = page.text(100, 100, "Levothyroxine 100 mcg - 2 tablet QDS after food")
     tablet, qds = line[5].box, line[6].box
     page.line(tablet[0] + 1, tablet[3] - 3, qds[2] - 1, tablet[3] - 3)
-    label = page.text(100, 300, "For")
-    value = page.text(175, 300, "Jacqueline Moss")
-    page.line(value[0].box[0] - 10, value[0].box[3] - 2, value[1].box[2] + 200, value[0].box[3] - 2)
+    label, value = _written_on_its_rule(page)
     structure = find_structure(page.array(), page.words)
     assert split_at_rule_starts(line, structure) == [line]
     assert split_at_rule_starts(label + value, structure) == [label, value]
