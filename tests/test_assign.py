@@ -112,9 +112,10 @@ def test_a_document_past_review_is_reported_and_the_others_assigned(ctx: Context
 def test_a_list_read_under_one_half_s_heading_is_doubted_when_the_other_heading_reads_more() -> None:
     """Two headings of one list's halves each give a reading of it, equally well labelled: the
     one chosen (the right half's) is flagged with the fuller one, though the two share words."""
-    from extraction.assign import _doubt_rivals, _word_ids
     from extraction.keys import Key
     from extraction.page_view import Candidate
+    from extraction.rival_doubts import doubt_rivals
+    from extraction.taken_words import word_ids
     from extraction.types import Line, Word
 
     def key(x: int) -> Key:
@@ -126,5 +127,5 @@ def test_a_list_read_under_one_half_s_heading_is_doubted_when_the_other_heading_
     whole = Candidate("medical_problems", 0, ((headaches,), (sinusitis,)), "checklist", 1.0, (key(0),))
     chosen = {"medical_problems": right}
     scored = [(1.47, 0, right), (1.47, 1, whole)]
-    doubted = _doubt_rivals(chosen, scored, set(), _word_ids(right), frozenset())
+    doubted = doubt_rivals(chosen, scored, set(), word_ids(right), frozenset())
     assert "'Headaches Sinusitis'" in (doubted["medical_problems"].note or "")
