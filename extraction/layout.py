@@ -87,7 +87,13 @@ def group_lines(words: list[Word]) -> list[Line]:
         if _has_content(segment)
     ]
     lines = [_with_item_number_apart(line) for line in _without_bullets(_join_row_neighbours(lines))]
-    return sorted(lines, key=lambda line: (line.box[1] + line.box[3], line.box[0]))
+    return sorted(lines, key=reading_order)
+
+
+def reading_order(line: Line) -> tuple[int, int]:
+    """The sort key that puts a page's lines in reading order: by their middle's height, then
+    from the left."""
+    return (line.box[1] + line.box[3], line.box[0])
 
 
 def _with_item_number_apart(line: Line) -> Line:
@@ -101,9 +107,7 @@ def split_after_item_number(word: Word) -> list[Word]:
     """``word`` parted after a question's or an item's number run into it ("Q2.When" -> "Q2.",
     "When"), each part with its share of the box by characters; else ``[word]``."""
     match = _RUN_ON_ITEM_NUMBER.match(word.text)
-    if match is None or word.box[2] - word.box[0] < len(word.text):
-        return [word]
-    return [_piece(word, 0, match.end(1)), _piece(word, match.end(1), len(word.text))]
+    return [word] if match is None else _in_two(word, match.end(1), match.end(1))
 
 
 def split_at_leaders(word: Word) -> list[Word]:
@@ -130,9 +134,15 @@ def split_after_colon(word: Word) -> list[Word]:
     time's, "10:30", stands between digits). A ruled cell's wall read into the gap (a bar or bracket, or
     a lone l or I before a capital) is dropped. Each part gets its share of the box by characters."""
     match = _RUN_ON_COLON.search(word.text)
-    if match is None or word.box[2] - word.box[0] < len(word.text):
-        return [word]  # no colon run on, or no box to share out (a pixel a character at least)
-    return [_piece(word, 0, match.end(1)), _piece(word, match.start(2), len(word.text))]
+    return [word] if match is None else _in_two(word, match.end(1), match.start(2))
+
+
+def _in_two(word: Word, end: int, start: int) -> list[Word]:
+    """``word``'s characters up to ``end`` and from ``start`` as two words, each with its share
+    of the box; ``[word]`` when the box has no room to share out (a pixel a character at least)."""
+    if word.box[2] - word.box[0] < len(word.text):
+        return [word]
+    return [_piece(word, 0, end), _piece(word, start, len(word.text))]
 
 
 def _piece(word: Word, start: int, stop: int) -> Word:

@@ -23,6 +23,7 @@ from extraction.fields import RegionReader, extract_fields
 from extraction.grain import without_grain
 from extraction.header_cells import unread_header_cells, with_header_cells, without_marks_on_header_names
 from extraction.labels_again import missing_fields, read_box, with_missing_labels_read_again
+from extraction.layout import reading_order
 from extraction.layouts import (
     LayoutMatch,
     LayoutTemplate,
@@ -282,7 +283,7 @@ def _apply_structure(page: PageText, structure: PageStructure) -> PageText:
         for run in split_at_rule_starts(marked, structure)
         if run
     ]
-    lines.sort(key=lambda line: (line.box[1] + line.box[3], line.box[0]))
+    lines.sort(key=reading_order)
     return replace(page, lines=tuple(lines))
 
 
@@ -406,7 +407,7 @@ def _reread_combs(
             lines[level[0]] = Line(tuple(sorted((*lines[level[0]].words, *again), key=lambda w: w.x0)))
         else:
             lines.append(Line(tuple(again)))
-    lines.sort(key=lambda line: (line.box[1] + line.box[3], line.box[0]))
+    lines.sort(key=reading_order)
     return replace(text, lines=tuple(lines))
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from extraction.keys import KEY_MIN_SCORE
+from extraction.layout import reading_order
 from extraction.phrases import whole_phrase_score
 from extraction.types import Box, Line, PageText, Word, mean_confidence, on_one_row, union_box
 
@@ -120,11 +121,7 @@ def with_labels_read_again(
         Line(tuple(sorted((new for w in line.words for new in readings.get(id(w), [w])), key=lambda w: w.x0)))
         for line in page.lines
     ]
-    return PageText(page.index, tuple(sorted(lines, key=_reading_order)), page.width, page.height)
-
-
-def _reading_order(line: Line) -> tuple[int, int]:
-    return (line.box[1] + line.box[3], line.box[0])
+    return PageText(page.index, tuple(sorted(lines, key=reading_order)), page.width, page.height)
 
 
 def _ends_in_colon(words: Sequence[Word]) -> bool:
