@@ -95,9 +95,7 @@ def label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[str
     if head < KEY_MIN_SCORE:
         return False
     rest = words[gap_at:]
-    if rest and rest[0].text.lower() in JOINING_WORDS:
-        return False
-    if _reads_as_print(text_of(rest), vocabulary):
+    if _no_value_of_it(rest, vocabulary):
         return False
     if any(ch.isdigit() for w in rest for ch in w.text):
         return True
@@ -141,7 +139,7 @@ def spaced_label_index(
         known = head >= SPACED_LABEL_SCORE and head > whole_phrase_score(text_of(solid), vocabulary)
         # A letterhead's "Tel (814) 284-2795" is set so too, and is no field's (see SHAPED_VALUES).
         shaped = value_kind(value.text) == "phone"
-        joined = value.text.lower() in JOINING_WORDS or _reads_as_print(value.text, vocabulary)
+        joined = _no_value_of_it((value,), vocabulary)
         return (
             words.index(value)
             if apart and known and not shaped and not joined and any(ch.isalnum() for ch in label.text)
@@ -154,7 +152,7 @@ def spaced_label_index(
     for end in range(1, min(MAX_KEY_WORDS, len(solid) - 1) + 1):
         if not any(ch.isalnum() or ch == "#" for ch in solid[end - 1].text):
             continue  # "Insurance / Billing": a label does not end in the mark joining two
-        if solid[end].text.lower() in JOINING_WORDS or _reads_as_print(text_of(solid[end:]), vocabulary):
+        if _no_value_of_it(solid[end:], vocabulary):
             continue
         head = whole_phrase_score(text_of(solid[:end]), vocabulary)
         if head < SPACED_LABEL_SCORE or head <= whole:
@@ -165,10 +163,21 @@ def spaced_label_index(
     return None
 
 
+def _no_value_of_it(rest: Sequence[Word], vocabulary: tuple[str, ...]) -> bool:
+    """True when the words after a label are no value of it: they open with a word joining
+    them on to it (``JOINING_WORDS``) or read as a label or heading themselves."""
+    return (bool(rest) and _joins_on(rest[0])) or _reads_as_print(text_of(rest), vocabulary)
+
+
+def _joins_on(word: Word) -> bool:
+    """True for "and", "or", "nor", "&" or "of": what follows goes on from the words before."""
+    return word.text.lower() in JOINING_WORDS
+
+
 def _reads_as_print(text: str, vocabulary: tuple[str, ...]) -> bool:
     """True for words after a label that read as a label or heading themselves: two printed
     side by side ("NEXT OF KIN / INSURANCE", its slash lost in the gap), never a label and its
-    value (``taller_value_index`` holds to the same)."""
+    value."""
     return whole_phrase_score(text, vocabulary) >= KEY_MIN_SCORE
 
 
@@ -241,7 +250,7 @@ def taller_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
         rest = [w.height for w in words[end:] if _measured(w)]
         if not label or not rest or min(rest) < WRITTEN_TALLER * max(label):
             continue
-        if words[end].text.lower() in JOINING_WORDS:
+        if _joins_on(words[end]):
             continue
         if any(w.confidence < SURE_CONFIDENCE for w in words[:end]):
             break  # a label is print, read surely; a word written in and misread is none ("Dated")
@@ -255,7 +264,7 @@ def taller_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
     if not found:
         return None
     end = max(found)[1]
-    return None if whole_phrase_score(text_of(words[end:]), vocabulary) >= KEY_MIN_SCORE else end
+    return None if _reads_as_print(text_of(words[end:]), vocabulary) else end
 
 
 def _measured(word: Word) -> bool:
