@@ -30,9 +30,8 @@ def grain_level(gray: np.ndarray, paper: float, ink: int) -> float | None:
     lines on it), the line is no lighter than the faintest print (``FAINTEST_PRINT`` under the
     paper): paper that light is grain, whatever the page measured.
     """
-    otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     level = min((paper + ink) / 2, paper - FAINTEST_PRINT)
-    return level if otsu > level else None
+    return level if _otsu_level(gray) > level else None
 
 
 def without_grain(gray: np.ndarray, paper: float, ink: int) -> np.ndarray:
@@ -41,9 +40,7 @@ def without_grain(gray: np.ndarray, paper: float, ink: int) -> np.ndarray:
     level = grain_level(gray, paper, ink)
     if level is None:
         return gray
-    whitened = gray.copy()
-    whitened[gray > level] = 255
-    return whitened
+    return _white_above(gray, level)
 
 
 def without_band_grain(image: np.ndarray) -> np.ndarray:
@@ -56,8 +53,7 @@ def without_band_grain(image: np.ndarray) -> np.ndarray:
     which tesseract then read as thousands of dots for half a minute."""
     if image.ndim != 2:
         return image
-    otsu, _ = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    if otsu < paper_level(image) - NOT_PAPER:
+    if _otsu_level(image) < paper_level(image) - NOT_PAPER:
         return image
     return paper_made_white(image)
 
@@ -69,5 +65,15 @@ def paper_made_white(image: np.ndarray) -> np.ndarray:
     that level falls inside the grain, whose thousands of dots it then reads one by one, for
     minutes. Print is far darker than that margin, so it is left as it was.
     """
-    level = int(paper_level(image)) - NOT_PAPER
-    return cv2.max(image, cv2.threshold(image, level - 1, 255, cv2.THRESH_BINARY)[1])
+    return _white_above(image, int(paper_level(image)) - NOT_PAPER - 1)
+
+
+def _white_above(gray: np.ndarray, level: float) -> np.ndarray:
+    """A copy of ``gray`` with every pixel lighter than ``level`` painted white (OpenCV compares
+    8-bit pixels with the level rounded down, the same pixels for a level with a fraction)."""
+    return cv2.max(gray, cv2.threshold(gray, level, 255, cv2.THRESH_BINARY)[1])
+
+
+def _otsu_level(gray: np.ndarray) -> float:
+    """The level Otsu's method parts ``gray`` at, as tesseract's own binarisation does."""
+    return cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0]
