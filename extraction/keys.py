@@ -34,7 +34,7 @@ from extraction.label_ends import (
     text_of,
     wide_gap_index,
 )
-from extraction.label_shapes import is_negative_answer, is_number_label
+from extraction.label_shapes import is_negative_answer, is_number_label, speaks_as_the_form
 from extraction.label_words import all_label_words, named_first
 from extraction.layout import is_sure_text
 from extraction.phrases import (
@@ -279,7 +279,7 @@ def _key_of(page: int, line: Line, vocabulary: tuple[str, ...], inline: tuple[st
         _reads_as_label(reading, vocabulary) for reading in _readings(text)
     ):
         return key(len(words), colon=False, known=True)
-    if is_number_label(text):
+    if is_number_label(text) or speaks_as_the_form(text):
         return key(len(words), colon=False, known=False)
     return None
 

@@ -298,3 +298,41 @@ def test_a_hint_in_brackets_read_with_the_answer_is_left_out_and_said_so() -> No
     assert fields["address"].value == "9769 Union Street, Dallas, TX"
     assert "printed before it, left out" in (fields["address"].reason or "")
     assert fields["allergies"].value == "(mild) penicillin rash"  # words of no label: the value's
+
+
+@pytest.mark.parametrize(
+    ("line", "print_of_the_form"),
+    [
+        ("Name of a person we may call in an emergency", True),
+        ("How did you hear about us", True),
+        ("Our records show this address", True),
+        # Values never speak as the form does.
+        ("Rebecca Brown", False),
+        ("Take one tablet when you wake", False),
+        ("5118 Orchard Rd, San Diego, CA", False),
+        ("we may call", False),
+    ],
+)
+def test_a_line_in_which_the_form_says_we_is_print(line: str, print_of_the_form: bool) -> None:
+    from extraction.label_shapes import speaks_as_the_form
+
+    assert speaks_as_the_form(line) is print_of_the_form
+
+
+def test_a_request_in_the_form_s_own_voice_under_a_heading_is_no_value_of_its_section() -> None:
+    # The request asks in words no label of ours has; still it is print, and the name under it
+    # is the first line of the section that is no print.
+    page = parse_layout(
+        """
+        230 300 What is your full name?
+        325 370 Amy Brown
+        230 1621 In Case of Emergency
+        230 1717 Name of a person we may call in an emergency
+        325 1790 Rebecca Brown
+        230 1874 Emergency contact's phone number
+        324 1949 (472) 448-2633
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["emergency_contact_name"].value == "Rebecca Brown"
+    assert fields["emergency_contact_phone"].value == "(472) 448-2633"
