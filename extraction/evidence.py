@@ -63,7 +63,7 @@ def to_result(
         # A printed label or heading is never a value: the field is blank where the form left it.
         reason = f"only print where its value would be ({value!r}): please check the page"
         return FieldResult("", 0.0, needs_review=True, page=candidate.page, reason=reason)
-    words = candidate.words
+    words = candidate.value_words
     label_factor = (
         min(candidate.label_score, 1.0) if candidate.labelled else (0.9 if candidate.trusted else 0.6)
     )

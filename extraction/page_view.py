@@ -42,6 +42,10 @@ BARE_LIST_MARK = re.compile(rf"^(?:{_LIST_NUMBERING}|\d{{1,2}},)$")
 # A list's item number whose point was read as a comma ("2, Tab. Simvastatin 10 mg"): one only
 # in a list of medicines with their doses; an address may open so ("12, rue de Rivoli").
 COMMA_ITEM_NUMBER = re.compile(r"^\(?\d{1,2},\s+(?=[A-Za-z])")
+# A line's opening item number in a list numbered in turn: its digits, then its point, bracket
+# or a comma read for the point, or nothing (a lone "3" with its point lost), then a space or
+# the line's end.
+ITEM_OPENING = re.compile(r"^\(?(\d{1,2})([.),]?)(?:\s+|$)")
 # A list's item number and the space after it, its full stop or bracket optional (OCR drops a
 # lone "2." to "2"): which item a line is.
 LIST_NUMBER = re.compile(r"\(?(\d{1,2})[.)]?\s")
@@ -79,14 +83,30 @@ class Candidate:
         return [w for line in self.lines for w in line]
 
     @property
-    def texts(self) -> list[str]:
-        """The value's lines, without list numbering; a line of a list that is its number
-        alone ("1)" read apart from its medicine, or "1" with its point lost, left of another
-        line of the value on its row) is no line of the value."""
+    def value_lines(self) -> list[tuple[Word, ...]]:
+        """The lines that hold the value: without a list's item numbers alone. In a list numbered
+        in turn ("1, Atorvastatin", "2.", "3") a number alone is an item left empty, its point
+        lost; elsewhere a line that is a number alone ("1)" read apart from its medicine, or "1"
+        with its point lost, left of another line of the value on its row) is no line of it."""
         lines = list(self.lines)
-        if len(lines) > 1:
-            lines = [line for line in lines if not _item_number_alone(line, lines)]
-        return [strip_list_mark(" ".join(w.text for w in line)) for line in lines]
+        if len(lines) < 2:
+            return lines
+        if numbered_in_turn([_text_of(line) for line in lines]):
+            return [line for line in lines if _holds_an_item(_text_of(line))]
+        return [line for line in lines if not _item_number_alone(line, lines)]
+
+    @property
+    def value_words(self) -> list[Word]:
+        return [w for line in self.value_lines for w in line]
+
+    @property
+    def texts(self) -> list[str]:
+        """The value's lines (``value_lines``), without list numbering; in a list numbered in
+        turn, a comma after an item's number is its point misread."""
+        lines = [_text_of(line) for line in self.value_lines]
+        if numbered_in_turn([_text_of(line) for line in self.lines]):
+            lines = [ITEM_OPENING.sub("", line, count=1) for line in lines]
+        return [strip_list_mark(line) for line in lines]
 
     @property
     def labelled(self) -> bool:
@@ -103,6 +123,28 @@ def strip_list_mark(text: str) -> str:
     if any(ch.isalpha() for ch in unlisted) or not any(ch.isdigit() for ch in unlisted):
         text = unlisted
     return text.rstrip(":;").rstrip()
+
+
+def numbered_in_turn(texts: list[str]) -> bool:
+    """True when every one of two or more lines opens with a list's item number, in turn from
+    the first ("1.", "2)", "3"), at least one of them marked as an item's number is (a point or
+    a bracket): the lines are a numbered list, whatever OCR made of some of its points. Lines
+    opening with bare numbers only are doses ("1 tablet daily", "2 tablets at night")."""
+    openings = [ITEM_OPENING.match(text) for text in texts]
+    if len(texts) < 2 or not all(openings):
+        return False
+    numbers = [int(match.group(1)) for match in openings if match]
+    marked = any(match.group(2) in ".)" and match.group(2) for match in openings if match)
+    return marked and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _text_of(line: tuple[Word, ...]) -> str:
+    return " ".join(w.text for w in line)
+
+
+def _holds_an_item(text: str) -> bool:
+    """True for a line of a numbered list that holds more than its number."""
+    return any(ch.isalnum() for ch in ITEM_OPENING.sub("", text, count=1))
 
 
 def written_after_other_label(words: tuple[Word, ...]) -> tuple[Word, ...]:

@@ -94,3 +94,45 @@ def test_a_label_printed_once_per_item_counts_where_its_colon_was_lost() -> None
     )
     fields = extract_fields(get_document_type("prescription"), page, 0.8)
     assert fields["medicines"].value == "Spironolactone 50 mg\nPrednisone 40 mg\nMesalamine 1.2 gram"
+
+
+@pytest.mark.parametrize(
+    ("lines", "numbered"),
+    [
+        (["1, Atorvastatin", "2.", "3"], True),
+        (["1. Amoxicillin 500 mg", "2) Ibuprofen 200 mg"], True),
+        (["3. Omeprazole", "4. Aspirin 81 mg"], True),
+        # Doses open with bare numbers: no list's numbering.
+        (["1 tablet with meals", "2 tab three times a day"], False),
+        # Not in turn, or not every line numbered.
+        (["1. Amoxicillin", "3. Ibuprofen"], False),
+        (["1. Amoxicillin", "Ibuprofen"], False),
+        (["3. Omeprazole"], False),
+    ],
+)
+def test_a_list_numbered_in_turn_is_told_by_its_numbers(lines: list[str], numbered: bool) -> None:
+    from extraction.page_view import numbered_in_turn
+
+    assert numbered_in_turn(lines) is numbered
+
+
+def test_an_item_of_a_numbered_list_left_empty_is_no_line_of_the_value() -> None:
+    """Under the label, three numbered slots: the first filled ("1." read "1,"), the others left
+    empty, the third's point lost. The value is the one medicine, its box the filled line's."""
+    from extraction.doctypes import get_document_type
+    from extraction.fields import extract_fields
+    from tests.layout_text import parse_layout
+
+    page = parse_layout(
+        """
+        200 200 PATIENT HEALTH QUESTIONNAIRE
+        200 400 Patient name: Ann Lee
+        200 1547 Medications you are taking now:
+        224 1604 1, Atorvastatin
+        222 1673 2.
+        223 1735 3
+        """
+    )
+    medications = extract_fields(get_document_type("patient_details"), page, 0.8)["regular_medications"]
+    assert medications.value == "Atorvastatin"
+    assert medications.box is not None and medications.box[3] < 1673
