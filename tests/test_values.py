@@ -800,13 +800,18 @@ def test_a_phone_with_no_area_code_is_doubted(field: str, phone: str, doubted: b
         ("674)-620-9539", True),  # a bracket lost to a crop
         ("(674-620-9539", True),
         ("+1 (985) 521-5970", False),
+        ("(301).473-9815", True),  # a full stop and a dash: a speck read as a mark
+        ("985-521.5970", True),
+        ("(301)-473-9815", False),
+        ("301.473.9815", False),
+        ("022.5125-3368", False),  # not a North American number
     ],
 )
 def test_a_phone_whose_groups_are_parted_unlike_each_other_or_a_bracket_alone_is_doubted(
     field: str, phone: str, doubted: bool
 ) -> None:
     spec = get_document_type("patient_details").field(field)
-    assert len(spec.doubts) == 6  # a rule added needs its own examples here
+    assert len(spec.doubts) == 7  # a rule added needs its own examples here
     assert bool(doubts_about(spec, phone)) is doubted
 
 
