@@ -24,6 +24,8 @@ PIECED_KINDS = ("date", "phone")
 PIECE_GAP = 6.0
 # What a form prints between the pieces: brackets, dashes, slashes, the sides of boxes.
 BETWEEN = re.compile(r"^[()\[\]|/\\.\-–—_]+$")
+# A North American phone number's digits: area code, exchange and line number.
+NANP_DIGITS = 10
 # The digit groups of a date: day, month and year in some order, or year first.
 DATE_GROUPS = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4}|\d{4}/\d{1,2}/\d{1,2})$")
 
@@ -70,7 +72,7 @@ def _is_piece(words: Sequence[Word], opening: bool = False) -> bool:
     least one digit, but for the ``opening`` piece: the "(" before an area code)."""
     texts = [w.text for w in words]
     return (opening or any(ch.isdigit() for t in texts for ch in t)) and all(
-        t.isdigit() or BETWEEN.match(t) or re.fullmatch(r"[()\[\]|/\-]*\d+[()\[\]|/\-]*", t) for t in texts
+        t.isdigit() or BETWEEN.match(t) or re.fullmatch(r"[()\[\]|/\-\d]*\d[()\[\]|/\-\d]*", t) for t in texts
     )
 
 
@@ -81,8 +83,10 @@ def _joined(spec: FieldSpec, pieces: Sequence[Word]) -> Word | None:
         text = "/".join(groups)
         if not DATE_GROUPS.match(text):
             return None
-    elif len(groups) == 3 and [len(g) for g in groups] == [3, 3, 4]:
-        text = f"({groups[0]}) {groups[1]}-{groups[2]}"
+    elif len(digits := "".join(groups)) == NANP_DIGITS:
+        # Ten digits in order, wherever a gap fell among them ("(629)49" then "2-8474": the
+        # space after the area code lost, a gap read inside the next group).
+        text = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
     else:
         return None
     if not _passes(spec, text):

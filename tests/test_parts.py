@@ -297,3 +297,33 @@ def test_a_middle_initial_labelled_middle_alone_is_a_part_of_the_name() -> None:
 """
     name = extract_fields(PATIENT, parse_layout(layout), 0.8)["patient_name"]
     assert name.value == "Barbara M. Watson"
+
+
+@pytest.mark.parametrize(
+    ("first", "rest", "phone"),
+    [
+        ("(629)49", "2-8474", "(629) 492-8474"),  # the gap fell inside the exchange's digits
+        ("(629)", "492-8474", "(629) 492-8474"),
+        ("629-49", "2-8474", "(629) 492-8474"),
+    ],
+)
+def test_a_phone_cut_by_a_gap_inside_a_group_is_read_whole(first: str, rest: str, phone: str) -> None:
+    page = parse_layout(
+        f"""
+        300 300 Patient Intake Form
+        300 520 Home phone: {first}
+        {564 + 22 * len(first) + 150} 520 {rest}
+        """
+    )
+    assert extract_fields(PATIENT, page, 0.8)["phone_number"].value == phone
+
+
+def test_digits_on_a_phone_s_row_that_make_no_ten_digit_number_stay_apart() -> None:
+    page = parse_layout(
+        """
+        300 300 Patient Intake Form
+        300 520 Home phone: (629)49
+        800 520 2-847
+        """
+    )
+    assert extract_fields(PATIENT, page, 0.8)["phone_number"].value != "(629) 492-847"
