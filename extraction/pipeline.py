@@ -197,7 +197,8 @@ def extract(
             kinds = {f.name: f.kind for f in spec.fields}
             fields = flag_unread_marks(kinds, fields, images, pages)
             marks = [[mark.box for mark in structure.marks] for structure in structures]
-            fields = flag_unread_words(kinds, fields, images, pages, marks)
+            lists = {f.name for f in spec.fields if f.multiline}
+            fields = flag_unread_words(kinds, fields, images, pages, marks, lists)
             fields = flag_phone_separators(kinds, fields, images, pages)
             fields = validate_fields(spec, fields)
     return ExtractionResult(

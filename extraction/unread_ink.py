@@ -12,7 +12,7 @@ every piece of text on its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 import cv2
 import numpy as np
@@ -125,6 +125,12 @@ WORD_KINDS = ("text", "person")
 # Print left unread within this many text heights of a value's box, on its rows, may be a word of
 # it: a space between words is about half a height.
 BESIDE_REACH = 1.2
+# Print left unread with its middle within this many text heights under a value's last line is
+# the value's next line (lines of a list stand about one and a half heights apart), when it is
+# at least this many text heights wide: a word (its letters maybe run together by a blur), not a
+# tick or a stray mark.
+UNDER_REACH = 1.8
+MIN_UNDER_WIDTH = 1.5
 # A word holds a capital or a letter with an ascender at least this many text heights tall; a
 # list's bullet or asterisk before a value is no taller than a small letter.
 WORD_PIECE_HEIGHT = 0.65
@@ -136,6 +142,7 @@ def flag_unread_words(
     images: list[np.ndarray],
     pages: list[PageText],
     marks: Sequence[Sequence[Box]] = (),
+    lists: Set[str] = frozenset(),
 ) -> dict[str, FieldResult]:
     """``fields`` with every unflagged value of a word kind (``kinds``: field name to kind)
     flagged where letter-sized ink no word covers (``unread_pieces``: a letter, or a word whose
@@ -144,7 +151,9 @@ def flag_unread_words(
     sparse pass read only "stings" of "Bee stings"). Only a piece as tall as a capital counts
     (``WORD_PIECE_HEIGHT``): a bullet or an asterisk before a value is no word; nor are solid
     dots or the checkboxes in ``marks`` (each page's boxes). Each page is looked at once, and
-    only when one of its values may be flagged."""
+    only when one of its values may be flagged. A value of several lines (a field named in
+    ``lists``) is flagged too where such a word stands right under its last line, in its
+    column: a line of it OCR never read ("Cats" under "Bee stings" on a blurred page)."""
     pieces_of: dict[int, tuple[float, list[Box]]] = {}
     for name, result in fields.items():
         if kinds.get(name) not in WORD_KINDS or result.needs_review or not result.value or result.box is None:
@@ -164,6 +173,8 @@ def flag_unread_words(
         height, pieces = pieces_of[result.page]
         if _word_beside(pieces, result.box, height):
             result.flag("print beside the value was not read: is a word of it missing?")
+        elif name in lists and _word_under(pieces, result.box, height):
+            result.flag("print right under the value was not read: is a line of it missing?")
     return fields
 
 
@@ -199,6 +210,32 @@ def _loose_pieces(
         and not covered[int(centres[index][1]), int(centres[index][0])]
     ]
     return labels, stats, loose
+
+
+def _word_under(pieces: Sequence[Box], box: Box, height: float) -> bool:
+    """True when a word's worth of ``pieces`` stands right under ``box``: their middles within
+    UNDER_REACH text heights of its bottom, starting in its column (from a height left of it to
+    its right edge), chained as ``_word_beside`` chains them from the leftmost, one of them as
+    tall as a capital, the chain a word wide (``MIN_UNDER_WIDTH``)."""
+    under = sorted(
+        (
+            p
+            for p in pieces
+            if box[3] < (p[1] + p[3]) / 2 <= box[3] + UNDER_REACH * height
+            and box[0] - height <= p[0] <= box[2]
+        ),
+        key=lambda p: p[0],
+    )
+    if not under:
+        return False
+    chain, edge = [under[0]], under[0][2]
+    for piece in under[1:]:
+        if piece[0] - edge > BESIDE_REACH * height:
+            break
+        chain.append(piece)
+        edge = max(edge, piece[2])
+    wide = chain[-1][2] - chain[0][0] >= MIN_UNDER_WIDTH * height
+    return wide and any(p[3] - p[1] >= WORD_PIECE_HEIGHT * height for p in chain)
 
 
 def _word_beside(pieces: Sequence[Box], box: Box, height: float) -> bool:

@@ -174,3 +174,46 @@ def test_a_bullet_an_asterisk_or_a_checkbox_beside_a_value_is_no_word_of_it() ->
     kinds = dict.fromkeys(fields, "text")
     flagged = flag_unread_words(kinds, fields, [image], [text], [[box]])
     assert not any(field.needs_review for field in flagged.values()), flagged
+
+
+def _a_list_read_to(read_lines: int) -> tuple[dict[str, FieldResult], list[np.ndarray], list[PageText]]:
+    """A page with "Known allergies:" over the lines "Bee stings" and "Cats", of which OCR read
+    the first ``read_lines``; the value is the first line."""
+    page = DrawnPage(1000, 400)
+    label = page.text(60, 60, "Known allergies:")
+    first = page.text(100, 140, "Bee stings")
+    second = page.text(100, 200, "Cats")
+    image = np.array(page.image)
+    lines = (Line(tuple(label)), Line(tuple(first)), Line(tuple(second)))[: 2 + read_lines - 1]
+    text = PageText(0, lines, image.shape[1], image.shape[0])
+    field = FieldResult("Bee stings", 0.96, needs_review=False, page=0, box=union_box([w.box for w in first]))
+    return {"allergies": field}, [image], [text]
+
+
+def test_a_line_of_a_list_no_word_covers_right_under_it_flags_the_value() -> None:
+    """OCR read "Bee stings" and never "Cats" under it: a list's value is flagged; a value of one
+    line is not (what stands under it is the next label's business), nor is a list whose next
+    line was read (another field's or not: it is no unread print)."""
+    fields, images, pages = _a_list_read_to(1)
+    flagged = flag_unread_words({"allergies": "text"}, fields, images, pages, lists={"allergies"})
+    allergies = flagged["allergies"]
+    assert allergies.needs_review and "is a line of it missing" in (allergies.reason or "")
+    fields, images, pages = _a_list_read_to(1)
+    assert not flag_unread_words({"allergies": "text"}, fields, images, pages)["allergies"].needs_review
+    fields, images, pages = _a_list_read_to(2)
+    read = flag_unread_words({"allergies": "text"}, fields, images, pages, lists={"allergies"})
+    assert not read["allergies"].needs_review
+
+
+def test_a_tick_under_a_list_s_value_is_no_line_of_it() -> None:
+    page = DrawnPage(1000, 400)
+    label = page.text(60, 60, "Known allergies:")
+    first = page.text(100, 140, "Bee stings")
+    page.draw.line((110, 215, 118, 225), fill=0, width=3)
+    page.draw.line((118, 225, 134, 200), fill=0, width=3)
+    image = np.array(page.image)
+    text = PageText(0, (Line(tuple(label)), Line(tuple(first))), image.shape[1], image.shape[0])
+    field = FieldResult("Bee stings", 0.96, needs_review=False, page=0, box=union_box([w.box for w in first]))
+    fields = {"allergies": field}
+    flagged = flag_unread_words({"allergies": "text"}, fields, [image], [text], lists={"allergies"})
+    assert not flagged["allergies"].needs_review
