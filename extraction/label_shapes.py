@@ -41,8 +41,9 @@ NEGATIONS = frozenset({"no", "none", "nil", "not", "denies", "never"})
 # A label naming one more item of a list ("Other:", "Other medicine:", "Additional
 # medications:") is the list's last slot, for an item not printed among its options.
 ANOTHER_ITEM = re.compile(r"(?i)^(other|additional|further)\b")
-# The words a form speaks of itself, or of the clinic, with to whoever fills it in.
-FORM_VOICE = frozenset({"we", "us", "our"})
+# The words a form speaks of the clinic with to whoever fills it in, as written: "US" is a
+# country, and "Our" opens names ("Our Lady of Mercy Hospital").
+FORM_VOICE = frozenset({"we", "We", "us"})
 FORM_VOICE_MIN_WORDS = 3
 
 
@@ -70,11 +71,11 @@ def speaks_as_the_form(text: str) -> bool:
     """True for a line in which the form speaks to whoever fills it in as "we" ("Name of a
     person we may call in an emergency", "How did you hear about us"): a few words or more,
     no digit, opening with a capital. A value (a name, an address, a medicine and how to take
-    it, an answer) never says "we", "us" or "our"."""
+    it, an answer) never says "we" or "us"."""
     words = text.split()
     if len(words) < FORM_VOICE_MIN_WORDS or any(ch.isdigit() for ch in text) or not words[0][:1].isupper():
         return False
-    return any(w.lower().strip(".,:;?!()") in FORM_VOICE for w in words)
+    return any(w.strip(".,:;?!()") in FORM_VOICE for w in words)
 
 
 def is_format_hint(text: str) -> bool:

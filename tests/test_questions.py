@@ -305,9 +305,11 @@ def test_a_hint_in_brackets_read_with_the_answer_is_left_out_and_said_so() -> No
     [
         ("Name of a person we may call in an emergency", True),
         ("How did you hear about us", True),
-        ("Our records show this address", True),
+        ("We will call you to confirm", True),
         # Values never speak as the form does.
         ("Rebecca Brown", False),
+        ("Springfield, IL, US", False),
+        ("Our Lady of Mercy Hospital", False),
         ("Take one tablet when you wake", False),
         ("5118 Orchard Rd, San Diego, CA", False),
         ("we may call", False),
