@@ -31,6 +31,7 @@ from extraction.normalize import normalize
 from extraction.part_values import composed_from_parts, fill_parts
 from extraction.readings_agree import letters
 from extraction.second_reader import Reading, read_crop
+from extraction.stray_phones import phones_out_of_lists
 from extraction.types import BLANK_DOUBT, Box, FieldResult, Line, PageText, Word, mostly_inside, on_one_row
 from extraction.validate import IMMUNITY, YES_NO, check_value, doubts_about
 from extraction.value_crop import ink_within, value_crop
@@ -92,9 +93,10 @@ def second_look(
     left_blank: Set[str] = frozenset(),
 ) -> dict[str, FieldResult]:
     """``fields`` with every unsure value read again from its crop, a value of several lines
-    line by line (their boxes come from ``pages``, the OCR the fields were found in); returns
-    the dict. A blank of a field named in ``left_blank`` (a learned layout left it out: the
-    form prints something else there) is not read."""
+    line by line (their boxes come from ``pages``, the OCR the fields were found in), and a
+    phone number read again at either end of a list's value taken out of it
+    (``extraction.stray_phones``). A blank of a field named in ``left_blank`` (a learned
+    layout left it out: the form prints something else there) is not read."""
     for spec in doc_type.fields:
         result = fields.get(spec.name)
         if result is None or (result.box is None and not result.spots):
@@ -122,7 +124,8 @@ def second_look(
                 fields[spec.name] = compare(spec, result, reading)
         elif pages is not None:
             fields[spec.name] = _look_at_lines(spec, result, image, pages[result.page], reader)
-    return fields
+    # Read again, a line that opened a list for fitting no field's shape may be a phone number.
+    return phones_out_of_lists(doc_type, fields)
 
 
 def _look_at_parts(
