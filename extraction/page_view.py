@@ -91,9 +91,13 @@ class Candidate:
         lines = list(self.lines)
         if len(lines) < 2:
             return lines
-        if numbered_in_turn([_text_of(line) for line in lines]):
+        if self._numbered_in_turn:
             return [line for line in lines if _holds_an_item(_text_of(line))]
         return [line for line in lines if not _item_number_alone(line, lines)]
+
+    @cached_property
+    def _numbered_in_turn(self) -> bool:
+        return numbered_in_turn([_text_of(line) for line in self.lines])
 
     @property
     def value_words(self) -> list[Word]:
@@ -104,7 +108,7 @@ class Candidate:
         """The value's lines (``value_lines``), without list numbering; in a list numbered in
         turn, a comma after an item's number is its point misread."""
         lines = [_text_of(line) for line in self.value_lines]
-        if numbered_in_turn([_text_of(line) for line in self.lines]):
+        if self._numbered_in_turn:
             lines = [ITEM_OPENING.sub("", line, count=1) for line in lines]
         return [strip_list_mark(line) for line in lines]
 

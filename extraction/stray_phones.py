@@ -36,7 +36,7 @@ def phones_out_of_lists(spec: DocumentType, fields: dict[str, FieldResult]) -> d
         if field_spec.kind != "text" or not field_spec.multiline or result is None or not result.value:
             continue
         lines = result.value.split("\n")
-        ends = [i for i in {0, len(lines) - 1} if len(lines) > 1 and WHOLE_PHONE.fullmatch(lines[i])]
+        ends = [i for i in sorted({0, len(lines) - 1}) if len(lines) > 1 and WHOLE_PHONE.fullmatch(lines[i])]
         if not ends:
             continue
         phone = lines[ends[0]]

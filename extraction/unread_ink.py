@@ -234,7 +234,7 @@ def _word_under(pieces: Sequence[Box], box: Box, height: float) -> bool:
             break
         chain.append(piece)
         edge = max(edge, piece[2])
-    wide = chain[-1][2] - chain[0][0] >= MIN_UNDER_WIDTH * height
+    wide = edge - chain[0][0] >= MIN_UNDER_WIDTH * height
     return wide and any(p[3] - p[1] >= WORD_PIECE_HEIGHT * height for p in chain)
 
 
