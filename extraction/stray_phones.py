@@ -25,11 +25,12 @@ MOVED = "read among the lines of the {label} at first: check it is this number"
 
 
 def phones_out_of_lists(spec: DocumentType, fields: dict[str, FieldResult]) -> dict[str, FieldResult]:
-    """``fields`` with a phone number read as the first or last line of a multi-line value of
-    words (an address, a list) taken out of it, flagged; the number goes to the document's one
+    """``fields`` (any of the document's fields, by name) with a phone number read as the
+    first or last line of a multi-line value of words (an address, a list) taken out of it,
+    flagged; the number goes to the document's one
     phone field left blank or holding no phone number (failing its check), when there is
     exactly one, flagged with where it was read."""
-    blank_phones = [f.name for f in spec.fields if f.kind == "phone" and _no_phone(f, fields[f.name])]
+    blank_phones = [f.name for f in spec.fields if f.kind == "phone" and _no_phone(f, fields.get(f.name))]
     out = dict(fields)
     for field_spec in spec.fields:
         result = out.get(field_spec.name)
@@ -50,6 +51,7 @@ def phones_out_of_lists(spec: DocumentType, fields: dict[str, FieldResult]) -> d
     return out
 
 
-def _no_phone(spec: FieldSpec, result: FieldResult) -> bool:
-    """True when the phone field holds no phone number: blank, or failing its check."""
-    return not result.value or check_value(spec, result.value) is not None
+def _no_phone(spec: FieldSpec, result: FieldResult | None) -> bool:
+    """True when the phone field was read and holds no phone number: blank, or failing its
+    check (a field not read at all, absent from the fields, is none of this module's)."""
+    return result is not None and (not result.value or check_value(spec, result.value) is not None)

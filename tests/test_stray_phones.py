@@ -59,3 +59,10 @@ def test_other_lines_stay(address: str) -> None:
     fields = phones_out_of_lists(PATIENT, _fields(address))
     assert fields["address"].value == address and not fields["address"].needs_review
     assert fields["phone_number"].value == ""
+
+
+def test_fields_not_read_at_all_are_left_alone() -> None:
+    # The second look is given the fields read so far; a phone field absent is not blank.
+    address = FieldResult(f"711-912-4077\n{ADDRESS}", 0.9, needs_review=False)
+    fields = phones_out_of_lists(PATIENT, {"address": address})
+    assert set(fields) == {"address"} and fields["address"].value == ADDRESS
