@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from extraction.columns import LabelColumn
 from extraction.keys import Key
+from extraction.label_ends import text_of
 from extraction.label_shapes import ANOTHER_ITEM
 from extraction.layout import SURE_CONFIDENCE
 from extraction.types import Box, Line, PageText, Word, mostly_inside, on_one_row, union_box
@@ -92,12 +93,12 @@ class Candidate:
         if len(lines) < 2:
             return lines
         if self._numbered_in_turn:
-            return [line for line in lines if _holds_an_item(_text_of(line))]
+            return [line for line in lines if _holds_an_item(text_of(line))]
         return [line for line in lines if not _item_number_alone(line, lines)]
 
     @cached_property
     def _numbered_in_turn(self) -> bool:
-        return numbered_in_turn([_text_of(line) for line in self.lines])
+        return numbered_in_turn([text_of(line) for line in self.lines])
 
     @property
     def value_words(self) -> list[Word]:
@@ -107,7 +108,7 @@ class Candidate:
     def texts(self) -> list[str]:
         """The value's lines (``value_lines``), without list numbering; in a list numbered in
         turn, a comma after an item's number is its point misread."""
-        lines = [_text_of(line) for line in self.value_lines]
+        lines = [text_of(line) for line in self.value_lines]
         if self._numbered_in_turn:
             lines = [ITEM_OPENING.sub("", line, count=1) for line in lines]
         return [strip_list_mark(line) for line in lines]
@@ -142,10 +143,6 @@ def numbered_in_turn(texts: list[str]) -> bool:
     return marked and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
-def _text_of(line: tuple[Word, ...]) -> str:
-    return " ".join(w.text for w in line)
-
-
 def _holds_an_item(text: str) -> bool:
     """True for a line of a numbered list that holds more than its number."""
     return any(ch.isalnum() for ch in ITEM_OPENING.sub("", text, count=1))
@@ -155,7 +152,7 @@ def written_after_other_label(words: tuple[Word, ...]) -> tuple[Word, ...]:
     """The words written after the colon of the "Other:" / "Other (specify):" label ``words``
     open with (the colon among their first four words); empty when they open with no such label
     or nothing follows its colon."""
-    if not ANOTHER_ITEM.match(" ".join(w.text for w in words)):
+    if not ANOTHER_ITEM.match(text_of(words)):
         return ()
     colon = next((i for i, w in enumerate(words[:4]) if w.text.endswith(":")), None)
     return words[colon + 1 :] if colon is not None else ()
@@ -164,7 +161,7 @@ def written_after_other_label(words: tuple[Word, ...]) -> tuple[Word, ...]:
 def _item_number_alone(line: tuple[Word, ...], lines: list[tuple[Word, ...]]) -> bool:
     """Whether ``line`` is a list's item number read apart from its item: "2." or "2)", or a
     bare number of one or two digits standing left of another of ``lines`` on its row."""
-    text = " ".join(w.text for w in line).strip()
+    text = text_of(line).strip()
     if BARE_LIST_MARK.match(text):
         return True
     if not re.fullmatch(r"\d{1,2}", text):
