@@ -22,6 +22,7 @@ PD_FAMILIES = (
     "pd_landscape_cells",
     "pd_question_form",
     "pd_bilingual",
+    "pd_web_form",
 )
 ANSWERS = {
     "chickenpox": {"IMMUNE", "NOT IMMUNE"},

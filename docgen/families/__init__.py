@@ -74,6 +74,7 @@ TUNING_FAMILIES: tuple[str, ...] = tuple(
         "pd_bilingual",
         "pd_new_patient_packet",
         "pd_pediatric_registration",
+        "pd_web_form",
     )
     if name in FAMILIES
 )
