@@ -15,7 +15,7 @@ from extraction.structure.rings import circled_marks, find_rings
 from extraction.structure.rules import find_cells, find_rules, median_thickness
 from extraction.structure.strikes import kept_marks
 from extraction.structure.ticks import ticked_cells
-from extraction.structure.types import PageStructure
+from extraction.structure.types import PageStructure, SelectionMark
 from extraction.structure.words import text_height
 from extraction.types import Box, Word
 
@@ -54,6 +54,10 @@ def find_structure(image: np.ndarray, words: Sequence[Word], shades: Sequence[Bo
     rules = tuple(r for r in rules if not side_of_a_mark(r.box, boxes))
     marks += answer_cells(image, threshold, height, cells, marks, words)
     rings = circled_marks(find_rings(image, height), words)
+    # A radio button filled in is a ring holding a dot, which OCR reads as a symbol ("@", "®") or
+    # not at all: where a circle to fill was found, a ring round no letter or digit is that
+    # circle.
+    rings = [r for r in rings if _circles_a_word(r) or not any(_same_place(m.box, r.box) for m in marks)]
     # A ring round a word ("(Y)  N") is an answer; the same ring as a circle to fill is no radio
     # button filled in by the letter inside it.
     marks = [m for m in marks if not any(_same_place(m.box, r.box) for r in rings)] + list(rings)
@@ -63,6 +67,11 @@ def find_structure(image: np.ndarray, words: Sequence[Word], shades: Sequence[Bo
     # A comb's box with a digit in it is no ticked checkbox.
     marks = [m for m in marks if not inside_comb(m.box, combs)]
     return PageStructure(rules, cells, tables, tuple(marks), combs, tuple(shades))
+
+
+def _circles_a_word(ring: SelectionMark) -> bool:
+    """Whether OCR read a letter or a digit inside a ring (its option)."""
+    return any(ch.isalnum() for ch in ring.option)
 
 
 def _same_place(a: Box, b: Box) -> bool:

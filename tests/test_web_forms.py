@@ -1,0 +1,53 @@
+"""Forms filled in online and printed: radio circles bigger than the print, options listed one
+under another, answers in boxes with hints and captions under them, a name or an address asked
+in boxes side by side, each captioned.
+
+Pages are drawn with PIL (see ``tests.drawn_pages``); words are written by hand from the drawn
+text's boxes, as tesseract gives them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.doctypes import get_document_type
+from extraction.fields import extract_fields
+from extraction.layout_doubts import layout_doubts
+from extraction.page_view import Candidate
+from extraction.structure import find_structure
+from extraction.types import FieldResult, Word
+from tests.drawn_pages import FONT_PATH, DrawnPage, page_text
+
+pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
+
+PATIENT = get_document_type("patient_details")
+OPTION_NOTE = "printed beside a box or circle to tick: an option of the form, not a value"
+
+
+def _read(page: DrawnPage) -> dict[str, FieldResult]:
+    structure = find_structure(page.array(), page.words)
+    return extract_fields(PATIENT, [page_text(page.words, page.image.size)], 0.8, structures=[structure])
+
+
+def _big_radio(page: DrawnPage, x: int, y: int, filled: bool, read_as: str | None) -> None:
+    """A web form's radio button, half as tall again as the print; a filled one's dot read by
+    OCR as ``read_as`` (None: not read)."""
+    page.draw.ellipse((x, y, x + 37, y + 37), outline=0, width=3)
+    if filled:
+        page.draw.ellipse((x + 10, y + 10, x + 27, y + 27), fill=0)
+        if read_as is not None:
+            page.words.append(Word(read_as, 0.6, (x + 2, y + 2, x + 36, y + 36)))
+
+
+@pytest.mark.parametrize("read_as", ["@", "®", None])
+def test_a_filled_radio_bigger_than_the_print_is_a_mark_not_a_circled_word(read_as: str | None) -> None:
+    # Half as tall again as the print and holding ink, the radio looked like a ring round a
+    # word: the "@" OCR read for its dot came out as the answer, or nothing at all.
+    page = DrawnPage(1400, 300)
+    page.text(100, 60, "Have you had the Hepatitis B vaccination? *")
+    for x, option, chosen in ((110, "Yes", True), (330, "No", False)):
+        _big_radio(page, x, 130, chosen, read_as)
+        page.text(x + 50, 134, option)
+    structure = find_structure(page.array(), page.words)
+    assert [(m.shape, m.option) for m in structure.marks if m.selected] == [("circle", "Yes")]
+    assert _read(page)["hepatitis_b_vaccination"].value == "Yes"
