@@ -51,3 +51,14 @@ def test_a_filled_radio_bigger_than_the_print_is_a_mark_not_a_circled_word(read_
     structure = find_structure(page.array(), page.words)
     assert [(m.shape, m.option) for m in structure.marks if m.selected] == [("circle", "Yes")]
     assert _read(page)["hepatitis_b_vaccination"].value == "Yes"
+
+
+def test_a_required_field_s_asterisk_blurred_to_a_blot_is_no_filled_mark() -> None:
+    page = DrawnPage(1400, 300)
+    label = page.text(100, 60, "Measles / MMR")
+    x, y = label[-1].box[2] + 16, label[-1].box[1] + 2
+    page.draw.ellipse((x, y, x + 13, y + 13), fill=0)  # "*" blurred by a photo, half the print's height
+    page.radio(110, 130, filled=False, diameter=30)
+    page.text(160, 130, "Immune")
+    structure = find_structure(page.array(), page.words)
+    assert not any(m.selected for m in structure.marks)

@@ -19,6 +19,10 @@ MAX_MARK_HEIGHTS = 2.4
 # An outline with no thin rim round its holes is a filled-in mark when ink covers this share of
 # its box (read_mark then asks more of it); a letter's strokes cover far less.
 FILLED_MARK_SHARE = 0.7
+# ... and when it is this many text heights high and wide at least: a box or circle is drawn as
+# big as the print's capitals, and a smaller solid blot is punctuation blurred (a required
+# field's "*", a bullet).
+MIN_FILLED_HEIGHTS = 0.7
 # Boxes of one form are one size: within this spread of the side of those found.
 SIDE_SPREAD = 0.25
 # Shape of the mark's outline: its enclosed area over its bounding box (corrected for the
@@ -223,7 +227,8 @@ def mark_candidates(ink: np.ndarray, height: float) -> list[Outline]:
     hollow = (hx1 >= 0) & (hx0 - x0 <= rim) & (hy0 - y0 <= rim) & (x1 - hx1 <= rim) & (y1 - hy1 <= rim)
     sums = cv2.integral((ink > 0).view(np.uint8))
     inked = sums[y1, x1] - sums[y0, x1] - sums[y1, x0] + sums[y0, x0]
-    dense = inked >= FILLED_MARK_SHARE * np.maximum(1, w * h)
+    solid_side = MIN_FILLED_HEIGHTS * height
+    dense = (inked >= FILLED_MARK_SHARE * np.maximum(1, w * h)) & (w >= solid_side) & (h >= solid_side)
     chosen = np.flatnonzero(sized & (hollow | dense))
     return [
         Outline(contours[i], (int(x0[i]), int(y0[i]), int(x1[i]), int(y1[i])), bool(hollow[i]))
