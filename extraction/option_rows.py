@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 OPTIONS_BELOW = 1.8
 OPTIONS_FAR_BELOW = 3.0
 QUESTION_LETTERS = 4
+# Options listed one under another stand a line apart: each mark's top within this many text
+# heights of the one above.
+OPTION_STEP = 2.5
 # Boxes this many line heights or more right of the print after a key answer another question.
 OTHER_QUESTION_GAP = 4.0
 
@@ -49,7 +52,9 @@ def _row_under(key: Key, marks: Sequence[SelectionMark], view: PageView) -> list
     print stands between or the row asks a question of its own; left to right."""
     assert view.structure is not None
     top = key.box[3]
-    after = _in_the_keys_cell(key, [m for m in marks if m.box[0] >= key.box[0] - view.height], view.structure)
+    # From the key's line: a numbered question ("7. Measles") sets its options under its number.
+    start = min(key.box[0], key.line.box[0]) - view.height
+    after = _in_the_keys_cell(key, [m for m in marks if m.box[0] >= start], view.structure)
     under = [m for m in after if top - 2 <= m.box[1] <= top + OPTIONS_FAR_BELOW * view.height]
     if not under:
         return []
@@ -59,7 +64,25 @@ def _row_under(key: Key, marks: Sequence[SelectionMark], view: PageView) -> list
     if first.box[1] > top + OPTIONS_BELOW * view.height and _print_between(key, first, view):
         return []
     row = sorted((m for m in after if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
-    return [] if _asks_its_own_question(row[0], key, view) else row
+    if _asks_its_own_question(row[0], key, view):
+        return []
+    return row if len(row) > 1 else _column_from(first, after, view.height)
+
+
+def _column_from(first: SelectionMark, marks: Sequence[SelectionMark], height: float) -> list[SelectionMark]:
+    """``first`` and the marks set one under another below it, each on a row of its own in
+    ``first``'s column, each within OPTION_STEP text heights of the one above: options listed
+    down the page ("( ) Immune / (•) Not immune / ( ) Unknown"), top to bottom."""
+    column = [first]
+    below = sorted(
+        (m for m in marks if m.box[1] > first.box[3] and abs(m.box[0] - first.box[0]) <= height),
+        key=lambda m: m.box[1],
+    )
+    for mark in below:
+        if mark.box[1] - column[-1].box[1] > OPTION_STEP * height:
+            break
+        column.append(mark)
+    return column
 
 
 def _print_between(key: Key, first: SelectionMark, view: PageView) -> bool:

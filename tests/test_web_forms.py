@@ -53,6 +53,18 @@ def test_a_filled_radio_bigger_than_the_print_is_a_mark_not_a_circled_word(read_
     assert _read(page)["hepatitis_b_vaccination"].value == "Yes"
 
 
+def test_options_listed_under_a_numbered_question_are_its_answer() -> None:
+    # One under another, under the question's number: only the first row was looked at, and
+    # the word beside it ("Immune", not chosen) came out as the answer, unflagged.
+    page = DrawnPage(1400, 500)
+    page.text(100, 60, "7. Measles *")
+    for row, (option, chosen) in enumerate((("Immune", False), ("Not immune", True), ("Unknown", False))):
+        page.radio(110, 128 + 60 * row, filled=chosen, diameter=30)
+        page.text(160, 128 + 60 * row, option)
+    answer = _read(page)["measles"]
+    assert answer.value == "NOT IMMUNE"
+
+
 def test_a_required_field_s_asterisk_blurred_to_a_blot_is_no_filled_mark() -> None:
     page = DrawnPage(1400, 300)
     label = page.text(100, 60, "Measles / MMR")
