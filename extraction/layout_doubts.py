@@ -65,6 +65,8 @@ def layout_doubts(
         doubts.append("more is printed after the value on its row: check the value is whole")
     if _boxes_on_its_rows(spec, chosen, view):
         doubts.append("boxes to tick stand on the value's row: it may be a question asked, not the value")
+    if _an_option_of_a_mark(chosen, view):
+        doubts.append("printed beside a box or circle to tick: an option of the form, not a value")
     if _column_goes_on(chosen, view, claimed):
         doubts.append("the table's column goes on under the value: its other rows may belong to it")
     if _unclaimed_under_its_label(chosen, view, claimed):
@@ -216,6 +218,16 @@ def _boxes_on_its_rows(spec: FieldSpec, chosen: Candidate, view: PageView) -> bo
         if after and not _print_between(words, row, min(after), view.height):
             return True
     return False
+
+
+def _an_option_of_a_mark(chosen: Candidate, view: PageView) -> bool:
+    """True when the value's words are the option printed beside a checkbox or radio circle
+    (left of it, on its row): the form's print, offered to be ticked, which an answer found by
+    its marks reads, and no value read as text."""
+    if chosen.how == "option" or not chosen.words or view.structure is None:
+        return False
+    options = [m.option_box for m in boxed_marks(view.structure) if m.option_box is not None]
+    return any(mostly_inside(w.box, option) for w in chosen.words for option in options)
 
 
 def _print_between(words: Sequence[Word], row: Box, box: Box, height: float) -> bool:

@@ -74,3 +74,21 @@ def test_a_required_field_s_asterisk_blurred_to_a_blot_is_no_filled_mark() -> No
     page.text(160, 130, "Immune")
     structure = find_structure(page.array(), page.words)
     assert not any(m.selected for m in structure.marks)
+
+
+def test_a_value_that_is_an_option_s_print_is_flagged() -> None:
+    page = DrawnPage(1400, 300)
+    page.text(100, 60, "Measles")
+    page.radio(110, 130, filled=False, diameter=30)
+    immune = page.text(160, 130, "Immune")
+    view_words = page.words
+    from extraction.fields import page_view
+
+    view = page_view(
+        PATIENT, page_text(view_words, page.image.size), find_structure(page.array(), view_words)
+    )
+    spec = PATIENT.field("measles")
+    taken = Candidate("measles", 0, (tuple(immune),), "below", 1.0, ())
+    assert OPTION_NOTE in layout_doubts(spec, taken, [view], {})
+    chosen = Candidate("measles", 0, (tuple(immune),), "option", 1.0, ())
+    assert OPTION_NOTE not in layout_doubts(spec, chosen, [view], {})
