@@ -309,6 +309,11 @@ def _below(
                 break
         if is_glyph(line, height) or is_noise(line, height):
             continue
+        if cell is None and not taken:
+            # A value written in a box of its own, drawn under its label, ends with the box:
+            # print under it is the form's (a hint, a caption, the next question).
+            boxed = cell_of(line.box, view)
+            cell = boxed if boxed is not None and boxed[1] >= column[3] - 2 else None
         taken.append(line)
         bottom = line.box[3]
         if len(taken) >= limit:

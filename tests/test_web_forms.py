@@ -92,3 +92,14 @@ def test_a_value_that_is_an_option_s_print_is_flagged() -> None:
     assert OPTION_NOTE in layout_doubts(spec, taken, [view], {})
     chosen = Candidate("measles", 0, (tuple(immune),), "option", 1.0, ())
     assert OPTION_NOTE not in layout_doubts(spec, chosen, [view], {})
+
+
+def test_a_list_in_a_box_ends_at_the_box_and_the_hint_under_it_is_left_out() -> None:
+    page = DrawnPage(1400, 400)
+    # A hint set close under the box was read as the list's next line.
+    page.text(100, 60, "Current medications *")
+    page.box(100, 105, 1200, 200)
+    page.text(120, 118, "Metformin")
+    page.text(120, 160, "Aspirin 81 mg")
+    page.text(100, 210, "Separate each item with a new line.")
+    assert _read(page)["regular_medications"].value == "Metformin\nAspirin 81 mg"
