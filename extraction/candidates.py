@@ -13,6 +13,7 @@ supports it; which one a field takes is decided for all fields at once in ``extr
 from __future__ import annotations
 
 from extraction.captions import (
+    box_over_caption,
     in_a_label_column,
     is_caption,
     line_on_rule_over,
@@ -142,6 +143,11 @@ def _values_of_key(spec: FieldSpec, key: Key, view: PageView, score: float, *how
             found.append(
                 Candidate(spec.name, key.page, tuple(ln.words for ln in above), "above", score, (key,))
             )
+    boxed = box_over_caption(key, view) if not found and "section" not in hows else None
+    if boxed is not None:
+        # A caption of the box over it: what is written in the box is its value, not the next
+        # box's under it.
+        return [Candidate(spec.name, key.page, (boxed.words,), "above", score, (key,))]
     column, cell = _column_under(key, view), value_cell(key, view)
     under = _below(spec, column, view, spec.max_first_gap, spec.max_lines, cell, key.colon)
     below = _on_its_rule(key, view, under)

@@ -158,6 +158,38 @@ def line_on_rule_over(key: Key, view: PageView) -> Line | None:
     return None if nearest is None or view.is_key_line(nearest) else nearest
 
 
+def box_over_caption(key: Key, view: PageView) -> Line | None:
+    """The line written in the ruled box right over ``key`` when ``key`` names that box: a
+    label alone on its line, outside any box, set nearer the box over it than the print under
+    it ("First Name", "City" under the boxes of a web form's answer). A label over the box it
+    names stands nearer that box: the box over it is another question's. The last line of
+    the box's text; None where no box with text stands within ``CAPTION_REACH`` line heights
+    over ``key``, or where something stands nearer under it."""
+    if view.structure is None or key.colon or not key.whole_line or cell_of(key.box, view):
+        return None
+    height, (x0, top, x1, bottom) = view.height, key.box
+    over = [
+        cell.box
+        for cell in view.structure.cells
+        if cell.box[3] <= top + 0.3 * height
+        and top - cell.box[3] <= CAPTION_REACH * height
+        and cell.box[0] - height <= x0 < cell.box[2]
+    ]
+    box = max(over, key=lambda b: b[3], default=None)
+    if box is None:
+        return None
+    written = [ln for ln in view.page.lines if mostly_inside(ln.box, box)]
+    if not written:
+        return None
+    under = [ln.box[1] for ln in view.page.lines if ln.box[1] >= bottom - 2 and overlaps(ln.box, key.box)]
+    under += [
+        c.box[1] for c in view.structure.cells if c.box[1] >= bottom - 2 and c.box[0] <= x1 and x0 <= c.box[2]
+    ]
+    if under and min(under) - bottom <= top - box[3]:
+        return None
+    return max(written, key=lambda ln: ln.box[3])
+
+
 def rule_right_over(key: Key, view: PageView) -> Box | None:
     """The ruled line running within ``CAPTION_REACH`` line heights over ``key``, the nearest:
     the line a caption printed under it names. None for a key not alone on its line or standing

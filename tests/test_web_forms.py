@@ -103,3 +103,39 @@ def test_a_list_in_a_box_ends_at_the_box_and_the_hint_under_it_is_left_out() -> 
     page.text(120, 160, "Aspirin 81 mg")
     page.text(100, 210, "Separate each item with a new line.")
     assert _read(page)["regular_medications"].value == "Metformin\nAspirin 81 mg"
+
+
+def _boxes_row(page: DrawnPage, y: int, answers: list[tuple[int, int, str, str]]) -> None:
+    """Boxes side by side from ``y``, each (x0, x1, written inside, caption under it)."""
+    for x0, x1, written, caption in answers:
+        page.box(x0, y, x1, y + 56)
+        if written:
+            page.text(x0 + 16, y + 12, written)
+        page.text(x0, y + 66, caption)
+
+
+def test_a_name_and_an_address_asked_in_captioned_boxes_are_put_together() -> None:
+    # "City" under the city's box named the box under it (the ZIP's): the city was lost.
+    page = DrawnPage(1400, 1100)
+    page.text(100, 40, "Address *")
+    _boxes_row(page, 90, [(100, 1200, "24 Willow Blvd", "Street Address")])
+    _boxes_row(page, 200, [(100, 640, "Washington", "City"), (680, 1200, "DC", "State / Province")])
+    _boxes_row(page, 310, [(100, 640, "20082", "Postal / Zip Code")])
+    page.text(100, 470, "Emergency Contact")
+    page.text(100, 540, "Contact person *")
+    _boxes_row(page, 590, [(100, 640, "Keith", "First Name"), (680, 1200, "Bell", "Last Name")])
+    fields = _read(page)
+    assert fields["address"].value == "24 Willow Blvd\nWashington, DC 20082"
+    assert fields["emergency_contact_name"].value == "Keith Bell"
+    assert fields["address"].needs_review and fields["emergency_contact_name"].needs_review
+
+
+def test_a_label_over_a_box_under_another_box_is_no_caption_of_the_box_over_it() -> None:
+    page = DrawnPage(1400, 600)
+    page.text(100, 40, "Phone number *")
+    _boxes_row(page, 90, [(100, 640, "(512) 555-0182", "")])
+    page.text(100, 250, "Date of birth *")
+    _boxes_row(page, 300, [(100, 640, "03/07/1985", "MM/DD/YYYY")])
+    fields = _read(page)
+    assert fields["birth_date"].value == "03/07/1985"
+    assert fields["phone_number"].value == "(512) 555-0182"
