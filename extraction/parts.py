@@ -21,6 +21,10 @@ from extraction.types import Box, FieldResult, PartReading, union_box
 # A number with its area code: national numbers hold nine digits or more, the local part alone
 # (what a form's "Number" box holds beside its "Area code" box) seven or eight.
 WHOLE_NUMBER_DIGITS = 9
+# A part stands beside its field's own value or label, or a few lines under it: within this many
+# of its line's heights above or below (a row of boxes may run across the page). A field printed
+# further up or down asks for it no more than a field not found at all.
+OWNER_REACH = 5.0
 
 
 def share_parts(doc_type: DocumentType, assigned: dict[str, Assigned]) -> dict[str, Assigned]:
@@ -64,7 +68,8 @@ def _nearest_owner(
     read: Candidate, owners: list[FieldSpec], assigned: dict[str, Assigned], given: dict[str, Candidate]
 ) -> str | None:
     """The field, not yet given this part, printed nearest to it on its page (its own value, or
-    its label where it read none); failing any, the first such field not found at all."""
+    its label where it read none) within ``OWNER_REACH``; failing any, the first such field not
+    found at all."""
     box = union_box([w.box for w in read.words])
     assert box is not None
     free = [owner for owner in owners if owner.name not in given]
@@ -79,10 +84,12 @@ def _nearest_owner(
     if named:
         return max(named)[1]
     placed = []
+    reach = OWNER_REACH * (box[3] - box[1])
     for owner in free:
         own = assigned[owner.name].candidate
         if own is not None and own.page == read.page and (own_box := _printed_at(own)) is not None:
-            placed.append((_gap(box, own_box), owner.name))
+            if max(0, max(box[1], own_box[1]) - min(box[3], own_box[3])) <= reach:
+                placed.append((_gap(box, own_box), owner.name))
     if placed:
         return min(placed)[1]
     unfound = [owner.name for owner in free if assigned[owner.name].candidate is None]

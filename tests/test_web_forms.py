@@ -139,3 +139,29 @@ def test_a_label_over_a_box_under_another_box_is_no_caption_of_the_box_over_it()
     fields = _read(page)
     assert fields["birth_date"].value == "03/07/1985"
     assert fields["phone_number"].value == "(512) 555-0182"
+
+
+def _read_at(field: str, text: str, box: tuple[int, int, int, int]) -> Candidate:
+    return Candidate(field, 0, ((Word(text, 0.95, box),),), "below", 1.0, ())
+
+
+def test_a_name_s_parts_go_to_the_field_they_stand_by_not_to_one_far_down_the_page() -> None:
+    # The patient's own name was not found; the contact's, twenty lines down, took the
+    # patient's First / Last boxes and the patient was left blank.
+    from extraction.assign import Assigned
+    from extraction.parts import share_parts
+
+    reading = PATIENT.with_parts
+    assigned = {spec.name: Assigned(None, False) for spec in reading.fields}
+    assigned["patient_name.given"] = Assigned(
+        _read_at("patient_name.given", "Diane", (300, 200, 420, 224)), True
+    )
+    assigned["patient_name.family"] = Assigned(
+        _read_at("patient_name.family", "Flores", (700, 200, 830, 224)), True
+    )
+    contact = _read_at("emergency_contact_name", "Kimberly Dixon", (300, 1400, 600, 1424))
+    assigned["emergency_contact_name"] = Assigned(contact, True)
+    shared = share_parts(reading, assigned)
+    assert shared["patient_name.given"].candidate is not None
+    assert shared["patient_name.family"].candidate is not None
+    assert shared["emergency_contact_name.given"].candidate is None
