@@ -23,7 +23,7 @@ from extraction.types import Box, FieldResult, PartReading, union_box
 WHOLE_NUMBER_DIGITS = 9
 # A part stands beside its field's own value or label, or a few lines under it: within this many
 # of its line's heights above or below (a row of boxes may run across the page). A field printed
-# further up or down asks for it no more than a field not found at all.
+# further up or down asks for it no more than a field that read no value.
 OWNER_REACH = 5.0
 
 
@@ -68,8 +68,8 @@ def _nearest_owner(
     read: Candidate, owners: list[FieldSpec], assigned: dict[str, Assigned], given: dict[str, Candidate]
 ) -> str | None:
     """The field, not yet given this part, printed nearest to it on its page (its own value, or
-    its label where it read none) within ``OWNER_REACH``; failing any, the first such field not
-    found at all."""
+    its label where it read none) within ``OWNER_REACH``; failing any, the first such field that
+    read no value of its own."""
     box = union_box([w.box for w in read.words])
     assert box is not None
     free = [owner for owner in owners if owner.name not in given]
@@ -87,18 +87,28 @@ def _nearest_owner(
     reach = OWNER_REACH * (box[3] - box[1])
     for owner in free:
         own = assigned[owner.name].candidate
-        if own is not None and own.page == read.page and (own_box := _printed_at(own)) is not None:
-            if max(0, max(box[1], own_box[1]) - min(box[3], own_box[3])) <= reach:
-                placed.append((_gap(box, own_box), owner.name))
+        own_box = _printed_at(own) if own is not None and own.page == read.page else None
+        if own_box is not None and _rows_apart(box, own_box) <= reach:
+            placed.append((_gap(box, own_box), owner.name))
     if placed:
         return min(placed)[1]
-    unfound = [owner.name for owner in free if assigned[owner.name].candidate is None]
-    return unfound[0] if unfound else None
+    unread = [owner.name for owner in free if not _read_a_value(assigned[owner.name])]
+    return unread[0] if unread else None
+
+
+def _read_a_value(assigned: Assigned) -> bool:
+    """Whether a field took a value of its own (not a label alone, not nothing)."""
+    return assigned.candidate is not None and bool(assigned.candidate.words)
 
 
 def _printed_at(candidate: Candidate) -> Box | None:
     """Where a field stands on its page: its value's words, else its label's."""
     return union_box([w.box for w in candidate.words]) or union_box([k.box for k in candidate.keys])
+
+
+def _rows_apart(a: Box, b: Box) -> int:
+    """How far apart two boxes stand up and down the page (0 when they share a row)."""
+    return max(0, max(a[1], b[1]) - min(a[3], b[3]))
 
 
 def _gap(a: Box, b: Box) -> float:

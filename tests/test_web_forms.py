@@ -15,7 +15,7 @@ from extraction.fields import extract_fields
 from extraction.layout_doubts import layout_doubts
 from extraction.page_view import Candidate
 from extraction.structure import find_structure
-from extraction.types import FieldResult, Word
+from extraction.types import FieldResult, Line, Word
 from tests.drawn_pages import FONT_PATH, DrawnPage, page_text
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
@@ -145,14 +145,21 @@ def _read_at(field: str, text: str, box: tuple[int, int, int, int]) -> Candidate
     return Candidate(field, 0, ((Word(text, 0.95, box),),), "below", 1.0, ())
 
 
-def test_a_name_s_parts_go_to_the_field_they_stand_by_not_to_one_far_down_the_page() -> None:
-    # The patient's own name was not found; the contact's, twenty lines down, took the
-    # patient's First / Last boxes and the patient was left blank.
+@pytest.mark.parametrize("patient_read", ["nothing", "a heading alone"])
+def test_a_name_s_parts_go_to_the_field_they_stand_by_not_to_one_far_down_the_page(patient_read: str) -> None:
+    # The patient's own name was not found (or only a heading over it, far above); the
+    # contact's, twenty lines down, took the patient's First / Last boxes and the patient was
+    # left blank.
     from extraction.assign import Assigned
+    from extraction.keys import Key
     from extraction.parts import share_parts
 
     reading = PATIENT.with_parts
     assigned = {spec.name: Assigned(None, False) for spec in reading.fields}
+    if patient_read != "nothing":
+        heading = Word("PATIENT", 0.95, (140, 40, 300, 64))
+        key = Key(0, Line((heading,)), 1, colon=False, known=True)
+        assigned["patient_name"] = Assigned(Candidate("patient_name", 0, (), "section", 1.0, (key,)), True)
     assigned["patient_name.given"] = Assigned(
         _read_at("patient_name.given", "Diane", (300, 200, 420, 224)), True
     )
