@@ -222,8 +222,8 @@ def _boxes_on_its_rows(spec: FieldSpec, chosen: Candidate, view: PageView) -> bo
 
 def _an_option_of_a_mark(chosen: Candidate, view: PageView) -> bool:
     """True when the value's words are the option printed beside a checkbox or radio circle
-    (left of it, on its row): the form's print, offered to be ticked, which an answer found by
-    its marks reads, and no value read as text."""
+    (right of it, on its row): the form's print, offered to be ticked, which an answer found by
+    its marks reads, and no value read as text. An answer read from the marks is not asked."""
     if chosen.how == "option" or not chosen.words or view.structure is None:
         return False
     options = [m.option_box for m in boxed_marks(view.structure) if m.option_box is not None]
