@@ -1,5 +1,6 @@
 """Which boxes to tick answer a key: those on its row right of it (in its table, or past the
-table found around it), else those on the row just under it."""
+table found around it), else those on the row just under it, or listed one under another
+under it."""
 
 from __future__ import annotations
 
