@@ -67,20 +67,29 @@ def _row_under(key: Key, marks: Sequence[SelectionMark], view: PageView) -> list
     row = sorted((m for m in after if on_one_row(m.box, first.box)), key=lambda m: m.box[0])
     if _asks_its_own_question(row[0], key, view):
         return []
-    return row if len(row) > 1 else _column_from(first, after, view.height)
+    return row if len(row) > 1 else _column_from(first, after, key, view)
 
 
-def _column_from(first: SelectionMark, marks: Sequence[SelectionMark], height: float) -> list[SelectionMark]:
+def _column_from(
+    first: SelectionMark, marks: Sequence[SelectionMark], key: Key, view: PageView
+) -> list[SelectionMark]:
     """``first`` and the marks set one under another below it, each on a row of its own in
     ``first``'s column, each within OPTION_STEP text heights of the one above: options listed
-    down the page ("( ) Immune / (•) Not immune / ( ) Unknown"), top to bottom."""
+    down the page ("( ) Immune / (•) Not immune / ( ) Unknown"), top to bottom. Each has its
+    option printed beside it and no question of its own on its row: a column of a grid's
+    answer boxes answers a question a row, each printed left of its box."""
     column = [first]
+    if not first.option.strip():
+        return column
+    height = view.height
     below = sorted(
         (m for m in marks if m.box[1] > first.box[3] and abs(m.box[0] - first.box[0]) <= height),
         key=lambda m: m.box[1],
     )
     for mark in below:
         if mark.box[1] - column[-1].box[1] > OPTION_STEP * height:
+            break
+        if not mark.option.strip() or _asks_its_own_question(mark, key, view):
             break
         column.append(mark)
     return column

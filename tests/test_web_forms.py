@@ -65,6 +65,21 @@ def test_options_listed_under_a_numbered_question_are_its_answer() -> None:
     assert answer.value == "NOT IMMUNE"
 
 
+def test_a_column_of_answers_to_other_questions_is_no_list_of_options() -> None:
+    # Under "Chickenpox", one option and its circle; under that, in the same column, the circle
+    # chosen for the next question ("Mumps", of no field), printed left of it on its row: it
+    # was taken as chickenpox's answer, unflagged.
+    page = DrawnPage(1400, 400)
+    page.text(100, 60, "Chickenpox")
+    page.radio(330, 128, filled=False, diameter=30)
+    page.text(380, 128, "Immune")
+    page.text(100, 188, "Mumps")
+    page.radio(330, 188, filled=True, diameter=30)
+    page.text(380, 188, "Immune")
+    answer = _read(page)["chickenpox"]
+    assert answer.value == "" and answer.needs_review
+
+
 def test_a_required_field_s_asterisk_blurred_to_a_blot_is_no_filled_mark() -> None:
     page = DrawnPage(1400, 300)
     label = page.text(100, 60, "Measles / MMR")
