@@ -176,7 +176,7 @@ def box_over_caption(key: Key, view: PageView) -> Line | None:
         and cell.box[0] - height <= x0 < cell.box[2]
     ]
     box = max(over, key=lambda b: b[3], default=None)
-    if box is None:
+    if box is None or _walled_in(key, box, view):
         return None
     written = [ln for ln in view.page.lines if mostly_inside(ln.box, box)]
     if not written:
@@ -188,6 +188,20 @@ def box_over_caption(key: Key, view: PageView) -> Line | None:
     if under and min(under) - bottom <= top - box[3]:
         return None
     return max(written, key=lambda ln: ln.box[3])
+
+
+def _walled_in(key: Key, box: Box, view: PageView) -> bool:
+    """True when a vertical rule in line with a side of ``box`` runs on down beside ``key``:
+    the key stands in a cell of the same grid whose bottom edge was not found (a label in its
+    corner), not in the open under the box as a caption does."""
+    assert view.structure is not None
+    middle = (key.box[1] + key.box[3]) / 2
+    return any(
+        rule.orientation == "vertical"
+        and rule.box[1] <= middle <= rule.box[3]
+        and min(abs(rule.box[0] - box[0]), abs(rule.box[2] - box[2])) <= view.height
+        for rule in view.structure.rules
+    )
 
 
 def rule_right_over(key: Key, view: PageView) -> Box | None:

@@ -187,3 +187,19 @@ def test_a_name_s_parts_go_to_the_field_they_stand_by_not_to_one_far_down_the_pa
     assert shared["patient_name.given"].candidate is not None
     assert shared["patient_name.family"].candidate is not None
     assert shared["emergency_contact_name.given"].candidate is None
+
+
+def test_a_corner_label_in_a_cell_whose_bottom_edge_was_lost_is_no_caption_of_the_cell_over_it() -> None:
+    # Two cells stacked, labels in their corners; the lower cell's bottom edge not drawn (lost
+    # to damage): its label, outside any cell found, read as a caption of the cell over it.
+    page = DrawnPage(1400, 500)
+    for y in (100, 220):
+        page.line(100, y, 700, y)
+    page.line(100, 100, 100, 340)
+    page.line(700, 100, 700, 340)
+    page.text(110, 108, "Weight (kg)")
+    page.text(140, 160, "70")
+    page.text(110, 228, "Height (cm)")
+    page.text(140, 280, "175")
+    fields = _read(page)
+    assert (fields["weight"].value, fields["height"].value) == ("70", "175")
