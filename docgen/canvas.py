@@ -207,6 +207,19 @@ class Page:
             mask = ImageDraw.Draw(self.pen_mask)
             mask.text(xy, text, font=font, fill=255, anchor=anchor, stroke_width=pen, stroke_fill=255)
 
+    def wrapped(self, text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
+        """`text` broken into lines at spaces, as many words to a line as fit in `max_width` (a
+        word wider than that alone on its line)."""
+        lines, line = [], ""
+        for word in text.split():
+            trial = f"{line} {word}".strip()
+            if line and self.width(trial, font) > max_width:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        return [*lines, line] if line else lines
+
     def lines(self, x: int, y: int, lines: list[str], font: ImageFont.FreeTypeFont, max_width: int) -> int:
         """Draw lines downwards from baseline y, each shrunk to fit; returns the baseline after the last."""
         step = self.line_step(font)

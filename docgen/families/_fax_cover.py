@@ -102,17 +102,5 @@ def _cover(rng: random.Random, dpi: int, pages: int, patient: str, kind: str) ->
         y += step * 2
     small = page.font(False, 0.75, page.style.label)
     y = max(y, page.image.height - page.px(2.2))
-    page.lines(left, y, _wrapped(page, NOTICE, small, right - left), small, right - left)
+    page.lines(left, y, page.wrapped(NOTICE, small, right - left), small, right - left)
     return page.image
-
-
-def _wrapped(page: Page, text: str, font, width: int) -> list[str]:
-    lines, line = [], ""
-    for word in text.split():
-        trial = f"{line} {word}".strip()
-        if line and page.width(trial, font) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = trial
-    return [*lines, line] if line else lines

@@ -74,16 +74,7 @@ def wrap(
 ) -> int:
     """Draw `text` word-wrapped to `width` from baseline y; returns the baseline after the last line."""
     step = step or page.line_step(font)
-    line = ""
-    for word in text.split():
-        trial = f"{line} {word}".strip()
-        if line and page.width(trial, font) > width:
-            page.text(x, y, line, font)
-            y += step
-            line = word
-        else:
-            line = trial
-    if line:
+    for line in page.wrapped(text, font, width):
         page.text(x, y, line, font)
         y += step
     return y

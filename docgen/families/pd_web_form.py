@@ -194,20 +194,12 @@ class WebForm:
 
     def text_block(self, text: str, scale: float = 0.85) -> None:
         """A paragraph of print (instructions, consent) wrapped to the column."""
-        page, font = self.page, self.page.font(False, scale, self.page.style.label)
-        words, line = text.split(), ""
-        for word in words:
-            trial = f"{line} {word}".strip()
-            if page.width(trial, font) > self.right - self.left and line:
-                self.flow.need(self.step)
-                self.page.text(self.left, self.flow.y, line, font)
-                self.flow.y += round(self.step * 0.95)
-                trial = word
-            line = trial
-        if line:
+        font = self.page.font(False, scale, self.page.style.label)
+        lines = self.page.wrapped(text, font, self.right - self.left)
+        for number, line in enumerate(lines, 1):
             self.flow.need(self.step)
             self.page.text(self.left, self.flow.y, line, font)
-            self.flow.y += round(self.step * 1.5)
+            self.flow.y += round(self.step * (1.5 if number == len(lines) else 0.95))
 
     def finish(self, clinic: str, title: str, printed: dt.datetime) -> list[Image.Image]:
         """The browser's header and footer on every page; the pages."""
