@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PIL import ImageFont
 
-from extraction.ocr import add_sparse_reading
+from extraction.ocr import add_sparse_reading, read_region
 from extraction.options import DEFAULT_OPTIONS
-from extraction.pipeline import _reread_combs
+from extraction.pipeline import COMB_CONFIDENCE_FOR_A_CHARACTER, COMB_REACH, _reread_combs
 from extraction.structure import (
     PageStructure,
     Rule,
@@ -24,7 +24,7 @@ from extraction.structure import (
     without_combs,
 )
 from extraction.structure.words import BORDER_GLYPH_CONFIDENCE
-from extraction.types import Line, Word, union_box
+from extraction.types import Line, Word, mean_confidence, union_box
 from tests.drawn_pages import FONT_PATH, CombStyle, DrawnPage, noisy, page_text, rotated
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
@@ -222,3 +222,24 @@ def test_a_comb_read_again_stays_on_its_own_row_when_the_page_is_regrouped(needs
     rows = [line.text for line in regrouped.lines]
     assert rows[0] == "Sunrise Family Medicine"
     assert any("1985" in row.replace(" ", "") for row in rows[1:])
+
+
+@pytest.mark.parametrize("style", ["shared", "spaced"])
+def test_a_comb_s_own_reading_that_reads_more_of_its_boxes_wins_when_nearly_as_sure(
+    needs_ocr: None, style: CombStyle
+) -> None:
+    """The page pass read the date a little more surely than the comb's own reading does, but
+    dropped the year's last two boxes as noise: the comb's own reading, every box read, is taken."""
+    page, _ = _date_page(style)
+    image = page.array()
+    structure = find_structure(image, page.words)
+    unruled = without_combs(image, HEIGHT)
+    x0, y0, x1, y1 = structure.combs[0]
+    reach = round(COMB_REACH * (y1 - y0))
+    own = read_region(unruled, (x0 - reach, y0 - 4, x1 + reach, y1 + 4), 300, DEFAULT_OPTIONS, "line")
+    assert "1985" in "".join(w.text for w in own)
+    surer = min(1.0, mean_confidence(own) + COMB_CONFIDENCE_FOR_A_CHARACTER / 2)
+    dropped = [replace(w, confidence=surer) for w in page.words if w.text != "DOB"][:-2]
+    text = page_text([*(w for w in page.words if w.text == "DOB"), *dropped])
+    read = _reread_combs(unruled, text, structure.combs, 300, DEFAULT_OPTIONS)
+    assert "1985" in "".join(w.text for w in read.words if w.text != "DOB")
