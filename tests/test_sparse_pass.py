@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from extraction import tesseract
+from extraction import layout, tesseract
 from extraction.errors import ToolTimeoutError
-from extraction.grain import paper_made_white, without_band_grain
+from extraction.grain import paper_made_white, print_against_grain, too_grainy, without_band_grain
 from extraction.layout import group_lines
-from extraction.ocr import add_sparse_reading, read_in_bands
+from extraction.ocr import add_sparse_reading, read_in_bands, sparse_words
 from extraction.options import DEFAULT_OPTIONS
 from extraction.types import PageText, Word
 from tests.test_engine_stages import text_page
@@ -67,3 +67,67 @@ def test_a_sparse_pass_that_runs_out_of_time_leaves_the_first_reading(
     monkeypatch.setattr(tesseract, "read_words", too_slow)
     page = first_reading()
     assert add_sparse_reading(grainy_back_page(), page, 200, DEFAULT_OPTIONS) is page
+
+
+def deep_grain(page: np.ndarray, seed: int = 6) -> np.ndarray:
+    """``page`` on a heavy scan's paper: a grain dot on one pixel in four, 50 to 90 levels under
+    the paper (far deeper than NOT_PAPER), so Otsu's level for the page falls inside the grain."""
+    rng = np.random.default_rng(seed)
+    dots = rng.random(page.shape) < 0.25
+    grain = np.where(dots, 255 - rng.integers(50, 90, page.shape), 255)
+    return np.minimum(page, grain).astype(np.uint8)
+
+
+def test_deep_grain_is_parted_from_the_print_before_the_sparse_pass() -> None:
+    """Binarised at Otsu's level the page is tens of thousands of specks, which sparse mode's
+    layout analysis (no timeout interrupts it) read for eight minutes; the print against the
+    grain keeps the print and leaves a few specks."""
+    clean = text_page(lines=2)
+    page = deep_grain(clean)
+    assert too_grainy(page)
+    parted = print_against_grain(paper_made_white(page))
+    assert not too_grainy(parted)
+    print_pixels = clean < 100
+    assert np.array_equal(parted[print_pixels], page[print_pixels])
+    assert (parted[clean == 255] == 255).mean() > 0.99
+
+
+def test_a_page_of_print_is_left_as_it_is_for_the_sparse_pass() -> None:
+    page = grainy_back_page()
+    assert print_against_grain(page) is page
+
+
+def test_a_page_grainy_still_gets_no_sparse_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Grain as dark as the print cannot be parted from it: the second look is left out."""
+    seen: list[np.ndarray] = []
+    monkeypatch.setattr(tesseract, "read_words", lambda image, **kwargs: seen.append(image) or [])
+    rng = np.random.default_rng(7)
+    dark = np.where(rng.random((1000, 1000)) < 0.25, 0, 255).astype(np.uint8)
+    assert sparse_words(dark, 200, DEFAULT_OPTIONS) == []
+    assert seen == []
+    assert sparse_words(grainy_back_page(), 200, DEFAULT_OPTIONS) == [] and len(seen) == 1
+
+
+def test_joining_row_pieces_costs_the_square_of_the_lines_not_more(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sixty rows of a lone word far to the left and a value in two pieces: every value becomes
+    one line, and no join starts the search over (a page of specks read as thousands of lines
+    held it for minutes: each join tried every line that joins nothing once more)."""
+    words = [
+        Word(text, 0.9, (x0, 40 * row, x0 + 60, 40 * row + 20), 3 * row + piece)
+        for row in range(60)
+        for piece, (text, x0) in enumerate((("Tel", 0), ("Ann", 400), ("Smith", 470)))
+    ]
+    calls = 0
+    continues = layout._continues
+
+    def counted(*args: object) -> bool:
+        nonlocal calls
+        calls += 1
+        return continues(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(layout, "_continues", counted)
+    lines = group_lines(words)
+    assert sorted({line.text for line in lines}) == ["Ann Smith", "Tel"] and len(lines) == 120
+    assert calls <= 2 * len(words) ** 2
