@@ -38,6 +38,11 @@ WHOLE_LABEL = 0.99
 # The words a date's format is printed in, as hints are ("(DD/MM/YYYY)").
 DATE_FORMAT_WORDS = frozenset(("dd", "mm", "yy", "yyyy", "mmddyyyy", "ddmmyyyy"))
 
+# A year written whole in a date.
+FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
+# A date's format printed with its label asking for the year in four digits ("(MM/DD/YYYY)").
+YEAR_IN_FOUR = re.compile(r"(?i)(?<![a-z])yyyy(?![a-z])")
+
 UNLABELLED_REASONS = {
     "find": "no label: recognised by its shape",
     "find_lines": "no label: lines shaped like this field's",
@@ -182,6 +187,13 @@ def _starts_as_label(line: str, labels: tuple[str, ...]) -> bool:
     return False
 
 
+def _four_digit_year_asked(candidate: Candidate) -> bool:
+    """Whether the value's label prints a date format with a four-digit year ("DOB
+    (MM/DD/YYYY)"): a value written to it with a year of two digits lost a part (the last boxes of
+    a comb) or was written against the form's own request."""
+    return any(YEAR_IN_FOUR.search(key.text) for key in candidate.keys)
+
+
 def _doubts(
     spec: FieldSpec, candidate: Candidate, value: str, problem: str | None, confidence: float, review: float
 ) -> list[str]:
@@ -221,6 +233,8 @@ def _doubts(
         if glued:
             # "for.7 days", "1:month": a speck read as punctuation between a word and a number
             doubts.append("punctuation between a word and a number: " + ", ".join(repr(g) for g in glued[:3]))
+    if spec.kind == "date" and value and _four_digit_year_asked(candidate) and not FOUR_DIGITS.search(value):
+        doubts.append("its label asks for a four-digit year, the value has none: is part of it missing?")
     for read, near in misread_names(value)[:2] if spec.kind == "person" else []:
         doubts.append(f"{read!r} is in no list of names, one letter from {near!r}")
     for read, near in misread_places(value)[:2] if "places" in spec.lexicons else []:

@@ -3282,3 +3282,25 @@ def test_a_date_alone_at_the_top_of_the_record_s_first_page_behind_a_cover_sheet
     behind_a_cover = [PageText(index=0, lines=(), width=2550, height=3300), replace(alone, index=1)]
     for pages in ([alone], behind_a_cover):
         assert extract_fields(PATIENT, pages, 0.8)["record_date"].value == "2023-04-28"
+
+
+@pytest.mark.parametrize(
+    ("line", "flagged"),
+    [
+        ("DOB (MM/DD/YYYY): 04/05/19", True),  # the comb's last two boxes unread
+        ("DOB (MM/DD/YYYY): 04/05/1962", False),
+        ("DOB (MM/DD/YY): 04/05/62", False),  # the form asks for two digits
+    ],
+)
+def test_a_date_without_the_four_digit_year_its_label_asks_for_is_flagged(line: str, flagged: bool) -> None:
+    page = parse_layout(
+        f"""
+        200 200 Patient name: Steven Kowalski
+        200 260 {line}
+        200 320 Phone: (433) 684-3770
+        """
+    )
+    birth = extract_fields(PATIENT, page, 0.8)["birth_date"]
+    assert birth.value == line.split(": ")[1]
+    assert ("four-digit year" in (birth.reason or "")) is flagged
+    assert birth.needs_review or not flagged
