@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from PIL import ImageFont
 
+from extraction.comb_reading import COMB_CONFIDENCE_FOR_A_CHARACTER, combs_read_again
 from extraction.ocr import add_sparse_reading, read_region
 from extraction.options import DEFAULT_OPTIONS
-from extraction.pipeline import COMB_CONFIDENCE_FOR_A_CHARACTER, COMB_REACH, _reread_combs
 from extraction.structure import (
+    COMB_REACH,
     PageStructure,
     Rule,
     find_combs,
@@ -216,7 +217,7 @@ def test_a_comb_read_again_stays_on_its_own_row_when_the_page_is_regrouped(needs
     text = page_text(unsure)
     assert text.lines[0].text == "Sunrise Family Medicine" and text.lines[0].words[0].line == 0
     unruled = without_combs(image, HEIGHT)
-    read = _reread_combs(unruled, text, structure.combs, 300, DEFAULT_OPTIONS)
+    read = combs_read_again(unruled, text, structure.combs, 300, DEFAULT_OPTIONS)
     speck = Word("x", 0.9, (1300, 800, 1310, 812), 0)
     regrouped = add_sparse_reading(unruled, read, 300, DEFAULT_OPTIONS, read=[speck])
     rows = [line.text for line in regrouped.lines]
@@ -241,5 +242,5 @@ def test_a_comb_s_own_reading_that_reads_more_of_its_boxes_wins_when_nearly_as_s
     surer = min(1.0, mean_confidence(own) + COMB_CONFIDENCE_FOR_A_CHARACTER / 2)
     dropped = [replace(w, confidence=surer) for w in page.words if w.text != "DOB"][:-2]
     text = page_text([*(w for w in page.words if w.text == "DOB"), *dropped])
-    read = _reread_combs(unruled, text, structure.combs, 300, DEFAULT_OPTIONS)
+    read = combs_read_again(unruled, text, structure.combs, 300, DEFAULT_OPTIONS)
     assert "1985" in "".join(w.text for w in read.words if w.text != "DOB")
