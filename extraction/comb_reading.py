@@ -24,8 +24,9 @@ def combs_read_again(
     image: np.ndarray, text: PageText, combs: Sequence[Box], dpi: int, options: Options
 ) -> PageText:
     """The page's text with each comb read again on its own as one line, when that reading is
-    the better one (``_better_comb_reading``): the page pass reads the characters of spaced boxes, one standing alone in each, as
-    noise ("1G", "Oj\\3") far more often than a one-line reading of the comb (walls painted out)."""
+    the better one (``_better_comb_reading``): the page pass reads the characters of spaced
+    boxes, one standing alone in each, as noise ("1G", "Oj\\3") far more often than a one-line
+    reading of the comb (walls painted out)."""
     lines = list(text.lines)
     # The crop's line numbers are its own: a later regrouping of the page's words by line
     # (extraction.ocr.add_sparse_reading) would join the reading to the page's first lines.
