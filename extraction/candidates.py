@@ -308,6 +308,8 @@ def _below(
             break
         if taken and _leaves_numbered_list(taken[-1], line, height):
             break
+        if taken and id(line) in view.instructions:
+            break  # the form's print under the value ("If none, write NONE")
         if cell is not None and not mostly_inside(line.box, cell):
             # A list written in a ruled area goes on in the cell under this one, as wide.
             cell = cell_under(cell, line.box, view)

@@ -221,6 +221,15 @@ def page_view(
         no_field_titles=no_field_titles(keys, doc_type),
         section_breaks=breaks,
         note_width=found_width,
+        instructions=_instruction_lines(page, keys, doc_type),
+    )
+
+
+def _instruction_lines(page: PageText, keys: list[Key], doc_type: DocumentType) -> frozenset[int]:
+    """The ``id`` of each line of ``page`` that is no key's and reads as the form's instructions."""
+    keyed = {id(k.line) for k in keys}
+    return frozenset(
+        id(line) for line in page.lines if id(line) not in keyed and doc_type.reads_as_instructions(line.text)
     )
 
 

@@ -200,6 +200,9 @@ class PageView:
     note_width: float | None = None
     """How wide the characters of the notes printed under its labels are (see
     ``extraction.line_beside.label_notes``); None when fewer than two were found."""
+    instructions: frozenset[int] = frozenset()
+    """The ``id`` of each line, no label's, that reads as the form's instructions ("If none,
+    write NONE"): print, which ends the value lines over it."""
 
     def __post_init__(self) -> None:
         self._key_lines = {id(k.line) for k in self.keys}

@@ -1538,6 +1538,12 @@ def test_the_form_s_instructions_are_never_a_value() -> None:
         ("Please complete this form before your appointment.", True),
         ("PLEASE PRINT IN BLOCK CAPITALS, one letter or digit per box", True),
         ("Check all that apply", True),
+        ("If none, write NONE", True),
+        ("Write 'None' if none apply.", True),
+        ("List one per line", True),
+        ("None", False),
+        ("No known allergies", False),
+        ("Nonesuch Road", False),
         ("Pleasant Hill, CA", False),
         ("Penicillin", False),
     ],
@@ -3304,3 +3310,22 @@ def test_a_date_without_the_four_digit_year_its_label_asks_for_is_flagged(line: 
     assert birth.value == line.split(": ")[1]
     assert ("four-digit year" in (birth.reason or "")) is flagged
     assert birth.needs_review or not flagged
+
+
+def test_a_hint_under_a_list_saying_what_to_write_when_none_applies_is_no_item() -> None:
+    # A web form's hint under its box, the box's rule lost on a fax: print, not the list's
+    # next item.
+    page = parse_layout(
+        """
+        200 200 Patient name: Evelyn Henderson
+        200 300 Current medications
+        200 340 Omeprazole
+        200 380 Write 'None' if none apply.
+        200 480 Allergies
+        200 520 Bee stings
+        200 560 If none, write NONE
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["regular_medications"].value == "Omeprazole"
+    assert fields["allergies"].value == "Bee stings"
