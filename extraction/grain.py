@@ -74,11 +74,11 @@ def paper_made_white(image: np.ndarray) -> np.ndarray:
     return _white_above(image, int(paper_level(image)) - NOT_PAPER - 1)
 
 
-def print_against_grain(gray: np.ndarray) -> np.ndarray:
-    """``gray``, or when Otsu's level for it leaves more than MAX_SPECKS specks of ink (grain
-    deeper than NOT_PAPER: a heavy scan's, a stain's), a copy with everything lighter than the
-    print painted white: the level is Otsu's again, among the pixels darker than the first,
-    where print and grain are the two kinds left.
+def print_against_grain(gray: np.ndarray) -> np.ndarray | None:
+    """``gray`` itself when Otsu's level for it leaves at most MAX_SPECKS specks of ink; else
+    (grain deeper than NOT_PAPER: a heavy scan's, a stain's) a copy with everything lighter than
+    the print painted white, the level Otsu's again among the pixels darker than the first, where
+    print and grain are the two kinds left; None when that copy is grain still.
 
     Sparse mode's layout analysis, which no timeout interrupts, took eight minutes over one such
     page: thirty thousand specks of grain left to it by ``paper_made_white``."""
@@ -86,7 +86,8 @@ def print_against_grain(gray: np.ndarray) -> np.ndarray:
     if _specks(gray, level) <= MAX_SPECKS:
         return gray
     darker = gray[gray <= level]
-    return _white_above(gray, _otsu_level(darker.reshape(1, -1)))
+    parted = _white_above(gray, _otsu_level(darker.reshape(1, -1)))
+    return None if too_grainy(parted) else parted
 
 
 def too_grainy(gray: np.ndarray) -> bool:

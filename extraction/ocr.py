@@ -17,7 +17,7 @@ import numpy as np
 
 from extraction import tesseract
 from extraction.errors import ToolTimeoutError
-from extraction.grain import paper_made_white, print_against_grain, too_grainy, without_band_grain
+from extraction.grain import paper_made_white, print_against_grain, without_band_grain
 from extraction.layout import group_lines
 from extraction.options import Options
 from extraction.preprocess import GLYPH_CONTRAST, erase_long_rules, rotate_quarter
@@ -297,7 +297,7 @@ def sparse_words(image: np.ndarray, dpi: int, options: Options) -> list[Word]:
     parted from the print (``print_against_grain``); none when the reading ran out of time or
     the page is grain still (a second look only: the first pass's reading stands)."""
     white = print_against_grain(paper_made_white(image))
-    if too_grainy(white):
+    if white is None:
         return []
     try:
         read = tesseract.read_words(white, dpi=dpi, timeout=options.tesseract_timeout, psm=11)
