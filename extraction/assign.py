@@ -92,7 +92,7 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
     )
     chosen: dict[str, Candidate] = {}
     used_keys: set[int] = set()
-    used_words = _instruction_words(doc_type, views)
+    used_words = _instruction_words(views)
     owners: dict[tuple[int, Box], str] = {}
     for _score, _index, candidate in scored:
         if candidate.field in chosen or clashes(candidate, used_keys, used_words, owners):
@@ -240,14 +240,15 @@ def _reads_as_label(text: str, doc_type: DocumentType) -> bool:
     )
 
 
-def _instruction_words(doc_type: DocumentType, views: list[PageView]) -> set[tuple[int, Box]]:
-    """The words of every line that reads as the form's instructions: print, which no field
-    takes, labelled or not. A label's line is left to the label ("Allergies (please list):")."""
+def _instruction_words(views: list[PageView]) -> set[tuple[int, Box]]:
+    """The words of every line that reads as the form's instructions (``PageView.instructions``):
+    print, which no field takes, labelled or not. A label's line is left to the label
+    ("Allergies (please list):")."""
     return {
         (view.page.index, w.box)
         for view in views
         for line in view.page.lines
-        if doc_type.reads_as_instructions(line.text) and not view.is_key_line(line)
+        if id(line) in view.instructions
         for w in line.words
     }
 
