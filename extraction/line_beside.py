@@ -88,16 +88,18 @@ def _first_in_cell(line: Line, cell: Box | None, view: PageView) -> bool:
 
 
 def _named_after(line: Line, key: Key) -> bool:
-    """True for a line that reads as a label only by ending in ``key``'s own words, after words
-    of its own, with no colon: a value named after its label ("Atlas Insurance Company" beside
-    "Insurance company", "Pilgrim Health Plan" beside "Health plan"); one field's labels do not
+    """True for a line that reads as a label only by ending in ``key``'s own words, or in one
+    long word of them, after words of its own, with no colon: a value named after its label
+    ("Atlas Insurance Company" beside "Insurance company", "Pilgrim Health Plan" beside "Health
+    plan", "Guardian Care Insurance" beside "Insurance provider"); one field's labels do not
     stand side by side."""
-    words = key_token(key.text)
-    return (
-        len(line.words) > len(key.words)
-        and not line.text.rstrip().endswith(":")
-        and key_token(line.text).endswith(words)
-        and len(words) >= MIN_NAMED_AFTER
+    if line.text.rstrip().endswith(":"):
+        return False
+    ending = key_token(line.text)
+    named = [(key_token(key.text), len(key.words)), *((key_token(w.text), 1) for w in key.words)]
+    return any(
+        len(words) >= MIN_NAMED_AFTER and ending.endswith(words) and len(line.words) > count
+        for words, count in named
     )
 
 

@@ -2992,11 +2992,19 @@ def test_a_wide_gap_inside_a_number_ends_no_label_after_the_number_s_first_group
     ]
 
 
-@pytest.mark.parametrize("company", ["United Insurance Company", "Pilgrim Health Plan"])
-def test_a_value_beside_its_label_named_after_it_is_the_value(company: str) -> None:
+@pytest.mark.parametrize(
+    ("label", "company"),
+    [
+        ("Insurance company", "United Insurance Company"),
+        ("Health plan", "Pilgrim Health Plan"),
+        ("Insurance provider", "Guardian Care Insurance"),
+        ("Insurance carrier", "Blue Valley Insurance"),
+    ],
+)
+def test_a_value_beside_its_label_named_after_it_is_the_value(label: str, company: str) -> None:
     """One field's labels do not stand side by side: a line beside "Insurance company" that
-    ends in those words is the company's name, not a second label."""
-    label = "Insurance company" if "Insurance" in company else "Health plan"
+    ends in those words, or in a long word of them ("Insurance" of "Insurance provider"), is
+    the company's name, not a second label."""
     page = parse_layout(
         f"""
         200 400 Intake form
