@@ -323,11 +323,20 @@ def find_cells(
     gh, gw = grid.shape
     small_height = height * RULE_SCALE
     sized = (w >= MIN_CELL_HEIGHTS * small_height) & (h >= MIN_CELL_HEIGHTS * small_height)
-    rectangular = areas[holes] - inner[holes] >= MIN_CELL_FILL * (w + 1) * (h + 1)
+    # Measured against the narrowest rectangle round the area, not its upright box: on a skewed
+    # page a wide cell's box takes in the drift of its top and bottom rules.
+    turned = np.array([_turned_area(contours[i]) for i in holes], dtype=np.float64)
+    rectangular = areas[holes] - inner[holes] >= MIN_CELL_FILL * np.minimum(turned, (w + 1) * (h + 1))
     not_frame = w * h <= MAX_CELL_PAGE_SHARE * gw * gh
     found = sized & rectangular & not_frame
     boxes = [_unscale((x[i], y[i], x[i] + w[i], y[i] + h[i])) for i in np.flatnonzero(found)]
     return _group_tables(boxes, height, shape, thickness)
+
+
+def _turned_area(contour: np.ndarray) -> float:
+    """The area of the narrowest rectangle, at any angle, round ``contour``."""
+    (_centre, (width, height), _angle) = cv2.minAreaRect(contour)
+    return float(width * height)
 
 
 def _depths(parent: np.ndarray) -> np.ndarray:
