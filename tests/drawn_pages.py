@@ -130,6 +130,19 @@ def rotated(gray: np.ndarray, degrees: float) -> np.ndarray:
     return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
 
 
+def rotated_words(words: list[Word], degrees: float, size: tuple[int, int]) -> list[Word]:
+    """The words as OCR reads them on the page ``rotated`` by ``degrees``: each box moved with
+    its centre (a word's own box stays upright, as tesseract gives it)."""
+    matrix = cv2.getRotationMatrix2D((size[0] / 2, size[1] / 2), degrees, 1.0)
+    turned = []
+    for word in words:
+        x0, y0, x1, y1 = word.box
+        cx, cy = matrix @ np.array([(x0 + x1) / 2, (y0 + y1) / 2, 1.0])
+        dx, dy = round(cx - (x0 + x1) / 2), round(cy - (y0 + y1) / 2)
+        turned.append(replace(word, box=(x0 + dx, y0 + dy, x1 + dx, y1 + dy)))
+    return turned
+
+
 def noisy(gray: np.ndarray, sigma: float, seed: int = 0) -> np.ndarray:
     """Gaussian noise of ``sigma`` grey levels, as a cheap scanner adds."""
     noise = np.random.default_rng(seed).normal(0.0, sigma, gray.shape)

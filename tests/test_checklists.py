@@ -16,7 +16,7 @@ from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.structure import find_structure
 from extraction.types import FieldResult
-from tests.drawn_pages import FONT_PATH, DrawnPage, page_text
+from tests.drawn_pages import FONT_PATH, DrawnPage, page_text, rotated, rotated_words
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
 
@@ -153,6 +153,33 @@ def test_conditions_marked_yes_in_an_answer_grid_are_the_value() -> None:
     fields = _answer_grid(lambda page, x, y: page.cross(x + 10, y + 10, x + 46, y + 42))
     assert fields["medical_problems"].value == "Asthma\nGout"
     assert fields["allergies"].value == "Peanuts"
+
+
+@pytest.mark.parametrize("degrees", [0.0, 0.8, -0.8])
+def test_a_grid_with_a_wide_question_column_on_a_skewed_page_is_still_answered(degrees: float) -> None:
+    """A photo turned the page by under a degree: over a question column of 1,000 pixels the
+    rules drift by 14, so the question cells' upright boxes are a quarter paper, and each
+    question stands lower (or higher) than its answer cells' middle. The cells are still
+    cells, and the question still the row's."""
+    page = DrawnPage(1600, 600)
+    page.text(100, 40, "Medical history:")
+    page.table(100, 100, [1000, 140, 140], [50, 50, 50, 50], width=2)
+    page.text(110, 110, "Condition")
+    page.text(1120, 110, "Yes")
+    page.text(1260, 110, "No")
+    answers = {"Asthma": "yes", "Diabetes": "no", "Gout": "yes"}
+    for row, (name, answer) in enumerate(answers.items()):
+        y = 150 + 50 * row
+        page.text(110, y + 10, name)
+        x = 1140 if answer == "yes" else 1280
+        page.cross(x + 10, y + 10, x + 40, y + 38)
+    page.text(100, 420, "Allergies: Peanuts")
+    size = page.image.size
+    words = rotated_words(page.words, degrees, size)
+    structure = find_structure(rotated(page.array(), degrees), words)
+    assert len([c for c in structure.cells if c.table == 0]) == 12
+    fields = extract_fields(PATIENT, [page_text(words, size)], 0.8, structures=[structure])
+    assert fields["medical_problems"].value == "Asthma\nGout"
 
 
 def test_a_grid_s_column_headers_are_no_options_of_a_list_where_its_conditions_were_not_read() -> None:

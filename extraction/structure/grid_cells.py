@@ -12,7 +12,7 @@ from extraction.structure.geometry import area, overlap_area
 from extraction.structure.ink import binary, components
 from extraction.structure.types import Cell, SelectionMark
 from extraction.structure.words import asked_beside, is_sure_word
-from extraction.types import Word
+from extraction.types import Box, Word
 
 # A cell of an answer grid is at most this many text heights wide (as wide as a header of two
 # short words, "Had it / immune", with its padding); the X or tick drawn in it is a stroke at
@@ -81,13 +81,26 @@ def answer_cells(
     for cell, mark in found:
         rows.setdefault((cell.table, cell.row), []).append(mark)
     answers: list[SelectionMark] = []
-    for row in (run for key, marks_of_row in rows.items() for run in _side_by_side(marks_of_row, cells, key)):
-        asked = asked_beside([m.box for m in row], sure)
-        # Ink in every cell of a row is print (a header row whose words OCR dropped), not
-        # answers: one question is answered in one of its cells.
-        if len(row) >= 2 and asked and not all(m.selected for m in row):
-            answers += row
+    for key, marks_of_row in rows.items():
+        for row in _side_by_side(marks_of_row, cells, key):
+            if _asked(row, sure, cells, key):
+                answers += row
     return tuple(answers)
+
+
+def _asked(row: list[SelectionMark], sure: list[Box], cells: Sequence[Cell], key: tuple[int, int]) -> bool:
+    """True for a row of answer cells that answers a question: printed left of it, level with it
+    (``asked_beside``), or in a cell of its own table row left of it (on a skewed page a wide
+    question cell drifts off the level of the answers' middle; it stays in their row); with
+    ink in some cells but not all (ink in every cell of a row is print, a header row whose
+    words OCR dropped: one question is answered in one of its cells)."""
+    if len(row) < 2 or all(m.selected for m in row):
+        return False
+    left = min(m.box[0] for m in row)
+    own_row = [c.box for c in cells if (c.table, c.row) == key and c.box[2] <= left]
+    return asked_beside([m.box for m in row], sure) or any(
+        overlap_area(box, cell) >= 0.5 * area(box) for box in sure for cell in own_row
+    )
 
 
 def _letters_apart(ink: np.ndarray, box: tuple[int, int, int, int], height: float) -> bool:
