@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -368,12 +369,29 @@ def typical_height(page: PageText) -> float:
     return float(statistics.median(heights)) if heights else 20.0
 
 
-def section_of(key_box: Box, headings: list[Key]) -> Key | None:
+def section_of(key_box: Box, headings: list[Key], keys: Sequence[Key] = ()) -> Key | None:
     """The heading a box stands under: the nearest heading above it that starts left of its end
     (a heading spans the columns under it); of headings set side by side on one row (panels
-    across the page, each with its title), the one starting nearest left of the box."""
-    above = [h for h in headings if h.box[3] <= key_box[1] + 2 and h.box[0] <= key_box[2]]
+    across the page, each with its title), the one starting nearest left of the box. With the
+    page's ``keys``, a heading with another key on its row between its end and the box spans
+    no further than that key: it heads its own column ("Next of kin" in a panel's corner, the
+    next panel's "Registration date" level with it)."""
+    above = [
+        h
+        for h in headings
+        if h.box[3] <= key_box[1] + 2 and h.box[0] <= key_box[2] and not _cut_short(h, key_box, keys)
+    ]
     if not above:
         return None
     nearest = max(above, key=lambda h: h.box[3])
     return max((h for h in above if on_one_row(h.box, nearest.box)), key=lambda h: h.box[0])
+
+
+def _cut_short(heading: Key, box: Box, keys: Sequence[Key]) -> bool:
+    """True when a key on ``heading``'s row starts after the heading ends and no further right
+    than ``box`` starts: the heading's span ends before the box."""
+    return any(
+        heading.box[2] < k.box[0] <= box[0] and on_one_row(k.box, heading.box)
+        for k in keys
+        if k is not heading
+    )

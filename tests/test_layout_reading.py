@@ -2692,6 +2692,34 @@ def test_capital_labels_over_their_values_in_cells_are_no_headings() -> None:
     assert fields["emergency_contact_phone"].value == "(233) 332-3978"
 
 
+NEXT_OF_KIN_PANEL_BESIDE_THE_PATIENT_S = """
+100 200 NEXT OF KIN / INSURANCE
+800 200 PATIENT DETAILS
+100 300 Next of kin
+120 360 Hannah Warren
+800 300 Registration date
+820 360 20/07/2022
+100 460 Health plan
+120 520 Granite Insurance Company
+800 460 Pt. name
+820 520 Katherine Gibson
+100 620 Policy no.
+120 680 92409979827
+800 620 Cell
+820 680 764-628-7693
+"""
+
+
+def test_a_field_label_heading_its_panel_s_corner_heads_no_label_of_the_next_panel() -> None:
+    """"Next of kin" opens the left panel's first cell; the right panel's "Cell" stands lower
+    and so under it by height alone, but "Registration date" on its row starts the next
+    panel's column: "Cell" is the patient's phone, under "PATIENT DETAILS"."""
+    fields = extract_fields(PATIENT, parse_layout(NEXT_OF_KIN_PANEL_BESIDE_THE_PATIENT_S), 0.8)
+    assert fields["phone_number"].value == "764-628-7693"
+    assert fields["emergency_contact_phone"].value == ""
+    assert fields["emergency_contact_name"].value == "Hannah Warren"
+
+
 LABEL_CELL_OVER_THREE_ROWS = """
 200 300 Patient Registration
 100 520 Regular medications:
