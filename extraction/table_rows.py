@@ -150,11 +150,9 @@ def _table_rows(
             rows.append({})
             row_box = line.box
         for word in line.words:
-            centre = (word.box[0] + word.box[2]) / 2
-            # Left of the first column named: a column of row numbers ("1", "2") or of no field.
-            index = max((i for i, start in enumerate(starts) if centre >= start), default=None)
-            if index is not None and columns[index][1]:
-                rows[-1].setdefault(columns[index][1], []).append(word)
+            name = _column_of(word, columns, starts, view)
+            if name:
+                rows[-1].setdefault(name, []).append(word)
         bottom = max(bottom, line.box[3])
     for row in rows:
         for words in row.values():
@@ -245,6 +243,22 @@ def _named_part(key: Key, whole: float, names: tuple[str, ...]) -> Box:
             assert box is not None
             return box
     return key.box
+
+
+def _column_of(word: Word, columns: list[tuple[float, str]], starts: list[float], view: PageView) -> str:
+    """The name of the column ``word`` stands in ("" for a column of no field): the last column
+    starting left of its middle, or, for a word in a ruled cell of one column (no column starts
+    inside it), of the cell's middle: on a photo's skewed or keystoned table a column's border
+    drifts across its rows, and a word at the start of a cell may stand left of where the
+    header's cell starts. Left of the first column named: a column of row numbers or of no field."""
+    middle = (word.box[0] + word.box[2]) / 2
+    cell = view.structure.cell_at(word.box) if view.structure is not None else None
+    if cell is not None:
+        x0, _y0, x1, _y1 = cell.box
+        if not any(x0 + view.height < start < x1 - view.height for start in starts):
+            middle = (x0 + x1) / 2
+    index = max((i for i, start in enumerate(starts) if middle >= start), default=None)
+    return "" if index is None else columns[index][1]
 
 
 def _column_start(header: Box, view: PageView) -> float:

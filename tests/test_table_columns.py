@@ -273,3 +273,39 @@ def test_a_tight_tables_rows_are_read_under_a_header_boxed_with_its_rule() -> No
         fields["directions"].value
         == "Use 1 tab everyday until finished\ntake 2 capsule at bedtime until finished"
     )
+
+
+# A ruled medicine table photographed askew: each row's rules stand 8 pixels further left than
+# the row's over it, so by the last row the directions cell starts left of its header's cell.
+DRIFTING = """
+250 500 Name of medicine
+800 500 Dose
+1100 500 Directions
+250 600 Cough syrup
+800 600 5 ml
+1090 600 1 ml as needed for pain
+250 700 Simvastatin
+790 700 20 mg
+1080 700 1/2 tab every 8 hours
+250 800 Spironolactone
+780 800 25 mg
+1045 800 2 tablet as needed for pain
+"""
+
+
+def _drifting_cells() -> PageStructure:
+    cells = []
+    for row in range(4):
+        y0, drift = 480 + 100 * row, 8 * row
+        for col, (x0, x1) in enumerate(((240, 776), (786, 1052), (1062, 1998))):
+            cells.append(Cell((x0 - drift, y0, x1 - drift, y0 + 90), row, col, 0))
+    return PageStructure(cells=tuple(cells), tables=(Table((216, 478, 2000, 874), 4, 3),))
+
+
+def test_a_word_at_a_cell_s_start_stays_in_its_column_where_the_table_drifts() -> None:
+    """The "2" opening the last row's directions stands left of where the header's cell starts
+    (its column's border drifted with the photo), yet in its own row's directions cell: it is
+    no part of the dose."""
+    fields = extract_fields(PRESCRIPTION, parse_layout(DRIFTING), 0.8, structures=[_drifting_cells()])
+    assert fields["medicines"].value == "Cough syrup 5 ml\nSimvastatin 20 mg\nSpironolactone 25 mg"
+    assert fields["directions"].value.splitlines()[-1] == "2 tablet as needed for pain"
