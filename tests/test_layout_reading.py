@@ -2711,7 +2711,7 @@ NEXT_OF_KIN_PANEL_BESIDE_THE_PATIENT_S = """
 
 
 def test_a_field_label_heading_its_panel_s_corner_heads_no_label_of_the_next_panel() -> None:
-    """"Next of kin" opens the left panel's first cell; the right panel's "Cell" stands lower
+    """ "Next of kin" opens the left panel's first cell; the right panel's "Cell" stands lower
     and so under it by height alone, but "Registration date" on its row starts the next
     panel's column: "Cell" is the patient's phone, under "PATIENT DETAILS"."""
     fields = extract_fields(PATIENT, parse_layout(NEXT_OF_KIN_PANEL_BESIDE_THE_PATIENT_S), 0.8)
