@@ -44,7 +44,14 @@ from extraction.page_view import (
 from extraction.phrases import ITEM_NUMBER, best_phrase, phrase_score
 from extraction.pieces import pieced_value
 from extraction.row_spaced import ROWS_APART_NOTE, lines_a_row_apart
-from extraction.ruled_rows import cell_under, in_ruled_row_under, on_the_rule_under, rule_between, value_cell
+from extraction.ruled_rows import (
+    cell_under,
+    empty_box_between,
+    in_ruled_row_under,
+    on_the_rule_under,
+    rule_between,
+    value_cell,
+)
 from extraction.structure.types import ANSWERED_IN_WORDS
 from extraction.types import Box, Line, Word, mostly_inside, on_one_row, union_box
 
@@ -306,6 +313,8 @@ def _below(
         too_far = line.box[1] - bottom > allowed * height
         if too_far or (key and not is_value) or _beside_a_key(line, view, own):
             break
+        if not taken and empty_box_between(column, line.box, view):
+            break  # the label's own box is empty: what is under it is the form's
         if taken and _leaves_numbered_list(taken[-1], line, height):
             break
         if taken and id(line) in view.instructions:

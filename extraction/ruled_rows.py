@@ -23,6 +23,22 @@ def rule_between(upper: Box, lower: Box, view: PageView) -> bool:
     )
 
 
+def empty_box_between(upper: Box, lower: Box, view: PageView) -> bool:
+    """True when a ruled box with nothing written in it stands between two boxes, across both:
+    a label's answer box left empty, whose print under it (a hint, the next question) is no
+    answer of the label's."""
+    if view.structure is None:
+        return False
+    return any(
+        upper[3] - 2 <= cell.box[1]
+        and cell.box[3] <= lower[1] + 2
+        and cell.box[0] <= min(upper[2], lower[2])
+        and cell.box[2] >= max(upper[0], lower[0])
+        and not any(mostly_inside(line.box, cell.box) for line in view.page.lines)
+        for cell in view.structure.cells
+    )
+
+
 def cell_under(cell: Box, line: Box, view: PageView) -> Box | None:
     """The cell holding ``line`` when it lies right under ``cell`` with the same sides and no
     label of its own stands level with it to its left (a form's next row: "Full name"), nor a

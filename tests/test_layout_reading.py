@@ -3365,3 +3365,29 @@ def test_a_hint_under_a_list_saying_what_to_write_when_none_applies_is_no_item()
     fields = extract_fields(PATIENT, page, 0.8)
     assert fields["regular_medications"].value == "Omeprazole"
     assert fields["allergies"].value == "Bee stings"
+
+
+@pytest.mark.parametrize("allergy", ["", "Bee stings"])
+def test_print_under_a_label_s_empty_box_is_not_its_value(allergy: str) -> None:
+    """A web form's question over its answer box, a hint under the box in words no list of
+    instructions holds: left empty, the box's label has no value (the hint is the form's);
+    filled in, the value is what the box holds."""
+    from extraction.structure import Cell, Table
+
+    filled = f"240 330 {allergy}\n" if allergy else ""
+    page = parse_layout(
+        f"""
+        200 100 Patient name: Evelyn Henderson
+        200 250 22. List any allergies
+        {filled}
+        200 420 Separate each item with a new line.
+        200 520 23. Medications taken regularly
+        240 600 Triptans
+        """
+    )
+    boxes = ((200, 310, 1400, 380), (200, 580, 1400, 650))
+    cells = tuple(Cell(box, 0, 0, table) for table, box in enumerate(boxes))
+    structure = PageStructure(cells=cells, tables=tuple(Table(box, 1, 1) for box in boxes))
+    fields = extract_fields(PATIENT, page, 0.8, structures=[structure])
+    assert fields["allergies"].value == allergy
+    assert fields["regular_medications"].value == "Triptans"
