@@ -189,12 +189,22 @@ def abbreviation_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
         if word.text.endswith(".") and not word.text.endswith(".."):
             if not _abbreviated_label(words[: index + 1], vocabulary):
                 return None
-            # "Tel. no. (520) 210-0039": the label goes on while it still reads as one ("Tel No").
+            # "Tel. no. (520) 210-0039": the label goes on while it still reads as one ("Tel No")
+            # as well as it did; a word that only costs it ("Signed by. Dr Ann Lee": a title)
+            # opens the value.
             end = index
-            while end + 1 < len(words) and _abbreviated_label(words[: end + 2], vocabulary):
+            while (
+                end + 1 < len(words)
+                and _abbreviated_label(words[: end + 2], vocabulary)
+                and _label_score(words[: end + 2], vocabulary) >= _label_score(words[: end + 1], vocabulary)
+            ):
                 end += 1
             return end if end + 1 < len(words) else None
     return None
+
+
+def _label_score(words: Sequence[Word], vocabulary: tuple[str, ...]) -> float:
+    return whole_phrase_score(text_of(words).rstrip("."), vocabulary)
 
 
 def _abbreviated_label(words: Sequence[Word], vocabulary: tuple[str, ...]) -> bool:

@@ -1464,6 +1464,13 @@ def test_an_abbreviated_label_goes_on_over_the_words_that_still_read_as_a_label(
     # A label closed by its full stop still opens its value: "Sig. Take 2 pill".
     keys = find_keys(parse_layout("200 200 Sig. Take 2 pill")[0], ("Sig", "Directions"))
     assert [k.text for k in keys] == ["Sig"]
+    # A title after the label still reads as a label with a word over, but a worse one: it
+    # opens the value (a speck read as the label's full stop).
+    line = "200 200 Electronically signed by. Dr Scott Williams"
+    keys = find_keys(parse_layout(line)[0], ("Electronically signed by", "Doctor"))
+    assert [(k.text, [w.text for w in k.rest]) for k in keys] == [
+        ("Electronically signed by", ["Dr", "Scott", "Williams"])
+    ]
 
 
 @pytest.mark.parametrize(
