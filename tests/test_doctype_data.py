@@ -94,3 +94,47 @@ def test_no_heading_of_a_field_s_section_reads_as_a_section_of_no_field(doc_type
     headings = {h for field in spec.fields for h in field.section_labels} | {"Patient Information"}
     close = {h: best_phrase(h, spec.other_sections) for h in headings}
     assert not {h: hit for h, hit in close.items() if hit[1] >= OTHER_SECTION_SCORE}
+
+
+@pytest.mark.parametrize(
+    ("label", "variant"),
+    [
+        ("Discharge date", "Date of discharge"),
+        ("Date of issue", "Issue date"),
+        ("Coverage end date", "Date of coverage end"),
+    ],
+)
+def test_a_date_label_is_also_known_worded_the_other_way(label: str, variant: str) -> None:
+    from extraction.doctypes import with_date_wordings
+
+    assert variant in with_date_wordings((label,))
+    assert with_date_wordings((label,))[0] == label
+
+
+@pytest.mark.parametrize("label", ["Date", "Today's date", "Exp. date", "Birthdate", "DOB"])
+def test_a_date_label_with_no_other_wording_stays_alone(label: str) -> None:
+    from extraction.doctypes import with_date_wordings
+
+    assert with_date_wordings((label,)) == (label,)
+
+
+def test_a_discharge_prescription_is_dated_by_its_date_of_discharge() -> None:
+    from extraction.fields import extract_fields
+    from tests.layout_text import parse_layout
+
+    page = parse_layout(
+        """
+        160 480 NAME
+        700 480 Jose Wallace
+        160 540 PRESCRIBING CLINICIAN
+        700 540 Dr Andrea Lopez, D.O.
+        160 600 DATE OF DISCHARGE
+        700 600 Oct 2, 2019
+        160 660 ADDRESS
+        700 660 5425 orchard lane, miami, FL
+        """
+    )
+    assert (
+        extract_fields(get_document_type("prescription"), page, 0.8)["prescription_date"].value
+        == "Oct 2, 2019"
+    )

@@ -294,6 +294,8 @@ def _load(path: Path) -> DocumentType:
             raw["labels"] = with_synonyms(raw["labels"], synonyms)
             if raw.get("kind") == "person":
                 raw["labels"] = with_name_wordings(raw["labels"])
+            if raw.get("kind") == "date":
+                raw["labels"] = with_date_wordings(raw["labels"])
         if "parts" in raw:
             raw["parts"] = tuple(
                 FieldPart(part["name"], tuple(part["labels"]), tuple(part.get("colon_labels", ())))
@@ -368,6 +370,22 @@ def with_name_wordings(labels: tuple[str, ...]) -> tuple[str, ...]:
             for variant in (f"{role} name", f"{role}'s name", f"Name of {role.lower()}")
         ),
     )
+
+
+def with_date_wordings(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """A date's ``labels`` and, after them, each "X date" also as "Date of X" and each "Date of
+    X" as "X date" ("Discharge date", "Date of discharge"): forms word a date either way."""
+    variants = []
+    for label in labels:
+        words = label.split()
+        if not all(word.isalpha() for word in words):
+            continue  # "Today's date", "Exp. date": no "Date of" wording of them is printed
+        if len(words) >= 2 and words[-1].lower() == "date" and words[0].lower() != "date":
+            variants.append(f"Date of {' '.join(words[:-1]).lower()}")
+        elif len(words) >= 3 and words[0].lower() == "date" and words[1].lower() == "of":
+            rest = " ".join(words[2:])
+            variants.append(f"{rest[0].upper()}{rest[1:]} date")
+    return _with_variants(labels, variants)
 
 
 def _with_variants(labels: tuple[str, ...], variants: Iterable[str]) -> tuple[str, ...]:
