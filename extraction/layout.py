@@ -195,10 +195,14 @@ class _Placed:
     line: Line
     box: tuple[int, int, int, int]
     height: int
+    end: tuple[int, int, int, int]
+    """The box of the word of the line's height (no dash or comma) that ends furthest right:
+    the row the line goes on from."""
 
     @classmethod
     def of(cls, line: Line) -> _Placed:
-        return cls(line, line.box, line.height)
+        full = [w.box for w in line.words if w.box[3] - w.box[1] >= line.height / 2] or [line.box]
+        return cls(line, line.box, line.height, max(full, key=lambda box: box[2]))
 
 
 def _join_row_neighbours(lines: list[Line]) -> list[Line]:
@@ -224,11 +228,13 @@ def _join_row_neighbours(lines: list[Line]) -> list[Line]:
 
 
 def _continues(left: _Placed, right: _Placed) -> bool:
-    """True when ``right`` starts just after ``left`` ends, on the same row; after a list's item
-    number alone ("1.", "2)"), a tab's width after it: the number opens the item beside it."""
+    """True when ``right`` starts just after ``left`` ends, on the row of ``left``'s last word
+    (a line joined from pieces may stand taller than one row: a column of item numbers OCR
+    read as one line beside the questions); after a list's item number alone ("1.", "2)"), a
+    tab's width after it: the number opens the item beside it."""
     height = min(left.height, right.height)
     gap = right.box[0] - left.box[2]
-    shared = min(left.box[3], right.box[3]) - max(left.box[1], right.box[1])
+    shared = min(left.end[3], right.box[3]) - max(left.end[1], right.box[1])
     reach = ITEM_GAP_HEIGHTS if _ITEM_NUMBER.fullmatch(left.line.text) else COLUMN_GAP_HEIGHTS
     return -0.5 * height <= gap <= reach * height and shared >= 0.5 * height
 

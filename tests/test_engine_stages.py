@@ -361,6 +361,34 @@ def test_two_lines_tesseract_numbered_apart_on_one_row_are_one_line() -> None:
     assert [line.text for line in group_lines(words)] == ["Atorvastatin - take daily", "Date:"]
 
 
+def test_a_row_joined_from_pieces_goes_on_only_from_its_last_word_s_row() -> None:
+    """A question form's item numbers, misread, came as one tesseract line down the margin
+    ("N", "W", "bh" for 2., 3., 4.): joined to the first question, that line stood three rows
+    tall, and the answer of the next row joined it too ("... born? May 9 1969 (343) 912-8719")."""
+    words = [
+        Word("N", 0.85, (260, 689, 281, 718), 8),
+        Word("W", 0.83, (260, 769, 282, 797), 8),
+        Word("bh", 0.6, (255, 834, 293, 878), 8),
+        Word("When", 0.96, (313, 688, 434, 718), 6),
+        Word("were", 0.96, (451, 696, 555, 718), 6),
+        Word("you", 0.96, (572, 696, 647, 726), 6),
+        Word("born?", 0.86, (666, 688, 785, 718), 6),
+        Word("May", 0.92, (842, 687, 931, 726), 6),
+        Word("9", 0.94, (947, 687, 968, 718), 6),
+        Word("1969", 0.94, (988, 687, 1086, 718), 6),
+        Word("(343)", 0.96, (1084, 766, 1189, 803), 7),
+        Word("912-8719", 0.96, (1207, 767, 1400, 798), 7),
+        Word("What", 0.96, (313, 768, 426, 798), 9),
+        Word("is", 0.95, (443, 768, 475, 798), 9),
+        Word("your", 0.95, (492, 776, 589, 806), 9),
+        Word("telephone", 0.96, (603, 768, 821, 806), 9),
+        Word("number?", 0.96, (838, 768, 1025, 798), 9),
+    ]
+    texts = [line.text for line in group_lines(words)]
+    assert not any("1969" in text and "912-8719" in text for text in texts)
+    assert "What is your telephone number? (343) 912-8719" in texts
+
+
 def test_a_point_or_comma_standing_apart_from_every_word_is_dust_however_sure() -> None:
     words = [
         Word("John", 0.95, (100, 100, 170, 130), 1),
