@@ -51,8 +51,6 @@ LEANING_RULE_INK = 0.9
 # page (a frame around the whole page is not a cell).
 MIN_CELL_HEIGHTS = 0.6
 MAX_CELL_PAGE_SHARE = 0.6
-# A cell whose upright box is this many (halved) pixels taller than the cell stands turned.
-SKEWED_CELL_DRIFT = 2
 # A closed area filling less of its bounding box than this is not a rectangle (a frame holding
 # other tables, or an area leaking through a gap).
 MIN_CELL_FILL = 0.85
@@ -331,21 +329,8 @@ def find_cells(
     rectangular = areas[holes] - inner[holes] >= MIN_CELL_FILL * np.minimum(turned, (w + 1) * (h + 1))
     not_frame = w * h <= MAX_CELL_PAGE_SHARE * gw * gh
     found = sized & rectangular & not_frame
-    boxes = [_unscale(_upright(x[i], y[i], w[i], h[i], areas[holes[i]])) for i in np.flatnonzero(found)]
+    boxes = [_unscale((x[i], y[i], x[i] + w[i], y[i] + h[i])) for i in np.flatnonzero(found)]
     return _group_tables(boxes, height, shape, thickness)
-
-
-def _upright(x: int, y: int, w: int, h: int, area: float) -> tuple[int, int, int, int]:
-    """The box of a cell at (x, y), ``w`` by ``h`` upright, its area ``area``, as if its page
-    were not turned: as tall as its area over its width, about the same middle. On a skewed
-    page the upright box of a wide cell takes in the drift of its rules and reaches into the
-    rows over and under it (a label under a web form's wide box looked nearer that box than
-    its own under it)."""
-    tall = min(float(h), area / max(w, 1))
-    if h - tall < SKEWED_CELL_DRIFT:
-        return (x, y, x + w, y + h)
-    middle = y + h / 2
-    return (x, round(middle - tall / 2), x + w, round(middle + tall / 2))
 
 
 def _turned_area(contour: np.ndarray) -> float:
