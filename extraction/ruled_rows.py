@@ -24,18 +24,21 @@ def rule_between(upper: Box, lower: Box, view: PageView) -> bool:
 
 
 def empty_box_between(upper: Box, lower: Box, view: PageView) -> bool:
-    """True when a ruled box with nothing written in it stands between two boxes, across both:
-    a label's answer box left empty, whose print under it (a hint, the next question) is no
+    """True when a ruled box of its own (no cell of a grid: a header cell whose print OCR missed
+    looks empty too) with nothing written in it stands between two boxes, across both: a
+    label's answer box left empty, whose print under it (a hint, the next question) is no
     answer of the label's."""
-    if view.structure is None:
+    structure = view.structure
+    if structure is None:
         return False
     return any(
-        upper[3] - 2 <= cell.box[1]
+        structure.tables[cell.table].rows == structure.tables[cell.table].cols == 1
+        and upper[3] - 2 <= cell.box[1]
         and cell.box[3] <= lower[1] + 2
         and cell.box[0] <= min(upper[2], lower[2])
         and cell.box[2] >= max(upper[0], lower[0])
         and not any(mostly_inside(line.box, cell.box) for line in view.page.lines)
-        for cell in view.structure.cells
+        for cell in structure.cells
     )
 
 

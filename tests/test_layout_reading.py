@@ -3398,3 +3398,30 @@ def test_print_under_a_label_s_empty_box_is_not_its_value(allergy: str) -> None:
     fields = extract_fields(PATIENT, page, 0.8, structures=[structure])
     assert fields["allergies"].value == allergy
     assert fields["regular_medications"].value == "Triptans"
+
+
+def test_a_grid_s_header_cell_whose_print_was_not_read_does_not_end_the_list_under_it() -> None:
+    """A defocused page: OCR read nothing in the "Medication" header cell of the table under
+    the label. Looking empty, it is still a cell of a grid, no answer box left blank."""
+    from extraction.structure import Cell, Table
+
+    page = parse_layout(
+        """
+        200 100 Patient name: Evelyn Henderson
+        140 1020 Medications taken regularly:
+        850 1110 How often
+        140 1170 Amlodipine
+        850 1170 weekly
+        140 1235 Levothyroxine
+        850 1235 twice daily
+        """
+    )
+    rows = ((1100, 1150), (1160, 1220), (1225, 1285))
+    cells = tuple(
+        Cell((x0, y0, x1, y1), row, col, 0)
+        for row, (y0, y1) in enumerate(rows)
+        for col, (x0, x1) in enumerate(((125, 840), (845, 1500)))
+    )
+    structure = PageStructure(cells=cells, tables=(Table((120, 1095, 1505, 1290), 3, 2),))
+    fields = extract_fields(PATIENT, page, 0.8, structures=[structure])
+    assert fields["regular_medications"].value == "Amlodipine\nLevothyroxine"
