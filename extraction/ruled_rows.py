@@ -6,6 +6,7 @@ from __future__ import annotations
 from extraction.captions import rule_written_on, stands_on_rule_from
 from extraction.keys import Key
 from extraction.page_view import PageView, cell_of
+from extraction.structure import Cell, PageStructure
 from extraction.types import Box, Line, mostly_inside
 
 
@@ -32,7 +33,7 @@ def empty_box_between(upper: Box, lower: Box, view: PageView) -> bool:
     if structure is None:
         return False
     return any(
-        structure.tables[cell.table].rows == structure.tables[cell.table].cols == 1
+        _alone(cell, structure)
         and upper[3] - 2 <= cell.box[1]
         and cell.box[3] <= lower[1] + 2
         and cell.box[0] <= min(upper[2], lower[2])
@@ -40,6 +41,12 @@ def empty_box_between(upper: Box, lower: Box, view: PageView) -> bool:
         and not any(mostly_inside(line.box, cell.box) for line in view.page.lines)
         for cell in structure.cells
     )
+
+
+def _alone(cell: Cell, structure: PageStructure) -> bool:
+    """True for a cell that is a table of its own (one row, one column)."""
+    tables = structure.tables
+    return cell.table < len(tables) and tables[cell.table].rows == tables[cell.table].cols == 1
 
 
 def cell_under(cell: Box, line: Box, view: PageView) -> Box | None:
