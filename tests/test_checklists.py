@@ -133,19 +133,28 @@ def test_a_row_whose_yes_box_was_not_read_flags_the_list_and_the_rows_go_on() ->
 def _answer_grid(mark: Callable[[DrawnPage, int, int], None]) -> dict[str, FieldResult]:
     """A ruled grid under "Medical history:": Condition | Yes | No, one cell of each row
     marked by ``mark(page, x, y)`` (the cell's left and top); the allergies under it."""
-    page = DrawnPage(1400, 600)
+    return _read(_answer_grid_page(mark))
+
+
+def _answer_grid_page(
+    mark: Callable[[DrawnPage, int, int], None], question: int = 560, row: int = 56
+) -> DrawnPage:
+    """The page of ``_answer_grid``, its question column ``question`` pixels wide and its rows
+    ``row`` high."""
+    page = DrawnPage(question + 840, 600)
     page.text(100, 40, "Medical history:")
-    page.table(100, 100, [560, 140, 140], [56, 56, 56, 56], width=2)
+    page.table(100, 100, [question, 140, 140], [row] * 4, width=2)
+    yes, no = 100 + question, 240 + question
     page.text(110, 112, "Condition")
-    page.text(676, 112, "Yes")
-    page.text(816, 112, "No")
+    page.text(yes + 16, 112, "Yes")
+    page.text(no + 16, 112, "No")
     answers = {"Asthma": "yes", "Diabetes": "no", "Gout": "yes"}
-    for row, (name, answer) in enumerate(answers.items()):
-        y = 156 + 56 * row
+    for index, (name, answer) in enumerate(answers.items()):
+        y = 100 + row * (index + 1)
         page.text(110, y + 12, name)
-        mark(page, 700 if answer == "yes" else 840, y)
+        mark(page, yes + 40 if answer == "yes" else no + 40, y)
     page.text(100, 420, "Allergies: Peanuts")
-    return _read(page)
+    return page
 
 
 def test_conditions_marked_yes_in_an_answer_grid_are_the_value() -> None:
@@ -161,19 +170,7 @@ def test_a_grid_with_a_wide_question_column_on_a_skewed_page_is_still_answered(d
     rules drift by 14, so the question cells' upright boxes are a quarter paper, and each
     question stands lower (or higher) than its answer cells' middle. The cells are still
     cells, and the question still the row's."""
-    page = DrawnPage(1600, 600)
-    page.text(100, 40, "Medical history:")
-    page.table(100, 100, [1000, 140, 140], [50, 50, 50, 50], width=2)
-    page.text(110, 110, "Condition")
-    page.text(1120, 110, "Yes")
-    page.text(1260, 110, "No")
-    answers = {"Asthma": "yes", "Diabetes": "no", "Gout": "yes"}
-    for row, (name, answer) in enumerate(answers.items()):
-        y = 150 + 50 * row
-        page.text(110, y + 10, name)
-        x = 1140 if answer == "yes" else 1280
-        page.cross(x + 10, y + 10, x + 40, y + 38)
-    page.text(100, 420, "Allergies: Peanuts")
+    page = _answer_grid_page(lambda page, x, y: page.cross(x + 10, y + 10, x + 40, y + 38), 1000, 50)
     size = page.image.size
     words = rotated_words(page.words, degrees, size)
     structure = find_structure(rotated(page.array(), degrees), words)
