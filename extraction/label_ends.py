@@ -187,33 +187,29 @@ def abbreviation_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> 
     first three words, with words after it."""
     for index, word in enumerate(words[: min(3, len(words) - 1)]):
         if word.text.endswith(".") and not word.text.endswith(".."):
-            if not _abbreviated_label(words[: index + 1], vocabulary):
+            score = _abbreviated_label_score(words[: index + 1], vocabulary)
+            if score is None:
                 return None
             # "Tel. no. (520) 210-0039": the label goes on while it still reads as one ("Tel No")
             # as well as it did; a word that only costs it ("Signed by. Dr Ann Lee": a title)
             # opens the value.
             end = index
-            while (
-                end + 1 < len(words)
-                and _abbreviated_label(words[: end + 2], vocabulary)
-                and _label_score(words[: end + 2], vocabulary) >= _label_score(words[: end + 1], vocabulary)
-            ):
-                end += 1
+            while end + 1 < len(words):
+                longer = _abbreviated_label_score(words[: end + 2], vocabulary)
+                if longer is None or longer < score:
+                    break
+                end, score = end + 1, longer
             return end if end + 1 < len(words) else None
     return None
 
 
-def _label_score(words: Sequence[Word], vocabulary: tuple[str, ...]) -> float:
-    return whole_phrase_score(text_of(words).rstrip("."), vocabulary)
-
-
-def _abbreviated_label(words: Sequence[Word], vocabulary: tuple[str, ...]) -> bool:
-    """True when ``words`` read as a known label (of three letters or more, or a two-letter
-    abbreviation the vocabulary has as such: "Pt.")."""
+def _abbreviated_label_score(words: Sequence[Word], vocabulary: tuple[str, ...]) -> float | None:
+    """How well ``words`` read as a known label (of three letters or more, or a two-letter
+    abbreviation the vocabulary has as such: "Pt."), or None when they do not."""
     head = text_of(words).rstrip(".")
     letters = sum(ch.isalpha() for ch in head)
     score = whole_phrase_score(head, vocabulary)
-    return (letters >= 3 and score >= 0.95) or (letters == 2 and score == 1.0)
+    return score if (letters >= 3 and score >= 0.95) or (letters == 2 and score == 1.0) else None
 
 
 def wide_gap_index(words: tuple[Word, ...]) -> int | None:
