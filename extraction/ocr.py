@@ -3,7 +3,7 @@
 The usual page costs one tesseract call. Only when that pass reads little (few words, or low
 confidence — what an upside-down or sideways page gives) does the engine ask tesseract's
 orientation detection and read the page again, keeping whichever reading is better; only when
-it leaves print unread (``with_unread_rows``) is the page read again in sparse mode.
+it leaves print unread (``extraction.unread_rows``) is the page read again in sparse mode.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from extraction.specks import split_at_specks
 from extraction.structure.ink import components
 from extraction.structure.rings import without_rings
 from extraction.types import Box, PageText, Word, centre_inside
-from extraction.unread_ink import unread_runs
 
 # Below these the page probably is not upright (measured on rotated generated pages).
 MIN_WORDS = 8
@@ -177,7 +176,13 @@ def _better(candidate: list[Word], current: list[Word]) -> bool:
 
 
 def read_region(
-    image: np.ndarray, region: tuple[int, int, int, int], dpi: int, options: Options, mode: str = "line"
+    image: np.ndarray,
+    region: tuple[int, int, int, int],
+    dpi: int,
+    options: Options,
+    mode: str = "line",
+    *,
+    ruled: bool = True,
 ) -> list[Word]:
     """Read one box of a page again on its own; boxes come back in page pixels.
 
@@ -190,6 +195,9 @@ def read_region(
     "34"). "block" reads a whole area as sparse text, binarised and enlarged 2x (small print in
     a corner that the page pass did not see at all). "option" (a ticked box's option, a grid's
     column header) is read as a "line" here; the pipeline's reader asks the second reader first.
+    ``ruled`` False says ``image`` has had its rules taken out already (``without_rules``): the
+    crop's long flat runs of ink are then the letters of a blurred bold word run together, and
+    are left alone.
     """
     if mode not in ("line", "digits", "block", "option"):
         raise ValueError(f"unknown region reading mode {mode!r}")
@@ -199,7 +207,8 @@ def read_region(
     if x1 - x0 < 4 or y1 - y0 < 4:
         return []
     # A loop circling the answer ("(No)") is read as letters of it: painted out, as on the page.
-    crop = erase_long_rules(without_rings(image[y0:y1, x0:x1], options.text_height))
+    crop = without_rings(image[y0:y1, x0:x1], options.text_height)
+    crop = erase_long_rules(crop) if ruled else crop
     if mode == "block" and not holds_print(crop, options.text_height):
         return []
     ways = [(2, True)] if mode == "block" else [(1, True), (2, False)]
@@ -272,26 +281,6 @@ def _to_page_frame(word: Word, margin: int, scale: int, x0: int, y0: int) -> Wor
     return Word(word.text, word.confidence, box, word.line)
 
 
-def with_unread_rows(
-    image: np.ndarray, page: PageText, dpi: int, options: Options
-) -> tuple[PageText, list[Word] | None]:
-    """The page's text with the rows of print the page pass left unread (see
-    ``extraction.unread_ink``) read in sparse mode: a block page segmentation dropped (the
-    lower half of a photographed questionnaire) holds labels whose fields would be missed
-    without a word of why. Only words on those rows are taken, the short values beside their
-    labels included; the rest of the page stays as the page pass read it. Also returns the
-    whole page's sparse reading when one was made (see ``sparse_words``), None when not, so a
-    later sparse pass over the page need not read it again."""
-    words = [w for line in page.lines for w in line.words]
-    runs = unread_runs(image, words, options.text_height)
-    if not runs:
-        return page, None
-    reach = options.text_height / 2
-    rows = [(0, round(run[1] - reach), page.width, round(run[3] + reach)) for run in runs]
-    sparse = sparse_words(image, dpi, options)
-    return add_sparse_reading(image, page, dpi, options, within=rows, read=sparse), sparse
-
-
 def sparse_words(image: np.ndarray, dpi: int, options: Options) -> list[Word]:
     """The page read in sparse-text mode (psm 11), its paper made white first and deep grain
     parted from the print (``print_against_grain``); none when the reading ran out of time or
@@ -331,7 +320,7 @@ def add_sparse_reading(
     replaced: set[Word] = set()
     added: list[Word] = []
     for word in extra:
-        overlapped = [k for k in known if _overlap_share(word, k) > 0.3]
+        overlapped = [k for k in known if _same_spot(word, k)]
         if not overlapped:
             added.append(Word(word.text, word.confidence, word.box, word.line + offset))
         elif within is None and len(overlapped) == 1 and word.confidence > overlapped[0].confidence + 0.1:
@@ -343,6 +332,17 @@ def add_sparse_reading(
         return page
     merged = [w for w in known if w not in replaced] + added
     return PageText(page.index, tuple(group_lines(merged)), page.width, page.height)
+
+
+def read_already(word: Word, known: Sequence[Word]) -> bool:
+    """True when a word of ``known`` stands where ``word`` does (``_same_spot``)."""
+    return any(_same_spot(word, k) for k in known)
+
+
+def _same_spot(word: Word, other: Word) -> bool:
+    """True when ``other`` covers a good part of ``word``'s box, or ``word``'s box holds
+    most of ``other``'s: a box tesseract drew round a word's last letters only is that word."""
+    return _overlap_share(word, other) > 0.3 or _overlap_share(other, word) > 0.6
 
 
 def _overlap_share(word: Word, other: Word) -> float:

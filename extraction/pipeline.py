@@ -37,7 +37,7 @@ from extraction.layouts import (
     read_fields,
 )
 from extraction.load import Source, SourcePage, load_pages, read_source
-from extraction.ocr import add_sparse_reading, ocr_page, read_region, with_unread_rows
+from extraction.ocr import add_sparse_reading, ocr_page, read_region
 from extraction.options import DEFAULT_OPTIONS, Options
 from extraction.preprocess import adaptive_threshold, preprocess, rotate_quarter, scale_to_text_height
 from extraction.second_look import second_look
@@ -66,6 +66,7 @@ from extraction.types import (
 )
 from extraction.unread_ink import flag_unread_words
 from extraction.unread_marks import flag_unread_marks
+from extraction.unread_rows import with_unread_rows
 from extraction.validate import check_value, doubts_about, validate_fields
 
 

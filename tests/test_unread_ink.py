@@ -5,10 +5,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from extraction.ocr import with_unread_rows
 from extraction.options import DEFAULT_OPTIONS
 from extraction.types import FieldResult, Line, PageText, Word, union_box
 from extraction.unread_ink import flag_unread_words, unread_runs
+from extraction.unread_rows import with_unread_rows
 from tests.drawn_pages import DrawnPage
 
 HEIGHT = DEFAULT_OPTIONS.text_height
@@ -217,3 +217,38 @@ def test_a_tick_under_a_list_s_value_is_no_line_of_it() -> None:
     fields = {"allergies": field}
     flagged = flag_unread_words({"allergies": "text"}, fields, [image], [text], lists={"allergies"})
     assert not flagged["allergies"].needs_review
+
+
+def _blurred_bold(page: DrawnPage, x: int, y: int, text: str) -> np.ndarray:
+    """``page`` as an image with ``text`` drawn at (x, y) bold and out of focus: its letters run
+    together into flat bands of ink, as a defocused photo's bold label."""
+    words = page.text(x, y, text)
+    image = np.array(page.image)
+    x0, y0, x1, y1 = union_box([w.box for w in words])
+    around = (slice(y0 - 6, y1 + 6), slice(x0 - 6, x1 + 6))
+    image[around] = cv2.erode(image[around], np.ones((2, 5)))
+    return cv2.GaussianBlur(image, (7, 7), 0)
+
+
+def test_a_row_sparse_mode_cannot_read_is_read_as_a_line() -> None:
+    """Sparse mode reads nothing of a blurred bold label standing alone; line mode reads it,
+    its flat bands of ink taken for letters, not for rules (the page's rules are out already)."""
+    page = DrawnPage(1200, 400)
+    read = page.text(60, 60, "Take with food")
+    image = _blurred_bold(page, 60, 200, "Directions:")
+    known = [Word(w.text, w.confidence, w.box, 0) for w in read]
+    again = with_unread_rows(image, _page_text(known, image), 300, DEFAULT_OPTIONS)[0]
+    assert [line.text for line in again.lines] == ["Take with food", "Directions:"]
+
+
+def test_print_beside_a_word_read_is_not_read_twice() -> None:
+    """Tesseract drew "Utah," round its last letters only: the first letters left outside the
+    box are that word's, not a word of their own to read again."""
+    page = DrawnPage(1400, 300)
+    words = page.text(60, 100, "Salt Lake City, Utah, 84114")
+    image = np.array(page.image)
+    x0, y0, x1, y1 = words[3].box
+    shrunk = Word("Utah,", 0.7, (x0 + (x1 - x0) * 3 // 4, y0, x1, y1), 0)
+    known = [*(Word(w.text, w.confidence, w.box, 0) for w in words[:3]), shrunk, words[4]]
+    again = with_unread_rows(image, _page_text(known, image), 300, DEFAULT_OPTIONS)[0]
+    assert sum("Uta" in w.text for line in again.lines for w in line.words) == 1
