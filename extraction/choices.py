@@ -271,10 +271,11 @@ def option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) 
     )
     taken: list[Word] = []
     edge = mark.box[2]
+    letter = _letter_width(mark, view)
     for word in level:
         if word.box[0] - edge > 2 * view.height:
             break
-        taken.append(_trim_over(word, mark.box))
+        taken.append(_trim_over(word, mark.box, letter))
         edge = word.box[2]
     found = tuple(w for w in taken if w.text)
     return found or _column_header(mark, view)
@@ -327,13 +328,33 @@ def _beside_a_mark(words: Sequence[Word], view: PageView) -> bool:
     )
 
 
-def _trim_over(word: Word, box: Box) -> Word:
-    """``word`` without the characters read from the part of it that lies over ``box``."""
+def _letter_width(mark: SelectionMark, view: PageView) -> float | None:
+    """How wide a letter of the print on ``mark``'s row is: the median of its words' widths
+    per character, words of three characters or more clear of every mark; None without any."""
+    marks = [m.box for m in view.structure.marks] if view.structure is not None else []
+    widths = sorted(
+        (w.box[2] - w.box[0]) / len(w.text)
+        for w in view.page.words
+        if len(w.text) >= 3 and on_one_row(w.box, mark.box) and not any(overlap_area(w.box, m) for m in marks)
+    )
+    return widths[len(widths) // 2] if widths else None
+
+
+def _trim_over(word: Word, box: Box, letter: float | None = None) -> Word:
+    """``word`` without the characters read from the part of it that lies over ``box``, as
+    many as the box's share of the word's width. Tesseract may box a word from the mark's edge
+    and read none of the mark ("Acid" boxed with its ticked box): when its text is nearer in
+    length to what the part clear of the box holds in letters ``letter`` wide than to what the
+    whole box holds, the word keeps every character."""
     over = min(word.box[2], box[2]) - word.box[0]
     if over <= 0:
         return word
     width = max(1, word.box[2] - word.box[0])
     cut = round(len(word.text) * over / width)
+    if letter is not None and abs(len(word.text) - (width - over) / letter) < abs(
+        len(word.text) - width / letter
+    ):
+        cut = 0
     return replace(word, text=word.text[cut:], box=(box[2], word.box[1], word.box[2], word.box[3]))
 
 

@@ -15,7 +15,7 @@ from extraction.checklist import CUT_NOTE, LOST_ROW_NOTE, UNBOXED_NOTE, UNGRIDDE
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.structure import find_structure
-from extraction.types import FieldResult
+from extraction.types import FieldResult, Word
 from tests.drawn_pages import FONT_PATH, DrawnPage, page_text, rotated, rotated_words
 
 pytestmark = pytest.mark.skipif(not FONT_PATH.exists(), reason="DejaVu Sans is not installed")
@@ -64,6 +64,23 @@ def test_the_ticked_options_of_a_list_are_its_value_in_reading_order() -> None:
 def test_a_list_with_nothing_ticked_is_blank_not_its_printed_options() -> None:
     _page, fields = _history_page(set())
     assert fields["medical_problems"].value == ""
+
+
+@pytest.mark.parametrize(("read", "value"), [("Migraine", "Migraine"), ("[Migraine", "Migraine")])
+def test_an_option_boxed_from_its_mark_keeps_the_letters_read_of_it(read: str, value: str) -> None:
+    """Tesseract drew the box of a ticked option's word from the box's left edge: when it read
+    nothing of the box (the word no longer than the print right of the box holds) the word is
+    kept whole; when it read the box as a letter ("[") that goes."""
+    page = DrawnPage(height=400)
+    page.text(60, 60, "Medical history (check all that apply):")
+    for column, name in enumerate(CONDITIONS[1]):
+        x = 60 + 420 * column
+        box = page.checkbox(x, 130, "cross" if name == "Migraine" else "empty")
+        page.text(x + 40, 128, name)
+        if name == "Migraine":
+            word = page.words.pop()
+            page.words.append(Word(read, word.confidence, (box[0], *word.box[1:]), word.line))
+    assert _read(page)["medical_problems"].value == value
 
 
 @pytest.mark.parametrize(("unboxed", "ticked"), [("Eczema", "Gout"), ("Migraine", "Anemia")])
