@@ -4,7 +4,8 @@ The capitals of c, k, o, p, s, u, v, w, x and z are their small letters drawn la
 "Known" for "known" and "sullivan" for "Sullivan" when a line's height misleads it (a fax, a
 photo, handwriting). A capital such a word opens in the middle of a line of small words is
 doubted. So is any small word among inner words all opening in capitals: of such a letter, or a
-capital misread as a small letter of another shape ("Evergreen Health tnsurance"). The line's
+capital misread as a small letter of another shape ("Evergreen Health tnsurance"); and a word
+whose letters after its first are such capitals and then small letters ("United ASSurance"). The line's
 own writing says which case it should have. A word that opens the line or an item (after a comma,
 a full stop, a colon...) may take either case and is neither judged nor evidence; nor are
 small joining words ("of", "van", "de"), nor drug or person names, which always take capitals.
@@ -17,6 +18,7 @@ import re
 from extraction.lexicon import is_known
 
 SAME_SHAPE_IN_BOTH_CASES = frozenset("ckopsuvwxz")
+_CAPITALS_OF_SAME_SHAPE = "".join(sorted(SAME_SHAPE_IN_BOTH_CASES)).upper()
 # Words written small inside a name or a title of capitals ("District of Columbia", "Pieter van
 # Houten"), which say nothing about the case of the words around them.
 JOINING_WORDS = frozenset(
@@ -40,7 +42,7 @@ def odd_case_word(value: str) -> str | None:
         words = _judged_words(line)
         for index, (word, opens) in enumerate(words):
             others = [other for at, other in enumerate(words) if at != index]
-            if _odd_capital(word, opens, others) or _odd_small(word, opens, others):
+            if _odd_capital(word, opens, others) or _odd_small(word, opens, others) or _capitals_inside(word):
                 return word
     return None
 
@@ -71,6 +73,15 @@ def _odd_capital(word: str, opens: bool, others: list[tuple[str, bool]]) -> bool
         and bool(inner)
         and all(other.islower() for other in inner)
     )
+
+
+def _capitals_inside(word: str) -> bool:
+    """A word opening in a capital whose next letters are capitals of the same shape as their
+    small letters and whose rest is small ("ASSurance"): written so, its inner capitals would
+    include one of another shape ("USAir"), or run to a small plural ("HMOs")."""
+    inner = len(word) - len(word[1:].lstrip(_CAPITALS_OF_SAME_SHAPE)) - 1
+    rest = word[1 + inner :]
+    return word[0].isupper() and inner >= 1 and len(rest) >= 2 and rest.islower()
 
 
 def _odd_small(word: str, opens: bool, others: list[tuple[str, bool]]) -> bool:

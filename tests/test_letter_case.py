@@ -33,6 +33,11 @@ from extraction.validate import validate_fields
         ("Flat 1A, 181 12th Cross, Indiranagar", None),  # written on to its number
         ("Take 1 Tablet daily", None),  # a plain word of directions, small among capitals
         ("Grand Valley Health", None),
+        ("United ASSurance", "ASSurance"),  # small s read as capitals inside a word
+        ("Pioneer Insurance COmpany", "COmpany"),
+        ("USAir Medical Plan", None),  # an inner capital of its own shape: written so
+        ("Covered HMOs and PPOs", None),  # a plural of capitals
+        ("McKesson Health", None),
     ],
 )
 def test_a_word_in_a_case_its_line_does_not_use_is_found(value: str, odd: str | None) -> None:
