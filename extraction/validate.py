@@ -15,7 +15,7 @@ from extraction.doctypes import DocumentType, FieldSpec, get_document_type
 from extraction.letter_case import odd_case_word
 from extraction.lexicon import ENGLISH, is_known, near_known
 from extraction.types import FieldResult
-from extraction.word_breaks import run_together, split_apart
+from extraction.word_breaks import number_run_on, run_together, split_apart
 
 # Words in capitals this short are acronyms ("GERD", "NKDA"), found in no dictionary.
 MAX_ACRONYM = 5
@@ -207,6 +207,8 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
             fields[spec.name].flag(f"{odd_case!r} is in a case its line does not use: check its first letter")
         for run, parted in _run_together(spec, value)[:1]:
             fields[spec.name].flag(f"{run!r} may be words run together ({parted!r}): check the spacing")
+        for run in number_run_on(value)[:1] if spec.kind == "text" else ():
+            fields[spec.name].flag(f"{run!r} may be a number and a word run together: check the spacing")
         for pair, joined in _split_apart(spec, value)[:1]:
             fields[spec.name].flag(f"{pair!r} may be one word split apart ({joined!r}): check the spacing")
         if _long_ago(spec, value):

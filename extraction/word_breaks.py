@@ -40,6 +40,7 @@ LETTERS_RUN = re.compile(r"[A-Za-z]+")
 # parted ("McDonald", "LeBlanc": a name's prefix is no word of its own).
 INNER_CAPITAL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 MIN_CAPITAL_PART = 3
+NUMBER_RUN_ON = re.compile(r"(?<![\w])\d+[A-Z][a-z]{2,}\b")
 
 
 def respaced(text: str) -> str:
@@ -66,6 +67,13 @@ def run_together(text: str, known: Callable[[str], bool]) -> list[tuple[str, str
         elif _common_words(capitalised := _at_capitals(run)):
             found.append((run, capitalised))
     return found
+
+
+def number_run_on(text: str) -> list[str]:
+    """The words of ``text`` that are a number run on to a word opening in a capital
+    ("28Adams"): print sets a space there, while a number's own ending is small ("12th",
+    "5mg") or one capital ("1A", "3M")."""
+    return NUMBER_RUN_ON.findall(text)
 
 
 def _at_capitals(run: str) -> str:

@@ -9,7 +9,7 @@ from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.keys import find_keys
 from extraction.validate import validate_fields
-from extraction.word_breaks import respaced, run_together, split_apart
+from extraction.word_breaks import number_run_on, respaced, run_together, split_apart
 from tests.layout_text import parse_layout
 
 PATIENT = get_document_type("patient_details")
@@ -107,3 +107,26 @@ def test_a_text_value_with_a_word_split_apart_is_flagged_but_a_name_is_not() -> 
     insurer, name = fields["insurance_company"], fields["patient_name"]
     assert insurer.needs_review and "'He alth' may be one word split apart ('Health')" in insurer.reason
     assert "split apart" not in (name.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        ("28Adams Blvd", ["28Adams"]),  # a house number run on to its street
+        ("Take 2Tablets daily", ["2Tablets"]),
+        # A number's own endings: small letters, one capital.
+        ("12th Street", []),
+        ("Amlodipine 5mg", []),
+        ("Flat 1A, 3M Health", []),
+        ("28 Adams Blvd", []),
+    ],
+)
+def test_a_number_run_on_to_a_word_is_named(value: str, named: list) -> None:
+    assert number_run_on(value) == named
+
+
+def test_an_address_with_its_number_run_on_to_the_street_is_flagged() -> None:
+    page = parse_layout("200 400 Patient Intake\n200 700 Address: 28Adams Blvd, Hartford")
+    address = validate_fields(PATIENT, extract_fields(PATIENT, page, 0.8))["address"]
+    assert address.value == "28Adams Blvd, Hartford"
+    assert address.needs_review and "'28Adams' may be a number and a word run together" in address.reason
