@@ -35,6 +35,8 @@ HEADER_CELL_REACH = 12.0
 HEADER_BAND = 1.4
 # A word this many line heights tall or more is no option's print.
 OPTION_MAX_HEIGHTS = 2.0
+# Glyphs a box, a tick, a cross or a circle is read as ("MNo", "OYes", "[Not", "CINo", "KY").
+MARK_GLYPHS = frozenset("MWOQCDKLVXxvIl1|0([{&@®©¥")
 # The option of a ticked box is looked for this many text heights right of it at most.
 OPTION_REGION_HEIGHTS = 8.0
 # The first box to tick of a question stands within this many line heights after it (a tab).
@@ -343,16 +345,18 @@ def _letter_width(mark: SelectionMark, view: PageView) -> float | None:
 def _trim_over(word: Word, box: Box, letter: float | None = None) -> Word:
     """``word`` without the characters read from the part of it that lies over ``box``, as
     many as the box's share of the word's width. Tesseract may box a word from the mark's edge
-    and read none of the mark ("Acid" boxed with its ticked box): when its text is nearer in
-    length to what the part clear of the box holds in letters ``letter`` wide than to what the
-    whole box holds, the word keeps every character."""
+    and read none of the mark ("Acid" boxed with its ticked box): a word opening in no glyph a
+    box is read as (``MARK_GLYPHS``) whose text fits the part clear of the box, in letters
+    ``letter`` wide, keeps every character."""
     over = min(word.box[2], box[2]) - word.box[0]
     if over <= 0:
         return word
     width = max(1, word.box[2] - word.box[0])
     cut = round(len(word.text) * over / width)
-    if letter is not None and abs(len(word.text) - (width - over) / letter) < abs(
-        len(word.text) - width / letter
+    if (
+        letter is not None
+        and word.text[0] not in MARK_GLYPHS
+        and len(word.text) <= (width - over) / letter + 0.5
     ):
         cut = 0
     return replace(word, text=word.text[cut:], box=(box[2], word.box[1], word.box[2], word.box[3]))

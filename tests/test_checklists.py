@@ -66,18 +66,18 @@ def test_a_list_with_nothing_ticked_is_blank_not_its_printed_options() -> None:
     assert fields["medical_problems"].value == ""
 
 
-@pytest.mark.parametrize(("read", "value"), [("Migraine", "Migraine"), ("[Migraine", "Migraine")])
+@pytest.mark.parametrize(("read", "value"), [("Anemia", "Anemia"), ("[Anemia", "Anemia")])
 def test_an_option_boxed_from_its_mark_keeps_the_letters_read_of_it(read: str, value: str) -> None:
     """Tesseract drew the box of a ticked option's word from the box's left edge: when it read
-    nothing of the box (the word no longer than the print right of the box holds) the word is
-    kept whole; when it read the box as a letter ("[") that goes."""
+    nothing of the box (the word no longer than the print right of the box holds, opening in
+    no glyph a box is read as) the word is kept whole; when it read the box as "[" that goes."""
     page = DrawnPage(height=400)
     page.text(60, 60, "Medical history (check all that apply):")
     for column, name in enumerate(CONDITIONS[1]):
         x = 60 + 420 * column
-        box = page.checkbox(x, 130, "cross" if name == "Migraine" else "empty")
+        box = page.checkbox(x, 130, "cross" if name == "Anemia" else "empty")
         page.text(x + 40, 128, name)
-        if name == "Migraine":
+        if name == "Anemia":
             word = page.words.pop()
             page.words.append(Word(read, word.confidence, (box[0], *word.box[1:]), word.line))
     assert _read(page)["medical_problems"].value == value
