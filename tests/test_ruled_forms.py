@@ -16,7 +16,13 @@ from extraction.doctypes import DocumentType, get_document_type, with_synonyms
 from extraction.fields import extract_fields, page_view, split_at_inline_keys
 from extraction.line_beside import line_beside
 from extraction.page_view import PageView
-from extraction.structure import PageStructure, SelectionMark, find_structure, without_rules
+from extraction.structure import (
+    PageStructure,
+    SelectionMark,
+    find_structure,
+    split_at_rule_starts,
+    without_rules,
+)
 from extraction.types import FieldResult, Line, PageText, Word
 from tests.drawn_pages import FONT_PATH, Check, DrawnPage, noisy, page_text
 from tests.layout_text import parse_layout
@@ -1303,3 +1309,20 @@ def test_a_value_in_small_letters_with_a_colon_under_a_whole_label_is_its_value(
 ) -> None:
     pages = parse_layout(f"200 400 Patient Intake\n200 600 {label}\n200 645 {value}")
     assert extract_fields(PATIENT, pages, 0.8)[field].value == value
+
+
+def test_a_value_written_on_a_dashed_line_after_a_question_is_the_question_s_answer() -> None:
+    """No colon nor question mark ends the label: the line of dashes the answer is written on,
+    starting where the label ends, parts them (``split_at_rule_starts``)."""
+    page = DrawnPage(1400, 400)
+    question = page.text(100, 100, "Please list any medical conditions you have")
+    for x in range(812, 1352, 60):
+        page.line(x, 132, x + 46, 132)
+    answer = page.text(822, 100, "Insomnia")
+    structure = find_structure(page.array(), page.words)
+    runs = split_at_rule_starts([*question, *answer], structure)
+    assert [[w.text for w in run] for run in runs] == [[w.text for w in question], ["Insomnia"]]
+    lines = tuple(Line(tuple(run)) for run in runs)
+    text = PageText(0, lines, *page.image.size)
+    fields = extract_fields(PATIENT, [text], 0.8, structures=[structure])
+    assert fields["medical_problems"].value == "Insomnia"

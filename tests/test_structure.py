@@ -71,6 +71,20 @@ def test_an_underline_under_a_value_is_one_horizontal_rule() -> None:
     assert structure.cells == () and structure.marks == ()
 
 
+def test_a_line_of_dashes_is_one_horizontal_rule_and_a_line_of_print_is_none() -> None:
+    """Dashes each shorter than a rule's least length, evenly spaced, are a line to write on (a
+    form's dashed underline, or one a fax broke); the bars of a row of capitals are not."""
+    page = DrawnPage()
+    page.text(100, 100, "Please print your full name")
+    for x in range(500, 1100, 60):
+        page.line(x, 132, x + 46, 132)
+    page.text(100, 300, "TEE FEE EEL TEETEE")
+    structure = find_structure(page.array(), page.words)
+    assert [r.orientation for r in structure.rules] == ["horizontal"]
+    x0, y0, x1, y1 = structure.rules[0].box
+    assert abs(x0 - 500) <= 4 and abs(x1 - 1086) <= 4 and y0 <= 132 <= y1
+
+
 def test_a_ruled_table_gives_its_cells_with_rows_and_columns() -> None:
     page = _table_page()
     structure = find_structure(page.array(), page.words)

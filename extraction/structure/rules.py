@@ -12,6 +12,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from extraction.structure.dashes import dashed_rules
 from extraction.structure.geometry import grow
 from extraction.structure.ink import binary, components, ink_threshold
 from extraction.structure.letter_ink import letter_feet, letter_strokes, written_strokes
@@ -198,6 +199,10 @@ def _rule_segments(
     # Thickening across first keeps a line tilted by a degree long enough in one row to survive.
     mask = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, across))
     opened = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
+    thickness = RULE_THICKNESS_HEIGHTS * height + 2
+    if horizontal:
+        # A line of dashes, each shorter than the opening keeps, is a rule too.
+        opened = cv2.bitwise_or(opened, dashed_rules(mask, height, thickness))
     mask = cv2.morphologyEx(opened, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, join))
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     rects = np.array([cv2.boundingRect(c) for c in contours], dtype=np.int64).reshape(-1, 4)
@@ -207,7 +212,6 @@ def _rule_segments(
     # its box is, or, for a long upright line slanted further (a table's sides on a photo taken
     # at an angle lean by several degrees while deskewing keeps its rows level), the narrowest
     # rectangle round it is.
-    thickness = RULE_THICKNESS_HEIGHTS * height + 2
     thin = short_side <= thickness + SKEW_DRIFT * long_side
     leaning = np.zeros(len(contours), dtype=bool)
     if not horizontal:
