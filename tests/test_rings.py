@@ -151,3 +151,16 @@ def test_a_loop_round_a_tick_is_a_ticked_box_not_a_circled_answer(inside: str, c
     words = [Word(inside, 0.6, (1029, 1032, 1053, 1057)), Word("Immune", 0.95, (1072, 1028, 1205, 1054))]
     marks = circled_marks([ring], words)
     assert [m.option for m in marks] == ([inside] if circled else [])
+
+
+def test_a_small_ring_whose_stroke_a_low_resolution_thickened_is_still_a_ring() -> None:
+    """Drawn tight round "Yes" and thick, as a low-resolution page or a blur leaves a pen's loop,
+    the ring's hole is under the usual share of its outline; its stroke is still a pen's."""
+    page = DrawnPage(600, 200)
+    yes = page.text(200, 80, "Yes")[0]
+    x0, y0, x1, y1 = yes.box
+    page.draw.ellipse((x0 - 9, y0 - 8, x1 + 9, y1 + 8), outline=0, width=6)
+    page.text(200, 160, "Bold: ●")  # a filled blob closes no loop round print
+    rings = find_rings(page.array(), HEIGHT)
+    assert len(rings) == 1
+    assert rings[0].box[0] < x0 and rings[0].box[2] > x1

@@ -29,8 +29,11 @@ MAX_RING_WIDTH_HEIGHTS = 16.0
 # Its outline's area over its bounding box's: an ellipse fills pi/4 = 0.785, a hand-drawn loop
 # a little less or more; a ruled box, even with rounded corners, fills more than 0.9.
 RING_FILL = (0.6, 0.9)
-# Its inside is mostly paper and written text: the hole is most of the outline's area.
+# Its inside is mostly paper and written text: the hole is most of the outline's area, or, for
+# a small loop whose stroke a low resolution or a blur thickened, its stroke is as thin as a
+# pen's (a filled blob's "stroke" is half its width).
 MIN_HOLE_SHARE = 0.6
+MAX_STROKE_HEIGHTS = 0.25
 # Ink inside the hole, as a share of the hole: a word's letters leave at least this.
 MIN_INSIDE_INK = 0.02
 # How sure a circled answer is: a loop is an unmistakable mark, but it may circle two words.
@@ -126,7 +129,10 @@ def _ring(contour: np.ndarray, holes: list[np.ndarray], ink: np.ndarray, height:
         return None
     hole = max(holes, key=cv2.contourArea)
     hole_area = cv2.contourArea(hole)
-    if hole_area < MIN_HOLE_SHARE * outline:
+    perimeter = max(1.0, cv2.arcLength(contour, closed=True))
+    # Letters touching the loop part its hole; what the loop encloses is all its holes.
+    enclosed = sum(cv2.contourArea(h) for h in holes)
+    if enclosed < MIN_HOLE_SHARE * outline and (outline - enclosed) / perimeter > MAX_STROKE_HEIGHTS * height:
         return None
     inside = np.zeros((h, w), np.uint8)
     cv2.drawContours(inside, [hole - (x, y)], -1, 255, thickness=cv2.FILLED)
@@ -134,6 +140,5 @@ def _ring(contour: np.ndarray, holes: list[np.ndarray], ink: np.ndarray, height:
     written = np.count_nonzero(ink[y : y + h, x : x + w] & inside)
     if written < MIN_INSIDE_INK * max(1.0, hole_area):
         return None
-    perimeter = max(1.0, cv2.arcLength(contour, closed=True))
     stroke = max(1.0, (outline - hole_area) / perimeter)
     return Ring((x, y, x + w, y + h), contour, stroke)
