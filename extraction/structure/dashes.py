@@ -29,9 +29,7 @@ def dashed_rules(mask: np.ndarray, height: float, thickness: float) -> np.ndarra
     runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     count, _, stats, _ = cv2.connectedComponentsWithStats(runs)
     dashes = sorted(
-        (int(x), int(y), int(x + w), int(y + h))
-        for x, y, w, h, _area in stats[1:count]
-        if h <= thickness
+        (int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _area in stats[1:count] if h <= thickness
     )
     joined = np.zeros_like(mask)
     for chain in _chains(dashes, height):
