@@ -4,8 +4,9 @@ opening that finds rules drops them one by one; a row of them, evenly spaced, is
 
 A dash is a thin, flat run of ink at least ``MIN_DASH_HEIGHTS`` text heights long (longer than
 a letter's bar or serif); at least ``MIN_DASHES`` of them at one height, each at most
-``MAX_GAP_HEIGHTS`` from the next (closer than words stand), make a rule from the first's start
-to the last's end. Letters' bars in a line of print are shorter and stand further apart.
+``MAX_GAP_HEIGHTS`` from the next (closer than words stand), most of them as long as each other,
+make a rule from the first's start to the last's end. Letters' bars in a line of print are
+shorter; the bands a blur makes of a line of bold print are as long as its words, which differ.
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ import cv2
 import numpy as np
 
 MIN_DASH_HEIGHTS = 1.0
-MIN_DASHES = 3
+MIN_DASHES = 5
+# Dashes are drawn alike: at least this share of a row's are within SAME_LENGTH of its median
+# length. The bands a blur leaves of a line of bold print, one a word, are not.
+ALIKE_SHARE = 0.75
+SAME_LENGTH = 0.2
 MAX_GAP_HEIGHTS = 0.75
 # The dashes of one rule stand at one height, give or take this many text heights (a skewed
 # page's slope over a dash's gap aside).
@@ -53,4 +58,13 @@ def _chains(dashes: list[tuple[int, int, int, int]], height: float) -> list[list
                 break
         else:
             open_chains.append([dash])
-    return [chain for chain in open_chains if len(chain) >= MIN_DASHES]
+    return [chain for chain in open_chains if len(chain) >= MIN_DASHES and _alike(chain)]
+
+
+def _alike(chain: list[tuple[int, int, int, int]]) -> bool:
+    """True when ``ALIKE_SHARE`` of the dashes in ``chain`` are as long as their median, give or
+    take ``SAME_LENGTH`` of it."""
+    lengths = sorted(d[2] - d[0] for d in chain)
+    median = lengths[len(lengths) // 2]
+    alike = sum(abs(length - median) <= SAME_LENGTH * median for length in lengths)
+    return alike >= ALIKE_SHARE * len(lengths)
