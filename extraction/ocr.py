@@ -320,7 +320,9 @@ def add_sparse_reading(
     replaced: set[Word] = set()
     added: list[Word] = []
     for word in extra:
-        overlapped = [k for k in known if _same_spot(word, k)]
+        # Merged whole, a sparse word over words read is weighed against them below; taken only
+        # into rows left unread, it is new only where no word read stands at all.
+        overlapped = [k for k in known if (_same_spot if within is not None else _covers)(word, k)]
         if not overlapped:
             added.append(Word(word.text, word.confidence, word.box, word.line + offset))
         elif within is None and len(overlapped) == 1 and word.confidence > overlapped[0].confidence + 0.1:
@@ -340,9 +342,15 @@ def read_already(word: Word, known: Sequence[Word]) -> bool:
 
 
 def _same_spot(word: Word, other: Word) -> bool:
-    """True when ``other`` covers a good part of ``word``'s box, or ``word``'s box holds
-    most of ``other``'s: a box tesseract drew round a word's last letters only is that word."""
-    return _overlap_share(word, other) > 0.3 or _overlap_share(other, word) > 0.6
+    """True when ``other`` covers a good part of ``word``'s box (``_covers``), or ``word``'s
+    box holds most of ``other``'s: a box tesseract drew round a word's last letters only is
+    that word."""
+    return _covers(word, other) or _overlap_share(other, word) > 0.6
+
+
+def _covers(word: Word, other: Word) -> bool:
+    """True when ``other`` covers more than 0.3 of ``word``'s box."""
+    return _overlap_share(word, other) > 0.3
 
 
 def _overlap_share(word: Word, other: Word) -> float:
