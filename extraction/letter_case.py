@@ -5,10 +5,11 @@ The capitals of c, k, o, p, s, u, v, w, x and z are their small letters drawn la
 photo, handwriting). A capital such a word opens in the middle of a line of small words is
 doubted. So is any small word among inner words all opening in capitals: of such a letter, or a
 capital misread as a small letter of another shape ("Evergreen Health tnsurance"); and a word
-whose letters after its first are such capitals and then small letters ("United ASSurance"). The line's
-own writing says which case it should have. A word that opens the line or an item (after a comma,
-a full stop, a colon...) may take either case and is neither judged nor evidence; nor are
-small joining words ("of", "van", "de"), nor drug or person names, which always take capitals.
+whose letters after its first are such capitals and then small letters ("United ASSurance").
+The line's own writing says which case it should have. A word that opens the line or an item
+(after a comma, a full stop, a colon...) may take either case and is neither judged nor
+evidence; nor are small joining words ("of", "van", "de"), nor drug or person names, which
+always take capitals.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Dashed rules: a line to write on drawn as a row of short dashes ("__ __ __ __"), or broken
 into them by a fax or a worn copy. Each dash is shorter than a rule's least length, so the
-opening that finds rules drops them one by one; a row of them, evenly spaced, is one rule.
+opening that finds rules drops them one by one; a row of like dashes close together is one rule.
 
 A dash is a thin, flat run of ink at least ``MIN_DASH_HEIGHTS`` text heights long (longer than
 a letter's bar or serif); at least ``MIN_DASHES`` of them at one height, each at most
@@ -46,7 +46,8 @@ def dashed_rules(mask: np.ndarray, height: float, thickness: float) -> np.ndarra
 
 def _chains(dashes: list[tuple[int, int, int, int]], height: float) -> list[list[tuple[int, int, int, int]]]:
     """The runs of at least ``MIN_DASHES`` of ``dashes`` (sorted left to right) that follow one
-    another at one height, each within ``MAX_GAP_HEIGHTS`` of the last."""
+    another at one height, each within ``MAX_GAP_HEIGHTS`` of the last, most as long as the
+    others (``_alike``)."""
     gap, tolerance = MAX_GAP_HEIGHTS * height, max(1.0, ROW_TOLERANCE * height)
     open_chains: list[list[tuple[int, int, int, int]]] = []
     for dash in dashes:
