@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from extraction import Options, ocr, pipeline
+from extraction import Options, ocr, pipeline, unread_rows
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields
 from extraction.layout import group_lines
@@ -819,14 +819,16 @@ def test_a_page_its_own_reading_read_sparsely_is_not_read_sparsely_again(
 
     monkeypatch.setattr(pipeline, "ocr_page", lambda image, *a, **k: (image, page_text))
     monkeypatch.setattr(ocr, "sparse_words", sparse_words)
+    monkeypatch.setattr(unread_rows, "sparse_words", sparse_words)
     monkeypatch.setattr(pipeline, "read_region", lambda *a, **k: [])
+    monkeypatch.setattr(unread_rows, "read_region", lambda *a, **k: [])
     data = io.BytesIO()
     Image.fromarray(text_page(lines=4)).save(data, "PNG", dpi=(200, 200))
-    monkeypatch.setattr(ocr, "unread_runs", lambda *a: [])
+    monkeypatch.setattr(unread_rows, "unread_runs", lambda *a: [])
     pipeline.extract(data.getvalue(), doc_type="prescription")
     assert len(readings) == 1  # no print left unread: only the document's pass reads
     readings.clear()
-    monkeypatch.setattr(ocr, "unread_runs", lambda *a: [(100, 100, 400, 140)])
+    monkeypatch.setattr(unread_rows, "unread_runs", lambda *a: [(100, 100, 400, 140)])
     pipeline.extract(data.getvalue(), doc_type="prescription")
     assert len(readings) == 1
 
