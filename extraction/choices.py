@@ -273,7 +273,8 @@ def option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) 
     )
     taken: list[Word] = []
     edge = mark.box[2]
-    letter = _letter_width(mark, view)
+    # Only a word run into the box is trimmed, by the row's letter width.
+    letter = _letter_width(mark, view) if any(w.box[0] < mark.box[2] for w in level) else None
     for word in level:
         if word.box[0] - edge > 2 * view.height:
             break

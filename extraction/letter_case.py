@@ -80,9 +80,8 @@ def _capitals_inside(word: str) -> bool:
     """A word opening in a capital whose next letters are capitals of the same shape as their
     small letters and whose rest is small ("ASSurance"): written so, its inner capitals would
     include one of another shape ("USAir"), or run to a small plural ("HMOs")."""
-    inner = len(word) - len(word[1:].lstrip(_CAPITALS_OF_SAME_SHAPE)) - 1
-    rest = word[1 + inner :]
-    return word[0].isupper() and inner >= 1 and len(rest) >= 2 and rest.islower()
+    rest = word[1:].lstrip(_CAPITALS_OF_SAME_SHAPE)
+    return word[0].isupper() and len(rest) < len(word) - 1 and len(rest) >= 2 and rest.islower()
 
 
 def _odd_small(word: str, opens: bool, others: list[tuple[str, bool]]) -> bool:

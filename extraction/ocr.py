@@ -319,10 +319,11 @@ def add_sparse_reading(
     offset = 1 + max((w.line for w in known), default=0)
     replaced: set[Word] = set()
     added: list[Word] = []
+    # Merged whole, a sparse word over words read is weighed against them below; taken only
+    # into rows left unread, it is new only where no word read stands at all.
+    stands_on = _same_spot if within is not None else _covers
     for word in extra:
-        # Merged whole, a sparse word over words read is weighed against them below; taken only
-        # into rows left unread, it is new only where no word read stands at all.
-        overlapped = [k for k in known if (_same_spot if within is not None else _covers)(word, k)]
+        overlapped = [k for k in known if stands_on(word, k)]
         if not overlapped:
             added.append(Word(word.text, word.confidence, word.box, word.line + offset))
         elif within is None and len(overlapped) == 1 and word.confidence > overlapped[0].confidence + 0.1:

@@ -31,9 +31,9 @@ def with_unread_rows(
     lower half of a photographed questionnaire) holds labels whose fields would be missed
     without a word of why. Only words on those rows are taken, the short values beside their
     labels included, and the rows sparse mode left unread too are read as lines
-    (``_left_rows_read_as_lines``); the rest of the page stays as the page pass read it. Also returns the
-    whole page's sparse reading when one was made (see ``sparse_words``), None when not, so a
-    later sparse pass over the page need not read it again."""
+    (``_left_rows_read_as_lines``); the rest of the page stays as the page pass read it. Also
+    returns the whole page's sparse reading when one was made (see ``sparse_words``), None when
+    not, so a later sparse pass over the page need not read it again."""
     words = [w for line in page.lines for w in line.words]
     runs = unread_runs(image, words, options.text_height)
     if not runs:
@@ -42,19 +42,21 @@ def with_unread_rows(
     rows = [(0, round(run[1] - reach), page.width, round(run[3] + reach)) for run in runs]
     sparse = sparse_words(image, dpi, options)
     merged = add_sparse_reading(image, page, dpi, options, within=rows, read=sparse)
-    return _left_rows_read_as_lines(image, merged, dpi, options), sparse
+    if merged is not page:  # the sparse pass added words: what is left unread is looked for again
+        runs = unread_runs(image, [w for line in merged.lines for w in line.words], options.text_height)
+    return _left_rows_read_as_lines(image, merged, runs, dpi, options), sparse
 
 
-def _left_rows_read_as_lines(image: np.ndarray, page: PageText, dpi: int, options: Options) -> PageText:
-    """``page`` with the rows of print that the sparse pass left unread too read one at a time
-    as a line: a blurred bold label standing alone ("Directions:" over a list) is a line to
-    tesseract's line mode, and nothing in sparse mode. At most ``MAX_LINE_READS`` rows, the
-    largest; only words as sure as ``MIN_LINE_CONFIDENCE`` are added, where no word stands."""
+def _left_rows_read_as_lines(
+    image: np.ndarray, page: PageText, left: list[Box], dpi: int, options: Options
+) -> PageText:
+    """``page`` with the rows of print ``left`` unread by it (``unread_runs``, largest first),
+    which the sparse pass left unread too, read one at a time as a line: a blurred bold label
+    standing alone ("Directions:" over a list) is a line to tesseract's line mode, and nothing
+    in sparse mode. At most ``MAX_LINE_READS`` rows; only words as sure as
+    ``MIN_LINE_CONFIDENCE`` are added, where no word stands."""
     known = [w for line in page.lines for w in line.words]
-    runs = [
-        run for run in unread_runs(image, known, options.text_height) if _stands_apart(run, known, options)
-    ]
-    runs = runs[:MAX_LINE_READS]
+    runs = [run for run in left if _stands_apart(run, known, options)][:MAX_LINE_READS]
     if not runs:
         return page
     reach = round(options.text_height / 2)

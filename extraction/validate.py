@@ -207,7 +207,7 @@ def validate_fields(doc_type: DocumentType, fields: dict[str, FieldResult]) -> d
             fields[spec.name].flag(f"{odd_case!r} is in a case its line does not use: check its first letter")
         for run, parted in _run_together(spec, value)[:1]:
             fields[spec.name].flag(f"{run!r} may be words run together ({parted!r}): check the spacing")
-        for run in number_run_on(value)[:1] if spec.kind == "text" else ():
+        for run in _number_run_on(spec, value)[:1]:
             fields[spec.name].flag(f"{run!r} may be a number and a word run together: check the spacing")
         for pair, joined in _split_apart(spec, value)[:1]:
             fields[spec.name].flag(f"{pair!r} may be one word split apart ({joined!r}): check the spacing")
@@ -252,6 +252,11 @@ def _run_together(spec: FieldSpec, value: str) -> list[tuple[str, str]]:
     if spec.kind != "text" or not value or "places" in spec.lexicons:
         return []
     return run_together(value, lambda word: is_known(word, spec.lexicons))
+
+
+def _number_run_on(spec: FieldSpec, value: str) -> list[str]:
+    """A text value's numbers a lost space ran on to the word after them ("28Adams")."""
+    return number_run_on(value) if spec.kind == "text" else []
 
 
 def _split_apart(spec: FieldSpec, value: str) -> list[tuple[str, str]]:
