@@ -50,11 +50,29 @@ NOTE_TYPE_SPREAD = 0.15
 # Notes found under this share of the labels with a line flush under them make the form one
 # that sets a note under every label.
 NOTE_FORM_SHARE = 0.5
+# A label at the top of a ruled cell with this many line heights free under it is the cell's
+# corner label: its value is written under it, in the cell.
+ROOM_UNDER_A_CORNER_LABEL = 1.5
 
 
 def cell_beside(box: Box, view: PageView) -> Box | None:
-    """The cell right of the one holding ``box`` on its row (a label's value cell), or None."""
-    return cell_right_of(box, view.structure, view.height)
+    """The cell right of the one holding ``box`` on its row (a label's value cell), or None;
+    None too when a label of its own heads that cell (``_headed_by_a_label``): what is written
+    in it is that label's, though the label beside it found nothing in its own cell."""
+    cell = cell_right_of(box, view.structure, view.height)
+    return None if cell is not None and _headed_by_a_label(cell, view) else cell
+
+
+def _headed_by_a_label(cell: Box, view: PageView) -> bool:
+    """True when a key stands at the top of ``cell`` with room for a value under it: a label in
+    the corner of the box its value is written in ("HT (CM)" over "201 cm"), whether or not OCR
+    read that value."""
+    return any(
+        mostly_inside(k.box, cell)
+        and k.box[1] - cell[1] <= view.height
+        and cell[3] - k.box[3] >= ROOM_UNDER_A_CORNER_LABEL * view.height
+        for k in view.keys
+    )
 
 
 def cell_right_of(box: Box, structure: PageStructure | None, height: float) -> Box | None:

@@ -1103,6 +1103,22 @@ def test_a_corner_label_over_its_value_takes_nothing_from_the_next_cell() -> Non
     assert fields["address"].needs_review  # put together from parts, the street missing
 
 
+def test_a_corner_label_whose_value_was_not_read_takes_none_from_the_next_labelled_cell() -> None:
+    # "WEIGHT (KG)" in its box's corner, its "73" unread (a grainy scan); in the next box, level
+    # with it, "HT (CM)" over "201 cm". The height's value is no weight, even read low beside
+    # the weight's label.
+    page = DrawnPage(1400, 300)
+    page.table(60, 80, [520, 520], [150], width=2)
+    page.text(90, 128, "73")  # drawn, not read
+    words = page.text(68, 86, "WEIGHT (KG)")
+    words += page.text(588, 86, "HT (CM)")
+    words += page.text(640, 128, "201 cm")
+    fields = _read_drawn(page, words)
+    assert fields["weight"].value == "", fields["weight"].value
+    assert fields["weight"].needs_review
+    assert fields["height"].value == "201"
+
+
 def test_a_label_before_its_row_of_checkboxes_is_cut_from_them_and_answered_by_them() -> None:
     # "Refills [ ]0 [ ]1 [x]2 [ ]3" read as one line with no colon: the boxes part the label
     # from its options as a colon would, so the label is a key and the ticked box answers it.
