@@ -136,7 +136,9 @@ def spaced_label_index(
         label, value = solid
         apart = value.box[0] - label.box[2] >= SPACED_LABEL_HEIGHTS * min(label.height, value.height)
         head = whole_phrase_score(label.text, vocabulary)
-        known = head >= SPACED_LABEL_SCORE and head > whole_phrase_score(text_of(solid), vocabulary)
+        # Set this far apart, a bracket never closed opens the value ("Varicella  (MMUNE").
+        whole = whole_phrase_score(text_of(solid), vocabulary, cut_hints=False)
+        known = head >= SPACED_LABEL_SCORE and head > whole
         # A letterhead's "Tel (814) 284-2795" is set so too, and is no field's (see SHAPED_VALUES).
         shaped = value_kind(value.text) == "phone"
         joined = _no_value_of_it((value,), vocabulary)
@@ -148,7 +150,7 @@ def spaced_label_index(
     if len(solid) < 3:
         return None
     gaps = [b.box[0] - a.box[2] for a, b in itertools.pairwise(solid)]
-    whole = whole_phrase_score(text_of(solid), vocabulary)
+    whole = whole_phrase_score(text_of(solid), vocabulary, cut_hints=False)
     for end in range(1, min(MAX_KEY_WORDS, len(solid) - 1) + 1):
         if not any(ch.isalnum() or ch == "#" for ch in solid[end - 1].text):
             continue  # "Insurance / Billing": a label does not end in the mark joining two

@@ -257,14 +257,17 @@ def _targets(phrases: tuple[str, ...]) -> list[str]:
     return [key_token(phrase) for phrase in phrases]
 
 
-def whole_phrase_score(text: str, phrases: Iterable[str]) -> float:
+def whole_phrase_score(text: str, phrases: Iterable[str], cut_hints: bool = True) -> float:
     """How well ``text`` as a whole reads as one of ``phrases``: with no colon to end a label,
     a line is a label only when it is all label ("Weight loss" under a question is a value).
     A hint in brackets after a label's words ("Birth date (DD/MM/YYYY)", "Weight (kg)") is
     printed with it, not part of its wording: the label reads as well with it as without, and
-    so when the line ends inside the brackets ("Medical problems (asthma, seiz")."""
+    so when the line ends inside the brackets ("Medical problems (asthma, seiz") unless
+    ``cut_hints`` is False: a bracket never closed may be a value's first glyph misread
+    ("(MMUNE" for a handwritten "IMMUNE"), which only the gap before it tells."""
     score = _whole_phrase_score(key_token(text), tuple(phrases))
-    core = CUT_BRACKET.sub(" ", without_brackets(text))
+    core = without_brackets(text)
+    core = CUT_BRACKET.sub(" ", core) if cut_hints else core
     if core != text and any(ch.isalpha() for ch in core):
         score = max(score, _whole_phrase_score(key_token(core), tuple(phrases)))
     # "Town/City" names one thing two ways: when both read as labels, the pair reads as well

@@ -483,6 +483,24 @@ def test_a_word_joining_on_to_a_label_opens_no_value_set_apart() -> None:
 
 
 @pytest.mark.parametrize(
+    ("words", "value_at"),
+    [
+        # A handwritten "IMMUNE" whose I was read as a bracket, set a value's gap after the label.
+        ((("Varicella", 176, 298), ("(MMUNE", 327, 453)), 1),
+        ((("Hep", 177, 229), ("B", 244, 257), ("vaccination", 272, 436), ("(Vo", 464, 496)), 3),
+        # A hint cut off at the line's end, a space after its label: print, no value.
+        ((("Weight", 176, 274), ("(kg", 284, 330)), None),
+        ((("Medical", 176, 290), ("problems", 301, 430), ("(asthma,", 441, 560)), None),
+    ],
+)
+def test_a_bracket_never_closed_opens_a_value_only_set_apart_as_one(
+    words: tuple[tuple[str, int, int], ...], value_at: int | None
+) -> None:
+    line = tuple(Word(text, 0.9, (x0, 1317, x1, 1341), 0) for text, x0, x1 in words)
+    assert spaced_label_index(line, PATIENT.vocabulary) == value_at
+
+
+@pytest.mark.parametrize(
     ("text", "heading"),
     [
         ("Insurance Information", True),
