@@ -32,7 +32,7 @@ def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
     rule = rule_right_over(key, view)
     if rule is not None:
         top = min(top, rule[1])
-    lines = _lines_but_strokes(view)
+    lines = view.lines_but_strokes
     while len(taken) < limit:
         above = [
             ln
@@ -50,14 +50,6 @@ def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
         taken.append(nearest)
         top = nearest.box[1]
     return taken[::-1]
-
-
-def _lines_but_strokes(view: PageView) -> list[Line]:
-    """The page's lines less drawn strokes read as text (a signature) and what OCR read inside them."""
-    strokes = [ln.box for ln in view.page.lines if is_stroke(ln, view.height)]
-    if not strokes:
-        return list(view.page.lines)
-    return [ln for ln in view.page.lines if not any(mostly_inside(ln.box, box) for box in strokes)]
 
 
 def _over_strokes(top: int, column: Box, view: PageView) -> int:
@@ -148,7 +140,7 @@ def line_on_rule_over(key: Key, view: PageView) -> Line | None:
     base = _over_strokes(rule[1], key.box, view)
     standing = [
         ln
-        for ln in _lines_but_strokes(view)
+        for ln in view.lines_but_strokes
         if ln.box[3] <= rule[1] + 0.3 * height
         and base - ln.box[3] <= ON_RULE_REACH * height
         and overlaps(ln.box, key.box)

@@ -238,6 +238,15 @@ class PageView:
         return ()
 
     @cached_property
+    def lines_but_strokes(self) -> tuple[Line, ...]:
+        """The page's lines less drawn strokes read as text (a signature, ``is_stroke``) and what
+        OCR read inside them."""
+        strokes = [ln.box for ln in self.page.lines if is_stroke(ln, self.height)]
+        if not strokes:
+            return tuple(self.page.lines)
+        return tuple(ln for ln in self.page.lines if not any(mostly_inside(ln.box, box) for box in strokes))
+
+    @cached_property
     def section_bars(self) -> tuple[Box, ...]:
         """The shaded areas shaped like a section's bar: nearly as wide as the page's print
         (``SECTION_BAR_SHARE``) and not much taller than a line (``BAR_LINES``)."""

@@ -98,16 +98,18 @@ class PageStructure:
         row (a pre-printed medicine nobody ticked and its directions): print, never a value. A
         mark inside a word of ``page`` at least twice its width is a letter's loop ("D" of
         "D.O.B."), not a box."""
-        words = [word for line in page.lines if on_one_row(line.box, box) for word in line.words]
-        left = [
+        row = [
             mark
             for mark in self.marks
             if mark.shape in ("square", "circle")
             and on_one_row(mark.box, box)
             # Left of it, or at its start: OCR may read a box into its option's first word.
             and (mark.box[2] <= box[0] or at_the_start(mark.box, box[0]))
-            and not any(_a_letter_of(mark.box, word) for word in words)
         ]
+        if not row:
+            return False
+        words = [word for line in page.lines if on_one_row(line.box, box) for word in line.words]
+        left = [mark for mark in row if not any(_a_letter_of(mark.box, word) for word in words)]
         return bool(left) and not max(left, key=lambda mark: mark.box[2]).selected
 
     @cached_property
