@@ -51,6 +51,8 @@ from extraction.word_breaks import respaced
 
 # What sets apart the names a caption lists ("Drug, dose, frequency", "Drug / strength").
 NAME_SEPARATORS = (",", "/")
+# Print on a heading's row this long (letters and digits) is another column's: a speck is shorter.
+MIN_PRINT_CHARACTERS = 2
 NAME_LIST_SPLIT = re.compile(r"\s*[,/]\s*|\s+and\s+")
 # A request to whoever fills the form in opens with this word ("Please list them").
 REQUEST = re.compile(r"\(?please\b", re.IGNORECASE)
@@ -369,17 +371,18 @@ def typical_height(page: PageText) -> float:
     return float(statistics.median(heights)) if heights else 20.0
 
 
-def section_of(key_box: Box, headings: list[Key], keys: Sequence[Key] = ()) -> Key | None:
+def section_of(key_box: Box, headings: list[Key], printed: Sequence[Line] = ()) -> Key | None:
     """The heading a box stands under: the nearest heading above it that starts left of its end
     (a heading spans the columns under it); of headings set side by side on one row (panels
     across the page, each with its title), the one starting nearest left of the box. With the
-    page's ``keys``, a heading with another key on its row between its end and the box spans
-    no further than that key: it heads its own column ("Next of kin" in a panel's corner, the
-    next panel's "Registration date" level with it)."""
+    page's ``printed`` lines, a heading with print on its row after its end, starting
+    before the box ends, spans no further: it heads its own column ("Next of kin" in a panel's
+    corner, the next panel's "Registration date" level with it, or that panel's own title,
+    however misread)."""
     above = [
         h
         for h in headings
-        if h.box[3] <= key_box[1] + 2 and h.box[0] <= key_box[2] and not _cut_short(h, key_box, keys)
+        if h.box[3] <= key_box[1] + 2 and h.box[0] <= key_box[2] and not _cut_short(h, key_box, printed)
     ]
     if not above:
         return None
@@ -387,11 +390,12 @@ def section_of(key_box: Box, headings: list[Key], keys: Sequence[Key] = ()) -> K
     return max((h for h in above if on_one_row(h.box, nearest.box)), key=lambda h: h.box[0])
 
 
-def _cut_short(heading: Key, box: Box, keys: Sequence[Key]) -> bool:
-    """True when a key on ``heading``'s row starts after the heading ends and no further right
-    than ``box`` starts: the heading's span ends before the box."""
+def _cut_short(heading: Key, box: Box, printed: Sequence[Line]) -> bool:
+    """True when print of two letters or digits or more stands on ``heading``'s row, starting
+    after the heading ends and before ``box`` does: the heading's span ends before the box."""
     return any(
-        heading.box[2] < k.box[0] <= box[0] and on_one_row(k.box, heading.box)
-        for k in keys
-        if k is not heading
+        heading.box[2] < item.box[0] < box[2]
+        and on_one_row(item.box, heading.box)
+        and sum(ch.isalnum() for ch in item.text) >= MIN_PRINT_CHARACTERS
+        for item in printed
     )

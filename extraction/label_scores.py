@@ -52,7 +52,7 @@ def _in_section(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentTyp
     kin = [o for o in doc_type.fields if o.kind == spec.kind and o is not spec]
     if not spec.section_labels and not any(o.section_labels for o in kin):
         return score  # no heading says whose a label of this kind is
-    heading = _row_lead(key, view, doc_type) or section_of(key.box, view.sections, view.keys)
+    heading = _row_lead(key, view, doc_type) or section_of(key.box, view.sections, view.page.lines)
     if heading is None or _names_a_section(key, spec):
         return score  # "Name of person to contact in case of emergency" says whose it is
     for other in kin:

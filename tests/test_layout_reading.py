@@ -2745,6 +2745,27 @@ def test_a_field_label_heading_its_panel_s_corner_heads_no_label_of_the_next_pan
     assert fields["emergency_contact_name"].value == "Hannah Warren"
 
 
+PANEL_TITLE_MISREAD = """
+100 200 NEXT OF KIN
+900 200 ER
+100 300 Full name
+120 360 John Gonzales
+900 300 Patients name
+920 360 Raymond Gonzales
+900 460 Telephone
+920 520 (957) 765-6095
+"""
+
+
+def test_a_panel_s_misread_title_still_ends_the_title_beside_it() -> None:
+    """The middle panel's title read as "ER", a word of no heading: the left panel's "NEXT OF
+    KIN" does not span over it, and the middle panel's "Telephone" is the patient's."""
+    fields = extract_fields(PATIENT, parse_layout(PANEL_TITLE_MISREAD), 0.8)
+    assert fields["phone_number"].value == "(957) 765-6095"
+    assert fields["emergency_contact_phone"].value == ""
+    assert fields["emergency_contact_name"].value == "John Gonzales"
+
+
 LABEL_CELL_OVER_THREE_ROWS = """
 200 300 Patient Registration
 100 520 Regular medications:
