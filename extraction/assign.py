@@ -29,7 +29,7 @@ from extraction.normalize import normalize
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import whole_phrase_score
 from extraction.repeated_labels import repeated_candidates
-from extraction.rival_doubts import doubt_rivals, numbered_fields
+from extraction.rival_doubts import doubt_contested, doubt_rivals, numbered_fields
 from extraction.shared_lines import split_shared_lines
 from extraction.table_rows import table_candidates
 from extraction.taken_words import clashes, word_ids
@@ -101,9 +101,9 @@ def assign_fields(doc_type: DocumentType, views: list[PageView]) -> dict[str, As
         used_keys.update(id(k) for k in candidate.keys)
         used_words.update(word_ids(candidate))
         owners.update(dict.fromkeys(word_ids(candidate), candidate.field))
-    chosen = split_shared_lines(
-        doc_type, doubt_rivals(chosen, scored, used_keys, used_words, numbered_fields(doc_type)), scored
-    )
+    chosen = doubt_rivals(chosen, scored, used_keys, used_words, numbered_fields(doc_type))
+    chosen = doubt_contested(chosen, scored, {spec.name: spec.label.lower() for spec in doc_type.fields})
+    chosen = split_shared_lines(doc_type, chosen, scored)
     labelled = {c.field for c in pool}
     for spec in doc_type.fields:
         if spec.name in chosen and spec.find_lines and chosen[spec.name].labelled:

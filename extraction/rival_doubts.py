@@ -25,6 +25,8 @@ NEAR_SURE_SCORE = 0.84
 # ``_misread_number``).
 MISREAD_DIGITS = 4
 NUMBERED_KINDS = ("phone", "date", "identifier", "integer")
+# A value read within this of its score as the value of a field left blank may be that field's.
+CONTEST_MARGIN = 0.05
 
 
 def doubt_rivals(
@@ -65,6 +67,38 @@ def doubt_rivals(
             note=doubted[rival.field].note
             or f"another label of this field reads {shown!r}: check which is its value",
         )
+    return doubted
+
+
+def doubt_contested(
+    chosen: dict[str, Candidate], scored: list[tuple[float, int, Candidate]], labels: dict[str, str]
+) -> dict[str, Candidate]:
+    """Each chosen candidate doubted when its value words were read as well (within
+    CONTEST_MARGIN) as the value of another field left without one: the page sets the value
+    between two labels ("Expiration date" over it, a web form's "Date" caption under it), and
+    which field it is was decided by a tie. ``labels`` names each field for the clerk."""
+    best = {c.field: score for score, _i, c in scored if chosen.get(c.field) is c}
+    doubted = dict(chosen)
+    for field, taken in chosen.items():
+        words = set(word_ids(taken))
+        if not words or taken.note:
+            continue
+        contested = next(
+            (
+                other.field
+                for score, _index, other in scored
+                if other.field != field
+                and not (chosen.get(other.field) and chosen[other.field].words)
+                and score >= best[field] - CONTEST_MARGIN
+                and words & set(word_ids(other))
+            ),
+            None,
+        )
+        if contested is not None:
+            doubted[field] = replace(
+                taken,
+                note=f"read as well as the {labels[contested]}'s value: check which field it is",
+            )
     return doubted
 
 

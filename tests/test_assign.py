@@ -129,3 +129,27 @@ def test_a_list_read_under_one_half_s_heading_is_doubted_when_the_other_heading_
     scored = [(1.47, 0, right), (1.47, 1, whole)]
     doubted = doubt_rivals(chosen, scored, set(), word_ids(right), frozenset())
     assert "'Headaches Sinusitis'" in (doubted["medical_problems"].note or "")
+
+
+@pytest.mark.parametrize(
+    ("other_score", "other_taken", "doubted"), [(1.35, False, True), (1.2, False, False), (1.35, True, False)]
+)
+def test_a_value_read_as_well_for_a_field_left_blank_is_doubted(
+    other_score: float, other_taken: bool, doubted: bool
+) -> None:
+    """A web form's date over its "Date" caption and under "Expiration date": read equally well
+    as the record's date and as the expiry, the one field that took it is flagged, naming the
+    other; not when the other scored clearly less, or took a value of its own."""
+    from extraction.page_view import Candidate
+    from extraction.rival_doubts import doubt_contested
+    from extraction.types import Word
+
+    date = (Word("Aug", 0.9, (279, 2185, 340, 2222)), Word("16", 0.9, (350, 2185, 380, 2222)))
+    taken = Candidate("record_date", 1, (date,), "above", 1.0)
+    rival = Candidate("insurance_expiry", 1, (date,), "below", 1.0)
+    own = Candidate("insurance_expiry", 1, ((Word("2026", 0.9, (279, 900, 340, 930)),),), "below", 1.0)
+    chosen = {"record_date": taken, **({"insurance_expiry": own} if other_taken else {})}
+    scored = sorted([(1.35, 0, taken), (other_score, 1, rival), (1.0, 2, own)], key=lambda s: -s[0])
+    labels = {"record_date": "record date", "insurance_expiry": "insurance expiry"}
+    note = doubt_contested(chosen, scored, labels)["record_date"].note
+    assert (note is not None and "insurance expiry" in note) is doubted
