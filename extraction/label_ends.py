@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 from extraction.label_shapes import value_kind
 from extraction.layout import SURE_CONFIDENCE
-from extraction.phrases import JOINING_WORDS, whole_phrase_score
+from extraction.phrases import JOINING_WORDS, best_phrase, opens_asking, whole_phrase_score
 from extraction.types import Word
 from extraction.validate import IMMUNITY, YES_NO
 
@@ -91,7 +91,7 @@ def label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[str
     5" is a label and its value; nor do words opening with one that joins them on to the
     label's (``JOINING_WORDS``), nor words that read as a label or heading themselves: two
     headings side by side, the slash between them lost in the gap ("NEXT OF KIN / INSURANCE")."""
-    head = whole_phrase_score(text_of(words[:gap_at]), vocabulary)
+    head = _label_score(text_of(words[:gap_at]), vocabulary)
     if head < KEY_MIN_SCORE:
         return False
     rest = words[gap_at:]
@@ -100,6 +100,14 @@ def label_then_value(words: tuple[Word, ...], gap_at: int, vocabulary: tuple[str
     if any(ch.isdigit() for w in rest for ch in w.text):
         return True
     return whole_phrase_score(text_of(words), vocabulary) < head
+
+
+def _label_score(text: str, vocabulary: tuple[str, ...]) -> float:
+    """How well ``text`` reads as a label whole, or as a question or request asking for one
+    ("Please list any medical conditions you have": its value follows a wide gap as a label's
+    does, its question mark or colon left out)."""
+    whole = whole_phrase_score(text, vocabulary)
+    return max(whole, best_phrase(text, vocabulary)[1]) if opens_asking(text) else whole
 
 
 def shaped_value_index(words: tuple[Word, ...], vocabulary: tuple[str, ...]) -> int | None:

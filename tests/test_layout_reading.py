@@ -2745,6 +2745,27 @@ def test_a_field_label_heading_its_panel_s_corner_heads_no_label_of_the_next_pan
     assert fields["emergency_contact_name"].value == "Hannah Warren"
 
 
+def test_a_request_then_a_wide_gap_then_its_answer_is_a_label_and_its_value() -> None:
+    """A questionnaire's request, no colon, its answer typed a wide gap after it on the line OCR
+    read (a speck of the answer box's edge in the gap): the request is the label, the answer its
+    value."""
+    request = ("Q17.", "Please", "list", "any", "medical", "conditions", "you", "have")
+    edges = (176, 279, 422, 491, 575, 739, 958, 1046, 1137)
+    words = [
+        Word(t, 0.95, (x0, 2076, x1 - 12, 2107), 0)
+        for t, x0, x1 in zip(request, edges, edges[1:], strict=False)
+    ]
+    words += [Word("§", 0.37, (1155, 2069, 1160, 2119), 0)]
+    answer = (("Arthritis,", 1192, 1377), ("acid", 1398, 1484), ("reflux", 1505, 1625))
+    words += [Word(t, 0.95, (x0, 2073, x1, 2107), 0) for t, x0, x1 in answer]
+    page = PageText(0, (Line(tuple(words)),), 2400, 3000)
+    fields = extract_fields(PATIENT, [page], 0.8)
+    # The speck goes with the value here, as after any label set apart so; its low confidence
+    # flags it, and so does the request, a label only in part.
+    assert fields["medical_problems"].value.endswith(" Arthritis, acid reflux")
+    assert fields["medical_problems"].needs_review
+
+
 PANEL_TITLE_MISREAD = """
 100 200 NEXT OF KIN
 900 200 ER
