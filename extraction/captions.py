@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from extraction.keys import Key
 from extraction.page_view import PageView, cell_of, is_stroke, overlaps
-from extraction.types import Box, Line, mostly_inside
+from extraction.types import Box, Line, mostly_inside, on_one_row
 
 # Lines of one value written over its caption may stand this many line heights apart (the first
 # sits within one line of the caption).
@@ -21,6 +21,8 @@ ON_RULE_REACH = 1.0
 CAPTION_REACH = 1.5
 # A line written on is at least this many line heights long (or half its caption's width).
 MIN_WRITING_LINE = 3.0
+# A label's value written beside it starts within this many line heights of its end.
+BESIDE_REACH = 8.0
 
 
 def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
@@ -276,12 +278,29 @@ def in_a_label_column(key: Key, view: PageView) -> bool:
 
 def under_a_colon_label(key: Key, view: PageView) -> bool:
     """True when a label alone on its line and ending in a colon stands right over ``key``, in
-    its column: ``key`` is that label's value, whatever it reads like."""
+    its column, with nothing written beside it (``_answered_beside``): ``key`` is that label's
+    value, whatever it reads like."""
     return any(
         k.colon
         and k.whole_line
         and k is not key
         and overlaps(k.box, key.box)
         and 0 <= key.box[1] - k.box[3] <= view.height
+        and not _answered_beside(k, view)
         for k in view.keys
     )
+
+
+def _answered_beside(key: Key, view: PageView) -> bool:
+    """True when the first line right of ``key`` on its row, within BESIDE_REACH line heights, is
+    no label's: the key's value stands beside it ("What is your home address?  44 Spring Rd"),
+    and the line under it is none of its."""
+    right = [
+        line
+        for line in view.page.lines
+        if line is not key.line
+        and on_one_row(line.box, key.box)
+        and 0 <= line.box[0] - key.box[2] <= BESIDE_REACH * view.height
+    ]
+    nearest = min(right, key=lambda line: line.box[0], default=None)
+    return nearest is not None and not view.is_key_line(nearest)

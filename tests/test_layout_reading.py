@@ -2766,6 +2766,27 @@ def test_a_request_then_a_wide_gap_then_its_answer_is_a_label_and_its_value() ->
     assert fields["medical_problems"].needs_review
 
 
+@pytest.mark.parametrize(
+    ("layout", "under"),
+    [
+        # The question over it has its answer beside it: the next question is a label.
+        (
+            "170 596 Q4. What is your home address?\n1100 596 44 Spring Rd\n171 650 Q5. Your weight in kg",
+            False,
+        ),
+        # A label alone over it, nothing beside: what stands under is its value, label or not.
+        ("170 596 Insurance provider:\n171 650 Medical Insurance", True),
+    ],
+)
+def test_a_label_opens_the_line_under_it_only_with_nothing_beside_it(layout: str, under: bool) -> None:
+    from extraction.captions import under_a_colon_label
+
+    view = page_view(PATIENT, parse_layout(layout)[0])
+    lower = max(view.keys, key=lambda k: k.box[1])
+    assert lower.box[1] == 650
+    assert under_a_colon_label(lower, view) is under
+
+
 PANEL_TITLE_MISREAD = """
 100 200 NEXT OF KIN
 900 200 ER
