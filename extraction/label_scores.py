@@ -47,7 +47,7 @@ def reads_as_no_field(key: Key, doc_type: DocumentType, score: float) -> bool:
 def _in_section(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentType) -> float:
     labels = spec.labels + spec.colon_labels if key.colon or key.whole_line else spec.labels
     score = best_phrase(key.text, labels)[1] if labels else 0.0
-    if _in_a_section_of_no_field(key, view):
+    if _in_a_section_of_no_field(key, view) or _on_another_person_s_row(key, view, doc_type):
         return score - OTHER_SECTION_COST  # a second insurance's "Insurance company"
     kin = [o for o in doc_type.fields if o.kind == spec.kind and o is not spec]
     if not spec.section_labels and not any(o.section_labels for o in kin):
@@ -96,11 +96,31 @@ def _names_a_section(key: Key, spec: FieldSpec) -> bool:
     return any(set(label.lower().split()) <= words for label in spec.section_labels)
 
 
+def _on_another_person_s_row(key: Key, view: PageView, doc_type: DocumentType) -> bool:
+    """True when the key opening ``key``'s row, left of it in its panel, names a person who is no
+    field's (``DocumentType.other_people``): "Phone:" after "Pediatrician: Dr Nguyen" is the
+    doctor's phone, never surely the patient's."""
+    if not doc_type.other_people:
+        return False
+    lead = _lead_of_row(key, view)
+    return lead is not None and best_phrase(lead.text, doc_type.other_people)[1] >= OTHER_SECTION_SCORE
+
+
 def _row_lead(key: Key, view: PageView, doc_type: DocumentType) -> Key | None:
     """The key opening ``key``'s row, left of it, when it reads as a section's heading ("Emergency
     contact: Jane Doe   Phone: ..."): the plain labels after it on its row are that section's,
-    as under a heading. A key under another heading than ``key``'s opens a row of another panel
-    of the form (panels side by side, each under its own title)."""
+    as under a heading."""
+    lead = _lead_of_row(key, view)
+    if lead is None:
+        return None
+    sections = tuple(label for spec in doc_type.fields for label in spec.section_labels)
+    return lead if sections and best_phrase(lead.text, sections)[1] >= LABEL_MIN_SCORE else None
+
+
+def _lead_of_row(key: Key, view: PageView) -> Key | None:
+    """The leftmost key on ``key``'s row left of it, in its panel: a key under another heading
+    than ``key``'s opens a row of another panel of the form (panels side by side, each under
+    its own title)."""
     heading = section_of(key.box, view.headings)
     before = [
         k
@@ -109,8 +129,4 @@ def _row_lead(key: Key, view: PageView, doc_type: DocumentType) -> Key | None:
         and on_one_row(k.box, key.box)
         and section_of(k.box, view.headings) is heading
     ]
-    if not before:
-        return None
-    lead = min(before, key=lambda k: k.box[0])
-    sections = tuple(label for spec in doc_type.fields for label in spec.section_labels)
-    return lead if sections and best_phrase(lead.text, sections)[1] >= LABEL_MIN_SCORE else None
+    return min(before, key=lambda k: k.box[0], default=None)

@@ -2787,6 +2787,22 @@ def test_a_label_opens_the_line_under_it_only_with_nothing_beside_it(layout: str
     assert under_a_colon_label(lower, view) is under
 
 
+def test_a_plain_label_on_another_person_s_row_is_never_surely_the_patient_s() -> None:
+    """The patient's own "Tel." misread, the only "Phone:" on the page follows the pediatrician
+    on a row of its own: the doctor's phone, whatever field takes it, is flagged."""
+    page = parse_layout(
+        """
+        250 760 Child's legal name: Laura Barnes
+        250 930 Yel. (233) 689-5532
+        250 2766 Pediatrician: Dr Danielle Nguyen, MD
+        1537 2766 Phone: (713)-229-4676
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["patient_name"].value == "Laura Barnes"
+    assert fields["phone_number"].needs_review, fields["phone_number"].value
+
+
 PANEL_TITLE_MISREAD = """
 100 200 NEXT OF KIN
 900 200 ER

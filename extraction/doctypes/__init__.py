@@ -199,6 +199,10 @@ class DocumentType:
     other_sections: tuple[str, ...] = ()
     """Headings of sections whose labels are no field's, though they read as one's (a second
     insurance's "Insurance company", a guarantor's "Phone"); among ``stop_labels`` too."""
+    other_people: tuple[str, ...] = ()
+    """Labels naming a person who is no field's (a doctor, an employer, the insured): the plain
+    labels after one on its row are that person's ("Pediatrician: Dr Nguyen  Phone: ...");
+    among ``stop_labels`` too."""
 
     @property
     def field_names(self) -> list[str]:
@@ -316,11 +320,14 @@ def _load(path: Path) -> DocumentType:
         title=data["title"],
         fields=tuple(fields),
         keywords=dict(data.get("keywords", {})),
-        stop_labels=tuple(data.get("stop_labels", ())) + tuple(data.get("other_sections", ())),
+        stop_labels=tuple(data.get("stop_labels", ()))
+        + tuple(data.get("other_sections", ()))
+        + tuple(data.get("other_people", ())),
         signatures=tuple(
             w for spec in fields if spec.kind == "person" for w in signature_wordings(spec.labels)
         ),
         other_sections=tuple(data.get("other_sections", ())),
+        other_people=tuple(data.get("other_people", ())),
         not_keywords=dict(data.get("not_keywords", {})),
         table_columns=columns,
         instructions=tuple(data.get("instructions", ())),
