@@ -63,6 +63,9 @@ IN_CELL_GAP = 2.5
 # INDENT_HEIGHTS past its end under it too: a list indented under it.
 SHORT_LABEL_HEIGHTS = 3.5
 INDENT_HEIGHTS = 1.0
+# A line starting right of a value's line and reaching under it by less than this many line
+# heights is the next column's (see ``_grazes``).
+GRAZING_HEIGHTS = 1.0
 HEADING_VALUE_NOTE = "read under a heading: check it is the value and not the section's print"
 SECTION_BAR_NOTE = "read on a shaded bar, as a section's heading is set: check it is a value at all"
 CONTINUED_NOTE = "its label ends the page before: read at the top of this page, check it"
@@ -281,6 +284,8 @@ def _below(
     for line in lines_under(column, view):
         if line.box[1] <= column[1]:
             continue  # level with or above the value: a label beside it, wrapped over two lines
+        if (taken or not under_label) and _grazes(line.box, taken[-1].box if taken else column, height):
+            continue  # the next column's line, reaching under the value's end ("BMI 36.8")
         allowed = first_gap if not taken else spec.max_gap
         starts = (taken[-1].box[0],) if taken else (column[0], column[0] if flush_x is None else flush_x)
         if any(abs(line.box[0] - x) <= 0.6 * height for x in starts):
@@ -336,6 +341,14 @@ def _below(
         if len(taken) >= limit:
             break
     return taken
+
+
+def _grazes(line: Box, above: Box, height: float) -> bool:
+    """True when ``line`` starts right of where the value's line ``above`` starts and reaches
+    under it by less than GRAZING_HEIGHTS line heights: a line of the column to its right,
+    whose edge the value's end overran, not the value's next line."""
+    shared = min(line[2], above[2]) - max(line[0], above[0])
+    return line[0] > above[0] and shared < GRAZING_HEIGHTS * height
 
 
 def _in_a_row_of_labels(key: Key, view: PageView) -> bool:

@@ -2803,6 +2803,23 @@ def test_a_plain_label_on_another_person_s_row_is_never_surely_the_patient_s() -
     assert fields["phone_number"].needs_review, fields["phone_number"].value
 
 
+def test_the_next_column_s_line_under_a_value_s_end_is_not_its_next_line() -> None:
+    """A face sheet's two columns of "Label value" rows: the address runs on under the right
+    column's edge, and "BMI 36.8" there, a label unknown with its value, is no line of it."""
+    page = parse_layout(
+        """
+        212 889 Residential address   92 Sycamore Dr, New York City, NY
+        1400 963 BMI 36.8
+        212 963 Height in cm   162
+        1400 1036 Emergency tel.   688-267-9466
+        212 1036 Weight in kg   75
+        """
+    )
+    fields = extract_fields(PATIENT, page, 0.8)
+    assert fields["address"].value == "92 Sycamore Dr, New York City, NY"
+    assert fields["height"].value == "162"
+
+
 PANEL_TITLE_MISREAD = """
 100 200 NEXT OF KIN
 900 200 ER
