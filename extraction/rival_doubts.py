@@ -78,6 +78,8 @@ def doubt_contested(
     between two labels ("Expiration date" over it, a web form's "Date" caption under it), and
     which field it is was decided by a tie. ``labels`` names each field for the clerk."""
     best = {c.field: score for score, _i, c in scored if chosen.get(c.field) is c}
+    # A field read in parts ("phone_number.area") has a value when it or any part has one.
+    valued = {_whole(name) for name, candidate in chosen.items() if candidate.words}
     doubted = dict(chosen)
     for field, taken in chosen.items():
         words = set(word_ids(taken))
@@ -85,10 +87,10 @@ def doubt_contested(
             continue
         contested = next(
             (
-                other.field
+                _whole(other.field)
                 for score, _index, other in scored
-                if other.field != field
-                and not (chosen.get(other.field) and chosen[other.field].words)
+                if _whole(other.field) not in valued
+                and _whole(other.field) != _whole(field)
                 and score >= best[field] - CONTEST_MARGIN
                 and words & set(word_ids(other))
             ),
@@ -100,6 +102,11 @@ def doubt_contested(
                 note=f"read as well as the {labels[contested]}'s value: check which field it is",
             )
     return doubted
+
+
+def _whole(field: str) -> str:
+    """The field a part's name ("phone_number.area") belongs to; a whole field's name itself."""
+    return field.split(".", 1)[0]
 
 
 def _sure_rival(

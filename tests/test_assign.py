@@ -153,3 +153,21 @@ def test_a_value_read_as_well_for_a_field_left_blank_is_doubted(
     labels = {"record_date": "record date", "insurance_expiry": "insurance expiry"}
     note = doubt_contested(chosen, scored, labels)["record_date"].note
     assert (note is not None and "insurance expiry" in note) is doubted
+
+
+def test_a_value_read_as_well_for_a_part_of_a_field_with_a_value_is_not_doubted() -> None:
+    """The parts of a field read as fields of their own ("phone_number.number") stay blank when
+    the whole field was read: no part of a field with a value contests another's."""
+    from extraction.page_view import Candidate
+    from extraction.rival_doubts import doubt_contested
+    from extraction.types import Word
+
+    policy = (Word("52131092", 0.9, (1106, 2051, 1322, 2088)),)
+    phone = (Word("712-873-2121", 0.9, (1105, 1126, 1409, 1164)),)
+    taken = Candidate("policy_number", 0, (policy,), "beside", 1.0)
+    part = Candidate("phone_number.number", 0, (policy,), "beside", 1.0)
+    whole = Candidate("phone_number", 0, (phone,), "beside", 1.0)
+    chosen = {"policy_number": taken, "phone_number": whole}
+    scored = [(1.4, 0, taken), (1.4, 1, whole), (1.38, 2, part)]
+    labels = {"policy_number": "policy number", "phone_number": "phone number"}
+    assert doubt_contested(chosen, scored, labels)["policy_number"].note is None
