@@ -23,6 +23,7 @@ from extraction.assign import (
 from extraction.blank_spots import blank_spots
 from extraction.captions import gap_above, gap_below, under_a_filled_line
 from extraction.cells import answer_grid_headers, join_label_tails, join_wrapped_labels
+from extraction.cells_beside import cell_beside
 from extraction.columns import (
     ALIGN_HEIGHTS,
     LabelColumn,
@@ -39,7 +40,6 @@ from extraction.keys import Key, find_keys, opens_what_follows, split_at_inline_
 from extraction.label_scores import no_field_titles
 from extraction.layout_doubts import layout_doubts
 from extraction.line_beside import (
-    cell_beside,
     with_label_like_tails_joined,
     without_label_notes,
     without_values_beside_labels,

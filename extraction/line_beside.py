@@ -10,6 +10,7 @@ from dataclasses import replace
 from functools import cache
 
 from extraction.captions import caption_under, is_caption, lines_above
+from extraction.cells_beside import cell_beside, cell_right_of
 from extraction.columns import ALIGN_HEIGHTS
 from extraction.keys import KEY_MIN_SCORE, Key, asks, opens_what_follows
 from extraction.label_ends import has_digits
@@ -50,42 +51,6 @@ NOTE_TYPE_SPREAD = 0.15
 # Notes found under this share of the labels with a line flush under them make the form one
 # that sets a note under every label.
 NOTE_FORM_SHARE = 0.5
-# A label at the top of a ruled cell with this many line heights free under it is the cell's
-# corner label: its value is written under it, in the cell.
-ROOM_UNDER_A_CORNER_LABEL = 1.5
-
-
-def cell_beside(box: Box, view: PageView) -> Box | None:
-    """The cell right of the one holding ``box`` on its row (a label's value cell), or None;
-    None too when a label of its own heads that cell (``_headed_by_a_label``): what is written
-    in it is that label's, though the label beside it found nothing in its own cell."""
-    cell = cell_right_of(box, view.structure, view.height)
-    return None if cell is not None and _headed_by_a_label(cell, view) else cell
-
-
-def _headed_by_a_label(cell: Box, view: PageView) -> bool:
-    """True when a key stands at the top of ``cell`` with room for a value under it: a label in
-    the corner of the box its value is written in ("HT (CM)" over "201 cm"), whether or not OCR
-    read that value."""
-    return any(
-        mostly_inside(k.box, cell)
-        and k.box[1] - cell[1] <= view.height
-        and cell[3] - k.box[3] >= ROOM_UNDER_A_CORNER_LABEL * view.height
-        for k in view.keys
-    )
-
-
-def cell_right_of(box: Box, structure: PageStructure | None, height: float) -> Box | None:
-    """The nearest cell starting within ``height`` right of the one holding ``box``, on its row."""
-    own = structure.cell_at(box) if structure is not None else None
-    if own is None or structure is None:
-        return None
-    row = [
-        cell.box
-        for cell in structure.cells
-        if 0 <= cell.box[0] - own.box[2] <= height and on_one_row(cell.box, own.box)
-    ]
-    return min(row, key=lambda cell: cell[0], default=None)
 
 
 def _cell_on_key_row(key: Key, value_cell: Box | None, in_corner: bool, view: PageView) -> Box | None:
