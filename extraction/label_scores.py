@@ -9,7 +9,6 @@ from extraction.doctypes import DocumentType, FieldSpec
 from extraction.keys import Key, section_of
 from extraction.page_view import LABEL_MIN_SCORE, PageView
 from extraction.phrases import best_phrase
-from extraction.types import on_one_row
 
 # A key that reads at least this well as a label of no field, and better than as the field's, is
 # that label ("Email address" is no "Address"; "Home phone" under a contact's heading still is
@@ -102,7 +101,7 @@ def _on_another_person_s_row(key: Key, view: PageView, doc_type: DocumentType) -
     doctor's phone, never surely the patient's."""
     if not doc_type.other_people:
         return False
-    lead = _lead_of_row(key, view)
+    lead = view.row_lead(key)
     return lead is not None and best_phrase(lead.text, doc_type.other_people)[1] >= OTHER_SECTION_SCORE
 
 
@@ -110,23 +109,8 @@ def _row_lead(key: Key, view: PageView, doc_type: DocumentType) -> Key | None:
     """The key opening ``key``'s row, left of it, when it reads as a section's heading ("Emergency
     contact: Jane Doe   Phone: ..."): the plain labels after it on its row are that section's,
     as under a heading."""
-    lead = _lead_of_row(key, view)
+    lead = view.row_lead(key)
     if lead is None:
         return None
     sections = tuple(label for spec in doc_type.fields for label in spec.section_labels)
     return lead if sections and best_phrase(lead.text, sections)[1] >= LABEL_MIN_SCORE else None
-
-
-def _lead_of_row(key: Key, view: PageView) -> Key | None:
-    """The leftmost key on ``key``'s row left of it, in its panel: a key under another heading
-    than ``key``'s opens a row of another panel of the form (panels side by side, each under
-    its own title)."""
-    heading = section_of(key.box, view.headings)
-    before = [
-        k
-        for k in view.keys
-        if k.box[2] <= key.box[0]
-        and on_one_row(k.box, key.box)
-        and section_of(k.box, view.headings) is heading
-    ]
-    return min(before, key=lambda k: k.box[0], default=None)

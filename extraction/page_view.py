@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from extraction.columns import LabelColumn
-from extraction.keys import Key
+from extraction.keys import Key, section_of
 from extraction.label_ends import text_of
 from extraction.label_shapes import ANOTHER_ITEM
 from extraction.layout import SURE_CONFIDENCE
@@ -206,6 +206,8 @@ class PageView:
 
     def __post_init__(self) -> None:
         self._key_lines = {id(k.line) for k in self.keys}
+        # Each key's row lead, once: every field's label score asks for it (see ``row_lead``).
+        self._row_leads: dict[int, tuple[Key, Key | None]] = {}
 
     @property
     def sections(self) -> list[Key]:
@@ -214,6 +216,25 @@ class PageView:
 
     def is_key_line(self, line: Line) -> bool:
         return id(line) in self._key_lines
+
+    def row_lead(self, key: Key) -> Key | None:
+        """The leftmost key on ``key``'s row left of it, in its panel: a key under another
+        heading than ``key``'s opens a row of another panel of the form (panels side by side,
+        each under its own title)."""
+        known = self._row_leads.get(id(key))
+        if known is not None and known[0] is key:
+            return known[1]
+        heading = section_of(key.box, self.headings)
+        before = [
+            k
+            for k in self.keys
+            if k.box[2] <= key.box[0]
+            and on_one_row(k.box, key.box)
+            and section_of(k.box, self.headings) is heading
+        ]
+        lead = min(before, key=lambda k: k.box[0], default=None)
+        self._row_leads[id(key)] = (key, lead)
+        return lead
 
     def key_on(self, line: Line) -> Key | None:
         return next((k for k in self.keys if k.line is line), None)

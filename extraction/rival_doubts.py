@@ -80,19 +80,22 @@ def doubt_contested(
     best = {c.field: score for score, _i, c in scored if chosen.get(c.field) is c}
     # A field read in parts ("phone_number.area") has a value when it or any part has one.
     valued = {_whole(name) for name, candidate in chosen.items() if candidate.words}
+    # The candidates of fields left without a value, each with the words it reads.
+    unvalued = [
+        (score, _whole(other.field), word_ids(other))
+        for score, _index, other in scored
+        if _whole(other.field) not in valued
+    ]
     doubted = dict(chosen)
     for field, taken in chosen.items():
-        words = set(word_ids(taken))
+        words = word_ids(taken)
         if not words or taken.note:
             continue
         contested = next(
             (
-                _whole(other.field)
-                for score, _index, other in scored
-                if _whole(other.field) not in valued
-                and _whole(other.field) != _whole(field)
-                and score >= best[field] - CONTEST_MARGIN
-                and words & set(word_ids(other))
+                whole
+                for score, whole, theirs in unvalued
+                if whole != _whole(field) and score >= best[field] - CONTEST_MARGIN and words & theirs
             ),
             None,
         )
