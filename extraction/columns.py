@@ -35,6 +35,10 @@ MIN_ROWS = 2
 SPACE_HEIGHTS = 0.3
 # A line that reads this well as a known label, whole, is never cut at a value edge.
 WHOLE_LABEL_SCORE = 0.95
+# A value hangs under its label (or under its own line above) when its top is at most this many
+# line heights under it, its left edge at most HANG_ALIGN_HEIGHTS from the one above's.
+HANG_GAP_HEIGHTS = 1.5
+HANG_ALIGN_HEIGHTS = 1.5
 
 T = TypeVar("T")
 
@@ -68,7 +72,7 @@ def find_label_columns(page: PageText, keys: Sequence[Key], height: float) -> li
     for key in keys:
         if key.whole_line:
             neighbour = row_neighbour(key.line, page, key_lines)
-            if neighbour is not None:
+            if neighbour is not None and not hangs_under_a_label(neighbour, page, key_lines, height):
                 pairs.append((key.box, neighbour.box))
     columns = []
     for group in _aligned(pairs, height, lambda pair: pair[0][0]):
@@ -127,6 +131,38 @@ def row_neighbour(line: Line, page: PageText, skip: set[int]) -> Line | None:
     ]
     nearest = min(right, key=lambda other: other.box[0], default=None)
     return None if nearest is None or id(nearest) in skip else nearest
+
+
+def hangs_under_a_label(line: Line, page: PageText, key_lines: set[int], height: float) -> bool:
+    """True when ``line`` is the value of a label over it: right under a label (``key_lines``
+    holds their lines' ``id``), or under a line that is, each set flush under the one above.
+    Panels side by side set one panel's values level with the next panel's labels ("Known
+    allergies" over "Wheat, milk", level with "Mailing address" far to its left): such a line
+    is no value of a label on its row."""
+    current = line
+    for _ in range(len(page.lines)):
+        above = _line_right_over(current, page, height)
+        if above is None:
+            return False
+        if id(above) in key_lines:
+            return True
+        current = above
+    return False
+
+
+def _line_right_over(line: Line, page: PageText, height: float) -> Line | None:
+    """The nearest line over ``line``, overlapping it, its left edge near ``line``'s and its foot
+    within ``HANG_GAP_HEIGHTS`` line heights of ``line``'s top; None if there is none."""
+    over = [
+        other
+        for other in page.lines
+        if other is not line
+        and other.box[3] <= line.box[1] + 2
+        and line.box[1] - other.box[3] <= HANG_GAP_HEIGHTS * height
+        and abs(other.box[0] - line.box[0]) <= HANG_ALIGN_HEIGHTS * height
+        and min(other.box[2], line.box[2]) > max(other.box[0], line.box[0])
+    ]
+    return max(over, key=lambda other: other.box[3], default=None)
 
 
 def _label_shaped(line: Line) -> bool:
