@@ -47,7 +47,7 @@ def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
         nearest = max(above, key=lambda ln: ln.box[3], default=None)
         if nearest is not None and view.is_key_line(nearest):
             nearest = _value_after_key(nearest, key, view)
-        if nearest is None:
+        if nearest is None or _value_beside_a_label(nearest, view):
             break
         taken.append(nearest)
         top = nearest.box[1]
@@ -149,7 +149,9 @@ def line_on_rule_over(key: Key, view: PageView) -> Line | None:
         and overlaps(ln.box, rule)
     ]
     nearest = max(standing, key=lambda ln: ln.box[3], default=None)
-    return None if nearest is None or view.is_key_line(nearest) else nearest
+    if nearest is None or view.is_key_line(nearest) or _value_beside_a_label(nearest, view):
+        return None
+    return nearest
 
 
 def box_over_caption(key: Key, view: PageView) -> Line | None:
@@ -295,6 +297,22 @@ def _answered_beside(key: Key, view: PageView) -> bool:
     """True when the first line right of ``key`` on its row, within BESIDE_REACH line heights, is
     no label's: the key's value stands beside it ("What is your home address?  44 Spring Rd"),
     and the line under it is none of its."""
+    nearest = _first_beside(key, view)
+    return nearest is not None and not view.is_key_line(nearest)
+
+
+def _value_beside_a_label(line: Line, view: PageView) -> bool:
+    """True when ``line`` is the first line right of a label alone on its line, on its row:
+    that label's value ("Insured's name  Diane Murphy", written on the rule over the next row's
+    caption-like "Insurance provider"), never a value of a caption under it."""
+    return any(
+        k.whole_line and k.line is not line and on_one_row(k.box, line.box) and _first_beside(k, view) is line
+        for k in view.keys
+    )
+
+
+def _first_beside(key: Key, view: PageView) -> Line | None:
+    """The first line right of ``key`` on its row, within BESIDE_REACH line heights."""
     right = [
         line
         for line in view.page.lines
@@ -302,5 +320,4 @@ def _answered_beside(key: Key, view: PageView) -> bool:
         and on_one_row(line.box, key.box)
         and 0 <= line.box[0] - key.box[2] <= BESIDE_REACH * view.height
     ]
-    nearest = min(right, key=lambda line: line.box[0], default=None)
-    return nearest is not None and not view.is_key_line(nearest)
+    return min(right, key=lambda line: line.box[0], default=None)

@@ -11,6 +11,7 @@ from dataclasses import replace
 import pytest
 
 from extraction.assign import only_print
+from extraction.captions import line_on_rule_over, lines_above
 from extraction.columns import LabelColumn, find_label_columns, split_at_value_edges
 from extraction.doctypes import get_document_type
 from extraction.fields import extract_fields, page_view
@@ -27,7 +28,7 @@ from extraction.label_shapes import (
 from extraction.layout_doubts import _boxes_on_its_rows, _read_on_end, _run_into_its_label, layout_doubts
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import best_phrase
-from extraction.structure import PageStructure, SelectionMark
+from extraction.structure import PageStructure, Rule, SelectionMark
 from extraction.types import Box, Line, PageText, Word
 from extraction.validate import validate_fields
 from tests.layout_text import parse_layout
@@ -3539,3 +3540,67 @@ def test_a_grid_s_header_cell_whose_print_was_not_read_does_not_end_the_list_und
     structure = PageStructure(cells=cells, tables=(Table((120, 1095, 1505, 1290), 3, 2),))
     fields = extract_fields(PATIENT, page, 0.8, structures=[structure])
     assert fields["regular_medications"].value == "Amlodipine\nLevothyroxine"
+
+
+VALUES_LEVEL_WITH_THE_NEXT_PANEL_S_LABELS = """
+200 400 PATIENT INFORMATION
+1300 400 MEDICAL HISTORY
+200 480 Date of visit
+1300 480 List any medical problems
+200 540 10/3/2016
+1340 540 Arthritis
+200 600 Telephone
+1340 600 Migraine
+200 660 (786) 219-1432
+1300 680 Known allergies
+200 740 Mailing address
+1340 740 Wheat, milk
+200 800 5739 Cedar Ave
+200 860 Boston, MA 02155
+"""
+
+
+def test_a_value_hanging_under_its_own_label_is_no_value_of_a_label_level_with_it() -> None:
+    """Two panels side by side set the right one's values level with the left one's labels:
+    "Migraine" (under "Arthritis", under its label) beside "Telephone", "Wheat, milk" (under
+    "Known allergies") beside "Mailing address". Taken for a column of labels with its values
+    far right, they gave the address "Wheat, milk", unflagged, and left the allergies blank."""
+    page = parse_layout(VALUES_LEVEL_WITH_THE_NEXT_PANEL_S_LABELS)[0]
+    keys = find_keys(page, PATIENT.vocabulary)
+    assert find_label_columns(page, keys, 40.0) == []
+    fields = extract_fields(PATIENT, [page], 0.8)
+    assert fields["address"].value == "5739 Cedar Ave\nBoston, MA 02155"
+    assert fields["allergies"].value == "Wheat, milk"
+    assert fields["medical_problems"].value == "Arthritis\nMigraine"
+
+
+def _insured_over_provider(insured_label: bool) -> PageView:
+    """ "Diane Murphy" written on the rule right over "Insurance provider", beside the label
+    "Insured's name" on its row (or alone on it): the form prints every label under its value."""
+    rows = [  # handwriting stands taller than the print beside it
+        [("Insured's", 230, 1616, 330, 1638), ("name", 345, 1616, 409, 1638)] if insured_label else [],
+        [("Diane", 442, 1612, 537, 1645), ("Murphy", 550, 1612, 681, 1645)],
+        [("Insurance", 230, 1675, 380, 1704), ("provider", 390, 1675, 456, 1704)],
+    ]
+    lines = [
+        Line(tuple(Word(t, 0.96, (x0, y0, x1, y1), n) for t, x0, y0, x1, y1 in row))
+        for n, row in enumerate(rows)
+        if row
+    ]
+    page = PageText(index=0, lines=tuple(lines), width=2550, height=3300)
+    structure = PageStructure(rules=(Rule((220, 1650, 900, 1652), "horizontal"),))
+    view = page_view(PATIENT, page, structure)
+    return replace(view, labels_under_values=True)
+
+
+@pytest.mark.parametrize("insured_label", [True, False])
+def test_a_value_beside_a_label_is_no_caption_s_value_under_it(insured_label: bool) -> None:
+    """A registration form ruled a line under "Insured's name  Diane Murphy"; under the rule,
+    "Insurance provider" was left blank. Read as a caption of the line over it, the provider
+    went out as "Diane Murphy", unflagged. The value beside a label on its row is that label's."""
+    view = _insured_over_provider(insured_label)
+    provider = next(k for k in view.keys if k.text == "Insurance provider")
+    expected = [] if insured_label else ["Diane Murphy"]
+    assert [line.text for line in lines_above(provider, view)] == expected
+    on_rule = line_on_rule_over(provider, view)
+    assert (on_rule.text if on_rule else None) == (None if insured_label else "Diane Murphy")
