@@ -13,9 +13,10 @@ import numpy as np
 from extraction.types import Box
 
 # Checkbox and radio circle sides, in text heights: a box drawn half as high as a tall ruled row
-# is twice the height of the print beside it.
+# is twice the height of the print beside it, and a form set in small type for ticking by hand
+# draws its boxes up to three times its print.
 MIN_MARK_HEIGHTS = 0.45
-MAX_MARK_HEIGHTS = 2.4
+MAX_MARK_HEIGHTS = 3.0
 # An outline with no thin rim round its holes is a filled-in mark when ink covers this share of
 # its box (read_mark then asks more of it); a letter's strokes cover far less.
 FILLED_MARK_SHARE = 0.7
