@@ -51,6 +51,9 @@ MAX_CUT_LINE_GAP_HEIGHTS = 1.6
 MAX_TAIL_WORDS = 4
 # A grid column's header (Yes | No) stands at most this many line heights above its cells.
 HEADER_REACH_HEIGHTS = 6.0
+# Boxes of one grid column stand one under another at most this many line heights apart (a
+# row's height less a box's).
+STACK_GAP_HEIGHTS = 3.0
 
 
 def join_wrapped_labels(
@@ -156,6 +159,36 @@ def header_above(box: Box, lines: Sequence[Line], height: float) -> Line | None:
         and box[1] - line.box[3] <= HEADER_REACH_HEIGHTS * height
     ]
     return max(above, key=lambda line: line.box[3], default=None)
+
+
+def column_header_over(box: Box, boxes: Sequence[Box], lines: Sequence[Line], height: float) -> Line | None:
+    """The header of the column of ``boxes`` (the page's marks) that ``box`` stands in: the
+    line ``header_above`` it or, where none stands within reach, above the box stacked right
+    over it, and so on up the column ("Yes" over the first of a long grid's rows answers the
+    last one too). A line spanning the column between two boxes heads the boxes under it."""
+    current = box
+    for _ in range(len(boxes) + 1):
+        nearest = header_above(current, lines, height)
+        if nearest is not None:
+            return nearest
+        stacked = _box_right_over(current, boxes, height)
+        if stacked is None:
+            return None
+        current = stacked
+    return None
+
+
+def _box_right_over(box: Box, boxes: Sequence[Box], height: float) -> Box | None:
+    """The nearest of ``boxes`` over ``box`` in its column: left edges within ``ALIGN_HEIGHTS``
+    line heights, no more than ``STACK_GAP_HEIGHTS`` line heights apart."""
+    over = [
+        other
+        for other in boxes
+        if other[3] <= box[1] + 2
+        and box[1] - other[3] <= STACK_GAP_HEIGHTS * height
+        and abs(other[0] - box[0]) <= ALIGN_HEIGHTS * height
+    ]
+    return max(over, key=lambda other: other[3], default=None)
 
 
 def answer_grid_headers(page: PageText, structure: PageStructure | None, height: float) -> list[Line]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from extraction.cells import header_above
+from extraction.cells import column_header_over
 from extraction.doctypes import FieldSpec
 from extraction.keys import Key
 from extraction.layouts.rows import boxed_marks
@@ -291,7 +291,8 @@ def _column_header(mark: SelectionMark, view: PageView) -> tuple[Word, ...]:
     ruled = _first_row_words(mark, view)
     if ruled:
         return ruled
-    nearest = header_above(mark.box, view.page.lines, view.height)
+    boxes = [m.box for m in view.structure.marks] if view.structure is not None else []
+    nearest = column_header_over(mark.box, boxes, view.page.lines, view.height)
     if nearest is None:
         return ()
     name = _name_over(nearest.words, mark, view.height)

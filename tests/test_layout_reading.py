@@ -3604,3 +3604,28 @@ def test_a_value_beside_a_label_is_no_caption_s_value_under_it(insured_label: bo
     assert [line.text for line in lines_above(provider, view)] == expected
     on_rule = line_on_rule_over(provider, view)
     assert (on_rule.text if on_rule else None) == (None if insured_label else "Diane Murphy")
+
+
+def test_a_box_rows_down_a_grid_answers_its_column_s_header() -> None:
+    """"Yes | No" printed once over four rows of boxes, no rules between them: the header stood
+    too far over the last rows' boxes to be found, and a ticked box there answered nothing."""
+    page = parse_layout(
+        """
+        1500 400 Yes
+        1700 400 No
+        200 500 Hepatitis B vaccinated?
+        200 600 Measles
+        200 700 Do you drink alcohol?
+        200 800 Chickenpox
+        """
+    )[0]
+    rows = {500: "yes", 600: "no", 700: "no", 800: "yes"}
+    marks = tuple(
+        SelectionMark((x, y - 10, x + 60, y + 50), "square", rows[y] == answer, "", None, 1.0)
+        for y in rows
+        for x, answer in ((1500, "yes"), (1700, "no"))
+    )
+    fields = extract_fields(PATIENT, [page], 0.8, structures=[PageStructure(marks=marks)])
+    assert fields["hepatitis_b_vaccination"].value == "Yes"
+    assert fields["measles"].value == "NOT IMMUNE"
+    assert fields["chickenpox"].value == "IMMUNE"
