@@ -54,9 +54,12 @@ def repeated_candidates(spec: FieldSpec, view: PageView) -> list[Candidate]:
         same = next((g for g in groups if similarity(g, text) >= SAME_PRINT), text)
         groups.setdefault(same, []).append(key)
     keys = max(groups.values(), key=len, default=[])
+    if not keys:
+        return []
+    # One occurrence read with its colon is enough when OCR lost the others' (a heavy copy).
+    keys = _with_colons_lost(keys, spec, view)
     if len(keys) < 2:
         return []
-    keys = _with_colons_lost(keys, spec, view)
     lines = [k.rest for k in keys if has_text(k.rest)]
     if not lines:
         return []  # no value beside any: a heading printed again (the halves of one grid), no items

@@ -3629,3 +3629,27 @@ def test_a_box_rows_down_a_grid_answers_its_column_s_header() -> None:
     assert fields["hepatitis_b_vaccination"].value == "Yes"
     assert fields["measles"].value == "NOT IMMUNE"
     assert fields["chickenpox"].value == "IMMUNE"
+
+
+@pytest.mark.parametrize("first", ["Directions", "Directions:"])
+def test_a_label_printed_per_item_is_gathered_when_ocr_kept_one_colon(first: str) -> None:
+    """A heavy copy lost the first "Directions:"'s colon: with one occurrence read with its
+    colon the others were not gathered, and the directions kept the second item's alone."""
+    page = parse_layout(
+        f"""
+        240 550 Rx date: Aug 22, 2020
+        240 610 Patient name: Lauren Castro
+        320 980 1
+        415 980 Simvastatin 10 mg
+        490 1040 {first}   Take 2 tablets every day for 3 months
+        490 1090 Quantity: 90
+        320 1200 2
+        415 1200 Warfarin 2 mg
+        490 1260 Directions: Take 1 capsule every 8 hours for 10 days
+        490 1310 Quantity: 20
+        """
+    )
+    fields = extract_fields(PRESCRIPTION, page, 0.8)
+    assert fields["directions"].value == (
+        "Take 2 tablets every day for 3 months\nTake 1 capsule every 8 hours for 10 days"
+    )
