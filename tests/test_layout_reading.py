@@ -3607,7 +3607,7 @@ def test_a_value_beside_a_label_is_no_caption_s_value_under_it(insured_label: bo
 
 
 def test_a_box_rows_down_a_grid_answers_its_column_s_header() -> None:
-    """"Yes | No" printed once over four rows of boxes, no rules between them: the header stood
+    """ "Yes | No" printed once over four rows of boxes, no rules between them: the header stood
     too far over the last rows' boxes to be found, and a ticked box there answered nothing."""
     page = parse_layout(
         """
