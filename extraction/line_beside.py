@@ -104,6 +104,11 @@ def line_beside(key: Key, view: PageView) -> list[Word]:
     if value_cell is not None:
         # A ruled value cell beside the label's holds its value however wide the label's cell.
         reach = max(reach, value_cell[2])
+    own_cell = cell_of(key.box, view)
+    if own_cell is not None and not in_corner and key.box[0] - own_cell[0] <= view.height:
+        # A label opening a ruled cell of its row: the rest of the cell is its value's, however
+        # far along the value was written.
+        reach = max(reach, own_cell[2])
     level = [
         line
         for line in view.page.lines

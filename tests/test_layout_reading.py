@@ -28,7 +28,7 @@ from extraction.label_shapes import (
 from extraction.layout_doubts import _boxes_on_its_rows, _read_on_end, _run_into_its_label, layout_doubts
 from extraction.page_view import Candidate, PageView
 from extraction.phrases import best_phrase
-from extraction.structure import PageStructure, Rule, SelectionMark
+from extraction.structure import Cell, PageStructure, Rule, SelectionMark
 from extraction.types import Box, Line, PageText, Word
 from extraction.validate import validate_fields
 from tests.layout_text import parse_layout
@@ -3653,3 +3653,28 @@ def test_a_label_printed_per_item_is_gathered_when_ocr_kept_one_colon(first: str
     assert fields["directions"].value == (
         "Take 2 tablets every day for 3 months\nTake 1 capsule every 8 hours for 10 days"
     )
+
+
+@pytest.mark.parametrize("ruled", [True, False])
+def test_a_label_opening_a_ruled_cell_reaches_its_value_anywhere_in_the_cell(ruled: bool) -> None:
+    """A register ruled "Birth date | 1996-03-27 | Telephone:  ...  (571)-474-0103": the phone
+    was written far along the label's own cell, more than eight line heights from its label,
+    and went out blank. Unruled, that far is another column's."""
+    page = parse_layout(
+        """
+        128 610 Pt. name:
+        578 610 Janice Hughes
+        128 670 Birth date:
+        578 670 1996-03-27
+        1086 670 Telephone:
+        1700 670 (571)-474-0103
+        """
+    )[0]
+    cells = (
+        Cell((576, 604, 2052, 652), 0, 1, 0),
+        Cell((576, 664, 1080, 706), 1, 1, 0),
+        Cell((1082, 662, 2054, 712), 1, 2, 0),
+    )
+    structure = PageStructure(cells=cells if ruled else ())
+    fields = extract_fields(PATIENT, [page], 0.8, structures=[structure])
+    assert fields["phone_number"].value == ("(571)-474-0103" if ruled else "")
