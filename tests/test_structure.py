@@ -454,6 +454,19 @@ def test_a_word_read_on_a_mark_is_dropped_and_the_option_kept() -> None:
     assert structure.marks[0].option == "Yes"
 
 
+def test_a_word_read_from_a_mark_on_into_its_option_is_kept_for_the_option() -> None:
+    """OCR read a ticked box and its "Y" as one word "My": at least half of it over the box,
+    it was dropped with the box, and the ticked box's option went unread."""
+    page = DrawnPage()
+    box = page.checkbox(100, 100, "tick", side=38)
+    page.text(150, 105, "Y")
+    run_on = Word("My", 0.95, (box[0], box[1], box[2] + 29, box[3]))
+    glyph = Word("O", 0.5, (box[0], box[1], box[2] + 3, box[3]))
+    structure = find_structure(page.array(), [run_on])
+    assert structure.marks
+    assert words_outside_marks([run_on, glyph], structure) == [run_on]
+
+
 def test_a_column_of_boxes_read_as_one_tall_word_is_dropped() -> None:
     """OCR may read a column of empty boxes as one word ("OOOdao") as tall as the column, which
     line grouping then sets beside one of the options."""

@@ -9,7 +9,7 @@ import statistics
 from collections.abc import Callable, Sequence
 
 from extraction.structure.combs import inside_comb
-from extraction.structure.geometry import inside_any, passes_between, word_boxes
+from extraction.structure.geometry import at_the_start, inside_any, passes_between, word_boxes
 from extraction.structure.types import ANSWERED_IN_WORDS, PageStructure
 from extraction.types import Box, Line, Word, union_box
 
@@ -27,6 +27,9 @@ BORDER_GLYPH_CONFIDENCE = 0.7
 # Glyphs OCR makes of a comb's walls and of the bars a form prints between a comb's groups
 # (DD | MM | YYYY); a box holds a digit or a letter, never one of these.
 _NO_COMB_BARS = str.maketrans("", "", "|[]{}")
+# A word that starts at a mark and reaches this share of the mark's height past it holds the
+# option printed after the mark.
+OPTION_RUN_ON = 0.5
 # A comb's reading of this many digits and no letter but "O" holds a number: its "O" is a zero.
 MIN_COMB_DIGITS = 4
 # A rule ruled for a value starts within this many text heights of the gap before it, and lies
@@ -58,8 +61,19 @@ def words_outside_marks(words: Sequence[Word], structure: PageStructure) -> list
     return [
         word
         for word, is_mark in zip(words, inside, strict=True)
-        if not is_mark and not _a_column_of(word, printed)
+        if (not is_mark or _runs_on_from_a_mark(word, printed)) and not _a_column_of(word, printed)
     ]
+
+
+def _runs_on_from_a_mark(word: Word, marks: Sequence[Box]) -> bool:
+    """True for a word OCR read from a mark's edge on into the option printed after it ("My" for
+    a ticked box and its "Y"): it starts at the mark and reaches past it by ``OPTION_RUN_ON``
+    of the mark's height or more, a letter's width. The option's part is the option's print
+    (``extraction.choices`` trims the mark's glyph off); a mark read alone ends at its edge."""
+    return len(word.text) >= 2 and any(
+        at_the_start(mark, word.box[0]) and word.box[2] - mark[2] >= OPTION_RUN_ON * (mark[3] - mark[1])
+        for mark in marks
+    )
 
 
 def _a_column_of(word: Word, marks: Sequence[Box]) -> bool:
