@@ -192,6 +192,8 @@ def spec_named(field: str) -> FieldSpec:
         (["nope"], "No", True),
         (["Y"], "Yes", False),
         (["N"], "No", False),
+        (["y"], "Yes", True),  # a capital run on from a box ("My") is read small
+        (["n"], "No", True),
         (["maybe"], "maybe", True),
         (["____"], "", False),
         (["Yes (2019)"], "Yes", False),  # a note after the answer still answers
