@@ -26,6 +26,7 @@ import numpy as np
 from extraction.page_outline import flattened, page_corners
 from extraction.pixel_stats import median, percentiles
 from extraction.sharpness import focus_blur, is_blurred, sharpen
+from extraction.skew import ink_sideways, ink_skew, small_ink
 from extraction.structure.ink import components
 
 # The paper's brightness may vary by this much (0..255) across a page before we flatten it.
@@ -42,14 +43,6 @@ MIN_TEXT_SCALE = 0.5
 MAX_TEXT_SCALE = 2.0
 # Skew below this many degrees is left alone: rotating costs sharpness and tesseract copes.
 MIN_DESKEW_DEGREES = 0.4
-MAX_DESKEW_DEGREES = 12.0
-# A page is sideways when it has this many tall words and more than this many times as many
-# tall words as wide ones (``looks_sideways``); a page with fewer is read as it is, and OCR's
-# own orientation check turns it if its words come out sideways. Words are at least this many
-# pixels thick at the size ``_small_ink`` gives (letters of 8 pt print are about 5).
-MIN_SIDEWAYS_WORDS = 10
-SIDEWAYS_WORDS_SHARE = 2.0
-MIN_WORD_THICKNESS = 4
 # Print contrast: how far the print is under its paper, relative to the paper's brightness
 # (``print_contrast``), the PRINT_PERCENTILE-th percentile over the pixels NOT_PAPER levels or more
 # under the paper (``print_depth``, which extraction.quality applies to absolute depths at upload;
@@ -207,69 +200,6 @@ def stretch_contrast(flat: np.ndarray, contrast: float) -> np.ndarray:
     depth = 255.0 - np.arange(256, dtype=np.float32)
     table = np.clip(255.0 - depth * gain, 0, 255).astype(np.uint8)
     return cv2.LUT(flat, table)
-
-
-def estimate_skew(gray: np.ndarray) -> float:
-    """The text's tilt in degrees (positive = counter-clockwise), 0.0 when it cannot tell.
-
-    Projection profiles: at the right angle, rows of text and rows of white alternate most
-    sharply, so the variance of the row sums peaks. Coarse then fine search on a small copy.
-    """
-    ink = _small_ink(gray)
-    if ink is None:
-        return 0.0
-    best = _best_angle(ink, np.arange(-MAX_DESKEW_DEGREES, MAX_DESKEW_DEGREES + 0.01, 1.0))
-    if abs(best) >= MAX_DESKEW_DEGREES:
-        return 0.0  # the best angle at the search's edge is no peak: no tilt can be told
-    return _best_angle(ink, np.arange(best - 1.0, best + 1.01, 0.1))
-
-
-def looks_sideways(gray: np.ndarray) -> bool:
-    """True when the text runs vertically (the page was scanned turned by 90 degrees).
-
-    Letters run together into words at a small scale, and a word is long along its line: on an
-    upright page most word-sized blobs are wide, on a turned one tall. Neither a tilt (a phone
-    photo, a skewed scan) nor a form's columns of labels and boxes changes that, where both
-    change how sharply the ink's row and column profiles alternate.
-    """
-    ink = _small_ink(gray)
-    if ink is None:
-        return False
-    wide, tall = _long_words(ink)
-    return tall >= MIN_SIDEWAYS_WORDS and tall > SIDEWAYS_WORDS_SHARE * wide
-
-
-def _long_words(ink: np.ndarray) -> tuple[int, int]:
-    """How many word-sized blobs of ``ink`` (from ``_small_ink``), their letters run together,
-    are twice as wide as tall, and how many twice as tall as wide. Page borders, rules and
-    table edges are too long or too thin to count, shadows and blotches too thick; specks and
-    lone letters too small."""
-    joined = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8))
-    _, _, stats, _ = components(joined)
-    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
-    size = max(ink.shape)
-    thick, long = np.minimum(w, h), np.maximum(w, h)
-    words = (thick >= MIN_WORD_THICKNESS) & (thick <= 0.03 * size) & (long <= 0.15 * size)
-    return int((words & (w >= 2 * h)).sum()), int((words & (h >= 2 * w)).sum())
-
-
-def _small_ink(gray: np.ndarray) -> np.ndarray | None:
-    """The page's ink (1.0) on paper (0.0), at most 1000 pixels on its long side; None if blank."""
-    scale = min(1.0, 1000.0 / max(gray.shape))
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1].astype(np.float32)
-    return None if ink.mean() < 0.002 else ink
-
-
-def _best_angle(ink: np.ndarray, angles: np.ndarray) -> float:
-    h, w = ink.shape
-    centre = (w / 2, h / 2)
-    scores = []
-    for angle in angles:
-        matrix = cv2.getRotationMatrix2D(centre, float(angle), 1.0)
-        rotated = cv2.warpAffine(ink, matrix, (w, h), flags=cv2.INTER_NEAREST)
-        scores.append(float(np.var(rotated.sum(axis=1))))
-    return round(float(angles[int(np.argmax(scores))]), 2)
 
 
 def rotate(gray: np.ndarray, degrees: float) -> np.ndarray:
@@ -435,14 +365,16 @@ def preprocess(image: np.ndarray, dpi: int) -> tuple[np.ndarray, PreprocessRepor
     if report.speckle > SPECKLE_THRESHOLD:
         gray = _painted_out(gray, specks)
         report.steps.append("despeckle")
-    if looks_sideways(gray):
+    # The small ink serves both the sideways check and deskew while the page stays as it is.
+    ink = small_ink(gray)
+    if ink_sideways(ink):
         # Turn first so deskew measures text lines; OCR's orientation check fixes 180 after.
-        gray = rotate_quarter(gray, 90)
+        gray, ink = rotate_quarter(gray, 90), None
         report.steps.append("turn 90")
     if is_blurred(report.blur):
-        gray = sharpen(gray, dpi)
+        gray, ink = sharpen(gray, dpi), None
         report.steps.append(f"sharpen {report.blur:.2f}")
-    report.skew_degrees = estimate_skew(gray)
+    report.skew_degrees = ink_skew(small_ink(gray) if ink is None else ink)
     if abs(report.skew_degrees) >= MIN_DESKEW_DEGREES:
         gray = rotate(gray, report.skew_degrees)
         report.steps.append(f"deskew {report.skew_degrees:+.1f}")

@@ -23,7 +23,6 @@ from extraction.fields import extract_fields
 from extraction.layout import group_lines
 from extraction.ocr import add_sparse_reading, looks_upright, sideways_share
 from extraction.preprocess import (
-    looks_sideways,
     preprocess,
     rotate,
     rotate_quarter,
@@ -32,6 +31,7 @@ from extraction.preprocess import (
     to_grayscale,
 )
 from extraction.second_readings import better_second_readings
+from extraction.skew import looks_sideways
 from extraction.types import Box, FieldResult, PageText, Word
 from extraction.validate import validate_fields
 from tests.layout_text import parse_layout
