@@ -58,18 +58,30 @@ def blur_effect(gray: np.ndarray) -> float:
     """Crete-Roffet blur of a working copy, 0 (sharp) to 1 (no detail left): the share of the
     neighbour-to-neighbour variation that a further blur of BLUR_KERNEL pixels does not remove,
     the larger of the vertical and the horizontal. 0 for a page with no variation at all."""
-    values = middle(gray).astype(np.float32)
+    inner = middle(gray)
+    values = inner.astype(np.float32)
     worst = 0.0
     for axis in (0, 1):
         size = (1, BLUR_KERNEL) if axis == 0 else (BLUR_KERNEL, 1)  # (width, height): across the steps
         reblurred = cv2.blur(values, size)
-        sharp_steps = np.abs(np.diff(values, axis=axis))
+        # The steps between whole grey levels are whole numbers: taken on the uint8 page they
+        # are exactly the float steps. OpenCV's absdiff and subtract round as numpy's abs(diff)
+        # does, and every array keeps numpy's shape, so its sums add in the same order.
+        sharp_steps = cv2.absdiff(*_neighbours(inner, axis)).astype(np.float32)
         total = float(sharp_steps.sum())
         if total <= 0:
             continue
-        lost = np.maximum(0.0, sharp_steps - np.abs(np.diff(reblurred, axis=axis)))
+        lost = cv2.subtract(sharp_steps, cv2.absdiff(*_neighbours(reblurred, axis)))
+        np.maximum(lost, 0.0, out=lost)
         worst = max(worst, (total - float(lost.sum())) / total)
     return worst
+
+
+def _neighbours(image: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel and the one before it along ``axis`` (rows for 0), as two equal views."""
+    if axis == 0:
+        return image[1:], image[:-1]
+    return image[:, 1:], image[:, :-1]
 
 
 def focus_blur(gray: np.ndarray, dpi: int) -> float:
