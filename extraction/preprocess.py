@@ -27,7 +27,7 @@ from extraction.page_outline import flattened, page_corners
 from extraction.pixel_stats import median, percentiles
 from extraction.sharpness import focus_blur, is_blurred, sharpen
 from extraction.skew import ink_sideways, ink_skew, small_ink
-from extraction.structure.ink import components
+from extraction.structure.ink import components, pixels_of
 
 # The paper's brightness may vary by this much (0..255) across a page before we flatten it.
 UNEVEN_LIGHT_THRESHOLD = 40.0
@@ -272,10 +272,9 @@ def _speck_mask(gray: np.ndarray, dpi: int, level: int) -> tuple[np.ndarray, int
 
 def _small_components(mask: np.ndarray, max_area: int) -> np.ndarray:
     """The pixels of ``mask`` in 8-connected parts of at most ``max_area`` pixels."""
-    count, labels, stats, _ = components(mask)
-    small = np.zeros(count, dtype=bool)
-    small[1:] = stats[1:, cv2.CC_STAT_AREA] <= max_area
-    return small[labels]
+    _, labels, stats, _ = components(mask)
+    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] <= max_area)
+    return pixels_of(labels, stats, small[small > 0])
 
 
 def _painted_out(gray: np.ndarray, specks: np.ndarray) -> np.ndarray:

@@ -53,3 +53,32 @@ def components(mask: np.ndarray, connectivity: int = 8) -> tuple[int, np.ndarray
         return cv2.connectedComponentsWithStats(mask, connectivity=connectivity, ltype=cv2.CV_16U)
     except cv2.error:
         return cv2.connectedComponentsWithStats(mask, connectivity=connectivity, ltype=cv2.CV_32S)
+
+
+def pixels_of(labels: np.ndarray, stats: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """A boolean mask of the pixels of the components numbered in ``chosen`` (of ``labels`` and
+    ``stats`` as ``components`` gives them; the background, 0, must not be among them).
+
+    The same mask as a lookup of every label, but read only within the chosen parts' boxes:
+    specks are few and tiny where a page has millions of pixels. Parts are taken in groups of
+    one box size, each group read at once in windows that size; when the windows would cover
+    more than half the page, every label is looked up instead.
+    """
+    x, y, w, h = (stats[chosen, k] for k in range(4))
+    side = np.maximum(w, h)
+    sizes = np.unique(side)
+    if int((np.bincount(side)[sizes] * sizes.astype(np.int64) ** 2).sum()) > labels.size // 2:
+        wanted = np.zeros(len(stats), dtype=bool)
+        wanted[chosen] = True
+        return wanted[labels]
+    mask = np.zeros(labels.shape, dtype=bool)
+    for size in sizes:
+        group = side == size
+        # A window wider than its part's box may reach past the page: clipped, it reads a pixel
+        # of the page twice, which the label test keeps or drops as it should.
+        dy, dx = np.mgrid[0:size, 0:size]
+        rows = np.minimum(y[group, None, None] + dy, labels.shape[0] - 1)
+        cols = np.minimum(x[group, None, None] + dx, labels.shape[1] - 1)
+        hit = labels[rows, cols] == chosen[group, None, None]
+        mask[rows[hit], cols[hit]] = True
+    return mask
