@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from extraction.structure.ink import binary, ink_threshold
+from extraction.structure.ink import binary, ink_threshold, part_boxes
 from extraction.types import Box, Word
 
 # A wall is a vertical stroke at least this many text heights tall (a tooth of a comb drawn on a
@@ -161,7 +161,7 @@ def _walls(ink: np.ndarray, horizontal: np.ndarray, height: float) -> list[_Wall
     """Thin vertical strokes of a wall's height whose lower end stands on a horizontal line, in
     the order ``components`` numbers them."""
     vertical = _opened(ink, 1, max(5, round(MIN_WALL_HEIGHTS * height)))
-    boxes, starts = _stroke_boxes(vertical)
+    boxes, starts = part_boxes(vertical)
     x, y, w, h = boxes.T
     sized = (MIN_WALL_HEIGHTS * height <= h) & (h <= MAX_WALL_HEIGHTS * height)
     sized &= w <= MAX_WALL_WIDTH_HEIGHTS * height + 2
@@ -179,18 +179,6 @@ def _walls(ink: np.ndarray, horizontal: np.ndarray, height: float) -> list[_Wall
             box = (left, top, right, bottom)
             walls.append(_Wall(box, _own_pixels(vertical[top:bottom, left:right], starts[i] - (left, top))))
     return sorted(walls, key=_label_order)
-
-
-def _stroke_boxes(vertical: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The boxes (x, y, width, height) of the 8-connected parts of ``vertical``, in no set order,
-    and a pixel (x, y) of each. Their outer outlines give the parts' boxes at a quarter of the
-    cost of labelling every pixel of the page, which is what ``components`` spends its time on."""
-    contours, hierarchy = cv2.findContours(vertical, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-    # A hole's outline is a second-level contour; a part inside a hole is an outer one again.
-    outer = [c for c, links in zip(contours, hierarchy[0], strict=True) if links[3] < 0] if contours else []
-    boxes = np.array([cv2.boundingRect(c) for c in outer], dtype=np.int64).reshape(-1, 4)
-    starts = np.array([c[0, 0] for c in outer], dtype=np.int64).reshape(-1, 2)
-    return boxes, starts
 
 
 def _own_pixels(crop: np.ndarray, start: np.ndarray) -> np.ndarray:

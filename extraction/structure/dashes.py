@@ -14,6 +14,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from extraction.structure.ink import part_boxes
+
 MIN_DASH_HEIGHTS = 1.0
 MIN_DASHES = 5
 # Dashes are drawn alike: at least this share of a row's are within SAME_LENGTH of its median
@@ -32,10 +34,8 @@ def dashed_rules(mask: np.ndarray, height: float, thickness: float) -> np.ndarra
     thicker than ``thickness`` pixels, ``height`` is the text height in ``mask``'s pixels."""
     length = max(3, round(MIN_DASH_HEIGHTS * height))
     runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(runs)
-    dashes = sorted(
-        (int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _area in stats[1:count] if h <= thickness
-    )
+    boxes, _ = part_boxes(runs)
+    dashes = sorted((int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in boxes if h <= thickness)
     joined = np.zeros_like(mask)
     for chain in _chains(dashes, height):
         x0, x1 = chain[0][0], chain[-1][2]
