@@ -19,7 +19,7 @@ import numpy as np
 
 from extraction.keys import typical_height
 from extraction.structure.geometry import overlap_area
-from extraction.structure.ink import binary, components, ink_threshold
+from extraction.structure.ink import binary, components, ink_threshold, pixels_of
 from extraction.types import Box, FieldResult, PageText, Word
 
 # A letter is between these many text heights tall (an "o" about half, a "g" or an "l" the
@@ -63,11 +63,7 @@ def unread_runs(image: np.ndarray, words: Sequence[Word], text_height: float) ->
     if found is None:
         return []
     labels, stats, loose_indices = found
-    loose = np.zeros(image.shape[:2], np.uint8)
-    for index in loose_indices:
-        x, y, width, height, _ink = stats[index]
-        piece = labels[y : y + height, x : x + width] == index
-        loose[y : y + height, x : x + width][piece] = 255
+    loose = pixels_of(labels, stats, loose_indices).view(np.uint8) * np.uint8(255)
     if not loose.any():
         return []
     reach = cv2.getStructuringElement(
@@ -88,20 +84,14 @@ def unread_runs(image: np.ndarray, words: Sequence[Word], text_height: float) ->
     return runs[:MAX_RUNS]
 
 
-def _letter_sized(width: int, height: int, ink: int, text_height: float) -> bool:
-    """True for a piece of ink shaped like a letter, joined handwriting or a word whose letters
-    ran together (``MAX_WORD_WIDTH``)."""
-    if not MIN_PIECE_HEIGHT * text_height <= height <= MAX_PIECE_HEIGHT * text_height:
-        return False
-    if ink < MIN_PIECE_INK * text_height * text_height:
-        return False
-    if width <= MAX_PIECE_WIDTH * text_height:
-        return True
-    return (
-        width <= MAX_WORD_WIDTH * text_height
-        and height <= MAX_WORD_HEIGHT * text_height
-        and ink < SOLID_SHARE * width * height
-    )
+def _letter_sized(width: np.ndarray, height: np.ndarray, ink: np.ndarray, text_height: float) -> np.ndarray:
+    """Which pieces of ink (their widths, heights and ink pixels) are shaped like a letter, joined
+    handwriting or a word whose letters ran together (``MAX_WORD_WIDTH``)."""
+    sized = (MIN_PIECE_HEIGHT * text_height <= height) & (height <= MAX_PIECE_HEIGHT * text_height)
+    sized &= ink >= MIN_PIECE_INK * text_height * text_height
+    word = (width <= MAX_WORD_WIDTH * text_height) & (height <= MAX_WORD_HEIGHT * text_height)
+    word &= ink < SOLID_SHARE * width.astype(np.float64) * height
+    return sized & ((width <= MAX_PIECE_WIDTH * text_height) | word)
 
 
 def _letters(width: int, text_height: float) -> int:
@@ -195,21 +185,18 @@ def unread_pieces(image: np.ndarray, words: Sequence[Word], text_height: float) 
 
 def _loose_pieces(
     image: np.ndarray, words: Sequence[Word], text_height: float
-) -> tuple[np.ndarray, np.ndarray, list[int]] | None:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The components of ``image``'s ink (their labels and stats) and the indices of those of a
     letter's size whose middle no box of ``words`` covers; None on a page without ink."""
     threshold = ink_threshold(image)
     if threshold is None or text_height <= 0:
         return None
-    count, labels, stats, centres = components(binary(image, threshold))
+    _, labels, stats, centres = components(binary(image, threshold))
     covered = _covered(image.shape[:2], words, round(WORD_MARGIN * text_height))
-    loose = [
-        index
-        for index in range(1, count)
-        if _letter_sized(*stats[index][2:5], text_height)
-        and not covered[int(centres[index][1]), int(centres[index][0])]
-    ]
-    return labels, stats, loose
+    sized = _letter_sized(*(stats[1:, k] for k in (2, 3, 4)), text_height)
+    middles = centres[1:].astype(np.int64)  # truncated, as int() truncates
+    uncovered = covered[middles[:, 1], middles[:, 0]] == 0
+    return labels, stats, np.flatnonzero(sized & uncovered) + 1
 
 
 def _word_under(pieces: Sequence[Box], box: Box, height: float) -> bool:
