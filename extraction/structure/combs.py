@@ -56,15 +56,16 @@ LINE_ALONG_SHARE = 0.5
 MIN_BOXES = 2
 
 
-def find_combs(gray: np.ndarray, height: float) -> tuple[Box, ...]:
+def find_combs(gray: np.ndarray, height: float, threshold: int | None = None) -> tuple[Box, ...]:
     """The outlines of the page's combs, in reading order (walls included); the groups of one
     value (DD | MM | YYYY with '/' printed between) make one comb.
 
     ``gray`` is the page (uint8, dark ink on light paper); ``height`` the text height in pixels.
     A run of walls whose spacing or heights are uneven (letters on an underline, a table's
-    columns) or that do not stand on one line is no comb. A blank page has none.
+    columns) or that do not stand on one line is no comb. A blank page has none. ``threshold``
+    is the page's ``ink_threshold`` when the caller has it (not None: a page with ink).
     """
-    runs, _ = _comb_runs(gray, height)
+    runs, _ = _comb_runs(gray, height, threshold)
     return _merged([_outline(run) for run in runs], height)
 
 
@@ -139,12 +140,14 @@ def _opened(ink: np.ndarray, width: int, height: int) -> np.ndarray:
     return cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width, height)))
 
 
-def _comb_runs(gray: np.ndarray, height: float) -> tuple[list[list[_Wall]], np.ndarray]:
+def _comb_runs(
+    gray: np.ndarray, height: float, threshold: int | None = None
+) -> tuple[list[list[_Wall]], np.ndarray]:
     """The walls of each comb group, and the page's horizontal lines (an empty mask when the
-    page has no ink)."""
+    page has no ink); ``threshold`` as ``find_combs`` takes it."""
     if gray.ndim != 2 or gray.size == 0 or min(gray.shape) < 8:
         return [], np.zeros((1, 1), np.uint8)
-    threshold = ink_threshold(gray)
+    threshold = ink_threshold(gray) if threshold is None else threshold
     if threshold is None:
         return [], np.zeros((1, 1), np.uint8)
     ink = binary(gray, threshold)

@@ -43,7 +43,7 @@ def find_structure(image: np.ndarray, words: Sequence[Word], shades: Sequence[Bo
         [w.box for w in words if any(ch.isalnum() for ch in w.text)],
     )
     cells, tables = find_cells(grid, height, image.shape, median_thickness(rules))
-    combs = one_line_combs(find_combs(image, height), words)
+    combs = one_line_combs(find_combs(image, height, threshold), words)
     if combs:
         # A comb's walls part the characters of one value: no rule to split the line at, no cells.
         rules = tuple(r for r in rules if r.orientation == "horizontal" or not inside_comb(r.box, combs))
@@ -53,7 +53,7 @@ def find_structure(image: np.ndarray, words: Sequence[Word], shades: Sequence[Bo
     boxes = [m.box for m in marks]
     rules = tuple(r for r in rules if not side_of_a_mark(r.box, boxes))
     marks += answer_cells(image, threshold, height, cells, marks, words)
-    rings = circled_marks(find_rings(image, height), words)
+    rings = circled_marks(find_rings(image, height, threshold), words)
     # A radio button filled in is a ring holding a dot, which OCR reads as a symbol ("@", "®") or
     # not at all: where a circle to fill was found, a ring round no letter or digit is that
     # circle.

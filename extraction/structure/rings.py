@@ -53,11 +53,12 @@ class Ring:
     stroke: float
 
 
-def find_rings(gray: np.ndarray, height: float) -> list[Ring]:
-    """The closed loops drawn round text on the page, in no particular order."""
+def find_rings(gray: np.ndarray, height: float, threshold: int | None = None) -> list[Ring]:
+    """The closed loops drawn round text on the page, in no particular order. ``threshold`` is
+    the page's ``ink_threshold`` when the caller has it (not None: a page with ink)."""
     if gray.ndim != 2 or gray.size == 0 or min(gray.shape) < 8:
         return []
-    threshold = ink_threshold(gray)
+    threshold = ink_threshold(gray) if threshold is None else threshold
     if threshold is None:
         return []
     ink = binary(gray, threshold)
