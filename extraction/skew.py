@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from extraction.structure.ink import components
+from extraction.structure.ink import part_boxes
 
 MAX_DESKEW_DEGREES = 12.0
 # A page is sideways when it has this many tall words and more than this many times as many
@@ -66,8 +66,8 @@ def _long_words(ink: np.ndarray) -> tuple[int, int]:
     table edges are too long or too thin to count, shadows and blotches too thick; specks and
     lone letters too small."""
     joined = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8))
-    _, _, stats, _ = components(joined)
-    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    boxes, _ = part_boxes(joined)
+    w, h = boxes[:, 2], boxes[:, 3]
     size = max(ink.shape)
     thick, long = np.minimum(w, h), np.maximum(w, h)
     words = (thick >= MIN_WORD_THICKNESS) & (thick <= 0.03 * size) & (long <= 0.15 * size)
