@@ -19,7 +19,15 @@ import numpy as np
 
 from extraction.keys import typical_height
 from extraction.structure.geometry import overlap_area
-from extraction.structure.ink import binary, components, ink_threshold, pixels_of
+from extraction.structure.ink import (
+    binary,
+    components,
+    ink_threshold,
+    labelling_order,
+    own_pixels,
+    part_boxes,
+    pixels_of,
+)
 from extraction.types import Box, FieldResult, PageText, Word
 
 # A letter is between these many text heights tall (an "o" about half, a "g" or an "l" the
@@ -69,19 +77,21 @@ def unread_runs(image: np.ndarray, words: Sequence[Word], text_height: float) ->
     reach = cv2.getStructuringElement(
         cv2.MORPH_RECT, (max(3, round(LETTER_REACH * text_height)), max(1, round(ROW_REACH * text_height)))
     )
-    count, labels, stats, _ = components(cv2.dilate(loose, reach))
+    rows = cv2.dilate(loose, reach)
+    # Only the rows' boxes and each row's own pixels are needed: outlines and a labelling of
+    # each box cost a fraction of labelling the page.
+    boxes, starts = part_boxes(rows)
     runs = []
-    for index in range(1, count):
-        x, y, width, height, _ink = stats[index]
+    for (x, y, width, height), start in zip(boxes.tolist(), starts, strict=True):
         if width < MIN_RUN_WIDTH * text_height or height > MAX_RUN_HEIGHT * text_height:
             continue
         window = (slice(y, y + height), slice(x, x + width))
-        inside = np.where(labels[window] == index, loose[window], 0)
-        pieces, _, piece_stats, _ = components(inside)
+        row = own_pixels(rows[window], start - (x, y))
+        pieces, _, piece_stats, _ = components(np.where(row, loose[window], 0).astype(np.uint8))
         if sum(_letters(piece_stats[piece][2], text_height) for piece in range(1, pieces)) >= MIN_PIECES:
-            runs.append((int(x), int(y), int(x + width), int(y + height)))
-    runs.sort(key=lambda box: (box[2] - box[0]) * (box[3] - box[1]), reverse=True)
-    return runs[:MAX_RUNS]
+            runs.append(((-width * height, labelling_order(x, y, row)), (x, y, x + width, y + height)))
+    # Largest first; rows as large as each other in the order the page's labelling numbered them.
+    return [box for _, box in sorted(runs)[:MAX_RUNS]]
 
 
 def _letter_sized(width: np.ndarray, height: np.ndarray, ink: np.ndarray, text_height: float) -> np.ndarray:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from extraction.structure.ink import binary, ink_threshold, part_boxes
+from extraction.structure.ink import binary, ink_threshold, labelling_order, own_pixels, part_boxes
 from extraction.types import Box, Word
 
 # A wall is a vertical stroke at least this many text heights tall (a tooth of a comb drawn on a
@@ -180,25 +180,9 @@ def _walls(ink: np.ndarray, horizontal: np.ndarray, height: float) -> list[_Wall
         left, top, right, bottom = (int(v) for v in (x[i], y[i], x[i] + w[i], foot_bottom[i]))
         if horizontal[int(foot_top[i]) : bottom, max(0, left - reach) : right + reach].any():
             box = (left, top, right, bottom)
-            walls.append(_Wall(box, _own_pixels(vertical[top:bottom, left:right], starts[i] - (left, top))))
-    return sorted(walls, key=_label_order)
-
-
-def _own_pixels(crop: np.ndarray, start: np.ndarray) -> np.ndarray:
-    """The pixels of the part of ``crop`` (its box) holding pixel ``start`` (x, y): a part lies
-    wholly in its box, so it is connected there as on the page; other parts' pixels are not."""
-    _, labels = cv2.connectedComponents(crop, connectivity=8, ltype=cv2.CV_16U)
-    return labels == labels[start[1], start[0]]
-
-
-def _label_order(wall: _Wall) -> tuple[int, int]:
-    """Where ``components`` numbers a wall among others: OpenCV labels a page in 2 x 2 blocks,
-    row of blocks by row of blocks, and numbers parts by the first block holding a pixel of
-    theirs. Walls at one x are sorted by this (``_chains``), as their labels ordered them."""
-    x, top = wall.box[0], wall.box[1]
-    # The part's pixels in its first row of blocks: from its top to the block row's end.
-    first_rows = wall.pixels[: 2 * (top // 2) + 2 - top].any(axis=0)
-    return top // 2, (x + int(np.argmax(first_rows))) // 2
+            walls.append(_Wall(box, own_pixels(vertical[top:bottom, left:right], starts[i] - (left, top))))
+    # Walls at one x are sorted (``_chains``) in the order ``components`` would have given them.
+    return sorted(walls, key=lambda wall: labelling_order(wall.box[0], wall.box[1], wall.pixels))
 
 
 def _reach(height: float) -> int:

@@ -97,3 +97,21 @@ def part_boxes(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     boxes = np.array([cv2.boundingRect(c) for c in outer], dtype=np.int64).reshape(-1, 4)
     starts = np.array([c[0, 0] for c in outer], dtype=np.int64).reshape(-1, 2)
     return boxes, starts
+
+
+def own_pixels(crop: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """The pixels of the 8-connected part of ``crop`` (the part's box, as ``part_boxes`` gives it)
+    holding pixel ``start`` (x, y in the crop): a part lies wholly in its box, so it is connected
+    there as on the page, and other parts' pixels in the box are left out."""
+    _, labels = cv2.connectedComponents(crop, connectivity=8, ltype=cv2.CV_16U)
+    return labels == labels[start[1], start[0]]
+
+
+def labelling_order(left: int, top: int, pixels: np.ndarray) -> tuple[int, int]:
+    """Where ``components`` numbers a part (its box's corner and its ``own_pixels``) among others:
+    OpenCV labels in 2 x 2 blocks, row of blocks by row of blocks, and numbers parts by the first
+    block holding a pixel of theirs (checked on page masks at one and two threads). Sorting parts
+    found by ``part_boxes`` by this puts them in label order, for callers whose ties it settles."""
+    # The part's pixels in its first row of blocks: from its top to the block row's end.
+    first_rows = pixels[: 2 * (top // 2) + 2 - top].any(axis=0)
+    return top // 2, (left + int(np.argmax(first_rows))) // 2
