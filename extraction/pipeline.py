@@ -57,6 +57,7 @@ from extraction.structure import (
     without_rules,
     words_outside_marks,
 )
+from extraction.structure.ink import ink_threshold
 from extraction.types import (
     UNKNOWN_TYPE,
     ExtractionResult,
@@ -331,10 +332,7 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
         if options.binarize == "adaptive":
             image = adaptive_threshold(image)
     with timer("structure"):
-        # Combs first: their walls are found standing on their lines, which without_rules erases.
-        unruled = without_combs(image, options.text_height) if options.erase_rules else image
-        unruled = without_rules(unruled, options.text_height) if options.erase_rules else unruled
-        unruled = without_rings(unruled, options.text_height)
+        unruled = _without_furniture(image, options)
         shading = find_shading(unruled, options.text_height)
         unruled = without_grain(made_paper(unruled, shading), report.paper, report.ink)
     with timer("ocr_page"):
@@ -371,6 +369,22 @@ def _read_page(page: SourcePage, index: int, options: Options, timer: StageTimer
         with timer("ocr_page"):
             text = combs_read_again(read, text, structure.combs, dpi, options)
     return ReadPage(image, text, dpi, structure, unruled=read, sparse=sparse)
+
+
+def _without_furniture(image: np.ndarray, options: Options) -> np.ndarray:
+    """The page with its combs' walls and its tables' rules (when ``options.erase_rules``) and
+    the rings round circled words painted out, for OCR.
+
+    Each step measures the page's ink threshold; a step that finds nothing to paint hands the
+    page on unchanged (the same array), and the next takes the threshold already measured.
+    """
+    threshold = ink_threshold(image) if image.size else None
+    unruled = image
+    if options.erase_rules:
+        # Combs first: their walls are found standing on their lines, which without_rules erases.
+        unruled = without_combs(image, options.text_height, threshold)
+        unruled = without_rules(unruled, options.text_height, threshold if unruled is image else None)
+    return without_rings(unruled, options.text_height, threshold if unruled is image else None)
 
 
 def _turned_like(image: np.ndarray, before: np.ndarray, after: np.ndarray) -> np.ndarray:

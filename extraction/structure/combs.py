@@ -69,10 +69,10 @@ def find_combs(gray: np.ndarray, height: float, threshold: int | None = None) ->
     return _merged([_outline(run) for run in runs], height)
 
 
-def without_combs(gray: np.ndarray, height: float) -> np.ndarray:
+def without_combs(gray: np.ndarray, height: float, threshold: int | None = None) -> np.ndarray:
     """A copy of the page with the walls and lines of its combs painted out, for OCR; a page with
-    no comb comes back unchanged (the same array)."""
-    runs, horizontal = _comb_runs(gray, height)
+    no comb comes back unchanged (the same array). ``threshold`` as ``find_combs`` takes it."""
+    runs, horizontal = _comb_runs(gray, height, threshold)
     if not runs:
         return gray
     mask = np.zeros(gray.shape, dtype=bool)

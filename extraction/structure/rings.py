@@ -76,10 +76,10 @@ def find_rings(gray: np.ndarray, height: float, threshold: int | None = None) ->
     return rings
 
 
-def without_rings(gray: np.ndarray, height: float) -> np.ndarray:
+def without_rings(gray: np.ndarray, height: float, threshold: int | None = None) -> np.ndarray:
     """A copy of the page with the rings round circled words painted out, for OCR; a page with
-    none comes back unchanged (the same array)."""
-    rings = find_rings(gray, height)
+    none comes back unchanged (the same array). ``threshold`` as ``find_rings`` takes it."""
+    rings = find_rings(gray, height, threshold)
     if not rings:
         return gray
     mask = np.zeros(gray.shape, np.uint8)

@@ -57,17 +57,20 @@ MAX_CELL_PAGE_SHARE = 0.6
 MIN_CELL_FILL = 0.85
 
 
-def without_rules(image: np.ndarray, height: float = DEFAULT_TEXT_HEIGHT) -> np.ndarray:
+def without_rules(
+    image: np.ndarray, height: float = DEFAULT_TEXT_HEIGHT, threshold: int | None = None
+) -> np.ndarray:
     """A copy of the page with the long rules of its tables and boxes painted out, for OCR: a
     cell's border beside a value is otherwise read as part of it ("[Oct 29", "1126" for "126").
 
     Only runs of ink far longer than any letter (``ERASE_RULE_HEIGHTS`` text heights) and thin
     go, pixel by pixel, so a letter standing on a line keeps its strokes and a shaded band or a
     black bar is left alone. A page with no such rules comes back unchanged (the same array).
+    ``threshold`` is the page's ``ink_threshold`` when the caller has it (not None: it has ink).
     """
     if image.ndim != 2 or image.size == 0 or min(image.shape) < 8:
         return image
-    threshold = ink_threshold(image)
+    threshold = ink_threshold(image) if threshold is None else threshold
     if threshold is None:
         return image
     rules, grid = find_rules(image, threshold, height)
