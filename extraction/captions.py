@@ -47,7 +47,7 @@ def lines_above(key: Key, view: PageView, limit: int = 1) -> list[Line]:
         nearest = max(above, key=lambda ln: ln.box[3], default=None)
         if nearest is not None and view.is_key_line(nearest):
             nearest = _value_after_key(nearest, key, view)
-        if nearest is None or _value_beside_a_label(nearest, view):
+        if nearest is None or _another_label_s_value(nearest, key, view):
             break
         taken.append(nearest)
         top = nearest.box[1]
@@ -149,7 +149,7 @@ def line_on_rule_over(key: Key, view: PageView) -> Line | None:
         and overlaps(ln.box, rule)
     ]
     nearest = max(standing, key=lambda ln: ln.box[3], default=None)
-    if nearest is None or view.is_key_line(nearest) or _value_beside_a_label(nearest, view):
+    if nearest is None or view.is_key_line(nearest) or _another_label_s_value(nearest, key, view):
         return None
     return nearest
 
@@ -301,14 +301,23 @@ def _answered_beside(key: Key, view: PageView) -> bool:
     return nearest is not None and not view.is_key_line(nearest)
 
 
-def _value_beside_a_label(line: Line, view: PageView) -> bool:
-    """True when ``line`` is the first line right of a label alone on its line, on its row:
-    that label's value ("Insured's name  Diane Murphy", written on the rule over the next row's
-    caption-like "Insurance provider"), never a value of a caption under it."""
+def _another_label_s_value(line: Line, caption: Key, view: PageView) -> bool:
+    """True when ``line`` is the first line right of a label alone on its line, on its row, and
+    does not stand centred over ``caption``: that label's value ("Insured's name  Diane Murphy",
+    written on the rule over the next row's "Insurance provider", which starts under the label),
+    never the caption's. A caption centred under the value beside a label names a part of it
+    ("Pt. name:  Boyd" over "Last name")."""
+    if _centred(line.box, caption.box):
+        return False
     return any(
         k.whole_line and k.line is not line and on_one_row(k.box, line.box) and _first_beside(k, view) is line
         for k in view.keys
     )
+
+
+def _centred(a: Box, b: Box) -> bool:
+    """True when the middle of either box lies within the other's span across the page."""
+    return a[0] <= (b[0] + b[2]) / 2 <= a[2] or b[0] <= (a[0] + a[2]) / 2 <= b[2]
 
 
 def _first_beside(key: Key, view: PageView) -> Line | None:

@@ -3678,3 +3678,21 @@ def test_a_label_opening_a_ruled_cell_reaches_its_value_anywhere_in_the_cell(rul
     structure = PageStructure(cells=cells if ruled else ())
     fields = extract_fields(PATIENT, [page], 0.8, structures=[structure])
     assert fields["phone_number"].value == ("(571)-474-0103" if ruled else "")
+
+
+def test_a_caption_centred_under_the_value_beside_a_label_names_a_part_of_it() -> None:
+    """ "Pt.name:  Boyd  Megan  R." over the captions "Last name", "First", "Middle initial": the
+    value beside the label is also the part its caption names."""
+    rows = [
+        [("Pt.name:", 250, 678, 454, 707)],
+        [("Boyd", 517, 677, 604, 716)],
+        [("Last", 500, 738, 560, 757), ("name", 570, 738, 630, 757)],
+    ]
+    lines = [
+        Line(tuple(Word(t, 0.96, (x0, y0, x1, y1), n) for t, x0, y0, x1, y1 in row))
+        for n, row in enumerate(rows)
+    ]
+    page = PageText(index=0, lines=tuple(lines), width=2550, height=3300)
+    view = replace(page_view(PATIENT, page, PageStructure()), labels_under_values=True)
+    caption = next(k for k in view.keys if k.text == "Last name")
+    assert [line.text for line in lines_above(caption, view)] == ["Boyd"]
