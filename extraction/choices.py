@@ -12,7 +12,7 @@ from extraction.keys import Key
 from extraction.layouts.rows import boxed_marks
 from extraction.line_beside import WORD_SPACE
 from extraction.page_view import Candidate, PageView
-from extraction.structure.geometry import overlap_area
+from extraction.structure.geometry import at_the_start, overlap_area
 from extraction.structure.types import ANSWERED_IN_WORDS
 from extraction.types import Box, Word, mostly_inside, on_one_row
 
@@ -265,6 +265,8 @@ def option_words(mark: SelectionMark, row: list[SelectionMark], view: PageView) 
             if w.box[2] > mark.box[2]
             and w.box[0] < right
             and on_one_row(w.box, mark.box)
+            # A word read from the next box on into its option ("O1") is that box's option.
+            and not any(other is not mark and at_the_start(other.box, w.box[0]) for other in row)
             # An option is a line of print: a "word" rows tall is a column of boxes OCR read
             # as letters ("Oss" down a grid's Yes column).
             and w.box[3] - w.box[1] <= OPTION_MAX_HEIGHTS * view.height

@@ -3696,3 +3696,21 @@ def test_a_caption_centred_under_the_value_beside_a_label_names_a_part_of_it() -
     view = replace(page_view(PATIENT, page, PageStructure()), labels_under_values=True)
     caption = next(k for k in view.keys if k.text == "Last name")
     assert [line.text for line in lines_above(caption, view)] == ["Boyd"]
+
+
+def test_a_word_read_from_the_next_box_on_is_no_part_of_a_ticked_box_s_option() -> None:
+    """Refills "[x]0 [ ]1 [ ]2" read as "KO O1 O2": each box read into its option's word. The
+    ticked box's option ran on into the next box's "O1", and the refills went out as "01"."""
+    words = [
+        Word("Refills", 0.96, (90, 1765, 230, 1805), 0),
+        Word("authorized", 0.96, (240, 1765, 353, 1805), 0),
+        Word("KO", 0.8, (400, 1769, 455, 1803), 1),
+        Word("O1", 0.8, (499, 1769, 555, 1803), 1),
+        Word("O2", 0.8, (600, 1769, 655, 1803), 1),
+    ]
+    page = PageText(0, (Line(tuple(words[:2])), Line(tuple(words[2:]))), 2550, 3300)
+    marks = tuple(
+        SelectionMark((x, 1770, x + 30, 1800), "square", x == 400, "", None, 1.0) for x in (400, 500, 600)
+    )
+    fields = extract_fields(PRESCRIPTION, [page], 0.8, structures=[PageStructure(marks=marks)])
+    assert fields["refills"].value == "0"
