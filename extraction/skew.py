@@ -22,17 +22,13 @@ SIDEWAYS_WORDS_SHARE = 2.0
 MIN_WORD_THICKNESS = 4
 
 
-def estimate_skew(gray: np.ndarray) -> float:
-    """The text's tilt in degrees (positive = counter-clockwise), 0.0 when it cannot tell.
+def ink_skew(ink: np.ndarray | None) -> float:
+    """The text's tilt in degrees (positive = counter-clockwise) of a page's ink as ``small_ink``
+    gives it, 0.0 when it cannot tell or the page is blank (None).
 
     Projection profiles: at the right angle, rows of text and rows of white alternate most
-    sharply, so the variance of the row sums peaks. Coarse then fine search on a small copy.
+    sharply, so the variance of the row sums peaks. Coarse then fine search on the small copy.
     """
-    return ink_skew(small_ink(gray))
-
-
-def ink_skew(ink: np.ndarray | None) -> float:
-    """``estimate_skew`` of a page's ink as ``small_ink`` gives it (None: a blank page)."""
     if ink is None:
         return 0.0
     best = _best_angle(ink, np.arange(-MAX_DESKEW_DEGREES, MAX_DESKEW_DEGREES + 0.01, 1.0))
@@ -65,7 +61,7 @@ def _long_words(ink: np.ndarray) -> tuple[int, int]:
     are twice as wide as tall, and how many twice as tall as wide. Page borders, rules and
     table edges are too long or too thin to count, shadows and blotches too thick; specks and
     lone letters too small."""
-    joined = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8))
+    joined = cv2.dilate(ink, np.ones((3, 3), np.uint8))
     boxes, _ = part_boxes(joined)
     w, h = boxes[:, 2], boxes[:, 3]
     size = max(ink.shape)
@@ -75,10 +71,11 @@ def _long_words(ink: np.ndarray) -> tuple[int, int]:
 
 
 def small_ink(gray: np.ndarray) -> np.ndarray | None:
-    """The page's ink (1.0) on paper (0.0), at most 1000 pixels on its long side; None if blank."""
+    """The page's ink (1) on paper (0), uint8, at most 1000 pixels on its long side; None if
+    blank."""
     scale = min(1.0, 1000.0 / max(gray.shape))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1].astype(np.float32)
+    ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
     return None if ink.mean() < 0.002 else ink
 
 
@@ -86,15 +83,12 @@ def _best_angle(ink: np.ndarray, angles: np.ndarray) -> float:
     """The angle of ``angles`` whose rotation of ``ink`` has the most varied row sums."""
     h, w = ink.shape
     centre = (w / 2, h / 2)
-    # Ink is 0 or 1, and a nearest-neighbour warp only copies pixels: warping it as uint8 picks
-    # the same pixels as warping it as float, at a quarter of the memory traffic. The row sums
-    # are whole numbers either way; as float32 they are the float warp's sums exactly, and so
-    # is their variance.
-    binary_ink = ink.astype(np.uint8)
+    # Ink is 0 or 1, and a nearest-neighbour warp only copies pixels: warped as uint8 it gives
+    # whole row sums, exactly as a float warp would, and so the same variance.
     scores = []
     for angle in angles:
         matrix = cv2.getRotationMatrix2D(centre, float(angle), 1.0)
-        rotated = cv2.warpAffine(binary_ink, matrix, (w, h), flags=cv2.INTER_NEAREST)
+        rotated = cv2.warpAffine(ink, matrix, (w, h), flags=cv2.INTER_NEAREST)
         rows = cv2.reduce(rotated, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.float32)
         scores.append(float(np.var(rows)))
     return round(float(angles[int(np.argmax(scores))]), 2)
