@@ -247,7 +247,8 @@ def _yes_no(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     if first in ("Y", "N"):  # printed options abbreviated to their initial
         best, problem = YES_NO[first == "N"], None
     elif first in ("y", "n"):  # ... read in small letters, as OCR reads a capital run on from a box
-        best, problem = YES_NO[first == "n"], f"read {text!r}, taken as {YES_NO[first == 'n']}"
+        best = YES_NO[first == "n"]
+        problem = f"read {text!r}, taken as {best}"
     else:
         best, problem = _answer(first, YES_NO, 0.6, "not a yes/no answer")
     if best not in YES_NO:
