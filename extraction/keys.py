@@ -41,6 +41,7 @@ from extraction.layout import is_sure_text
 from extraction.phrases import (
     BRACKETED,
     best_phrase,
+    capital_acronym_score,
     key_token,
     opens_asking,
     question_words,
@@ -353,14 +354,15 @@ def _qualified_label(text: str, vocabulary: tuple[str, ...]) -> bool:
 
 def _misread_label(text: str, vocabulary: tuple[str, ...]) -> bool:
     """True for a line with letters whose digits are look-alikes of letters and that, read
-    with them as letters, is a label word for word ("M1" for "M.I."); other lines with
-    digits are values."""
+    with them as letters, is a label word for word ("M1" for "M.I."), or for one in capitals
+    and digits that reads so as an acronym ("0.0.8." for "D.O.B."); other lines with digits
+    are values."""
     digits = {ch for ch in text if ch.isdigit()}
     return (
         any(ch.isalpha() for ch in text)
         and digits <= set("015")
         and whole_phrase_score(text, vocabulary) >= MISREAD_LABEL_SCORE
-    )
+    ) or capital_acronym_score(text, vocabulary) > 0
 
 
 def typical_height(page: PageText) -> float:

@@ -36,6 +36,12 @@ LOOK_ALIKE_RUNS = (("rn", "m"), ("vv", "w"))
 # an abbreviation: one letter off is another word ("MRN", a record number, is not "MMR"), so it
 # scores only when read exactly; look-alike glyphs are folded before.
 ACRONYM_LETTERS = 3
+# Capitals and digits OCR reads for one another in a damaged print ("0.0.8." for "D.O.B.", "S1G"
+# for "SIG"): a key read wholly in capitals and digits may be read as an acronym with these
+# folded too, but the glyphs differ in clean print, so such a reading is a label never surely
+# (over KEY_MIN_SCORE, 0.84, under LABEL_SURE_SCORE, 0.9): its value is flagged.
+CAPITAL_LOOK_ALIKES = str.maketrans({"d": "o", "q": "o", "8": "b", "6": "g", "2": "z"})
+CAPITAL_LOOK_ALIKE_FACTOR = 0.86
 # The word after a label's first words that makes them a label of what follows ("Name of your
 # health plan"): those first words alone are no reading of it.
 OF = "of"
@@ -85,7 +91,13 @@ def phrase_score(text: str, phrase: str) -> float:
     Extra words after the phrase ("Weight (kg)", "List any Medical Problems (asthma, ...)")
     cost a little; words before it cost much more: "Emergency contact name" is not "Name".
     """
-    return _phrase_score(key_token(text), _tokens(text), phrase)
+    return _phrase_score(key_token(text), _tokens(text), phrase, in_capitals(text))
+
+
+def in_capitals(text: str) -> bool:
+    """True for print with no small letter and at least one capital or digit ("D.O.B.",
+    "0.0.8."): where a capital's look-alikes may stand for it."""
+    return not any(ch.islower() for ch in text) and any(ch.isupper() or ch.isdigit() for ch in text)
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -94,13 +106,19 @@ def _tokens(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=LABEL_CACHE_SIZE)
-def _phrase_score(whole: str, tokens: tuple[str, ...], phrase: str) -> float:
+def _phrase_score(whole: str, tokens: tuple[str, ...], phrase: str, capitals: bool = False) -> float:
     target = key_token(phrase)
     if not target or not whole:
         return 0.0
     if len(target) <= ACRONYM_LETTERS:
         # Short wordings are read whole or not at all: "MRN" is another label than "MMR".
-        return max((factor for text, factor in _readings(whole, tokens) if text == target), default=0.0)
+        readings = _readings(whole, tokens)
+        exact = max((factor for text, factor in readings if text == target), default=0.0)
+        if exact or not capitals:
+            return exact
+        return CAPITAL_LOOK_ALIKE_FACTOR * max(
+            (factor for text, factor in readings if _capital_fold(text) == _capital_fold(target)), default=0.0
+        )
     # The phrase matched against the whole key, and against its first words only, the rest a
     # qualifier; a reading is compared by difflib only if its bound can beat the best so far.
     bounded = sorted(
@@ -225,31 +243,44 @@ def _best_phrase(text: str, phrases: tuple[str, ...]) -> tuple[str, float]:
         return "", 0.0
     whole = key_token(text)
     tokens = _tokens(text)
+    capitals = in_capitals(text)
     readings = _readings(whole, tokens) if whole else []
-    bounds = _phrase_bounds(readings, phrases)
+    bounds = _phrase_bounds(readings, phrases, capitals)
     best: tuple[float, str] | None = None
     # Phrases in order of their bound: one that cannot reach the best score is never scored.
     # Among equal scores the greatest phrase wins, as in max() over (score, phrase).
     for index in sorted(range(len(phrases)), key=lambda i: -bounds[i]):
         if best is not None and bounds[index] < best[0]:
             break
-        scored = (_phrase_score(whole, tokens, phrases[index]), phrases[index])
+        scored = (_phrase_score(whole, tokens, phrases[index], capitals), phrases[index])
         if best is None or scored > best:
             best = scored
     assert best is not None
     return best[1], best[0]
 
 
-def _phrase_bounds(readings: list[tuple[str, float]], phrases: tuple[str, ...]) -> list[float]:
+def _phrase_bounds(
+    readings: list[tuple[str, float]], phrases: tuple[str, ...], capitals: bool
+) -> list[float]:
     """An upper bound of ``_phrase_score`` for each phrase (see ``similarity_bound``), all
-    computed at once; 0.0 for an empty key or an empty phrase."""
+    computed at once; 0.0 for an empty key or an empty phrase. An acronym's bound, for a key in
+    capitals, is at least what its capital look-alikes may score."""
     targets = _targets(phrases)
     if not readings:
         return [0.0] * len(phrases)
     similarities = cdist([text for text, _ in readings], targets, scorer=Indel.normalized_similarity)
     factors = np.array([factor for _, factor in readings])[:, None]
     bounds = ((similarities + BOUND_SLACK) * factors).max(axis=0)
-    return [float(bound) if target else 0.0 for bound, target in zip(bounds, targets, strict=True)]
+    floor = CAPITAL_LOOK_ALIKE_FACTOR if capitals else 0.0
+    return [
+        (max(float(bound), floor) if len(target) <= ACRONYM_LETTERS else float(bound)) if target else 0.0
+        for bound, target in zip(bounds, targets, strict=True)
+    ]
+
+
+def _capital_fold(token: str) -> str:
+    """A key token with capitals' look-alikes folded into one glyph (``CAPITAL_LOOK_ALIKES``)."""
+    return token.translate(CAPITAL_LOOK_ALIKES)
 
 
 @lru_cache(maxsize=LABEL_CACHE_SIZE)
@@ -266,6 +297,7 @@ def whole_phrase_score(text: str, phrases: Iterable[str], cut_hints: bool = True
     ``cut_hints`` is False: a bracket never closed may be a value's first glyph misread
     ("(MMUNE" for a handwritten "IMMUNE"), which only the gap before it tells."""
     score = _whole_phrase_score(key_token(text), tuple(phrases))
+    score = max(score, capital_acronym_score(text, phrases))
     core = without_brackets(text)
     core = CUT_BRACKET.sub(" ", core) if cut_hints else core
     if core != text and any(ch.isalpha() for ch in core):
@@ -284,6 +316,19 @@ def without_brackets(text: str) -> str:
     while (bare := BRACKETED.sub(" ", text)) != text:
         text = bare
     return text
+
+
+def capital_acronym_score(text: str, phrases: Iterable[str]) -> float:
+    """``CAPITAL_LOOK_ALIKE_FACTOR`` when ``text``, in capitals and digits, is one of the
+    acronyms among ``phrases`` with capitals' look-alikes folded ("0.0.8." for "DOB"); else 0.0."""
+    return _capital_acronym_score(key_token(text), tuple(phrases)) if in_capitals(text) else 0.0
+
+
+@lru_cache(maxsize=LABEL_CACHE_SIZE)
+def _capital_acronym_score(token: str, phrases: tuple[str, ...]) -> float:
+    folded = _capital_fold(token)
+    acronyms = (target for target in _targets(phrases) if 0 < len(target) <= ACRONYM_LETTERS)
+    return CAPITAL_LOOK_ALIKE_FACTOR if any(_capital_fold(t) == folded for t in acronyms) else 0.0
 
 
 @lru_cache(maxsize=LABEL_CACHE_SIZE)

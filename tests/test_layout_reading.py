@@ -27,7 +27,7 @@ from extraction.label_shapes import (
 )
 from extraction.layout_doubts import _boxes_on_its_rows, _read_on_end, _run_into_its_label, layout_doubts
 from extraction.page_view import Candidate, PageView
-from extraction.phrases import best_phrase
+from extraction.phrases import best_phrase, key_token
 from extraction.structure import Cell, PageStructure, Rule, SelectionMark
 from extraction.types import Box, Line, PageText, Word
 from extraction.validate import validate_fields
@@ -1052,6 +1052,29 @@ def test_a_label_read_with_look_alike_glyphs_is_still_its_label(read: str, label
         assert [best_phrase(k.text, (label,)) for k in keys] == [(label, 1.0)]
     # Two wordings that differ by more than look-alikes still read apart.
     assert best_phrase("Middle", ("M.I.",))[1] < 0.84
+
+
+@pytest.mark.parametrize(
+    ("read", "label", "is_key"),
+    [
+        ("0.0.8.", "D.O.B.", True),  # capitals in damaged print: D and O read as 0, B as 8
+        ("D.0.B", "D.O.B.", True),
+        ("S16:", "SIG", True),  # 6 read for G
+        ("0.0.8.", "Date of birth", False),  # only an acronym is read so: a longer label is not
+        ("d.o.8.", "D.O.B.", False),  # small letters: 8 and d are no look-alikes of B and O
+        ("MRN", "MMR", False),  # another letter, not a look-alike: another label
+    ],
+)
+def test_an_acronym_read_in_capitals_look_alikes_is_its_label_never_surely(
+    read: str, label: str, is_key: bool
+) -> None:
+    keys = find_keys(parse_layout(f"100 100 {read}")[0], (label,))
+    assert bool(keys) is is_key
+    score = best_phrase(read, (label,))[1]
+    if is_key and key_token(read) != key_token(label):
+        assert 0.84 <= score < 0.9  # a label, its value flagged
+    elif not is_key:
+        assert score < 0.84
 
 
 def test_an_address_s_next_line_set_flush_under_it_is_kept_across_a_wider_gap() -> None:
