@@ -22,7 +22,7 @@ from extraction.normalize import normalize
 from extraction.page_view import Candidate
 from extraction.phrases import best_phrase, key_token
 from extraction.rival_doubts import LABEL_SURE_SCORE
-from extraction.streets import misread_places
+from extraction.streets import misread_places, misread_suffix_names
 from extraction.types import BLANK_DOUBT, FieldResult, low_confidence, union_box
 from extraction.validate import IMMUNITY, YES_NO, no_units
 
@@ -239,6 +239,8 @@ def _doubts(
         doubts.append(f"{read!r} is in no list of names, one letter from {near!r}")
     for read, near in misread_places(value)[:2] if "places" in spec.lexicons else []:
         doubts.append(f"{read!r} is in no list of places, one letter from {near!r}")
+    for read, near in misread_suffix_names(value)[:1] if "places" in spec.lexicons else []:
+        doubts.append(f"{read!r} stands where a street's suffix does and is none, one letter from {near!r}")
     answers = YES_NO if spec.kind == "yesno" else IMMUNITY if spec.kind == "immunity" else ()
     if answers and candidate.how != "option":
         said = " ".join(candidate.texts).lower().split()

@@ -25,6 +25,7 @@ from extraction.lexicon import ENGLISH, Correction, lexicon, one_letter_changes
 
 SUFFIX_FILE = Path(__file__).resolve().parent / "lexicons" / "street_suffixes.txt"
 LEXICON_NAME = "street suffixes"
+SUFFIX_NAME_FILE = Path(__file__).resolve().parent / "lexicons" / "street_suffix_names.txt"
 STATE_FILE = Path(__file__).resolve().parent / "lexicons" / "state_codes.txt"
 STATE_LEXICON_NAME = "state codes"
 STATE_NAME_FILE = Path(__file__).resolve().parent / "lexicons" / "state_names.txt"
@@ -35,6 +36,15 @@ _STREET_END = re.compile(
     r"(?P<before>\b\d+[A-Za-z]?\s+(?:[A-Za-z0-9.'-]+\s+)*(?P<name>[A-Za-z.'-]+)\s+)"
     r"(?P<word>[A-Za-z0-9|!]{2,4})(?=\s*(?:,|$))"
 )
+# The last word of a street line, where its suffix stands, spelled out or not.
+_STREET_LAST_WORD = re.compile(
+    r"\b\d+[A-Za-z]?\s+(?:[A-Za-z0-9.'-]+\s+)*?[A-Za-z.'-]+\s+(?P<word>[A-Za-z]+)(?=\s*(?:,|$))"
+)
+# A suffix written out is looked at from this many letters ("Road", "Lane"): one letter changes
+# "Bay" into "Way" and "Key", both suffixes and street names alike.
+SUFFIX_NAME_MIN_LETTERS = 4
+# Written after a street's suffix ("King St West"): no suffix, though "West" is one letter from "Rest".
+DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
 # A state's code: after a comma, before the end of its line or a ZIP code (ZIP+4 too).
 _STATE_SLOT = re.compile(r"(?P<before>,\s*)(?P<word>[A-Za-z0-9|!]{2})(?=\s*(?:$|\d{5}(?:-\d{4})?\s*$))")
 
@@ -43,6 +53,12 @@ _STATE_SLOT = re.compile(r"(?P<before>,\s*)(?P<word>[A-Za-z0-9|!]{2})(?=\s*(?:$|
 def suffixes() -> frozenset[str]:
     """The standard abbreviations, lower case."""
     return _read_list(SUFFIX_FILE)
+
+
+@cache
+def suffix_names() -> frozenset[str]:
+    """The suffixes written out ("road", "lane"), lower case."""
+    return _read_list(SUFFIX_NAME_FILE)
 
 
 @cache
@@ -158,6 +174,30 @@ def misread_places(address: str) -> list[tuple[str, str]]:
         if near:
             found.append((word, near[0]))
     return found
+
+
+def misread_suffix_names(address: str) -> list[tuple[str, str]]:
+    """The words standing where a street line's suffix does (after a house number and a street
+    name, at a comma or the line's end) that are no suffix, written out or abbreviated, yet one
+    letter changed from one written out ("Magnolia Rood": "road", "Pine Lone": "lane"), each
+    with that suffix. "Rood" and "Lone" are English words: only where they stand tells them
+    misread. A compass direction ("Main St West") is no suffix misread."""
+    found = []
+    for line in address.split("\n"):
+        for match in _STREET_LAST_WORD.finditer(line):
+            low = match.group("word").lower()
+            if len(low) < SUFFIX_NAME_MIN_LETTERS or _is_a_suffix(low) or low in DIRECTIONS:
+                continue
+            near = sorted(
+                n for n in one_letter_changes(low) & suffix_names() if len(n) >= SUFFIX_NAME_MIN_LETTERS
+            )
+            if near:
+                found.append((match.group("word"), near[0]))
+    return found
+
+
+def _is_a_suffix(word: str) -> bool:
+    return word in suffixes() or word in suffix_names()
 
 
 def names_a_us_state(address: str) -> bool:

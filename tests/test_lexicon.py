@@ -330,6 +330,34 @@ def test_words_that_are_suffixes_or_stand_where_none_does_are_left_alone(text: s
     assert correct_street_suffixes(text) == (text, [])
 
 
+@pytest.mark.parametrize(
+    ("address", "doubts"),
+    [
+        ("5431 Magnolia Rood, Columbus, OH", [("Rood", "road")]),  # an English word, where a suffix stands
+        ("12 Pine Lone\nAustin, TX", [("Lone", "lane")]),
+        ("5 Bay Road, Tampa, FL", []),  # a suffix written out
+        ("12 Ocean Bay, Miami", []),  # too short to tell: "Bay" is one letter from "Way"
+        ("12 King St West, Toronto", []),  # a direction after the suffix
+        ("77 Broadway, New York", []),
+        ("Rood Medical Supplies, 4 Elm St", []),  # no house number before it
+    ],
+)
+def test_a_word_where_a_street_s_suffix_stands_one_letter_from_one_is_doubted(
+    address: str, doubts: list[tuple[str, str]]
+) -> None:
+    from extraction.streets import misread_suffix_names
+
+    assert misread_suffix_names(address) == doubts
+
+
+def test_the_written_out_suffixes_are_a_sorted_list_of_lower_case_words() -> None:
+    from extraction.streets import SUFFIX_NAME_FILE, suffix_names
+
+    words = [w for w in SUFFIX_NAME_FILE.read_text().splitlines() if w and not w.startswith("#")]
+    assert words == sorted(words) and all(w.isalpha() and w.islower() for w in words)
+    assert {"road", "street", "avenue", "lane", "drive", "court"} <= suffix_names()
+
+
 STATE_CODE_EXAMPLES = [
     ("6522 Willow Court, Orlando, Fl", "6522 Willow Court, Orlando, FL"),
     ("Orlando, F1 32801", "Orlando, FL 32801"),
