@@ -185,6 +185,20 @@ def test_checkboxes_and_radios_read_selected_with_their_options() -> None:
         assert mark.option_box == option_word.box
 
 
+def test_a_speck_of_noise_beside_a_mark_leaves_it_a_mark_but_a_letter_s_stroke_does_not() -> None:
+    page = DrawnPage()
+    radio = page.radio(100, 100, filled=True)
+    page.draw.rectangle((radio[0] - 4, 112, radio[0] - 3, 113), fill=0)  # a 2-pixel speck
+    page.text(140, 100, "Immune")
+    box = page.checkbox(400, 100, "tick")
+    page.draw.rectangle((box[0] - 4, 104, box[0] - 3, 122), fill=0)  # a stem: an "l" set close
+    page.text(440, 100, "Yes")
+    structure = find_structure(page.array(), page.words)
+    mark = _mark_at(structure, radio)
+    assert (mark.selected, mark.option) == (True, "Immune")
+    assert not [m for m in structure.marks if m.box[0] >= 390]
+
+
 def test_option_text_runs_to_the_next_mark_or_a_wide_gap() -> None:
     page = DrawnPage()
     yes = page.checkbox(100, 100, "cross")

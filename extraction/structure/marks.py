@@ -28,6 +28,9 @@ from extraction.types import Box, Word, union_box
 # A mark stands apart: no ink this many text heights left or right of it. A letter has its
 # word's next letter closer than that; a printed box has a space at least before its option.
 CLEARANCE_HEIGHTS = 0.2
+# Ink beside a mark is a letter's stroke when one column of it spans this share of the mark's
+# middle half; less is a speck.
+STROKE_SHARE = 0.3
 # A word this many text heights tall or more is not a line of the page's print, unless it has
 # this many letters: OCR reads a box and its option as a word of two or three.
 MAX_LETTER_HEIGHTS = 1.6
@@ -263,13 +266,17 @@ def _on_a_lone_letter(box: Box, text_boxes: np.ndarray, lone_letter: np.ndarray)
 
 
 def _stands_apart(ink: np.ndarray, box: Box, clearance: int) -> bool:
-    """True when no ink lies within ``clearance`` pixels left or right of the box's middle half
-    (a letter's neighbour in its word would; rows above and below may hold an underline)."""
+    """True when no stroke lies within ``clearance`` pixels left or right of the box's middle
+    half (a letter's neighbour in its word would; rows above and below may hold an underline).
+    A stroke spans at least ``STROKE_SHARE`` of those rows in one column: a speck of noise or
+    of dust beside a box spans fewer and leaves it apart."""
     x0, y0, x1, y1 = box
     top, bottom = y0 + (y1 - y0) // 4, y1 - (y1 - y0) // 4
-    left = ink[top:bottom, max(0, x0 - clearance) : x0]
-    right = ink[top:bottom, x1 : x1 + clearance]
-    return not (left.any() or right.any())
+    least = max(2, round(STROKE_SHARE * (bottom - top)))
+    for strip in (ink[top:bottom, max(0, x0 - clearance) : x0], ink[top:bottom, x1 : x1 + clearance]):
+        if strip.size and int(np.count_nonzero(strip, axis=0).max()) >= least:
+            return False
+    return True
 
 
 def _option_words(
