@@ -51,6 +51,8 @@ NOTE_TYPE_SPREAD = 0.15
 # Notes found under this share of the labels with a line flush under them make the form one
 # that sets a note under every label.
 NOTE_FORM_SHARE = 0.5
+# A digit read between two letters of a word: a letter misread, in a note as anywhere.
+_LETTER_LOOK_ALIKE_DIGITS = re.compile(r"(?<=[^\W\d_])\d(?=[^\W\d_])")
 
 
 def _cell_on_key_row(key: Key, value_cell: Box | None, in_corner: bool, view: PageView) -> Box | None:
@@ -381,12 +383,16 @@ def _char_width(line: Line) -> float:
 
 
 def _lines_flush_under(key: Key, page: PageText, keyed: set[int], height: float) -> list[Line]:
-    """The lines without digits right under ``key``, set flush with it."""
+    """The lines without digits right under ``key``, set flush with it. The gap is measured from
+    a line's height under the label's top at least: a label with no letter hanging below its
+    line ("Chronic conditions:") has a box ending short of the others'. A digit between two
+    letters is a letter misread ("Direcci6n"), no value's."""
+    bottom = max(key.box[3], key.box[1] + height)
     return [
         line
         for line in page.lines
         if id(line) not in keyed
-        and not has_digits(line.text)
-        and -NOTE_OVERLAP * height <= line.box[1] - key.box[3] <= NOTE_GAP * height
+        and not has_digits(_LETTER_LOOK_ALIKE_DIGITS.sub("", line.text))
+        and -NOTE_OVERLAP * height <= line.box[1] - bottom <= NOTE_GAP * height
         and abs(line.box[0] - key.box[0]) <= ALIGN_HEIGHTS * height
     ]

@@ -3253,6 +3253,24 @@ def test_a_label_s_note_in_small_type_under_it_is_print_not_a_value() -> None:
     assert fields["policy_number"].value == "4275542159"
 
 
+def test_a_note_under_a_label_with_no_letter_hanging_below_its_line_is_still_its_note() -> None:
+    # "Mailing address:" has no descender: its box ends a fifth of a line short of the others',
+    # and its note ("Direcci6n", its accented letter read as a digit) stood too far under it to
+    # be one; read as the address's second line, it went into the address.
+    layout = (
+        BILINGUAL_STACKED + "266 1250 Mailing address:\n1153 1248 3759 Pine St\n1153 1340 Seattle, 98121\n"
+    )
+    (page,) = _scaled(layout, SPANISH_NOTES)
+    lines = list(page.lines)
+    for index, line in enumerate(lines):
+        if line.text == "Mailing address:":  # a box 31 px high, not 40
+            lines[index] = Line(tuple(replace(w, box=(*w.box[:3], w.box[1] + 31)) for w in line.words))
+    note = Word("Direcci6n", 0.9, (266, 1310, 266 + 9 * 15, 1336))
+    page = replace(page, lines=(*lines, Line((note,))))
+    fields = extract_fields(PATIENT, [page], 0.8)
+    assert fields["address"].value == "3759 Pine St\nSeattle, 98121"
+
+
 def test_a_note_set_nearly_as_large_as_the_value_beside_is_known_by_the_form_s_other_notes() -> None:
     # The allergies are typed in narrow type: the note under their label is no smaller than
     # four fifths of them, but as wide as the form's other notes, so it is a note as they are
