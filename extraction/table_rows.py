@@ -119,6 +119,11 @@ def _table_rows(
         if any(on_one_row(line.box, k.box) for k, _ in header.values())
         and all(abs((start := _column_start(line.box, view)) - x) > view.height for x, _ in named)
     ]
+    others += [
+        (x, "")
+        for x in _unread_header_cells(header, view)
+        if all(abs(x - s) > view.height for s, _ in named + others)
+    ]
     columns = sorted(named + others)
     starts = [x for x, _ in columns]
     print_rows = [(k.box[1], _foot(k, view.height)) for k, _ in header.values()]
@@ -166,6 +171,25 @@ def _table_rows(
         else:
             merged.append(row)
     return merged
+
+
+def _unread_header_cells(header: dict[str, tuple[Key, float]], view: PageView) -> list[float]:
+    """The left borders of the cells of a ruled table's header row in which OCR read nothing
+    (a shaded "Qty" lost): each still heads a column of its own, ending the one before it."""
+    structure = view.structure
+    if structure is None or _ruled_table(header, view) is None:
+        return []
+    cells = [cell for k, _ in header.values() if (cell := structure.cell_at(k.box)) is not None]
+    if not cells:
+        return []
+    table, row = cells[0].table, cells[0].row
+    return [
+        float(cell.box[0])
+        for cell in structure.cells
+        if cell.table == table
+        and cell.row == row
+        and not any(mostly_inside(line.box, cell.box) for line in view.page.lines)
+    ]
 
 
 def _foot(key: Key, height: float) -> float:

@@ -144,6 +144,42 @@ def test_a_medicine_in_a_ruled_table_amid_a_column_of_labels_is_a_row_not_a_labe
     assert fields["refills"].value == "6"
 
 
+# A ruled table whose shaded "Qty" header OCR did not read: its cells still head a column of
+# their own, and the counts under it are no part of the directions beside them.
+UNREAD_HEADER = """
+200 500 Medication and strength
+1100 500 Instructions
+2340 500 Quantity
+200 580 Losartan 100 mg
+1100 580 2 cap at bedtime
+2120 580 #20
+2340 580 #20
+200 660 Fluoxetine 10 mg
+1100 660 1/2 tab every 8 hours
+2120 660 #14
+2340 660 #30
+"""
+
+
+def _unread_header_table() -> PageStructure:
+    edges = ((180, 1080), (1080, 2100), (2100, 2320), (2320, 2560))
+    rows = ((480, 550), (560, 630), (640, 710))
+    cells = tuple(
+        Cell((x0, y0, x1, y1), row, col, 0)
+        for row, (y0, y1) in enumerate(rows)
+        for col, (x0, x1) in enumerate(edges)
+    )
+    return PageStructure(cells=cells, tables=(Table((180, 480, 2560, 710), 3, 4),))
+
+
+def test_a_ruled_header_cell_left_unread_still_ends_the_column_before_it() -> None:
+    fields = extract_fields(
+        PRESCRIPTION, parse_layout(UNREAD_HEADER), 0.8, structures=[_unread_header_table()]
+    )
+    assert fields["directions"].value == "2 cap at bedtime\n1/2 tab every 8 hours"
+    assert fields["medicines"].value == "Losartan 100 mg\nFluoxetine 10 mg"
+
+
 # An unruled table whose "ROUTE" and "DIRECTIONS" headers OCR read as one line: the route words
 # under "ROUTE" are no part of the directions.
 ROUTE_BEFORE = """
