@@ -142,9 +142,11 @@ def extract(
     if type_name == UNKNOWN_TYPE:
         # Page segmentation may have dropped the lines that tell the type: look once more.
         with timer("ocr_page"):
-            pages, sparse_done = _add_sparse_readings(read, pages, structures, options, covers), True
-        with timer("classify"):
-            type_name, type_confidence = classify(pages, document_types())
+            sparse, sparse_done = _add_sparse_readings(read, pages, structures, options, covers), True
+        if sparse != pages:  # pages the pass left as they were are classified as before
+            pages = sparse
+            with timer("classify"):
+                type_name, type_confidence = classify(pages, document_types())
     fields = {}
     if type_name != UNKNOWN_TYPE:
         spec = get_document_type(type_name)
@@ -159,10 +161,12 @@ def extract(
             # A sparse pass, for those and for multi-line values that may have lost a line the
             # same way.
             with timer("ocr_page"):
-                pages = _add_sparse_readings(read, pages, structures, options, covers)
-            with timer("extract_fields"):
-                second = extract_fields(spec, pages, options.review_confidence, reread, structures)
-            fields.update(better_second_readings(spec, fields, second))
+                sparse = _add_sparse_readings(read, pages, structures, options, covers)
+            if sparse != pages:  # pages the pass left as they were give the same fields again
+                pages = sparse
+                with timer("extract_fields"):
+                    second = extract_fields(spec, pages, options.review_confidence, reread, structures)
+                fields.update(better_second_readings(spec, fields, second))
         if missing_fields(fields):
             # Fields with no label anywhere: their labels may be among the lines read unsurely.
             with timer("second_reader"):
