@@ -29,8 +29,15 @@ def label_score(spec: FieldSpec, key: Key, view: PageView, doc_type: DocumentTyp
     of Emergency" is the contact's phone) the key is that field's rather than this one's; under
     this field's own heading, a plain label of its kind reads as its own.
     """
+    # Remembered on the view, which keeps what it was asked of: no id of them is taken again.
+    asked = (id(spec), id(key), id(doc_type))
+    remembered = view.label_scores.get(asked)
+    if remembered is not None:
+        return remembered[3]
     score = _in_section(spec, key, view, doc_type)
-    return 0.0 if reads_as_no_field(key, doc_type, score) else score
+    score = 0.0 if reads_as_no_field(key, doc_type, score) else score
+    view.label_scores[asked] = (spec, key, doc_type, score)
+    return score
 
 
 def reads_as_no_field(key: Key, doc_type: DocumentType, score: float) -> bool:

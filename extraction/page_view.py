@@ -208,6 +208,9 @@ class PageView:
         self._key_lines = {id(k.line) for k in self.keys}
         # Each key's row lead, once: every field's label score asks for it (see ``row_lead``).
         self._row_leads: dict[int, tuple[Key, Key | None]] = {}
+        # Each key's label score per field, once: both ways of reading the form's labels (above
+        # or under their values) ask for them (see ``extraction.label_scores.label_score``).
+        self.label_scores: dict[tuple[int, int, int], tuple[object, object, object, float]] = {}
 
     @property
     def sections(self) -> list[Key]:
