@@ -19,7 +19,7 @@ from extraction.structure.geometry import (
     passes_between,
     word_boxes,
 )
-from extraction.structure.ink import binary
+from extraction.structure.ink import binary, components
 from extraction.structure.mark_shapes import Outline, lopsided, mark_candidates, read_mark, side_sized
 from extraction.structure.types import Rule, SelectionMark
 from extraction.structure.words import is_sure_word
@@ -28,9 +28,9 @@ from extraction.types import Box, Word, union_box
 # A mark stands apart: no ink this many text heights left or right of it. A letter has its
 # word's next letter closer than that; a printed box has a space at least before its option.
 CLEARANCE_HEIGHTS = 0.2
-# Ink beside a mark is a letter's stroke when one column of it spans this share of the mark's
-# middle half; less is a speck.
-STROKE_SHARE = 0.3
+# Ink beside a mark in a piece no longer or taller than this share of the mark's height is a
+# speck of noise, not a letter's.
+SPECK_SHARE = 0.2
 # A word this many text heights tall or more is not a line of the page's print, unless it has
 # this many letters: OCR reads a box and its option as a word of two or three.
 MAX_LETTER_HEIGHTS = 1.6
@@ -266,16 +266,25 @@ def _on_a_lone_letter(box: Box, text_boxes: np.ndarray, lone_letter: np.ndarray)
 
 
 def _stands_apart(ink: np.ndarray, box: Box, clearance: int) -> bool:
-    """True when no stroke lies within ``clearance`` pixels left or right of the box's middle
-    half (a letter's neighbour in its word would; rows above and below may hold an underline).
-    A stroke spans at least ``STROKE_SHARE`` of those rows in one column: a speck of noise or
-    of dust beside a box spans fewer and leaves it apart."""
+    """True when no ink lies within ``clearance`` pixels left or right of the box's middle half
+    (a letter's neighbour in its word would; rows above and below may hold an underline), but
+    for specks: ink whose whole piece, seen a box's size round, is no larger than a speck
+    (``SPECK_SHARE`` of the box's height) is noise or dust, not a letter."""
     x0, y0, x1, y1 = box
     top, bottom = y0 + (y1 - y0) // 4, y1 - (y1 - y0) // 4
-    least = max(2, round(STROKE_SHARE * (bottom - top)))
-    for strip in (ink[top:bottom, max(0, x0 - clearance) : x0], ink[top:bottom, x1 : x1 + clearance]):
-        if strip.size and int(np.count_nonzero(strip, axis=0).max()) >= least:
-            return False
+    left = ink[top:bottom, max(0, x0 - clearance) : x0]
+    right = ink[top:bottom, x1 : x1 + clearance]
+    if not (left.any() or right.any()):
+        return True
+    reach, speck = y1 - y0, max(1.0, SPECK_SHARE * (y1 - y0))
+    for start, end in ((max(0, x0 - clearance), x0), (x1, x1 + clearance)):
+        wy0, wx0 = max(0, y0 - reach), max(0, start - reach)
+        window = ink[wy0 : y1 + reach, wx0 : end + reach]
+        _count, labels, stats, _ = components((window > 0).astype(np.uint8))
+        strip = labels[top - wy0 : bottom - wy0, start - wx0 : end - wx0]
+        for label in np.unique(strip[strip > 0]):
+            if max(stats[label, 2], stats[label, 3]) > speck:
+                return False
     return True
 
 
