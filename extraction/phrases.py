@@ -36,7 +36,7 @@ LOOK_ALIKE_RUNS = (("rn", "m"), ("vv", "w"))
 # an abbreviation: one letter off is another word ("MRN", a record number, is not "MMR"), so it
 # scores only when read exactly; look-alike glyphs are folded before.
 ACRONYM_LETTERS = 3
-# Capitals and digits OCR reads for one another in a damaged print ("0.0.8." for "D.O.B.", "S1G"
+# Capitals and digits OCR reads for one another in a damaged print ("0.0.8." for "D.O.B.", "S16"
 # for "SIG"): a key read wholly in capitals and digits may be read as an acronym with these
 # folded too, but the glyphs differ in clean print, so such a reading is a label never surely
 # (over KEY_MIN_SCORE, 0.84, under LABEL_SURE_SCORE, 0.9): its value is flagged.
