@@ -111,8 +111,9 @@ def _table_rows(
     named = sorted(
         (_column_start(_named_part(k, score, names[name]), view), name) for name, (k, score) in header.items()
     )
-    # Header cells of no known column ("Days", "Qty") still end the column before them; their
-    # own cells are left out.
+    ruled = _ruled_table(header, view)
+    # Header cells of no known column ("Days", "Qty", read or not) still end the column before
+    # them; their own cells are left out.
     others = [
         (start, "")
         for line in view.page.lines
@@ -121,7 +122,7 @@ def _table_rows(
     ]
     others += [
         (x, "")
-        for x in _unread_header_cells(header, view)
+        for x in (_unread_header_cells(header, view) if ruled is not None else [])
         if all(abs(x - s) > view.height for s, _ in named + others)
     ]
     columns = sorted(named + others)
@@ -136,7 +137,6 @@ def _table_rows(
         (ln for ln in view.page.lines if (ln.box[1] + ln.box[3]) / 2 >= below and ln.box[2] > starts[0]),
         key=lambda ln: ln.box[1],
     )
-    ruled = _ruled_table(header, view)
     rows: list[dict[str, list[Word]]] = []
     row_box: Box | None = None
     bottom = top
@@ -175,9 +175,10 @@ def _table_rows(
 
 def _unread_header_cells(header: dict[str, tuple[Key, float]], view: PageView) -> list[float]:
     """The left borders of the cells of a ruled table's header row in which OCR read nothing
-    (a shaded "Qty" lost): each still heads a column of its own, ending the one before it."""
+    (a shaded "Qty" lost): each still heads a column of its own, ending the one before it. For
+    a header found ruled (``_ruled_table``)."""
     structure = view.structure
-    if structure is None or _ruled_table(header, view) is None:
+    if structure is None:
         return []
     cells = [cell for k, _ in header.values() if (cell := structure.cell_at(k.box)) is not None]
     if not cells:
