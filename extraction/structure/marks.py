@@ -272,12 +272,10 @@ def _stands_apart(ink: np.ndarray, box: Box, clearance: int) -> bool:
     (``SPECK_SHARE`` of the box's height) is noise or dust, not a letter."""
     x0, y0, x1, y1 = box
     top, bottom = y0 + (y1 - y0) // 4, y1 - (y1 - y0) // 4
-    left = ink[top:bottom, max(0, x0 - clearance) : x0]
-    right = ink[top:bottom, x1 : x1 + clearance]
-    if not (left.any() or right.any()):
-        return True
     reach, speck = y1 - y0, max(1.0, SPECK_SHARE * (y1 - y0))
     for start, end in ((max(0, x0 - clearance), x0), (x1, x1 + clearance)):
+        if not ink[top:bottom, start:end].any():
+            continue  # blank beside the mark on this side: nothing to measure
         wy0, wx0 = max(0, y0 - reach), max(0, start - reach)
         window = ink[wy0 : y1 + reach, wx0 : end + reach]
         _count, labels, stats, _ = components((window > 0).astype(np.uint8))
