@@ -216,7 +216,14 @@ def test_upload_review_verify_export(
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         str(samples_dir / "pre_1.pdf")
     )
-    page.get_by_role("button", name="Review now").click(timeout=OCR_TIMEOUT_MS)
+    # Two waits, so a failure says which step stalled: the server storing the upload (its
+    # status line appears), then the engine reading it (the line's Review now button).
+    status = page.get_by_text("pre_1.pdf:").first
+    status.wait_for()
+    try:
+        page.get_by_role("button", name="Review now").click(timeout=OCR_TIMEOUT_MS)
+    except Exception as error:
+        raise AssertionError(f"no Review now; the upload's line reads {status.inner_text()!r}") from error
 
     # The Review page shows the engine's values; the flagged ones carry their reason.
     name = field_input(page, 1, "patient_name")
