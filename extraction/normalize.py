@@ -312,7 +312,19 @@ def _immunity(text: str, spec: FieldSpec) -> tuple[str, str | None]:
     if problem is not None and best not in IMMUNITY and words & _IMMUNE_WORDS:
         answer = IMMUNITY[bool(words & _NOT_WORDS)]
         return answer, f"answered {text.strip()!r}, taken as {answer}"
+    if problem is None and best in IMMUNITY and any(_a_mark_read_as_text(w) for w in text.split()):
+        problem = f"read {text!r}: a box or circle read as text beside the answer, check which is chosen"
     return best, problem
+
+
+# Signs that join or part the words of a printed option ("Had it / immune"); any other word
+# with no letter or digit is a box, circle or tick read as text ("©", "(@)", "[]").
+_OPTION_PUNCTUATION = frozenset("/-–—,.:;")
+
+
+def _a_mark_read_as_text(word: str) -> bool:
+    """True when ``word`` holds no letter or digit and is not punctuation of an option's print."""
+    return not any(ch.isalnum() for ch in word) and not set(word) <= _OPTION_PUNCTUATION
 
 
 def _pattern_match(text: str, spec: FieldSpec) -> tuple[str, str | None]:

@@ -231,6 +231,11 @@ def test_yes_no_answers_are_spelled_one_way_and_guesses_flagged(
         (["unknown"], "unknown", True),
         (["Yes/Sí"], "IMMUNE", True),  # asked as a question, in two languages: taken, said so
         (["Yes/No"], "Yes/No", True),
+        # A circle read as text beside the option: ticked or empty, which one is chosen is not read.
+        (["© Immune"], "IMMUNE", True),
+        (["(@) NOT IMMUNE"], "NOT IMMUNE", True),
+        (["Immune ©"], "IMMUNE", True),
+        (["NOT - IMMUNE"], "NOT IMMUNE", False),  # the option's own punctuation is no mark
     ],
 )
 def test_immunity_answers_are_spelled_one_way_and_guesses_flagged(
