@@ -17,7 +17,7 @@ from extraction.doctypes import DocumentType, FieldSpec
 from extraction.label_shapes import is_negative_answer, label_within, value_kind
 from extraction.label_words import label_words
 from extraction.layout import spelling
-from extraction.lexicon import is_known, misread_names
+from extraction.lexicon import ENGLISH, LEXICONS, is_known, misread_names
 from extraction.normalize import normalize
 from extraction.page_view import Candidate
 from extraction.phrases import best_phrase, key_token
@@ -37,6 +37,11 @@ CAPTION_LETTERS = 4
 WHOLE_LABEL = 0.99
 # The words a date's format is printed in, as hints are ("(DD/MM/YYYY)").
 DATE_FORMAT_WORDS = frozenset(("dd", "mm", "yy", "yyyy", "mmddyyyy", "ddmmyyyy"))
+
+# The kinds of field read as words, whose words are checked for a capital I among small letters.
+CAPITAL_I_KINDS = ("text", "person", "address")
+# A word holding a capital I between a letter and a small letter.
+_CAPITAL_I_AMONG_SMALL = re.compile(r"\b[A-Za-z]*[A-Za-z]I[a-z][A-Za-z]*\b")
 
 # A year written whole in a date.
 FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
@@ -104,6 +109,15 @@ def to_result(
         if inner:
             result.flag(f"{inner!r} inside the value reads as a printed label: check where the value ends")
     return result
+
+
+def capital_i_among_small(value: str) -> list[str]:
+    """The words of ``value`` with a capital I after a letter and before a small one ("BIk",
+    "AIbany") that no word list holds ("McIntyre" is a name): in most faces a capital I and a
+    small l are one stroke, and OCR takes one for the other."""
+    return [
+        word for word in _CAPITAL_I_AMONG_SMALL.findall(value) if not is_known(word, (*LEXICONS, ENGLISH))
+    ]
 
 
 def _label_of_another_field(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) -> str | None:
@@ -241,6 +255,9 @@ def _doubts(
         doubts.append(f"{read!r} is in no list of places, one letter from {near!r}")
     for read, near in misread_suffix_names(value)[:1] if "places" in spec.lexicons else []:
         doubts.append(f"{read!r} stands where a street's suffix does and is none, one letter from {near!r}")
+    if spec.kind in CAPITAL_I_KINDS:
+        for word in capital_i_among_small(value)[:1]:
+            doubts.append(f"{word!r} has a capital I among small letters: is it an l misread?")
     answers = YES_NO if spec.kind == "yesno" else IMMUNITY if spec.kind == "immunity" else ()
     if answers and candidate.how != "option":
         said = " ".join(candidate.texts).lower().split()
