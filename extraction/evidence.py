@@ -14,12 +14,13 @@ from dataclasses import replace
 
 from extraction.assign import Assigned, only_print, plausibility
 from extraction.doctypes import DocumentType, FieldSpec
+from extraction.label_scores import label_score
 from extraction.label_shapes import is_negative_answer, label_within, value_kind
 from extraction.label_words import label_words
 from extraction.layout import spelling
 from extraction.lexicon import ENGLISH, LEXICONS, is_known, misread_names
 from extraction.normalize import normalize
-from extraction.page_view import Candidate
+from extraction.page_view import Candidate, PageView
 from extraction.phrases import best_phrase, key_token
 from extraction.rival_doubts import LABEL_SURE_SCORE
 from extraction.streets import misread_places, misread_suffix_names
@@ -91,9 +92,9 @@ def to_result(
         result.flag("does not read as this field's value")
     if spec.kind == "identifier" and value_kind(value) == "phone":
         result.flag("grouped like a phone number: check it is this number")
-    owner = _label_of_another_field(spec, candidate, doc_type) if value else None
+    owner = label_owner(spec, candidate, doc_type) if value else None
     if owner:
-        result.flag(f"its label reads whole as another field's ({owner!r}): check it is this field's")
+        result.flag(f"its label reads whole as another field's ({owner.label!r}): check it is this field's")
     caption = _caption_line(value, spec, doc_type)
     if caption:
         result.flag(f"{caption!r} reads as a printed label: check where the value ends")
@@ -120,23 +121,49 @@ def capital_i_among_small(value: str) -> list[str]:
     ]
 
 
-def _label_of_another_field(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) -> str | None:
-    """The name (``FieldSpec.label``) of the field whose label the candidate's key reads as
-    whole (``WHOLE_LABEL``) when it reads as this field's only in part: "Date of birth" taken as
-    a record's "Date" when the form asks two people's dates of birth and no date of its own."""
+def label_owner(spec: FieldSpec, candidate: Candidate, doc_type: DocumentType) -> FieldSpec | None:
+    """The field whose label the candidate's key reads as whole (``WHOLE_LABEL``) when it reads
+    as this field's only in part: "Date of birth" taken as a record's "Date" when the form asks
+    two people's dates of birth and no date of its own."""
     if not candidate.labelled or not candidate.keys:
         return None
     if candidate.label_score >= WHOLE_LABEL:
         return None  # read whole as this field's, where it stands ("Phone" under a contact's heading)
     text = candidate.keys[0].text
     return next(
-        (
-            o.label
-            for o in doc_type.fields
-            if o is not spec and best_phrase(text, o.all_labels)[1] >= WHOLE_LABEL
-        ),
+        (o for o in doc_type.fields if o is not spec and best_phrase(text, o.all_labels)[1] >= WHOLE_LABEL),
         None,
     )
+
+
+def doubt_label_owners(
+    doc_type: DocumentType,
+    assigned: dict[str, Assigned],
+    results: dict[str, FieldResult],
+    views: list[PageView],
+) -> None:
+    """Flag, in ``results``, each field whose whole label another field took (``label_owner``;
+    that field is flagged by ``to_result``) while it took a value from another label, when that
+    label reads surely as its own where it stands (not under another person's heading): the two
+    fields' values may be swapped ("Telephone" read as an emergency contact's phone, the
+    patient's phone then taken from a parent's "Cell phone"), so both are checked."""
+    for spec in doc_type.fields:
+        taken = assigned[spec.name].candidate
+        if taken is None or not results[spec.name].value:
+            continue
+        owner = label_owner(spec, taken, doc_type)
+        if owner is None or owner.name not in results or not results[owner.name].value:
+            continue
+        own = assigned[owner.name].candidate
+        if own is not None and any(key in own.keys for key in taken.keys):
+            continue
+        if label_score(owner, taken.keys[0], views[taken.page], doc_type) < LABEL_SURE_SCORE:
+            continue
+        label = taken.keys[0].text
+        results[owner.name].flag(
+            f"{label!r} reads whole as this field's label and was taken as the {spec.label}'s: "
+            "check which is its value"
+        )
 
 
 def _without_leading_hint(candidate: Candidate, doc_type: DocumentType) -> tuple[Candidate, str | None]:

@@ -33,7 +33,7 @@ from extraction.columns import (
     split_at_value_edges,
 )
 from extraction.doctypes import DocumentType
-from extraction.evidence import to_result
+from extraction.evidence import doubt_label_owners, to_result
 from extraction.interleaved import part_interleaved
 from extraction.joined_values import split_joined_values
 from extraction.keys import Key, find_keys, opens_what_follows, split_at_inline_keys, typical_height
@@ -125,6 +125,7 @@ def extract_fields(
         if reread is not None:
             result = reread_invalid(spec, result, pages, reread)
         results[spec.name] = result
+    doubt_label_owners(doc_type, assigned, results, views)
     return results
 
 
