@@ -883,6 +883,28 @@ def test_boxes_broken_open_in_a_column_of_boxes_are_read() -> None:
     assert len(structure.marks) == 4
 
 
+def test_a_box_whose_rows_a_fax_shifted_past_its_side_is_still_a_box() -> None:
+    """A fax shifts some rows of a page sideways: a stub of a box's bottom rim sticks out past
+    its right side and under it, so its outline no longer fills its box as a square's does. The
+    stub, thinner than the box, is no part of its shape: both boxes are read, the crossed one
+    ticked; a bold "D" with its stem beside them stays a letter."""
+    page = DrawnPage()
+    boxes = {}
+    for x, option, state in ((100, "Yes", "empty"), (260, "No", "cross")):
+        box = page.checkbox(x, 100, state)
+        page.text(x + 40, 100, option)
+        page.draw.rectangle((box[0] + 12, box[3] - 2, box[2] + 2, box[3] + 2), fill=0)  # the stub
+        boxes[option] = box
+    bold = ImageFont.truetype(str(FONT_PATH.with_name("DejaVuSans-Bold.ttf")), round(1.1 * FONT_SIZE))
+    page.draw.text((100, 200), "Vitamin D", font=bold, fill=0)
+    page.words.append(Word("Vitamin", 0.95, page.draw.textbbox((100, 200), "Vitamin", font=bold)))
+    structure = find_structure(page.array(), page.words)
+    assert not _mark_at(structure, boxes["Yes"]).selected
+    assert _mark_at(structure, boxes["No"]).selected
+    assert _mark_at(structure, boxes["No"]).option == "No"
+    assert len(structure.marks) == 2
+
+
 def test_a_bold_letter_level_with_a_row_of_boxes_is_no_box_broken_open() -> None:
     """A question's bold "B" stands level with its row of answer boxes, as big as they are and
     looped: print stands level with every row of boxes, so only a column vouches for a box."""

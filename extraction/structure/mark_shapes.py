@@ -35,6 +35,9 @@ MIN_SQUARE_FILL = 0.92
 MAX_SIDE_RATIO = 1.25
 CIRCLE_FILL = (0.70, 0.80)
 MIN_CIRCLE_ASPECT = 0.9
+# Stubs joined to a box's outline by damage (see ``_without_stubs``) are at most this share of
+# the area it encloses.
+STUB_SHARE = 0.1
 # The mark's border: at most this share of its side thick, and its thickest side at most this
 # many times its thinnest (a letter's strokes vary more, a printed box's do not).
 MAX_BORDER_SHARE = 0.2
@@ -67,16 +70,19 @@ class Outline:
 def read_mark(ink: np.ndarray, candidate: Outline) -> tuple[Literal["square", "circle"], bool, float] | None:
     """Shape, selected and confidence of a candidate outline, or None when it is no mark: not a
     square or circle, or a rim too thick or uneven for a printed box (a letter's strokes)."""
-    x0, y0, x1, y1 = candidate.box
-    fill = _fill(candidate.contour, candidate.box)
-    w, h = x1 - x0, y1 - y0
-    shape: Literal["square", "circle"]
-    if fill >= MIN_SQUARE_FILL:
-        shape = "square"
-    elif CIRCLE_FILL[0] <= fill <= CIRCLE_FILL[1] and min(w, h) >= MIN_CIRCLE_ASPECT * max(w, h):
-        shape = "circle"
-    else:
+    shaped = _outline_shape(candidate.contour, candidate.box)
+    if shaped is None:
+        shaped = _outline_shape(*_without_stubs(candidate.contour, candidate.box))
+        # Only a square is read without its stubs, and only one whose rim runs all round a
+        # square inside: a bold "D" or "b" worn to a square by the opening holds a tall hole.
+        if shaped is not None and (
+            shaped[0] != "square" or not _rim_all_round(ink, shaped[1]) or not _square_inside(ink, shaped[1])
+        ):
+            shaped = None
+    if shaped is None:
         return None
+    shape, (x0, y0, x1, y1) = shaped
+    w, h = x1 - x0, y1 - y0
     crop = ink[y0:y1, x0:x1] > 0
     # Filled in: a solid blob fills its own outline completely. A box filled to a hair's width
     # of its rim keeps a hole or two of that hair, but no rim of a printed box's thickness.
@@ -116,22 +122,88 @@ def read_box_at(ink: np.ndarray, box: Box) -> tuple[bool, float] | None:
     """Selected and confidence of a square ``box`` of ``ink`` known for a box by its place:
     read from the ink inside its rim, however uneven damage left the rim; None when ink does not
     run round its edges as a box's rim does (a letter's loop rounds off at the corners)."""
+    if not _rim_all_round(ink, box):
+        return None
     x0, y0, x1, y1 = box
     crop = ink[y0:y1, x0:x1] > 0
-    thickest = MAX_BORDER_SHARE * min(x1 - x0, y1 - y0) + 1
-    band = max(1, int(thickest))
+    band = max(1, int(MAX_BORDER_SHARE * min(x1 - x0, y1 - y0) + 1))
+    # A fax's rows shifted and doubled make a rim's thickness vary along it: the inside is read
+    # within the thickest rim a box may have, where a tick or a cross still crosses it.
+    share = _interior_ink(crop, band, "square")
+    return share >= SELECTED_INK_SHARE, _confidence(share, SELECTED_INK_SHARE)
+
+
+def _outline_shape(contour: np.ndarray, box: Box) -> tuple[Literal["square", "circle"], Box] | None:
+    """The outline's shape by how it fills its box (``_fill``), "square" or "circle", with that
+    box; None for any other shape."""
+    fill = _fill(contour, box)
+    w, h = box[2] - box[0], box[3] - box[1]
+    if fill >= MIN_SQUARE_FILL:
+        return "square", box
+    if CIRCLE_FILL[0] <= fill <= CIRCLE_FILL[1] and min(w, h) >= MIN_CIRCLE_ASPECT * max(w, h):
+        return "circle", box
+    return None
+
+
+def _without_stubs(contour: np.ndarray, box: Box) -> tuple[np.ndarray, Box]:
+    """The outline and its box without the thin stubs a damaged page joins to a box's edge (a
+    fax's rows shifted sideways, a speck of noise), which grow the outline's box past the mark's
+    so that it no longer fills it as a square: the area it encloses opened with a square three
+    quarters of the box's side, which a printed square outlasts whole and a stub, thinner, does
+    not. The outline as it was when the opening took off more than STUB_SHARE of its area, or
+    mostly from within the box it leaves (a letter's rounded corners, not a stub sticking out)."""
+    x0, y0, x1, y1 = box
+    shift = np.array([x0 - 1, y0 - 1])
+    area = np.zeros((y1 - y0 + 2, x1 - x0 + 2), np.uint8)
+    cv2.drawContours(area, [contour - shift], -1, 1, thickness=cv2.FILLED)
+    side = max(3, 3 * min(x1 - x0, y1 - y0) // 4)
+    opened = cv2.morphologyEx(area, cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
+    if opened.sum() < (1 - STUB_SHARE) * area.sum():
+        return contour, box
+    contours, _ = cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if len(contours) != 1:
+        return contour, box
+    left, top, width, height = cv2.boundingRect(contours[0])
+    worn = area.astype(bool) & ~opened.astype(bool)
+    within = worn[top : top + height, left : left + width].sum()
+    if within > worn.sum() / 2:
+        return contour, box
+    kept = (left, top, left + width, top + height)
+    return contours[0] + shift, tuple(int(v) for v in np.add(kept, np.tile(shift, 2)))
+
+
+def _square_inside(ink: np.ndarray, box: Box) -> bool:
+    """True when the paper enclosed in ``box`` (every part of it clear of the box's edge: a
+    tick or cross splits a box's inside) spans a square, within ``MAX_SIDE_RATIO``."""
+    x0, y0, x1, y1 = box
+    paper = (ink[y0:y1, x0:x1] == 0).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(paper, connectivity=4)
+    h, w = paper.shape
+    inside = [
+        (x, y, x + bw, y + bh)
+        for x, y, bw, bh, _ in stats[1:count]
+        if x > 0 and y > 0 and x + bw < w and y + bh < h
+    ]
+    if not inside:
+        return False
+    width = max(b[2] for b in inside) - min(b[0] for b in inside)
+    height = max(b[3] for b in inside) - min(b[1] for b in inside)
+    return max(width, height) <= MAX_SIDE_RATIO * min(width, height)
+
+
+def _rim_all_round(ink: np.ndarray, box: Box) -> bool:
+    """True when ink runs along ``BROKEN_RIM_SHARE`` of each side of ``box`` within the thickest
+    rim a box may have, as a printed box's rim does (a letter's loop leaves its corners bare)."""
+    x0, y0, x1, y1 = box
+    crop = ink[y0:y1, x0:x1] > 0
+    band = max(1, int(MAX_BORDER_SHARE * min(x1 - x0, y1 - y0) + 1))
     edges = (
         crop[:band].any(axis=0),
         crop[-band:].any(axis=0),
         crop[:, :band].any(axis=1),
         crop[:, -band:].any(axis=1),
     )
-    if min(edge.mean() for edge in edges) < BROKEN_RIM_SHARE:
-        return None
-    # A fax's rows shifted and doubled make a rim's thickness vary along it: the inside is read
-    # within the thickest rim a box may have, where a tick or a cross still crosses it.
-    share = _interior_ink(crop, band, "square")
-    return share >= SELECTED_INK_SHARE, _confidence(share, SELECTED_INK_SHARE)
+    return min(edge.mean() for edge in edges) >= BROKEN_RIM_SHARE
 
 
 def _fill(contour: np.ndarray, box: Box) -> float:
