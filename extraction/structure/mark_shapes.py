@@ -71,19 +71,17 @@ def read_mark(ink: np.ndarray, candidate: Outline) -> tuple[Literal["square", "c
     """Shape, selected and confidence of a candidate outline, or None when it is no mark: not a
     square or circle, or a rim too thick or uneven for a printed box (a letter's strokes)."""
     shaped = _outline_shape(candidate.contour, candidate.box)
-    if shaped is None:
+    worn = shaped is None
+    if worn:
         shaped = _outline_shape(*_without_stubs(candidate.contour, candidate.box))
-        # Only a square is read without its stubs, and only one whose rim runs all round a
-        # square inside: a bold "D" or "b" worn to a square by the opening holds a tall hole.
-        if shaped is not None and (
-            shaped[0] != "square" or not _rim_all_round(ink, shaped[1]) or not _square_inside(ink, shaped[1])
-        ):
-            shaped = None
     if shaped is None:
         return None
     shape, (x0, y0, x1, y1) = shaped
-    w, h = x1 - x0, y1 - y0
     crop = ink[y0:y1, x0:x1] > 0
+    # Only a square is read without its stubs, and only one whose rim runs all round a square
+    # inside: a bold "D" or "b" worn to a square by the opening holds a tall hole.
+    if worn and (shape != "square" or not _rim_all_round(crop) or not _square_inside(crop)):
+        return None
     # Filled in: a solid blob fills its own outline completely. A box filled to a hair's width
     # of its rim keeps a hole or two of that hair, but no rim of a printed box's thickness.
     solid = crop.mean() / (1.0 if shape == "square" else np.pi / 4)
@@ -92,7 +90,7 @@ def read_mark(ink: np.ndarray, candidate: Outline) -> tuple[Literal["square", "c
     if not candidate.hollow:
         return None
     rims = _rim_thickness(crop, 3)
-    thickest = MAX_BORDER_SHARE * min(w, h) + 1
+    thickest = _thickest_rim(crop)
     # A thick tick at a low resolution may touch a side all along its middle third: read
     # across the middle two thirds, a square's straight rim shows where the tick leaves it (a
     # round outline's, or a letter's, thins toward its ends and is read on its middle only).
@@ -122,11 +120,11 @@ def read_box_at(ink: np.ndarray, box: Box) -> tuple[bool, float] | None:
     """Selected and confidence of a square ``box`` of ``ink`` known for a box by its place:
     read from the ink inside its rim, however uneven damage left the rim; None when ink does not
     run round its edges as a box's rim does (a letter's loop rounds off at the corners)."""
-    if not _rim_all_round(ink, box):
-        return None
     x0, y0, x1, y1 = box
     crop = ink[y0:y1, x0:x1] > 0
-    band = max(1, int(MAX_BORDER_SHARE * min(x1 - x0, y1 - y0) + 1))
+    if not _rim_all_round(crop):
+        return None
+    band = max(1, int(_thickest_rim(crop)))
     # A fax's rows shifted and doubled make a rim's thickness vary along it: the inside is read
     # within the thickest rim a box may have, where a tick or a cross still crosses it.
     share = _interior_ink(crop, band, "square")
@@ -168,15 +166,14 @@ def _without_stubs(contour: np.ndarray, box: Box) -> tuple[np.ndarray, Box]:
     within = worn[top : top + height, left : left + width].sum()
     if within > worn.sum() / 2:
         return contour, box
-    kept = (left, top, left + width, top + height)
-    return contours[0] + shift, tuple(int(v) for v in np.add(kept, np.tile(shift, 2)))
+    left, top = left + x0 - 1, top + y0 - 1
+    return contours[0] + shift, (left, top, left + width, top + height)
 
 
-def _square_inside(ink: np.ndarray, box: Box) -> bool:
-    """True when the paper enclosed in ``box`` (every part of it clear of the box's edge: a
-    tick or cross splits a box's inside) spans a square, within ``MAX_SIDE_RATIO``."""
-    x0, y0, x1, y1 = box
-    paper = (ink[y0:y1, x0:x1] == 0).astype(np.uint8)
+def _square_inside(crop: np.ndarray) -> bool:
+    """True when the paper a mark's ``crop`` (ink True) encloses (every part of it clear of the
+    crop's edge: a tick or cross splits a box's inside) spans a square, within ``MAX_SIDE_RATIO``."""
+    paper = (~crop).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(paper, connectivity=4)
     h, w = paper.shape
     inside = [
@@ -191,12 +188,16 @@ def _square_inside(ink: np.ndarray, box: Box) -> bool:
     return max(width, height) <= MAX_SIDE_RATIO * min(width, height)
 
 
-def _rim_all_round(ink: np.ndarray, box: Box) -> bool:
-    """True when ink runs along ``BROKEN_RIM_SHARE`` of each side of ``box`` within the thickest
-    rim a box may have, as a printed box's rim does (a letter's loop leaves its corners bare)."""
-    x0, y0, x1, y1 = box
-    crop = ink[y0:y1, x0:x1] > 0
-    band = max(1, int(MAX_BORDER_SHARE * min(x1 - x0, y1 - y0) + 1))
+def _thickest_rim(crop: np.ndarray) -> float:
+    """The thickest rim a mark the size of ``crop`` may have (``MAX_BORDER_SHARE`` of its side)."""
+    return MAX_BORDER_SHARE * min(crop.shape) + 1
+
+
+def _rim_all_round(crop: np.ndarray) -> bool:
+    """True when ink runs along ``BROKEN_RIM_SHARE`` of each side of a mark's ``crop`` (ink True)
+    within the thickest rim a box may have, as a printed box's rim does (a letter's loop leaves
+    its corners bare)."""
+    band = max(1, int(_thickest_rim(crop)))
     edges = (
         crop[:band].any(axis=0),
         crop[-band:].any(axis=0),
