@@ -94,10 +94,17 @@ def unread_runs(image: np.ndarray, words: Sequence[Word], text_height: float) ->
     return [box for _, box in sorted(runs)[:MAX_RUNS]]
 
 
-def _letter_sized(width: np.ndarray, height: np.ndarray, ink: np.ndarray, text_height: float) -> np.ndarray:
-    """Which pieces of ink (their widths, heights and ink pixels) are shaped like a letter, joined
-    handwriting or a word whose letters ran together (``MAX_WORD_WIDTH``)."""
-    sized = (MIN_PIECE_HEIGHT * text_height <= height) & (height <= MAX_PIECE_HEIGHT * text_height)
+def _letter_sized(
+    width: np.ndarray,
+    height: np.ndarray,
+    ink: np.ndarray,
+    text_height: float,
+    tallest: float = MAX_PIECE_HEIGHT,
+) -> np.ndarray:
+    """Which pieces of ink (their widths, heights and ink pixels) are shaped like a letter (at
+    most ``tallest`` text heights tall), joined handwriting or a word whose letters ran together
+    (``MAX_WORD_WIDTH``)."""
+    sized = (MIN_PIECE_HEIGHT * text_height <= height) & (height <= tallest * text_height)
     sized &= ink >= MIN_PIECE_INK * text_height * text_height
     word = (width <= MAX_WORD_WIDTH * text_height) & (height <= MAX_WORD_HEIGHT * text_height)
     word &= ink < SOLID_SHARE * width.astype(np.float64) * height
@@ -134,6 +141,16 @@ MIN_UNDER_WIDTH = 1.5
 # A word holds a capital or a letter with an ascender at least this many text heights tall; a
 # list's bullet or asterisk before a value is no taller than a small letter.
 WORD_PIECE_HEIGHT = 0.65
+# A written letter with a tail ("g", "y") is up to this many text heights tall: the print's
+# height is set by the page's typed words, and a hand writes larger.
+HANDWRITTEN_LETTER_HEIGHT = 3.0
+# A piece stands on a value's rows when its middle does or when it reaches this many text heights
+# into them: a "g" or "y" hangs most of its ink below the line it belongs to.
+ROW_SHARE_HEIGHTS = 0.5
+# A word's box taller than this many text heights took in ink of another line (tesseract joined
+# the end of one line and the next into one word): it says nothing of where its letters are, and
+# the ink under it may be a value's unread word.
+MAX_COVERING_HEIGHT = 3.0
 
 
 def flag_unread_words(
@@ -153,7 +170,8 @@ def flag_unread_words(
     dots or the checkboxes in ``marks`` (each page's boxes). Each page is looked at once, and
     only when one of its values may be flagged. A value of several lines (a field named in
     ``lists``) is flagged too where such a word stands right under its last line, in its
-    column: a line of it OCR never read ("Cats" under "Bee stings" on a blurred page)."""
+    column: a line of it OCR never read ("Cats" under "Bee stings" on a blurred page). A word
+    whose box is taller than MAX_COVERING_HEIGHT text heights covers nothing."""
     pieces_of: dict[int, tuple[float, list[Box]]] = {}
     for name, result in fields.items():
         if kinds.get(name) not in WORD_KINDS or result.needs_review or not result.value or result.box is None:
@@ -166,7 +184,7 @@ def flag_unread_words(
                 height,
                 [
                     piece
-                    for piece in unread_pieces(images[result.page], page.words, height)
+                    for piece in unread_pieces(images[result.page], _one_line_words(page, height), height)
                     if not any(overlap_area(piece, box) > 0 for box in boxes)
                 ],
             )
@@ -178,10 +196,16 @@ def flag_unread_words(
     return fields
 
 
+def _one_line_words(page: PageText, height: float) -> list[Word]:
+    """The words of ``page`` whose boxes stand on one line (``MAX_COVERING_HEIGHT``)."""
+    return [word for word in page.words if word.box[3] - word.box[1] <= MAX_COVERING_HEIGHT * height]
+
+
 def unread_pieces(image: np.ndarray, words: Sequence[Word], text_height: float) -> list[Box]:
     """The boxes of the letter-sized pieces of ink on ``image`` (grey, print dark) whose middle
-    no box of ``words`` covers, solid dots left out (``SOLID_SHARE``); none on a page without ink."""
-    found = _loose_pieces(image, words, text_height)
+    no box of ``words`` covers, solid dots left out (``SOLID_SHARE``), handwritten letters with a
+    long tail counted (``HANDWRITTEN_LETTER_HEIGHT``); none on a page without ink."""
+    found = _loose_pieces(image, words, text_height, HANDWRITTEN_LETTER_HEIGHT)
     if found is None:
         return []
     _labels, stats, loose_indices = found
@@ -194,16 +218,17 @@ def unread_pieces(image: np.ndarray, words: Sequence[Word], text_height: float) 
 
 
 def _loose_pieces(
-    image: np.ndarray, words: Sequence[Word], text_height: float
+    image: np.ndarray, words: Sequence[Word], text_height: float, tallest: float = MAX_PIECE_HEIGHT
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The components of ``image``'s ink (their labels and stats) and the indices of those of a
-    letter's size whose middle no box of ``words`` covers; None on a page without ink."""
+    letter's size (``_letter_sized``, at most ``tallest`` text heights tall) whose middle no box
+    of ``words`` covers; None on a page without ink."""
     threshold = ink_threshold(image)
     if threshold is None or text_height <= 0:
         return None
     _, labels, stats, centres = components(binary(image, threshold))
     covered = _covered(image.shape[:2], words, round(WORD_MARGIN * text_height))
-    sized = _letter_sized(*(stats[1:, k] for k in (2, 3, 4)), text_height)
+    sized = _letter_sized(*(stats[1:, k] for k in (2, 3, 4)), text_height, tallest)
     middles = centres[1:].astype(np.int64)  # truncated, as int() truncates
     uncovered = covered[middles[:, 1], middles[:, 0]] == 0
     return labels, stats, np.flatnonzero(sized & uncovered) + 1
@@ -235,22 +260,29 @@ def _word_under(pieces: Sequence[Box], box: Box, height: float) -> bool:
     return wide and any(p[3] - p[1] >= WORD_PIECE_HEIGHT * height for p in chain)
 
 
+def _on_rows(piece: Box, box: Box, height: float) -> bool:
+    """True when ``piece`` stands on ``box``'s rows: its middle within them, or its ink reaching
+    ROW_SHARE_HEIGHTS text heights into them (a letter hanging below the line)."""
+    shared = min(piece[3], box[3]) - max(piece[1], box[1])
+    return box[1] <= (piece[1] + piece[3]) / 2 <= box[3] or shared >= ROW_SHARE_HEIGHTS * height
+
+
 def _word_beside(pieces: Sequence[Box], box: Box, height: float) -> bool:
-    """True when a word's worth of ``pieces`` stands beside ``box`` on its rows: pieces chained
-    outward from either edge of the box, each within BESIDE_REACH heights of the last, one of
-    them as tall as a capital (``WORD_PIECE_HEIGHT``)."""
+    """True when a word's worth of ``pieces`` stands beside ``box`` on its rows (``_on_rows``):
+    pieces reaching out past either edge of the box, chained outward, each within BESIDE_REACH
+    heights of the last, one of them as tall as a capital (``WORD_PIECE_HEIGHT``)."""
     reach = BESIDE_REACH * height
-    row = [p for p in pieces if box[1] <= (p[1] + p[3]) / 2 <= box[3]]
-    left = sorted((p for p in row if p[2] <= box[0] + 1), key=lambda p: -p[2])
-    right = sorted((p for p in row if p[0] >= box[2] - 1), key=lambda p: p[0])
+    row = [p for p in pieces if _on_rows(p, box, height)]
+    left = sorted((p for p in row if p[0] < box[0]), key=lambda p: -p[2])
+    right = sorted((p for p in row if p[2] > box[2]), key=lambda p: p[0])
     for side, edge in ((left, box[0]), (right, box[2])):
         chain: list[Box] = []
         for piece in side:
-            gap = edge - piece[2] if side is left else piece[0] - edge
+            gap = max(0, edge - piece[2] if side is left else piece[0] - edge)
             if gap > reach:
                 break
             chain.append(piece)
-            edge = piece[0] if side is left else piece[2]
+            edge = min(edge, piece[0]) if side is left else max(edge, piece[2])
         if any(p[3] - p[1] >= WORD_PIECE_HEIGHT * height for p in chain):
             return True
     return False

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from PIL import ImageFont
 
 from extraction.options import DEFAULT_OPTIONS
 from extraction.types import FieldResult, Line, PageText, Word, union_box
 from extraction.unread_ink import flag_unread_words, unread_runs
 from extraction.unread_rows import with_unread_rows
-from tests.drawn_pages import DrawnPage
+from tests.drawn_pages import FONT_PATH, DrawnPage
 
 HEIGHT = DEFAULT_OPTIONS.text_height
 
@@ -252,3 +253,49 @@ def test_print_beside_a_word_read_is_not_read_twice() -> None:
     known = [*(Word(w.text, w.confidence, w.box, 0) for w in words[:3]), shrunk, words[4]]
     again = with_unread_rows(image, _page_text(known, image), 300, DEFAULT_OPTIONS)[0]
     assert sum("Uta" in w.text for line in again.lines for w in line.words) == 1
+
+
+def _a_written_name_read_to(read: str) -> tuple[dict[str, FieldResult], list[np.ndarray], list[PageText]]:
+    """A page with "Name:" beside "Wei Ling Teo" written large, lines of print under it. The
+    "g" hangs a long tail, most of it under the line and more than two print heights tall, and
+    starts under the "n" (a hand's letters lean into each other). Read "whole", OCR read every
+    word; read "short", it read "Wei Lin", its box ending past the start of the "g", and took the
+    rest of the name into one word of the address line below, two lines tall (as tesseract does)."""
+    page = DrawnPage(1400, 500)
+    label = page.text(60, 70, "Name:")
+    hand, loop = ImageFont.truetype(str(FONT_PATH), 56), ImageFont.truetype(str(FONT_PATH), 32)
+    written = []
+    cursor, baseline = 200, 100
+    for token, font, space in (("Wei", hand, " "), ("Lin", hand, ""), ("g", loop, " "), ("Teo", hand, "")):
+        written.append(page.draw.textbbox((cursor, baseline), token, font=font, anchor="ls"))
+        page.draw.text((cursor, baseline), token, font=font, fill=0, anchor="ls")
+        cursor += round(page.draw.textlength(token + space, font=font)) + {"Lin": -4, "g": 12}.get(token, 0)
+    wei, lin, g, teo = written
+    page.line(g[0] + 6, g[3] - 3, g[0] + 2, g[3] + 48, width=5)
+    name = [Word("Wei", 0.9, wei), Word("Ling", 0.9, union_box([lin, g])), Word("Teo", 0.9, teo)]
+    address = page.text(60, 190, "Addr: 12 Elm St, Springfield")
+    others = [page.text(60, y, text) for y, text in ((260, "Phone: 555 0100"), (330, "Date: 03/04/2025"))]
+    if read == "whole":
+        value = name
+    else:
+        value = [name[0], Word("Lin", 0.9, (lin[0], lin[1], g[0] + 6, lin[3]))]
+        taken = (g[0] + 10, teo[1], teo[2], address[-1].box[3])
+        address = [*address, Word("Dan", 0.35, taken)]
+    image = np.array(page.image)
+    lines = (Line((*label, *value)), Line(tuple(address)), *(Line(tuple(words)) for words in others))
+    text = PageText(0, lines, image.shape[1], image.shape[0])
+    box = union_box([w.box for w in value])
+    field = FieldResult(" ".join(w.text for w in value), 0.9, needs_review=False, page=0, box=box)
+    return {"patient_name": field}, [image], [text]
+
+
+def test_a_name_whose_end_a_word_two_lines_tall_took_is_flagged() -> None:
+    """A written "Wei Ling Teo" read "Wei Lin", the "g" and "Teo" taken by a word of the next line:
+    that word's box, two lines tall, covers nothing, and the long-tailed "g" reaching past the
+    value's end leads on to "Teo". Read whole, the name is left alone."""
+    fields, images, pages = _a_written_name_read_to("short")
+    flagged = flag_unread_words({"patient_name": "person"}, fields, images, pages)["patient_name"]
+    assert flagged.needs_review and "is a word of it missing" in (flagged.reason or "")
+    fields, images, pages = _a_written_name_read_to("whole")
+    whole = flag_unread_words({"patient_name": "person"}, fields, images, pages)["patient_name"]
+    assert not whole.needs_review
