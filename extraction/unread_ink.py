@@ -165,9 +165,11 @@ def flag_unread_words(
     flagged where letter-sized ink no word covers (``unread_pieces``: a letter, or a word whose
     letters a blur ran together) stands on its rows within BESIDE_REACH text heights of its
     box, left or right: a word of it OCR never read (the page pass dropped the line, and the
-    sparse pass read only "stings" of "Bee stings"). Only a piece as tall as a capital counts
-    (``WORD_PIECE_HEIGHT``): a bullet or an asterisk before a value is no word; nor are solid
-    dots or the checkboxes in ``marks`` (each page's boxes). Each page is looked at once, and
+    sparse pass read only "stings" of "Bee stings"). Only a piece as tall as a capital and no
+    taller than a letter of print shows a word (``_capital_sized``): a bullet or an asterisk
+    before a value is none, nor is a stretch of a box's wall (a written letter's long tail only
+    links the letters beside it); solid dots and the checkboxes in ``marks`` (each page's
+    boxes) are not counted at all. Each page is looked at once, and
     only when one of its values may be flagged. A value of several lines (a field named in
     ``lists``) is flagged too where such a word stands right under its last line, in its
     column: a line of it OCR never read ("Cats" under "Bee stings" on a blurred page). A word
@@ -257,7 +259,14 @@ def _word_under(pieces: Sequence[Box], box: Box, height: float) -> bool:
         chain.append(piece)
         edge = max(edge, piece[2])
     wide = edge - chain[0][0] >= MIN_UNDER_WIDTH * height
-    return wide and any(p[3] - p[1] >= WORD_PIECE_HEIGHT * height for p in chain)
+    return wide and any(_capital_sized(p, height) for p in chain)
+
+
+def _capital_sized(piece: Box, height: float) -> bool:
+    """True for a piece as tall as a capital and no taller than a letter of print
+    (``MAX_PIECE_HEIGHT``): it shows a word is there. A longer piece (a written "g"'s tail, a
+    stretch of a box's wall or a rule's stub, as long) only links the letters beside it."""
+    return WORD_PIECE_HEIGHT * height <= piece[3] - piece[1] <= MAX_PIECE_HEIGHT * height
 
 
 def _on_rows(piece: Box, box: Box, height: float) -> bool:
@@ -270,7 +279,7 @@ def _on_rows(piece: Box, box: Box, height: float) -> bool:
 def _word_beside(pieces: Sequence[Box], box: Box, height: float) -> bool:
     """True when a word's worth of ``pieces`` stands beside ``box`` on its rows (``_on_rows``):
     pieces reaching out past either edge of the box, chained outward, each within BESIDE_REACH
-    heights of the last, one of them as tall as a capital (``WORD_PIECE_HEIGHT``)."""
+    heights of the last, one of them as tall as a capital (``_capital_sized``)."""
     reach = BESIDE_REACH * height
     row = [p for p in pieces if _on_rows(p, box, height)]
     left = sorted((p for p in row if p[0] < box[0]), key=lambda p: -p[2])
@@ -283,6 +292,6 @@ def _word_beside(pieces: Sequence[Box], box: Box, height: float) -> bool:
                 break
             chain.append(piece)
             edge = min(edge, piece[0]) if side is left else max(edge, piece[2])
-        if any(p[3] - p[1] >= WORD_PIECE_HEIGHT * height for p in chain):
+        if any(_capital_sized(p, height) for p in chain):
             return True
     return False

@@ -299,3 +299,20 @@ def test_a_name_whose_end_a_word_two_lines_tall_took_is_flagged() -> None:
     fields, images, pages = _a_written_name_read_to("whole")
     whole = flag_unread_words({"patient_name": "person"}, fields, images, pages)["patient_name"]
     assert not whole.needs_review
+
+
+def test_stretches_of_a_box_s_wall_beside_a_value_are_no_word() -> None:
+    """A fax breaks the wall of a web form's input box into stretches two or three print
+    heights long, read by no word, beside the value inside: no word of it is missing."""
+    page = DrawnPage(1000, 300)
+    label = page.text(60, 40, "Contact name")
+    value = page.text(110, 130, "Amber Johnson")
+    for top in (100, 170):
+        page.line(80, top, 84, top + 62, width=3)
+    page.line(84, 100, 900, 100)
+    page.line(84, 232, 900, 232)
+    image = np.array(page.image)
+    text = PageText(0, (Line(tuple(label)), Line(tuple(value))), image.shape[1], image.shape[0])
+    box = union_box([w.box for w in value])
+    fields = {"name": FieldResult("Amber Johnson", 0.95, needs_review=False, page=0, box=box)}
+    assert not flag_unread_words({"name": "person"}, fields, [image], [text])["name"].needs_review
