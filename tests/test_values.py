@@ -908,6 +908,8 @@ STOP_AFTER_WORD = "a full stop after a whole word"
 SHORT_ZIP = "a ZIP code of other than five digits"
 POSTCODE_LETTER = "a postcode with a letter where a digit goes"
 TWO_MARKS = "two marks side by side"
+NO_NUMBER = "no house number"
+LAST_STOP = "an abbreviation's last full stop"
 
 
 @pytest.mark.parametrize("doc_type", ["patient_details", "prescription"])
@@ -936,7 +938,7 @@ TWO_MARKS = "two marks side by side"
         ("7282 Maple Lane\nDenver, Colorado, 8028\nUnited States", (SHORT_ZIP,)),
         ("12 Elm St, Albany, NY 1220", (SHORT_ZIP,)),
         ("12 Elm St, Albany, NY 122071", (SHORT_ZIP,)),
-        ("Denver, CO 80281-1234", ()),
+        ("Denver, CO 80281-1234", (NO_NUMBER,)),  # a ZIP of five and four digits; no house
         ("9 Hay St, Perth WA 6000", ()),  # Western Australia's code and postcode
         ("1 George St, Sydney NSW 2000", ()),
         ("Suite 1200, 5 Ohio St, Dayton, OH 45402", ()),
@@ -948,6 +950,14 @@ TWO_MARKS = "two marks side by side"
         ("12 Main St,, Austin, TX", (TWO_MARKS,)),
         ("P.O. Box 12, Austin, TX", ()),
         ("12 Main St., Austin, TX", ()),  # an abbreviation's stop, then a comma
+        ("144 Rue Saint-Denis, Montreal QC NOT ON3", (POSTCODE_LETTER,)),  # one digit read as one
+        ("union st, kansas city, MO", (NO_NUMBER,)),  # the house number lost
+        ("Austin, 78724", (NO_NUMBER,)),  # the street's line lost
+        ("Rue Saint-Denis 144, Montreal", ()),  # the number after the street's name
+        ("Apt. B, 4 Elm Road, Springfield", ()),
+        ("P.O, Box 70936-00695\n146 Argwings Kodhek Rd, Nairobi", (LAST_STOP,)),
+        ("P.O Box 12, Austin, TX", (LAST_STOP,)),
+        ("1 Main St, Washington, D.C. 20001", ()),
     ],
 )
 def test_each_rule_of_the_address_doubts_by_its_examples(
@@ -956,7 +966,17 @@ def test_each_rule_of_the_address_doubts_by_its_examples(
     import re
 
     spec = next(f for f in get_document_type(doc_type).fields if f.name.endswith("address"))
-    kinds = (NO_TOWN, SEMICOLON, TWO_MARKS, STOP_BEFORE_STATE, STOP_AFTER_WORD, SHORT_ZIP, POSTCODE_LETTER)
+    kinds = (
+        NO_TOWN,
+        SEMICOLON,
+        TWO_MARKS,
+        STOP_BEFORE_STATE,
+        STOP_AFTER_WORD,
+        SHORT_ZIP,
+        POSTCODE_LETTER,
+        NO_NUMBER,
+        LAST_STOP,
+    )
     assert len(spec.doubts) == len(kinds)  # a rule added needs its own examples here
     matched = [message for pattern, message in spec.doubts if re.search(pattern, address)]
     assert sorted(kind for kind in kinds for message in matched if message.startswith(kind)) == sorted(doubts)
