@@ -156,6 +156,15 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int =
         f"the second reader {again!r} ({reading.confidence:.2f})"
     )
     if not take:
+        merged = _word_by_word(spec, result, again, reading)
+        if (
+            merged is not None
+            and check_value(spec, merged) is None
+            and set(doubts_about(spec, merged)) <= first_doubts
+        ):
+            taken = replace(result, value=merged, confidence=min(reading.confidence, 0.79))
+            taken.flag(f"put together word by word, each word the one a word list holds: {both}")
+            return taken
         flagged = replace(result)
         flagged.flag(f"readings disagree: {both}")
         return flagged
@@ -164,6 +173,31 @@ def compare(spec: FieldSpec, result: FieldResult, reading: Reading, place: int =
     taken = replace(result, value=again, confidence=min(reading.confidence, 0.79))
     taken.flag(f"read again by the second reader: {both}")
     return taken
+
+
+def _word_by_word(spec: FieldSpec, result: FieldResult, again: str, reading: Reading) -> str | None:
+    """The two readings put together word by word, when they hold as many words and the second
+    reader is fairly sure and surer than tesseract: each word tesseract read as no known word
+    of the field's vocabularies (``vocabularies_for``) taken from the second reading where that
+    reads a known one, every other word as tesseract read it ("Metaproll 50 mg" and
+    "Metoprolol 50 me" make "Metoprolol 50 mg"). None unless a word was taken and every word
+    of the result is known."""
+    vocabularies = vocabularies_for(spec)
+    first, second = result.value.split(), again.split()
+    if (
+        not vocabularies
+        or len(first) != len(second)
+        or reading.confidence < TAKE_KNOWN
+        or reading.confidence <= result.confidence
+    ):
+        return None
+    words, taken = [], False
+    for mine, theirs in zip(first, second, strict=True):
+        better = known_share(theirs, vocabularies) == 1.0 and known_share(mine, vocabularies) < 1.0
+        words.append(theirs if better else mine)
+        taken = taken or (better and theirs != mine)
+    merged = " ".join(words)
+    return merged if taken and all_known(spec, merged) else None
 
 
 def _capitals_kept(again: str, first: str) -> str:

@@ -389,6 +389,21 @@ def test_known_words_read_surer_than_tesseract_s_unknown_ones_are_taken() -> Non
     assert kept.value == "Egys" and kept.needs_review and "readings disagree" in (kept.reason or "")
 
 
+def test_two_readings_are_put_together_word_by_word_where_each_reads_a_known_word() -> None:
+    """Tesseract read "Metaproll 50 mg", the second reader "Metoprolol 50 me": neither is
+    taken whole (one's drug is no drug, the other's unit no unit), but word by word the drug
+    list's word and tesseract's unit make the value, flagged. Not when the second reader is
+    less sure than tesseract, nor when the readings hold different numbers of words."""
+    medicines = PRESCRIPTION.field("medicines")
+    taken = compare(medicines, _field("Metaproll 50 mg", 0.72), Reading("Metoprolol 50 me", 0.88))
+    assert taken.value == "Metoprolol 50 mg" and taken.needs_review
+    assert "word by word" in (taken.reason or "")
+    kept = compare(medicines, _field("Metaproll 50 mg", 0.90), Reading("Metoprolol 50 me", 0.88))
+    assert kept.value == "Metaproll 50 mg" and "readings disagree" in (kept.reason or "")
+    kept = compare(medicines, _field("Metaproll 50 mg", 0.72), Reading("Meto prolol 50 me", 0.88))
+    assert kept.value == "Metaproll 50 mg" and "readings disagree" in (kept.reason or "")
+
+
 def test_a_fairly_sure_reading_that_passes_a_strict_check_is_taken() -> None:
     taken = compare(BIRTH_DATE, _field("O3/07/A78", 0.05), Reading("03/07/1978", 0.86))
     assert taken.value == "03/07/1978" and taken.needs_review

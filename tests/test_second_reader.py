@@ -85,10 +85,15 @@ def _field(value: str, confidence: float) -> FieldResult:
 def test_disagreeing_readings_flag_the_field_with_both() -> None:
     first = _field("Sessica Hanes", 0.75)
     first.needs_review = False  # even a field tesseract did not doubt is flagged
-    # Not every word of the second reading is a known name, and it is hardly surer: kept.
-    result = compare(NAME, first, Reading("Jessica Holmez", 0.80))
+    # Not every word of the second reading is a known name, and it is not fairly sure: kept.
+    result = compare(NAME, first, Reading("Jessica Holmez", 0.78))
     assert result.value == "Sessica Hanes"
     assert result.needs_review
+    assert "'Sessica Hanes'" in result.reason and "'Jessica Holmez'" in result.reason
+    # Fairly sure and surer than tesseract, its known name stands in for tesseract's unknown one,
+    # word by word; the surname no list holds stays tesseract's. Flagged with both readings.
+    result = compare(NAME, first, Reading("Jessica Holmez", 0.80))
+    assert result.value == "Jessica Hanes" and result.needs_review
     assert "'Sessica Hanes'" in result.reason and "'Jessica Holmez'" in result.reason
 
 
