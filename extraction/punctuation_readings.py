@@ -10,7 +10,8 @@ habit is the other way (it turns commas into full stops: "Way. Chicago. IL", and
 stop at a value's end: "Codeine."), is to be trusted where it reads a comma. So where the two
 readings hold the same letters and digits, the second one is the better only when every mark
 it changes is one of those tesseract gets wrong: a full stop added after an abbreviation (one
-or two letters opening with a capital), a comma between words (added, or for a full stop or a
+or two letters opening with a capital) or for a comma after capitals parted by full stops
+("P.O, Box"), a comma between words (added, or for a full stop or a
 semicolon), or a stray mark left out (next to a word's start or end, or between two words'
 letters, and not an abbreviation's full stop).
 """
@@ -23,6 +24,7 @@ from difflib import SequenceMatcher
 # Marks OCR reads specks as; a comma and a full stop only where no abbreviation ends.
 STRAY_MARKS = frozenset("+[](){}|\\/.,;:'\"`*~_")
 _ABBREVIATION_END = re.compile(r"(?:^|[^A-Za-z])[A-Z][a-z]?$")
+_DOTTED_CAPITALS_END = re.compile(r"(?:^|[^A-Za-z])(?:[A-Z]\.)+[A-Z]$")
 _ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]")
 
 
@@ -37,6 +39,8 @@ def second_marks_better(first: str, second: str) -> bool:
         removed, added = first[i1:i2], second[j1:j2]
         if op == "insert" and added == "." and _ABBREVIATION_END.search(second[:j1]):
             continue
+        if removed == "," and added == "." and _DOTTED_CAPITALS_END.search(second[:j1]):
+            continue  # the last full stop of dotted capitals read as a comma ("P.O, Box")
         if added == "," and removed in ("", ".", ";") and _between_words(second, j1, j2):
             continue  # a comma between words, lost or read as another mark
         if removed.strip() and set(removed.strip()) <= STRAY_MARKS and added.strip() == "":

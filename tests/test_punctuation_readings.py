@@ -26,6 +26,8 @@ from extraction.weigh_readings import compare
         ("1642 River Road. Springfield, IL", "1642 River Road, Springfield, IL", True),  # read as a stop
         ("Dr. Joshua Schmidt. MD", "Dr. Joshua Schmidt, MD", True),
         ("5 spruce ct; columbus, OH", "5 spruce ct, columbus, OH", True),  # ... as a semicolon
+        ("P.O, Box 70936, Nairobi", "P.O. Box 70936, Nairobi", True),  # dotted capitals' last stop
+        ("12 Main St, Austin, TX", "12 Main St. Austin, TX", False),  # a comma after a word kept
         ("Amoxicillin 1200 mg", "Amoxicillin 1,200 mg", False),  # a comma between digits
         ("Dr. Omar Barnes, MD", "Dr Omar Barnes, MD", False),  # an abbreviation's stop lost
         ("Dr. Jason Foster, D.O.", "Dr Jason Foster, D.O", False),
