@@ -195,16 +195,16 @@ def _look_at_lines(
     rows = _rows_of(lines, page, result.box)
     if rows is None:
         return result
-    looked, problems = list(lines), []
+    looked, problems, line_spec = list(lines), [], one_line(spec)
     for index, row in enumerate(rows):
-        sure = row.confidence >= LOOK_BELOW and not doubts_about(spec, lines[index])
+        sure = row.confidence >= LOOK_BELOW and not doubts_about(line_spec, lines[index])
         if sure or _holds_more(row, lines[index]):
             continue
         reading = _read(reader, image, row.box, None, expected_for(spec))
         if reading is None:
             continue
         first = FieldResult(lines[index], row.confidence, needs_review=False)
-        line = compare(_one_line(spec), first, reading, place=index + 1)
+        line = compare(line_spec, first, reading, place=index + 1)
         looked[index] = line.value
         if line.reason:
             problems.append(f"line {index + 1}: {line.reason}")
@@ -289,9 +289,11 @@ def _words_inside(line: Line, box: Box) -> tuple[Word, ...]:
     return tuple(w for w in line.words if mostly_inside(w.box, box))
 
 
-def _one_line(spec: FieldSpec) -> FieldSpec:
-    """The field as a single line of it is checked: same kind and line pattern."""
-    return replace(spec, multiline=False)
+def one_line(spec: FieldSpec) -> FieldSpec:
+    """The field as a single line of it is checked: same kind and line pattern, and the doubts
+    of a whole value left out (``FieldSpec.whole_doubts``)."""
+    doubts = tuple(doubt for doubt in spec.doubts if doubt[0] not in spec.whole_doubts)
+    return replace(spec, multiline=False, doubts=doubts)
 
 
 def _blank_to_read(spec: FieldSpec, result: FieldResult) -> bool:

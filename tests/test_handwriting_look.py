@@ -18,9 +18,10 @@ from PIL import Image, ImageDraw, ImageFont
 from extraction.doctypes import get_document_type
 from extraction.part_values import PARTS_NOTE
 from extraction.reread import around_value
-from extraction.second_look import second_look
+from extraction.second_look import one_line, second_look
 from extraction.second_reader import Reading, read_crop
 from extraction.types import BLANK_DOUBT, Box, FieldResult, Line, PageText, PartReading, Word
+from extraction.validate import doubts_about
 from extraction.value_crop import value_crop
 from extraction.weigh_readings import compare
 from extraction.word_decoding import Expected
@@ -387,6 +388,18 @@ def test_known_words_read_surer_than_tesseract_s_unknown_ones_are_taken() -> Non
     assert taken.value == "Eggs" and taken.needs_review
     kept = compare(allergies, _field("Egys", 0.90), Reading("Eggs", 0.85))
     assert kept.value == "Egys" and kept.needs_review and "readings disagree" in (kept.reason or "")
+
+
+def test_a_line_of_an_address_is_not_asked_what_only_the_whole_address_is() -> None:
+    """The town's line of a two-line address, read again alone, has no house number: that
+    doubt is the whole address's, and the second reader's sure "Nashville, 37244" is taken for
+    tesseract's "Naswille, 37U44" as any sure reading that passes."""
+    address = PATIENT_DETAILS.field("address")
+    assert any("house number" in reason for reason in doubts_about(address, "Nashville, 37244"))
+    line = one_line(address)
+    assert not any("house number" in reason for reason in doubts_about(line, "Nashville, 37244"))
+    taken = compare(line, _field("Naswille, 37U44", 0.57), Reading("Nashville, 37244", 0.97))
+    assert taken.value == "Nashville, 37244" and taken.needs_review
 
 
 def test_two_readings_are_put_together_word_by_word_where_each_reads_a_known_word() -> None:

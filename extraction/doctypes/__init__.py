@@ -92,6 +92,10 @@ class FieldSpec:
     doubts: tuple[tuple[str, str], ...] = ()
     """Unusual but possible values as (regex, reason): flagged by the engine for a look, never
     refused on save ("Lialda 12 gram" may be 1.2 gram with its point lost, or really 12)."""
+    whole_doubts: frozenset[str] = frozenset()
+    """The regexes of ``doubts`` asked of a whole value only, never of one line of it (an
+    address with no house number: its town's line alone has none). In the data a rule is
+    marked so by a third item, ``"whole"``."""
     past_only: bool = False
     """A date that cannot lie in the future (a birth date read "5/6/50" is 1950, not 2050; a
     prescription dated 2074 is a misread 2024). A month's grace covers post-dated paper."""
@@ -293,7 +297,9 @@ def _load(path: Path) -> DocumentType:
         ):
             if key in raw:
                 raw[key] = tuple(raw[key])
-        raw["doubts"] = _doubts_of(path, raw.pop("doubt_sets", ()), raw.get("doubts", ()))
+        rules = _doubts_of(path, raw.pop("doubt_sets", ()), raw.get("doubts", ()))
+        raw["doubts"] = tuple((rule[0], rule[1]) for rule in rules)
+        raw["whole_doubts"] = frozenset(rule[0] for rule in rules if rule[2:] == ("whole",))
         if "labels" in raw:
             raw["labels"] = with_synonyms(raw["labels"], synonyms)
             if raw.get("kind") == "person":
