@@ -180,8 +180,8 @@ def _word_by_word(spec: FieldSpec, result: FieldResult, again: str, reading: Rea
     reader is fairly sure and surer than tesseract: each word tesseract read as no known word
     of the field's vocabularies (``vocabularies_for``) taken from the second reading where that
     reads a known one, every other word as tesseract read it ("Metaproll 50 mg" and
-    "Metoprolol 50 me" make "Metoprolol 50 mg"). None unless a word was taken and every word
-    of the result is known."""
+    "Metoprolol 50 me" make "Metoprolol 50 mg"); a word with a digit in either reading is
+    always tesseract's. None unless a word was taken and every word of the result is known."""
     vocabularies = vocabularies_for(spec)
     first, second = result.value.split(), again.split()
     if (
@@ -193,7 +193,12 @@ def _word_by_word(spec: FieldSpec, result: FieldResult, again: str, reading: Rea
         return None
     words, taken = [], False
     for mine, theirs in zip(first, second, strict=True):
-        better = known_share(theirs, vocabularies) == 1.0 and known_share(mine, vocabularies) < 1.0
+        # Only a word of letters stands in for a word of letters: a count read as a letter
+        # ("Type Z diabetes" for "Type 2") is no known word's place.
+        letters = not any(ch.isdigit() for ch in mine + theirs) and any(ch.isalpha() for ch in mine)
+        better = (
+            letters and known_share(theirs, vocabularies) == 1.0 and known_share(mine, vocabularies) < 1.0
+        )
         words.append(theirs if better else mine)
         taken = taken or (better and theirs != mine)
     merged = " ".join(words)

@@ -415,6 +415,10 @@ def test_two_readings_are_put_together_word_by_word_where_each_reads_a_known_wor
     assert kept.value == "Metaproll 50 mg" and "readings disagree" in (kept.reason or "")
     kept = compare(medicines, _field("Metaproll 50 mg", 0.72), Reading("Meto prolol 50 me", 0.88))
     assert kept.value == "Metaproll 50 mg" and "readings disagree" in (kept.reason or "")
+    # A number is never a word's place: "Z" is a known word (a letter), "2" is none.
+    problems = PATIENT_DETAILS.field("medical_problems")
+    kept = compare(problems, _field("Type 2 diabetes", 0.72), Reading("Type Z diabetes", 0.88))
+    assert kept.value == "Type 2 diabetes"
 
 
 def test_a_fairly_sure_reading_that_passes_a_strict_check_is_taken() -> None:
