@@ -169,11 +169,11 @@ def flag_unread_words(
     taller than a letter of print shows a word (``_capital_sized``): a bullet or an asterisk
     before a value is none, nor is a stretch of a box's wall (a written letter's long tail only
     links the letters beside it); solid dots and the checkboxes in ``marks`` (each page's
-    boxes) are not counted at all. Each page is looked at once, and
-    only when one of its values may be flagged. A value of several lines (a field named in
-    ``lists``) is flagged too where such a word stands right under its last line, in its
-    column: a line of it OCR never read ("Cats" under "Bee stings" on a blurred page). A word
-    whose box is taller than MAX_COVERING_HEIGHT text heights covers nothing."""
+    boxes) are not counted at all. A word whose box is taller than MAX_COVERING_HEIGHT text
+    heights covers nothing (``_words_a_line_tall``). Each page is looked at once, and only when
+    one of its values may be flagged. A value of several lines (a field named in ``lists``) is
+    flagged too where such a word stands right under its last line, in its column: a line of
+    it OCR never read ("Cats" under "Bee stings" on a blurred page)."""
     pieces_of: dict[int, tuple[float, list[Box]]] = {}
     for name, result in fields.items():
         if kinds.get(name) not in WORD_KINDS or result.needs_review or not result.value or result.box is None:
@@ -186,7 +186,7 @@ def flag_unread_words(
                 height,
                 [
                     piece
-                    for piece in unread_pieces(images[result.page], _one_line_words(page, height), height)
+                    for piece in unread_pieces(images[result.page], _words_a_line_tall(page, height), height)
                     if not any(overlap_area(piece, box) > 0 for box in boxes)
                 ],
             )
@@ -198,8 +198,8 @@ def flag_unread_words(
     return fields
 
 
-def _one_line_words(page: PageText, height: float) -> list[Word]:
-    """The words of ``page`` whose boxes stand on one line (``MAX_COVERING_HEIGHT``)."""
+def _words_a_line_tall(page: PageText, height: float) -> list[Word]:
+    """The words of ``page`` whose boxes are no taller than a line (``MAX_COVERING_HEIGHT``)."""
     return [word for word in page.words if word.box[3] - word.box[1] <= MAX_COVERING_HEIGHT * height]
 
 

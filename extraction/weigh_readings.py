@@ -193,7 +193,7 @@ def _word_by_word(spec: FieldSpec, result: FieldResult, again: str, reading: Rea
         return None
     words, taken = [], False
     for mine, theirs in zip(first, second, strict=True):
-        # Only a word of letters stands in for a word of letters: a count read as a letter
+        # Only a word of letters stands in for a word of letters: a number read as a letter
         # ("Type Z diabetes" for "Type 2") is no known word's place.
         letters = not any(ch.isdigit() for ch in mine + theirs) and any(ch.isalpha() for ch in mine)
         better = (
