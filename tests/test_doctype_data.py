@@ -63,13 +63,17 @@ def test_directions_are_told_by_their_shape(line: str, shaped: bool) -> None:
 
 
 def test_a_doubt_set_is_written_once_and_taken_by_every_field_that_names_it() -> None:
-    """The address's doubts are one table for both types: the same rules, in the same order."""
+    """The address's doubts are one table for both types: the same rules, in the same order,
+    the same of them asked of a whole address only (marked "whole")."""
     from extraction.doctypes import _shared_doubts
 
     patient = get_document_type("patient_details").field("address")
     prescription = get_document_type("prescription").field("patient_address")
-    shared = tuple(tuple(pair) for pair in _shared_doubts()["address"])
+    rules = _shared_doubts()["address"]
+    shared = tuple((rule[0], rule[1]) for rule in rules)
     assert patient.doubts == prescription.doubts == shared
+    whole = frozenset(rule[0] for rule in rules if rule[2:] == ["whole"])
+    assert whole and patient.whole_doubts == prescription.whole_doubts == whole
 
 
 def test_an_unknown_doubt_set_is_refused_by_name() -> None:
