@@ -191,7 +191,7 @@ def _word_by_word(spec: FieldSpec, result: FieldResult, again: str, reading: Rea
         or reading.confidence <= result.confidence
     ):
         return None
-    words, taken = [], False
+    words = []
     for mine, theirs in zip(first, second, strict=True):
         # Only a word of letters stands in for a word of letters: a number read as a letter
         # ("Type Z diabetes" for "Type 2") is no known word's place.
@@ -200,9 +200,9 @@ def _word_by_word(spec: FieldSpec, result: FieldResult, again: str, reading: Rea
             letters and known_share(theirs, vocabularies) == 1.0 and known_share(mine, vocabularies) < 1.0
         )
         words.append(theirs if better else mine)
-        taken = taken or (better and theirs != mine)
+    # A word taken is known where tesseract's was not, so it differs from it.
     merged = " ".join(words)
-    return merged if taken and all_known(spec, merged) else None
+    return merged if words != first and all_known(spec, merged) else None
 
 
 def _capitals_kept(again: str, first: str) -> str:
